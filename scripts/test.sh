@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The workbook's test command, for CI and for people.
+#
+# 1. Installs what the tests need from the system's packages when it is missing
+#    (redis-server, OpenSSL headers, pkg-config, and Python's py-consul client).
+# 2. Checks formatting and lints, for the learner's stubs and for the solutions.
+# 3. Runs the tools' own tests and every lesson's tests with the solutions switched in.
+# 4. Runs `workbook verify`: every exercise fails on its stub and passes on its solution,
+#    every exercise has a hint and a TODO, and every book include resolves.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- what the tests need from the system ----------------------------------------------------
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  step "Installing ${missing[*]}"
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  else
+    echo "Missing: ${missing[*]}. Install them with your system's package manager, e.g." >&2
+    echo "  brew install redis pkg-config openssl python3" >&2
+    exit 1
+  fi
+fi
+
+if ! python3 -c 'import consul' >/dev/null 2>&1; then
+  step "Installing py-consul (a second-language client for the Consul agent's tests)"
+  python3 -m pip install --quiet --disable-pip-version-check py-consul ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages py-consul
+fi
+
+# --- formatting and lints -------------------------------------------------------------------
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (the learner's stubs)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "cargo clippy (the solutions)"
+cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
+
+# --- tests ----------------------------------------------------------------------------------
+step "cargo test (tools, and every lesson with its solutions)"
+cargo test --locked --workspace --all-features
+
+step "workbook verify (stubs fail, solutions pass, hints, TODOs, book includes)"
+cargo run --locked --quiet -p workbook -- verify

@@ -1,0 +1,24 @@
+//! What the course's tests share.
+//!
+//! Tests talk to real servers over real sockets, so anything a test waits for might never
+//! come: the learner's stub panicked, or a reply was lost. `within` turns such a wait into
+//! a clear failure after a few seconds instead of a test run that hangs.
+
+use std::future::Future;
+use std::time::Duration;
+
+/// How long a test waits for one step before it calls the step failed. Generous, so that a
+/// loaded machine does not fail a correct answer; short, so that a stub fails quickly.
+pub const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Waits for `step` for at most [`PATIENCE`], or panics naming `what` was awaited.
+///
+/// ```ignore
+/// let reply = testkit::within("the echo of the first line", lines.next_line()).await;
+/// ```
+pub async fn within<T>(what: &str, step: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(PATIENCE, step).await {
+        Ok(value) => value,
+        Err(_) => panic!("gave up after {PATIENCE:?} waiting for {what}"),
+    }
+}
