@@ -5,7 +5,12 @@
 use prost::Message;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["person.proto", "hello.proto"];
+    let protos = [
+        "person.proto",
+        "evolution_v1.proto",
+        "evolution_v2.proto",
+        "hello.proto",
+    ];
     // Rebuild when a schema changes, and only then.
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");

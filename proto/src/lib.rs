@@ -8,6 +8,19 @@ pub mod tutorial {
     tonic::include_proto!("tutorial");
 }
 
+/// `evolution_v1.proto` and `evolution_v2.proto`: one message in two versions, for lesson
+/// 04's schema evolution.
+pub mod evolution {
+    /// The first version of `Contact`.
+    pub mod v1 {
+        tonic::include_proto!("evolution.v1");
+    }
+    /// The second version: field 3 removed, fields 4 to 6 added.
+    pub mod v2 {
+        tonic::include_proto!("evolution.v2");
+    }
+}
+
 /// `hello.proto`: the Greeter service of lesson 05 and later.
 pub mod hello {
     tonic::include_proto!("hello");

@@ -3,9 +3,20 @@
 //! Tests talk to real servers over real sockets, so anything a test waits for might never
 //! come: the learner's stub panicked, or a reply was lost. `within` turns such a wait into
 //! a clear failure after a few seconds instead of a test run that hangs.
+//!
+//! The Consul and Redis lessons also need a registry and a store to talk to. [`consul`] and
+//! [`redis`] hand each test one, on free loopback ports, and take it down again when the
+//! test drops the guard they return: nothing a test starts outlives it.
+
+mod consul;
+mod process;
+mod redis;
 
 use std::future::Future;
 use std::time::Duration;
+
+pub use consul::{ConsulAgent, ConsulKind, consul};
+pub use redis::{RedisServer, redis};
 
 /// How long a test waits for one step before it calls the step failed. Generous, so that a
 /// loaded machine does not fail a correct answer; short, so that a stub fails quickly.
@@ -13,8 +24,10 @@ pub const PATIENCE: Duration = Duration::from_secs(5);
 
 /// Waits for `step` for at most [`PATIENCE`], or panics naming `what` was awaited.
 ///
-/// ```ignore
+/// ```
+/// # async fn example(mut lines: tokio::io::Lines<tokio::io::BufReader<tokio::net::TcpStream>>) {
 /// let reply = testkit::within("the echo of the first line", lines.next_line()).await;
+/// # }
 /// ```
 pub async fn within<T>(what: &str, step: impl Future<Output = T>) -> T {
     match tokio::time::timeout(PATIENCE, step).await {

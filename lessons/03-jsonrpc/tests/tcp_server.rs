@@ -1,0 +1,298 @@
+//! The worked example's TCP server: calls, bad input, pipelining and shutdown.
+
+mod support;
+
+use std::sync::Arc;
+
+use jsonrpc_core::Value;
+use l03_jsonrpc::{methods, tcp};
+use serde_json::json;
+use support::{Conn, error_code, hello, start_tcp};
+use testkit::within;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, oneshot};
+
+#[tokio::test]
+async fn hello_by_position_and_by_name() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+
+    let reply = conn.call(&hello("bob", 1)).await;
+    assert_eq!(
+        reply,
+        json!({"jsonrpc": "2.0", "result": "bob hello world", "id": 1})
+    );
+
+    let by_name =
+        r#"{"jsonrpc":"2.0","method":"hello.HelloWorld","params":{"name":"ann"},"id":"two"}"#;
+    let reply = conn.call(by_name).await;
+    assert_eq!(reply["result"], "ann hello world", "in {reply}");
+    assert_eq!(
+        reply["id"], "two",
+        "the id comes back as it was sent: {reply}"
+    );
+}
+
+#[tokio::test]
+async fn typed_params_and_invalid_params() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+
+    let add = |params: Value| {
+        json!({"jsonrpc": "2.0", "method": "arith.Add", "params": params, "id": 1}).to_string()
+    };
+    assert_eq!(conn.call(&add(json!({"a": 2, "b": 3}))).await["result"], 5);
+    for bad in [
+        json!({"a": 2}),
+        json!({"a": "two", "b": 3}),
+        json!({"a": i64::MAX, "b": 1}),
+    ] {
+        let reply = conn.call(&add(bad.clone())).await;
+        assert_eq!(error_code(&reply), -32602, "arith.Add {bad} → {reply}");
+    }
+    let reply = conn
+        .call(r#"{"jsonrpc":"2.0","method":"hello.HelloWorld","params":[42],"id":2}"#)
+        .await;
+    assert_eq!(
+        error_code(&reply),
+        -32602,
+        "a number is not a name: {reply}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_parse_error_and_the_connection_stays_open() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+
+    for garbage in [
+        &b"{\"jsonrpc\":\"2.0\",\"method\":\n"[..],
+        b"\xff\xfe not even UTF-8\n",
+    ] {
+        let reply = {
+            conn.send_bytes(garbage).await;
+            conn.reply().await
+        };
+        assert_eq!(error_code(&reply), -32700, "{garbage:?} → {reply}");
+        assert_eq!(
+            reply["id"],
+            Value::Null,
+            "no id can be read from garbage: {reply}"
+        );
+        assert_eq!(
+            conn.call(&hello("still here", 3)).await["result"],
+            "still here hello world"
+        );
+    }
+}
+
+#[tokio::test]
+async fn json_that_is_not_a_request_is_an_invalid_request() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+    for not_a_request in ["42", r#""hello""#, "[]", r#"{"foo": 1}"#] {
+        let reply = conn.call(not_a_request).await;
+        assert_eq!(error_code(&reply), -32600, "{not_a_request} → {reply}");
+    }
+    assert_eq!(
+        conn.call(&hello("after", 4)).await["result"],
+        "after hello world"
+    );
+}
+
+#[tokio::test]
+async fn unknown_method_is_method_not_found() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+    let reply = conn
+        .call(r#"{"jsonrpc":"2.0","method":"hello.Nope","params":[],"id":9}"#)
+        .await;
+    assert_eq!(error_code(&reply), -32601, "{reply}");
+    assert_eq!(reply["id"], 9);
+    assert_eq!(
+        conn.call(&hello("after", 10)).await["result"],
+        "after hello world"
+    );
+}
+
+#[tokio::test]
+async fn notifications_get_no_reply_and_batches_one_array() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+
+    conn.send(r#"{"jsonrpc":"2.0","method":"hello.HelloWorld","params":["quiet"]}"#)
+        .await;
+    let reply = conn.call(&hello("loud", 5)).await;
+    assert_eq!(
+        reply["id"], 5,
+        "the notification must not be answered: {reply}"
+    );
+
+    let batch = json!([
+        {"jsonrpc": "2.0", "method": "arith.Add", "params": {"a": 1, "b": 2}, "id": 1},
+        {"jsonrpc": "2.0", "method": "hello.HelloWorld", "params": ["nobody"]},
+        {"jsonrpc": "2.0", "method": "hello.Nope", "id": 2},
+    ]);
+    let replies = conn.call(&batch.to_string()).await;
+    let replies = replies
+        .as_array()
+        .expect("a batch is answered with an array");
+    assert_eq!(
+        replies.len(),
+        2,
+        "one reply per call with an id: {replies:?}"
+    );
+    assert!(
+        replies.contains(&json!({"jsonrpc": "2.0", "result": 3, "id": 1})),
+        "{replies:?}"
+    );
+    assert!(
+        replies
+            .iter()
+            .any(|r| r["id"] == 2 && r["error"]["code"] == -32601),
+        "{replies:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_line_over_the_limit_is_refused_and_that_connection_closed() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut bystander = Conn::connect(addr).await;
+    let mut offender = Conn::connect(addr).await;
+
+    let mut huge = format!(
+        r#"{{"jsonrpc":"2.0","method":"hello.HelloWorld","params":["{}"#,
+        "x".repeat(tcp::MAX_LINE)
+    );
+    huge.push_str("\"],\"id\":1}\n");
+    offender.send_bytes(huge.as_bytes()).await;
+    let reply = offender.reply().await;
+    assert_eq!(error_code(&reply), -32600, "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than"),
+        "{reply}"
+    );
+    offender.expect_closed().await;
+
+    assert_eq!(
+        bystander.call(&hello("unaffected", 1)).await["result"],
+        "unaffected hello world"
+    );
+}
+
+#[tokio::test]
+async fn a_line_of_exactly_the_limit_is_served() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+    let head = r#"{"jsonrpc":"2.0","method":"hello.HelloWorld","params":[""#;
+    let tail = r#""],"id":1}"#;
+    let name = "y".repeat(tcp::MAX_LINE - head.len() - tail.len());
+    let line = format!("{head}{name}{tail}");
+    assert_eq!(line.len(), tcp::MAX_LINE);
+    let reply = conn.call(&line).await;
+    assert_eq!(
+        reply["result"].as_str().map(str::len),
+        Some(name.len() + " hello world".len())
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_leaves_mid_request_harms_no_one() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut bystander = Conn::connect(addr).await;
+    {
+        let mut leaver = Conn::connect(addr).await;
+        leaver
+            .send_bytes(br#"{"jsonrpc":"2.0","method":"hello.Hel"#)
+            .await;
+        // dropped here: the connection closes halfway through a request
+    }
+    {
+        let mut impatient = Conn::connect(addr).await;
+        impatient.send(&hello("gone", 1)).await;
+        // dropped before reading its reply: the server's write may fail
+    }
+    assert_eq!(
+        bystander.call(&hello("fine", 2)).await["result"],
+        "fine hello world"
+    );
+    let mut newcomer = Conn::connect(addr).await;
+    assert_eq!(
+        newcomer.call(&hello("new", 3)).await["result"],
+        "new hello world"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_call_does_not_hold_up_the_next_one() {
+    // `gate.Wait` answers only when the test opens the gate.
+    let gate = Arc::new(Notify::new());
+    let mut io = methods::handler();
+    io.add_method("gate.Wait", {
+        let gate = gate.clone();
+        move |_| {
+            let gate = gate.clone();
+            async move {
+                gate.notified().await;
+                Ok(Value::from("opened"))
+            }
+        }
+    });
+    let addr = start_tcp(io).await;
+    let mut conn = Conn::connect(addr).await;
+
+    conn.send(r#"{"jsonrpc":"2.0","method":"gate.Wait","id":1}"#)
+        .await;
+    let first = conn.call(&hello("quick", 2)).await;
+    assert_eq!(
+        first["id"], 2,
+        "the quick call must not wait behind the slow one: {first}"
+    );
+    gate.notify_one();
+    let second = conn.reply().await;
+    assert_eq!(
+        second,
+        json!({"jsonrpc": "2.0", "result": "opened", "id": 1})
+    );
+}
+
+#[tokio::test]
+async fn pipelined_requests_all_get_their_reply() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+    const CALLS: u64 = 2_000;
+    let requests: String = (0..CALLS)
+        .map(|id| hello(&format!("n{id}"), id) + "\n")
+        .collect();
+    conn.send_bytes(requests.as_bytes()).await;
+    let mut seen = vec![false; CALLS as usize];
+    for _ in 0..CALLS {
+        let reply = conn.reply().await;
+        let id = reply["id"].as_u64().expect("a reply with an id");
+        assert_eq!(reply["result"], format!("n{id} hello world"));
+        assert!(!seen[id as usize], "two replies for id {id}");
+        seen[id as usize] = true;
+    }
+}
+
+#[tokio::test]
+async fn shutdown_finishes_and_closes_connections() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(tcp::serve(listener, Arc::new(methods::handler()), async {
+        let _ = stopped.await;
+    }));
+    let mut conn = Conn::connect(addr).await;
+    assert_eq!(
+        conn.call(&hello("before", 1)).await["result"],
+        "before hello world"
+    );
+
+    stop.send(()).unwrap();
+    within("the server to shut down", server).await.unwrap();
+    conn.expect_closed().await;
+}

@@ -1,0 +1,27 @@
+//! Exercise `protobuf.fields`: write fields by hand, the other half of the worked
+//! example's reader in `src/wire.rs`.
+
+use crate::wire::{Value, WireType};
+use prost::encoding::encode_varint;
+
+/// The tag of a field: its number in the high bits, its wire type in the low three.
+/// `number` is between 1 and `wire::MAX_FIELD_NUMBER`.
+pub fn make_tag(number: u32, wire_type: WireType) -> u64 {
+    (u64::from(number) << 3) | wire_type as u64
+}
+
+/// Appends field `number` holding `value` to `out`, exactly as prost would write it:
+/// the tag as a varint, then the value (a varint; 8 or 4 little-endian bytes; or a
+/// varint length followed by the bytes).
+pub fn write_field(number: u32, value: Value<'_>, out: &mut Vec<u8>) {
+    encode_varint(make_tag(number, value.wire_type()), out);
+    match value {
+        Value::Varint(n) => encode_varint(n, out),
+        Value::I64(n) => out.extend_from_slice(&n.to_le_bytes()),
+        Value::I32(n) => out.extend_from_slice(&n.to_le_bytes()),
+        Value::Len(bytes) => {
+            encode_varint(bytes.len() as u64, out);
+            out.extend_from_slice(bytes);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Exercise `protobuf.roundtrip`: an address book to bytes and back, and the Go tutorial's
+//! `add_person`.
+
+use prost::Message;
+use proto::tutorial::{AddressBook, Person};
+
+/// The address book's bytes.
+pub fn encode_book(book: &AddressBook) -> Vec<u8> {
+    book.encode_to_vec()
+}
+
+/// The address book in `bytes`, or why they are not one.
+pub fn decode_book(bytes: &[u8]) -> Result<AddressBook, prost::DecodeError> {
+    AddressBook::decode(bytes)
+}
+
+/// The bytes of an address book file with `person` added at the end of its people.
+/// A file that is not an address book is an error, and nothing is added to it.
+pub fn add_person(file: &[u8], person: &Person) -> Result<Vec<u8>, prost::DecodeError> {
+    let mut book = decode_book(file)?;
+    book.people.push(person.clone());
+    Ok(encode_book(&book))
+}

@@ -1,0 +1,16 @@
+//! Exercise `protobuf.peek`: one field out of a message, without its schema.
+
+use anyhow::bail;
+
+use crate::wire::{self, Value};
+
+/// Field 1 of `message` as text (a `Person`'s name, an `evolution` contact's name), or
+/// `None` when the message has no field 1. Only the top level counts: a nested message's
+/// field 1 is not ours. When field 1 appears more than once the last one wins, as in any
+/// protobuf decoder. A malformed message, anywhere, is an error; so is a field 1 that is
+/// not length-delimited or not UTF-8.
+pub fn peek_name(message: &[u8]) -> anyhow::Result<Option<String>> {
+    // TODO: walk `wire::fields(message)`, keep the text of every field 1 you meet, and
+    // return the last one; pass every error on with `?`.
+    todo!("peek at field 1")
+}

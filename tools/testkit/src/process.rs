@@ -1,0 +1,136 @@
+//! The plumbing under [`consul`](crate::consul) and [`redis`](crate::redis): finding a
+//! program, picking free ports, owning a child process until the test is over, and the one
+//! HTTP request a readiness check needs (no HTTP client crate for a single GET).
+
+use std::fs::File;
+use std::io;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// The full path of `program` if it is an executable file in one of `PATH`'s folders.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|folder| folder.join(program))
+        .find(|candidate| is_executable(candidate))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file() || path.with_extension("exe").is_file()
+}
+
+/// `count` distinct loopback ports that were free a moment ago.
+///
+/// All the listeners are held at once, so the ports differ from each other; they are
+/// released before returning, so another process may still take one first. Callers retry
+/// with fresh ports when the program they start reports the port taken.
+pub fn free_ports(count: usize) -> Vec<u16> {
+    let listeners: Vec<TcpListener> = (0..count)
+        .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a free loopback port"))
+        .collect();
+    listeners
+        .iter()
+        .map(|listener| listener.local_addr().expect("a bound port").port())
+        .collect()
+}
+
+/// A child process that is killed and reaped when this value is dropped.
+///
+/// Its stdout and stderr go to a log file, so a program that fails to start can say why
+/// (and a chatty one cannot block on a full pipe).
+pub struct OwnedChild {
+    child: Child,
+    log: PathBuf,
+}
+
+impl OwnedChild {
+    /// Starts `command` with its output captured in a fresh log file named after `label`.
+    pub fn spawn(mut command: Command, label: &str) -> io::Result<OwnedChild> {
+        let log = std::env::temp_dir().join(format!(
+            "testkit-{label}-{}-{}.log",
+            std::process::id(),
+            unique_number()
+        ));
+        let out = File::create(&log)?;
+        let err = out.try_clone()?;
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()?;
+        Ok(OwnedChild { child, log })
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `Some(description)` once the process has exited on its own.
+    pub fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(status.to_string()),
+            Ok(None) => None,
+            Err(error) => Some(format!("could not be waited for: {error}")),
+        }
+    }
+
+    /// The last lines the program printed, for error messages.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+}
+
+impl std::fmt::Debug for OwnedChild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "process {}", self.id())
+    }
+}
+
+impl Drop for OwnedChild {
+    fn drop(&mut self) {
+        // Killing an already exited child fails harmlessly; `wait` reaps it either way so
+        // no zombie is left behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// A number that differs between calls in this process (for file names).
+fn unique_number() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// `GET path` on `host:port` with HTTP/1.0; the status code and the body.
+pub async fn http_get(addr: &str, path: &str) -> io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let response = String::from_utf8_lossy(&response);
+    let bad = || io::Error::new(io::ErrorKind::InvalidData, "not an HTTP response");
+    let (head, body) = response.split_once("\r\n\r\n").ok_or_else(bad)?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(bad)?;
+    Ok((status, body.to_string()))
+}
