@@ -1,0 +1,48 @@
+//! Lesson 05: gRPC with tonic.
+//!
+//! The RPC of lessons 02 and 03 again, now over HTTP/2 with Protocol Buffers: typed stubs
+//! generated from `proto/hello.proto`, status codes instead of error strings, deadlines,
+//! server streaming, and the health and reflection services that make a server operable.
+//!
+//! The worked example is [`greeter`] (the `hello.Greeter` service), [`server`] (tonic's
+//! server with health, reflection and a graceful shutdown on `127.0.0.1:7005`), [`client`]
+//! (the typed client) and [`wire`] (one call made by hand, to see the bytes). The exercises
+//! in [`exercises`] rebuild the same ideas step by step.
+
+pub mod client;
+pub mod greeter;
+pub mod server;
+pub mod wire;
+
+/// Where the Greeter listens unless told otherwise (`--addr`).
+pub const DEFAULT_ADDR: &str = "127.0.0.1:7005";
+
+/// Resolves when the process gets Ctrl-C (SIGINT): the signal the server shuts down on.
+pub async fn ctrl_c() {
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        // Without a signal handler we could never stop cleanly; say so, and stop now.
+        tracing::error!(%error, "cannot listen for Ctrl-C");
+    }
+    tracing::info!("Ctrl-C received");
+}
+
+/// The learner's files, or with `--features solution` the reference answers in
+/// `solutions/`. The tests use `l05_grpc::exercises::…` and cannot tell which.
+#[cfg_attr(
+    not(feature = "solution"),
+    allow(unused_variables, unused_imports, unused_mut, dead_code)
+)]
+pub mod exercises {
+    #[cfg_attr(feature = "solution", path = "../../solutions/deadline.rs")]
+    pub mod deadline;
+    #[cfg_attr(feature = "solution", path = "../../solutions/health.rs")]
+    pub mod health;
+    #[cfg_attr(feature = "solution", path = "../../solutions/invalid_argument.rs")]
+    pub mod invalid_argument;
+    #[cfg_attr(feature = "solution", path = "../../solutions/request_id.rs")]
+    pub mod request_id;
+    #[cfg_attr(feature = "solution", path = "../../solutions/say_hello.rs")]
+    pub mod say_hello;
+    #[cfg_attr(feature = "solution", path = "../../solutions/stream.rs")]
+    pub mod stream;
+}

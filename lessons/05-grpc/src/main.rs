@@ -1,0 +1,80 @@
+//! `cargo run -p l05-grpc -- server | client | health | wire`: the lesson's one binary.
+
+use std::io::IsTerminal;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use l05_grpc::DEFAULT_ADDR;
+use tracing_subscriber::EnvFilter;
+
+/// Lesson 05: gRPC with tonic. The Greeter service, its client, a health probe.
+#[derive(Parser)]
+#[command(name = "l05-grpc")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve hello.Greeter, grpc.health.v1.Health and reflection until Ctrl-C.
+    Server {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+    },
+    /// Call SayHello, SayName and SayHelloStream and print the replies.
+    Client {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+        /// The name to greet.
+        #[arg(default_value = "world")]
+        name: String,
+    },
+    /// Ask grpc.health.v1.Health/Check whether a service is serving.
+    Health {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+        /// The service to ask about; "" means the whole server.
+        #[arg(default_value = "hello.Greeter")]
+        service: String,
+    },
+    /// Make one SayHello call by hand and print every byte of it.
+    Wire {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+        /// The name to greet.
+        #[arg(default_value = "Ferris")]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+
+    match Cli::parse().command {
+        // ANCHOR: server
+        Command::Server { addr } => {
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
+            l05_grpc::server::serve(listener, l05_grpc::ctrl_c()).await?;
+            tracing::info!("server stopped");
+        }
+        // ANCHOR_END: server
+        Command::Client { addr, name } => l05_grpc::client::run(&addr, &name).await?,
+        Command::Health { addr, service } => {
+            let status = l05_grpc::client::check_health(&addr, &service).await?;
+            println!("{service:?}: {}", status.as_str_name());
+        }
+        Command::Wire { addr, name } => l05_grpc::wire::show(&addr, &name).await?,
+    }
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! The gRPC server: the Greeter, a health service and a reflection service on one port.
+//!
+//! A gRPC server is an HTTP/2 server whose routes are `/package.Service/Method`. tonic's
+//! `Server::builder()` plays the part of Go's `grpc.NewServer()`, and `add_service` the part
+//! of `pb.RegisterGreeterServer`. Around the Greeter sit the two services operators expect:
+//! `grpc.health.v1.Health` (is it ready?) and server reflection (what can I call?).
+
+use std::future::Future;
+use std::time::Duration;
+
+use proto::hello::greeter_server::{Greeter, GreeterServer};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::greeter::GreeterService;
+
+/// How long calls still open at shutdown may take to finish before the server closes them.
+/// A health `Watch` never finishes by itself, so without a limit it would keep us up forever.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Serves the worked example's [`GreeterService`] on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    serve_greeter(listener, GreeterService, shutdown).await
+}
+
+// ANCHOR: serve
+/// Serves `greeter`, health and reflection on `listener` until `shutdown` completes, then
+/// drains: health turns NOT_SERVING, new connections are refused, and calls already running
+/// get up to [`SHUTDOWN_GRACE`] to finish.
+pub async fn serve_greeter<G: Greeter>(
+    listener: TcpListener,
+    greeter: G,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<GreeterServer<G>>().await;
+
+    // Reflection hands out the compiled .proto files, so grpcurl needs no copy of them.
+    // Newer tools ask reflection v1, older ones v1alpha: serve both.
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let (draining_tx, draining_rx) = oneshot::channel();
+    let drain = {
+        let health = health.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: health is NOT_SERVING, finishing calls in flight");
+            mark_not_serving::<G>(&health).await;
+            let _ = draining_tx.send(());
+        }
+    };
+
+    let serving = builder()
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(GreeterServer::new(greeter))
+        .serve_with_incoming_shutdown(incoming(listener), drain);
+
+    tokio::select! {
+        served = serving => served?,
+        () = grace_expired(draining_rx) => {
+            tracing::warn!("calls still open after {SHUTDOWN_GRACE:?}; closing them");
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: serve
+
+// ANCHOR: drain
+/// Tells every health checker, first, that this server takes no new work: load balancers
+/// and Consul stop sending calls here while the calls already running finish.
+async fn mark_not_serving<G: Greeter>(health: &HealthReporter) {
+    health.set_not_serving::<GreeterServer<G>>().await;
+    // "" is the whole server, by the health protocol's convention.
+    health
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+}
+
+/// Completes [`SHUTDOWN_GRACE`] after draining starts; never if it does not.
+async fn grace_expired(draining: oneshot::Receiver<()>) {
+    match draining.await {
+        Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+        Err(_) => std::future::pending().await,
+    }
+}
+// ANCHOR_END: drain
+
+// ANCHOR: settings
+/// The server settings every server of this lesson uses. tonic's defaults are good; the one
+/// worth turning on is the adaptive HTTP/2 window, which grows the flow-control window to
+/// the connection's bandwidth-delay product, as grpc-go does, instead of a fixed 64 KiB.
+pub fn builder() -> Server {
+    Server::builder().http2_adaptive_window(Some(true))
+}
+
+/// Connections accepted from `listener`, with Nagle's algorithm off: a small reply goes out
+/// at once instead of waiting up to 40 ms for more bytes to share its packet.
+pub fn incoming(listener: TcpListener) -> TcpIncoming {
+    TcpIncoming::from(listener).with_nodelay(Some(true))
+}
+// ANCHOR_END: settings
