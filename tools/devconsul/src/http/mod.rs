@@ -1,0 +1,495 @@
+//! The HTTP API: one axum handler that routes `/v1/...` paths the way Consul's Go mux
+//! does, plus the status page under `/ui/`.
+//!
+//! Routing is a plain table (`route`) rather than axum's router because Consul's
+//! answers for the edges are part of the contract: `405` with an `Allow` header that
+//! includes `OPTIONS`, `OPTIONS` itself, `404` for unknown API paths and `501` for real
+//! Consul endpoints this agent does not implement.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures::FutureExt;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use serde_json::Value;
+use tokio::net::TcpListener;
+
+use crate::shared::Shared;
+
+mod agent;
+mod blocking;
+mod catalog;
+mod kv;
+mod query;
+mod ui;
+
+pub use query::Query;
+
+/// The largest request body outside the KV store.
+const MAX_BODY: usize = 1 << 20;
+/// The largest KV value, as in Consul.
+pub const MAX_KV_VALUE: usize = 512 * 1024;
+
+/// Serves until the agent is asked to stop, then drains open requests.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let app = axum::Router::new()
+        .fallback(dispatch)
+        .with_state(Arc::clone(&shared));
+    let stopping = async move { shared.stopping().await };
+    if let Err(error) = axum::serve(listener, app)
+        .with_graceful_shutdown(stopping)
+        .await
+    {
+        tracing::error!(target: "agent.http", %error, "HTTP server failed");
+    }
+}
+
+/// One request, parsed far enough for any handler.
+pub struct Call {
+    pub shared: Arc<Shared>,
+    pub method: Method,
+    pub query: Query,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// An error answer: a status code and Consul's plain-text message.
+#[derive(Debug)]
+pub struct HttpError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl HttpError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
+        HttpError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+pub type Answer = Result<Response, HttpError>;
+
+/// Every endpoint the agent knows, with the path parameter it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    AgentSelf,
+    AgentMembers,
+    AgentReload,
+    AgentLeave,
+    AgentMaintenance,
+    AgentServices,
+    AgentServiceRegister,
+    AgentServiceDeregister(String),
+    AgentServiceMaintenance(String),
+    AgentService(String),
+    AgentChecks,
+    AgentCheckRegister,
+    AgentCheckDeregister(String),
+    AgentCheckTtl(&'static str, String),
+    AgentCheckUpdate(String),
+    AgentHealthByName(String),
+    AgentHealthById(String),
+    CatalogServices,
+    CatalogService(String),
+    CatalogNodes,
+    CatalogDatacenters,
+    CatalogNodeServices(String),
+    CatalogNode(String),
+    HealthService(String),
+    HealthChecks(String),
+    HealthState(String),
+    HealthNode(String),
+    Kv(String),
+    StatusLeader,
+    StatusPeers,
+    NotImplemented(&'static str),
+}
+
+/// Real Consul endpoints (by path prefix) that this agent answers with 501.
+const NOT_IMPLEMENTED: &[&str] = &[
+    "/v1/acl/",
+    "/v1/agent/connect/",
+    "/v1/agent/force-leave",
+    "/v1/agent/host",
+    "/v1/agent/join/",
+    "/v1/agent/metrics",
+    "/v1/agent/monitor",
+    "/v1/agent/token/",
+    "/v1/catalog/connect/",
+    "/v1/catalog/deregister",
+    "/v1/catalog/gateway-services/",
+    "/v1/catalog/register",
+    "/v1/config",
+    "/v1/connect/",
+    "/v1/coordinate/",
+    "/v1/discovery-chain/",
+    "/v1/event/",
+    "/v1/health/connect/",
+    "/v1/health/ingress/",
+    "/v1/internal/",
+    "/v1/operator/",
+    "/v1/peering",
+    "/v1/query",
+    "/v1/session/",
+    "/v1/snapshot",
+    "/v1/txn",
+];
+
+/// Maps a (percent-decoded) path to its endpoint, as Consul's mux would.
+fn route(path: &str) -> Option<Route> {
+    let exact = match path {
+        "/v1/agent/self" => Some(Route::AgentSelf),
+        "/v1/agent/members" => Some(Route::AgentMembers),
+        "/v1/agent/reload" => Some(Route::AgentReload),
+        "/v1/agent/leave" => Some(Route::AgentLeave),
+        "/v1/agent/maintenance" => Some(Route::AgentMaintenance),
+        "/v1/agent/services" => Some(Route::AgentServices),
+        "/v1/agent/service/register" => Some(Route::AgentServiceRegister),
+        "/v1/agent/checks" => Some(Route::AgentChecks),
+        "/v1/agent/check/register" => Some(Route::AgentCheckRegister),
+        "/v1/catalog/services" => Some(Route::CatalogServices),
+        "/v1/catalog/nodes" => Some(Route::CatalogNodes),
+        "/v1/catalog/datacenters" => Some(Route::CatalogDatacenters),
+        "/v1/status/leader" => Some(Route::StatusLeader),
+        "/v1/status/peers" => Some(Route::StatusPeers),
+        _ => None,
+    };
+    if exact.is_some() {
+        return exact;
+    }
+    type Make = fn(String) -> Route;
+    let prefixed: &[(&str, Make)] = &[
+        (
+            "/v1/agent/service/deregister/",
+            Route::AgentServiceDeregister,
+        ),
+        (
+            "/v1/agent/service/maintenance/",
+            Route::AgentServiceMaintenance,
+        ),
+        ("/v1/agent/service/", Route::AgentService),
+        ("/v1/agent/check/deregister/", Route::AgentCheckDeregister),
+        ("/v1/agent/check/pass/", |id| {
+            Route::AgentCheckTtl("passing", id)
+        }),
+        ("/v1/agent/check/warn/", |id| {
+            Route::AgentCheckTtl("warning", id)
+        }),
+        ("/v1/agent/check/fail/", |id| {
+            Route::AgentCheckTtl("critical", id)
+        }),
+        ("/v1/agent/check/update/", Route::AgentCheckUpdate),
+        ("/v1/agent/health/service/name/", Route::AgentHealthByName),
+        ("/v1/agent/health/service/id/", Route::AgentHealthById),
+        ("/v1/catalog/service/", Route::CatalogService),
+        ("/v1/catalog/node-services/", Route::CatalogNodeServices),
+        ("/v1/catalog/node/", Route::CatalogNode),
+        ("/v1/health/service/", Route::HealthService),
+        ("/v1/health/checks/", Route::HealthChecks),
+        ("/v1/health/state/", Route::HealthState),
+        ("/v1/health/node/", Route::HealthNode),
+        ("/v1/kv/", Route::Kv),
+    ];
+    if let Some(endpoint) = NOT_IMPLEMENTED
+        .iter()
+        .find(|prefix| path.starts_with(*prefix))
+    {
+        return Some(Route::NotImplemented(endpoint));
+    }
+    prefixed
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map(|(prefix, make)| make(path[prefix.len()..].to_string()))
+}
+
+/// The methods an endpoint answers (besides OPTIONS).
+fn allowed(route: &Route) -> &'static [Method] {
+    use Route::*;
+    match route {
+        AgentReload
+        | AgentLeave
+        | AgentMaintenance
+        | AgentServiceRegister
+        | AgentServiceDeregister(_)
+        | AgentServiceMaintenance(_)
+        | AgentCheckRegister
+        | AgentCheckDeregister(_)
+        | AgentCheckTtl(..)
+        | AgentCheckUpdate(_) => &[Method::PUT],
+        Kv(_) => &[Method::GET, Method::PUT, Method::DELETE],
+        NotImplemented(_) => &[Method::GET, Method::PUT, Method::POST, Method::DELETE],
+        _ => &[Method::GET],
+    }
+}
+
+fn allow_header(route: &Route) -> HeaderValue {
+    let mut methods: Vec<&str> = allowed(route).iter().map(Method::as_str).collect();
+    methods.push("OPTIONS");
+    HeaderValue::from_str(&methods.join(",")).expect("method names are valid header values")
+}
+
+/// The one handler behind every path: answers, then logs the request.
+async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let started = std::time::Instant::now();
+    let response = answer(shared, request).await;
+    tracing::debug!(target: "agent.http", %method, url = %uri, status = response.status().as_u16(),
+        latency = ?started.elapsed(), "Request finished");
+    response
+}
+
+/// Routes one request and answers it.
+async fn answer(shared: Arc<Shared>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = query::percent_decode(parts.uri.path(), false);
+    let query = Query::parse(parts.uri.query().unwrap_or(""));
+
+    if !path.starts_with("/v1/") {
+        return ui::page(&shared, &path, &query).await;
+    }
+    let Some(route) = route(&path) else {
+        return text(
+            StatusCode::NOT_FOUND,
+            "Invalid URL path: not a recognized HTTP API endpoint",
+        );
+    };
+    if parts.method == Method::OPTIONS {
+        let mut response = empty();
+        response.headers_mut().insert(ALLOW, allow_header(&route));
+        return response;
+    }
+    if !allowed(&route).contains(&parts.method) {
+        let mut response = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("method {} not allowed", parts.method),
+        );
+        response.headers_mut().insert(ALLOW, allow_header(&route));
+        return response;
+    }
+    if let Route::NotImplemented(endpoint) = route {
+        return text(
+            StatusCode::NOT_IMPLEMENTED,
+            &format!(
+                "{endpoint} is not implemented by the workbook's development agent; run a real Consul agent (set CONSUL_HTTP_ADDR) to use it"
+            ),
+        );
+    }
+    let limit = if matches!(route, Route::Kv(_)) {
+        MAX_KV_VALUE
+    } else {
+        MAX_BODY
+    };
+    let body = match read_body(&parts.headers, body, limit).await {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    let reads_catalog = matches!(
+        route,
+        Route::CatalogServices
+            | Route::CatalogService(_)
+            | Route::CatalogNodes
+            | Route::CatalogNodeServices(_)
+            | Route::CatalogNode(_)
+            | Route::HealthService(_)
+            | Route::HealthChecks(_)
+            | Route::HealthState(_)
+            | Route::HealthNode(_)
+    ) || (matches!(route, Route::Kv(_)) && parts.method == Method::GET);
+    let call = Call {
+        shared,
+        method: parts.method,
+        query,
+        headers: parts.headers,
+        body,
+    };
+    // A bug in one handler must cost one 500, not the connection.
+    let answer = AssertUnwindSafe(handle(&call, route)).catch_unwind().await.unwrap_or_else(|panic| {
+        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        tracing::error!(target: "agent.http", panic = what.as_deref().unwrap_or("?"), "handler panicked");
+        Err(HttpError::internal("internal error"))
+    });
+    let response = answer.unwrap_or_else(HttpError::into_response);
+    // Catalog, health and KV reads carry the index headers even when they fail.
+    if reads_catalog && !response.headers().contains_key("X-Consul-Index") {
+        let index = call.shared.store().index();
+        return with_index(response, index);
+    }
+    response
+}
+
+async fn handle(call: &Call, route: Route) -> Answer {
+    use Route::*;
+    match route {
+        AgentSelf => agent::self_(call),
+        AgentMembers => agent::members(call),
+        AgentReload => agent::reload(call),
+        AgentLeave => agent::leave(call),
+        AgentMaintenance => agent::node_maintenance(call),
+        AgentServices => agent::services(call),
+        AgentServiceRegister => agent::register_service(call),
+        AgentServiceDeregister(id) => agent::deregister_service(call, &id),
+        AgentServiceMaintenance(id) => agent::service_maintenance(call, &id),
+        AgentService(id) => agent::service(call, &id).await,
+        AgentChecks => agent::checks(call),
+        AgentCheckRegister => agent::register_check(call),
+        AgentCheckDeregister(id) => agent::deregister_check(call, &id),
+        AgentCheckTtl(status, id) => agent::ttl(call, &id, status),
+        AgentCheckUpdate(id) => agent::update(call, &id),
+        AgentHealthByName(name) => agent::health_by_name(call, &name),
+        AgentHealthById(id) => agent::health_by_id(call, &id),
+        CatalogServices => catalog::services(call).await,
+        CatalogService(name) => catalog::service(call, &name).await,
+        CatalogNodes => catalog::nodes(call).await,
+        CatalogDatacenters => catalog::datacenters(call),
+        CatalogNodeServices(node) => catalog::node_services(call, &node, true).await,
+        CatalogNode(node) => catalog::node_services(call, &node, false).await,
+        HealthService(name) => catalog::health_service(call, &name).await,
+        HealthChecks(name) => catalog::health_checks(call, &name).await,
+        HealthState(state) => catalog::health_state(call, &state).await,
+        HealthNode(node) => catalog::health_node(call, &node).await,
+        Kv(key) => kv::handle(call, &key).await,
+        StatusLeader => Ok(json(call, StatusCode::OK, &Value::String(leader()))),
+        StatusPeers => Ok(json(call, StatusCode::OK, &Value::from(vec![leader()]))),
+        NotImplemented(_) => unreachable!("answered in dispatch"),
+    }
+}
+
+/// The server RPC address Consul reports as leader and only peer.
+fn leader() -> String {
+    format!("{}:8300", crate::views::NODE_ADDRESS)
+}
+
+/// Reads the body, refusing more than `limit` bytes with 413.
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, HttpError> {
+    let too_large = || {
+        HttpError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Request body too large, max size: {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())
+}
+
+impl HttpError {
+    pub fn into_response(self) -> Response {
+        text(self.status, &self.message)
+    }
+}
+
+/// A plain-text answer, as Consul sends errors.
+pub fn text(status: StatusCode, message: &str) -> Response {
+    let mut response = Response::new(Body::from(message.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// `200` with no body and no content type: what Consul's writes answer.
+pub fn empty() -> Response {
+    Response::new(Body::empty())
+}
+
+/// A JSON answer; indented when the request asked for `?pretty`.
+pub fn json(call: &Call, status: StatusCode, value: &Value) -> Response {
+    let body = if call.query.has("pretty") {
+        let mut out = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+        serde::Serialize::serialize(value, &mut serializer)
+            .expect("a JSON value always serialises");
+        out.push(b'\n');
+        out
+    } else {
+        serde_json::to_vec(value).expect("a JSON value always serialises")
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Adds the headers every catalog, health and KV read carries (contract §0.4).
+pub fn with_index(mut response: Response, index: u64) -> Response {
+    let headers = response.headers_mut();
+    headers.insert("X-Consul-Index", HeaderValue::from(index.max(1)));
+    headers.insert("X-Consul-KnownLeader", HeaderValue::from_static("true"));
+    headers.insert("X-Consul-LastContact", HeaderValue::from_static("0"));
+    headers.insert(
+        "X-Consul-Effective-Consistency",
+        HeaderValue::from_static("leader"),
+    );
+    response
+}
+
+/// A redirect (for `/` → `/ui/`).
+pub fn redirect(location: &str) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    response.headers_mut().insert(
+        LOCATION,
+        HeaderValue::from_str(location).expect("a valid location"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_route_like_consuls_mux() {
+        assert_eq!(
+            route("/v1/agent/service/register"),
+            Some(Route::AgentServiceRegister)
+        );
+        assert_eq!(
+            route("/v1/agent/service/web-1"),
+            Some(Route::AgentService("web-1".into()))
+        );
+        assert_eq!(
+            route("/v1/agent/check/fail/c"),
+            Some(Route::AgentCheckTtl("critical", "c".into()))
+        );
+        assert_eq!(route("/v1/kv/a/b/c"), Some(Route::Kv("a/b/c".into())));
+        assert_eq!(route("/v1/kv/"), Some(Route::Kv(String::new())));
+        assert_eq!(
+            route("/v1/session/create"),
+            Some(Route::NotImplemented("/v1/session/"))
+        );
+        assert_eq!(route("/v1/agent/services/"), None);
+        assert_eq!(route("/v1/nope"), None);
+    }
+}

@@ -1,0 +1,152 @@
+//! Query strings as Go's `net/url` reads them, and the parameters every read shares.
+//!
+//! Consul treats many flags as present-or-absent (`?recurse=false` still recurses), lets
+//! some repeat (`?tag=a&tag=b`), and parses `?passing` with Go's `strconv.ParseBool`.
+
+use super::HttpError;
+use crate::duration;
+use std::time::Duration;
+
+/// The longest a blocking query may wait, and the wait when none is given.
+const MAX_WAIT: Duration = Duration::from_secs(600);
+const DEFAULT_WAIT: Duration = Duration::from_secs(300);
+
+/// The decoded `key=value` pairs of a query string, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    pub fn parse(raw: &str) -> Query {
+        let pairs = raw
+            .split('&')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let (key, value) = part.split_once('=').unwrap_or((part, ""));
+                (percent_decode(key, true), percent_decode(value, true))
+            })
+            .collect();
+        Query { pairs }
+    }
+
+    /// Whether the key is present, whatever its value (Consul's presence flags).
+    pub fn has(&self, key: &str) -> bool {
+        self.pairs.iter().any(|(k, _)| k == key)
+    }
+
+    /// The first value of a key.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated key.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// `?index=` and `?wait=` of a blocking query: the index to wait past (0: don't
+    /// wait) and for how long.
+    pub fn blocking(&self) -> Result<(u64, Duration), HttpError> {
+        let index = match self.get("index") {
+            None | Some("") => 0,
+            Some(text) => text
+                .parse::<u64>()
+                .map_err(|_| HttpError::bad_request("Invalid index"))?,
+        };
+        let wait = match self.get("wait") {
+            None | Some("") => DEFAULT_WAIT,
+            Some(text) => match duration::parse(text) {
+                Ok(nanos) if nanos >= 0 => Duration::from_nanos(nanos as u64).min(MAX_WAIT),
+                _ => return Err(HttpError::bad_request("Invalid wait time")),
+            },
+        };
+        Ok((index, if wait.is_zero() { DEFAULT_WAIT } else { wait }))
+    }
+
+    /// The checks shared by catalog, health and KV reads: datacenter and consistency.
+    pub fn check_read(&self, datacenter: &str) -> Result<(), HttpError> {
+        if let Some(dc) = self.get("dc")
+            && !dc.is_empty()
+            && dc != datacenter
+        {
+            return Err(HttpError::internal("No path to datacenter"));
+        }
+        if self.has("stale") && self.has("consistent") {
+            return Err(HttpError::bad_request(
+                "Cannot specify ?stale with ?consistent, conflicting semantics.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space in query strings). Malformed escapes are
+/// kept as written; invalid UTF-8 becomes U+FFFD.
+pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_like_net_url() {
+        assert_eq!(percent_decode("a%2Fb", false), "a/b");
+        assert_eq!(percent_decode("a+b", true), "a b");
+        assert_eq!(percent_decode("a+b", false), "a+b");
+        assert_eq!(percent_decode("100%", false), "100%");
+        assert_eq!(percent_decode("%zz", false), "%zz");
+        assert_eq!(percent_decode("%41", false), "A");
+        let query = Query::parse("tag=a&tag=b&recurse=false&passing");
+        assert_eq!(query.all("tag"), ["a", "b"]);
+        assert!(query.has("recurse") && query.has("passing"));
+    }
+}

@@ -1,0 +1,195 @@
+//! A Consul-compatible development agent.
+//!
+//! The course's lessons register services with Consul, discover them through health
+//! queries and watch them with blocking queries. Where no real Consul agent is installed,
+//! this crate stands in for one: it speaks the subset of Consul's HTTP API v1 that the
+//! lessons use (see `consul-contract.md`), runs the health checks for real (TCP, HTTP,
+//! gRPC, TTL), reaps services whose checks stay critical, keeps a KV store and serves a
+//! small status page under `/ui/`.
+//!
+//! It is one process, one datacenter and one node that is its own leader: exactly what
+//! `consul agent -dev` gives you, without the download.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let config = devconsul::Config { http_addr: "127.0.0.1:0".parse()?, ..Default::default() };
+//! let agent = devconsul::Agent::start(config).await?;
+//! println!("Consul API on {}", agent.url());
+//! agent.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+mod checks;
+mod config_dir;
+pub mod decode;
+pub mod definition;
+pub mod duration;
+pub mod filter;
+mod http;
+mod shared;
+mod state;
+mod views;
+
+use shared::Shared;
+
+/// The version this agent reports in `/v1/agent/self`: the Consul API level it follows,
+/// marked so that nobody mistakes it for a real Consul.
+pub const VERSION: &str = "1.17.0-workbook-dev";
+
+/// How the agent is set up. `Config::default()` is `consul agent -dev` on `127.0.0.1:8500`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the HTTP API listens. Port 0 picks a free port (see [`Agent::http_addr`]).
+    pub http_addr: SocketAddr,
+    /// The node's name (Consul uses the host name).
+    pub node_name: String,
+    /// The one datacenter this agent knows.
+    pub datacenter: String,
+    /// A folder of `*.json` service definitions, loaded at start and on reload.
+    pub config_dir: Option<PathBuf>,
+    /// How quickly checks run and critical services are reaped.
+    pub timings: Timings,
+    /// Serve the status page under `/ui/`.
+    pub ui: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 8500)),
+            node_name: default_node_name(),
+            datacenter: "dc1".to_string(),
+            config_dir: None,
+            timings: Timings::default(),
+            ui: true,
+        }
+    }
+}
+
+/// The clocks behind health checking.
+///
+/// Consul clamps `DeregisterCriticalServiceAfter` to at least one minute and looks for
+/// critical services every 30 seconds, so a lesson that waits for reaping waits up to
+/// 90 seconds. The development defaults are one second each; [`Timings::consul`] gives
+/// Consul's values. Both are reported in `/v1/agent/self` under `DebugConfig`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timings {
+    /// The smallest `DeregisterCriticalServiceAfter` honoured (Consul: 1 minute).
+    pub dcsa_minimum: Duration,
+    /// How often the reaper looks for services to deregister (Consul: 30 seconds).
+    pub reap_interval: Duration,
+    /// Check intervals below this are raised to it (Consul: 1 second).
+    pub min_check_interval: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            dcsa_minimum: Duration::from_secs(1),
+            reap_interval: Duration::from_secs(1),
+            min_check_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Timings {
+    /// The timings of a real Consul agent.
+    pub fn consul() -> Self {
+        Timings {
+            dcsa_minimum: Duration::from_secs(60),
+            reap_interval: Duration::from_secs(30),
+            min_check_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// A running agent. Dropping it leaves the server running until the runtime ends; call
+/// [`Agent::shutdown`] to stop it.
+pub struct Agent {
+    shared: Arc<Shared>,
+    http_addr: SocketAddr,
+    server: JoinHandle<()>,
+    reaper: JoinHandle<()>,
+}
+
+impl Agent {
+    /// Binds the HTTP API, loads the config folder and starts serving in background tasks
+    /// on the current tokio runtime. Returns once the listener is bound.
+    pub async fn start(config: Config) -> anyhow::Result<Agent> {
+        let listener = TcpListener::bind(config.http_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.http_addr))?;
+        let http_addr = listener.local_addr()?;
+        let shared = Shared::new(config, http_addr);
+        if let Some(dir) = shared.config.config_dir.clone() {
+            config_dir::load(&shared, &dir).with_context(|| {
+                format!("cannot load the service definitions in {}", dir.display())
+            })?;
+        }
+        let reaper = tokio::spawn(checks::reap_forever(Arc::clone(&shared)));
+        let server = tokio::spawn(http::serve(listener, Arc::clone(&shared)));
+        tracing::info!(target: "agent", address = %http_addr, "Started HTTP server");
+        Ok(Agent {
+            shared,
+            http_addr,
+            server,
+            reaper,
+        })
+    }
+
+    /// The address the HTTP API listens on (with the real port when 0 was asked for).
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+
+    /// The base URL clients are given, e.g. `http://127.0.0.1:8500`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.http_addr)
+    }
+
+    /// Re-reads the config folder: definitions from files replace their previous
+    /// versions, and services whose file is gone are deregistered.
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        shared::reload(&self.shared)
+    }
+
+    /// Resolves once the agent has been asked to stop (by `PUT /v1/agent/leave`).
+    pub async fn stopped(&self) {
+        self.shared.stopping().await
+    }
+
+    /// Stops accepting requests, answers the blocked ones, stops every check runner and
+    /// returns.
+    pub async fn shutdown(self) {
+        self.shared.stop();
+        self.reaper.abort();
+        let mut server = self.server;
+        if tokio::time::timeout(Duration::from_secs(5), &mut server)
+            .await
+            .is_err()
+        {
+            server.abort();
+        }
+        self.shared.stop_checks();
+        tracing::info!(target: "agent", "shutdown complete");
+    }
+}
+
+/// The host name, as Consul names its node; `devconsul` when it cannot be read.
+fn default_node_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "devconsul".to_string())
+}

@@ -1,0 +1,165 @@
+//! What every part of the running agent shares: the configuration, the store behind its
+//! mutex, the signal that wakes blocked queries, and the check runners.
+//!
+//! Every change goes through [`Shared::write`]: it runs the change under the lock, then
+//! (with the lock released) starts or stops check runners to match the checks now in the
+//! store and tells waiting blocking queries that the index moved.
+
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::watch;
+
+use crate::Config;
+use crate::checks::{self, Runner};
+use crate::state::Store;
+
+/// The service and check IDs registered from definition files.
+#[derive(Debug, Default)]
+pub struct FromFiles {
+    pub services: BTreeSet<String>,
+    pub checks: BTreeSet<String>,
+}
+
+pub struct Shared {
+    pub config: Config,
+    pub http_addr: SocketAddr,
+    /// A stable UUID derived from the node name.
+    pub node_id: String,
+    store: Mutex<Store>,
+    /// The store's index after the last change; blocked queries wait on it.
+    changes: watch::Sender<u64>,
+    /// Set once the agent is asked to stop.
+    stop: watch::Sender<bool>,
+    /// The running check runners, by check ID.
+    runners: Mutex<HashMap<String, Runner>>,
+    /// What the config folder registered, so that a reload can remove what is gone.
+    pub from_files: Mutex<FromFiles>,
+}
+
+impl Shared {
+    pub fn new(config: Config, http_addr: SocketAddr) -> Arc<Shared> {
+        let store = Store::new();
+        let (changes, _) = watch::channel(store.index());
+        let (stop, _) = watch::channel(false);
+        Arc::new(Shared {
+            node_id: node_id(&config.node_name),
+            config,
+            http_addr,
+            store: Mutex::new(store),
+            changes,
+            stop,
+            runners: Mutex::new(HashMap::new()),
+            from_files: Mutex::new(FromFiles::default()),
+        })
+    }
+
+    /// Locks the store. A panic elsewhere never poisons the agent: the data is still
+    /// consistent because every change is made in one step.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `change` on the store, then brings the check runners in line and wakes the
+    /// blocked queries if the index moved.
+    pub fn write<R>(self: &Arc<Self>, change: impl FnOnce(&mut Store) -> R) -> R {
+        let (result, before, after) = {
+            let mut store = self.store();
+            let before = store.index();
+            let result = change(&mut store);
+            (result, before, store.index())
+        };
+        if after != before {
+            self.sync_runners();
+            self.changes.send_replace(after);
+        }
+        result
+    }
+
+    /// Starts a runner for every check that lacks one for its current definition, and
+    /// drops (which stops) the runners of checks that are gone.
+    fn sync_runners(self: &Arc<Self>) {
+        if *self.stop.borrow() {
+            return;
+        }
+        let store = self.store();
+        let mut runners = self.runners.lock().unwrap_or_else(|p| p.into_inner());
+        runners.retain(|id, runner| {
+            store
+                .checks
+                .get(id)
+                .is_some_and(|c| c.generation == runner.generation)
+        });
+        for check in store.checks.values() {
+            if check.generation != 0 && !runners.contains_key(&check.id) {
+                let runner = checks::start(self, check);
+                runners.insert(check.id.clone(), runner);
+            }
+        }
+    }
+
+    /// Restarts the TTL clock of a check's runner after an update.
+    pub fn kick(&self, check_id: &str) {
+        let runners = self.runners.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(runner) = runners.get(check_id) {
+            runner.kick();
+        }
+    }
+
+    /// A receiver that sees every later change of the index.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Asks the agent to stop: the HTTP server drains and blocked queries answer.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Resolves once [`Shared::stop`] has been called.
+    pub async fn stopping(&self) {
+        let mut stop = self.stop.subscribe();
+        // The sender lives as long as `self`, so this only ends when stop is set.
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    }
+
+    /// Stops every check runner.
+    pub fn stop_checks(&self) {
+        self.runners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+/// Re-reads the config folder, if there is one.
+pub fn reload(shared: &Arc<Shared>) -> anyhow::Result<()> {
+    let dir: Option<PathBuf> = shared.config.config_dir.clone();
+    match dir {
+        Some(dir) => crate::config_dir::load(shared, &dir),
+        None => Ok(()),
+    }
+}
+
+/// A UUID-shaped ID that stays the same for the same node name (FNV-1a, twice).
+fn node_id(node_name: &str) -> String {
+    let hash = |seed: u64| {
+        node_name.bytes().fold(seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    let (high, low) = (hash(0xcbf2_9ce4_8422_2325), hash(0x8422_2325_cbf2_9ce4));
+    let hex = format!("{high:016x}{low:016x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

@@ -1,0 +1,696 @@
+//! The agent's state: services, checks and KV pairs, and the index that orders changes.
+//!
+//! Consul stamps every change with a raft index, and blocking queries are built on it: a
+//! client says "answer when the index passes N". Here one counter plays the raft index.
+//! Each row remembers when it was created and last modified, and the store keeps a few
+//! per-resource indexes (per service name, all services, all checks, node checks, KV
+//! deletions) so that a query's index moves only when something it reads has changed.
+//!
+//! The store is plain data behind one mutex: every method runs in a few microseconds and
+//! never waits. Who gets woken, and which check runners start or stop, is decided by the
+//! caller in [`crate::shared`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::definition::{CheckType, ServiceAddress, ServiceDefinition, Weights};
+
+mod kv;
+
+pub use kv::KvEntry;
+
+/// The check every node has: Serf says the node is alive.
+pub const SERF_CHECK_ID: &str = "serfHealth";
+/// The check that puts the whole node into maintenance.
+pub const NODE_MAINTENANCE_ID: &str = "_node_maintenance";
+/// The prefix of a service's maintenance check, followed by the service ID.
+pub const SERVICE_MAINTENANCE_PREFIX: &str = "_service_maintenance:";
+
+/// A registered service instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub tags: Vec<String>,
+    pub address: String,
+    pub port: i64,
+    pub meta: BTreeMap<String, String>,
+    pub tagged_addresses: BTreeMap<String, ServiceAddress>,
+    pub weights: Weights,
+    pub enable_tag_override: bool,
+    pub socket_path: String,
+    /// The catalog's own `consul` service: in the catalog, not in the agent's list.
+    pub builtin: bool,
+    pub create_index: u64,
+    pub modify_index: u64,
+}
+
+impl Service {
+    /// The same service, ignoring when it was written.
+    fn same_as(&self, other: &Service) -> bool {
+        Service {
+            create_index: 0,
+            modify_index: 0,
+            ..self.clone()
+        } == Service {
+            create_index: 0,
+            modify_index: 0,
+            ..other.clone()
+        }
+    }
+}
+
+/// A health check: its definition, and the status its runner last reported.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub notes: String,
+    pub output: String,
+    /// Empty for node-level checks.
+    pub service_id: String,
+    pub definition: CheckType,
+    /// Changes whenever the definition does, so a runner of an older definition can tell
+    /// that its results no longer count.
+    pub generation: u64,
+    /// When the check last became critical, for DeregisterCriticalServiceAfter.
+    pub critical_since: Option<Instant>,
+    /// When a TTL check expires unless it hears from its service.
+    pub ttl_deadline: Option<Instant>,
+    /// Built in (`serfHealth`): in the catalog, not in the agent's list.
+    pub builtin: bool,
+    pub create_index: u64,
+    pub modify_index: u64,
+}
+
+impl Check {
+    pub fn ttl(&self) -> Option<Duration> {
+        (self.definition.ttl > 0 && self.definition.kind() == "ttl")
+            .then(|| Duration::from_nanos(self.definition.ttl as u64))
+    }
+}
+
+/// Why a TTL update was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TtlError {
+    UnknownCheck,
+    NotTtl,
+}
+
+/// The last index at which anything about a service name changed.
+#[derive(Debug, Default, Clone, Copy)]
+struct NameIndex {
+    /// Instances added, changed or removed.
+    catalog: u64,
+    /// The above, or a check of an instance changed.
+    health: u64,
+}
+
+/// Everything the agent knows.
+#[derive(Debug)]
+pub struct Store {
+    index: u64,
+    next_generation: u64,
+    pub node_index: u64,
+    pub services: BTreeMap<String, Service>,
+    pub checks: BTreeMap<String, Check>,
+    pub kv: BTreeMap<String, KvEntry>,
+    names: HashMap<String, NameIndex>,
+    services_index: u64,
+    checks_index: u64,
+    node_checks_index: u64,
+    kv_deleted_index: u64,
+}
+
+impl Store {
+    /// A store holding the node, its `serfHealth` check and the `consul` service.
+    pub fn new() -> Store {
+        let mut store = Store {
+            index: 0,
+            next_generation: 0,
+            node_index: 0,
+            services: BTreeMap::new(),
+            checks: BTreeMap::new(),
+            kv: BTreeMap::new(),
+            names: HashMap::new(),
+            services_index: 0,
+            checks_index: 0,
+            node_checks_index: 0,
+            kv_deleted_index: 0,
+        };
+        store.node_index = store.bump();
+        let index = store.bump();
+        let check = Check {
+            id: SERF_CHECK_ID.into(),
+            name: "Serf Health Status".into(),
+            status: "passing".into(),
+            notes: String::new(),
+            output: "Agent alive and reachable".into(),
+            service_id: String::new(),
+            definition: CheckType::default(),
+            generation: 0,
+            critical_since: None,
+            ttl_deadline: None,
+            builtin: true,
+            create_index: index,
+            modify_index: index,
+        };
+        store.checks.insert(check.id.clone(), check);
+        store.checks_index = index;
+        store.node_checks_index = index;
+        let index = store.bump();
+        let consul = Service {
+            id: "consul".into(),
+            name: "consul".into(),
+            kind: String::new(),
+            tags: Vec::new(),
+            address: String::new(),
+            port: 8300,
+            meta: BTreeMap::new(),
+            tagged_addresses: BTreeMap::new(),
+            weights: Weights::default(),
+            enable_tag_override: false,
+            socket_path: String::new(),
+            builtin: true,
+            create_index: index,
+            modify_index: index,
+        };
+        store.services.insert(consul.id.clone(), consul);
+        store.touch_name("consul", index, true);
+        store.services_index = index;
+        store
+    }
+
+    /// The newest index handed out.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.index += 1;
+        self.index
+    }
+
+    fn generation(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    fn touch_name(&mut self, name: &str, index: u64, catalog: bool) {
+        let entry = self.names.entry(name.to_string()).or_default();
+        entry.health = index;
+        if catalog {
+            entry.catalog = index;
+        }
+    }
+
+    /// The index of `/v1/catalog/services` and other whole-catalog service reads.
+    pub fn services_index(&self) -> u64 {
+        self.services_index
+    }
+
+    /// The index of `/v1/catalog/service/:name`.
+    pub fn catalog_index(&self, name: &str) -> u64 {
+        self.names
+            .get(name)
+            .map_or(0, |n| n.catalog)
+            .max(self.node_index)
+    }
+
+    /// The index of `/v1/health/service/:name`: its instances, their checks, node checks.
+    pub fn health_index(&self, name: &str) -> u64 {
+        self.names
+            .get(name)
+            .map_or(0, |n| n.health)
+            .max(self.node_checks_index)
+    }
+
+    /// The index of `/v1/health/checks/:name`.
+    pub fn service_checks_index(&self, name: &str) -> u64 {
+        self.names.get(name).map_or(0, |n| n.health)
+    }
+
+    /// The index of reads over every check.
+    pub fn checks_index(&self) -> u64 {
+        self.checks_index
+    }
+
+    /// Services in the agent's own list (not the built-in `consul`).
+    pub fn agent_services(&self) -> impl Iterator<Item = &Service> {
+        self.services.values().filter(|s| !s.builtin)
+    }
+
+    /// Checks in the agent's own list (not `serfHealth`).
+    pub fn agent_checks(&self) -> impl Iterator<Item = &Check> {
+        self.checks.values().filter(|c| !c.builtin)
+    }
+
+    /// The checks of one service, or with `service_id == ""` the node's checks.
+    pub fn checks_of<'a>(&'a self, service_id: &'a str) -> impl Iterator<Item = &'a Check> + 'a {
+        self.checks
+            .values()
+            .filter(move |c| c.service_id == service_id)
+    }
+
+    /// The instances of a service name.
+    pub fn instances<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
+        self.services.values().filter(move |s| s.name == name)
+    }
+
+    /// Registers (or replaces) a service and its checks, keeping the status of checks that
+    /// already existed. Returns the service ID.
+    pub fn register_service(
+        &mut self,
+        definition: &ServiceDefinition,
+        replace_existing_checks: bool,
+    ) -> String {
+        let id = if definition.id.is_empty() {
+            definition.name.clone()
+        } else {
+            definition.id.clone()
+        };
+        let index = self.index + 1;
+        let mut changed = false;
+
+        let mut tagged_addresses = definition.tagged_addresses.clone();
+        // Consul adds the address it was given under lan/wan keys for its IP family.
+        if let Ok(ip) = definition.address.parse::<IpAddr>() {
+            let family = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+            for key in [format!("lan_{family}"), format!("wan_{family}")] {
+                tagged_addresses
+                    .entry(key)
+                    .or_insert_with(|| ServiceAddress {
+                        address: definition.address.clone(),
+                        port: definition.port,
+                    });
+            }
+        }
+        let mut service = Service {
+            id: id.clone(),
+            name: definition.name.clone(),
+            kind: definition.kind.clone(),
+            tags: definition.tags.clone(),
+            address: definition.address.clone(),
+            port: definition.port,
+            meta: definition.meta.clone(),
+            tagged_addresses,
+            weights: definition.weights.unwrap_or_default(),
+            enable_tag_override: definition.enable_tag_override,
+            socket_path: definition.socket_path.clone(),
+            builtin: false,
+            create_index: index,
+            modify_index: index,
+        };
+        match self.services.get(&id) {
+            Some(old) if old.same_as(&service) => {}
+            old => {
+                if let Some(old) = old {
+                    service.create_index = old.create_index;
+                    let old_name = old.name.clone();
+                    self.touch_name(&old_name, index, true);
+                }
+                self.touch_name(&service.name, index, true);
+                self.services.insert(id.clone(), service);
+                self.services_index = index;
+                changed = true;
+            }
+        }
+
+        let many = definition.checks.len() > 1;
+        let mut kept = BTreeSet::new();
+        for (position, check_type) in definition.checks.iter().enumerate() {
+            let check_id = match (&check_type.check_id, many) {
+                (given, _) if !given.is_empty() => given.clone(),
+                (_, false) => format!("service:{id}"),
+                (_, true) => format!("service:{id}:{}", position + 1),
+            };
+            let mut check_type = check_type.clone();
+            check_type.check_id = check_id.clone();
+            check_type.service_id = id.clone();
+            if check_type.name.is_empty() {
+                check_type.name = format!("Service '{}' check", definition.name);
+            }
+            kept.insert(check_id);
+            changed |= self.put_check(&check_type, index);
+        }
+        if replace_existing_checks {
+            let stale: Vec<String> = self
+                .checks_of(&id)
+                .filter(|c| !kept.contains(&c.id) && !c.id.starts_with(SERVICE_MAINTENANCE_PREFIX))
+                .map(|c| c.id.clone())
+                .collect();
+            for check_id in stale {
+                self.checks.remove(&check_id);
+                changed = true;
+            }
+        }
+        if changed {
+            self.index = index;
+            self.checks_index = index;
+            self.touch_name(&definition.name, index, false);
+        }
+        id
+    }
+
+    /// Adds or replaces one check (its `service_id` already set) at `index`. A check that
+    /// exists keeps its status and output. Returns whether anything changed.
+    fn put_check(&mut self, definition: &CheckType, index: u64) -> bool {
+        let existing = self.checks.get(&definition.check_id).cloned();
+        if let Some(existing) = &existing
+            && existing.definition == *definition
+        {
+            return false;
+        }
+        let generation = self.generation();
+        let now = Instant::now();
+        let check = match existing {
+            Some(existing) => Check {
+                name: definition.name.clone(),
+                notes: definition.notes.clone(),
+                service_id: definition.service_id.clone(),
+                definition: definition.clone(),
+                generation,
+                ttl_deadline: None,
+                modify_index: index,
+                ..existing
+            },
+            None => {
+                let status = if definition.status.is_empty() {
+                    "critical"
+                } else {
+                    &definition.status
+                };
+                Check {
+                    id: definition.check_id.clone(),
+                    name: definition.name.clone(),
+                    status: status.to_string(),
+                    notes: definition.notes.clone(),
+                    output: String::new(),
+                    service_id: definition.service_id.clone(),
+                    definition: definition.clone(),
+                    generation,
+                    critical_since: (status == "critical").then_some(now),
+                    ttl_deadline: None,
+                    builtin: false,
+                    create_index: index,
+                    modify_index: index,
+                }
+            }
+        };
+        let mut check = check;
+        if let Some(ttl) = check.ttl() {
+            check.ttl_deadline = Some(now + ttl);
+        }
+        self.note_check_change(&check.service_id.clone(), index);
+        self.checks.insert(check.id.clone(), check);
+        true
+    }
+
+    /// Records that a check of `service_id` (or of the node, when empty) changed.
+    fn note_check_change(&mut self, service_id: &str, index: u64) {
+        self.checks_index = index;
+        if service_id.is_empty() {
+            self.node_checks_index = index;
+        } else if let Some(service) = self.services.get(service_id) {
+            let name = service.name.clone();
+            self.touch_name(&name, index, false);
+        }
+    }
+
+    /// Registers a standalone check (`PUT /v1/agent/check/register`); `definition` has its
+    /// ID and name filled in. Fails when its service does not exist.
+    pub fn register_check(&mut self, definition: &CheckType) -> Result<(), String> {
+        if !definition.service_id.is_empty() && !self.services.contains_key(&definition.service_id)
+        {
+            return Err(format!(
+                "ServiceID \"{}\" does not exist",
+                definition.service_id
+            ));
+        }
+        let index = self.index + 1;
+        if self.put_check(definition, index) {
+            self.index = index;
+        }
+        Ok(())
+    }
+
+    /// Removes a service and all its checks. Returns the removed service.
+    pub fn deregister_service(&mut self, id: &str) -> Option<Service> {
+        let service = self.services.get(id).filter(|s| !s.builtin)?.clone();
+        self.services.remove(id);
+        self.checks.retain(|_, check| check.service_id != id);
+        let index = self.bump();
+        self.touch_name(&service.name, index, true);
+        self.services_index = index;
+        self.checks_index = index;
+        Some(service)
+    }
+
+    /// Removes one check. Returns whether it existed.
+    pub fn deregister_check(&mut self, id: &str) -> bool {
+        match self.checks.get(id) {
+            Some(check) if !check.builtin => {
+                let service_id = check.service_id.clone();
+                self.checks.remove(id);
+                let index = self.bump();
+                self.note_check_change(&service_id, index);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Sets a check's status and output. A status change is a new index; an output-only
+    /// change is one only when `output_counts` (Consul defers output-only updates of
+    /// probes). Returns whether the index moved.
+    pub fn set_check_status(
+        &mut self,
+        id: &str,
+        status: &str,
+        output: &str,
+        output_counts: bool,
+    ) -> bool {
+        let Some(check) = self.checks.get_mut(id) else {
+            return false;
+        };
+        let status_changed = check.status != status;
+        let output_changed = check.output != output;
+        check.output = output.to_string();
+        let counts = status_changed || (output_changed && output_counts);
+        if !counts {
+            return false;
+        }
+        if status_changed {
+            check.critical_since = (status == "critical").then(Instant::now);
+            check.status = status.to_string();
+        }
+        let index = self.index + 1;
+        check.modify_index = index;
+        let service_id = check.service_id.clone();
+        self.index = index;
+        self.note_check_change(&service_id, index);
+        true
+    }
+
+    /// A TTL check's update from its service: sets status and output and restarts the
+    /// clock. Output beyond `OutputMaxSize` (default 4096 bytes) is cut as Consul does.
+    pub fn update_ttl(&mut self, id: &str, status: &str, output: &str) -> Result<(), TtlError> {
+        let check = self.checks.get_mut(id).ok_or(TtlError::UnknownCheck)?;
+        let ttl = check.ttl().ok_or(TtlError::NotTtl)?;
+        check.ttl_deadline = Some(Instant::now() + ttl);
+        let limit = match check.definition.output_max_size {
+            0 => 4096,
+            n => n as usize,
+        };
+        let output = truncate_output(output, limit);
+        self.set_check_status(id, status, &output, true);
+        Ok(())
+    }
+
+    /// Marks a TTL check critical if its deadline has passed. Returns whether it expired.
+    pub fn expire_ttl(&mut self, id: &str, now: Instant) -> bool {
+        let Some(check) = self.checks.get_mut(id) else {
+            return false;
+        };
+        match check.ttl_deadline {
+            Some(deadline) if deadline <= now => {
+                check.ttl_deadline = None;
+                let output = if check.output.is_empty() {
+                    "TTL expired".to_string()
+                } else {
+                    format!(
+                        "TTL expired (last output before timeout follows): {}",
+                        check.output
+                    )
+                };
+                self.set_check_status(id, "critical", &output, true);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Turns maintenance of a service (or of the node, for `None`) on or off.
+    pub fn set_maintenance(&mut self, service_id: Option<&str>, enable: bool, reason: &str) {
+        let (check_id, name, what) = match service_id {
+            Some(id) => (
+                format!("{SERVICE_MAINTENANCE_PREFIX}{id}"),
+                "Service Maintenance Mode",
+                "service",
+            ),
+            None => (
+                NODE_MAINTENANCE_ID.to_string(),
+                "Node Maintenance Mode",
+                "node",
+            ),
+        };
+        if !enable {
+            self.deregister_check(&check_id);
+            return;
+        }
+        if self.checks.contains_key(&check_id) {
+            return;
+        }
+        let notes = if reason.is_empty() {
+            format!(
+                "Maintenance mode is enabled for this {what}, but no reason was provided. This is a default message."
+            )
+        } else {
+            reason.to_string()
+        };
+        let index = self.bump();
+        let service_id = service_id.unwrap_or_default().to_string();
+        let check = Check {
+            id: check_id.clone(),
+            name: name.into(),
+            status: "critical".into(),
+            notes,
+            output: String::new(),
+            service_id: service_id.clone(),
+            definition: CheckType::default(),
+            generation: 0,
+            critical_since: None,
+            ttl_deadline: None,
+            builtin: false,
+            create_index: index,
+            modify_index: index,
+        };
+        self.checks.insert(check_id, check);
+        self.note_check_change(&service_id, index);
+    }
+
+    /// Services with a check that has been critical for longer than its
+    /// DeregisterCriticalServiceAfter (at least `minimum`): `(service ID, check ID)`.
+    pub fn overdue(&self, now: Instant, minimum: Duration) -> Vec<(String, String)> {
+        self.checks
+            .values()
+            .filter(|check| {
+                check.definition.deregister_critical_service_after > 0
+                    && !check.service_id.is_empty()
+            })
+            .filter_map(|check| {
+                let after =
+                    Duration::from_nanos(check.definition.deregister_critical_service_after as u64)
+                        .max(minimum);
+                let since = check.critical_since?;
+                (now.duration_since(since) >= after)
+                    .then(|| (check.service_id.clone(), check.id.clone()))
+            })
+            .collect()
+    }
+}
+
+/// Consul's cut of an over-long output: `"<first N bytes> ... (captured N of M bytes)"`.
+pub fn truncate_output(output: &str, limit: usize) -> String {
+    if output.len() <= limit {
+        return output.to_string();
+    }
+    let mut cut = limit;
+    while !output.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{} ... (captured {cut} of {} bytes)",
+        &output[..cut],
+        output.len()
+    )
+}
+
+/// The worst of some statuses: critical, then warning, then passing.
+pub fn worst<'a>(statuses: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let mut worst = "passing";
+    for status in statuses {
+        match status {
+            "critical" => return "critical",
+            "warning" => worst = "warning",
+            _ => {}
+        }
+    }
+    worst
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn definition(id: &str, name: &str, checks: Vec<CheckType>) -> ServiceDefinition {
+        ServiceDefinition {
+            id: id.into(),
+            name: name.into(),
+            checks,
+            ..Default::default()
+        }
+    }
+
+    fn ttl_check() -> CheckType {
+        CheckType {
+            ttl: 10_000_000_000,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn re_registering_keeps_check_status_and_an_identical_service_keeps_the_index() {
+        let mut store = Store::new();
+        let web = definition("web-1", "web", vec![ttl_check()]);
+        store.register_service(&web, false);
+        assert_eq!(store.checks["service:web-1"].status, "critical");
+        store.update_ttl("service:web-1", "passing", "ok").unwrap();
+        let index = store.index();
+        store.register_service(&web, false);
+        assert_eq!(
+            store.index(),
+            index,
+            "an identical registration is no change"
+        );
+        assert_eq!(store.checks["service:web-1"].status, "passing");
+    }
+
+    #[test]
+    fn indexes_move_only_for_what_changed() {
+        let mut store = Store::new();
+        store.register_service(&definition("a", "a", vec![ttl_check()]), false);
+        store.register_service(&definition("b", "b", vec![]), false);
+        let a = store.health_index("a");
+        store.update_ttl("service:a", "passing", "").unwrap();
+        assert!(store.health_index("a") > a);
+        assert_eq!(store.catalog_index("a"), a);
+        let b = store.health_index("b");
+        store.kv_put("k", b"v".to_vec(), 0, None);
+        assert_eq!(store.health_index("b"), b);
+    }
+
+    #[test]
+    fn output_is_truncated_like_consul() {
+        assert_eq!(
+            truncate_output("abcdef", 4),
+            "abcd ... (captured 4 of 6 bytes)"
+        );
+        assert_eq!(truncate_output("abc", 4), "abc");
+    }
+}

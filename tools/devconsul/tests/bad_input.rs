@@ -1,0 +1,387 @@
+//! The error catalogue (contract §5): every bad request gets its status code and a
+//! plain-text reason, and the agent keeps serving. Property tests throw arbitrary JSON
+//! and arbitrary bytes at the decoder and at the register endpoint.
+
+#![recursion_limit = "256"]
+
+mod common;
+
+use common::{Api, agent};
+use devconsul::decode::{KeyStyle, parse_body};
+use devconsul::definition::ServiceDefinition;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+/// After a bad request, a good one must still work.
+async fn still_serving(api: &Api) {
+    api.register(json!({"Name": "canary", "Port": 1})).await;
+    api.get("/v1/agent/services").await.expect(200);
+}
+
+async fn expect_error(api: &Api, method: &str, path: &str, body: &str, status: u16, message: &str) {
+    let reply = api.send(method, path, Some(body.as_bytes().to_vec())).await;
+    assert_eq!(
+        reply.status.as_u16(),
+        status,
+        "{method} {path} {body:?} answered {}",
+        reply.text()
+    );
+    assert!(
+        reply.text().contains(message),
+        "{method} {path}: {:?} lacks {message:?}",
+        reply.text()
+    );
+    if status != 405 && status != 404 {
+        let content_type = reply.header("Content-Type").unwrap_or("");
+        assert!(
+            content_type.starts_with("text/plain"),
+            "errors are plain text, not {content_type}"
+        );
+    }
+    still_serving(api).await;
+}
+
+const REGISTER: &str = "/v1/agent/service/register";
+
+#[tokio::test]
+async fn register_refuses_bad_bodies() {
+    let (_agent, api) = agent().await;
+    let cases: &[(&str, &str)] = &[
+        ("{not json", "Request decode failed"),
+        ("", "Request decode failed: EOF"),
+        ("[1, 2]", "Request decode failed"),
+        (r#"{"Port": 80}"#, "Missing service name"),
+        (r#"{"Name": "a", "Port": "80"}"#, "Request decode failed"),
+        (r#"{"Name": "a", "Tags": "a"}"#, "Request decode failed"),
+        (
+            r#"{"Name": "a", "Meta": {"k": 1}}"#,
+            "Request decode failed",
+        ),
+        (
+            r#"{"Name": "a", "Service": "a"}"#,
+            r#"Request decode failed: json: unknown field "Service""#,
+        ),
+        (r#"{"Name": "a", "Ns": "x"}"#, r#"unknown field "Ns""#),
+        (
+            r#"{"Name": "a", "Check": {"HTTP": "http://x", "TLSSkipVerify": "true"}}"#,
+            "Request decode failed",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"HTTP": "http://x", "Header": {"k": "v"}}}"#,
+            "Request decode failed",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"TCP": "127.0.0.1:1"}}"#,
+            "Invalid check: Interval must be > 0",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"HTTP": "http://x"}}"#,
+            "Invalid check: Interval must be > 0",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"TTL": "1s", "Interval": "1s"}}"#,
+            "Interval and TTL cannot both be specified",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"Notes": "x"}}"#,
+            "TTL must be > 0 for TTL checks",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"TTL": "1s", "Status": "ok"}}"#,
+            "Status for checks must",
+        ),
+        (
+            r#"{"Name": "a", "Check": {"TTL": "soon"}}"#,
+            "Request decode failed: time: invalid duration",
+        ),
+        (
+            r#"{"Name": "a", "Address": "0.0.0.0"}"#,
+            "Invalid service address",
+        ),
+        (
+            r#"{"Name": "a", "Meta": {"consul-x": "y"}}"#,
+            "Invalid Service Meta",
+        ),
+        (
+            r#"{"Name": "a", "Weights": {"Passing": 0, "Warning": 1}}"#,
+            "Invalid Weights",
+        ),
+        (
+            r#"{"Name": "a", "TaggedAddresses": {"lan": "1.2.3.4"}}"#,
+            "Request decode failed",
+        ),
+    ];
+    for (body, message) in cases {
+        expect_error(&api, "PUT", REGISTER, body, 400, message).await;
+    }
+    expect_error(
+        &api,
+        "PUT",
+        REGISTER,
+        r#"{"Name": "a", "Check": {"Args": ["sh"], "Interval": "1s"}}"#,
+        500,
+        "Scripts are disabled",
+    )
+    .await;
+    // Nothing Consul accepts is refused: every ServiceDefinition and CheckType field.
+    api.put_json(
+        REGISTER,
+        json!({
+            "Kind": "", "ID": "full", "Name": "full", "Tags": [], "Address": "", "TaggedAddresses": {},
+            "Meta": {}, "Port": 1, "SocketPath": "", "Weights": {"Passing": 1, "Warning": 1}, "Token": "",
+            "EnableTagOverride": false, "Proxy": null, "Connect": {}, "Locality": null,
+            "Check": {
+                "CheckID": "full-check", "Name": "n", "Status": "passing", "Notes": "", "HTTP": "http://127.0.0.1:9",
+                "Method": "GET", "Header": {"X": ["1"]}, "Body": "", "DisableRedirects": true,
+                "TLSServerName": "", "TLSSkipVerify": false, "GRPC": "", "GRPCUseTLS": false, "Interval": 10e9,
+                "Timeout": "1s", "DeregisterCriticalServiceAfter": "1h", "SuccessBeforePassing": 1,
+                "FailuresBeforeWarning": 1, "FailuresBeforeCritical": 2, "OutputMaxSize": 100,
+                "ScriptArgs": null, "DockerContainerID": "", "Shell": "", "UDP": "", "H2PING": "",
+                "H2PingUseTLS": false, "OSService": "", "AliasNode": "", "AliasService": "", "ServiceID": "",
+                "TCPUseTLS": false, "ProxyHTTP": "", "ProxyGRPC": ""
+            }
+        }),
+    )
+    .await
+    .expect(200);
+}
+
+#[tokio::test]
+async fn the_rest_of_the_catalogue() {
+    let (_agent, api) = agent().await;
+    api.register(json!({"Name": "t", "Check": {"TTL": "60s"}}))
+        .await;
+    expect_error(
+        &api,
+        "PUT",
+        "/v1/agent/service/deregister/nope",
+        "",
+        404,
+        "Unknown service ID \"nope\"",
+    )
+    .await;
+    expect_error(
+        &api,
+        "GET",
+        "/v1/agent/service/nope",
+        "",
+        404,
+        "unknown service ID",
+    )
+    .await;
+    expect_error(
+        &api,
+        "PUT",
+        "/v1/agent/check/pass/nope",
+        "",
+        404,
+        "Unknown check ID",
+    )
+    .await;
+    expect_error(
+        &api,
+        "PUT",
+        "/v1/agent/check/update/nope",
+        r#"{"Status":"passing"}"#,
+        404,
+        "Unknown check ID",
+    )
+    .await;
+    expect_error(
+        &api,
+        "PUT",
+        "/v1/agent/check/update/service:t",
+        r#"{"Status":"bad"}"#,
+        400,
+        "Invalid check status: 'bad'",
+    )
+    .await;
+    expect_error(
+        &api,
+        "PUT",
+        "/v1/agent/check/update/service:t",
+        "",
+        400,
+        "Request decode failed: EOF",
+    )
+    .await;
+    expect_error(
+        &api,
+        "PUT",
+        "/v1/agent/check/update/service:t",
+        r#"{"Stat": "x"}"#,
+        400,
+        "unknown field",
+    )
+    .await;
+    expect_error(
+        &api,
+        "GET",
+        "/v1/health/service/t?passing=maybe",
+        "",
+        400,
+        "Invalid value for ?passing",
+    )
+    .await;
+    expect_error(
+        &api,
+        "GET",
+        "/v1/health/service/t?index=abc",
+        "",
+        400,
+        "Invalid index",
+    )
+    .await;
+    expect_error(
+        &api,
+        "GET",
+        "/v1/catalog/services?wait=xyz",
+        "",
+        400,
+        "Invalid wait time",
+    )
+    .await;
+    expect_error(
+        &api,
+        "GET",
+        "/v1/health/service/t?dc=mars",
+        "",
+        500,
+        "No path to datacenter",
+    )
+    .await;
+    expect_error(
+        &api,
+        "GET",
+        "/v1/health/service/t?filter=%28",
+        "",
+        400,
+        "Failed to create boolean expression",
+    )
+    .await;
+    expect_error(&api, "PUT", "/v1/kv/k?cas=abc", "v", 500, "invalid syntax").await;
+
+    // A bad passing value still carries the index headers.
+    api.get("/v1/health/service/t?passing=maybe")
+        .await
+        .expect(400)
+        .index();
+}
+
+#[tokio::test]
+async fn methods_paths_and_options() {
+    let (_agent, api) = agent().await;
+    let reply = api.get(REGISTER).await.expect(405);
+    assert_eq!(reply.header("Allow"), Some("PUT,OPTIONS"));
+    let reply = api.put("/v1/agent/services", "").await.expect(405);
+    assert_eq!(reply.header("Allow"), Some("GET,OPTIONS"));
+    let reply = api.send("OPTIONS", "/v1/kv/x", None).await.expect(200);
+    assert_eq!(reply.header("Allow"), Some("GET,PUT,DELETE,OPTIONS"));
+
+    let reply = api.get("/v1/not/a/thing").await.expect(404);
+    assert_eq!(
+        reply.text(),
+        "Invalid URL path: not a recognized HTTP API endpoint"
+    );
+    let reply = api.put("/v1/session/create", "").await.expect(501);
+    assert!(reply.text().contains("real Consul"));
+    api.get("/v1/acl/tokens").await.expect(501);
+    api.put("/v1/txn", "[]").await.expect(501);
+    still_serving(&api).await;
+}
+
+#[tokio::test]
+async fn oversized_and_binary_bodies() {
+    let (_agent, api) = agent().await;
+    let huge = vec![b' '; 2 << 20];
+    api.send("PUT", REGISTER, Some(huge)).await.expect(413);
+    still_serving(&api).await;
+    let binary: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    api.send("PUT", REGISTER, Some(binary.clone()))
+        .await
+        .expect(400);
+    api.send("PUT", "/v1/agent/check/update/x", Some(binary))
+        .await
+        .expect(400);
+    still_serving(&api).await;
+}
+
+/// Arbitrary JSON, nested a few levels, with keys that sometimes are real field names.
+fn any_json() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        Just("Name".to_string()),
+        Just("name".to_string()),
+        Just("Port".to_string()),
+        Just("Tags".to_string()),
+        Just("Check".to_string()),
+        Just("Checks".to_string()),
+        Just("TTL".to_string()),
+        Just("Interval".to_string()),
+        Just("Meta".to_string()),
+        Just("Weights".to_string()),
+        Just("TaggedAddresses".to_string()),
+        Just("Header".to_string()),
+        "[a-zA-Z_]{0,8}",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        "[a-z0-9.:/ ]{0,12}".prop_map(Value::from),
+        Just(Value::from("10s")),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map(key.clone(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn the_decoder_never_panics_on_json(value in any_json()) {
+        for style in [KeyStyle::Api, KeyStyle::ConfigFile] {
+            if let Ok(definition) = ServiceDefinition::from_json(&value, style) {
+                let _ = definition.validate();
+            }
+        }
+    }
+
+    #[test]
+    fn the_decoder_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok(value) = parse_body(&bytes) {
+            let _ = ServiceDefinition::from_json(&value, KeyStyle::Api);
+        }
+    }
+}
+
+#[test]
+fn register_answers_200_or_400_to_anything() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_agent, api) = runtime.block_on(agent());
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+    let bodies = prop_oneof![
+        any_json().prop_map(|v| v.to_string().into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..128),
+    ];
+    runner
+        .run(&bodies, |body| {
+            let reply = runtime.block_on(api.send("PUT", REGISTER, Some(body)));
+            let code = reply.status.as_u16();
+            prop_assert!(
+                code == 200 || code == 400,
+                "answered {code}: {}",
+                reply.text()
+            );
+            Ok(())
+        })
+        .unwrap();
+    runtime.block_on(still_serving(&api));
+}

@@ -1,0 +1,141 @@
+//! Service definition files in the config folder: loaded at start, replaced and removed
+//! on reload (through the library and through `PUT /v1/agent/reload`).
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use common::agent_with;
+use devconsul::Config;
+use serde_json::json;
+
+/// A fresh, empty folder under the system's temp dir, removed when dropped.
+struct Folder(PathBuf);
+
+impl Folder {
+    fn new() -> Folder {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "devconsul-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let path = std::env::temp_dir().join(name);
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Folder(path)
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.0.join(name), text).unwrap();
+    }
+
+    fn remove(&self, name: &str) {
+        std::fs::remove_file(self.0.join(name)).unwrap();
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn config(folder: &Folder) -> Config {
+    Config {
+        http_addr: "127.0.0.1:0".parse().unwrap(),
+        config_dir: Some(folder.0.clone()),
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn definitions_load_at_start() {
+    let folder = Folder::new();
+    folder.write(
+        "web.json",
+        r#"{"service": {"name": "web", "tags": ["v1"], "port": 8080,
+            "check": {"ttl": "30s", "deregister_critical_service_after": "1m"}}}"#,
+    );
+    folder.write(
+        "more.json",
+        r#"{"services": [{"name": "a", "id": "a-1", "port": 1}, {"name": "b"}]}"#,
+    );
+    folder.write("notes.txt", "not a definition");
+    let (_agent, api) = agent_with(config(&folder)).await;
+    let services = api.get("/v1/agent/services").await.expect(200).json();
+    let mut ids: Vec<_> = services.as_object().unwrap().keys().cloned().collect();
+    ids.sort();
+    assert_eq!(ids, ["a-1", "b", "web"]);
+    assert_eq!(services["web"]["Tags"], json!(["v1"]));
+    let checks = api.get("/v1/agent/checks").await.expect(200).json();
+    assert_eq!(checks["service:web"]["Type"], "ttl");
+    assert_eq!(checks["service:web"]["Status"], "critical");
+}
+
+#[tokio::test]
+async fn reload_replaces_changed_and_removes_deleted_definitions() {
+    let folder = Folder::new();
+    folder.write(
+        "web.json",
+        r#"{"service": {"name": "web", "port": 1, "check": {"ttl": "30s"}}}"#,
+    );
+    folder.write("gone.json", r#"{"service": {"name": "gone"}}"#);
+    let (agent, api) = agent_with(config(&folder)).await;
+    api.put("/v1/agent/check/pass/service:web", "")
+        .await
+        .expect(200);
+    api.register(json!({"Name": "from-api"})).await;
+
+    folder.write(
+        "web.json",
+        r#"{"service": {"name": "web", "port": 2, "check": {"ttl": "30s"}}}"#,
+    );
+    folder.remove("gone.json");
+    agent.reload().await.unwrap();
+
+    let services = api.get("/v1/agent/services").await.expect(200).json();
+    assert_eq!(services["web"]["Port"], 2);
+    assert!(
+        services.get("gone").is_none(),
+        "a definition removed from disk is deregistered"
+    );
+    assert!(
+        services.get("from-api").is_some(),
+        "services registered through the API stay"
+    );
+    assert_eq!(
+        api.check_status("service:web").await.unwrap().0,
+        "passing",
+        "reload keeps check status"
+    );
+
+    folder.write("new.json", r#"{"service": {"name": "new"}}"#);
+    api.put("/v1/agent/reload", "").await.expect(200);
+    assert!(api.get("/v1/agent/service/new").await.status.is_success());
+}
+
+#[tokio::test]
+async fn a_broken_file_changes_nothing() {
+    let folder = Folder::new();
+    folder.write("web.json", r#"{"service": {"name": "web"}}"#);
+    let (agent, api) = agent_with(config(&folder)).await;
+    folder.write("web.json", r#"{"service": {"name": "web", "port": 2}}"#);
+    folder.write("bad.json", r#"{"service": {"port": "eighty"}}"#);
+    let error = agent.reload().await.unwrap_err();
+    assert!(format!("{error:#}").contains("bad.json"), "{error:#}");
+    assert_eq!(
+        api.get("/v1/agent/service/web").await.expect(200).json()["Port"],
+        0
+    );
+    let reply = api.put("/v1/agent/reload", "").await.expect(500);
+    assert!(reply.text().contains("bad.json"));
+}
+
+#[tokio::test]
+async fn a_broken_file_stops_the_start() {
+    let folder = Folder::new();
+    folder.write("bad.json", "{");
+    assert!(devconsul::Agent::start(config(&folder)).await.is_err());
+}

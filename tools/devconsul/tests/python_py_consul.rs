@@ -1,0 +1,61 @@
+//! py-consul, a Python Consul client, against the embedded agent: it sends lower-case keys
+//! and insists on the X-Consul-Index header, even on a KV 404.
+//!
+//! The project's test script installs it: `python3 -m pip install --quiet py-consul`.
+
+use std::time::Duration;
+
+use devconsul::{Agent, Config};
+use tokio::process::Command;
+
+const INSTALL: &str = "python3 -m pip install --quiet py-consul";
+
+/// Fails (never skips) when Python or py-consul is missing, naming the command that fixes it.
+async fn require_py_consul() {
+    let probe = Command::new("python3")
+        .args(["-c", "import consul"])
+        .output()
+        .await
+        .unwrap_or_else(|error| {
+            panic!("this test runs python3, which could not be started ({error}); install Python 3, then `{INSTALL}`")
+        });
+    assert!(
+        probe.status.success(),
+        "the Python module `consul` (PyPI package py-consul) is missing; install it with `{INSTALL}`\n{}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
+}
+
+#[tokio::test]
+async fn py_consul_registers_discovers_reads_kv_and_deregisters() {
+    require_py_consul().await;
+    let config = Config {
+        http_addr: ([127, 0, 0, 1], 0).into(),
+        ..Config::default()
+    };
+    let agent = Agent::start(config)
+        .await
+        .expect("the embedded agent starts");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python_py_consul.py");
+
+    let run = Command::new("python3")
+        .arg(script)
+        .arg("127.0.0.1")
+        .arg(agent.http_addr().port().to_string())
+        .env_remove("CONSUL_HTTP_ADDR")
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .expect("the py-consul script finished within a minute")
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the py-consul script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("ok"), "{stdout}");
+    agent.shutdown().await;
+}
