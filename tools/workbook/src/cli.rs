@@ -1,0 +1,86 @@
+//! The command line: `workbook [COMMAND]`. With no command, the course session starts.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "workbook",
+    about = "The course runner: progress, checks, hints, the book and the services",
+    after_help = "With no command, shows your progress, serves the book on http://127.0.0.1:3000/ \
+                  and re-checks the current exercise every time you save it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Every lesson and exercise with its progress.
+    List,
+    /// Build and run the tests of an exercise, a lesson, or (with no ID) everything.
+    Check {
+        /// An exercise (`tcp.echo`) or a lesson (`tcp`); all exercises if left out.
+        id: Option<String>,
+    },
+    /// The next hint for an exercise (the current one if no ID is given).
+    Hint {
+        id: Option<String>,
+        /// Every hint at once.
+        #[arg(long)]
+        all: bool,
+    },
+    /// The reference answer, once your own passes.
+    Solution {
+        id: String,
+        /// Show it anyway (for teachers).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put an exercise file back to its stub (your version is kept in .workbook/backups).
+    Reset {
+        id: String,
+        /// Do not ask first.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Build the book and serve it on 127.0.0.1, rebuilding when its sources change.
+    Book {
+        /// Open it in the browser too.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, default_value_t = crate::book::DEFAULT_PORT)]
+        port: u16,
+    },
+    /// Is this machine ready for the course? Says how to fix what is not.
+    Doctor,
+    /// For maintainers and CI: every stub fails, every solution passes, the book is whole.
+    Verify {
+        /// Only this lesson.
+        #[arg(long)]
+        lesson: Option<String>,
+    },
+    /// The Consul registry and Redis server the later lessons use.
+    Services {
+        #[command(subcommand)]
+        action: ServicesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServicesAction {
+    /// Start them in the background (Consul: the embedded agent unless one is running).
+    Up,
+    /// Stop what `up` started.
+    Down,
+    /// Which are up, where, with which pid.
+    Status,
+    /// Run the embedded Consul-compatible agent in the foreground (what `up` starts).
+    #[command(hide = true)]
+    RunAgent {
+        #[arg(long, default_value = crate::services::CONSUL_ADDR)]
+        addr: SocketAddr,
+    },
+}

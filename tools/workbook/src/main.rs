@@ -1,0 +1,99 @@
+//! The course runner: `cargo run -p workbook` starts the course; its subcommands check
+//! exercises, give hints, show solutions, serve the book, start the services the later
+//! lessons need, and verify the whole course for CI.
+
+mod book;
+mod bookcheck;
+mod cargo;
+mod check;
+mod cli;
+mod course;
+mod doctor;
+mod exercise;
+mod interactive;
+mod map;
+mod probe;
+mod services;
+mod state;
+mod testrun;
+#[cfg(test)]
+mod testutil;
+mod ui;
+mod verify;
+mod watch;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::cli::{Cli, Commands, ServicesAction};
+use crate::course::Course;
+use crate::state::State;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("{} {err:#}", ui::red("error:"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one command; `Ok(false)` is a clean "no" (a failing check, a locked solution).
+async fn run(cli: Cli) -> Result<bool> {
+    // The agent runs detached from any course folder, so it needs no course.
+    if let Some(Commands::Services {
+        action: ServicesAction::RunAgent { addr },
+    }) = &cli.command
+    {
+        services::run_agent(*addr).await?;
+        return Ok(true);
+    }
+
+    let course = Course::discover()?;
+    let mut state = State::load(&course.root)?;
+    state::snapshot_stubs(&course, &state)?;
+
+    match cli.command {
+        None => interactive::run(course, state).await.map(|()| true),
+        Some(Commands::List) => {
+            map::print(&course, &state, true);
+            if let Some((lesson, exercise)) = state.current(&course) {
+                println!();
+                map::print_current(&course, lesson, exercise, None);
+            }
+            Ok(true)
+        }
+        Some(Commands::Check { id }) => check::run(&course, &mut state, id.as_deref()).await,
+        Some(Commands::Hint { id, all }) => {
+            let (_, exercise) = exercise::pick(&course, &state, id.as_deref())?;
+            exercise::hint(&course, &mut state, exercise, all).map(|()| true)
+        }
+        Some(Commands::Solution { id, force }) => {
+            let (lesson, exercise) = course.exercise(&id)?;
+            exercise::solution(&course, &state, lesson, exercise, force)
+        }
+        Some(Commands::Reset { id, yes }) => {
+            let (lesson, exercise) = course.exercise(&id)?;
+            exercise::reset(&course, &mut state, lesson, exercise, yes)
+        }
+        Some(Commands::Book { open, port }) => {
+            book::run(&course.root, port, open).await.map(|()| true)
+        }
+        Some(Commands::Doctor) => doctor::run(&course.root).map(|()| true),
+        Some(Commands::Verify { lesson }) => {
+            verify::run(&course, lesson.as_deref()).await.map(|()| true)
+        }
+        Some(Commands::Services { action }) => match action {
+            ServicesAction::Up => services::up(&course.root).map(|()| true),
+            ServicesAction::Down => services::down(&course.root).map(|()| true),
+            ServicesAction::Status => services::status(&course.root).map(|()| true),
+            ServicesAction::RunAgent { .. } => unreachable!("handled above"),
+        },
+    }
+}

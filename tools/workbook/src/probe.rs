@@ -1,0 +1,87 @@
+//! Asking local services who they are: a tiny HTTP GET for Consul and the book server,
+//! a `PING` for Redis. `doctor` and `services` use these to tell our own services from
+//! strangers on the same ports.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// A tiny HTTP/1.0 GET, enough to ask a local service a question.
+pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, body.to_string()))
+}
+
+/// The leader a Consul agent reports, if one answers on `addr`.
+pub fn consul_leader(addr: SocketAddr) -> Option<String> {
+    match http_get(addr, "/v1/status/leader")? {
+        (200, body) => Some(body.trim().trim_matches('"').to_string()),
+        _ => None,
+    }
+}
+
+/// Whether the Consul on `addr` is the embedded development agent.
+pub fn is_embedded_agent(addr: SocketAddr) -> bool {
+    http_get(addr, "/v1/agent/self").is_some_and(|(_, body)| body.contains("workbook-dev"))
+}
+
+/// Whether a Redis server answers `PING` on `addr`.
+pub fn redis_pings(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    if stream.write_all(b"PING\r\n").is_err() {
+        return false;
+    }
+    let mut reply = [0u8; 16];
+    let n = stream.read(&mut reply).unwrap_or(0);
+    reply[..n].starts_with(b"+PONG")
+}
+
+/// Whether anything at all accepts connections on `addr`.
+pub fn port_taken(addr: SocketAddr) -> bool {
+    TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_ok()
+}
+
+/// The Consul address set by the environment, if any.
+pub fn consul_from_env() -> Option<String> {
+    std::env::var("CONSUL_HTTP_ADDR")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// `CONSUL_HTTP_ADDR` as a socket address (it may carry `http://`).
+pub fn env_addr(value: &str) -> Option<SocketAddr> {
+    let bare = value
+        .trim()
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .trim_end_matches('/');
+    bare.parse().ok().or_else(|| {
+        use std::net::ToSocketAddrs;
+        bare.to_socket_addrs().ok()?.next()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_consul_http_addr_forms() {
+        let expected: SocketAddr = "127.0.0.1:8500".parse().unwrap();
+        assert_eq!(env_addr("127.0.0.1:8500"), Some(expected));
+        assert_eq!(env_addr("http://127.0.0.1:8500/"), Some(expected));
+    }
+}

@@ -1,0 +1,109 @@
+//! Small fixture workspaces for the unit tests, written to a fresh temporary folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A temporary folder that is removed when the fixture is dropped.
+pub struct Fixture {
+    dir: PathBuf,
+}
+
+impl Fixture {
+    pub fn empty() -> Fixture {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let unique = format!(
+            "workbook-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let dir = std::env::temp_dir().join(unique);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Fixture { dir }
+    }
+
+    /// A workspace with two lessons (`tcp`: one exercise; `rpc`: two) and a small book.
+    pub fn course() -> Fixture {
+        let fx = Fixture::empty();
+        fx.write("Cargo.toml", "[workspace]\nmembers = [\"lessons/*\"]\n");
+        fx.write(
+            "lessons/01-tcp/Cargo.toml",
+            "[package]\nname = \"l01-tcp\"\nversion = \"0.1.0\"\n",
+        );
+        fx.write(
+            "lessons/01-tcp/lesson.toml",
+            r#"id = "tcp"
+title = "TCP sockets"
+
+[[exercise]]
+id = "tcp.echo"
+title = "Echo one connection"
+file = "src/exercises/echo.rs"
+test = "echo"
+hints = ["The idea.", "The API."]
+"#,
+        );
+        fx.write(
+            "lessons/01-tcp/src/exercises/echo.rs",
+            "pub fn echo() {\n    // TODO: echo\n    todo!()\n}\n",
+        );
+        fx.write(
+            "lessons/01-tcp/src/server.rs",
+            "// ANCHOR: accept\nfn accept() {}\n// ANCHOR_END: accept\n",
+        );
+        fx.write(
+            "lessons/02-rpc/Cargo.toml",
+            "[package]\nname = \"l02-rpc\"\nversion = \"0.1.0\"\n",
+        );
+        fx.write(
+            "lessons/02-rpc/lesson.toml",
+            r#"id = "rpc"
+title = "RPC from scratch"
+
+[[exercise]]
+id = "rpc.frame"
+title = "Frames"
+file = "src/exercises/frame.rs"
+test = "frame"
+hints = ["One."]
+
+[[exercise]]
+id = "rpc.call"
+title = "Calls"
+file = "src/exercises/call.rs"
+test = "call"
+"#,
+        );
+        // A folder without lesson.toml is not a lesson (yet).
+        fx.write("lessons/03-draft/Cargo.toml", "[package]\nname = \"l03\"\n");
+        fx.write("book/book.toml", "[book]\ntitle = \"t\"\nsrc = \"src\"\n");
+        fx.write(
+            "book/src/SUMMARY.md",
+            "# Summary\n\n[Intro](introduction.md)\n\n- [01](01-tcp.md)\n- [02](02-rpc.md)\n",
+        );
+        fx.write("book/src/introduction.md", "# Intro\n");
+        fx.write(
+            "book/src/01-tcp.md",
+            "# TCP\n\n```rust\n{{#include ../../lessons/01-tcp/src/server.rs:accept}}\n```\n",
+        );
+        fx.write("book/src/02-rpc.md", "# RPC\n");
+        fx
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn write(&self, relative: &str, contents: &str) {
+        let path = self.dir.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}

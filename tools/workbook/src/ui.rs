@@ -1,0 +1,140 @@
+//! How the runner prints: colour and progress bars on a terminal, plain text elsewhere.
+//!
+//! Colour is on when stdout is a terminal, `NO_COLOR` is unset (or empty) and `TERM` is
+//! not `dumb`. Progress bars need a terminal too; redirected output gets plain counts, so
+//! logs and CI stay readable.
+
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub is_tty: bool,
+    pub colour: bool,
+}
+
+/// What stdout is, decided once per run.
+pub fn terminal() -> Terminal {
+    static TERMINAL: OnceLock<Terminal> = OnceLock::new();
+    *TERMINAL.get_or_init(|| {
+        let is_tty = std::io::stdout().is_terminal();
+        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        Terminal {
+            is_tty,
+            colour: is_tty && !no_colour && !dumb,
+        }
+    })
+}
+
+fn paint(code: &str, text: &str) -> String {
+    if terminal().colour {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn green(text: &str) -> String {
+    paint("32", text)
+}
+pub fn red(text: &str) -> String {
+    paint("31", text)
+}
+pub fn yellow(text: &str) -> String {
+    paint("33", text)
+}
+pub fn cyan(text: &str) -> String {
+    paint("36", text)
+}
+pub fn bold(text: &str) -> String {
+    paint("1", text)
+}
+pub fn dim(text: &str) -> String {
+    paint("2", text)
+}
+
+/// The mark for something that worked / did not / has not been tried.
+pub fn pass_mark() -> String {
+    green("✓")
+}
+pub fn fail_mark() -> String {
+    red("✗")
+}
+pub fn todo_mark() -> String {
+    dim("·")
+}
+
+/// `[██████░░░░] 3/5` on a terminal, `3/5` otherwise.
+pub fn progress(done: usize, total: usize, width: usize) -> String {
+    let count = format!("{done}/{total}");
+    if !terminal().is_tty || total == 0 {
+        return count;
+    }
+    let filled = (done * width).div_ceil(total).min(width);
+    let filled = if done < total {
+        filled.min(width - 1)
+    } else {
+        filled
+    };
+    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(width - filled));
+    let bar = if done == total {
+        green(&bar)
+    } else {
+        cyan(&bar)
+    };
+    format!("{bar} {count}")
+}
+
+/// How the learner started the runner, so that every suggested command can be pasted:
+/// `cargo run -p workbook --` under cargo, the program's own name otherwise.
+pub fn command(args: &str) -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| {
+        if std::env::var("CARGO_PKG_NAME").is_ok_and(|n| n == env!("CARGO_PKG_NAME")) {
+            "cargo run -p workbook --".to_string()
+        } else {
+            std::env::args().next().unwrap_or_else(|| "workbook".into())
+        }
+    });
+    format!("{prefix} {args}")
+}
+
+/// A command as it should stand out in a sentence.
+pub fn cmd(args: &str) -> String {
+    cyan(&command(args))
+}
+
+/// Cuts `text` to at most `max` lines, saying how many were left out.
+pub fn clip_lines(text: &str, max: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= max {
+        return lines.join("\n");
+    }
+    let mut out = lines[..max].join("\n");
+    out.push_str(&format!("\n… {} more lines", lines.len() - max));
+    out
+}
+
+/// Indents every line of `text` by `prefix`.
+pub fn indent(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{prefix}{line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `1 lesson`, `2 lessons`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

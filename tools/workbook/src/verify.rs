@@ -1,0 +1,436 @@
+//! `verify`: the course proves itself, for maintainers and CI.
+//!
+//! For every exercise: its test fails against the stub and passes against the solution,
+//! it has a hint, its file says `TODO`, its answer exists. For the book: every include
+//! resolves, `SUMMARY.md` lists every lesson, and the book builds.
+//!
+//! Speed comes from building once per side: one cargo invocation builds every stub's test,
+//! one more (with every lesson's `solution` feature) every answer's; the executables then
+//! run directly, two at a time, each with a timeout.
+
+use std::fs;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::bookcheck::{self, Problem};
+use crate::cargo::{self, Build, BuildRequest};
+use crate::check::TEST_TIMEOUT;
+use crate::course::{Course, Exercise, Lesson, Selection};
+use crate::testrun::{self, Outcome, TestJob, TestResult, TestRun};
+use crate::{book, ui};
+
+/// How one side (stub or solution) of one exercise went.
+#[derive(Debug)]
+enum Side {
+    Ran(TestRun),
+    NotBuilt,
+    Error(String),
+}
+
+struct Row<'c> {
+    exercise: &'c Exercise,
+    stub: Side,
+    solution: Side,
+    notes: Vec<String>,
+}
+
+impl Row<'_> {
+    /// What the stub side says, and whether it is as it should be (failing).
+    fn stub_cell(&self) -> (String, bool) {
+        match &self.stub {
+            Side::Ran(run) => match run.outcome {
+                Outcome::Failed => ("✗ fails".into(), true),
+                Outcome::Passed => ("✓ PASSES".into(), false),
+                Outcome::TimedOut => ("HANGS".into(), false),
+            },
+            Side::NotBuilt => ("not built".into(), false),
+            Side::Error(e) => (e.clone(), false),
+        }
+    }
+
+    /// What the solution side says, and whether it is as it should be (passing).
+    fn solution_cell(&self) -> (String, bool) {
+        match &self.solution {
+            Side::Ran(run) => match run.outcome {
+                Outcome::Passed if run.report.tests.is_empty() => ("runs no tests".into(), false),
+                Outcome::Passed if run.report.count(TestResult::Ignored) > 0 => {
+                    ("✓ but has ignored tests".into(), false)
+                }
+                Outcome::Passed => (format!("✓ passes ({})", run.report.tests.len()), true),
+                Outcome::Failed => {
+                    let failed: Vec<&str> = run
+                        .report
+                        .tests
+                        .iter()
+                        .filter(|(_, r)| *r == TestResult::Failed)
+                        .map(|(name, _)| name.as_str())
+                        .collect();
+                    if failed.is_empty() {
+                        ("✗ FAILS".into(), false)
+                    } else {
+                        (format!("✗ FAILS: {}", failed.join(", ")), false)
+                    }
+                }
+                Outcome::TimedOut => ("HANGS".into(), false),
+            },
+            Side::NotBuilt => ("not built".into(), false),
+            Side::Error(e) => (e.clone(), false),
+        }
+    }
+
+    fn is_ok(&self) -> bool {
+        self.stub_cell().1 && self.solution_cell().1 && self.notes.is_empty()
+    }
+}
+
+/// The `verify` command. Returns an error (so a non-zero exit) on any miss.
+pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
+    let started = Instant::now();
+    let lessons: Vec<&Lesson> = match lesson_id {
+        None => course.lessons.iter().collect(),
+        Some(id) => match course.select(id)? {
+            Selection::Lesson(lesson) | Selection::Exercise(lesson, _) => vec![lesson],
+        },
+    };
+    let exercises: Vec<(&Lesson, &Exercise)> = lessons
+        .iter()
+        .flat_map(|lesson| lesson.exercises.iter().map(move |e| (*lesson, e)))
+        .collect();
+    if course.lessons.is_empty() {
+        println!(
+            "{} no lessons found (lessons/*/lesson.toml)",
+            ui::yellow("!")
+        );
+    }
+
+    let mut rows: Vec<Row> = exercises
+        .iter()
+        .map(|(lesson, exercise)| Row {
+            exercise,
+            stub: Side::NotBuilt,
+            solution: Side::NotBuilt,
+            notes: static_checks(course, lesson, exercise),
+        })
+        .collect();
+    for lesson in &lessons {
+        if lesson.exercises.is_empty() {
+            println!(
+                "{} lesson `{}` has no exercises",
+                ui::yellow("!"),
+                lesson.id
+            );
+        }
+    }
+
+    let mut build_problems = Vec::new();
+    if !exercises.is_empty() {
+        let packages: Vec<String> = lessons.iter().map(|l| l.package.clone()).collect();
+        let mut tests: Vec<String> = Vec::new();
+        for (_, exercise) in &exercises {
+            if !tests.contains(&exercise.test) {
+                tests.push(exercise.test.clone());
+            }
+        }
+
+        // The stubs: every test must fail.
+        let stubs = BuildRequest {
+            packages: packages.clone(),
+            tests: tests.clone(),
+            features: Vec::new(),
+        };
+        let (build, runs) = build_and_run(course, &stubs, &exercises, "stubs").await?;
+        for (row, run) in rows.iter_mut().zip(runs) {
+            row.stub = run;
+        }
+        build_problems.extend(build_failure(&build, "the stubs"));
+        for (row, (lesson, _)) in rows.iter_mut().zip(&exercises) {
+            let warnings = build
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    d.level == "warning" && d.manifest.parent() == Some(lesson.dir.as_path())
+                })
+                .count();
+            if warnings > 0 && !row.notes.iter().any(|n| n.contains("warning")) {
+                row.notes
+                    .push(format!("the lesson's stub build has {warnings} warning(s)"));
+            }
+        }
+
+        // The solutions: every test must pass.
+        let solutions = BuildRequest {
+            packages,
+            tests,
+            features: lessons
+                .iter()
+                .map(|l| format!("{}/solution", l.package))
+                .collect(),
+        };
+        let (build, runs) = build_and_run(course, &solutions, &exercises, "solutions").await?;
+        for (row, run) in rows.iter_mut().zip(runs) {
+            row.solution = run;
+        }
+        build_problems.extend(build_failure(&build, "the solutions"));
+    }
+
+    print_table(&rows);
+
+    // The book: all of it, or with --lesson only that lesson's chapter.
+    let (book_problems, book_built) = check_book(course, lesson_id.map(|_| lessons.as_slice()));
+    println!();
+    println!("{}", ui::bold("The book"));
+    if book_problems.is_empty() {
+        let what = match lesson_id {
+            None => "every include resolves and SUMMARY.md lists every lesson".to_string(),
+            Some(_) => format!(
+                "{}: listed in SUMMARY.md, every include resolves",
+                lessons
+                    .iter()
+                    .map(|l| l.chapter_file())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        println!("  {} {what}", ui::pass_mark());
+    }
+    for problem in &book_problems {
+        println!(
+            "  {} {}: {}",
+            ui::fail_mark(),
+            problem.location,
+            problem.message
+        );
+    }
+    match &book_built {
+        Some(Ok(())) => println!("  {} the book builds", ui::pass_mark()),
+        Some(Err(err)) => println!("  {} the book does not build: {err}", ui::fail_mark()),
+        None => println!(
+            "  {} the whole book is built by `verify` without --lesson",
+            ui::todo_mark()
+        ),
+    }
+    for problem in &build_problems {
+        println!("\n{}", problem);
+    }
+
+    let bad_rows = rows.iter().filter(|r| !r.is_ok()).count();
+    let book_broken = matches!(book_built, Some(Err(_)));
+    let misses = bad_rows + book_problems.len() + usize::from(book_broken) + build_problems.len();
+    println!();
+    let elapsed = started.elapsed().as_secs_f64();
+    if misses == 0 {
+        println!(
+            "{} verified {} in {} ({elapsed:.1} s)",
+            ui::pass_mark(),
+            ui::plural(rows.len(), "exercise"),
+            ui::plural(lessons.len(), "lesson")
+        );
+        Ok(())
+    } else {
+        bail!("{misses} problem(s) found ({elapsed:.1} s)")
+    }
+}
+
+/// The book's checks: includes, SUMMARY.md and (for the whole course) the build.
+/// With `only`, just those lessons' chapters, and no build.
+fn check_book(
+    course: &Course,
+    only: Option<&[&Lesson]>,
+) -> (Vec<Problem>, Option<Result<(), String>>) {
+    let mut problems = bookcheck::check_includes(&course.root);
+    problems.extend(bookcheck::check_summary(course));
+    let Some(lessons) = only else {
+        let built = if course.root.join("book/book.toml").is_file() {
+            book::build(&course.root)
+                .map(|_| ())
+                .map_err(|err| format!("{err:#}"))
+        } else {
+            Err("book/book.toml is missing".to_string())
+        };
+        return (problems, Some(built));
+    };
+    problems.retain(|problem| {
+        lessons.iter().any(|lesson| {
+            let chapter = lesson.chapter_file();
+            problem
+                .location
+                .starts_with(&format!("book/src/{chapter}:"))
+                || problem.message.contains(&format!(" {chapter}"))
+        })
+    });
+    (problems, None)
+}
+
+/// What can be checked without compiling: hints, the TODO, the answer's file.
+fn static_checks(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Vec<String> {
+    let mut notes = Vec::new();
+    let file = lesson.exercise_path(exercise);
+    match fs::read_to_string(&file) {
+        Ok(text) if !text.contains("TODO") => notes.push("its file has no TODO".into()),
+        Ok(_) => {}
+        Err(_) => notes.push(format!("{} is missing", course.relative(&file).display())),
+    }
+    if exercise.hints.is_empty() {
+        notes.push("no hints".into());
+    }
+    let solution = lesson.solution_path(exercise);
+    if !solution.is_file() {
+        notes.push(format!(
+            "{} is missing",
+            course.relative(&solution).display()
+        ));
+    }
+    if !lesson
+        .dir
+        .join("tests")
+        .join(format!("{}.rs", exercise.test))
+        .is_file()
+        && !lesson
+            .dir
+            .join("tests")
+            .join(&exercise.test)
+            .join("main.rs")
+            .is_file()
+    {
+        notes.push(format!("tests/{}.rs is missing", exercise.test));
+    }
+    notes
+}
+
+/// Builds one side in one cargo invocation and runs every exercise's executable.
+async fn build_and_run(
+    course: &Course,
+    request: &BuildRequest,
+    exercises: &[(&Lesson, &Exercise)],
+    what: &str,
+) -> Result<(Build, Vec<Side>)> {
+    let started = Instant::now();
+    println!(
+        "{} {what}: {}",
+        ui::bold("Building"),
+        ui::dim(&cargo::describe(request))
+    );
+    let build = cargo::build_tests(&course.root, request).await?;
+    let built = Instant::now();
+
+    let jobs: Vec<Option<TestJob>> = exercises
+        .iter()
+        .map(|(lesson, exercise)| {
+            build
+                .executable(&lesson.dir, &exercise.test)
+                .map(|exe| TestJob {
+                    executable: exe.clone(),
+                    package_dir: lesson.dir.clone(),
+                    filter: exercise.filter.clone(),
+                })
+        })
+        .collect();
+    let mut runs = testrun::run_tests(jobs.iter().flatten().cloned().collect(), 2, TEST_TIMEOUT)
+        .await
+        .into_iter();
+    let sides = jobs
+        .iter()
+        .map(|job| match job {
+            None => Side::NotBuilt,
+            Some(_) => match runs.next().expect("one run per job") {
+                Ok(run) => Side::Ran(run),
+                Err(err) => Side::Error(format!("{err:#}")),
+            },
+        })
+        .collect();
+    println!(
+        "  built in {:.1} s, ran in {:.1} s",
+        (built - started).as_secs_f64(),
+        built.elapsed().as_secs_f64()
+    );
+    Ok((build, sides))
+}
+
+/// The compiler's errors when a side did not build, as one block of text.
+fn build_failure(build: &Build, what: &str) -> Option<String> {
+    if build.success {
+        return None;
+    }
+    let mut text = format!("{} {what} do not build:", ui::fail_mark());
+    let errors: Vec<_> = build
+        .errors()
+        .into_iter()
+        .filter(|d| !cargo::strip_ansi(&d.rendered).starts_with("error: aborting"))
+        .collect();
+    for error in errors.iter().take(5) {
+        text.push('\n');
+        text.push_str(&ui::indent(error.rendered.trim_end(), "    "));
+    }
+    if errors.is_empty() {
+        text.push('\n');
+        text.push_str(&ui::indent(
+            &ui::clip_lines(build.cargo_errors.trim_end(), 20),
+            "    ",
+        ));
+    }
+    Some(text)
+}
+
+fn print_table(rows: &[Row]) {
+    if rows.is_empty() {
+        return;
+    }
+    let id_width = rows
+        .iter()
+        .map(|r| r.exercise.id.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let stub_width = rows
+        .iter()
+        .map(|r| r.stub_cell().0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("stub ✗".chars().count());
+    println!();
+    println!(
+        "  {:<id_width$}  {:<stub_width$}  solution ✓",
+        ui::bold("exercise"),
+        "stub ✗",
+        id_width = id_width + visible_padding(&ui::bold("exercise"))
+    );
+    for row in rows {
+        let (stub, stub_ok) = row.stub_cell();
+        let (solution, solution_ok) = row.solution_cell();
+        let mark = if row.is_ok() {
+            ui::pass_mark()
+        } else {
+            ui::fail_mark()
+        };
+        let stub_text = format!("{stub:<stub_width$}");
+        let paint = |text: &str, ok: bool| if ok { ui::green(text) } else { ui::red(text) };
+        println!(
+            "{mark} {:<id_width$}  {}  {}",
+            row.exercise.id,
+            paint(&stub_text, stub_ok),
+            paint(&solution, solution_ok),
+        );
+        for note in &row.notes {
+            println!("  {:<id_width$}  {}", "", ui::red(note));
+        }
+        // Say why a solution fails, briefly: that is what a maintainer needs to look at.
+        if let Side::Ran(run) = &row.solution
+            && run.outcome == Outcome::Failed
+        {
+            if let Some(reason) = run.report.first_reason() {
+                println!("  {:<id_width$}  {}", "", ui::dim(&reason));
+            } else if !run.stderr.trim().is_empty() {
+                println!(
+                    "{}",
+                    ui::indent(&ui::clip_lines(run.stderr.trim_end(), 5), "      ")
+                );
+            }
+        }
+    }
+}
+
+/// How many invisible characters (colour codes) `styled` carries.
+fn visible_padding(styled: &str) -> usize {
+    styled.len() - cargo::strip_ansi(styled).len()
+}
