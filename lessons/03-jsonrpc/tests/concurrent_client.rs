@@ -1,4 +1,4 @@
-//! Exercise `jsonrpc.concurrent_client`: calls in flight together, replies matched by id.
+//! Exercise `jsonrpc.concurrent-client`: calls in flight together, replies matched by id.
 
 mod support;
 

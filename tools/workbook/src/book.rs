@@ -3,6 +3,10 @@
 //! Building in-process means learners need nothing but cargo. The server is a plain
 //! static file server; it answers `/__workbook` too, so that `doctor` can tell our
 //! server from something else holding the port.
+//!
+//! Chapters link to the files a learner edits (`../../lessons/01-tcp/src/exercises/echo.rs`),
+//! which is right when the book is read from the repository. In the browser the same link
+//! resolves to `/lessons/…`, so the server hands out the course's source folders there too.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -51,10 +55,15 @@ pub fn build_verbosely(root: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn router(dir: &Path) -> Router {
-    Router::new()
-        .route("/__workbook", get(|| async { SIGNATURE }))
-        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+/// The folders of the repository that chapters link to, served beside the book.
+const SOURCE_FOLDERS: [&str; 3] = ["lessons", "tools", "proto"];
+
+fn router(dir: &Path, root: &Path) -> Router {
+    let mut router = Router::new().route("/__workbook", get(|| async { SIGNATURE }));
+    for folder in SOURCE_FOLDERS {
+        router = router.nest_service(&format!("/{folder}"), ServeDir::new(root.join(folder)));
+    }
+    router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
 }
 
 /// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.
@@ -65,9 +74,10 @@ pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
         .with_context(|| format!("port {port} is busy (is the book already being served?)"))
 }
 
-/// Serves `dir` on an already bound listener until the task is dropped.
-pub async fn serve(listener: tokio::net::TcpListener, dir: PathBuf) -> Result<()> {
-    axum::serve(listener, router(&dir))
+/// Serves the built book in `dir`, and the course sources under `root`, on an already
+/// bound listener until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, dir: PathBuf, root: PathBuf) -> Result<()> {
+    axum::serve(listener, router(&dir, &root))
         .await
         .context("serving the book")
 }
@@ -126,7 +136,7 @@ pub async fn run(root: &Path, port: u16, open: bool) -> Result<()> {
     });
     println!("  Ctrl-C to stop.");
     tokio::select! {
-        result = serve(listener, dir) => result,
+        result = serve(listener, dir, root.to_path_buf()) => result,
         _ = tokio::signal::ctrl_c() => Ok(()),
     }
 }

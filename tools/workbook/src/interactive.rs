@@ -265,7 +265,8 @@ async fn interruptible<T>(
 fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
     let root = root.to_path_buf();
     tokio::spawn(async move {
-        let built = tokio::task::spawn_blocking(move || book::build(&root)).await;
+        let root_to_build = root.clone();
+        let built = tokio::task::spawn_blocking(move || book::build(&root_to_build)).await;
         let dir = match built {
             Ok(Ok(dir)) => dir,
             Ok(Err(err)) => {
@@ -284,7 +285,7 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
                     ui::pass_mark(),
                     ui::bold(&book::url(book::DEFAULT_PORT))
                 )));
-                if let Err(err) = book::serve(listener, dir).await {
+                if let Err(err) = book::serve(listener, dir, root).await {
                     let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
                 }
             }

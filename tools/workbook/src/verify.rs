@@ -219,6 +219,8 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     let misses = bad_rows + book_problems.len() + usize::from(book_broken) + build_problems.len();
     println!();
     let elapsed = started.elapsed().as_secs_f64();
+    // A plain closing line that CI systems and scripts can read without parsing the table.
+    println!("verify: {} passed, {misses} failed", rows.len() - bad_rows);
     if misses == 0 {
         println!(
             "{} verified {} in {} ({elapsed:.1} s)",

@@ -1,4 +1,4 @@
-//! Exercise `jsonrpc.concurrent_client`: many calls in flight on one connection, each
+//! Exercise `jsonrpc.concurrent-client`: many calls in flight on one connection, each
 //! reply matched to its call by id.
 //!
 //! This is how Go's `rpc.Client` works, and why JSON-RPC has ids at all: every call gets a

@@ -1,0 +1,56 @@
+//! Exercise `tcp.shutdown`: stop cleanly.
+//!
+//! Killing a server mid-conversation cuts off every client in the middle of a reply. A
+//! graceful shutdown has three steps: stop accepting (close the listener, so new clients
+//! are refused at once and can try another server), let the connections that are open
+//! finish, and — because a client may never finish — stop waiting after a grace period.
+
+use std::future::Future;
+use std::io;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+/// Echoes every connection (every byte back, until its EOF) in its own task until
+/// `shutdown` resolves. Then: drop the listener, wait for the open connections to end by
+/// themselves for at most `grace`, abort those still open, and return `Ok(())`.
+pub async fn serve_until(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+) -> io::Result<()> {
+    // A JoinSet keeps the connection tasks, so that you can wait for them (`join_next`)
+    // and abort the ones left (`shutdown`, or just dropping the set).
+    let mut connections: JoinSet<io::Result<()>> = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _peer) = accepted?;
+                connections.spawn(echo(stream));
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener); // from here on, connecting clients are refused
+    let _ = tokio::time::timeout(grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    // Dropping the set aborts whatever is still running, closing those connections.
+    Ok(())
+}
+
+/// Echoes one connection until EOF.
+async fn echo(mut stream: TcpStream) -> io::Result<()> {
+    let mut buffer = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        stream.write_all(&buffer[..n]).await?;
+    }
+}

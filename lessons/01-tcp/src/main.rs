@@ -1,0 +1,68 @@
+//! `cargo run -p l01-tcp -- server` and `cargo run -p l01-tcp -- client hello world`.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use l01_tcp::{DEFAULT_ADDR, client, server::EchoServer};
+use tokio::net::{TcpListener, TcpStream};
+use tracing_subscriber::EnvFilter;
+
+/// Lesson 01: a newline-delimited TCP echo server and its client.
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Echo every line back, one task per connection; Ctrl-C stops it.
+    Server {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: SocketAddr,
+    },
+    /// Send LINES (or stdin when none are given) and print the replies.
+    Client {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: SocketAddr,
+        lines: Vec<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+
+    match Cli::parse().command {
+        // ANCHOR: main_server
+        Command::Server { addr } => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            tracing::info!(%addr, "echo server listening");
+            EchoServer::default()
+                .serve(listener, l01_tcp::ctrl_c())
+                .await;
+        }
+        // ANCHOR_END: main_server
+        Command::Client { addr, lines } => {
+            let stream = TcpStream::connect(addr)
+                .await
+                .with_context(|| format!("cannot connect to {addr}"))?;
+            let stdout = tokio::io::stdout();
+            if lines.is_empty() {
+                client::run(stream, tokio::io::stdin(), stdout).await?;
+            } else {
+                let input: String = lines.iter().map(|line| format!("{line}\n")).collect();
+                client::run(stream, input.as_bytes(), stdout).await?;
+            }
+        }
+    }
+    Ok(())
+}
