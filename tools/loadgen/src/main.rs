@@ -1,0 +1,112 @@
+//! `loadgen`: drive one of the course's servers (or any server speaking its protocol) with a
+//! closed loop of requests, and print requests/s, latency percentiles and errors.
+//!
+//! ```text
+//! cargo run --release -p loadgen -- rpc --connections 32 --duration 10s
+//! cargo run --release -p loadgen -- grpc --streams 64 --json
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use loadgen::Protocol;
+use loadgen::runner::{Options, parse_duration};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Closed-loop load for the course's servers, on this machine only"
+)]
+struct Cli {
+    #[command(subcommand)]
+    protocol: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lesson 01: newline-delimited lines, echoed back (default 127.0.0.1:7001).
+    Echo(Common),
+    /// Lesson 02: length-prefixed JSON frames, hello.HelloWorld (default 127.0.0.1:7002).
+    Rpc(Common),
+    /// Lesson 03: newline-delimited JSON-RPC 2.0 over TCP (default 127.0.0.1:7003).
+    Jsonrpc(Common),
+    /// JSON-RPC 1.0 as Go's net/rpc/jsonrpc client sends it (default 127.0.0.1:7003).
+    Jsonrpc1(Common),
+    /// Lesson 05: hello.Greeter/SayHello over gRPC (default 127.0.0.1:7005).
+    Grpc {
+        #[command(flatten)]
+        common: Common,
+        /// One HTTP/2 connection with N calls in flight (instead of --connections).
+        #[arg(long, conflicts_with_all = ["connections", "pipeline"])]
+        streams: Option<usize>,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// The server, HOST:PORT; only loopback (127.0.0.0/8, ::1) is accepted.
+    #[arg(long)]
+    addr: Option<String>,
+    /// Connections, each a closed loop.
+    #[arg(long, default_value_t = 32)]
+    connections: usize,
+    /// Requests outstanding per connection (calls in flight per connection for gRPC).
+    #[arg(long, default_value_t = 1)]
+    pipeline: usize,
+    /// Run this long before measuring (replies are still checked).
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    warmup: Duration,
+    /// Measure this long; with the warm-up, at most 5 minutes.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    duration: Duration,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let (protocol, common, streams) = match Cli::parse().protocol {
+        Command::Echo(c) => (Protocol::Echo, c, None),
+        Command::Rpc(c) => (Protocol::Rpc, c, None),
+        Command::Jsonrpc(c) => (Protocol::JsonRpc, c, None),
+        Command::Jsonrpc1(c) => (Protocol::JsonRpc1, c, None),
+        Command::Grpc { common, streams } => (Protocol::Grpc, common, streams),
+    };
+    let options = Options {
+        addr: common
+            .addr
+            .unwrap_or_else(|| protocol.default_addr().to_owned()),
+        connections: if streams.is_some() {
+            1
+        } else {
+            common.connections
+        },
+        pipeline: streams.unwrap_or(common.pipeline),
+        warmup: common.warmup,
+        duration: common.duration,
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let result = runtime.block_on(async {
+        let settings = options.check().await?;
+        loadgen::run(protocol, &settings).await
+    });
+    match result {
+        Ok(report) => {
+            if common.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{report}");
+            }
+            if report.errors() > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("loadgen: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

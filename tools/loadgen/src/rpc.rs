@@ -1,0 +1,165 @@
+//! Lesson 02's protocol: length-prefixed JSON frames.
+//!
+//! A frame is a 4-byte big-endian length N and N bytes of JSON. A request is
+//! `{"id":7,"method":"hello.HelloWorld","params":"w3-7"}`; the reply
+//! `{"id":7,"result":"w3-7 hello world"}` or `{"id":7,"error":"…"}`. Replies to pipelined
+//! requests may come back in any order, so they are matched by id.
+
+use bytes::{Buf, BytesMut};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::tcp::{Codec, LONGEST_REPLY, Outcome, Reply};
+
+/// Length-prefixed JSON frames (lesson 02).
+#[derive(Clone, Copy, Debug)]
+pub struct Rpc;
+
+#[derive(Serialize)]
+struct Request<'a> {
+    id: u64,
+    method: &'a str,
+    params: &'a str,
+}
+
+#[derive(Deserialize)]
+struct ReplyFrame {
+    id: Option<u64>,
+    #[serde(default)]
+    result: Option<Value>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+// ANCHOR: codec
+impl Codec for Rpc {
+    fn encode(&self, id: u64, name: &str, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]); // the length, filled in below
+        let request = Request {
+            id,
+            method: "hello.HelloWorld",
+            params: name,
+        };
+        serde_json::to_writer(&mut *out, &request).expect("writing to a Vec cannot fail");
+        let length = (out.len() - start - 4) as u32;
+        out[start..start + 4].copy_from_slice(&length.to_be_bytes());
+    }
+
+    fn decode(&self, buf: &mut BytesMut) -> Result<Option<Reply>, String> {
+        let Some(header) = buf.first_chunk::<4>() else {
+            return Ok(None);
+        };
+        let length = u32::from_be_bytes(*header) as usize;
+        if length > LONGEST_REPLY {
+            return Err(format!(
+                "a frame of {length} bytes (at most {LONGEST_REPLY})"
+            ));
+        }
+        if buf.len() < 4 + length {
+            return Ok(None);
+        }
+        buf.advance(4);
+        let frame = buf.split_to(length);
+        let reply = match serde_json::from_slice::<ReplyFrame>(&frame) {
+            Ok(ReplyFrame {
+                id,
+                error: Some(error),
+                ..
+            }) if !error.is_null() => {
+                let message = error
+                    .as_str()
+                    .map_or_else(|| error.to_string(), str::to_owned);
+                Reply {
+                    id,
+                    outcome: Outcome::Error(message),
+                }
+            }
+            Ok(ReplyFrame {
+                id,
+                result: Some(Value::String(result)),
+                ..
+            }) => Reply {
+                id,
+                outcome: Outcome::Result(result),
+            },
+            Ok(ReplyFrame { id, result, .. }) => {
+                let what = format!("result is {}", result.unwrap_or(Value::Null));
+                Reply {
+                    id,
+                    outcome: Outcome::Malformed(what),
+                }
+            }
+            Err(e) => {
+                let text = String::from_utf8_lossy(&frame);
+                Reply {
+                    id: None,
+                    outcome: Outcome::Malformed(format!("{e}: {text}")),
+                }
+            }
+        };
+        Ok(Some(reply))
+    }
+
+    fn expected(&self, name: &str) -> String {
+        format!("{name} hello world")
+    }
+}
+// ANCHOR_END: codec
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(json: &str) -> BytesMut {
+        let mut buf = BytesMut::new();
+        buf.extend_from_slice(&(json.len() as u32).to_be_bytes());
+        buf.extend_from_slice(json.as_bytes());
+        buf
+    }
+
+    #[test]
+    fn a_request_is_a_length_and_json() {
+        let mut out = Vec::new();
+        Rpc.encode(5, "w1-5", &mut out);
+        let json = br#"{"id":5,"method":"hello.HelloWorld","params":"w1-5"}"#;
+        assert_eq!(&out[..4], &(json.len() as u32).to_be_bytes());
+        assert_eq!(&out[4..], json);
+    }
+
+    #[test]
+    fn replies_are_read_whole_or_not_at_all() {
+        let mut buf = frame(r#"{"id":5,"result":"w1-5 hello world"}"#);
+        let mut half = buf.split_to(10);
+        assert_eq!(Rpc.decode(&mut half), Ok(None));
+        half.unsplit(buf);
+        let reply = Rpc.decode(&mut half).unwrap().unwrap();
+        assert_eq!(
+            reply,
+            Reply {
+                id: Some(5),
+                outcome: Outcome::Result("w1-5 hello world".into())
+            }
+        );
+        assert!(half.is_empty());
+    }
+
+    #[test]
+    fn errors_and_odd_results_are_told_apart() {
+        let mut buf = frame(r#"{"id":1,"error":"unknown method"}"#);
+        buf.unsplit(frame(r#"{"id":2,"result":42}"#));
+        buf.unsplit(frame("not json"));
+        let one = Rpc.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(one.outcome, Outcome::Error("unknown method".into()));
+        let two = Rpc.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(two.outcome, Outcome::Malformed("result is 42".into()));
+        let three = Rpc.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(three.id, None);
+    }
+
+    #[test]
+    fn an_oversized_frame_is_refused() {
+        let mut buf = BytesMut::from(&((LONGEST_REPLY as u32 + 1).to_be_bytes())[..]);
+        assert!(Rpc.decode(&mut buf).unwrap_err().contains("at most"));
+    }
+}

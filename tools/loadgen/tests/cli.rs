@@ -1,0 +1,114 @@
+//! The `loadgen` binary: what it refuses, and its `--json` report.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::line_server;
+
+/// Runs the `loadgen` binary with `args` (off the async runtime, which serves the test's
+/// server meanwhile).
+async fn loadgen(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_loadgen"))
+            .args(args)
+            .output()
+            .unwrap()
+    });
+    testkit::within("loadgen to exit", run).await.unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn a_remote_address_is_refused_with_a_clear_message() {
+    let output = loadgen(&["rpc", "--addr", "10.0.0.1:7002"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("refusing to send load to 10.0.0.1:7002"),
+        "{message}"
+    );
+    assert!(message.contains("only targets this machine"), "{message}");
+}
+
+#[tokio::test]
+async fn a_run_over_five_minutes_is_refused() {
+    let output = loadgen(&["echo", "--duration", "6m"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("at most 300s"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_is_not_there_is_named() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    drop(listener);
+    let output = loadgen(&["jsonrpc", "--addr", &addr]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("is the server running?"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn json_output_reports_requests_latency_and_errors() {
+    let addr = line_server(|line| Some(line.to_owned())).await.to_string();
+    let args = [
+        "echo",
+        "--addr",
+        &addr,
+        "--connections",
+        "2",
+        "--warmup",
+        "0s",
+        "--duration",
+        "200ms",
+        "--json",
+    ];
+    let output = loadgen(&args).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["protocol"], "echo");
+    assert_eq!(report["connections"], 2);
+    assert_eq!(report["errors"], 0);
+    let requests = report["requests"].as_u64().unwrap();
+    assert!(requests > 0, "{report}");
+    assert!(
+        report["replies_total"].as_u64().unwrap() >= requests,
+        "{report}"
+    );
+    assert!(
+        report["latency_us"]["p99"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn errors_make_the_exit_code_two() {
+    let addr = line_server(|_| Some("nonsense".into())).await.to_string();
+    let args = [
+        "echo",
+        "--addr",
+        &addr,
+        "--connections",
+        "1",
+        "--warmup",
+        "0s",
+        "--duration",
+        "100ms",
+    ];
+    let output = loadgen(&args).await;
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("wrong reply"), "{text}");
+}
