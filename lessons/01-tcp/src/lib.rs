@@ -16,7 +16,23 @@ pub mod server;
 /// Where the echo server listens unless told otherwise (`--addr`).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:7001";
 
+/// Sends log lines to stderr at `info`, or at what `RUST_LOG` asks for (`RUST_LOG=debug`).
+///
+/// Every lesson's binary starts with this, so all of them log the same way.
+pub fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
 /// Resolves when the process gets Ctrl-C (SIGINT): the signal servers use to shut down.
+///
+/// Every lesson's servers stop on this.
 pub async fn ctrl_c() {
     if let Err(error) = tokio::signal::ctrl_c().await {
         // Without a signal handler we could never stop cleanly; say so, and stop now.

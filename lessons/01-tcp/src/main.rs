@@ -1,13 +1,11 @@
 //! `cargo run -p l01-tcp -- server` and `cargo run -p l01-tcp -- client hello world`.
 
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use l01_tcp::{DEFAULT_ADDR, client, server::EchoServer};
 use tokio::net::{TcpListener, TcpStream};
-use tracing_subscriber::EnvFilter;
 
 /// Lesson 01: a newline-delimited TCP echo server and its client.
 #[derive(Parser)]
@@ -33,11 +31,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    l01_tcp::init_logging();
 
     match Cli::parse().command {
         // ANCHOR: main_server

@@ -1,7 +1,6 @@
 //! `cargo run -p l02-rpc -- server`, `… -- client gopher`, and the same over HTTP:
 //! `… -- http-server`, `… -- http-client gopher`.
 
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 
 use anyhow::Context;
@@ -10,7 +9,6 @@ use l02_rpc::hello::{Hello, HelloClient, HelloService, register_hello_service};
 use l02_rpc::registry::Registry;
 use l02_rpc::{DEFAULT_ADDR, client::Client, http, server};
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 /// Lesson 02: RPC from scratch — length-prefixed JSON frames over TCP.
 #[derive(Parser)]
@@ -49,11 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    l01_tcp::init_logging();
 
     match Cli::parse().command {
         // ANCHOR: main_server

@@ -11,7 +11,6 @@ use l03_jsonrpc::{http, methods, tcp};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(about = "Lesson 03: JSON-RPC over TCP and HTTP")]
@@ -48,10 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    l01_tcp::init_logging();
     match Cli::parse().command {
         Command::Server { addr, http_addr } => server(addr, http_addr).await,
         Command::Client { addr, go, name } => {

@@ -17,15 +17,6 @@ pub mod wire;
 /// Where the Greeter listens unless told otherwise (`--addr`).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:7005";
 
-/// Resolves when the process gets Ctrl-C (SIGINT): the signal the server shuts down on.
-pub async fn ctrl_c() {
-    if let Err(error) = tokio::signal::ctrl_c().await {
-        // Without a signal handler we could never stop cleanly; say so, and stop now.
-        tracing::error!(%error, "cannot listen for Ctrl-C");
-    }
-    tracing::info!("Ctrl-C received");
-}
-
 /// The learner's files, or with `--features solution` the reference answers in
 /// `solutions/`. The tests use `l05_grpc::exercises::…` and cannot tell which.
 #[cfg_attr(

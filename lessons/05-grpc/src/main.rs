@@ -1,11 +1,8 @@
 //! `cargo run -p l05-grpc -- server | client | health | wire`: the lesson's one binary.
 
-use std::io::IsTerminal;
-
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use l05_grpc::DEFAULT_ADDR;
-use tracing_subscriber::EnvFilter;
 
 /// Lesson 05: gRPC with tonic. The Greeter service, its client, a health probe.
 #[derive(Parser)]
@@ -50,13 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    l01_tcp::init_logging();
 
     match Cli::parse().command {
         // ANCHOR: server
@@ -65,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
-            l05_grpc::server::serve(listener, l05_grpc::ctrl_c()).await?;
+            l05_grpc::server::serve(listener, l01_tcp::ctrl_c()).await?;
             tracing::info!("server stopped");
         }
         // ANCHOR_END: server
