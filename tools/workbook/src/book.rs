@@ -14,10 +14,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config;
+use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::ui;
 
@@ -60,8 +63,16 @@ const SOURCE_FOLDERS: [&str; 3] = ["lessons", "tools", "proto"];
 
 fn router(dir: &Path, root: &Path) -> Router {
     let mut router = Router::new().route("/__workbook", get(|| async { SIGNATURE }));
+    // Shown as plain text, so a browser displays a `.rs` file instead of downloading it.
+    let as_text = SetResponseHeaderLayer::overriding(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     for folder in SOURCE_FOLDERS {
-        router = router.nest_service(&format!("/{folder}"), ServeDir::new(root.join(folder)));
+        let files = ServiceBuilder::new()
+            .layer(as_text.clone())
+            .service(ServeDir::new(root.join(folder)));
+        router = router.nest_service(&format!("/{folder}"), files);
     }
     router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
 }
