@@ -7,8 +7,8 @@
 # different cores (taskset) so that they do not take turns on one. On a shared machine the
 # benchmark's session gets the highest priority while it runs (its autogroup's nice is set
 # to -20 and restored at the end): otherwise a compiler running beside it decides the
-# numbers. The server's CPU time per request is measured too, since it does not depend on
-# how fast the load generator is.
+# numbers. The CPU time per request of the server and of the load generator is measured
+# too: it shows which of the two sets the pace.
 #
 #   tools/loadgen/bench.sh                      # 2 s warm-up, 10 s measured per row
 #   tools/loadgen/bench.sh --duration 5s --connections 64
@@ -16,7 +16,7 @@
 #   tools/loadgen/bench.sh --no-priority        # do not raise the benchmark's priority
 #   tools/loadgen/bench.sh --only grpc          # echo, rpc, jsonrpc, grpc (comma-separated)
 #
-# Go baselines need: apt-get install -y golang-go golang-google-grpc-dev golang-goprotobuf-dev
+# Go baselines need: apt-get install -y golang-go golang-google-grpc-dev golang-goprotobuf-dev protobuf-compiler
 set -euo pipefail
 
 warmup=2s
@@ -93,7 +93,7 @@ loadgen="$release/loadgen"
 
 go_bin=""
 if command -v go >/dev/null && [ -d /usr/share/gocode/src/google.golang.org/grpc ] \
-    && command -v protoc-gen-go >/dev/null; then
+    && command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null; then
     echo "building the Go baselines (GOPATH mode, Debian's grpc-go)..." >&2
     gopath="$target/loadgen-go/gopath"
     go_bin="$target/loadgen-go/bin"
@@ -110,7 +110,7 @@ if command -v go >/dev/null && [ -d /usr/share/gocode/src/google.golang.org/grpc
         done
     )
 else
-    echo "Go baselines skipped: apt-get install -y golang-go golang-google-grpc-dev golang-goprotobuf-dev" >&2
+    echo "Go baselines skipped: apt-get install -y golang-go golang-google-grpc-dev golang-goprotobuf-dev protobuf-compiler" >&2
 fi
 
 # --- running one pair -------------------------------------------------------------------
