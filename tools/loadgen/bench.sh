@@ -231,12 +231,14 @@ if wants grpc; then
     port=$(free_port)
     if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
         measure "grpc" "l05-grpc" "loadgen grpc" "$loadgen" grpc --addr "127.0.0.1:$port"
+        measure "grpc" "l05-grpc" "loadgen grpc --client tonic" "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
         stop
     fi
     if [ -n "$go_bin" ]; then
         port=$(free_port)
         if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
             measure "grpc" "grpc-go" "loadgen grpc" "$loadgen" grpc --addr "127.0.0.1:$port"
+            measure "grpc" "grpc-go" "loadgen grpc --client tonic" "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
             stop
         fi
     fi

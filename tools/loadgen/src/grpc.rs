@@ -6,11 +6,12 @@
 //! many calls in flight (`--streams N`). Each in-flight call is one closed loop here: call,
 //! check `"Hello <name>!"`, record, call again, on a clone of the connection's client.
 //!
-//! The client is the generated `GreeterClient`, as in lesson 05, but over a bare HTTP/2
-//! connection ([`Connection`]) rather than tonic's `Channel`. A `Channel` reconnects,
-//! balances and queues every call through a buffer task: right for a service, and a cost
-//! the load generator would pay on every call, on the core it shares with nobody but
-//! needs for itself.
+//! Two clients make the calls ([`Client`]). The default, [`crate::grpc_h2`], writes the
+//! frames with the `h2` crate and costs the load generator a fraction of what the server
+//! spends per call, so the numbers are the server's. The other is the generated
+//! `GreeterClient`, as in lesson 05, over a bare HTTP/2 connection ([`Connection`]) rather
+//! than tonic's `Channel` (which reconnects, balances and queues every call through a buffer
+//! task: right for a service, a cost here): the client a learner writes, for comparison.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -32,11 +33,29 @@ use crate::stats::{Recorder, Report};
 
 /// How long a caller waits after an error status before calling again, so that a server
 /// that went away (every call fails at once) is not called in a tight loop.
-const PAUSE_AFTER_ERROR: Duration = Duration::from_millis(50);
+pub(crate) const PAUSE_AFTER_ERROR: Duration = Duration::from_millis(50);
+
+/// Which client makes the calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Client {
+    /// gRPC frames written with the `h2` crate: cheap per call, so it measures the server.
+    #[default]
+    H2,
+    /// tonic's generated `GreeterClient`: what lesson 05's client does.
+    Tonic,
+}
 
 /// Opens `settings.connections()` HTTP/2 connections and runs `settings.pipeline()`
-/// concurrent callers on each.
-pub async fn run(settings: &Settings) -> anyhow::Result<Report> {
+/// concurrent callers on each, with `client`.
+pub async fn run(settings: &Settings, client: Client) -> anyhow::Result<Report> {
+    match client {
+        Client::H2 => crate::grpc_h2::run(settings).await,
+        Client::Tonic => run_tonic(settings).await,
+    }
+}
+
+/// The calls made by tonic's generated client.
+async fn run_tonic(settings: &Settings) -> anyhow::Result<Report> {
     let connections = runner::connect_all(settings, Connection::open).await?;
     let callers: Vec<GreeterClient<Connection>> = connections
         .iter()

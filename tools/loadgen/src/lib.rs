@@ -11,10 +11,11 @@
 //! - [`stats`] records latencies in an HDR histogram, counts errors and prints the report;
 //! - [`tcp`] is the closed loop over one TCP connection, shared by the byte protocols;
 //! - [`echo`], [`rpc`], [`jsonrpc`] say how each byte protocol writes a request and reads a
-//!   reply; [`grpc`] drives a tonic client instead.
+//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_h2`]'s lean HTTP/2 client.
 
 pub mod echo;
 pub mod grpc;
+pub mod grpc_h2;
 pub mod jsonrpc;
 pub mod rpc;
 pub mod runner;
@@ -70,6 +71,6 @@ pub async fn run(protocol: Protocol, settings: &Settings) -> anyhow::Result<Repo
         Protocol::Rpc => tcp::run(rpc::Rpc, protocol, settings).await,
         Protocol::JsonRpc => tcp::run(jsonrpc::JsonRpc::V2, protocol, settings).await,
         Protocol::JsonRpc1 => tcp::run(jsonrpc::JsonRpc::V1, protocol, settings).await,
-        Protocol::Grpc => grpc::run(settings).await,
+        Protocol::Grpc => grpc::run(settings, grpc::Client::default()).await,
     }
 }

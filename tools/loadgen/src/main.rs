@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use loadgen::Protocol;
+use loadgen::grpc::Client;
 use loadgen::runner::{Options, parse_duration};
 
 #[derive(Parser)]
@@ -40,6 +41,9 @@ enum Command {
         /// One HTTP/2 connection with N calls in flight (instead of --connections).
         #[arg(long, conflicts_with_all = ["connections", "pipeline"])]
         streams: Option<usize>,
+        /// Which client makes the calls: h2 (lean, measures the server) or tonic.
+        #[arg(long, value_enum, default_value_t = Client::H2)]
+        client: Client,
     },
 }
 
@@ -66,12 +70,16 @@ struct Common {
 }
 
 fn main() -> ExitCode {
-    let (protocol, common, streams) = match Cli::parse().protocol {
-        Command::Echo(c) => (Protocol::Echo, c, None),
-        Command::Rpc(c) => (Protocol::Rpc, c, None),
-        Command::Jsonrpc(c) => (Protocol::JsonRpc, c, None),
-        Command::Jsonrpc1(c) => (Protocol::JsonRpc1, c, None),
-        Command::Grpc { common, streams } => (Protocol::Grpc, common, streams),
+    let (protocol, common, streams, client) = match Cli::parse().protocol {
+        Command::Echo(c) => (Protocol::Echo, c, None, None),
+        Command::Rpc(c) => (Protocol::Rpc, c, None, None),
+        Command::Jsonrpc(c) => (Protocol::JsonRpc, c, None, None),
+        Command::Jsonrpc1(c) => (Protocol::JsonRpc1, c, None, None),
+        Command::Grpc {
+            common,
+            streams,
+            client,
+        } => (Protocol::Grpc, common, streams, Some(client)),
     };
     let options = Options {
         addr: common
@@ -86,10 +94,13 @@ fn main() -> ExitCode {
         warmup: common.warmup,
         duration: common.duration,
     };
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let runtime = runtime().expect("a tokio runtime");
     let result = runtime.block_on(async {
         let settings = options.check().await?;
-        loadgen::run(protocol, &settings).await
+        match client {
+            Some(client) => loadgen::grpc::run(&settings, client).await,
+            None => loadgen::run(protocol, &settings).await,
+        }
     });
     match result {
         Ok(report) => {
@@ -108,5 +119,19 @@ fn main() -> ExitCode {
             eprintln!("loadgen: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Worker threads for the CPUs this process may run on (`taskset` narrows them). On one
+/// CPU, a single-threaded runtime: the load is the same, without the cost of handing tasks
+/// and wake-ups between threads that would only take turns on that CPU anyway.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cpus == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Runtime::new()
     }
 }

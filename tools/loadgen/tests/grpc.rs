@@ -1,18 +1,23 @@
-//! `loadgen grpc` against tiny tonic Greeters: many connections, or many streams on one.
+//! `loadgen grpc` against tiny tonic Greeters: many connections, or many streams on one,
+//! with the default `h2` client and with tonic's.
 
 mod common;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use common::{assert_clean, errors_of, short_run};
 use loadgen::Protocol;
+use loadgen::grpc::Client;
+use loadgen::runner::Options;
+use loadgen::stats::Report;
 use proto::hello::greeter_server::{Greeter, GreeterServer};
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
-/// Greets with `greeting` in place of "Hello".
+/// Greets with `greeting` in place of "Hello"; an empty greeting fails every call.
 struct Greeting(&'static str);
 
 #[tonic::async_trait]
@@ -21,6 +26,9 @@ impl Greeter for Greeting {
         &self,
         request: Request<HelloRequest>,
     ) -> Result<Response<HelloReply>, Status> {
+        if self.0.is_empty() {
+            return Err(Status::unavailable("closed for the day"));
+        }
         let message = format!("{} {}!", self.0, request.into_inner().name);
         Ok(Response::new(HelloReply { message }))
     }
@@ -47,6 +55,23 @@ async fn greeter(greeting: &'static str) -> SocketAddr {
         .serve_with_incoming(TcpIncoming::from(listener));
     tokio::spawn(serving);
     addr
+}
+
+/// A short run of `client` on `connections` connections.
+async fn run_with(client: Client, addr: SocketAddr, connections: usize) -> Report {
+    let settings = Options {
+        addr: addr.to_string(),
+        connections,
+        pipeline: 1,
+        warmup: Duration::from_millis(50),
+        duration: Duration::from_millis(300),
+    }
+    .check()
+    .await
+    .expect("loopback settings are accepted");
+    testkit::within("the run to end", loadgen::grpc::run(&settings, client))
+        .await
+        .expect("the run starts")
 }
 
 #[tokio::test]
@@ -80,4 +105,39 @@ async fn a_server_that_does_not_speak_http2_costs_errors_and_the_run_still_ends(
     let report = short_run(Protocol::Grpc, addr, 2, 1).await;
     assert_eq!(report.requests(), 0);
     assert!(errors_of(&report, "error reply") > 0, "{report}");
+}
+
+#[tokio::test]
+async fn an_error_status_is_an_error_reply_with_its_message() {
+    let addr = greeter("").await;
+    let report = short_run(Protocol::Grpc, addr, 2, 1).await;
+    assert_eq!(report.requests(), 0);
+    assert!(errors_of(&report, "error reply") > 0, "{report}");
+    assert!(
+        report.to_string().contains("closed for the day"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn both_clients_pass_a_right_greeter() {
+    let addr = greeter("Hello").await;
+    for client in [Client::H2, Client::Tonic] {
+        let report = run_with(client, addr, 2).await;
+        assert_clean(&report);
+    }
+}
+
+#[tokio::test]
+async fn both_clients_catch_a_wrong_greeting() {
+    let addr = greeter("Hi").await;
+    for client in [Client::H2, Client::Tonic] {
+        let report = run_with(client, addr, 2).await;
+        assert_eq!(report.requests(), 0, "{client:?}");
+        assert!(
+            errors_of(&report, "wrong reply") > 0,
+            "{client:?}: {report}"
+        );
+        assert!(report.to_string().contains(r#"got "Hi w"#), "{report}");
+    }
 }

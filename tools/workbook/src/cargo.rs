@@ -21,6 +21,10 @@ use crate::ui;
 #[derive(Debug, Default, Clone)]
 pub struct BuildRequest {
     pub packages: Vec<String>,
+    /// Select the whole workspace (`--workspace`) instead of `packages`. Cargo picks the
+    /// features of dependencies for the packages it selects, so this builds exactly what
+    /// `cargo test --workspace` builds, and reuses those builds.
+    pub workspace: bool,
     /// Integration test targets (`--test NAME`); empty means all of the packages' tests.
     pub tests: Vec<String>,
     /// `package/feature` pairs, passed as one `--features` list.
@@ -80,8 +84,12 @@ pub fn cargo_program() -> std::ffi::OsString {
 /// The command line a person would type for the same build, for messages.
 pub fn describe(request: &BuildRequest) -> String {
     let mut words = vec!["cargo test".to_string()];
-    for package in &request.packages {
-        words.push(format!("-p {package}"));
+    if request.workspace {
+        words.push("--workspace".to_string());
+    } else {
+        for package in &request.packages {
+            words.push(format!("-p {package}"));
+        }
     }
     for test in &request.tests {
         words.push(format!("--test {test}"));
@@ -133,8 +141,12 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
         })
         .arg("--color")
         .arg(if terminal.colour { "always" } else { "never" });
-    for package in &request.packages {
-        command.args(["-p", package]);
+    if request.workspace {
+        command.arg("--workspace");
+    } else {
+        for package in &request.packages {
+            command.args(["-p", package]);
+        }
     }
     for test in &request.tests {
         command.args(["--test", test]);

@@ -133,9 +133,12 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
             }
         }
 
-        // The stubs: every test must fail.
+        // The stubs: every test must fail. Both builds select the whole workspace, so that
+        // they share every dependency build with `cargo test --workspace` (the test script
+        // runs that first); only the lessons themselves are compiled again.
         let stubs = BuildRequest {
             packages: packages.clone(),
+            workspace: true,
             tests: tests.clone(),
             features: Vec::new(),
         };
@@ -161,6 +164,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         // The solutions: every test must pass.
         let solutions = BuildRequest {
             packages,
+            workspace: true,
             tests,
             features: lessons
                 .iter()
