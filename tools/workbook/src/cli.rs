@@ -1,6 +1,7 @@
 //! The command line: `workbook [COMMAND]`. With no command, the course session starts.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -53,6 +54,18 @@ pub enum Commands {
         open: bool,
         #[arg(long, default_value_t = crate::book::DEFAULT_PORT)]
         port: u16,
+    },
+    /// Your progress in one block; `--json` makes a file to hand in, `--class` reads many.
+    Report {
+        /// The name on the report (default: `git config user.name`, else $USER).
+        #[arg(long, conflicts_with = "class")]
+        name: Option<String>,
+        /// Print it as JSON, to save and hand in: `report --json > ada.json`.
+        #[arg(long, conflicts_with = "class")]
+        json: bool,
+        /// Handed-in reports (files, or folders of .json files): one row per learner.
+        #[arg(long, num_args = 1.., value_name = "DIR_OR_FILE")]
+        class: Option<Vec<PathBuf>>,
     },
     /// Is this machine ready for the course? Says how to fix what is not.
     Doctor,

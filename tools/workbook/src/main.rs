@@ -1,6 +1,6 @@
 //! The course runner: `cargo run -p workbook` starts the course; its subcommands check
 //! exercises, give hints, show solutions, serve the book, start the services the later
-//! lessons need, and verify the whole course for CI.
+//! lessons need, report progress for a class, and verify the whole course for CI.
 
 mod book;
 mod bookcheck;
@@ -13,6 +13,7 @@ mod exercise;
 mod interactive;
 mod map;
 mod probe;
+mod report;
 mod services;
 mod state;
 mod testrun;
@@ -85,6 +86,10 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Book { open, port }) => {
             book::run(&course.root, port, open).await.map(|()| true)
         }
+        Some(Commands::Report { name, json, class }) => match class {
+            Some(paths) => report::run_class(&course, &paths),
+            None => report::run(&course, &state, name.as_deref(), json),
+        },
         Some(Commands::Doctor) => doctor::run(&course.root).map(|()| true),
         Some(Commands::Verify { lesson }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
