@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p loadgen -- rpc --connections 32 --duration 10s
 //! cargo run --release -p loadgen -- grpc --streams 64 --json
+//! cargo run --release -p loadgen -- grpc --client tonic    # lesson 05's generated client
 //! ```
 
 use std::process::ExitCode;

@@ -1,0 +1,320 @@
+//! `loadgen grpc`'s default client: gRPC written straight onto HTTP/2 with the `h2` crate.
+//!
+//! A load generator has to cost less per call than the server it measures, or it measures
+//! itself. tonic's generated client is made for services: every call goes through a codec,
+//! tower layers, hyper's client dispatch and a boxed body. Here a call is only what goes on
+//! the wire: a HEADERS frame from a request head built once, one DATA frame (the 5-byte gRPC
+//! prefix, then the protobuf `HelloRequest`), and the reply read back. Every reply is still
+//! checked in full: HTTP 200, its one message decoded as `HelloReply` and compared with
+//! `"Hello <name>!"`, and `grpc-status: 0` in the trailers.
+//!
+//! ```text
+//! client                                   server
+//!   │ HEADERS  :method POST                  │
+//!   │          :path /hello.Greeter/SayHello │
+//!   │          content-type application/grpc │
+//!   │ DATA     00 | 00 00 00 07 | 0a 05 w3-17 (END_STREAM)
+//!   │ ─────────────────────────────────────▶ │
+//!   │ HEADERS  :status 200                   │
+//!   │ DATA     00 | len | 0a .. "Hello w3-17!"
+//!   │ HEADERS  grpc-status 0 (END_STREAM)    │
+//!   │ ◀───────────────────────────────────── │
+//! ```
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use h2::client::SendRequest;
+use http::{HeaderMap, Method, Request, StatusCode};
+use prost::Message;
+use proto::hello::{HelloReply, HelloRequest};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use crate::Protocol;
+use crate::grpc::PAUSE_AFTER_ERROR;
+use crate::runner::{self, Schedule, Settings};
+use crate::stats::{Recorder, Report};
+
+/// The gRPC message prefix: one byte "compressed?" (0: no), then the length, 4 bytes big-endian.
+const PREFIX_LEN: usize = 5;
+
+/// Opens `settings.connections()` HTTP/2 connections and runs `settings.pipeline()`
+/// concurrent callers on each, each caller a stream at a time.
+pub async fn run(settings: &Settings) -> anyhow::Result<Report> {
+    let connections = runner::connect_all(settings, open).await?;
+    let callers: Vec<SendRequest<Bytes>> = connections
+        .iter()
+        .flat_map(|connection| std::iter::repeat_n(connection, settings.pipeline()))
+        .cloned()
+        .collect();
+    let head = request_head(settings.addr())?;
+    let record = runner::run_workers(settings, callers, move |n, send, schedule| {
+        caller(n, send, head.clone(), schedule)
+    })
+    .await;
+    Ok(Report::new(settings.info(Protocol::Grpc), record))
+}
+
+/// Connects and starts HTTP/2; the connection's own task (which reads and writes the
+/// frames of every stream) runs in the background until every handle is dropped.
+async fn open(addr: SocketAddr) -> anyhow::Result<SendRequest<Bytes>> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (send, connection) = h2::client::handshake(stream).await?;
+    // A broken connection fails every call on it: the callers record that.
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(send)
+}
+
+/// The head of every `SayHello` request, built once: each call clones it.
+fn request_head(addr: SocketAddr) -> anyhow::Result<Request<()>> {
+    Ok(Request::builder()
+        .method(Method::POST)
+        .uri(format!("http://{addr}/hello.Greeter/SayHello"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())?)
+}
+
+// ANCHOR: caller
+/// One closed loop of calls on a shared connection. One timer covers the whole loop (the
+/// end of the drain) rather than one per call.
+async fn caller(
+    n: usize,
+    send: SendRequest<Bytes>,
+    head: Request<()>,
+    schedule: Schedule,
+) -> Recorder {
+    let mut record = Recorder::new();
+    let mut name = String::new();
+    let calls = calls(n, send, &head, schedule, &mut record, &mut name);
+    if tokio::time::timeout_at(schedule.give_up_at, calls)
+        .await
+        .is_err()
+    {
+        record.error("no reply", || format!("no reply to {name} by the end"));
+    }
+    record
+}
+
+/// The loop itself: a new name for each call, its request encoded, sent, its reply
+/// checked and recorded. `name` is the caller's, so that a call still unanswered at the
+/// end can be named.
+async fn calls(
+    n: usize,
+    mut send: SendRequest<Bytes>,
+    head: &Request<()>,
+    schedule: Schedule,
+    record: &mut Recorder,
+    name: &mut String,
+) {
+    let mut buffer = BytesMut::with_capacity(64);
+    let mut id = 0u64;
+    let mut now = Instant::now();
+    while schedule.sending(now) {
+        name.clear();
+        let _ = write!(name, "w{n}-{id}");
+        id += 1;
+        let body = encode(&mut buffer, name);
+        let sent = Instant::now();
+        let reply = call(&mut send, head.clone(), body).await;
+        now = Instant::now();
+        match reply.and_then(|message| check(&message, name)) {
+            Ok(()) if schedule.measures(sent, now) => record.ok(now - sent),
+            Ok(()) => record.answered(),
+            Err(Failure::Wrong(why)) => record.error("wrong reply", || why),
+            Err(Failure::Call(why)) => {
+                record.error("error reply", || format!("{name}: {why}"));
+                tokio::time::sleep(PAUSE_AFTER_ERROR).await;
+                now = Instant::now();
+            }
+        }
+    }
+}
+// ANCHOR_END: caller
+
+/// Why a call did not count: the call failed (transport, HTTP or gRPC status), or it
+/// succeeded with the wrong message.
+enum Failure {
+    Call(String),
+    Wrong(String),
+}
+
+impl From<h2::Error> for Failure {
+    fn from(e: h2::Error) -> Self {
+        Failure::Call(e.to_string())
+    }
+}
+
+/// `HelloRequest { name }` as a gRPC message: prefix, then protobuf. The buffer is reused.
+fn encode(buffer: &mut BytesMut, name: &str) -> Bytes {
+    let request = HelloRequest {
+        name: name.to_owned(),
+    };
+    let len = request.encoded_len();
+    buffer.reserve(PREFIX_LEN + len);
+    buffer.put_u8(0);
+    buffer.put_u32(len as u32);
+    request
+        .encode(buffer)
+        .expect("the buffer has room: reserved above");
+    buffer.split().freeze()
+}
+
+// ANCHOR: call
+/// One unary call: send head and body on a new stream, read the reply's body and
+/// trailers. Returns the reply's body (the gRPC message, prefix included).
+async fn call(
+    send: &mut SendRequest<Bytes>,
+    head: Request<()>,
+    body: Bytes,
+) -> Result<Bytes, Failure> {
+    // Waits for the server to allow another stream on this connection.
+    std::future::poll_fn(|cx| send.poll_ready(cx)).await?;
+    let (response, mut request_body) = send.send_request(head, false)?;
+    request_body.send_data(body, true)?;
+
+    let (parts, mut reply_body) = response.await?.into_parts();
+    if parts.status != StatusCode::OK {
+        return Err(Failure::Call(format!("HTTP status {}", parts.status)));
+    }
+    // A call that fails at once is "trailers only": the status is in the headers.
+    if parts.headers.contains_key("grpc-status") {
+        grpc_status(&parts.headers)?;
+    }
+    let mut message = Bytes::new();
+    while let Some(chunk) = reply_body.data().await {
+        let chunk = chunk?;
+        // Gives the bytes back to HTTP/2 flow control, so the server may send more.
+        let _ = reply_body.flow_control().release_capacity(chunk.len());
+        message = if message.is_empty() {
+            chunk
+        } else {
+            [message, chunk].concat().into()
+        };
+    }
+    match reply_body.trailers().await? {
+        Some(trailers) => grpc_status(&trailers)?,
+        None if parts.headers.contains_key("grpc-status") => {}
+        None => return Err(Failure::Call("no trailers, so no grpc-status".into())),
+    }
+    Ok(message)
+}
+// ANCHOR_END: call
+
+/// `Ok` if `grpc-status` is 0 (OK); otherwise the status and its message.
+fn grpc_status(headers: &HeaderMap) -> Result<(), Failure> {
+    match headers.get("grpc-status").map(|v| v.as_bytes()) {
+        Some(b"0") => Ok(()),
+        Some(code) => {
+            let message = headers
+                .get("grpc-message")
+                .map(|m| percent_decode(m.as_bytes()))
+                .unwrap_or_default();
+            Err(Failure::Call(format!(
+                "grpc-status {}: {message}",
+                String::from_utf8_lossy(code)
+            )))
+        }
+        None => Err(Failure::Call("no grpc-status".into())),
+    }
+}
+
+/// `grpc-message` is percent-encoded UTF-8 (`closed%20for%20the%20day`): decodes it.
+fn percent_decode(text: &[u8]) -> String {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((&byte, tail)) = rest.split_first() {
+        let hex = tail.get(..2).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(decoded) if byte == b'%' => {
+                bytes.push(decoded);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(byte);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Checks that `body` is exactly one uncompressed `HelloReply` saying `"Hello <name>!"`.
+fn check(body: &[u8], name: &str) -> Result<(), Failure> {
+    let wrong = |why: String| Failure::Wrong(why);
+    let mut prefix = body
+        .get(..PREFIX_LEN)
+        .ok_or_else(|| wrong(format!("{} bytes: no gRPC message prefix", body.len())))?;
+    let compressed = prefix.get_u8();
+    let len = prefix.get_u32() as usize;
+    let message = &body[PREFIX_LEN..];
+    if compressed != 0 || len != message.len() {
+        return Err(wrong(format!(
+            "prefix says compressed={compressed}, {len} bytes; {} bytes follow",
+            message.len()
+        )));
+    }
+    let reply = HelloReply::decode(message)
+        .map_err(|e| wrong(format!("not a HelloReply: {e}")))?
+        .message;
+    let greeted = reply
+        .strip_prefix("Hello ")
+        .and_then(|rest| rest.strip_suffix('!'));
+    if greeted != Some(name) {
+        return Err(wrong(format!("expected \"Hello {name}!\", got {reply:?}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_prefixed_protobuf() {
+        let body = encode(&mut BytesMut::new(), "w3-17");
+        assert_eq!(&body[..], b"\x00\x00\x00\x00\x07\x0a\x05w3-17");
+    }
+
+    #[test]
+    fn replies_are_checked_in_full() {
+        let reply = |message: &str| {
+            let mut body = BytesMut::new();
+            let reply = HelloReply {
+                message: message.into(),
+            };
+            body.put_u8(0);
+            body.put_u32(reply.encoded_len() as u32);
+            reply.encode(&mut body).unwrap();
+            body
+        };
+        assert!(check(&reply("Hello w1-2!"), "w1-2").is_ok());
+        assert!(matches!(
+            check(&reply("Hello w1-3!"), "w1-2"),
+            Err(Failure::Wrong(_))
+        ));
+        assert!(matches!(
+            check(&reply("Hello w1-2"), "w1-2"),
+            Err(Failure::Wrong(_))
+        ));
+        let mut long = reply("Hello w1-2!");
+        long.put_u8(0);
+        assert!(matches!(check(&long, "w1-2"), Err(Failure::Wrong(_))));
+        assert!(matches!(check(b"\x00\x00", "w1-2"), Err(Failure::Wrong(_))));
+    }
+
+    #[test]
+    fn grpc_messages_are_percent_decoded() {
+        assert_eq!(
+            percent_decode(b"closed%20for%20the%20day"),
+            "closed for the day"
+        );
+        assert_eq!(percent_decode(b"100%"), "100%");
+        assert_eq!(percent_decode(b"%zz%C3%A9"), "%zz\u{e9}");
+    }
+}
