@@ -36,6 +36,17 @@ async fn web_service(client: &ConsulClient) {
     .expect("the service registers");
 }
 
+/// Registers a node-level TTL check named `name` (its ID is the name), critical until updated.
+async fn register_ttl_check(client: &ConsulClient, name: &str) {
+    check::register(
+        client,
+        name,
+        Some(RegisterCheckRequest::builder().ttl("30s")),
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn a_ttl_check_starts_critical_and_follows_pass_warn_fail() {
     let (_agent, client) = agent().await;
@@ -91,13 +102,7 @@ async fn a_ttl_check_starts_critical_and_follows_pass_warn_fail() {
 #[tokio::test]
 async fn set_status_sets_the_status_and_the_output() {
     let (_agent, client) = agent().await;
-    check::register(
-        &client,
-        "disk",
-        Some(RegisterCheckRequest::builder().ttl("30s")),
-    )
-    .await
-    .unwrap();
+    register_ttl_check(&client, "disk").await;
     within(
         "set_status",
         check::set_status(
@@ -127,13 +132,7 @@ async fn set_status_sets_the_status_and_the_output() {
 async fn a_note_sent_in_the_body_is_accepted_and_ignored() {
     // consulrs 0.1.0 sends pass/warn/fail notes as a JSON body, which Consul ignores.
     let (_agent, client) = agent().await;
-    check::register(
-        &client,
-        "beat",
-        Some(RegisterCheckRequest::builder().ttl("30s")),
-    )
-    .await
-    .unwrap();
+    register_ttl_check(&client, "beat").await;
     within(
         "pass with a note",
         check::pass(
@@ -166,13 +165,7 @@ async fn a_check_registered_with_a_status_starts_in_it() {
 #[tokio::test]
 async fn deregistering_a_check_removes_it() {
     let (_agent, client) = agent().await;
-    check::register(
-        &client,
-        "beat",
-        Some(RegisterCheckRequest::builder().ttl("30s")),
-    )
-    .await
-    .unwrap();
+    register_ttl_check(&client, "beat").await;
     within("check deregister", check::deregister(&client, "beat", None))
         .await
         .expect("a known check deregisters");

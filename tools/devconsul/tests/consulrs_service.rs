@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use consulrs::api::check::common::AgentServiceCheckBuilder;
 use consulrs::api::service::requests::RegisterServiceRequest;
+use consulrs::client::ConsulClient;
 use consulrs::{check, service};
 use consulrs_support::{agent, status_of};
 use testkit::within;
@@ -18,6 +19,22 @@ fn ttl_check(status: Option<&str>) -> consulrs::api::check::common::AgentService
         check.status(status);
     }
     check.build().unwrap()
+}
+
+/// Registers the service `web` as instance `web-1`, watched by a 30 s TTL check that starts
+/// in `status` (critical when `None`, as on Consul).
+async fn register_web_with_ttl(client: &ConsulClient, status: Option<&str>) {
+    service::register(
+        client,
+        "web",
+        Some(
+            RegisterServiceRequest::builder()
+                .id("web-1")
+                .check(ttl_check(status)),
+        ),
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -113,17 +130,7 @@ async fn an_empty_agent_lists_no_services() {
 #[tokio::test]
 async fn deregistering_removes_the_service_and_its_checks() {
     let (_agent, client) = agent().await;
-    service::register(
-        &client,
-        "web",
-        Some(
-            RegisterServiceRequest::builder()
-                .id("web-1")
-                .check(ttl_check(None)),
-        ),
-    )
-    .await
-    .unwrap();
+    register_web_with_ttl(&client, None).await;
     assert!(
         check::list(&client, None)
             .await
@@ -166,17 +173,7 @@ async fn unknown_ids_are_404() {
 #[tokio::test]
 async fn health_by_name_is_data_when_passing_and_a_status_code_otherwise() {
     let (_agent, client) = agent().await;
-    service::register(
-        &client,
-        "web",
-        Some(
-            RegisterServiceRequest::builder()
-                .id("web-1")
-                .check(ttl_check(Some("passing"))),
-        ),
-    )
-    .await
-    .unwrap();
+    register_web_with_ttl(&client, Some("passing")).await;
     let health = within("health", service::health(&client, "web", None))
         .await
         .expect("200 while every check passes")
@@ -200,17 +197,7 @@ async fn health_by_name_is_data_when_passing_and_a_status_code_otherwise() {
 #[tokio::test]
 async fn maintenance_mode_adds_a_critical_check_and_removes_it_again() {
     let (_agent, client) = agent().await;
-    service::register(
-        &client,
-        "web",
-        Some(
-            RegisterServiceRequest::builder()
-                .id("web-1")
-                .check(ttl_check(Some("passing"))),
-        ),
-    )
-    .await
-    .unwrap();
+    register_web_with_ttl(&client, Some("passing")).await;
 
     within(
         "maintenance on",
