@@ -1,9 +1,7 @@
 //! `loadgen echo` against tiny echo servers: a right one, a wrong one, a silent one, and
 //! one that hangs up.
 
-mod common;
-
-use common::{assert_clean, errors_of, line_server, serve, short_run};
+use crate::common::{assert_clean, errors_of, line_server, serve, short_run};
 use loadgen::Protocol;
 
 #[tokio::test]

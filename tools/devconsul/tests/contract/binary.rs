@@ -1,11 +1,9 @@
 //! The `devconsul` binary: Consul-style flags, `members` / `reload` / `leave` against a
 //! running agent, SIGHUP reloads the config folder, SIGTERM shuts down cleanly.
 
-mod common;
-
 use std::process::Stdio;
 
-use common::{Api, DEADLINE, eventually};
+use crate::common::{Api, DEADLINE, eventually};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 use tokio::time::timeout;

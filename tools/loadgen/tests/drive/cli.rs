@@ -1,10 +1,8 @@
 //! The `loadgen` binary: what it refuses, and its `--json` report.
 
-mod common;
-
 use std::process::{Command, Output};
 
-use common::line_server;
+use crate::common::line_server;
 
 /// Runs the `loadgen` binary with `args` (off the async runtime, which serves the test's
 /// server meanwhile).

@@ -1,9 +1,7 @@
 //! The status page: `/` redirects to `/ui/`, which lists services and, per service, each
 //! instance's checks with status and output.
 
-mod common;
-
-use common::agent;
+use crate::common::agent;
 use serde_json::json;
 
 #[tokio::test]

@@ -2,11 +2,7 @@
 //! plain-text reason, and the agent keeps serving. Property tests throw arbitrary JSON
 //! and arbitrary bytes at the decoder and at the register endpoint.
 
-#![recursion_limit = "256"]
-
-mod common;
-
-use common::{Api, agent};
+use crate::common::{Api, agent};
 use devconsul::decode::{KeyStyle, parse_body};
 use devconsul::definition::ServiceDefinition;
 use proptest::prelude::*;

@@ -1,14 +1,12 @@
 //! consulrs 0.1.0's `kv` module against the embedded agent: set, read, raw, keys,
 //! read_json, delete — with Consul's indexes, flags, check-and-set and prefix semantics.
 
-mod consulrs_support;
-
+use crate::consulrs_support::{agent, index_of, status_of};
 use consulrs::api::kv::requests::{
     DeleteKeyRequest, ReadKeyRequest, ReadKeysRequest, SetKeyRequest,
 };
 use consulrs::client::ConsulClient;
 use consulrs::kv;
-use consulrs_support::{agent, index_of, status_of};
 use serde_json::{Value, json};
 use testkit::within;
 

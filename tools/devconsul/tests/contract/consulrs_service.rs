@@ -1,15 +1,13 @@
 //! consulrs 0.1.0's `service` module against the embedded agent: register, list, read,
 //! health, maintenance, deregister — the calls and answers of a real Consul.
 
-mod consulrs_support;
-
 use std::collections::HashMap;
 
+use crate::consulrs_support::{agent, status_of};
 use consulrs::api::check::common::AgentServiceCheckBuilder;
 use consulrs::api::service::requests::RegisterServiceRequest;
 use consulrs::client::ConsulClient;
 use consulrs::{check, service};
-use consulrs_support::{agent, status_of};
 use testkit::within;
 
 fn ttl_check(status: Option<&str>) -> consulrs::api::check::common::AgentServiceCheck {

@@ -1,8 +1,6 @@
 //! `/v1/health/*` and `/v1/catalog/*`: shapes, filters and the index headers.
 
-mod common;
-
-use common::{Reply, agent};
+use crate::common::{Reply, agent};
 use serde_json::{Value, json};
 
 fn assert_index_headers(reply: &Reply) {

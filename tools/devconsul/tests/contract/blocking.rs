@@ -1,11 +1,9 @@
 //! Blocking queries: woken by the change they wait for, not by others, and answered
 //! with the same index when the wait runs out.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{DEADLINE, agent};
+use crate::common::{DEADLINE, agent};
 use serde_json::json;
 use tokio::time::{Instant, timeout};
 

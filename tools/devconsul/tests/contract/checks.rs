@@ -1,14 +1,12 @@
 //! Health checks that really run: TCP, HTTP and gRPC probes against small servers the
 //! tests start and stop, TTL checks and their expiry, and reaping.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
+use crate::common::{agent, eventually};
 use axum::http::StatusCode;
-use common::{agent, eventually};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tonic_health::ServingStatus;

@@ -1,8 +1,6 @@
 //! `loadgen jsonrpc` and `loadgen jsonrpc1` against tiny line servers.
 
-mod common;
-
-use common::{assert_clean, errors_of, line_server, short_run};
+use crate::common::{assert_clean, errors_of, line_server, short_run};
 use loadgen::Protocol;
 use serde_json::{Value, json};
 

@@ -1,8 +1,6 @@
 //! `loadgen rpc` against tiny lesson-02 frame servers.
 
-mod common;
-
-use common::{assert_clean, errors_of, frame_server, short_run};
+use crate::common::{assert_clean, errors_of, frame_server, short_run};
 use loadgen::Protocol;
 use serde_json::{Value, json};
 

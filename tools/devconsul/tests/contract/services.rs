@@ -1,8 +1,6 @@
 //! `/v1/agent/*` service endpoints, the agent's self-description and `/v1/status/*`.
 
-mod common;
-
-use common::agent;
+use crate::common::agent;
 use serde_json::json;
 
 #[tokio::test]
@@ -297,7 +295,7 @@ async fn consul_timings_are_reported() {
         timings: devconsul::Timings::consul(),
         ..Default::default()
     };
-    let (_agent, api) = common::agent_with(config).await;
+    let (_agent, api) = crate::common::agent_with(config).await;
     let me = api.get("/v1/agent/self").await.expect(200).json();
     assert_eq!(me["DebugConfig"]["CheckDeregisterIntervalMin"], "1m0s");
     assert_eq!(me["DebugConfig"]["CheckReapInterval"], "30s");
@@ -307,7 +305,7 @@ async fn consul_timings_are_reported() {
 async fn leave_stops_the_agent_and_shutdown_closes_the_port() {
     let (agent, api) = agent().await;
     api.put("/v1/agent/leave", "").await.expect(200);
-    tokio::time::timeout(common::DEADLINE, agent.stopped())
+    tokio::time::timeout(crate::common::DEADLINE, agent.stopped())
         .await
         .expect("the agent stops after leave");
     let address = agent.http_addr();

@@ -1,8 +1,6 @@
 //! The KV store: values, cas, recurse, keys, separator, raw, delete.
 
-mod common;
-
-use common::agent;
+use crate::common::agent;
 use serde_json::json;
 
 #[tokio::test]

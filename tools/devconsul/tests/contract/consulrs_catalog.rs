@@ -1,8 +1,7 @@
 //! consulrs 0.1.0's `catalog` module against the embedded agent: services,
 //! nodes_with_service, nodes, datacenters, node — and their blocking form.
 
-mod consulrs_support;
-
+use crate::consulrs_support::{NODE, agent, agent_with, index_of, status_of};
 use consulrs::api::Features;
 use consulrs::api::catalog::requests::{ListNodesForServiceRequest, ListServicesRequest};
 use consulrs::api::check::common::AgentServiceCheckBuilder;
@@ -10,7 +9,6 @@ use consulrs::api::features::Blocking;
 use consulrs::api::service::requests::RegisterServiceRequest;
 use consulrs::client::ConsulClient;
 use consulrs::{catalog, service};
-use consulrs_support::{NODE, agent, agent_with, index_of, status_of};
 use testkit::within;
 
 async fn register(client: &ConsulClient, name: &str, id: &str, port: u64, tags: &[&str]) {
@@ -171,7 +169,7 @@ async fn a_blocking_read_of_the_catalog_wakes_on_a_registration() {
     let watch = tokio::spawn({
         let url = agent.url();
         async move {
-            let client = consulrs_support::client_for(&url);
+            let client = crate::consulrs_support::client_for(&url);
             let blocking = Features::builder()
                 .blocking(Blocking {
                     index,

@@ -1,12 +1,10 @@
 //! `loadgen grpc` against tiny tonic Greeters: many connections, or many streams on one,
 //! with the default `h2` client and with tonic's.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{assert_clean, errors_of, short_run};
+use crate::common::{assert_clean, errors_of, short_run};
 use loadgen::Protocol;
 use loadgen::grpc::Client;
 use loadgen::runner::Options;
@@ -101,7 +99,7 @@ async fn a_wrong_greeting_is_an_error() {
 
 #[tokio::test]
 async fn a_server_that_does_not_speak_http2_costs_errors_and_the_run_still_ends() {
-    let addr = common::serve(|stream| async move { drop(stream) }).await;
+    let addr = crate::common::serve(|stream| async move { drop(stream) }).await;
     let report = short_run(Protocol::Grpc, addr, 2, 1).await;
     assert_eq!(report.requests(), 0);
     assert!(errors_of(&report, "error reply") > 0, "{report}");

@@ -1,15 +1,13 @@
 //! consulrs 0.1.0's `check` module against the embedded agent: register, list, the TTL
 //! updates (pass, warn, fail, set_status) and deregister.
 
-mod consulrs_support;
-
+use crate::consulrs_support::{NODE, agent, status_of};
 use consulrs::api::check::requests::{
     RegisterCheckRequest, TtlCheckPassRequest, TtlCheckUpdateRequest,
 };
 use consulrs::api::service::requests::RegisterServiceRequest;
 use consulrs::client::ConsulClient;
 use consulrs::{check, service};
-use consulrs_support::{NODE, agent, status_of};
 use testkit::within;
 
 async fn status(client: &ConsulClient, id: &str) -> (String, String) {

@@ -1,12 +1,10 @@
 //! Service definition files in the config folder: loaded at start, replaced and removed
 //! on reload (through the library and through `PUT /v1/agent/reload`).
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::agent_with;
+use crate::common::agent_with;
 use devconsul::Config;
 use serde_json::json;
 
