@@ -31,7 +31,8 @@ pub struct Quotient {
 /// - `b` = 0 → code [`DIVIDE_BY_ZERO`], message "divide by zero";
 /// - a quotient that does not fit in an `i64` (`i64::MIN / -1`) → "Invalid params" (-32602).
 ///
-/// No input may panic: a panic would cut the caller's connection.
+/// No input may panic. The server would answer a panic with -32603 "Internal error", which
+/// tells the caller nothing; "Invalid params" tells them what to fix.
 pub fn add_divide(io: &mut IoHandler) {
     io.add_sync_method("arith.Divide", |params: Params| {
         // `parse` answers -32602 by itself when the params do not fit `Args`.

@@ -6,10 +6,13 @@
 //! a 2.0 one, and answering bad input with the error the specification names.
 
 use std::future::{Future, ready};
+use std::panic::{self, AssertUnwindSafe};
 
 use futures::FutureExt;
 use futures::future::Either;
-use jsonrpc_core::{Call, Error, IoHandler, Request, Response, Version};
+use jsonrpc_core::{
+    Call, Error, ErrorCode, Failure, Id, IoHandler, Output, Request, Response, Value, Version,
+};
 use serde::Serialize;
 use serde::de::IgnoredAny;
 
@@ -39,26 +42,45 @@ pub fn respond(
     io: &IoHandler,
     request: &[u8],
 ) -> impl Future<Output = Option<Reply>> + Send + Unpin + 'static {
-    match serde_json::from_slice::<Request>(request) {
-        Err(_) => Either::Left(ready(Some(Reply::error(rejection(request))))),
+    let request = match serde_json::from_slice::<Request>(request) {
+        Ok(request) => request,
+        Err(_) => return Either::Left(ready(Some(Reply::error(rejection(request))))),
+    };
+    // A method that panics is a bug in the method, not in the request: its caller gets an
+    // "Internal error" reply and keeps its connection. A method can panic while it is called
+    // (a synchronous method runs at once) or while its answer is awaited, so both are caught.
+    let if_it_panics = panic_reply(&request);
+    match panic::catch_unwind(AssertUnwindSafe(|| call(io, request))) {
+        Ok(answer) => Either::Right(
+            AssertUnwindSafe(answer)
+                .catch_unwind()
+                .map(|answered| answered.unwrap_or(if_it_panics)),
+        ),
+        Err(_) => Either::Left(ready(if_it_panics)),
+    }
+}
+
+/// Calls the method(s) of a request that is valid JSON-RPC.
+fn call(
+    io: &IoHandler,
+    request: Request,
+) -> impl Future<Output = Option<Reply>> + Send + Unpin + 'static {
+    match request {
         // The specification answers an empty batch `[]` with one "Invalid Request".
-        Ok(Request::Batch(calls)) if calls.is_empty() => {
+        Request::Batch(calls) if calls.is_empty() => {
             Either::Left(ready(Some(Reply::error(Error::invalid_request()))))
         }
         // No "jsonrpc" member: Go's 1.0 client. Ask the same question in 2.0, answer in 1.0.
-        Ok(Request::Single(Call::MethodCall(call))) if v1::is_v1(&call) => {
-            Either::Right(Either::Left(
-                io.handle_call(v1::upgrade(call))
-                    .map(|output| output.map(|output| Reply::V1(v1::downgrade(output)))),
-            ))
-        }
-        Ok(request) => Either::Right(Either::Right(
+        Request::Single(Call::MethodCall(call)) if v1::is_v1(&call) => Either::Right(Either::Left(
+            io.handle_call(v1::upgrade(call))
+                .map(|output| output.map(|output| Reply::V1(v1::downgrade(output)))),
+        )),
+        request => Either::Right(Either::Right(
             io.handle_rpc_request(request)
                 .map(|response| response.map(Reply::V2)),
         )),
     }
 }
-
 /// Why bytes that are not a request are refused. Not JSON at all is a parse error (-32700);
 /// JSON that is not a request, such as `42` or `"hi"`, is an invalid request (-32600).
 fn rejection(request: &[u8]) -> Error {
@@ -69,3 +91,38 @@ fn rejection(request: &[u8]) -> Error {
     }
 }
 // ANCHOR_END: respond
+
+// ANCHOR: panic_reply
+/// The reply for a request whose method panicked: an internal error (-32603) with the
+/// call's id, in the call's dialect. A notification still gets nothing; for a batch, which
+/// call failed is unknown, so the error carries a null id.
+fn panic_reply(request: &Request) -> Option<Reply> {
+    let error = Error {
+        code: ErrorCode::InternalError,
+        message: "the method failed unexpectedly (it panicked); the server is still serving"
+            .to_string(),
+        data: None,
+    };
+    match request {
+        Request::Single(Call::MethodCall(call)) if v1::is_v1(call) => {
+            if call.id == Id::Null {
+                return None; // A 1.0 notification.
+            }
+            Some(Reply::V1(v1::Reply {
+                id: call.id.clone(),
+                result: Value::Null,
+                error: Some(error.message),
+            }))
+        }
+        Request::Single(Call::MethodCall(call)) => {
+            Some(Reply::V2(Response::Single(Output::Failure(Failure {
+                jsonrpc: Some(Version::V2),
+                error,
+                id: call.id.clone(),
+            }))))
+        }
+        Request::Single(Call::Notification(_)) => None,
+        _ => Some(Reply::error(error)),
+    }
+}
+// ANCHOR_END: panic_reply

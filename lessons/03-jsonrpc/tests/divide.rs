@@ -70,7 +70,7 @@ async fn overflow_is_an_error_not_a_panic() {
         -32602,
         "i64::MIN / -1 does not fit in an i64: {reply}"
     );
-    // The connection survived: a panic would have closed it.
+    // The connection is still open for the next call.
     let reply = conn.call(&divide(json!({"a": 9, "b": 3}))).await;
     assert_eq!(reply["result"], json!({"quo": 3, "rem": 0}), "{reply}");
 }

@@ -1,9 +1,12 @@
 //! The worked example over HTTP POST: the same methods, the same replies.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use jsonrpc_core::IoHandler;
 use l03_jsonrpc::client::http_post;
 use l03_jsonrpc::{http, methods, tcp};
 use serde_json::{Value, json};
@@ -12,13 +15,13 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 async fn start_http() -> SocketAddr {
+    start_http_with(methods::handler()).await
+}
+
+async fn start_http_with(io: IoHandler) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(http::serve(
-        listener,
-        Arc::new(methods::handler()),
-        std::future::pending(),
-    ));
+    tokio::spawn(http::serve(listener, Arc::new(io), std::future::pending()));
     addr
 }
 
@@ -135,4 +138,21 @@ async fn shutdown_stops_the_http_server() {
         .await
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_method_that_panics_is_an_internal_error() {
+    let addr = start_http_with(support::methods_with_bugs()).await;
+    for method in ["bug.Now", "bug.Later"] {
+        let call = json!({"jsonrpc": "2.0", "method": method, "id": 7}).to_string();
+        let (status, body) = post(addr, call).await;
+        assert_eq!(status, StatusCode::OK, "{method}: {body}");
+        assert_eq!(json_of(&body)["error"]["code"], -32603, "{method}: {body}");
+    }
+    let (_, body) = post(
+        addr,
+        r#"{"jsonrpc":"2.0","method":"hello.HelloWorld","params":["x"],"id":8}"#,
+    )
+    .await;
+    assert_eq!(json_of(&body)["result"], "x hello world");
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jsonrpc_core::Value;
 use l03_jsonrpc::{methods, tcp};
 use serde_json::json;
-use support::{Conn, error_code, hello, start_tcp};
+use support::{Conn, error_code, hello, methods_with_bugs, start_tcp};
 use testkit::within;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
@@ -257,6 +257,42 @@ async fn a_slow_call_does_not_hold_up_the_next_one() {
         second,
         json!({"jsonrpc": "2.0", "result": "opened", "id": 1})
     );
+}
+
+#[tokio::test]
+async fn a_method_that_panics_costs_one_internal_error_not_the_connection() {
+    let mut conn = Conn::connect(start_tcp(methods_with_bugs()).await).await;
+    let failed = |id: u64| {
+        json!({"jsonrpc": "2.0", "id": id, "error": {
+            "code": -32603,
+            "message": "the method failed unexpectedly (it panicked); the server is still serving",
+        }})
+    };
+
+    let reply = conn
+        .call(r#"{"jsonrpc":"2.0","method":"bug.Now","id":1}"#)
+        .await;
+    assert_eq!(reply, failed(1));
+    let reply = conn
+        .call(r#"{"jsonrpc":"2.0","method":"bug.Later","id":2}"#)
+        .await;
+    assert_eq!(reply, failed(2));
+    // Go's 1.0 client reads the error as a string.
+    let reply = conn
+        .call(r#"{"method":"bug.Now","params":[],"id":3}"#)
+        .await;
+    assert_eq!(reply["id"], 3, "{reply}");
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("panicked")),
+        "{reply}"
+    );
+    // A notification still gets no reply: the next line answers the next call.
+    conn.send(r#"{"jsonrpc":"2.0","method":"bug.Later"}"#).await;
+    let reply = conn.call(&hello("after", 4)).await;
+    assert_eq!(reply["result"], "after hello world", "{reply}");
 }
 
 #[tokio::test]

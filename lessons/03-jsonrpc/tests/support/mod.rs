@@ -21,6 +21,21 @@ pub async fn start_tcp(io: IoHandler) -> SocketAddr {
     addr
 }
 
+/// The worked example's methods and two with a bug: `bug.Now` panics as it is called,
+/// `bug.Later` after an await, as an async method that panics in its task would.
+pub fn methods_with_bugs() -> IoHandler {
+    fn bug(place: &str) -> jsonrpc_core::Result<jsonrpc_core::Value> {
+        panic!("a bug {place} (this panic is part of the test)")
+    }
+    let mut io = l03_jsonrpc::methods::handler();
+    io.add_sync_method("bug.Now", |_| bug("in a synchronous method"));
+    io.add_method("bug.Later", |_| async {
+        tokio::task::yield_now().await;
+        bug("after an await")
+    });
+    io
+}
+
 /// A client connection that sends and receives lines.
 pub struct Conn {
     replies: Lines<BufReader<OwnedReadHalf>>,
