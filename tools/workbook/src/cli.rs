@@ -33,8 +33,9 @@ pub enum Commands {
         #[arg(long)]
         all: bool,
     },
-    /// The reference answer, once your own passes.
+    /// The reference answer, once your own passes; a lesson id shows all of its answers.
     Solution {
+        /// An exercise (`rpc.frame`) or a whole lesson (`rpc`, `02-rpc`)
         id: String,
         /// Show it anyway (for teachers).
         #[arg(long)]

@@ -29,7 +29,7 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, Commands, ServicesAction};
-use crate::course::Course;
+use crate::course::{Course, Selection};
 use crate::state::State;
 
 #[tokio::main]
@@ -75,10 +75,25 @@ async fn run(cli: Cli) -> Result<bool> {
             let (_, exercise) = exercise::pick(&course, &state, id.as_deref())?;
             exercise::hint(&course, &mut state, exercise, all).map(|()| true)
         }
-        Some(Commands::Solution { id, force }) => {
-            let (lesson, exercise) = course.exercise(&id)?;
-            exercise::solution(&course, &state, lesson, exercise, force)
-        }
+        Some(Commands::Solution { id, force }) => match course.select(&id)? {
+            Selection::Exercise(lesson, exercise) => {
+                exercise::solution(&course, &state, lesson, exercise, force)
+            }
+            // After a lesson, a teacher shows every answer of it at once (`--force`); a
+            // learner sees those of the exercises they have passed.
+            Selection::Lesson(lesson) => {
+                let mut all_shown = true;
+                for exercise in &lesson.exercises {
+                    println!(
+                        "{}",
+                        ui::bold(&format!("── {} · {}", exercise.id, exercise.title))
+                    );
+                    all_shown &= exercise::solution(&course, &state, lesson, exercise, force)?;
+                    println!();
+                }
+                Ok(all_shown)
+            }
+        },
         Some(Commands::Reset { id, yes }) => {
             let (lesson, exercise) = course.exercise(&id)?;
             exercise::reset(&course, &mut state, lesson, exercise, yes)

@@ -154,6 +154,12 @@ fn a_learner_checks_asks_for_hints_solves_and_resets() {
     let (ok, out) = course.run(&["solution", "demo.add"]);
     assert!(!ok && out.contains("unlocks once your own passes"), "{out}");
     assert!(!out.contains("a + b"), "{out}");
+    // After the lesson, a teacher shows all of its answers at once.
+    let (ok, out) = course.run(&["solution", "demo", "--force"]);
+    assert!(
+        ok && out.contains("demo.add") && out.contains("a + b"),
+        "{out}"
+    );
 
     let (_, out) = course.run(&["hint", "demo.add"]);
     assert!(
