@@ -242,10 +242,25 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
             Err(err) => class.unreadable.push((file, format!("{err:#}"))),
         }
     }
-    // By name, ignoring case; a name handed in twice keeps the files' order.
+    // By name, ignoring case. A learner who worked on two machines (a lab computer and a
+    // laptop) hands in two files under one name: they are one row, with everything done on
+    // either, as of the later file.
     class
         .reports
         .sort_by_cached_key(|report| report.learner.to_lowercase());
+    let mut merged: Vec<Report> = Vec::with_capacity(class.reports.len());
+    for report in class.reports {
+        match merged.last_mut() {
+            Some(last) if last.learner.to_lowercase() == report.learner.to_lowercase() => {
+                let mut done = last.done.clone();
+                done.extend(report.done);
+                let generated = last.generated.clone().max(report.generated);
+                *last = Report::new(course, &last.learner, &done, generated);
+            }
+            _ => merged.push(report),
+        }
+    }
+    class.reports = merged;
     class
 }
 
@@ -436,6 +451,11 @@ mod tests {
         fx.write("reports/nameless.json", r#"{"learner": " ", "done": []}"#);
         fx.write("reports/notes.txt", "not a report, and not read");
         fx.write("extra/ada.json", r#"{"learner": "Ada", "done": []}"#);
+        // The same learner from a second machine: one row, with the work of both.
+        fx.write(
+            "reports/bob-laptop.json",
+            r#"{"learner": "Bob ", "done": ["tcp.echo"], "generated": "2026-11-20T10:00:00Z"}"#,
+        );
 
         let class = read_class(
             &course,
@@ -446,8 +466,9 @@ mod tests {
             ],
         );
         let names: Vec<&str> = class.reports.iter().map(|r| r.learner.as_str()).collect();
-        assert_eq!(names, ["Ada", "bob", "Zoe"]);
-        assert_eq!(class.reports[1].done, ["rpc.frame"]);
+        assert_eq!(names, ["Ada", "Bob", "Zoe"]);
+        assert_eq!(class.reports[1].done, ["tcp.echo", "rpc.frame"]);
+        assert_eq!(class.reports[1].generated, "2026-11-20T10:00:00Z");
         assert_eq!(class.reports[1].total, 3);
         assert_eq!(class.reports[2].generated, "1700000000");
 
@@ -472,7 +493,7 @@ mod tests {
             table,
             "learner  tcp  rpc  total\n\
              Ada      0/1  0/2    0/3\n\
-             bob      0/1  1/2    1/3\n\
+             Bob      1/1  1/2    2/3\n\
              Zoe      1/1  2/2    3/3\n"
         );
     }
