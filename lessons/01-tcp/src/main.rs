@@ -31,7 +31,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l01_tcp::init_logging();
+    shared::init_logging();
 
     match Cli::parse().command {
         // ANCHOR: main_server
@@ -39,9 +39,10 @@ async fn main() -> anyhow::Result<()> {
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!(%addr, "echo server listening");
+            // With `--addr 127.0.0.1:0` the system picks a free port: log the one we got.
+            tracing::info!("echo server listening on {}", listener.local_addr()?);
             EchoServer::default()
-                .serve(listener, l01_tcp::ctrl_c())
+                .serve(listener, shared::signal::shutdown())
                 .await;
         }
         // ANCHOR_END: main_server

@@ -14,7 +14,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, BufWrit
 use tokio::net::{TcpListener, TcpStream};
 use tracing::warn;
 
-use crate::accept;
+use shared::accept;
 
 /// The longest line the server accepts, not counting the `\n`.
 pub const MAX_LINE: usize = 64 * 1024;

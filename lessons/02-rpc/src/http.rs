@@ -40,7 +40,7 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Serves `registry` to clients that CONNECT to [`RPC_PATH`], until `shutdown` resolves.
 pub async fn serve(listener: TcpListener, registry: Registry, shutdown: impl Future<Output = ()>) {
     let registry = Arc::new(registry);
-    l01_tcp::accept::serve(listener, shutdown, GRACE, move |stream, peer| {
+    shared::accept::serve(listener, shutdown, GRACE, move |stream, peer| {
         let registry = Arc::clone(&registry);
         async move {
             let (reader, mut writer) = stream.into_split();

@@ -47,7 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l01_tcp::init_logging();
+    shared::init_logging();
 
     match Cli::parse().command {
         // ANCHOR: main_server
@@ -57,8 +57,8 @@ async fn main() -> anyhow::Result<()> {
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!(%addr, "RPC server listening");
-            server::serve(listener, registry, l01_tcp::ctrl_c()).await;
+            tracing::info!("RPC server listening on {}", listener.local_addr()?);
+            server::serve(listener, registry, shared::signal::shutdown()).await;
         }
         // ANCHOR_END: main_server
         Command::HttpServer { addr } => {
@@ -67,8 +67,12 @@ async fn main() -> anyhow::Result<()> {
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!(%addr, path = http::RPC_PATH, "RPC-over-HTTP server listening");
-            http::serve(listener, registry, l01_tcp::ctrl_c()).await;
+            let addr = listener.local_addr()?;
+            tracing::info!(
+                path = http::RPC_PATH,
+                "RPC-over-HTTP server listening on {addr}"
+            );
+            http::serve(listener, registry, shared::signal::shutdown()).await;
         }
         Command::Client { addr, names } => {
             let client = Client::connect(addr)

@@ -53,7 +53,7 @@ pub const MAX_IN_FLIGHT: usize = 1024;
 /// Serves `registry` on `listener` until `shutdown` resolves (lesson 01's accept loop).
 pub async fn serve(listener: TcpListener, registry: Registry, shutdown: impl Future<Output = ()>) {
     let registry = Arc::new(registry);
-    l01_tcp::accept::serve(listener, shutdown, GRACE, move |stream, peer| {
+    shared::accept::serve(listener, shutdown, GRACE, move |stream, peer| {
         let registry = Arc::clone(&registry);
         async move {
             let (reader, writer) = stream.into_split();

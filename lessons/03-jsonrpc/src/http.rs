@@ -4,7 +4,7 @@
 //! at the price of a few hundred bytes of headers per call. The methods are the same
 //! `IoHandler` the TCP server uses; only the way bytes arrive differs.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::io;
 use std::sync::Arc;
 
@@ -14,11 +14,12 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use futures::FutureExt;
 use jsonrpc_core::IoHandler;
 use tokio::net::TcpListener;
 
 use crate::dispatch;
-use crate::tcp::MAX_LINE;
+use crate::tcp::{GRACE, MAX_LINE};
 
 // ANCHOR: router
 /// `POST /` with a JSON-RPC request (or batch) as the body. Bodies over [`MAX_LINE`] are
@@ -39,14 +40,22 @@ async fn call(State(io): State<Arc<IoHandler>>, body: Bytes) -> Response {
 }
 // ANCHOR_END: router
 
+// ANCHOR: serve
 /// Serves [`router`] on `listener` until `shutdown` completes, then finishes the requests
-/// under way.
+/// under way, for at most [`GRACE`]: a client that holds half a request cannot keep the
+/// server up.
 pub async fn serve(
     listener: TcpListener,
     io: Arc<IoHandler>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router(io))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // Two parties wait for the one stop: axum's graceful shutdown, and the deadline.
+    let shutdown = shutdown.shared();
+    let server = axum::serve(listener, router(io))
+        .with_graceful_shutdown(shutdown.clone())
+        .into_future();
+    // Cut off after the grace period, the server's connection tasks end with the process.
+    let served = shared::signal::within_grace(GRACE, shutdown, server).await;
+    served.unwrap_or(Ok(()))
 }
+// ANCHOR_END: serve

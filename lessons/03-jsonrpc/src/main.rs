@@ -47,7 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l01_tcp::init_logging();
+    shared::init_logging();
     match Cli::parse().command {
         Command::Server { addr, http_addr } => server(addr, http_addr).await,
         Command::Client { addr, go, name } => {
@@ -80,7 +80,7 @@ fn show(result: Value) {
 }
 
 // ANCHOR: server
-/// One `IoHandler`, two transports, one Ctrl-C for both.
+/// One `IoHandler`, two transports, one stop (Ctrl-C or SIGTERM) for both.
 async fn server(addr: SocketAddr, http_addr: SocketAddr) -> anyhow::Result<()> {
     let io = Arc::new(methods::handler());
     let tcp_listener = TcpListener::bind(addr)
@@ -89,14 +89,15 @@ async fn server(addr: SocketAddr, http_addr: SocketAddr) -> anyhow::Result<()> {
     let http_listener = TcpListener::bind(http_addr)
         .await
         .with_context(|| format!("cannot listen on {http_addr}"))?;
-    info!("JSON-RPC over TCP on {addr}: one request per line");
-    info!("JSON-RPC over HTTP on http://{http_addr}/: POST a request");
+    let (addr, http_addr) = (tcp_listener.local_addr()?, http_listener.local_addr()?);
+    info!("JSON-RPC over TCP listening on {addr}: one request per line");
+    info!("JSON-RPC over HTTP listening on http://{http_addr}/: POST a request");
 
     let stop = CancellationToken::new();
     tokio::spawn({
         let stop = stop.clone();
         async move {
-            l01_tcp::ctrl_c().await;
+            shared::signal::shutdown().await;
             stop.cancel();
         }
     });

@@ -42,8 +42,9 @@ const LINGER: Duration = Duration::from_secs(1);
 
 // ANCHOR: serve
 /// Serves the methods of `io` on `listener` (lesson 01's accept loop: a task per
-/// connection) until `shutdown` completes. Then every connection stops reading, finishes the
-/// calls it has started, sends their replies and closes.
+/// connection) until `shutdown` completes. Then every connection stops reading new requests,
+/// finishes the one it was in the middle of reading, answers the calls it has started and
+/// closes, all within [`GRACE`].
 pub async fn serve(listener: TcpListener, io: Arc<IoHandler>, shutdown: impl Future<Output = ()>) {
     let stop = CancellationToken::new();
     let stopping = {
@@ -53,7 +54,7 @@ pub async fn serve(listener: TcpListener, io: Arc<IoHandler>, shutdown: impl Fut
             stop.cancel();
         }
     };
-    l01_tcp::accept::serve(listener, stopping, GRACE, move |stream, peer| {
+    shared::accept::serve(listener, stopping, GRACE, move |stream, peer| {
         serve_connection(stream, peer, io.clone(), stop.clone())
     })
     .await;
@@ -120,13 +121,22 @@ async fn read_requests(
         }
         line.clear();
         // At most MAX_LINE bytes and the newline: a line without end cannot fill memory.
-        let mut limited = (&mut *socket).take(MAX_LINE as u64 + 1);
+        // `read_until` keeps what it has read in `line` when the stop interrupts it, so a
+        // request the client has begun to send is never lost: it is finished below.
         let read = tokio::select! {
-            read = limited.read_until(b'\n', &mut line) => read,
-            () = stop.cancelled() => return End::Stopped,
+            read = read_line(socket, &mut line) => read,
+            () = stop.cancelled() => {
+                if line.is_empty() && socket.buffer().is_empty() {
+                    return End::Stopped; // between two requests: nothing was begun
+                }
+                // A request was begun before the stop: read the rest and answer it. The
+                // accept loop's grace period bounds how long the client may take.
+                read_line(socket, &mut line).await
+            }
         };
         match read {
-            Ok(0) | Err(_) => return End::Closed,
+            Ok(0) if line.is_empty() => return End::Closed,
+            Err(_) => return End::Closed,
             Ok(_) => {}
         }
         if line.len() > MAX_LINE && !line.ends_with(b"\n") {
@@ -167,6 +177,13 @@ async fn read_requests(
     }
 }
 // ANCHOR_END: read_requests
+
+/// Reads the rest of one request line into `line`: up to and including the newline, and
+/// never more than [`MAX_LINE`] bytes and the newline in all.
+async fn read_line(socket: &mut BufReader<OwnedReadHalf>, line: &mut Vec<u8>) -> io::Result<usize> {
+    let room = (MAX_LINE + 1).saturating_sub(line.len()) as u64;
+    (&mut *socket).take(room).read_until(b'\n', line).await
+}
 
 // ANCHOR: write_replies
 /// Writes replies as they come, one line each, until every sender is gone.

@@ -47,7 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l01_tcp::init_logging();
+    shared::init_logging();
 
     match Cli::parse().command {
         // ANCHOR: server
@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
-            l05_grpc::server::serve(listener, l01_tcp::ctrl_c()).await?;
+            l05_grpc::server::serve(listener, shared::signal::shutdown()).await?;
             tracing::info!("server stopped");
         }
         // ANCHOR_END: server

@@ -7,16 +7,21 @@
 //! The Consul and Redis lessons also need a registry and a store to talk to. [`consul`] and
 //! [`redis`] hand each test one, on free loopback ports, and take it down again when the
 //! test drops the guard they return: nothing a test starts outlives it.
+//!
+//! Where a lesson is about processes (signals, exit status), [`ServerProcess`] runs the
+//! lesson's own binary and watches it from outside.
 
 mod consul;
 mod process;
 mod redis;
+mod server;
 
 use std::future::Future;
 use std::time::Duration;
 
 pub use consul::{ConsulAgent, ConsulKind, consul};
 pub use redis::{RedisServer, redis};
+pub use server::ServerProcess;
 
 /// How long a test waits for one step before it calls the step failed. Generous, so that a
 /// loaded machine does not fail a correct answer; short, so that a stub fails quickly.

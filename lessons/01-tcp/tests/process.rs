@@ -1,0 +1,91 @@
+//! The echo server as a process, watched from outside: `cargo test -p l01-tcp --test process`.
+//!
+//! `kill`, systemd, Docker and Kubernetes stop a server with SIGTERM, a person with Ctrl-C
+//! (SIGINT). Both must take the same graceful path: refuse new clients, let the open ones
+//! finish, exit 0. A second signal stops the server at once.
+
+use std::time::Duration;
+
+use testkit::{PATIENCE, ServerProcess, within};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_l01-tcp");
+
+async fn start() -> ServerProcess {
+    ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await
+}
+
+/// Sends one line and returns the line that comes back.
+async fn echo(client: &mut BufReader<TcpStream>, line: &str) -> String {
+    client
+        .get_mut()
+        .write_all(line.as_bytes())
+        .await
+        .expect("send a line");
+    let mut reply = String::new();
+    within("the echo", client.read_line(&mut reply))
+        .await
+        .expect("read the echo");
+    reply
+}
+
+#[tokio::test]
+async fn sigterm_lets_open_connections_finish_then_exits_0() {
+    let mut server = start().await;
+    let mut client = BufReader::new(TcpStream::connect(server.addr()).await.expect("connect"));
+    assert_eq!(echo(&mut client, "before\n").await, "before\n");
+
+    server.signal("TERM");
+    server.logged("no longer accepting").await;
+    assert!(
+        TcpStream::connect(server.addr()).await.is_err(),
+        "a new client was accepted after SIGTERM"
+    );
+    // The client that was already connected is still served, then leaves.
+    assert_eq!(echo(&mut client, "after\n").await, "after\n");
+    drop(client);
+
+    let status = server.exits_within(PATIENCE).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+    assert!(
+        server.log().contains("SIGTERM received"),
+        "{}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn ctrl_c_takes_the_same_path() {
+    let mut server = start().await;
+    server.signal("INT");
+    let status = server.exits_within(PATIENCE).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+    assert!(
+        server.log().contains("SIGINT (Ctrl-C) received"),
+        "{}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn a_second_signal_stops_at_once() {
+    let mut server = start().await;
+    // A client that never leaves would hold the server for its whole grace period (5 s).
+    let _client = TcpStream::connect(server.addr()).await.expect("connect");
+    server.logged("connected").await;
+
+    server.signal("INT");
+    server.logged("no longer accepting").await;
+    server.signal("TERM");
+    let status = server.exits_within(Duration::from_secs(2)).await;
+    assert_eq!(status.code(), Some(128 + 15), "log:\n{}", server.log());
+}

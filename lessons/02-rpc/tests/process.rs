@@ -1,0 +1,71 @@
+//! The RPC servers as processes, watched from outside: `cargo test -p l02-rpc --test process`.
+//!
+//! A call whose bytes were half sent when SIGTERM came is part of the work in flight: the
+//! server reads the rest and answers it within its grace period, over TCP and over HTTP.
+
+use testkit::{PATIENCE, ServerProcess, within};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_l02-rpc");
+
+/// One request frame for `hello.HelloWorld`, as bytes on the wire.
+fn hello_frame(name: &str) -> Vec<u8> {
+    let request = serde_json::json!({"id": 7, "method": "hello.HelloWorld", "params": name});
+    l02_rpc::frame::encode(&request).expect("encode a frame")
+}
+
+/// Sends the first half of a call, signals the server, sends the rest, and expects the reply.
+async fn half_a_call_at_sigterm(server: &mut ServerProcess, mut stream: TcpStream) {
+    let frame = hello_frame("gopher");
+    let (first, rest) = frame.split_at(frame.len() / 2);
+    stream.write_all(first).await.expect("send half a frame");
+
+    server.signal("TERM");
+    server.logged("no longer accepting").await;
+    stream
+        .write_all(rest)
+        .await
+        .expect("send the rest of the frame");
+
+    let mut reader = BufReader::new(stream);
+    let reply = within("the reply to the half-sent call", async {
+        l02_rpc::frame::read_frame(&mut reader).await
+    })
+    .await
+    .expect("read the reply frame")
+    .expect("a reply, not the end of the connection");
+    let reply: serde_json::Value = serde_json::from_slice(&reply).expect("a JSON reply");
+    assert_eq!(reply["result"], "gopher hello world", "reply: {reply}");
+    drop(reader); // the client leaves; the server has nothing left to wait for
+
+    let status = server.exits_within(PATIENCE).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn a_call_half_sent_at_sigterm_is_answered() {
+    let mut server = ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await;
+    let stream = TcpStream::connect(server.addr()).await.expect("connect");
+    half_a_call_at_sigterm(&mut server, stream).await;
+}
+
+#[tokio::test]
+async fn over_http_too() {
+    let args = ["http-server", "--addr", "127.0.0.1:0"];
+    let mut server = ServerProcess::start(SERVER, &args, 1).await;
+    let mut stream = TcpStream::connect(server.addr()).await.expect("connect");
+    let connect = format!("CONNECT {} HTTP/1.0\r\n\r\n", l02_rpc::http::RPC_PATH);
+    stream.write_all(connect.as_bytes()).await.expect("CONNECT");
+    let expected = format!("{}\r\n\r\n", l02_rpc::http::CONNECTED);
+    let mut answer = vec![0; expected.len()];
+    within("the CONNECT answer", stream.read_exact(&mut answer))
+        .await
+        .expect("read the CONNECT answer");
+    assert_eq!(String::from_utf8_lossy(&answer), expected);
+    half_a_call_at_sigterm(&mut server, stream).await;
+}

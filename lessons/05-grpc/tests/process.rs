@@ -1,0 +1,77 @@
+//! The gRPC server as a process, watched from outside: `cargo test -p l05-grpc --test process`.
+//!
+//! On SIGTERM (what Kubernetes sends a pod it is about to stop) the server first turns its
+//! health to NOT_SERVING, so that whoever watches it stops sending calls, then finishes
+//! the calls in flight and exits 0.
+
+use std::time::Duration;
+
+use testkit::{PATIENCE, ServerProcess, within};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_l05-grpc");
+
+async fn start() -> ServerProcess {
+    ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await
+}
+
+#[tokio::test]
+async fn sigterm_turns_health_off_then_exits_0() {
+    let mut server = start().await;
+    let channel = l05_grpc::client::connect(&server.addr().to_string())
+        .await
+        .expect("connect");
+    let mut health = HealthClient::new(channel);
+    let request = HealthCheckRequest {
+        service: "hello.Greeter".into(),
+    };
+    let mut watch = within("Watch", health.watch(request))
+        .await
+        .expect("Watch")
+        .into_inner();
+    let mut next_status = async || {
+        within("a health update", watch.message())
+            .await
+            .expect("the Watch stream failed")
+            .expect("the Watch stream ended")
+            .status()
+    };
+    assert_eq!(next_status().await, ServingStatus::Serving);
+
+    server.signal("TERM");
+    assert_eq!(next_status().await, ServingStatus::NotServing);
+    drop(watch); // the watcher has heard; the server has nothing left in flight
+
+    let status = server.exits_within(PATIENCE).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+    assert!(
+        server.log().contains("SIGTERM received"),
+        "{}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn a_second_signal_stops_at_once() {
+    let mut server = start().await;
+    let channel = l05_grpc::client::connect(&server.addr().to_string())
+        .await
+        .expect("connect");
+    // A health Watch never ends by itself: it would hold the server for its grace period.
+    let mut health = HealthClient::new(channel);
+    let _watch = within("Watch", health.watch(HealthCheckRequest::default()))
+        .await
+        .expect("Watch");
+
+    server.signal("INT");
+    server.logged("shutting down").await;
+    server.signal("INT");
+    let status = server.exits_within(Duration::from_secs(2)).await;
+    assert_eq!(status.code(), Some(128 + 2), "log:\n{}", server.log());
+}

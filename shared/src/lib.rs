@@ -1,0 +1,29 @@
+//! What the lessons' programs share, kept where no learner's file is compiled.
+//!
+//! Every server of the course has the same outer shape: it logs the same way, accepts
+//! connections in the same loop, and stops on the same signals with a time limit. That code
+//! is taught once, in lesson 01, and lives here so that later lessons can run on it without
+//! compiling lesson 01's exercise files: a half-written exercise in one lesson never breaks
+//! another lesson.
+//!
+//! - [`accept`]: listen, accept, one task per connection, and a graceful stop.
+//! - [`signal`]: the shutdown signal (Ctrl-C or SIGTERM; a second one stops at once), and
+//!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
+//! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
+
+pub mod accept;
+pub mod signal;
+
+/// Sends log lines to stderr at `info`, or at what `RUST_LOG` asks for (`RUST_LOG=debug`).
+///
+/// Every lesson's binary starts with this, so all of them log the same way.
+pub fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}

@@ -1,0 +1,175 @@
+//! A lesson's server run as a real process, watched from outside as an operator would.
+//!
+//! Some behaviour exists only between processes: what a server does on SIGTERM, whether it
+//! exits, and with which status. A test starts the lesson's own binary
+//! (`env!("CARGO_BIN_EXE_l01-tcp")`) with `--addr 127.0.0.1:0`, learns the port the server
+//! got from its log line (every server logs `listening on ADDRESS`), talks to it over real
+//! sockets, sends it signals with `kill`, and checks its exit status and its log.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{Notify, mpsc};
+
+use crate::PATIENCE;
+
+/// A running server process; killed when dropped, so it never outlives its test.
+pub struct ServerProcess {
+    child: Child,
+    addrs: Vec<SocketAddr>,
+    log: Arc<Mutex<String>>,
+    /// Woken whenever a line is added to `log`.
+    logged: Arc<Notify>,
+}
+
+impl ServerProcess {
+    /// Starts `program args…` and waits until it has logged `listeners` listening addresses
+    /// (`listening on 127.0.0.1:PORT`), or panics with what it printed.
+    pub async fn start(program: impl AsRef<Path>, args: &[&str], listeners: usize) -> Self {
+        let program = program.as_ref();
+        let mut child = Command::new(program)
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
+
+        // Collect the log in the background, and pass on every address it announces.
+        let log = Arc::new(Mutex::new(String::new()));
+        let (found, mut announced) = mpsc::unbounded_channel();
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+        let logged = Arc::new(Notify::new());
+        let (collected, wake) = (Arc::clone(&log), Arc::clone(&logged));
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(addr) = listening_address(&line) {
+                    let _ = found.send(addr);
+                }
+                let mut log = collected.lock().expect("the log lock");
+                log.push_str(&line);
+                log.push('\n');
+                drop(log);
+                wake.notify_waiters();
+            }
+        });
+
+        let mut server = ServerProcess {
+            child,
+            addrs: Vec::new(),
+            log,
+            logged,
+        };
+        while server.addrs.len() < listeners {
+            match tokio::time::timeout(PATIENCE, announced.recv()).await {
+                Ok(Some(addr)) => server.addrs.push(addr),
+                _ => panic!(
+                    "{} did not log `listening on ADDRESS` {listeners} time(s) within {PATIENCE:?}; \
+                     it printed:\n{}",
+                    program.display(),
+                    server.log()
+                ),
+            }
+        }
+        server
+    }
+
+    /// The first address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addrs[0]
+    }
+
+    /// Every address the server listens on, in the order it logged them.
+    pub fn addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    /// Sends `signal` (`"TERM"`, `"INT"`, `"KILL"`) with the `kill` command, as an operator would.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.id().expect("the server is still running");
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} {pid} failed");
+    }
+
+    /// Waits up to `limit` for the process to exit; panics, with its log, if it does not.
+    pub async fn exits_within(&mut self, limit: Duration) -> ExitStatus {
+        match tokio::time::timeout(limit, self.child.wait()).await {
+            Ok(status) => status.expect("wait for the server"),
+            Err(_) => panic!(
+                "the server was still running {limit:?} later; its log:\n{}",
+                self.log()
+            ),
+        }
+    }
+
+    /// Waits until the server has logged a line containing `text` (up to [`PATIENCE`]), so a
+    /// test knows, for instance, that the server has seen a signal before it goes on.
+    pub async fn logged(&self, text: &str) {
+        let wait = async {
+            loop {
+                // Ask to be woken before looking, so a line logged in between is not missed.
+                let next_line = self.logged.notified();
+                let mut next_line = std::pin::pin!(next_line);
+                next_line.as_mut().enable();
+                if self.log().contains(text) {
+                    return;
+                }
+                next_line.await;
+            }
+        };
+        if tokio::time::timeout(PATIENCE, wait).await.is_err() {
+            panic!(
+                "the server did not log {text:?} within {PATIENCE:?}; its log:\n{}",
+                self.log()
+            );
+        }
+    }
+
+    /// Everything the server has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().expect("the log lock").clone()
+    }
+}
+
+/// The address in a log line such as `… listening on 127.0.0.1:41234`, if it is one.
+fn listening_address(line: &str) -> Option<SocketAddr> {
+    let (_, after) = line.split_once("listening on ")?;
+    let word = after.split_whitespace().next()?;
+    let word = word
+        .trim_start_matches("http://")
+        .trim_end_matches(['/', ':', ',', '.', ';']);
+    word.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listening_address;
+
+    #[test]
+    fn finds_the_address_in_a_log_line() {
+        let line = "2026-11-22T10:00:00Z  INFO l01_tcp: echo server listening on 127.0.0.1:41234";
+        assert_eq!(
+            listening_address(line),
+            Some("127.0.0.1:41234".parse().unwrap())
+        );
+        let tcp = "INFO l03_jsonrpc: JSON-RPC over TCP listening on 127.0.0.1:7: one per line";
+        assert_eq!(listening_address(tcp), Some("127.0.0.1:7".parse().unwrap()));
+        let http = "INFO l03_jsonrpc: JSON-RPC over HTTP listening on http://127.0.0.1:8/: POST";
+        assert_eq!(
+            listening_address(http),
+            Some("127.0.0.1:8".parse().unwrap())
+        );
+        assert_eq!(listening_address("INFO connected peer=127.0.0.1:5"), None);
+    }
+}
