@@ -102,14 +102,40 @@ async fn grace_expired(draining: oneshot::Receiver<()>) {
 // ANCHOR_END: drain
 
 // ANCHOR: settings
-/// The server settings every server of this lesson uses: tonic's defaults, on purpose.
-/// No HTTP/2 keepalive pings, no limit on calls per connection, and hyper's 1 MiB
-/// flow-control windows (HTTP/2's own default is 64 KiB), far more than a request of this
-/// lesson ever sends. Not the adaptive window either: it measures the connection's bandwidth
-/// with PING frames as data arrives, which costs more than it gives when every request is a
-/// few bytes (lesson 05's server made 2–9 % more calls per second without it).
+/// The most calls one connection may have open at once. A client that opens more waits
+/// (HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS), so one connection cannot tie up the server
+/// with thousands of half-sent calls. Go's HTTP/2 server allows 250, nginx 128.
+pub const MAX_STREAMS_PER_CONNECTION: u32 = 128;
+
+/// The most bytes of headers (metadata) one call may carry. Real metadata is a few hundred
+/// bytes; HTTP/2's own default has no limit, hyper's is 16 MiB.
+pub const MAX_HEADER_BYTES: u32 = 16 * 1024;
+
+/// How often an idle connection is probed with an HTTP/2 PING, and how long the answer may
+/// take before the connection is closed: a client that vanished without a FIN (its machine
+/// died, a NAT forgot the connection) stops holding its calls after at most 40 s.
+pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest a call may take to produce its answer when the client set no deadline. A
+/// stream's later messages are not bound by it, so a health `Watch` stays open.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The server settings every server of this lesson uses, and the tests too.
+///
+/// The limits protect the server from clients that hold what they open (production gRPC
+/// servers set the same ones). For speed, tonic's defaults stay: hyper's 1 MiB flow-control
+/// windows (HTTP/2's own default is 64 KiB) are far more than a request of this lesson ever
+/// sends, and the adaptive window is off: it measures the connection's bandwidth with PING
+/// frames as data arrives, which costs more than it gives when every request is a few bytes
+/// (lesson 05's server made 2–9 % more calls per second without it).
 pub fn builder() -> Server {
     Server::builder()
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+        .http2_max_header_list_size(MAX_HEADER_BYTES)
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .timeout(CALL_TIMEOUT)
 }
 
 /// Connections accepted from `listener`, with Nagle's algorithm off: a small reply goes out

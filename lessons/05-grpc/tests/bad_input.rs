@@ -171,3 +171,48 @@ async fn a_server_that_is_down_is_a_clear_error() {
     let text = format!("{error:#}");
     assert!(text.contains("onnect"), "a connection error, got {text}");
 }
+
+// ANCHOR: streams
+#[tokio::test]
+async fn one_connection_cannot_hold_more_than_its_share_of_calls() {
+    use l05_grpc::server::MAX_STREAMS_PER_CONNECTION;
+
+    let addr = start().await;
+    // A raw HTTP/2 client, to open calls and never finish sending them.
+    let socket = TcpStream::connect(&addr).await.expect("connect");
+    let (mut client, connection) = within("the HTTP/2 handshake", h2::client::handshake(socket))
+        .await
+        .expect("an HTTP/2 connection");
+    tokio::spawn(connection);
+    let call = || {
+        http::Request::post(format!("http://{addr}/hello.Greeter/SayHello"))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(())
+            .expect("a request")
+    };
+
+    // One whole call first: its answer comes after the server's SETTINGS.
+    let (answer, _) = client.send_request(call(), true).expect("send a call");
+    within("an answer", answer).await.expect("an answer");
+
+    let mut held = Vec::new();
+    for _ in 0..MAX_STREAMS_PER_CONNECTION {
+        client = within("room for another call", client.ready())
+            .await
+            .expect("the connection is open");
+        // `false`: the request body is not over, so the call stays open on the server.
+        let (response, body) = client.send_request(call(), false).expect("open a call");
+        held.push((response, body));
+    }
+    // The server told this client how many calls it may have open at once: one more
+    // would wait on the client's side until one of these ends.
+    assert_eq!(
+        client.current_max_send_streams(),
+        MAX_STREAMS_PER_CONNECTION as usize,
+        "the server should advertise SETTINGS_MAX_CONCURRENT_STREAMS"
+    );
+    // And everyone else is served as usual.
+    still_serving(&addr).await;
+}
+// ANCHOR_END: streams
