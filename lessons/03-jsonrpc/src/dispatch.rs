@@ -44,7 +44,10 @@ pub fn respond(
 ) -> impl Future<Output = Option<Reply>> + Send + Unpin + 'static {
     let request = match serde_json::from_slice::<Request>(request) {
         Ok(request) => request,
-        Err(_) => return Either::Left(ready(Some(Reply::error(rejection(request))))),
+        Err(_) => match batch_of_anything(request) {
+            Some(batch) => batch,
+            None => return Either::Left(ready(Some(Reply::error(rejection(request))))),
+        },
     };
     // A method that panics is a bug in the method, not in the request: its caller gets an
     // "Internal error" reply and keeps its connection. A method can panic while it is called
@@ -81,6 +84,19 @@ fn call(
         )),
     }
 }
+/// A batch with members that are not calls, such as `[1, 2, 3]`: jsonrpc-core refuses the
+/// whole array, but the specification answers each member on its own, so every member that
+/// is not a call gets its own "Invalid Request" (-32600, id null) and the calls beside it
+/// still run. `None` when the bytes are not a JSON array at all.
+fn batch_of_anything(request: &[u8]) -> Option<Request> {
+    let members: Vec<Value> = serde_json::from_slice(request).ok()?;
+    let calls = members
+        .into_iter()
+        .map(|member| serde_json::from_value(member).unwrap_or(Call::Invalid { id: Id::Null }))
+        .collect();
+    Some(Request::Batch(calls))
+}
+
 /// Why bytes that are not a request are refused. Not JSON at all is a parse error (-32700);
 /// JSON that is not a request, such as `42` or `"hi"`, is an invalid request (-32600).
 fn rejection(request: &[u8]) -> Error {

@@ -50,6 +50,34 @@ async fn json_that_is_not_a_request_is_an_invalid_request() {
 }
 
 #[tokio::test]
+async fn a_batch_of_non_calls_gets_one_error_for_each() {
+    let addr = start_tcp(methods::handler()).await;
+    let mut conn = Conn::connect(addr).await;
+    // The specification's own example: three members, three "Invalid Request" replies.
+    let reply = conn.call("[1,2,3]").await;
+    let replies = reply.as_array().expect("an array of replies");
+    assert_eq!(replies.len(), 3, "[1,2,3] → {reply}");
+    for member in replies {
+        assert_eq!(error_code(member), -32600, "{member}");
+        assert_eq!(member["id"], Value::Null, "{member}");
+    }
+    // A call beside a member that is not one still runs.
+    let mixed = format!("[1, {}]", hello("beside", 5));
+    let reply = conn.call(&mixed).await;
+    let replies = reply.as_array().expect("an array of replies");
+    assert_eq!(replies.len(), 2, "{mixed} → {reply}");
+    let greeting = replies
+        .iter()
+        .find(|r| r["id"] == 5)
+        .expect("the call's reply");
+    assert_eq!(greeting["result"], "beside hello world");
+    assert!(
+        replies.iter().any(|r| r["error"]["code"] == -32600),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
 async fn unknown_method_is_method_not_found() {
     let addr = start_tcp(methods::handler()).await;
     let mut conn = Conn::connect(addr).await;
