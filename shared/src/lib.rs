@@ -10,8 +10,12 @@
 //! - [`signal`]: the shutdown signal (Ctrl-C or SIGTERM; a second one stops at once), and
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
+//! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
+//!   reflection, limits, a graceful drain), which the later lessons serve and register.
 
 pub mod accept;
+pub mod greeter;
+pub mod grpc;
 pub mod signal;
 
 /// Sends log lines to stderr at `info`, or at what `RUST_LOG` asks for (`RUST_LOG=debug`).

@@ -1,5 +1,8 @@
 //! The Greeter service: the business logic behind `hello.Greeter`, and nothing else.
 //!
+//! Lesson 05's worked example, served again by the later lessons (registered in Consul,
+//! discovered, stopped cleanly).
+//!
 //! tonic generates a trait from `proto/hello.proto` with one async method per rpc; a service
 //! is any type that implements it. Everything about HTTP/2, framing and protobuf happens
 //! around these methods, so they stay as small as the Go handlers they replace.

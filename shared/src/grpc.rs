@@ -1,5 +1,8 @@
 //! The gRPC server: the Greeter, a health service and a reflection service on one port.
 //!
+//! Lesson 05's worked example (its chapter shows this file), shared by every later lesson
+//! that serves gRPC.
+//!
 //! A gRPC server is an HTTP/2 server whose routes are `/package.Service/Method`. tonic's
 //! `Server::builder()` plays the part of Go's `grpc.NewServer()`, and `add_service` the part
 //! of `pb.RegisterGreeterServer`. Around the Greeter sit the two services operators expect:
