@@ -12,6 +12,7 @@
 //! what has disappeared from disk.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,6 +22,11 @@ use serde_json::Value;
 use crate::decode::{KeyStyle, parse_body};
 use crate::definition::{CheckType, ServiceDefinition};
 use crate::shared::Shared;
+
+/// The largest definition file read, as large as an API request body. Files go through
+/// the same decoder as bodies (and its nesting limit); this bound keeps a stray huge file
+/// in the folder from being read into memory whole.
+const MAX_FILE_SIZE: u64 = 1 << 20;
 
 /// Everything the folder defines.
 #[derive(Debug, Default)]
@@ -83,12 +89,26 @@ fn read_dir(dir: &Path) -> anyhow::Result<Definitions> {
     files.sort();
     let mut definitions = Definitions::default();
     for file in files {
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = read_bounded(&file)?;
         read_file(&bytes, &mut definitions)
             .with_context(|| format!("invalid definition file {}", file.display()))?;
     }
     Ok(definitions)
+}
+
+/// Reads a file of at most [`MAX_FILE_SIZE`] bytes, without reading more to find out.
+fn read_bounded(file: &Path) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|opened| opened.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        bail!(
+            "{} is larger than {MAX_FILE_SIZE} bytes, the most a definition file may hold",
+            file.display()
+        );
+    }
+    Ok(bytes)
 }
 
 /// Adds the definitions of one file.

@@ -9,6 +9,11 @@ use std::time::Duration;
 /// Parses a Go duration string (`time.ParseDuration`): an optional sign, then one or more
 /// decimal numbers each with a unit `ns`, `us`, `µs`, `ms`, `s`, `m` or `h`; `"0"` alone is
 /// zero. Returns signed nanoseconds, since Go durations may be negative.
+///
+/// It follows Go's algorithm step by step, and so gives the same nanosecond: whole numbers
+/// are counted in integers, refusing anything past 2^63 ns (about 292 years); only a
+/// fraction goes through a float, at most one unit's worth of it. (Adding up the parts as
+/// floats would lose nanoseconds past 2^53, about 104 days.)
 pub fn parse(text: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration \"{text}\"");
     let (negative, mut rest) = match text.as_bytes().first() {
@@ -22,27 +27,33 @@ pub fn parse(text: &str) -> Result<i64, String> {
     if rest.is_empty() {
         return Err(invalid());
     }
-    let mut total: f64 = 0.0;
+    const LIMIT: u64 = 1 << 63;
+    let mut total: u64 = 0;
     while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number = &rest[..number_len];
-        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+        // [0-9]*, then (.[0-9]*)?: at least one digit in all.
+        if !rest.starts_with(|c: char| c == '.' || c.is_ascii_digit()) {
             return Err(invalid());
         }
-        let value: f64 = number.parse().map_err(|_| invalid())?;
-        rest = &rest[number_len..];
+        let (whole, digits, after) = leading_int(rest).ok_or_else(invalid)?;
+        rest = after;
+        let (mut fraction, mut scale, mut fraction_digits) = (0u64, 1f64, 0);
+        if let Some(after_point) = rest.strip_prefix('.') {
+            (fraction, scale, fraction_digits, rest) = leading_fraction(after_point);
+        }
+        if digits == 0 && fraction_digits == 0 {
+            return Err(invalid());
+        }
+        // The unit: everything up to the next number.
         let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .find(|c: char| c == '.' || c.is_ascii_digit())
             .unwrap_or(rest.len());
-        let nanos_per_unit = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+        let nanos_per_unit: u64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             "" => return Err(format!("time: missing unit in duration \"{text}\"")),
             unit => {
                 return Err(format!(
@@ -51,13 +62,63 @@ pub fn parse(text: &str) -> Result<i64, String> {
             }
         };
         rest = &rest[unit_len..];
-        total += value * nanos_per_unit;
+        if whole > LIMIT / nanos_per_unit {
+            return Err(invalid());
+        }
+        let mut part = whole * nanos_per_unit;
+        if fraction > 0 {
+            // Less than one unit: at most an hour's 3.6e12 ns, exact enough in a float.
+            part += (fraction as f64 * (nanos_per_unit as f64 / scale)) as u64;
+            if part > LIMIT {
+                return Err(invalid());
+            }
+        }
+        total += part;
+        if total > LIMIT {
+            return Err(invalid());
+        }
     }
-    if total > i64::MAX as f64 {
-        return Err(invalid());
+    match (negative, total) {
+        (true, LIMIT) => Ok(i64::MIN),
+        (true, total) => Ok(-(total as i64)),
+        (false, LIMIT) => Err(invalid()),
+        (false, total) => Ok(total as i64),
     }
-    let nanos = total.round() as i64;
-    Ok(if negative { -nanos } else { nanos })
+}
+
+/// The leading `[0-9]*` of `text` as a number, how many digits it had, and the rest;
+/// `None` past 2^63.
+fn leading_int(text: &str) -> Option<(u64, usize, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let mut value: u64 = 0;
+    for digit in text[..digits].bytes() {
+        value = value
+            .checked_mul(10)?
+            .checked_add(u64::from(digit - b'0'))
+            .filter(|&v| v <= 1 << 63)?;
+    }
+    Some((value, digits, &text[digits..]))
+}
+
+/// The leading `[0-9]*` of a fraction: its digits as a number, the power of ten they are
+/// to be divided by, how many digits there were, and the rest. Digits past what a `u64`
+/// holds are skipped, as Go skips them: they are far below a nanosecond.
+fn leading_fraction(text: &str) -> (u64, f64, usize, &str) {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (mut value, mut scale) = (0u64, 1f64);
+    for digit in text[..digits].bytes() {
+        match value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(digit - b'0')))
+        {
+            Some(next) if next <= 1 << 63 => {
+                value = next;
+                scale *= 10.0;
+            }
+            _ => break,
+        }
+    }
+    (value, scale, digits, &text[digits..])
 }
 
 /// Formats like Go's `time.Duration.String()`: `"0s"`, `"1.5s"`, `"500ms"`, `"1m0s"`,
@@ -122,7 +183,25 @@ mod tests {
         assert_eq!(parse("0"), Ok(0));
         assert_eq!(parse("-1s"), Ok(-1_000_000_000));
         assert_eq!(parse("3us"), Ok(3_000));
-        for bad in ["", "10", "s", "1x", "abc", "1..5s", "-", "1s2"] {
+        assert_eq!(parse(".5s"), Ok(500_000_000));
+        assert_eq!(parse("1.s"), Ok(1_000_000_000));
+        assert_eq!(parse("1h1m1.000000001s"), Ok(3_661_000_000_001));
+        assert_eq!(parse("2562047h47m16.854775807s"), Ok(i64::MAX));
+        assert_eq!(parse("-2562047h47m16.854775808s"), Ok(i64::MIN));
+        for bad in [
+            "",
+            "10",
+            "s",
+            "1x",
+            "abc",
+            "1..5s",
+            "-",
+            "1s2",
+            ".s",
+            "2562047h47m16.854775808s",
+            "9223372036854775808ns",
+            "99999999999999999999h",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should not parse");
         }
     }

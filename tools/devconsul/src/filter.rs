@@ -14,19 +14,43 @@
 //!
 //! A selector is a dotted path (`Service.Meta.env`); through a list it reaches every
 //! element (`Checks.Status` is the status of each check).
+//!
+//! The text comes from the network, so the parser is written to survive anyone. A
+//! recursive-descent parser uses a few stack frames per level of nesting, and so do the
+//! evaluator that walks the tree and the code that drops it: without a bound, `((((…))))`
+//! seven hundred deep or five thousand `not`s overflow the thread's stack, and a stack
+//! overflow is not a panic that can be caught: it aborts the whole process, every
+//! registration with it. Hence two limits, checked before anything deep happens: the
+//! expression's length ([`MAX_FILTER_LENGTH`]) and how deep parentheses and `not` nest
+//! ([`MAX_FILTER_DEPTH`]). A long flat chain (`a or b or c …`) is not deep at all: `or` and
+//! `and` gather their terms into one list node instead of a chain of two-term nodes.
+
+use std::fmt;
 
 use serde_json::Value;
 
-/// A parsed filter.
-#[derive(Debug, Clone)]
+/// The longest filter accepted, in bytes. Hand-written filters are a few dozen bytes;
+/// 16 KiB still holds a generated `ID == "…" or …` list of a couple of hundred services,
+/// and keeps the work per entry small.
+pub const MAX_FILTER_LENGTH: usize = 16 * 1024;
+
+/// How deeply parentheses and `not` may nest. Real filters nest two or three levels; the
+/// bound keeps the parser's and the evaluator's recursion a few kilobytes of stack.
+pub const MAX_FILTER_DEPTH: usize = 32;
+
+/// A parsed filter. It prints (`Display`) as text that parses back to the same filter, as
+/// long as that text stays within [`MAX_FILTER_LENGTH`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
     expression: Expression,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Expression {
-    Or(Box<Expression>, Box<Expression>),
-    And(Box<Expression>, Box<Expression>),
+    /// True when any term is: `a or b or c`, two terms or more.
+    Or(Vec<Expression>),
+    /// True when every term is: `a and b and c`, two terms or more.
+    And(Vec<Expression>),
     Not(Box<Expression>),
     Match {
         selector: Vec<String>,
@@ -120,6 +144,8 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     position: usize,
     roots: &'a [&'a str],
+    /// How many parentheses and `not`s enclose the current position.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -148,31 +174,32 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Expression, String> {
-        let mut left = self.and()?;
+        let mut terms = vec![self.and()?];
         while self.peek_word("or") {
             self.next();
-            left = Expression::Or(Box::new(left), Box::new(self.and()?));
+            terms.push(self.and()?);
         }
-        Ok(left)
+        Ok(one_or_all(terms, Expression::Or))
     }
 
     fn and(&mut self) -> Result<Expression, String> {
-        let mut left = self.unary()?;
+        let mut terms = vec![self.unary()?];
         while self.peek_word("and") {
             self.next();
-            left = Expression::And(Box::new(left), Box::new(self.unary()?));
+            terms.push(self.unary()?);
         }
-        Ok(left)
+        Ok(one_or_all(terms, Expression::And))
     }
 
     fn unary(&mut self) -> Result<Expression, String> {
         if self.peek_word("not") {
             self.next();
-            return Ok(Expression::Not(Box::new(self.unary()?)));
+            let inner = self.nested(Self::unary)?;
+            return Ok(Expression::Not(Box::new(inner)));
         }
         if self.peek() == Some(&Token::Open) {
             self.next();
-            let inner = self.or()?;
+            let inner = self.nested(Self::or)?;
             match self.next() {
                 Some(Token::Close) => return Ok(inner),
                 other => {
@@ -184,6 +211,23 @@ impl Parser<'_> {
             }
         }
         self.matching()
+    }
+
+    /// Parses one level deeper (inside a `(` or after a `not`), refusing to go deeper than
+    /// [`MAX_FILTER_DEPTH`]: this is the one place the parser's recursion grows.
+    fn nested(
+        &mut self,
+        parse: fn(&mut Self) -> Result<Expression, String>,
+    ) -> Result<Expression, String> {
+        if self.depth == MAX_FILTER_DEPTH {
+            return Err(format!(
+                "parentheses and \"not\" nest more than {MAX_FILTER_DEPTH} levels deep"
+            ));
+        }
+        self.depth += 1;
+        let inner = parse(self);
+        self.depth -= 1;
+        inner
     }
 
     fn matching(&mut self) -> Result<Expression, String> {
@@ -288,6 +332,15 @@ impl Parser<'_> {
     }
 }
 
+/// One term stands for itself; several make one `Or`/`And` node.
+fn one_or_all(mut terms: Vec<Expression>, all: fn(Vec<Expression>) -> Expression) -> Expression {
+    if terms.len() == 1 {
+        terms.swap_remove(0)
+    } else {
+        all(terms)
+    }
+}
+
 fn describe(token: Option<&Token>) -> String {
     match token {
         None => "end of expression".into(),
@@ -300,12 +353,20 @@ fn describe(token: Option<&Token>) -> String {
 }
 
 impl Filter {
-    /// Parses `text`; selectors must start with one of `roots`.
+    /// Parses `text`; selectors must start with one of `roots`. Text longer than
+    /// [`MAX_FILTER_LENGTH`] or nested deeper than [`MAX_FILTER_DEPTH`] is an error.
     pub fn parse(text: &str, roots: &[&str]) -> Result<Filter, String> {
+        if text.len() > MAX_FILTER_LENGTH {
+            return Err(format!(
+                "the filter is {} bytes long; the limit is {MAX_FILTER_LENGTH}",
+                text.len()
+            ));
+        }
         let mut parser = Parser {
             tokens: tokenize(text)?,
             position: 0,
             roots,
+            depth: 0,
         };
         let expression = parser.or()?;
         if let Some(extra) = parser.peek() {
@@ -323,10 +384,12 @@ impl Filter {
     }
 }
 
+/// Recurses as deep as the tree, which the parser keeps within a few times
+/// [`MAX_FILTER_DEPTH`].
 fn evaluate(expression: &Expression, entry: &Value) -> bool {
     match expression {
-        Expression::Or(a, b) => evaluate(a, entry) || evaluate(b, entry),
-        Expression::And(a, b) => evaluate(a, entry) && evaluate(b, entry),
+        Expression::Or(terms) => terms.iter().any(|term| evaluate(term, entry)),
+        Expression::And(terms) => terms.iter().all(|term| evaluate(term, entry)),
         Expression::Not(inner) => !evaluate(inner, entry),
         Expression::Match {
             selector,
@@ -347,7 +410,101 @@ fn evaluate(expression: &Expression, entry: &Value) -> bool {
     }
 }
 
-/// Follows `path` from `value`, fanning out through lists.
+/// Prints the canonical form: single spaces, quoted values, and parentheses exactly where
+/// the grammar needs them (around an `or` inside `and`, `not` or another `or`, and around
+/// an `and` inside `and` or `not`). The text parses back to the same filter, no deeper
+/// than the original.
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_expression(f, &self.expression)
+    }
+}
+
+fn write_expression(f: &mut fmt::Formatter<'_>, expression: &Expression) -> fmt::Result {
+    match expression {
+        Expression::Or(terms) => {
+            // `and` binds tighter than `or`: an `and` term needs no parentheses here.
+            let needs_parentheses = |term: &Expression| matches!(term, Expression::Or(_));
+            write_terms(f, terms, " or ", needs_parentheses)
+        }
+        Expression::And(terms) => write_terms(f, terms, " and ", is_compound),
+        Expression::Not(inner) => {
+            f.write_str("not ")?;
+            write_operand(f, inner, is_compound(inner))
+        }
+        Expression::Match {
+            selector,
+            operator,
+            value,
+        } => {
+            let selector = selector.join(".");
+            match operator {
+                Operator::Equal => write!(f, "{selector} == {}", Quoted(value)),
+                Operator::NotEqual => write!(f, "{selector} != {}", Quoted(value)),
+                Operator::IsEmpty => write!(f, "{selector} is empty"),
+                Operator::IsNotEmpty => write!(f, "{selector} is not empty"),
+                Operator::In => write!(f, "{} in {selector}", Quoted(value)),
+                Operator::NotIn => write!(f, "{} not in {selector}", Quoted(value)),
+            }
+        }
+    }
+}
+
+fn is_compound(expression: &Expression) -> bool {
+    matches!(expression, Expression::Or(_) | Expression::And(_))
+}
+
+fn write_terms(
+    f: &mut fmt::Formatter<'_>,
+    terms: &[Expression],
+    joiner: &str,
+    needs_parentheses: impl Fn(&Expression) -> bool,
+) -> fmt::Result {
+    for (i, term) in terms.iter().enumerate() {
+        if i > 0 {
+            f.write_str(joiner)?;
+        }
+        write_operand(f, term, needs_parentheses(term))?;
+    }
+    Ok(())
+}
+
+fn write_operand(
+    f: &mut fmt::Formatter<'_>,
+    expression: &Expression,
+    parenthesised: bool,
+) -> fmt::Result {
+    if parenthesised {
+        f.write_str("(")?;
+        write_expression(f, expression)?;
+        f.write_str(")")
+    } else {
+        write_expression(f, expression)
+    }
+}
+
+/// A value as a double-quoted string, with the escapes the tokenizer reads back.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\t' => f.write_str("\\t")?,
+                c => write!(f, "{c}")?,
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+/// Follows `path` from `value`, fanning out through lists. It recurses once per step of
+/// the path that the entry really has, so as deep as the entry (a few levels), however
+/// long the selector.
 fn resolve<'a>(value: &'a Value, path: &[String], found: &mut Vec<&'a Value>) {
     match (value, path.split_first()) {
         (_, None) => found.push(value),
@@ -448,5 +605,96 @@ mod tests {
                 "{bad:?} should not parse"
             );
         }
+    }
+
+    #[test]
+    fn filters_print_in_a_form_that_parses_back() {
+        for (text, canonical) in [
+            ("Service.ID==web", r#"Service.ID == "web""#),
+            (
+                "Service.Tags contains v1 and not (Checks.Status == critical or Node.Node is empty)",
+                r#""v1" in Service.Tags and not (Checks.Status == "critical" or Node.Node is empty)"#,
+            ),
+            (
+                "a1 not in Service.Tags or Service.Meta.x is not empty and Service.ID != `q\"`",
+                r#""a1" not in Service.Tags or Service.Meta.x is not empty and Service.ID != "q\"""#,
+            ),
+            (
+                "((Service.ID == a or Service.ID == b) or Service.ID == c)",
+                r#"(Service.ID == "a" or Service.ID == "b") or Service.ID == "c""#,
+            ),
+            ("not not Node.Node == x", r#"not not Node.Node == "x""#),
+        ] {
+            let filter = Filter::parse(text, ROOTS).unwrap();
+            assert_eq!(filter.to_string(), canonical, "{text}");
+            assert_eq!(
+                Filter::parse(canonical, ROOTS).unwrap(),
+                filter,
+                "{canonical}"
+            );
+        }
+    }
+
+    /// Runs `work` on a thread with a quarter of a MiB of stack (tokio's workers have 2 MiB,
+    /// the test harness's threads as much): a parser or evaluator whose recursion is not
+    /// bounded overflows it, and the whole test process aborts, as the agent would.
+    fn on_a_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .name("small-stack".into())
+            .stack_size(256 * 1024)
+            .spawn(work)
+            .expect("a thread starts")
+            .join()
+            .expect("the work does not panic")
+    }
+
+    fn nested(levels: usize) -> String {
+        format!(
+            "{}Service.ID == a{}",
+            "(".repeat(levels),
+            ")".repeat(levels)
+        )
+    }
+
+    #[test]
+    fn hostile_filters_are_refused_without_exhausting_the_stack() {
+        on_a_small_stack(|| {
+            // 700 parentheses (2 KB), 100 and 5 000 `not`s.
+            let error = Filter::parse(&nested(700), ROOTS).unwrap_err();
+            assert!(error.contains("nest more than 32 levels"), "{error}");
+            let nots = |n: usize| format!("{}Service.ID == a", "not ".repeat(n));
+            let error = Filter::parse(&nots(100), ROOTS).unwrap_err();
+            assert!(error.contains("nest more than 32 levels"), "{error}");
+            let error = Filter::parse(&nots(5_000), ROOTS).unwrap_err();
+            assert!(error.contains("the limit is 16384"), "{error}");
+            // 5 000 `or` terms (75 KB) are too long, whatever their shape.
+            let chain = vec!["Service.ID == a"; 5_000].join(" or ");
+            let error = Filter::parse(&chain, ROOTS).unwrap_err();
+            assert!(error.contains("bytes long; the limit is 16384"), "{error}");
+        });
+    }
+
+    #[test]
+    fn the_longest_and_deepest_filters_allowed_parse_and_evaluate_on_a_small_stack() {
+        on_a_small_stack(|| {
+            let entry = json!({"Service": {"ID": "b"}, "Checks": [], "Node": {}});
+            let deepest = Filter::parse(&nested(MAX_FILTER_DEPTH), ROOTS).unwrap();
+            assert!(!deepest.matches(&entry));
+            assert!(Filter::parse(&nested(MAX_FILTER_DEPTH + 1), ROOTS).is_err());
+            let nots = format!("{}Service.ID == b", "not ".repeat(MAX_FILTER_DEPTH));
+            assert!(Filter::parse(&nots, ROOTS).unwrap().matches(&entry));
+
+            // A flat chain as long as allowed: a thousand terms in one node, not a
+            // thousand levels, for the evaluator and for `drop` alike.
+            let term = "Service.ID == a";
+            for joiner in [" or ", " and "] {
+                let terms = (MAX_FILTER_LENGTH + joiner.len()) / (term.len() + joiner.len());
+                let chain = vec![term; terms].join(joiner);
+                assert!(chain.len() <= MAX_FILTER_LENGTH);
+                let filter = Filter::parse(&chain, ROOTS).unwrap();
+                assert!(!filter.matches(&entry));
+                assert_eq!(filter.to_string().matches(joiner).count(), terms - 1);
+            }
+        });
     }
 }

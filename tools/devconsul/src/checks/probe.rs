@@ -104,6 +104,9 @@ impl Probe {
 }
 
 async fn tcp(address: &str, timeout: Duration) -> (&'static str, String) {
+    if let Some(error) = invalid_port(address) {
+        return ("critical", error);
+    }
     match tokio::time::timeout(timeout, TcpStream::connect(address)).await {
         Ok(Ok(_stream)) => ("passing", format!("TCP connect {address}: Success")),
         Ok(Err(error)) => (
@@ -112,6 +115,21 @@ async fn tcp(address: &str, timeout: Duration) -> (&'static str, String) {
         ),
         Err(_) => ("critical", format!("dial tcp {address}: i/o timeout")),
     }
+}
+
+/// Go's dialer refuses a numeric port outside 0..=65535 before dialling, with `dial tcp:
+/// address 70000: invalid port`. Left to the dialer here, such a port is not refused but
+/// replaced (an HTTP URI with a port that is no `u16` falls back to port 80), and the
+/// probe would knock on another service's door.
+fn invalid_port(address: &str) -> Option<String> {
+    let (_, port) = address.rsplit_once(':')?;
+    let numeric = port.strip_prefix('-').unwrap_or(port);
+    if numeric.is_empty() || !numeric.bytes().all(|b| b.is_ascii_digit()) {
+        return None; // a named port or no port at all: the dialer says what is wrong
+    }
+    port.parse::<u16>()
+        .is_err()
+        .then(|| format!("dial tcp: address {port}: invalid port"))
 }
 
 /// How Go's net package words the common connect errors.
@@ -258,6 +276,12 @@ async fn grpc(
     service: &str,
     timeout: Duration,
 ) -> (&'static str, String) {
+    if let Some(error) = invalid_port(address) {
+        return (
+            "critical",
+            format!("rpc error: code = Unavailable desc = connection error: {error}"),
+        );
+    }
     let endpoint = match tonic::transport::Endpoint::from_shared(format!("http://{address}")) {
         Ok(endpoint) => endpoint.connect_timeout(timeout).timeout(timeout),
         Err(error) => {

@@ -330,3 +330,46 @@ async fn a_service_critical_for_too_long_is_reaped() {
         json!([])
     );
 }
+
+/// A check's address is a string Consul only dials, never validates: a TCP, HTTP or gRPC
+/// check on port 70000 or -1 is registered like any other and turns critical with Go's
+/// dial error, without dialling some other port instead.
+#[tokio::test]
+async fn checks_on_impossible_ports_register_and_turn_critical() {
+    let (_agent, api) = agent().await;
+    let checks = [
+        (
+            "tcp-high",
+            json!({"TCP": "127.0.0.1:70000"}),
+            "dial tcp: address 70000: invalid port",
+        ),
+        (
+            "tcp-negative",
+            json!({"TCP": "127.0.0.1:-1"}),
+            "dial tcp: address -1: invalid port",
+        ),
+        (
+            "http-high",
+            json!({"HTTP": "http://127.0.0.1:70000/health"}),
+            "invalid port",
+        ),
+        (
+            "grpc-high",
+            json!({"GRPC": "127.0.0.1:70000/health"}),
+            "dial tcp: address 70000: invalid port",
+        ),
+    ];
+    for (name, check, _) in &checks {
+        let mut check = check.clone();
+        check["Interval"] = json!("1s");
+        check["Status"] = json!("passing");
+        api.register(json!({"Name": name, "Port": 1, "Check": check}))
+            .await;
+    }
+    for (name, _, error) in checks {
+        let output = api
+            .wait_for_status(&format!("service:{name}"), "critical")
+            .await;
+        assert!(output.contains(error), "{name}: {output:?} lacks {error:?}");
+    }
+}

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use devconsul::{Agent, Config};
+use proptest::test_runner::Config as ProptestConfig;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -173,5 +174,20 @@ where
             panic!("gave up after {DEADLINE:?} waiting for {what}");
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// Property-test settings: `default_cases` cases, unless proptest's own `PROPTEST_CASES`
+/// environment variable asks for another number (as it does for every other setting it
+/// reads: `PROPTEST_MAX_SHRINK_ITERS`, ...).
+pub fn proptest_config(default_cases: u32) -> ProptestConfig {
+    let from_environment = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_some() {
+        from_environment
+    } else {
+        ProptestConfig {
+            cases: default_cases,
+            ..from_environment
+        }
     }
 }

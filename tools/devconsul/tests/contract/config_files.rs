@@ -137,3 +137,39 @@ async fn a_broken_file_stops_the_start() {
     folder.write("bad.json", "{");
     assert!(devconsul::Agent::start(config(&folder)).await.is_err());
 }
+
+#[tokio::test]
+async fn deep_and_huge_files_are_refused_and_change_nothing() {
+    let folder = Folder::new();
+    folder.write("web.json", r#"{"service": {"name": "web"}}"#);
+    let (agent, api) = agent_with(config(&folder)).await;
+
+    // Nesting a JSON parser would recurse through a hundred thousand times.
+    folder.write(
+        "deep.json",
+        &format!(r#"{{"service": {}"#, "[".repeat(100_000)),
+    );
+    let error = format!("{:#}", agent.reload().await.unwrap_err());
+    assert!(
+        error.contains("deep.json") && error.contains("exceeded max depth"),
+        "{error}"
+    );
+    folder.remove("deep.json");
+
+    // One byte over the 1 MiB a definition file may hold.
+    let mut huge = r#"{"service": {"name": "huge"}}"#.to_string();
+    huge.push_str(&" ".repeat((1 << 20) + 1 - huge.len()));
+    folder.write("huge.json", &huge);
+    let error = format!("{:#}", agent.reload().await.unwrap_err());
+    assert!(
+        error.contains("huge.json is larger than 1048576 bytes"),
+        "{error}"
+    );
+    assert!(
+        devconsul::Agent::start(config(&folder)).await.is_err(),
+        "nor does it start with one"
+    );
+    let services = api.get("/v1/agent/services").await.expect(200).json();
+    assert_eq!(services.as_object().unwrap().len(), 1, "{services}");
+    assert!(services.get("web").is_some());
+}

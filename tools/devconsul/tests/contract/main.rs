@@ -20,6 +20,7 @@ mod consulrs_kv;
 mod consulrs_service;
 mod health_catalog;
 mod kv;
+mod properties;
 mod python_py_consul;
 mod services;
 mod ui;

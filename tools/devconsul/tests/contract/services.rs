@@ -315,3 +315,77 @@ async fn leave_stops_the_agent_and_shutdown_closes_the_port() {
         "nothing listens after shutdown"
     );
 }
+
+/// Consul keeps a service's `Port` as a Go `int` and never checks its range: its
+/// `NodeService.Validate` looks at ports only for Connect proxies and gateways. So -1,
+/// 65536 and the ends of a 64-bit integer are registered and reported back as given, in
+/// the agent's, the catalog's and the health view, and a filter finds them; only a number
+/// that is not an integer or does not fit 64 bits is a decode error. The ports of
+/// `TaggedAddresses` are Go `int`s as well.
+#[tokio::test]
+async fn ports_are_any_64_bit_integer_as_in_consul() {
+    let (_agent, api) = agent().await;
+    for (i, port) in [-1, 0, 65_535, 65_536, i64::MIN, i64::MAX]
+        .into_iter()
+        .enumerate()
+    {
+        let name = format!("port-{i}");
+        api.register(json!({
+            "Name": name, "Port": port, "Address": "127.0.0.1",
+            "TaggedAddresses": {"lan": {"Address": "10.0.0.1", "Port": port}}
+        }))
+        .await;
+        let service = api
+            .get(&format!("/v1/agent/service/{name}"))
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(service["Port"], port, "{service}");
+        assert_eq!(service["TaggedAddresses"]["lan"]["Port"], port);
+        assert_eq!(service["TaggedAddresses"]["lan_ipv4"]["Port"], port);
+        let catalog = api
+            .get(&format!("/v1/catalog/service/{name}"))
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(catalog[0]["ServicePort"], port, "{catalog}");
+        let health = api
+            .get(&format!("/v1/health/service/{name}"))
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(health[0]["Service"]["Port"], port, "{health}");
+        let filtered = api
+            .get(&format!("/v1/agent/services?filter=Port+==+{port}"))
+            .await
+            .expect(200)
+            .json();
+        assert!(filtered.get(&name).is_some(), "Port == {port}: {filtered}");
+    }
+
+    for port in [
+        "9223372036854775808",
+        "-9223372036854775809",
+        "80.5",
+        "1e3",
+        r#""80""#,
+    ] {
+        for body in [
+            format!(r#"{{"Name": "bad", "Port": {port}}}"#),
+            format!(r#"{{"Name": "bad", "TaggedAddresses": {{"lan": {{"Port": {port}}}}}}}"#),
+        ] {
+            let reply = api
+                .put("/v1/agent/service/register", &body)
+                .await
+                .expect(400);
+            assert!(
+                reply
+                    .text()
+                    .starts_with("Request decode failed: json: cannot unmarshal"),
+                "{body}: {}",
+                reply.text()
+            );
+        }
+    }
+    api.get("/v1/agent/service/bad").await.expect(404);
+}
