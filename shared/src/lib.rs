@@ -12,8 +12,10 @@
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
 //! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register.
+//! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
 
 pub mod accept;
+pub mod consul;
 pub mod greeter;
 pub mod grpc;
 pub mod signal;
