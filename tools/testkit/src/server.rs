@@ -31,10 +31,22 @@ impl ServerProcess {
     /// Starts `program args…` and waits until it has logged `listeners` listening addresses
     /// (`listening on 127.0.0.1:PORT`), or panics with what it printed.
     pub async fn start(program: impl AsRef<Path>, args: &[&str], listeners: usize) -> Self {
+        Self::start_with_env(program, args, &[], listeners).await
+    }
+
+    /// [`start`](Self::start) with environment variables set for the server, such as
+    /// `CONSUL_HTTP_ADDR` for a server that registers itself.
+    pub async fn start_with_env(
+        program: impl AsRef<Path>,
+        args: &[&str],
+        env: &[(&str, &str)],
+        listeners: usize,
+    ) -> Self {
         let program = program.as_ref();
         let mut child = Command::new(program)
             .args(args)
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
