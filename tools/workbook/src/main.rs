@@ -19,6 +19,7 @@ mod state;
 mod testrun;
 #[cfg(test)]
 mod testutil;
+mod transcripts;
 mod ui;
 mod verify;
 mod watch;

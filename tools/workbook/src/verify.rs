@@ -3,6 +3,8 @@
 //! For every exercise: its test fails against the stub and passes against the solution,
 //! it has a hint, its file says `TODO`, its answer exists. For the book: every include
 //! resolves, `SUMMARY.md` lists every lesson, and the book builds.
+//! The commands the chapters show are run, and what they print is compared with the book
+//! (`transcripts.rs`).
 //!
 //! Speed comes from building once per side: one cargo invocation builds every stub's test,
 //! one more (with every lesson's `solution` feature) every answer's; the executables then
@@ -18,7 +20,7 @@ use crate::cargo::{self, Build, BuildRequest};
 use crate::check::TEST_TIMEOUT;
 use crate::course::{Course, Exercise, Lesson, Selection};
 use crate::testrun::{self, Outcome, TestJob, TestResult, TestRun};
-use crate::{book, ui};
+use crate::{book, transcripts, ui};
 
 /// How one side (stub or solution) of one exercise went.
 #[derive(Debug)]
@@ -179,6 +181,10 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     }
 
     print_table(&rows);
+    // The book's transcripts, run against the lesson binaries the builds above made.
+    let (transcripts_passed, transcripts_failed) = transcripts::print(
+        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice())).await,
+    );
 
     // The book: all of it, or with --lesson only that lesson's chapter.
     let (book_problems, book_built) = check_book(course, lesson_id.map(|_| lessons.as_slice()));
@@ -220,11 +226,18 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
     let bad_rows = rows.iter().filter(|r| !r.is_ok()).count();
     let book_broken = matches!(book_built, Some(Err(_)));
-    let misses = bad_rows + book_problems.len() + usize::from(book_broken) + build_problems.len();
+    let misses = bad_rows
+        + book_problems.len()
+        + usize::from(book_broken)
+        + build_problems.len()
+        + transcripts_failed;
     println!();
     let elapsed = started.elapsed().as_secs_f64();
     // A plain closing line that CI systems and scripts can read without parsing the table.
-    println!("verify: {} passed, {misses} failed", rows.len() - bad_rows);
+    println!(
+        "verify: {} passed, {misses} failed",
+        rows.len() - bad_rows + transcripts_passed
+    );
     if misses == 0 {
         println!(
             "{} verified {} in {} ({elapsed:.1} s)",
