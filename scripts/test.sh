@@ -33,6 +33,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Headless Chromium and its WebDriver, for verify's check of the book's pages. Where they
+# cannot be installed, verify says so and skips that check.
+if ! command -v chromedriver >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  step "Installing chromium chromium-driver (verify checks the book's pages in a browser)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  { $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver; } ||
+    echo "Chromium could not be installed: verify will skip the browser check." >&2
+fi
+
 if ! python3 -c 'import consul' >/dev/null 2>&1; then
   step "Installing py-consul (a second-language client for the Consul agent's tests)"
   python3 -m pip install --quiet --disable-pip-version-check py-consul ||

@@ -22,7 +22,7 @@ use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::ui;
+use crate::{diagrams, ui};
 
 pub const DEFAULT_PORT: u16 = 3000;
 
@@ -32,7 +32,8 @@ pub const SIGNATURE: &str = "workbook book server";
 /// Builds the book into its build folder and returns that folder.
 ///
 /// Chapters listed in `SUMMARY.md` but missing are an error here, where mdBook would
-/// quietly create empty files in the source tree.
+/// quietly create empty files in the source tree. Diagrams in ```` ```svgbob ```` fences
+/// become pictures on the way (`diagrams.rs`).
 pub fn build(root: &Path) -> Result<PathBuf> {
     let book_dir = root.join("book");
     let config_path = book_dir.join("book.toml");
@@ -40,7 +41,8 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         .with_context(|| format!("reading {}", config_path.display()))?;
     config.update_from_env()?;
     config.build.create_missing = false;
-    let book = MDBook::load_with_config(&book_dir, config).context("loading the book")?;
+    let mut book = MDBook::load_with_config(&book_dir, config).context("loading the book")?;
+    book.with_preprocessor(diagrams::Diagrams);
     book.build().context("building the book")?;
     Ok(book.build_dir_for("html"))
 }
@@ -59,7 +61,7 @@ pub fn build_verbosely(root: &Path) -> Result<PathBuf> {
 }
 
 /// The folders of the repository that chapters link to, served beside the book.
-const SOURCE_FOLDERS: [&str; 3] = ["lessons", "tools", "proto"];
+const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
 
 fn router(dir: &Path, root: &Path) -> Router {
     let mut router = Router::new().route("/__workbook", get(|| async { SIGNATURE }));
@@ -130,7 +132,11 @@ pub async fn run(root: &Path, port: u16, open: bool) -> Result<()> {
     }
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
-    let changes = crate::watch::FileEvents::start(&[root.join("book/src"), root.join("lessons")]);
+    let changes = crate::watch::FileEvents::start(&[
+        root.join("book/src"),
+        root.join("lessons"),
+        root.join("shared"),
+    ]);
     let root_for_rebuild = root.to_path_buf();
     tokio::task::spawn_blocking(move || {
         while changes.wait_for_change(|path| {

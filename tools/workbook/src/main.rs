@@ -4,10 +4,12 @@
 
 mod book;
 mod bookcheck;
+mod browsercheck;
 mod cargo;
 mod check;
 mod cli;
 mod course;
+mod diagrams;
 mod doctor;
 mod exercise;
 mod interactive;

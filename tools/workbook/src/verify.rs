@@ -2,7 +2,8 @@
 //!
 //! For every exercise: its test fails against the stub and passes against the solution,
 //! it has a hint, its file says `TODO`, its answer exists. For the book: every include
-//! resolves, `SUMMARY.md` lists every lesson, and the book builds.
+//! resolves, `SUMMARY.md` lists every lesson, the book builds, and its pages read well in
+//! a real browser (`browsercheck.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
 //! (`transcripts.rs`).
 //!
@@ -11,11 +12,13 @@
 //! run directly, two at a time, each with a timeout.
 
 use std::fs;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
 
 use crate::bookcheck::{self, Problem};
+use crate::browsercheck::{self, BrowserCheck};
 use crate::cargo::{self, Build, BuildRequest};
 use crate::check::TEST_TIMEOUT;
 use crate::course::{Course, Exercise, Lesson, Selection};
@@ -213,13 +216,18 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         );
     }
     match &book_built {
-        Some(Ok(())) => println!("  {} the book builds", ui::pass_mark()),
+        Some(Ok(_)) => println!("  {} the book builds", ui::pass_mark()),
         Some(Err(err)) => println!("  {} the book does not build: {err}", ui::fail_mark()),
         None => println!(
             "  {} the whole book is built by `verify` without --lesson",
             ui::todo_mark()
         ),
     }
+    let browser = match &book_built {
+        Some(Ok(html_dir)) => Some(browsercheck::run(&course.root, html_dir).await),
+        _ => None,
+    };
+    let (browser_problems, skipped) = print_browser_check(browser);
     for problem in &build_problems {
         println!("\n{}", problem);
     }
@@ -229,13 +237,15 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     let misses = bad_rows
         + book_problems.len()
         + usize::from(book_broken)
+        + browser_problems
         + build_problems.len()
         + transcripts_failed;
     println!();
     let elapsed = started.elapsed().as_secs_f64();
     // A plain closing line that CI systems and scripts can read without parsing the table.
+    let skipped = if skipped { ", 1 skipped" } else { "" };
     println!(
-        "verify: {} passed, {misses} failed",
+        "verify: {} passed, {misses} failed{skipped}",
         rows.len() - bad_rows + transcripts_passed
     );
     if misses == 0 {
@@ -251,19 +261,17 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     }
 }
 
-/// The book's checks: includes, SUMMARY.md and (for the whole course) the build.
-/// With `only`, just those lessons' chapters, and no build.
+/// The book's checks: includes, SUMMARY.md and (for the whole course) the build, which
+/// gives the folder of the built pages. With `only`, just those lessons' chapters, and no build.
 fn check_book(
     course: &Course,
     only: Option<&[&Lesson]>,
-) -> (Vec<Problem>, Option<Result<(), String>>) {
+) -> (Vec<Problem>, Option<Result<PathBuf, String>>) {
     let mut problems = bookcheck::check_includes(&course.root);
     problems.extend(bookcheck::check_summary(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
-            book::build(&course.root)
-                .map(|_| ())
-                .map_err(|err| format!("{err:#}"))
+            book::build(&course.root).map_err(|err| format!("{err:#}"))
         } else {
             Err("book/book.toml is missing".to_string())
         };
@@ -279,6 +287,49 @@ fn check_book(
         })
     });
     (problems, None)
+}
+
+/// Prints how the book did in the browser; returns the number of problems and whether the
+/// check was skipped.
+fn print_browser_check(check: Option<BrowserCheck>) -> (usize, bool) {
+    let (width, height) = browsercheck::WINDOW;
+    match check {
+        None => (0, false),
+        Some(BrowserCheck::Skipped(reason)) => {
+            println!(
+                "  {} the pages are not checked in a browser: {reason}",
+                ui::yellow("skipped")
+            );
+            (0, true)
+        }
+        Some(BrowserCheck::Ran {
+            pages,
+            problems,
+            seconds,
+        }) => {
+            let what = format!(
+                "{} in headless Chromium at {width}×{height}",
+                ui::plural(pages, "page")
+            );
+            if problems.is_empty() {
+                println!(
+                    "  {} {what}: includes resolved, links and images found, listings fit ({seconds:.1} s)",
+                    ui::pass_mark()
+                );
+            } else {
+                println!("  {} {what}:", ui::fail_mark());
+            }
+            for problem in &problems {
+                println!(
+                    "  {} {}: {}",
+                    ui::fail_mark(),
+                    problem.location,
+                    problem.message
+                );
+            }
+            (problems.len(), false)
+        }
+    }
 }
 
 /// What can be checked without compiling: hints, the TODO, the answer's file.
