@@ -57,9 +57,10 @@ def main():
         expect("JSON-RPC 1.0", reply, {"id": 7, "result": "v1 hello world", "error": None})
 
     # ANCHOR: http
+    body = {"jsonrpc": "2.0", "method": "hello.HelloWorld", "params": ["http"], "id": 8}
     request = urllib.request.Request(
         f"http://{http_addr}/",
-        data=json.dumps({"jsonrpc": "2.0", "method": "hello.HelloWorld", "params": ["http"], "id": 8}).encode(),
+        data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=5) as response:
