@@ -15,6 +15,8 @@ use anyhow::{Context, Result};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
+use crate::environment::{self, Package};
+use crate::testrun::TestJob;
 use crate::ui;
 
 /// What to build: test targets of some packages, with some features.
@@ -36,10 +38,45 @@ pub struct BuildRequest {
 pub struct Diagnostic {
     pub level: String,
     pub rendered: String,
-    /// The file of the primary span, as the compiler names it (relative to the package).
+    /// The file of the primary span, as the compiler names it: relative to the workspace
+    /// root (cargo runs rustc there) for the workspace's own packages, absolute for others.
     pub file: Option<PathBuf>,
+    /// The line of the primary span, from 1.
+    pub line: Option<u64>,
     /// The `Cargo.toml` of the package being compiled.
     pub manifest: PathBuf,
+}
+
+impl Diagnostic {
+    /// The file the compiler points at, as a full path.
+    pub fn path(&self, root: &Path) -> Option<PathBuf> {
+        let file = self.file.as_deref()?;
+        if file.is_absolute() {
+            return Some(file.to_path_buf());
+        }
+        let from_root = root.join(file);
+        let from_package = self.manifest.parent().map(|dir| dir.join(file));
+        match from_package {
+            Some(path) if !from_root.exists() && path.exists() => Some(path),
+            _ => Some(from_root),
+        }
+    }
+
+    /// Whether this is an error worth showing: not rustc's "aborting due to N previous
+    /// errors" summary.
+    pub fn is_error(&self) -> bool {
+        let plain = strip_ansi(&self.rendered);
+        self.level == "error"
+            && !plain.starts_with("error: aborting due to")
+            && !plain.trim().is_empty()
+    }
+}
+
+/// A place in a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: Option<u64>,
 }
 
 /// What a build produced.
@@ -51,6 +88,8 @@ pub struct Build {
     pub diagnostics: Vec<Diagnostic>,
     /// What cargo itself said that was not a progress line (e.g. "no test target named").
     pub cargo_errors: String,
+    /// The packages cargo built something of, by folder.
+    pub packages: HashMap<PathBuf, Package>,
 }
 
 impl Build {
@@ -59,12 +98,29 @@ impl Build {
             .get(&(package_dir.to_path_buf(), test.to_string()))
     }
 
-    /// The compiler errors for one package, rendered as rustc prints them.
-    pub fn errors_in(&self, package_dir: &Path) -> Vec<&Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.level == "error" && d.manifest.parent() == Some(package_dir))
-            .collect()
+    /// The job that runs test `test` of the package in `package_dir`, as `cargo test`
+    /// would run it; `None` if cargo built no such test.
+    pub fn test_job(
+        &self,
+        package_dir: &Path,
+        test: &str,
+        filter: Option<&str>,
+    ) -> Option<TestJob> {
+        let executable = self.executable(package_dir, test)?;
+        let package = self
+            .packages
+            .get(package_dir)
+            .cloned()
+            .unwrap_or_else(|| Package {
+                dir: package_dir.to_path_buf(),
+                ..Package::default()
+            });
+        Some(TestJob {
+            executable: executable.clone(),
+            package_dir: package_dir.to_path_buf(),
+            filter: filter.map(String::from),
+            env: environment::for_test(&package, executable),
+        })
     }
 
     /// Every error, of any package, for when a build fails before reaching a lesson.
@@ -74,11 +130,24 @@ impl Build {
             .filter(|d| d.level == "error")
             .collect()
     }
-}
 
-/// The cargo that started us (`cargo run` sets `CARGO`), or the one on PATH.
-pub fn cargo_program() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+    /// The files the compiler's errors point at (full paths), each once with the line of
+    /// its first error, in the order the compiler reported them. Any package's: the file
+    /// that broke a build may not be the one being checked.
+    pub fn broken_files(&self, root: &Path) -> Vec<Location> {
+        let mut files: Vec<Location> = Vec::new();
+        for error in self.diagnostics.iter().filter(|d| d.is_error()) {
+            if let Some(file) = error.path(root)
+                && !files.iter().any(|known| known.file == file)
+            {
+                files.push(Location {
+                    file,
+                    line: error.line,
+                });
+            }
+        }
+        files
+    }
 }
 
 /// The command line a person would type for the same build, for messages.
@@ -130,7 +199,7 @@ fn is_progress_line(line: &str) -> bool {
 /// first build visibly moves.
 pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     let terminal = ui::terminal();
-    let mut command = Command::new(cargo_program());
+    let mut command = Command::from(environment::cargo());
     command
         .current_dir(root)
         .args(["test", "--no-run"])
@@ -217,35 +286,52 @@ fn read_message(line: &str, build: &mut Build) {
     let manifest = PathBuf::from(message["manifest_path"].as_str().unwrap_or_default());
     match message["reason"].as_str() {
         Some("compiler-artifact") => {
+            let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+            let package = build.packages.entry(dir.clone()).or_insert_with(|| {
+                let (name, version) =
+                    name_and_version(message["package_id"].as_str().unwrap_or_default());
+                Package {
+                    name,
+                    version,
+                    dir: dir.clone(),
+                    binaries: Vec::new(),
+                }
+            });
             let is_test = message["profile"]["test"].as_bool().unwrap_or(false);
             let kinds = message["target"]["kind"].as_array();
             let is_integration_test =
                 kinds.is_some_and(|k| k.iter().any(|kind| kind.as_str() == Some("test")));
-            if let (true, true, Some(executable), Some(name)) = (
-                is_test,
-                is_integration_test,
+            let is_binary =
+                kinds.is_some_and(|k| k.iter().any(|kind| kind.as_str() == Some("bin")));
+            if let (Some(executable), Some(name)) = (
                 message["executable"].as_str(),
                 message["target"]["name"].as_str(),
             ) {
-                let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
-                build
-                    .executables
-                    .insert((dir, name.to_string()), PathBuf::from(executable));
+                if is_test && is_integration_test {
+                    build
+                        .executables
+                        .insert((dir, name.to_string()), PathBuf::from(executable));
+                } else if is_binary && !is_test {
+                    package
+                        .binaries
+                        .push((name.to_string(), PathBuf::from(executable)));
+                }
             }
         }
         Some("compiler-message") => {
             let inner = &message["message"];
-            let primary_file = inner["spans"].as_array().and_then(|spans| {
+            let primary = inner["spans"].as_array().and_then(|spans| {
                 spans
                     .iter()
                     .find(|s| s["is_primary"].as_bool() == Some(true))
-                    .and_then(|s| s["file_name"].as_str())
-                    .map(PathBuf::from)
             });
             build.diagnostics.push(Diagnostic {
                 level: inner["level"].as_str().unwrap_or_default().to_string(),
                 rendered: inner["rendered"].as_str().unwrap_or_default().to_string(),
-                file: primary_file,
+                file: primary
+                    .and_then(|s| s["file_name"].as_str())
+                    .map(PathBuf::from),
+                line: primary.and_then(|s| s["line_start"].as_u64()),
                 manifest,
             });
         }
@@ -254,6 +340,29 @@ fn read_message(line: &str, build: &mut Build) {
         }
         _ => {}
     }
+}
+
+/// A package's name and version from cargo's package id: `path+file:///w/l#l01-tcp@0.1.0`,
+/// `path+file:///w/l01-tcp#0.1.0` (the folder's name is the package's), or the older
+/// `l01-tcp 0.1.0 (path+file:///w/l)`.
+fn name_and_version(package_id: &str) -> (String, String) {
+    if let Some((url, fragment)) = package_id.split_once('#') {
+        return match fragment.rsplit_once('@') {
+            Some((name, version)) => (name.to_string(), version.to_string()),
+            None => {
+                let folder = url
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                (folder.to_string(), fragment.to_string())
+            }
+        };
+    }
+    let mut words = package_id.split_whitespace();
+    let name = words.next().unwrap_or_default().to_string();
+    let version = words.next().unwrap_or_default().to_string();
+    (name, version)
 }
 
 /// Removes ANSI escape sequences, for matching on what a line says.
@@ -285,15 +394,15 @@ mod tests {
     fn reads_build_messages() {
         let mut build = Build::default();
         read_message(
-            r#"{"reason":"compiler-artifact","manifest_path":"/w/lessons/01-tcp/Cargo.toml","target":{"kind":["test"],"name":"echo"},"profile":{"test":true},"executable":"/w/target/debug/deps/echo-1"}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/lessons/01-tcp#l01-tcp@0.1.0","manifest_path":"/w/lessons/01-tcp/Cargo.toml","target":{"kind":["test"],"name":"echo"},"profile":{"test":true},"executable":"/w/target/debug/deps/echo-1"}"#,
             &mut build,
         );
         read_message(
-            r#"{"reason":"compiler-artifact","manifest_path":"/w/lessons/01-tcp/Cargo.toml","target":{"kind":["bin"],"name":"l01-tcp"},"profile":{"test":false},"executable":"/w/target/debug/l01-tcp"}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/lessons/01-tcp#l01-tcp@0.1.0","manifest_path":"/w/lessons/01-tcp/Cargo.toml","target":{"kind":["bin"],"name":"l01-tcp"},"profile":{"test":false},"executable":"/w/target/debug/l01-tcp"}"#,
             &mut build,
         );
         read_message(
-            r#"{"reason":"compiler-message","manifest_path":"/w/lessons/01-tcp/Cargo.toml","message":{"level":"error","rendered":"error[E0308]: mismatched types","spans":[{"file_name":"src/exercises/echo.rs","is_primary":true}]}}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/w/lessons/01-tcp/Cargo.toml","message":{"level":"error","rendered":"error[E0308]: mismatched types","spans":[{"file_name":"lessons/01-tcp/src/exercises/echo.rs","line_start":12,"is_primary":true}]}}"#,
             &mut build,
         );
         read_message(r#"{"reason":"build-finished","success":false}"#, &mut build);
@@ -306,12 +415,67 @@ mod tests {
             Path::new("/w/target/debug/deps/echo-1")
         );
         assert!(!build.success);
-        let errors = build.errors_in(dir);
+        let errors = build.errors();
         assert_eq!(errors.len(), 1);
         assert_eq!(
             errors[0].file.as_deref(),
-            Some(Path::new("src/exercises/echo.rs"))
+            Some(Path::new("lessons/01-tcp/src/exercises/echo.rs"))
         );
+        assert_eq!(errors[0].line, Some(12));
+        assert_eq!(
+            build.broken_files(Path::new("/w")),
+            [Location {
+                file: "/w/lessons/01-tcp/src/exercises/echo.rs".into(),
+                line: Some(12)
+            }]
+        );
+        let package = &build.packages[dir];
+        assert_eq!(
+            (package.name.as_str(), package.version.as_str()),
+            ("l01-tcp", "0.1.0")
+        );
+        assert_eq!(
+            package.binaries,
+            [(
+                "l01-tcp".to_string(),
+                PathBuf::from("/w/target/debug/l01-tcp")
+            )]
+        );
+        let job = build.test_job(dir, "echo", Some("one")).unwrap();
+        assert_eq!(job.filter.as_deref(), Some("one"));
+        assert!(
+            job.env
+                .iter()
+                .any(|(name, value)| name == "CARGO_MANIFEST_DIR" && value == dir.as_os_str())
+        );
+    }
+
+    #[test]
+    fn reads_names_and_versions_from_package_ids() {
+        for (id, name, version) in [
+            (
+                "path+file:///w/lessons/01-tcp#l01-tcp@0.1.0",
+                "l01-tcp",
+                "0.1.0",
+            ),
+            ("path+file:///w/tools/workbook#0.2.0", "workbook", "0.2.0"),
+            (
+                "registry+https://github.com/rust-lang/crates.io-index#ring@0.17.14",
+                "ring",
+                "0.17.14",
+            ),
+            (
+                "l01-tcp 0.1.0 (path+file:///w/lessons/01-tcp)",
+                "l01-tcp",
+                "0.1.0",
+            ),
+        ] {
+            assert_eq!(
+                name_and_version(id),
+                (name.to_string(), version.to_string()),
+                "{id}"
+            );
+        }
     }
 
     #[test]

@@ -4,17 +4,23 @@
 //! A lesson or the whole course gets one line per exercise. Either way each lesson is one
 //! cargo invocation, with the same package selection as a single check, so that checking
 //! everything never rebuilds what checking one exercise already built.
+//!
+//! A check records a verdict only when it says something about the exercise: its tests
+//! ran, or the build broke in the exercise's own file. When the compiler stops in another
+//! file (another exercise's, another lesson's, a shared crate), the check says which one
+//! and the exercise keeps the progress it had.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::cargo::{self, Build, BuildRequest};
+use crate::cargo::{self, Build, BuildRequest, Location};
 use crate::course::{Course, Exercise, Lesson, Selection};
+use crate::failure;
 use crate::state::State;
 use crate::testrun::{self, Outcome, TestJob, TestResult, TestRun};
-use crate::ui;
+use crate::ui::{self, Asking};
 
 /// How long one test executable may run before it counts as hung.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -32,7 +38,8 @@ pub enum Verdict {
     Passed(TestRun),
     Failed(TestRun),
     TimedOut,
-    DoesNotCompile,
+    /// The build failed; the files the compiler's errors point at, first error first.
+    DoesNotCompile(Vec<Location>),
     /// Cargo produced no executable for the test and reported no compiler error.
     NotBuilt,
 }
@@ -40,6 +47,17 @@ pub enum Verdict {
 impl Verdict {
     pub fn passed(&self) -> bool {
         matches!(self, Verdict::Passed(_))
+    }
+
+    /// Whether this verdict is about the learner's work on the exercise in `file`: its
+    /// tests ran, or the compiler found an error in that very file. A build that broke
+    /// elsewhere, or a test cargo did not build, says nothing about it.
+    pub fn is_about(&self, file: &Path) -> bool {
+        match self {
+            Verdict::Passed(_) | Verdict::Failed(_) | Verdict::TimedOut => true,
+            Verdict::DoesNotCompile(broken) => broken.iter().any(|at| at.file == file),
+            Verdict::NotBuilt => false,
+        }
     }
 }
 
@@ -69,7 +87,7 @@ pub async fn run(course: &Course, state: &mut State, id: Option<&str>) -> Result
     } else {
         Detail::OneLine
     };
-    let results = check(course, state, &exercises, detail).await?;
+    let results = check(course, state, &exercises, detail, Asking::Command).await?;
     let passed = results.iter().filter(|(_, v)| v.passed()).count();
     if detail == Detail::OneLine {
         summarise(course, state, &results, passed);
@@ -77,12 +95,14 @@ pub async fn run(course: &Course, state: &mut State, id: Option<&str>) -> Result
     Ok(passed == results.len())
 }
 
-/// Checks the exercises, lesson by lesson, prints what happened and records it.
+/// Checks the exercises, lesson by lesson, prints what happened and records it. Next
+/// steps are suggested the way the learner asks for them (`asking`).
 pub async fn check<'c>(
     course: &'c Course,
     state: &mut State,
     exercises: &[(&'c Lesson, &'c Exercise)],
     detail: Detail,
+    asking: Asking,
 ) -> Result<Vec<(&'c Exercise, Verdict)>> {
     let mut results = Vec::new();
     let mut lessons: Vec<&Lesson> = Vec::new();
@@ -129,15 +149,7 @@ pub async fn check<'c>(
         let build = cargo::build_tests(&course.root, &request).await?;
         let jobs: Vec<Option<TestJob>> = mine
             .iter()
-            .map(|exercise| {
-                build
-                    .executable(&lesson.dir, &exercise.test)
-                    .map(|exe| TestJob {
-                        executable: exe.clone(),
-                        package_dir: lesson.dir.clone(),
-                        filter: exercise.filter.clone(),
-                    })
-            })
+            .map(|exercise| build.test_job(&lesson.dir, &exercise.test, exercise.filter.as_deref()))
             .collect();
         let runs =
             testrun::run_tests(jobs.iter().flatten().cloned().collect(), 2, TEST_TIMEOUT).await;
@@ -147,7 +159,7 @@ pub async fn check<'c>(
         for (exercise, job) in mine.iter().zip(&jobs) {
             let verdict = match job {
                 None if build.success => Verdict::NotBuilt,
-                None => Verdict::DoesNotCompile,
+                None => Verdict::DoesNotCompile(build.broken_files(&course.root)),
                 Some(_) => {
                     let run = runs.next().expect("one run per job")?;
                     match run.outcome {
@@ -157,18 +169,30 @@ pub async fn check<'c>(
                     }
                 }
             };
-            state.record(&exercise.id, verdict.passed());
+            let file = lesson.exercise_path(exercise);
+            if verdict.is_about(&file) {
+                state.record(&exercise.id, verdict.passed());
+            }
             match detail {
                 Detail::Full => {
-                    report_full(course, state, lesson, exercise, &verdict, &build, started)
+                    let report = Report {
+                        course,
+                        state,
+                        lesson,
+                        exercise,
+                        build: &build,
+                        started,
+                        asking,
+                    };
+                    report.full(&verdict);
                 }
                 Detail::OneLine => {
-                    report_line(exercise, &verdict);
-                    if matches!(verdict, Verdict::DoesNotCompile | Verdict::NotBuilt)
+                    report_line(course, lesson, exercise, &file, &verdict);
+                    if matches!(verdict, Verdict::DoesNotCompile(_) | Verdict::NotBuilt)
                         && !shown_build_errors
                     {
                         shown_build_errors = true;
-                        print_build_errors(&build, lesson, 1);
+                        print_build_errors(course, &build, &file, 1);
                     }
                 }
             }
@@ -179,134 +203,286 @@ pub async fn check<'c>(
     Ok(results)
 }
 
-/// One exercise, in full: each test, the failures, the verdict and the next step.
-fn report_full(
-    course: &Course,
-    state: &State,
-    lesson: &Lesson,
-    exercise: &Exercise,
-    verdict: &Verdict,
-    build: &Build,
-    started: Instant,
-) {
-    let file = course
-        .relative(&lesson.exercise_path(exercise))
-        .display()
-        .to_string();
-    let elapsed = format!("{:.1} s", started.elapsed().as_secs_f64());
-    println!();
-    match verdict {
-        Verdict::Passed(run) | Verdict::Failed(run) => {
-            for (name, result) in &run.report.tests {
-                let mark = match result {
-                    TestResult::Ok => ui::pass_mark(),
-                    TestResult::Failed => ui::fail_mark(),
-                    TestResult::Ignored => ui::yellow("-"),
-                };
-                println!("  {mark} {name}");
-            }
-            for (names, text) in testrun::grouped_failures(&run.report) {
-                println!("\n  {} {}", ui::red("──"), ui::bold(&names.join(", ")));
-                println!("{}", ui::indent(&ui::clip_lines(text, 25), "    "));
-            }
-            if run.report.tests.is_empty() && !run.stderr.trim().is_empty() {
-                println!("{}", ui::indent(&ui::clip_lines(&run.stderr, 25), "    "));
-            }
-        }
-        Verdict::DoesNotCompile | Verdict::NotBuilt => print_build_errors(build, lesson, 3),
-        Verdict::TimedOut => {}
+/// Where `location` is, for a message: `lessons/01-tcp/src/exercises/limit.rs:3`.
+fn show_location(course: &Course, location: &Location) -> String {
+    let file = course.relative(&location.file).display().to_string();
+    match location.line {
+        Some(line) => format!("{file}:{line}"),
+        None => file,
     }
-    print_warnings_in(build, course, lesson, exercise);
-    println!();
+}
 
-    let lesson_progress = state.progress(&lesson.exercises);
-    match verdict {
-        Verdict::Passed(run) => {
-            println!(
-                "{} {} passed ({} tests, {elapsed})   {} {}",
-                ui::pass_mark(),
-                ui::bold(&exercise.id),
-                run.report.count(TestResult::Ok),
-                lesson.id,
-                ui::progress(lesson_progress.0, lesson_progress.1, 10)
-            );
-            println!(
-                "  Compare with the reference answer: {}",
-                ui::cmd(&format!("solution {}", exercise.id))
-            );
-            match state.current(course) {
-                Some((next_lesson, next)) => println!(
-                    "  Next: {} · {}  ({})\n        {}",
-                    ui::bold(&next.id),
-                    next.title,
-                    course.relative(&next_lesson.exercise_path(next)).display(),
-                    ui::cmd(&format!("check {}", next.id))
-                ),
-                None => println!(
-                    "  {}",
-                    ui::green("That was the last open exercise: the course is done!")
-                ),
-            }
-        }
-        _ => {
-            let why = match verdict {
-                Verdict::Failed(run) => {
-                    let failed = run.report.count(TestResult::Failed);
-                    let total = run.report.tests.len();
-                    if total == 0 {
-                        "its tests did not run to the end".to_string()
-                    } else {
-                        format!("{failed} of {total} tests failed")
-                    }
+/// `tcp.limit's file` when `file` is an exercise's, for saying whose a broken file is.
+fn owner(course: &Course, file: &Path) -> Option<String> {
+    course
+        .exercises()
+        .find(|(lesson, exercise)| lesson.exercise_path(exercise) == file)
+        .map(|(_, exercise)| format!("{}'s file", exercise.id))
+}
+
+/// What a full report needs to know about one checked exercise.
+struct Report<'a> {
+    course: &'a Course,
+    state: &'a State,
+    lesson: &'a Lesson,
+    exercise: &'a Exercise,
+    build: &'a Build,
+    started: Instant,
+    asking: Asking,
+}
+
+impl Report<'_> {
+    /// One exercise, in full: each test, the failures, the verdict and the next step.
+    fn full(&self, verdict: &Verdict) {
+        let file = self.lesson.exercise_path(self.exercise);
+        println!();
+        match verdict {
+            Verdict::Passed(run) | Verdict::Failed(run) => {
+                for (name, result) in &run.report.tests {
+                    let mark = match result {
+                        TestResult::Ok => ui::pass_mark(),
+                        TestResult::Failed => ui::fail_mark(),
+                        TestResult::Ignored => ui::yellow("-"),
+                    };
+                    println!("  {mark} {name}");
                 }
-                Verdict::TimedOut => format!(
-                    "its tests did not finish within {} s (something waits for a reply that never comes)",
-                    TEST_TIMEOUT.as_secs()
-                ),
-                Verdict::DoesNotCompile => "it does not compile".to_string(),
-                Verdict::NotBuilt => format!(
-                    "cargo built no test `{}` for {}; is tests/{}.rs there?",
-                    exercise.test, lesson.package, exercise.test
-                ),
-                Verdict::Passed(_) => unreachable!(),
-            };
-            println!(
-                "{} {}: {why} ({elapsed}).",
-                ui::fail_mark(),
-                ui::bold(&exercise.id)
-            );
-            println!(
+                let context = failure_context(self.course, self.lesson, self.exercise);
+                let explained: Vec<(String, String)> = run
+                    .report
+                    .failures
+                    .iter()
+                    .map(|(name, text)| (name.clone(), failure::explain(text, &context)))
+                    .collect();
+                for (names, text) in testrun::grouped_failures(&explained) {
+                    println!("\n  {} {}", ui::red("──"), ui::bold(&names.join(", ")));
+                    println!("{}", ui::indent(&ui::clip_lines(text, 25), "    "));
+                }
+                if run.report.tests.is_empty() && !run.stderr.trim().is_empty() {
+                    println!("{}", ui::indent(&ui::clip_lines(&run.stderr, 25), "    "));
+                }
+            }
+            Verdict::DoesNotCompile(_) | Verdict::NotBuilt => {
+                print_build_errors(self.course, self.build, &file, 3)
+            }
+            Verdict::TimedOut => {}
+        }
+        print_warnings_in(self.build, self.course, &file);
+        println!();
+        match verdict {
+            Verdict::Passed(run) => self.passed(run),
+            Verdict::DoesNotCompile(broken) if !verdict.is_about(&file) => {
+                self.broken_elsewhere(broken)
+            }
+            _ => self.failed(verdict),
+        }
+    }
+
+    fn elapsed(&self) -> String {
+        format!("{:.1} s", self.started.elapsed().as_secs_f64())
+    }
+
+    fn passed(&self, run: &TestRun) {
+        let (course, exercise, asking) = (self.course, self.exercise, self.asking);
+        let (done, total) = self.state.progress(&self.lesson.exercises);
+        println!(
+            "{} {} passed ({} tests, {})   {} {}",
+            ui::pass_mark(),
+            ui::bold(&exercise.id),
+            run.report.count(TestResult::Ok),
+            self.elapsed(),
+            self.lesson.id,
+            ui::progress(done, total, 10)
+        );
+        println!(
+            "  Compare with the reference answer: {}",
+            ui::ask(asking, 's', &format!("solution {}", exercise.id))
+        );
+        match self.state.current(course) {
+            // The session says itself which exercise `n` goes on to.
+            Some(_) if asking == Asking::Key => {}
+            Some((next_lesson, next)) => println!(
+                "  Next: {} · {}  ({})\n        {}",
+                ui::bold(&next.id),
+                next.title,
+                course.relative(&next_lesson.exercise_path(next)).display(),
+                ui::cmd(&format!("check {}", next.id))
+            ),
+            None => println!(
+                "  {}",
+                ui::green("That was the last open exercise: the course is done!")
+            ),
+        }
+    }
+
+    fn failed(&self, verdict: &Verdict) {
+        let exercise = self.exercise;
+        let why = match verdict {
+            Verdict::Failed(run) => {
+                let failed = run.report.count(TestResult::Failed);
+                let total = run.report.tests.len();
+                if total == 0 {
+                    "its tests did not run to the end".to_string()
+                } else {
+                    format!("{failed} of {total} tests failed")
+                }
+            }
+            Verdict::TimedOut => format!(
+                "its tests did not finish within {} s (something waits for a reply that never comes)",
+                TEST_TIMEOUT.as_secs()
+            ),
+            Verdict::DoesNotCompile(_) => "it does not compile".to_string(),
+            Verdict::NotBuilt => format!(
+                "cargo built no test `{}` for {}; is tests/{}.rs there?",
+                exercise.test, self.lesson.package, exercise.test
+            ),
+            Verdict::Passed(_) => unreachable!("a pass is reported by `passed`"),
+        };
+        println!(
+            "{} {}: {why} ({}).",
+            ui::fail_mark(),
+            ui::bold(&exercise.id),
+            self.elapsed()
+        );
+        let file = self
+            .course
+            .relative(&self.lesson.exercise_path(exercise))
+            .display()
+            .to_string();
+        match self.asking {
+            Asking::Command => println!(
                 "  Edit {}, then {}",
                 ui::bold(&file),
                 ui::cmd(&format!("check {}", exercise.id))
+            ),
+            Asking::Key => println!(
+                "  Edit {} and save it: it is checked again.",
+                ui::bold(&file)
+            ),
+        }
+        let hints = exercise.hints.len();
+        let seen = self.state.get(&exercise.id).hints_shown;
+        if hints > seen {
+            println!(
+                "  Stuck? {} ({} of {hints} hints seen)",
+                ui::ask(self.asking, 'h', &format!("hint {}", exercise.id)),
+                seen
             );
-            let hints = exercise.hints.len();
-            let seen = state.get(&exercise.id).hints_shown;
-            if hints > seen {
-                println!(
-                    "  Stuck? {} ({} of {hints} hints seen)",
-                    ui::cmd(&format!("hint {}", exercise.id)),
-                    seen
-                );
-            }
+        }
+    }
+
+    /// The build stopped in a file that is not the exercise's: name it, and say that the
+    /// exercise's progress stands.
+    fn broken_elsewhere(&self, broken: &[Location]) {
+        let exercise = self.exercise;
+        let Some(first) = broken.first() else {
+            println!(
+                "{} {} was not checked: the build failed before its test was built ({}).",
+                ui::yellow("!"),
+                ui::bold(&exercise.id),
+                self.elapsed()
+            );
+            return;
+        };
+        let whose = owner(self.course, &first.file)
+            .map(|owner| format!(" ({owner})"))
+            .unwrap_or_default();
+        println!(
+            "{} {} was not checked: the build stops at an error in {}{whose} ({}).",
+            ui::yellow("!"),
+            ui::bold(&exercise.id),
+            ui::bold(&show_location(self.course, first)),
+            self.elapsed()
+        );
+        let kept = if self.state.is_done(&exercise.id) {
+            "stays passed"
+        } else {
+            "keeps its progress"
+        };
+        match self.asking {
+            Asking::Command => println!(
+                "  Fix that file first; {} {kept}. Then {}",
+                exercise.id,
+                ui::cmd(&format!("check {}", exercise.id))
+            ),
+            Asking::Key => println!("  Fix that file and save it; {} {kept}.", exercise.id),
         }
     }
 }
 
+/// Where the learner's and the test's code is, as panics name it.
+fn failure_context(course: &Course, lesson: &Lesson, exercise: &Exercise) -> failure::Context {
+    let shown = |path: &Path| course.relative(path).display().to_string();
+    let tests = lesson.dir.join("tests");
+    failure::Context {
+        exercise_file: shown(&lesson.exercise_path(exercise)),
+        learner_files: lesson
+            .exercises
+            .iter()
+            .map(|e| shown(&lesson.exercise_path(e)))
+            .collect(),
+        test_sources: vec![
+            shown(&tests.join(format!("{}.rs", exercise.test))),
+            format!("{}/", shown(&tests.join(&exercise.test))),
+        ],
+    }
+}
+
 /// One line per exercise for lesson-wide and course-wide checks.
-fn report_line(exercise: &Exercise, verdict: &Verdict) {
+fn report_line(
+    course: &Course,
+    lesson: &Lesson,
+    exercise: &Exercise,
+    file: &Path,
+    verdict: &Verdict,
+) {
     let (mark, note) = match verdict {
         Verdict::Passed(_) => (ui::pass_mark(), String::new()),
         Verdict::Failed(run) => (
             ui::fail_mark(),
-            run.report
-                .first_reason()
-                .unwrap_or_else(|| "its tests did not run to the end".into()),
+            match run.report.failures.first() {
+                Some((name, text)) => {
+                    let context = failure_context(course, lesson, exercise);
+                    let explained = failure::explain(text, &context);
+                    let first = explained.lines().next().unwrap_or("failed");
+                    // A cause in the learner's code is the same for every test; on one
+                    // line its file is known from the exercise, so the name is enough.
+                    if first.starts_with("your code") {
+                        let name = lesson.exercise_path(exercise);
+                        let name = name.file_name().unwrap_or_default().to_string_lossy();
+                        first.replace(&context.exercise_file, &name)
+                    } else {
+                        format!("{name}: {first}")
+                    }
+                }
+                None => "its tests did not run to the end".into(),
+            },
         ),
         Verdict::TimedOut => (ui::fail_mark(), "timed out".into()),
-        Verdict::DoesNotCompile => (ui::fail_mark(), "does not compile".into()),
-        Verdict::NotBuilt => (
+        Verdict::DoesNotCompile(broken) if verdict.is_about(file) => (
             ui::fail_mark(),
+            format!(
+                "does not compile: {}",
+                show_location(
+                    course,
+                    broken
+                        .iter()
+                        .find(|at| at.file == file)
+                        .unwrap_or(&broken[0])
+                )
+            ),
+        ),
+        Verdict::DoesNotCompile(broken) => (
+            ui::yellow("!"),
+            match broken.first() {
+                Some(first) => format!(
+                    "not checked: {} does not compile",
+                    show_location(course, first)
+                ),
+                None => "not checked: the build failed".into(),
+            },
+        ),
+        Verdict::NotBuilt => (
+            ui::yellow("!"),
             format!("no test target `{}`", exercise.test),
         ),
     };
@@ -344,20 +520,15 @@ fn summarise(course: &Course, state: &State, results: &[(&Exercise, Verdict)], p
     }
 }
 
-/// The compiler's errors for a lesson (at most `max`), or cargo's own complaint.
-fn print_build_errors(build: &Build, lesson: &Lesson, max: usize) {
-    let mut errors: Vec<_> = build
-        .errors_in(&lesson.dir)
-        .into_iter()
-        .filter(|d| is_worth_showing(&d.rendered))
-        .collect();
-    if errors.is_empty() {
-        errors = build
-            .errors()
-            .into_iter()
-            .filter(|d| is_worth_showing(&d.rendered))
-            .collect();
-    }
+/// The compiler's errors (at most `max`), those in the exercise's own `file` first, or
+/// cargo's own complaint when the compiler said nothing.
+fn print_build_errors(course: &Course, build: &Build, file: &Path, max: usize) {
+    let (mut errors, others): (Vec<_>, Vec<_>) = build
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .partition(|d| d.path(&course.root).as_deref() == Some(file));
+    errors.extend(others);
     // rustc's notes about the standard library's impls can run long; the first lines
     // carry the message and the learner's line.
     for error in errors.iter().take(max) {
@@ -378,27 +549,14 @@ fn print_build_errors(build: &Build, lesson: &Lesson, max: usize) {
 }
 
 /// Warnings that point into the learner's file: they often say what is wrong.
-fn print_warnings_in(build: &Build, course: &Course, lesson: &Lesson, exercise: &Exercise) {
-    let target = lesson.exercise_path(exercise);
+fn print_warnings_in(build: &Build, course: &Course, file: &Path) {
     let warnings: Vec<_> = build
         .diagnostics
         .iter()
         .filter(|d| d.level == "warning")
-        .filter(|d| {
-            d.file.as_deref().is_some_and(|f| {
-                course.root.join(f) == target
-                    || lesson.dir.join(f) == target
-                    || Path::new(f) == target
-            })
-        })
+        .filter(|d| d.path(&course.root).as_deref() == Some(file))
         .collect();
     for warning in warnings.iter().take(2) {
         println!("{}", ui::indent(warning.rendered.trim_end(), "    "));
     }
-}
-
-/// Skips rustc's "aborting due to N previous errors" summaries.
-fn is_worth_showing(rendered: &str) -> bool {
-    let plain = cargo::strip_ansi(rendered);
-    !plain.starts_with("error: aborting due to") && !plain.trim().is_empty()
 }

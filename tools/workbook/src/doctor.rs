@@ -59,7 +59,12 @@ pub fn find_on_path(program: &str) -> Option<PathBuf> {
 
 /// The first line a program prints for `args`, if it runs.
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program).args(args).output().ok()?;
+    first_line_of(Command::new(program).args(args))
+}
+
+/// The first line a command prints, if it runs.
+fn first_line_of(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
     if !output.status.success() {
         return None;
     }
@@ -128,10 +133,7 @@ fn parse_rust_version(line: &str) -> Option<(u32, u32)> {
 }
 
 fn toolchain() -> Vec<Finding> {
-    let cargo = first_line(
-        &crate::cargo::cargo_program().to_string_lossy(),
-        &["--version"],
-    );
+    let cargo = first_line_of(crate::environment::cargo().arg("--version"));
     let rustc = first_line("rustc", &["--version"]);
     let mut findings = Vec::new();
     match cargo {

@@ -1,4 +1,6 @@
-//! The commands about one exercise: `hint`, `solution` and `reset`.
+//! The commands about one exercise: `hint`, `solution` and `reset`. The course session
+//! gives the first two on a key press, so their messages say the next step as the learner
+//! asks for it (`ui::Asking`).
 
 use std::fs;
 use std::io::{BufRead, IsTerminal, Write};
@@ -8,7 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::course::{Course, Exercise, Lesson};
 use crate::state::{self, STATE_DIR, State};
-use crate::ui;
+use crate::ui::{self, Asking};
 
 /// The exercise an optional ID names; none means the current one.
 pub fn pick<'c>(
@@ -25,7 +27,13 @@ pub fn pick<'c>(
 }
 
 /// `hint`: the next hint on each call, or all of them.
-pub fn hint(course: &Course, state: &mut State, exercise: &Exercise, all: bool) -> Result<()> {
+pub fn hint(
+    course: &Course,
+    state: &mut State,
+    exercise: &Exercise,
+    all: bool,
+    asking: Asking,
+) -> Result<()> {
     let hints = &exercise.hints;
     if hints.is_empty() {
         println!(
@@ -62,13 +70,15 @@ pub fn hint(course: &Course, state: &mut State, exercise: &Exercise, all: bool) 
     if upto < hints.len() {
         println!(
             "  Another hint: {}",
-            ui::cmd(&format!("hint {}", exercise.id))
+            ui::ask(asking, 'h', &format!("hint {}", exercise.id))
         );
     } else if !state.get(&exercise.id).ever_passed {
-        println!(
-            "  That is every hint. The solution unlocks once {} passes.",
-            ui::cmd(&format!("check {}", exercise.id))
-        );
+        // In the session the exercise is re-checked on save: there is no command to give.
+        let check = match asking {
+            Asking::Command => ui::cmd(&format!("check {}", exercise.id)),
+            Asking::Key => exercise.id.clone(),
+        };
+        println!("  That is every hint. The solution unlocks once {check} passes.");
     }
     Ok(())
 }
@@ -81,18 +91,29 @@ pub fn solution(
     lesson: &Lesson,
     exercise: &Exercise,
     force: bool,
+    asking: Asking,
 ) -> Result<bool> {
     if !force && !state.get(&exercise.id).ever_passed {
-        println!(
-            "{} The solution of {} unlocks once your own passes: {}",
-            ui::yellow("!"),
-            exercise.id,
-            ui::cmd(&format!("check {}", exercise.id))
-        );
-        println!(
-            "  Stuck? {}  (teachers: add --force)",
-            ui::cmd(&format!("hint {}", exercise.id))
-        );
+        match asking {
+            Asking::Command => {
+                println!(
+                    "{} The solution of {} unlocks once your own passes: {}",
+                    ui::yellow("!"),
+                    exercise.id,
+                    ui::cmd(&format!("check {}", exercise.id))
+                );
+                println!(
+                    "  Stuck? {}  (teachers: add --force)",
+                    ui::cmd(&format!("hint {}", exercise.id))
+                );
+            }
+            Asking::Key => println!(
+                "{} The solution of {} unlocks once your own passes. Stuck? {}",
+                ui::yellow("!"),
+                exercise.id,
+                ui::ask(asking, 'h', "")
+            ),
+        }
         return Ok(false);
     }
     let path = lesson.solution_path(exercise);

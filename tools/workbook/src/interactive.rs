@@ -18,6 +18,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use crate::check::{self, Detail};
 use crate::course::Course;
 use crate::state::State;
+use crate::ui::Asking;
 use crate::watch::{self, FileEvents, Mode};
 use crate::{book, exercise, map, ui};
 
@@ -62,7 +63,9 @@ impl Drop for Cooked {
     }
 }
 
-const KEYS: &str = "h hint · l list · n next · c check all · r re-check · q quit";
+/// The keys, as the session shows them after each check.
+const KEYS: &str =
+    "h hint (again: the next) · s solution · l list · n next · c check all · r re-check · q quit";
 
 /// Starts the session; without a terminal, prints the progress once instead.
 pub async fn run(course: Course, mut state: State) -> Result<()> {
@@ -109,18 +112,16 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
             let cooked = Cooked::start();
             println!();
             let one = [course.exercise(&id)?];
-            let run = check::check(&course, &mut state, &one, Detail::Full);
-            match interruptible(run, &mut received, &mut queue).await {
+            let run = check::check(&course, &mut state, &one, Detail::Full, Asking::Key);
+            let passed = match interruptible(run, &mut received, &mut queue).await {
                 None => break,
-                Some(result) => {
-                    if let Err(err) = result {
-                        println!("{} {err:#}", ui::fail_mark());
-                    }
+                Some(Ok(results)) => results.iter().all(|(_, verdict)| verdict.passed()),
+                Some(Err(err)) => {
+                    println!("{} {err:#}", ui::fail_mark());
+                    false
                 }
-            }
-            if state.is_done(&id)
-                && let Some((_, next)) = next_after(&course, &state, &id)
-            {
+            };
+            if passed && let Some((_, next)) = next_after(&course, &state, &id) {
                 println!(
                     "  Press {} to go on to {}.",
                     ui::bold("n"),
@@ -150,12 +151,22 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
                 }
             }
             Input::Key('r') => pending_check = current.is_some(),
+            // Each press shows the next hint; after the last, all of them again.
             Input::Key('h') => match current.as_deref().map(|id| course.exercise(id)) {
                 Some(Ok((_, ex))) => {
                     println!();
-                    exercise::hint(&course, &mut state, ex, false)?;
+                    exercise::hint(&course, &mut state, ex, false, Asking::Key)?;
                 }
                 _ => println!("Nothing left to hint at: every exercise is done."),
+            },
+            // The reference answer, once the exercise has passed.
+            Input::Key('s') => match current.as_deref().map(|id| course.exercise(id)) {
+                Some(Ok((lesson, ex))) => {
+                    println!();
+                    exercise::solution(&course, &state, lesson, ex, false, Asking::Key)?;
+                    println!("{}", ui::dim(KEYS));
+                }
+                _ => println!("Every exercise is done: `solution ID` shows any answer."),
             },
             Input::Key('l') => {
                 println!();
@@ -179,7 +190,7 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
             Input::Key('c') => {
                 println!();
                 let all: Vec<_> = course.exercises().collect();
-                let run = check::check(&course, &mut state, &all, Detail::OneLine);
+                let run = check::check(&course, &mut state, &all, Detail::OneLine, Asking::Key);
                 match interruptible(run, &mut received, &mut queue).await {
                     None => break,
                     Some(Err(err)) => println!("{} {err:#}", ui::fail_mark()),

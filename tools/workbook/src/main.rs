@@ -11,8 +11,11 @@ mod cli;
 mod course;
 mod diagrams;
 mod doctor;
+mod environment;
 mod exercise;
+mod failure;
 mod interactive;
+mod isolation;
 mod map;
 mod probe;
 mod report;
@@ -34,9 +37,11 @@ use clap::Parser;
 use crate::cli::{Cli, Commands, ServicesAction};
 use crate::course::{Course, Selection};
 use crate::state::State;
+use crate::ui::Asking;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    ui::end_quietly_when_output_is_cut();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(true) => ExitCode::SUCCESS,
@@ -76,11 +81,11 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Check { id }) => check::run(&course, &mut state, id.as_deref()).await,
         Some(Commands::Hint { id, all }) => {
             let (_, exercise) = exercise::pick(&course, &state, id.as_deref())?;
-            exercise::hint(&course, &mut state, exercise, all).map(|()| true)
+            exercise::hint(&course, &mut state, exercise, all, Asking::Command).map(|()| true)
         }
         Some(Commands::Solution { id, force }) => match course.select(&id)? {
             Selection::Exercise(lesson, exercise) => {
-                exercise::solution(&course, &state, lesson, exercise, force)
+                exercise::solution(&course, &state, lesson, exercise, force, Asking::Command)
             }
             // After a lesson, a teacher shows every answer of it at once (`--force`); a
             // learner sees those of the exercises they have passed.
@@ -91,7 +96,14 @@ async fn run(cli: Cli) -> Result<bool> {
                         "{}",
                         ui::bold(&format!("── {} · {}", exercise.id, exercise.title))
                     );
-                    all_shown &= exercise::solution(&course, &state, lesson, exercise, force)?;
+                    all_shown &= exercise::solution(
+                        &course,
+                        &state,
+                        lesson,
+                        exercise,
+                        force,
+                        Asking::Command,
+                    )?;
                     println!();
                 }
                 Ok(all_shown)

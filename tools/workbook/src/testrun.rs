@@ -1,10 +1,12 @@
 //! Running test executables and reading what libtest reports.
 //!
-//! Each executable runs in its package folder, as under `cargo test`, with a timeout (a
-//! stub must never hang a check), and several may run at once. From libtest's output the
+//! Each executable runs in its package folder with the environment `cargo test` gives it
+//! (see `environment`), with a timeout (a stub must never hang a check), and several may
+//! run at once. From libtest's output the
 //! runner keeps what a learner needs: which tests passed, and each failure's message
 //! without backtraces, with tests that failed the same way shown once.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -13,6 +15,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tokio::process::Command;
 
+use crate::environment;
+
 /// One test executable to run.
 #[derive(Debug, Clone)]
 pub struct TestJob {
@@ -20,6 +24,8 @@ pub struct TestJob {
     /// The package folder: the working directory, as under `cargo test`.
     pub package_dir: PathBuf,
     pub filter: Option<String>,
+    /// What `cargo test` adds to the environment for it (`CARGO_MANIFEST_DIR`, …).
+    pub env: Vec<(OsString, OsString)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,10 +46,12 @@ pub struct TestRun {
 
 /// Runs one test executable, killing it after `timeout`.
 pub async fn run_test(job: &TestJob, timeout: Duration) -> Result<TestRun> {
-    let mut command = Command::new(&job.executable);
+    let mut command = std::process::Command::new(&job.executable);
+    environment::as_from_a_shell(&mut command);
+    let mut command = Command::from(command);
     command
         .current_dir(&job.package_dir)
-        .env("CARGO_MANIFEST_DIR", &job.package_dir)
+        .envs(job.env.iter().map(|(name, value)| (name, value)))
         .args(["--color", "never"]);
     if let Some(filter) = &job.filter {
         command.arg(filter);
@@ -241,10 +249,11 @@ pub fn failure_gist(text: &str) -> String {
     gist
 }
 
-/// Failures grouped by what they say: (test names, the text of the first).
-pub fn grouped_failures(report: &TestReport) -> Vec<(Vec<&str>, &str)> {
+/// Failures, (test name, text), grouped by what they say: (test names, the text of the
+/// first).
+pub fn grouped_failures(failures: &[(String, String)]) -> Vec<(Vec<&str>, &str)> {
     let mut groups: Vec<(Vec<&str>, &str, String)> = Vec::new();
-    for (name, text) in &report.failures {
+    for (name, text) in failures {
         let gist = failure_gist(text);
         match groups.iter_mut().find(|(_, _, g)| *g == gist) {
             Some((names, _, _)) => names.push(name),
@@ -306,7 +315,7 @@ mod tests {
             report.failures[0].1,
             "thread 'a' (11) panicked at src/x.rs:3:5:\nnot yet implemented"
         );
-        let groups = grouped_failures(&report);
+        let groups = grouped_failures(&report.failures);
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].0, ["a", "b"]);
         assert_eq!(

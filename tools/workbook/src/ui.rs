@@ -138,3 +138,69 @@ pub fn plural(count: usize, noun: &str) -> String {
         format!("{count} {noun}s")
     }
 }
+
+/// How the learner asks the runner for something: by typing a command, or in the course
+/// session by pressing a key. Messages that suggest a next step say it the way that works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asking {
+    Command,
+    Key,
+}
+
+/// The next step, as `cargo run -p workbook -- hint tcp.echo` or as `press h`.
+pub fn ask(asking: Asking, key: char, args: &str) -> String {
+    match asking {
+        Asking::Command => cmd(args),
+        Asking::Key => format!("press {}", bold(&key.to_string())),
+    }
+}
+
+/// `workbook list | head -3`: once `head` has its three lines it closes the pipe, and the
+/// next `println!` panics with "failed printing to stdout: Broken pipe". That is no error:
+/// the reader has what it wanted. From then on the runner ends quietly with success, as
+/// `ls` or `cat` do, whichever command and thread was printing. (Rust ignores the SIGPIPE
+/// signal that would end a C program here, and the runner keeps it so: a book reader who
+/// closes the browser mid-page must not end the session.)
+pub fn end_quietly_when_output_is_cut() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if is_cut_output(message) {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
+}
+
+/// Whether a panic message is `print!`'s on a closed pipe.
+fn is_cut_output(panic_message: &str) -> bool {
+    let message = panic_message.to_ascii_lowercase();
+    message.starts_with("failed printing to stdout")
+        && (message.contains("broken pipe")
+            // Windows says it in its own words.
+            || message.contains("pipe is being closed")
+            || message.contains("pipe has been ended"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_a_closed_pipe_from_other_failures() {
+        assert!(is_cut_output(
+            "failed printing to stdout: Broken pipe (os error 32)"
+        ));
+        assert!(!is_cut_output(
+            "failed printing to stdout: No space left on device (os error 28)"
+        ));
+        assert!(!is_cut_output(
+            "called `Option::unwrap()` on a `None` value"
+        ));
+    }
+}

@@ -3,7 +3,8 @@
 //! For every exercise: its test fails against the stub and passes against the solution,
 //! it has a hint, its file says `TODO`, its answer exists. For the book: every include
 //! resolves, `SUMMARY.md` lists every lesson, the book builds, and its pages read well in
-//! a real browser (`browsercheck.rs`).
+//! a real browser (`browsercheck.rs`). And a broken exercise file of one lesson leaves
+//! every other lesson's tests building (`isolation.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
 //! (`transcripts.rs`).
 //!
@@ -23,7 +24,7 @@ use crate::cargo::{self, Build, BuildRequest};
 use crate::check::TEST_TIMEOUT;
 use crate::course::{Course, Exercise, Lesson, Selection};
 use crate::testrun::{self, Outcome, TestJob, TestResult, TestRun};
-use crate::{book, transcripts, ui};
+use crate::{book, isolation, transcripts, ui};
 
 /// How one side (stub or solution) of one exercise went.
 #[derive(Debug)]
@@ -228,6 +229,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         _ => None,
     };
     let (browser_problems, skipped) = print_browser_check(browser);
+    let isolation_problems = isolation::print(&isolation::probe(course, &lessons).await?);
     for problem in &build_problems {
         println!("\n{}", problem);
     }
@@ -238,6 +240,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         + book_problems.len()
         + usize::from(book_broken)
         + browser_problems
+        + isolation_problems
         + build_problems.len()
         + transcripts_failed;
     println!();
@@ -387,13 +390,7 @@ async fn build_and_run(
     let jobs: Vec<Option<TestJob>> = exercises
         .iter()
         .map(|(lesson, exercise)| {
-            build
-                .executable(&lesson.dir, &exercise.test)
-                .map(|exe| TestJob {
-                    executable: exe.clone(),
-                    package_dir: lesson.dir.clone(),
-                    filter: exercise.filter.clone(),
-                })
+            build.test_job(&lesson.dir, &exercise.test, exercise.filter.as_deref())
         })
         .collect();
     let mut runs = testrun::run_tests(jobs.iter().flatten().cloned().collect(), 2, TEST_TIMEOUT)

@@ -1,0 +1,12 @@
+//! The runner's integration tests, as one test binary (one link, not one per file).
+//!
+//! Most run the runner against tiny courses of their own (`fixture`): a lesson or two,
+//! exercises whose stubs fail and whose solutions pass, a one-chapter book. One runs it
+//! against the real course, to prove that its checks and a learner's own cargo commands
+//! share every build (`real_course`).
+
+mod fixture;
+mod learner;
+mod output;
+mod real_course;
+mod verify;
