@@ -13,11 +13,14 @@
 //! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register.
 //! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
+//! - [`registered`]: serving while registered, and leaving in order: NOT_SERVING,
+//!   deregister, drain (lesson 08).
 
 pub mod accept;
 pub mod consul;
 pub mod greeter;
 pub mod grpc;
+pub mod registered;
 pub mod signal;
 
 /// Sends log lines to stderr at `info`, or at what `RUST_LOG` asks for (`RUST_LOG=debug`).

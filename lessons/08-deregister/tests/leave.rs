@@ -1,0 +1,134 @@
+//! `deregister.leave`: the server stopped by your stop sequence (`server --exercise leave`),
+//! watched from outside. While a slow call is in flight, the health service already says
+//! NOT_SERVING and the instance has already left the catalog; the call still gets its
+//! reply; the process exits 0. A call longer than the grace period does not hold it up.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{start_server, until_gone, until_passing};
+use testkit::{PATIENCE, within};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+#[tokio::test]
+async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
+    let agent = testkit::consul().await;
+    let name = support::unique_name("leave");
+    let mut server = start_server(
+        &agent,
+        &name,
+        &["--exercise", "leave", "--hello-delay", "2s"],
+    )
+    .await;
+    until_passing(agent.url(), &name).await;
+    let addr = server.addr().to_string();
+
+    let channel = within("a connection", l08_deregister::client::connect(&addr))
+        .await
+        .expect("connect to the server");
+    let mut health = HealthClient::new(channel);
+    let greeter = HealthCheckRequest {
+        service: "hello.Greeter".into(),
+    };
+    let mut watch = within("the Watch call", health.watch(greeter))
+        .await
+        .expect("Watch hello.Greeter")
+        .into_inner();
+    let mut next_status = async || {
+        let update = within("the next health update", watch.message()).await;
+        let update = update.unwrap_or_else(|status| {
+            panic!(
+                "the health Watch failed ({status}): the server did not stop in order; its log:\n{}",
+                server.log()
+            )
+        });
+        update
+            .expect("the Watch stream ended before the health changed")
+            .status()
+    };
+    assert_eq!(next_status().await, ServingStatus::Serving);
+
+    // A call in flight: SayHello answers after 2 s.
+    let call = tokio::spawn({
+        let addr = addr.clone();
+        async move { l08_deregister::client::say_hello(&addr, "Ferris", Duration::from_secs(30)).await }
+    });
+    server.logged("answering in").await;
+
+    server.signal("TERM");
+    assert_eq!(
+        next_status().await,
+        ServingStatus::NotServing,
+        "the first step of a stop: health NOT_SERVING"
+    );
+    drop(watch); // heard; a Watch never ends by itself, so it would hold the drain
+
+    // Deregistered before the server stops answering: the slow call is still running.
+    until_gone(agent.url(), &name, Duration::from_secs(1)).await;
+    assert!(
+        !call.is_finished(),
+        "the instance should leave the catalog while the call in flight still runs \
+         (deregister before draining, not after)"
+    );
+
+    let (greeting, _) = within("the reply to the call in flight", call)
+        .await
+        .expect("the call task")
+        .expect("the call in flight should still get its reply");
+    assert_eq!(greeting, "Hello Ferris!");
+    let status = server.exits_within(PATIENCE).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn a_call_longer_than_the_grace_period_is_cut_off_and_the_exit_is_0() {
+    let agent = testkit::consul().await;
+    let name = support::unique_name("grace");
+    let args = [
+        "--exercise",
+        "leave",
+        "--hello-delay",
+        "60s",
+        "--grace",
+        "1s",
+    ];
+    let mut server = start_server(&agent, &name, &args).await;
+    until_passing(agent.url(), &name).await;
+
+    let addr = server.addr().to_string();
+    let call = tokio::spawn(async move {
+        l08_deregister::client::say_hello(&addr, "Ferris", Duration::from_secs(120)).await
+    });
+    server.logged("answering in").await;
+
+    let stopped = Instant::now();
+    server.signal("TERM");
+    let status = server.exits_within(Duration::from_secs(4)).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+    assert!(
+        stopped.elapsed() >= Duration::from_millis(900),
+        "the call in flight should get its grace period, 1 s, before it is cut off"
+    );
+    let outcome = within("the end of the cut-off call", call)
+        .await
+        .expect("the call task");
+    assert!(
+        outcome.is_err(),
+        "a call cut off cannot have a reply: {outcome:?}"
+    );
+    assert!(
+        support::is_gone(agent.url(), &name).await,
+        "still in the catalog"
+    );
+}
