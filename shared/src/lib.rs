@@ -23,13 +23,17 @@ pub mod grpc;
 pub mod registered;
 pub mod signal;
 
+/// What is logged when `RUST_LOG` is not set.
+pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=warn,rustify=warn";
+
 /// Sends log lines to stderr at `info`, or at what `RUST_LOG` asks for (`RUST_LOG=debug`).
 ///
-/// Every lesson's binary starts with this, so all of them log the same way.
+/// Every lesson's binary starts with this, so all of them log the same way. The Consul
+/// client logs every request it makes at `info`; that is detail, shown from `debug` on.
 pub fn init_logging() {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
