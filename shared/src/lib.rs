@@ -13,11 +13,14 @@
 //! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register.
 //! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
+//! - [`discovery`]: watching the passing instances of a service with blocking queries
+//!   (lesson 07), for every client that picks an instance to call.
 //! - [`registered`]: serving while registered, and leaving in order: NOT_SERVING,
 //!   deregister, drain (lesson 08).
 
 pub mod accept;
 pub mod consul;
+pub mod discovery;
 pub mod greeter;
 pub mod grpc;
 pub mod registered;
