@@ -527,6 +527,8 @@ struct Reader<'a> {
     servers: Vec<Server>,
     /// (package, subcommand) → its options with a loopback default.
     options: HashMap<(String, String), Vec<(String, u16)>>,
+    /// The agent the Consul lessons' programs find through `CONSUL_HTTP_ADDR`.
+    consul: Option<String>,
 }
 
 impl Reader<'_> {
@@ -544,6 +546,9 @@ impl Reader<'_> {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .kill_on_drop(true);
+        if let Some(consul) = &self.consul {
+            command.env("CONSUL_HTTP_ADDR", consul);
+        }
         command
     }
 
@@ -793,7 +798,15 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         ports: Ports::default(),
         servers: Vec::new(),
         options: HashMap::new(),
+        consul: None,
     };
+    // A reader of the Consul chapters has an agent running on 127.0.0.1:8500; the check
+    // gives each chapter a fresh embedded one on a free port, shown as 8500 in the output.
+    let agent = ChapterAgent::start().await;
+    if let Some(agent) = &agent {
+        reader.consul = Some(agent.url.clone());
+        reader.ports.real.insert(8500, agent.port);
+    }
     let problem = |line: usize, command: Option<&str>, message: &str| Problem {
         location: format!("{shown}:{line}"),
         command: command.map(String::from),
@@ -893,8 +906,47 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         }
     }
     reader.stop_servers().await;
+    if let Some(agent) = agent {
+        agent.stop().await;
+    }
     let _ = fs::remove_dir_all(&scratch);
     chapter
+}
+
+/// An embedded Consul-compatible agent on a free loopback port, for one chapter.
+struct ChapterAgent {
+    url: String,
+    port: u16,
+    #[cfg(feature = "embedded-agent")]
+    agent: devconsul::Agent,
+}
+
+impl ChapterAgent {
+    #[cfg(feature = "embedded-agent")]
+    async fn start() -> Option<ChapterAgent> {
+        let config = devconsul::Config {
+            http_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            ui: false,
+            ..Default::default()
+        };
+        let agent = devconsul::Agent::start(config).await.ok()?;
+        Some(ChapterAgent {
+            url: agent.url(),
+            port: agent.http_addr().port(),
+            agent,
+        })
+    }
+
+    /// Without the embedded agent, the Consul chapters' programs find none.
+    #[cfg(not(feature = "embedded-agent"))]
+    async fn start() -> Option<ChapterAgent> {
+        None
+    }
+
+    async fn stop(self) {
+        #[cfg(feature = "embedded-agent")]
+        self.agent.shutdown().await;
+    }
 }
 
 // ---------------------------------------------------------------------------------------
