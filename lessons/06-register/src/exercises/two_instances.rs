@@ -1,0 +1,38 @@
+//! Exercise `register.two-instances`: two instances of one service on one machine.
+//!
+//! The agent keys what it holds by the instance's ID, not its name: registering an ID it
+//! already has *replaces* that entry. The seed course registered every instance under one
+//! fixed ID, so starting a second copy of a service silently replaced the first. Here each
+//! instance gets its own ID, and a restarted instance gets its old one back (its fresh
+//! registration replaces the stale one instead of adding a ghost beside it).
+//!
+//! This time the check is a TCP check ("does something accept connections on the port?"),
+//! built by hand with consulrs's builders rather than with `shared::consul::Instance`.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use consulrs::api::check::common::AgentServiceCheckBuilder;
+use consulrs::api::service::requests::RegisterServiceRequest;
+use consulrs::client::ConsulClient;
+use consulrs::error::ClientError;
+use shared::consul::go_duration;
+
+/// Registers the instance of `name` that listens on `addr`, with a TCP check every
+/// `interval`, and returns the ID it registered under.
+///
+/// - Two instances of `name` on this machine (two ports) both stay registered.
+/// - Registering the same instance again (a restart) replaces its entry: same ID.
+/// - The address it registers is a host name (`localhost` for a loopback address), never
+///   an IP literal: Consul would add `TaggedAddresses`, which consulrs 0.1.0 cannot read.
+pub async fn register_instance(
+    client: &ConsulClient,
+    name: &str,
+    addr: SocketAddr,
+    interval: Duration,
+) -> Result<String, ClientError> {
+    // TODO: choose an ID from what tells this instance apart (the service, the host, the
+    // port), build a TCP check of `localhost:PORT` with AgentServiceCheckBuilder, register
+    // with RegisterServiceRequest::builder() and consulrs::service::register, return the ID.
+    todo!("register.two-instances: register this instance under an ID of its own")
+}

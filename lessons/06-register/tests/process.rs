@@ -1,0 +1,139 @@
+//! The lesson's server as a process, watched from outside as an operator would:
+//! `cargo test -p l06-register --test process`.
+//!
+//! Started against an agent, it shows up among the passing instances; after SIGTERM it is
+//! gone from the catalog within a second and the process exits 0. With no agent to talk to
+//! it says so and exits with an error, quickly.
+
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use testkit::{PATIENCE, ServerProcess, within};
+
+const PROGRAM: &str = env!("CARGO_BIN_EXE_l06-register");
+
+async fn start(agent: &str, name: &str) -> ServerProcess {
+    ServerProcess::start_with_env(
+        PROGRAM,
+        &[
+            "server",
+            "--addr",
+            "127.0.0.1:0",
+            "--name",
+            name,
+            "--tag",
+            "v1",
+        ],
+        &[("CONSUL_HTTP_ADDR", agent)],
+        1,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_server_registers_and_leaves_on_sigterm() {
+    let (agent, _client) = support::consul().await;
+    let name = support::unique_name("process");
+    let mut server = start(agent.url(), &name).await;
+
+    let passing = support::wait_for_passing(agent.url(), &name, 1).await;
+    let entry = &passing[0];
+    assert_eq!(
+        entry.address(),
+        format!("localhost:{}", server.addr().port())
+    );
+    assert_eq!(entry.service.tags, ["v1"]);
+    assert!(
+        entry.checks.iter().any(|check| check.kind == "grpc"),
+        "{:?}",
+        entry.checks
+    );
+
+    server.signal("TERM");
+    let signalled = Instant::now();
+    server.logged("deregistered").await;
+    let left = l06_register::catalog::all_instances(agent.url(), &name)
+        .await
+        .expect("the health query");
+    assert!(
+        left.is_empty(),
+        "still in the catalog after SIGTERM: {left:?}"
+    );
+    assert!(
+        signalled.elapsed() < Duration::from_secs(1),
+        "deregistering took {:?}",
+        signalled.elapsed()
+    );
+    let status = server.exits_within(PATIENCE).await;
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn two_servers_of_one_service_are_two_instances() {
+    let (agent, _client) = support::consul().await;
+    let name = support::unique_name("pair");
+    let mut first = start(agent.url(), &name).await;
+    let second = start(agent.url(), &name).await;
+    support::wait_for_passing(agent.url(), &name, 2).await;
+
+    first.signal("TERM");
+    first.exits_within(PATIENCE).await;
+    let left = support::wait_for_passing(agent.url(), &name, 1).await;
+    assert_eq!(left[0].service.port, second.addr().port());
+}
+
+#[tokio::test]
+async fn with_no_agent_the_server_says_so_and_exits() {
+    // A port nobody listens on: bind one, note it, let it go.
+    let (closed, addr) = support::listener().await;
+    drop(closed);
+    let run = tokio::process::Command::new(PROGRAM)
+        .args(["server", "--addr", "127.0.0.1:0"])
+        .env("CONSUL_HTTP_ADDR", addr.to_string())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = within("the server to give up", run)
+        .await
+        .expect("run the server");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "it should fail; it printed:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot register") && stderr.contains(&addr.to_string()),
+        "the error should say what failed and where; it printed:\n{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_that_never_answers_is_a_clear_error_too() {
+    // Accepts connections and never answers: consulrs alone would wait forever.
+    let (silent, addr) = support::listener().await;
+    let _held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            open.push(stream);
+        }
+    });
+    let run = tokio::process::Command::new(PROGRAM)
+        .args(["server", "--addr", "127.0.0.1:0"])
+        .env("CONSUL_HTTP_ADDR", addr.to_string())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(PATIENCE * 2, run)
+        .await
+        .expect("the server should give up within its deadline")
+        .expect("run the server");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("did not answer"), "it printed:\n{stderr}");
+}
