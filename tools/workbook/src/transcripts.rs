@@ -40,7 +40,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(10);
 /// What a block's lead-in paragraph says when its output is not compared.
 const ABRIDGED: &str = "abridged";
 
-/// The only host whose addresses are given free ports.
+/// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
 
 // ---------------------------------------------------------------------------------------
@@ -270,10 +270,17 @@ fn loopback_defaults(help: &str) -> Vec<(String, u16)> {
 fn map_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(LOOPBACK) {
-        let after = &rest[at + LOOPBACK.len()..];
+    // The next `127.0.0.1:` or `localhost:` (how the Consul lessons advertise themselves).
+    let next_host = |text: &str| {
+        [LOOPBACK, "localhost:"]
+            .iter()
+            .filter_map(|host| text.find(host).map(|at| (at, host.len())))
+            .min()
+    };
+    while let Some((at, len)) = next_host(rest) {
+        let after = &rest[at + len..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        out.push_str(&rest[..at + LOOPBACK.len()]);
+        out.push_str(&rest[..at + len]);
         match after[..digits].parse::<u16>() {
             Ok(port) => out.push_str(&map(port).to_string()),
             Err(_) => out.push_str(&after[..digits]),
@@ -1293,6 +1300,12 @@ Options:
         assert_eq!(
             mapped,
             "POST http://127.0.0.1:7103/ and 127.0.0.1:7 and 10.0.0.7:41234 and 127.0.0.1:x"
+        );
+        let consul = "greeter-localhost-41234 at localhost:41234, agent 127.0.0.1:41234";
+        let mapped = map_ports(consul, |port| if port == 41234 { 7006 } else { port });
+        assert_eq!(
+            mapped,
+            "greeter-localhost-41234 at localhost:7006, agent 127.0.0.1:7006"
         );
     }
 }
