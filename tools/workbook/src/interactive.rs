@@ -166,7 +166,10 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
                     exercise::solution(&course, &state, lesson, ex, false, Asking::Key)?;
                     println!("{}", ui::dim(KEYS));
                 }
-                _ => println!("Every exercise is done: `solution ID` shows any answer."),
+                _ => println!(
+                    "Every exercise is done: {} shows any answer.",
+                    ui::cmd("solution ID")
+                ),
             },
             Input::Key('l') => {
                 println!();

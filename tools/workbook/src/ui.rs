@@ -192,6 +192,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn says_the_next_step_as_the_learner_asks_for_it() {
+        // Tests print to a pipe: no colour.
+        assert_eq!(ask(Asking::Key, 'h', "hint tcp.echo"), "press h");
+        assert!(ask(Asking::Command, 'h', "hint tcp.echo").ends_with(" hint tcp.echo"));
+    }
+
+    #[test]
     fn knows_a_closed_pipe_from_other_failures() {
         assert!(is_cut_output(
             "failed printing to stdout: Broken pipe (os error 32)"
