@@ -543,6 +543,7 @@ impl Reader<'_> {
     /// no colours, no backtraces, the lessons' default logging.
     fn shell(&self, script: &str) -> Command {
         let mut command = Command::new("bash");
+        crate::environment::as_from_a_shell(command.as_std_mut());
         command
             .arg("-c")
             .arg(script)
