@@ -10,6 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "evolution_v1.proto",
         "evolution_v2.proto",
         "hello.proto",
+        "captcha.proto",
     ];
     // Rebuild when a schema changes, and only then.
     for proto in protos {

@@ -26,5 +26,10 @@ pub mod hello {
     tonic::include_proto!("hello");
 }
 
+/// `captcha.proto`: the captcha service of lesson 09, which lesson 10's gateway calls.
+pub mod captcha {
+    tonic::include_proto!("captcha");
+}
+
 /// Every message and service of the course, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("course_descriptor");

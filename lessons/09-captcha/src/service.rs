@@ -1,0 +1,93 @@
+//! The gRPC service: `captcha.Captcha`'s NewCaptcha and Verify.
+//!
+//! Each call checks its uuid first (a malformed one is the caller's mistake:
+//! `INVALID_ARGUMENT`), then does its one thing in Redis. When Redis cannot be reached the
+//! call fails with `UNAVAILABLE`, the status that tells a gRPC client "try again, maybe
+//! elsewhere", and the message says what is missing.
+
+use proto::captcha::captcha_server::Captcha;
+use proto::captcha::{NewCaptchaReply, NewCaptchaRequest, VerifyReply, VerifyRequest};
+use tonic::{Request, Response, Status};
+use tracing::debug;
+use uuid::Uuid;
+
+use crate::render::{Rendered, render};
+use crate::store::{CODE_TTL, Codes};
+
+/// The captcha service, with its codes in Redis.
+#[derive(Clone)]
+pub struct CaptchaService {
+    codes: Codes,
+}
+
+impl CaptchaService {
+    pub fn new(codes: Codes) -> CaptchaService {
+        CaptchaService { codes }
+    }
+
+    /// The status for a call that needed Redis and could not reach it.
+    fn redis_down(&self, error: redis::RedisError) -> Status {
+        Status::unavailable(format!(
+            "the captcha store (Redis at {}) cannot be reached: {error}",
+            self.codes.url()
+        ))
+    }
+}
+
+/// Reads a uuid in its usual text form, or says why it is not one.
+pub fn parse_uuid(text: &str) -> Result<Uuid, Status> {
+    Uuid::parse_str(text.trim()).map_err(|error| {
+        Status::invalid_argument(format!(
+            "{text:?} is not a UUID (like {}): {error}",
+            Uuid::nil()
+        ))
+    })
+}
+
+// ANCHOR: service
+#[tonic::async_trait]
+impl Captcha for CaptchaService {
+    async fn new_captcha(
+        &self,
+        request: Request<NewCaptchaRequest>,
+    ) -> Result<Response<NewCaptchaReply>, Status> {
+        let uuid = parse_uuid(&request.get_ref().uuid)?;
+        // A plain function, called before any `.await`: the `Captcha` it draws with is not
+        // `Send` and must be gone before this future can be moved to another thread.
+        let Rendered { code, png } =
+            render().ok_or_else(|| Status::internal("the captcha could not be drawn"))?;
+        let stored = self
+            .codes
+            .keep(&uuid, &code)
+            .await
+            .map_err(|error| self.redis_down(error))?;
+        if !stored {
+            return Err(Status::already_exists(format!(
+                "{uuid} already has a live captcha; ask with a new uuid"
+            )));
+        }
+        debug!(%uuid, "new captcha, {} bytes", png.len());
+        Ok(Response::new(NewCaptchaReply {
+            png,
+            expires_in_seconds: CODE_TTL.as_secs() as u32,
+        }))
+    }
+
+    async fn verify(
+        &self,
+        request: Request<VerifyRequest>,
+    ) -> Result<Response<VerifyReply>, Status> {
+        let VerifyRequest { uuid, code: guess } = request.into_inner();
+        let uuid = parse_uuid(&uuid)?;
+        // Taken out whether the guess is right or not: one image, one try.
+        let kept = self
+            .codes
+            .take(&uuid)
+            .await
+            .map_err(|error| self.redis_down(error))?;
+        let ok = kept.is_some_and(|code| code.eq_ignore_ascii_case(guess.trim()));
+        debug!(%uuid, ok, "verified");
+        Ok(Response::new(VerifyReply { ok }))
+    }
+}
+// ANCHOR_END: service
