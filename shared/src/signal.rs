@@ -16,28 +16,36 @@ use std::time::Duration;
 use tracing::{info, warn};
 
 // ANCHOR: shutdown
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM. From then on, a second one of either
-/// ends the process at once, without waiting for the graceful stop to finish.
-pub async fn shutdown() {
-    let mut signals = match Signals::listen() {
-        Ok(signals) => signals,
-        Err(error) => {
-            // Without a handler we could never stop cleanly, and never notice a signal:
-            // say so, and never resolve (the default action of the signals still applies).
-            warn!(%error, "cannot listen for SIGINT/SIGTERM");
-            return std::future::pending().await;
-        }
-    };
-    let first = signals.next().await;
-    info!("{first} received: shutting down (send it again to stop at once)");
+/// Listens for SIGINT (Ctrl-C) and SIGTERM from now on, and resolves on the first one. From
+/// then on, a second one of either ends the process at once, without waiting for the
+/// graceful stop to finish.
+///
+/// The handlers are installed when this is *called*, not when the future is first awaited:
+/// a signal that came in between would still have its default effect and kill the process
+/// on the spot. So call it before the server starts (as `main` does), and await it later.
+pub fn shutdown() -> impl Future<Output = ()> + Send + 'static {
+    let listening = Signals::listen();
+    async move {
+        let mut signals = match listening {
+            Ok(signals) => signals,
+            Err(error) => {
+                // Without a handler we could never stop cleanly, and never notice a signal:
+                // say so, and never resolve (the default action of the signals still applies).
+                warn!(%error, "cannot listen for SIGINT/SIGTERM");
+                return std::future::pending().await;
+            }
+        };
+        let first = signals.next().await;
+        info!("{first} received: shutting down (send it again to stop at once)");
 
-    // Once a handler is installed the signal no longer kills the process by itself, so a
-    // second Ctrl-C would go unnoticed. Watch for it in the background.
-    tokio::spawn(async move {
-        let second = signals.next().await;
-        warn!("{second} received again: stopping now");
-        std::process::exit(128 + second.number());
-    });
+        // Once a handler is installed the signal no longer kills the process by itself, so
+        // a second Ctrl-C would go unnoticed. Watch for it in the background.
+        tokio::spawn(async move {
+            let second = signals.next().await;
+            warn!("{second} received again: stopping now");
+            std::process::exit(128 + second.number());
+        });
+    }
 }
 // ANCHOR_END: shutdown
 

@@ -36,14 +36,14 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         // ANCHOR: main_server
         Command::Server { addr } => {
+            // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
+            let stop = shared::signal::shutdown();
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             // With `--addr 127.0.0.1:0` the system picks a free port: log the one we got.
             tracing::info!("echo server listening on {}", listener.local_addr()?);
-            EchoServer::default()
-                .serve(listener, shared::signal::shutdown())
-                .await;
+            EchoServer::default().serve(listener, stop).await;
         }
         // ANCHOR_END: main_server
         Command::Client { addr, lines } => {

@@ -52,16 +52,19 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         // ANCHOR: main_server
         Command::Server { addr } => {
+            // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
+            let stop = shared::signal::shutdown();
             let mut registry = Registry::new();
             register_hello_service(&mut registry, Hello);
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             tracing::info!("RPC server listening on {}", listener.local_addr()?);
-            server::serve(listener, registry, shared::signal::shutdown()).await;
+            server::serve(listener, registry, stop).await;
         }
         // ANCHOR_END: main_server
         Command::HttpServer { addr } => {
+            let stop = shared::signal::shutdown();
             let mut registry = Registry::new();
             register_hello_service(&mut registry, Hello);
             let listener = TcpListener::bind(addr)
@@ -72,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
                 path = http::RPC_PATH,
                 "RPC-over-HTTP server listening on {addr}"
             );
-            http::serve(listener, registry, shared::signal::shutdown()).await;
+            http::serve(listener, registry, stop).await;
         }
         Command::Client { addr, names } => {
             let client = Client::connect(addr)

@@ -82,6 +82,8 @@ fn show(result: Value) {
 // ANCHOR: server
 /// One `IoHandler`, two transports, one stop (Ctrl-C or SIGTERM) for both.
 async fn server(addr: SocketAddr, http_addr: SocketAddr) -> anyhow::Result<()> {
+    // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
+    let signal = shared::signal::shutdown();
     let io = Arc::new(methods::handler());
     let tcp_listener = TcpListener::bind(addr)
         .await
@@ -97,7 +99,7 @@ async fn server(addr: SocketAddr, http_addr: SocketAddr) -> anyhow::Result<()> {
     tokio::spawn({
         let stop = stop.clone();
         async move {
-            shared::signal::shutdown().await;
+            signal.await;
             stop.cancel();
         }
     });

@@ -52,11 +52,13 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         // ANCHOR: server
         Command::Server { addr } => {
+            // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
+            let stop = shared::signal::shutdown();
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
-            l05_grpc::server::serve(listener, shared::signal::shutdown()).await?;
+            l05_grpc::server::serve(listener, stop).await?;
             tracing::info!("server stopped");
         }
         // ANCHOR_END: server

@@ -34,6 +34,9 @@ pub const CHECKED_SERVICE: &str = "hello.Greeter";
 /// Serves the Greeter on `addr`, registered as an instance of `name` with `tags`, until
 /// SIGINT or SIGTERM; deregisters, then drains.
 pub async fn run(addr: &str, name: &str, tags: Vec<String>) -> anyhow::Result<()> {
+    // Listen for SIGINT/SIGTERM from the start: one that comes while we register must not
+    // kill the process before it can deregister.
+    let signal = shared::signal::shutdown();
     // The client first: building it is the slow part (tens of milliseconds), so once the
     // port is open the registration follows within a few.
     let agent = consul_ext::consul_address()?;
@@ -52,7 +55,7 @@ pub async fn run(addr: &str, name: &str, tags: Vec<String>) -> anyhow::Result<()
 
     // What `serve` waits for before it drains: the signal, then leaving the registry.
     let leave_first = async {
-        shared::signal::shutdown().await;
+        signal.await;
         match with_deadline("deregister", &agent, instance.deregister(&consul)).await {
             Ok(()) => tracing::info!(id = %instance.id, "deregistered"),
             Err(error) => tracing::warn!("{error:#}"),

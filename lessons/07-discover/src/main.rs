@@ -55,12 +55,12 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         // ANCHOR: server
         Command::Server { addr, service } => {
+            let shutdown = shared::signal::shutdown();
             let consul = consul_ext::client().context("cannot reach Consul")?;
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
-            let shutdown = shared::signal::shutdown();
             l07_discover::server::run(listener, &service, &consul, shutdown).await?;
             tracing::info!("server stopped");
         }

@@ -84,6 +84,8 @@ async fn main() -> anyhow::Result<()> {
             hello_delay,
             exercise,
         } => {
+            // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
+            let stop = shared::signal::shutdown();
             let consul = consul_ext::client()?;
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
@@ -98,7 +100,6 @@ async fn main() -> anyhow::Result<()> {
                 hello_delay,
             };
             let registration = server::registration(consul, addr, &options);
-            let stop = shared::signal::shutdown();
             match exercise {
                 None => server::serve(listener, &registration, &options, stop).await?,
                 Some(Exercise::Leave) => {
