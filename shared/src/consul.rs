@@ -114,6 +114,25 @@ fn advertised_host(addr: SocketAddr) -> String {
     }
 }
 
+/// Reads a duration as Consul writes one, for command-line options such as
+/// `--check-interval 2s`: `500ms`, `2s`, `1m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("{text:?} has no unit: write 500ms, 2s or 1m"))?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} does not start with a number"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(number)),
+        "s" => Ok(Duration::from_secs(number)),
+        "m" => Ok(Duration::from_secs(number * 60)),
+        _ => Err(format!("{text:?}: the unit must be ms, s or m")),
+    }
+}
+
 /// A duration as Consul reads it: `"10s"`, `"1500ms"`.
 pub fn go_duration(duration: Duration) -> String {
     if duration.subsec_millis() == 0 {
@@ -140,5 +159,15 @@ mod tests {
     fn durations_read_as_consul_reads_them() {
         assert_eq!(go_duration(Duration::from_secs(10)), "10s");
         assert_eq!(go_duration(Duration::from_millis(1500)), "1500ms");
+    }
+
+    #[test]
+    fn durations_read_as_consul_writes_them() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("2").is_err());
+        assert!(parse_duration("s").is_err());
+        assert!(parse_duration("2h").is_err());
     }
 }

@@ -25,24 +25,8 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7008";
 /// The service name the server registers unless told otherwise (`--name`).
 pub const DEFAULT_NAME: &str = "greeter";
 
-/// Reads a duration as Consul writes one: `500ms`, `2s`, `1m`.
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    use std::time::Duration;
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("{text:?} has no unit: write 500ms, 2s or 1m"))?;
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} does not start with a number"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(number)),
-        "s" => Ok(Duration::from_secs(number)),
-        "m" => Ok(Duration::from_secs(number * 60)),
-        _ => Err(format!("{text:?}: the unit must be ms, s or m")),
-    }
-}
+/// Reads a duration as Consul writes one (`500ms`, `2s`, `1m`), for the command line.
+pub use shared::consul::parse_duration;
 
 /// The learner's files, or with `--features solution` the reference answers in
 /// `solutions/`. The tests use `l08_deregister::exercises::…` and cannot tell which.
@@ -59,20 +43,4 @@ pub mod exercises {
     pub mod keep_registered;
     #[cfg_attr(feature = "solution", path = "../../solutions/leave.rs")]
     pub mod leave;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn durations_read_as_consul_writes_them() {
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert!(parse_duration("2").is_err());
-        assert!(parse_duration("s").is_err());
-        assert!(parse_duration("2h").is_err());
-    }
 }

@@ -30,24 +30,8 @@ pub const DEFAULT_NAME: &str = "captcha";
 /// Where Redis is unless `REDIS_URL` says otherwise.
 pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
 
-/// Reads a duration as Consul writes one: `500ms`, `2s`, `1m`.
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    use std::time::Duration;
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("{text:?} has no unit: write 500ms, 2s or 1m"))?;
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} does not start with a number"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(number)),
-        "s" => Ok(Duration::from_secs(number)),
-        "m" => Ok(Duration::from_secs(number * 60)),
-        _ => Err(format!("{text:?}: the unit must be ms, s or m")),
-    }
-}
+/// Reads a duration as Consul writes one (`500ms`, `2s`, `1m`), for the command line.
+pub use shared::consul::parse_duration;
 
 /// The learner's files, or with `--features solution` the reference answers in
 /// `solutions/`. The tests use `l09_captcha::exercises::…` and cannot tell which.

@@ -85,6 +85,8 @@ async fn main() -> anyhow::Result<()> {
             grace,
             ping_every,
         } => {
+            // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
+            let stop = shared::signal::shutdown();
             let consul = consul_ext::client()?;
             let codes = Codes::new(&redis_url)
                 .with_context(|| format!("{redis_url:?} is not a Redis URL"))?;
@@ -101,7 +103,6 @@ async fn main() -> anyhow::Result<()> {
                 ping_every,
             };
             let registration = server::registration(consul, addr, &options);
-            let stop = shared::signal::shutdown();
             server::serve(listener, codes, &registration, &options, stop).await?;
             tracing::info!("server stopped");
         }
