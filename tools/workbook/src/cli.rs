@@ -76,6 +76,25 @@ pub enum Commands {
         #[arg(long)]
         lesson: Option<String>,
     },
+    /// Start the system of lessons 09–10 in the background: Consul, Redis, two captcha
+    /// instances and the gateway; waits until each is healthy and prints the page's address.
+    Up {
+        #[command(flatten)]
+        ports: SystemPorts,
+        /// Build the lessons with their reference answers (`--features solution`).
+        #[arg(long)]
+        solution: bool,
+    },
+    /// Stop what `up` started (SIGTERM, then SIGKILL) and deregister what is left.
+    Down {
+        #[command(flatten)]
+        ports: SystemPorts,
+    },
+    /// Each part of the system, its health in Consul, and whether its process is alive.
+    Status {
+        #[command(flatten)]
+        ports: SystemPorts,
+    },
     /// The Consul registry and Redis server the later lessons use.
     Services {
         #[command(subcommand)]
@@ -97,4 +116,14 @@ pub enum ServicesAction {
         #[arg(long, default_value = crate::services::CONSUL_ADDR)]
         addr: SocketAddr,
     },
+}
+
+/// Where `up`, `status` and `down` put the system.
+#[derive(Debug, clap::Args)]
+pub struct SystemPorts {
+    /// Run a separate copy on five ports from this one (Consul, Redis, two captchas, the
+    /// gateway) instead of 8500, 6379, 7009, 7109 and 7010; give it to `status` and `down`
+    /// too.
+    #[arg(long, env = "WORKBOOK_BASE_PORT")]
+    pub base_port: Option<u16>,
 }

@@ -2,7 +2,8 @@
 //!
 //! Required: a Rust toolchain new enough for the workspace, `redis-server`, `python3`
 //! (one lesson's test drives a Python client), and OpenSSL's headers when a dependency
-//! links OpenSSL. Optional: a real Consul (the embedded agent stands in) and free ports.
+//! links OpenSSL. Optional: a real Consul (the embedded agent stands in), headless Chromium
+//! for the browser checks, and free ports (the book's, and those of `up`'s system).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::services::{self, Service};
-use crate::{book, probe, ui};
+use crate::{book, probe, system, ui};
 
 /// The oldest rustc the workspace builds with (`rust-version` in the root Cargo.toml).
 const MINIMUM_RUST: (u32, u32) = (1, 88);
@@ -190,6 +191,32 @@ fn consul() -> Finding {
     Finding::Note("consul is not installed: the embedded agent will be used (that is fine)".into())
 }
 
+/// Headless Chromium and its WebDriver: `verify` checks the book's pages in them, and the
+/// gateway's page (lesson 10) is tested in them. Without them those checks are skipped.
+fn chromium() -> Finding {
+    let driver = find_on_path("chromedriver");
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| find_on_path(name).is_some());
+    match (browser, driver) {
+        (Some(browser), Some(_)) => Finding::Fine(format!(
+            "{} and chromedriver (the browser checks)",
+            first_line(browser, &["--version"])
+                .as_deref()
+                .and_then(|version| version.split(" built").next())
+                .unwrap_or(browser)
+        )),
+        _ => Finding::Note(format!(
+            "chromium or chromedriver is missing: the browser checks of the book and of \
+             lesson 10's page will be skipped; install them with: {}",
+            install_command(&[
+                ("chromium", "--cask chromium"),
+                ("chromium-driver", "chromedriver")
+            ])
+        )),
+    }
+}
+
 fn python() -> Finding {
     match first_line("python3", &["--version"]) {
         Some(version) => Finding::Fine(version),
@@ -259,7 +286,7 @@ fn port(root: &Path, port: u16, usual: &str) -> Finding {
             None => "a Redis server".to_string(),
         })
     } else {
-        None
+        system::started_on(root, port)
     };
     match who {
         Some(who) => Finding::Fine(format!("port {port} is in use by {who}")),
@@ -274,13 +301,27 @@ pub fn run(root: &Path) -> Result<()> {
     let sections: Vec<(&str, Vec<Finding>)> = vec![
         ("Toolchain", toolchain()),
         ("Services", vec![redis(), consul()]),
-        ("Build and test needs", vec![openssl(root), python()]),
+        (
+            "Build and test needs",
+            vec![openssl(root), python(), chromium()],
+        ),
         (
             "Ports",
             vec![
                 port(root, book::DEFAULT_PORT, "the book"),
                 port(root, Service::Consul.addr().port(), "Consul"),
                 port(root, Service::Redis.addr().port(), "Redis"),
+                port(
+                    root,
+                    system::Ports::STANDARD.captchas[0],
+                    "lesson 09's captcha",
+                ),
+                port(
+                    root,
+                    system::Ports::STANDARD.captchas[1],
+                    "the second captcha of `up`",
+                ),
+                port(root, system::Ports::STANDARD.gateway, "lesson 10's gateway"),
             ],
         ),
     ];
@@ -312,9 +353,10 @@ pub fn run(root: &Path) -> Result<()> {
         .count();
     if problems == 0 {
         println!(
-            "{} ready. Start the services once with {}",
+            "{} ready. Start the services once with {}, or all of lessons 09–10 with {}",
             ui::pass_mark(),
-            ui::cmd("services up")
+            ui::cmd("services up"),
+            ui::cmd("up")
         );
         return Ok(());
     }

@@ -21,6 +21,7 @@ mod probe;
 mod report;
 mod services;
 mod state;
+mod system;
 mod testrun;
 #[cfg(test)]
 mod testutil;
@@ -124,6 +125,15 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Verify { lesson }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
         }
+        Some(Commands::Up { ports, solution }) => {
+            system::up(&course.root, ports.base_port, solution)
+                .await
+                .map(|()| true)
+        }
+        Some(Commands::Down { ports }) => {
+            system::down(&course.root, ports.base_port).map(|()| true)
+        }
+        Some(Commands::Status { ports }) => system::status(&course.root, ports.base_port),
         Some(Commands::Services { action }) => match action {
             ServicesAction::Up => services::up(&course.root).map(|()| true),
             ServicesAction::Down => services::down(&course.root).map(|()| true),

@@ -92,7 +92,9 @@ pub fn running_pid(root: &Path, service: Service) -> Option<u32> {
     is_alive(pid, service.process_marker()).then_some(pid)
 }
 
-fn is_alive(pid: u32, marker: &str) -> bool {
+/// Whether process `pid` runs and its command line contains `marker` (a pid that was
+/// reused by another program does not count).
+pub fn is_alive(pid: u32, marker: &str) -> bool {
     let proc_dir = PathBuf::from(format!("/proc/{pid}"));
     if Path::new("/proc/self").exists() {
         return fs::read(proc_dir.join("cmdline"))

@@ -3,10 +3,12 @@
 //! Most run the runner against tiny courses of their own (`fixture`): a lesson or two,
 //! exercises whose stubs fail and whose solutions pass, a one-chapter book. One runs it
 //! against the real course, to prove that its checks and a learner's own cargo commands
-//! share every build (`real_course`).
+//! share every build (`real_course`); one starts and stops the system of lessons 09–10 in
+//! it (`system`).
 
 mod fixture;
 mod learner;
 mod output;
 mod real_course;
+mod system;
 mod verify;

@@ -1,0 +1,234 @@
+//! `up`, `status` and `down` on the real course: the system of lessons 09–10 on free
+//! ports, started, seen healthy in Consul, and stopped with nothing left behind.
+//!
+//! `up --solution` builds the lessons with the features of the `cargo test --workspace
+//! --all-features` that runs this test, so it finds their executables built. It runs on
+//! `--base-port`, in its own `.workbook/system-PORT/`, away from a learner's system.
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The course this crate belongs to: `tools/workbook/../..`.
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("tools/workbook is two folders below the course")
+        .to_path_buf()
+}
+
+/// The first of five free loopback ports in a row.
+fn free_base_port() -> u16 {
+    for _ in 0..100 {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let Some(last) = port.checked_add(4) else {
+            continue;
+        };
+        if (port..=last).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
+            return port;
+        }
+    }
+    panic!("found no five free ports in a row");
+}
+
+/// `workbook ARGS` in the real course, given at most `patience` to finish.
+fn workbook(root: &Path, args: &[&str], patience: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the workbook binary runs");
+    // Read both pipes while it runs, so that a full pipe never holds it up.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stdout.read_to_end(&mut text);
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.read_to_end(&mut text);
+        text
+    });
+    let deadline = Instant::now() + patience;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`workbook {}` took more than {} s:\n{}",
+                args.join(" "),
+                patience.as_secs(),
+                String::from_utf8_lossy(&out.join().unwrap())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Stops the test's system and removes its folder, even when the test fails half-way.
+struct System {
+    root: PathBuf,
+    base: String,
+}
+
+impl Drop for System {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = workbook(
+                &self.root,
+                &["down", "--base-port", &self.base],
+                Duration::from_secs(60),
+            );
+        }
+        let _ = std::fs::remove_dir_all(self.root.join(format!(".workbook/system-{}", self.base)));
+    }
+}
+
+/// The pid `status` reports for `name`.
+fn pid_of(status: &str, name: &str) -> String {
+    let line = status
+        .lines()
+        .find(|line| line.contains(name))
+        .unwrap_or_else(|| panic!("status says nothing of {name}:\n{status}"));
+    let after = line.split("(pid ").nth(1).expect("a pid");
+    after.split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
+    if !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join("redis-server").is_file())
+    {
+        println!("skipped: redis-server is not installed, so `up` cannot start Redis");
+        return;
+    }
+    let root = course_root();
+    let base_port = free_base_port();
+    let base = base_port.to_string();
+    let _system = System {
+        root: root.clone(),
+        base: base.clone(),
+    };
+    let with_gateway = root.join("lessons/10-gateway/Cargo.toml").is_file();
+
+    let up = workbook(
+        &root,
+        &["up", "--base-port", &base, "--solution"],
+        Duration::from_secs(600),
+    );
+    let said = text(&up);
+    assert!(up.status.success(), "`up` failed:\n{said}");
+    for part in ["consul", "redis", "captcha-1", "captcha-2"] {
+        assert!(
+            said.contains(&format!("✓ {part}")),
+            "`up` did not start {part}:\n{said}"
+        );
+    }
+    let gateway = base_port + 4;
+    if with_gateway {
+        assert!(
+            said.contains(&format!("The page: http://127.0.0.1:{gateway}/")),
+            "`up` did not give the page's address:\n{said}"
+        );
+    } else {
+        assert!(
+            said.contains("lesson 10 is not in the workspace yet"),
+            "`up` did not say that the gateway is missing:\n{said}"
+        );
+    }
+
+    let status = workbook(
+        &root,
+        &["status", "--base-port", &base],
+        Duration::from_secs(30),
+    );
+    let seen = text(&status);
+    assert!(
+        status.status.success(),
+        "`status` found a part down:\n{seen}"
+    );
+    for (name, port) in [("captcha-1", base_port + 2), ("captcha-2", base_port + 3)] {
+        assert!(
+            seen.contains(&format!("passing in Consul as captcha-localhost-{port}")),
+            "{name} is not passing:\n{seen}"
+        );
+    }
+
+    // A server killed outright cannot leave Consul: `down` deregisters it.
+    let killed = pid_of(&seen, "captcha-2");
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &killed])
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let down = workbook(
+        &root,
+        &["down", "--base-port", &base],
+        Duration::from_secs(60),
+    );
+    let said = text(&down);
+    assert!(down.status.success(), "`down` failed:\n{said}");
+    // A Consul named by CONSUL_HTTP_ADDR is someone else's: `up` used it, `down` leaves it.
+    let mut started = vec!["redis", "captcha-1"];
+    if std::env::var_os("CONSUL_HTTP_ADDR").is_none() {
+        started.push("consul");
+    }
+    for part in started {
+        assert!(
+            said.contains(&format!("✓ {part:<9} stopped")),
+            "`down` did not stop {part}:\n{said}"
+        );
+    }
+    assert!(
+        said.contains(&format!("deregistered captcha-localhost-{}", base_port + 3)),
+        "`down` did not deregister the killed instance:\n{said}"
+    );
+    for port in base_port..=base_port + 4 {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        assert!(
+            TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_err(),
+            "something still listens on {addr} after `down`:\n{said}"
+        );
+    }
+    let after = workbook(
+        &root,
+        &["status", "--base-port", &base],
+        Duration::from_secs(30),
+    );
+    assert!(
+        !after.status.success() && text(&after).contains("nothing started"),
+        "`status` after `down`:\n{}",
+        text(&after)
+    );
+}
