@@ -3,44 +3,64 @@
 #
 # Builds loadgen and the lesson servers in release, and the Go baselines from Debian's
 # packages; then, for each pair, starts the server on a free loopback port, drives it with
-# a closed loop of 32 connections, and stops it. Servers and load generator are pinned to
-# different cores (taskset) so that they do not take turns on one. On a shared machine the
-# benchmark's session gets the highest priority while it runs (its autogroup's nice is set
-# to -20 and restored at the end): otherwise a compiler running beside it decides the
-# numbers. The CPU time per request of the server and of the load generator is measured
-# too: it shows which of the two sets the pace.
+# a closed loop of 32 connections, and stops it. Every pair is measured --runs times (the
+# runs take turns, so a busy minute on the machine falls on every row alike), and the table
+# gives each row's median with the lowest and highest run beside it: one run says little
+# on a shared machine. Servers and load generator are pinned to different cores (taskset)
+# so that they do not take turns on one. On a shared machine the benchmark's session gets
+# the highest priority while it runs (its autogroup's nice is set to -20 and restored at
+# the end): otherwise a compiler running beside it decides the numbers. The CPU time per
+# request of the server and of the load generator is measured too: it shows which of the
+# two sets the pace. The 1-minute load average before each row is kept beside it.
 #
-#   tools/loadgen/bench.sh                      # 2 s warm-up, 10 s measured per row
-#   tools/loadgen/bench.sh --duration 5s --connections 64
+#   tools/loadgen/bench.sh                      # 3 runs; 2 s warm-up, 10 s measured per row
+#   tools/loadgen/bench.sh --runs 5 --duration 5s --connections 64
 #   tools/loadgen/bench.sh --no-pin             # let the kernel place everything
 #   tools/loadgen/bench.sh --no-priority        # do not raise the benchmark's priority
 #   tools/loadgen/bench.sh --only grpc          # echo, rpc, jsonrpc, grpc (comma-separated)
+#   tools/loadgen/bench.sh --report out/        # also keep runs.jsonl, table.md, benchmarks.svg
+#   tools/loadgen/bench.sh --no-build           # measure the binaries built last time
 #
-# Go baselines need: apt-get install -y golang-go golang-google-grpc-dev golang-goprotobuf-dev protobuf-compiler
+# Go baselines need Debian's Go, grpc-go and protobuf sources, and the two protoc plugins:
+#   apt-get install -y golang-go golang-google-grpc-dev golang-google-protobuf-dev \
+#       golang-github-golang-protobuf-1-5-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc
+# Not golang-goprotobuf-dev: its old protoc-gen-go conflicts with protoc-gen-go. And grpc-go
+# must find github.com/golang/protobuf 1.4 or later (the 1-5 package, which replaces the 1-3
+# one golang-google-grpc-dev may have brought): 1.3 cannot read the messages protoc-gen-go
+# generates, and the server panics on the first call.
 set -euo pipefail
 
 warmup=2s
 duration=10s
 connections=32
+runs=3
 pin=yes
 priority=yes
 only=echo,rpc,jsonrpc,grpc
+report_dir=""
+build=yes
+usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc] [--report DIR] [--no-build]"
 while [ $# -gt 0 ]; do
     case "$1" in
+        --runs) runs=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
         --no-pin) pin=no; shift ;;
         --no-priority) priority=no; shift ;;
         --only) only=$2; shift 2 ;;
-        *) echo "usage: $0 [--warmup 2s] [--duration 10s] [--connections 32] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc]" >&2; exit 64 ;;
+        --report) report_dir=$2; shift 2 ;;
+        --no-build) build=no; shift ;;
+        *) echo "$usage" >&2; exit 64 ;;
     esac
 done
+[[ "$runs" =~ ^[1-9][0-9]?$ ]] || { echo "--runs takes 1 to 99" >&2; exit 64; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
-target=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
+target=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps 2>/dev/null | jq -r .target_directory || true)}
+target=${target:-$repo/target}
 results=$(mktemp -d)
 servers=()
 old_priority=""
@@ -59,10 +79,12 @@ if [ "$pin" = yes ] && [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
     on_server=(taskset -c "$server_cpus")
     on_load=(taskset -c "$load_cpus")
     placement="server on CPU $server_cpus, load generator on CPU $load_cpus (taskset)"
+    pinned="server on CPU $server_cpus, client on CPU $load_cpus"
 else
     on_server=()
     on_load=()
     placement="server and load generator share all $cores CPUs (not pinned)"
+    pinned="not pinned"
 fi
 
 # The scheduler shares the CPUs between sessions (autogroups) first and only then between
@@ -84,25 +106,50 @@ wants echo && packages+=(l01-tcp)
 wants rpc && packages+=(l02-rpc)
 wants jsonrpc && packages+=(l03-jsonrpc)
 wants grpc && packages+=(l05-grpc)
-echo "building ${packages[*]} (release)..." >&2
-cargo build --release -q "${packages[@]/#/--package=}"
-# The servers run from the binaries just built: the same as `cargo run --release -p lNN-…
+# The servers run from the binaries built here: the same as `cargo run --release -p lNN-…
 # -- server`, without waiting for cargo's build lock while another build holds it.
 release="$target/release"
 loadgen="$release/loadgen"
+if [ "$build" = yes ]; then
+    echo "building ${packages[*]} (release)..." >&2
+    cargo build --release -q "${packages[@]/#/--package=}"
+else
+    for package in "${packages[@]}"; do
+        [ -x "$release/$package" ] || { echo "--no-build: $release/$package is not built" >&2; exit 1; }
+    done
+fi
 
 go_bin=""
-if command -v go >/dev/null && [ -d /usr/share/gocode/src/google.golang.org/grpc ] \
-    && command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null; then
+gocode=/usr/share/gocode/src
+go_packages="golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc"
+if [ "$build" = no ]; then
+    if [ -x "$target/loadgen-go/bin/grpc-server" ]; then
+        go_bin="$target/loadgen-go/bin"
+    else
+        echo "Go baselines skipped: --no-build, and none were built before" >&2
+    fi
+# wrappers.go came with github.com/golang/protobuf 1.4, the first that reads APIv2 messages.
+elif command -v go >/dev/null && [ -d "$gocode/google.golang.org/grpc" ] \
+    && [ -d "$gocode/google.golang.org/protobuf" ] \
+    && [ -f "$gocode/github.com/golang/protobuf/proto/wrappers.go" ] && command -v protoc >/dev/null \
+    && command -v protoc-gen-go >/dev/null && command -v protoc-gen-go-grpc >/dev/null; then
     echo "building the Go baselines (GOPATH mode, Debian's grpc-go)..." >&2
     gopath="$target/loadgen-go/gopath"
     go_bin="$target/loadgen-go/bin"
+    hello="$gopath/src/loadgen-go/hello"
     rm -rf "$gopath/src/loadgen-go"
-    mkdir -p "$gopath/src/loadgen-go/hello" "$go_bin"
+    mkdir -p "$hello" "$go_bin"
     for dir in netrpc-server jsonrpc-server grpc-server netrpc-load; do
         cp -r "$repo/tools/loadgen/go/$dir" "$gopath/src/loadgen-go/"
     done
-    protoc -I "$repo/proto" --go_out=plugins=grpc:"$gopath/src/loadgen-go/hello" "$repo/proto/hello.proto"
+    # hello.proto names no Go package: M says which, paths=source_relative puts the files
+    # in hello/. The Go Greeter embeds no UnimplementedGreeterServer, as in the seed course.
+    go_package=Mhello.proto=loadgen-go/hello
+    protoc -I "$repo/proto" \
+        --go_out="$hello" --go_opt=paths=source_relative,"$go_package" \
+        --go-grpc_out="$hello" \
+        --go-grpc_opt=paths=source_relative,"$go_package",require_unimplemented_servers=false \
+        "$repo/proto/hello.proto"
     (
         cd "$gopath/src/loadgen-go"
         for dir in netrpc-server jsonrpc-server grpc-server netrpc-load; do
@@ -110,7 +157,7 @@ if command -v go >/dev/null && [ -d /usr/share/gocode/src/google.golang.org/grpc
         done
     )
 else
-    echo "Go baselines skipped: apt-get install -y golang-go golang-google-grpc-dev golang-goprotobuf-dev protobuf-compiler" >&2
+    echo "Go baselines skipped: apt-get install -y $go_packages" >&2
 fi
 
 # --- running one pair -------------------------------------------------------------------
@@ -148,25 +195,34 @@ stop() {
     wait "$server" 2>/dev/null || true
 }
 
-row=0
-# measure LABEL SERVER CLIENT CLIENT-COMMAND...: one run on the load generator's cores,
-# its JSON kept for the table. loadgen and netrpc-load take the same flags.
+run=0
+# measure PROTOCOL SERVER CLIENT SIDE COMPARE CLIENT-COMMAND...: one run on the load
+# generator's cores; its JSON, with the server's and the client's CPU time and the load
+# average, becomes a line of runs.jsonl. SIDE is rust or go; rows that share a COMPARE name
+# ("" for none) are set against each other. loadgen and netrpc-load take the same flags.
 measure() {
-    local label=$1 server_name=$2 client_name=$3; shift 3
-    row=$((row + 1))
-    echo "  $label: $client_name → $server_name" >&2
-    local cpu_before load_before
+    local protocol=$1 server_name=$2 client_name=$3 side=$4 compare=$5; shift 5
+    echo "  run $run/$runs, $protocol: $client_name → $server_name" >&2
+    local cpu_before load_before load_1m out=$results/last.json
+    load_1m=$(cut -d' ' -f1 /proc/loadavg)
     cpu_before=$(cpu_ticks "$server")
     load_before=$(children_ticks)
     if "${on_load[@]}" "$@" --warmup "$warmup" --duration "$duration" \
-        --connections "$connections" --json >"$results/$row.json" 2>"$results/$row.err"; then :; else
+        --connections "$connections" --json >"$out" 2>"$results/last.err"; then :; else
         local code=$?
         # Exit code 2 is a finished run that saw errors: the table shows them.
-        [ "$code" -eq 2 ] || { cat "$results/$row.err" >&2; echo '{}' >"$results/$row.json"; }
+        [ "$code" -eq 2 ] || { cat "$results/last.err" >&2; return 0; }
     fi
-    echo $(($(cpu_ticks "$server") - cpu_before)) >"$results/$row.ticks"
-    echo $(($(children_ticks) - load_before)) >"$results/$row.load-ticks"
-    printf '%s\t%s\t%s\n' "$label" "$server_name" "$client_name" >"$results/$row.name"
+    local server_ticks=$(($(cpu_ticks "$server") - cpu_before))
+    local client_ticks=$(($(children_ticks) - load_before))
+    jq -c --argjson run "$run" --arg protocol "$protocol" --arg server "$server_name" \
+        --arg client "$client_name" --arg side "$side" --arg compare "$compare" \
+        --argjson load "$load_1m" --argjson hz "$ticks_per_second" \
+        --argjson server_ticks "$server_ticks" --argjson client_ticks "$client_ticks" \
+        '{run: $run, protocol: $protocol, server: $server, client: $client, side: $side}
+         + (if $compare == "" then {} else {compare: $compare} end)
+         + {load_1m: $load, server_cpu_s: ($server_ticks / $hz),
+            client_cpu_s: ($client_ticks / $hz), report: .}' "$out" >>"$results/runs.jsonl"
 }
 
 # cpu_ticks PID: the CPU time (user + system) a process has used, in clock ticks.
@@ -181,91 +237,110 @@ ticks_per_second=$(getconf CLK_TCK)
 
 netrpc_load="$go_bin/netrpc-load"
 
-echo "measuring: $connections connections, warm-up $warmup, $duration each; $placement; $priority_note" >&2
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs || true)
+machine="$(nproc) CPUs (${cpu_model:-unknown CPU}), $(uname -sr)"
+echo "measuring: $runs runs of $connections connections, warm-up $warmup, $duration each; $placement; $priority_note" >&2
 
-if wants echo; then
-    port=$(free_port)
-    if start "$port" "$release/l01-tcp" server --addr "127.0.0.1:$port"; then
-        measure "echo" "l01-tcp" "loadgen echo" "$loadgen" echo --addr "127.0.0.1:$port"
-        stop
-    fi
-fi
-
-if wants rpc; then
-    port=$(free_port)
-    if start "$port" "$release/l02-rpc" server --addr "127.0.0.1:$port"; then
-        measure "rpc" "l02-rpc" "loadgen rpc" "$loadgen" rpc --addr "127.0.0.1:$port"
-        stop
-    fi
-    if [ -n "$go_bin" ]; then
+: >"$results/runs.jsonl"
+for run in $(seq "$runs"); do
+    if wants echo; then
         port=$(free_port)
-        if start "$port" "$go_bin/netrpc-server" -addr "127.0.0.1:$port"; then
-            measure "rpc" "Go net/rpc (gob)" "netrpc-load (Go)" "$netrpc_load" -addr "127.0.0.1:$port"
+        if start "$port" "$release/l01-tcp" server --addr "127.0.0.1:$port"; then
+            measure echo l01-tcp "loadgen echo" rust "" "$loadgen" echo --addr "127.0.0.1:$port"
             stop
         fi
     fi
-fi
 
-if wants jsonrpc; then
-    port=$(free_port)
-    http_port=$(free_port)
-    if start "$port" "$release/l03-jsonrpc" server --addr "127.0.0.1:$port" --http-addr "127.0.0.1:$http_port"; then
-        measure "jsonrpc" "l03-jsonrpc" "loadgen jsonrpc1" "$loadgen" jsonrpc1 --addr "127.0.0.1:$port"
-        measure "jsonrpc" "l03-jsonrpc" "loadgen jsonrpc (2.0)" "$loadgen" jsonrpc --addr "127.0.0.1:$port"
+    if wants rpc; then
+        compare="lesson 02 (loadgen rpc) vs Go net/rpc (netrpc-load)"
+        port=$(free_port)
+        if start "$port" "$release/l02-rpc" server --addr "127.0.0.1:$port"; then
+            measure rpc l02-rpc "loadgen rpc" rust "$compare" "$loadgen" rpc --addr "127.0.0.1:$port"
+            stop
+        fi
         if [ -n "$go_bin" ]; then
-            measure "jsonrpc" "l03-jsonrpc" "netrpc-load -codec json (Go)" "$netrpc_load" -codec json -addr "127.0.0.1:$port"
-        fi
-        stop
-    fi
-    if [ -n "$go_bin" ]; then
-        port=$(free_port)
-        if start "$port" "$go_bin/jsonrpc-server" -addr "127.0.0.1:$port"; then
-            measure "jsonrpc" "Go jsonrpc" "loadgen jsonrpc1" "$loadgen" jsonrpc1 --addr "127.0.0.1:$port"
-            measure "jsonrpc" "Go jsonrpc" "netrpc-load -codec json (Go)" "$netrpc_load" -codec json -addr "127.0.0.1:$port"
-            stop
+            port=$(free_port)
+            if start "$port" "$go_bin/netrpc-server" -addr "127.0.0.1:$port"; then
+                measure rpc "Go net/rpc (gob)" "netrpc-load (Go)" go "$compare" \
+                    "$netrpc_load" -addr "127.0.0.1:$port"
+                stop
+            fi
         fi
     fi
-fi
 
-if wants grpc; then
-    port=$(free_port)
-    if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
-        measure "grpc" "l05-grpc" "loadgen grpc" "$loadgen" grpc --addr "127.0.0.1:$port"
-        measure "grpc" "l05-grpc" "loadgen grpc --client tonic" "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
-        stop
-    fi
-    if [ -n "$go_bin" ]; then
+    if wants jsonrpc; then
+        same_client="lesson 03 vs Go jsonrpc, both under loadgen jsonrpc1"
+        go_client="lesson 03 vs Go jsonrpc, both under netrpc-load -codec json"
         port=$(free_port)
-        if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
-            measure "grpc" "grpc-go" "loadgen grpc" "$loadgen" grpc --addr "127.0.0.1:$port"
-            measure "grpc" "grpc-go" "loadgen grpc --client tonic" "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
+        http_port=$(free_port)
+        if start "$port" "$release/l03-jsonrpc" server --addr "127.0.0.1:$port" --http-addr "127.0.0.1:$http_port"; then
+            measure jsonrpc l03-jsonrpc "loadgen jsonrpc1" rust "$same_client" \
+                "$loadgen" jsonrpc1 --addr "127.0.0.1:$port"
+            measure jsonrpc l03-jsonrpc "loadgen jsonrpc (2.0)" rust "" \
+                "$loadgen" jsonrpc --addr "127.0.0.1:$port"
+            if [ -n "$go_bin" ]; then
+                measure jsonrpc l03-jsonrpc "netrpc-load -codec json (Go)" rust "$go_client" \
+                    "$netrpc_load" -codec json -addr "127.0.0.1:$port"
+            fi
             stop
         fi
+        if [ -n "$go_bin" ]; then
+            port=$(free_port)
+            if start "$port" "$go_bin/jsonrpc-server" -addr "127.0.0.1:$port"; then
+                measure jsonrpc "Go jsonrpc" "loadgen jsonrpc1" go "$same_client" \
+                    "$loadgen" jsonrpc1 --addr "127.0.0.1:$port"
+                measure jsonrpc "Go jsonrpc" "netrpc-load -codec json (Go)" go "$go_client" \
+                    "$netrpc_load" -codec json -addr "127.0.0.1:$port"
+                stop
+            fi
+        fi
     fi
-fi
+
+    if wants grpc; then
+        h2_client="lesson 05 vs grpc-go, both under loadgen grpc (h2 client)"
+        tonic_client="lesson 05 vs grpc-go, both under loadgen grpc --client tonic"
+        port=$(free_port)
+        if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
+            measure grpc l05-grpc "loadgen grpc" rust "$h2_client" \
+                "$loadgen" grpc --addr "127.0.0.1:$port"
+            measure grpc l05-grpc "loadgen grpc --client tonic" rust "$tonic_client" \
+                "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
+            stop
+        fi
+        if [ -n "$go_bin" ]; then
+            port=$(free_port)
+            if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
+                measure grpc grpc-go "loadgen grpc" go "$h2_client" \
+                    "$loadgen" grpc --addr "127.0.0.1:$port"
+                measure grpc grpc-go "loadgen grpc --client tonic" go "$tonic_client" \
+                    "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
+                stop
+            fi
+        fi
+    fi
+done
 
 # --- the table --------------------------------------------------------------------------
-echo
-echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -sr); $connections connections, closed loop, warm-up $warmup, measured $duration; $placement; $priority_note"
-echo "server / client µs/req: CPU time (user + system) of the server / the load generator over the whole run, divided by the right replies"
-echo
-format='| %-8s | %-16s | %-28s | %9s | %8s | %8s | %8s | %6s | %13s | %13s |\n'
-printf "$format" protocol server "load generator" "req/s" "p50 ms" "p99 ms" "p99.9 ms" errors "server µs/req" "client µs/req"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------- ------------------ ------------------------------ \
-    ----------: ---------: ---------: ---------: -------: --------------: --------------:
-for n in $(seq "$row"); do
-    IFS=$'\t' read -r label server_name client_name <"$results/$n.name"
-    ticks=$(cat "$results/$n.ticks")
-    load_ticks=$(cat "$results/$n.load-ticks")
-    jq -r --argjson ticks "$ticks" --argjson load "$load_ticks" --argjson hz "$ticks_per_second" '
-        def ms: if . == null then "-" else (. / 1000 * 1000 | round / 1000 | tostring) end;
-        [(.requests_per_s // "-" | tostring),
-         (.latency_us.p50 | ms), (.latency_us.p99 | ms), (.latency_us.p99_9 | ms),
-         (.errors // "-" | tostring),
-         (if (.replies_total // 0) > 0 then ($ticks / $hz * 1e6 / .replies_total * 10 | round / 10 | tostring) else "-" end),
-         (if (.replies_total // 0) > 0 then ($load / $hz * 1e6 / .replies_total * 10 | round / 10 | tostring) else "-" end)]
-        | @tsv' "$results/$n.json" |
-    while IFS=$'\t' read -r rps p50 p99 p999 errors cpu load_cpu; do
-        printf "$format" "$label" "$server_name" "$client_name" "$rps" "$p50" "$p99" "$p999" "$errors" "$cpu" "$load_cpu"
-    done
-done
+if [ ! -s "$results/runs.jsonl" ]; then
+    echo "no row was measured" >&2
+    exit 1
+fi
+settings="$connections connections, closed loop, warm-up $warmup, measured $duration, $runs runs; $placement; $priority_note"
+svg_args=()
+if [ -n "$report_dir" ]; then
+    mkdir -p "$report_dir"
+    cp "$results/runs.jsonl" "$report_dir/runs.jsonl"
+    svg_args=(--svg "$report_dir/benchmarks.svg")
+fi
+{
+    echo "Machine: $machine"
+    echo "How: $settings"
+    echo
+    "$loadgen" report "$results/runs.jsonl" "${svg_args[@]}" \
+        --subtitle "$machine; $connections connections, $runs × $duration; $pinned"
+} | tee "$results/table.md"
+if [ -n "$report_dir" ]; then
+    cp "$results/table.md" "$report_dir/table.md"
+    echo >&2
+    echo "kept in $report_dir: runs.jsonl, table.md, benchmarks.svg" >&2
+fi

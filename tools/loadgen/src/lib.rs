@@ -11,12 +11,14 @@
 //! - [`stats`] records latencies in an HDR histogram, counts errors and prints the report;
 //! - [`tcp`] is the closed loop over one TCP connection, shared by the byte protocols;
 //! - [`echo`], [`rpc`], [`jsonrpc`] say how each byte protocol writes a request and reads a
-//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_h2`]'s lean HTTP/2 client.
+//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_h2`]'s lean HTTP/2 client;
+//! - [`report`] sums up `bench.sh`'s repeated runs: medians, spread, ratios, an SVG chart.
 
 pub mod echo;
 pub mod grpc;
 pub mod grpc_h2;
 pub mod jsonrpc;
+pub mod report;
 pub mod rpc;
 pub mod runner;
 pub mod stats;

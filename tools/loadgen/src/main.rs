@@ -5,8 +5,10 @@
 //! cargo run --release -p loadgen -- rpc --connections 32 --duration 10s
 //! cargo run --release -p loadgen -- grpc --streams 64 --json
 //! cargo run --release -p loadgen -- grpc --client tonic    # lesson 05's generated client
+//! cargo run --release -p loadgen -- report runs.jsonl --svg chart.svg   # bench.sh's runs
 //! ```
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -46,6 +48,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Client::H2)]
         client: Client,
     },
+    /// Sum up bench.sh's runs (its runs.jsonl): medians, spread and ratios as Markdown
+    /// tables, and with --svg a bar chart.
+    Report {
+        /// The JSON lines bench.sh wrote, one measurement a line.
+        runs: PathBuf,
+        /// Also write the chart, a plain SVG, to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// The chart's title.
+        #[arg(long, default_value = "The course's servers and Go's, closed loop")]
+        title: String,
+        /// The line under the title: the machine and how it was measured.
+        #[arg(long, default_value = "")]
+        subtitle: String,
+    },
 }
 
 #[derive(Args)]
@@ -72,6 +89,12 @@ struct Common {
 
 fn main() -> ExitCode {
     let (protocol, common, streams, client) = match Cli::parse().protocol {
+        Command::Report {
+            runs,
+            svg,
+            title,
+            subtitle,
+        } => return report(&runs, svg.as_deref(), &title, &subtitle),
         Command::Echo(c) => (Protocol::Echo, c, None, None),
         Command::Rpc(c) => (Protocol::Rpc, c, None, None),
         Command::Jsonrpc(c) => (Protocol::JsonRpc, c, None, None),
@@ -118,6 +141,38 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("loadgen: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `loadgen report`: prints the tables of the runs in `runs`, and writes the chart to `svg`.
+fn report(
+    runs: &std::path::Path,
+    svg: Option<&std::path::Path>,
+    title: &str,
+    subtitle: &str,
+) -> ExitCode {
+    let result = (|| -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        let text = std::fs::read_to_string(runs)
+            .with_context(|| format!("cannot read {}", runs.display()))?;
+        let runs =
+            loadgen::report::parse_runs(&text).with_context(|| format!("in {}", runs.display()))?;
+        if runs.is_empty() {
+            anyhow::bail!("no measurements in it");
+        }
+        print!("{}", loadgen::report::markdown(&runs));
+        if let Some(path) = svg {
+            std::fs::write(path, loadgen::report::svg(&runs, title, subtitle))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("loadgen report: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -110,3 +110,62 @@ async fn errors_make_the_exit_code_two() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("wrong reply"), "{text}");
 }
+
+#[tokio::test]
+async fn report_prints_the_tables_and_writes_the_chart() {
+    let dir = std::env::temp_dir().join(format!("loadgen-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let runs = dir.join("runs.jsonl");
+    let chart = dir.join("chart.svg");
+    let line = |run: u32, server: &str, side: &str, rps: u32| {
+        serde_json::json!({
+            "run": run, "protocol": "rpc", "server": server, "client": "loadgen rpc",
+            "side": side, "compare": "ours vs Go", "load_1m": 0.3,
+            "server_cpu_s": 1.0, "client_cpu_s": 1.0,
+            "report": {"requests_per_s": rps, "replies_total": 100_000, "errors": 0,
+                       "latency_us": {"p50": 200.0, "p99": 400.0}},
+        })
+        .to_string()
+    };
+    let text = [
+        line(1, "l02-rpc", "rust", 150_000),
+        line(1, "Go net/rpc", "go", 100_000),
+        line(2, "l02-rpc", "rust", 140_000),
+        line(2, "Go net/rpc", "go", 70_000),
+    ]
+    .join("\n");
+    std::fs::write(&runs, text).unwrap();
+
+    let output = loadgen(&[
+        "report",
+        runs.to_str().unwrap(),
+        "--svg",
+        chart.to_str().unwrap(),
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout.contains("| rpc | l02-rpc | loadgen rpc | 145.0 k (140.0–150.0) |"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| ours vs Go | 1.75 (1.50–2.00)× |"),
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert_eq!(svg.matches("class=\"bar\"").count(), 4, "{svg}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn report_names_a_file_it_cannot_read() {
+    let output = loadgen(&["report", "/nonexistent/runs.jsonl"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("cannot read /nonexistent/runs.jsonl"),
+        "{}",
+        stderr(&output)
+    );
+}
