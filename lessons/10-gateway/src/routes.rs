@@ -1,0 +1,102 @@
+//! The gateway's routes: the seed's `router.GET(...)` lines, in axum.
+//!
+//! axum routes a request by method and path to a handler, an `async fn` whose arguments
+//! are *extractors* (the path's `{uuid}`, the JSON body, the shared state) and whose
+//! result is anything that turns into a response. An extractor that cannot extract (a body
+//! that is not JSON, say) *rejects* the request with a plain-text answer of its own; this
+//! gateway takes every rejection as a `Result` argument instead and answers with the errno
+//! JSON, so a client of the API only ever reads one shape. So do the two fallbacks (no such
+//! path, no such method) and a handler that panics.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures::FutureExt as _;
+use serde::Deserialize;
+
+use crate::errno::{ApiError, Errno, answer};
+use crate::exercises::{image::image, verify::verify, view::view};
+use crate::upstream::Upstream;
+
+/// What every handler may read: the captcha service, how long a call to it may take, and
+/// where the page's files are.
+#[derive(Clone)]
+pub struct App {
+    pub captcha: Upstream,
+    pub deadline: Duration,
+    pub view: PathBuf,
+}
+
+/// The body of a verify request: `{"text": "<code>"}`.
+#[derive(Debug, Deserialize)]
+pub struct Guess {
+    pub text: String,
+}
+
+pub const SESSION: &str = "/api/v1.0/session";
+pub const IMAGE: &str = "/api/v1.0/imagecode/{uuid}";
+pub const VERIFY: &str = "/api/v1.0/imagecode/{uuid}/verify";
+
+// ANCHOR: router
+/// The gateway: the API, the page's files for every other path, errno JSON for anything
+/// that goes wrong.
+pub fn router(app: App) -> Router {
+    Router::new()
+        // axum 0.8 writes a path parameter `{uuid}`; the older `:uuid` panics here.
+        .route(SESSION, get(session))
+        .route(IMAGE, get(image))
+        .route(VERIFY, post(verify))
+        // Like gin's `router.Static("/", "view")`: whatever no route takes is a file.
+        .fallback(view)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(panics_as_errno))
+        .with_state(app)
+}
+// ANCHOR_END: router
+
+// ANCHOR: session
+/// `GET /api/v1.0/session`: nobody is logged in in this course, as the seed answers before
+/// its login lesson.
+async fn session() -> Response {
+    answer(Errno::SessionErr, None)
+}
+// ANCHOR_END: session
+
+/// A path the API has, with a method it has not.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, Errno::ReqErr).because("method not allowed")
+}
+
+// ANCHOR: panics
+/// A handler that panics (a bug, or an exercise's `todo!()`) would drop the connection:
+/// the browser sees a network error, and the log says little. Catch it, log it, and answer
+/// errno 4500 like any other failure.
+async fn panics_as_errno(request: Request, next: Next) -> Response {
+    let route = format!("{} {}", request.method(), request.uri().path());
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            tracing::error!(%route, "the handler panicked: {message}");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Errno::ServerErr).into_response()
+        }
+    }
+}
+// ANCHOR_END: panics
+
+/// Reads the `{uuid}` of a path, or answers 400, errno 4103.
+pub fn parse_uuid(text: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(text)
+        .map_err(|_| ApiError::bad_parameter(format!("{text:?} is not a UUID")))
+}
