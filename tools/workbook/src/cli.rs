@@ -81,9 +81,11 @@ pub enum Commands {
     Up {
         #[command(flatten)]
         ports: SystemPorts,
-        /// Build the lessons with their reference answers (`--features solution`).
+        /// Run your own answers to lessons 09 and 10 instead of the reference answers (the
+        /// gateway's routes are exercises of lesson 10: until yours pass, the page needs the
+        /// reference answers to work).
         #[arg(long)]
-        solution: bool,
+        mine: bool,
     },
     /// Stop what `up` started (SIGTERM, then SIGKILL) and deregister what is left.
     Down {

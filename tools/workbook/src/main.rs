@@ -125,11 +125,9 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Verify { lesson }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
         }
-        Some(Commands::Up { ports, solution }) => {
-            system::up(&course.root, ports.base_port, solution)
-                .await
-                .map(|()| true)
-        }
+        Some(Commands::Up { ports, mine }) => system::up(&course.root, ports.base_port, !mine)
+            .await
+            .map(|()| true),
         Some(Commands::Down { ports }) => {
             system::down(&course.root, ports.base_port).map(|()| true)
         }

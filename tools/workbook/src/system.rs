@@ -471,7 +471,12 @@ fn build(root: &Path, packages: &[&str], solution: bool) -> Result<HashMap<Strin
         let features: Vec<String> = packages.iter().map(|p| format!("{p}/solution")).collect();
         command.args(["--features", &features.join(",")]);
     }
-    println!("  building {} ...", packages.join(", "));
+    let answers = if solution {
+        "the reference answers (--mine: yours)"
+    } else {
+        "your answers"
+    };
+    println!("  building {} with {answers} ...", packages.join(", "));
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -1,8 +1,8 @@
 //! `up`, `status` and `down` on the real course: the system of lessons 09–10 on free
 //! ports, started, seen healthy in Consul, and stopped with nothing left behind.
 //!
-//! `up --solution` builds the lessons with the features of the `cargo test --workspace
-//! --all-features` that runs this test, so it finds their executables built. It runs on
+//! `up` builds the lessons with their reference answers, the features of the `cargo test
+//! --workspace --all-features` that runs this test, so it finds their executables built. It runs on
 //! `--base-port`, in its own `.workbook/system-PORT/`, away from a learner's system.
 
 use std::io::Read;
@@ -141,7 +141,7 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
 
     let up = workbook(
         &root,
-        &["up", "--base-port", &base, "--solution"],
+        &["up", "--base-port", &base],
         Duration::from_secs(600),
     );
     let said = text(&up);
