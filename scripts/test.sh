@@ -2,7 +2,8 @@
 # The workbook's test command, for CI and for people.
 #
 # 1. Installs what the tests need from the system's packages when it is missing
-#    (redis-server, OpenSSL headers, pkg-config, and Python's py-consul client).
+#    (redis-server, OpenSSL headers, pkg-config, Python's py-consul client, and for lesson
+#    11 etcd and protoc).
 # 2. Checks formatting and lints, for the learner's stubs and for the solutions.
 # 3. Runs the tools' own tests and every lesson's tests with the solutions switched in.
 # 4. Runs `workbook verify`: every exercise fails on its stub and passes on its solution,
@@ -18,6 +19,11 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+# Lesson 11: its tests start private etcd clusters on free ports, and its etcd client is
+# built with protoc. (On a machine that runs systemd, Debian's etcd-server also starts a
+# system etcd on 2379/2380; the tests never use those ports.)
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 
 if [ ${#missing[@]} -gt 0 ]; then
   step "Installing ${missing[*]}"
@@ -28,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
   else
     echo "Missing: ${missing[*]}. Install them with your system's package manager, e.g." >&2
-    echo "  brew install redis pkg-config openssl python3" >&2
+    echo "  brew install redis pkg-config openssl python3 etcd protobuf" >&2
     exit 1
   fi
 fi

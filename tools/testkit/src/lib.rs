@@ -4,14 +4,16 @@
 //! come: the learner's stub panicked, or a reply was lost. `within` turns such a wait into
 //! a clear failure after a few seconds instead of a test run that hangs.
 //!
-//! The Consul and Redis lessons also need a registry and a store to talk to. [`consul`] and
-//! [`redis`] hand each test one, on free loopback ports, and take it down again when the
-//! test drops the guard they return: nothing a test starts outlives it.
+//! The Consul, Redis and etcd lessons also need a registry and a store to talk to.
+//! [`consul`], [`redis`] and [`etcd_cluster`] hand each test one, on free loopback ports,
+//! and take it down again when the test drops the guard they return: nothing a test starts
+//! outlives it.
 //!
 //! Where a lesson is about processes (signals, exit status), [`ServerProcess`] runs the
 //! lesson's own binary and watches it from outside.
 
 mod consul;
+mod etcd;
 mod process;
 mod redis;
 mod server;
@@ -20,6 +22,7 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use consul::{ConsulAgent, ConsulKind, consul};
+pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
 

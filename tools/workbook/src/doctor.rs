@@ -89,6 +89,8 @@ fn rename(debian: &str, manager: &str) -> String {
         ("pacman", "pkg-config") => "pkgconf",
         ("pacman", "python3") => "python",
         (_, "redis-server") => "redis",
+        (_, "etcd-server") => "etcd",
+        ("pacman", "protobuf-compiler") => "protobuf",
         (_, other) => other,
     };
     renamed.to_string()
@@ -161,6 +163,31 @@ fn toolchain() -> Vec<Finding> {
         }),
     }
     findings
+}
+
+/// etcd, lesson 11's second registry: its tests start a private three-member cluster.
+fn etcd() -> Finding {
+    match first_line("etcd", &["--version"]) {
+        Some(version) => Finding::Fine(version.replace("etcd Version: ", "etcd ")),
+        None => Finding::Problem {
+            what: "etcd is not installed (lesson 11's tests start a private etcd cluster)".into(),
+            fix: Fix::install("etcd-server", "etcd"),
+        },
+    }
+}
+
+/// protoc: lesson 11's etcd client (the etcd-client crate) compiles etcd's protos with it
+/// when it is built. Lessons 01–10 never need it.
+fn protoc() -> Finding {
+    match first_line("protoc", &["--version"]) {
+        Some(version) => Finding::Fine(format!(
+            "{version} (lesson 11's etcd client is built with it)"
+        )),
+        None => Finding::Problem {
+            what: "protoc is not installed (building lesson 11's etcd client needs it)".into(),
+            fix: Fix::install("protobuf-compiler", "protobuf"),
+        },
+    }
 }
 
 fn redis() -> Finding {
@@ -301,6 +328,7 @@ pub fn run(root: &Path) -> Result<()> {
     let sections: Vec<(&str, Vec<Finding>)> = vec![
         ("Toolchain", toolchain()),
         ("Services", vec![redis(), consul()]),
+        ("Lesson 11 (etcd)", vec![etcd(), protoc()]),
         (
             "Build and test needs",
             vec![openssl(root), python(), chromium()],

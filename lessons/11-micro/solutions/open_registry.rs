@@ -1,0 +1,38 @@
+//! `--registry consul|etcd|memory` and `--registry-address`: from a name to a registry.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::registry::Registry;
+use crate::registry::consul::ConsulRegistry;
+use crate::registry::etcd::EtcdRegistry;
+use crate::registry::memory::MemoryRegistry;
+
+/// The registry called `kind`, at `address` when one is given, else at the registry's usual
+/// place (Consul `127.0.0.1:8500`, etcd `127.0.0.1:2379`). etcd takes several members,
+/// comma-separated. `ttl`: how long a registration lives without renewal.
+pub async fn open_registry(
+    kind: &str,
+    address: Option<&str>,
+    ttl: Duration,
+) -> anyhow::Result<Arc<dyn Registry>> {
+    let address = address.map(str::trim).filter(|address| !address.is_empty());
+    match kind.trim().to_ascii_lowercase().as_str() {
+        "consul" => {
+            let address = address.unwrap_or(consul_ext::DEFAULT_ADDRESS);
+            Ok(Arc::new(ConsulRegistry::new(address, ttl)?))
+        }
+        "etcd" => {
+            let endpoints: Vec<String> = address
+                .unwrap_or("127.0.0.1:2379")
+                .split(',')
+                .map(str::trim)
+                .filter(|endpoint| !endpoint.is_empty())
+                .map(str::to_string)
+                .collect();
+            Ok(Arc::new(EtcdRegistry::connect(&endpoints, ttl).await?))
+        }
+        "memory" => Ok(Arc::new(MemoryRegistry::new())),
+        other => anyhow::bail!("unknown registry {other:?}: choose consul, etcd or memory"),
+    }
+}

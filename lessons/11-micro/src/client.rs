@@ -1,0 +1,83 @@
+//! The client: call a service by its name.
+//!
+//! What go-micro's `client.Call` does behind one line: find the service's nodes in the
+//! registry (and keep watching them, so a node that leaves is dropped at once), pick one with
+//! the selector, call it, and if the call could not reach it (`Unavailable`), try once more
+//! on another node.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use proto::hello::HelloRequest;
+use proto::hello::greeter_client::GreeterClient;
+use tonic::Status;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::exercises::call::call;
+use crate::registry::{Node, Nodes, Registry};
+use crate::selector::Selector;
+
+// ANCHOR: client
+/// A client of every service in one registry.
+pub struct MicroClient {
+    registry: Arc<dyn Registry>,
+    selector: Box<dyn Selector>,
+    watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
+    channels: Mutex<HashMap<String, Channel>>,
+}
+
+impl MicroClient {
+    pub fn new(registry: Arc<dyn Registry>, selector: Box<dyn Selector>) -> MicroClient {
+        MicroClient {
+            registry,
+            selector,
+            watches: tokio::sync::Mutex::new(HashMap::new()),
+            channels: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The nodes of `service` now; the first call starts a watch that keeps them current.
+    pub async fn nodes(&self, service: &str) -> anyhow::Result<Vec<Node>> {
+        let mut watches = self.watches.lock().await;
+        if !watches.contains_key(service) {
+            let nodes = self.registry.watch(service).await?;
+            watches.insert(service.to_string(), nodes);
+        }
+        Ok(watches[service].borrow().clone())
+    }
+
+    /// `hello.Greeter/SayHello` on a node of `service`; the node that answered, and the reply.
+    pub async fn say_hello(&self, service: &str, name: &str) -> Result<(Node, String), Status> {
+        let nodes = self
+            .nodes(service)
+            .await
+            .map_err(|error| Status::unavailable(format!("{error:#}")))?;
+        call(service, &nodes, self.selector.as_ref(), |node| {
+            let mut greeter = GreeterClient::new(self.channel(&node.address));
+            let request = HelloRequest {
+                name: name.to_string(),
+            };
+            async move { Ok(greeter.say_hello(request).await?.into_inner().message) }
+        })
+        .await
+    }
+
+    /// One lazily connected channel per address, reused across calls.
+    fn channel(&self, address: &str) -> Channel {
+        let mut channels = self
+            .channels
+            .lock()
+            .expect("no panic while the lock is held");
+        channels
+            .entry(address.to_string())
+            .or_insert_with(|| {
+                Endpoint::from_shared(format!("http://{address}"))
+                    .expect("host:port makes a valid URI")
+                    .connect_timeout(Duration::from_secs(1))
+                    .connect_lazy()
+            })
+            .clone()
+    }
+}
+// ANCHOR_END: client

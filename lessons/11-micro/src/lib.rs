@@ -1,0 +1,46 @@
+//! Lesson 11: a small service framework with pluggable registries.
+//!
+//! go-micro hides discovery behind three words — a name, a registry, `Run` — and the
+//! course's last part runs it on Consul and on a three-member etcd cluster. This lesson
+//! builds the same thing on what lessons 05–10 built, to see what such a framework does for
+//! you and what it costs:
+//!
+//! - [`registry`]: the `Registry` trait and its Consul, etcd and memory implementations;
+//! - [`selector`]: round-robin (really, across calls) and random;
+//! - [`client`]: call a service by name — discover, select, call, retry elsewhere once;
+//! - [`service`]: the service builder and its `run`: register, serve with health, leave in
+//!   order on SIGINT/SIGTERM.
+
+pub mod client;
+pub mod registry;
+pub mod selector;
+pub mod service;
+
+/// Where a service listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:7011";
+
+/// The service the binary serves and calls unless told otherwise.
+pub const DEFAULT_SERVICE: &str = "greeter";
+
+/// The learner's files, or with `--features solution` the reference answers in
+/// `solutions/`. The tests use `l11_micro::exercises::…` and cannot tell which.
+#[cfg_attr(
+    not(feature = "solution"),
+    allow(unused_variables, unused_imports, dead_code)
+)]
+pub mod exercises {
+    #[cfg_attr(feature = "solution", path = "../../solutions/random.rs")]
+    pub mod random;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/call.rs")]
+    pub mod call;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/etcd_keys.rs")]
+    pub mod etcd_keys;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/keep_lease.rs")]
+    pub mod keep_lease;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/open_registry.rs")]
+    pub mod open_registry;
+}

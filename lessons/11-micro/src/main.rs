@@ -1,0 +1,127 @@
+//! `cargo run -p l11-micro -- [--registry …] server | client`: the lesson's one binary.
+
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use l11_micro::client::MicroClient;
+use l11_micro::exercises::open_registry::open_registry;
+use l11_micro::service::Service;
+use l11_micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
+
+// ANCHOR: cli
+/// Lesson 11: a small service framework. Greeters that register in a registry of your
+/// choice, and a client that calls them by name.
+#[derive(Parser)]
+#[command(name = "l11-micro")]
+struct Cli {
+    /// Which registry: consul, etcd or memory.
+    #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
+    registry: String,
+    /// Where it is (etcd: several members, comma-separated). For Consul, CONSUL_HTTP_ADDR
+    /// is used when this is not given.
+    #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
+    registry_address: Option<String>,
+    /// How long a registration lives without renewal (500ms, 2s, 1m).
+    #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
+          value_parser = shared::consul::parse_duration)]
+    registry_ttl: Duration,
+    #[command(subcommand)]
+    command: Command,
+}
+// ANCHOR_END: cli
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve hello.Greeter, registered, until Ctrl-C or SIGTERM.
+    Server {
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+        /// The service's name.
+        #[arg(long, default_value = DEFAULT_SERVICE)]
+        name: String,
+        /// The version this build runs.
+        #[arg(long, default_value = "1.0.0")]
+        version: String,
+    },
+    /// Call the service by name, `--calls` times.
+    Client {
+        #[arg(long, default_value = DEFAULT_SERVICE)]
+        service: String,
+        #[arg(long, default_value_t = 6)]
+        calls: usize,
+        /// Milliseconds between two calls.
+        #[arg(long, default_value_t = 0)]
+        every: u64,
+        /// round-robin or random.
+        #[arg(long, default_value = "round-robin")]
+        selector: String,
+        /// Print only a summary (calls, failures, calls/s) at the end.
+        #[arg(long)]
+        quiet: bool,
+        /// The name to greet.
+        #[arg(default_value = "world")]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    shared::init_logging();
+    let cli = Cli::parse();
+    let address = match (&cli.registry_address, cli.registry.as_str()) {
+        (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
+        (address, _) => address.clone(),
+    };
+    match cli.command {
+        // ANCHOR: server
+        Command::Server {
+            addr,
+            name,
+            version,
+        } => {
+            let stop = shared::signal::shutdown();
+            let registry =
+                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            Service::new(&name, registry)
+                .version(&version)
+                .address(&addr)
+                .run(stop)
+                .await?;
+        }
+        // ANCHOR_END: server
+        Command::Client {
+            service,
+            calls,
+            every,
+            selector,
+            quiet,
+            name,
+        } => {
+            let registry =
+                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let client = MicroClient::new(registry, l11_micro::selector::by_name(&selector)?);
+            let started = Instant::now();
+            let mut failed = 0;
+            for _ in 0..calls {
+                match client.say_hello(&service, &name).await {
+                    Ok((_node, reply)) if !quiet => println!("{reply}"),
+                    Ok(_) => {}
+                    Err(status) => {
+                        failed += 1;
+                        eprintln!("call failed: {}: {}", status.code(), status.message());
+                    }
+                }
+                if every > 0 {
+                    tokio::time::sleep(Duration::from_millis(every)).await;
+                }
+            }
+            let elapsed = started.elapsed();
+            if quiet {
+                let rate = calls as f64 / elapsed.as_secs_f64();
+                println!("{calls} calls, {failed} failed, {rate:.0} calls/s");
+            }
+            anyhow::ensure!(failed == 0, "{failed} of {calls} calls failed");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,398 @@
+//! The etcd registry: one key per node, kept alive by a lease.
+//!
+//! etcd is a consistent key-value store (raft): a write is acknowledged once a majority of
+//! members has it, so every client reads the same list. There are no health checks: a node
+//! writes its key with a lease and renews the lease while it runs (a keep-alive). When it
+//! stops renewing — it crashed, or lost the network — the lease runs out, etcd deletes the
+//! key, and every watcher is told at once.
+//!
+//! Two traps shape this file. etcd-client's client over several endpoints does not skip a
+//! dead member (its balanced channel picks it anyway, and the call fails `Unavailable`), so
+//! [`Members`] holds one client per member and tries the next when one is down. And a watch
+//! dies with the member it runs on, so [`keep_watching`] resumes it from the last revision it
+//! saw, on another member.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use etcd_client::{Client, ConnectOptions, EventType, GetOptions, WatchOptions};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tonic::Code;
+use tracing::{info, warn};
+
+use super::{Node, Nodes, Registry};
+use crate::exercises::etcd_keys::{ROOT, decode, node_key, service_of, service_prefix};
+use crate::exercises::keep_lease::keep_lease;
+
+/// How long one request to one member may take before the next member is tried.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long `register` waits for the first lease before it reports etcd unreachable.
+pub const REGISTER_TIMEOUT: Duration = Duration::from_secs(4);
+
+// ANCHOR: members
+/// The members of an etcd cluster, one client each; a request goes to the member that
+/// answered last, and on to the next one while members are down.
+#[derive(Clone)]
+pub struct Members {
+    endpoints: Vec<String>,
+    clients: Vec<Client>,
+    preferred: Arc<AtomicUsize>,
+}
+
+impl Members {
+    /// Clients for `endpoints` (`host:port` each). Connecting is lazy: nothing is sent yet.
+    pub async fn connect(endpoints: &[String]) -> anyhow::Result<Members> {
+        anyhow::ensure!(!endpoints.is_empty(), "no etcd endpoint given");
+        let options = ConnectOptions::new()
+            .with_connect_timeout(Duration::from_secs(1))
+            .with_keep_alive(Duration::from_secs(5), Duration::from_secs(2));
+        let mut clients = Vec::new();
+        for endpoint in endpoints {
+            let client = Client::connect([endpoint], Some(options.clone())).await?;
+            clients.push(client);
+        }
+        Ok(Members {
+            endpoints: endpoints.to_vec(),
+            clients,
+            preferred: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// Runs `request` on one member after another until one answers. When every member
+    /// is down or busy electing a leader, goes round again for up to [`REQUEST_TIMEOUT`].
+    pub async fn any<T, F, Fut>(&self, mut request: F) -> Result<T, etcd_client::Error>
+    where
+        F: FnMut(Client) -> Fut,
+        Fut: Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let started = tokio::time::Instant::now();
+        loop {
+            let first = self.preferred.load(Ordering::Relaxed);
+            let mut last_error = None;
+            for step in 0..self.clients.len() {
+                let index = (first + step) % self.clients.len();
+                let client = self.clients[index].clone();
+                let error = match tokio::time::timeout(REQUEST_TIMEOUT, request(client)).await {
+                    Ok(Ok(answer)) => {
+                        self.preferred.store(index, Ordering::Relaxed);
+                        return Ok(answer);
+                    }
+                    Ok(Err(error)) if member_down(&error) => error,
+                    Ok(Err(error)) => return Err(error),
+                    Err(_) => {
+                        etcd_client::Error::GRpcStatus(tonic::Status::deadline_exceeded(format!(
+                            "{} did not answer within {REQUEST_TIMEOUT:?}",
+                            self.endpoints[index]
+                        )))
+                    }
+                };
+                warn!(member = %self.endpoints[index], %error, "etcd member unavailable; trying the next");
+                last_error = Some(error);
+            }
+            if started.elapsed() >= REQUEST_TIMEOUT {
+                return Err(last_error.expect("at least one member was asked"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The endpoints, comma-separated.
+    pub fn endpoints(&self) -> String {
+        self.endpoints.join(",")
+    }
+}
+// ANCHOR_END: members
+
+/// Whether an error says "this member cannot be reached" (try another) rather than "the
+/// cluster said no" (another member would say the same).
+fn member_down(error: &etcd_client::Error) -> bool {
+    match error {
+        etcd_client::Error::GRpcStatus(status) => matches!(
+            status.code(),
+            Code::Unavailable | Code::DeadlineExceeded | Code::Unknown | Code::Cancelled
+        ),
+        etcd_client::Error::TransportError(_) | etcd_client::Error::IoError(_) => true,
+        _ => false,
+    }
+}
+
+/// A registration being kept alive: the task renewing it, and its current lease.
+struct Kept {
+    task: JoinHandle<()>,
+    lease: watch::Receiver<Option<i64>>,
+}
+
+/// The etcd registry.
+pub struct EtcdRegistry {
+    members: Members,
+    ttl: Duration,
+    kept: Mutex<HashMap<String, Kept>>,
+}
+
+impl EtcdRegistry {
+    /// A registry on the cluster at `endpoints`; registrations live `ttl` without renewal.
+    pub async fn connect(endpoints: &[String], ttl: Duration) -> anyhow::Result<EtcdRegistry> {
+        Ok(EtcdRegistry {
+            members: Members::connect(endpoints).await?,
+            ttl,
+            kept: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn unreachable(&self, what: &str, error: impl std::fmt::Display) -> anyhow::Error {
+        anyhow::anyhow!(
+            "cannot {what}: etcd at {} answered: {error}",
+            self.members.endpoints()
+        )
+    }
+}
+
+impl Registry for EtcdRegistry {
+    // ANCHOR: register
+    fn register<'a>(
+        &'a self,
+        service: &'a str,
+        node: &'a Node,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        async move {
+            let key = node_key(service, node);
+            let value = serde_json::to_string(node)?;
+            let (leases, mut lease) = watch::channel(None);
+            let task = tokio::spawn(keep_lease(
+                self.members.clone(),
+                key,
+                value,
+                self.ttl,
+                leases,
+            ));
+            // The first lease and put, within a bound: etcd may be down.
+            let granted = tokio::time::timeout(REGISTER_TIMEOUT, lease.wait_for(Option::is_some));
+            if !matches!(granted.await, Ok(Ok(_))) {
+                task.abort();
+                return Err(self.unreachable(&format!("register {}", node.id), "no lease granted"));
+            }
+            let kept = Kept { task, lease };
+            let old = self.kept.lock().unwrap().insert(node.id.clone(), kept);
+            if let Some(old) = old {
+                old.task.abort();
+            }
+            Ok(())
+        }
+        .boxed()
+    }
+    // ANCHOR_END: register
+
+    fn deregister<'a>(
+        &'a self,
+        service: &'a str,
+        node: &'a Node,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        async move {
+            let kept = self.kept.lock().unwrap().remove(&node.id);
+            let lease = kept.and_then(|kept| {
+                kept.task.abort(); // no more keep-alives, no registering again
+                *kept.lease.borrow()
+            });
+            let key = node_key(service, node);
+            self.members
+                .any(|mut client| {
+                    let key = key.clone();
+                    async move { client.delete(key, None).await }
+                })
+                .await
+                .map_err(|error| self.unreachable(&format!("deregister {}", node.id), error))?;
+            if let Some(lease) = lease {
+                let _ = self
+                    .members
+                    .any(|mut client| async move { client.lease_revoke(lease).await })
+                    .await;
+            }
+            Ok(())
+        }
+        .boxed()
+    }
+
+    fn get_service<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<Node>>> {
+        async move {
+            let (nodes, _revision) = list(&self.members, &service_prefix(service))
+                .await
+                .map_err(|error| self.unreachable(&format!("list {service}"), error))?;
+            Ok(nodes.into_values().collect())
+        }
+        .boxed()
+    }
+
+    fn list_services(&self) -> BoxFuture<'_, anyhow::Result<Vec<String>>> {
+        async move {
+            let options = GetOptions::new().with_prefix().with_keys_only();
+            let answer = self
+                .members
+                .any(|mut client| {
+                    let options = options.clone();
+                    async move { client.get(ROOT, Some(options)).await }
+                })
+                .await
+                .map_err(|error| self.unreachable("list the services", error))?;
+            let mut names: Vec<String> = answer
+                .kvs()
+                .iter()
+                .filter_map(|kv| service_of(kv.key()))
+                .map(str::to_string)
+                .collect();
+            names.sort();
+            names.dedup();
+            Ok(names)
+        }
+        .boxed()
+    }
+
+    fn watch<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Nodes>> {
+        async move {
+            let prefix = service_prefix(service);
+            let (nodes, revision) = list(&self.members, &prefix)
+                .await
+                .map_err(|error| self.unreachable(&format!("watch {service}"), error))?;
+            let (publish, receiver) = watch::channel(nodes.values().cloned().collect());
+            tokio::spawn(keep_watching(
+                self.members.clone(),
+                prefix,
+                nodes,
+                revision,
+                publish,
+            ));
+            Ok(receiver)
+        }
+        .boxed()
+    }
+
+    fn describe(&self) -> String {
+        format!("etcd {}", self.members.endpoints())
+    }
+}
+
+/// Key → node for every node under `prefix`, and the revision the answer was read at.
+async fn list(
+    members: &Members,
+    prefix: &str,
+) -> Result<(BTreeMap<String, Node>, i64), etcd_client::Error> {
+    let answer = members
+        .any(|mut client| async move {
+            client
+                .get(prefix, Some(GetOptions::new().with_prefix()))
+                .await
+        })
+        .await?;
+    let revision = answer.header().map_or(0, |header| header.revision());
+    let nodes = answer
+        .kvs()
+        .iter()
+        .filter_map(|kv| {
+            Some((
+                String::from_utf8_lossy(kv.key()).into_owned(),
+                decode(prefix, kv.key(), kv.value())?,
+            ))
+        })
+        .collect();
+    Ok((nodes, revision))
+}
+
+// ANCHOR: keep_watching
+/// Follows the keys under `prefix` from `revision` on, publishing the full list of nodes
+/// after each change, until nobody holds a receiver. A watch that fails (its member died)
+/// is opened again — on whichever member answers — from the revision after the last one
+/// seen, so no change is missed; if etcd has compacted that revision away, the list is read
+/// again instead.
+async fn keep_watching(
+    members: Members,
+    prefix: String,
+    mut nodes: BTreeMap<String, Node>,
+    mut revision: i64,
+    publish: watch::Sender<Vec<Node>>,
+) {
+    let mut backoff = Duration::from_millis(50);
+    loop {
+        let followed = tokio::select! {
+            followed = follow(&members, &prefix, &mut nodes, &mut revision, &publish) => followed,
+            () = publish.closed() => return,
+        };
+        match followed {
+            Ok(()) => backoff = Duration::from_millis(50),
+            Err(Resume::Relist) => match list(&members, &prefix).await {
+                Ok((listed, at)) => {
+                    (nodes, revision) = (listed, at);
+                    publish_nodes(&publish, &nodes);
+                }
+                Err(error) => warn!(%prefix, %error, "cannot list; trying again"),
+            },
+            Err(Resume::After(error)) => {
+                warn!(%prefix, %error, ?backoff, revision, "watch ended; resuming");
+            }
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(2));
+    }
+}
+
+enum Resume {
+    After(etcd_client::Error),
+    Relist,
+}
+
+/// One watch, from `revision + 1`, applying events to `nodes` until the stream fails.
+async fn follow(
+    members: &Members,
+    prefix: &str,
+    nodes: &mut BTreeMap<String, Node>,
+    revision: &mut i64,
+    publish: &watch::Sender<Vec<Node>>,
+) -> Result<(), Resume> {
+    let options = WatchOptions::new()
+        .with_prefix()
+        .with_start_revision(*revision + 1);
+    let mut stream = members
+        .any(|mut client| {
+            let options = options.clone();
+            async move { client.watch(prefix, Some(options)).await }
+        })
+        .await
+        .map_err(Resume::After)?;
+    loop {
+        let Some(answer) = stream.message().await.map_err(Resume::After)? else {
+            return Ok(()); // the stream ended cleanly: open another
+        };
+        if answer.canceled() {
+            info!(%prefix, reason = answer.cancel_reason(), "watch canceled; listing again");
+            return Err(Resume::Relist);
+        }
+        for event in answer.events() {
+            let Some(kv) = event.kv() else { continue };
+            let key = String::from_utf8_lossy(kv.key()).into_owned();
+            match event.event_type() {
+                EventType::Put => match decode(prefix, kv.key(), kv.value()) {
+                    Some(node) => nodes.insert(key, node),
+                    None => nodes.remove(&key),
+                },
+                EventType::Delete => nodes.remove(&key),
+            };
+            *revision = (*revision).max(kv.mod_revision());
+        }
+        publish_nodes(publish, nodes);
+    }
+}
+// ANCHOR_END: keep_watching
+
+fn publish_nodes(publish: &watch::Sender<Vec<Node>>, nodes: &BTreeMap<String, Node>) {
+    let latest = super::sorted(nodes.values().cloned().collect());
+    publish.send_if_modified(|current| {
+        let changed = *current != latest;
+        *current = latest;
+        changed
+    });
+}

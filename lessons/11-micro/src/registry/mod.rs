@@ -1,0 +1,78 @@
+//! The registry: where the instances of every service are written down.
+//!
+//! go-micro's `registry.Registry` is an interface with a Consul, an etcd, an mdns and a
+//! memory implementation behind it, chosen on the command line. This is the same idea in
+//! Rust: a trait, [`Registry`], and three implementations — [`consul`], [`etcd`] and
+//! [`memory`]. The service and the client only ever hold an `Arc<dyn Registry>`.
+//!
+//! Two choices differ from go-micro. A registration is kept alive by the registry itself
+//! (a TTL heartbeat for Consul, a lease for etcd), so `register` is called once. And a
+//! watch hands out the full list of a service's nodes each time it changes, never a stream
+//! of create/update/delete events: a lost or late event cannot leave a client wrong.
+
+pub mod consul;
+pub mod etcd;
+pub mod memory;
+
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+// ANCHOR: node
+/// One running instance of a service: what go-micro calls a `Node`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Node {
+    /// Unique among the instances of every service, e.g. `greeter-3f2a…`.
+    pub id: String,
+    /// Where to call it: `host:port`.
+    pub address: String,
+    /// The version of the service this instance runs.
+    pub version: String,
+}
+// ANCHOR_END: node
+
+/// The nodes of one service as a watch last saw them, sorted by id.
+pub type Nodes = watch::Receiver<Vec<Node>>;
+
+// ANCHOR: registry
+/// What a service framework needs from a registry (go-micro's `registry.Registry`).
+///
+/// Every method returns a boxed future so that the trait can be used as `dyn Registry`.
+pub trait Registry: Send + Sync {
+    /// Writes `node` down under `service`, and keeps it there until `deregister` (or until
+    /// the process dies and the registry notices).
+    fn register<'a>(
+        &'a self,
+        service: &'a str,
+        node: &'a Node,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// Removes `node` at once, and stops keeping it alive.
+    fn deregister<'a>(
+        &'a self,
+        service: &'a str,
+        node: &'a Node,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// The nodes of `service` now, sorted by id (empty when there are none).
+    fn get_service<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<Node>>>;
+
+    /// The names of the services that have at least one node, sorted.
+    fn list_services(&self) -> BoxFuture<'_, anyhow::Result<Vec<String>>>;
+
+    /// The nodes of `service`, kept current: the receiver holds the latest full list and
+    /// wakes up on every change. The watch keeps going (resuming after errors) until every
+    /// receiver is dropped.
+    fn watch<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Nodes>>;
+
+    /// What and where this registry is, e.g. `etcd 127.0.0.1:2379,127.0.0.1:3379`.
+    fn describe(&self) -> String;
+}
+// ANCHOR_END: registry
+
+/// Sorts nodes by id, the order every registry hands them out in.
+pub fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {
+    nodes.sort();
+    nodes.dedup();
+    nodes
+}

@@ -1,0 +1,148 @@
+//! `micro.call`: select, call, and retry `Unavailable` once on another node.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use l11_micro::exercises::call::call;
+use l11_micro::registry::Node;
+use l11_micro::selector::RoundRobin;
+use proto::hello::HelloRequest;
+use proto::hello::greeter_client::GreeterClient;
+use support::{Greeter, dead_address, node, tally};
+use testkit::within;
+use tonic::{Code, Status};
+
+/// `SayHello(name)` on `node`, as the framework's client does it.
+async fn say_hello(node: Node, name: &str) -> Result<String, Status> {
+    let mut greeter = GreeterClient::connect(format!("http://{}", node.address))
+        .await
+        .map_err(|error| Status::unavailable(error.to_string()))?;
+    let request = HelloRequest {
+        name: name.to_string(),
+    };
+    Ok(greeter.say_hello(request).await?.into_inner().message)
+}
+
+#[tokio::test]
+async fn calls_go_round_the_nodes() {
+    let greeters = [
+        Greeter::start("a").await,
+        Greeter::start("b").await,
+        Greeter::start("c").await,
+    ];
+    let nodes: Vec<Node> = greeters.iter().map(|g| g.node.clone()).collect();
+    let selector = RoundRobin::default();
+    let mut answered = Vec::new();
+    for _ in 0..30 {
+        let (node, reply) = within(
+            "a call",
+            call("svc", &nodes, &selector, |node| say_hello(node, "Ada")),
+        )
+        .await
+        .expect("every node is up: no call should fail");
+        assert_eq!(
+            reply,
+            format!("Hello Ada from {}", node.id),
+            "the node returned is the one that answered"
+        );
+        answered.push(node.id);
+    }
+    let counts = tally(answered.iter().map(String::as_str));
+    assert_eq!(
+        counts.values().copied().collect::<Vec<_>>(),
+        [10, 10, 10],
+        "round-robin over 3 nodes: {counts:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_node_costs_no_failed_call() {
+    let live = [Greeter::start("a").await, Greeter::start("c").await];
+    let nodes = vec![
+        live[0].node.clone(),
+        node("b", &dead_address()),
+        live[1].node.clone(),
+    ];
+    let selector = RoundRobin::default();
+    for _ in 0..12 {
+        let (node, _reply) = within(
+            "a call",
+            call("svc", &nodes, &selector, |node| say_hello(node, "Ada")),
+        )
+        .await
+        .expect("a call to the dead node b should be retried on another node");
+        assert_ne!(node.id, "b");
+    }
+}
+
+#[tokio::test]
+async fn no_nodes_is_unavailable_naming_the_service() {
+    let tried = AtomicUsize::new(0);
+    let answer = within(
+        "a call with no nodes",
+        call("billing", &[], &RoundRobin::default(), |node| {
+            tried.fetch_add(1, Ordering::Relaxed);
+            say_hello(node, "Ada")
+        }),
+    )
+    .await;
+    let status = answer.expect_err("there is no node to call");
+    assert_eq!(status.code(), Code::Unavailable);
+    assert!(
+        status.message().contains("billing"),
+        "the error should name the service: {status:?}"
+    );
+    assert_eq!(tried.load(Ordering::Relaxed), 0);
+}
+
+#[tokio::test]
+async fn other_errors_are_not_retried() {
+    let greeters = [Greeter::start("a").await, Greeter::start("b").await];
+    let nodes: Vec<Node> = greeters.iter().map(|g| g.node.clone()).collect();
+    let tried = AtomicUsize::new(0);
+    let answer = within(
+        "a call with an empty name",
+        call("svc", &nodes, &RoundRobin::default(), |node| {
+            tried.fetch_add(1, Ordering::Relaxed);
+            say_hello(node, "")
+        }),
+    )
+    .await;
+    assert_eq!(
+        answer.expect_err("an empty name is refused").code(),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        tried.load(Ordering::Relaxed),
+        1,
+        "InvalidArgument came from a working server: no retry"
+    );
+}
+
+#[tokio::test]
+async fn two_dead_nodes_fail_after_one_retry() {
+    let nodes = vec![
+        node("x", &dead_address()),
+        node("y", &dead_address()),
+        node("z", &dead_address()),
+    ];
+    let tried = AtomicUsize::new(0);
+    let answer = within(
+        "a call to dead nodes",
+        call("svc", &nodes, &RoundRobin::default(), |node| {
+            tried.fetch_add(1, Ordering::Relaxed);
+            say_hello(node, "Ada")
+        }),
+    )
+    .await;
+    assert_eq!(
+        answer.expect_err("all nodes are down").code(),
+        Code::Unavailable
+    );
+    assert_eq!(
+        tried.load(Ordering::Relaxed),
+        2,
+        "one call and one retry, no more"
+    );
+}

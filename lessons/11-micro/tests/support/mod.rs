@@ -1,0 +1,70 @@
+//! What this lesson's tests share: unique names, Greeter nodes on free ports, a dead address,
+//! and the lesson's binary started against a registry.
+#![allow(dead_code)] // each test file uses only some of these
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use l11_micro::registry::Node;
+use l11_micro::service::NodeGreeter;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// A service name no other test uses, even in a registry shared between test runs.
+pub fn unique_service(what: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{what}-{}-{n}", std::process::id())
+}
+
+/// A node description (nothing listens behind it).
+pub fn node(id: &str, address: &str) -> Node {
+    Node {
+        id: id.to_string(),
+        address: address.to_string(),
+        version: "1.0.0".to_string(),
+    }
+}
+
+/// A Greeter that answers `Hello NAME from ID` on a free loopback port, until dropped.
+pub struct Greeter {
+    pub node: Node,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Greeter {
+    pub async fn start(id: &str) -> Greeter {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let greeter = NodeGreeter { id: id.to_string() };
+        tokio::spawn(shared::grpc::serve_greeter(listener, greeter, async {
+            let _ = stopped.await;
+        }));
+        Greeter {
+            node: node(id, &addr.to_string()),
+            _stop: stop,
+        }
+    }
+}
+
+/// An address where nothing listens (a port that was free a moment ago).
+pub fn dead_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    drop(listener);
+    addr.to_string()
+}
+
+/// How many calls each node id answered.
+pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for id in ids {
+        *counts.entry(id.to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The lesson's binary.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");

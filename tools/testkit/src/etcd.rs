@@ -1,0 +1,198 @@
+//! A private etcd cluster for one test.
+//!
+//! Lesson 11's registry keeps its instances in etcd, and its tests need what a real cluster
+//! does: leases that run out, watches that end when their member dies, a quorum that survives
+//! one member. So a test gets three real `etcd` members (Debian's `etcd-server`) on free
+//! loopback ports, with their data in a temporary folder, all killed and deleted when the
+//! test drops the guard.
+//!
+//! The members are started one after another, each once the previous one logs that it is
+//! serving: started all at once, each waits a second on every peer that listens but does
+//! not answer yet, and the cluster takes 2–3 s instead of a few hundred milliseconds. The raft
+//! timings are fast (`--heartbeat-interval=25 --election-timeout=250`), which also lets etcd
+//! grant one-second leases.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::PATIENCE;
+use crate::process::{OwnedChild, find_on_path, free_ports, http_get};
+
+/// One member of an [`EtcdCluster`].
+#[derive(Debug)]
+pub struct EtcdMember {
+    /// The member's name in the cluster (`m0`, `m1`, …).
+    pub name: String,
+    /// Where clients reach it: `127.0.0.1:PORT`.
+    pub client_addr: String,
+    child: Option<OwnedChild>,
+}
+
+/// A private etcd cluster; every member is killed and the data deleted on drop.
+#[derive(Debug)]
+pub struct EtcdCluster {
+    members: Vec<EtcdMember>,
+    data: PathBuf,
+}
+
+impl EtcdCluster {
+    /// The client addresses of the members, `127.0.0.1:PORT` each, in order.
+    pub fn endpoints(&self) -> Vec<String> {
+        self.members.iter().map(|m| m.client_addr.clone()).collect()
+    }
+
+    /// Stops member `index` with SIGKILL (the others keep the quorum).
+    pub fn kill_member(&mut self, index: usize) {
+        self.members[index].child.take();
+    }
+
+    /// The process id of member `index`, while it runs.
+    pub fn pid(&self, index: usize) -> Option<u32> {
+        self.members[index].child.as_ref().map(OwnedChild::id)
+    }
+}
+
+impl Drop for EtcdCluster {
+    fn drop(&mut self) {
+        for member in &mut self.members {
+            member.child.take(); // SIGKILL and reap
+        }
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// Starts a private cluster of `size` etcd members on free loopback ports and waits until
+/// every member says it is healthy.
+///
+/// Panics with the command that installs etcd when `etcd` is not on `PATH`.
+pub async fn etcd_cluster(size: usize) -> EtcdCluster {
+    let Some(program) = find_on_path("etcd") else {
+        panic!(
+            "these tests need etcd, and `etcd` is not on PATH. Install it with \
+             `sudo apt-get install etcd-server` (Debian, Ubuntu) or `brew install etcd` (macOS)."
+        );
+    };
+    let mut failures = Vec::new();
+    // A free port may be taken between our choosing it and etcd binding it: try again.
+    for _attempt in 0..5 {
+        match start(&program, size).await {
+            Ok(cluster) => return cluster,
+            Err(why) => failures.push(why),
+        }
+    }
+    panic!(
+        "could not start an etcd cluster:\n{}",
+        failures.join("\n---\n")
+    );
+}
+
+async fn start(program: &PathBuf, size: usize) -> Result<EtcdCluster, String> {
+    let unique = format!("{}-{}", std::process::id(), unique_number());
+    let data = std::env::temp_dir().join(format!("testkit-etcd-{unique}"));
+    let ports = free_ports(size * 2);
+    let names: Vec<String> = (0..size).map(|i| format!("m{i}")).collect();
+    let peer = |i: usize| format!("http://127.0.0.1:{}", ports[2 * i + 1]);
+    let initial_cluster = (0..size)
+        .map(|i| format!("{}={}", names[i], peer(i)))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut cluster = EtcdCluster {
+        members: Vec::new(),
+        data,
+    };
+    for i in 0..size {
+        let client_addr = format!("127.0.0.1:{}", ports[2 * i]);
+        let mut command = Command::new(program);
+        command
+            .arg(format!("--name={}", names[i]))
+            .arg(format!(
+                "--data-dir={}",
+                cluster.data.join(&names[i]).display()
+            ))
+            .arg(format!("--listen-client-urls=http://{client_addr}"))
+            .arg(format!("--advertise-client-urls=http://{client_addr}"))
+            .arg(format!("--listen-peer-urls={}", peer(i)))
+            .arg(format!("--initial-advertise-peer-urls={}", peer(i)))
+            .arg(format!("--initial-cluster={initial_cluster}"))
+            .arg(format!("--initial-cluster-token=testkit-{unique}"))
+            .arg("--initial-cluster-state=new")
+            .arg("--heartbeat-interval=25")
+            .arg("--election-timeout=250");
+        let child = OwnedChild::spawn(command, &format!("etcd-{}", names[i]))
+            .map_err(|error| format!("could not run {}: {error}", program.display()))?;
+        cluster.members.push(EtcdMember {
+            name: names[i].clone(),
+            client_addr,
+            child: Some(child),
+        });
+        wait_for_log(cluster.members.last_mut().unwrap(), "starting server").await?;
+    }
+    for member in &mut cluster.members {
+        wait_healthy(member).await?;
+    }
+    Ok(cluster)
+}
+
+async fn wait_for_log(member: &mut EtcdMember, text: &str) -> Result<(), String> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let child = member.child.as_mut().expect("a running member");
+        if let Some(status) = child.exited() {
+            return Err(format!(
+                "{} exited ({status}):\n{}",
+                member.name,
+                child.log_tail()
+            ));
+        }
+        if child.log().contains(text) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{} never logged {text:?}:\n{}",
+                member.name,
+                child.log_tail()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn wait_healthy(member: &mut EtcdMember) -> Result<(), String> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let child = member.child.as_mut().expect("a running member");
+        if let Some(status) = child.exited() {
+            return Err(format!(
+                "{} exited ({status}):\n{}",
+                member.name,
+                child.log_tail()
+            ));
+        }
+        let answer = tokio::time::timeout(
+            Duration::from_secs(1),
+            http_get(&member.client_addr, "/health"),
+        )
+        .await;
+        if let Ok(Ok((200, body))) = answer
+            && body.contains("true")
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{} not healthy after {PATIENCE:?}:\n{}",
+                member.name,
+                child.log_tail()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn unique_number() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
