@@ -192,7 +192,8 @@ pub async fn run(agent: &str, options: &Options) -> anyhow::Result<()> {
 
     let mut failed = 0;
     for call in 1..=options.calls {
-        if call > 1 {
+        // Only when asked: even a zero-length sleep waits for the timer's next 1 ms tick.
+        if call > 1 && !options.every.is_zero() {
             tokio::time::sleep(options.every).await;
         }
         match caller.say_hello(&options.name).await {
