@@ -6,122 +6,34 @@
 //! stops renewing — it crashed, or lost the network — the lease runs out, etcd deletes the
 //! key, and every watcher is told at once.
 //!
-//! Two traps shape this file. etcd-client's client over several endpoints does not skip a
-//! dead member (its balanced channel picks it anyway, and the call fails `Unavailable`), so
-//! [`Members`] holds one client per member and tries the next when one is down. And a watch
+//! Two traps shape this lesson's etcd code. etcd-client's client over several endpoints does
+//! not skip a dead member (its balanced channel picks it anyway, and the call fails
+//! `Unavailable`), so [`Members`] (in `etcd/members.rs`) holds one client per member and
+//! tries the next when one is down. And a watch
 //! dies with the member it runs on, so [`keep_watching`] resumes it from the last revision it
 //! saw, on another member.
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use etcd_client::{Client, ConnectOptions, EventType, GetOptions, WatchOptions};
+use etcd_client::{EventType, GetOptions, WatchOptions};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tonic::Code;
 use tracing::{info, warn};
+
+mod members;
+
+pub use members::{Members, REQUEST_TIMEOUT};
 
 use super::{Node, Nodes, Registry};
 use crate::exercises::etcd_keys::{ROOT, decode, node_key, service_of, service_prefix};
 use crate::exercises::keep_lease::keep_lease;
 
-/// How long one request to one member may take before the next member is tried.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
-
 /// How long `register` waits for the first lease before it reports etcd unreachable.
 pub const REGISTER_TIMEOUT: Duration = Duration::from_secs(4);
-
-// ANCHOR: members
-/// The members of an etcd cluster, one client each; a request goes to the member that
-/// answered last, and on to the next one while members are down.
-#[derive(Clone)]
-pub struct Members {
-    endpoints: Vec<String>,
-    clients: Vec<Client>,
-    preferred: Arc<AtomicUsize>,
-}
-
-impl Members {
-    /// Clients for `endpoints` (`host:port` each). Connecting is lazy: nothing is sent yet.
-    pub async fn connect(endpoints: &[String]) -> anyhow::Result<Members> {
-        anyhow::ensure!(!endpoints.is_empty(), "no etcd endpoint given");
-        let options = ConnectOptions::new()
-            .with_connect_timeout(Duration::from_secs(1))
-            .with_keep_alive(Duration::from_secs(5), Duration::from_secs(2));
-        let mut clients = Vec::new();
-        for endpoint in endpoints {
-            let client = Client::connect([endpoint], Some(options.clone())).await?;
-            clients.push(client);
-        }
-        Ok(Members {
-            endpoints: endpoints.to_vec(),
-            clients,
-            preferred: Arc::new(AtomicUsize::new(0)),
-        })
-    }
-
-    /// Runs `request` on one member after another until one answers. When every member
-    /// is down or busy electing a leader, goes round again for up to [`REQUEST_TIMEOUT`].
-    pub async fn any<T, F, Fut>(&self, mut request: F) -> Result<T, etcd_client::Error>
-    where
-        F: FnMut(Client) -> Fut,
-        Fut: Future<Output = Result<T, etcd_client::Error>>,
-    {
-        let started = tokio::time::Instant::now();
-        loop {
-            let first = self.preferred.load(Ordering::Relaxed);
-            let mut last_error = None;
-            for step in 0..self.clients.len() {
-                let index = (first + step) % self.clients.len();
-                let client = self.clients[index].clone();
-                let error = match tokio::time::timeout(REQUEST_TIMEOUT, request(client)).await {
-                    Ok(Ok(answer)) => {
-                        self.preferred.store(index, Ordering::Relaxed);
-                        return Ok(answer);
-                    }
-                    Ok(Err(error)) if member_down(&error) => error,
-                    Ok(Err(error)) => return Err(error),
-                    Err(_) => {
-                        etcd_client::Error::GRpcStatus(tonic::Status::deadline_exceeded(format!(
-                            "{} did not answer within {REQUEST_TIMEOUT:?}",
-                            self.endpoints[index]
-                        )))
-                    }
-                };
-                warn!(member = %self.endpoints[index], %error, "etcd member unavailable; trying the next");
-                last_error = Some(error);
-            }
-            if started.elapsed() >= REQUEST_TIMEOUT {
-                return Err(last_error.expect("at least one member was asked"));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// The endpoints, comma-separated.
-    pub fn endpoints(&self) -> String {
-        self.endpoints.join(",")
-    }
-}
-// ANCHOR_END: members
-
-/// Whether an error says "this member cannot be reached" (try another) rather than "the
-/// cluster said no" (another member would say the same).
-fn member_down(error: &etcd_client::Error) -> bool {
-    match error {
-        etcd_client::Error::GRpcStatus(status) => matches!(
-            status.code(),
-            Code::Unavailable | Code::DeadlineExceeded | Code::Unknown | Code::Cancelled
-        ),
-        etcd_client::Error::TransportError(_) | etcd_client::Error::IoError(_) => true,
-        _ => false,
-    }
-}
 
 /// A registration being kept alive: the task renewing it, and its current lease.
 struct Kept {
