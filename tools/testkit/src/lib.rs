@@ -10,8 +10,10 @@
 //! outlives it.
 //!
 //! Where a lesson is about processes (signals, exit status), [`ServerProcess`] runs the
-//! lesson's own binary and watches it from outside.
+//! lesson's own binary and watches it from outside, and [`catalog`] waits, with blocking
+//! queries, for what the agent then shows: an instance listed, passing, critical, gone.
 
+pub mod catalog;
 mod consul;
 mod etcd;
 mod process;

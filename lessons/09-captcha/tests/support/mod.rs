@@ -5,12 +5,11 @@
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use consul_ext::ServiceEntry;
 use redis::aio::ConnectionManager;
-use testkit::{ConsulAgent, PATIENCE, ServerProcess};
+use testkit::{ConsulAgent, PATIENCE, ServerProcess, catalog};
 use tokio_stream::StreamExt as _;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
@@ -19,17 +18,9 @@ use tonic_health::server::HealthReporter;
 
 pub const SERVER: &str = env!("CARGO_BIN_EXE_l09-captcha");
 
-/// How long one blocking query may wait for a change before it is asked again.
-const WAIT: Duration = Duration::from_secs(2);
-
 /// A name no other test uses, even on an agent or a Redis shared through the environment.
 pub fn unique_name(what: &str) -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "l09-{what}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+    catalog::unique_name("l09", what)
 }
 
 /// A connection manager for the Redis at `url` that fails fast when Redis is down.
@@ -193,92 +184,20 @@ pub async fn start_server(agent: &ConsulAgent, redis_url: &str, name: &str) -> S
     ServerProcess::start_with_env(SERVER, &args, &env, 1).await
 }
 
-/// One answer of `GET /v1/{path}` as JSON with its `X-Consul-Index`, blocking on `index`.
-async fn blocking_get(url: &str, path: &str, index: u64) -> (serde_json::Value, u64) {
-    let separator = if path.contains('?') { '&' } else { '?' };
-    let address = format!(
-        "{url}/v1/{path}{separator}index={index}&wait={}ms",
-        WAIT.as_millis()
-    );
-    let response = reqwest::Client::new()
-        .get(&address)
-        .timeout(WAIT * 2 + Duration::from_secs(5))
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("GET {address}: {error}"));
-    assert!(
-        response.status().is_success(),
-        "GET {address}: {}",
-        response.status()
-    );
-    let next = response
-        .headers()
-        .get("X-Consul-Index")
-        .and_then(|value| value.to_str().ok()?.parse().ok())
-        .expect("X-Consul-Index");
-    (response.json().await.expect("a JSON answer"), next)
-}
-
-/// Asks `path` with blocking queries until `done` accepts the answer; gives up after `limit`.
-async fn watch_until<T>(
-    url: &str,
-    path: &str,
-    limit: Duration,
-    what: &str,
-    mut done: impl FnMut(&serde_json::Value) -> Option<T>,
-) -> T {
-    let watching = async {
-        let mut index = 0;
-        loop {
-            let (answer, next) = blocking_get(url, path, index).await;
-            if let Some(found) = done(&answer) {
-                return found;
-            }
-            index = if next < index { 0 } else { next };
-        }
-    };
-    match tokio::time::timeout(limit, watching).await {
-        Ok(found) => found,
-        Err(_) => panic!("gave up after {limit:?} waiting for {what}"),
-    }
-}
-
 /// Waits until an instance of `name` passes all its checks, and returns it.
 pub async fn until_passing(url: &str, name: &str) -> ServiceEntry {
-    let what = format!("an instance of {name} to pass its checks");
-    let path = format!("health/service/{name}?passing");
-    watch_until(url, &path, PATIENCE, &what, |answer| {
-        let entries: Vec<ServiceEntry> = serde_json::from_value(answer.clone()).ok()?;
-        entries.into_iter().next()
-    })
-    .await
+    let entry = catalog::until_passing(url, name, PATIENCE).await;
+    serde_json::from_value(entry).expect("a health entry")
 }
 
 /// Waits until the service check of `name`'s instance is critical; returns its output.
 pub async fn until_critical(url: &str, name: &str) -> String {
-    let what = format!("the check of {name} to turn critical");
-    let path = format!("health/service/{name}");
-    watch_until(url, &path, PATIENCE, &what, |answer| {
-        let entries: Vec<ServiceEntry> = serde_json::from_value(answer.clone()).ok()?;
-        entries
-            .iter()
-            .flat_map(|entry| &entry.checks)
-            .find_map(|check| {
-                (!check.service_id.is_empty() && check.status == consul_ext::CheckStatus::Critical)
-                    .then(|| check.output.clone())
-            })
-    })
-    .await
+    catalog::until_critical(url, name, PATIENCE).await
 }
 
 /// Waits up to `limit` until the catalog lists no instance of `name`.
 pub async fn until_gone(url: &str, name: &str, limit: Duration) {
-    let what = format!("every instance of {name} to leave the catalog");
-    let path = format!("catalog/service/{name}");
-    watch_until(url, &path, limit, &what, |answer| {
-        answer.as_array().is_some_and(Vec::is_empty).then_some(())
-    })
-    .await
+    catalog::until_gone(url, name, limit).await
 }
 
 /// The address a catalog entry points at, as `HOST:PORT`.

@@ -1,0 +1,139 @@
+//! Waiting for what an operator would see in Consul: an instance listed, passing, critical,
+//! gone. Each wait is a chain of blocking queries (`?index=&wait=`), so it answers as soon
+//! as the agent's view changes, with no polling, and gives up after a bound naming what it
+//! waited for.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// How long one blocking query may wait for a change before it is asked again.
+const WAIT: Duration = Duration::from_secs(2);
+
+/// A name no other test uses, even on an agent shared through `CONSUL_HTTP_ADDR`:
+/// `PREFIX-WHAT-PID-N`.
+pub fn unique_name(prefix: &str, what: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}-{what}-{}-{n}", std::process::id())
+}
+
+/// One answer of `GET {url}/v1/{path}` as JSON with its `X-Consul-Index`, blocking on `index`.
+pub async fn blocking_get(url: &str, path: &str, index: u64) -> (Value, u64) {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let address = format!(
+        "{url}/v1/{path}{separator}index={index}&wait={}ms",
+        WAIT.as_millis()
+    );
+    let response = reqwest::Client::new()
+        .get(&address)
+        .timeout(WAIT * 2 + Duration::from_secs(5))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("GET {address}: {error}"));
+    assert!(
+        response.status().is_success(),
+        "GET {address}: {}",
+        response.status()
+    );
+    let next = response
+        .headers()
+        .get("X-Consul-Index")
+        .and_then(|value| value.to_str().ok()?.parse().ok())
+        .expect("X-Consul-Index");
+    (response.json().await.expect("a JSON answer"), next)
+}
+
+/// Asks `path` with blocking queries until `done` accepts the answer; panics naming `what`
+/// after `limit`. An index that goes backwards (the agent restarted) starts over at 0.
+pub async fn watch_until<T>(
+    url: &str,
+    path: &str,
+    limit: Duration,
+    what: &str,
+    mut done: impl FnMut(&Value) -> Option<T>,
+) -> T {
+    let watching = async {
+        let mut index = 0;
+        loop {
+            let (answer, next) = blocking_get(url, path, index).await;
+            if let Some(found) = done(&answer) {
+                return found;
+            }
+            index = if next < index { 0 } else { next };
+        }
+    };
+    match tokio::time::timeout(limit, watching).await {
+        Ok(found) => found,
+        Err(_) => panic!("gave up after {limit:?} waiting for {what}"),
+    }
+}
+
+/// The service IDs in a catalog answer (`/v1/catalog/service/NAME`).
+fn ids(answer: &Value) -> Vec<String> {
+    answer
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|entry| entry["ServiceID"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits up to `limit` until the catalog lists an instance `id` of `name`.
+pub async fn until_listed(url: &str, name: &str, id: &str, limit: Duration) {
+    let what = format!("{id} to be in the catalog");
+    let path = format!("catalog/service/{name}");
+    watch_until(url, &path, limit, &what, |answer| {
+        ids(answer).iter().any(|listed| listed == id).then_some(())
+    })
+    .await
+}
+
+/// Waits up to `limit` until the catalog lists no instance of `name`.
+pub async fn until_gone(url: &str, name: &str, limit: Duration) {
+    let what = format!("every instance of {name} to leave the catalog");
+    let path = format!("catalog/service/{name}");
+    watch_until(url, &path, limit, &what, |answer| {
+        ids(answer).is_empty().then_some(())
+    })
+    .await
+}
+
+/// Whether the catalog lists no instance of `name` right now (no waiting).
+pub async fn is_gone(url: &str, name: &str) -> bool {
+    let (answer, _) = blocking_get(url, &format!("catalog/service/{name}"), 0).await;
+    ids(&answer).is_empty()
+}
+
+/// Waits up to `limit` until an instance of `name` passes all its checks; returns the
+/// health answer's first entry (`/v1/health/service/NAME?passing`) as JSON.
+pub async fn until_passing(url: &str, name: &str, limit: Duration) -> Value {
+    let what = format!("an instance of {name} to pass its checks");
+    let path = format!("health/service/{name}?passing");
+    watch_until(url, &path, limit, &what, |answer| {
+        answer.as_array()?.first().cloned()
+    })
+    .await
+}
+
+/// Waits up to `limit` until a service check of `name` is critical; returns its output.
+pub async fn until_critical(url: &str, name: &str, limit: Duration) -> String {
+    let what = format!("the check of {name} to turn critical");
+    let path = format!("health/service/{name}");
+    watch_until(url, &path, limit, &what, |answer| {
+        answer
+            .as_array()?
+            .iter()
+            .flat_map(|entry| entry["Checks"].as_array().into_iter().flatten())
+            .find(|check| {
+                check["ServiceID"].as_str().is_some_and(|id| !id.is_empty())
+                    && check["Status"] == "critical"
+            })
+            .map(|check| check["Output"].as_str().unwrap_or_default().to_string())
+    })
+    .await
+}
