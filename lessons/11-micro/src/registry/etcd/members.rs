@@ -73,7 +73,8 @@ impl Members {
                         )))
                     }
                 };
-                warn!(member = %self.endpoints[index], %error, "etcd member unavailable; trying the next");
+                let member = &self.endpoints[index];
+                warn!(%member, %error, "etcd member unavailable; trying the next");
                 last_error = Some(error);
             }
             if started.elapsed() >= REQUEST_TIMEOUT {
