@@ -46,34 +46,16 @@ async fn sigterm_lets_open_connections_finish_then_exits_0() {
     assert_eq!(echo(&mut client, "after\n").await, "after\n");
     drop(client);
 
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
-    assert!(
-        server.log().contains("SIGTERM received"),
-        "{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
+    server.logged("SIGTERM received").await;
 }
 
 #[tokio::test]
 async fn ctrl_c_takes_the_same_path() {
     let mut server = start().await;
     server.signal("INT");
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
-    assert!(
-        server.log().contains("SIGINT (Ctrl-C) received"),
-        "{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
+    server.logged("SIGINT (Ctrl-C) received").await;
 }
 
 #[tokio::test]

@@ -56,12 +56,7 @@ async fn a_request_half_sent_at_ctrl_c_is_answered() {
         reply.contains(r#""result":"gopher hello world""#),
         "reply: {reply:?}"
     );
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
 }
 
 #[tokio::test]
@@ -94,17 +89,8 @@ async fn an_http_client_holding_half_a_request_cannot_keep_the_server_up() {
 
     server.signal("TERM");
     // The graceful stop waits for that request, but no longer than the grace period.
-    let status = server.exits_within(GRACE + PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
-    assert!(
-        server.log().contains("grace period over"),
-        "{}",
-        server.log()
-    );
+    server.exits_cleanly_within(GRACE + PATIENCE).await;
+    server.logged("grace period over").await;
     drop(http);
 }
 

@@ -44,17 +44,8 @@ async fn sigterm_turns_health_off_then_exits_0() {
     assert_eq!(next_status().await, ServingStatus::NotServing);
     drop(watch); // the watcher has heard; the server has nothing left in flight
 
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
-    assert!(
-        server.log().contains("SIGTERM received"),
-        "{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
+    server.logged("SIGTERM received").await;
 }
 
 #[tokio::test]

@@ -92,20 +92,7 @@ impl GreeterPool {
     /// One call to one instance.
     async fn call(&self, addr: String, name: &str) -> Result<Answer, Status> {
         let mut client = self.client_for(&addr)?;
-        let mut request = Request::new(HelloRequest { name: name.into() });
-        request.set_timeout(CALL_TIMEOUT);
-        let response = client.say_hello(request).await?;
-        let instance = response
-            .metadata()
-            .get(INSTANCE_HEADER)
-            .and_then(|id| id.to_str().ok())
-            .unwrap_or("(unknown)")
-            .to_string();
-        Ok(Answer {
-            message: response.into_inner().message,
-            instance,
-            addr,
-        })
+        say_hello(&mut client, name, addr).await
     }
 
     /// The connection to `addr`, made lazily: connecting happens on the first call, and a
@@ -235,16 +222,23 @@ impl Caller {
             Caller::Pool(pool) => return pool.say_hello(name).await,
             Caller::Balanced(client) => client,
         };
-        let mut answer = balanced_call(client, name).await;
+        let mut answer = say_hello(client, name, String::new()).await;
         // The channel may have picked an instance that has just gone: once more.
         if matches!(&answer, Err(status) if status.code() == tonic::Code::Unavailable) {
-            answer = balanced_call(client, name).await;
+            answer = say_hello(client, name, String::new()).await;
         }
         answer
     }
 }
 
-async fn balanced_call(client: &mut GreeterClient<Channel>, name: &str) -> Result<Answer, Status> {
+/// One SayHello with the lesson's deadline; the answer says which instance replied (its
+/// `x-instance` header) and at which address it was called (empty through the balancer,
+/// which does not say).
+async fn say_hello(
+    client: &mut GreeterClient<Channel>,
+    name: &str,
+    addr: String,
+) -> Result<Answer, Status> {
     let mut request = Request::new(HelloRequest { name: name.into() });
     request.set_timeout(CALL_TIMEOUT);
     let response = client.say_hello(request).await?;
@@ -257,6 +251,6 @@ async fn balanced_call(client: &mut GreeterClient<Channel>, name: &str) -> Resul
     Ok(Answer {
         message: response.into_inner().message,
         instance,
-        addr: String::new(),
+        addr,
     })
 }

@@ -79,12 +79,7 @@ async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
         .expect("the call task")
         .expect("the call in flight should still get its reply");
     assert_eq!(greeting, "Hello Ferris!");
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
 }
 
 #[tokio::test]
@@ -110,12 +105,7 @@ async fn a_call_longer_than_the_grace_period_is_cut_off_and_the_exit_is_0() {
 
     let stopped = Instant::now();
     server.signal("TERM");
-    let status = server.exits_within(Duration::from_secs(4)).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
+    server.exits_cleanly_within(Duration::from_secs(4)).await;
     assert!(
         stopped.elapsed() >= Duration::from_millis(900),
         "the call in flight should get its grace period, 1 s, before it is cut off"

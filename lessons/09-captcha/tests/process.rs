@@ -104,12 +104,7 @@ async fn found_in_consul_draws_verifies_once_and_leaves_on_sigterm() {
 
     server.signal("TERM");
     until_gone(agent.url(), &name, Duration::from_secs(1)).await;
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
 }
 // ANCHOR_END: outside
 
@@ -157,12 +152,7 @@ async fn redis_down_is_unavailable_and_not_serving_until_it_is_back() {
         .expect("a captcha once Redis is back");
 
     server.signal("TERM");
-    let status = server.exits_within(PATIENCE).await;
-    assert!(
-        status.success(),
-        "exit status {status}; log:\n{}",
-        server.log()
-    );
+    server.exits_cleanly_within(PATIENCE).await;
     let log = server.log();
     assert!(
         log.contains("NOT_SERVING") && log.contains("answers: SERVING"),

@@ -148,6 +148,17 @@ impl ServerProcess {
         }
     }
 
+    /// Waits up to `limit` for the process to exit, and fails, showing its log, unless it
+    /// exited with status 0: what a clean stop looks like from outside.
+    pub async fn exits_cleanly_within(&mut self, limit: Duration) {
+        let status = self.exits_within(limit).await;
+        assert!(
+            status.success(),
+            "the server exited with {status}; its log:\n{}",
+            self.log()
+        );
+    }
+
     /// Everything the server has logged so far.
     pub fn log(&self) -> String {
         self.log.lock().expect("the log lock").clone()
