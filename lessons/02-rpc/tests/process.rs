@@ -2,6 +2,10 @@
 //!
 //! A call whose bytes were half sent when SIGTERM came is part of the work in flight: the
 //! server reads the rest and answers it within its grace period, over TCP and over HTTP.
+//!
+//! "In flight" means on a connection the server has accepted. A connection the kernel has
+//! queued but the server has not yet taken is reset when the listener closes, so each test
+//! first has an answer from the server on its connection before it signals.
 
 use testkit::{PATIENCE, ServerProcess, within};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
@@ -13,6 +17,22 @@ const SERVER: &str = env!("CARGO_BIN_EXE_l02-rpc");
 fn hello_frame(name: &str) -> Vec<u8> {
     let request = serde_json::json!({"id": 7, "method": "hello.HelloWorld", "params": name});
     l02_rpc::frame::encode(&request).expect("encode a frame")
+}
+
+/// Makes one whole call and reads its reply: proof that the server has accepted the connection.
+async fn a_whole_call(stream: &mut TcpStream) {
+    stream
+        .write_all(&hello_frame("first"))
+        .await
+        .expect("send a call");
+    let reply = within("the reply to a whole call", async {
+        l02_rpc::frame::read_frame(stream).await
+    })
+    .await
+    .expect("read the reply frame")
+    .expect("a reply, not the end of the connection");
+    let reply: serde_json::Value = serde_json::from_slice(&reply).expect("a JSON reply");
+    assert_eq!(reply["result"], "first hello world", "reply: {reply}");
 }
 
 /// Sends the first half of a call, signals the server, sends the rest, and expects the reply.
@@ -45,7 +65,8 @@ async fn half_a_call_at_sigterm(server: &mut ServerProcess, mut stream: TcpStrea
 #[tokio::test]
 async fn a_call_half_sent_at_sigterm_is_answered() {
     let mut server = ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await;
-    let stream = TcpStream::connect(server.addr()).await.expect("connect");
+    let mut stream = TcpStream::connect(server.addr()).await.expect("connect");
+    a_whole_call(&mut stream).await;
     half_a_call_at_sigterm(&mut server, stream).await;
 }
 
