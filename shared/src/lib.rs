@@ -17,8 +17,12 @@
 //!   (lesson 07), for every client that picks an instance to call.
 //! - [`registered`]: serving while registered, and leaving in order: NOT_SERVING,
 //!   deregister, drain (lesson 08).
+//! - [`captcha`] (feature `captcha`): lesson 09's captcha service in its plainest form, for
+//!   the lessons that run it: lesson 10's tests and lesson 11's framework.
 
 pub mod accept;
+#[cfg(feature = "captcha")]
+pub mod captcha;
 pub mod consul;
 pub mod discovery;
 pub mod greeter;

@@ -8,8 +8,8 @@
 //! - [`registry`]: the `Registry` trait and its Consul, etcd and memory implementations;
 //! - [`selector`]: round-robin (really, across calls) and random;
 //! - [`client`]: call a service by name — discover, select, call, retry elsewhere once;
-//! - [`service`]: the service builder and its `run`: register, serve with health, leave in
-//!   order on SIGINT/SIGTERM.
+//! - [`service`]: the service builder and its `run`: register, serve its handlers (the
+//!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM.
 
 pub mod client;
 pub mod registry;

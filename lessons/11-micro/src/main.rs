@@ -1,12 +1,16 @@
-//! `cargo run -p l11-micro -- [--registry …] server | client`: the lesson's one binary.
+//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | client`: the lesson's one
+//! binary.
 
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use l11_micro::client::MicroClient;
 use l11_micro::exercises::open_registry::open_registry;
-use l11_micro::service::Service;
+use l11_micro::service::{NodeGreeter, Service};
 use l11_micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
+use proto::captcha::captcha_server::CaptchaServer;
+use proto::hello::greeter_server::GreeterServer;
+use shared::captcha::CaptchaService;
 
 // ANCHOR: cli
 /// Lesson 11: a small service framework. Greeters that register in a registry of your
@@ -42,6 +46,16 @@ enum Command {
         /// The version this build runs.
         #[arg(long, default_value = "1.0.0")]
         version: String,
+    },
+    /// Serve lesson 09's captcha.Captcha on the framework, its codes in Redis.
+    CaptchaServer {
+        #[arg(long, default_value = "127.0.0.1:7012")]
+        addr: String,
+        #[arg(long, default_value = "captcha")]
+        name: String,
+        /// Where Redis is.
+        #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+        redis_url: String,
     },
     /// Call the service by name, `--calls` times.
     Client {
@@ -85,10 +99,28 @@ async fn main() -> anyhow::Result<()> {
             Service::new(&name, registry)
                 .version(&version)
                 .address(&addr)
+                .handle(GreeterServer::new(NodeGreeter))
                 .run(stop)
                 .await?;
         }
         // ANCHOR_END: server
+        // ANCHOR: captcha
+        Command::CaptchaServer {
+            addr,
+            name,
+            redis_url,
+        } => {
+            let stop = shared::signal::shutdown();
+            let registry =
+                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let captcha = CaptchaService::new(&redis_url)?;
+            Service::new(&name, registry)
+                .address(&addr)
+                .handle(CaptchaServer::new(captcha))
+                .run(stop)
+                .await?;
+        }
+        // ANCHOR_END: captcha
         Command::Client {
             service,
             calls,

@@ -4,19 +4,22 @@
 //! A framework's promise is that a service is a name, a version, a registry and its
 //! handlers, and the rest happens by itself: listen, register, serve with health, and on
 //! SIGINT/SIGTERM leave in the right order — lesson 08's: health NOT_SERVING, deregister,
-//! drain the calls in flight. This is all of that, in one place, for hello.Greeter.
+//! drain the calls in flight. This is all of that, in one place, for any gRPC service: the
+//! lesson's greeter and the captcha service of lesson 09 run on it alike.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use proto::hello::greeter_server::{Greeter, GreeterServer};
+use proto::hello::greeter_server::Greeter;
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
 use shared::greeter::{GreeterService, ReplyStream, check_name};
 use shared::grpc::{builder, incoming};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tonic::server::NamedService;
+use tonic::service::{Interceptor, InterceptorLayer, Routes};
 use tonic::{Request, Response, Status};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
@@ -31,6 +34,9 @@ pub struct Service {
     registry: Arc<dyn Registry>,
     address: String,
     grace: Duration,
+    /// The gRPC services this one serves, and their names for the health service.
+    handlers: Routes,
+    handler_names: Vec<&'static str>,
 }
 
 impl Service {
@@ -42,6 +48,8 @@ impl Service {
             registry,
             address: crate::DEFAULT_ADDR.to_string(),
             grace: shared::grpc::SHUTDOWN_GRACE,
+            handlers: Routes::default(),
+            handler_names: Vec::new(),
         }
     }
 
@@ -56,12 +64,32 @@ impl Service {
         self.address = address.to_string();
         self
     }
+
+    /// Serves `handler`, a generated `…Server` (go-micro's `pb.RegisterGreeterHandler`).
+    /// Each call it answers carries the [`Node`] it arrived at: `request.extensions()`.
+    pub fn handle<S>(mut self, handler: S) -> Service
+    where
+        S: tower::Service<
+                http::Request<tonic::body::Body>,
+                Error = std::convert::Infallible,
+                Response = http::Response<tonic::body::Body>,
+            > + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.handler_names.push(S::NAME);
+        self.handlers = self.handlers.add_service(handler);
+        self
+    }
 }
 // ANCHOR_END: builder
 
 // ANCHOR: run
 impl Service {
-    /// Listens, registers, serves hello.Greeter (with health) until `shutdown`, then leaves:
+    /// Listens, registers, serves the handlers (with health) until `shutdown`, then leaves:
     /// NOT_SERVING, deregister, drain within the grace period.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let listener = TcpListener::bind(&self.address)
@@ -76,11 +104,15 @@ impl Service {
         info!("{} {} listening on {addr}", self.name, self.version);
 
         let (health, health_service) = tonic_health::server::health_reporter();
-        health.set_service_status("", ServingStatus::Serving).await;
-        let greeter = GreeterServer::new(NodeGreeter {
-            id: node.id.clone(),
-        });
-        let router = builder().add_service(health_service).add_service(greeter);
+        let set_health = async |status| {
+            for name in std::iter::once("").chain(self.handler_names.iter().copied()) {
+                health.set_service_status(name, status).await;
+            }
+        };
+        set_health(ServingStatus::Serving).await;
+        let router = builder()
+            .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
+            .add_routes(self.handlers.clone().add_service(health_service));
 
         self.registry.register(&self.name, &node).await?;
         info!("registered {} in {}", node.id, self.registry.describe());
@@ -89,9 +121,7 @@ impl Service {
         let leave = async {
             shutdown.await;
             info!("1/3 health is NOT_SERVING");
-            health
-                .set_service_status("", ServingStatus::NotServing)
-                .await;
+            set_health(ServingStatus::NotServing).await;
             info!("2/3 deregistering {}", node.id);
             if let Err(error) = self.registry.deregister(&self.name, &node).await {
                 warn!(
@@ -118,11 +148,21 @@ impl Service {
 }
 // ANCHOR_END: run
 
-/// hello.Greeter that says which node answered: `Hello NAME from NODE-ID`.
+/// Hands every call the node it arrived at, in its extensions, as go-micro's handlers find
+/// the server's details in their context.
 #[derive(Debug, Clone)]
-pub struct NodeGreeter {
-    pub id: String,
+pub struct ArrivedAt(pub Node);
+
+impl Interceptor for ArrivedAt {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        request.extensions_mut().insert(self.0.clone());
+        Ok(request)
+    }
 }
+
+/// hello.Greeter that says which node answered: `Hello NAME from NODE-ID`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NodeGreeter;
 
 #[tonic::async_trait]
 impl Greeter for NodeGreeter {
@@ -131,7 +171,11 @@ impl Greeter for NodeGreeter {
         request: Request<HelloRequest>,
     ) -> Result<Response<HelloReply>, Status> {
         let name = check_name(&request.get_ref().name)?;
-        let message = format!("Hello {name} from {}", self.id);
+        let node = request
+            .extensions()
+            .get::<Node>()
+            .ok_or_else(|| Status::internal("served outside a micro Service"))?;
+        let message = format!("Hello {name} from {}", node.id);
         Ok(Response::new(HelloReply { message }))
     }
 

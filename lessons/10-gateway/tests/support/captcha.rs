@@ -3,15 +3,15 @@
 //! used up by any try, registered in Consul with a gRPC health check.
 //!
 //! A lesson never depends on another lesson's package, so the tests cannot start lesson
-//! 09's server; this is the same contract in a few lines. It can also be told to hang, to
-//! show what the gateway does with an instance that passes its checks and never answers.
+//! 09's server; they run `shared::captcha`, the same contract. It can also be told to hang,
+//! to show what the gateway does with an instance that passes its checks and never answers.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use proto::captcha::captcha_server::{Captcha, CaptchaServer};
 use proto::captcha::{NewCaptchaReply, NewCaptchaRequest, VerifyReply, VerifyRequest};
-use redis::aio::MultiplexedConnection;
+use shared::captcha::CaptchaService;
 use shared::consul::Instance;
 use tonic::{Request, Response, Status};
 
@@ -26,12 +26,16 @@ pub enum Behaviour {
 
 #[derive(Clone)]
 struct StandIn {
-    redis: MultiplexedConnection,
+    service: CaptchaService,
     behaviour: Behaviour,
 }
 
-fn key(uuid: &str) -> String {
-    format!("captcha:{uuid}")
+impl StandIn {
+    async fn hang_if_told(&self) {
+        if self.behaviour == Behaviour::Hang {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 #[tonic::async_trait]
@@ -40,53 +44,17 @@ impl Captcha for StandIn {
         &self,
         request: Request<NewCaptchaRequest>,
     ) -> Result<Response<NewCaptchaReply>, Status> {
-        if self.behaviour == Behaviour::Hang {
-            std::future::pending::<()>().await;
-        }
-        let uuid = request.into_inner().uuid;
-        uuid::Uuid::parse_str(&uuid).map_err(|_| Status::invalid_argument("not a uuid"))?;
-        let (code, png) = draw();
-        let stored: Option<String> = redis::cmd("SET")
-            .arg(key(&uuid))
-            .arg(&code)
-            .arg("NX")
-            .arg("EX")
-            .arg(300)
-            .query_async(&mut self.redis.clone())
-            .await
-            .map_err(|error| Status::unavailable(error.to_string()))?;
-        if stored.is_none() {
-            return Err(Status::already_exists("a live code"));
-        }
-        Ok(Response::new(NewCaptchaReply {
-            png,
-            expires_in_seconds: 300,
-        }))
+        self.hang_if_told().await;
+        self.service.new_captcha(request).await
     }
 
     async fn verify(
         &self,
         request: Request<VerifyRequest>,
     ) -> Result<Response<VerifyReply>, Status> {
-        if self.behaviour == Behaviour::Hang {
-            std::future::pending::<()>().await;
-        }
-        let VerifyRequest { uuid, code: guess } = request.into_inner();
-        let code: Option<String> = redis::cmd("GETDEL")
-            .arg(key(&uuid))
-            .query_async(&mut self.redis.clone())
-            .await
-            .map_err(|error| Status::unavailable(error.to_string()))?;
-        let ok = code.is_some_and(|code| code.eq_ignore_ascii_case(guess.trim()));
-        Ok(Response::new(VerifyReply { ok }))
+        self.hang_if_told().await;
+        self.service.verify(request).await
     }
-}
-
-/// A code and its image (drawn in full before any `.await`: a `Captcha` is not `Send`).
-fn draw() -> (String, Vec<u8>) {
-    let mut captcha = captcha::Captcha::new();
-    captcha.add_chars(4).view(128, 64);
-    captcha.as_tuple().expect("a captcha")
 }
 
 /// A running stand-in, registered as `name`; it deregisters and stops when dropped.
@@ -99,18 +67,14 @@ impl Service {
     /// Serves on a free port with its codes in the Redis at `redis_url`, and registers as
     /// `name` on the agent at `agent` with a gRPC check every 200 ms.
     pub async fn start(agent: &str, name: &str, redis_url: &str, behaviour: Behaviour) -> Self {
-        let redis = redis::Client::open(redis_url)
-            .unwrap()
-            .get_multiplexed_async_connection()
-            .await
-            .expect("the test's Redis");
+        let service = CaptchaService::new(redis_url).expect("the test's Redis URL");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (health, health_service) = tonic_health::server::health_reporter();
         health.set_serving::<CaptchaServer<StandIn>>().await;
         let router = tonic::transport::Server::builder()
             .add_service(health_service)
-            .add_service(CaptchaServer::new(StandIn { redis, behaviour }));
+            .add_service(CaptchaServer::new(StandIn { service, behaviour }));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(router.serve_with_incoming_shutdown(
             tonic::transport::server::TcpIncoming::from(listener),

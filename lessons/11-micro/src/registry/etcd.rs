@@ -10,7 +10,7 @@
 //! not skip a dead member (its balanced channel picks it anyway, and the call fails
 //! `Unavailable`), so [`Members`] (in `etcd/members.rs`) holds one client per member and
 //! tries the next when one is down. And a watch dies with the member it runs on, so
-//! [`keep_watching`] (in `etcd/follow.rs`) resumes it from the last revision it saw, on
+//! `keep_watching` (in `etcd/follow.rs`) resumes it from the last revision it saw, on
 //! another member.
 
 use std::collections::HashMap;

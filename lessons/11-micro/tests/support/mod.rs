@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use l11_micro::registry::Node;
-use l11_micro::service::NodeGreeter;
+use l11_micro::service::{ArrivedAt, NodeGreeter};
+use proto::hello::greeter_server::GreeterServer;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tonic::service::InterceptorLayer;
 
 /// A service name no other test uses, even in a registry shared between test runs.
 pub fn unique_service(what: &str) -> String {
@@ -38,14 +40,15 @@ impl Greeter {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let greeter = NodeGreeter { id: id.to_string() };
-        tokio::spawn(shared::grpc::serve_greeter(listener, greeter, async {
-            let _ = stopped.await;
-        }));
-        Greeter {
-            node: node(id, &addr.to_string()),
-            _stop: stop,
-        }
+        let node = node(id, &addr.to_string());
+        let serving = shared::grpc::builder()
+            .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
+            .add_service(GreeterServer::new(NodeGreeter))
+            .serve_with_incoming_shutdown(shared::grpc::incoming(listener), async {
+                let _ = stopped.await;
+            });
+        tokio::spawn(serving);
+        Greeter { node, _stop: stop }
     }
 }
 
