@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
-use tonic::Status;
 use tonic::transport::{Channel, Endpoint};
+use tonic::{Code, Status};
 
 use crate::exercises::call::call;
 use crate::registry::{Node, Nodes, Registry};
@@ -58,7 +58,13 @@ impl MicroClient {
             let request = HelloRequest {
                 name: name.to_string(),
             };
-            async move { Ok(greeter.say_hello(request).await?.into_inner().message) }
+            async move {
+                let reply = greeter
+                    .say_hello(request)
+                    .await
+                    .map_err(broken_is_unavailable)?;
+                Ok(reply.into_inner().message)
+            }
         })
         .await
     }
@@ -81,3 +87,18 @@ impl MicroClient {
     }
 }
 // ANCHOR_END: client
+
+/// A call whose connection broke under it — its node was killed mid-call — comes back from
+/// tonic as `Unknown: transport error`. To the caller it means what `Unavailable` means: that
+/// node is gone, try another. (Trying again is safe for SayHello, which changes nothing: a
+/// call that broke may have run, so a framework can only do this for such calls.)
+fn broken_is_unavailable(status: Status) -> Status {
+    let broken = status.code() == Code::Unknown
+        && std::error::Error::source(&status)
+            .is_some_and(|source| source.is::<tonic::transport::Error>());
+    if broken {
+        Status::unavailable(format!("the connection broke: {}", status.message()))
+    } else {
+        status
+    }
+}
