@@ -1,14 +1,16 @@
 //! Diagrams: a chapter draws them as text in a ```` ```svgbob ```` fence, and the book shows
-//! them as SVG pictures, drawn by the svgbob crate while the book is built.
+//! them as SVG pictures, drawn while the book is built.
 //!
 //! The text stays the source: it is edited like any other line of a chapter and reads well
 //! in the repository. The drawing happens in an mdBook preprocessor that runs inside the
 //! runner's own build (`book.rs`), so nobody installs a plugin to read the book.
 //!
-//! svgbob draws lines and arrows, but it would also draw some characters of the words in
-//! between as shapes (`o` a circle, `(` an arc, `-` a line, `"…"` an escape). The words of
-//! a diagram are bytes on the wire and calls in Rust, so they must read as written: each
-//! label is cut out before svgbob sees the drawing and set as text in its place.
+//! The book's diagrams are boxes, lifelines and arrows drawn with Unicode box-drawing
+//! characters (`─ │ ┌ ┼ ▶`), and words between them. That is all this draws: each line
+//! character becomes strokes from its cell's centre towards the sides it joins, joined into
+//! straight lines across cells, and each arrowhead a small triangle; every other character
+//! is text, set as written. (The fence keeps svgbob's name: the drawings are valid svgbob,
+//! which editors with an svgbob plugin preview.)
 
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
@@ -103,41 +105,33 @@ fn closes(line: &str, fence: &str) -> bool {
 /// picture follows the reader's theme, light or dark. The figure is one HTML block for
 /// Markdown, which ends an HTML block at the first blank line, so the SVG has none.
 fn figure(drawing: &str) -> String {
-    let (lines, labels) = split_labels(drawing);
-    let columns = drawing
-        .lines()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let rows = drawing.lines().count();
+    let (grid, labels) = split_labels(drawing);
+    let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
     let width = (columns + 1) as f32 * CELL_WIDTH;
-    let height = (rows + 1) as f32 * 2.0 * CELL_WIDTH;
-    let settings = svgbob::Settings {
-        scale: CELL_WIDTH,
-        include_backdrop: false,
-        include_styles: false,
-        ..svgbob::Settings::default()
-    };
-    let svg = svgbob::to_svg_with_override_size(&lines, &settings, width, height);
-    // A viewBox lets the picture shrink to a narrow column instead of being cut off.
-    let svg = svg.replacen(
-        "<svg",
-        &format!("<svg viewBox=\"0 0 {width:.1} {height:.1}\""),
-        1,
+    let height = (grid.len() + 1) as f32 * CELL_HEIGHT;
+    let mut html = format!(
+        "<figure class=\"diagram\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{width:.1}\" height=\"{height:.1}\" viewBox=\"0 0 {width:.1} {height:.1}\">\n"
     );
-    let Some(end) = svg.rfind("</svg>") else {
-        return format!("<pre>{}</pre>\n", escape(drawing));
-    };
-    let mut html = String::from("<figure class=\"diagram\">\n");
-    let drawn = svg[..end].lines().map(str::trim).filter(|l| !l.is_empty());
-    for line in drawn {
-        html.push_str(line);
-        html.push('\n');
+    for [x1, y1, x2, y2] in strokes(&grid) {
+        html.push_str(&format!(
+            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>\n"
+        ));
+    }
+    for points in arrowheads(&grid) {
+        let points: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        html.push_str(&format!(
+            "<polygon class=\"filled\" points=\"{}\"/>\n",
+            points.join(" ")
+        ));
     }
     for label in &labels {
-        // Where svgbob sets its own text: a quarter cell in, three quarters down.
+        // A quarter of a cell in, three quarters down: where the text's baseline sits.
         let x = (label.column as f32 + 0.25) * CELL_WIDTH;
-        let y = (label.row as f32 * 2.0 + 1.5) * CELL_WIDTH;
+        let y = (label.row as f32 + 0.75) * CELL_HEIGHT;
         html.push_str(&format!(
             "<text x=\"{x:.1}\" y=\"{y:.1}\">{}</text>\n",
             escape(&label.text)
@@ -145,6 +139,167 @@ fn figure(drawing: &str) -> String {
     }
     html.push_str("</svg>\n</figure>\n");
     html
+}
+
+/// Height of a character cell: twice its width, as a terminal's.
+const CELL_HEIGHT: f32 = 2.0 * CELL_WIDTH;
+
+/// The sides of its cell a line character joins: up, right, down, left.
+fn arms(c: char) -> Option<[bool; 4]> {
+    Some(match c {
+        '─' => [false, true, false, true],
+        '│' => [true, false, true, false],
+        '┌' => [false, true, true, false],
+        '┐' => [false, false, true, true],
+        '└' => [true, true, false, false],
+        '┘' => [true, false, false, true],
+        '├' => [true, true, true, false],
+        '┤' => [true, false, true, true],
+        '┬' => [false, true, true, true],
+        '┴' => [true, true, false, true],
+        '┼' => [true, true, true, true],
+        // An arrowhead joins the line it ends, on its back.
+        '▶' => [false, false, false, true],
+        '◀' => [false, true, false, false],
+        '▲' => [false, false, true, false],
+        '▼' => [true, false, false, false],
+        // A cross (a connection that failed) stands alone.
+        '╳' => [false; 4],
+        _ => return None,
+    })
+}
+
+/// Whether the picture draws a character (the rest is text).
+fn is_line(c: char) -> bool {
+    arms(c).is_some()
+}
+
+/// The centre of a cell, in pixels.
+fn centre(row: usize, column: usize) -> (f32, f32) {
+    (
+        (column as f32 + 0.5) * CELL_WIDTH,
+        (row as f32 + 0.5) * CELL_HEIGHT,
+    )
+}
+
+/// Every line of the picture as `[x1, y1, x2, y2]`: the arms of neighbouring cells joined
+/// into one stroke along a row or a column, and each cross's two diagonals.
+fn strokes(grid: &[Vec<char>]) -> Vec<[f32; 4]> {
+    let at = |row: usize, column: usize| grid.get(row).and_then(|r| r.get(column)).copied();
+    let arm = |row, column, side: usize| at(row, column).and_then(arms).is_some_and(|a| a[side]);
+    let mut strokes = Vec::new();
+    // A stroke that ends next to a line running across it (`│──`) goes on to that line.
+    let across = |row, column, sides: [usize; 2]| sides.iter().any(|&side| arm(row, column, side));
+    // Along each row: a run of cells joined left to right is one stroke.
+    for (row, cells) in grid.iter().enumerate() {
+        let mut start = None;
+        for column in 0..=cells.len() {
+            let (x, y) = centre(row, column);
+            let reach = |to: usize| {
+                if across(row, to, [0, 2]) {
+                    CELL_WIDTH
+                } else {
+                    CELL_WIDTH / 2.0
+                }
+            };
+            if start.is_none() {
+                if arm(row, column, 3) {
+                    let reach = column.checked_sub(1).map_or(CELL_WIDTH / 2.0, reach);
+                    start = Some(x - reach);
+                } else if arm(row, column, 1) {
+                    start = Some(x);
+                }
+            }
+            let Some(x1) = start else { continue };
+            if !arm(row, column, 1) {
+                strokes.push([x1, y, x, y]);
+                start = None;
+            } else if !arm(row, column + 1, 3) {
+                strokes.push([x1, y, x + reach(column + 1), y]);
+                start = None;
+            }
+        }
+    }
+    // Down each column, the same.
+    let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
+    for column in 0..columns {
+        let mut start = None;
+        for row in 0..=grid.len() {
+            let (x, y) = centre(row, column);
+            let reach = |to: usize| {
+                if across(to, column, [1, 3]) {
+                    CELL_HEIGHT
+                } else {
+                    CELL_HEIGHT / 2.0
+                }
+            };
+            if start.is_none() {
+                if arm(row, column, 0) {
+                    let reach = row.checked_sub(1).map_or(CELL_HEIGHT / 2.0, reach);
+                    start = Some(y - reach);
+                } else if arm(row, column, 2) {
+                    start = Some(y);
+                }
+            }
+            let Some(y1) = start else { continue };
+            if !arm(row, column, 2) {
+                strokes.push([x, y1, x, y]);
+                start = None;
+            } else if !arm(row + 1, column, 0) {
+                strokes.push([x, y1, x, y + reach(row + 1)]);
+                start = None;
+            }
+        }
+    }
+    for (row, cells) in grid.iter().enumerate() {
+        for (column, _) in cells.iter().enumerate().filter(|(_, c)| **c == '╳') {
+            let (x, y) = centre(row, column);
+            let d = CELL_WIDTH / 2.0;
+            strokes.push([x - d, y - d, x + d, y + d]);
+            strokes.push([x - d, y + d, x + d, y - d]);
+        }
+    }
+    strokes
+}
+
+/// Every arrowhead as the three corners of a triangle, its tip on the far side of its cell
+/// or, where a lifeline stands in the next cell (`──▶│`), on that line.
+fn arrowheads(grid: &[Vec<char>]) -> Vec<[(f32, f32); 3]> {
+    let (length, half_base) = (CELL_WIDTH, CELL_WIDTH / 2.0);
+    let crossed = |row: usize, column: usize| {
+        let next = grid.get(row).and_then(|r| r.get(column)).copied();
+        next.and_then(arms)
+            .is_some_and(|[up, _, down, _]| up || down)
+    };
+    let mut heads = Vec::new();
+    for (row, cells) in grid.iter().enumerate() {
+        for (column, c) in cells.iter().enumerate() {
+            let (mut x, y) = centre(row, column);
+            let (dx, dy) = match c {
+                '▶' => (1.0, 0.0),
+                '◀' => (-1.0, 0.0),
+                '▲' => (0.0, -1.0),
+                '▼' => (0.0, 1.0),
+                _ => continue,
+            };
+            let next = if dx > 0.0 {
+                column.checked_add(1)
+            } else {
+                column.checked_sub(1)
+            };
+            if dx != 0.0 && next.is_some_and(|next| crossed(row, next)) {
+                x += dx * CELL_WIDTH / 2.0;
+            }
+            let tip = (x + dx * length / 2.0, y + dy * length / 2.0);
+            let base = (x - dx * length / 2.0, y - dy * length / 2.0);
+            heads.push([
+                (base.0 - dy * half_base, base.1 - dx * half_base),
+                tip,
+                (base.0 + dy * half_base, base.1 + dx * half_base),
+            ]);
+        }
+    }
+    heads
 }
 
 /// Words shown as written, at their row and column of the drawing.
@@ -155,9 +310,10 @@ struct Label {
     text: String,
 }
 
-/// Splits a drawing into its lines (the labels blanked out) and its labels.
-fn split_labels(drawing: &str) -> (String, Vec<Label>) {
-    let mut lines = String::with_capacity(drawing.len());
+/// Splits a drawing into its grid of line characters (the labels blanked out) and its
+/// labels.
+fn split_labels(drawing: &str) -> (Vec<Vec<char>>, Vec<Label>) {
+    let mut grid = Vec::new();
     let mut labels = Vec::new();
     for (row, line) in drawing.lines().enumerate() {
         let mut chars: Vec<char> = line.chars().collect();
@@ -169,16 +325,13 @@ fn split_labels(drawing: &str) -> (String, Vec<Label>) {
             });
             chars[start..end].fill(' ');
         }
-        lines.extend(chars);
-        lines.push('\n');
+        grid.push(chars);
     }
-    (lines, labels)
+    (grid, labels)
 }
 
-/// Where the labels of one line are. A label is a run of words one space apart, with a
-/// letter or a digit in it, between line characters or wider gaps. So a diagram draws its
-/// lines with box-drawing characters (`─ │ ┌ ▶`); ASCII ones (`-`, `|`, `+--`) are drawn
-/// where they stand apart from words.
+/// Where the labels of one line are. A label is a run of characters one space apart,
+/// between line characters or wider gaps.
 fn label_spans(chars: &[char]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut i = 0;
@@ -196,16 +349,9 @@ fn label_spans(chars: &[char]) -> Vec<(usize, usize)> {
         while i < chars.len() && goes_on(i) {
             i += 1;
         }
-        if chars[start..i].iter().any(|c| c.is_alphanumeric()) {
-            spans.push((start, i));
-        }
+        spans.push((start, i));
     }
     spans
-}
-
-/// Box-drawing characters and geometric shapes (arrowheads): the lines of a diagram.
-fn is_line(c: char) -> bool {
-    ('\u{2500}'..='\u{25FF}').contains(&c)
 }
 
 fn escape(text: &str) -> String {
@@ -220,7 +366,7 @@ mod tests {
 
     #[test]
     fn draws_svgbob_fences_and_leaves_other_blocks_alone() {
-        let chapter = "# T\n\n```svgbob\n+--+\n|  |--->\n+--+\n```\n\n```text\n+--+\n```\n";
+        let chapter = "# T\n\n```svgbob\n┌──┐\n│  │──▶\n└──┘\n```\n\n```text\n+--+\n```\n";
         let drawn = draw_diagrams(chapter);
         assert!(
             drawn.starts_with("# T\n\n<figure class=\"diagram\">\n<svg"),
@@ -235,16 +381,15 @@ mod tests {
             !figure.contains("\n\n"),
             "a blank line would end the HTML block"
         );
-        assert!(
-            figure.contains("<line") || figure.contains("<path"),
-            "{figure}"
-        );
+        assert!(figure.contains("<line"), "{figure}");
+        assert!(figure.contains("<polygon class=\"filled\""), "{figure}");
     }
 
     #[test]
     fn labels_are_set_as_written_and_lines_are_drawn() {
         let drawing = "│── 00 2b {\"id\":1} ──▶│ read_until('\\n') → \"hi\"\n";
-        let (lines, labels) = split_labels(drawing);
+        let (grid, labels) = split_labels(drawing);
+        let lines: String = grid[0].iter().collect();
         assert_eq!(lines.trim_end(), format!("│──{}──▶│", " ".repeat(16)));
         assert_eq!(
             labels,
@@ -277,7 +422,38 @@ mod tests {
             .iter()
             .map(|&(start, end)| chars[start..end].iter().collect())
             .collect();
-        assert_eq!(texts, ["client", "a-b", "POST /", "(x)"]);
+        assert_eq!(texts, ["|", "client", "|", "+-->", "a-b", "POST /", "(x)"]);
+    }
+
+    #[test]
+    fn neighbouring_cells_join_into_one_stroke() {
+        let grid: Vec<Vec<char>> = ["┌──┐", "└──┘"]
+            .iter()
+            .map(|l| l.chars().collect())
+            .collect();
+        let strokes = strokes(&grid);
+        let ((left, top), (right, bottom)) = (centre(0, 0), centre(1, 3));
+        assert_eq!(strokes.len(), 4, "{strokes:?}");
+        for side in [
+            [left, top, right, top],
+            [left, bottom, right, bottom],
+            [left, top, left, bottom],
+            [right, top, right, bottom],
+        ] {
+            assert!(strokes.contains(&side), "{side:?} in {strokes:?}");
+        }
+    }
+
+    #[test]
+    fn an_arrow_ends_on_the_lifeline_it_points_at() {
+        let grid: Vec<Vec<char>> = ["│──▶│"].iter().map(|l| l.chars().collect()).collect();
+        let (arrow, lifeline) = (centre(0, 3), centre(0, 4));
+        assert_eq!(
+            strokes(&grid)[0],
+            [centre(0, 0).0, arrow.1, arrow.0, arrow.1]
+        );
+        let [_, tip, _] = arrowheads(&grid)[0];
+        assert_eq!(tip, lifeline, "the tip touches the line");
     }
 
     #[test]
