@@ -186,70 +186,24 @@ fn centre(row: usize, column: usize) -> (f32, f32) {
 /// into one stroke along a row or a column, and each cross's two diagonals.
 fn strokes(grid: &[Vec<char>]) -> Vec<[f32; 4]> {
     let at = |row: usize, column: usize| grid.get(row).and_then(|r| r.get(column)).copied();
-    let arm = |row, column, side: usize| at(row, column).and_then(arms).is_some_and(|a| a[side]);
-    let mut strokes = Vec::new();
-    // A stroke that ends next to a line running across it (`│──`) goes on to that line.
-    let across = |row, column, sides: [usize; 2]| sides.iter().any(|&side| arm(row, column, side));
-    // Along each row: a run of cells joined left to right is one stroke.
-    for (row, cells) in grid.iter().enumerate() {
-        let mut start = None;
-        for column in 0..=cells.len() {
-            let (x, y) = centre(row, column);
-            let reach = |to: usize| {
-                if across(row, to, [0, 2]) {
-                    CELL_WIDTH
-                } else {
-                    CELL_WIDTH / 2.0
-                }
-            };
-            if start.is_none() {
-                if arm(row, column, 3) {
-                    let reach = column.checked_sub(1).map_or(CELL_WIDTH / 2.0, reach);
-                    start = Some(x - reach);
-                } else if arm(row, column, 1) {
-                    start = Some(x);
-                }
-            }
-            let Some(x1) = start else { continue };
-            if !arm(row, column, 1) {
-                strokes.push([x1, y, x, y]);
-                start = None;
-            } else if !arm(row, column + 1, 3) {
-                strokes.push([x1, y, x + reach(column + 1), y]);
-                start = None;
-            }
-        }
-    }
-    // Down each column, the same.
+    let rows = grid.len();
     let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
-    for column in 0..columns {
-        let mut start = None;
-        for row in 0..=grid.len() {
-            let (x, y) = centre(row, column);
-            let reach = |to: usize| {
-                if across(to, column, [1, 3]) {
-                    CELL_HEIGHT
-                } else {
-                    CELL_HEIGHT / 2.0
-                }
-            };
-            if start.is_none() {
-                if arm(row, column, 0) {
-                    let reach = row.checked_sub(1).map_or(CELL_HEIGHT / 2.0, reach);
-                    start = Some(y - reach);
-                } else if arm(row, column, 2) {
-                    start = Some(y);
-                }
-            }
-            let Some(y1) = start else { continue };
-            if !arm(row, column, 2) {
-                strokes.push([x, y1, x, y]);
-                start = None;
-            } else if !arm(row + 1, column, 0) {
-                strokes.push([x, y1, x, y + reach(row + 1)]);
-                start = None;
-            }
-        }
+    let mut strokes = Vec::new();
+    // Along each row, left (arm 3) to right (arm 1).
+    let along_rows = runs(rows, columns, [3, 1], CELL_WIDTH, |row, column| {
+        at(row, column).and_then(arms)
+    });
+    for (row, x1, x2) in along_rows {
+        let y = centre(row, 0).1;
+        strokes.push([x1, y, x2, y]);
+    }
+    // Down each column, up (arm 0) to down (arm 2).
+    let along_columns = runs(columns, rows, [0, 2], CELL_HEIGHT, |column, row| {
+        at(row, column).and_then(arms)
+    });
+    for (column, y1, y2) in along_columns {
+        let x = centre(0, column).0;
+        strokes.push([x, y1, x, y2]);
     }
     for (row, cells) in grid.iter().enumerate() {
         for (column, _) in cells.iter().enumerate().filter(|(_, c)| **c == '╳') {
@@ -260,6 +214,55 @@ fn strokes(grid: &[Vec<char>]) -> Vec<[f32; 4]> {
         }
     }
     strokes
+}
+
+/// The strokes along one direction, each as (line, from, to): `lines` lines of `length`
+/// cells (rows or columns), `cell(line, i)` the arms of a cell, `[back, forward]` the arms
+/// that point along the direction, `step` a cell's size in it. A run of cells joined to one
+/// another is one stroke; an arm that points at no neighbour reaches the edge of its cell,
+/// or the middle of the next one where a line runs across it there (`│──`).
+fn runs(
+    lines: usize,
+    length: usize,
+    [back, forward]: [usize; 2],
+    step: f32,
+    cell: impl Fn(usize, usize) -> Option<[bool; 4]>,
+) -> Vec<(usize, f32, f32)> {
+    let arm = |line, i, side: usize| cell(line, i).is_some_and(|arms| arms[side]);
+    let crossed_at = |line, i| arm(line, i, (back + 1) % 4) || arm(line, i, (back + 3) % 4);
+    let reach = |line, i| {
+        if crossed_at(line, i) {
+            step
+        } else {
+            step / 2.0
+        }
+    };
+    let mut runs = Vec::new();
+    for line in 0..lines {
+        let mut start = None;
+        for i in 0..=length {
+            let middle = (i as f32 + 0.5) * step;
+            if start.is_none() {
+                if arm(line, i, back) {
+                    let reach = i
+                        .checked_sub(1)
+                        .map_or(step / 2.0, |before| reach(line, before));
+                    start = Some(middle - reach);
+                } else if arm(line, i, forward) {
+                    start = Some(middle);
+                }
+            }
+            let Some(from) = start else { continue };
+            if !arm(line, i, forward) {
+                runs.push((line, from, middle));
+                start = None;
+            } else if !arm(line, i + 1, back) {
+                runs.push((line, from, middle + reach(line, i + 1)));
+                start = None;
+            }
+        }
+    }
+    runs
 }
 
 /// Every arrowhead as the three corners of a triangle, its tip on the far side of its cell
