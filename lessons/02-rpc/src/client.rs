@@ -44,18 +44,22 @@ pub enum RpcError {
     /// The request could not be framed (it is over the size limit).
     #[error("rpc: {0}")]
     Frame(#[from] FrameError),
+    /// No reply came within the caller's deadline (the `rpc.client` exercise).
+    #[error("rpc: no reply within {0:?}")]
+    TimedOut(std::time::Duration),
 }
 // ANCHOR_END: error
 
 /// Calls waiting for their replies, by id. `None` once the connection has ended.
-type Pending = Arc<Mutex<Option<HashMap<u64, oneshot::Sender<Reply>>>>>;
+pub(crate) type Pending = Arc<Mutex<Option<HashMap<u64, oneshot::Sender<Reply>>>>>;
 
 /// A connection to an RPC server. Cheap to clone: clones share the connection.
 #[derive(Clone)]
 pub struct Client {
-    requests: mpsc::Sender<Vec<u8>>,
-    pending: Pending,
-    next_id: Arc<AtomicU64>,
+    /// Encoded request frames, for the writer task.
+    pub(crate) requests: mpsc::Sender<Vec<u8>>,
+    pub(crate) pending: Pending,
+    pub(crate) next_id: Arc<AtomicU64>,
 }
 
 impl Client {
@@ -108,6 +112,11 @@ impl Client {
     }
     // ANCHOR_END: call
 
+    /// How many calls are waiting for their replies.
+    pub fn calls_waiting(&self) -> usize {
+        lock(&self.pending).as_ref().map_or(0, HashMap::len)
+    }
+
     /// [`call`](Client::call), with the result decoded into the type the caller expects.
     pub async fn call_as<T: DeserializeOwned>(
         &self,
@@ -120,7 +129,7 @@ impl Client {
 
 /// The table of pending calls. Nothing panics while holding it, so it is never poisoned;
 /// if it were, the table itself would still be fine to use.
-fn lock(
+pub(crate) fn lock(
     pending: &Pending,
 ) -> std::sync::MutexGuard<'_, Option<HashMap<u64, oneshot::Sender<Reply>>>> {
     pending.lock().unwrap_or_else(PoisonError::into_inner)
