@@ -4,8 +4,11 @@
 //! health to NOT_SERVING, so that whoever watches it stops sending calls, then finishes
 //! the calls in flight and exits 0.
 
+mod support;
+
 use std::time::Duration;
 
+use support::GreeterHealth;
 use testkit::{PATIENCE, ServerProcess, within};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -23,26 +26,12 @@ async fn sigterm_turns_health_off_then_exits_0() {
     let channel = l05_grpc::client::connect(&server.addr().to_string())
         .await
         .expect("connect");
-    let mut health = HealthClient::new(channel);
-    let request = HealthCheckRequest {
-        service: "hello.Greeter".into(),
-    };
-    let mut watch = within("Watch", health.watch(request))
-        .await
-        .expect("Watch")
-        .into_inner();
-    let mut next_status = async || {
-        within("a health update", watch.message())
-            .await
-            .expect("the Watch stream failed")
-            .expect("the Watch stream ended")
-            .status()
-    };
-    assert_eq!(next_status().await, ServingStatus::Serving);
+    let mut health = GreeterHealth::watch(channel).await;
+    assert_eq!(health.next().await, ServingStatus::Serving);
 
     server.signal("TERM");
-    assert_eq!(next_status().await, ServingStatus::NotServing);
-    drop(watch); // the watcher has heard; the server has nothing left in flight
+    assert_eq!(health.next().await, ServingStatus::NotServing);
+    drop(health); // the watcher has heard; the server has nothing left in flight
 
     server.exits_cleanly_within(PATIENCE).await;
     server.logged("SIGTERM received").await;

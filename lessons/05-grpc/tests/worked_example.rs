@@ -13,11 +13,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
 use tokio_stream::StreamExt;
 use tonic::{Code, Request, Response, Status};
-use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
 
-use support::{connect, worked_example as start};
+use support::{GreeterHealth, connect, worked_example as start};
 
 #[tokio::test]
 async fn unary_calls_answer() {
@@ -201,22 +199,8 @@ async fn shutdown_turns_health_off_then_finishes_calls_in_flight() {
     }));
 
     let channel = connect(&addr).await;
-    let mut health = HealthClient::new(channel.clone());
-    let request = HealthCheckRequest {
-        service: "hello.Greeter".into(),
-    };
-    let mut watch = within("Watch", health.watch(request))
-        .await
-        .expect("Watch")
-        .into_inner();
-    let mut next_status = async || {
-        within("a health update", watch.message())
-            .await
-            .expect("the Watch stream failed")
-            .expect("the Watch stream ended")
-            .status()
-    };
-    assert_eq!(next_status().await, ServingStatus::Serving);
+    let mut health = GreeterHealth::watch(channel.clone()).await;
+    assert_eq!(health.next().await, ServingStatus::Serving);
 
     // A call is in flight when the shutdown begins.
     let mut greeter = GreeterClient::new(channel);
@@ -231,8 +215,8 @@ async fn shutdown_turns_health_off_then_finishes_calls_in_flight() {
     stop.send(()).expect("the server is running");
 
     // First the health service says so; then the call finishes as usual.
-    assert_eq!(next_status().await, ServingStatus::NotServing);
-    drop(watch);
+    assert_eq!(health.next().await, ServingStatus::NotServing);
+    drop(health);
     release.notify_one();
     let reply = within("the call in flight", call)
         .await

@@ -18,6 +18,7 @@ use shared::registered::{Registration, Served, serve_registered};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tonic::transport::server::Router;
 use tonic::{Request, Response, Status};
 use tonic_health::server::HealthReporter;
 use tracing::info;
@@ -54,6 +55,16 @@ pub fn registration(client: ConsulClient, addr: SocketAddr, options: &Options) -
 // ANCHOR_END: registration
 
 // ANCHOR: serve
+/// The lesson's Greeter and its health service, SERVING, ready to serve.
+async fn greeter_router(options: &Options) -> (HealthReporter, Router) {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<GreeterServer<SlowGreeter>>().await;
+    let router = shared::grpc::builder()
+        .add_service(health_service)
+        .add_service(GreeterServer::new(SlowGreeter::new(options.hello_delay)));
+    (health, router)
+}
+
 /// Serves the Greeter and its health on `listener`, registered, until `shutdown`; then
 /// leaves in order (the worked example, [`shared::registered::serve_registered`]).
 pub async fn serve(
@@ -62,11 +73,7 @@ pub async fn serve(
     options: &Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<GreeterServer<SlowGreeter>>().await;
-    let router = shared::grpc::builder()
-        .add_service(health_service)
-        .add_service(GreeterServer::new(SlowGreeter::new(options.hello_delay)));
+    let (health, router) = greeter_router(options).await;
     let served = Served {
         router,
         listener,
@@ -99,11 +106,7 @@ pub async fn serve_with_your_leave(
     options: &Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<GreeterServer<SlowGreeter>>().await;
-    let router = shared::grpc::builder()
-        .add_service(health_service)
-        .add_service(GreeterServer::new(SlowGreeter::new(options.hello_delay)));
+    let (health, router) = greeter_router(options).await;
     let (start_draining, draining) = oneshot::channel::<()>();
     let server = tokio::spawn(router.serve_with_incoming_shutdown(
         shared::grpc::incoming(listener),
