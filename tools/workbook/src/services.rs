@@ -199,6 +199,18 @@ fn redis_up(root: &Path) -> Result<()> {
         );
         return Ok(());
     }
+    let command = redis_server(addr, &services_dir(root))?;
+    let pid = start_detached(root, Service::Redis, command)?;
+    println!(
+        "{} redis   started redis-server on {addr} (pid {pid})",
+        ui::pass_mark()
+    );
+    Ok(())
+}
+
+/// The command that starts a `redis-server` on `addr`, keeping nothing on disk, in `dir`;
+/// an error that says what to do when the port is taken or Redis is not installed.
+pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
     if port_taken(addr) {
         bail!(
             "port {} is taken by something that is not Redis",
@@ -211,20 +223,14 @@ fn redis_up(root: &Path) -> Result<()> {
             doctor::install_command(&[("redis-server", "redis")])
         );
     }
-    let dir = services_dir(root);
     let mut command = Command::new("redis-server");
     command
         .args(["--port", &addr.port().to_string()])
         .args(["--bind", &addr.ip().to_string()])
         .args(["--save", "", "--appendonly", "no"])
         .arg("--dir")
-        .arg(&dir);
-    let pid = start_detached(root, Service::Redis, command)?;
-    println!(
-        "{} redis   started redis-server on {addr} (pid {pid})",
-        ui::pass_mark()
-    );
-    Ok(())
+        .arg(dir);
+    Ok(command)
 }
 
 /// Starts `command` in its own process group (so Ctrl-C in this terminal does not reach

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::probe::{consul_from_env, consul_leader, env_addr, http_get, port_taken, redis_pings};
 use crate::services::{self, Service};
 use crate::state::STATE_DIR;
-use crate::{doctor, environment, ui};
+use crate::{environment, ui};
 
 /// Lesson 09's package: the captcha service.
 pub const CAPTCHA_PACKAGE: &str = "l09-captcha";
@@ -409,25 +409,7 @@ fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         );
         return Ok(url);
     }
-    if port_taken(addr) {
-        bail!(
-            "port {} is taken by something that is not Redis",
-            addr.port()
-        );
-    }
-    if doctor::find_on_path("redis-server").is_none() {
-        bail!(
-            "redis-server is not installed; install it with: {}",
-            doctor::install_command(&[("redis-server", "redis")])
-        );
-    }
-    let mut command = Command::new("redis-server");
-    command
-        .args(["--port", &addr.port().to_string()])
-        .args(["--bind", &addr.ip().to_string()])
-        .args(["--save", "", "--appendonly", "no"])
-        .arg("--dir")
-        .arg(&system.dir);
+    let command = services::redis_server(addr, &system.dir)?;
     let mut child = start(system, record, "redis", command, "redis-server")?;
     let log = system.log_path("redis");
     block_until(&mut child, "redis", &log, START_PATIENCE, || {
