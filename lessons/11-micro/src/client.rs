@@ -54,12 +54,12 @@ impl MicroClient {
             .await
             .map_err(|error| Status::unavailable(format!("{error:#}")))?;
         call(service, &nodes, self.selector.as_ref(), |node| {
-            let mut greeter = GreeterClient::new(self.channel(&node.address));
+            let channel = self.channel(&node.address);
             let request = HelloRequest {
                 name: name.to_string(),
             };
             async move {
-                let reply = greeter
+                let reply = GreeterClient::new(channel?)
                     .say_hello(request)
                     .await
                     .map_err(broken_is_unavailable)?;
@@ -69,21 +69,25 @@ impl MicroClient {
         .await
     }
 
-    /// One lazily connected channel per address, reused across calls.
-    fn channel(&self, address: &str) -> Channel {
+    /// One lazily connected channel per address, reused across calls. An address that is
+    /// not `host:port` (anyone can write into a registry) makes that node unreachable:
+    /// `Unavailable`, and the call goes to another.
+    fn channel(&self, address: &str) -> Result<Channel, Status> {
         let mut channels = self
             .channels
             .lock()
             .expect("no panic while the lock is held");
-        channels
-            .entry(address.to_string())
-            .or_insert_with(|| {
-                Endpoint::from_shared(format!("http://{address}"))
-                    .expect("host:port makes a valid URI")
-                    .connect_timeout(Duration::from_secs(1))
-                    .connect_lazy()
-            })
-            .clone()
+        if let Some(channel) = channels.get(address) {
+            return Ok(channel.clone());
+        }
+        let endpoint = Endpoint::from_shared(format!("http://{address}")).map_err(|error| {
+            Status::unavailable(format!("{address:?} is not an address to call: {error}"))
+        })?;
+        let channel = endpoint
+            .connect_timeout(Duration::from_secs(1))
+            .connect_lazy();
+        channels.insert(address.to_string(), channel.clone());
+        Ok(channel)
     }
 }
 // ANCHOR_END: client

@@ -1,4 +1,5 @@
-//! The framework's client: a node that dies in the middle of a call costs no failed call.
+//! The framework's client: a node that dies in the middle of a call, or that the registry
+//! lists under an address that is not one, costs no failed call.
 
 mod support;
 
@@ -39,6 +40,25 @@ async fn a_node_that_dies_mid_call_is_retried_elsewhere() {
     registry.register(&service, &alive.node).await.unwrap();
     let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()));
     for n in 0..6 {
+        let (answered, _) = within("a call", client.say_hello(&service, "Ada"))
+            .await
+            .unwrap_or_else(|status| panic!("call {n} failed: {status:?}"));
+        assert_eq!(answered.id, "alive");
+    }
+}
+
+#[tokio::test]
+async fn a_node_listed_with_a_broken_address_is_skipped() {
+    let service = unique_service("broken-address");
+    let registry = MemoryRegistry::default();
+    let alive = Greeter::start("alive").await;
+    registry
+        .register(&service, &node("broken", "not an address"))
+        .await
+        .unwrap();
+    registry.register(&service, &alive.node).await.unwrap();
+    let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()));
+    for n in 0..4 {
         let (answered, _) = within("a call", client.say_hello(&service, "Ada"))
             .await
             .unwrap_or_else(|status| panic!("call {n} failed: {status:?}"));
