@@ -3,7 +3,7 @@
 #
 # 1. Installs what the tests need from the system's packages when it is missing
 #    (redis-server, OpenSSL headers, pkg-config, Python's py-consul client, and for lesson
-#    11 etcd and protoc).
+#    11 etcd, etcdctl and protoc; Chromium and a CJK font for the browser check).
 # 2. Checks formatting and lints, for the learner's stubs and for the solutions.
 # 3. Runs the tools' own tests and every lesson's tests with the solutions switched in.
 # 4. Runs `workbook verify`: every exercise fails on its stub and passes on its solution,
@@ -24,6 +24,8 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
 # system etcd on 2379/2380; the tests never use those ports.)
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+# Chapter 11's sessions look at the cluster with etcdctl (Debian's etcd-client).
+command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 
 if [ ${#missing[@]} -gt 0 ]; then
   step "Installing ${missing[*]}"
@@ -41,6 +43,16 @@ fi
 
 # Headless Chromium and its WebDriver, for verify's check of the book's pages. Where they
 # cannot be installed, verify says so and skips that check.
+# A CJK font, so that the pages' Chinese text is drawn as characters and not as boxes.
+if command -v apt-get >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  step "Installing fonts-noto-cjk (the book's Chinese text, in the browser check)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  { $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-noto-cjk; } ||
+    echo "fonts-noto-cjk could not be installed: Chinese text may show as boxes." >&2
+fi
+
 if ! command -v chromedriver >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   step "Installing chromium chromium-driver (verify checks the book's pages in a browser)"
   sudo=""
