@@ -18,8 +18,9 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::bookcheck::{self, Problem};
-use crate::{book, doctor};
+use crate::book;
+use crate::proof::bookcheck::{self, Problem};
+use crate::system::doctor;
 
 /// The window the pages are checked in: a common laptop screen.
 pub const WINDOW: (u32, u32) = (1366, 900);
@@ -215,7 +216,7 @@ async fn check_page(client: &Client, url: &str) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use crate::common::testutil::Fixture;
 
     /// A chapter with one of each thing the check looks for, and a page that is fine.
     #[tokio::test]

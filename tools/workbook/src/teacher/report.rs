@@ -16,9 +16,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::course::Course;
-use crate::state::State;
-use crate::ui;
+use crate::common::course::Course;
+use crate::common::ui;
+use crate::learner::state::State;
 
 /// One learner's progress: what `report --json` prints and `report --class` reads.
 #[derive(Debug, Clone, Serialize)]
@@ -370,7 +370,7 @@ pub fn run_class(course: &Course, paths: &[PathBuf]) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use crate::common::testutil::Fixture;
     use std::time::Duration;
 
     /// The text as it would look without colour, whatever stdout is during the tests.

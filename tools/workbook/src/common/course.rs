@@ -310,7 +310,7 @@ fn load_lesson(dir: &Path) -> Result<Lesson> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use crate::common::testutil::Fixture;
 
     #[test]
     fn loads_lessons_in_folder_order_with_package_names() {

@@ -22,7 +22,8 @@ use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{diagrams, ui};
+use crate::book::diagrams;
+use crate::common::ui;
 
 pub const DEFAULT_PORT: u16 = 3000;
 
@@ -132,7 +133,7 @@ pub async fn run(root: &Path, port: u16, open: bool) -> Result<()> {
     }
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
-    let changes = crate::watch::FileEvents::start(&[
+    let changes = crate::common::watch::FileEvents::start(&[
         root.join("book/src"),
         root.join("lessons"),
         root.join("shared"),

@@ -2,9 +2,9 @@
 
 use std::fs;
 
-use crate::course::{Course, Exercise, Lesson};
-use crate::state::{State, Status};
-use crate::ui;
+use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::ui;
+use crate::learner::state::{State, Status};
 
 /// The course's name, from the book's `book.toml`.
 pub fn course_title(course: &Course) -> String {
@@ -13,6 +13,15 @@ pub fn course_title(course: &Course) -> String {
         .and_then(|text| text.parse::<toml::Table>().ok())
         .and_then(|table| table.get("book")?.get("title")?.as_str().map(String::from))
         .unwrap_or_else(|| "The course".to_string())
+}
+
+/// `list`: every lesson and exercise with its progress, then the exercise to do next.
+pub fn list(course: &Course, state: &State) {
+    print(course, state, true);
+    if let Some((lesson, exercise)) = state.current(course) {
+        println!();
+        print_current(course, lesson, exercise, None);
+    }
 }
 
 /// Prints every lesson with a progress bar; with `exercises`, each exercise under it.

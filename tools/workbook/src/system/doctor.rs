@@ -11,8 +11,11 @@ use std::process::Command;
 
 use anyhow::{Result, bail};
 
-use crate::services::{self, Service};
-use crate::{book, probe, system, ui};
+use crate::book;
+use crate::common::ui;
+use crate::system::probe;
+use crate::system::services::{self, Service};
+use crate::system::up;
 
 /// The oldest rustc the workspace builds with (`rust-version` in the root Cargo.toml).
 const MINIMUM_RUST: (u32, u32) = (1, 88);
@@ -136,7 +139,7 @@ fn parse_rust_version(line: &str) -> Option<(u32, u32)> {
 }
 
 fn toolchain() -> Vec<Finding> {
-    let cargo = first_line_of(crate::environment::cargo().arg("--version"));
+    let cargo = first_line_of(crate::common::environment::cargo().arg("--version"));
     let rustc = first_line("rustc", &["--version"]);
     let mut findings = Vec::new();
     match cargo {
@@ -313,7 +316,7 @@ fn port(root: &Path, port: u16, usual: &str) -> Finding {
             None => "a Redis server".to_string(),
         })
     } else {
-        system::started_on(root, port)
+        up::started_on(root, port)
     };
     match who {
         Some(who) => Finding::Fine(format!("port {port} is in use by {who}")),
@@ -339,17 +342,13 @@ pub fn run(root: &Path) -> Result<()> {
                 port(root, book::DEFAULT_PORT, "the book"),
                 port(root, Service::Consul.addr().port(), "Consul"),
                 port(root, Service::Redis.addr().port(), "Redis"),
+                port(root, up::Ports::STANDARD.captchas[0], "lesson 09's captcha"),
                 port(
                     root,
-                    system::Ports::STANDARD.captchas[0],
-                    "lesson 09's captcha",
-                ),
-                port(
-                    root,
-                    system::Ports::STANDARD.captchas[1],
+                    up::Ports::STANDARD.captchas[1],
                     "the second captcha of `up`",
                 ),
-                port(root, system::Ports::STANDARD.gateway, "lesson 10's gateway"),
+                port(root, up::Ports::STANDARD.gateway, "lesson 10's gateway"),
             ],
         ),
     ];

@@ -31,8 +31,9 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use crate::course::{Course, Lesson};
-use crate::{cargo, ui};
+use crate::common::cargo;
+use crate::common::course::{Course, Lesson};
+use crate::common::ui;
 
 /// How long a command may run, a server may take to listen, and to stop after Ctrl-C.
 const TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -543,7 +544,7 @@ impl Reader<'_> {
     /// no colours, no backtraces, the lessons' default logging.
     fn shell(&self, script: &str) -> Command {
         let mut command = Command::new("bash");
-        crate::environment::as_from_a_shell(command.as_std_mut());
+        crate::common::environment::as_from_a_shell(command.as_std_mut());
         command
             .arg("-c")
             .arg(script)

@@ -14,11 +14,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::probe::{
+use crate::common::ui;
+use crate::learner::state::STATE_DIR;
+use crate::system::doctor;
+use crate::system::probe::{
     consul_from_env, consul_leader, env_addr, is_embedded_agent, port_taken, redis_pings,
 };
-use crate::state::STATE_DIR;
-use crate::{doctor, ui};
 
 pub const CONSUL_ADDR: &str = "127.0.0.1:8500";
 pub const REDIS_ADDR: &str = "127.0.0.1:6379";

@@ -8,9 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
-use crate::course::{Course, Exercise, Lesson};
-use crate::state::{self, STATE_DIR, State};
-use crate::ui::{self, Asking};
+use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::ui::{self, Asking};
+use crate::learner::state::{self, STATE_DIR, State};
 
 /// The exercise an optional ID names; none means the current one.
 pub fn pick<'c>(
@@ -81,6 +81,29 @@ pub fn hint(
         println!("  That is every hint. The solution unlocks once {check} passes.");
     }
     Ok(())
+}
+
+/// `solution ID`: the answer of one exercise, or of every exercise of a lesson.
+pub fn solution_command(course: &Course, state: &State, id: &str, force: bool) -> Result<bool> {
+    match course.select(id)? {
+        Selection::Exercise(lesson, exercise) => {
+            solution(course, state, lesson, exercise, force, Asking::Command)
+        }
+        // After a lesson, a teacher shows every answer of it at once (`--force`); a
+        // learner sees those of the exercises they have passed.
+        Selection::Lesson(lesson) => {
+            let mut all_shown = true;
+            for exercise in &lesson.exercises {
+                println!(
+                    "{}",
+                    ui::bold(&format!("── {} · {}", exercise.id, exercise.title))
+                );
+                all_shown &= solution(course, state, lesson, exercise, force, Asking::Command)?;
+                println!();
+            }
+            Ok(all_shown)
+        }
+    }
 }
 
 /// `solution`: the reference answer, once the exercise has passed (or with `force`).

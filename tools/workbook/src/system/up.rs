@@ -28,10 +28,13 @@ use anyhow::{Context, Result, bail};
 use consul_ext::{CheckStatus, ServiceEntry};
 use serde::{Deserialize, Serialize};
 
-use crate::probe::{consul_from_env, consul_leader, env_addr, http_get, port_taken, redis_pings};
-use crate::services::{self, Service};
-use crate::state::STATE_DIR;
-use crate::{environment, ui};
+use crate::common::environment;
+use crate::common::ui;
+use crate::learner::state::STATE_DIR;
+use crate::system::probe::{
+    consul_from_env, consul_leader, env_addr, http_get, port_taken, redis_pings,
+};
+use crate::system::services::{self, Service};
 
 /// Lesson 09's package: the captcha service.
 pub const CAPTCHA_PACKAGE: &str = "l09-captcha";

@@ -18,13 +18,16 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::bookcheck::{self, Problem};
-use crate::browsercheck::{self, BrowserCheck};
-use crate::cargo::{self, Build, BuildRequest};
-use crate::check::TEST_TIMEOUT;
-use crate::course::{Course, Exercise, Lesson, Selection};
-use crate::testrun::{self, Outcome, TestJob, TestResult, TestRun};
-use crate::{book, isolation, transcripts, ui};
+use crate::book;
+use crate::common::cargo::{self, Build, BuildRequest};
+use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::testrun::{self, Outcome, TestJob, TestResult, TestRun};
+use crate::common::ui;
+use crate::learner::check::TEST_TIMEOUT;
+use crate::proof::bookcheck::{self, Problem};
+use crate::proof::browsercheck::{self, BrowserCheck};
+use crate::proof::isolation;
+use crate::proof::transcripts;
 
 /// How one side (stub or solution) of one exercise went.
 #[derive(Debug)]

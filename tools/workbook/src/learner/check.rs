@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::cargo::{self, Build, BuildRequest, Location};
-use crate::course::{Course, Exercise, Lesson, Selection};
-use crate::failure;
-use crate::state::State;
-use crate::testrun::{self, Outcome, TestJob, TestResult, TestRun};
-use crate::ui::{self, Asking};
+use crate::common::cargo::{self, Build, BuildRequest, Location};
+use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::testrun::{self, Outcome, TestJob, TestResult, TestRun};
+use crate::common::ui::{self, Asking};
+use crate::learner::failure;
+use crate::learner::state::State;
 
 /// How long one test executable may run before it counts as hung.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(120);

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::course::Course;
+use crate::common::course::Course;
 
 /// One thing wrong with the book, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,7 +242,7 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use crate::common::testutil::Fixture;
 
     #[test]
     fn reads_include_forms_as_mdbook_does() {

@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::course::{Course, Exercise, Lesson};
+use crate::common::course::{Course, Exercise, Lesson};
 
 /// The folder under the workspace root that holds everything the runner remembers.
 pub const STATE_DIR: &str = ".workbook";
@@ -223,7 +223,7 @@ pub fn stub_source(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use crate::common::testutil::Fixture;
 
     #[test]
     fn round_trips_through_the_state_file() {

@@ -15,12 +15,15 @@ use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::check::{self, Detail};
-use crate::course::Course;
-use crate::state::State;
-use crate::ui::Asking;
-use crate::watch::{self, FileEvents, Mode};
-use crate::{book, exercise, map, ui};
+use crate::book;
+use crate::common::course::Course;
+use crate::common::ui;
+use crate::common::ui::Asking;
+use crate::common::watch::{self, FileEvents, Mode};
+use crate::learner::check::{self, Detail};
+use crate::learner::exercise;
+use crate::learner::map;
+use crate::learner::state::State;
 
 /// What the session reacts to.
 enum Input {
@@ -240,7 +243,10 @@ fn next_after<'c>(
     course: &'c Course,
     state: &State,
     id: &str,
-) -> Option<(&'c crate::course::Lesson, &'c crate::course::Exercise)> {
+) -> Option<(
+    &'c crate::common::course::Lesson,
+    &'c crate::common::course::Exercise,
+)> {
     let all: Vec<_> = course.exercises().collect();
     let position = all.iter().position(|(_, e)| e.id == id)?;
     let later = &all[position + 1..];
