@@ -316,7 +316,7 @@ fn port(root: &Path, port: u16, usual: &str) -> Finding {
             None => "a Redis server".to_string(),
         })
     } else {
-        up::started_on(root, port)
+        up::plan::started_on(root, port)
     };
     match who {
         Some(who) => Finding::Fine(format!("port {port} is in use by {who}")),
@@ -342,13 +342,21 @@ pub fn run(root: &Path) -> Result<()> {
                 port(root, book::DEFAULT_PORT, "the book"),
                 port(root, Service::Consul.addr().port(), "Consul"),
                 port(root, Service::Redis.addr().port(), "Redis"),
-                port(root, up::Ports::STANDARD.captchas[0], "lesson 09's captcha"),
                 port(
                     root,
-                    up::Ports::STANDARD.captchas[1],
+                    up::plan::Ports::STANDARD.captchas[0],
+                    "lesson 09's captcha",
+                ),
+                port(
+                    root,
+                    up::plan::Ports::STANDARD.captchas[1],
                     "the second captcha of `up`",
                 ),
-                port(root, up::Ports::STANDARD.gateway, "lesson 10's gateway"),
+                port(
+                    root,
+                    up::plan::Ports::STANDARD.gateway,
+                    "lesson 10's gateway",
+                ),
             ],
         ),
     ];
