@@ -1,110 +1,17 @@
-//! Diagrams: a chapter draws them as text in a ```` ```svgbob ```` fence, and the book shows
-//! them as SVG pictures, drawn while the book is built.
-//!
-//! The text stays the source: it is edited like any other line of a chapter and reads well
-//! in the repository. The drawing happens in an mdBook preprocessor that runs inside the
-//! runner's own build (`book.rs`), so nobody installs a plugin to read the book.
-//!
-//! The book's diagrams are boxes, lifelines and arrows drawn with Unicode box-drawing
-//! characters (`─ │ ┌ ┼ ▶`), and words between them. That is all this draws: each line
-//! character becomes strokes from its cell's centre towards the sides it joins, joined into
-//! straight lines across cells, and each arrowhead a small triangle; every other character
-//! is text, set as written. (The fence keeps svgbob's name: the drawings are valid svgbob,
-//! which editors with an svgbob plugin preview.)
-
-use mdbook_preprocessor::book::{Book, BookItem};
-use mdbook_preprocessor::errors::Result;
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-
-/// The fence's language: ```` ```svgbob ````, as the svgbob tools and editors call it.
-const LANGUAGE: &str = "svgbob";
+//! Drawing one diagram: the text grid read as strokes joined along rows and down columns,
+//! arrowheads, and the labels between them, written out as SVG.
 
 /// Width of one character cell in the picture, in CSS pixels; a cell is twice as high.
 /// The book's code font is 14 px and its glyphs are 0.6 em wide, so a diagram lines up
 /// with a listing beside it: 100 columns of either are equally wide.
-const CELL_WIDTH: f32 = 8.4;
-
-/// The preprocessor that turns `svgbob` fences into inline SVG.
-pub struct Diagrams;
-
-impl Preprocessor for Diagrams {
-    fn name(&self) -> &str {
-        LANGUAGE
-    }
-
-    fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        book.for_each_mut(|item| {
-            if let BookItem::Chapter(chapter) = item {
-                chapter.content = draw_diagrams(&chapter.content);
-            }
-        });
-        Ok(book)
-    }
-
-    fn supports_renderer(&self, renderer: &str) -> Result<bool> {
-        Ok(renderer == "html")
-    }
-}
-
-/// Replaces every `svgbob` fence of a chapter with its picture; the rest stays as it was.
-pub fn draw_diagrams(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    let mut lines = markdown.split_inclusive('\n');
-    while let Some(line) = lines.next() {
-        let Some(fence) = opening_fence(line) else {
-            out.push_str(line);
-            continue;
-        };
-        let mut drawing = String::new();
-        let mut closed = false;
-        for line in lines.by_ref() {
-            if closes(line, &fence) {
-                closed = true;
-                break;
-            }
-            drawing.push_str(line);
-        }
-        if !closed {
-            // An unclosed fence runs to the end of the chapter in Markdown; leave it as text.
-            out.push_str(line);
-            out.push_str(&drawing);
-            break;
-        }
-        out.push_str(&figure(&drawing));
-    }
-    out
-}
-
-/// The fence a line opens (its backticks or tildes), if it opens an `svgbob` block.
-fn opening_fence(line: &str) -> Option<String> {
-    let trimmed = line.trim_end();
-    let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
-    }
-    let text = &trimmed[indent..];
-    let mark = text.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let fence: String = text.chars().take_while(|c| *c == mark).collect();
-    if fence.len() < 3 {
-        return None;
-    }
-    let info = text[fence.len()..].trim();
-    (info.split_whitespace().next() == Some(LANGUAGE)).then_some(fence)
-}
-
-/// Whether a line closes a block opened by `fence`: as many of its marks or more, alone.
-fn closes(line: &str, fence: &str) -> bool {
-    let text = line.trim();
-    let mark = fence.chars().next().unwrap_or('`');
-    text.len() >= fence.len() && text.chars().all(|c| c == mark)
-}
+pub(super) const CELL_WIDTH: f32 = 8.4;
 
 /// One diagram as an HTML figure holding its SVG.
 ///
 /// Colours and fonts are left to the book's stylesheet (`book/css/diagrams.css`), so a
 /// picture follows the reader's theme, light or dark. The figure is one HTML block for
 /// Markdown, which ends an HTML block at the first blank line, so the SVG has none.
-fn figure(drawing: &str) -> String {
+pub(super) fn figure(drawing: &str) -> String {
     let (grid, labels) = split_labels(drawing);
     let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
     let width = (columns + 1) as f32 * CELL_WIDTH;
@@ -142,10 +49,10 @@ fn figure(drawing: &str) -> String {
 }
 
 /// Height of a character cell: twice its width, as a terminal's.
-const CELL_HEIGHT: f32 = 2.0 * CELL_WIDTH;
+pub(super) const CELL_HEIGHT: f32 = 2.0 * CELL_WIDTH;
 
 /// The sides of its cell a line character joins: up, right, down, left.
-fn arms(c: char) -> Option<[bool; 4]> {
+pub(super) fn arms(c: char) -> Option<[bool; 4]> {
     Some(match c {
         '─' => [false, true, false, true],
         '│' => [true, false, true, false],
@@ -170,12 +77,12 @@ fn arms(c: char) -> Option<[bool; 4]> {
 }
 
 /// Whether the picture draws a character (the rest is text).
-fn is_line(c: char) -> bool {
+pub(super) fn is_line(c: char) -> bool {
     arms(c).is_some()
 }
 
 /// The centre of a cell, in pixels.
-fn centre(row: usize, column: usize) -> (f32, f32) {
+pub(super) fn centre(row: usize, column: usize) -> (f32, f32) {
     (
         (column as f32 + 0.5) * CELL_WIDTH,
         (row as f32 + 0.5) * CELL_HEIGHT,
@@ -184,7 +91,7 @@ fn centre(row: usize, column: usize) -> (f32, f32) {
 
 /// Every line of the picture as `[x1, y1, x2, y2]`: the arms of neighbouring cells joined
 /// into one stroke along a row or a column, and each cross's two diagonals.
-fn strokes(grid: &[Vec<char>]) -> Vec<[f32; 4]> {
+pub(super) fn strokes(grid: &[Vec<char>]) -> Vec<[f32; 4]> {
     let at = |row: usize, column: usize| grid.get(row).and_then(|r| r.get(column)).copied();
     let rows = grid.len();
     let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
@@ -221,7 +128,7 @@ fn strokes(grid: &[Vec<char>]) -> Vec<[f32; 4]> {
 /// that point along the direction, `step` a cell's size in it. A run of cells joined to one
 /// another is one stroke; an arm that points at no neighbour reaches the edge of its cell,
 /// or the middle of the next one where a line runs across it there (`│──`).
-fn runs(
+pub(super) fn runs(
     lines: usize,
     length: usize,
     [back, forward]: [usize; 2],
@@ -267,7 +174,7 @@ fn runs(
 
 /// Every arrowhead as the three corners of a triangle, its tip on the far side of its cell
 /// or, where a lifeline stands in the next cell (`──▶│`), on that line.
-fn arrowheads(grid: &[Vec<char>]) -> Vec<[(f32, f32); 3]> {
+pub(super) fn arrowheads(grid: &[Vec<char>]) -> Vec<[(f32, f32); 3]> {
     let (length, half_base) = (CELL_WIDTH, CELL_WIDTH / 2.0);
     let crossed = |row: usize, column: usize| {
         let next = grid.get(row).and_then(|r| r.get(column)).copied();
@@ -307,15 +214,15 @@ fn arrowheads(grid: &[Vec<char>]) -> Vec<[(f32, f32); 3]> {
 
 /// Words shown as written, at their row and column of the drawing.
 #[derive(Debug, PartialEq)]
-struct Label {
-    row: usize,
-    column: usize,
-    text: String,
+pub(super) struct Label {
+    pub(super) row: usize,
+    pub(super) column: usize,
+    pub(super) text: String,
 }
 
 /// Splits a drawing into its grid of line characters (the labels blanked out) and its
 /// labels.
-fn split_labels(drawing: &str) -> (Vec<Vec<char>>, Vec<Label>) {
+pub(super) fn split_labels(drawing: &str) -> (Vec<Vec<char>>, Vec<Label>) {
     let mut grid = Vec::new();
     let mut labels = Vec::new();
     for (row, line) in drawing.lines().enumerate() {
@@ -335,7 +242,7 @@ fn split_labels(drawing: &str) -> (Vec<Vec<char>>, Vec<Label>) {
 
 /// Where the labels of one line are. A label is a run of characters one space apart,
 /// between line characters or wider gaps.
-fn label_spans(chars: &[char]) -> Vec<(usize, usize)> {
+pub(super) fn label_spans(chars: &[char]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -357,130 +264,8 @@ fn label_spans(chars: &[char]) -> Vec<(usize, usize)> {
     spans
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn draws_svgbob_fences_and_leaves_other_blocks_alone() {
-        let chapter = "# T\n\n```svgbob\n┌──┐\n│  │──▶\n└──┘\n```\n\n```text\n+--+\n```\n";
-        let drawn = draw_diagrams(chapter);
-        assert!(
-            drawn.starts_with("# T\n\n<figure class=\"diagram\">\n<svg"),
-            "{drawn}"
-        );
-        assert!(
-            drawn.ends_with("</figure>\n\n```text\n+--+\n```\n"),
-            "{drawn}"
-        );
-        let figure = &drawn[drawn.find("<figure").unwrap()..drawn.find("</figure>").unwrap()];
-        assert!(
-            !figure.contains("\n\n"),
-            "a blank line would end the HTML block"
-        );
-        assert!(figure.contains("<line"), "{figure}");
-        assert!(figure.contains("<polygon class=\"filled\""), "{figure}");
-    }
-
-    #[test]
-    fn labels_are_set_as_written_and_lines_are_drawn() {
-        let drawing = "│── 00 2b {\"id\":1} ──▶│ read_until('\\n') → \"hi\"\n";
-        let (grid, labels) = split_labels(drawing);
-        let lines: String = grid[0].iter().collect();
-        assert_eq!(lines.trim_end(), format!("│──{}──▶│", " ".repeat(16)));
-        assert_eq!(
-            labels,
-            [
-                Label {
-                    row: 0,
-                    column: 4,
-                    text: "00 2b {\"id\":1}".into()
-                },
-                Label {
-                    row: 0,
-                    column: 24,
-                    text: "read_until('\\n') → \"hi\"".into()
-                },
-            ]
-        );
-        let html = figure(drawing);
-        assert!(
-            html.contains("<text x=\"35.7\" y=\"12.6\">00 2b {\"id\":1}</text>"),
-            "{html}"
-        );
-        assert!(html.contains("viewBox=\"0 0 "), "{html}");
-    }
-
-    #[test]
-    fn labels_stop_at_line_characters_and_wide_gaps() {
-        let chars: Vec<char> = "|  client  |  +-->  a-b│POST /  (x)".chars().collect();
-        let spans = label_spans(&chars);
-        let texts: Vec<String> = spans
-            .iter()
-            .map(|&(start, end)| chars[start..end].iter().collect())
-            .collect();
-        assert_eq!(texts, ["|", "client", "|", "+-->", "a-b", "POST /", "(x)"]);
-    }
-
-    #[test]
-    fn neighbouring_cells_join_into_one_stroke() {
-        let grid: Vec<Vec<char>> = ["┌──┐", "└──┘"]
-            .iter()
-            .map(|l| l.chars().collect())
-            .collect();
-        let strokes = strokes(&grid);
-        let ((left, top), (right, bottom)) = (centre(0, 0), centre(1, 3));
-        assert_eq!(strokes.len(), 4, "{strokes:?}");
-        for side in [
-            [left, top, right, top],
-            [left, bottom, right, bottom],
-            [left, top, left, bottom],
-            [right, top, right, bottom],
-        ] {
-            assert!(strokes.contains(&side), "{side:?} in {strokes:?}");
-        }
-    }
-
-    #[test]
-    fn an_arrow_ends_on_the_lifeline_it_points_at() {
-        let grid: Vec<Vec<char>> = ["│──▶│"].iter().map(|l| l.chars().collect()).collect();
-        let (arrow, lifeline) = (centre(0, 3), centre(0, 4));
-        assert_eq!(
-            strokes(&grid)[0],
-            [centre(0, 0).0, arrow.1, arrow.0, arrow.1]
-        );
-        let [_, tip, _] = arrowheads(&grid)[0];
-        assert_eq!(tip, lifeline, "the tip touches the line");
-    }
-
-    #[test]
-    fn reads_fences_as_markdown_does() {
-        assert_eq!(opening_fence("```svgbob\n"), Some("```".into()));
-        assert_eq!(
-            opening_fence("  ~~~~ svgbob {.wide}\n"),
-            Some("~~~~".into())
-        );
-        assert_eq!(opening_fence("```text\n"), None);
-        assert_eq!(
-            opening_fence("    ```svgbob\n"),
-            None,
-            "indented code, not a fence"
-        );
-        assert_eq!(opening_fence("``svgbob\n"), None);
-        assert!(closes("````\n", "```"));
-        assert!(!closes("``\n", "```"));
-        assert!(!closes("~~~\n", "```"));
-    }
-
-    #[test]
-    fn an_unclosed_fence_stays_text() {
-        let chapter = "a\n```svgbob\n+--+\n";
-        assert_eq!(draw_diagrams(chapter), chapter);
-    }
 }

@@ -1,239 +1,31 @@
-//! `check`: build an exercise's test, run it, say clearly whether it passed and what next.
-//!
-//! One exercise gets the full story (each test, each failure's message, compile errors).
-//! A lesson or the whole course gets one line per exercise. Either way each lesson is one
-//! cargo invocation, with the same package selection as a single check, so that checking
-//! everything never rebuilds what checking one exercise already built.
-//!
-//! A check records a verdict only when it says something about the exercise: its tests
-//! ran, or the build broke in the exercise's own file. When the compiler stops in another
-//! file (another exercise's, another lesson's, a shared crate), the check says which one
-//! and the exercise keeps the progress it had.
+//! How a check tells its outcome: each test's verdict, one clear message per failure
+//! (see `failure`), compile errors with their place, and what to do next.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::Result;
-
-use crate::common::cargo::{self, Build, BuildRequest, Location};
-use crate::common::course::{Course, Exercise, Lesson, Selection};
-use crate::common::testrun::{self, Outcome, TestJob, TestResult, TestRun};
+use super::{TEST_TIMEOUT, Verdict, owner, show_location};
+use crate::common::cargo::{Build, Location};
+use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::testrun::{self, TestResult, TestRun};
 use crate::common::ui::{self, Asking};
 use crate::learner::failure;
 use crate::learner::state::State;
 
-/// How long one test executable may run before it counts as hung.
-pub const TEST_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// How much to say about each exercise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
-    Full,
-    OneLine,
-}
-
-/// Why an exercise did not pass, or that it did.
-#[derive(Debug)]
-pub enum Verdict {
-    Passed(TestRun),
-    Failed(TestRun),
-    TimedOut,
-    /// The build failed; the files the compiler's errors point at, first error first.
-    DoesNotCompile(Vec<Location>),
-    /// Cargo produced no executable for the test and reported no compiler error.
-    NotBuilt,
-}
-
-impl Verdict {
-    pub fn passed(&self) -> bool {
-        matches!(self, Verdict::Passed(_))
-    }
-
-    /// Whether this verdict is about the learner's work on the exercise in `file`: its
-    /// tests ran, or the compiler found an error in that very file. A build that broke
-    /// elsewhere, or a test cargo did not build, says nothing about it.
-    pub fn is_about(&self, file: &Path) -> bool {
-        match self {
-            Verdict::Passed(_) | Verdict::Failed(_) | Verdict::TimedOut => true,
-            Verdict::DoesNotCompile(broken) => broken.iter().any(|at| at.file == file),
-            Verdict::NotBuilt => false,
-        }
-    }
-}
-
-/// The exercises an optional ID names: one exercise, a lesson's, or all of them.
-pub fn selected<'c>(
-    course: &'c Course,
-    id: Option<&str>,
-) -> Result<Vec<(&'c Lesson, &'c Exercise)>> {
-    Ok(match id {
-        None => course.exercises().collect(),
-        Some(id) => match course.select(id)? {
-            Selection::Exercise(lesson, exercise) => vec![(lesson, exercise)],
-            Selection::Lesson(lesson) => lesson.exercises.iter().map(|e| (lesson, e)).collect(),
-        },
-    })
-}
-
-/// The `check` command. Returns whether every selected exercise passed.
-pub async fn run(course: &Course, state: &mut State, id: Option<&str>) -> Result<bool> {
-    let exercises = selected(course, id)?;
-    if exercises.is_empty() {
-        println!("There are no exercises to check yet.");
-        return Ok(true);
-    }
-    let detail = if exercises.len() == 1 {
-        Detail::Full
-    } else {
-        Detail::OneLine
-    };
-    let results = check(course, state, &exercises, detail, Asking::Command).await?;
-    let passed = results.iter().filter(|(_, v)| v.passed()).count();
-    if detail == Detail::OneLine {
-        summarise(course, state, &results, passed);
-    }
-    Ok(passed == results.len())
-}
-
-/// Checks the exercises, lesson by lesson, prints what happened and records it. Next
-/// steps are suggested the way the learner asks for them (`asking`).
-pub async fn check<'c>(
-    course: &'c Course,
-    state: &mut State,
-    exercises: &[(&'c Lesson, &'c Exercise)],
-    detail: Detail,
-    asking: Asking,
-) -> Result<Vec<(&'c Exercise, Verdict)>> {
-    let mut results = Vec::new();
-    let mut lessons: Vec<&Lesson> = Vec::new();
-    for (lesson, _) in exercises {
-        if !lessons.iter().any(|l| l.id == lesson.id) {
-            lessons.push(lesson);
-        }
-    }
-
-    for lesson in lessons {
-        let mine: Vec<&Exercise> = exercises
-            .iter()
-            .filter(|(l, _)| l.id == lesson.id)
-            .map(|(_, e)| *e)
-            .collect();
-        let mut request = BuildRequest {
-            packages: vec![lesson.package.clone()],
-            ..BuildRequest::default()
-        };
-        for exercise in &mine {
-            if !request.tests.contains(&exercise.test) {
-                request.tests.push(exercise.test.clone());
-            }
-        }
-
-        let started = Instant::now();
-        if detail == Detail::Full {
-            let exercise = mine[0];
-            println!(
-                "{} {} · {}",
-                ui::bold("Checking"),
-                ui::bold(&exercise.id),
-                exercise.title
-            );
-            println!("  {}", ui::dim(&cargo::describe(&request)));
-        } else {
-            println!(
-                "{} {}",
-                ui::bold(&lesson.id),
-                ui::dim(&format!("· {}", lesson.title))
-            );
-        }
-
-        let build = cargo::build_tests(&course.root, &request).await?;
-        let jobs: Vec<Option<TestJob>> = mine
-            .iter()
-            .map(|exercise| build.test_job(&lesson.dir, &exercise.test, exercise.filter.as_deref()))
-            .collect();
-        let runs =
-            testrun::run_tests(jobs.iter().flatten().cloned().collect(), 2, TEST_TIMEOUT).await;
-        let mut runs = runs.into_iter();
-
-        let mut shown_build_errors = false;
-        for (exercise, job) in mine.iter().zip(&jobs) {
-            let verdict = match job {
-                None if build.success => Verdict::NotBuilt,
-                None => Verdict::DoesNotCompile(build.broken_files(&course.root)),
-                Some(_) => {
-                    let run = runs.next().expect("one run per job")?;
-                    match run.outcome {
-                        Outcome::Passed => Verdict::Passed(run),
-                        Outcome::Failed => Verdict::Failed(run),
-                        Outcome::TimedOut => Verdict::TimedOut,
-                    }
-                }
-            };
-            let file = lesson.exercise_path(exercise);
-            if verdict.is_about(&file) {
-                state.record(&exercise.id, verdict.passed());
-            }
-            match detail {
-                Detail::Full => {
-                    let report = Report {
-                        course,
-                        state,
-                        lesson,
-                        exercise,
-                        build: &build,
-                        started,
-                        asking,
-                    };
-                    report.full(&verdict);
-                }
-                Detail::OneLine => {
-                    report_line(course, lesson, exercise, &file, &verdict);
-                    if matches!(verdict, Verdict::DoesNotCompile(_) | Verdict::NotBuilt)
-                        && !shown_build_errors
-                    {
-                        shown_build_errors = true;
-                        print_build_errors(course, &build, &file, 1);
-                    }
-                }
-            }
-            results.push((*exercise, verdict));
-        }
-        state.save(&course.root)?;
-    }
-    Ok(results)
-}
-
-/// Where `location` is, for a message: `lessons/01-tcp/src/exercises/limit.rs:3`.
-fn show_location(course: &Course, location: &Location) -> String {
-    let file = course.relative(&location.file).display().to_string();
-    match location.line {
-        Some(line) => format!("{file}:{line}"),
-        None => file,
-    }
-}
-
-/// `tcp.limit's file` when `file` is an exercise's, for saying whose a broken file is.
-fn owner(course: &Course, file: &Path) -> Option<String> {
-    course
-        .exercises()
-        .find(|(lesson, exercise)| lesson.exercise_path(exercise) == file)
-        .map(|(_, exercise)| format!("{}'s file", exercise.id))
-}
-
 /// What a full report needs to know about one checked exercise.
-struct Report<'a> {
-    course: &'a Course,
-    state: &'a State,
-    lesson: &'a Lesson,
-    exercise: &'a Exercise,
-    build: &'a Build,
-    started: Instant,
-    asking: Asking,
+pub(super) struct Report<'a> {
+    pub(super) course: &'a Course,
+    pub(super) state: &'a State,
+    pub(super) lesson: &'a Lesson,
+    pub(super) exercise: &'a Exercise,
+    pub(super) build: &'a Build,
+    pub(super) started: Instant,
+    pub(super) asking: Asking,
 }
 
 impl Report<'_> {
     /// One exercise, in full: each test, the failures, the verdict and the next step.
-    fn full(&self, verdict: &Verdict) {
+    pub(super) fn full(&self, verdict: &Verdict) {
         let file = self.lesson.exercise_path(self.exercise);
         println!();
         match verdict {
@@ -277,11 +69,11 @@ impl Report<'_> {
         }
     }
 
-    fn elapsed(&self) -> String {
+    pub(super) fn elapsed(&self) -> String {
         format!("{:.1} s", self.started.elapsed().as_secs_f64())
     }
 
-    fn passed(&self, run: &TestRun) {
+    pub(super) fn passed(&self, run: &TestRun) {
         let (course, exercise, asking) = (self.course, self.exercise, self.asking);
         let (done, total) = self.state.progress(&self.lesson.exercises);
         println!(
@@ -314,7 +106,7 @@ impl Report<'_> {
         }
     }
 
-    fn failed(&self, verdict: &Verdict) {
+    pub(super) fn failed(&self, verdict: &Verdict) {
         let exercise = self.exercise;
         let why = match verdict {
             Verdict::Failed(run) => {
@@ -372,7 +164,7 @@ impl Report<'_> {
 
     /// The build stopped in a file that is not the exercise's: name it, and say that the
     /// exercise's progress stands.
-    fn broken_elsewhere(&self, broken: &[Location]) {
+    pub(super) fn broken_elsewhere(&self, broken: &[Location]) {
         let exercise = self.exercise;
         let Some(first) = broken.first() else {
             println!(
@@ -410,7 +202,11 @@ impl Report<'_> {
 }
 
 /// Where the learner's and the test's code is, as panics name it.
-fn failure_context(course: &Course, lesson: &Lesson, exercise: &Exercise) -> failure::Context {
+pub(super) fn failure_context(
+    course: &Course,
+    lesson: &Lesson,
+    exercise: &Exercise,
+) -> failure::Context {
     let shown = |path: &Path| course.relative(path).display().to_string();
     let tests = lesson.dir.join("tests");
     failure::Context {
@@ -428,7 +224,7 @@ fn failure_context(course: &Course, lesson: &Lesson, exercise: &Exercise) -> fai
 }
 
 /// One line per exercise for lesson-wide and course-wide checks.
-fn report_line(
+pub(super) fn report_line(
     course: &Course,
     lesson: &Lesson,
     exercise: &Exercise,
@@ -499,7 +295,12 @@ fn report_line(
     );
 }
 
-fn summarise(course: &Course, state: &State, results: &[(&Exercise, Verdict)], passed: usize) {
+pub(super) fn summarise(
+    course: &Course,
+    state: &State,
+    results: &[(&Exercise, Verdict)],
+    passed: usize,
+) {
     println!();
     let mark = if passed == results.len() {
         ui::pass_mark()
@@ -522,7 +323,7 @@ fn summarise(course: &Course, state: &State, results: &[(&Exercise, Verdict)], p
 
 /// The compiler's errors (at most `max`), those in the exercise's own `file` first, or
 /// cargo's own complaint when the compiler said nothing.
-fn print_build_errors(course: &Course, build: &Build, file: &Path, max: usize) {
+pub(super) fn print_build_errors(course: &Course, build: &Build, file: &Path, max: usize) {
     let (mut errors, others): (Vec<_>, Vec<_>) = build
         .diagnostics
         .iter()
@@ -549,7 +350,7 @@ fn print_build_errors(course: &Course, build: &Build, file: &Path, max: usize) {
 }
 
 /// Warnings that point into the learner's file: they often say what is wrong.
-fn print_warnings_in(build: &Build, course: &Course, file: &Path) {
+pub(super) fn print_warnings_in(build: &Build, course: &Course, file: &Path) {
     let warnings: Vec<_> = build
         .diagnostics
         .iter()
