@@ -1,11 +1,5 @@
-//! The book in a real browser. Headless Chromium, driven by chromedriver over WebDriver,
-//! loads every chapter from the runner's own book server in a laptop's window (1366 × 900,
-//! the sidebar open) and reports what a reader would find broken: an `{{#include` left
-//! unresolved, a link or an image that leads nowhere, a listing or a diagram wider than the
-//! column, its right part hidden behind a scrollbar (`browsercheck.js` looks).
-//!
-//! `verify` runs it on the book it has just built. Where Chromium or chromedriver is
-//! missing or does not start, the check is skipped, and says why.
+//! Driving Chromium: chromedriver started on a free port, one headless session in the
+//! check's window, and every chapter loaded and looked at by `browsercheck.js`.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -18,32 +12,19 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use super::{BrowserCheck, WINDOW};
 use crate::book;
 use crate::proof::bookcheck::{self, Problem};
 use crate::system::doctor;
 
-/// The window the pages are checked in: a common laptop screen.
-pub const WINDOW: (u32, u32) = (1366, 900);
-
 /// What runs in each page and returns its problems, one sentence each.
-const PAGE_CHECK: &str = include_str!("browsercheck.js");
+pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
 
 /// The whole check's limit: a handful of pages takes a few seconds.
-const TIME_LIMIT: Duration = Duration::from_secs(120);
+pub(super) const TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// How Debian names what the check needs, for the message that says it is missing.
-const INSTALL: &str = "apt-get install chromium chromium-driver";
-
-pub enum BrowserCheck {
-    /// Every chapter was loaded; what was found wrong, if anything.
-    Ran {
-        pages: usize,
-        problems: Vec<Problem>,
-        seconds: f64,
-    },
-    /// There is no browser to run it in, and why.
-    Skipped(String),
-}
+pub(super) const INSTALL: &str = "apt-get install chromium chromium-driver";
 
 /// Checks every chapter of the book built into `html_dir`, served with the sources under `root`.
 pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
@@ -86,7 +67,7 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
 }
 
 /// A program named by an environment variable, or the first of `names` found on PATH.
-fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
+pub(super) fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(variable) {
         return Some(PathBuf::from(path));
     }
@@ -95,7 +76,7 @@ fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
 
 /// Each chapter's page in the built book and its source, in the order of `SUMMARY.md`:
 /// `("01-tcp.html", "book/src/01-tcp.md")`.
-fn chapter_pages(root: &Path) -> Vec<(String, String)> {
+pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
     let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
     bookcheck::summary_links(&summary)
         .into_iter()
@@ -107,13 +88,13 @@ fn chapter_pages(root: &Path) -> Vec<(String, String)> {
 }
 
 /// chromedriver on a free loopback port, ended when this is dropped.
-struct Driver {
-    _process: Child,
-    url: String,
+pub(super) struct Driver {
+    pub(super) _process: Child,
+    pub(super) url: String,
 }
 
 impl Driver {
-    async fn start(program: &Path) -> Result<Driver> {
+    pub(super) async fn start(program: &Path) -> Result<Driver> {
         let mut process = Command::new(program)
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -148,7 +129,7 @@ impl Driver {
 }
 
 /// A new headless Chromium session at the size of [`WINDOW`].
-async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
+pub(super) async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
     // No sandbox: it needs privileges that containers and CI machines often lack, and the
     // browser only ever opens this book, served on loopback.
     let args = [
@@ -172,7 +153,7 @@ async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
 }
 
 /// Serves the book on a free loopback port and checks each page in the browser.
-async fn check_pages(
+pub(super) async fn check_pages(
     client: &Client,
     root: &Path,
     html_dir: &Path,
@@ -198,7 +179,7 @@ async fn check_pages(
     Ok(problems)
 }
 
-async fn check_page(client: &Client, url: &str) -> Result<Vec<String>> {
+pub(super) async fn check_page(client: &Client, url: &str) -> Result<Vec<String>> {
     client.goto(url).await?;
     let found = client.execute(PAGE_CHECK, Vec::new()).await?;
     let Value::Array(found) = found else {
@@ -220,7 +201,7 @@ mod tests {
 
     /// A chapter with one of each thing the check looks for, and a page that is fine.
     #[tokio::test]
-    async fn finds_what_a_reader_would_find_broken() {
+    pub(super) async fn finds_what_a_reader_would_find_broken() {
         let fx = Fixture::course();
         let wide_code = format!(
             "fn wide() -> &'static str {{\n    \"{}\"\n}}",
@@ -271,7 +252,7 @@ mod tests {
     }
 
     #[test]
-    fn pages_follow_the_summary() {
+    pub(super) fn pages_follow_the_summary() {
         let fx = Fixture::course();
         fx.write(
             "book/src/SUMMARY.md",
