@@ -172,15 +172,7 @@ fn consul_up(root: &Path) -> Result<()> {
         );
         return Ok(());
     }
-    if port_taken(addr) {
-        bail!(
-            "port {} is taken by something that is not Consul",
-            addr.port()
-        );
-    }
-    let program = std::env::current_exe().context("finding the workbook binary")?;
-    let mut command = Command::new(program);
-    command.args(["services", "run-agent", "--addr", &addr.to_string()]);
+    let command = agent_command(addr)?;
     let pid = start_detached(root, Service::Consul, command)?;
     println!(
         "{} consul  started the embedded agent on {addr} (pid {pid}); UI: http://{addr}/ui/",
@@ -212,6 +204,21 @@ fn redis_up(root: &Path) -> Result<()> {
         ui::pass_mark()
     );
     Ok(())
+}
+
+/// The command that runs the embedded agent on `addr` (this binary, `services run-agent`),
+/// once nothing else holds that port.
+pub fn agent_command(addr: SocketAddr) -> Result<Command> {
+    if port_taken(addr) {
+        bail!(
+            "port {} is taken by something that is not Consul",
+            addr.port()
+        );
+    }
+    let program = std::env::current_exe().context("finding the workbook binary")?;
+    let mut command = Command::new(program);
+    command.args(["services", "run-agent", "--addr", &addr.to_string()]);
+    Ok(command)
 }
 
 /// The command that starts a `redis-server` on `addr`, keeping nothing on disk, in `dir`;

@@ -159,13 +159,7 @@ pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<(
 /// alive. `Ok(false)` when some part is not up.
 pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
     let system = System::new(root, base_port)?;
-    let Some(record) = Record::load(&system) else {
-        println!(
-            "{} nothing started by {} here (no {}/started.json)",
-            ui::todo_mark(),
-            ui::cmd(&format!("up{}", system.flag())),
-            system.shown
-        );
+    let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(false);
     };
     let mut all_up = true;
@@ -258,13 +252,7 @@ pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
 /// [`STOP_PATIENCE`]), deregisters what they left in Consul, then Redis and Consul.
 pub fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
     let system = System::new(root, base_port)?;
-    let Some(record) = Record::load(&system) else {
-        println!(
-            "{} nothing started by {} here (no {}/started.json)",
-            ui::todo_mark(),
-            ui::cmd(&format!("up{}", system.flag())),
-            system.shown
-        );
+    let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(());
     };
     for name in ["gateway", "captcha-2", "captcha-1"] {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::services;
 
@@ -132,6 +133,20 @@ impl Record {
     pub(super) fn load(system: &System) -> Option<Record> {
         let text = fs::read_to_string(system.record_path()).ok()?;
         serde_json::from_str(&text).ok()
+    }
+
+    /// The record, or `None` after saying that `up` started nothing here.
+    pub(super) fn load_or_say_none(system: &System) -> Option<Record> {
+        let record = Record::load(system);
+        if record.is_none() {
+            println!(
+                "{} nothing started by {} here (no {}/started.json)",
+                ui::todo_mark(),
+                ui::cmd(&format!("up{}", system.flag())),
+                system.shown
+            );
+        }
+        record
     }
 
     pub(super) fn save(&self, system: &System) -> Result<()> {

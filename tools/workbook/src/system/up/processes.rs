@@ -69,15 +69,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         );
         return Ok(url);
     }
-    if port_taken(addr) {
-        bail!(
-            "port {} is taken by something that is not Consul",
-            addr.port()
-        );
-    }
-    let program = std::env::current_exe().context("finding the workbook binary")?;
-    let mut command = Command::new(program);
-    command.args(["services", "run-agent", "--addr", &addr.to_string()]);
+    let command = services::agent_command(addr)?;
     let mut child = start(system, record, "consul", command, "run-agent")?;
     let log = system.log_path("consul");
     block_until(&mut child, "consul", &log, START_PATIENCE, || {
