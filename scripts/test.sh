@@ -91,7 +91,8 @@ cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 step "cargo test (tools, and every lesson with its solutions)"
 cargo test --locked --workspace --all-features
 
-step "workbook verify (stubs fail, solutions pass, hints, TODOs, book includes)"
-cargo run --locked --quiet -p workbook -- verify
+step "workbook verify (stubs fail, solutions pass, hints, TODOs, book includes, pages)"
+# `browser-check` adds the check of the book's pages in headless Chromium.
+cargo run --locked --quiet -p workbook --features browser-check -- verify
 
 du -sh target 2>/dev/null | awk '{ print "target/: " $1 }'

@@ -115,7 +115,7 @@ pub enum ServicesAction {
     /// Run the embedded Consul-compatible agent in the foreground (what `up` starts).
     #[command(hide = true)]
     RunAgent {
-        #[arg(long, default_value = crate::services::CONSUL_ADDR)]
+        #[arg(long, default_value = crate::system::services::CONSUL_ADDR)]
         addr: SocketAddr,
     },
 }

@@ -1,34 +1,22 @@
 //! The course runner: `cargo run -p workbook` starts the course; its subcommands check
 //! exercises, give hints, show solutions, serve the book, start the services the later
 //! lessons need, report progress for a class, and verify the whole course for CI.
+//!
+//! Each audience has its own room, and this file only hands a command to it:
+//! - `learner/`: the course session, `list`, `check`, `hint`, `solution`, `reset`;
+//! - `proof/`: `verify`, for maintainers and CI;
+//! - `book/`: building and serving the book (`book`);
+//! - `system/`: `services`, `up`, `status`, `down` and `doctor`;
+//! - `teacher/`: `report`;
+//! - `common/`: what they all stand on (the course, cargo, test runs, printing).
 
 mod book;
-mod bookcheck;
-mod browsercheck;
-mod cargo;
-mod check;
 mod cli;
-mod course;
-mod diagrams;
-mod doctor;
-mod environment;
-mod exercise;
-mod failure;
-mod interactive;
-mod isolation;
-mod map;
-mod probe;
-mod report;
-mod services;
-mod state;
+mod common;
+mod learner;
+mod proof;
 mod system;
-mod testrun;
-#[cfg(test)]
-mod testutil;
-mod transcripts;
-mod ui;
-mod verify;
-mod watch;
+mod teacher;
 
 use std::process::ExitCode;
 
@@ -36,9 +24,13 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, Commands, ServicesAction};
-use crate::course::{Course, Selection};
-use crate::state::State;
-use crate::ui::Asking;
+use crate::common::course::Course;
+use crate::common::ui::{self, Asking};
+use crate::learner::state::{self, State};
+use crate::learner::{check, exercise, map, session};
+use crate::proof::verify;
+use crate::system::{doctor, services, up};
+use crate::teacher::report;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -70,13 +62,9 @@ async fn run(cli: Cli) -> Result<bool> {
     state::snapshot_stubs(&course, &state)?;
 
     match cli.command {
-        None => interactive::run(course, state).await.map(|()| true),
+        None => session::run(course, state).await.map(|()| true),
         Some(Commands::List) => {
-            map::print(&course, &state, true);
-            if let Some((lesson, exercise)) = state.current(&course) {
-                println!();
-                map::print_current(&course, lesson, exercise, None);
-            }
+            map::list(&course, &state);
             Ok(true)
         }
         Some(Commands::Check { id }) => check::run(&course, &mut state, id.as_deref()).await,
@@ -84,32 +72,9 @@ async fn run(cli: Cli) -> Result<bool> {
             let (_, exercise) = exercise::pick(&course, &state, id.as_deref())?;
             exercise::hint(&course, &mut state, exercise, all, Asking::Command).map(|()| true)
         }
-        Some(Commands::Solution { id, force }) => match course.select(&id)? {
-            Selection::Exercise(lesson, exercise) => {
-                exercise::solution(&course, &state, lesson, exercise, force, Asking::Command)
-            }
-            // After a lesson, a teacher shows every answer of it at once (`--force`); a
-            // learner sees those of the exercises they have passed.
-            Selection::Lesson(lesson) => {
-                let mut all_shown = true;
-                for exercise in &lesson.exercises {
-                    println!(
-                        "{}",
-                        ui::bold(&format!("── {} · {}", exercise.id, exercise.title))
-                    );
-                    all_shown &= exercise::solution(
-                        &course,
-                        &state,
-                        lesson,
-                        exercise,
-                        force,
-                        Asking::Command,
-                    )?;
-                    println!();
-                }
-                Ok(all_shown)
-            }
-        },
+        Some(Commands::Solution { id, force }) => {
+            exercise::solution_command(&course, &state, &id, force)
+        }
         Some(Commands::Reset { id, yes }) => {
             let (lesson, exercise) = course.exercise(&id)?;
             exercise::reset(&course, &mut state, lesson, exercise, yes)
@@ -125,13 +90,11 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Verify { lesson }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
         }
-        Some(Commands::Up { ports, mine }) => system::up(&course.root, ports.base_port, !mine)
+        Some(Commands::Up { ports, mine }) => up::up(&course.root, ports.base_port, !mine)
             .await
             .map(|()| true),
-        Some(Commands::Down { ports }) => {
-            system::down(&course.root, ports.base_port).map(|()| true)
-        }
-        Some(Commands::Status { ports }) => system::status(&course.root, ports.base_port),
+        Some(Commands::Down { ports }) => up::down(&course.root, ports.base_port).map(|()| true),
+        Some(Commands::Status { ports }) => up::status(&course.root, ports.base_port),
         Some(Commands::Services { action }) => match action {
             ServicesAction::Up => services::up(&course.root).map(|()| true),
             ServicesAction::Down => services::down(&course.root).map(|()| true),

@@ -1,0 +1,222 @@
+//! Diagrams: a chapter draws them as text in a ```` ```svgbob ```` fence, and the book shows
+//! them as SVG pictures, drawn while the book is built.
+//!
+//! The text stays the source: it is edited like any other line of a chapter and reads well
+//! in the repository. The drawing happens in an mdBook preprocessor that runs inside the
+//! runner's own build (`book.rs`), so nobody installs a plugin to read the book.
+//!
+//! The book's diagrams are boxes, lifelines and arrows drawn with Unicode box-drawing
+//! characters (`─ │ ┌ ┼ ▶`), and words between them. That is all this draws: each line
+//! character becomes strokes from its cell's centre towards the sides it joins, joined into
+//! straight lines across cells, and each arrowhead a small triangle; every other character
+//! is text, set as written. (The fence keeps svgbob's name: the drawings are valid svgbob,
+//! which editors with an svgbob plugin preview.)
+
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::errors::Result;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+mod draw;
+
+use draw::figure;
+
+/// The fence's language: ```` ```svgbob ````, as the svgbob tools and editors call it.
+const LANGUAGE: &str = "svgbob";
+
+/// The preprocessor that turns `svgbob` fences into inline SVG.
+pub struct Diagrams;
+
+impl Preprocessor for Diagrams {
+    fn name(&self) -> &str {
+        LANGUAGE
+    }
+
+    fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(chapter) = item {
+                chapter.content = draw_diagrams(&chapter.content);
+            }
+        });
+        Ok(book)
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> Result<bool> {
+        Ok(renderer == "html")
+    }
+}
+
+/// Replaces every `svgbob` fence of a chapter with its picture; the rest stays as it was.
+pub fn draw_diagrams(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut lines = markdown.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        let Some(fence) = opening_fence(line) else {
+            out.push_str(line);
+            continue;
+        };
+        let mut drawing = String::new();
+        let mut closed = false;
+        for line in lines.by_ref() {
+            if closes(line, &fence) {
+                closed = true;
+                break;
+            }
+            drawing.push_str(line);
+        }
+        if !closed {
+            // An unclosed fence runs to the end of the chapter in Markdown; leave it as text.
+            out.push_str(line);
+            out.push_str(&drawing);
+            break;
+        }
+        out.push_str(&figure(&drawing));
+    }
+    out
+}
+
+/// The fence a line opens (its backticks or tildes), if it opens an `svgbob` block.
+fn opening_fence(line: &str) -> Option<String> {
+    let trimmed = line.trim_end();
+    let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let text = &trimmed[indent..];
+    let mark = text.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let fence: String = text.chars().take_while(|c| *c == mark).collect();
+    if fence.len() < 3 {
+        return None;
+    }
+    let info = text[fence.len()..].trim();
+    (info.split_whitespace().next() == Some(LANGUAGE)).then_some(fence)
+}
+
+/// Whether a line closes a block opened by `fence`: as many of its marks or more, alone.
+fn closes(line: &str, fence: &str) -> bool {
+    let text = line.trim();
+    let mark = fence.chars().next().unwrap_or('`');
+    text.len() >= fence.len() && text.chars().all(|c| c == mark)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::draw::{Label, arrowheads, centre, label_spans, split_labels, strokes};
+    use super::*;
+
+    #[test]
+    fn draws_svgbob_fences_and_leaves_other_blocks_alone() {
+        let chapter = "# T\n\n```svgbob\n┌──┐\n│  │──▶\n└──┘\n```\n\n```text\n+--+\n```\n";
+        let drawn = draw_diagrams(chapter);
+        assert!(
+            drawn.starts_with("# T\n\n<figure class=\"diagram\">\n<svg"),
+            "{drawn}"
+        );
+        assert!(
+            drawn.ends_with("</figure>\n\n```text\n+--+\n```\n"),
+            "{drawn}"
+        );
+        let figure = &drawn[drawn.find("<figure").unwrap()..drawn.find("</figure>").unwrap()];
+        assert!(
+            !figure.contains("\n\n"),
+            "a blank line would end the HTML block"
+        );
+        assert!(figure.contains("<line"), "{figure}");
+        assert!(figure.contains("<polygon class=\"filled\""), "{figure}");
+    }
+
+    #[test]
+    fn labels_are_set_as_written_and_lines_are_drawn() {
+        let drawing = "│── 00 2b {\"id\":1} ──▶│ read_until('\\n') → \"hi\"\n";
+        let (grid, labels) = split_labels(drawing);
+        let lines: String = grid[0].iter().collect();
+        assert_eq!(lines.trim_end(), format!("│──{}──▶│", " ".repeat(16)));
+        assert_eq!(
+            labels,
+            [
+                Label {
+                    row: 0,
+                    column: 4,
+                    text: "00 2b {\"id\":1}".into()
+                },
+                Label {
+                    row: 0,
+                    column: 24,
+                    text: "read_until('\\n') → \"hi\"".into()
+                },
+            ]
+        );
+        let html = figure(drawing);
+        assert!(
+            html.contains("<text x=\"35.7\" y=\"12.6\">00 2b {\"id\":1}</text>"),
+            "{html}"
+        );
+        assert!(html.contains("viewBox=\"0 0 "), "{html}");
+    }
+
+    #[test]
+    fn labels_stop_at_line_characters_and_wide_gaps() {
+        let chars: Vec<char> = "|  client  |  +-->  a-b│POST /  (x)".chars().collect();
+        let spans = label_spans(&chars);
+        let texts: Vec<String> = spans
+            .iter()
+            .map(|&(start, end)| chars[start..end].iter().collect())
+            .collect();
+        assert_eq!(texts, ["|", "client", "|", "+-->", "a-b", "POST /", "(x)"]);
+    }
+
+    #[test]
+    fn neighbouring_cells_join_into_one_stroke() {
+        let grid: Vec<Vec<char>> = ["┌──┐", "└──┘"]
+            .iter()
+            .map(|l| l.chars().collect())
+            .collect();
+        let strokes = strokes(&grid);
+        let ((left, top), (right, bottom)) = (centre(0, 0), centre(1, 3));
+        assert_eq!(strokes.len(), 4, "{strokes:?}");
+        for side in [
+            [left, top, right, top],
+            [left, bottom, right, bottom],
+            [left, top, left, bottom],
+            [right, top, right, bottom],
+        ] {
+            assert!(strokes.contains(&side), "{side:?} in {strokes:?}");
+        }
+    }
+
+    #[test]
+    fn an_arrow_ends_on_the_lifeline_it_points_at() {
+        let grid: Vec<Vec<char>> = ["│──▶│"].iter().map(|l| l.chars().collect()).collect();
+        let (arrow, lifeline) = (centre(0, 3), centre(0, 4));
+        assert_eq!(
+            strokes(&grid)[0],
+            [centre(0, 0).0, arrow.1, arrow.0, arrow.1]
+        );
+        let [_, tip, _] = arrowheads(&grid)[0];
+        assert_eq!(tip, lifeline, "the tip touches the line");
+    }
+
+    #[test]
+    fn reads_fences_as_markdown_does() {
+        assert_eq!(opening_fence("```svgbob\n"), Some("```".into()));
+        assert_eq!(
+            opening_fence("  ~~~~ svgbob {.wide}\n"),
+            Some("~~~~".into())
+        );
+        assert_eq!(opening_fence("```text\n"), None);
+        assert_eq!(
+            opening_fence("    ```svgbob\n"),
+            None,
+            "indented code, not a fence"
+        );
+        assert_eq!(opening_fence("``svgbob\n"), None);
+        assert!(closes("````\n", "```"));
+        assert!(!closes("``\n", "```"));
+        assert!(!closes("~~~\n", "```"));
+    }
+
+    #[test]
+    fn an_unclosed_fence_stays_text() {
+        let chapter = "a\n```svgbob\n+--+\n";
+        assert_eq!(draw_diagrams(chapter), chapter);
+    }
+}

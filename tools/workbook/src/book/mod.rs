@@ -1,0 +1,11 @@
+//! The book: built with mdBook as a library, its diagrams drawn on the way, and served on
+//! loopback, rebuilt when its sources change.
+//!
+//! Called by `main` for `book`, by the learner's session (which serves it beside the
+//! exercises), by `proof` (which checks its pages) and by `doctor` (which tells our book
+//! server from a stranger on its port).
+
+pub mod diagrams;
+mod site;
+
+pub use site::{DEFAULT_PORT, SIGNATURE, bind, build, run, serve, url};

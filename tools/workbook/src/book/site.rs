@@ -1,0 +1,160 @@
+//! The book: built with mdBook as a library into `book/build`, served on loopback.
+//!
+//! Building in-process means learners need nothing but cargo. The server is a plain
+//! static file server; it answers `/__workbook` too, so that `doctor` can tell our
+//! server from something else holding the port.
+//!
+//! Chapters link to the files a learner edits (`../../lessons/01-tcp/src/exercises/echo.rs`),
+//! which is right when the book is read from the repository. In the browser the same link
+//! resolves to `/lessons/…`, so the server hands out the course's source folders there too.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use mdbook_driver::MDBook;
+use mdbook_driver::config::Config;
+use tower::ServiceBuilder;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::book::diagrams;
+use crate::common::ui;
+
+pub const DEFAULT_PORT: u16 = 3000;
+
+/// What the identifying endpoint answers.
+pub const SIGNATURE: &str = "workbook book server";
+
+/// Builds the book into its build folder and returns that folder.
+///
+/// Chapters listed in `SUMMARY.md` but missing are an error here, where mdBook would
+/// quietly create empty files in the source tree. Diagrams in ```` ```svgbob ```` fences
+/// become pictures on the way (`diagrams.rs`).
+pub fn build(root: &Path) -> Result<PathBuf> {
+    let book_dir = root.join("book");
+    let config_path = book_dir.join("book.toml");
+    let mut config = Config::from_disk(&config_path)
+        .with_context(|| format!("reading {}", config_path.display()))?;
+    config.update_from_env()?;
+    config.build.create_missing = false;
+    let mut book = MDBook::load_with_config(&book_dir, config).context("loading the book")?;
+    book.with_preprocessor(diagrams::Diagrams);
+    book.build().context("building the book")?;
+    Ok(book.build_dir_for("html"))
+}
+
+/// Builds the book and says so, for the commands that serve it.
+pub fn build_verbosely(root: &Path) -> Result<PathBuf> {
+    let started = Instant::now();
+    let dir = build(root)?;
+    let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
+    println!(
+        "{} built the book into {shown} ({:.1} s)",
+        ui::pass_mark(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(dir)
+}
+
+/// The folders of the repository that chapters link to, served beside the book.
+const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
+
+fn router(dir: &Path, root: &Path) -> Router {
+    let mut router = Router::new().route("/__workbook", get(|| async { SIGNATURE }));
+    // Shown as plain text, so a browser displays a `.rs` file instead of downloading it.
+    let as_text = SetResponseHeaderLayer::overriding(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    for folder in SOURCE_FOLDERS {
+        let files = ServiceBuilder::new()
+            .layer(as_text.clone())
+            .service(ServeDir::new(root.join(folder)));
+        router = router.nest_service(&format!("/{folder}"), files);
+    }
+    router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+}
+
+/// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.
+pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("port {port} is busy (is the book already being served?)"))
+}
+
+/// Serves the built book in `dir`, and the course sources under `root`, on an already
+/// bound listener until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, dir: PathBuf, root: PathBuf) -> Result<()> {
+    axum::serve(listener, router(&dir, &root))
+        .await
+        .context("serving the book")
+}
+
+pub fn url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/")
+}
+
+/// Opens `url` in the default browser, if the system has a way to.
+pub fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let started = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if started.is_err() {
+        println!("  (could not start {opener}; open {url} yourself)");
+    }
+}
+
+/// The `book` command: build, serve in the foreground, rebuild when sources change.
+pub async fn run(root: &Path, port: u16, open: bool) -> Result<()> {
+    let dir = build_verbosely(root)?;
+    let listener = bind(port).await?;
+    println!(
+        "{} serving the book on {}",
+        ui::pass_mark(),
+        ui::bold(&url(port))
+    );
+    if open {
+        open_browser(&url(port));
+    }
+
+    // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
+    let changes = crate::common::watch::FileEvents::start(&[
+        root.join("book/src"),
+        root.join("lessons"),
+        root.join("shared"),
+    ]);
+    let root_for_rebuild = root.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        while changes.wait_for_change(|path| {
+            !path.components().any(|c| c.as_os_str() == "target")
+                && path
+                    .extension()
+                    .is_some_and(|e| e == "md" || e == "rs" || e == "proto" || e == "toml")
+        }) {
+            match build(&root_for_rebuild) {
+                Ok(_) => println!("{} rebuilt the book", ui::pass_mark()),
+                Err(err) => println!("{} the book does not build: {err:#}", ui::fail_mark()),
+            }
+        }
+    });
+    println!("  Ctrl-C to stop.");
+    tokio::select! {
+        result = serve(listener, dir, root.to_path_buf()) => result,
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}

@@ -1,0 +1,364 @@
+//! Building test executables with cargo.
+//!
+//! The runner never calls `cargo test` to run tests. It asks cargo once to build the test
+//! targets it needs (`cargo test --no-run --message-format=json…`), and reads from cargo's
+//! JSON messages where each test executable landed and what the compiler said. The
+//! executables then run directly (see `testrun`). That keeps one cargo invocation per
+//! check and lets the runner show only the diagnostics that matter.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{Context, Result};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::common::environment::{self, Package};
+use crate::common::testrun::TestJob;
+use crate::common::ui;
+
+mod messages;
+
+use messages::read_message;
+pub use messages::{Diagnostic, Location, strip_ansi};
+
+/// What to build: test targets of some packages, with some features.
+#[derive(Debug, Default, Clone)]
+pub struct BuildRequest {
+    pub packages: Vec<String>,
+    /// Select the whole workspace (`--workspace`) instead of `packages`. Cargo picks the
+    /// features of dependencies for the packages it selects, so this builds exactly what
+    /// `cargo test --workspace` builds, and reuses those builds.
+    pub workspace: bool,
+    /// Integration test targets (`--test NAME`); empty means all of the packages' tests.
+    pub tests: Vec<String>,
+    /// `package/feature` pairs, passed as one `--features` list.
+    pub features: Vec<String>,
+}
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct Build {
+    pub success: bool,
+    /// (package manifest dir, test target name) → test executable.
+    pub executables: HashMap<(PathBuf, String), PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// What cargo itself said that was not a progress line (e.g. "no test target named").
+    pub cargo_errors: String,
+    /// The packages cargo built something of, by folder.
+    pub packages: HashMap<PathBuf, Package>,
+}
+
+impl Build {
+    pub fn executable(&self, package_dir: &Path, test: &str) -> Option<&PathBuf> {
+        self.executables
+            .get(&(package_dir.to_path_buf(), test.to_string()))
+    }
+
+    /// The job that runs test `test` of the package in `package_dir`, as `cargo test`
+    /// would run it; `None` if cargo built no such test.
+    pub fn test_job(
+        &self,
+        package_dir: &Path,
+        test: &str,
+        filter: Option<&str>,
+    ) -> Option<TestJob> {
+        let executable = self.executable(package_dir, test)?;
+        let package = self
+            .packages
+            .get(package_dir)
+            .cloned()
+            .unwrap_or_else(|| Package {
+                dir: package_dir.to_path_buf(),
+                ..Package::default()
+            });
+        Some(TestJob {
+            executable: executable.clone(),
+            package_dir: package_dir.to_path_buf(),
+            filter: filter.map(String::from),
+            env: environment::for_test(&package, executable),
+        })
+    }
+
+    /// Every error, of any package, for when a build fails before reaching a lesson.
+    pub fn errors(&self) -> Vec<&Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.level == "error")
+            .collect()
+    }
+
+    /// The files the compiler's errors point at (full paths), each once with the line of
+    /// its first error, in the order the compiler reported them. Any package's: the file
+    /// that broke a build may not be the one being checked.
+    pub fn broken_files(&self, root: &Path) -> Vec<Location> {
+        let mut files: Vec<Location> = Vec::new();
+        for error in self.diagnostics.iter().filter(|d| d.is_error()) {
+            if let Some(file) = error.path(root)
+                && !files.iter().any(|known| known.file == file)
+            {
+                files.push(Location {
+                    file,
+                    line: error.line,
+                });
+            }
+        }
+        files
+    }
+}
+
+/// The command line a person would type for the same build, for messages.
+pub fn describe(request: &BuildRequest) -> String {
+    let mut words = vec!["cargo test".to_string()];
+    if request.workspace {
+        words.push("--workspace".to_string());
+    } else {
+        for package in &request.packages {
+            words.push(format!("-p {package}"));
+        }
+    }
+    for test in &request.tests {
+        words.push(format!("--test {test}"));
+    }
+    if !request.features.is_empty() {
+        words.push(format!("--features {}", request.features.join(",")));
+    }
+    words.join(" ")
+}
+
+/// Lines of cargo's stderr that only report progress.
+fn is_progress_line(line: &str) -> bool {
+    const VERBS: [&str; 16] = [
+        "Compiling",
+        "Checking",
+        "Finished",
+        "Blocking",
+        "Building",
+        "Running",
+        "Fresh",
+        "Downloaded",
+        "Downloading",
+        "Updating",
+        "Locking",
+        "Adding",
+        "Executable",
+        "Documenting",
+        "Packaging",
+        "Removed",
+    ];
+    let trimmed = line.trim_start();
+    VERBS.iter().any(|verb| trimmed.starts_with(verb)) || trimmed.is_empty()
+}
+
+/// Builds the requested test targets in one cargo invocation.
+///
+/// On a terminal, the line cargo is working on is shown (and then wiped) so that a long
+/// first build visibly moves.
+pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
+    let terminal = ui::terminal();
+    let mut command = Command::from(environment::cargo());
+    command
+        .current_dir(root)
+        .args(["test", "--no-run"])
+        .arg(if terminal.colour {
+            "--message-format=json-diagnostic-rendered-ansi"
+        } else {
+            "--message-format=json"
+        })
+        .arg("--color")
+        .arg(if terminal.colour { "always" } else { "never" });
+    if request.workspace {
+        command.arg("--workspace");
+    } else {
+        for package in &request.packages {
+            command.args(["-p", package]);
+        }
+    }
+    for test in &request.tests {
+        command.args(["--test", test]);
+    }
+    if !request.features.is_empty() {
+        command.args(["--features", &request.features.join(",")]);
+    }
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command
+        .spawn()
+        .context("starting cargo (is it installed and on PATH?)")?;
+
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let show_progress = terminal.is_tty;
+    let stderr_task = tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        let mut kept = String::new();
+        let mut shown = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if is_progress_line(&strip_ansi(&line)) {
+                if show_progress {
+                    let width = match crossterm::terminal::size() {
+                        Ok((columns, _)) if columns >= 20 => usize::from(columns),
+                        _ => 80,
+                    };
+                    let status: String = strip_ansi(&line)
+                        .trim()
+                        .chars()
+                        .take(width.saturating_sub(4))
+                        .collect();
+                    print!("\r\x1b[2K  {}", ui::dim(&status));
+                    let _ = std::io::stdout().flush();
+                    shown = true;
+                }
+            } else {
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        }
+        if shown {
+            print!("\r\x1b[2K");
+            let _ = std::io::stdout().flush();
+        }
+        kept
+    });
+
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut build = Build::default();
+    let mut lines = BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await.context("reading cargo's output")? {
+        read_message(&line, &mut build);
+    }
+    let status = child.wait().await.context("waiting for cargo")?;
+    build.cargo_errors = stderr_task.await.unwrap_or_default();
+    build.success = build.success && status.success();
+    Ok(build)
+}
+
+/// A package's name and version from cargo's package id: `path+file:///w/l#l01-tcp@0.1.0`,
+/// `path+file:///w/l01-tcp#0.1.0` (the folder's name is the package's), or the older
+/// `l01-tcp 0.1.0 (path+file:///w/l)`.
+fn name_and_version(package_id: &str) -> (String, String) {
+    if let Some((url, fragment)) = package_id.split_once('#') {
+        return match fragment.rsplit_once('@') {
+            Some((name, version)) => (name.to_string(), version.to_string()),
+            None => {
+                let folder = url
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                (folder.to_string(), fragment.to_string())
+            }
+        };
+    }
+    let mut words = package_id.split_whitespace();
+    let name = words.next().unwrap_or_default().to_string();
+    let version = words.next().unwrap_or_default().to_string();
+    (name, version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_build_messages() {
+        let mut build = Build::default();
+        read_message(
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/lessons/01-tcp#l01-tcp@0.1.0","manifest_path":"/w/lessons/01-tcp/Cargo.toml","target":{"kind":["test"],"name":"echo"},"profile":{"test":true},"executable":"/w/target/debug/deps/echo-1"}"#,
+            &mut build,
+        );
+        read_message(
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/lessons/01-tcp#l01-tcp@0.1.0","manifest_path":"/w/lessons/01-tcp/Cargo.toml","target":{"kind":["bin"],"name":"l01-tcp"},"profile":{"test":false},"executable":"/w/target/debug/l01-tcp"}"#,
+            &mut build,
+        );
+        read_message(
+            r#"{"reason":"compiler-message","manifest_path":"/w/lessons/01-tcp/Cargo.toml","message":{"level":"error","rendered":"error[E0308]: mismatched types","spans":[{"file_name":"lessons/01-tcp/src/exercises/echo.rs","line_start":12,"is_primary":true}]}}"#,
+            &mut build,
+        );
+        read_message(r#"{"reason":"build-finished","success":false}"#, &mut build);
+        read_message("not json", &mut build);
+
+        let dir = Path::new("/w/lessons/01-tcp");
+        assert_eq!(build.executables.len(), 1);
+        assert_eq!(
+            build.executable(dir, "echo").unwrap(),
+            Path::new("/w/target/debug/deps/echo-1")
+        );
+        assert!(!build.success);
+        let errors = build.errors();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].file.as_deref(),
+            Some(Path::new("lessons/01-tcp/src/exercises/echo.rs"))
+        );
+        assert_eq!(errors[0].line, Some(12));
+        assert_eq!(
+            build.broken_files(Path::new("/w")),
+            [Location {
+                file: "/w/lessons/01-tcp/src/exercises/echo.rs".into(),
+                line: Some(12)
+            }]
+        );
+        let package = &build.packages[dir];
+        assert_eq!(
+            (package.name.as_str(), package.version.as_str()),
+            ("l01-tcp", "0.1.0")
+        );
+        assert_eq!(
+            package.binaries,
+            [(
+                "l01-tcp".to_string(),
+                PathBuf::from("/w/target/debug/l01-tcp")
+            )]
+        );
+        let job = build.test_job(dir, "echo", Some("one")).unwrap();
+        assert_eq!(job.filter.as_deref(), Some("one"));
+        assert!(
+            job.env
+                .iter()
+                .any(|(name, value)| name == "CARGO_MANIFEST_DIR" && value == dir.as_os_str())
+        );
+    }
+
+    #[test]
+    fn reads_names_and_versions_from_package_ids() {
+        for (id, name, version) in [
+            (
+                "path+file:///w/lessons/01-tcp#l01-tcp@0.1.0",
+                "l01-tcp",
+                "0.1.0",
+            ),
+            ("path+file:///w/tools/workbook#0.2.0", "workbook", "0.2.0"),
+            (
+                "registry+https://github.com/rust-lang/crates.io-index#ring@0.17.14",
+                "ring",
+                "0.17.14",
+            ),
+            (
+                "l01-tcp 0.1.0 (path+file:///w/lessons/01-tcp)",
+                "l01-tcp",
+                "0.1.0",
+            ),
+        ] {
+            assert_eq!(
+                name_and_version(id),
+                (name.to_string(), version.to_string()),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn strips_colour_codes() {
+        assert_eq!(
+            strip_ansi("\x1b[1m\x1b[32m   Compiling\x1b[0m x"),
+            "   Compiling x"
+        );
+        assert!(is_progress_line("   Compiling tokio v1.0"));
+        assert!(!is_progress_line("error: no test target named `x`"));
+    }
+}

@@ -1,0 +1,393 @@
+//! The course as the runner sees it: the workspace root, and every lesson's `lesson.toml`.
+//!
+//! A lesson is a folder `lessons/NN-topic` holding a Cargo package and a `lesson.toml`
+//! that names its exercises. Lessons are ordered by folder name; exercises by their order
+//! in the file. Ids (`tcp`, `tcp.echo`) are what progress is keyed by, so a lesson can be
+//! renumbered without anyone losing their work.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// Everything the runner knows about the course, loaded from disk.
+#[derive(Debug, Clone)]
+pub struct Course {
+    /// The directory holding the workspace's `Cargo.toml`.
+    pub root: PathBuf,
+    pub lessons: Vec<Lesson>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    /// Stable id, e.g. `tcp`.
+    pub id: String,
+    pub title: String,
+    /// Folder name under `lessons/`, e.g. `01-tcp`; also the book chapter's file stem.
+    pub folder: String,
+    /// Absolute path of the lesson's folder.
+    pub dir: PathBuf,
+    /// Cargo package name, e.g. `l01-tcp`, read from the lesson's `Cargo.toml`.
+    pub package: String,
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    /// Stable id, e.g. `tcp.echo`.
+    pub id: String,
+    pub title: String,
+    /// The learner's file, relative to the lesson folder (`src/exercises/echo.rs`).
+    pub file: PathBuf,
+    /// The integration test target that checks it (`tests/<test>.rs`).
+    pub test: String,
+    /// Optional libtest name filter, for lessons that check several exercises in one file.
+    pub filter: Option<String>,
+    pub hints: Vec<String>,
+}
+
+/// What a command's ID argument turned out to name.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    Exercise(&'a Lesson, &'a Exercise),
+    Lesson(&'a Lesson),
+}
+
+#[derive(Deserialize)]
+struct LessonFile {
+    id: String,
+    title: String,
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<ExerciseFile>,
+}
+
+#[derive(Deserialize)]
+struct ExerciseFile {
+    id: String,
+    title: String,
+    file: PathBuf,
+    test: String,
+    filter: Option<String>,
+    #[serde(default)]
+    hints: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    package: Option<ManifestPackage>,
+    workspace: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+struct ManifestPackage {
+    name: String,
+}
+
+/// Walks up from `start` to the first directory whose `Cargo.toml` has a `[workspace]`.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if !manifest.is_file() {
+            continue;
+        }
+        let text = fs::read_to_string(&manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        let parsed: Manifest = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid TOML", manifest.display()))?;
+        if parsed.workspace.is_some() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    bail!(
+        "no Cargo workspace found above {}: run this inside the course's repository",
+        start.display()
+    )
+}
+
+impl Course {
+    /// Finds the workspace above the current directory and loads the course in it.
+    pub fn discover() -> Result<Course> {
+        let cwd = std::env::current_dir().context("reading the current directory")?;
+        Course::load(&find_root(&cwd)?)
+    }
+
+    /// Loads every `lessons/*/lesson.toml` under `root`, in folder order.
+    pub fn load(root: &Path) -> Result<Course> {
+        let lessons_dir = root.join("lessons");
+        let mut folders: Vec<PathBuf> = match fs::read_dir(&lessons_dir) {
+            Ok(entries) => entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| path.join("lesson.toml").is_file())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        folders.sort();
+
+        let mut lessons = Vec::new();
+        for dir in folders {
+            lessons.push(load_lesson(&dir)?);
+        }
+        let course = Course {
+            root: root.to_path_buf(),
+            lessons,
+        };
+        course.check_unique_ids()?;
+        Ok(course)
+    }
+
+    fn check_unique_ids(&self) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for lesson in &self.lessons {
+            if !seen.insert(lesson.id.as_str()) {
+                bail!(
+                    "lesson id `{}` is used twice (lessons/{})",
+                    lesson.id,
+                    lesson.folder
+                );
+            }
+            for exercise in &lesson.exercises {
+                if !seen.insert(exercise.id.as_str()) {
+                    bail!(
+                        "id `{}` is used twice (lessons/{}/lesson.toml)",
+                        exercise.id,
+                        lesson.folder
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every exercise of the course with its lesson, in the order a learner does them.
+    pub fn exercises(&self) -> impl Iterator<Item = (&Lesson, &Exercise)> {
+        self.lessons
+            .iter()
+            .flat_map(|lesson| lesson.exercises.iter().map(move |ex| (lesson, ex)))
+    }
+
+    pub fn exercise_count(&self) -> usize {
+        self.lessons.iter().map(|l| l.exercises.len()).sum()
+    }
+
+    /// Resolves what a learner typed: an exercise id (`tcp.echo`), a lesson id (`tcp`), a
+    /// lesson folder (`01-tcp`) or a package name (`l01-tcp`).
+    pub fn select(&self, id: &str) -> Result<Selection<'_>> {
+        let id = id.trim();
+        for (lesson, exercise) in self.exercises() {
+            if exercise.id == id {
+                return Ok(Selection::Exercise(lesson, exercise));
+            }
+        }
+        for lesson in &self.lessons {
+            if lesson.id == id || lesson.folder == id || lesson.package == id {
+                return Ok(Selection::Lesson(lesson));
+            }
+        }
+        let mut close: Vec<&str> = self
+            .exercises()
+            .map(|(_, e)| e.id.as_str())
+            .chain(self.lessons.iter().map(|l| l.id.as_str()))
+            .filter(|known| known.contains(id) || id.contains(*known))
+            .collect();
+        close.truncate(5);
+        if close.is_empty() {
+            bail!("no lesson or exercise is called `{id}` (the `list` command shows them all)")
+        } else {
+            bail!(
+                "no lesson or exercise is called `{id}`; did you mean {}?",
+                close.join(", ")
+            )
+        }
+    }
+
+    /// Like [`Course::select`], but insists on one exercise. A lesson with a single
+    /// exercise stands for that exercise.
+    pub fn exercise(&self, id: &str) -> Result<(&Lesson, &Exercise)> {
+        match self.select(id)? {
+            Selection::Exercise(lesson, exercise) => Ok((lesson, exercise)),
+            Selection::Lesson(lesson) if lesson.exercises.len() == 1 => {
+                Ok((lesson, &lesson.exercises[0]))
+            }
+            Selection::Lesson(lesson) => {
+                let ids: Vec<&str> = lesson.exercises.iter().map(|e| e.id.as_str()).collect();
+                bail!(
+                    "`{id}` is a lesson; name one of its exercises: {}",
+                    if ids.is_empty() {
+                        "(it has none)".to_string()
+                    } else {
+                        ids.join(", ")
+                    }
+                )
+            }
+        }
+    }
+
+    /// Path relative to the workspace root, for messages (`lessons/01-tcp/src/...`).
+    pub fn relative<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+}
+
+impl Lesson {
+    /// The learner's file of `exercise`, as an absolute path.
+    pub fn exercise_path(&self, exercise: &Exercise) -> PathBuf {
+        self.dir.join(&exercise.file)
+    }
+
+    /// The reference answer: `solutions/<file name of the exercise>`.
+    pub fn solution_path(&self, exercise: &Exercise) -> PathBuf {
+        let name = exercise.file.file_name().unwrap_or_default();
+        self.dir.join("solutions").join(name)
+    }
+
+    /// The book chapter for this lesson, relative to the book's `src/`.
+    pub fn chapter_file(&self) -> String {
+        format!("{}.md", self.folder)
+    }
+}
+
+fn load_lesson(dir: &Path) -> Result<Lesson> {
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let toml_path = dir.join("lesson.toml");
+    let text = fs::read_to_string(&toml_path)
+        .with_context(|| format!("reading lessons/{folder}/lesson.toml"))?;
+    let parsed: LessonFile = toml::from_str(&text)
+        .with_context(|| format!("lessons/{folder}/lesson.toml is not a valid lesson file"))?;
+
+    let manifest_path = dir.join("Cargo.toml");
+    let manifest_text = fs::read_to_string(&manifest_path)
+        .with_context(|| format!("lessons/{folder} has a lesson.toml but no Cargo.toml"))?;
+    let manifest: Manifest = toml::from_str(&manifest_text)
+        .with_context(|| format!("lessons/{folder}/Cargo.toml is not valid TOML"))?;
+    let package = manifest
+        .package
+        .map(|p| p.name)
+        .with_context(|| format!("lessons/{folder}/Cargo.toml has no [package] name"))?;
+
+    if parsed.id.is_empty() || parsed.id.contains('.') {
+        bail!("lessons/{folder}/lesson.toml: the lesson id must be non-empty and have no `.`");
+    }
+    let prefix = format!("{}.", parsed.id);
+    let mut exercises = Vec::new();
+    for exercise in parsed.exercises {
+        if !exercise.id.starts_with(&prefix) || exercise.id.len() == prefix.len() {
+            bail!(
+                "lessons/{folder}/lesson.toml: exercise id `{}` must look like `{}<name>`",
+                exercise.id,
+                prefix
+            );
+        }
+        if exercise.file.is_absolute() {
+            bail!(
+                "lessons/{folder}/lesson.toml: `file` of `{}` must be relative to the lesson folder",
+                exercise.id
+            );
+        }
+        exercises.push(Exercise {
+            id: exercise.id,
+            title: exercise.title,
+            file: exercise.file,
+            test: exercise.test,
+            filter: exercise.filter,
+            hints: exercise.hints,
+        });
+    }
+
+    Ok(Lesson {
+        id: parsed.id,
+        title: parsed.title,
+        folder,
+        dir: dir.to_path_buf(),
+        package,
+        exercises,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn loads_lessons_in_folder_order_with_package_names() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["tcp", "rpc"]);
+        assert_eq!(course.lessons[0].package, "l01-tcp");
+        assert_eq!(course.lessons[0].folder, "01-tcp");
+        let echo = &course.lessons[0].exercises[0];
+        assert_eq!(echo.id, "tcp.echo");
+        assert_eq!(echo.test, "echo");
+        assert_eq!(echo.file, Path::new("src/exercises/echo.rs"));
+        assert_eq!(echo.hints.len(), 2);
+        assert_eq!(course.exercise_count(), 3);
+    }
+
+    #[test]
+    fn finds_the_workspace_root_from_a_nested_folder() {
+        let fx = Fixture::course();
+        let nested = fx.path().join("lessons/01-tcp/src");
+        fs::create_dir_all(&nested).unwrap();
+        // The lesson's own Cargo.toml has no [workspace]: the walk must go past it.
+        assert_eq!(find_root(&nested).unwrap(), fx.path());
+    }
+
+    #[test]
+    fn resolves_exercise_lesson_folder_and_package_ids() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        assert!(
+            matches!(course.select("tcp.echo").unwrap(), Selection::Exercise(_, e) if e.id == "tcp.echo")
+        );
+        assert!(matches!(course.select("tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
+        assert!(matches!(course.select("01-tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
+        assert!(matches!(course.select("l02-rpc").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+
+        let unknown = course.select("tcp.ech").unwrap_err().to_string();
+        assert!(unknown.contains("did you mean tcp.echo"), "{unknown}");
+
+        // A one-exercise lesson stands for its exercise; a bigger one does not.
+        assert_eq!(course.exercise("tcp").unwrap().1.id, "tcp.echo");
+        let many = course.exercise("rpc").unwrap_err().to_string();
+        assert!(many.contains("rpc.frame, rpc.call"), "{many}");
+    }
+
+    #[test]
+    fn rejects_an_exercise_id_outside_its_lesson() {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/01-tcp/lesson.toml",
+            "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"echo\"\ntitle = \"t\"\nfile = \"src/a.rs\"\ntest = \"a\"\n",
+        );
+        let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
+        assert!(err.contains("must look like `tcp.<name>`"), "{err}");
+    }
+
+    #[test]
+    fn explains_a_missing_field() {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/01-tcp/lesson.toml",
+            "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"t\"\nfile = \"src/a.rs\"\n",
+        );
+        let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
+        assert!(err.contains("lessons/01-tcp/lesson.toml"), "{err}");
+        assert!(err.contains("missing field `test`"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicate_ids() {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/02-rpc/lesson.toml",
+            "id = \"tcp\"\ntitle = \"again\"\n",
+        );
+        let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
+        assert!(err.contains("used twice"), "{err}");
+    }
+}

@@ -1,0 +1,14 @@
+//! What every room of the runner stands on: the course as the runner reads it, building
+//! with cargo, the environment of the programs it starts, running test executables,
+//! noticing saved files, and how it prints.
+//!
+//! Nothing here is a command. `learner`, `proof`, `book`, `system` and `teacher` call it.
+
+pub mod cargo;
+pub mod course;
+pub mod environment;
+pub mod testrun;
+#[cfg(test)]
+pub mod testutil;
+pub mod ui;
+pub mod watch;

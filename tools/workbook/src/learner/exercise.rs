@@ -1,0 +1,211 @@
+//! The commands about one exercise: `hint`, `solution` and `reset`. The course session
+//! gives the first two on a key press, so their messages say the next step as the learner
+//! asks for it (`ui::Asking`).
+
+use std::fs;
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+
+use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::ui::{self, Asking};
+use crate::learner::state::{self, STATE_DIR, State};
+
+/// The exercise an optional ID names; none means the current one.
+pub fn pick<'c>(
+    course: &'c Course,
+    state: &State,
+    id: Option<&str>,
+) -> Result<(&'c Lesson, &'c Exercise)> {
+    match id {
+        Some(id) => course.exercise(id),
+        None => state
+            .current(course)
+            .context("every exercise is done; name one to see its hints"),
+    }
+}
+
+/// `hint`: the next hint on each call, or all of them.
+pub fn hint(
+    course: &Course,
+    state: &mut State,
+    exercise: &Exercise,
+    all: bool,
+    asking: Asking,
+) -> Result<()> {
+    let hints = &exercise.hints;
+    if hints.is_empty() {
+        println!(
+            "{} has no hints, sorry. Its test file says what is checked.",
+            exercise.id
+        );
+        return Ok(());
+    }
+    let shown = state.get(&exercise.id).hints_shown;
+    let upto = if all || shown >= hints.len() {
+        hints.len()
+    } else {
+        shown + 1
+    };
+    let from = if all || shown >= hints.len() {
+        0
+    } else {
+        shown
+    };
+    for (index, text) in hints.iter().enumerate().take(upto).skip(from) {
+        println!(
+            "{} {}",
+            ui::yellow(&format!(
+                "Hint {} of {} for {}:",
+                index + 1,
+                hints.len(),
+                exercise.id
+            )),
+            text
+        );
+    }
+    state.entry(&exercise.id).hints_shown = upto;
+    state.save(&course.root)?;
+    if upto < hints.len() {
+        println!(
+            "  Another hint: {}",
+            ui::ask(asking, 'h', &format!("hint {}", exercise.id))
+        );
+    } else if !state.get(&exercise.id).ever_passed {
+        // In the session the exercise is re-checked on save: there is no command to give.
+        let check = match asking {
+            Asking::Command => ui::cmd(&format!("check {}", exercise.id)),
+            Asking::Key => exercise.id.clone(),
+        };
+        println!("  That is every hint. The solution unlocks once {check} passes.");
+    }
+    Ok(())
+}
+
+/// `solution ID`: the answer of one exercise, or of every exercise of a lesson.
+pub fn solution_command(course: &Course, state: &State, id: &str, force: bool) -> Result<bool> {
+    match course.select(id)? {
+        Selection::Exercise(lesson, exercise) => {
+            solution(course, state, lesson, exercise, force, Asking::Command)
+        }
+        // After a lesson, a teacher shows every answer of it at once (`--force`); a
+        // learner sees those of the exercises they have passed.
+        Selection::Lesson(lesson) => {
+            let mut all_shown = true;
+            for exercise in &lesson.exercises {
+                println!(
+                    "{}",
+                    ui::bold(&format!("── {} · {}", exercise.id, exercise.title))
+                );
+                all_shown &= solution(course, state, lesson, exercise, force, Asking::Command)?;
+                println!();
+            }
+            Ok(all_shown)
+        }
+    }
+}
+
+/// `solution`: the reference answer, once the exercise has passed (or with `force`).
+/// Returns whether it was shown.
+pub fn solution(
+    course: &Course,
+    state: &State,
+    lesson: &Lesson,
+    exercise: &Exercise,
+    force: bool,
+    asking: Asking,
+) -> Result<bool> {
+    if !force && !state.get(&exercise.id).ever_passed {
+        match asking {
+            Asking::Command => {
+                println!(
+                    "{} The solution of {} unlocks once your own passes: {}",
+                    ui::yellow("!"),
+                    exercise.id,
+                    ui::cmd(&format!("check {}", exercise.id))
+                );
+                println!(
+                    "  Stuck? {}  (teachers: add --force)",
+                    ui::cmd(&format!("hint {}", exercise.id))
+                );
+            }
+            Asking::Key => println!(
+                "{} The solution of {} unlocks once your own passes. Stuck? {}",
+                ui::yellow("!"),
+                exercise.id,
+                ui::ask(asking, 'h', "")
+            ),
+        }
+        return Ok(false);
+    }
+    let path = lesson.solution_path(exercise);
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("reading {}", course.relative(&path).display()))?;
+    println!(
+        "{}",
+        ui::dim(&format!("// {}", course.relative(&path).display()))
+    );
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    Ok(true)
+}
+
+/// `reset`: the exercise file back to its stub, after asking (unless `yes`). The
+/// learner's version is kept in `.workbook/backups/` all the same.
+pub fn reset(
+    course: &Course,
+    state: &mut State,
+    lesson: &Lesson,
+    exercise: &Exercise,
+    yes: bool,
+) -> Result<bool> {
+    let path = lesson.exercise_path(exercise);
+    let shown = course.relative(&path).display().to_string();
+    let Some((stub, _)) = state::stub_source(course, lesson, exercise) else {
+        bail!(
+            "there is no pristine copy of {shown}: none in {STATE_DIR}/stubs and none committed to git"
+        );
+    };
+    let current = fs::read_to_string(&path).unwrap_or_default();
+    if current == stub {
+        println!("{} {shown} is already the stub.", ui::pass_mark());
+        return Ok(true);
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to overwrite {shown} without asking; pass --yes to reset it");
+        }
+        print!("Reset {shown} to its stub? Your changes go to {STATE_DIR}/backups/. [y/N] ");
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Left as it is.");
+            return Ok(false);
+        }
+    }
+    if !current.is_empty() {
+        let backups = course.root.join(STATE_DIR).join("backups");
+        fs::create_dir_all(&backups)?;
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let name = exercise
+            .file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        fs::write(
+            backups.join(format!("{}-{stamp}-{name}", exercise.id)),
+            &current,
+        )?;
+    }
+    fs::write(&path, stub).with_context(|| format!("writing {shown}"))?;
+    state.entry(&exercise.id).status = None;
+    state.save(&course.root)?;
+    println!("{} {shown} is back to its stub.", ui::pass_mark());
+    Ok(true)
+}

@@ -1,0 +1,116 @@
+//! The course map: every lesson with its progress, and the exercise to do next.
+
+use std::fs;
+
+use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::ui;
+use crate::learner::state::{State, Status};
+
+/// The course's name, from the book's `book.toml`.
+pub fn course_title(course: &Course) -> String {
+    fs::read_to_string(course.root.join("book/book.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|table| table.get("book")?.get("title")?.as_str().map(String::from))
+        .unwrap_or_else(|| "The course".to_string())
+}
+
+/// `list`: every lesson and exercise with its progress, then the exercise to do next.
+pub fn list(course: &Course, state: &State) {
+    print(course, state, true);
+    if let Some((lesson, exercise)) = state.current(course) {
+        println!();
+        print_current(course, lesson, exercise, None);
+    }
+}
+
+/// Prints every lesson with a progress bar; with `exercises`, each exercise under it.
+pub fn print(course: &Course, state: &State, exercises: bool) {
+    let (done, total) = state.progress(course.exercises().map(|(_, e)| e));
+    println!(
+        "{}   {}",
+        ui::bold(&course_title(course)),
+        ui::progress(done, total, 24)
+    );
+    if course.lessons.is_empty() {
+        println!("  No lessons yet (each one is lessons/NN-topic/lesson.toml).");
+        return;
+    }
+    println!();
+    let id_width = course.lessons.iter().map(|l| l.id.len()).max().unwrap_or(4);
+    let title_width = course
+        .lessons
+        .iter()
+        .map(|l| l.title.chars().count())
+        .max()
+        .unwrap_or(10);
+    let current = state.current(course).map(|(_, e)| e.id.as_str());
+    for lesson in &course.lessons {
+        let (done, total) = state.progress(&lesson.exercises);
+        let number = lesson.folder.split('-').next().unwrap_or_default();
+        let mark = if total > 0 && done == total {
+            ui::pass_mark()
+        } else {
+            " ".to_string()
+        };
+        println!(
+            "{mark} {number:>2} {:<id_width$}  {:<title_width$}  {}",
+            lesson.id,
+            lesson.title,
+            ui::progress(done, total, 10)
+        );
+        if exercises {
+            for exercise in &lesson.exercises {
+                print_exercise_line(state, exercise, current == Some(exercise.id.as_str()));
+            }
+        }
+    }
+}
+
+fn print_exercise_line(state: &State, exercise: &Exercise, is_current: bool) {
+    let mark = match state.get(&exercise.id).status {
+        Some(Status::Passed) => ui::pass_mark(),
+        Some(Status::Failed) => ui::fail_mark(),
+        None => ui::todo_mark(),
+    };
+    let pointer = if is_current {
+        ui::cyan("◀ next")
+    } else {
+        String::new()
+    };
+    println!(
+        "       {mark} {:<24} {} {pointer}",
+        exercise.id, exercise.title
+    );
+}
+
+/// What to do next: the exercise, its file, how to run its lesson and check it.
+pub fn print_current(
+    course: &Course,
+    lesson: &Lesson,
+    exercise: &Exercise,
+    book_port: Option<u16>,
+) {
+    let file = course
+        .relative(&lesson.exercise_path(exercise))
+        .display()
+        .to_string();
+    println!(
+        "{} {} · {}",
+        ui::cyan("▶"),
+        ui::bold(&exercise.id),
+        exercise.title
+    );
+    println!("  file   {}", ui::bold(&file));
+    println!(
+        "  run    {}",
+        ui::cyan(&format!("cargo run -p {} -- --help", lesson.package))
+    );
+    println!("  check  {}", ui::cmd(&format!("check {}", exercise.id)));
+    if let Some(port) = book_port {
+        println!(
+            "  read   {}",
+            ui::cyan(&format!("http://127.0.0.1:{port}/{}.html", lesson.folder))
+        );
+    }
+}

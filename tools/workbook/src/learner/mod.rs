@@ -1,0 +1,12 @@
+//! The learner's loop: the course session (`workbook` with no command), `list`, `check`,
+//! `hint`, `solution` and `reset`, and the progress they keep in `.workbook/`.
+//!
+//! Called by `main` for a learner's command. `teacher` reads the progress kept here, and
+//! `verify` runs tests with the same time limit as `check`.
+
+pub mod check;
+pub mod exercise;
+pub mod failure;
+pub mod map;
+pub mod session;
+pub mod state;

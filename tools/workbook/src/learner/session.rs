@@ -1,0 +1,394 @@
+//! The course session (`workbook` with no arguments): the map, the book on loopback, the
+//! current exercise re-checked on every save, and single keys for the rest.
+//!
+//! Keys are read in raw mode. Raw mode is switched off while anything prints (cargo's and
+//! the tests' output expects a normal terminal) and always restored: on quit, on error
+//! and on panic.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::terminal;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::book;
+use crate::common::course::Course;
+use crate::common::ui;
+use crate::common::ui::Asking;
+use crate::common::watch::{self, FileEvents, Mode};
+use crate::learner::check::{self, Detail};
+use crate::learner::exercise;
+use crate::learner::map;
+use crate::learner::state::State;
+
+/// What the session reacts to.
+enum Input {
+    Key(char),
+    Quit,
+    Saved(Vec<PathBuf>),
+    /// A line from a background task (the book server), printed by the session.
+    Note(String),
+}
+
+/// Raw mode while alive; dropping it restores the terminal.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> RawMode {
+        let _ = terminal::enable_raw_mode();
+        RawMode
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// Normal terminal mode while alive (for printing); raw mode again afterwards.
+struct Cooked;
+
+impl Cooked {
+    fn start() -> Cooked {
+        let _ = terminal::disable_raw_mode();
+        Cooked
+    }
+}
+
+impl Drop for Cooked {
+    fn drop(&mut self) {
+        let _ = terminal::enable_raw_mode();
+    }
+}
+
+/// The keys, as the session shows them after each check.
+const KEYS: &str =
+    "h hint (again: the next) · s solution · l list · n next · c check all · r re-check · q quit";
+
+/// Starts the session; without a terminal, prints the progress once instead.
+pub async fn run(course: Course, mut state: State) -> Result<()> {
+    map::print(&course, &state, false);
+    if !ui::terminal().is_tty {
+        if let Some((lesson, exercise)) = state.current(&course) {
+            println!();
+            map::print_current(&course, lesson, exercise, None);
+        }
+        return Ok(());
+    }
+
+    let (inputs, mut received) = unbounded_channel();
+    start_book(&course.root, inputs.clone());
+    let watch_mode = start_watching(&course.root, inputs.clone());
+    start_keys(inputs.clone());
+
+    // Whatever happens, a panic must not leave the terminal in raw mode.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = terminal::disable_raw_mode();
+        default_hook(info);
+    }));
+
+    let mut current = state.current(&course).map(|(_, e)| e.id.clone());
+    println!();
+    match watch_mode {
+        Mode::Events => {}
+        Mode::Polling => println!(
+            "{} file events are unavailable: looking for saves every second",
+            ui::yellow("!")
+        ),
+    }
+    show_current(&course, &state, current.as_deref());
+
+    let _raw = RawMode::enable();
+    let mut queue: VecDeque<Input> = VecDeque::new();
+    // Check the current exercise once at the start: maybe it is already solved.
+    let mut pending_check = current.is_some();
+    loop {
+        if pending_check {
+            pending_check = false;
+            let Some(id) = current.clone() else { continue };
+            let cooked = Cooked::start();
+            println!();
+            let one = [course.exercise(&id)?];
+            let run = check::check(&course, &mut state, &one, Detail::Full, Asking::Key);
+            let passed = match interruptible(run, &mut received, &mut queue).await {
+                None => break,
+                Some(Ok(results)) => results.iter().all(|(_, verdict)| verdict.passed()),
+                Some(Err(err)) => {
+                    println!("{} {err:#}", ui::fail_mark());
+                    false
+                }
+            };
+            if passed && let Some((_, next)) = next_after(&course, &state, &id) {
+                println!(
+                    "  Press {} to go on to {}.",
+                    ui::bold("n"),
+                    ui::bold(&next.id)
+                );
+            }
+            println!("{}", ui::dim(KEYS));
+            drop(cooked);
+        }
+
+        let input = match queue.pop_front() {
+            Some(input) => input,
+            None => match received.recv().await {
+                Some(input) => input,
+                None => break,
+            },
+        };
+        let _cooked = Cooked::start();
+        match input {
+            Input::Quit | Input::Key('q') => break,
+            Input::Note(text) => println!("{text}"),
+            Input::Saved(paths) => {
+                let Some(id) = &current else { continue };
+                let (lesson, _) = course.exercise(id)?;
+                if paths.iter().any(|p| p.starts_with(&lesson.dir)) {
+                    pending_check = true;
+                }
+            }
+            Input::Key('r') => pending_check = current.is_some(),
+            // Each press shows the next hint; after the last, all of them again.
+            Input::Key('h') => match current.as_deref().map(|id| course.exercise(id)) {
+                Some(Ok((_, ex))) => {
+                    println!();
+                    exercise::hint(&course, &mut state, ex, false, Asking::Key)?;
+                }
+                _ => println!("Nothing left to hint at: every exercise is done."),
+            },
+            // The reference answer, once the exercise has passed.
+            Input::Key('s') => match current.as_deref().map(|id| course.exercise(id)) {
+                Some(Ok((lesson, ex))) => {
+                    println!();
+                    exercise::solution(&course, &state, lesson, ex, false, Asking::Key)?;
+                    println!("{}", ui::dim(KEYS));
+                }
+                _ => println!(
+                    "Every exercise is done: {} shows any answer.",
+                    ui::cmd("solution ID")
+                ),
+            },
+            Input::Key('l') => {
+                println!();
+                map::print(&course, &state, true);
+                println!("{}", ui::dim(KEYS));
+            }
+            Input::Key('n') => {
+                let next = match current.as_deref() {
+                    Some(id) => next_after(&course, &state, id).map(|(_, e)| e.id.clone()),
+                    None => state.current(&course).map(|(_, e)| e.id.clone()),
+                };
+                match next {
+                    Some(id) => {
+                        current = Some(id);
+                        println!();
+                        show_current(&course, &state, current.as_deref());
+                    }
+                    None => println!("There is no exercise after this one."),
+                }
+            }
+            Input::Key('c') => {
+                println!();
+                let all: Vec<_> = course.exercises().collect();
+                let run = check::check(&course, &mut state, &all, Detail::OneLine, Asking::Key);
+                match interruptible(run, &mut received, &mut queue).await {
+                    None => break,
+                    Some(Err(err)) => println!("{} {err:#}", ui::fail_mark()),
+                    Some(Ok(_)) => {}
+                }
+                println!();
+                map::print(&course, &state, false);
+                current = state.current(&course).map(|(_, e)| e.id.clone());
+                println!();
+                show_current(&course, &state, current.as_deref());
+            }
+            Input::Key(_) => println!("{}", ui::dim(KEYS)),
+        }
+    }
+    let _ = terminal::disable_raw_mode();
+    println!(
+        "\nBye! Your progress is saved; {} picks up where you left off.",
+        ui::cyan(ui::command("").trim_end())
+    );
+    Ok(())
+}
+
+/// Prints the exercise being worked on, or the end of the course.
+fn show_current(course: &Course, state: &State, current: Option<&str>) {
+    match current.and_then(|id| course.exercise(id).ok()) {
+        Some((lesson, exercise)) => {
+            map::print_current(course, lesson, exercise, Some(book::DEFAULT_PORT));
+            println!("  Save the file and it is checked again.");
+        }
+        None if course.exercise_count() == 0 => println!("There are no exercises yet."),
+        None => {
+            let (done, total) = state.progress(course.exercises().map(|(_, e)| e));
+            println!(
+                "{} {done}/{total}: every exercise is done. Well done!",
+                ui::pass_mark()
+            );
+        }
+    }
+    println!("{}", ui::dim(KEYS));
+}
+
+/// The first exercise after `id` that is not done, or else simply the next one.
+fn next_after<'c>(
+    course: &'c Course,
+    state: &State,
+    id: &str,
+) -> Option<(
+    &'c crate::common::course::Lesson,
+    &'c crate::common::course::Exercise,
+)> {
+    let all: Vec<_> = course.exercises().collect();
+    let position = all.iter().position(|(_, e)| e.id == id)?;
+    let later = &all[position + 1..];
+    later
+        .iter()
+        .find(|(_, e)| !state.is_done(&e.id))
+        .or_else(|| later.first())
+        .copied()
+}
+
+/// Runs `work` while still listening: `q` stops it (dropping it kills cargo and the
+/// tests), anything else waits in `queue` until the work is done.
+async fn interruptible<T>(
+    work: impl Future<Output = T>,
+    received: &mut UnboundedReceiver<Input>,
+    queue: &mut VecDeque<Input>,
+) -> Option<T> {
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            output = &mut work => return Some(output),
+            input = received.recv() => match input {
+                None | Some(Input::Quit) | Some(Input::Key('q')) => return None,
+                Some(Input::Note(text)) => {
+                    // Wipe cargo's progress line first, if one is showing.
+                    println!("\r\x1b[2K{text}");
+                }
+                Some(other) => queue.push_back(other),
+            },
+        }
+    }
+}
+
+/// Builds the book and serves it on :3000 in the background; busy port or broken book
+/// are reported and the session goes on without it.
+fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
+    let root = root.to_path_buf();
+    tokio::spawn(async move {
+        let root_to_build = root.clone();
+        let built = tokio::task::spawn_blocking(move || book::build(&root_to_build)).await;
+        let dir = match built {
+            Ok(Ok(dir)) => dir,
+            Ok(Err(err)) => {
+                let _ = inputs.send(Input::Note(format!(
+                    "{} the book does not build: {err:#}",
+                    ui::fail_mark()
+                )));
+                return;
+            }
+            Err(_) => return,
+        };
+        match book::bind(book::DEFAULT_PORT).await {
+            Ok(listener) => {
+                let _ = inputs.send(Input::Note(format!(
+                    "{} the book is at {}",
+                    ui::pass_mark(),
+                    ui::bold(&book::url(book::DEFAULT_PORT))
+                )));
+                if let Err(err) = book::serve(listener, dir, root).await {
+                    let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
+                }
+            }
+            Err(err) => {
+                let _ = inputs.send(Input::Note(format!(
+                    "{} {err:#}; the book is not served here ({} says who holds it)",
+                    ui::yellow("!"),
+                    ui::cmd("doctor")
+                )));
+            }
+        }
+    });
+}
+
+/// Forwards saves under `lessons/` to the session, from a thread of its own.
+fn start_watching(root: &Path, inputs: UnboundedSender<Input>) -> Mode {
+    let events = FileEvents::start(&[root.join("lessons")]);
+    let mode = events.mode;
+    std::thread::spawn(move || {
+        while let Some(paths) =
+            events.wait_for_changes(|p| !watch::is_ignored(p) && !is_editor_scratch(p))
+        {
+            if inputs.send(Input::Saved(paths)).is_err() {
+                return;
+            }
+        }
+    });
+    mode
+}
+
+/// Editors' temporary files (`foo.rs~`, `.#foo.rs`, vim's `4913`, `*.swp`).
+fn is_editor_scratch(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Reads single key presses from a thread of its own.
+fn start_keys(inputs: UnboundedSender<Input>) {
+    std::thread::spawn(move || {
+        loop {
+            match event::poll(Duration::from_millis(250)) {
+                Ok(true) => {}
+                Ok(false) => {
+                    if inputs.is_closed() {
+                        return;
+                    }
+                    continue;
+                }
+                Err(_) => return,
+            }
+            let Ok(Event::Key(key)) = event::read() else {
+                continue;
+            };
+            if key.kind != KeyEventKind::Press {
+                continue;
+            }
+            let input = match key.code {
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Input::Quit,
+                KeyCode::Esc => Input::Quit,
+                KeyCode::Char(c) => Input::Key(c.to_ascii_lowercase()),
+                KeyCode::Enter => Input::Key('\n'),
+                _ => continue,
+            };
+            if inputs.send(input).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_editor_scratch_files() {
+        assert!(is_editor_scratch(Path::new("/l/src/echo.rs~")));
+        assert!(is_editor_scratch(Path::new("/l/src/4913")));
+        assert!(is_editor_scratch(Path::new("/l/src/.echo.rs.swp")));
+        assert!(!is_editor_scratch(Path::new("/l/src/echo.rs")));
+    }
+}

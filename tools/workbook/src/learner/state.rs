@@ -1,0 +1,300 @@
+//! The learner's progress, and the pristine copy of every exercise file.
+//!
+//! Both live under `.workbook/` at the workspace root, which git ignores: the progress in
+//! `state.toml`, keyed by exercise id so that renumbering lesson folders loses nothing, and
+//! the stubs in `stubs/<exercise id>.<ext>` so that `reset` can bring a file back even
+//! where there is no git history.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::common::course::{Course, Exercise, Lesson};
+
+/// The folder under the workspace root that holds everything the runner remembers.
+pub const STATE_DIR: &str = ".workbook";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Passed,
+    Failed,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExerciseState {
+    /// The result of the last check, if there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Once an exercise has passed, its solution stays unlocked.
+    #[serde(default)]
+    pub ever_passed: bool,
+    /// How many hints `hint` has shown so far.
+    #[serde(default)]
+    pub hints_shown: usize,
+    /// Unix seconds of the last check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default, rename = "exercise")]
+    pub exercises: BTreeMap<String, ExerciseState>,
+}
+
+impl State {
+    pub fn path(root: &Path) -> PathBuf {
+        root.join(STATE_DIR).join("state.toml")
+    }
+
+    /// Reads the state file; a missing file is a fresh start.
+    pub fn load(root: &Path) -> Result<State> {
+        let path = State::path(root);
+        match fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).with_context(|| {
+                format!(
+                    "{} is damaged; fix it or delete it to start over",
+                    path.display()
+                )
+            }),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+            Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Writes the state file whole, through a temporary file, so that an interrupted
+    /// write never leaves half a file behind.
+    pub fn save(&self, root: &Path) -> Result<()> {
+        let path = State::path(root);
+        let dir = path.parent().expect("state file has a parent");
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut text = String::from(
+            "# Progress through the course, kept by `cargo run -p workbook`.\n\
+             # Keyed by exercise id; delete this file to start over.\n\n",
+        );
+        text.push_str(&toml::to_string(self).context("serialising the progress")?);
+        let temporary = dir.join("state.toml.tmp");
+        fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+        fs::rename(&temporary, &path).with_context(|| format!("writing {}", path.display()))
+    }
+
+    pub fn get(&self, id: &str) -> ExerciseState {
+        self.exercises.get(id).cloned().unwrap_or_default()
+    }
+
+    pub fn entry(&mut self, id: &str) -> &mut ExerciseState {
+        self.exercises.entry(id.to_string()).or_default()
+    }
+
+    pub fn is_done(&self, id: &str) -> bool {
+        self.exercises
+            .get(id)
+            .is_some_and(|e| e.status == Some(Status::Passed))
+    }
+
+    /// Records the result of a check.
+    pub fn record(&mut self, id: &str, passed: bool) {
+        let entry = self.entry(id);
+        entry.status = Some(if passed {
+            Status::Passed
+        } else {
+            Status::Failed
+        });
+        entry.ever_passed |= passed;
+        entry.checked_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs());
+    }
+
+    /// (done, total) over the given exercises.
+    pub fn progress<'a>(
+        &self,
+        exercises: impl IntoIterator<Item = &'a Exercise>,
+    ) -> (usize, usize) {
+        exercises.into_iter().fold((0, 0), |(done, total), ex| {
+            (done + usize::from(self.is_done(&ex.id)), total + 1)
+        })
+    }
+
+    /// The first exercise not yet done, in course order.
+    pub fn current<'c>(&self, course: &'c Course) -> Option<(&'c Lesson, &'c Exercise)> {
+        course.exercises().find(|(_, ex)| !self.is_done(&ex.id))
+    }
+}
+
+/// Where a pristine exercise file came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StubOrigin {
+    Snapshot,
+    Git,
+}
+
+fn snapshot_path(root: &Path, exercise: &Exercise) -> PathBuf {
+    let extension = exercise
+        .file
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    root.join(STATE_DIR)
+        .join("stubs")
+        .join(format!("{}{extension}", exercise.id))
+}
+
+/// The committed version of a file, if the repository has one.
+fn git_head_version(root: &Path, relative: &Path) -> Option<String> {
+    let spec = format!("HEAD:{}", relative.to_string_lossy().replace('\\', "/"));
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &spec])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Copies every exercise file that is still untouched to `.workbook/stubs/`.
+///
+/// "Untouched" means: identical to the committed version where git has one; otherwise
+/// still holding its `todo!(` and never passed. A snapshot is taken once; it is only
+/// replaced when the file, newer than the snapshot, again equals the committed version
+/// (the course itself was updated).
+pub fn snapshot_stubs(course: &Course, state: &State) -> Result<()> {
+    for (lesson, exercise) in course.exercises() {
+        let file = lesson.exercise_path(exercise);
+        let snapshot = snapshot_path(&course.root, exercise);
+        let snapshot_time = fs::metadata(&snapshot).and_then(|m| m.modified()).ok();
+        let file_time = fs::metadata(&file).and_then(|m| m.modified()).ok();
+        if let (Some(taken), Some(changed)) = (snapshot_time, file_time)
+            && changed <= taken
+        {
+            continue;
+        }
+        let Ok(current) = fs::read_to_string(&file) else {
+            continue;
+        };
+        if !current.contains("TODO") {
+            continue;
+        }
+        let relative = course.relative(&file).to_path_buf();
+        let untouched = match git_head_version(&course.root, &relative) {
+            Some(committed) => committed == current,
+            None => {
+                snapshot_time.is_none()
+                    && current.contains("todo!(")
+                    && !state.get(&exercise.id).ever_passed
+            }
+        };
+        if untouched {
+            let dir = snapshot.parent().expect("snapshot has a parent");
+            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            fs::write(&snapshot, current)
+                .with_context(|| format!("writing {}", snapshot.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The pristine text of an exercise file: the snapshot, or else the committed version.
+pub fn stub_source(
+    course: &Course,
+    lesson: &Lesson,
+    exercise: &Exercise,
+) -> Option<(String, StubOrigin)> {
+    if let Ok(text) = fs::read_to_string(snapshot_path(&course.root, exercise)) {
+        return Some((text, StubOrigin::Snapshot));
+    }
+    let relative = course
+        .relative(&lesson.exercise_path(exercise))
+        .to_path_buf();
+    git_head_version(&course.root, &relative).map(|text| (text, StubOrigin::Git))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn round_trips_through_the_state_file() {
+        let fx = Fixture::empty();
+        let mut state = State::default();
+        state.record("tcp.echo", false);
+        state.record("tcp.echo", true);
+        state.record("rpc.frame", false);
+        state.entry("rpc.frame").hints_shown = 2;
+        state.save(fx.path()).unwrap();
+
+        let loaded = State::load(fx.path()).unwrap();
+        assert_eq!(loaded, state);
+        assert!(loaded.is_done("tcp.echo"));
+        assert!(!loaded.is_done("rpc.frame"));
+        assert!(loaded.get("tcp.echo").ever_passed);
+        assert_eq!(loaded.get("rpc.frame").hints_shown, 2);
+        let text = fs::read_to_string(State::path(fx.path())).unwrap();
+        assert!(text.contains("[exercise.\"tcp.echo\"]"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_file_is_a_fresh_start_and_a_broken_one_is_explained() {
+        let fx = Fixture::empty();
+        assert_eq!(State::load(fx.path()).unwrap(), State::default());
+        fx.write(".workbook/state.toml", "[exercise.\"x\"]\nstatus = 3\n");
+        let err = format!("{:#}", State::load(fx.path()).unwrap_err());
+        assert!(err.contains("damaged"), "{err}");
+    }
+
+    #[test]
+    fn a_failure_after_a_pass_keeps_the_solution_unlocked() {
+        let mut state = State::default();
+        state.record("tcp.echo", true);
+        state.record("tcp.echo", false);
+        assert!(!state.is_done("tcp.echo"));
+        assert!(state.get("tcp.echo").ever_passed);
+    }
+
+    #[test]
+    fn snapshots_untouched_stubs_once_and_only_those() {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/02-rpc/src/exercises/frame.rs",
+            "// TODO: frames\nfn f() { todo!() }\n",
+        );
+        fx.write(
+            "lessons/02-rpc/src/exercises/call.rs",
+            "// TODO: done already\nfn c() {}\n",
+        );
+        let course = Course::load(fx.path()).unwrap();
+        let state = State::default();
+        snapshot_stubs(&course, &state).unwrap();
+
+        let (lesson, echo) = course.exercise("tcp.echo").unwrap();
+        let (stub, origin) = stub_source(&course, lesson, echo).unwrap();
+        assert_eq!(origin, StubOrigin::Snapshot);
+        assert!(stub.contains("todo!()"));
+        let (lesson, call) = course.exercise("rpc.call").unwrap();
+        assert!(
+            stub_source(&course, lesson, call).is_none(),
+            "an edited file is no stub"
+        );
+
+        // Later edits never replace the first snapshot.
+        fx.write(
+            "lessons/01-tcp/src/exercises/echo.rs",
+            "// TODO\nfn echo() { todo!(\"mine\") }\n",
+        );
+        snapshot_stubs(&course, &state).unwrap();
+        let (lesson, echo) = course.exercise("tcp.echo").unwrap();
+        assert_eq!(stub_source(&course, lesson, echo).unwrap().0, stub);
+    }
+}

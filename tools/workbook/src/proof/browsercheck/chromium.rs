@@ -1,0 +1,273 @@
+//! Driving Chromium: chromedriver started on a free port, one headless session in the
+//! check's window, and every chapter loaded and looked at by `browsercheck.js`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::{BrowserCheck, WINDOW};
+use crate::book;
+use crate::proof::bookcheck::{self, Problem};
+use crate::system::doctor;
+
+/// What runs in each page and returns its problems, one sentence each.
+pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
+
+/// The whole check's limit: a handful of pages takes a few seconds.
+pub(super) const TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// How Debian names what the check needs, for the message that says it is missing.
+pub(super) const INSTALL: &str = "apt-get install chromium chromium-driver";
+
+/// Checks every chapter of the book built into `html_dir`, served with the sources under `root`.
+pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
+    let started = Instant::now();
+    let Some(driver) = find_program("CHROMEDRIVER", &["chromedriver"]) else {
+        return BrowserCheck::Skipped(format!("chromedriver is not installed ({INSTALL})"));
+    };
+    let Some(browser) = find_program("CHROME", &["chromium", "chromium-browser", "google-chrome"])
+    else {
+        return BrowserCheck::Skipped(format!("Chromium is not installed ({INSTALL})"));
+    };
+    let driver = match Driver::start(&driver).await {
+        Ok(driver) => driver,
+        Err(err) => return BrowserCheck::Skipped(format!("chromedriver does not start: {err:#}")),
+    };
+    let client = match open_browser(&driver, &browser).await {
+        Ok(client) => client,
+        Err(err) => return BrowserCheck::Skipped(format!("Chromium does not start: {err:#}")),
+    };
+
+    let pages = chapter_pages(root);
+    let checked = tokio::time::timeout(TIME_LIMIT, check_pages(&client, root, html_dir, &pages))
+        .await
+        .unwrap_or_else(|_| bail!("the pages took longer than {} s", TIME_LIMIT.as_secs()));
+    // Closing the session ends Chromium; dropping the driver ends chromedriver.
+    let _ = client.close().await;
+    drop(driver);
+
+    let problems = checked.unwrap_or_else(|err| {
+        vec![Problem {
+            location: "the browser check".into(),
+            message: format!("{err:#}"),
+        }]
+    });
+    BrowserCheck::Ran {
+        pages: pages.len(),
+        problems,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// A program named by an environment variable, or the first of `names` found on PATH.
+pub(super) fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
+        return Some(PathBuf::from(path));
+    }
+    names.iter().find_map(|name| doctor::find_on_path(name))
+}
+
+/// Each chapter's page in the built book and its source, in the order of `SUMMARY.md`:
+/// `("01-tcp.html", "book/src/01-tcp.md")`.
+pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
+    let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
+    bookcheck::summary_links(&summary)
+        .into_iter()
+        .filter_map(|(_, chapter)| {
+            let page = chapter.strip_suffix(".md")?;
+            Some((format!("{page}.html"), format!("book/src/{chapter}")))
+        })
+        .collect()
+}
+
+/// chromedriver on a free loopback port, ended when this is dropped.
+pub(super) struct Driver {
+    pub(super) _process: Child,
+    pub(super) url: String,
+}
+
+impl Driver {
+    pub(super) async fn start(program: &Path) -> Result<Driver> {
+        let mut process = Command::new(program)
+            .arg("--port=0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("running {}", program.display()))?;
+        let stdout = process.stdout.take().context("no output")?;
+        let mut lines = BufReader::new(stdout).lines();
+        // It says "ChromeDriver was started successfully on port 40813."
+        let port = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(port) = line
+                    .split_once("started successfully on port ")
+                    .and_then(|(_, port)| port.trim_end_matches('.').parse::<u16>().ok())
+                {
+                    return Ok(port);
+                }
+            }
+            bail!("it exited without saying its port")
+        })
+        .await
+        .context("it did not say its port within 10 s")??;
+        // Keep reading, so that it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Driver {
+            _process: process,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+/// A new headless Chromium session at the size of [`WINDOW`].
+pub(super) async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
+    // No sandbox: it needs privileges that containers and CI machines often lack, and the
+    // browser only ever opens this book, served on loopback.
+    let args = [
+        "--headless=new".to_string(),
+        "--no-sandbox".to_string(),
+        "--disable-gpu".to_string(),
+        "--disable-dev-shm-usage".to_string(),
+        format!("--window-size={},{}", WINDOW.0, WINDOW.1),
+    ];
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("chrome"));
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": browser, "args": args }),
+    );
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await?;
+    Ok(client)
+}
+
+/// Serves the book on a free loopback port and checks each page in the browser.
+pub(super) async fn check_pages(
+    client: &Client,
+    root: &Path,
+    html_dir: &Path,
+    pages: &[(String, String)],
+) -> Result<Vec<Problem>> {
+    let listener = book::bind(0).await?;
+    let base = format!("http://{}/", listener.local_addr()?);
+    let server = tokio::spawn(book::serve(
+        listener,
+        html_dir.to_path_buf(),
+        root.to_path_buf(),
+    ));
+    let mut problems = Vec::new();
+    for (page, source) in pages {
+        let found = check_page(client, &format!("{base}{page}")).await;
+        let found = found.unwrap_or_else(|err| vec![format!("{page}: {err:#}")]);
+        problems.extend(found.into_iter().map(|message| Problem {
+            location: source.clone(),
+            message,
+        }));
+    }
+    server.abort();
+    Ok(problems)
+}
+
+pub(super) async fn check_page(client: &Client, url: &str) -> Result<Vec<String>> {
+    client.goto(url).await?;
+    let found = client.execute(PAGE_CHECK, Vec::new()).await?;
+    let Value::Array(found) = found else {
+        bail!("the page check returned {found}");
+    };
+    Ok(found
+        .into_iter()
+        .map(|problem| match problem {
+            Value::String(text) => text,
+            other => other.to_string(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    /// A chapter with one of each thing the check looks for, and a page that is fine.
+    #[tokio::test]
+    pub(super) async fn finds_what_a_reader_would_find_broken() {
+        let fx = Fixture::course();
+        let wide_code = format!(
+            "fn wide() -> &'static str {{\n    \"{}\"\n}}",
+            "x".repeat(110)
+        );
+        let wide_drawing = format!("┌{}┐\n└{}┘", "─".repeat(110), "─".repeat(110));
+        fx.write(
+            "book/src/02-rpc.md",
+            &format!(
+                "# RPC\n\n[gone](gone.md), [nowhere](#nowhere), [fine](01-tcp.md), \
+                 [the file](../../lessons/01-tcp/src/exercises/echo.rs)\n\n\
+                 ![a picture](missing.png)\n\n```rust\n{wide_code}\n```\n\n\
+                 ```svgbob\n{wide_drawing}\n```\n\n```svgbob\n┌──┐\n└──┘\n```\n\n\
+                 {{{{#include nothing.rs}}}}\n"
+            ),
+        );
+        let html = book::build(fx.path()).unwrap();
+        let (pages, problems) = match run(fx.path(), &html).await {
+            BrowserCheck::Ran {
+                pages, problems, ..
+            } => (pages, problems),
+            BrowserCheck::Skipped(reason) => {
+                // As in `verify`: said, never silent.
+                println!("the browser check is skipped: {reason}");
+                return;
+            }
+        };
+        assert_eq!(pages, 3);
+        let found: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.location, p.message))
+            .collect();
+        let expected = [
+            "book/src/02-rpc.md: an unresolved {{#include shows on the page",
+            "book/src/02-rpc.md: the image missing.png does not load",
+            "book/src/02-rpc.md: the link gone.html leads nowhere (HTTP 404)",
+            "book/src/02-rpc.md: the link #nowhere points to #nowhere, which its page does not have",
+            "book/src/02-rpc.md: a listing needs ",
+            "book/src/02-rpc.md: a diagram is ",
+        ];
+        for start in expected {
+            assert!(
+                found.iter().any(|f| f.starts_with(start)),
+                "no {start:?} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
+    #[test]
+    pub(super) fn pages_follow_the_summary() {
+        let fx = Fixture::course();
+        fx.write(
+            "book/src/SUMMARY.md",
+            "# Summary\n\n[Intro](introduction.md)\n- [01](01-tcp.md)\n- [Draft]()\n- [A](more/a.md)\n",
+        );
+        assert_eq!(
+            chapter_pages(fx.path()),
+            [
+                (
+                    "introduction.html".into(),
+                    "book/src/introduction.md".into()
+                ),
+                ("01-tcp.html".into(), "book/src/01-tcp.md".into()),
+                ("more/a.html".into(), "book/src/more/a.md".into()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! A half-written exercise in one lesson never breaks another lesson: `verify` proves it.
+//!
+//! A learner's exercise file may not compile for a while. If another lesson compiled that
+//! file too (because it reused code from the first lesson's crate), every check of the
+//! other lesson would fail with an error the learner cannot connect to it. What lessons
+//! share lives in crates that compile no learner file, so this must never happen.
+//!
+//! The probe breaks one exercise file of a lesson on purpose (it appends a
+//! `compile_error!`), builds the tests of every other lesson, and puts the file back,
+//! byte for byte and with its modification time, so that cargo sees it unchanged and
+//! rebuilds nothing afterwards. Any other lesson whose tests did not build is reported.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, bail};
+
+use crate::common::cargo::{self, BuildRequest};
+use crate::common::course::{Course, Lesson};
+
+/// What is appended to the exercise file while the probe runs.
+const PROBE: &str =
+    "\ncompile_error!(\"isolation probe: `workbook verify` puts this file back\");\n";
+
+/// A file with the probe appended; dropping it puts the file back as it was.
+struct BrokenFile {
+    path: PathBuf,
+    original: Vec<u8>,
+    modified: Option<SystemTime>,
+}
+
+impl BrokenFile {
+    fn break_it(path: &Path) -> Result<BrokenFile> {
+        let original = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let modified = fs::metadata(path).and_then(|m| m.modified()).ok();
+        // Once the guard exists, the file is put back whatever happens next.
+        let guard = BrokenFile {
+            path: path.to_path_buf(),
+            original,
+            modified,
+        };
+        let mut broken = guard.original.clone();
+        broken.extend_from_slice(PROBE.as_bytes());
+        fs::write(path, broken).with_context(|| format!("writing {}", path.display()))?;
+        Ok(guard)
+    }
+}
+
+impl Drop for BrokenFile {
+    fn drop(&mut self) {
+        if let Err(err) = fs::write(&self.path, &self.original) {
+            eprintln!(
+                "error: could not put {} back ({err}); its content is still in git",
+                self.path.display()
+            );
+            return;
+        }
+        if let (Some(modified), Ok(file)) = (
+            self.modified,
+            fs::File::options().write(true).open(&self.path),
+        ) {
+            let _ = file.set_modified(modified);
+        }
+    }
+}
+
+/// What breaking one lesson's exercise file did to the others.
+#[derive(Debug)]
+pub struct Probe {
+    pub lesson: String,
+    /// The file that was broken, relative to the course root.
+    pub file: PathBuf,
+    /// The other lessons whose tests no longer built.
+    pub affected: Vec<String>,
+}
+
+/// Breaks the first exercise file of each lesson in `broken`, one at a time, and builds
+/// every other lesson's tests.
+pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
+    let mut probes = Vec::new();
+    for lesson in broken {
+        let Some(exercise) = lesson.exercises.first() else {
+            continue;
+        };
+        let others: Vec<&Lesson> = course
+            .lessons
+            .iter()
+            .filter(|other| other.id != lesson.id && !other.exercises.is_empty())
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let path = lesson.exercise_path(exercise);
+        let guard = BrokenFile::break_it(&path)?;
+        // Ctrl-C must not leave the file broken: it stops the build, and the guard
+        // puts the file back on the way out.
+        let mut affected = tokio::select! {
+            affected = lessons_that_do_not_build(course, &others) => affected?,
+            _ = tokio::signal::ctrl_c() => bail!("interrupted; {} is put back", course.relative(&path).display()),
+        };
+        drop(guard);
+        // A lesson that does not build with the file intact was not broken by the probe.
+        if !affected.is_empty() {
+            let suspects: Vec<&Lesson> = others
+                .iter()
+                .filter(|other| affected.contains(&other.id))
+                .copied()
+                .collect();
+            let broken_anyway = lessons_that_do_not_build(course, &suspects).await?;
+            affected.retain(|id| !broken_anyway.contains(id));
+        }
+        probes.push(Probe {
+            lesson: lesson.id.clone(),
+            file: course.relative(&path).to_path_buf(),
+            affected,
+        });
+    }
+    Ok(probes)
+}
+
+/// The ids of the `lessons` whose tests do not build. All of them are built at once; only
+/// if that fails is each built alone, because cargo stops at the first package that does
+/// not compile and so leaves unbuilt others that would have built.
+async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Result<Vec<String>> {
+    let all_build = builds(course, lessons).await?;
+    if all_build {
+        return Ok(Vec::new());
+    }
+    let mut affected = Vec::new();
+    for lesson in lessons {
+        if !builds(course, &[lesson]).await? {
+            affected.push(lesson.id.clone());
+        }
+    }
+    Ok(affected)
+}
+
+/// Whether every exercise test of `lessons` builds, in one cargo invocation.
+async fn builds(course: &Course, lessons: &[&Lesson]) -> Result<bool> {
+    let mut request = BuildRequest {
+        packages: lessons
+            .iter()
+            .map(|lesson| lesson.package.clone())
+            .collect(),
+        ..BuildRequest::default()
+    };
+    for lesson in lessons {
+        for exercise in &lesson.exercises {
+            if !request.tests.contains(&exercise.test) {
+                request.tests.push(exercise.test.clone());
+            }
+        }
+    }
+    let build = cargo::build_tests(&course.root, &request).await?;
+    Ok(lessons.iter().all(|lesson| {
+        lesson
+            .exercises
+            .iter()
+            .all(|e| build.executable(&lesson.dir, &e.test).is_some())
+    }))
+}
+
+/// Prints what the probes found, under a heading of its own; returns how many lessons
+/// broke another.
+pub fn print(probes: &[Probe]) -> usize {
+    if probes.is_empty() {
+        return 0;
+    }
+    println!();
+    println!("{}", crate::common::ui::bold("Lessons stand alone"));
+    let mut misses = 0;
+    for probe in probes {
+        if probe.affected.is_empty() {
+            println!(
+                "  {} with {} broken, every other lesson's tests build",
+                crate::common::ui::pass_mark(),
+                probe.file.display()
+            );
+        } else {
+            misses += 1;
+            println!(
+                "  {} with {} broken, these lessons' tests do not build: {} (they compile a learner's file of {})",
+                crate::common::ui::fail_mark(),
+                probe.file.display(),
+                probe.affected.join(", "),
+                probe.lesson
+            );
+        }
+    }
+    misses
+}

@@ -1,0 +1,11 @@
+//! The course proves itself, for maintainers and CI: `verify` (every stub fails, every
+//! solution passes), lessons that stand alone, the book's includes and transcripts, and
+//! its pages in a real browser.
+//!
+//! Called by `main` for `verify`, which `scripts/test.sh` runs. A learner never needs it.
+
+pub mod bookcheck;
+pub mod browsercheck;
+pub mod isolation;
+pub mod transcripts;
+pub mod verify;

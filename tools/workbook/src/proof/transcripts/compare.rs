@@ -1,0 +1,247 @@
+//! Comparing a run with the book: `[..]` for any text within a line, a `...` line for
+//! any number of lines, and a short diff when they differ.
+
+/// A line of the difference between the book and a run.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum DiffLine {
+    /// In both (the book's line).
+    Same(String),
+    /// In the book, not in the run.
+    Missing(String),
+    /// In the run, not in the book.
+    Extra(String),
+}
+
+/// How a run's output differs from the book.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Mismatch {
+    /// The book's line (index into the expected lines) where the difference starts; the
+    /// number of lines when the run printed more after the last one.
+    pub(super) at: usize,
+    pub(super) diff: Vec<DiffLine>,
+}
+
+/// Whether `line` is what `pattern` shows, `[..]` standing for any text.
+pub(super) fn line_matches(pattern: &str, line: &str) -> bool {
+    let mut pieces = pattern.split("[..]");
+    let Some(mut rest) = line.strip_prefix(pieces.next().unwrap_or_default()) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = pieces.split_last() else {
+        return rest.is_empty();
+    };
+    for piece in middle {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// Lines without trailing spaces or trailing empty lines.
+pub(super) fn tidy<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut tidy: Vec<&str> = lines.into_iter().map(str::trim_end).collect();
+    while tidy.last().is_some_and(|line| line.is_empty()) {
+        tidy.pop();
+    }
+    tidy
+}
+
+/// Compares what a run printed with the lines the book shows under the command.
+///
+/// The lines are aligned as a diff is, at the least number of lines missing or extra; a
+/// `...` line takes any number of the run's lines at no cost. The run matches when
+/// nothing is missing or extra.
+pub(super) fn compare(book: &[&str], run: &[&str]) -> Result<(), Mismatch> {
+    let is_any = |line: &str| line == "...";
+    let (n, m) = (book.len(), run.len());
+    // cost[i][j]: lines missing or extra to align book[i..] with run[j..].
+    let mut cost = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            cost[i][j] = if i == n {
+                m - j
+            } else if is_any(book[i]) {
+                if j == m {
+                    cost[i + 1][j]
+                } else {
+                    cost[i + 1][j].min(cost[i][j + 1])
+                }
+            } else if j == m {
+                cost[i + 1][j] + 1
+            } else {
+                let skip = (cost[i + 1][j] + 1).min(cost[i][j + 1] + 1);
+                if line_matches(book[i], run[j]) {
+                    skip.min(cost[i + 1][j + 1])
+                } else {
+                    skip
+                }
+            };
+        }
+    }
+    if cost[0][0] == 0 {
+        return Ok(());
+    }
+
+    let (mut i, mut j) = (0, 0);
+    let mut diff = Vec::new();
+    let mut at = None;
+    while i < n || j < m {
+        if i < n && is_any(book[i]) {
+            if j < m && cost[i][j + 1] == cost[i][j] {
+                j += 1; // taken by `...`
+            } else {
+                diff.push(DiffLine::Same(book[i].to_string()));
+                i += 1;
+            }
+        } else if i < n
+            && j < m
+            && line_matches(book[i], run[j])
+            && cost[i + 1][j + 1] == cost[i][j]
+        {
+            diff.push(DiffLine::Same(book[i].to_string()));
+            i += 1;
+            j += 1;
+        } else if i < n && cost[i + 1][j] + 1 == cost[i][j] {
+            at.get_or_insert(i);
+            diff.push(DiffLine::Missing(book[i].to_string()));
+            i += 1;
+        } else {
+            at.get_or_insert(i);
+            diff.push(DiffLine::Extra(run[j].to_string()));
+            j += 1;
+        }
+    }
+    Err(Mismatch {
+        at: at.unwrap_or(n),
+        diff,
+    })
+}
+
+/// The changed lines of a diff with two lines of context, at most `max` lines.
+pub(super) fn short_diff(diff: &[DiffLine], max: usize) -> Vec<String> {
+    let changed: Vec<bool> = diff
+        .iter()
+        .map(|line| !matches!(line, DiffLine::Same(_)))
+        .collect();
+    let near_change = |index: usize| {
+        changed[index.saturating_sub(2)..(index + 3).min(changed.len())]
+            .iter()
+            .any(|c| *c)
+    };
+    let mut lines = Vec::new();
+    let mut skipped = false;
+    for (index, line) in diff.iter().enumerate() {
+        if !near_change(index) {
+            skipped = true;
+            continue;
+        }
+        if std::mem::take(&mut skipped) && !lines.is_empty() {
+            lines.push("  …".to_string());
+        }
+        let line = match line {
+            DiffLine::Same(text) => format!("  {text}"),
+            DiffLine::Missing(text) => format!("- {text}"),
+            DiffLine::Extra(text) => format!("+ {text}"),
+        };
+        lines.push(line.trim_end().to_string());
+    }
+    if lines.len() > max {
+        let more = lines.len() - max;
+        lines.truncate(max);
+        lines.push(format!("  … {more} more lines"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn brackets_stand_for_any_text_within_a_line() {
+        assert!(line_matches(
+            "date: [..]",
+            "date: Sat, 21 Nov 2026 05:52:33 GMT"
+        ));
+        assert!(line_matches("date: [..]", "date: "));
+        assert!(line_matches(
+            "[..] INFO l05_grpc: [..]",
+            "2026-11-21T05:52:23Z  INFO l05_grpc: up"
+        ));
+        assert!(line_matches("a[..]b[..]c", "abc"));
+        assert!(line_matches("a[..]b[..]c", "a-b-b-c"));
+        assert!(!line_matches("a[..]b[..]c", "acb"));
+        assert!(!line_matches("date: [..]", "Date: Sat"));
+        assert!(!line_matches("plain", "plain and more"));
+        assert!(line_matches("plain", "plain"));
+    }
+
+    #[test]
+    pub(super) fn an_ellipsis_line_stands_for_any_lines() {
+        let book = ["first", "...", "last"];
+        assert_eq!(compare(&book, &["first", "a", "b", "last"]), Ok(()));
+        assert_eq!(compare(&book, &["first", "last"]), Ok(()));
+        assert_eq!(compare(&["...", "end"], &["x", "y", "end"]), Ok(()));
+        let mismatch = compare(&book, &["first", "a"]).unwrap_err();
+        assert_eq!(mismatch.at, 2);
+        assert_eq!(
+            mismatch.diff,
+            [
+                DiffLine::Same("first".into()),
+                DiffLine::Same("...".into()),
+                DiffLine::Missing("last".into()),
+            ]
+        );
+    }
+
+    #[test]
+    pub(super) fn a_mismatch_says_from_which_line_of_the_book() {
+        let mismatch = compare(&["a", "b", "c"], &["a", "x", "c"]).unwrap_err();
+        assert_eq!(mismatch.at, 1);
+        assert_eq!(
+            mismatch.diff,
+            [
+                DiffLine::Same("a".into()),
+                DiffLine::Missing("b".into()),
+                DiffLine::Extra("x".into()),
+                DiffLine::Same("c".into()),
+            ]
+        );
+        // Output the book leaves out shows after the book's last line.
+        let mismatch = compare(
+            &["Commands:", "  help"],
+            &["Commands:", "  help", "", "Options:"],
+        )
+        .unwrap_err();
+        assert_eq!(mismatch.at, 2);
+        assert_eq!(
+            short_diff(&mismatch.diff, 12),
+            ["  Commands:", "    help", "+", "+ Options:"]
+        );
+    }
+
+    #[test]
+    pub(super) fn a_short_diff_keeps_two_lines_around_each_change() {
+        let book: Vec<String> = (1..=20).map(|n| format!("line {n}")).collect();
+        let mut run = book.clone();
+        run[9] = "changed".into();
+        let book: Vec<&str> = book.iter().map(String::as_str).collect();
+        let run: Vec<&str> = run.iter().map(String::as_str).collect();
+        let mismatch = compare(&book, &run).unwrap_err();
+        assert_eq!(mismatch.at, 9);
+        assert_eq!(
+            short_diff(&mismatch.diff, 12),
+            [
+                "  line 8",
+                "  line 9",
+                "- line 10",
+                "+ changed",
+                "  line 11",
+                "  line 12"
+            ]
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! The book's transcripts, checked against real runs.
+//!
+//! A chapter's "Run it" section shows commands and what they print. Nothing kept those
+//! outputs true: a changed help text or error message left the book behind, unnoticed.
+//! `verify` follows every chapter as a reader would, runs the lesson binaries it shows, and
+//! compares what they print with what the book says.
+//!
+//! How a ```console block is read:
+//!
+//! - `$ …` lines are commands; the lines under one are what it prints, stdout and stderr
+//!   together, as a terminal shows them. In those lines `[..]` stands for any text within
+//!   a line, and a line `...` for any number of lines.
+//! - `cargo run -p lNN-… -- ARGS` runs the lesson's binary as verify built it. Each option
+//!   of the subcommand whose default is a loopback address (`--addr`, read from its
+//!   `--help`) gets a free port instead, and the output gets the book's address back.
+//!   Commands run in bash, in a scratch folder of the chapter's own.
+//! - A `server` (or `…-server`) subcommand starts a server, as in the reader's first
+//!   terminal: in the background, until a line that starts with `^C` (Ctrl-C in that
+//!   terminal) or the end of the chapter. The commands after it talk to it.
+//! - A block whose lead-in paragraph says "abridged" is not compared: a server's log has
+//!   times and ports of its own. Its servers start and its `^C` stops them all the same.
+//! - Blocks that show no output, or that run anything but lessons (curl, python3, another
+//!   cargo package), are not run.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::common::course::{Course, Lesson};
+use crate::common::ui;
+
+/// How long a command may run, a server may take to listen, and to stop after Ctrl-C.
+const TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// What a block's lead-in paragraph says when its output is not compared.
+const ABRIDGED: &str = "abridged";
+
+/// The host whose addresses are given free ports (and `localhost`, its name).
+const LOOPBACK: &str = "127.0.0.1:";
+
+mod compare;
+mod parse;
+mod reader;
+
+use compare::{compare, short_diff, tidy};
+use parse::{Kind, LessonRun, Step, cargo_commands, console_blocks};
+use reader::{ChapterAgent, Ports, Reader};
+
+// ---------------------------------------------------------------------------------------
+// Running a chapter
+
+/// Something wrong with a chapter's transcripts.
+#[derive(Debug)]
+pub struct Problem {
+    /// `book/src/04-protobuf.md:54`.
+    pub location: String,
+    /// The command as the book shows it, when a command went wrong.
+    pub command: Option<String>,
+    pub message: String,
+    /// A short diff, or the end of a server's log.
+    pub details: Vec<String>,
+}
+
+/// How one chapter's transcripts went.
+#[derive(Debug, Default)]
+pub struct Chapter {
+    /// `04-protobuf.md`.
+    pub file: String,
+    pub compared: usize,
+    pub abridged: usize,
+    pub commands_only: usize,
+    pub not_lessons: usize,
+    pub problems: Vec<Problem>,
+}
+/// Reads one chapter and follows its transcripts.
+async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, PathBuf>) -> Chapter {
+    let mut chapter = Chapter {
+        file: path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        ..Chapter::default()
+    };
+    let Ok(markdown) = fs::read_to_string(path) else {
+        return chapter;
+    };
+    let packages: Vec<String> = binaries.keys().cloned().collect();
+    let scratch = std::env::temp_dir().join(format!(
+        "workbook-transcripts-{}-{}",
+        std::process::id(),
+        chapter.file.trim_end_matches(".md")
+    ));
+    let _ = fs::remove_dir_all(&scratch);
+    if let Err(err) = fs::create_dir_all(&scratch) {
+        chapter.problems.push(Problem {
+            location: shown.to_string(),
+            command: None,
+            message: format!("cannot make a scratch folder {}: {err}", scratch.display()),
+            details: Vec::new(),
+        });
+        return chapter;
+    }
+    let mut reader = Reader {
+        binaries,
+        scratch: scratch.clone(),
+        ports: Ports::default(),
+        servers: Vec::new(),
+        options: HashMap::new(),
+        consul: None,
+    };
+    // A reader of the Consul chapters has an agent running on 127.0.0.1:8500; the check
+    // gives each chapter a fresh embedded one on a free port, shown as 8500 in the output.
+    let agent = ChapterAgent::start().await;
+    if let Some(agent) = &agent {
+        reader.consul = Some(agent.url.clone());
+        reader.ports.real.insert(8500, agent.port);
+    }
+    let problem = |line: usize, command: Option<&str>, message: &str| Problem {
+        location: format!("{shown}:{line}"),
+        command: command.map(String::from),
+        message: message.to_string(),
+        details: Vec::new(),
+    };
+
+    for block in console_blocks(&markdown) {
+        let kind = block.kind(&packages);
+        match kind {
+            Kind::Compared => chapter.compared += 1,
+            Kind::Abridged => chapter.abridged += 1,
+            Kind::CommandsOnly => chapter.commands_only += 1,
+            Kind::NotLesson => {
+                chapter.not_lessons += 1;
+                continue;
+            }
+        }
+        let compared = kind == Kind::Compared;
+        for step in &block.steps {
+            match step {
+                Step::Command { line, text, output } => {
+                    let is_server = cargo_commands(text, &packages)
+                        .iter()
+                        .flatten()
+                        .any(LessonRun::is_server);
+                    if is_server {
+                        if compared && !tidy(output.iter().map(String::as_str)).is_empty() {
+                            chapter.problems.push(problem(
+                                *line,
+                                Some(text),
+                                "a server's log cannot be compared: say in the lead-in that it is abridged",
+                            ));
+                        }
+                        if let Err(mut failed) = reader.start_server(*line, text).await {
+                            failed.location = format!("{shown}:{line}");
+                            chapter.problems.push(failed);
+                        }
+                    } else if compared {
+                        let book = tidy(output.iter().map(String::as_str));
+                        match reader.run(text).await {
+                            Ok(printed) => {
+                                if let Err(mismatch) = compare(&book, &tidy(printed.lines())) {
+                                    chapter.problems.push(Problem {
+                                        details: short_diff(&mismatch.diff, 12),
+                                        ..problem(
+                                            *line,
+                                            Some(text),
+                                            &format!(
+                                                "prints something else from line {} on (- the book, + the run):",
+                                                line + 1 + mismatch.at
+                                            ),
+                                        )
+                                    });
+                                }
+                            }
+                            // A binary that is not built is said once.
+                            Err(message)
+                                if chapter.problems.iter().any(|p| p.message == message) => {}
+                            Err(message) => {
+                                chapter.problems.push(problem(*line, Some(text), &message))
+                            }
+                        }
+                    }
+                }
+                Step::CtrlC { line } => {
+                    if compared {
+                        chapter.problems.push(problem(
+                            *line,
+                            None,
+                            "what a server logs on Ctrl-C cannot be compared: say in the lead-in that it is abridged",
+                        ));
+                    }
+                    if reader.servers.is_empty() {
+                        chapter
+                            .problems
+                            .push(problem(*line, None, "Ctrl-C, but no server is running"));
+                    }
+                    for started in reader.interrupt().await {
+                        chapter.problems.push(problem(
+                            *line,
+                            None,
+                            &format!(
+                                "the server started on line {started} did not stop within {} s of Ctrl-C",
+                                TIME_LIMIT.as_secs()
+                            ),
+                        ));
+                    }
+                }
+                Step::Log { line } if compared => chapter.problems.push(problem(
+                    *line,
+                    None,
+                    "lines that no command prints (a server's log?): say in the lead-in that they are abridged",
+                )),
+                Step::Log { .. } => {}
+            }
+        }
+    }
+    reader.stop_servers().await;
+    if let Some(agent) = agent {
+        agent.stop().await;
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    chapter
+}
+
+// ---------------------------------------------------------------------------------------
+// The check, as `verify` runs it
+
+/// Every chapter's transcripts, and how long the check took.
+pub struct Transcripts {
+    pub chapters: Vec<Chapter>,
+    pub seconds: f64,
+}
+
+/// Checks the transcripts of the whole book, or with `only` of those lessons' chapters,
+/// against the lesson binaries verify has built (`target/debug/lNN-…`).
+pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
+    let started = Instant::now();
+    let lessons: Vec<&Lesson> = match only {
+        Some(lessons) => lessons.to_vec(),
+        None => course.lessons.iter().collect(),
+    };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| course.root.join(dir))
+        .unwrap_or_else(|| course.root.join("target"));
+    let binaries: HashMap<String, PathBuf> = lessons
+        .iter()
+        .map(|lesson| {
+            let file = format!("{}{}", lesson.package, std::env::consts::EXE_SUFFIX);
+            (lesson.package.clone(), target.join("debug").join(file))
+        })
+        .collect();
+
+    let src = course.root.join("book/src");
+    let files: Vec<PathBuf> = match only {
+        Some(_) => lessons
+            .iter()
+            .map(|lesson| src.join(lesson.chapter_file()))
+            .collect(),
+        None => {
+            let mut files: Vec<PathBuf> = fs::read_dir(&src)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+                .collect();
+            files.sort();
+            files
+        }
+    };
+    let mut chapters = Vec::new();
+    for file in files {
+        let shown = course.relative(&file).display().to_string();
+        chapters.push(check_chapter(&file, &shown, &binaries).await);
+    }
+    Transcripts {
+        chapters,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Prints a row per chapter that has transcripts, and what went wrong. Returns the
+/// number of rows that passed and that failed.
+pub fn print(transcripts: &Transcripts) -> (usize, usize) {
+    let rows: Vec<&Chapter> = transcripts
+        .chapters
+        .iter()
+        .filter(|c| c.compared + c.abridged > 0 || !c.problems.is_empty())
+        .collect();
+    println!();
+    println!(
+        "{} {}",
+        ui::bold("The book's transcripts"),
+        ui::dim(&format!(
+            "(commands run, output compared; {:.1} s)",
+            transcripts.seconds
+        ))
+    );
+    let width = rows.iter().map(|c| c.file.len()).max().unwrap_or(0);
+    let mut failed = 0;
+    for chapter in &rows {
+        let mut counts = format!("{} compared", chapter.compared);
+        if chapter.abridged > 0 {
+            counts.push_str(&format!(", {} abridged (not compared)", chapter.abridged));
+        }
+        if chapter.problems.is_empty() {
+            println!("{} {:<width$}  {}", ui::pass_mark(), chapter.file, counts);
+            continue;
+        }
+        failed += 1;
+        println!(
+            "{} {:<width$}  {counts}: {}",
+            ui::fail_mark(),
+            chapter.file,
+            ui::red(&ui::plural(chapter.problems.len(), "problem"))
+        );
+        for problem in &chapter.problems {
+            match &problem.command {
+                Some(command) => println!("    {}  $ {command}", problem.location),
+                None => println!("    {}", problem.location),
+            }
+            println!("      {}", ui::red(&problem.message));
+            for line in &problem.details {
+                println!("        {}", ui::dim(line));
+            }
+        }
+    }
+    let abridged: usize = transcripts.chapters.iter().map(|c| c.abridged).sum();
+    let not_run: usize = transcripts
+        .chapters
+        .iter()
+        .map(|c| c.commands_only + c.not_lessons)
+        .sum();
+    println!(
+        "  {}",
+        ui::dim(&format!(
+            "skipped: {} marked abridged; not run: {} of commands only or of other programs",
+            ui::plural(abridged, "block"),
+            ui::plural(not_run, "block"),
+        ))
+    );
+    (rows.len() - failed, failed)
+}

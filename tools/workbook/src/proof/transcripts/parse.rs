@@ -1,0 +1,398 @@
+//! Reading a chapter: its ```console blocks, the steps in them, the lesson runs in a
+//! command line, and the loopback options in a lesson binary's `--help`.
+
+use super::{ABRIDGED, LOOPBACK};
+
+/// One ```console block of a chapter.
+#[derive(Debug, Default)]
+pub(super) struct Block {
+    /// Its lead-in paragraph says "abridged".
+    pub(super) abridged: bool,
+    pub(super) steps: Vec<Step>,
+}
+
+/// A line of a block that does something, in the order the reader meets them.
+#[derive(Debug, PartialEq)]
+pub(super) enum Step {
+    /// `$ text` (line numbers from 1), and the lines shown under it.
+    Command {
+        line: usize,
+        text: String,
+        output: Vec<String>,
+    },
+    /// A line starting with `^C`: Ctrl-C in the server's terminal. The lines after it, up
+    /// to the next command, are the server's log.
+    CtrlC { line: usize },
+    /// Lines before any command: a log.
+    Log { line: usize },
+}
+
+/// What the check does with a block.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Its commands run and their output is compared.
+    Compared,
+    /// Marked abridged: its servers start and its `^C` stops them; nothing is compared.
+    Abridged,
+    /// Commands to type, no output shown: its servers start, nothing else runs.
+    CommandsOnly,
+    /// It runs something other than lessons: not run at all.
+    NotLesson,
+}
+
+/// The ```console blocks of a chapter.
+pub(super) fn console_blocks(markdown: &str) -> Vec<Block> {
+    let lines: Vec<&str> = markdown.lines().collect();
+    let is_fence = |line: &str| line.trim_start().starts_with("```");
+    let mut blocks = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        if !is_fence(lines[index]) {
+            index += 1;
+            continue;
+        }
+        let fence = index;
+        let is_console = lines[fence].trim().trim_start_matches('`') == "console";
+        index += 1;
+        while index < lines.len() && !is_fence(lines[index]) {
+            index += 1;
+        }
+        if is_console {
+            // The paragraph above the block, which introduces it.
+            let lead_in = lines[..fence]
+                .iter()
+                .rev()
+                .skip_while(|line| line.trim().is_empty())
+                .take_while(|line| !line.trim().is_empty() && !is_fence(line));
+            let mut block = Block {
+                abridged: lead_in.into_iter().any(|line| line.contains(ABRIDGED)),
+                steps: Vec::new(),
+            };
+            // A block in a list item is indented as deep as its fence.
+            let indent = lines[fence].len() - lines[fence].trim_start().len();
+            for (offset, text) in lines[fence + 1..index].iter().enumerate() {
+                let unindented = text
+                    .get(indent..)
+                    .filter(|_| text[..indent].trim().is_empty());
+                // `fence` counts from 0; line numbers count from 1.
+                block.read_line(fence + 2 + offset, unindented.unwrap_or(text.trim_start()));
+            }
+            blocks.push(block);
+        }
+        index += 1;
+    }
+    blocks
+}
+
+impl Block {
+    pub(super) fn read_line(&mut self, line: usize, text: &str) {
+        if let Some(command) = text.strip_prefix("$ ") {
+            self.steps.push(Step::Command {
+                line,
+                text: command.trim().to_string(),
+                output: Vec::new(),
+            });
+        } else if text.starts_with("^C") {
+            self.steps.push(Step::CtrlC { line });
+        } else {
+            match self.steps.last_mut() {
+                Some(Step::Command { output, .. }) => output.push(text.to_string()),
+                Some(_) => {} // more of a log
+                None => self.steps.push(Step::Log { line }),
+            }
+        }
+    }
+
+    pub(super) fn commands(&self) -> impl Iterator<Item = &str> {
+        self.steps.iter().filter_map(|step| match step {
+            Step::Command { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    pub(super) fn kind(&self, packages: &[String]) -> Kind {
+        let runs: Vec<Option<LessonRun>> = self
+            .commands()
+            .flat_map(|command| cargo_commands(command, packages))
+            .collect();
+        let has_commands = self.commands().next().is_some();
+        if has_commands && (runs.is_empty() || runs.iter().any(Option::is_none)) {
+            return Kind::NotLesson;
+        }
+        if self.abridged {
+            return Kind::Abridged;
+        }
+        let shows_output = self.steps.iter().any(|step| match step {
+            Step::Command { output, .. } => output.iter().any(|line| !line.trim().is_empty()),
+            _ => true,
+        });
+        if shows_output {
+            Kind::Compared
+        } else {
+            Kind::CommandsOnly
+        }
+    }
+}
+
+/// `cargo run -p PACKAGE [-- SUBCOMMAND …]` of a lesson, found in a command line.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct LessonRun {
+    /// Where `cargo run -p PACKAGE [--]` stands in the line.
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) package: String,
+    /// The first argument after `--` when it is a word (`server`, `client`, …), and where
+    /// it ends in the line.
+    pub(super) subcommand: Option<(String, usize)>,
+}
+
+impl LessonRun {
+    pub(super) fn is_server(&self) -> bool {
+        self.subcommand
+            .as_ref()
+            .is_some_and(|(name, _)| name == "server" || name.ends_with("-server"))
+    }
+}
+
+/// Every `cargo` in a command line: a lesson run, or `None` for any other cargo command.
+pub(super) fn cargo_commands(command: &str, packages: &[String]) -> Vec<Option<LessonRun>> {
+    let words: Vec<(usize, &str)> = command
+        .split_ascii_whitespace()
+        .map(|word| (word.as_ptr() as usize - command.as_ptr() as usize, word))
+        .collect();
+    let word = |index: usize| words.get(index).map_or("", |(_, word)| *word);
+    let end_of = |index: usize| words[index].0 + words[index].1.len();
+    let mut found = Vec::new();
+    for (index, &(start, _)) in words.iter().enumerate() {
+        if word(index) != "cargo" {
+            continue;
+        }
+        let package = word(index + 3);
+        if word(index + 1) != "run"
+            || word(index + 2) != "-p"
+            || !packages.iter().any(|p| p == package)
+        {
+            found.push(None);
+            continue;
+        }
+        let (end, subcommand) = if word(index + 4) == "--" {
+            let name = word(index + 5);
+            let is_word = name.starts_with(|c: char| c.is_ascii_alphabetic());
+            (
+                end_of(index + 4),
+                is_word.then(|| (name.to_string(), end_of(index + 5))),
+            )
+        } else {
+            (end_of(index + 3), None)
+        };
+        found.push(Some(LessonRun {
+            start,
+            end,
+            package: package.to_string(),
+            subcommand,
+        }));
+    }
+    found
+}
+
+/// The options in a `--help` whose default is a loopback address, with its port:
+/// `("--addr", 7003)`. clap prints the default after the option's help, on its line or a
+/// later one.
+pub(super) fn loopback_defaults(help: &str) -> Vec<(String, u16)> {
+    const DEFAULT: &str = "[default: 127.0.0.1:";
+    let mut found = Vec::new();
+    let mut option = None;
+    for line in help.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('-') {
+            option = trimmed
+                .split([' ', ','])
+                .find(|word| word.starts_with("--"))
+                .map(String::from);
+        }
+        if let (Some(option), Some(at)) = (&option, line.find(DEFAULT)) {
+            let digits: String = line[at + DEFAULT.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(port) = digits.parse() {
+                found.push((option.clone(), port));
+            }
+        }
+    }
+    found
+}
+
+/// Rewrites the port of every `127.0.0.1:PORT` in `text` through `map`.
+pub(super) fn map_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // The next `127.0.0.1:` or `localhost:` (how the Consul lessons advertise themselves).
+    let next_host = |text: &str| {
+        [LOOPBACK, "localhost:"]
+            .iter()
+            .filter_map(|host| text.find(host).map(|at| (at, host.len())))
+            .min()
+    };
+    while let Some((at, len)) = next_host(rest) {
+        let after = &rest[at + len..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..at + len]);
+        match after[..digits].parse::<u16>() {
+            Ok(port) => out.push_str(&map(port).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn reads_blocks_steps_and_the_abridged_mark() {
+        let markdown = "\
+# Run it
+
+In one terminal (server log, abridged):
+
+```console
+$ cargo run -p l01-tcp -- server
+2026-11-21T05:53:20Z  INFO l01_tcp: listening
+```
+
+In another:
+
+```console
+$ cargo run -p l01-tcp -- client hi
+hi
+$ printf 'a\\n' | cargo run -p l01-tcp -- client
+
+```
+
+```rust,ignore
+$ not a console block
+```
+
+```console
+^C2026-11-21T05:53:21Z  INFO l01_tcp: stopping
+2026-11-21T05:53:21Z  INFO l01_tcp: stopped
+```
+
+```console
+2026-11-21T05:53:21Z  INFO l01_tcp: a log line
+$ curl -s http://127.0.0.1:7001/
+$ cargo run -p workbook -- check tcp.echo
+```
+";
+        let blocks = console_blocks(markdown);
+        assert_eq!(blocks.len(), 4);
+        assert!(blocks[0].abridged);
+        assert_eq!(
+            blocks[0].steps,
+            [Step::Command {
+                line: 6,
+                text: "cargo run -p l01-tcp -- server".into(),
+                output: vec!["2026-11-21T05:53:20Z  INFO l01_tcp: listening".into()],
+            }]
+        );
+        assert!(!blocks[1].abridged);
+        assert_eq!(blocks[1].commands().count(), 2);
+        assert_eq!(blocks[2].steps, [Step::CtrlC { line: 24 }]);
+        assert_eq!(blocks[3].steps[0], Step::Log { line: 29 });
+
+        let packages = ["l01-tcp".to_string()];
+        let kinds: Vec<Kind> = blocks.iter().map(|b| b.kind(&packages)).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Abridged,
+                Kind::Compared,
+                Kind::Compared,
+                Kind::NotLesson
+            ]
+        );
+        let commands_only = console_blocks("```console\n$ cargo run -p l01-tcp -- server\n```\n");
+        assert_eq!(commands_only[0].kind(&packages), Kind::CommandsOnly);
+        // In a list item, the block is indented as deep as its fence.
+        let indented =
+            console_blocks("1. Start it:\n\n   ```console\n   $ consul agent -dev\n   ```\n");
+        assert_eq!(
+            indented[0].commands().collect::<Vec<_>>(),
+            ["consul agent -dev"]
+        );
+        assert_eq!(indented[0].kind(&packages), Kind::NotLesson);
+    }
+
+    #[test]
+    pub(super) fn finds_lesson_runs_in_a_command_line() {
+        let packages = ["l04-protobuf".to_string(), "l02-rpc".to_string()];
+        let line = "printf '\\x0f' | cargo run -p l04-protobuf -- inspect - > out";
+        let runs = cargo_commands(line, &packages);
+        let run = runs[0].as_ref().unwrap();
+        assert_eq!(&line[run.start..run.end], "cargo run -p l04-protobuf --");
+        let (name, end) = run.subcommand.as_ref().unwrap();
+        assert_eq!(
+            (name.as_str(), &line[..*end]),
+            (
+                "inspect",
+                "printf '\\x0f' | cargo run -p l04-protobuf -- inspect"
+            )
+        );
+        assert!(!run.is_server());
+
+        let help = cargo_commands("cargo run -p l02-rpc -- --help", &packages);
+        assert_eq!(help[0].as_ref().unwrap().subcommand, None);
+        let server = cargo_commands("cargo run -p l02-rpc -- http-server &", &packages);
+        assert!(server[0].as_ref().unwrap().is_server());
+        assert_eq!(
+            cargo_commands("cargo run --release -p loadgen -- rpc", &packages),
+            [None]
+        );
+        assert_eq!(cargo_commands("cargo test -p l02-rpc", &packages), [None]);
+        assert!(cargo_commands("curl -s http://127.0.0.1:7103/", &packages).is_empty());
+    }
+
+    #[test]
+    pub(super) fn reads_loopback_defaults_from_help() {
+        let help = "\
+Usage: l03-jsonrpc server [OPTIONS]
+
+Options:
+      --addr <ADDR>            [default: 127.0.0.1:7003]
+      --http-addr <HTTP_ADDR>
+          Where HTTP clients POST their requests
+
+          [default: 127.0.0.1:7103]
+      --name <NAME>            [default: world]
+  -h, --help                   Print help
+";
+        assert_eq!(
+            loopback_defaults(help),
+            [
+                ("--addr".to_string(), 7003),
+                ("--http-addr".to_string(), 7103)
+            ]
+        );
+    }
+
+    #[test]
+    pub(super) fn translates_loopback_ports_only() {
+        let text =
+            "POST http://127.0.0.1:41234/ and 127.0.0.1:7 and 10.0.0.7:41234 and 127.0.0.1:x";
+        let mapped = map_ports(text, |port| if port == 41234 { 7103 } else { port });
+        assert_eq!(
+            mapped,
+            "POST http://127.0.0.1:7103/ and 127.0.0.1:7 and 10.0.0.7:41234 and 127.0.0.1:x"
+        );
+        let consul = "greeter-localhost-41234 at localhost:41234, agent 127.0.0.1:41234";
+        let mapped = map_ports(consul, |port| if port == 41234 { 7006 } else { port });
+        assert_eq!(
+            mapped,
+            "greeter-localhost-41234 at localhost:7006, agent 127.0.0.1:7006"
+        );
+    }
+}

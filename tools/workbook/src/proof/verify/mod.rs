@@ -1,0 +1,348 @@
+//! `verify`: the course proves itself, for maintainers and CI.
+//!
+//! For every exercise: its test fails against the stub and passes against the solution,
+//! it has a hint, its file says `TODO`, its answer exists. For the book: every include
+//! resolves, `SUMMARY.md` lists every lesson, the book builds, and its pages read well in
+//! a real browser (`browsercheck.rs`). And a broken exercise file of one lesson leaves
+//! every other lesson's tests building (`isolation.rs`).
+//! The commands the chapters show are run, and what they print is compared with the book
+//! (`transcripts.rs`).
+//!
+//! Speed comes from building once per side: one cargo invocation builds every stub's test,
+//! one more (with every lesson's `solution` feature) every answer's; the executables then
+//! run directly, two at a time, each with a timeout.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::book;
+use crate::common::cargo::{self, Build, BuildRequest};
+use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::testrun::{self, TestJob, TestRun};
+use crate::common::ui;
+use crate::learner::check::TEST_TIMEOUT;
+use crate::proof::bookcheck::{self, Problem};
+use crate::proof::browsercheck;
+use crate::proof::isolation;
+use crate::proof::transcripts;
+
+mod table;
+
+use table::{Row, print_browser_check, print_table};
+
+/// How one side (stub or solution) of one exercise went.
+#[derive(Debug)]
+enum Side {
+    Ran(TestRun),
+    NotBuilt,
+    Error(String),
+}
+
+/// The `verify` command. Returns an error (so a non-zero exit) on any miss.
+pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
+    let started = Instant::now();
+    let lessons: Vec<&Lesson> = match lesson_id {
+        None => course.lessons.iter().collect(),
+        Some(id) => match course.select(id)? {
+            Selection::Lesson(lesson) | Selection::Exercise(lesson, _) => vec![lesson],
+        },
+    };
+    let exercises: Vec<(&Lesson, &Exercise)> = lessons
+        .iter()
+        .flat_map(|lesson| lesson.exercises.iter().map(move |e| (*lesson, e)))
+        .collect();
+    if course.lessons.is_empty() {
+        println!(
+            "{} no lessons found (lessons/*/lesson.toml)",
+            ui::yellow("!")
+        );
+    }
+
+    let mut rows: Vec<Row> = exercises
+        .iter()
+        .map(|(lesson, exercise)| Row {
+            exercise,
+            stub: Side::NotBuilt,
+            solution: Side::NotBuilt,
+            notes: static_checks(course, lesson, exercise),
+        })
+        .collect();
+    for lesson in &lessons {
+        if lesson.exercises.is_empty() {
+            println!(
+                "{} lesson `{}` has no exercises",
+                ui::yellow("!"),
+                lesson.id
+            );
+        }
+    }
+
+    let mut build_problems = Vec::new();
+    if !exercises.is_empty() {
+        let packages: Vec<String> = lessons.iter().map(|l| l.package.clone()).collect();
+        let mut tests: Vec<String> = Vec::new();
+        for (_, exercise) in &exercises {
+            if !tests.contains(&exercise.test) {
+                tests.push(exercise.test.clone());
+            }
+        }
+
+        // The stubs: every test must fail. Both builds select the whole workspace, so that
+        // they share every dependency build with `cargo test --workspace` (the test script
+        // runs that first); only the lessons themselves are compiled again.
+        let stubs = BuildRequest {
+            packages: packages.clone(),
+            workspace: true,
+            tests: tests.clone(),
+            features: Vec::new(),
+        };
+        let (build, runs) = build_and_run(course, &stubs, &exercises, "stubs").await?;
+        for (row, run) in rows.iter_mut().zip(runs) {
+            row.stub = run;
+        }
+        build_problems.extend(build_failure(&build, "the stubs"));
+        for (row, (lesson, _)) in rows.iter_mut().zip(&exercises) {
+            let warnings = build
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    d.level == "warning" && d.manifest.parent() == Some(lesson.dir.as_path())
+                })
+                .count();
+            if warnings > 0 && !row.notes.iter().any(|n| n.contains("warning")) {
+                row.notes
+                    .push(format!("the lesson's stub build has {warnings} warning(s)"));
+            }
+        }
+
+        // The solutions: every test must pass.
+        let solutions = BuildRequest {
+            packages,
+            workspace: true,
+            tests,
+            features: lessons
+                .iter()
+                .map(|l| format!("{}/solution", l.package))
+                .collect(),
+        };
+        let (build, runs) = build_and_run(course, &solutions, &exercises, "solutions").await?;
+        for (row, run) in rows.iter_mut().zip(runs) {
+            row.solution = run;
+        }
+        build_problems.extend(build_failure(&build, "the solutions"));
+    }
+
+    print_table(&rows);
+    // The book's transcripts, run against the lesson binaries the builds above made.
+    let (transcripts_passed, transcripts_failed) = transcripts::print(
+        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice())).await,
+    );
+
+    // The book: all of it, or with --lesson only that lesson's chapter.
+    let (book_problems, book_built) = check_book(course, lesson_id.map(|_| lessons.as_slice()));
+    println!();
+    println!("{}", ui::bold("The book"));
+    if book_problems.is_empty() {
+        let what = match lesson_id {
+            None => "every include resolves and SUMMARY.md lists every lesson".to_string(),
+            Some(_) => format!(
+                "{}: listed in SUMMARY.md, every include resolves",
+                lessons
+                    .iter()
+                    .map(|l| l.chapter_file())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        println!("  {} {what}", ui::pass_mark());
+    }
+    for problem in &book_problems {
+        println!(
+            "  {} {}: {}",
+            ui::fail_mark(),
+            problem.location,
+            problem.message
+        );
+    }
+    match &book_built {
+        Some(Ok(_)) => println!("  {} the book builds", ui::pass_mark()),
+        Some(Err(err)) => println!("  {} the book does not build: {err}", ui::fail_mark()),
+        None => println!(
+            "  {} the whole book is built by `verify` without --lesson",
+            ui::todo_mark()
+        ),
+    }
+    let browser = match &book_built {
+        Some(Ok(html_dir)) => Some(browsercheck::run(&course.root, html_dir).await),
+        _ => None,
+    };
+    let (browser_problems, skipped) = print_browser_check(browser);
+    let isolation_problems = isolation::print(&isolation::probe(course, &lessons).await?);
+    for problem in &build_problems {
+        println!("\n{}", problem);
+    }
+
+    let bad_rows = rows.iter().filter(|r| !r.is_ok()).count();
+    let book_broken = matches!(book_built, Some(Err(_)));
+    let misses = bad_rows
+        + book_problems.len()
+        + usize::from(book_broken)
+        + browser_problems
+        + isolation_problems
+        + build_problems.len()
+        + transcripts_failed;
+    println!();
+    let elapsed = started.elapsed().as_secs_f64();
+    // A plain closing line that CI systems and scripts can read without parsing the table.
+    let skipped = if skipped { ", 1 skipped" } else { "" };
+    println!(
+        "verify: {} passed, {misses} failed{skipped}",
+        rows.len() - bad_rows + transcripts_passed
+    );
+    if misses == 0 {
+        println!(
+            "{} verified {} in {} ({elapsed:.1} s)",
+            ui::pass_mark(),
+            ui::plural(rows.len(), "exercise"),
+            ui::plural(lessons.len(), "lesson")
+        );
+        Ok(())
+    } else {
+        bail!("{misses} problem(s) found ({elapsed:.1} s)")
+    }
+}
+
+/// The book's checks: includes, SUMMARY.md and (for the whole course) the build, which
+/// gives the folder of the built pages. With `only`, just those lessons' chapters, and no build.
+fn check_book(
+    course: &Course,
+    only: Option<&[&Lesson]>,
+) -> (Vec<Problem>, Option<Result<PathBuf, String>>) {
+    let mut problems = bookcheck::check_includes(&course.root);
+    problems.extend(bookcheck::check_summary(course));
+    let Some(lessons) = only else {
+        let built = if course.root.join("book/book.toml").is_file() {
+            book::build(&course.root).map_err(|err| format!("{err:#}"))
+        } else {
+            Err("book/book.toml is missing".to_string())
+        };
+        return (problems, Some(built));
+    };
+    problems.retain(|problem| {
+        lessons.iter().any(|lesson| {
+            let chapter = lesson.chapter_file();
+            problem
+                .location
+                .starts_with(&format!("book/src/{chapter}:"))
+                || problem.message.contains(&format!(" {chapter}"))
+        })
+    });
+    (problems, None)
+}
+
+/// What can be checked without compiling: hints, the TODO, the answer's file.
+fn static_checks(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Vec<String> {
+    let mut notes = Vec::new();
+    let file = lesson.exercise_path(exercise);
+    match fs::read_to_string(&file) {
+        Ok(text) if !text.contains("TODO") => notes.push("its file has no TODO".into()),
+        Ok(_) => {}
+        Err(_) => notes.push(format!("{} is missing", course.relative(&file).display())),
+    }
+    if exercise.hints.is_empty() {
+        notes.push("no hints".into());
+    }
+    let solution = lesson.solution_path(exercise);
+    if !solution.is_file() {
+        notes.push(format!(
+            "{} is missing",
+            course.relative(&solution).display()
+        ));
+    }
+    if !lesson
+        .dir
+        .join("tests")
+        .join(format!("{}.rs", exercise.test))
+        .is_file()
+        && !lesson
+            .dir
+            .join("tests")
+            .join(&exercise.test)
+            .join("main.rs")
+            .is_file()
+    {
+        notes.push(format!("tests/{}.rs is missing", exercise.test));
+    }
+    notes
+}
+
+/// Builds one side in one cargo invocation and runs every exercise's executable.
+async fn build_and_run(
+    course: &Course,
+    request: &BuildRequest,
+    exercises: &[(&Lesson, &Exercise)],
+    what: &str,
+) -> Result<(Build, Vec<Side>)> {
+    let started = Instant::now();
+    println!(
+        "{} {what}: {}",
+        ui::bold("Building"),
+        ui::dim(&cargo::describe(request))
+    );
+    let build = cargo::build_tests(&course.root, request).await?;
+    let built = Instant::now();
+
+    let jobs: Vec<Option<TestJob>> = exercises
+        .iter()
+        .map(|(lesson, exercise)| {
+            build.test_job(&lesson.dir, &exercise.test, exercise.filter.as_deref())
+        })
+        .collect();
+    let mut runs = testrun::run_tests(jobs.iter().flatten().cloned().collect(), 2, TEST_TIMEOUT)
+        .await
+        .into_iter();
+    let sides = jobs
+        .iter()
+        .map(|job| match job {
+            None => Side::NotBuilt,
+            Some(_) => match runs.next().expect("one run per job") {
+                Ok(run) => Side::Ran(run),
+                Err(err) => Side::Error(format!("{err:#}")),
+            },
+        })
+        .collect();
+    println!(
+        "  built in {:.1} s, ran in {:.1} s",
+        (built - started).as_secs_f64(),
+        built.elapsed().as_secs_f64()
+    );
+    Ok((build, sides))
+}
+
+/// The compiler's errors when a side did not build, as one block of text.
+fn build_failure(build: &Build, what: &str) -> Option<String> {
+    if build.success {
+        return None;
+    }
+    let mut text = format!("{} {what} do not build:", ui::fail_mark());
+    let errors: Vec<_> = build
+        .errors()
+        .into_iter()
+        .filter(|d| !cargo::strip_ansi(&d.rendered).starts_with("error: aborting"))
+        .collect();
+    for error in errors.iter().take(5) {
+        text.push('\n');
+        text.push_str(&ui::indent(error.rendered.trim_end(), "    "));
+    }
+    if errors.is_empty() {
+        text.push('\n');
+        text.push_str(&ui::indent(
+            &ui::clip_lines(build.cargo_errors.trim_end(), 20),
+            "    ",
+        ));
+    }
+    Some(text)
+}

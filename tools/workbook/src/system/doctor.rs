@@ -1,0 +1,420 @@
+//! `doctor`: is this machine ready for the course, and if not, the command that fixes it.
+//!
+//! Required: a Rust toolchain new enough for the workspace, `redis-server`, `python3`
+//! (one lesson's test drives a Python client), and OpenSSL's headers when a dependency
+//! links OpenSSL. Optional: a real Consul (the embedded agent stands in), headless Chromium
+//! for the browser checks, and free ports (the book's, and those of `up`'s system).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Result, bail};
+
+use crate::book;
+use crate::common::ui;
+use crate::system::probe;
+use crate::system::services::{self, Service};
+use crate::system::up;
+
+/// The oldest rustc the workspace builds with (`rust-version` in the root Cargo.toml).
+const MINIMUM_RUST: (u32, u32) = (1, 88);
+
+const RUSTUP: &str = "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh";
+
+enum Finding {
+    Fine(String),
+    /// Worth knowing, but the course works.
+    Note(String),
+    /// Something the course needs, with what fixes it.
+    Problem {
+        what: String,
+        fix: Fix,
+    },
+}
+
+/// What fixes a problem: packages to install, or a command to run.
+enum Fix {
+    /// (Debian name, Homebrew name) of each package.
+    Install(Vec<(&'static str, &'static str)>),
+    Run(String),
+}
+
+impl Fix {
+    fn install(debian: &'static str, homebrew: &'static str) -> Fix {
+        Fix::Install(vec![(debian, homebrew)])
+    }
+
+    fn command(&self) -> String {
+        match self {
+            Fix::Install(packages) => install_command(packages),
+            Fix::Run(command) => command.clone(),
+        }
+    }
+}
+
+/// Finds `program` on PATH.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The first line a program prints for `args`, if it runs.
+fn first_line(program: &str, args: &[&str]) -> Option<String> {
+    first_line_of(Command::new(program).args(args))
+}
+
+/// The first line a command prints, if it runs.
+fn first_line_of(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = if output.stdout.is_empty() {
+        output.stderr
+    } else {
+        output.stdout
+    };
+    String::from_utf8_lossy(&text)
+        .lines()
+        .next()
+        .map(|l| l.trim().to_string())
+}
+
+/// The package's name for dnf or pacman, from its Debian name.
+fn rename(debian: &str, manager: &str) -> String {
+    let renamed = match (manager, debian) {
+        ("dnf", "libssl-dev") => "openssl-devel",
+        ("dnf", "pkg-config") => "pkgconf-pkg-config",
+        ("pacman", "libssl-dev") => "openssl",
+        ("pacman", "pkg-config") => "pkgconf",
+        ("pacman", "python3") => "python",
+        (_, "redis-server") => "redis",
+        (_, "etcd-server") => "etcd",
+        ("pacman", "protobuf-compiler") => "protobuf",
+        (_, other) => other,
+    };
+    renamed.to_string()
+}
+
+/// The one command that installs `packages` (Debian name, Homebrew name) with this
+/// system's package manager.
+pub fn install_command(packages: &[(&str, &str)]) -> String {
+    let has = |program: &str| find_on_path(program).is_some();
+    let debian: Vec<&str> = packages.iter().map(|(d, _)| *d).collect();
+    if cfg!(target_os = "macos") || (has("brew") && !has("apt-get")) {
+        let brew: Vec<&str> = packages.iter().map(|(_, b)| *b).collect();
+        return format!("brew install {}", brew.join(" "));
+    }
+    let sudo = if is_root() { "" } else { "sudo " };
+    let renamed = |manager: &str| {
+        let names: Vec<String> = debian.iter().map(|d| rename(d, manager)).collect();
+        names.join(" ")
+    };
+    if has("apt-get") {
+        format!("{sudo}apt-get install -y {}", debian.join(" "))
+    } else if has("dnf") {
+        format!("{sudo}dnf install -y {}", renamed("dnf"))
+    } else if has("pacman") {
+        format!("{sudo}pacman -S {}", renamed("pacman"))
+    } else {
+        format!(
+            "install {} with your system's package manager (Debian's names)",
+            debian.join(" ")
+        )
+    }
+}
+
+fn is_root() -> bool {
+    std::env::var("USER").is_ok_and(|u| u == "root")
+        || first_line("id", &["-u"]).is_some_and(|id| id == "0")
+}
+
+fn parse_rust_version(line: &str) -> Option<(u32, u32)> {
+    let version = line.split_whitespace().nth(1)?;
+    let mut parts = version.split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+fn toolchain() -> Vec<Finding> {
+    let cargo = first_line_of(crate::common::environment::cargo().arg("--version"));
+    let rustc = first_line("rustc", &["--version"]);
+    let mut findings = Vec::new();
+    match cargo {
+        Some(version) => findings.push(Finding::Fine(version)),
+        None => findings.push(Finding::Problem {
+            what: "cargo is not installed".into(),
+            fix: Fix::Run(RUSTUP.into()),
+        }),
+    }
+    match rustc {
+        Some(version) => match parse_rust_version(&version) {
+            Some(found) if found < MINIMUM_RUST => findings.push(Finding::Problem {
+                what: format!(
+                    "{version} is older than the {}.{} this course needs",
+                    MINIMUM_RUST.0, MINIMUM_RUST.1
+                ),
+                fix: Fix::Run("rustup update stable".into()),
+            }),
+            _ => findings.push(Finding::Fine(version)),
+        },
+        None => findings.push(Finding::Problem {
+            what: "rustc is not installed".into(),
+            fix: Fix::Run(RUSTUP.into()),
+        }),
+    }
+    findings
+}
+
+/// etcd, lesson 11's second registry: its tests start a private three-member cluster.
+fn etcd() -> Finding {
+    match first_line("etcd", &["--version"]) {
+        Some(version) => Finding::Fine(version.replace("etcd Version: ", "etcd ")),
+        None => Finding::Problem {
+            what: "etcd is not installed (lesson 11's tests start a private etcd cluster)".into(),
+            fix: Fix::install("etcd-server", "etcd"),
+        },
+    }
+}
+
+/// protoc: lesson 11's etcd client (the etcd-client crate) compiles etcd's protos with it
+/// when it is built. Lessons 01–10 never need it.
+fn protoc() -> Finding {
+    match first_line("protoc", &["--version"]) {
+        Some(version) => Finding::Fine(format!(
+            "{version} (lesson 11's etcd client is built with it)"
+        )),
+        None => Finding::Problem {
+            what: "protoc is not installed (building lesson 11's etcd client needs it)".into(),
+            fix: Fix::install("protobuf-compiler", "protobuf"),
+        },
+    }
+}
+
+fn redis() -> Finding {
+    match first_line("redis-server", &["--version"]) {
+        Some(version) => {
+            let short = version
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("v="))
+                .map(|v| format!("redis-server {v}"))
+                .unwrap_or(version);
+            Finding::Fine(short)
+        }
+        None => Finding::Problem {
+            what: "redis-server is not installed (lessons 09-10 and their tests need it)".into(),
+            fix: Fix::install("redis-server", "redis"),
+        },
+    }
+}
+
+fn consul() -> Finding {
+    if let Some(value) = probe::consul_from_env() {
+        return Finding::Fine(format!("consul: CONSUL_HTTP_ADDR={value} will be used"));
+    }
+    if find_on_path("consul").is_some() {
+        let version = first_line("consul", &["version"]).unwrap_or_else(|| "consul".into());
+        return Finding::Fine(format!("{version} (a real agent will be used)"));
+    }
+    Finding::Note("consul is not installed: the embedded agent will be used (that is fine)".into())
+}
+
+/// Headless Chromium and its WebDriver: `verify` checks the book's pages in them, and the
+/// gateway's page (lesson 10) is tested in them. Without them those checks are skipped.
+fn chromium() -> Finding {
+    let driver = find_on_path("chromedriver");
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| find_on_path(name).is_some());
+    match (browser, driver) {
+        (Some(browser), Some(_)) => Finding::Fine(format!(
+            "{} and chromedriver (the browser checks)",
+            first_line(browser, &["--version"])
+                .as_deref()
+                .and_then(|version| version.split(" built").next())
+                .unwrap_or(browser)
+        )),
+        _ => Finding::Note(format!(
+            "chromium or chromedriver is missing: the browser checks of the book and of \
+             lesson 10's page will be skipped; install them with: {}",
+            install_command(&[
+                ("chromium", "--cask chromium"),
+                ("chromium-driver", "chromedriver")
+            ])
+        )),
+    }
+}
+
+fn python() -> Finding {
+    match first_line("python3", &["--version"]) {
+        Some(version) => Finding::Fine(version),
+        None => Finding::Problem {
+            what:
+                "python3 is not installed (lesson 03's interoperability test runs a Python client)"
+                    .into(),
+            fix: Fix::install("python3", "python"),
+        },
+    }
+}
+
+fn openssl(root: &Path) -> Finding {
+    let needed = std::fs::read_to_string(root.join("Cargo.lock"))
+        .map(|lock| lock.contains("name = \"openssl-sys\""))
+        .unwrap_or(true);
+    let has_pkg_config = find_on_path("pkg-config").is_some();
+    let found = has_pkg_config
+        && Command::new("pkg-config")
+            .args(["--exists", "openssl"])
+            .status()
+            .is_ok_and(|s| s.success());
+    match (found, needed) {
+        (true, _) => Finding::Fine(format!(
+            "OpenSSL headers {}",
+            first_line("pkg-config", &["--modversion", "openssl"]).unwrap_or_default()
+        )),
+        (false, false) => {
+            Finding::Note("OpenSSL headers not found (no dependency needs them)".into())
+        }
+        (false, true) if !has_pkg_config => Finding::Problem {
+            what: "pkg-config is not installed (needed to find OpenSSL when building)".into(),
+            fix: Fix::Install(vec![
+                ("pkg-config", "pkg-config"),
+                ("libssl-dev", "openssl"),
+            ]),
+        },
+        (false, true) => Finding::Problem {
+            what: "OpenSSL headers are missing (a dependency links OpenSSL)".into(),
+            fix: Fix::install("libssl-dev", "openssl"),
+        },
+    }
+}
+
+/// Who holds a port, as far as we can tell.
+fn port(root: &Path, port: u16, usual: &str) -> Finding {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    if std::net::TcpListener::bind(addr).is_ok() {
+        return Finding::Fine(format!("port {port} is free ({usual})"));
+    }
+    let who = if port == book::DEFAULT_PORT {
+        match probe::http_get(addr, "/__workbook") {
+            Some((200, body)) if body.trim() == book::SIGNATURE => {
+                Some("the course's book server".to_string())
+            }
+            _ => None,
+        }
+    } else if port == Service::Consul.addr().port() && probe::consul_leader(addr).is_some() {
+        Some(match services::running_pid(root, Service::Consul) {
+            Some(pid) => format!("the embedded agent started by workbook (pid {pid})"),
+            None if probe::is_embedded_agent(addr) => "an embedded agent".to_string(),
+            None => "a Consul agent".to_string(),
+        })
+    } else if port == Service::Redis.addr().port() && probe::redis_pings(addr) {
+        Some(match services::running_pid(root, Service::Redis) {
+            Some(pid) => format!("redis-server started by workbook (pid {pid})"),
+            None => "a Redis server".to_string(),
+        })
+    } else {
+        up::plan::started_on(root, port)
+    };
+    match who {
+        Some(who) => Finding::Fine(format!("port {port} is in use by {who}")),
+        None => Finding::Note(format!(
+            "port {port} ({usual}) is in use by something else; `ss -ltnp 'sport = :{port}'` shows what"
+        )),
+    }
+}
+
+/// The `doctor` command. Fails when something required is missing.
+pub fn run(root: &Path) -> Result<()> {
+    let sections: Vec<(&str, Vec<Finding>)> = vec![
+        ("Toolchain", toolchain()),
+        ("Services", vec![redis(), consul()]),
+        ("Lesson 11 (etcd)", vec![etcd(), protoc()]),
+        (
+            "Build and test needs",
+            vec![openssl(root), python(), chromium()],
+        ),
+        (
+            "Ports",
+            vec![
+                port(root, book::DEFAULT_PORT, "the book"),
+                port(root, Service::Consul.addr().port(), "Consul"),
+                port(root, Service::Redis.addr().port(), "Redis"),
+                port(
+                    root,
+                    up::plan::Ports::STANDARD.captchas[0],
+                    "lesson 09's captcha",
+                ),
+                port(
+                    root,
+                    up::plan::Ports::STANDARD.captchas[1],
+                    "the second captcha of `up`",
+                ),
+                port(
+                    root,
+                    up::plan::Ports::STANDARD.gateway,
+                    "lesson 10's gateway",
+                ),
+            ],
+        ),
+    ];
+
+    let mut packages = Vec::new();
+    let mut commands = Vec::new();
+    for (title, findings) in &sections {
+        println!("{}", ui::bold(title));
+        for finding in findings {
+            match finding {
+                Finding::Fine(text) => println!("  {} {text}", ui::pass_mark()),
+                Finding::Note(text) => println!("  {} {text}", ui::yellow("!")),
+                Finding::Problem { what, fix } => {
+                    println!("  {} {what}", ui::fail_mark());
+                    println!("      fix: {}", ui::cyan(&fix.command()));
+                    match fix {
+                        Fix::Install(needed) => packages.extend(needed.iter().copied()),
+                        Fix::Run(command) => commands.push(command.clone()),
+                    }
+                }
+            }
+        }
+    }
+    println!();
+    let problems = sections
+        .iter()
+        .flat_map(|(_, findings)| findings)
+        .filter(|f| matches!(f, Finding::Problem { .. }))
+        .count();
+    if problems == 0 {
+        println!(
+            "{} ready. Start the services once with {}, or all of lessons 09–10 with {}",
+            ui::pass_mark(),
+            ui::cmd("services up"),
+            ui::cmd("up")
+        );
+        return Ok(());
+    }
+    println!("To fix everything at once:");
+    if !packages.is_empty() {
+        println!("  {}", ui::cyan(&install_command(&packages)));
+    }
+    for command in &commands {
+        println!("  {}", ui::cyan(command));
+    }
+    bail!("{problems} required thing(s) missing")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_rustc_version() {
+        assert_eq!(
+            parse_rust_version("rustc 1.95.0 (59807616e 2026-04-14)"),
+            Some((1, 95))
+        );
+        assert_eq!(parse_rust_version("nonsense"), None);
+    }
+}

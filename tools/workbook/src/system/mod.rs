@@ -1,0 +1,10 @@
+//! The running system the later lessons talk to: `services up|down|status` (Consul and
+//! Redis), `up`, `status` and `down` (the whole system of lessons 09–10: Consul, Redis, two
+//! captcha instances and the gateway), and `doctor` (is this machine ready for it?).
+//!
+//! Called by `main` for those commands; `proof` asks `doctor` where Chromium is.
+
+pub mod doctor;
+pub mod probe;
+pub mod services;
+pub mod up;

@@ -1,0 +1,268 @@
+//! `up`, `status`, `down`: the whole system of lessons 09–10 in the background.
+//!
+//! `up` starts, in this order and each only once the one before it answers: Consul (the one
+//! `CONSUL_HTTP_ADDR` names, else whatever agent answers on its port, else the embedded
+//! agent), Redis (one that answers on its port, else `redis-server`), two instances of
+//! lesson 09's captcha service, and lesson 10's gateway, the web page in front of them. It
+//! builds the lessons' executables with one cargo invocation, runs them directly, and waits
+//! until Consul calls each captcha instance passing before it starts the gateway.
+//!
+//! What `up` started is written down in `.workbook/system/started.json`, with every
+//! process's log beside it; `status` and `down` read it. `down` stops only what `up`
+//! started: SIGTERM first (a lesson server then leaves Consul by itself), SIGKILL after a
+//! while, then it deregisters any instance of ours that is still in Consul.
+//!
+//! `--base-port N` runs another copy of the system on N..N+4 (Consul, Redis, the two
+//! captcha instances, the gateway), with its own folder `.workbook/system-N/`: the tests
+//! use it to stay off the ports a learner's system uses.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use consul_ext::CheckStatus;
+
+use crate::common::ui;
+use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
+
+mod health;
+pub mod plan;
+mod processes;
+
+use health::{
+    HEALTH_PATIENCE, deregister_leftovers, health_in_consul, passing_in_consul, process_note,
+    status_word,
+};
+use plan::{
+    CAPTCHA_PACKAGE, CAPTCHA_SERVICE, GATEWAY_PACKAGE, Record, Started, System, gateway_exists,
+    loopback,
+};
+use processes::{START_PATIENCE, build, consul_up, redis_up, start_lesson, stop, wait_until};
+
+/// A line of `up`'s, `status`'s or `down`'s report: a mark, the part's name, the text.
+fn say(mark: String, name: &str, text: &str) {
+    println!("{mark} {name:<9} {text}");
+}
+
+/// `up`: starts what is not running yet, waits until each part answers or passes its
+/// health check, and prints the page's address.
+pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<()> {
+    let system = System::new(root, base_port)?;
+    fs::create_dir_all(&system.dir)
+        .with_context(|| format!("creating {}", system.dir.display()))?;
+    let mut record = Record::load(&system).unwrap_or_default();
+    record.started.retain(Started::is_alive);
+
+    let consul_url = consul_up(root, &system, &mut record)?;
+    let redis_url = redis_up(&system, &mut record)?;
+    record.consul_url = consul_url.clone();
+    record.redis_url = redis_url.clone();
+    record.save(&system)?;
+
+    let with_gateway = gateway_exists(root);
+    let mut packages = vec![CAPTCHA_PACKAGE];
+    if with_gateway {
+        packages.push(GATEWAY_PACKAGE);
+    }
+    let executables = build(root, &packages, solution)?;
+    let lesson_env = [("CONSUL_HTTP_ADDR", &consul_url), ("REDIS_URL", &redis_url)];
+
+    // Both captcha instances start at once, then each is waited for.
+    let mut waiting = Vec::new();
+    for (index, port) in system.ports.captchas.into_iter().enumerate() {
+        let name = format!("captcha-{}", index + 1);
+        let addr = loopback(port);
+        if let Some(started) = record.running(&name) {
+            say(
+                ui::pass_mark(),
+                &name,
+                &format!("already running on {addr} (pid {})", started.pid),
+            );
+            continue;
+        }
+        let child = start_lesson(
+            &system,
+            &mut record,
+            &name,
+            &executables[CAPTCHA_PACKAGE],
+            addr,
+            &lesson_env,
+        )?;
+        waiting.push((name, addr, child));
+    }
+    for (name, addr, mut child) in waiting {
+        let log = system.log_path(&name);
+        wait_until(&mut child, &name, &log, HEALTH_PATIENCE, || {
+            passing_in_consul(&consul_url, CAPTCHA_SERVICE, addr.port())
+        })
+        .await?;
+        say(
+            ui::pass_mark(),
+            &name,
+            &format!(
+                "{addr}, passing in Consul as `{CAPTCHA_SERVICE}` (pid {})",
+                child.id()
+            ),
+        );
+    }
+
+    let addr = loopback(system.ports.gateway);
+    let page = format!("http://{addr}/");
+    if !with_gateway {
+        say(
+            ui::yellow("!"),
+            "gateway",
+            "lesson 10 is not in the workspace yet (no lessons/10-gateway/Cargo.toml): \
+             started everything else",
+        );
+    } else if let Some(started) = record.running("gateway") {
+        say(
+            ui::pass_mark(),
+            "gateway",
+            &format!("already running on {page} (pid {})", started.pid),
+        );
+    } else {
+        let mut child = start_lesson(
+            &system,
+            &mut record,
+            "gateway",
+            &executables[GATEWAY_PACKAGE],
+            addr,
+            &lesson_env,
+        )?;
+        let log = system.log_path("gateway");
+        wait_until(&mut child, "gateway", &log, START_PATIENCE, || async move {
+            http_get(addr, "/").is_some()
+        })
+        .await?;
+        say(
+            ui::pass_mark(),
+            "gateway",
+            &format!("{page} answers (pid {})", child.id()),
+        );
+    }
+
+    println!();
+    if with_gateway {
+        println!("  The page: {}", ui::bold(&page));
+    }
+    println!(
+        "  Logs in {}; see the system with {}, stop it with {}",
+        system.shown,
+        ui::cmd(&format!("status{}", system.flag())),
+        ui::cmd(&format!("down{}", system.flag()))
+    );
+    Ok(())
+}
+
+/// `status`: each part, its health from Consul, and whether each process `up` started is
+/// alive. `Ok(false)` when some part is not up.
+pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
+    let system = System::new(root, base_port)?;
+    let Some(record) = Record::load_or_say_none(&system) else {
+        return Ok(false);
+    };
+    let mut all_up = true;
+    let mut show = |up: bool, name: &str, text: String| {
+        all_up &= up;
+        let mark = if up { ui::pass_mark() } else { ui::fail_mark() };
+        say(mark, name, &text);
+    };
+
+    let consul_answers = env_addr(&record.consul_url)
+        .and_then(consul_leader)
+        .is_some();
+    let (alive, note) = process_note(&record, "consul");
+    let what = if consul_answers {
+        "answers"
+    } else {
+        "does not answer"
+    };
+    show(
+        consul_answers && alive,
+        "consul",
+        format!("{}  {what}  ({note})", record.consul_url),
+    );
+
+    let redis_answers = record
+        .redis_url
+        .strip_prefix("redis://")
+        .and_then(|addr| addr.parse().ok())
+        .is_some_and(redis_pings);
+    let (alive, note) = process_note(&record, "redis");
+    let what = if redis_answers {
+        "answers"
+    } else {
+        "does not answer"
+    };
+    show(
+        redis_answers && alive,
+        "redis",
+        format!("{}  {what}  ({note})", record.redis_url),
+    );
+
+    for (index, port) in system.ports.captchas.into_iter().enumerate() {
+        let name = format!("captcha-{}", index + 1);
+        let (alive, note) = process_note(&record, &name);
+        let (passing, health) = match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port) {
+            Some((id, status)) => (
+                status == CheckStatus::Passing,
+                format!("{} in Consul as {id}", status_word(status)),
+            ),
+            None => (false, "not registered in Consul".to_string()),
+        };
+        show(
+            passing && alive,
+            &name,
+            format!("{}  {health}  ({note})", loopback(port)),
+        );
+    }
+
+    let addr = loopback(system.ports.gateway);
+    if record
+        .started
+        .iter()
+        .any(|started| started.name == "gateway")
+    {
+        let (alive, note) = process_note(&record, "gateway");
+        let answers = http_get(addr, "/").is_some();
+        let what = if answers {
+            "answers"
+        } else {
+            "does not answer"
+        };
+        show(
+            answers && alive,
+            "gateway",
+            format!("http://{addr}/  {what}  ({note})"),
+        );
+    } else if gateway_exists(root) {
+        show(false, "gateway", format!("http://{addr}/  not started"));
+    } else {
+        say(
+            ui::yellow("!"),
+            "gateway",
+            "lesson 10 is not in the workspace yet",
+        );
+    }
+    Ok(all_up)
+}
+
+/// `down`: stops what `up` started, the lesson servers first (SIGTERM, SIGKILL after
+/// [`STOP_PATIENCE`]), deregisters what they left in Consul, then Redis and Consul.
+pub fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
+    let system = System::new(root, base_port)?;
+    let Some(record) = Record::load_or_say_none(&system) else {
+        return Ok(());
+    };
+    for name in ["gateway", "captcha-2", "captcha-1"] {
+        stop(&record, name);
+    }
+    deregister_leftovers(&system, &record);
+    for name in ["redis", "consul"] {
+        stop(&record, name);
+    }
+    fs::remove_file(system.record_path()).context("removing the record of `up`")?;
+    println!("  Their logs stay in {}", system.shown);
+    Ok(())
+}

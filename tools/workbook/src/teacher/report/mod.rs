@@ -1,0 +1,380 @@
+//! Progress reports, for a teacher who wants to see a whole class at once.
+//!
+//! Progress lives on each learner's machine, so a teacher cannot simply look it up. Instead
+//! every learner runs `report --json > name.json` and hands in the file; the teacher runs
+//! `report --class reports/` to get one row per learner. Only the learner's name and the
+//! ids of the exercises they have done are trusted from a file: totals are counted again
+//! against the course as it is now, so a report from an older copy of the course (with
+//! exercises since renamed or removed) still reads correctly.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::common::course::Course;
+use crate::common::ui;
+use crate::learner::state::State;
+
+mod class;
+
+pub use class::run_class;
+#[cfg(test)]
+use class::{read_class, render_class};
+
+/// One learner's progress: what `report --json` prints and `report --class` reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub learner: String,
+    /// Ids of the exercises done, in course order.
+    pub done: Vec<String>,
+    /// How many exercises the course has.
+    pub total: usize,
+    /// Done and total per lesson, in course order.
+    pub lessons: LessonCounts,
+    /// When the report was made (RFC 3339, UTC).
+    pub generated: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Lesson id → count, serialised as a JSON object that keeps the course's order.
+#[derive(Debug, Clone, Default)]
+pub struct LessonCounts(pub Vec<(String, Count)>);
+
+impl Serialize for LessonCounts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, count)| (id, count)))
+    }
+}
+
+/// The part of a handed-in file that is read; every other field is recounted or ignored.
+#[derive(Debug, Deserialize)]
+struct HandedIn {
+    learner: String,
+    done: Vec<String>,
+    /// A time as `report --json` writes it, or unix seconds.
+    #[serde(default)]
+    generated: Option<serde_json::Value>,
+}
+
+impl Report {
+    /// Counts `done` against the course: ids the course does not have are dropped.
+    pub fn new(course: &Course, learner: &str, done: &[String], generated: String) -> Report {
+        let done: HashSet<&str> = done.iter().map(String::as_str).collect();
+        let mut lessons = LessonCounts::default();
+        let mut done_ids = Vec::new();
+        for lesson in &course.lessons {
+            let mut count = Count {
+                done: 0,
+                total: lesson.exercises.len(),
+            };
+            for exercise in &lesson.exercises {
+                if done.contains(exercise.id.as_str()) {
+                    count.done += 1;
+                    done_ids.push(exercise.id.clone());
+                }
+            }
+            lessons.0.push((lesson.id.clone(), count));
+        }
+        Report {
+            learner: learner.to_string(),
+            done: done_ids,
+            total: course.exercise_count(),
+            lessons,
+            generated,
+        }
+    }
+
+    /// This machine's progress.
+    pub fn from_state(course: &Course, state: &State, learner: &str) -> Report {
+        let done: Vec<String> = course
+            .exercises()
+            .filter(|(_, ex)| state.is_done(&ex.id))
+            .map(|(_, ex)| ex.id.clone())
+            .collect();
+        Report::new(course, learner, &done, rfc3339(SystemTime::now()))
+    }
+
+    /// Reads a handed-in report, recounted against `course`.
+    pub fn parse(course: &Course, text: &str) -> Result<Report> {
+        let handed_in: HandedIn = serde_json::from_str(text).context("not a report")?;
+        let learner = handed_in.learner.trim();
+        anyhow::ensure!(!learner.is_empty(), "the learner's name is empty");
+        let generated = match handed_in.generated {
+            Some(serde_json::Value::String(time)) => time,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        Ok(Report::new(course, learner, &handed_in.done, generated))
+    }
+
+    /// The compact text form: name and total, one count per lesson, the ids done.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{}  {} done  {}\n",
+            ui::bold(&self.learner),
+            cell(self.done.len(), self.total),
+            ui::dim(&self.generated)
+        );
+        let lessons: Vec<String> = self
+            .lessons
+            .0
+            .iter()
+            .map(|(id, count)| format!("{id} {}", cell(count.done, count.total)))
+            .collect();
+        out.push_str(&format!("  {}\n", lessons.join("   ")));
+        let done = if self.done.is_empty() {
+            "(nothing yet)".to_string()
+        } else {
+            self.done.join(", ")
+        };
+        out.push_str(&format!("  done: {done}\n"));
+        out
+    }
+}
+
+/// `3/5`, green when complete, yellow when started, dim when not, on a terminal.
+fn cell(done: usize, total: usize) -> String {
+    let text = format!("{done}/{total}");
+    if total > 0 && done == total {
+        ui::green(&text)
+    } else if done > 0 {
+        ui::yellow(&text)
+    } else {
+        ui::dim(&text)
+    }
+}
+
+/// The name on the report: `--name`, else `git config user.name`, else `$USER`.
+pub fn learner_name(root: &Path, given: Option<&str>) -> String {
+    let non_empty = |name: String| {
+        let name = name.trim().to_string();
+        (!name.is_empty()).then_some(name)
+    };
+    given
+        .map(str::to_string)
+        .and_then(non_empty)
+        .or_else(|| {
+            let output = Command::new("git")
+                .arg("-C")
+                .arg(root)
+                .args(["config", "user.name"])
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()?;
+            output.status.success().then_some(())?;
+            non_empty(String::from_utf8_lossy(&output.stdout).into_owned())
+        })
+        .or_else(|| std::env::var("USER").ok().and_then(non_empty))
+        .or_else(|| std::env::var("USERNAME").ok().and_then(non_empty))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// `2026-03-01T09:30:00Z`: days since 1970 turned into a civil date (H. Hinnant's
+/// algorithm), so that no date library is needed for one timestamp.
+pub fn rfc3339(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// `report`: this learner's block, or with `json` the file to hand in.
+pub fn run(course: &Course, state: &State, name: Option<&str>, json: bool) -> Result<bool> {
+    let report = Report::from_state(course, state, &learner_name(&course.root, name));
+    if json {
+        let text = serde_json::to_string_pretty(&report).context("serialising the report")?;
+        println!("{text}");
+    } else {
+        print!("{}", report.render());
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::common::testutil::Fixture;
+    use std::time::Duration;
+
+    /// The text as it would look without colour, whatever stdout is during the tests.
+    fn plain(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                chars.by_ref().find(|&c| c == 'm');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn counts_this_learner_in_course_order_and_drops_unknown_ids() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        let mut state = State::default();
+        state.record("rpc.call", true);
+        state.record("tcp.echo", true);
+        state.record("rpc.frame", false);
+        state.record("old.gone", true);
+
+        let report = Report::from_state(&course, &state, "Ada");
+        assert_eq!(report.done, ["tcp.echo", "rpc.call"]);
+        assert_eq!(report.total, 3);
+        assert_eq!(
+            report.lessons.0,
+            [
+                ("tcp".to_string(), Count { done: 1, total: 1 }),
+                ("rpc".to_string(), Count { done: 1, total: 2 }),
+            ]
+        );
+        let text = plain(&report.render());
+        assert!(text.starts_with("Ada  2/3 done  "), "{text}");
+        assert!(text.contains("\n  tcp 1/1   rpc 1/2\n"), "{text}");
+        assert!(text.contains("done: tcp.echo, rpc.call"), "{text}");
+    }
+
+    #[test]
+    fn the_json_form_has_the_documented_shape_and_reads_back() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        let report = Report::new(&course, "Ada", &ids(&["rpc.frame"]), "now".into());
+        let json = serde_json::to_string(&report).unwrap();
+        assert_eq!(
+            json,
+            r#"{"learner":"Ada","done":["rpc.frame"],"total":3,"lessons":{"tcp":{"done":0,"total":1},"rpc":{"done":1,"total":2}},"generated":"now"}"#
+        );
+        let back = Report::parse(&course, &json).unwrap();
+        assert_eq!(back.learner, "Ada");
+        assert_eq!(back.done, report.done);
+        assert_eq!(back.lessons.0, report.lessons.0);
+        assert_eq!(back.generated, "now");
+    }
+
+    #[test]
+    fn reads_a_class_sorted_by_name_and_lists_what_it_cannot_read() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        fx.write(
+            "reports/zoe.json",
+            r#"{"learner": "Zoe", "done": ["tcp.echo", "rpc.frame", "rpc.call"], "generated": 1700000000}"#,
+        );
+        // Stale totals and an id the course no longer has are recounted and dropped.
+        fx.write(
+            "reports/bob.json",
+            r#"{"learner": "bob", "done": ["rpc.frame", "tcp.removed"], "total": 99, "lessons": {}}"#,
+        );
+        fx.write("reports/broken.json", "{\"learner\": \"Eve\", \"done\": [");
+        fx.write("reports/nameless.json", r#"{"learner": " ", "done": []}"#);
+        fx.write("reports/notes.txt", "not a report, and not read");
+        fx.write("extra/ada.json", r#"{"learner": "Ada", "done": []}"#);
+        // The same learner from a second machine: one row, with the work of both.
+        fx.write(
+            "reports/bob-laptop.json",
+            r#"{"learner": "Bob ", "done": ["tcp.echo"], "generated": "2026-11-20T10:00:00Z"}"#,
+        );
+
+        let class = read_class(
+            &course,
+            &[
+                fx.path().join("reports"),
+                fx.path().join("extra/ada.json"),
+                fx.path().join("missing.json"),
+            ],
+        );
+        let names: Vec<&str> = class.reports.iter().map(|r| r.learner.as_str()).collect();
+        assert_eq!(names, ["Ada", "Bob", "Zoe"]);
+        assert_eq!(class.reports[1].done, ["tcp.echo", "rpc.frame"]);
+        assert_eq!(class.reports[1].generated, "2026-11-20T10:00:00Z");
+        assert_eq!(class.reports[1].total, 3);
+        assert_eq!(class.reports[2].generated, "1700000000");
+
+        let unreadable: Vec<String> = class
+            .unreadable
+            .iter()
+            .map(|(path, why)| format!("{}: {why}", path.file_name().unwrap().to_string_lossy()))
+            .collect();
+        assert_eq!(unreadable.len(), 3, "{unreadable:?}");
+        assert!(
+            unreadable[0].starts_with("broken.json: not a report: EOF"),
+            "{unreadable:?}"
+        );
+        assert_eq!(unreadable[1], "nameless.json: the learner's name is empty");
+        assert!(
+            unreadable[2].starts_with("missing.json: "),
+            "{unreadable:?}"
+        );
+
+        let table = plain(&render_class(&course, &class));
+        assert_eq!(
+            table,
+            "learner  tcp  rpc  total\n\
+             Ada      0/1  0/2    0/3\n\
+             Bob      1/1  1/2    2/3\n\
+             Zoe      1/1  2/2    3/3\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_folder_is_reported_not_fatal() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        fs::create_dir_all(fx.path().join("empty")).unwrap();
+        let class = read_class(&course, &[fx.path().join("empty")]);
+        assert!(class.reports.is_empty());
+        assert_eq!(class.unreadable[0].1, "a folder with no .json files");
+    }
+
+    #[test]
+    fn a_given_name_wins_and_blank_ones_fall_through() {
+        let fx = Fixture::empty();
+        assert_eq!(
+            learner_name(fx.path(), Some("  Ada Lovelace ")),
+            "Ada Lovelace"
+        );
+        assert!(!learner_name(fx.path(), Some("  ")).trim().is_empty());
+    }
+
+    #[test]
+    fn formats_times_as_rfc3339_utc() {
+        let at = |secs| rfc3339(UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_868_799), "2000-02-29T23:59:59Z");
+        assert_eq!(at(1_795_242_328), "2026-11-21T06:25:28Z");
+    }
+}
