@@ -49,10 +49,34 @@ impl CaptchaService {
 
 /// The Redis key of a uuid's code, after checking that it is a uuid.
 fn key(uuid: &str) -> Result<String, Status> {
-    let uuid = uuid::Uuid::parse_str(uuid.trim())
-        .map_err(|error| Status::invalid_argument(format!("{uuid:?} is not a UUID: {error}")))?;
-    Ok(format!("captcha:{uuid}"))
+    Ok(format!("captcha:{}", parse_uuid(uuid)?))
 }
+
+// ANCHOR: parse_uuid
+/// How many characters of a malformed uuid an error quotes back.
+pub const QUOTED_CHARS: usize = 40;
+
+/// Reads a uuid in its usual text form, or says why it is not one (`INVALID_ARGUMENT`).
+///
+/// The error quotes at most [`QUOTED_CHARS`] characters of what came: a gRPC status travels
+/// in the answer's headers, and quoting a 20 KB "uuid" whole would make headers the
+/// caller's own HTTP/2 library refuses (its connection is then closed, with every other
+/// call on it).
+pub fn parse_uuid(text: &str) -> Result<uuid::Uuid, Status> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|error| {
+        let quoted: String = text.chars().take(QUOTED_CHARS).collect();
+        let more = if quoted.len() < text.len() {
+            format!("… ({} bytes)", text.len())
+        } else {
+            String::new()
+        };
+        Status::invalid_argument(format!(
+            "{quoted:?}{more} is not a UUID (like {}): {error}",
+            uuid::Uuid::nil()
+        ))
+    })
+}
+// ANCHOR_END: parse_uuid
 
 #[tonic::async_trait]
 impl Captcha for CaptchaService {

@@ -9,7 +9,8 @@ use proto::captcha::captcha_server::Captcha;
 use proto::captcha::{NewCaptchaReply, NewCaptchaRequest, VerifyReply, VerifyRequest};
 use tonic::{Request, Response, Status};
 use tracing::debug;
-use uuid::Uuid;
+
+pub use shared::captcha::parse_uuid;
 
 use crate::render::{Rendered, render};
 use crate::store::{CODE_TTL, Codes};
@@ -32,16 +33,6 @@ impl CaptchaService {
             self.codes.url()
         ))
     }
-}
-
-/// Reads a uuid in its usual text form, or says why it is not one.
-pub fn parse_uuid(text: &str) -> Result<Uuid, Status> {
-    Uuid::parse_str(text.trim()).map_err(|error| {
-        Status::invalid_argument(format!(
-            "{text:?} is not a UUID (like {}): {error}",
-            Uuid::nil()
-        ))
-    })
 }
 
 // ANCHOR: service
