@@ -6,6 +6,7 @@ mod support;
 
 use std::time::Duration;
 
+use support::captcha::{Behaviour, Service};
 use support::{Gateway, get, post_json, unique_name};
 
 async fn gateway() -> (testkit::ConsulAgent, Gateway) {
@@ -39,5 +40,41 @@ async fn a_segment_longer_than_a_file_name_is_404_errno_json() {
         assert_eq!(answer.errno().0, "4002", "a segment of {bytes} bytes");
         let nested = get(&gateway.url(&format!("/css{path}.css"))).await;
         assert_eq!(nested.status, 404, "a nested segment of {bytes} bytes");
+    }
+}
+
+// The agent takes any integer as a port, as Consul does: one registration with a port no
+// u16 holds used to make the whole answer unreadable, and the gateway answered 503 forever.
+#[tokio::test]
+async fn a_catalog_entry_with_a_bad_port_leaves_the_good_instances_served() {
+    let agent = testkit::consul().await;
+    let redis = testkit::redis().await;
+    let name = unique_name("bad-port");
+    let _captcha = Service::start(agent.url(), &name, redis.url(), Behaviour::Serve).await;
+    for (id, port) in [("big", 70000), ("negative", -1)] {
+        let registration = serde_json::json!({
+            "ID": format!("{name}-{id}"), "Name": name, "Address": "localhost", "Port": port,
+            "Check": {"TTL": "30s", "Status": "passing"},
+        });
+        let response = reqwest::Client::new()
+            .put(format!("{}/v1/agent/service/register", agent.url()))
+            .body(registration.to_string())
+            .send()
+            .await
+            .expect("the agent answers");
+        assert!(response.status().is_success(), "port {port}: {response:?}");
+    }
+
+    let gateway = Gateway::start(agent.url(), &name, Duration::from_secs(2)).await;
+    gateway.until_instances(1).await;
+    if cfg!(feature = "solution") {
+        let uuid = uuid::Uuid::new_v4();
+        let image = get(&gateway.url(&format!("/api/v1.0/imagecode/{uuid}"))).await;
+        assert_eq!(
+            image.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&image.body)
+        );
     }
 }
