@@ -52,17 +52,8 @@ async fn a_catalog_entry_with_a_bad_port_leaves_the_good_instances_served() {
     let name = unique_name("bad-port");
     let _captcha = Service::start(agent.url(), &name, redis.url(), Behaviour::Serve).await;
     for (id, port) in [("big", 70000), ("negative", -1)] {
-        let registration = serde_json::json!({
-            "ID": format!("{name}-{id}"), "Name": name, "Address": "localhost", "Port": port,
-            "Check": {"TTL": "30s", "Status": "passing"},
-        });
-        let response = reqwest::Client::new()
-            .put(format!("{}/v1/agent/service/register", agent.url()))
-            .body(registration.to_string())
-            .send()
-            .await
-            .expect("the agent answers");
-        assert!(response.status().is_success(), "port {port}: {response:?}");
+        let id = format!("{name}-{id}");
+        testkit::catalog::register_with_port(agent.url(), &name, &id, port).await;
     }
 
     let gateway = Gateway::start(agent.url(), &name, Duration::from_secs(2)).await;

@@ -1,41 +1,20 @@
 //! A catalog entry no `u16` can hold: the agent accepts any integer as a port, as Consul
-//! does, so `Port: 70000` or `-1` can sit beside good instances. Discovery skips it and
+//! does, so `Port: 70000` or `-1` can sit beside good instances (registered as raw JSON:
+//! consulrs types the port as unsigned). Discovery skips it and
 //! still lists the good ones.
 
 use consul_ext::{healthy_instances, watch_healthy_instances};
 use std::time::Duration;
+use testkit::catalog::register_with_port;
 use testkit::within;
-
-/// Registers `id` of `name` on `localhost:port` with a passing TTL check, through the
-/// agent's HTTP API as JSON (consulrs types the port as unsigned).
-async fn register_raw(agent: &str, name: &str, id: &str, port: i64) {
-    let registration = serde_json::json!({
-        "ID": id, "Name": name, "Address": "localhost", "Port": port,
-        "Check": {"TTL": "30s", "Status": "passing"},
-    });
-    let response = within(
-        "a raw registration",
-        reqwest::Client::new()
-            .put(format!("{agent}/v1/agent/service/register"))
-            .body(registration.to_string())
-            .send(),
-    )
-    .await
-    .expect("the agent answers");
-    assert!(
-        response.status().is_success(),
-        "the agent refused port {port}: {}",
-        response.status()
-    );
-}
 
 #[tokio::test]
 async fn an_entry_with_a_port_out_of_range_is_skipped_and_the_good_ones_are_listed() {
     let agent = testkit::consul().await;
     let name = super::healthy_instances::unique("bad-port");
-    register_raw(agent.url(), &name, &format!("{name}-good"), 7201).await;
-    register_raw(agent.url(), &name, &format!("{name}-big"), 70000).await;
-    register_raw(agent.url(), &name, &format!("{name}-negative"), -1).await;
+    register_with_port(agent.url(), &name, &format!("{name}-good"), 7201).await;
+    register_with_port(agent.url(), &name, &format!("{name}-big"), 70000).await;
+    register_with_port(agent.url(), &name, &format!("{name}-negative"), -1).await;
 
     let listed = within(
         "the health query",
