@@ -7,11 +7,13 @@
 //! gateway in front of it, and lesson 11 runs it on its framework. (Enabled by this crate's
 //! `captcha` feature, so the lessons that do not need it do not build Redis and PNG code.)
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use proto::captcha::captcha_server::Captcha;
 use proto::captcha::{NewCaptchaReply, NewCaptchaRequest, VerifyReply, VerifyRequest};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 
 /// How long a code stays valid, in seconds.
@@ -22,6 +24,7 @@ pub const CODE_TTL_SECONDS: u32 = 300;
 pub struct CaptchaService {
     redis: ConnectionManager,
     url: String,
+    drawer: Drawer,
 }
 
 impl CaptchaService {
@@ -38,6 +41,7 @@ impl CaptchaService {
         Ok(CaptchaService {
             redis: ConnectionManager::new_lazy_with_config(client, config)?,
             url: url.to_string(),
+            drawer: Drawer::for_this_machine(),
         })
     }
 
@@ -49,10 +53,34 @@ impl CaptchaService {
 
 /// The Redis key of a uuid's code, after checking that it is a uuid.
 fn key(uuid: &str) -> Result<String, Status> {
-    let uuid = uuid::Uuid::parse_str(uuid.trim())
-        .map_err(|error| Status::invalid_argument(format!("{uuid:?} is not a UUID: {error}")))?;
-    Ok(format!("captcha:{uuid}"))
+    Ok(format!("captcha:{}", parse_uuid(uuid)?))
 }
+
+// ANCHOR: parse_uuid
+/// How many characters of a malformed uuid an error quotes back.
+pub const QUOTED_CHARS: usize = 40;
+
+/// Reads a uuid in its usual text form, or says why it is not one (`INVALID_ARGUMENT`).
+///
+/// The error quotes at most [`QUOTED_CHARS`] characters of what came: a gRPC status travels
+/// in the answer's headers, and quoting a 20 KB "uuid" whole would make headers the
+/// caller's own HTTP/2 library refuses (its connection is then closed, with every other
+/// call on it).
+pub fn parse_uuid(text: &str) -> Result<uuid::Uuid, Status> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|error| {
+        let quoted: String = text.chars().take(QUOTED_CHARS).collect();
+        let more = if quoted.len() < text.len() {
+            format!("… ({} bytes)", text.len())
+        } else {
+            String::new()
+        };
+        Status::invalid_argument(format!(
+            "{quoted:?}{more} is not a UUID (like {}): {error}",
+            uuid::Uuid::nil()
+        ))
+    })
+}
+// ANCHOR_END: parse_uuid
 
 #[tonic::async_trait]
 impl Captcha for CaptchaService {
@@ -61,22 +89,34 @@ impl Captcha for CaptchaService {
         request: Request<NewCaptchaRequest>,
     ) -> Result<Response<NewCaptchaReply>, Status> {
         let key = key(&request.get_ref().uuid)?;
-        // Drawn in full before the first `.await`: a `captcha::Captcha` is not `Send`.
-        let (code, png) = captcha::Captcha::new()
-            .add_chars(4)
-            .view(128, 64)
-            .as_tuple()
+        // Drawn on a thread of its own, bounded (see `Drawer`): a `captcha::Captcha` is
+        // not `Send`, and drawing on the async workers would starve every other call.
+        let (code, png) = self
+            .drawer
+            .draw(|| {
+                captcha::Captcha::new()
+                    .add_chars(4)
+                    .view(128, 64)
+                    .as_tuple()
+            })
+            .await?
             .ok_or_else(|| Status::internal("the captcha could not be drawn"))?;
         // SET … NX: never over a live code, so nobody can replace a code someone is reading.
-        let stored: Option<String> = redis::cmd("SET")
+        let stored: Result<Option<String>, _> = redis::cmd("SET")
             .arg(&key)
             .arg(&code)
             .arg("NX")
             .arg("EX")
             .arg(CODE_TTL_SECONDS)
             .query_async(&mut self.redis.clone())
-            .await
-            .map_err(|error| self.redis_down(error))?;
+            .await;
+        let stored = match stored {
+            Ok(stored) => stored,
+            Err(error) => {
+                forget_code(&self.redis, key, code);
+                return Err(self.redis_down(error));
+            }
+        };
         if stored.is_none() {
             return Err(Status::already_exists("this uuid has a live captcha"));
         }
@@ -102,3 +142,84 @@ impl Captcha for CaptchaService {
         Ok(Response::new(VerifyReply { ok }))
     }
 }
+
+// ANCHOR: drawer
+/// Drawing images, bounded and off the async workers.
+///
+/// A drawing is a few milliseconds of CPU with no `.await` in it. Run on tokio's workers, a
+/// burst of them starves everything else those workers do: the Redis answers that arrive
+/// in time are read too late, and the health probe's PING times out, so a busy instance
+/// reports a Redis outage that is not there. So each drawing runs on tokio's blocking pool,
+/// at most one per core at a time, and at most `waiting` more wait for a turn. A call
+/// beyond that is answered `RESOURCE_EXHAUSTED` at once: the caller may try another
+/// instance or later, instead of queueing without bound for an answer that comes too late.
+#[derive(Clone)]
+pub struct Drawer {
+    /// One permit per drawing that may run at once.
+    drawing: Arc<Semaphore>,
+    /// One permit per call admitted: drawing or waiting for a turn.
+    admitted: Arc<Semaphore>,
+}
+
+impl Drawer {
+    /// `threads` drawings at once, and `waiting` more in line.
+    pub fn new(threads: usize, waiting: usize) -> Drawer {
+        let threads = threads.max(1);
+        Drawer {
+            drawing: Arc::new(Semaphore::new(threads)),
+            admitted: Arc::new(Semaphore::new(threads + waiting)),
+        }
+    }
+
+    /// One drawing per core, and four per core in line.
+    pub fn for_this_machine() -> Drawer {
+        let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+        Drawer::new(cores, 4 * cores)
+    }
+
+    /// Runs `draw` on the blocking pool when a turn comes, or answers `RESOURCE_EXHAUSTED`
+    /// at once when the line is full.
+    pub async fn draw<T: Send + 'static>(
+        &self,
+        draw: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Status> {
+        let Ok(admitted) = self.admitted.clone().try_acquire_owned() else {
+            return Err(Status::resource_exhausted(
+                "too many captchas are being drawn here; try again shortly",
+            ));
+        };
+        let turn = self.drawing.clone().acquire_owned().await;
+        let turn = turn.expect("the semaphore is never closed");
+        // The permits go with the drawing: if the caller gives up, the thread still holds
+        // its turn until the drawing ends, so never more than `threads` draw at once.
+        let drawing = tokio::task::spawn_blocking(move || {
+            let _held = (admitted, turn);
+            draw()
+        });
+        drawing
+            .await
+            .map_err(|_| Status::internal("the drawing thread panicked"))
+    }
+}
+// ANCHOR_END: drawer
+
+// ANCHOR: forget_code
+/// Removes `key` if it still holds `code`, in a task of its own. A SET whose answer came
+/// too late may still have stored the code: the call reports a failure, so the code must not
+/// stay behind. Compare and delete in one script, so that a code another call stored under
+/// the same key is never removed. Best effort: if Redis is really down, there is nothing to
+/// remove either.
+pub fn forget_code(redis: &ConnectionManager, key: String, code: String) {
+    let mut redis = redis.clone();
+    tokio::spawn(async move {
+        let script = redis::Script::new(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end \
+             return 0",
+        );
+        let mut invocation = script.key(&key);
+        invocation.arg(&code);
+        let forgotten = invocation.invoke_async::<i64>(&mut redis);
+        let _ = tokio::time::timeout(Duration::from_secs(5), forgotten).await;
+    });
+}
+// ANCHOR_END: forget_code

@@ -1,7 +1,9 @@
 //! The gRPC service: `captcha.Captcha`'s NewCaptcha and Verify.
 //!
 //! Each call checks its uuid first (a malformed one is the caller's mistake:
-//! `INVALID_ARGUMENT`), then does its one thing in Redis. When Redis cannot be reached the
+//! `INVALID_ARGUMENT`), then does its one thing in Redis. Images are drawn off the async
+//! workers, a bounded number at a time ([`Drawer`]): an instance with too many to draw
+//! answers `RESOURCE_EXHAUSTED` at once. When Redis cannot be reached the
 //! call fails with `UNAVAILABLE`, the status that tells a gRPC client "try again, maybe
 //! elsewhere", and the message says what is missing.
 
@@ -9,7 +11,8 @@ use proto::captcha::captcha_server::Captcha;
 use proto::captcha::{NewCaptchaReply, NewCaptchaRequest, VerifyReply, VerifyRequest};
 use tonic::{Request, Response, Status};
 use tracing::debug;
-use uuid::Uuid;
+
+pub use shared::captcha::{Drawer, parse_uuid};
 
 use crate::render::{Rendered, render};
 use crate::store::{CODE_TTL, Codes};
@@ -18,11 +21,16 @@ use crate::store::{CODE_TTL, Codes};
 #[derive(Clone)]
 pub struct CaptchaService {
     codes: Codes,
+    drawer: Drawer,
 }
 
 impl CaptchaService {
+    /// The service, drawing at most one image per core at a time (see [`Drawer`]).
     pub fn new(codes: Codes) -> CaptchaService {
-        CaptchaService { codes }
+        CaptchaService {
+            codes,
+            drawer: Drawer::for_this_machine(),
+        }
     }
 
     /// The status for a call that needed Redis and could not reach it.
@@ -34,16 +42,6 @@ impl CaptchaService {
     }
 }
 
-/// Reads a uuid in its usual text form, or says why it is not one.
-pub fn parse_uuid(text: &str) -> Result<Uuid, Status> {
-    Uuid::parse_str(text.trim()).map_err(|error| {
-        Status::invalid_argument(format!(
-            "{text:?} is not a UUID (like {}): {error}",
-            Uuid::nil()
-        ))
-    })
-}
-
 // ANCHOR: service
 #[tonic::async_trait]
 impl Captcha for CaptchaService {
@@ -52,15 +50,22 @@ impl Captcha for CaptchaService {
         request: Request<NewCaptchaRequest>,
     ) -> Result<Response<NewCaptchaReply>, Status> {
         let uuid = parse_uuid(&request.get_ref().uuid)?;
-        // A plain function, called before any `.await`: the `Captcha` it draws with is not
-        // `Send` and must be gone before this future can be moved to another thread.
-        let Rendered { code, png } =
-            render().ok_or_else(|| Status::internal("the captcha could not be drawn"))?;
-        let stored = self
-            .codes
-            .keep(&uuid, &code)
-            .await
-            .map_err(|error| self.redis_down(error))?;
+        // Drawn on the blocking pool, one image per core at a time; a full line is
+        // RESOURCE_EXHAUSTED at once (`Drawer`). `render` is a plain function: the
+        // `Captcha` it draws with is not `Send`, and never leaves its thread.
+        let Rendered { code, png } = self
+            .drawer
+            .draw(render)
+            .await?
+            .ok_or_else(|| Status::internal("the captcha could not be drawn"))?;
+        let stored = match self.codes.keep(&uuid, &code).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                // The SET may have arrived after all: a failed call leaves no code behind.
+                self.codes.forget(&uuid, code);
+                return Err(self.redis_down(error));
+            }
+        };
         if !stored {
             return Err(Status::already_exists(format!(
                 "{uuid} already has a live captcha; ask with a new uuid"

@@ -91,6 +91,12 @@ impl Codes {
     }
     // ANCHOR_END: keep
 
+    /// Removes `uuid`'s code if it is still `code`, for a call that reports a failure after
+    /// a SET that may have been stored anyway (see [`shared::captcha::forget_code`]).
+    pub fn forget(&self, uuid: &uuid::Uuid, code: String) {
+        shared::captcha::forget_code(&self.redis, key(uuid), code);
+    }
+
     /// Asks Redis whether it is there: `PING`.
     pub async fn ping(&self) -> RedisResult<()> {
         let _pong: String = self.redis.clone().ping().await?;

@@ -162,3 +162,40 @@ async fn redis_down_is_unavailable_and_not_serving_until_it_is_back() {
         assert!(log.contains("Redis is back: registered"), "log:\n{log}");
     }
 }
+
+// A malformed uuid is quoted back in the error, and a gRPC error travels in the answer's
+// headers: quoted whole, a 20 KB uuid made headers the client's HTTP/2 library refused, and
+// a 100 KB one got its whole connection closed.
+#[tokio::test]
+async fn a_long_uuid_gets_a_short_error_and_the_connection_survives() {
+    let agent = testkit::consul().await;
+    let redis_server = testkit::redis().await;
+    let name = support::unique_name("long-uuid");
+    let mut server = start_server(&agent, redis_server.url(), &name).await;
+    let mut client = captcha_client(&server.addr().to_string()).await;
+
+    for size in [20 * 1024, 1024 * 1024] {
+        let long = "x".repeat(size);
+        let error = new_captcha(&mut client, &long)
+            .await
+            .expect_err("no captcha for a uuid that is not one");
+        assert_eq!(
+            error.code(),
+            Code::InvalidArgument,
+            "{size} bytes: {error:?}"
+        );
+        assert!(
+            error.message().len() < 300 && error.message().contains(&size.to_string()),
+            "{size} bytes: the error should quote a short prefix and say the size: {} bytes",
+            error.message().len()
+        );
+    }
+    // The same connection still carries calls.
+    let uuid = uuid::Uuid::new_v4().to_string();
+    new_captcha(&mut client, &uuid)
+        .await
+        .expect("a captcha on the same connection");
+
+    server.signal("TERM");
+    server.exits_cleanly_within(PATIENCE).await;
+}

@@ -6,15 +6,16 @@
 //! that is not JSON, say) *rejects* the request with a plain-text answer of its own; this
 //! gateway takes every rejection as a `Result` argument instead and answers with the errno
 //! JSON, so a client of the API only ever reads one shape. So do the two fallbacks (no such
-//! path, no such method) and a handler that panics.
+//! path, no such method), a handler that panics, and the path rejections no handler sees.
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -54,9 +55,10 @@ pub fn router(app: App) -> Router {
         .route(IMAGE, get(image))
         .route(VERIFY, post(verify))
         // Like gin's `router.Static("/", "view")`: whatever no route takes is a file.
-        .fallback(view)
+        .fallback(page)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(panics_as_errno))
+        .layer(middleware::from_fn(rejections_as_errno))
         .with_state(app)
 }
 // ANCHOR_END: router
@@ -73,6 +75,64 @@ async fn session() -> Response {
 async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, Errno::ReqErr).because("method not allowed")
 }
+
+// ANCHOR: page
+/// The longest path segment a file of the page can have. The file system has its own limit
+/// (255 bytes a name on Linux: longer is an error, not "no such file").
+pub const MAX_SEGMENT_BYTES: usize = 64;
+
+/// The page's files, for a path that can name one: short segments of letters, digits, `.`,
+/// `-` and `_`, none starting with a dot. Any other path is no file of ours, and is answered
+/// 404 without ever reaching the file system (a 300-byte name would make it fail with
+/// "File name too long", an error worth nothing but a line at debug level).
+async fn page(state: State<App>, request: Request) -> Response {
+    let path = request.uri().path();
+    let plausible = path.split('/').skip(1).all(|segment| {
+        segment.len() <= MAX_SEGMENT_BYTES
+            && !segment.starts_with('.')
+            && segment
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte))
+    });
+    if !plausible {
+        let shown: String = path.chars().take(MAX_SEGMENT_BYTES).collect();
+        tracing::debug!(path = %shown, bytes = path.len(), "not a file name of the page");
+        return ApiError::new(StatusCode::NOT_FOUND, Errno::NoData)
+            .because("nothing at this path")
+            .into_response();
+    }
+    view(state, request).await
+}
+// ANCHOR_END: page
+
+// ANCHOR: rejections
+/// axum's extractors answer what they cannot extract in plain text of their own: a path
+/// whose `{uuid}` is not UTF-8 once decoded (`/api/v1.0/imagecode/%FF`) gets `400 Invalid
+/// URL: Invalid UTF-8 in uuid` before the handler runs. Every answer of this API is errno
+/// JSON, so an error that is not becomes one, with axum's text (short) as its reason.
+async fn rejections_as_errno(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let errno = match status {
+        StatusCode::NOT_FOUND => Errno::NoData,
+        StatusCode::METHOD_NOT_ALLOWED => Errno::ReqErr,
+        status if status.is_client_error() => Errno::ParamErr,
+        _ => Errno::ServerErr,
+    };
+    let text = axum::body::to_bytes(response.into_body(), 1024).await;
+    let reason = text.map(|text| String::from_utf8_lossy(&text).chars().take(200).collect());
+    let mut error = ApiError::new(status, errno);
+    error.reason = reason.ok().filter(|reason: &String| !reason.is_empty());
+    error.into_response()
+}
+// ANCHOR_END: rejections
 
 // ANCHOR: panics
 /// A handler that panics (a bug, or an exercise's `todo!()`) would drop the connection:

@@ -295,10 +295,13 @@ async fn query(
             body: String::from_utf8_lossy(&body).trim().to_string(),
         });
     }
-    let entries = serde_json::from_slice(&body).map_err(|source| Error::Decode {
-        what: what.clone(),
-        source,
-    })?;
+    // A list first, each entry on its own after: one bad registration costs only itself.
+    let listed: Vec<serde_json::Value> =
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            what: what.clone(),
+            source,
+        })?;
+    let entries = listed.into_iter().filter_map(readable_entry).collect();
     let Some(new_index) = header_index else {
         return Err(Error::MissingIndex { what });
     };
@@ -306,6 +309,40 @@ async fn query(
         entries,
         index: next_index(blocking.map(|(index, _)| index), new_index),
     })
+}
+
+// ANCHOR: readable_entry
+/// One entry of the agent's answer as a [`ServiceEntry`], or `None` (logged once per
+/// instance) when it cannot be one. The agent accepts any integer as a registration's port,
+/// as Consul does: `Port: 70000` or `-1` is in the catalog as surely as a good instance is,
+/// and it must not hide the good ones from every caller.
+fn readable_entry(entry: serde_json::Value) -> Option<ServiceEntry> {
+    match ServiceEntry::deserialize(&entry) {
+        Ok(entry) => Some(entry),
+        Err(error) => {
+            let service = &entry["Service"];
+            let id = format!("{}/{}", service["Service"], service["ID"]);
+            if first_time_unreadable(&id, &service["Port"]) {
+                tracing::warn!("skipping the catalog entry {id}: {error}");
+            }
+            None
+        }
+    }
+}
+// ANCHOR_END: readable_entry
+
+/// True the first time an instance with this port is seen unreadable: a watch sees the same
+/// bad entry in every answer, and one log line says it all. Bounded: a catalog full of
+/// them forgets and logs again.
+fn first_time_unreadable(id: &str, port: &serde_json::Value) -> bool {
+    static SEEN: std::sync::Mutex<Option<std::collections::HashSet<String>>> =
+        std::sync::Mutex::new(None);
+    let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let seen = seen.get_or_insert_with(Default::default);
+    if seen.len() >= 1024 {
+        seen.clear();
+    }
+    seen.insert(format!("{id}:{port}"))
 }
 
 /// Consul's rules for the index to block on next: if it went backwards, start over from 0;
@@ -362,6 +399,22 @@ mod tests {
         );
         assert!(entry.service.tags.is_empty() && entry.node.meta.is_empty());
         assert_eq!(entry.checks[0].status, CheckStatus::Passing);
+    }
+
+    #[test]
+    fn an_entry_with_a_port_out_of_range_is_skipped_not_fatal() {
+        let entry = |id: &str, port: i64| {
+            serde_json::json!({"Node": {}, "Service": {"ID": id, "Service": "web",
+                                "Address": "localhost", "Port": port}})
+        };
+        let answer = vec![
+            entry("good-1", 80),
+            entry("big", 70000),
+            entry("negative", -1),
+        ];
+        let read: Vec<ServiceEntry> = answer.into_iter().filter_map(readable_entry).collect();
+        let ids: Vec<&str> = read.iter().map(|entry| entry.service.id.as_str()).collect();
+        assert_eq!(ids, ["good-1"]);
     }
 
     #[test]

@@ -13,6 +13,10 @@
 //!   [`healthy_instances`] calls it, and [`watch_healthy_instances`] is its blocking form
 //!   (`?index=&wait=`) for watching a service for changes.
 //!
+//! * **One bad entry.** The agent accepts any integer as a port (`70000`, `-1`), as Consul
+//!   does. [`healthy_instances`] skips an entry it cannot read, logs it once, and lists the
+//!   good ones: one bad registration never hides a whole service.
+//!
 //! # Traps in consulrs 0.1.0
 //!
 //! * **`TaggedAddresses`.** consulrs 0.1.0 types a service's tagged addresses as strings,

@@ -137,3 +137,27 @@ pub async fn until_critical(url: &str, name: &str, limit: Duration) -> String {
     })
     .await
 }
+
+/// Registers instance `id` of `name` at `localhost:port` with a passing TTL check, through
+/// the agent's HTTP API as raw JSON: the port may be any integer, as the agent (like Consul)
+/// accepts, so a test can put an entry no `u16` holds (`70000`, `-1`) beside good ones.
+pub async fn register_with_port(url: &str, name: &str, id: &str, port: i64) {
+    let registration = serde_json::json!({
+        "ID": id, "Name": name, "Address": "localhost", "Port": port,
+        "Check": {"TTL": "30s", "Status": "passing"},
+    });
+    let response = crate::within(
+        "a raw registration",
+        reqwest::Client::new()
+            .put(format!("{url}/v1/agent/service/register"))
+            .body(registration.to_string())
+            .send(),
+    )
+    .await
+    .unwrap_or_else(|error| panic!("registering {id}: {error}"));
+    assert!(
+        response.status().is_success(),
+        "the agent refused {id} with port {port}: {}",
+        response.status()
+    );
+}

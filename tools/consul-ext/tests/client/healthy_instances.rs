@@ -12,7 +12,7 @@ use consulrs::{check, service};
 use testkit::within;
 
 /// A service name no other test (or earlier run against a shared agent) uses.
-fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -5,4 +5,5 @@
 
 mod address;
 mod answers;
+mod bad_entries;
 mod healthy_instances;
