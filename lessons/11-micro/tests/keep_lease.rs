@@ -1,4 +1,5 @@
-//! `micro.keep-lease`: a key kept alive with a lease, written again when the lease is lost.
+//! `micro.keep-lease`: a key kept alive with a lease, written again when the lease is lost or
+//! the key was changed or deleted from outside.
 
 mod support;
 
@@ -113,5 +114,58 @@ async fn a_lost_lease_is_replaced() {
         Some(replaced),
         "the key is back, with the new lease"
     );
+    task.abort();
+}
+
+/// Waits until `key` holds `value` with `lease`.
+async fn until_kept(client: &mut Client, key: &str, lease: i64, what: &str) {
+    within(what, async {
+        loop {
+            if let Ok(answer) = client.get(key, None).await
+                && answer
+                    .kvs()
+                    .first()
+                    .is_some_and(|kv| kv.value() == b"v" && kv.lease() == lease)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_overwritten_or_deleted_is_written_back() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let members = Members::connect(&cluster.endpoints()).await.unwrap();
+    let key = format!("/test/{}/kept", support::unique_service("lease"));
+    let (leases, mut lease) = watch::channel(None);
+    let task = tokio::spawn(keep_lease(members, key.clone(), "v".into(), TTL, leases));
+    within("the first lease", lease.wait_for(Option::is_some))
+        .await
+        .expect("keep_lease publishes its lease");
+    let first = lease.borrow().expect("a lease");
+    let mut client = Client::connect(cluster.endpoints(), None).await.unwrap();
+    until_kept(&mut client, &key, first, "the key written").await;
+
+    // Someone writes over the key (without a lease), then deletes it; the lease lives on.
+    within("etcd to take the put", async {
+        while let Err(error) = client.put(key.as_str(), "garbage", None).await {
+            eprintln!("put: {error}; asking again");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    until_kept(&mut client, &key, first, "the overwritten key written back").await;
+    within("etcd to delete the key", async {
+        while let Err(error) = client.delete(key.as_str(), None).await {
+            eprintln!("delete: {error}; asking again");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    until_kept(&mut client, &key, first, "the deleted key written back").await;
+    assert_eq!(*lease.borrow(), Some(first), "the same lease throughout");
     task.abort();
 }

@@ -71,3 +71,5 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
 
 /// The lesson's binary.
 pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");
+
+pub mod go_micro;
