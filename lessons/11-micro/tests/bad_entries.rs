@@ -13,16 +13,14 @@ use l11_micro::exercises::etcd_keys::service_prefix;
 use l11_micro::registry::Registry;
 use l11_micro::registry::etcd::EtcdRegistry;
 use l11_micro::selector::RoundRobin;
-use support::{Greeter, unique_service};
+use support::{Greeter, etcd_until_ok, unique_service};
 use testkit::within;
 
-/// Puts `key` = `value` with a plain client, asking again through a leader election.
-async fn put(client: &mut Client, key: &str, value: Vec<u8>) {
-    within("etcd to take a put", async {
-        while let Err(error) = client.put(key, value.clone(), None).await {
-            eprintln!("put {key}: {error}; again");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+/// Puts `key` = `value` with a plain client.
+async fn put(client: &Client, key: &str, value: Vec<u8>) {
+    etcd_until_ok("put", || {
+        let (mut client, value) = (client.clone(), value.clone());
+        async move { client.put(key, value, None).await }
     })
     .await;
 }
@@ -41,18 +39,13 @@ async fn five_big_garbage_values_do_not_hide_the_service() {
     let watched = within("watch", registry.watch(&service)).await.unwrap();
 
     // Five values of 1 MB each (etcd takes up to 1.5 MiB a request), and small bad ones.
-    let mut etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
+    let etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
     let prefix = service_prefix(&service);
     for n in 0..5 {
-        put(
-            &mut etcd,
-            &format!("{prefix}junk-{n}"),
-            vec![b'x'; 1_000_000],
-        )
-        .await;
+        put(&etcd, &format!("{prefix}junk-{n}"), vec![b'x'; 1_000_000]).await;
     }
-    put(&mut etcd, &format!("{prefix}not-json"), b"{".to_vec()).await;
-    put(&mut etcd, &format!("{prefix}a/deeper/key"), b"{}".to_vec()).await;
+    put(&etcd, &format!("{prefix}not-json"), b"{".to_vec()).await;
+    put(&etcd, &format!("{prefix}a/deeper/key"), b"{}".to_vec()).await;
 
     // A fresh listing, and the watch that was open while the garbage went in.
     let second = Greeter::start("second").await;

@@ -15,7 +15,7 @@ use l11_micro::selector::RoundRobin;
 use support::go_micro::{
     GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, go_micro_get_service,
 };
-use support::{BINARY, Greeter, unique_service};
+use support::{BINARY, Greeter, etcd_until_ok, unique_service};
 use testkit::{ServerProcess, within};
 
 #[test]
@@ -26,19 +26,13 @@ fn the_record_types_write_go_micros_bytes() {
 
 /// Writes `value` under `key` as go-micro's `registerNode` does: a lease granted for the
 /// TTL, then one put with it (etcd.go lines 248 and 259).
-async fn put_as_go_micro(client: &mut Client, key: &str, value: &str, ttl: i64) {
-    within("etcd to take go-micro's record", async {
-        loop {
-            let written = async {
-                let lease = client.lease_grant(ttl, None).await?.id();
-                let options = PutOptions::new().with_lease(lease);
-                client.put(key, value, Some(options)).await
-            };
-            match written.await {
-                Ok(_) => return,
-                Err(error) => eprintln!("put {key}: {error}; again"),
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+async fn put_as_go_micro(client: &Client, key: &str, value: &str, ttl: i64) {
+    etcd_until_ok("put go-micro's record", || {
+        let mut client = client.clone();
+        async move {
+            let lease = client.lease_grant(ttl, None).await?.id();
+            let options = PutOptions::new().with_lease(lease);
+            client.put(key, value, Some(options)).await
         }
     })
     .await;
@@ -50,8 +44,8 @@ async fn a_service_registered_by_go_micro_is_called_by_name() {
     let greeter = Greeter::start("behind-go-micro").await;
     // The record go-micro writes, with the address of a Greeter that really listens.
     let record = GREETER_RECORD.replace(GREETER_ADDRESS, &greeter.node.address);
-    let mut etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
-    put_as_go_micro(&mut etcd, GREETER_KEY, &record, 30).await;
+    let etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
+    put_as_go_micro(&etcd, GREETER_KEY, &record, 30).await;
 
     let registry = EtcdRegistry::connect(&cluster.endpoints(), Duration::from_secs(2))
         .await
@@ -93,18 +87,12 @@ async fn go_micro_finds_a_service_of_this_lesson() {
     server.logged("registered").await;
 
     // What go-micro's GetService does: a serializable prefix get of `prefix/<service>/`.
-    let mut etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
+    let etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
     let prefix = format!("/micro/registry/{service}/");
     let options = GetOptions::new().with_prefix().with_serializable();
-    let answer = within("etcd to list the service", async {
-        loop {
-            match etcd.get(prefix.as_str(), Some(options.clone())).await {
-                Ok(answer) if !answer.kvs().is_empty() => return answer,
-                Ok(_) => {}
-                Err(error) => eprintln!("get {prefix}: {error}; again"),
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    let answer = etcd_until_ok("list the service", || {
+        let (mut etcd, prefix, options) = (etcd.clone(), prefix.clone(), options.clone());
+        async move { etcd.get(prefix, Some(options)).await }
     })
     .await;
     assert_eq!(answer.kvs().len(), 1, "one key per node");

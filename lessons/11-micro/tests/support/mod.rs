@@ -108,3 +108,22 @@ impl NoGreeter {
         }
     }
 }
+
+/// Runs one etcd request until it succeeds, within testkit's patience: a loaded machine may
+/// see the test cluster electing a leader now and then (its timings are fast).
+pub async fn etcd_until_ok<T, F, Fut>(what: &str, mut request: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
+{
+    testkit::within(what, async {
+        loop {
+            match request().await {
+                Ok(answer) => return answer,
+                Err(error) => eprintln!("{what}: {error}; asking again"),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
