@@ -13,7 +13,7 @@ use l11_micro::exercises::etcd_keys::service_prefix;
 use l11_micro::registry::Registry;
 use l11_micro::registry::etcd::EtcdRegistry;
 use l11_micro::selector::RoundRobin;
-use support::{Greeter, etcd_until_ok, unique_service};
+use support::{Greeter, etcd_until_ok, hostile_calls, unique_service};
 use testkit::within;
 
 /// Puts `key` = `value` with a plain client.
@@ -70,7 +70,7 @@ async fn five_big_garbage_values_do_not_hide_the_service() {
         .await
         .unwrap();
     let client = MicroClient::new(Arc::new(fresh), Box::new(RoundRobin::default()));
-    for n in 0..12 {
+    for n in 0..hostile_calls() {
         within("a call", client.say_hello(&service, "Ada"))
             .await
             .unwrap_or_else(|status| panic!("call {n} failed: {status:?}"));

@@ -127,3 +127,12 @@ where
     })
     .await
 }
+
+/// How many calls a hostile-input test makes: 12, or `HOSTILE_CALLS` for a long run
+/// (`HOSTILE_CALLS=5000 cargo test -p l11-micro --features solution --test bad_nodes`).
+pub fn hostile_calls() -> usize {
+    std::env::var("HOSTILE_CALLS")
+        .ok()
+        .and_then(|calls| calls.parse().ok())
+        .unwrap_or(12)
+}
