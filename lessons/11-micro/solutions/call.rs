@@ -1,16 +1,19 @@
-//! One call to a service: select a node, call it, and once more elsewhere if it was down.
+//! One call to a service: select a node, call it, and go on to another node while the call
+//! failed in a way that means it cannot have run there.
 
 use std::future::Future;
 
-use tonic::{Code, Status};
+use tonic::Status;
 
+use crate::client::cannot_have_run;
 use crate::registry::Node;
 use crate::selector::Selector;
 
-/// Calls a node of `service` chosen by `selector` with `call`. If that fails with
-/// `Unavailable` (the call never reached a working server), calls once more, on another
-/// node if there is one. Answers the node that answered and its answer. With no nodes at
-/// all, fails `Unavailable` naming the service.
+/// Calls a node of `service` chosen by `selector` with `call`. While a call fails in a way
+/// that means it cannot have run ([`cannot_have_run`]: `Unavailable`, `Unimplemented`),
+/// calls another node that has not been tried yet — each node at most once. Answers the
+/// node that answered and its answer, or the last failure. With no nodes at all, fails
+/// `Unavailable` naming the service.
 pub async fn call<T, F, Fut>(
     service: &str,
     nodes: &[Node],
@@ -21,17 +24,19 @@ where
     F: FnMut(Node) -> Fut,
     Fut: Future<Output = Result<T, Status>>,
 {
-    let no_node = || Status::unavailable(format!("no node of {service} is registered"));
-    let first = selector.select(service, nodes, None).ok_or_else(no_node)?;
-    match call(first.clone()).await {
-        Ok(answer) => Ok((first, answer)),
-        Err(status) if status.code() == Code::Unavailable => {
-            let second = selector
-                .select(service, nodes, Some(&first))
-                .ok_or_else(no_node)?;
-            let answer = call(second.clone()).await?;
-            Ok((second, answer))
+    let mut untried = nodes.to_vec();
+    let mut failed: Option<Node> = None;
+    loop {
+        let node = selector
+            .select(service, &untried, failed.as_ref())
+            .ok_or_else(|| Status::unavailable(format!("no node of {service} is registered")))?;
+        match call(node.clone()).await {
+            Ok(answer) => return Ok((node, answer)),
+            Err(status) if cannot_have_run(&status) && untried.len() > 1 => {
+                untried.retain(|other| *other != node);
+                failed = Some(node);
+            }
+            Err(status) => return Err(status),
         }
-        Err(status) => Err(status),
     }
 }

@@ -1,9 +1,14 @@
-//! Where a node lives in etcd, and how to read it back.
+//! Where a node lives in etcd, and what is written there: go-micro's layout.
 //!
-//! go-micro's layout: one key per node, `/micro/registry/<service>/<node id>`, whose value is
-//! the node as JSON. A service's nodes are then one prefix `get` away, and one prefix watch.
+//! go-micro v2 (`registry/etcd/etcd.go`) keeps one key per node,
+//! `/micro/registry/<service>/<node id>`, with any `/` in either name turned into `-`, and
+//! under it the JSON of the whole *service* holding that one node ([`ServiceRecord`]). A
+//! service's nodes are then one prefix `get` away, and one prefix watch.
+
+use std::collections::BTreeMap;
 
 use crate::registry::Node;
+use crate::registry::etcd::record::{NodeRecord, ServiceRecord};
 
 /// Every key of the registry starts with this.
 pub const ROOT: &str = "/micro/registry/";
@@ -11,24 +16,60 @@ pub const ROOT: &str = "/micro/registry/";
 /// The prefix under which the nodes of `service` (and only those) are kept.
 pub fn service_prefix(service: &str) -> String {
     // The closing '/' matters: without it, "greeter" would also match "greeter-admin".
-    format!("{ROOT}{service}/")
+    // A '/' inside the name would add a level to the key: go-micro writes '-' instead.
+    format!("{ROOT}{}/", service.replace('/', "-"))
 }
 
 /// The key of one node.
 pub fn node_key(service: &str, node: &Node) -> String {
-    format!("{}{}", service_prefix(service), node.id)
+    format!("{}{}", service_prefix(service), node.id.replace('/', "-"))
 }
 
-/// The node stored at `key`, if `key` is directly under `prefix`, `value` is a node in
-/// JSON, and the node's id is the key's last part; `None` for anything else.
-pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Option<Node> {
-    let key = std::str::from_utf8(key).ok()?;
-    let id = key.strip_prefix(prefix)?;
-    let node: Node = serde_json::from_slice(value).ok()?;
-    (node.id == id).then_some(node)
+/// The value stored under the node's key: the service, with its version, holding this one
+/// node, whose metadata says it speaks gRPC (as a go-micro gRPC server's node does).
+pub fn encode(service: &str, node: &Node) -> String {
+    let record = ServiceRecord {
+        name: service.to_string(),
+        version: node.version.clone(),
+        metadata: None,
+        endpoints: Vec::new(),
+        nodes: vec![NodeRecord {
+            id: node.id.clone(),
+            address: node.address.clone(),
+            metadata: Some(BTreeMap::from([("protocol".into(), "grpc".into())])),
+        }],
+    };
+    serde_json::to_string(&record).expect("a record of strings is always JSON")
 }
 
-/// The service a registry key belongs to, e.g. `greeter` for `/micro/registry/greeter/g-1`.
+/// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
+/// in JSON, each of its nodes (with an id and an address) carrying the service's version.
+/// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
+pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
+    let under_prefix = std::str::from_utf8(key)
+        .ok()
+        .and_then(|key| key.strip_prefix(prefix))
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+    if !under_prefix {
+        return Vec::new();
+    }
+    let Ok(record) = serde_json::from_slice::<ServiceRecord>(value) else {
+        return Vec::new();
+    };
+    record
+        .nodes
+        .into_iter()
+        .filter(|node| !node.id.is_empty() && !node.address.is_empty())
+        .map(|node| Node {
+            id: node.id,
+            address: node.address,
+            version: record.version.clone(),
+        })
+        .collect()
+}
+
+/// The service a registry key belongs to, e.g. `greeter` for `/micro/registry/greeter/g-1`
+/// (as it appears in keys: a `/` in a name shows as `-`).
 pub fn service_of(key: &[u8]) -> Option<&str> {
     let key = std::str::from_utf8(key).ok()?;
     let (service, id) = key.strip_prefix(ROOT)?.split_once('/')?;

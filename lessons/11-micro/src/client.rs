@@ -2,12 +2,15 @@
 //!
 //! What go-micro's `client.Call` does behind one line: find the service's nodes in the
 //! registry (and keep watching them, so a node that leaves is dropped at once), pick one with
-//! the selector, call it, and if the call could not reach it (`Unavailable`), try once more
-//! on another node.
+//! the selector, and call it. When the call cannot have run there — the node could not be
+//! reached, is going away, or does not serve that service — the client calls another node,
+//! within the call's deadline, and sets the failed node aside for a while (a simple outlier
+//! ejection), so that the next calls do not pay for it again.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
@@ -18,6 +21,26 @@ use crate::exercises::call::call;
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::Selector;
 
+/// How long a call may take, all its tries on all nodes together.
+pub const CALL_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long a node whose call could not run there is left out of the selection.
+pub const SET_ASIDE_FOR: Duration = Duration::from_secs(10);
+
+// ANCHOR: retry_rule
+/// Whether a failed call cannot have done its work on the node it was sent to, so that
+/// sending it to another node is safe even for a call that must not run twice: the node
+/// could not be reached or is going away (`Unavailable`: refused, reset, draining), or does
+/// not serve this service or method (`Unimplemented`). Any other failure came from a server
+/// that may have done the work, or would say the same again: it is the answer.
+///
+/// One exception, made knowingly: a connection that broke in the middle of a call is
+/// reported `Unavailable` too (`broken_is_unavailable`), although the call may have run.
+pub fn cannot_have_run(status: &Status) -> bool {
+    matches!(status.code(), Code::Unavailable | Code::Unimplemented)
+}
+// ANCHOR_END: retry_rule
+
 // ANCHOR: client
 /// A client of every service in one registry.
 pub struct MicroClient {
@@ -25,6 +48,10 @@ pub struct MicroClient {
     selector: Box<dyn Selector>,
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     channels: Mutex<HashMap<String, Channel>>,
+    /// (service, node id) → until when that node is left out.
+    set_aside: Mutex<HashMap<(String, String), Instant>>,
+    deadline: Duration,
+    set_aside_for: Duration,
 }
 
 impl MicroClient {
@@ -34,7 +61,22 @@ impl MicroClient {
             selector,
             watches: tokio::sync::Mutex::new(HashMap::new()),
             channels: Mutex::new(HashMap::new()),
+            set_aside: Mutex::new(HashMap::new()),
+            deadline: CALL_DEADLINE,
+            set_aside_for: SET_ASIDE_FOR,
         }
+    }
+
+    /// How long a call may take, all its tries together ([`CALL_DEADLINE`] unless told).
+    pub fn deadline(mut self, deadline: Duration) -> MicroClient {
+        self.deadline = deadline;
+        self
+    }
+
+    /// How long a node that failed a call is left out ([`SET_ASIDE_FOR`] unless told).
+    pub fn set_aside_for(mut self, time: Duration) -> MicroClient {
+        self.set_aside_for = time;
+        self
     }
 
     /// The nodes of `service` now; the first call starts a watch that keeps them current.
@@ -47,28 +89,93 @@ impl MicroClient {
         Ok(watches[service].borrow().clone())
     }
 
-    /// `hello.Greeter/SayHello` on a node of `service`; the node that answered, and the reply.
-    pub async fn say_hello(&self, service: &str, name: &str) -> Result<(Node, String), Status> {
-        let nodes = self
-            .nodes(service)
+    /// One call to a node of `service`: `request` is handed a channel to the node chosen and
+    /// makes the call on it. Tried on other nodes while it [`cannot_have_run`], within the
+    /// deadline. The node that answered, and the answer.
+    pub async fn call<T, F, Fut>(&self, service: &str, mut request: F) -> Result<(Node, T), Status>
+    where
+        F: FnMut(Channel) -> Fut,
+        Fut: Future<Output = Result<T, Status>>,
+    {
+        let tries = async {
+            let nodes = self
+                .nodes(service)
+                .await
+                .map_err(|error| Status::unavailable(format!("{error:#}")))?;
+            let nodes = self.not_set_aside(service, nodes);
+            call(service, &nodes, self.selector.as_ref(), |node| {
+                let sent = self.channel(&node.address).map(&mut request);
+                async move {
+                    let answer = match sent {
+                        Ok(sent) => sent.await.map_err(broken_is_unavailable),
+                        Err(status) => Err(status),
+                    };
+                    self.note(service, &node, answer.as_ref().err());
+                    answer
+                }
+            })
             .await
-            .map_err(|error| Status::unavailable(format!("{error:#}")))?;
-        call(service, &nodes, self.selector.as_ref(), |node| {
-            let channel = self.channel(&node.address);
-            let request = HelloRequest {
-                name: name.to_string(),
-            };
-            async move {
-                let reply = GreeterClient::new(channel?)
-                    .say_hello(request)
-                    .await
-                    .map_err(broken_is_unavailable)?;
-                Ok(reply.into_inner().message)
-            }
-        })
-        .await
+        };
+        tokio::time::timeout(self.deadline, tries)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Status::deadline_exceeded(format!(
+                    "no node of {service} answered within {:?}",
+                    self.deadline
+                )))
+            })
     }
 
+    /// `hello.Greeter/SayHello` on a node of `service`; the node that answered, and the reply.
+    pub async fn say_hello(&self, service: &str, name: &str) -> Result<(Node, String), Status> {
+        let (node, reply) = self
+            .call(service, |channel| {
+                let request = HelloRequest {
+                    name: name.to_string(),
+                };
+                async move { GreeterClient::new(channel).say_hello(request).await }
+            })
+            .await?;
+        Ok((node, reply.into_inner().message))
+    }
+}
+// ANCHOR_END: client
+
+// ANCHOR: set_aside
+impl MicroClient {
+    /// `nodes` without those set aside — unless that leaves none: then all of them, since
+    /// trying a node that failed a while ago beats failing without trying.
+    fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
+        let mut set_aside = self.set_aside.lock().expect("no panic while it is held");
+        let now = Instant::now();
+        set_aside.retain(|_, until| *until > now);
+        let left: Vec<Node> = nodes
+            .iter()
+            .filter(|node| !set_aside.contains_key(&(service.to_string(), node.id.clone())))
+            .cloned()
+            .collect();
+        if left.is_empty() { nodes } else { left }
+    }
+
+    /// After a try on `node`: set it aside if the call could not run there; take it back
+    /// if it answered.
+    fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
+        let mut set_aside = self.set_aside.lock().expect("no panic while it is held");
+        let key = (service.to_string(), node.id.clone());
+        match failure {
+            Some(status) if cannot_have_run(status) => {
+                set_aside.insert(key, Instant::now() + self.set_aside_for);
+            }
+            Some(_) => {}
+            None => {
+                set_aside.remove(&key);
+            }
+        }
+    }
+}
+// ANCHOR_END: set_aside
+
+impl MicroClient {
     /// One lazily connected channel per address, reused across calls. An address that is
     /// not `host:port` (anyone can write into a registry) makes that node unreachable:
     /// `Unavailable`, and the call goes to another.
@@ -90,12 +197,12 @@ impl MicroClient {
         Ok(channel)
     }
 }
-// ANCHOR_END: client
 
 /// A call whose connection broke under it — its node was killed mid-call — comes back from
 /// tonic as `Unknown: transport error`. To the caller it means what `Unavailable` means: that
-/// node is gone, try another. (Trying again is safe for SayHello, which changes nothing: a
-/// call that broke may have run, so a framework can only do this for such calls.)
+/// node is gone, try another. (Unlike a refused connection, a call that broke may have run:
+/// trying it again is safe for SayHello, which changes nothing, and is why a framework that
+/// retries must know which calls may run twice.)
 fn broken_is_unavailable(status: Status) -> Status {
     let broken = status.code() == Code::Unknown
         && std::error::Error::source(&status)

@@ -7,7 +7,8 @@
 //!
 //! - [`registry`]: the `Registry` trait and its Consul, etcd and memory implementations;
 //! - [`selector`]: round-robin (really, across calls) and random;
-//! - [`client`]: call a service by name — discover, select, call, retry elsewhere once;
+//! - [`client`]: call a service by name — discover, select, call, and call another node
+//!   while the call cannot have run, setting bad nodes aside;
 //! - [`service`]: the service builder and its `run`: register, serve its handlers (the
 //!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM.
 

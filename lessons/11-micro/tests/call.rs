@@ -1,4 +1,4 @@
-//! `micro.call`: select, call, and retry `Unavailable` once on another node.
+//! `micro.call`: select, call, and while the call cannot have run, call another node.
 
 mod support;
 
@@ -9,7 +9,7 @@ use l11_micro::registry::Node;
 use l11_micro::selector::RoundRobin;
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
-use support::{Greeter, dead_address, node, tally};
+use support::{Greeter, NoGreeter, dead_address, node, tally};
 use testkit::within;
 use tonic::{Code, Status};
 
@@ -121,17 +121,17 @@ async fn other_errors_are_not_retried() {
 }
 
 #[tokio::test]
-async fn two_dead_nodes_fail_after_one_retry() {
+async fn each_dead_node_is_tried_once() {
     let nodes = vec![
         node("x", &dead_address()),
         node("y", &dead_address()),
         node("z", &dead_address()),
     ];
-    let tried = AtomicUsize::new(0);
+    let tried = std::sync::Mutex::new(Vec::new());
     let answer = within(
         "a call to dead nodes",
         call("svc", &nodes, &RoundRobin::default(), |node| {
-            tried.fetch_add(1, Ordering::Relaxed);
+            tried.lock().unwrap().push(node.id.clone());
             say_hello(node, "Ada")
         }),
     )
@@ -140,9 +140,46 @@ async fn two_dead_nodes_fail_after_one_retry() {
         answer.expect_err("all nodes are down").code(),
         Code::Unavailable
     );
-    assert_eq!(
-        tried.load(Ordering::Relaxed),
-        2,
-        "one call and one retry, no more"
-    );
+    let mut tried = tried.into_inner().unwrap();
+    tried.sort();
+    assert_eq!(tried, ["x", "y", "z"], "every node once, and no more");
+}
+
+#[tokio::test]
+async fn three_dead_nodes_beside_a_live_one_cost_no_failed_call() {
+    let live = Greeter::start("live").await;
+    let nodes = vec![
+        node("dead-1", &dead_address()),
+        node("dead-2", &dead_address()),
+        node("dead-3", &dead_address()),
+        live.node.clone(),
+    ];
+    let selector = RoundRobin::default();
+    for n in 0..12 {
+        let (node, _reply) = within(
+            "a call",
+            call("svc", &nodes, &selector, |node| say_hello(node, "Ada")),
+        )
+        .await
+        .unwrap_or_else(|status| panic!("call {n} failed: {status:?}"));
+        assert_eq!(node.id, "live");
+    }
+}
+
+#[tokio::test]
+async fn a_node_without_the_service_is_tried_elsewhere() {
+    let without = NoGreeter::start("without").await;
+    let live = Greeter::start("live").await;
+    let nodes = vec![without.node.clone(), live.node.clone()];
+    let selector = RoundRobin::default();
+    for n in 0..6 {
+        let (node, _reply) = within(
+            "a call",
+            call("svc", &nodes, &selector, |node| say_hello(node, "Ada")),
+        )
+        .await
+        .unwrap_or_else(|status| panic!("call {n} failed: {status:?}"));
+        assert_eq!(node.id, "live", "Unimplemented is tried on another node");
+    }
+    assert!(without.calls.load(Ordering::Relaxed) >= 1);
 }

@@ -1,4 +1,5 @@
-//! `micro.keep-lease`: a key kept alive with a lease, written again when the lease is lost.
+//! `micro.keep-lease`: a key kept alive with a lease, written again when the lease is lost or
+//! the key was changed or deleted from outside.
 
 mod support;
 
@@ -7,30 +8,31 @@ use std::time::Duration;
 use etcd_client::{Client, EventType, WatchOptions};
 use l11_micro::exercises::keep_lease::keep_lease;
 use l11_micro::registry::etcd::Members;
-use testkit::within;
+use support::etcd_until_ok;
+use testkit::{EtcdCluster, within};
 use tokio::sync::watch;
 
 const TTL: Duration = Duration::from_secs(1);
 
-/// The lease `key` is written with, if it is there. A loaded machine may see a leader
-/// election now and then (the test cluster's timings are fast): ask again then.
+/// The lease `key` is written with, if it is there.
 async fn lease_of(client: &mut Client, key: &str) -> Option<i64> {
-    let answer = within("etcd to answer a get", async {
-        loop {
-            match client.get(key, None).await {
-                Ok(answer) => return answer,
-                Err(error) => eprintln!("get {key}: {error}; asking again"),
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    let answer = etcd_until_ok("get the key", || {
+        let mut client = client.clone();
+        async move { client.get(key, None).await }
     })
     .await;
     answer.kvs().first().map(|kv| kv.lease())
 }
 
-#[tokio::test]
-async fn the_key_outlives_its_ttl() {
-    let cluster = testkit::etcd_cluster(3).await;
+/// A key kept by `keep_lease` (value "v"), and the first lease it published.
+struct Kept {
+    key: String,
+    task: tokio::task::JoinHandle<()>,
+    lease: watch::Receiver<Option<i64>>,
+    first: i64,
+}
+
+async fn keep(cluster: &EtcdCluster) -> Kept {
     let members = Members::connect(&cluster.endpoints()).await.unwrap();
     let key = format!("/test/{}/kept", support::unique_service("lease"));
     let (leases, mut lease) = watch::channel(None);
@@ -38,7 +40,21 @@ async fn the_key_outlives_its_ttl() {
     within("the first lease", lease.wait_for(Option::is_some))
         .await
         .expect("keep_lease publishes its lease");
-    let first = lease.borrow().expect("a lease");
+    let first = lease.borrow_and_update().expect("a lease");
+    Kept {
+        key,
+        task,
+        lease,
+        first,
+    }
+}
+
+#[tokio::test]
+async fn the_key_outlives_its_ttl() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let Kept {
+        key, task, first, ..
+    } = keep(&cluster).await;
 
     let mut client = Client::connect(cluster.endpoints(), None).await.unwrap();
     assert_eq!(
@@ -70,22 +86,18 @@ async fn the_key_outlives_its_ttl() {
 #[tokio::test]
 async fn a_lost_lease_is_replaced() {
     let cluster = testkit::etcd_cluster(3).await;
-    let members = Members::connect(&cluster.endpoints()).await.unwrap();
-    let key = format!("/test/{}/kept", support::unique_service("lease"));
-    let (leases, mut lease) = watch::channel(None);
-    let task = tokio::spawn(keep_lease(members, key.clone(), "v".into(), TTL, leases));
-    within("the first lease", lease.wait_for(Option::is_some))
-        .await
-        .expect("keep_lease publishes its lease");
-    let first = lease.borrow_and_update().expect("a lease");
+    let Kept {
+        key,
+        task,
+        mut lease,
+        first,
+    } = keep(&cluster).await;
 
     // An operator (or a partition long enough) takes the lease away: the key goes with it.
     let mut client = Client::connect(cluster.endpoints(), None).await.unwrap();
-    within("etcd to revoke the lease", async {
-        while let Err(error) = client.lease_revoke(first).await {
-            eprintln!("revoke: {error}; asking again");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    etcd_until_ok("revoke the lease", || {
+        let mut client = client.clone();
+        async move { client.lease_revoke(first).await }
     })
     .await;
     let replaced = within(
@@ -113,5 +125,52 @@ async fn a_lost_lease_is_replaced() {
         Some(replaced),
         "the key is back, with the new lease"
     );
+    task.abort();
+}
+
+/// Waits until `key` holds `value` with `lease`.
+async fn until_kept(client: &mut Client, key: &str, lease: i64, what: &str) {
+    within(what, async {
+        loop {
+            if let Ok(answer) = client.get(key, None).await
+                && answer
+                    .kvs()
+                    .first()
+                    .is_some_and(|kv| kv.value() == b"v" && kv.lease() == lease)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_overwritten_or_deleted_is_written_back() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let Kept {
+        key,
+        task,
+        lease,
+        first,
+    } = keep(&cluster).await;
+    let mut client = Client::connect(cluster.endpoints(), None).await.unwrap();
+    until_kept(&mut client, &key, first, "the key written").await;
+
+    // Someone writes over the key (without a lease), then deletes it; the lease lives on.
+    etcd_until_ok("put garbage", || {
+        let (mut client, key) = (client.clone(), key.clone());
+        async move { client.put(key, "garbage", None).await }
+    })
+    .await;
+    until_kept(&mut client, &key, first, "the overwritten key written back").await;
+    etcd_until_ok("delete the key", || {
+        let (mut client, key) = (client.clone(), key.clone());
+        async move { client.delete(key, None).await }
+    })
+    .await;
+    until_kept(&mut client, &key, first, "the deleted key written back").await;
+    assert_eq!(*lease.borrow(), Some(first), "the same lease throughout");
     task.abort();
 }

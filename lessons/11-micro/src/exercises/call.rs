@@ -1,16 +1,19 @@
-//! One call to a service: select a node, call it, and once more elsewhere if it was down.
+//! One call to a service: select a node, call it, and go on to another node while the call
+//! failed in a way that means it cannot have run there.
 
 use std::future::Future;
 
 use tonic::Status;
 
+use crate::client::cannot_have_run;
 use crate::registry::Node;
 use crate::selector::Selector;
 
-/// Calls a node of `service` chosen by `selector` with `call`. If that fails with
-/// `Unavailable` (the call never reached a working server), calls once more, on another
-/// node if there is one. Answers the node that answered and its answer. With no nodes at
-/// all, fails `Unavailable` naming the service.
+/// Calls a node of `service` chosen by `selector` with `call`. While a call fails in a way
+/// that means it cannot have run ([`cannot_have_run`]: `Unavailable`, `Unimplemented`),
+/// calls another node that has not been tried yet — each node at most once. Answers the
+/// node that answered and its answer, or the last failure. With no nodes at all, fails
+/// `Unavailable` naming the service.
 pub async fn call<T, F, Fut>(
     service: &str,
     nodes: &[Node],
@@ -21,8 +24,9 @@ where
     F: FnMut(Node) -> Fut,
     Fut: Future<Output = Result<T, Status>>,
 {
-    // TODO: select a node (None → Status::unavailable naming the service), call it; on
-    // Unavailable select again with `avoid` = the first node and call that one; any other
+    // TODO: keep the nodes not tried yet; select one of them (None → Status::unavailable
+    // naming the service) and call it. If it fails and `cannot_have_run`, and other nodes
+    // are left, leave it out and go round again (pass it to `select` as `avoid`); any other
     // outcome is the answer.
     let _ = (selector, &mut call);
     todo!("call one of {} nodes of {service}", nodes.len())

@@ -1,34 +1,49 @@
-//! Where a node lives in etcd, and how to read it back.
+//! Where a node lives in etcd, and what is written there: go-micro's layout.
 //!
-//! go-micro's layout: one key per node, `/micro/registry/<service>/<node id>`, whose value is
-//! the node as JSON. A service's nodes are then one prefix `get` away, and one prefix watch.
+//! go-micro v2 (`registry/etcd/etcd.go`) keeps one key per node,
+//! `/micro/registry/<service>/<node id>`, with any `/` in either name turned into `-`, and
+//! under it the JSON of the whole *service* holding that one node ([`ServiceRecord`]). A
+//! service's nodes are then one prefix `get` away, and one prefix watch.
 
 use crate::registry::Node;
+use crate::registry::etcd::record::{NodeRecord, ServiceRecord};
 
 /// Every key of the registry starts with this.
 pub const ROOT: &str = "/micro/registry/";
 
 /// The prefix under which the nodes of `service` (and only those) are kept.
 pub fn service_prefix(service: &str) -> String {
-    // TODO: ROOT, the service's name, and a closing '/' (why must it be there?).
+    // TODO: ROOT, the service's name with '/' turned into '-', and a closing '/' (why must
+    // it be there?).
     todo!("the prefix of {service}")
 }
 
 /// The key of one node.
 pub fn node_key(service: &str, node: &Node) -> String {
-    // TODO: the service's prefix followed by the node's id.
+    // TODO: the service's prefix followed by the node's id, '/' turned into '-'.
     todo!("the key of {} in {service}", node.id)
 }
 
-/// The node stored at `key`, if `key` is directly under `prefix`, `value` is a node in
-/// JSON, and the node's id is the key's last part; `None` for anything else.
-pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Option<Node> {
-    // TODO: the key as UTF-8, with `prefix` stripped off; the value parsed with
-    // `serde_json::from_slice`; `None` whenever a step fails or the ids differ.
+/// The value stored under the node's key: the service, with its version, holding this one
+/// node, whose metadata says it speaks gRPC (as a go-micro gRPC server's node does).
+pub fn encode(service: &str, node: &Node) -> String {
+    // TODO: a ServiceRecord named `service`, with the node's version, no metadata (None),
+    // no endpoints, and one NodeRecord whose metadata is {"protocol": "grpc"}; then
+    // `serde_json::to_string`.
+    todo!("the record of {} in {service}", node.id)
+}
+
+/// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
+/// in JSON, each of its nodes (with an id and an address) carrying the service's version.
+/// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
+pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
+    // TODO: the key as UTF-8, with `prefix` stripped off, leaving a non-empty last part;
+    // the value parsed with `serde_json::from_slice::<ServiceRecord>`; its nodes as `Node`s.
     todo!("decode {} bytes under {prefix}", key.len() + value.len())
 }
 
-/// The service a registry key belongs to, e.g. `greeter` for `/micro/registry/greeter/g-1`.
+/// The service a registry key belongs to, e.g. `greeter` for `/micro/registry/greeter/g-1`
+/// (as it appears in keys: a `/` in a name shows as `-`).
 pub fn service_of(key: &[u8]) -> Option<&str> {
     // TODO: strip ROOT, split once at '/', and keep the first part if both parts are
     // non-empty.

@@ -1,4 +1,6 @@
-//! The etcd registry: one key per node, kept alive by a lease.
+//! The etcd registry: one key per node, kept alive by a lease, in go-micro's layout (the
+//! whole service as JSON under each node's key: `etcd/record.rs`), so that go-micro's
+//! services and these find each other.
 //!
 //! etcd is a consistent key-value store (raft): a write is acknowledged once a majority of
 //! members has it, so every client reads the same list. There are no health checks: a node
@@ -17,7 +19,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use etcd_client::GetOptions;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::watch;
@@ -25,12 +26,13 @@ use tokio::task::JoinHandle;
 
 mod follow;
 mod members;
+pub mod record;
 
-use follow::{keep_watching, list};
+use follow::{keep_watching, keys_under, list};
 pub use members::{Members, REQUEST_TIMEOUT};
 
 use super::{Node, Nodes, Registry};
-use crate::exercises::etcd_keys::{ROOT, node_key, service_of, service_prefix};
+use crate::exercises::etcd_keys::{ROOT, encode, node_key, service_of, service_prefix};
 use crate::exercises::keep_lease::keep_lease;
 
 /// How long `register` waits for the first lease before it reports etcd unreachable.
@@ -76,7 +78,7 @@ impl Registry for EtcdRegistry {
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
             let key = node_key(service, node);
-            let value = serde_json::to_string(node)?;
+            let value = encode(service, node);
             let (leases, mut lease) = watch::channel(None);
             let task = tokio::spawn(keep_lease(
                 self.members.clone(),
@@ -137,26 +139,21 @@ impl Registry for EtcdRegistry {
             let (nodes, _revision) = list(&self.members, &service_prefix(service))
                 .await
                 .map_err(|error| self.unreachable(&format!("list {service}"), error))?;
-            Ok(nodes.into_values().collect())
+            Ok(crate::registry::sorted(
+                nodes.into_values().flatten().collect(),
+            ))
         }
         .boxed()
     }
 
     fn list_services(&self) -> BoxFuture<'_, anyhow::Result<Vec<String>>> {
         async move {
-            let options = GetOptions::new().with_prefix().with_keys_only();
-            let answer = self
-                .members
-                .any(|mut client| {
-                    let options = options.clone();
-                    async move { client.get(ROOT, Some(options)).await }
-                })
+            let (keys, _revision) = keys_under(&self.members, ROOT)
                 .await
                 .map_err(|error| self.unreachable("list the services", error))?;
-            let mut names: Vec<String> = answer
-                .kvs()
+            let mut names: Vec<String> = keys
                 .iter()
-                .filter_map(|kv| service_of(kv.key()))
+                .filter_map(|key| service_of(key))
                 .map(str::to_string)
                 .collect();
             names.sort();
@@ -172,7 +169,9 @@ impl Registry for EtcdRegistry {
             let (nodes, revision) = list(&self.members, &prefix)
                 .await
                 .map_err(|error| self.unreachable(&format!("watch {service}"), error))?;
-            let (publish, receiver) = watch::channel(nodes.values().cloned().collect());
+            let (publish, receiver) = watch::channel(crate::registry::sorted(
+                nodes.values().flatten().cloned().collect(),
+            ));
             tokio::spawn(keep_watching(
                 self.members.clone(),
                 prefix,

@@ -71,3 +71,68 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
 
 /// The lesson's binary.
 pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");
+
+pub mod go_micro;
+
+/// A live gRPC server that does not serve hello.Greeter (only health): every Greeter call
+/// answers `Unimplemented`. Counts the calls that reach it, until dropped.
+pub struct NoGreeter {
+    pub node: Node,
+    pub calls: std::sync::Arc<AtomicUsize>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl NoGreeter {
+    pub async fn start(id: &str) -> NoGreeter {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let count = move |request: tonic::Request<()>| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            Ok(request)
+        };
+        let (_health, health) = tonic_health::server::health_reporter();
+        let serving = shared::grpc::builder()
+            .layer(InterceptorLayer::new(count))
+            .add_service(health)
+            .serve_with_incoming_shutdown(shared::grpc::incoming(listener), async {
+                let _ = stopped.await;
+            });
+        tokio::spawn(serving);
+        NoGreeter {
+            node: node(id, &addr.to_string()),
+            calls,
+            _stop: stop,
+        }
+    }
+}
+
+/// Runs one etcd request until it succeeds, within testkit's patience: a loaded machine may
+/// see the test cluster electing a leader now and then (its timings are fast).
+pub async fn etcd_until_ok<T, F, Fut>(what: &str, mut request: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
+{
+    testkit::within(what, async {
+        loop {
+            match request().await {
+                Ok(answer) => return answer,
+                Err(error) => eprintln!("{what}: {error}; asking again"),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
+
+/// How many calls a hostile-input test makes: 12, or `HOSTILE_CALLS` for a long run
+/// (`HOSTILE_CALLS=5000 cargo test -p l11-micro --features solution --test bad_nodes`).
+pub fn hostile_calls() -> usize {
+    std::env::var("HOSTILE_CALLS")
+        .ok()
+        .and_then(|calls| calls.parse().ok())
+        .unwrap_or(12)
+}

@@ -1,43 +1,137 @@
 //! Following a service's keys in etcd: list them once, then watch from the revision of
 //! that answer. A watch dies with the member it runs on, so `keep_watching` resumes it from
 //! the revision after the last one seen, on whichever member answers; if etcd has compacted
-//! that revision away, it lists the keys again instead.
+//! that revision away, or the watch cannot be read, it lists the keys again instead.
+//!
+//! Anyone can write under the registry's prefix, so a listing is bounded: keys first, a page
+//! at a time, then each value on its own (one value always fits in a gRPC message, five 1 MB
+//! values in one answer do not), and a value too big to be a record is skipped unread.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use etcd_client::{EventType, GetOptions, WatchOptions};
+use futures::{StreamExt, TryStreamExt};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
 use super::Members;
+use super::members::member_down;
+use super::record::MAX_RECORD_BYTES;
 use crate::exercises::etcd_keys::decode;
 use crate::registry::Node;
 
-/// Key → node for every node under `prefix`, and the revision the answer was read at.
+/// How many keys one page of a listing holds.
+const PAGE: i64 = 500;
+
+/// How many values are fetched at once.
+const FETCHES: usize = 8;
+
+/// Key → the nodes its value holds (one, as go-micro writes it), for every readable key.
+pub(super) type Listed = BTreeMap<String, Vec<Node>>;
+
+// ANCHOR: list
+/// The nodes under `prefix`, and the revision they were read at.
 pub(super) async fn list(
     members: &Members,
     prefix: &str,
-) -> Result<(BTreeMap<String, Node>, i64), etcd_client::Error> {
-    let answer = members
-        .any(|mut client| async move {
-            client
-                .get(prefix, Some(GetOptions::new().with_prefix()))
-                .await
-        })
+) -> Result<(Listed, i64), etcd_client::Error> {
+    let (keys, revision) = keys_under(members, prefix).await?;
+    let values: Vec<Option<(Vec<u8>, Vec<u8>)>> = futures::stream::iter(keys)
+        .map(|key| value_at(members, key, revision))
+        .buffered(FETCHES)
+        .try_collect()
         .await?;
-    let revision = answer.header().map_or(0, |header| header.revision());
-    let nodes = answer
-        .kvs()
-        .iter()
-        .filter_map(|kv| {
-            Some((
-                String::from_utf8_lossy(kv.key()).into_owned(),
-                decode(prefix, kv.key(), kv.value())?,
-            ))
+    let nodes = values
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, value)| {
+            let nodes = decode(prefix, &key, &value);
+            (!nodes.is_empty()).then(|| (String::from_utf8_lossy(&key).into_owned(), nodes))
         })
         .collect();
     Ok((nodes, revision))
+}
+
+/// Every key under `prefix` (keys only, [`PAGE`] at a time, all pages at the revision of the
+/// first), and that revision.
+pub(super) async fn keys_under(
+    members: &Members,
+    prefix: &str,
+) -> Result<(Vec<Vec<u8>>, i64), etcd_client::Error> {
+    let end = prefix_end(prefix.as_bytes());
+    let (mut keys, mut revision, mut from) = (Vec::new(), 0, prefix.as_bytes().to_vec());
+    loop {
+        let mut options = GetOptions::new()
+            .with_range(end.clone())
+            .with_keys_only()
+            .with_limit(PAGE);
+        if revision > 0 {
+            options = options.with_revision(revision);
+        }
+        let answer = members
+            .any(|mut client| {
+                let (from, options) = (from.clone(), options.clone());
+                async move { client.get(from, Some(options)).await }
+            })
+            .await?;
+        if revision == 0 {
+            revision = answer.header().map_or(0, |header| header.revision());
+        }
+        keys.extend(answer.kvs().iter().map(|kv| kv.key().to_vec()));
+        match keys.last() {
+            Some(last) if answer.more() => {
+                from = last.clone();
+                from.push(0); // the first key after the last one listed
+            }
+            _ => return Ok((keys, revision)),
+        }
+    }
+}
+
+/// The value of `key` at `revision`; `None` (and a warning) when it is too big to be a
+/// record or cannot be read, so that one bad entry never hides the others. Only a cluster
+/// that cannot be reached fails the listing.
+async fn value_at(
+    members: &Members,
+    key: Vec<u8>,
+    revision: i64,
+) -> Result<Option<(Vec<u8>, Vec<u8>)>, etcd_client::Error> {
+    let options = GetOptions::new().with_revision(revision);
+    let answer = members
+        .any(|mut client| {
+            let (key, options) = (key.clone(), options.clone());
+            async move { client.get(key, Some(options)).await }
+        })
+        .await;
+    let shown = String::from_utf8_lossy(&key).into_owned();
+    match answer {
+        Ok(answer) => Ok(answer.kvs().first().and_then(|kv| {
+            if kv.value().len() > MAX_RECORD_BYTES {
+                warn!(key = %shown, bytes = kv.value().len(), "too big to be a registry record; skipped");
+                return None;
+            }
+            Some((key, kv.value().to_vec()))
+        })),
+        Err(error) if member_down(&error) => Err(error),
+        Err(error) => {
+            warn!(key = %shown, %error, "cannot read; skipped");
+            Ok(None)
+        }
+    }
+}
+// ANCHOR_END: list
+
+/// The first key after every key that starts with `prefix` (etcd's range end for a prefix).
+fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0] // every byte was 0xff: to the end of the keyspace
 }
 
 // ANCHOR: keep_watching
@@ -49,7 +143,7 @@ pub(super) async fn list(
 pub(super) async fn keep_watching(
     members: Members,
     prefix: String,
-    mut nodes: BTreeMap<String, Node>,
+    mut nodes: Listed,
     mut revision: i64,
     publish: watch::Sender<Vec<Node>>,
 ) {
@@ -86,7 +180,7 @@ enum Resume {
 async fn follow(
     members: &Members,
     prefix: &str,
-    nodes: &mut BTreeMap<String, Node>,
+    nodes: &mut Listed,
     revision: &mut i64,
     publish: &watch::Sender<Vec<Node>>,
 ) -> Result<(), Resume> {
@@ -101,7 +195,17 @@ async fn follow(
         .await
         .map_err(Resume::After)?;
     loop {
-        let Some(answer) = stream.message().await.map_err(Resume::After)? else {
+        // A member that went away: resume there. Anything else (an answer too large to
+        // read, say): a fresh listing, which is bounded, and a watch from its revision.
+        let message = stream.message().await.map_err(|error| {
+            if member_down(&error) {
+                Resume::After(error)
+            } else {
+                warn!(%prefix, %error, "cannot read the watch; listing again");
+                Resume::Relist
+            }
+        });
+        let Some(answer) = message? else {
             return Ok(()); // the stream ended cleanly: open another
         };
         if answer.canceled() {
@@ -112,10 +216,13 @@ async fn follow(
             let Some(kv) = event.kv() else { continue };
             let key = String::from_utf8_lossy(kv.key()).into_owned();
             match event.event_type() {
-                EventType::Put => match decode(prefix, kv.key(), kv.value()) {
-                    Some(node) => nodes.insert(key, node),
-                    None => nodes.remove(&key),
-                },
+                EventType::Put if kv.value().len() <= MAX_RECORD_BYTES => {
+                    match decode(prefix, kv.key(), kv.value()) {
+                        found if found.is_empty() => nodes.remove(&key),
+                        found => nodes.insert(key, found),
+                    }
+                }
+                EventType::Put => nodes.remove(&key), // too big to be a record
                 EventType::Delete => nodes.remove(&key),
             };
             *revision = (*revision).max(kv.mod_revision());
@@ -125,8 +232,8 @@ async fn follow(
 }
 // ANCHOR_END: keep_watching
 
-fn publish_nodes(publish: &watch::Sender<Vec<Node>>, nodes: &BTreeMap<String, Node>) {
-    let latest = crate::registry::sorted(nodes.values().cloned().collect());
+fn publish_nodes(publish: &watch::Sender<Vec<Node>>, nodes: &Listed) {
+    let latest = crate::registry::sorted(nodes.values().flatten().cloned().collect());
     publish.send_if_modified(|current| {
         let changed = *current != latest;
         *current = latest;

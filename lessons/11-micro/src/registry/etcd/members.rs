@@ -93,7 +93,7 @@ impl Members {
 
 /// Whether an error says "this member cannot be reached" (try another) rather than "the
 /// cluster said no" (another member would say the same).
-fn member_down(error: &etcd_client::Error) -> bool {
+pub(super) fn member_down(error: &etcd_client::Error) -> bool {
     match error {
         etcd_client::Error::GRpcStatus(status) => matches!(
             status.code(),

@@ -1,0 +1,134 @@
+//! Bad nodes in the registry: the framework's client calls by name without a failed call.
+//! Nodes at addresses where nothing listens, and a node at a live gRPC server that does not
+//! serve the service, beside good ones, on a three-member etcd: the call goes to another
+//! node, and a node whose call could not run there is set aside for a while.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use l11_micro::client::MicroClient;
+use l11_micro::registry::etcd::EtcdRegistry;
+use l11_micro::registry::memory::MemoryRegistry;
+use l11_micro::registry::{Node, Registry};
+use l11_micro::selector::RoundRobin;
+use support::{Greeter, NoGreeter, dead_address, hostile_calls, node, unique_service};
+use testkit::{EtcdCluster, within};
+use tokio::net::TcpListener;
+use tonic::Code;
+
+const TTL: Duration = Duration::from_secs(5);
+
+/// Registers `nodes` under `service` in the cluster, and a client on another registry.
+async fn registered(
+    cluster: &EtcdCluster,
+    service: &str,
+    nodes: &[Node],
+) -> (EtcdRegistry, MicroClient) {
+    let registry = EtcdRegistry::connect(&cluster.endpoints(), TTL)
+        .await
+        .unwrap();
+    for node in nodes {
+        within("register", registry.register(service, node))
+            .await
+            .unwrap();
+    }
+    let theirs = EtcdRegistry::connect(&cluster.endpoints(), TTL)
+        .await
+        .unwrap();
+    let client = MicroClient::new(Arc::new(theirs), Box::new(RoundRobin::default()));
+    (registry, client)
+}
+
+/// Makes `calls` calls; every one must succeed, on `expected`.
+async fn all_answered_by(client: &MicroClient, service: &str, calls: usize, expected: &str) {
+    let started = std::time::Instant::now();
+    for n in 0..calls {
+        let (node, _) = within("a call", client.say_hello(service, "Ada"))
+            .await
+            .unwrap_or_else(|status| panic!("call {n} failed: {status:?}"));
+        assert_eq!(node.id, expected, "call {n}");
+    }
+    eprintln!("{calls} calls, none failed, in {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn three_unreachable_nodes_beside_a_good_one_cost_no_failed_call() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let service = unique_service("unreachable");
+    let good = Greeter::start("good").await;
+    let nodes = [
+        node("dead-1", &dead_address()),
+        node("dead-2", &dead_address()),
+        node("dead-3", &dead_address()),
+        good.node.clone(),
+    ];
+    let (_registry, client) = registered(&cluster, &service, &nodes).await;
+    all_answered_by(&client, &service, hostile_calls(), "good").await;
+}
+
+#[tokio::test]
+async fn a_node_without_the_service_is_tried_elsewhere_and_set_aside() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let service = unique_service("unimplemented");
+    let without = NoGreeter::start("without").await;
+    let good = Greeter::start("good").await;
+    let nodes = [without.node.clone(), good.node.clone()];
+    let (_registry, client) = registered(&cluster, &service, &nodes).await;
+    let client = client.set_aside_for(Duration::from_secs(60));
+    all_answered_by(&client, &service, hostile_calls(), "good").await;
+    assert_eq!(
+        without.calls.load(Ordering::Relaxed),
+        1,
+        "after answering Unimplemented once, the node is set aside"
+    );
+}
+
+#[tokio::test]
+async fn every_node_set_aside_is_tried_again_rather_than_none() {
+    let service = unique_service("all-aside");
+    let registry = MemoryRegistry::default();
+    let dead = node("dead", &dead_address());
+    registry.register(&service, &dead).await.unwrap();
+    let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()))
+        .set_aside_for(Duration::from_secs(60));
+    let first = within("a call", client.say_hello(&service, "Ada")).await;
+    assert_eq!(
+        first.expect_err("the only node is dead").code(),
+        Code::Unavailable
+    );
+    let second = within("a call", client.say_hello(&service, "Ada")).await;
+    let status = second.expect_err("still dead");
+    assert_eq!(status.code(), Code::Unavailable);
+    assert!(
+        !status.message().contains("no node"),
+        "the node set aside was tried again, not skipped: {status:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_node_that_never_answers_costs_the_deadline_not_more() {
+    let service = unique_service("silent");
+    let registry = MemoryRegistry::default();
+    // Takes connections and says nothing: no HTTP/2 handshake, no answer.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = node("silent", &listener.local_addr().unwrap().to_string());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            open.push(stream);
+        }
+    });
+    registry.register(&service, &silent).await.unwrap();
+    let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()))
+        .deadline(Duration::from_millis(300));
+    let answer = within("a call to a silent node", client.say_hello(&service, "Ada")).await;
+    let status = answer.expect_err("nobody answers");
+    assert!(
+        matches!(status.code(), Code::DeadlineExceeded | Code::Unavailable),
+        "{status:?}"
+    );
+    held.abort();
+}

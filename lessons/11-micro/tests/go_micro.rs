@@ -1,0 +1,115 @@
+//! go-micro and this lesson share one etcd: each finds the other's services. The records
+//! are go-micro v2.9.1's, byte for byte (see `support/go_micro.rs` for the source lines).
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use etcd_client::{Client, GetOptions, PutOptions};
+use l11_micro::client::MicroClient;
+use l11_micro::registry::Registry;
+use l11_micro::registry::etcd::EtcdRegistry;
+use l11_micro::registry::etcd::record::ServiceRecord;
+use l11_micro::selector::RoundRobin;
+use support::go_micro::{
+    GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, go_micro_get_service,
+};
+use support::{BINARY, Greeter, etcd_until_ok, unique_service};
+use testkit::{ServerProcess, within};
+
+#[test]
+fn the_record_types_write_go_micros_bytes() {
+    let record: ServiceRecord = serde_json::from_str(GREETER_RECORD).unwrap();
+    assert_eq!(serde_json::to_string(&record).unwrap(), GREETER_RECORD);
+}
+
+/// Writes `value` under `key` as go-micro's `registerNode` does: a lease granted for the
+/// TTL, then one put with it (etcd.go lines 248 and 259).
+async fn put_as_go_micro(client: &Client, key: &str, value: &str, ttl: i64) {
+    etcd_until_ok("put go-micro's record", || {
+        let mut client = client.clone();
+        async move {
+            let lease = client.lease_grant(ttl, None).await?.id();
+            let options = PutOptions::new().with_lease(lease);
+            client.put(key, value, Some(options)).await
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_service_registered_by_go_micro_is_called_by_name() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let greeter = Greeter::start("behind-go-micro").await;
+    // The record go-micro writes, with the address of a Greeter that really listens.
+    let record = GREETER_RECORD.replace(GREETER_ADDRESS, &greeter.node.address);
+    let etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
+    put_as_go_micro(&etcd, GREETER_KEY, &record, 30).await;
+
+    let registry = EtcdRegistry::connect(&cluster.endpoints(), Duration::from_secs(2))
+        .await
+        .unwrap();
+    let services = within("list_services", registry.list_services())
+        .await
+        .unwrap();
+    assert!(
+        services.contains(&"go.micro.srv.greeter".to_string()),
+        "{services:?}"
+    );
+    let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()));
+    let (node, reply) = within("a call", client.say_hello("go.micro.srv.greeter", "Ada"))
+        .await
+        .expect("the node go-micro registered is found and called");
+    assert_eq!(node.id, GREETER_NODE_ID);
+    assert_eq!(node.version, "latest", "the version is the service's");
+    assert!(reply.starts_with("Hello Ada"), "{reply}");
+}
+
+#[tokio::test]
+async fn go_micro_finds_a_service_of_this_lesson() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let service = unique_service("seen-by-go-micro");
+    let args = [
+        "--registry",
+        "etcd",
+        "--registry-address",
+        &cluster.endpoints().join(","),
+        "server",
+        "--addr",
+        "127.0.0.1:0",
+        "--name",
+        &service,
+        "--version",
+        "2.1.0",
+    ];
+    let server = ServerProcess::start(BINARY, &args, 1).await;
+    server.logged("registered").await;
+
+    // What go-micro's GetService does: a serializable prefix get of `prefix/<service>/`.
+    let etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
+    let prefix = format!("/micro/registry/{service}/");
+    let options = GetOptions::new().with_prefix().with_serializable();
+    let answer = etcd_until_ok("list the service", || {
+        let (mut etcd, prefix, options) = (etcd.clone(), prefix.clone(), options.clone());
+        async move { etcd.get(prefix, Some(options)).await }
+    })
+    .await;
+    assert_eq!(answer.kvs().len(), 1, "one key per node");
+    let kv = &answer.kvs()[0];
+    assert!(kv.lease() > 0, "the node's key is written with its lease");
+    let address = server.addr().to_string();
+    let id = format!("{service}-127.0.0.1-{}", server.addr().port());
+    assert_eq!(
+        String::from_utf8_lossy(kv.key()),
+        format!("{prefix}{id}"),
+        "go-micro's nodePath"
+    );
+    let service_json: serde_json::Value = serde_json::from_slice(kv.value()).unwrap();
+    assert_eq!(service_json["name"], service.as_str(), "{service_json}");
+    assert_eq!(
+        go_micro_get_service([kv.value()]),
+        [("2.1.0".to_string(), id, address)],
+        "go-micro reads the node, with the service's version"
+    );
+}
