@@ -9,12 +9,16 @@
 //! - [`selector`]: round-robin (really, across calls) and random;
 //! - [`client`]: call a service by name — discover, select, call, retry elsewhere once;
 //! - [`service`]: the service builder and its `run`: register, serve its handlers (the
-//!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM.
+//!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM;
+//! - [`api`]: `micro api`, an HTTP gateway to every service by name, and [`user`], the
+//!   seed's user service behind it.
 
+pub mod api;
 pub mod client;
 pub mod registry;
 pub mod selector;
 pub mod service;
+pub mod user;
 
 /// Where a service listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:7011";
@@ -43,4 +47,7 @@ pub mod exercises {
 
     #[cfg_attr(feature = "solution", path = "../../solutions/open_registry.rs")]
     pub mod open_registry;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/api_route.rs")]
+    pub mod api_route;
 }
