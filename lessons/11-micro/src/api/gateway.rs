@@ -178,7 +178,19 @@ impl Gateway {
                 let mut request = tonic::Request::new(request);
                 request.set_timeout(self.deadline);
                 let reply = grpc.unary(request, path, codec).await;
-                Ok(reply.map_err(unreachable_is_unavailable)?.into_inner())
+                let reply =
+                    reply
+                        .map_err(unreachable_is_unavailable)
+                        .map_err(|status| match status.code() {
+                            Code::Unavailable => Status::unavailable(format!(
+                                "{} at {}: {}",
+                                node.id,
+                                node.address,
+                                status.message()
+                            )),
+                            _ => status,
+                        })?;
+                Ok(reply.into_inner())
             }
         })
         .await?;

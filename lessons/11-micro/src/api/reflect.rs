@@ -53,38 +53,26 @@ pub async fn schema(channel: Channel) -> Result<DescriptorPool, Status> {
             "reflection answered ListServices with something else",
         ));
     };
-    let mut files: Vec<FileDescriptorProto> = Vec::new();
-    let mut have: HashSet<String> = HashSet::new();
-    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    let mut files = Files::default();
     for service in list.service {
         let request = MessageRequest::FileContainingSymbol(service.name);
-        take(
-            ask(&mut reflection, request).await?,
-            &mut files,
-            &mut have,
-            &mut wanted,
-        )?;
+        files.take(ask(&mut reflection, request).await?)?;
     }
     // The files they import, and theirs, until none is missing.
-    while let Some(name) = wanted.pop_first() {
-        if have.contains(&name) {
+    while let Some(name) = files.missing.pop_first() {
+        if files.names.contains(&name) {
             continue;
         }
-        if files.len() >= MAX_FILES {
+        if files.files.len() >= MAX_FILES {
             return Err(Status::resource_exhausted(format!(
                 "the service's schema is over {MAX_FILES} files"
             )));
         }
         let request = MessageRequest::FileByFilename(name);
-        take(
-            ask(&mut reflection, request).await?,
-            &mut files,
-            &mut have,
-            &mut wanted,
-        )?;
+        files.take(ask(&mut reflection, request).await?)?;
     }
     let mut pool = DescriptorPool::new();
-    pool.add_file_descriptor_protos(files)
+    pool.add_file_descriptor_protos(files.files)
         .map_err(|error| Status::internal(format!("the service's schema: {error}")))?;
     Ok(pool)
 }
@@ -116,23 +104,28 @@ async fn ask(
     }
 }
 
-/// Keeps the files of a `FileDescriptorResponse` not seen yet, and notes their imports.
-fn take(
-    answer: MessageResponse,
-    files: &mut Vec<FileDescriptorProto>,
-    have: &mut HashSet<String>,
-    wanted: &mut BTreeSet<String>,
-) -> Result<(), Status> {
-    let MessageResponse::FileDescriptorResponse(answer) = answer else {
-        return Err(Status::internal("reflection answered with no file"));
-    };
-    for bytes in answer.file_descriptor_proto {
-        let file = FileDescriptorProto::decode(bytes.as_slice())
-            .map_err(|error| Status::internal(format!("a file of the schema: {error}")))?;
-        if have.insert(file.name().to_string()) {
-            wanted.extend(file.dependency.iter().cloned());
-            files.push(file);
+/// The files of a schema as they arrive, and the imports not fetched yet.
+#[derive(Default)]
+struct Files {
+    files: Vec<FileDescriptorProto>,
+    names: HashSet<String>,
+    missing: BTreeSet<String>,
+}
+
+impl Files {
+    /// Keeps the files of a `FileDescriptorResponse` not seen yet, and notes their imports.
+    fn take(&mut self, answer: MessageResponse) -> Result<(), Status> {
+        let MessageResponse::FileDescriptorResponse(answer) = answer else {
+            return Err(Status::internal("reflection answered with no file"));
+        };
+        for bytes in answer.file_descriptor_proto {
+            let file = FileDescriptorProto::decode(bytes.as_slice())
+                .map_err(|error| Status::internal(format!("a file of the schema: {error}")))?;
+            if self.names.insert(file.name().to_string()) {
+                self.missing.extend(file.dependency.iter().cloned());
+                self.files.push(file);
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
