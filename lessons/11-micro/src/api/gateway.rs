@@ -70,12 +70,10 @@ impl Gateway {
             .get_service(service)
             .await
             .map_err(registry_down)?;
-        if !nodes.is_empty() {
+        let room = self.watches.lock().await.len() < MAX_KEPT;
+        if !nodes.is_empty() && room {
             let watch = self.registry.watch(service).await.map_err(registry_down)?;
-            let mut watches = self.watches.lock().await;
-            if watches.len() < MAX_KEPT {
-                watches.insert(service.to_string(), watch);
-            }
+            self.watches.lock().await.insert(service.to_string(), watch);
         }
         self.some_nodes(service, nodes)
     }
