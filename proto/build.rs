@@ -11,6 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "evolution_v2.proto",
         "hello.proto",
         "captcha.proto",
+        "user.proto",
     ];
     // Rebuild when a schema changes, and only then.
     for proto in protos {

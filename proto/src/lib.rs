@@ -31,5 +31,10 @@ pub mod captcha {
     tonic::include_proto!("captcha");
 }
 
+/// `user.proto`: the seed's user service, which lesson 11's `micro api` puts behind HTTP.
+pub mod user {
+    tonic::include_proto!("user");
+}
+
 /// Every message and service of the course, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("course_descriptor");

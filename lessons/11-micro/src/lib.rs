@@ -10,12 +10,16 @@
 //! - [`client`]: call a service by name — discover, select, call, and call another node
 //!   while the call cannot have run, setting bad nodes aside;
 //! - [`service`]: the service builder and its `run`: register, serve its handlers (the
-//!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM.
+//!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM;
+//! - [`api`]: `micro api`, an HTTP gateway to every service by name, and [`user`], the
+//!   seed's user service behind it.
 
+pub mod api;
 pub mod client;
 pub mod registry;
 pub mod selector;
 pub mod service;
+pub mod user;
 
 /// Where a service listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:7011";
@@ -44,4 +48,7 @@ pub mod exercises {
 
     #[cfg_attr(feature = "solution", path = "../../solutions/open_registry.rs")]
     pub mod open_registry;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/api_route.rs")]
+    pub mod api_route;
 }

@@ -1,16 +1,20 @@
-//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | client`: the lesson's one
-//! binary.
+//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | user-server | client | api`:
+//! the lesson's one binary.
 
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use l11_micro::api::reflect;
 use l11_micro::client::MicroClient;
 use l11_micro::exercises::open_registry::open_registry;
 use l11_micro::service::{NodeGreeter, Service};
+use l11_micro::user::UserService;
 use l11_micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
 use proto::captcha::captcha_server::CaptchaServer;
 use proto::hello::greeter_server::GreeterServer;
+use proto::user::say_server::SayServer;
 use shared::captcha::CaptchaService;
+use tonic::server::NamedService;
 
 // ANCHOR: cli
 /// Lesson 11: a small service framework. Greeters that register in a registry of your
@@ -57,6 +61,24 @@ enum Command {
         #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
         redis_url: String,
     },
+    /// Serve the seed's user service (Say.Hello), registered, until Ctrl-C or SIGTERM.
+    UserServer {
+        #[arg(long, default_value = "127.0.0.1:7021")]
+        addr: String,
+        #[arg(long, default_value = "user")]
+        name: String,
+    },
+    /// `micro api`: an HTTP gateway to every service of the registry, by name.
+    Api {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Put before every service's name, with a dot (go-micro's --namespace).
+        #[arg(long, default_value = "")]
+        namespace: String,
+        /// How long one request may take, the service's answer included.
+        #[arg(long, default_value = "5s", value_parser = shared::consul::parse_duration)]
+        deadline: Duration,
+    },
     /// Call the service by name, `--calls` times.
     Client {
         #[arg(long, default_value = DEFAULT_SERVICE)]
@@ -100,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
                 .version(&version)
                 .address(&addr)
                 .handle(GreeterServer::new(NodeGreeter))
+                .handle(reflect::server(&[GreeterServer::<NodeGreeter>::NAME]))
                 .run(stop)
                 .await?;
         }
@@ -117,10 +140,46 @@ async fn main() -> anyhow::Result<()> {
             Service::new(&name, registry)
                 .address(&addr)
                 .handle(CaptchaServer::new(captcha))
+                .handle(reflect::server(&[CaptchaServer::<CaptchaService>::NAME]))
                 .run(stop)
                 .await?;
         }
         // ANCHOR_END: captcha
+        // ANCHOR: user
+        Command::UserServer { addr, name } => {
+            let stop = shared::signal::shutdown();
+            let registry =
+                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            Service::new(&name, registry)
+                .address(&addr)
+                .handle(SayServer::new(UserService))
+                .handle(reflect::server(&[SayServer::<UserService>::NAME]))
+                .run(stop)
+                .await?;
+        }
+        // ANCHOR_END: user
+        // ANCHOR: api
+        Command::Api {
+            addr,
+            namespace,
+            deadline,
+        } => {
+            let stop = shared::signal::shutdown();
+            let registry =
+                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let listener = tokio::net::TcpListener::bind(&addr).await?;
+            tracing::info!(
+                "micro api listening on {}, services from {}",
+                listener.local_addr()?,
+                registry.describe()
+            );
+            let options = l11_micro::api::Options {
+                namespace,
+                deadline,
+            };
+            l11_micro::api::serve(listener, registry, options, stop).await?;
+        }
+        // ANCHOR_END: api
         Command::Client {
             service,
             calls,

@@ -1,0 +1,280 @@
+//! The gateway's state: where each service's nodes are, what each service can be asked,
+//! and one connection per node — all learnt on the first request and kept.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http::uri::PathAndQuery;
+use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor};
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Code, Status};
+
+use super::json::DynamicCodec;
+use super::reflect;
+use crate::exercises::call::call;
+use crate::registry::{Node, Nodes, Registry};
+use crate::selector::RoundRobin;
+
+/// The most services the gateway watches, keeps schemas of, and the most nodes it keeps a
+/// connection to. Anyone can send any path: without a bound, `/a1`, `/a2`, … would each
+/// cost a watch forever.
+const MAX_KEPT: usize = 256;
+
+/// How long a schema is trusted to list every method: after that, a method it lacks makes
+/// the gateway ask the service again (a new version may have added it).
+const SCHEMA_FRESH: Duration = Duration::from_secs(5);
+
+/// One service's schema, and when it was learnt.
+#[derive(Clone)]
+struct Schema {
+    pool: DescriptorPool,
+    learnt: Instant,
+}
+
+/// Everything `micro api` keeps between requests.
+pub struct Gateway {
+    registry: Arc<dyn Registry>,
+    selector: RoundRobin,
+    /// How long one call may take.
+    pub deadline: Duration,
+    watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
+    schemas: Mutex<HashMap<String, Schema>>,
+    channels: Mutex<HashMap<String, Channel>>,
+}
+
+impl Gateway {
+    pub fn new(registry: Arc<dyn Registry>, deadline: Duration) -> Gateway {
+        Gateway {
+            registry,
+            selector: RoundRobin::default(),
+            deadline,
+            watches: Default::default(),
+            schemas: Default::default(),
+            channels: Default::default(),
+        }
+    }
+
+    // ANCHOR: nodes
+    /// The nodes of `service`. A service found with nodes is watched from then on, so
+    /// later requests read the list without asking the registry. None at all: `NotFound`
+    /// for a service never seen, `Unavailable` for one whose nodes have all gone.
+    pub async fn nodes(&self, service: &str) -> Result<Vec<Node>, Status> {
+        if let Some(nodes) = self.watches.lock().await.get(service) {
+            let nodes = nodes.borrow().clone();
+            return self.some_nodes(service, nodes);
+        }
+        let registry_down = |error: anyhow::Error| Status::unavailable(format!("{error:#}"));
+        let nodes = self
+            .registry
+            .get_service(service)
+            .await
+            .map_err(registry_down)?;
+        let room = self.watches.lock().await.len() < MAX_KEPT;
+        if !nodes.is_empty() && room {
+            let watch = self.registry.watch(service).await.map_err(registry_down)?;
+            self.watches.lock().await.insert(service.to_string(), watch);
+        }
+        self.some_nodes(service, nodes)
+    }
+    // ANCHOR_END: nodes
+
+    fn some_nodes(&self, service: &str, nodes: Vec<Node>) -> Result<Vec<Node>, Status> {
+        if !nodes.is_empty() {
+            Ok(nodes)
+        } else if self.schema_of(service).is_some() {
+            Err(Status::unavailable(format!(
+                "no node of {service} is running"
+            )))
+        } else {
+            Err(Status::not_found(format!(
+                "no service {service} is registered"
+            )))
+        }
+    }
+
+    fn schema_of(&self, service: &str) -> Option<Schema> {
+        let schemas = self
+            .schemas
+            .lock()
+            .expect("no panic while the lock is held");
+        schemas.get(service).cloned()
+    }
+
+    // ANCHOR: method
+    /// The gRPC method `Handler.Method` of `service`: a method `Method` of a gRPC service
+    /// whose own name (its package aside) is `Handler`. The schema comes from the service's
+    /// reflection, once, then from the cache.
+    pub async fn method(
+        &self,
+        service: &str,
+        nodes: &[Node],
+        handler_method: &str,
+    ) -> Result<MethodDescriptor, Status> {
+        let cached = self.schema_of(service);
+        if let Some(schema) = &cached {
+            let found = find_method(service, &schema.pool, handler_method);
+            if found.is_ok() || schema.learnt.elapsed() < SCHEMA_FRESH {
+                return found;
+            }
+        }
+        let (_node, pool) = call(service, nodes, &self.selector, |node| async move {
+            let channel = self.channel(&node.address)?;
+            reflect::schema(channel)
+                .await
+                .map_err(|status| match status.code() {
+                    Code::Unimplemented => Status::unimplemented(format!(
+                        "{service} serves no gRPC reflection: its methods cannot be known"
+                    )),
+                    _ => unreachable_is_unavailable(status),
+                })
+        })
+        .await?;
+        let mut schemas = self
+            .schemas
+            .lock()
+            .expect("no panic while the lock is held");
+        if schemas.len() >= MAX_KEPT && !schemas.contains_key(service) {
+            schemas.clear();
+        }
+        let learnt = Instant::now();
+        schemas.insert(
+            service.to_string(),
+            Schema {
+                pool: pool.clone(),
+                learnt,
+            },
+        );
+        find_method(service, &pool, handler_method)
+    }
+    // ANCHOR_END: method
+
+    // ANCHOR: call
+    /// Calls `method` with `request` on a node of `service`: round robin, and once more on
+    /// another node if that one could not be reached.
+    pub async fn call(
+        &self,
+        service: &str,
+        nodes: &[Node],
+        method: &MethodDescriptor,
+        request: DynamicMessage,
+    ) -> Result<DynamicMessage, Status> {
+        let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
+        let path = PathAndQuery::try_from(path)
+            .map_err(|error| Status::internal(format!("no gRPC path: {error}")))?;
+        let (_node, reply) = call(service, nodes, &self.selector, |node| {
+            let request = request.clone();
+            let path = path.clone();
+            let codec = DynamicCodec {
+                reply: method.output(),
+            };
+            async move {
+                let mut grpc = tonic::client::Grpc::new(self.channel(&node.address)?);
+                grpc.ready()
+                    .await
+                    .map_err(|error| Status::unavailable(format!("{}: {error}", node.address)))?;
+                let mut request = tonic::Request::new(request);
+                request.set_timeout(self.deadline);
+                let reply = grpc.unary(request, path, codec).await;
+                let reply =
+                    reply
+                        .map_err(unreachable_is_unavailable)
+                        .map_err(|status| match status.code() {
+                            Code::Unavailable => Status::unavailable(format!(
+                                "{} at {}: {}",
+                                node.id,
+                                node.address,
+                                status.message()
+                            )),
+                            _ => status,
+                        })?;
+                Ok(reply.into_inner())
+            }
+        })
+        .await?;
+        Ok(reply)
+    }
+    // ANCHOR_END: call
+
+    /// One lazily connected channel per node address.
+    fn channel(&self, address: &str) -> Result<Channel, Status> {
+        let mut channels = self
+            .channels
+            .lock()
+            .expect("no panic while the lock is held");
+        if let Some(channel) = channels.get(address) {
+            return Ok(channel.clone());
+        }
+        let endpoint = Endpoint::from_shared(format!("http://{address}")).map_err(|error| {
+            Status::unavailable(format!("{address:?} is not an address to call: {error}"))
+        })?;
+        let channel = endpoint
+            .connect_timeout(Duration::from_secs(1))
+            .connect_lazy();
+        if channels.len() >= MAX_KEPT {
+            channels.clear();
+        }
+        channels.insert(address.to_string(), channel.clone());
+        Ok(channel)
+    }
+}
+
+/// `Handler.Method` in `pool`; `NotFound` listing what there is when it is not there.
+fn find_method(
+    service: &str,
+    pool: &DescriptorPool,
+    handler_method: &str,
+) -> Result<MethodDescriptor, Status> {
+    let (handler, name) = handler_method
+        .split_once('.')
+        .unwrap_or((handler_method, ""));
+    let found: Vec<MethodDescriptor> = pool
+        .services()
+        .filter(|grpc_service| grpc_service.name() == handler)
+        .filter_map(|grpc_service| grpc_service.methods().find(|m| m.name() == name))
+        .collect();
+    match found.as_slice() {
+        [method] if method.is_client_streaming() || method.is_server_streaming() => {
+            Err(Status::unimplemented(format!(
+                "{} streams: micro api calls unary methods only",
+                method.full_name()
+            )))
+        }
+        [method] => Ok(method.clone()),
+        [] => {
+            let known: Vec<String> = pool
+                .services()
+                .flat_map(|s| {
+                    s.methods()
+                        .map(|m| format!("{}.{}", s.name(), m.name()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            Err(Status::not_found(format!(
+                "{service} has no method {handler_method}; it has {}",
+                known.join(", ")
+            )))
+        }
+        several => {
+            let names: Vec<&str> = several.iter().map(|m| m.full_name()).collect();
+            Err(Status::not_found(format!(
+                "{handler_method} of {service} could be any of {}",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// A call whose connection broke under it (its node was killed mid-call) comes back as
+/// `Unknown: transport error`; to the gateway it means what `Unavailable` means: try
+/// another node.
+fn unreachable_is_unavailable(status: Status) -> Status {
+    let broken = status.code() == Code::Unknown
+        && std::error::Error::source(&status)
+            .is_some_and(|source| source.is::<tonic::transport::Error>());
+    if broken {
+        Status::unavailable(format!("the connection broke: {}", status.message()))
+    } else {
+        status
+    }
+}

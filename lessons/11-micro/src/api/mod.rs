@@ -1,0 +1,143 @@
+//! `micro api`: one HTTP entry to every service in the registry.
+//!
+//! The seed course ends with go-micro's `micro api` in front of a user service:
+//! `curl "http://localhost:8080/user/say/hello?name=huohuo"` calls `Say.Hello` on a node
+//! of service `user` and answers its reply as JSON. Nothing in the gateway knows that
+//! service: the path names it and its method ([`route`]), the registry says where its nodes
+//! are, and the service itself, through gRPC server reflection, says what its messages
+//! look like ([`reflect`]). JSON becomes protobuf and back with `prost-reflect` ([`json`]).
+//!
+//! - [`gateway`]: what the gateway keeps — watches, schemas, connections — and the call;
+//! - [`error`]: every failure as a JSON gRPC status with a fitting HTTP status.
+//!
+//! [`route`]: crate::exercises::api_route::route
+
+pub mod error;
+pub mod gateway;
+pub mod json;
+pub mod reflect;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, Request, State};
+use axum::response::{IntoResponse, Json, Response};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tonic::Code;
+
+use crate::exercises::api_route::route;
+use error::ApiError;
+use gateway::Gateway;
+
+/// The largest body a request may have: a request message is a few fields, not a file.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// How long a request may take, the service's answer included, unless told otherwise.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long requests in flight may take to finish once the gateway is told to stop.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// What the gateway is given: where services are, a deadline, and go-micro's namespace.
+pub struct Options {
+    /// Put before the service's name with a `.`: with `go.micro.srv`, `/user/say/hello`
+    /// calls service `go.micro.srv.user`. Empty: the name as the path gives it.
+    pub namespace: String,
+    pub deadline: Duration,
+}
+
+// ANCHOR: serve
+/// Serves the gateway on `listener` until `shutdown`; requests in flight then get
+/// [`GRACE`] to finish.
+pub async fn serve(
+    listener: TcpListener,
+    registry: Arc<dyn crate::registry::Registry>,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let api = Arc::new(Api {
+        gateway: Gateway::new(registry, options.deadline),
+        namespace: options.namespace,
+    });
+    let router = Router::new().fallback(answer).with_state(api);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopping.wait_for(|stopped| *stopped).await;
+    };
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(stopped(stopping.clone()))
+        .into_future();
+    if let Some(served) = shared::signal::within_grace(GRACE, stopped(stopping), server).await {
+        served?;
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+// ANCHOR_END: serve
+
+struct Api {
+    gateway: Gateway,
+    namespace: String,
+}
+
+// ANCHOR: answer
+/// Every request: its path says which service and method, its body (or, with none, its
+/// query string) is the request message, and the reply comes back as JSON — all within
+/// the deadline.
+async fn answer(State(api): State<Arc<Api>>, request: Request) -> Response {
+    let deadline = api.gateway.deadline;
+    match tokio::time::timeout(deadline, handle(&api, request)).await {
+        Ok(Ok(reply)) => Json(reply).into_response(),
+        Ok(Err(error)) => error.into_response(),
+        Err(_) => {
+            let message = format!("no answer within {deadline:?}");
+            ApiError::new(Code::DeadlineExceeded, message).into_response()
+        }
+    }
+}
+
+async fn handle(api: &Api, request: Request) -> Result<Value, ApiError> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
+    let route = route(path)
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no service in the path {path:?}")))?;
+    let service = match api.namespace.as_str() {
+        "" => route.service,
+        namespace => format!("{namespace}.{}", route.service),
+    };
+    let gateway = &api.gateway;
+    let nodes = gateway.nodes(&service).await?;
+    let method = gateway.method(&service, &nodes, &route.method).await?;
+    let body = read_body(body).await?;
+    let message = if body.is_empty() {
+        let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map_err(|error| ApiError::new(Code::InvalidArgument, error.body_text()))?;
+        json::from_query(&method.input(), pairs)?
+    } else {
+        json::from_json(&method.input(), &body)?
+    };
+    let reply = gateway.call(&service, &nodes, &method, message).await?;
+    Ok(json::to_json(&reply))
+}
+// ANCHOR_END: answer
+
+/// The body, if it is at most [`MAX_BODY`] bytes; 413 as soon as it is known to be more.
+async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|error| {
+        let over = std::error::Error::source(&error)
+            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+        if over {
+            ApiError::too_large(MAX_BODY)
+        } else {
+            ApiError::new(Code::InvalidArgument, format!("reading the body: {error}"))
+        }
+    })
+}

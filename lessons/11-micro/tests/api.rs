@@ -1,0 +1,228 @@
+//! `l11-micro api` seen from outside, as an HTTP client sees it: the gateway as a process in
+//! front of real servers on a three-member etcd and on a Consul agent, services it has
+//! never seen called with no change to it, and every kind of bad request answered with
+//! the right JSON error.
+
+mod support;
+
+use std::time::Duration;
+
+use l11_micro::registry::Registry;
+use l11_micro::registry::consul::ConsulRegistry;
+use serde_json::{Value, json};
+use support::{BINARY, node, tally, unique_service};
+use testkit::{ServerProcess, within};
+
+/// `--registry KIND --registry-address ADDRESS --registry-ttl 1s`.
+fn registry(kind: &str, address: &str) -> Vec<String> {
+    let args = ["--registry", kind, "--registry-address", address];
+    let args = args.into_iter().chain(["--registry-ttl", "1s"]);
+    args.map(str::to_string).collect()
+}
+
+/// The binary with `registry`'s options, then `command`, on a free port.
+async fn start(registry: &[String], command: &[&str], env: &[(&str, &str)]) -> ServerProcess {
+    let mut args: Vec<&str> = registry.iter().map(String::as_str).collect();
+    args.extend(command);
+    args.extend(["--addr", "127.0.0.1:0"]);
+    ServerProcess::start_with_env(BINARY, &args, env, 1).await
+}
+
+/// `l11-micro user-server --name SERVICE`, once it is registered.
+async fn user_server(registry: &[String], service: &str) -> ServerProcess {
+    let server = start(registry, &["user-server", "--name", service], &[]).await;
+    server.logged("registered").await;
+    server
+}
+
+/// The gateway's answer to `GET path` or, with a body, `POST path`: status and JSON.
+async fn request(gateway: &ServerProcess, path: &str, body: Option<Vec<u8>>) -> (u16, Value) {
+    let url = format!("http://{}{path}", gateway.addr());
+    let client = reqwest::Client::new();
+    let request = match body {
+        None => client.get(url),
+        Some(body) => client.post(url).body(body),
+    };
+    let answer = within(path, request.send()).await.expect("an HTTP answer");
+    let status = answer.status().as_u16();
+    let body = within("the body", answer.bytes()).await.expect("a body");
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&body)));
+    (status, json)
+}
+
+async fn get(gateway: &ServerProcess, path: &str) -> (u16, Value) {
+    request(gateway, path, None).await
+}
+
+/// `calls` times `Say.Hello` through the gateway; every call must succeed. Who answered.
+async fn say_hello(gateway: &ServerProcess, service: &str, calls: usize) -> Vec<String> {
+    let mut answered = Vec::new();
+    for n in 0..calls {
+        let (status, reply) = get(gateway, &format!("/{service}/say/hello?name=huohuo")).await;
+        assert_eq!(status, 200, "call {n}: {reply}");
+        let msg = reply["msg"].as_str().expect("a msg");
+        let node = msg
+            .strip_prefix("Hello huohuo from ")
+            .expect("the greeting");
+        answered.push(node.to_string());
+    }
+    answered
+}
+
+/// Three nodes, each answering a third of the calls (give or take one).
+fn assert_round_robin(answered: &[String]) {
+    let counts = tally(answered.iter().map(String::as_str));
+    let spread: Vec<usize> = counts.values().copied().collect();
+    assert_eq!(spread.len(), 3, "every instance should answer: {counts:?}");
+    let (max, min) = (spread.iter().max().unwrap(), spread.iter().min().unwrap());
+    assert!(max - min <= 1, "round robin: {counts:?}");
+}
+
+#[tokio::test]
+async fn the_seeds_curl_on_three_users_in_etcd_and_one_killed_costs_no_request() {
+    let cluster = testkit::etcd_cluster(3).await;
+    let registry = registry("etcd", &cluster.endpoints().join(","));
+    let service = unique_service("user");
+    let mut users = Vec::new();
+    for _ in 0..3 {
+        users.push(user_server(&registry, &service).await);
+    }
+    let gateway = start(&registry, &["api"], &[]).await;
+
+    assert_round_robin(&say_hello(&gateway, &service, 30).await);
+
+    // kill -9: no deregistration. Until the lease (1 s) runs out the gateway still picks
+    // the dead node in turn; its call is refused and tried once more on another.
+    users[0].signal("KILL");
+    let answered = say_hello(&gateway, &service, 30).await;
+    assert_eq!(tally(answered.iter().map(String::as_str)).len(), 2);
+}
+
+#[tokio::test]
+async fn on_consul_the_gateway_calls_services_it_has_never_seen() {
+    let (agent, redis) = tokio::join!(testkit::consul(), testkit::redis());
+    let registry = registry("consul", agent.url());
+    let gateway = start(&registry, &["api"], &[]).await;
+
+    // The seed's user service, three times.
+    let users_name = unique_service("user");
+    let mut users = Vec::new();
+    for _ in 0..3 {
+        users.push(user_server(&registry, &users_name).await);
+    }
+    assert_round_robin(&say_hello(&gateway, &users_name, 9).await);
+
+    // Lesson 05's Greeter, as lesson 05 serves it, written into the registry by hand.
+    let greeter_name = unique_service("greeter");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(shared::grpc::serve(listener, async {
+        let _ = stopped.await;
+    }));
+    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(1)).unwrap();
+    let greeter = node(&format!("{greeter_name}-1"), &address);
+    consul.register(&greeter_name, &greeter).await.unwrap();
+    let (status, reply) = get(
+        &gateway,
+        &format!("/{greeter_name}/greeter/say-hello?name=Ada"),
+    )
+    .await;
+    assert_eq!((status, reply), (200, json!({"message": "Hello Ada!"})));
+    let (status, reply) = get(&gateway, &format!("/{greeter_name}/say-name?name=Ada")).await;
+    assert_eq!(
+        status, 404,
+        "two segments: method Greeter-name.SayName: {reply}"
+    );
+
+    // Lesson 09's captcha service on the framework; bytes come back as base64.
+    let captcha_name = unique_service("captcha");
+    let env = [("REDIS_URL", redis.url())];
+    let captcha = start(
+        &registry,
+        &["captcha-server", "--name", &captcha_name],
+        &env,
+    )
+    .await;
+    captcha.logged("registered").await;
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let body = json!({"uuid": uuid}).to_string().into_bytes();
+    let path = format!("/{captcha_name}/captcha/new-captcha");
+    let (status, reply) = request(&gateway, &path, Some(body)).await;
+    assert_eq!(status, 200, "{reply}");
+    let png = reply["png"].as_str().expect("the image, in base64");
+    assert!(png.starts_with("iVBORw0KGgo"), "a PNG: {}", &png[..20]);
+    assert_eq!(reply["expires_in_seconds"], 300);
+    let path = format!("/{captcha_name}/captcha/verify?uuid={uuid}&code=wrong");
+    assert_eq!(get(&gateway, &path).await, (200, json!({"ok": false})));
+}
+
+/// `(status, gRPC code)` of an error answer, checking its shape.
+fn error_of((status, body): (u16, Value)) -> (u16, i64) {
+    assert!(body["message"].is_string(), "an error says what: {body}");
+    assert!(body["status"].is_string(), "and names its code: {body}");
+    (status, body["code"].as_i64().expect("a gRPC code"))
+}
+
+#[tokio::test]
+async fn bad_requests_get_json_errors_with_fitting_statuses() {
+    let agent = testkit::consul().await;
+    let registry = registry("consul", agent.url());
+    let gateway = start(&registry, &["api", "--deadline", "500ms"], &[]).await;
+    let service = unique_service("user");
+    let mut user = user_server(&registry, &service).await;
+    let hello = format!("/{service}/say/hello");
+    let post = async |body: &[u8]| error_of(request(&gateway, &hello, Some(body.to_vec())).await);
+
+    assert_eq!(post(b"{\"name\": ").await, (400, 3), "malformed JSON");
+    assert_eq!(post(b"[1, 2]").await, (400, 3), "not an object");
+    assert_eq!(post(b"{\"nam\": \"Ada\"}").await, (400, 3), "no such field");
+    assert_eq!(
+        post(b"{\"name\": 5}").await,
+        (400, 3),
+        "a number for a string"
+    );
+    assert_eq!(
+        post(b"{\"name\": \"\"}").await,
+        (400, 3),
+        "the service's own refusal"
+    );
+    let deep = format!("{}{}", "[".repeat(30_000), "]".repeat(30_000));
+    assert_eq!(post(deep.as_bytes()).await, (400, 3), "deep nesting");
+    assert_eq!(post(&vec![b' '; 1 << 20]).await, (413, 8), "a huge body");
+    let query = async |path: String| error_of(get(&gateway, &path).await);
+    assert_eq!(query(format!("{hello}?nobody=1")).await, (400, 3));
+    assert_eq!(query(format!("{hello}?name=a&name=b")).await, (400, 3));
+    assert_eq!(query(format!("/{service}/say/goodbye")).await, (404, 5));
+    assert_eq!(
+        query(format!("/{service}-nobody/say/hello")).await,
+        (404, 5)
+    );
+    assert_eq!(query("/".to_string()).await, (404, 5));
+
+    // A node that accepts connections and never answers: the deadline, 504.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_name = unique_service("silent");
+    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(1)).unwrap();
+    let node = node(
+        &format!("{silent_name}-1"),
+        &silent.local_addr().unwrap().to_string(),
+    );
+    consul.register(&silent_name, &node).await.unwrap();
+    assert_eq!(query(format!("/{silent_name}/say/hello")).await, (504, 4));
+
+    // The only node stops (and deregisters): the service is known, and has no node: 503.
+    user.signal("TERM");
+    user.exits_cleanly_within(Duration::from_secs(10)).await;
+    within("the gateway to see no node", async {
+        loop {
+            match get(&gateway, &format!("{hello}?name=Ada")).await {
+                (200, _) => tokio::time::sleep(Duration::from_millis(20)).await,
+                answer if error_of(answer.clone()) == (503, 14) => break,
+                other => panic!("a stopped node should be 503 Unavailable, not {other:?}"),
+            }
+        }
+    })
+    .await;
+}
