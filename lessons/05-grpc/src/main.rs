@@ -49,6 +49,13 @@ enum Command {
     },
 }
 
+// Every allocation of this binary goes to mimalloc rather than glibc's malloc. A gRPC call
+// allocates about 38 times (header maps, boxed bodies, buffers), and glibc's `malloc`/`free`
+// were 7.5 % of the server's time; with mimalloc `server --fast` spends about a tenth less
+// CPU a call (see the book's appendix B). The program is otherwise unchanged.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     shared::init_logging();
