@@ -20,6 +20,14 @@
 #   tools/loadgen/bench.sh --only grpc          # echo, rpc, jsonrpc, grpc (comma-separated)
 #   tools/loadgen/bench.sh --report out/        # also keep runs.jsonl, table.md, benchmarks.svg
 #   tools/loadgen/bench.sh --no-build           # measure the binaries built last time
+#   tools/loadgen/bench.sh --mine               # build the lessons from your own answers
+#
+# The lessons are built with `--features solution` (the reference answers), so that an
+# exercise you are in the middle of never stops the benchmark. `--mine` builds them as you
+# left them, without that feature. The `server` subcommands measured here serve each
+# lesson's worked example (src/), which no exercise replaces: with --mine the numbers change
+# only where you changed the worked example itself, and the build fails if an exercise of
+# yours does not compile.
 #
 # Go baselines need Debian's Go, grpc-go and protobuf sources, and the two protoc plugins:
 #   apt-get install -y golang-go golang-google-grpc-dev golang-google-protobuf-dev \
@@ -39,7 +47,8 @@ priority=yes
 only=echo,rpc,jsonrpc,grpc
 report_dir=""
 build=yes
-usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc] [--report DIR] [--no-build]"
+mine=no
+usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc] [--report DIR] [--no-build] [--mine]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
@@ -51,6 +60,7 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift 2 ;;
         --report) report_dir=$2; shift 2 ;;
         --no-build) build=no; shift ;;
+        --mine) mine=yes; shift ;;
         *) echo "$usage" >&2; exit 64 ;;
     esac
 done
@@ -106,13 +116,20 @@ wants echo && packages+=(l01-tcp)
 wants rpc && packages+=(l02-rpc)
 wants jsonrpc && packages+=(l03-jsonrpc)
 wants grpc && packages+=(l05-grpc)
+features=()
+if [ "$mine" = no ]; then
+    for package in "${packages[@]}"; do
+        [ "$package" = loadgen ] || features+=("--features=$package/solution")
+    done
+fi
 # The servers run from the binaries built here: the same as `cargo run --release -p lNN-…
 # -- server`, without waiting for cargo's build lock while another build holds it.
 release="$target/release"
 loadgen="$release/loadgen"
 if [ "$build" = yes ]; then
-    echo "building ${packages[*]} (release)..." >&2
-    cargo build --release -q "${packages[@]/#/--package=}"
+    answers=$([ "$mine" = yes ] && echo "your answers" || echo "the reference answers")
+    echo "building ${packages[*]} (release, $answers)..." >&2
+    cargo build --release -q "${packages[@]/#/--package=}" "${features[@]}"
 else
     for package in "${packages[@]}"; do
         [ -x "$release/$package" ] || { echo "--no-build: $release/$package is not built" >&2; exit 1; }
@@ -199,7 +216,7 @@ run=0
 # measure PROTOCOL SERVER CLIENT SIDE COMPARE CLIENT-COMMAND...: one run on the load
 # generator's cores; its JSON, with the server's and the client's CPU time and the load
 # average, becomes a line of runs.jsonl. SIDE is rust or go; rows that share a COMPARE name
-# ("" for none) are set against each other. loadgen and netrpc-load take the same flags.
+# ("" for none; several separated by ";") are set against each other. loadgen and netrpc-load take the same flags.
 measure() {
     local protocol=$1 server_name=$2 client_name=$3 side=$4 compare=$5; shift 5
     echo "  run $run/$runs, $protocol: $client_name → $server_name" >&2
@@ -220,7 +237,7 @@ measure() {
         --argjson load "$load_1m" --argjson hz "$ticks_per_second" \
         --argjson server_ticks "$server_ticks" --argjson client_ticks "$client_ticks" \
         '{run: $run, protocol: $protocol, server: $server, client: $client, side: $side}
-         + (if $compare == "" then {} else {compare: $compare} end)
+         + (if $compare == "" then {} else {compare: ($compare | split(";"))} end)
          + {load_1m: $load, server_cpu_s: ($server_ticks / $hz),
             client_cpu_s: ($client_ticks / $hz), report: .}' "$out" >>"$results/runs.jsonl"
 }
@@ -299,6 +316,8 @@ for run in $(seq "$runs"); do
     if wants grpc; then
         h2_client="lesson 05 vs grpc-go, both under loadgen grpc (h2 client)"
         tonic_client="lesson 05 vs grpc-go, both under loadgen grpc --client tonic"
+        fast_h2_client="lesson 05 --fast vs grpc-go, both under loadgen grpc (h2 client)"
+        fast_tonic_client="lesson 05 --fast vs grpc-go, both under loadgen grpc --client tonic"
         port=$(free_port)
         if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
             measure grpc l05-grpc "loadgen grpc" rust "$h2_client" \
@@ -307,12 +326,20 @@ for run in $(seq "$runs"); do
                 "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
             stop
         fi
+        port=$(free_port)
+        if start "$port" "$release/l05-grpc" server --fast --addr "127.0.0.1:$port"; then
+            measure grpc "l05-grpc --fast" "loadgen grpc" rust "$fast_h2_client" \
+                "$loadgen" grpc --addr "127.0.0.1:$port"
+            measure grpc "l05-grpc --fast" "loadgen grpc --client tonic" rust "$fast_tonic_client" \
+                "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
+            stop
+        fi
         if [ -n "$go_bin" ]; then
             port=$(free_port)
             if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
-                measure grpc grpc-go "loadgen grpc" go "$h2_client" \
+                measure grpc grpc-go "loadgen grpc" go "$h2_client;$fast_h2_client" \
                     "$loadgen" grpc --addr "127.0.0.1:$port"
-                measure grpc grpc-go "loadgen grpc --client tonic" go "$tonic_client" \
+                measure grpc grpc-go "loadgen grpc --client tonic" go "$tonic_client;$fast_tonic_client" \
                     "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
                 stop
             fi

@@ -6,10 +6,12 @@
 //!
 //! The worked example is [`greeter`] (the `hello.Greeter` service), [`server`] (tonic's
 //! server with health, reflection and a graceful shutdown on `127.0.0.1:7005`), [`client`]
-//! (the typed client) and [`wire`] (one call made by hand, to see the bytes). The exercises
+//! (the typed client) and [`wire`] (one call made by hand, to see the bytes). [`fast`] serves
+//! the same server on one single-threaded runtime per core, for speed. The exercises
 //! in [`exercises`] rebuild the same ideas step by step.
 
 pub mod client;
+pub mod fast;
 pub mod wire;
 
 // The Greeter and its server are this lesson's worked example, and later lessons serve them

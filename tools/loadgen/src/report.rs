@@ -12,7 +12,9 @@
 //!
 //! `side` is `"rust"` for the course's servers and `"go"` for Go's. Two rows that share a
 //! `compare` name, one of each side, are set against each other run by run: a ratio is taken
-//! within one run, where both rows saw the same machine, and only then summarised.
+//! within one run, where both rows saw the same machine, and only then summarised. A row may
+//! take part in several comparisons: then `compare` is an array of names (Go's gRPC server
+//! is set against both of lesson 05's).
 //! `loadgen report runs.jsonl` prints the tables; `--svg FILE` writes the chart.
 
 use std::fmt::Write as _;
@@ -35,8 +37,8 @@ pub struct Measurement {
     pub server: String,
     pub client: String,
     pub side: Side,
-    /// The name of the comparison this row takes part in, if any.
-    pub compare: Option<String>,
+    /// The names of the comparisons this row takes part in (often one, or none).
+    pub compare: Vec<String>,
     /// The 1-minute load average just before the row ran.
     pub load: Option<f64>,
     pub requests_per_s: f64,
@@ -92,7 +94,14 @@ fn measurement(v: &Value) -> anyhow::Result<Measurement> {
         server: text("server")?,
         client: text("client")?,
         side,
-        compare: v["compare"].as_str().map(str::to_owned),
+        compare: match &v["compare"] {
+            Value::String(name) => vec![name.clone()],
+            Value::Array(names) => names
+                .iter()
+                .filter_map(|name| name.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        },
         load: v["load_1m"].as_f64(),
         requests_per_s,
         p50_us: report["latency_us"]["p50"].as_f64().unwrap_or(f64::NAN),
@@ -204,7 +213,10 @@ pub struct Comparison {
 /// Every comparison that has both sides in at least one run.
 pub fn comparisons(runs: &[Measurement]) -> Vec<Comparison> {
     let mut names: Vec<&str> = Vec::new();
-    for name in runs.iter().filter_map(|m| m.compare.as_deref()) {
+    for name in runs
+        .iter()
+        .flat_map(|m| m.compare.iter().map(String::as_str))
+    {
         if !names.contains(&name) {
             names.push(name);
         }
@@ -213,7 +225,7 @@ pub fn comparisons(runs: &[Measurement]) -> Vec<Comparison> {
     for name in names {
         let side = |run: u64, side: Side| {
             runs.iter()
-                .find(|m| m.run == run && m.side == side && m.compare.as_deref() == Some(name))
+                .find(|m| m.run == run && m.side == side && m.compare.iter().any(|c| c == name))
         };
         let mut run_ids: Vec<u64> = runs.iter().map(|m| m.run).collect();
         run_ids.sort_unstable();
@@ -554,6 +566,33 @@ mod tests {
         ]
         .join("\n");
         parse_runs(&text).unwrap()
+    }
+
+    #[test]
+    fn one_go_row_can_be_set_against_two_of_ours() {
+        let both = serde_json::json!(["lesson 05 vs grpc-go", "lesson 05 --fast vs grpc-go"]);
+        let mut go: Value = serde_json::from_str(&line(1, "grpc-go", "go", 40_000.0, 2.0)).unwrap();
+        go["compare"] = both;
+        let mut fast: Value =
+            serde_json::from_str(&line(1, "l05-grpc --fast", "rust", 80_000.0, 1.0)).unwrap();
+        fast["compare"] = serde_json::json!("lesson 05 --fast vs grpc-go");
+        let text = [
+            line(1, "l05-grpc", "rust", 60_000.0, 1.3),
+            go.to_string(),
+            fast.to_string(),
+        ];
+        let runs = parse_runs(&text.join("\n")).unwrap();
+        let ratios: Vec<(String, f64)> = comparisons(&runs)
+            .into_iter()
+            .map(|c| (c.name, c.throughput.median))
+            .collect();
+        assert_eq!(
+            ratios,
+            [
+                ("lesson 05 vs grpc-go".to_owned(), 1.5),
+                ("lesson 05 --fast vs grpc-go".to_owned(), 2.0)
+            ]
+        );
     }
 
     #[test]

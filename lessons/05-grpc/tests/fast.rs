@@ -1,0 +1,141 @@
+//! `server --fast`, the worked example on one single-threaded runtime per core: it answers on
+//! every runtime, keeps the HTTP/2 limits of `server::builder()`, and stops on SIGTERM as
+//! the worked example does, within its grace period.
+
+mod support;
+
+use l05_grpc::server::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION, SHUTDOWN_GRACE};
+use proto::hello::HelloRequest;
+use proto::hello::greeter_client::GreeterClient;
+use support::{GreeterHealth, connect};
+use testkit::{PATIENCE, ServerProcess, within};
+use tokio::net::TcpStream;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_l05-grpc");
+
+/// Starts the fast server in this process with `runtimes` runtimes on a free port.
+fn start(runtimes: usize) -> String {
+    let sockets = l05_grpc::fast::bind("127.0.0.1:0".parse().unwrap(), runtimes).expect("bind");
+    let addr = sockets[0].local_addr().expect("local address").to_string();
+    // The runtimes stop when this test's runtime drops the future.
+    tokio::spawn(l05_grpc::fast::serve(sockets, std::future::pending()));
+    addr
+}
+
+async fn say_hello(addr: &str, name: &str) -> String {
+    let mut greeter = GreeterClient::new(connect(addr).await);
+    let request = HelloRequest { name: name.into() };
+    let reply = within("a reply", greeter.say_hello(request)).await;
+    reply.expect("a reply").into_inner().message
+}
+
+#[tokio::test]
+async fn every_connection_is_answered_whichever_runtime_takes_it() {
+    let addr = start(3);
+    // The kernel spreads connections over the sockets by a hash of their addresses: with
+    // a dozen, each runtime almost surely gets some, and every one must be answered.
+    for n in 0..12 {
+        let name = format!("caller {n}");
+        assert_eq!(say_hello(&addr, &name).await, format!("Hello {name}!"));
+    }
+}
+
+/// A raw HTTP/2 connection, to see the settings the server sends and to break its rules.
+async fn raw_h2(addr: &str) -> h2::client::SendRequest<bytes::Bytes> {
+    let socket = TcpStream::connect(addr).await.expect("connect");
+    let (client, connection) = within("the HTTP/2 handshake", h2::client::handshake(socket))
+        .await
+        .expect("an HTTP/2 connection");
+    tokio::spawn(connection);
+    client
+}
+
+fn call(addr: &str) -> http::request::Builder {
+    http::Request::post(format!("http://{addr}/hello.Greeter/SayHello"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+}
+
+#[tokio::test]
+async fn the_limits_of_the_worked_example_hold() {
+    let addr = start(2);
+    let mut client = raw_h2(&addr).await;
+    // One whole call first: its answer comes after the server's SETTINGS.
+    let (answer, _) = client
+        .send_request(call(&addr).body(()).unwrap(), true)
+        .expect("send a call");
+    within("an answer", answer).await.expect("an answer");
+    assert_eq!(
+        client.current_max_send_streams(),
+        MAX_STREAMS_PER_CONNECTION as usize,
+        "the server should advertise SETTINGS_MAX_CONCURRENT_STREAMS"
+    );
+
+    // Metadata within the limit is served; over it, the call is refused (431, or the stream
+    // reset), never served.
+    let half = "x".repeat(MAX_HEADER_BYTES as usize / 2);
+    let request = call(&addr).header("x-half", half).body(()).unwrap();
+    let mut client = within("room for a call", client.ready())
+        .await
+        .expect("open");
+    let (answer, _) = client.send_request(request, true).expect("send a call");
+    let answer = within("an answer", answer).await.expect("an answer");
+    assert_eq!(
+        answer.status(),
+        http::StatusCode::OK,
+        "half the limit is served"
+    );
+    let huge = "x".repeat(MAX_HEADER_BYTES as usize + 1);
+    let request = call(&addr).header("x-huge", huge).body(()).unwrap();
+    let mut client = within("room for a call", client.ready())
+        .await
+        .expect("open");
+    let refused = match client.send_request(request, true) {
+        Err(_) => true,
+        Ok((answer, _)) => match within("an answer", answer).await {
+            Err(_) => true,
+            Ok(response) => response.status() == http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        },
+    };
+    assert!(
+        refused,
+        "a call with {MAX_HEADER_BYTES} bytes of metadata was served"
+    );
+    // And everyone else is served as usual.
+    assert_eq!(say_hello(&addr, "Ferris").await, "Hello Ferris!");
+}
+
+#[tokio::test]
+async fn sigterm_drains_then_exits_0() {
+    let mut server =
+        ServerProcess::start(SERVER, &["server", "--fast", "--addr", "127.0.0.1:0"], 1).await;
+    let addr = server.addr().to_string();
+    assert_eq!(say_hello(&addr, "Ferris").await, "Hello Ferris!");
+    let mut health = GreeterHealth::watch(connect(&addr).await).await;
+    assert_eq!(health.next().await, ServingStatus::Serving);
+
+    server.signal("TERM");
+    assert_eq!(health.next().await, ServingStatus::NotServing);
+    drop(health);
+    server.exits_cleanly_within(PATIENCE).await;
+    server.logged("server stopped").await;
+}
+
+#[tokio::test]
+async fn a_call_that_never_ends_is_closed_after_the_grace_period() {
+    let mut server =
+        ServerProcess::start(SERVER, &["server", "--fast", "--addr", "127.0.0.1:0"], 1).await;
+    let mut health = HealthClient::new(connect(&server.addr().to_string()).await);
+    // A health Watch never ends by itself: it holds the server until the grace runs out.
+    let _watch = within("Watch", health.watch(HealthCheckRequest::default()))
+        .await
+        .expect("Watch");
+
+    server.signal("TERM");
+    server.logged("shutting down").await;
+    server.exits_cleanly_within(SHUTDOWN_GRACE + PATIENCE).await;
+    server.logged("closing them").await;
+}
