@@ -29,6 +29,7 @@ mod transcripts;
 mod ui;
 mod verify;
 mod watch;
+mod wire;
 
 use std::process::ExitCode;
 
@@ -132,6 +133,7 @@ async fn run(cli: Cli) -> Result<bool> {
             system::down(&course.root, ports.base_port).map(|()| true)
         }
         Some(Commands::Status { ports }) => system::status(&course.root, ports.base_port),
+        Some(Commands::Wire(args)) => wire::run(&course.root, args).await.map(|()| true),
         Some(Commands::Services { action }) => match action {
             ServicesAction::Up => services::up(&course.root).map(|()| true),
             ServicesAction::Down => services::down(&course.root).map(|()| true),
