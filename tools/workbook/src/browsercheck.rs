@@ -85,7 +85,7 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
 }
 
 /// A program named by an environment variable, or the first of `names` found on PATH.
-fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
+pub(crate) fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(variable) {
         return Some(PathBuf::from(path));
     }
@@ -106,13 +106,13 @@ fn chapter_pages(root: &Path) -> Vec<(String, String)> {
 }
 
 /// chromedriver on a free loopback port, ended when this is dropped.
-struct Driver {
+pub(crate) struct Driver {
     _process: Child,
     url: String,
 }
 
 impl Driver {
-    async fn start(program: &Path) -> Result<Driver> {
+    pub(crate) async fn start(program: &Path) -> Result<Driver> {
         let mut process = Command::new(program)
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -147,7 +147,7 @@ impl Driver {
 }
 
 /// A new headless Chromium session at the size of [`WINDOW`].
-async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
+pub(crate) async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
     // No sandbox: it needs privileges that containers and CI machines often lack, and the
     // browser only ever opens this book, served on loopback.
     let args = [

@@ -201,6 +201,7 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
         .context("cannot open the feed")?;
     let feed_addr = feed.local_addr()?;
     let folder = page::feeds_folder(root);
+    page::forget_stale_feeds(&folder);
     let feed_file = folder.join(format!("{}.feed", std::process::id()));
     std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(&feed_file, feed_addr.to_string()))

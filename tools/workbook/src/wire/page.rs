@@ -64,13 +64,33 @@ fn feed_addresses(folder: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Removes the feeds of relays that are gone without saying so (killed): nothing listens
+/// on their address any more.
+pub fn forget_stale_feeds(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let address = std::fs::read_to_string(&path).unwrap_or_default();
+        let alive = address.trim().parse().is_ok_and(|address| {
+            std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+        });
+        if !alive && path.extension().is_some_and(|ext| ext == "feed") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// The relays being followed: feed address → what its first line said.
 type Following = Arc<Mutex<HashMap<String, serde_json::Value>>>;
 
 /// Follows every feed in `folder` into `page` until the page goes.
 async fn follow_feeds(folder: PathBuf, page: mpsc::Sender<SseEvent>) {
     let following: Following = Arc::default();
-    let mut shown = None;
+    // None yet: said at once, so the page can tell the learner to start one.
+    if page.send(relays_event(&following)).await.is_err() {
+        return;
+    }
     while !page.is_closed() {
         for address in feed_addresses(&folder) {
             let is_new = {
@@ -85,25 +105,23 @@ async fn follow_feeds(folder: PathBuf, page: mpsc::Sender<SseEvent>) {
                 tokio::spawn(follow(address, page.clone(), following.clone()));
             }
         }
-        // Tell the page which relays there are, when that changes.
-        let relays: Vec<serde_json::Value> = {
-            let following = following.lock().unwrap_or_else(|p| p.into_inner());
-            following
-                .values()
-                .filter_map(|hello| hello.get("relays")?.as_array().cloned())
-                .flatten()
-                .collect()
-        };
-        let relays = serde_json::Value::Array(relays).to_string();
-        if shown.as_ref() != Some(&relays) {
-            let event = SseEvent::default().event("relays").data(relays.clone());
-            if page.send(event).await.is_err() {
-                return;
-            }
-            shown = Some(relays);
-        }
         tokio::time::sleep(LOOK_EVERY).await;
     }
+}
+
+/// The `relays` event: every relay of the feeds followed.
+fn relays_event(following: &Following) -> SseEvent {
+    let relays: Vec<serde_json::Value> = {
+        let following = following.lock().unwrap_or_else(|p| p.into_inner());
+        following
+            .values()
+            .filter_map(|hello| hello.get("relays")?.as_array().cloned())
+            .flatten()
+            .collect()
+    };
+    SseEvent::default()
+        .event("relays")
+        .data(serde_json::Value::Array(relays).to_string())
 }
 
 /// Passes one feed's events on to the page, until either ends.
@@ -115,22 +133,28 @@ async fn follow(address: String, page: mpsc::Sender<SseEvent>, following: Follow
             if line.len() > MAX_LINE {
                 break;
             }
-            if std::mem::take(&mut first) {
+            let event = if std::mem::take(&mut first) {
                 let hello = serde_json::from_str(&line).unwrap_or_default();
                 following
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(address.clone(), hello);
-                continue;
-            }
-            if page.send(SseEvent::default().data(line)).await.is_err() {
+                relays_event(&following)
+            } else {
+                SseEvent::default().data(line)
+            };
+            if page.send(event).await.is_err() {
                 break;
             }
         }
     }
     // Gone (or never there): looked for again at the next round, in case it comes back.
-    following
+    let was_shown = following
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .remove(&address);
+        .remove(&address)
+        .is_some_and(|hello| !hello.is_null());
+    if was_shown {
+        let _ = page.send(relays_event(&following)).await;
+    }
 }

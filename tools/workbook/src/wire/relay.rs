@@ -28,12 +28,14 @@ const BACKLOG: usize = 256;
 const CHUNK: usize = 16 * 1024;
 
 /// What the forwarding side tells a decoder.
-enum Copy {
+enum ToDecoder {
     Bytes(Direction, Bytes),
     /// This many bytes went by that the decoder did not get.
     Missed(Direction, usize),
     /// The direction has ended.
     End(Direction),
+    /// The connection is over, and how: said after its last message.
+    Closed(String),
 }
 
 /// Accepts connections on `listener` and relays each to `to`, until the task is dropped.
@@ -41,6 +43,17 @@ pub async fn serve(
     listener: TcpListener,
     to: SocketAddr,
     protocol: Protocol,
+    source: Source,
+    hub: Arc<Hub>,
+) {
+    serve_with(listener, to, move || protocol.decoder(), source, hub).await
+}
+
+/// [`serve`], with `decoder` making each connection's decoder.
+pub async fn serve_with(
+    listener: TcpListener,
+    to: SocketAddr,
+    decoder: impl Fn() -> Box<dyn Decode> + Send + Sync + Copy + 'static,
     source: Source,
     hub: Arc<Hub>,
 ) {
@@ -57,40 +70,49 @@ pub async fn serve(
                 connection,
                 Message::note(format!("connection from {peer}")),
             );
-            let outcome = relay(client, to, protocol, connection, &source, &hub).await;
-            hub.publish(&source, connection, Message::note(outcome));
+            relay(client, to, decoder(), connection, &source, &hub).await;
         });
     }
 }
 
-/// Relays one connection until both directions end; returns how it ended.
+/// Relays one connection until both directions end, then says how it ended.
 async fn relay(
     client: TcpStream,
     to: SocketAddr,
-    protocol: Protocol,
+    decoder: Box<dyn Decode>,
     connection: u64,
     source: &Arc<Source>,
     hub: &Arc<Hub>,
-) -> String {
+) {
     let server = match TcpStream::connect(to).await {
         Ok(server) => server,
         Err(error) => {
-            return format!(
-                "closed: the server at {to} cannot be reached ({error}); is it running?"
-            );
+            let why =
+                format!("closed: the server at {to} cannot be reached ({error}); is it running?");
+            return hub.publish(source, connection, Message::note(why));
         }
     };
-    let _ = client.set_nodelay(true);
-    let _ = server.set_nodelay(true);
     let (copies, decoding) = mpsc::channel(BACKLOG);
     tokio::spawn(decode(
         decoding,
-        protocol.decoder(),
+        decoder,
         connection,
         source.clone(),
         hub.clone(),
     ));
+    let outcome = forward(client, server, copies.clone()).await;
+    // Said after the decoder's last message; by the relay itself if the decoder stopped.
+    if let Err(unsaid) = copies.send(ToDecoder::Closed(outcome)).await
+        && let ToDecoder::Closed(outcome) = unsaid.0
+    {
+        hub.publish(source, connection, Message::note(outcome));
+    }
+}
 
+/// Forwards both directions until both end; returns how the connection ended.
+async fn forward(client: TcpStream, server: TcpStream, copies: mpsc::Sender<ToDecoder>) -> String {
+    let _ = client.set_nodelay(true);
+    let _ = server.set_nodelay(true);
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
     let to_server = pump(
@@ -121,23 +143,27 @@ async fn pump(
     mut from: OwnedReadHalf,
     mut to: OwnedWriteHalf,
     direction: Direction,
-    copies: mpsc::Sender<Copy>,
+    copies: mpsc::Sender<ToDecoder>,
 ) -> std::io::Result<()> {
     let mut buffer = vec![0; CHUNK];
     let mut missed = 0;
     loop {
         let read = from.read(&mut buffer).await?;
         if read == 0 {
-            let _ = copies.try_send(Copy::End(direction));
+            let _ = copies.try_send(ToDecoder::End(direction));
             return to.shutdown().await;
         }
         to.write_all(&buffer[..read]).await?;
-        if missed > 0 && copies.try_send(Copy::Missed(direction, missed)).is_ok() {
+        if missed > 0
+            && copies
+                .try_send(ToDecoder::Missed(direction, missed))
+                .is_ok()
+        {
             missed = 0;
         }
         if missed > 0
             || copies
-                .try_send(Copy::Bytes(
+                .try_send(ToDecoder::Bytes(
                     direction,
                     Bytes::copy_from_slice(&buffer[..read]),
                 ))
@@ -150,7 +176,7 @@ async fn pump(
 
 /// One connection's decoder, fed from the channel, until both directions end.
 async fn decode(
-    mut copies: mpsc::Receiver<Copy>,
+    mut copies: mpsc::Receiver<ToDecoder>,
     mut decoder: Box<dyn Decode>,
     connection: u64,
     source: Arc<Source>,
@@ -159,7 +185,7 @@ async fn decode(
     let mut out = Vec::new();
     while let Some(copy) = copies.recv().await {
         let stop = match &copy {
-            Copy::Missed(direction, bytes) => Some(format!(
+            ToDecoder::Missed(direction, bytes) => Some(format!(
                 "the decoder fell behind: {bytes} bytes {} went through undecoded; \
                  the rest of this connection is not decoded",
                 direction.arrow()
@@ -168,9 +194,10 @@ async fn decode(
         };
         // A bug in a decoder must not take the relay down: its panic ends the decoding.
         let decoded = std::panic::catch_unwind(AssertUnwindSafe(|| match copy {
-            Copy::Bytes(direction, bytes) => decoder.feed(direction, &bytes, &mut out),
-            Copy::End(direction) => decoder.finish(direction, &mut out),
-            Copy::Missed(..) => {}
+            ToDecoder::Bytes(direction, bytes) => decoder.feed(direction, &bytes, &mut out),
+            ToDecoder::End(direction) => decoder.finish(direction, &mut out),
+            ToDecoder::Missed(..) => {}
+            ToDecoder::Closed(outcome) => out.push(Message::note(outcome)),
         }));
         for message in out.drain(..) {
             hub.publish(&source, connection, message);

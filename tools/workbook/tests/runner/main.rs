@@ -12,3 +12,4 @@ mod output;
 mod real_course;
 mod system;
 mod verify;
+mod wire;
