@@ -85,18 +85,19 @@ impl Protocol {
 /// `workbook wire`: its arguments.
 #[derive(Debug, clap::Args)]
 pub struct WireArgs {
-    /// The lesson whose server to relay: 01, 02, 03 or 05 (or tcp, rpc, jsonrpc, grpc).
-    #[arg(conflicts_with_all = ["listen", "to", "protocol"], required_unless_present = "to")]
+    /// The lesson whose servers to relay: 01, 02, 03 or 05 (or tcp, rpc, jsonrpc, grpc).
+    #[arg(conflicts_with = "protocol", required_unless_present = "to")]
     pub lesson: Option<String>,
-    /// Where the relay listens (default: the server's port + 200), on 127.0.0.1.
-    #[arg(long, requires = "to")]
-    pub listen: Option<SocketAddr>,
-    /// The server to relay to, on 127.0.0.1.
-    #[arg(long, requires = "protocol")]
-    pub to: Option<SocketAddr>,
-    /// How to read the bytes.
-    #[arg(long, value_enum)]
-    pub protocol: Option<Protocol>,
+    /// Where a relay listens, on 127.0.0.1 (default: its server's port + 200). Give one
+    /// for each server.
+    #[arg(long)]
+    pub listen: Vec<SocketAddr>,
+    /// A server to relay to, on 127.0.0.1 (default: the lesson's). Give one for each.
+    #[arg(long)]
+    pub to: Vec<SocketAddr>,
+    /// How to read the bytes of each `--to` (without a lesson).
+    #[arg(long, value_enum, requires = "to")]
+    pub protocol: Vec<Protocol>,
     /// Also write one line per message to standard output.
     #[arg(long)]
     pub print: bool,
@@ -136,8 +137,9 @@ const LESSONS: [LessonServers; 5] = [
 /// What to relay: (listen, to, protocol) for each relay.
 fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
     let loopback = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
-    let relays = match (&args.lesson, args.to, args.protocol) {
-        (Some(lesson), _, _) => {
+    // The servers: the lesson's (or those given instead), or those given with --protocol.
+    let mut servers: Vec<(SocketAddr, Protocol)> = match &args.lesson {
+        Some(lesson) => {
             let Some(LessonServers { servers, .. }) =
                 LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
             else {
@@ -153,17 +155,43 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
             }
             servers
                 .iter()
-                .map(|&(port, protocol)| (loopback(port + RELAY_OFFSET), loopback(port), protocol))
+                .map(|&(port, protocol)| (loopback(port), protocol))
                 .collect()
         }
-        (None, Some(to), Some(protocol)) => {
-            let listen = args
-                .listen
-                .unwrap_or_else(|| loopback(to.port().saturating_add(RELAY_OFFSET)));
-            vec![(listen, to, protocol)]
-        }
-        _ => bail!("say which lesson (`wire 05`), or --to ADDR --protocol P"),
+        None if args.protocol.len() == args.to.len() => args
+            .to
+            .iter()
+            .copied()
+            .zip(args.protocol.iter().copied())
+            .collect(),
+        None => bail!("give one --protocol for each --to"),
     };
+    if args.lesson.is_some() && !args.to.is_empty() {
+        if args.to.len() != servers.len() {
+            bail!(
+                "this lesson has {} server(s): give as many --to",
+                servers.len()
+            );
+        }
+        for ((server, _), to) in servers.iter_mut().zip(&args.to) {
+            *server = *to;
+        }
+    }
+    if !args.listen.is_empty() && args.listen.len() != servers.len() {
+        bail!(
+            "give one --listen for each of the {} server(s)",
+            servers.len()
+        );
+    }
+    let relays: Vec<_> = servers
+        .iter()
+        .enumerate()
+        .map(|(index, &(to, protocol))| {
+            let listen = args.listen.get(index).copied();
+            let listen = listen.unwrap_or_else(|| loopback(to.port().saturating_add(RELAY_OFFSET)));
+            (listen, to, protocol)
+        })
+        .collect();
     for (listen, to, _) in &relays {
         if !listen.ip().is_loopback() || !to.ip().is_loopback() {
             bail!("the relay works on loopback only: {listen} → {to} is not");
@@ -206,11 +234,12 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(&feed_file, feed_addr.to_string()))
         .with_context(|| format!("cannot write {}", feed_file.display()))?;
-    eprintln!("wire: feed listening on {feed_addr}");
+    eprintln!("wire: the /wire page's feed listening on {feed_addr}");
     let clients: Vec<&str> = sources.iter().map(|s| s.relay.as_str()).collect();
     eprintln!(
-        "wire: point your client at {}; watch on http://127.0.0.1:3000/wire (the book). Ctrl-C stops.",
-        clients.join(" and ")
+        "wire: point your client at {}; see each message on http://127.0.0.1:{}/wire. Ctrl-C stops.",
+        clients.join(" or "),
+        crate::book::DEFAULT_PORT
     );
     tokio::spawn(ring::serve_feed(feed, hub, sources));
 

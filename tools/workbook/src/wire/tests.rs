@@ -2,19 +2,19 @@
 
 use super::*;
 
-fn args(lesson: Option<&str>, to: Option<&str>, protocol: Option<Protocol>) -> WireArgs {
+fn args(lesson: Option<&str>, to: &[&str], protocol: &[Protocol]) -> WireArgs {
     WireArgs {
         lesson: lesson.map(String::from),
-        listen: None,
-        to: to.map(|to| to.parse().unwrap()),
-        protocol,
+        listen: Vec::new(),
+        to: to.iter().map(|to| to.parse().unwrap()).collect(),
+        protocol: protocol.to_vec(),
         print: false,
     }
 }
 
 #[test]
 fn lessons_relay_on_their_port_plus_200() {
-    let relays = plan(&args(Some("03"), None, None)).unwrap();
+    let relays = plan(&args(Some("03"), &[], &[])).unwrap();
     let shown: Vec<String> = relays
         .iter()
         .map(|(l, t, p)| format!("{l} {t} {}", p.name()))
@@ -27,19 +27,30 @@ fn lessons_relay_on_their_port_plus_200() {
         ]
     );
     assert_eq!(
-        plan(&args(Some("grpc"), None, None)).unwrap()[0].0.port(),
+        plan(&args(Some("grpc"), &[], &[])).unwrap()[0].0.port(),
         7205
     );
     assert!(
-        plan(&args(Some("04"), None, None))
+        plan(&args(Some("04"), &[], &[]))
             .unwrap_err()
             .to_string()
             .contains("no server")
     );
-    assert!(plan(&args(Some("09"), None, None)).is_err());
-    let custom = plan(&args(None, Some("127.0.0.1:8500"), Some(Protocol::Http))).unwrap();
+    assert!(plan(&args(Some("09"), &[], &[])).is_err());
+    let custom = plan(&args(None, &["127.0.0.1:8500"], &[Protocol::Http])).unwrap();
     assert_eq!(custom[0].0.port(), 8700);
-    assert!(plan(&args(None, Some("10.0.0.1:8500"), Some(Protocol::Http))).is_err());
+    assert!(plan(&args(None, &["10.0.0.1:8500"], &[Protocol::Http])).is_err());
+    assert!(plan(&args(None, &["127.0.0.1:8500"], &[])).is_err());
+    // A lesson's relays, to its servers elsewhere.
+    let moved = plan(&args(
+        Some("02"),
+        &["127.0.0.1:9002", "127.0.0.1:9102"],
+        &[],
+    ))
+    .unwrap();
+    assert_eq!((moved[1].0.port(), moved[1].1.port()), (9302, 9102));
+    assert_eq!(moved[1].2, Protocol::Frames);
+    assert!(plan(&args(Some("02"), &["127.0.0.1:9002"], &[])).is_err());
 }
 
 /// An echo server for lines on a free port, in-process.
