@@ -207,6 +207,15 @@ pub fn json_member_spans(json: &[u8], offset: usize, message: &mut Message) {
     message.spans.sort_by_key(|span| span.start);
 }
 
+/// Bytes as spaced hex: `0a 06`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Where `needle` first occurs in `haystack`.
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack

@@ -16,8 +16,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 
+use super::message::hex;
 use super::message::{Message, Span};
-use super::protobuf::hex;
 
 /// How many events are kept.
 pub const RING: usize = 500;

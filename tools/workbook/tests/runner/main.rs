@@ -13,3 +13,4 @@ mod real_course;
 mod system;
 mod verify;
 mod wire;
+mod wire_chapters;
