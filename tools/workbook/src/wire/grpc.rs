@@ -76,24 +76,29 @@ pub fn read_messages(
     summaries
 }
 
+/// `message` encoded behind its 5-byte prefix, as a gRPC client sends it: for tests.
+#[cfg(test)]
+pub fn framed(message: &impl prost_reflect::prost::Message) -> Vec<u8> {
+    let body = message.encode_to_vec();
+    let mut bytes = vec![0];
+    bytes.extend((body.len() as u32).to_be_bytes());
+    bytes.extend(body);
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prost_reflect::prost::Message as _;
     use proto::hello::HelloRequest;
 
-    fn framed(name: &str) -> Vec<u8> {
-        let body = HelloRequest { name: name.into() }.encode_to_vec();
-        let mut bytes = vec![0];
-        bytes.extend((body.len() as u32).to_be_bytes());
-        bytes.extend(body);
-        bytes
+    fn framed_hello(name: &str) -> Vec<u8> {
+        framed(&HelloRequest { name: name.into() })
     }
 
     #[test]
     fn a_message_split_over_two_frames_is_read_once_whole() {
         let (request, _) = protobuf::method_types("/hello.Greeter/SayHello").unwrap();
-        let bytes = framed("Ferris");
+        let bytes = framed_hello("Ferris");
         let (first, second) = bytes.split_at(7);
         let mut carry = Vec::new();
         let mut message = Message::default();
@@ -116,7 +121,13 @@ mod tests {
         let (request, _) = protobuf::method_types("/hello.Greeter/SayHello").unwrap();
         let mut carry = Vec::new();
         let mut message = Message::default();
-        let summaries = read_messages(&mut carry, &framed("Ada"), 9, Some(&request), &mut message);
+        let summaries = read_messages(
+            &mut carry,
+            &framed_hello("Ada"),
+            9,
+            Some(&request),
+            &mut message,
+        );
         assert_eq!(summaries, [r#"HelloRequest {"name (1)":"Ada"}"#]);
         assert_eq!(message.spans[0].label, "gRPC: compressed = 0");
         assert_eq!((message.spans[1].start, message.spans[1].end), (10, 14));

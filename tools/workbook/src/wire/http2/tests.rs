@@ -1,6 +1,5 @@
 //! HTTP/2 frames made by hand, whole, split and broken.
 
-use prost_reflect::prost::Message as _;
 use proto::hello::HelloRequest;
 
 use super::*;
@@ -24,11 +23,7 @@ fn request_headers(encoder: &mut loona_hpack::Encoder<'_>) -> Vec<u8> {
 }
 
 fn grpc_body(name: &str) -> Vec<u8> {
-    let message = HelloRequest { name: name.into() }.encode_to_vec();
-    let mut body = vec![0];
-    body.extend((message.len() as u32).to_be_bytes());
-    body.extend(message);
-    body
+    grpc::framed(&HelloRequest { name: name.into() })
 }
 
 fn decode_all(
@@ -113,16 +108,9 @@ fn the_reply_is_read_with_the_method_of_its_stream() {
     decode_all(&mut decoder, Direction::ToServer, &request, 1000);
 
     let mut server = loona_hpack::Encoder::new();
-    let reply_body = {
-        let message = proto::hello::HelloReply {
-            message: "Hello Ferris".into(),
-        }
-        .encode_to_vec();
-        let mut body = vec![0];
-        body.extend((message.len() as u32).to_be_bytes());
-        body.extend(message);
-        body
-    };
+    let reply_body = grpc::framed(&proto::hello::HelloReply {
+        message: "Hello Ferris".into(),
+    });
     let mut reply = frame(1, 0x4, 1, &server.encode([(&b":status"[..], &b"200"[..])]));
     reply.extend(frame(0, 0, 1, &reply_body));
     reply.extend(frame(
