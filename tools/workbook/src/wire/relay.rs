@@ -21,8 +21,9 @@ use super::Protocol;
 use super::message::{Decode, Direction, Message};
 use super::ring::{Hub, Source};
 
-/// How many chunks may wait for a connection's decoder before copies are dropped.
-const BACKLOG: usize = 256;
+/// How many chunks may wait for a connection's decoder before copies are dropped: at
+/// most 1 MiB a connection (64 reads of [`CHUNK`]).
+const BACKLOG: usize = 64;
 
 /// The size of one read.
 const CHUNK: usize = 16 * 1024;
