@@ -97,6 +97,8 @@ pub enum Commands {
         #[command(flatten)]
         ports: SystemPorts,
     },
+    /// Relay a lesson's server (on its port + 200) and show every message at /wire, live.
+    Wire(crate::wire::WireArgs),
     /// The Consul registry and Redis server the later lessons use.
     Services {
         #[command(subcommand)]

@@ -17,6 +17,7 @@ mod learner;
 mod proof;
 mod system;
 mod teacher;
+mod wire;
 
 use std::process::ExitCode;
 
@@ -95,6 +96,7 @@ async fn run(cli: Cli) -> Result<bool> {
             .map(|()| true),
         Some(Commands::Down { ports }) => up::down(&course.root, ports.base_port).map(|()| true),
         Some(Commands::Status { ports }) => up::status(&course.root, ports.base_port),
+        Some(Commands::Wire(args)) => wire::run(&course.root, args).await.map(|()| true),
         Some(Commands::Services { action }) => match action {
             ServicesAction::Up => services::up(&course.root).map(|()| true),
             ServicesAction::Down => services::down(&course.root).map(|()| true),

@@ -65,7 +65,9 @@ pub fn build_verbosely(root: &Path) -> Result<PathBuf> {
 const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
 
 fn router(dir: &Path, root: &Path) -> Router {
-    let mut router = Router::new().route("/__workbook", get(|| async { SIGNATURE }));
+    let mut router = Router::new()
+        .route("/__workbook", get(|| async { SIGNATURE }))
+        .merge(crate::wire::routes(root));
     // Shown as plain text, so a browser displays a `.rs` file instead of downloading it.
     let as_text = SetResponseHeaderLayer::overriding(
         header::CONTENT_TYPE,

@@ -12,3 +12,5 @@ mod output;
 mod real_course;
 mod system;
 mod verify;
+mod wire;
+mod wire_chapters;

@@ -67,7 +67,7 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
 }
 
 /// A program named by an environment variable, or the first of `names` found on PATH.
-pub(super) fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
+pub(crate) fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(variable) {
         return Some(PathBuf::from(path));
     }
@@ -88,13 +88,13 @@ pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
 }
 
 /// chromedriver on a free loopback port, ended when this is dropped.
-pub(super) struct Driver {
+pub(crate) struct Driver {
     pub(super) _process: Child,
     pub(super) url: String,
 }
 
 impl Driver {
-    pub(super) async fn start(program: &Path) -> Result<Driver> {
+    pub(crate) async fn start(program: &Path) -> Result<Driver> {
         let mut process = Command::new(program)
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -129,7 +129,7 @@ impl Driver {
 }
 
 /// A new headless Chromium session at the size of [`WINDOW`].
-pub(super) async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
+pub(crate) async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
     // No sandbox: it needs privileges that containers and CI machines often lack, and the
     // browser only ever opens this book, served on loopback.
     let args = [

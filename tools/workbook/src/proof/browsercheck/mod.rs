@@ -14,7 +14,7 @@
 use crate::proof::bookcheck::Problem;
 
 #[cfg(feature = "browser-check")]
-mod chromium;
+pub(crate) mod chromium;
 
 #[cfg(feature = "browser-check")]
 pub use chromium::run;

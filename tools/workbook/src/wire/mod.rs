@@ -1,0 +1,268 @@
+//! The live wire view, for learners: every message between their client and their server,
+//! decoded, as it happens.
+//!
+//! `workbook wire 05` starts a relay on the lesson's port + 200 (lesson 05's server is on
+//! 7005, the relay on 7205). A learner points their client at the relay; it passes every
+//! byte on unchanged, both ways, and decodes a copy with the lesson's protocol. The book
+//! server shows the messages at `/wire`, live; `--print` writes one line per message too,
+//! which is how the book's chapters show a session.
+//!
+//! - `relay.rs`: the TCP relay, and the bounded hand-off to the decoders;
+//! - one decoder per protocol: `lines.rs` (lessons 01 and 03), `frames.rs` (lesson 02),
+//!   `http1.rs` (lesson 03 over HTTP, Consul's API), `http2.rs` with `hpack.rs`, `grpc.rs`
+//!   and `protobuf.rs` (lessons 05–08), all behind `message.rs`'s [`Decode`];
+//! - `ring.rs`: the last messages in bounded memory, and the feed the book server reads;
+//! - `page.rs` and `page.html`: `/wire` on the book server.
+//!
+//! Loopback only: the relay listens, and forwards, on 127.0.0.1.
+
+mod frames;
+mod grpc;
+mod hpack;
+mod http1;
+mod http2;
+mod lines;
+mod message;
+mod page;
+mod protobuf;
+mod relay;
+mod ring;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use tokio::net::TcpListener;
+
+pub use message::Decode;
+pub use page::routes;
+
+use ring::{Hub, Source};
+
+/// How far a relay's port is from the server's: lesson NN's second listener already uses
+/// 71NN, so relays take 72NN (and 73NN for a second listener).
+pub const RELAY_OFFSET: u16 = 200;
+
+/// How to read the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    /// Lines of text (lesson 01).
+    Lines,
+    /// 4-byte length, then JSON (lesson 02), after an optional HTTP CONNECT.
+    Frames,
+    /// One JSON-RPC message a line (lesson 03 over TCP).
+    Jsonrpc,
+    /// HTTP/1.1 with JSON bodies (lesson 03 over HTTP, Consul's API).
+    Http,
+    /// gRPC: HTTP/2 frames with protobuf messages (lessons 05–08).
+    Grpc,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Lines => "lines",
+            Protocol::Frames => "frames",
+            Protocol::Jsonrpc => "jsonrpc",
+            Protocol::Http => "http",
+            Protocol::Grpc => "grpc",
+        }
+    }
+
+    /// A new decoder, for one connection.
+    pub fn decoder(self) -> Box<dyn Decode> {
+        match self {
+            Protocol::Lines => Box::new(lines::Lines::text()),
+            Protocol::Frames => Box::<frames::Frames>::default(),
+            Protocol::Jsonrpc => Box::new(lines::Lines::json_rpc()),
+            Protocol::Http => Box::<http1::Http1>::default(),
+            Protocol::Grpc => Box::<http2::Http2>::default(),
+        }
+    }
+}
+
+/// `workbook wire`: its arguments.
+#[derive(Debug, clap::Args)]
+pub struct WireArgs {
+    /// The lesson whose servers to relay: 01, 02, 03 or 05 (or tcp, rpc, jsonrpc, grpc).
+    #[arg(conflicts_with = "protocol", required_unless_present = "to")]
+    pub lesson: Option<String>,
+    /// Where a relay listens, on 127.0.0.1 (default: its server's port + 200). Give one
+    /// for each server.
+    #[arg(long)]
+    pub listen: Vec<SocketAddr>,
+    /// A server to relay to, on 127.0.0.1 (default: the lesson's). Give one for each.
+    #[arg(long)]
+    pub to: Vec<SocketAddr>,
+    /// How to read the bytes of each `--to` (without a lesson).
+    #[arg(long, value_enum, requires = "to")]
+    pub protocol: Vec<Protocol>,
+    /// Also write one line per message to standard output.
+    #[arg(long)]
+    pub print: bool,
+}
+
+/// A lesson's servers, as the view knows them.
+struct LessonServers {
+    /// What a learner may call it: `05`, `5`, `grpc`, `05-grpc`, `l05-grpc`.
+    names: &'static [&'static str],
+    /// Each server's port and protocol.
+    servers: &'static [(u16, Protocol)],
+}
+
+const LESSONS: [LessonServers; 5] = [
+    LessonServers {
+        names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
+        servers: &[(7001, Protocol::Lines)],
+    },
+    LessonServers {
+        names: &["02", "2", "rpc", "02-rpc", "l02-rpc"],
+        servers: &[(7002, Protocol::Frames), (7102, Protocol::Frames)],
+    },
+    LessonServers {
+        names: &["03", "3", "jsonrpc", "03-jsonrpc", "l03-jsonrpc"],
+        servers: &[(7003, Protocol::Jsonrpc), (7103, Protocol::Http)],
+    },
+    LessonServers {
+        names: &["04", "4", "protobuf", "04-protobuf", "l04-protobuf"],
+        servers: &[],
+    },
+    LessonServers {
+        names: &["05", "5", "grpc", "05-grpc", "l05-grpc"],
+        servers: &[(7005, Protocol::Grpc)],
+    },
+];
+
+/// What to relay: (listen, to, protocol) for each relay.
+fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
+    let loopback = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
+    // The servers: the lesson's (or those given instead), or those given with --protocol.
+    let mut servers: Vec<(SocketAddr, Protocol)> = match &args.lesson {
+        Some(lesson) => {
+            let Some(LessonServers { servers, .. }) =
+                LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
+            else {
+                bail!(
+                    "the wire view knows lessons 01, 02, 03 and 05; for another server say --to ADDR --protocol P"
+                );
+            };
+            if servers.is_empty() {
+                bail!(
+                    "lesson 04 has no server: `cargo run -p l04-protobuf -- addressbook` shows its bytes. \
+                     Its messages cross the wire in lesson 05: `wire 05`"
+                );
+            }
+            servers
+                .iter()
+                .map(|&(port, protocol)| (loopback(port), protocol))
+                .collect()
+        }
+        None if args.protocol.len() == args.to.len() => args
+            .to
+            .iter()
+            .copied()
+            .zip(args.protocol.iter().copied())
+            .collect(),
+        None => bail!("give one --protocol for each --to"),
+    };
+    if args.lesson.is_some() && !args.to.is_empty() {
+        if args.to.len() != servers.len() {
+            bail!(
+                "this lesson has {} server(s): give as many --to",
+                servers.len()
+            );
+        }
+        for ((server, _), to) in servers.iter_mut().zip(&args.to) {
+            *server = *to;
+        }
+    }
+    if !args.listen.is_empty() && args.listen.len() != servers.len() {
+        bail!(
+            "give one --listen for each of the {} server(s)",
+            servers.len()
+        );
+    }
+    let relays: Vec<_> = servers
+        .iter()
+        .enumerate()
+        .map(|(index, &(to, protocol))| {
+            let listen = args.listen.get(index).copied();
+            let listen = listen.unwrap_or_else(|| loopback(to.port().saturating_add(RELAY_OFFSET)));
+            (listen, to, protocol)
+        })
+        .collect();
+    for (listen, to, _) in &relays {
+        if !listen.ip().is_loopback() || !to.ip().is_loopback() {
+            bail!("the relay works on loopback only: {listen} → {to} is not");
+        }
+    }
+    Ok(relays)
+}
+
+/// `workbook wire`: relays until Ctrl-C.
+pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
+    let relays = plan(&args)?;
+    let hub = Arc::new(Hub::new(args.print));
+    let mut sources = Vec::new();
+    for (listen, to, protocol) in relays {
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen} (is a relay already running?)"))?;
+        let relay = listener.local_addr()?;
+        eprintln!(
+            "wire: {} relay listening on {relay}, forwarding to {to}",
+            protocol.name()
+        );
+        let source = Source {
+            relay: relay.to_string(),
+            to: to.to_string(),
+            protocol: protocol.name(),
+        };
+        sources.push(source.clone());
+        tokio::spawn(relay::serve(listener, to, protocol, source, hub.clone()));
+    }
+
+    // The feed the book server's `/wire` page reads, written down where it looks.
+    let feed = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot open the feed")?;
+    let feed_addr = feed.local_addr()?;
+    let folder = page::feeds_folder(root);
+    page::forget_stale_feeds(&folder);
+    let feed_file = folder.join(format!("{}.feed", std::process::id()));
+    std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(&feed_file, feed_addr.to_string()))
+        .with_context(|| format!("cannot write {}", feed_file.display()))?;
+    eprintln!("wire: the /wire page's feed listening on {feed_addr}");
+    let clients: Vec<&str> = sources.iter().map(|s| s.relay.as_str()).collect();
+    eprintln!(
+        "wire: point your client at {}; see each message on http://127.0.0.1:{}/wire. Ctrl-C stops.",
+        clients.join(" or "),
+        crate::book::DEFAULT_PORT
+    );
+    tokio::spawn(ring::serve_feed(feed, hub, sources));
+
+    stop_signal().await;
+    let _ = std::fs::remove_file(&feed_file);
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests;
