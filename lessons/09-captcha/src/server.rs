@@ -17,6 +17,7 @@ use shared::registered::{Registration, Served, serve_registered};
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tonic::server::NamedService as _;
+use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
 use crate::health::follow_redis;
@@ -65,6 +66,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let (health, health_service) = tonic_health::server::health_reporter();
+    // NOT_SERVING until the first PING answers: a watcher that comes early hears a status,
+    // not "service not registered".
+    for service in [CAPTCHA, ""] {
+        health
+            .set_service_status(service, ServingStatus::NotServing)
+            .await;
+    }
     let router = shared::grpc::builder()
         .add_service(health_service)
         .add_service(CaptchaServer::new(CaptchaService::new(codes.clone())));
