@@ -55,6 +55,10 @@ impl Instance {
     /// every `interval`. An instance whose check stays critical for `reap_after` is removed
     /// by the agent: a real Consul waits at least one minute whatever this says, the
     /// development agent honours short times.
+    ///
+    /// Each probe may take at least a second, however short the interval: a probe opens a
+    /// new connection each time, and a busy machine is slow, not dead. One probe that runs
+    /// out of time turns the check critical and takes the instance out of discovery.
     pub fn grpc_check(
         &self,
         grpc_service: &str,
@@ -69,7 +73,9 @@ impl Instance {
                 self.addr.port()
             ))
             .interval(go_duration(interval))
-            .timeout(go_duration(interval.min(Duration::from_secs(5))))
+            .timeout(go_duration(
+                interval.clamp(Duration::from_secs(1), Duration::from_secs(5)),
+            ))
             .deregister_critical_service_after(go_duration(reap_after))
             .build()
             .expect("every field of the check is set")

@@ -169,7 +169,8 @@ fn error_of((status, body): (u16, Value)) -> (u16, i64) {
 async fn bad_requests_get_json_errors_with_fitting_statuses() {
     let agent = testkit::consul().await;
     let registry = registry("consul", agent.url());
-    let gateway = start(&registry, &["api", "--deadline", "500ms"], &[]).await;
+    // Long enough for a loaded machine to learn the schema; the silent node waits it out.
+    let gateway = start(&registry, &["api", "--deadline", "2s"], &[]).await;
     let service = unique_service("user");
     let mut user = user_server(&registry, &service).await;
     let hello = format!("/{service}/say/hello");

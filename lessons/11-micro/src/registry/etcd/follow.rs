@@ -47,7 +47,8 @@ pub(super) async fn list(
         .flatten()
         .filter_map(|(key, value)| {
             let nodes = decode(prefix, &key, &value);
-            (!nodes.is_empty()).then(|| (String::from_utf8_lossy(&key).into_owned(), nodes))
+            let key = String::from_utf8_lossy(&key).into_owned();
+            (!nodes.is_empty()).then_some((key, nodes))
         })
         .collect();
     Ok((nodes, revision))
