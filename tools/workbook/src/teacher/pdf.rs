@@ -134,11 +134,16 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
     if !output.status.success() || !written.starts_with(b"%PDF") {
         let said = String::from_utf8_lossy(&output.stderr);
         let last: Vec<&str> = said.lines().rev().take(5).collect();
+        let last = last.into_iter().rev().collect::<Vec<_>>().join("\n");
         bail!(
-            "Chromium ({}) did not print the book ({}); it said:\n{}",
+            "Chromium ({}) did not print the book ({}){}",
             chromium.display(),
             output.status,
-            last.into_iter().rev().collect::<Vec<_>>().join("\n")
+            if last.is_empty() {
+                String::new()
+            } else {
+                format!("; it said:\n{last}")
+            }
         );
     }
     Ok(Printed {
@@ -199,6 +204,52 @@ impl Drop for Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::testutil::Fixture;
+
+    /// The book's own print stylesheet and teacher view, on a page with a teacher note:
+    /// a learner's copy leaves the note out, a teacher's has it, opened.
+    #[tokio::test]
+    async fn teacher_notes_are_printed_only_in_a_teachers_copy() {
+        if programs::find_chromium().is_none() {
+            return println!("skipped: Chromium is not installed ({INSTALL})");
+        }
+        if programs::find_on_path("pdftotext").is_none() {
+            return println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        }
+        let fx = Fixture::course();
+        fx.write(
+            "book/book.toml",
+            "[book]\ntitle = \"t\"\nsrc = \"src\"\n[output.html]\n\
+             additional-css = [\"css/paper.css\"]\nadditional-js = [\"js/teacher-view.js\"]\n",
+        );
+        fx.write(
+            "book/css/paper.css",
+            include_str!("../../../../book/css/paper.css"),
+        );
+        fx.write(
+            "book/js/teacher-view.js",
+            include_str!("../../../../book/js/teacher-view.js"),
+        );
+        fx.write(
+            "book/src/02-rpc.md",
+            "# RPC\n\nFrames.\n\n<details class=\"teacher-notes\">\n<summary>Teacher notes\
+             </summary>\n\nAsk what a frame is for.\n\n</details>\n",
+        );
+        let html = book::build(fx.path()).unwrap();
+        for teacher in [false, true] {
+            let file = fx.path().join(format!("teacher-{teacher}.pdf"));
+            print(&html, &file, teacher).await.unwrap();
+            let text = std::process::Command::new("pdftotext")
+                .arg(&file)
+                .arg("-")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&text.stdout);
+            assert!(text.contains("Frames."), "{text}");
+            assert_eq!(text.contains("Teacher notes"), teacher, "{text}");
+            assert_eq!(text.contains("Ask what a frame is for."), teacher, "{text}");
+        }
+    }
 
     #[test]
     fn file_urls_escape_what_a_url_cannot_hold() {
