@@ -1,7 +1,7 @@
 //! Driving Chromium: chromedriver started on a free port, one headless session in the
 //! check's window, and every chapter loaded and looked at by `browsercheck.js`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
