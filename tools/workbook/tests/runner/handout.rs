@@ -8,14 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The course this crate belongs to: `tools/workbook/../..`.
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("tools/workbook is two folders below the course")
-        .to_path_buf()
-}
+use crate::real_course::course_root;
 
 /// A folder in the system's temporary folder, removed when dropped.
 struct TempDir(PathBuf);
