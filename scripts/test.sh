@@ -62,6 +62,16 @@ if ! command -v chromedriver >/dev/null 2>&1 && command -v apt-get >/dev/null 2>
     echo "Chromium could not be installed: verify will skip the browser check." >&2
 fi
 
+# pdftotext reads the printed book back (the runner's test of `bundle`'s PDF).
+if ! command -v pdftotext >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  step "Installing poppler-utils (the test of the printed book reads its text)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  { $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils; } ||
+    echo "poppler-utils could not be installed: the PDF's text check will be skipped." >&2
+fi
+
 if ! python3 -c 'import consul' >/dev/null 2>&1; then
   step "Installing py-consul (a second-language client for the Consul agent's tests)"
   python3 -m pip install --quiet --disable-pip-version-check py-consul ||

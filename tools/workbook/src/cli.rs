@@ -55,6 +55,20 @@ pub enum Commands {
         open: bool,
         #[arg(long, default_value_t = crate::book::DEFAULT_PORT)]
         port: u16,
+        /// Print the whole book to this PDF file instead (needs Chromium), and exit.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["open", "port"])]
+        pdf: Option<PathBuf>,
+        /// With --pdf: keep the teacher notes, opened (a learner's copy leaves them out).
+        #[arg(long, requires = "pdf")]
+        teacher: bool,
+    },
+    /// Write the handout to DIR for a class with no network: the book to read from disk,
+    /// the book as a PDF, and every lesson's solutions.
+    Bundle {
+        dir: PathBuf,
+        /// Print the PDF with the teacher notes.
+        #[arg(long)]
+        teacher: bool,
     },
     /// Your progress in one block; `--json` makes a file to hand in, `--class` reads many.
     Report {

@@ -7,7 +7,7 @@
 //! - `proof/`: `verify`, for maintainers and CI;
 //! - `book/`: building and serving the book (`book`);
 //! - `system/`: `services`, `up`, `status`, `down` and `doctor`;
-//! - `teacher/`: `report`;
+//! - `teacher/`: `report`, `book --pdf` and `bundle`;
 //! - `common/`: what they all stand on (the course, cargo, test runs, printing).
 
 mod book;
@@ -31,7 +31,7 @@ use crate::learner::state::{self, State};
 use crate::learner::{check, exercise, map, session};
 use crate::proof::verify;
 use crate::system::{doctor, services, up};
-use crate::teacher::report;
+use crate::teacher::{bundle, pdf, report};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -80,9 +80,15 @@ async fn run(cli: Cli) -> Result<bool> {
             let (lesson, exercise) = course.exercise(&id)?;
             exercise::reset(&course, &mut state, lesson, exercise, yes)
         }
-        Some(Commands::Book { open, port }) => {
+        Some(Commands::Book {
+            pdf: Some(file),
+            teacher,
+            ..
+        }) => pdf::run(&course.root, &file, teacher).await.map(|()| true),
+        Some(Commands::Book { open, port, .. }) => {
             book::run(&course.root, port, open).await.map(|()| true)
         }
+        Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
         Some(Commands::Report { name, json, class }) => match class {
             Some(paths) => report::run_class(&course, &paths),
             None => report::run(&course, &state, name.as_deref(), json),

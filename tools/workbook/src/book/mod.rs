@@ -8,4 +8,4 @@
 pub mod diagrams;
 mod site;
 
-pub use site::{DEFAULT_PORT, SIGNATURE, bind, build, run, serve, url};
+pub use site::{DEFAULT_PORT, SIGNATURE, bind, build, build_into, run, serve, url};

@@ -36,12 +36,24 @@ pub const SIGNATURE: &str = "workbook book server";
 /// quietly create empty files in the source tree. Diagrams in ```` ```svgbob ```` fences
 /// become pictures on the way (`diagrams.rs`).
 pub fn build(root: &Path) -> Result<PathBuf> {
+    build_with(root, None)
+}
+
+/// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy.
+pub fn build_into(root: &Path, dir: &Path) -> Result<PathBuf> {
+    build_with(root, Some(dir))
+}
+
+fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
     let book_dir = root.join("book");
     let config_path = book_dir.join("book.toml");
     let mut config = Config::from_disk(&config_path)
         .with_context(|| format!("reading {}", config_path.display()))?;
     config.update_from_env()?;
     config.build.create_missing = false;
+    if let Some(dir) = build_dir {
+        config.build.build_dir = dir.to_path_buf();
+    }
     let mut book = MDBook::load_with_config(&book_dir, config).context("loading the book")?;
     book.with_preprocessor(diagrams::Diagrams);
     book.build().context("building the book")?;

@@ -1,5 +1,6 @@
 //! What every room of the runner stands on: the course as the runner reads it, building
-//! with cargo, the environment of the programs it starts, running test executables,
+//! with cargo, the environment of the programs it starts, finding the programs it needs,
+//! running test executables,
 //! noticing saved files, and how it prints.
 //!
 //! Nothing here is a command. `learner`, `proof`, `book`, `system` and `teacher` call it.
@@ -7,6 +8,7 @@
 pub mod cargo;
 pub mod course;
 pub mod environment;
+pub mod programs;
 pub mod testrun;
 #[cfg(test)]
 pub mod testutil;

@@ -6,13 +6,13 @@
 //! for the browser checks, and free ports (the book's, and those of `up`'s system).
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Result, bail};
 
 use crate::book;
-use crate::common::ui;
+use crate::common::{programs, ui};
 use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
@@ -53,13 +53,7 @@ impl Fix {
     }
 }
 
-/// Finds `program` on PATH.
-pub fn find_on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
+pub use crate::common::programs::find_on_path;
 
 /// The first line a program prints for `args`, if it runs.
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -225,7 +219,7 @@ fn consul() -> Finding {
 /// gateway's page (lesson 10) is tested in them. Without them those checks are skipped.
 fn chromium() -> Finding {
     let driver = find_on_path("chromedriver");
-    let browser = ["chromium", "chromium-browser", "google-chrome"]
+    let browser = programs::CHROMIUM_NAMES
         .into_iter()
         .find(|name| find_on_path(name).is_some());
     match (browser, driver) {

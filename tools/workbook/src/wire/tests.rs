@@ -208,15 +208,15 @@ async fn rows_shown(client: &fantoccini::Client) -> Vec<String> {
 #[cfg(feature = "browser-check")]
 #[tokio::test]
 async fn the_page_shows_each_message_live() {
-    use crate::proof::browsercheck::chromium::{Driver, find_program, open_browser};
+    use crate::common::programs::{find_chromium, find_program};
+    use crate::proof::browsercheck::chromium::{Driver, open_browser};
     use tokio::io::AsyncWriteExt;
     let Some(driver) = find_program("CHROMEDRIVER", &["chromedriver"]) else {
         return println!(
             "skipped: chromedriver is not installed (apt-get install chromium-driver)"
         );
     };
-    let Some(browser) = find_program("CHROME", &["chromium", "chromium-browser", "google-chrome"])
-    else {
+    let Some(browser) = find_chromium() else {
         return println!("skipped: Chromium is not installed (apt-get install chromium)");
     };
     let driver = match Driver::start(&driver).await {

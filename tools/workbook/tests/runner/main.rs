@@ -4,9 +4,10 @@
 //! exercises whose stubs fail and whose solutions pass, a one-chapter book. One runs it
 //! against the real course, to prove that its checks and a learner's own cargo commands
 //! share every build (`real_course`); one starts and stops the system of lessons 09–10 in
-//! it (`system`).
+//! it (`system`); one writes its handout (`handout`).
 
 mod fixture;
+mod handout;
 mod learner;
 mod output;
 mod real_course;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The course this crate belongs to: `tools/workbook/../..`.
-fn course_root() -> PathBuf {
+pub(crate) fn course_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .nth(2)

@@ -1,7 +1,7 @@
 //! Driving Chromium: chromedriver started on a free port, one headless session in the
 //! check's window, and every chapter loaded and looked at by `browsercheck.js`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -14,8 +14,8 @@ use tokio::process::{Child, Command};
 
 use super::{BrowserCheck, WINDOW};
 use crate::book;
+use crate::common::programs::{self, find_program};
 use crate::proof::bookcheck::{self, Problem};
-use crate::system::doctor;
 
 /// What runs in each page and returns its problems, one sentence each.
 pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
@@ -32,8 +32,7 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
     let Some(driver) = find_program("CHROMEDRIVER", &["chromedriver"]) else {
         return BrowserCheck::Skipped(format!("chromedriver is not installed ({INSTALL})"));
     };
-    let Some(browser) = find_program("CHROME", &["chromium", "chromium-browser", "google-chrome"])
-    else {
+    let Some(browser) = programs::find_chromium() else {
         return BrowserCheck::Skipped(format!("Chromium is not installed ({INSTALL})"));
     };
     let driver = match Driver::start(&driver).await {
@@ -64,14 +63,6 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
         problems,
         seconds: started.elapsed().as_secs_f64(),
     }
-}
-
-/// A program named by an environment variable, or the first of `names` found on PATH.
-pub(crate) fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(variable) {
-        return Some(PathBuf::from(path));
-    }
-    names.iter().find_map(|name| doctor::find_on_path(name))
 }
 
 /// Each chapter's page in the built book and its source, in the order of `SUMMARY.md`:

@@ -1,0 +1,254 @@
+//! `bundle DIR`: everything a teacher hands out, in one folder that needs no network.
+//!
+//! ```text
+//! DIR/README.md          what is here
+//! DIR/book/html/         the book, read from disk: open book/html/index.html
+//! DIR/lessons/ shared/…  the course files the book links to, where its links expect them
+//! DIR/book.pdf           the whole book, printed (`book --pdf`)
+//! DIR/solutions/         every lesson's reference answers, with a README index
+//! ```
+//!
+//! The book's chapters link to the files a learner edits (`../../lessons/01-tcp/…`, two
+//! folders up from the page, as in the repository), so the book sits two folders down and
+//! those files beside it: every link works from `file://`. Without Chromium there is no PDF,
+//! and the bundle says so; the rest is written all the same.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::book;
+use crate::common::course::Course;
+use crate::common::ui;
+use crate::teacher::pdf;
+
+/// What a bundle holds at its top; anything else in DIR means it is not ours to replace.
+const ENTRIES: [&str; 7] = [
+    "README.md",
+    "book",
+    "book.pdf",
+    "solutions",
+    "lessons",
+    "shared",
+    "proto",
+];
+
+/// The `bundle DIR [--teacher]` command. `Ok(false)` when the PDF could not be printed.
+pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
+    make_room(dir)?;
+    let html_dir = book::build_into(&course.root, &dir.join("book/html"))?;
+    let linked = copy_linked_files(&course.root, &html_dir, dir)?;
+    println!(
+        "{} the book, to read from disk: {} (and the {linked} course files it links to)",
+        ui::pass_mark(),
+        ui::bold(&dir.join("book/html/index.html").display().to_string())
+    );
+    let answers = write_solutions(course, &dir.join("solutions"))?;
+    println!(
+        "{} the solutions: {answers} answers in {}",
+        ui::pass_mark(),
+        dir.join("solutions").display()
+    );
+    fs::write(dir.join("README.md"), readme(teacher)).context("writing README.md")?;
+
+    let pdf_file = dir.join("book.pdf");
+    match pdf::print(&html_dir, &pdf_file, teacher).await {
+        Ok(printed) => {
+            println!(
+                "{} the book as a PDF: {} ({})",
+                ui::pass_mark(),
+                pdf_file.display(),
+                printed.summary()
+            );
+            Ok(true)
+        }
+        Err(err) => {
+            println!("{} no PDF: {err:#}", ui::fail_mark());
+            println!(
+                "  The rest of {} is complete: the HTML book works without the PDF.",
+                dir.display()
+            );
+            Ok(false)
+        }
+    }
+}
+
+/// Creates `dir`, or empties what an earlier bundle left in it. A folder holding anything
+/// else is refused rather than overwritten.
+fn make_room(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !ENTRIES.contains(&name.as_str()) {
+                bail!(
+                    "{} already holds {name}, which a bundle does not write: give a new or \
+                     empty folder",
+                    dir.display()
+                );
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                fs::remove_dir_all(&path)
+            } else {
+                fs::remove_file(&path)
+            }
+            .with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
+}
+
+/// Copies each course file that a page of the book links to (`href="../../lessons/…"`)
+/// from `root` to the same place under `dir`; returns how many.
+fn copy_linked_files(root: &Path, html_dir: &Path, dir: &Path) -> Result<usize> {
+    let mut linked = Vec::new();
+    for entry in fs::read_dir(html_dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "html") {
+            linked.extend(course_links(&fs::read_to_string(&path)?));
+        }
+    }
+    linked.sort();
+    linked.dedup();
+    let mut copied = 0;
+    for relative in linked {
+        let from = root.join(&relative);
+        // Only files inside the course, never a link that climbs out of it.
+        let inside = relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if inside && from.is_file() {
+            copy_file(&from, &dir.join(&relative))?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+/// The course files a page links to, relative to the course: `href="../../lessons/a.rs#x"`
+/// gives `lessons/a.rs`.
+fn course_links(html: &str) -> Vec<PathBuf> {
+    html.split("href=\"../../")
+        .skip(1)
+        .filter_map(|rest| {
+            let target = rest.split(['"', '#', '?']).next()?;
+            (!target.is_empty()).then(|| PathBuf::from(target))
+        })
+        .collect()
+}
+
+/// Copies every lesson's `solutions/` folder to `dir/NN-topic/` and writes `dir/README.md`,
+/// an index of which answer belongs to which exercise; returns how many answers.
+fn write_solutions(course: &Course, dir: &Path) -> Result<usize> {
+    let mut index = String::from(
+        "# Solutions\n\nThe reference answer to every exercise, lesson by lesson. Each file \
+         takes the place of the learner's file of the same name; `cargo test -p LESSON \
+         --features solution` runs a lesson's tests against them.\n",
+    );
+    let mut answers = 0;
+    for lesson in &course.lessons {
+        copy_tree(&lesson.dir.join("solutions"), &dir.join(&lesson.folder))?;
+        let _ = write!(index, "\n## {} · {}\n\n", lesson.folder, lesson.title);
+        for exercise in &lesson.exercises {
+            let answer = lesson.solution_path(exercise);
+            let name = answer.file_name().unwrap_or_default().to_string_lossy();
+            if !answer.is_file() {
+                bail!("{} has no answer at {}", exercise.id, answer.display());
+            }
+            let _ = writeln!(
+                index,
+                "- `{}` {}: [{folder}/{name}]({folder}/{name}), for `lessons/{folder}/{}`",
+                exercise.id,
+                exercise.title,
+                exercise.file.display(),
+                folder = lesson.folder,
+            );
+            answers += 1;
+        }
+    }
+    fs::write(dir.join("README.md"), index).context("writing solutions/README.md")?;
+    Ok(answers)
+}
+
+fn readme(teacher: bool) -> String {
+    let notes = if teacher {
+        "with the teacher notes"
+    } else {
+        "without the teacher notes"
+    };
+    format!(
+        "# From Sockets to Services: the handout\n\n\
+         Everything here works without a network.\n\n\
+         - `book/html/index.html`: the book; open it in a browser. Its links to the course's \
+         files lead to the copies under `lessons/`, `shared/` and `proto/`.\n\
+         - `book.pdf`: the whole book, printed ({notes}).\n\
+         - `solutions/`: the reference answer to every exercise; `solutions/README.md` \
+         says which is which. Leave this folder out to hand out the book alone.\n\n\
+         Written by `cargo run -p workbook -- bundle`.\n"
+    )
+}
+
+/// Copies the files under `from` to `to`, folders and all.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    let entries = fs::read_dir(from).with_context(|| format!("reading {}", from.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            copy_file(&path, &target)?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    if let Some(folder) = to.parent() {
+        fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+    }
+    fs::copy(from, to)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn links_into_the_course_are_found() {
+        let html = r##"<a href="../../lessons/01-tcp/src/a.rs">a</a> <a href="02-rpc.html">b</a>
+            <a href="../../shared/src/b.rs#L3">c</a> <a href="../../">d</a>"##;
+        assert_eq!(
+            course_links(html),
+            [
+                PathBuf::from("lessons/01-tcp/src/a.rs"),
+                PathBuf::from("shared/src/b.rs")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_folder_with_other_files_is_not_replaced() {
+        let fx = Fixture::empty();
+        let dir = fx.path();
+        fx.write("book/html/index.html", "old");
+        fx.write("book.pdf", "old");
+        make_room(dir).unwrap();
+        assert_eq!(
+            fs::read_dir(dir).unwrap().count(),
+            0,
+            "an old bundle is emptied"
+        );
+        fx.write("notes.txt", "mine");
+        let err = make_room(dir).unwrap_err().to_string();
+        assert!(err.contains("notes.txt"), "{err}");
+        assert!(dir.join("notes.txt").exists());
+    }
+}

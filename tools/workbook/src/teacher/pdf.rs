@@ -1,0 +1,268 @@
+//! `book --pdf FILE`: the whole book as one PDF, to print or hand out.
+//!
+//! mdBook already lays the whole book out on one page, `print.html`, with a page break
+//! before each chapter; the book's print stylesheet (`book/css/paper.css`) makes listings,
+//! tables and diagrams fit an A4 page. What is left is a browser to print it, and the course
+//! already drives one: headless Chromium. Here it runs on its own, not over WebDriver, so a
+//! teacher's runner needs no extra feature: `chromium --headless --print-to-pdf=FILE` loads
+//! the page from disk (the book works from `file://`), waits until it is laid out, and
+//! writes the PDF.
+//!
+//! Teacher notes are left out unless `--teacher` asks for them: the page is then opened as
+//! `print.html?teacher`, which `book/js/teacher-view.js` turns into the teacher's view.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use tokio::process::Command;
+
+use crate::book;
+use crate::common::{programs, ui};
+
+/// How a teacher gets Chromium, for the message that says it is missing.
+pub const INSTALL: &str = "apt-get install chromium";
+
+/// The longest a print may take. The whole book prints in a few seconds; a Chromium that
+/// hangs (no display libraries, a locked profile) is stopped instead of waited for.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// How long, in the page's own time, Chromium lets the page load its fonts and scripts
+/// before it prints. Virtual time runs fast while the page is idle, so this costs little.
+const SETTLE_MS: u32 = 20_000;
+
+/// What a print produced.
+pub struct Printed {
+    /// Pages in the PDF, counted in its page objects; `None` if they could not be counted.
+    pub pages: Option<usize>,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl Printed {
+    /// "212 pages, 3.4 MB, 5.1 s".
+    pub fn summary(&self) -> String {
+        let pages = self
+            .pages
+            .map_or_else(|| "pages not counted".to_string(), |n| format!("{n} pages"));
+        format!(
+            "{pages}, {:.1} MB, {:.1} s",
+            self.bytes as f64 / 1_000_000.0,
+            self.seconds
+        )
+    }
+}
+
+/// The `book --pdf FILE [--teacher]` command: builds the book and prints it to `file`.
+pub async fn run(root: &Path, file: &Path, teacher: bool) -> Result<()> {
+    let html_dir = book::build(root)?;
+    let printed = print(&html_dir, file, teacher).await?;
+    println!(
+        "{} printed the book to {} ({})",
+        ui::pass_mark(),
+        ui::bold(&file.display().to_string()),
+        printed.summary()
+    );
+    Ok(())
+}
+
+/// Prints the book built in `html_dir` (its `print.html`) to the PDF `file`.
+pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printed> {
+    let page = html_dir.join("print.html");
+    if !page.is_file() {
+        bail!(
+            "the book has no print.html to print (book/book.toml must not turn off \
+             [output.html.print])"
+        );
+    }
+    let Some(chromium) = programs::find_chromium() else {
+        bail!(
+            "Chromium is not installed, and the PDF is printed by it: install it with \
+             `{INSTALL}` (or set CHROME to its path)"
+        );
+    };
+    let file = std::path::absolute(file).with_context(|| format!("{}", file.display()))?;
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
+    }
+    // An old PDF left in place would look like a new one if Chromium wrote nothing.
+    let _ = std::fs::remove_file(&file);
+
+    let mut url = file_url(&std::path::absolute(&page)?);
+    if teacher {
+        url.push_str("?teacher");
+    }
+    let profile = Profile::new()?;
+    let started = Instant::now();
+    // No sandbox, as in the browser check: it needs privileges that containers and CI
+    // machines often lack, and the page is the course's own book, read from disk.
+    let child = Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+        ])
+        .arg(format!("--virtual-time-budget={SETTLE_MS}"))
+        .arg(format!("--user-data-dir={}", profile.0.display()))
+        .arg(format!("--print-to-pdf={}", file.display()))
+        .arg(&url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", chromium.display()))?;
+    // On the deadline, dropping the child stops Chromium (`kill_on_drop`).
+    let output = tokio::time::timeout(DEADLINE, child.wait_with_output())
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "Chromium did not finish printing within {} s",
+                DEADLINE.as_secs()
+            )
+        })?
+        .context("waiting for Chromium")?;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let written = std::fs::read(&file).unwrap_or_default();
+    if !output.status.success() || !written.starts_with(b"%PDF") {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let last: Vec<&str> = said.lines().rev().take(5).collect();
+        let last = last.into_iter().rev().collect::<Vec<_>>().join("\n");
+        bail!(
+            "Chromium ({}) did not print the book ({}){}",
+            chromium.display(),
+            output.status,
+            if last.is_empty() {
+                String::new()
+            } else {
+                format!("; it said:\n{last}")
+            }
+        );
+    }
+    Ok(Printed {
+        pages: count_pages(&written),
+        bytes: written.len() as u64,
+        seconds,
+    })
+}
+
+/// The pages of a PDF as Chromium writes it: one `/Type /Page` object each (the page tree's
+/// nodes are `/Type /Pages`).
+fn count_pages(pdf: &[u8]) -> Option<usize> {
+    const PAGE: &[u8] = b"/Type /Page";
+    let pages = pdf
+        .windows(PAGE.len() + 1)
+        .filter(|w| w.starts_with(PAGE) && !w[PAGE.len()].is_ascii_alphanumeric())
+        .count();
+    (pages > 0).then_some(pages)
+}
+
+/// `file:///…` for an absolute path, with what a URL cannot hold (spaces, `#`, `?`, non-ASCII
+/// bytes) percent-encoded.
+fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for &byte in path.to_string_lossy().as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+/// A fresh Chromium profile for one print, removed afterwards: a teacher's open Chromium
+/// keeps its own profile locked, and a print must not wait for it or change it.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new() -> Result<Profile> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .subsec_nanos();
+        let dir =
+            std::env::temp_dir().join(format!("workbook-print-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Profile(dir))
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    /// The book's own print stylesheet and teacher view, on a page with a teacher note:
+    /// a learner's copy leaves the note out, a teacher's has it, opened.
+    #[tokio::test]
+    async fn teacher_notes_are_printed_only_in_a_teachers_copy() {
+        if programs::find_chromium().is_none() {
+            return println!("skipped: Chromium is not installed ({INSTALL})");
+        }
+        if programs::find_on_path("pdftotext").is_none() {
+            return println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        }
+        let fx = Fixture::course();
+        fx.write(
+            "book/book.toml",
+            "[book]\ntitle = \"t\"\nsrc = \"src\"\n[output.html]\n\
+             additional-css = [\"css/paper.css\"]\nadditional-js = [\"js/teacher-view.js\"]\n",
+        );
+        fx.write(
+            "book/css/paper.css",
+            include_str!("../../../../book/css/paper.css"),
+        );
+        fx.write(
+            "book/js/teacher-view.js",
+            include_str!("../../../../book/js/teacher-view.js"),
+        );
+        fx.write(
+            "book/src/02-rpc.md",
+            "# RPC\n\nFrames.\n\n<details class=\"teacher-notes\">\n<summary>Teacher notes\
+             </summary>\n\nAsk what a frame is for.\n\n</details>\n",
+        );
+        let html = book::build(fx.path()).unwrap();
+        for teacher in [false, true] {
+            let file = fx.path().join(format!("teacher-{teacher}.pdf"));
+            print(&html, &file, teacher).await.unwrap();
+            let text = std::process::Command::new("pdftotext")
+                .arg(&file)
+                .arg("-")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&text.stdout);
+            assert!(text.contains("Frames."), "{text}");
+            assert_eq!(text.contains("Teacher notes"), teacher, "{text}");
+            assert_eq!(text.contains("Ask what a frame is for."), teacher, "{text}");
+        }
+    }
+
+    #[test]
+    fn file_urls_escape_what_a_url_cannot_hold() {
+        assert_eq!(
+            file_url(Path::new("/home/ada/my course/book#1/print.html")),
+            "file:///home/ada/my%20course/book%231/print.html"
+        );
+    }
+
+    #[test]
+    fn pages_are_counted_apart_from_the_page_tree() {
+        let pdf = b"%PDF-1.4\n<< /Type /Pages /Count 2 >>\n<< /Type /Page >>\n<</Type /Page/Parent 1 0 R>>";
+        assert_eq!(count_pages(pdf), Some(2));
+        assert_eq!(count_pages(b"%PDF-1.4\n"), None);
+    }
+}
