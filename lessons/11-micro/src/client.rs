@@ -47,7 +47,7 @@ pub struct MicroClient {
     registry: Arc<dyn Registry>,
     selector: Box<dyn Selector>,
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
-    channels: Mutex<HashMap<String, Channel>>,
+    channels: Channels,
     /// (service, node id) → until when that node is left out.
     set_aside: Mutex<HashMap<(String, String), Instant>>,
     deadline: Duration,
@@ -60,7 +60,7 @@ impl MicroClient {
             registry,
             selector,
             watches: tokio::sync::Mutex::new(HashMap::new()),
-            channels: Mutex::new(HashMap::new()),
+            channels: Channels::default(),
             set_aside: Mutex::new(HashMap::new()),
             deadline: CALL_DEADLINE,
             set_aside_for: SET_ASIDE_FOR,
@@ -104,7 +104,7 @@ impl MicroClient {
                 .map_err(|error| Status::unavailable(format!("{error:#}")))?;
             let nodes = self.not_set_aside(service, nodes);
             call(service, &nodes, self.selector.as_ref(), |node| {
-                let sent = self.channel(&node.address).map(&mut request);
+                let sent = self.channels.get(&node.address).map(&mut request);
                 async move {
                     let answer = match sent {
                         Ok(sent) => sent.await.map_err(broken_is_unavailable),
@@ -175,15 +175,20 @@ impl MicroClient {
 }
 // ANCHOR_END: set_aside
 
-impl MicroClient {
-    /// One lazily connected channel per address, reused across calls. An address that is
-    /// not `host:port` (anyone can write into a registry) makes that node unreachable:
-    /// `Unavailable`, and the call goes to another.
-    fn channel(&self, address: &str) -> Result<Channel, Status> {
-        let mut channels = self
-            .channels
-            .lock()
-            .expect("no panic while the lock is held");
+/// One lazily connected channel per node address, reused across calls. An address that is
+/// not `host:port` (anyone can write into a registry) makes that node unreachable:
+/// `Unavailable`, and the call goes to another. Anyone can also register any number of
+/// addresses: past [`Channels::MOST`] the cache starts again empty.
+#[derive(Default)]
+pub struct Channels(Mutex<HashMap<String, Channel>>);
+
+impl Channels {
+    /// The most channels kept at once.
+    pub const MOST: usize = 256;
+
+    /// The channel to `address`, made on first use (it connects on its first call).
+    pub fn get(&self, address: &str) -> Result<Channel, Status> {
+        let mut channels = self.0.lock().expect("no panic while the lock is held");
         if let Some(channel) = channels.get(address) {
             return Ok(channel.clone());
         }
@@ -193,6 +198,9 @@ impl MicroClient {
         let channel = endpoint
             .connect_timeout(Duration::from_secs(1))
             .connect_lazy();
+        if channels.len() >= Self::MOST {
+            channels.clear();
+        }
         channels.insert(address.to_string(), channel.clone());
         Ok(channel)
     }
@@ -203,7 +211,7 @@ impl MicroClient {
 /// node is gone, try another. (Unlike a refused connection, a call that broke may have run:
 /// trying it again is safe for SayHello, which changes nothing, and is why a framework that
 /// retries must know which calls may run twice.)
-fn broken_is_unavailable(status: Status) -> Status {
+pub fn broken_is_unavailable(status: Status) -> Status {
     let broken = status.code() == Code::Unknown
         && std::error::Error::source(&status)
             .is_some_and(|source| source.is::<tonic::transport::Error>());

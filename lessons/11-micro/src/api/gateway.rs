@@ -7,17 +7,17 @@ use std::time::{Duration, Instant};
 
 use http::uri::PathAndQuery;
 use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor};
-use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Status};
 
 use super::json::DynamicCodec;
 use super::reflect;
+use crate::client::{Channels, broken_is_unavailable};
 use crate::exercises::call::call;
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::RoundRobin;
 
-/// The most services the gateway watches, keeps schemas of, and the most nodes it keeps a
-/// connection to. Anyone can send any path: without a bound, `/a1`, `/a2`, … would each
+/// The most services the gateway watches and keeps schemas of (its connections are bounded
+/// by [`Channels`] itself). Anyone can send any path: without a bound, `/a1`, `/a2`, … would each
 /// cost a watch forever.
 const MAX_KEPT: usize = 256;
 
@@ -40,7 +40,7 @@ pub struct Gateway {
     pub deadline: Duration,
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     schemas: Mutex<HashMap<String, Schema>>,
-    channels: Mutex<HashMap<String, Channel>>,
+    channels: Channels,
 }
 
 impl Gateway {
@@ -119,14 +119,14 @@ impl Gateway {
             }
         }
         let (_node, pool) = call(service, nodes, &self.selector, |node| async move {
-            let channel = self.channel(&node.address)?;
+            let channel = self.channels.get(&node.address)?;
             reflect::schema(channel)
                 .await
                 .map_err(|status| match status.code() {
                     Code::Unimplemented => Status::unimplemented(format!(
                         "{service} serves no gRPC reflection: its methods cannot be known"
                     )),
-                    _ => unreachable_is_unavailable(status),
+                    _ => broken_is_unavailable(status),
                 })
         })
         .await?;
@@ -169,25 +169,24 @@ impl Gateway {
                 reply: method.output(),
             };
             async move {
-                let mut grpc = tonic::client::Grpc::new(self.channel(&node.address)?);
+                let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
                 grpc.ready()
                     .await
                     .map_err(|error| Status::unavailable(format!("{}: {error}", node.address)))?;
                 let mut request = tonic::Request::new(request);
                 request.set_timeout(self.deadline);
                 let reply = grpc.unary(request, path, codec).await;
-                let reply =
-                    reply
-                        .map_err(unreachable_is_unavailable)
-                        .map_err(|status| match status.code() {
-                            Code::Unavailable => Status::unavailable(format!(
-                                "{} at {}: {}",
-                                node.id,
-                                node.address,
-                                status.message()
-                            )),
-                            _ => status,
-                        })?;
+                let reply = reply
+                    .map_err(broken_is_unavailable)
+                    .map_err(|status| match status.code() {
+                        Code::Unavailable => Status::unavailable(format!(
+                            "{} at {}: {}",
+                            node.id,
+                            node.address,
+                            status.message()
+                        )),
+                        _ => status,
+                    })?;
                 Ok(reply.into_inner())
             }
         })
@@ -195,28 +194,6 @@ impl Gateway {
         Ok(reply)
     }
     // ANCHOR_END: call
-
-    /// One lazily connected channel per node address.
-    fn channel(&self, address: &str) -> Result<Channel, Status> {
-        let mut channels = self
-            .channels
-            .lock()
-            .expect("no panic while the lock is held");
-        if let Some(channel) = channels.get(address) {
-            return Ok(channel.clone());
-        }
-        let endpoint = Endpoint::from_shared(format!("http://{address}")).map_err(|error| {
-            Status::unavailable(format!("{address:?} is not an address to call: {error}"))
-        })?;
-        let channel = endpoint
-            .connect_timeout(Duration::from_secs(1))
-            .connect_lazy();
-        if channels.len() >= MAX_KEPT {
-            channels.clear();
-        }
-        channels.insert(address.to_string(), channel.clone());
-        Ok(channel)
-    }
 }
 
 /// `Handler.Method` in `pool`; `NotFound` listing what there is when it is not there.
@@ -262,19 +239,5 @@ fn find_method(
                 names.join(", ")
             )))
         }
-    }
-}
-
-/// A call whose connection broke under it (its node was killed mid-call) comes back as
-/// `Unknown: transport error`; to the gateway it means what `Unavailable` means: try
-/// another node.
-fn unreachable_is_unavailable(status: Status) -> Status {
-    let broken = status.code() == Code::Unknown
-        && std::error::Error::source(&status)
-            .is_some_and(|source| source.is::<tonic::transport::Error>());
-    if broken {
-        Status::unavailable(format!("the connection broke: {}", status.message()))
-    } else {
-        status
     }
 }
