@@ -111,7 +111,7 @@ struct LessonServers {
     servers: &'static [(u16, Protocol)],
 }
 
-const LESSONS: [LessonServers; 5] = [
+const LESSONS: [LessonServers; 6] = [
     LessonServers {
         names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
         servers: &[(7001, Protocol::Lines)],
@@ -132,6 +132,12 @@ const LESSONS: [LessonServers; 5] = [
         names: &["05", "5", "grpc", "05-grpc", "l05-grpc"],
         servers: &[(7005, Protocol::Grpc)],
     },
+    // Lesson 11's services find each other through the registry, at the addresses they
+    // registered: a relay cannot stand between them. `micro api` is called by address.
+    LessonServers {
+        names: &["11", "micro", "11-micro", "l11-micro"],
+        servers: &[(8080, Protocol::Http)],
+    },
 ];
 
 /// What to relay: (listen, to, protocol) for each relay.
@@ -144,7 +150,7 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
                 LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
             else {
                 bail!(
-                    "the wire view knows lessons 01, 02, 03 and 05; for another server say --to ADDR --protocol P"
+                    "the wire view knows lessons 01, 02, 03, 05 and 11; for another server say --to ADDR --protocol P"
                 );
             };
             if servers.is_empty() {

@@ -36,6 +36,7 @@ fn lessons_relay_on_their_port_plus_200() {
             .to_string()
             .contains("no server")
     );
+    assert_eq!(plan(&args(Some("11"), &[], &[])).unwrap()[0].0.port(), 8280);
     assert!(plan(&args(Some("09"), &[], &[])).is_err());
     let custom = plan(&args(None, &["127.0.0.1:8500"], &[Protocol::Http])).unwrap();
     assert_eq!(custom[0].0.port(), 8700);
