@@ -87,8 +87,12 @@ pub enum Commands {
     /// For maintainers and CI: every stub fails, every solution passes, the book is whole.
     Verify {
         /// Only this lesson.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "book")]
         lesson: Option<String>,
+        /// Only the book: includes, diagrams, the build and the pages in a browser; no
+        /// lesson is built.
+        #[arg(long)]
+        book: bool,
     },
     /// Start the system of lessons 09–10 in the background: Consul, Redis, two captcha
     /// instances and the gateway; waits until each is healthy and prints the page's address.

@@ -94,7 +94,10 @@ async fn run(cli: Cli) -> Result<bool> {
             None => report::run(&course, &state, name.as_deref(), json),
         },
         Some(Commands::Doctor) => doctor::run(&course.root).map(|()| true),
-        Some(Commands::Verify { lesson }) => {
+        Some(Commands::Verify { book: true, .. }) => {
+            verify::run_book_only(&course).await.map(|()| true)
+        }
+        Some(Commands::Verify { lesson, .. }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
         }
         Some(Commands::Up { ports, mine }) => up::up(&course.root, ports.base_port, !mine)

@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::book::diagrams;
 use crate::common::course::Course;
 
 /// One thing wrong with the book, and where.
@@ -168,6 +169,27 @@ pub fn check_includes(root: &Path) -> Vec<Problem> {
     problems
 }
 
+/// Checks every diagram of every chapter under `book/src` for misdrawings: arrows that miss
+/// their lifeline, corners left open (`book/diagrams/check.rs`).
+pub fn check_diagrams(root: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for chapter in markdown_files(&root.join("book/src")) {
+        let Ok(text) = fs::read_to_string(&chapter) else {
+            continue;
+        };
+        let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display();
+        problems.extend(
+            diagrams::chapter_misdrawings(&text)
+                .into_iter()
+                .map(|m| Problem {
+                    location: format!("{shown}:{}", m.line),
+                    message: format!("column {}: {}", m.column, m.message),
+                }),
+        );
+    }
+    problems
+}
+
 /// The chapter files `SUMMARY.md` links to (draft chapters `[x]()` excluded), with lines.
 pub fn summary_links(summary: &str) -> Vec<(usize, String)> {
     let mut links = Vec::new();
@@ -263,6 +285,19 @@ mod tests {
                 (7, "w.rs", Selector::Anchor("main".into())),
             ]
         );
+    }
+
+    /// The course's own book: every diagram is drawn whole (a slip fails here, with its
+    /// chapter, line and column).
+    #[test]
+    fn the_books_diagrams_have_no_misdrawings() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        assert!(root.join("book/src/SUMMARY.md").is_file());
+        let found: Vec<String> = check_diagrams(&root)
+            .iter()
+            .map(|p| format!("{}: {}", p.location, p.message))
+            .collect();
+        assert!(found.is_empty(), "{found:#?}");
     }
 
     #[test]

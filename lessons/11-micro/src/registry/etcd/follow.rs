@@ -109,7 +109,11 @@ async fn value_at(
     match answer {
         Ok(answer) => Ok(answer.kvs().first().and_then(|kv| {
             if kv.value().len() > MAX_RECORD_BYTES {
-                warn!(key = %shown, bytes = kv.value().len(), "too big to be a registry record; skipped");
+                warn!(
+                    key = %shown,
+                    bytes = kv.value().len(),
+                    "too big to be a registry record; skipped"
+                );
                 return None;
             }
             Some((key, kv.value().to_vec()))

@@ -10,13 +10,17 @@
 //! character becomes strokes from its cell's centre towards the sides it joins, joined into
 //! straight lines across cells, and each arrowhead a small triangle; every other character
 //! is text, set as written. (The fence keeps svgbob's name: the drawings are valid svgbob,
-//! which editors with an svgbob plugin preview.)
+//! which editors with an svgbob plugin preview.) What a hand easily gets wrong — an arrow
+//! that stops short of its lifeline, a box with a notched corner — is found by `check.rs`.
 
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
+mod check;
 mod draw;
+
+pub use check::chapter_misdrawings;
 
 use draw::figure;
 
@@ -75,7 +79,7 @@ pub fn draw_diagrams(markdown: &str) -> String {
 }
 
 /// The fence a line opens (its backticks or tildes), if it opens an `svgbob` block.
-fn opening_fence(line: &str) -> Option<String> {
+pub(super) fn opening_fence(line: &str) -> Option<String> {
     let trimmed = line.trim_end();
     let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
     if indent > 3 {
@@ -92,7 +96,7 @@ fn opening_fence(line: &str) -> Option<String> {
 }
 
 /// Whether a line closes a block opened by `fence`: as many of its marks or more, alone.
-fn closes(line: &str, fence: &str) -> bool {
+pub(super) fn closes(line: &str, fence: &str) -> bool {
     let text = line.trim();
     let mark = fence.chars().next().unwrap_or('`');
     text.len() >= fence.len() && text.chars().all(|c| c == mark)

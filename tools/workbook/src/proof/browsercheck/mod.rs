@@ -1,8 +1,11 @@
 //! The book in a real browser. Headless Chromium, driven by chromedriver over WebDriver,
 //! loads every chapter from the runner's own book server in a laptop's window (1366 × 900,
 //! the sidebar open) and reports what a reader would find broken: an `{{#include` left
-//! unresolved, a link or an image that leads nowhere, a listing or a diagram wider than the
-//! column, its right part hidden behind a scrollbar (`browsercheck.js` looks).
+//! unresolved, a link or an image that leads nowhere, a listing, a diagram, a table or any
+//! other element wider than the column, its right part hidden behind a scrollbar or cut
+//! off (`browsercheck.js` looks). Then it loads them again in a phone's window (390 × 844),
+//! where a listing or a table may scroll inside its own box but nothing else may pass the
+//! column.
 //!
 //! `verify` runs it on the book it has just built. Where Chromium or chromedriver is
 //! missing or does not start, the check is skipped, and says why.
@@ -21,6 +24,10 @@ pub use chromium::run;
 
 /// The window the pages are checked in: a common laptop screen.
 pub const WINDOW: (u32, u32) = (1366, 900);
+
+/// The second window they are checked in: a phone's, where the sidebar is closed and a wide
+/// listing or table scrolls inside its own box.
+pub const PHONE: (u32, u32) = (390, 844);
 
 pub enum BrowserCheck {
     /// Every chapter was loaded; what was found wrong, if anything.

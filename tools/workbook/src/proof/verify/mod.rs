@@ -13,25 +13,24 @@
 //! run directly, two at a time, each with a timeout.
 
 use std::fs;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::book;
 use crate::common::cargo::{self, Build, BuildRequest};
 use crate::common::course::{Course, Exercise, Lesson, Selection};
 use crate::common::testrun::{self, TestJob, TestRun};
 use crate::common::ui;
 use crate::learner::check::TEST_TIMEOUT;
-use crate::proof::bookcheck::{self, Problem};
-use crate::proof::browsercheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
 
+mod pages;
 mod table;
 
-use table::{Row, print_browser_check, print_table};
+pub use pages::run_book_only;
+
+use table::{Row, print_table};
 
 /// How one side (stub or solution) of one exercise went.
 #[derive(Debug)]
@@ -142,58 +141,15 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     );
 
     // The book: all of it, or with --lesson only that lesson's chapter.
-    let (book_problems, book_built) = check_book(course, lesson_id.map(|_| lessons.as_slice()));
-    println!();
-    println!("{}", ui::bold("The book"));
-    if book_problems.is_empty() {
-        let what = match lesson_id {
-            None => "every include resolves and SUMMARY.md lists every lesson".to_string(),
-            Some(_) => format!(
-                "{}: listed in SUMMARY.md, every include resolves",
-                lessons
-                    .iter()
-                    .map(|l| l.chapter_file())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        println!("  {} {what}", ui::pass_mark());
-    }
-    for problem in &book_problems {
-        println!(
-            "  {} {}: {}",
-            ui::fail_mark(),
-            problem.location,
-            problem.message
-        );
-    }
-    match &book_built {
-        Some(Ok(_)) => println!("  {} the book builds", ui::pass_mark()),
-        Some(Err(err)) => println!("  {} the book does not build: {err}", ui::fail_mark()),
-        None => println!(
-            "  {} the whole book is built by `verify` without --lesson",
-            ui::todo_mark()
-        ),
-    }
-    let browser = match &book_built {
-        Some(Ok(html_dir)) => Some(browsercheck::run(&course.root, html_dir).await),
-        _ => None,
-    };
-    let (browser_problems, skipped) = print_browser_check(browser);
+    let (book_misses, skipped) = pages::print(course, lesson_id.map(|_| lessons.as_slice())).await;
     let isolation_problems = isolation::print(&isolation::probe(course, &lessons).await?);
     for problem in &build_problems {
         println!("\n{}", problem);
     }
 
     let bad_rows = rows.iter().filter(|r| !r.is_ok()).count();
-    let book_broken = matches!(book_built, Some(Err(_)));
-    let misses = bad_rows
-        + book_problems.len()
-        + usize::from(book_broken)
-        + browser_problems
-        + isolation_problems
-        + build_problems.len()
-        + transcripts_failed;
+    let misses =
+        bad_rows + book_misses + isolation_problems + build_problems.len() + transcripts_failed;
     println!();
     let elapsed = started.elapsed().as_secs_f64();
     // A plain closing line that CI systems and scripts can read without parsing the table.
@@ -213,34 +169,6 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     } else {
         bail!("{misses} problem(s) found ({elapsed:.1} s)")
     }
-}
-
-/// The book's checks: includes, SUMMARY.md and (for the whole course) the build, which
-/// gives the folder of the built pages. With `only`, just those lessons' chapters, and no build.
-fn check_book(
-    course: &Course,
-    only: Option<&[&Lesson]>,
-) -> (Vec<Problem>, Option<Result<PathBuf, String>>) {
-    let mut problems = bookcheck::check_includes(&course.root);
-    problems.extend(bookcheck::check_summary(course));
-    let Some(lessons) = only else {
-        let built = if course.root.join("book/book.toml").is_file() {
-            book::build(&course.root).map_err(|err| format!("{err:#}"))
-        } else {
-            Err("book/book.toml is missing".to_string())
-        };
-        return (problems, Some(built));
-    };
-    problems.retain(|problem| {
-        lessons.iter().any(|lesson| {
-            let chapter = lesson.chapter_file();
-            problem
-                .location
-                .starts_with(&format!("book/src/{chapter}:"))
-                || problem.message.contains(&format!(" {chapter}"))
-        })
-    });
-    (problems, None)
 }
 
 /// What can be checked without compiling: hints, the TODO, the answer's file.

@@ -82,13 +82,15 @@ pub(super) fn print_browser_check(check: Option<BrowserCheck>) -> (usize, bool) 
             problems,
             seconds,
         }) => {
+            let (phone_width, phone_height) = browsercheck::PHONE;
             let what = format!(
-                "{} in headless Chromium at {width}×{height}",
+                "{} in headless Chromium at {width}×{height} and {phone_width}×{phone_height}",
                 ui::plural(pages, "page")
             );
             if problems.is_empty() {
                 println!(
-                    "  {} {what}: includes resolved, links and images found, listings fit ({seconds:.1} s)",
+                    "  {} {what}: includes resolved, links and images found, listings, tables \
+                     and the rest fit ({seconds:.1} s)",
                     ui::pass_mark()
                 );
             } else {
