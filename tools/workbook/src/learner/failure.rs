@@ -99,9 +99,12 @@ fn panic_line(line: &str) -> Option<Panic> {
     })
 }
 
+/// How `todo!()` and `unimplemented!()` begin their messages.
+const NOT_WRITTEN_YET: [&str; 2] = ["not yet implemented", "not implemented"];
+
 /// `todo!()`'s and `unimplemented!()`'s message, without their preamble.
 fn not_written_yet(message: &str) -> Option<&str> {
-    ["not yet implemented", "not implemented"]
+    NOT_WRITTEN_YET
         .iter()
         .find_map(|preamble| message.strip_prefix(preamble))
         .map(|rest| rest.trim_start_matches(':').trim_start())
@@ -112,7 +115,7 @@ fn not_written_yet(message: &str) -> Option<&str> {
 /// A `todo!()` or `unimplemented!()` that reached the test is never an assertion.
 fn is_assertion(panic: &Panic, root: &std::path::Path) -> bool {
     let first = panic.message.lines().next().unwrap_or_default();
-    if ["not yet implemented", "not implemented"]
+    if NOT_WRITTEN_YET
         .iter()
         .any(|preamble| first.contains(preamble))
     {
