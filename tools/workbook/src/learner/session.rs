@@ -71,8 +71,7 @@ impl Drop for Cooked {
 }
 
 /// The keys, as the session shows them after each check.
-const KEYS: &str = "h hint (again: the next) · s solution · l list and go to · n next · \
-                    c check all · r re-check · q quit · saving an exercise's file goes to it";
+const KEYS: &str = "h hint (again: the next) · s solution · l list, go to · n next · c check all · r re-check · q quit";
 
 /// Starts the session at `start` (an exercise or a lesson; else the first open exercise);
 /// without a terminal, prints the progress once instead.
@@ -283,7 +282,9 @@ fn show_current(course: &Course, state: &State, current: Option<&str>) {
     match current.and_then(|id| course.exercise(id).ok()) {
         Some((lesson, exercise)) => {
             map::print_current(course, lesson, exercise, Some(book::DEFAULT_PORT));
-            println!("  Save the file and it is checked again.");
+            println!(
+                "  Save the file and it is checked again (save another exercise's file to go there)."
+            );
         }
         None if course.exercise_count() == 0 => println!("There are no exercises yet."),
         None => {
