@@ -17,6 +17,8 @@
 //!   (lesson 07), for every client that picks an instance to call.
 //! - [`registered`]: serving while registered, and leaving in order: NOT_SERVING,
 //!   deregister, drain (lesson 08).
+//! - [`unreachable`]: one wording for a Consul, Redis or etcd that does not answer, with the
+//!   command that starts it.
 //! - [`captcha`] (feature `captcha`): lesson 09's captcha service in its plainest form, for
 //!   the lessons that run it: lesson 10's tests and lesson 11's framework.
 
@@ -29,6 +31,7 @@ pub mod greeter;
 pub mod grpc;
 pub mod registered;
 pub mod signal;
+pub mod unreachable;
 
 /// What is logged when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=warn,rustify=warn";

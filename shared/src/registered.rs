@@ -77,10 +77,10 @@ impl Registration {
         let id = &self.instance.id;
         match tokio::time::timeout(AGENT_TIMEOUT, request).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(anyhow::Error::new(error).context(format!(
-                "cannot {what} {id} with the Consul agent at {}",
-                self.agent()
-            ))),
+            Ok(Err(error)) => {
+                let said = crate::unreachable::agent_call_failed(what, id, self.agent(), &error);
+                Err(anyhow::Error::new(error).context(said))
+            }
             Err(_) => anyhow::bail!(
                 "cannot {what} {id}: the Consul agent at {} did not answer within {AGENT_TIMEOUT:?}",
                 self.agent()

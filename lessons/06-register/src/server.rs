@@ -79,10 +79,11 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     match tokio::time::timeout(AGENT_TIMEOUT, call).await {
-        Ok(result) => result.with_context(|| {
-            format!(
-                "cannot {what} with the Consul agent at {agent} (is it running? CONSUL_HTTP_ADDR)"
-            )
+        // Refused: no agent, and how to start one; a deregistration answered 404: the
+        // instance was not registered there.
+        Ok(result) => result.map_err(|error| {
+            let said = shared::unreachable::agent_call_failed(what, "", agent, &error);
+            anyhow::Error::new(error).context(said)
         }),
         Err(_) => {
             bail!("the Consul agent at {agent} did not answer the {what} within {AGENT_TIMEOUT:?}")

@@ -14,10 +14,13 @@ pub enum Error {
     #[error("cannot build the Consul client: {0}")]
     Client(String),
 
-    /// Nothing listens at the address: the agent is not running.
+    /// Nothing listens at the address: the agent is not running. (The course's one
+    /// wording for it, as `shared::unreachable` and the runner say it; the cause follows
+    /// in the error's chain.)
     #[error(
-        "no Consul agent answers at {address} ({source}). Start one with \
-         `cargo run -p workbook -- services up`, or point CONSUL_HTTP_ADDR at yours"
+        "no Consul agent answers at {address}: start one with `cargo run -p workbook -- \
+         services up` (or `cargo run -p workbook -- up` for all of lessons 09–10), or point \
+         CONSUL_HTTP_ADDR at yours"
     )]
     AgentDown {
         address: String,

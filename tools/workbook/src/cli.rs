@@ -21,6 +21,12 @@ pub struct Cli {
 pub enum Commands {
     /// Every lesson and exercise with its progress.
     List,
+    /// The course session, starting at an exercise (`register.two-instances`) or at the
+    /// first open exercise of a lesson (`06`, `register`, `l06-register`).
+    Watch {
+        /// An exercise or a lesson; the first open exercise of the course if left out.
+        target: Option<String>,
+    },
     /// Build and run the tests of an exercise, a lesson, or (with no ID) everything.
     Check {
         /// An exercise (`tcp.echo`) or a lesson (`tcp`); all exercises if left out.

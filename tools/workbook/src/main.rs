@@ -63,7 +63,10 @@ async fn run(cli: Cli) -> Result<bool> {
     state::snapshot_stubs(&course, &state)?;
 
     match cli.command {
-        None => session::run(course, state).await.map(|()| true),
+        None => session::run(course, state, None).await.map(|()| true),
+        Some(Commands::Watch { target }) => session::run(course, state, target.as_deref())
+            .await
+            .map(|()| true),
         Some(Commands::List) => {
             map::list(&course, &state);
             Ok(true)

@@ -171,7 +171,7 @@ impl Course {
     }
 
     /// Resolves what a learner typed: an exercise id (`tcp.echo`), a lesson id (`tcp`), a
-    /// lesson folder (`01-tcp`) or a package name (`l01-tcp`).
+    /// lesson folder (`01-tcp`), a package name (`l01-tcp`) or a lesson's number (`01`, `1`).
     pub fn select(&self, id: &str) -> Result<Selection<'_>> {
         let id = id.trim();
         for (lesson, exercise) in self.exercises() {
@@ -180,17 +180,15 @@ impl Course {
             }
         }
         for lesson in &self.lessons {
-            if lesson.id == id || lesson.folder == id || lesson.package == id {
+            if lesson.id == id
+                || lesson.folder == id
+                || lesson.package == id
+                || lesson.is_number(id)
+            {
                 return Ok(Selection::Lesson(lesson));
             }
         }
-        let mut close: Vec<&str> = self
-            .exercises()
-            .map(|(_, e)| e.id.as_str())
-            .chain(self.lessons.iter().map(|l| l.id.as_str()))
-            .filter(|known| known.contains(id) || id.contains(*known))
-            .collect();
-        close.truncate(5);
+        let close = crate::common::suggest::suggestions(self, id);
         if close.is_empty() {
             bail!("no lesson or exercise is called `{id}` (the `list` command shows them all)")
         } else {
@@ -230,6 +228,19 @@ impl Course {
 }
 
 impl Lesson {
+    /// The lesson's number, from its folder: `06` for `06-register`.
+    pub fn number(&self) -> &str {
+        self.folder.split('-').next().unwrap_or_default()
+    }
+
+    /// Whether `typed` is this lesson's number, with or without its leading zero.
+    fn is_number(&self, typed: &str) -> bool {
+        let number = self.number();
+        !typed.is_empty()
+            && typed.chars().all(|c| c.is_ascii_digit())
+            && number.trim_start_matches('0') == typed.trim_start_matches('0')
+    }
+
     /// The learner's file of `exercise`, as an absolute path.
     pub fn exercise_path(&self, exercise: &Exercise) -> PathBuf {
         self.dir.join(&exercise.file)
@@ -347,6 +358,9 @@ mod tests {
         assert!(matches!(course.select("tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
         assert!(matches!(course.select("01-tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
         assert!(matches!(course.select("l02-rpc").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+        assert!(matches!(course.select("02").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+        assert!(matches!(course.select("2").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+        assert!(course.select("3").is_err(), "03-draft has no lesson.toml");
 
         let unknown = course.select("tcp.ech").unwrap_err().to_string();
         assert!(unknown.contains("did you mean tcp.echo"), "{unknown}");

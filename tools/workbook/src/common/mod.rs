@@ -9,6 +9,7 @@ pub mod cargo;
 pub mod course;
 pub mod environment;
 pub mod programs;
+pub mod suggest;
 pub mod testrun;
 #[cfg(test)]
 pub mod testutil;

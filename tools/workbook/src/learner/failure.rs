@@ -7,7 +7,9 @@
 //! So the panics of a failed test are sorted by where they happened:
 //!
 //! - in the learner's files (`src/exercises/…`): the cause, shown first, in plain words;
-//! - in the test's own file (`tests/echo.rs`): the test's assertion, shown second;
+//! - in the test's own file (`tests/echo.rs`): the test's assertion, shown second — or,
+//!   when it is no assertion (a `panic!`, an `expect`, a `todo!()` that reached the test),
+//!   "the test panicked";
 //! - anywhere else (the tests' shared helpers, testkit, a library) after a panic in the
 //!   learner's code: a knock-on, left out.
 //!
@@ -26,6 +28,9 @@ pub struct Context {
     /// The test target's source: `lessons/01-tcp/tests/echo.rs`, or for a test made of a
     /// folder, `lessons/01-tcp/tests/echo/`.
     pub test_sources: Vec<String>,
+    /// The workspace root the paths above are relative to, to read the line a test
+    /// panicked on.
+    pub root: std::path::PathBuf,
 }
 
 /// One panic in a test's output.
@@ -94,12 +99,41 @@ fn panic_line(line: &str) -> Option<Panic> {
     })
 }
 
+/// How `todo!()` and `unimplemented!()` begin their messages.
+const NOT_WRITTEN_YET: [&str; 2] = ["not yet implemented", "not implemented"];
+
 /// `todo!()`'s and `unimplemented!()`'s message, without their preamble.
 fn not_written_yet(message: &str) -> Option<&str> {
-    ["not yet implemented", "not implemented"]
+    NOT_WRITTEN_YET
         .iter()
         .find_map(|preamble| message.strip_prefix(preamble))
         .map(|rest| rest.trim_start_matches(':').trim_start())
+}
+
+/// Whether the test's panic is one of its assertions: `assert_eq!` says so in its
+/// message; `assert!(ok, "…")` prints only its own words, so the line it stands on tells.
+/// A `todo!()` or `unimplemented!()` that reached the test is never an assertion.
+fn is_assertion(panic: &Panic, root: &std::path::Path) -> bool {
+    let first = panic.message.lines().next().unwrap_or_default();
+    if NOT_WRITTEN_YET
+        .iter()
+        .any(|preamble| first.contains(preamble))
+    {
+        return false;
+    }
+    if first.starts_with("assertion") {
+        return true;
+    }
+    let Ok(number) = panic.line.parse::<usize>() else {
+        return false;
+    };
+    std::fs::read_to_string(root.join(&panic.file))
+        .ok()
+        .and_then(|source| {
+            let line = source.lines().nth(number.checked_sub(1)?)?;
+            Some(line.trim_start().starts_with("assert"))
+        })
+        .unwrap_or(false)
 }
 
 /// testkit's `within`: `gave up after 5s waiting for the echo` → (`5s`, `the echo`).
@@ -196,12 +230,17 @@ pub fn explain(text: &str, context: &Context) -> String {
                         ),
                         rest,
                     ),
-                    None if is_test(panic) => tell(
+                    None if is_test(panic) && is_assertion(panic, &context.root) => tell(
                         &mut lines,
                         format!(
                             "the test's assertion: {}:{}: {first}",
                             panic.file, panic.line
                         ),
+                        rest,
+                    ),
+                    None if is_test(panic) => tell(
+                        &mut lines,
+                        format!("the test panicked: {}:{}: {first}", panic.file, panic.line),
                         rest,
                     ),
                     None => tell(
@@ -231,6 +270,7 @@ mod tests {
                 "lessons/01-tcp/src/exercises/many.rs".into(),
             ],
             test_sources: vec!["lessons/01-tcp/tests/echo.rs".into()],
+            root: std::path::PathBuf::from("/nonexistent"),
         }
     }
 
@@ -272,5 +312,36 @@ mod tests {
             "got 3 lines\nthe test stopped at lessons/01-tcp/tests/support/mod.rs:44: read a line from the server: unexpected end of file"
         );
         assert_eq!(explain("something odd", &context()), "something odd");
+    }
+
+    #[test]
+    fn a_test_s_own_panic_is_no_assertion() {
+        // A `todo!()` that reached the test (here through a task's JoinError).
+        let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:30:5:\necho_one panicked: JoinError::Panic(Id(4), \"not yet implemented\", ..)";
+        assert_eq!(
+            explain(text, &context()),
+            "the test panicked: lessons/01-tcp/tests/echo.rs:30: echo_one panicked: JoinError::Panic(Id(4), \"not yet implemented\", ..)"
+        );
+        // `panic!` and `assert!(ok, "…")` print the same; the test's line tells them apart.
+        let fx = crate::common::testutil::Fixture::empty();
+        fx.write(
+            "lessons/01-tcp/tests/echo.rs",
+            "fn t() {\n    panic!(\"expected an error, got Ok\");\n    assert!(ok, \"the reply is empty\");\n}\n",
+        );
+        let context = Context {
+            root: fx.path().to_path_buf(),
+            ..context()
+        };
+        let at = |line: u32, message: &str| {
+            format!("thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:{line}:5:\n{message}")
+        };
+        assert_eq!(
+            explain(&at(2, "expected an error, got Ok"), &context),
+            "the test panicked: lessons/01-tcp/tests/echo.rs:2: expected an error, got Ok"
+        );
+        assert_eq!(
+            explain(&at(3, "the reply is empty"), &context),
+            "the test's assertion: lessons/01-tcp/tests/echo.rs:3: the reply is empty"
+        );
     }
 }

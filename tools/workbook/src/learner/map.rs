@@ -47,7 +47,7 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
     let current = state.current(course).map(|(_, e)| e.id.as_str());
     for lesson in &course.lessons {
         let (done, total) = state.progress(&lesson.exercises);
-        let number = lesson.folder.split('-').next().unwrap_or_default();
+        let number = lesson.number();
         let mark = if total > 0 && done == total {
             ui::pass_mark()
         } else {
@@ -67,12 +67,17 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
     }
 }
 
-fn print_exercise_line(state: &State, exercise: &Exercise, is_current: bool) {
-    let mark = match state.get(&exercise.id).status {
+/// ✓ passed, ✗ failed at its last check, · not checked yet.
+pub fn status_mark(state: &State, exercise: &Exercise) -> String {
+    match state.get(&exercise.id).status {
         Some(Status::Passed) => ui::pass_mark(),
         Some(Status::Failed) => ui::fail_mark(),
         None => ui::todo_mark(),
-    };
+    }
+}
+
+fn print_exercise_line(state: &State, exercise: &Exercise, is_current: bool) {
+    let mark = status_mark(state, exercise);
     let pointer = if is_current {
         ui::cyan("◀ next")
     } else {

@@ -8,5 +8,7 @@ pub mod check;
 pub mod exercise;
 pub mod failure;
 pub mod map;
+pub mod next;
+pub mod pick;
 pub mod session;
 pub mod state;

@@ -1,5 +1,7 @@
-//! The course session (`workbook` with no arguments): the map, the book on loopback, the
-//! current exercise re-checked on every save, and single keys for the rest.
+//! The course session (`workbook` with no arguments, or `watch ID|LESSON` to start
+//! somewhere): the map, the book on loopback, the current exercise re-checked on every
+//! save, and single keys for the rest. Saving another exercise's file makes it the current
+//! one (see `next`), and `l` picks one from a list (see `pick`).
 //!
 //! Keys are read in raw mode. Raw mode is switched off while anything prints (cargo's and
 //! the tests' output expects a normal terminal) and always restored: on quit, on error
@@ -16,13 +18,15 @@ use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::book;
-use crate::common::course::Course;
+use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
 use crate::common::ui::Asking;
 use crate::common::watch::{self, FileEvents, Mode};
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
 use crate::learner::map;
+use crate::learner::next::{self, AfterSave};
+use crate::learner::pick::{self, Typed, Typing};
 use crate::learner::state::State;
 
 /// What the session reacts to.
@@ -67,14 +71,18 @@ impl Drop for Cooked {
 }
 
 /// The keys, as the session shows them after each check.
-const KEYS: &str =
-    "h hint (again: the next) · s solution · l list · n next · c check all · r re-check · q quit";
+const KEYS: &str = "h hint (again: the next) · s solution · l list, go to · n next · c check all · r re-check · q quit";
 
-/// Starts the session; without a terminal, prints the progress once instead.
-pub async fn run(course: Course, mut state: State) -> Result<()> {
+/// Starts the session at `start` (an exercise or a lesson; else the first open exercise);
+/// without a terminal, prints the progress once instead.
+pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Result<()> {
+    let first = match start {
+        Some(target) => Some(next::start_at(&course, &state, target)?),
+        None => state.current(&course),
+    };
     map::print(&course, &state, false);
     if !ui::terminal().is_tty {
-        if let Some((lesson, exercise)) = state.current(&course) {
+        if let Some((lesson, exercise)) = first {
             println!();
             map::print_current(&course, lesson, exercise, None);
         }
@@ -93,7 +101,9 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
         default_hook(info);
     }));
 
-    let mut current = state.current(&course).map(|(_, e)| e.id.clone());
+    let mut current = first.map(|(_, e)| e.id.clone());
+    // After `l`, the keys make a line that says where to go.
+    let mut typing: Option<Typing> = None;
     println!();
     match watch_mode {
         Mode::Events => {}
@@ -109,7 +119,8 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
     // Check the current exercise once at the start: maybe it is already solved.
     let mut pending_check = current.is_some();
     loop {
-        if pending_check {
+        // A save while a line is being typed is checked once the line is done.
+        if pending_check && typing.is_none() {
             pending_check = false;
             let Some(id) = current.clone() else { continue };
             let cooked = Cooked::start();
@@ -124,12 +135,19 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
                     false
                 }
             };
-            if passed && let Some((_, next)) = next_after(&course, &state, &id) {
-                println!(
-                    "  Press {} to go on to {}.",
-                    ui::bold("n"),
-                    ui::bold(&next.id)
-                );
+            if passed {
+                match next::next_open(&course, &state, &id) {
+                    Some((lesson, next)) => println!(
+                        "  Next: {} · {}  (press {} to go on)",
+                        ui::bold(&next::where_is(lesson, next)),
+                        next.title,
+                        ui::bold("n"),
+                    ),
+                    None => println!(
+                        "  {}",
+                        ui::green("Every exercise is done: the course is done!")
+                    ),
+                }
             }
             println!("{}", ui::dim(KEYS));
             drop(cooked);
@@ -143,16 +161,53 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
             },
         };
         let _cooked = Cooked::start();
+        // Esc (or Ctrl-C) while typing where to go only stops the typing.
+        if typing.is_some() && matches!(input, Input::Quit) {
+            typing = None;
+            println!("\n{}", ui::dim(KEYS));
+            continue;
+        }
+        if let (Some(line), Input::Key(key)) = (typing.as_mut(), &input) {
+            if let Typed::Done(text) = line.key(*key) {
+                typing = None;
+                println!();
+                if text.trim().is_empty() {
+                    println!("{}", ui::dim(KEYS));
+                    continue;
+                }
+                match pick::resolve(&course, &state, &text) {
+                    Ok((lesson, exercise)) => {
+                        go_to(&mut current, lesson, exercise);
+                        show_current(&course, &state, current.as_deref());
+                        pending_check = true;
+                    }
+                    Err(err) => println!("{} {err:#}", ui::fail_mark()),
+                }
+            }
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            continue;
+        }
         match input {
             Input::Quit | Input::Key('q') => break,
             Input::Note(text) => println!("{text}"),
-            Input::Saved(paths) => {
-                let Some(id) = &current else { continue };
-                let (lesson, _) = course.exercise(id)?;
-                if paths.iter().any(|p| p.starts_with(&lesson.dir)) {
+            Input::Saved(paths) => match next::after_save(&course, current.as_deref(), &paths) {
+                AfterSave::CheckCurrent => pending_check = true,
+                AfterSave::SwitchTo(lesson, exercise) => {
+                    go_to(&mut current, lesson, exercise);
                     pending_check = true;
                 }
-            }
+                AfterSave::OtherLesson(lesson, path) => println!(
+                    "{} saved {}, of lesson {} ({}); still on {}: press {} to go to another exercise",
+                    ui::yellow("!"),
+                    course.relative(&path).display(),
+                    lesson.number(),
+                    lesson.id,
+                    current.as_deref().unwrap_or("nothing"),
+                    ui::bold("l")
+                ),
+                AfterSave::Nothing => {}
+            },
             Input::Key('r') => pending_check = current.is_some(),
             // Each press shows the next hint; after the last, all of them again.
             Input::Key('h') => match current.as_deref().map(|id| course.exercise(id)) {
@@ -176,17 +231,20 @@ pub async fn run(course: Course, mut state: State) -> Result<()> {
             },
             Input::Key('l') => {
                 println!();
-                map::print(&course, &state, true);
-                println!("{}", ui::dim(KEYS));
+                pick::print_choices(&course, &state, current.as_deref());
+                print!("> ");
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
+                typing = Some(Typing::default());
             }
             Input::Key('n') => {
                 let next = match current.as_deref() {
-                    Some(id) => next_after(&course, &state, id).map(|(_, e)| e.id.clone()),
-                    None => state.current(&course).map(|(_, e)| e.id.clone()),
+                    Some(id) => next_after(&course, &state, id),
+                    None => state.current(&course),
                 };
                 match next {
-                    Some(id) => {
-                        current = Some(id);
+                    Some((_, exercise)) => {
+                        current = Some(exercise.id.clone());
                         println!();
                         show_current(&course, &state, current.as_deref());
                     }
@@ -224,7 +282,9 @@ fn show_current(course: &Course, state: &State, current: Option<&str>) {
     match current.and_then(|id| course.exercise(id).ok()) {
         Some((lesson, exercise)) => {
             map::print_current(course, lesson, exercise, Some(book::DEFAULT_PORT));
-            println!("  Save the file and it is checked again.");
+            println!(
+                "  Save the file and it is checked again (save another exercise's file to go there)."
+            );
         }
         None if course.exercise_count() == 0 => println!("There are no exercises yet."),
         None => {
@@ -238,23 +298,30 @@ fn show_current(course: &Course, state: &State, current: Option<&str>) {
     println!("{}", ui::dim(KEYS));
 }
 
-/// The first exercise after `id` that is not done, or else simply the next one.
+/// Where `n` goes: the next open exercise (see [`next::next_open`]), or else, with all
+/// done, simply the following one, to look back through the course.
 fn next_after<'c>(
     course: &'c Course,
     state: &State,
     id: &str,
-) -> Option<(
-    &'c crate::common::course::Lesson,
-    &'c crate::common::course::Exercise,
-)> {
-    let all: Vec<_> = course.exercises().collect();
-    let position = all.iter().position(|(_, e)| e.id == id)?;
-    let later = &all[position + 1..];
-    later
-        .iter()
-        .find(|(_, e)| !state.is_done(&e.id))
-        .or_else(|| later.first())
-        .copied()
+) -> Option<(&'c Lesson, &'c Exercise)> {
+    next::next_open(course, state, id).or_else(|| {
+        let all: Vec<_> = course.exercises().collect();
+        let position = all.iter().position(|(_, e)| e.id == id)?;
+        all.get(position + 1).copied()
+    })
+}
+
+/// Makes `exercise` the current one and says so in one line.
+fn go_to(current: &mut Option<String>, lesson: &Lesson, exercise: &Exercise) {
+    if current.as_deref() != Some(exercise.id.as_str()) {
+        println!(
+            "{} now on {}",
+            ui::cyan("▶"),
+            ui::bold(&next::where_is(lesson, exercise))
+        );
+    }
+    *current = Some(exercise.id.clone());
 }
 
 /// Runs `work` while still listening: `q` stops it (dropping it kills cargo and the
@@ -371,6 +438,7 @@ fn start_keys(inputs: UnboundedSender<Input>) {
                 KeyCode::Esc => Input::Quit,
                 KeyCode::Char(c) => Input::Key(c.to_ascii_lowercase()),
                 KeyCode::Enter => Input::Key('\n'),
+                KeyCode::Backspace => Input::Key('\x08'),
                 _ => continue,
             };
             if inputs.send(input).is_err() {

@@ -2,8 +2,9 @@
 //!
 //! Required: a Rust toolchain new enough for the workspace, `redis-server`, `python3`
 //! (one lesson's test drives a Python client), and OpenSSL's headers when a dependency
-//! links OpenSSL. Optional: a real Consul (the embedded agent stands in), headless Chromium
-//! for the browser checks, and free ports (the book's, and those of `up`'s system).
+//! links OpenSSL; for lesson 11, etcd, `etcdctl` and protoc. Optional: a real Consul (the
+//! embedded agent stands in), headless Chromium and a CJK font for the browser checks, and
+//! free ports (the book's, and those of `up`'s system).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -87,6 +88,9 @@ fn rename(debian: &str, manager: &str) -> String {
         ("pacman", "python3") => "python",
         (_, "redis-server") => "redis",
         (_, "etcd-server") => "etcd",
+        (_, "etcd-client") => "etcd",
+        ("dnf", "fonts-noto-cjk") => "google-noto-sans-cjk-fonts",
+        ("pacman", "fonts-noto-cjk") => "noto-fonts-cjk",
         ("pacman", "protobuf-compiler") => "protobuf",
         (_, other) => other,
     };
@@ -170,6 +174,50 @@ fn etcd() -> Finding {
             what: "etcd is not installed (lesson 11's tests start a private etcd cluster)".into(),
             fix: Fix::install("etcd-server", "etcd"),
         },
+    }
+}
+
+/// etcdctl: chapter 11 looks at the cluster with it, as an operator would.
+fn etcdctl() -> Finding {
+    // `version` for the v3 API; `--version` where ETCDCTL_API=2 is set.
+    let version =
+        first_line("etcdctl", &["version"]).or_else(|| first_line("etcdctl", &["--version"]));
+    match version {
+        Some(version) => Finding::Fine(format!(
+            "{} (chapter 11 looks at the cluster with it)",
+            version.replace("etcdctl version: ", "etcdctl ")
+        )),
+        None => Finding::Problem {
+            what: "etcdctl is not installed (chapter 11 looks at the cluster with it)".into(),
+            fix: Fix::install("etcd-client", "etcd"),
+        },
+    }
+}
+
+/// A font with Chinese characters: the book quotes the Go course's messages in Chinese,
+/// and without one the pages (and their browser check) show boxes. macOS has one.
+fn cjk_font() -> Finding {
+    if cfg!(target_os = "macos") {
+        return Finding::Fine("a CJK font (macOS has one)".into());
+    }
+    let fonts = Command::new("fc-list")
+        .arg(":lang=zh")
+        .arg("family")
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default();
+    match fonts.lines().find(|line| !line.trim().is_empty()) {
+        Some(family) => Finding::Fine(format!(
+            "a CJK font for the book's Chinese text ({})",
+            family.split(',').next().unwrap_or(family).trim()
+        )),
+        None => Finding::Note(format!(
+            "no CJK font (`fc-list :lang=zh` finds none): the book's Chinese text shows as \
+             boxes; install one with: {}",
+            install_command(&[("fonts-noto-cjk", "--cask font-noto-sans-cjk")])
+        )),
     }
 }
 
@@ -325,10 +373,10 @@ pub fn run(root: &Path) -> Result<()> {
     let sections: Vec<(&str, Vec<Finding>)> = vec![
         ("Toolchain", toolchain()),
         ("Services", vec![redis(), consul()]),
-        ("Lesson 11 (etcd)", vec![etcd(), protoc()]),
+        ("Lesson 11 (etcd)", vec![etcd(), etcdctl(), protoc()]),
         (
             "Build and test needs",
-            vec![openssl(root), python(), chromium()],
+            vec![openssl(root), python(), chromium(), cjk_font()],
         ),
         (
             "Ports",
@@ -410,5 +458,13 @@ mod tests {
             Some((1, 95))
         );
         assert_eq!(parse_rust_version("nonsense"), None);
+    }
+
+    #[test]
+    fn names_etcdctl_and_the_cjk_font_for_each_package_manager() {
+        assert_eq!(rename("etcd-client", "dnf"), "etcd");
+        assert_eq!(rename("etcd-client", "pacman"), "etcd");
+        assert_eq!(rename("fonts-noto-cjk", "pacman"), "noto-fonts-cjk");
+        assert_eq!(rename("fonts-noto-cjk", "apt-get"), "fonts-noto-cjk");
     }
 }

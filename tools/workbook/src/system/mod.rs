@@ -7,4 +7,5 @@
 pub mod doctor;
 pub mod probe;
 pub mod services;
+pub mod unreachable;
 pub mod up;

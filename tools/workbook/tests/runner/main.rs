@@ -10,6 +10,7 @@ mod fixture;
 mod handout;
 mod learner;
 mod output;
+mod path;
 mod real_course;
 mod system;
 mod verify;

@@ -10,6 +10,7 @@ use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::testrun::{self, TestResult, TestRun};
 use crate::common::ui::{self, Asking};
 use crate::learner::failure;
+use crate::learner::next;
 use crate::learner::state::State;
 
 /// What a full report needs to know about one checked exercise.
@@ -89,12 +90,13 @@ impl Report<'_> {
             "  Compare with the reference answer: {}",
             ui::ask(asking, 's', &format!("solution {}", exercise.id))
         );
-        match self.state.current(course) {
+        // The rest of this lesson first, then the lessons after it; done ones skipped.
+        match next::next_open(course, self.state, &exercise.id) {
             // The session says itself which exercise `n` goes on to.
-            Some(_) if asking == Asking::Key => {}
+            _ if asking == Asking::Key => {}
             Some((next_lesson, next)) => println!(
                 "  Next: {} · {}  ({})\n        {}",
-                ui::bold(&next.id),
+                ui::bold(&next::where_is(next_lesson, next)),
                 next.title,
                 course.relative(&next_lesson.exercise_path(next)).display(),
                 ui::cmd(&format!("check {}", next.id))
@@ -220,6 +222,7 @@ pub(super) fn failure_context(
             shown(&tests.join(format!("{}.rs", exercise.test))),
             format!("{}/", shown(&tests.join(&exercise.test))),
         ],
+        root: course.root.clone(),
     }
 }
 

@@ -20,6 +20,7 @@ use crate::system::doctor;
 use crate::system::probe::{
     consul_from_env, consul_leader, env_addr, is_embedded_agent, port_taken, redis_pings,
 };
+use crate::system::unreachable;
 
 mod agent;
 
@@ -148,9 +149,7 @@ fn consul_up(root: &Path) -> Result<()> {
             );
             return Ok(());
         }
-        bail!(
-            "CONSUL_HTTP_ADDR is {value}, but no Consul answers there: start it, or unset CONSUL_HTTP_ADDR to use the embedded agent"
-        );
+        bail!("{}", unreachable::no_consul_at_env(&value));
     }
     let addr = Service::Consul.addr();
     if let Some(pid) = running_pid(root, Service::Consul) {
@@ -355,11 +354,14 @@ pub fn describe(root: &Path, service: Service) -> (bool, String) {
         && let Some(value) = consul_from_env()
     {
         let up = env_addr(&value).and_then(consul_leader).is_some();
-        let what = if up { "answers" } else { "does not answer" };
-        return (
-            up,
-            format!("the Consul at {value} (CONSUL_HTTP_ADDR) {what}"),
-        );
+        return if up {
+            (
+                true,
+                format!("the Consul at {value} (CONSUL_HTTP_ADDR) answers"),
+            )
+        } else {
+            (false, unreachable::no_consul_at_env(&value))
+        };
     }
     let answers = service.answers(addr);
     match (running_pid(root, service), answers) {
@@ -385,7 +387,13 @@ pub fn describe(root: &Path, service: Service) -> (bool, String) {
             };
             (true, format!("up    {addr}  ({what})"))
         }
-        (None, false) => (false, format!("down  {addr}")),
+        (None, false) => (
+            false,
+            format!(
+                "down  {}",
+                unreachable::no_answer(service, &addr.to_string())
+            ),
+        ),
     }
 }
 

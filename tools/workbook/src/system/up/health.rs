@@ -13,6 +13,8 @@ use super::plan::{CAPTCHA_SERVICE, Record, System};
 use super::say;
 use crate::common::ui;
 use crate::system::probe::{env_addr, http_get};
+use crate::system::services::Service;
+use crate::system::unreachable;
 
 /// How long a captcha instance may take until Consul's check of it passes.
 pub(super) const HEALTH_PATIENCE: Duration = Duration::from_secs(30);
@@ -98,11 +100,16 @@ pub(super) fn deregister_leftovers(system: &System, record: &Record) {
             continue;
         }
         let path = format!("/v1/agent/service/deregister/{}", service.id);
-        let done = http_put(addr, &path).is_some_and(|status| status == 200);
-        let text = if done {
-            format!("deregistered {} (it had not left Consul)", service.id)
-        } else {
-            format!("could not deregister {}", service.id)
+        let answer = http_put(addr, &path);
+        let done = answer == Some(200);
+        let text = match answer {
+            Some(200) => format!("deregistered {} (it had not left Consul)", service.id),
+            Some(404) => unreachable::not_registered(&service.id, &addr.to_string()),
+            Some(status) => format!(
+                "could not deregister {}: the agent answered {status}",
+                service.id
+            ),
+            None => unreachable::no_answer(Service::Consul, &addr.to_string()),
         };
         let mark = if done {
             ui::pass_mark()

@@ -24,6 +24,8 @@ use consul_ext::CheckStatus;
 
 use crate::common::ui;
 use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
+use crate::system::services::Service;
+use crate::system::unreachable;
 
 mod health;
 pub mod plan;
@@ -173,15 +175,16 @@ pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
         .and_then(consul_leader)
         .is_some();
     let (alive, note) = process_note(&record, "consul");
-    let what = if consul_answers {
-        "answers"
-    } else {
-        "does not answer"
-    };
+    let what = answers_or_fix(
+        consul_answers,
+        Service::Consul,
+        &record.consul_url,
+        base_port,
+    );
     show(
         consul_answers && alive,
         "consul",
-        format!("{}  {what}  ({note})", record.consul_url),
+        format!("{what}  ({note})"),
     );
 
     let redis_answers = record
@@ -190,16 +193,8 @@ pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
         .and_then(|addr| addr.parse().ok())
         .is_some_and(redis_pings);
     let (alive, note) = process_note(&record, "redis");
-    let what = if redis_answers {
-        "answers"
-    } else {
-        "does not answer"
-    };
-    show(
-        redis_answers && alive,
-        "redis",
-        format!("{}  {what}  ({note})", record.redis_url),
-    );
+    let what = answers_or_fix(redis_answers, Service::Redis, &record.redis_url, base_port);
+    show(redis_answers && alive, "redis", format!("{what}  ({note})"));
 
     for (index, port) in system.ports.captchas.into_iter().enumerate() {
         let name = format!("captcha-{}", index + 1);
@@ -246,6 +241,15 @@ pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
         );
     }
     Ok(all_up)
+}
+
+/// `URL  answers`, or what does not answer there and the command that starts it again.
+fn answers_or_fix(answers: bool, service: Service, url: &str, base_port: Option<u16>) -> String {
+    if answers {
+        format!("{url}  answers")
+    } else {
+        unreachable::no_answer_in_system(service, url, base_port)
+    }
 }
 
 /// `down`: stops what `up` started, the lesson servers first (SIGTERM, SIGKILL after

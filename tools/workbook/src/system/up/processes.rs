@@ -18,6 +18,7 @@ use crate::common::environment;
 use crate::common::ui;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
 use crate::system::services::{self, Service};
+use crate::system::unreachable;
 
 /// How long a started process may take to answer (Consul, Redis, the gateway's page).
 pub(super) const START_PATIENCE: Duration = Duration::from_secs(20);
@@ -33,10 +34,7 @@ pub(super) const POLL: Duration = Duration::from_millis(100);
 pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Result<String> {
     if let Some(value) = consul_from_env() {
         if env_addr(&value).and_then(consul_leader).is_none() {
-            bail!(
-                "CONSUL_HTTP_ADDR is {value}, but no Consul answers there: start it, or unset \
-                 CONSUL_HTTP_ADDR to use the embedded agent"
-            );
+            bail!("{}", unreachable::no_consul_at_env(&value));
         }
         say(
             ui::pass_mark(),

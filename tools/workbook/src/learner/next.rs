@@ -1,0 +1,255 @@
+//! Where the learner goes: the exercise to start a session on, the one a saved file
+//! belongs to, and the next open one after an exercise passes.
+//!
+//! A learner does not always go in course order: they come to lesson 06 because that is
+//! what their class does this week, or they open a file of another lesson and save it.
+//! So "next" stays where they are — the rest of the same lesson first, then the lessons
+//! after it — and only then comes back round to what they skipped. Done exercises are
+//! always skipped.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::learner::state::State;
+
+/// The first exercise not done, looking from `id` on: the rest of its lesson, then the
+/// lessons after it, then the exercises before it. `None` when every other exercise is
+/// done (or `id` is unknown and every exercise is done).
+pub fn next_open<'c>(
+    course: &'c Course,
+    state: &State,
+    id: &str,
+) -> Option<(&'c Lesson, &'c Exercise)> {
+    let all: Vec<(&Lesson, &Exercise)> = course.exercises().collect();
+    let Some(position) = all.iter().position(|(_, e)| e.id == id) else {
+        return state.current(course);
+    };
+    let lesson = all[position].0;
+    let same_lesson = |&(l, _): &(&Lesson, &Exercise)| l.id == lesson.id;
+    // Within the lesson: after `id`, then before it; then the course from `id` on,
+    // wrapping round to the start.
+    let after = all[position + 1..].iter().filter(|e| same_lesson(e));
+    let before = all[..position].iter().filter(|e| same_lesson(e));
+    let rest = all[position + 1..]
+        .iter()
+        .chain(&all[..position])
+        .filter(|e| !same_lesson(e));
+    after
+        .chain(before)
+        .chain(rest)
+        .find(|(_, e)| !state.is_done(&e.id))
+        .copied()
+}
+
+/// The exercise whose file is `path`, if it is one.
+pub fn exercise_of<'c>(course: &'c Course, path: &Path) -> Option<(&'c Lesson, &'c Exercise)> {
+    course
+        .exercises()
+        .find(|(lesson, exercise)| lesson.exercise_path(exercise) == path)
+}
+
+/// The lesson whose folder holds `path`.
+pub fn lesson_of<'c>(course: &'c Course, path: &Path) -> Option<&'c Lesson> {
+    course.lessons.iter().find(|l| path.starts_with(&l.dir))
+}
+
+/// What a session does after files were saved.
+#[derive(Debug)]
+pub enum AfterSave<'c> {
+    /// Check the current exercise again (its file, or another file of its lesson).
+    CheckCurrent,
+    /// Another exercise's file was saved: it becomes the current exercise.
+    SwitchTo(&'c Lesson, &'c Exercise),
+    /// A file of another lesson that is no exercise's: say so, stay.
+    OtherLesson(&'c Lesson, PathBuf),
+    /// Nothing the course knows.
+    Nothing,
+}
+
+/// Decides what a burst of saved `paths` means while `current` is being worked on: the
+/// learner is where they save.
+pub fn after_save<'c>(
+    course: &'c Course,
+    current: Option<&str>,
+    paths: &[PathBuf],
+) -> AfterSave<'c> {
+    let current = current.and_then(|id| course.exercise(id).ok());
+    let saved: Vec<(&Lesson, &Exercise)> = paths
+        .iter()
+        .filter_map(|p| exercise_of(course, p))
+        .collect();
+    let is_current = |exercise: &Exercise| current.is_some_and(|(_, c)| c.id == exercise.id);
+    if saved.iter().any(|(_, e)| is_current(e)) {
+        return AfterSave::CheckCurrent;
+    }
+    if let Some((lesson, exercise)) = saved.first() {
+        return AfterSave::SwitchTo(lesson, exercise);
+    }
+    if let Some((lesson, _)) = current
+        && paths.iter().any(|p| p.starts_with(&lesson.dir))
+    {
+        return AfterSave::CheckCurrent;
+    }
+    match paths
+        .iter()
+        .find_map(|p| lesson_of(course, p).map(|l| (l, p)))
+    {
+        Some((lesson, path)) => AfterSave::OtherLesson(lesson, path.clone()),
+        None => AfterSave::Nothing,
+    }
+}
+
+/// Where a session asked for `target` starts: that exercise, or the first open exercise
+/// of that lesson (its first exercise once all are done). Takes what `check` takes: an
+/// exercise id, a lesson's id, folder, package or number (`register`, `06-register`,
+/// `l06-register`, `06`).
+pub fn start_at<'c>(
+    course: &'c Course,
+    state: &State,
+    target: &str,
+) -> Result<(&'c Lesson, &'c Exercise)> {
+    match course.select(target)? {
+        Selection::Exercise(lesson, exercise) => Ok((lesson, exercise)),
+        Selection::Lesson(lesson) => lesson
+            .exercises
+            .iter()
+            .find(|e| !state.is_done(&e.id))
+            .or_else(|| lesson.exercises.first())
+            .map(|exercise| (lesson, exercise))
+            .ok_or_else(|| anyhow::anyhow!("lesson {} has no exercises yet", lesson.id)),
+    }
+}
+
+/// `register.two-instances (lesson 06)`, for saying where the learner is.
+pub fn where_is(lesson: &Lesson, exercise: &Exercise) -> String {
+    format!("{} (lesson {})", exercise.id, lesson.number())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    fn ids<'c>(found: Option<(&Lesson, &'c Exercise)>) -> Option<&'c str> {
+        found.map(|(_, e)| e.id.as_str())
+    }
+
+    /// tcp: echo · rpc: frame, call · a third lesson `grpc`: hello.
+    fn course() -> (Fixture, Course) {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/05-grpc/Cargo.toml",
+            "[package]\nname = \"l05-grpc\"\nversion = \"0.1.0\"\n",
+        );
+        fx.write(
+            "lessons/05-grpc/lesson.toml",
+            "id = \"grpc\"\ntitle = \"gRPC\"\n[[exercise]]\nid = \"grpc.hello\"\ntitle = \"t\"\nfile = \"src/exercises/hello.rs\"\ntest = \"hello\"\n",
+        );
+        let course = Course::load(fx.path()).unwrap();
+        (fx, course)
+    }
+
+    #[test]
+    fn next_stays_in_the_lesson_then_goes_on_then_comes_back_round() {
+        let (_fx, course) = course();
+        let mut state = State::default();
+        // Within the lesson first.
+        state.record("rpc.frame", true);
+        assert_eq!(
+            ids(next_open(&course, &state, "rpc.frame")),
+            Some("rpc.call")
+        );
+        // The lesson done: the next lesson, not the first open exercise of the course.
+        state.record("rpc.call", true);
+        assert_eq!(
+            ids(next_open(&course, &state, "rpc.call")),
+            Some("grpc.hello")
+        );
+        // An open exercise before it in the same lesson comes before the next lesson.
+        state.record("rpc.frame", false);
+        assert_eq!(
+            ids(next_open(&course, &state, "rpc.call")),
+            Some("rpc.frame")
+        );
+        // Done lessons are skipped; after the last lesson, back to the start.
+        state.record("rpc.frame", true);
+        state.record("grpc.hello", true);
+        assert_eq!(
+            ids(next_open(&course, &state, "grpc.hello")),
+            Some("tcp.echo")
+        );
+        // Everything done: nothing next.
+        state.record("tcp.echo", true);
+        assert_eq!(ids(next_open(&course, &state, "tcp.echo")), None);
+    }
+
+    #[test]
+    fn a_saved_exercise_file_names_its_exercise_and_lesson() {
+        let (fx, course) = course();
+        let lessons = fx.path().join("lessons");
+        let saved = lessons.join("02-rpc/src/exercises/call.rs");
+        let (lesson, exercise) = exercise_of(&course, &saved).unwrap();
+        assert_eq!(where_is(lesson, exercise), "rpc.call (lesson 02)");
+        let other = lessons.join("02-rpc/src/server.rs");
+        assert!(exercise_of(&course, &other).is_none());
+        assert_eq!(lesson_of(&course, &other).unwrap().id, "rpc");
+    }
+
+    #[test]
+    fn the_file_just_saved_decides_the_current_exercise() {
+        let (fx, course) = course();
+        let file = |relative: &str| fx.path().join("lessons").join(relative);
+        let outcome = |current: Option<&str>, saved: &[&str]| {
+            let paths: Vec<PathBuf> = saved.iter().map(|p| file(p)).collect();
+            match after_save(&course, current, &paths) {
+                AfterSave::CheckCurrent => "check".to_string(),
+                AfterSave::SwitchTo(lesson, exercise) => where_is(lesson, exercise),
+                AfterSave::OtherLesson(lesson, _) => format!("other {}", lesson.id),
+                AfterSave::Nothing => "nothing".to_string(),
+            }
+        };
+        let echo = "01-tcp/src/exercises/echo.rs";
+        let call = "02-rpc/src/exercises/call.rs";
+        // Its own file, or another file of its lesson: checked again.
+        assert_eq!(outcome(Some("tcp.echo"), &[echo]), "check");
+        assert_eq!(
+            outcome(Some("tcp.echo"), &["01-tcp/src/server.rs"]),
+            "check"
+        );
+        // Another exercise's file, in this lesson or another: the learner is there now.
+        assert_eq!(outcome(Some("tcp.echo"), &[call]), "rpc.call (lesson 02)");
+        assert_eq!(outcome(Some("rpc.frame"), &[call]), "rpc.call (lesson 02)");
+        assert_eq!(outcome(None, &[call]), "rpc.call (lesson 02)");
+        // The current exercise's file wins in a burst of several.
+        assert_eq!(outcome(Some("tcp.echo"), &[call, echo]), "check");
+        // Another lesson's other files are named, not checked.
+        assert_eq!(
+            outcome(Some("tcp.echo"), &["02-rpc/src/lib.rs"]),
+            "other rpc"
+        );
+        assert_eq!(outcome(Some("tcp.echo"), &["README.md"]), "nothing");
+    }
+
+    #[test]
+    fn a_session_starts_at_an_exercise_or_a_lesson_s_first_open_one() {
+        let (_fx, course) = course();
+        let mut state = State::default();
+        let start = |state: &State, target: &str| {
+            start_at(&course, state, target)
+                .map(|(_, e)| e.id.clone())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(start(&state, "rpc.call").unwrap(), "rpc.call");
+        for lesson in ["rpc", "02", "2", "02-rpc", "l02-rpc"] {
+            assert_eq!(start(&state, lesson).unwrap(), "rpc.frame", "{lesson}");
+        }
+        state.record("rpc.frame", true);
+        assert_eq!(start(&state, "02").unwrap(), "rpc.call");
+        state.record("rpc.call", true);
+        assert_eq!(start(&state, "rpc").unwrap(), "rpc.frame");
+        let unknown = start(&state, "rcp").unwrap_err();
+        assert!(unknown.contains("did you mean rpc,"), "{unknown}");
+    }
+}

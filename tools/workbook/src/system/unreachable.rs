@@ -1,0 +1,89 @@
+//! One wording for "a service the course needs does not answer", each with the command
+//! that starts it, so that `services`, `up`, `status`, `down` and `doctor` all say it the
+//! same way (and the same way the lessons do: see `shared::unreachable`).
+//!
+//! `services up` starts Consul and Redis for the lessons and their tests; `up` starts the
+//! whole system of lessons 09–10, Consul and Redis included. (etcd is lesson 11's own: the
+//! runner never talks to it, and `shared::unreachable` words it for the lesson.)
+
+use crate::common::ui;
+use crate::system::services::Service;
+
+/// `no Consul agent`, `no Redis`.
+fn nothing(service: Service) -> &'static str {
+    match service {
+        Service::Consul => "no Consul agent",
+        Service::Redis => "no Redis",
+    }
+}
+
+/// `no Consul agent answers at ADDR: start one with …`, naming the command that does.
+pub fn no_answer(service: Service, addr: &str) -> String {
+    let variable = match service {
+        Service::Consul => "CONSUL_HTTP_ADDR",
+        Service::Redis => "REDIS_URL",
+    };
+    format!(
+        "{} answers at {addr}: start one with {} (or {} for all of lessons 09–10), or point \
+         {variable} at yours",
+        nothing(service),
+        ui::cmd("services up"),
+        ui::cmd("up")
+    )
+}
+
+/// The same for the Consul that `CONSUL_HTTP_ADDR` names: the runner does not start that
+/// one itself, so the fix is starting it, or unsetting the variable.
+pub fn no_consul_at_env(value: &str) -> String {
+    format!(
+        "{} answers at {value} (CONSUL_HTTP_ADDR): start it, or unset CONSUL_HTTP_ADDR and \
+         {} starts the embedded agent",
+        nothing(Service::Consul),
+        ui::cmd("services up")
+    )
+}
+
+/// What a part of `up`'s system that does not answer says: `up` starts it again (with the
+/// same `--base-port`, if one was given).
+pub fn no_answer_in_system(service: Service, addr: &str, base_port: Option<u16>) -> String {
+    let up = match base_port {
+        Some(port) => format!("up --base-port {port}"),
+        None => "up".to_string(),
+    };
+    format!(
+        "{} answers at {addr}: {} starts it again",
+        nothing(service),
+        ui::cmd(&up)
+    )
+}
+
+/// A deregistration the agent answered 404 to: the instance was not registered there.
+pub fn not_registered(id: &str, agent: &str) -> String {
+    format!("{id} was not registered with the Consul agent at {agent}: nothing to deregister")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_wording_names_what_is_missing_where_and_the_command_that_starts_it() {
+        let consul = no_answer(Service::Consul, "127.0.0.1:8500");
+        assert!(
+            consul.starts_with("no Consul agent answers at 127.0.0.1:8500: start one with ")
+                && consul.contains("services up"),
+            "{consul}"
+        );
+        let redis = no_answer(Service::Redis, "127.0.0.1:6379");
+        assert!(
+            redis.starts_with("no Redis answers at 127.0.0.1:6379")
+                && redis.contains("services up"),
+            "{redis}"
+        );
+        let system = no_answer_in_system(Service::Redis, "127.0.0.1:16379", Some(16500));
+        assert!(system.contains("up --base-port 16500"), "{system}");
+        let env = no_consul_at_env("http://10.0.0.1:8500");
+        assert!(env.contains("(CONSUL_HTTP_ADDR)"), "{env}");
+        assert!(!not_registered("a-1", "127.0.0.1:8500").contains("running"));
+    }
+}
