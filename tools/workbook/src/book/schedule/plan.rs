@@ -15,6 +15,8 @@ const LUNCH_FROM: u32 = 12 * 60;
 const LUNCH: u32 = 60;
 const BREAK_AFTER: u32 = 90;
 const BREAK: u32 = 15;
+/// Class time in a day of the short plan, breaks and lunch apart: 6 h 30.
+const CLASS_DAY: u32 = 390;
 /// How many days the long plan has.
 const DAYS: usize = 3;
 
@@ -43,18 +45,39 @@ pub fn schedule_page(course: &Course) -> String {
     }
     page.push_str(&totals_table(course));
     page.push_str("\n## One day: the tour\n\n");
-    page.push_str(
-        "Every chapter presented, its example run, and its first exercise done in class; \
-         the other exercises are homework.\n\n",
+    let tour = one_day(course);
+    let in_class: u32 = tour.iter().map(|p| p.minutes).sum();
+    let all: u32 = course.lessons.iter().map(|l| timing(l).total()).sum();
+    let _ = write!(
+        page,
+        "Every chapter presented and its example run; the first exercise of each lesson \
+         done in class while the {} of class time have room for it. The rest, {}, is \
+         homework.\n\n",
+        duration(CLASS_DAY),
+        duration(all.saturating_sub(in_class))
     );
-    page.push_str(&timeline(&one_day(course)));
+    page.push_str(&timeline(&tour));
     page.push_str("\n## Three days: the whole course\n\n");
-    page.push_str(
-        "Every part of every lesson, the lessons shared out so that the days are about as long.\n",
+    let _ = writeln!(
+        page,
+        "Every lesson, shared out so that the days are about as long. Where a day's parts \
+         take more than its {} of class time, the last exercises of its longest lessons \
+         are homework for that evening.",
+        duration(CLASS_DAY)
     );
     for (number, day) in three_days(course).iter().enumerate() {
         let _ = write!(page, "\n### Day {}\n\n", number + 1);
-        page.push_str(&timeline(day));
+        page.push_str(&timeline(&day.parts));
+        if !day.homework.is_empty() {
+            let minutes: u32 = day.homework.iter().map(|p| p.minutes).sum();
+            let names: Vec<&str> = day.homework.iter().map(|p| p.what.as_str()).collect();
+            let _ = writeln!(
+                page,
+                "\nHomework ({}): {}.",
+                duration(minutes),
+                names.join("; ")
+            );
+        }
     }
     page.push_str("\n## Lesson by lesson\n");
     for lesson in &course.lessons {
@@ -116,11 +139,8 @@ fn lesson_table(lesson: &Lesson) -> String {
     );
     for exercise in &lesson.exercises {
         let minutes = exercise.minutes.map_or("—".into(), |m| m.to_string());
-        let _ = writeln!(
-            table,
-            "| `{}`: {} | {minutes} |",
-            exercise.id, exercise.title
-        );
+        let what = cell(&format!("`{}`: {}", exercise.id, exercise.title));
+        let _ = writeln!(table, "| {what} | {minutes} |");
     }
     let _ = writeln!(table, "| **Total** | **{}** |", t.total());
     table
@@ -135,40 +155,83 @@ fn presenting(lesson: &Lesson) -> Part {
     }
 }
 
-/// The tour: each lesson's chapter, example and first exercise, as one part per lesson.
+/// The tour: every lesson's chapter and example, one part per lesson; then, lesson by lesson,
+/// its first exercise as long as the day's class time has room for it. The rest is homework.
 pub fn one_day(course: &Course) -> Vec<Part> {
-    course
-        .lessons
-        .iter()
-        .map(|lesson| {
-            let mut part = presenting(lesson);
-            if let Some(first) = lesson.exercises.first() {
-                part.what = format!(
-                    "{}: the chapter, its example, `{}`",
-                    lesson_name(lesson),
-                    first.id
-                );
-                part.minutes += first.minutes.unwrap_or(0);
-            }
-            part
-        })
-        .collect()
+    let mut parts: Vec<Part> = course.lessons.iter().map(presenting).collect();
+    let mut spare = CLASS_DAY.saturating_sub(parts.iter().map(|p| p.minutes).sum());
+    for (part, lesson) in parts.iter_mut().zip(&course.lessons) {
+        let Some(first) = lesson.exercises.first() else {
+            continue;
+        };
+        let minutes = first.minutes.unwrap_or(0);
+        if minutes <= spare {
+            spare -= minutes;
+            part.what = format!(
+                "{}: the chapter, its example, `{}`",
+                lesson_name(lesson),
+                first.id
+            );
+            part.minutes += minutes;
+        }
+    }
+    parts
 }
 
-/// Every part of the course, in three runs of whole lessons as even as they can be.
-pub fn three_days(course: &Course) -> Vec<Vec<Part>> {
+/// A day of the long plan: the parts done in class, and the exercises left for homework.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Day {
+    pub parts: Vec<Part>,
+    pub homework: Vec<Part>,
+}
+
+/// The whole course in three runs of whole lessons as even as they can be. Where a day has
+/// more than its class time, exercises go to homework, each time the last one still in
+/// class of the lesson with the most exercise minutes in class, never a lesson's first.
+pub fn three_days(course: &Course) -> Vec<Day> {
     let totals: Vec<u32> = course.lessons.iter().map(|l| timing(l).total()).collect();
     let mut days = Vec::new();
     let mut start = 0;
     for end in split_evenly(&totals, DAYS) {
-        let parts = course.lessons[start..end].iter().flat_map(|lesson| {
-            let exercises = lesson.exercises.iter().map(|exercise| Part {
-                what: format!("`{}`: {}", exercise.id, exercise.title),
-                minutes: exercise.minutes.unwrap_or(0),
-            });
-            std::iter::once(presenting(lesson)).chain(exercises)
-        });
-        days.push(parts.collect());
+        let lessons = &course.lessons[start..end];
+        // For each lesson of the day: how many of its exercises stay in class.
+        let mut kept: Vec<usize> = lessons.iter().map(|l| l.exercises.len()).collect();
+        let minutes = |lesson: &Lesson, kept: usize| -> u32 {
+            lesson.exercises[..kept]
+                .iter()
+                .map(|e| e.minutes.unwrap_or(0))
+                .sum()
+        };
+        loop {
+            let day: u32 = lessons
+                .iter()
+                .zip(&kept)
+                .map(|(lesson, &kept)| presenting(lesson).minutes + minutes(lesson, kept))
+                .sum();
+            let fullest = (0..lessons.len())
+                .filter(|&i| kept[i] > 1)
+                .max_by_key(|&i| (minutes(&lessons[i], kept[i]), std::cmp::Reverse(i)));
+            match fullest {
+                Some(i) if day > CLASS_DAY => kept[i] -= 1,
+                _ => break,
+            }
+        }
+        let mut day = Day::default();
+        for (lesson, kept) in lessons.iter().zip(kept) {
+            day.parts.push(presenting(lesson));
+            for (index, exercise) in lesson.exercises.iter().enumerate() {
+                let part = Part {
+                    what: format!("`{}`: {}", exercise.id, exercise.title),
+                    minutes: exercise.minutes.unwrap_or(0),
+                };
+                if index < kept {
+                    day.parts.push(part);
+                } else {
+                    day.homework.push(part);
+                }
+            }
+        }
+        days.push(day);
         start = end;
     }
     days
@@ -229,7 +292,7 @@ pub fn timeline(parts: &[Part]) -> String {
             table,
             "| {} | {} | {} |",
             clock_time(clock),
-            part.what,
+            cell(&part.what),
             part.minutes
         );
         clock += part.minutes;
@@ -237,6 +300,11 @@ pub fn timeline(parts: &[Part]) -> String {
     }
     let _ = writeln!(table, "| {} | *End of the day* | |", clock_time(clock));
     table
+}
+
+/// Text for a table cell: a `|` would end the cell, even inside backticks.
+pub fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 fn clock_time(minutes: u32) -> String {

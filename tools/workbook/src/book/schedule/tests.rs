@@ -74,6 +74,7 @@ fn the_schedule_table_adds_up() {
     assert!(!page.contains(MARKER), "{page}");
     assert!(page.contains("### 02 · RPC — 1 h 20 min"), "{page}");
     assert!(page.contains("| `rpc.call`: Calls | 30 |"), "{page}");
+    assert_eq!(super::plan::cell("a|b"), "a\\|b", "a | would end the cell");
     assert!(page.contains("### Day 2"), "{page}");
 }
 
@@ -83,10 +84,47 @@ fn the_plans_hold_every_part_once() {
     let course = Course::load(fx.path()).unwrap();
     let tour = one_day(&course);
     assert_eq!(tour.iter().map(|p| p.minutes).collect::<Vec<_>>(), [35, 50]);
+    assert!(tour[1].what.ends_with("`rpc.frame`"), "{tour:?}");
     let days = three_days(&course);
     assert_eq!(days.len(), 2, "two lessons make two days at most");
-    let minutes: u32 = days.iter().flatten().map(|p| p.minutes).sum();
+    let minutes: u32 = days
+        .iter()
+        .flat_map(|day| day.parts.iter().chain(&day.homework))
+        .map(|p| p.minutes)
+        .sum();
     assert_eq!(minutes, 35 + 80);
+    assert!(days.iter().all(|day| day.homework.is_empty()), "{days:?}");
+}
+
+#[test]
+fn a_day_too_long_sends_exercises_to_homework() {
+    let fx = timed();
+    // rpc's exercises now take 200 + 300 minutes: one day, more than 6 h 30 of class.
+    let toml = fx.path().join("lessons/02-rpc/lesson.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text = text
+        .replace("minutes = 25", "minutes = 200")
+        .replace("minutes = 30", "minutes = 300");
+    fx.write("lessons/02-rpc/lesson.toml", &text);
+    let course = Course::load(fx.path()).unwrap();
+    let days = three_days(&course);
+    let rpc = &days[1];
+    assert_eq!(rpc.homework.len(), 1, "{rpc:?}");
+    assert!(rpc.homework[0].what.starts_with("`rpc.call`"), "{rpc:?}");
+    assert!(
+        rpc.parts.iter().any(|p| p.what.starts_with("`rpc.frame`")),
+        "the first stays"
+    );
+    // The tour leaves out a first exercise that does not fit.
+    fx.write(
+        "lessons/01-tcp/lesson.toml",
+        &std::fs::read_to_string(fx.path().join("lessons/01-tcp/lesson.toml"))
+            .unwrap()
+            .replace("minutes = 20", "minutes = 400"),
+    );
+    let course = Course::load(fx.path()).unwrap();
+    let tour = one_day(&course);
+    assert_eq!(tour[0].minutes, 15, "{tour:?}");
 }
 
 #[test]
