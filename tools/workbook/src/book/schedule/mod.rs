@@ -162,14 +162,14 @@ pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str) -> Stri
             continue;
         }
         out.push_str(line);
-        if line.starts_with("# ") {
-            if let Some(header) = header_due.take() {
-                if !line.ends_with('\n') {
-                    out.push('\n');
-                }
+        if line.starts_with("# ")
+            && let Some(header) = header_due.take()
+        {
+            if !line.ends_with('\n') {
                 out.push('\n');
-                out.push_str(&header);
             }
+            out.push('\n');
+            out.push_str(&header);
         }
     }
     out
