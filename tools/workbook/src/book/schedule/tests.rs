@@ -201,3 +201,32 @@ fn minutes_left_counts_what_is_not_done() {
     assert_eq!(duration(120), "2 h");
     assert_eq!(duration(185), "3 h 05 min");
 }
+
+#[test]
+fn the_course_is_timed_and_every_chapter_has_notes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let course = Course::load(&root).unwrap();
+    assert_eq!(problems(&course), []);
+    for lesson in &course.lessons {
+        let timing = Timing::of(lesson).unwrap();
+        assert!(timing.reading > 0 && timing.run > 0, "{}", lesson.folder);
+        assert!(
+            lesson.exercises.iter().all(|e| e.minutes > Some(0)),
+            "{}",
+            lesson.folder
+        );
+    }
+    let chapters = ["introduction.md", "instructor-guide.md", "schedule.md"]
+        .into_iter()
+        .map(String::from)
+        .chain(course.lessons.iter().map(|l| l.chapter_file()));
+    for chapter in chapters {
+        let text = std::fs::read_to_string(root.join("book/src").join(&chapter)).unwrap();
+        assert!(notes::has_notes(&text), "{chapter} has no teacher notes");
+        notes::fold_notes(&text).unwrap_or_else(|err| panic!("{chapter}: {err}"));
+    }
+    let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap();
+    assert!(summary.contains("(instructor-guide.md)") && summary.contains("(schedule.md)"));
+    let schedule = std::fs::read_to_string(root.join("book/src/schedule.md")).unwrap();
+    assert!(schedule.lines().any(|line| line.trim() == MARKER));
+}
