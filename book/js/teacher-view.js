@@ -28,7 +28,11 @@
     toggle.className = "icon-button";
     toggle.type = "button";
     toggle.setAttribute("aria-label", "Teacher view");
-    toggle.textContent = "🎓";
+    // A mortarboard, drawn here so that it needs no icon font or emoji font.
+    toggle.innerHTML =
+      '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="currentColor">' +
+      '<path d="M12 3 1 9l11 6 9-4.9V16h2V9z"/>' +
+      '<path d="M5 12.2V16c0 1.7 3.1 3.5 7 3.5s7-1.8 7-3.5v-3.8l-7 3.8z"/></svg>';
     toggle.addEventListener("click", () => {
       const on = !isOn();
       localStorage.setItem(KEY, on ? "on" : "off");
