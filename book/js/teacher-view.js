@@ -1,10 +1,15 @@
-// The teacher view: every teacher note of the book open. Asked for with ?teacher in the
-// address (?teacher=off leaves it), remembered by the browser, and switched with the
-// toggle this adds to the menu bar. Learners see the notes closed unless they open one.
+// The teacher view: every teacher note of the book open, and the page marked `teacher-view`
+// (css/paper.css prints the notes only then). Asked for with ?teacher in the address
+// (?teacher=off leaves it), remembered by the browser, and switched with the toggle this
+// adds to the menu bar. Learners see the notes closed unless they open one.
+//
+// print.html follows its address alone: `workbook book --pdf FILE` prints a learner's copy
+// and `--teacher` (print.html?teacher) a teacher's, whatever the browser remembers.
 (() => {
   const KEY = "workbook-teacher-view";
   const asked = new URLSearchParams(location.search).get("teacher");
-  if (asked !== null) {
+  const printing = location.pathname.endsWith("/print.html");
+  if (asked !== null && !printing) {
     localStorage.setItem(KEY, asked === "off" ? "off" : "on");
   }
   const notes = () => document.querySelectorAll("details.teacher-notes");
@@ -19,7 +24,8 @@
       toggle.title = on ? "Teacher view: on (notes open)" : "Teacher view: off";
     }
   };
-  const isOn = () => localStorage.getItem(KEY) === "on";
+  const isOn = () =>
+    printing ? asked !== null && asked !== "off" : localStorage.getItem(KEY) === "on";
 
   const buttons = document.querySelector(".right-buttons");
   if (buttons) {
