@@ -6,6 +6,8 @@
 //! server from a stranger on its port).
 
 pub mod diagrams;
+pub mod notes;
+pub mod schedule;
 mod site;
 
 pub use site::{DEFAULT_PORT, SIGNATURE, bind, build, build_into, run, serve, url};

@@ -56,6 +56,8 @@ fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
     }
     let mut book = MDBook::load_with_config(&book_dir, config).context("loading the book")?;
     book.with_preprocessor(diagrams::Diagrams);
+    book.with_preprocessor(crate::book::notes::TeacherNotes);
+    book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     Ok(book.build_dir_for("html"))
 }

@@ -30,7 +30,16 @@ pub struct Lesson {
     pub dir: PathBuf,
     /// Cargo package name, e.g. `l01-tcp`, read from the lesson's `Cargo.toml`.
     pub package: String,
+    /// Class time for the chapter and its worked example (`[minutes]`); see `book/schedule.rs`.
+    pub minutes: Option<LessonMinutes>,
     pub exercises: Vec<Exercise>,
+}
+
+/// A lesson's `[minutes]`: presenting the chapter, and running its worked example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct LessonMinutes {
+    pub reading: u32,
+    pub run: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +54,8 @@ pub struct Exercise {
     /// Optional libtest name filter, for lessons that check several exercises in one file.
     pub filter: Option<String>,
     pub hints: Vec<String>,
+    /// Class time for the exercise, tests included (`minutes = 20`).
+    pub minutes: Option<u32>,
 }
 
 /// What a command's ID argument turned out to name.
@@ -58,6 +69,7 @@ pub enum Selection<'a> {
 struct LessonFile {
     id: String,
     title: String,
+    minutes: Option<LessonMinutes>,
     #[serde(default, rename = "exercise")]
     exercises: Vec<ExerciseFile>,
 }
@@ -71,6 +83,7 @@ struct ExerciseFile {
     filter: Option<String>,
     #[serde(default)]
     hints: Vec<String>,
+    minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -305,6 +318,7 @@ fn load_lesson(dir: &Path) -> Result<Lesson> {
             test: exercise.test,
             filter: exercise.filter,
             hints: exercise.hints,
+            minutes: exercise.minutes,
         });
     }
 
@@ -314,6 +328,7 @@ fn load_lesson(dir: &Path) -> Result<Lesson> {
         folder,
         dir: dir.to_path_buf(),
         package,
+        minutes: parsed.minutes,
         exercises,
     })
 }

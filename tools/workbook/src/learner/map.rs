@@ -2,6 +2,7 @@
 
 use std::fs;
 
+use crate::book::schedule;
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
 use crate::learner::state::{State, Status};
@@ -27,10 +28,12 @@ pub fn list(course: &Course, state: &State) {
 /// Prints every lesson with a progress bar; with `exercises`, each exercise under it.
 pub fn print(course: &Course, state: &State, exercises: bool) {
     let (done, total) = state.progress(course.exercises().map(|(_, e)| e));
+    let all = course.exercises().map(|(_, e)| e);
     println!(
-        "{}   {}",
+        "{}   {}{}",
         ui::bold(&course_title(course)),
-        ui::progress(done, total, 24)
+        ui::progress(done, total, 24),
+        time_left(all, state)
     );
     if course.lessons.is_empty() {
         println!("  No lessons yet (each one is lessons/NN-topic/lesson.toml).");
@@ -54,16 +57,25 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
             " ".to_string()
         };
         println!(
-            "{mark} {number:>2} {:<id_width$}  {:<title_width$}  {}",
+            "{mark} {number:>2} {:<id_width$}  {:<title_width$}  {}{}",
             lesson.id,
             lesson.title,
-            ui::progress(done, total, 10)
+            ui::progress(done, total, 10),
+            time_left(&lesson.exercises, state)
         );
         if exercises {
             for exercise in &lesson.exercises {
                 print_exercise_line(state, exercise, current == Some(exercise.id.as_str()));
             }
         }
+    }
+}
+
+/// "  · about 45 min left", from the minutes of the exercises not yet passed; nothing at 0.
+fn time_left<'a>(exercises: impl IntoIterator<Item = &'a Exercise>, state: &State) -> String {
+    match schedule::minutes_left(exercises, |e| state.is_done(&e.id)) {
+        0 => String::new(),
+        minutes => ui::dim(&format!("  · about {} left", schedule::duration(minutes))),
     }
 }
 

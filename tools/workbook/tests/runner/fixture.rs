@@ -40,12 +40,14 @@ impl Course {
             "lessons/01-demo/lesson.toml",
             r#"id = "demo"
 title = "A demonstration"
+minutes = { reading = 5, run = 5 }
 
 [[exercise]]
 id = "demo.add"
 title = "Add two numbers"
 file = "src/exercises/add.rs"
 test = "add"
+minutes = 10
 hints = ["Numbers can be added.", "Use the + operator."]
 "#,
         );
@@ -78,7 +80,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
         );
         course.write(
             "book/src/01-demo.md",
-            "# Demo\n\n```rust\n{{#include ../../lessons/01-demo/src/lib.rs:double}}\n```\n",
+            "# Demo\n\n```rust\n{{#include ../../lessons/01-demo/src/lib.rs:double}}\n```\n\n<!-- teacher-notes -->\nShow `double`.\n<!-- /teacher-notes -->\n",
         );
         course
     }
@@ -89,7 +91,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
         self.write(
             "lessons/01-demo/lesson.toml",
             &format!(
-                "{toml}\n[[exercise]]\nid = \"demo.triple\"\ntitle = \"Triple a number\"\nfile = \"src/exercises/triple.rs\"\ntest = \"triple\"\nhints = [\"Three times.\"]\n"
+                "{toml}\n[[exercise]]\nid = \"demo.triple\"\ntitle = \"Triple a number\"\nfile = \"src/exercises/triple.rs\"\ntest = \"triple\"\nminutes = 15\nhints = [\"Three times.\"]\n"
             ),
         );
         let lib = self.read("lessons/01-demo/src/lib.rs");
@@ -132,7 +134,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
         );
         self.write(
             "lessons/02-two/lesson.toml",
-            "id = \"two\"\ntitle = \"Lesson two\"\n\n[[exercise]]\nid = \"two.greet\"\ntitle = \"Greet\"\nfile = \"src/exercises/greet.rs\"\ntest = \"greet\"\nhints = [\"Say it.\"]\n",
+            "id = \"two\"\ntitle = \"Lesson two\"\nminutes = { reading = 5, run = 5 }\n\n[[exercise]]\nid = \"two.greet\"\ntitle = \"Greet\"\nfile = \"src/exercises/greet.rs\"\ntest = \"greet\"\nminutes = 10\nhints = [\"Say it.\"]\n",
         );
         self.write(
             "lessons/02-two/src/lib.rs",
@@ -155,7 +157,10 @@ hints = ["Numbers can be added.", "Use the + operator."]
             "book/src/SUMMARY.md",
             &format!("{summary}- [02 · Two](02-two.md)\n"),
         );
-        self.write("book/src/02-two.md", "# Two\n");
+        self.write(
+            "book/src/02-two.md",
+            "# Two\n\n<!-- teacher-notes -->\nGreet.\n<!-- /teacher-notes -->\n",
+        );
         self
     }
 

@@ -12,6 +12,7 @@ mod learner;
 mod output;
 mod path;
 mod real_course;
+mod schedule;
 mod system;
 mod verify;
 mod wire;

@@ -87,6 +87,7 @@ fn check_book(
     let mut problems = bookcheck::check_includes(&course.root);
     problems.extend(bookcheck::check_summary(course));
     problems.extend(bookcheck::check_diagrams(&course.root));
+    problems.extend(book::schedule::problems(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
             book::build(&course.root).map_err(|err| format!("{err:#}"))
@@ -102,6 +103,7 @@ fn check_book(
                 .location
                 .starts_with(&format!("book/src/{chapter}:"))
                 || problem.message.contains(&format!(" {chapter}"))
+                || problem.location == format!("lessons/{}/lesson.toml", lesson.folder)
         })
     });
     (problems, None)

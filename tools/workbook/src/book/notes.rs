@@ -1,0 +1,132 @@
+//! Teacher notes: prompts for whoever teaches a chapter, kept in the chapter itself and shown
+//! folded away under it, so that a learner reading the book is not in their way.
+//!
+//! A chapter writes them between two HTML comments, which the Markdown on GitHub hides and
+//! any editor shows as ordinary text:
+//!
+//! ```text
+//! <!-- teacher-notes -->
+//! - **Show live:** …
+//! <!-- /teacher-notes -->
+//! ```
+//!
+//! While the book is built they become `<details class="teacher-notes">`, closed. The book's
+//! `js/teacher.js` opens them all in the teacher view (`?teacher` in the address, remembered
+//! by the browser, and a toggle in the menu bar).
+
+use anyhow::bail;
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::errors::Result;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+/// The comment that opens a block of notes, alone on its line.
+const OPEN: &str = "<!-- teacher-notes -->";
+/// The comment that closes it.
+const CLOSE: &str = "<!-- /teacher-notes -->";
+
+/// The preprocessor that folds teacher notes into `<details>`.
+pub struct TeacherNotes;
+
+impl Preprocessor for TeacherNotes {
+    fn name(&self) -> &str {
+        "teacher-notes"
+    }
+
+    fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let mut failure = None;
+        book.for_each_mut(|item| {
+            let BookItem::Chapter(chapter) = item else {
+                return;
+            };
+            match fold_notes(&chapter.content) {
+                Ok(folded) => chapter.content = folded,
+                Err(err) => {
+                    let path = chapter.path.as_ref().map(|p| p.display().to_string());
+                    let path = path.unwrap_or_else(|| chapter.name.clone());
+                    failure.get_or_insert(err.context(format!("in {path}")));
+                }
+            }
+        });
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(book),
+        }
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> Result<bool> {
+        Ok(renderer == "html")
+    }
+}
+
+/// Turns every block of notes in a chapter into a closed `<details>`. The blank lines
+/// around the notes let Markdown inside them be read as Markdown.
+pub fn fold_notes(markdown: &str) -> Result<String> {
+    let mut out = String::with_capacity(markdown.len() + 128);
+    let mut open_at = None;
+    for (index, line) in markdown.split_inclusive('\n').enumerate() {
+        match (line.trim(), open_at) {
+            (OPEN, None) => {
+                open_at = Some(index + 1);
+                out.push_str(
+                    "<details class=\"teacher-notes\"><summary>Teacher notes</summary>\n\n",
+                );
+            }
+            (OPEN, Some(at)) => bail!(
+                "line {}: teacher notes opened again before the ones of line {at} were closed",
+                index + 1
+            ),
+            (CLOSE, Some(_)) => {
+                open_at = None;
+                out.push_str("\n</details>\n");
+            }
+            (CLOSE, None) => bail!("line {}: `{CLOSE}` closes no teacher notes", index + 1),
+            _ => out.push_str(line),
+        }
+    }
+    if let Some(at) = open_at {
+        bail!("line {at}: teacher notes are never closed with `{CLOSE}`");
+    }
+    Ok(out)
+}
+
+/// Whether a chapter has teacher notes, for the check that every chapter has some.
+pub fn has_notes(markdown: &str) -> bool {
+    markdown.lines().any(|line| line.trim() == OPEN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_become_closed_details_with_markdown_inside() {
+        let chapter = "# T\n\nText.\n\n<!-- teacher-notes -->\n- **Show live:** `cargo run`\n<!-- /teacher-notes -->\n";
+        let folded = fold_notes(chapter).unwrap();
+        assert_eq!(
+            folded,
+            "# T\n\nText.\n\n<details class=\"teacher-notes\"><summary>Teacher notes</summary>\n\n- **Show live:** `cargo run`\n\n</details>\n"
+        );
+        assert!(!folded.contains(" open"), "closed by default");
+        assert!(has_notes(chapter));
+        assert!(!has_notes("# T\n<!-- teacher -->\n"));
+    }
+
+    #[test]
+    fn several_blocks_and_chapters_without_notes() {
+        let chapter = "<!-- teacher-notes -->\na\n<!-- /teacher-notes -->\nb\n  <!-- teacher-notes -->\nc\n<!-- /teacher-notes -->";
+        let folded = fold_notes(chapter).unwrap();
+        assert_eq!(folded.matches("<details").count(), 2, "{folded}");
+        assert_eq!(folded.matches("</details>").count(), 2, "{folded}");
+        assert_eq!(fold_notes("# Plain\n").unwrap(), "# Plain\n");
+    }
+
+    #[test]
+    fn unbalanced_markers_are_errors_with_their_line() {
+        let unclosed = fold_notes("# T\n<!-- teacher-notes -->\nx\n").unwrap_err();
+        assert!(unclosed.to_string().contains("line 2"), "{unclosed}");
+        let stray = fold_notes("x\n<!-- /teacher-notes -->\n").unwrap_err();
+        assert!(stray.to_string().contains("line 2"), "{stray}");
+        let nested = fold_notes("<!-- teacher-notes -->\n<!-- teacher-notes -->\n").unwrap_err();
+        assert!(nested.to_string().contains("line 2"), "{nested}");
+    }
+}

@@ -1,0 +1,179 @@
+//! The course's timing: how many minutes of class each part of a lesson takes, shown where a
+//! teacher plans and a learner works.
+//!
+//! Each `lessons/NN-topic/lesson.toml` says it: `[minutes] reading = 15, run = 10` for
+//! presenting the chapter and running its worked example, and `minutes = 20` on every
+//! `[[exercise]]`. From those numbers:
+//! - each chapter opens with "About N min: reading X, running Y, exercises Z";
+//! - the schedule page (`<!-- schedule -->` in a chapter) gets a table per lesson, the
+//!   totals, and a one-day and a three-day plan with breaks (`plan.rs`);
+//! - `list` shows a learner the minutes left in what they have not finished;
+//! - `verify` fails when a lesson or an exercise has no minutes, or a lesson's chapter has
+//!   no teacher notes (`problems`).
+
+use std::fs;
+use std::path::Path;
+
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::errors::Result;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+use crate::book::notes;
+use crate::common::course::{Course, Exercise, Lesson};
+use crate::proof::bookcheck::Problem;
+
+mod plan;
+
+pub use plan::schedule_page;
+
+/// The comment a chapter writes where the generated schedule goes, alone on its line.
+pub const MARKER: &str = "<!-- schedule -->";
+
+/// A lesson's minutes, part by part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Timing {
+    pub reading: u32,
+    pub run: u32,
+    pub exercises: u32,
+}
+
+impl Timing {
+    /// The lesson's timing, or `None` when `lesson.toml` leaves any of it out.
+    pub fn of(lesson: &Lesson) -> Option<Timing> {
+        let minutes = lesson.minutes?;
+        let exercises = lesson
+            .exercises
+            .iter()
+            .map(|e| e.minutes)
+            .sum::<Option<u32>>()?;
+        Some(Timing {
+            reading: minutes.reading,
+            run: minutes.run,
+            exercises,
+        })
+    }
+
+    pub fn total(&self) -> u32 {
+        self.reading + self.run + self.exercises
+    }
+}
+
+/// "45 min", "1 h", "2 h 05 min".
+pub fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+/// The line at the top of a lesson's chapter.
+pub fn header(timing: Timing) -> String {
+    format!(
+        "<p class=\"lesson-time\">About {} min: reading {}, running {}, exercises {}.</p>\n\n",
+        timing.total(),
+        timing.reading,
+        timing.run,
+        timing.exercises
+    )
+}
+
+/// Minutes of the exercises not yet done, for `list`. An exercise without minutes counts 0.
+pub fn minutes_left<'a>(
+    exercises: impl IntoIterator<Item = &'a Exercise>,
+    done: impl Fn(&Exercise) -> bool,
+) -> u32 {
+    exercises
+        .into_iter()
+        .filter(|exercise| !done(exercise))
+        .filter_map(|exercise| exercise.minutes)
+        .sum()
+}
+
+/// What `verify` finds missing: minutes in a `lesson.toml`, notes in a lesson's chapter.
+pub fn problems(course: &Course) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for lesson in &course.lessons {
+        let location = format!("lessons/{}/lesson.toml", lesson.folder);
+        if lesson.minutes.is_none() {
+            problems.push(Problem {
+                location: location.clone(),
+                message: "has no timing: add `[minutes]` with `reading = N` and `run = N`".into(),
+            });
+        }
+        for exercise in lesson.exercises.iter().filter(|e| e.minutes.is_none()) {
+            problems.push(Problem {
+                location: location.clone(),
+                message: format!("exercise `{}` has no `minutes = N`", exercise.id),
+            });
+        }
+        let chapter = lesson.chapter_file();
+        let text = fs::read_to_string(course.root.join("book/src").join(&chapter));
+        if text.is_ok_and(|text| !notes::has_notes(&text)) {
+            problems.push(Problem {
+                location: format!("book/src/{chapter}:1"),
+                message: "has no teacher notes (`<!-- teacher-notes -->`)".into(),
+            });
+        }
+    }
+    problems
+}
+
+/// The preprocessor that puts the minutes at the top of each lesson's chapter and fills
+/// the schedule page.
+pub struct Schedule;
+
+impl Preprocessor for Schedule {
+    fn name(&self) -> &str {
+        "schedule"
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let root = ctx.root.parent().unwrap_or(Path::new("."));
+        let course = Course::load(root)?;
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(chapter) = item {
+                let file = chapter
+                    .path
+                    .as_ref()
+                    .map(|p| p.to_string_lossy().into_owned());
+                chapter.content = time_chapter(&course, file.as_deref(), &chapter.content);
+            }
+        });
+        Ok(book)
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> Result<bool> {
+        Ok(renderer == "html")
+    }
+}
+
+/// A chapter with its lesson's minutes under its title, and the schedule where it is asked for.
+pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str) -> String {
+    let lesson = course
+        .lessons
+        .iter()
+        .find(|lesson| file == Some(lesson.chapter_file().as_str()));
+    let mut out = String::with_capacity(markdown.len());
+    let mut header_due = lesson.and_then(Timing::of).map(header);
+    for line in markdown.split_inclusive('\n') {
+        if line.trim() == MARKER {
+            out.push_str(&schedule_page(course));
+            continue;
+        }
+        out.push_str(line);
+        if line.starts_with("# ")
+            && let Some(header) = header_due.take()
+        {
+            if !line.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push('\n');
+            out.push_str(&header);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
