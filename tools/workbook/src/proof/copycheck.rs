@@ -326,4 +326,41 @@ pub fn pick(&self, service: &str, count: usize) -> Option<usize> {
         let other = "let next = nodes.iter().find(|node| node.id > last).unwrap_or(&nodes[0]);\n";
         assert!(runs_in(other).is_empty());
     }
+
+    /// The fixture course's `tcp.echo`, answered in its solution, with that answer copied
+    /// into `copied_to`; what `check` finds.
+    fn check_fixture(copied_to: &str) -> Vec<Finding> {
+        let fx = crate::common::testutil::Fixture::course();
+        let answer = "pub fn echo() {\n    let mut picks = self.picks.lock().expect(\"not poisoned\");\n    let counter = picks.entry(service.to_string()).or_insert(0);\n    *counter = counter.wrapping_add(1);\n    let reply = format!(\"{counter} picks of {service} so far\");\n}\n";
+        fx.write("lessons/01-tcp/solutions/echo.rs", answer);
+        fx.write(copied_to, answer);
+        let course = Course::load(fx.path()).unwrap();
+        let lessons: Vec<&Lesson> = course.lessons.iter().collect();
+        check(&course, &lessons)
+    }
+
+    #[test]
+    fn an_answer_in_shared_or_another_lesson_fails() {
+        for place in ["shared/src/picks.rs", "lessons/02-rpc/src/worked.rs"] {
+            let findings = check_fixture(place);
+            assert_eq!(findings.len(), 1, "{findings:?}");
+            assert_eq!(findings[0].exercise, "tcp.echo");
+            assert_eq!(
+                findings[0].solution,
+                PathBuf::from("lessons/01-tcp/solutions/echo.rs")
+            );
+            let run = &findings[0].runs[0];
+            assert_eq!(
+                (run.length, run.found_in.clone()),
+                (4, PathBuf::from(place))
+            );
+            assert!(run.length >= RUN_THAT_FAILS);
+        }
+    }
+
+    #[test]
+    fn the_exercise_file_itself_is_not_a_copy() {
+        // The learner's own file holding the answer (done) is what it should hold.
+        assert!(check_fixture("lessons/01-tcp/src/exercises/echo.rs").is_empty());
+    }
 }
