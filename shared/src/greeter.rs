@@ -11,7 +11,7 @@ use std::pin::Pin;
 
 use proto::hello::greeter_server::Greeter;
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
-use tokio_stream::Stream;
+use tokio_stream::{Stream, StreamExt as _};
 use tonic::{Request, Response, Status};
 
 /// What a server-streaming method returns: replies (or one final error) as they are made.
@@ -62,12 +62,11 @@ impl Greeter for GreeterService {
         check_name(&name)?;
         // A lazy stream: each reply is made only when HTTP/2 flow control lets it go out,
         // so a huge `count` costs no memory, and a client that hangs up stops the work.
-        let replies = (1..=count).map(move |n| {
-            Ok(HelloReply {
-                message: format!("Hello {name}! ({n} of {count})"),
-            })
+        let replies = tokio_stream::iter(1..=count).map(move |n| {
+            let message = format!("Hello {name}! ({n} of {count})");
+            Ok(HelloReply { message })
         });
-        Ok(Response::new(Box::pin(tokio_stream::iter(replies))))
+        Ok(Response::new(Box::pin(replies)))
     }
 }
 // ANCHOR_END: greeter

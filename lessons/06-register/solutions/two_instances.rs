@@ -1,13 +1,17 @@
-//! Exercise `register.two-instances`: two instances of one service on one machine.
+//! Exercise `register.two-instances`: two instances of one service on one machine, each
+//! with a check of its own and its own tags.
 //!
-//! The agent keys what it holds by the instance's ID, not its name: registering an ID it
-//! already has *replaces* that entry. The seed course registered every instance under one
-//! fixed ID, so starting a second copy of a service silently replaced the first. Here each
-//! instance gets its own ID, and a restarted instance gets its old one back (its fresh
-//! registration replaces the stale one instead of adding a ghost beside it).
+//! The worked example (`shared::consul::Instance`) gives each instance an ID of its own, so
+//! two instances on one machine do not replace each other. Here you register them by hand,
+//! and go one step further. A check has an ID too, and check IDs are unique on the whole
+//! agent, not per service: tools find a check by its ID (`/v1/agent/check/pass/ID`,
+//! `/v1/health/checks/NAME`), so choose one that names its instance. And each instance
+//! carries tags (here, which version it runs) that clients filter on (`?tag=v2`): an
+//! instance restarted with other tags must replace its entry, tags and check included,
+//! not add a second one beside it.
 //!
-//! This time the check is a TCP check ("does something accept connections on the port?"),
-//! built by hand with consulrs's builders rather than with `shared::consul::Instance`.
+//! The check is a TCP check ("does something accept connections on the port?"), built with
+//! consulrs's builders rather than with `shared::consul::Instance`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -18,11 +22,22 @@ use consulrs::client::ConsulClient;
 use consulrs::error::ClientError;
 use shared::consul::go_duration;
 
-/// Registers the instance of `name` that listens on `addr`, with a TCP check every
-/// `interval`, and returns the ID it registered under.
+/// What the agent now holds for one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// The instance's ID: the same for the same instance started again.
+    pub id: String,
+    /// The ID of its TCP check, unique on the agent, naming its instance.
+    pub check_id: String,
+}
+
+/// Registers the instance of `name` that listens on `addr`, tagged `tags`, with a TCP check
+/// every `interval`, and says under which IDs.
 ///
-/// - Two instances of `name` on this machine (two ports) both stay registered.
-/// - Registering the same instance again (a restart) replaces its entry: same ID.
+/// - Two instances of `name` on this machine (two ports) both stay registered, each with
+///   its own check.
+/// - Registering the same instance again (a restart, maybe with other tags) replaces its
+///   entry: same ID, same check ID, the new tags.
 /// - The address it registers is a host name (`localhost` for a loopback address), never
 ///   an IP literal: Consul would add `TaggedAddresses`, which consulrs 0.1.0 cannot read.
 pub async fn register_instance(
@@ -30,29 +45,34 @@ pub async fn register_instance(
     name: &str,
     addr: SocketAddr,
     interval: Duration,
-) -> Result<String, ClientError> {
-    let host = if addr.ip().is_loopback() || addr.ip().is_unspecified() {
-        "localhost".to_string()
-    } else {
-        addr.ip().to_string()
+    tags: &[&str],
+) -> Result<Registered, ClientError> {
+    let port = addr.port();
+    let host = match addr.ip() {
+        ip if ip.is_loopback() || ip.is_unspecified() => "localhost".to_string(),
+        ip => ip.to_string(),
     };
-    // Nothing random: the same instance started again gets the same ID.
-    let id = format!("{name}-{host}-{}", addr.port());
+    // Nothing random in either ID: the same instance started again gets the same ones, so
+    // its registration replaces the old entry and its check.
+    let id = format!("{name}-{host}-{port}");
+    let check_id = format!("{id}:tcp");
 
-    let check = AgentServiceCheckBuilder::default()
-        .name(format!("TCP on {host}:{}", addr.port()))
-        .tcp(format!("{host}:{}", addr.port()))
+    let tcp_check = AgentServiceCheckBuilder::default()
+        .check_id(check_id.clone())
+        .name(format!("TCP {host}:{port}"))
+        .tcp(format!("{host}:{port}"))
         .interval(go_duration(interval))
         .timeout(go_duration(interval))
         .build()
-        .expect("every field of the check is set");
+        .expect("the TCP check has all it needs");
 
-    let mut registration = RegisterServiceRequest::builder();
-    registration
+    let mut request = RegisterServiceRequest::builder();
+    request
         .id(id.clone())
         .address(host)
-        .port(u64::from(addr.port()))
-        .check(check);
-    consulrs::service::register(client, name, Some(&mut registration)).await?;
-    Ok(id)
+        .port(u64::from(port))
+        .tags(tags.iter().map(|tag| tag.to_string()).collect::<Vec<_>>())
+        .check(tcp_check);
+    consulrs::service::register(client, name, Some(&mut request)).await?;
+    Ok(Registered { id, check_id })
 }

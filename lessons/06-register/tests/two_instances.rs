@@ -1,42 +1,64 @@
 //! Exercise `register.two-instances`: `cargo test -p l06-register --test two_instances`.
 //!
-//! Two instances of one service on one machine both pass and both are found; the same
-//! instance registered again (a restart) replaces its entry; and the agent can still be
-//! read with consulrs (no IP literal was registered as an address).
+//! Two instances of one service on one machine both pass and both are found, each with a
+//! TCP check whose ID is its own and names it, and each found by its tag; the same instance
+//! registered again (a restart, with a new tag) replaces its entry, its tags and its check;
+//! and the agent can still be read with consulrs (no IP literal was registered).
 
 mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use l06_register::exercises::two_instances::register_instance;
+use consul_ext::Check;
+use l06_register::exercises::two_instances::{Registered, register_instance};
 use testkit::within;
 
 const INTERVAL: Duration = Duration::from_secs(1);
 
+/// Every check of `name`'s instances, as the agent reports them now.
+async fn checks(agent: &str, name: &str) -> Vec<Check> {
+    support::checks_of(agent, name, 0, Duration::ZERO).await.0
+}
+
+/// The instance IDs of `name` that pass and carry `tag`.
+async fn passing_with_tag(agent: &str, name: &str, tag: &str) -> BTreeSet<String> {
+    let found = within(
+        "the health query with ?tag=",
+        consul_ext::watch_healthy_instances(agent, name, Some(tag), 0, Duration::ZERO),
+    )
+    .await
+    .expect("the health query");
+    found.entries.into_iter().map(|e| e.service.id).collect()
+}
+
 #[tokio::test]
-async fn two_instances_on_one_machine_are_both_found() {
+async fn two_instances_each_with_its_own_check_and_tags() {
     let (agent, client) = support::consul().await;
     let name = support::unique_name("two");
     // Listening is enough for a TCP check: the kernel accepts connections for us.
     let (_first, a) = support::listener().await;
     let (_second, b) = support::listener().await;
 
-    let id_a = within(
+    let first = within(
         "registering the first instance",
-        register_instance(&client, &name, a, INTERVAL),
+        register_instance(&client, &name, a, INTERVAL, &["v1"]),
     )
     .await
     .expect("register the first instance");
-    let id_b = within(
+    let second = within(
         "registering the second instance",
-        register_instance(&client, &name, b, INTERVAL),
+        register_instance(&client, &name, b, INTERVAL, &["v2"]),
     )
     .await
     .expect("register the second instance");
     assert_ne!(
-        id_a, id_b,
+        first.id, second.id,
         "two instances got one ID: the second replaced the first"
+    );
+    assert_ne!(
+        first.check_id, second.check_id,
+        "check IDs are unique on the whole agent: two instances, two check IDs"
     );
 
     let passing = support::wait_for_passing(agent.url(), &name, 2).await;
@@ -53,38 +75,59 @@ async fn two_instances_on_one_machine_are_both_found() {
             entry.service.id,
             entry.service.address
         );
-        assert!(
-            entry.checks.iter().any(|check| check.kind == "tcp"),
-            "{} should have a TCP check, has {:?}",
-            entry.service.id,
-            entry.checks
-        );
     }
 
-    support::deregister(&client, &id_a).await;
-    support::deregister(&client, &id_b).await;
+    let checks = checks(agent.url(), &name).await;
+    for Registered { id, check_id } in [&first, &second] {
+        assert!(
+            check_id.contains(id.as_str()),
+            "the check ID {check_id:?} should name its instance {id:?}"
+        );
+        let mine: Vec<&Check> = checks.iter().filter(|c| &c.check_id == check_id).collect();
+        assert_eq!(
+            mine.len(),
+            1,
+            "the agent should hold one check {check_id:?}; it holds {checks:?}"
+        );
+        assert_eq!(&mine[0].service_id, id, "{check_id} belongs to {id}");
+        assert_eq!(mine[0].kind, "tcp", "{check_id} should be a TCP check");
+    }
+
+    assert_eq!(
+        passing_with_tag(agent.url(), &name, "v1").await,
+        BTreeSet::from([first.id.clone()]),
+        "?tag=v1 finds the first instance only"
+    );
+    assert_eq!(
+        passing_with_tag(agent.url(), &name, "v2").await,
+        BTreeSet::from([second.id.clone()]),
+        "?tag=v2 finds the second instance only"
+    );
+
+    support::deregister(&client, &first.id).await;
+    support::deregister(&client, &second.id).await;
 }
 
 #[tokio::test]
-async fn a_restarted_instance_replaces_its_old_entry() {
+async fn a_restarted_instance_replaces_its_entry_tags_and_check() {
     let (agent, client) = support::consul().await;
     let name = support::unique_name("restart");
     let (_first, a) = support::listener().await;
     let (_second, b) = support::listener().await;
 
-    let id_a = register_instance(&client, &name, a, INTERVAL)
+    let first = register_instance(&client, &name, a, INTERVAL, &["v1"])
         .await
         .expect("register");
-    let id_b = register_instance(&client, &name, b, INTERVAL)
+    let second = register_instance(&client, &name, b, INTERVAL, &["v1"])
         .await
         .expect("register");
-    // The first instance restarts on the same port and registers again.
-    let id_again = register_instance(&client, &name, a, INTERVAL)
+    // The first instance restarts on the same port, now running v2, and registers again.
+    let again = register_instance(&client, &name, a, INTERVAL, &["v2"])
         .await
         .expect("register again");
     assert_eq!(
-        id_again, id_a,
-        "a restarted instance should get its old ID back"
+        again, first,
+        "a restarted instance should get its old ID and check ID back"
     );
 
     let everything = l06_register::catalog::all_instances(agent.url(), &name)
@@ -96,6 +139,21 @@ async fn a_restarted_instance_replaces_its_old_entry() {
         2,
         "two instances, not a ghost beside the restarted one: {ids:?}"
     );
+    let restarted = everything
+        .iter()
+        .find(|e| e.service.id == first.id)
+        .expect("the restarted instance is registered");
+    assert_eq!(
+        restarted.service.tags,
+        ["v2"],
+        "the new registration's tags replace the old ones"
+    );
+    let checks = checks(agent.url(), &name).await;
+    assert_eq!(
+        checks.len(),
+        2,
+        "one check per instance, no stale one beside the restarted instance's: {checks:?}"
+    );
 
     // consulrs 0.1.0 cannot read the agent's services once one has TaggedAddresses.
     within(
@@ -105,6 +163,6 @@ async fn a_restarted_instance_replaces_its_old_entry() {
     .await
     .expect("consulrs can still read the agent's services");
 
-    support::deregister(&client, &id_a).await;
-    support::deregister(&client, &id_b).await;
+    support::deregister(&client, &first.id).await;
+    support::deregister(&client, &second.id).await;
 }

@@ -12,6 +12,7 @@
 pub mod errno;
 pub mod routes;
 pub mod server;
+pub mod unwritten;
 pub mod upstream;
 
 /// Where the gateway listens unless told otherwise (`--addr`).

@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use crate::errno::{ApiError, Errno, answer};
 use crate::exercises::{image::image, verify::verify, view::view};
+use crate::unwritten;
 use crate::upstream::Upstream;
 
 /// What every handler may read: the captcha service, how long a call to it may take, and
@@ -137,8 +138,10 @@ async fn rejections_as_errno(request: Request, next: Next) -> Response {
 // ANCHOR: panics
 /// A handler that panics (a bug, or an exercise's `todo!()`) would drop the connection:
 /// the browser sees a network error, and the log says little. Catch it, log it, and answer
-/// errno 4500 like any other failure.
+/// errno 4500 like any other failure; when the panic is an exercise's, the answer names
+/// its file ([`unwritten`]).
 async fn panics_as_errno(request: Request, next: Next) -> Response {
+    unwritten::note_panic_places();
     let route = format!("{} {}", request.method(), request.uri().path());
     match AssertUnwindSafe(next.run(request)).catch_unwind().await {
         Ok(response) => response,
@@ -149,7 +152,9 @@ async fn panics_as_errno(request: Request, next: Next) -> Response {
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("a panic");
             tracing::error!(%route, "the handler panicked: {message}");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Errno::ServerErr).into_response()
+            let mut error = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Errno::ServerErr);
+            error.reason = unwritten::reason(unwritten::last_panic_place().as_ref(), message);
+            error.into_response()
         }
     }
 }

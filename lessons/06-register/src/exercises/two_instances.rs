@@ -1,13 +1,17 @@
-//! Exercise `register.two-instances`: two instances of one service on one machine.
+//! Exercise `register.two-instances`: two instances of one service on one machine, each
+//! with a check of its own and its own tags.
 //!
-//! The agent keys what it holds by the instance's ID, not its name: registering an ID it
-//! already has *replaces* that entry. The seed course registered every instance under one
-//! fixed ID, so starting a second copy of a service silently replaced the first. Here each
-//! instance gets its own ID, and a restarted instance gets its old one back (its fresh
-//! registration replaces the stale one instead of adding a ghost beside it).
+//! The worked example (`shared::consul::Instance`) gives each instance an ID of its own, so
+//! two instances on one machine do not replace each other. Here you register them by hand,
+//! and go one step further. A check has an ID too, and check IDs are unique on the whole
+//! agent, not per service: tools find a check by its ID (`/v1/agent/check/pass/ID`,
+//! `/v1/health/checks/NAME`), so choose one that names its instance. And each instance
+//! carries tags (here, which version it runs) that clients filter on (`?tag=v2`): an
+//! instance restarted with other tags must replace its entry, tags and check included,
+//! not add a second one beside it.
 //!
-//! This time the check is a TCP check ("does something accept connections on the port?"),
-//! built by hand with consulrs's builders rather than with `shared::consul::Instance`.
+//! The check is a TCP check ("does something accept connections on the port?"), built with
+//! consulrs's builders rather than with `shared::consul::Instance`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -18,11 +22,22 @@ use consulrs::client::ConsulClient;
 use consulrs::error::ClientError;
 use shared::consul::go_duration;
 
-/// Registers the instance of `name` that listens on `addr`, with a TCP check every
-/// `interval`, and returns the ID it registered under.
+/// What the agent now holds for one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// The instance's ID: the same for the same instance started again.
+    pub id: String,
+    /// The ID of its TCP check, unique on the agent, naming its instance.
+    pub check_id: String,
+}
+
+/// Registers the instance of `name` that listens on `addr`, tagged `tags`, with a TCP check
+/// every `interval`, and says under which IDs.
 ///
-/// - Two instances of `name` on this machine (two ports) both stay registered.
-/// - Registering the same instance again (a restart) replaces its entry: same ID.
+/// - Two instances of `name` on this machine (two ports) both stay registered, each with
+///   its own check.
+/// - Registering the same instance again (a restart, maybe with other tags) replaces its
+///   entry: same ID, same check ID, the new tags.
 /// - The address it registers is a host name (`localhost` for a loopback address), never
 ///   an IP literal: Consul would add `TaggedAddresses`, which consulrs 0.1.0 cannot read.
 pub async fn register_instance(
@@ -30,9 +45,10 @@ pub async fn register_instance(
     name: &str,
     addr: SocketAddr,
     interval: Duration,
-) -> Result<String, ClientError> {
-    // TODO: choose an ID from what tells this instance apart (the service, the host, the
-    // port), build a TCP check of `localhost:PORT` with AgentServiceCheckBuilder, register
-    // with RegisterServiceRequest::builder() and consulrs::service::register, return the ID.
-    todo!("register.two-instances: register this instance under an ID of its own")
+    tags: &[&str],
+) -> Result<Registered, ClientError> {
+    // TODO: an ID from what tells this instance apart, a check ID that names the instance,
+    // a TCP check of `localhost:PORT` with that ID (AgentServiceCheckBuilder), then register
+    // with the tags (RegisterServiceRequest::builder(), consulrs::service::register).
+    todo!("register.two-instances: register this instance, its check and its tags")
 }

@@ -6,6 +6,7 @@
 
 pub mod bookcheck;
 pub mod browsercheck;
+pub mod copycheck;
 pub mod isolation;
 pub mod transcripts;
 pub mod verify;

@@ -6,7 +6,7 @@
 //! a real browser (`browsercheck.rs`). And a broken exercise file of one lesson leaves
 //! every other lesson's tests building (`isolation.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
-//! (`transcripts.rs`).
+//! (`transcripts.rs`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
 //!
 //! Speed comes from building once per side: one cargo invocation builds every stub's test,
 //! one more (with every lesson's `solution` feature) every answer's; the executables then
@@ -22,6 +22,7 @@ use crate::common::course::{Course, Exercise, Lesson, Selection};
 use crate::common::testrun::{self, TestJob, TestRun};
 use crate::common::ui;
 use crate::learner::check::TEST_TIMEOUT;
+use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
 
@@ -142,14 +143,19 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
     // The book: all of it, or with --lesson only that lesson's chapter.
     let (book_misses, skipped) = pages::print(course, lesson_id.map(|_| lessons.as_slice())).await;
+    let copies = copycheck::print(&copycheck::check(course, &lessons));
     let isolation_problems = isolation::print(&isolation::probe(course, &lessons).await?);
     for problem in &build_problems {
         println!("\n{}", problem);
     }
 
     let bad_rows = rows.iter().filter(|r| !r.is_ok()).count();
-    let misses =
-        bad_rows + book_misses + isolation_problems + build_problems.len() + transcripts_failed;
+    let misses = bad_rows
+        + book_misses
+        + isolation_problems
+        + copies
+        + build_problems.len()
+        + transcripts_failed;
     println!();
     let elapsed = started.elapsed().as_secs_f64();
     // A plain closing line that CI systems and scripts can read without parsing the table.
