@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_i18n_helpers::{extract_events, extract_messages, reconstruct_markdown};
 use mdbook_preprocessor::book::BookItem;
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::po::Catalog;
 use crate::common::ui;
@@ -51,38 +51,35 @@ impl Counts {
 /// The messages of a chapter's prose, as the Gettext extractor cuts them: the messages
 /// that start inside a code block are left out.
 pub fn prose_messages(markdown: &str) -> Vec<String> {
-    // Each code block's lines: its opening fence to its last line of code.
-    let mut code = Vec::new();
+    // Each code block's lines: a fenced one from its opening fence to its closing one, an
+    // indented one to its last line of code.
+    let lines: Vec<&str> = markdown.lines().collect();
+    let closing_fence = |from: usize| {
+        (from + 1..=lines.len()).find(|number| {
+            let line = lines[number - 1].trim();
+            line.len() >= 3 && (line.chars().all(|c| c == '`') || line.chars().all(|c| c == '~'))
+        })
+    };
+    let mut blank = vec![false; lines.len() + 2];
     let mut block: Option<(usize, usize)> = None;
     for (line, event) in extract_events(markdown, None) {
         match event {
-            Event::Start(Tag::CodeBlock(_)) => block = Some((line, line)),
-            Event::End(TagEnd::CodeBlock) => code.extend(block.take().map(|(a, b)| a..=b)),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                block = Some((line, closing_fence(line).unwrap_or(lines.len())));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => block = Some((line, line)),
             Event::Text(text) => {
                 if let Some((_, last)) = &mut block {
                     *last = (*last).max(line + text.trim_end().lines().count().max(1) - 1);
                 }
             }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((first, last)) = block.take() {
+                    blank[first.min(last)..=last.min(lines.len())].fill(true);
+                }
+            }
             _ => {}
         }
-    }
-    // The code blocks blanked out, their lines kept: cutting listings into messages parses
-    // them with syntect's grammars, which takes seconds a book in a debug build.
-    let lines: Vec<&str> = markdown.lines().collect();
-    let is_fence = |number: usize| {
-        lines.get(number.wrapping_sub(1)).is_some_and(|line| {
-            let line = line.trim_start();
-            line.starts_with("```") || line.starts_with("~~~")
-        })
-    };
-    let mut blank = vec![false; lines.len() + 2];
-    for range in &code {
-        let (start, mut end) = (*range.start(), *range.end());
-        // The block's closing fence, when the block's end is reported on its last line.
-        if !is_fence(end) && is_fence(end + 1) {
-            end += 1;
-        }
-        blank[start..=end.min(lines.len())].fill(true);
     }
     let prose: String = lines
         .iter()
