@@ -264,6 +264,46 @@ mod tests {
     }
 
     #[test]
+    fn wide_characters_take_two_cells_so_boxes_fit_them() {
+        // As a terminal shows it: 服务注册 is 8 cells wide, and so is the box's inside.
+        let drawing = "┌──────────┐\n│ 服务注册 │\n└──────────┘\n";
+        let (grid, labels) = split_labels(drawing);
+        assert_eq!(grid[1].len(), 12, "{:?}", grid[1]);
+        assert_eq!(grid[1][11], '│', "the right side lines up with the corners");
+        assert_eq!(labels[0].text, "服务注册");
+        let html = figure(drawing, &Labels::new());
+        assert!(
+            html.contains("textLength=\"63.0\">服务注册</text>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn translated_labels_take_the_english_label_s_place() {
+        let labels = Labels::from([
+            ("client".to_string(), "客户端".to_string()),
+            ("server".to_string(), "一个很长的服务端名字".to_string()),
+        ]);
+        let drawn = draw_translated("```svgbob\n│ client │ server │\n```\n", &labels);
+        // 客户端 is 6 cells, as wide as `client`: set at its own width.
+        assert!(
+            drawn.contains("<text x=\"18.9\" y=\"12.6\" textLength=\"46.2\">客户端</text>"),
+            "{drawn}"
+        );
+        // Wider than `server`: narrowed to its six cells.
+        assert!(
+            drawn.contains(
+                "textLength=\"46.2\" lengthAdjust=\"spacingAndGlyphs\">一个很长的服务端名字</text>"
+            ),
+            "{drawn}"
+        );
+        assert_eq!(
+            diagram_labels("# T\n\n```svgbob\n│ client │\n\n  server\n```\n"),
+            [(4, "client".to_string()), (6, "server".to_string())]
+        );
+    }
+
+    #[test]
     fn an_unclosed_fence_stays_text() {
         let chapter = "a\n```svgbob\n+--+\n";
         assert_eq!(draw_diagrams(chapter), chapter);

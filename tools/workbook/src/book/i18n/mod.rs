@@ -106,3 +106,6 @@ fn build_edition(root: &Path, lang: &str) -> Result<PathBuf> {
     search_cjk::index_cjk(&dir)?;
     Ok(dir)
 }
+
+#[cfg(test)]
+mod tests;

@@ -228,7 +228,11 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
         "messages.pot",
     ) {
         Ok(template) if !template.entries.is_empty() => template,
-        _ => template(root)?,
+        _ => {
+            let template = template(root)?;
+            write_catalog(&template_file(root), &template)?;
+            template
+        }
     };
     let path = super::po_file(root, lang);
     let old = if path.is_file() {
