@@ -355,3 +355,66 @@ async fn both_editions_pass_the_browser_check() {
         BrowserCheck::Skipped(reason) => println!("the browser check is skipped: {reason}"),
     }
 }
+
+/// What the book's search shows for `query` on `page`, in headless Chromium: the links of
+/// its results (None where there is no browser, said so).
+#[cfg(feature = "browser-check")]
+pub(crate) async fn search_in_browser(
+    root: &std::path::Path,
+    html: &std::path::Path,
+    page: &str,
+    query: &str,
+) -> Option<Vec<String>> {
+    use crate::proof::browsercheck::chromium::{Driver, find_program, open_browser};
+    use fantoccini::Locator;
+    let driver = find_program("CHROMEDRIVER", &["chromedriver"])?;
+    let browser = find_program("CHROME", &["chromium", "chromium-browser", "google-chrome"])?;
+    let Ok(driver) = Driver::start(&driver).await else {
+        println!("the browser search is skipped: chromedriver does not start");
+        return None;
+    };
+    let client = open_browser(&driver, &browser).await.ok()?;
+    let listener = book::bind(0).await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    let server = tokio::spawn(book::serve(listener, html.to_path_buf(), root.to_path_buf()));
+    client
+        .goto(&format!("{base}{page}?search={query}"))
+        .await
+        .unwrap();
+    let found = client
+        .wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(Locator::Css("#mdbook-searchresults li a"))
+        .await;
+    let mut links = Vec::new();
+    if found.is_ok() {
+        for link in client
+            .find_all(Locator::Css("#mdbook-searchresults li a"))
+            .await
+            .unwrap()
+        {
+            links.push(link.attr("href").await.unwrap().unwrap_or_default());
+        }
+    }
+    let _ = client.close().await;
+    server.abort();
+    Some(links)
+}
+
+/// A Chinese word typed into the zh-CN edition's search finds the page that has it.
+#[cfg(feature = "browser-check")]
+#[tokio::test]
+async fn chinese_search_finds_chinese_words_in_the_browser() {
+    let fx = translated_fixture();
+    let html = book::build(fx.path()).unwrap();
+    let Some(links) =
+        search_in_browser(fx.path(), &html, "zh-CN/02-later.html", "注册中心").await
+    else {
+        println!("the browser search is skipped: no Chromium or chromedriver");
+        return;
+    };
+    assert!(
+        links.iter().any(|l| l.contains("01-services.html")),
+        "{links:?}"
+    );
+}
