@@ -376,7 +376,11 @@ pub(crate) async fn search_in_browser(
     let client = open_browser(&driver, &browser).await.ok()?;
     let listener = book::bind(0).await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
-    let server = tokio::spawn(book::serve(listener, html.to_path_buf(), root.to_path_buf()));
+    let server = tokio::spawn(book::serve(
+        listener,
+        html.to_path_buf(),
+        root.to_path_buf(),
+    ));
     client
         .goto(&format!("{base}{page}?search={query}"))
         .await
@@ -407,8 +411,7 @@ pub(crate) async fn search_in_browser(
 async fn chinese_search_finds_chinese_words_in_the_browser() {
     let fx = translated_fixture();
     let html = book::build(fx.path()).unwrap();
-    let Some(links) =
-        search_in_browser(fx.path(), &html, "zh-CN/02-later.html", "注册中心").await
+    let Some(links) = search_in_browser(fx.path(), &html, "zh-CN/02-later.html", "注册中心").await
     else {
         println!("the browser search is skipped: no Chromium or chromedriver");
         return;
