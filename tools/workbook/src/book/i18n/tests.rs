@@ -365,10 +365,11 @@ pub(crate) async fn search_in_browser(
     page: &str,
     query: &str,
 ) -> Option<Vec<String>> {
-    use crate::proof::browsercheck::chromium::{Driver, find_program, open_browser};
+    use crate::common::programs::{find_chromium, find_program};
+    use crate::proof::browsercheck::chromium::{Driver, open_browser};
     use fantoccini::Locator;
     let driver = find_program("CHROMEDRIVER", &["chromedriver"])?;
-    let browser = find_program("CHROME", &["chromium", "chromium-browser", "google-chrome"])?;
+    let browser = find_chromium()?;
     let Ok(driver) = Driver::start(&driver).await else {
         println!("the browser search is skipped: chromedriver does not start");
         return None;
