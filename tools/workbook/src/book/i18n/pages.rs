@@ -43,7 +43,7 @@ pub fn link_editions(english_dir: &Path, langs: &[&str]) -> Result<()> {
                 "../index.html".to_string()
             };
             let up = "../".repeat(page.components().count() - 1);
-            let script = format!("<script src=\"{up}{}\"></script>\n", search_cjk::SCRIPT);
+            let script = format!("\n<script src=\"{up}{}\"></script>", search_cjk::SCRIPT);
             insert(
                 &dir.join(&page),
                 &switch(&page, &href, "en", "English"),
@@ -71,7 +71,7 @@ fn switch(page: &Path, href: &str, lang: &str, name: &str) -> String {
     )
 }
 
-/// Puts `links` among the buttons of a page, and `script` before its end; a page without
+/// Puts `links` among the buttons of a page, and `script` after the search library; a page without
 /// a menu bar (the table of contents' frame) is left as it is.
 fn insert(path: &Path, links: &str, script: &str) -> Result<()> {
     let html =
@@ -84,8 +84,13 @@ fn insert(path: &Path, links: &str, script: &str) -> Result<()> {
     };
     let at = at + BUTTONS.len();
     let mut edited = format!("{}{links}{}", &html[..at], &html[at..]);
-    if let Some(end) = edited.rfind("</body>") {
-        edited.insert_str(end, script);
+    // Right after the search's own library, before the searcher can load the index.
+    let after_library = edited.find("<script src=\"elasticlunr").and_then(|start| {
+        let end = edited[start..].find("</script>")? + start + "</script>".len();
+        Some(end)
+    });
+    if let Some(at) = after_library.or_else(|| edited.rfind("</body>")) {
+        edited.insert_str(at, script);
     }
     std::fs::write(path, edited).with_context(|| format!("writing {}", path.display()))
 }
