@@ -98,7 +98,11 @@ pub fn extract(root: &Path) -> Result<()> {
 
 /// Every message of the English book, with where it is.
 pub fn template(root: &Path) -> Result<Catalog> {
-    let out = std::env::temp_dir().join(format!("workbook-xgettext-{}", std::process::id()));
+    // A folder of its own for each extraction (tests run several in one process).
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out =
+        std::env::temp_dir().join(format!("workbook-xgettext-{}-{unique}", std::process::id()));
     let mut config = super::config(root)?;
     config.build.build_dir = out.clone();
     let book = MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
