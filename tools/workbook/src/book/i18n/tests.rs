@@ -422,3 +422,24 @@ async fn chinese_search_finds_chinese_words_in_the_browser() {
         "{links:?}"
     );
 }
+
+#[test]
+fn import_keeps_a_translation_of_changed_english_as_fuzzy() {
+    let fx = book_fixture();
+    fx.write(
+        "zh/old.json",
+        r#"{"The registry answers at once.": "注册中心立即作答。", "Gone entirely, nothing alike.": "没了。"}"#,
+    );
+    update::import(fx.path(), &[fx.path().join("zh/old.json")], None, "zh-CN").unwrap();
+    let catalog = po::read_translation(&fx.path().join("book/po/zh-CN.po")).unwrap();
+    let entry = catalog
+        .entries
+        .iter()
+        .find(|e| e.msgid == "The registry answers.")
+        .unwrap();
+    assert_eq!(
+        (entry.msgstr.as_str(), entry.fuzzy),
+        ("注册中心立即作答。", true)
+    );
+    assert!(!catalog.entries.iter().any(|e| e.msgstr == "没了。"));
+}

@@ -157,9 +157,29 @@ pub fn merge(old: &Catalog, template: &Catalog) -> Catalog {
             used[i] = true;
         }
     }
+    let unused: Vec<&Entry> = old
+        .entries
+        .iter()
+        .zip(&used)
+        .filter(|(_, used)| !**used)
+        .map(|(entry, _)| entry)
+        .collect();
+    fill_fuzzy(&mut entries, &unused);
+    Catalog {
+        header: old.header.clone(),
+        header_line: 0,
+        entries,
+    }
+}
+
+/// Gives each untranslated entry the translation of the most alike of `candidates` (old
+/// English with its translation), marked fuzzy: the English changed, a translator reviews.
+/// Each candidate is used once.
+fn fill_fuzzy(entries: &mut [Entry], candidates: &[&Entry]) -> usize {
+    let mut used = vec![false; candidates.len()];
+    let mut filled = 0;
     for entry in entries.iter_mut().filter(|e| e.msgstr.is_empty()) {
-        let closest = old
-            .entries
+        let closest = candidates
             .iter()
             .enumerate()
             .filter(|(i, e)| !used[*i] && !e.msgstr.is_empty())
@@ -167,16 +187,13 @@ pub fn merge(old: &Catalog, template: &Catalog) -> Catalog {
             .filter(|(_, score)| *score >= 0.6)
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((i, _)) = closest {
-            entry.msgstr = old.entries[i].msgstr.clone();
+            entry.msgstr = candidates[i].msgstr.clone();
             entry.fuzzy = true;
             used[i] = true;
+            filled += 1;
         }
     }
-    Catalog {
-        header: old.header.clone(),
-        header_line: 0,
-        entries,
-    }
+    filled
 }
 
 /// How alike two texts are, from 0 to 1: the share of their pairs of neighbouring
@@ -252,6 +269,9 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
     for (i, entry) in catalog.entries.iter().enumerate() {
         index.insert(entry.msgid.clone(), i);
     }
+    // Translations whose English is no longer in the book: kept, fuzzy, for the message
+    // most like their English, as `extract` keeps them when the English changes.
+    let mut stale: Vec<Entry> = Vec::new();
     for file in files {
         let pairs = read_pairs(file, batches)?;
         let (mut found, mut missing) = (0, Vec::new());
@@ -263,7 +283,13 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
                     found += 1;
                 }
                 Some(_) => {}
-                None => missing.push(english),
+                None => {
+                    missing.push(english.clone());
+                    stale.push(Entry {
+                        msgstr: translation,
+                        ..Entry::new(&english)
+                    });
+                }
             }
         }
         println!(
@@ -273,7 +299,8 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
         );
         if !missing.is_empty() {
             println!(
-                "  {} {} whose English is not in the book (any more):",
+                "  {} {} whose English is not in the book (any more), kept as fuzzy where the \
+                 book has English like it:",
                 ui::todo_mark(),
                 missing.len()
             );
@@ -282,8 +309,13 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
             }
         }
     }
+    let fuzzy = fill_fuzzy(&mut catalog.entries, &stale.iter().collect::<Vec<_>>());
     write_catalog(&path, &catalog)?;
-    println!("{} wrote {}", ui::pass_mark(), path.display());
+    println!(
+        "{} wrote {} ({fuzzy} fuzzy, to review)",
+        ui::pass_mark(),
+        path.display()
+    );
     Ok(())
 }
 
