@@ -140,6 +140,14 @@ pub fn url(port: u16) -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
+/// The address of an edition: `/` for the English book, `/zh-CN/` for a translation.
+fn edition_url(port: u16, lang: Option<&str>) -> String {
+    match lang.filter(|lang| *lang != i18n::ENGLISH) {
+        Some(lang) => format!("{}{lang}/", url(port)),
+        None => url(port),
+    }
+}
+
 /// Opens `url` in the default browser, if the system has a way to.
 pub fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") {
@@ -169,10 +177,10 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     println!(
         "{} serving the book on {}",
         ui::pass_mark(),
-        ui::bold(&url(port))
+        ui::bold(&edition_url(port, lang.as_deref()))
     );
     if open {
-        open_browser(&url(port));
+        open_browser(&edition_url(port, lang.as_deref()));
     }
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
