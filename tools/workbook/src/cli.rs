@@ -67,6 +67,14 @@ pub enum Commands {
         /// With --pdf: keep the teacher notes, opened (a learner's copy leaves them out).
         #[arg(long, requires = "pdf")]
         teacher: bool,
+        /// Build only this edition: `en`, or a translation (`zh-CN`, served at /zh-CN/).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// The book's translations: `extract` its messages, `import` translations.
+    I18n {
+        #[command(subcommand)]
+        action: crate::book::i18n::I18nAction,
     },
     /// Write the handout to DIR for a class with no network: the book to read from disk,
     /// the book as a PDF, and every lesson's solutions.

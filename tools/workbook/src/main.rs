@@ -88,9 +88,12 @@ async fn run(cli: Cli) -> Result<bool> {
             teacher,
             ..
         }) => pdf::run(&course.root, &file, teacher).await.map(|()| true),
-        Some(Commands::Book { open, port, .. }) => {
-            book::run(&course.root, port, open).await.map(|()| true)
-        }
+        Some(Commands::Book {
+            open, port, lang, ..
+        }) => book::run(&course.root, port, open, lang)
+            .await
+            .map(|()| true),
+        Some(Commands::I18n { action }) => book::i18n::command(&course.root, action).map(|()| true),
         Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
         Some(Commands::Report { name, json, class }) => match class {
             Some(paths) => report::run_class(&course, &paths),

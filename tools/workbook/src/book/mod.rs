@@ -6,8 +6,11 @@
 //! server from a stranger on its port).
 
 pub mod diagrams;
+pub mod i18n;
 pub mod notes;
 pub mod schedule;
 mod site;
 
-pub use site::{DEFAULT_PORT, SIGNATURE, bind, build, build_into, run, serve, url};
+pub use site::{
+    DEFAULT_PORT, SIGNATURE, bind, build, build_into, build_languages, run, serve, url,
+};

@@ -17,12 +17,11 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use mdbook_driver::MDBook;
-use mdbook_driver::config::Config;
 use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::book::diagrams;
+use crate::book::{diagrams, i18n};
 use crate::common::ui;
 
 pub const DEFAULT_PORT: u16 = 3000;
@@ -35,8 +34,12 @@ pub const SIGNATURE: &str = "workbook book server";
 /// Chapters listed in `SUMMARY.md` but missing are an error here, where mdBook would
 /// quietly create empty files in the source tree. Diagrams in ```` ```svgbob ```` fences
 /// become pictures on the way (`diagrams.rs`).
+///
+/// Where the book has translations (`book/po/`), their editions are built too, into
+/// `<dir>/<lang>/` (`i18n/`); a translation that does not build is an error here.
 pub fn build(root: &Path) -> Result<PathBuf> {
-    build_with(root, None)
+    let (dir, editions) = build_languages(root, None)?;
+    editions.map(|()| dir)
 }
 
 /// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy.
@@ -45,27 +48,48 @@ pub fn build_into(root: &Path, dir: &Path) -> Result<PathBuf> {
 }
 
 fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
-    let book_dir = root.join("book");
-    let config_path = book_dir.join("book.toml");
-    let mut config = Config::from_disk(&config_path)
-        .with_context(|| format!("reading {}", config_path.display()))?;
-    config.update_from_env()?;
-    config.build.create_missing = false;
+    let mut config = i18n::config(root)?;
     if let Some(dir) = build_dir {
         config.build.build_dir = dir.to_path_buf();
     }
-    let mut book = MDBook::load_with_config(&book_dir, config).context("loading the book")?;
-    book.with_preprocessor(diagrams::Diagrams);
+    let mut book =
+        MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
+    book.with_preprocessor(diagrams::Diagrams::default());
     book.with_preprocessor(crate::book::notes::TeacherNotes);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     Ok(book.build_dir_for("html"))
 }
 
-/// Builds the book and says so, for the commands that serve it.
-pub fn build_verbosely(root: &Path) -> Result<PathBuf> {
+/// Builds the English book and the translated editions (or only `lang`'s). The outer error
+/// is the English book's; the inner one a translation's, which leaves the English readable.
+pub fn build_languages(root: &Path, lang: Option<&str>) -> Result<(PathBuf, Result<()>)> {
+    let dir = if lang.is_none_or(|lang| lang == i18n::ENGLISH) {
+        build_with(root, None)?
+    } else {
+        let book = MDBook::load_with_config(root.join("book"), i18n::config(root)?)
+            .context("loading the book")?;
+        book.build_dir_for("html")
+    };
+    let langs: Vec<&str> = i18n::translated(root)
+        .into_iter()
+        .filter(|l| lang.is_none_or(|lang| lang == *l))
+        .collect();
+    let editions = i18n::build_editions(root, &dir, &langs).map(drop);
+    Ok((dir, editions))
+}
+
+/// Builds the book and says so, for the commands that serve it. A translation that does
+/// not build is reported, and the rest of the book served.
+pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
     let started = Instant::now();
-    let dir = build(root)?;
+    let (dir, editions) = build_languages(root, lang)?;
+    if let Err(err) = editions {
+        println!(
+            "{} the translation does not build: {err:#}",
+            ui::fail_mark()
+        );
+    }
     let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
     println!(
         "{} built the book into {shown} ({:.1} s)",
@@ -116,6 +140,14 @@ pub fn url(port: u16) -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
+/// The address of an edition: `/` for the English book, `/zh-CN/` for a translation.
+fn edition_url(port: u16, lang: Option<&str>) -> String {
+    match lang.filter(|lang| *lang != i18n::ENGLISH) {
+        Some(lang) => format!("{}{lang}/", url(port)),
+        None => url(port),
+    }
+}
+
 /// Opens `url` in the default browser, if the system has a way to.
 pub fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") {
@@ -136,21 +168,25 @@ pub fn open_browser(url: &str) {
 }
 
 /// The `book` command: build, serve in the foreground, rebuild when sources change.
-pub async fn run(root: &Path, port: u16, open: bool) -> Result<()> {
-    let dir = build_verbosely(root)?;
+pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Result<()> {
+    if let Some(lang) = &lang {
+        i18n::check_language(root, lang)?;
+    }
+    let dir = build_verbosely(root, lang.as_deref())?;
     let listener = bind(port).await?;
     println!(
         "{} serving the book on {}",
         ui::pass_mark(),
-        ui::bold(&url(port))
+        ui::bold(&edition_url(port, lang.as_deref()))
     );
     if open {
-        open_browser(&url(port));
+        open_browser(&edition_url(port, lang.as_deref()));
     }
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
     let changes = crate::common::watch::FileEvents::start(&[
         root.join("book/src"),
+        root.join("book/po"),
         root.join("lessons"),
         root.join("shared"),
     ]);
@@ -158,11 +194,13 @@ pub async fn run(root: &Path, port: u16, open: bool) -> Result<()> {
     tokio::task::spawn_blocking(move || {
         while changes.wait_for_change(|path| {
             !path.components().any(|c| c.as_os_str() == "target")
-                && path
-                    .extension()
-                    .is_some_and(|e| e == "md" || e == "rs" || e == "proto" || e == "toml")
+                && path.extension().is_some_and(|e| {
+                    e == "md" || e == "rs" || e == "proto" || e == "toml" || e == "po"
+                })
         }) {
-            match build(&root_for_rebuild) {
+            match build_languages(&root_for_rebuild, lang.as_deref())
+                .and_then(|(_, editions)| editions)
+            {
                 Ok(_) => println!("{} rebuilt the book", ui::pass_mark()),
                 Err(err) => println!("{} the book does not build: {err:#}", ui::fail_mark()),
             }

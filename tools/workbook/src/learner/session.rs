@@ -353,9 +353,19 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
     let root = root.to_path_buf();
     tokio::spawn(async move {
         let root_to_build = root.clone();
-        let built = tokio::task::spawn_blocking(move || book::build(&root_to_build)).await;
+        let built =
+            tokio::task::spawn_blocking(move || book::build_languages(&root_to_build, None)).await;
         let dir = match built {
-            Ok(Ok(dir)) => dir,
+            Ok(Ok((dir, editions))) => {
+                if let Err(err) = editions {
+                    let note = format!(
+                        "{} the translation does not build: {err:#}",
+                        ui::fail_mark()
+                    );
+                    let _ = inputs.send(Input::Note(note));
+                }
+                dir
+            }
             Ok(Err(err)) => {
                 let _ = inputs.send(Input::Note(format!(
                     "{} the book does not build: {err:#}",

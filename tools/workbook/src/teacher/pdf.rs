@@ -56,7 +56,8 @@ impl Printed {
 
 /// The `book --pdf FILE [--teacher]` command: builds the book and prints it to `file`.
 pub async fn run(root: &Path, file: &Path, teacher: bool) -> Result<()> {
-    let html_dir = book::build(root)?;
+    // The English book: the translations are not printed.
+    let (html_dir, _) = book::build_languages(root, Some(book::i18n::ENGLISH))?;
     let printed = print(&html_dir, file, teacher).await?;
     println!(
         "{} printed the book to {} ({})",

@@ -8,6 +8,7 @@
 
 mod fixture;
 mod handout;
+mod i18n;
 mod learner;
 mod output;
 mod path;

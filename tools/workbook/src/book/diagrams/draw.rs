@@ -1,6 +1,8 @@
 //! Drawing one diagram: the text grid read as strokes joined along rows and down columns,
 //! arrowheads, and the labels between them, written out as SVG.
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 /// Width of one character cell in the picture, in CSS pixels; a cell is twice as high.
 /// The book's code font is 14 px and its glyphs are 0.6 em wide, so a diagram lines up
 /// with a listing beside it: 100 columns of either are equally wide.
@@ -11,7 +13,12 @@ pub(super) const CELL_WIDTH: f32 = 8.4;
 /// Colours and fonts are left to the book's stylesheet (`book/css/diagrams.css`), so a
 /// picture follows the reader's theme, light or dark. The figure is one HTML block for
 /// Markdown, which ends an HTML block at the first blank line, so the SVG has none.
-pub(super) fn figure(drawing: &str) -> String {
+///
+/// A label with a translation in `labels` is shown translated, at the English label's place;
+/// one that is wider than the English is narrowed to its width, so that it stays inside its
+/// box. East Asian wide characters take two cells, as in a terminal: `textLength` holds such
+/// a label to its cells, whatever the width of the font's glyphs.
+pub(super) fn figure(drawing: &str, labels_translated: &super::Labels) -> String {
     let (grid, labels) = split_labels(drawing);
     let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
     let width = (columns + 1) as f32 * CELL_WIDTH;
@@ -39,9 +46,21 @@ pub(super) fn figure(drawing: &str) -> String {
         // A quarter of a cell in, three quarters down: where the text's baseline sits.
         let x = (label.column as f32 + 0.25) * CELL_WIDTH;
         let y = (label.row as f32 + 0.75) * CELL_HEIGHT;
+        let text = labels_translated.get(&label.text).unwrap_or(&label.text);
+        let (cells, room) = (text.width(), label.text.width());
+        let length = if cells > room {
+            format!(
+                " textLength=\"{:.1}\" lengthAdjust=\"spacingAndGlyphs\"",
+                (room as f32 - 0.5) * CELL_WIDTH
+            )
+        } else if cells > text.chars().count() {
+            format!(" textLength=\"{:.1}\"", (cells as f32 - 0.5) * CELL_WIDTH)
+        } else {
+            String::new()
+        };
         html.push_str(&format!(
-            "<text x=\"{x:.1}\" y=\"{y:.1}\">{}</text>\n",
-            escape(&label.text)
+            "<text x=\"{x:.1}\" y=\"{y:.1}\"{length}>{}</text>\n",
+            escape(text)
         ));
     }
     html.push_str("</svg>\n</figure>\n");
@@ -226,18 +245,34 @@ pub(super) fn split_labels(drawing: &str) -> (Vec<Vec<char>>, Vec<Label>) {
     let mut grid = Vec::new();
     let mut labels = Vec::new();
     for (row, line) in drawing.lines().enumerate() {
-        let mut chars: Vec<char> = line.chars().collect();
+        let mut chars = cells(line);
         for (start, end) in label_spans(&chars) {
             labels.push(Label {
                 row,
                 column: start,
-                text: chars[start..end].iter().collect(),
+                text: chars[start..end].iter().filter(|c| **c != WIDE).collect(),
             });
             chars[start..end].fill(' ');
         }
         grid.push(chars);
     }
     (grid, labels)
+}
+
+/// What fills the second cell of a wide character in the grid.
+const WIDE: char = '\u{0}';
+
+/// A line's cells: a character each, and two for an East Asian wide one (`服`), as a
+/// terminal or an editor shows it, so that a box drawn around Chinese words fits them.
+fn cells(line: &str) -> Vec<char> {
+    let mut cells = Vec::with_capacity(line.len());
+    for c in line.chars() {
+        cells.push(c);
+        if c.width() == Some(2) {
+            cells.push(WIDE);
+        }
+    }
+    cells
 }
 
 /// Where the labels of one line are. A label is a run of characters one space apart,

@@ -27,8 +27,15 @@ use draw::figure;
 /// The fence's language: ```` ```svgbob ````, as the svgbob tools and editors call it.
 const LANGUAGE: &str = "svgbob";
 
-/// The preprocessor that turns `svgbob` fences into inline SVG.
-pub struct Diagrams;
+/// The preprocessor that turns `svgbob` fences into inline SVG. A translated edition of the
+/// book gives it the translations of the labels (`book/po/`); the English one, none.
+#[derive(Default)]
+pub struct Diagrams {
+    pub labels: Labels,
+}
+
+/// Translations of diagram labels: the English label to its translation.
+pub type Labels = std::collections::HashMap<String, String>;
 
 impl Preprocessor for Diagrams {
     fn name(&self) -> &str {
@@ -38,7 +45,7 @@ impl Preprocessor for Diagrams {
     fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         book.for_each_mut(|item| {
             if let BookItem::Chapter(chapter) = item {
-                chapter.content = draw_diagrams(&chapter.content);
+                chapter.content = draw_translated(&chapter.content, &self.labels);
             }
         });
         Ok(book)
@@ -50,32 +57,70 @@ impl Preprocessor for Diagrams {
 }
 
 /// Replaces every `svgbob` fence of a chapter with its picture; the rest stays as it was.
+#[cfg(test)]
 pub fn draw_diagrams(markdown: &str) -> String {
+    draw_translated(markdown, &Labels::new())
+}
+
+/// `draw_diagrams`, with the labels that have a translation in `labels` translated.
+pub fn draw_translated(markdown: &str, labels: &Labels) -> String {
     let mut out = String::with_capacity(markdown.len());
+    for_each_fence(markdown, |text, drawing| match drawing {
+        Some((drawing, _)) => out.push_str(&figure(drawing, labels)),
+        None => out.push_str(text),
+    });
+    out
+}
+
+/// The labels of every diagram of a chapter, each with the line it is on (from 1): the
+/// messages a translation gives for the diagrams (`workbook i18n extract`).
+pub fn diagram_labels(markdown: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for_each_fence(markdown, |_, drawing| {
+        if let Some((drawing, first_line)) = drawing {
+            let (_, labels) = draw::split_labels(drawing);
+            found.extend(
+                labels
+                    .into_iter()
+                    .map(|label| (first_line + label.row, label.text)),
+            );
+        }
+    });
+    found
+}
+
+/// Walks a chapter: `visit(text, None)` for the text outside diagrams, and
+/// `visit(fence, Some((drawing, line)))` for each `svgbob` fence, its drawing, and the line
+/// its drawing starts on.
+fn for_each_fence(markdown: &str, mut visit: impl FnMut(&str, Option<(&str, usize)>)) {
     let mut lines = markdown.split_inclusive('\n');
+    let mut number = 0;
     while let Some(line) = lines.next() {
+        number += 1;
         let Some(fence) = opening_fence(line) else {
-            out.push_str(line);
+            visit(line, None);
             continue;
         };
+        let first_line = number + 1;
         let mut drawing = String::new();
-        let mut closed = false;
+        let mut closing = None;
         for line in lines.by_ref() {
+            number += 1;
             if closes(line, &fence) {
-                closed = true;
+                closing = Some(line);
                 break;
             }
             drawing.push_str(line);
         }
-        if !closed {
+        let Some(closing) = closing else {
             // An unclosed fence runs to the end of the chapter in Markdown; leave it as text.
-            out.push_str(line);
-            out.push_str(&drawing);
+            visit(line, None);
+            visit(&drawing, None);
             break;
-        }
-        out.push_str(&figure(&drawing));
+        };
+        let whole = format!("{line}{drawing}{closing}");
+        visit(&whole, Some((&drawing, first_line)));
     }
-    out
 }
 
 /// The fence a line opens (its backticks or tildes), if it opens an `svgbob` block.
@@ -149,7 +194,7 @@ mod tests {
                 },
             ]
         );
-        let html = figure(drawing);
+        let html = figure(drawing, &Labels::new());
         assert!(
             html.contains("<text x=\"35.7\" y=\"12.6\">00 2b {\"id\":1}</text>"),
             "{html}"
@@ -216,6 +261,46 @@ mod tests {
         assert!(closes("````\n", "```"));
         assert!(!closes("``\n", "```"));
         assert!(!closes("~~~\n", "```"));
+    }
+
+    #[test]
+    fn wide_characters_take_two_cells_so_boxes_fit_them() {
+        // As a terminal shows it: 服务注册 is 8 cells wide, and so is the box's inside.
+        let drawing = "┌──────────┐\n│ 服务注册 │\n└──────────┘\n";
+        let (grid, labels) = split_labels(drawing);
+        assert_eq!(grid[1].len(), 12, "{:?}", grid[1]);
+        assert_eq!(grid[1][11], '│', "the right side lines up with the corners");
+        assert_eq!(labels[0].text, "服务注册");
+        let html = figure(drawing, &Labels::new());
+        assert!(
+            html.contains("textLength=\"63.0\">服务注册</text>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn translated_labels_take_the_english_label_s_place() {
+        let labels = Labels::from([
+            ("client".to_string(), "客户端".to_string()),
+            ("server".to_string(), "一个很长的服务端名字".to_string()),
+        ]);
+        let drawn = draw_translated("```svgbob\n│ client │ server │\n```\n", &labels);
+        // 客户端 is 6 cells, as wide as `client`: set at its own width.
+        assert!(
+            drawn.contains("<text x=\"18.9\" y=\"12.6\" textLength=\"46.2\">客户端</text>"),
+            "{drawn}"
+        );
+        // Wider than `server`: narrowed to its six cells.
+        assert!(
+            drawn.contains(
+                "textLength=\"46.2\" lengthAdjust=\"spacingAndGlyphs\">一个很长的服务端名字</text>"
+            ),
+            "{drawn}"
+        );
+        assert_eq!(
+            diagram_labels("# T\n\n```svgbob\n│ client │\n\n  server\n```\n"),
+            [(4, "client".to_string()), (6, "server".to_string())]
+        );
     }
 
     #[test]

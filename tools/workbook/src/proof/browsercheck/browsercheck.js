@@ -81,6 +81,23 @@ return (async () => {
         problems.push(`the link ${written} points to #${id}, which its page does not have`);
       }
     }
+
+    // The language switch: on every page of a book with a translation, leading to the same
+    // page in the other language (the runner's src/book/i18n/pages.rs adds it).
+    const switches = document.querySelectorAll("a.lang-switch");
+    const translated = document.documentElement.lang !== "en";
+    if (translated && switches.length === 0) {
+      problems.push("the page has no language switch");
+    }
+    for (const link of switches) {
+      const { status } = await fetchOnce(link.href.split("#")[0]);
+      const samePage = new URL(link.href).pathname.split("/").pop() === location.pathname.split("/").pop();
+      if (status) {
+        problems.push(`the language switch ${link.getAttribute("href")} leads nowhere (${status})`);
+      } else if (!samePage) {
+        problems.push(`the language switch ${link.getAttribute("href")} leads to another page`);
+      }
+    }
   }
 
   // Listings and diagrams must fit the column: what does not hides behind a scrollbar.

@@ -67,15 +67,26 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
 
 /// Each chapter's page in the built book and its source, in the order of `SUMMARY.md`:
 /// `("01-tcp.html", "book/src/01-tcp.md")`.
+/// Then the same pages of each translated edition: `("zh-CN/01-tcp.html", "book/src/01-tcp.md
+/// (zh-CN)")`.
 pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
     let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
-    bookcheck::summary_links(&summary)
+    let english: Vec<(String, String)> = bookcheck::summary_links(&summary)
         .into_iter()
         .filter_map(|(_, chapter)| {
             let page = chapter.strip_suffix(".md")?;
             Some((format!("{page}.html"), format!("book/src/{chapter}")))
         })
-        .collect()
+        .collect();
+    let translated = crate::book::i18n::translated(root)
+        .into_iter()
+        .flat_map(|lang| {
+            english
+                .iter()
+                .map(move |(page, source)| (format!("{lang}/{page}"), format!("{source} ({lang})")))
+        });
+    let translated: Vec<_> = translated.collect();
+    english.into_iter().chain(translated).collect()
 }
 
 /// chromedriver on a free loopback port, ended when this is dropped.

@@ -71,9 +71,14 @@ pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, 
         _ => None,
     };
     let (browser_problems, skipped) = print_browser_check(browser);
+    // The translations: each chapter's translated share against book/po/thresholds.toml.
+    let translation_problems = match only {
+        None => book::i18n::coverage::print_report(&course.root),
+        Some(_) => 0,
+    };
     let book_broken = matches!(book_built, Some(Err(_)));
     (
-        book_problems.len() + usize::from(book_broken) + browser_problems,
+        book_problems.len() + usize::from(book_broken) + browser_problems + translation_problems,
         skipped,
     )
 }

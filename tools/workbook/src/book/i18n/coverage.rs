@@ -1,0 +1,260 @@
+//! How much of each chapter a translation covers, and whether that is enough.
+//!
+//! Translations elsewhere go stale without a sign: the English moves on and the translated
+//! page keeps saying what the English said years ago. Here a chapter's messages are counted
+//! against the catalog every time: translated (and current), fuzzy (the English changed
+//! since), or untranslated (new English, or never done). The translated page says so at its
+//! top (`translate.rs`), and `workbook verify` fails where a chapter falls under the share
+//! that `book/po/thresholds.toml` sets for it.
+//!
+//! Only prose is counted: the listings are included from the lessons' code and change with
+//! it, and a listing without a translation shows the current code, which is right.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use mdbook_driver::MDBook;
+use mdbook_i18n_helpers::{extract_events, extract_messages, reconstruct_markdown};
+use mdbook_preprocessor::book::BookItem;
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+
+use super::po::Catalog;
+use crate::common::ui;
+
+/// A chapter's messages by state.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Counts {
+    pub translated: usize,
+    pub fuzzy: usize,
+    pub untranslated: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.translated + self.fuzzy + self.untranslated
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.translated == self.total()
+    }
+
+    /// The translated share in percent (100 for a chapter with nothing to translate).
+    pub fn percent(&self) -> f64 {
+        match self.total() {
+            0 => 100.0,
+            total => 100.0 * self.translated as f64 / total as f64,
+        }
+    }
+}
+
+/// The messages of a chapter's prose, as the Gettext extractor cuts them: the messages
+/// that start inside a code block are left out.
+pub fn prose_messages(markdown: &str) -> Vec<String> {
+    // Each code block's lines: a fenced one from its opening fence to its closing one, an
+    // indented one to its last line of code.
+    let lines: Vec<&str> = markdown.lines().collect();
+    let closing_fence = |from: usize| {
+        (from + 1..=lines.len()).find(|number| {
+            let line = lines[number - 1].trim();
+            line.len() >= 3 && (line.chars().all(|c| c == '`') || line.chars().all(|c| c == '~'))
+        })
+    };
+    let mut blank = vec![false; lines.len() + 2];
+    let mut block: Option<(usize, usize)> = None;
+    for (line, event) in extract_events(markdown, None) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                block = Some((line, closing_fence(line).unwrap_or(lines.len())));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => block = Some((line, line)),
+            Event::Text(text) => {
+                if let Some((_, last)) = &mut block {
+                    *last = (*last).max(line + text.trim_end().lines().count().max(1) - 1);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((first, last)) = block.take() {
+                    blank[first.min(last)..=last.min(lines.len())].fill(true);
+                }
+            }
+            _ => {}
+        }
+    }
+    let prose: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            if blank[i + 1] {
+                "\n".to_string()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    extract_messages(&prose)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, message)| message.message)
+        .collect()
+}
+
+/// The messages of `SUMMARY.md`: its titles, without their links, as the extractor has them.
+pub fn summary_messages(summary: &str) -> Vec<String> {
+    extract_messages(summary)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, message)| {
+            let events: Vec<_> = extract_events(&message.message, None)
+                .into_iter()
+                .filter(|(_, event)| {
+                    !matches!(
+                        event,
+                        Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)
+                    )
+                })
+                .collect();
+            let stripped = reconstruct_markdown(&events, None).map(|(text, _)| text);
+            stripped.unwrap_or_else(|_| message.message.clone())
+        })
+        .collect()
+}
+
+/// Counts `messages` against a catalog.
+pub fn count(messages: &[String], catalog: &Catalog) -> Counts {
+    let by_msgid: std::collections::HashMap<&str, _> = catalog
+        .entries
+        .iter()
+        .map(|entry| (entry.msgid.as_str(), entry))
+        .collect();
+    let mut counts = Counts::default();
+    for message in messages {
+        match by_msgid.get(message.as_str()) {
+            Some(entry) if entry.is_translated() => counts.translated += 1,
+            Some(entry) if entry.fuzzy && !entry.msgstr.is_empty() => counts.fuzzy += 1,
+            _ => counts.untranslated += 1,
+        }
+    }
+    counts
+}
+
+/// `i18n status --missing CHAPTER`: the chapter's messages that show in English.
+pub fn print_missing(root: &Path, chapter: &str) -> Result<()> {
+    let book = MDBook::load_with_config(root.join("book"), super::config(root)?)?;
+    for lang in super::translated(root) {
+        let catalog = super::po::read_translation(&super::po_file(root, lang))?;
+        for item in book.iter() {
+            if let BookItem::Chapter(c) = item
+                && c.path
+                    .as_ref()
+                    .is_some_and(|p| p.display().to_string() == chapter)
+            {
+                for message in prose_messages(&c.content) {
+                    let counts = count(std::slice::from_ref(&message), &catalog);
+                    if counts.translated == 0 {
+                        let state = if counts.fuzzy > 0 {
+                            "fuzzy"
+                        } else {
+                            "untranslated"
+                        };
+                        println!("{lang} {state}: {message}\n");
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each chapter's counts, `SUMMARY.md` first, then the chapters in the book's order, by
+/// their file (`01-tcp.md`).
+pub fn chapters(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Counts)>> {
+    let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md"))
+        .context("reading book/src/SUMMARY.md")?;
+    let mut rows = vec![(
+        "SUMMARY.md".to_string(),
+        count(&summary_messages(&summary), catalog),
+    )];
+    let book = MDBook::load_with_config(root.join("book"), super::config(root)?)
+        .context("loading the book")?;
+    for item in book.iter() {
+        if let BookItem::Chapter(chapter) = item
+            && let Some(path) = &chapter.path
+        {
+            let messages = prose_messages(&chapter.content);
+            rows.push((path.display().to_string(), count(&messages, catalog)));
+        }
+    }
+    Ok(rows)
+}
+
+/// The least translated share of each chapter, per language: `book/po/thresholds.toml`.
+/// A chapter it does not name may be untranslated.
+pub fn thresholds(root: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
+    let path = root.join("book/po/thresholds.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(BTreeMap::new());
+    };
+    toml::from_str(&text).with_context(|| format!("reading {}", path.display()))
+}
+
+/// A chapter under its threshold, as one line.
+pub fn shortfalls(rows: &[(String, Counts)], thresholds: &BTreeMap<String, f64>) -> Vec<String> {
+    rows.iter()
+        .filter_map(|(chapter, counts)| {
+            let least = thresholds.get(chapter).copied().unwrap_or(0.0);
+            (counts.percent() + 1e-9 < least).then(|| {
+                format!(
+                    "{chapter}: {:.0} % translated, under the {least:.0} % it must have",
+                    counts.percent()
+                )
+            })
+        })
+        .collect()
+}
+
+/// `verify`'s report on the translations: a line per language and chapter. Returns the
+/// number of problems (a catalog that does not read, a chapter under its threshold).
+pub fn print_report(root: &Path) -> usize {
+    let langs = super::translated(root);
+    if langs.is_empty() {
+        return 0;
+    }
+    println!();
+    println!("{}", ui::bold("The translations"));
+    let thresholds = match thresholds(root) {
+        Ok(thresholds) => thresholds,
+        Err(err) => {
+            println!("  {} {err:#}", ui::fail_mark());
+            return 1;
+        }
+    };
+    let mut problems = 0;
+    for lang in langs {
+        let rows = super::po::read_translation(&super::po_file(root, lang))
+            .and_then(|catalog| chapters(root, &catalog));
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(err) => {
+                println!("  {} {lang}: {err:#}", ui::fail_mark());
+                problems += 1;
+                continue;
+            }
+        };
+        let empty = BTreeMap::new();
+        let least = thresholds.get(lang).unwrap_or(&empty);
+        for (chapter, counts) in &rows {
+            let ok = counts.percent() + 1e-9 >= least.get(chapter).copied().unwrap_or(0.0);
+            let mark = if ok { ui::pass_mark() } else { ui::fail_mark() };
+            println!(
+                "  {mark} {lang} {chapter:<26} {:>5.1} % translated, {} fuzzy, {} untranslated of {}",
+                counts.percent(),
+                counts.fuzzy,
+                counts.untranslated,
+                counts.total()
+            );
+        }
+        problems += shortfalls(&rows, least).len();
+    }
+    problems
+}
