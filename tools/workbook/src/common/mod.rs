@@ -8,6 +8,7 @@
 pub mod cargo;
 pub mod course;
 pub mod environment;
+pub mod lang;
 pub mod programs;
 pub mod suggest;
 pub mod testrun;
