@@ -58,9 +58,10 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(true);
     }
 
-    let course = Course::discover()?;
+    let mut course = Course::discover()?;
     let mut state = State::load(&course.root)?;
     let language = language::choose(cli.lang.as_deref(), &state)?;
+    course.speak(language.0);
     state::snapshot_stubs(&course, &state)?;
 
     match cli.command {

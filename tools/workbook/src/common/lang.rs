@@ -134,8 +134,14 @@ mod tests {
     fn reads_the_locale_as_gettext_does() {
         let lang = |vars: &[(&str, &str)]| choose(None, None, env(vars)).0;
         assert_eq!(lang(&[("LC_ALL", "zh_TW.UTF-8")]), Lang::ZhCn);
-        assert_eq!(lang(&[("LANGUAGE", "zh_CN:en"), ("LANG", "en_GB")]), Lang::ZhCn);
-        assert_eq!(lang(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN")]), Lang::En);
+        assert_eq!(
+            lang(&[("LANGUAGE", "zh_CN:en"), ("LANG", "en_GB")]),
+            Lang::ZhCn
+        );
+        assert_eq!(
+            lang(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN")]),
+            Lang::En
+        );
         assert_eq!(lang(&[("LANG", "C")]), Lang::En);
         // GNU gettext ignores LANGUAGE under the C locale.
         assert_eq!(lang(&[("LANGUAGE", "zh_CN"), ("LANG", "C")]), Lang::En);

@@ -14,5 +14,6 @@ pub mod suggest;
 pub mod testrun;
 #[cfg(test)]
 pub mod testutil;
+pub mod translated;
 pub mod ui;
 pub mod watch;
