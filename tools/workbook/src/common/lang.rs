@@ -82,7 +82,7 @@ fn from_locale(env: impl Fn(&str) -> Option<String>) -> Option<Lang> {
     let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .into_iter()
-        .find_map(|name| set(name));
+        .find_map(&set);
     if let Some(locale) = &locale
         && matches!(locale.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8")
     {

@@ -6,6 +6,7 @@
 //! Nothing here is a command. `learner`, `proof`, `book`, `system` and `teacher` call it.
 
 pub mod cargo;
+pub mod catalog;
 pub mod course;
 pub mod environment;
 pub mod lang;
