@@ -80,9 +80,7 @@ pub fn choose(
 /// no variable is set; English where the locale names another language.
 fn from_locale(env: impl Fn(&str) -> Option<String>) -> Option<Lang> {
     let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
-    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .into_iter()
-        .find_map(&set);
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(&set);
     if let Some(locale) = &locale
         && matches!(locale.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8")
     {
