@@ -1,7 +1,11 @@
 //! Choosing the language once per run (see `common::lang` for the precedence), and the
 //! `lang` command that remembers a choice in the learner's state.
 
+use std::path::Path;
+
 use anyhow::Result;
+
+use crate::book;
 
 use crate::common::course::Course;
 use crate::common::lang::{self, Lang, Source};
@@ -52,4 +56,36 @@ pub fn command(
         Lang::ZhCn => println!("{} 课程运行器（runner）从现在起说中文", ui::pass_mark()),
     }
     Ok(())
+}
+
+/// The book's address in the language spoken: `/zh-CN/` when the runner speaks Chinese
+/// and the book has that translation (the session serves every edition), else `/`.
+pub fn book_url(root: &Path, port: u16) -> String {
+    book_url_in(lang::current(), root, port)
+}
+
+fn book_url_in(lang: Lang, root: &Path, port: u16) -> String {
+    let code = lang.code();
+    if code != book::i18n::ENGLISH && book::i18n::translated(root).contains(&code) {
+        format!("{}{code}/", book::url(port))
+    } else {
+        book::url(port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn the_book_address_follows_the_language_where_the_book_is_translated() {
+        let fx = Fixture::course();
+        let english = "http://127.0.0.1:3000/";
+        assert_eq!(book_url_in(Lang::ZhCn, fx.path(), 3000), english);
+        fx.write("book/po/zh-CN.po", "");
+        let chinese = book_url_in(Lang::ZhCn, fx.path(), 3000);
+        assert_eq!(chinese, "http://127.0.0.1:3000/zh-CN/");
+        assert_eq!(book_url_in(Lang::En, fx.path(), 3000), english);
+    }
 }

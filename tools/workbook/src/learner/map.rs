@@ -8,6 +8,7 @@ use crate::book::schedule;
 use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
+use crate::learner::language;
 use crate::learner::state::{State, Status};
 
 /// The course's name, from the book's `book.toml`.
@@ -132,7 +133,8 @@ pub fn print_current(
     let check = ui::cmd(&format!("check {}", exercise.id));
     println!("{}", say(Msg::CurrentCheck, &[("command", &check)]));
     if let Some(port) = book_port {
-        let url = ui::cyan(&format!("http://127.0.0.1:{port}/{}.html", lesson.folder));
+        let book = language::book_url(&course.root, port);
+        let url = ui::cyan(&format!("{book}{}.html", lesson.folder));
         println!("{}", say(Msg::CurrentRead, &[("url", &url)]));
     }
 }

@@ -25,6 +25,7 @@ use crate::common::ui::Asking;
 use crate::common::watch::{self, FileEvents, Mode};
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
+use crate::learner::language;
 use crate::learner::map;
 use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
@@ -391,7 +392,7 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
                 let _ = inputs.send(Input::Note(format!(
                     "{} the book is at {}",
                     ui::pass_mark(),
-                    ui::bold(&book::url(book::DEFAULT_PORT))
+                    ui::bold(&language::book_url(&root, book::DEFAULT_PORT))
                 )));
                 if let Err(err) = book::serve(listener, dir, root).await {
                     let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
