@@ -123,6 +123,18 @@ catalog! {
         "{mark} 无法收到文件事件：改为每秒查看一次是否保存";
     Bye => "\nBye! Your progress is saved; {command} picks up where you left off.",
         "\n再见！进度已保存；{command} 会从你离开的地方继续。";
+
+    // `doctor`'s frame and advice (each finding's own line stays English).
+    DoctorToolchain => "Toolchain", "工具链";
+    DoctorServices => "Services", "服务";
+    DoctorEtcd => "Lesson 11 (etcd)", "第 11 课（etcd）";
+    DoctorBuild => "Build and test needs", "构建和测试所需";
+    DoctorPorts => "Ports", "端口";
+    DoctorFix => "      fix: {command}", "      修复：{command}";
+    DoctorReady => "{mark} ready. Start the services once with {services}, or all of lessons 09–10 with {up}",
+        "{mark} 一切就绪。用 {services} 启动一次服务，或用 {up} 启动第 09–10 课的整个系统";
+    DoctorFixAll => "To fix everything at once:", "一次修复全部：";
+    DoctorMissing => "{count} required thing(s) missing", "缺少 {count} 项必需的东西";
 }
 
 /// The message in the language of this run, `{name}`s filled from `args`.
