@@ -121,8 +121,19 @@ catalog! {
         "{mark} 保存了第 {number} 课（{lesson}）的 {file}；当前仍是 {current}：按 {key} 转到另一个练习";
     Polling => "{mark} file events are unavailable: looking for saves every second",
         "{mark} 无法收到文件事件：改为每秒查看一次是否保存";
+    NowOn => "{mark} now on {where}", "{mark} 当前练习：{where}";
+    BookIsAt => "{mark} the book is at {url}", "{mark} 本书在 {url}";
+    NowPointer => " ◀ now", " ◀ 当前";
+    GoTo => "Go to: a lesson ({lesson}), an exercise ({exercise}) or an id, then Enter; Enter alone stays here.",
+        "转到：输入课号（{lesson}）、练习编号（{exercise}）或 id，然后按 Enter；直接按 Enter 留在这里。";
     Bye => "\nBye! Your progress is saved; {command} picks up where you left off.",
         "\n再见！进度已保存；{command} 会从你离开的地方继续。";
+
+    // `lang`, said in the language just chosen.
+    LangChosen => "{mark} the runner speaks English from now on",
+        "{mark} 课程运行器（runner）从现在起说中文";
+    LangAuto => "{mark} the runner follows the shell's locale again (LANG, LC_ALL, LANGUAGE)",
+        "{mark} 课程运行器（runner）重新跟随 shell 的区域设置（LANG、LC_ALL、LANGUAGE）";
 
     // `doctor`'s frame and advice (each finding's own line stays English).
     DoctorToolchain => "Toolchain", "工具链";

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::book;
 
+use crate::common::catalog::{Msg, say, say_in};
 use crate::common::course::Course;
 use crate::common::lang::{self, Lang, Source};
 use crate::common::ui;
@@ -42,19 +43,16 @@ pub fn command(
     if code == "auto" {
         state.lang = None;
         state.save(&course.root)?;
-        println!(
-            "{} the runner follows the shell's locale again (LANG, LC_ALL, LANGUAGE)",
-            ui::pass_mark()
-        );
+        println!("{}", say(Msg::LangAuto, &[("mark", &ui::pass_mark())]));
         return Ok(());
     }
     let lang = Lang::from_arg(code)?;
     state.lang = Some(lang.code().to_string());
     state.save(&course.root)?;
-    match lang {
-        Lang::En => println!("{} the runner speaks English from now on", ui::pass_mark()),
-        Lang::ZhCn => println!("{} 课程运行器（runner）从现在起说中文", ui::pass_mark()),
-    }
+    println!(
+        "{}",
+        say_in(lang, Msg::LangChosen, &[("mark", &ui::pass_mark())])
+    );
     Ok(())
 }
 

@@ -327,11 +327,12 @@ fn next_after<'c>(
 /// Makes `exercise` the current one and says so in one line.
 fn go_to(current: &mut Option<String>, lesson: &Lesson, exercise: &Exercise) {
     if current.as_deref() != Some(exercise.id.as_str()) {
-        println!(
-            "{} now on {}",
-            ui::cyan("▶"),
-            ui::bold(&next::where_is(lesson, exercise))
+        let where_is = ui::bold(&next::where_is(lesson, exercise));
+        let line = say(
+            Msg::NowOn,
+            &[("mark", &ui::cyan("▶")), ("where", &where_is)],
         );
+        println!("{line}");
     }
     *current = Some(exercise.id.clone());
 }
@@ -389,11 +390,9 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
         };
         match book::bind(book::DEFAULT_PORT).await {
             Ok(listener) => {
-                let _ = inputs.send(Input::Note(format!(
-                    "{} the book is at {}",
-                    ui::pass_mark(),
-                    ui::bold(&language::book_url(&root, book::DEFAULT_PORT))
-                )));
+                let url = ui::bold(&language::book_url(&root, book::DEFAULT_PORT));
+                let note = say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
+                let _ = inputs.send(Input::Note(note));
                 if let Err(err) = book::serve(listener, dir, root).await {
                     let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
                 }
