@@ -13,6 +13,9 @@ use clap::{Parser, Subcommand};
                   and re-checks the current exercise every time you save it."
 )]
 pub struct Cli {
+    /// Speak `en` or `zh-CN` (中文) for this command; `lang` remembers a choice.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Commands>,
 }
@@ -96,6 +99,9 @@ pub enum Commands {
         #[arg(long, num_args = 1.., value_name = "DIR_OR_FILE")]
         class: Option<Vec<PathBuf>>,
     },
+    /// The language the runner speaks: `lang zh-CN` (中文) or `lang en` remembers it,
+    /// `lang auto` follows the shell's locale again; alone, says which it is.
+    Lang { code: Option<String> },
     /// Is this machine ready for the course? Says how to fix what is not.
     Doctor,
     /// For maintainers and CI: every stub fails, every solution passes, the book is whole.

@@ -28,7 +28,7 @@ use crate::cli::{Cli, Commands, ServicesAction};
 use crate::common::course::Course;
 use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, State};
-use crate::learner::{check, exercise, map, session};
+use crate::learner::{check, exercise, language, map, session};
 use crate::proof::verify;
 use crate::system::{doctor, services, up};
 use crate::teacher::{bundle, pdf, report};
@@ -58,8 +58,10 @@ async fn run(cli: Cli) -> Result<bool> {
         return Ok(true);
     }
 
-    let course = Course::discover()?;
+    let mut course = Course::discover()?;
     let mut state = State::load(&course.root)?;
+    let language = language::choose(cli.lang.as_deref(), &state)?;
+    course.speak(language.0);
     state::snapshot_stubs(&course, &state)?;
 
     match cli.command {
@@ -99,6 +101,9 @@ async fn run(cli: Cli) -> Result<bool> {
             Some(paths) => report::run_class(&course, &paths),
             None => report::run(&course, &state, name.as_deref(), json),
         },
+        Some(Commands::Lang { code }) => {
+            language::command(&course, &mut state, code.as_deref(), language).map(|()| true)
+        }
         Some(Commands::Doctor) => doctor::run(&course.root).map(|()| true),
         Some(Commands::Verify { book: true, .. }) => {
             verify::run_book_only(&course).await.map(|()| true)

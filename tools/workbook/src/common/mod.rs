@@ -6,12 +6,15 @@
 //! Nothing here is a command. `learner`, `proof`, `book`, `system` and `teacher` call it.
 
 pub mod cargo;
+pub mod catalog;
 pub mod course;
 pub mod environment;
+pub mod lang;
 pub mod programs;
 pub mod suggest;
 pub mod testrun;
 #[cfg(test)]
 pub mod testutil;
+pub mod translated;
 pub mod ui;
 pub mod watch;

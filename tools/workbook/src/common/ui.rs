@@ -151,7 +151,10 @@ pub enum Asking {
 pub fn ask(asking: Asking, key: char, args: &str) -> String {
     match asking {
         Asking::Command => cmd(args),
-        Asking::Key => format!("press {}", bold(&key.to_string())),
+        Asking::Key => crate::common::catalog::say(
+            crate::common::catalog::Msg::PressKey,
+            &[("key", &bold(&key.to_string()))],
+        ),
     }
 }
 

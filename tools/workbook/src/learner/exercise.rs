@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
+use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Selection};
 use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, STATE_DIR, State};
@@ -36,10 +37,7 @@ pub fn hint(
 ) -> Result<()> {
     let hints = &exercise.hints;
     if hints.is_empty() {
-        println!(
-            "{} has no hints, sorry. Its test file says what is checked.",
-            exercise.id
-        );
+        println!("{}", say(Msg::NoHints, &[("id", &exercise.id)]));
         return Ok(());
     }
     let shown = state.get(&exercise.id).hints_shown;
@@ -54,31 +52,28 @@ pub fn hint(
         shown
     };
     for (index, text) in hints.iter().enumerate().take(upto).skip(from) {
-        println!(
-            "{} {}",
-            ui::yellow(&format!(
-                "Hint {} of {} for {}:",
-                index + 1,
-                hints.len(),
-                exercise.id
-            )),
-            text
+        let header = say(
+            Msg::HintOf,
+            &[
+                ("number", &(index + 1)),
+                ("total", &hints.len()),
+                ("id", &exercise.id),
+            ],
         );
+        println!("{} {text}", ui::yellow(&header));
     }
     state.entry(&exercise.id).hints_shown = upto;
     state.save(&course.root)?;
     if upto < hints.len() {
-        println!(
-            "  Another hint: {}",
-            ui::ask(asking, 'h', &format!("hint {}", exercise.id))
-        );
+        let how = ui::ask(asking, 'h', &format!("hint {}", exercise.id));
+        println!("{}", say(Msg::AnotherHint, &[("how", &how)]));
     } else if !state.get(&exercise.id).ever_passed {
         // In the session the exercise is re-checked on save: there is no command to give.
         let check = match asking {
             Asking::Command => ui::cmd(&format!("check {}", exercise.id)),
             Asking::Key => exercise.id.clone(),
         };
-        println!("  That is every hint. The solution unlocks once {check} passes.");
+        println!("{}", say(Msg::EveryHintShown, &[("check", &check)]));
     }
     Ok(())
 }
@@ -119,22 +114,29 @@ pub fn solution(
     if !force && !state.get(&exercise.id).ever_passed {
         match asking {
             Asking::Command => {
-                println!(
-                    "{} The solution of {} unlocks once your own passes: {}",
-                    ui::yellow("!"),
-                    exercise.id,
-                    ui::cmd(&format!("check {}", exercise.id))
+                let check = ui::cmd(&format!("check {}", exercise.id));
+                let locked = say(
+                    Msg::SolutionLocked,
+                    &[
+                        ("mark", &ui::yellow("!")),
+                        ("id", &exercise.id),
+                        ("command", &check),
+                    ],
                 );
-                println!(
-                    "  Stuck? {}  (teachers: add --force)",
-                    ui::cmd(&format!("hint {}", exercise.id))
-                );
+                println!("{locked}");
+                let hint = ui::cmd(&format!("hint {}", exercise.id));
+                println!("{}", say(Msg::StuckTeachers, &[("command", &hint)]));
             }
             Asking::Key => println!(
-                "{} The solution of {} unlocks once your own passes. Stuck? {}",
-                ui::yellow("!"),
-                exercise.id,
-                ui::ask(asking, 'h', "")
+                "{}",
+                say(
+                    Msg::SolutionLockedKey,
+                    &[
+                        ("mark", &ui::yellow("!")),
+                        ("id", &exercise.id),
+                        ("how", &ui::ask(asking, 'h', "")),
+                    ],
+                )
             ),
         }
         return Ok(false);

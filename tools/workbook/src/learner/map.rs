@@ -2,9 +2,13 @@
 
 use std::fs;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::book::schedule;
+use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
+use crate::learner::language;
 use crate::learner::state::{State, Status};
 
 /// The course's name, from the book's `book.toml`.
@@ -36,7 +40,7 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
         time_left(all, state)
     );
     if course.lessons.is_empty() {
-        println!("  No lessons yet (each one is lessons/NN-topic/lesson.toml).");
+        println!("{}", say(Msg::NoLessons, &[]));
         return;
     }
     println!();
@@ -44,7 +48,7 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
     let title_width = course
         .lessons
         .iter()
-        .map(|l| l.title.chars().count())
+        .map(|l| l.title.width())
         .max()
         .unwrap_or(10);
     let current = state.current(course).map(|(_, e)| e.id.as_str());
@@ -57,9 +61,11 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
             " ".to_string()
         };
         println!(
-            "{mark} {number:>2} {:<id_width$}  {:<title_width$}  {}{}",
+            "{mark} {number:>2} {:<id_width$}  {}{}  {}{}",
             lesson.id,
             lesson.title,
+            // Chinese characters take two cells each: pad by cells, not by characters.
+            " ".repeat(title_width - lesson.title.width()),
             ui::progress(done, total, 10),
             time_left(&lesson.exercises, state)
         );
@@ -75,7 +81,10 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
 fn time_left<'a>(exercises: impl IntoIterator<Item = &'a Exercise>, state: &State) -> String {
     match schedule::minutes_left(exercises, |e| state.is_done(&e.id)) {
         0 => String::new(),
-        minutes => ui::dim(&format!("  · about {} left", schedule::duration(minutes))),
+        minutes => ui::dim(&say(
+            Msg::TimeLeft,
+            &[("time", &schedule::duration(minutes))],
+        )),
     }
 }
 
@@ -91,7 +100,7 @@ pub fn status_mark(state: &State, exercise: &Exercise) -> String {
 fn print_exercise_line(state: &State, exercise: &Exercise, is_current: bool) {
     let mark = status_mark(state, exercise);
     let pointer = if is_current {
-        ui::cyan("◀ next")
+        ui::cyan(&say(Msg::NextPointer, &[]))
     } else {
         String::new()
     };
@@ -118,16 +127,14 @@ pub fn print_current(
         ui::bold(&exercise.id),
         exercise.title
     );
-    println!("  file   {}", ui::bold(&file));
-    println!(
-        "  run    {}",
-        ui::cyan(&format!("cargo run -p {} -- --help", lesson.package))
-    );
-    println!("  check  {}", ui::cmd(&format!("check {}", exercise.id)));
+    println!("{}", say(Msg::CurrentFile, &[("file", &ui::bold(&file))]));
+    let run = ui::cyan(&format!("cargo run -p {} -- --help", lesson.package));
+    println!("{}", say(Msg::CurrentRun, &[("command", &run)]));
+    let check = ui::cmd(&format!("check {}", exercise.id));
+    println!("{}", say(Msg::CurrentCheck, &[("command", &check)]));
     if let Some(port) = book_port {
-        println!(
-            "  read   {}",
-            ui::cyan(&format!("http://127.0.0.1:{port}/{}.html", lesson.folder))
-        );
+        let book = language::book_url(&course.root, port);
+        let url = ui::cyan(&format!("{book}{}.html", lesson.folder));
+        println!("{}", say(Msg::CurrentRead, &[("url", &url)]));
     }
 }

@@ -124,7 +124,11 @@ pub fn start_at<'c>(
 
 /// `register.two-instances (lesson 06)`, for saying where the learner is.
 pub fn where_is(lesson: &Lesson, exercise: &Exercise) -> String {
-    format!("{} (lesson {})", exercise.id, lesson.number())
+    use crate::common::catalog::{Msg, say};
+    say(
+        Msg::WhereIs,
+        &[("id", &exercise.id), ("number", &lesson.number())],
+    )
 }
 
 #[cfg(test)]

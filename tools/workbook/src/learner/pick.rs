@@ -6,6 +6,7 @@
 
 use anyhow::{Result, bail};
 
+use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
 use crate::learner::map;
@@ -25,7 +26,7 @@ pub fn print_choices(course: &Course, state: &State, current: Option<&str>) {
         );
         for (place, exercise) in lesson.exercises.iter().enumerate() {
             let pointer = if current == Some(exercise.id.as_str()) {
-                ui::cyan(" ◀ now")
+                ui::cyan(&say(Msg::NowPointer, &[]))
             } else {
                 String::new()
             };
@@ -38,11 +39,11 @@ pub fn print_choices(course: &Course, state: &State, current: Option<&str>) {
             );
         }
     }
-    println!(
-        "Go to: a lesson ({}), an exercise ({}) or an id, then Enter; Enter alone stays here.",
-        ui::bold("06"),
-        ui::bold("6.2")
+    let go_to = say(
+        Msg::GoTo,
+        &[("lesson", &ui::bold("06")), ("exercise", &ui::bold("6.2"))],
     );
+    println!("{go_to}");
 }
 
 /// `6.2` for the second exercise of lesson `06-register` (`place` counts from 0).

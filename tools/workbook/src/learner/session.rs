@@ -18,12 +18,14 @@ use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::book;
+use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
 use crate::common::ui::Asking;
 use crate::common::watch::{self, FileEvents, Mode};
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
+use crate::learner::language;
 use crate::learner::map;
 use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
@@ -71,7 +73,9 @@ impl Drop for Cooked {
 }
 
 /// The keys, as the session shows them after each check.
-const KEYS: &str = "h hint (again: the next) · s solution · l list, go to · n next · c check all · r re-check · q quit";
+fn keys() -> String {
+    ui::dim(&say(Msg::Keys, &[]))
+}
 
 /// Starts the session at `start` (an exercise or a lesson; else the first open exercise);
 /// without a terminal, prints the progress once instead.
@@ -107,10 +111,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     println!();
     match watch_mode {
         Mode::Events => {}
-        Mode::Polling => println!(
-            "{} file events are unavailable: looking for saves every second",
-            ui::yellow("!")
-        ),
+        Mode::Polling => println!("{}", say(Msg::Polling, &[("mark", &ui::yellow("!"))])),
     }
     show_current(&course, &state, current.as_deref());
 
@@ -138,18 +139,20 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
             if passed {
                 match next::next_open(&course, &state, &id) {
                     Some((lesson, next)) => println!(
-                        "  Next: {} · {}  (press {} to go on)",
-                        ui::bold(&next::where_is(lesson, next)),
-                        next.title,
-                        ui::bold("n"),
+                        "{}",
+                        say(
+                            Msg::SessionNext,
+                            &[
+                                ("where", &ui::bold(&next::where_is(lesson, next))),
+                                ("title", &next.title),
+                                ("key", &ui::bold("n")),
+                            ],
+                        )
                     ),
-                    None => println!(
-                        "  {}",
-                        ui::green("Every exercise is done: the course is done!")
-                    ),
+                    None => println!("  {}", ui::green(&say(Msg::CourseDone, &[]))),
                 }
             }
-            println!("{}", ui::dim(KEYS));
+            println!("{}", keys());
             drop(cooked);
         }
 
@@ -164,7 +167,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
         // Esc (or Ctrl-C) while typing where to go only stops the typing.
         if typing.is_some() && matches!(input, Input::Quit) {
             typing = None;
-            println!("\n{}", ui::dim(KEYS));
+            println!("\n{}", keys());
             continue;
         }
         if let (Some(line), Input::Key(key)) = (typing.as_mut(), &input) {
@@ -172,7 +175,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 typing = None;
                 println!();
                 if text.trim().is_empty() {
-                    println!("{}", ui::dim(KEYS));
+                    println!("{}", keys());
                     continue;
                 }
                 match pick::resolve(&course, &state, &text) {
@@ -198,13 +201,18 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                     pending_check = true;
                 }
                 AfterSave::OtherLesson(lesson, path) => println!(
-                    "{} saved {}, of lesson {} ({}); still on {}: press {} to go to another exercise",
-                    ui::yellow("!"),
-                    course.relative(&path).display(),
-                    lesson.number(),
-                    lesson.id,
-                    current.as_deref().unwrap_or("nothing"),
-                    ui::bold("l")
+                    "{}",
+                    say(
+                        Msg::SavedOtherLesson,
+                        &[
+                            ("mark", &ui::yellow("!")),
+                            ("file", &course.relative(&path).display()),
+                            ("number", &lesson.number()),
+                            ("lesson", &lesson.id),
+                            ("current", &current.as_deref().unwrap_or("-")),
+                            ("key", &ui::bold("l")),
+                        ],
+                    )
                 ),
                 AfterSave::Nothing => {}
             },
@@ -215,18 +223,21 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                     println!();
                     exercise::hint(&course, &mut state, ex, false, Asking::Key)?;
                 }
-                _ => println!("Nothing left to hint at: every exercise is done."),
+                _ => println!("{}", say(Msg::NothingToHint, &[])),
             },
             // The reference answer, once the exercise has passed.
             Input::Key('s') => match current.as_deref().map(|id| course.exercise(id)) {
                 Some(Ok((lesson, ex))) => {
                     println!();
                     exercise::solution(&course, &state, lesson, ex, false, Asking::Key)?;
-                    println!("{}", ui::dim(KEYS));
+                    println!("{}", keys());
                 }
                 _ => println!(
-                    "Every exercise is done: {} shows any answer.",
-                    ui::cmd("solution ID")
+                    "{}",
+                    say(
+                        Msg::AllDoneAnyAnswer,
+                        &[("command", &ui::cmd("solution ID"))]
+                    )
                 ),
             },
             Input::Key('l') => {
@@ -248,7 +259,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                         println!();
                         show_current(&course, &state, current.as_deref());
                     }
-                    None => println!("There is no exercise after this one."),
+                    None => println!("{}", say(Msg::NoExerciseAfter, &[])),
                 }
             }
             Input::Key('c') => {
@@ -266,14 +277,12 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 println!();
                 show_current(&course, &state, current.as_deref());
             }
-            Input::Key(_) => println!("{}", ui::dim(KEYS)),
+            Input::Key(_) => println!("{}", keys()),
         }
     }
     let _ = terminal::disable_raw_mode();
-    println!(
-        "\nBye! Your progress is saved; {} picks up where you left off.",
-        ui::cyan(ui::command("").trim_end())
-    );
+    let command = ui::cyan(ui::command("").trim_end());
+    println!("{}", say(Msg::Bye, &[("command", &command)]));
     Ok(())
 }
 
@@ -282,20 +291,23 @@ fn show_current(course: &Course, state: &State, current: Option<&str>) {
     match current.and_then(|id| course.exercise(id).ok()) {
         Some((lesson, exercise)) => {
             map::print_current(course, lesson, exercise, Some(book::DEFAULT_PORT));
-            println!(
-                "  Save the file and it is checked again (save another exercise's file to go there)."
-            );
+            println!("{}", say(Msg::SaveToCheck, &[]));
         }
-        None if course.exercise_count() == 0 => println!("There are no exercises yet."),
+        None if course.exercise_count() == 0 => println!("{}", say(Msg::NoExercisesYet, &[])),
         None => {
             let (done, total) = state.progress(course.exercises().map(|(_, e)| e));
-            println!(
-                "{} {done}/{total}: every exercise is done. Well done!",
-                ui::pass_mark()
+            let line = say(
+                Msg::AllDoneWellDone,
+                &[
+                    ("mark", &ui::pass_mark()),
+                    ("done", &done),
+                    ("total", &total),
+                ],
             );
+            println!("{line}");
         }
     }
-    println!("{}", ui::dim(KEYS));
+    println!("{}", keys());
 }
 
 /// Where `n` goes: the next open exercise (see [`next::next_open`]), or else, with all
@@ -315,11 +327,12 @@ fn next_after<'c>(
 /// Makes `exercise` the current one and says so in one line.
 fn go_to(current: &mut Option<String>, lesson: &Lesson, exercise: &Exercise) {
     if current.as_deref() != Some(exercise.id.as_str()) {
-        println!(
-            "{} now on {}",
-            ui::cyan("▶"),
-            ui::bold(&next::where_is(lesson, exercise))
+        let where_is = ui::bold(&next::where_is(lesson, exercise));
+        let line = say(
+            Msg::NowOn,
+            &[("mark", &ui::cyan("▶")), ("where", &where_is)],
         );
+        println!("{line}");
     }
     *current = Some(exercise.id.clone());
 }
@@ -377,11 +390,9 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
         };
         match book::bind(book::DEFAULT_PORT).await {
             Ok(listener) => {
-                let _ = inputs.send(Input::Note(format!(
-                    "{} the book is at {}",
-                    ui::pass_mark(),
-                    ui::bold(&book::url(book::DEFAULT_PORT))
-                )));
+                let url = ui::bold(&language::book_url(&root, book::DEFAULT_PORT));
+                let note = say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
+                let _ = inputs.send(Input::Note(note));
                 if let Err(err) = book::serve(listener, dir, root).await {
                     let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
                 }

@@ -44,6 +44,9 @@ pub struct ExerciseState {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
+    /// The language `workbook lang` remembers (`en`, `zh-CN`); see `common::lang`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     #[serde(default, rename = "exercise")]
     pub exercises: BTreeMap<String, ExerciseState>,
 }

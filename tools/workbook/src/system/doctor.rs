@@ -13,6 +13,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::book;
+use crate::common::catalog::{Msg, say};
 use crate::common::{programs, ui};
 use crate::system::probe;
 use crate::system::services::{self, Service};
@@ -370,16 +371,16 @@ fn port(root: &Path, port: u16, usual: &str) -> Finding {
 
 /// The `doctor` command. Fails when something required is missing.
 pub fn run(root: &Path) -> Result<()> {
-    let sections: Vec<(&str, Vec<Finding>)> = vec![
-        ("Toolchain", toolchain()),
-        ("Services", vec![redis(), consul()]),
-        ("Lesson 11 (etcd)", vec![etcd(), etcdctl(), protoc()]),
+    let sections: Vec<(Msg, Vec<Finding>)> = vec![
+        (Msg::DoctorToolchain, toolchain()),
+        (Msg::DoctorServices, vec![redis(), consul()]),
+        (Msg::DoctorEtcd, vec![etcd(), etcdctl(), protoc()]),
         (
-            "Build and test needs",
+            Msg::DoctorBuild,
             vec![openssl(root), python(), chromium(), cjk_font()],
         ),
         (
-            "Ports",
+            Msg::DoctorPorts,
             vec![
                 port(root, book::DEFAULT_PORT, "the book"),
                 port(root, Service::Consul.addr().port(), "Consul"),
@@ -406,14 +407,15 @@ pub fn run(root: &Path) -> Result<()> {
     let mut packages = Vec::new();
     let mut commands = Vec::new();
     for (title, findings) in &sections {
-        println!("{}", ui::bold(title));
+        println!("{}", ui::bold(&say(*title, &[])));
         for finding in findings {
             match finding {
                 Finding::Fine(text) => println!("  {} {text}", ui::pass_mark()),
                 Finding::Note(text) => println!("  {} {text}", ui::yellow("!")),
                 Finding::Problem { what, fix } => {
                     println!("  {} {what}", ui::fail_mark());
-                    println!("      fix: {}", ui::cyan(&fix.command()));
+                    let command = ui::cyan(&fix.command());
+                    println!("{}", say(Msg::DoctorFix, &[("command", &command)]));
                     match fix {
                         Fix::Install(needed) => packages.extend(needed.iter().copied()),
                         Fix::Run(command) => commands.push(command.clone()),
@@ -429,22 +431,25 @@ pub fn run(root: &Path) -> Result<()> {
         .filter(|f| matches!(f, Finding::Problem { .. }))
         .count();
     if problems == 0 {
-        println!(
-            "{} ready. Start the services once with {}, or all of lessons 09–10 with {}",
-            ui::pass_mark(),
-            ui::cmd("services up"),
-            ui::cmd("up")
+        let ready = say(
+            Msg::DoctorReady,
+            &[
+                ("mark", &ui::pass_mark()),
+                ("services", &ui::cmd("services up")),
+                ("up", &ui::cmd("up")),
+            ],
         );
+        println!("{ready}");
         return Ok(());
     }
-    println!("To fix everything at once:");
+    println!("{}", say(Msg::DoctorFixAll, &[]));
     if !packages.is_empty() {
         println!("  {}", ui::cyan(&install_command(&packages)));
     }
     for command in &commands {
         println!("  {}", ui::cyan(command));
     }
-    bail!("{problems} required thing(s) missing")
+    bail!("{}", say(Msg::DoctorMissing, &[("count", &problems)]))
 }
 
 #[cfg(test)]

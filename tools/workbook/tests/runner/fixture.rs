@@ -164,6 +164,16 @@ hints = ["Numbers can be added.", "Use the + operator."]
         self
     }
 
+    /// Adds `lessons/01-demo/lesson.zh-CN.toml`: the lesson's title and `demo.add`'s in
+    /// Chinese, with its hints; any other exercise stays English.
+    pub fn with_chinese(self) -> Course {
+        self.write(
+            "lessons/01-demo/lesson.zh-CN.toml",
+            "title = \"演示课\"\n\n[[exercise]]\nid = \"demo.add\"\ntitle = \"两数相加\"\nhints = [\"数可以相加。\", \"用 + 运算符。\"]\n",
+        );
+        self
+    }
+
     pub fn write(&self, relative: &str, contents: &str) {
         let path = self.dir.join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -181,6 +191,11 @@ hints = ["Numbers can be added.", "Use the + operator."]
             .args(args)
             .current_dir(self.dir.join("lessons/01-demo"))
             .env("NO_COLOR", "1")
+            // English, whatever the machine's locale; a test that wants Chinese says so.
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE")
             .env_remove("CARGO_PKG_NAME")
             .stdin(Stdio::null());
         command

@@ -9,6 +9,7 @@
 mod fixture;
 mod handout;
 mod i18n;
+mod lang;
 mod learner;
 mod output;
 mod path;

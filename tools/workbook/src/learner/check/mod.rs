@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::common::cargo::{self, BuildRequest, Location};
+use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Selection};
 use crate::common::testrun::{self, Outcome, TestJob, TestRun};
 use crate::common::ui::{self, Asking};
@@ -82,7 +83,7 @@ pub fn selected<'c>(
 pub async fn run(course: &Course, state: &mut State, id: Option<&str>) -> Result<bool> {
     let exercises = selected(course, id)?;
     if exercises.is_empty() {
-        println!("There are no exercises to check yet.");
+        println!("{}", say(Msg::NothingToCheck, &[]));
         return Ok(true);
     }
     let detail = if exercises.len() == 1 {
@@ -136,7 +137,7 @@ pub async fn check<'c>(
             let exercise = mine[0];
             println!(
                 "{} {} · {}",
-                ui::bold("Checking"),
+                ui::bold(&say(Msg::Checking, &[])),
                 ui::bold(&exercise.id),
                 exercise.title
             );

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::{TEST_TIMEOUT, Verdict, owner, show_location};
 use crate::common::cargo::{Build, Location};
+use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::testrun::{self, TestResult, TestRun};
 use crate::common::ui::{self, Asking};
@@ -77,34 +78,40 @@ impl Report<'_> {
     pub(super) fn passed(&self, run: &TestRun) {
         let (course, exercise, asking) = (self.course, self.exercise, self.asking);
         let (done, total) = self.state.progress(&self.lesson.exercises);
-        println!(
-            "{} {} passed ({} tests, {})   {} {}",
-            ui::pass_mark(),
-            ui::bold(&exercise.id),
-            run.report.count(TestResult::Ok),
-            self.elapsed(),
-            self.lesson.id,
-            ui::progress(done, total, 10)
+        let passed = say(
+            Msg::Passed,
+            &[
+                ("mark", &ui::pass_mark()),
+                ("id", &ui::bold(&exercise.id)),
+                ("count", &run.report.count(TestResult::Ok)),
+                ("elapsed", &self.elapsed()),
+                ("lesson", &self.lesson.id),
+                ("progress", &ui::progress(done, total, 10)),
+            ],
         );
-        println!(
-            "  Compare with the reference answer: {}",
-            ui::ask(asking, 's', &format!("solution {}", exercise.id))
-        );
+        println!("{passed}");
+        let how = ui::ask(asking, 's', &format!("solution {}", exercise.id));
+        println!("{}", say(Msg::CompareWithAnswer, &[("how", &how)]));
         // The rest of this lesson first, then the lessons after it; done ones skipped.
         match next::next_open(course, self.state, &exercise.id) {
             // The session says itself which exercise `n` goes on to.
             _ if asking == Asking::Key => {}
             Some((next_lesson, next)) => println!(
-                "  Next: {} · {}  ({})\n        {}",
-                ui::bold(&next::where_is(next_lesson, next)),
-                next.title,
-                course.relative(&next_lesson.exercise_path(next)).display(),
-                ui::cmd(&format!("check {}", next.id))
+                "{}",
+                say(
+                    Msg::NextToCheck,
+                    &[
+                        ("where", &ui::bold(&next::where_is(next_lesson, next))),
+                        ("title", &next.title),
+                        (
+                            "file",
+                            &course.relative(&next_lesson.exercise_path(next)).display()
+                        ),
+                        ("command", &ui::cmd(&format!("check {}", next.id))),
+                    ],
+                )
             ),
-            None => println!(
-                "  {}",
-                ui::green("That was the last open exercise: the course is done!")
-            ),
+            None => println!("  {}", ui::green(&say(Msg::LastExerciseDone, &[]))),
         }
     }
 
@@ -115,52 +122,55 @@ impl Report<'_> {
                 let failed = run.report.count(TestResult::Failed);
                 let total = run.report.tests.len();
                 if total == 0 {
-                    "its tests did not run to the end".to_string()
+                    say(Msg::TestsDidNotEnd, &[])
                 } else {
-                    format!("{failed} of {total} tests failed")
+                    say(Msg::TestsFailed, &[("failed", &failed), ("total", &total)])
                 }
             }
-            Verdict::TimedOut => format!(
-                "its tests did not finish within {} s (something waits for a reply that never comes)",
-                TEST_TIMEOUT.as_secs()
-            ),
-            Verdict::DoesNotCompile(_) => "it does not compile".to_string(),
-            Verdict::NotBuilt => format!(
-                "cargo built no test `{}` for {}; is tests/{}.rs there?",
-                exercise.test, self.lesson.package, exercise.test
+            Verdict::TimedOut => say(Msg::TimedOut, &[("seconds", &TEST_TIMEOUT.as_secs())]),
+            Verdict::DoesNotCompile(_) => say(Msg::DoesNotCompile, &[]),
+            Verdict::NotBuilt => say(
+                Msg::NotBuilt,
+                &[("test", &exercise.test), ("package", &self.lesson.package)],
             ),
             Verdict::Passed(_) => unreachable!("a pass is reported by `passed`"),
         };
-        println!(
-            "{} {}: {why} ({}).",
-            ui::fail_mark(),
-            ui::bold(&exercise.id),
-            self.elapsed()
+        let failed = say(
+            Msg::Failed,
+            &[
+                ("mark", &ui::fail_mark()),
+                ("id", &ui::bold(&exercise.id)),
+                ("why", &why),
+                ("elapsed", &self.elapsed()),
+            ],
         );
+        println!("{failed}");
         let file = self
             .course
             .relative(&self.lesson.exercise_path(exercise))
             .display()
             .to_string();
-        match self.asking {
-            Asking::Command => println!(
-                "  Edit {}, then {}",
-                ui::bold(&file),
-                ui::cmd(&format!("check {}", exercise.id))
+        let file = ui::bold(&file);
+        let edit = match self.asking {
+            Asking::Command => say(
+                Msg::EditThenCheck,
+                &[
+                    ("file", &file),
+                    ("command", &ui::cmd(&format!("check {}", exercise.id))),
+                ],
             ),
-            Asking::Key => println!(
-                "  Edit {} and save it: it is checked again.",
-                ui::bold(&file)
-            ),
-        }
+            Asking::Key => say(Msg::EditAndSave, &[("file", &file)]),
+        };
+        println!("{edit}");
         let hints = exercise.hints.len();
         let seen = self.state.get(&exercise.id).hints_shown;
         if hints > seen {
-            println!(
-                "  Stuck? {} ({} of {hints} hints seen)",
-                ui::ask(self.asking, 'h', &format!("hint {}", exercise.id)),
-                seen
+            let how = ui::ask(self.asking, 'h', &format!("hint {}", exercise.id));
+            let stuck = say(
+                Msg::StuckHint,
+                &[("how", &how), ("seen", &seen), ("total", &hints)],
             );
+            println!("{stuck}");
         }
     }
 
@@ -169,37 +179,51 @@ impl Report<'_> {
     pub(super) fn broken_elsewhere(&self, broken: &[Location]) {
         let exercise = self.exercise;
         let Some(first) = broken.first() else {
-            println!(
-                "{} {} was not checked: the build failed before its test was built ({}).",
-                ui::yellow("!"),
-                ui::bold(&exercise.id),
-                self.elapsed()
+            let line = say(
+                Msg::NotCheckedBuildFailed,
+                &[
+                    ("mark", &ui::yellow("!")),
+                    ("id", &ui::bold(&exercise.id)),
+                    ("elapsed", &self.elapsed()),
+                ],
             );
+            println!("{line}");
             return;
         };
         let whose = owner(self.course, &first.file)
             .map(|owner| format!(" ({owner})"))
             .unwrap_or_default();
-        println!(
-            "{} {} was not checked: the build stops at an error in {}{whose} ({}).",
-            ui::yellow("!"),
-            ui::bold(&exercise.id),
-            ui::bold(&show_location(self.course, first)),
-            self.elapsed()
+        let line = say(
+            Msg::NotCheckedErrorIn,
+            &[
+                ("mark", &ui::yellow("!")),
+                ("id", &ui::bold(&exercise.id)),
+                ("at", &ui::bold(&show_location(self.course, first))),
+                ("whose", &whose),
+                ("elapsed", &self.elapsed()),
+            ],
         );
-        let kept = if self.state.is_done(&exercise.id) {
-            "stays passed"
-        } else {
-            "keeps its progress"
-        };
-        match self.asking {
-            Asking::Command => println!(
-                "  Fix that file first; {} {kept}. Then {}",
-                exercise.id,
-                ui::cmd(&format!("check {}", exercise.id))
+        println!("{line}");
+        let kept = say(
+            if self.state.is_done(&exercise.id) {
+                Msg::StaysPassed
+            } else {
+                Msg::KeepsProgress
+            },
+            &[],
+        );
+        let fix = match self.asking {
+            Asking::Command => say(
+                Msg::FixFirstThenCheck,
+                &[
+                    ("id", &exercise.id),
+                    ("kept", &kept),
+                    ("command", &ui::cmd(&format!("check {}", exercise.id))),
+                ],
             ),
-            Asking::Key => println!("  Fix that file and save it; {} {kept}.", exercise.id),
-        }
+            Asking::Key => say(Msg::FixAndSave, &[("id", &exercise.id), ("kept", &kept)]),
+        };
+        println!("{fix}");
     }
 }
 
@@ -253,36 +277,39 @@ pub(super) fn report_line(
                         format!("{name}: {first}")
                     }
                 }
-                None => "its tests did not run to the end".into(),
+                None => say(Msg::TestsDidNotEnd, &[]),
             },
         ),
-        Verdict::TimedOut => (ui::fail_mark(), "timed out".into()),
+        Verdict::TimedOut => (ui::fail_mark(), say(Msg::TimedOutShort, &[])),
         Verdict::DoesNotCompile(broken) if verdict.is_about(file) => (
             ui::fail_mark(),
-            format!(
-                "does not compile: {}",
-                show_location(
-                    course,
-                    broken
-                        .iter()
-                        .find(|at| at.file == file)
-                        .unwrap_or(&broken[0])
-                )
+            say(
+                Msg::DoesNotCompileAt,
+                &[(
+                    "at",
+                    &show_location(
+                        course,
+                        broken
+                            .iter()
+                            .find(|at| at.file == file)
+                            .unwrap_or(&broken[0]),
+                    ),
+                )],
             ),
         ),
         Verdict::DoesNotCompile(broken) => (
             ui::yellow("!"),
             match broken.first() {
-                Some(first) => format!(
-                    "not checked: {} does not compile",
-                    show_location(course, first)
+                Some(first) => say(
+                    Msg::NotCheckedDoesNotCompile,
+                    &[("at", &show_location(course, first))],
                 ),
-                None => "not checked: the build failed".into(),
+                None => say(Msg::NotCheckedBuild, &[]),
             },
         ),
         Verdict::NotBuilt => (
             ui::yellow("!"),
-            format!("no test target `{}`", exercise.test),
+            say(Msg::NoTestTarget, &[("test", &exercise.test)]),
         ),
     };
     let note: String = note.chars().take(90).collect();
@@ -310,17 +337,24 @@ pub(super) fn summarise(
     } else {
         ui::fail_mark()
     };
-    println!(
-        "{mark} {passed} of {} exercises pass.   course {}",
-        results.len(),
-        ui::progress(
-            state.progress(course.exercises().map(|(_, e)| e)).0,
-            course.exercise_count(),
-            20
-        )
+    let progress = ui::progress(
+        state.progress(course.exercises().map(|(_, e)| e)).0,
+        course.exercise_count(),
+        20,
     );
+    let line = say(
+        Msg::ExercisesPass,
+        &[
+            ("mark", &mark),
+            ("passed", &passed),
+            ("total", &results.len()),
+            ("progress", &progress),
+        ],
+    );
+    println!("{line}");
     if let Some((exercise, _)) = results.iter().find(|(_, v)| !v.passed()) {
-        println!("  Details: {}", ui::cmd(&format!("check {}", exercise.id)));
+        let command = ui::cmd(&format!("check {}", exercise.id));
+        println!("{}", say(Msg::Details, &[("command", &command)]));
     }
 }
 

@@ -1,0 +1,207 @@
+//! Every sentence the runner says to a learner in the loop, in each language it speaks,
+//! side by side: the course map, `check`'s verdicts and what to do next, the session's
+//! keys and lines, and `hint` and `solution`.
+//!
+//! A message is a key ([`Msg`]) with one template per language; `{name}` in a template is
+//! filled by [`say`]. Code, commands, paths and ids are filled in, never translated. The
+//! terms follow the course's glossary (练习, 提示, 参考答案, 课). Log lines, errors for
+//! maintainers and the commands' `--help` stay English.
+
+use std::fmt::Display;
+
+use crate::common::lang::{self, Lang};
+
+/// Declares the keys and both templates of each at once, so that no key can lack a
+/// language.
+macro_rules! catalog {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            #[cfg(test)]
+            pub const ALL: &[Msg] = &[$(Msg::$key),*];
+
+            pub fn template(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::ZhCn) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    // The course map (`list`, the session's start).
+    NoLessons => "  No lessons yet (each one is lessons/NN-topic/lesson.toml).",
+        "  还没有课（每一课是一个 lessons/NN-topic/lesson.toml）。";
+    TimeLeft => "  · about {time} left", "  · 约剩 {time}";
+    NextPointer => "◀ next", "◀ 下一个";
+    CurrentFile => "  file   {file}", "  文件   {file}";
+    CurrentRun => "  run    {command}", "  运行   {command}";
+    CurrentCheck => "  check  {command}", "  检查   {command}";
+    CurrentRead => "  read   {url}", "  阅读   {url}";
+    WhereIs => "{id} (lesson {number})", "{id}（第 {number} 课）";
+
+    // `check`.
+    NothingToCheck => "There are no exercises to check yet.", "还没有可以检查的练习。";
+    Checking => "Checking", "正在检查";
+    Passed => "{mark} {id} passed ({count} tests, {elapsed})   {lesson} {progress}",
+        "{mark} {id} 通过（{count} 个测试，{elapsed}）   {lesson} {progress}";
+    CompareWithAnswer => "  Compare with the reference answer: {how}",
+        "  对照参考答案：{how}";
+    NextToCheck => "  Next: {where} · {title}  ({file})\n        {command}",
+        "  下一个：{where} · {title}（{file}）\n        {command}";
+    LastExerciseDone => "That was the last open exercise: the course is done!",
+        "这是最后一个未完成的练习：整门课程完成了！";
+    Failed => "{mark} {id}: {why} ({elapsed}).", "{mark} {id} 未通过：{why}（{elapsed}）。";
+    TestsDidNotEnd => "its tests did not run to the end", "测试没有运行完";
+    TestsFailed => "{failed} of {total} tests failed", "{total} 个测试中有 {failed} 个失败";
+    TimedOut => "its tests did not finish within {seconds} s (something waits for a reply that never comes)",
+        "测试没有在 {seconds} 秒内结束（有代码在等一个永远不会到来的应答）";
+    TimedOutShort => "timed out", "超时";
+    DoesNotCompile => "it does not compile", "代码无法编译";
+    DoesNotCompileAt => "does not compile: {at}", "无法编译：{at}";
+    NotBuilt => "cargo built no test `{test}` for {package}; is tests/{test}.rs there?",
+        "cargo 没有为 {package} 构建测试 `{test}`；tests/{test}.rs 存在吗？";
+    NoTestTarget => "no test target `{test}`", "没有测试目标 `{test}`";
+    EditThenCheck => "  Edit {file}, then {command}", "  修改 {file}，然后运行 {command}";
+    EditAndSave => "  Edit {file} and save it: it is checked again.",
+        "  修改 {file} 并保存：保存后会重新检查。";
+    StuckHint => "  Stuck? {how} ({seen} of {total} hints seen)",
+        "  卡住了？{how}（已看 {seen}/{total} 条提示）";
+    NotCheckedBuildFailed => "{mark} {id} was not checked: the build failed before its test was built ({elapsed}).",
+        "{mark} {id} 没有检查：构建在它的测试之前就失败了（{elapsed}）。";
+    NotCheckedErrorIn => "{mark} {id} was not checked: the build stops at an error in {at}{whose} ({elapsed}).",
+        "{mark} {id} 没有检查：构建停在 {at}{whose} 的一个错误上（{elapsed}）。";
+    StaysPassed => "stays passed", "仍算通过";
+    KeepsProgress => "keeps its progress", "的进度保留";
+    FixFirstThenCheck => "  Fix that file first; {id} {kept}. Then {command}",
+        "  先修好那个文件；{id} {kept}。然后运行 {command}";
+    FixAndSave => "  Fix that file and save it; {id} {kept}.",
+        "  修好那个文件并保存；{id} {kept}。";
+    NotCheckedDoesNotCompile => "not checked: {at} does not compile", "没有检查：{at} 无法编译";
+    NotCheckedBuild => "not checked: the build failed", "没有检查：构建失败";
+    ExercisesPass => "{mark} {passed} of {total} exercises pass.   course {progress}",
+        "{mark} {total} 个练习中有 {passed} 个通过。   课程 {progress}";
+    Details => "  Details: {command}", "  详情：{command}";
+
+    // `hint` and `solution`.
+    NoHints => "{id} has no hints, sorry. Its test file says what is checked.",
+        "抱歉，{id} 没有提示。它的测试文件写明了检查什么。";
+    HintOf => "Hint {number} of {total} for {id}:", "{id} 的提示 {number}/{total}：";
+    AnotherHint => "  Another hint: {how}", "  下一条提示：{how}";
+    EveryHintShown => "  That is every hint. The solution unlocks once {check} passes.",
+        "  提示已经全部给出。{check} 通过后，参考答案就会解锁。";
+    SolutionLocked => "{mark} The solution of {id} unlocks once your own passes: {command}",
+        "{mark} 你自己的 {id} 通过后，参考答案才会解锁：{command}";
+    StuckTeachers => "  Stuck? {command}  (teachers: add --force)",
+        "  卡住了？{command}（教师：加上 --force）";
+    SolutionLockedKey => "{mark} The solution of {id} unlocks once your own passes. Stuck? {how}",
+        "{mark} 你自己的 {id} 通过后，参考答案才会解锁。卡住了？{how}";
+    PressKey => "press {key}", "按 {key}";
+
+    // The session.
+    Keys => "h hint (again: the next) · s solution · l list, go to · n next · c check all · r re-check · q quit",
+        "h 提示（再按：下一条） · s 参考答案 · l 列表、跳转 · n 下一个 · c 全部检查 · r 重新检查 · q 退出";
+    SessionNext => "  Next: {where} · {title}  (press {key} to go on)",
+        "  下一个：{where} · {title}（按 {key} 继续）";
+    CourseDone => "Every exercise is done: the course is done!", "所有练习都完成了：整门课程完成了！";
+    SaveToCheck => "  Save the file and it is checked again (save another exercise's file to go there).",
+        "  保存文件就会重新检查（保存另一个练习的文件就会转到那个练习）。";
+    NoExercisesYet => "There are no exercises yet.", "还没有练习。";
+    AllDoneWellDone => "{mark} {done}/{total}: every exercise is done. Well done!",
+        "{mark} {done}/{total}：所有练习都完成了。干得好！";
+    NothingToHint => "Nothing left to hint at: every exercise is done.",
+        "没有需要提示的了：所有练习都已完成。";
+    AllDoneAnyAnswer => "Every exercise is done: {command} shows any answer.",
+        "所有练习都已完成：{command} 可以查看任意参考答案。";
+    NoExerciseAfter => "There is no exercise after this one.", "这之后没有练习了。";
+    SavedOtherLesson => "{mark} saved {file}, of lesson {number} ({lesson}); still on {current}: press {key} to go to another exercise",
+        "{mark} 保存了第 {number} 课（{lesson}）的 {file}；当前仍是 {current}：按 {key} 转到另一个练习";
+    Polling => "{mark} file events are unavailable: looking for saves every second",
+        "{mark} 无法收到文件事件：改为每秒查看一次是否保存";
+    NowOn => "{mark} now on {where}", "{mark} 当前练习：{where}";
+    BookIsAt => "{mark} the book is at {url}", "{mark} 本书在 {url}";
+    NowPointer => " ◀ now", " ◀ 当前";
+    GoTo => "Go to: a lesson ({lesson}), an exercise ({exercise}) or an id, then Enter; Enter alone stays here.",
+        "转到：输入课号（{lesson}）、练习编号（{exercise}）或 id，然后按 Enter；直接按 Enter 留在这里。";
+    Bye => "\nBye! Your progress is saved; {command} picks up where you left off.",
+        "\n再见！进度已保存；{command} 会从你离开的地方继续。";
+
+    // `lang`, said in the language just chosen.
+    LangChosen => "{mark} the runner speaks English from now on",
+        "{mark} 课程运行器（runner）从现在起说中文";
+    LangAuto => "{mark} the runner follows the shell's locale again (LANG, LC_ALL, LANGUAGE)",
+        "{mark} 课程运行器（runner）重新跟随 shell 的区域设置（LANG、LC_ALL、LANGUAGE）";
+
+    // `doctor`'s frame and advice (each finding's own line stays English).
+    DoctorToolchain => "Toolchain", "工具链";
+    DoctorServices => "Services", "服务";
+    DoctorEtcd => "Lesson 11 (etcd)", "第 11 课（etcd）";
+    DoctorBuild => "Build and test needs", "构建和测试所需";
+    DoctorPorts => "Ports", "端口";
+    DoctorFix => "      fix: {command}", "      修复：{command}";
+    DoctorReady => "{mark} ready. Start the services once with {services}, or all of lessons 09–10 with {up}",
+        "{mark} 一切就绪。用 {services} 启动一次服务，或用 {up} 启动第 09–10 课的整个系统";
+    DoctorFixAll => "To fix everything at once:", "一次修复全部：";
+    DoctorMissing => "{count} required thing(s) missing", "缺少 {count} 项必需的东西";
+}
+
+/// The message in the language of this run, `{name}`s filled from `args`.
+pub fn say(msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+    say_in(lang::current(), msg, args)
+}
+
+/// The message in `lang`.
+pub fn say_in(lang: Lang, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+    let mut text = msg.template(lang).to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The `{name}`s of a template.
+    fn placeholders(template: &str) -> BTreeSet<&str> {
+        template
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_blanks() {
+        for msg in Msg::ALL {
+            let (en, zh) = (msg.template(Lang::En), msg.template(Lang::ZhCn));
+            assert!(!en.trim().is_empty(), "{msg:?} has no English");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{msg:?} has no Chinese: {zh}"
+            );
+            assert_eq!(placeholders(en), placeholders(zh), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn fills_the_blanks() {
+        let text = say_in(
+            Lang::ZhCn,
+            Msg::WhereIs,
+            &[("id", &"tcp.echo"), ("number", &"01")],
+        );
+        assert_eq!(text, "tcp.echo（第 01 课）");
+        let text = say_in(
+            Lang::En,
+            Msg::WhereIs,
+            &[("id", &"tcp.echo"), ("number", &"01")],
+        );
+        assert_eq!(text, "tcp.echo (lesson 01)");
+    }
+}

@@ -1,0 +1,160 @@
+//! Which language the runner speaks to a learner: English, or Chinese (`zh-CN`).
+//!
+//! Three places can ask for it, and the nearest wins: `workbook --lang zh-CN …` for one
+//! command, then the setting `workbook lang zh-CN` remembers in `.workbook/state.toml`,
+//! then the locale of the shell (`LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG` starting
+//! with `zh`), and English when none says. `main` decides once, before any command runs;
+//! everything that prints asks [`current`]. The words themselves are in `catalog`.
+
+use std::sync::OnceLock;
+
+use anyhow::{Result, bail};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    /// What a learner may type: `en`, `zh-CN`, and the locale spellings (`zh_CN.UTF-8`).
+    pub fn parse(text: &str) -> Option<Lang> {
+        let lower = text.trim().to_ascii_lowercase();
+        if lower.starts_with("zh") {
+            Some(Lang::ZhCn)
+        } else if lower.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Like [`Lang::parse`], with an error that lists the choices.
+    pub fn from_arg(text: &str) -> Result<Lang> {
+        match Lang::parse(text) {
+            Some(lang) => Ok(lang),
+            None => bail!("the runner speaks `en` and `zh-CN`, not `{text}`"),
+        }
+    }
+
+    /// The code stored in the state file and used in the book's address (`/zh-CN/`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// Where the chosen language came from, for `workbook lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Remembered,
+    Environment,
+    Default,
+}
+
+/// The precedence: the flag, then the remembered setting, then the locale, then English.
+/// `env` reads a variable (`std::env::var` in the runner, a table in tests).
+pub fn choose(
+    flag: Option<Lang>,
+    remembered: Option<Lang>,
+    env: impl Fn(&str) -> Option<String>,
+) -> (Lang, Source) {
+    if let Some(lang) = flag {
+        return (lang, Source::Flag);
+    }
+    if let Some(lang) = remembered {
+        return (lang, Source::Remembered);
+    }
+    match from_locale(env) {
+        Some(lang) => (lang, Source::Environment),
+        None => (Lang::En, Source::Default),
+    }
+}
+
+/// The locale's language, as gettext reads it: `LANGUAGE` (a `:` list, first entry)
+/// unless the locale is `C`/`POSIX`, then `LC_ALL`, `LC_MESSAGES`, `LANG`. `None` where
+/// no variable is set; English where the locale names another language.
+fn from_locale(env: impl Fn(&str) -> Option<String>) -> Option<Lang> {
+    let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(&set);
+    if let Some(locale) = &locale
+        && matches!(locale.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8")
+    {
+        return Some(Lang::En);
+    }
+    let first = set("LANGUAGE").and_then(|list| list.split(':').next().map(str::to_string));
+    first
+        .or(locale)
+        .map(|value| Lang::parse(&value).unwrap_or(Lang::En))
+}
+
+static CHOSEN: OnceLock<Lang> = OnceLock::new();
+
+/// Fixes the language for the rest of the run (the first call wins).
+pub fn set(lang: Lang) {
+    let _ = CHOSEN.set(lang);
+}
+
+/// The language to speak in; English until `main` has chosen.
+pub fn current() -> Lang {
+    CHOSEN.get().copied().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        }
+    }
+
+    #[test]
+    fn the_flag_beats_the_setting_beats_the_locale() {
+        let chinese_shell = [("LANG", "zh_CN.UTF-8")];
+        let flag = choose(Some(Lang::En), Some(Lang::ZhCn), env(&chinese_shell));
+        assert_eq!(flag, (Lang::En, Source::Flag));
+        let remembered = choose(None, Some(Lang::En), env(&chinese_shell));
+        assert_eq!(remembered, (Lang::En, Source::Remembered));
+        let shell = choose(None, None, env(&chinese_shell));
+        assert_eq!(shell, (Lang::ZhCn, Source::Environment));
+        assert_eq!(choose(None, None, env(&[])), (Lang::En, Source::Default));
+    }
+
+    #[test]
+    fn reads_the_locale_as_gettext_does() {
+        let lang = |vars: &[(&str, &str)]| choose(None, None, env(vars)).0;
+        assert_eq!(lang(&[("LC_ALL", "zh_TW.UTF-8")]), Lang::ZhCn);
+        assert_eq!(
+            lang(&[("LANGUAGE", "zh_CN:en"), ("LANG", "en_GB")]),
+            Lang::ZhCn
+        );
+        assert_eq!(
+            lang(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN")]),
+            Lang::En
+        );
+        assert_eq!(lang(&[("LANG", "C")]), Lang::En);
+        // GNU gettext ignores LANGUAGE under the C locale.
+        assert_eq!(lang(&[("LANGUAGE", "zh_CN"), ("LANG", "C")]), Lang::En);
+        assert_eq!(lang(&[("LANG", "")]), Lang::En);
+        assert_eq!(lang(&[("LANG", "fr_FR.UTF-8")]), Lang::En);
+    }
+
+    #[test]
+    fn parses_what_a_learner_types() {
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::parse("zh"), Some(Lang::ZhCn));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+        let err = Lang::from_arg("de").unwrap_err().to_string();
+        assert!(err.contains("zh-CN"), "{err}");
+        assert_eq!(Lang::parse(Lang::ZhCn.code()), Some(Lang::ZhCn));
+    }
+}

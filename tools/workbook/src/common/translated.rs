@@ -1,0 +1,119 @@
+//! A lesson's titles and hints in another language: `lessons/NN-topic/lesson.zh-CN.toml`
+//! beside `lesson.toml`, with the lesson's `title` and an `[[exercise]]` table per
+//! translated exercise (`id`, `title`, `hints`).
+//!
+//! The file is optional, and so is each exercise in it: what it lacks stays English. A
+//! translation that cannot be read is named on stderr and the English shown, so that a
+//! broken translation never stops a learner.
+
+use std::fs;
+
+use serde::Deserialize;
+
+use crate::common::course::{Course, Lesson};
+use crate::common::lang::Lang;
+
+#[derive(Deserialize)]
+struct LessonText {
+    title: Option<String>,
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<ExerciseText>,
+}
+
+#[derive(Deserialize)]
+struct ExerciseText {
+    id: String,
+    title: Option<String>,
+    #[serde(default)]
+    hints: Vec<String>,
+}
+
+impl Course {
+    /// Shows every title and hint that has a translation into `lang` in that language.
+    pub fn speak(&mut self, lang: Lang) {
+        if lang == Lang::En {
+            return;
+        }
+        for lesson in &mut self.lessons {
+            if let Err(problem) = translate(lesson, lang) {
+                eprintln!("warning: {problem}; lesson {} stays English", lesson.id);
+            }
+        }
+    }
+}
+
+fn translate(lesson: &mut Lesson, lang: Lang) -> Result<(), String> {
+    let name = format!("lessons/{}/lesson.{}.toml", lesson.folder, lang.code());
+    let text = match fs::read_to_string(lesson.dir.join(format!("lesson.{}.toml", lang.code()))) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(format!("reading {name}: {err}")),
+    };
+    let parsed: LessonText = toml::from_str(&text).map_err(|err| format!("{name}: {err}"))?;
+    if let Some(title) = parsed.title.filter(|t| !t.trim().is_empty()) {
+        lesson.title = title;
+    }
+    for translated in parsed.exercises {
+        let Some(exercise) = lesson.exercises.iter_mut().find(|e| e.id == translated.id) else {
+            eprintln!(
+                "warning: {name} translates `{}`, which lesson.toml does not have",
+                translated.id
+            );
+            continue;
+        };
+        if let Some(title) = translated.title.filter(|t| !t.trim().is_empty()) {
+            exercise.title = title;
+        }
+        if !translated.hints.is_empty() {
+            exercise.hints = translated.hints;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn shows_what_is_translated_and_keeps_the_rest_english() {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/02-rpc/lesson.zh-CN.toml",
+            "title = \"远程过程调用\"\n[[exercise]]\nid = \"rpc.frame\"\ntitle = \"分帧\"\nhints = [\"先写长度前缀。\"]\n",
+        );
+        let mut course = Course::load(fx.path()).unwrap();
+        let english = course.clone();
+        course.speak(Lang::ZhCn);
+        let (rpc, tcp) = (&course.lessons[1], &course.lessons[0]);
+        assert_eq!(rpc.title, "远程过程调用");
+        assert_eq!(rpc.exercises[0].title, "分帧");
+        assert_eq!(rpc.exercises[0].hints, ["先写长度前缀。"]);
+        // rpc.call has no table, lesson tcp no file: both stay English.
+        assert_eq!(
+            rpc.exercises[1].title,
+            english.lessons[1].exercises[1].title
+        );
+        assert_eq!(tcp.title, english.lessons[0].title);
+
+        let mut again = english.clone();
+        again.speak(Lang::En);
+        assert_eq!(again.lessons[1].title, english.lessons[1].title);
+    }
+
+    #[test]
+    fn a_broken_translation_leaves_the_lesson_english() {
+        let fx = Fixture::course();
+        fx.write("lessons/01-tcp/lesson.zh-CN.toml", "title = [\n");
+        let mut course = Course::load(fx.path()).unwrap();
+        let title = course.lessons[0].title.clone();
+        assert!(
+            translate(&mut course.lessons[0], Lang::ZhCn)
+                .unwrap_err()
+                .contains("lessons/01-tcp/lesson.zh-CN.toml")
+        );
+        course.speak(Lang::ZhCn);
+        assert_eq!(course.lessons[0].title, title);
+    }
+}
