@@ -40,12 +40,17 @@ const ABRIDGED: &str = "abridged";
 const LOOPBACK: &str = "127.0.0.1:";
 
 mod compare;
+mod one;
 mod parse;
 mod reader;
+mod services;
+
+pub use one::run_one;
 
 use compare::{compare, short_diff, tidy};
-use parse::{Kind, LessonRun, Step, cargo_commands, console_blocks};
+use parse::{Kind, LessonRun, Step, cargo_commands, console_blocks, kill_job, reads_a_file};
 use reader::{ChapterAgent, Ports, Reader};
+use services::ChapterServices;
 
 // ---------------------------------------------------------------------------------------
 // Running a chapter
@@ -72,6 +77,8 @@ pub struct Chapter {
     pub commands_only: usize,
     pub not_lessons: usize,
     pub problems: Vec<Problem>,
+    /// Services the chapter names that could not start here.
+    pub missing: Vec<String>,
 }
 /// Reads one chapter and follows its transcripts.
 async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, PathBuf>) -> Chapter {
@@ -108,6 +115,8 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         servers: Vec::new(),
         options: HashMap::new(),
         consul: None,
+        env: Vec::new(),
+        jobs: Vec::new(),
     };
     // A reader of the Consul chapters has an agent running on 127.0.0.1:8500; the check
     // gives each chapter a fresh embedded one on a free port, shown as 8500 in the output.
@@ -116,6 +125,11 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         reader.consul = Some(agent.url.clone());
         reader.ports.real.insert(8500, agent.port);
     }
+    // Chapters 09–11 also have a Redis and a three-member etcd cluster.
+    let services = ChapterServices::start(&markdown).await;
+    reader.env.extend(services.env.iter().cloned());
+    reader.ports.real.extend(&services.ports);
+    chapter.missing.clone_from(&services.missing);
     let problem = |line: usize, command: Option<&str>, message: &str| Problem {
         location: format!("{shown}:{line}"),
         command: command.map(String::from),
@@ -124,13 +138,30 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     };
 
     for block in console_blocks(&markdown) {
-        let kind = block.kind(&packages);
+        let mut kind = block.kind(&packages);
+        // A log is read only when a server the check runs wrote it.
+        let reads_unwritten = block.commands().any(|command| {
+            reads_a_file(command)
+                .then(|| command.split_ascii_whitespace().last())
+                .flatten()
+                .is_some_and(|file| !scratch.join(file).is_file())
+        });
+        if reads_unwritten {
+            kind = Kind::NotLesson;
+        }
         match kind {
             Kind::Compared => chapter.compared += 1,
             Kind::Abridged => chapter.abridged += 1,
             Kind::CommandsOnly => chapter.commands_only += 1,
             Kind::NotLesson => {
                 chapter.not_lessons += 1;
+                // Its `… &` commands still hold bash's job numbers.
+                for command in block.commands() {
+                    reader.background_job(command);
+                    if let Some((_, job)) = kill_job(command) {
+                        reader.jobs.retain(|running| *running != job);
+                    }
+                }
                 continue;
             }
         }
@@ -138,6 +169,12 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         for step in &block.steps {
             match step {
                 Step::Command { line, text, output } => {
+                    if let Some((signal, job)) = kill_job(text) {
+                        if let Err(message) = reader.kill_job(&signal, job).await {
+                            chapter.problems.push(problem(*line, Some(text), &message));
+                        }
+                        continue;
+                    }
                     let is_server = cargo_commands(text, &packages)
                         .iter()
                         .flatten()
@@ -218,6 +255,7 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     if let Some(agent) = agent {
         agent.stop().await;
     }
+    services.stop();
     let _ = fs::remove_dir_all(&scratch);
     chapter
 }
@@ -285,7 +323,9 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
     let rows: Vec<&Chapter> = transcripts
         .chapters
         .iter()
-        .filter(|c| c.compared + c.abridged > 0 || !c.problems.is_empty())
+        .filter(|c| {
+            c.compared + c.abridged + c.commands_only + c.not_lessons > 0 || !c.problems.is_empty()
+        })
         .collect();
     println!();
     println!(
@@ -299,9 +339,14 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
     let width = rows.iter().map(|c| c.file.len()).max().unwrap_or(0);
     let mut failed = 0;
     for chapter in &rows {
-        let mut counts = format!("{} compared", chapter.compared);
-        if chapter.abridged > 0 {
-            counts.push_str(&format!(", {} abridged (not compared)", chapter.abridged));
+        let mut counts = format!(
+            "{} compared / {} abridged / {} not run",
+            chapter.compared,
+            chapter.abridged,
+            chapter.commands_only + chapter.not_lessons
+        );
+        if !chapter.missing.is_empty() {
+            counts.push_str(&format!(" (no {})", chapter.missing.join(", no ")));
         }
         if chapter.problems.is_empty() {
             println!("{} {:<width$}  {}", ui::pass_mark(), chapter.file, counts);
@@ -325,6 +370,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
             }
         }
     }
+    let compared: usize = transcripts.chapters.iter().map(|c| c.compared).sum();
     let abridged: usize = transcripts.chapters.iter().map(|c| c.abridged).sum();
     let not_run: usize = transcripts
         .chapters
@@ -334,7 +380,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
     println!(
         "  {}",
         ui::dim(&format!(
-            "skipped: {} marked abridged; not run: {} of commands only or of other programs",
+            "{compared} compared; skipped: {} marked abridged; not run: {} of commands only or of other programs",
             ui::plural(abridged, "block"),
             ui::plural(not_run, "block"),
         ))

@@ -116,7 +116,12 @@ impl Block {
             .flat_map(|command| cargo_commands(command, packages))
             .collect();
         let has_commands = self.commands().next().is_some();
-        if has_commands && (runs.is_empty() || runs.iter().any(Option::is_none)) {
+        // Commands that only stop a server or read a log the chapter's servers wrote need
+        // no lesson run of their own.
+        let only_shell = self
+            .commands()
+            .all(|command| kill_job(command).is_some() || reads_a_file(command));
+        if has_commands && (runs.is_empty() && !only_shell || runs.iter().any(Option::is_none)) {
             return Kind::NotLesson;
         }
         if self.abridged {
@@ -131,6 +136,39 @@ impl Block {
         } else {
             Kind::CommandsOnly
         }
+    }
+}
+
+/// `kill [-SIGNAL] %N`: a signal for the chapter's Nth background server, numbered as
+/// bash numbers its jobs. Returns the signal's name (`INT`, `TERM`, `KILL`) and N.
+pub(super) fn kill_job(command: &str) -> Option<(String, usize)> {
+    let words: Vec<&str> = command.split_ascii_whitespace().collect();
+    let (signal, job) = match words.as_slice() {
+        ["kill", job] => ("TERM", *job),
+        ["kill", signal, job] => (signal.strip_prefix('-')?, *job),
+        _ => return None,
+    };
+    let signal = match signal.trim_start_matches("SIG") {
+        "2" | "INT" => "INT",
+        "9" | "KILL" => "KILL",
+        "15" | "TERM" => "TERM",
+        _ => return None,
+    };
+    let job = job.strip_prefix('%')?.parse().ok()?;
+    Some((signal.to_string(), job))
+}
+
+/// `cat FILE` or `tail [-n N] FILE`: a log a server of the chapter wrote.
+pub(super) fn reads_a_file(command: &str) -> bool {
+    let words: Vec<&str> = command.split_ascii_whitespace().collect();
+    let plain = |word: &str| {
+        word.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+    };
+    match words.as_slice() {
+        ["cat", file] => plain(file),
+        ["tail", "-n", count, file] => count.parse::<usize>().is_ok() && plain(file),
+        _ => false,
     }
 }
 
@@ -354,6 +392,22 @@ $ cargo run -p workbook -- check tcp.echo
         );
         assert_eq!(cargo_commands("cargo test -p l02-rpc", &packages), [None]);
         assert!(cargo_commands("curl -s http://127.0.0.1:7103/", &packages).is_empty());
+    }
+
+    #[test]
+    pub(super) fn reads_kills_of_jobs_and_reads_of_logs() {
+        assert_eq!(kill_job("kill -INT %3"), Some(("INT".into(), 3)));
+        assert_eq!(kill_job("kill %1"), Some(("TERM".into(), 1)));
+        assert_eq!(kill_job("kill -9 %2"), Some(("KILL".into(), 2)));
+        assert_eq!(kill_job("kill -SIGTERM %2"), Some(("TERM".into(), 2)));
+        assert_eq!(kill_job("kill -9 $(pgrep -f server)"), None);
+        assert_eq!(kill_job("kill 1234"), None);
+        assert!(reads_a_file("cat greeter.log"));
+        assert!(reads_a_file("tail -n 3 agent.log"));
+        assert!(!reads_a_file("cat > seed.json <<'EOF'"));
+        let packages = ["l06-register".to_string()];
+        let block = console_blocks("```console\n$ kill -INT %2\n$ cat a.log\nbye\n```\n");
+        assert_eq!(block[0].kind(&packages), Kind::Compared);
     }
 
     #[test]

@@ -63,6 +63,8 @@ impl Ports {
 pub(super) struct Server {
     pub(super) child: Child,
     pub(super) line: usize,
+    /// Its job number in the reader's shell, when it was started with `&`.
+    pub(super) job: Option<usize>,
 }
 
 /// Follows one chapter as a reader would: its servers, its ports, its scratch folder.
@@ -75,6 +77,11 @@ pub(super) struct Reader<'a> {
     pub(super) options: HashMap<(String, String), Vec<(String, u16)>>,
     /// The agent the Consul lessons' programs find through `CONSUL_HTTP_ADDR`.
     pub(super) consul: Option<String>,
+    /// More variables the chapter's commands read (`REDIS_URL`, etcd's addresses).
+    pub(super) env: Vec<(String, String)>,
+    /// The job numbers bash would hold for the chapter's `… &` commands still running,
+    /// whether the check runs them or not (`kill %N` counts as bash does).
+    pub(super) jobs: Vec<usize>,
 }
 
 impl Reader<'_> {
@@ -96,6 +103,7 @@ impl Reader<'_> {
         if let Some(consul) = &self.consul {
             command.env("CONSUL_HTTP_ADDR", consul);
         }
+        command.envs(self.env.iter().map(|(name, value)| (name, value)));
         command
     }
 
@@ -208,6 +216,7 @@ impl Reader<'_> {
 
     /// Starts a server in the background and waits until it listens on all its addresses.
     pub(super) async fn start_server(&mut self, line: usize, command: &str) -> Result<(), Problem> {
+        let job = self.background_job(command);
         let command = command.trim_end_matches('&').trim_end();
         let fail = |message: String, details: Vec<String>| Problem {
             location: String::new(),
@@ -262,7 +271,50 @@ impl Reader<'_> {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
-        self.servers.push(Server { child, line });
+        self.servers.push(Server { child, line, job });
+        Ok(())
+    }
+
+    /// The job number bash gives `command` when it ends in `&`: one more than the highest
+    /// job still running.
+    pub(super) fn background_job(&mut self, command: &str) -> Option<usize> {
+        if !command.trim_end().ends_with('&') || command.trim_end().ends_with("&&") {
+            return None;
+        }
+        let job = self.jobs.iter().max().map_or(1, |highest| highest + 1);
+        self.jobs.push(job);
+        Some(job)
+    }
+
+    /// `kill -SIGNAL %N`: the signal for job N, and its end awaited. Returns an error
+    /// when N is no job, or its server does not stop in time.
+    pub(super) async fn kill_job(&mut self, signal_name: &str, job: usize) -> Result<(), String> {
+        let Some(at) = self.jobs.iter().position(|running| *running == job) else {
+            return Err(format!(
+                "kill %{job}: no such job (jobs running: {:?})",
+                self.jobs
+            ));
+        };
+        self.jobs.remove(at);
+        // A job the check does not run (another program) has nothing to stop.
+        let Some(at) = self.servers.iter().position(|s| s.job == Some(job)) else {
+            return Ok(());
+        };
+        let mut server = self.servers.remove(at);
+        if let Some(pid) = server.child.id() {
+            signal(&pid.to_string(), signal_name);
+        }
+        if tokio::time::timeout(TIME_LIMIT, server.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = server.child.kill().await;
+            return Err(format!(
+                "the server started on line {} did not stop within {} s of SIG{signal_name}",
+                server.line,
+                TIME_LIMIT.as_secs()
+            ));
+        }
         Ok(())
     }
 
@@ -271,6 +323,9 @@ impl Reader<'_> {
     pub(super) async fn interrupt(&mut self) -> Vec<usize> {
         let mut stuck = Vec::new();
         for mut server in self.servers.drain(..) {
+            if let Some(job) = server.job {
+                self.jobs.retain(|running| *running != job);
+            }
             if let Some(pid) = server.child.id() {
                 signal(&pid.to_string(), "INT");
             }
