@@ -36,6 +36,9 @@ const TIME_LIMIT: Duration = Duration::from_secs(10);
 /// What a block's lead-in paragraph says when its output is not compared.
 const ABRIDGED: &str = "abridged";
 
+/// The package of the development agent (`cargo run -p devconsul -- agent -dev`).
+const AGENT_PACKAGE: &str = "devconsul";
+
 /// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
 
@@ -48,7 +51,9 @@ mod services;
 pub use one::run_one;
 
 use compare::{compare, short_diff, tidy};
-use parse::{Kind, LessonRun, Step, cargo_commands, console_blocks, kill_job, reads_a_file};
+use parse::{
+    Kind, LessonRun, Step, cargo_commands, console_blocks, exports, kill_job, reads_a_file,
+};
 use reader::{ChapterAgent, Ports, Reader};
 use services::ChapterServices;
 
@@ -114,7 +119,7 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         ports: Ports::default(),
         servers: Vec::new(),
         options: HashMap::new(),
-        consul: None,
+        agent_port: 8500,
         env: Vec::new(),
         jobs: Vec::new(),
     };
@@ -122,7 +127,6 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     // gives each chapter a fresh embedded one on a free port, shown as 8500 in the output.
     let agent = ChapterAgent::start().await;
     if let Some(agent) = &agent {
-        reader.consul = Some(agent.url.clone());
         reader.ports.real.insert(8500, agent.port);
     }
     // Chapters 09–11 also have a Redis and a three-member etcd cluster.
@@ -169,6 +173,10 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         for step in &block.steps {
             match step {
                 Step::Command { line, text, output } => {
+                    if let Some(variables) = exports(text) {
+                        reader.export(variables);
+                        continue;
+                    }
                     if let Some((signal, job)) = kill_job(text) {
                         if let Err(message) = reader.kill_job(&signal, job).await {
                             chapter.problems.push(problem(*line, Some(text), &message));
@@ -280,11 +288,14 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| course.root.join(dir))
         .unwrap_or_else(|| course.root.join("target"));
+    // The lessons, and the development agent the Consul chapters start themselves.
     let binaries: HashMap<String, PathBuf> = lessons
         .iter()
-        .map(|lesson| {
-            let file = format!("{}{}", lesson.package, std::env::consts::EXE_SUFFIX);
-            (lesson.package.clone(), target.join("debug").join(file))
+        .map(|lesson| lesson.package.as_str())
+        .chain([AGENT_PACKAGE])
+        .map(|package| {
+            let file = format!("{package}{}", std::env::consts::EXE_SUFFIX);
+            (package.to_string(), target.join("debug").join(file))
         })
         .collect();
 

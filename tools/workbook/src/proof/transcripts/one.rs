@@ -26,7 +26,15 @@ fn lesson_of<'a>(course: &'a Course, chapter: &str) -> Result<&'a Lesson> {
 pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
     let lesson = lesson_of(course, chapter)?;
     let status = std::process::Command::new("cargo")
-        .args(["build", "--quiet", "-p", &lesson.package, "--features"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "devconsul",
+            "-p",
+            &lesson.package,
+            "--features",
+        ])
         .arg(format!("{}/solution", lesson.package))
         .current_dir(&course.root)
         .status()

@@ -118,9 +118,9 @@ impl Block {
         let has_commands = self.commands().next().is_some();
         // Commands that only stop a server or read a log the chapter's servers wrote need
         // no lesson run of their own.
-        let only_shell = self
-            .commands()
-            .all(|command| kill_job(command).is_some() || reads_a_file(command));
+        let only_shell = self.commands().all(|command| {
+            kill_job(command).is_some() || reads_a_file(command) || exports(command).is_some()
+        });
         if has_commands && (runs.is_empty() && !only_shell || runs.iter().any(Option::is_none)) {
             return Kind::NotLesson;
         }
@@ -158,6 +158,23 @@ pub(super) fn kill_job(command: &str) -> Option<(String, usize)> {
     Some((signal.to_string(), job))
 }
 
+/// `export NAME=VALUE …`: the variables it sets, for the chapter's later commands.
+pub(super) fn exports(command: &str) -> Option<Vec<(String, String)>> {
+    let mut words = command.split_ascii_whitespace();
+    if words.next()? != "export" {
+        return None;
+    }
+    words
+        .map(|word| {
+            let (name, value) = word.split_once('=')?;
+            let plain = |c: char| c.is_ascii_alphanumeric() || "._-/:,".contains(c);
+            (name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && value.chars().all(plain))
+            .then(|| (name.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
 /// `cat FILE` or `tail [-n N] FILE`: a log a server of the chapter wrote.
 pub(super) fn reads_a_file(command: &str) -> bool {
     let words: Vec<&str> = command.split_ascii_whitespace().collect();
@@ -186,9 +203,11 @@ pub(super) struct LessonRun {
 
 impl LessonRun {
     pub(super) fn is_server(&self) -> bool {
-        self.subcommand
-            .as_ref()
-            .is_some_and(|(name, _)| name == "server" || name.ends_with("-server"))
+        self.subcommand.as_ref().is_some_and(|(name, _)| {
+            name == "server"
+                || name.ends_with("-server")
+                || (self.package == super::AGENT_PACKAGE && name == "agent")
+        })
     }
 }
 
@@ -268,6 +287,31 @@ pub(super) fn map_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
     // The next `127.0.0.1:` or `localhost:` (how the Consul lessons advertise themselves).
     let next_host = |text: &str| {
         [LOOPBACK, "localhost:"]
+            .iter()
+            .filter_map(|host| text.find(host).map(|at| (at, host.len())))
+            .min()
+    };
+    while let Some((at, len)) = next_host(rest) {
+        let after = &rest[at + len..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..at + len]);
+        match after[..digits].parse::<u16>() {
+            Ok(port) => out.push_str(&map(port).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Rewrites the port in every instance id of the Consul lessons (`greeter-localhost-7006`,
+/// `captcha-127.0.0.1-7009`) through `map`: a run's ids carry its free ports.
+pub(super) fn map_id_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let next_host = |text: &str| {
+        ["-localhost-", "-127.0.0.1-"]
             .iter()
             .filter_map(|host| text.find(host).map(|at| (at, host.len())))
             .min()
@@ -402,6 +446,14 @@ $ cargo run -p workbook -- check tcp.echo
         assert_eq!(kill_job("kill -SIGTERM %2"), Some(("TERM".into(), 2)));
         assert_eq!(kill_job("kill -9 $(pgrep -f server)"), None);
         assert_eq!(kill_job("kill 1234"), None);
+        assert_eq!(
+            exports("export CONSUL_HTTP_ADDR=127.0.0.1:8508 REDIS_URL=redis://127.0.0.1:6390"),
+            Some(vec![
+                ("CONSUL_HTTP_ADDR".into(), "127.0.0.1:8508".into()),
+                ("REDIS_URL".into(), "redis://127.0.0.1:6390".into())
+            ])
+        );
+        assert_eq!(exports("export A=$(date)"), None);
         assert!(reads_a_file("cat greeter.log"));
         assert!(reads_a_file("tail -n 3 agent.log"));
         assert!(!reads_a_file("cat > seed.json <<'EOF'"));
@@ -441,6 +493,14 @@ Options:
         assert_eq!(
             mapped,
             "POST http://127.0.0.1:7103/ and 127.0.0.1:7 and 10.0.0.7:41234 and 127.0.0.1:x"
+        );
+        let ids = map_id_ports(
+            "greeter-localhost-41234 captcha-127.0.0.1-41234 x-localhost-",
+            |_| 7006,
+        );
+        assert_eq!(
+            ids,
+            "greeter-localhost-7006 captcha-127.0.0.1-7006 x-localhost-"
         );
         let consul = "greeter-localhost-41234 at localhost:41234, agent 127.0.0.1:41234";
         let mapped = map_ports(consul, |port| if port == 41234 { 7006 } else { port });

@@ -12,8 +12,12 @@ use tokio::process::{Child, Command};
 
 use crate::common::cargo;
 
-use super::parse::{cargo_commands, loopback_defaults, map_ports};
-use super::{LOOPBACK, Problem, TIME_LIMIT};
+use super::parse::{cargo_commands, loopback_defaults, map_id_ports, map_ports};
+use super::{AGENT_PACKAGE, LOOPBACK, Problem, TIME_LIMIT};
+
+/// The port of the agent in the book, and the agent's option for it.
+const AGENT_PORT: u16 = 8500;
+const AGENT_PORT_OPTIONS: [&str; 2] = ["-http-port", "--http-port"];
 
 /// The book's addresses and the free ports that stand in for them in one chapter.
 #[derive(Default)]
@@ -75,8 +79,8 @@ pub(super) struct Reader<'a> {
     pub(super) servers: Vec<Server>,
     /// (package, subcommand) → its options with a loopback default.
     pub(super) options: HashMap<(String, String), Vec<(String, u16)>>,
-    /// The agent the Consul lessons' programs find through `CONSUL_HTTP_ADDR`.
-    pub(super) consul: Option<String>,
+    /// The book's port of the agent the chapter's commands use (`CONSUL_HTTP_ADDR`).
+    pub(super) agent_port: u16,
     /// More variables the chapter's commands read (`REDIS_URL`, etcd's addresses).
     pub(super) env: Vec<(String, String)>,
     /// The job numbers bash would hold for the chapter's `… &` commands still running,
@@ -100,10 +104,19 @@ impl Reader<'_> {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .kill_on_drop(true);
-        if let Some(consul) = &self.consul {
-            command.env("CONSUL_HTTP_ADDR", consul);
+        // The agent on the book's 8500: the embedded one, or one the chapter started.
+        if let Some(port) = self.ports.real.get(&self.agent_port) {
+            command.env("CONSUL_HTTP_ADDR", format!("http://{LOOPBACK}{port}"));
         }
-        command.envs(self.env.iter().map(|(name, value)| (name, value)));
+        let exported = self.env.iter().map(|(name, value)| {
+            (
+                name,
+                map_ports(value, |port| {
+                    self.ports.real.get(&port).copied().unwrap_or(port)
+                }),
+            )
+        });
+        command.envs(exported);
         command
     }
 
@@ -145,6 +158,7 @@ impl Reader<'_> {
     ) -> Result<String, String> {
         let mut script = String::new();
         let mut written = 0;
+        let mut agent_port: Option<(u16, u16)> = None;
         let packages: Vec<String> = self.binaries.keys().cloned().collect();
         for run in cargo_commands(command, &packages).into_iter().flatten() {
             let binary = shell_quote(&self.binary(&run.package)?.display().to_string());
@@ -152,8 +166,38 @@ impl Reader<'_> {
             if let Some((name, _)) = &run.subcommand {
                 options = self.loopback_options(&run.package, name).await?;
             }
+            let is_agent = run.package == AGENT_PACKAGE
+                && run
+                    .subcommand
+                    .as_ref()
+                    .is_some_and(|(name, _)| name == "agent");
+            if is_agent {
+                // The agent's port is a bare number: `-http-port 8508`, 8500 when left out.
+                let words: Vec<&str> = command.split_ascii_whitespace().collect();
+                let given = words
+                    .windows(2)
+                    .find(|pair| AGENT_PORT_OPTIONS.contains(&pair[0]))
+                    .and_then(|pair| pair[1].parse::<u16>().ok());
+                let book = given.unwrap_or(AGENT_PORT);
+                let real = if for_server {
+                    self.ports.renew(book)
+                } else {
+                    self.ports.real(book)
+                };
+                if given.is_none() {
+                    options.push(("--http-port".to_string(), 0));
+                }
+                agent_port = Some((book, real));
+            }
             if for_server {
-                let mut book_ports: Vec<u16> = options.iter().map(|(_, port)| *port).collect();
+                // Each address the server will listen on gets a new port: the defaults of
+                // the options the command leaves out, and the addresses it gives.
+                let words: Vec<&str> = command.split_ascii_whitespace().collect();
+                let mut book_ports: Vec<u16> = options
+                    .iter()
+                    .filter(|(option, port)| *port != 0 && !is_given(&words, option))
+                    .map(|(_, port)| *port)
+                    .collect();
                 map_ports(command, |port| {
                     book_ports.push(port);
                     port
@@ -173,17 +217,23 @@ impl Reader<'_> {
                 written = *end;
                 let given: Vec<&str> = command.split_ascii_whitespace().collect();
                 for (option, port) in options {
-                    let is_given = given
-                        .iter()
-                        .any(|word| *word == option || word.starts_with(&format!("{option}=")));
-                    if !is_given {
+                    let is_given = is_given(&given, &option);
+                    if let (true, Some((_, real))) = (port == 0, agent_port) {
+                        script.push_str(&format!(" {option} {real}"));
+                    } else if !is_given {
                         let real = self.ports.real(port);
                         script.push_str(&format!(" {option} {LOOPBACK}{real}"));
                     }
                 }
             }
         }
-        script.push_str(&map_ports(&command[written..], |p| self.ports.real(p)));
+        let mut rest = map_ports(&command[written..], |p| self.ports.real(p));
+        if let Some((book, real)) = agent_port {
+            for option in AGENT_PORT_OPTIONS {
+                rest = rest.replace(&format!("{option} {book}"), &format!("--http-port {real}"));
+            }
+        }
+        script.push_str(&rest);
         Ok(script)
     }
 
@@ -202,6 +252,7 @@ impl Reader<'_> {
         match tokio::time::timeout(TIME_LIMIT, child.wait_with_output()).await {
             Ok(Ok(output)) => {
                 let text = cargo::strip_ansi(&String::from_utf8_lossy(&output.stdout));
+                let text = map_id_ports(&text, |port| self.ports.book(port));
                 Ok(map_ports(&text, |port| self.ports.book(port)))
             }
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),
@@ -228,6 +279,7 @@ impl Reader<'_> {
             .rewrite(command, true)
             .await
             .map_err(|message| fail(message, Vec::new()))?;
+        let script = self.cargo_lines_into_log(command, script);
         let log_path = self.scratch.join(format!("server-{line}.log"));
         let log = fs::File::create(&log_path)
             .and_then(|file| Ok((file.try_clone()?, file)))
@@ -243,6 +295,13 @@ impl Reader<'_> {
             listening_on.push(port);
             port
         });
+        let words: Vec<&str> = script.split_ascii_whitespace().collect();
+        listening_on.extend(
+            words
+                .windows(2)
+                .filter(|pair| pair[0] == "--http-port")
+                .filter_map(|pair| pair[1].parse::<u16>().ok()),
+        );
         let log_tail = || {
             let log = fs::read_to_string(&log_path).unwrap_or_default();
             let lines: Vec<String> = log.lines().map(String::from).collect();
@@ -273,6 +332,52 @@ impl Reader<'_> {
         }
         self.servers.push(Server { child, line, job });
         Ok(())
+    }
+
+    /// `export NAME=VALUE`: the variables the later commands of the chapter see.
+    pub(super) fn export(&mut self, variables: Vec<(String, String)>) {
+        for (name, value) in variables {
+            self.env.retain(|(old, _)| *old != name);
+            if name == "CONSUL_HTTP_ADDR" {
+                // The agent the chapter points at is the one its port stands for.
+                map_ports(&value, |port| {
+                    self.agent_port = port;
+                    port
+                });
+                continue;
+            }
+            self.env.push((name, value));
+        }
+    }
+
+    /// A server whose output goes to a file (`> greeter.log 2>&1`) finds there first what
+    /// `cargo run` writes before the program starts: its `Finished` and `Running` lines.
+    /// They are written to the file, and the server's output appended after them.
+    fn cargo_lines_into_log(&self, command: &str, script: String) -> String {
+        let packages: Vec<String> = self.binaries.keys().cloned().collect();
+        let Some(run) = cargo_commands(command, &packages)
+            .into_iter()
+            .flatten()
+            .next()
+        else {
+            return script;
+        };
+        let Some((before, file)) = command.split_once(" > ") else {
+            return script;
+        };
+        let Some(file) = file.split_ascii_whitespace().next() else {
+            return script;
+        };
+        let args = before[run.end..].trim();
+        let running = format!("target/debug/{} {args}", run.package);
+        let lines = format!(
+            "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.10s\n     Running `{}`\n",
+            running.trim_end()
+        );
+        if fs::write(self.scratch.join(file), lines).is_err() {
+            return script;
+        }
+        script.replacen(&format!(" > {file}"), &format!(" >> {file}"), 1)
     }
 
     /// The job number bash gives `command` when it ends in `&`: one more than the highest
@@ -356,6 +461,13 @@ impl Reader<'_> {
     }
 }
 
+/// Whether the words of a command line give `option` (`--addr X` or `--addr=X`).
+fn is_given(words: &[&str], option: &str) -> bool {
+    words
+        .iter()
+        .any(|word| *word == option || word.starts_with(&format!("{option}=")))
+}
+
 /// Sends `signal` (`INT`, `TERM`, `KILL`) to a process, or to a group as `-PGID`.
 pub(super) fn signal(target: &str, signal: &str) {
     let _ = std::process::Command::new("kill")
@@ -372,7 +484,6 @@ pub(super) fn shell_quote(text: &str) -> String {
 
 /// An embedded Consul-compatible agent on a free loopback port, for one chapter.
 pub(super) struct ChapterAgent {
-    pub(super) url: String,
     pub(super) port: u16,
     #[cfg(feature = "embedded-agent")]
     pub(super) agent: devconsul::Agent,
@@ -388,7 +499,6 @@ impl ChapterAgent {
         };
         let agent = devconsul::Agent::start(config).await.ok()?;
         Some(ChapterAgent {
-            url: agent.url(),
             port: agent.http_addr().port(),
             agent,
         })
