@@ -113,6 +113,8 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         });
         return chapter;
     }
+    // What a chapter's commands read from the lesson's folder (definition files).
+    copy_lesson_configs(path, &scratch);
     let mut reader = Reader {
         binaries,
         scratch: scratch.clone(),
@@ -142,17 +144,7 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     };
 
     for block in console_blocks(&markdown) {
-        let mut kind = block.kind(&packages);
-        // A log is read only when a server the check runs wrote it.
-        let reads_unwritten = block.commands().any(|command| {
-            reads_a_file(command)
-                .then(|| command.split_ascii_whitespace().last())
-                .flatten()
-                .is_some_and(|file| !scratch.join(file).is_file())
-        });
-        if reads_unwritten {
-            kind = Kind::NotLesson;
-        }
+        let kind = block.kind(&packages);
         match kind {
             Kind::Compared => chapter.compared += 1,
             Kind::Abridged => chapter.abridged += 1,
@@ -176,6 +168,20 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                     if let Some(variables) = exports(text) {
                         reader.export(variables);
                         continue;
+                    }
+                    // A log is read only when a server the check runs wrote it: else
+                    // the rest of the block is not run.
+                    let unwritten = reads_a_file(text)
+                        && text
+                            .split_ascii_whitespace()
+                            .last()
+                            .is_some_and(|file| !scratch.join(file).is_file());
+                    if unwritten {
+                        if compared {
+                            chapter.compared -= 1;
+                            chapter.not_lessons += 1;
+                        }
+                        break;
                     }
                     if let Some((signal, job)) = kill_job(text) {
                         if let Err(message) = reader.kill_job(&signal, job).await {
@@ -266,6 +272,31 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     services.stop();
     let _ = fs::remove_dir_all(&scratch);
     chapter
+}
+
+/// Copies `lessons/NN-…/config/` of the chapter's lesson into the scratch folder, at the
+/// same relative path, so that `-config-dir lessons/06-register/config` finds its files
+/// and the files a chapter adds there stay out of the course.
+fn copy_lesson_configs(chapter: &Path, scratch: &Path) {
+    let (Some(stem), Some(src)) = (chapter.file_stem(), chapter.parent()) else {
+        return;
+    };
+    let Some(root) = src.parent().and_then(Path::parent) else {
+        return;
+    };
+    let relative = Path::new("lessons").join(stem).join("config");
+    let Ok(entries) = fs::read_dir(root.join(&relative)) else {
+        return;
+    };
+    if fs::create_dir_all(scratch.join(&relative)).is_err() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let _ = fs::copy(
+            entry.path(),
+            scratch.join(&relative).join(entry.file_name()),
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -86,6 +86,23 @@ pub(super) fn console_blocks(markdown: &str) -> Vec<Block> {
 
 impl Block {
     pub(super) fn read_line(&mut self, line: usize, text: &str) {
+        // The lines of a here-document (`cat > file <<'EOF'` … `EOF`) are the command's.
+        if let Some(Step::Command {
+            text: command,
+            output,
+            ..
+        }) = self.steps.last_mut()
+            && output.is_empty()
+            && let Some(end) = open_heredoc(command)
+        {
+            command.push('\n');
+            command.push_str(text);
+            if text.trim() == end {
+                // Closed: a marker that the here-document is complete.
+                command.push('\n');
+            }
+            return;
+        }
         if let Some(command) = text.strip_prefix("$ ") {
             self.steps.push(Step::Command {
                 line,
@@ -137,6 +154,21 @@ impl Block {
             Kind::CommandsOnly
         }
     }
+}
+
+/// The end marker of a here-document the command opens and has not closed yet.
+fn open_heredoc(command: &str) -> Option<String> {
+    if command.ends_with('\n') {
+        return None;
+    }
+    let first = command.lines().next()?;
+    let (_, marker) = first.rsplit_once("<<")?;
+    let marker = marker.trim().trim_matches(['\'', '"']).to_string();
+    (!marker.is_empty()
+        && marker
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some(marker)
 }
 
 /// `kill [-SIGNAL] %N`: a signal for the chapter's Nth background server, numbered as
@@ -457,6 +489,12 @@ $ cargo run -p workbook -- check tcp.echo
         assert!(reads_a_file("cat greeter.log"));
         assert!(reads_a_file("tail -n 3 agent.log"));
         assert!(!reads_a_file("cat > seed.json <<'EOF'"));
+        let heredoc =
+            console_blocks("```console\n$ cat > a.json <<'EOF'\n{}\nEOF\n$ cat a.json\n{}\n```\n");
+        assert_eq!(
+            heredoc[0].commands().collect::<Vec<_>>(),
+            ["cat > a.json <<'EOF'\n{}\nEOF\n", "cat a.json"]
+        );
         let packages = ["l06-register".to_string()];
         let block = console_blocks("```console\n$ kill -INT %2\n$ cat a.log\nbye\n```\n");
         assert_eq!(block[0].kind(&packages), Kind::Compared);

@@ -20,9 +20,26 @@ const AGENT_PORT: u16 = 8500;
 const AGENT_PORT_OPTIONS: [&str; 2] = ["-http-port", "--http-port"];
 
 /// The book's addresses and the free ports that stand in for them in one chapter.
-#[derive(Default)]
 pub(super) struct Ports {
     pub(super) real: HashMap<u16, u16>,
+    /// Added to a book's port for the one standing in, when free: the real ports keep the
+    /// book's order, and so do the lists sorted by them (`greeter-localhost-7006` first).
+    offset: u16,
+}
+
+impl Default for Ports {
+    fn default() -> Ports {
+        // Between 10000 and 55000, different for each run: the book's ports (2379–8599)
+        // land above 12000 and below 64000.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos())
+            ^ std::process::id().wrapping_mul(7919);
+        Ports {
+            real: HashMap::new(),
+            offset: 10_000 + (seed % 45_000) as u16,
+        }
+    }
 }
 
 impl Ports {
@@ -40,7 +57,15 @@ impl Ports {
     /// A new free port for `book`, for a server that is about to start.
     pub(super) fn renew(&mut self, book: u16) -> u16 {
         let mut port = 0;
-        // The system hands out a free port; a few tries make sure it is not one this
+        let shifted = book.checked_add(self.offset).filter(|shifted| {
+            !self.real.values().any(|used| used == shifted)
+                && std::net::TcpListener::bind(("127.0.0.1", *shifted)).is_ok()
+        });
+        if let Some(shifted) = shifted {
+            self.real.insert(book, shifted);
+            return shifted;
+        }
+        // Else the system hands out a free port; a few tries make sure it is not one this
         // chapter already uses.
         for _ in 0..10 {
             port = std::net::TcpListener::bind(("127.0.0.1", 0))
