@@ -14,9 +14,18 @@
 //!   of the subcommand whose default is a loopback address (`--addr`, read from its
 //!   `--help`) gets a free port instead, and the output gets the book's address back.
 //!   Commands run in bash, in a scratch folder of the chapter's own.
-//! - A `server` (or `…-server`) subcommand starts a server, as in the reader's first
-//!   terminal: in the background, until a line that starts with `^C` (Ctrl-C in that
-//!   terminal) or the end of the chapter. The commands after it talk to it.
+//! - A `server` (or `…-server`, or devconsul's `agent`) subcommand starts a server, as in
+//!   the reader's first terminal: in the background, until a line that starts with `^C`
+//!   (Ctrl-C in that terminal), `kill [-SIGNAL] %N` (its job number, as bash counts `&`
+//!   commands) or the end of the chapter. The commands after it talk to it. The lines
+//!   shown under it are the start of its log, compared at the end of the block.
+//! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
+//!   (6379, `REDIS_URL`), one that names etcd a three-member cluster (2379, 3379, 4379;
+//!   `MICRO_REGISTRY_ADDRESS`, `ETCDCTL_ENDPOINTS`). `export NAME=VALUE` holds for the
+//!   commands after it; `cat`/`tail -n N` read the logs of servers started with `> FILE`,
+//!   which begin with cargo's `Finished`/`Running` lines, as with `cargo run`.
+//! - Timestamps and cargo's build time match whatever a run prints in their place, and
+//!   instance ids (`greeter-localhost-7006`) carry the book's ports.
 //! - A block whose lead-in paragraph says "abridged" is not compared: a server's log has
 //!   times and ports of its own. Its servers start and its `^C` stops them all the same.
 //! - Blocks that show no output, or that run anything but lessons (curl, python3, another
@@ -162,6 +171,7 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
             }
         }
         let compared = kind == Kind::Compared;
+        let mut server_logs = Vec::new();
         for step in &block.steps {
             match step {
                 Step::Command { line, text, output } => {
@@ -194,16 +204,17 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                         .flatten()
                         .any(LessonRun::is_server);
                     if is_server {
-                        if compared && !tidy(output.iter().map(String::as_str)).is_empty() {
-                            chapter.problems.push(problem(
-                                *line,
-                                Some(text),
-                                "a server's log cannot be compared: say in the lead-in that it is abridged",
-                            ));
-                        }
-                        if let Err(mut failed) = reader.start_server(*line, text).await {
-                            failed.location = format!("{shown}:{line}");
-                            chapter.problems.push(failed);
+                        match reader.start_server(*line, text).await {
+                            Err(mut failed) => {
+                                failed.location = format!("{shown}:{line}");
+                                chapter.problems.push(failed);
+                            }
+                            // What the server's terminal shows is compared at the end of
+                            // the block: the first lines of its log.
+                            Ok(()) if compared && !tidy(output.iter().map(String::as_str)).is_empty() => {
+                                server_logs.push((*line, text, output));
+                            }
+                            Ok(()) => {}
                         }
                     } else if compared {
                         let book = tidy(output.iter().map(String::as_str));
@@ -262,6 +273,23 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                     "lines that no command prints (a server's log?): say in the lead-in that they are abridged",
                 )),
                 Step::Log { .. } => {}
+            }
+        }
+        for (line, text, output) in server_logs {
+            let mut book = tidy(output.iter().map(String::as_str));
+            book.push("...");
+            if let Err(mismatch) = reader.server_log_matches(line, &book).await {
+                chapter.problems.push(Problem {
+                    details: short_diff(&mismatch.diff, 12),
+                    ..problem(
+                        line,
+                        Some(text),
+                        &format!(
+                            "the server logs something else from line {} on (- the book, + the run):",
+                            line + 1 + mismatch.at
+                        ),
+                    )
+                });
             }
         }
     }

@@ -256,23 +256,32 @@ pub(super) fn cargo_commands(command: &str, packages: &[String]) -> Vec<Option<L
         if word(index) != "cargo" {
             continue;
         }
-        let package = word(index + 3);
-        if word(index + 1) != "run"
-            || word(index + 2) != "-p"
-            || !packages.iter().any(|p| p == package)
-        {
+        // `--features solution` (the reference answers, which verify's binaries are built
+        // with) may stand before or after `-p PACKAGE`.
+        let features_at = |at: usize| word(at) == "--features" && word(at + 1) == "solution";
+        let mut at = index + 2; // after `cargo run`
+        if features_at(at) {
+            at += 2;
+        }
+        let package = word(at + 1);
+        if word(index + 1) != "run" || word(at) != "-p" || !packages.iter().any(|p| p == package) {
             found.push(None);
             continue;
         }
-        let (end, subcommand) = if word(index + 4) == "--" {
-            let name = word(index + 5);
+        // The last word of `cargo run … -p PACKAGE [--features solution]`.
+        let mut last = at + 1;
+        if features_at(last + 1) {
+            last += 2;
+        }
+        let (end, subcommand) = if word(last + 1) == "--" {
+            let name = word(last + 2);
             let is_word = name.starts_with(|c: char| c.is_ascii_alphabetic());
             (
-                end_of(index + 4),
-                is_word.then(|| (name.to_string(), end_of(index + 5))),
+                end_of(last + 1),
+                is_word.then(|| (name.to_string(), end_of(last + 2))),
             )
         } else {
-            (end_of(index + 3), None)
+            (end_of(last), None)
         };
         found.push(Some(LessonRun {
             start,
@@ -318,7 +327,8 @@ pub(super) fn map_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
     let mut rest = text;
     // The next `127.0.0.1:` or `localhost:` (how the Consul lessons advertise themselves).
     let next_host = |text: &str| {
-        [LOOPBACK, "localhost:"]
+        // `(HTTP: 8500)`: the agent's port in its banner.
+        [LOOPBACK, "localhost:", "(HTTP: "]
             .iter()
             .filter_map(|host| text.find(host).map(|at| (at, host.len())))
             .min()
@@ -467,6 +477,14 @@ $ cargo run -p workbook -- check tcp.echo
             [None]
         );
         assert_eq!(cargo_commands("cargo test -p l02-rpc", &packages), [None]);
+        for line in [
+            "cargo run --features solution -p l02-rpc -- client x",
+            "cargo run -p l02-rpc --features solution -- client x",
+        ] {
+            let run = cargo_commands(line, &packages)[0].take().unwrap();
+            assert_eq!(&line[run.end..], " client x");
+            assert_eq!(run.subcommand.unwrap().0, "client");
+        }
         assert!(cargo_commands("curl -s http://127.0.0.1:7103/", &packages).is_empty());
     }
 

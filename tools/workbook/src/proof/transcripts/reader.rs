@@ -359,6 +359,28 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// The log of the server started on `line`, with the book's ports, once it shows what
+    /// `book` shows (up to a second of waiting: a server may log after it listens).
+    pub(super) async fn server_log_matches(
+        &self,
+        line: usize,
+        book: &[&str],
+    ) -> Result<(), super::compare::Mismatch> {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            let log = fs::read_to_string(self.scratch.join(format!("server-{line}.log")))
+                .unwrap_or_default();
+            let log = cargo::strip_ansi(&log);
+            let log = map_id_ports(&log, |port| self.ports.book(port));
+            let log = map_ports(&log, |port| self.ports.book(port));
+            let result = super::compare::compare(book, &super::compare::tidy(log.lines()));
+            if result.is_ok() || Instant::now() > deadline {
+                return result;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// `export NAME=VALUE`: the variables the later commands of the chapter see.
     pub(super) fn export(&mut self, variables: Vec<(String, String)>) {
         for (name, value) in variables {
