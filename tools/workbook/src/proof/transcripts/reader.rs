@@ -474,10 +474,11 @@ impl Reader<'_> {
     /// did not, by the line that started them.
     pub(super) async fn interrupt(&mut self) -> Vec<usize> {
         let mut stuck = Vec::new();
-        for mut server in self.servers.drain(..) {
-            if let Some(job) = server.job {
-                self.jobs.retain(|running| *running != job);
-            }
+        // Ctrl-C reaches the servers in the foreground of their terminals, not the jobs
+        // started with `&` (`kill %N` stops those).
+        let (background, foreground) = self.servers.drain(..).partition(|s| s.job.is_some());
+        self.servers = background;
+        for mut server in foreground {
             if let Some(pid) = server.child.id() {
                 signal(&pid.to_string(), "INT");
             }
