@@ -21,7 +21,7 @@
 //!   shown under it are the start of its log, compared at the end of the block.
 //! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
 //!   (6379, `REDIS_URL`), one that names etcd a three-member cluster (2379, 3379, 4379;
-//!   `MICRO_REGISTRY_ADDRESS`, `ETCDCTL_ENDPOINTS`). `export NAME=VALUE` holds for the
+//!   `ETCDCTL_ENDPOINTS`). `export NAME=VALUE` holds for the
 //!   commands after it; `cat`/`tail -n N` read the logs of servers started with `> FILE`,
 //!   which begin with cargo's `Finished`/`Running` lines, as with `cargo run`.
 //! - Timestamps and cargo's build time match whatever a run prints in their place, and

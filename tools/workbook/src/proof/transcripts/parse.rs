@@ -274,11 +274,16 @@ pub(super) fn cargo_commands(command: &str, packages: &[String]) -> Vec<Option<L
             last += 2;
         }
         let (end, subcommand) = if word(last + 1) == "--" {
-            let name = word(last + 2);
+            // Global options may come first: `-- --registry etcd captcha-server`.
+            let mut at = last + 2;
+            while word(at).starts_with("--") {
+                at += if word(at).contains('=') { 1 } else { 2 };
+            }
+            let name = word(at);
             let is_word = name.starts_with(|c: char| c.is_ascii_alphabetic());
             (
                 end_of(last + 1),
-                is_word.then(|| (name.to_string(), end_of(last + 2))),
+                (is_word && at < words.len()).then(|| (name.to_string(), end_of(at))),
             )
         } else {
             (end_of(last), None)
@@ -468,6 +473,13 @@ $ cargo run -p workbook -- check tcp.echo
         );
         assert!(!run.is_server());
 
+        let line = "cargo run -p l02-rpc -- --registry etcd --ttl=2s captcha-server --addr x";
+        let run = cargo_commands(line, &packages)[0].take().unwrap();
+        let (name, end) = run.subcommand.unwrap();
+        assert_eq!(
+            (name.as_str(), &line[end..]),
+            ("captcha-server", " --addr x")
+        );
         let help = cargo_commands("cargo run -p l02-rpc -- --help", &packages);
         assert_eq!(help[0].as_ref().unwrap().subcommand, None);
         let server = cargo_commands("cargo run -p l02-rpc -- http-server &", &packages);

@@ -215,18 +215,27 @@ impl Reader<'_> {
                 agent_port = Some((book, real));
             }
             if for_server {
-                // Each address the server will listen on gets a new port: the defaults of
-                // the options the command leaves out, and the addresses it gives.
+                // Each address the server will listen on gets a new port: its options with
+                // a loopback default, as given or by default. (Other addresses in the
+                // line, such as its registry's, stay what they stand for.)
                 let words: Vec<&str> = command.split_ascii_whitespace().collect();
-                let mut book_ports: Vec<u16> = options
-                    .iter()
-                    .filter(|(option, port)| *port != 0 && !is_given(&words, option))
-                    .map(|(_, port)| *port)
-                    .collect();
-                map_ports(command, |port| {
-                    book_ports.push(port);
-                    port
-                });
+                let mut book_ports = Vec::new();
+                for (option, default) in options.iter().filter(|(_, port)| *port != 0) {
+                    let given = words.iter().enumerate().find_map(|(at, word)| {
+                        let value = word.strip_prefix(&format!("{option}="));
+                        value.or_else(|| (*word == option).then(|| words.get(at + 1).copied())?)
+                    });
+                    match given {
+                        Some(value) => map_ports(value, |port| {
+                            book_ports.push(port);
+                            port
+                        }),
+                        None => {
+                            book_ports.push(*default);
+                            String::new()
+                        }
+                    };
+                }
                 for port in book_ports {
                     self.ports.renew(port);
                 }
@@ -236,9 +245,9 @@ impl Reader<'_> {
             }));
             script.push_str(&binary);
             written = run.end;
-            if let Some((name, end)) = &run.subcommand {
-                script.push(' ');
-                script.push_str(name);
+            if let Some((_, end)) = &run.subcommand {
+                // The global options and the subcommand, as the book gives them.
+                script.push_str(&map_ports(&command[run.end..*end], |p| self.ports.real(p)));
                 written = *end;
                 let given: Vec<&str> = command.split_ascii_whitespace().collect();
                 for (option, port) in options {

@@ -3,8 +3,8 @@
 //!
 //! The book shows their usual addresses (Redis on 6379, etcd's members on 2379, 3379 and
 //! 4379); the check maps those to the real ports, as it does for the agent's 8500, and
-//! sets the variables the lessons read: `REDIS_URL`, `MICRO_REGISTRY_ADDRESS` (lesson 11's
-//! registry with `--registry etcd`) and `ETCDCTL_ENDPOINTS`.
+//! sets the variables their tools read: `REDIS_URL` and `ETCDCTL_ENDPOINTS`. Lesson 11's
+//! `MICRO_REGISTRY_ADDRESS` is the chapter's own `export`, with the book's ports.
 
 use std::collections::HashMap;
 
@@ -59,9 +59,6 @@ impl ChapterServices {
                     }
                 }
                 let urls: Vec<String> = endpoints.iter().map(|e| format!("http://{e}")).collect();
-                services
-                    .env
-                    .push(("MICRO_REGISTRY_ADDRESS".into(), endpoints.join(",")));
                 services
                     .env
                     .push(("ETCDCTL_ENDPOINTS".into(), urls.join(",")));
