@@ -14,7 +14,7 @@
 //!   of the subcommand whose default is a loopback address (`--addr`, read from its
 //!   `--help`) gets a free port instead, and the output gets the book's address back.
 //!   Commands run in bash, in a scratch folder of the chapter's own.
-//! - A `server` (or `…-server`, or devconsul's `agent`) subcommand starts a server, as in
+//! - A `server` (or `…-server`, `api`, or devconsul's `agent`) subcommand starts a server, as in
 //!   the reader's first terminal: in the background, until a line that starts with `^C`
 //!   (Ctrl-C in that terminal), `kill [-SIGNAL] %N` (its job number, as bash counts `&`
 //!   commands) or the end of the chapter. The commands after it talk to it. The lines

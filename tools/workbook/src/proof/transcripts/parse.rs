@@ -236,7 +236,9 @@ pub(super) struct LessonRun {
 impl LessonRun {
     pub(super) fn is_server(&self) -> bool {
         self.subcommand.as_ref().is_some_and(|(name, _)| {
+            // `api`: lesson 11's gateway, as go-micro's `micro api`.
             name == "server"
+                || name == "api"
                 || name.ends_with("-server")
                 || (self.package == super::AGENT_PACKAGE && name == "agent")
         })
