@@ -18,7 +18,8 @@
 //!   the reader's first terminal: in the background, until a line that starts with `^C`
 //!   (Ctrl-C in that terminal), `kill [-SIGNAL] %N` (its job number, as bash counts `&`
 //!   commands) or the end of the chapter. The commands after it talk to it. The lines
-//!   shown under it are the start of its log, compared at the end of the block.
+//!   shown under it are the start of its log, compared at the end of the block; with the
+//!   lines of a `^C` after it, its whole log, compared once it has stopped.
 //! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
 //!   (6379, `REDIS_URL`), one that names etcd a three-member cluster (2379, 3379, 4379;
 //!   `ETCDCTL_ENDPOINTS`). `export NAME=VALUE` holds for the
@@ -26,8 +27,9 @@
 //!   which begin with cargo's `Finished`/`Running` lines, as with `cargo run`.
 //! - Timestamps and cargo's build time match whatever a run prints in their place, and
 //!   instance ids (`greeter-localhost-7006`) carry the book's ports.
-//! - A block whose lead-in paragraph says "abridged" is not compared: a server's log has
-//!   times and ports of its own. Its servers start and its `^C` stops them all the same.
+//! - A block whose lead-in paragraph says "abridged" is not compared: what a run cannot
+//!   repeat (the moment a reader acts, a random pick), or lines left out. The lead-in says
+//!   why. Its servers start and its `^C` stops them all the same.
 //! - Blocks that show no output, or that run anything but lessons (curl, python3, another
 //!   cargo package), are not run.
 
@@ -243,12 +245,18 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                         }
                     }
                 }
-                Step::CtrlC { line } => {
-                    if compared {
+                Step::CtrlC { line, log } => {
+                    // What the one server shown in this block logs, from its start to its
+                    // end, is compared once it has stopped.
+                    let whole_log = match server_logs.as_slice() {
+                        [_] if compared => server_logs.pop(),
+                        _ => None,
+                    };
+                    if compared && whole_log.is_none() && !log.is_empty() {
                         chapter.problems.push(problem(
                             *line,
                             None,
-                            "what a server logs on Ctrl-C cannot be compared: say in the lead-in that it is abridged",
+                            "what a server logs on Ctrl-C is compared for one server whose start the block shows: else say in the lead-in that it is abridged",
                         ));
                     }
                     if reader.servers.iter().all(|server| server.job.is_some()) {
@@ -265,6 +273,22 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                                 TIME_LIMIT.as_secs()
                             ),
                         ));
+                    }
+                    if let Some((started, text, output)) = whole_log {
+                        let book: Vec<&str> = tidy(output.iter().chain(log).map(String::as_str));
+                        if let Err(mismatch) = reader.server_log_matches(started, &book).await {
+                            chapter.problems.push(Problem {
+                                details: short_diff(&mismatch.diff, 12),
+                                ..problem(
+                                    started,
+                                    Some(text),
+                                    &format!(
+                                        "the server logs something else from line {} on (- the book, + the run):",
+                                        started + 1 + mismatch.at
+                                    ),
+                                )
+                            });
+                        }
                     }
                 }
                 Step::Log { line } if compared => chapter.problems.push(problem(

@@ -20,9 +20,9 @@ pub(super) enum Step {
         text: String,
         output: Vec<String>,
     },
-    /// A line starting with `^C`: Ctrl-C in the server's terminal. The lines after it, up
-    /// to the next command, are the server's log.
-    CtrlC { line: usize },
+    /// A line starting with `^C`: Ctrl-C in the server's terminal. The rest of the line
+    /// and the lines after it, up to the next command, are what the server logs then.
+    CtrlC { line: usize, log: Vec<String> },
     /// Lines before any command: a log.
     Log { line: usize },
 }
@@ -109,12 +109,14 @@ impl Block {
                 text: command.trim().to_string(),
                 output: Vec::new(),
             });
-        } else if text.starts_with("^C") {
-            self.steps.push(Step::CtrlC { line });
+        } else if let Some(rest) = text.strip_prefix("^C") {
+            let log = Vec::from_iter((!rest.trim().is_empty()).then(|| rest.to_string()));
+            self.steps.push(Step::CtrlC { line, log });
         } else {
             match self.steps.last_mut() {
                 Some(Step::Command { output, .. }) => output.push(text.to_string()),
-                Some(_) => {} // more of a log
+                Some(Step::CtrlC { log, .. }) => log.push(text.to_string()),
+                Some(Step::Log { .. }) => {} // more of a log
                 None => self.steps.push(Step::Log { line }),
             }
         }
@@ -432,7 +434,16 @@ $ cargo run -p workbook -- check tcp.echo
         );
         assert!(!blocks[1].abridged);
         assert_eq!(blocks[1].commands().count(), 2);
-        assert_eq!(blocks[2].steps, [Step::CtrlC { line: 24 }]);
+        assert_eq!(
+            blocks[2].steps,
+            [Step::CtrlC {
+                line: 24,
+                log: vec![
+                    "2026-11-21T05:53:21Z  INFO l01_tcp: stopping".into(),
+                    "2026-11-21T05:53:21Z  INFO l01_tcp: stopped".into()
+                ]
+            }]
+        );
         assert_eq!(blocks[3].steps[0], Step::Log { line: 29 });
 
         let packages = ["l01-tcp".to_string()];
