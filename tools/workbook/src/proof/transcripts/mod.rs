@@ -277,17 +277,9 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                     if let Some((started, text, output)) = whole_log {
                         let book: Vec<&str> = tidy(output.iter().chain(log).map(String::as_str));
                         if let Err(mismatch) = reader.server_log_matches(started, &book).await {
-                            chapter.problems.push(Problem {
-                                details: short_diff(&mismatch.diff, 12),
-                                ..problem(
-                                    started,
-                                    Some(text),
-                                    &format!(
-                                        "the server logs something else from line {} on (- the book, + the run):",
-                                        started + 1 + mismatch.at
-                                    ),
-                                )
-                            });
+                            chapter
+                                .problems
+                                .push(log_differs(shown, started, text, &mismatch));
                         }
                     }
                 }
@@ -303,17 +295,9 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
             let mut book = tidy(output.iter().map(String::as_str));
             book.push("...");
             if let Err(mismatch) = reader.server_log_matches(line, &book).await {
-                chapter.problems.push(Problem {
-                    details: short_diff(&mismatch.diff, 12),
-                    ..problem(
-                        line,
-                        Some(text),
-                        &format!(
-                            "the server logs something else from line {} on (- the book, + the run):",
-                            line + 1 + mismatch.at
-                        ),
-                    )
-                });
+                chapter
+                    .problems
+                    .push(log_differs(shown, line, text, &mismatch));
             }
         }
     }
@@ -324,6 +308,19 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     services.stop();
     let _ = fs::remove_dir_all(&scratch);
     chapter
+}
+
+/// A server's log that differs from the lines the book shows under the command on `line`.
+fn log_differs(shown: &str, line: usize, command: &str, mismatch: &compare::Mismatch) -> Problem {
+    Problem {
+        location: format!("{shown}:{line}"),
+        command: Some(command.to_string()),
+        message: format!(
+            "the server logs something else from line {} on (- the book, + the run):",
+            line + 1 + mismatch.at
+        ),
+        details: short_diff(&mismatch.diff, 12),
+    }
 }
 
 /// Copies `lessons/NN-…/config/` of the chapter's lesson into the scratch folder, at the

@@ -331,38 +331,24 @@ pub(super) fn loopback_defaults(help: &str) -> Vec<(String, u16)> {
 }
 
 /// Rewrites the port of every `127.0.0.1:PORT` in `text` through `map`.
-pub(super) fn map_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    // The next `127.0.0.1:` or `localhost:` (how the Consul lessons advertise themselves).
-    let next_host = |text: &str| {
-        // `(HTTP: 8500)`: the agent's port in its banner.
-        [LOOPBACK, "localhost:", "(HTTP: "]
-            .iter()
-            .filter_map(|host| text.find(host).map(|at| (at, host.len())))
-            .min()
-    };
-    while let Some((at, len)) = next_host(rest) {
-        let after = &rest[at + len..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        out.push_str(&rest[..at + len]);
-        match after[..digits].parse::<u16>() {
-            Ok(port) => out.push_str(&map(port).to_string()),
-            Err(_) => out.push_str(&after[..digits]),
-        }
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    out
+pub(super) fn map_ports(text: &str, map: impl FnMut(u16) -> u16) -> String {
+    // `localhost:` is how the Consul lessons advertise themselves; `(HTTP: 8500)` is the
+    // agent's port in its banner.
+    map_ports_after(text, &[LOOPBACK, "localhost:", "(HTTP: "], map)
 }
 
 /// Rewrites the port in every instance id of the Consul lessons (`greeter-localhost-7006`,
 /// `captcha-127.0.0.1-7009`) through `map`: a run's ids carry its free ports.
-pub(super) fn map_id_ports(text: &str, mut map: impl FnMut(u16) -> u16) -> String {
+pub(super) fn map_id_ports(text: &str, map: impl FnMut(u16) -> u16) -> String {
+    map_ports_after(text, &["-localhost-", "-127.0.0.1-"], map)
+}
+
+/// Rewrites through `map` the number after each of `hosts` in `text`.
+fn map_ports_after(text: &str, hosts: &[&str], mut map: impl FnMut(u16) -> u16) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     let next_host = |text: &str| {
-        ["-localhost-", "-127.0.0.1-"]
+        hosts
             .iter()
             .filter_map(|host| text.find(host).map(|at| (at, host.len())))
             .min()
