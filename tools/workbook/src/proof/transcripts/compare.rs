@@ -38,6 +38,15 @@ fn without_times(text: &str) -> String {
     {
         text.replace_range(at + 4.., "[time]");
     }
+    // An HTTP date header (`date: Sun, 22 Nov 2026 10:25:14 GMT`, `last-modified: …`).
+    if text.ends_with(" GMT")
+        && let Some(at) = text.find(": ")
+        && text[..at]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        text.replace_range(at + 2.., "[time]");
+    }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut index = 0;

@@ -21,8 +21,9 @@
 //!   shown under it are the start of its log, compared at the end of the block; with the
 //!   lines of a `^C` after it, its whole log, compared once it has stopped.
 //! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
-//!   (6379, `REDIS_URL`), one that names etcd a three-member cluster (2379, 3379, 4379;
-//!   `ETCDCTL_ENDPOINTS`). `export NAME=VALUE` holds for the
+//!   (6379, `REDIS_URL`; a `redis-server --port N &` of the chapter is this one), one that
+//!   names etcd a three-member cluster (2379, 3379, 4379). curl, jq, etcdctl and
+//!   redis-cli run where installed (else their blocks are not run, and the row says so). `export NAME=VALUE` holds for the
 //!   commands after it; `cat`/`tail -n N` read the logs of servers started with `> FILE`,
 //!   which begin with cargo's `Finished`/`Running` lines, as with `cargo run`.
 //! - Timestamps and cargo's build time match whatever a run prints in their place, and
@@ -61,9 +62,11 @@ mod services;
 
 pub use one::run_one;
 
+use crate::system::doctor::find_on_path;
 use compare::{compare, short_diff, tidy};
 use parse::{
     Kind, LessonRun, Step, cargo_commands, console_blocks, exports, kill_job, reads_a_file,
+    starts_redis,
 };
 use reader::{ChapterAgent, Ports, Reader};
 use services::ChapterServices;
@@ -126,6 +129,8 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     }
     // What a chapter's commands read from the lesson's folder (definition files).
     copy_lesson_configs(path, &scratch);
+    // curl as in a terminal: no progress meter.
+    let _ = fs::write(scratch.join(".curlrc"), "no-progress-meter\n");
     let mut reader = Reader {
         binaries,
         scratch: scratch.clone(),
@@ -155,7 +160,21 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     };
 
     for block in console_blocks(&markdown) {
-        let kind = block.kind(&packages);
+        let mut kind = block.kind(&packages);
+        // A block that needs a tool this machine lacks is not run, and the row says so.
+        let lacking: Vec<&str> = block
+            .commands()
+            .flat_map(parse::tools)
+            .filter(|tool| find_on_path(tool).is_none())
+            .collect();
+        if kind == Kind::Compared && !lacking.is_empty() {
+            for tool in lacking {
+                if !chapter.missing.iter().any(|m| m == tool) {
+                    chapter.missing.push(tool.to_string());
+                }
+            }
+            kind = Kind::NotLesson;
+        }
         match kind {
             Kind::Compared => chapter.compared += 1,
             Kind::Abridged => chapter.abridged += 1,
@@ -177,6 +196,15 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         for step in &block.steps {
             match step {
                 Step::Command { line, text, output } => {
+                    if let Some(book_port) = starts_redis(text) {
+                        // The chapter's own `redis-server --port N &`: the check's Redis
+                        // stands in for it.
+                        reader.background_job(text);
+                        if let Some(real) = services.ports.get(&services::REDIS_BOOK_PORT) {
+                            reader.ports.real.insert(book_port, *real);
+                        }
+                        continue;
+                    }
                     if let Some(variables) = exports(text) {
                         reader.export(variables);
                         continue;
@@ -369,7 +397,9 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
         .map(|dir| course.root.join(dir))
         .unwrap_or_else(|| course.root.join("target"));
     // The lessons, and the development agent the Consul chapters start themselves.
-    let binaries: HashMap<String, PathBuf> = lessons
+    // Every lesson: a chapter may run an earlier lesson's server (10 runs 09's).
+    let binaries: HashMap<String, PathBuf> = course
+        .lessons
         .iter()
         .map(|lesson| lesson.package.as_str())
         .chain([AGENT_PACKAGE])

@@ -25,17 +25,17 @@ fn lesson_of<'a>(course: &'a Course, chapter: &str) -> Result<&'a Lesson> {
 /// any problem was found.
 pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
     let lesson = lesson_of(course, chapter)?;
-    let status = std::process::Command::new("cargo")
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "devconsul",
-            "-p",
-            &lesson.package,
-            "--features",
-        ])
-        .arg(format!("{}/solution", lesson.package))
+    // The lessons the chapter runs: its own, and earlier ones it starts (10 runs 09's).
+    let chapter_file = course.root.join("book/src").join(lesson.chapter_file());
+    let markdown = std::fs::read_to_string(chapter_file).unwrap_or_default();
+    let mut build = std::process::Command::new("cargo");
+    build.args(["build", "--quiet", "-p", "devconsul"]);
+    for package in course.lessons.iter().map(|l| &l.package) {
+        if *package == lesson.package || markdown.contains(&format!("-p {package} ")) {
+            build.args(["-p", package, "--features", &format!("{package}/solution")]);
+        }
+    }
+    let status = build
         .current_dir(&course.root)
         .status()
         .context("running cargo build")?;

@@ -135,10 +135,14 @@ impl Block {
             .flat_map(|command| cargo_commands(command, packages))
             .collect();
         let has_commands = self.commands().next().is_some();
-        // Commands that only stop a server or read a log the chapter's servers wrote need
-        // no lesson run of their own.
+        // Commands that only stop a server, read a log the chapter's servers wrote or ask
+        // them with curl, jq, etcdctl or redis-cli need no lesson run of their own.
         let only_shell = self.commands().all(|command| {
-            kill_job(command).is_some() || reads_a_file(command) || exports(command).is_some()
+            kill_job(command).is_some()
+                || reads_a_file(command)
+                || exports(command).is_some()
+                || !tools(command).is_empty()
+                || starts_redis(command).is_some()
         });
         if has_commands && (runs.is_empty() && !only_shell || runs.iter().any(Option::is_none)) {
             return Kind::NotLesson;
@@ -207,6 +211,47 @@ pub(super) fn exports(command: &str) -> Option<Vec<(String, String)>> {
             .then(|| (name.to_string(), value.to_string()))
         })
         .collect()
+}
+
+/// The programs besides the lessons that the check runs: questions to the servers a
+/// chapter runs (where a chapter shows curl, its HTTP API is the point).
+pub(super) const TOOLS: [&str; 4] = ["curl", "jq", "etcdctl", "redis-cli"];
+
+/// The tools a command line runs, when it runs only those (in a pipeline, each part); an
+/// empty list when it runs anything else. curl's verbose trace (`-v`) differs with its
+/// version, and is not run.
+pub(super) fn tools(command: &str) -> Vec<&'static str> {
+    let mut used = Vec::new();
+    if command.contains("$(") || command.contains('`') {
+        return used;
+    }
+    for part in command.split('|') {
+        let words: Vec<&str> = part.split_ascii_whitespace().collect();
+        let Some(tool) = words
+            .first()
+            .and_then(|first| TOOLS.iter().find(|t| *t == first))
+        else {
+            return Vec::new();
+        };
+        let verbose = words
+            .iter()
+            .any(|word| word.starts_with('-') && !word.starts_with("--") && word.contains('v'));
+        if *tool == "curl" && verbose {
+            return Vec::new();
+        }
+        used.push(*tool);
+    }
+    used
+}
+
+/// `redis-server --port N … &`: the port of a Redis the chapter starts in the background.
+pub(super) fn starts_redis(command: &str) -> Option<u16> {
+    let words: Vec<&str> = command.split_ascii_whitespace().collect();
+    if words.first() != Some(&"redis-server") || words.last() != Some(&"&") {
+        return None;
+    }
+    let at = words.iter().position(|word| *word == "--port")?;
+    words.get(at + 1)?.parse().ok()
 }
 
 /// `cat FILE` or `tail [-n N] FILE`: a log a server of the chapter wrote.
@@ -515,6 +560,18 @@ $ cargo run -p workbook -- check tcp.echo
             ])
         );
         assert_eq!(exports("export A=$(date)"), None);
+        assert_eq!(
+            tools("curl -s localhost:8508/x | jq length"),
+            ["curl", "jq"]
+        );
+        assert_eq!(tools("etcdctl get --prefix /micro/"), ["etcdctl"]);
+        assert!(tools("curl -sv http://127.0.0.1:7103/").is_empty());
+        assert!(tools("curl -s x | python3 -m json.tool").is_empty());
+        assert!(tools("kill -9 $(pgrep -f server)").is_empty());
+        assert_eq!(
+            starts_redis("redis-server --port 6391 --bind 127.0.0.1 > redis.log 2>&1 &"),
+            Some(6391)
+        );
         assert!(reads_a_file("cat greeter.log"));
         assert!(reads_a_file("tail -n 3 agent.log"));
         assert!(!reads_a_file("cat > seed.json <<'EOF'"));

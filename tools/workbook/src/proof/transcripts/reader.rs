@@ -127,6 +127,7 @@ impl Reader<'_> {
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
             .env("NO_COLOR", "1")
+            .env("CURL_HOME", &self.scratch)
             .stdin(Stdio::null())
             .kill_on_drop(true);
         // The agent on the book's 8500: the embedded one, or one the chapter started.

@@ -3,8 +3,9 @@
 //!
 //! The book shows their usual addresses (Redis on 6379, etcd's members on 2379, 3379 and
 //! 4379); the check maps those to the real ports, as it does for the agent's 8500, and
-//! sets the variables their tools read: `REDIS_URL` and `ETCDCTL_ENDPOINTS`. Lesson 11's
-//! `MICRO_REGISTRY_ADDRESS` is the chapter's own `export`, with the book's ports.
+//! sets `REDIS_URL`. Lesson 11's `MICRO_REGISTRY_ADDRESS` is the chapter's own `export`,
+//! and etcdctl's `--endpoints` its own option, both with the book's ports. (etcdctl refuses
+//! `ETCDCTL_ENDPOINTS` beside `--endpoints`.)
 
 use std::collections::HashMap;
 
@@ -58,10 +59,6 @@ impl ChapterServices {
                         services.ports.insert(*book, port);
                     }
                 }
-                let urls: Vec<String> = endpoints.iter().map(|e| format!("http://{e}")).collect();
-                services
-                    .env
-                    .push(("ETCDCTL_ENDPOINTS".into(), urls.join(",")));
                 services.etcd = Some(cluster);
             } else {
                 services.missing.push("etcd (`etcd` is not on PATH)".into());
