@@ -225,7 +225,7 @@ pub(super) fn tools(command: &str) -> Vec<&'static str> {
     if command.contains("$(") || command.contains('`') {
         return used;
     }
-    for part in command.split('|') {
+    for part in pipeline(command) {
         let words: Vec<&str> = part.split_ascii_whitespace().collect();
         let Some(tool) = words
             .first()
@@ -252,6 +252,25 @@ pub(super) fn starts_redis(command: &str) -> Option<u16> {
     }
     let at = words.iter().position(|word| *word == "--port")?;
     words.get(at + 1)?.parse().ok()
+}
+
+/// The parts of a pipeline: `|` outside quotes (a jq program has its own pipes).
+fn pipeline(command: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quote) = (0, None);
+    for (at, c) in command.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(open), _) if c == open => quote = None,
+            (None, '|') => {
+                parts.push(&command[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&command[start..]);
+    parts
 }
 
 /// `cat FILE` or `tail [-n N] FILE`: a log a server of the chapter wrote.
@@ -565,6 +584,10 @@ $ cargo run -p workbook -- check tcp.echo
             ["curl", "jq"]
         );
         assert_eq!(tools("etcdctl get --prefix /micro/"), ["etcdctl"]);
+        assert_eq!(
+            tools("curl -s x | jq '.DebugConfig | {CheckReapInterval}'"),
+            ["curl", "jq"]
+        );
         assert!(tools("curl -sv http://127.0.0.1:7103/").is_empty());
         assert!(tools("curl -s x | python3 -m json.tool").is_empty());
         assert!(tools("kill -9 $(pgrep -f server)").is_empty());
