@@ -409,6 +409,17 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
         })
         .collect();
 
+    // The development agent is no lesson, and verify's builds may leave it out.
+    if binaries
+        .get(AGENT_PACKAGE)
+        .is_some_and(|agent| !agent.is_file())
+    {
+        let _ = std::process::Command::new("cargo")
+            .args(["build", "--quiet", "-p", AGENT_PACKAGE])
+            .current_dir(&course.root)
+            .status();
+    }
+
     let src = course.root.join("book/src");
     let files: Vec<PathBuf> = match only {
         Some(_) => lessons
