@@ -113,6 +113,9 @@ pub enum Commands {
         /// lesson is built.
         #[arg(long)]
         book: bool,
+        /// Only the transcripts of this chapter (`07`, `discover`): a quick check.
+        #[arg(long, value_name = "CHAPTER", conflicts_with_all = ["book", "lesson"])]
+        transcripts: Option<String>,
     },
     /// Start the system of lessons 09–10 in the background: Consul, Redis, two captcha
     /// instances and the gateway; waits until each is healthy and prints the page's address.

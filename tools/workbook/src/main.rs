@@ -29,7 +29,7 @@ use crate::common::course::Course;
 use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, State};
 use crate::learner::{check, exercise, language, map, session};
-use crate::proof::verify;
+use crate::proof::{transcripts, verify};
 use crate::system::{doctor, services, up};
 use crate::teacher::{bundle, pdf, report};
 
@@ -108,6 +108,10 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Verify { book: true, .. }) => {
             verify::run_book_only(&course).await.map(|()| true)
         }
+        Some(Commands::Verify {
+            transcripts: Some(chapter),
+            ..
+        }) => transcripts::run_one(&course, &chapter).await.map(|()| true),
         Some(Commands::Verify { lesson, .. }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
         }

@@ -21,8 +21,76 @@ pub(super) struct Mismatch {
     pub(super) diff: Vec<DiffLine>,
 }
 
-/// Whether `line` is what `pattern` shows, `[..]` standing for any text.
+/// Whether `line` is what `pattern` shows, `[..]` standing for any text. What differs in
+/// every run is the same wherever it stands: a log's timestamps
+/// (`2026-11-22T10:35:48.446223Z`) and the time in cargo's `Finished … in 0.21s`.
 pub(super) fn line_matches(pattern: &str, line: &str) -> bool {
+    let (pattern, line) = (without_times(pattern), without_times(line));
+    matches_pieces(&pattern, &line)
+}
+
+/// `text` with each timestamp and cargo's build time replaced by `[time]`.
+fn without_times(text: &str) -> String {
+    let mut text = text.to_string();
+    if text.trim_start().starts_with("Finished `")
+        && let Some(at) = text.rfind(" in ")
+        && text.ends_with('s')
+    {
+        text.replace_range(at + 4.., "[time]");
+    }
+    // An HTTP date header (`date: Sun, 22 Nov 2026 10:25:14 GMT`, `last-modified: …`).
+    if text.ends_with(" GMT")
+        && let Some(at) = text.find(": ")
+        && text[..at]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        text.replace_range(at + 2.., "[time]");
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match timestamp_len(&bytes[index..]) {
+            Some(len) => {
+                out.push_str("[time]");
+                index += len;
+            }
+            None => {
+                let next = text[index..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&text[index..index + next]);
+                index += next;
+            }
+        }
+    }
+    out
+}
+
+/// The length of an RFC 3339 UTC timestamp at the start of `bytes`
+/// (`2026-11-22T10:35:48Z`, with or without a fraction of a second).
+fn timestamp_len(bytes: &[u8]) -> Option<usize> {
+    const SHAPE: &[u8] = b"dddd-dd-ddTdd:dd:dd";
+    if bytes.len() < SHAPE.len() + 1 {
+        return None;
+    }
+    let fits = SHAPE.iter().zip(bytes).all(|(shape, byte)| match shape {
+        b'd' => byte.is_ascii_digit(),
+        other => other == byte,
+    });
+    if !fits {
+        return None;
+    }
+    let mut len = SHAPE.len();
+    if bytes.get(len) == Some(&b'.') {
+        len += 1;
+        while bytes.get(len).is_some_and(u8::is_ascii_digit) {
+            len += 1;
+        }
+    }
+    (bytes.get(len) == Some(&b'Z')).then_some(len + 1)
+}
+
+fn matches_pieces(pattern: &str, line: &str) -> bool {
     let mut pieces = pattern.split("[..]");
     let Some(mut rest) = line.strip_prefix(pieces.next().unwrap_or_default()) else {
         return false;
@@ -177,6 +245,26 @@ mod tests {
         assert!(!line_matches("date: [..]", "Date: Sat"));
         assert!(!line_matches("plain", "plain and more"));
         assert!(line_matches("plain", "plain"));
+    }
+
+    #[test]
+    pub(super) fn times_differ_from_run_to_run() {
+        assert!(line_matches(
+            "2026-11-22T10:35:48.446223Z  INFO l06_register::server: up",
+            "2026-11-23T00:41:02.1Z  INFO l06_register::server: up"
+        ));
+        assert!(!line_matches(
+            "2026-11-22T10:35:48.446223Z  INFO l06_register::server: up",
+            "2026-11-23T00:41:02.1Z  WARN l06_register::server: up"
+        ));
+        assert!(line_matches(
+            "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.21s",
+            "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 12.03s"
+        ));
+        assert!(line_matches(
+            "at 2026-11-22T10:35:48Z.",
+            "at 2026-01-01T00:00:00Z."
+        ));
     }
 
     #[test]

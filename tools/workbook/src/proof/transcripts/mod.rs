@@ -14,11 +14,23 @@
 //!   of the subcommand whose default is a loopback address (`--addr`, read from its
 //!   `--help`) gets a free port instead, and the output gets the book's address back.
 //!   Commands run in bash, in a scratch folder of the chapter's own.
-//! - A `server` (or `…-server`) subcommand starts a server, as in the reader's first
-//!   terminal: in the background, until a line that starts with `^C` (Ctrl-C in that
-//!   terminal) or the end of the chapter. The commands after it talk to it.
-//! - A block whose lead-in paragraph says "abridged" is not compared: a server's log has
-//!   times and ports of its own. Its servers start and its `^C` stops them all the same.
+//! - A `server` (or `…-server`, `api`, or devconsul's `agent`) subcommand starts a server, as in
+//!   the reader's first terminal: in the background, until a line that starts with `^C`
+//!   (Ctrl-C in that terminal), `kill [-SIGNAL] %N` (its job number, as bash counts `&`
+//!   commands) or the end of the chapter. The commands after it talk to it. The lines
+//!   shown under it are the start of its log, compared at the end of the block; with the
+//!   lines of a `^C` after it, its whole log, compared once it has stopped.
+//! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
+//!   (6379, `REDIS_URL`; a `redis-server --port N &` of the chapter is this one), one that
+//!   names etcd a three-member cluster (2379, 3379, 4379). curl, jq, etcdctl and
+//!   redis-cli run where installed (else their blocks are not run, and the row says so). `export NAME=VALUE` holds for the
+//!   commands after it; `cat`/`tail -n N` read the logs of servers started with `> FILE`,
+//!   which begin with cargo's `Finished`/`Running` lines, as with `cargo run`.
+//! - Timestamps and cargo's build time match whatever a run prints in their place, and
+//!   instance ids (`greeter-localhost-7006`) carry the book's ports.
+//! - A block whose lead-in paragraph says "abridged" is not compared: what a run cannot
+//!   repeat (the moment a reader acts, a random pick), or lines left out. The lead-in says
+//!   why. Its servers start and its `^C` stops them all the same.
 //! - Blocks that show no output, or that run anything but lessons (curl, python3, another
 //!   cargo package), are not run.
 
@@ -36,16 +48,28 @@ const TIME_LIMIT: Duration = Duration::from_secs(10);
 /// What a block's lead-in paragraph says when its output is not compared.
 const ABRIDGED: &str = "abridged";
 
+/// The package of the development agent (`cargo run -p devconsul -- agent -dev`).
+const AGENT_PACKAGE: &str = "devconsul";
+
 /// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
 
 mod compare;
+mod one;
 mod parse;
 mod reader;
+mod services;
 
+pub use one::run_one;
+
+use crate::system::doctor::find_on_path;
 use compare::{compare, short_diff, tidy};
-use parse::{Kind, LessonRun, Step, cargo_commands, console_blocks};
+use parse::{
+    Kind, LessonRun, Step, cargo_commands, console_blocks, exports, kill_job, reads_a_file,
+    starts_redis,
+};
 use reader::{ChapterAgent, Ports, Reader};
+use services::ChapterServices;
 
 // ---------------------------------------------------------------------------------------
 // Running a chapter
@@ -72,6 +96,8 @@ pub struct Chapter {
     pub commands_only: usize,
     pub not_lessons: usize,
     pub problems: Vec<Problem>,
+    /// Services the chapter names that could not start here.
+    pub missing: Vec<String>,
 }
 /// Reads one chapter and follows its transcripts.
 async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, PathBuf>) -> Chapter {
@@ -101,21 +127,31 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
         });
         return chapter;
     }
+    // What a chapter's commands read from the lesson's folder (definition files).
+    copy_lesson_configs(path, &scratch);
+    // curl as in a terminal: no progress meter.
+    let _ = fs::write(scratch.join(".curlrc"), "no-progress-meter\n");
     let mut reader = Reader {
         binaries,
         scratch: scratch.clone(),
         ports: Ports::default(),
         servers: Vec::new(),
         options: HashMap::new(),
-        consul: None,
+        agent_port: 8500,
+        env: Vec::new(),
+        jobs: Vec::new(),
     };
     // A reader of the Consul chapters has an agent running on 127.0.0.1:8500; the check
     // gives each chapter a fresh embedded one on a free port, shown as 8500 in the output.
     let agent = ChapterAgent::start().await;
     if let Some(agent) = &agent {
-        reader.consul = Some(agent.url.clone());
         reader.ports.real.insert(8500, agent.port);
     }
+    // Chapters 09–11 also have a Redis and a three-member etcd cluster.
+    let services = ChapterServices::start(&markdown).await;
+    reader.env.extend(services.env.iter().cloned());
+    reader.ports.real.extend(&services.ports);
+    chapter.missing.clone_from(&services.missing);
     let problem = |line: usize, command: Option<&str>, message: &str| Problem {
         location: format!("{shown}:{line}"),
         command: command.map(String::from),
@@ -124,35 +160,91 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
     };
 
     for block in console_blocks(&markdown) {
-        let kind = block.kind(&packages);
+        let mut kind = block.kind(&packages);
+        // A block that needs a tool this machine lacks is not run, and the row says so.
+        let lacking: Vec<&str> = block
+            .commands()
+            .flat_map(parse::tools)
+            .filter(|tool| find_on_path(tool).is_none())
+            .collect();
+        if kind == Kind::Compared && !lacking.is_empty() {
+            for tool in lacking {
+                if !chapter.missing.iter().any(|m| m == tool) {
+                    chapter.missing.push(tool.to_string());
+                }
+            }
+            kind = Kind::NotLesson;
+        }
         match kind {
             Kind::Compared => chapter.compared += 1,
             Kind::Abridged => chapter.abridged += 1,
             Kind::CommandsOnly => chapter.commands_only += 1,
             Kind::NotLesson => {
                 chapter.not_lessons += 1;
+                // Its `… &` commands still hold bash's job numbers.
+                for command in block.commands() {
+                    reader.background_job(command);
+                    if let Some((_, job)) = kill_job(command) {
+                        reader.jobs.retain(|running| *running != job);
+                    }
+                }
                 continue;
             }
         }
         let compared = kind == Kind::Compared;
+        let mut server_logs = Vec::new();
         for step in &block.steps {
             match step {
                 Step::Command { line, text, output } => {
+                    if let Some(book_port) = starts_redis(text) {
+                        // The chapter's own `redis-server --port N &`: the check's Redis
+                        // stands in for it.
+                        reader.background_job(text);
+                        if let Some(real) = services.ports.get(&services::REDIS_BOOK_PORT) {
+                            reader.ports.real.insert(book_port, *real);
+                        }
+                        continue;
+                    }
+                    if let Some(variables) = exports(text) {
+                        reader.export(variables);
+                        continue;
+                    }
+                    // A log is read only when a server the check runs wrote it: else
+                    // the rest of the block is not run.
+                    let unwritten = reads_a_file(text)
+                        && text
+                            .split_ascii_whitespace()
+                            .last()
+                            .is_some_and(|file| !scratch.join(file).is_file());
+                    if unwritten {
+                        if compared {
+                            chapter.compared -= 1;
+                            chapter.not_lessons += 1;
+                        }
+                        break;
+                    }
+                    if let Some((signal, job)) = kill_job(text) {
+                        if let Err(message) = reader.kill_job(&signal, job).await {
+                            chapter.problems.push(problem(*line, Some(text), &message));
+                        }
+                        continue;
+                    }
                     let is_server = cargo_commands(text, &packages)
                         .iter()
                         .flatten()
                         .any(LessonRun::is_server);
                     if is_server {
-                        if compared && !tidy(output.iter().map(String::as_str)).is_empty() {
-                            chapter.problems.push(problem(
-                                *line,
-                                Some(text),
-                                "a server's log cannot be compared: say in the lead-in that it is abridged",
-                            ));
-                        }
-                        if let Err(mut failed) = reader.start_server(*line, text).await {
-                            failed.location = format!("{shown}:{line}");
-                            chapter.problems.push(failed);
+                        match reader.start_server(*line, text).await {
+                            Err(mut failed) => {
+                                failed.location = format!("{shown}:{line}");
+                                chapter.problems.push(failed);
+                            }
+                            // What the server's terminal shows is compared at the end of
+                            // the block: the first lines of its log.
+                            Ok(()) if compared && !tidy(output.iter().map(String::as_str)).is_empty() => {
+                                server_logs.push((*line, text, output));
+                            }
+                            Ok(()) => {}
                         }
                     } else if compared {
                         let book = tidy(output.iter().map(String::as_str));
@@ -181,15 +273,21 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                         }
                     }
                 }
-                Step::CtrlC { line } => {
-                    if compared {
+                Step::CtrlC { line, log } => {
+                    // What the one server shown in this block logs, from its start to its
+                    // end, is compared once it has stopped.
+                    let whole_log = match server_logs.as_slice() {
+                        [_] if compared => server_logs.pop(),
+                        _ => None,
+                    };
+                    if compared && whole_log.is_none() && !log.is_empty() {
                         chapter.problems.push(problem(
                             *line,
                             None,
-                            "what a server logs on Ctrl-C cannot be compared: say in the lead-in that it is abridged",
+                            "what a server logs on Ctrl-C is compared for one server whose start the block shows: else say in the lead-in that it is abridged",
                         ));
                     }
-                    if reader.servers.is_empty() {
+                    if reader.servers.iter().all(|server| server.job.is_some()) {
                         chapter
                             .problems
                             .push(problem(*line, None, "Ctrl-C, but no server is running"));
@@ -204,6 +302,14 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                             ),
                         ));
                     }
+                    if let Some((started, text, output)) = whole_log {
+                        let book: Vec<&str> = tidy(output.iter().chain(log).map(String::as_str));
+                        if let Err(mismatch) = reader.server_log_matches(started, &book).await {
+                            chapter
+                                .problems
+                                .push(log_differs(shown, started, text, &mismatch));
+                        }
+                    }
                 }
                 Step::Log { line } if compared => chapter.problems.push(problem(
                     *line,
@@ -213,13 +319,61 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                 Step::Log { .. } => {}
             }
         }
+        for (line, text, output) in server_logs {
+            let mut book = tidy(output.iter().map(String::as_str));
+            book.push("...");
+            if let Err(mismatch) = reader.server_log_matches(line, &book).await {
+                chapter
+                    .problems
+                    .push(log_differs(shown, line, text, &mismatch));
+            }
+        }
     }
     reader.stop_servers().await;
     if let Some(agent) = agent {
         agent.stop().await;
     }
+    services.stop();
     let _ = fs::remove_dir_all(&scratch);
     chapter
+}
+
+/// A server's log that differs from the lines the book shows under the command on `line`.
+fn log_differs(shown: &str, line: usize, command: &str, mismatch: &compare::Mismatch) -> Problem {
+    Problem {
+        location: format!("{shown}:{line}"),
+        command: Some(command.to_string()),
+        message: format!(
+            "the server logs something else from line {} on (- the book, + the run):",
+            line + 1 + mismatch.at
+        ),
+        details: short_diff(&mismatch.diff, 12),
+    }
+}
+
+/// Copies `lessons/NN-…/config/` of the chapter's lesson into the scratch folder, at the
+/// same relative path, so that `-config-dir lessons/06-register/config` finds its files
+/// and the files a chapter adds there stay out of the course.
+fn copy_lesson_configs(chapter: &Path, scratch: &Path) {
+    let (Some(stem), Some(src)) = (chapter.file_stem(), chapter.parent()) else {
+        return;
+    };
+    let Some(root) = src.parent().and_then(Path::parent) else {
+        return;
+    };
+    let relative = Path::new("lessons").join(stem).join("config");
+    let Ok(entries) = fs::read_dir(root.join(&relative)) else {
+        return;
+    };
+    if fs::create_dir_all(scratch.join(&relative)).is_err() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let _ = fs::copy(
+            entry.path(),
+            scratch.join(&relative).join(entry.file_name()),
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,13 +396,29 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| course.root.join(dir))
         .unwrap_or_else(|| course.root.join("target"));
-    let binaries: HashMap<String, PathBuf> = lessons
+    // The lessons, and the development agent the Consul chapters start themselves.
+    // Every lesson: a chapter may run an earlier lesson's server (10 runs 09's).
+    let binaries: HashMap<String, PathBuf> = course
+        .lessons
         .iter()
-        .map(|lesson| {
-            let file = format!("{}{}", lesson.package, std::env::consts::EXE_SUFFIX);
-            (lesson.package.clone(), target.join("debug").join(file))
+        .map(|lesson| lesson.package.as_str())
+        .chain([AGENT_PACKAGE])
+        .map(|package| {
+            let file = format!("{package}{}", std::env::consts::EXE_SUFFIX);
+            (package.to_string(), target.join("debug").join(file))
         })
         .collect();
+
+    // The development agent is no lesson, and verify's builds may leave it out.
+    if binaries
+        .get(AGENT_PACKAGE)
+        .is_some_and(|agent| !agent.is_file())
+    {
+        let _ = std::process::Command::new("cargo")
+            .args(["build", "--quiet", "-p", AGENT_PACKAGE])
+            .current_dir(&course.root)
+            .status();
+    }
 
     let src = course.root.join("book/src");
     let files: Vec<PathBuf> = match only {
@@ -285,7 +455,9 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
     let rows: Vec<&Chapter> = transcripts
         .chapters
         .iter()
-        .filter(|c| c.compared + c.abridged > 0 || !c.problems.is_empty())
+        .filter(|c| {
+            c.compared + c.abridged + c.commands_only + c.not_lessons > 0 || !c.problems.is_empty()
+        })
         .collect();
     println!();
     println!(
@@ -299,9 +471,14 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
     let width = rows.iter().map(|c| c.file.len()).max().unwrap_or(0);
     let mut failed = 0;
     for chapter in &rows {
-        let mut counts = format!("{} compared", chapter.compared);
-        if chapter.abridged > 0 {
-            counts.push_str(&format!(", {} abridged (not compared)", chapter.abridged));
+        let mut counts = format!(
+            "{} compared / {} abridged / {} not run",
+            chapter.compared,
+            chapter.abridged,
+            chapter.commands_only + chapter.not_lessons
+        );
+        if !chapter.missing.is_empty() {
+            counts.push_str(&format!(" (no {})", chapter.missing.join(", no ")));
         }
         if chapter.problems.is_empty() {
             println!("{} {:<width$}  {}", ui::pass_mark(), chapter.file, counts);
@@ -325,6 +502,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
             }
         }
     }
+    let compared: usize = transcripts.chapters.iter().map(|c| c.compared).sum();
     let abridged: usize = transcripts.chapters.iter().map(|c| c.abridged).sum();
     let not_run: usize = transcripts
         .chapters
@@ -334,7 +512,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
     println!(
         "  {}",
         ui::dim(&format!(
-            "skipped: {} marked abridged; not run: {} of commands only or of other programs",
+            "{compared} compared; skipped: {} marked abridged; not run: {} of commands only or of other programs",
             ui::plural(abridged, "block"),
             ui::plural(not_run, "block"),
         ))

@@ -12,13 +12,34 @@ use tokio::process::{Child, Command};
 
 use crate::common::cargo;
 
-use super::parse::{cargo_commands, loopback_defaults, map_ports};
-use super::{LOOPBACK, Problem, TIME_LIMIT};
+use super::parse::{cargo_commands, loopback_defaults, map_id_ports, map_ports};
+use super::{AGENT_PACKAGE, LOOPBACK, Problem, TIME_LIMIT};
+
+/// The port of the agent in the book, and the agent's option for it.
+const AGENT_PORT: u16 = 8500;
+const AGENT_PORT_OPTIONS: [&str; 2] = ["-http-port", "--http-port"];
 
 /// The book's addresses and the free ports that stand in for them in one chapter.
-#[derive(Default)]
 pub(super) struct Ports {
     pub(super) real: HashMap<u16, u16>,
+    /// Added to a book's port for the one standing in, when free: the real ports keep the
+    /// book's order, and so do the lists sorted by them (`greeter-localhost-7006` first).
+    offset: u16,
+}
+
+impl Default for Ports {
+    fn default() -> Ports {
+        // Between 10000 and 55000, different for each run: the book's ports (2379–8599)
+        // land above 12000 and below 64000.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos())
+            ^ std::process::id().wrapping_mul(7919);
+        Ports {
+            real: HashMap::new(),
+            offset: 10_000 + (seed % 45_000) as u16,
+        }
+    }
 }
 
 impl Ports {
@@ -36,7 +57,15 @@ impl Ports {
     /// A new free port for `book`, for a server that is about to start.
     pub(super) fn renew(&mut self, book: u16) -> u16 {
         let mut port = 0;
-        // The system hands out a free port; a few tries make sure it is not one this
+        let shifted = book.checked_add(self.offset).filter(|shifted| {
+            !self.real.values().any(|used| used == shifted)
+                && std::net::TcpListener::bind(("127.0.0.1", *shifted)).is_ok()
+        });
+        if let Some(shifted) = shifted {
+            self.real.insert(book, shifted);
+            return shifted;
+        }
+        // Else the system hands out a free port; a few tries make sure it is not one this
         // chapter already uses.
         for _ in 0..10 {
             port = std::net::TcpListener::bind(("127.0.0.1", 0))
@@ -63,6 +92,8 @@ impl Ports {
 pub(super) struct Server {
     pub(super) child: Child,
     pub(super) line: usize,
+    /// Its job number in the reader's shell, when it was started with `&`.
+    pub(super) job: Option<usize>,
 }
 
 /// Follows one chapter as a reader would: its servers, its ports, its scratch folder.
@@ -73,8 +104,13 @@ pub(super) struct Reader<'a> {
     pub(super) servers: Vec<Server>,
     /// (package, subcommand) → its options with a loopback default.
     pub(super) options: HashMap<(String, String), Vec<(String, u16)>>,
-    /// The agent the Consul lessons' programs find through `CONSUL_HTTP_ADDR`.
-    pub(super) consul: Option<String>,
+    /// The book's port of the agent the chapter's commands use (`CONSUL_HTTP_ADDR`).
+    pub(super) agent_port: u16,
+    /// More variables the chapter's commands read (`REDIS_URL`, etcd's addresses).
+    pub(super) env: Vec<(String, String)>,
+    /// The job numbers bash would hold for the chapter's `… &` commands still running,
+    /// whether the check runs them or not (`kill %N` counts as bash does).
+    pub(super) jobs: Vec<usize>,
 }
 
 impl Reader<'_> {
@@ -91,11 +127,22 @@ impl Reader<'_> {
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
             .env("NO_COLOR", "1")
+            .env("CURL_HOME", &self.scratch)
             .stdin(Stdio::null())
             .kill_on_drop(true);
-        if let Some(consul) = &self.consul {
-            command.env("CONSUL_HTTP_ADDR", consul);
+        // The agent on the book's 8500: the embedded one, or one the chapter started.
+        if let Some(port) = self.ports.real.get(&self.agent_port) {
+            command.env("CONSUL_HTTP_ADDR", format!("http://{LOOPBACK}{port}"));
         }
+        let exported = self.env.iter().map(|(name, value)| {
+            (
+                name,
+                map_ports(value, |port| {
+                    self.ports.real.get(&port).copied().unwrap_or(port)
+                }),
+            )
+        });
+        command.envs(exported);
         command
     }
 
@@ -137,6 +184,7 @@ impl Reader<'_> {
     ) -> Result<String, String> {
         let mut script = String::new();
         let mut written = 0;
+        let mut agent_port: Option<(u16, u16)> = None;
         let packages: Vec<String> = self.binaries.keys().cloned().collect();
         for run in cargo_commands(command, &packages).into_iter().flatten() {
             let binary = shell_quote(&self.binary(&run.package)?.display().to_string());
@@ -144,12 +192,51 @@ impl Reader<'_> {
             if let Some((name, _)) = &run.subcommand {
                 options = self.loopback_options(&run.package, name).await?;
             }
+            let is_agent = run.package == AGENT_PACKAGE
+                && run
+                    .subcommand
+                    .as_ref()
+                    .is_some_and(|(name, _)| name == "agent");
+            if is_agent {
+                // The agent's port is a bare number: `-http-port 8508`, 8500 when left out.
+                let words: Vec<&str> = command.split_ascii_whitespace().collect();
+                let given = words
+                    .windows(2)
+                    .find(|pair| AGENT_PORT_OPTIONS.contains(&pair[0]))
+                    .and_then(|pair| pair[1].parse::<u16>().ok());
+                let book = given.unwrap_or(AGENT_PORT);
+                let real = if for_server {
+                    self.ports.renew(book)
+                } else {
+                    self.ports.real(book)
+                };
+                if given.is_none() {
+                    options.push(("--http-port".to_string(), 0));
+                }
+                agent_port = Some((book, real));
+            }
             if for_server {
-                let mut book_ports: Vec<u16> = options.iter().map(|(_, port)| *port).collect();
-                map_ports(command, |port| {
-                    book_ports.push(port);
-                    port
-                });
+                // Each address the server will listen on gets a new port: its options with
+                // a loopback default, as given or by default. (Other addresses in the
+                // line, such as its registry's, stay what they stand for.)
+                let words: Vec<&str> = command.split_ascii_whitespace().collect();
+                let mut book_ports = Vec::new();
+                for (option, default) in options.iter().filter(|(_, port)| *port != 0) {
+                    let given = words.iter().enumerate().find_map(|(at, word)| {
+                        let value = word.strip_prefix(&format!("{option}="));
+                        value.or_else(|| (*word == option).then(|| words.get(at + 1).copied())?)
+                    });
+                    match given {
+                        Some(value) => map_ports(value, |port| {
+                            book_ports.push(port);
+                            port
+                        }),
+                        None => {
+                            book_ports.push(*default);
+                            String::new()
+                        }
+                    };
+                }
                 for port in book_ports {
                     self.ports.renew(port);
                 }
@@ -159,23 +246,29 @@ impl Reader<'_> {
             }));
             script.push_str(&binary);
             written = run.end;
-            if let Some((name, end)) = &run.subcommand {
-                script.push(' ');
-                script.push_str(name);
+            if let Some((_, end)) = &run.subcommand {
+                // The global options and the subcommand, as the book gives them.
+                script.push_str(&map_ports(&command[run.end..*end], |p| self.ports.real(p)));
                 written = *end;
                 let given: Vec<&str> = command.split_ascii_whitespace().collect();
                 for (option, port) in options {
-                    let is_given = given
-                        .iter()
-                        .any(|word| *word == option || word.starts_with(&format!("{option}=")));
-                    if !is_given {
+                    let is_given = is_given(&given, &option);
+                    if let (true, Some((_, real))) = (port == 0, agent_port) {
+                        script.push_str(&format!(" {option} {real}"));
+                    } else if !is_given {
                         let real = self.ports.real(port);
                         script.push_str(&format!(" {option} {LOOPBACK}{real}"));
                     }
                 }
             }
         }
-        script.push_str(&map_ports(&command[written..], |p| self.ports.real(p)));
+        let mut rest = map_ports(&command[written..], |p| self.ports.real(p));
+        if let Some((book, real)) = agent_port {
+            for option in AGENT_PORT_OPTIONS {
+                rest = rest.replace(&format!("{option} {book}"), &format!("--http-port {real}"));
+            }
+        }
+        script.push_str(&rest);
         Ok(script)
     }
 
@@ -194,6 +287,7 @@ impl Reader<'_> {
         match tokio::time::timeout(TIME_LIMIT, child.wait_with_output()).await {
             Ok(Ok(output)) => {
                 let text = cargo::strip_ansi(&String::from_utf8_lossy(&output.stdout));
+                let text = map_id_ports(&text, |port| self.ports.book(port));
                 Ok(map_ports(&text, |port| self.ports.book(port)))
             }
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),
@@ -208,6 +302,7 @@ impl Reader<'_> {
 
     /// Starts a server in the background and waits until it listens on all its addresses.
     pub(super) async fn start_server(&mut self, line: usize, command: &str) -> Result<(), Problem> {
+        let job = self.background_job(command);
         let command = command.trim_end_matches('&').trim_end();
         let fail = |message: String, details: Vec<String>| Problem {
             location: String::new(),
@@ -219,6 +314,7 @@ impl Reader<'_> {
             .rewrite(command, true)
             .await
             .map_err(|message| fail(message, Vec::new()))?;
+        let script = self.cargo_lines_into_log(command, script);
         let log_path = self.scratch.join(format!("server-{line}.log"));
         let log = fs::File::create(&log_path)
             .and_then(|file| Ok((file.try_clone()?, file)))
@@ -234,6 +330,13 @@ impl Reader<'_> {
             listening_on.push(port);
             port
         });
+        let words: Vec<&str> = script.split_ascii_whitespace().collect();
+        listening_on.extend(
+            words
+                .windows(2)
+                .filter(|pair| pair[0] == "--http-port")
+                .filter_map(|pair| pair[1].parse::<u16>().ok()),
+        );
         let log_tail = || {
             let log = fs::read_to_string(&log_path).unwrap_or_default();
             let lines: Vec<String> = log.lines().map(String::from).collect();
@@ -262,7 +365,118 @@ impl Reader<'_> {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
-        self.servers.push(Server { child, line });
+        self.servers.push(Server { child, line, job });
+        Ok(())
+    }
+
+    /// The log of the server started on `line`, with the book's ports, once it shows what
+    /// `book` shows (up to a second of waiting: a server may log after it listens).
+    pub(super) async fn server_log_matches(
+        &self,
+        line: usize,
+        book: &[&str],
+    ) -> Result<(), super::compare::Mismatch> {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            let log = fs::read_to_string(self.scratch.join(format!("server-{line}.log")))
+                .unwrap_or_default();
+            let log = cargo::strip_ansi(&log);
+            let log = map_id_ports(&log, |port| self.ports.book(port));
+            let log = map_ports(&log, |port| self.ports.book(port));
+            let result = super::compare::compare(book, &super::compare::tidy(log.lines()));
+            if result.is_ok() || Instant::now() > deadline {
+                return result;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// `export NAME=VALUE`: the variables the later commands of the chapter see.
+    pub(super) fn export(&mut self, variables: Vec<(String, String)>) {
+        for (name, value) in variables {
+            self.env.retain(|(old, _)| *old != name);
+            if name == "CONSUL_HTTP_ADDR" {
+                // The agent the chapter points at is the one its port stands for.
+                map_ports(&value, |port| {
+                    self.agent_port = port;
+                    port
+                });
+                continue;
+            }
+            self.env.push((name, value));
+        }
+    }
+
+    /// A server whose output goes to a file (`> greeter.log 2>&1`) finds there first what
+    /// `cargo run` writes before the program starts: its `Finished` and `Running` lines.
+    /// They are written to the file, and the server's output appended after them.
+    fn cargo_lines_into_log(&self, command: &str, script: String) -> String {
+        let packages: Vec<String> = self.binaries.keys().cloned().collect();
+        let Some(run) = cargo_commands(command, &packages)
+            .into_iter()
+            .flatten()
+            .next()
+        else {
+            return script;
+        };
+        let Some((before, file)) = command.split_once(" > ") else {
+            return script;
+        };
+        let Some(file) = file.split_ascii_whitespace().next() else {
+            return script;
+        };
+        let args = before[run.end..].trim();
+        let running = format!("target/debug/{} {args}", run.package);
+        let lines = format!(
+            "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.10s\n     Running `{}`\n",
+            running.trim_end()
+        );
+        if fs::write(self.scratch.join(file), lines).is_err() {
+            return script;
+        }
+        script.replacen(&format!(" > {file}"), &format!(" >> {file}"), 1)
+    }
+
+    /// The job number bash gives `command` when it ends in `&`: one more than the highest
+    /// job still running.
+    pub(super) fn background_job(&mut self, command: &str) -> Option<usize> {
+        if !command.trim_end().ends_with('&') || command.trim_end().ends_with("&&") {
+            return None;
+        }
+        let job = self.jobs.iter().max().map_or(1, |highest| highest + 1);
+        self.jobs.push(job);
+        Some(job)
+    }
+
+    /// `kill -SIGNAL %N`: the signal for job N, and its end awaited. Returns an error
+    /// when N is no job, or its server does not stop in time.
+    pub(super) async fn kill_job(&mut self, signal_name: &str, job: usize) -> Result<(), String> {
+        let Some(at) = self.jobs.iter().position(|running| *running == job) else {
+            return Err(format!(
+                "kill %{job}: no such job (jobs running: {:?})",
+                self.jobs
+            ));
+        };
+        self.jobs.remove(at);
+        // A job the check does not run (another program) has nothing to stop.
+        let Some(at) = self.servers.iter().position(|s| s.job == Some(job)) else {
+            return Ok(());
+        };
+        let mut server = self.servers.remove(at);
+        if let Some(pid) = server.child.id() {
+            signal(&pid.to_string(), signal_name);
+        }
+        if tokio::time::timeout(TIME_LIMIT, server.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = server.child.kill().await;
+            return Err(format!(
+                "the server started on line {} did not stop within {} s of SIG{signal_name}",
+                server.line,
+                TIME_LIMIT.as_secs()
+            ));
+        }
         Ok(())
     }
 
@@ -270,7 +484,11 @@ impl Reader<'_> {
     /// did not, by the line that started them.
     pub(super) async fn interrupt(&mut self) -> Vec<usize> {
         let mut stuck = Vec::new();
-        for mut server in self.servers.drain(..) {
+        // Ctrl-C reaches the servers in the foreground of their terminals, not the jobs
+        // started with `&` (`kill %N` stops those).
+        let (background, foreground) = self.servers.drain(..).partition(|s| s.job.is_some());
+        self.servers = background;
+        for mut server in foreground {
             if let Some(pid) = server.child.id() {
                 signal(&pid.to_string(), "INT");
             }
@@ -301,6 +519,13 @@ impl Reader<'_> {
     }
 }
 
+/// Whether the words of a command line give `option` (`--addr X` or `--addr=X`).
+fn is_given(words: &[&str], option: &str) -> bool {
+    words
+        .iter()
+        .any(|word| *word == option || word.starts_with(&format!("{option}=")))
+}
+
 /// Sends `signal` (`INT`, `TERM`, `KILL`) to a process, or to a group as `-PGID`.
 pub(super) fn signal(target: &str, signal: &str) {
     let _ = std::process::Command::new("kill")
@@ -317,7 +542,6 @@ pub(super) fn shell_quote(text: &str) -> String {
 
 /// An embedded Consul-compatible agent on a free loopback port, for one chapter.
 pub(super) struct ChapterAgent {
-    pub(super) url: String,
     pub(super) port: u16,
     #[cfg(feature = "embedded-agent")]
     pub(super) agent: devconsul::Agent,
@@ -333,7 +557,6 @@ impl ChapterAgent {
         };
         let agent = devconsul::Agent::start(config).await.ok()?;
         Some(ChapterAgent {
-            url: agent.url(),
             port: agent.http_addr().port(),
             agent,
         })

@@ -1,0 +1,53 @@
+//! `verify --transcripts CHAPTER`: one chapter's transcripts alone, without the exercises'
+//! builds and the book's checks that make a full `verify` take minutes. It builds that
+//! lesson's binary with its reference answers (as `verify` does), then follows the chapter.
+
+use anyhow::{Context, Result, bail};
+
+use crate::common::course::{Course, Lesson};
+
+/// The lesson whose chapter is `chapter`: `07`, `07-discover`, `discover` or `l07-discover`.
+fn lesson_of<'a>(course: &'a Course, chapter: &str) -> Result<&'a Lesson> {
+    let chapter = chapter.trim().trim_end_matches(".md");
+    course
+        .lessons
+        .iter()
+        .find(|lesson| {
+            lesson.folder == chapter
+                || lesson.id == chapter
+                || lesson.package == chapter
+                || lesson.folder.split('-').next() == Some(chapter)
+        })
+        .with_context(|| format!("no chapter `{chapter}` (try a number such as 07)"))
+}
+
+/// Builds the chapter's lesson, checks its transcripts and prints the row; an error when
+/// any problem was found.
+pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
+    let lesson = lesson_of(course, chapter)?;
+    // The lessons the chapter runs: its own, and earlier ones it starts (10 runs 09's).
+    let chapter_file = course.root.join("book/src").join(lesson.chapter_file());
+    let markdown = std::fs::read_to_string(chapter_file).unwrap_or_default();
+    let mut build = std::process::Command::new("cargo");
+    build.args(["build", "--quiet", "-p", "devconsul"]);
+    for package in course.lessons.iter().map(|l| &l.package) {
+        if *package == lesson.package || markdown.contains(&format!("-p {package} ")) {
+            build.args(["-p", package, "--features", &format!("{package}/solution")]);
+        }
+    }
+    let status = build
+        .current_dir(&course.root)
+        .status()
+        .context("running cargo build")?;
+    if !status.success() {
+        bail!("`cargo build -p {}` failed", lesson.package);
+    }
+    let (_, failed) = super::print(&super::check(course, Some(&[lesson])).await);
+    if failed > 0 {
+        bail!(
+            "{} has transcripts that differ from a run",
+            lesson.chapter_file()
+        );
+    }
+    Ok(())
+}
