@@ -1,18 +1,35 @@
-//! Exercise `grpc.stream`: a server-streaming method.
+//! Exercise `grpc.stream`: a paced stream, made on a task of its own.
 //!
-//! One request, many replies: the method returns a `Stream`, and tonic sends each item as
-//! its own gRPC message as soon as it is ready, then ends the call with `grpc-status: 0`.
-//! If the client hangs up early, tonic drops the stream and the work stops.
+//! The worked example's SayHelloStream is a lazy iterator: tonic asks it for each reply,
+//! and when the client hangs up tonic drops it and the work stops by itself. Replies that
+//! come as time passes (progress, prices, changes in a registry) are not an iterator: a
+//! task makes them and hands them over through a channel, and tonic streams the channel's
+//! receiving end. Now a client that hangs up drops only the receiver. The task runs on,
+//! making replies nobody will read, until it notices, so noticing is its job.
+
+use std::time::Duration;
 
 use proto::hello::greeter_server::Greeter;
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::greeter::{GreeterService, ReplyStream};
+use crate::greeter::{GreeterService, ReplyStream, check_name};
+use crate::live_streams::LiveStreams;
 
-/// A Greeter with your SayHelloStream.
-#[derive(Debug, Default)]
-pub struct StreamingGreeter;
+/// How many replies may wait in a stream's channel. When the client reads slowly the
+/// channel fills up and the producing task waits, instead of piling replies up in memory.
+pub const CAPACITY: usize = 4;
+
+/// A Greeter whose SayHelloStream sends one reply every `every`.
+#[derive(Debug, Clone)]
+pub struct StreamingGreeter {
+    /// The time between two replies; the first goes at once.
+    pub every: Duration,
+    /// The streams being produced now: each producing task holds one `LiveStream`.
+    pub live: LiveStreams,
+}
 
 #[tonic::async_trait]
 impl Greeter for StreamingGreeter {
@@ -30,18 +47,34 @@ impl Greeter for StreamingGreeter {
 
     type SayHelloStreamStream = ReplyStream;
 
-    /// `SayHelloStream{name: "Ferris", count: 3}` → three replies, "Hello Ferris! (1 of 3)",
-    /// "Hello Ferris! (2 of 3)", "Hello Ferris! (3 of 3)", then the stream ends.
+    /// `SayHelloStream{name: "Ferris", count: 3}` → "Hello Ferris! (1 of 3)" at once,
+    /// "Hello Ferris! (2 of 3)" after `every`, "Hello Ferris! (3 of 3)" after another,
+    /// then the end. An empty name is `InvalidArgument`, as in the worked example.
+    ///
+    /// The replies are made on a task of their own (`tokio::spawn`) and sent through a
+    /// channel of `CAPACITY`; that task holds `self.live.enter()` while it runs, and stops
+    /// as soon as the client has gone away.
     async fn say_hello_stream(
         &self,
         request: Request<HelloStreamRequest>,
     ) -> Result<Response<ReplyStream>, Status> {
         let HelloStreamRequest { name, count } = request.into_inner();
-        let replies = (1..=count).map(move |n| {
-            Ok(HelloReply {
-                message: format!("Hello {name}! ({n} of {count})"),
-            })
+        check_name(&name)?;
+        let (replies, receiver) = mpsc::channel(CAPACITY);
+        let live = self.live.enter();
+        let mut ticks = tokio::time::interval(self.every);
+        tokio::spawn(async move {
+            let _counted_while_this_runs = live;
+            for n in 1..=count {
+                ticks.tick().await;
+                let message = format!("Hello {name}! ({n} of {count})");
+                // `send` fails once the receiver is gone: tonic dropped it when the client
+                // hung up. Nobody will read the rest, so stop making it.
+                if replies.send(Ok(HelloReply { message })).await.is_err() {
+                    break;
+                }
+            }
         });
-        Ok(Response::new(Box::pin(tokio_stream::iter(replies))))
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
 }
