@@ -11,14 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The course this crate belongs to: `tools/workbook/../..`.
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("tools/workbook is two folders below the course")
-        .to_path_buf()
-}
+use crate::real_course::course_root;
 
 /// The first of five free loopback ports in a row.
 fn free_base_port() -> u16 {

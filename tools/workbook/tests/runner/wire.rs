@@ -8,27 +8,20 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
 use testkit::ServerProcess;
+
+pub(crate) use crate::real_course::course_root;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// How long the feed may take to show what a test waits for.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
-
-/// The course this crate belongs to: `tools/workbook/../..`.
-pub(crate) fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("tools/workbook is two folders below the course")
-        .to_path_buf()
-}
 
 /// Lessons 01, 02, 03 and 05's executables, built once.
 pub(crate) fn lesson(package: &str) -> PathBuf {
