@@ -443,3 +443,25 @@ fn import_keeps_a_translation_of_changed_english_as_fuzzy() {
     );
     assert!(!catalog.entries.iter().any(|e| e.msgstr == "没了。"));
 }
+
+/// In the course's own zh-CN edition, 服务发现 (service discovery) typed into the search
+/// finds chapter 07, the chapter about it.
+#[cfg(feature = "browser-check")]
+#[tokio::test]
+async fn the_real_books_search_finds_service_discovery_in_chapter_07() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("tools/workbook is two folders below the course")
+        .to_path_buf();
+    let html = book::build(&root).unwrap();
+    let links = search_in_browser(&root, &html, "zh-CN/index.html", "服务发现").await;
+    let Some(links) = links else {
+        println!("the browser search is skipped: no Chromium or chromedriver");
+        return;
+    };
+    assert!(
+        links.iter().any(|l| l.contains("07-discover.html")),
+        "{links:?}"
+    );
+}
