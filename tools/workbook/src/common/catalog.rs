@@ -129,6 +129,19 @@ catalog! {
     Bye => "\nBye! Your progress is saved; {command} picks up where you left off.",
         "\n再见！进度已保存；{command} 会从你离开的地方继续。";
 
+    // Why a test failed (`learner/failure.rs`): the panic's place and message stay as
+    // the program printed them.
+    NotWrittenYet => "your code is not written yet: {at}", "你的代码还没有写：{at}";
+    NotWrittenYetWhat => "your code is not written yet: {at}: {what}",
+        "你的代码还没有写：{at}：{what}";
+    YourCodePanicked => "your code panicked: {at}: {message}",
+        "你的代码 panic 了：{at}：{message}";
+    TestGaveUp => "the test gave up after {after} waiting for {what}; look at {file}",
+        "测试等了 {after} 后放弃了，它在等：{what}；请看 {file}";
+    TestAssertion => "the test's assertion: {at}: {message}", "测试的断言：{at}：{message}";
+    TestPanicked => "the test panicked: {at}: {message}", "测试 panic 了：{at}：{message}";
+    TestStopped => "the test stopped at {at}: {message}", "测试停在 {at}：{message}";
+
     // `lang`, said in the language just chosen.
     LangChosen => "{mark} the runner speaks English from now on",
         "{mark} 课程运行器（runner）从现在起说中文";
