@@ -1,6 +1,7 @@
 //! Every sentence the runner says to a learner in the loop, in each language it speaks,
-//! side by side: the course map, `check`'s verdicts and what to do next, the session's
-//! keys and lines, and `hint` and `solution`.
+//! side by side: the course map, `check`'s verdicts, why a test failed and what to do
+//! next, the session's keys and lines, `hint` and `solution`, and `doctor`'s frame and
+//! its findings that a tool is missing.
 //!
 //! A message is a key ([`Msg`]) with one template per language; `{name}` in a template is
 //! filled by [`say`]. Code, commands, paths and ids are filled in, never translated. The
@@ -148,7 +149,7 @@ catalog! {
     LangAuto => "{mark} the runner follows the shell's locale again (LANG, LC_ALL, LANGUAGE)",
         "{mark} 课程运行器（runner）重新跟随 shell 的区域设置（LANG、LC_ALL、LANGUAGE）";
 
-    // `doctor`'s frame and advice (each finding's own line stays English).
+    // `doctor`'s frame and advice.
     DoctorToolchain => "Toolchain", "工具链";
     DoctorServices => "Services", "服务";
     DoctorEtcd => "Lesson 11 (etcd)", "第 11 课（etcd）";
@@ -159,6 +160,22 @@ catalog! {
         "{mark} 一切就绪。用 {services} 启动一次服务，或用 {up} 启动第 09–10 课的整个系统";
     DoctorFixAll => "To fix everything at once:", "一次修复全部：";
     DoctorMissing => "{count} required thing(s) missing", "缺少 {count} 项必需的东西";
+
+    // `doctor`'s findings that say a tool is missing (the tool's name stays English).
+    DoctorNoCargo => "cargo is not installed", "cargo 没有安装";
+    DoctorNoRustc => "rustc is not installed", "rustc 没有安装";
+    DoctorNoEtcd => "etcd is not installed (lesson 11's tests start a private etcd cluster)",
+        "etcd 没有安装（第 11 课的测试会启动一个私有的 etcd 集群）";
+    DoctorNoEtcdctl => "etcdctl is not installed (chapter 11 looks at the cluster with it)",
+        "etcdctl 没有安装（第 11 章用它查看集群）";
+    DoctorNoProtoc => "protoc is not installed (building lesson 11's etcd client needs it)",
+        "protoc 没有安装（构建第 11 课的 etcd 客户端需要它）";
+    DoctorNoRedis => "redis-server is not installed (lessons 09-10 and their tests need it)",
+        "redis-server 没有安装（第 09-10 课和它们的测试需要它）";
+    DoctorNoConsul => "consul is not installed: the embedded agent will be used (that is fine)",
+        "consul 没有安装：将使用内置的代理（这没有问题）";
+    DoctorNoPython => "python3 is not installed (lesson 03's interoperability test runs a Python client)",
+        "python3 没有安装（第 03 课的互操作测试会运行一个 Python 客户端）";
 }
 
 /// The message in the language of this run, `{name}`s filled from `args`.

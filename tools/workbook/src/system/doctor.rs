@@ -144,7 +144,7 @@ fn toolchain() -> Vec<Finding> {
     match cargo {
         Some(version) => findings.push(Finding::Fine(version)),
         None => findings.push(Finding::Problem {
-            what: "cargo is not installed".into(),
+            what: say(Msg::DoctorNoCargo, &[]),
             fix: Fix::Run(RUSTUP.into()),
         }),
     }
@@ -160,7 +160,7 @@ fn toolchain() -> Vec<Finding> {
             _ => findings.push(Finding::Fine(version)),
         },
         None => findings.push(Finding::Problem {
-            what: "rustc is not installed".into(),
+            what: say(Msg::DoctorNoRustc, &[]),
             fix: Fix::Run(RUSTUP.into()),
         }),
     }
@@ -172,7 +172,7 @@ fn etcd() -> Finding {
     match first_line("etcd", &["--version"]) {
         Some(version) => Finding::Fine(version.replace("etcd Version: ", "etcd ")),
         None => Finding::Problem {
-            what: "etcd is not installed (lesson 11's tests start a private etcd cluster)".into(),
+            what: say(Msg::DoctorNoEtcd, &[]),
             fix: Fix::install("etcd-server", "etcd"),
         },
     }
@@ -189,7 +189,7 @@ fn etcdctl() -> Finding {
             version.replace("etcdctl version: ", "etcdctl ")
         )),
         None => Finding::Problem {
-            what: "etcdctl is not installed (chapter 11 looks at the cluster with it)".into(),
+            what: say(Msg::DoctorNoEtcdctl, &[]),
             fix: Fix::install("etcd-client", "etcd"),
         },
     }
@@ -230,7 +230,7 @@ fn protoc() -> Finding {
             "{version} (lesson 11's etcd client is built with it)"
         )),
         None => Finding::Problem {
-            what: "protoc is not installed (building lesson 11's etcd client needs it)".into(),
+            what: say(Msg::DoctorNoProtoc, &[]),
             fix: Fix::install("protobuf-compiler", "protobuf"),
         },
     }
@@ -247,7 +247,7 @@ fn redis() -> Finding {
             Finding::Fine(short)
         }
         None => Finding::Problem {
-            what: "redis-server is not installed (lessons 09-10 and their tests need it)".into(),
+            what: say(Msg::DoctorNoRedis, &[]),
             fix: Fix::install("redis-server", "redis"),
         },
     }
@@ -261,7 +261,7 @@ fn consul() -> Finding {
         let version = first_line("consul", &["version"]).unwrap_or_else(|| "consul".into());
         return Finding::Fine(format!("{version} (a real agent will be used)"));
     }
-    Finding::Note("consul is not installed: the embedded agent will be used (that is fine)".into())
+    Finding::Note(say(Msg::DoctorNoConsul, &[]))
 }
 
 /// Headless Chromium and its WebDriver: `verify` checks the book's pages in them, and the
@@ -294,9 +294,7 @@ fn python() -> Finding {
     match first_line("python3", &["--version"]) {
         Some(version) => Finding::Fine(version),
         None => Finding::Problem {
-            what:
-                "python3 is not installed (lesson 03's interoperability test runs a Python client)"
-                    .into(),
+            what: say(Msg::DoctorNoPython, &[]),
             fix: Fix::install("python3", "python"),
         },
     }
