@@ -161,7 +161,7 @@ catalog! {
     DoctorFixAll => "To fix everything at once:", "一次修复全部：";
     DoctorMissing => "{count} required thing(s) missing", "缺少 {count} 项必需的东西";
 
-    // `doctor`'s findings that say a tool is missing (the tool's name stays English).
+    // `doctor`'s findings on its tools (names, versions and addresses stay English).
     DoctorNoCargo => "cargo is not installed", "cargo 没有安装";
     DoctorNoRustc => "rustc is not installed", "rustc 没有安装";
     DoctorNoEtcd => "etcd is not installed (lesson 11's tests start a private etcd cluster)",
@@ -176,6 +176,13 @@ catalog! {
         "consul 没有安装：将使用内置的代理（这没有问题）";
     DoctorNoPython => "python3 is not installed (lesson 03's interoperability test runs a Python client)",
         "python3 没有安装（第 03 课的互操作测试会运行一个 Python 客户端）";
+    DoctorEtcdctlFound => "{version} (chapter 11 looks at the cluster with it)",
+        "{version}（第 11 章用它查看集群）";
+    DoctorProtocFound => "{version} (lesson 11's etcd client is built with it)",
+        "{version}（第 11 课的 etcd 客户端用它构建）";
+    DoctorConsulFromEnv => "consul: CONSUL_HTTP_ADDR={value} will be used",
+        "consul：将使用 CONSUL_HTTP_ADDR={value}";
+    DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的代理）";
 }
 
 /// The message in the language of this run, `{name}`s filled from `args`.

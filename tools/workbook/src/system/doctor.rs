@@ -184,9 +184,9 @@ fn etcdctl() -> Finding {
     let version =
         first_line("etcdctl", &["version"]).or_else(|| first_line("etcdctl", &["--version"]));
     match version {
-        Some(version) => Finding::Fine(format!(
-            "{} (chapter 11 looks at the cluster with it)",
-            version.replace("etcdctl version: ", "etcdctl ")
+        Some(version) => Finding::Fine(say(
+            Msg::DoctorEtcdctlFound,
+            &[("version", &version.replace("etcdctl version: ", "etcdctl "))],
         )),
         None => Finding::Problem {
             what: say(Msg::DoctorNoEtcdctl, &[]),
@@ -226,9 +226,7 @@ fn cjk_font() -> Finding {
 /// when it is built. Lessons 01–10 never need it.
 fn protoc() -> Finding {
     match first_line("protoc", &["--version"]) {
-        Some(version) => Finding::Fine(format!(
-            "{version} (lesson 11's etcd client is built with it)"
-        )),
+        Some(version) => Finding::Fine(say(Msg::DoctorProtocFound, &[("version", &version)])),
         None => Finding::Problem {
             what: say(Msg::DoctorNoProtoc, &[]),
             fix: Fix::install("protobuf-compiler", "protobuf"),
@@ -255,11 +253,11 @@ fn redis() -> Finding {
 
 fn consul() -> Finding {
     if let Some(value) = probe::consul_from_env() {
-        return Finding::Fine(format!("consul: CONSUL_HTTP_ADDR={value} will be used"));
+        return Finding::Fine(say(Msg::DoctorConsulFromEnv, &[("value", &value)]));
     }
     if find_on_path("consul").is_some() {
         let version = first_line("consul", &["version"]).unwrap_or_else(|| "consul".into());
-        return Finding::Fine(format!("{version} (a real agent will be used)"));
+        return Finding::Fine(say(Msg::DoctorConsulFound, &[("version", &version)]));
     }
     Finding::Note(say(Msg::DoctorNoConsul, &[]))
 }
