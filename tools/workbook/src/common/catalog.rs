@@ -1,7 +1,7 @@
 //! Every sentence the runner says to a learner in the loop, in each language it speaks,
 //! side by side: the course map, `check`'s verdicts, why a test failed and what to do
 //! next, the session's keys and lines, `hint` and `solution`, and `doctor`'s frame and
-//! its findings that a tool is missing.
+//! some of its findings on the tools.
 //!
 //! A message is a key ([`Msg`]) with one template per language; `{name}` in a template is
 //! filled by [`say`]. Code, commands, paths and ids are filled in, never translated. The
