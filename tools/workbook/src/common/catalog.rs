@@ -1,6 +1,7 @@
 //! Every sentence the runner says to a learner in the loop, in each language it speaks,
-//! side by side: the course map, `check`'s verdicts and what to do next, the session's
-//! keys and lines, and `hint` and `solution`.
+//! side by side: the course map, `check`'s verdicts, why a test failed and what to do
+//! next, the session's keys and lines, `hint` and `solution`, and `doctor`'s frame and
+//! some of its findings on the tools.
 //!
 //! A message is a key ([`Msg`]) with one template per language; `{name}` in a template is
 //! filled by [`say`]. Code, commands, paths and ids are filled in, never translated. The
@@ -129,13 +130,26 @@ catalog! {
     Bye => "\nBye! Your progress is saved; {command} picks up where you left off.",
         "\n再见！进度已保存；{command} 会从你离开的地方继续。";
 
+    // Why a test failed (`learner/failure.rs`): the panic's place and message stay as
+    // the program printed them.
+    NotWrittenYet => "your code is not written yet: {at}", "你的代码还没有写：{at}";
+    NotWrittenYetWhat => "your code is not written yet: {at}: {what}",
+        "你的代码还没有写：{at}：{what}";
+    YourCodePanicked => "your code panicked: {at}: {message}",
+        "你的代码 panic 了：{at}：{message}";
+    TestGaveUp => "the test gave up after {after} waiting for {what}; look at {file}",
+        "测试等了 {after} 后放弃了，它在等：{what}；请看 {file}";
+    TestAssertion => "the test's assertion: {at}: {message}", "测试的断言：{at}：{message}";
+    TestPanicked => "the test panicked: {at}: {message}", "测试 panic 了：{at}：{message}";
+    TestStopped => "the test stopped at {at}: {message}", "测试停在 {at}：{message}";
+
     // `lang`, said in the language just chosen.
     LangChosen => "{mark} the runner speaks English from now on",
         "{mark} 课程运行器（runner）从现在起说中文";
     LangAuto => "{mark} the runner follows the shell's locale again (LANG, LC_ALL, LANGUAGE)",
         "{mark} 课程运行器（runner）重新跟随 shell 的区域设置（LANG、LC_ALL、LANGUAGE）";
 
-    // `doctor`'s frame and advice (each finding's own line stays English).
+    // `doctor`'s frame and advice.
     DoctorToolchain => "Toolchain", "工具链";
     DoctorServices => "Services", "服务";
     DoctorEtcd => "Lesson 11 (etcd)", "第 11 课（etcd）";
@@ -146,6 +160,29 @@ catalog! {
         "{mark} 一切就绪。用 {services} 启动一次服务，或用 {up} 启动第 09–10 课的整个系统";
     DoctorFixAll => "To fix everything at once:", "一次修复全部：";
     DoctorMissing => "{count} required thing(s) missing", "缺少 {count} 项必需的东西";
+
+    // `doctor`'s findings on its tools (names, versions and addresses stay English).
+    DoctorNoCargo => "cargo is not installed", "cargo 没有安装";
+    DoctorNoRustc => "rustc is not installed", "rustc 没有安装";
+    DoctorNoEtcd => "etcd is not installed (lesson 11's tests start a private etcd cluster)",
+        "etcd 没有安装（第 11 课的测试会启动一个私有的 etcd 集群）";
+    DoctorNoEtcdctl => "etcdctl is not installed (chapter 11 looks at the cluster with it)",
+        "etcdctl 没有安装（第 11 章用它查看集群）";
+    DoctorNoProtoc => "protoc is not installed (building lesson 11's etcd client needs it)",
+        "protoc 没有安装（构建第 11 课的 etcd 客户端需要它）";
+    DoctorNoRedis => "redis-server is not installed (lessons 09-10 and their tests need it)",
+        "redis-server 没有安装（第 09-10 课和它们的测试需要它）";
+    DoctorNoConsul => "consul is not installed: the embedded agent will be used (that is fine)",
+        "consul 没有安装：将使用内置的代理（这没有问题）";
+    DoctorNoPython => "python3 is not installed (lesson 03's interoperability test runs a Python client)",
+        "python3 没有安装（第 03 课的互操作测试会运行一个 Python 客户端）";
+    DoctorEtcdctlFound => "{version} (chapter 11 looks at the cluster with it)",
+        "{version}（第 11 章用它查看集群）";
+    DoctorProtocFound => "{version} (lesson 11's etcd client is built with it)",
+        "{version}（第 11 课的 etcd 客户端用它构建）";
+    DoctorConsulFromEnv => "consul: CONSUL_HTTP_ADDR={value} will be used",
+        "consul：将使用 CONSUL_HTTP_ADDR={value}";
+    DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的代理）";
 }
 
 /// The message in the language of this run, `{name}`s filled from `args`.

@@ -17,6 +17,8 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
+use crate::common::catalog::{Msg, say};
+
 /// What the explanation needs to know about the exercise, with paths as panics name them
 /// (relative to the workspace root: `lessons/01-tcp/src/exercises/echo.rs`).
 #[derive(Debug, Clone)]
@@ -181,19 +183,15 @@ pub fn explain(text: &str, context: &Context) -> String {
             .split_once('\n')
             .unwrap_or((&cause.message, ""));
         match not_written_yet(first) {
-            Some("") => tell(
-                &mut lines,
-                format!("your code is not written yet: {at}"),
-                rest,
-            ),
+            Some("") => tell(&mut lines, say(Msg::NotWrittenYet, &[("at", &at)]), rest),
             Some(what) => tell(
                 &mut lines,
-                format!("your code is not written yet: {at}: {what}"),
+                say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)]),
                 rest,
             ),
             None => tell(
                 &mut lines,
-                format!("your code panicked: {at}: {first}"),
+                say(Msg::YourCodePanicked, &[("at", &at), ("message", &first)]),
                 rest,
             ),
         }
@@ -221,31 +219,33 @@ pub fn explain(text: &str, context: &Context) -> String {
                     .message
                     .split_once('\n')
                     .unwrap_or((&panic.message, ""));
+                let at = format!("{}:{}", panic.file, panic.line);
                 match gave_up(first) {
                     Some((after, what)) => tell(
                         &mut lines,
-                        format!(
-                            "the test gave up after {after} waiting for {what}; look at {}",
-                            context.exercise_file
+                        say(
+                            Msg::TestGaveUp,
+                            &[
+                                ("after", &after),
+                                ("file", &context.exercise_file),
+                                ("what", &what),
+                            ],
                         ),
                         rest,
                     ),
                     None if is_test(panic) && is_assertion(panic, &context.root) => tell(
                         &mut lines,
-                        format!(
-                            "the test's assertion: {}:{}: {first}",
-                            panic.file, panic.line
-                        ),
+                        say(Msg::TestAssertion, &[("at", &at), ("message", &first)]),
                         rest,
                     ),
                     None if is_test(panic) => tell(
                         &mut lines,
-                        format!("the test panicked: {}:{}: {first}", panic.file, panic.line),
+                        say(Msg::TestPanicked, &[("at", &at), ("message", &first)]),
                         rest,
                     ),
                     None => tell(
                         &mut lines,
-                        format!("the test stopped at {}:{}: {first}", panic.file, panic.line),
+                        say(Msg::TestStopped, &[("at", &at), ("message", &first)]),
                         rest,
                     ),
                 }

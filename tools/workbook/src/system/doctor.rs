@@ -144,7 +144,7 @@ fn toolchain() -> Vec<Finding> {
     match cargo {
         Some(version) => findings.push(Finding::Fine(version)),
         None => findings.push(Finding::Problem {
-            what: "cargo is not installed".into(),
+            what: say(Msg::DoctorNoCargo, &[]),
             fix: Fix::Run(RUSTUP.into()),
         }),
     }
@@ -160,7 +160,7 @@ fn toolchain() -> Vec<Finding> {
             _ => findings.push(Finding::Fine(version)),
         },
         None => findings.push(Finding::Problem {
-            what: "rustc is not installed".into(),
+            what: say(Msg::DoctorNoRustc, &[]),
             fix: Fix::Run(RUSTUP.into()),
         }),
     }
@@ -172,7 +172,7 @@ fn etcd() -> Finding {
     match first_line("etcd", &["--version"]) {
         Some(version) => Finding::Fine(version.replace("etcd Version: ", "etcd ")),
         None => Finding::Problem {
-            what: "etcd is not installed (lesson 11's tests start a private etcd cluster)".into(),
+            what: say(Msg::DoctorNoEtcd, &[]),
             fix: Fix::install("etcd-server", "etcd"),
         },
     }
@@ -184,12 +184,12 @@ fn etcdctl() -> Finding {
     let version =
         first_line("etcdctl", &["version"]).or_else(|| first_line("etcdctl", &["--version"]));
     match version {
-        Some(version) => Finding::Fine(format!(
-            "{} (chapter 11 looks at the cluster with it)",
-            version.replace("etcdctl version: ", "etcdctl ")
+        Some(version) => Finding::Fine(say(
+            Msg::DoctorEtcdctlFound,
+            &[("version", &version.replace("etcdctl version: ", "etcdctl "))],
         )),
         None => Finding::Problem {
-            what: "etcdctl is not installed (chapter 11 looks at the cluster with it)".into(),
+            what: say(Msg::DoctorNoEtcdctl, &[]),
             fix: Fix::install("etcd-client", "etcd"),
         },
     }
@@ -226,11 +226,9 @@ fn cjk_font() -> Finding {
 /// when it is built. Lessons 01–10 never need it.
 fn protoc() -> Finding {
     match first_line("protoc", &["--version"]) {
-        Some(version) => Finding::Fine(format!(
-            "{version} (lesson 11's etcd client is built with it)"
-        )),
+        Some(version) => Finding::Fine(say(Msg::DoctorProtocFound, &[("version", &version)])),
         None => Finding::Problem {
-            what: "protoc is not installed (building lesson 11's etcd client needs it)".into(),
+            what: say(Msg::DoctorNoProtoc, &[]),
             fix: Fix::install("protobuf-compiler", "protobuf"),
         },
     }
@@ -247,7 +245,7 @@ fn redis() -> Finding {
             Finding::Fine(short)
         }
         None => Finding::Problem {
-            what: "redis-server is not installed (lessons 09-10 and their tests need it)".into(),
+            what: say(Msg::DoctorNoRedis, &[]),
             fix: Fix::install("redis-server", "redis"),
         },
     }
@@ -255,13 +253,13 @@ fn redis() -> Finding {
 
 fn consul() -> Finding {
     if let Some(value) = probe::consul_from_env() {
-        return Finding::Fine(format!("consul: CONSUL_HTTP_ADDR={value} will be used"));
+        return Finding::Fine(say(Msg::DoctorConsulFromEnv, &[("value", &value)]));
     }
     if find_on_path("consul").is_some() {
         let version = first_line("consul", &["version"]).unwrap_or_else(|| "consul".into());
-        return Finding::Fine(format!("{version} (a real agent will be used)"));
+        return Finding::Fine(say(Msg::DoctorConsulFound, &[("version", &version)]));
     }
-    Finding::Note("consul is not installed: the embedded agent will be used (that is fine)".into())
+    Finding::Note(say(Msg::DoctorNoConsul, &[]))
 }
 
 /// Headless Chromium and its WebDriver: `verify` checks the book's pages in them, and the
@@ -294,9 +292,7 @@ fn python() -> Finding {
     match first_line("python3", &["--version"]) {
         Some(version) => Finding::Fine(version),
         None => Finding::Problem {
-            what:
-                "python3 is not installed (lesson 03's interoperability test runs a Python client)"
-                    .into(),
+            what: say(Msg::DoctorNoPython, &[]),
             fix: Fix::install("python3", "python"),
         },
     }

@@ -24,6 +24,14 @@ fn with_lang_zh_cn_the_map_the_verdict_and_the_hints_are_chinese() {
         out.contains("卡住了？") && out.contains("hint demo.add"),
         "{out}"
     );
+    // Why it failed, in Chinese; the place and the `todo!()`'s own words stay as printed.
+    assert!(
+        out.contains("你的代码还没有写：")
+            && out.contains("exercises/add.rs:5")
+            && out.contains("add a and b"),
+        "{out}"
+    );
+    assert!(!out.contains("your code is not written yet"), "{out}");
 
     let (_, out) = course.run(&["--lang", "zh-CN", "hint", "demo.add"]);
     assert!(
