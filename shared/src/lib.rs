@@ -29,6 +29,7 @@ pub mod consul;
 pub mod discovery;
 pub mod greeter;
 pub mod grpc;
+pub mod http2;
 pub mod registered;
 pub mod signal;
 pub mod unreachable;

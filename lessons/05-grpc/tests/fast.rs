@@ -4,6 +4,11 @@
 
 mod support;
 
+#[path = "fast/grpc_go.rs"]
+mod grpc_go;
+#[path = "fast/hostile.rs"]
+mod hostile;
+
 use l05_grpc::server::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION, SHUTDOWN_GRACE};
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
@@ -137,5 +142,5 @@ async fn a_call_that_never_ends_is_closed_after_the_grace_period() {
     server.signal("TERM");
     server.logged("shutting down").await;
     server.exits_cleanly_within(SHUTDOWN_GRACE + PATIENCE).await;
-    server.logged("closing them").await;
+    server.logged("closing the rest").await;
 }

@@ -38,8 +38,11 @@ pub(crate) const PAUSE_AFTER_ERROR: Duration = Duration::from_millis(50);
 /// Which client makes the calls.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Client {
-    /// gRPC frames written with the `h2` crate: cheap per call, so it measures the server.
+    /// gRPC frames written and read by loadgen itself: the cheapest per call, so it
+    /// measures the server.
     #[default]
+    Frames,
+    /// gRPC frames written with the `h2` crate.
     H2,
     /// tonic's generated `GreeterClient`: what lesson 05's client does.
     Tonic,
@@ -49,6 +52,7 @@ pub enum Client {
 /// concurrent callers on each, with `client`.
 pub async fn run(settings: &Settings, client: Client) -> anyhow::Result<Report> {
     match client {
+        Client::Frames => crate::grpc_frames::run(settings).await,
         Client::H2 => crate::grpc_h2::run(settings).await,
         Client::Tonic => run_tonic(settings).await,
     }

@@ -16,7 +16,9 @@
 
 pub mod echo;
 pub mod grpc;
+pub mod grpc_frames;
 pub mod grpc_h2;
+pub mod grpc_reply;
 pub mod jsonrpc;
 pub mod report;
 pub mod rpc;

@@ -5,6 +5,7 @@
 //! cargo run --release -p loadgen -- rpc --connections 32 --duration 10s
 //! cargo run --release -p loadgen -- grpc --streams 64 --json
 //! cargo run --release -p loadgen -- grpc --client tonic    # lesson 05's generated client
+//! cargo run --release -p loadgen -- grpc --client h2       # the h2 crate's client
 //! cargo run --release -p loadgen -- report runs.jsonl --svg chart.svg   # bench.sh's runs
 //! ```
 
@@ -44,8 +45,9 @@ enum Command {
         /// One HTTP/2 connection with N calls in flight (instead of --connections).
         #[arg(long, conflicts_with_all = ["connections", "pipeline"])]
         streams: Option<usize>,
-        /// Which client makes the calls: h2 (lean, measures the server) or tonic.
-        #[arg(long, value_enum, default_value_t = Client::H2)]
+        /// Which client makes the calls: frames (the leanest, loadgen's own HTTP/2), h2
+        /// (the `h2` crate) or tonic (lesson 05's generated client).
+        #[arg(long, value_enum, default_value_t = Client::Frames)]
         client: Client,
     },
     /// Sum up bench.sh's runs (its runs.jsonl): medians, spread and ratios as Markdown

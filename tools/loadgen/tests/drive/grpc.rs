@@ -1,5 +1,5 @@
 //! `loadgen grpc` against tiny tonic Greeters: many connections, or many streams on one,
-//! with the default `h2` client and with tonic's.
+//! with each client: loadgen's own frames (the default), the `h2` crate's, tonic's.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -118,18 +118,18 @@ async fn an_error_status_is_an_error_reply_with_its_message() {
 }
 
 #[tokio::test]
-async fn both_clients_pass_a_right_greeter() {
+async fn every_client_passes_a_right_greeter() {
     let addr = greeter("Hello").await;
-    for client in [Client::H2, Client::Tonic] {
+    for client in [Client::Frames, Client::H2, Client::Tonic] {
         let report = run_with(client, addr, 2).await;
         assert_clean(&report);
     }
 }
 
 #[tokio::test]
-async fn both_clients_catch_a_wrong_greeting() {
+async fn every_client_catches_a_wrong_greeting() {
     let addr = greeter("Hi").await;
-    for client in [Client::H2, Client::Tonic] {
+    for client in [Client::Frames, Client::H2, Client::Tonic] {
         let report = run_with(client, addr, 2).await;
         assert_eq!(report.requests(), 0, "{client:?}");
         assert!(

@@ -1,26 +1,35 @@
-//! The same Greeter server, shaped for speed: `l05-grpc server --fast`.
+//! Lesson 05's Greeter, served fast: `l05-grpc server --fast`.
 //!
-//! The worked example ([`crate::server`]) runs on tokio's default runtime: one pool of
-//! worker threads that steal tasks from each other. That is the right default, and it costs
-//! something on every call: a woken task may be handed across threads, and the pool's queues
-//! are shared, so they need atomic operations and locks.
+//! The worked example ([`crate::server`]) is tonic's server: hyper and the `h2` crate speak
+//! HTTP/2, a task runs each call, tower layers add the timeout and the limits, a router
+//! finds the method. That is the shape to build services on. This server asks what a call
+//! costs without it, and answers the same calls on the same port conventions with two
+//! changes:
 //!
-//! This server keeps everything the same (the Greeter, health, reflection, the limits of
-//! [`crate::server::builder`], the graceful shutdown) and changes only where it runs: one
-//! single-threaded (`current_thread`) runtime per core, each with its own listening socket on
-//! the same port. `SO_REUSEPORT` lets several sockets listen on one port; the kernel hands
-//! each new connection to one of them, and that connection then lives on one thread from
-//! start to end. Nothing is shared between threads on the path of a call, and a runtime with
-//! several ready connections serves them all before it goes back to the kernel.
+//! - **Where it runs.** One single-threaded (`current_thread`) runtime per core, each with
+//!   its own listening socket on the same port (`SO_REUSEPORT`): the kernel hands each new
+//!   connection to one of them, and the connection lives on that thread from start to end.
+//!   Nothing on the path of a call is shared between threads.
+//! - **How it speaks.** The connection reads HTTP/2 frames itself (`connection.rs`,
+//!   `frames.rs`), with the course's own frame and HPACK code (`shared::http2`), and calls
+//!   the worked example's [`GreeterService`] inside the connection's task (`calls.rs`): one
+//!   read takes in the calls that arrived, one write sends all their replies (`reply.rs`).
 //!
-//! What it gives up: a connection never moves, so one busy client can load one core while
-//! another idles; health is reported by each runtime for its own connections. On a shared
-//! machine, note that another program of the same user may bind the same port with
-//! `SO_REUSEPORT` too and receive a share of the connections.
+//! It keeps the worked example's limits (128 streams a connection, 16 KiB of metadata,
+//! 4 MiB messages, keepalive) and its graceful stop: health turns NOT_SERVING, every
+//! connection gets a GOAWAY, calls in flight finish within [`SHUTDOWN_GRACE`].
+//!
+//! What it gives up, and why the worked example stays the teaching shape: it answers unary
+//! calls and health (`Check` and `Watch`) only — no server reflection, no
+//! `SayHelloStream`, no compression, no interceptors — and a handler that waits would hold
+//! up its whole connection. A connection never moves between cores, so one busy client can
+//! load one core while another idles. And note that another program of the same user may
+//! bind the same port with `SO_REUSEPORT` too and receive a share of the connections.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::thread;
 
 use anyhow::Context as _;
@@ -28,6 +37,14 @@ use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{mpsc, watch};
 
 use crate::greeter::GreeterService;
+use crate::server::SHUTDOWN_GRACE;
+
+mod calls;
+mod connection;
+mod control;
+mod frames;
+mod reply;
+mod streams;
 
 /// How many runtimes [`serve`] starts by default: one per core this process may run on
 /// (`taskset` and cgroup limits count, so a server pinned to one core gets one).
@@ -65,23 +82,26 @@ pub fn bind(addr: SocketAddr, runtimes: usize) -> anyhow::Result<Vec<std::net::T
 /// Serves the worked example's Greeter on `sockets` (from [`bind`]), each on a
 /// single-threaded runtime of its own thread, until `shutdown` completes. Then every runtime
 /// drains as the worked example does (health NOT_SERVING, calls in flight get
-/// [`crate::server::SHUTDOWN_GRACE`]), and this returns when all of them have stopped.
+/// [`SHUTDOWN_GRACE`]), and this returns when all of them have stopped.
 pub async fn serve(
     sockets: Vec<std::net::TcpListener>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    // One signal for all runtimes: a watch channel, which every runtime can await. Each
-    // runtime reports how it ended on `ended`.
+    // Two signals for all runtimes, as watch channels, which every runtime can await: the
+    // server's health (every connection hears when it turns NOT_SERVING), and the stop.
+    // Each runtime reports how it ended on `ended`.
+    let (health_tx, health_rx) = watch::channel(true);
     let (stop_tx, stop_rx) = watch::channel(false);
     let (ended_tx, mut ended) = mpsc::unbounded_channel();
     let count = sockets.len();
     for (n, socket) in sockets.into_iter().enumerate() {
         let mut stop = stop_rx.clone();
+        let health = health_rx.clone();
         let ended_tx = ended_tx.clone();
         thread::Builder::new()
             .name(format!("grpc-runtime-{n}"))
             .spawn(move || {
-                let served = run_one(socket, async move {
+                let served = run_one(socket, health, async move {
                     let _ = stop.wait_for(|stop| *stop).await;
                 });
                 let _ = ended_tx.send(served);
@@ -93,7 +113,10 @@ pub async fn serve(
     let mut outcome = Ok(());
     let mut running = count;
     tokio::select! {
-        () = shutdown => {}
+        () = shutdown => {
+            tracing::info!("shutting down: health is NOT_SERVING, finishing calls in flight");
+            let _ = health_tx.send(false);
+        }
         first = ended.recv() => {
             running -= 1;
             outcome = first.unwrap_or_else(|| Err(anyhow::anyhow!("a runtime panicked")));
@@ -109,9 +132,11 @@ pub async fn serve(
     outcome
 }
 
-/// One runtime: a single thread that accepts on its own socket and serves its connections.
+/// One runtime: a single thread that accepts on its own socket and serves its connections,
+/// each in a task of its own (lesson 01's accept loop), until `stop`.
 fn run_one(
     socket: std::net::TcpListener,
+    health: watch::Receiver<bool>,
     stop: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -119,7 +144,12 @@ fn run_one(
         .build()?;
     runtime.block_on(async {
         let listener = TcpListener::from_std(socket)?;
-        crate::server::serve_greeter(listener, GreeterService, stop).await
+        let greeter = Arc::new(GreeterService);
+        shared::accept::serve(listener, stop, SHUTDOWN_GRACE, |socket, _peer| {
+            connection::serve(socket, greeter.clone(), health.clone())
+        })
+        .await;
+        Ok(())
     })
 }
 // ANCHOR_END: serve

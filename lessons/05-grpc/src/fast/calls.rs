@@ -1,0 +1,211 @@
+//! What a call asks for, and its answer: the Greeter's unary methods and the health service.
+//!
+//! The request's `:path` names the method; its body is one gRPC message. The Greeter is
+//! the worked example's own [`Greeter`] implementation, called as tonic would call it, so
+//! that only the transport differs between `server` and `server --fast`. Its methods answer
+//! at once, so a call runs to its end inside the connection's task: there is no task per
+//! call, as hyper makes one. A handler that waits (on a database, another service) would
+//! hold up every other call on its connection; that is what the worked example's shape is for.
+
+use prost::Message;
+use proto::hello::greeter_server::Greeter;
+use proto::hello::{HelloRequest, NameRequest};
+use tonic::{Code, Request, Status};
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
+
+use super::reply::{PREFIX_LEN, message_bytes};
+
+/// The largest request message: 4 MiB, tonic's and grpc-go's default.
+pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+
+/// The methods this server answers, named by the request's `:path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    SayHello,
+    SayName,
+    HealthCheck,
+    HealthWatch,
+    /// Anything else: answered with UNIMPLEMENTED and this message.
+    Unimplemented(String),
+}
+
+impl Route {
+    pub fn from_path(path: &[u8]) -> Route {
+        match path {
+            b"/hello.Greeter/SayHello" => Route::SayHello,
+            b"/hello.Greeter/SayName" => Route::SayName,
+            b"/grpc.health.v1.Health/Check" => Route::HealthCheck,
+            b"/grpc.health.v1.Health/Watch" => Route::HealthWatch,
+            b"/hello.Greeter/SayHelloStream" => Route::Unimplemented(
+                "server --fast answers unary calls; SayHelloStream is served by `server`".into(),
+            ),
+            _ => Route::Unimplemented(format!(
+                "server --fast has no method {}",
+                String::from_utf8_lossy(path)
+            )),
+        }
+    }
+}
+
+/// How a call is answered.
+#[derive(Debug)]
+pub enum Answer {
+    /// One message (prefix included), then `grpc-status: 0`.
+    Reply(Vec<u8>),
+    /// A status other than OK, and no message.
+    Fail(Code, String),
+    /// A health `Watch`: this first message now, one more at every change, and no end.
+    Watch { service: String, first: Vec<u8> },
+}
+
+impl From<Status> for Answer {
+    fn from(status: Status) -> Answer {
+        Answer::Fail(status.code(), status.message().to_owned())
+    }
+}
+
+/// Answers the call `route` with the request message in `body` (prefix included).
+pub async fn answer<G: Greeter>(greeter: &G, route: &Route, body: &[u8], serving: bool) -> Answer {
+    match route {
+        Route::SayHello => match decode::<HelloRequest>(body) {
+            Ok(request) => match greeter.say_hello(Request::new(request)).await {
+                Ok(reply) => Answer::Reply(message_bytes(reply.get_ref())),
+                Err(status) => status.into(),
+            },
+            Err(status) => status.into(),
+        },
+        Route::SayName => match decode::<NameRequest>(body) {
+            Ok(request) => match greeter.say_name(Request::new(request)).await {
+                Ok(reply) => Answer::Reply(message_bytes(reply.get_ref())),
+                Err(status) => status.into(),
+            },
+            Err(status) => status.into(),
+        },
+        Route::HealthCheck => match decode::<HealthCheckRequest>(body) {
+            Ok(request) => match health(&request.service, serving) {
+                ServingStatus::ServiceUnknown => {
+                    Answer::Fail(Code::NotFound, "service not registered".into())
+                }
+                status => Answer::Reply(health_message(status)),
+            },
+            Err(status) => status.into(),
+        },
+        Route::HealthWatch => match decode::<HealthCheckRequest>(body) {
+            Ok(request) => Answer::Watch {
+                first: health_message(health(&request.service, serving)),
+                service: request.service,
+            },
+            Err(status) => status.into(),
+        },
+        Route::Unimplemented(why) => Answer::Fail(Code::Unimplemented, why.clone()),
+    }
+}
+
+/// The health of `service` ("" is the whole server), as the worked example reports it.
+pub fn health(service: &str, serving: bool) -> ServingStatus {
+    match service {
+        "" | "hello.Greeter" if serving => ServingStatus::Serving,
+        "" | "hello.Greeter" => ServingStatus::NotServing,
+        _ => ServingStatus::ServiceUnknown,
+    }
+}
+
+/// A health message, ready to send: prefix and protobuf.
+pub fn health_message(status: ServingStatus) -> Vec<u8> {
+    message_bytes(&HealthCheckResponse {
+        status: status.into(),
+    })
+}
+
+/// The one request message in `body`: a prefix that matches the bytes after it, not
+/// compressed, and a protobuf `M`.
+fn decode<M: Message + Default>(body: &[u8]) -> Result<M, Status> {
+    let Some((prefix, message)) = body.split_at_checked(PREFIX_LEN) else {
+        return Err(Status::internal(format!(
+            "a unary call carries one message; got {} bytes",
+            body.len()
+        )));
+    };
+    if prefix[0] != 0 {
+        return Err(Status::unimplemented(
+            "compressed messages are not accepted",
+        ));
+    }
+    let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+    if len != message.len() {
+        return Err(Status::internal(format!(
+            "a unary call carries one message; its prefix says {len} bytes, {} followed",
+            message.len()
+        )));
+    }
+    M::decode(message).map_err(|e| Status::internal(format!("the request does not decode: {e}")))
+}
+
+/// The length a message's prefix announces, once its first 5 bytes are in: for refusing a
+/// message that is too large before it has all arrived.
+pub fn announced_len(body: &[u8]) -> Option<usize> {
+    let prefix = body.get(..PREFIX_LEN)?;
+    Some(u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::greeter::GreeterService;
+
+    fn body(message: &impl Message) -> Vec<u8> {
+        message_bytes(message)
+    }
+
+    #[tokio::test]
+    async fn say_hello_is_the_worked_examples() {
+        let request = body(&HelloRequest {
+            name: "Ferris".into(),
+        });
+        let Answer::Reply(reply) = answer(&GreeterService, &Route::SayHello, &request, true).await
+        else {
+            panic!("a reply")
+        };
+        let reply = proto::hello::HelloReply::decode(&reply[PREFIX_LEN..]).unwrap();
+        assert_eq!(reply.message, "Hello Ferris!");
+
+        let empty = body(&HelloRequest { name: " ".into() });
+        let answer = answer(&GreeterService, &Route::SayHello, &empty, true).await;
+        assert!(
+            matches!(answer, Answer::Fail(Code::InvalidArgument, _)),
+            "{answer:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn broken_messages_are_refused_with_a_reason() {
+        let cases: [(&[u8], Code); 4] = [
+            (b"", Code::Internal),
+            (b"\x00\x00\x00\x00\x09\x0a", Code::Internal),
+            (b"\x01\x00\x00\x00\x00", Code::Unimplemented),
+            (b"\x00\x00\x00\x00\x02\x0a\x09", Code::Internal),
+        ];
+        for (bytes, code) in cases {
+            match answer(&GreeterService, &Route::SayHello, bytes, true).await {
+                Answer::Fail(got, _) => assert_eq!(got, code, "{bytes:?}"),
+                other => panic!("{bytes:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn paths_name_methods() {
+        assert_eq!(Route::from_path(b"/hello.Greeter/SayName"), Route::SayName);
+        assert!(
+            matches!(Route::from_path(b"/x.Y/Z"), Route::Unimplemented(why) if why.contains("/x.Y/Z"))
+        );
+    }
+
+    #[test]
+    fn health_follows_the_server() {
+        assert_eq!(health("hello.Greeter", true), ServingStatus::Serving);
+        assert_eq!(health("", false), ServingStatus::NotServing);
+        assert_eq!(health("other", true), ServingStatus::ServiceUnknown);
+    }
+}

@@ -1,0 +1,270 @@
+//! One HTTP/2 connection of the fast server: read what arrived, answer it, write, repeat.
+//!
+//! The loop is the whole idea. One `read` takes everything the client has sent (often the
+//! HEADERS and DATA of a call, or of several); every whole frame in it is handled in order,
+//! and each answer is appended to one output buffer; then one `write` sends all of it. So a
+//! call costs one read and one write, and calls that arrive together leave together.
+//! Between reads the task waits for three things only: more bytes, a change of the
+//! server's health (a shutdown), and the keepalive timer.
+//!
+//! What the frames mean is in `frames.rs`; this file owns the socket, the buffers and the
+//! connection's life: its opening (the preface and both sides' SETTINGS), keepalive, the
+//! graceful GOAWAY, and the end.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use proto::hello::greeter_server::Greeter;
+use shared::http2::frame::{self, setting};
+use shared::http2::hpack;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tracing::debug;
+
+use super::calls::MAX_MESSAGE;
+use super::reply::PREFIX_LEN;
+use super::streams::Stream;
+use crate::server::{
+    KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT, MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION,
+};
+
+/// What each stream may send us: one whole message of the largest size, with its prefix.
+/// It is never opened further, since a unary call sends one message.
+pub const STREAM_WINDOW: u32 = (MAX_MESSAGE + PREFIX_LEN) as u32;
+
+/// What the connection as a whole may have in flight to us; reopened as it is read.
+pub const CONNECTION_WINDOW: u32 = 1 << 20;
+
+/// The most request bytes one connection may hold in unfinished calls.
+pub const MAX_BUFFERED: usize = 2 * MAX_MESSAGE;
+
+/// The longest header block (HEADERS and its CONTINUATIONs) taken in before decoding it.
+pub const MAX_HEADER_BLOCK: usize = 4 * MAX_HEADER_BYTES as usize;
+
+/// Why a connection must end at once: the GOAWAY error code and a few words for the log.
+#[derive(Debug)]
+pub struct ConnectionError {
+    pub code: u32,
+    pub why: String,
+}
+
+impl ConnectionError {
+    pub fn new(code: u32, why: impl Into<String>) -> ConnectionError {
+        ConnectionError {
+            code,
+            why: why.into(),
+        }
+    }
+}
+
+/// Everything one connection knows.
+pub struct Connection<G> {
+    pub greeter: Arc<G>,
+    /// The server's health: `true` while serving, `false` once it is shutting down.
+    pub serving: bool,
+    /// The client's header table, as its HEADERS frames build it.
+    pub decoder: hpack::Decoder,
+    /// Open calls, few enough (at most 128) that a list beats a map.
+    pub streams: Vec<Stream>,
+    /// Frames to send, written out after each read.
+    pub out: Vec<u8>,
+    /// The highest stream the client has opened.
+    pub last_stream: u32,
+    /// A HEADERS frame waiting for its CONTINUATIONs: stream, END_STREAM, the bytes so far.
+    pub header_block: Option<(u32, bool, Vec<u8>)>,
+    /// What the client lets us send on the connection, and on each new stream.
+    pub send_window: i64,
+    pub stream_send_window: i64,
+    /// The largest frame the client takes.
+    pub max_frame: usize,
+    /// DATA bytes read since we last reopened the connection's window.
+    pub unacknowledged: u32,
+    /// Bytes held in unfinished calls' bodies.
+    pub buffered: usize,
+    /// GOAWAY was sent (we are shutting down) or received: no new calls.
+    pub going_away: bool,
+}
+
+/// Serves one connection until the client closes it, breaks the protocol, or the server
+/// has shut down and the connection's calls are done.
+pub async fn serve<G: Greeter>(
+    socket: TcpStream,
+    greeter: Arc<G>,
+    mut health: watch::Receiver<bool>,
+) {
+    let serving = *health.borrow_and_update();
+    let mut connection = Connection {
+        greeter,
+        serving,
+        decoder: hpack::Decoder::default(),
+        streams: Vec::new(),
+        out: Vec::with_capacity(4096),
+        last_stream: 0,
+        header_block: None,
+        send_window: i64::from(frame::DEFAULT_WINDOW),
+        stream_send_window: i64::from(frame::DEFAULT_WINDOW),
+        max_frame: frame::DEFAULT_MAX_FRAME,
+        unacknowledged: 0,
+        buffered: 0,
+        going_away: false,
+    };
+    if let Err(error) = connection.run(socket, &mut health).await {
+        debug!(%error, "connection ended");
+    }
+}
+
+impl<G: Greeter> Connection<G> {
+    async fn run(
+        &mut self,
+        mut socket: TcpStream,
+        health: &mut watch::Receiver<bool>,
+    ) -> std::io::Result<()> {
+        // Our SETTINGS first (a server may send them before the client's preface), and a
+        // connection window larger than HTTP/2's 64 KiB.
+        frame::put_settings(
+            &mut self.out,
+            &[
+                (setting::MAX_CONCURRENT_STREAMS, MAX_STREAMS_PER_CONNECTION),
+                (setting::INITIAL_WINDOW_SIZE, STREAM_WINDOW),
+                (setting::MAX_HEADER_LIST_SIZE, MAX_HEADER_BYTES),
+            ],
+        );
+        frame::put_window_update(&mut self.out, 0, CONNECTION_WINDOW - frame::DEFAULT_WINDOW);
+        if !self.greet(&mut socket).await? {
+            return Ok(());
+        }
+
+        let mut input = Vec::with_capacity(2 * frame::DEFAULT_MAX_FRAME);
+        let mut keepalive = Keepalive::new();
+        if !self.serving {
+            self.start_draining();
+        }
+        loop {
+            // Every whole frame that arrived, in order; a broken rule ends the connection.
+            let used = match self.handle_frames(&input).await {
+                Ok(used) => used,
+                Err(error) => {
+                    debug!(code = error.code, why = %error.why, "closing the connection: the client broke HTTP/2");
+                    frame::put_goaway(&mut self.out, self.last_stream, error.code, &error.why);
+                    return socket.write_all(&self.out).await;
+                }
+            };
+            input.drain(..used);
+            if !self.out.is_empty() {
+                socket.write_all(&self.out).await?;
+                self.out.clear();
+            }
+            if self.going_away && self.streams.is_empty() {
+                return Ok(());
+            }
+
+            input.reserve(frame::DEFAULT_MAX_FRAME);
+            tokio::select! {
+                biased;
+                read = socket.read_buf(&mut input) => {
+                    if read? == 0 {
+                        return Ok(());
+                    }
+                    keepalive.heard_from_client();
+                }
+                changed = health.changed() => {
+                    if changed.is_err() {
+                        return Ok(());
+                    }
+                    self.serving = *health.borrow_and_update();
+                    self.health_changed();
+                    if !self.serving {
+                        self.start_draining();
+                    }
+                }
+                () = keepalive.tick() => match keepalive.due() {
+                    Due::Nothing => {}
+                    Due::Ping => frame::put(&mut self.out, frame::kind::PING, 0, 0, &[0; 8]),
+                    Due::Close => {
+                        debug!("closing the connection: no answer to a keepalive PING");
+                        return Ok(());
+                    }
+                },
+            }
+        }
+    }
+
+    /// Reads the client's preface. `false` if what arrived is not HTTP/2.
+    async fn greet(&mut self, socket: &mut TcpStream) -> std::io::Result<bool> {
+        socket.write_all(&self.out).await?;
+        self.out.clear();
+        let mut preface = [0; frame::PREFACE.len()];
+        socket.read_exact(&mut preface).await?;
+        if &preface != frame::PREFACE {
+            debug!(first_bytes = %String::from_utf8_lossy(&preface).escape_debug(), "not HTTP/2; closing");
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The server is shutting down: GOAWAY tells the client which calls will still be
+    /// answered (those it has opened), so it sends new ones elsewhere.
+    fn start_draining(&mut self) {
+        if !self.going_away {
+            self.going_away = true;
+            frame::put_goaway(
+                &mut self.out,
+                self.last_stream,
+                frame::error::NO_ERROR,
+                "shutting down",
+            );
+        }
+    }
+}
+
+/// When to ping a quiet client, and when to give up on it: after [`KEEPALIVE_INTERVAL`]
+/// without a byte from it, a PING; if [`KEEPALIVE_TIMEOUT`] later still nothing came, the
+/// connection is closed. One timer ticks every `KEEPALIVE_TIMEOUT`; reads only reset a
+/// counter, so a busy connection pays nothing for it.
+struct Keepalive {
+    timer: tokio::time::Interval,
+    quiet_ticks: u32,
+    pinged: bool,
+}
+
+enum Due {
+    Nothing,
+    Ping,
+    Close,
+}
+
+impl Keepalive {
+    fn new() -> Keepalive {
+        let mut timer = tokio::time::interval(KEEPALIVE_TIMEOUT);
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        timer.reset();
+        Keepalive {
+            timer,
+            quiet_ticks: 0,
+            pinged: false,
+        }
+    }
+
+    async fn tick(&mut self) {
+        self.timer.tick().await;
+    }
+
+    fn heard_from_client(&mut self) {
+        self.quiet_ticks = 0;
+        self.pinged = false;
+    }
+
+    fn due(&mut self) -> Due {
+        if self.pinged {
+            return Due::Close;
+        }
+        self.quiet_ticks += 1;
+        let quiet = KEEPALIVE_TIMEOUT * self.quiet_ticks;
+        if quiet >= KEEPALIVE_INTERVAL.max(Duration::from_millis(1)) {
+            self.pinged = true;
+            return Due::Ping;
+        }
+        Due::Nothing
+    }
+}

@@ -1,0 +1,176 @@
+//! The frames that keep an HTTP/2 connection going rather than carry a call: SETTINGS,
+//! PING, WINDOW_UPDATE and RST_STREAM, and the flow control of what the server sends.
+//!
+//! Flow control is the part that needs care. The client announces how many bytes it can
+//! take, per stream (SETTINGS_INITIAL_WINDOW_SIZE, then WINDOW_UPDATE on the stream) and
+//! for the whole connection (WINDOW_UPDATE on stream 0); the server sends DATA only within
+//! both, and a reply that does not fit waits in its stream until a WINDOW_UPDATE comes
+//! (`streams.rs`). In the other direction the server reopens the connection's window as it
+//! reads, in one WINDOW_UPDATE per half window rather than one per frame.
+
+use proto::hello::greeter_server::Greeter;
+use shared::http2::frame::{self, Head, error, flag, kind, setting};
+
+use super::calls;
+use super::connection::{CONNECTION_WINDOW, Connection, ConnectionError};
+use super::streams::Phase;
+
+type Handled = Result<(), ConnectionError>;
+
+fn protocol_error(why: impl Into<String>) -> ConnectionError {
+    ConnectionError::new(error::PROTOCOL_ERROR, why)
+}
+
+impl<G: Greeter> Connection<G> {
+    pub(super) fn on_settings(&mut self, head: Head, payload: &[u8]) -> Handled {
+        if head.stream != 0 {
+            return Err(protocol_error("SETTINGS on a stream"));
+        }
+        if head.has(flag::ACK) {
+            return match payload.is_empty() {
+                true => Ok(()),
+                false => Err(ConnectionError::new(
+                    error::FRAME_SIZE_ERROR,
+                    "SETTINGS ACK with a payload",
+                )),
+            };
+        }
+        let settings = frame::settings(payload).ok_or_else(|| {
+            ConnectionError::new(error::FRAME_SIZE_ERROR, "SETTINGS of a bad length")
+        })?;
+        for (id, value) in settings {
+            match id {
+                setting::INITIAL_WINDOW_SIZE => {
+                    if value > frame::MAX_WINDOW {
+                        let why = "INITIAL_WINDOW_SIZE over 2^31-1";
+                        return Err(ConnectionError::new(error::FLOW_CONTROL_ERROR, why));
+                    }
+                    // Every open stream's window moves by the change (section 6.9.2).
+                    let change = i64::from(value) - self.stream_send_window;
+                    self.stream_send_window = i64::from(value);
+                    self.streams
+                        .iter_mut()
+                        .for_each(|s| s.send_window += change);
+                }
+                setting::MAX_FRAME_SIZE => {
+                    if !(frame::DEFAULT_MAX_FRAME as u32..1 << 24).contains(&value) {
+                        return Err(protocol_error("MAX_FRAME_SIZE out of range"));
+                    }
+                    self.max_frame = value as usize;
+                }
+                // The header table size limits a table we never ask the client to fill;
+                // the rest do not concern a server.
+                _ => {}
+            }
+        }
+        frame::put(&mut self.out, kind::SETTINGS, flag::ACK, 0, &[]);
+        self.flush_all();
+        Ok(())
+    }
+
+    pub(super) fn on_ping(&mut self, head: Head, payload: &[u8]) -> Handled {
+        if head.stream != 0 {
+            return Err(protocol_error("PING on a stream"));
+        }
+        if payload.len() != 8 {
+            return Err(ConnectionError::new(
+                error::FRAME_SIZE_ERROR,
+                "a PING is 8 bytes",
+            ));
+        }
+        if !head.has(flag::ACK) {
+            frame::put(&mut self.out, kind::PING, flag::ACK, 0, payload);
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_window_update(&mut self, head: Head, payload: &[u8]) -> Handled {
+        let increment = match (payload.len(), frame::u32_at(payload, 0)) {
+            (4, Some(value)) => i64::from(value & frame::MAX_WINDOW),
+            _ => {
+                return Err(ConnectionError::new(
+                    error::FRAME_SIZE_ERROR,
+                    "a WINDOW_UPDATE is 4 bytes",
+                ));
+            }
+        };
+        if increment == 0 {
+            return Err(protocol_error("a WINDOW_UPDATE of 0"));
+        }
+        if head.stream == 0 {
+            self.send_window += increment;
+            if self.send_window > i64::from(frame::MAX_WINDOW) {
+                return Err(ConnectionError::new(
+                    error::FLOW_CONTROL_ERROR,
+                    "window over 2^31-1",
+                ));
+            }
+            self.flush_all();
+        } else if let Some(at) = self.position(head.stream) {
+            self.streams[at].send_window += increment;
+            if self.streams[at].send_window > i64::from(frame::MAX_WINDOW) {
+                self.remove(at);
+                frame::put_reset(&mut self.out, head.stream, error::FLOW_CONTROL_ERROR);
+                return Ok(());
+            }
+            self.flush_stream(at);
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_reset(&mut self, head: Head, payload: &[u8]) -> Handled {
+        if head.stream == 0 {
+            return Err(protocol_error("RST_STREAM on stream 0"));
+        }
+        if payload.len() != 4 {
+            return Err(ConnectionError::new(
+                error::FRAME_SIZE_ERROR,
+                "an RST_STREAM is 4 bytes",
+            ));
+        }
+        if let Some(at) = self.position(head.stream) {
+            self.remove(at);
+        }
+        Ok(())
+    }
+
+    /// The server's health changed: every health `Watch` hears of it.
+    pub fn health_changed(&mut self) {
+        for stream in &mut self.streams {
+            if let Phase::Watching(service) = &stream.phase {
+                stream.queue(&calls::health_message(calls::health(service, self.serving)));
+            }
+        }
+        self.flush_all();
+    }
+
+    /// DATA received counts against the connection's window; it is reopened once half of
+    /// it is used, in one WINDOW_UPDATE rather than one per frame.
+    pub(super) fn count_received(&mut self, len: usize) {
+        self.unacknowledged += len as u32;
+        if self.unacknowledged >= CONNECTION_WINDOW / 2 {
+            frame::put_window_update(&mut self.out, 0, self.unacknowledged);
+            self.unacknowledged = 0;
+        }
+    }
+
+    pub(super) fn flush_stream(&mut self, at: usize) {
+        let stream = &mut self.streams[at];
+        if stream.flush(&mut self.out, &mut self.send_window, self.max_frame) {
+            self.streams.swap_remove(at);
+        }
+    }
+
+    pub(super) fn flush_all(&mut self) {
+        let mut at = 0;
+        while at < self.streams.len() {
+            let before = self.streams.len();
+            if self.streams[at].has_queued() {
+                self.flush_stream(at);
+            }
+            if self.streams.len() == before {
+                at += 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! What goes back for a call: gRPC's reply, written as HTTP/2 frames.
+//!
+//! A unary call that succeeds is answered with three frames:
+//!
+//! ```text
+//! HEADERS  :status: 200, content-type: application/grpc
+//! DATA     00 | length (4 bytes) | the protobuf reply
+//! HEADERS  grpc-status: 0                              (END_STREAM: the call is over)
+//! ```
+//!
+//! and one that fails with a single HEADERS frame holding all of it ("trailers only"):
+//! `:status: 200`, `content-type`, `grpc-status` and `grpc-message`. The header blocks are
+//! written with HPACK representations that never ask the client to add to its table, so
+//! they are the same bytes on every connection and need no state.
+
+use std::sync::LazyLock;
+
+use prost::Message;
+use shared::http2::frame::{self, flag, kind};
+use shared::http2::hpack::{self, index};
+use tonic::Code;
+
+/// The gRPC message prefix: a "compressed" byte, then the length in 4 bytes.
+pub const PREFIX_LEN: usize = 5;
+
+/// The longest `grpc-message` sent: a reply's headers stay well inside one frame.
+const MAX_STATUS_MESSAGE: usize = 1024;
+
+/// `:status: 200` and `content-type: application/grpc`, the head of every reply.
+static HEAD: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut block = Vec::new();
+    hpack::put_indexed(&mut block, index::STATUS_200);
+    hpack::put_with_name_index(&mut block, index::CONTENT_TYPE, b"application/grpc");
+    block
+});
+
+/// `grpc-status: 0`, the trailers of every call that succeeded.
+static OK_TRAILERS: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut block = Vec::new();
+    hpack::put_literal(&mut block, b"grpc-status", b"0");
+    block
+});
+
+/// The reply's HEADERS frame.
+pub fn put_head(out: &mut Vec<u8>, stream: u32) {
+    frame::put(out, kind::HEADERS, flag::END_HEADERS, stream, &HEAD);
+}
+
+/// The trailers of a call that succeeded; they end the stream.
+pub fn put_ok_trailers(out: &mut Vec<u8>, stream: u32) {
+    let flags = flag::END_HEADERS | flag::END_STREAM;
+    frame::put(out, kind::HEADERS, flags, stream, &OK_TRAILERS);
+}
+
+/// A whole answer to a call that failed: one HEADERS frame, "trailers only".
+pub fn put_error(out: &mut Vec<u8>, stream: u32, code: Code, message: &str) {
+    let mut block = HEAD.clone();
+    let status = (code as i32).to_string();
+    hpack::put_literal(&mut block, b"grpc-status", status.as_bytes());
+    if !message.is_empty() {
+        let message = percent_encoded(message);
+        hpack::put_literal(&mut block, b"grpc-message", message.as_bytes());
+    }
+    let flags = flag::END_HEADERS | flag::END_STREAM;
+    frame::put(out, kind::HEADERS, flags, stream, &block);
+}
+
+/// An HTTP answer that is not gRPC at all (a request that is not gRPC: 415, headers that
+/// are too large: 431), ending the stream.
+pub fn put_http_status(out: &mut Vec<u8>, stream: u32, status: u16) {
+    let mut block = Vec::new();
+    hpack::put_with_name_index(&mut block, index::STATUS_200, status.to_string().as_bytes());
+    let flags = flag::END_HEADERS | flag::END_STREAM;
+    frame::put(out, kind::HEADERS, flags, stream, &block);
+}
+
+/// `message` as one gRPC message: prefix, then protobuf.
+pub fn message_bytes(message: &impl Message) -> Vec<u8> {
+    let len = message.encoded_len();
+    let mut bytes = Vec::with_capacity(PREFIX_LEN + len);
+    bytes.push(0);
+    bytes.extend_from_slice(&(len as u32).to_be_bytes());
+    message.encode(&mut bytes).expect("a Vec grows as needed");
+    bytes
+}
+
+/// `grpc-message` is percent-encoded UTF-8 (the gRPC HTTP/2 spec): every byte outside
+/// printable ASCII, and `%` itself, becomes `%XX`. Long messages are cut short.
+fn percent_encoded(message: &str) -> String {
+    let mut encoded = String::with_capacity(message.len());
+    for &byte in message.as_bytes() {
+        if encoded.len() >= MAX_STATUS_MESSAGE {
+            break;
+        }
+        if (0x20..0x7f).contains(&byte) && byte != b'%' {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_messages_are_percent_encoded() {
+        assert_eq!(percent_encoded("100% sure"), "100%25 sure");
+        assert_eq!(percent_encoded("naïve"), "na%C3%AFve");
+        assert!(percent_encoded(&"x".repeat(5000)).len() <= MAX_STATUS_MESSAGE);
+    }
+
+    #[test]
+    fn a_reply_decodes_as_the_client_reads_it() {
+        let mut out = Vec::new();
+        put_head(&mut out, 1);
+        put_ok_trailers(&mut out, 1);
+        put_error(&mut out, 3, Code::InvalidArgument, "name must not be empty");
+        let mut decoder = hpack::Decoder::default();
+        let mut headers = Vec::new();
+        let mut rest = &out[..];
+        while let Some((head, payload, used)) = frame::next(rest) {
+            decoder
+                .decode(payload, |n, v| {
+                    headers.push(format!(
+                        "{}: {}",
+                        String::from_utf8_lossy(n),
+                        String::from_utf8_lossy(v)
+                    ))
+                })
+                .unwrap();
+            headers.push(format!("-- end of stream {}", head.stream));
+            rest = &rest[used..];
+        }
+        assert_eq!(
+            headers,
+            [
+                ":status: 200",
+                "content-type: application/grpc",
+                "-- end of stream 1",
+                "grpc-status: 0",
+                "-- end of stream 1",
+                ":status: 200",
+                "content-type: application/grpc",
+                "grpc-status: 3",
+                "grpc-message: name must not be empty",
+                "-- end of stream 3",
+            ]
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! The calls open on one connection, and HTTP/2 flow control for what goes back.
+//!
+//! Each call is a stream. It is *receiving* from its HEADERS until the DATA frame that ends
+//! it; then it is answered. A reply's DATA may not exceed what the client lets us send:
+//! HTTP/2 gives every stream, and the connection as a whole, a window of bytes the receiver
+//! has room for, opened further by its WINDOW_UPDATE frames. A reply that does not fit
+//! waits here, in its stream's outbox, until the client makes room. For the Greeter's
+//! replies of a few bytes that never happens with a real client, but a client that sets its
+//! window to zero must not make the server break the rules, or buffer without bound.
+
+use shared::http2::frame::{self, flag, kind};
+
+use super::calls::Route;
+use super::reply;
+
+/// One call on the connection.
+#[derive(Debug)]
+pub struct Stream {
+    pub id: u32,
+    pub phase: Phase,
+    /// The request's DATA so far, when it comes in more than one frame.
+    pub body: Vec<u8>,
+    /// Bytes of DATA received on this stream, padding included: at most our window.
+    pub received: usize,
+    /// What the client lets us send on this stream.
+    pub send_window: i64,
+    /// Reply bytes (DATA payload) still to send.
+    outbox: Vec<u8>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The request is still arriving.
+    Receiving(Route),
+    /// Answered; the outbox drains, then the trailers end the stream.
+    Replying,
+    /// A health `Watch` on this service: a message at every change, never an end.
+    Watching(String),
+}
+
+impl Stream {
+    pub fn new(id: u32, route: Route, send_window: i64) -> Stream {
+        Stream {
+            id,
+            phase: Phase::Receiving(route),
+            body: Vec::new(),
+            received: 0,
+            send_window,
+            outbox: Vec::new(),
+        }
+    }
+
+    /// Queues `message` (one gRPC message, prefix included) to be sent as DATA.
+    pub fn queue(&mut self, message: &[u8]) {
+        self.outbox.extend_from_slice(message);
+    }
+
+    /// Sends as much of the outbox as both windows allow, in frames of at most `max_frame`
+    /// bytes, and then, if it is a reply and all of it went, the trailers. Returns whether
+    /// the stream is over.
+    pub fn flush(
+        &mut self,
+        out: &mut Vec<u8>,
+        connection_window: &mut i64,
+        max_frame: usize,
+    ) -> bool {
+        let mut sent = 0;
+        while sent < self.outbox.len() {
+            let room = self.send_window.min(*connection_window).max(0) as usize;
+            let len = (self.outbox.len() - sent).min(room).min(max_frame);
+            if len == 0 {
+                break;
+            }
+            frame::put(out, kind::DATA, 0, self.id, &self.outbox[sent..sent + len]);
+            self.send_window -= len as i64;
+            *connection_window -= len as i64;
+            sent += len;
+        }
+        self.outbox.drain(..sent);
+        if self.outbox.is_empty() && self.phase == Phase::Replying {
+            reply::put_ok_trailers(out, self.id);
+            return true;
+        }
+        false
+    }
+
+    pub fn has_queued(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+}
+
+/// Ends a stream that has not finished sending its request: after an answer sent early (an
+/// error), RST_STREAM with NO_ERROR tells the client to stop sending, as gRPC servers do.
+pub fn stop_receiving(out: &mut Vec<u8>, id: u32) {
+    frame::put_reset(out, id, frame::error::NO_ERROR);
+}
+
+/// Whether a HEADERS or DATA frame ends the client's side of its stream.
+pub fn ends_stream(head: &frame::Head) -> bool {
+    head.has(flag::END_STREAM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_waits_for_the_window_then_ends() {
+        let mut stream = Stream::new(1, Route::SayHello, 3);
+        stream.phase = Phase::Replying;
+        stream.queue(b"12345");
+        let mut connection = 100;
+        let mut out = Vec::new();
+        assert!(
+            !stream.flush(&mut out, &mut connection, 16_384),
+            "only 3 bytes fit"
+        );
+        assert_eq!((stream.outbox.len(), connection), (2, 97));
+        let (head, payload, _) = frame::next(&out).unwrap();
+        assert_eq!((head.kind, payload), (kind::DATA, &b"123"[..]));
+
+        stream.send_window += 10;
+        out.clear();
+        assert!(
+            stream.flush(&mut out, &mut connection, 16_384),
+            "the rest and the trailers"
+        );
+        let (head, payload, used) = frame::next(&out).unwrap();
+        assert_eq!((head.kind, payload), (kind::DATA, &b"45"[..]));
+        let (trailers, _, _) = frame::next(&out[used..]).unwrap();
+        assert!(trailers.kind == kind::HEADERS && trailers.has(flag::END_STREAM));
+    }
+
+    #[test]
+    fn frames_are_cut_to_the_clients_size() {
+        let mut stream = Stream::new(1, Route::SayHello, 1 << 20);
+        stream.phase = Phase::Replying;
+        stream.queue(&[7; 40_000]);
+        let (mut connection, mut out) = (1 << 20, Vec::new());
+        assert!(stream.flush(&mut out, &mut connection, 16_384));
+        let mut sizes = Vec::new();
+        let mut rest = &out[..];
+        while let Some((head, _, used)) = frame::next(rest) {
+            sizes.push((head.kind, head.len));
+            rest = &rest[used..];
+        }
+        assert_eq!(sizes, [(0, 16_384), (0, 16_384), (0, 7_232), (1, 15)]);
+    }
+}
