@@ -314,36 +314,34 @@ for run in $(seq "$runs"); do
     fi
 
     if wants grpc; then
-        h2_client="lesson 05 vs grpc-go, both under loadgen grpc (h2 client)"
-        tonic_client="lesson 05 vs grpc-go, both under loadgen grpc --client tonic"
-        fast_h2_client="lesson 05 --fast vs grpc-go, both under loadgen grpc (h2 client)"
-        fast_tonic_client="lesson 05 --fast vs grpc-go, both under loadgen grpc --client tonic"
-        port=$(free_port)
-        if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
-            measure grpc l05-grpc "loadgen grpc" rust "$h2_client" \
-                "$loadgen" grpc --addr "127.0.0.1:$port"
-            measure grpc l05-grpc "loadgen grpc --client tonic" rust "$tonic_client" \
-                "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
-            stop
-        fi
-        port=$(free_port)
-        if start "$port" "$release/l05-grpc" server --fast --addr "127.0.0.1:$port"; then
-            measure grpc "l05-grpc --fast" "loadgen grpc" rust "$fast_h2_client" \
-                "$loadgen" grpc --addr "127.0.0.1:$port"
-            measure grpc "l05-grpc --fast" "loadgen grpc --client tonic" rust "$fast_tonic_client" \
-                "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
-            stop
-        fi
-        if [ -n "$go_bin" ]; then
+        # Every gRPC server under each of loadgen's three clients: its own frames (the
+        # leanest, the default), the h2 crate's, and tonic's generated client. Rows under the
+        # same client are compared.
+        for client in frames h2 tonic; do
+            label="loadgen grpc --client $client"
+            [ "$client" = frames ] && label="loadgen grpc"
             port=$(free_port)
-            if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
-                measure grpc grpc-go "loadgen grpc" go "$h2_client;$fast_h2_client" \
-                    "$loadgen" grpc --addr "127.0.0.1:$port"
-                measure grpc grpc-go "loadgen grpc --client tonic" go "$tonic_client;$fast_tonic_client" \
-                    "$loadgen" grpc --client tonic --addr "127.0.0.1:$port"
+            if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
+                measure grpc l05-grpc "$label" rust "lesson 05 vs grpc-go, both under $label" \
+                    "$loadgen" grpc --client "$client" --addr "127.0.0.1:$port"
                 stop
             fi
-        fi
+            port=$(free_port)
+            if start "$port" "$release/l05-grpc" server --fast --addr "127.0.0.1:$port"; then
+                measure grpc "l05-grpc --fast" "$label" rust "lesson 05 --fast vs grpc-go, both under $label" \
+                    "$loadgen" grpc --client "$client" --addr "127.0.0.1:$port"
+                stop
+            fi
+            if [ -n "$go_bin" ]; then
+                port=$(free_port)
+                if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
+                    measure grpc grpc-go "$label" go \
+                        "lesson 05 vs grpc-go, both under $label;lesson 05 --fast vs grpc-go, both under $label" \
+                        "$loadgen" grpc --client "$client" --addr "127.0.0.1:$port"
+                    stop
+                fi
+            fi
+        done
     fi
 done
 

@@ -48,6 +48,65 @@ async fn every_connection_is_answered_whichever_runtime_takes_it() {
     }
 }
 
+#[tokio::test]
+async fn server_streams_are_made_as_the_client_takes_them() {
+    use proto::hello::HelloStreamRequest;
+    let addr = start(1);
+    let mut greeter = GreeterClient::new(connect(&addr).await);
+    let request = HelloStreamRequest {
+        name: "Ferris".into(),
+        count: 3,
+    };
+    let mut replies = within("a stream", greeter.say_hello_stream(request))
+        .await
+        .expect("a stream")
+        .into_inner();
+    let mut got = Vec::new();
+    while let Some(reply) = within("a message", replies.message())
+        .await
+        .expect("a message")
+    {
+        got.push(reply.message);
+    }
+    assert_eq!(
+        got,
+        [
+            "Hello Ferris! (1 of 3)",
+            "Hello Ferris! (2 of 3)",
+            "Hello Ferris! (3 of 3)"
+        ]
+    );
+
+    // A stream of a billion: a few messages taken, then the client hangs up. The server
+    // made only what fit the client's window, and the connection serves on.
+    let request = HelloStreamRequest {
+        name: "Ferris".into(),
+        count: 1_000_000_000,
+    };
+    let mut replies = within("a stream", greeter.say_hello_stream(request))
+        .await
+        .expect("a stream")
+        .into_inner();
+    for n in 1..=5 {
+        let reply = within("a message", replies.message())
+            .await
+            .expect("a message");
+        assert_eq!(
+            reply.unwrap().message,
+            format!("Hello Ferris! ({n} of 1000000000)")
+        );
+    }
+    drop(replies);
+    let reply = within(
+        "a reply",
+        greeter.say_hello(HelloRequest {
+            name: "again".into(),
+        }),
+    )
+    .await;
+    assert_eq!(reply.expect("a reply").into_inner().message, "Hello again!");
+}
+
 /// A raw HTTP/2 connection, to see the settings the server sends and to break its rules.
 async fn raw_h2(addr: &str) -> h2::client::SendRequest<bytes::Bytes> {
     let socket = TcpStream::connect(addr).await.expect("connect");

@@ -1,20 +1,23 @@
-//! What a call asks for, and its answer: the Greeter's unary methods and the health service.
+//! What a call asks for, and its answer: the Greeter's methods and the health service.
 //!
 //! The request's `:path` names the method; its body is one gRPC message. The Greeter is
 //! the worked example's own [`Greeter`] implementation, called as tonic would call it, so
-//! that only the transport differs between `server` and `server --fast`. Its methods answer
-//! at once, so a call runs to its end inside the connection's task: there is no task per
-//! call, as hyper makes one. A handler that waits (on a database, another service) would
-//! hold up every other call on its connection; that is what the worked example's shape is for.
+//! that only the transport differs between `server` and `server --fast`. Its unary methods
+//! answer at once, so a call runs to its end inside the connection's task: there is no task
+//! per call, as hyper makes one. A handler that waits (on a database, another service) would
+//! hold up every other call on its connection; that is what the worked example's shape is
+//! for. `SayHelloStream` hands back a stream of replies, which the connection's loop polls
+//! for its next messages whenever the client has room for them (`streams.rs`).
 
 use prost::Message;
 use proto::hello::greeter_server::Greeter;
-use proto::hello::{HelloRequest, NameRequest};
+use proto::hello::{HelloRequest, HelloStreamRequest, NameRequest};
 use tonic::{Code, Request, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
 use super::reply::{PREFIX_LEN, message_bytes};
+use crate::greeter::ReplyStream;
 
 /// The largest request message: 4 MiB, tonic's and grpc-go's default.
 pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
@@ -24,6 +27,7 @@ pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
 pub enum Route {
     SayHello,
     SayName,
+    SayHelloStream,
     HealthCheck,
     HealthWatch,
     /// Anything else: answered with UNIMPLEMENTED and this message.
@@ -37,9 +41,7 @@ impl Route {
             b"/hello.Greeter/SayName" => Route::SayName,
             b"/grpc.health.v1.Health/Check" => Route::HealthCheck,
             b"/grpc.health.v1.Health/Watch" => Route::HealthWatch,
-            b"/hello.Greeter/SayHelloStream" => Route::Unimplemented(
-                "server --fast answers unary calls; SayHelloStream is served by `server`".into(),
-            ),
+            b"/hello.Greeter/SayHelloStream" => Route::SayHelloStream,
             _ => Route::Unimplemented(format!(
                 "server --fast has no method {}",
                 String::from_utf8_lossy(path)
@@ -49,7 +51,6 @@ impl Route {
 }
 
 /// How a call is answered.
-#[derive(Debug)]
 pub enum Answer {
     /// One message (prefix included), then `grpc-status: 0`.
     Reply(Vec<u8>),
@@ -57,6 +58,19 @@ pub enum Answer {
     Fail(Code, String),
     /// A health `Watch`: this first message now, one more at every change, and no end.
     Watch { service: String, first: Vec<u8> },
+    /// A server stream: its messages, made as the client takes them.
+    Stream(ReplyStream),
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Reply(message) => write!(f, "Reply({} bytes)", message.len()),
+            Answer::Fail(code, why) => write!(f, "Fail({code:?}, {why:?})"),
+            Answer::Watch { service, .. } => write!(f, "Watch({service:?})"),
+            Answer::Stream(_) => write!(f, "Stream"),
+        }
+    }
 }
 
 impl From<Status> for Answer {
@@ -78,6 +92,13 @@ pub async fn answer<G: Greeter>(greeter: &G, route: &Route, body: &[u8], serving
         Route::SayName => match decode::<NameRequest>(body) {
             Ok(request) => match greeter.say_name(Request::new(request)).await {
                 Ok(reply) => Answer::Reply(message_bytes(reply.get_ref())),
+                Err(status) => status.into(),
+            },
+            Err(status) => status.into(),
+        },
+        Route::SayHelloStream => match decode::<HelloStreamRequest>(body) {
+            Ok(request) => match greeter.say_hello_stream(Request::new(request)).await {
+                Ok(replies) => Answer::Stream(Box::pin(replies.into_inner())),
                 Err(status) => status.into(),
             },
             Err(status) => status.into(),

@@ -4,8 +4,9 @@
 //! HEADERS and DATA of a call, or of several); every whole frame in it is handled in order,
 //! and each answer is appended to one output buffer; then one `write` sends all of it. So a
 //! call costs one read and one write, and calls that arrive together leave together.
-//! Between reads the task waits for three things only: more bytes, a change of the
-//! server's health (a shutdown), and the keepalive timer.
+//! Between reads the task waits for four things only: more bytes, a change of the
+//! server's health (a shutdown), the keepalive timer, and the next messages of a server
+//! stream that the client has room for.
 //!
 //! What the frames mean is in `frames.rs`; this file owns the socket, the buffers and the
 //! connection's life: its opening (the preface and both sides' SETTINGS), keepalive, the
@@ -160,25 +161,26 @@ impl<G: Greeter> Connection<G> {
             }
 
             input.reserve(frame::DEFAULT_MAX_FRAME);
-            tokio::select! {
+            let streaming = self.wants_messages();
+            let event = tokio::select! {
                 biased;
-                read = socket.read_buf(&mut input) => {
-                    if read? == 0 {
-                        return Ok(());
-                    }
-                    keepalive.heard_from_client();
-                }
-                changed = health.changed() => {
-                    if changed.is_err() {
-                        return Ok(());
-                    }
+                read = socket.read_buf(&mut input) => Event::Read(read?),
+                changed = health.changed() => Event::Health(changed.is_ok()),
+                () = keepalive.tick() => Event::Tick,
+                () = std::future::poll_fn(|cx| self.poll_messages(cx)), if streaming => Event::Messages,
+            };
+            match event {
+                Event::Read(0) => return Ok(()),
+                Event::Read(_) => keepalive.heard_from_client(),
+                Event::Health(false) => return Ok(()),
+                Event::Health(true) => {
                     self.serving = *health.borrow_and_update();
                     self.health_changed();
                     if !self.serving {
                         self.start_draining();
                     }
                 }
-                () = keepalive.tick() => match keepalive.due() {
+                Event::Tick => match keepalive.due() {
                     Due::Nothing => {}
                     Due::Ping => frame::put(&mut self.out, frame::kind::PING, 0, 0, &[0; 8]),
                     Due::Close => {
@@ -186,6 +188,8 @@ impl<G: Greeter> Connection<G> {
                         return Ok(());
                     }
                 },
+                // Server streams made messages: they are in the output, sent at the loop's top.
+                Event::Messages => {}
             }
         }
     }
@@ -216,6 +220,18 @@ impl<G: Greeter> Connection<G> {
             );
         }
     }
+}
+
+/// What woke the connection's task.
+enum Event {
+    /// Bytes from the client (0: it closed the connection).
+    Read(usize),
+    /// The server's health changed (`false`: the server is gone).
+    Health(bool),
+    /// The keepalive timer.
+    Tick,
+    /// A server stream made messages.
+    Messages,
 }
 
 /// When to ping a quiet client, and when to give up on it: after [`KEEPALIVE_INTERVAL`]

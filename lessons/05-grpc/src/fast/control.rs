@@ -8,12 +8,15 @@
 //! (`streams.rs`). In the other direction the server reopens the connection's window as it
 //! reads, in one WINDOW_UPDATE per half window rather than one per frame.
 
+use std::task::{Context, Poll};
+
 use proto::hello::greeter_server::Greeter;
 use shared::http2::frame::{self, Head, error, flag, kind, setting};
 
 use super::calls;
 use super::connection::{CONNECTION_WINDOW, Connection, ConnectionError};
-use super::streams::Phase;
+use super::reply;
+use super::streams::{Phase, Produced};
 
 type Handled = Result<(), ConnectionError>;
 
@@ -171,6 +174,50 @@ impl<G: Greeter> Connection<G> {
             if self.streams.len() == before {
                 at += 1;
             }
+        }
+    }
+
+    /// Whether a server stream could send messages now.
+    pub(super) fn wants_messages(&self) -> bool {
+        let window = self.send_window;
+        self.streams
+            .iter()
+            .any(|stream| stream.wants_messages(window))
+    }
+
+    /// Makes the next messages of every server stream that has room, and queues them.
+    /// `Pending` while none of them has a message ready.
+    pub(super) fn poll_messages(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut progress = false;
+        let mut at = 0;
+        while at < self.streams.len() {
+            let stream = &mut self.streams[at];
+            if stream.wants_messages(self.send_window)
+                && let Poll::Ready(produced) = stream.poll_messages(cx)
+            {
+                progress = true;
+                if let Produced::Failed(status) = produced {
+                    let stream = self.remove(at);
+                    reply::put_error_trailers(
+                        &mut self.out,
+                        stream.id,
+                        status.code(),
+                        status.message(),
+                    );
+                    continue;
+                }
+                let before = self.streams.len();
+                self.flush_stream(at);
+                if self.streams.len() < before {
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        if progress {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 }

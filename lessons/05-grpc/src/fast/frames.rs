@@ -234,6 +234,12 @@ impl<G: Greeter> Connection<G> {
                 stream.phase = Phase::Watching(service);
                 stream.queue(&first);
             }
+            Answer::Stream(replies) => {
+                // Its messages are made by the connection's loop, as the client takes them.
+                reply::put_head(&mut self.out, id);
+                stream.phase = Phase::Streaming(replies);
+                return Ok(());
+            }
             Answer::Fail(code, message) => {
                 self.remove(at);
                 reply::put_error(&mut self.out, id, code, &message);

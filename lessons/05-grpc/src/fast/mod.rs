@@ -19,10 +19,10 @@
 //! 4 MiB messages, keepalive) and its graceful stop: health turns NOT_SERVING, every
 //! connection gets a GOAWAY, calls in flight finish within [`SHUTDOWN_GRACE`].
 //!
-//! What it gives up, and why the worked example stays the teaching shape: it answers unary
-//! calls and health (`Check` and `Watch`) only — no server reflection, no
-//! `SayHelloStream`, no compression, no interceptors — and a handler that waits would hold
-//! up its whole connection. A connection never moves between cores, so one busy client can
+//! What it gives up, and why the worked example stays the teaching shape: it answers the
+//! Greeter's three methods and health (`Check` and `Watch`) only — no server reflection (so
+//! `grpcurl` needs the `.proto` file), no compression, no interceptors, no tower layers — and
+//! a unary handler that waits would hold up its whole connection. A connection never moves between cores, so one busy client can
 //! load one core while another idles. And note that another program of the same user may
 //! bind the same port with `SO_REUSEPORT` too and receive a share of the connections.
 

@@ -54,7 +54,17 @@ pub fn put_ok_trailers(out: &mut Vec<u8>, stream: u32) {
 
 /// A whole answer to a call that failed: one HEADERS frame, "trailers only".
 pub fn put_error(out: &mut Vec<u8>, stream: u32, code: Code, message: &str) {
-    let mut block = HEAD.clone();
+    put_status(out, stream, HEAD.clone(), code, message);
+}
+
+/// The trailers of a call whose head went out but which then failed (a server stream
+/// whose next message was an error).
+pub fn put_error_trailers(out: &mut Vec<u8>, stream: u32, code: Code, message: &str) {
+    put_status(out, stream, Vec::new(), code, message);
+}
+
+/// `block`, then `grpc-status` and `grpc-message`, as a HEADERS frame that ends the stream.
+fn put_status(out: &mut Vec<u8>, stream: u32, mut block: Vec<u8>, code: Code, message: &str) {
     let status = (code as i32).to_string();
     hpack::put_literal(&mut block, b"grpc-status", status.as_bytes());
     if !message.is_empty() {

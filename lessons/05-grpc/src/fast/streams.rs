@@ -8,13 +8,19 @@
 //! replies of a few bytes that never happens with a real client, but a client that sets its
 //! window to zero must not make the server break the rules, or buffer without bound.
 
+use std::task::{Context, Poll};
+
 use shared::http2::frame::{self, flag, kind};
 
 use super::calls::Route;
 use super::reply;
+use crate::greeter::ReplyStream;
+
+/// How many bytes of a server stream's messages are made at a time: then they are sent,
+/// and the connection reads again, before the next are made.
+const STREAM_BUDGET: usize = 16 * 1024;
 
 /// One call on the connection.
-#[derive(Debug)]
 pub struct Stream {
     pub id: u32,
     pub phase: Phase,
@@ -28,7 +34,6 @@ pub struct Stream {
     outbox: Vec<u8>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
 pub enum Phase {
     /// The request is still arriving.
     Receiving(Route),
@@ -36,6 +41,9 @@ pub enum Phase {
     Replying,
     /// A health `Watch` on this service: a message at every change, never an end.
     Watching(String),
+    /// A server stream (`SayHelloStream`): its messages are made as the client makes room
+    /// for them, so a stream of a billion messages costs no more memory than one.
+    Streaming(ReplyStream),
 }
 
 impl Stream {
@@ -77,7 +85,7 @@ impl Stream {
             sent += len;
         }
         self.outbox.drain(..sent);
-        if self.outbox.is_empty() && self.phase == Phase::Replying {
+        if self.outbox.is_empty() && matches!(self.phase, Phase::Replying) {
             reply::put_ok_trailers(out, self.id);
             return true;
         }
@@ -87,6 +95,48 @@ impl Stream {
     pub fn has_queued(&self) -> bool {
         !self.outbox.is_empty()
     }
+
+    /// Whether this is a server stream whose next messages could be sent now.
+    pub fn wants_messages(&self, connection_window: i64) -> bool {
+        matches!(self.phase, Phase::Streaming(_))
+            && self.outbox.is_empty()
+            && self.send_window > 0
+            && connection_window > 0
+    }
+
+    /// Makes a server stream's next messages, up to [`STREAM_BUDGET`] bytes. `Ready` with
+    /// what happened, or `Pending` when the stream has nothing yet (it wakes the task when
+    /// it has).
+    pub fn poll_messages(&mut self, cx: &mut Context<'_>) -> Poll<Produced> {
+        let Phase::Streaming(replies) = &mut self.phase else {
+            return Poll::Pending;
+        };
+        let mut made = false;
+        while self.outbox.len() < STREAM_BUDGET {
+            match replies.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(reply))) => {
+                    self.outbox.extend_from_slice(&reply::message_bytes(&reply));
+                    made = true;
+                }
+                Poll::Ready(Some(Err(status))) => return Poll::Ready(Produced::Failed(status)),
+                Poll::Ready(None) => {
+                    self.phase = Phase::Replying;
+                    return Poll::Ready(Produced::Messages);
+                }
+                Poll::Pending if made => break,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Produced::Messages)
+    }
+}
+
+/// What a server stream made.
+pub enum Produced {
+    /// Messages in its outbox (and, if it ended, the phase is `Replying`).
+    Messages,
+    /// It failed: its trailers carry this status.
+    Failed(tonic::Status),
 }
 
 /// Ends a stream that has not finished sending its request: after an answer sent early (an

@@ -32,6 +32,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:7202", "the server (loopback only)")
 	connections := flag.Int("connections", 32, "connections, each a closed loop")
 	codec := flag.String("codec", "gob", "gob (net/rpc) or json (net/rpc/jsonrpc)")
+	pipeline := flag.Int("pipeline", 1, "goroutines calling on each connection's rpc.Client at once")
 	warmup := flag.Duration("warmup", 2*time.Second, "run this long before measuring")
 	duration := flag.Duration("duration", 10*time.Second, "measure this long (at most 5m with the warm-up)")
 	asJSON := flag.Bool("json", false, "print the report as JSON")
@@ -69,9 +70,10 @@ func main() {
 
 	measureFrom := time.Now().Add(*warmup)
 	stopAt := measureFrom.Add(*duration)
-	results := make([]result, len(clients))
+	results := make([]result, len(clients)**pipeline)
 	var wg sync.WaitGroup
-	for i, client := range clients {
+	for i := range results {
+		client := clients[i / *pipeline]
 		wg.Add(1)
 		go func(i int, client *rpc.Client) {
 			defer wg.Done()
@@ -138,7 +140,7 @@ func main() {
 	micros := func(d time.Duration) float64 { return float64(d.Nanoseconds()/100) / 10 }
 	if *asJSON {
 		out, _ := json.Marshal(map[string]any{
-			"protocol": "netrpc-" + *codec, "addr": *addr, "connections": *connections, "pipeline": 1,
+			"protocol": "netrpc-" + *codec, "addr": *addr, "connections": *connections, "pipeline": *pipeline,
 			"requests": len(all), "replies_total": answered, "requests_per_s": int(rate + 0.5), "errors": errors,
 			"latency_us": map[string]float64{
 				"p50": micros(quantile(0.5)), "p99": micros(quantile(0.99)),
@@ -147,8 +149,8 @@ func main() {
 		})
 		fmt.Println(string(out))
 	} else {
-		fmt.Printf("netrpc-load %s → %s: %d connections × 1 outstanding, warm-up %v, measured %v\n",
-			*codec, *addr, *connections, *warmup, *duration)
+		fmt.Printf("netrpc-load %s → %s: %d connections × %d outstanding, warm-up %v, measured %v\n",
+			*codec, *addr, *connections, *pipeline, *warmup, *duration)
 		fmt.Printf("  requests  %d = %.0f req/s\n", len(all), rate)
 		fmt.Printf("  latency   p50 %.3f ms   p99 %.3f ms   p99.9 %.3f ms   max %.3f ms\n",
 			micros(quantile(0.5))/1000, micros(quantile(0.99))/1000, micros(quantile(0.999))/1000, micros(quantile(1))/1000)
