@@ -161,6 +161,7 @@ impl Decoder {
         }
     }
 
+    // ANCHOR: decode
     /// Decodes one whole header block (HEADERS and its CONTINUATIONs, joined), calling
     /// `header(name, value)` for each header in order. On an error the decoder is of no
     /// further use: the connection must end.
@@ -210,6 +211,7 @@ impl Decoder {
         }
         Ok(())
     }
+    // ANCHOR_END: decode
 }
 
 /// Entry `index` of the static table followed by `table`.

@@ -141,17 +141,19 @@ impl<G: Greeter> Connection<G> {
         if !self.serving {
             self.start_draining();
         }
+        // ANCHOR: loop
         loop {
             // Every whole frame that arrived, in order; a broken rule ends the connection.
             let used = match self.handle_frames(&input).await {
                 Ok(used) => used,
                 Err(error) => {
-                    debug!(code = error.code, why = %error.why, "closing the connection: the client broke HTTP/2");
+                    debug!(code = error.code, why = %error.why, "closing: the client broke HTTP/2");
                     frame::put_goaway(&mut self.out, self.last_stream, error.code, &error.why);
                     return socket.write_all(&self.out).await;
                 }
             };
             input.drain(..used);
+            // All the answers they made, in one write.
             if !self.out.is_empty() {
                 socket.write_all(&self.out).await?;
                 self.out.clear();
@@ -159,7 +161,7 @@ impl<G: Greeter> Connection<G> {
             if self.going_away && self.streams.is_empty() {
                 return Ok(());
             }
-
+            // Then wait for whatever comes next.
             input.reserve(frame::DEFAULT_MAX_FRAME);
             let streaming = self.wants_messages();
             let event = tokio::select! {
@@ -169,29 +171,42 @@ impl<G: Greeter> Connection<G> {
                 () = keepalive.tick() => Event::Tick,
                 () = std::future::poll_fn(|cx| self.poll_messages(cx)), if streaming => Event::Messages,
             };
-            match event {
-                Event::Read(0) => return Ok(()),
-                Event::Read(_) => keepalive.heard_from_client(),
-                Event::Health(false) => return Ok(()),
-                Event::Health(true) => {
-                    self.serving = *health.borrow_and_update();
-                    self.health_changed();
-                    if !self.serving {
-                        self.start_draining();
-                    }
-                }
-                Event::Tick => match keepalive.due() {
-                    Due::Nothing => {}
-                    Due::Ping => frame::put(&mut self.out, frame::kind::PING, 0, 0, &[0; 8]),
-                    Due::Close => {
-                        debug!("closing the connection: no answer to a keepalive PING");
-                        return Ok(());
-                    }
-                },
-                // Server streams made messages: they are in the output, sent at the loop's top.
-                Event::Messages => {}
+            if !self.on_event(event, health, &mut keepalive) {
+                return Ok(());
             }
         }
+        // ANCHOR_END: loop
+    }
+
+    /// Handles what woke the task; `false` when the connection should end.
+    fn on_event(
+        &mut self,
+        event: Event,
+        health: &mut watch::Receiver<bool>,
+        keepalive: &mut Keepalive,
+    ) -> bool {
+        match event {
+            Event::Read(0) | Event::Health(false) => return false,
+            Event::Read(_) => keepalive.heard_from_client(),
+            Event::Health(true) => {
+                self.serving = *health.borrow_and_update();
+                self.health_changed();
+                if !self.serving {
+                    self.start_draining();
+                }
+            }
+            Event::Tick => match keepalive.due() {
+                Due::Nothing => {}
+                Due::Ping => frame::put(&mut self.out, frame::kind::PING, 0, 0, &[0; 8]),
+                Due::Close => {
+                    debug!("closing the connection: no answer to a keepalive PING");
+                    return false;
+                }
+            },
+            // Server streams made messages: they are in the output, sent at the loop's top.
+            Event::Messages => {}
+        }
+        true
     }
 
     /// Reads the client's preface. `false` if what arrived is not HTTP/2.

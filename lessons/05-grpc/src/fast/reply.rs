@@ -26,6 +26,7 @@ pub const PREFIX_LEN: usize = 5;
 /// The longest `grpc-message` sent: a reply's headers stay well inside one frame.
 const MAX_STATUS_MESSAGE: usize = 1024;
 
+// ANCHOR: reply
 /// `:status: 200` and `content-type: application/grpc`, the head of every reply.
 static HEAD: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let mut block = Vec::new();
@@ -51,6 +52,8 @@ pub fn put_ok_trailers(out: &mut Vec<u8>, stream: u32) {
     let flags = flag::END_HEADERS | flag::END_STREAM;
     frame::put(out, kind::HEADERS, flags, stream, &OK_TRAILERS);
 }
+
+// ANCHOR_END: reply
 
 /// A whole answer to a call that failed: one HEADERS frame, "trailers only".
 pub fn put_error(out: &mut Vec<u8>, stream: u32, code: Code, message: &str) {

@@ -213,3 +213,44 @@ async fn a_request_that_is_not_grpc_gets_an_http_status() {
             .contains("SayGoodbye")
     );
 }
+
+#[tokio::test]
+async fn a_stop_sends_every_connection_a_goaway_and_finishes_its_calls() {
+    let sockets = l05_grpc::fast::bind("127.0.0.1:0".parse().unwrap(), 1).expect("bind");
+    let addr = sockets[0].local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(l05_grpc::fast::serve(sockets, async {
+        let _ = stopped.await;
+    }));
+    let mut raw = Raw::connect(&addr, &[]).await;
+    // A call begun before the stop: its headers now, its message after.
+    let mut out = Vec::new();
+    call_headers(&mut out, 1, 0);
+    raw.send(&out).await;
+    let _ = raw.until(kind::SETTINGS, 0).await;
+
+    stop.send(()).unwrap();
+    let goaway = raw.until(kind::GOAWAY, 0).await;
+    assert_eq!(
+        frame::u32_at(&goaway.payload, 0),
+        Some(1),
+        "the last stream it will answer"
+    );
+    assert_eq!(frame::u32_at(&goaway.payload, 4), Some(error::NO_ERROR));
+    out.clear();
+    call_data(&mut out, 1, "late");
+    raw.send(&out).await;
+    let trailers = loop {
+        let frame = raw.until(kind::HEADERS, 1).await;
+        if frame.head.has(flag::END_STREAM) {
+            break frame;
+        }
+    };
+    assert_eq!(trailers.header("grpc-status"), Some("0"));
+    // With its last call answered, the connection closes and the server stops.
+    while raw.next().await.is_some() {}
+    testkit::within("the server to stop", server)
+        .await
+        .expect("the server task")
+        .expect("a clean stop");
+}

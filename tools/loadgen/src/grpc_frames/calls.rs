@@ -179,6 +179,7 @@ impl Connection {
         }
     }
 
+    // ANCHOR: start
     /// Writes a call's HEADERS and DATA for `slot`, if flow control lets its DATA go.
     fn start(
         &mut self,
@@ -225,6 +226,7 @@ impl Connection {
         slot.busy = true;
         Ok(true)
     }
+    // ANCHOR_END: start
 
     fn on_frame(
         &mut self,

@@ -135,6 +135,7 @@ impl Connection {
         Ok(())
     }
 
+    // ANCHOR: heads
     /// The HEADERS blocks of our calls. If the server's table can hold our four headers,
     /// the first call adds them and the others name them by index; if not, every call
     /// writes them out.
@@ -162,6 +163,7 @@ impl Connection {
         self.first_head = first;
         self.indexed_head = add.then_some(indexed);
     }
+    // ANCHOR_END: heads
 
     /// Applies the server's SETTINGS and acknowledges them; returns the header table size
     /// if they set it.
