@@ -108,6 +108,16 @@ impl Raw {
         }
     }
 
+    /// Skips frames until the HEADERS that end `stream`: its trailers.
+    pub async fn trailers(&mut self, stream: u32) -> Frame {
+        loop {
+            let frame = self.until(kind::HEADERS, stream).await;
+            if frame.head.has(flag::END_STREAM) {
+                return frame;
+            }
+        }
+    }
+
     /// Skips frames until the GOAWAY; returns its error code and debug text. The
     /// connection must then close.
     pub async fn goaway(&mut self) -> (u32, String) {
