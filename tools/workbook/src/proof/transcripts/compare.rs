@@ -228,6 +228,25 @@ pub(super) fn short_diff(diff: &[DiffLine], max: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// How the end of a server's log is compared, when a `^C` comes in a later block than
+    /// its start: `...` for all it logged before, then exactly the lines the block shows.
+    #[test]
+    fn the_end_of_a_log_is_its_tail() {
+        let log = [
+            "listening",
+            "registered",
+            "SayHello: answering",
+            "SIGINT",
+            "stopped",
+        ];
+        assert!(compare(&["...", "SIGINT", "stopped"], &log).is_ok());
+        assert!(
+            compare(&["...", "SIGINT"], &log).is_err(),
+            "a line after it is extra"
+        );
+        assert!(compare(&["...", "SIGINT", "stopped", "gone"], &log).is_err());
+    }
+
     #[test]
     pub(super) fn brackets_stand_for_any_text_within_a_line() {
         assert!(line_matches(

@@ -19,7 +19,8 @@
 //!   (Ctrl-C in that terminal), `kill [-SIGNAL] %N` (its job number, as bash counts `&`
 //!   commands) or the end of the chapter. The commands after it talk to it. The lines
 //!   shown under it are the start of its log, compared at the end of the block; with the
-//!   lines of a `^C` after it, its whole log, compared once it has stopped.
+//!   lines of a `^C` after it, its whole log, compared once it has stopped. A `^C` in a
+//!   later block (the reader back in the server's terminal) shows the end of its log.
 //! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
 //!   (6379, `REDIS_URL`; a `redis-server --port N &` of the chapter is this one), one that
 //!   names etcd a three-member cluster (2379, 3379, 4379). curl, jq, etcdctl and
@@ -201,6 +202,8 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                         // stands in for it.
                         reader.background_job(text);
                         if let Some(real) = services.ports.get(&services::REDIS_BOOK_PORT) {
+                            // Its port is the one the run's Redis stands for from now on.
+                            reader.ports.real.retain(|_, used| used != real);
                             reader.ports.real.insert(book_port, *real);
                         }
                         continue;
@@ -280,11 +283,25 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                         [_] if compared => server_logs.pop(),
                         _ => None,
                     };
-                    if compared && whole_log.is_none() && !log.is_empty() {
+                    // A server whose start an earlier block showed, alone in its terminal:
+                    // what this block shows is the end of its log.
+                    let foreground: Vec<usize> = reader
+                        .servers
+                        .iter()
+                        .filter(|server| server.job.is_none())
+                        .map(|server| server.line)
+                        .collect();
+                    let end_of_log = match foreground.as_slice() {
+                        [started] if compared && whole_log.is_none() && server_logs.is_empty() => {
+                            Some(*started)
+                        }
+                        _ => None,
+                    };
+                    if compared && whole_log.is_none() && end_of_log.is_none() && !log.is_empty() {
                         chapter.problems.push(problem(
                             *line,
                             None,
-                            "what a server logs on Ctrl-C is compared for one server whose start the block shows: else say in the lead-in that it is abridged",
+                            "what a server logs on Ctrl-C is compared for one server in the foreground: else say in the lead-in that it is abridged",
                         ));
                     }
                     if reader.servers.iter().all(|server| server.job.is_some()) {
@@ -301,6 +318,23 @@ async fn check_chapter(path: &Path, shown: &str, binaries: &HashMap<String, Path
                                 TIME_LIMIT.as_secs()
                             ),
                         ));
+                    }
+                    if let Some(started) = end_of_log
+                        && !log.is_empty()
+                    {
+                        // Whatever it logged before: `...`; then exactly what the block shows.
+                        let book: Vec<&str> =
+                            tidy(std::iter::once("...").chain(log.iter().map(String::as_str)));
+                        if let Err(mismatch) = reader.server_log_matches(started, &book).await {
+                            chapter.problems.push(Problem {
+                                details: short_diff(&mismatch.diff, 12),
+                                ..problem(
+                                    *line,
+                                    None,
+                                    &format!("the server started on line {started} logs something else after Ctrl-C (- the book, + the run):"),
+                                )
+                            });
+                        }
                     }
                     if let Some((started, text, output)) = whole_log {
                         let book: Vec<&str> = tidy(output.iter().chain(log).map(String::as_str));
