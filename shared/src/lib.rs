@@ -12,6 +12,8 @@
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
 //! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register.
+//! - [`http2`]: HTTP/2's frames and HPACK, by hand, for lesson 05's `server --fast` and the
+//!   course's load generator.
 //! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
 //! - [`discovery`]: watching the passing instances of a service with blocking queries
 //!   (lesson 07), for every client that picks an instance to call.
