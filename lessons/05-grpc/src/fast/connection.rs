@@ -12,6 +12,7 @@
 //! connection's life: its opening (the preface and both sides' SETTINGS), keepalive, the
 //! graceful GOAWAY, and the end.
 
+use std::future::poll_fn;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -146,11 +147,7 @@ impl<G: Greeter> Connection<G> {
             // Every whole frame that arrived, in order; a broken rule ends the connection.
             let used = match self.handle_frames(&input).await {
                 Ok(used) => used,
-                Err(error) => {
-                    debug!(code = error.code, why = %error.why, "closing: the client broke HTTP/2");
-                    frame::put_goaway(&mut self.out, self.last_stream, error.code, &error.why);
-                    return socket.write_all(&self.out).await;
-                }
+                Err(broken) => return self.close_with_goaway(broken, &mut socket).await,
             };
             input.drain(..used);
             // All the answers they made, in one write.
@@ -169,7 +166,7 @@ impl<G: Greeter> Connection<G> {
                 read = socket.read_buf(&mut input) => Event::Read(read?),
                 changed = health.changed() => Event::Health(changed.is_ok()),
                 () = keepalive.tick() => Event::Tick,
-                () = std::future::poll_fn(|cx| self.poll_messages(cx)), if streaming => Event::Messages,
+                () = poll_fn(|cx| self.poll_messages(cx)), if streaming => Event::Messages,
             };
             if !self.on_event(event, health, &mut keepalive) {
                 return Ok(());
@@ -207,6 +204,17 @@ impl<G: Greeter> Connection<G> {
             Event::Messages => {}
         }
         true
+    }
+
+    /// The client broke a rule of HTTP/2: a GOAWAY names the error, and the connection ends.
+    async fn close_with_goaway(
+        &mut self,
+        broken: ConnectionError,
+        socket: &mut TcpStream,
+    ) -> std::io::Result<()> {
+        debug!(code = broken.code, why = %broken.why, "closing: the client broke HTTP/2");
+        frame::put_goaway(&mut self.out, self.last_stream, broken.code, &broken.why);
+        socket.write_all(&self.out).await
     }
 
     /// Reads the client's preface. `false` if what arrived is not HTTP/2.
