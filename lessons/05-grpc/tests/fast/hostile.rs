@@ -169,35 +169,13 @@ async fn a_message_over_4_mib_is_refused_when_its_prefix_arrives() {
 async fn a_request_that_is_not_grpc_gets_an_http_status() {
     let addr = start(1);
     let mut raw = Raw::connect(&addr, &[]).await;
-    let mut block = Vec::new();
-    hpack::put_indexed(&mut block, hpack::index::METHOD_POST);
-    hpack::put_with_name_index(&mut block, hpack::index::PATH, b"/hello.Greeter/SayHello");
-    hpack::put_with_name_index(&mut block, hpack::index::CONTENT_TYPE, b"text/plain");
-    let mut out = Vec::new();
-    frame::put(
-        &mut out,
-        kind::HEADERS,
-        flag::END_HEADERS | flag::END_STREAM,
-        1,
-        &block,
-    );
-    raw.send(&out).await;
+    raw.send(&whole_request(1, b"/hello.Greeter/SayHello", b"text/plain"))
+        .await;
     let answer = raw.until(kind::HEADERS, 1).await;
     assert_eq!(answer.header(":status"), Some("415"));
     // And an unknown method of a real gRPC call is UNIMPLEMENTED, with its path named.
-    block.clear();
-    hpack::put_indexed(&mut block, hpack::index::METHOD_POST);
-    hpack::put_with_name_index(&mut block, hpack::index::PATH, b"/hello.Greeter/SayGoodbye");
-    hpack::put_with_name_index(&mut block, hpack::index::CONTENT_TYPE, b"application/grpc");
-    out.clear();
-    frame::put(
-        &mut out,
-        kind::HEADERS,
-        flag::END_HEADERS | flag::END_STREAM,
-        3,
-        &block,
-    );
-    raw.send(&out).await;
+    let unknown = whole_request(3, b"/hello.Greeter/SayGoodbye", b"application/grpc");
+    raw.send(&unknown).await;
     let answer = raw.until(kind::HEADERS, 3).await;
     assert_eq!(answer.header("grpc-status"), Some("12"));
     assert!(
@@ -241,4 +219,16 @@ async fn a_stop_sends_every_connection_a_goaway_and_finishes_its_calls() {
         .await
         .expect("the server task")
         .expect("a clean stop");
+}
+
+/// A request that is all headers (END_STREAM on its HEADERS): POST to `path`.
+fn whole_request(stream: u32, path: &[u8], content_type: &[u8]) -> Vec<u8> {
+    let mut block = Vec::new();
+    hpack::put_indexed(&mut block, hpack::index::METHOD_POST);
+    hpack::put_with_name_index(&mut block, hpack::index::PATH, path);
+    hpack::put_with_name_index(&mut block, hpack::index::CONTENT_TYPE, content_type);
+    let mut out = Vec::new();
+    let flags = flag::END_HEADERS | flag::END_STREAM;
+    frame::put(&mut out, kind::HEADERS, flags, stream, &block);
+    out
 }
