@@ -18,8 +18,8 @@ enum Command {
     Server {
         #[arg(long, default_value = DEFAULT_ADDR)]
         addr: String,
-        /// Serve on one single-threaded runtime per core, each with its own socket on the
-        /// port (SO_REUSEPORT): the same server, shaped for speed (see `fast.rs`).
+        /// Serve the same Greeter without tonic's server: HTTP/2 frames read and written by
+        /// hand, one single-threaded runtime per core (SO_REUSEPORT); see `src/fast/`.
         #[arg(long)]
         fast: bool,
     },
