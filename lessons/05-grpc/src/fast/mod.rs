@@ -43,7 +43,10 @@ mod calls;
 mod connection;
 mod control;
 mod frames;
+mod keepalive;
 mod reply;
+mod request;
+mod states;
 mod streams;
 
 /// How many runtimes [`serve`] starts by default: one per core this process may run on

@@ -1,0 +1,476 @@
+//! `server --fast` held to h2spec, the HTTP/2 conformance suite, as it is run against this
+//! lesson: `h2spec -h 127.0.0.1 -p 7005 -P /hello.Greeter/SayHello`.
+//!
+//! Each case sends the frames one h2spec case sends (summerwind/h2spec at af83a65, folders
+//! `http2/` and `generic/`) and expects the answer RFC 9113 gives for them: a *stream
+//! error* (RST_STREAM on that stream, and the connection lives on) or a *connection error*
+//! (GOAWAY, then the end). Tests are named by h2spec's sections, which follow RFC 7540's
+//! numbering; the comments cite the RFC 9113 section that now says it. Most of h2spec's
+//! requests are a GET of the path, which the fast server answers with 405: what matters
+//! here is how the frames around it are answered. Where the worked example (tonic's server,
+//! on the `h2` crate) gives the same answer, the same bytes go to it too.
+
+use shared::http2::frame::{self, error, flag, kind, setting};
+
+use super::{say_hello, start};
+use crate::support::raw::{H2SPEC_GET, Raw, headers};
+use crate::support::worked_example;
+
+/// What a case sends after the preface and its SETTINGS: bytes, or a pause until the
+/// server has ended a stream.
+enum Step {
+    Send(Vec<u8>),
+    EndOf(u32),
+}
+
+/// The answer RFC 9113 asks for.
+#[derive(Debug)]
+enum Expect {
+    /// RST_STREAM on this stream with this code; the connection serves on.
+    StreamError(u32, u32),
+    /// GOAWAY with this code, then the connection closes.
+    ConnectionError(u32),
+}
+
+struct Case {
+    /// h2spec's words for it.
+    name: &'static str,
+    settings: &'static [(u16, u32)],
+    steps: Vec<Step>,
+    expect: Expect,
+    /// Whether the worked example is held to the same answer.
+    tonic: bool,
+}
+
+fn case(name: &'static str, bytes: Vec<u8>, expect: Expect) -> Case {
+    Case {
+        name,
+        settings: &[],
+        steps: vec![Step::Send(bytes)],
+        expect,
+        tonic: true,
+    }
+}
+
+impl Case {
+    /// For a case where the worked example answers otherwise, as the RFC also allows.
+    fn fast_only(mut self) -> Case {
+        self.tonic = false;
+        self
+    }
+}
+
+/// Runs every case on a connection of its own, to the fast server and (where it says so)
+/// to the worked example; then an ordinary call must still be answered.
+async fn hold(cases: Vec<Case>) {
+    let fast = start(1);
+    let tonic = worked_example().await;
+    for case in &cases {
+        run(&fast, FAST, case).await;
+        if case.tonic {
+            run(&tonic, "the worked example", case).await;
+        }
+    }
+    assert_eq!(say_hello(&fast, "Ferris").await, "Hello Ferris!");
+}
+
+const FAST: &str = "server --fast";
+
+async fn run(addr: &str, server: &str, case: &Case) {
+    let mut raw = Raw::connect(addr, case.settings).await;
+    for step in &case.steps {
+        match step {
+            Step::Send(bytes) => raw.send(bytes).await,
+            Step::EndOf(stream) => raw.end_of(*stream).await,
+        }
+    }
+    let what = format!("{server}, h2spec \"{}\"", case.name);
+    match case.expect {
+        // The fast server is held to the RFC's stream error; the worked example to what
+        // h2spec holds it to, which counts a connection error with the same code too (`h2`
+        // closes the connection for some of these).
+        Expect::StreamError(stream, code) => match raw.stream_error(stream).await {
+            Err(goaway) if server != FAST => assert_eq!(goaway, code, "{what}"),
+            got => assert_eq!(got, Ok(code), "{what}"),
+        },
+        Expect::ConnectionError(code) => {
+            let (got, why) = raw.goaway().await;
+            assert_eq!(got, code, "{what}: {why}");
+        }
+    }
+}
+
+use Expect::{ConnectionError, StreamError};
+
+const NONE: u8 = 0;
+const END: u8 = flag::END_STREAM;
+
+/// h2spec's GET on `stream`.
+fn get(stream: u32, flags: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    headers(&mut out, stream, flags, &H2SPEC_GET);
+    out
+}
+
+/// h2spec's GET with `change` made to its fields.
+fn get_with(stream: u32, change: impl FnOnce(&mut Vec<(&str, &str)>)) -> Vec<u8> {
+    let mut fields = H2SPEC_GET.to_vec();
+    change(&mut fields);
+    let mut out = Vec::new();
+    headers(&mut out, stream, END, &fields);
+    out
+}
+
+/// h2spec's POST (its GET with `:method: POST`), with `extra` fields.
+fn post(stream: u32, flags: u8, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut fields = H2SPEC_GET.to_vec();
+    fields[0].1 = "POST";
+    fields.extend_from_slice(extra);
+    let mut out = Vec::new();
+    headers(&mut out, stream, flags, &fields);
+    out
+}
+
+fn data(stream: u32, flags: u8, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    frame::put(&mut out, kind::DATA, flags, stream, bytes);
+    out
+}
+
+fn reset(stream: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    frame::put_reset(&mut out, stream, error::CANCEL);
+    out
+}
+
+fn window_update(stream: u32, increment: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    frame::put_window_update(&mut out, stream, increment);
+    out
+}
+
+/// A PRIORITY frame: `dependency`, weight 255, cut or padded to `len` bytes.
+fn priority(stream: u32, dependency: u32, len: usize) -> Vec<u8> {
+    let mut payload = dependency.to_be_bytes().to_vec();
+    payload.push(255);
+    payload.resize(len, 0);
+    let mut out = Vec::new();
+    frame::put(&mut out, kind::PRIORITY, 0, stream, &payload);
+    out
+}
+
+// RFC 9113, section 5.1: which frames each state of a stream allows.
+#[tokio::test]
+async fn h2spec_5_1_stream_states() {
+    hold(vec![
+        // idle: only HEADERS and PRIORITY may name it; anything else is a connection error.
+        case(
+            "idle: Sends a DATA frame",
+            data(1, END, b"test"),
+            ConnectionError(error::PROTOCOL_ERROR),
+        ),
+        // (Also h2spec 6.4, "Sends a RST_STREAM frame on a idle stream".)
+        case(
+            "idle: Sends a RST_STREAM frame",
+            reset(1),
+            ConnectionError(error::PROTOCOL_ERROR),
+        ),
+        case(
+            "idle: Sends a WINDOW_UPDATE frame",
+            window_update(1, 100),
+            ConnectionError(error::PROTOCOL_ERROR),
+        ),
+        // half-closed (remote), as the client sees it: our answer to the GET may not have
+        // reached it. For us the stream is closed, and DATA on it a stream error (6.1).
+        // The worked example closes the connection here, with PROTOCOL_ERROR (h2spec only
+        // sees the connection close).
+        case(
+            "half closed (remote): Sends a DATA frame",
+            [get(1, END), data(1, END, b"test")].concat(),
+            StreamError(1, error::STREAM_CLOSED),
+        )
+        .fast_only(),
+        // The client reset the stream itself: what it sends there after is a stream error.
+        case(
+            "closed: Sends a DATA frame after sending RST_STREAM frame",
+            [get(1, NONE), reset(1), data(1, END, b"test")].concat(),
+            StreamError(1, error::STREAM_CLOSED),
+        ),
+        // The worked example closes the connection here, which the RFC allows too.
+        case(
+            "closed: Sends a HEADERS frame after sending RST_STREAM frame",
+            [get(1, NONE), reset(1), get(1, END)].concat(),
+            StreamError(1, error::STREAM_CLOSED),
+        )
+        .fast_only(),
+        // Both sides ended the stream, and the client has seen our end.
+        Case {
+            name: "closed: Sends a DATA frame",
+            settings: &[],
+            steps: vec![
+                Step::Send(get(1, END)),
+                Step::EndOf(1),
+                Step::Send(data(1, END, b"test")),
+            ],
+            expect: StreamError(1, error::STREAM_CLOSED),
+            tonic: true,
+        },
+        // The worked example's GOAWAY says PROTOCOL_ERROR.
+        Case {
+            name: "closed: Sends a HEADERS frame",
+            settings: &[],
+            steps: vec![
+                Step::Send(get(1, END)),
+                Step::EndOf(1),
+                Step::Send(get(1, END)),
+            ],
+            expect: ConnectionError(error::STREAM_CLOSED),
+            tonic: false,
+        },
+    ])
+    .await;
+}
+
+// Section 5.1.2: a stream over the limit the server announced (128) is refused, alone.
+// With no window the 405 answers cannot finish, so all 128 GETs are still open.
+#[tokio::test]
+async fn h2spec_5_1_2_stream_concurrency() {
+    let limit = l05_grpc::server::MAX_STREAMS_PER_CONNECTION;
+    let gets: Vec<u8> = (0..=limit).flat_map(|n| get(2 * n + 1, END)).collect();
+    hold(vec![Case {
+        name: "Sends HEADERS frames that causes their advertised concurrent stream limit to be exceeded",
+        settings: &[(setting::INITIAL_WINDOW_SIZE, 0)],
+        steps: vec![Step::Send(gets)],
+        expect: StreamError(2 * limit + 1, error::REFUSED_STREAM),
+        // tonic answers its GETs without a body, so its streams end in time.
+        tonic: false,
+    }])
+    .await;
+}
+
+// RFC 7540, section 5.3.1 (RFC 9113 keeps the fields): a stream cannot depend on itself.
+#[tokio::test]
+async fn h2spec_5_3_1_stream_dependencies() {
+    let get = get(1, END);
+    let mut self_dependent = Vec::new();
+    let block = &get[frame::HEADER_LEN..];
+    let mut payload = 1u32.to_be_bytes().to_vec();
+    payload.push(255);
+    payload.extend_from_slice(block);
+    let flags = flag::END_HEADERS | END | flag::PRIORITY;
+    frame::put(&mut self_dependent, kind::HEADERS, flags, 1, &payload);
+    hold(vec![
+        case(
+            "Sends HEADERS frame that depends on itself",
+            self_dependent,
+            StreamError(1, error::PROTOCOL_ERROR),
+        ),
+        case(
+            "Sends PRIORITY frame that depend on itself",
+            priority(1, 1, 5),
+            StreamError(1, error::PROTOCOL_ERROR),
+        ),
+    ])
+    .await;
+}
+
+// Section 6.1: DATA on a stream that is not open is a stream error of type STREAM_CLOSED.
+#[tokio::test]
+async fn h2spec_6_1_data() {
+    hold(vec![
+    // The worked example closes the connection here, with PROTOCOL_ERROR (h2spec only
+    // sees the connection close).
+    case(
+        "Sends a DATA frame on the stream that is not in \"open\" or \"half-closed (local)\" state",
+        [post(1, END, &[]), data(1, END, b"test")].concat(),
+        StreamError(1, error::STREAM_CLOSED),
+    )
+    .fast_only()])
+    .await;
+}
+
+// Section 6.3: PRIORITY names a stream, and is 5 bytes long.
+#[tokio::test]
+async fn h2spec_6_3_priority() {
+    hold(vec![
+        case(
+            "Sends a PRIORITY frame with 0x0 stream identifier",
+            priority(0, 0, 5),
+            ConnectionError(error::PROTOCOL_ERROR),
+        ),
+        // The worked example closes the connection here, with PROTOCOL_ERROR (h2spec only
+        // sees the connection close).
+        case(
+            "Sends a PRIORITY frame with a length other than 5 octets",
+            [get(1, END), priority(1, 1 << 31, 4)].concat(),
+            StreamError(1, error::FRAME_SIZE_ERROR),
+        )
+        .fast_only(),
+    ])
+    .await;
+}
+
+// Section 6.5.2: SETTINGS_ENABLE_PUSH is 0 or 1.
+#[tokio::test]
+async fn h2spec_6_5_2_defined_settings_parameters() {
+    hold(vec![Case {
+        name: "SETTINGS_ENABLE_PUSH (0x2): Sends the value other than 0 or 1",
+        settings: &[(setting::ENABLE_PUSH, 2)],
+        steps: vec![],
+        expect: ConnectionError(error::PROTOCOL_ERROR),
+        tonic: true,
+    }])
+    .await;
+}
+
+// Section 6.8: GOAWAY is about the connection, so on stream 0 only.
+#[tokio::test]
+async fn h2spec_6_8_goaway() {
+    let mut goaway = Vec::new();
+    frame::put(&mut goaway, kind::GOAWAY, 0, 1, &[0; 8]);
+    hold(vec![case(
+        "Sends a GOAWAY frame with a stream identifier other than 0x0",
+        goaway,
+        ConnectionError(error::PROTOCOL_ERROR),
+    )])
+    .await;
+}
+
+// Sections 6.9 and 6.9.1: errors of a stream's window are stream errors.
+#[tokio::test]
+async fn h2spec_6_9_window_update() {
+    let max = frame::MAX_WINDOW;
+    hold(vec![
+        case(
+            "Sends a WINDOW_UPDATE frame with a flow control window increment of 0 on a stream",
+            [get(1, NONE), window_update(1, 0)].concat(),
+            StreamError(1, error::PROTOCOL_ERROR),
+        ),
+        // h2spec 6.9.1.
+        case(
+            "Sends multiple WINDOW_UPDATE frames increasing the flow control window to above 2^31-1 on a stream",
+            [get(1, NONE), window_update(1, max), window_update(1, max)].concat(),
+            StreamError(1, error::FLOW_CONTROL_ERROR),
+        ),
+    ])
+    .await;
+}
+
+// Sections 8.1 and 8.1.1: trailers end the request; a body must be as long as announced.
+// (h2spec 8.1 and 8.1.2.6.)
+#[tokio::test]
+async fn h2spec_8_1_http_message_framing() {
+    let trailers = |flags| {
+        let mut out = Vec::new();
+        headers(&mut out, 1, flags, &[("x-test", "ok")]);
+        out
+    };
+    let length_1 = [("content-length", "1")];
+    hold(vec![
+        case(
+            "Sends a second HEADERS frame without the END_STREAM flag",
+            [post(1, NONE, &[]), data(1, NONE, b"test"), trailers(NONE)].concat(),
+            StreamError(1, error::PROTOCOL_ERROR),
+        ),
+        case(
+            "Sends a HEADERS frame with the \"content-length\" header field which does not equal the DATA frame payload length",
+            [post(1, NONE, &length_1), data(1, END, b"test")].concat(),
+            StreamError(1, error::PROTOCOL_ERROR),
+        ),
+        case(
+            "Sends a HEADERS frame with the \"content-length\" header field which does not equal the sum of the multiple DATA frames payload length",
+            [post(1, NONE, &length_1), data(1, NONE, b"test"), data(1, END, b"test")].concat(),
+            StreamError(1, error::PROTOCOL_ERROR),
+        ),
+    ])
+    .await;
+}
+
+// Sections 8.2 and 8.3: the fields of a request. (h2spec 8.1.2 to 8.1.2.3.)
+#[tokio::test]
+async fn h2spec_8_1_2_http_header_fields() {
+    let malformed = |name, bytes| case(name, bytes, StreamError(1, error::PROTOCOL_ERROR));
+    let mut pseudo_in_trailers = post(1, NONE, &[]);
+    pseudo_in_trailers.extend(data(1, NONE, b"test"));
+    headers(&mut pseudo_in_trailers, 1, NONE, &[(":method", "POST")]);
+    hold(vec![
+        // 8.2.1: field names are lowercase.
+        malformed(
+            "Sends a HEADERS frame that contains the header field name in uppercase letters",
+            get_with(1, |f| f.push(("X-TEST", "ok"))),
+        ),
+        // 8.3: only the request pseudo-header fields, before the others, not in trailers.
+        malformed(
+            "Sends a HEADERS frame that contains a unknown pseudo-header field",
+            get_with(1, |f| f.push((":test", "ok"))),
+        ),
+        malformed(
+            "Sends a HEADERS frame that contains the pseudo-header field defined for response",
+            get_with(1, |f| f.push((":status", "200"))),
+        ),
+        malformed("Sends a HEADERS frame that contains a pseudo-header field as trailers", pseudo_in_trailers),
+        malformed(
+            "Sends a HEADERS frame that contains a pseudo-header field that appears in a header block after a regular header field",
+            get_with(1, |f| f.insert(0, ("x-test", "ok"))),
+        ),
+        // 8.2.2: no HTTP/1 connection fields; `te` only as "trailers".
+        malformed(
+            "Sends a HEADERS frame that contains the connection-specific header field",
+            get_with(1, |f| f.push(("connection", "keep-alive"))),
+        ),
+        malformed(
+            "Sends a HEADERS frame that contains the TE header field with any value other than \"trailers\"",
+            get_with(1, |f| f.extend([("trailers", "test"), ("te", "trailers, deflate")])),
+        ),
+        // 8.3.1: one each of :method, :scheme and :path, and a path that is not empty.
+        malformed("Sends a HEADERS frame with empty \":path\" pseudo-header field", get_with(1, |f| f[2].1 = "")),
+        malformed("Sends a HEADERS frame that omits \":method\" pseudo-header field", get_with(1, |f| {
+            f.remove(0);
+        })),
+        malformed("Sends a HEADERS frame that omits \":scheme\" pseudo-header field", get_with(1, |f| {
+            f.remove(1);
+        })),
+        malformed("Sends a HEADERS frame that omits \":path\" pseudo-header field", get_with(1, |f| {
+            f.remove(2);
+        })),
+        malformed(
+            "Sends a HEADERS frame with duplicated \":method\" pseudo-header field",
+            get_with(1, |f| f.push((":method", "GET"))),
+        ),
+        malformed(
+            "Sends a HEADERS frame with duplicated \":scheme\" pseudo-header field",
+            get_with(1, |f| f.push((":scheme", "http"))),
+        ),
+        malformed(
+            "Sends a HEADERS frame with duplicated \":path\" pseudo-header field",
+            get_with(1, |f| f.push((":path", "/hello.Greeter/SayHello"))),
+        ),
+    ])
+    .await;
+}
+
+// h2spec generic 2 and http2 6.9.2: a reply (here the 405's body) waits for the window the
+// client gives, and goes out as far as it allows.
+#[tokio::test]
+async fn h2spec_generic_2_half_closed_stream_flow_control() {
+    let addr = start(1);
+    let mut raw = Raw::connect(&addr, &[(setting::INITIAL_WINDOW_SIZE, 0)]).await;
+    let mut steps = get(1, END);
+    steps.extend(priority(1, 0, 5));
+    steps.extend(window_update(1, 1));
+    raw.send(&steps).await;
+    let first = raw.until(kind::DATA, 1).await;
+    assert_eq!(first.payload.len(), 1, "as much as the window allows");
+    // Section 6.9.2: a new initial window moves every open stream's window by the change.
+    let initial_window = |size| {
+        let mut out = Vec::new();
+        frame::put_settings(&mut out, &[(setting::INITIAL_WINDOW_SIZE, size)]);
+        out
+    };
+    raw.send(&initial_window(3)).await;
+    assert_eq!(raw.until(kind::DATA, 1).await.payload.len(), 3);
+    // Down to 2, the window is 2 - 3 = -1: the next WINDOW_UPDATE of 2 leaves room for 1.
+    raw.send(&[initial_window(2), window_update(1, 2)].concat())
+        .await;
+    assert_eq!(raw.until(kind::DATA, 1).await.payload.len(), 1);
+}
