@@ -33,7 +33,7 @@ use tokio::sync::watch;
 use tracing::debug;
 
 use super::calls::MAX_MESSAGE;
-use super::frames::HeaderBlock;
+use super::headers::HeaderBlock;
 use super::keepalive::{Due, Keepalive};
 use super::reply::PREFIX_LEN;
 use super::states::RecentlyClosed;

@@ -43,6 +43,7 @@ mod calls;
 mod connection;
 mod control;
 mod frames;
+mod headers;
 mod keepalive;
 mod reply;
 mod request;
