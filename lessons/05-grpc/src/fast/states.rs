@@ -101,6 +101,7 @@ impl<G: Greeter> Connection<G> {
         }
     }
 
+    // ANCHOR: closed
     /// A DATA, HEADERS or WINDOW_UPDATE frame for a closed stream (section 5.1, "closed"):
     /// `Ok` if it is to be ignored, after doing what the rules ask.
     pub(super) fn on_closed_stream(
@@ -131,14 +132,15 @@ impl<G: Greeter> Connection<G> {
                 error::STREAM_CLOSED,
                 format!("stream {id} is closed"),
             )),
-            // A number below the last stream the client opened, never used: stream numbers
-            // only grow (section 5.1.1), so this is a connection error.
+            // A number the client skipped (stream numbers only grow, section 5.1.1), or a
+            // stream closed too long ago to be remembered: a connection error.
             (None, _) => Err(ConnectionError::new(
                 error::PROTOCOL_ERROR,
                 format!("stream {id} is below the last stream opened"),
             )),
         }
     }
+    // ANCHOR_END: closed
 }
 
 #[cfg(test)]
