@@ -8,6 +8,8 @@ mod support;
 mod grpc_go;
 #[path = "fast/h2spec.rs"]
 mod h2spec;
+#[path = "fast/h2spec_frames.rs"]
+mod h2spec_frames;
 #[path = "fast/h2spec_http.rs"]
 mod h2spec_http;
 #[path = "fast/hostile.rs"]
