@@ -210,6 +210,23 @@ mod tests {
     }
 
     #[test]
+    fn an_http_answer_ends_with_its_last_data_frame() {
+        let mut stream = Stream::new(1, Phase::Http, 3);
+        stream.queue(b"hello");
+        let (mut connection, mut out) = (100, Vec::new());
+        assert!(!stream.flush(&mut out, &mut connection, 16_384));
+        let (head, payload, _) = frame::next(&out).unwrap();
+        assert_eq!((payload, head.has(flag::END_STREAM)), (&b"hel"[..], false));
+
+        stream.send_window += 10;
+        out.clear();
+        assert!(stream.flush(&mut out, &mut connection, 16_384), "over");
+        let (head, payload, used) = frame::next(&out).unwrap();
+        assert_eq!((payload, head.has(flag::END_STREAM)), (&b"lo"[..], true));
+        assert_eq!(used, out.len(), "no trailers: this is not gRPC");
+    }
+
+    #[test]
     fn frames_are_cut_to_the_clients_size() {
         let mut stream = Stream::new(1, Phase::Receiving(Route::SayHello), 1 << 20);
         stream.phase = Phase::Replying;
