@@ -6,12 +6,20 @@ mod support;
 
 #[path = "fast/grpc_go.rs"]
 mod grpc_go;
+#[path = "fast/h2spec.rs"]
+mod h2spec;
+#[path = "fast/h2spec_frames.rs"]
+mod h2spec_frames;
+#[path = "fast/h2spec_http.rs"]
+mod h2spec_http;
 #[path = "fast/hostile.rs"]
 mod hostile;
 
 use l05_grpc::server::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION, SHUTDOWN_GRACE};
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
+use shared::http2::frame::{self, error, flag, kind};
+use support::raw::{Raw, call_data, call_headers};
 use support::{GreeterHealth, connect};
 use testkit::{PATIENCE, ServerProcess, within};
 use tokio::net::TcpStream;
@@ -202,4 +210,45 @@ async fn a_call_that_never_ends_is_closed_after_the_grace_period() {
     server.logged("shutting down").await;
     server.exits_cleanly_within(SHUTDOWN_GRACE + PATIENCE).await;
     server.logged("closing the rest").await;
+}
+
+#[tokio::test]
+async fn a_call_begun_before_sigint_is_answered() {
+    let mut server =
+        ServerProcess::start(SERVER, &["server", "--fast", "--addr", "127.0.0.1:0"], 1).await;
+    let mut raw = Raw::connect(&server.addr().to_string(), &[]).await;
+    // The server's SETTINGS show that it has taken the connection in.
+    raw.until(kind::SETTINGS, 0).await;
+    // Half a call: its HEADERS before the stop, its message after. Whether the server has
+    // read those HEADERS when the signal comes or not, they are ahead of anything this
+    // client sends once it has read the GOAWAY.
+    let mut half = Vec::new();
+    call_headers(&mut half, 1, 0);
+    raw.send(&half).await;
+    server.signal("INT");
+
+    // First GOAWAY: no new calls, naming the largest stream there is; a PING behind it.
+    let first = raw.until(kind::GOAWAY, 0).await;
+    assert_eq!(frame::u32_at(&first.payload, 0), Some(frame::MAX_WINDOW));
+    assert_eq!(frame::u32_at(&first.payload, 4), Some(error::NO_ERROR));
+    let ping = raw.until(kind::PING, 0).await;
+    let mut pong = Vec::new();
+    frame::put(&mut pong, kind::PING, flag::ACK, 0, &ping.payload);
+    raw.send(&pong).await;
+    // Its answer tells the server this client has read the GOAWAY: the second names the
+    // last call it will answer, ours.
+    let last = raw.until(kind::GOAWAY, 0).await;
+    assert_eq!(
+        frame::u32_at(&last.payload, 0),
+        Some(1),
+        "the last stream answered"
+    );
+
+    let mut rest = Vec::new();
+    call_data(&mut rest, 1, "late");
+    raw.send(&rest).await;
+    assert_eq!(raw.trailers(1).await.header("grpc-status"), Some("0"));
+    // With its last call answered, the connection closes and the server exits.
+    while raw.next().await.is_some() {}
+    server.exits_cleanly_within(PATIENCE).await;
 }

@@ -11,10 +11,18 @@
 //! What the frames mean is in `frames.rs`; this file owns the socket, the buffers and the
 //! connection's life: its opening (the preface and both sides' SETTINGS), keepalive, the
 //! graceful GOAWAY, and the end.
+//!
+//! The graceful end takes two GOAWAY frames, as RFC 9113 (section 6.8) advises. A client
+//! may have sent the HEADERS of a call just before the server decided to stop; those bytes
+//! are on their way, and a GOAWAY that named the last stream the server has *read* would
+//! refuse that call, or close the connection under it while the client sends the rest. So
+//! the first GOAWAY names the largest stream number there is, "no new calls, please", with
+//! a PING behind it. The client answers the PING after it has read the GOAWAY, so every
+//! call it opened before comes ahead of that answer. Then the second GOAWAY names the last
+//! stream truly opened, and the connection ends once those calls are answered.
 
 use std::future::poll_fn;
 use std::sync::Arc;
-use std::time::Duration;
 
 use proto::hello::greeter_server::Greeter;
 use shared::http2::frame::{self, setting};
@@ -25,11 +33,12 @@ use tokio::sync::watch;
 use tracing::debug;
 
 use super::calls::MAX_MESSAGE;
+use super::headers::HeaderBlock;
+use super::keepalive::{Due, Keepalive};
 use super::reply::PREFIX_LEN;
+use super::states::RecentlyClosed;
 use super::streams::Stream;
-use crate::server::{
-    KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT, MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION,
-};
+use crate::server::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION};
 
 /// What each stream may send us: one whole message of the largest size, with its prefix.
 /// It is never opened further, since a unary call sends one message.
@@ -43,6 +52,20 @@ pub const MAX_BUFFERED: usize = 2 * MAX_MESSAGE;
 
 /// The longest header block (HEADERS and its CONTINUATIONs) taken in before decoding it.
 pub const MAX_HEADER_BLOCK: usize = 4 * MAX_HEADER_BYTES as usize;
+
+/// The PING sent behind the first GOAWAY of a graceful end; its answer ends the wait.
+pub const DRAIN_PING: &[u8; 8] = b"draining";
+
+/// How far the connection is in its graceful end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drain {
+    Serving,
+    /// The first GOAWAY and its PING went out: calls still arrive until the PING's answer.
+    Announced,
+    /// The last GOAWAY went out, or the client sent one: no new calls, and the connection
+    /// ends when those it has are done.
+    Closing,
+}
 
 /// Why a connection must end at once: the GOAWAY error code and a few words for the log.
 #[derive(Debug)]
@@ -69,12 +92,14 @@ pub struct Connection<G> {
     pub decoder: hpack::Decoder,
     /// Open calls, few enough (at most 128) that a list beats a map.
     pub streams: Vec<Stream>,
+    /// How the streams that closed lately closed (`states.rs`).
+    pub closed: RecentlyClosed,
     /// Frames to send, written out after each read.
     pub out: Vec<u8>,
     /// The highest stream the client has opened.
     pub last_stream: u32,
-    /// A HEADERS frame waiting for its CONTINUATIONs: stream, END_STREAM, the bytes so far.
-    pub header_block: Option<(u32, bool, Vec<u8>)>,
+    /// A HEADERS frame waiting for its CONTINUATIONs, and the block's bytes so far.
+    pub header_block: Option<(HeaderBlock, Vec<u8>)>,
     /// What the client lets us send on the connection, and on each new stream.
     pub send_window: i64,
     pub stream_send_window: i64,
@@ -84,8 +109,8 @@ pub struct Connection<G> {
     pub unacknowledged: u32,
     /// Bytes held in unfinished calls' bodies.
     pub buffered: usize,
-    /// GOAWAY was sent (we are shutting down) or received: no new calls.
-    pub going_away: bool,
+    /// Where the connection is in a graceful end.
+    pub drain: Drain,
 }
 
 /// Serves one connection until the client closes it, breaks the protocol, or the server
@@ -101,6 +126,7 @@ pub async fn serve<G: Greeter>(
         serving,
         decoder: hpack::Decoder::default(),
         streams: Vec::new(),
+        closed: RecentlyClosed::default(),
         out: Vec::with_capacity(4096),
         last_stream: 0,
         header_block: None,
@@ -109,7 +135,7 @@ pub async fn serve<G: Greeter>(
         max_frame: frame::DEFAULT_MAX_FRAME,
         unacknowledged: 0,
         buffered: 0,
-        going_away: false,
+        drain: Drain::Serving,
     };
     if let Err(error) = connection.run(socket, &mut health).await {
         debug!(%error, "connection ended");
@@ -155,7 +181,7 @@ impl<G: Greeter> Connection<G> {
                 socket.write_all(&self.out).await?;
                 self.out.clear();
             }
-            if self.going_away && self.streams.is_empty() {
+            if self.drain == Drain::Closing && self.streams.is_empty() {
                 return Ok(());
             }
             // Then wait for whatever comes next.
@@ -230,18 +256,23 @@ impl<G: Greeter> Connection<G> {
         Ok(true)
     }
 
-    /// The server is shutting down: GOAWAY tells the client which calls will still be
-    /// answered (those it has opened), so it sends new ones elsewhere.
+    /// The server is shutting down: the first GOAWAY tells the client to open no more
+    /// calls here, and the PING behind it finds out when it has read that.
     fn start_draining(&mut self) {
-        if !self.going_away {
-            self.going_away = true;
-            frame::put_goaway(
-                &mut self.out,
-                self.last_stream,
-                frame::error::NO_ERROR,
-                "shutting down",
-            );
+        if self.drain == Drain::Serving {
+            self.drain = Drain::Announced;
+            let (out, code) = (&mut self.out, frame::error::NO_ERROR);
+            frame::put_goaway(out, frame::MAX_WINDOW, code, "shutting down");
+            frame::put(out, frame::kind::PING, 0, 0, DRAIN_PING);
         }
+    }
+
+    /// The client has read the first GOAWAY: the second names the last call that will be
+    /// answered.
+    pub fn finish_draining(&mut self) {
+        self.drain = Drain::Closing;
+        let (out, code) = (&mut self.out, frame::error::NO_ERROR);
+        frame::put_goaway(out, self.last_stream, code, "shutting down");
     }
 }
 
@@ -255,55 +286,4 @@ enum Event {
     Tick,
     /// A server stream made messages.
     Messages,
-}
-
-/// When to ping a quiet client, and when to give up on it: after [`KEEPALIVE_INTERVAL`]
-/// without a byte from it, a PING; if [`KEEPALIVE_TIMEOUT`] later still nothing came, the
-/// connection is closed. One timer ticks every `KEEPALIVE_TIMEOUT`; reads only reset a
-/// counter, so a busy connection pays nothing for it.
-struct Keepalive {
-    timer: tokio::time::Interval,
-    quiet_ticks: u32,
-    pinged: bool,
-}
-
-enum Due {
-    Nothing,
-    Ping,
-    Close,
-}
-
-impl Keepalive {
-    fn new() -> Keepalive {
-        let mut timer = tokio::time::interval(KEEPALIVE_TIMEOUT);
-        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        timer.reset();
-        Keepalive {
-            timer,
-            quiet_ticks: 0,
-            pinged: false,
-        }
-    }
-
-    async fn tick(&mut self) {
-        self.timer.tick().await;
-    }
-
-    fn heard_from_client(&mut self) {
-        self.quiet_ticks = 0;
-        self.pinged = false;
-    }
-
-    fn due(&mut self) -> Due {
-        if self.pinged {
-            return Due::Close;
-        }
-        self.quiet_ticks += 1;
-        let quiet = KEEPALIVE_TIMEOUT * self.quiet_ticks;
-        if quiet >= KEEPALIVE_INTERVAL.max(Duration::from_millis(1)) {
-            self.pinged = true;
-            return Due::Ping;
-        }
-        Due::Nothing
-    }
 }

@@ -1,5 +1,6 @@
 //! The frames that keep an HTTP/2 connection going rather than carry a call: SETTINGS,
-//! PING, WINDOW_UPDATE and RST_STREAM, and the flow control of what the server sends.
+//! PING, WINDOW_UPDATE, RST_STREAM, PRIORITY and GOAWAY, and the flow control of what the
+//! server sends.
 //!
 //! Flow control is the part that needs care. The client announces how many bytes it can
 //! take, per stream (SETTINGS_INITIAL_WINDOW_SIZE, then WINDOW_UPDATE on the stream) and
@@ -14,8 +15,9 @@ use proto::hello::greeter_server::Greeter;
 use shared::http2::frame::{self, Head, error, flag, kind, setting};
 
 use super::calls;
-use super::connection::{CONNECTION_WINDOW, Connection, ConnectionError};
+use super::connection::{CONNECTION_WINDOW, Connection, ConnectionError, DRAIN_PING, Drain};
 use super::reply;
+use super::states::{Closed, State};
 use super::streams::{Phase, Produced};
 
 type Handled = Result<(), ConnectionError>;
@@ -55,6 +57,10 @@ impl<G: Greeter> Connection<G> {
                         .iter_mut()
                         .for_each(|s| s.send_window += change);
                 }
+                // Push is a server's to offer; the client says 0 or 1, nothing else (6.5.2).
+                setting::ENABLE_PUSH if value > 1 => {
+                    return Err(protocol_error("ENABLE_PUSH other than 0 or 1"));
+                }
                 setting::MAX_FRAME_SIZE => {
                     if !(frame::DEFAULT_MAX_FRAME as u32..1 << 24).contains(&value) {
                         return Err(protocol_error("MAX_FRAME_SIZE out of range"));
@@ -83,6 +89,9 @@ impl<G: Greeter> Connection<G> {
         }
         if !head.has(flag::ACK) {
             frame::put(&mut self.out, kind::PING, flag::ACK, 0, payload);
+        } else if payload == DRAIN_PING && self.drain == Drain::Announced {
+            // The client has read our first GOAWAY: every stream it opened before is in.
+            self.finish_draining();
         }
         Ok(())
     }
@@ -97,27 +106,38 @@ impl<G: Greeter> Connection<G> {
                 ));
             }
         };
-        if increment == 0 {
-            return Err(protocol_error("a WINDOW_UPDATE of 0"));
-        }
+        // Section 6.9: an increment of 0, or a window past 2^31-1, is an error of the
+        // window it names: the connection's (stream 0) or one stream's.
+        let max = i64::from(frame::MAX_WINDOW);
         if head.stream == 0 {
+            if increment == 0 {
+                return Err(protocol_error("a WINDOW_UPDATE of 0"));
+            }
             self.send_window += increment;
-            if self.send_window > i64::from(frame::MAX_WINDOW) {
-                return Err(ConnectionError::new(
-                    error::FLOW_CONTROL_ERROR,
-                    "window over 2^31-1",
-                ));
+            if self.send_window > max {
+                let why = "window over 2^31-1";
+                return Err(ConnectionError::new(error::FLOW_CONTROL_ERROR, why));
             }
             self.flush_all();
-        } else if let Some(at) = self.position(head.stream) {
-            self.streams[at].send_window += increment;
-            if self.streams[at].send_window > i64::from(frame::MAX_WINDOW) {
-                self.remove(at);
-                frame::put_reset(&mut self.out, head.stream, error::FLOW_CONTROL_ERROR);
-                return Ok(());
-            }
-            self.flush_stream(at);
+            return Ok(());
         }
+        let at = match self.state(head.stream) {
+            State::Open(at) => at,
+            State::Idle => return Err(protocol_error("WINDOW_UPDATE on an idle stream")),
+            State::Closed(how) => {
+                return self.on_closed_stream(kind::WINDOW_UPDATE, head.stream, how);
+            }
+        };
+        if increment == 0 {
+            self.reset(head.stream, error::PROTOCOL_ERROR);
+            return Ok(());
+        }
+        self.streams[at].send_window += increment;
+        if self.streams[at].send_window > max {
+            self.reset(head.stream, error::FLOW_CONTROL_ERROR);
+            return Ok(());
+        }
+        self.flush_stream(at);
         Ok(())
     }
 
@@ -131,9 +151,38 @@ impl<G: Greeter> Connection<G> {
                 "an RST_STREAM is 4 bytes",
             ));
         }
-        if let Some(at) = self.position(head.stream) {
-            self.remove(at);
+        match self.state(head.stream) {
+            State::Idle => return Err(protocol_error("RST_STREAM on an idle stream")),
+            State::Open(at) => drop(self.close(at, Closed::ResetByClient)),
+            // Never an RST_STREAM in answer to one (section 5.4.2), but what the client
+            // sends on this stream from now on is an error.
+            State::Closed(_) => self.closed.record(head.stream, Closed::ResetByClient),
         }
+        Ok(())
+    }
+
+    /// PRIORITY (section 6.3): advice on the order of streams, which a server may ignore,
+    /// but which must still be well-formed. It may name a stream in any state.
+    pub(super) fn on_priority(&mut self, head: Head, payload: &[u8]) -> Handled {
+        if head.stream == 0 {
+            return Err(protocol_error("PRIORITY on stream 0"));
+        }
+        if payload.len() != 5 {
+            self.reset(head.stream, error::FRAME_SIZE_ERROR);
+        } else if frame::u32_at(payload, 0).map(|id| id & frame::MAX_WINDOW) == Some(head.stream) {
+            // A stream cannot depend on itself (RFC 7540, section 5.3.1).
+            self.reset(head.stream, error::PROTOCOL_ERROR);
+        }
+        Ok(())
+    }
+
+    /// GOAWAY from the client (section 6.8): it opens no more streams; those open are
+    /// finished, then the connection ends.
+    pub(super) fn on_goaway(&mut self, head: Head) -> Handled {
+        if head.stream != 0 {
+            return Err(protocol_error("GOAWAY on a stream"));
+        }
+        self.drain = Drain::Closing;
         Ok(())
     }
 
@@ -160,7 +209,7 @@ impl<G: Greeter> Connection<G> {
     pub(super) fn flush_stream(&mut self, at: usize) {
         let stream = &mut self.streams[at];
         if stream.flush(&mut self.out, &mut self.send_window, self.max_frame) {
-            self.streams.swap_remove(at);
+            self.close(at, Closed::Ended);
         }
     }
 
@@ -197,7 +246,7 @@ impl<G: Greeter> Connection<G> {
             {
                 progress = true;
                 if let Produced::Failed(status) = produced {
-                    let stream = self.remove(at);
+                    let stream = self.close(at, Closed::Ended);
                     reply::put_error_trailers(
                         &mut self.out,
                         stream.id,

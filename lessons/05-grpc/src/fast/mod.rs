@@ -17,7 +17,9 @@
 //!
 //! It keeps the worked example's limits (128 streams a connection, 16 KiB of metadata,
 //! 4 MiB messages, keepalive) and its graceful stop: health turns NOT_SERVING, every
-//! connection gets a GOAWAY, calls in flight finish within [`SHUTDOWN_GRACE`].
+//! connection gets a GOAWAY (two, in fact: see `connection.rs`), calls in flight finish
+//! within [`SHUTDOWN_GRACE`]. And it refuses what breaks HTTP/2's rules as RFC 9113 says
+//! (`states.rs`, `request.rs`).
 //!
 //! What it gives up, and why the worked example stays the teaching shape: it answers the
 //! Greeter's three methods and health (`Check` and `Watch`) only — no server reflection (so
@@ -43,7 +45,11 @@ mod calls;
 mod connection;
 mod control;
 mod frames;
+mod headers;
+mod keepalive;
 mod reply;
+mod request;
+mod states;
 mod streams;
 
 /// How many runtimes [`serve`] starts by default: one per core this process may run on

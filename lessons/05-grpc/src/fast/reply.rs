@@ -78,13 +78,23 @@ fn put_status(out: &mut Vec<u8>, stream: u32, mut block: Vec<u8>, code: Code, me
     frame::put(out, kind::HEADERS, flags, stream, &block);
 }
 
-/// An HTTP answer that is not gRPC at all (a request that is not gRPC: 415, headers that
-/// are too large: 431), ending the stream.
-pub fn put_http_status(out: &mut Vec<u8>, stream: u32, status: u16) {
+/// The head of an HTTP answer that is not gRPC (to a request that is not a gRPC call: 405,
+/// 415; to headers that are too large: 431). Its body, [`http_body`], follows as DATA.
+pub fn put_http_head(out: &mut Vec<u8>, stream: u32, status: u16) {
     let mut block = Vec::new();
     hpack::put_with_name_index(&mut block, index::STATUS_200, status.to_string().as_bytes());
-    let flags = flag::END_HEADERS | flag::END_STREAM;
-    frame::put(out, kind::HEADERS, flags, stream, &block);
+    hpack::put_with_name_index(&mut block, index::CONTENT_TYPE, b"text/plain");
+    frame::put(out, kind::HEADERS, flag::END_HEADERS, stream, &block);
+}
+
+/// One line that says what an HTTP status means here, for whoever sent the request.
+pub fn http_body(status: u16) -> &'static [u8] {
+    match status {
+        405 => b"this server answers gRPC calls, which are POST requests\n",
+        415 => b"this server answers gRPC calls, whose content-type is application/grpc\n",
+        431 => b"the request's header fields are over 16 KiB\n",
+        _ => b"this server answers gRPC calls only\n",
+    }
 }
 
 /// `message` as one gRPC message: prefix, then protobuf.

@@ -28,6 +28,10 @@ pub struct Stream {
     pub body: Vec<u8>,
     /// Bytes of DATA received on this stream, padding included: at most our window.
     pub received: usize,
+    /// The request body's bytes so far, padding excluded, and the length the client
+    /// announced for it (`content-length`), which they must match (RFC 9113, section 8.1.1).
+    pub body_len: u64,
+    pub content_length: Option<u64>,
     /// What the client lets us send on this stream.
     pub send_window: i64,
     /// Reply bytes (DATA payload) still to send.
@@ -37,6 +41,11 @@ pub struct Stream {
 pub enum Phase {
     /// The request is still arriving.
     Receiving(Route),
+    /// A request that is not a gRPC call, still arriving: its body is dropped as it comes,
+    /// and once it has all come it is answered with this HTTP status.
+    Refusing(u16),
+    /// That answer: the outbox is its body, and its last DATA frame ends the stream.
+    Http,
     /// Answered; the outbox drains, then the trailers end the stream.
     Replying,
     /// A health `Watch` on this service: a message at every change, never an end.
@@ -47,12 +56,14 @@ pub enum Phase {
 }
 
 impl Stream {
-    pub fn new(id: u32, route: Route, send_window: i64) -> Stream {
+    pub fn new(id: u32, phase: Phase, send_window: i64) -> Stream {
         Stream {
             id,
-            phase: Phase::Receiving(route),
+            phase,
             body: Vec::new(),
             received: 0,
+            body_len: 0,
+            content_length: None,
             send_window,
             outbox: Vec::new(),
         }
@@ -63,9 +74,14 @@ impl Stream {
         self.outbox.extend_from_slice(message);
     }
 
+    /// Whether the client is still sending this stream's request: open, not half-closed.
+    pub fn receiving(&self) -> bool {
+        matches!(self.phase, Phase::Receiving(_) | Phase::Refusing(_))
+    }
+
     /// Sends as much of the outbox as both windows allow, in frames of at most `max_frame`
-    /// bytes, and then, if it is a reply and all of it went, the trailers. Returns whether
-    /// the stream is over.
+    /// bytes, and then, if it is a reply and all of it went, the trailers (or, for an HTTP
+    /// answer, END_STREAM on its last DATA frame). Returns whether the stream is over.
     pub fn flush(
         &mut self,
         out: &mut Vec<u8>,
@@ -79,17 +95,29 @@ impl Stream {
             if len == 0 {
                 break;
             }
-            frame::put(out, kind::DATA, 0, self.id, &self.outbox[sent..sent + len]);
+            let last = sent + len == self.outbox.len() && matches!(self.phase, Phase::Http);
+            let flags = if last { flag::END_STREAM } else { 0 };
+            frame::put(
+                out,
+                kind::DATA,
+                flags,
+                self.id,
+                &self.outbox[sent..sent + len],
+            );
             self.send_window -= len as i64;
             *connection_window -= len as i64;
             sent += len;
         }
         self.outbox.drain(..sent);
-        if self.outbox.is_empty() && matches!(self.phase, Phase::Replying) {
-            reply::put_ok_trailers(out, self.id);
-            return true;
+        match self.phase {
+            _ if !self.outbox.is_empty() => false,
+            Phase::Replying => {
+                reply::put_ok_trailers(out, self.id);
+                true
+            }
+            Phase::Http => true,
+            _ => false,
         }
-        false
     }
 
     pub fn has_queued(&self) -> bool {
@@ -156,7 +184,7 @@ mod tests {
 
     #[test]
     fn a_reply_waits_for_the_window_then_ends() {
-        let mut stream = Stream::new(1, Route::SayHello, 3);
+        let mut stream = Stream::new(1, Phase::Receiving(Route::SayHello), 3);
         stream.phase = Phase::Replying;
         stream.queue(b"12345");
         let mut connection = 100;
@@ -182,8 +210,25 @@ mod tests {
     }
 
     #[test]
+    fn an_http_answer_ends_with_its_last_data_frame() {
+        let mut stream = Stream::new(1, Phase::Http, 3);
+        stream.queue(b"hello");
+        let (mut connection, mut out) = (100, Vec::new());
+        assert!(!stream.flush(&mut out, &mut connection, 16_384));
+        let (head, payload, _) = frame::next(&out).unwrap();
+        assert_eq!((payload, head.has(flag::END_STREAM)), (&b"hel"[..], false));
+
+        stream.send_window += 10;
+        out.clear();
+        assert!(stream.flush(&mut out, &mut connection, 16_384), "over");
+        let (head, payload, used) = frame::next(&out).unwrap();
+        assert_eq!((payload, head.has(flag::END_STREAM)), (&b"lo"[..], true));
+        assert_eq!(used, out.len(), "no trailers: this is not gRPC");
+    }
+
+    #[test]
     fn frames_are_cut_to_the_clients_size() {
-        let mut stream = Stream::new(1, Route::SayHello, 1 << 20);
+        let mut stream = Stream::new(1, Phase::Receiving(Route::SayHello), 1 << 20);
         stream.phase = Phase::Replying;
         stream.queue(&[7; 40_000]);
         let (mut connection, mut out) = (1 << 20, Vec::new());

@@ -186,45 +186,11 @@ async fn a_request_that_is_not_grpc_gets_an_http_status() {
     );
 }
 
-#[tokio::test]
-async fn a_stop_sends_every_connection_a_goaway_and_finishes_its_calls() {
-    let sockets = l05_grpc::fast::bind("127.0.0.1:0".parse().unwrap(), 1).expect("bind");
-    let addr = sockets[0].local_addr().unwrap().to_string();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(l05_grpc::fast::serve(sockets, async {
-        let _ = stopped.await;
-    }));
-    let mut raw = Raw::connect(&addr, &[]).await;
-    // A call begun before the stop: its headers now, its message after.
-    let mut out = Vec::new();
-    call_headers(&mut out, 1, 0);
-    raw.send(&out).await;
-    let _ = raw.until(kind::SETTINGS, 0).await;
-
-    stop.send(()).unwrap();
-    let goaway = raw.until(kind::GOAWAY, 0).await;
-    assert_eq!(
-        frame::u32_at(&goaway.payload, 0),
-        Some(1),
-        "the last stream it will answer"
-    );
-    assert_eq!(frame::u32_at(&goaway.payload, 4), Some(error::NO_ERROR));
-    out.clear();
-    call_data(&mut out, 1, "late");
-    raw.send(&out).await;
-    assert_eq!(raw.trailers(1).await.header("grpc-status"), Some("0"));
-    // With its last call answered, the connection closes and the server stops.
-    while raw.next().await.is_some() {}
-    testkit::within("the server to stop", server)
-        .await
-        .expect("the server task")
-        .expect("a clean stop");
-}
-
 /// A request that is all headers (END_STREAM on its HEADERS): POST to `path`.
 fn whole_request(stream: u32, path: &[u8], content_type: &[u8]) -> Vec<u8> {
     let mut block = Vec::new();
     hpack::put_indexed(&mut block, hpack::index::METHOD_POST);
+    hpack::put_indexed(&mut block, hpack::index::SCHEME_HTTP);
     hpack::put_with_name_index(&mut block, hpack::index::PATH, path);
     hpack::put_with_name_index(&mut block, hpack::index::CONTENT_TYPE, content_type);
     let mut out = Vec::new();

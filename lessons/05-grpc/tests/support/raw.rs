@@ -118,6 +118,50 @@ impl Raw {
         }
     }
 
+    /// Skips frames until `stream` is reset, and returns the RST_STREAM's error code; or,
+    /// as `Err`, the code of a GOAWAY that came first. After a reset the connection must
+    /// live on: a stream error is not a connection error (RFC 9113, section 5.4.2), so a
+    /// PING sent then is answered.
+    pub async fn stream_error(&mut self, stream: u32) -> Result<u32, u32> {
+        let code = loop {
+            let frame = self.next().await.expect("the server closed the connection");
+            let code = frame::u32_at(&frame.payload, 0);
+            match frame.head.kind {
+                kind::RST_STREAM if frame.head.stream == stream => break code.expect("a code"),
+                kind::GOAWAY => return Err(frame::u32_at(&frame.payload, 4).expect("a code")),
+                _ => {}
+            }
+        };
+        self.ping().await;
+        Ok(code)
+    }
+
+    /// Sends a PING and skips frames until its answer.
+    pub async fn ping(&mut self) {
+        let mut ping = Vec::new();
+        frame::put(&mut ping, kind::PING, 0, 0, b"still on");
+        self.send(&ping).await;
+        loop {
+            let frame = self.until(kind::PING, 0).await;
+            if frame.head.has(flag::ACK) && frame.payload == b"still on" {
+                return;
+            }
+        }
+    }
+
+    /// Skips frames until the stream's last frame from the server (END_STREAM, or
+    /// RST_STREAM).
+    pub async fn end_of(&mut self, stream: u32) {
+        loop {
+            let frame = self.next().await.expect("the server closed the connection");
+            let ends = frame.head.has(flag::END_STREAM)
+                && matches!(frame.head.kind, kind::HEADERS | kind::DATA);
+            if frame.head.stream == stream && (ends || frame.head.kind == kind::RST_STREAM) {
+                return;
+            }
+        }
+    }
+
     /// Skips frames until the GOAWAY; returns its error code and debug text. The
     /// connection must then close.
     pub async fn goaway(&mut self) -> (u32, String) {
@@ -127,6 +171,31 @@ impl Raw {
         while self.next().await.is_some() {}
         (code, why)
     }
+}
+
+/// The request h2spec sends for most of its cases (its `spec.CommonHeaders`): a GET of the
+/// path it is given (`-P /hello.Greeter/SayHello`).
+pub const H2SPEC_GET: [(&str, &str); 4] = [
+    (":method", "GET"),
+    (":scheme", "http"),
+    (":path", "/hello.Greeter/SayHello"),
+    (":authority", "127.0.0.1"),
+];
+
+/// A HEADERS frame (END_HEADERS, and `flags`) with `fields` as HPACK literals that add
+/// nothing to the server's table.
+pub fn headers(out: &mut Vec<u8>, stream: u32, flags: u8, fields: &[(&str, &str)]) {
+    let mut block = Vec::new();
+    for (name, value) in fields {
+        hpack::put_literal(&mut block, name.as_bytes(), value.as_bytes());
+    }
+    frame::put(
+        out,
+        kind::HEADERS,
+        flag::END_HEADERS | flags,
+        stream,
+        &block,
+    );
 }
 
 /// The HEADERS of a SayHello call on `stream`, with its headers written out in full.
