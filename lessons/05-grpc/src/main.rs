@@ -68,8 +68,8 @@ async fn main() -> anyhow::Result<()> {
                 .await?
                 .next()
                 .with_context(|| format!("{addr} names no address"))?;
-            let runtimes = l05_grpc::fast::cores();
-            let sockets = l05_grpc::fast::bind(addr, runtimes)?;
+            let runtimes = shared::per_core::cores();
+            let sockets = shared::per_core::bind(addr, runtimes)?;
             let local = sockets[0].local_addr()?;
             tracing::info!("hello.Greeter listening on {local} ({runtimes} runtimes)");
             l05_grpc::fast::serve(sockets, stop).await?;
