@@ -61,7 +61,12 @@ pub async fn serve_greeter<G: Greeter>(
         let health = health.clone();
         async move {
             shutdown.await;
-            tracing::info!("shutting down: health is NOT_SERVING, finishing calls in flight");
+            // A process stops once, however many servers it runs (lesson 05 runs one per
+            // core): it says so once.
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                tracing::info!("shutting down: health is NOT_SERVING, finishing calls in flight");
+            });
             mark_not_serving::<G>(&health).await;
             let _ = draining_tx.send(());
         }

@@ -12,6 +12,8 @@
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
 //! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register.
+//! - [`per_core`]: one single-threaded runtime per core on one port (`SO_REUSEPORT`), how
+//!   lesson 05's servers run.
 //! - [`http2`]: HTTP/2's frames and HPACK, by hand, for lesson 05's `server --fast` and the
 //!   course's load generator.
 //! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
@@ -32,6 +34,7 @@ pub mod discovery;
 pub mod greeter;
 pub mod grpc;
 pub mod http2;
+pub mod per_core;
 pub mod registered;
 pub mod signal;
 pub mod unreachable;

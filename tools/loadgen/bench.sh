@@ -29,6 +29,13 @@
 # only where you changed the worked example itself, and the build fails if an exercise of
 # yours does not compile.
 #
+# The gRPC servers are measured under a client that no one here wrote, too: h2load, the
+# HTTP/2 load tool of nghttp2 (Debian's nghttp2-client), with the same 32 connections and
+# one call in flight on each. It knows nothing of gRPC: it posts the same 5-byte-prefixed
+# SayHello message every time and counts HTTP answers (a gRPC error would still be a 200).
+# It runs a number of calls rather than a time: --h2load-calls after a warm-up of a tenth
+# of them, and the server's CPU time is counted over the measured calls alone.
+#
 # Go baselines need Debian's Go, grpc-go and protobuf sources, and the two protoc plugins:
 #   apt-get install -y golang-go golang-google-grpc-dev golang-google-protobuf-dev \
 #       golang-github-golang-protobuf-1-5-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc
@@ -48,13 +55,15 @@ only=echo,rpc,jsonrpc,grpc
 report_dir=""
 build=yes
 mine=no
-usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc] [--report DIR] [--no-build] [--mine]"
+h2load_calls=150000
+usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--h2load-calls 150000] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc] [--report DIR] [--no-build] [--mine]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
+        --h2load-calls) h2load_calls=$2; shift 2 ;;
         --no-pin) pin=no; shift ;;
         --no-priority) priority=no; shift ;;
         --only) only=$2; shift 2 ;;
@@ -65,6 +74,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [[ "$runs" =~ ^[1-9][0-9]?$ ]] || { echo "--runs takes 1 to 99" >&2; exit 64; }
+[[ "$h2load_calls" =~ ^[1-9][0-9]{3,8}$ ]] || { echo "--h2load-calls takes 1000 to 999999999" >&2; exit 64; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -254,6 +264,60 @@ ticks_per_second=$(getconf CLK_TCK)
 
 netrpc_load="$go_bin/netrpc-load"
 
+# measure_h2load SERVER SIDE COMPARE PORT: one h2load run against a gRPC server, as
+# measure does for loadgen: a warm-up, then the measured calls; its figures become a line of
+# runs.jsonl in the shape loadgen's report reads.
+h2load_ok=no
+if wants grpc; then
+    if command -v h2load >/dev/null; then
+        h2load_ok=yes
+        # SayHello("world"): no compression, 7 bytes of message (field 1, length 5, "world").
+        printf '\x00\x00\x00\x00\x07\x0a\x05world' >"$results/hello.grpc"
+    else
+        echo "h2load rows skipped: apt-get install -y nghttp2-client" >&2
+    fi
+fi
+measure_h2load() {
+    local server_name=$1 side=$2 compare=$3 port=$4
+    echo "  run $run/$runs, grpc: h2load → $server_name" >&2
+    local call=(-c "$connections" -m 1 -d "$results/hello.grpc" -H 'content-type: application/grpc'
+        -H 'te: trailers' "http://127.0.0.1:$port/hello.Greeter/SayHello")
+    "${on_load[@]}" h2load -n $((h2load_calls / 10)) "${call[@]}" >/dev/null 2>&1 || true
+    local load_1m cpu_before load_before out=$results/h2load.txt
+    load_1m=$(cut -d' ' -f1 /proc/loadavg)
+    cpu_before=$(cpu_ticks "$server")
+    load_before=$(children_ticks)
+    "${on_load[@]}" h2load -n "$h2load_calls" "${call[@]}" >"$out" 2>&1 || true
+    local server_ticks=$(($(cpu_ticks "$server") - cpu_before))
+    local client_ticks=$(($(children_ticks) - load_before))
+    # "finished in 4.12s, 36403.04 req/s, ..." and "requests: N total, N started, N done,
+    # N succeeded, N failed, N errored, N timeout"
+    local rps ok failed seconds
+    rps=$(sed -n 's/^finished in \([0-9.]*\)\(m\?s\), \([0-9.]*\) req\/s.*/\3/p' "$out")
+    seconds=$(sed -n 's/^finished in \([0-9.]*\)\(m\?s\),.*/\1 \2/p' "$out" |
+        awk '{ print ($2 == "ms") ? $1 / 1000 : $1 }')
+    ok=$(sed -n 's/^requests: .* \([0-9]*\) succeeded, \([0-9]*\) failed.*/\1/p' "$out")
+    failed=$(sed -n 's/^requests: .* \([0-9]*\) failed, \([0-9]*\) errored, \([0-9]*\) timeout.*/\1 \2 \3/p' "$out" |
+        awk '{ print $1 + $2 + $3 }')
+    if [ -z "$rps" ] || [ -z "$ok" ]; then
+        echo "h2load did not finish:" >&2
+        tail -n 5 "$out" >&2
+        return 0
+    fi
+    jq -nc --argjson run "$run" --arg server "$server_name" --arg side "$side" \
+        --arg compare "$compare" --argjson load "$load_1m" --argjson hz "$ticks_per_second" \
+        --argjson server_ticks "$server_ticks" --argjson client_ticks "$client_ticks" \
+        --argjson rps "$rps" --argjson ok "$ok" --argjson failed "${failed:-0}" \
+        --argjson seconds "${seconds:-0}" --argjson connections "$connections" \
+        '{run: $run, protocol: "grpc", server: $server, client: "h2load (nghttp2)", side: $side}
+         + (if $compare == "" then {} else {compare: ($compare | split(";"))} end)
+         + {load_1m: $load, server_cpu_s: ($server_ticks / $hz),
+            client_cpu_s: ($client_ticks / $hz),
+            report: {protocol: "grpc", client: "h2load", connections: $connections,
+                     requests: ($ok + $failed), replies_total: $ok, errors: $failed,
+                     duration_s: $seconds, requests_per_s: $rps}}' >>"$results/runs.jsonl"
+}
+
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs || true)
 machine="$(nproc) CPUs (${cpu_model:-unknown CPU}), $(uname -sr)"
 echo "measuring: $runs runs of $connections connections, warm-up $warmup, $duration each; $placement; $priority_note" >&2
@@ -308,6 +372,29 @@ for run in $(seq "$runs"); do
                     "$loadgen" jsonrpc1 --addr "127.0.0.1:$port"
                 measure jsonrpc "Go jsonrpc" "netrpc-load -codec json (Go)" go "$go_client" \
                     "$netrpc_load" -codec json -addr "127.0.0.1:$port"
+                stop
+            fi
+        fi
+    fi
+
+    if wants grpc && [ "$h2load_ok" = yes ]; then
+        # Every gRPC server under h2load first: the client no one here wrote.
+        label="lesson 05 vs grpc-go, both under h2load"
+        fast_label="lesson 05 --fast vs grpc-go, both under h2load"
+        port=$(free_port)
+        if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
+            measure_h2load l05-grpc rust "$label" "$port"
+            stop
+        fi
+        port=$(free_port)
+        if start "$port" "$release/l05-grpc" server --fast --addr "127.0.0.1:$port"; then
+            measure_h2load "l05-grpc --fast" rust "$fast_label" "$port"
+            stop
+        fi
+        if [ -n "$go_bin" ]; then
+            port=$(free_port)
+            if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
+                measure_h2load grpc-go go "$label;$fast_label" "$port"
                 stop
             fi
         fi

@@ -68,8 +68,8 @@ async fn main() -> anyhow::Result<()> {
                 .await?
                 .next()
                 .with_context(|| format!("{addr} names no address"))?;
-            let runtimes = l05_grpc::fast::cores();
-            let sockets = l05_grpc::fast::bind(addr, runtimes)?;
+            let runtimes = shared::per_core::cores();
+            let sockets = shared::per_core::bind(addr, runtimes)?;
             let local = sockets[0].local_addr()?;
             tracing::info!("hello.Greeter listening on {local} ({runtimes} runtimes)");
             l05_grpc::fast::serve(sockets, stop).await?;
@@ -78,11 +78,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Server { addr, fast: false } => {
             // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
             let stop = shared::signal::shutdown();
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
-            l05_grpc::server::serve(listener, stop).await?;
+            let addr = tokio::net::lookup_host(&addr)
+                .await?
+                .next()
+                .with_context(|| format!("{addr} names no address"))?;
+            // One tonic server per core, each on a single-threaded runtime with its own
+            // socket on the port: a call never changes threads (see `shared::per_core`).
+            let sockets = shared::per_core::bind(addr, shared::per_core::cores())?;
+            tracing::info!("hello.Greeter listening on {}", sockets[0].local_addr()?);
+            shared::per_core::serve(sockets, stop, |listener, stopping| {
+                l05_grpc::server::serve(listener, stopping.requested())
+            })
+            .await?;
             tracing::info!("server stopped");
         }
         // ANCHOR_END: server
