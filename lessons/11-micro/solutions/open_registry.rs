@@ -1,4 +1,4 @@
-//! `--registry consul|etcd|memory` and `--registry-address`: from a name to a registry.
+//! `--registry consul|etcd|mdns|memory` and `--registry-address`: from a name to a registry.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -6,11 +6,13 @@ use std::time::Duration;
 use crate::registry::Registry;
 use crate::registry::consul::ConsulRegistry;
 use crate::registry::etcd::EtcdRegistry;
+use crate::registry::mdns::MdnsRegistry;
 use crate::registry::memory::MemoryRegistry;
 
 /// The registry called `kind`, at `address` when one is given, else at the registry's usual
 /// place (Consul `127.0.0.1:8500`, etcd `127.0.0.1:2379`). etcd takes several members,
-/// comma-separated. `ttl`: how long a registration lives without renewal.
+/// comma-separated; mDNS takes the network interface it speaks on (every one without it).
+/// `ttl`: how long a registration lives without renewal.
 pub async fn open_registry(
     kind: &str,
     address: Option<&str>,
@@ -32,7 +34,8 @@ pub async fn open_registry(
                 .collect();
             Ok(Arc::new(EtcdRegistry::connect(&endpoints, ttl).await?))
         }
+        "mdns" => Ok(Arc::new(MdnsRegistry::new(address, ttl)?)),
         "memory" => Ok(Arc::new(MemoryRegistry::new())),
-        other => anyhow::bail!("unknown registry {other:?}: choose consul, etcd or memory"),
+        other => anyhow::bail!("unknown registry {other:?}: choose consul, etcd, mdns or memory"),
     }
 }

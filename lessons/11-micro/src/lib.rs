@@ -5,7 +5,7 @@
 //! builds the same thing on what lessons 05–10 built, to see what such a framework does for
 //! you and what it costs:
 //!
-//! - [`registry`]: the `Registry` trait and its Consul, etcd and memory implementations;
+//! - [`registry`]: the `Registry` trait and its Consul, etcd, mDNS and memory implementations;
 //! - [`selector`]: round-robin (really, across calls) and random;
 //! - [`client`]: call a service by name — discover, select, call, and call another node
 //!   while the call cannot have run, setting bad nodes aside;
@@ -51,4 +51,7 @@ pub mod exercises {
 
     #[cfg_attr(feature = "solution", path = "../../solutions/api_route.rs")]
     pub mod api_route;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/mdns_txt.rs")]
+    pub mod mdns_txt;
 }

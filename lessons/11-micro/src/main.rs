@@ -22,11 +22,12 @@ use tonic::server::NamedService;
 #[derive(Parser)]
 #[command(name = "l11-micro")]
 struct Cli {
-    /// Which registry: consul, etcd or memory.
+    /// Which registry: consul, etcd, mdns or memory.
     #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
     registry: String,
-    /// Where it is (etcd: several members, comma-separated). For Consul, CONSUL_HTTP_ADDR
-    /// is used when this is not given.
+    /// Where it is (etcd: several members, comma-separated; mdns: the network interface to
+    /// speak on, by name or address). For Consul, CONSUL_HTTP_ADDR is used when this is not
+    /// given.
     #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
     registry_address: Option<String>,
     /// How long a registration lives without renewal (500ms, 2s, 1m).

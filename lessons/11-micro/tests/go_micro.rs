@@ -1,5 +1,7 @@
 //! go-micro and this lesson share one etcd: each finds the other's services. The records
 //! are go-micro v2.9.1's, byte for byte (see `support/go_micro.rs` for the source lines).
+//! And the TXT records of the mDNS registry: the JSON byte for byte, the strings cut as
+//! go-micro cuts them, each side reading the other's.
 
 mod support;
 
@@ -11,9 +13,11 @@ use l11_micro::client::MicroClient;
 use l11_micro::registry::Registry;
 use l11_micro::registry::etcd::EtcdRegistry;
 use l11_micro::registry::etcd::record::ServiceRecord;
+use l11_micro::registry::mdns::txt::{self, MdnsTxt};
 use l11_micro::selector::RoundRobin;
 use support::go_micro::{
-    GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, go_micro_get_service,
+    GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, GREETER_TXT, GREETER_TXT_JSON,
+    PLAIN_TXT, PLAIN_TXT_JSON, go_micro_get_service, go_micro_unpack,
 };
 use support::{BINARY, Greeter, etcd_until_ok, unique_service};
 use testkit::{ServerProcess, within};
@@ -22,6 +26,52 @@ use testkit::{ServerProcess, within};
 fn the_record_types_write_go_micros_bytes() {
     let record: ServiceRecord = serde_json::from_str(GREETER_RECORD).unwrap();
     assert_eq!(serde_json::to_string(&record).unwrap(), GREETER_RECORD);
+}
+
+#[test]
+fn the_txt_record_types_write_go_micros_json() {
+    let ours = serde_json::to_string(&txt::of_node("greeter", "1.0.0")).unwrap();
+    assert_eq!(ours, PLAIN_TXT_JSON, "what this lesson's nodes announce");
+    let greeter: MdnsTxt = serde_json::from_str(GREETER_TXT_JSON).unwrap();
+    assert_eq!(serde_json::to_string(&greeter).unwrap(), GREETER_TXT_JSON);
+    // And go-micro's own TXT strings unpack to exactly that JSON.
+    assert_eq!(go_micro_unpack(&GREETER_TXT), GREETER_TXT_JSON.as_bytes());
+    assert_eq!(go_micro_unpack(&PLAIN_TXT), PLAIN_TXT_JSON.as_bytes());
+}
+
+#[test]
+fn go_micro_reads_the_txt_record_of_this_lessons_node() {
+    // zlib streams may differ (Go's deflate is not zlib's); what go-micro's decode gets out
+    // of ours must be its own JSON, byte for byte, in strings cut as go-micro cuts them.
+    for (txt, json, go_strings) in [
+        (
+            txt::of_node("greeter", "1.0.0"),
+            PLAIN_TXT_JSON,
+            PLAIN_TXT.len(),
+        ),
+        (
+            serde_json::from_str(GREETER_TXT_JSON).unwrap(),
+            GREETER_TXT_JSON,
+            GREETER_TXT.len(),
+        ),
+    ] {
+        let strings = txt::encode(&txt);
+        assert_eq!(go_micro_unpack(&strings), json.as_bytes());
+        let (last, full) = strings.split_last().unwrap();
+        assert!(full.iter().all(|s| s.len() == 255), "{strings:?}");
+        assert!(!last.is_empty() && last.len() <= 255, "{strings:?}");
+        assert!(
+            strings
+                .concat()
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_eq!(
+            strings.len(),
+            go_strings,
+            "as many strings as go-micro writes"
+        );
+    }
 }
 
 /// Writes `value` under `key` as go-micro's `registerNode` does: a lease granted for the

@@ -1,4 +1,4 @@
-//! `micro.open-registry`: `--registry consul|etcd|memory` and `--registry-address`, also from
+//! `micro.open-registry`: `--registry consul|etcd|mdns|memory` and `--registry-address`, also from
 //! `MICRO_REGISTRY` and `MICRO_REGISTRY_ADDRESS`, in the lesson's binary.
 
 mod support;
@@ -31,6 +31,22 @@ async fn each_kind_at_its_address() {
     );
 }
 
+#[test]
+fn mdns_on_an_interface_or_on_all() {
+    // Opening mDNS joins the multicast group: only inside a network namespace of its own.
+    if !support::netns::inside("mdns_on_an_interface_or_on_all") {
+        return;
+    }
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        assert_eq!(describe("mdns", None).await, "mdns");
+        assert_eq!(describe("mdns", Some("lo")).await, "mdns on lo");
+        assert_eq!(
+            describe("mdns", Some("127.0.0.1")).await,
+            "mdns on 127.0.0.1"
+        );
+    });
+}
+
 #[tokio::test]
 async fn each_kind_at_its_usual_place() {
     assert_eq!(describe("consul", None).await, "consul 127.0.0.1:8500");
@@ -56,7 +72,7 @@ async fn an_unknown_kind_names_the_choices() {
         .err()
         .expect("zookeeper is not a registry of this framework");
     let message = format!("{error:#}");
-    for word in ["zookeeper", "consul", "etcd", "memory"] {
+    for word in ["zookeeper", "consul", "etcd", "mdns", "memory"] {
         assert!(
             message.contains(word),
             "the error should name {word:?}: {message}"
@@ -97,7 +113,7 @@ async fn the_binary_refuses_an_unknown_registry() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "it should fail: {stderr}");
     assert!(
-        stderr.contains("consul, etcd or memory"),
+        stderr.contains("consul, etcd, mdns or memory"),
         "the error should name the choices: {stderr}"
     );
 }

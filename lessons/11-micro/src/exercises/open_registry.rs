@@ -1,4 +1,4 @@
-//! `--registry consul|etcd|memory` and `--registry-address`: from a name to a registry.
+//! `--registry consul|etcd|mdns|memory` and `--registry-address`: from a name to a registry.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,7 +7,8 @@ use crate::registry::Registry;
 
 /// The registry called `kind`, at `address` when one is given, else at the registry's usual
 /// place (Consul `127.0.0.1:8500`, etcd `127.0.0.1:2379`). etcd takes several members,
-/// comma-separated. `ttl`: how long a registration lives without renewal.
+/// comma-separated; mDNS takes the network interface it speaks on (every one without it).
+/// `ttl`: how long a registration lives without renewal.
 pub async fn open_registry(
     kind: &str,
     address: Option<&str>,
@@ -15,6 +16,7 @@ pub async fn open_registry(
 ) -> anyhow::Result<Arc<dyn Registry>> {
     // TODO: match on the kind: `ConsulRegistry::new(address, ttl)`,
     // `EtcdRegistry::connect(&endpoints, ttl).await` (the address split at ','),
-    // `MemoryRegistry::new()`, and for anything else an error that names the three choices.
+    // `MdnsRegistry::new(address, ttl)`, `MemoryRegistry::new()`, and for anything else an
+    // error that names the four choices.
     todo!("open the {kind} registry at {address:?} (ttl {ttl:?})")
 }

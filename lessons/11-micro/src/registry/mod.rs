@@ -2,16 +2,17 @@
 //!
 //! go-micro's `registry.Registry` is an interface with a Consul, an etcd, an mdns and a
 //! memory implementation behind it, chosen on the command line. This is the same idea in
-//! Rust: a trait, [`Registry`], and three implementations — [`consul`], [`etcd`] and
-//! [`memory`]. The service and the client only ever hold an `Arc<dyn Registry>`.
+//! Rust: a trait, [`Registry`], and four implementations — [`consul`], [`etcd`], [`mdns`]
+//! and [`memory`]. The service and the client only ever hold an `Arc<dyn Registry>`.
 //!
 //! Two choices differ from go-micro. A registration is kept alive by the registry itself
-//! (a TTL heartbeat for Consul, a lease for etcd), so `register` is called once. And a
+//! (a TTL heartbeat for Consul, a lease for etcd, the mDNS daemon's answers), so `register` is called once. And a
 //! watch hands out the full list of a service's nodes each time it changes, never a stream
 //! of create/update/delete events: a lost or late event cannot leave a client wrong.
 
 pub mod consul;
 pub mod etcd;
+pub mod mdns;
 pub mod memory;
 
 use futures::future::BoxFuture;

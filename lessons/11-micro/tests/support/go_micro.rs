@@ -63,3 +63,63 @@ pub fn go_micro_get_service<'a>(
     nodes.sort();
     nodes
 }
+
+// What go-micro v2.9.1 announces over mDNS (repository micro/go-micro, tag v2.9.1, commit
+// 94bd1025a64eaaba1d89189891ef49f3ab5eee7f): `registry/mdns_registry.go`, `Register`
+// (lines 190–246) puts into each node's TXT record `encode(&mdnsTxt{...})` (lines 66–101)
+// of the service's name, version and endpoints and the node's metadata. `mdnsTxt` (lines
+// 28–33) has no json tags: its keys are capitalised. The strings below are what that code
+// writes, produced by running `encode` and `mdnsTxt` copied as they are, with
+// `registry.Endpoint` and `registry.Value`, on Go 1.19's encoding/json, compress/zlib and
+// encoding/hex (Go's zlib closes with an empty stored block, `0000ffff`, then the Adler-32).
+
+/// The JSON inside go-micro's TXT record of [`GREETER_RECORD`]'s node, announced with the
+/// mDNS registry (so the node's metadata says `"registry":"mdns"`).
+pub const GREETER_TXT_JSON: &str = concat!(
+    r#"{"Service":"go.micro.srv.greeter","Version":"latest","#,
+    r#""Endpoints":[{"name":"Greeter.Hello","#,
+    r#""request":{"name":"Request","type":"Request","values":[{"name":"name","type":"string","values":null}]},"#,
+    r#""response":{"name":"Response","type":"Response","values":[{"name":"msg","type":"string","values":null}]},"#,
+    r#""metadata":{}}],"#,
+    r#""Metadata":{"broker":"http","protocol":"grpc","registry":"mdns","server":"grpc","transport":"grpc"}}"#,
+);
+
+/// go-micro's TXT record for [`GREETER_TXT_JSON`]: two strings, the first cut at 255.
+pub const GREETER_TXT: [&str; 2] = [
+    concat!(
+        "789c8c90c14ac5301045ffe5ae433f207bd18d1b0537f216b11d6a30cdc49969e151f2ef925aeb2b6e5c951e",
+        "cecd8159f14cb2c49ee0317237c55eb85359ba51888c040e2f241a39c32305233538dce5a170cca6f0af2b72",
+        "98dafcfe7bd13d504a0c07a1cfb9e9fe309e76e260d772064b48339d9edb3e87a926318f37629e5",
+    ),
+    concat!(
+        "3aa97da325a382b9d3a3bba091de46f69d2f13fa1892c0cc102fc5aebc5e1f1f71f6fc21f24f078372b7028c",
+        "2c63da7765529fd768d31aac9b5f586ac70509265dbec8649c85a58ec07d5fa150000ffff3a5d8ce7",
+    ),
+];
+
+/// The JSON go-micro writes for `mdnsTxt{Service: "greeter", Version: "1.0.0", Endpoints:
+/// []*registry.Endpoint{}, Metadata: map[string]string{"protocol": "grpc"}}`: what this
+/// lesson's services announce.
+pub const PLAIN_TXT_JSON: &str =
+    r#"{"Service":"greeter","Version":"1.0.0","Endpoints":[],"Metadata":{"protocol":"grpc"}}"#;
+
+/// go-micro's TXT record for [`PLAIN_TXT_JSON`]: one string.
+pub const PLAIN_TXT: [&str; 1] = [concat!(
+    "789c1cccb10a80201006e077f967115b6f6f6c0a5aa241f408213c398f16f1dd835ee01bd859df9218845b99",
+    "8d150e076b2f5241587cf0010e6bcd4d4ab50e3a2f878d2de6681134d0544c923cbfd012e6fc020000ffff9d",
+    "f01bf4",
+)];
+
+/// go-micro's `decode` (mdns_registry.go lines 103–128) up to the JSON: the strings joined,
+/// read as hex, unpacked with zlib. Here with the `hex` and `flate2` crates, independently
+/// of the lesson's own decoder.
+pub fn go_micro_unpack(record: &[impl AsRef<str>]) -> Vec<u8> {
+    use std::io::Read;
+    let joined: String = record.iter().map(AsRef::as_ref).collect();
+    let packed = hex::decode(joined).expect("go-micro's hex.DecodeString");
+    let mut json = Vec::new();
+    flate2::read::ZlibDecoder::new(packed.as_slice())
+        .read_to_end(&mut json)
+        .expect("go-micro's zlib.NewReader");
+    json
+}

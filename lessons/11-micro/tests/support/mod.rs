@@ -73,6 +73,7 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
 pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");
 
 pub mod go_micro;
+pub mod netns;
 
 /// A live gRPC server that does not serve hello.Greeter (only health): every Greeter call
 /// answers `Unimplemented`. Counts the calls that reach it, until dropped.

@@ -75,7 +75,7 @@ pub struct ValueRecord {
 }
 
 /// Go reads `null` into a string or a slice as its zero value: "" or empty.
-fn null_is_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn null_is_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Default + Deserialize<'de>,

@@ -1,0 +1,21 @@
+//! Reading what go-micro announces over mDNS: the TXT record of a node, back to a service.
+//!
+//! go-micro v2's `decode` (`registry/mdns_registry.go`, lines 103–128 at tag v2.9.1) joins
+//! the record's strings, reads them as hex, unpacks them with zlib and parses the JSON. It
+//! trusts what it reads; a registry that listens to a whole network must not: every step
+//! here is bounded, and anything wrong is an error that says what, never a panic.
+
+use std::io::Read;
+
+use anyhow::{Context, bail};
+
+use crate::registry::mdns::txt::{MAX_JSON_BYTES, MAX_PARTS, MdnsTxt};
+
+/// The service announced by the strings of a TXT record, in order.
+pub fn decode(parts: &[String]) -> anyhow::Result<MdnsTxt> {
+    // TODO: refuse more than MAX_PARTS strings; join them and read the hex
+    // (`hex::decode`); unpack with `flate2::read::ZlibDecoder`, reading at most
+    // MAX_JSON_BYTES (`.take(…)`: a few bytes of zlib can unpack to gigabytes);
+    // parse `MdnsTxt` with serde_json; refuse a record that names no service.
+    todo!("decode {} TXT strings", parts.len())
+}

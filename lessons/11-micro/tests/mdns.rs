@@ -1,0 +1,365 @@
+//! The mDNS registry on a network of its own: each test runs inside a network namespace
+//! that holds only a loopback interface (`support/netns.rs`), so that no multicast leaves
+//! the machine. Services are the lesson's binary, run as real processes.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use l11_micro::client::MicroClient;
+use l11_micro::registry::mdns::{MdnsRegistry, SERVICE_TYPE};
+use l11_micro::registry::{Node, Nodes, Registry};
+use l11_micro::selector::RoundRobin;
+use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent, ServiceInfo, TxtProperty};
+use support::go_micro::{GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_unpack};
+use support::netns::inside;
+use support::{BINARY, Greeter, node, tally};
+use testkit::{ServerProcess, within};
+
+/// How often a watching client checks that its nodes still answer, where a test waits for
+/// a killed node to go.
+const SHORT_TTL: Duration = Duration::from_secs(1);
+
+/// A watcher that checks so rarely that only a goodbye can make a node go during a test.
+const LONG_TTL: Duration = Duration::from_secs(600);
+
+fn run(test: impl std::future::Future<Output = ()>) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(test);
+}
+
+fn registry(ttl: Duration) -> MdnsRegistry {
+    MdnsRegistry::new(None, ttl).expect("an mDNS registry")
+}
+
+/// A greeter of the lesson's binary, announced over mDNS.
+async fn server(name: &str) -> ServerProcess {
+    let args = [
+        "--registry",
+        "mdns",
+        "server",
+        "--addr",
+        "127.0.0.1:0",
+        "--name",
+        name,
+    ];
+    let server = ServerProcess::start(BINARY, &args, 1).await;
+    server.logged("registered").await;
+    server
+}
+
+fn node_id(name: &str, server: &ServerProcess) -> String {
+    format!("{name}-127.0.0.1-{}", server.addr().port())
+}
+
+async fn until(nodes: &mut Nodes, what: &str, done: impl FnMut(&Vec<Node>) -> bool) {
+    within(what, nodes.wait_for(done))
+        .await
+        .unwrap_or_else(|_| panic!("the watch stopped while waiting for {what}"));
+}
+
+fn ids(nodes: &[Node]) -> Vec<&str> {
+    nodes.iter().map(|node| node.id.as_str()).collect()
+}
+
+/// A bare mDNS daemon on loopback, to announce what the registry would never write.
+fn bare_daemon() -> ServiceDaemon {
+    let daemon = ServiceDaemon::new().expect("an mDNS daemon");
+    daemon.disable_interface(IfKind::IPv6).unwrap();
+    daemon.enable_interface(IfKind::LoopbackV4).unwrap();
+    daemon
+}
+
+fn announce(daemon: &ServiceDaemon, instance: &str, strings: &[String], port: u16) {
+    let txt: Vec<TxtProperty> = strings.iter().map(|s| s.as_str().into()).collect();
+    let info = ServiceInfo::new(
+        SERVICE_TYPE,
+        instance,
+        "bare.local.",
+        "127.0.0.1",
+        port,
+        txt,
+    )
+    .expect("a service info");
+    daemon.register(info).expect("announce");
+}
+
+#[test]
+fn register_watch_and_deregister() {
+    if !inside("register_watch_and_deregister") {
+        return;
+    }
+    run(async {
+        let announcer = registry(LONG_TTL);
+        let watcher = registry(LONG_TTL);
+        let a = node("trait-a", "127.0.0.1:40001");
+        let b = node("trait-b", "127.0.0.1:40002");
+        let mut nodes = within("watch", watcher.watch("trait")).await.unwrap();
+        assert!(
+            nodes.borrow_and_update().is_empty(),
+            "nothing announced yet"
+        );
+
+        within("register a", announcer.register("trait", &a))
+            .await
+            .unwrap();
+        within("register b", announcer.register("trait", &b))
+            .await
+            .unwrap();
+        let both = vec![a.clone(), b.clone()];
+        until(&mut nodes, "both nodes", |nodes| *nodes == both).await;
+        let found = within("get_service", watcher.get_service("trait")).await;
+        assert_eq!(found.unwrap(), both);
+        let services = within("list_services", watcher.list_services()).await;
+        assert_eq!(services.unwrap(), ["trait"]);
+
+        within("deregister a", announcer.deregister("trait", &a))
+            .await
+            .unwrap();
+        until(&mut nodes, "a's goodbye", |nodes| *nodes == [b.clone()]).await;
+        within("deregister b", announcer.deregister("trait", &b))
+            .await
+            .unwrap();
+        until(&mut nodes, "b's goodbye", Vec::is_empty).await;
+    });
+}
+
+#[test]
+fn three_instances_are_found_and_called() {
+    if !inside("three_instances_are_found_and_called") {
+        return;
+    }
+    run(async {
+        let servers = [
+            server("greeter").await,
+            server("greeter").await,
+            server("greeter").await,
+        ];
+        let registry = Arc::new(registry(LONG_TTL));
+        let mut nodes = within("watch", registry.watch("greeter")).await.unwrap();
+        let mut expected: Vec<String> = servers.iter().map(|s| node_id("greeter", s)).collect();
+        expected.sort();
+        until(&mut nodes, "three nodes", |nodes| ids(nodes) == expected).await;
+        for server in &servers {
+            let id = node_id("greeter", server);
+            let found = nodes.borrow().iter().find(|node| node.id == id).cloned();
+            let node = found.expect("each server's node");
+            assert_eq!(node.address, server.addr().to_string(), "{node:?}");
+            assert_eq!(node.version, "1.0.0");
+        }
+
+        let client = MicroClient::new(registry, Box::new(RoundRobin::default()));
+        let mut answered = Vec::new();
+        for _ in 0..6 {
+            let call = client.say_hello("greeter", "Ada");
+            let (node, reply) = within("a call", call).await.expect("a call");
+            assert!(reply.starts_with("Hello Ada"), "{reply}");
+            answered.push(node.id);
+        }
+        let counts = tally(answered.iter().map(String::as_str));
+        assert_eq!(counts.len(), 3, "every node answers: {counts:?}");
+    });
+}
+
+#[test]
+fn a_node_that_leaves_and_a_node_killed_are_dropped() {
+    if !inside("a_node_that_leaves_and_a_node_killed_are_dropped") {
+        return;
+    }
+    run(async {
+        let mut leaving = server("greeter").await;
+        let mut killed = server("greeter").await;
+        let staying = server("greeter").await;
+        let (leaving_id, killed_id, staying_id) = (
+            node_id("greeter", &leaving),
+            node_id("greeter", &killed),
+            node_id("greeter", &staying),
+        );
+        // Checks every second: sees a killed node go. Checks every ten minutes: only a
+        // goodbye can make a node go while the test runs.
+        let checking = registry(SHORT_TTL);
+        let trusting = registry(LONG_TTL);
+        let mut quick = within("watch", checking.watch("greeter")).await.unwrap();
+        let mut slow = within("watch", trusting.watch("greeter")).await.unwrap();
+        until(&mut quick, "three nodes", |nodes| nodes.len() == 3).await;
+        until(&mut slow, "three nodes", |nodes| nodes.len() == 3).await;
+
+        leaving.signal("TERM");
+        leaving.exits_cleanly_within(Duration::from_secs(5)).await;
+        let gone = |id: &str| {
+            let id = id.to_string();
+            move |nodes: &Vec<Node>| nodes.iter().all(|node| node.id != id)
+        };
+        until(
+            &mut slow,
+            "the goodbye of the node that left",
+            gone(&leaving_id),
+        )
+        .await;
+        until(
+            &mut quick,
+            "the goodbye of the node that left",
+            gone(&leaving_id),
+        )
+        .await;
+
+        killed.signal("KILL");
+        killed.exits_within(Duration::from_secs(5)).await;
+        until(
+            &mut quick,
+            "the killed node to be dropped",
+            gone(&killed_id),
+        )
+        .await;
+        assert_eq!(ids(&quick.borrow()), [staying_id.as_str()]);
+        assert!(
+            ids(&slow.borrow()).contains(&killed_id.as_str()),
+            "a killed node says no goodbye: only checking it drops it"
+        );
+        drop(staying);
+    });
+}
+
+#[test]
+fn a_malformed_announcement_is_ignored_with_a_log_line() {
+    if !inside("a_malformed_announcement_is_ignored_with_a_log_line") {
+        return;
+    }
+    run(async {
+        let bad = bare_daemon();
+        let mut huge = br#"{"Service":"greeter","Version":""#.to_vec();
+        huge.extend(std::iter::repeat_n(b'1', 1 << 20));
+        huge.extend(br#""}"#);
+        let cases: Vec<(&str, Vec<String>)> = vec![
+            ("bad-hex", vec!["not hex!".to_string()]),
+            ("bad-zlib", vec!["68656c6c6f".to_string()]),
+            ("wrong-types", zlib_hex(br#"{"Service":5,"Version":["1"]}"#)),
+            ("huge", zlib_hex(&huge)),
+            ("no-txt", vec![]),
+        ];
+        for (instance, strings) in &cases {
+            announce(&bad, instance, strings, 1);
+        }
+        let good = server("greeter").await;
+
+        let output = within(
+            "the client's calls",
+            tokio::process::Command::new(BINARY)
+                .args([
+                    "--registry",
+                    "mdns",
+                    "client",
+                    "--calls",
+                    "3",
+                    "--every",
+                    "300",
+                ])
+                .output(),
+        )
+        .await
+        .expect("run the client");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert_eq!(stdout.lines().count(), 3, "{stdout}");
+        for (instance, _) in &cases {
+            assert!(
+                stderr.contains(&format!("ignoring the mDNS announcement of {instance}.")),
+                "no log line for {instance}:\n{stderr}"
+            );
+        }
+        let watcher = registry(LONG_TTL);
+        let services = within("list_services", watcher.list_services())
+            .await
+            .unwrap();
+        assert_eq!(services, ["greeter"]);
+        let nodes = within("get_service", watcher.get_service("greeter"))
+            .await
+            .unwrap();
+        assert_eq!(ids(&nodes), [node_id("greeter", &good)]);
+    });
+}
+
+/// `bytes` as go-micro carries them, whatever they are: zlib, hex, cut every 255.
+fn zlib_hex(bytes: &[u8]) -> Vec<String> {
+    use std::io::Write;
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zlib.write_all(bytes).unwrap();
+    let hex = hex::encode(zlib.finish().unwrap());
+    hex.as_bytes()
+        .chunks(255)
+        .map(|part| String::from_utf8(part.to_vec()).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_node_announced_as_go_micro_announces_it_is_called() {
+    if !inside("a_node_announced_as_go_micro_announces_it_is_called") {
+        return;
+    }
+    run(async {
+        let greeter = Greeter::start("behind-go-micro").await;
+        let port: u16 = greeter
+            .node
+            .address
+            .rsplit_once(':')
+            .unwrap()
+            .1
+            .parse()
+            .unwrap();
+        // go-micro's instance is the node's id, its TXT go-micro's own strings, byte for byte.
+        let go_micro = bare_daemon();
+        let strings: Vec<String> = GREETER_TXT.iter().map(|s| s.to_string()).collect();
+        announce(&go_micro, GREETER_NODE_ID, &strings, port);
+
+        let registry = Arc::new(registry(LONG_TTL));
+        let client = MicroClient::new(registry, Box::new(RoundRobin::default()));
+        let (node, reply) = within("a call", async {
+            loop {
+                match client.say_hello("go.micro.srv.greeter", "Ada").await {
+                    Ok(answer) => return answer,
+                    Err(status) => eprintln!("not yet: {status:?}"),
+                }
+            }
+        })
+        .await;
+        assert_eq!(node.id, GREETER_NODE_ID);
+        assert_eq!(node.address, greeter.node.address);
+        assert_eq!(node.version, "latest", "the version is the TXT record's");
+        assert!(reply.starts_with("Hello Ada"), "{reply}");
+    });
+}
+
+#[test]
+fn go_micros_decoder_reads_a_node_of_this_lesson() {
+    if !inside("go_micros_decoder_reads_a_node_of_this_lesson") {
+        return;
+    }
+    run(async {
+        let server = server("greeter").await;
+        let listener = bare_daemon();
+        let events = listener.browse(SERVICE_TYPE).unwrap();
+        let resolved = within("the node's announcement", async {
+            loop {
+                if let ServiceEvent::ServiceResolved(resolved) = events.recv_async().await.unwrap()
+                {
+                    return resolved;
+                }
+            }
+        })
+        .await;
+        let id = node_id("greeter", &server);
+        // The instance is the node's id: what go-micro takes for it.
+        assert_eq!(resolved.fullname, format!("{id}.{SERVICE_TYPE}"));
+        assert_eq!(resolved.port, server.addr().port());
+        let addresses: Vec<_> = resolved.get_addresses_v4().into_iter().collect();
+        assert_eq!(addresses, [std::net::Ipv4Addr::LOCALHOST]);
+        let strings: Vec<String> = resolved
+            .txt_properties
+            .iter()
+            .map(|part| part.key().to_string())
+            .collect();
+        assert_eq!(go_micro_unpack(&strings), PLAIN_TXT_JSON.as_bytes());
+    });
+}
