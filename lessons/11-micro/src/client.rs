@@ -49,10 +49,8 @@ pub struct MicroClient {
     selector: Box<dyn Selector>,
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     channels: Channels,
-    /// (service, node id) → until when that node is left out.
-    set_aside: Mutex<HashMap<(String, String), Instant>>,
+    set_aside: SetAside,
     deadline: Duration,
-    set_aside_for: Duration,
 }
 
 impl MicroClient {
@@ -62,9 +60,8 @@ impl MicroClient {
             selector,
             watches: tokio::sync::Mutex::new(HashMap::new()),
             channels: Channels::default(),
-            set_aside: Mutex::new(HashMap::new()),
+            set_aside: SetAside::new(SET_ASIDE_FOR),
             deadline: CALL_DEADLINE,
-            set_aside_for: SET_ASIDE_FOR,
         }
     }
 
@@ -76,7 +73,7 @@ impl MicroClient {
 
     /// How long a node that failed a call is left out ([`SET_ASIDE_FOR`] unless told).
     pub fn set_aside_for(mut self, time: Duration) -> MicroClient {
-        self.set_aside_for = time;
+        self.set_aside = SetAside::new(time);
         self
     }
 
@@ -103,7 +100,7 @@ impl MicroClient {
                 .nodes(service)
                 .await
                 .map_err(|error| Status::unavailable(format!("{error:#}")))?;
-            let nodes = self.not_set_aside(service, nodes);
+            let nodes = self.set_aside.not_set_aside(service, nodes);
             call(service, &nodes, self.selector.as_ref(), |node| {
                 let sent = self.channels.get(&node.address).map(&mut request);
                 async move {
@@ -113,7 +110,7 @@ impl MicroClient {
                             .map_err(|status| connection_failure(status, &node)),
                         Err(status) => Err(status),
                     };
-                    self.note(service, &node, answer.as_ref().err());
+                    self.set_aside.note(service, &node, answer.as_ref().err());
                     answer
                 }
             })
@@ -145,11 +142,27 @@ impl MicroClient {
 // ANCHOR_END: client
 
 // ANCHOR: set_aside
-impl MicroClient {
+/// The nodes whose call could not run there, left out of the selection for a while: the
+/// client's, and `micro api`'s.
+pub struct SetAside {
+    /// (service, node id) → until when that node is left out.
+    until: Mutex<HashMap<(String, String), Instant>>,
+    time: Duration,
+}
+
+impl SetAside {
+    /// Sets a node aside for `time` each time a call could not run there.
+    pub fn new(time: Duration) -> SetAside {
+        SetAside {
+            until: Mutex::new(HashMap::new()),
+            time,
+        }
+    }
+
     /// `nodes` without those set aside — unless that leaves none: then all of them, since
     /// trying a node that failed a while ago beats failing without trying.
-    fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
-        let mut set_aside = self.set_aside.lock().expect("no panic while it is held");
+    pub fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
+        let mut set_aside = self.until.lock().expect("no panic while it is held");
         let now = Instant::now();
         set_aside.retain(|_, until| *until > now);
         let left: Vec<Node> = nodes
@@ -162,12 +175,12 @@ impl MicroClient {
 
     /// After a try on `node`: set it aside if the call could not run there; take it back
     /// if it answered.
-    fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
-        let mut set_aside = self.set_aside.lock().expect("no panic while it is held");
+    pub fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
+        let mut set_aside = self.until.lock().expect("no panic while it is held");
         let key = (service.to_string(), node.id.clone());
         match failure {
             Some(status) if cannot_have_run(status) => {
-                set_aside.insert(key, Instant::now() + self.set_aside_for);
+                set_aside.insert(key, Instant::now() + self.time);
             }
             Some(_) => {}
             None => {

@@ -87,6 +87,14 @@ async fn nodes_that_are_no_grpc_server_cost_no_failed_request() {
         assert_eq!(status, 200, "request {n}: {reply}");
         assert_eq!(reply["msg"], "Hello huohuo from good", "request {n}");
     }
+    for misbehaving in &bad {
+        let id = &misbehaving.node.id;
+        assert_eq!(
+            misbehaving.connections(),
+            1,
+            "{id} is set aside after one try"
+        );
+    }
 }
 
 #[tokio::test]

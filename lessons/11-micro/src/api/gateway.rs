@@ -2,6 +2,7 @@
 //! and one connection per node — all learnt on the first request and kept.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,7 @@ use tonic::{Code, Status};
 use super::error::ApiError;
 use super::json::DynamicCodec;
 use super::reflect;
-use crate::client::{Channels, connection_failure};
+use crate::client::{Channels, SET_ASIDE_FOR, SetAside, connection_failure};
 use crate::exercises::call::call;
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::RoundRobin;
@@ -47,6 +48,7 @@ pub struct Gateway {
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     schemas: Mutex<HashMap<String, Schema>>,
     channels: Channels,
+    set_aside: SetAside,
 }
 
 impl Gateway {
@@ -58,6 +60,7 @@ impl Gateway {
             watches: Default::default(),
             schemas: Default::default(),
             channels: Default::default(),
+            set_aside: SetAside::new(SET_ASIDE_FOR),
         }
     }
 
@@ -124,16 +127,20 @@ impl Gateway {
                 return Ok(found?);
             }
         }
-        let learnt = call(service, nodes, &self.selector, |node| async move {
-            let channel = self.channels.get(&node.address)?;
-            reflect::schema(channel)
-                .await
-                .map_err(|status| match status.code() {
-                    Code::Unimplemented => Status::unimplemented(format!(
-                        "{service} serves no gRPC reflection: its methods cannot be known"
-                    )),
-                    _ => connection_failure(status, &node),
-                })
+        let nodes = self.set_aside.not_set_aside(service, nodes.to_vec());
+        let learnt = call(service, &nodes, &self.selector, |node| async move {
+            let asked = async {
+                let channel = self.channels.get(&node.address)?;
+                reflect::schema(channel)
+                    .await
+                    .map_err(|status| match status.code() {
+                        Code::Unimplemented => Status::unimplemented(format!(
+                            "{service} serves no gRPC reflection: its methods cannot be known"
+                        )),
+                        _ => connection_failure(status, &node),
+                    })
+            };
+            self.noted(service, &node, asked).await
         })
         .await;
         let schema = match learnt {
@@ -196,13 +203,15 @@ impl Gateway {
         let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
         let path = PathAndQuery::try_from(path)
             .map_err(|error| Status::internal(format!("no gRPC path: {error}")))?;
-        let (_node, reply) = call(service, nodes, &self.selector, |node| {
+        let nodes = self.set_aside.not_set_aside(service, nodes.to_vec());
+        let (_node, reply) = call(service, &nodes, &self.selector, |node| {
             let request = request.clone();
             let path = path.clone();
             let codec = DynamicCodec {
                 reply: method.output(),
             };
-            async move {
+            let tried = node.clone();
+            let called = async move {
                 let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
                 grpc.ready()
                     .await
@@ -214,10 +223,24 @@ impl Gateway {
                 let reply = grpc.unary(request, path, codec).await;
                 let reply = reply.map_err(|status| connection_failure(status, &node))?;
                 Ok(reply.into_inner())
-            }
+            };
+            async move { self.noted(service, &tried, called).await }
         })
         .await?;
         Ok(reply)
+    }
+
+    /// The outcome of a try on `node`, noted: a node whose call could not run there is set
+    /// aside for [`SET_ASIDE_FOR`], as the client does.
+    async fn noted<T>(
+        &self,
+        service: &str,
+        node: &Node,
+        tried: impl Future<Output = Result<T, Status>>,
+    ) -> Result<T, Status> {
+        let answer = tried.await;
+        self.set_aside.note(service, node, answer.as_ref().err());
+        answer
     }
     // ANCHOR_END: call
 }
