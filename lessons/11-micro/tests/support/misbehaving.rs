@@ -76,7 +76,10 @@ async fn misbehave(mut stream: TcpStream, how: Misbehaviour) {
             while let Ok(1..) = stream.read(&mut buffer).await {}
         }
         Misbehaviour::Garbage => {
-            let noise: [u8; 64] = rand::random();
+            let mut noise: [u8; 64] = rand::random();
+            // Read as HTTP/2, the first three bytes are a frame's length: over what HTTP/2
+            // allows, so the caller refuses it at once rather than wait for the rest.
+            noise[0] = 0xff;
             let _ = stream.write_all(&noise).await;
             while let Ok(1..) = stream.read(&mut buffer).await {}
         }
