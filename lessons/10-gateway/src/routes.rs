@@ -82,19 +82,25 @@ async fn method_not_allowed() -> ApiError {
 /// (255 bytes a name on Linux: longer is an error, not "no such file").
 pub const MAX_SEGMENT_BYTES: usize = 64;
 
-/// The page's files, for a path that can name one: short segments of letters, digits, `.`,
-/// `-` and `_`, none starting with a dot. Any other path is no file of ours, and is answered
-/// 404 without ever reaching the file system (a 300-byte name would make it fail with
-/// "File name too long", an error worth nothing but a line at debug level).
+/// The longest path a file of the page can have. The file system has its limit for a whole
+/// path too (4096 bytes on Linux), which 2,048 segments of one letter already pass.
+pub const MAX_PATH_BYTES: usize = 1024;
+
+/// The page's files, for a path that can name one: not too long, of short segments of
+/// letters, digits, `.`, `-` and `_`, none starting with a dot. Any other path is no file of
+/// ours, and is answered 404 without ever reaching the file system (a 300-byte name, or
+/// `/a/a/…` 20,000 times, would make it fail with "File name too long", an error worth
+/// nothing but a line at debug level).
 async fn page(state: State<App>, request: Request) -> Response {
     let path = request.uri().path();
-    let plausible = path.split('/').skip(1).all(|segment| {
-        segment.len() <= MAX_SEGMENT_BYTES
-            && !segment.starts_with('.')
-            && segment
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte))
-    });
+    let plausible = path.len() <= MAX_PATH_BYTES
+        && path.split('/').skip(1).all(|segment| {
+            segment.len() <= MAX_SEGMENT_BYTES
+                && !segment.starts_with('.')
+                && segment
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte))
+        });
     if !plausible {
         let shown: String = path.chars().take(MAX_SEGMENT_BYTES).collect();
         tracing::debug!(path = %shown, bytes = path.len(), "not a file name of the page");

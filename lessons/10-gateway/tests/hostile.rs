@@ -1,5 +1,5 @@
-//! What a hostile client may send the gateway: a path parameter that is not UTF-8 and a path
-//! segment longer than any file name. Every answer is still errno JSON, and neither reaches
+//! What a hostile client may send the gateway: a path parameter that is not UTF-8, a path
+//! segment longer than any file name, and a path longer than any file's. Every answer is still errno JSON, and neither reaches
 //! the file system: `cargo test -p l10-gateway --test hostile`.
 
 mod support;
@@ -40,6 +40,20 @@ async fn a_segment_longer_than_a_file_name_is_404_errno_json() {
         assert_eq!(answer.errno().0, "4002", "a segment of {bytes} bytes");
         let nested = get(&gateway.url(&format!("/css{path}.css"))).await;
         assert_eq!(nested.status, 404, "a nested segment of {bytes} bytes");
+    }
+}
+
+// Each segment short, but 20,000 of them: a path longer than the file system opens (4096
+// bytes on Linux) used to fail there, "File name too long", and answer 500 errno 4302.
+#[tokio::test]
+async fn a_path_of_many_short_segments_is_404_errno_json() {
+    let (_agent, gateway) = gateway().await;
+    for segments in [600, 2_100, 20_000] {
+        let path = "/a".repeat(segments);
+        let answer = get(&gateway.url(&path)).await;
+        let body = String::from_utf8_lossy(&answer.body);
+        assert_eq!(answer.status, 404, "{segments} segments: {body}");
+        assert_eq!(answer.errno().0, "4002", "{segments} segments");
     }
 }
 

@@ -30,12 +30,13 @@ pub const SET_ASIDE_FOR: Duration = Duration::from_secs(10);
 // ANCHOR: retry_rule
 /// Whether a failed call cannot have done its work on the node it was sent to, so that
 /// sending it to another node is safe even for a call that must not run twice: the node
-/// could not be reached or is going away (`Unavailable`: refused, reset, draining), or does
-/// not serve this service or method (`Unimplemented`). Any other failure came from a server
-/// that may have done the work, or would say the same again: it is the answer.
+/// could not be reached, is no gRPC server, or is going away (`Unavailable`: refused, not
+/// HTTP/2, closed before the call was sent, draining), or does not serve this service or
+/// method (`Unimplemented`). Any other failure came from a server that may have done the
+/// work, or would say the same again: it is the answer.
 ///
 /// One exception, made knowingly: a connection that broke in the middle of a call is
-/// reported `Unavailable` too (`broken_is_unavailable`), although the call may have run.
+/// reported `Unavailable` too (`connection_failure`), although the call may have run.
 pub fn cannot_have_run(status: &Status) -> bool {
     matches!(status.code(), Code::Unavailable | Code::Unimplemented)
 }
@@ -48,10 +49,8 @@ pub struct MicroClient {
     selector: Box<dyn Selector>,
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     channels: Channels,
-    /// (service, node id) → until when that node is left out.
-    set_aside: Mutex<HashMap<(String, String), Instant>>,
+    set_aside: SetAside,
     deadline: Duration,
-    set_aside_for: Duration,
 }
 
 impl MicroClient {
@@ -61,9 +60,8 @@ impl MicroClient {
             selector,
             watches: tokio::sync::Mutex::new(HashMap::new()),
             channels: Channels::default(),
-            set_aside: Mutex::new(HashMap::new()),
+            set_aside: SetAside::new(SET_ASIDE_FOR),
             deadline: CALL_DEADLINE,
-            set_aside_for: SET_ASIDE_FOR,
         }
     }
 
@@ -75,7 +73,7 @@ impl MicroClient {
 
     /// How long a node that failed a call is left out ([`SET_ASIDE_FOR`] unless told).
     pub fn set_aside_for(mut self, time: Duration) -> MicroClient {
-        self.set_aside_for = time;
+        self.set_aside = SetAside::new(time);
         self
     }
 
@@ -102,15 +100,17 @@ impl MicroClient {
                 .nodes(service)
                 .await
                 .map_err(|error| Status::unavailable(format!("{error:#}")))?;
-            let nodes = self.not_set_aside(service, nodes);
+            let nodes = self.set_aside.not_set_aside(service, nodes);
             call(service, &nodes, self.selector.as_ref(), |node| {
                 let sent = self.channels.get(&node.address).map(&mut request);
                 async move {
                     let answer = match sent {
-                        Ok(sent) => sent.await.map_err(broken_is_unavailable),
+                        Ok(sent) => sent
+                            .await
+                            .map_err(|status| connection_failure(status, &node)),
                         Err(status) => Err(status),
                     };
-                    self.note(service, &node, answer.as_ref().err());
+                    self.set_aside.note(service, &node, answer.as_ref().err());
                     answer
                 }
             })
@@ -142,11 +142,27 @@ impl MicroClient {
 // ANCHOR_END: client
 
 // ANCHOR: set_aside
-impl MicroClient {
+/// The nodes whose call could not run there, left out of the selection for a while: the
+/// client's, and `micro api`'s.
+pub struct SetAside {
+    /// (service, node id) → until when that node is left out.
+    until: Mutex<HashMap<(String, String), Instant>>,
+    time: Duration,
+}
+
+impl SetAside {
+    /// Sets a node aside for `time` each time a call could not run there.
+    pub fn new(time: Duration) -> SetAside {
+        SetAside {
+            until: Mutex::new(HashMap::new()),
+            time,
+        }
+    }
+
     /// `nodes` without those set aside — unless that leaves none: then all of them, since
     /// trying a node that failed a while ago beats failing without trying.
-    fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
-        let mut set_aside = self.set_aside.lock().expect("no panic while it is held");
+    pub fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
+        let mut set_aside = self.until.lock().expect("no panic while it is held");
         let now = Instant::now();
         set_aside.retain(|_, until| *until > now);
         let left: Vec<Node> = nodes
@@ -159,12 +175,12 @@ impl MicroClient {
 
     /// After a try on `node`: set it aside if the call could not run there; take it back
     /// if it answered.
-    fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
-        let mut set_aside = self.set_aside.lock().expect("no panic while it is held");
+    pub fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
+        let mut set_aside = self.until.lock().expect("no panic while it is held");
         let key = (service.to_string(), node.id.clone());
         match failure {
             Some(status) if cannot_have_run(status) => {
-                set_aside.insert(key, Instant::now() + self.set_aside_for);
+                set_aside.insert(key, Instant::now() + self.time);
             }
             Some(_) => {}
             None => {
@@ -206,18 +222,44 @@ impl Channels {
     }
 }
 
-/// A call whose connection broke under it — its node was killed mid-call — comes back from
-/// tonic as `Unknown: transport error`. To the caller it means what `Unavailable` means: that
-/// node is gone, try another. (Unlike a refused connection, a call that broke may have run:
-/// trying it again is safe for SayHello, which changes nothing, and is why a framework that
-/// retries must know which calls may run twice.)
-pub fn broken_is_unavailable(status: Status) -> Status {
-    let broken = status.code() == Code::Unknown
-        && std::error::Error::source(&status)
-            .is_some_and(|source| source.is::<tonic::transport::Error>());
-    if broken {
-        Status::unavailable(format!("the connection broke: {}", status.message()))
+// ANCHOR: connection_failure
+/// What a failure of the call on `node` means to the caller. A gRPC status the service sent
+/// is its answer, as it is. But tonic also reports what went wrong with the connection as a
+/// status, with codes that say little about the node:
+///
+/// - `Internal: h2 protocol error`: what came back was not HTTP/2 — a web page, noise — so
+///   no gRPC server is there;
+/// - `Cancelled: operation was canceled`: the connection closed before the call was sent;
+/// - `Unknown: transport error`: the connection was reset — the node was killed mid-call;
+/// - `Cancelled: Timeout expired`: the call's own deadline passed with no answer.
+///
+/// The first three mean one thing: that node cannot serve calls now, try another. They
+/// become `Unavailable`, naming the node. (Unlike a refused connection, a call that broke
+/// mid-call may have run: trying it again is safe for SayHello, which changes nothing, and
+/// is why a framework that retries must know which calls may run twice.) The last is the
+/// deadline: `DeadlineExceeded`.
+pub fn connection_failure(status: Status, node: &Node) -> Status {
+    let mut from_the_connection = false;
+    let mut source = std::error::Error::source(&status);
+    while let Some(error) = source {
+        if error.is::<tonic::TimeoutExpired>() {
+            return Status::deadline_exceeded(format!(
+                "{} at {} gave no answer within the deadline",
+                node.id, node.address
+            ));
+        }
+        from_the_connection |= error.is::<tonic::transport::Error>();
+        source = error.source();
+    }
+    if from_the_connection {
+        Status::unavailable(format!(
+            "{} at {} failed: {}",
+            node.id,
+            node.address,
+            status.message()
+        ))
     } else {
         status
     }
 }
+// ANCHOR_END: connection_failure

@@ -9,51 +9,10 @@ use std::time::Duration;
 
 use l11_micro::registry::Registry;
 use l11_micro::registry::consul::ConsulRegistry;
-use serde_json::{Value, json};
-use support::{BINARY, node, tally, unique_service};
+use serde_json::json;
+use support::api::{error_of, get, registry, request, start, user_server};
+use support::{node, tally, unique_service};
 use testkit::{ServerProcess, within};
-
-/// `--registry KIND --registry-address ADDRESS --registry-ttl 1s`.
-fn registry(kind: &str, address: &str) -> Vec<String> {
-    let args = ["--registry", kind, "--registry-address", address];
-    let args = args.into_iter().chain(["--registry-ttl", "1s"]);
-    args.map(str::to_string).collect()
-}
-
-/// The binary with `registry`'s options, then `command`, on a free port.
-async fn start(registry: &[String], command: &[&str], env: &[(&str, &str)]) -> ServerProcess {
-    let mut args: Vec<&str> = registry.iter().map(String::as_str).collect();
-    args.extend(command);
-    args.extend(["--addr", "127.0.0.1:0"]);
-    ServerProcess::start_with_env(BINARY, &args, env, 1).await
-}
-
-/// `l11-micro user-server --name SERVICE`, once it is registered.
-async fn user_server(registry: &[String], service: &str) -> ServerProcess {
-    let server = start(registry, &["user-server", "--name", service], &[]).await;
-    server.logged("registered").await;
-    server
-}
-
-/// The gateway's answer to `GET path` or, with a body, `POST path`: status and JSON.
-async fn request(gateway: &ServerProcess, path: &str, body: Option<Vec<u8>>) -> (u16, Value) {
-    let url = format!("http://{}{path}", gateway.addr());
-    let client = reqwest::Client::new();
-    let request = match body {
-        None => client.get(url),
-        Some(body) => client.post(url).body(body),
-    };
-    let answer = within(path, request.send()).await.expect("an HTTP answer");
-    let status = answer.status().as_u16();
-    let body = within("the body", answer.bytes()).await.expect("a body");
-    let json = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&body)));
-    (status, json)
-}
-
-async fn get(gateway: &ServerProcess, path: &str) -> (u16, Value) {
-    request(gateway, path, None).await
-}
 
 /// `calls` times `Say.Hello` through the gateway; every call must succeed. Who answered.
 async fn say_hello(gateway: &ServerProcess, service: &str, calls: usize) -> Vec<String> {
@@ -156,13 +115,6 @@ async fn on_consul_the_gateway_calls_services_it_has_never_seen() {
     assert_eq!(reply["expires_in_seconds"], 300);
     let path = format!("/{captcha_name}/captcha/verify?uuid={uuid}&code=wrong");
     assert_eq!(get(&gateway, &path).await, (200, json!({"ok": false})));
-}
-
-/// `(status, gRPC code)` of an error answer, checking its shape.
-fn error_of((status, body): (u16, Value)) -> (u16, i64) {
-    assert!(body["message"].is_string(), "an error says what: {body}");
-    assert!(body["status"].is_string(), "and names its code: {body}");
-    (status, body["code"].as_i64().expect("a gRPC code"))
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Bad nodes in the registry: the framework's client calls by name without a failed call.
-//! Nodes at addresses where nothing listens, and a node at a live gRPC server that does not
-//! serve the service, beside good ones, on a three-member etcd: the call goes to another
-//! node, and a node whose call could not run there is set aside for a while.
+//! Nodes at addresses where nothing listens, a node at a live gRPC server that does not
+//! serve the service, and nodes that are no gRPC server at all, beside good ones: the call
+//! goes to another node, and a node whose call could not run there is set aside for a while.
 
 mod support;
 
@@ -14,9 +14,9 @@ use l11_micro::registry::etcd::EtcdRegistry;
 use l11_micro::registry::memory::MemoryRegistry;
 use l11_micro::registry::{Node, Registry};
 use l11_micro::selector::RoundRobin;
+use support::misbehaving::{Misbehaving, Misbehaviour};
 use support::{Greeter, NoGreeter, dead_address, hostile_calls, node, unique_service};
 use testkit::{EtcdCluster, within};
-use tokio::net::TcpListener;
 use tonic::Code;
 
 const TTL: Duration = Duration::from_secs(5);
@@ -87,6 +87,37 @@ async fn a_node_without_the_service_is_tried_elsewhere_and_set_aside() {
 }
 
 #[tokio::test]
+async fn nodes_that_are_not_grpc_servers_cost_no_failed_call_and_are_set_aside() {
+    let service = unique_service("not-grpc");
+    let registry = MemoryRegistry::default();
+    let good = Greeter::start("good").await;
+    registry.register(&service, &good.node).await.unwrap();
+    let mut bad = Vec::new();
+    for how in [
+        Misbehaviour::Http1Page,
+        Misbehaviour::Garbage,
+        Misbehaviour::ResetOnAccept,
+    ] {
+        let node = Misbehaving::start(&format!("{how:?}"), how).await;
+        registry.register(&service, &node.node).await.unwrap();
+        bad.push((how, node));
+    }
+    let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()))
+        .set_aside_for(Duration::from_secs(60));
+    // Each bad node is tried, fails, and is set aside: the next calls do not reach it.
+    all_answered_by(&client, &service, hostile_calls(), "good").await;
+    let tried: Vec<usize> = bad.iter().map(|(_, node)| node.connections()).collect();
+    all_answered_by(&client, &service, hostile_calls(), "good").await;
+    let again: Vec<usize> = bad.iter().map(|(_, node)| node.connections()).collect();
+    assert_eq!(
+        again,
+        tried,
+        "{bad:?} are set aside",
+        bad = bad.iter().map(|(how, _)| how).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
 async fn every_node_set_aside_is_tried_again_rather_than_none() {
     let service = unique_service("all-aside");
     let registry = MemoryRegistry::default();
@@ -112,16 +143,8 @@ async fn every_node_set_aside_is_tried_again_rather_than_none() {
 async fn a_node_that_never_answers_costs_the_deadline_not_more() {
     let service = unique_service("silent");
     let registry = MemoryRegistry::default();
-    // Takes connections and says nothing: no HTTP/2 handshake, no answer.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let silent = node("silent", &listener.local_addr().unwrap().to_string());
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((stream, _)) = listener.accept().await {
-            open.push(stream);
-        }
-    });
-    registry.register(&service, &silent).await.unwrap();
+    let silent = Misbehaving::start("silent", Misbehaviour::Silent).await;
+    registry.register(&service, &silent.node).await.unwrap();
     let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()))
         .deadline(Duration::from_millis(300));
     let answer = within("a call to a silent node", client.say_hello(&service, "Ada")).await;
@@ -130,5 +153,4 @@ async fn a_node_that_never_answers_costs_the_deadline_not_more() {
         matches!(status.code(), Code::DeadlineExceeded | Code::Unavailable),
         "{status:?}"
     );
-    held.abort();
 }

@@ -56,6 +56,17 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// What the service behind gave cannot be used — a schema too large to keep: 502,
+    /// whatever its gRPC code.
+    pub fn bad_gateway(status: Status) -> ApiError {
+        ApiError {
+            http: StatusCode::BAD_GATEWAY,
+            status,
+        }
+    }
+}
+
 impl From<Status> for ApiError {
     fn from(status: Status) -> ApiError {
         ApiError {

@@ -2,6 +2,7 @@
 //! and one connection per node — all learnt on the first request and kept.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -9,9 +10,10 @@ use http::uri::PathAndQuery;
 use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor};
 use tonic::{Code, Status};
 
+use super::error::ApiError;
 use super::json::DynamicCodec;
 use super::reflect;
-use crate::client::{Channels, broken_is_unavailable};
+use crate::client::{Channels, SET_ASIDE_FOR, SetAside, connection_failure};
 use crate::exercises::call::call;
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::RoundRobin;
@@ -21,15 +23,20 @@ use crate::selector::RoundRobin;
 /// cost a watch forever.
 const MAX_KEPT: usize = 256;
 
+/// The most bytes of descriptors the schemas kept may add up to: each may be up to
+/// [`reflect::MAX_SCHEMA_BYTES`], and costs many times that in memory.
+const MAX_KEPT_SCHEMA_BYTES: usize = 4 * reflect::MAX_SCHEMA_BYTES;
+
 /// How long a schema is trusted to list every method: after that, a method it lacks makes
 /// the gateway ask the service again (a new version may have added it).
 const SCHEMA_FRESH: Duration = Duration::from_secs(5);
 
-/// One service's schema, and when it was learnt.
+/// One service's schema, when it was learnt, and its size in bytes of descriptors.
 #[derive(Clone)]
 struct Schema {
     pool: DescriptorPool,
     learnt: Instant,
+    bytes: usize,
 }
 
 /// Everything `micro api` keeps between requests.
@@ -41,6 +48,7 @@ pub struct Gateway {
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     schemas: Mutex<HashMap<String, Schema>>,
     channels: Channels,
+    set_aside: SetAside,
 }
 
 impl Gateway {
@@ -52,6 +60,7 @@ impl Gateway {
             watches: Default::default(),
             schemas: Default::default(),
             channels: Default::default(),
+            set_aside: SetAside::new(SET_ASIDE_FOR),
         }
     }
 
@@ -104,94 +113,134 @@ impl Gateway {
     // ANCHOR: method
     /// The gRPC method `Handler.Method` of `service`: a method `Method` of a gRPC service
     /// whose own name (its package aside) is `Handler`. The schema comes from the service's
-    /// reflection, once, then from the cache.
+    /// reflection, once, then from the cache; a schema too large to keep is 502.
     pub async fn method(
         &self,
         service: &str,
         nodes: &[Node],
         handler_method: &str,
-    ) -> Result<MethodDescriptor, Status> {
+    ) -> Result<MethodDescriptor, ApiError> {
         let cached = self.schema_of(service);
         if let Some(schema) = &cached {
             let found = find_method(service, &schema.pool, handler_method);
             if found.is_ok() || schema.learnt.elapsed() < SCHEMA_FRESH {
-                return found;
+                return Ok(found?);
             }
         }
-        let (_node, pool) = call(service, nodes, &self.selector, |node| async move {
-            let channel = self.channels.get(&node.address)?;
-            reflect::schema(channel)
-                .await
-                .map_err(|status| match status.code() {
-                    Code::Unimplemented => Status::unimplemented(format!(
-                        "{service} serves no gRPC reflection: its methods cannot be known"
-                    )),
-                    _ => broken_is_unavailable(status),
-                })
+        let nodes = self.set_aside.not_set_aside(service, nodes.to_vec());
+        let learnt = call(service, &nodes, &self.selector, |node| async move {
+            let asked = async {
+                let channel = self.channels.get(&node.address)?;
+                reflect::schema(channel)
+                    .await
+                    .map_err(|status| match status.code() {
+                        Code::Unimplemented => Status::unimplemented(format!(
+                            "{service} serves no gRPC reflection: its methods cannot be known"
+                        )),
+                        _ => connection_failure(status, &node),
+                    })
+            };
+            self.noted(service, &node, asked).await
         })
-        .await?;
+        .await;
+        let schema = match learnt {
+            Ok((_node, schema)) => schema,
+            Err(status) if status.code() == Code::ResourceExhausted => {
+                let message = format!("{service}: {}", status.message());
+                return Err(ApiError::bad_gateway(Status::resource_exhausted(message)));
+            }
+            Err(status) => return Err(status.into()),
+        };
+        let found = find_method(service, &schema.pool, handler_method);
+        self.keep(service, schema);
+        Ok(found?)
+    }
+
+    /// Keeps `service`'s schema, within [`MAX_KEPT`] schemas and [`MAX_KEPT_SCHEMA_BYTES`]:
+    /// the ones learnt longest ago make room.
+    fn keep(&self, service: &str, schema: reflect::Schema) {
         let mut schemas = self
             .schemas
             .lock()
             .expect("no panic while the lock is held");
-        if schemas.len() >= MAX_KEPT && !schemas.contains_key(service) {
-            schemas.clear();
+        schemas.remove(service);
+        let fits = |schemas: &HashMap<String, Schema>| {
+            let bytes: usize = schemas.values().map(|kept| kept.bytes).sum();
+            schemas.len() < MAX_KEPT && bytes + schema.bytes <= MAX_KEPT_SCHEMA_BYTES
+        };
+        while !fits(&schemas) {
+            let Some(oldest) = schemas
+                .iter()
+                .min_by_key(|(_, kept)| kept.learnt)
+                .map(|(name, _)| name.clone())
+            else {
+                break;
+            };
+            schemas.remove(&oldest);
         }
-        let learnt = Instant::now();
         schemas.insert(
             service.to_string(),
             Schema {
-                pool: pool.clone(),
-                learnt,
+                pool: schema.pool,
+                learnt: Instant::now(),
+                bytes: schema.bytes,
             },
         );
-        find_method(service, &pool, handler_method)
     }
     // ANCHOR_END: method
 
     // ANCHOR: call
-    /// Calls `method` with `request` on a node of `service`: round robin, and once more on
-    /// another node if that one could not be reached.
+    /// Calls `method` with `request` on a node of `service`, to be answered by `deadline`:
+    /// round robin, and on another node while the call could not run on the one tried.
     pub async fn call(
         &self,
         service: &str,
         nodes: &[Node],
         method: &MethodDescriptor,
         request: DynamicMessage,
+        deadline: tokio::time::Instant,
     ) -> Result<DynamicMessage, Status> {
         let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
         let path = PathAndQuery::try_from(path)
             .map_err(|error| Status::internal(format!("no gRPC path: {error}")))?;
-        let (_node, reply) = call(service, nodes, &self.selector, |node| {
+        let nodes = self.set_aside.not_set_aside(service, nodes.to_vec());
+        let (_node, reply) = call(service, &nodes, &self.selector, |node| {
             let request = request.clone();
             let path = path.clone();
             let codec = DynamicCodec {
                 reply: method.output(),
             };
-            async move {
+            let tried = node.clone();
+            let called = async move {
                 let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
                 grpc.ready()
                     .await
                     .map_err(|error| Status::unavailable(format!("{}: {error}", node.address)))?;
                 let mut request = tonic::Request::new(request);
-                request.set_timeout(self.deadline);
+                // The service learns the deadline too, and can stop when it passes.
+                request
+                    .set_timeout(deadline.saturating_duration_since(tokio::time::Instant::now()));
                 let reply = grpc.unary(request, path, codec).await;
-                let reply = reply
-                    .map_err(broken_is_unavailable)
-                    .map_err(|status| match status.code() {
-                        Code::Unavailable => Status::unavailable(format!(
-                            "{} at {}: {}",
-                            node.id,
-                            node.address,
-                            status.message()
-                        )),
-                        _ => status,
-                    })?;
+                let reply = reply.map_err(|status| connection_failure(status, &node))?;
                 Ok(reply.into_inner())
-            }
+            };
+            async move { self.noted(service, &tried, called).await }
         })
         .await?;
         Ok(reply)
+    }
+
+    /// The outcome of a try on `node`, noted: a node whose call could not run there is set
+    /// aside for [`SET_ASIDE_FOR`], as the client does.
+    async fn noted<T>(
+        &self,
+        service: &str,
+        node: &Node,
+        tried: impl Future<Output = Result<T, Status>>,
+    ) -> Result<T, Status> {
+        let answer = tried.await;
+        self.set_aside.note(service, node, answer.as_ref().err());
+        answer
     }
     // ANCHOR_END: call
 }
@@ -239,5 +288,33 @@ fn find_method(
                 names.join(", ")
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::memory::MemoryRegistry;
+
+    #[test]
+    fn the_schemas_kept_are_bounded_by_bytes_the_oldest_making_room() {
+        let gateway = Gateway::new(Arc::new(MemoryRegistry::default()), Duration::from_secs(1));
+        let schema = || reflect::Schema {
+            pool: DescriptorPool::new(),
+            bytes: reflect::MAX_SCHEMA_BYTES,
+        };
+        let fit = MAX_KEPT_SCHEMA_BYTES / reflect::MAX_SCHEMA_BYTES;
+        for n in 0..fit + 3 {
+            gateway.keep(&format!("service-{n}"), schema());
+        }
+        let schemas = gateway.schemas.lock().unwrap();
+        let bytes: usize = schemas.values().map(|kept| kept.bytes).sum();
+        assert!(bytes <= MAX_KEPT_SCHEMA_BYTES, "{bytes} bytes kept");
+        assert_eq!(schemas.len(), fit);
+        assert!(
+            schemas.contains_key(&format!("service-{}", fit + 2)),
+            "the newest"
+        );
+        assert!(!schemas.contains_key("service-0"), "the oldest made room");
     }
 }

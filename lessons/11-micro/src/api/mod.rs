@@ -92,19 +92,27 @@ struct Api {
 /// Every request: its path says which service and method, its body (or, with none, its
 /// query string) is the request message, and the reply comes back as JSON — all within
 /// the deadline.
+///
+/// One deadline: the gateway's timer, and the call's own gRPC deadline (the same instant),
+/// whichever sees it pass first, answer the same: 504 `DeadlineExceeded`.
 async fn answer(State(api): State<Arc<Api>>, request: Request) -> Response {
-    let deadline = api.gateway.deadline;
-    match tokio::time::timeout(deadline, handle(&api, request)).await {
+    let within = api.gateway.deadline;
+    let deadline = tokio::time::Instant::now() + within;
+    match tokio::time::timeout_at(deadline, handle(&api, request, deadline)).await {
         Ok(Ok(reply)) => Json(reply).into_response(),
         Ok(Err(error)) => error.into_response(),
         Err(_) => {
-            let message = format!("no answer within {deadline:?}");
+            let message = format!("no answer within {within:?}");
             ApiError::new(Code::DeadlineExceeded, message).into_response()
         }
     }
 }
 
-async fn handle(api: &Api, request: Request) -> Result<Value, ApiError> {
+async fn handle(
+    api: &Api,
+    request: Request,
+    deadline: tokio::time::Instant,
+) -> Result<Value, ApiError> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let route = route(path)
@@ -124,7 +132,9 @@ async fn handle(api: &Api, request: Request) -> Result<Value, ApiError> {
     } else {
         json::from_json(&method.input(), &body)?
     };
-    let reply = gateway.call(&service, &nodes, &method, message).await?;
+    let reply = gateway
+        .call(&service, &nodes, &method, message, deadline)
+        .await?;
     Ok(json::to_json(&reply))
 }
 // ANCHOR_END: answer

@@ -11,8 +11,8 @@ use std::collections::{BTreeSet, HashSet};
 use prost::Message as _;
 use prost_reflect::DescriptorPool;
 use prost_types::FileDescriptorProto;
-use tonic::Status;
 use tonic::transport::Channel;
+use tonic::{Code, Status};
 use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
@@ -22,6 +22,11 @@ use tonic_reflection::server::v1::{ServerReflection, ServerReflectionServer};
 /// The most `.proto` files one service may hand out: a bound on what a node can make the
 /// gateway fetch and keep.
 const MAX_FILES: usize = 64;
+
+/// The most bytes of descriptors one service may hand out. A schema costs the gateway many
+/// times its size once made a `DescriptorPool` (1.8 MiB of descriptors took 110 MiB), and
+/// the course's largest is a few KiB.
+pub const MAX_SCHEMA_BYTES: usize = 256 * 1024;
 
 // ANCHOR: server
 /// The reflection service a server must serve for `micro api` (and grpcurl) to call it. It
@@ -42,10 +47,18 @@ pub fn server(served: &[&str]) -> ServerReflectionServer<impl ServerReflection> 
 // ANCHOR_END: server
 
 // ANCHOR: schema
+/// A service's schema, and how many bytes of descriptors it was made of.
+pub struct Schema {
+    pub pool: DescriptorPool,
+    pub bytes: usize,
+}
+
 /// Asks the node behind `channel` for every service it serves and the files that define
-/// them, imports included.
-pub async fn schema(channel: Channel) -> Result<DescriptorPool, Status> {
-    let mut reflection = ServerReflectionClient::new(channel);
+/// them, imports included: at most [`MAX_FILES`] files and [`MAX_SCHEMA_BYTES`] bytes, or
+/// `ResourceExhausted`.
+pub async fn schema(channel: Channel) -> Result<Schema, Status> {
+    let mut reflection =
+        ServerReflectionClient::new(channel).max_decoding_message_size(MAX_SCHEMA_BYTES);
     let MessageResponse::ListServicesResponse(list) =
         ask(&mut reflection, MessageRequest::ListServices(String::new())).await?
     else {
@@ -74,11 +87,17 @@ pub async fn schema(channel: Channel) -> Result<DescriptorPool, Status> {
     let mut pool = DescriptorPool::new();
     pool.add_file_descriptor_protos(files.files)
         .map_err(|error| Status::internal(format!("the service's schema: {error}")))?;
-    Ok(pool)
+    Ok(Schema {
+        pool,
+        bytes: files.bytes,
+    })
 }
 // ANCHOR_END: schema
 
-/// One reflection request, one answer.
+// ANCHOR: ask
+/// One reflection request, one answer — and the stream read to its end. Dropped before its
+/// trailers, a stream is reset, and a connection that sees a thousand resets is cut by the
+/// server (h2's defence against floods of them): every later call on it fails.
 async fn ask(
     reflection: &mut ServerReflectionClient<Channel>,
     request: MessageRequest,
@@ -89,9 +108,14 @@ async fn ask(
     };
     let mut answers = reflection
         .server_reflection_info(tokio_stream::once(request))
-        .await?
+        .await
+        .map_err(too_large)?
         .into_inner();
-    match answers.message().await? {
+    let answer = answers.message().await.map_err(too_large)?;
+    if answers.message().await.map_err(too_large)?.is_some() {
+        return Err(Status::internal("reflection answered one request twice"));
+    }
+    match answer {
         Some(ServerReflectionResponse {
             message_response: Some(MessageResponse::ErrorResponse(error)),
             ..
@@ -103,6 +127,22 @@ async fn ask(
         _ => Err(Status::internal("reflection gave no answer")),
     }
 }
+// ANCHOR_END: ask
+
+/// tonic refuses a message over the size it was told (`OutOfRange`): here, a schema over
+/// [`MAX_SCHEMA_BYTES`].
+fn too_large(status: Status) -> Status {
+    match status.code() {
+        Code::OutOfRange => over_the_limit(),
+        _ => status,
+    }
+}
+
+fn over_the_limit() -> Status {
+    Status::resource_exhausted(format!(
+        "the schema is over {MAX_SCHEMA_BYTES} bytes of descriptors"
+    ))
+}
 
 /// The files of a schema as they arrive, and the imports not fetched yet.
 #[derive(Default)]
@@ -110,6 +150,7 @@ struct Files {
     files: Vec<FileDescriptorProto>,
     names: HashSet<String>,
     missing: BTreeSet<String>,
+    bytes: usize,
 }
 
 impl Files {
@@ -119,6 +160,10 @@ impl Files {
             return Err(Status::internal("reflection answered with no file"));
         };
         for bytes in answer.file_descriptor_proto {
+            self.bytes += bytes.len();
+            if self.bytes > MAX_SCHEMA_BYTES {
+                return Err(over_the_limit());
+            }
             let file = FileDescriptorProto::decode(bytes.as_slice())
                 .map_err(|error| Status::internal(format!("a file of the schema: {error}")))?;
             if self.names.insert(file.name().to_string()) {

@@ -72,7 +72,9 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
 /// The lesson's binary.
 pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");
 
+pub mod api;
 pub mod go_micro;
+pub mod misbehaving;
 pub mod netns;
 
 /// A live gRPC server that does not serve hello.Greeter (only health): every Greeter call

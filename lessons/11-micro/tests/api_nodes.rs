@@ -1,0 +1,145 @@
+//! `l11-micro api` in front of nodes that misbehave: one that never answers, ones that are no
+//! gRPC server (a web page, noise, a port that resets), one where nothing listens. Beside a
+//! good node, none costs a failed request; alone, each gets one JSON error that names it.
+
+mod support;
+
+use std::time::Duration;
+
+use l11_micro::registry::Registry;
+use l11_micro::registry::consul::ConsulRegistry;
+use support::api::{UserNode, error_of, registry, request, request_with, start};
+use support::misbehaving::{Misbehaving, Misbehaviour};
+use support::{dead_address, node, unique_service};
+
+/// A Consul agent, a gateway in front of it with `--deadline DEADLINE`, and a registry to
+/// write nodes into by hand.
+async fn gateway(deadline: &str) -> (testkit::ConsulAgent, testkit::ServerProcess, ConsulRegistry) {
+    let agent = testkit::consul().await;
+    let gateway = start(
+        &registry("consul", agent.url()),
+        &["api", "--deadline", deadline],
+        &[],
+    )
+    .await;
+    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(10)).unwrap();
+    // Its first request pays for what it sets up once (the registry's client and more).
+    let _warm_up = request(&gateway, "/nobody/say/hello", None).await;
+    (agent, gateway, consul)
+}
+
+#[tokio::test]
+async fn a_silent_node_is_504_for_every_caller_at_once() {
+    // Short: every request that reaches the silent node waits it out.
+    let (_agent, gateway, consul) = gateway("2s").await;
+    let client = reqwest::Client::new();
+    let service = unique_service("user");
+    let good = UserNode::start("good").await;
+    let silent = Misbehaving::start("silent", Misbehaviour::Silent).await;
+    consul.register(&service, &good.node).await.unwrap();
+    consul.register(&service, &silent.node).await.unwrap();
+    let path = format!("/{service}/say/hello?name=huohuo");
+    // Six callers at once, three requests each: about half reach the silent node, and each
+    // of those must be the deadline's one answer, whichever timer saw it first.
+    let callers = (0..6).map(|_| async {
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            answers.push(request_with(&client, &gateway, &path, None).await);
+        }
+        answers
+    });
+    let answers: Vec<_> = futures::future::join_all(callers)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut timed_out = 0;
+    for (status, body) in answers {
+        if status == 200 {
+            continue;
+        }
+        assert_eq!(error_of((status, body.clone())), (504, 4), "{body}");
+        timed_out += 1;
+    }
+    assert!(timed_out > 0, "some requests went to the silent node");
+
+    // Alone, the silent node is the same 504.
+    let alone = unique_service("silent");
+    consul.register(&alone, &silent.node).await.unwrap();
+    let answer = request_with(&client, &gateway, &format!("/{alone}/say/hello"), None).await;
+    assert_eq!(error_of(answer), (504, 4));
+}
+
+#[tokio::test]
+async fn nodes_that_are_no_grpc_server_cost_no_failed_request() {
+    let (_agent, gateway, consul) = gateway("5s").await;
+    let client = reqwest::Client::new();
+    let service = unique_service("user");
+    let good = UserNode::start("good").await;
+    consul.register(&service, &good.node).await.unwrap();
+    let mut bad = Vec::new();
+    for how in [
+        Misbehaviour::Http1Page,
+        Misbehaviour::Garbage,
+        Misbehaviour::ResetOnAccept,
+    ] {
+        let misbehaving = Misbehaving::start(&format!("{how:?}"), how).await;
+        consul.register(&service, &misbehaving.node).await.unwrap();
+        bad.push(misbehaving);
+    }
+    consul
+        .register(&service, &node("closed", &dead_address()))
+        .await
+        .unwrap();
+    let path = format!("/{service}/say/hello?name=huohuo");
+    // Each bad node is tried, fails, and is set aside: the next requests do not reach it.
+    let mut tried = Vec::new();
+    for round in 0..2 {
+        for n in 0..support::hostile_calls() {
+            let (status, reply) = request_with(&client, &gateway, &path, None).await;
+            assert_eq!(status, 200, "request {n}: {reply}");
+            assert_eq!(reply["msg"], "Hello huohuo from good", "request {n}");
+        }
+        let connections: Vec<usize> = bad.iter().map(Misbehaving::connections).collect();
+        if round == 1 {
+            assert_eq!(connections, tried, "the bad nodes are set aside");
+        }
+        tried = connections;
+    }
+}
+
+#[tokio::test]
+async fn a_node_alone_answers_503_naming_it() {
+    let (_agent, gateway, consul) = gateway("5s").await;
+    let client = reqwest::Client::new();
+    let cases = [
+        Some(Misbehaviour::Http1Page),
+        Some(Misbehaviour::Garbage),
+        Some(Misbehaviour::ResetOnAccept),
+        None,
+    ];
+    let mut running = Vec::new();
+    for how in cases {
+        let service = unique_service("alone");
+        let id = format!("{service}-{how:?}");
+        let node = match how {
+            Some(how) => {
+                let misbehaving = Misbehaving::start(&id, how).await;
+                let node = misbehaving.node.clone();
+                running.push(misbehaving);
+                node
+            }
+            None => node(&id, &dead_address()),
+        };
+        consul.register(&service, &node).await.unwrap();
+        let (status, body) =
+            request_with(&client, &gateway, &format!("/{service}/say/hello"), None).await;
+        assert_eq!(
+            error_of((status, body.clone())),
+            (503, 14),
+            "{how:?}: {body}"
+        );
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains(&id), "{how:?}: {message} names the node");
+    }
+}
