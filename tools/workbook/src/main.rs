@@ -8,6 +8,7 @@
 //! - `book/`: building and serving the book (`book`);
 //! - `system/`: `services`, `up`, `status`, `down` and `doctor`;
 //! - `teacher/`: `report`, `book --pdf` and `bundle`;
+//! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
 //! - `common/`: what they all stand on (the course, cargo, test runs, printing).
 
 mod book;
