@@ -14,7 +14,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::proof::bookcheck::Problem;
+use crate::proof::bookcheck::{Problem, files_under};
 
 /// Folders a walk of the repository never enters: build output and the runner's state.
 const NOT_SOURCES: [&str; 4] = [".git", "target", "book/build", ".workbook"];
@@ -22,7 +22,7 @@ const NOT_SOURCES: [&str; 4] = [".git", "target", "book/build", ".workbook"];
 /// Every path a doc names that does not exist.
 pub fn check_paths(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for doc in doc_files(root, root) {
+    for doc in doc_files(root) {
         let Ok(text) = fs::read_to_string(&doc) else {
             continue;
         };
@@ -118,30 +118,17 @@ fn ignored(root: &Path, path: &Path) -> bool {
         .any(|folder| relative.starts_with(folder))
 }
 
-/// The book's pages, every `README.md` and every Rust file under `dir`.
-fn doc_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if ignored(root, &path) {
-            continue;
-        }
-        let relative = path.strip_prefix(root).unwrap_or(&path);
-        let name = entry.file_name();
-        if path.is_dir() {
-            files.extend(doc_files(root, &path));
-        } else if name == "README.md"
-            || path.extension().is_some_and(|e| e == "rs")
-            || (relative.starts_with("book/src") && path.extension().is_some_and(|e| e == "md"))
-        {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
+/// The book's pages, every `README.md` and every Rust file of the repository.
+fn doc_files(root: &Path) -> Vec<PathBuf> {
+    files_under(root, &|path| {
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        let md = path.extension().is_some_and(|e| e == "md");
+        !ignored(root, path)
+            && (path.is_dir()
+                || path.ends_with("README.md")
+                || path.extension().is_some_and(|e| e == "rs")
+                || (md && relative.starts_with("book/src")))
+    })
 }
 
 #[cfg(test)]
