@@ -247,7 +247,7 @@ async fn the_page_shows_each_message_live() {
             "the page showed only {shown:?}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        shown = rows_shown(&client).await;
+        shown = rows_shown(client).await;
     }
     assert_eq!(
         shown.iter().filter(|row| *row == "line \"hello\"").count(),
