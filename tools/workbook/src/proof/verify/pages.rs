@@ -39,10 +39,11 @@ pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, 
     if book_problems.is_empty() {
         let what = match only {
             None => "every include resolves, SUMMARY.md lists every lesson, every diagram is \
-                     drawn whole"
+                     drawn whole, every path the docs name exists"
                 .to_string(),
             Some(lessons) => format!(
-                "{}: listed in SUMMARY.md, every include resolves, every diagram is drawn whole",
+                "{}: listed in SUMMARY.md, every include resolves, every diagram is drawn whole, \
+                 every path it names exists",
                 lessons
                     .iter()
                     .map(|l| l.chapter_file())
