@@ -16,24 +16,51 @@ pub enum Needed {
     Etcd,
 }
 
-/// `no Consul agent answers at ADDR: start one with …`.
+/// `no Consul agent answers at ADDR: start one with …`, the runner's commands written as
+/// code (`` `cargo run -p workbook -- services up` ``).
 pub fn no_answer(needed: Needed, addr: &str) -> String {
-    const SERVICES_UP: &str = "`cargo run -p workbook -- services up` (or `cargo run -p \
-                               workbook -- up` for all of lessons 09–10)";
+    no_answer_showing(needed, addr, |args| {
+        format!("`cargo run -p workbook -- {args}`")
+    })
+}
+
+/// The same, with each of the runner's commands written by `command` (the runner shows
+/// its own in colour).
+pub fn no_answer_showing(needed: Needed, addr: &str, command: impl Fn(&str) -> String) -> String {
+    let services_up = format!(
+        "{} (or {} for all of lessons 09–10)",
+        command("services up"),
+        command("up")
+    );
+    let nothing = nothing(needed);
     match needed {
         Needed::Consul => format!(
-            "no Consul agent answers at {addr}: start one with {SERVICES_UP}, or point \
+            "{nothing} answers at {addr}: start one with {services_up}, or point \
              CONSUL_HTTP_ADDR at yours"
         ),
         Needed::Redis => format!(
-            "no Redis answers at {addr}: start one with {SERVICES_UP}, or point REDIS_URL at \
+            "{nothing} answers at {addr}: start one with {services_up}, or point REDIS_URL at \
              yours"
         ),
         Needed::Etcd => format!(
-            "no etcd answers at {addr}: start a cluster as chapter 11's \"Run it\" shows \
+            "{nothing} answers at {addr}: start a cluster as chapter 11's \"Run it\" shows \
              (`etcd --name n1 --data-dir n1 …`)"
         ),
     }
+}
+
+/// What is missing, as the sentences say it: `no Consul agent`, `no Redis`, `no etcd`.
+pub fn nothing(needed: Needed) -> &'static str {
+    match needed {
+        Needed::Consul => "no Consul agent",
+        Needed::Redis => "no Redis",
+        Needed::Etcd => "no etcd",
+    }
+}
+
+/// A deregistration the agent answered 404 to: the instance was not registered there.
+pub fn not_registered(id: &str, agent: &str) -> String {
+    format!("{id} was not registered with the Consul agent at {agent}: nothing to deregister")
 }
 
 /// What a failed `what` (`register`, `deregister`) of instance `id` (or of "the
@@ -49,9 +76,7 @@ pub fn agent_call_failed(
         return format!("cannot {what} {who}: {}", no_answer(Needed::Consul, agent));
     }
     if what == "deregister" && status(error) == Some(404) {
-        return format!(
-            "{who} was not registered with the Consul agent at {agent}: nothing to deregister"
-        );
+        return not_registered(who, agent);
     }
     format!("cannot {what} {who} with the Consul agent at {agent}")
 }

@@ -12,37 +12,23 @@
 //! for everyone. Here any registration, however it was made, can be shown.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use anyhow::Context as _;
-use consul_ext::{CheckStatus, ServiceEntry};
-
-/// How long one query to the agent may take.
-const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
+use consul_ext::ServiceEntry;
 
 // ANCHOR: queries
 /// Every service the agent knows, with the tags its instances carry.
 /// `GET /v1/catalog/services`.
 pub async fn services(agent: &str) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
-    get_json(agent, "/v1/catalog/services").await
+    let client = consul_ext::client_for(agent)?;
+    let answer = consulrs::catalog::services(&client, None).await?;
+    Ok(answer.response.into_iter().collect())
 }
 
 /// Every instance of `service` with its checks, passing or not.
-/// `GET /v1/health/service/NAME`, without `?passing`.
+/// `GET /v1/health/service/NAME`, without `?passing`; each entry's `worst_check()` is
+/// what `?passing` looks at.
 pub async fn all_instances(agent: &str, service: &str) -> anyhow::Result<Vec<ServiceEntry>> {
-    get_json(agent, &format!("/v1/health/service/{service}")).await
-}
-
-/// The worst status among an instance's checks: what `?passing` looks at.
-pub fn health_of(entry: &ServiceEntry) -> CheckStatus {
-    let statuses = entry.checks.iter().map(|check| check.status);
-    if statuses.clone().any(|s| s == CheckStatus::Critical) {
-        CheckStatus::Critical
-    } else if statuses.clone().any(|s| s == CheckStatus::Warning) {
-        CheckStatus::Warning
-    } else {
-        CheckStatus::Passing
-    }
+    Ok(consul_ext::all_instances(agent, service).await?)
 }
 // ANCHOR_END: queries
 
@@ -53,7 +39,7 @@ pub async fn print_catalog(agent: &str) -> anyhow::Result<()> {
         let instances = all_instances(agent, &service).await?;
         println!("{service}  tags {tags:?}  {} instance(s)", instances.len());
         for entry in &instances {
-            let health = health_of(entry);
+            let health = entry.worst_check();
             println!("  {}  at {}  {health:?}", entry.service.id, entry.address());
             for check in &entry.checks {
                 let output = match check.output.trim() {
@@ -79,26 +65,3 @@ pub async fn print_passing(agent: &str, service: &str) -> anyhow::Result<()> {
     Ok(())
 }
 // ANCHOR_END: print
-
-/// `GET path` on the agent, read as JSON, with a deadline.
-async fn get_json<T: serde::de::DeserializeOwned>(agent: &str, path: &str) -> anyhow::Result<T> {
-    let url = format!("{}{path}", consul_ext::normalise_address(agent)?);
-    let response = reqwest::Client::new()
-        .get(&url)
-        .timeout(QUERY_TIMEOUT)
-        .send()
-        .await
-        .with_context(|| format!("no answer from the Consul agent at {agent} (GET {path})"))?;
-    let status = response.status();
-    if !status.is_success() {
-        let body = response.text().await.unwrap_or_default();
-        anyhow::bail!(
-            "the Consul agent answered {status} to GET {path}: {}",
-            body.trim()
-        );
-    }
-    response
-        .json()
-        .await
-        .with_context(|| format!("the answer to GET {path} is not what Consul sends"))
-}

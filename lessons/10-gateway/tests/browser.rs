@@ -7,10 +7,10 @@ mod support;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use support::browser::Browser;
 use support::captcha::{Behaviour, Service};
 use support::unique_name;
 use testkit::ServerProcess;
+use testkit::browser::Browser;
 
 const GATEWAY: &str = env!("CARGO_BIN_EXE_l10-gateway");
 

@@ -10,13 +10,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use consulrs::client::ConsulClient;
-use reqwest::Url;
+use reqwest::Method;
 use serde::{Deserialize, Deserializer};
 
-use crate::{Error, normalise_address};
-
-/// How long a non-blocking query may take before it is called failed.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::{Error, api};
 
 /// Something that says where a Consul agent's HTTP API is: a consulrs [`ConsulClient`]
 /// (whose HTTP connections and token are then reused) or a base URL.
@@ -149,8 +146,9 @@ pub struct Check {
     pub kind: String,
 }
 
-/// A check's status; an instance is as healthy as its worst check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A check's status; an instance is as healthy as its worst check. (They are ordered from
+/// best to worst.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
     Passing,
@@ -160,6 +158,13 @@ pub enum CheckStatus {
 // ANCHOR_END: types
 
 impl ServiceEntry {
+    /// The worst status among the instance's checks (the node's included), `Passing` with
+    /// none: what `?passing` looks at.
+    pub fn worst_check(&self) -> CheckStatus {
+        let statuses = self.checks.iter().map(|check| check.status);
+        statuses.max().unwrap_or(CheckStatus::Passing)
+    }
+
     /// Where to connect to this instance, `host:port`: the service's own address, or the
     /// node's when the service registered none (what Consul's DNS interface answers too).
     pub fn address(&self) -> String {
@@ -231,84 +236,40 @@ async fn query(
     tag: Option<&str>,
     blocking: Option<(u64, Duration)>,
 ) -> Result<Instances, Error> {
-    let base = normalise_address(agent.base_url())?;
-    let mut url = Url::parse(&base).map_err(|error| Error::BadAddress {
-        address: base.clone(),
-        reason: error.to_string(),
-    })?;
-    url.path_segments_mut()
-        .expect("an http(s) URL has a path")
-        .pop_if_empty()
-        .extend(["v1", "health", "service", service]);
+    let mut url = api::url(agent, &["health", "service", service])?;
     url.query_pairs_mut().append_pair("passing", "true");
     if let Some(tag) = tag {
         url.query_pairs_mut().append_pair("tag", tag);
     }
-    // The agent adds up to wait/16 to a blocking query; allow for it and a slow network.
-    let mut timeout = REQUEST_TIMEOUT;
-    if let Some((index, wait)) = blocking {
-        url.query_pairs_mut()
-            .append_pair("index", &index.to_string())
-            .append_pair("wait", &format!("{}ms", wait.as_millis()));
-        timeout += wait + wait / 16;
-    }
-    let what = format!("GET {}", url.path());
-
-    let http = agent.http_client().cloned().unwrap_or_default();
-    let mut request = http.get(url).timeout(timeout);
-    if let Some(token) = agent.token() {
-        request = request.header("X-Consul-Token", token);
-    }
-    let response = request.send().await.map_err(|source| {
-        if source.is_connect() {
-            Error::AgentDown {
-                address: base.clone(),
-                source,
-            }
-        } else if source.is_timeout() {
-            Error::Timeout {
-                address: base.clone(),
-                after: timeout,
-            }
-        } else {
-            Error::Http {
-                address: base.clone(),
-                source,
-            }
-        }
-    })?;
-
-    let status = response.status();
-    let header_index = response
-        .headers()
-        .get("X-Consul-Index")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    let body = response.bytes().await.map_err(|source| Error::Http {
-        address: base.clone(),
-        source,
-    })?;
-    if !status.is_success() {
-        return Err(Error::Status {
-            what,
-            status: status.as_u16(),
-            body: String::from_utf8_lossy(&body).trim().to_string(),
-        });
-    }
-    // A list first, each entry on its own after: one bad registration costs only itself.
-    let listed: Vec<serde_json::Value> =
-        serde_json::from_slice(&body).map_err(|source| Error::Decode {
-            what: what.clone(),
-            source,
-        })?;
-    let entries = listed.into_iter().filter_map(readable_entry).collect();
-    let Some(new_index) = header_index else {
-        return Err(Error::MissingIndex { what });
+    let timeout = match blocking {
+        Some((index, wait)) => api::blocking(&mut url, index, wait),
+        None => api::REQUEST_TIMEOUT,
     };
+    let answer = api::send(agent, Method::GET, url, None, timeout).await?;
     Ok(Instances {
-        entries,
-        index: next_index(blocking.map(|(index, _)| index), new_index),
+        entries: readable_entries(&answer)?,
+        index: answer.next_index(blocking.map(|(index, _)| index))?,
     })
+}
+
+/// Every instance of `service` with its checks, passing or not: what an operator looks at.
+///
+/// `GET /v1/health/service/:service` on the agent, without `?passing`. (consulrs 0.1.0 has
+/// no health endpoint at all.)
+pub async fn all_instances(
+    agent: &(impl AgentAddress + ?Sized),
+    service: &str,
+) -> Result<Vec<ServiceEntry>, Error> {
+    let url = api::url(agent, &["health", "service", service])?;
+    let answer = api::send(agent, Method::GET, url, None, api::REQUEST_TIMEOUT).await?;
+    readable_entries(&answer)
+}
+
+/// The entries of a health answer: a list first, each entry on its own after, so that one
+/// bad registration costs only itself.
+fn readable_entries(answer: &api::Answer) -> Result<Vec<ServiceEntry>, Error> {
+    let listed: Vec<serde_json::Value> = answer.json()?;
+    Ok(listed.into_iter().filter_map(readable_entry).collect())
 }
 
 // ANCHOR: readable_entry
@@ -345,27 +306,9 @@ fn first_time_unreadable(id: &str, port: &serde_json::Value) -> bool {
     seen.insert(format!("{id}:{port}"))
 }
 
-/// Consul's rules for the index to block on next: if it went backwards, start over from 0;
-/// never block on 0 by accident (an agent should not send it, but treat it as 1).
-fn next_index(previous: Option<u64>, reported: u64) -> u64 {
-    match previous {
-        Some(previous) if reported < previous => 0,
-        _ => reported.max(1),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_index_resets_when_it_goes_backwards() {
-        assert_eq!(next_index(None, 7), 7);
-        assert_eq!(next_index(Some(5), 7), 7);
-        assert_eq!(next_index(Some(7), 7), 7);
-        assert_eq!(next_index(Some(9), 7), 0);
-        assert_eq!(next_index(None, 0), 1);
-    }
 
     #[test]
     fn entries_parse_as_consul_sends_them() {

@@ -11,7 +11,12 @@
 //! * **Health-filtered discovery.** `GET /v1/health/service/:name?passing` — "the instances
 //!   that are up right now" — exists only in consulrs' unreleased main branch.
 //!   [`healthy_instances`] calls it, and [`watch_healthy_instances`] is its blocking form
-//!   (`?index=&wait=`) for watching a service for changes.
+//!   (`?index=&wait=`) for watching a service for changes. [`all_instances`] lists every
+//!   instance, passing or not, and [`ServiceEntry::worst_check`] says how healthy each is.
+//! * **The agent's services**, read with types that survive the trap below:
+//!   [`agent_services`], and [`deregister`] whose 404 says "not registered here".
+//! * **Anything else**, for tests: [`watch`], a blocking query of any read endpoint, and
+//!   [`put`], a write consulrs's types cannot express.
 //!
 //! * **One bad entry.** The agent accepts any integer as a port (`70000`, `-1`), as Consul
 //!   does. [`healthy_instances`] skips an entry it cannot read, logs it once, and lists the
@@ -43,12 +48,16 @@
 //!   Consul rejects them: leave them unset.
 
 mod address;
+mod agent;
+mod api;
 mod error;
 mod health;
 
 pub use address::{DEFAULT_ADDRESS, client, client_for, consul_address, normalise_address};
+pub use agent::{agent_services, deregister};
+pub use api::{Watched, put, watch};
 pub use error::Error;
 pub use health::{
     AgentAddress, Check, CheckStatus, Instances, Node, Service, ServiceAddress, ServiceEntry,
-    Weights, healthy_instances, watch_healthy_instances,
+    Weights, all_instances, healthy_instances, watch_healthy_instances,
 };

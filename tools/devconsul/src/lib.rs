@@ -3,7 +3,7 @@
 //! The course's lessons register services with Consul, discover them through health
 //! queries and watch them with blocking queries. Where no real Consul agent is installed,
 //! this crate stands in for one: it speaks the subset of Consul's HTTP API v1 that the
-//! lessons use (see `consul-contract.md`), runs the health checks for real (TCP, HTTP,
+//! lessons use (`tools/devconsul/CONTRACT.md`), runs the health checks for real (TCP, HTTP,
 //! gRPC, TTL), reaps services whose checks stay critical, keeps a KV store and serves a
 //! small status page under `/ui/`.
 //!

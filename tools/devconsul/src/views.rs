@@ -1,4 +1,4 @@
-//! The JSON shapes Consul answers with (contract §2), built from the store's rows.
+//! The JSON shapes Consul answers with (`CONTRACT.md` §2 Response object shapes), built from the store's rows.
 //!
 //! Keys are PascalCase exactly as Consul's Go structs print them, and every list or map a
 //! client may iterate is `[]` or `{}` rather than `null`.

@@ -6,12 +6,13 @@
 //! many calls in flight (`--streams N`). Each in-flight call is one closed loop here: call,
 //! check `"Hello <name>!"`, record, call again, on a clone of the connection's client.
 //!
-//! Two clients make the calls ([`Client`]). The default, [`crate::grpc_h2`], writes the
-//! frames with the `h2` crate and costs the load generator a fraction of what the server
-//! spends per call, so the numbers are the server's. The other is the generated
-//! `GreeterClient`, as in lesson 05, over a bare HTTP/2 connection ([`Connection`]) rather
-//! than tonic's `Channel` (which reconnects, balances and queues every call through a buffer
-//! task: right for a service, a cost here): the client a learner writes, for comparison.
+//! Three clients make the calls ([`Client`]). The default, [`crate::grpc_frames`], writes
+//! and reads the HTTP/2 frames itself and costs the load generator a fraction of what the
+//! server spends per call, so the numbers are the server's. [`crate::grpc_h2`] writes the
+//! frames with the `h2` crate. The third is the generated `GreeterClient`, as in lesson
+//! 05, over a bare HTTP/2 connection ([`Connection`]) rather than tonic's `Channel` (which
+//! reconnects, balances and queues every call through a buffer task: right for a service,
+//! a cost here): the client a learner writes, for comparison.
 
 use std::future::Future;
 use std::net::SocketAddr;

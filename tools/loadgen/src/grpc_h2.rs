@@ -1,4 +1,4 @@
-//! `loadgen grpc`'s default client: gRPC written straight onto HTTP/2 with the `h2` crate.
+//! `loadgen grpc --client h2`: gRPC written straight onto HTTP/2 with the `h2` crate.
 //!
 //! A load generator has to cost less per call than the server it measures, or it measures
 //! itself. tonic's generated client is made for services: every call goes through a codec,

@@ -11,7 +11,7 @@
 //! - [`stats`] records latencies in an HDR histogram, counts errors and prints the report;
 //! - [`tcp`] is the closed loop over one TCP connection, shared by the byte protocols;
 //! - [`echo`], [`rpc`], [`jsonrpc`] say how each byte protocol writes a request and reads a
-//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_h2`]'s lean HTTP/2 client;
+//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_frames`]' HTTP/2 frames by hand;
 //! - [`report`] sums up `bench.sh`'s repeated runs: medians, spread, ratios, an SVG chart.
 
 pub mod echo;

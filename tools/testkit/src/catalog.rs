@@ -19,34 +19,17 @@ pub fn unique_name(prefix: &str, what: &str) -> String {
     format!("{prefix}-{what}-{}-{n}", std::process::id())
 }
 
-/// One answer of `GET {url}/v1/{path}` as JSON with its `X-Consul-Index`, blocking on `index`.
+/// One answer of `GET {url}/v1/{path}` as JSON with the index to block on next, blocking
+/// on `index`.
 pub async fn blocking_get(url: &str, path: &str, index: u64) -> (Value, u64) {
-    let separator = if path.contains('?') { '&' } else { '?' };
-    let address = format!(
-        "{url}/v1/{path}{separator}index={index}&wait={}ms",
-        WAIT.as_millis()
-    );
-    let response = reqwest::Client::new()
-        .get(&address)
-        .timeout(WAIT * 2 + Duration::from_secs(5))
-        .send()
+    let answer = consul_ext::watch(url, path, index, WAIT)
         .await
-        .unwrap_or_else(|error| panic!("GET {address}: {error}"));
-    assert!(
-        response.status().is_success(),
-        "GET {address}: {}",
-        response.status()
-    );
-    let next = response
-        .headers()
-        .get("X-Consul-Index")
-        .and_then(|value| value.to_str().ok()?.parse().ok())
-        .expect("X-Consul-Index");
-    (response.json().await.expect("a JSON answer"), next)
+        .unwrap_or_else(|error| panic!("GET {url}/v1/{path}: {error}"));
+    (answer.value, answer.index)
 }
 
 /// Asks `path` with blocking queries until `done` accepts the answer; panics naming `what`
-/// after `limit`. An index that goes backwards (the agent restarted) starts over at 0.
+/// after `limit`.
 pub async fn watch_until<T>(
     url: &str,
     path: &str,
@@ -61,7 +44,7 @@ pub async fn watch_until<T>(
             if let Some(found) = done(&answer) {
                 return found;
             }
-            index = if next < index { 0 } else { next };
+            index = next;
         }
     };
     match tokio::time::timeout(limit, watching).await {
@@ -146,18 +129,8 @@ pub async fn register_with_port(url: &str, name: &str, id: &str, port: i64) {
         "ID": id, "Name": name, "Address": "localhost", "Port": port,
         "Check": {"TTL": "30s", "Status": "passing"},
     });
-    let response = crate::within(
-        "a raw registration",
-        reqwest::Client::new()
-            .put(format!("{url}/v1/agent/service/register"))
-            .body(registration.to_string())
-            .send(),
-    )
-    .await
-    .unwrap_or_else(|error| panic!("registering {id}: {error}"));
-    assert!(
-        response.status().is_success(),
-        "the agent refused {id} with port {port}: {}",
-        response.status()
-    );
+    let registering = consul_ext::put(url, "agent/service/register", Some(&registration));
+    crate::within("a raw registration", registering)
+        .await
+        .unwrap_or_else(|error| panic!("the agent refused {id} with port {port}: {error}"));
 }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, find_on_path, free_ports, http_get};
+use crate::process::{OwnedChild, free_ports, http_get};
+use crate::programs::find_on_path;
 
 /// How long a real `consul agent -dev` may take to elect itself leader.
 const CONSUL_STARTUP: Duration = Duration::from_secs(30);

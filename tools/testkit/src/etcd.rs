@@ -17,7 +17,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, find_on_path, free_ports, http_get};
+use crate::process::{OwnedChild, free_ports, http_get};
+use crate::programs::find_on_path;
 
 /// One member of an [`EtcdCluster`].
 #[derive(Debug)]

@@ -12,11 +12,17 @@
 //! Where a lesson is about processes (signals, exit status), [`ServerProcess`] runs the
 //! lesson's own binary and watches it from outside, and [`catalog`] waits, with blocking
 //! queries, for what the agent then shows: an instance listed, passing, critical, gone.
+//!
+//! [`programs`] finds what the course starts but does not ship (Redis, Consul, etcd,
+//! Chromium), and with the `browser` feature [`browser`] drives headless Chromium.
 
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod catalog;
 mod consul;
 mod etcd;
 mod process;
+pub mod programs;
 mod redis;
 mod server;
 

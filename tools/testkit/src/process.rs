@@ -1,35 +1,15 @@
-//! The plumbing under [`consul`](crate::consul) and [`redis`](crate::redis): finding a
-//! program, picking free ports, owning a child process until the test is over, and the one
+//! The plumbing under [`consul`](crate::consul) and [`redis`](crate::redis): picking free
+//! ports, owning a child process until the test is over, and the one
 //! HTTP request a readiness check needs (no HTTP client crate for a single GET).
 
 use std::fs::File;
 use std::io;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// The full path of `program` if it is an executable file in one of `PATH`'s folders.
-pub fn find_on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|folder| folder.join(program))
-        .find(|candidate| is_executable(candidate))
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.is_file() || path.with_extension("exe").is_file()
-}
 
 /// `count` distinct loopback ports that were free a moment ago.
 ///

@@ -11,7 +11,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, find_on_path, free_ports};
+use crate::process::{OwnedChild, free_ports};
+use crate::programs::find_on_path;
 
 /// A Redis server for one test; a server this started is killed when this is dropped.
 #[derive(Debug)]

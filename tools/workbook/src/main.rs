@@ -8,6 +8,7 @@
 //! - `book/`: building and serving the book (`book`);
 //! - `system/`: `services`, `up`, `status`, `down` and `doctor`;
 //! - `teacher/`: `report`, `book --pdf` and `bundle`;
+//! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
 //! - `common/`: what they all stand on (the course, cargo, test runs, printing).
 
 mod book;
@@ -118,8 +119,10 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Up { ports, mine }) => up::up(&course.root, ports.base_port, !mine)
             .await
             .map(|()| true),
-        Some(Commands::Down { ports }) => up::down(&course.root, ports.base_port).map(|()| true),
-        Some(Commands::Status { ports }) => up::status(&course.root, ports.base_port),
+        Some(Commands::Down { ports }) => {
+            up::down(&course.root, ports.base_port).await.map(|()| true)
+        }
+        Some(Commands::Status { ports }) => up::status(&course.root, ports.base_port).await,
         Some(Commands::Wire(args)) => wire::run(&course.root, args).await.map(|()| true),
         Some(Commands::Services { action }) => match action {
             ServicesAction::Up => services::up(&course.root).map(|()| true),

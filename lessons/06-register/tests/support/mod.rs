@@ -99,19 +99,11 @@ pub async fn wait_for_passing(agent: &str, name: &str, count: usize) -> Vec<Serv
 /// One blocking query: `GET /v1/health/checks/NAME?index=&wait=`, the checks of `name`'s
 /// instances and the index to block on next.
 pub async fn checks_of(agent: &str, name: &str, index: u64, wait: Duration) -> (Vec<Check>, u64) {
-    let url = format!(
-        "{agent}/v1/health/checks/{name}?index={index}&wait={}ms",
-        wait.as_millis()
-    );
-    let response = reqwest::get(&url).await.expect("GET /v1/health/checks");
-    let next = response
-        .headers()
-        .get("X-Consul-Index")
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-        .expect("a blocking query's answer has X-Consul-Index");
-    let checks = response.json().await.expect("checks as Consul sends them");
-    // An index that went backwards means "start over" (the agent restarted).
-    (checks, if next < index { 0 } else { next })
+    let path = format!("health/checks/{name}");
+    let answer = consul_ext::watch(agent, &path, index, wait)
+        .await
+        .expect("GET /v1/health/checks");
+    (answer.value, answer.index)
 }
 
 /// Waits until the check of instance `service_id` (a service of `name`) has `status`, and

@@ -2,7 +2,6 @@
 //! gateway, the gateway itself on a free port, and answers read as errno JSON.
 #![allow(dead_code)] // each test file uses only some of these
 
-pub mod browser;
 pub mod captcha;
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -441,7 +441,7 @@ pub fn json(call: &Call, status: StatusCode, value: &Value) -> Response {
     response
 }
 
-/// Adds the headers every catalog, health and KV read carries (contract §0.4).
+/// Adds the headers every catalog, health and KV read carries (`CONTRACT.md` §0.4 Consistency/metadata headers).
 pub fn with_index(mut response: Response, index: u64) -> Response {
     let headers = response.headers_mut();
     headers.insert("X-Consul-Index", HeaderValue::from(index.max(1)));

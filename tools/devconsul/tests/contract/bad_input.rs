@@ -1,4 +1,4 @@
-//! The error catalogue (contract §5): every bad request gets its status code and a
+//! The error catalogue (`CONTRACT.md` §5 Error catalogue): every bad request gets its status code and a
 //! plain-text reason, and the agent keeps serving, whatever the request; `properties.rs`
 //! throws generated bodies and filters at the same endpoints.
 

@@ -1,4 +1,5 @@
-//! The development agent's contract tests, one module per part of the contract.
+//! The development agent's contract tests, one module per part of the contract
+//! (`tools/devconsul/CONTRACT.md`).
 //!
 //! They are one test binary rather than one per file: each binary links the whole agent,
 //! tonic and reqwest, and one link is faster to build and lighter on disk than fourteen.

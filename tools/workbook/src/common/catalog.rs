@@ -40,6 +40,10 @@ catalog! {
     NextPointer => "◀ next", "◀ 下一个";
     CurrentFile => "  file   {file}", "  文件   {file}";
     CurrentRun => "  run    {command}", "  运行   {command}";
+    ModelRebuild => "         (you rebuild parts of the worked example beside it; it runs as it is)",
+        "         （你在示例代码旁重写它的一部分；示例代码本身照常运行）";
+    ModelCallsYours => "         (the worked example calls your code: add `--features solution` until it passes)",
+        "         （示例代码会调用你的代码：在练习通过之前，运行时加上 `--features solution`）";
     CurrentCheck => "  check  {command}", "  检查   {command}";
     CurrentRead => "  read   {url}", "  阅读   {url}";
     WhereIs => "{id} (lesson {number})", "{id}（第 {number} 课）";

@@ -32,7 +32,21 @@ pub struct Lesson {
     pub package: String,
     /// Class time for the chapter and its worked example (`[minutes]`); see `book/schedule.rs`.
     pub minutes: Option<LessonMinutes>,
+    /// Whether the worked example calls the learner's exercises (`model`).
+    pub model: Model,
     pub exercises: Vec<Exercise>,
+}
+
+/// A lesson's kind of exercise (`model` in `lesson.toml`; `lessons/README.md` names both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Model {
+    /// The exercises rebuild parts of the worked example beside it, which runs as it is.
+    #[default]
+    Rebuild,
+    /// The worked example calls the exercises: it runs with `--features solution` until
+    /// they pass.
+    CallsYours,
 }
 
 /// A lesson's `[minutes]`: presenting the chapter, and running its worked example.
@@ -70,6 +84,8 @@ struct LessonFile {
     id: String,
     title: String,
     minutes: Option<LessonMinutes>,
+    #[serde(default)]
+    model: Model,
     #[serde(default, rename = "exercise")]
     exercises: Vec<ExerciseFile>,
 }
@@ -329,6 +345,7 @@ fn load_lesson(dir: &Path) -> Result<Lesson> {
         dir: dir.to_path_buf(),
         package,
         minutes: parsed.minutes,
+        model: parsed.model,
         exercises,
     })
 }

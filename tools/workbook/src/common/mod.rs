@@ -10,7 +10,6 @@ pub mod catalog;
 pub mod course;
 pub mod environment;
 pub mod lang;
-pub mod programs;
 pub mod suggest;
 pub mod testrun;
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! So the panics of a failed test are sorted by where they happened:
 //!
 //! - in the learner's files (`src/exercises/…`): the cause, shown first, in plain words;
-//! - in the test's own file (`tests/echo.rs`): the test's assertion, shown second — or,
+//! - in the test's own file (`lessons/01-tcp/tests/echo.rs`): the test's assertion, shown second — or,
 //!   when it is no assertion (a `panic!`, an `expect`, a `todo!()` that reached the test),
 //!   "the test panicked";
 //! - anywhere else (the tests' shared helpers, testkit, a library) after a panic in the

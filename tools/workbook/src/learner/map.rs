@@ -6,7 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::book::schedule;
 use crate::common::catalog::{Msg, say};
-use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::course::{Course, Exercise, Lesson, Model};
 use crate::common::ui;
 use crate::learner::language;
 use crate::learner::state::{State, Status};
@@ -130,6 +130,11 @@ pub fn print_current(
     println!("{}", say(Msg::CurrentFile, &[("file", &ui::bold(&file))]));
     let run = ui::cyan(&format!("cargo run -p {} -- --help", lesson.package));
     println!("{}", say(Msg::CurrentRun, &[("command", &run)]));
+    let model = match lesson.model {
+        Model::Rebuild => Msg::ModelRebuild,
+        Model::CallsYours => Msg::ModelCallsYours,
+    };
+    println!("{}", say(model, &[]));
     let check = ui::cmd(&format!("check {}", exercise.id));
     println!("{}", say(Msg::CurrentCheck, &[("command", &check)]));
     if let Some(port) = book_port {

@@ -245,15 +245,26 @@ pub fn check_summary(course: &Course) -> Vec<Problem> {
 }
 
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir, &|path| {
+        path.is_dir() || path.extension().is_some_and(|e| e == "md")
+    })
+}
+
+/// The files under `dir` that `keep` keeps, in order, walking only into the folders it
+/// keeps too.
+pub fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
         return files;
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        if !keep(&path) {
+            continue;
+        }
         if path.is_dir() {
-            files.extend(markdown_files(&path));
-        } else if path.extension().is_some_and(|e| e == "md") {
+            files.extend(files_under(&path, keep));
+        } else {
             files.push(path);
         }
     }

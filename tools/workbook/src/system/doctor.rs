@@ -14,7 +14,7 @@ use anyhow::{Result, bail};
 
 use crate::book;
 use crate::common::catalog::{Msg, say};
-use crate::common::{programs, ui};
+use crate::common::ui;
 use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
@@ -55,7 +55,7 @@ impl Fix {
     }
 }
 
-pub use crate::common::programs::find_on_path;
+pub use testkit::programs::find_on_path;
 
 /// The first line a program prints for `args`, if it runs.
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -266,7 +266,7 @@ fn consul() -> Finding {
 /// gateway's page (lesson 10) is tested in them. Without them those checks are skipped.
 fn chromium() -> Finding {
     let driver = find_on_path("chromedriver");
-    let browser = programs::CHROMIUM_NAMES
+    let browser = testkit::programs::CHROMIUM_NAMES
         .into_iter()
         .find(|name| find_on_path(name).is_some());
     match (browser, driver) {

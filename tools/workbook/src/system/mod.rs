@@ -2,7 +2,7 @@
 //! Redis), `up`, `status` and `down` (the whole system of lessons 09–10: Consul, Redis, two
 //! captcha instances and the gateway), and `doctor` (is this machine ready for it?).
 //!
-//! Called by `main` for those commands; `proof` asks `doctor` where Chromium is.
+//! Called by `main` for those commands.
 
 pub mod doctor;
 pub mod probe;

@@ -1,35 +1,28 @@
 //! One wording for "a service the course needs does not answer", each with the command
 //! that starts it, so that `services`, `up`, `status`, `down` and `doctor` all say it the
-//! same way (and the same way the lessons do: see `shared::unreachable`).
+//! same way. The sentences the lessons say too come from `shared::unreachable`.
 //!
 //! `services up` starts Consul and Redis for the lessons and their tests; `up` starts the
 //! whole system of lessons 09–10, Consul and Redis included. (etcd is lesson 11's own: the
 //! runner never talks to it, and `shared::unreachable` words it for the lesson.)
 
+use shared::unreachable::{Needed, no_answer_showing, nothing};
+
 use crate::common::ui;
 use crate::system::services::Service;
 
-/// `no Consul agent`, `no Redis`.
-fn nothing(service: Service) -> &'static str {
+pub use shared::unreachable::not_registered;
+
+fn needed(service: Service) -> Needed {
     match service {
-        Service::Consul => "no Consul agent",
-        Service::Redis => "no Redis",
+        Service::Consul => Needed::Consul,
+        Service::Redis => Needed::Redis,
     }
 }
 
 /// `no Consul agent answers at ADDR: start one with …`, naming the command that does.
 pub fn no_answer(service: Service, addr: &str) -> String {
-    let variable = match service {
-        Service::Consul => "CONSUL_HTTP_ADDR",
-        Service::Redis => "REDIS_URL",
-    };
-    format!(
-        "{} answers at {addr}: start one with {} (or {} for all of lessons 09–10), or point \
-         {variable} at yours",
-        nothing(service),
-        ui::cmd("services up"),
-        ui::cmd("up")
-    )
+    no_answer_showing(needed(service), addr, ui::cmd)
 }
 
 /// The same for the Consul that `CONSUL_HTTP_ADDR` names: the runner does not start that
@@ -38,7 +31,7 @@ pub fn no_consul_at_env(value: &str) -> String {
     format!(
         "{} answers at {value} (CONSUL_HTTP_ADDR): start it, or unset CONSUL_HTTP_ADDR and \
          {} starts the embedded agent",
-        nothing(Service::Consul),
+        nothing(Needed::Consul),
         ui::cmd("services up")
     )
 }
@@ -52,14 +45,9 @@ pub fn no_answer_in_system(service: Service, addr: &str, base_port: Option<u16>)
     };
     format!(
         "{} answers at {addr}: {} starts it again",
-        nothing(service),
+        nothing(needed(service)),
         ui::cmd(&up)
     )
-}
-
-/// A deregistration the agent answered 404 to: the instance was not registered there.
-pub fn not_registered(id: &str, agent: &str) -> String {
-    format!("{id} was not registered with the Consul agent at {agent}: nothing to deregister")
 }
 
 #[cfg(test)]

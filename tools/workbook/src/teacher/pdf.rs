@@ -16,13 +16,11 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use testkit::programs::{CHROMIUM_INSTALL, find_chromium};
 use tokio::process::Command;
 
 use crate::book;
-use crate::common::{programs, ui};
-
-/// How a teacher gets Chromium, for the message that says it is missing.
-pub const INSTALL: &str = "apt-get install chromium";
+use crate::common::ui;
 
 /// The longest a print may take. The whole book prints in a few seconds; a Chromium that
 /// hangs (no display libraries, a locked profile) is stopped instead of waited for.
@@ -77,10 +75,10 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
              [output.html.print])"
         );
     }
-    let Some(chromium) = programs::find_chromium() else {
+    let Some(chromium) = find_chromium() else {
         bail!(
             "Chromium is not installed, and the PDF is printed by it: install it with \
-             `{INSTALL}` (or set CHROME to its path)"
+             `{CHROMIUM_INSTALL}` (or set CHROME to its path)"
         );
     };
     let file = std::path::absolute(file).with_context(|| format!("{}", file.display()))?;
@@ -211,10 +209,10 @@ mod tests {
     /// a learner's copy leaves the note out, a teacher's has it, opened.
     #[tokio::test]
     async fn teacher_notes_are_printed_only_in_a_teachers_copy() {
-        if programs::find_chromium().is_none() {
-            return println!("skipped: Chromium is not installed ({INSTALL})");
+        if find_chromium().is_none() {
+            return println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
         }
-        if programs::find_on_path("pdftotext").is_none() {
+        if testkit::programs::find_on_path("pdftotext").is_none() {
             return println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
         }
         let fx = Fixture::course();

@@ -209,25 +209,13 @@ async fn rows_shown(client: &fantoccini::Client) -> Vec<String> {
 #[cfg(feature = "browser-check")]
 #[tokio::test]
 async fn the_page_shows_each_message_live() {
-    use crate::common::programs::{find_chromium, find_program};
-    use crate::proof::browsercheck::chromium::{Driver, open_browser};
+    use crate::proof::browsercheck::WINDOW;
     use tokio::io::AsyncWriteExt;
-    let Some(driver) = find_program("CHROMEDRIVER", &["chromedriver"]) else {
-        return println!(
-            "skipped: chromedriver is not installed (apt-get install chromium-driver)"
-        );
+    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
+        Ok(browser) => browser,
+        Err(reason) => return println!("skipped: {reason}"),
     };
-    let Some(browser) = find_chromium() else {
-        return println!("skipped: Chromium is not installed (apt-get install chromium)");
-    };
-    let driver = match Driver::start(&driver).await {
-        Ok(driver) => driver,
-        Err(err) => return println!("skipped: chromedriver does not start: {err:#}"),
-    };
-    let client = match open_browser(&driver, &browser).await {
-        Ok(client) => client,
-        Err(err) => return println!("skipped: Chromium does not start: {err:#}"),
-    };
+    let client = &browser.client;
 
     // A relay with its feed written down in a course folder of the test's own, and a
     // server for that course's `/wire`.
@@ -259,7 +247,7 @@ async fn the_page_shows_each_message_live() {
             "the page showed only {shown:?}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        shown = rows_shown(&client).await;
+        shown = rows_shown(client).await;
     }
     assert_eq!(
         shown.iter().filter(|row| *row == "line \"hello\"").count(),
@@ -292,6 +280,6 @@ async fn the_page_shows_each_message_live() {
         "{text}"
     );
 
-    let _ = client.close().await;
+    let _ = client.clone().close().await;
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -3,7 +3,7 @@
 //!
 //! The text stays the source: it is edited like any other line of a chapter and reads well
 //! in the repository. The drawing happens in an mdBook preprocessor that runs inside the
-//! runner's own build (`book.rs`), so nobody installs a plugin to read the book.
+//! runner's own build (`site.rs`), so nobody installs a plugin to read the book.
 //!
 //! The book's diagrams are boxes, lifelines and arrows drawn with Unicode box-drawing
 //! characters (`─ │ ┌ ┼ ▶`), and words between them. That is all this draws: each line

@@ -365,16 +365,16 @@ pub(crate) async fn search_in_browser(
     page: &str,
     query: &str,
 ) -> Option<Vec<String>> {
-    use crate::common::programs::{find_chromium, find_program};
-    use crate::proof::browsercheck::chromium::{Driver, open_browser};
+    use crate::proof::browsercheck::WINDOW;
     use fantoccini::Locator;
-    let driver = find_program("CHROMEDRIVER", &["chromedriver"])?;
-    let browser = find_chromium()?;
-    let Ok(driver) = Driver::start(&driver).await else {
-        println!("the browser search is skipped: chromedriver does not start");
-        return None;
+    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
+        Ok(browser) => browser,
+        Err(reason) => {
+            println!("the browser search is skipped: {reason}");
+            return None;
+        }
     };
-    let client = open_browser(&driver, &browser).await.ok()?;
+    let client = &browser.client;
     let listener = book::bind(0).await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
     let server = tokio::spawn(book::serve(
@@ -401,7 +401,7 @@ pub(crate) async fn search_in_browser(
             links.push(link.attr("href").await.unwrap().unwrap_or_default());
         }
     }
-    let _ = client.close().await;
+    let _ = client.clone().close().await;
     server.abort();
     Some(links)
 }

@@ -1,20 +1,16 @@
-//! Driving Chromium: chromedriver started on a free port, one headless session in the
-//! check's window, and every chapter loaded and looked at by `browsercheck.js`.
+//! Driving Chromium (started by testkit's `Browser`): one headless session in the check's
+//! window, and every chapter loaded and looked at by `browsercheck.js`.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
-use fantoccini::{Client, ClientBuilder};
-use hyper_util::client::legacy::connect::HttpConnector;
+use anyhow::{Result, bail};
+use fantoccini::Client;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use testkit::browser::Browser;
 
 use super::{BrowserCheck, PHONE, WINDOW};
 use crate::book;
-use crate::common::programs::{self, find_program};
 use crate::proof::bookcheck::{self, Problem};
 
 /// What runs in each page and returns its problems, one sentence each.
@@ -23,34 +19,22 @@ pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
 /// The whole check's limit: a handful of pages takes a few seconds.
 pub(super) const TIME_LIMIT: Duration = Duration::from_secs(120);
 
-/// How Debian names what the check needs, for the message that says it is missing.
-pub(super) const INSTALL: &str = "apt-get install chromium chromium-driver";
-
 /// Checks every chapter of the book built into `html_dir`, served with the sources under `root`.
 pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
     let started = Instant::now();
-    let Some(driver) = find_program("CHROMEDRIVER", &["chromedriver"]) else {
-        return BrowserCheck::Skipped(format!("chromedriver is not installed ({INSTALL})"));
+    let browser = match Browser::start(WINDOW.0, WINDOW.1).await {
+        Ok(browser) => browser,
+        Err(reason) => return BrowserCheck::Skipped(reason),
     };
-    let Some(browser) = programs::find_chromium() else {
-        return BrowserCheck::Skipped(format!("Chromium is not installed ({INSTALL})"));
-    };
-    let driver = match Driver::start(&driver).await {
-        Ok(driver) => driver,
-        Err(err) => return BrowserCheck::Skipped(format!("chromedriver does not start: {err:#}")),
-    };
-    let client = match open_browser(&driver, &browser).await {
-        Ok(client) => client,
-        Err(err) => return BrowserCheck::Skipped(format!("Chromium does not start: {err:#}")),
-    };
+    let client = &browser.client;
 
     let pages = chapter_pages(root);
-    let checked = tokio::time::timeout(TIME_LIMIT, check_pages(&client, root, html_dir, &pages))
+    let checked = tokio::time::timeout(TIME_LIMIT, check_pages(client, root, html_dir, &pages))
         .await
         .unwrap_or_else(|_| bail!("the pages took longer than {} s", TIME_LIMIT.as_secs()));
-    // Closing the session ends Chromium; dropping the driver ends chromedriver.
-    let _ = client.close().await;
-    drop(driver);
+    // Closing the session ends Chromium; dropping the browser ends chromedriver.
+    let _ = client.clone().close().await;
+    drop(browser);
 
     let problems = checked.unwrap_or_else(|err| {
         vec![Problem {
@@ -87,71 +71,6 @@ pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
         });
     let translated: Vec<_> = translated.collect();
     english.into_iter().chain(translated).collect()
-}
-
-/// chromedriver on a free loopback port, ended when this is dropped.
-pub(crate) struct Driver {
-    pub(super) _process: Child,
-    pub(super) url: String,
-}
-
-impl Driver {
-    pub(crate) async fn start(program: &Path) -> Result<Driver> {
-        let mut process = Command::new(program)
-            .arg("--port=0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("running {}", program.display()))?;
-        let stdout = process.stdout.take().context("no output")?;
-        let mut lines = BufReader::new(stdout).lines();
-        // It says "ChromeDriver was started successfully on port 40813."
-        let port = tokio::time::timeout(Duration::from_secs(10), async {
-            while let Some(line) = lines.next_line().await? {
-                if let Some(port) = line
-                    .split_once("started successfully on port ")
-                    .and_then(|(_, port)| port.trim_end_matches('.').parse::<u16>().ok())
-                {
-                    return Ok(port);
-                }
-            }
-            bail!("it exited without saying its port")
-        })
-        .await
-        .context("it did not say its port within 10 s")??;
-        // Keep reading, so that it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Driver {
-            _process: process,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-}
-
-/// A new headless Chromium session at the size of [`WINDOW`].
-pub(crate) async fn open_browser(driver: &Driver, browser: &Path) -> Result<Client> {
-    // No sandbox: it needs privileges that containers and CI machines often lack, and the
-    // browser only ever opens this book, served on loopback.
-    let args = [
-        "--headless=new".to_string(),
-        "--no-sandbox".to_string(),
-        "--disable-gpu".to_string(),
-        "--disable-dev-shm-usage".to_string(),
-        format!("--window-size={},{}", WINDOW.0, WINDOW.1),
-    ];
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert("browserName".into(), json!("chrome"));
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": browser, "args": args }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await?;
-    Ok(client)
 }
 
 /// Serves the book on a free loopback port and checks each page in the browser.

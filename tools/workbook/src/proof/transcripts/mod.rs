@@ -63,7 +63,6 @@ mod services;
 
 pub use one::run_one;
 
-use crate::system::doctor::find_on_path;
 use compare::{compare, short_diff, tidy};
 use parse::{
     Kind, LessonRun, Step, cargo_commands, console_blocks, exports, kill_job, reads_a_file,
@@ -71,6 +70,7 @@ use parse::{
 };
 use reader::{ChapterAgent, Ports, Reader};
 use services::ChapterServices;
+use testkit::programs::find_on_path;
 
 // ---------------------------------------------------------------------------------------
 // Running a chapter

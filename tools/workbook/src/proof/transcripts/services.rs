@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::system::doctor::find_on_path;
+use testkit::programs::find_on_path;
 
 /// The book's ports of the etcd members, in order.
 pub(super) const ETCD_BOOK_PORTS: [u16; 3] = [2379, 3379, 4379];

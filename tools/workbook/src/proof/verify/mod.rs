@@ -3,10 +3,10 @@
 //! For every exercise: its test fails against the stub and passes against the solution,
 //! it has a hint, its file says `TODO`, its answer exists. For the book: every include
 //! resolves, `SUMMARY.md` lists every lesson, the book builds, and its pages read well in
-//! a real browser (`browsercheck.rs`). And a broken exercise file of one lesson leaves
+//! a real browser (`browsercheck/`). And a broken exercise file of one lesson leaves
 //! every other lesson's tests building (`isolation.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
-//! (`transcripts.rs`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
+//! (`transcripts/`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
 //!
 //! Speed comes from building once per side: one cargo invocation builds every stub's test,
 //! one more (with every lesson's `solution` feature) every answer's; the executables then

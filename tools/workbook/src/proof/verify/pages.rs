@@ -1,6 +1,7 @@
-//! `verify`'s part for the book: includes, `SUMMARY.md`, the diagrams' drawing, the build,
-//! and the pages in a real browser. `verify --book` runs this part alone: it builds no
-//! lesson, so a change to a chapter or the book's stylesheet is proved in seconds.
+//! `verify`'s part for the book: includes, `SUMMARY.md`, the diagrams' drawing, the paths the
+//! docs name, the build, and the pages in a real browser. `verify --book` runs this part
+//! alone: it builds no lesson, so a change to a chapter or the book's stylesheet is proved in
+//! seconds.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,6 +14,7 @@ use crate::common::course::{Course, Lesson};
 use crate::common::ui;
 use crate::proof::bookcheck::{self, Problem};
 use crate::proof::browsercheck;
+use crate::proof::pathcheck;
 
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {
@@ -37,10 +39,11 @@ pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, 
     if book_problems.is_empty() {
         let what = match only {
             None => "every include resolves, SUMMARY.md lists every lesson, every diagram is \
-                     drawn whole"
+                     drawn whole, every path the docs name exists"
                 .to_string(),
             Some(lessons) => format!(
-                "{}: listed in SUMMARY.md, every include resolves, every diagram is drawn whole",
+                "{}: listed in SUMMARY.md, every include resolves, every diagram is drawn whole, \
+                 every path it names exists",
                 lessons
                     .iter()
                     .map(|l| l.chapter_file())
@@ -92,6 +95,7 @@ fn check_book(
     let mut problems = bookcheck::check_includes(&course.root);
     problems.extend(bookcheck::check_summary(course));
     problems.extend(bookcheck::check_diagrams(&course.root));
+    problems.extend(pathcheck::check_paths(&course.root));
     problems.extend(book::schedule::problems(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {

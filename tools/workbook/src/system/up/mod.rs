@@ -159,7 +159,7 @@ pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<(
 
 /// `status`: each part, its health from Consul, and whether each process `up` started is
 /// alive. `Ok(false)` when some part is not up.
-pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
+pub async fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
     let system = System::new(root, base_port)?;
     let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(false);
@@ -199,13 +199,14 @@ pub fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
     for (index, port) in system.ports.captchas.into_iter().enumerate() {
         let name = format!("captcha-{}", index + 1);
         let (alive, note) = process_note(&record, &name);
-        let (passing, health) = match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port) {
-            Some((id, status)) => (
-                status == CheckStatus::Passing,
-                format!("{} in Consul as {id}", status_word(status)),
-            ),
-            None => (false, "not registered in Consul".to_string()),
-        };
+        let (passing, health) =
+            match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port).await {
+                Some((id, status)) => (
+                    status == CheckStatus::Passing,
+                    format!("{} in Consul as {id}", status_word(status)),
+                ),
+                None => (false, "not registered in Consul".to_string()),
+            };
         show(
             passing && alive,
             &name,
@@ -254,7 +255,7 @@ fn answers_or_fix(answers: bool, service: Service, url: &str, base_port: Option<
 
 /// `down`: stops what `up` started, the lesson servers first (SIGTERM, SIGKILL after
 /// [`STOP_PATIENCE`]), deregisters what they left in Consul, then Redis and Consul.
-pub fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
+pub async fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
     let system = System::new(root, base_port)?;
     let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(());
@@ -262,7 +263,7 @@ pub fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
     for name in ["gateway", "captcha-2", "captcha-1"] {
         stop(&record, name);
     }
-    deregister_leftovers(&system, &record);
+    deregister_leftovers(&system, &record).await;
     for name in ["redis", "consul"] {
         stop(&record, name);
     }

@@ -1,0 +1,90 @@
+//! Headless Chromium, driven over WebDriver by fantoccini: for lesson 10's page and for the
+//! book's pages in `workbook verify`. chromedriver runs on a free loopback port
+//! (`--port=0`, which says the port it took), and Chromium without its sandbox (which
+//! needs privileges that containers and CI machines often lack; the browser only opens
+//! pages on loopback).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::programs::{CHROMIUM_INSTALL, find_chromedriver, find_chromium};
+
+/// A browser session and the chromedriver behind it, ended when this is dropped.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+}
+
+impl Browser {
+    /// A headless Chromium in a window of `width` × `height`, or why there is none.
+    pub async fn start(width: u32, height: u32) -> Result<Browser, String> {
+        let driver = find_chromedriver().ok_or(format!(
+            "chromedriver is not installed ({CHROMIUM_INSTALL})"
+        ))?;
+        let chromium =
+            find_chromium().ok_or(format!("Chromium is not installed ({CHROMIUM_INSTALL})"))?;
+        let (driver, url) = start_driver(&driver)
+            .await
+            .map_err(|error| format!("chromedriver does not start: {error}"))?;
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            "--disable-dev-shm-usage".to_string(),
+            format!("--window-size={width},{height}"),
+        ];
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium, "args": args }),
+        );
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let client = tokio::time::timeout(Duration::from_secs(30), builder.connect(&url))
+            .await
+            .map_err(|_| "Chromium did not start within 30 s".to_string())?
+            .map_err(|error| format!("Chromium does not start: {error}"))?;
+        Ok(Browser {
+            client,
+            _driver: driver,
+        })
+    }
+}
+
+/// chromedriver on a free loopback port, and its URL.
+async fn start_driver(program: &Path) -> Result<(Child, String), String> {
+    let mut process = Command::new(program)
+        .arg("--port=0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| format!("running {}: {error}", program.display()))?;
+    let stdout = process.stdout.take().ok_or("no output")?;
+    let mut lines = BufReader::new(stdout).lines();
+    // It says "ChromeDriver was started successfully on port 40813."
+    let port = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some((_, port)) = line.split_once("started successfully on port ") {
+                return port.trim_end_matches('.').parse::<u16>().ok();
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+    .ok_or("it did not say its port within 10 s")?;
+    // Keep reading, so that it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((process, format!("http://127.0.0.1:{port}")))
+}

@@ -1,0 +1,50 @@
+//! Finding the programs the course starts but does not ship: `redis-server`, `consul`,
+//! `etcd`, Chromium and chromedriver. One place knows where to look, so that the tests,
+//! `doctor`, the book's browser check and the handout's printer agree on whether a program
+//! is there, and say the same thing when it is not.
+
+use std::path::{Path, PathBuf};
+
+/// The names Chromium goes by: Debian's, Ubuntu's older one, and Google's build.
+pub const CHROMIUM_NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
+
+/// What installs Chromium and chromedriver on Debian and Ubuntu.
+pub const CHROMIUM_INSTALL: &str = "apt-get install chromium chromium-driver";
+
+/// The full path of `program` if it is an executable file in one of `PATH`'s folders.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|folder| folder.join(program))
+        .find(|candidate| is_executable(candidate))
+}
+
+/// A program named by an environment variable, or the first of `names` found on PATH.
+pub fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
+        return Some(PathBuf::from(path));
+    }
+    names.iter().find_map(|name| find_on_path(name))
+}
+
+/// Chromium: `$CHROME`, else the first of [`CHROMIUM_NAMES`] on PATH.
+pub fn find_chromium() -> Option<PathBuf> {
+    find_program("CHROME", &CHROMIUM_NAMES)
+}
+
+/// chromedriver: `$CHROMEDRIVER`, else `chromedriver` on PATH.
+pub fn find_chromedriver() -> Option<PathBuf> {
+    find_program("CHROMEDRIVER", &["chromedriver"])
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file() || path.with_extension("exe").is_file()
+}

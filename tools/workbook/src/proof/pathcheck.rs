@@ -1,0 +1,234 @@
+//! Checks that every path the docs name in the repository still exists, so that renaming a
+//! file fails CI instead of a reader.
+//!
+//! The docs are the book's pages, every `README.md`, and the `//!` lines that open each Rust
+//! module. A path is what one of them writes in backticks, with a `/` in it, whose first
+//! part names something in the repository: from the root (`shared/src/accept.rs`), or from
+//! the doc's own folder or one above it (`browsercheck/` beside `proof/verify/`). A book
+//! chapter's paths are also read from its lesson's folder (chapter 05's src/fast/).
+//! Not paths: addresses (`https://…`, `127.0.0.1:0`), globs and placeholders
+//! (`src/exercises/*.rs`, `lessons/NN-topic`, `tests/<name>.rs`), Go's packages and files
+//! (`net/rpc`, `registry/etcd/etcd.go`), anything under an ignored folder (`target/`,
+//! `book/build/`), and whatever stands in a fenced block (commands, trees, files to create).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::proof::bookcheck::{Problem, files_under};
+
+/// Folders a walk of the repository never enters: build output and the runner's state.
+const NOT_SOURCES: [&str; 4] = [".git", "target", "book/build", ".workbook"];
+
+/// Every path a doc names that does not exist.
+pub fn check_paths(root: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for doc in doc_files(root) {
+        let Ok(text) = fs::read_to_string(&doc) else {
+            continue;
+        };
+        let relative = doc.strip_prefix(root).unwrap_or(&doc);
+        let rust = doc.extension().is_some_and(|e| e == "rs");
+        for (line, path) in written_paths(&text, rust) {
+            let bases = bases(root, relative);
+            let first = path.split('/').next().unwrap_or_default();
+            let named: Vec<&PathBuf> = bases.iter().filter(|b| b.join(first).exists()).collect();
+            if named.is_empty()
+                || named.iter().any(|base| base.join(&path).exists())
+                || named.iter().any(|base| ignored(root, &base.join(&path)))
+            {
+                continue;
+            }
+            problems.push(Problem {
+                location: format!("{}:{line}", relative.display()),
+                message: format!("names `{path}`, which does not exist"),
+            });
+        }
+    }
+    problems
+}
+
+/// The paths written in backticks in `text`, with their 1-based line numbers: in a Rust
+/// file (`rust`) only on its `//!` lines. Fenced blocks are skipped.
+pub fn written_paths(text: &str, rust: bool) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut fenced = false;
+    for (index, line) in text.lines().enumerate() {
+        let line = if rust {
+            match line.trim_start().strip_prefix("//!") {
+                Some(doc) => doc,
+                None => continue,
+            }
+        } else {
+            line
+        };
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        let spans = line.split('`').skip(1).step_by(2);
+        found.extend(spans.filter_map(as_path).map(|path| (index + 1, path)));
+    }
+    found
+}
+
+/// What a code span names, if it reads as a path: `shared/src/accept.rs:serve` names
+/// `shared/src/accept.rs`.
+pub fn as_path(code: &str) -> Option<String> {
+    let code = code.trim();
+    let placeholder = ["NN", "...", "…", "://"].iter().any(|p| code.contains(p));
+    let not_a_name = |c: char| c.is_whitespace() || "*?[]{}<>=$@,;()\"'|".contains(c);
+    if !code.contains('/')
+        || placeholder
+        || code.contains(not_a_name)
+        || code.starts_with(['/', '-', '~'])
+        || code.starts_with("./")
+        || code.starts_with("../")
+    {
+        return None;
+    }
+    // An anchor, a line or a fragment after the path.
+    let path = code.split([':', '#']).next()?;
+    (!path.is_empty() && !path.ends_with(".go")).then(|| path.to_string())
+}
+
+/// Where the paths of the doc at `relative` are read from.
+fn bases(root: &Path, relative: &Path) -> Vec<PathBuf> {
+    if let Ok(chapter) = relative.strip_prefix("book/src") {
+        let lesson = root.join("lessons").join(chapter.with_extension(""));
+        return [lesson, root.to_path_buf()]
+            .into_iter()
+            .filter(|dir| dir.is_dir())
+            .collect();
+    }
+    let folder = root.join(relative.parent().unwrap_or(Path::new("")));
+    folder
+        .ancestors()
+        .take_while(|dir| dir.starts_with(root))
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+fn ignored(root: &Path, path: &Path) -> bool {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    NOT_SOURCES
+        .iter()
+        .any(|folder| relative.starts_with(folder))
+}
+
+/// The book's pages, every `README.md` and every Rust file of the repository.
+fn doc_files(root: &Path) -> Vec<PathBuf> {
+    files_under(root, &|path| {
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        let md = path.extension().is_some_and(|e| e == "md");
+        !ignored(root, path)
+            && (path.is_dir()
+                || path.ends_with("README.md")
+                || path.extension().is_some_and(|e| e == "rs")
+                || (md && relative.starts_with("book/src")))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn reads_paths_and_leaves_the_rest() {
+        for path in [
+            "shared/src/accept.rs",
+            "lessons/05-grpc/src/fast/",
+            "browsercheck/",
+            ".ci/run",
+            "net/rpc",
+        ] {
+            assert_eq!(as_path(path).as_deref(), Some(path));
+        }
+        assert_eq!(
+            as_path("../../shared/src/accept.rs:serve"),
+            None,
+            "relative to a page, as mdBook's links are"
+        );
+        assert_eq!(
+            as_path("shared/src/accept.rs:serve").as_deref(),
+            Some("shared/src/accept.rs")
+        );
+        assert_eq!(
+            as_path("tools/devconsul/CONTRACT.md#5").as_deref(),
+            Some("tools/devconsul/CONTRACT.md")
+        );
+        for not_a_path in [
+            "accept.rs",
+            "https://github.com/hashicorp/consul",
+            "lessons/NN-topic/",
+            "src/exercises/*.rs",
+            "tests/<name>.rs",
+            "/v1/agent/services",
+            "cargo run -p l01-tcp",
+            "registry/etcd/etcd.go",
+            "lessons/01-tcp/lesson.toml…",
+            "a/b=c",
+        ] {
+            assert_eq!(as_path(not_a_path), None, "{not_a_path}");
+        }
+    }
+
+    #[test]
+    fn finds_paths_outside_fences_and_in_module_docs_only() {
+        let markdown =
+            "See `shared/src/accept.rs`.\n```sh\ncat `lessons/x/y.rs`\n```\n`a/b` and `c/d`\n";
+        assert_eq!(
+            written_paths(markdown, false),
+            [
+                (1, "shared/src/accept.rs".to_string()),
+                (5, "a/b".to_string()),
+                (5, "c/d".to_string())
+            ]
+        );
+        let rust = "//! Beside `proof/verify/`.\n/// Not `x/y.rs`.\n// nor `z/w.rs`\nfn f() {}\n";
+        assert_eq!(
+            written_paths(rust, true),
+            [(1, "proof/verify/".to_string())]
+        );
+    }
+
+    #[test]
+    fn reports_only_paths_into_the_repository_that_are_gone() {
+        let fx = Fixture::course();
+        fx.write(
+            "README.md",
+            "`lessons/01-tcp/src/server.rs`, `lessons/01-tcp/src/gone.rs`, `net/rpc`, `target/x/y`\n",
+        );
+        fx.write(
+            "book/src/01-tcp.md",
+            "# TCP\n`src/server.rs` and `src/nowhere.rs`\n",
+        );
+        fx.write(
+            "tools/x/src/a/mod.rs",
+            "//! Beside `b/c.rs` and `a/gone.rs`; `src/a/mod.rs` from the crate.\n",
+        );
+        fx.write("tools/x/src/a/b/c.rs", "");
+        let found: Vec<String> = check_paths(fx.path())
+            .iter()
+            .map(|p| format!("{} {}", p.location, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "README.md:1 names `lessons/01-tcp/src/gone.rs`, which does not exist",
+                "book/src/01-tcp.md:2 names `src/nowhere.rs`, which does not exist",
+                "tools/x/src/a/mod.rs:1 names `a/gone.rs`, which does not exist",
+            ]
+        );
+    }
+
+    /// The course's own docs name no file that is gone.
+    #[test]
+    fn the_courses_docs_name_only_what_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        assert_eq!(check_paths(&root), []);
+    }
+}
