@@ -12,6 +12,7 @@
 //! and `workbook i18n import` keep the catalogs (`update.rs`).
 
 pub mod coverage;
+pub mod markup;
 mod pages;
 pub mod po;
 mod search_cjk;

@@ -99,6 +99,9 @@ fn check_book(
         } else {
             Err("book/book.toml is missing".to_string())
         };
+        if let Ok(dir) = &built {
+            problems.extend(literal_marks(course, dir));
+        }
         return (problems, Some(built));
     };
     problems.retain(|problem| {
@@ -112,4 +115,22 @@ fn check_book(
         })
     });
     (problems, None)
+}
+
+/// Emphasis the translated editions show as typed (`**提问：**`), page by page.
+fn literal_marks(course: &Course, html_dir: &std::path::Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for lang in book::i18n::translated(&course.root) {
+        for mark in book::i18n::markup::literal_marks(&html_dir.join(lang)) {
+            problems.push(Problem {
+                location: course.relative(&mark.page).display().to_string(),
+                message: format!(
+                    "emphasis shown as typed: «{}» (CommonMark does not open or close \
+                     `**`/`_` between CJK punctuation and a letter; see book/po/README)",
+                    mark.around
+                ),
+            });
+        }
+    }
+    problems
 }
