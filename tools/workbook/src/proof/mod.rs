@@ -8,5 +8,6 @@ pub mod bookcheck;
 pub mod browsercheck;
 pub mod copycheck;
 pub mod isolation;
+pub mod titles;
 pub mod transcripts;
 pub mod verify;

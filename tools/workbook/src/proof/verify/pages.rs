@@ -93,6 +93,7 @@ fn check_book(
     problems.extend(bookcheck::check_summary(course));
     problems.extend(bookcheck::check_diagrams(&course.root));
     problems.extend(book::schedule::problems(course));
+    problems.extend(crate::proof::titles::check_titles(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
             book::build(&course.root).map_err(|err| format!("{err:#}"))
