@@ -99,7 +99,7 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
         Some(Commands::Report { name, json, class }) => match class {
             Some(paths) => report::run_class(&course, &paths),
-            None => report::run(&course, &state, name.as_deref(), json),
+            None => report::run(&course, &mut state, name.as_deref(), json),
         },
         Some(Commands::Lang { code }) => {
             language::command(&course, &mut state, code.as_deref(), language).map(|()| true)
