@@ -88,8 +88,11 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Book {
             pdf: Some(file),
             teacher,
+            lang,
             ..
-        }) => pdf::run(&course.root, &file, teacher).await.map(|()| true),
+        }) => pdf::run(&course.root, &file, teacher, lang.as_deref())
+            .await
+            .map(|()| true),
         Some(Commands::Book {
             open, port, lang, ..
         }) => book::run(&course.root, port, open, lang)

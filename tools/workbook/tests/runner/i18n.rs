@@ -82,3 +82,34 @@ fn a_broken_catalog_is_named_with_its_line() {
     );
     assert!(!out.contains("panicked"), "{out}");
 }
+
+#[test]
+fn the_pdf_of_the_chinese_edition_is_in_chinese() {
+    let have = |program: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {program}")])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if !(have("chromium") || std::env::var_os("CHROME").is_some()) || !have("pdftotext") {
+        return println!("skipped: printing needs Chromium and pdftotext (poppler-utils)");
+    }
+    let course = translated_course();
+    let pdf = course.path("zh.pdf");
+    let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "zh-CN"]);
+    assert!(ok, "{out}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("服务作答。"),
+        "the PDF is not the Chinese edition:\n{text}"
+    );
+    assert!(!text.contains("A service answers."), "{text}");
+
+    let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "fr"]);
+    assert!(!ok && out.contains("no `fr` edition"), "{out}");
+}
