@@ -20,7 +20,7 @@ pub struct LiteralMark {
     pub around: String,
 }
 
-/// The literal marks in the chapters of the edition built in `dir` (its `print.html`,
+/// The literal marks (and dashed options) in the chapters of the edition built in `dir` (its `print.html`,
 /// which repeats every chapter, and its table of contents are left out).
 pub fn literal_marks(dir: &Path) -> Vec<LiteralMark> {
     let mut found = Vec::new();
@@ -83,8 +83,9 @@ fn prose(html: &str) -> String {
     text
 }
 
-/// Each `**`, and each `_word_` whose underscores are not inside an identifier, in `text`,
-/// quoted with the words around it.
+/// Each `**`, each `_word_` whose underscores are not inside an identifier, and each
+/// command-line option whose `--` became a dash (` –client`, typography's en dash for
+/// `--`), in `text`, quoted with the words around it.
 fn marks_in(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let quote = |at: usize, len: usize| -> String {
@@ -103,6 +104,14 @@ fn marks_in(text: &str) -> Vec<String> {
         if chars[i] == '*' && chars.get(i + 1) == Some(&'*') {
             found.push(quote(i, 2));
             i += 2;
+            continue;
+        }
+        let option_dashed = chars[i] == '–'
+            && (i == 0 || chars[i - 1].is_whitespace())
+            && chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        if option_dashed {
+            found.push(quote(i, 2));
+            i += 1;
             continue;
         }
         if chars[i] == '_'
@@ -152,11 +161,13 @@ mod tests {
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[0].starts_with("**提问："), "{found:?}");
         assert!(found[2].contains("上_监听_（"), "{found:?}");
+        let found = marks("<main><td>loadgen grpc –client h2</td></main>");
+        assert_eq!(found, ["oadgen grpc –client h2"], "{found:?}");
     }
 
     #[test]
     fn leaves_code_identifiers_and_rendered_emphasis_alone() {
-        let page = "<main><p><strong>提问</strong>：用 <code>read_until</code> 与 \
+        let page = "<main><p><strong>提问</strong>：用 <code>read_until</code> 与 2–3 \
                     <code>**x**</code></p><pre>CONNECT /_rpc_</pre>\
                     <p>the MAX_LINE_LEN constant, a_b_c, 2 * 3 * 4</p></main>";
         assert_eq!(marks(page), Vec::<String>::new());

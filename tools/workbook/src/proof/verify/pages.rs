@@ -118,18 +118,32 @@ fn check_book(
     (problems, None)
 }
 
-/// Emphasis the translated editions show as typed (`**提问：**`), page by page.
+/// Emphasis the translated editions show as typed (`**提问：**`), and options whose `--`
+/// became a dash in any edition, page by page.
 fn literal_marks(course: &Course, html_dir: &std::path::Path) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for lang in book::i18n::translated(&course.root) {
-        for mark in book::i18n::markup::literal_marks(&html_dir.join(lang)) {
+    let mut dirs = vec![html_dir.to_path_buf()];
+    dirs.extend(
+        book::i18n::translated(&course.root)
+            .iter()
+            .map(|l| html_dir.join(l)),
+    );
+    for dir in dirs {
+        for mark in book::i18n::markup::literal_marks(&dir) {
             problems.push(Problem {
                 location: course.relative(&mark.page).display().to_string(),
-                message: format!(
-                    "emphasis shown as typed: «{}» (CommonMark does not open or close \
-                     `**`/`_` between CJK punctuation and a letter; see book/po/README)",
-                    mark.around
-                ),
+                message: if mark.around.contains('–') {
+                    format!(
+                        "an option's `--` printed as a dash: «{}» (put it in backticks)",
+                        mark.around
+                    )
+                } else {
+                    format!(
+                        "emphasis shown as typed: «{}» (CommonMark does not open or close \
+                         `**`/`_` between CJK punctuation and a letter; see book/po/README)",
+                        mark.around
+                    )
+                },
             });
         }
     }
