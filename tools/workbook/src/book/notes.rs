@@ -24,8 +24,13 @@ const OPEN: &str = "<!-- teacher-notes -->";
 /// The comment that closes it.
 const CLOSE: &str = "<!-- /teacher-notes -->";
 
-/// The preprocessor that folds teacher notes into `<details>`.
-pub struct TeacherNotes;
+/// The preprocessor that folds teacher notes into `<details>`, or leaves them out of a
+/// learner's handout (`bundle` without `--teacher`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeacherNotes {
+    Folded,
+    LeftOut,
+}
 
 impl Preprocessor for TeacherNotes {
     fn name(&self) -> &str {
@@ -38,7 +43,11 @@ impl Preprocessor for TeacherNotes {
             let BookItem::Chapter(chapter) = item else {
                 return;
             };
-            match fold_notes(&chapter.content) {
+            let done = match self {
+                TeacherNotes::Folded => fold_notes(&chapter.content),
+                TeacherNotes::LeftOut => leave_out_notes(&chapter.content),
+            };
+            match done {
                 Ok(folded) => chapter.content = folded,
                 Err(err) => {
                     let path = chapter.path.as_ref().map(|p| p.display().to_string());
@@ -61,15 +70,26 @@ impl Preprocessor for TeacherNotes {
 /// Turns every block of notes in a chapter into a closed `<details>`. The blank lines
 /// around the notes let Markdown inside them be read as Markdown.
 pub fn fold_notes(markdown: &str) -> Result<String> {
+    rewrite_notes(markdown, true)
+}
+
+/// Removes every block of notes from a chapter, for a learner's copy.
+pub fn leave_out_notes(markdown: &str) -> Result<String> {
+    rewrite_notes(markdown, false)
+}
+
+fn rewrite_notes(markdown: &str, keep: bool) -> Result<String> {
     let mut out = String::with_capacity(markdown.len() + 128);
     let mut open_at = None;
     for (index, line) in markdown.split_inclusive('\n').enumerate() {
         match (line.trim(), open_at) {
             (OPEN, None) => {
                 open_at = Some(index + 1);
-                out.push_str(
-                    "<details class=\"teacher-notes\"><summary>Teacher notes</summary>\n\n",
-                );
+                if keep {
+                    out.push_str(
+                        "<details class=\"teacher-notes\"><summary>Teacher notes</summary>\n\n",
+                    );
+                }
             }
             (OPEN, Some(at)) => bail!(
                 "line {}: teacher notes opened again before the ones of line {at} were closed",
@@ -77,9 +97,12 @@ pub fn fold_notes(markdown: &str) -> Result<String> {
             ),
             (CLOSE, Some(_)) => {
                 open_at = None;
-                out.push_str("\n</details>\n");
+                if keep {
+                    out.push_str("\n</details>\n");
+                }
             }
             (CLOSE, None) => bail!("line {}: `{CLOSE}` closes no teacher notes", index + 1),
+            _ if open_at.is_some() && !keep => {}
             _ => out.push_str(line),
         }
     }
@@ -109,6 +132,13 @@ mod tests {
         assert!(!folded.contains(" open"), "closed by default");
         assert!(has_notes(chapter));
         assert!(!has_notes("# T\n<!-- teacher -->\n"));
+    }
+
+    #[test]
+    fn a_learners_copy_leaves_the_notes_out() {
+        let chapter = "# T\n\nText.\n\n<!-- teacher-notes -->\n- **Ask:** why?\n<!-- /teacher-notes -->\nMore.\n";
+        assert_eq!(leave_out_notes(chapter).unwrap(), "# T\n\nText.\n\nMore.\n");
+        assert!(leave_out_notes("<!-- teacher-notes -->\nx\n").is_err());
     }
 
     #[test]

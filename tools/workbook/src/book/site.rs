@@ -22,6 +22,7 @@ use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
 use crate::common::ui;
@@ -44,12 +45,18 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     editions.map(|()| dir)
 }
 
-/// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy.
-pub fn build_into(root: &Path, dir: &Path) -> Result<PathBuf> {
-    build_with(root, Some(dir))
+/// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy,
+/// with the teacher notes (folded) for a teacher, without them for learners.
+pub fn build_into(root: &Path, dir: &Path, teacher: bool) -> Result<PathBuf> {
+    let notes = if teacher {
+        TeacherNotes::Folded
+    } else {
+        TeacherNotes::LeftOut
+    };
+    build_with(root, Some(dir), notes)
 }
 
-fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
+fn build_with(root: &Path, build_dir: Option<&Path>, notes: TeacherNotes) -> Result<PathBuf> {
     let mut config = i18n::config(root)?;
     if let Some(dir) = build_dir {
         config.build.build_dir = dir.to_path_buf();
@@ -57,7 +64,7 @@ fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
     let mut book =
         MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     book.with_preprocessor(diagrams::Diagrams::default());
-    book.with_preprocessor(crate::book::notes::TeacherNotes);
+    book.with_preprocessor(notes);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     Ok(book.build_dir_for("html"))
@@ -84,7 +91,7 @@ fn build_languages_to(
     build_dir: Option<&Path>,
 ) -> Result<(PathBuf, Result<()>)> {
     let dir = if lang.is_none_or(|lang| lang == i18n::ENGLISH) {
-        build_with(root, build_dir)?
+        build_with(root, build_dir, TeacherNotes::Folded)?
     } else if let Some(dir) = build_dir {
         dir.to_path_buf()
     } else {

@@ -108,7 +108,7 @@ fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
     book.with_preprocessor(translate::Translate::new(catalog, lang));
     book.with_preprocessor(Diagrams { labels });
     // As the English book (`site.rs`), after the translation.
-    book.with_preprocessor(crate::book::notes::TeacherNotes);
+    book.with_preprocessor(crate::book::notes::TeacherNotes::Folded);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");
