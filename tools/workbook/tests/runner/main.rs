@@ -17,6 +17,7 @@ mod path;
 mod real_course;
 mod schedule;
 mod system;
+mod up_failure;
 mod verify;
 mod wire;
 mod wire_chapters;
