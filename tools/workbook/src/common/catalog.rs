@@ -183,6 +183,11 @@ catalog! {
     DoctorConsulFromEnv => "consul: CONSUL_HTTP_ADDR={value} will be used",
         "consul：将使用 CONSUL_HTTP_ADDR={value}";
     DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的 Consul agent）";
+
+    // What the book's preprocessors write into each edition's chapters.
+    BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}.",
+        "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}。";
+    BookTeacherNotes => "Teacher notes", "教师注释";
 }
 
 /// The message in the language of this run, `{name}`s filled from `args`.

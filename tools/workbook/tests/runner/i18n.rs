@@ -113,3 +113,28 @@ fn the_pdf_of_the_chinese_edition_is_in_chinese() {
     let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "fr"]);
     assert!(!ok && out.contains("no `fr` edition"), "{out}");
 }
+
+#[test]
+fn the_chinese_edition_writes_its_own_minutes_and_teacher_notes_in_chinese() {
+    let course = translated_course();
+    course.write(
+        "book/src/01-demo.md",
+        "# Demo\n\nA service answers.\n\n<!-- teacher-notes -->\nShow it.\n<!-- /teacher-notes -->\n",
+    );
+    let (_, out) = course.run(&["verify", "--book"]);
+    let page = course.read("book/build/zh-CN/01-demo.html");
+    assert!(
+        page.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        "{out}\n{page}"
+    );
+    assert!(page.contains("<summary>教师注释</summary>"), "{page}");
+    let english = course.read("book/build/01-demo.html");
+    assert!(
+        english.contains("About 20 min: reading 5, running 5, exercises 10."),
+        "{english}"
+    );
+    assert!(
+        english.contains("<summary>Teacher notes</summary>"),
+        "{english}"
+    );
+}
