@@ -41,7 +41,8 @@ async fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {
-            eprintln!("{} {err:#}", ui::red("error:"));
+            let prefix = common::catalog::say(common::catalog::Msg::ErrorPrefix, &[]);
+            eprintln!("{} {err:#}", ui::red(&prefix));
             ExitCode::FAILURE
         }
     }

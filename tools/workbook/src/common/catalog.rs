@@ -184,6 +184,9 @@ catalog! {
         "consul：将使用 CONSUL_HTTP_ADDR={value}";
     DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的 Consul agent）";
 
+    // Any command's failure, before its reason (which may stay English).
+    ErrorPrefix => "error:", "错误：";
+
     // What the book's preprocessors write into each edition's chapters.
     BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}.",
         "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}。";
