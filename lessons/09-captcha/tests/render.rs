@@ -98,6 +98,13 @@ async fn a_limit_no_drawing_fits_is_an_error_that_says_so() {
         ),
         Err(error) => format!("{error:#}"),
     };
+    // A panic on the drawing thread comes back as an error too (tokio's JoinError, "task 7
+    // panicked with message …"), but a server whose drawing panics prints a backtrace for
+    // every image too big: the limit is an error the answer returns.
+    assert!(
+        !error.contains("panicked"),
+        "the drawing panicked instead of returning an error: {error:?}"
+    );
     assert!(
         error.contains("100") && error.contains("bytes"),
         "the error should name the limit in bytes: {error:?}"

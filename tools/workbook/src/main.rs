@@ -42,7 +42,8 @@ async fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {
-            eprintln!("{} {err:#}", ui::red("error:"));
+            let prefix = common::catalog::say(common::catalog::Msg::ErrorPrefix, &[]);
+            eprintln!("{} {err:#}", ui::red(&prefix));
             ExitCode::FAILURE
         }
     }
@@ -89,8 +90,11 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Book {
             pdf: Some(file),
             teacher,
+            lang,
             ..
-        }) => pdf::run(&course.root, &file, teacher).await.map(|()| true),
+        }) => pdf::run(&course.root, &file, teacher, lang.as_deref())
+            .await
+            .map(|()| true),
         Some(Commands::Book {
             open, port, lang, ..
         }) => book::run(&course.root, port, open, lang)
@@ -100,7 +104,7 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
         Some(Commands::Report { name, json, class }) => match class {
             Some(paths) => report::run_class(&course, &paths),
-            None => report::run(&course, &state, name.as_deref(), json),
+            None => report::run(&course, &mut state, name.as_deref(), json),
         },
         Some(Commands::Lang { code }) => {
             language::command(&course, &mut state, code.as_deref(), language).map(|()| true)

@@ -8,6 +8,7 @@
 pub mod diagrams;
 pub mod i18n;
 pub mod notes;
+mod publish;
 pub mod schedule;
 mod site;
 

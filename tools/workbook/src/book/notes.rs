@@ -19,26 +19,43 @@ use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
+use crate::common::catalog::{Msg, say_in};
+
 /// The comment that opens a block of notes, alone on its line.
 const OPEN: &str = "<!-- teacher-notes -->";
 /// The comment that closes it.
 const CLOSE: &str = "<!-- /teacher-notes -->";
 
-/// The preprocessor that folds teacher notes into `<details>`.
-pub struct TeacherNotes;
+/// The preprocessor that folds teacher notes into `<details>`, or leaves them out of a
+/// learner's handout (`bundle` without `--teacher`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeacherNotes {
+    Folded,
+    LeftOut,
+}
 
 impl Preprocessor for TeacherNotes {
     fn name(&self) -> &str {
         "teacher-notes"
     }
 
-    fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let label = say_in(
+            crate::book::schedule::edition_language(ctx),
+            Msg::BookTeacherNotes,
+            &[],
+        );
+        let label = label.as_str();
         let mut failure = None;
         book.for_each_mut(|item| {
             let BookItem::Chapter(chapter) = item else {
                 return;
             };
-            match fold_notes(&chapter.content) {
+            let done = match self {
+                TeacherNotes::Folded => fold_notes(&chapter.content, label),
+                TeacherNotes::LeftOut => leave_out_notes(&chapter.content),
+            };
+            match done {
                 Ok(folded) => chapter.content = folded,
                 Err(err) => {
                     let path = chapter.path.as_ref().map(|p| p.display().to_string());
@@ -58,18 +75,31 @@ impl Preprocessor for TeacherNotes {
     }
 }
 
-/// Turns every block of notes in a chapter into a closed `<details>`. The blank lines
-/// around the notes let Markdown inside them be read as Markdown.
-pub fn fold_notes(markdown: &str) -> Result<String> {
+/// Turns every block of notes in a chapter into a closed `<details>` under `label`. The
+/// blank lines around the notes let Markdown inside them be read as Markdown.
+pub fn fold_notes(markdown: &str, label: &str) -> Result<String> {
+    rewrite_notes(markdown, Some(label))
+}
+
+/// Removes every block of notes from a chapter, for a learner's copy.
+pub fn leave_out_notes(markdown: &str) -> Result<String> {
+    rewrite_notes(markdown, None)
+}
+
+/// Folds the notes under `label` (`Teacher notes`, `教师注释`), or with `None` drops them.
+fn rewrite_notes(markdown: &str, label: Option<&str>) -> Result<String> {
+    let keep = label.is_some();
     let mut out = String::with_capacity(markdown.len() + 128);
     let mut open_at = None;
     for (index, line) in markdown.split_inclusive('\n').enumerate() {
         match (line.trim(), open_at) {
             (OPEN, None) => {
                 open_at = Some(index + 1);
-                out.push_str(
-                    "<details class=\"teacher-notes\"><summary>Teacher notes</summary>\n\n",
-                );
+                if let Some(label) = label {
+                    out.push_str(&format!(
+                        "<details class=\"teacher-notes\"><summary>{label}</summary>\n\n"
+                    ));
+                }
             }
             (OPEN, Some(at)) => bail!(
                 "line {}: teacher notes opened again before the ones of line {at} were closed",
@@ -77,9 +107,12 @@ pub fn fold_notes(markdown: &str) -> Result<String> {
             ),
             (CLOSE, Some(_)) => {
                 open_at = None;
-                out.push_str("\n</details>\n");
+                if keep {
+                    out.push_str("\n</details>\n");
+                }
             }
             (CLOSE, None) => bail!("line {}: `{CLOSE}` closes no teacher notes", index + 1),
+            _ if open_at.is_some() && !keep => {}
             _ => out.push_str(line),
         }
     }
@@ -101,7 +134,7 @@ mod tests {
     #[test]
     fn notes_become_closed_details_with_markdown_inside() {
         let chapter = "# T\n\nText.\n\n<!-- teacher-notes -->\n- **Show live:** `cargo run`\n<!-- /teacher-notes -->\n";
-        let folded = fold_notes(chapter).unwrap();
+        let folded = fold_notes(chapter, "Teacher notes").unwrap();
         assert_eq!(
             folded,
             "# T\n\nText.\n\n<details class=\"teacher-notes\"><summary>Teacher notes</summary>\n\n- **Show live:** `cargo run`\n\n</details>\n"
@@ -112,21 +145,35 @@ mod tests {
     }
 
     #[test]
+    fn a_learners_copy_leaves_the_notes_out() {
+        let chapter = "# T\n\nText.\n\n<!-- teacher-notes -->\n- **Ask:** why?\n<!-- /teacher-notes -->\nMore.\n";
+        assert_eq!(leave_out_notes(chapter).unwrap(), "# T\n\nText.\n\nMore.\n");
+        assert!(leave_out_notes("<!-- teacher-notes -->\nx\n").is_err());
+    }
+
+    #[test]
     fn several_blocks_and_chapters_without_notes() {
         let chapter = "<!-- teacher-notes -->\na\n<!-- /teacher-notes -->\nb\n  <!-- teacher-notes -->\nc\n<!-- /teacher-notes -->";
-        let folded = fold_notes(chapter).unwrap();
+        let folded = fold_notes(chapter, "Teacher notes").unwrap();
         assert_eq!(folded.matches("<details").count(), 2, "{folded}");
         assert_eq!(folded.matches("</details>").count(), 2, "{folded}");
-        assert_eq!(fold_notes("# Plain\n").unwrap(), "# Plain\n");
+        assert_eq!(
+            fold_notes("# Plain\n", "Teacher notes").unwrap(),
+            "# Plain\n"
+        );
     }
 
     #[test]
     fn unbalanced_markers_are_errors_with_their_line() {
-        let unclosed = fold_notes("# T\n<!-- teacher-notes -->\nx\n").unwrap_err();
+        let unclosed = fold_notes("# T\n<!-- teacher-notes -->\nx\n", "Teacher notes").unwrap_err();
         assert!(unclosed.to_string().contains("line 2"), "{unclosed}");
-        let stray = fold_notes("x\n<!-- /teacher-notes -->\n").unwrap_err();
+        let stray = fold_notes("x\n<!-- /teacher-notes -->\n", "Teacher notes").unwrap_err();
         assert!(stray.to_string().contains("line 2"), "{stray}");
-        let nested = fold_notes("<!-- teacher-notes -->\n<!-- teacher-notes -->\n").unwrap_err();
+        let nested = fold_notes(
+            "<!-- teacher-notes -->\n<!-- teacher-notes -->\n",
+            "Teacher notes",
+        )
+        .unwrap_err();
         assert!(nested.to_string().contains("line 2"), "{nested}");
     }
 }

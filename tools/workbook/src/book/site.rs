@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use mdbook_driver::MDBook;
@@ -21,6 +22,8 @@ use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::book::notes::TeacherNotes;
+use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
 use crate::common::ui;
 
@@ -42,12 +45,18 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     editions.map(|()| dir)
 }
 
-/// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy.
-pub fn build_into(root: &Path, dir: &Path) -> Result<PathBuf> {
-    build_with(root, Some(dir))
+/// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy,
+/// with the teacher notes (folded) for a teacher, without them for learners.
+pub fn build_into(root: &Path, dir: &Path, teacher: bool) -> Result<PathBuf> {
+    let notes = if teacher {
+        TeacherNotes::Folded
+    } else {
+        TeacherNotes::LeftOut
+    };
+    build_with(root, Some(dir), notes)
 }
 
-fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
+fn build_with(root: &Path, build_dir: Option<&Path>, notes: TeacherNotes) -> Result<PathBuf> {
     let mut config = i18n::config(root)?;
     if let Some(dir) = build_dir {
         config.build.build_dir = dir.to_path_buf();
@@ -55,7 +64,7 @@ fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
     let mut book =
         MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     book.with_preprocessor(diagrams::Diagrams::default());
-    book.with_preprocessor(crate::book::notes::TeacherNotes);
+    book.with_preprocessor(notes);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     Ok(book.build_dir_for("html"))
@@ -64,8 +73,27 @@ fn build_with(root: &Path, build_dir: Option<&Path>) -> Result<PathBuf> {
 /// Builds the English book and the translated editions (or only `lang`'s). The outer error
 /// is the English book's; the inner one a translation's, which leaves the English readable.
 pub fn build_languages(root: &Path, lang: Option<&str>) -> Result<(PathBuf, Result<()>)> {
+    build_languages_to(root, lang, None)
+}
+
+/// As [`build_languages`], into `dir` instead of the build folder.
+pub fn build_languages_into(
+    root: &Path,
+    lang: Option<&str>,
+    dir: &Path,
+) -> Result<(PathBuf, Result<()>)> {
+    build_languages_to(root, lang, Some(dir))
+}
+
+fn build_languages_to(
+    root: &Path,
+    lang: Option<&str>,
+    build_dir: Option<&Path>,
+) -> Result<(PathBuf, Result<()>)> {
     let dir = if lang.is_none_or(|lang| lang == i18n::ENGLISH) {
-        build_with(root, None)?
+        build_with(root, build_dir, TeacherNotes::Folded)?
+    } else if let Some(dir) = build_dir {
+        dir.to_path_buf()
     } else {
         let book = MDBook::load_with_config(root.join("book"), i18n::config(root)?)
             .context("loading the book")?;
@@ -102,7 +130,7 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
 /// The folders of the repository that chapters link to, served beside the book.
 const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
 
-fn router(dir: &Path, root: &Path) -> Router {
+fn router(book: Published, root: &Path) -> Router {
     let mut router = Router::new()
         .route("/__workbook", get(|| async { SIGNATURE }))
         .merge(crate::wire::routes(root));
@@ -117,7 +145,10 @@ fn router(dir: &Path, root: &Path) -> Router {
             .service(ServeDir::new(root.join(folder)));
         router = router.nest_service(&format!("/{folder}"), files);
     }
-    router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+    router.fallback(move |request: Request| {
+        let book = book.clone();
+        async move { book.page(request).await }
+    })
 }
 
 /// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.
@@ -131,7 +162,16 @@ pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
 /// Serves the built book in `dir`, and the course sources under `root`, on an already
 /// bound listener until the task is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, dir: PathBuf, root: PathBuf) -> Result<()> {
-    axum::serve(listener, router(&dir, &root))
+    serve_published(listener, Published::new(dir), root).await
+}
+
+/// Serves the book that `book` keeps current.
+async fn serve_published(
+    listener: tokio::net::TcpListener,
+    book: Published,
+    root: PathBuf,
+) -> Result<()> {
+    axum::serve(listener, router(book, &root))
         .await
         .context("serving the book")
 }
@@ -174,6 +214,8 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     }
     let dir = build_verbosely(root, lang.as_deref())?;
     let listener = bind(port).await?;
+    // `--port 0` asks for any free port: say which one it is.
+    let port = listener.local_addr().map_or(port, |addr| addr.port());
     println!(
         "{} serving the book on {}",
         ui::pass_mark(),
@@ -182,6 +224,7 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     if open {
         open_browser(&edition_url(port, lang.as_deref()));
     }
+    let book = Published::new(dir);
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
     let changes = crate::common::watch::FileEvents::start(&[
@@ -191,24 +234,44 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
         root.join("shared"),
     ]);
     let root_for_rebuild = root.to_path_buf();
-    tokio::task::spawn_blocking(move || {
+    let rebuilt = book.clone();
+    // A thread, not a blocking task: the runtime waits for blocking tasks before it lets
+    // the program end, and this one waits for saves forever, so Ctrl-C would never end it.
+    std::thread::spawn(move || {
         while changes.wait_for_change(|path| {
             !path.components().any(|c| c.as_os_str() == "target")
                 && path.extension().is_some_and(|e| {
                     e == "md" || e == "rs" || e == "proto" || e == "toml" || e == "po"
                 })
         }) {
-            match build_languages(&root_for_rebuild, lang.as_deref())
-                .and_then(|(_, editions)| editions)
-            {
-                Ok(_) => println!("{} rebuilt the book", ui::pass_mark()),
-                Err(err) => println!("{} the book does not build: {err:#}", ui::fail_mark()),
+            match rebuilt.rebuild(&root_for_rebuild, lang.as_deref()) {
+                Ok(()) => println!("{} rebuilt the book", ui::pass_mark()),
+                Err(err) => println!(
+                    "{} the book does not build: {err:#}; still serving the last good one",
+                    ui::fail_mark()
+                ),
             }
         }
     });
+    let interrupted = ctrl_c();
     println!("  Ctrl-C to stop.");
     tokio::select! {
-        result = serve(listener, dir, root.to_path_buf()) => result,
-        _ = tokio::signal::ctrl_c() => Ok(()),
+        result = serve_published(listener, book, root.to_path_buf()) => result,
+        () = interrupted => Ok(()),
+    }
+}
+
+/// Ctrl-C, listened for from the moment this is called: once "Ctrl-C to stop" is printed,
+/// Ctrl-C stops the server rather than killing the program half-way through a rebuild.
+fn ctrl_c() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut interrupt) = interrupt {
+            interrupt.recv().await;
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -177,7 +177,7 @@ catalog! {
     DoctorNoRedis => "redis-server is not installed (lessons 09-10 and their tests need it)",
         "redis-server 没有安装（第 09-10 课和它们的测试需要它）";
     DoctorNoConsul => "consul is not installed: the embedded agent will be used (that is fine)",
-        "consul 没有安装：将使用内置的代理（这没有问题）";
+        "consul 没有安装：将使用内嵌的开发用 agent（这没有问题）";
     DoctorNoPython => "python3 is not installed (lesson 03's interoperability test runs a Python client)",
         "python3 没有安装（第 03 课的互操作测试会运行一个 Python 客户端）";
     DoctorEtcdctlFound => "{version} (chapter 11 looks at the cluster with it)",
@@ -186,7 +186,15 @@ catalog! {
         "{version}（第 11 课的 etcd 客户端用它构建）";
     DoctorConsulFromEnv => "consul: CONSUL_HTTP_ADDR={value} will be used",
         "consul：将使用 CONSUL_HTTP_ADDR={value}";
-    DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的代理）";
+    DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的 Consul agent）";
+
+    // Any command's failure, before its reason (which may stay English).
+    ErrorPrefix => "error:", "错误：";
+
+    // What the book's preprocessors write into each edition's chapters.
+    BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}.",
+        "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}。";
+    BookTeacherNotes => "Teacher notes", "教师注释";
 }
 
 /// The message in the language of this run, `{name}`s filled from `args`.

@@ -253,9 +253,42 @@ pub fn explain(text: &str, context: &Context) -> String {
         }
     }
     if lines.is_empty() {
-        return text.trim().to_string();
+        return printable(text.trim());
     }
-    lines.join("\n")
+    printable(&lines.join("\n"))
+}
+
+/// How many times in a row a control character is shown before the rest are counted.
+const REPEATS_SHOWN: usize = 4;
+
+/// `text` with its control characters (but newlines and tabs) written as escapes, `\0` for
+/// NUL: a buffer of zeroes a test printed would otherwise be thousands of invisible
+/// characters, or a terminal's escape sequence run. A long run is counted, not repeated.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_control() || c == '\n' || c == '\t' {
+            out.push(c);
+            continue;
+        }
+        let mut run = 1;
+        while chars.peek() == Some(&c) {
+            chars.next();
+            run += 1;
+        }
+        let escaped = match c {
+            '\0' => "\\0".to_string(),
+            '\r' => "\\r".to_string(),
+            c => format!("\\x{:02x}", u32::from(c)),
+        };
+        if run > REPEATS_SHOWN {
+            out.push_str(&format!("{escaped}…(×{run})"));
+        } else {
+            out.push_str(&escaped.repeat(run));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -276,6 +309,21 @@ mod tests {
 
     /// What a stub's echo test prints (from `cargo test -p l01-tcp --test echo`).
     const STUB: &str = "thread 'echoes_what_it_reads' (9025) panicked at lessons/01-tcp/src/exercises/echo.rs:17:5:\nnot yet implemented: accept one connection and echo it until EOF\n\nthread 'echoes_what_it_reads' (9025) panicked at lessons/01-tcp/tests/support/mod.rs:23:33:\ncould not connect to the server at 127.0.0.1:45715: Connection reset by peer (os error 104)";
+
+    #[test]
+    fn control_bytes_a_test_printed_are_escaped_and_a_run_counted() {
+        let nul = "\0".repeat(4000);
+        let text = format!(
+            "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:17:5:\nassertion failed: got \"hi{nul}\" and \u{1b}[2J\r\n"
+        );
+        let shown = explain(&text, &context());
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("hi\\0…(×4000)\" and \\x1b[2J"), "{shown}");
+        assert!(shown.len() < 300, "{shown}");
+    }
 
     #[test]
     fn a_stub_failure_is_the_todo_alone() {

@@ -47,6 +47,10 @@ pub struct State {
     /// The language `workbook lang` remembers (`en`, `zh-CN`); see `common::lang`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// This copy of the course's own id, made the first time a report is written: it tells
+    /// two learners of the same name apart in `report --class`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learner_id: Option<String>,
     #[serde(default, rename = "exercise")]
     pub exercises: BTreeMap<String, ExerciseState>,
 }
@@ -85,6 +89,25 @@ impl State {
         let temporary = dir.join("state.toml.tmp");
         fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
         fs::rename(&temporary, &path).with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// This copy's learner id, made (and saved) the first time it is asked for: 16 hex
+    /// digits from the standard library's randomly keyed hasher, the time and the process.
+    pub fn learner_id(&mut self, root: &Path) -> Result<String> {
+        if let Some(id) = &self.learner_id {
+            return Ok(id.clone());
+        }
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        hasher.write_u128(now.as_nanos());
+        hasher.write_u32(std::process::id());
+        let id = format!("{:016x}", hasher.finish());
+        self.learner_id = Some(id.clone());
+        self.save(root)?;
+        Ok(id)
     }
 
     pub fn get(&self, id: &str) -> ExerciseState {

@@ -9,5 +9,6 @@ pub mod browsercheck;
 pub mod copycheck;
 pub mod isolation;
 pub mod pathcheck;
+pub mod titles;
 pub mod transcripts;
 pub mod verify;

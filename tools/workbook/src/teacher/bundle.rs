@@ -38,7 +38,7 @@ const ENTRIES: [&str; 7] = [
 /// The `bundle DIR [--teacher]` command. `Ok(false)` when the PDF could not be printed.
 pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
     make_room(dir)?;
-    let html_dir = book::build_into(&course.root, &dir.join("book/html"))?;
+    let html_dir = book::build_into(&course.root, &dir.join("book/html"), teacher)?;
     let linked = copy_linked_files(&course.root, &html_dir, dir)?;
     println!(
         "{} the book, to read from disk: {} (and the {linked} course files it links to)",
@@ -51,10 +51,9 @@ pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
         ui::pass_mark(),
         dir.join("solutions").display()
     );
-    fs::write(dir.join("README.md"), readme(teacher)).context("writing README.md")?;
 
     let pdf_file = dir.join("book.pdf");
-    match pdf::print(&html_dir, &pdf_file, teacher).await {
+    let printed = match pdf::print(&html_dir, &pdf_file, teacher).await {
         Ok(printed) => {
             println!(
                 "{} the book as a PDF: {} ({})",
@@ -62,7 +61,7 @@ pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
                 pdf_file.display(),
                 printed.summary()
             );
-            Ok(true)
+            true
         }
         Err(err) => {
             println!("{} no PDF: {err:#}", ui::fail_mark());
@@ -70,9 +69,12 @@ pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
                 "  The rest of {} is complete: the HTML book works without the PDF.",
                 dir.display()
             );
-            Ok(false)
+            false
         }
-    }
+    };
+    // Written last, so that it lists only what is there.
+    fs::write(dir.join("README.md"), readme(teacher, printed)).context("writing README.md")?;
+    Ok(printed)
 }
 
 /// Creates `dir`, or empties what an earlier bundle left in it. A folder holding anything
@@ -174,18 +176,24 @@ fn write_solutions(course: &Course, dir: &Path) -> Result<usize> {
     Ok(answers)
 }
 
-fn readme(teacher: bool) -> String {
+/// What the handout holds: `printed` says whether `book.pdf` was written.
+fn readme(teacher: bool, printed: bool) -> String {
     let notes = if teacher {
         "with the teacher notes"
     } else {
         "without the teacher notes"
     };
+    let pdf = if printed {
+        format!("- `book.pdf`: the whole book, printed ({notes}).\n")
+    } else {
+        String::new()
+    };
     format!(
         "# From Sockets to Services: the handout\n\n\
          Everything here works without a network.\n\n\
-         - `book/html/index.html`: the book; open it in a browser. Its links to the course's \
-         files lead to the copies under `lessons/`, `shared/` and `proto/`.\n\
-         - `book.pdf`: the whole book, printed ({notes}).\n\
+         - `book/html/index.html`: the book ({notes}); open it in a browser. Its links to the \
+         course's files lead to the copies under `lessons/`, `shared/` and `proto/`.\n\
+         {pdf}\
          - `solutions/`: the reference answer to every exercise; `solutions/README.md` \
          says which is which. Leave this folder out to hand out the book alone.\n\n\
          Written by `cargo run -p workbook -- bundle`.\n"
@@ -232,6 +240,34 @@ mod tests {
                 PathBuf::from("shared/src/b.rs")
             ]
         );
+    }
+
+    #[test]
+    fn the_readme_lists_the_pdf_only_when_it_was_printed() {
+        assert!(readme(false, true).contains("`book.pdf`: the whole book, printed (without"));
+        assert!(
+            !readme(false, false).contains("book.pdf"),
+            "{}",
+            readme(false, false)
+        );
+        assert!(readme(true, false).contains("the book (with the teacher notes)"));
+    }
+
+    #[test]
+    fn a_learners_book_has_no_teacher_notes_and_a_teachers_has_them_folded() {
+        let fx = Fixture::course();
+        fx.write(
+            "book/src/02-rpc.md",
+            "# RPC\n\nFrames.\n\n<!-- teacher-notes -->\nAsk what a frame is for.\n<!-- /teacher-notes -->\n",
+        );
+        for teacher in [false, true] {
+            let dir = fx.path().join(format!("out-{teacher}"));
+            let html = book::build_into(fx.path(), &dir, teacher).unwrap();
+            let page = fs::read_to_string(html.join("02-rpc.html")).unwrap();
+            assert!(page.contains("Frames."), "{page}");
+            assert_eq!(page.contains("Ask what a frame is for."), teacher, "{page}");
+            assert_eq!(page.contains("class=\"teacher-notes\""), teacher);
+        }
     }
 
     #[test]

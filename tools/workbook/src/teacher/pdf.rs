@@ -52,10 +52,20 @@ impl Printed {
     }
 }
 
-/// The `book --pdf FILE [--teacher]` command: builds the book and prints it to `file`.
-pub async fn run(root: &Path, file: &Path, teacher: bool) -> Result<()> {
-    // The English book: the translations are not printed.
-    let (html_dir, _) = book::build_languages(root, Some(book::i18n::ENGLISH))?;
+/// The `book --pdf FILE [--teacher] [--lang LANG]` command: builds the book (the English
+/// one, or the edition `lang`) and prints it to `file`.
+pub async fn run(root: &Path, file: &Path, teacher: bool, lang: Option<&str>) -> Result<()> {
+    let lang = lang.unwrap_or(book::i18n::ENGLISH);
+    book::i18n::check_language(root, lang)?;
+    let (english_dir, edition) = book::build_languages(root, Some(lang))?;
+    let html_dir = if lang == book::i18n::ENGLISH {
+        english_dir
+    } else {
+        // Printing the English book in place of a translation that does not build would
+        // hand a class the wrong language without a word: this is an error.
+        edition?;
+        english_dir.join(lang)
+    };
     let printed = print(&html_dir, file, teacher).await?;
     println!(
         "{} printed the book to {} ({})",

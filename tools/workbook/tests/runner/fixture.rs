@@ -39,7 +39,7 @@ impl Course {
         course.write(
             "lessons/01-demo/lesson.toml",
             r#"id = "demo"
-title = "A demonstration"
+title = "Demo"
 minutes = { reading = 5, run = 5 }
 
 [[exercise]]
@@ -134,7 +134,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
         );
         self.write(
             "lessons/02-two/lesson.toml",
-            "id = \"two\"\ntitle = \"Lesson two\"\nminutes = { reading = 5, run = 5 }\n\n[[exercise]]\nid = \"two.greet\"\ntitle = \"Greet\"\nfile = \"src/exercises/greet.rs\"\ntest = \"greet\"\nminutes = 10\nhints = [\"Say it.\"]\n",
+            "id = \"two\"\ntitle = \"Two\"\nminutes = { reading = 5, run = 5 }\n\n[[exercise]]\nid = \"two.greet\"\ntitle = \"Greet\"\nfile = \"src/exercises/greet.rs\"\ntest = \"greet\"\nminutes = 10\nhints = [\"Say it.\"]\n",
         );
         self.write(
             "lessons/02-two/src/lib.rs",

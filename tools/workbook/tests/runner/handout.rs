@@ -47,6 +47,19 @@ fn a_bundle_holds_the_book_its_pdf_and_every_solution() {
         dir.join("lessons/01-tcp/src/exercises/echo.rs").is_file(),
         "the files the book links to are not beside it:\n{said}"
     );
+    // A learner's handout: the teacher notes are left out, not folded away.
+    let chapter = fs::read_to_string(dir.join("book/html/01-tcp.html")).unwrap();
+    assert!(
+        !chapter.contains("teacher-notes"),
+        "a learner's book holds teacher notes"
+    );
+    // The README lists the PDF only where there is one.
+    let readme = fs::read_to_string(dir.join("README.md")).unwrap();
+    assert_eq!(
+        readme.contains("book.pdf"),
+        dir.join("book.pdf").is_file(),
+        "{readme}"
+    );
 
     // Every lesson's solutions, and an index naming each lesson.
     let index = fs::read_to_string(dir.join("solutions/README.md")).unwrap_or_default();

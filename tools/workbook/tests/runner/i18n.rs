@@ -82,3 +82,59 @@ fn a_broken_catalog_is_named_with_its_line() {
     );
     assert!(!out.contains("panicked"), "{out}");
 }
+
+#[test]
+fn the_pdf_of_the_chinese_edition_is_in_chinese() {
+    let have = |program: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {program}")])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if !(have("chromium") || std::env::var_os("CHROME").is_some()) || !have("pdftotext") {
+        return println!("skipped: printing needs Chromium and pdftotext (poppler-utils)");
+    }
+    let course = translated_course();
+    let pdf = course.path("zh.pdf");
+    let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "zh-CN"]);
+    assert!(ok, "{out}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("服务作答。"),
+        "the PDF is not the Chinese edition:\n{text}"
+    );
+    assert!(!text.contains("A service answers."), "{text}");
+
+    let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "fr"]);
+    assert!(!ok && out.contains("no `fr` edition"), "{out}");
+}
+
+#[test]
+fn the_chinese_edition_writes_its_own_minutes_and_teacher_notes_in_chinese() {
+    let course = translated_course();
+    course.write(
+        "book/src/01-demo.md",
+        "# Demo\n\nA service answers.\n\n<!-- teacher-notes -->\nShow it.\n<!-- /teacher-notes -->\n",
+    );
+    let (_, out) = course.run(&["verify", "--book"]);
+    let page = course.read("book/build/zh-CN/01-demo.html");
+    assert!(
+        page.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        "{out}\n{page}"
+    );
+    assert!(page.contains("<summary>教师注释</summary>"), "{page}");
+    let english = course.read("book/build/01-demo.html");
+    assert!(
+        english.contains("About 20 min: reading 5, running 5, exercises 10."),
+        "{english}"
+    );
+    assert!(
+        english.contains("<summary>Teacher notes</summary>"),
+        "{english}"
+    );
+}

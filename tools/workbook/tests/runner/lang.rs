@@ -92,3 +92,12 @@ fn a_chinese_locale_and_a_remembered_choice_are_followed_and_the_flag_wins() {
     let (ok, out) = course.run(&["--lang", "de", "list"]);
     assert!(!ok && out.contains("`en` and `zh-CN`"), "{out}");
 }
+
+#[test]
+fn an_error_says_error_in_chinese() {
+    let course = Course::new().with_chinese();
+    let (ok, out) = course.run(&["--lang", "zh-CN", "hint", "demo.nope"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("错误："), "{out}");
+    assert!(!out.contains("error:"), "{out}");
+}

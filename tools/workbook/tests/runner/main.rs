@@ -6,6 +6,7 @@
 //! share every build (`real_course`); one starts and stops the system of lessons 09–10 in
 //! it (`system`); one writes its handout (`handout`).
 
+mod book_server;
 mod fixture;
 mod handout;
 mod i18n;
@@ -16,6 +17,7 @@ mod path;
 mod real_course;
 mod schedule;
 mod system;
+mod up_failure;
 mod verify;
 mod wire;
 mod wire_chapters;

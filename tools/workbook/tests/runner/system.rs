@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::real_course::course_root;
 
 /// The first of five free loopback ports in a row.
-fn free_base_port() -> u16 {
+pub fn free_base_port() -> u16 {
     for _ in 0..100 {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())

@@ -12,6 +12,7 @@
 //! and `workbook i18n import` keep the catalogs (`update.rs`).
 
 pub mod coverage;
+pub mod markup;
 mod pages;
 pub mod po;
 mod search_cjk;
@@ -76,18 +77,26 @@ pub(crate) fn config(root: &Path) -> Result<Config> {
 pub fn build_editions(root: &Path, english_dir: &Path, langs: &[&str]) -> Result<Vec<PathBuf>> {
     let mut built = Vec::new();
     for lang in langs {
-        built.push(build_edition(root, lang).with_context(|| format!("the {lang} edition"))?);
+        let dir = english_dir.join(lang);
+        built.push(build_edition(root, lang, &dir).with_context(|| format!("the {lang} edition"))?);
     }
     pages::link_editions(english_dir, &translated(root))?;
     Ok(built)
 }
 
-/// Builds one translated edition and returns its folder.
-fn build_edition(root: &Path, lang: &str) -> Result<PathBuf> {
+/// Builds the edition `lang` alone into `dir`, its pages linked to the English book in
+/// `english_dir`: a rebuild of one edition, staged beside the one being read.
+pub fn build_edition_beside(root: &Path, lang: &str, english_dir: &Path, dir: &Path) -> Result<()> {
+    build_edition(root, lang, dir).with_context(|| format!("the {lang} edition"))?;
+    pages::link_edition(english_dir, dir)
+}
+
+/// Builds one translated edition into `dir` and returns its folder.
+fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
     let catalog = po::read_translation(&po_file(root, lang))?;
     let mut config = config(root)?;
     config.book.language = Some(lang.to_string());
-    config.build.build_dir = config.build.build_dir.join(lang);
+    config.build.build_dir = dir.to_path_buf();
     let mut book =
         MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     let labels: Labels = catalog
@@ -99,7 +108,7 @@ fn build_edition(root: &Path, lang: &str) -> Result<PathBuf> {
     book.with_preprocessor(translate::Translate::new(catalog, lang));
     book.with_preprocessor(Diagrams { labels });
     // As the English book (`site.rs`), after the translation.
-    book.with_preprocessor(crate::book::notes::TeacherNotes);
+    book.with_preprocessor(crate::book::notes::TeacherNotes::Folded);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");

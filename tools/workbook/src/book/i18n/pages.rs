@@ -35,21 +35,27 @@ pub fn link_editions(english_dir: &Path, langs: &[&str]) -> Result<()> {
         insert(&english_dir.join(&page), &links.concat(), "")?;
     }
     for lang in langs {
-        let dir = english_dir.join(lang);
-        for page in html_pages(&dir, &dir, &[]) {
-            let href = if english_dir.join(&page).is_file() {
-                format!("../{}", page.display())
-            } else {
-                "../index.html".to_string()
-            };
-            let up = "../".repeat(page.components().count() - 1);
-            let script = format!("\n<script src=\"{up}{}\"></script>", search_cjk::SCRIPT);
-            insert(
-                &dir.join(&page),
-                &switch(&page, &href, "en", "English"),
-                &script,
-            )?;
-        }
+        link_edition(english_dir, &english_dir.join(lang))?;
+    }
+    Ok(())
+}
+
+/// Adds the switch back to English to each page of the edition in `dir`, whose English
+/// pages are in `english_dir` (the edition is served from `<english_dir>/<lang>/`).
+pub fn link_edition(english_dir: &Path, dir: &Path) -> Result<()> {
+    for page in html_pages(dir, dir, &[]) {
+        let href = if english_dir.join(&page).is_file() {
+            format!("../{}", page.display())
+        } else {
+            "../index.html".to_string()
+        };
+        let up = "../".repeat(page.components().count() - 1);
+        let script = format!("\n<script src=\"{up}{}\"></script>", search_cjk::SCRIPT);
+        insert(
+            &dir.join(&page),
+            &switch(&page, &href, "en", "English"),
+            &script,
+        )?;
     }
     Ok(())
 }

@@ -19,7 +19,9 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::book::notes;
+use crate::common::catalog::{Msg, say_in};
 use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::lang::Lang;
 use crate::proof::bookcheck::Problem;
 
 mod plan;
@@ -67,15 +69,19 @@ pub fn duration(minutes: u32) -> String {
     }
 }
 
-/// The line at the top of a lesson's chapter.
-pub fn header(timing: Timing) -> String {
-    format!(
-        "<p class=\"lesson-time\">About {} min: reading {}, running {}, exercises {}.</p>\n\n",
-        timing.total(),
-        timing.reading,
-        timing.run,
-        timing.exercises
-    )
+/// The line at the top of a lesson's chapter, in the edition's language.
+pub fn header(timing: Timing, lang: Lang) -> String {
+    let line = say_in(
+        lang,
+        Msg::BookLessonTime,
+        &[
+            ("total", &timing.total()),
+            ("reading", &timing.reading),
+            ("run", &timing.run),
+            ("exercises", &timing.exercises),
+        ],
+    );
+    format!("<p class=\"lesson-time\">{line}</p>\n\n")
 }
 
 /// Minutes of the exercises not yet done, for `list`. An exercise without minutes counts 0.
@@ -131,13 +137,14 @@ impl Preprocessor for Schedule {
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let root = ctx.root.parent().unwrap_or(Path::new("."));
         let course = Course::load(root)?;
+        let lang = edition_language(ctx);
         book.for_each_mut(|item| {
             if let BookItem::Chapter(chapter) = item {
                 let file = chapter
                     .path
                     .as_ref()
                     .map(|p| p.to_string_lossy().into_owned());
-                chapter.content = time_chapter(&course, file.as_deref(), &chapter.content);
+                chapter.content = time_chapter(&course, file.as_deref(), &chapter.content, lang);
             }
         });
         Ok(book)
@@ -148,14 +155,28 @@ impl Preprocessor for Schedule {
     }
 }
 
-/// A chapter with its lesson's minutes under its title, and the schedule where it is asked for.
-pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str) -> String {
+/// The language of the edition being built (`[book] language`), English when it is not one
+/// the runner speaks.
+pub fn edition_language(ctx: &PreprocessorContext) -> Lang {
+    ctx.config
+        .book
+        .language
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::En)
+}
+
+/// A chapter with its lesson's minutes under its title (in `lang`), and the schedule where
+/// it is asked for.
+pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str, lang: Lang) -> String {
     let lesson = course
         .lessons
         .iter()
         .find(|lesson| file == Some(lesson.chapter_file().as_str()));
     let mut out = String::with_capacity(markdown.len());
-    let mut header_due = lesson.and_then(Timing::of).map(header);
+    let mut header_due = lesson
+        .and_then(Timing::of)
+        .map(|timing| header(timing, lang));
     for line in markdown.split_inclusive('\n') {
         if line.trim() == MARKER {
             out.push_str(&schedule_page(course));

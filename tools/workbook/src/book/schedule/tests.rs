@@ -28,14 +28,14 @@ fn timed() -> Fixture {
 fn the_chapter_opens_with_its_minutes() {
     let fx = timed();
     let course = Course::load(fx.path()).unwrap();
-    let chapter = time_chapter(&course, Some("02-rpc.md"), "# RPC\n\nText.\n");
+    let chapter = time_chapter(&course, Some("02-rpc.md"), "# RPC\n\nText.\n", Lang::En);
     assert_eq!(
         chapter,
         "# RPC\n\n<p class=\"lesson-time\">About 80 min: reading 15, running 10, exercises 55.</p>\n\n\nText.\n"
     );
     // Another page, or a lesson without timing, is left as it was.
     assert_eq!(
-        time_chapter(&course, Some("introduction.md"), "# I\n"),
+        time_chapter(&course, Some("introduction.md"), "# I\n", Lang::En),
         "# I\n"
     );
     fx.write(
@@ -44,7 +44,7 @@ fn the_chapter_opens_with_its_minutes() {
     );
     let course = Course::load(fx.path()).unwrap();
     assert_eq!(
-        time_chapter(&course, Some("01-tcp.md"), "# TCP\n"),
+        time_chapter(&course, Some("01-tcp.md"), "# TCP\n", Lang::En),
         "# TCP\n"
     );
 }
@@ -70,6 +70,7 @@ fn the_schedule_table_adds_up() {
         &course,
         Some("schedule.md"),
         "# Schedule\n\n<!-- schedule -->\n",
+        Lang::En,
     );
     assert!(!page.contains(MARKER), "{page}");
     assert!(page.contains("### 02 · RPC — 1 h 20 min"), "{page}");
@@ -186,7 +187,7 @@ fn a_missing_timing_is_a_problem() {
         ]
     );
     assert!(Timing::of(&course.lessons[1]).is_none());
-    let page = time_chapter(&course, None, "<!-- schedule -->\n");
+    let page = time_chapter(&course, None, "<!-- schedule -->\n", Lang::En);
     assert!(page.contains("**Not timed yet:** 02-rpc"), "{page}");
 }
 
@@ -223,7 +224,7 @@ fn the_course_is_timed_and_every_chapter_has_notes() {
     for chapter in chapters {
         let text = std::fs::read_to_string(root.join("book/src").join(&chapter)).unwrap();
         assert!(notes::has_notes(&text), "{chapter} has no teacher notes");
-        notes::fold_notes(&text).unwrap_or_else(|err| panic!("{chapter}: {err}"));
+        notes::fold_notes(&text, "Teacher notes").unwrap_or_else(|err| panic!("{chapter}: {err}"));
     }
     let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap();
     assert!(summary.contains("(instructor-guide.md)") && summary.contains("(schedule.md)"));

@@ -45,6 +45,54 @@ impl Diagnostic {
     }
 }
 
+/// A compiler message cut to its first `max` lines, but with every `help:` it gives, and
+/// the suggested code under it, however far down: rustc often says last how to fix the
+/// error (`help: trait \`Rng\` … perhaps you want to import it` / `+ use rand::Rng;`).
+pub fn clip_keeping_help(rendered: &str, max: usize) -> String {
+    let lines: Vec<&str> = rendered.lines().collect();
+    if lines.len() <= max {
+        return lines.join("\n");
+    }
+    let mut kept: Vec<&str> = lines[..max].to_vec();
+    let mut left_out = 0;
+    let mut in_help = false;
+    for line in &lines[max..] {
+        let plain = strip_ansi(line);
+        let trimmed = plain.trim_start();
+        if trimmed.starts_with("help:") || trimmed.starts_with("= help:") {
+            in_help = true;
+        } else if in_help && !is_source_line(trimmed) {
+            in_help = false;
+        }
+        if in_help {
+            if left_out > 0 {
+                kept.push("…");
+                left_out = 0;
+            }
+            kept.push(line);
+        } else {
+            left_out += 1;
+        }
+    }
+    let mut out = kept.join("\n");
+    if left_out > 0 {
+        out.push_str(&format!("\n… {left_out} more lines"));
+    }
+    out
+}
+
+/// A line of a suggestion's code as rustc draws it: `  |`, `12 + use rand::Rng;`, `   ~~~`.
+fn is_source_line(trimmed: &str) -> bool {
+    let after_number = trimmed
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start();
+    after_number.starts_with('|')
+        || after_number.starts_with('+')
+        || after_number.starts_with('-')
+        || after_number.starts_with('~')
+        || (after_number.len() < trimmed.len() && after_number.is_empty())
+}
+
 /// A place in a source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {

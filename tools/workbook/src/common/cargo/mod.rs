@@ -22,7 +22,7 @@ use crate::common::ui;
 mod messages;
 
 use messages::read_message;
-pub use messages::{Diagnostic, Location, strip_ansi};
+pub use messages::{Diagnostic, Location, clip_keeping_help, strip_ansi};
 
 /// What to build: test targets of some packages, with some features.
 #[derive(Debug, Default, Clone)]
@@ -263,6 +263,49 @@ fn name_and_version(package_id: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// rustc's error for a trait method without its trait, as rustc 1.90 writes it: the
+    /// fix comes last.
+    const NO_TRAIT: &str = "error[E0599]: no method named `gen_range` found for struct `ThreadRng` in the current scope
+  --> lessons/09-captcha/src/exercises/render.rs:5:24
+   |
+5  |     let n = rng.gen_range(0..10);
+   |                 ^^^^^^^^^
+   |
+  ::: /home/me/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/rand-0.8.5/src/rng.rs:129:8
+   |
+129|     fn gen_range<T, R>(&mut self, range: R) -> T
+   |        --------- the method is available for `ThreadRng` here
+   |
+   = note: the full type name has been written to 'x.long-type.txt'
+   = note: consider using `--verbose` to print the full type name to the console
+   = help: items from traits can only be used if the trait is in scope
+help: trait `Rng` which provides `gen_range` is implemented but not in scope; perhaps you want to import it
+   |
+1  + use rand::Rng;
+   |
+help: there is a method `random_range` with a similar name
+   |
+5  -     let n = rng.gen_range(0..10);
+5  +     let n = rng.random_range(0..10);
+   |";
+
+    #[test]
+    fn a_cut_compiler_error_keeps_every_help_and_its_code() {
+        let clipped = messages::clip_keeping_help(NO_TRAIT, 6);
+        for kept in [
+            "error[E0599]: no method named `gen_range`",
+            "= help: items from traits can only be used if the trait is in scope",
+            "help: trait `Rng` which provides `gen_range` is implemented but not in scope",
+            "1  + use rand::Rng;",
+            "help: there is a method `random_range` with a similar name",
+            "5  +     let n = rng.random_range(0..10);",
+        ] {
+            assert!(clipped.contains(kept), "{kept:?} was cut:\n{clipped}");
+        }
+        assert!(!clipped.contains("long-type.txt"), "{clipped}");
+        assert_eq!(messages::clip_keeping_help("one\ntwo", 6), "one\ntwo");
+    }
 
     #[test]
     fn reads_build_messages() {

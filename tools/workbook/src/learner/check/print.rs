@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::{TEST_TIMEOUT, Verdict, owner, show_location};
-use crate::common::cargo::{Build, Location};
+use crate::common::cargo::{Build, Location, clip_keeping_help};
 use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::testrun::{self, TestResult, TestRun};
@@ -368,11 +368,11 @@ pub(super) fn print_build_errors(course: &Course, build: &Build, file: &Path, ma
         .partition(|d| d.path(&course.root).as_deref() == Some(file));
     errors.extend(others);
     // rustc's notes about the standard library's impls can run long; the first lines
-    // carry the message and the learner's line.
+    // carry the message and the learner's line, the `help:` lines the fix.
     for error in errors.iter().take(max) {
         println!(
             "{}",
-            ui::indent(&ui::clip_lines(error.rendered.trim_end(), 16), "    ")
+            ui::indent(&clip_keeping_help(error.rendered.trim_end(), 16), "    ")
         );
     }
     if errors.len() > max {

@@ -97,12 +97,16 @@ fn check_book(
     problems.extend(bookcheck::check_diagrams(&course.root));
     problems.extend(pathcheck::check_paths(&course.root));
     problems.extend(book::schedule::problems(course));
+    problems.extend(crate::proof::titles::check_titles(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
             book::build(&course.root).map_err(|err| format!("{err:#}"))
         } else {
             Err("book/book.toml is missing".to_string())
         };
+        if let Ok(dir) = &built {
+            problems.extend(literal_marks(course, dir));
+        }
         return (problems, Some(built));
     };
     problems.retain(|problem| {
@@ -116,4 +120,36 @@ fn check_book(
         })
     });
     (problems, None)
+}
+
+/// Emphasis the translated editions show as typed (`**提问：**`), and options whose `--`
+/// became a dash in any edition, page by page.
+fn literal_marks(course: &Course, html_dir: &std::path::Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut dirs = vec![html_dir.to_path_buf()];
+    dirs.extend(
+        book::i18n::translated(&course.root)
+            .iter()
+            .map(|l| html_dir.join(l)),
+    );
+    for dir in dirs {
+        for mark in book::i18n::markup::literal_marks(&dir) {
+            problems.push(Problem {
+                location: course.relative(&mark.page).display().to_string(),
+                message: if mark.around.contains('–') {
+                    format!(
+                        "an option's `--` printed as a dash: «{}» (put it in backticks)",
+                        mark.around
+                    )
+                } else {
+                    format!(
+                        "emphasis shown as typed: «{}» (CommonMark does not open or close \
+                         `**`/`_` between CJK punctuation and a letter; see book/po/README)",
+                        mark.around
+                    )
+                },
+            });
+        }
+    }
+    problems
 }

@@ -47,19 +47,68 @@ fn say(mark: String, name: &str, text: &str) {
 }
 
 /// `up`: starts what is not running yet, waits until each part answers or passes its
-/// health check, and prints the page's address.
+/// health check, and prints the page's address. An `up` that fails stops what it started
+/// itself (what was running before stays): a half-started system would hold its ports,
+/// and its Consul would keep answering as if all were well.
 pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<()> {
     let system = System::new(root, base_port)?;
     fs::create_dir_all(&system.dir)
         .with_context(|| format!("creating {}", system.dir.display()))?;
     let mut record = Record::load(&system).unwrap_or_default();
     record.started.retain(Started::is_alive);
+    let running_before: Vec<String> = record.started.iter().map(|s| s.name.clone()).collect();
 
-    let consul_url = consul_up(root, &system, &mut record)?;
-    let redis_url = redis_up(&system, &mut record)?;
+    let started = start(root, &system, &mut record, solution).await;
+    if started.is_err() {
+        stop_started_since(&system, &mut record, &running_before);
+    }
+    started
+}
+
+/// After a failed `up`: stops, newest first, each process not in `running_before`, and
+/// takes what the lesson servers left in Consul out of it before Consul itself stops.
+fn stop_started_since(system: &System, record: &mut Record, running_before: &[String]) {
+    let ours: Vec<String> = record
+        .started
+        .iter()
+        .map(|s| s.name.clone())
+        .filter(|name| !running_before.contains(name))
+        .collect();
+    if ours.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "{} `up` failed: stopping what it started ({})",
+        ui::yellow("!"),
+        ours.join(", ")
+    );
+    for name in ["gateway", "captcha-2", "captcha-1"] {
+        if ours.iter().any(|n| n == name) {
+            stop(record, name);
+        }
+    }
+    deregister_leftovers(system, record);
+    for name in ["redis", "consul"] {
+        if ours.iter().any(|n| n == name) {
+            stop(record, name);
+        }
+    }
+    record.started.retain(|s| !ours.contains(&s.name));
+    let _ = if record.started.is_empty() {
+        fs::remove_file(system.record_path()).map_err(anyhow::Error::from)
+    } else {
+        record.save(system)
+    };
+}
+
+/// The body of `up`, writing down each process in `record` as it starts.
+async fn start(root: &Path, system: &System, record: &mut Record, solution: bool) -> Result<()> {
+    let consul_url = consul_up(root, system, record)?;
+    let redis_url = redis_up(system, record)?;
     record.consul_url = consul_url.clone();
     record.redis_url = redis_url.clone();
-    record.save(&system)?;
+    record.save(system)?;
 
     let with_gateway = gateway_exists(root);
     let mut packages = vec![CAPTCHA_PACKAGE];
@@ -83,8 +132,8 @@ pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<(
             continue;
         }
         let child = start_lesson(
-            &system,
-            &mut record,
+            system,
+            record,
             &name,
             &executables[CAPTCHA_PACKAGE],
             addr,
@@ -125,8 +174,8 @@ pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<(
         );
     } else {
         let mut child = start_lesson(
-            &system,
-            &mut record,
+            system,
+            record,
             "gateway",
             &executables[GATEWAY_PACKAGE],
             addr,

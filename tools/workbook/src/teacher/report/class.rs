@@ -14,6 +14,8 @@ use crate::common::ui;
 #[derive(Debug, Default)]
 pub struct Class {
     pub reports: Vec<Report>,
+    /// Names that more than one learner handed in under, each shown on rows of its own.
+    pub shared_names: Vec<String>,
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
@@ -48,27 +50,65 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
             .map_err(anyhow::Error::from)
             .and_then(|text| Report::parse(course, &text));
         match read {
-            Ok(report) => class.reports.push(report),
+            Ok(mut report) => {
+                report.source = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                class.reports.push(report);
+            }
             Err(err) => class.unreadable.push((file, format!("{err:#}"))),
         }
     }
-    // By name, ignoring case. A learner who worked on two machines (a lab computer and a
-    // laptop) hands in two files under one name: they are one row, with everything done on
-    // either, as of the later file.
-    class
-        .reports
-        .sort_by_cached_key(|report| report.learner.to_lowercase());
+    // By name, ignoring case, then by id. Reports with one id are one copy of the course
+    // handed in twice: one row, with everything done in either, as of the later file.
+    // Reports with one name and two ids (or none) are two learners: rows of their own,
+    // never added together.
+    class.reports.sort_by_cached_key(|report| {
+        (
+            report.learner.to_lowercase(),
+            report.id.clone(),
+            report.source.clone(),
+        )
+    });
     let mut merged: Vec<Report> = Vec::with_capacity(class.reports.len());
     for report in class.reports {
         match merged.last_mut() {
-            Some(last) if last.learner.to_lowercase() == report.learner.to_lowercase() => {
+            Some(last)
+                if !report.id.is_empty()
+                    && last.id == report.id
+                    && last.learner.to_lowercase() == report.learner.to_lowercase() =>
+            {
                 let mut done = last.done.clone();
                 done.extend(report.done);
                 let generated = last.generated.clone().max(report.generated);
+                let (id, source) = (last.id.clone(), last.source.clone());
                 *last = Report::new(course, &last.learner, &done, generated);
+                (last.id, last.source) = (id, source);
             }
             _ => merged.push(report),
         }
+    }
+    // A name on several rows: each row says which copy (its id's first digits) or file.
+    let mut index = 0;
+    while index < merged.len() {
+        let name = merged[index].learner.to_lowercase();
+        let same = merged[index..]
+            .iter()
+            .take_while(|r| r.learner.to_lowercase() == name)
+            .count();
+        if same > 1 {
+            class.shared_names.push(merged[index].learner.clone());
+            for report in &mut merged[index..index + same] {
+                let which = if report.id.is_empty() {
+                    report.source.clone()
+                } else {
+                    report.id.chars().take(6).collect()
+                };
+                report.learner = format!("{} ({which})", report.learner);
+            }
+        }
+        index += same;
     }
     class.reports = merged;
     class
@@ -142,6 +182,14 @@ pub fn run_class(course: &Course, paths: &[PathBuf]) -> Result<bool> {
     let class = read_class(course, paths);
     if !class.reports.is_empty() {
         print!("{}", render_class(course, &class));
+    }
+    for name in &class.shared_names {
+        println!(
+            "{} more than one learner is named {name}: each has a row of their own \
+             (ask them to hand in again with {})",
+            ui::yellow("!"),
+            ui::cmd("report --name \"FULL NAME\" --json")
+        );
     }
     if !class.unreadable.is_empty() {
         if !class.reports.is_empty() {

@@ -29,6 +29,13 @@ use class::{read_class, render_class};
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub learner: String,
+    /// The id of the learner's copy of the course (`State::learner_id`): two reports with
+    /// one name and two ids are two learners. Empty in reports written before ids.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// The file it was read from, to tell apart learners of one name without ids.
+    #[serde(skip)]
+    pub source: String,
     /// Ids of the exercises done, in course order.
     pub done: Vec<String>,
     /// How many exercises the course has.
@@ -59,6 +66,8 @@ impl Serialize for LessonCounts {
 #[derive(Debug, Deserialize)]
 struct HandedIn {
     learner: String,
+    #[serde(default)]
+    id: String,
     done: Vec<String>,
     /// A time as `report --json` writes it, or unix seconds.
     #[serde(default)]
@@ -86,6 +95,8 @@ impl Report {
         }
         Report {
             learner: learner.to_string(),
+            id: String::new(),
+            source: String::new(),
             done: done_ids,
             total: course.exercise_count(),
             lessons,
@@ -100,7 +111,9 @@ impl Report {
             .filter(|(_, ex)| state.is_done(&ex.id))
             .map(|(_, ex)| ex.id.clone())
             .collect();
-        Report::new(course, learner, &done, rfc3339(SystemTime::now()))
+        let mut report = Report::new(course, learner, &done, rfc3339(SystemTime::now()));
+        report.id = state.learner_id.clone().unwrap_or_default();
+        report
     }
 
     /// Reads a handed-in report, recounted against `course`.
@@ -113,7 +126,9 @@ impl Report {
             Some(other) => other.to_string(),
             None => String::new(),
         };
-        Ok(Report::new(course, learner, &handed_in.done, generated))
+        let mut report = Report::new(course, learner, &handed_in.done, generated);
+        report.id = handed_in.id.trim().to_string();
+        Ok(report)
     }
 
     /// The compact text form: name and total, one count per lesson, the ids done.
@@ -206,7 +221,8 @@ pub fn rfc3339(time: SystemTime) -> String {
 }
 
 /// `report`: this learner's block, or with `json` the file to hand in.
-pub fn run(course: &Course, state: &State, name: Option<&str>, json: bool) -> Result<bool> {
+pub fn run(course: &Course, state: &mut State, name: Option<&str>, json: bool) -> Result<bool> {
+    state.learner_id(&course.root)?;
     let report = Report::from_state(course, state, &learner_name(&course.root, name));
     if json {
         let text = serde_json::to_string_pretty(&report).context("serialising the report")?;
@@ -273,14 +289,16 @@ mod tests {
     fn the_json_form_has_the_documented_shape_and_reads_back() {
         let fx = Fixture::course();
         let course = Course::load(fx.path()).unwrap();
-        let report = Report::new(&course, "Ada", &ids(&["rpc.frame"]), "now".into());
+        let mut report = Report::new(&course, "Ada", &ids(&["rpc.frame"]), "now".into());
+        report.id = "5f0c2a9e11d4b7a3".into();
         let json = serde_json::to_string(&report).unwrap();
         assert_eq!(
             json,
-            r#"{"learner":"Ada","done":["rpc.frame"],"total":3,"lessons":{"tcp":{"done":0,"total":1},"rpc":{"done":1,"total":2}},"generated":"now"}"#
+            r#"{"learner":"Ada","id":"5f0c2a9e11d4b7a3","done":["rpc.frame"],"total":3,"lessons":{"tcp":{"done":0,"total":1},"rpc":{"done":1,"total":2}},"generated":"now"}"#
         );
         let back = Report::parse(&course, &json).unwrap();
         assert_eq!(back.learner, "Ada");
+        assert_eq!(back.id, "5f0c2a9e11d4b7a3");
         assert_eq!(back.done, report.done);
         assert_eq!(back.lessons.0, report.lessons.0);
         assert_eq!(back.generated, "now");
@@ -297,16 +315,16 @@ mod tests {
         // Stale totals and an id the course no longer has are recounted and dropped.
         fx.write(
             "reports/bob.json",
-            r#"{"learner": "bob", "done": ["rpc.frame", "tcp.removed"], "total": 99, "lessons": {}}"#,
+            r#"{"learner": "bob", "id": "b0b1", "done": ["rpc.frame", "tcp.removed"], "total": 99, "lessons": {}}"#,
         );
         fx.write("reports/broken.json", "{\"learner\": \"Eve\", \"done\": [");
         fx.write("reports/nameless.json", r#"{"learner": " ", "done": []}"#);
         fx.write("reports/notes.txt", "not a report, and not read");
         fx.write("extra/ada.json", r#"{"learner": "Ada", "done": []}"#);
-        // The same learner from a second machine: one row, with the work of both.
+        // The same copy of the course handed in again: one row, with the work of both.
         fx.write(
-            "reports/bob-laptop.json",
-            r#"{"learner": "Bob ", "done": ["tcp.echo"], "generated": "2026-11-20T10:00:00Z"}"#,
+            "reports/bob-later.json",
+            r#"{"learner": "Bob ", "id": "b0b1", "done": ["tcp.echo"], "generated": "2026-11-20T10:00:00Z"}"#,
         );
 
         let class = read_class(
@@ -376,5 +394,37 @@ mod tests {
         assert_eq!(at(0), "1970-01-01T00:00:00Z");
         assert_eq!(at(951_868_799), "2000-02-29T23:59:59Z");
         assert_eq!(at(1_795_242_328), "2026-11-21T06:25:28Z");
+    }
+
+    #[test]
+    fn two_learners_of_one_name_are_two_rows_never_one() {
+        let fx = Fixture::course();
+        let course = Course::load(fx.path()).unwrap();
+        // Two people whose git says "Sam", on two machines; and two old reports without ids.
+        fx.write(
+            "reports/sam-1.json",
+            r#"{"learner": "Sam", "id": "aaaaaa11", "done": ["tcp.echo"]}"#,
+        );
+        fx.write(
+            "reports/sam-2.json",
+            r#"{"learner": "sam", "id": "bbbbbb22", "done": ["rpc.frame"]}"#,
+        );
+        fx.write("reports/kim-a.json", r#"{"learner": "Kim", "done": []}"#);
+        fx.write(
+            "reports/kim-b.json",
+            r#"{"learner": "Kim", "done": ["tcp.echo"]}"#,
+        );
+
+        let class = read_class(&course, &[fx.path().join("reports")]);
+        assert_eq!(class.shared_names, ["Kim", "Sam"]);
+        let table = plain(&render_class(&course, &class));
+        assert_eq!(
+            table,
+            "learner           tcp  rpc  total\n\
+             Kim (kim-a.json)  0/1  0/2    0/3\n\
+             Kim (kim-b.json)  1/1  0/2    1/3\n\
+             Sam (aaaaaa)      1/1  0/2    1/3\n\
+             sam (bbbbbb)      0/1  1/2    1/3\n"
+        );
     }
 }

@@ -1,0 +1,178 @@
+//! A lesson has one title, in each language, wherever it is named: the runner's list
+//! (`lesson.toml`, `lesson.zh-CN.toml`), the book's table of contents, the chapter's heading
+//! and the introduction's table of lessons. A learner told to open 「干净地退出」 should not
+//! have to guess that the introduction's 「注销」 is the same lesson.
+//!
+//! The lesson files hold the titles; the book must agree with them, in English as written
+//! and in Chinese through the catalog (`book/po/zh-CN.po`).
+
+use std::collections::HashMap;
+
+use crate::book::i18n::{self, po};
+use crate::common::course::{Course, Lesson};
+use crate::common::lang::Lang;
+use crate::proof::bookcheck::Problem;
+
+/// The book's names for each lesson that differ from the lesson's title.
+pub fn check_titles(course: &Course) -> Vec<Problem> {
+    let root = &course.root;
+    let read = |file: &str| std::fs::read_to_string(root.join("book/src").join(file)).ok();
+    let summary = read("SUMMARY.md").unwrap_or_default();
+    let introduction = read("introduction.md").unwrap_or_default();
+    let catalog: HashMap<String, String> = i18n::translated(root)
+        .first()
+        .and_then(|lang| {
+            // The catalog's own faults (its header) are the coverage check's to report.
+            let file = i18n::po_file(root, lang);
+            po::parse(
+                &std::fs::read_to_string(&file).ok()?,
+                &file.display().to_string(),
+            )
+            .ok()
+        })
+        .map(|catalog| {
+            catalog
+                .entries
+                .into_iter()
+                .filter(|entry| entry.is_translated())
+                .map(|entry| (entry.msgid, entry.msgstr))
+                .collect()
+        })
+        .unwrap_or_default();
+    let chinese = Course::load(root).ok().map(|mut chinese| {
+        chinese.speak(Lang::ZhCn);
+        chinese
+    });
+
+    let mut problems = Vec::new();
+    for lesson in &course.lessons {
+        let chapter = lesson.chapter_file();
+        let number = lesson.folder.split('-').next().unwrap_or_default();
+        let english = &lesson.title;
+        // Each place the book names the lesson: where, the name, and whether the catalog
+        // holds it as a link (the introduction's table cells) or as the text alone.
+        let mut names: Vec<(String, String, bool)> = Vec::new();
+        let link = format!("]({chapter})");
+        for (n, line) in summary.lines().enumerate() {
+            if let Some(text) = link_text(line, &link) {
+                names.push((format!("book/src/SUMMARY.md:{}", n + 1), text, false));
+            }
+        }
+        if let Some(heading) = read(&chapter).and_then(|text| {
+            let first = text.lines().next()?.strip_prefix("# ")?.to_string();
+            Some(first)
+        }) {
+            names.push((format!("book/src/{chapter}:1"), heading, false));
+        }
+        for (n, line) in introduction.lines().enumerate() {
+            if line.starts_with(&format!("| {number} "))
+                && let Some(text) = link_text(line, &link)
+            {
+                let at = format!("book/src/introduction.md:{}", n + 1);
+                names.push((at, text, true));
+            }
+        }
+
+        let chinese_title = chinese
+            .as_ref()
+            .and_then(|c| c.lessons.iter().find(|l| l.id == lesson.id))
+            .map(|l: &Lesson| l.title.clone())
+            .filter(|title| title != english);
+        for (location, name, as_link) in names {
+            // The table of contents and the headings number the title: `06 · …`.
+            let (prefix, title) = match name.split_once(" · ") {
+                Some((n, title)) if n == number => (format!("{n} · "), title.to_string()),
+                _ => (String::new(), name.clone()),
+            };
+            if title != *english {
+                problems.push(Problem {
+                    location: location.clone(),
+                    message: format!(
+                        "names lesson `{}` «{title}», but its title is «{english}» \
+                         (lessons/{}/lesson.toml)",
+                        lesson.id, lesson.folder
+                    ),
+                });
+                continue;
+            }
+            let message = if as_link {
+                format!("[{name}]({chapter})")
+            } else {
+                name.clone()
+            };
+            let (Some(zh), Some(translated)) = (&chinese_title, catalog.get(&message)) else {
+                continue;
+            };
+            let translated = if as_link {
+                link_text(translated, &link).unwrap_or_default()
+            } else {
+                translated.clone()
+            };
+            let translated_title = translated.strip_prefix(&prefix).unwrap_or(&translated);
+            if translated_title != zh {
+                problems.push(Problem {
+                    location,
+                    message: format!(
+                        "in zh-CN names lesson `{}` «{translated_title}», but its title is \
+                         «{zh}» (lessons/{}/lesson.zh-CN.toml; book/po/zh-CN.po)",
+                        lesson.id, lesson.folder
+                    ),
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// The text of the Markdown link on `line` whose target ends with `link` (`](06-register.md)`).
+fn link_text(line: &str, link: &str) -> Option<String> {
+    let end = line.find(link)?;
+    let start = line[..end].rfind('[')?;
+    Some(line[start + 1..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::testutil::Fixture;
+
+    #[test]
+    fn a_lesson_named_otherwise_anywhere_is_a_problem_in_each_language() {
+        let fx = Fixture::course();
+        fx.write(
+            "book/src/SUMMARY.md",
+            "# Summary\n\n[Intro](introduction.md)\n\n- [01 · TCP sockets](01-tcp.md)\n\
+             - [02 · RPC from scratch](02-rpc.md)\n",
+        );
+        fx.write("book/src/01-tcp.md", "# 01 · TCP sockets\n");
+        fx.write("book/src/02-rpc.md", "# 02 · RPC from scratch\n");
+        fx.write(
+            "book/src/introduction.md",
+            "# Intro\n\n| 01 | `tcp` | [TCP sockets](01-tcp.md) |\n| 02 | `rpc` | [RPC](02-rpc.md) |\n",
+        );
+        fx.write(
+            "lessons/01-tcp/lesson.zh-CN.toml",
+            "title = \"TCP 套接字\"\n",
+        );
+        fx.write(
+            "book/po/zh-CN.po",
+            "msgid \"\"\nmsgstr \"Language: zh-CN\\nContent-Type: text/plain; charset=UTF-8\\n\
+             Plural-Forms: nplurals=1; plural=0;\\n\"\n\nmsgid \"01 · TCP sockets\"\n\
+             msgstr \"01 · TCP 套接字\"\n\nmsgid \"[TCP sockets](01-tcp.md)\"\nmsgstr \"[套接字](01-tcp.md)\"\n",
+        );
+        let course = Course::load(fx.path()).unwrap();
+        let found: Vec<String> = check_titles(&course)
+            .iter()
+            .map(|p| format!("{} {}", p.location, p.message))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].starts_with("book/src/introduction.md:3 in zh-CN names lesson `tcp` «套接字»"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].starts_with("book/src/introduction.md:4 names lesson `rpc` «RPC»"),
+            "{found:#?}"
+        );
+    }
+}
