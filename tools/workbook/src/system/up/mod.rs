@@ -60,14 +60,14 @@ pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<(
 
     let started = start(root, &system, &mut record, solution).await;
     if started.is_err() {
-        stop_started_since(&system, &mut record, &running_before);
+        stop_started_since(&system, &mut record, &running_before).await;
     }
     started
 }
 
 /// After a failed `up`: stops, newest first, each process not in `running_before`, and
 /// takes what the lesson servers left in Consul out of it before Consul itself stops.
-fn stop_started_since(system: &System, record: &mut Record, running_before: &[String]) {
+async fn stop_started_since(system: &System, record: &mut Record, running_before: &[String]) {
     let ours: Vec<String> = record
         .started
         .iter()
@@ -88,7 +88,7 @@ fn stop_started_since(system: &System, record: &mut Record, running_before: &[St
             stop(record, name);
         }
     }
-    deregister_leftovers(system, record);
+    deregister_leftovers(system, record).await;
     for name in ["redis", "consul"] {
         if ours.iter().any(|n| n == name) {
             stop(record, name);
