@@ -12,7 +12,9 @@ use l11_micro::registry::mdns::{MdnsRegistry, SERVICE_TYPE};
 use l11_micro::registry::{Node, Nodes, Registry};
 use l11_micro::selector::RoundRobin;
 use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent, ServiceInfo, TxtProperty};
-use support::go_micro::{GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_unpack};
+use support::go_micro::{
+    GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_pack, go_micro_unpack,
+};
 use support::netns::inside;
 use support::{BINARY, Greeter, node, tally};
 use testkit::{ServerProcess, within};
@@ -234,8 +236,11 @@ fn a_malformed_announcement_is_ignored_with_a_log_line() {
         let cases: Vec<(&str, Vec<String>)> = vec![
             ("bad-hex", vec!["not hex!".to_string()]),
             ("bad-zlib", vec!["68656c6c6f".to_string()]),
-            ("wrong-types", zlib_hex(br#"{"Service":5,"Version":["1"]}"#)),
-            ("huge", zlib_hex(&huge)),
+            (
+                "wrong-types",
+                go_micro_pack(br#"{"Service":5,"Version":["1"]}"#),
+            ),
+            ("huge", go_micro_pack(&huge)),
             ("no-txt", vec![]),
         ];
         for (instance, strings) in &cases {
@@ -279,18 +284,6 @@ fn a_malformed_announcement_is_ignored_with_a_log_line() {
             .unwrap();
         assert_eq!(ids(&nodes), [node_id("greeter", &good)]);
     });
-}
-
-/// `bytes` as go-micro carries them, whatever they are: zlib, hex, cut every 255.
-fn zlib_hex(bytes: &[u8]) -> Vec<String> {
-    use std::io::Write;
-    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    zlib.write_all(bytes).unwrap();
-    let hex = hex::encode(zlib.finish().unwrap());
-    hex.as_bytes()
-        .chunks(255)
-        .map(|part| String::from_utf8(part.to_vec()).unwrap())
-        .collect()
 }
 
 #[test]

@@ -3,25 +3,12 @@
 
 mod support;
 
-use std::io::Write;
-
 use l11_micro::exercises::mdns_txt::decode;
 use l11_micro::registry::mdns::txt::{self, MAX_JSON_BYTES, MAX_PARTS};
-use support::go_micro::{GREETER_TXT, PLAIN_TXT};
+use support::go_micro::{GREETER_TXT, PLAIN_TXT, go_micro_pack};
 
 fn strings(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|part| part.to_string()).collect()
-}
-
-/// `bytes` as go-micro would carry them: zlib, hex, cut every 255 characters.
-fn packed(bytes: &[u8]) -> Vec<String> {
-    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    zlib.write_all(bytes).unwrap();
-    let hex = hex::encode(zlib.finish().unwrap());
-    hex.as_bytes()
-        .chunks(255)
-        .map(|part| String::from_utf8(part.to_vec()).unwrap())
-        .collect()
 }
 
 #[test]
@@ -75,17 +62,17 @@ fn refuses_what_go_micro_did_not_write() {
         ("an odd number of hex digits", strings(&["789"])),
         ("hex that is not zlib", strings(&["68656c6c6f"])),
         ("zlib cut short", vec![GREETER_TXT[0].to_string()]),
-        ("zlib of something not JSON", packed(b"hello")),
+        ("zlib of something not JSON", go_micro_pack(b"hello")),
         (
             "JSON of the wrong types",
-            packed(br#"{"Service":5,"Version":["1"]}"#),
+            go_micro_pack(br#"{"Service":5,"Version":["1"]}"#),
         ),
-        ("JSON that is not an object", packed(b"[1,2,3]")),
+        ("JSON that is not an object", go_micro_pack(b"[1,2,3]")),
         (
             "a service without a name",
-            packed(br#"{"Version":"1.0.0"}"#),
+            go_micro_pack(br#"{"Version":"1.0.0"}"#),
         ),
-        ("a record of null", packed(b"null")),
+        ("a record of null", go_micro_pack(b"null")),
     ];
     for (what, record) in cases {
         match decode(&record) {
@@ -101,7 +88,7 @@ fn refuses_a_record_that_unpacks_to_too_much() {
     let mut huge = br#"{"Service":"greeter","Version":""#.to_vec();
     huge.extend(std::iter::repeat_n(b'1', 1 << 20));
     huge.extend(br#""}"#);
-    let record = packed(&huge);
+    let record = go_micro_pack(&huge);
     assert!(
         record.concat().len() < 8 * 1024,
         "{} hex digits",

@@ -123,3 +123,16 @@ pub fn go_micro_unpack(record: &[impl AsRef<str>]) -> Vec<u8> {
         .expect("go-micro's zlib.NewReader");
     json
 }
+
+/// `bytes` as go-micro's `encode` carries them, whatever they are: zlib, hex, cut every 255
+/// characters. For records go-micro never writes (not JSON, wrong types, a zlib bomb).
+pub fn go_micro_pack(bytes: &[u8]) -> Vec<String> {
+    use std::io::Write;
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zlib.write_all(bytes).unwrap();
+    let hex = hex::encode(zlib.finish().unwrap());
+    hex.as_bytes()
+        .chunks(255)
+        .map(|part| String::from_utf8(part.to_vec()).unwrap())
+        .collect()
+}
