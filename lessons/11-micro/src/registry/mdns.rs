@@ -13,9 +13,10 @@
 //! `<node id>.<service>.micro.`: so the names on the wire differ (see [`SERVICE_TYPE`]),
 //! and what the two share is the TXT record, the instance name and the host and port.
 
+mod follow;
 pub mod txt;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -23,13 +24,12 @@ use std::time::Duration;
 use anyhow::Context;
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use mdns_sd::{IfKind, ResolvedService, ServiceDaemon, ServiceEvent, ServiceInfo, TxtProperty};
+use mdns_sd::{IfKind, ServiceDaemon, ServiceInfo, TxtProperty};
 use tokio::sync::{OnceCell, watch};
 use tokio::time::Instant;
-use tracing::warn;
 
 use super::{Node, Nodes, Registry};
-use crate::exercises::mdns_txt::decode;
+use follow::{Table, follow};
 
 /// The one DNS-SD service type every node of every service is announced under. go-micro's
 /// mDNS domain is `micro`; it becomes the service label, since `mdns-sd` only speaks
@@ -47,9 +47,6 @@ pub const QUERY_WINDOW: Duration = Duration::from_secs(2);
 /// a second apart (RFC 6762 section 10.4), since a responder answers the same record at most
 /// once a second.
 pub const MIN_VERIFY_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Every node seen: its DNS name → the service it belongs to, and the node.
-type Table = BTreeMap<String, (String, Node)>;
 
 /// Answers being collected since the first question.
 struct Browsing {
@@ -126,84 +123,6 @@ fn nodes_of(table: &Table, service: &str) -> Vec<Node> {
     let nodes = table.values().filter(|(of, _)| of == service);
     super::sorted(nodes.map(|(_, node)| node.clone()).collect())
 }
-
-// ANCHOR: follow
-/// Keeps `publish` up to date with what the daemon hears: a node resolved (PTR, SRV, TXT
-/// and A all known) is added, a node removed (goodbye, or expired) is dropped. Every `ttl`,
-/// each node is asked to confirm that it is there; one that does not answer is removed
-/// (RFC 6762 section 10.4), so that a killed node goes within about `ttl`.
-async fn follow(
-    daemon: ServiceDaemon,
-    events: mdns_sd::Receiver<ServiceEvent>,
-    publish: watch::Sender<Table>,
-    ttl: Duration,
-) {
-    let mut verify = tokio::time::interval(ttl);
-    verify.tick().await;
-    loop {
-        tokio::select! {
-            event = events.recv_async() => match event {
-                Ok(ServiceEvent::ServiceResolved(resolved)) => match read_node(&resolved) {
-                    Ok(seen) => {
-                        publish.send_if_modified(|table| {
-                            table.insert(resolved.fullname.clone(), seen.clone()) != Some(seen)
-                        });
-                    }
-                    Err(error) => warn!(
-                        "ignoring the mDNS announcement of {}: {error:#}",
-                        resolved.fullname
-                    ),
-                },
-                Ok(ServiceEvent::ServiceRemoved(_, name)) => {
-                    publish.send_if_modified(|table| table.remove(&name).is_some());
-                }
-                Ok(_) => {}
-                Err(_) => return, // the daemon has stopped
-            },
-            _ = verify.tick() => {
-                let timeout = ttl.max(MIN_VERIFY_TIMEOUT);
-                for name in publish.borrow().keys() {
-                    let _ = daemon.verify(name.clone(), timeout);
-                }
-            }
-        }
-    }
-}
-// ANCHOR_END: follow
-
-// ANCHOR: read_node
-/// The service and the node an mDNS answer describes, as go-micro reads them: the id is
-/// the instance's name, the address the A record's IPv4 address with the SRV record's
-/// port, and the service and version come from the TXT record.
-fn read_node(resolved: &ResolvedService) -> anyhow::Result<(String, Node)> {
-    let id = resolved
-        .fullname
-        .strip_suffix(SERVICE_TYPE)
-        .and_then(|name| name.strip_suffix('.'))
-        .with_context(|| format!("not a name of {SERVICE_TYPE}"))?;
-    // mdns-sd splits each TXT string at its first '=': put them back together.
-    let parts: Vec<String> = resolved
-        .txt_properties
-        .iter()
-        .map(|part| match part.val() {
-            None => part.key().to_string(),
-            Some(value) => format!("{}={}", part.key(), String::from_utf8_lossy(value)),
-        })
-        .collect();
-    let txt = decode(&parts)?;
-    let ip = resolved
-        .get_addresses_v4()
-        .into_iter()
-        .min()
-        .context("no IPv4 address")?;
-    let node = Node {
-        id: id.to_string(),
-        address: SocketAddr::new(IpAddr::V4(ip), resolved.port).to_string(),
-        version: txt.version,
-    };
-    Ok((txt.service, node))
-}
-// ANCHOR_END: read_node
 
 /// `node_id` as one DNS label: letters, digits and '-', at most 63 bytes.
 fn host_label(node_id: &str) -> String {
