@@ -182,6 +182,11 @@ pub const H2SPEC_GET: [(&str, &str); 4] = [
     (":authority", "127.0.0.1"),
 ];
 
+/// A whole header block in one HEADERS frame: END_HEADERS, and `flags`.
+fn headers_frame(out: &mut Vec<u8>, stream: u32, flags: u8, block: &[u8]) {
+    frame::put(out, kind::HEADERS, flag::END_HEADERS | flags, stream, block);
+}
+
 /// A HEADERS frame (END_HEADERS, and `flags`) with `fields` as HPACK literals that add
 /// nothing to the server's table.
 pub fn headers(out: &mut Vec<u8>, stream: u32, flags: u8, fields: &[(&str, &str)]) {
@@ -189,13 +194,7 @@ pub fn headers(out: &mut Vec<u8>, stream: u32, flags: u8, fields: &[(&str, &str)
     for (name, value) in fields {
         hpack::put_literal(&mut block, name.as_bytes(), value.as_bytes());
     }
-    frame::put(
-        out,
-        kind::HEADERS,
-        flag::END_HEADERS | flags,
-        stream,
-        &block,
-    );
+    headers_frame(out, stream, flags, &block);
 }
 
 /// The HEADERS of a SayHello call on `stream`, with its headers written out in full.
@@ -205,13 +204,7 @@ pub fn call_headers(out: &mut Vec<u8>, stream: u32, flags: u8) {
     hpack::put_indexed(&mut block, index::SCHEME_HTTP);
     hpack::put_with_name_index(&mut block, index::PATH, b"/hello.Greeter/SayHello");
     hpack::put_with_name_index(&mut block, index::CONTENT_TYPE, b"application/grpc");
-    frame::put(
-        out,
-        kind::HEADERS,
-        flag::END_HEADERS | flags,
-        stream,
-        &block,
-    );
+    headers_frame(out, stream, flags, &block);
 }
 
 /// `HelloRequest { name }` as gRPC DATA on `stream`, ending it.
