@@ -8,6 +8,9 @@
 //! the page from disk (the book works from `file://`), waits until it is laid out, and
 //! writes the PDF.
 //!
+//! The page numbers are the print stylesheet's (`@page` margin boxes); the title page and the
+//! contents are `book/js/handout.js`'s; the bookmarks are Chromium's, from the headings.
+//!
 //! Teacher notes are left out unless `--teacher` asks for them: the page is then opened as
 //! `print.html?teacher`, which `book/js/teacher-view.js` turns into the teacher's view.
 
@@ -116,6 +119,8 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
             "--no-first-run",
             "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",
+            // Bookmarks: the PDF's outline, one entry per heading.
+            "--generate-pdf-document-outline",
         ])
         .arg(format!("--virtual-time-budget={SETTLE_MS}"))
         .arg(format!("--user-data-dir={}", profile.0.display()))
@@ -258,6 +263,84 @@ mod tests {
             assert_eq!(text.contains("Teacher notes"), teacher, "{text}");
             assert_eq!(text.contains("Ask what a frame is for."), teacher, "{text}");
         }
+    }
+
+    /// The print is a handout: a title page, the contents, page numbers from the second page
+    /// on, bookmarks, and a table of ten columns whose last column is on the paper.
+    #[tokio::test]
+    async fn a_print_opens_like_a_book_and_fits_wide_tables() {
+        if find_chromium().is_none() {
+            return println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
+        }
+        if testkit::programs::find_on_path("pdftotext").is_none() {
+            return println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        }
+        let fx = Fixture::course();
+        fx.write(
+            "book/book.toml",
+            "[book]\ntitle = \"Handout\"\nsrc = \"src\"\n[output.html]\n\
+             additional-css = [\"css/paper.css\"]\nadditional-js = [\"js/handout.js\"]\n",
+        );
+        fx.write(
+            "book/css/paper.css",
+            include_str!("../../../../book/css/paper.css"),
+        );
+        fx.write(
+            "book/js/handout.js",
+            include_str!("../../../../book/js/handout.js"),
+        );
+        let header = (1..=10).map(|n| format!("column {n}")).collect::<Vec<_>>();
+        let row = (1..=9)
+            .map(|n| format!("a long cell number {n}"))
+            .chain(["farthest".to_string()])
+            .collect::<Vec<_>>();
+        fx.write(
+            "book/src/02-rpc.md",
+            &format!(
+                "# RPC\n\nFrames.\n\n| {} |\n|{}\n| {} |\n",
+                header.join(" | "),
+                "---|".repeat(10),
+                row.join(" | ")
+            ),
+        );
+        let html = book::build(fx.path()).unwrap();
+        let file = fx.path().join("handout.pdf");
+        let printed = print(&html, &file, false).await.unwrap();
+        let pages = printed.pages.unwrap();
+        let text = |first: usize, last: usize| {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-f", &first.to_string(), "-l", &last.to_string()])
+                .arg(&file)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let title = text(1, 1);
+        assert!(
+            title.contains("Handout") && title.contains("Learner's copy"),
+            "{title}"
+        );
+        // pdftotext keeps or drops the spaces around the slash, depending on the layout.
+        let numbered =
+            |page: &str, n: usize| page.replace(' ', "").contains(&format!("{n}/{pages}"));
+        assert!(
+            !numbered(&title, 1),
+            "the title page has no number: {title}"
+        );
+        let contents = text(2, 2);
+        assert!(
+            contents.contains("Contents") && contents.contains("RPC"),
+            "{contents}"
+        );
+        assert!(numbered(&contents, 2), "{contents}");
+        let chapter = text(3, pages);
+        assert!(
+            chapter.contains("farthest"),
+            "the last column is cut: {chapter}"
+        );
+        let pdf = std::fs::read(&file).unwrap();
+        assert!(pdf.windows(9).any(|w| w == b"/Outlines"), "no bookmarks");
     }
 
     #[test]
