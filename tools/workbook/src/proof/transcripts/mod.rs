@@ -55,20 +55,25 @@ const AGENT_PACKAGE: &str = "devconsul";
 /// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
 
+mod agent;
 mod compare;
+mod jobs;
 mod one;
 mod parse;
+mod ports;
 mod reader;
 mod services;
 
 pub use one::run_one;
 
+use agent::ChapterAgent;
 use compare::{compare, short_diff, tidy};
 use parse::{
     Kind, LessonRun, Step, cargo_commands, console_blocks, exports, kill_job, reads_a_file,
     starts_redis,
 };
-use reader::{ChapterAgent, Ports, Reader};
+use ports::Ports;
+use reader::Reader;
 use services::ChapterServices;
 use testkit::programs::find_on_path;
 

@@ -1,0 +1,206 @@
+//! A chapter's servers: started in the background as the reader's `… &`, their logs
+//! compared, signalled as `kill %N` and Ctrl-C signal them, and stopped at the chapter's end.
+
+use std::fs;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+use tokio::process::Child;
+
+use crate::common::cargo;
+
+use super::parse::{map_id_ports, map_ports};
+use super::reader::Reader;
+use super::{LOOPBACK, Problem, TIME_LIMIT};
+
+/// A server started by a chapter.
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) line: usize,
+    /// Its job number in the reader's shell, when it was started with `&`.
+    pub(super) job: Option<usize>,
+}
+
+impl Reader<'_> {
+    /// Starts a server in the background and waits until it listens on all its addresses.
+    pub(super) async fn start_server(&mut self, line: usize, command: &str) -> Result<(), Problem> {
+        let job = self.background_job(command);
+        let command = command.trim_end_matches('&').trim_end();
+        let fail = |message: String, details: Vec<String>| Problem {
+            location: String::new(),
+            command: Some(command.to_string()),
+            message,
+            details,
+        };
+        let script = self
+            .rewrite(command, true)
+            .await
+            .map_err(|message| fail(message, Vec::new()))?;
+        let script = self.cargo_lines_into_log(command, script);
+        let log_path = self.scratch.join(format!("server-{line}.log"));
+        let log = fs::File::create(&log_path)
+            .and_then(|file| Ok((file.try_clone()?, file)))
+            .map_err(|err| fail(format!("cannot write its log: {err}"), Vec::new()))?;
+        let mut shell = self.shell(&format!("exec {script}"));
+        shell.stdout(log.0).stderr(log.1);
+        let mut child = shell
+            .spawn()
+            .map_err(|err| fail(format!("cannot start bash: {err}"), Vec::new()))?;
+
+        let mut listening_on: Vec<u16> = Vec::new();
+        map_ports(&script, |port| {
+            listening_on.push(port);
+            port
+        });
+        let words: Vec<&str> = script.split_ascii_whitespace().collect();
+        listening_on.extend(
+            words
+                .windows(2)
+                .filter(|pair| pair[0] == "--http-port")
+                .filter_map(|pair| pair[1].parse::<u16>().ok()),
+        );
+        let log_tail = || {
+            let log = fs::read_to_string(&log_path).unwrap_or_default();
+            let lines: Vec<String> = log.lines().map(String::from).collect();
+            lines[lines.len().saturating_sub(5)..].to_vec()
+        };
+        let deadline = Instant::now() + TIME_LIMIT;
+        for port in listening_on {
+            while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return Err(fail(
+                        format!("the server ended ({status}) before it listened"),
+                        log_tail(),
+                    ));
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill().await;
+                    return Err(fail(
+                        format!(
+                            "the server did not listen on {LOOPBACK}{} within {} s",
+                            self.ports.book(port),
+                            TIME_LIMIT.as_secs()
+                        ),
+                        log_tail(),
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        self.servers.push(Server { child, line, job });
+        Ok(())
+    }
+
+    /// The log of the server started on `line`, with the book's ports, once it shows what
+    /// `book` shows (up to a second of waiting: a server may log after it listens).
+    pub(super) async fn server_log_matches(
+        &self,
+        line: usize,
+        book: &[&str],
+    ) -> Result<(), super::compare::Mismatch> {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            let log = fs::read_to_string(self.scratch.join(format!("server-{line}.log")))
+                .unwrap_or_default();
+            let log = cargo::strip_ansi(&log);
+            let log = map_id_ports(&log, |port| self.ports.book(port));
+            let log = map_ports(&log, |port| self.ports.book(port));
+            let result = super::compare::compare(book, &super::compare::tidy(log.lines()));
+            if result.is_ok() || Instant::now() > deadline {
+                return result;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The job number bash gives `command` when it ends in `&`: one more than the highest
+    /// job still running.
+    pub(super) fn background_job(&mut self, command: &str) -> Option<usize> {
+        if !command.trim_end().ends_with('&') || command.trim_end().ends_with("&&") {
+            return None;
+        }
+        let job = self.jobs.iter().max().map_or(1, |highest| highest + 1);
+        self.jobs.push(job);
+        Some(job)
+    }
+
+    /// `kill -SIGNAL %N`: the signal for job N, and its end awaited. Returns an error
+    /// when N is no job, or its server does not stop in time.
+    pub(super) async fn kill_job(&mut self, signal_name: &str, job: usize) -> Result<(), String> {
+        let Some(at) = self.jobs.iter().position(|running| *running == job) else {
+            return Err(format!(
+                "kill %{job}: no such job (jobs running: {:?})",
+                self.jobs
+            ));
+        };
+        self.jobs.remove(at);
+        // A job the check does not run (another program) has nothing to stop.
+        let Some(at) = self.servers.iter().position(|s| s.job == Some(job)) else {
+            return Ok(());
+        };
+        let mut server = self.servers.remove(at);
+        if let Some(pid) = server.child.id() {
+            signal(&pid.to_string(), signal_name);
+        }
+        if tokio::time::timeout(TIME_LIMIT, server.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = server.child.kill().await;
+            return Err(format!(
+                "the server started on line {} did not stop within {} s of SIG{signal_name}",
+                server.line,
+                TIME_LIMIT.as_secs()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Ctrl-C in the servers' terminals: each must stop in time. Returns the ones that
+    /// did not, by the line that started them.
+    pub(super) async fn interrupt(&mut self) -> Vec<usize> {
+        let mut stuck = Vec::new();
+        // Ctrl-C reaches the servers in the foreground of their terminals, not the jobs
+        // started with `&` (`kill %N` stops those).
+        let (background, foreground) = self.servers.drain(..).partition(|s| s.job.is_some());
+        self.servers = background;
+        for mut server in foreground {
+            if let Some(pid) = server.child.id() {
+                signal(&pid.to_string(), "INT");
+            }
+            if tokio::time::timeout(TIME_LIMIT, server.child.wait())
+                .await
+                .is_err()
+            {
+                let _ = server.child.kill().await;
+                stuck.push(server.line);
+            }
+        }
+        stuck
+    }
+
+    /// The end of the chapter: the servers still running are stopped.
+    pub(super) async fn stop_servers(&mut self) {
+        for mut server in self.servers.drain(..) {
+            if let Some(pid) = server.child.id() {
+                signal(&pid.to_string(), "TERM");
+            }
+            if tokio::time::timeout(Duration::from_secs(5), server.child.wait())
+                .await
+                .is_err()
+            {
+                let _ = server.child.kill().await;
+            }
+        }
+    }
+}
+
+/// Sends `signal` (`INT`, `TERM`, `KILL`) to a process, or to a group as `-PGID`.
+pub(super) fn signal(target: &str, signal: &str) {
+    let _ = std::process::Command::new("kill")
+        .args([format!("-{signal}").as_str(), "--", target])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
