@@ -1,36 +1,36 @@
 //! The protocol's numbers, named as RFC 9113 names them (sections 6, 7 and 11): frame
 //! types, flags, settings and error codes, each with the name a person reads in a trace.
 
+/// Declares a list of codes as constants, and `name`, which gives each code's name back
+/// (`None` for a code the list does not have).
+macro_rules! codes {
+    ($type:ty: $($name:ident = $value:literal,)*) => {
+        $(pub const $name: $type = $value;)*
+
+        /// The code's name as the RFC writes it; `None` for one HTTP/2 does not define
+        /// (a receiver ignores unknown frame types and settings).
+        pub fn name(code: $type) -> Option<&'static str> {
+            match code {
+                $($name => Some(stringify!($name)),)*
+                _ => None,
+            }
+        }
+    };
+}
+
 /// Frame types (RFC 9113, section 6).
 pub mod kind {
-    pub const DATA: u8 = 0x0;
-    pub const HEADERS: u8 = 0x1;
-    pub const PRIORITY: u8 = 0x2;
-    pub const RST_STREAM: u8 = 0x3;
-    pub const SETTINGS: u8 = 0x4;
-    pub const PUSH_PROMISE: u8 = 0x5;
-    pub const PING: u8 = 0x6;
-    pub const GOAWAY: u8 = 0x7;
-    pub const WINDOW_UPDATE: u8 = 0x8;
-    pub const CONTINUATION: u8 = 0x9;
-
-    const NAMES: [&str; 10] = [
-        "DATA",
-        "HEADERS",
-        "PRIORITY",
-        "RST_STREAM",
-        "SETTINGS",
-        "PUSH_PROMISE",
-        "PING",
-        "GOAWAY",
-        "WINDOW_UPDATE",
-        "CONTINUATION",
-    ];
-
-    /// A frame type's name; `None` for a type HTTP/2 does not define (a receiver ignores
-    /// those frames).
-    pub fn name(kind: u8) -> Option<&'static str> {
-        NAMES.get(usize::from(kind)).copied()
+    codes! { u8:
+        DATA = 0x0,
+        HEADERS = 0x1,
+        PRIORITY = 0x2,
+        RST_STREAM = 0x3,
+        SETTINGS = 0x4,
+        PUSH_PROMISE = 0x5,
+        PING = 0x6,
+        GOAWAY = 0x7,
+        WINDOW_UPDATE = 0x8,
+        CONTINUATION = 0x9,
     }
 }
 
@@ -68,66 +68,34 @@ pub mod flag {
 
 /// Settings a peer announces in a SETTINGS frame (RFC 9113, section 6.5.2; RFC 8441).
 pub mod setting {
-    pub const HEADER_TABLE_SIZE: u16 = 0x1;
-    pub const ENABLE_PUSH: u16 = 0x2;
-    pub const MAX_CONCURRENT_STREAMS: u16 = 0x3;
-    pub const INITIAL_WINDOW_SIZE: u16 = 0x4;
-    pub const MAX_FRAME_SIZE: u16 = 0x5;
-    pub const MAX_HEADER_LIST_SIZE: u16 = 0x6;
-    pub const ENABLE_CONNECT_PROTOCOL: u16 = 0x8;
-
-    /// A setting's name; `None` for one HTTP/2 does not define (a receiver ignores it).
-    pub fn name(id: u16) -> Option<&'static str> {
-        Some(match id {
-            HEADER_TABLE_SIZE => "HEADER_TABLE_SIZE",
-            ENABLE_PUSH => "ENABLE_PUSH",
-            MAX_CONCURRENT_STREAMS => "MAX_CONCURRENT_STREAMS",
-            INITIAL_WINDOW_SIZE => "INITIAL_WINDOW_SIZE",
-            MAX_FRAME_SIZE => "MAX_FRAME_SIZE",
-            MAX_HEADER_LIST_SIZE => "MAX_HEADER_LIST_SIZE",
-            ENABLE_CONNECT_PROTOCOL => "ENABLE_CONNECT_PROTOCOL",
-            _ => return None,
-        })
+    codes! { u16:
+        HEADER_TABLE_SIZE = 0x1,
+        ENABLE_PUSH = 0x2,
+        MAX_CONCURRENT_STREAMS = 0x3,
+        INITIAL_WINDOW_SIZE = 0x4,
+        MAX_FRAME_SIZE = 0x5,
+        MAX_HEADER_LIST_SIZE = 0x6,
+        ENABLE_CONNECT_PROTOCOL = 0x8,
     }
 }
 
 /// Error codes of RST_STREAM and GOAWAY (RFC 9113, section 7).
 pub mod error {
-    pub const NO_ERROR: u32 = 0x0;
-    pub const PROTOCOL_ERROR: u32 = 0x1;
-    pub const INTERNAL_ERROR: u32 = 0x2;
-    pub const FLOW_CONTROL_ERROR: u32 = 0x3;
-    pub const SETTINGS_TIMEOUT: u32 = 0x4;
-    pub const STREAM_CLOSED: u32 = 0x5;
-    pub const FRAME_SIZE_ERROR: u32 = 0x6;
-    pub const REFUSED_STREAM: u32 = 0x7;
-    pub const CANCEL: u32 = 0x8;
-    pub const COMPRESSION_ERROR: u32 = 0x9;
-    pub const CONNECT_ERROR: u32 = 0xa;
-    pub const ENHANCE_YOUR_CALM: u32 = 0xb;
-    pub const INADEQUATE_SECURITY: u32 = 0xc;
-    pub const HTTP_1_1_REQUIRED: u32 = 0xd;
-
-    const NAMES: [&str; 14] = [
-        "NO_ERROR",
-        "PROTOCOL_ERROR",
-        "INTERNAL_ERROR",
-        "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT",
-        "STREAM_CLOSED",
-        "FRAME_SIZE_ERROR",
-        "REFUSED_STREAM",
-        "CANCEL",
-        "COMPRESSION_ERROR",
-        "CONNECT_ERROR",
-        "ENHANCE_YOUR_CALM",
-        "INADEQUATE_SECURITY",
-        "HTTP_1_1_REQUIRED",
-    ];
-
-    /// An error code's name; `None` for a code HTTP/2 does not define.
-    pub fn name(code: u32) -> Option<&'static str> {
-        NAMES.get(usize::try_from(code).ok()?).copied()
+    codes! { u32:
+        NO_ERROR = 0x0,
+        PROTOCOL_ERROR = 0x1,
+        INTERNAL_ERROR = 0x2,
+        FLOW_CONTROL_ERROR = 0x3,
+        SETTINGS_TIMEOUT = 0x4,
+        STREAM_CLOSED = 0x5,
+        FRAME_SIZE_ERROR = 0x6,
+        REFUSED_STREAM = 0x7,
+        CANCEL = 0x8,
+        COMPRESSION_ERROR = 0x9,
+        CONNECT_ERROR = 0xa,
+        ENHANCE_YOUR_CALM = 0xb,
+        INADEQUATE_SECURITY = 0xc,
+        HTTP_1_1_REQUIRED = 0xd,
     }
 }
 
