@@ -23,10 +23,11 @@ fn decoded(decoder: &mut Decoder, block: &[u8]) -> Result<Headers, String> {
     Ok(headers)
 }
 
-/// A table size update (`001xxxxx`) to `size`.
-fn size_update(size: usize) -> Vec<u8> {
-    let mut bytes = encode_integer(size, 5);
-    bytes[0] |= 0x20;
+/// An integer with a `prefix_bits` prefix, `flags` above it: the start of every
+/// representation (`001xxxxx` is a table size update, `1xxxxxxx` an indexed header …).
+fn integer(value: usize, prefix_bits: u8, flags: u8) -> Vec<u8> {
+    let mut bytes = encode_integer(value, prefix_bits);
+    bytes[0] |= flags;
     bytes
 }
 
@@ -59,106 +60,54 @@ fn blocks() -> impl Strategy<Value = Vec<(Option<usize>, Headers)>> {
     prop::collection::vec((prop::option::of(table_size()), headers), 1..8)
 }
 
-/// What a literal's string is: plain bytes, or bytes sent as if Huffman-coded (random
-/// bits, leaning to the runs of ones that the long codes and the padding are made of).
-#[derive(Debug, Clone)]
-struct Text {
-    huffman: bool,
-    bytes: Vec<u8>,
-}
-
-fn text_on_the_wire() -> impl Strategy<Value = Text> {
+/// A string as a literal sends it, length first: plain bytes, or bytes marked Huffman-coded
+/// (random bits, leaning to the runs of ones that long codes and padding are made of).
+fn string() -> impl Strategy<Value = Vec<u8>> {
     let huffman_byte = prop_oneof![any::<u8>(), Just(0xff), Just(0xfe), Just(0x7f)];
-    prop_oneof![
-        3 => text().prop_map(|bytes| Text {
-            huffman: false,
-            bytes
-        }),
-        1 => prop::collection::vec(huffman_byte, 0..24).prop_map(|bytes| Text {
-            huffman: true,
-            bytes
-        }),
-    ]
+    let huffman = prop::collection::vec(huffman_byte, 0..24).prop_map(|bytes| (0x80, bytes));
+    prop_oneof![3 => text().prop_map(|bytes| (0, bytes)), 1 => huffman].prop_map(|(h, bytes)| {
+        let mut string = integer(bytes.len(), 7, h);
+        string.extend(bytes);
+        string
+    })
 }
 
-/// One representation, as its first byte's pattern and what follows.
-#[derive(Debug, Clone)]
-enum Representation {
-    Indexed(usize),
-    /// `kind` is 0x40 (added), 0x00 (not added) or 0x10 (never added); a name index of 0
-    /// means the name follows as a string.
-    Literal {
-        kind: u8,
-        name_index: usize,
-        name: Text,
-        value: Text,
-    },
-}
-
-fn representation() -> impl Strategy<Value = Representation> {
+/// One representation: an indexed header, or a literal that is added (`01`), not added
+/// (`0000`) or never added (`0001`), its name by index or written out (index 0).
+fn representation() -> impl Strategy<Value = Vec<u8>> {
     // Mostly the static table's 61 entries; past them, the dynamic table, or past its end.
     let index = prop_oneof![8 => 1..62usize, 2 => 62..66usize, 1 => 0..75usize];
-    let kind = prop::sample::select(&[0x40u8, 0x00, 0x10][..]);
+    let kind = prop::sample::select(&[(0x40u8, 6u8), (0x00, 4), (0x10, 4)][..]);
     let name_index = prop_oneof![Just(0), index.clone()];
-    prop_oneof![
-        index.prop_map(Representation::Indexed),
-        (kind, name_index, text_on_the_wire(), text_on_the_wire()).prop_map(
-            |(kind, name_index, name, value)| Representation::Literal {
-                kind,
-                name_index,
-                name,
-                value,
+    let literal = (kind, name_index, string(), string()).prop_map(
+        |((flags, prefix_bits), name_index, name, value)| {
+            let mut bytes = integer(name_index, prefix_bits, flags);
+            if name_index == 0 {
+                bytes.extend(name);
             }
-        ),
-    ]
-}
-
-fn put_text(out: &mut Vec<u8>, text: &Text) {
-    let mut len = encode_integer(text.bytes.len(), 7);
-    if text.huffman {
-        len[0] |= 0x80;
-    }
-    out.extend(len);
-    out.extend(&text.bytes);
-}
-
-fn put(out: &mut Vec<u8>, representation: &Representation) {
-    match representation {
-        Representation::Indexed(index) => {
-            let mut bytes = encode_integer(*index, 7);
-            bytes[0] |= 0x80;
-            out.extend(bytes);
-        }
-        Representation::Literal {
-            kind,
-            name_index,
-            name,
-            value,
-        } => {
-            let mut bytes = encode_integer(*name_index, if *kind == 0x40 { 6 } else { 4 });
-            bytes[0] |= kind;
-            out.extend(bytes);
-            if *name_index == 0 {
-                put_text(out, name);
-            }
-            put_text(out, value);
-        }
-    }
+            bytes.extend(value);
+            bytes
+        },
+    );
+    prop_oneof![index.prop_map(|index| integer(index, 7, 0x80)), literal]
 }
 
 /// Blocks of random representations: perhaps a table size update first (one in ten over
 /// the size allowed), then at least one header, as HTTP/2 requires.
 fn random_blocks() -> impl Strategy<Value = Vec<Vec<u8>>> {
-    let update = prop::option::of(prop_oneof![9 => table_size(), 1 => Just(5000usize)]);
-    let block = (update, prop::collection::vec(representation(), 1..6)).prop_map(
-        |(update, representations)| {
-            let mut block = update.map(size_update).unwrap_or_default();
-            for representation in &representations {
-                put(&mut block, representation);
-            }
-            block
-        },
-    );
+    let update = prop_oneof![9 => table_size(), 1 => Just(5000usize)];
+    let block = (
+        prop::option::of(update),
+        prop::collection::vec(representation(), 1..6),
+    )
+        .prop_map(|(update, representations)| {
+            let update = update.map(|size| integer(size, 5, 0x20));
+            update
+                .into_iter()
+                .chain(representations)
+                .flatten()
+                .collect()
+        });
     prop::collection::vec(block, 1..6)
 }
 
@@ -172,7 +121,7 @@ proptest! {
         for (new_size, headers) in &blocks {
             let mut block = Vec::new();
             if let Some(size) = *new_size {
-                block.extend(size_update(size));
+                block.extend(integer(size, 5, 0x20));
                 encoder.set_max_table_size(size);
             }
             block.extend(encoder.encode(headers.iter().map(|(n, v)| (&n[..], &v[..]))));
