@@ -156,16 +156,16 @@ impl Decoder {
         let mut rest = block;
         let mut first = true;
         while let Some(&byte) = rest.first() {
+            // The bytes a representation took: from `start` to what is left after it.
             let start = block.len() - rest.len();
-            let bytes = |rest: &[u8]| start..block.len() - rest.len();
+            let taken = |rest: &[u8]| start..block.len() - rest.len();
             if byte & 0x80 != 0 {
                 // Indexed: the whole header is a table entry.
                 let index = integer(&mut rest, 7)?;
                 let header = entry(&self.table, index)?;
-                let (representation, bytes) = (Representation::Indexed, bytes(rest));
                 each(Decoded {
-                    representation,
-                    bytes,
+                    representation: Representation::Indexed,
+                    bytes: taken(rest),
                     header: Some(header),
                 });
             } else if byte & 0xe0 == 0x20 {
@@ -175,10 +175,9 @@ impl Decoder {
                     return Err(Error::TableSize(size));
                 }
                 self.table.resize(size);
-                let (representation, bytes) = (Representation::SizeUpdate(size), bytes(rest));
                 each(Decoded {
-                    representation,
-                    bytes,
+                    representation: Representation::SizeUpdate(size),
+                    bytes: taken(rest),
                     header: None,
                 });
                 continue;
@@ -202,11 +201,10 @@ impl Decoder {
                     name
                 };
                 let value = string(&mut rest, value)?;
-                let header = Some((name, value));
                 each(Decoded {
                     representation,
-                    bytes: bytes(rest),
-                    header,
+                    bytes: taken(rest),
+                    header: Some((name, value)),
                 });
                 if representation == Representation::Added {
                     table.add(name, value);
