@@ -7,6 +7,9 @@
 //! `Server::builder()` plays the part of Go's `grpc.NewServer()`, and `add_service` the part
 //! of `pb.RegisterGreeterServer`. Around the Greeter sit the two services operators expect:
 //! `grpc.health.v1.Health` (is it ready?) and server reflection (what can I call?).
+//!
+//! Under all of it, each message is a 5-byte prefix and protobuf: [`message`] writes and
+//! reads that by hand, for whatever in the course speaks gRPC without tonic.
 
 use std::future::Future;
 use std::time::Duration;
@@ -20,6 +23,8 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use crate::greeter::GreeterService;
+
+pub mod message;
 
 /// How long calls still open at shutdown may take to finish before the server closes them.
 /// A health `Watch` never finishes by itself, so without a limit it would keep us up forever.

@@ -12,21 +12,18 @@ use http::HeaderMap;
 use http_body_util::{BodyExt, Full};
 use prost::Message;
 use proto::hello::{HelloReply, HelloRequest};
+use shared::grpc::message::{PREFIX_LEN, put_prefix};
 use tonic::Status;
 use tonic::transport::Channel;
 use tower::ServiceExt;
 
-// ANCHOR: frame
-/// Puts one encoded message into a gRPC frame: a flag byte (1 = compressed, we never
-/// compress), the message's length as a 4-byte big-endian number, then the message.
+/// Puts one encoded message into a gRPC frame: the 5-byte prefix, then the message.
 pub fn frame(message: &[u8]) -> Bytes {
-    let mut framed = BytesMut::with_capacity(5 + message.len());
-    framed.put_u8(0);
-    framed.put_u32(message.len() as u32);
+    let mut framed = BytesMut::with_capacity(PREFIX_LEN + message.len());
+    put_prefix(&mut framed, message.len());
     framed.put_slice(message);
     framed.freeze()
 }
-// ANCHOR_END: frame
 
 /// What came back from a raw call, as it was on the wire.
 #[derive(Debug)]

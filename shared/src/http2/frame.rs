@@ -8,8 +8,8 @@
 //!
 //! A gRPC call uses five kinds: HEADERS (and CONTINUATION, when headers do not fit one
 //! frame) for the request line and metadata, DATA for the messages, and SETTINGS, PING and
-//! WINDOW_UPDATE for the connection itself. The constants below are the protocol's numbers,
-//! named as the RFC names them.
+//! WINDOW_UPDATE for the connection itself. The protocol's numbers are named as the RFC
+//! names them, each with its name for a trace: [`kind`], [`flag`], [`setting`], [`error`].
 
 /// What a client sends before anything else, so that a server knows it speaks HTTP/2.
 pub const PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -26,53 +26,8 @@ pub const DEFAULT_WINDOW: u32 = 65_535;
 /// The largest window flow control allows: 2³¹ − 1.
 pub const MAX_WINDOW: u32 = (1 << 31) - 1;
 
-/// Frame types (RFC 9113, section 6).
-pub mod kind {
-    pub const DATA: u8 = 0x0;
-    pub const HEADERS: u8 = 0x1;
-    pub const PRIORITY: u8 = 0x2;
-    pub const RST_STREAM: u8 = 0x3;
-    pub const SETTINGS: u8 = 0x4;
-    pub const PUSH_PROMISE: u8 = 0x5;
-    pub const PING: u8 = 0x6;
-    pub const GOAWAY: u8 = 0x7;
-    pub const WINDOW_UPDATE: u8 = 0x8;
-    pub const CONTINUATION: u8 = 0x9;
-}
-
-/// Frame flags. The same bit means different things on different frames: 0x1 is
-/// END_STREAM on DATA and HEADERS, ACK on SETTINGS and PING.
-pub mod flag {
-    pub const END_STREAM: u8 = 0x1;
-    pub const ACK: u8 = 0x1;
-    pub const END_HEADERS: u8 = 0x4;
-    pub const PADDED: u8 = 0x8;
-    pub const PRIORITY: u8 = 0x20;
-}
-
-/// Settings a peer announces in a SETTINGS frame (RFC 9113, section 6.5.2).
-pub mod setting {
-    pub const HEADER_TABLE_SIZE: u16 = 0x1;
-    pub const ENABLE_PUSH: u16 = 0x2;
-    pub const MAX_CONCURRENT_STREAMS: u16 = 0x3;
-    pub const INITIAL_WINDOW_SIZE: u16 = 0x4;
-    pub const MAX_FRAME_SIZE: u16 = 0x5;
-    pub const MAX_HEADER_LIST_SIZE: u16 = 0x6;
-}
-
-/// Error codes of RST_STREAM and GOAWAY (RFC 9113, section 7).
-pub mod error {
-    pub const NO_ERROR: u32 = 0x0;
-    pub const PROTOCOL_ERROR: u32 = 0x1;
-    pub const INTERNAL_ERROR: u32 = 0x2;
-    pub const FLOW_CONTROL_ERROR: u32 = 0x3;
-    pub const STREAM_CLOSED: u32 = 0x5;
-    pub const FRAME_SIZE_ERROR: u32 = 0x6;
-    pub const REFUSED_STREAM: u32 = 0x7;
-    pub const CANCEL: u32 = 0x8;
-    pub const COMPRESSION_ERROR: u32 = 0x9;
-    pub const ENHANCE_YOUR_CALM: u32 = 0xb;
-}
+mod codes;
+pub use codes::{error, flag, kind, setting};
 
 /// A frame's header, read from its first 9 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,17 +21,23 @@
 //! block would leave the table out of step. Its limits come from the receiver's settings:
 //! the table never outgrows the size the receiver announced, and strings can be no longer
 //! than the block that carries them, so a peer cannot make it hold more than it sent.
+//! [`Decoder::decode`] gives the headers; [`Decoder::decode_each`] gives each
+//! representation with its bytes, for a view that points at them (the runner's `wire`).
 //!
 //! A sender that never asks the receiver to "add" needs no table at all: the `put_*`
 //! functions write such representations, for replies whose headers are the same every time.
 
-use std::collections::VecDeque;
 use std::fmt;
+use std::ops::Range;
 
 use super::huffman;
 
+mod put;
 mod static_table;
+mod table;
+pub use put::{put_added, put_indexed, put_literal, put_with_name_index};
 use static_table::STATIC;
+use table::Table;
 
 /// The table size both sides start with, until SETTINGS_HEADER_TABLE_SIZE says otherwise.
 pub const DEFAULT_TABLE_SIZE: usize = 4096;
@@ -87,49 +93,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// One direction's dynamic table, newest entry first. An entry keeps name and value in one
-/// allocation.
-#[derive(Debug, Default)]
-struct Table {
-    entries: VecDeque<(Box<[u8]>, usize)>,
-    /// The entries' size as HPACK counts it: name + value + 32 each.
-    size: usize,
-    max_size: usize,
-}
-
-impl Table {
-    fn get(&self, n: usize) -> Option<(&[u8], &[u8])> {
-        let (bytes, name_len) = self.entries.get(n)?;
-        Some(bytes.split_at(*name_len))
-    }
-
-    fn add(&mut self, name: &[u8], value: &[u8]) {
-        let size = name.len() + value.len() + ENTRY_OVERHEAD;
-        // An entry larger than the whole table empties it and is not added (section 4.4).
-        self.evict_to(self.max_size.saturating_sub(size));
-        if size <= self.max_size {
-            self.entries
-                .push_front(([name, value].concat().into_boxed_slice(), name.len()));
-            self.size += size;
-        }
-    }
-
-    fn resize(&mut self, max_size: usize) {
-        self.max_size = max_size;
-        self.evict_to(max_size);
-    }
-
-    /// Drops the oldest entries until the table holds at most `room` bytes.
-    fn evict_to(&mut self, room: usize) {
-        while self.size > room {
-            let Some((bytes, _)) = self.entries.pop_back() else {
-                break;
-            };
-            self.size -= bytes.len() + ENTRY_OVERHEAD;
-        }
-    }
-}
-
 /// Decodes the header blocks of one direction of a connection, keeping its dynamic table.
 #[derive(Debug)]
 pub struct Decoder {
@@ -161,7 +124,12 @@ impl Decoder {
         }
     }
 
-    // ANCHOR: decode
+    /// The receiver announced a new SETTINGS_HEADER_TABLE_SIZE: the sender may now make the
+    /// table this large, with a table size update.
+    pub fn allow(&mut self, allowed_size: usize) {
+        self.allowed_size = allowed_size;
+    }
+
     /// Decodes one whole header block (HEADERS and its CONTINUATIONs, joined), calling
     /// `header(name, value)` for each header in order. On an error the decoder is of no
     /// further use: the connection must end.
@@ -170,14 +138,36 @@ impl Decoder {
         block: &[u8],
         mut header: impl FnMut(&[u8], &[u8]),
     ) -> Result<(), Error> {
+        self.decode_each(block, |decoded| {
+            if let Some((name, value)) = decoded.header {
+                header(name, value);
+            }
+        })
+    }
+
+    // ANCHOR: decode
+    /// Decodes a header block one representation at a time, telling `each` what the
+    /// representation was, where its bytes are in the block, and the header it gives.
+    pub fn decode_each(
+        &mut self,
+        block: &[u8],
+        mut each: impl FnMut(Decoded<'_>),
+    ) -> Result<(), Error> {
         let mut rest = block;
         let mut first = true;
         while let Some(&byte) = rest.first() {
+            // The bytes a representation took: from `start` to what is left after it.
+            let start = block.len() - rest.len();
+            let taken = |rest: &[u8]| start..block.len() - rest.len();
             if byte & 0x80 != 0 {
                 // Indexed: the whole header is a table entry.
                 let index = integer(&mut rest, 7)?;
-                let (name, value) = entry(&self.table, index)?;
-                header(name, value);
+                let header = entry(&self.table, index)?;
+                each(Decoded {
+                    representation: Representation::Indexed,
+                    bytes: taken(rest),
+                    header: Some(header),
+                });
             } else if byte & 0xe0 == 0x20 {
                 // A table size update: only before the first header.
                 let size = integer(&mut rest, 5)?;
@@ -185,11 +175,20 @@ impl Decoder {
                     return Err(Error::TableSize(size));
                 }
                 self.table.resize(size);
+                each(Decoded {
+                    representation: Representation::SizeUpdate(size),
+                    bytes: taken(rest),
+                    header: None,
+                });
                 continue;
             } else {
                 // A literal: 01 adds it to the table (6-bit index), 0000 and 0001 do not (4).
-                let add = byte & 0x40 != 0;
-                let index = integer(&mut rest, if add { 6 } else { 4 })?;
+                let (representation, prefix_bits) = match byte & 0xf0 {
+                    0x00 => (Representation::NotAdded, 4),
+                    0x10 => (Representation::NeverAdded, 4),
+                    _ => (Representation::Added, 6),
+                };
+                let index = integer(&mut rest, prefix_bits)?;
                 let Decoder {
                     table, name, value, ..
                 } = self;
@@ -202,8 +201,12 @@ impl Decoder {
                     name
                 };
                 let value = string(&mut rest, value)?;
-                header(name, value);
-                if add {
+                each(Decoded {
+                    representation,
+                    bytes: taken(rest),
+                    header: Some((name, value)),
+                });
+                if representation == Representation::Added {
                     table.add(name, value);
                 }
             }
@@ -212,6 +215,31 @@ impl Decoder {
         Ok(())
     }
     // ANCHOR_END: decode
+}
+
+/// What one representation of a header block says to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Representation {
+    /// `1xxxxxxx`: the header is a table entry.
+    Indexed,
+    /// `01xxxxxx`: a literal header, which the receiver adds to its table.
+    Added,
+    /// `0000xxxx`: a literal header, not added.
+    NotAdded,
+    /// `0001xxxx`: a literal header, never to be added, by whoever passes it on either.
+    NeverAdded,
+    /// `001xxxxx`: the table's size changes to this many bytes.
+    SizeUpdate(usize),
+}
+
+/// One representation, decoded.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub representation: Representation,
+    /// Where the representation's bytes are in the block.
+    pub bytes: Range<usize>,
+    /// The header it gives (name, value); none for a table size update.
+    pub header: Option<(&'a [u8], &'a [u8])>,
 }
 
 /// Entry `index` of the static table followed by `table`.
@@ -272,53 +300,6 @@ fn string<'o, 'b: 'o, 'c: 'o>(
     decoded.clear();
     huffman::decode(bytes, decoded).map_err(|_| Error::Huffman)?;
     Ok(decoded)
-}
-
-/// Appends an integer with an N-bit prefix; `flags` are the bits above the prefix.
-fn put_integer(out: &mut Vec<u8>, value: usize, prefix_bits: u32, flags: u8) {
-    let mask = (1usize << prefix_bits) - 1;
-    if value < mask {
-        out.push(flags | value as u8);
-        return;
-    }
-    out.push(flags | mask as u8);
-    let mut rest = value - mask;
-    while rest >= 0x80 {
-        out.push(0x80 | (rest & 0x7f) as u8);
-        rest >>= 7;
-    }
-    out.push(rest as u8);
-}
-
-fn put_string(out: &mut Vec<u8>, bytes: &[u8]) {
-    put_integer(out, bytes.len(), 7, 0);
-    out.extend_from_slice(bytes);
-}
-
-/// Appends an indexed header: entry `index` of the static or dynamic table.
-pub fn put_indexed(out: &mut Vec<u8>, index: usize) {
-    put_integer(out, index, 7, 0x80);
-}
-
-/// Appends `name: value` (name from static entry `name_index`), not added to any table.
-pub fn put_with_name_index(out: &mut Vec<u8>, name_index: usize, value: &[u8]) {
-    put_integer(out, name_index, 4, 0x00);
-    put_string(out, value);
-}
-
-/// Appends `name: value`, both written out, not added to any table.
-pub fn put_literal(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
-    out.push(0x00);
-    put_string(out, name);
-    put_string(out, value);
-}
-
-/// Appends `name: value`, both written out, and asks the receiver to add it to its table,
-/// where it becomes entry 62 and pushes the others one further.
-pub fn put_added(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
-    out.push(0x40);
-    put_string(out, name);
-    put_string(out, value);
 }
 
 #[cfg(test)]

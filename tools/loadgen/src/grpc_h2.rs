@@ -27,12 +27,13 @@ use std::net::SocketAddr;
 use bytes::{Bytes, BytesMut};
 use h2::client::SendRequest;
 use http::{HeaderMap, Method, Request, StatusCode};
+use shared::grpc::message::percent_decode;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::Protocol;
 use crate::grpc::PAUSE_AFTER_ERROR;
-use crate::grpc_reply::{Failure, check, encode, percent_decode};
+use crate::grpc_reply::{Failure, check, encode};
 use crate::runner::{self, Schedule, Settings};
 use crate::stats::{Recorder, Report};
 

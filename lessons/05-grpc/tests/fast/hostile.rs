@@ -143,8 +143,8 @@ async fn a_message_over_4_mib_is_refused_when_its_prefix_arrives() {
     let mut out = Vec::new();
     call_headers(&mut out, 1, 0);
     // The prefix announces 5 MiB; the first kilobyte of it follows.
-    let mut data = vec![0];
-    data.extend_from_slice(&(5u32 << 20).to_be_bytes());
+    let mut data = Vec::new();
+    shared::grpc::message::put_prefix(&mut data, 5 << 20);
     data.extend_from_slice(&[0; 1024]);
     frame::put(&mut out, kind::DATA, 0, 1, &data);
     raw.send(&out).await;

@@ -209,10 +209,8 @@ pub fn call_headers(out: &mut Vec<u8>, stream: u32, flags: u8) {
 
 /// `HelloRequest { name }` as gRPC DATA on `stream`, ending it.
 pub fn call_data(out: &mut Vec<u8>, stream: u32, name: &str) {
-    use prost::Message;
     let request = proto::hello::HelloRequest { name: name.into() };
-    let mut body = vec![0];
-    body.extend_from_slice(&(request.encoded_len() as u32).to_be_bytes());
-    request.encode(&mut body).unwrap();
+    let mut body = Vec::new();
+    shared::grpc::message::put_message(&mut body, &request);
     frame::put(out, kind::DATA, flag::END_STREAM, stream, &body);
 }

@@ -206,3 +206,47 @@ fn an_entry_larger_than_the_table_empties_it() {
     decoder.decode(&block, |_, _| count += 1).unwrap();
     assert_eq!((count, table(&decoder)), (2, (vec![], 0)));
 }
+
+/// Each representation's kind and bytes, for a view that points at them: a size update,
+/// then C.3.1's four headers, then a header never to be added.
+#[test]
+fn each_representation_is_told_with_its_bytes() {
+    let mut block = bytes("3f 81 1f 8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d");
+    block.extend(bytes("10 01 61 01 62"));
+    let mut decoder = Decoder::default();
+    let mut seen = Vec::new();
+    decoder
+        .decode_each(&block, |decoded| {
+            let value = decoded
+                .header
+                .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
+            seen.push((decoded.representation, decoded.bytes, value));
+        })
+        .unwrap();
+    let value = |v: &str| Some(v.to_string());
+    assert_eq!(
+        seen,
+        [
+            (Representation::SizeUpdate(4000), 0..3, None),
+            (Representation::Indexed, 3..4, value("GET")),
+            (Representation::Indexed, 4..5, value("http")),
+            (Representation::Indexed, 5..6, value("/")),
+            (Representation::Added, 6..23, value("www.example.com")),
+            (Representation::NeverAdded, 23..28, value("b")),
+        ]
+    );
+    assert_eq!(table(&decoder).1, 57);
+}
+
+/// A receiver that announces a larger table lets the sender grow it.
+#[test]
+fn a_larger_table_is_allowed_once_announced() {
+    let mut decoder = Decoder::default();
+    assert_eq!(
+        decode(&mut decoder, "3f e1 3f"),
+        Err(Error::TableSize(8192))
+    );
+    let mut decoder = Decoder::default();
+    decoder.allow(8192);
+    assert_eq!(decode(&mut decoder, "3f e1 3f 82").unwrap().len(), 1);
+}

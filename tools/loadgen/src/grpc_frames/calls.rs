@@ -6,13 +6,14 @@ use std::fmt::Write as _;
 
 use anyhow::{Context as _, bail};
 use bytes::BytesMut;
+use shared::grpc::message::percent_decode;
 use shared::http2::frame::{self, Head, error, flag, kind};
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 
 use super::{Connection, RECEIVE_WINDOW};
 use crate::grpc::PAUSE_AFTER_ERROR;
-use crate::grpc_reply::{Failure, check, encode, percent_decode};
+use crate::grpc_reply::{Failure, check, encode};
 use crate::runner::Schedule;
 use crate::stats::Recorder;
 

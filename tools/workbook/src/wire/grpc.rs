@@ -1,14 +1,12 @@
 //! gRPC messages inside HTTP/2 DATA frames: each is a flag byte (1 = compressed), a 4-byte
-//! big-endian length and the protobuf message (lesson 05's `wire::frame`). A message may
+//! big-endian length and the protobuf message (`shared::grpc::message`). A message may
 //! start in one DATA frame and end in the next; what is left of a frame is carried over.
 
 use prost_reflect::MessageDescriptor;
+use shared::grpc::message::{PREFIX_LEN as PREFIX, Prefix, read_prefix};
 
 use super::message::{MAX_MESSAGE, Message};
 use super::protobuf;
-
-/// The 5-byte prefix.
-const PREFIX: usize = 5;
 
 /// Reads the gRPC messages that end in one DATA frame's `payload`, which starts at
 /// `offset` in `message`. `carry` holds the stream's bytes left over from its earlier
@@ -24,10 +22,7 @@ pub fn read_messages(
     carry.extend_from_slice(payload);
     let mut summaries = Vec::new();
     let mut at = 0;
-    while carry.len() - at >= PREFIX {
-        let compressed = carry[at];
-        let len = u32::from_be_bytes([carry[at + 1], carry[at + 2], carry[at + 3], carry[at + 4]])
-            as usize;
+    while let Some(Prefix { compressed, len }) = read_prefix(&carry[at..]) {
         if len > MAX_MESSAGE {
             message.broken = true;
             summaries.push(format!(
@@ -79,10 +74,8 @@ pub fn read_messages(
 /// `message` encoded behind its 5-byte prefix, as a gRPC client sends it: for tests.
 #[cfg(test)]
 pub fn framed(message: &impl prost_reflect::prost::Message) -> Vec<u8> {
-    let body = message.encode_to_vec();
-    let mut bytes = vec![0];
-    bytes.extend((body.len() as u32).to_be_bytes());
-    bytes.extend(body);
+    let mut bytes = Vec::new();
+    shared::grpc::message::put_message(&mut bytes, message);
     bytes
 }
 

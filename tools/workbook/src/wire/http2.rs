@@ -9,12 +9,15 @@
 //! └───────────────┴────────┴────────┴─┴─────────────────────┴──────────────┘
 //! ```
 //!
-//! The header is parsed here by hand (it is small, and `h2` keeps its parser private and
-//! drops frames it finds broken, which is exactly what the view must show). HEADERS go
-//! through HPACK (`hpack.rs`); DATA carries gRPC messages (`grpc.rs`), decoded with the
-//! types of the method the stream's HEADERS named.
+//! Frames are read with `shared::http2`, the course's own HTTP/2 (`h2` keeps its parser
+//! private and drops frames it finds broken, which is exactly what the view must show).
+//! HEADERS go through HPACK (`hpack.rs`); DATA carries gRPC messages (`grpc.rs`), decoded
+//! with the types of the method the stream's HEADERS named.
 
 use std::collections::HashMap;
+
+use shared::grpc::message::percent_decode;
+use shared::http2::frame::{self, HEADER_LEN as HEADER, Head, PREFACE, flag, kind, setting};
 
 use super::grpc;
 use super::hpack::HeaderDecoder;
@@ -22,12 +25,9 @@ use super::message::hex;
 use super::message::{Decode, Direction, MAX_MESSAGE, Message, Pending};
 use super::protobuf;
 
-mod frame;
+mod names;
 
-use frame::{HEADER, error_name, flag_names, frame_header, percent_decoded, setting_name, u32_at};
-
-/// What a client sends first.
-pub const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+use names::{error_name, frame_header, setting_name, type_name};
 
 /// How many streams' methods and half-read bodies are remembered.
 const MAX_STREAMS: usize = 1024;
@@ -58,7 +58,7 @@ impl Side {
         Side {
             pending: Pending::default(),
             preface,
-            headers: HeaderDecoder::new(),
+            headers: HeaderDecoder::default(),
             headers_broken: false,
             open_block: None,
             bodies: HashMap::new(),
@@ -113,8 +113,8 @@ impl Decode for Http2 {
             if buffer.len() < HEADER {
                 return;
             }
-            let len =
-                usize::from(buffer[0]) << 16 | usize::from(buffer[1]) << 8 | usize::from(buffer[2]);
+            let head = Head::parse(buffer[..HEADER].try_into().expect("9 bytes"));
+            let len = head.len;
             if len > MAX_MESSAGE {
                 // Too large to hold: show its header, pass over its payload, stay in step.
                 let header: Vec<u8> = side.pending.bytes.drain(..HEADER).collect();
@@ -122,7 +122,8 @@ impl Decode for Http2 {
                 side.pending.bytes.drain(..passed);
                 side.skip = len - passed;
                 let mut message = Message::new(direction, &header, "");
-                let (name, stream) = frame_header(&header, &mut message);
+                frame_header(&head, &mut message);
+                let (name, stream) = (type_name(head.kind), head.stream);
                 message.summary = format!("{name} stream {stream}, {len} bytes: too large to show");
                 out.push(message);
                 continue;
@@ -147,46 +148,56 @@ impl Http2 {
     /// Decodes one whole frame.
     fn frame(&mut self, direction: Direction, frame: &[u8]) -> Message {
         let mut message = Message::new(direction, frame, "");
-        let (name, stream) = frame_header(frame, &mut message);
-        let (frame_type, flags) = (frame[3], frame[4]);
+        let head = Head::parse(frame[..HEADER].try_into().expect("9 bytes"));
+        frame_header(&head, &mut message);
+        let (name, stream, frame_type, flags) =
+            (type_name(head.kind), head.stream, head.kind, head.flags);
         let payload = &frame[HEADER..];
-        let flag_text = flag_names(frame_type, flags)
-            .iter()
+        let flag_text = flag::names(frame_type, flags)
             .map(|f| format!(", {f}"))
             .collect::<String>();
         let mut summary = format!("{name} stream {stream}{flag_text}");
         let fixed = |size: usize| payload.len() == size;
+        let u32_at = |at: usize| frame::u32_at(payload, at).unwrap_or_default();
         let detail = match frame_type {
-            0 => self.data(direction, stream, flags, frame, &mut message),
-            1 | 9 => self.headers(direction, stream, frame_type, flags, frame, &mut message),
-            2 if fixed(5) => Ok("priority".into()),
-            3 if fixed(4) => {
+            kind::DATA => self.data(direction, stream, flags, frame, &mut message),
+            kind::HEADERS | kind::CONTINUATION => {
+                self.headers(direction, stream, frame_type, flags, frame, &mut message)
+            }
+            kind::PRIORITY if fixed(5) => Ok("priority".into()),
+            kind::RST_STREAM if fixed(4) => {
                 message.span(9, 13, "error code");
                 self.forget(stream);
-                Ok(error_name(u32_at(payload, 0)))
+                Ok(error_name(u32_at(0)))
             }
-            4 if flags & 1 != 0 && payload.is_empty() => Ok(String::new()),
-            4 if payload.len().is_multiple_of(6) => {
-                let mut settings = Vec::new();
-                for (index, entry) in payload.chunks(6).enumerate() {
-                    let id = u16::from_be_bytes([entry[0], entry[1]]);
-                    let text = format!("{} = {}", setting_name(id), u32_at(entry, 2));
+            kind::SETTINGS if flags & flag::ACK != 0 && payload.is_empty() => Ok(String::new()),
+            kind::SETTINGS if payload.len().is_multiple_of(6) => {
+                let mut shown = Vec::new();
+                let settings = frame::settings(payload).into_iter().flatten();
+                for (index, (id, value)) in settings.enumerate() {
+                    if id == setting::HEADER_TABLE_SIZE {
+                        // The other side's header blocks may now use a table this large.
+                        self.sides[1 - direction.index()]
+                            .headers
+                            .allow(value as usize);
+                    }
+                    let text = format!("{} = {value}", setting_name(id));
                     message.span(9 + index * 6, 15 + index * 6, text.clone());
-                    settings.push(text);
+                    shown.push(text);
                 }
-                Ok(settings.join(", "))
+                Ok(shown.join(", "))
             }
-            6 if fixed(8) => {
+            kind::PING if fixed(8) => {
                 message.span(9, 17, "opaque data, echoed in the ACK");
                 Ok(hex(payload))
             }
-            7 if payload.len() >= 8 => {
+            kind::GOAWAY if payload.len() >= 8 => {
                 message.span(9, 13, "last stream id");
                 message.span(13, 17, "error code");
                 let mut text = format!(
                     "last stream {}, {}",
-                    u32_at(payload, 0) & 0x7fff_ffff,
-                    error_name(u32_at(payload, 4))
+                    u32_at(0) & frame::MAX_WINDOW,
+                    error_name(u32_at(4))
                 );
                 if payload.len() > 8 {
                     message.span(17, frame.len(), "debug data");
@@ -194,11 +205,11 @@ impl Http2 {
                 }
                 Ok(text)
             }
-            8 if fixed(4) => {
+            kind::WINDOW_UPDATE if fixed(4) => {
                 message.span(9, 13, "window size increment");
-                Ok(format!("+{} bytes", u32_at(payload, 0) & 0x7fff_ffff))
+                Ok(format!("+{} bytes", u32_at(0) & frame::MAX_WINDOW))
             }
-            2..=8 => Err(format!(
+            kind::PRIORITY..=kind::WINDOW_UPDATE => Err(format!(
                 "a {name} frame cannot have a payload of {} bytes",
                 payload.len()
             )),
@@ -244,7 +255,7 @@ impl Http2 {
         let carry = side.bodies.entry(stream).or_default();
         let summaries =
             grpc::read_messages(carry, &frame[start..end], start, schema.as_ref(), message);
-        if flags & 1 != 0 || carry.is_empty() {
+        if flags & flag::END_STREAM != 0 || carry.is_empty() {
             side.bodies.remove(&stream);
         }
         Ok(format!(
@@ -268,21 +279,21 @@ impl Http2 {
         message: &mut Message,
     ) -> Result<String, String> {
         let side = &mut self.sides[direction.index()];
-        let (mut start, end) = if frame_type == 1 {
+        let (mut start, end) = if frame_type == kind::HEADERS {
             unpad(frame, flags, message)?
         } else {
             (HEADER, frame.len())
         };
-        if frame_type == 1 && flags & 0x20 != 0 {
+        if frame_type == kind::HEADERS && flags & flag::PRIORITY != 0 {
             message.span(start, start + 5, "priority: stream dependency and weight");
             start += 5;
         }
         let fragment = frame
             .get(start..end)
             .ok_or("a priority longer than the frame")?;
-        let whole_in_this_frame = frame_type == 1 && side.open_block.is_none();
+        let whole_in_this_frame = frame_type == kind::HEADERS && side.open_block.is_none();
         let block = match side.open_block.take() {
-            Some((open, mut block)) if open == stream && frame_type == 9 => {
+            Some((open, mut block)) if open == stream && frame_type == kind::CONTINUATION => {
                 block.extend_from_slice(fragment);
                 block
             }
@@ -290,12 +301,12 @@ impl Http2 {
                 "a header block was left unfinished: CONTINUATION must follow on the same stream"
                     .into(),
             ),
-            None if frame_type == 9 => {
+            None if frame_type == kind::CONTINUATION => {
                 return Err("a CONTINUATION with no header block open".into());
             }
             None => fragment.to_vec(),
         };
-        if flags & 0x4 == 0 {
+        if flags & flag::END_HEADERS == 0 {
             if block.len() > MAX_MESSAGE {
                 return Err("a header block over the limit".into());
             }
@@ -345,7 +356,7 @@ impl Http2 {
             (_, _, status, Some(grpc)) => {
                 self.forget(stream);
                 let message = get("grpc-message")
-                    .map(|m| format!(": {}", percent_decoded(m)))
+                    .map(|m| format!(": {}", percent_decode(m.as_bytes())))
                     .unwrap_or_default();
                 let status = status.map(|s| format!(":status {s}, ")).unwrap_or_default();
                 format!("{status}trailers: grpc-status {grpc}{message}")
@@ -364,7 +375,7 @@ impl Http2 {
 /// The payload's range without its padding (PADDED: a pad length byte, then padding at
 /// the end).
 fn unpad(frame: &[u8], flags: u8, message: &mut Message) -> Result<(usize, usize), String> {
-    if flags & 0x8 == 0 {
+    if flags & flag::PADDED == 0 {
         return Ok((HEADER, frame.len()));
     }
     let pad = usize::from(*frame.get(HEADER).ok_or("PADDED, but no pad length")?);

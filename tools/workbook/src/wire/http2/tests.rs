@@ -1,6 +1,7 @@
 //! HTTP/2 frames made by hand, whole, split and broken.
 
 use proto::hello::HelloRequest;
+use shared::http2::hpack::{self, index};
 
 use super::*;
 
@@ -12,14 +13,20 @@ fn frame(frame_type: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
     bytes
 }
 
-fn request_headers(encoder: &mut loona_hpack::Encoder<'_>) -> Vec<u8> {
-    let headers: [(&[u8], &[u8]); 4] = [
-        (b":method", b"POST"),
-        (b":scheme", b"http"),
-        (b":path", b"/hello.Greeter/SayHello"),
-        (b"content-type", b"application/grpc"),
-    ];
-    encoder.encode(headers)
+/// A gRPC request's headers. The first time, `:path` and `content-type` are added to the
+/// server's table; after that they are named by their index there, as clients do.
+fn request_headers(first: bool) -> Vec<u8> {
+    let mut block = Vec::new();
+    hpack::put_indexed(&mut block, index::METHOD_POST);
+    hpack::put_indexed(&mut block, index::SCHEME_HTTP);
+    if first {
+        hpack::put_added(&mut block, b":path", b"/hello.Greeter/SayHello");
+        hpack::put_added(&mut block, b"content-type", b"application/grpc");
+    } else {
+        hpack::put_indexed(&mut block, index::FIRST_DYNAMIC + 1);
+        hpack::put_indexed(&mut block, index::FIRST_DYNAMIC);
+    }
+    block
 }
 
 fn grpc_body(name: &str) -> Vec<u8> {
@@ -41,15 +48,14 @@ fn decode_all(
 
 #[test]
 fn a_call_is_read_frame_by_frame_in_any_chunks() {
-    let mut encoder = loona_hpack::Encoder::new();
     let mut bytes = PREFACE.to_vec();
     bytes.extend(frame(4, 0, 0, &[0, 3, 0, 0, 0, 100, 0, 4, 0, 1, 0, 0]));
-    bytes.extend(frame(1, 0x4, 1, &request_headers(&mut encoder)));
+    bytes.extend(frame(1, 0x4, 1, &request_headers(true)));
     bytes.extend(frame(0, 0x1, 1, &grpc_body("Ferris")));
     bytes.extend(frame(8, 0, 0, &[0, 0, 0, 16]));
     bytes.extend(frame(6, 0, 0, b"12345678"));
     // The same request again: its headers now come from the dynamic table.
-    bytes.extend(frame(1, 0x4, 3, &request_headers(&mut encoder)));
+    bytes.extend(frame(1, 0x4, 3, &request_headers(false)));
     bytes.extend(frame(3, 0, 3, &[0, 0, 0, 8]));
     bytes.extend(frame(7, 0, 0, &[0, 0, 0, 3, 0, 0, 0, 0]));
     for chunk in [1, 7, 1000] {
@@ -102,23 +108,19 @@ fn a_call_is_read_frame_by_frame_in_any_chunks() {
 #[test]
 fn the_reply_is_read_with_the_method_of_its_stream() {
     let mut decoder = Http2::default();
-    let mut encoder = loona_hpack::Encoder::new();
     let mut request = PREFACE.to_vec();
-    request.extend(frame(1, 0x4, 1, &request_headers(&mut encoder)));
+    request.extend(frame(1, 0x4, 1, &request_headers(true)));
     decode_all(&mut decoder, Direction::ToServer, &request, 1000);
 
-    let mut server = loona_hpack::Encoder::new();
+    let (mut head, mut trailers) = (Vec::new(), Vec::new());
+    hpack::put_indexed(&mut head, index::STATUS_200);
+    hpack::put_literal(&mut trailers, b"grpc-status", b"0");
     let reply_body = grpc::framed(&proto::hello::HelloReply {
         message: "Hello Ferris".into(),
     });
-    let mut reply = frame(1, 0x4, 1, &server.encode([(&b":status"[..], &b"200"[..])]));
+    let mut reply = frame(1, 0x4, 1, &head);
     reply.extend(frame(0, 0, 1, &reply_body));
-    reply.extend(frame(
-        1,
-        0x5,
-        1,
-        &server.encode([(&b"grpc-status"[..], &b"0"[..])]),
-    ));
+    reply.extend(frame(1, 0x5, 1, &trailers));
     let out = decode_all(&mut decoder, Direction::ToClient, &reply, 1000);
     let summaries: Vec<&str> = out.iter().map(|m| m.summary.as_str()).collect();
     assert_eq!(
