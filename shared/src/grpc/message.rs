@@ -44,6 +44,13 @@ pub fn put_message(out: &mut impl BufMut, message: &impl prost::Message) {
         .expect("a growing buffer always has room");
 }
 
+/// `message` behind its prefix, in a buffer of its own: a reply ready to send.
+pub fn message_bytes(message: &impl prost::Message) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(PREFIX_LEN + message.encoded_len());
+    put_message(&mut bytes, message);
+    bytes
+}
+
 /// Decodes a percent-encoded `grpc-message` (`closed%20for%20the%20day`); a `%` that is
 /// not followed by two hex digits stays as it is.
 pub fn percent_decode(text: &[u8]) -> String {

@@ -16,8 +16,8 @@ use tonic::{Code, Request, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
-use super::reply::{PREFIX_LEN, message_bytes};
 use crate::greeter::ReplyStream;
+use shared::grpc::message::{PREFIX_LEN, message_bytes, read_prefix};
 
 /// The largest request message: 4 MiB, tonic's and grpc-go's default.
 pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
@@ -142,18 +142,18 @@ pub fn health_message(status: ServingStatus) -> Vec<u8> {
 /// The one request message in `body`: a prefix that matches the bytes after it, not
 /// compressed, and a protobuf `M`.
 fn decode<M: Message + Default>(body: &[u8]) -> Result<M, Status> {
-    let Some((prefix, message)) = body.split_at_checked(PREFIX_LEN) else {
+    let (Some(prefix), Some(message)) = (read_prefix(body), body.get(PREFIX_LEN..)) else {
         return Err(Status::internal(format!(
             "a unary call carries one message; got {} bytes",
             body.len()
         )));
     };
-    if prefix[0] != 0 {
+    if prefix.compressed != 0 {
         return Err(Status::unimplemented(
             "compressed messages are not accepted",
         ));
     }
-    let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+    let len = prefix.len;
     if len != message.len() {
         return Err(Status::internal(format!(
             "a unary call carries one message; its prefix says {len} bytes, {} followed",
@@ -166,8 +166,7 @@ fn decode<M: Message + Default>(body: &[u8]) -> Result<M, Status> {
 /// The length a message's prefix announces, once its first 5 bytes are in: for refusing a
 /// message that is too large before it has all arrived.
 pub fn announced_len(body: &[u8]) -> Option<usize> {
-    let prefix = body.get(..PREFIX_LEN)?;
-    Some(u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize)
+    read_prefix(body).map(|prefix| prefix.len)
 }
 
 #[cfg(test)]

@@ -15,13 +15,9 @@
 
 use std::sync::LazyLock;
 
-use prost::Message;
 use shared::http2::frame::{self, flag, kind};
 use shared::http2::hpack::{self, index};
 use tonic::Code;
-
-/// The gRPC message prefix: a "compressed" byte, then the length in 4 bytes.
-pub const PREFIX_LEN: usize = 5;
 
 /// The longest `grpc-message` sent: a reply's headers stay well inside one frame.
 const MAX_STATUS_MESSAGE: usize = 1024;
@@ -95,16 +91,6 @@ pub fn http_body(status: u16) -> &'static [u8] {
         431 => b"the request's header fields are over 16 KiB\n",
         _ => b"this server answers gRPC calls only\n",
     }
-}
-
-/// `message` as one gRPC message: prefix, then protobuf.
-pub fn message_bytes(message: &impl Message) -> Vec<u8> {
-    let len = message.encoded_len();
-    let mut bytes = Vec::with_capacity(PREFIX_LEN + len);
-    bytes.push(0);
-    bytes.extend_from_slice(&(len as u32).to_be_bytes());
-    message.encode(&mut bytes).expect("a Vec grows as needed");
-    bytes
 }
 
 /// `grpc-message` is percent-encoded UTF-8 (the gRPC HTTP/2 spec): every byte outside

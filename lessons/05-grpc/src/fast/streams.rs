@@ -143,7 +143,8 @@ impl Stream {
         while self.outbox.len() < STREAM_BUDGET {
             match replies.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(reply))) => {
-                    self.outbox.extend_from_slice(&reply::message_bytes(&reply));
+                    self.outbox
+                        .extend_from_slice(&shared::grpc::message::message_bytes(&reply));
                     made = true;
                 }
                 Poll::Ready(Some(Err(status))) => return Poll::Ready(Produced::Failed(status)),
