@@ -7,6 +7,7 @@
 //! it (`system`); one writes its handout (`handout`).
 
 mod book_server;
+mod chinese_everywhere;
 mod fixture;
 mod handout;
 mod i18n;

@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 
 use super::plan::{Record, Started, System, loopback};
 use super::say;
+use crate::common::catalog::{self, Cmd};
 use crate::common::environment;
 use crate::common::ui;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
@@ -39,7 +40,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         say(
             ui::pass_mark(),
             "consul",
-            &format!("using the Consul at {value} (CONSUL_HTTP_ADDR)"),
+            &catalog::say(Cmd::UsingConsulAtEnv, &[("value", &value)]),
         );
         return consul_ext::normalise_address(&value).map_err(Into::into);
     }
@@ -92,7 +93,10 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         say(
             ui::pass_mark(),
             "redis",
-            &format!("already running on {addr} (pid {})", started.pid),
+            &catalog::say(
+                Cmd::AlreadyRunningOn,
+                &[("addr", &addr), ("pid", &started.pid)],
+            ),
         );
         return Ok(url);
     }
@@ -100,7 +104,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         say(
             ui::pass_mark(),
             "redis",
-            &format!("a Redis server already answers on {addr}; using it"),
+            &catalog::say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]),
         );
         return Ok(url);
     }
@@ -113,7 +117,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     say(
         ui::pass_mark(),
         "redis",
-        &format!("started redis-server on {addr} (pid {})", child.id()),
+        &catalog::say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &child.id())]),
     );
     Ok(url)
 }
@@ -333,7 +337,8 @@ pub(super) fn log_tail(log: &Path, lines: usize) -> String {
 pub(super) fn stop(record: &Record, name: &str) {
     let Some(started) = record.started.iter().find(|started| started.name == name) else {
         if matches!(name, "consul" | "redis") {
-            say(ui::todo_mark(), name, "not started by `up`: left alone");
+            let text = catalog::say(Cmd::NotStartedByUpLeftAlone, &[]);
+            say(ui::todo_mark(), name, &text);
         }
         return;
     };
@@ -341,7 +346,7 @@ pub(super) fn stop(record: &Record, name: &str) {
         say(
             ui::todo_mark(),
             name,
-            &format!("pid {} had already stopped", started.pid),
+            &catalog::say(Cmd::HadAlreadyStopped, &[("pid", &started.pid)]),
         );
         return;
     }
@@ -356,12 +361,13 @@ pub(super) fn stop(record: &Record, name: &str) {
         say(
             ui::yellow("!"),
             name,
-            &format!(
-                "killed (pid {pid}): it did not stop within {} s of SIGTERM",
-                STOP_PATIENCE.as_secs()
+            &catalog::say(
+                Cmd::KilledAfterTerm,
+                &[("pid", &pid), ("seconds", &STOP_PATIENCE.as_secs())],
             ),
         );
     } else {
-        say(ui::pass_mark(), name, &format!("stopped (pid {pid})"));
+        let text = catalog::say(Cmd::StoppedPid, &[("pid", &pid)]);
+        say(ui::pass_mark(), name, &text);
     }
 }

@@ -15,6 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::common::catalog::{Cmd, say};
 use crate::common::course::Course;
 use crate::common::ui;
 use crate::learner::state::State;
@@ -118,9 +119,10 @@ impl Report {
 
     /// Reads a handed-in report, recounted against `course`.
     pub fn parse(course: &Course, text: &str) -> Result<Report> {
-        let handed_in: HandedIn = serde_json::from_str(text).context("not a report")?;
+        let handed_in: HandedIn =
+            serde_json::from_str(text).context(say(Cmd::ClassNotAReport, &[]))?;
         let learner = handed_in.learner.trim();
-        anyhow::ensure!(!learner.is_empty(), "the learner's name is empty");
+        anyhow::ensure!(!learner.is_empty(), say(Cmd::ClassNoName, &[]));
         let generated = match handed_in.generated {
             Some(serde_json::Value::String(time)) => time,
             Some(other) => other.to_string(),
@@ -133,12 +135,15 @@ impl Report {
 
     /// The compact text form: name and total, one count per lesson, the ids done.
     pub fn render(&self) -> String {
-        let mut out = format!(
-            "{}  {} done  {}\n",
-            ui::bold(&self.learner),
-            cell(self.done.len(), self.total),
-            ui::dim(&self.generated)
+        let mut out = say(
+            Cmd::ReportDone,
+            &[
+                ("name", &ui::bold(&self.learner)),
+                ("count", &cell(self.done.len(), self.total)),
+                ("time", &ui::dim(&self.generated)),
+            ],
         );
+        out.push('\n');
         let lessons: Vec<String> = self
             .lessons
             .0
@@ -147,11 +152,12 @@ impl Report {
             .collect();
         out.push_str(&format!("  {}\n", lessons.join("   ")));
         let done = if self.done.is_empty() {
-            "(nothing yet)".to_string()
+            say(Cmd::ReportNothingYet, &[])
         } else {
             self.done.join(", ")
         };
-        out.push_str(&format!("  done: {done}\n"));
+        out.push_str(&say(Cmd::ReportDoneIds, &[("ids", &done)]));
+        out.push('\n');
         out
     }
 }
