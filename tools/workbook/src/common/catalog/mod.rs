@@ -15,10 +15,12 @@ use std::fmt::Display;
 
 use crate::common::lang::{self, Lang};
 
+mod book;
 mod commands;
 pub mod help;
 mod learner;
 
+pub use book::Page;
 pub use commands::Cmd;
 pub use learner::Msg;
 
@@ -116,6 +118,9 @@ mod tests {
             .iter()
             .for_each(|m| has_both_languages_with_the_same_blanks(*m));
         Cmd::ALL
+            .iter()
+            .for_each(|m| has_both_languages_with_the_same_blanks(*m));
+        Page::ALL
             .iter()
             .for_each(|m| has_both_languages_with_the_same_blanks(*m));
         help::Help::ALL
