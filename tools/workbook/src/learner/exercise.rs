@@ -62,7 +62,9 @@ pub fn hint(
         );
         println!("{} {text}", ui::yellow(&header));
     }
-    state.entry(&exercise.id).hints_shown = upto;
+    let entry = state.entry(&exercise.id);
+    entry.hints_shown = upto;
+    entry.hinted(state::now());
     state.save(&course.root)?;
     if upto < hints.len() {
         let how = ui::ask(asking, 'h', &format!("hint {}", exercise.id));

@@ -111,8 +111,14 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
     let busy_port = busy.local_addr().unwrap().port().to_string();
     course.write(
         "reports/ada.json",
-        r#"{"learner": "Ada", "done": ["demo.add"]}"#,
+        r#"{"learner": "Ada", "done": [], "exercises": [{"id": "demo.add", "status": "failed", "attempts": 2, "hints": 1, "stuck_minutes": 12}]}"#,
     );
+    course.write(
+        "reports/bob.json",
+        r#"{"learner": "Bob", "done": ["demo.add"]}"#,
+    );
+    let reports = course.path("reports");
+    let reports = reports.to_str().unwrap();
     course.write("reports/broken.json", "{");
 
     let mut commands: Vec<Vec<&str>> = vec![
@@ -126,7 +132,7 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
         vec!["list"],
         vec!["check", "demo.add"],
         vec!["report"],
-        vec!["report", "--class", "reports"],
+        vec!["report", "--class", reports],
         vec!["report", "--class", "nothing-here"],
         vec!["reset", "demo.add", "--yes"],
         vec!["services", "status"],

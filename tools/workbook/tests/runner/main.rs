@@ -8,6 +8,7 @@
 
 mod book_server;
 mod chinese_everywhere;
+mod class;
 mod fixture;
 mod handout;
 mod i18n;

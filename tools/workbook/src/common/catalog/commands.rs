@@ -49,8 +49,17 @@ catalog! {
     ClassNotRead => "{mark} {count} file(s) not read:", "{mark} 有 {count} 个文件没有读取：";
     ClassNoReports => "No reports found. Each learner runs {command} and hands in the file.",
         "没有找到报告。每位学员运行 {command} 并上交生成的文件。";
+    WhoNeedsYou => "Who needs you now (stuck the longest first, as of each report):",
+        "现在谁需要你（卡得最久的在前，以各自报告的时间为准）：";
+    NobodyStuck => "  Nobody is stuck: every exercise checked last passed.", "  没有人卡住：每个最近检查的练习都通过了。";
+    StuckOn => "  {name}  stuck on {id} for {minutes} min ({attempts} checks, {hints} hints)",
+        "  {name}  卡在 {id} 上 {minutes} 分钟（检查 {attempts} 次，看了 {hints} 条提示）";
+    WhatStopsTheClass => "Which exercise stops the class:", "哪个练习卡住了全班：";
+    ExerciseStops => "  {id}  {count} learner(s) stuck on it, the longest for {minutes} min",
+        "  {id}  {count} 位学员卡在这里，最长的已 {minutes} 分钟";
     ClassEmptyFolder => "a folder with no .json files", "文件夹里没有 .json 文件";
     ClassNotAReport => "not a report", "不是一份报告";
+    ClassNotAReportAt => "not a report (line {line}, column {column})", "不是一份报告（第 {line} 行第 {column} 列有误）";
     ClassNoName => "the learner's name is empty", "学员的名字是空的";
 
     // `services`.

@@ -83,10 +83,16 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
             {
                 let mut done = last.done.clone();
                 done.extend(report.done);
+                // The later report knows the later state of each exercise.
+                let exercises = if report.generated >= last.generated {
+                    report.exercises
+                } else {
+                    last.exercises.clone()
+                };
                 let generated = last.generated.clone().max(report.generated);
                 let (id, source) = (last.id.clone(), last.source.clone());
                 *last = Report::new(course, &last.learner, &done, generated);
-                (last.id, last.source) = (id, source);
+                (last.id, last.source, last.exercises) = (id, source, exercises);
             }
             _ => merged.push(report),
         }
@@ -185,6 +191,8 @@ pub fn render_class(course: &Course, class: &Class) -> String {
 pub fn run_class(course: &Course, paths: &[PathBuf]) -> Result<bool> {
     let class = read_class(course, paths);
     if !class.reports.is_empty() {
+        print!("{}", super::needs::render_needs(&class));
+        println!();
         print!("{}", render_class(course, &class));
     }
     for name in &class.shared_names {

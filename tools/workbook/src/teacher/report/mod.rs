@@ -2,8 +2,9 @@
 //!
 //! Progress lives on each learner's machine, so a teacher cannot simply look it up. Instead
 //! every learner runs `report --json > name.json` and hands in the file; the teacher runs
-//! `report --class reports/` to get one row per learner. Only the learner's name and the
-//! ids of the exercises they have done are trusted from a file: totals are counted again
+//! `report --class reports/` to get who is stuck where (`needs.rs`) and one row per learner.
+//! Only the learner's name, the ids of the exercises they have done and what the report
+//! says of each exercise worked on are trusted from a file: totals are counted again
 //! against the course as it is now, so a report from an older copy of the course (with
 //! exercises since renamed or removed) still reads correctly.
 
@@ -14,13 +15,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
+use std::time::Duration;
 
 use crate::common::catalog::{Cmd, say};
 use crate::common::course::Course;
+use crate::common::lang::{self, Lang};
 use crate::common::ui;
-use crate::learner::state::State;
+use crate::learner::state::{self, ExerciseState, State, Status};
 
 mod class;
+mod needs;
 
 pub use class::run_class;
 #[cfg(test)]
@@ -45,6 +49,51 @@ pub struct Report {
     pub lessons: LessonCounts,
     /// When the report was made (RFC 3339, UTC).
     pub generated: String,
+    /// Each exercise the learner has started, in course order: what `.workbook/state.toml`
+    /// knows of it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exercises: Vec<Activity>,
+}
+
+/// One exercise as a learner has worked on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: String,
+    /// `passed` or `failed`: the last check's result; absent when only hints were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// How many times it was checked.
+    #[serde(default)]
+    pub attempts: u32,
+    /// How many hints were read.
+    #[serde(default)]
+    pub hints: usize,
+    /// The first and the last check or hint (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// Minutes since its checks started failing, when the report was made; absent unless
+    /// the last check failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stuck_minutes: Option<u64>,
+}
+
+impl Activity {
+    /// What the state knows of one exercise, as of `now` (unix seconds); `None` if nothing.
+    fn of(id: &str, state: &ExerciseState, now: u64) -> Option<Activity> {
+        let time = |at: Option<u64>| at.map(|secs| rfc3339(UNIX_EPOCH + Duration::from_secs(secs)));
+        let started = state.attempts > 0 || state.hints_shown > 0 || state.status.is_some();
+        started.then(|| Activity {
+            id: id.to_string(),
+            status: state.status,
+            attempts: state.attempts,
+            hints: state.hints_shown,
+            first: time(state.started_at),
+            last: time(state.last_at()),
+            stuck_minutes: state.stuck_minutes(now),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,6 +122,8 @@ struct HandedIn {
     /// A time as `report --json` writes it, or unix seconds.
     #[serde(default)]
     generated: Option<serde_json::Value>,
+    #[serde(default)]
+    exercises: Vec<Activity>,
 }
 
 impl Report {
@@ -102,6 +153,7 @@ impl Report {
             total: course.exercise_count(),
             lessons,
             generated,
+            exercises: Vec::new(),
         }
     }
 
@@ -114,13 +166,26 @@ impl Report {
             .collect();
         let mut report = Report::new(course, learner, &done, rfc3339(SystemTime::now()));
         report.id = state.learner_id.clone().unwrap_or_default();
+        let now = state::now();
+        report.exercises = course
+            .exercises()
+            .filter_map(|(_, ex)| Activity::of(&ex.id, &state.get(&ex.id), now))
+            .collect();
         report
     }
 
     /// Reads a handed-in report, recounted against `course`.
     pub fn parse(course: &Course, text: &str) -> Result<Report> {
-        let handed_in: HandedIn =
-            serde_json::from_str(text).context(say(Cmd::ClassNotAReport, &[]))?;
+        let handed_in: HandedIn = match serde_json::from_str(text) {
+            Ok(handed_in) => handed_in,
+            // serde's own words are English: a Chinese run says where, in its words.
+            Err(err) if lang::current() != Lang::En => {
+                let at: [(&str, &dyn std::fmt::Display); 2] =
+                    [("line", &err.line()), ("column", &err.column())];
+                anyhow::bail!("{}", say(Cmd::ClassNotAReportAt, &at))
+            }
+            Err(err) => return Err(err).context(say(Cmd::ClassNotAReport, &[])),
+        };
         let learner = handed_in.learner.trim();
         anyhow::ensure!(!learner.is_empty(), say(Cmd::ClassNoName, &[]));
         let generated = match handed_in.generated {
@@ -130,6 +195,11 @@ impl Report {
         };
         let mut report = Report::new(course, learner, &handed_in.done, generated);
         report.id = handed_in.id.trim().to_string();
+        // Only the exercises the course still has, in its order.
+        report.exercises = course
+            .exercises()
+            .filter_map(|(_, ex)| handed_in.exercises.iter().find(|a| a.id == ex.id).cloned())
+            .collect();
         Ok(report)
     }
 
