@@ -125,6 +125,22 @@ catalog! {
     Warning => "warning", "警告";
     Critical => "critical", "严重";
 
+    BuildingWith => "  building {packages} with {answers} ...", "  正在用{answers}构建 {packages} ……";
+    ReferenceAnswers => "the reference answers (--mine: yours)", "参考答案（--mine：你的答案）";
+    YourAnswers => "your answers", "你的答案";
+    BuildFailed => "the build of {packages} failed (cargo's messages are above)", "{packages} 构建失败（cargo 的消息在上面）";
+    NoExecutable => "cargo built no executable named {package}", "cargo 没有构建出名为 {package} 的可执行文件";
+    LessonPortTaken => "port {port} is taken (by a server of yours? `ss -ltnp 'sport = :{port}'` shows what)",
+        "端口 {port} 已被占用（是你自己的服务器吗？`ss -ltnp 'sport = :{port}'` 可以看到是谁）";
+    WasNotReady => "{name} was not ready within {seconds} s; see {log} (`down` stops what was started)",
+        "{name} 在 {seconds} 秒内没有就绪；请看 {log}（`down` 会停止已启动的部分）";
+    NoGatewayStartedRest => "lesson 10 is not in the workspace yet (no lessons/10-gateway/Cargo.toml): started everything else",
+        "第 10 课还不在工作区里（没有 lessons/10-gateway/Cargo.toml）：其余部分都已启动";
+    PageAnswers => "{url} answers (pid {pid})", "{url} 有应答（pid {pid}）";
+    PassingInConsul => "{addr}, passing in Consul as `{service}` (pid {pid})", "{addr}，在 Consul 中以 `{service}` 通过健康检查（pid {pid}）";
+    AgentOfServicesUp => "the embedded agent started by `services up`", "`services up` 启动的内嵌开发用 agent";
+    RedisOfServicesUp => "the redis-server started by `services up`", "`services up` 启动的 redis-server";
+
     // `book`.
     BuiltInto => "{mark} built the book into {dir} ({elapsed})", "{mark} 本书已构建到 {dir}（{elapsed}）";
     TranslationDoesNotBuild => "{mark} the translation does not build: {why}", "{mark} 译本无法构建：{why}";

@@ -128,7 +128,10 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
             say(
                 ui::pass_mark(),
                 &name,
-                &format!("already running on {addr} (pid {})", started.pid),
+                &catalog::say(
+                    Cmd::AlreadyRunningOn,
+                    &[("addr", &addr), ("pid", &started.pid)],
+                ),
             );
             continue;
         }
@@ -151,9 +154,13 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         say(
             ui::pass_mark(),
             &name,
-            &format!(
-                "{addr}, passing in Consul as `{CAPTCHA_SERVICE}` (pid {})",
-                child.id()
+            &catalog::say(
+                Cmd::PassingInConsul,
+                &[
+                    ("addr", &addr),
+                    ("service", &CAPTCHA_SERVICE),
+                    ("pid", &child.id()),
+                ],
             ),
         );
     }
@@ -161,17 +168,16 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     let addr = loopback(system.ports.gateway);
     let page = format!("http://{addr}/");
     if !with_gateway {
-        say(
-            ui::yellow("!"),
-            "gateway",
-            "lesson 10 is not in the workspace yet (no lessons/10-gateway/Cargo.toml): \
-             started everything else",
-        );
+        let text = catalog::say(Cmd::NoGatewayStartedRest, &[]);
+        say(ui::yellow("!"), "gateway", &text);
     } else if let Some(started) = record.running("gateway") {
         say(
             ui::pass_mark(),
             "gateway",
-            &format!("already running on {page} (pid {})", started.pid),
+            &catalog::say(
+                Cmd::AlreadyRunningOn,
+                &[("addr", &page), ("pid", &started.pid)],
+            ),
         );
     } else {
         let mut child = start_lesson(
@@ -190,7 +196,7 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         say(
             ui::pass_mark(),
             "gateway",
-            &format!("{page} answers (pid {})", child.id()),
+            &catalog::say(Cmd::PageAnswers, &[("url", &page), ("pid", &child.id())]),
         );
     }
 
