@@ -141,6 +141,19 @@ catalog! {
     AgentOfServicesUp => "the embedded agent started by `services up`", "`services up` 启动的内嵌开发用 agent";
     RedisOfServicesUp => "the redis-server started by `services up`", "`services up` 启动的 redis-server";
 
+    // `book --pdf`.
+    PdfPages => "{count} pages", "{count} 页";
+    PdfPagesNotCounted => "pages not counted", "页数未统计";
+    PdfSummary => "{pages}, {size} MB, {elapsed}", "{pages}，{size} MB，{elapsed}";
+    PdfPrinted => "{mark} printed the book to {file} ({summary})", "{mark} 本书已打印到 {file}（{summary}）";
+    PdfNoPrintPage => "the book has no print.html to print (book/book.toml must not turn off [output.html.print])",
+        "本书没有可打印的 print.html（book/book.toml 不能关闭 [output.html.print]）";
+    PdfNoChromium => "Chromium is not installed, and the PDF is printed by it: install it with `{command}` (or set CHROME to its path)",
+        "没有安装 Chromium，而 PDF 要靠它打印：用 `{command}` 安装（或把 CHROME 设为它的路径）";
+    PdfTooSlow => "Chromium did not finish printing within {seconds} s", "Chromium 在 {seconds} 秒内没有打印完";
+    PdfNotPrinted => "Chromium ({program}) did not print the book ({status}){said}", "Chromium（{program}）没有打印出本书（{status}）{said}";
+    PdfItSaid => "; it said:\n{last}", "；它的输出：\n{last}";
+
     // `book`.
     BuiltInto => "{mark} built the book into {dir} ({elapsed})", "{mark} 本书已构建到 {dir}（{elapsed}）";
     TranslationDoesNotBuild => "{mark} the translation does not build: {why}", "{mark} 译本无法构建：{why}";
