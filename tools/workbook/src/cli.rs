@@ -3,6 +3,7 @@
 //! Only the shape is declared here: what each command and argument means, in each
 //! language, is in the catalog (`common/catalog/help.rs`), put in by [`command`].
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -130,9 +131,53 @@ pub fn command(lang: Lang) -> clap::Command {
     help::localise(Cli::command(), lang)
 }
 
+/// The arguments, with `help COMMAND…` read as `COMMAND… --help`: clap's own `help`
+/// command speaks only English, so another language answers it through `--help`.
+pub fn help_as_flag(args: Vec<OsString>) -> Vec<OsString> {
+    let mut skip_value = false;
+    let position = args.iter().enumerate().skip(1).find_map(|(index, arg)| {
+        if std::mem::take(&mut skip_value) {
+            return None;
+        }
+        let arg = arg.to_string_lossy();
+        if arg == "--lang" {
+            skip_value = true;
+            return None;
+        }
+        if arg.starts_with('-') {
+            return None;
+        }
+        Some(index)
+    });
+    match position {
+        Some(index) if args[index] == "help" => {
+            let mut args = args;
+            args.remove(index);
+            args.push("--help".into());
+            args
+        }
+        _ => args,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_before_a_command_is_its_help_flag() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            help_as_flag(args(&["workbook", "--lang", "zh-CN", "help", "report"])),
+            args(&["workbook", "--lang", "zh-CN", "report", "--help"])
+        );
+        assert_eq!(
+            help_as_flag(args(&["workbook", "help"])),
+            args(&["workbook", "--help"])
+        );
+        let hint = args(&["workbook", "hint", "help"]);
+        assert_eq!(help_as_flag(hint.clone()), hint);
+    }
 
     #[test]
     fn every_command_and_argument_has_a_text_in_the_catalog() {

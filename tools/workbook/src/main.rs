@@ -40,8 +40,12 @@ use crate::teacher::{bundle, pdf, report};
 async fn main() -> ExitCode {
     ui::end_quietly_when_output_is_cut();
     let lang = language::choose_before_parsing();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if lang != Lang::En {
+        args = cli::help_as_flag(args);
+    }
     let cli = match cli::command(lang)
-        .try_get_matches()
+        .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
     {
         Ok(cli) => cli,

@@ -27,7 +27,10 @@ pub fn choose(flag: Option<&str>, state: &State) -> Result<(Lang, Source)> {
 /// errors): `--lang` as typed, else the remembered setting of the course found from here,
 /// else the locale. [`choose`] decides the same once the command is read, and says why.
 pub fn choose_before_parsing() -> Lang {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let flag = args.iter().enumerate().find_map(|(index, arg)| {
         if arg == "--" {
             return None;

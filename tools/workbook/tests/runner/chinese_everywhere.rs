@@ -147,6 +147,7 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
     ];
     commands.extend(with_help.iter().map(|name| vec![*name, "--help"]));
     commands.push(vec!["services", "up", "--help"]);
+    commands.push(vec!["help", "report"]);
 
     let mut english = Vec::new();
     for args in &commands {
