@@ -15,16 +15,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
-use std::time::Duration;
 
 use crate::common::catalog::{Cmd, say};
 use crate::common::course::Course;
 use crate::common::lang::{self, Lang};
 use crate::common::ui;
-use crate::learner::state::{self, ExerciseState, State, Status};
+use crate::learner::state::{self, State};
 
+mod activity;
 mod class;
 mod needs;
+
+pub use activity::Activity;
 
 pub use class::run_class;
 #[cfg(test)]
@@ -53,47 +55,6 @@ pub struct Report {
     /// knows of it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exercises: Vec<Activity>,
-}
-
-/// One exercise as a learner has worked on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Activity {
-    pub id: String,
-    /// `passed` or `failed`: the last check's result; absent when only hints were read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    /// How many times it was checked.
-    #[serde(default)]
-    pub attempts: u32,
-    /// How many hints were read.
-    #[serde(default)]
-    pub hints: usize,
-    /// The first and the last check or hint (RFC 3339, UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<String>,
-    /// Minutes since its checks started failing, when the report was made; absent unless
-    /// the last check failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stuck_minutes: Option<u64>,
-}
-
-impl Activity {
-    /// What the state knows of one exercise, as of `now` (unix seconds); `None` if nothing.
-    fn of(id: &str, state: &ExerciseState, now: u64) -> Option<Activity> {
-        let time = |at: Option<u64>| at.map(|secs| rfc3339(UNIX_EPOCH + Duration::from_secs(secs)));
-        let started = state.attempts > 0 || state.hints_shown > 0 || state.status.is_some();
-        started.then(|| Activity {
-            id: id.to_string(),
-            status: state.status,
-            attempts: state.attempts,
-            hints: state.hints_shown,
-            first: time(state.started_at),
-            last: time(state.last_at()),
-            stuck_minutes: state.stuck_minutes(now),
-        })
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
