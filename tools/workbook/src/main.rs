@@ -49,7 +49,7 @@ async fn main() -> ExitCode {
         .and_then(|matches| Cli::from_arg_matches(&matches))
     {
         Ok(cli) => cli,
-        Err(err) => match catalog::help::error_text(&err, lang) {
+        Err(err) => match cli::error_text(&err, lang) {
             Some(text) if lang != Lang::En => {
                 let prefix = catalog::say(Msg::ErrorPrefix, &[]);
                 eprintln!("{} {text}", ui::red(&prefix));

@@ -1,7 +1,8 @@
 //! The command line: `workbook [COMMAND]`. With no command, the course session starts.
 //!
 //! Only the shape is declared here: what each command and argument means, in each
-//! language, is in the catalog (`common/catalog/help.rs`), put in by [`command`].
+//! language, is in the catalog (`common/catalog/help.rs`), put in by [`command`]
+//! (`localise.rs`).
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
@@ -9,7 +10,10 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::common::catalog::help;
+mod localise;
+
+pub use localise::error_text;
+
 use crate::common::lang::Lang;
 
 #[derive(Debug, Parser)]
@@ -128,7 +132,7 @@ pub struct SystemPorts {
 
 /// The command line with its texts in `lang`.
 pub fn command(lang: Lang) -> clap::Command {
-    help::localise(Cli::command(), lang)
+    localise::localise(Cli::command(), lang)
 }
 
 /// The arguments, with `help COMMAND…` read as `COMMAND… --help`: clap's own `help`
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn every_command_and_argument_has_a_text_in_the_catalog() {
-        let missing = help::without_text(&Cli::command(), "");
+        let missing = localise::without_text(&Cli::command(), "");
         assert!(missing.is_empty(), "no text for: {missing:?}");
     }
 
