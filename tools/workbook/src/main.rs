@@ -23,10 +23,12 @@ mod wire;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::cli::{Cli, Commands, ServicesAction};
+use crate::common::catalog::{self, Msg};
 use crate::common::course::Course;
+use crate::common::lang::Lang;
 use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, State};
 use crate::learner::{check, exercise, language, map, session};
@@ -37,12 +39,30 @@ use crate::teacher::{bundle, pdf, report};
 #[tokio::main]
 async fn main() -> ExitCode {
     ui::end_quietly_when_output_is_cut();
-    let cli = Cli::parse();
+    let lang = language::choose_before_parsing();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if lang != Lang::En {
+        args = cli::help_as_flag(args);
+    }
+    let cli = match cli::command(lang)
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(err) => match cli::error_text(&err, lang) {
+            Some(text) if lang != Lang::En => {
+                let prefix = catalog::say(Msg::ErrorPrefix, &[]);
+                eprintln!("{} {text}", ui::red(&prefix));
+                return ExitCode::from(2);
+            }
+            _ => err.exit(),
+        },
+    };
     match run(cli).await {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {
-            let prefix = common::catalog::say(common::catalog::Msg::ErrorPrefix, &[]);
+            let prefix = catalog::say(Msg::ErrorPrefix, &[]);
             eprintln!("{} {err:#}", ui::red(&prefix));
             ExitCode::FAILURE
         }

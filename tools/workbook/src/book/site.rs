@@ -25,6 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
+use crate::common::catalog::{Cmd, io_error, say};
 use crate::common::ui;
 
 pub const DEFAULT_PORT: u16 = 3000;
@@ -113,17 +114,24 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
     let started = Instant::now();
     let (dir, editions) = build_languages(root, lang)?;
     if let Err(err) = editions {
+        let why = format!("{err:#}");
+        let mark = ui::fail_mark();
         println!(
-            "{} the translation does not build: {err:#}",
-            ui::fail_mark()
+            "{}",
+            say(
+                Cmd::TranslationDoesNotBuild,
+                &[("mark", &mark), ("why", &why)]
+            )
         );
     }
     let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
-    println!(
-        "{} built the book into {shown} ({:.1} s)",
-        ui::pass_mark(),
-        started.elapsed().as_secs_f64()
-    );
+    let elapsed = ui::seconds(started.elapsed().as_secs_f64());
+    let args: [(&str, &dyn std::fmt::Display); 3] = [
+        ("mark", &ui::pass_mark()),
+        ("dir", &shown),
+        ("elapsed", &elapsed),
+    ];
+    println!("{}", say(Cmd::BuiltInto, &args));
     Ok(dir)
 }
 
@@ -154,9 +162,10 @@ fn router(book: Published, root: &Path) -> Router {
 /// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.
 pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("port {port} is busy (is the book already being served?)"))
+    tokio::net::TcpListener::bind(addr).await.map_err(|err| {
+        let busy = say(Cmd::PortBusy, &[("port", &port)]);
+        anyhow::anyhow!("{busy}: {}", io_error(&err))
+    })
 }
 
 /// Serves the built book in `dir`, and the course sources under `root`, on an already
@@ -216,11 +225,9 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     let listener = bind(port).await?;
     // `--port 0` asks for any free port: say which one it is.
     let port = listener.local_addr().map_or(port, |addr| addr.port());
-    println!(
-        "{} serving the book on {}",
-        ui::pass_mark(),
-        ui::bold(&edition_url(port, lang.as_deref()))
-    );
+    let url = ui::bold(&edition_url(port, lang.as_deref()));
+    let mark = ui::pass_mark();
+    println!("{}", say(Cmd::Serving, &[("mark", &mark), ("url", &url)]));
     if open {
         open_browser(&edition_url(port, lang.as_deref()));
     }
@@ -245,16 +252,18 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
                 })
         }) {
             match rebuilt.rebuild(&root_for_rebuild, lang.as_deref()) {
-                Ok(()) => println!("{} rebuilt the book", ui::pass_mark()),
-                Err(err) => println!(
-                    "{} the book does not build: {err:#}; still serving the last good one",
-                    ui::fail_mark()
-                ),
+                Ok(()) => println!("{}", say(Cmd::Rebuilt, &[("mark", &ui::pass_mark())])),
+                Err(err) => {
+                    let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
+                    let args: [(&str, &dyn std::fmt::Display); 2] =
+                        [("mark", &mark), ("why", &why)];
+                    println!("{}", say(Cmd::StillServingLastGood, &args));
+                }
             }
         }
     });
     let interrupted = ctrl_c();
-    println!("  Ctrl-C to stop.");
+    println!("{}", say(Cmd::CtrlCToStop, &[]));
     tokio::select! {
         result = serve_published(listener, book, root.to_path_buf()) => result,
         () = interrupted => Ok(()),

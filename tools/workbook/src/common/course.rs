@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use crate::common::catalog::{Cmd, say};
+
 /// Everything the runner knows about the course, loaded from disk.
 #[derive(Debug, Clone)]
 pub struct Course {
@@ -219,7 +221,7 @@ impl Course {
         }
         let close = crate::common::suggest::suggestions(self, id);
         if close.is_empty() {
-            bail!("no lesson or exercise is called `{id}` (the `list` command shows them all)")
+            bail!("{}", say(Cmd::NoSuchId, &[("id", &id)]))
         } else {
             bail!(
                 "no lesson or exercise is called `{id}`; did you mean {}?",

@@ -34,7 +34,13 @@ impl Lang {
     pub fn from_arg(text: &str) -> Result<Lang> {
         match Lang::parse(text) {
             Some(lang) => Ok(lang),
-            None => bail!("the runner speaks `en` and `zh-CN`, not `{text}`"),
+            None => bail!(
+                "{}",
+                crate::common::catalog::say(
+                    crate::common::catalog::Cmd::UnknownLang,
+                    &[("text", &text)]
+                )
+            ),
         }
     }
 

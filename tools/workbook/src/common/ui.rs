@@ -5,6 +5,8 @@
 //! logs and CI stay readable.
 
 use std::io::IsTerminal;
+
+use crate::common::catalog::{Cmd, say};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy)]
@@ -112,8 +114,15 @@ pub fn clip_lines(text: &str, max: usize) -> String {
         return lines.join("\n");
     }
     let mut out = lines[..max].join("\n");
-    out.push_str(&format!("\n… {} more lines", lines.len() - max));
+    let count = lines.len() - max;
+    out.push('\n');
+    out.push_str(&say(Cmd::MoreLines, &[("count", &count)]));
     out
+}
+
+/// A time in seconds as the runner shows it: `2.5 s`, `2.5 秒`.
+pub fn seconds(secs: f64) -> String {
+    say(Cmd::Seconds, &[("value", &format!("{secs:.1}"))])
 }
 
 /// Indents every line of `text` by `prefix`.

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
-use crate::common::catalog::{Msg, say};
+use crate::common::catalog::{Cmd, Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Selection};
 use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, STATE_DIR, State};
@@ -62,7 +62,9 @@ pub fn hint(
         );
         println!("{} {text}", ui::yellow(&header));
     }
-    state.entry(&exercise.id).hints_shown = upto;
+    let entry = state.entry(&exercise.id);
+    entry.hints_shown = upto;
+    entry.hinted(state::now());
     state.save(&course.root)?;
     if upto < hints.len() {
         let how = ui::ask(asking, 'h', &format!("hint {}", exercise.id));
@@ -168,24 +170,33 @@ pub fn reset(
     let shown = course.relative(&path).display().to_string();
     let Some((stub, _)) = state::stub_source(course, lesson, exercise) else {
         bail!(
-            "there is no pristine copy of {shown}: none in {STATE_DIR}/stubs and none committed to git"
+            "{}",
+            say(
+                Cmd::NoPristineCopy,
+                &[("file", &shown), ("dir", &STATE_DIR)]
+            )
         );
     };
     let current = fs::read_to_string(&path).unwrap_or_default();
     if current == stub {
-        println!("{} {shown} is already the stub.", ui::pass_mark());
+        let mark = ui::pass_mark();
+        println!(
+            "{}",
+            say(Cmd::AlreadyStub, &[("mark", &mark), ("file", &shown)])
+        );
         return Ok(true);
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            bail!("refusing to overwrite {shown} without asking; pass --yes to reset it");
+            bail!("{}", say(Cmd::RefuseWithoutAsking, &[("file", &shown)]));
         }
-        print!("Reset {shown} to its stub? Your changes go to {STATE_DIR}/backups/. [y/N] ");
+        let ask = say(Cmd::ResetAsk, &[("file", &shown), ("dir", &STATE_DIR)]);
+        print!("{ask}");
         std::io::stdout().flush()?;
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            println!("Left as it is.");
+            println!("{}", say(Cmd::LeftAsItIs, &[]));
             return Ok(false);
         }
     }
@@ -208,6 +219,10 @@ pub fn reset(
     fs::write(&path, stub).with_context(|| format!("writing {shown}"))?;
     state.entry(&exercise.id).status = None;
     state.save(&course.root)?;
-    println!("{} {shown} is back to its stub.", ui::pass_mark());
+    let mark = ui::pass_mark();
+    println!(
+        "{}",
+        say(Cmd::BackToStub, &[("mark", &mark), ("file", &shown)])
+    );
     Ok(true)
 }

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::book;
 
-use crate::common::catalog::{Msg, say, say_in};
+use crate::common::catalog::{Cmd, Msg, say, say_in};
 use crate::common::course::Course;
 use crate::common::lang::{self, Lang, Source};
 use crate::common::ui;
@@ -23,6 +23,33 @@ pub fn choose(flag: Option<&str>, state: &State) -> Result<(Lang, Source)> {
     Ok(chosen)
 }
 
+/// The language for what is said before the command line is read (its `--help`, its
+/// errors): `--lang` as typed, else the remembered setting of the course found from here,
+/// else the locale. [`choose`] decides the same once the command is read, and says why.
+pub fn choose_before_parsing() -> Lang {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let flag = args.iter().enumerate().find_map(|(index, arg)| {
+        if arg == "--" {
+            return None;
+        }
+        match arg.strip_prefix("--lang") {
+            Some("") => args.get(index + 1).and_then(|value| Lang::parse(value)),
+            Some(rest) => rest.strip_prefix('=').and_then(Lang::parse),
+            None => None,
+        }
+    });
+    let remembered = Course::discover()
+        .ok()
+        .and_then(|course| State::load(&course.root).ok())
+        .and_then(|state| state.lang.as_deref().and_then(Lang::parse));
+    let (chosen, _) = lang::choose(flag, remembered, |name| std::env::var(name).ok());
+    lang::set(chosen);
+    chosen
+}
+
 /// `lang [CODE]`: remembers `en` or `zh-CN`, forgets with `auto`, or says which is spoken.
 pub fn command(
     course: &Course,
@@ -31,13 +58,13 @@ pub fn command(
     (chosen, source): (Lang, Source),
 ) -> Result<()> {
     let Some(code) = code else {
-        let why = match source {
-            Source::Flag => "--lang",
-            Source::Remembered => "remembered by `lang`",
-            Source::Environment => "from the shell's locale",
-            Source::Default => "the default",
+        let line = match source {
+            Source::Flag => Cmd::LangFromFlag,
+            Source::Remembered => Cmd::LangRemembered,
+            Source::Environment => Cmd::LangFromLocale,
+            Source::Default => Cmd::LangDefault,
         };
-        println!("{} ({why})", chosen.code());
+        println!("{}", say(line, &[("code", &chosen.code())]));
         return Ok(());
     };
     if code == "auto" {

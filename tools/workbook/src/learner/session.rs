@@ -18,7 +18,7 @@ use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::book;
-use crate::common::catalog::{Msg, say};
+use crate::common::catalog::{Cmd, Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::ui;
 use crate::common::ui::Asking;
@@ -371,19 +371,18 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
         let dir = match built {
             Ok(Ok((dir, editions))) => {
                 if let Err(err) = editions {
-                    let note = format!(
-                        "{} the translation does not build: {err:#}",
-                        ui::fail_mark()
-                    );
+                    let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
+                    let args: [(&str, &dyn std::fmt::Display); 2] =
+                        [("mark", &mark), ("why", &why)];
+                    let note = say(Cmd::TranslationDoesNotBuild, &args);
                     let _ = inputs.send(Input::Note(note));
                 }
                 dir
             }
             Ok(Err(err)) => {
-                let _ = inputs.send(Input::Note(format!(
-                    "{} the book does not build: {err:#}",
-                    ui::fail_mark()
-                )));
+                let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
+                let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
+                let _ = inputs.send(Input::Note(say(Cmd::BookDoesNotBuild, &args)));
                 return;
             }
             Err(_) => return,
@@ -398,11 +397,10 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
                 }
             }
             Err(err) => {
-                let _ = inputs.send(Input::Note(format!(
-                    "{} {err:#}; the book is not served here ({} says who holds it)",
-                    ui::yellow("!"),
-                    ui::cmd("doctor")
-                )));
+                let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("mark", &mark), ("why", &why), ("command", &command)];
+                let _ = inputs.send(Input::Note(say(Cmd::BookNotServed, &args)));
             }
         }
     });

@@ -40,6 +40,50 @@ pub struct ExerciseState {
     /// Unix seconds of the last check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<u64>,
+    /// How many times it has been checked.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attempts: u32,
+    /// Unix seconds of the first check or hint: when the learner started on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<u64>,
+    /// Unix seconds of the last hint shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hinted_at: Option<u64>,
+    /// Unix seconds of the first failing check since it last passed: failing since then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<u64>,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
+}
+
+/// The time now, in unix seconds, as the state file keeps times.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl ExerciseState {
+    /// Unix seconds of the last check or hint.
+    pub fn last_at(&self) -> Option<u64> {
+        self.checked_at.max(self.hinted_at)
+    }
+
+    /// Minutes failing, as of `at` (unix seconds): `None` unless the last check failed.
+    pub fn stuck_minutes(&self, at: u64) -> Option<u64> {
+        match (self.status, self.failing_since) {
+            (Some(Status::Failed), Some(since)) => Some(at.saturating_sub(since) / 60),
+            _ => None,
+        }
+    }
+
+    /// Notes a hint shown at `at`.
+    pub fn hinted(&mut self, at: u64) {
+        self.hinted_at = Some(at);
+        self.started_at.get_or_insert(at);
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,17 +170,26 @@ impl State {
 
     /// Records the result of a check.
     pub fn record(&mut self, id: &str, passed: bool) {
+        self.record_at(id, passed, now());
+    }
+
+    /// Records the result of a check made at `at` (unix seconds).
+    pub fn record_at(&mut self, id: &str, passed: bool, at: u64) {
         let entry = self.entry(id);
+        if passed {
+            entry.failing_since = None;
+        } else if entry.status != Some(Status::Failed) || entry.failing_since.is_none() {
+            entry.failing_since = Some(at);
+        }
         entry.status = Some(if passed {
             Status::Passed
         } else {
             Status::Failed
         });
         entry.ever_passed |= passed;
-        entry.checked_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .ok()
-            .map(|d| d.as_secs());
+        entry.checked_at = Some(at);
+        entry.attempts += 1;
+        entry.started_at.get_or_insert(at);
     }
 
     /// (done, total) over the given exercises.
@@ -278,6 +331,25 @@ mod tests {
         fx.write(".workbook/state.toml", "[exercise.\"x\"]\nstatus = 3\n");
         let err = format!("{:#}", State::load(fx.path()).unwrap_err());
         assert!(err.contains("damaged"), "{err}");
+    }
+
+    #[test]
+    fn remembers_attempts_and_how_long_an_exercise_has_been_failing() {
+        let mut state = State::default();
+        state.entry("tcp.echo").hinted(900);
+        state.record_at("tcp.echo", false, 1_000);
+        state.record_at("tcp.echo", false, 1_600);
+        let echo = state.get("tcp.echo");
+        assert_eq!(
+            (echo.attempts, echo.started_at, echo.failing_since),
+            (2, Some(900), Some(1_000))
+        );
+        assert_eq!(echo.stuck_minutes(2_800), Some(30));
+        assert_eq!(echo.last_at(), Some(1_600));
+        state.record_at("tcp.echo", true, 3_000);
+        assert_eq!(state.get("tcp.echo").stuck_minutes(4_000), None);
+        state.record_at("tcp.echo", false, 5_000);
+        assert_eq!(state.get("tcp.echo").stuck_minutes(5_600), Some(10));
     }
 
     #[test]

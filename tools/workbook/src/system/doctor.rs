@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::book;
-use crate::common::catalog::{Msg, say};
+use crate::common::catalog::{Cmd, Msg, say};
 use crate::common::ui;
 use crate::system::probe;
 use crate::system::services::{self, Service};
@@ -119,10 +119,7 @@ pub fn install_command(packages: &[(&str, &str)]) -> String {
     } else if has("pacman") {
         format!("{sudo}pacman -S {}", renamed("pacman"))
     } else {
-        format!(
-            "install {} with your system's package manager (Debian's names)",
-            debian.join(" ")
-        )
+        say(Cmd::DoctorInstallWith, &[("packages", &debian.join(" "))])
     }
 }
 
@@ -151,9 +148,12 @@ fn toolchain() -> Vec<Finding> {
     match rustc {
         Some(version) => match parse_rust_version(&version) {
             Some(found) if found < MINIMUM_RUST => findings.push(Finding::Problem {
-                what: format!(
-                    "{version} is older than the {}.{} this course needs",
-                    MINIMUM_RUST.0, MINIMUM_RUST.1
+                what: say(
+                    Cmd::DoctorRustOld,
+                    &[
+                        ("version", &version),
+                        ("needed", &format!("{}.{}", MINIMUM_RUST.0, MINIMUM_RUST.1)),
+                    ],
                 ),
                 fix: Fix::Run("rustup update stable".into()),
             }),
@@ -199,7 +199,7 @@ fn etcdctl() -> Finding {
 /// and without one the pages (and their browser check) show boxes. macOS has one.
 fn cjk_font() -> Finding {
     if cfg!(target_os = "macos") {
-        return Finding::Fine("a CJK font (macOS has one)".into());
+        return Finding::Fine(say(Cmd::DoctorCjkFontMac, &[]));
     }
     let fonts = Command::new("fc-list")
         .arg(":lang=zh")
@@ -210,15 +210,14 @@ fn cjk_font() -> Finding {
         .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
         .unwrap_or_default();
     match fonts.lines().find(|line| !line.trim().is_empty()) {
-        Some(family) => Finding::Fine(format!(
-            "a CJK font for the book's Chinese text ({})",
-            family.split(',').next().unwrap_or(family).trim()
-        )),
-        None => Finding::Note(format!(
-            "no CJK font (`fc-list :lang=zh` finds none): the book's Chinese text shows as \
-             boxes; install one with: {}",
-            install_command(&[("fonts-noto-cjk", "--cask font-noto-sans-cjk")])
-        )),
+        Some(family) => {
+            let font = family.split(',').next().unwrap_or(family).trim();
+            Finding::Fine(say(Cmd::DoctorCjkFont, &[("font", &font)]))
+        }
+        None => {
+            let command = install_command(&[("fonts-noto-cjk", "--cask font-noto-sans-cjk")]);
+            Finding::Note(say(Cmd::DoctorNoCjkFont, &[("command", &command)]))
+        }
     }
 }
 
@@ -270,21 +269,21 @@ fn chromium() -> Finding {
         .into_iter()
         .find(|name| find_on_path(name).is_some());
     match (browser, driver) {
-        (Some(browser), Some(_)) => Finding::Fine(format!(
-            "{} and chromedriver (the browser checks)",
-            first_line(browser, &["--version"])
+        (Some(browser), Some(_)) => {
+            let version = first_line(browser, &["--version"]);
+            let version = version
                 .as_deref()
                 .and_then(|version| version.split(" built").next())
-                .unwrap_or(browser)
-        )),
-        _ => Finding::Note(format!(
-            "chromium or chromedriver is missing: the browser checks of the book and of \
-             lesson 10's page will be skipped; install them with: {}",
-            install_command(&[
+                .unwrap_or(browser);
+            Finding::Fine(say(Cmd::DoctorChromium, &[("version", &version)]))
+        }
+        _ => {
+            let command = install_command(&[
                 ("chromium", "--cask chromium"),
-                ("chromium-driver", "chromedriver")
-            ])
-        )),
+                ("chromium-driver", "chromedriver"),
+            ]);
+            Finding::Note(say(Cmd::DoctorNoChromium, &[("command", &command)]))
+        }
     }
 }
 
@@ -309,22 +308,21 @@ fn openssl(root: &Path) -> Finding {
             .status()
             .is_ok_and(|s| s.success());
     match (found, needed) {
-        (true, _) => Finding::Fine(format!(
-            "OpenSSL headers {}",
-            first_line("pkg-config", &["--modversion", "openssl"]).unwrap_or_default()
-        )),
-        (false, false) => {
-            Finding::Note("OpenSSL headers not found (no dependency needs them)".into())
+        (true, _) => {
+            let version =
+                first_line("pkg-config", &["--modversion", "openssl"]).unwrap_or_default();
+            Finding::Fine(say(Cmd::DoctorOpenSsl, &[("version", &version)]))
         }
+        (false, false) => Finding::Note(say(Cmd::DoctorNoOpenSslNeeded, &[])),
         (false, true) if !has_pkg_config => Finding::Problem {
-            what: "pkg-config is not installed (needed to find OpenSSL when building)".into(),
+            what: say(Cmd::DoctorNoPkgConfig, &[]),
             fix: Fix::Install(vec![
                 ("pkg-config", "pkg-config"),
                 ("libssl-dev", "openssl"),
             ]),
         },
         (false, true) => Finding::Problem {
-            what: "OpenSSL headers are missing (a dependency links OpenSSL)".into(),
+            what: say(Cmd::DoctorNoOpenSsl, &[]),
             fix: Fix::install("libssl-dev", "openssl"),
         },
     }
@@ -334,33 +332,40 @@ fn openssl(root: &Path) -> Finding {
 fn port(root: &Path, port: u16, usual: &str) -> Finding {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     if std::net::TcpListener::bind(addr).is_ok() {
-        return Finding::Fine(format!("port {port} is free ({usual})"));
+        return Finding::Fine(say(
+            Cmd::DoctorPortFree,
+            &[("port", &port), ("usual", &usual)],
+        ));
     }
     let who = if port == book::DEFAULT_PORT {
         match probe::http_get(addr, "/__workbook") {
             Some((200, body)) if body.trim() == book::SIGNATURE => {
-                Some("the course's book server".to_string())
+                Some(say(Cmd::DoctorOurBookServer, &[]))
             }
             _ => None,
         }
     } else if port == Service::Consul.addr().port() && probe::consul_leader(addr).is_some() {
         Some(match services::running_pid(root, Service::Consul) {
-            Some(pid) => format!("the embedded agent started by workbook (pid {pid})"),
-            None if probe::is_embedded_agent(addr) => "an embedded agent".to_string(),
-            None => "a Consul agent".to_string(),
+            Some(pid) => say(Cmd::DoctorOurAgent, &[("pid", &pid)]),
+            None if probe::is_embedded_agent(addr) => say(Cmd::AnEmbeddedAgent, &[]),
+            None => say(Cmd::AConsulAgent, &[]),
         })
     } else if port == Service::Redis.addr().port() && probe::redis_pings(addr) {
         Some(match services::running_pid(root, Service::Redis) {
-            Some(pid) => format!("redis-server started by workbook (pid {pid})"),
-            None => "a Redis server".to_string(),
+            Some(pid) => say(Cmd::DoctorOurRedis, &[("pid", &pid)]),
+            None => say(Cmd::DoctorARedis, &[]),
         })
     } else {
         up::plan::started_on(root, port)
     };
     match who {
-        Some(who) => Finding::Fine(format!("port {port} is in use by {who}")),
-        None => Finding::Note(format!(
-            "port {port} ({usual}) is in use by something else; `ss -ltnp 'sport = :{port}'` shows what"
+        Some(who) => Finding::Fine(say(
+            Cmd::DoctorPortUsedBy,
+            &[("port", &port), ("who", &who)],
+        )),
+        None => Finding::Note(say(
+            Cmd::DoctorPortBusy,
+            &[("port", &port), ("usual", &usual)],
         )),
     }
 }
@@ -378,23 +383,23 @@ pub fn run(root: &Path) -> Result<()> {
         (
             Msg::DoctorPorts,
             vec![
-                port(root, book::DEFAULT_PORT, "the book"),
+                port(root, book::DEFAULT_PORT, &say(Cmd::PortTheBook, &[])),
                 port(root, Service::Consul.addr().port(), "Consul"),
                 port(root, Service::Redis.addr().port(), "Redis"),
                 port(
                     root,
                     up::plan::Ports::STANDARD.captchas[0],
-                    "lesson 09's captcha",
+                    &say(Cmd::PortLesson09Captcha, &[]),
                 ),
                 port(
                     root,
                     up::plan::Ports::STANDARD.captchas[1],
-                    "the second captcha of `up`",
+                    &say(Cmd::PortSecondCaptcha, &[]),
                 ),
                 port(
                     root,
                     up::plan::Ports::STANDARD.gateway,
-                    "lesson 10's gateway",
+                    &say(Cmd::PortLesson10Gateway, &[]),
                 ),
             ],
         ),

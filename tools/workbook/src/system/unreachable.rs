@@ -8,6 +8,8 @@
 
 use shared::unreachable::{Needed, no_answer_showing, nothing};
 
+use crate::common::catalog::{Cmd, say};
+use crate::common::lang::{self, Lang};
 use crate::common::ui;
 use crate::system::services::Service;
 
@@ -22,12 +24,30 @@ fn needed(service: Service) -> Needed {
 
 /// `no Consul agent answers at ADDR: start one with …`, naming the command that does.
 pub fn no_answer(service: Service, addr: &str) -> String {
-    no_answer_showing(needed(service), addr, ui::cmd)
+    if lang::current() == Lang::En {
+        return no_answer_showing(needed(service), addr, ui::cmd);
+    }
+    let line = match service {
+        Service::Consul => Cmd::NoConsulAnswers,
+        Service::Redis => Cmd::NoRedisAnswers,
+    };
+    let (services, up) = (ui::cmd("services up"), ui::cmd("up"));
+    say(
+        line,
+        &[("addr", &addr), ("services", &services), ("up", &up)],
+    )
 }
 
 /// The same for the Consul that `CONSUL_HTTP_ADDR` names: the runner does not start that
 /// one itself, so the fix is starting it, or unsetting the variable.
 pub fn no_consul_at_env(value: &str) -> String {
+    if lang::current() != Lang::En {
+        let services = ui::cmd("services up");
+        return say(
+            Cmd::NoConsulAtEnv,
+            &[("value", &value), ("services", &services)],
+        );
+    }
     format!(
         "{} answers at {value} (CONSUL_HTTP_ADDR): start it, or unset CONSUL_HTTP_ADDR and \
          {} starts the embedded agent",
@@ -43,6 +63,10 @@ pub fn no_answer_in_system(service: Service, addr: &str, base_port: Option<u16>)
         Some(port) => format!("up --base-port {port}"),
         None => "up".to_string(),
     };
+    if lang::current() != Lang::En {
+        let up = ui::cmd(&up);
+        return say(Cmd::NothingAnswersInSystem, &[("addr", &addr), ("up", &up)]);
+    }
     format!(
         "{} answers at {addr}: {} starts it again",
         nothing(needed(service)),

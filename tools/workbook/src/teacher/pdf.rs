@@ -23,6 +23,7 @@ use testkit::programs::{CHROMIUM_INSTALL, find_chromium};
 use tokio::process::Command;
 
 use crate::book;
+use crate::common::catalog::{Cmd, say};
 use crate::common::ui;
 
 /// The longest a print may take. The whole book prints in a few seconds; a Chromium that
@@ -44,14 +45,15 @@ pub struct Printed {
 impl Printed {
     /// "212 pages, 3.4 MB, 5.1 s".
     pub fn summary(&self) -> String {
-        let pages = self
-            .pages
-            .map_or_else(|| "pages not counted".to_string(), |n| format!("{n} pages"));
-        format!(
-            "{pages}, {:.1} MB, {:.1} s",
-            self.bytes as f64 / 1_000_000.0,
-            self.seconds
-        )
+        let pages = self.pages.map_or_else(
+            || say(Cmd::PdfPagesNotCounted, &[]),
+            |count| say(Cmd::PdfPages, &[("count", &count)]),
+        );
+        let size = format!("{:.1}", self.bytes as f64 / 1_000_000.0);
+        let elapsed = ui::seconds(self.seconds);
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("pages", &pages), ("size", &size), ("elapsed", &elapsed)];
+        say(Cmd::PdfSummary, &args)
     }
 }
 
@@ -70,12 +72,13 @@ pub async fn run(root: &Path, file: &Path, teacher: bool, lang: Option<&str>) ->
         english_dir.join(lang)
     };
     let printed = print(&html_dir, file, teacher).await?;
-    println!(
-        "{} printed the book to {} ({})",
-        ui::pass_mark(),
-        ui::bold(&file.display().to_string()),
-        printed.summary()
-    );
+    let shown = ui::bold(&file.display().to_string());
+    let args: [(&str, &dyn std::fmt::Display); 3] = [
+        ("mark", &ui::pass_mark()),
+        ("file", &shown),
+        ("summary", &printed.summary()),
+    ];
+    println!("{}", say(Cmd::PdfPrinted, &args));
     Ok(())
 }
 
@@ -83,15 +86,12 @@ pub async fn run(root: &Path, file: &Path, teacher: bool, lang: Option<&str>) ->
 pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printed> {
     let page = html_dir.join("print.html");
     if !page.is_file() {
-        bail!(
-            "the book has no print.html to print (book/book.toml must not turn off \
-             [output.html.print])"
-        );
+        bail!("{}", say(Cmd::PdfNoPrintPage, &[]));
     }
     let Some(chromium) = find_chromium() else {
         bail!(
-            "Chromium is not installed, and the PDF is printed by it: install it with \
-             `{CHROMIUM_INSTALL}` (or set CHROME to its path)"
+            "{}",
+            say(Cmd::PdfNoChromium, &[("command", &CHROMIUM_INSTALL)])
         );
     };
     let file = std::path::absolute(file).with_context(|| format!("{}", file.display()))?;
@@ -137,8 +137,8 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
         .await
         .map_err(|_| {
             anyhow::anyhow!(
-                "Chromium did not finish printing within {} s",
-                DEADLINE.as_secs()
+                "{}",
+                say(Cmd::PdfTooSlow, &[("seconds", &DEADLINE.as_secs())])
             )
         })?
         .context("waiting for Chromium")?;
@@ -149,16 +149,17 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
         let said = String::from_utf8_lossy(&output.stderr);
         let last: Vec<&str> = said.lines().rev().take(5).collect();
         let last = last.into_iter().rev().collect::<Vec<_>>().join("\n");
-        bail!(
-            "Chromium ({}) did not print the book ({}){}",
-            chromium.display(),
-            output.status,
-            if last.is_empty() {
-                String::new()
-            } else {
-                format!("; it said:\n{last}")
-            }
-        );
+        let said = if last.is_empty() {
+            String::new()
+        } else {
+            say(Cmd::PdfItSaid, &[("last", &last)])
+        };
+        let args: [(&str, &dyn std::fmt::Display); 3] = [
+            ("program", &chromium.display()),
+            ("status", &output.status),
+            ("said", &said),
+        ];
+        bail!("{}", say(Cmd::PdfNotPrinted, &args));
     }
     Ok(Printed {
         pages: count_pages(&written),

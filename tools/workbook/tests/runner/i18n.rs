@@ -138,3 +138,65 @@ fn the_chinese_edition_writes_its_own_minutes_and_teacher_notes_in_chinese() {
         "{english}"
     );
 }
+
+/// What the runner and mdBook write into the Chinese edition themselves, rather than
+/// translate from the catalog: each chapter's minutes, the teacher notes' label, the
+/// schedule page, the search box and its count of results, the 404 page.
+#[test]
+fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
+    let course = translated_course();
+    course.write(
+        "book/src/01-demo.md",
+        "# Demo\n\nA service answers.\n\n<!-- teacher-notes -->\nShow it.\n<!-- /teacher-notes -->\n",
+    );
+    let summary = course.read("book/src/SUMMARY.md");
+    course.write(
+        "book/src/SUMMARY.md",
+        &format!("{summary}- [Schedule](schedule.md)\n"),
+    );
+    course.write("book/src/schedule.md", "# Schedule\n\n<!-- schedule -->\n");
+    // `book` builds every page, then stops at the port it cannot have.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let (ok, out) = course.run(&["book", "--lang", "zh-CN", "--port", &port]);
+    assert!(!ok, "{out}");
+    let page = |name: &str| course.read(&format!("book/build/zh-CN/{name}"));
+
+    let chapter = page("01-demo.html");
+    assert!(
+        chapter.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        "{chapter}"
+    );
+    assert!(chapter.contains("<summary>教师注释</summary>"), "{chapter}");
+    let schedule = page("schedule.html");
+    for chinese in ["一天：概览", "第 1 天", "逐课明细", "当天结束", "20 分钟"] {
+        assert!(schedule.contains(chinese), "no {chinese} in\n{schedule}");
+    }
+    let not_found = page("404.html");
+    assert!(not_found.contains("找不到页面（404）"), "{not_found}");
+    let searcher = std::fs::read_dir(course.path("book/build/zh-CN"))
+        .unwrap()
+        .flatten()
+        .find(|entry| entry.file_name().to_string_lossy().starts_with("searcher"))
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap())
+        .expect("the edition has its search script");
+    let english = [
+        ("01-demo.html", "About 20 min", chapter.as_str()),
+        ("01-demo.html", "Search this book", chapter.as_str()),
+        ("schedule.html", "One day", schedule.as_str()),
+        ("schedule.html", "Lesson by lesson", schedule.as_str()),
+        ("schedule.html", "End of the day", schedule.as_str()),
+        ("schedule.html", " min", schedule.as_str()),
+        ("404.html", "Document not found", not_found.as_str()),
+        ("404.html", "Page not found", not_found.as_str()),
+        ("404.html", "This URL is invalid", not_found.as_str()),
+        ("searcher.js", "search results for", searcher.as_str()),
+    ];
+    let left: Vec<String> = english
+        .iter()
+        .filter(|(_, words, text)| text.contains(words))
+        .map(|(file, words, _)| format!("{file}: {words}"))
+        .collect();
+    assert!(left.is_empty(), "English in the zh-CN edition: {left:?}");
+    drop(busy);
+}

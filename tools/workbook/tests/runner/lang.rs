@@ -80,7 +80,7 @@ fn a_chinese_locale_and_a_remembered_choice_are_followed_and_the_flag_wins() {
     let (_, out) = course.run(&["list"]);
     assert!(out.contains("两数相加"), "remembered, under LANG=C:\n{out}");
     let (_, out) = course.run(&["lang"]);
-    assert!(out.contains("zh-CN (remembered"), "{out}");
+    assert!(out.contains("zh-CN（由 `lang` 记住）"), "{out}");
     let (_, out) = course.run(&["--lang", "en", "list"]);
     assert!(out.contains("Add two numbers"), "{out}");
 

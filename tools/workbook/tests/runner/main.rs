@@ -7,6 +7,8 @@
 //! it (`system`); one writes its handout (`handout`).
 
 mod book_server;
+mod chinese_everywhere;
+mod class;
 mod fixture;
 mod handout;
 mod i18n;

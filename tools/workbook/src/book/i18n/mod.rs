@@ -16,6 +16,7 @@ pub mod markup;
 mod pages;
 pub mod po;
 mod search_cjk;
+mod theme;
 mod translate;
 mod update;
 
@@ -113,6 +114,9 @@ fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");
     search_cjk::index_cjk(&dir)?;
+    if let Some(lang) = crate::common::lang::Lang::parse(lang) {
+        theme::translate(&dir, lang)?;
+    }
     Ok(dir)
 }
 

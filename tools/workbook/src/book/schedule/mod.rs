@@ -19,9 +19,9 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::book::notes;
-use crate::common::catalog::{Msg, say_in};
+use crate::common::catalog::{Msg, Page, say_in};
 use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::lang::Lang;
+use crate::common::lang::{self, Lang};
 use crate::proof::bookcheck::Problem;
 
 mod plan;
@@ -60,12 +60,21 @@ impl Timing {
     }
 }
 
-/// "45 min", "1 h", "2 h 05 min".
+/// "45 min", "1 h", "2 h 05 min" in the language of this run.
 pub fn duration(minutes: u32) -> String {
+    duration_in(lang::current(), minutes)
+}
+
+/// "45 min", "1 h", "2 h 05 min"; "45 分钟", "2 小时 05 分钟".
+pub fn duration_in(lang: Lang, minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02} min"),
+        (0, m) => say_in(lang, Page::Minutes, &[("m", &m)]),
+        (h, 0) => say_in(lang, Page::Hours, &[("h", &h)]),
+        (h, m) => say_in(
+            lang,
+            Page::HoursMinutes,
+            &[("h", &h), ("m", &format!("{m:02}"))],
+        ),
     }
 }
 
@@ -136,8 +145,10 @@ impl Preprocessor for Schedule {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let root = ctx.root.parent().unwrap_or(Path::new("."));
-        let course = Course::load(root)?;
+        let mut course = Course::load(root)?;
         let lang = edition_language(ctx);
+        // The lessons' and exercises' titles of the edition (`lesson.zh-CN.toml`).
+        course.speak(lang);
         book.for_each_mut(|item| {
             if let BookItem::Chapter(chapter) = item {
                 let file = chapter
@@ -179,7 +190,7 @@ pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str, lang: L
         .map(|timing| header(timing, lang));
     for line in markdown.split_inclusive('\n') {
         if line.trim() == MARKER {
-            out.push_str(&schedule_page(course));
+            out.push_str(&schedule_page(course, lang));
             continue;
         }
         out.push_str(line);

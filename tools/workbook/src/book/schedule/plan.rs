@@ -7,8 +7,10 @@
 
 use std::fmt::Write;
 
-use super::{Timing, duration};
+use super::{Timing, duration_in};
+use crate::common::catalog::{Page, say_in};
 use crate::common::course::{Course, Lesson};
+use crate::common::lang::Lang;
 
 const DAY_STARTS: u32 = 9 * 60;
 const LUNCH_FROM: u32 = 12 * 60;
@@ -28,7 +30,9 @@ pub struct Part {
 }
 
 /// The whole page that replaces the schedule marker.
-pub fn schedule_page(course: &Course) -> String {
+pub fn schedule_page(course: &Course, lang: Lang) -> String {
+    let say = |page: Page, args: &[(&str, &dyn std::fmt::Display)]| say_in(lang, page, args);
+    let duration = |minutes: u32| duration_in(lang, minutes);
     let mut page = String::new();
     let missing: Vec<&str> = course
         .lessons
@@ -37,51 +41,39 @@ pub fn schedule_page(course: &Course) -> String {
         .map(|lesson| lesson.folder.as_str())
         .collect();
     if !missing.is_empty() {
+        let lessons = missing.join(", ");
         let _ = writeln!(
             page,
-            "**Not timed yet:** {} (counted as 0 below).\n",
-            missing.join(", ")
+            "{}\n",
+            say(Page::NotTimedYet, &[("lessons", &lessons)])
         );
     }
-    page.push_str(&totals_table(course));
-    page.push_str("\n## One day: the tour\n\n");
-    let tour = one_day(course);
+    page.push_str(&totals_table(course, lang));
+    let _ = write!(page, "\n{}\n\n", say(Page::OneDay, &[]));
+    let tour = one_day(course, lang);
     let in_class: u32 = tour.iter().map(|p| p.minutes).sum();
     let all: u32 = course.lessons.iter().map(|l| timing(l).total()).sum();
-    let _ = write!(
-        page,
-        "Every chapter presented and its example run; the first exercise of each lesson \
-         done in class while the {} of class time have room for it. The rest, {}, is \
-         homework.\n\n",
-        duration(CLASS_DAY),
-        duration(all.saturating_sub(in_class))
-    );
-    page.push_str(&timeline(&tour));
-    page.push_str("\n## Three days: the whole course\n\n");
-    let _ = writeln!(
-        page,
-        "Every lesson, shared out so that the days are about as long. Where a day's parts \
-         take more than its {} of class time, the last exercises of its longest lessons \
-         are homework for that evening.",
-        duration(CLASS_DAY)
-    );
-    for (number, day) in three_days(course).iter().enumerate() {
-        let _ = write!(page, "\n### Day {}\n\n", number + 1);
-        page.push_str(&timeline(&day.parts));
+    let (class, rest) = (duration(CLASS_DAY), duration(all.saturating_sub(in_class)));
+    let text = say(Page::OneDayText, &[("class", &class), ("rest", &rest)]);
+    let _ = write!(page, "{text}\n\n");
+    page.push_str(&timeline(&tour, lang));
+    let _ = write!(page, "\n{}\n\n", say(Page::ThreeDays, &[]));
+    let _ = writeln!(page, "{}", say(Page::ThreeDaysText, &[("class", &class)]));
+    for (number, day) in three_days(course, lang).iter().enumerate() {
+        let title = say(Page::Day, &[("number", &(number + 1))]);
+        let _ = write!(page, "\n{title}\n\n");
+        page.push_str(&timeline(&day.parts, lang));
         if !day.homework.is_empty() {
             let minutes: u32 = day.homework.iter().map(|p| p.minutes).sum();
             let names: Vec<&str> = day.homework.iter().map(|p| p.what.as_str()).collect();
-            let _ = writeln!(
-                page,
-                "\nHomework ({}): {}.",
-                duration(minutes),
-                names.join("; ")
-            );
+            let (time, parts) = (duration(minutes), names.join(&say(Page::PartsJoin, &[])));
+            let homework = say(Page::Homework, &[("time", &time), ("parts", &parts)]);
+            let _ = writeln!(page, "\n{homework}");
         }
     }
-    page.push_str("\n## Lesson by lesson\n");
+    let _ = writeln!(page, "\n{}", say(Page::LessonByLesson, &[]));
     for lesson in &course.lessons {
-        page.push_str(&lesson_table(lesson));
+        page.push_str(&lesson_table(lesson, lang));
     }
     page
 }
@@ -96,9 +88,10 @@ fn lesson_name(lesson: &Lesson) -> String {
 }
 
 /// Reading, running, exercises and total for each lesson, and for the course.
-pub fn totals_table(course: &Course) -> String {
-    let mut table =
-        String::from("| Lesson | Reading | Running | Exercises | Total |\n|---|--:|--:|--:|--:|\n");
+pub fn totals_table(course: &Course, lang: Lang) -> String {
+    let duration = |minutes: u32| duration_in(lang, minutes);
+    let header = say_in(lang, Page::TotalsHeader, &[]);
+    let mut table = format!("{header}\n|---|--:|--:|--:|--:|\n");
     let mut sum = Timing::default();
     for lesson in &course.lessons {
         let t = timing(lesson);
@@ -118,7 +111,8 @@ pub fn totals_table(course: &Course) -> String {
     }
     let _ = writeln!(
         table,
-        "| **The course** | {} | {} | {} | **{}** |",
+        "| {} | {} | {} | {} | **{}** |",
+        say_in(lang, Page::TheCourse, &[]),
         duration(sum.reading),
         duration(sum.run),
         duration(sum.exercises),
@@ -128,37 +122,49 @@ pub fn totals_table(course: &Course) -> String {
 }
 
 /// One lesson's parts and their minutes.
-fn lesson_table(lesson: &Lesson) -> String {
+fn lesson_table(lesson: &Lesson, lang: Lang) -> String {
     let t = timing(lesson);
+    let say = |page: Page| say_in(lang, page, &[]);
     let mut table = format!(
-        "\n### {} — {}\n\n| Part | Minutes |\n|---|--:|\n| Reading the chapter | {} |\n| Running the worked example | {} |\n",
+        "\n### {} — {}\n\n{}\n|---|--:|\n| {} | {} |\n| {} | {} |\n",
         lesson_name(lesson),
-        duration(t.total()),
+        duration_in(lang, t.total()),
+        say(Page::PartsHeader),
+        say(Page::ReadingTheChapter),
         t.reading,
+        say(Page::RunningTheExample),
         t.run
     );
     for exercise in &lesson.exercises {
         let minutes = exercise.minutes.map_or("—".into(), |m| m.to_string());
-        let what = cell(&format!("`{}`: {}", exercise.id, exercise.title));
+        let what = cell(&say_in(
+            lang,
+            Page::ExercisePart,
+            &[("id", &exercise.id), ("title", &exercise.title)],
+        ));
         let _ = writeln!(table, "| {what} | {minutes} |");
     }
-    let _ = writeln!(table, "| **Total** | **{}** |", t.total());
+    let _ = writeln!(table, "| {} | **{}** |", say(Page::TotalRow), t.total());
     table
 }
 
 /// A lesson's chapter and example as one part.
-fn presenting(lesson: &Lesson) -> Part {
+fn presenting(lesson: &Lesson, lang: Lang) -> Part {
     let t = timing(lesson);
     Part {
-        what: format!("{}: the chapter and its example", lesson_name(lesson)),
+        what: say_in(lang, Page::Presenting, &[("lesson", &lesson_name(lesson))]),
         minutes: t.reading + t.run,
     }
 }
 
 /// The tour: every lesson's chapter and example, one part per lesson; then, lesson by lesson,
 /// its first exercise as long as the day's class time has room for it. The rest is homework.
-pub fn one_day(course: &Course) -> Vec<Part> {
-    let mut parts: Vec<Part> = course.lessons.iter().map(presenting).collect();
+pub fn one_day(course: &Course, lang: Lang) -> Vec<Part> {
+    let mut parts: Vec<Part> = course
+        .lessons
+        .iter()
+        .map(|lesson| presenting(lesson, lang))
+        .collect();
     let mut spare = CLASS_DAY.saturating_sub(parts.iter().map(|p| p.minutes).sum());
     for (part, lesson) in parts.iter_mut().zip(&course.lessons) {
         let Some(first) = lesson.exercises.first() else {
@@ -167,10 +173,10 @@ pub fn one_day(course: &Course) -> Vec<Part> {
         let minutes = first.minutes.unwrap_or(0);
         if minutes <= spare {
             spare -= minutes;
-            part.what = format!(
-                "{}: the chapter, its example, `{}`",
-                lesson_name(lesson),
-                first.id
+            part.what = say_in(
+                lang,
+                Page::PresentingAndFirst,
+                &[("lesson", &lesson_name(lesson)), ("id", &first.id)],
             );
             part.minutes += minutes;
         }
@@ -188,7 +194,7 @@ pub struct Day {
 /// The whole course in three runs of whole lessons as even as they can be. Where a day has
 /// more than its class time, exercises go to homework, each time the last one still in
 /// class of the lesson with the most exercise minutes in class, never a lesson's first.
-pub fn three_days(course: &Course) -> Vec<Day> {
+pub fn three_days(course: &Course, lang: Lang) -> Vec<Day> {
     let totals: Vec<u32> = course.lessons.iter().map(|l| timing(l).total()).collect();
     let mut days = Vec::new();
     let mut start = 0;
@@ -206,7 +212,7 @@ pub fn three_days(course: &Course) -> Vec<Day> {
             let day: u32 = lessons
                 .iter()
                 .zip(&kept)
-                .map(|(lesson, &kept)| presenting(lesson).minutes + minutes(lesson, kept))
+                .map(|(lesson, &kept)| presenting(lesson, lang).minutes + minutes(lesson, kept))
                 .sum();
             let fullest = (0..lessons.len())
                 .filter(|&i| kept[i] > 1)
@@ -218,10 +224,14 @@ pub fn three_days(course: &Course) -> Vec<Day> {
         }
         let mut day = Day::default();
         for (lesson, kept) in lessons.iter().zip(kept) {
-            day.parts.push(presenting(lesson));
+            day.parts.push(presenting(lesson, lang));
             for (index, exercise) in lesson.exercises.iter().enumerate() {
                 let part = Part {
-                    what: format!("`{}`: {}", exercise.id, exercise.title),
+                    what: say_in(
+                        lang,
+                        Page::ExercisePart,
+                        &[("id", &exercise.id), ("title", &exercise.title)],
+                    ),
                     minutes: exercise.minutes.unwrap_or(0),
                 };
                 if index < kept {
@@ -267,8 +277,9 @@ pub fn split_evenly(lengths: &[u32], groups: usize) -> Vec<usize> {
 }
 
 /// A day's parts with the clock: a table from 09:00, breaks and lunch put in the gaps.
-pub fn timeline(parts: &[Part]) -> String {
-    let mut table = String::from("| Time | | Minutes |\n|---|---|--:|\n");
+pub fn timeline(parts: &[Part], lang: Lang) -> String {
+    let header = say_in(lang, Page::TimelineHeader, &[]);
+    let mut table = format!("{header}\n|---|---|--:|\n");
     let mut clock = DAY_STARTS;
     let mut since_break = 0;
     let mut lunched = false;
@@ -276,13 +287,14 @@ pub fn timeline(parts: &[Part]) -> String {
         if index > 0 {
             let pause = if !lunched && clock >= LUNCH_FROM {
                 lunched = true;
-                Some(("*Lunch*", LUNCH))
+                Some((Page::Lunch, LUNCH))
             } else if since_break >= BREAK_AFTER {
-                Some(("*Break*", BREAK))
+                Some((Page::Break, BREAK))
             } else {
                 None
             };
             if let Some((what, minutes)) = pause {
+                let what = say_in(lang, what, &[]);
                 let _ = writeln!(table, "| {} | {what} | {minutes} |", clock_time(clock));
                 clock += minutes;
                 since_break = 0;
@@ -298,7 +310,8 @@ pub fn timeline(parts: &[Part]) -> String {
         clock += part.minutes;
         since_break += part.minutes;
     }
-    let _ = writeln!(table, "| {} | *End of the day* | |", clock_time(clock));
+    let end = say_in(lang, Page::EndOfDay, &[]);
+    let _ = writeln!(table, "| {} | {end} | |", clock_time(clock));
     table
 }
 

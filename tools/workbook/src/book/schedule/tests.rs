@@ -1,3 +1,5 @@
+use crate::common::lang::Lang;
+
 use super::plan::{Part, one_day, split_evenly, three_days, timeline, totals_table};
 use super::*;
 use crate::common::testutil::Fixture;
@@ -53,7 +55,7 @@ fn the_chapter_opens_with_its_minutes() {
 fn the_schedule_table_adds_up() {
     let fx = timed();
     let course = Course::load(fx.path()).unwrap();
-    let table = totals_table(&course);
+    let table = totals_table(&course, Lang::En);
     assert!(
         table.contains("| [01 · TCP sockets](01-tcp.md) | 10 | 5 | 20 | 35 min |"),
         "{table}"
@@ -83,10 +85,10 @@ fn the_schedule_table_adds_up() {
 fn the_plans_hold_every_part_once() {
     let fx = timed();
     let course = Course::load(fx.path()).unwrap();
-    let tour = one_day(&course);
+    let tour = one_day(&course, Lang::En);
     assert_eq!(tour.iter().map(|p| p.minutes).collect::<Vec<_>>(), [35, 50]);
     assert!(tour[1].what.ends_with("`rpc.frame`"), "{tour:?}");
-    let days = three_days(&course);
+    let days = three_days(&course, Lang::En);
     assert_eq!(days.len(), 2, "two lessons make two days at most");
     let minutes: u32 = days
         .iter()
@@ -108,7 +110,7 @@ fn a_day_too_long_sends_exercises_to_homework() {
         .replace("minutes = 30", "minutes = 300");
     fx.write("lessons/02-rpc/lesson.toml", &text);
     let course = Course::load(fx.path()).unwrap();
-    let days = three_days(&course);
+    let days = three_days(&course, Lang::En);
     let rpc = &days[1];
     assert_eq!(rpc.homework.len(), 1, "{rpc:?}");
     assert!(rpc.homework[0].what.starts_with("`rpc.call`"), "{rpc:?}");
@@ -124,7 +126,7 @@ fn a_day_too_long_sends_exercises_to_homework() {
             .replace("minutes = 20", "minutes = 400"),
     );
     let course = Course::load(fx.path()).unwrap();
-    let tour = one_day(&course);
+    let tour = one_day(&course, Lang::En);
     assert_eq!(tour[0].minutes, 15, "{tour:?}");
 }
 
@@ -144,7 +146,7 @@ fn a_day_has_breaks_and_lunch_in_the_gaps() {
             minutes: 50,
         })
         .collect();
-    let day = timeline(&parts);
+    let day = timeline(&parts, Lang::En);
     let rows: Vec<&str> = day.lines().skip(2).collect();
     assert_eq!(
         rows,
@@ -201,6 +203,29 @@ fn minutes_left_counts_what_is_not_done() {
     assert_eq!(duration(55), "55 min");
     assert_eq!(duration(120), "2 h");
     assert_eq!(duration(185), "3 h 05 min");
+    assert_eq!(duration_in(Lang::ZhCn, 185), "3 小时 05 分钟");
+    assert_eq!(duration_in(Lang::ZhCn, 55), "55 分钟");
+}
+
+#[test]
+fn the_schedule_page_of_the_chinese_edition_is_chinese() {
+    let fx = timed();
+    let course = Course::load(fx.path()).unwrap();
+    let page = time_chapter(&course, None, "<!-- schedule -->\n", Lang::ZhCn);
+    for chinese in [
+        "## 一天：概览",
+        "### 第 1 天",
+        "| 课 | 阅读 |",
+        "当天结束",
+        "分钟",
+    ] {
+        assert!(page.contains(chinese), "no {chinese}:\n{page}");
+    }
+    for english in [
+        "Day", "Lesson", "Reading", "Minutes", "Total", "homework", " min",
+    ] {
+        assert!(!page.contains(english), "{english}:\n{page}");
+    }
 }
 
 #[test]

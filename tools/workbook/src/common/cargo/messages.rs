@@ -76,7 +76,11 @@ pub fn clip_keeping_help(rendered: &str, max: usize) -> String {
     }
     let mut out = kept.join("\n");
     if left_out > 0 {
-        out.push_str(&format!("\n… {left_out} more lines"));
+        out.push('\n');
+        out.push_str(&crate::common::catalog::say(
+            crate::common::catalog::Cmd::MoreLines,
+            &[("count", &left_out)],
+        ));
     }
     out
 }

@@ -72,7 +72,7 @@ impl Report<'_> {
     }
 
     pub(super) fn elapsed(&self) -> String {
-        format!("{:.1} s", self.started.elapsed().as_secs_f64())
+        ui::seconds(self.started.elapsed().as_secs_f64())
     }
 
     pub(super) fn passed(&self, run: &TestRun) {

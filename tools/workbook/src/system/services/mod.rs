@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::common::catalog::{Cmd, say};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::doctor;
@@ -129,12 +130,15 @@ pub fn up(root: &Path) -> Result<()> {
         }
     }
     if failures > 0 {
-        bail!("{failures} service(s) did not start");
+        bail!("{}", say(Cmd::ServicesFailed, &[("count", &failures)]));
     }
+    let (down, status) = (ui::cmd("services down"), ui::cmd("services status"));
     println!(
-        "  Stop them with {}; see them with {}",
-        ui::cmd("services down"),
-        ui::cmd("services status")
+        "{}",
+        say(
+            Cmd::ServicesStopSee,
+            &[("down", &down), ("status", &status)]
+        )
     );
     Ok(())
 }
@@ -143,65 +147,58 @@ fn consul_up(root: &Path) -> Result<()> {
     if let Some(value) = consul_from_env() {
         let answers = env_addr(&value).and_then(consul_leader).is_some();
         if answers {
-            println!(
-                "{} consul  using the Consul at {value} (CONSUL_HTTP_ADDR)",
-                ui::pass_mark()
-            );
+            let using = say(Cmd::UsingConsulAtEnv, &[("value", &value)]);
+            println!("{} consul  {using}", ui::pass_mark());
             return Ok(());
         }
         bail!("{}", unreachable::no_consul_at_env(&value));
     }
     let addr = Service::Consul.addr();
     if let Some(pid) = running_pid(root, Service::Consul) {
-        println!(
-            "{} consul  the embedded agent is already running on {addr} (pid {pid})",
-            ui::pass_mark()
-        );
+        let running = say(Cmd::AgentAlreadyRunning, &[("addr", &addr), ("pid", &pid)]);
+        println!("{} consul  {running}", ui::pass_mark());
         return Ok(());
     }
     if consul_leader(addr).is_some() {
         let which = if is_embedded_agent(addr) {
-            "an embedded agent"
+            say(Cmd::AnEmbeddedAgent, &[])
         } else {
-            "a Consul agent"
+            say(Cmd::AConsulAgent, &[])
         };
-        println!(
-            "{} consul  {which} already answers on {addr}; using it",
-            ui::pass_mark()
+        let using = say(
+            Cmd::AlreadyAnswersUsingIt,
+            &[("which", &which), ("addr", &addr)],
         );
+        println!("{} consul  {using}", ui::pass_mark());
         return Ok(());
     }
     let command = agent_command(addr)?;
     let pid = start_detached(root, Service::Consul, command)?;
-    println!(
-        "{} consul  started the embedded agent on {addr} (pid {pid}); UI: http://{addr}/ui/",
-        ui::pass_mark()
+    let url = format!("http://{addr}/ui/");
+    let started = say(
+        Cmd::StartedAgent,
+        &[("addr", &addr), ("pid", &pid), ("url", &url)],
     );
+    println!("{} consul  {started}", ui::pass_mark());
     Ok(())
 }
 
 fn redis_up(root: &Path) -> Result<()> {
     let addr = Service::Redis.addr();
     if let Some(pid) = running_pid(root, Service::Redis) {
-        println!(
-            "{} redis   already running on {addr} (pid {pid})",
-            ui::pass_mark()
-        );
+        let running = say(Cmd::AlreadyRunningOn, &[("addr", &addr), ("pid", &pid)]);
+        println!("{} redis   {running}", ui::pass_mark());
         return Ok(());
     }
     if redis_pings(addr) {
-        println!(
-            "{} redis   a Redis server already answers on {addr}; using it",
-            ui::pass_mark()
-        );
+        let using = say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]);
+        println!("{} redis   {using}", ui::pass_mark());
         return Ok(());
     }
     let command = redis_server(addr, &services_dir(root))?;
     let pid = start_detached(root, Service::Redis, command)?;
-    println!(
-        "{} redis   started redis-server on {addr} (pid {pid})",
-        ui::pass_mark()
-    );
+    let started = say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &pid)]);
+    println!("{} redis   {started}", ui::pass_mark());
     Ok(())
 }
 
@@ -209,10 +206,7 @@ fn redis_up(root: &Path) -> Result<()> {
 /// once nothing else holds that port.
 pub fn agent_command(addr: SocketAddr) -> Result<Command> {
     if port_taken(addr) {
-        bail!(
-            "port {} is taken by something that is not Consul",
-            addr.port()
-        );
+        bail!("{}", say(Cmd::PortNotConsul, &[("port", &addr.port())]));
     }
     let program = std::env::current_exe().context("finding the workbook binary")?;
     let mut command = Command::new(program);
@@ -224,16 +218,11 @@ pub fn agent_command(addr: SocketAddr) -> Result<Command> {
 /// an error that says what to do when the port is taken or Redis is not installed.
 pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
     if port_taken(addr) {
-        bail!(
-            "port {} is taken by something that is not Redis",
-            addr.port()
-        );
+        bail!("{}", say(Cmd::PortNotRedis, &[("port", &addr.port())]));
     }
     if doctor::find_on_path("redis-server").is_none() {
-        bail!(
-            "redis-server is not installed; install it with: {}",
-            doctor::install_command(&[("redis-server", "redis")])
-        );
+        let command = doctor::install_command(&[("redis-server", "redis")]);
+        bail!("{}", say(Cmd::RedisNotInstalled, &[("command", &command)]));
     }
     let mut command = Command::new("redis-server");
     command
@@ -277,21 +266,33 @@ fn start_detached(root: &Path, service: Service, mut command: Command) -> Result
             break;
         }
         if let Ok(Some(status)) = child.try_wait() {
+            let log = ui::indent(&log_tail(root, service, 10), "    ");
             bail!(
-                "{} stopped at once ({status}); the end of its log:\n{}",
-                service.name(),
-                ui::indent(&log_tail(root, service, 10), "    ")
+                "{}",
+                say(
+                    Cmd::StoppedAtOnce,
+                    &[
+                        ("name", &service.name()),
+                        ("status", &status),
+                        ("log", &log)
+                    ]
+                )
             );
         }
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
             bail!(
-                "{} did not answer on {} within {} s; see {}",
-                service.name(),
-                service.addr(),
-                START_PATIENCE.as_secs(),
-                log_path.display()
+                "{}",
+                say(
+                    Cmd::DidNotAnswer,
+                    &[
+                        ("name", &service.name()),
+                        ("addr", &service.addr()),
+                        ("seconds", &START_PATIENCE.as_secs()),
+                        ("log", &log_path.display()),
+                    ]
+                )
             );
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -324,21 +325,15 @@ pub fn down(root: &Path) -> Result<()> {
                         .status();
                 }
                 let _ = fs::remove_file(pid_file(root, service));
-                println!(
-                    "{} {:<7} stopped (pid {pid})",
-                    ui::pass_mark(),
-                    service.name()
-                );
+                let stopped = say(Cmd::StoppedPid, &[("pid", &pid)]);
+                println!("{} {:<7} {stopped}", ui::pass_mark(), service.name());
             }
             None => {
                 let _ = fs::remove_file(pid_file(root, service));
                 let note = if service.answers(service.addr()) {
-                    format!(
-                        "not started by workbook; the one answering on {} is left alone",
-                        service.addr()
-                    )
+                    say(Cmd::NotStartedHereLeftAlone, &[("addr", &service.addr())])
                 } else {
-                    "not running".to_string()
+                    say(Cmd::NotRunning, &[])
                 };
                 println!("{} {:<7} {note}", ui::todo_mark(), service.name());
             }
@@ -355,10 +350,7 @@ pub fn describe(root: &Path, service: Service) -> (bool, String) {
     {
         let up = env_addr(&value).and_then(consul_leader).is_some();
         return if up {
-            (
-                true,
-                format!("the Consul at {value} (CONSUL_HTTP_ADDR) answers"),
-            )
+            (true, say(Cmd::ConsulAtEnvAnswers, &[("value", &value)]))
         } else {
             (false, unreachable::no_consul_at_env(&value))
         };
@@ -367,31 +359,34 @@ pub fn describe(root: &Path, service: Service) -> (bool, String) {
     match (running_pid(root, service), answers) {
         (Some(pid), true) => {
             let what = match service {
-                Service::Consul => "embedded agent",
-                Service::Redis => "redis-server",
+                Service::Consul => say(Cmd::TheEmbeddedAgent, &[]),
+                Service::Redis => "redis-server".to_string(),
             };
-            (
-                true,
-                format!("up    {addr}  pid {pid}  ({what} started by workbook)"),
-            )
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("addr", &addr), ("pid", &pid), ("what", &what)];
+            (true, say(Cmd::UpStartedByWorkbook, &args))
         }
         (Some(pid), false) => (
             false,
-            format!("starting or stuck: pid {pid} does not answer on {addr}"),
+            say(Cmd::StartingOrStuck, &[("pid", &pid), ("addr", &addr)]),
         ),
         (None, true) => {
             let what = match service {
-                Service::Consul if is_embedded_agent(addr) => "an embedded agent not started here",
-                Service::Consul => "a Consul agent",
-                Service::Redis => "a Redis server not started by workbook",
+                Service::Consul if is_embedded_agent(addr) => Cmd::AgentNotStartedHere,
+                Service::Consul => Cmd::AConsulAgent,
+                Service::Redis => Cmd::RedisNotOurs,
             };
-            (true, format!("up    {addr}  ({what})"))
+            let what = say(what, &[]);
+            (
+                true,
+                say(Cmd::UpNotOurs, &[("addr", &addr), ("what", &what)]),
+            )
         }
         (None, false) => (
             false,
-            format!(
-                "down  {}",
-                unreachable::no_answer(service, &addr.to_string())
+            say(
+                Cmd::Down,
+                &[("why", &unreachable::no_answer(service, &addr.to_string()))],
             ),
         ),
     }

@@ -8,6 +8,7 @@ use consul_ext::CheckStatus;
 
 use super::plan::{CAPTCHA_SERVICE, Record, System};
 use super::say;
+use crate::common::catalog::{self, Cmd};
 use crate::common::ui;
 use crate::system::services::Service;
 use crate::system::unreachable;
@@ -35,20 +36,26 @@ pub(super) async fn health_in_consul(
     Some((entry.service.id.clone(), entry.worst_check()))
 }
 
-pub(super) fn status_word(status: CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::Passing => "passing",
-        CheckStatus::Warning => "warning",
-        CheckStatus::Critical => "critical",
-    }
+pub(super) fn status_word(status: CheckStatus) -> String {
+    let word = match status {
+        CheckStatus::Passing => Cmd::Passing,
+        CheckStatus::Warning => Cmd::Warning,
+        CheckStatus::Critical => Cmd::Critical,
+    };
+    catalog::say(word, &[])
 }
 
 /// What `status` says of a process `up` started: `pid N`, or that it is gone.
 pub(super) fn process_note(record: &Record, name: &str) -> (bool, String) {
     match record.started.iter().find(|started| started.name == name) {
-        Some(started) if started.is_alive() => (true, format!("pid {} alive", started.pid)),
-        Some(started) => (false, format!("pid {} NOT running", started.pid)),
-        None => (true, "not started by `up`".to_string()),
+        Some(started) if started.is_alive() => {
+            (true, catalog::say(Cmd::PidAlive, &[("pid", &started.pid)]))
+        }
+        Some(started) => (
+            false,
+            catalog::say(Cmd::PidNotRunning, &[("pid", &started.pid)]),
+        ),
+        None => (true, catalog::say(Cmd::NotStartedByUp, &[])),
     }
 }
 
@@ -66,13 +73,13 @@ pub(super) async fn deregister_leftovers(system: &System, record: &Record) {
         }
         let answer = consul_ext::deregister(agent, &service.id).await;
         let text = match &answer {
-            Ok(()) => format!("deregistered {} (it had not left Consul)", service.id),
+            Ok(()) => catalog::say(Cmd::Deregistered, &[("id", &service.id)]),
             Err(consul_ext::Error::Status { status: 404, .. }) => {
                 unreachable::not_registered(&service.id, shown)
             }
-            Err(consul_ext::Error::Status { status, .. }) => format!(
-                "could not deregister {}: the agent answered {status}",
-                service.id
+            Err(consul_ext::Error::Status { status, .. }) => catalog::say(
+                Cmd::CouldNotDeregister,
+                &[("id", &service.id), ("status", status)],
             ),
             Err(_) => unreachable::no_answer(Service::Consul, shown),
         };

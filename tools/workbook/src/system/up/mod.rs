@@ -22,6 +22,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use consul_ext::CheckStatus;
 
+use crate::common::catalog::{self, Cmd};
 use crate::common::ui;
 use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
 use crate::system::services::Service;
@@ -127,7 +128,10 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
             say(
                 ui::pass_mark(),
                 &name,
-                &format!("already running on {addr} (pid {})", started.pid),
+                &catalog::say(
+                    Cmd::AlreadyRunningOn,
+                    &[("addr", &addr), ("pid", &started.pid)],
+                ),
             );
             continue;
         }
@@ -150,9 +154,13 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         say(
             ui::pass_mark(),
             &name,
-            &format!(
-                "{addr}, passing in Consul as `{CAPTCHA_SERVICE}` (pid {})",
-                child.id()
+            &catalog::say(
+                Cmd::PassingInConsul,
+                &[
+                    ("addr", &addr),
+                    ("service", &CAPTCHA_SERVICE),
+                    ("pid", &child.id()),
+                ],
             ),
         );
     }
@@ -160,17 +168,16 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     let addr = loopback(system.ports.gateway);
     let page = format!("http://{addr}/");
     if !with_gateway {
-        say(
-            ui::yellow("!"),
-            "gateway",
-            "lesson 10 is not in the workspace yet (no lessons/10-gateway/Cargo.toml): \
-             started everything else",
-        );
+        let text = catalog::say(Cmd::NoGatewayStartedRest, &[]);
+        say(ui::yellow("!"), "gateway", &text);
     } else if let Some(started) = record.running("gateway") {
         say(
             ui::pass_mark(),
             "gateway",
-            &format!("already running on {page} (pid {})", started.pid),
+            &catalog::say(
+                Cmd::AlreadyRunningOn,
+                &[("addr", &page), ("pid", &started.pid)],
+            ),
         );
     } else {
         let mut child = start_lesson(
@@ -189,20 +196,20 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         say(
             ui::pass_mark(),
             "gateway",
-            &format!("{page} answers (pid {})", child.id()),
+            &catalog::say(Cmd::PageAnswers, &[("url", &page), ("pid", &child.id())]),
         );
     }
 
     println!();
     if with_gateway {
-        println!("  The page: {}", ui::bold(&page));
+        let url = ui::bold(&page);
+        println!("{}", catalog::say(Cmd::ThePage, &[("url", &url)]));
     }
-    println!(
-        "  Logs in {}; see the system with {}, stop it with {}",
-        system.shown,
-        ui::cmd(&format!("status{}", system.flag())),
-        ui::cmd(&format!("down{}", system.flag()))
-    );
+    let status = ui::cmd(&format!("status{}", system.flag()));
+    let down = ui::cmd(&format!("down{}", system.flag()));
+    let args: [(&str, &dyn std::fmt::Display); 3] =
+        [("dir", &system.shown), ("status", &status), ("down", &down)];
+    println!("{}", catalog::say(Cmd::UpLogsSeeStop, &args));
     Ok(())
 }
 
@@ -252,9 +259,12 @@ pub async fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
             match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port).await {
                 Some((id, status)) => (
                     status == CheckStatus::Passing,
-                    format!("{} in Consul as {id}", status_word(status)),
+                    catalog::say(
+                        Cmd::InConsulAs,
+                        &[("status", &status_word(status)), ("id", &id)],
+                    ),
                 ),
-                None => (false, "not registered in Consul".to_string()),
+                None => (false, catalog::say(Cmd::NotRegistered, &[])),
             };
         show(
             passing && alive,
@@ -272,9 +282,9 @@ pub async fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
         let (alive, note) = process_note(&record, "gateway");
         let answers = http_get(addr, "/").is_some();
         let what = if answers {
-            "answers"
+            catalog::say(Cmd::AnswersWord, &[])
         } else {
-            "does not answer"
+            catalog::say(Cmd::DoesNotAnswer, &[])
         };
         show(
             answers && alive,
@@ -282,13 +292,15 @@ pub async fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
             format!("http://{addr}/  {what}  ({note})"),
         );
     } else if gateway_exists(root) {
-        show(false, "gateway", format!("http://{addr}/  not started"));
-    } else {
-        say(
-            ui::yellow("!"),
+        let url = format!("http://{addr}/");
+        show(
+            false,
             "gateway",
-            "lesson 10 is not in the workspace yet",
+            catalog::say(Cmd::NotStarted, &[("url", &url)]),
         );
+    } else {
+        let text = catalog::say(Cmd::NoGatewayYet, &[]);
+        say(ui::yellow("!"), "gateway", &text);
     }
     Ok(all_up)
 }
@@ -296,7 +308,7 @@ pub async fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
 /// `URL  answers`, or what does not answer there and the command that starts it again.
 fn answers_or_fix(answers: bool, service: Service, url: &str, base_port: Option<u16>) -> String {
     if answers {
-        format!("{url}  answers")
+        catalog::say(Cmd::Answers, &[("url", &url)])
     } else {
         unreachable::no_answer_in_system(service, url, base_port)
     }
@@ -317,6 +329,6 @@ pub async fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
         stop(&record, name);
     }
     fs::remove_file(system.record_path()).context("removing the record of `up`")?;
-    println!("  Their logs stay in {}", system.shown);
+    println!("{}", catalog::say(Cmd::LogsStay, &[("dir", &system.shown)]));
     Ok(())
 }

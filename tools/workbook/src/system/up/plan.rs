@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::common::catalog::{self, Cmd};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::services;
@@ -139,12 +140,13 @@ impl Record {
     pub(super) fn load_or_say_none(system: &System) -> Option<Record> {
         let record = Record::load(system);
         if record.is_none() {
-            println!(
-                "{} nothing started by {} here (no {}/started.json)",
-                ui::todo_mark(),
-                ui::cmd(&format!("up{}", system.flag())),
-                system.shown
-            );
+            let up = ui::cmd(&format!("up{}", system.flag()));
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("mark", &ui::todo_mark()),
+                ("up", &up),
+                ("dir", &system.shown),
+            ];
+            println!("{}", catalog::say(Cmd::NothingStartedHere, &args));
         }
         record
     }

@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 
 use super::plan::{Record, Started, System, loopback};
 use super::say;
+use crate::common::catalog::{self, Cmd};
 use crate::common::environment;
 use crate::common::ui;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
@@ -39,7 +40,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         say(
             ui::pass_mark(),
             "consul",
-            &format!("using the Consul at {value} (CONSUL_HTTP_ADDR)"),
+            &catalog::say(Cmd::UsingConsulAtEnv, &[("value", &value)]),
         );
         return consul_ext::normalise_address(&value).map_err(Into::into);
     }
@@ -60,9 +61,12 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         say(
             ui::pass_mark(),
             "consul",
-            &format!(
-                "{} already answers on {addr}; using it",
-                who_answers(root, system, Service::Consul)
+            &catalog::say(
+                Cmd::AlreadyAnswersUsingIt,
+                &[
+                    ("which", &who_answers(root, system, Service::Consul)),
+                    ("addr", &addr),
+                ],
             ),
         );
         return Ok(url);
@@ -92,7 +96,10 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         say(
             ui::pass_mark(),
             "redis",
-            &format!("already running on {addr} (pid {})", started.pid),
+            &catalog::say(
+                Cmd::AlreadyRunningOn,
+                &[("addr", &addr), ("pid", &started.pid)],
+            ),
         );
         return Ok(url);
     }
@@ -100,7 +107,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         say(
             ui::pass_mark(),
             "redis",
-            &format!("a Redis server already answers on {addr}; using it"),
+            &catalog::say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]),
         );
         return Ok(url);
     }
@@ -113,21 +120,22 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     say(
         ui::pass_mark(),
         "redis",
-        &format!("started redis-server on {addr} (pid {})", child.id()),
+        &catalog::say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &child.id())]),
     );
     Ok(url)
 }
 
 /// Who runs the Consul or Redis that answers on the standard ports, when `up` did not
 /// start it.
-pub(super) fn who_answers(root: &Path, system: &System, service: Service) -> &'static str {
+pub(super) fn who_answers(root: &Path, system: &System, service: Service) -> String {
     let by_services_up = system.standard && services::running_pid(root, service).is_some();
-    match service {
-        Service::Consul if by_services_up => "the embedded agent started by `services up`",
-        Service::Consul => "a Consul agent",
-        Service::Redis if by_services_up => "the redis-server started by `services up`",
-        Service::Redis => "a Redis server",
-    }
+    let who = match service {
+        Service::Consul if by_services_up => Cmd::AgentOfServicesUp,
+        Service::Consul => Cmd::AConsulAgent,
+        Service::Redis if by_services_up => Cmd::RedisOfServicesUp,
+        Service::Redis => Cmd::DoctorARedis,
+    };
+    catalog::say(who, &[])
 }
 
 /// Builds the packages' executables with one `cargo build`, as a shell would run it (so
@@ -152,12 +160,20 @@ pub(super) fn build(
         let features: Vec<String> = packages.iter().map(|p| format!("{p}/solution")).collect();
         command.args(["--features", &features.join(",")]);
     }
-    let answers = if solution {
-        "the reference answers (--mine: yours)"
-    } else {
-        "your answers"
-    };
-    println!("  building {} with {answers} ...", packages.join(", "));
+    let answers = catalog::say(
+        if solution {
+            Cmd::ReferenceAnswers
+        } else {
+            Cmd::YourAnswers
+        },
+        &[],
+    );
+    let names = packages.join(", ");
+    let building = catalog::say(
+        Cmd::BuildingWith,
+        &[("packages", &names), ("answers", &answers)],
+    );
+    println!("{building}");
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -183,13 +199,16 @@ pub(super) fn build(
     let status = child.wait()?;
     if !status.success() {
         bail!(
-            "the build of {} failed (cargo's messages are above)",
-            packages.join(", ")
+            "{}",
+            catalog::say(Cmd::BuildFailed, &[("packages", &names)])
         );
     }
     for package in packages {
         if !executables.contains_key(*package) {
-            bail!("cargo built no executable named {package}");
+            bail!(
+                "{}",
+                catalog::say(Cmd::NoExecutable, &[("package", package)])
+            );
         }
     }
     Ok(executables)
@@ -206,9 +225,8 @@ pub(super) fn start_lesson(
 ) -> Result<Child> {
     if port_taken(addr) {
         bail!(
-            "port {} is taken (by a server of yours? `ss -ltnp 'sport = :{}'` shows what)",
-            addr.port(),
-            addr.port()
+            "{}",
+            catalog::say(Cmd::LessonPortTaken, &[("port", &addr.port())])
         );
     }
     let mut command = Command::new(executable);
@@ -308,17 +326,18 @@ pub(super) fn check_still_running(
     patience: Duration,
 ) -> Result<()> {
     if let Ok(Some(status)) = child.try_wait() {
-        bail!(
-            "{name} stopped at once ({status}); the end of its log:\n{}",
-            ui::indent(&log_tail(log, 10), "    ")
-        );
+        let tail = ui::indent(&log_tail(log, 10), "    ");
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("name", &name), ("status", &status), ("log", &tail)];
+        bail!("{}", catalog::say(Cmd::StoppedAtOnce, &args));
     }
     if Instant::now() >= deadline {
-        bail!(
-            "{name} was not ready within {} s; see {} (`down` stops what was started)",
-            patience.as_secs(),
-            log.display()
-        );
+        let args: [(&str, &dyn std::fmt::Display); 3] = [
+            ("name", &name),
+            ("seconds", &patience.as_secs()),
+            ("log", &log.display()),
+        ];
+        bail!("{}", catalog::say(Cmd::WasNotReady, &args));
     }
     Ok(())
 }
@@ -333,7 +352,8 @@ pub(super) fn log_tail(log: &Path, lines: usize) -> String {
 pub(super) fn stop(record: &Record, name: &str) {
     let Some(started) = record.started.iter().find(|started| started.name == name) else {
         if matches!(name, "consul" | "redis") {
-            say(ui::todo_mark(), name, "not started by `up`: left alone");
+            let text = catalog::say(Cmd::NotStartedByUpLeftAlone, &[]);
+            say(ui::todo_mark(), name, &text);
         }
         return;
     };
@@ -341,7 +361,7 @@ pub(super) fn stop(record: &Record, name: &str) {
         say(
             ui::todo_mark(),
             name,
-            &format!("pid {} had already stopped", started.pid),
+            &catalog::say(Cmd::HadAlreadyStopped, &[("pid", &started.pid)]),
         );
         return;
     }
@@ -356,12 +376,13 @@ pub(super) fn stop(record: &Record, name: &str) {
         say(
             ui::yellow("!"),
             name,
-            &format!(
-                "killed (pid {pid}): it did not stop within {} s of SIGTERM",
-                STOP_PATIENCE.as_secs()
+            &catalog::say(
+                Cmd::KilledAfterTerm,
+                &[("pid", &pid), ("seconds", &STOP_PATIENCE.as_secs())],
             ),
         );
     } else {
-        say(ui::pass_mark(), name, &format!("stopped (pid {pid})"));
+        let text = catalog::say(Cmd::StoppedPid, &[("pid", &pid)]);
+        say(ui::pass_mark(), name, &text);
     }
 }

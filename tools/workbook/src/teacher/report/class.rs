@@ -5,8 +5,10 @@ use std::fs;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use unicode_width::UnicodeWidthStr;
 
 use super::{Count, Report, cell};
+use crate::common::catalog::{Cmd, io_error, say};
 use crate::common::course::Course;
 use crate::common::ui;
 
@@ -34,12 +36,12 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
                     if found.is_empty() {
                         class
                             .unreadable
-                            .push((path.clone(), "a folder with no .json files".into()));
+                            .push((path.clone(), say(Cmd::ClassEmptyFolder, &[])));
                     }
                     found.sort();
                     files.extend(found);
                 }
-                Err(err) => class.unreadable.push((path.clone(), err.to_string())),
+                Err(err) => class.unreadable.push((path.clone(), io_error(&err))),
             }
         } else {
             files.push(path.clone());
@@ -47,7 +49,7 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
     }
     for file in files {
         let read = fs::read_to_string(&file)
-            .map_err(anyhow::Error::from)
+            .map_err(|err| anyhow::anyhow!(io_error(&err)))
             .and_then(|text| Report::parse(course, &text));
         match read {
             Ok(mut report) => {
@@ -81,10 +83,16 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
             {
                 let mut done = last.done.clone();
                 done.extend(report.done);
+                // The later report knows the later state of each exercise.
+                let exercises = if report.generated >= last.generated {
+                    report.exercises
+                } else {
+                    last.exercises.clone()
+                };
                 let generated = last.generated.clone().max(report.generated);
                 let (id, source) = (last.id.clone(), last.source.clone());
                 *last = Report::new(course, &last.learner, &done, generated);
-                (last.id, last.source) = (id, source);
+                (last.id, last.source, last.exercises) = (id, source, exercises);
             }
             _ => merged.push(report),
         }
@@ -116,9 +124,9 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
 
 /// One row per learner, one column per lesson, and the total.
 pub fn render_class(course: &Course, class: &Class) -> String {
-    let mut header = vec!["learner".to_string()];
+    let mut header = vec![say(Cmd::ClassLearner, &[])];
     header.extend(course.lessons.iter().map(|l| l.id.clone()));
-    header.push("total".to_string());
+    header.push(say(Cmd::ClassTotal, &[]));
 
     let rows: Vec<Vec<Count>> = class
         .reports
@@ -134,9 +142,9 @@ pub fn render_class(course: &Course, class: &Class) -> String {
         .collect();
 
     // Widths are measured on the plain text; colour is added after padding.
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for (report, counts) in class.reports.iter().zip(&rows) {
-        widths[0] = widths[0].max(report.learner.chars().count());
+        widths[0] = widths[0].max(report.learner.width());
         for (column, count) in counts.iter().enumerate() {
             let width = format!("{}/{}", count.done, count.total).len();
             widths[column + 1] = widths[column + 1].max(width);
@@ -149,17 +157,19 @@ pub fn render_class(course: &Course, class: &Class) -> String {
         .zip(&widths)
         .enumerate()
         .map(|(column, (title, &width))| {
+            // Padded by hand: a Chinese title is two columns wide per character.
+            let pad = " ".repeat(width - title.width());
             if column == 0 {
-                format!("{title:<width$}")
+                format!("{title}{pad}")
             } else {
-                format!("{title:>width$}")
+                format!("{pad}{title}")
             }
         })
         .collect();
     out.push_str(&ui::bold(titles.join("  ").trim_end()));
     out.push('\n');
     for (report, counts) in class.reports.iter().zip(&rows) {
-        let pad = widths[0] - report.learner.chars().count();
+        let pad = widths[0] - report.learner.width();
         let mut line = format!("{}{}", report.learner, " ".repeat(pad));
         for (column, count) in counts.iter().enumerate() {
             let plain = format!("{}/{}", count.done, count.total);
@@ -181,34 +191,33 @@ pub fn render_class(course: &Course, class: &Class) -> String {
 pub fn run_class(course: &Course, paths: &[PathBuf]) -> Result<bool> {
     let class = read_class(course, paths);
     if !class.reports.is_empty() {
+        print!("{}", super::needs::render_needs(&class));
+        println!();
         print!("{}", render_class(course, &class));
     }
     for name in &class.shared_names {
-        println!(
-            "{} more than one learner is named {name}: each has a row of their own \
-             (ask them to hand in again with {})",
-            ui::yellow("!"),
-            ui::cmd("report --name \"FULL NAME\" --json")
-        );
+        let command = ui::cmd("report --name \"FULL NAME\" --json");
+        let mark = ui::yellow("!");
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("mark", &mark), ("name", name), ("command", &command)];
+        println!("{}", say(Cmd::ClassSharedName, &args));
     }
     if !class.unreadable.is_empty() {
         if !class.reports.is_empty() {
             println!();
         }
+        let (mark, count) = (ui::yellow("!"), class.unreadable.len());
         println!(
-            "{} {} not read:",
-            ui::yellow("!"),
-            ui::plural(class.unreadable.len(), "file")
+            "{}",
+            say(Cmd::ClassNotRead, &[("mark", &mark), ("count", &count)])
         );
         for (path, why) in &class.unreadable {
             println!("  {}: {why}", path.display());
         }
     }
     if class.reports.is_empty() {
-        println!(
-            "No reports found. Each learner runs {} and hands in the file.",
-            ui::cmd("report --json > NAME.json")
-        );
+        let command = ui::cmd("report --json > NAME.json");
+        println!("{}", say(Cmd::ClassNoReports, &[("command", &command)]));
     }
     Ok(!class.reports.is_empty())
 }

@@ -2,8 +2,9 @@
 //!
 //! Progress lives on each learner's machine, so a teacher cannot simply look it up. Instead
 //! every learner runs `report --json > name.json` and hands in the file; the teacher runs
-//! `report --class reports/` to get one row per learner. Only the learner's name and the
-//! ids of the exercises they have done are trusted from a file: totals are counted again
+//! `report --class reports/` to get who is stuck where (`needs.rs`) and one row per learner.
+//! Only the learner's name, the ids of the exercises they have done and what the report
+//! says of each exercise worked on are trusted from a file: totals are counted again
 //! against the course as it is now, so a report from an older copy of the course (with
 //! exercises since renamed or removed) still reads correctly.
 
@@ -15,11 +16,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::common::catalog::{Cmd, say};
 use crate::common::course::Course;
+use crate::common::lang::{self, Lang};
 use crate::common::ui;
-use crate::learner::state::State;
+use crate::learner::state::{self, State};
 
+mod activity;
 mod class;
+mod needs;
+
+pub use activity::Activity;
 
 pub use class::run_class;
 #[cfg(test)]
@@ -44,6 +51,10 @@ pub struct Report {
     pub lessons: LessonCounts,
     /// When the report was made (RFC 3339, UTC).
     pub generated: String,
+    /// Each exercise the learner has started, in course order: what `.workbook/state.toml`
+    /// knows of it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exercises: Vec<Activity>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,6 +83,8 @@ struct HandedIn {
     /// A time as `report --json` writes it, or unix seconds.
     #[serde(default)]
     generated: Option<serde_json::Value>,
+    #[serde(default)]
+    exercises: Vec<Activity>,
 }
 
 impl Report {
@@ -101,6 +114,7 @@ impl Report {
             total: course.exercise_count(),
             lessons,
             generated,
+            exercises: Vec::new(),
         }
     }
 
@@ -113,14 +127,28 @@ impl Report {
             .collect();
         let mut report = Report::new(course, learner, &done, rfc3339(SystemTime::now()));
         report.id = state.learner_id.clone().unwrap_or_default();
+        let now = state::now();
+        report.exercises = course
+            .exercises()
+            .filter_map(|(_, ex)| Activity::of(&ex.id, &state.get(&ex.id), now))
+            .collect();
         report
     }
 
     /// Reads a handed-in report, recounted against `course`.
     pub fn parse(course: &Course, text: &str) -> Result<Report> {
-        let handed_in: HandedIn = serde_json::from_str(text).context("not a report")?;
+        let handed_in: HandedIn = match serde_json::from_str(text) {
+            Ok(handed_in) => handed_in,
+            // serde's own words are English: a Chinese run says where, in its words.
+            Err(err) if lang::current() != Lang::En => {
+                let at: [(&str, &dyn std::fmt::Display); 2] =
+                    [("line", &err.line()), ("column", &err.column())];
+                anyhow::bail!("{}", say(Cmd::ClassNotAReportAt, &at))
+            }
+            Err(err) => return Err(err).context(say(Cmd::ClassNotAReport, &[])),
+        };
         let learner = handed_in.learner.trim();
-        anyhow::ensure!(!learner.is_empty(), "the learner's name is empty");
+        anyhow::ensure!(!learner.is_empty(), say(Cmd::ClassNoName, &[]));
         let generated = match handed_in.generated {
             Some(serde_json::Value::String(time)) => time,
             Some(other) => other.to_string(),
@@ -128,17 +156,25 @@ impl Report {
         };
         let mut report = Report::new(course, learner, &handed_in.done, generated);
         report.id = handed_in.id.trim().to_string();
+        // Only the exercises the course still has, in its order.
+        report.exercises = course
+            .exercises()
+            .filter_map(|(_, ex)| handed_in.exercises.iter().find(|a| a.id == ex.id).cloned())
+            .collect();
         Ok(report)
     }
 
     /// The compact text form: name and total, one count per lesson, the ids done.
     pub fn render(&self) -> String {
-        let mut out = format!(
-            "{}  {} done  {}\n",
-            ui::bold(&self.learner),
-            cell(self.done.len(), self.total),
-            ui::dim(&self.generated)
+        let mut out = say(
+            Cmd::ReportDone,
+            &[
+                ("name", &ui::bold(&self.learner)),
+                ("count", &cell(self.done.len(), self.total)),
+                ("time", &ui::dim(&self.generated)),
+            ],
         );
+        out.push('\n');
         let lessons: Vec<String> = self
             .lessons
             .0
@@ -147,11 +183,12 @@ impl Report {
             .collect();
         out.push_str(&format!("  {}\n", lessons.join("   ")));
         let done = if self.done.is_empty() {
-            "(nothing yet)".to_string()
+            say(Cmd::ReportNothingYet, &[])
         } else {
             self.done.join(", ")
         };
-        out.push_str(&format!("  done: {done}\n"));
+        out.push_str(&say(Cmd::ReportDoneIds, &[("ids", &done)]));
+        out.push('\n');
         out
     }
 }

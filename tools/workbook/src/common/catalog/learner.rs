@@ -1,38 +1,10 @@
-//! Every sentence the runner says to a learner in the loop, in each language it speaks,
-//! side by side: the course map, `check`'s verdicts, why a test failed and what to do
-//! next, the session's keys and lines, `hint` and `solution`, and `doctor`'s frame and
-//! some of its findings on the tools.
-//!
-//! A message is a key ([`Msg`]) with one template per language; `{name}` in a template is
-//! filled by [`say`]. Code, commands, paths and ids are filled in, never translated. The
-//! terms follow the course's glossary (练习, 提示, 参考答案, 课). Log lines, errors for
-//! maintainers and the commands' `--help` stay English.
+//! The loop's messages: the course map, `check`, `hint` and `solution`, the session,
+//! why a test failed, `lang`, `doctor`, and what the book's preprocessors write.
 
-use std::fmt::Display;
-
-use crate::common::lang::{self, Lang};
-
-/// Declares the keys and both templates of each at once, so that no key can lack a
-/// language.
-macro_rules! catalog {
-    ($($key:ident => $en:literal, $zh:literal;)*) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
-
-        impl Msg {
-            #[cfg(test)]
-            pub const ALL: &[Msg] = &[$(Msg::$key),*];
-
-            pub fn template(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::ZhCn) => $zh,)*
-                }
-            }
-        }
-    };
-}
+use super::catalog;
 
 catalog! {
+    pub enum Msg;
     // The course map (`list`, the session's start).
     NoLessons => "  No lessons yet (each one is lessons/NN-topic/lesson.toml).",
         "  还没有课（每一课是一个 lessons/NN-topic/lesson.toml）。";
@@ -195,62 +167,4 @@ catalog! {
     BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}.",
         "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}。";
     BookTeacherNotes => "Teacher notes", "教师注释";
-}
-
-/// The message in the language of this run, `{name}`s filled from `args`.
-pub fn say(msg: Msg, args: &[(&str, &dyn Display)]) -> String {
-    say_in(lang::current(), msg, args)
-}
-
-/// The message in `lang`.
-pub fn say_in(lang: Lang, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
-    let mut text = msg.template(lang).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    /// The `{name}`s of a template.
-    fn placeholders(template: &str) -> BTreeSet<&str> {
-        template
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-            .collect()
-    }
-
-    #[test]
-    fn every_message_has_both_languages_with_the_same_blanks() {
-        for msg in Msg::ALL {
-            let (en, zh) = (msg.template(Lang::En), msg.template(Lang::ZhCn));
-            assert!(!en.trim().is_empty(), "{msg:?} has no English");
-            assert!(
-                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-                "{msg:?} has no Chinese: {zh}"
-            );
-            assert_eq!(placeholders(en), placeholders(zh), "{msg:?}");
-        }
-    }
-
-    #[test]
-    fn fills_the_blanks() {
-        let text = say_in(
-            Lang::ZhCn,
-            Msg::WhereIs,
-            &[("id", &"tcp.echo"), ("number", &"01")],
-        );
-        assert_eq!(text, "tcp.echo（第 01 课）");
-        let text = say_in(
-            Lang::En,
-            Msg::WhereIs,
-            &[("id", &"tcp.echo"), ("number", &"01")],
-        );
-        assert_eq!(text, "tcp.echo (lesson 01)");
-    }
 }

@@ -1,0 +1,135 @@
+//! The words of mdBook's theme in a translated edition: the search box, the count of its
+//! results, and the 404 page come from mdBook's own templates and scripts, in English,
+//! whatever `[book] language` says. After an edition is built they are replaced by the
+//! catalog's (`Page`), in every page and in the search script.
+//!
+//! Each English text must be found where mdBook writes it: a newer mdBook that words one
+//! differently makes the build fail here, rather than leave it English unnoticed.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::common::catalog::{Message, Page, say_in};
+use crate::common::lang::Lang;
+
+/// Replaces the theme's English in the edition built in `dir`.
+pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
+    if lang == Lang::En {
+        return Ok(());
+    }
+    let attribute = |page: Page| {
+        let (en, zh) = (page.template(Lang::En), page.template(lang));
+        (format!("\"{en}\""), format!("\"{zh}\""))
+    };
+    let in_pages = [
+        attribute(Page::SearchPlaceholder),
+        attribute(Page::SearchTitle),
+        attribute(Page::SearchToggle),
+    ];
+    let mut placeholders = 0;
+    for entry in fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".html") {
+            let mut html = fs::read_to_string(&path)?;
+            placeholders += usize::from(html.contains(&in_pages[0].0));
+            for (en, zh) in &in_pages {
+                html = html.replace(en, zh);
+            }
+            if name == "404.html" {
+                html = not_found(&html, lang)?;
+            }
+            fs::write(&path, html)?;
+        } else if name.starts_with("searcher") && name.ends_with(".js") {
+            let script = fs::read_to_string(&path)?;
+            let translated = search_results(&script, lang)
+                .with_context(|| format!("translating {}", path.display()))?;
+            fs::write(&path, translated)?;
+        }
+    }
+    if placeholders == 0 {
+        bail!(
+            "no page of {} has mdBook's search box as this runner knows it",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// The 404 page with its title and sentence in `lang`.
+fn not_found(html: &str, lang: Lang) -> Result<String> {
+    let mut html = html.to_string();
+    for page in [Page::NotFoundHead, Page::NotFoundTitle, Page::NotFoundText] {
+        let en = page.template(Lang::En);
+        if !html.contains(en) {
+            bail!("404.html does not say mdBook's \"{en}\"");
+        }
+        html = html.replace(en, page.template(lang));
+    }
+    Ok(html)
+}
+
+/// mdBook's `formatSearchMetric`, which counts the results, as it is written in
+/// `searcher.js`, one sentence per count.
+const METRIC: [(&str, Page); 3] = [
+    (
+        "return count + ' search result for \\'' + searchterm + '\\':';",
+        Page::OneResult,
+    ),
+    (
+        "return 'No search results for \\'' + searchterm + '\\'.';",
+        Page::NoResults,
+    ),
+    (
+        "return count + ' search results for \\'' + searchterm + '\\':';",
+        Page::Results,
+    ),
+];
+
+/// `searcher.js` with its count of results in `lang`.
+pub fn search_results(script: &str, lang: Lang) -> Result<String> {
+    let mut script = script.to_string();
+    for (english, page) in METRIC {
+        if !script.contains(english) {
+            bail!("mdBook's search script no longer says `{english}`");
+        }
+        // `{count}` and `{term}` become the script's own variables.
+        let sentence = say_in(
+            lang,
+            page,
+            &[("count", &"\u{0}count\u{0}"), ("term", &"\u{0}term\u{0}")],
+        );
+        let quoted = sentence
+            .replace('\\', "\\\\")
+            .replace('\'', "\\'")
+            .replace("\u{0}count\u{0}", "' + count + '")
+            .replace("\u{0}term\u{0}", "' + searchterm + '");
+        script = script.replace(english, &format!("return '{quoted}';"));
+    }
+    Ok(script)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_of_results_is_said_in_the_edition_language() {
+        let script = METRIC
+            .iter()
+            .map(|(js, _)| *js)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let chinese = search_results(&script, Lang::ZhCn).unwrap();
+        assert!(
+            chinese.contains("return '“' + searchterm + '”有 ' + count + ' 条搜索结果：';"),
+            "{chinese}"
+        );
+        assert!(chinese.contains("return '没有“' + searchterm + '”的搜索结果。';"));
+        assert!(!chinese.contains("search result"), "{chinese}");
+        let err = search_results("function formatSearchMetric() {}", Lang::ZhCn).unwrap_err();
+        assert!(err.to_string().contains("no longer says"), "{err}");
+    }
+}

@@ -1,0 +1,207 @@
+//! The command line: `workbook [COMMAND]`. With no command, the course session starts.
+//!
+//! Only the shape is declared here: what each command and argument means, in each
+//! language, is in the catalog (`common/catalog/help.rs`), put in by [`command`]
+//! (`localise.rs`).
+
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+mod localise;
+
+pub use localise::error_text;
+
+use crate::common::lang::Lang;
+
+#[derive(Debug, Parser)]
+#[command(name = "workbook")]
+pub struct Cli {
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    List,
+    Watch {
+        target: Option<String>,
+    },
+    Check {
+        id: Option<String>,
+    },
+    Hint {
+        id: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+    Solution {
+        id: String,
+        #[arg(long)]
+        force: bool,
+    },
+    Reset {
+        id: String,
+        #[arg(long, short)]
+        yes: bool,
+    },
+    Book {
+        #[arg(long)]
+        open: bool,
+        #[arg(long, default_value_t = crate::book::DEFAULT_PORT)]
+        port: u16,
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["open", "port"])]
+        pdf: Option<PathBuf>,
+        #[arg(long, requires = "pdf")]
+        teacher: bool,
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    I18n {
+        #[command(subcommand)]
+        action: crate::book::i18n::I18nAction,
+    },
+    Bundle {
+        dir: PathBuf,
+        #[arg(long)]
+        teacher: bool,
+    },
+    Report {
+        #[arg(long, conflicts_with = "class")]
+        name: Option<String>,
+        #[arg(long, conflicts_with = "class")]
+        json: bool,
+        #[arg(long, num_args = 1.., value_name = "DIR_OR_FILE")]
+        class: Option<Vec<PathBuf>>,
+    },
+    Lang {
+        code: Option<String>,
+    },
+    Doctor,
+    Verify {
+        #[arg(long, conflicts_with = "book")]
+        lesson: Option<String>,
+        #[arg(long)]
+        book: bool,
+        #[arg(long, value_name = "CHAPTER", conflicts_with_all = ["book", "lesson"])]
+        transcripts: Option<String>,
+    },
+    Up {
+        #[command(flatten)]
+        ports: SystemPorts,
+        #[arg(long)]
+        mine: bool,
+    },
+    Down {
+        #[command(flatten)]
+        ports: SystemPorts,
+    },
+    Status {
+        #[command(flatten)]
+        ports: SystemPorts,
+    },
+    Wire(crate::wire::WireArgs),
+    Services {
+        #[command(subcommand)]
+        action: ServicesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServicesAction {
+    Up,
+    Down,
+    Status,
+    #[command(hide = true)]
+    RunAgent {
+        #[arg(long, default_value = crate::system::services::CONSUL_ADDR)]
+        addr: SocketAddr,
+    },
+}
+
+/// Where `up`, `status` and `down` put the system.
+#[derive(Debug, clap::Args)]
+pub struct SystemPorts {
+    #[arg(long, env = "WORKBOOK_BASE_PORT")]
+    pub base_port: Option<u16>,
+}
+
+/// The command line with its texts in `lang`.
+pub fn command(lang: Lang) -> clap::Command {
+    localise::localise(Cli::command(), lang)
+}
+
+/// The arguments, with `help COMMAND…` read as `COMMAND… --help`: clap's own `help`
+/// command speaks only English, so another language answers it through `--help`.
+pub fn help_as_flag(args: Vec<OsString>) -> Vec<OsString> {
+    let mut skip_value = false;
+    let position = args.iter().enumerate().skip(1).find_map(|(index, arg)| {
+        if std::mem::take(&mut skip_value) {
+            return None;
+        }
+        let arg = arg.to_string_lossy();
+        if arg == "--lang" {
+            skip_value = true;
+            return None;
+        }
+        if arg.starts_with('-') {
+            return None;
+        }
+        Some(index)
+    });
+    match position {
+        Some(index) if args[index] == "help" => {
+            let mut args = args;
+            args.remove(index);
+            args.push("--help".into());
+            args
+        }
+        _ => args,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_before_a_command_is_its_help_flag() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            help_as_flag(args(&["workbook", "--lang", "zh-CN", "help", "report"])),
+            args(&["workbook", "--lang", "zh-CN", "report", "--help"])
+        );
+        assert_eq!(
+            help_as_flag(args(&["workbook", "help"])),
+            args(&["workbook", "--help"])
+        );
+        let hint = args(&["workbook", "hint", "help"]);
+        assert_eq!(help_as_flag(hint.clone()), hint);
+    }
+
+    #[test]
+    fn every_command_and_argument_has_a_text_in_the_catalog() {
+        let missing = localise::without_text(&Cli::command(), "");
+        assert!(missing.is_empty(), "no text for: {missing:?}");
+    }
+
+    #[test]
+    fn the_help_is_chinese_under_zh_cn() {
+        let mut cmd = command(Lang::ZhCn);
+        let text = cmd
+            .find_subcommand_mut("report")
+            .unwrap()
+            .render_help()
+            .to_string();
+        assert!(text.contains("用法：") && text.contains("选项"), "{text}");
+        assert!(text.contains("上交") && text.contains("打印帮助"), "{text}");
+        assert!(
+            !text.contains("Print help") && !text.contains("Options"),
+            "{text}"
+        );
+    }
+}

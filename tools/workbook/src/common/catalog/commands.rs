@@ -1,0 +1,194 @@
+//! What the commands beside the loop say: `reset`, `report`, `lang`, `services`,
+//! `up`/`status`/`down`, `book`, the rest of `doctor`, the errors a learner meets, and the
+//! units and cuts of what is printed.
+
+use super::catalog;
+
+catalog! {
+    pub enum Cmd;
+    // Units and cuts.
+    Seconds => "{value} s", "{value} 秒";
+    MoreLines => "… {count} more lines", "… 还有 {count} 行";
+
+    // Errors a learner meets; the system's own words for the commonest (std says them
+    // in English whatever the locale).
+    IoNotFound => "No such file or directory", "没有这个文件或文件夹";
+    IoPermissionDenied => "Permission denied", "没有权限";
+    IoAddrInUse => "Address already in use", "地址已被占用";
+    IoNotADirectory => "Not a directory", "不是文件夹";
+    NoSuchId => "no lesson or exercise is called `{id}` (the `list` command shows them all)",
+        "没有叫 `{id}` 的课或练习（`list` 命令会列出全部）";
+    UnknownLang => "the runner speaks `en` and `zh-CN`, not `{text}`",
+        "课程运行器（runner）只说 `en` 和 `zh-CN`，不说 `{text}`";
+
+    // `reset`.
+    NoPristineCopy => "there is no pristine copy of {file}: none in {dir}/stubs and none committed to git",
+        "{file} 没有原始副本：{dir}/stubs 里没有，git 里也没有提交过";
+    AlreadyStub => "{mark} {file} is already the stub.", "{mark} {file} 已经是初始桩代码。";
+    RefuseWithoutAsking => "refusing to overwrite {file} without asking; pass --yes to reset it",
+        "不询问就不会覆盖 {file}；要恢复它，请加上 --yes";
+    ResetAsk => "Reset {file} to its stub? Your changes go to {dir}/backups/. [y/N] ",
+        "把 {file} 恢复为初始桩代码吗？你的改动会保存到 {dir}/backups/。[y/N] ";
+    LeftAsItIs => "Left as it is.", "保持原样。";
+    BackToStub => "{mark} {file} is back to its stub.", "{mark} {file} 已恢复为初始桩代码。";
+
+    // `lang`, alone.
+    LangFromFlag => "{code} (--lang)", "{code}（--lang）";
+    LangRemembered => "{code} (remembered by `lang`)", "{code}（由 `lang` 记住）";
+    LangFromLocale => "{code} (from the shell's locale)", "{code}（来自 shell 的区域设置）";
+    LangDefault => "{code} (the default)", "{code}（默认）";
+
+    // `report`.
+    ReportDone => "{name}  {count} done  {time}", "{name}  完成 {count}  {time}";
+    ReportDoneIds => "  done: {ids}", "  已完成：{ids}";
+    ReportNothingYet => "(nothing yet)", "（还没有）";
+    ClassLearner => "learner", "学员";
+    ClassTotal => "total", "合计";
+    ClassSharedName => "{mark} more than one learner is named {name}: each has a row of their own (ask them to hand in again with {command})",
+        "{mark} 不止一位学员叫 {name}：每人各占一行（请他们用 {command} 重新上交）";
+    ClassNotRead => "{mark} {count} file(s) not read:", "{mark} 有 {count} 个文件没有读取：";
+    ClassNoReports => "No reports found. Each learner runs {command} and hands in the file.",
+        "没有找到报告。每位学员运行 {command} 并上交生成的文件。";
+    WhoNeedsYou => "Who needs you now (stuck the longest first, as of each report):",
+        "现在谁需要你（卡得最久的在前，以各自报告的时间为准）：";
+    NobodyStuck => "  Nobody is stuck: every exercise checked last passed.", "  没有人卡住：每个最近检查的练习都通过了。";
+    StuckOn => "  {name}  stuck on {id} for {minutes} min ({attempts} checks, {hints} hints)",
+        "  {name}  卡在 {id} 上 {minutes} 分钟（检查 {attempts} 次，看了 {hints} 条提示）";
+    WhatStopsTheClass => "Which exercise stops the class:", "哪个练习卡住了全班：";
+    ExerciseStops => "  {id}  {count} learner(s) stuck on it, the longest for {minutes} min",
+        "  {id}  {count} 位学员卡在这里，最长的已 {minutes} 分钟";
+    ClassEmptyFolder => "a folder with no .json files", "文件夹里没有 .json 文件";
+    ClassNotAReport => "not a report", "不是一份报告";
+    ClassNotAReportAt => "not a report (line {line}, column {column})", "不是一份报告（第 {line} 行第 {column} 列有误）";
+    ClassNoName => "the learner's name is empty", "学员的名字是空的";
+
+    // `services`.
+    ServicesFailed => "{count} service(s) did not start", "有 {count} 个服务没有启动";
+    ServicesStopSee => "  Stop them with {down}; see them with {status}", "  用 {down} 停止它们；用 {status} 查看它们";
+    UsingConsulAtEnv => "using the Consul at {value} (CONSUL_HTTP_ADDR)", "使用 {value} 上的 Consul（CONSUL_HTTP_ADDR）";
+    AgentAlreadyRunning => "the embedded agent is already running on {addr} (pid {pid})",
+        "内嵌的开发用 agent 已经在 {addr} 上运行（pid {pid}）";
+    AnEmbeddedAgent => "an embedded agent", "一个内嵌的开发用 agent";
+    AConsulAgent => "a Consul agent", "一个 Consul agent";
+    AlreadyAnswersUsingIt => "{which} already answers on {addr}; using it", "{which} 已经在 {addr} 上应答；就用它";
+    StartedAgent => "started the embedded agent on {addr} (pid {pid}); UI: {url}",
+        "已在 {addr} 上启动内嵌的开发用 agent（pid {pid}）；UI：{url}";
+    AlreadyRunningOn => "already running on {addr} (pid {pid})", "已经在 {addr} 上运行（pid {pid}）";
+    RedisAlreadyAnswers => "a Redis server already answers on {addr}; using it", "已有一个 Redis 服务器在 {addr} 上应答；就用它";
+    StartedRedis => "started redis-server on {addr} (pid {pid})", "已在 {addr} 上启动 redis-server（pid {pid}）";
+    PortNotConsul => "port {port} is taken by something that is not Consul", "端口 {port} 被一个不是 Consul 的程序占用";
+    PortNotRedis => "port {port} is taken by something that is not Redis", "端口 {port} 被一个不是 Redis 的程序占用";
+    RedisNotInstalled => "redis-server is not installed; install it with: {command}", "redis-server 没有安装；用这个命令安装：{command}";
+    StoppedAtOnce => "{name} stopped at once ({status}); the end of its log:\n{log}", "{name} 一启动就停止了（{status}）；它的日志末尾：\n{log}";
+    DidNotAnswer => "{name} did not answer on {addr} within {seconds} s; see {log}", "{name} 在 {seconds} 秒内没有在 {addr} 上应答；请看 {log}";
+    StoppedPid => "stopped (pid {pid})", "已停止（pid {pid}）";
+    NotStartedHereLeftAlone => "not started by workbook; the one answering on {addr} is left alone",
+        "不是 workbook 启动的；在 {addr} 上应答的那个保持不动";
+    NotRunning => "not running", "没有运行";
+    ConsulAtEnvAnswers => "the Consul at {value} (CONSUL_HTTP_ADDR) answers", "{value} 上的 Consul（CONSUL_HTTP_ADDR）有应答";
+    UpStartedByWorkbook => "up    {addr}  pid {pid}  ({what} started by workbook)", "运行中  {addr}  pid {pid}（workbook 启动的{what}）";
+    TheEmbeddedAgent => "embedded agent", "内嵌的开发用 agent";
+    StartingOrStuck => "starting or stuck: pid {pid} does not answer on {addr}", "正在启动或卡住了：pid {pid} 没有在 {addr} 上应答";
+    UpNotOurs => "up    {addr}  ({what})", "运行中  {addr}（{what}）";
+    AgentNotStartedHere => "an embedded agent not started here", "一个不是在这里启动的内嵌 agent";
+    RedisNotOurs => "a Redis server not started by workbook", "一个不是 workbook 启动的 Redis 服务器";
+    Down => "down  {why}", "未运行  {why}";
+    NoConsulAnswers => "no Consul agent answers at {addr}: start one with {services} (or {up} for all of lessons 09–10), or point CONSUL_HTTP_ADDR at yours",
+        "{addr} 上没有 Consul agent 应答：用 {services} 启动一个（或用 {up} 启动第 09–10 课的全部），或者把 CONSUL_HTTP_ADDR 指向你自己的";
+    NoRedisAnswers => "no Redis answers at {addr}: start one with {services} (or {up} for all of lessons 09–10), or point REDIS_URL at yours",
+        "{addr} 上没有 Redis 应答：用 {services} 启动一个（或用 {up} 启动第 09–10 课的全部），或者把 REDIS_URL 指向你自己的";
+    NoConsulAtEnv => "no Consul agent answers at {value} (CONSUL_HTTP_ADDR): start it, or unset CONSUL_HTTP_ADDR and {services} starts the embedded agent",
+        "{value}（CONSUL_HTTP_ADDR）上没有 Consul agent 应答：启动它，或者取消 CONSUL_HTTP_ADDR，由 {services} 启动内嵌的开发用 agent";
+    NothingAnswersInSystem => "nothing answers at {addr}: {up} starts it again", "{addr} 上没有应答：{up} 会重新启动它";
+
+    // `up`, `status`, `down`.
+    NothingStartedHere => "{mark} nothing started by {up} here (no {dir}/started.json)", "{mark} 这里没有 {up} 启动的东西（没有 {dir}/started.json）";
+    ThePage => "  The page: {url}", "  页面：{url}";
+    UpLogsSeeStop => "  Logs in {dir}; see the system with {status}, stop it with {down}", "  日志在 {dir}；用 {status} 查看系统，用 {down} 停止它";
+    LogsStay => "  Their logs stay in {dir}", "  它们的日志保留在 {dir}";
+    Answers => "{url}  answers", "{url}  有应答";
+    AnswersWord => "answers", "有应答";
+    DoesNotAnswer => "does not answer", "没有应答";
+    InConsulAs => "{status} in Consul as {id}", "在 Consul 中为 {id}，状态 {status}";
+    NotRegistered => "not registered in Consul", "没有在 Consul 中注册";
+    NotStarted => "{url}  not started", "{url}  没有启动";
+    NoGatewayYet => "lesson 10 is not in the workspace yet", "第 10 课还不在工作区里";
+    PidAlive => "pid {pid} alive", "pid {pid} 运行中";
+    PidNotRunning => "pid {pid} NOT running", "pid {pid} 没有在运行";
+    NotStartedByUp => "not started by `up`", "不是 `up` 启动的";
+    NotStartedByUpLeftAlone => "not started by `up`: left alone", "不是 `up` 启动的：保持不动";
+    HadAlreadyStopped => "pid {pid} had already stopped", "pid {pid} 已经停止了";
+    KilledAfterTerm => "killed (pid {pid}): it did not stop within {seconds} s of SIGTERM", "已强制结束（pid {pid}）：收到 SIGTERM 后 {seconds} 秒内没有停止";
+    Deregistered => "deregistered {id} (it had not left Consul)", "已注销 {id}（它没有离开 Consul）";
+    CouldNotDeregister => "could not deregister {id}: the agent answered {status}", "无法注销 {id}：agent 的应答是 {status}";
+    Passing => "passing", "通过";
+    Warning => "warning", "警告";
+    Critical => "critical", "严重";
+
+    BuildingWith => "  building {packages} with {answers} ...", "  正在用{answers}构建 {packages} ……";
+    ReferenceAnswers => "the reference answers (--mine: yours)", "参考答案（--mine：你的答案）";
+    YourAnswers => "your answers", "你的答案";
+    BuildFailed => "the build of {packages} failed (cargo's messages are above)", "{packages} 构建失败（cargo 的消息在上面）";
+    NoExecutable => "cargo built no executable named {package}", "cargo 没有构建出名为 {package} 的可执行文件";
+    LessonPortTaken => "port {port} is taken (by a server of yours? `ss -ltnp 'sport = :{port}'` shows what)",
+        "端口 {port} 已被占用（是你自己的服务器吗？`ss -ltnp 'sport = :{port}'` 可以看到是谁）";
+    WasNotReady => "{name} was not ready within {seconds} s; see {log} (`down` stops what was started)",
+        "{name} 在 {seconds} 秒内没有就绪；请看 {log}（`down` 会停止已启动的部分）";
+    NoGatewayStartedRest => "lesson 10 is not in the workspace yet (no lessons/10-gateway/Cargo.toml): started everything else",
+        "第 10 课还不在工作区里（没有 lessons/10-gateway/Cargo.toml）：其余部分都已启动";
+    PageAnswers => "{url} answers (pid {pid})", "{url} 有应答（pid {pid}）";
+    PassingInConsul => "{addr}, passing in Consul as `{service}` (pid {pid})", "{addr}，在 Consul 中以 `{service}` 通过健康检查（pid {pid}）";
+    AgentOfServicesUp => "the embedded agent started by `services up`", "`services up` 启动的内嵌开发用 agent";
+    RedisOfServicesUp => "the redis-server started by `services up`", "`services up` 启动的 redis-server";
+
+    // `book --pdf`.
+    PdfPages => "{count} pages", "{count} 页";
+    PdfPagesNotCounted => "pages not counted", "页数未统计";
+    PdfSummary => "{pages}, {size} MB, {elapsed}", "{pages}，{size} MB，{elapsed}";
+    PdfPrinted => "{mark} printed the book to {file} ({summary})", "{mark} 本书已打印到 {file}（{summary}）";
+    PdfNoPrintPage => "the book has no print.html to print (book/book.toml must not turn off [output.html.print])",
+        "本书没有可打印的 print.html（book/book.toml 不能关闭 [output.html.print]）";
+    PdfNoChromium => "Chromium is not installed, and the PDF is printed by it: install it with `{command}` (or set CHROME to its path)",
+        "没有安装 Chromium，而 PDF 要靠它打印：用 `{command}` 安装（或把 CHROME 设为它的路径）";
+    PdfTooSlow => "Chromium did not finish printing within {seconds} s", "Chromium 在 {seconds} 秒内没有打印完";
+    PdfNotPrinted => "Chromium ({program}) did not print the book ({status}){said}", "Chromium（{program}）没有打印出本书（{status}）{said}";
+    PdfItSaid => "; it said:\n{last}", "；它的输出：\n{last}";
+
+    // `book`.
+    BuiltInto => "{mark} built the book into {dir} ({elapsed})", "{mark} 本书已构建到 {dir}（{elapsed}）";
+    TranslationDoesNotBuild => "{mark} the translation does not build: {why}", "{mark} 译本无法构建：{why}";
+    BookDoesNotBuild => "{mark} the book does not build: {why}", "{mark} 本书无法构建：{why}";
+    StillServingLastGood => "{mark} the book does not build: {why}; still serving the last good one", "{mark} 本书无法构建：{why}；继续提供上一个能构建的版本";
+    Serving => "{mark} serving the book on {url}", "{mark} 本书在 {url} 上提供";
+    Rebuilt => "{mark} rebuilt the book", "{mark} 已重新构建本书";
+    CtrlCToStop => "  Ctrl-C to stop.", "  按 Ctrl-C 停止。";
+    PortBusy => "port {port} is busy (is the book already being served?)", "端口 {port} 已被占用（本书是不是已经在提供了？）";
+    BookNotServed => "{mark} {why}; the book is not served here ({command} says who holds it)", "{mark} {why}；这里不提供本书（{command} 会说明是谁占用了端口）";
+
+    // `doctor`, the rest.
+    DoctorCjkFontMac => "a CJK font (macOS has one)", "CJK 字体（macOS 自带）";
+    DoctorCjkFont => "a CJK font for the book's Chinese text ({font})", "用于本书中文的 CJK 字体（{font}）";
+    DoctorNoCjkFont => "no CJK font (`fc-list :lang=zh` finds none): the book's Chinese text shows as boxes; install one with: {command}",
+        "没有 CJK 字体（`fc-list :lang=zh` 找不到）：本书的中文会显示成方框；用这个命令安装：{command}";
+    DoctorChromium => "{version} and chromedriver (the browser checks)", "{version} 和 chromedriver（浏览器检查）";
+    DoctorNoChromium => "chromium or chromedriver is missing: the browser checks of the book and of lesson 10's page will be skipped; install them with: {command}",
+        "缺少 chromium 或 chromedriver：本书和第 10 课页面的浏览器检查会跳过；用这个命令安装：{command}";
+    DoctorOpenSsl => "OpenSSL headers {version}", "OpenSSL 头文件 {version}";
+    DoctorNoOpenSslNeeded => "OpenSSL headers not found (no dependency needs them)", "没有找到 OpenSSL 头文件（没有依赖需要它们）";
+    DoctorNoPkgConfig => "pkg-config is not installed (needed to find OpenSSL when building)", "pkg-config 没有安装（构建时要靠它找到 OpenSSL）";
+    DoctorNoOpenSsl => "OpenSSL headers are missing (a dependency links OpenSSL)", "缺少 OpenSSL 头文件（有依赖链接 OpenSSL）";
+    DoctorRustOld => "{version} is older than the {needed} this course needs", "{version} 比本课程需要的 {needed} 旧";
+    DoctorInstallWith => "install {packages} with your system's package manager (Debian's names)", "用系统的包管理器安装 {packages}（Debian 的包名）";
+    DoctorPortFree => "port {port} is free ({usual})", "端口 {port} 空闲（{usual}）";
+    DoctorPortUsedBy => "port {port} is in use by {who}", "端口 {port} 正被{who}使用";
+    DoctorPortBusy => "port {port} ({usual}) is in use by something else; `ss -ltnp 'sport = :{port}'` shows what",
+        "端口 {port}（{usual}）被别的程序占用；`ss -ltnp 'sport = :{port}'` 可以看到是谁";
+    DoctorOurBookServer => "the course's book server", "本课程的本书服务器";
+    DoctorOurAgent => "the embedded agent started by workbook (pid {pid})", "workbook 启动的内嵌开发用 agent（pid {pid}）";
+    DoctorOurRedis => "redis-server started by workbook (pid {pid})", "workbook 启动的 redis-server（pid {pid}）";
+    DoctorARedis => "a Redis server", "一个 Redis 服务器";
+    PortTheBook => "the book", "本书";
+    PortLesson09Captcha => "lesson 09's captcha", "第 09 课的验证码服务";
+    PortSecondCaptcha => "the second captcha of `up`", "`up` 的第二个验证码服务";
+    PortLesson10Gateway => "lesson 10's gateway", "第 10 课的网关";
+}

@@ -1,0 +1,206 @@
+//! Every command's `--help`, in each language: what each command does and each of its
+//! arguments ([`text`] finds it by the command's path), and the words clap would otherwise
+//! print in English (the headings, `-h`, its errors). `cli/localise.rs` writes them into
+//! the command line at run time, so its declarations carry no text of their own.
+
+use super::catalog;
+
+catalog! {
+    pub enum Help;
+    Root => "The course runner: progress, checks, hints, the book and the services",
+        "课程运行器（runner）：进度、检查、提示、本书和服务";
+    RootAfter => "With no command, shows your progress, serves the book on http://127.0.0.1:3000/ and re-checks the current exercise every time you save it.",
+        "不带命令运行时：显示你的进度，在 http://127.0.0.1:3000/ 提供本书，并在你每次保存时重新检查当前练习。";
+    RootLang => "Speak `en` or `zh-CN` (中文) for this command; `lang` remembers a choice",
+        "本次命令使用 `en` 或 `zh-CN`（中文）；`lang` 命令可以记住选择";
+    List => "Every lesson and exercise with its progress", "每一课和每个练习及其进度";
+    Watch => "The course session, starting at an exercise (`register.two-instances`) or at the first open exercise of a lesson (`06`, `register`, `l06-register`)",
+        "课程会话，从一个练习（`register.two-instances`）或一课的第一个未完成练习（`06`、`register`、`l06-register`）开始";
+    WatchTarget => "An exercise or a lesson; the first open exercise of the course if left out",
+        "一个练习或一课；省略时为整门课程的第一个未完成练习";
+    Check => "Build and run the tests of an exercise, a lesson, or (with no ID) everything",
+        "构建并运行一个练习、一课或（不给 ID 时）全部练习的测试";
+    CheckId => "An exercise (`tcp.echo`) or a lesson (`tcp`); all exercises if left out",
+        "一个练习（`tcp.echo`）或一课（`tcp`）；省略时为全部练习";
+    Hint => "The next hint for an exercise (the current one if no ID is given)",
+        "某个练习的下一条提示（不给 ID 时为当前练习）";
+    HintId => "An exercise (`tcp.echo`); the current one if left out", "一个练习（`tcp.echo`）；省略时为当前练习";
+    HintAll => "Every hint at once", "一次给出全部提示";
+    Solution => "The reference answer, once your own passes; a lesson id shows all of its answers",
+        "参考答案，在你自己的答案通过之后；给出课的 id 时显示它的全部参考答案";
+    SolutionId => "An exercise (`rpc.frame`) or a whole lesson (`rpc`, `02-rpc`)",
+        "一个练习（`rpc.frame`）或整课（`rpc`、`02-rpc`）";
+    SolutionForce => "Show it anyway (for teachers)", "无论如何都显示（供教师使用）";
+    Reset => "Put an exercise file back to its stub (your version is kept in .workbook/backups)",
+        "把练习文件恢复为初始桩代码（你的版本保存在 .workbook/backups）";
+    ResetId => "The exercise (`tcp.echo`)", "要恢复的练习（`tcp.echo`）";
+    ResetYes => "Do not ask first", "不先询问";
+    Book => "Build the book and serve it on 127.0.0.1, rebuilding when its sources change",
+        "构建本书并在 127.0.0.1 上提供，源文件改变时重新构建";
+    BookOpen => "Open it in the browser too", "同时在浏览器中打开";
+    BookPort => "The port to serve it on (default: 3000; 0: any free port)", "提供本书的端口（默认 3000；0 表示任意空闲端口）";
+    BookPdf => "Print the whole book to this PDF file instead (needs Chromium), and exit",
+        "改为把整本书打印成这个 PDF 文件（需要 Chromium），然后退出";
+    BookTeacher => "With --pdf: keep the teacher notes, opened (a learner's copy leaves them out)",
+        "与 --pdf 一起：保留教师注释并展开（学员版不含教师注释）";
+    BookLang => "Build only this edition: `en`, or a translation (`zh-CN`, served at /zh-CN/)",
+        "只构建这个版本：`en` 或某个译本（`zh-CN`，在 /zh-CN/ 提供）";
+    I18n => "The book's translations: `extract` its messages, `import` translations",
+        "本书的翻译：`extract` 提取消息，`import` 导入译文";
+    I18nExtract => "Regenerate book/po/messages.pot from the English book and bring each translation up to date with it (changed messages become fuzzy)",
+        "从英文版重新生成 book/po/messages.pot，并据此更新每个译本（改动过的消息标为 fuzzy）";
+    I18nStatus => "Each chapter's translated share; with --missing, what a chapter still lacks",
+        "每一章已翻译的比例；加 --missing 时列出某一章还缺少的内容";
+    I18nMissing => "A chapter (`01-tcp.md`): list its messages not translated, or fuzzy",
+        "一章（`01-tcp.md`）：列出它未翻译或 fuzzy 的消息";
+    I18nImport => "Write translations from JSON files (`{\"English\": \"译文\"}`, or numbered beside a batch in ../batches/) into book/po/LANG.po",
+        "把 JSON 文件中的译文（`{\"English\": \"译文\"}`，或 ../batches/ 中按批次编号的）写入 book/po/LANG.po";
+    I18nFiles => "The JSON files", "JSON 文件";
+    I18nBatches => "The folder of the batches numbered translations refer to (default: ../batches beside each file)",
+        "编号译文所指批次所在的文件夹（默认：每个文件旁边的 ../batches）";
+    I18nLang => "The translation to write (default: zh-CN)", "要写入的译本（默认 zh-CN）";
+    Bundle => "Write the handout to DIR for a class with no network: the book to read from disk, the book as a PDF, and every lesson's solutions",
+        "把讲义写入 DIR，供没有网络的课堂使用：可从磁盘阅读的本书、PDF 版本书和每一课的参考答案";
+    BundleDir => "The folder to write it to", "写入的文件夹";
+    BundleTeacher => "Print the PDF with the teacher notes", "打印带教师注释的 PDF";
+    Report => "Your progress in one block; `--json` makes a file to hand in, `--class` reads many",
+        "用一段文字显示你的进度；`--json` 生成要上交的文件，`--class` 读取多份报告";
+    ReportName => "The name on the report (default: `git config user.name`, else $USER)",
+        "报告上的名字（默认：`git config user.name`，其次 $USER）";
+    ReportJson => "Print it as JSON, to save and hand in: `report --json > ada.json`",
+        "以 JSON 输出，用于保存和上交：`report --json > ada.json`";
+    ReportClass => "Handed-in reports (files, or folders of .json files): who needs help now, which exercise stops the class, and one row per learner",
+        "上交的报告（文件，或装有 .json 文件的文件夹）：现在谁需要帮助、哪个练习卡住了全班，以及每位学员一行";
+    Lang => "The language the runner speaks: `lang zh-CN` (中文) or `lang en` remembers it, `lang auto` follows the shell's locale again; alone, says which it is",
+        "课程运行器使用的语言：`lang zh-CN`（中文）或 `lang en` 记住选择，`lang auto` 重新跟随 shell 的区域设置；不带参数时显示当前语言";
+    LangCode => "`en`, `zh-CN` or `auto`", "`en`、`zh-CN` 或 `auto`";
+    Doctor => "Is this machine ready for the course? Says how to fix what is not",
+        "这台机器准备好上课了吗？并说明如何修复没准备好的部分";
+    Verify => "For maintainers and CI: every stub fails, every solution passes, the book is whole",
+        "供维护者和 CI 使用：每个桩代码都失败，每个参考答案都通过，本书完整";
+    VerifyLesson => "Only this lesson", "只检查这一课";
+    VerifyBook => "Only the book: includes, diagrams, the build and the pages in a browser; no lesson is built",
+        "只检查本书：包含的代码、图、构建和浏览器中的页面；不构建任何一课";
+    VerifyTranscripts => "Only the transcripts of this chapter (`07`, `discover`): a quick check",
+        "只检查这一章的运行记录（`07`、`discover`）：快速检查";
+    Up => "Start the system of lessons 09–10 in the background: Consul, Redis, two captcha instances and the gateway; waits until each is healthy and prints the page's address",
+        "在后台启动第 09–10 课的系统：Consul、Redis、两个验证码实例和网关；等每一部分都健康后打印页面地址";
+    UpMine => "Run your own answers to lessons 09 and 10 instead of the reference answers (the gateway's routes are exercises of lesson 10: until yours pass, the page needs the reference answers to work)",
+        "运行你自己的第 09、10 课答案，而不是参考答案（网关的路由是第 10 课的练习：在你的答案通过之前，页面要靠参考答案才能工作）";
+    BasePort => "Run a separate copy on five ports from this one (Consul, Redis, two captchas, the gateway) instead of 8500, 6379, 7009, 7109 and 7010; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT)",
+        "从这个端口起用五个端口运行一份独立的系统（Consul、Redis、两个验证码实例、网关），而不是 8500、6379、7009、7109 和 7010；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT）";
+    Down => "Stop what `up` started (SIGTERM, then SIGKILL) and deregister what is left",
+        "停止 `up` 启动的进程（先 SIGTERM，再 SIGKILL），并注销残留的服务";
+    Status => "Each part of the system, its health in Consul, and whether its process is alive",
+        "系统的每一部分、它在 Consul 中的健康状态，以及它的进程是否还活着";
+    Wire => "Relay a lesson's server (on its port + 200) and show every message at /wire, live",
+        "转发一课的服务器（在它的端口 + 200 上），并在 /wire 实时显示每一条消息";
+    WireLesson => "The lesson whose servers to relay: 01, 02, 03 or 05 (or tcp, rpc, jsonrpc, grpc)",
+        "要转发其服务器的课：01、02、03 或 05（或 `tcp`、`rpc`、`jsonrpc`、`grpc`）";
+    WireListen => "Where a relay listens, on 127.0.0.1 (default: its server's port + 200). Give one for each server",
+        "转发监听的地址，在 127.0.0.1 上（默认：它的服务器端口 + 200）。每个服务器给一个";
+    WireTo => "A server to relay to, on 127.0.0.1 (default: the lesson's). Give one for each",
+        "要转发到的服务器，在 127.0.0.1 上（默认：这一课的）。每个给一个";
+    WireProtocol => "How to read the bytes of each `--to` (without a lesson): lines (lesson 01), frames (lesson 02), jsonrpc (lesson 03 over TCP), http (lesson 03 over HTTP, Consul's API), grpc (lessons 05–08)",
+        "如何解读每个 `--to` 的字节（不指定课时）：lines（第 01 课）、frames（第 02 课）、jsonrpc（第 03 课，TCP 上）、http（第 03 课，HTTP 上，以及 Consul 的 API）、grpc（第 05–08 课）";
+    WirePrint => "Also write one line per message to standard output", "同时把每条消息作为一行写到标准输出";
+    Services => "The Consul registry and Redis server the later lessons use",
+        "后面几课使用的 Consul 注册中心和 Redis 服务器";
+    ServicesUp => "Start them in the background (Consul: the embedded agent unless one is running)",
+        "在后台启动它们（Consul：除非已有一个在运行，否则使用内嵌的开发用 agent）";
+    ServicesDown => "Stop what `up` started", "停止 `up` 启动的服务";
+    ServicesStatus => "Which are up, where, with which pid", "哪些在运行、在哪里、pid 是多少";
+    RunAgent => "Run the embedded Consul-compatible agent in the foreground (what `up` starts)",
+        "在前台运行内嵌的 Consul 兼容 agent（`up` 启动的就是它）";
+    RunAgentAddr => "The address to listen on", "监听的地址";
+
+    // What clap itself says.
+    PrintIt => "Print help", "打印帮助";
+    Commands => "Commands", "命令";
+    Arguments => "Arguments", "参数";
+    Options => "Options", "选项";
+    Usage => "Usage: ", "用法：";
+    MoreInfo => "For more information, try '{help}'.", "更多信息请运行 '{help}'。";
+    UnknownArgument => "unexpected argument '{arg}' found", "无法识别的参数 '{arg}'";
+    UnknownCommand => "unrecognized subcommand '{arg}'", "无法识别的子命令 '{arg}'";
+    InvalidValue => "invalid value '{value}' for '{arg}'", "'{value}' 不是 '{arg}' 可接受的值";
+    MissingArgument => "the following required arguments were not provided: {arg}", "缺少必需的参数：{arg}";
+    Conflict => "the argument '{arg}' cannot be used with '{other}'", "参数 '{arg}' 不能与 '{other}' 一起使用";
+    MissingValue => "a value is required for '{arg}' but none was supplied", "'{arg}' 需要一个值，但没有给出";
+    CannotRead => "the command line cannot be read ({kind})", "无法读取命令行（{kind}）";
+}
+
+/// Which message explains which command (`report`) or argument (`report --name` is
+/// `report name`, by the argument's id); the empty path is the runner itself.
+const TEXTS: &[(&str, Help)] = &[
+    ("", Help::Root),
+    (" lang", Help::RootLang),
+    ("list", Help::List),
+    ("watch", Help::Watch),
+    ("watch target", Help::WatchTarget),
+    ("check", Help::Check),
+    ("check id", Help::CheckId),
+    ("hint", Help::Hint),
+    ("hint id", Help::HintId),
+    ("hint all", Help::HintAll),
+    ("solution", Help::Solution),
+    ("solution id", Help::SolutionId),
+    ("solution force", Help::SolutionForce),
+    ("reset", Help::Reset),
+    ("reset id", Help::ResetId),
+    ("reset yes", Help::ResetYes),
+    ("book", Help::Book),
+    ("book open", Help::BookOpen),
+    ("book port", Help::BookPort),
+    ("book pdf", Help::BookPdf),
+    ("book teacher", Help::BookTeacher),
+    ("book lang", Help::BookLang),
+    ("i18n", Help::I18n),
+    ("i18n extract", Help::I18nExtract),
+    ("i18n status", Help::I18nStatus),
+    ("i18n status missing", Help::I18nMissing),
+    ("i18n import", Help::I18nImport),
+    ("i18n import files", Help::I18nFiles),
+    ("i18n import batches", Help::I18nBatches),
+    ("i18n import lang", Help::I18nLang),
+    ("bundle", Help::Bundle),
+    ("bundle dir", Help::BundleDir),
+    ("bundle teacher", Help::BundleTeacher),
+    ("report", Help::Report),
+    ("report name", Help::ReportName),
+    ("report json", Help::ReportJson),
+    ("report class", Help::ReportClass),
+    ("lang", Help::Lang),
+    ("lang code", Help::LangCode),
+    ("doctor", Help::Doctor),
+    ("verify", Help::Verify),
+    ("verify lesson", Help::VerifyLesson),
+    ("verify book", Help::VerifyBook),
+    ("verify transcripts", Help::VerifyTranscripts),
+    ("up", Help::Up),
+    ("up base_port", Help::BasePort),
+    ("up mine", Help::UpMine),
+    ("down", Help::Down),
+    ("down base_port", Help::BasePort),
+    ("status", Help::Status),
+    ("status base_port", Help::BasePort),
+    ("wire", Help::Wire),
+    ("wire lesson", Help::WireLesson),
+    ("wire listen", Help::WireListen),
+    ("wire to", Help::WireTo),
+    ("wire protocol", Help::WireProtocol),
+    ("wire print", Help::WirePrint),
+    ("services", Help::Services),
+    ("services up", Help::ServicesUp),
+    ("services down", Help::ServicesDown),
+    ("services status", Help::ServicesStatus),
+    ("services run-agent", Help::RunAgent),
+    ("services run-agent addr", Help::RunAgentAddr),
+];
+
+pub fn text(path: &str) -> Option<Help> {
+    TEXTS
+        .iter()
+        .find(|(key, _)| *key == path)
+        .map(|(_, help)| *help)
+}
