@@ -7,7 +7,21 @@
 //! that carries events the *broker*:
 //!
 //! - [`broker`]: the `Broker` trait, what a message is, and how go-micro writes one down;
+//! - [`http_broker`]: go-micro's default broker, where every subscriber is a web server
+//!   found through lesson 11's registry;
 //! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry.
 
 pub mod broker;
+pub mod http_broker;
 pub mod open;
+
+/// The learner's files, or with `--features solution` the reference answers in
+/// `solutions/`. The tests use `l12_events::exercises::…` and cannot tell which.
+#[cfg_attr(
+    not(feature = "solution"),
+    allow(unused_variables, unused_imports, dead_code)
+)]
+pub mod exercises {
+    #[cfg_attr(feature = "solution", path = "../../solutions/route.rs")]
+    pub mod route;
+}
