@@ -7,11 +7,14 @@
 //! that carries events the *broker*:
 //!
 //! - [`broker`]: the `Broker` trait, what a message is, and how go-micro writes one down;
+//! - [`event`]: typed protobuf events on a topic, as go-micro's `micro.NewEvent` and
+//!   `micro.RegisterSubscriber`;
 //! - [`http_broker`]: go-micro's default broker, where every subscriber is a web server
 //!   found through lesson 11's registry;
 //! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry.
 
 pub mod broker;
+pub mod event;
 pub mod http_broker;
 pub mod open;
 
@@ -24,4 +27,7 @@ pub mod open;
 pub mod exercises {
     #[cfg_attr(feature = "solution", path = "../../solutions/route.rs")]
     pub mod route;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/typed.rs")]
+    pub mod typed;
 }

@@ -9,6 +9,9 @@ use l12_events::broker::{Message, SubscribeOptions, handler};
 use l12_events::open::{BrokerOptions, open_broker};
 use tracing::warn;
 
+/// Where a subscriber of the http broker listens unless told otherwise.
+const DEFAULT_ADDR: &str = "127.0.0.1:7012";
+
 // ANCHOR: cli
 /// Lesson 12: events. Publish messages on a topic, and subscribe to them, through the
 /// broker of your choice.
@@ -18,7 +21,7 @@ struct Cli {
     /// Which broker: http (go-micro's default) or nats.
     #[arg(long, global = true, env = "MICRO_BROKER", default_value = "http")]
     broker: String,
-    /// Where it is (nats: the server's URL; http: where a subscriber listens).
+    /// Where it is (nats: the server's URL; http: unused, see `subscribe --addr`).
     #[arg(long, global = true, env = "MICRO_BROKER_ADDRESS")]
     broker_address: Option<String>,
     /// The registry the http broker finds subscribers in: consul, etcd, mdns or memory.
@@ -45,6 +48,9 @@ enum Command {
         /// Share the messages with the other subscribers of this queue group.
         #[arg(long)]
         queue: Option<String>,
+        /// Where the http broker's subscriber listens for the publishers' POSTs.
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
     },
     /// Publish MESSAGE on TOPIC (with --count N: N messages, MESSAGE-1 … MESSAGE-N).
     Publish {
@@ -64,6 +70,9 @@ async fn main() -> anyhow::Result<()> {
         registry: None,
     };
     if cli.broker == "http" {
+        if let Command::Subscribe { addr, .. } = &cli.command {
+            options.address = Some(addr.clone());
+        }
         let address = match (&cli.registry_address, cli.registry.as_str()) {
             (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
             (address, _) => address.clone(),
@@ -74,7 +83,7 @@ async fn main() -> anyhow::Result<()> {
     let broker = open_broker(&cli.broker, &options).await?;
     match cli.command {
         // ANCHOR: subscribe
-        Command::Subscribe { topic, queue } => {
+        Command::Subscribe { topic, queue, .. } => {
             let stop = shared::signal::shutdown();
             let options = SubscribeOptions { queue };
             let print = handler(|event| async move {

@@ -17,13 +17,13 @@ mod endpoint;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use l11_micro::registry::{Node, Nodes, Registry};
+use l11_micro::registry::{Node, Registry};
 use tokio::sync::OnceCell;
 use tracing::{debug, info};
 
@@ -43,6 +43,10 @@ pub const BROADCAST_VERSION: &str = "ff.http.broadcast";
 /// How long one POST to a subscriber may take, its handler included.
 pub const POST_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a publisher keeps the registry's answer. go-micro keeps it a minute; a new
+/// subscriber is then missed for up to that long, a gone one tried for up to that long.
+pub const CACHE_FOR: Duration = Duration::from_secs(1);
+
 /// The subscriptions this process serves, by node id.
 type Subscribers = Arc<RwLock<HashMap<String, (String, Handler)>>>;
 
@@ -55,8 +59,8 @@ pub struct HttpBroker {
     subscribers: Subscribers,
     /// The address of this process's endpoint, once the first subscription started it.
     endpoint: OnceCell<SocketAddr>,
-    /// The subscribers of every topic, kept current by the registry (go-micro's cache).
-    nodes: OnceCell<Nodes>,
+    /// The registry's last answer, and when it came (go-micro's `registry/cache`).
+    cache: Mutex<Option<(Instant, Vec<Node>)>>,
 }
 
 impl HttpBroker {
@@ -72,7 +76,7 @@ impl HttpBroker {
             client,
             subscribers: Subscribers::default(),
             endpoint: OnceCell::new(),
-            nodes: OnceCell::new(),
+            cache: Mutex::new(None),
         })
     }
 
@@ -83,6 +87,19 @@ impl HttpBroker {
             .get_or_try_init(|| endpoint::start(&self.listen, self.subscribers.clone()))
             .await?;
         Ok(*addr)
+    }
+
+    /// The subscribers of every topic: the registry's answer, asked again once it is
+    /// [`CACHE_FOR`] old.
+    async fn subscribers(&self) -> anyhow::Result<Vec<Node>> {
+        if let Some((at, nodes)) = &*self.cache.lock().unwrap()
+            && at.elapsed() < CACHE_FOR
+        {
+            return Ok(nodes.clone());
+        }
+        let nodes = self.registry.get_service(SERVICE).await?;
+        *self.cache.lock().unwrap() = Some((Instant::now(), nodes.clone()));
+        Ok(nodes)
     }
 
     /// POSTs `body` to `node`, as go-micro's `pub` does (lines 566–584).
@@ -102,7 +119,14 @@ impl HttpBroker {
             .body(body)
             .send()
             .await
-            .with_context(|| format!("{} at {}", node.id, node.address))?;
+            .map_err(|error| {
+                // reqwest's error wraps hyper's, which wraps the socket's: say the last.
+                let mut cause: &dyn std::error::Error = &error;
+                while let Some(next) = cause.source() {
+                    cause = next;
+                }
+                anyhow::anyhow!("{} at {}: {cause}", node.id, node.address)
+            })?;
         let status = answer.status();
         if !status.is_success() {
             let text = answer.text().await.unwrap_or_default();
@@ -145,12 +169,7 @@ impl Broker for HttpBroker {
                 "a message of {} bytes is over the limit of {MAX_MESSAGE_BYTES}",
                 body.len()
             );
-            let nodes = self
-                .nodes
-                .get_or_try_init(|| self.registry.watch(SERVICE))
-                .await?
-                .borrow()
-                .clone();
+            let nodes = self.subscribers().await?;
             let chosen = targets(&nodes, topic);
             if chosen.is_empty() {
                 debug!(topic, "no subscriber: the message goes nowhere");

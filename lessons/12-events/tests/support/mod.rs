@@ -97,6 +97,7 @@ impl Subscriber {
     ) -> Subscriber {
         let mut args = registry_args(agent);
         args.extend(["subscribe".to_string(), topic.to_string()]);
+        args.extend(["--addr".to_string(), "127.0.0.1:0".to_string()]);
         if let Some(queue) = queue {
             args.extend(["--queue".to_string(), queue.to_string()]);
         }

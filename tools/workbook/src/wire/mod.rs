@@ -138,6 +138,11 @@ const LESSONS: [LessonServers; 6] = [
         names: &["11", "micro", "11-micro", "l11-micro"],
         servers: &[(8080, Protocol::Http)],
     },
+    // Lesson 12's subscribers too: a publisher POSTs to the address each one registered.
+    LessonServers {
+        names: &["12", "events", "12-events", "l12-events"],
+        servers: &[],
+    },
 ];
 
 /// What to relay: (listen, to, protocol) for each relay.
