@@ -111,7 +111,7 @@ struct LessonServers {
     servers: &'static [(u16, Protocol)],
 }
 
-const LESSONS: [LessonServers; 6] = [
+const LESSONS: [LessonServers; 7] = [
     LessonServers {
         names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
         servers: &[(7001, Protocol::Lines)],
