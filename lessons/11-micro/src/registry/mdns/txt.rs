@@ -67,7 +67,7 @@ pub fn of(service: &str, node: &Node) -> MdnsTxt {
         service: service.to_string(),
         version: node.version.clone(),
         endpoints: Vec::new(),
-        metadata: (!node.metadata.is_empty()).then(|| node.metadata.clone()),
+        metadata: Some(node.metadata.clone()).filter(|metadata| !metadata.is_empty()),
     }
 }
 
