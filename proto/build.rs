@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "hello.proto",
         "captcha.proto",
         "user.proto",
+        "events.proto",
     ];
     // Rebuild when a schema changes, and only then.
     for proto in protos {

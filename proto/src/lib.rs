@@ -36,5 +36,10 @@ pub mod user {
     tonic::include_proto!("user");
 }
 
+/// `events.proto`: the events of lesson 12, published through a broker.
+pub mod events {
+    tonic::include_proto!("events");
+}
+
 /// Every message and service of the course, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("course_descriptor");

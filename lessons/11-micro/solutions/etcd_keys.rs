@@ -5,8 +5,6 @@
 //! under it the JSON of the whole *service* holding that one node ([`ServiceRecord`]). A
 //! service's nodes are then one prefix `get` away, and one prefix watch.
 
-use std::collections::BTreeMap;
-
 use crate::registry::Node;
 use crate::registry::etcd::record::{NodeRecord, ServiceRecord};
 
@@ -26,7 +24,7 @@ pub fn node_key(service: &str, node: &Node) -> String {
 }
 
 /// The value stored under the node's key: the service, with its version, holding this one
-/// node, whose metadata says it speaks gRPC (as a go-micro gRPC server's node does).
+/// node and its metadata (a gRPC server's says `protocol=grpc`, as a go-micro one's does).
 pub fn encode(service: &str, node: &Node) -> String {
     let record = ServiceRecord {
         name: service.to_string(),
@@ -36,14 +34,16 @@ pub fn encode(service: &str, node: &Node) -> String {
         nodes: vec![NodeRecord {
             id: node.id.clone(),
             address: node.address.clone(),
-            metadata: Some(BTreeMap::from([("protocol".into(), "grpc".into())])),
+            // Go writes a nil map as `null`: a node that says nothing about itself.
+            metadata: (!node.metadata.is_empty()).then(|| node.metadata.clone()),
         }],
     };
     serde_json::to_string(&record).expect("a record of strings is always JSON")
 }
 
 /// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
-/// in JSON, each of its nodes (with an id and an address) carrying the service's version.
+/// in JSON, each of its nodes (with an id and an address) carrying the service's version
+/// and its own metadata.
 /// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
 pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
     let under_prefix = std::str::from_utf8(key)
@@ -64,6 +64,7 @@ pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
             id: node.id,
             address: node.address,
             version: record.version.clone(),
+            metadata: node.metadata.unwrap_or_default(),
         })
         .collect()
 }

@@ -81,6 +81,7 @@ mod tests {
                 id: id.to_string(),
                 address: format!("{id}:1"),
                 version: "1".to_string(),
+                metadata: Default::default(),
             })
             .collect()
     }

@@ -100,6 +100,7 @@ impl Service {
             id: format!("{}-{}-{}", self.name, addr.ip(), addr.port()),
             address: addr.to_string(),
             version: self.version.clone(),
+            metadata: crate::registry::grpc_metadata(),
         };
         info!("{} {} listening on {addr}", self.name, self.version);
 

@@ -71,8 +71,18 @@ fn reads_what_go_micro_wrote() {
             id: GREETER_NODE_ID.to_string(),
             address: GREETER_ADDRESS.to_string(),
             version: "latest".to_string(),
+            metadata: [
+                ("broker", "http"),
+                ("protocol", "grpc"),
+                ("registry", "etcd"),
+                ("server", "grpc"),
+                ("transport", "grpc"),
+            ]
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect(),
         }],
-        "the version comes from the service; endpoints and metadata are read past"
+        "the version comes from the service, the metadata from the node; endpoints are read past"
     );
 }
 
@@ -96,6 +106,7 @@ fn unknown_fields_and_nulls_are_read_as_go_reads_them() {
         {"id":"g-1","address":"127.0.0.1:1","metadata":null,"weight":3}],"extra":{"a":[1]}}"#;
     let mut expected = node("g-1", "127.0.0.1:1");
     expected.version = String::new();
+    expected.metadata.clear();
     assert_eq!(decode(&prefix, key.as_bytes(), value), [expected]);
 }
 

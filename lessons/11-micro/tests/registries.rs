@@ -19,7 +19,18 @@ const TTL: Duration = Duration::from_secs(2);
 async fn behaves_like_a_registry(registry: Arc<dyn Registry>) {
     let service = unique_service("trait");
     let a = node(&format!("{service}-a"), "127.0.0.1:40001");
-    let b = node(&format!("{service}-b"), "127.0.0.1:40002");
+    // A node as go-micro's HTTP broker registers a subscriber: its metadata and version
+    // must come back as they went in.
+    let mut b = node(&format!("{service}-b"), "127.0.0.1:40002");
+    b.version = "ff.http.broadcast".to_string();
+    b.metadata = [
+        ("broker", "http"),
+        ("topic", "go.micro.srv.t1"),
+        ("secure", "false"),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), value.to_string()))
+    .collect();
     let what = registry.describe();
 
     let mut nodes = within("watch", registry.watch(&service)).await.unwrap();

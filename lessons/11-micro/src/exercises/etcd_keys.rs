@@ -25,20 +25,22 @@ pub fn node_key(service: &str, node: &Node) -> String {
 }
 
 /// The value stored under the node's key: the service, with its version, holding this one
-/// node, whose metadata says it speaks gRPC (as a go-micro gRPC server's node does).
+/// node and its metadata (a gRPC server's says `protocol=grpc`, as a go-micro one's does).
 pub fn encode(service: &str, node: &Node) -> String {
     // TODO: a ServiceRecord named `service`, with the node's version, no metadata (None),
-    // no endpoints, and one NodeRecord whose metadata is {"protocol": "grpc"}; then
-    // `serde_json::to_string`.
+    // no endpoints, and one NodeRecord with the node's metadata (None when it has none, as
+    // Go writes a nil map); then `serde_json::to_string`.
     todo!("the record of {} in {service}", node.id)
 }
 
 /// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
-/// in JSON, each of its nodes (with an id and an address) carrying the service's version.
+/// in JSON, each of its nodes (with an id and an address) carrying the service's version
+/// and its own metadata.
 /// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
 pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
     // TODO: the key as UTF-8, with `prefix` stripped off, leaving a non-empty last part;
-    // the value parsed with `serde_json::from_slice::<ServiceRecord>`; its nodes as `Node`s.
+    // the value parsed with `serde_json::from_slice::<ServiceRecord>`; its nodes as `Node`s
+    // (a node's metadata `None` is an empty map).
     todo!("decode {} bytes under {prefix}", key.len() + value.len())
 }
 

@@ -8,6 +8,9 @@
 //! instance (it was restarted, or reaped us during a pause), the instance registers again.
 //!
 //! Watching is lesson 07's `shared::discovery` (blocking queries on the passing instances).
+//! A node's metadata travels in its tags, packed as go-micro packs them ([`tags`]).
+
+pub mod tags;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -74,7 +77,8 @@ impl ConsulRegistry {
 // ANCHOR: instance
 /// The node as lesson 06's `Instance` (Consul wants a host name, not an IP literal, as the
 /// address), with what Consul has no field for — the version and the address as the node
-/// gave it — in the registration's metadata, as go-micro does.
+/// gave it — in the registration's metadata, and the node's own metadata (and the version
+/// again) in its tags, packed as go-micro packs them.
 fn instance(service: &str, node: &Node) -> anyhow::Result<Instance> {
     let addr: SocketAddr = node.address.parse()?;
     let mut instance = Instance::new(service, addr);
@@ -98,6 +102,7 @@ async fn register(
         .address(instance.host())
         .port(u64::from(instance.addr.port()))
         .meta(meta)
+        .tags(tags::encode(&node.metadata, &node.version))
         .check(ttl_check(instance, ttl));
     consulrs::service::register(client, &instance.name, Some(&mut registration)).await?;
     Ok(())
@@ -111,7 +116,12 @@ fn node_of(entry: &ServiceEntry) -> Node {
             .get("address")
             .cloned()
             .unwrap_or_else(|| entry.address()),
-        version: meta.get("version").cloned().unwrap_or_default(),
+        version: meta
+            .get("version")
+            .cloned()
+            .or_else(|| tags::version(&entry.service.tags))
+            .unwrap_or_default(),
+        metadata: tags::metadata(&entry.service.tags),
     }
 }
 

@@ -149,7 +149,7 @@ impl Registry for MdnsRegistry {
             // A host name of its own: a goodbye or a check that fails takes the host's
             // address records with it, and they must not be another node's.
             let host = format!("{}.local.", host_label(&node.id));
-            let strings = txt::encode(&txt::of_node(service, &node.version));
+            let strings = txt::encode(&txt::of(service, node));
             let txt: Vec<TxtProperty> = strings.iter().map(|s| s.as_str().into()).collect();
             let info = if addr.ip().is_unspecified() {
                 // Listening everywhere: announce the address of each interface.

@@ -15,13 +15,15 @@ pub mod etcd;
 pub mod mdns;
 pub mod memory;
 
+use std::collections::BTreeMap;
+
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 // ANCHOR: node
 /// One running instance of a service: what go-micro calls a `Node`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Node {
     /// Unique among the instances of every service, e.g. `greeter-3f2a…`.
     pub id: String,
@@ -29,6 +31,10 @@ pub struct Node {
     pub address: String,
     /// The version of the service this instance runs.
     pub version: String,
+    /// What the node says about itself, as go-micro's `Node.Metadata`: a gRPC server
+    /// `protocol=grpc` (see [`grpc_metadata`]), a broker's subscriber its broker and topic.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
 }
 // ANCHOR_END: node
 
@@ -70,6 +76,12 @@ pub trait Registry: Send + Sync {
     fn describe(&self) -> String;
 }
 // ANCHOR_END: registry
+
+/// The metadata of a gRPC server's node, as go-micro's gRPC server writes it: what this
+/// lesson's services register.
+pub fn grpc_metadata() -> BTreeMap<String, String> {
+    BTreeMap::from([("protocol".to_string(), "grpc".to_string())])
+}
 
 /// Sorts nodes by id, the order every registry hands them out in.
 pub fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {

@@ -26,6 +26,7 @@ pub fn node(id: &str, address: &str) -> Node {
         id: id.to_string(),
         address: address.to_string(),
         version: "1.0.0".to_string(),
+        metadata: l11_micro::registry::grpc_metadata(),
     }
 }
 

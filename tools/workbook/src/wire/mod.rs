@@ -111,7 +111,7 @@ struct LessonServers {
     servers: &'static [(u16, Protocol)],
 }
 
-const LESSONS: [LessonServers; 6] = [
+const LESSONS: [LessonServers; 7] = [
     LessonServers {
         names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
         servers: &[(7001, Protocol::Lines)],
@@ -137,6 +137,11 @@ const LESSONS: [LessonServers; 6] = [
     LessonServers {
         names: &["11", "micro", "11-micro", "l11-micro"],
         servers: &[(8080, Protocol::Http)],
+    },
+    // Lesson 12's subscribers too: a publisher POSTs to the address each one registered.
+    LessonServers {
+        names: &["12", "events", "12-events", "l12-events"],
+        servers: &[],
     },
 ];
 

@@ -92,6 +92,7 @@ fn read_node(resolved: &ResolvedService) -> anyhow::Result<(String, Node)> {
         id: id.to_string(),
         address: SocketAddr::new(IpAddr::V4(ip), resolved.port).to_string(),
         version: txt.version,
+        metadata: txt.metadata.unwrap_or_default(),
     };
     Ok((txt.service, node))
 }

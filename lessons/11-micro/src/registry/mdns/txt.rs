@@ -13,6 +13,7 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
+use crate::registry::Node;
 use crate::registry::etcd::record::{EndpointRecord, null_is_empty};
 
 /// The longest string of a TXT record (its length is one byte).
@@ -59,13 +60,24 @@ pub fn encode(txt: &MdnsTxt) -> Vec<String> {
 }
 // ANCHOR_END: encode
 
-/// What this lesson's services announce: the service's name and version, no endpoints, and
-/// the node's metadata saying it speaks gRPC (as a go-micro gRPC server's node does).
-pub fn of_node(service: &str, version: &str) -> MdnsTxt {
+/// What a node of `service` announces: the service's name, the node's version and metadata
+/// (`null` when it has none, as Go writes a nil map), no endpoints.
+pub fn of(service: &str, node: &Node) -> MdnsTxt {
     MdnsTxt {
         service: service.to_string(),
-        version: version.to_string(),
+        version: node.version.clone(),
         endpoints: Vec::new(),
-        metadata: Some(BTreeMap::from([("protocol".into(), "grpc".into())])),
+        metadata: Some(node.metadata.clone()).filter(|metadata| !metadata.is_empty()),
     }
+}
+
+/// What this lesson's services announce: a gRPC server's node of `service` at `version`,
+/// whose metadata says it speaks gRPC (as a go-micro gRPC server's node does).
+pub fn of_node(service: &str, version: &str) -> MdnsTxt {
+    let node = Node {
+        version: version.to_string(),
+        metadata: crate::registry::grpc_metadata(),
+        ..Node::default()
+    };
+    of(service, &node)
 }

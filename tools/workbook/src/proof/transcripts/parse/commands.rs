@@ -126,9 +126,11 @@ pub(in super::super) struct LessonRun {
 impl LessonRun {
     pub(in super::super) fn is_server(&self) -> bool {
         self.subcommand.as_ref().is_some_and(|(name, _)| {
-            // `api`: lesson 11's gateway, as go-micro's `micro api`.
+            // `api`: lesson 11's gateway, as go-micro's `micro api`; `subscribe`: lesson 12's
+            // subscriber, which serves the HTTP broker's POSTs until Ctrl-C.
             name == "server"
                 || name == "api"
+                || name == "subscribe"
                 || name.ends_with("-server")
                 || (self.package == super::super::AGENT_PACKAGE && name == "agent")
         })

@@ -1,0 +1,21 @@
+//! A handler of typed events: decode the body as the topic's protobuf message, hand it on,
+//! and say whether it was handled.
+
+use crate::broker::{Event, Handler, handler};
+
+/// A [`Handler`] that decodes each event's body as an `M` and calls `handle` with it. Its
+/// answer is the acknowledgement: `Ok` when `handle` returned `Ok`; an error — naming the
+/// topic and the type — when the message carries a `Content-Type` other than
+/// `application/protobuf`, when its body is not an `M`, or when `handle` failed.
+pub fn typed_handler<M, F, Fut>(handle: F) -> Handler
+where
+    M: prost::Message + Default + 'static,
+    F: Fn(M) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    // TODO: `handler(move |event: Event| …)`: check the Content-Type header if there is
+    // one, `M::decode(event.message.body.clone())` with an error that names the topic and
+    // `std::any::type_name::<M>()`, then `handle(decoded).await`. `handle` is moved into
+    // a closure that is called many times: share it (an `Arc`).
+    todo!("a handler of {}", std::any::type_name::<M>())
+}

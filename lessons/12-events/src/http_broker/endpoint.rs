@@ -1,0 +1,90 @@
+//! A subscriber's endpoint: the web server a publisher POSTs messages to.
+//!
+//! go-micro's `ServeHTTP` (`broker/http.go` at v2.9.1, lines 283–337) reads the body,
+//! decodes the message, takes its topic from the `Micro-Topic` header and hands it to the
+//! subscription whose node id is the `id` in the query. Each thing that can be wrong here is
+//! a clear answer to the one request that brought it, never a stop for the others: a body
+//! over [`MAX_MESSAGE_BYTES`] is refused unread (413), a body that is not a message or has no
+//! topic is a 400, an id no subscription here has is a 404, a handler that fails (or
+//! panics) a 500 — logged, and the endpoint goes on.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use bytes::Bytes;
+use tracing::warn;
+
+use super::Subscribers;
+use crate::broker::{Event, MAX_MESSAGE_BYTES, Message, TOPIC_HEADER};
+
+/// Listens on `listen` and serves the subscriptions in `subscribers`, in the background;
+/// returns the address it listens on (`127.0.0.1` when asked for every interface).
+pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let mut addr = listener.local_addr()?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip([127, 0, 0, 1].into());
+    }
+    let app = Router::new()
+        .route("/", post(deliver))
+        .layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES))
+        .with_state(subscribers);
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            warn!(%error, "the broker's endpoint stopped");
+        }
+    });
+    Ok(addr)
+}
+
+// ANCHOR: deliver
+/// One message, POSTed to `/?id=<node id>`.
+async fn deliver(
+    State(subscribers): State<Subscribers>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> (StatusCode, String) {
+    let message = match Message::decode(&body) {
+        Ok(message) => message,
+        Err(error) => return refuse(StatusCode::BAD_REQUEST, format!("{error:#}")),
+    };
+    let Some(topic) = message.header.get(TOPIC_HEADER).cloned() else {
+        let error = format!("the message has no {TOPIC_HEADER} header");
+        return refuse(StatusCode::BAD_REQUEST, error);
+    };
+    let id = query.get("id").map(String::as_str).unwrap_or_default();
+    let handler = match subscribers.read().unwrap().get(id) {
+        Some((subscribed, handler)) if *subscribed == topic => handler.clone(),
+        _ => {
+            let error = format!("no subscriber {id:?} of topic {topic:?} here");
+            return refuse(StatusCode::NOT_FOUND, error);
+        }
+    };
+    // In a task of its own: a handler that panics fails this message, not the endpoint.
+    let handled = tokio::spawn(handler(Event { topic, message })).await;
+    match handled {
+        Ok(Ok(())) => (StatusCode::OK, String::new()),
+        Ok(Err(error)) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the handler failed: {error:#}"),
+        ),
+        Err(_) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the handler panicked".to_string(),
+        ),
+    }
+}
+// ANCHOR_END: deliver
+
+/// An error answer, logged.
+fn refuse(status: StatusCode, error: String) -> (StatusCode, String) {
+    warn!(%status, "refused a message: {error}");
+    (status, error)
+}

@@ -1,0 +1,124 @@
+//! `cargo run -p l12-events -- [--broker http|nats] subscribe | publish`: the lesson's one
+//! binary.
+
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use l11_micro::exercises::open_registry::open_registry;
+use l12_events::broker::{Message, SubscribeOptions, handler};
+use l12_events::open::{BrokerOptions, open_broker};
+use tracing::warn;
+
+/// Where a subscriber of the http broker listens unless told otherwise.
+const DEFAULT_ADDR: &str = "127.0.0.1:7012";
+
+// ANCHOR: cli
+/// Lesson 12: events. Publish messages on a topic, and subscribe to them, through the
+/// broker of your choice.
+#[derive(Parser)]
+#[command(name = "l12-events")]
+struct Cli {
+    /// Which broker: http (go-micro's default) or nats.
+    #[arg(long, global = true, env = "MICRO_BROKER", default_value = "http")]
+    broker: String,
+    /// Where it is (nats: the server's URL; http: unused, see `subscribe --addr`).
+    #[arg(long, global = true, env = "MICRO_BROKER_ADDRESS")]
+    broker_address: Option<String>,
+    /// The registry the http broker finds subscribers in: consul, etcd, mdns or memory.
+    #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
+    registry: String,
+    /// Where it is (as lesson 11's --registry-address). For Consul, CONSUL_HTTP_ADDR is
+    /// used when this is not given.
+    #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
+    registry_address: Option<String>,
+    /// How long a registration lives without renewal (500ms, 2s, 1m).
+    #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
+          value_parser = shared::consul::parse_duration)]
+    registry_ttl: Duration,
+    #[command(subcommand)]
+    command: Command,
+}
+// ANCHOR_END: cli
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every message published on TOPIC, until Ctrl-C or SIGTERM.
+    Subscribe {
+        topic: String,
+        /// Share the messages with the other subscribers of this queue group.
+        #[arg(long)]
+        queue: Option<String>,
+        /// Where the http broker's subscriber listens for the publishers' POSTs.
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+    },
+    /// Publish MESSAGE on TOPIC (with --count N: N messages, MESSAGE-1 … MESSAGE-N).
+    Publish {
+        topic: String,
+        message: String,
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    shared::init_logging();
+    let cli = Cli::parse();
+    let mut options = BrokerOptions {
+        address: cli.broker_address.clone(),
+        registry: None,
+    };
+    if cli.broker == "http" {
+        if let Command::Subscribe { addr, .. } = &cli.command {
+            options.address = Some(addr.clone());
+        }
+        let address = match (&cli.registry_address, cli.registry.as_str()) {
+            (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
+            (address, _) => address.clone(),
+        };
+        let registry = open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+        options.registry = Some(registry);
+    }
+    let broker = open_broker(&cli.broker, &options).await?;
+    match cli.command {
+        // ANCHOR: subscribe
+        Command::Subscribe { topic, queue, .. } => {
+            let stop = shared::signal::shutdown();
+            let options = SubscribeOptions { queue };
+            let print = handler(|event| async move {
+                println!(
+                    "{}: {}",
+                    event.topic,
+                    String::from_utf8_lossy(&event.message.body)
+                );
+                Ok(())
+            });
+            let subscription = broker.subscribe(&topic, options, print).await?;
+            stop.await;
+            subscription.unsubscribe().await?;
+        }
+        // ANCHOR_END: subscribe
+        // ANCHOR: publish
+        Command::Publish {
+            topic,
+            message,
+            count,
+        } => {
+            let mut lost = 0;
+            for n in 1..=count {
+                let body = if count == 1 {
+                    message.clone()
+                } else {
+                    format!("{message}-{n}")
+                };
+                if let Err(error) = broker.publish(&topic, &Message::new(body)).await {
+                    warn!("{error:#}");
+                    lost += 1;
+                }
+            }
+            println!("published {count} message(s) on {topic}; {lost} not delivered everywhere");
+        } // ANCHOR_END: publish
+    }
+    Ok(())
+}

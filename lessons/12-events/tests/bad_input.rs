@@ -1,0 +1,160 @@
+//! What a subscriber's endpoint does with what is not a message for it, and what a
+//! publisher does when a subscriber is gone: a clear error for that one, delivery for the
+//! others.
+
+use std::sync::Arc;
+
+use l11_micro::registry::Registry;
+use l11_micro::registry::memory::MemoryRegistry;
+use l12_events::broker::{
+    Broker, Event, Handler, MAX_MESSAGE_BYTES, Message, SubscribeOptions, Subscription, handler,
+};
+use l12_events::http_broker::{HttpBroker, SERVICE, subscriber_node};
+use testkit::within;
+use tokio::sync::mpsc;
+
+/// A subscription whose handler passes each event on; panics on a body of `panic`.
+async fn subscribe(
+    broker: &HttpBroker,
+    topic: &str,
+) -> (Box<dyn Subscription>, mpsc::UnboundedReceiver<Event>) {
+    let (events, received) = mpsc::unbounded_channel();
+    let pass_on: Handler = handler(move |event: Event| {
+        let events = events.clone();
+        async move {
+            assert!(&event.message.body[..] != b"panic", "a handler that panics");
+            anyhow::ensure!(&event.message.body[..] != b"fail", "this one fails");
+            events.send(event).ok();
+            Ok(())
+        }
+    });
+    let subscription = broker
+        .subscribe(topic, SubscribeOptions::default(), pass_on)
+        .await
+        .unwrap();
+    (subscription, received)
+}
+
+fn message(topic: &str, body: &str) -> Vec<u8> {
+    let mut message = Message::new(body.to_string());
+    message
+        .header
+        .insert("Micro-Topic".to_string(), topic.to_string());
+    message.encode()
+}
+
+#[tokio::test]
+async fn bad_posts_get_clear_errors_and_delivery_goes_on() {
+    let registry = Arc::new(MemoryRegistry::new());
+    let broker = HttpBroker::new(registry.clone(), "127.0.0.1:0").unwrap();
+    let (_subscription, mut received) = subscribe(&broker, "orders").await;
+    let node = registry.get_service(SERVICE).await.unwrap().remove(0);
+    let url = format!("http://{}/?id={}", node.address, node.id);
+    let client = reqwest::Client::new();
+
+    let no_topic = Message::new("x").encode();
+    let huge = vec![b'x'; MAX_MESSAGE_BYTES + 1];
+    let cases: [(&str, Vec<u8>, &str, u16, &str); 7] = [
+        (
+            "garbage",
+            b"garbage".to_vec(),
+            &url,
+            400,
+            "not a broker message",
+        ),
+        ("too big", huge, &url, 413, ""),
+        ("no topic", no_topic, &url, 400, "no Micro-Topic header"),
+        (
+            "unknown id",
+            message("orders", "a"),
+            "/?id=nobody",
+            404,
+            "no subscriber",
+        ),
+        (
+            "other topic",
+            message("invoices", "a"),
+            &url,
+            404,
+            "no subscriber",
+        ),
+        (
+            "failing handler",
+            message("orders", "fail"),
+            &url,
+            500,
+            "this one fails",
+        ),
+        (
+            "panicking handler",
+            message("orders", "panic"),
+            &url,
+            500,
+            "panicked",
+        ),
+    ];
+    for (what, body, target, status, says) in cases {
+        let target = if target.starts_with('/') {
+            format!("http://{}{target}", node.address)
+        } else {
+            target.to_string()
+        };
+        let answer = within(what, client.post(&target).body(body).send())
+            .await
+            .unwrap_or_else(|error| panic!("{what}: the endpoint hung up: {error}"));
+        assert_eq!(answer.status().as_u16(), status, "{what}");
+        let text = answer.text().await.unwrap();
+        assert!(text.contains(says), "{what}: {text}");
+
+        // And the next good message still gets through.
+        broker
+            .publish("orders", &Message::new(format!("after {what}")))
+            .await
+            .unwrap();
+        let event = within("the good message", received.recv()).await.unwrap();
+        assert_eq!(event.message.body, format!("after {what}").as_bytes());
+    }
+    let get = client.get(&url).send().await.unwrap();
+    assert_eq!(get.status().as_u16(), 405, "only POST delivers");
+}
+
+#[tokio::test]
+async fn a_gone_subscriber_is_a_clear_error_and_the_others_still_get_the_message() {
+    let registry = Arc::new(MemoryRegistry::new());
+    let broker = HttpBroker::new(registry.clone(), "127.0.0.1:0").unwrap();
+    let (_subscription, mut received) = subscribe(&broker, "orders").await;
+    // A broadcast subscriber that died without deregistering: nothing listens at its port.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone = subscriber_node("orders", None, dead.local_addr().unwrap());
+    drop(dead);
+    registry.register(SERVICE, &gone).await.unwrap();
+
+    let error = broker
+        .publish("orders", &Message::new("hello"))
+        .await
+        .unwrap_err();
+    let error = format!("{error:#}");
+    assert!(
+        error.contains("lost for 1 of 2") && error.contains(&gone.id),
+        "{error}"
+    );
+    let event = within("the live subscriber's copy", received.recv())
+        .await
+        .unwrap();
+    assert_eq!(event.message.body, &b"hello"[..]);
+}
+
+#[tokio::test]
+async fn unsubscribing_leaves_the_registry_and_stops_delivery() {
+    let registry = Arc::new(MemoryRegistry::new());
+    let broker = HttpBroker::new(registry.clone(), "127.0.0.1:0").unwrap();
+    let (subscription, _received) = subscribe(&broker, "orders").await;
+    assert_eq!(registry.get_service(SERVICE).await.unwrap().len(), 1);
+    subscription.unsubscribe().await.unwrap();
+    assert!(registry.get_service(SERVICE).await.unwrap().is_empty());
+    // Nobody subscribes: publishing is no error, the message goes nowhere (at most once).
+    broker
+        .publish("orders", &Message::new("into the void"))
+        .await
+        .unwrap();
+}
