@@ -7,7 +7,9 @@
 //! that carries events the *broker*:
 //!
 //! - [`broker`]: the `Broker` trait, what a message is, and how go-micro writes one down;
-//! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry.
+//! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry;
+//! - [`nats`]: the broker on a NATS server, and JetStream's durable subscribers.
 
 pub mod broker;
+pub mod nats;
 pub mod open;

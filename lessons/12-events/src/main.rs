@@ -1,9 +1,14 @@
 //! `cargo run -p l12-events -- [--broker http|nats] subscribe | publish`: the lesson's one
 //! binary.
 
+use std::time::Duration;
+
 use clap::{Parser, Subcommand};
 use l12_events::broker::{Message, SubscribeOptions, handler};
+use l12_events::nats::jetstream::DurableOptions;
+use l12_events::nats::{DEFAULT_URL, NatsBroker};
 use l12_events::open::{BrokerOptions, open_broker};
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Lesson 12: events. Publish messages on a topic, and subscribe to them, through the
 /// broker of your choice.
@@ -28,9 +33,22 @@ enum Command {
         /// Share the messages with the other subscribers of this queue group.
         #[arg(long)]
         queue: Option<String>,
+        /// NATS only: a durable subscriber of this name on JetStream, given after a restart
+        /// every message published while it was away.
+        #[arg(long, value_name = "NAME")]
+        durable: Option<String>,
+        /// With --durable: seconds the server waits for an ack before delivering again.
+        #[arg(long, value_name = "SECS", requires = "durable")]
+        ack_wait: Option<u64>,
     },
-    /// Publish MESSAGE on TOPIC.
-    Publish { topic: String, message: String },
+    /// Publish MESSAGE on TOPIC (MESSAGE `-`: each line of stdin, as it comes).
+    Publish {
+        topic: String,
+        message: String,
+        /// Publish COUNT messages: "MESSAGE 1", "MESSAGE 2", …
+        #[arg(long)]
+        count: Option<u32>,
+    },
 }
 
 #[tokio::main]
@@ -42,7 +60,12 @@ async fn main() -> anyhow::Result<()> {
     };
     let broker = open_broker(&cli.broker, &options).await?;
     match cli.command {
-        Command::Subscribe { topic, queue } => {
+        Command::Subscribe {
+            topic,
+            queue,
+            durable,
+            ack_wait,
+        } => {
             let stop = shared::signal::shutdown();
             let options = SubscribeOptions { queue };
             let print = handler(|event| async move {
@@ -53,13 +76,49 @@ async fn main() -> anyhow::Result<()> {
                 );
                 Ok(())
             });
-            let subscription = broker.subscribe(&topic, options, print).await?;
+            let subscription = match durable {
+                Some(name) => {
+                    anyhow::ensure!(
+                        cli.broker == "nats",
+                        "--durable needs --broker nats (JetStream keeps the messages)"
+                    );
+                    let address = cli.broker_address.as_deref().unwrap_or(DEFAULT_URL);
+                    let mut durable = DurableOptions::new(&name);
+                    if let Some(secs) = ack_wait {
+                        durable.ack_wait = Duration::from_secs(secs);
+                    }
+                    let nats = NatsBroker::connect(address).await?;
+                    nats.subscribe_durable(&topic, &durable, print).await?
+                }
+                None => broker.subscribe(&topic, options, print).await?,
+            };
+            // The line a script (or a test) waits for before it publishes.
+            println!("subscribed to {topic}");
             stop.await;
             subscription.unsubscribe().await?;
         }
-        Command::Publish { topic, message } => {
-            broker.publish(&topic, &Message::new(message)).await?;
-        }
+        Command::Publish {
+            topic,
+            message,
+            count,
+        } => match (message.as_str(), count) {
+            ("-", _) => {
+                let mut lines = BufReader::new(tokio::io::stdin()).lines();
+                while let Some(line) = lines.next_line().await? {
+                    match broker.publish(&topic, &Message::new(line)).await {
+                        Ok(()) => println!("published"),
+                        Err(error) => println!("not published: {error:#}"),
+                    }
+                }
+            }
+            (_, Some(count)) => {
+                for number in 1..=count {
+                    let body = format!("{message} {number}");
+                    broker.publish(&topic, &Message::new(body)).await?;
+                }
+            }
+            (_, None) => broker.publish(&topic, &Message::new(message)).await?,
+        },
     }
     Ok(())
 }

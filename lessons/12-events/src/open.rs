@@ -14,10 +14,15 @@ pub struct BrokerOptions {
 
 /// Opens the broker called `name`.
 pub async fn open_broker(name: &str, options: &BrokerOptions) -> anyhow::Result<Arc<dyn Broker>> {
-    let _ = options;
     match name {
         "http" => anyhow::bail!("the http broker is not built yet"),
-        "nats" => anyhow::bail!("the nats broker is not built yet"),
+        "nats" => {
+            let url = options
+                .address
+                .as_deref()
+                .unwrap_or(crate::nats::DEFAULT_URL);
+            Ok(Arc::new(crate::nats::NatsBroker::connect(url).await?))
+        }
         other => anyhow::bail!("unknown broker {other:?}: use http or nats"),
     }
 }
