@@ -58,7 +58,6 @@ async fn main() -> anyhow::Result<()> {
     let options = BrokerOptions {
         address: cli.broker_address.clone(),
     };
-    let broker = open_broker(&cli.broker, &options).await?;
     match cli.command {
         Command::Subscribe {
             topic,
@@ -67,7 +66,6 @@ async fn main() -> anyhow::Result<()> {
             ack_wait,
         } => {
             let stop = shared::signal::shutdown();
-            let options = SubscribeOptions { queue };
             let print = handler(|event| async move {
                 println!(
                     "{}: {}",
@@ -76,21 +74,25 @@ async fn main() -> anyhow::Result<()> {
                 );
                 Ok(())
             });
-            let subscription = match durable {
+            // The broker stays open as long as its subscription runs.
+            let (subscription, _broker) = match durable {
                 Some(name) => {
-                    anyhow::ensure!(
-                        cli.broker == "nats",
-                        "--durable needs --broker nats (JetStream keeps the messages)"
-                    );
-                    let address = cli.broker_address.as_deref().unwrap_or(DEFAULT_URL);
+                    let nats = durable_broker(&cli.broker, &options)?;
                     let mut durable = DurableOptions::new(&name);
                     if let Some(secs) = ack_wait {
                         durable.ack_wait = Duration::from_secs(secs);
                     }
-                    let nats = NatsBroker::connect(address).await?;
-                    nats.subscribe_durable(&topic, &durable, print).await?
+                    let nats = NatsBroker::connect(nats).await?;
+                    let subscription = nats.subscribe_durable(&topic, &durable, print).await?;
+                    (subscription, None)
                 }
-                None => broker.subscribe(&topic, options, print).await?,
+                None => {
+                    let broker = open_broker(&cli.broker, &options).await?;
+                    let subscription = broker
+                        .subscribe(&topic, SubscribeOptions { queue }, print)
+                        .await?;
+                    (subscription, Some(broker))
+                }
             };
             // The line a script (or a test) waits for before it publishes.
             println!("subscribed to {topic}");
@@ -101,24 +103,36 @@ async fn main() -> anyhow::Result<()> {
             topic,
             message,
             count,
-        } => match (message.as_str(), count) {
-            ("-", _) => {
-                let mut lines = BufReader::new(tokio::io::stdin()).lines();
-                while let Some(line) = lines.next_line().await? {
-                    match broker.publish(&topic, &Message::new(line)).await {
-                        Ok(()) => println!("published"),
-                        Err(error) => println!("not published: {error:#}"),
+        } => {
+            let broker = open_broker(&cli.broker, &options).await?;
+            match (message.as_str(), count) {
+                ("-", _) => {
+                    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+                    while let Some(line) = lines.next_line().await? {
+                        match broker.publish(&topic, &Message::new(line)).await {
+                            Ok(()) => println!("published"),
+                            Err(error) => println!("not published: {error:#}"),
+                        }
                     }
                 }
-            }
-            (_, Some(count)) => {
-                for number in 1..=count {
-                    let body = format!("{message} {number}");
-                    broker.publish(&topic, &Message::new(body)).await?;
+                (_, Some(count)) => {
+                    for number in 1..=count {
+                        let body = format!("{message} {number}");
+                        broker.publish(&topic, &Message::new(body)).await?;
+                    }
                 }
+                (_, None) => broker.publish(&topic, &Message::new(message)).await?,
             }
-            (_, None) => broker.publish(&topic, &Message::new(message)).await?,
-        },
+        }
     }
     Ok(())
+}
+
+/// The NATS server's URL for `--durable`: only NATS (its JetStream) keeps messages.
+fn durable_broker<'a>(broker: &str, options: &'a BrokerOptions) -> anyhow::Result<&'a str> {
+    anyhow::ensure!(
+        broker == "nats",
+        "--durable needs --broker nats: only JetStream keeps the messages"
+    );
+    Ok(options.address.as_deref().unwrap_or(DEFAULT_URL))
 }

@@ -52,19 +52,11 @@ impl NatsBroker {
     /// and subscribes again to everything it had subscribed to: neither publishers nor
     /// subscribers notice more than a pause. What is published to a subject while the server
     /// is down is kept by the publishing client (up to its buffer) and sent on reconnect.
+    /// async-nats logs each of these events (`event: disconnected`, `event: connected`).
     pub async fn connect(url: &str) -> anyhow::Result<NatsBroker> {
         let client = async_nats::ConnectOptions::new()
             .name("l12-events")
             .max_reconnects(None)
-            .event_callback(|event| async move {
-                match event {
-                    async_nats::Event::Connected => tracing::info!("NATS: connected"),
-                    async_nats::Event::Disconnected => {
-                        tracing::warn!("NATS: disconnected, reconnecting")
-                    }
-                    other => tracing::warn!("NATS: {other}"),
-                }
-            })
             .connect(url)
             .await
             .map_err(|error| anyhow::anyhow!("cannot connect to NATS at {url}: {error}"))?;

@@ -95,7 +95,7 @@ async fn publishers_and_subscribers_go_on_after_nats_restarts() {
     }
     assert!(lines.contains(&(publisher, "published".to_string())));
     assert!(lines.contains(&(subscriber, "news: after".to_string())));
-    assert!(run.stderr(subscriber).contains("reconnecting"));
+    assert!(run.stderr(subscriber).contains("event: disconnected"));
 }
 
 #[tokio::test]
