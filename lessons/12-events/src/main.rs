@@ -41,13 +41,13 @@ enum Command {
         #[arg(long, value_name = "SECS", requires = "durable")]
         ack_wait: Option<u64>,
     },
-    /// Publish MESSAGE on TOPIC (MESSAGE `-`: each line of stdin, as it comes).
+    /// Publish MESSAGE on TOPIC (with --count N: N messages, MESSAGE-1 … MESSAGE-N; MESSAGE
+    /// `-`: each line of stdin, as it comes).
     Publish {
         topic: String,
         message: String,
-        /// Publish COUNT messages: "MESSAGE 1", "MESSAGE 2", …
-        #[arg(long)]
-        count: Option<u32>,
+        #[arg(long, default_value_t = 1)]
+        count: usize,
     },
 }
 
@@ -105,24 +105,29 @@ async fn main() -> anyhow::Result<()> {
             count,
         } => {
             let broker = open_broker(&cli.broker, &options).await?;
-            match (message.as_str(), count) {
-                ("-", _) => {
-                    let mut lines = BufReader::new(tokio::io::stdin()).lines();
-                    while let Some(line) = lines.next_line().await? {
-                        match broker.publish(&topic, &Message::new(line)).await {
-                            Ok(()) => println!("published"),
-                            Err(error) => println!("not published: {error:#}"),
-                        }
+            if message == "-" {
+                let mut lines = BufReader::new(tokio::io::stdin()).lines();
+                while let Some(line) = lines.next_line().await? {
+                    match broker.publish(&topic, &Message::new(line)).await {
+                        Ok(()) => println!("published"),
+                        Err(error) => println!("not published: {error:#}"),
                     }
                 }
-                (_, Some(count)) => {
-                    for number in 1..=count {
-                        let body = format!("{message} {number}");
-                        broker.publish(&topic, &Message::new(body)).await?;
-                    }
-                }
-                (_, None) => broker.publish(&topic, &Message::new(message)).await?,
+                return Ok(());
             }
+            let mut lost = 0;
+            for n in 1..=count {
+                let body = if count == 1 {
+                    message.clone()
+                } else {
+                    format!("{message}-{n}")
+                };
+                if let Err(error) = broker.publish(&topic, &Message::new(body)).await {
+                    tracing::warn!("{error:#}");
+                    lost += 1;
+                }
+            }
+            println!("published {count} message(s) on {topic}; {lost} not delivered everywhere");
         }
     }
     Ok(())

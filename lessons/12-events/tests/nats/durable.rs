@@ -32,10 +32,10 @@ async fn core_nats_loses_what_is_published_while_its_subscriber_is_dead_jetstrea
         )
     };
     assert_eq!(
-        of(core, &lines, "orders: first "),
+        of(core, &lines, "orders: first-"),
         (1..=100).collect::<Vec<_>>()
     );
-    assert_eq!(of(durable, &lines, "orders: first ").len(), 100);
+    assert_eq!(of(durable, &lines, "orders: first-").len(), 100);
 
     // Both subscribers die; 100 messages are published while no one listens.
     run.kill(core).await;
@@ -52,21 +52,21 @@ async fn core_nats_loses_what_is_published_while_its_subscriber_is_dead_jetstrea
     let (mut core_back, mut durable_back, mut durable_away) = (0, BTreeSet::new(), BTreeSet::new());
     while core_back < 100 || durable_back.len() < 100 || durable_away.len() < 100 {
         let (who, line) = run.next().await;
-        if who == core && line.starts_with("orders: back ") {
+        if who == core && line.starts_with("orders: back-") {
             core_back += 1;
         }
         if who == durable {
-            if let Some(n) = line.strip_prefix("orders: back ") {
+            if let Some(n) = line.strip_prefix("orders: back-") {
                 durable_back.insert(n.to_string());
             }
-            if let Some(n) = line.strip_prefix("orders: away ") {
+            if let Some(n) = line.strip_prefix("orders: away-") {
                 durable_away.insert(n.to_string());
             }
         }
         lines.push((who, line));
     }
-    let core_away = of(core, &lines, "orders: away ").len();
-    let redelivered = of(durable, &lines, "orders: first ").len();
+    let core_away = of(core, &lines, "orders: away-").len();
+    let redelivered = of(durable, &lines, "orders: first-").len();
     eprintln!(
         "while dead: core NATS lost {} of 100, JetStream lost {}; JetStream delivered {redelivered} \
          message(s) again",

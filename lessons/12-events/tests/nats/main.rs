@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use run::{Processes, RawClient};
 use tokio::io::AsyncWriteExt;
 
-/// The numbers in lines such as `jobs: job 17`, for lines that start with `prefix`.
+/// The numbers in lines such as `jobs: job-17`, for lines that start with `prefix`.
 fn numbers<'a>(lines: impl IntoIterator<Item = &'a String>, prefix: &str) -> Vec<u32> {
     lines
         .into_iter()
@@ -37,7 +37,7 @@ async fn three_subscribers_in_a_queue_group_share_300_messages_none_lost_none_do
     }
     let all: Vec<u32> = got
         .iter()
-        .flat_map(|lines| numbers(lines, "jobs: job "))
+        .flat_map(|lines| numbers(lines, "jobs: job-"))
         .collect();
     let distinct: BTreeSet<u32> = all.iter().copied().collect();
     assert_eq!(all.len(), 300);
@@ -61,7 +61,7 @@ async fn without_a_queue_group_every_subscriber_gets_every_message() {
         got[who].push(line);
     }
     for lines in &got {
-        assert_eq!(numbers(lines, "news: item "), (1..=20).collect::<Vec<_>>());
+        assert_eq!(numbers(lines, "news: item-"), (1..=20).collect::<Vec<_>>());
     }
 }
 

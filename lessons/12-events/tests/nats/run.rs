@@ -83,15 +83,22 @@ impl Processes {
             .expect("the processes' output is read")
     }
 
-    /// Runs `publish ARGS…` to its end; it must succeed.
-    pub async fn publish(&mut self, args: &[&str]) {
-        let mut all = vec!["publish"];
-        all.extend_from_slice(args);
-        let index = self.start(&all);
-        let status = within("the publisher to finish", self.children[index].wait())
-            .await
-            .unwrap();
-        assert!(status.success(), "publish failed: {}", self.stderr(index));
+    /// Runs `publish ARGS…` to its end; it must publish every message. What it prints.
+    pub async fn publish(&mut self, args: &[&str]) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_l12-events"))
+            .args(["--broker", "nats", "--broker-address", &self.url, "publish"])
+            .args(args)
+            .env_remove("RUST_LOG")
+            .kill_on_drop(true)
+            .output();
+        let output = within("the publisher to finish", output).await.unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success() && stdout.contains("; 0 not delivered"),
+            "publish failed: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
     }
 
     /// The stdin of process `index`, to feed `publish TOPIC -` one line at a time.
