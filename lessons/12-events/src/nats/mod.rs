@@ -21,6 +21,8 @@ pub mod jetstream;
 
 use std::time::Duration;
 
+use async_nats::RequestErrorKind;
+use bytes::Bytes;
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use tokio::sync::oneshot;
@@ -33,8 +35,8 @@ use crate::broker::{
 /// Where a NATS server listens when nothing else is said.
 pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
 
-/// How long a publish waits for the server to confirm it has the message (while the server
-/// is down, the client keeps the message and reconnects; past this, the publish fails).
+/// How long a publish or a subscribe waits for the server to confirm it has it (while the
+/// server is down, the client keeps the command and reconnects; past this, it fails).
 pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A broker on a NATS server.
@@ -66,6 +68,23 @@ impl NatsBroker {
         })
     }
     // ANCHOR_END: connect
+
+    /// Waits until the server has read everything this client sent before.
+    ///
+    /// `publish` and `subscribe` only queue a command in the client, and `flush` only writes
+    /// it to the socket. A server answers one connection's commands in order, and answers a
+    /// request to a subject nobody subscribes to at once, with "no responders": once that
+    /// answer is back, the server has handled the `PUB` or `SUB` sent before it.
+    async fn round_trip(&self) -> anyhow::Result<()> {
+        let nobody = self.client.new_inbox();
+        let request = self.client.request(nobody, Bytes::new());
+        match tokio::time::timeout(PUBLISH_TIMEOUT, request).await {
+            Err(_) => anyhow::bail!("NATS did not answer within {PUBLISH_TIMEOUT:?}"),
+            Ok(Err(error)) if error.kind() == RequestErrorKind::NoResponders => Ok(()),
+            Ok(Err(error)) => Err(error.into()),
+            Ok(Ok(_)) => Ok(()),
+        }
+    }
 
     /// The `async-nats` client under this broker, for what the trait does not say (JetStream).
     pub fn client(&self) -> &async_nats::Client {
@@ -109,14 +128,8 @@ impl Broker for NatsBroker {
             self.client
                 .publish(topic.to_string(), payload.into())
                 .await?;
-            // `publish` only queues the message in the client; a flush returns once the server
-            // has answered a PING sent after it, so the server has the message.
-            tokio::time::timeout(PUBLISH_TIMEOUT, self.client.flush())
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!("NATS did not take the message within {PUBLISH_TIMEOUT:?}")
-                })??;
-            Ok(())
+            // When this returns, the server has the message.
+            self.round_trip().await
         })
     }
     // ANCHOR_END: publish
@@ -138,9 +151,9 @@ impl Broker for NatsBroker {
                 }
                 None => self.client.subscribe(topic.to_string()).await?,
             };
-            // A round trip, so that the server has the subscription when this returns: a
-            // message published after `subscribe` returns reaches this subscriber.
-            self.client.flush().await?;
+            // The server has the subscription when this returns: a message published after
+            // `subscribe` returns reaches this subscriber.
+            self.round_trip().await?;
             let (stop, stopped) = oneshot::channel();
             let task = tokio::spawn(async move {
                 tokio::pin!(stopped);
