@@ -69,6 +69,7 @@ impl NatsBroker {
     }
     // ANCHOR_END: connect
 
+    // ANCHOR: round_trip
     /// Waits until the server has read everything this client sent before.
     ///
     /// `publish` and `subscribe` only queue a command in the client, and `flush` only writes
@@ -85,6 +86,7 @@ impl NatsBroker {
             Ok(Ok(_)) => Ok(()),
         }
     }
+    // ANCHOR_END: round_trip
 
     /// The `async-nats` client under this broker, for what the trait does not say (JetStream).
     pub fn client(&self) -> &async_nats::Client {
