@@ -162,3 +162,69 @@ async fn a_publish_is_go_micros_bytes_on_the_subject_of_its_topic() {
     );
     assert_eq!(raw.line().await.as_bytes(), payload);
 }
+
+#[tokio::test]
+async fn a_queue_member_killed_mid_stream_loses_only_what_it_held() {
+    let server = testkit::nats().await;
+    let mut run = Processes::new(&server);
+    let members: Vec<usize> = {
+        let mut members = Vec::new();
+        for _ in 0..3 {
+            members.push(run.subscriber(&["jobs", "--queue", "workers"]).await);
+        }
+        members
+    };
+    let publisher = run.start(&["publish", "jobs", "-"]);
+    let mut stdin = run.stdin(publisher);
+    let lines = |range: std::ops::RangeInclusive<u32>| {
+        range.map(|n| format!("job-{n}\n")).collect::<String>()
+    };
+    // 150 messages go out one after another; the first member dies after its 10th.
+    stdin.write_all(lines(1..=150).as_bytes()).await.unwrap();
+    let (mut published, mut got) = (0, Vec::new());
+    let mut killed = false;
+    while published < 150 {
+        let (who, line) = run.next().await;
+        if who == publisher {
+            assert_eq!(line, "published");
+            published += 1;
+        } else {
+            got.push((who, line));
+        }
+        let first = got.iter().filter(|(who, _)| *who == members[0]).count();
+        if !killed && first == 10 {
+            run.kill(members[0]).await;
+            killed = true;
+        }
+    }
+    assert!(killed, "the first member got fewer than 10 of 150");
+    // Once the server has seen the connection close, the survivors get everything.
+    server.wait_for("connections", |count| count == 3).await;
+    stdin.write_all(lines(151..=300).as_bytes()).await.unwrap();
+    let mut second_half = BTreeSet::new();
+    while published < 300 || second_half.len() < 150 {
+        let (who, line) = run.next().await;
+        if who == publisher {
+            published += 1;
+            continue;
+        }
+        let number: u32 = line.trim_start_matches("jobs: job-").parse().unwrap();
+        if number > 150 {
+            assert!(second_half.insert(number), "job-{number} delivered twice");
+        }
+        got.push((who, line));
+    }
+    let all: Vec<u32> = numbers(got.iter().map(|(_, line)| line), "jobs: job-");
+    let distinct: BTreeSet<u32> = all.iter().copied().collect();
+    assert_eq!(all.len(), distinct.len(), "a message delivered twice");
+    let lost: Vec<u32> = (1..=300).filter(|n| !distinct.contains(n)).collect();
+    eprintln!(
+        "a queue member killed mid-stream: {} of 300 lost ({lost:?}), none after the server \
+         saw it go",
+        lost.len()
+    );
+    assert!(
+        lost.iter().all(|n| *n <= 150),
+        "lost after the death was seen: {lost:?}"
+    );
+}
