@@ -2,8 +2,8 @@
 # The workbook's test command, for CI and for people.
 #
 # 1. Installs what the tests need from the system's packages when it is missing
-#    (redis-server, OpenSSL headers, pkg-config, Python's py-consul client, and for lesson
-#    11 etcd, etcdctl and protoc; Chromium and a CJK font for the browser check).
+#    (redis-server, OpenSSL headers, pkg-config, Python's py-consul client, for lesson
+#    11 etcd, etcdctl and protoc, for lesson 12 nats-server; Chromium and a CJK font for the browser check).
 # 2. Checks formatting and lints, for the learner's stubs and for the solutions.
 # 3. Runs the tools' own tests and every lesson's tests with the solutions switched in.
 # 4. Runs `workbook verify`: every exercise fails on its stub and passes on its solution,
@@ -26,6 +26,9 @@ command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 # Chapter 11's sessions look at the cluster with etcdctl (Debian's etcd-client).
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+# Lesson 12: its tests start private NATS servers (JetStream on) on free ports. Debian puts
+# nats-server in /usr/sbin, which is not on every user's PATH; testkit looks there too.
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 
 if [ ${#missing[@]} -gt 0 ]; then
   step "Installing ${missing[*]}"
@@ -36,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
   else
     echo "Missing: ${missing[*]}. Install them with your system's package manager, e.g." >&2
-    echo "  brew install redis pkg-config openssl python3 etcd protobuf" >&2
+    echo "  brew install redis pkg-config openssl python3 etcd protobuf nats-server" >&2
     exit 1
   fi
 fi

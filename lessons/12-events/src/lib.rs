@@ -11,11 +11,13 @@
 //!   `micro.RegisterSubscriber`;
 //! - [`http_broker`]: go-micro's default broker, where every subscriber is a web server
 //!   found through lesson 11's registry;
+//! - [`nats`]: the broker on a NATS server, and JetStream's durable subscribers;
 //! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry.
 
 pub mod broker;
 pub mod event;
 pub mod http_broker;
+pub mod nats;
 pub mod open;
 
 /// The learner's files, or with `--features solution` the reference answers in

@@ -6,7 +6,10 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use l11_micro::exercises::open_registry::open_registry;
 use l12_events::broker::{Message, SubscribeOptions, handler};
+use l12_events::nats::jetstream::DurableOptions;
+use l12_events::nats::{DEFAULT_URL, NatsBroker};
 use l12_events::open::{BrokerOptions, open_broker};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing::warn;
 
 /// Where a subscriber of the http broker listens unless told otherwise.
@@ -51,8 +54,16 @@ enum Command {
         /// Where the http broker's subscriber listens for the publishers' POSTs.
         #[arg(long, default_value = DEFAULT_ADDR)]
         addr: String,
+        /// NATS only: a durable subscriber of this name on JetStream, given after a restart
+        /// every message published while it was away.
+        #[arg(long, value_name = "NAME")]
+        durable: Option<String>,
+        /// With --durable: seconds the server waits for an ack before delivering again.
+        #[arg(long, value_name = "SECS", requires = "durable")]
+        ack_wait: Option<u64>,
     },
-    /// Publish MESSAGE on TOPIC (with --count N: N messages, MESSAGE-1 … MESSAGE-N).
+    /// Publish MESSAGE on TOPIC (with --count N: N messages, MESSAGE-1 … MESSAGE-N; MESSAGE
+    /// `-`: each line of stdin, as it comes).
     Publish {
         topic: String,
         message: String,
@@ -80,12 +91,16 @@ async fn main() -> anyhow::Result<()> {
         let registry = open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
         options.registry = Some(registry);
     }
-    let broker = open_broker(&cli.broker, &options).await?;
     match cli.command {
         // ANCHOR: subscribe
-        Command::Subscribe { topic, queue, .. } => {
+        Command::Subscribe {
+            topic,
+            queue,
+            durable,
+            ack_wait,
+            ..
+        } => {
             let stop = shared::signal::shutdown();
-            let options = SubscribeOptions { queue };
             let print = handler(|event| async move {
                 println!(
                     "{}: {}",
@@ -94,7 +109,28 @@ async fn main() -> anyhow::Result<()> {
                 );
                 Ok(())
             });
-            let subscription = broker.subscribe(&topic, options, print).await?;
+            // The broker stays open as long as its subscription runs.
+            let (subscription, _broker) = match durable {
+                Some(name) => {
+                    let url = durable_broker(&cli.broker, &options)?;
+                    let mut durable = DurableOptions::new(&name);
+                    if let Some(secs) = ack_wait {
+                        durable.ack_wait = Duration::from_secs(secs);
+                    }
+                    let nats = NatsBroker::connect(url).await?;
+                    (nats.subscribe_durable(&topic, &durable, print).await?, None)
+                }
+                None => {
+                    let broker = open_broker(&cli.broker, &options).await?;
+                    let options = SubscribeOptions { queue };
+                    (
+                        broker.subscribe(&topic, options, print).await?,
+                        Some(broker),
+                    )
+                }
+            };
+            // The line a script (or a test) waits for before it publishes.
+            println!("subscribed to {topic}");
             stop.await;
             subscription.unsubscribe().await?;
         }
@@ -105,6 +141,17 @@ async fn main() -> anyhow::Result<()> {
             message,
             count,
         } => {
+            let broker = open_broker(&cli.broker, &options).await?;
+            if message == "-" {
+                let mut lines = BufReader::new(tokio::io::stdin()).lines();
+                while let Some(line) = lines.next_line().await? {
+                    match broker.publish(&topic, &Message::new(line)).await {
+                        Ok(()) => println!("published"),
+                        Err(error) => println!("not published: {error:#}"),
+                    }
+                }
+                return Ok(());
+            }
             let mut lost = 0;
             for n in 1..=count {
                 let body = if count == 1 {
@@ -121,4 +168,13 @@ async fn main() -> anyhow::Result<()> {
         } // ANCHOR_END: publish
     }
     Ok(())
+}
+
+/// The NATS server's URL for `--durable`: only NATS (its JetStream) keeps messages.
+fn durable_broker<'a>(broker: &str, options: &'a BrokerOptions) -> anyhow::Result<&'a str> {
+    anyhow::ensure!(
+        broker == "nats",
+        "--durable needs --broker nats: only JetStream keeps the messages"
+    );
+    Ok(options.address.as_deref().unwrap_or(DEFAULT_URL))
 }

@@ -28,7 +28,13 @@ pub async fn open_broker(name: &str, options: &BrokerOptions) -> anyhow::Result<
             let listen = options.address.as_deref().unwrap_or("127.0.0.1:0");
             Ok(Arc::new(HttpBroker::new(registry, listen)?))
         }
-        "nats" => anyhow::bail!("the nats broker is not built yet"),
+        "nats" => {
+            let url = options
+                .address
+                .as_deref()
+                .unwrap_or(crate::nats::DEFAULT_URL);
+            Ok(Arc::new(crate::nats::NatsBroker::connect(url).await?))
+        }
         other => anyhow::bail!("unknown broker {other:?}: use http or nats"),
     }
 }

@@ -4,8 +4,8 @@
 //! come: the learner's stub panicked, or a reply was lost. `within` turns such a wait into
 //! a clear failure after a few seconds instead of a test run that hangs.
 //!
-//! The Consul, Redis and etcd lessons also need a registry and a store to talk to.
-//! [`consul`], [`redis`] and [`etcd_cluster`] hand each test one, on free loopback ports,
+//! The Consul, Redis, etcd and NATS lessons also need a registry, a store or a broker to
+//! talk to. [`consul`], [`redis`], [`etcd_cluster`] and [`nats`] hand each test one, on free loopback ports,
 //! and take it down again when the test drops the guard they return: nothing a test starts
 //! outlives it.
 //!
@@ -13,7 +13,7 @@
 //! lesson's own binary and watches it from outside, and [`catalog`] waits, with blocking
 //! queries, for what the agent then shows: an instance listed, passing, critical, gone.
 //!
-//! [`programs`] finds what the course starts but does not ship (Redis, Consul, etcd,
+//! [`programs`] finds what the course starts but does not ship (Redis, Consul, etcd, NATS,
 //! Chromium), and with the `browser` feature [`browser`] drives headless Chromium.
 
 #[cfg(feature = "browser")]
@@ -21,6 +21,7 @@ pub mod browser;
 pub mod catalog;
 mod consul;
 mod etcd;
+mod nats;
 mod process;
 pub mod programs;
 mod redis;
@@ -31,6 +32,7 @@ use std::time::Duration;
 
 pub use consul::{ConsulAgent, ConsulKind, consul};
 pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
+pub use nats::{NatsServer, nats};
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
 

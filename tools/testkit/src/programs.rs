@@ -1,5 +1,5 @@
 //! Finding the programs the course starts but does not ship: `redis-server`, `consul`,
-//! `etcd`, Chromium and chromedriver. One place knows where to look, so that the tests,
+//! `etcd`, `nats-server`, Chromium and chromedriver. One place knows where to look, so that the tests,
 //! `doctor`, the book's browser check and the handout's printer agree on whether a program
 //! is there, and say the same thing when it is not.
 
@@ -30,6 +30,15 @@ pub fn find_program(variable: &str, names: &[&str]) -> Option<PathBuf> {
 /// Chromium: `$CHROME`, else the first of [`CHROMIUM_NAMES`] on PATH.
 pub fn find_chromium() -> Option<PathBuf> {
     find_program("CHROME", &CHROMIUM_NAMES)
+}
+
+/// nats-server: `$NATS_SERVER`, else `nats-server` on PATH, else Debian's
+/// `/usr/sbin/nats-server` (a folder that is not on a user's PATH on Debian).
+pub fn find_nats_server() -> Option<PathBuf> {
+    find_program("NATS_SERVER", &["nats-server"]).or_else(|| {
+        let debian = PathBuf::from("/usr/sbin/nats-server");
+        is_executable(&debian).then_some(debian)
+    })
 }
 
 /// chromedriver: `$CHROMEDRIVER`, else `chromedriver` on PATH.

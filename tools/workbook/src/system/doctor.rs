@@ -2,9 +2,9 @@
 //!
 //! Required: a Rust toolchain new enough for the workspace, `redis-server`, `python3`
 //! (one lesson's test drives a Python client), and OpenSSL's headers when a dependency
-//! links OpenSSL; for lesson 11, etcd, `etcdctl` and protoc. Optional: a real Consul (the
-//! embedded agent stands in), headless Chromium and a CJK font for the browser checks, and
-//! free ports (the book's, and those of `up`'s system).
+//! links OpenSSL; for lesson 11, etcd, `etcdctl` and protoc; for lesson 12, `nats-server`.
+//! Optional: a real Consul (the embedded agent stands in), headless Chromium and a CJK font
+//! for the browser checks, and free ports (the book's, and those of `up`'s system).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -195,6 +195,20 @@ fn etcdctl() -> Finding {
     }
 }
 
+/// nats-server, lesson 12's broker: its tests start a private one with JetStream on.
+/// Debian installs it in /usr/sbin, off a user's PATH: testkit's finder looks there too.
+fn nats() -> Finding {
+    let version = testkit::programs::find_nats_server()
+        .and_then(|program| first_line_of(Command::new(program).arg("--version")));
+    match version {
+        Some(version) => Finding::Fine(version.replace("nats-server: v", "nats-server ")),
+        None => Finding::Problem {
+            what: say(Msg::DoctorNoNats, &[]),
+            fix: Fix::install("nats-server", "nats-server"),
+        },
+    }
+}
+
 /// A font with Chinese characters: the book quotes the Go course's messages in Chinese,
 /// and without one the pages (and their browser check) show boxes. macOS has one.
 fn cjk_font() -> Finding {
@@ -376,6 +390,7 @@ pub fn run(root: &Path) -> Result<()> {
         (Msg::DoctorToolchain, toolchain()),
         (Msg::DoctorServices, vec![redis(), consul()]),
         (Msg::DoctorEtcd, vec![etcd(), etcdctl(), protoc()]),
+        (Msg::DoctorNats, vec![nats()]),
         (
             Msg::DoctorBuild,
             vec![openssl(root), python(), chromium(), cjk_font()],

@@ -129,6 +129,7 @@ catalog! {
     DoctorToolchain => "Toolchain", "工具链";
     DoctorServices => "Services", "服务";
     DoctorEtcd => "Lesson 11 (etcd)", "第 11 课（etcd）";
+    DoctorNats => "Lesson 12 (NATS)", "第 12 课（NATS）";
     DoctorBuild => "Build and test needs", "构建和测试所需";
     DoctorPorts => "Ports", "端口";
     DoctorFix => "      fix: {command}", "      修复：{command}";
@@ -144,6 +145,8 @@ catalog! {
         "etcd 没有安装（第 11 课的测试会启动一个私有的 etcd 集群）";
     DoctorNoEtcdctl => "etcdctl is not installed (chapter 11 looks at the cluster with it)",
         "etcdctl 没有安装（第 11 章用它查看集群）";
+    DoctorNoNats => "nats-server is not installed (lesson 12's tests start a private NATS server)",
+        "nats-server 没有安装（第 12 课的测试会启动一个私有的 NATS 服务器）";
     DoctorNoProtoc => "protoc is not installed (building lesson 11's etcd client needs it)",
         "protoc 没有安装（构建第 11 课的 etcd 客户端需要它）";
     DoctorNoRedis => "redis-server is not installed (lessons 09-10 and their tests need it)",

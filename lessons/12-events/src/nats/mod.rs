@@ -1,0 +1,239 @@
+//! The NATS broker: go-micro's `broker/nats` in Rust, on the `async-nats` client.
+//!
+//! NATS is a server that routes messages by *subject*: a client says `SUB greetings 1`, another
+//! says `PUB greetings 5` and five bytes, and the server hands those bytes to every client that
+//! subscribed to `greetings` at that moment — and to nobody else, and never again. A
+//! subscription with a *queue group* (`SUB greetings workers 1`) shares the subject with the
+//! other members of its group: each message goes to one member of each group.
+//!
+//! go-micro's NATS broker sends a message as it sends it over HTTP: the topic is the subject,
+//! and the payload is the codec-encoded `broker.Message` ([`Message::encode`]); see
+//! micro/go-micro v2.9.1 (commit 94bd1025a64eaaba1d89189891ef49f3ab5eee7f),
+//! `broker/nats/nats.go`, `Publish` (`n.opts.Codec.Marshal(msg)` then `n.conn.Publish(topic,
+//! b)`) and `Subscribe` (`QueueSubscribe` when a queue is given). The plugin micro/go-plugins
+//! `broker/nats/v2` at v2.9.1 (commit bbcf479d49144623ab9530fed1eb8613cf0d4623) registers that
+//! same broker under the name `nats`. So a Go service and this one share a topic on one server.
+//!
+//! Core NATS keeps nothing: what is published while a subscriber is away is lost to it. For a
+//! subscriber that must see every message, [`jetstream`] keeps them on disk.
+
+pub mod jetstream;
+
+use std::time::Duration;
+
+use async_nats::RequestErrorKind;
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::broker::{
+    Broker, Event, Handler, MAX_MESSAGE_BYTES, Message, SubscribeOptions, Subscription,
+};
+
+/// Where a NATS server listens when nothing else is said.
+pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
+
+/// How long a publish or a subscribe waits for the server to confirm it has it (while the
+/// server is down, the client keeps the command and reconnects; past this, it fails).
+pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A broker on a NATS server.
+#[derive(Clone)]
+pub struct NatsBroker {
+    client: async_nats::Client,
+    url: String,
+}
+
+// ANCHOR: connect
+impl NatsBroker {
+    /// Connects to the NATS server at `url` (e.g. `nats://127.0.0.1:4222`).
+    ///
+    /// Once connected, the client reconnects by itself, for ever, when the server goes away,
+    /// and subscribes again to everything it had subscribed to: neither publishers nor
+    /// subscribers notice more than a pause. What is published to a subject while the server
+    /// is down is kept by the publishing client (up to its buffer) and sent on reconnect.
+    /// async-nats logs each of these events (`event: disconnected`, `event: connected`).
+    pub async fn connect(url: &str) -> anyhow::Result<NatsBroker> {
+        let client = async_nats::ConnectOptions::new()
+            .name("l12-events")
+            .max_reconnects(None)
+            .connect(url)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot connect to NATS at {url}: {error}"))?;
+        Ok(NatsBroker {
+            client,
+            url: url.to_string(),
+        })
+    }
+    // ANCHOR_END: connect
+
+    // ANCHOR: round_trip
+    /// Waits until the server has read everything this client sent before.
+    ///
+    /// `publish` and `subscribe` only queue a command in the client, and `flush` only writes
+    /// it to the socket. A server answers one connection's commands in order, and answers a
+    /// request to a subject nobody subscribes to at once, with "no responders": once that
+    /// answer is back, the server has handled the `PUB` or `SUB` sent before it.
+    async fn round_trip(&self) -> anyhow::Result<()> {
+        let nobody = self.client.new_inbox();
+        let request = self.client.request(nobody, Bytes::new());
+        match tokio::time::timeout(PUBLISH_TIMEOUT, request).await {
+            Err(_) => anyhow::bail!("NATS did not answer within {PUBLISH_TIMEOUT:?}"),
+            Ok(Err(error)) if error.kind() == RequestErrorKind::NoResponders => Ok(()),
+            Ok(Err(error)) => Err(error.into()),
+            Ok(Ok(_)) => Ok(()),
+        }
+    }
+    // ANCHOR_END: round_trip
+
+    /// The `async-nats` client under this broker, for what the trait does not say (JetStream).
+    pub fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
+}
+
+/// A topic is a NATS subject: dot-separated tokens, no spaces. `*` and `>` are wildcards in
+/// a subscription, never in a published subject.
+fn check_topic(topic: &str, publishing: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !topic.is_empty()
+            && !topic.contains(char::is_whitespace)
+            && topic.split('.').all(|token| !token.is_empty()),
+        "{topic:?} is not a NATS subject: use dot-separated words without spaces"
+    );
+    anyhow::ensure!(
+        !publishing || !topic.split('.').any(|token| token == "*" || token == ">"),
+        "cannot publish to {topic:?}: `*` and `>` are wildcards for subscribers"
+    );
+    Ok(())
+}
+
+// ANCHOR: publish
+impl Broker for NatsBroker {
+    fn publish<'a>(
+        &'a self,
+        topic: &'a str,
+        message: &'a Message,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            check_topic(topic, true)?;
+            let payload = message.encode();
+            // The server refuses a payload over its max_payload (1 MiB by default) and closes
+            // the connection of a client that sends one: say so here instead.
+            anyhow::ensure!(
+                payload.len() <= MAX_MESSAGE_BYTES,
+                "a message of {} bytes (encoded) is over the limit of {MAX_MESSAGE_BYTES}",
+                payload.len()
+            );
+            self.client
+                .publish(topic.to_string(), payload.into())
+                .await?;
+            // When this returns, the server has the message.
+            self.round_trip().await
+        })
+    }
+    // ANCHOR_END: publish
+
+    // ANCHOR: subscribe
+    fn subscribe<'a>(
+        &'a self,
+        topic: &'a str,
+        options: SubscribeOptions,
+        handler: Handler,
+    ) -> BoxFuture<'a, anyhow::Result<Box<dyn Subscription>>> {
+        Box::pin(async move {
+            check_topic(topic, false)?;
+            let mut subscriber = match &options.queue {
+                Some(queue) => {
+                    self.client
+                        .queue_subscribe(topic.to_string(), queue.clone())
+                        .await?
+                }
+                None => self.client.subscribe(topic.to_string()).await?,
+            };
+            // The server has the subscription when this returns: a message published after
+            // `subscribe` returns reaches this subscriber.
+            self.round_trip().await?;
+            let (stop, stopped) = oneshot::channel();
+            let task = tokio::spawn(async move {
+                tokio::pin!(stopped);
+                loop {
+                    let delivered = tokio::select! {
+                        _ = &mut stopped => break,
+                        delivered = subscriber.next() => delivered,
+                    };
+                    // None: the client is closed for good.
+                    let Some(delivered) = delivered else { break };
+                    // One message at a time, as go-micro's handler is called: a slow handler
+                    // makes the messages wait in the client's buffer (64 Ki messages); past
+                    // that the client drops them and reports a slow consumer.
+                    let topic = delivered.subject.to_string();
+                    match Message::decode(&delivered.payload) {
+                        Ok(message) => {
+                            if let Err(error) = handler(Event {
+                                topic: topic.clone(),
+                                message,
+                            })
+                            .await
+                            {
+                                // Core NATS cannot deliver again: the message is gone.
+                                tracing::error!("{topic}: the handler failed: {error:#}");
+                            }
+                        }
+                        Err(error) => tracing::error!("{topic}: dropped: {error:#}"),
+                    }
+                }
+                let _ = subscriber.unsubscribe().await;
+            });
+            Ok(Box::new(NatsSubscription {
+                topic: topic.to_string(),
+                stop,
+                task,
+            }) as Box<dyn Subscription>)
+        })
+    }
+    // ANCHOR_END: subscribe
+
+    fn describe(&self) -> String {
+        format!("nats {}", self.url)
+    }
+}
+
+/// A running subscription: a task that reads the client's subscription and calls the handler.
+pub(crate) struct NatsSubscription {
+    pub(crate) topic: String,
+    pub(crate) stop: oneshot::Sender<()>,
+    pub(crate) task: JoinHandle<()>,
+}
+
+impl Subscription for NatsSubscription {
+    fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    fn unsubscribe(self: Box<Self>) -> BoxFuture<'static, anyhow::Result<()>> {
+        Box::pin(async move {
+            let _ = self.stop.send(());
+            // The task ends after the handler call it is in, if any: none starts after this.
+            self.task.await?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_topic;
+
+    #[test]
+    fn topics_are_subjects() {
+        assert!(check_topic("captcha.verified", true).is_ok());
+        assert!(check_topic("captcha.*", false).is_ok());
+        for bad in ["", "two words", "a..b", ".a", "a."] {
+            assert!(check_topic(bad, false).is_err(), "{bad:?}");
+        }
+        assert!(check_topic("captcha.>", true).is_err());
+    }
+}
