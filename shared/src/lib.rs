@@ -41,7 +41,7 @@ pub mod signal;
 pub mod unreachable;
 
 /// What is logged when `RUST_LOG` is not set.
-pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=warn,rustify=warn";
+pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=warn,rustify=warn,async_nats::connector=warn";
 
 /// Sends log lines to stderr at `info`, or at what `RUST_LOG` asks for (`RUST_LOG=debug`).
 ///

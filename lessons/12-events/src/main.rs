@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use l11_micro::exercises::open_registry::open_registry;
 use l12_events::broker::{Message, SubscribeOptions, handler};
 use l12_events::nats::jetstream::DurableOptions;
-use l12_events::nats::{DEFAULT_URL, NatsBroker};
+use l12_events::nats::{NatsBroker, server_url};
 use l12_events::open::{BrokerOptions, open_broker};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing::warn;
@@ -24,7 +24,7 @@ struct Cli {
     /// Which broker: http (go-micro's default) or nats.
     #[arg(long, global = true, env = "MICRO_BROKER", default_value = "http")]
     broker: String,
-    /// Where it is (nats: the server's URL; http: unused, see `subscribe --addr`).
+    /// Where it is (nats: the server's URL, else NATS_URL; http: unused, see `subscribe --addr`).
     #[arg(long, global = true, env = "MICRO_BROKER_ADDRESS")]
     broker_address: Option<String>,
     /// The registry the http broker finds subscribers in: consul, etcd, mdns or memory.
@@ -117,7 +117,7 @@ async fn main() -> anyhow::Result<()> {
                     if let Some(secs) = ack_wait {
                         durable.ack_wait = Duration::from_secs(secs);
                     }
-                    let nats = NatsBroker::connect(url).await?;
+                    let nats = NatsBroker::connect(&url).await?;
                     (nats.subscribe_durable(&topic, &durable, print).await?, None)
                 }
                 None => {
@@ -171,10 +171,10 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// The NATS server's URL for `--durable`: only NATS (its JetStream) keeps messages.
-fn durable_broker<'a>(broker: &str, options: &'a BrokerOptions) -> anyhow::Result<&'a str> {
+fn durable_broker(broker: &str, options: &BrokerOptions) -> anyhow::Result<String> {
     anyhow::ensure!(
         broker == "nats",
         "--durable needs --broker nats: only JetStream keeps the messages"
     );
-    Ok(options.address.as_deref().unwrap_or(DEFAULT_URL))
+    Ok(server_url(options.address.as_deref()))
 }

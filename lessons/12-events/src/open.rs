@@ -29,11 +29,8 @@ pub async fn open_broker(name: &str, options: &BrokerOptions) -> anyhow::Result<
             Ok(Arc::new(HttpBroker::new(registry, listen)?))
         }
         "nats" => {
-            let url = options
-                .address
-                .as_deref()
-                .unwrap_or(crate::nats::DEFAULT_URL);
-            Ok(Arc::new(crate::nats::NatsBroker::connect(url).await?))
+            let url = crate::nats::server_url(options.address.as_deref());
+            Ok(Arc::new(crate::nats::NatsBroker::connect(&url).await?))
         }
         other => anyhow::bail!("unknown broker {other:?}: use http or nats"),
     }

@@ -35,6 +35,15 @@ use crate::broker::{
 /// Where a NATS server listens when nothing else is said.
 pub const DEFAULT_URL: &str = "nats://127.0.0.1:4222";
 
+/// The NATS server to use: `address` (`--broker-address`) if given, else `NATS_URL` as the
+/// `nats` command-line tool reads it, else [`DEFAULT_URL`].
+pub fn server_url(address: Option<&str>) -> String {
+    match address {
+        Some(address) => address.to_string(),
+        None => std::env::var("NATS_URL").unwrap_or_else(|_| DEFAULT_URL.to_string()),
+    }
+}
+
 /// How long a publish or a subscribe waits for the server to confirm it has it (while the
 /// server is down, the client keeps the command and reconnects; past this, it fails).
 pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,9 +1,10 @@
-//! What a reader of chapters 09–11 has running beside the Consul agent: a Redis and a
-//! three-member etcd cluster, each private to one chapter, on free loopback ports.
+//! What a reader of chapters 09–12 has running beside the Consul agent: a Redis, a
+//! three-member etcd cluster and a NATS server, each private to one chapter, on free
+//! loopback ports.
 //!
 //! The book shows their usual addresses (Redis on 6379, etcd's members on 2379, 3379 and
 //! 4379); the check maps those to the real ports, as it does for the agent's 8500, and
-//! sets `REDIS_URL`. Lesson 11's `MICRO_REGISTRY_ADDRESS` is the chapter's own `export`,
+//! sets `REDIS_URL` (and `NATS_URL` for NATS's 4222). Lesson 11's `MICRO_REGISTRY_ADDRESS` is the chapter's own `export`,
 //! and etcdctl's `--endpoints` its own option, both with the book's ports. (etcdctl refuses
 //! `ETCDCTL_ENDPOINTS` beside `--endpoints`.)
 
@@ -17,11 +18,15 @@ pub(super) const ETCD_BOOK_PORTS: [u16; 3] = [2379, 3379, 4379];
 /// The book's port of Redis.
 pub(super) const REDIS_BOOK_PORT: u16 = 6379;
 
+/// The book's port of NATS.
+pub(super) const NATS_BOOK_PORT: u16 = 4222;
+
 /// The servers a chapter needs, started for it; stopped when dropped.
 #[derive(Default)]
 pub(super) struct ChapterServices {
     redis: Option<testkit::RedisServer>,
     etcd: Option<testkit::EtcdCluster>,
+    nats: Option<testkit::NatsServer>,
     /// The variables the chapter's commands read.
     pub(super) env: Vec<(String, String)>,
     /// The book's port → the real one.
@@ -31,7 +36,7 @@ pub(super) struct ChapterServices {
 }
 
 impl ChapterServices {
-    /// Starts Redis when the chapter mentions it, and etcd likewise.
+    /// Starts Redis when the chapter mentions it, and etcd and NATS likewise.
     pub(super) async fn start(markdown: &str) -> ChapterServices {
         let mut services = ChapterServices::default();
         let mentions = |word: &str| markdown.to_ascii_lowercase().contains(word);
@@ -64,13 +69,28 @@ impl ChapterServices {
                 services.missing.push("etcd (`etcd` is not on PATH)".into());
             }
         }
+        if mentions("nats") {
+            if testkit::programs::find_nats_server().is_some() {
+                let nats = testkit::nats().await;
+                if let Some(port) = port_of(&nats.url()) {
+                    services.ports.insert(NATS_BOOK_PORT, port);
+                }
+                services.env.push(("NATS_URL".into(), nats.url()));
+                services.nats = Some(nats);
+            } else {
+                services
+                    .missing
+                    .push("NATS (`nats-server` is not installed)".into());
+            }
+        }
         services
     }
 
-    /// Stops what started (Redis and etcd are killed, etcd's data deleted).
+    /// Stops what started (Redis, etcd and NATS are killed, their data deleted).
     pub(super) fn stop(self) {
         drop(self.redis);
         drop(self.etcd);
+        drop(self.nats);
     }
 }
 

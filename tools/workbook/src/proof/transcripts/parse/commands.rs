@@ -121,6 +121,9 @@ pub(in super::super) struct LessonRun {
     /// The first argument after `--` when it is a word (`server`, `client`, …), and where
     /// it ends in the line.
     pub(in super::super) subcommand: Option<(String, usize)>,
+    /// `--broker nats` among the global options: lesson 12's subscriber then listens on no
+    /// port of its own (NATS delivers to it over its connection), so it is no server here.
+    pub(in super::super) on_nats: bool,
 }
 
 impl LessonRun {
@@ -130,7 +133,7 @@ impl LessonRun {
             // subscriber, which serves the HTTP broker's POSTs until Ctrl-C.
             name == "server"
                 || name == "api"
-                || name == "subscribe"
+                || (name == "subscribe" && !self.on_nats)
                 || name.ends_with("-server")
                 || (self.package == super::super::AGENT_PACKAGE && name == "agent")
         })
@@ -170,10 +173,13 @@ pub(in super::super) fn cargo_commands(
         if features_at(last + 1) {
             last += 2;
         }
+        let mut on_nats = false;
         let (end, subcommand) = if word(last + 1) == "--" {
             // Global options may come first: `-- --registry etcd captcha-server`.
             let mut at = last + 2;
             while word(at).starts_with("--") {
+                on_nats |= word(at) == "--broker=nats"
+                    || (word(at) == "--broker" && word(at + 1) == "nats");
                 at += if word(at).contains('=') { 1 } else { 2 };
             }
             let name = word(at);
@@ -190,6 +196,7 @@ pub(in super::super) fn cargo_commands(
             end,
             package: package.to_string(),
             subcommand,
+            on_nats,
         }));
     }
     found
