@@ -1,14 +1,18 @@
-//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | user-server | client | api`:
+//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | user-server | web-server
+//! | client | api | new`:
 //! the lesson's one binary.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use l11_micro::api::reflect;
 use l11_micro::client::MicroClient;
-use l11_micro::exercises::open_registry::open_registry;
+use l11_micro::flags::RegistryFlags;
+use l11_micro::selector::RoundRobin;
 use l11_micro::service::{NodeGreeter, Service};
 use l11_micro::user::UserService;
+use l11_micro::web::{WebService, example};
 use l11_micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
 use proto::captcha::captcha_server::CaptchaServer;
 use proto::hello::greeter_server::GreeterServer;
@@ -22,18 +26,8 @@ use tonic::server::NamedService;
 #[derive(Parser)]
 #[command(name = "l11-micro")]
 struct Cli {
-    /// Which registry: consul, etcd, mdns or memory.
-    #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
-    registry: String,
-    /// Where it is (etcd: several members, comma-separated; mdns: the network interface to
-    /// speak on, by name or address). For Consul, CONSUL_HTTP_ADDR is used when this is not
-    /// given.
-    #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
-    registry_address: Option<String>,
-    /// How long a registration lives without renewal (500ms, 2s, 1m).
-    #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
-          value_parser = shared::consul::parse_duration)]
-    registry_ttl: Duration,
+    #[command(flatten)]
+    registry: RegistryFlags,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +62,17 @@ enum Command {
         addr: String,
         #[arg(long, default_value = "user")]
         name: String,
+    },
+    /// The seed's web service: a page, and /example/call, which calls SERVICE's Say.Hello
+    /// by name; registered like any other service.
+    WebServer {
+        #[arg(long, default_value = "127.0.0.1:7031")]
+        addr: String,
+        #[arg(long, default_value = "web")]
+        name: String,
+        /// The service /example/call calls.
+        #[arg(long, default_value = "user")]
+        service: String,
     },
     /// `micro api`: an HTTP gateway to every service of the registry, by name.
     Api {
@@ -105,10 +110,6 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     shared::init_logging();
     let cli = Cli::parse();
-    let address = match (&cli.registry_address, cli.registry.as_str()) {
-        (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
-        (address, _) => address.clone(),
-    };
     match cli.command {
         // ANCHOR: server
         Command::Server {
@@ -117,8 +118,7 @@ async fn main() -> anyhow::Result<()> {
             version,
         } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             Service::new(&name, registry)
                 .version(&version)
                 .address(&addr)
@@ -135,8 +135,7 @@ async fn main() -> anyhow::Result<()> {
             redis_url,
         } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             let captcha = CaptchaService::new(&redis_url)?;
             Service::new(&name, registry)
                 .address(&addr)
@@ -149,8 +148,7 @@ async fn main() -> anyhow::Result<()> {
         // ANCHOR: user
         Command::UserServer { addr, name } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             Service::new(&name, registry)
                 .address(&addr)
                 .handle(SayServer::new(UserService))
@@ -159,6 +157,22 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
         }
         // ANCHOR_END: user
+        // ANCHOR: web
+        Command::WebServer {
+            addr,
+            name,
+            service,
+        } => {
+            let stop = shared::signal::shutdown();
+            let registry = cli.registry.open().await?;
+            let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
+            WebService::new(&name, registry)
+                .address(&addr)
+                .handle(example::routes(Arc::new(client), &service))
+                .run(stop)
+                .await?;
+        }
+        // ANCHOR_END: web
         // ANCHOR: api
         Command::Api {
             addr,
@@ -166,8 +180,7 @@ async fn main() -> anyhow::Result<()> {
             deadline,
         } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             let listener = tokio::net::TcpListener::bind(&addr).await?;
             tracing::info!(
                 "micro api listening on {}, services from {}",
@@ -189,8 +202,7 @@ async fn main() -> anyhow::Result<()> {
             quiet,
             name,
         } => {
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             let client = MicroClient::new(registry, l11_micro::selector::by_name(&selector)?);
             let started = Instant::now();
             let mut failed = 0;
