@@ -2,6 +2,7 @@
 //! | client | api | new`:
 //! the lesson's one binary.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand};
 use l11_micro::api::reflect;
 use l11_micro::client::MicroClient;
 use l11_micro::flags::RegistryFlags;
+use l11_micro::scaffold::{self, Kind, Plan};
 use l11_micro::selector::RoundRobin;
 use l11_micro::service::{NodeGreeter, Service};
 use l11_micro::user::UserService;
@@ -85,6 +87,20 @@ enum Command {
         #[arg(long, default_value = "5s", value_parser = shared::consul::parse_duration)]
         deadline: Duration,
     },
+    /// `micro new`: write a new service's crate into DIR.
+    New {
+        /// The folder to write it in: a new one, or an empty one.
+        dir: PathBuf,
+        /// What kind of service.
+        #[arg(long = "type", value_enum, default_value = "srv")]
+        kind: Kind,
+        /// The first words of its name in the registry: NAMESPACE.TYPE.ALIAS.
+        #[arg(long, default_value = "go.micro")]
+        namespace: String,
+        /// The last word of its name (DIR's own name unless given).
+        #[arg(long)]
+        alias: Option<String>,
+    },
     /// Call the service by name, `--calls` times.
     Client {
         #[arg(long, default_value = DEFAULT_SERVICE)]
@@ -111,6 +127,29 @@ async fn main() -> anyhow::Result<()> {
     shared::init_logging();
     let cli = Cli::parse();
     match cli.command {
+        // ANCHOR: new
+        Command::New {
+            dir,
+            kind,
+            namespace,
+            alias,
+        } => {
+            let alias = match alias {
+                Some(alias) => alias,
+                None => scaffold::alias_of(&dir)?,
+            };
+            let plan = Plan::new(kind, &namespace, &alias)?;
+            let written = scaffold::write(&dir, &plan)?;
+            println!("creating service {}", plan.service());
+            for path in written {
+                println!("creating {}", dir.join(path).display());
+            }
+            println!(
+                "\nrun it: cd {} && cargo run -- --registry consul",
+                dir.display()
+            );
+        }
+        // ANCHOR_END: new
         // ANCHOR: server
         Command::Server {
             addr,
