@@ -96,7 +96,8 @@ fn bad_names_and_used_folders_are_refused_with_nothing_written() {
     );
 }
 
-/// `cargo build --offline` of the crate in `dir`, into the crates' own target folder.
+/// `cargo fmt --check`, then `cargo build --offline` of the crate in `dir`, into the
+/// crates' own target folder.
 fn build(dir: &Path) -> PathBuf {
     let target = Path::new(BINARY)
         .ancestors()
@@ -104,6 +105,18 @@ fn build(dir: &Path) -> PathBuf {
         .unwrap()
         .join("micro-new");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    // What a learner's `cargo fmt` would change is a template's fault.
+    let format = Command::new(&cargo)
+        .args(["fmt", "--check", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .output()
+        .expect("run cargo fmt");
+    let diff = String::from_utf8_lossy(&format.stdout);
+    assert!(
+        format.status.success(),
+        "{} is not as rustfmt writes it:\n{diff}",
+        dir.display()
+    );
     let started = Instant::now();
     let output = Command::new(cargo)
         .args(["build", "--offline", "--manifest-path"])

@@ -20,10 +20,7 @@ pub struct Example {
 
 #[tonic::async_trait]
 impl example_server::Example for Example {
-    async fn call(
-        &self,
-        request: Request<CallRequest>,
-    ) -> Result<Response<CallResponse>, Status> {
+    async fn call(&self, request: Request<CallRequest>) -> Result<Response<CallResponse>, Status> {
         tracing::info!("Received Example.Call request");
         let request = request.into_inner();
         let (_node, reply) = self

@@ -57,5 +57,7 @@ async fn example_call(
         })
         .await?;
     // Augment its answer: when it was made.
-    Ok(Json(json!({ "msg": reply.into_inner().msg, "ref": now_nanos() })))
+    Ok(Json(
+        json!({ "msg": reply.into_inner().msg, "ref": now_nanos() }),
+    ))
 }
