@@ -136,9 +136,11 @@ impl Plan {
 }
 // ANCHOR_END: plan
 
-/// The alias go-micro takes when none is given: the folder's own name.
+/// The alias go-micro takes when none is given: the folder's own name (of the folder it
+/// stands for, for `.`).
 pub fn alias_of(dir: &Path) -> anyhow::Result<String> {
-    let name = dir.file_name().and_then(|name| name.to_str());
+    let full = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let name = full.file_name().and_then(|name| name.to_str());
     name.map(str::to_string)
         .with_context(|| format!("{} names no folder: give --alias", dir.display()))
 }
