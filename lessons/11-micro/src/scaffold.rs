@@ -66,7 +66,7 @@ impl Kind {
                     "src/handler.rs",
                     include_str!("../templates/srv/handler.rs"),
                 ),
-                ("README.md", include_str!("../templates/srv/README.md")),
+                ("README.md", include_str!("../templates/srv/README.tmpl.md")),
             ],
             Kind::Api => [
                 ("src/main.rs", include_str!("../templates/api/main.rs")),
@@ -74,7 +74,7 @@ impl Kind {
                     "src/handler.rs",
                     include_str!("../templates/api/handler.rs"),
                 ),
-                ("README.md", include_str!("../templates/api/README.md")),
+                ("README.md", include_str!("../templates/api/README.tmpl.md")),
             ],
             Kind::Web => [
                 ("src/main.rs", include_str!("../templates/web/main.rs")),
@@ -82,7 +82,7 @@ impl Kind {
                     "src/handler.rs",
                     include_str!("../templates/web/handler.rs"),
                 ),
-                ("README.md", include_str!("../templates/web/README.md")),
+                ("README.md", include_str!("../templates/web/README.tmpl.md")),
             ],
         });
         if self == Kind::Web {
