@@ -17,9 +17,15 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
 use tokio::net::TcpListener;
+use tonic::{Code, Status};
 use tracing::{info, warn};
 
+use crate::api::error::ApiError;
 use crate::registry::{Node, Registry};
 
 /// How long requests in flight may take to finish once the service is told to stop.
@@ -118,3 +124,20 @@ impl WebService {
     }
 }
 // ANCHOR_END: web_run
+
+/// A request's JSON body as `T`. What cannot be read — not JSON, not a `T`, or over axum's
+/// body limit (2 MB) — is a JSON error like every other, never axum's plain-text one.
+pub fn json_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+    let body = body.map_err(|rejection| {
+        let code = match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Code::ResourceExhausted,
+            _ => Code::InvalidArgument,
+        };
+        ApiError {
+            http: rejection.status(),
+            status: Status::new(code, rejection.body_text()),
+        }
+    })?;
+    serde_json::from_slice(&body)
+        .map_err(|error| ApiError::new(Code::InvalidArgument, format!("the body: {error}")))
+}

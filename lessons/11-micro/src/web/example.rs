@@ -11,16 +11,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::response::{Html, Json};
 use axum::routing::{get, post};
 use proto::user::Request as HelloRequest;
 use proto::user::say_client::SayClient;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tonic::Code;
 
 use crate::api::error::ApiError;
 use crate::client::MicroClient;
+use crate::web::json_body;
 
 /// The page at `/`: a form that posts to `/example/call` and shows the answer.
 pub const PAGE: &str = include_str!("index.html");
@@ -51,10 +52,12 @@ struct Example {
 }
 
 /// `{"name": "Ferris"}` → `{"msg": "Hello Ferris from NODE-ID", "ref": NANOSECONDS}`.
-async fn call(State(example): State<Arc<Example>>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn call(
+    State(example): State<Arc<Example>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
     // Decode the incoming request as JSON.
-    let request: CallRequest = serde_json::from_slice(&body)
-        .map_err(|error| ApiError::new(Code::InvalidArgument, format!("the body: {error}")))?;
+    let request: CallRequest = json_body(body)?;
     // Call the service behind, by name.
     let (_node, reply) = example
         .client

@@ -7,14 +7,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::response::{Html, Json};
 use axum::routing::{get, post};
 use l11_micro::api::error::ApiError;
 use l11_micro::client::MicroClient;
 use l11_micro::web::example::now_nanos;
+use l11_micro::web::json_body;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tonic::Code;
 
 use crate::example::Request as CallRequest;
 use crate::example::example_client::ExampleClient;
@@ -42,11 +43,10 @@ pub fn routes(client: Arc<MicroClient>) -> Router {
 /// `{"name": "Ferris"}` → `{"msg": "Hello Ferris", "ref": NANOSECONDS}`.
 async fn example_call(
     State(client): State<Arc<MicroClient>>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     // Decode the incoming request as JSON.
-    let call: Call = serde_json::from_slice(&body)
-        .map_err(|error| ApiError::new(Code::InvalidArgument, format!("the body: {error}")))?;
+    let call: Call = json_body(body)?;
     // Call the service behind, by name.
     let (_node, reply) = client
         .call(BACKEND, |channel| {
