@@ -12,14 +12,25 @@
 //! - [`service`]: the service builder and its `run`: register, serve its handlers (the
 //!   greeter, or lesson 09's captcha service) with health, leave in order on SIGINT/SIGTERM;
 //! - [`api`]: `micro api`, an HTTP gateway to every service by name, and [`user`], the
-//!   seed's user service behind it.
+//!   seed's user service behind it;
+//! - [`web`]: go-micro's `web.NewService`, an HTTP service registered like any other, and
+//!   the seed's web example that calls a service by name;
+//! - [`flags`]: the registry flags every program on the framework takes;
+//! - [`scaffold`]: `l11-micro new`, a new service's crate, as go-micro's `micro new` writes it.
 
 pub mod api;
 pub mod client;
+pub mod flags;
 pub mod registry;
+pub mod scaffold;
 pub mod selector;
 pub mod service;
 pub mod user;
+pub mod web;
+
+/// The course's shared crate (logging, the stop signals), for the crates that
+/// `l11-micro new` writes: they depend on this lesson alone.
+pub use shared;
 
 /// Where a service listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:7011";

@@ -1,14 +1,20 @@
-//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | user-server | client | api`:
+//! `cargo run -p l11-micro -- [--registry …] server | captcha-server | user-server | web-server
+//! | client | api | new`:
 //! the lesson's one binary.
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use l11_micro::api::reflect;
 use l11_micro::client::MicroClient;
-use l11_micro::exercises::open_registry::open_registry;
+use l11_micro::flags::RegistryFlags;
+use l11_micro::scaffold::{self, Kind, Plan};
+use l11_micro::selector::RoundRobin;
 use l11_micro::service::{NodeGreeter, Service};
 use l11_micro::user::UserService;
+use l11_micro::web::{WebService, example};
 use l11_micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
 use proto::captcha::captcha_server::CaptchaServer;
 use proto::hello::greeter_server::GreeterServer;
@@ -22,18 +28,8 @@ use tonic::server::NamedService;
 #[derive(Parser)]
 #[command(name = "l11-micro")]
 struct Cli {
-    /// Which registry: consul, etcd, mdns or memory.
-    #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
-    registry: String,
-    /// Where it is (etcd: several members, comma-separated; mdns: the network interface to
-    /// speak on, by name or address). For Consul, CONSUL_HTTP_ADDR is used when this is not
-    /// given.
-    #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
-    registry_address: Option<String>,
-    /// How long a registration lives without renewal (500ms, 2s, 1m).
-    #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
-          value_parser = shared::consul::parse_duration)]
-    registry_ttl: Duration,
+    #[command(flatten)]
+    registry: RegistryFlags,
     #[command(subcommand)]
     command: Command,
 }
@@ -69,6 +65,17 @@ enum Command {
         #[arg(long, default_value = "user")]
         name: String,
     },
+    /// The seed's web service: a page, and /example/call, which calls SERVICE's Say.Hello
+    /// by name; registered like any other service.
+    WebServer {
+        #[arg(long, default_value = "127.0.0.1:7031")]
+        addr: String,
+        #[arg(long, default_value = "web")]
+        name: String,
+        /// The service /example/call calls.
+        #[arg(long, default_value = "user")]
+        service: String,
+    },
     /// `micro api`: an HTTP gateway to every service of the registry, by name.
     Api {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -79,6 +86,20 @@ enum Command {
         /// How long one request may take, the service's answer included.
         #[arg(long, default_value = "5s", value_parser = shared::consul::parse_duration)]
         deadline: Duration,
+    },
+    /// `micro new`: write a new service's crate into DIR.
+    New {
+        /// The folder to write it in: a new one, or an empty one.
+        dir: PathBuf,
+        /// What kind of service.
+        #[arg(long = "type", value_enum, default_value = "srv")]
+        kind: Kind,
+        /// The first words of its name in the registry: NAMESPACE.TYPE.ALIAS.
+        #[arg(long, default_value = "go.micro")]
+        namespace: String,
+        /// The last word of its name (DIR's own name unless given).
+        #[arg(long)]
+        alias: Option<String>,
     },
     /// Call the service by name, `--calls` times.
     Client {
@@ -105,11 +126,30 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     shared::init_logging();
     let cli = Cli::parse();
-    let address = match (&cli.registry_address, cli.registry.as_str()) {
-        (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
-        (address, _) => address.clone(),
-    };
     match cli.command {
+        // ANCHOR: new
+        Command::New {
+            dir,
+            kind,
+            namespace,
+            alias,
+        } => {
+            let alias = match alias {
+                Some(alias) => alias,
+                None => scaffold::alias_of(&dir)?,
+            };
+            let plan = Plan::new(kind, &namespace, &alias)?;
+            let written = scaffold::write(&dir, &plan)?;
+            println!("creating service {}", plan.service());
+            for path in written {
+                println!("creating {}", dir.join(path).display());
+            }
+            println!(
+                "\nrun it: cd {} && cargo run -- --registry consul",
+                dir.display()
+            );
+        }
+        // ANCHOR_END: new
         // ANCHOR: server
         Command::Server {
             addr,
@@ -117,8 +157,7 @@ async fn main() -> anyhow::Result<()> {
             version,
         } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             Service::new(&name, registry)
                 .version(&version)
                 .address(&addr)
@@ -135,8 +174,7 @@ async fn main() -> anyhow::Result<()> {
             redis_url,
         } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             let captcha = CaptchaService::new(&redis_url)?;
             Service::new(&name, registry)
                 .address(&addr)
@@ -149,8 +187,7 @@ async fn main() -> anyhow::Result<()> {
         // ANCHOR: user
         Command::UserServer { addr, name } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             Service::new(&name, registry)
                 .address(&addr)
                 .handle(SayServer::new(UserService))
@@ -159,6 +196,22 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
         }
         // ANCHOR_END: user
+        // ANCHOR: web
+        Command::WebServer {
+            addr,
+            name,
+            service,
+        } => {
+            let stop = shared::signal::shutdown();
+            let registry = cli.registry.open().await?;
+            let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
+            WebService::new(&name, registry)
+                .address(&addr)
+                .handle(example::routes(Arc::new(client), &service))
+                .run(stop)
+                .await?;
+        }
+        // ANCHOR_END: web
         // ANCHOR: api
         Command::Api {
             addr,
@@ -166,8 +219,7 @@ async fn main() -> anyhow::Result<()> {
             deadline,
         } => {
             let stop = shared::signal::shutdown();
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             let listener = tokio::net::TcpListener::bind(&addr).await?;
             tracing::info!(
                 "micro api listening on {}, services from {}",
@@ -189,8 +241,7 @@ async fn main() -> anyhow::Result<()> {
             quiet,
             name,
         } => {
-            let registry =
-                open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
+            let registry = cli.registry.open().await?;
             let client = MicroClient::new(registry, l11_micro::selector::by_name(&selector)?);
             let started = Instant::now();
             let mut failed = 0;

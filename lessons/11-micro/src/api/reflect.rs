@@ -46,6 +46,22 @@ pub fn server(served: &[&str]) -> ServerReflectionServer<impl ServerReflection> 
 }
 // ANCHOR_END: server
 
+/// The reflection service of a crate with messages of its own (one `l11-micro new` wrote):
+/// `descriptors` is its encoded `FileDescriptorSet`; `served` as for [`server`].
+pub fn server_of(
+    descriptors: &'static [u8],
+    served: &[&str],
+) -> anyhow::Result<ServerReflectionServer<impl ServerReflection + use<>>> {
+    let mut reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(descriptors)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .with_service_name("grpc.health.v1.Health");
+    for name in served {
+        reflection = reflection.with_service_name(*name);
+    }
+    Ok(reflection.build_v1()?)
+}
+
 // ANCHOR: schema
 /// A service's schema, and how many bytes of descriptors it was made of.
 pub struct Schema {

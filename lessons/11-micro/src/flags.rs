@@ -1,0 +1,41 @@
+//! The registry flags every program on the framework takes, as go-micro's services do:
+//! `--registry`, `--registry-address`, `--registry-ttl`, or the same from `MICRO_REGISTRY…`.
+//!
+//! The lesson's binary flattens them into its command line, and so does every crate that
+//! `l11-micro new` writes: one place says what they mean.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::exercises::open_registry::open_registry;
+use crate::registry::Registry;
+
+// ANCHOR: flags
+/// Which registry, where, and how long a registration lives without renewal.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RegistryFlags {
+    /// Which registry: consul, etcd, mdns or memory.
+    #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
+    pub registry: String,
+    /// Where it is (etcd: several members, comma-separated; mdns: the network interface to
+    /// speak on, by name or address). For Consul, CONSUL_HTTP_ADDR is used when this is not
+    /// given.
+    #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
+    pub registry_address: Option<String>,
+    /// How long a registration lives without renewal (500ms, 2s, 1m).
+    #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
+          value_parser = shared::consul::parse_duration)]
+    pub registry_ttl: Duration,
+}
+// ANCHOR_END: flags
+
+impl RegistryFlags {
+    /// The registry these flags name (the `micro.open-registry` exercise's work).
+    pub async fn open(&self) -> anyhow::Result<Arc<dyn Registry>> {
+        let address = match (&self.registry_address, self.registry.as_str()) {
+            (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
+            (address, _) => address.clone(),
+        };
+        open_registry(&self.registry, address.as_deref(), self.registry_ttl).await
+    }
+}

@@ -1,0 +1,145 @@
+//! A web service: what go-micro's `web.NewService(web.Name(…))` builds — an HTTP server
+//! (here axum) registered in the registry like any other service.
+//!
+//! A web service's node is found by name as a gRPC service's is: a gateway, a load balancer
+//! or another service looks it up in the registry and sends HTTP to the address it finds.
+//! It leaves as a gRPC service does too: on SIGINT/SIGTERM it deregisters first, so that no
+//! one is sent to it any more, then finishes the requests in flight.
+//!
+//! [`example`] is the seed's web service: a page, and `/example/call`, which calls a service
+//! by name through [`MicroClient`](crate::client::MicroClient).
+
+pub mod example;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+use tokio::net::TcpListener;
+use tonic::{Code, Status};
+use tracing::{info, warn};
+
+use crate::api::error::ApiError;
+use crate::registry::{Node, Registry};
+
+/// How long requests in flight may take to finish once the service is told to stop.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+// ANCHOR: web_service
+/// A web service to run: go-micro's `web.NewService` with its options.
+pub struct WebService {
+    name: String,
+    version: String,
+    registry: Arc<dyn Registry>,
+    address: String,
+    router: Router,
+}
+
+impl WebService {
+    /// A web service called `name`, registered in `registry`, serving nothing yet.
+    pub fn new(name: &str, registry: Arc<dyn Registry>) -> WebService {
+        WebService {
+            name: name.to_string(),
+            version: "latest".to_string(),
+            registry,
+            address: "127.0.0.1:0".to_string(),
+            router: Router::new(),
+        }
+    }
+
+    /// The version every node of this build says it runs.
+    pub fn version(mut self, version: &str) -> WebService {
+        self.version = version.to_string();
+        self
+    }
+
+    /// Where to listen: `host:port` (port 0: any free port).
+    pub fn address(mut self, address: &str) -> WebService {
+        self.address = address.to_string();
+        self
+    }
+
+    /// Serves `router`'s routes beside those given before (go-micro's `service.Handle` and
+    /// `service.HandleFunc`).
+    pub fn handle(mut self, router: Router) -> WebService {
+        self.router = self.router.merge(router);
+        self
+    }
+}
+// ANCHOR_END: web_service
+
+// ANCHOR: web_run
+impl WebService {
+    /// Listens, registers, serves until `shutdown`, then deregisters and gives the
+    /// requests in flight [`GRACE`] to finish.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let listener = TcpListener::bind(&self.address)
+            .await
+            .with_context(|| format!("cannot listen on {}", self.address))?;
+        let addr = listener.local_addr()?;
+        let node = Node {
+            id: format!("{}-{}-{}", self.name, addr.ip(), addr.port()),
+            address: addr.to_string(),
+            version: self.version.clone(),
+            // No `protocol=grpc`: the node answers HTTP, not gRPC.
+            metadata: Default::default(),
+        };
+        info!("{} {} listening on {addr} (HTTP)", self.name, self.version);
+        self.registry.register(&self.name, &node).await?;
+        info!("registered {} in {}", node.id, self.registry.describe());
+
+        // The server stops taking connections once the node is out of the registry.
+        let (left_tx, left) = tokio::sync::watch::channel(false);
+        let (registry, name, leaving) = (self.registry.clone(), self.name.clone(), node.clone());
+        tokio::spawn(async move {
+            shutdown.await;
+            info!("deregistering {}", leaving.id);
+            if let Err(error) = registry.deregister(&name, &leaving).await {
+                warn!(
+                    "{error:#}; the registry will drop {} when it expires",
+                    leaving.id
+                );
+            }
+            let _ = left_tx.send(true);
+        });
+        let has_left = |mut left: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = left.wait_for(|left| *left).await;
+        };
+        let server = axum::serve(listener, self.router)
+            .with_graceful_shutdown(has_left(left.clone()))
+            .into_future();
+        match shared::signal::within_grace(GRACE, has_left(left), server).await {
+            Some(served) => served?,
+            None => warn!("requests still open after {GRACE:?}; closed them"),
+        }
+        info!("stopped");
+        Ok(())
+    }
+}
+// ANCHOR_END: web_run
+
+/// A request's JSON body as `T`. What cannot be read — not JSON, not a `T`, or over axum's
+/// body limit (2 MB) — is a JSON error like every other, never axum's plain-text one.
+pub fn json_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+    let body = body.map_err(|rejection| {
+        let code = match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Code::ResourceExhausted,
+            _ => Code::InvalidArgument,
+        };
+        ApiError {
+            http: rejection.status(),
+            status: Status::new(code, rejection.body_text()),
+        }
+    })?;
+    serde_json::from_slice(&body)
+        .map_err(|error| ApiError::new(Code::InvalidArgument, format!("the body: {error}")))
+}

@@ -1,0 +1,46 @@
+//! {{service}}: a web service on the course's framework, written by `l11-micro new`
+//! (go-micro's `micro new --type web`): a page, and /example/call, which calls
+//! {{srv}} by name.
+
+mod handler;
+
+/// The code protox and tonic generated from proto/example.proto (see build.rs): the
+/// client of the service behind.
+pub mod example {
+    tonic::include_proto!("example");
+}
+
+use std::sync::Arc;
+
+use clap::Parser;
+use l11_micro::client::MicroClient;
+use l11_micro::flags::RegistryFlags;
+use l11_micro::selector::RoundRobin;
+use l11_micro::web::WebService;
+
+/// The service's name in the registry: namespace, type, alias.
+const NAME: &str = "{{service}}";
+
+/// {{service}}: registered, until Ctrl-C or SIGTERM.
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    registry: RegistryFlags,
+    /// Where to listen (port 0: any free port; clients find it in the registry).
+    #[arg(long, default_value = "127.0.0.1:{{port}}")]
+    addr: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    l11_micro::shared::init_logging();
+    let cli = Cli::parse();
+    let registry = cli.registry.open().await?;
+    let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
+    WebService::new(NAME, registry)
+        .version("latest")
+        .address(&cli.addr)
+        .handle(handler::routes(Arc::new(client)))
+        .run(l11_micro::shared::signal::shutdown())
+        .await
+}

@@ -1,0 +1,256 @@
+//! `l11-micro new`: each kind of crate it writes builds, runs registered and answers — the
+//! srv through `micro api`, the api through `micro api` and the srv behind it, the web one
+//! over HTTP — and bad names or a used folder are refused with nothing written.
+//!
+//! The crates are built with `cargo build --offline` into `target/micro-new`, a target
+//! folder of their own kept between runs: the first run compiles their dependencies (the
+//! framework and everything under it), later runs only the three small crates.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use l11_micro::registry::Registry;
+use l11_micro::registry::consul::ConsulRegistry;
+use serde_json::json;
+use support::BINARY;
+use support::api::{get, registry, request, start};
+use testkit::ServerProcess;
+
+/// A folder of its own under the system's temporary folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(what: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(support::unique_service(what));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `l11-micro new ARGS…` in `dir`: whether it succeeded, and what it printed.
+fn new(dir: &Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new(BINARY)
+        .current_dir(dir)
+        .arg("new")
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run l11-micro new");
+    let printed = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), printed.into_owned())
+}
+
+#[test]
+fn bad_names_and_used_folders_are_refused_with_nothing_written() {
+    let scratch = Scratch::new("new-refused");
+    let cases: [(&[&str], &str); 5] = [
+        (&["x", "--type", "foo"], "invalid value 'foo' for '--type"),
+        (
+            &["x", "--alias", "Bad!"],
+            "the alias \"Bad!\" is not a name",
+        ),
+        (&["Bad Name"], "the alias \"Bad Name\" is not a name"),
+        (
+            &["x", "--namespace", "go..micro"],
+            "the namespace \"go..micro\" is not one",
+        ),
+        (&["x", "--alias", &"a".repeat(200)], "is not a name"),
+    ];
+    for (args, says) in cases {
+        let (ok, printed) = new(&scratch.0, args);
+        assert!(!ok && printed.contains(says), "{args:?}: {printed}");
+        assert!(!printed.contains("panicked"), "{args:?}: {printed}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&scratch.0).unwrap().count(),
+        0,
+        "nothing written"
+    );
+
+    // A folder with something in it is left as it is.
+    std::fs::create_dir(scratch.0.join("used")).unwrap();
+    std::fs::write(scratch.0.join("used/notes.txt"), "mine").unwrap();
+    let (ok, printed) = new(&scratch.0, &["used"]);
+    assert!(!ok && printed.contains("used is not empty"), "{printed}");
+    assert_eq!(
+        std::fs::read_dir(scratch.0.join("used")).unwrap().count(),
+        1
+    );
+
+    // An empty one is used.
+    std::fs::create_dir(scratch.0.join("empty")).unwrap();
+    let (ok, printed) = new(&scratch.0, &["empty", "--type", "web"]);
+    assert!(
+        ok && printed.contains("creating service go.micro.web.empty"),
+        "{printed}"
+    );
+}
+
+/// `cargo fmt --check`, then `cargo build --offline` of the crate in `dir`, into the
+/// crates' own target folder.
+fn build(dir: &Path) -> PathBuf {
+    let target = Path::new(BINARY)
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .join("micro-new");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    // What a learner's `cargo fmt` would change is a template's fault.
+    let format = Command::new(&cargo)
+        .args(["fmt", "--check", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .output()
+        .expect("run cargo fmt");
+    let diff = String::from_utf8_lossy(&format.stdout);
+    assert!(
+        format.status.success(),
+        "{} is not as rustfmt writes it:\n{diff}",
+        dir.display()
+    );
+    let started = Instant::now();
+    let output = Command::new(cargo)
+        .args(["build", "--offline", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("run cargo");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{} does not build:\n{log}",
+        dir.display()
+    );
+    // (Cargo's note on a dependency's future incompatibility is not the crate's warning.)
+    let warned = log
+        .lines()
+        .any(|line| line.starts_with("warning") && !line.contains("future version of Rust"));
+    assert!(!warned, "{} builds with warnings:\n{log}", dir.display());
+    eprintln!("built {} in {:.1?}", dir.display(), started.elapsed());
+    target.join("debug")
+}
+
+/// A generated service, started with `registry`'s flags on a free port, once registered.
+async fn run(binary: &Path, registry: &[String]) -> ServerProcess {
+    let mut args: Vec<&str> = registry.iter().map(String::as_str).collect();
+    args.extend(["--addr", "127.0.0.1:0"]);
+    let server = ServerProcess::start(binary, &args, 1).await;
+    server.logged("registered").await;
+    server
+}
+
+#[tokio::test]
+async fn each_kind_builds_registers_and_answers() {
+    let scratch = Scratch::new("new-crates");
+    // A namespace of this run's own: the registry may be shared with other runs.
+    let namespace = format!("t{}.micro", std::process::id());
+    for kind in ["srv", "api", "web"] {
+        let args = [
+            kind,
+            "--type",
+            kind,
+            "--alias",
+            "greeter",
+            "--namespace",
+            &namespace,
+        ];
+        let (ok, printed) = new(&scratch.0, &args);
+        assert!(ok, "{printed}");
+        assert!(printed.contains(&format!("creating service {namespace}.{kind}.greeter")));
+        for file in [
+            "Cargo.toml",
+            "src/main.rs",
+            "src/handler.rs",
+            "Dockerfile",
+            "README.md",
+        ] {
+            let text = std::fs::read_to_string(scratch.0.join(kind).join(file)).unwrap();
+            assert!(
+                !text.contains("{{"),
+                "{kind}/{file} has a placeholder left:\n{text}"
+            );
+        }
+    }
+    let bin = tokio::task::spawn_blocking({
+        let dir = scratch.0.clone();
+        move || ["srv", "api", "web"].map(|kind| build(&dir.join(kind)))[0].clone()
+    })
+    .await
+    .unwrap();
+
+    let agent = testkit::consul().await;
+    let on_consul = registry("consul", agent.url());
+    let mut srvs = vec![
+        run(&bin.join("greeter-srv"), &on_consul).await,
+        run(&bin.join("greeter-srv"), &on_consul).await,
+    ];
+    let _api = run(&bin.join("greeter-api"), &on_consul).await;
+    let web = run(&bin.join("greeter-web"), &on_consul).await;
+
+    // Each found by name, as go-micro names it.
+    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(10)).unwrap();
+    for (kind, nodes) in [("srv", 2), ("api", 1), ("web", 1)] {
+        let name = format!("{namespace}.{kind}.greeter");
+        assert_eq!(
+            consul.get_service(&name).await.unwrap().len(),
+            nodes,
+            "{name}"
+        );
+    }
+
+    // The srv and the api through `micro api`; the api calls the srv.
+    let gateway = start(&on_consul, &["api", "--namespace", &namespace], &[]).await;
+    for kind in ["srv", "api"] {
+        let (status, reply) = get(
+            &gateway,
+            &format!("/{kind}/greeter/example/call?name=Ferris"),
+        )
+        .await;
+        assert_eq!(
+            (status, reply.clone()),
+            (200, json!({"msg": "Hello Ferris"})),
+            "{kind}"
+        );
+    }
+
+    // The web service over HTTP, a node of the srv killed on the way: no failed call.
+    let page = reqwest::get(format!("http://{}/", web.addr()))
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains("/example/call"));
+    for n in 0..12 {
+        if n == 4 {
+            srvs[0].signal("KILL");
+        }
+        let (status, reply) = request(
+            &web,
+            "/example/call",
+            Some(br#"{"name": "Ferris"}"#.to_vec()),
+        )
+        .await;
+        assert_eq!(
+            (status, &reply["msg"]),
+            (200, &json!("Hello Ferris")),
+            "call {n}: {reply}"
+        );
+        assert!(reply["ref"].is_u64(), "{reply}");
+    }
+    srvs.clear();
+
+    // The same srv on etcd, called through a gateway on etcd.
+    let cluster = testkit::etcd_cluster(1).await;
+    let on_etcd = registry("etcd", &cluster.endpoints().join(","));
+    let _srv = run(&bin.join("greeter-srv"), &on_etcd).await;
+    let gateway = start(&on_etcd, &["api", "--namespace", &namespace], &[]).await;
+    let (status, reply) = get(&gateway, "/srv/greeter/example/call?name=etcd").await;
+    assert_eq!((status, reply), (200, json!({"msg": "Hello etcd"})));
+}
