@@ -221,30 +221,44 @@ mod tests {
     use super::*;
     use crate::common::testutil::Fixture;
 
-    /// The book's own print stylesheet and teacher view, on a page with a teacher note:
-    /// a learner's copy leaves the note out, a teacher's has it, opened.
-    #[tokio::test]
-    async fn teacher_notes_are_printed_only_in_a_teachers_copy() {
+    /// A course whose book has the print stylesheet and the script `js/SCRIPT` (its text is
+    /// `source`); `None`, with the reason printed, where Chromium or pdftotext is missing.
+    fn printable_book(title: &str, script: &str, source: &str) -> Option<Fixture> {
         if find_chromium().is_none() {
-            return println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
+            println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
+            return None;
         }
         if testkit::programs::find_on_path("pdftotext").is_none() {
-            return println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+            println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+            return None;
         }
         let fx = Fixture::course();
         fx.write(
             "book/book.toml",
-            "[book]\ntitle = \"t\"\nsrc = \"src\"\n[output.html]\n\
-             additional-css = [\"css/paper.css\"]\nadditional-js = [\"js/teacher-view.js\"]\n",
+            &format!(
+                "[book]\ntitle = \"{title}\"\nsrc = \"src\"\n[output.html]\n\
+                 additional-css = [\"css/paper.css\"]\nadditional-js = [\"js/{script}\"]\n"
+            ),
         );
         fx.write(
             "book/css/paper.css",
             include_str!("../../../../book/css/paper.css"),
         );
-        fx.write(
-            "book/js/teacher-view.js",
+        fx.write(&format!("book/js/{script}"), source);
+        Some(fx)
+    }
+
+    /// The book's own print stylesheet and teacher view, on a page with a teacher note:
+    /// a learner's copy leaves the note out, a teacher's has it, opened.
+    #[tokio::test]
+    async fn teacher_notes_are_printed_only_in_a_teachers_copy() {
+        let Some(fx) = printable_book(
+            "t",
+            "teacher-view.js",
             include_str!("../../../../book/js/teacher-view.js"),
-        );
+        ) else {
+            return;
+        };
         fx.write(
             "book/src/02-rpc.md",
             "# RPC\n\nFrames.\n\n<details class=\"teacher-notes\">\n<summary>Teacher notes\
@@ -270,26 +284,13 @@ mod tests {
     /// on, bookmarks, and a table of ten columns whose last column is on the paper.
     #[tokio::test]
     async fn a_print_opens_like_a_book_and_fits_wide_tables() {
-        if find_chromium().is_none() {
-            return println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
-        }
-        if testkit::programs::find_on_path("pdftotext").is_none() {
-            return println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
-        }
-        let fx = Fixture::course();
-        fx.write(
-            "book/book.toml",
-            "[book]\ntitle = \"Handout\"\nsrc = \"src\"\n[output.html]\n\
-             additional-css = [\"css/paper.css\"]\nadditional-js = [\"js/handout.js\"]\n",
-        );
-        fx.write(
-            "book/css/paper.css",
-            include_str!("../../../../book/css/paper.css"),
-        );
-        fx.write(
-            "book/js/handout.js",
+        let Some(fx) = printable_book(
+            "Handout",
+            "handout.js",
             include_str!("../../../../book/js/handout.js"),
-        );
+        ) else {
+            return;
+        };
         let header = (1..=10).map(|n| format!("column {n}")).collect::<Vec<_>>();
         let row = (1..=9)
             .map(|n| format!("a long cell number {n}"))
