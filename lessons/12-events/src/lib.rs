@@ -6,6 +6,8 @@
 //! publisher does not know who listens, and does not wait for them. go-micro calls the part
 //! that carries events the *broker*:
 //!
+//! - [`audit`]: lesson 09's captcha service publishing each check, and the subscriber that
+//!   counts them;
 //! - [`broker`]: the `Broker` trait, what a message is, and how go-micro writes one down;
 //! - [`event`]: typed protobuf events on a topic, as go-micro's `micro.NewEvent` and
 //!   `micro.RegisterSubscriber`;
@@ -14,6 +16,7 @@
 //! - [`nats`]: the broker on a NATS server, and JetStream's durable subscribers;
 //! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry.
 
+pub mod audit;
 pub mod broker;
 pub mod event;
 pub mod http_broker;

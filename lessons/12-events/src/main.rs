@@ -5,10 +5,18 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use l11_micro::exercises::open_registry::open_registry;
+use std::sync::Arc;
+
+use l11_micro::service::Service;
+use l12_events::audit::{Audit, AuditedCaptcha, VERIFIED_TOPIC};
 use l12_events::broker::{Message, SubscribeOptions, handler};
+use l12_events::event::{self, Publisher};
 use l12_events::nats::jetstream::DurableOptions;
 use l12_events::nats::{NatsBroker, server_url};
 use l12_events::open::{BrokerOptions, open_broker};
+use proto::captcha::captcha_server::CaptchaServer;
+use proto::events::CaptchaVerified;
+use shared::captcha::CaptchaService;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing::warn;
 
@@ -70,6 +78,26 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: usize,
     },
+    /// Serve lesson 09's captcha service, registered, publishing `captcha.verified` after
+    /// every check.
+    CaptchaServer {
+        #[arg(long, default_value = "127.0.0.1:7013")]
+        addr: String,
+        #[arg(long, default_value = "captcha")]
+        name: String,
+        /// Where Redis is.
+        #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+        redis_url: String,
+    },
+    /// Count the captcha checks published on `captcha.verified`, until Ctrl-C or SIGTERM.
+    Audit {
+        /// Share the checks with the other audits of this queue group.
+        #[arg(long)]
+        queue: Option<String>,
+        /// Where the http broker's subscriber listens for the publishers' POSTs.
+        #[arg(long, default_value = "127.0.0.1:7014")]
+        addr: String,
+    },
 }
 
 #[tokio::main]
@@ -80,10 +108,13 @@ async fn main() -> anyhow::Result<()> {
         address: cli.broker_address.clone(),
         registry: None,
     };
-    if cli.broker == "http" {
-        if let Command::Subscribe { addr, .. } = &cli.command {
-            options.address = Some(addr.clone());
-        }
+    if cli.broker == "http"
+        && let Command::Subscribe { addr, .. } | Command::Audit { addr, .. } = &cli.command
+    {
+        options.address = Some(addr.clone());
+    }
+    // The http broker finds its subscribers in the registry; a service registers in it.
+    if cli.broker == "http" || matches!(cli.command, Command::CaptchaServer { .. }) {
         let address = match (&cli.registry_address, cli.registry.as_str()) {
             (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
             (address, _) => address.clone(),
@@ -166,6 +197,43 @@ async fn main() -> anyhow::Result<()> {
             }
             println!("published {count} message(s) on {topic}; {lost} not delivered everywhere");
         } // ANCHOR_END: publish
+        Command::CaptchaServer {
+            addr,
+            name,
+            redis_url,
+        } => {
+            let stop = shared::signal::shutdown();
+            let broker = open_broker(&cli.broker, &options).await?;
+            let registry = options
+                .registry
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("the captcha service needs a registry"))?;
+            let verified = Publisher::new(VERIFIED_TOPIC, broker);
+            let captcha = AuditedCaptcha::new(CaptchaService::new(&redis_url)?, verified);
+            Service::new(&name, registry)
+                .address(&addr)
+                .handle(CaptchaServer::new(captcha))
+                .run(stop)
+                .await?;
+        }
+        Command::Audit { queue, .. } => {
+            let stop = shared::signal::shutdown();
+            let broker = open_broker(&cli.broker, &options).await?;
+            let audit = Arc::new(Audit::default());
+            let count = move |check: CaptchaVerified| {
+                let audit = audit.clone();
+                async move {
+                    println!("{}", audit.record(&check));
+                    Ok(())
+                }
+            };
+            let options = SubscribeOptions { queue };
+            let subscription =
+                event::subscribe(broker.as_ref(), VERIFIED_TOPIC, options, count).await?;
+            println!("subscribed to {VERIFIED_TOPIC}");
+            stop.await;
+            subscription.unsubscribe().await?;
+        }
     }
     Ok(())
 }
