@@ -15,17 +15,27 @@ fn bodies(name: &str, range: std::ops::RangeInclusive<usize>) -> BTreeSet<String
     range.map(|n| format!("{name}-{n}")).collect()
 }
 
+/// Three subscriber processes of `topic` (in `queue`, or each on its own), all reporting
+/// into `received`.
+async fn three_subscribers(
+    agent: &str,
+    topic: &str,
+    queue: Option<&str>,
+    received: &Received,
+) -> Vec<Subscriber> {
+    let mut subscribers = Vec::new();
+    for which in 0..3 {
+        subscribers.push(Subscriber::start(agent, topic, queue, which, received).await);
+    }
+    subscribers
+}
+
 #[tokio::test]
 async fn a_queue_group_shares_the_messages_none_lost_none_doubled() {
     let agent = testkit::consul().await;
     let topic = unique_topic("queue");
     let received = Received::default();
-    let mut subscribers = Vec::new();
-    for which in 0..3 {
-        let subscriber =
-            Subscriber::start(agent.url(), &topic, Some("workers"), which, &received).await;
-        subscribers.push(subscriber);
-    }
+    let _running = three_subscribers(agent.url(), &topic, Some("workers"), &received).await;
     let (stdout, stderr) = publish(agent.url(), &topic, "job", 300).await;
     assert_eq!(not_delivered(&stdout), 0, "{stdout}{stderr}");
     received.wait_for(300, DELIVERY_LIMIT).await;
@@ -47,10 +57,7 @@ async fn a_broadcast_reaches_every_subscriber() {
     let agent = testkit::consul().await;
     let topic = unique_topic("broadcast");
     let received = Received::default();
-    let mut subscribers = Vec::new();
-    for which in 0..3 {
-        subscribers.push(Subscriber::start(agent.url(), &topic, None, which, &received).await);
-    }
+    let _running = three_subscribers(agent.url(), &topic, None, &received).await;
     let (stdout, stderr) = publish(agent.url(), &topic, "news", 20).await;
     assert_eq!(not_delivered(&stdout), 0, "{stdout}{stderr}");
     received.wait_for(60, DELIVERY_LIMIT).await;
@@ -74,12 +81,7 @@ async fn a_killed_subscriber_loses_what_was_sent_to_it_and_the_publisher_counts_
     let agent = testkit::consul().await;
     let topic = unique_topic("kill");
     let received = Received::default();
-    let mut subscribers = Vec::new();
-    for which in 0..3 {
-        let subscriber =
-            Subscriber::start(agent.url(), &topic, Some("workers"), which, &received).await;
-        subscribers.push(subscriber);
-    }
+    let mut subscribers = three_subscribers(agent.url(), &topic, Some("workers"), &received).await;
     let (stdout, _) = publish(agent.url(), &topic, "first", 100).await;
     assert_eq!(not_delivered(&stdout), 0, "{stdout}");
     received.wait_for(100, DELIVERY_LIMIT).await;
