@@ -8,84 +8,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use l11_micro::client::MicroClient;
-use l11_micro::registry::mdns::{MdnsRegistry, SERVICE_TYPE};
-use l11_micro::registry::{Node, Nodes, Registry};
+use l11_micro::registry::mdns::SERVICE_TYPE;
+use l11_micro::registry::{Node, Registry};
 use l11_micro::selector::RoundRobin;
-use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent, ServiceInfo, TxtProperty};
+use mdns_sd::ServiceEvent;
 use support::go_micro::{
     GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_pack, go_micro_unpack,
 };
+use support::mdns::{
+    LONG_TTL, SHORT_TTL, announce, bare_daemon, ids, node_id, registry, run, server, until,
+};
 use support::netns::inside;
 use support::{BINARY, Greeter, node, tally};
-use testkit::{ServerProcess, within};
-
-/// How often a watching client checks that its nodes still answer, where a test waits for
-/// a killed node to go.
-const SHORT_TTL: Duration = Duration::from_secs(1);
-
-/// A watcher that checks so rarely that only a goodbye can make a node go during a test.
-const LONG_TTL: Duration = Duration::from_secs(600);
-
-fn run(test: impl std::future::Future<Output = ()>) {
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    runtime.block_on(test);
-}
-
-fn registry(ttl: Duration) -> MdnsRegistry {
-    MdnsRegistry::new(None, ttl).expect("an mDNS registry")
-}
-
-/// A greeter of the lesson's binary, announced over mDNS.
-async fn server(name: &str) -> ServerProcess {
-    let args = [
-        "--registry",
-        "mdns",
-        "server",
-        "--addr",
-        "127.0.0.1:0",
-        "--name",
-        name,
-    ];
-    let server = ServerProcess::start(BINARY, &args, 1).await;
-    server.logged("registered").await;
-    server
-}
-
-fn node_id(name: &str, server: &ServerProcess) -> String {
-    format!("{name}-127.0.0.1-{}", server.addr().port())
-}
-
-async fn until(nodes: &mut Nodes, what: &str, done: impl FnMut(&Vec<Node>) -> bool) {
-    within(what, nodes.wait_for(done))
-        .await
-        .unwrap_or_else(|_| panic!("the watch stopped while waiting for {what}"));
-}
-
-fn ids(nodes: &[Node]) -> Vec<&str> {
-    nodes.iter().map(|node| node.id.as_str()).collect()
-}
-
-/// A bare mDNS daemon on loopback, to announce what the registry would never write.
-fn bare_daemon() -> ServiceDaemon {
-    let daemon = ServiceDaemon::new().expect("an mDNS daemon");
-    daemon.disable_interface(IfKind::IPv6).unwrap();
-    daemon.enable_interface(IfKind::LoopbackV4).unwrap();
-    daemon
-}
-
-fn announce(daemon: &ServiceDaemon, instance: &str, strings: &[String], port: u16) {
-    let txt: Vec<TxtProperty> = strings.iter().map(|s| s.as_str().into()).collect();
-    let info = ServiceInfo::new(
-        SERVICE_TYPE,
-        instance,
-        "bare.local.",
-        "127.0.0.1",
-        port,
-        txt,
-    )
-    .expect("a service info");
-    daemon.register(info).expect("announce");
-}
+use testkit::within;
 
 #[test]
 fn register_watch_and_deregister() {
