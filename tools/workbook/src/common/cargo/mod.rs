@@ -32,6 +32,8 @@ pub struct BuildRequest {
     /// features of dependencies for the packages it selects, so this builds exactly what
     /// `cargo test --workspace` builds, and reuses those builds.
     pub workspace: bool,
+    /// With `workspace`, packages left out of it (`--exclude`).
+    pub exclude: Vec<String>,
     /// Integration test targets (`--test NAME`); empty means all of the packages' tests.
     pub tests: Vec<String>,
     /// `package/feature` pairs, passed as one `--features` list.
@@ -114,6 +116,9 @@ pub fn describe(request: &BuildRequest) -> String {
     let mut words = vec!["cargo test".to_string()];
     if request.workspace {
         words.push("--workspace".to_string());
+        for package in &request.exclude {
+            words.push(format!("--exclude {package}"));
+        }
     } else {
         for package in &request.packages {
             words.push(format!("-p {package}"));
@@ -171,6 +176,9 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
         .arg(if terminal.colour { "always" } else { "never" });
     if request.workspace {
         command.arg("--workspace");
+        for package in &request.exclude {
+            command.args(["--exclude", package]);
+        }
     } else {
         for package in &request.packages {
             command.args(["-p", package]);

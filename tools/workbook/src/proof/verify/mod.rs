@@ -92,22 +92,66 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
         // The stubs: every test must fail. Both builds select the whole workspace, so that
         // they share every dependency build with `cargo test --workspace` (the test script
-        // runs that first); only the lessons themselves are compiled again.
+        // runs that first); only the lessons themselves are compiled again. A lesson built on
+        // another lesson's answers (lesson 12 depends on `l11-micro` with `solution`) has its
+        // stubs built in a cargo run of its own: cargo turns a feature on for every package
+        // of one build, and with both in it lesson 11's stubs would be tested with their
+        // answers switched in.
+        let others: Vec<String> = lessons
+            .iter()
+            .filter(|lesson| builds_on_a_lesson(lesson, &lessons))
+            .map(|lesson| lesson.package.clone())
+            .collect();
+        let (alone, on_others): (Vec<usize>, Vec<usize>) =
+            (0..exercises.len()).partition(|&n| !others.contains(&exercises[n].0.package));
+        let pick = |indexes: &[usize]| -> Vec<(&Lesson, &Exercise)> {
+            indexes.iter().map(|&n| exercises[n]).collect()
+        };
+        // Each build names only its own lessons' tests: cargo refuses a `--test` it cannot find.
+        let tests_of = |indexes: &[usize]| -> Vec<String> {
+            let mut tests: Vec<String> = Vec::new();
+            for &n in indexes {
+                if !tests.contains(&exercises[n].1.test) {
+                    tests.push(exercises[n].1.test.clone());
+                }
+            }
+            tests
+        };
         let stubs = BuildRequest {
             packages: packages.clone(),
             workspace: true,
-            tests: tests.clone(),
+            exclude: others.clone(),
+            tests: tests_of(&alone),
             features: Vec::new(),
         };
-        let (build, runs) = build_and_run(course, &stubs, &exercises, "stubs").await?;
-        for (row, run) in rows.iter_mut().zip(runs) {
-            row.stub = run;
+        let mut stub_builds = Vec::new();
+        if !alone.is_empty() {
+            let (build, runs) = build_and_run(course, &stubs, &pick(&alone), "stubs").await?;
+            for (&n, run) in alone.iter().zip(runs) {
+                rows[n].stub = run;
+            }
+            stub_builds.push(build);
         }
-        build_problems.extend(build_failure(&build, "the stubs"));
+        if !on_others.is_empty() {
+            let separate = BuildRequest {
+                packages: others.clone(),
+                tests: tests_of(&on_others),
+                ..BuildRequest::default()
+            };
+            let (build, runs) =
+                build_and_run(course, &separate, &pick(&on_others), "stubs").await?;
+            for (&n, run) in on_others.iter().zip(runs) {
+                rows[n].stub = run;
+            }
+            stub_builds.push(build);
+        }
+        for build in &stub_builds {
+            build_problems.extend(build_failure(build, "the stubs"));
+        }
         for (row, (lesson, _)) in rows.iter_mut().zip(&exercises) {
-            let warnings = build
-                .diagnostics
+            let warnings = stub_builds
                 .iter()
+                .flat_map(|build| &build.diagnostics)
                 .filter(|d| {
                     d.level == "warning" && d.manifest.parent() == Some(lesson.dir.as_path())
                 })
@@ -122,6 +166,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         let solutions = BuildRequest {
             packages,
             workspace: true,
+            exclude: Vec::new(),
             tests,
             features: lessons
                 .iter()
@@ -214,6 +259,23 @@ fn static_checks(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Vec<S
 }
 
 /// Builds one side in one cargo invocation and runs every exercise's executable.
+/// Whether `lesson` depends on the package of another lesson (lesson 12 on lesson 11's),
+/// as its `Cargo.toml` says.
+fn builds_on_a_lesson(lesson: &Lesson, lessons: &[&Lesson]) -> bool {
+    let Ok(text) = fs::read_to_string(lesson.dir.join("Cargo.toml")) else {
+        return false;
+    };
+    let Ok(manifest) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    let Some(dependencies) = manifest.get("dependencies").and_then(|d| d.as_table()) else {
+        return false;
+    };
+    lessons
+        .iter()
+        .any(|other| other.package != lesson.package && dependencies.contains_key(&other.package))
+}
+
 async fn build_and_run(
     course: &Course,
     request: &BuildRequest,
