@@ -1,6 +1,7 @@
 //! The lesson's binary run as real processes against a private nats-server, and a raw client
 //! that speaks NATS's text protocol as any other program would.
 
+use std::collections::VecDeque;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
@@ -18,6 +19,8 @@ pub struct Processes {
     lines: mpsc::UnboundedReceiver<(usize, String)>,
     children: Vec<Child>,
     stderr: Vec<Arc<Mutex<String>>>,
+    /// Lines read ahead while waiting for a subscriber to say it is ready.
+    pending: VecDeque<(usize, String)>,
 }
 
 impl Processes {
@@ -29,6 +32,7 @@ impl Processes {
             lines,
             children: Vec::new(),
             stderr: Vec::new(),
+            pending: VecDeque::new(),
         }
     }
 
@@ -66,18 +70,29 @@ impl Processes {
         let mut all = vec!["subscribe"];
         all.extend_from_slice(args);
         let index = self.start(&all);
-        let (who, line) = self.next().await;
-        assert_eq!(who, index, "a line from another process first: {line}");
-        assert!(
-            line.starts_with("subscribed to "),
-            "{line}\n{}",
-            self.stderr(index)
-        );
-        index
+        loop {
+            let (who, line) = self.read().await;
+            assert_eq!(who, index, "a line from another process first: {line}");
+            if line.starts_with("subscribed to ") {
+                return index;
+            }
+            // A durable subscriber is handed its backlog as soon as its consumer exists,
+            // which can be before it says it is ready: keep those lines for `next`.
+            assert!(line.starts_with(args[0]), "{line}\n{}", self.stderr(index));
+            self.pending.push_back((who, line));
+        }
     }
 
     /// The next line any process printed.
     pub async fn next(&mut self) -> (usize, String) {
+        match self.pending.pop_front() {
+            Some(line) => line,
+            None => self.read().await,
+        }
+    }
+
+    /// The next line any process printed, not read before.
+    async fn read(&mut self) -> (usize, String) {
         within("a line from the subscribers", self.lines.recv())
             .await
             .expect("the processes' output is read")
