@@ -15,18 +15,17 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
-use tokio::net::TcpListener;
 use tonic::{Code, Status};
 use tracing::{info, warn};
 
 use crate::api::error::ApiError;
-use crate::registry::{Node, Registry};
+use crate::registry::Registry;
+use crate::service::Registration;
 
 /// How long requests in flight may take to finish once the service is told to stop.
 pub const GRACE: Duration = Duration::from_secs(5);
@@ -34,10 +33,8 @@ pub const GRACE: Duration = Duration::from_secs(5);
 // ANCHOR: web_service
 /// A web service to run: go-micro's `web.NewService` with its options.
 pub struct WebService {
-    name: String,
-    version: String,
-    registry: Arc<dyn Registry>,
-    address: String,
+    /// Name, version, address, registry: as a gRPC service's.
+    registration: Registration,
     router: Router,
 }
 
@@ -45,23 +42,25 @@ impl WebService {
     /// A web service called `name`, registered in `registry`, serving nothing yet.
     pub fn new(name: &str, registry: Arc<dyn Registry>) -> WebService {
         WebService {
-            name: name.to_string(),
-            version: "latest".to_string(),
-            registry,
-            address: "127.0.0.1:0".to_string(),
+            registration: Registration {
+                name: name.to_string(),
+                version: "latest".to_string(),
+                registry,
+                address: "127.0.0.1:0".to_string(),
+            },
             router: Router::new(),
         }
     }
 
     /// The version every node of this build says it runs.
     pub fn version(mut self, version: &str) -> WebService {
-        self.version = version.to_string();
+        self.registration.version = version.to_string();
         self
     }
 
     /// Where to listen: `host:port` (port 0: any free port).
     pub fn address(mut self, address: &str) -> WebService {
-        self.address = address.to_string();
+        self.registration.address = address.to_string();
         self
     }
 
@@ -82,33 +81,21 @@ impl WebService {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let listener = TcpListener::bind(&self.address)
-            .await
-            .with_context(|| format!("cannot listen on {}", self.address))?;
-        let addr = listener.local_addr()?;
-        let node = Node {
-            id: format!("{}-{}-{}", self.name, addr.ip(), addr.port()),
-            address: addr.to_string(),
-            version: self.version.clone(),
-            // No `protocol=grpc`: the node answers HTTP, not gRPC.
-            metadata: Default::default(),
-        };
-        info!("{} {} listening on {addr} (HTTP)", self.name, self.version);
-        self.registry.register(&self.name, &node).await?;
-        info!("registered {} in {}", node.id, self.registry.describe());
+        let me = self.registration;
+        // No `protocol=grpc`: the node answers HTTP, not gRPC.
+        let (listener, node) = me.listen(Default::default()).await?;
+        info!(
+            "{} {} listening on {} (HTTP)",
+            me.name, me.version, node.address
+        );
+        me.register(&node).await?;
 
         // The server stops taking connections once the node is out of the registry.
         let (left_tx, left) = tokio::sync::watch::channel(false);
-        let (registry, name, leaving) = (self.registry.clone(), self.name.clone(), node.clone());
         tokio::spawn(async move {
             shutdown.await;
-            info!("deregistering {}", leaving.id);
-            if let Err(error) = registry.deregister(&name, &leaving).await {
-                warn!(
-                    "{error:#}; the registry will drop {} when it expires",
-                    leaving.id
-                );
-            }
+            info!("deregistering {}", node.id);
+            me.deregister(&node).await;
             let _ = left_tx.send(true);
         });
         let has_left = |mut left: tokio::sync::watch::Receiver<bool>| async move {

@@ -7,16 +7,16 @@
 //! drain the calls in flight. This is all of that, in one place, for any gRPC service: the
 //! lesson's greeter and the captcha service of lesson 09 run on it alike.
 
+mod registration;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use proto::hello::greeter_server::Greeter;
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
 use shared::greeter::{GreeterService, ReplyStream, check_name};
 use shared::grpc::{builder, incoming};
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tonic::server::NamedService;
 use tonic::service::{Interceptor, InterceptorLayer, Routes};
@@ -25,14 +25,13 @@ use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
 use crate::registry::{Node, Registry};
+pub use registration::Registration;
 
 // ANCHOR: builder
 /// A service to run: go-micro's `micro.NewService` with its options.
 pub struct Service {
-    name: String,
-    version: String,
-    registry: Arc<dyn Registry>,
-    address: String,
+    /// Name, version, address, registry: what every service has (gRPC or web).
+    registration: Registration,
     grace: Duration,
     /// The gRPC services this one serves, and their names for the health service.
     handlers: Routes,
@@ -43,10 +42,12 @@ impl Service {
     /// A service called `name`, registered in `registry`.
     pub fn new(name: &str, registry: Arc<dyn Registry>) -> Service {
         Service {
-            name: name.to_string(),
-            version: "latest".to_string(),
-            registry,
-            address: crate::DEFAULT_ADDR.to_string(),
+            registration: Registration {
+                name: name.to_string(),
+                version: "latest".to_string(),
+                registry,
+                address: crate::DEFAULT_ADDR.to_string(),
+            },
             grace: shared::grpc::SHUTDOWN_GRACE,
             handlers: Routes::default(),
             handler_names: Vec::new(),
@@ -55,13 +56,13 @@ impl Service {
 
     /// The version every node of this build says it runs.
     pub fn version(mut self, version: &str) -> Service {
-        self.version = version.to_string();
+        self.registration.version = version.to_string();
         self
     }
 
     /// Where to listen: `host:port` (port 0: any free port).
     pub fn address(mut self, address: &str) -> Service {
-        self.address = address.to_string();
+        self.registration.address = address.to_string();
         self
     }
 
@@ -92,17 +93,9 @@ impl Service {
     /// Listens, registers, serves the handlers (with health) until `shutdown`, then leaves:
     /// NOT_SERVING, deregister, drain within the grace period.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
-        let listener = TcpListener::bind(&self.address)
-            .await
-            .with_context(|| format!("cannot listen on {}", self.address))?;
-        let addr = listener.local_addr()?;
-        let node = Node {
-            id: format!("{}-{}-{}", self.name, addr.ip(), addr.port()),
-            address: addr.to_string(),
-            version: self.version.clone(),
-            metadata: crate::registry::grpc_metadata(),
-        };
-        info!("{} {} listening on {addr}", self.name, self.version);
+        let me = &self.registration;
+        let (listener, node) = me.listen(crate::registry::grpc_metadata()).await?;
+        info!("{} {} listening on {}", me.name, me.version, node.address);
 
         let (health, health_service) = tonic_health::server::health_reporter();
         let set_health = async |status| {
@@ -115,8 +108,7 @@ impl Service {
             .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
             .add_routes(self.handlers.clone().add_service(health_service));
 
-        self.registry.register(&self.name, &node).await?;
-        info!("registered {} in {}", node.id, self.registry.describe());
+        me.register(&node).await?;
 
         let (left_tx, mut left) = watch::channel(false);
         let leave = async {
@@ -124,12 +116,7 @@ impl Service {
             info!("1/3 health is NOT_SERVING");
             set_health(ServingStatus::NotServing).await;
             info!("2/3 deregistering {}", node.id);
-            if let Err(error) = self.registry.deregister(&self.name, &node).await {
-                warn!(
-                    "{error:#}; the registry will drop {} when it expires",
-                    node.id
-                );
-            }
+            me.deregister(&node).await;
             let _ = left_tx.send(true);
             info!("3/3 draining the calls in flight (up to {:?})", self.grace);
         };
