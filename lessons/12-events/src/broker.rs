@@ -45,6 +45,28 @@ pub struct Event {
     pub message: Message,
 }
 
+impl Event {
+    /// The event a broker delivered as `payload` on `topic` (go-micro's encoding).
+    pub fn decode(topic: &str, payload: &[u8]) -> anyhow::Result<Event> {
+        Ok(Event {
+            topic: topic.to_string(),
+            message: Message::decode(payload)?,
+        })
+    }
+
+    // ANCHOR: hand_to
+    /// Calls `handler` with this event, the way every broker here does: in a task of its
+    /// own, so that a handler that panics fails this one message (an `Err` that says so),
+    /// never the subscription or the endpoint that delivers the next one.
+    pub async fn hand_to(self, handler: &Handler) -> anyhow::Result<()> {
+        match tokio::spawn(handler(self)).await {
+            Ok(handled) => handled.map_err(|error| error.context("the handler failed")),
+            Err(_) => Err(anyhow::anyhow!("the handler panicked")),
+        }
+    }
+    // ANCHOR_END: hand_to
+}
+
 /// What a subscriber does with each event. `Ok` means handled: a broker that can deliver
 /// again (JetStream) acknowledges it; `Err` means not handled, and such a broker delivers it
 /// again later. Brokers that cannot deliver again log the error and go on.
@@ -110,6 +132,12 @@ pub trait Broker: Send + Sync {
 
     /// What and where this broker is, e.g. `nats nats://127.0.0.1:4222`.
     fn describe(&self) -> String;
+
+    /// Sends what is still buffered and closes the connection (go-micro's `Disconnect`).
+    /// A broker that holds no connection (the HTTP broker) has nothing to do.
+    fn disconnect(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 // ANCHOR_END: broker
 

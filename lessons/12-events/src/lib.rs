@@ -11,6 +11,7 @@
 //! - [`broker`]: the `Broker` trait, what a message is, and how go-micro writes one down;
 //! - [`event`]: typed protobuf events on a topic, as go-micro's `micro.NewEvent` and
 //!   `micro.RegisterSubscriber`;
+//! - [`flags`]: `--broker` and `--broker-address`, the broker flags every program takes;
 //! - [`http_broker`]: go-micro's default broker, where every subscriber is a web server
 //!   found through lesson 11's registry;
 //! - [`nats`]: the broker on a NATS server, and JetStream's durable subscribers;
@@ -19,6 +20,7 @@
 pub mod audit;
 pub mod broker;
 pub mod event;
+pub mod flags;
 pub mod http_broker;
 pub mod nats;
 pub mod open;

@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use l11_micro::exercises::open_registry::open_registry;
+use l11_micro::flags::RegistryFlags;
 use std::sync::Arc;
 
 use l11_micro::service::Service;
 use l12_events::audit::{Audit, AuditedCaptcha, VERIFIED_TOPIC};
-use l12_events::broker::{Message, SubscribeOptions, handler};
+use l12_events::broker::{Broker, Message, SubscribeOptions, handler};
 use l12_events::event::{self, Publisher};
+use l12_events::flags::BrokerFlags;
 use l12_events::nats::jetstream::DurableOptions;
 use l12_events::nats::{NatsBroker, server_url};
 use l12_events::open::{BrokerOptions, open_broker};
@@ -29,23 +30,11 @@ const DEFAULT_ADDR: &str = "127.0.0.1:7012";
 #[derive(Parser)]
 #[command(name = "l12-events")]
 struct Cli {
-    /// Which broker: http (go-micro's default) or nats.
-    #[arg(long, global = true, env = "MICRO_BROKER", default_value = "http")]
-    broker: String,
-    /// Where it is (nats: the server's URL, else NATS_URL; http: unused, see `subscribe --addr`).
-    #[arg(long, global = true, env = "MICRO_BROKER_ADDRESS")]
-    broker_address: Option<String>,
-    /// The registry the http broker finds subscribers in: consul, etcd, mdns or memory.
-    #[arg(long, global = true, env = "MICRO_REGISTRY", default_value = "consul")]
-    registry: String,
-    /// Where it is (as lesson 11's --registry-address). For Consul, CONSUL_HTTP_ADDR is
-    /// used when this is not given.
-    #[arg(long, global = true, env = "MICRO_REGISTRY_ADDRESS")]
-    registry_address: Option<String>,
-    /// How long a registration lives without renewal (500ms, 2s, 1m).
-    #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
-          value_parser = shared::consul::parse_duration)]
-    registry_ttl: Duration,
+    #[command(flatten)]
+    broker: BrokerFlags,
+    /// The registry the http broker finds its subscribers in (lesson 11's flags).
+    #[command(flatten)]
+    registry: RegistryFlags,
     #[command(subcommand)]
     command: Command,
 }
@@ -104,23 +93,15 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     shared::init_logging();
     let cli = Cli::parse();
-    let mut options = BrokerOptions {
-        address: cli.broker_address.clone(),
-        registry: None,
-    };
-    if cli.broker == "http"
+    let mut options = cli.broker.options(None);
+    if cli.broker.name == "http"
         && let Command::Subscribe { addr, .. } | Command::Audit { addr, .. } = &cli.command
     {
         options.address = Some(addr.clone());
     }
     // The http broker finds its subscribers in the registry; a service registers in it.
-    if cli.broker == "http" || matches!(cli.command, Command::CaptchaServer { .. }) {
-        let address = match (&cli.registry_address, cli.registry.as_str()) {
-            (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),
-            (address, _) => address.clone(),
-        };
-        let registry = open_registry(&cli.registry, address.as_deref(), cli.registry_ttl).await?;
-        options.registry = Some(registry);
+    if cli.broker.name == "http" || matches!(cli.command, Command::CaptchaServer { .. }) {
+        options.registry = Some(cli.registry.open().await?);
     }
     match cli.command {
         // ANCHOR: subscribe
@@ -141,29 +122,28 @@ async fn main() -> anyhow::Result<()> {
                 Ok(())
             });
             // The broker stays open as long as its subscription runs.
-            let (subscription, _broker) = match durable {
+            let (subscription, broker): (_, Arc<dyn Broker>) = match durable {
                 Some(name) => {
-                    let url = durable_broker(&cli.broker, &options)?;
+                    let url = durable_broker(&cli.broker.name, &options)?;
                     let mut durable = DurableOptions::new(&name);
                     if let Some(secs) = ack_wait {
                         durable.ack_wait = Duration::from_secs(secs);
                     }
                     let nats = NatsBroker::connect(&url).await?;
-                    (nats.subscribe_durable(&topic, &durable, print).await?, None)
+                    let subscription = nats.subscribe_durable(&topic, &durable, print).await?;
+                    (subscription, Arc::new(nats))
                 }
                 None => {
-                    let broker = open_broker(&cli.broker, &options).await?;
+                    let broker = open_broker(&cli.broker.name, &options).await?;
                     let options = SubscribeOptions { queue };
-                    (
-                        broker.subscribe(&topic, options, print).await?,
-                        Some(broker),
-                    )
+                    (broker.subscribe(&topic, options, print).await?, broker)
                 }
             };
             // The line a script (or a test) waits for before it publishes.
             println!("subscribed to {topic}");
             stop.await;
             subscription.unsubscribe().await?;
+            broker.disconnect().await?;
         }
         // ANCHOR_END: subscribe
         // ANCHOR: publish
@@ -172,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
             message,
             count,
         } => {
-            let broker = open_broker(&cli.broker, &options).await?;
+            let broker = open_broker(&cli.broker.name, &options).await?;
             if message == "-" {
                 let mut lines = BufReader::new(tokio::io::stdin()).lines();
                 while let Some(line) = lines.next_line().await? {
@@ -181,21 +161,24 @@ async fn main() -> anyhow::Result<()> {
                         Err(error) => println!("not published: {error:#}"),
                     }
                 }
-                return Ok(());
-            }
-            let mut lost = 0;
-            for n in 1..=count {
-                let body = if count == 1 {
-                    message.clone()
-                } else {
-                    format!("{message}-{n}")
-                };
-                if let Err(error) = broker.publish(&topic, &Message::new(body)).await {
-                    warn!("{error:#}");
-                    lost += 1;
+            } else {
+                let mut lost = 0;
+                for n in 1..=count {
+                    let body = if count == 1 {
+                        message.clone()
+                    } else {
+                        format!("{message}-{n}")
+                    };
+                    if let Err(error) = broker.publish(&topic, &Message::new(body)).await {
+                        warn!("{error:#}");
+                        lost += 1;
+                    }
                 }
+                println!(
+                    "published {count} message(s) on {topic}; {lost} not delivered everywhere"
+                );
             }
-            println!("published {count} message(s) on {topic}; {lost} not delivered everywhere");
+            broker.disconnect().await?;
         } // ANCHOR_END: publish
         Command::CaptchaServer {
             addr,
@@ -203,22 +186,23 @@ async fn main() -> anyhow::Result<()> {
             redis_url,
         } => {
             let stop = shared::signal::shutdown();
-            let broker = open_broker(&cli.broker, &options).await?;
+            let broker = open_broker(&cli.broker.name, &options).await?;
             let registry = options
                 .registry
                 .clone()
                 .ok_or_else(|| anyhow::anyhow!("the captcha service needs a registry"))?;
-            let verified = Publisher::new(VERIFIED_TOPIC, broker);
+            let verified = Publisher::new(VERIFIED_TOPIC, broker.clone());
             let captcha = AuditedCaptcha::new(CaptchaService::new(&redis_url)?, verified);
             Service::new(&name, registry)
                 .address(&addr)
                 .handle(CaptchaServer::new(captcha))
                 .run(stop)
                 .await?;
+            broker.disconnect().await?;
         }
         Command::Audit { queue, .. } => {
             let stop = shared::signal::shutdown();
-            let broker = open_broker(&cli.broker, &options).await?;
+            let broker = open_broker(&cli.broker.name, &options).await?;
             let audit = Arc::new(Audit::default());
             let count = move |check: CaptchaVerified| {
                 let audit = audit.clone();
@@ -233,6 +217,7 @@ async fn main() -> anyhow::Result<()> {
             println!("subscribed to {VERIFIED_TOPIC}");
             stop.await;
             subscription.unsubscribe().await?;
+            broker.disconnect().await?;
         }
     }
     Ok(())

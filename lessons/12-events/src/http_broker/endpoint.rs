@@ -60,25 +60,16 @@ async fn deliver(
         return refuse(StatusCode::BAD_REQUEST, error);
     };
     let id = query.get("id").map(String::as_str).unwrap_or_default();
-    let handler = match subscribers.read().unwrap().get(id) {
+    let handler = match super::read(&subscribers).get(id) {
         Some((subscribed, handler)) if *subscribed == topic => handler.clone(),
         _ => {
             let error = format!("no subscriber {id:?} of topic {topic:?} here");
             return refuse(StatusCode::NOT_FOUND, error);
         }
     };
-    // In a task of its own: a handler that panics fails this message, not the endpoint.
-    let handled = tokio::spawn(handler(Event { topic, message })).await;
-    match handled {
-        Ok(Ok(())) => (StatusCode::OK, String::new()),
-        Ok(Err(error)) => refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the handler failed: {error:#}"),
-        ),
-        Err(_) => refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the handler panicked".to_string(),
-        ),
+    match (Event { topic, message }).hand_to(&handler).await {
+        Ok(()) => (StatusCode::OK, String::new()),
+        Err(error) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{error:#}")),
     }
 }
 // ANCHOR_END: deliver

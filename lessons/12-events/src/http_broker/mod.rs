@@ -17,7 +17,7 @@ mod endpoint;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -49,6 +49,20 @@ pub const CACHE_FOR: Duration = Duration::from_secs(1);
 
 /// The subscriptions this process serves, by node id.
 type Subscribers = Arc<RwLock<HashMap<String, (String, Handler)>>>;
+
+// A lock is poisoned when a thread panicked while holding it. Nothing here can panic with
+// one held (a map insert, a clone), and what is inside stays whole if it did: read on.
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lock<T>(lock: &Mutex<T>) -> MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The HTTP broker, on lesson 11's registry.
 pub struct HttpBroker {
@@ -92,13 +106,13 @@ impl HttpBroker {
     /// The subscribers of every topic: the registry's answer, asked again once it is
     /// [`CACHE_FOR`] old.
     async fn subscribers(&self) -> anyhow::Result<Vec<Node>> {
-        if let Some((at, nodes)) = &*self.cache.lock().unwrap()
+        if let Some((at, nodes)) = &*lock(&self.cache)
             && at.elapsed() < CACHE_FOR
         {
             return Ok(nodes.clone());
         }
         let nodes = self.registry.get_service(SERVICE).await?;
-        *self.cache.lock().unwrap() = Some((Instant::now(), nodes.clone()));
+        *lock(&self.cache) = Some((Instant::now(), nodes.clone()));
         Ok(nodes)
     }
 
@@ -205,12 +219,9 @@ impl Broker for HttpBroker {
         async move {
             let address = self.endpoint().await?;
             let node = subscriber_node(topic, options.queue.as_deref(), address);
-            self.subscribers
-                .write()
-                .unwrap()
-                .insert(node.id.clone(), (topic.to_string(), handler));
+            write(&self.subscribers).insert(node.id.clone(), (topic.to_string(), handler));
             if let Err(error) = self.registry.register(SERVICE, &node).await {
-                self.subscribers.write().unwrap().remove(&node.id);
+                write(&self.subscribers).remove(&node.id);
                 return Err(error);
             }
             info!(
@@ -252,7 +263,7 @@ impl Subscription for HttpSubscription {
             // Out of the registry first, so that publishers stop choosing it; then no more
             // handling here.
             let left = self.registry.deregister(SERVICE, &self.node).await;
-            self.subscribers.write().unwrap().remove(&self.node.id);
+            write(&self.subscribers).remove(&self.node.id);
             left
         }
         .boxed()

@@ -20,7 +20,7 @@ use futures::StreamExt;
 use tokio::sync::oneshot;
 
 use super::{NatsBroker, NatsSubscription, check_topic};
-use crate::broker::{Event, Handler, MAX_MESSAGE_BYTES, Message, Subscription};
+use crate::broker::{Event, Handler, MAX_MESSAGE_BYTES, Subscription};
 
 /// How a durable subscriber is kept by the server.
 #[derive(Debug, Clone)]
@@ -153,30 +153,23 @@ impl NatsBroker {
                     }
                 };
                 let attempt = delivered.info().map(|info| info.delivered).unwrap_or(1);
-                let verdict = match Message::decode(&delivered.payload) {
-                    Ok(message) => {
-                        let event = Event {
-                            topic: topic.clone(),
-                            message,
-                        };
-                        match handler(event).await {
-                            Ok(()) => AckKind::Ack,
-                            Err(error) if attempt >= max_deliver => {
-                                tracing::error!(
-                                    "{topic}: the handler failed on delivery {attempt} of \
-                                     {max_deliver}, giving up: {error:#}"
-                                );
-                                AckKind::Term
-                            }
-                            Err(error) => {
-                                tracing::warn!(
-                                    "{topic}: the handler failed on delivery {attempt} of \
-                                     {max_deliver}, will try again: {error:#}"
-                                );
-                                AckKind::Nak(Some(retry_delay))
-                            }
+                let verdict = match Event::decode(&topic, &delivered.payload) {
+                    Ok(event) => match event.hand_to(&handler).await {
+                        Ok(()) => AckKind::Ack,
+                        Err(error) if attempt >= max_deliver => {
+                            tracing::error!(
+                                "{topic}: delivery {attempt} of {max_deliver}, giving up: {error:#}"
+                            );
+                            AckKind::Term
                         }
-                    }
+                        Err(error) => {
+                            tracing::warn!(
+                                "{topic}: delivery {attempt} of {max_deliver}, will try again: \
+                                 {error:#}"
+                            );
+                            AckKind::Nak(Some(retry_delay))
+                        }
+                    },
                     // Delivering it again would fail again: tell the server to stop.
                     Err(error) => {
                         tracing::error!("{topic}: dropped for good: {error:#}");

@@ -25,7 +25,7 @@ use async_nats::RequestErrorKind;
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::future::BoxFuture;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::broker::{
@@ -53,6 +53,8 @@ pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct NatsBroker {
     client: async_nats::Client,
     url: String,
+    /// Turns true once the client has closed its connection for good.
+    closed: watch::Receiver<bool>,
 }
 
 // ANCHOR: connect
@@ -65,15 +67,24 @@ impl NatsBroker {
     /// is down is kept by the publishing client (up to its buffer) and sent on reconnect.
     /// async-nats logs each of these events (`event: disconnected`, `event: connected`).
     pub async fn connect(url: &str) -> anyhow::Result<NatsBroker> {
+        let (closing, closed) = watch::channel(false);
         let client = async_nats::ConnectOptions::new()
             .name("l12-events")
             .max_reconnects(None)
+            // Called after the client has logged the event.
+            .event_callback(move |event| {
+                if matches!(event, async_nats::Event::Closed) {
+                    closing.send_replace(true);
+                }
+                std::future::ready(())
+            })
             .connect(url)
             .await
             .map_err(|error| anyhow::anyhow!("cannot connect to NATS at {url}: {error}"))?;
         Ok(NatsBroker {
             client,
             url: url.to_string(),
+            closed,
         })
     }
     // ANCHOR_END: connect
@@ -178,20 +189,14 @@ impl Broker for NatsBroker {
                     // One message at a time, as go-micro's handler is called: a slow handler
                     // makes the messages wait in the client's buffer (64 Ki messages); past
                     // that the client drops them and reports a slow consumer.
-                    let topic = delivered.subject.to_string();
-                    match Message::decode(&delivered.payload) {
-                        Ok(message) => {
-                            if let Err(error) = handler(Event {
-                                topic: topic.clone(),
-                                message,
-                            })
-                            .await
-                            {
-                                // Core NATS cannot deliver again: the message is gone.
-                                tracing::error!("{topic}: the handler failed: {error:#}");
-                            }
-                        }
-                        Err(error) => tracing::error!("{topic}: dropped: {error:#}"),
+                    let topic = delivered.subject.as_str();
+                    let handled = match Event::decode(topic, &delivered.payload) {
+                        Ok(event) => event.hand_to(&handler).await,
+                        Err(error) => Err(error.context("dropped")),
+                    };
+                    // Core NATS cannot deliver again: the message is gone.
+                    if let Err(error) = handled {
+                        tracing::error!("{topic}: {error:#}");
                     }
                 }
                 let _ = subscriber.unsubscribe().await;
@@ -207,6 +212,20 @@ impl Broker for NatsBroker {
 
     fn describe(&self) -> String {
         format!("nats {}", self.url)
+    }
+
+    /// Drains the client (what it holds is sent, its subscriptions end) and waits until it
+    /// has closed, so that a program exits after the client's last word, never during it.
+    fn disconnect(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async move {
+            self.client.drain().await?;
+            let mut closed = self.closed.clone();
+            match tokio::time::timeout(PUBLISH_TIMEOUT, closed.wait_for(|closed| *closed)).await {
+                Err(_) => anyhow::bail!("NATS did not close within {PUBLISH_TIMEOUT:?}"),
+                // Ok(Err(_)): the client is gone altogether, which is closed too.
+                Ok(_) => Ok(()),
+            }
+        })
     }
 }
 

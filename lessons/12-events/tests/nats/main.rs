@@ -228,3 +228,33 @@ async fn a_queue_member_killed_mid_stream_loses_only_what_it_held() {
         "lost after the death was seen: {lost:?}"
     );
 }
+
+#[tokio::test]
+async fn a_handler_that_panics_loses_its_message_not_its_subscription() {
+    use l12_events::broker::{Broker, Message, SubscribeOptions, handler};
+    use l12_events::nats::NatsBroker;
+
+    let server = testkit::nats().await;
+    let broker = NatsBroker::connect(&server.url()).await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let panicky = handler(move |event| {
+        let tx = tx.clone();
+        async move {
+            let body = String::from_utf8_lossy(&event.message.body).to_string();
+            assert_ne!(body, "panic", "this handler panics on purpose");
+            let _ = tx.send(body);
+            Ok(())
+        }
+    });
+    let subscription = broker
+        .subscribe("alerts", SubscribeOptions::default(), panicky)
+        .await
+        .unwrap();
+    for body in ["panic", "after"] {
+        broker.publish("alerts", &Message::new(body)).await.unwrap();
+    }
+    let next = testkit::within("the message after the panic", rx.recv()).await;
+    assert_eq!(next.as_deref(), Some("after"));
+    subscription.unsubscribe().await.unwrap();
+    broker.disconnect().await.unwrap();
+}
