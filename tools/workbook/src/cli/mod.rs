@@ -52,8 +52,8 @@ pub enum Commands {
     Book {
         #[arg(long)]
         open: bool,
-        #[arg(long, default_value_t = crate::book::DEFAULT_PORT)]
-        port: u16,
+        #[arg(long)]
+        port: Option<u16>,
         #[arg(long, value_name = "FILE", conflicts_with_all = ["open", "port"])]
         pdf: Option<PathBuf>,
         #[arg(long, requires = "pdf")]
@@ -103,6 +103,12 @@ pub enum Commands {
     Status {
         #[command(flatten)]
         ports: SystemPorts,
+    },
+    Ports {
+        #[arg(long, conflicts_with = "clear")]
+        base: Option<u16>,
+        #[arg(long)]
+        clear: bool,
     },
     Wire(crate::wire::WireArgs),
     Services {

@@ -15,19 +15,24 @@ use crate::real_course::course_root;
 
 /// The first of five free loopback ports in a row.
 pub fn free_base_port() -> u16 {
+    free_ports_in_a_row(5)
+}
+
+/// The first of `count` free loopback ports in a row.
+pub fn free_ports_in_a_row(count: u16) -> u16 {
     for _ in 0..100 {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let Some(last) = port.checked_add(4) else {
+        let Some(last) = port.checked_add(count - 1) else {
             continue;
         };
         if (port..=last).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
             return port;
         }
     }
-    panic!("found no five free ports in a row");
+    panic!("found no {count} free ports in a row");
 }
 
 /// `workbook ARGS` in the real course, given at most `patience` to finish.
