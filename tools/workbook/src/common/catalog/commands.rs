@@ -103,12 +103,12 @@ catalog! {
 
     // `ports`: one base port for everything a copy of the course starts.
     BaseOutOfRange => "a base port must leave room for its block of 100 ports: 1..={last}",
-        "基准端口之后要留出 100 个端口的位置：1..={last}";
+        "基础端口之后要留出 100 个端口的位置：1..={last}";
     BaseNotAPort => "{var}={value} is not a port", "{var}={value} 不是一个端口";
     PortsBlock => "This copy of the course uses ports {base}–{last} (base port from {from}):",
-        "这份课程使用端口 {base}–{last}（基准端口来自 {from}）：";
+        "这份课程使用端口 {base}–{last}（基础端口来自 {from}）：";
     PortsStandard => "This copy of the course uses the book's own ports (no base port set):",
-        "这份课程使用书中的标准端口（没有设置基准端口）：";
+        "这份课程使用书中的标准端口（没有设置基础端口）：";
     PortsUpSystem => "the system of `up`", "`up` 的系统";
     PortsLessonServers => "lesson servers", "各课的服务器";
     PortsYourShell => "Point your shell at your own services, and give each lesson's server your port instead of the book's:",

@@ -38,7 +38,7 @@ catalog! {
     Book => "Build the book and serve it on 127.0.0.1, rebuilding when its sources change",
         "构建本书并在 127.0.0.1 上提供，源文件改变时重新构建";
     BookOpen => "Open it in the browser too", "同时在浏览器中打开";
-    BookPort => "The port to serve it on (default: 3000, or the base port + 5; 0: any free port)", "提供本书的端口（默认 3000，或基准端口 + 5；0 表示任意空闲端口）";
+    BookPort => "The port to serve it on (default: 3000, or the base port + 5; 0: any free port)", "提供本书的端口（默认 3000，或基础端口 + 5；0 表示任意空闲端口）";
     BookPdf => "Print the whole book to this PDF file instead (needs Chromium), and exit",
         "改为把整本书打印成这个 PDF 文件（需要 Chromium），然后退出";
     BookTeacher => "With --pdf: keep the teacher notes, opened (a learner's copy leaves them out)",
@@ -93,7 +93,7 @@ catalog! {
         "这份课程用到的每个端口（Consul、Redis、本书、`up`、各课的服务器），以及让 shell 使用它的服务的设置";
     PortsBase => "Count every port of this clone from this one, in a block of 100 (several learners on one machine: 20000, 20100, …); kept in .workbook/ports.toml",
         "这份克隆的每个端口都从这个端口起算，共 100 个（一台机器上有几位学员时：20000、20100……）；保存在 .workbook/ports.toml";
-    PortsClear => "Forget the base port: back to the book's own ports", "忘掉基准端口：回到书中的标准端口";
+    PortsClear => "Forget the base port: back to the book's own ports", "忘掉基础端口：回到书中的标准端口";
     Down => "Stop what `up` started (SIGTERM, then SIGKILL) and deregister what is left",
         "停止 `up` 启动的进程（先 SIGTERM，再 SIGKILL），并注销残留的服务";
     Status => "Each part of the system, its health in Consul, and whether its process is alive",
