@@ -158,6 +158,34 @@ fn two_clones_with_base_ports_each_have_their_own_consul_and_redis() {
 }
 
 #[test]
+fn a_clone_whose_base_port_changed_still_stops_what_it_started() {
+    if !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join("redis-server").is_file())
+    {
+        println!("skipped: redis-server is not installed, so `services up` cannot start Redis");
+        return;
+    }
+    let (first, second) = two_bases();
+    let mut ada = Learner::new(first);
+    let (ok, out) = ada.run(&["services", "up"]);
+    assert!(ok, "{out}");
+
+    // Started again on the new ports, the old services would be lost to `services down`.
+    ada.base = second;
+    let (ok, out) = ada.run(&["services", "up"]);
+    assert!(
+        !ok && out.contains("stop it first"),
+        "`services up` on a new base port lost the services of the old one:\n{out}"
+    );
+    let (ok, out) = ada.run(&["services", "down"]);
+    assert!(ok, "{out}");
+    assert!(
+        !consul_answers(first) && !redis_answers(first + 1),
+        "`services down` did not stop what it started before the base port changed:\n{out}"
+    );
+}
+
+#[test]
 fn each_clone_serves_its_book_on_its_own_port() {
     let (a, b) = two_bases();
     let (ada, bob) = (Course::new(), Course::new());

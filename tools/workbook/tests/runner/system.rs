@@ -150,6 +150,14 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
             "`up` did not start {part}:\n{said}"
         );
     }
+    // Off the standard ports, `up` says how to point a learner's shell at its services.
+    assert!(
+        said.contains(&format!(
+            "export CONSUL_HTTP_ADDR=http://127.0.0.1:{base_port} REDIS_URL=redis://127.0.0.1:{}",
+            base_port + 1
+        )) || std::env::var_os("CONSUL_HTTP_ADDR").is_some(),
+        "`up` did not give the lines for a learner's shell:\n{said}"
+    );
     let gateway = base_port + 4;
     if with_gateway {
         assert!(

@@ -113,6 +113,8 @@ catalog! {
     PortsLessonServers => "lesson servers", "各课的服务器";
     PortsYourShell => "Point your shell at your own services, and give each lesson's server your port instead of the book's:",
         "让你的 shell 使用你自己的服务，并给每一课的服务器指定你的端口，而不是书中的端口：";
+    StartedOnAnotherPort => "still running on the port of another base port (pid {pid}): stop it first with {down}",
+        "仍在另一个基础端口的端口上运行（pid {pid}）：先用 {down} 停止它";
     ServicesYourShell => "  Point your own cargo run -p … at them, in each shell:",
         "  在每个 shell 中这样设置，你自己的 cargo run -p … 就会用它们：";
 

@@ -170,6 +170,11 @@ pub fn up(here: &Here) -> Result<()> {
     let mut failures = 0;
     for service in Service::ALL {
         let result = match service {
+            _ if here.running_pid(service).is_none()
+                && running_pid(&here.root, service).is_some() =>
+            {
+                Err(started_elsewhere(here, service))
+            }
             Service::Consul => consul_up(here),
             Service::Redis => redis_up(here),
         };
@@ -195,6 +200,17 @@ pub fn up(here: &Here) -> Result<()> {
         println!("    {}", here.layout.env_lines());
     }
     Ok(())
+}
+
+/// A service this copy started before its base port changed: its pid file would be
+/// overwritten, and `services down` would never find it again.
+fn started_elsewhere(here: &Here, service: Service) -> anyhow::Error {
+    let pid = running_pid(&here.root, service).unwrap_or_default();
+    let down = ui::cmd("services down");
+    anyhow::anyhow!(
+        "{}",
+        say(Cmd::StartedOnAnotherPort, &[("pid", &pid), ("down", &down)])
+    )
 }
 
 fn consul_up(here: &Here) -> Result<()> {

@@ -212,6 +212,11 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     let args: [(&str, &dyn std::fmt::Display); 3] =
         [("dir", &system.shown), ("status", &status), ("down", &down)];
     println!("{}", catalog::say(Cmd::UpLogsSeeStop, &args));
+    // Off the standard ports, a learner's own `cargo run -p …` needs telling where they are.
+    if !system.standard {
+        println!("{}", catalog::say(Cmd::ServicesYourShell, &[]));
+        println!("    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url}");
+    }
     Ok(())
 }
 
