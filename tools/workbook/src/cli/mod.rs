@@ -129,7 +129,8 @@ pub enum ServicesAction {
     },
 }
 
-/// Where `up`, `status` and `down` put the system.
+/// Where `up`, `status` and `down` put the system: a base port for this one command,
+/// over `WORKBOOK_BASE_PORT` and the clone's own (`system/ports.rs`).
 #[derive(Debug, clap::Args)]
 pub struct SystemPorts {
     #[arg(long, env = "WORKBOOK_BASE_PORT")]

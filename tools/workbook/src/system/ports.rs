@@ -205,9 +205,13 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
         (say(Cmd::PortTheBook, &[]), book::url(layout.book())),
         (
             say(Cmd::PortsUpSystem, &[]),
-            format!(
-                "captcha {}, {}; gateway {}",
-                system.captchas[0], system.captchas[1], system.gateway
+            say(
+                Cmd::PortsUpParts,
+                &[
+                    ("one", &system.captchas[0]),
+                    ("two", &system.captchas[1]),
+                    ("gateway", &system.gateway),
+                ],
             ),
         ),
         (

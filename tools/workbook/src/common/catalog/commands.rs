@@ -110,6 +110,7 @@ catalog! {
     PortsStandard => "This copy of the course uses the book's own ports (no base port set):",
         "这份课程使用书中的标准端口（没有设置基础端口）：";
     PortsUpSystem => "the system of `up`", "`up` 的系统";
+    PortsUpParts => "captcha {one}, {two}; gateway {gateway}", "图片验证码 {one}、{two}；网关 {gateway}";
     PortsLessonServers => "lesson servers", "各课的服务器";
     PortsYourShell => "Point your shell at your own services, and give each lesson's server your port instead of the book's:",
         "让你的 shell 使用你自己的服务，并给每一课的服务器指定你的端口，而不是书中的端口：";
