@@ -6,7 +6,7 @@
 //! - `learner/`: the course session, `list`, `check`, `hint`, `solution`, `reset`;
 //! - `proof/`: `verify`, for maintainers and CI;
 //! - `book/`: building and serving the book (`book`);
-//! - `system/`: `services`, `up`, `status`, `down` and `doctor`;
+//! - `system/`: `services`, `up`, `status`, `down`, `ports` and `doctor`;
 //! - `teacher/`: `report`, `book --pdf` and `bundle`;
 //! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
 //! - `common/`: what they all stand on (the course, cargo, test runs, printing).
@@ -33,6 +33,7 @@ use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, State};
 use crate::learner::{check, exercise, language, map, session};
 use crate::proof::{transcripts, verify};
+use crate::system::ports::{self, Layout};
 use crate::system::{doctor, services, up};
 use crate::teacher::{bundle, pdf, report};
 
@@ -117,9 +118,15 @@ async fn run(cli: Cli) -> Result<bool> {
             .map(|()| true),
         Some(Commands::Book {
             open, port, lang, ..
-        }) => book::run(&course.root, port, open, lang)
-            .await
-            .map(|()| true),
+        }) => {
+            let port = match port {
+                Some(port) => port,
+                None => Layout::of(&course.root, None)?.book(),
+            };
+            book::run(&course.root, port, open, lang)
+                .await
+                .map(|()| true)
+        }
         Some(Commands::I18n { action }) => book::i18n::command(&course.root, action).map(|()| true),
         Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
         Some(Commands::Report { name, json, class }) => match class {
@@ -140,19 +147,35 @@ async fn run(cli: Cli) -> Result<bool> {
         Some(Commands::Verify { lesson, .. }) => {
             verify::run(&course, lesson.as_deref()).await.map(|()| true)
         }
-        Some(Commands::Up { ports, mine }) => up::up(&course.root, ports.base_port, !mine)
-            .await
-            .map(|()| true),
-        Some(Commands::Down { ports }) => {
-            up::down(&course.root, ports.base_port).await.map(|()| true)
+        Some(Commands::Up { ports, mine }) => {
+            let layout = Layout::of(&course.root, ports.base_port)?;
+            up::up(&course.root, layout, !mine).await.map(|()| true)
         }
-        Some(Commands::Status { ports }) => up::status(&course.root, ports.base_port).await,
+        Some(Commands::Down { ports }) => {
+            let layout = Layout::of(&course.root, ports.base_port)?;
+            up::down(&course.root, layout).await.map(|()| true)
+        }
+        Some(Commands::Status { ports }) => {
+            let layout = Layout::of(&course.root, ports.base_port)?;
+            up::status(&course.root, layout).await
+        }
+        Some(Commands::Ports { base, clear }) => {
+            let change = match (base, clear) {
+                (Some(base), _) => ports::Change::Keep(base),
+                (None, true) => ports::Change::Clear,
+                (None, false) => ports::Change::Show,
+            };
+            ports::command(&course, change).map(|()| true)
+        }
         Some(Commands::Wire(args)) => wire::run(&course.root, args).await.map(|()| true),
-        Some(Commands::Services { action }) => match action {
-            ServicesAction::Up => services::up(&course.root).map(|()| true),
-            ServicesAction::Down => services::down(&course.root).map(|()| true),
-            ServicesAction::Status => services::status(&course.root).map(|()| true),
-            ServicesAction::RunAgent { .. } => unreachable!("handled above"),
-        },
+        Some(Commands::Services { action }) => {
+            let here = services::Here::of(&course.root)?;
+            match action {
+                ServicesAction::Up => services::up(&here).map(|()| true),
+                ServicesAction::Down => services::down(&here).map(|()| true),
+                ServicesAction::Status => services::status(&here).map(|()| true),
+                ServicesAction::RunAgent { .. } => unreachable!("handled above"),
+            }
+        }
     }
 }

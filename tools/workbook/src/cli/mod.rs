@@ -52,8 +52,8 @@ pub enum Commands {
     Book {
         #[arg(long)]
         open: bool,
-        #[arg(long, default_value_t = crate::book::DEFAULT_PORT)]
-        port: u16,
+        #[arg(long)]
+        port: Option<u16>,
         #[arg(long, value_name = "FILE", conflicts_with_all = ["open", "port"])]
         pdf: Option<PathBuf>,
         #[arg(long, requires = "pdf")]
@@ -104,6 +104,12 @@ pub enum Commands {
         #[command(flatten)]
         ports: SystemPorts,
     },
+    Ports {
+        #[arg(long, conflicts_with = "clear")]
+        base: Option<u16>,
+        #[arg(long)]
+        clear: bool,
+    },
     Wire(crate::wire::WireArgs),
     Services {
         #[command(subcommand)]
@@ -123,7 +129,8 @@ pub enum ServicesAction {
     },
 }
 
-/// Where `up`, `status` and `down` put the system.
+/// Where `up`, `status` and `down` put the system: a base port for this one command,
+/// over `WORKBOOK_BASE_PORT` and the clone's own (`system/ports.rs`).
 #[derive(Debug, clap::Args)]
 pub struct SystemPorts {
     #[arg(long, env = "WORKBOOK_BASE_PORT")]

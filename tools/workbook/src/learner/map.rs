@@ -10,6 +10,7 @@ use crate::common::course::{Course, Exercise, Lesson, Model};
 use crate::common::ui;
 use crate::learner::language;
 use crate::learner::state::{State, Status};
+use crate::system::ports::{self, Layout};
 
 /// The course's name, from the book's `book.toml`.
 pub fn course_title(course: &Course) -> String {
@@ -25,7 +26,8 @@ pub fn list(course: &Course, state: &State) {
     print(course, state, true);
     if let Some((lesson, exercise)) = state.current(course) {
         println!();
-        print_current(course, lesson, exercise, None);
+        let layout = Layout::of(&course.root, None).unwrap_or(Layout::STANDARD);
+        print_current(course, lesson, exercise, layout, false);
     }
 }
 
@@ -115,7 +117,8 @@ pub fn print_current(
     course: &Course,
     lesson: &Lesson,
     exercise: &Exercise,
-    book_port: Option<u16>,
+    layout: Layout,
+    book_served: bool,
 ) {
     let file = course
         .relative(&lesson.exercise_path(exercise))
@@ -137,8 +140,15 @@ pub fn print_current(
     println!("{}", say(model, &[]));
     let check = ui::cmd(&format!("check {}", exercise.id));
     println!("{}", say(Msg::CurrentCheck, &[("command", &check)]));
-    if let Some(port) = book_port {
-        let book = language::book_url(&course.root, port);
+    // With a base port, the port the book shows for the lesson's server is not this copy's.
+    if let (Some(base), Some(number)) = (layout.base(), ports::lesson_number(&lesson.folder)) {
+        let (addr, ports) = (layout.lesson(number), ui::cmd("ports"));
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("addr", &addr), ("base", &base), ("ports", &ports)];
+        println!("{}", say(Msg::CurrentAddr, &args));
+    }
+    if book_served {
+        let book = language::book_url(&course.root, layout.book());
         let url = ui::cyan(&format!("{book}{}.html", lesson.folder));
         println!("{}", say(Msg::CurrentRead, &[("url", &url)]));
     }

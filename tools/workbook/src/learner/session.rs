@@ -30,6 +30,7 @@ use crate::learner::map;
 use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
 use crate::learner::state::State;
+use crate::system::ports::Layout;
 
 /// What the session reacts to.
 enum Input {
@@ -80,6 +81,7 @@ fn keys() -> String {
 /// Starts the session at `start` (an exercise or a lesson; else the first open exercise);
 /// without a terminal, prints the progress once instead.
 pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Result<()> {
+    let layout = Layout::of(&course.root, None)?;
     let first = match start {
         Some(target) => Some(next::start_at(&course, &state, target)?),
         None => state.current(&course),
@@ -88,13 +90,13 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     if !ui::terminal().is_tty {
         if let Some((lesson, exercise)) = first {
             println!();
-            map::print_current(&course, lesson, exercise, None);
+            map::print_current(&course, lesson, exercise, layout, false);
         }
         return Ok(());
     }
 
     let (inputs, mut received) = unbounded_channel();
-    start_book(&course.root, inputs.clone());
+    start_book(&course.root, layout.book(), inputs.clone());
     let watch_mode = start_watching(&course.root, inputs.clone());
     start_keys(inputs.clone());
 
@@ -113,7 +115,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
         Mode::Events => {}
         Mode::Polling => println!("{}", say(Msg::Polling, &[("mark", &ui::yellow("!"))])),
     }
-    show_current(&course, &state, current.as_deref());
+    show_current(&course, &state, current.as_deref(), layout);
 
     let _raw = RawMode::enable();
     let mut queue: VecDeque<Input> = VecDeque::new();
@@ -181,7 +183,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 match pick::resolve(&course, &state, &text) {
                     Ok((lesson, exercise)) => {
                         go_to(&mut current, lesson, exercise);
-                        show_current(&course, &state, current.as_deref());
+                        show_current(&course, &state, current.as_deref(), layout);
                         pending_check = true;
                     }
                     Err(err) => println!("{} {err:#}", ui::fail_mark()),
@@ -257,7 +259,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                     Some((_, exercise)) => {
                         current = Some(exercise.id.clone());
                         println!();
-                        show_current(&course, &state, current.as_deref());
+                        show_current(&course, &state, current.as_deref(), layout);
                     }
                     None => println!("{}", say(Msg::NoExerciseAfter, &[])),
                 }
@@ -275,7 +277,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 map::print(&course, &state, false);
                 current = state.current(&course).map(|(_, e)| e.id.clone());
                 println!();
-                show_current(&course, &state, current.as_deref());
+                show_current(&course, &state, current.as_deref(), layout);
             }
             Input::Key(_) => println!("{}", keys()),
         }
@@ -287,10 +289,10 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
 }
 
 /// Prints the exercise being worked on, or the end of the course.
-fn show_current(course: &Course, state: &State, current: Option<&str>) {
+fn show_current(course: &Course, state: &State, current: Option<&str>, layout: Layout) {
     match current.and_then(|id| course.exercise(id).ok()) {
         Some((lesson, exercise)) => {
-            map::print_current(course, lesson, exercise, Some(book::DEFAULT_PORT));
+            map::print_current(course, lesson, exercise, layout, true);
             println!("{}", say(Msg::SaveToCheck, &[]));
         }
         None if course.exercise_count() == 0 => println!("{}", say(Msg::NoExercisesYet, &[])),
@@ -362,7 +364,7 @@ async fn interruptible<T>(
 
 /// Builds the book and serves it on :3000 in the background; busy port or broken book
 /// are reported and the session goes on without it.
-fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
+fn start_book(root: &Path, port: u16, inputs: UnboundedSender<Input>) {
     let root = root.to_path_buf();
     tokio::spawn(async move {
         let root_to_build = root.clone();
@@ -387,9 +389,9 @@ fn start_book(root: &Path, inputs: UnboundedSender<Input>) {
             }
             Err(_) => return,
         };
-        match book::bind(book::DEFAULT_PORT).await {
+        match book::bind(port).await {
             Ok(listener) => {
-                let url = ui::bold(&language::book_url(&root, book::DEFAULT_PORT));
+                let url = ui::bold(&language::book_url(&root, port));
                 let note = say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
                 let _ = inputs.send(Input::Note(note));
                 if let Err(err) = book::serve(listener, dir, root).await {

@@ -15,6 +15,7 @@ use anyhow::{Result, bail};
 use crate::book;
 use crate::common::catalog::{Cmd, Msg, say};
 use crate::common::ui;
+use crate::system::ports::Layout;
 use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
@@ -342,8 +343,8 @@ fn openssl(root: &Path) -> Finding {
     }
 }
 
-/// Who holds a port, as far as we can tell.
-fn port(root: &Path, port: u16, usual: &str) -> Finding {
+/// Who holds a port of `layout`, as far as we can tell.
+fn port(root: &Path, layout: Layout, port: u16, usual: &str) -> Finding {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     if std::net::TcpListener::bind(addr).is_ok() {
         return Finding::Fine(say(
@@ -351,26 +352,28 @@ fn port(root: &Path, port: u16, usual: &str) -> Finding {
             &[("port", &port), ("usual", &usual)],
         ));
     }
-    let who = if port == book::DEFAULT_PORT {
+    let who = if port == layout.book() {
         match probe::http_get(addr, "/__workbook") {
             Some((200, body)) if body.trim() == book::SIGNATURE => {
                 Some(say(Cmd::DoctorOurBookServer, &[]))
             }
             _ => None,
         }
-    } else if port == Service::Consul.addr().port() && probe::consul_leader(addr).is_some() {
-        Some(match services::running_pid(root, Service::Consul) {
-            Some(pid) => say(Cmd::DoctorOurAgent, &[("pid", &pid)]),
-            None if probe::is_embedded_agent(addr) => say(Cmd::AnEmbeddedAgent, &[]),
-            None => say(Cmd::AConsulAgent, &[]),
-        })
-    } else if port == Service::Redis.addr().port() && probe::redis_pings(addr) {
-        Some(match services::running_pid(root, Service::Redis) {
+    } else if port == layout.consul().port() && probe::consul_leader(addr).is_some() {
+        Some(
+            match services::running_pid_on(root, Service::Consul, addr) {
+                Some(pid) => say(Cmd::DoctorOurAgent, &[("pid", &pid)]),
+                None if probe::is_embedded_agent(addr) => say(Cmd::AnEmbeddedAgent, &[]),
+                None => say(Cmd::AConsulAgent, &[]),
+            },
+        )
+    } else if port == layout.redis().port() && probe::redis_pings(addr) {
+        Some(match services::running_pid_on(root, Service::Redis, addr) {
             Some(pid) => say(Cmd::DoctorOurRedis, &[("pid", &pid)]),
             None => say(Cmd::DoctorARedis, &[]),
         })
     } else {
-        up::plan::started_on(root, port)
+        up::plan::started_on(root, layout, port)
     };
     match who {
         Some(who) => Finding::Fine(say(
@@ -386,6 +389,8 @@ fn port(root: &Path, port: u16, usual: &str) -> Finding {
 
 /// The `doctor` command. Fails when something required is missing.
 pub fn run(root: &Path) -> Result<()> {
+    let layout = Layout::of(root, None)?;
+    let system = layout.system();
     let sections: Vec<(Msg, Vec<Finding>)> = vec![
         (Msg::DoctorToolchain, toolchain()),
         (Msg::DoctorServices, vec![redis(), consul()]),
@@ -398,22 +403,25 @@ pub fn run(root: &Path) -> Result<()> {
         (
             Msg::DoctorPorts,
             vec![
-                port(root, book::DEFAULT_PORT, &say(Cmd::PortTheBook, &[])),
-                port(root, Service::Consul.addr().port(), "Consul"),
-                port(root, Service::Redis.addr().port(), "Redis"),
+                port(root, layout, layout.book(), &say(Cmd::PortTheBook, &[])),
+                port(root, layout, system.consul, "Consul"),
+                port(root, layout, system.redis, "Redis"),
                 port(
                     root,
-                    up::plan::Ports::STANDARD.captchas[0],
+                    layout,
+                    system.captchas[0],
                     &say(Cmd::PortLesson09Captcha, &[]),
                 ),
                 port(
                     root,
-                    up::plan::Ports::STANDARD.captchas[1],
+                    layout,
+                    system.captchas[1],
                     &say(Cmd::PortSecondCaptcha, &[]),
                 ),
                 port(
                     root,
-                    up::plan::Ports::STANDARD.gateway,
+                    layout,
+                    system.gateway,
                     &say(Cmd::PortLesson10Gateway, &[]),
                 ),
             ],

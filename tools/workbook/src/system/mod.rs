@@ -1,10 +1,12 @@
 //! The running system the later lessons talk to: `services up|down|status` (Consul and
 //! Redis), `up`, `status` and `down` (the whole system of lessons 09–10: Consul, Redis, two
-//! captcha instances and the gateway), and `doctor` (is this machine ready for it?).
+//! captcha instances and the gateway), `ports` (where this copy of the course runs them,
+//! so that several learners share a machine) and `doctor` (is this machine ready for it?).
 //!
 //! Called by `main` for those commands.
 
 pub mod doctor;
+pub mod ports;
 pub mod probe;
 pub mod services;
 pub mod unreachable;

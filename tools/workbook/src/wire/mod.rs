@@ -250,7 +250,8 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     eprintln!(
         "wire: point your client at {}; see each message on http://127.0.0.1:{}/wire. Ctrl-C stops.",
         clients.join(" or "),
-        crate::book::DEFAULT_PORT
+        crate::system::ports::Layout::of(root, None)
+            .map_or(crate::book::DEFAULT_PORT, |l| l.book())
     );
     tokio::spawn(ring::serve_feed(feed, hub, sources));
 

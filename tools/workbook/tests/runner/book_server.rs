@@ -28,16 +28,21 @@ fn translated_course() -> Course {
 }
 
 /// `book` running on a free port, its output line by line.
-struct BookServer {
+pub struct BookServer {
     child: Child,
     lines: Receiver<String>,
-    port: u16,
+    /// The port it says it serves on.
+    pub port: u16,
 }
 
 impl BookServer {
     fn start(course: &Course) -> BookServer {
-        let mut child = course
-            .command(&["book", "--port", "0"])
+        BookServer::start_with(course.command(&["book", "--port", "0"]))
+    }
+
+    /// Runs `command` (a `book` of some course) until it says where it serves.
+    pub fn start_with(mut command: std::process::Command) -> BookServer {
+        let mut child = command
             .stdout(Stdio::piped())
             .spawn()
             .expect("the workbook binary runs");
@@ -90,7 +95,7 @@ impl Drop for BookServer {
 }
 
 /// The status code and body of `GET path`.
-fn get(port: u16, path: &str) -> (u16, String) {
+pub fn get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the book server listens");
     write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     let mut answer = String::new();

@@ -129,6 +129,9 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
         vec!["book", "--port", "many"],
         vec!["hint", "demo.nope"],
         vec!["lang"],
+        vec!["ports"],
+        // From here on the course has a base port: what it changes is said in Chinese too.
+        vec!["ports", "--base", "20000"],
         vec!["list"],
         vec!["check", "demo.add"],
         vec!["report"],
@@ -143,7 +146,7 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
     ];
     let with_help = [
         "list", "watch", "check", "hint", "solution", "reset", "book", "bundle", "report", "lang",
-        "doctor", "up", "down", "status", "services", "wire",
+        "doctor", "up", "down", "status", "services", "ports", "wire",
     ];
     commands.extend(with_help.iter().map(|name| vec![*name, "--help"]));
     commands.push(vec!["services", "up", "--help"]);

@@ -4,8 +4,10 @@
 //! exercises whose stubs fail and whose solutions pass, a one-chapter book. One runs it
 //! against the real course, to prove that its checks and a learner's own cargo commands
 //! share every build (`real_course`); one starts and stops the system of lessons 09–10 in
-//! it (`system`); one writes its handout (`handout`).
+//! it (`system`); one writes its handout (`handout`); two clones with base ports of their
+//! own run side by side (`base_port`).
 
+mod base_port;
 mod book_server;
 mod chinese_everywhere;
 mod class;

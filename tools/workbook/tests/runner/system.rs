@@ -15,19 +15,24 @@ use crate::real_course::course_root;
 
 /// The first of five free loopback ports in a row.
 pub fn free_base_port() -> u16 {
+    free_ports_in_a_row(5)
+}
+
+/// The first of `count` free loopback ports in a row.
+pub fn free_ports_in_a_row(count: u16) -> u16 {
     for _ in 0..100 {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let Some(last) = port.checked_add(4) else {
+        let Some(last) = port.checked_add(count - 1) else {
             continue;
         };
         if (port..=last).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
             return port;
         }
     }
-    panic!("found no five free ports in a row");
+    panic!("found no {count} free ports in a row");
 }
 
 /// `workbook ARGS` in the real course, given at most `patience` to finish.
@@ -145,6 +150,14 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
             "`up` did not start {part}:\n{said}"
         );
     }
+    // Off the standard ports, `up` says how to point a learner's shell at its services.
+    assert!(
+        said.contains(&format!(
+            "export CONSUL_HTTP_ADDR=http://127.0.0.1:{base_port} REDIS_URL=redis://127.0.0.1:{}",
+            base_port + 1
+        )) || std::env::var_os("CONSUL_HTTP_ADDR").is_some(),
+        "`up` did not give the lines for a learner's shell:\n{said}"
+    );
     let gateway = base_port + 4;
     if with_gateway {
         assert!(

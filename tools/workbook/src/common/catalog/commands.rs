@@ -101,6 +101,24 @@ catalog! {
         "{value}（CONSUL_HTTP_ADDR）上没有 Consul agent 应答：启动它，或者取消 CONSUL_HTTP_ADDR，由 {services} 启动内嵌的开发用 agent";
     NothingAnswersInSystem => "nothing answers at {addr}: {up} starts it again", "{addr} 上没有应答：{up} 会重新启动它";
 
+    // `ports`: one base port for everything a copy of the course starts.
+    BaseOutOfRange => "a base port must leave room for its block of 100 ports: 1..={last}",
+        "基础端口之后要留出 100 个端口的位置：1..={last}";
+    BaseNotAPort => "{var}={value} is not a port", "{var}={value} 不是一个端口";
+    PortsBlock => "This copy of the course uses ports {base}–{last} (base port from {from}):",
+        "这份课程使用端口 {base}–{last}（基础端口来自 {from}）：";
+    PortsStandard => "This copy of the course uses the book's own ports (no base port set):",
+        "这份课程使用书中的标准端口（没有设置基础端口）：";
+    PortsUpSystem => "the system of `up`", "`up` 的系统";
+    PortsUpParts => "captcha {one}, {two}; gateway {gateway}", "图片验证码 {one}、{two}；网关 {gateway}";
+    PortsLessonServers => "lesson servers", "各课的服务器";
+    PortsYourShell => "Point your shell at your own services, and give each lesson's server your port instead of the book's:",
+        "让你的 shell 使用你自己的服务，并给每一课的服务器指定你的端口，而不是书中的端口：";
+    StartedOnAnotherPort => "still running on the port of another base port (pid {pid}): stop it first with {down}",
+        "仍在另一个基础端口的端口上运行（pid {pid}）：先用 {down} 停止它";
+    ServicesYourShell => "  Point your own cargo run -p … at them, in each shell:",
+        "  在每个 shell 中这样设置，你自己的 cargo run -p … 就会用它们：";
+
     // `up`, `status`, `down`.
     NothingStartedHere => "{mark} nothing started by {up} here (no {dir}/started.json)", "{mark} 这里没有 {up} 启动的东西（没有 {dir}/started.json）";
     ThePage => "  The page: {url}", "  页面：{url}";

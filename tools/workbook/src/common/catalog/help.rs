@@ -38,7 +38,7 @@ catalog! {
     Book => "Build the book and serve it on 127.0.0.1, rebuilding when its sources change",
         "构建本书并在 127.0.0.1 上提供，源文件改变时重新构建";
     BookOpen => "Open it in the browser too", "同时在浏览器中打开";
-    BookPort => "The port to serve it on (default: 3000; 0: any free port)", "提供本书的端口（默认 3000；0 表示任意空闲端口）";
+    BookPort => "The port to serve it on (default: 3000, or the base port + 5; 0: any free port)", "提供本书的端口（默认 3000，或基础端口 + 5；0 表示任意空闲端口）";
     BookPdf => "Print the whole book to this PDF file instead (needs Chromium), and exit",
         "改为把整本书打印成这个 PDF 文件（需要 Chromium），然后退出";
     BookTeacher => "With --pdf: keep the teacher notes, opened (a learner's copy leaves them out)",
@@ -87,8 +87,13 @@ catalog! {
         "在后台启动第 09–10 课的系统：Consul、Redis、两个验证码实例和网关；等每一部分都健康后打印页面地址";
     UpMine => "Run your own answers to lessons 09 and 10 instead of the reference answers (the gateway's routes are exercises of lesson 10: until yours pass, the page needs the reference answers to work)",
         "运行你自己的第 09、10 课答案，而不是参考答案（网关的路由是第 10 课的练习：在你的答案通过之前，页面要靠参考答案才能工作）";
-    BasePort => "Run a separate copy on five ports from this one (Consul, Redis, two captchas, the gateway) instead of 8500, 6379, 7009, 7109 and 7010; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT)",
-        "从这个端口起用五个端口运行一份独立的系统（Consul、Redis、两个验证码实例、网关），而不是 8500、6379、7009、7109 和 7010；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT）";
+    BasePort => "Run a separate copy on five ports from this one (Consul, Redis, two captchas, the gateway) instead of 8500, 6379, 7009, 7109 and 7010; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT, or once for this clone: `ports --base`)",
+        "从这个端口起用五个端口运行一份独立的系统（Consul、Redis、两个验证码实例、网关），而不是 8500、6379、7009、7109 和 7010；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT，或为这份克隆设置一次：`ports --base`）";
+    Ports => "Every port this copy of the course uses (Consul, Redis, the book, `up`, the lesson servers), and the lines that point a shell at its services",
+        "这份课程用到的每个端口（Consul、Redis、本书、`up`、各课的服务器），以及让 shell 使用它的服务的设置";
+    PortsBase => "Count every port of this clone from this one, in a block of 100 (several learners on one machine: 20000, 20100, …); kept in .workbook/ports.toml",
+        "这份克隆的每个端口都从这个端口起算，共 100 个（一台机器上有几位学员时：20000、20100……）；保存在 .workbook/ports.toml";
+    PortsClear => "Forget the base port: back to the book's own ports", "忘掉基础端口：回到书中的标准端口";
     Down => "Stop what `up` started (SIGTERM, then SIGKILL) and deregister what is left",
         "停止 `up` 启动的进程（先 SIGTERM，再 SIGKILL），并注销残留的服务";
     Status => "Each part of the system, its health in Consul, and whether its process is alive",
@@ -184,6 +189,9 @@ const TEXTS: &[(&str, Help)] = &[
     ("down base_port", Help::BasePort),
     ("status", Help::Status),
     ("status base_port", Help::BasePort),
+    ("ports", Help::Ports),
+    ("ports base", Help::PortsBase),
+    ("ports clear", Help::PortsClear),
     ("wire", Help::Wire),
     ("wire lesson", Help::WireLesson),
     ("wire listen", Help::WireListen),

@@ -17,6 +17,8 @@ catalog! {
     ModelCallsYours => "         (the worked example calls your code: add `--features solution` until it passes)",
         "         （示例代码会调用你的代码：在练习通过之前，运行时加上 `--features solution`）";
     CurrentCheck => "  check  {command}", "  检查   {command}";
+    CurrentAddr => "  addr   --addr {addr} for this lesson's server: your ports start at {base} (see {ports})",
+        "  地址   这一课的服务器用 --addr {addr}：你的端口从 {base} 开始（见 {ports}）";
     CurrentRead => "  read   {url}", "  阅读   {url}";
     WhereIs => "{id} (lesson {number})", "{id}（第 {number} 课）";
 

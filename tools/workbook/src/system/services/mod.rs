@@ -1,10 +1,12 @@
 //! `services up|down|status`: the Consul registry and the Redis server the later lessons
-//! talk to, started once per machine and left running in the background.
+//! talk to, started once per copy of the course and left running in the background.
 //!
-//! Consul is whatever already answers (`CONSUL_HTTP_ADDR`, or an agent on :8500), else the
-//! embedded development agent, run by this very binary (`services run-agent`) so that
+//! Consul is whatever already answers (`CONSUL_HTTP_ADDR`, or an agent on its port), else
+//! the embedded development agent, run by this very binary (`services run-agent`) so that
 //! nothing else needs building. Redis is the system's `redis-server`. Both bind loopback
-//! only; their logs and pid files live in `.workbook/services/`.
+//! only, on 8500 and 6379, or on the base port and the next when this copy has one
+//! (`ports.rs`); their logs and pid files live in this copy's `.workbook/services/`, and
+//! `services down` stops only what those pid files name.
 
 use std::fs;
 use std::net::SocketAddr;
@@ -18,6 +20,7 @@ use crate::common::catalog::{Cmd, say};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::doctor;
+use crate::system::ports::Layout;
 use crate::system::probe::{
     consul_from_env, consul_leader, env_addr, is_embedded_agent, port_taken, redis_pings,
 };
@@ -27,9 +30,8 @@ mod agent;
 
 pub use agent::run_agent;
 
+/// Where `services run-agent` listens unless told.
 pub const CONSUL_ADDR: &str = "127.0.0.1:8500";
-
-pub const REDIS_ADDR: &str = "127.0.0.1:6379";
 
 /// How long `up` waits for a freshly started service to answer.
 const START_PATIENCE: Duration = Duration::from_secs(10);
@@ -51,15 +53,6 @@ impl Service {
         }
     }
 
-    pub fn addr(self) -> SocketAddr {
-        match self {
-            Service::Consul => CONSUL_ADDR,
-            Service::Redis => REDIS_ADDR,
-        }
-        .parse()
-        .expect("a valid address")
-    }
-
     /// What the process's command line contains, to tell our process from a stranger
     /// that inherited its pid.
     fn process_marker(self) -> &'static str {
@@ -78,6 +71,47 @@ impl Service {
     }
 }
 
+/// The services of the copy of the course here: its folder, and the ports of its layout.
+pub struct Here {
+    pub root: PathBuf,
+    pub layout: Layout,
+}
+
+impl Here {
+    /// This copy, with the base port it was given, if any.
+    pub fn of(root: &Path) -> Result<Here> {
+        Ok(Here {
+            root: root.to_path_buf(),
+            layout: Layout::of(root, None)?,
+        })
+    }
+
+    /// Where `service` runs in this copy.
+    pub fn addr(&self, service: Service) -> SocketAddr {
+        match service {
+            Service::Consul => self.layout.consul(),
+            Service::Redis => self.layout.redis(),
+        }
+    }
+
+    fn dir(&self) -> PathBuf {
+        services_dir(&self.root)
+    }
+
+    fn pid_file(&self, service: Service) -> PathBuf {
+        pid_file(&self.root, service)
+    }
+
+    fn log_file(&self, service: Service) -> PathBuf {
+        self.dir().join(format!("{}.log", service.name()))
+    }
+
+    /// The pid of the service this copy started on its port, if it is still running.
+    pub fn running_pid(&self, service: Service) -> Option<u32> {
+        running_pid_on(&self.root, service, self.addr(service))
+    }
+}
+
 fn services_dir(root: &Path) -> PathBuf {
     root.join(STATE_DIR).join("services")
 }
@@ -86,18 +120,33 @@ fn pid_file(root: &Path, service: Service) -> PathBuf {
     services_dir(root).join(format!("{}.pid", service.name()))
 }
 
-fn log_file(root: &Path, service: Service) -> PathBuf {
-    services_dir(root).join(format!("{}.log", service.name()))
+/// The pid the pid file of `root` names and the address it was started on (`PID ADDR`;
+/// a file with no address is from before base ports, when every service had its usual
+/// port), if that process is still running.
+fn recorded(root: &Path, service: Service) -> Option<(u32, Option<SocketAddr>)> {
+    let text = fs::read_to_string(pid_file(root, service)).ok()?;
+    let mut words = text.split_whitespace();
+    let pid: u32 = words.next()?.parse().ok()?;
+    let addr = words.next().and_then(|addr| addr.parse().ok());
+    is_alive(pid, service.process_marker()).then_some((pid, addr))
 }
 
-/// The pid of the service we started, if it is still running.
+/// The pid of the service this copy started, on whatever port, if it is still running.
 pub fn running_pid(root: &Path, service: Service) -> Option<u32> {
-    let pid: u32 = fs::read_to_string(pid_file(root, service))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    is_alive(pid, service.process_marker()).then_some(pid)
+    recorded(root, service).map(|(pid, _)| pid)
+}
+
+/// The pid of the service this copy started on `addr`, if it is still running.
+pub fn running_pid_on(root: &Path, service: Service, addr: SocketAddr) -> Option<u32> {
+    let standard = match service {
+        Service::Consul => Layout::STANDARD.consul(),
+        Service::Redis => Layout::STANDARD.redis(),
+    };
+    match recorded(root, service)? {
+        (pid, Some(started_on)) if started_on == addr => Some(pid),
+        (pid, None) if addr == standard => Some(pid),
+        _ => None,
+    }
 }
 
 /// Whether process `pid` runs and its command line contains `marker` (a pid that was
@@ -116,13 +165,18 @@ pub fn is_alive(pid: u32, marker: &str) -> bool {
 }
 
 /// `services up`.
-pub fn up(root: &Path) -> Result<()> {
-    fs::create_dir_all(services_dir(root)).context("creating .workbook/services")?;
+pub fn up(here: &Here) -> Result<()> {
+    fs::create_dir_all(here.dir()).context("creating .workbook/services")?;
     let mut failures = 0;
     for service in Service::ALL {
         let result = match service {
-            Service::Consul => consul_up(root),
-            Service::Redis => redis_up(root),
+            _ if here.running_pid(service).is_none()
+                && running_pid(&here.root, service).is_some() =>
+            {
+                Err(started_elsewhere(here, service))
+            }
+            Service::Consul => consul_up(here),
+            Service::Redis => redis_up(here),
         };
         if let Err(err) = result {
             failures += 1;
@@ -140,11 +194,30 @@ pub fn up(root: &Path) -> Result<()> {
             &[("down", &down), ("status", &status)]
         )
     );
+    // With a base port, the lessons' own defaults (8500, 6379) are not this copy's.
+    if here.layout.base().is_some() {
+        println!("{}", say(Cmd::ServicesYourShell, &[]));
+        println!("    {}", here.layout.env_lines());
+    }
     Ok(())
 }
 
-fn consul_up(root: &Path) -> Result<()> {
-    if let Some(value) = consul_from_env() {
+/// A service this copy started before its base port changed: its pid file would be
+/// overwritten, and `services down` would never find it again.
+fn started_elsewhere(here: &Here, service: Service) -> anyhow::Error {
+    let pid = running_pid(&here.root, service).unwrap_or_default();
+    let down = ui::cmd("services down");
+    anyhow::anyhow!(
+        "{}",
+        say(Cmd::StartedOnAnotherPort, &[("pid", &pid), ("down", &down)])
+    )
+}
+
+fn consul_up(here: &Here) -> Result<()> {
+    let addr = here.addr(Service::Consul);
+    // A `CONSUL_HTTP_ADDR` that names this copy's own port is the line `services up`
+    // prints: the agent is started here, not someone else's.
+    if let Some(value) = consul_from_env().filter(|value| env_addr(value) != Some(addr)) {
         let answers = env_addr(&value).and_then(consul_leader).is_some();
         if answers {
             let using = say(Cmd::UsingConsulAtEnv, &[("value", &value)]);
@@ -153,8 +226,7 @@ fn consul_up(root: &Path) -> Result<()> {
         }
         bail!("{}", unreachable::no_consul_at_env(&value));
     }
-    let addr = Service::Consul.addr();
-    if let Some(pid) = running_pid(root, Service::Consul) {
+    if let Some(pid) = here.running_pid(Service::Consul) {
         let running = say(Cmd::AgentAlreadyRunning, &[("addr", &addr), ("pid", &pid)]);
         println!("{} consul  {running}", ui::pass_mark());
         return Ok(());
@@ -173,7 +245,7 @@ fn consul_up(root: &Path) -> Result<()> {
         return Ok(());
     }
     let command = agent_command(addr)?;
-    let pid = start_detached(root, Service::Consul, command)?;
+    let pid = start_detached(here, Service::Consul, command)?;
     let url = format!("http://{addr}/ui/");
     let started = say(
         Cmd::StartedAgent,
@@ -183,9 +255,9 @@ fn consul_up(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn redis_up(root: &Path) -> Result<()> {
-    let addr = Service::Redis.addr();
-    if let Some(pid) = running_pid(root, Service::Redis) {
+fn redis_up(here: &Here) -> Result<()> {
+    let addr = here.addr(Service::Redis);
+    if let Some(pid) = here.running_pid(Service::Redis) {
         let running = say(Cmd::AlreadyRunningOn, &[("addr", &addr), ("pid", &pid)]);
         println!("{} redis   {running}", ui::pass_mark());
         return Ok(());
@@ -195,8 +267,8 @@ fn redis_up(root: &Path) -> Result<()> {
         println!("{} redis   {using}", ui::pass_mark());
         return Ok(());
     }
-    let command = redis_server(addr, &services_dir(root))?;
-    let pid = start_detached(root, Service::Redis, command)?;
+    let command = redis_server(addr, &here.dir())?;
+    let pid = start_detached(here, Service::Redis, command)?;
     let started = say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &pid)]);
     println!("{} redis   {started}", ui::pass_mark());
     Ok(())
@@ -237,15 +309,16 @@ pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
 /// Starts `command` in its own process group (so Ctrl-C in this terminal does not reach
 /// it), with no terminal input and its output in the service's log; waits until it
 /// answers, then records its pid and lets it run on without us.
-fn start_detached(root: &Path, service: Service, mut command: Command) -> Result<u32> {
-    let log_path = log_file(root, service);
+fn start_detached(here: &Here, service: Service, mut command: Command) -> Result<u32> {
+    let addr = here.addr(service);
+    let log_path = here.log_file(service);
     let log = fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&log_path)
         .with_context(|| format!("opening {}", log_path.display()))?;
     command
-        .current_dir(services_dir(root))
+        .current_dir(here.dir())
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);
@@ -262,11 +335,11 @@ fn start_detached(root: &Path, service: Service, mut command: Command) -> Result
     // While we are its parent, `try_wait` knows exactly whether it is still running.
     let deadline = Instant::now() + START_PATIENCE;
     loop {
-        if service.answers(service.addr()) {
+        if service.answers(addr) {
             break;
         }
         if let Ok(Some(status)) = child.try_wait() {
-            let log = ui::indent(&log_tail(root, service, 10), "    ");
+            let log = ui::indent(&log_tail(here, service, 10), "    ");
             bail!(
                 "{}",
                 say(
@@ -288,7 +361,7 @@ fn start_detached(root: &Path, service: Service, mut command: Command) -> Result
                     Cmd::DidNotAnswer,
                     &[
                         ("name", &service.name()),
-                        ("addr", &service.addr()),
+                        ("addr", &addr),
                         ("seconds", &START_PATIENCE.as_secs()),
                         ("log", &log_path.display()),
                     ]
@@ -297,22 +370,24 @@ fn start_detached(root: &Path, service: Service, mut command: Command) -> Result
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    fs::write(pid_file(root, service), format!("{pid}\n")).context("writing the pid file")?;
+    fs::write(here.pid_file(service), format!("{pid} {addr}\n")).context("writing the pid file")?;
     // The service outlives us on purpose; once we exit, init becomes its parent.
     drop(child);
     Ok(pid)
 }
 
-fn log_tail(root: &Path, service: Service, lines: usize) -> String {
-    let text = fs::read_to_string(log_file(root, service)).unwrap_or_default();
+fn log_tail(here: &Here, service: Service, lines: usize) -> String {
+    let text = fs::read_to_string(here.log_file(service)).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// `services down`: stops what `up` started, and only that.
-pub fn down(root: &Path) -> Result<()> {
+/// `services down`: stops what `up` started in this copy (its own pid files, on whatever
+/// port), and only that: another clone's services, even on this copy's ports, stay.
+pub fn down(here: &Here) -> Result<()> {
     for service in Service::ALL {
-        match running_pid(root, service) {
+        let addr = here.addr(service);
+        match running_pid(&here.root, service) {
             Some(pid) => {
                 let _ = Command::new("kill").arg(pid.to_string()).status();
                 let deadline = Instant::now() + Duration::from_secs(5);
@@ -324,14 +399,14 @@ pub fn down(root: &Path) -> Result<()> {
                         .args(["-KILL", &pid.to_string()])
                         .status();
                 }
-                let _ = fs::remove_file(pid_file(root, service));
+                let _ = fs::remove_file(here.pid_file(service));
                 let stopped = say(Cmd::StoppedPid, &[("pid", &pid)]);
                 println!("{} {:<7} {stopped}", ui::pass_mark(), service.name());
             }
             None => {
-                let _ = fs::remove_file(pid_file(root, service));
-                let note = if service.answers(service.addr()) {
-                    say(Cmd::NotStartedHereLeftAlone, &[("addr", &service.addr())])
+                let _ = fs::remove_file(here.pid_file(service));
+                let note = if service.answers(addr) {
+                    say(Cmd::NotStartedHereLeftAlone, &[("addr", &addr)])
                 } else {
                     say(Cmd::NotRunning, &[])
                 };
@@ -343,10 +418,10 @@ pub fn down(root: &Path) -> Result<()> {
 }
 
 /// One service's state, for `status` and `doctor`.
-pub fn describe(root: &Path, service: Service) -> (bool, String) {
-    let addr = service.addr();
+pub fn describe(here: &Here, service: Service) -> (bool, String) {
+    let addr = here.addr(service);
     if service == Service::Consul
-        && let Some(value) = consul_from_env()
+        && let Some(value) = consul_from_env().filter(|value| env_addr(value) != Some(addr))
     {
         let up = env_addr(&value).and_then(consul_leader).is_some();
         return if up {
@@ -356,7 +431,7 @@ pub fn describe(root: &Path, service: Service) -> (bool, String) {
         };
     }
     let answers = service.answers(addr);
-    match (running_pid(root, service), answers) {
+    match (here.running_pid(service), answers) {
         (Some(pid), true) => {
             let what = match service {
                 Service::Consul => say(Cmd::TheEmbeddedAgent, &[]),
@@ -393,9 +468,9 @@ pub fn describe(root: &Path, service: Service) -> (bool, String) {
 }
 
 /// `services status`.
-pub fn status(root: &Path) -> Result<()> {
+pub fn status(here: &Here) -> Result<()> {
     for service in Service::ALL {
-        let (up, text) = describe(root, service);
+        let (up, text) = describe(here, service);
         let mark = if up { ui::pass_mark() } else { ui::todo_mark() };
         println!("{mark} {:<7} {text}", service.name());
     }

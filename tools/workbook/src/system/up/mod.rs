@@ -12,9 +12,10 @@
 //! started: SIGTERM first (a lesson server then leaves Consul by itself), SIGKILL after a
 //! while, then it deregisters any instance of ours that is still in Consul.
 //!
-//! `--base-port N` runs another copy of the system on N..N+4 (Consul, Redis, the two
-//! captcha instances, the gateway), with its own folder `.workbook/system-N/`: the tests
-//! use it to stay off the ports a learner's system uses.
+//! A base port N (`--base-port N`, `WORKBOOK_BASE_PORT`, or this clone's `ports --base N`:
+//! see `system/ports.rs`) runs another copy of the system on N..N+4 (Consul, Redis, the two
+//! captcha instances, the gateway), with its own folder `.workbook/system-N/`: two learners
+//! on one machine each run their own, and the tests stay off the ports a learner uses.
 
 use std::fs;
 use std::path::Path;
@@ -24,6 +25,7 @@ use consul_ext::CheckStatus;
 
 use crate::common::catalog::{self, Cmd};
 use crate::common::ui;
+use crate::system::ports::Layout;
 use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
 use crate::system::services::Service;
 use crate::system::unreachable;
@@ -51,8 +53,8 @@ fn say(mark: String, name: &str, text: &str) {
 /// health check, and prints the page's address. An `up` that fails stops what it started
 /// itself (what was running before stays): a half-started system would hold its ports,
 /// and its Consul would keep answering as if all were well.
-pub async fn up(root: &Path, base_port: Option<u16>, solution: bool) -> Result<()> {
-    let system = System::new(root, base_port)?;
+pub async fn up(root: &Path, layout: Layout, solution: bool) -> Result<()> {
+    let system = System::new(root, layout);
     fs::create_dir_all(&system.dir)
         .with_context(|| format!("creating {}", system.dir.display()))?;
     let mut record = Record::load(&system).unwrap_or_default();
@@ -210,13 +212,19 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     let args: [(&str, &dyn std::fmt::Display); 3] =
         [("dir", &system.shown), ("status", &status), ("down", &down)];
     println!("{}", catalog::say(Cmd::UpLogsSeeStop, &args));
+    // Off the standard ports, a learner's own `cargo run -p …` needs telling where they are.
+    if !system.standard {
+        println!("{}", catalog::say(Cmd::ServicesYourShell, &[]));
+        println!("    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url}");
+    }
     Ok(())
 }
 
 /// `status`: each part, its health from Consul, and whether each process `up` started is
 /// alive. `Ok(false)` when some part is not up.
-pub async fn status(root: &Path, base_port: Option<u16>) -> Result<bool> {
-    let system = System::new(root, base_port)?;
+pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
+    let system = System::new(root, layout);
+    let base_port = layout.base();
     let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(false);
     };
@@ -316,8 +324,8 @@ fn answers_or_fix(answers: bool, service: Service, url: &str, base_port: Option<
 
 /// `down`: stops what `up` started, the lesson servers first (SIGTERM, SIGKILL after
 /// [`STOP_PATIENCE`]), deregisters what they left in Consul, then Redis and Consul.
-pub async fn down(root: &Path, base_port: Option<u16>) -> Result<()> {
-    let system = System::new(root, base_port)?;
+pub async fn down(root: &Path, layout: Layout) -> Result<()> {
+    let system = System::new(root, layout);
     let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(());
     };

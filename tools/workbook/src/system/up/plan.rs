@@ -5,12 +5,13 @@ use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::common::catalog::{self, Cmd};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
+use crate::system::ports::Layout;
 use crate::system::services;
 
 /// Lesson 09's package: the captcha service.
@@ -40,22 +41,6 @@ impl Ports {
         captchas: [7009, 7109],
         gateway: 7010,
     };
-
-    /// Five ports in a row from `base`.
-    pub fn from_base(base: u16) -> Result<Ports> {
-        if base == 0 || base > u16::MAX - 4 {
-            bail!(
-                "--base-port must leave room for five ports: 1..={}",
-                u16::MAX - 4
-            );
-        }
-        Ok(Ports {
-            consul: base,
-            redis: base + 1,
-            captchas: [base + 2, base + 3],
-            gateway: base + 4,
-        })
-    }
 }
 
 pub(super) fn loopback(port: u16) -> SocketAddr {
@@ -68,23 +53,24 @@ pub struct System {
     pub dir: PathBuf,
     /// The folder as the learner knows it: `.workbook/system`.
     pub(super) shown: String,
-    /// Whether this is the course's own copy, on the standard ports (`services up` may
-    /// have started its Consul and Redis).
+    /// Whether this copy is on the standard ports (its commands need no `--base-port`).
     pub(super) standard: bool,
 }
 
 impl System {
-    pub fn new(root: &Path, base_port: Option<u16>) -> Result<System> {
-        let (ports, folder, standard) = match base_port {
-            None => (Ports::STANDARD, "system".to_string(), true),
-            Some(base) => (Ports::from_base(base)?, format!("system-{base}"), false),
+    /// The copy of the system in `layout`: on its ports, in `.workbook/system/` for the
+    /// standard ones, else in `.workbook/system-BASE/`.
+    pub fn new(root: &Path, layout: Layout) -> System {
+        let (folder, standard) = match layout.base() {
+            None => ("system".to_string(), true),
+            Some(base) => (format!("system-{base}"), false),
         };
-        Ok(System {
-            ports,
+        System {
+            ports: layout.system(),
             dir: root.join(STATE_DIR).join(&folder),
             shown: format!("{STATE_DIR}/{folder}"),
             standard,
-        })
+        }
     }
 
     pub(super) fn record_path(&self) -> PathBuf {
@@ -176,10 +162,10 @@ pub fn gateway_exists(root: &Path) -> bool {
     root.join("lessons/10-gateway/Cargo.toml").is_file()
 }
 
-/// For `doctor`: the process of the course's own system that `up` started on `port`, if
-/// it runs.
-pub fn started_on(root: &Path, port: u16) -> Option<String> {
-    let system = System::new(root, None).ok()?;
+/// For `doctor`: the process of this copy's system that `up` started on `port`, if it
+/// runs.
+pub fn started_on(root: &Path, layout: Layout, port: u16) -> Option<String> {
+    let system = System::new(root, layout);
     let ports = system.ports;
     let name = match port {
         _ if port == ports.captchas[0] => "captcha-1",
@@ -198,7 +184,7 @@ mod tests {
 
     #[test]
     pub(super) fn a_base_port_gives_five_ports_in_a_row() {
-        let ports = Ports::from_base(20000).unwrap();
+        let ports = Layout::from_base(20000).unwrap().system();
         assert_eq!(
             ports,
             Ports {
@@ -208,17 +194,15 @@ mod tests {
                 gateway: 20004,
             }
         );
-        assert!(Ports::from_base(u16::MAX - 3).is_err());
-        assert!(Ports::from_base(0).is_err());
     }
 
     #[test]
     pub(super) fn each_copy_has_its_own_folder() {
         let root = Path::new("/course");
-        let standard = System::new(root, None).unwrap();
+        let standard = System::new(root, Layout::STANDARD);
         assert_eq!(standard.dir, Path::new("/course/.workbook/system"));
         assert_eq!(standard.ports, Ports::STANDARD);
-        let other = System::new(root, Some(20000)).unwrap();
+        let other = System::new(root, Layout::from_base(20000).unwrap());
         assert_eq!(other.dir, Path::new("/course/.workbook/system-20000"));
         assert_eq!(other.flag(), " --base-port 20000");
     }

@@ -33,7 +33,9 @@ pub(super) const POLL: Duration = Duration::from_millis(100);
 
 /// Finds or starts Consul; returns its base URL.
 pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Result<String> {
-    if let Some(value) = consul_from_env() {
+    let addr = loopback(system.ports.consul);
+    // `CONSUL_HTTP_ADDR` naming this system's own port is no other agent: start it here.
+    if let Some(value) = consul_from_env().filter(|value| env_addr(value) != Some(addr)) {
         if env_addr(&value).and_then(consul_leader).is_none() {
             bail!("{}", unreachable::no_consul_at_env(&value));
         }
@@ -44,7 +46,6 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         );
         return consul_ext::normalise_address(&value).map_err(Into::into);
     }
-    let addr = loopback(system.ports.consul);
     let url = format!("http://{addr}");
     if let Some(started) = record.running("consul") {
         say(
@@ -125,10 +126,14 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     Ok(url)
 }
 
-/// Who runs the Consul or Redis that answers on the standard ports, when `up` did not
-/// start it.
+/// Who runs the Consul or Redis that answers on the system's ports, when `up` did not
+/// start it: `services up` of this copy, on the same ports, or a stranger.
 pub(super) fn who_answers(root: &Path, system: &System, service: Service) -> String {
-    let by_services_up = system.standard && services::running_pid(root, service).is_some();
+    let addr = match service {
+        Service::Consul => loopback(system.ports.consul),
+        Service::Redis => loopback(system.ports.redis),
+    };
+    let by_services_up = services::running_pid_on(root, service, addr).is_some();
     let who = match service {
         Service::Consul if by_services_up => Cmd::AgentOfServicesUp,
         Service::Consul => Cmd::AConsulAgent,
