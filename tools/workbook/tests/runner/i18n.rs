@@ -124,13 +124,15 @@ fn the_chinese_edition_writes_its_own_minutes_and_teacher_notes_in_chinese() {
     let (_, out) = course.run(&["verify", "--book"]);
     let page = course.read("book/build/zh-CN/01-demo.html");
     assert!(
-        page.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        page.contains("约 24 分钟：阅读 1，运行 5，练习 15，讲解参考答案 3。"),
         "{out}\n{page}"
     );
     assert!(page.contains("<summary>教师注释</summary>"), "{page}");
     let english = course.read("book/build/01-demo.html");
     assert!(
-        english.contains("About 20 min: reading 5, running 5, exercises 10."),
+        english.contains(
+            "About 24 min: reading 1, running 5, exercises 15, going over the solutions 3."
+        ),
         "{english}"
     );
     assert!(
@@ -164,12 +166,12 @@ fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
 
     let chapter = page("01-demo.html");
     assert!(
-        chapter.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        chapter.contains("约 24 分钟：阅读 1，运行 5，练习 15，讲解参考答案 3。"),
         "{chapter}"
     );
     assert!(chapter.contains("<summary>教师注释</summary>"), "{chapter}");
     let schedule = page("schedule.html");
-    for chinese in ["一天：概览", "第 1 天", "逐课明细", "当天结束", "20 分钟"] {
+    for chinese in ["时间怎么算", "第 1 天", "逐课明细", "当天结束", "24 分钟"] {
         assert!(schedule.contains(chinese), "no {chinese} in\n{schedule}");
     }
     let not_found = page("404.html");
@@ -181,9 +183,9 @@ fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
         .map(|entry| std::fs::read_to_string(entry.path()).unwrap())
         .expect("the edition has its search script");
     let english = [
-        ("01-demo.html", "About 20 min", chapter.as_str()),
+        ("01-demo.html", "About 24 min", chapter.as_str()),
         ("01-demo.html", "Search this book", chapter.as_str()),
-        ("schedule.html", "One day", schedule.as_str()),
+        ("schedule.html", "How the minutes", schedule.as_str()),
         ("schedule.html", "Lesson by lesson", schedule.as_str()),
         ("schedule.html", "End of the day", schedule.as_str()),
         ("schedule.html", " min", schedule.as_str()),
