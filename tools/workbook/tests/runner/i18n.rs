@@ -12,12 +12,12 @@ fn translated_course() -> Course {
     );
     course.write(
         "zh.json",
-        r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "A service answers.": "服务作答。"}"#,
+        r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "A service answers.": "服务作答。", "Demo course": "演示课程"}"#,
     );
     let file = course.path("zh.json");
     let (ok, out) = course.run(&["i18n", "import", file.to_str().unwrap()]);
     assert!(ok, "{out}");
-    assert!(out.contains("zh.json: 4 translations"), "{out}");
+    assert!(out.contains("zh.json: 5 translations"), "{out}");
     course
 }
 
@@ -170,6 +170,15 @@ fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
         "{chapter}"
     );
     assert!(chapter.contains("<summary>教师注释</summary>"), "{chapter}");
+    // The book's title, from book.toml, in the page's title and its menu bar.
+    assert!(
+        chapter.contains("<title>01 · 演示 - 演示课程</title>"),
+        "{chapter}"
+    );
+    assert!(
+        chapter.contains("<h1 class=\"menu-title\">演示课程</h1>"),
+        "{chapter}"
+    );
     let schedule = page("schedule.html");
     for chinese in ["时间怎么算", "第 1 天", "逐课明细", "当天结束", "24 分钟"] {
         assert!(schedule.contains(chinese), "no {chinese} in\n{schedule}");
@@ -185,6 +194,7 @@ fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
     let english = [
         ("01-demo.html", "About 24 min", chapter.as_str()),
         ("01-demo.html", "Search this book", chapter.as_str()),
+        ("01-demo.html", "Demo course", chapter.as_str()),
         ("schedule.html", "How the minutes", schedule.as_str()),
         ("schedule.html", "Lesson by lesson", schedule.as_str()),
         ("schedule.html", "End of the day", schedule.as_str()),
