@@ -95,6 +95,17 @@ fn the_pdf_of_the_chinese_edition_is_in_chinese() {
         return println!("skipped: printing needs Chromium and pdftotext (poppler-utils)");
     }
     let course = translated_course();
+    // The course's own script for the printed book's title page.
+    let handout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/js/handout.js");
+    course.write(
+        "book/js/handout.js",
+        &std::fs::read_to_string(handout).unwrap(),
+    );
+    let toml = course.read("book/book.toml");
+    course.write(
+        "book/book.toml",
+        &format!("{toml}\n[output.html]\nadditional-js = [\"js/handout.js\"]\n"),
+    );
     let pdf = course.path("zh.pdf");
     let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "zh-CN"]);
     assert!(ok, "{out}");
@@ -109,6 +120,12 @@ fn the_pdf_of_the_chinese_edition_is_in_chinese() {
         "the PDF is not the Chinese edition:\n{text}"
     );
     assert!(!text.contains("A service answers."), "{text}");
+    // The title page (book/js/handout.js) carries the edition's title.
+    assert!(
+        text.contains("演示课程\n") && text.contains("学员版"),
+        "the title page is not Chinese:\n{text}"
+    );
+    assert!(!text.contains("Demo course"), "{text}");
 
     let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "fr"]);
     assert!(!ok && out.contains("no `fr` edition"), "{out}");
