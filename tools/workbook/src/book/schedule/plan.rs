@@ -204,8 +204,8 @@ pub fn short_plan(model: &Model, course: &Course) -> Plan {
 
 /// A day's parts with the clock: a table from the model's start, with a break before a
 /// part that would take the class past `longest_stretch` minutes without one, and lunch
-/// in the first gap at or after `lunch_from`. `names` are the parts' names, `words` the
-/// header's, the break's, lunch's and the day's end's.
+/// in the first gap at or after `lunch_from`. `parts` are each part's name and minutes,
+/// `words` the table's own words in the edition's language.
 pub fn timeline(model: &Model, parts: &[(String, u32)], words: &TimelineWords) -> String {
     let mut table = format!("{}\n|---|---|--:|\n", words.header);
     let mut clock = model.day_starts;
