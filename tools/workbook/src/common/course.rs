@@ -32,7 +32,8 @@ pub struct Lesson {
     pub dir: PathBuf,
     /// Cargo package name, e.g. `l01-tcp`, read from the lesson's `Cargo.toml`.
     pub package: String,
-    /// Class time for the chapter and its worked example (`[minutes]`); see `book/schedule.rs`.
+    /// Class time for running the worked example (`minutes = { run = N }`); the rest of a
+    /// lesson's minutes come from the schedule's model (`book/schedule/model.rs`).
     pub minutes: Option<LessonMinutes>,
     /// Whether the worked example calls the learner's exercises (`model`).
     pub model: Model,
@@ -51,10 +52,10 @@ pub enum Model {
     CallsYours,
 }
 
-/// A lesson's `[minutes]`: presenting the chapter, and running its worked example.
+/// A lesson's `[minutes]`: running its worked example in class. (Presenting the chapter
+/// is counted from the chapter itself.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct LessonMinutes {
-    pub reading: u32,
     pub run: u32,
 }
 
@@ -70,8 +71,6 @@ pub struct Exercise {
     /// Optional libtest name filter, for lessons that check several exercises in one file.
     pub filter: Option<String>,
     pub hints: Vec<String>,
-    /// Class time for the exercise, tests included (`minutes = 20`).
-    pub minutes: Option<u32>,
 }
 
 /// What a command's ID argument turned out to name.
@@ -101,7 +100,6 @@ struct ExerciseFile {
     filter: Option<String>,
     #[serde(default)]
     hints: Vec<String>,
-    minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -336,7 +334,6 @@ fn load_lesson(dir: &Path) -> Result<Lesson> {
             test: exercise.test,
             filter: exercise.filter,
             hints: exercise.hints,
-            minutes: exercise.minutes,
         });
     }
 

@@ -34,12 +34,11 @@ pub fn list(course: &Course, state: &State) {
 /// Prints every lesson with a progress bar; with `exercises`, each exercise under it.
 pub fn print(course: &Course, state: &State, exercises: bool) {
     let (done, total) = state.progress(course.exercises().map(|(_, e)| e));
-    let all = course.exercises().map(|(_, e)| e);
     println!(
         "{}   {}{}",
         ui::bold(&course_title(course)),
         ui::progress(done, total, 24),
-        time_left(all, state)
+        time_left(&course.lessons, state)
     );
     if course.lessons.is_empty() {
         println!("{}", say(Msg::NoLessons, &[]));
@@ -69,7 +68,7 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
             // Chinese characters take two cells each: pad by cells, not by characters.
             " ".repeat(title_width - lesson.title.width()),
             ui::progress(done, total, 10),
-            time_left(&lesson.exercises, state)
+            time_left(std::slice::from_ref(lesson), state)
         );
         if exercises {
             for exercise in &lesson.exercises {
@@ -79,9 +78,14 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
     }
 }
 
-/// "  · about 45 min left", from the minutes of the exercises not yet passed; nothing at 0.
-fn time_left<'a>(exercises: impl IntoIterator<Item = &'a Exercise>, state: &State) -> String {
-    match schedule::minutes_left(exercises, |e| state.is_done(&e.id)) {
+/// "  · about 45 min left", from the minutes of the lessons' exercises not yet passed;
+/// nothing at 0.
+fn time_left(lessons: &[Lesson], state: &State) -> String {
+    let minutes: u32 = lessons
+        .iter()
+        .map(|lesson| schedule::minutes_left(lesson, |e| state.is_done(&e.id)))
+        .sum();
+    match minutes {
         0 => String::new(),
         minutes => ui::dim(&say(
             Msg::TimeLeft,

@@ -107,6 +107,33 @@ fn anchors(source: &str, marker: &str) -> Vec<String> {
     names
 }
 
+/// What an include puts in the chapter, as mdBook's link preprocessor cuts it: the whole
+/// file, the lines from a number on, or the lines between an anchor's
+/// markers, every marker line left out. `None` where the file cannot be read.
+pub fn included_text(chapter_dir: &Path, include: &Include) -> Option<String> {
+    let source = fs::read_to_string(chapter_dir.join(&include.path)).ok()?;
+    let lines: Vec<&str> = source.lines().collect();
+    let kept: Vec<&str> = match &include.selector {
+        Selector::Whole | Selector::Lines(None) => lines,
+        Selector::Lines(Some(start)) => lines.into_iter().skip(start.saturating_sub(1)).collect(),
+        Selector::Anchor(name) => {
+            let is = |line: &str, marker: &str| anchors(line, marker).iter().any(|n| n == name);
+            lines
+                .iter()
+                .skip_while(|line| !is(line, "ANCHOR:"))
+                .skip(1)
+                .take_while(|line| !is(line, "ANCHOR_END:"))
+                .copied()
+                .collect()
+        }
+    };
+    let kept: Vec<&str> = kept
+        .into_iter()
+        .filter(|line| !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:"))
+        .collect();
+    Some(kept.join("\n"))
+}
+
 /// Checks every include of every chapter under `book/src`.
 pub fn check_includes(root: &Path) -> Vec<Problem> {
     let src = root.join("book/src");

@@ -40,14 +40,13 @@ impl Course {
             "lessons/01-demo/lesson.toml",
             r#"id = "demo"
 title = "Demo"
-minutes = { reading = 5, run = 5 }
+minutes = { run = 5 }
 
 [[exercise]]
 id = "demo.add"
 title = "Add two numbers"
 file = "src/exercises/add.rs"
 test = "add"
-minutes = 10
 hints = ["Numbers can be added.", "Use the + operator."]
 "#,
         );
@@ -91,7 +90,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
         self.write(
             "lessons/01-demo/lesson.toml",
             &format!(
-                "{toml}\n[[exercise]]\nid = \"demo.triple\"\ntitle = \"Triple a number\"\nfile = \"src/exercises/triple.rs\"\ntest = \"triple\"\nminutes = 15\nhints = [\"Three times.\"]\n"
+                "{toml}\n[[exercise]]\nid = \"demo.triple\"\ntitle = \"Triple a number\"\nfile = \"src/exercises/triple.rs\"\ntest = \"triple\"\nhints = [\"Three times.\"]\n"
             ),
         );
         let lib = self.read("lessons/01-demo/src/lib.rs");
@@ -134,7 +133,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
         );
         self.write(
             "lessons/02-two/lesson.toml",
-            "id = \"two\"\ntitle = \"Two\"\nminutes = { reading = 5, run = 5 }\n\n[[exercise]]\nid = \"two.greet\"\ntitle = \"Greet\"\nfile = \"src/exercises/greet.rs\"\ntest = \"greet\"\nminutes = 10\nhints = [\"Say it.\"]\n",
+            "id = \"two\"\ntitle = \"Two\"\nminutes = { run = 5 }\n\n[[exercise]]\nid = \"two.greet\"\ntitle = \"Greet\"\nfile = \"src/exercises/greet.rs\"\ntest = \"greet\"\nhints = [\"Say it.\"]\n",
         );
         self.write(
             "lessons/02-two/src/lib.rs",

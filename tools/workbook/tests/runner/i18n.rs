@@ -12,12 +12,12 @@ fn translated_course() -> Course {
     );
     course.write(
         "zh.json",
-        r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "A service answers.": "服务作答。"}"#,
+        r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "A service answers.": "服务作答。", "Demo course": "演示课程"}"#,
     );
     let file = course.path("zh.json");
     let (ok, out) = course.run(&["i18n", "import", file.to_str().unwrap()]);
     assert!(ok, "{out}");
-    assert!(out.contains("zh.json: 4 translations"), "{out}");
+    assert!(out.contains("zh.json: 5 translations"), "{out}");
     course
 }
 
@@ -95,6 +95,17 @@ fn the_pdf_of_the_chinese_edition_is_in_chinese() {
         return println!("skipped: printing needs Chromium and pdftotext (poppler-utils)");
     }
     let course = translated_course();
+    // The course's own script for the printed book's title page.
+    let handout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/js/handout.js");
+    course.write(
+        "book/js/handout.js",
+        &std::fs::read_to_string(handout).unwrap(),
+    );
+    let toml = course.read("book/book.toml");
+    course.write(
+        "book/book.toml",
+        &format!("{toml}\n[output.html]\nadditional-js = [\"js/handout.js\"]\n"),
+    );
     let pdf = course.path("zh.pdf");
     let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "zh-CN"]);
     assert!(ok, "{out}");
@@ -109,6 +120,12 @@ fn the_pdf_of_the_chinese_edition_is_in_chinese() {
         "the PDF is not the Chinese edition:\n{text}"
     );
     assert!(!text.contains("A service answers."), "{text}");
+    // The title page (book/js/handout.js) carries the edition's title.
+    assert!(
+        text.contains("演示课程\n") && text.contains("学员版"),
+        "the title page is not Chinese:\n{text}"
+    );
+    assert!(!text.contains("Demo course"), "{text}");
 
     let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "fr"]);
     assert!(!ok && out.contains("no `fr` edition"), "{out}");
@@ -124,13 +141,15 @@ fn the_chinese_edition_writes_its_own_minutes_and_teacher_notes_in_chinese() {
     let (_, out) = course.run(&["verify", "--book"]);
     let page = course.read("book/build/zh-CN/01-demo.html");
     assert!(
-        page.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        page.contains("约 24 分钟：阅读 1，运行 5，练习 15，讲解参考答案 3。"),
         "{out}\n{page}"
     );
     assert!(page.contains("<summary>教师注释</summary>"), "{page}");
     let english = course.read("book/build/01-demo.html");
     assert!(
-        english.contains("About 20 min: reading 5, running 5, exercises 10."),
+        english.contains(
+            "About 24 min: reading 1, running 5, exercises 15, going over the solutions 3."
+        ),
         "{english}"
     );
     assert!(
@@ -164,12 +183,21 @@ fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
 
     let chapter = page("01-demo.html");
     assert!(
-        chapter.contains("约 20 分钟：阅读 5，运行 5，练习 10。"),
+        chapter.contains("约 24 分钟：阅读 1，运行 5，练习 15，讲解参考答案 3。"),
         "{chapter}"
     );
     assert!(chapter.contains("<summary>教师注释</summary>"), "{chapter}");
+    // The book's title, from book.toml, in the page's title and its menu bar.
+    assert!(
+        chapter.contains("<title>01 · 演示 - 演示课程</title>"),
+        "{chapter}"
+    );
+    assert!(
+        chapter.contains("<h1 class=\"menu-title\">演示课程</h1>"),
+        "{chapter}"
+    );
     let schedule = page("schedule.html");
-    for chinese in ["一天：概览", "第 1 天", "逐课明细", "当天结束", "20 分钟"] {
+    for chinese in ["时间怎么算", "第 1 天", "逐课明细", "当天结束", "24 分钟"] {
         assert!(schedule.contains(chinese), "no {chinese} in\n{schedule}");
     }
     let not_found = page("404.html");
@@ -181,9 +209,10 @@ fn the_pages_the_book_generates_are_chinese_in_the_chinese_edition() {
         .map(|entry| std::fs::read_to_string(entry.path()).unwrap())
         .expect("the edition has its search script");
     let english = [
-        ("01-demo.html", "About 20 min", chapter.as_str()),
+        ("01-demo.html", "About 24 min", chapter.as_str()),
         ("01-demo.html", "Search this book", chapter.as_str()),
-        ("schedule.html", "One day", schedule.as_str()),
+        ("01-demo.html", "Demo course", chapter.as_str()),
+        ("schedule.html", "How the minutes", schedule.as_str()),
         ("schedule.html", "Lesson by lesson", schedule.as_str()),
         ("schedule.html", "End of the day", schedule.as_str()),
         ("schedule.html", " min", schedule.as_str()),

@@ -19,6 +19,7 @@ use mdbook_i18n_helpers::{extract_events, extract_messages, reconstruct_markdown
 use mdbook_preprocessor::book::BookItem;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
+use super::book_title;
 use super::po::Catalog;
 use crate::common::ui;
 
@@ -140,9 +141,18 @@ pub fn count(messages: &[String], catalog: &Catalog) -> Counts {
 
 /// `i18n status --missing CHAPTER`: the chapter's messages that show in English.
 pub fn print_missing(root: &Path, chapter: &str) -> Result<()> {
-    let book = MDBook::load_with_config(root.join("book"), super::config(root)?)?;
+    let config = super::config(root)?;
+    let title = book_messages(&config.book);
+    let book = MDBook::load_with_config(root.join("book"), config)?;
     for lang in super::translated(root) {
         let catalog = super::po::read_translation(&super::po_file(root, lang))?;
+        if chapter == book_title::PLACE {
+            for message in &title {
+                if count(std::slice::from_ref(message), &catalog).translated == 0 {
+                    println!("{lang} untranslated: {message}\n");
+                }
+            }
+        }
         for item in book.iter() {
             if let BookItem::Chapter(c) = item
                 && c.path
@@ -166,17 +176,31 @@ pub fn print_missing(root: &Path, chapter: &str) -> Result<()> {
     Ok(())
 }
 
-/// Each chapter's counts, `SUMMARY.md` first, then the chapters in the book's order, by
+/// The book's title and description, as messages.
+fn book_messages(book: &mdbook_driver::config::BookConfig) -> Vec<String> {
+    book_title::messages(book)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect()
+}
+
+/// Each chapter's counts, `SUMMARY.md` and `book.toml` (the title) first, then the chapters in the book's order, by
 /// their file (`01-tcp.md`).
 pub fn chapters(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Counts)>> {
     let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md"))
         .context("reading book/src/SUMMARY.md")?;
-    let mut rows = vec![(
-        "SUMMARY.md".to_string(),
-        count(&summary_messages(&summary), catalog),
-    )];
-    let book = MDBook::load_with_config(root.join("book"), super::config(root)?)
-        .context("loading the book")?;
+    let config = super::config(root)?;
+    let mut rows = vec![
+        (
+            "SUMMARY.md".to_string(),
+            count(&summary_messages(&summary), catalog),
+        ),
+        (
+            book_title::PLACE.to_string(),
+            count(&book_messages(&config.book), catalog),
+        ),
+    ];
+    let book = MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     for item in book.iter() {
         if let BookItem::Chapter(chapter) = item
             && let Some(path) = &chapter.path

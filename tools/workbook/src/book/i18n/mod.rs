@@ -8,9 +8,11 @@
 //! with a note, until a translator has looked at it again (`coverage.rs`).
 //!
 //! The editions are built side by side, `book/build/` and `book/build/zh-CN/`, and every
-//! page links to the same page in the other language (`pages.rs`). `workbook i18n extract`
+//! page links to the same page in the other language (`pages.rs`). The book's title and
+//! description, from `book.toml`, are messages of the catalog too (`book_title.rs`). `workbook i18n extract`
 //! and `workbook i18n import` keep the catalogs (`update.rs`).
 
+mod book_title;
 pub mod coverage;
 pub mod markup;
 mod pages;
@@ -97,6 +99,7 @@ fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
     let catalog = po::read_translation(&po_file(root, lang))?;
     let mut config = config(root)?;
     config.book.language = Some(lang.to_string());
+    book_title::translate(&mut config.book, &catalog);
     config.build.build_dir = dir.to_path_buf();
     let mut book =
         MDBook::load_with_config(root.join("book"), config).context("loading the book")?;

@@ -206,6 +206,88 @@ fn the_zh_cn_edition_is_built_linked_noted_and_searchable() {
     assert!(dir.join("zh-CN/search-cjk.js").is_file());
 }
 
+/// The book's title and description are messages of the catalog: the zh-CN edition's
+/// `<title>`, menu bar and description are the translation's, the English edition's stay.
+#[test]
+fn the_zh_cn_edition_has_the_translated_title_and_description() {
+    let fx = book_fixture();
+    fx.write(
+        "book/book.toml",
+        "[book]\ntitle = \"Services by hand\"\ndescription = \"A book of services.\"\nsrc = \"src\"\n",
+    );
+    fx.write(
+        "zh/title.json",
+        r#"{"Services by hand": "亲手做服务", "A book of services.": "一本关于服务的书。", "Services": "服务"}"#,
+    );
+    update::import(fx.path(), &[fx.path().join("zh/title.json")], None, "zh-CN").unwrap();
+    let catalog = po::read_translation(&fx.path().join("book/po/zh-CN.po")).unwrap();
+    let title = catalog
+        .entries
+        .iter()
+        .find(|e| e.msgid == "Services by hand")
+        .expect("the title is a message of the catalog");
+    assert_eq!(title.references, ["book.toml"]);
+    let rows = coverage::chapters(fx.path(), &catalog).unwrap();
+    assert_eq!(rows[1].0, "book.toml");
+    assert!(rows[1].1.is_complete(), "{rows:?}");
+
+    let dir = book::build(fx.path()).unwrap();
+    let read = |page: &str| std::fs::read_to_string(dir.join(page)).unwrap();
+    let chinese = read("zh-CN/01-services.html");
+    assert!(
+        chinese.contains("<title>服务 - 亲手做服务</title>"),
+        "{chinese}"
+    );
+    assert!(
+        chinese.contains("<h1 class=\"menu-title\">亲手做服务</h1>"),
+        "{chinese}"
+    );
+    assert!(
+        chinese.contains("content=\"一本关于服务的书。\""),
+        "{chinese}"
+    );
+    assert!(!chinese.contains("Services by hand"), "{chinese}");
+    // The printed book's title page is made from the print page's title.
+    assert!(read("zh-CN/print.html").contains("<title>亲手做服务</title>"));
+    let english = read("01-services.html");
+    assert!(english.contains("<h1 class=\"menu-title\">Services by hand</h1>"));
+
+    // The English title changes: the edition shows it, and the catalog marks it fuzzy.
+    let toml = std::fs::read_to_string(fx.path().join("book/book.toml")).unwrap();
+    fx.write("book/book.toml", &toml.replace("by hand", "made by hand"));
+    update::extract(fx.path()).unwrap();
+    let dir = book::build(fx.path()).unwrap();
+    let stale = std::fs::read_to_string(dir.join("zh-CN/01-services.html")).unwrap();
+    assert!(
+        stale.contains("menu-title\">Services made by hand<"),
+        "{stale}"
+    );
+}
+
+/// The course's own catalog translates its title and description.
+#[test]
+fn the_course_title_and_description_are_translated() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = super::config(&root).unwrap();
+    let catalog = po::read_translation(&super::po_file(&root, "zh-CN")).unwrap();
+    let messages = super::book_title::messages(&config.book);
+    assert_eq!(messages.len(), 2, "the book has a title and a description");
+    for (english, what) in messages {
+        let translation = catalog
+            .entries
+            .iter()
+            .find(|e| e.msgid == english && e.is_translated())
+            .map(|e| e.msgstr.as_str())
+            .unwrap_or_else(|| panic!("{what} is not translated: {english}"));
+        assert!(
+            translation
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{what}: {translation}"
+        );
+    }
+}
+
 #[test]
 fn merge_keeps_translations_and_marks_changed_english_fuzzy() {
     let entry = |msgid: &str, msgstr: &str| Entry {

@@ -105,6 +105,7 @@ pub fn template(root: &Path) -> Result<Catalog> {
         std::env::temp_dir().join(format!("workbook-xgettext-{}-{unique}", std::process::id()));
     let mut config = super::config(root)?;
     config.build.build_dir = out.clone();
+    let book_config = config.book.clone();
     let book = MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     let rendered = book.execute_build_process(&Xgettext);
     let pot = book.build_dir_for("xgettext").join("messages.pot");
@@ -117,6 +118,8 @@ pub fn template(root: &Path) -> Result<Catalog> {
     template
         .header
         .retain(|(key, _)| key != "POT-Creation-Date" && key != "Language");
+    // The book's title and description, which the extractor leaves in book.toml.
+    super::book_title::add_to_template(&mut template, &book_config);
     // The labels of the diagrams, which the extractor leaves inside their code blocks.
     for item in book.iter() {
         if let BookItem::Chapter(chapter) = item

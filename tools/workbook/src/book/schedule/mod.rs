@@ -1,15 +1,16 @@
 //! The course's timing: how many minutes of class each part of a lesson takes, shown where a
 //! teacher plans and a learner works.
 //!
-//! Each `lessons/NN-topic/lesson.toml` says it: `[minutes] reading = 15, run = 10` for
-//! presenting the chapter and running its worked example, and `minutes = 20` on every
-//! `[[exercise]]`. From those numbers:
-//! - each chapter opens with "About N min: reading X, running Y, exercises Z";
-//! - the schedule page (`<!-- schedule -->` in a chapter) gets a table per lesson, the
-//!   totals, and a one-day and a three-day plan with breaks (`plan.rs`);
+//! The minutes come from one model (`model.rs`, its numbers printed on the schedule page):
+//! presenting a chapter from its words and the lines of its listings, an exercise from its
+//! tests, going over the solutions from the number of exercises; only running the worked
+//! example is the lesson's own estimate, `minutes = { run = N }` in `lesson.toml`. From those:
+//! - each chapter opens with "About N min: reading X, running Y, exercises Z, solutions W";
+//! - the schedule page (`<!-- schedule -->` in a chapter) gets the model, the totals, the
+//!   whole course day by day, and what three days hold (`plan.rs`, `page.rs`);
 //! - `list` shows a learner the minutes left in what they have not finished;
-//! - `verify` fails when a lesson or an exercise has no minutes, or a lesson's chapter has
-//!   no teacher notes (`problems`).
+//! - `verify` fails when a lesson has no `run` minutes, or a lesson's chapter has no teacher
+//!   notes (`problems`).
 
 use std::fs;
 use std::path::Path;
@@ -24,9 +25,12 @@ use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::lang::{self, Lang};
 use crate::proof::bookcheck::Problem;
 
+mod model;
+mod page;
 mod plan;
 
-pub use plan::schedule_page;
+pub use model::{ChapterSize, Model, TestSize};
+pub use page::schedule_page;
 
 /// The comment a chapter writes where the generated schedule goes, alone on its line.
 pub const MARKER: &str = "<!-- schedule -->";
@@ -37,27 +41,39 @@ pub struct Timing {
     pub reading: u32,
     pub run: u32,
     pub exercises: u32,
+    pub solutions: u32,
 }
 
 impl Timing {
-    /// The lesson's timing, or `None` when `lesson.toml` leaves any of it out.
-    pub fn of(lesson: &Lesson) -> Option<Timing> {
-        let minutes = lesson.minutes?;
-        let exercises = lesson
-            .exercises
-            .iter()
-            .map(|e| e.minutes)
-            .sum::<Option<u32>>()?;
+    /// The lesson's timing in the class's model, or `None` when `lesson.toml` does not say
+    /// how long its worked example runs.
+    pub fn of(root: &Path, lesson: &Lesson) -> Option<Timing> {
+        Timing::in_model(&Model::CLASS, root, lesson)
+    }
+
+    /// The lesson's timing in `model`; its chapter is read from `root/book/src`.
+    pub fn in_model(model: &Model, root: &Path, lesson: &Lesson) -> Option<Timing> {
+        let run = lesson.minutes?.run;
         Some(Timing {
-            reading: minutes.reading,
-            run: minutes.run,
-            exercises,
+            reading: model.reading(ChapterSize::of(root, &lesson.chapter_file())),
+            run,
+            exercises: lesson
+                .exercises
+                .iter()
+                .map(|exercise| exercise_minutes(model, lesson, exercise))
+                .sum(),
+            solutions: model.solutions(lesson.exercises.len()),
         })
     }
 
     pub fn total(&self) -> u32 {
-        self.reading + self.run + self.exercises
+        self.reading + self.run + self.exercises + self.solutions
     }
+}
+
+/// An exercise's minutes in `model`, from its tests.
+pub fn exercise_minutes(model: &Model, lesson: &Lesson, exercise: &Exercise) -> u32 {
+    model.exercise(TestSize::of(lesson, exercise))
 }
 
 /// "45 min", "1 h", "2 h 05 min" in the language of this run.
@@ -88,38 +104,32 @@ pub fn header(timing: Timing, lang: Lang) -> String {
             ("reading", &timing.reading),
             ("run", &timing.run),
             ("exercises", &timing.exercises),
+            ("solutions", &timing.solutions),
         ],
     );
     format!("<p class=\"lesson-time\">{line}</p>\n\n")
 }
 
-/// Minutes of the exercises not yet done, for `list`. An exercise without minutes counts 0.
-pub fn minutes_left<'a>(
-    exercises: impl IntoIterator<Item = &'a Exercise>,
-    done: impl Fn(&Exercise) -> bool,
-) -> u32 {
-    exercises
-        .into_iter()
+/// Minutes of the lesson's exercises not yet done, for `list`.
+pub fn minutes_left(lesson: &Lesson, done: impl Fn(&Exercise) -> bool) -> u32 {
+    lesson
+        .exercises
+        .iter()
         .filter(|exercise| !done(exercise))
-        .filter_map(|exercise| exercise.minutes)
+        .map(|exercise| exercise_minutes(&Model::CLASS, lesson, exercise))
         .sum()
 }
 
-/// What `verify` finds missing: minutes in a `lesson.toml`, notes in a lesson's chapter.
+/// What `verify` finds missing: a lesson's `run` minutes, notes in a lesson's chapter.
 pub fn problems(course: &Course) -> Vec<Problem> {
     let mut problems = Vec::new();
     for lesson in &course.lessons {
-        let location = format!("lessons/{}/lesson.toml", lesson.folder);
         if lesson.minutes.is_none() {
             problems.push(Problem {
-                location: location.clone(),
-                message: "has no timing: add `[minutes]` with `reading = N` and `run = N`".into(),
-            });
-        }
-        for exercise in lesson.exercises.iter().filter(|e| e.minutes.is_none()) {
-            problems.push(Problem {
-                location: location.clone(),
-                message: format!("exercise `{}` has no `minutes = N`", exercise.id),
+                location: format!("lessons/{}/lesson.toml", lesson.folder),
+                message: "has no timing: add `minutes = { run = N }`, the minutes of running \
+                          the worked example in class"
+                    .into(),
             });
         }
         let chapter = lesson.chapter_file();
@@ -186,7 +196,7 @@ pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str, lang: L
         .find(|lesson| file == Some(lesson.chapter_file().as_str()));
     let mut out = String::with_capacity(markdown.len());
     let mut header_due = lesson
-        .and_then(Timing::of)
+        .and_then(|lesson| Timing::of(&course.root, lesson))
         .map(|timing| header(timing, lang));
     for line in markdown.split_inclusive('\n') {
         if line.trim() == MARKER {

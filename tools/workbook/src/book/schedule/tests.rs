@@ -1,29 +1,129 @@
+use std::path::Path;
+
 use crate::common::lang::Lang;
 
-use super::plan::{Part, one_day, split_evenly, three_days, timeline, totals_table};
+use super::model::{ChapterSize, Model, TestSize};
+use super::plan::{self, Item, Part, TimelineWords, pack, short_plan, timeline, whole_course};
 use super::*;
 use crate::common::testutil::Fixture;
 
-/// The fixture course, timed: tcp 10 + 5 + 20; rpc 15 + 10 + 25 + 30.
+/// `n` words of prose.
+fn words(n: usize) -> String {
+    vec!["word"; n].join(" ")
+}
+
+/// A test file of `tests` tests in `lines` lines.
+fn test_file(tests: usize, lines: usize) -> String {
+    let mut text: Vec<String> = (0..tests)
+        .flat_map(|n| {
+            [
+                "#[tokio::test]".to_string(),
+                format!("async fn test_{n}() {{}}"),
+            ]
+        })
+        .collect();
+    text.resize(lines, "// setting up".to_string());
+    text.join("\n")
+}
+
+/// The fixture course, timed: tcp runs 5 and has 90 words and a 20-line listing (2 min of
+/// reading) and `tcp.echo` (3 tests in 60 lines: 17 min); rpc runs 10, has 180 words
+/// (2 min), `rpc.frame` and `rpc.call` without test files (15 min each, the floor).
 fn timed() -> Fixture {
     let fx = Fixture::course();
     fx.write(
         "lessons/01-tcp/lesson.toml",
-        "id = \"tcp\"\ntitle = \"TCP sockets\"\n[minutes]\nreading = 10\nrun = 5\n\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"Echo\"\nfile = \"src/exercises/echo.rs\"\ntest = \"echo\"\nminutes = 20\n",
+        "id = \"tcp\"\ntitle = \"TCP sockets\"\nminutes = { run = 5 }\n\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"Echo\"\nfile = \"src/exercises/echo.rs\"\ntest = \"echo\"\n",
     );
+    fx.write("lessons/01-tcp/tests/echo.rs", &test_file(3, 60));
     fx.write(
         "lessons/02-rpc/lesson.toml",
-        "id = \"rpc\"\ntitle = \"RPC\"\nminutes = { reading = 15, run = 10 }\n\n[[exercise]]\nid = \"rpc.frame\"\ntitle = \"Frames\"\nfile = \"src/f.rs\"\ntest = \"frame\"\nminutes = 25\n\n[[exercise]]\nid = \"rpc.call\"\ntitle = \"Calls\"\nfile = \"src/c.rs\"\ntest = \"call\"\nminutes = 30\n",
+        "id = \"rpc\"\ntitle = \"RPC\"\nminutes = { run = 10 }\n\n[[exercise]]\nid = \"rpc.frame\"\ntitle = \"Frames\"\nfile = \"src/f.rs\"\ntest = \"frame\"\n\n[[exercise]]\nid = \"rpc.call\"\ntitle = \"Calls\"\nfile = \"src/c.rs\"\ntest = \"call\"\n",
     );
+    let listing = vec!["let x = 1;"; 20].join("\n");
     fx.write(
         "book/src/01-tcp.md",
-        "# TCP\n\nText.\n\n<!-- teacher-notes -->\nx\n<!-- /teacher-notes -->\n",
+        &format!(
+            "# TCP\n\n{}\n\n```rust\n{listing}\n```\n\n<!-- teacher-notes -->\n{}\n<!-- /teacher-notes -->\n",
+            words(89),
+            words(500)
+        ),
     );
     fx.write(
         "book/src/02-rpc.md",
-        "# RPC\n\n<!-- teacher-notes -->\ny\n<!-- /teacher-notes -->\n",
+        &format!(
+            "# RPC\n\n{}\n\n<!-- teacher-notes -->\ny\n<!-- /teacher-notes -->\n",
+            words(179)
+        ),
     );
     fx
+}
+
+#[test]
+fn a_chapter_is_counted_by_its_words_and_the_lines_of_its_listings() {
+    let fx = Fixture::empty();
+    fx.write(
+        "lessons/x.rs",
+        "// ANCHOR: part\nfn a() {}\nfn b() {}\n// ANCHOR_END: part\nfn c() {}\n",
+    );
+    let chapter = format!(
+        "# Title here\n\n{}\n\n| a | b |\n|---|---|\n\n```rust\n{}\n```\n\n~~~text\nout\n~~~\n\n<!-- teacher-notes -->\n{}\n<!-- /teacher-notes -->\n",
+        words(896),
+        "{{#include ../../lessons/x.rs:part}}\nfn more() {}",
+        words(1000)
+    );
+    fx.write("book/src/SUMMARY.md", "");
+    let size = ChapterSize::measure(&chapter, &fx.path().join("book/src"));
+    // Two words of title, 896 of prose, a and b; the notes are not presented.
+    assert_eq!(size.words, 900);
+    // Two lines included from the anchor, one typed, one of output.
+    assert_eq!(size.listing_lines, 4);
+    let model = Model::CLASS;
+    assert_eq!(model.words_per_minute, 90);
+    assert_eq!(model.seconds_per_listing_line, 3);
+    // 900 words at 90 a minute, 4 lines at 3 s each (rounded up to a minute).
+    assert_eq!(model.reading(size), 10 + 1);
+    let long = ChapterSize {
+        words: 2000,
+        listing_lines: 300,
+    };
+    // 2000 / 90 = 22.2, up to 23; 300 × 3 s = 15 min.
+    assert_eq!(model.reading(long), 23 + 15);
+}
+
+#[test]
+fn an_exercise_is_counted_by_its_tests_with_a_floor() {
+    let model = Model::CLASS;
+    let source = test_file(3, 60);
+    let size = TestSize::measure(&source, None);
+    assert_eq!(
+        size,
+        TestSize {
+            tests: 3,
+            lines: 60
+        }
+    );
+    // 5 + 3 × 3 + 60 / 20.
+    assert_eq!(model.exercise(size), 17);
+    let big = TestSize {
+        tests: 8,
+        lines: 222,
+    };
+    assert_eq!(model.exercise(big), 5 + 24 + 12);
+    assert_eq!(model.exercise(TestSize::default()), model.exercise_floor);
+    assert_eq!(
+        model.exercise(TestSize {
+            tests: 1,
+            lines: 20
+        }),
+        15
+    );
+    // A filter keeps its tests, and that share of the file.
+    let named = "#[test]\nfn frame_a() {}\n#[test]\nfn frame_b() {}\n#[test]\nfn call_a() {}\n//\n//\n//\n//\n//\n//\n";
+    assert_eq!(
+        TestSize::measure(named, Some("frame")),
+        TestSize { tests: 2, lines: 8 }
+    );
 }
 
 #[test]
@@ -33,7 +133,7 @@ fn the_chapter_opens_with_its_minutes() {
     let chapter = time_chapter(&course, Some("02-rpc.md"), "# RPC\n\nText.\n", Lang::En);
     assert_eq!(
         chapter,
-        "# RPC\n\n<p class=\"lesson-time\">About 80 min: reading 15, running 10, exercises 55.</p>\n\n\nText.\n"
+        "# RPC\n\n<p class=\"lesson-time\">About 48 min: reading 2, running 10, exercises 30, going over the solutions 6.</p>\n\n\nText.\n"
     );
     // Another page, or a lesson without timing, is left as it was.
     assert_eq!(
@@ -52,22 +152,9 @@ fn the_chapter_opens_with_its_minutes() {
 }
 
 #[test]
-fn the_schedule_table_adds_up() {
+fn the_page_shows_the_model_the_totals_and_the_days() {
     let fx = timed();
     let course = Course::load(fx.path()).unwrap();
-    let table = totals_table(&course, Lang::En);
-    assert!(
-        table.contains("| [01 · TCP sockets](01-tcp.md) | 10 | 5 | 20 | 35 min |"),
-        "{table}"
-    );
-    assert!(
-        table.contains("| [02 · RPC](02-rpc.md) | 15 | 10 | 55 | 1 h 20 min |"),
-        "{table}"
-    );
-    assert!(
-        table.contains("| **The course** | 25 min | 15 min | 1 h 15 min | **1 h 55 min** |"),
-        "{table}"
-    );
     let page = time_chapter(
         &course,
         Some("schedule.md"),
@@ -75,78 +162,207 @@ fn the_schedule_table_adds_up() {
         Lang::En,
     );
     assert!(!page.contains(MARKER), "{page}");
-    assert!(page.contains("### 02 · RPC — 1 h 20 min"), "{page}");
-    assert!(page.contains("| `rpc.call`: Calls | 30 |"), "{page}");
+    for line in [
+        "| A chapter's prose, presented and talked through (teacher notes left out) | 90 words a minute |",
+        "| A chapter's listings, walked through line by line | 3 seconds a line |",
+        "| An exercise, until `check` passes | 5 min, 3 min more for each of its tests, 1 more for every 20 lines of its test file; at least 15 min |",
+        "| [01 · TCP sockets](01-tcp.md) | 2 | 5 | 17 | 3 | 27 min |",
+        "| [02 · RPC](02-rpc.md) | 2 | 10 | 30 | 6 | 48 min |",
+        "| Setup, the introduction, 0 recaps | | | | | 1 h 15 min |",
+        "| **The course** | 4 min | 15 min | 47 min | 9 min | **2 h 30 min** |",
+        "### Day 1: 2 h 30 min of teaching",
+        "| 09:00 | Setup: the tools, the course built, `doctor` | 45 |",
+        "### 02 · RPC — 48 min",
+        "| Presenting the chapter (180 words, 0 lines of listings) | 2 |",
+        "| `tcp.echo`: Echo (3 tests, 60 lines) | 17 |",
+        "| `rpc.call`: Calls (0 tests, 0 lines) | 15 |",
+        "| Going over the solutions | 6 |",
+    ] {
+        assert!(page.contains(line), "no {line}\n{page}");
+    }
     assert_eq!(super::plan::cell("a|b"), "a\\|b", "a | would end the cell");
-    assert!(page.contains("### Day 2"), "{page}");
 }
 
-#[test]
-fn the_plans_hold_every_part_once() {
-    let fx = timed();
-    let course = Course::load(fx.path()).unwrap();
-    let tour = one_day(&course, Lang::En);
-    assert_eq!(tour.iter().map(|p| p.minutes).collect::<Vec<_>>(), [35, 50]);
-    assert!(tour[1].what.ends_with("`rpc.frame`"), "{tour:?}");
-    let days = three_days(&course, Lang::En);
-    assert_eq!(days.len(), 2, "two lessons make two days at most");
-    let minutes: u32 = days
+/// Every lesson's parts, and every exercise, once in `plan` (in class or as homework).
+fn assert_placed_once(course: &Course, parts: &[Part], homework: &[(usize, usize)]) {
+    for (l, lesson) in course.lessons.iter().enumerate() {
+        for e in 0..lesson.exercises.len() {
+            let in_class = parts
+                .iter()
+                .filter(|p| {
+                    p.item
+                        == Item::Exercise {
+                            lesson: l,
+                            exercise: e,
+                        }
+                })
+                .count();
+            let home = homework.iter().filter(|h| **h == (l, e)).count();
+            assert_eq!(in_class + home, 1, "{} exercise {e}", lesson.folder);
+        }
+        let presenting: Vec<u32> = parts
+            .iter()
+            .filter_map(|p| match p.item {
+                Item::Presenting { lesson, piece, .. } if lesson == l => Some(piece),
+                _ => None,
+            })
+            .collect();
+        let pieces = presenting.len() as u32;
+        assert!(pieces > 0, "{} is never presented", lesson.folder);
+        assert_eq!(
+            presenting,
+            (1..=pieces).collect::<Vec<_>>(),
+            "{}",
+            lesson.folder
+        );
+        let solutions = parts
+            .iter()
+            .filter(|p| p.item == Item::Solutions { lesson: l });
+        assert_eq!(solutions.count(), 1, "{}", lesson.folder);
+    }
+}
+
+/// The days of a plan hold no more than the model's day, day 1 opens with the setup and the
+/// introduction, and every later day with a recap.
+fn assert_days_fit(model: &Model, days: &[plan::Day]) {
+    for (number, day) in days.iter().enumerate() {
+        assert!(
+            day.minutes() <= model.day,
+            "day {} holds {} min: {day:?}",
+            number + 1,
+            day.minutes()
+        );
+        if number > 0 {
+            let first = day.parts.first().map(|p| p.item);
+            assert_eq!(first, Some(Item::Recap), "day {}", number + 1);
+        }
+    }
+    let items: Vec<Item> = days
         .iter()
-        .flat_map(|day| day.parts.iter().chain(&day.homework))
-        .map(|p| p.minutes)
-        .sum();
-    assert_eq!(minutes, 35 + 80);
-    assert!(days.iter().all(|day| day.homework.is_empty()), "{days:?}");
+        .flat_map(|d| &d.parts)
+        .map(|p| p.item)
+        .filter(|item| *item != Item::Recap)
+        .take(2)
+        .collect();
+    assert_eq!(items, [Item::Setup, Item::Introduction]);
+    let recaps = days
+        .iter()
+        .flat_map(|d| &d.parts)
+        .filter(|p| p.item == Item::Recap);
+    assert_eq!(recaps.count(), days.len().saturating_sub(1));
 }
 
 #[test]
-fn a_day_too_long_sends_exercises_to_homework() {
+fn short_days_hold_no_more_than_their_length_and_every_part_once() {
     let fx = timed();
-    // rpc's exercises now take 200 + 300 minutes: one day, more than 6 h 30 of class.
-    let toml = fx.path().join("lessons/02-rpc/lesson.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    let text = text
-        .replace("minutes = 25", "minutes = 200")
-        .replace("minutes = 30", "minutes = 300");
-    fx.write("lessons/02-rpc/lesson.toml", &text);
     let course = Course::load(fx.path()).unwrap();
-    let days = three_days(&course, Lang::En);
-    let rpc = &days[1];
-    assert_eq!(rpc.homework.len(), 1, "{rpc:?}");
-    assert!(rpc.homework[0].what.starts_with("`rpc.call`"), "{rpc:?}");
-    assert!(
-        rpc.parts.iter().any(|p| p.what.starts_with("`rpc.frame`")),
-        "the first stays"
-    );
-    // The tour leaves out a first exercise that does not fit.
-    fx.write(
-        "lessons/01-tcp/lesson.toml",
-        &std::fs::read_to_string(fx.path().join("lessons/01-tcp/lesson.toml"))
-            .unwrap()
-            .replace("minutes = 20", "minutes = 400"),
-    );
-    let course = Course::load(fx.path()).unwrap();
-    let tour = one_day(&course, Lang::En);
-    assert_eq!(tour[0].minutes, 15, "{tour:?}");
+    // Days of 50 min: setup alone fills day 1.
+    let model = Model {
+        day: 50,
+        ..Model::CLASS
+    };
+    let whole = whole_course(&model, &course);
+    assert_days_fit(&model, &whole.days);
+    let parts: Vec<Part> = whole.days.iter().flat_map(|d| d.parts.clone()).collect();
+    assert_placed_once(&course, &parts, &[]);
+    let items: Vec<Item> = whole.days[1].parts.iter().map(|p| p.item).collect();
+    assert_eq!(items, [Item::Recap, Item::Introduction]);
+
+    // The short plan: two days of 50 min hold the setup and the introduction only.
+    let model = Model {
+        short_plan_days: 2,
+        ..model
+    };
+    let short = short_plan(&model, &course);
+    assert_eq!(short.days.len(), 2);
+    assert_eq!(short.left_out, [0, 1]);
+    // Days of 2 h hold both lessons with their first exercises; the rest is homework.
+    let model = Model {
+        day: 120,
+        ..Model::CLASS
+    };
+    let short = short_plan(&model, &course);
+    assert!(short.left_out.is_empty(), "{short:?}");
+    assert_days_fit(&model, &short.days);
+    let parts: Vec<Part> = short.days.iter().flat_map(|d| d.parts.clone()).collect();
+    let homework: Vec<(usize, usize)> =
+        short.days.iter().flat_map(|d| d.homework.clone()).collect();
+    assert_eq!(homework, [(1, 1)], "rpc.call is homework");
+    assert_placed_once(&course, &parts, &homework);
 }
 
 #[test]
-fn days_are_cut_evenly_at_lessons() {
-    assert_eq!(split_evenly(&[60, 60, 60, 60, 60, 60], 3), [2, 4, 6]);
-    assert_eq!(split_evenly(&[200, 10, 10, 10, 200], 3), [1, 4, 5]);
-    assert_eq!(split_evenly(&[5], 3), [1]);
-    assert_eq!(split_evenly(&[], 3), Vec::<usize>::new());
+fn a_long_chapter_is_presented_in_pieces() {
+    let fx = timed();
+    fx.write(
+        "book/src/02-rpc.md",
+        &format!("# RPC\n\n{}\n", words(90 * 100)),
+    );
+    let course = Course::load(fx.path()).unwrap();
+    let model = Model::CLASS;
+    let parts = plan::course_parts(&model, &course, plan::InClass::All);
+    // 101 min of reading and 10 of running: 111 min in two pieces of 56 and 55.
+    let rpc: Vec<(Item, u32)> = parts
+        .iter()
+        .filter(|p| matches!(p.item, Item::Presenting { lesson: 1, .. }))
+        .map(|p| (p.item, p.minutes))
+        .collect();
+    assert_eq!(
+        rpc,
+        [
+            (
+                Item::Presenting {
+                    lesson: 1,
+                    piece: 1,
+                    pieces: 2
+                },
+                56
+            ),
+            (
+                Item::Presenting {
+                    lesson: 1,
+                    piece: 2,
+                    pieces: 2
+                },
+                55
+            ),
+        ]
+    );
+    assert!(
+        parts
+            .iter()
+            .all(|p| p.minutes <= model.longest_part.max(model.setup))
+    );
+}
+
+#[test]
+fn a_part_that_does_not_fit_starts_the_next_day_with_a_recap() {
+    let model = Model {
+        day: 100,
+        ..Model::CLASS
+    };
+    let part = |minutes| Part {
+        item: Item::Introduction,
+        minutes,
+    };
+    let days = pack(&model, &[part(60), part(40), part(50), part(40)]);
+    let minutes: Vec<Vec<u32>> = days
+        .iter()
+        .map(|d| d.parts.iter().map(|p| p.minutes).collect())
+        .collect();
+    assert_eq!(minutes, [vec![60, 40], vec![15, 50], vec![15, 40]]);
 }
 
 #[test]
 fn a_day_has_breaks_and_lunch_in_the_gaps() {
-    let parts: Vec<Part> = (0..6)
-        .map(|n| Part {
-            what: format!("p{n}"),
-            minutes: 50,
-        })
-        .collect();
-    let day = timeline(&parts, Lang::En);
+    let parts: Vec<(String, u32)> = (0..6).map(|n| (format!("p{n}"), 50)).collect();
+    let words = TimelineWords {
+        header: "| Time | | Minutes |".into(),
+        pause: "*Break*".into(),
+        lunch: "*Lunch*".into(),
+        end: "*End*".into(),
+    };
+    let day = timeline(&Model::CLASS, &parts, &words);
     let rows: Vec<&str> = day.lines().skip(2).collect();
     assert_eq!(
         rows,
@@ -159,7 +375,7 @@ fn a_day_has_breaks_and_lunch_in_the_gaps() {
             "| 12:35 | *Lunch* | 60 |",
             "| 13:35 | p4 | 50 |",
             "| 14:25 | p5 | 50 |",
-            "| 15:15 | *End of the day* | |",
+            "| 15:15 | *End* | |",
         ]
     );
 }
@@ -184,11 +400,10 @@ fn a_missing_timing_is_a_problem() {
         found,
         [
             "book/src/01-tcp.md:1 has no teacher notes (`<!-- teacher-notes -->`)",
-            "lessons/02-rpc/lesson.toml has no timing: add `[minutes]` with `reading = N` and `run = N`",
-            "lessons/02-rpc/lesson.toml exercise `rpc.frame` has no `minutes = N`",
+            "lessons/02-rpc/lesson.toml has no timing: add `minutes = { run = N }`, the minutes of running the worked example in class",
         ]
     );
-    assert!(Timing::of(&course.lessons[1]).is_none());
+    assert!(Timing::of(&course.root, &course.lessons[1]).is_none());
     let page = time_chapter(&course, None, "<!-- schedule -->\n", Lang::En);
     assert!(page.contains("**Not timed yet:** 02-rpc"), "{page}");
 }
@@ -197,9 +412,10 @@ fn a_missing_timing_is_a_problem() {
 fn minutes_left_counts_what_is_not_done() {
     let fx = timed();
     let course = Course::load(fx.path()).unwrap();
-    let exercises = &course.lessons[1].exercises;
-    assert_eq!(minutes_left(exercises, |_| false), 55);
-    assert_eq!(minutes_left(exercises, |e| e.id == "rpc.frame"), 30);
+    let rpc = &course.lessons[1];
+    assert_eq!(minutes_left(rpc, |_| false), 30);
+    assert_eq!(minutes_left(rpc, |e| e.id == "rpc.frame"), 15);
+    assert_eq!(minutes_left(&course.lessons[0], |_| false), 17);
     assert_eq!(duration(55), "55 min");
     assert_eq!(duration(120), "2 h");
     assert_eq!(duration(185), "3 h 05 min");
@@ -213,35 +429,90 @@ fn the_schedule_page_of_the_chinese_edition_is_chinese() {
     let course = Course::load(fx.path()).unwrap();
     let page = time_chapter(&course, None, "<!-- schedule -->\n", Lang::ZhCn);
     for chinese in [
-        "## 一天：概览",
-        "### 第 1 天",
+        "## 时间怎么算",
+        "每分钟 90 个词",
+        "## 整门课程，逐日安排",
+        "### 第 1 天：上课",
+        "准备：安装工具",
         "| 课 | 阅读 |",
+        "讲解参考答案",
         "当天结束",
         "分钟",
     ] {
         assert!(page.contains(chinese), "no {chinese}:\n{page}");
     }
     for english in [
-        "Day", "Lesson", "Reading", "Minutes", "Total", "homework", " min",
+        "Day",
+        "Lesson",
+        "Reading",
+        "Minutes",
+        "Total",
+        "homework",
+        " min",
+        "words",
+        "Setup",
+        "Recap",
+        "solutions",
+        "seconds",
+        "tests",
     ] {
         assert!(!page.contains(english), "{english}:\n{page}");
     }
 }
 
+/// The course's own root, two folders above this package.
+fn course_root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The schedule page of the course itself: day 1, as the page shows it, holds the setup and
+/// the introduction and no more teaching than a class day.
 #[test]
-fn the_course_is_timed_and_every_chapter_has_notes() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+fn day_one_of_the_course_holds_at_most_a_class_day() {
+    let course = Course::load(&course_root()).unwrap();
+    let page = schedule_page(&course, Lang::En);
+    let day_one = page
+        .split("### Day 1")
+        .nth(1)
+        .and_then(|rest| rest.split("\n#").next())
+        .expect("the page has a day 1");
+    let teaching: u32 = day_one
+        .lines()
+        .filter(|line| !line.contains("*Break*") && !line.contains("*Lunch*"))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            cells.get(3)?.parse::<u32>().ok()
+        })
+        .sum();
+    assert!(
+        teaching <= 6 * 60,
+        "day 1 holds {teaching} min of teaching, more than 6 h:\n{day_one}"
+    );
+    assert!(day_one.contains("Setup"), "day 1 has no setup:\n{day_one}");
+}
+
+#[test]
+fn the_course_is_timed_planned_and_every_chapter_has_notes() {
+    let root = course_root();
     let course = Course::load(&root).unwrap();
     assert_eq!(problems(&course), []);
+    let model = Model::CLASS;
     for lesson in &course.lessons {
-        let timing = Timing::of(lesson).unwrap();
+        let timing = Timing::of(&root, lesson).unwrap();
         assert!(timing.reading > 0 && timing.run > 0, "{}", lesson.folder);
-        assert!(
-            lesson.exercises.iter().all(|e| e.minutes > Some(0)),
-            "{}",
-            lesson.folder
-        );
+        for exercise in &lesson.exercises {
+            let tests = TestSize::of(lesson, exercise);
+            assert!(tests.tests > 0, "{} has no tests", exercise.id);
+        }
     }
+    let whole = whole_course(&model, &course);
+    assert_days_fit(&model, &whole.days);
+    let parts: Vec<Part> = whole.days.iter().flat_map(|d| d.parts.clone()).collect();
+    assert_placed_once(&course, &parts, &[]);
+    let short = short_plan(&model, &course);
+    assert_eq!(short.days.len(), model.short_plan_days);
+    assert_days_fit(&model, &short.days);
+
     let chapters = ["introduction.md", "instructor-guide.md", "schedule.md"]
         .into_iter()
         .map(String::from)

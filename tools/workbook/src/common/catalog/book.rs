@@ -10,26 +10,61 @@ catalog! {
     Hours => "{h} h", "{h} 小时";
     HoursMinutes => "{h} h {m} min", "{h} 小时 {m} 分钟";
 
-    // The schedule page.
+    // The schedule page: the model.
     NotTimedYet => "**Not timed yet:** {lessons} (counted as 0 below).", "**尚未计时：** {lessons}（下面按 0 计）。";
-    OneDay => "## One day: the tour", "## 一天：概览";
-    OneDayText => "Every chapter presented and its example run; the first exercise of each lesson done in class while the {class} of class time have room for it. The rest, {rest}, is homework.",
-        "讲解每一章并运行它的示例代码；在 {class} 的上课时间还排得下时，每课的第一个练习在课上完成。其余的 {rest} 作为课后作业。";
-    ThreeDays => "## Three days: the whole course", "## 三天：整门课程";
-    ThreeDaysText => "Every lesson, shared out so that the days are about as long. Where a day's parts take more than its {class} of class time, the last exercises of its longest lessons are homework for that evening.",
-        "全部课程，分到三天里，每天大致一样长。如果一天的内容超过 {class} 的上课时间，当天最长的几课的最后几个练习就作为当晚的课后作业。";
-    Day => "### Day {number}", "### 第 {number} 天";
+    ModelTitle => "## How the minutes are counted", "## 时间怎么算";
+    ModelText => "Every number on this page comes from this model. A class that reads faster or slower, or keeps other hours, changes its numbers in `tools/workbook/src/book/schedule/model.rs` and builds the book again.",
+        "本页的每个数字都来自这个模型。读得更快或更慢、作息不同的班级，可以修改 `tools/workbook/src/book/schedule/model.rs` 里的数字，再重新构建本书。";
+    ModelHeader => "| What | How long |", "| 内容 | 时长 |";
+    ModelProse => "| A chapter's prose, presented and talked through (teacher notes left out) | {words} words a minute |",
+        "| 一章的正文，讲解并讨论（不含教师注释） | 每分钟 {words} 个词 |";
+    ModelListings => "| A chapter's listings, walked through line by line | {seconds} seconds a line |",
+        "| 一章的代码清单，逐行讲解 | 每行 {seconds} 秒 |";
+    ModelRun => "| Running the worked example | the lesson's own estimate (`run` in its `lesson.toml`) |",
+        "| 运行示例代码 | 各课自己的估计（`lesson.toml` 中的 `run`） |";
+    ModelExercise => "| An exercise, until `check` passes | {base}, {per_test} more for each of its tests, 1 more for every {lines} lines of its test file; at least {floor} |",
+        "| 一个练习，直到 `check` 通过 | {base}，每个测试再加 {per_test}，测试文件每 {lines} 行再加 1 分钟；至少 {floor} |";
+    ModelSolutions => "| Going over the solutions, after each lesson's exercises | {time} an exercise |",
+        "| 讲解参考答案，在每课的练习之后 | 每个练习 {time} |";
+    ModelSetup => "| Setup on day 1: installing the tools, building the course, `doctor` | {time} |",
+        "| 第 1 天的准备：安装工具、构建课程、运行 `doctor` | {time} |";
+    ModelIntroduction => "| The introduction, on day 1 | {time} |", "| 引言，第 1 天 | {time} |";
+    ModelRecap => "| A recap at the start of every day after the first | {time} |", "| 第 2 天起每天开头的回顾 | {time} |";
+    ModelDay => "| A class day | {day} of teaching from {start}, breaks and lunch apart; a chapter that takes longer than {part} is presented in pieces |",
+        "| 一个上课日 | 从 {start} 开始，上课 {day}，不含休息和午饭；讲解超过 {part}的章节分几段进行 |";
+    ModelBreaks => "| Breaks | {pause} before a part that would keep the class going for more than {stretch} without one; lunch, {lunch}, in the first gap from {lunch_from} |",
+        "| 休息 | 如果下一个环节会让连续上课超过 {stretch}，先休息 {pause}；{lunch_from} 起的第一个空档吃午饭，{lunch} |";
+
+    // The schedule page: the totals and the plans.
+    TotalsHeader => "| Lesson | Reading | Running | Exercises | Solutions | Total |", "| 课 | 阅读 | 运行 | 练习 | 讲解答案 | 合计 |";
+    ClassItems => "Setup, the introduction, {recaps} recaps", "准备、引言、{recaps} 次回顾";
+    TheCourse => "**The course**", "**整门课程**";
+    WholeCourse => "## The whole course, day by day", "## 整门课程，逐日安排";
+    WholeCourseText => "Every chapter, example and exercise in class, the solutions gone over after each lesson: {days} days of {day} of teaching, none of them longer.",
+        "每一章、每个示例、每个练习都在课上完成，每课之后讲解参考答案：共 {days} 天，每天上课 {day}，没有哪一天超过。";
+    ShortPlan => "## {days} days: what they hold", "## {days} 天：排得下什么";
+    ShortPlanText => "Each lesson's chapter, example and first exercise in class, its other exercises homework for that evening; lesson after lesson, as long as the {days} days have room for a whole one.",
+        "每课的章节、示例代码和第一个练习在课上完成，其余练习作为当晚的课后作业；一课接一课，直到 {days} 天再也排不下完整的一课。";
+    LeftForLater => "Left for later ({time} in class, each with its first exercise): {lessons}.",
+        "留待以后（课上共 {time}，各含第一个练习）：{lessons}。";
+    Day => "### Day {number}: {time} of teaching", "### 第 {number} 天：上课 {time}";
     Homework => "Homework ({time}): {parts}.", "课后作业（{time}）：{parts}。";
     LessonByLesson => "## Lesson by lesson", "## 逐课明细";
-    TotalsHeader => "| Lesson | Reading | Running | Exercises | Total |", "| 课 | 阅读 | 运行 | 练习 | 合计 |";
-    TheCourse => "**The course**", "**整门课程**";
     PartsHeader => "| Part | Minutes |", "| 环节 | 分钟 |";
-    ReadingTheChapter => "Reading the chapter", "阅读本章";
+    ReadingTheChapter => "Presenting the chapter ({words} words, {lines} lines of listings)", "讲解本章（{words} 个词，{lines} 行代码清单）";
     RunningTheExample => "Running the worked example", "运行示例代码";
+    ExerciseRow => "`{id}`: {title} ({tests} tests, {lines} lines)", "`{id}`：{title}（{tests} 个测试，{lines} 行）";
+    SolutionsRow => "Going over the solutions", "讲解参考答案";
     TotalRow => "**Total**", "**合计**";
+
+    // The parts of a day.
+    Setup => "Setup: the tools, the course built, `doctor`", "准备：安装工具、构建课程、`doctor`";
+    Introduction => "The introduction", "引言";
+    Recap => "Recap of the day before", "回顾前一天";
     Presenting => "{lesson}: the chapter and its example", "{lesson}：本章及其示例代码";
-    PresentingAndFirst => "{lesson}: the chapter, its example, `{id}`", "{lesson}：本章、示例代码、`{id}`";
+    PresentingPiece => "{lesson}: the chapter and its example ({piece}/{pieces})", "{lesson}：本章及其示例代码（{piece}/{pieces}）";
     ExercisePart => "`{id}`: {title}", "`{id}`：{title}";
+    Solutions => "{lesson}: going over the solutions", "{lesson}：讲解参考答案";
     PartsJoin => "; ", "；";
     TimelineHeader => "| Time | | Minutes |", "| 时间 | | 分钟 |";
     Lunch => "*Lunch*", "午饭";

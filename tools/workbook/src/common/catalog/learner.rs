@@ -169,7 +169,7 @@ catalog! {
     ErrorPrefix => "error:", "错误：";
 
     // What the book's preprocessors write into each edition's chapters.
-    BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}.",
-        "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}。";
+    BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}, going over the solutions {solutions}.",
+        "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}，讲解参考答案 {solutions}。";
     BookTeacherNotes => "Teacher notes", "教师注释";
 }
