@@ -60,15 +60,19 @@ impl Kind {
             ),
         ];
         files.extend(match self {
-            Kind::Srv => [
+            Kind::Srv => vec![
                 ("src/main.rs", include_str!("../templates/srv/main.rs")),
                 (
                     "src/handler.rs",
                     include_str!("../templates/srv/handler.rs"),
                 ),
+                (
+                    "src/subscriber.rs",
+                    include_str!("../templates/srv/subscriber.rs"),
+                ),
                 ("README.md", include_str!("../templates/srv/README.tmpl.md")),
             ],
-            Kind::Api => [
+            Kind::Api => vec![
                 ("src/main.rs", include_str!("../templates/api/main.rs")),
                 (
                     "src/handler.rs",
@@ -76,7 +80,7 @@ impl Kind {
                 ),
                 ("README.md", include_str!("../templates/api/README.tmpl.md")),
             ],
-            Kind::Web => [
+            Kind::Web => vec![
                 ("src/main.rs", include_str!("../templates/web/main.rs")),
                 (
                     "src/handler.rs",
@@ -92,6 +96,11 @@ impl Kind {
         files
     }
 }
+
+/// The dependency a srv adds: lesson 12's broker, for its subscriber (with its reference
+/// answers, as lesson 11 is).
+const SRV_DEPENDENCIES: &str = "# Lesson 12's broker and events, for the subscriber (`src/subscriber.rs`).\n\
+    l12-events = { path = \"{{events_path}}\", features = [\"solution\"] }\n";
 
 /// The dependencies a web service adds to those every kind has.
 const WEB_DEPENDENCIES: &str = "axum = \"0.8\"\n\
@@ -170,6 +179,21 @@ pub fn write(dir: &Path, plan: &Plan) -> anyhow::Result<Vec<PathBuf>> {
             lesson.canonicalize()?.display().to_string(),
         ),
         ("{{course_root}}", course.display().to_string()),
+        (
+            "{{srv_dependencies}}",
+            match plan.kind {
+                Kind::Srv => SRV_DEPENDENCIES.to_string(),
+                _ => String::new(),
+            },
+        ),
+        (
+            "{{events_path}}",
+            lesson
+                .join("../12-events")
+                .canonicalize()?
+                .display()
+                .to_string(),
+        ),
         (
             "{{web_dependencies}}",
             match plan.kind {

@@ -1,6 +1,7 @@
 //! `l11-micro new`: each kind of crate it writes builds, runs registered and answers — the
-//! srv through `micro api`, the api through `micro api` and the srv behind it, the web one
-//! over HTTP — and bad names or a used folder are refused with nothing written.
+//! srv through `micro api` and on its topic's events, the api through `micro api` and the
+//! srv behind it, the web one over HTTP — and bad names or a used folder are refused with
+//! nothing written.
 //!
 //! The crates are built with `cargo build --offline` into `target/micro-new`, a target
 //! folder of their own kept between runs: the first run compiles their dependencies (the
@@ -205,6 +206,38 @@ async fn each_kind_builds_registers_and_answers() {
             nodes,
             "{name}"
         );
+    }
+
+    // Each srv subscribes to its own topic on lesson 12's HTTP broker, as go-micro's srv
+    // does. go-micro's HTTP broker POSTs a message as its JSON codec writes a
+    // broker.Message (go-micro v2.9.1, broker/http.go, Publish); here the body is
+    // `Message{say: "hi"}`, bytes 0a 02 68 69.
+    let topic = format!("{namespace}.srv.greeter");
+    let subscribers: Vec<_> = consul
+        .get_service("micro.http.broker")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|node| node.metadata.get("topic") == Some(&topic))
+        .collect();
+    assert_eq!(subscribers.len(), 2, "{subscribers:?}");
+    let message = json!({
+        "Header": {"Content-Type": "application/protobuf", "Micro-Topic": topic},
+        "Body": "CgJoaQ==",
+    });
+    for node in &subscribers {
+        let url = format!("http://{}/?id={}", node.address, node.id);
+        let answer = reqwest::Client::new()
+            .post(url)
+            .header("Content-Type", "application/json")
+            .body(message.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+    }
+    for srv in &srvs {
+        srv.logged("Received message: hi").await;
     }
 
     // The srv and the api through `micro api`; the api calls the srv.
