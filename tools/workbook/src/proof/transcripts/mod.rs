@@ -453,19 +453,14 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
         })
         .collect();
 
-    // The tools are no lessons, and verify's builds may leave them out.
-    let unbuilt: Vec<&str> = TOOL_PACKAGES
-        .into_iter()
-        .filter(|tool| binaries.get(*tool).is_some_and(|binary| !binary.is_file()))
-        .collect();
-    if !unbuilt.is_empty() {
-        let mut build = std::process::Command::new("cargo");
-        build.args(["build", "--quiet"]);
-        for tool in unbuilt {
-            build.args(["-p", tool]);
-        }
-        let _ = build.current_dir(&course.root).status();
+    // The tools are no lessons, and verify's builds leave them out: they are built here
+    // (nothing to do when they are up to date), so that no binary older than its source runs.
+    let mut build = std::process::Command::new("cargo");
+    build.args(["build", "--quiet"]);
+    for tool in TOOL_PACKAGES {
+        build.args(["-p", tool]);
     }
+    let _ = build.current_dir(&course.root).status();
 
     let src = course.root.join("book/src");
     let files: Vec<PathBuf> = match only {
