@@ -1,5 +1,7 @@
 //! `cargo run --release -p grpc-fast -- server`: lesson 05's Greeter on 127.0.0.1:7005, served
 //! by this crate's hand-written HTTP/2 (see `lib.rs` for what it is and why it is here).
+//! Its one subcommand is `server`, as in lesson 05's binary: the two start alike, in
+//! `bench.sh` and in the book, where `verify` knows a server by that word.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
