@@ -15,8 +15,8 @@
 //!   [`grpc::message`], a gRPC message's 5-byte prefix, for what writes messages by hand.
 //! - [`per_core`]: one single-threaded runtime per core on one port (`SO_REUSEPORT`), how
 //!   lesson 05's servers run.
-//! - [`http2`]: HTTP/2's frames and HPACK, by hand, for lesson 05's `server --fast`, the
-//!   course's load generator and the runner's wire view.
+//! - [`http2`]: HTTP/2's frames and HPACK, by hand, for `grpc-fast` (lesson 05's Greeter
+//!   without tonic's server), the course's load generator and the runner's wire view.
 //! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
 //! - [`discovery`]: watching the passing instances of a service with blocking queries
 //!   (lesson 07), for every client that picks an instance to call.

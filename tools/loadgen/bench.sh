@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Measures the course's servers against Go's on this machine, and prints a table.
 #
-# Builds loadgen and the lesson servers in release, and the Go baselines from Debian's
-# packages; then, for each pair, starts the server on a free loopback port, drives it with
-# a closed loop of 32 connections, and stops it. Every pair is measured --runs times (the
+# Builds loadgen, the lesson servers and grpc-fast (lesson 05's Greeter without tonic's
+# server) in release, and the Go baselines from Debian's packages; then, for each pair,
+# starts the server on a free loopback port, drives it with a closed loop of 32
+# connections, and stops it. Every pair is measured --runs times (the
 # runs take turns, so a busy minute on the machine falls on every row alike), and the table
 # gives each row's median with the lowest and highest run beside it: one run says little
 # on a shared machine. Servers and load generator are pinned to different cores (taskset)
@@ -125,11 +126,13 @@ packages=(loadgen)
 wants echo && packages+=(l01-tcp)
 wants rpc && packages+=(l02-rpc)
 wants jsonrpc && packages+=(l03-jsonrpc)
-wants grpc && packages+=(l05-grpc)
+wants grpc && packages+=(l05-grpc grpc-fast)
 features=()
 if [ "$mine" = no ]; then
     for package in "${packages[@]}"; do
-        [ "$package" = loadgen ] || features+=("--features=$package/solution")
+        case $package in
+            l[0-9][0-9]-*) features+=("--features=$package/solution") ;;
+        esac
     done
 fi
 # The servers run from the binaries built here: the same as `cargo run --release -p lNN-…
@@ -380,15 +383,15 @@ for run in $(seq "$runs"); do
     if wants grpc && [ "$h2load_ok" = yes ]; then
         # Every gRPC server under h2load first: the client no one here wrote.
         label="lesson 05 vs grpc-go, both under h2load"
-        fast_label="lesson 05 --fast vs grpc-go, both under h2load"
+        fast_label="grpc-fast vs grpc-go, both under h2load"
         port=$(free_port)
         if start "$port" "$release/l05-grpc" server --addr "127.0.0.1:$port"; then
             measure_h2load l05-grpc rust "$label" "$port"
             stop
         fi
         port=$(free_port)
-        if start "$port" "$release/l05-grpc" server --fast --addr "127.0.0.1:$port"; then
-            measure_h2load "l05-grpc --fast" rust "$fast_label" "$port"
+        if start "$port" "$release/grpc-fast" server --addr "127.0.0.1:$port"; then
+            measure_h2load grpc-fast rust "$fast_label" "$port"
             stop
         fi
         if [ -n "$go_bin" ]; then
@@ -414,8 +417,8 @@ for run in $(seq "$runs"); do
                 stop
             fi
             port=$(free_port)
-            if start "$port" "$release/l05-grpc" server --fast --addr "127.0.0.1:$port"; then
-                measure grpc "l05-grpc --fast" "$label" rust "lesson 05 --fast vs grpc-go, both under $label" \
+            if start "$port" "$release/grpc-fast" server --addr "127.0.0.1:$port"; then
+                measure grpc grpc-fast "$label" rust "grpc-fast vs grpc-go, both under $label" \
                     "$loadgen" grpc --client "$client" --addr "127.0.0.1:$port"
                 stop
             fi
@@ -423,7 +426,7 @@ for run in $(seq "$runs"); do
                 port=$(free_port)
                 if start "$port" "$go_bin/grpc-server" -addr "127.0.0.1:$port"; then
                     measure grpc grpc-go "$label" go \
-                        "lesson 05 vs grpc-go, both under $label;lesson 05 --fast vs grpc-go, both under $label" \
+                        "lesson 05 vs grpc-go, both under $label;grpc-fast vs grpc-go, both under $label" \
                         "$loadgen" grpc --client "$client" --addr "127.0.0.1:$port"
                     stop
                 fi

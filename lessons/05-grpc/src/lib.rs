@@ -6,13 +6,11 @@
 //!
 //! The worked example is [`greeter`] (the `hello.Greeter` service), [`server`] (tonic's
 //! server with health, reflection and a graceful shutdown on `127.0.0.1:7005`), [`client`]
-//! (the typed client) and [`wire`] (one call made by hand, to see the bytes). [`fast`] serves
-//! the same server on one single-threaded runtime per core, for speed. The exercises
+//! (the typed client) and [`wire`] (one call made by hand, to see the bytes). The exercises
 //! in [`exercises`] rebuild the same ideas step by step; [`live_streams`] is the gauge that
 //! exercise `grpc.stream` counts its streams in.
 
 pub mod client;
-pub mod fast;
 pub mod live_streams;
 pub mod wire;
 

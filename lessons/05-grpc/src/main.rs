@@ -18,10 +18,6 @@ enum Command {
     Server {
         #[arg(long, default_value = DEFAULT_ADDR)]
         addr: String,
-        /// Serve the same Greeter without tonic's server: HTTP/2 frames read and written by
-        /// hand, one single-threaded runtime per core (SO_REUSEPORT); see `src/fast/`.
-        #[arg(long)]
-        fast: bool,
     },
     /// Call SayHello, SayName and SayHelloStream and print the replies.
     Client {
@@ -51,8 +47,8 @@ enum Command {
 
 // Every allocation of this binary goes to mimalloc rather than glibc's malloc. A gRPC call
 // allocates about 38 times (header maps, boxed bodies, buffers), and glibc's `malloc`/`free`
-// were 7.5 % of the server's time; with mimalloc `server --fast` spends about a tenth less
-// CPU a call (see the book's appendix B). The program is otherwise unchanged.
+// were 7.5 % of the server's time; with mimalloc a server spends about a tenth less CPU a
+// call (see the book's appendix B). The program is otherwise unchanged.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -62,20 +58,7 @@ async fn main() -> anyhow::Result<()> {
 
     match Cli::parse().command {
         // ANCHOR: server
-        Command::Server { addr, fast: true } => {
-            let stop = shared::signal::shutdown();
-            let addr = tokio::net::lookup_host(&addr)
-                .await?
-                .next()
-                .with_context(|| format!("{addr} names no address"))?;
-            let runtimes = shared::per_core::cores();
-            let sockets = shared::per_core::bind(addr, runtimes)?;
-            let local = sockets[0].local_addr()?;
-            tracing::info!("hello.Greeter listening on {local} ({runtimes} runtimes)");
-            l05_grpc::fast::serve(sockets, stop).await?;
-            tracing::info!("server stopped");
-        }
-        Command::Server { addr, fast: false } => {
+        Command::Server { addr } => {
             // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
             let stop = shared::signal::shutdown();
             let addr = tokio::net::lookup_host(&addr)

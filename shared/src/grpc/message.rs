@@ -1,7 +1,7 @@
 //! A gRPC message on the wire, in either direction: a 5-byte prefix, then the protobuf
 //! bytes of lesson 04 ("Length-Prefixed-Message" in gRPC's HTTP/2 protocol). Everything in
-//! the course that frames or reads a message by hand uses these: lesson 05's `wire` and
-//! fast server, the load generator, the runner's wire view.
+//! the course that frames or reads a message by hand uses these: lesson 05's `wire`,
+//! `grpc-fast`, the load generator, the runner's wire view.
 //!
 //! A call's outcome comes back in trailers, and its text, `grpc-message`, is
 //! percent-encoded (`name%20must%20not%20be%20empty`).

@@ -1,7 +1,7 @@
 //! HTTP/2 as gRPC uses it, by hand: frames and HPACK.
 //!
 //! tonic hides HTTP/2 behind hyper and the `h2` crate, and that is the right default. But a
-//! gRPC call is only a few HTTP/2 frames, and lesson 05's fast server (`server --fast`) and
+//! gRPC call is only a few HTTP/2 frames, and the fast server (`tools/grpc-fast/`) and
 //! the course's load generator write and read those frames themselves, to see what a call
 //! costs without a framework around it; the runner's `wire` view reads them to show them.
 //! What they need lives here, once:

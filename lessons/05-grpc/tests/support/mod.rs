@@ -1,8 +1,6 @@
 //! What this lesson's tests share: servers on free ports, and clients connected to them.
 #![allow(dead_code)] // each test file uses only some of these
 
-pub mod raw;
-
 use proto::hello::greeter_client::GreeterClient;
 use testkit::within;
 use tokio::net::TcpListener;

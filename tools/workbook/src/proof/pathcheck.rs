@@ -5,7 +5,7 @@
 //! module. A path is what one of them writes in backticks, with a `/` in it, whose first
 //! part names something in the repository: from the root (`shared/src/accept.rs`), or from
 //! the doc's own folder or one above it (`browsercheck/` beside `proof/verify/`). A book
-//! chapter's paths are also read from its lesson's folder (chapter 05's src/fast/).
+//! chapter's paths are also read from its lesson's folder (chapter 02's src/hello.rs).
 //! Not paths: addresses (`https://…`, `127.0.0.1:0`), globs and placeholders
 //! (`src/exercises/*.rs`, `lessons/NN-topic`, `tests/<name>.rs`), Go's packages and files
 //! (`net/rpc`, `registry/etcd/etcd.go`), anything under an ignored folder (`target/`,
@@ -140,7 +140,7 @@ mod tests {
     fn reads_paths_and_leaves_the_rest() {
         for path in [
             "shared/src/accept.rs",
-            "lessons/05-grpc/src/fast/",
+            "lessons/05-grpc/src/exercises/",
             "browsercheck/",
             ".ci/run",
             "net/rpc",

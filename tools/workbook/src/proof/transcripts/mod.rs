@@ -10,7 +10,8 @@
 //! - `$ …` lines are commands; the lines under one are what it prints, stdout and stderr
 //!   together, as a terminal shows them. In those lines `[..]` stands for any text within
 //!   a line, and a line `...` for any number of lines.
-//! - `cargo run -p lNN-… -- ARGS` runs the lesson's binary as verify built it. Each option
+//! - `cargo run -p lNN-… -- ARGS` runs the lesson's binary as verify built it (and
+//!   `cargo run -p PACKAGE` of a tool in [`TOOL_PACKAGES`], that tool's). Each option
 //!   of the subcommand whose default is a loopback address (`--addr`, read from its
 //!   `--help`) gets a free port instead, and the output gets the book's address back.
 //!   Commands run in bash, in a scratch folder of the chapter's own.
@@ -51,6 +52,10 @@ const ABRIDGED: &str = "abridged";
 
 /// The package of the development agent (`cargo run -p devconsul -- agent -dev`).
 const AGENT_PACKAGE: &str = "devconsul";
+
+/// The tools that chapters run as they run lessons: the development agent, and chapter 05's
+/// `cargo run -p grpc-fast -- server`, the Greeter without tonic's server.
+const TOOL_PACKAGES: [&str; 2] = [AGENT_PACKAGE, "grpc-fast"];
 
 /// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
@@ -435,29 +440,27 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| course.root.join(dir))
         .unwrap_or_else(|| course.root.join("target"));
-    // The lessons, and the development agent the Consul chapters start themselves.
+    // The lessons, and the tools chapters start themselves (the Consul chapters' agent).
     // Every lesson: a chapter may run an earlier lesson's server (10 runs 09's).
     let binaries: HashMap<String, PathBuf> = course
         .lessons
         .iter()
         .map(|lesson| lesson.package.as_str())
-        .chain([AGENT_PACKAGE])
+        .chain(TOOL_PACKAGES)
         .map(|package| {
             let file = format!("{package}{}", std::env::consts::EXE_SUFFIX);
             (package.to_string(), target.join("debug").join(file))
         })
         .collect();
 
-    // The development agent is no lesson, and verify's builds may leave it out.
-    if binaries
-        .get(AGENT_PACKAGE)
-        .is_some_and(|agent| !agent.is_file())
-    {
-        let _ = std::process::Command::new("cargo")
-            .args(["build", "--quiet", "-p", AGENT_PACKAGE])
-            .current_dir(&course.root)
-            .status();
+    // The tools are no lessons, and verify's builds leave them out: they are built here
+    // (nothing to do when they are up to date), so that no binary older than its source runs.
+    let mut build = std::process::Command::new("cargo");
+    build.args(["build", "--quiet"]);
+    for tool in TOOL_PACKAGES {
+        build.args(["-p", tool]);
     }
+    let _ = build.current_dir(&course.root).status();
 
     let src = course.root.join("book/src");
     let files: Vec<PathBuf> = match only {

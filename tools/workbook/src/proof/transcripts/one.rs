@@ -29,7 +29,13 @@ pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
     let chapter_file = course.root.join("book/src").join(lesson.chapter_file());
     let markdown = std::fs::read_to_string(chapter_file).unwrap_or_default();
     let mut build = std::process::Command::new("cargo");
-    build.args(["build", "--quiet", "-p", "devconsul"]);
+    build.args(["build", "--quiet"]);
+    // The tools it runs: the agent always (every chapter gets one), the others when named.
+    for tool in super::TOOL_PACKAGES {
+        if tool == super::AGENT_PACKAGE || markdown.contains(&format!("-p {tool} ")) {
+            build.args(["-p", tool]);
+        }
+    }
     for package in course.lessons.iter().map(|l| &l.package) {
         if *package == lesson.package || markdown.contains(&format!("-p {package} ")) {
             build.args(["-p", package, "--features", &format!("{package}/solution")]);

@@ -37,8 +37,8 @@ use super::headers::HeaderBlock;
 use super::keepalive::{Due, Keepalive};
 use super::states::RecentlyClosed;
 use super::streams::Stream;
-use crate::server::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION};
 use shared::grpc::message::PREFIX_LEN;
+use shared::grpc::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION};
 
 /// What each stream may send us: one whole message of the largest size, with its prefix.
 /// It is never opened further, since a unary call sends one message.

@@ -8,7 +8,7 @@ use crate::h2spec::{
     Case, ConnectionError, END, NONE, StreamError, case, data, get, hold, post, priority,
     window_update,
 };
-use crate::support::raw::Raw;
+use crate::raw::Raw;
 
 // Section 6.1: DATA on a stream that is not open is a stream error of type STREAM_CLOSED.
 #[tokio::test]

@@ -1,7 +1,7 @@
-//! `server --fast` against the bytes a real grpc-go client writes.
+//! `grpc-fast` against the bytes a real grpc-go client writes.
 //!
 //! The bytes below are what grpc-go 1.33.3's client (Debian's golang-google-grpc-dev, Go
-//! 1.19) sent to `server --fast` for two calls on one connection, captured on loopback by
+//! 1.19) sent to this server for two calls on one connection, captured on loopback by
 //! a relay that copied them to a file:
 //!
 //! ```go
@@ -19,7 +19,7 @@
 use shared::http2::frame::{flag, kind};
 
 use super::start;
-use crate::support::raw::Raw;
+use crate::raw::Raw;
 
 /// Preface, SETTINGS, SETTINGS ACK, HEADERS and DATA of SayHello on stream 1,
 /// WINDOW_UPDATE, PING, HEADERS and DATA of SayName on stream 3.

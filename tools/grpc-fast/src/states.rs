@@ -23,7 +23,7 @@ use shared::http2::frame::{self, error, kind};
 
 use super::connection::{Connection, ConnectionError};
 use super::streams::Stream;
-use crate::server::MAX_STREAMS_PER_CONNECTION;
+use shared::grpc::MAX_STREAMS_PER_CONNECTION;
 
 /// How a closed stream closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

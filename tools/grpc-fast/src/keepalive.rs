@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::server::{KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT};
+use shared::grpc::{KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT};
 
 /// When to ping a quiet client, and when to give up on it: after [`KEEPALIVE_INTERVAL`]
 /// without a byte from it, a PING; if [`KEEPALIVE_TIMEOUT`] later still nothing came, the

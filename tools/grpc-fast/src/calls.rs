@@ -2,7 +2,7 @@
 //!
 //! The request's `:path` names the method; its body is one gRPC message. The Greeter is
 //! the worked example's own [`Greeter`] implementation, called as tonic would call it, so
-//! that only the transport differs between `server` and `server --fast`. Its unary methods
+//! that only the transport differs between lesson 05's `server` and this one. Its unary methods
 //! answer at once, so a call runs to its end inside the connection's task: there is no task
 //! per call, as hyper makes one. A handler that waits (on a database, another service) would
 //! hold up every other call on its connection; that is what the worked example's shape is
@@ -16,7 +16,7 @@ use tonic::{Code, Request, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
-use crate::greeter::ReplyStream;
+use shared::greeter::ReplyStream;
 use shared::grpc::message::{PREFIX_LEN, message_bytes, read_prefix};
 
 /// The largest request message: 4 MiB, tonic's and grpc-go's default.
@@ -43,7 +43,7 @@ impl Route {
             b"/grpc.health.v1.Health/Watch" => Route::HealthWatch,
             b"/hello.Greeter/SayHelloStream" => Route::SayHelloStream,
             _ => Route::Unimplemented(format!(
-                "server --fast has no method {}",
+                "grpc-fast has no method {}",
                 String::from_utf8_lossy(path)
             )),
         }
@@ -172,7 +172,7 @@ pub fn announced_len(body: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::greeter::GreeterService;
+    use shared::greeter::GreeterService;
 
     fn body(message: &impl Message) -> Vec<u8> {
         message_bytes(message)

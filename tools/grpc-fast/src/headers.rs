@@ -14,7 +14,7 @@ use super::connection::{Connection, ConnectionError, Drain, MAX_HEADER_BLOCK};
 use super::request::{self, RequestHead, Verdict};
 use super::states::{Closed, State};
 use super::streams::{Phase, Stream, ends_stream};
-use crate::server::MAX_STREAMS_PER_CONNECTION;
+use shared::grpc::MAX_STREAMS_PER_CONNECTION;
 
 type Handled = Result<(), ConnectionError>;
 

@@ -1,11 +1,13 @@
-//! Lesson 05's Greeter, served fast: `l05-grpc server --fast`.
+//! `grpc-fast`: lesson 05's Greeter without tonic's server, the subject of the benchmarks.
 //!
-//! The worked example ([`crate::server`]) is tonic's server: hyper and the `h2` crate speak
-//! HTTP/2, a task runs each call, tower layers add the timeout and the limits, a router
-//! finds the method. That is the shape to build services on. This server asks what a call
-//! costs without it, and answers the same calls on the same port conventions, on the same
-//! one single-threaded runtime per core as the worked example (`shared::per_core`). What
-//! differs:
+//! Lesson 05's worked example is tonic's server (`shared::grpc`): hyper and the `h2` crate
+//! speak HTTP/2, a task runs each call, tower layers add the timeout and the limits, a router
+//! finds the method. That is the shape to learn and to build services on, and the lesson
+//! teaches it. This server asks what a call costs without it, and answers the same calls on
+//! the same one single-threaded runtime per core (`shared::per_core`). The book's appendix
+//! B measures it against the worked example and grpc-go; chapter 05 shows a few of its
+//! listings. It is no learner's file, so it lives here, beside the load generator, and
+//! lesson 05's folder holds only what the lesson teaches. What differs:
 //!
 //! - **How it speaks.** The connection reads HTTP/2 frames itself (`connection.rs`,
 //!   `frames.rs`), with the course's own frame and HPACK code (`shared::http2`), and calls
@@ -18,10 +20,12 @@
 //! within [`SHUTDOWN_GRACE`]. And it refuses what breaks HTTP/2's rules as RFC 9113 says
 //! (`states.rs`, `request.rs`).
 //!
-//! What it gives up, and why the worked example stays the teaching shape: it answers the
-//! Greeter's three methods and health (`Check` and `Watch`) only — no server reflection (so
-//! `grpcurl` needs the `.proto` file), no compression, no interceptors, no tower layers — and
-//! a unary handler that waits would hold up its whole connection.
+//! What it drops compared with tonic, and why it is not the lesson: it answers the Greeter's
+//! three methods and health (`Check` and `Watch`) only — no server reflection (so `grpcurl`
+//! needs the `.proto` file), no compression, no interceptors, no tower layers — and a unary
+//! handler that waits would hold up its whole connection. Each method is wired in by hand:
+//! fast, and closed. The lesson's server is one that any service and any gRPC feature plugs
+//! into, which is what a learner goes on to build with.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -29,8 +33,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::greeter::GreeterService;
-use crate::server::SHUTDOWN_GRACE;
+use shared::greeter::GreeterService;
+use shared::grpc::SHUTDOWN_GRACE;
 
 mod calls;
 mod connection;

@@ -14,7 +14,7 @@ use shared::http2::frame::{self, flag, kind};
 
 use super::calls::Route;
 use super::reply;
-use crate::greeter::ReplyStream;
+use shared::greeter::ReplyStream;
 
 /// How many bytes of a server stream's messages are made at a time: then they are sent,
 /// and the connection reads again, before the next are made.

@@ -1,25 +1,27 @@
-//! `server --fast`, the worked example on one single-threaded runtime per core: it answers on
-//! every runtime, keeps the HTTP/2 limits of `server::builder()`, and stops on SIGTERM as
-//! the worked example does, within its grace period.
+//! The tests of `grpc-fast`, one binary: the server on one single-threaded runtime per core
+//! answers on every runtime, keeps the HTTP/2 limits of lesson 05's `server::builder()`, and
+//! stops on SIGTERM as the worked example does, within its grace period (this file); it
+//! answers what a real grpc-go client writes (`grpc_go.rs`), h2spec's cases as RFC 9113
+//! says (`h2spec.rs` and the two beside it), and hostile clients within its limits
+//! (`hostile.rs`).
+//!
+//! They are one test binary rather than one per file: one link is faster to build and
+//! lighter on disk than six.
 
+mod raw;
 mod support;
 
-#[path = "fast/grpc_go.rs"]
 mod grpc_go;
-#[path = "fast/h2spec.rs"]
 mod h2spec;
-#[path = "fast/h2spec_frames.rs"]
 mod h2spec_frames;
-#[path = "fast/h2spec_http.rs"]
 mod h2spec_http;
-#[path = "fast/hostile.rs"]
 mod hostile;
 
-use l05_grpc::server::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION, SHUTDOWN_GRACE};
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
+use raw::{Raw, call_data, call_headers};
+use shared::grpc::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION, SHUTDOWN_GRACE};
 use shared::http2::frame::{self, error, flag, kind};
-use support::raw::{Raw, call_data, call_headers};
 use support::{GreeterHealth, connect};
 use testkit::{PATIENCE, ServerProcess, within};
 use tokio::net::TcpStream;
@@ -27,14 +29,14 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-const SERVER: &str = env!("CARGO_BIN_EXE_l05-grpc");
+const SERVER: &str = env!("CARGO_BIN_EXE_grpc-fast");
 
 /// Starts the fast server in this process with `runtimes` runtimes on a free port.
 fn start(runtimes: usize) -> String {
-    let sockets = l05_grpc::fast::bind("127.0.0.1:0".parse().unwrap(), runtimes).expect("bind");
+    let sockets = grpc_fast::bind("127.0.0.1:0".parse().unwrap(), runtimes).expect("bind");
     let addr = sockets[0].local_addr().expect("local address").to_string();
     // The runtimes stop when this test's runtime drops the future.
-    tokio::spawn(l05_grpc::fast::serve(sockets, std::future::pending()));
+    tokio::spawn(grpc_fast::serve(sockets, std::future::pending()));
     addr
 }
 
@@ -182,8 +184,7 @@ async fn the_limits_of_the_worked_example_hold() {
 
 #[tokio::test]
 async fn sigterm_drains_then_exits_0() {
-    let mut server =
-        ServerProcess::start(SERVER, &["server", "--fast", "--addr", "127.0.0.1:0"], 1).await;
+    let mut server = ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await;
     let addr = server.addr().to_string();
     assert_eq!(say_hello(&addr, "Ferris").await, "Hello Ferris!");
     let mut health = GreeterHealth::watch(connect(&addr).await).await;
@@ -198,8 +199,7 @@ async fn sigterm_drains_then_exits_0() {
 
 #[tokio::test]
 async fn a_call_that_never_ends_is_closed_after_the_grace_period() {
-    let mut server =
-        ServerProcess::start(SERVER, &["server", "--fast", "--addr", "127.0.0.1:0"], 1).await;
+    let mut server = ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await;
     let mut health = HealthClient::new(connect(&server.addr().to_string()).await);
     // A health Watch never ends by itself: it holds the server until the grace runs out.
     let _watch = within("Watch", health.watch(HealthCheckRequest::default()))
@@ -214,8 +214,7 @@ async fn a_call_that_never_ends_is_closed_after_the_grace_period() {
 
 #[tokio::test]
 async fn a_call_begun_before_sigint_is_answered() {
-    let mut server =
-        ServerProcess::start(SERVER, &["server", "--fast", "--addr", "127.0.0.1:0"], 1).await;
+    let mut server = ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await;
     let mut raw = Raw::connect(&server.addr().to_string(), &[]).await;
     // The server's SETTINGS show that it has taken the connection in.
     raw.until(kind::SETTINGS, 0).await;

@@ -13,7 +13,7 @@ use shared::http2::frame::error;
 use shared::http2::hpack::ENTRY_OVERHEAD;
 
 use super::calls::Route;
-use crate::server::MAX_HEADER_BYTES;
+use shared::grpc::MAX_HEADER_BYTES;
 
 /// What a call's header block says, gathered field by field as it is decoded.
 #[derive(Default)]

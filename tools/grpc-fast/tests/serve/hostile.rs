@@ -1,4 +1,4 @@
-//! `server --fast` reads HTTP/2 frames itself, so it must refuse what breaks the protocol
+//! `grpc-fast` reads HTTP/2 frames itself, so it must refuse what breaks the protocol
 //! as the worked example's `h2` does: a connection that breaks a rule ends with a GOAWAY that
 //! names the error, a call that breaks a limit is refused alone, nothing makes the server
 //! hold more than its limits, and every other connection is served throughout.
@@ -7,7 +7,7 @@ use shared::http2::frame::{self, error, flag, kind, setting};
 use shared::http2::hpack;
 
 use super::{say_hello, start};
-use crate::support::raw::{Raw, call_data, call_headers};
+use crate::raw::{Raw, call_data, call_headers};
 
 /// After each hostile connection, an ordinary call on another one is still answered.
 async fn others_are_served(addr: &str) {
@@ -115,7 +115,7 @@ async fn a_reply_waits_for_a_client_that_gives_no_window() {
 async fn calls_over_the_stream_limit_are_refused_alone() {
     let addr = start(1);
     let mut raw = Raw::connect(&addr, &[]).await;
-    let limit = l05_grpc::server::MAX_STREAMS_PER_CONNECTION;
+    let limit = shared::grpc::MAX_STREAMS_PER_CONNECTION;
     let mut out = Vec::new();
     // `limit` calls opened and left unfinished, then one more.
     for n in 0..=limit {

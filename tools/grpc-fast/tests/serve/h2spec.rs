@@ -1,5 +1,5 @@
-//! `server --fast` held to h2spec, the HTTP/2 conformance suite, as it is run against this
-//! lesson: `h2spec -h 127.0.0.1 -p 7005 -P /hello.Greeter/SayHello`.
+//! `grpc-fast` held to h2spec, the HTTP/2 conformance suite, as it is run against the
+//! server: `h2spec -h 127.0.0.1 -p 7005 -P /hello.Greeter/SayHello`.
 //!
 //! Each case sends the frames one h2spec case sends (summerwind/h2spec at af83a65, folders
 //! `http2/` and `generic/`) and expects the answer RFC 9113 gives for them: a *stream
@@ -15,7 +15,7 @@
 use shared::http2::frame::{self, error, flag, kind, setting};
 
 use super::{say_hello, start};
-use crate::support::raw::{H2SPEC_GET, Raw, headers};
+use crate::raw::{H2SPEC_GET, Raw, headers};
 use crate::support::worked_example;
 
 /// What a case sends after the preface and its SETTINGS: bytes, or a pause until the
@@ -76,7 +76,7 @@ pub async fn hold(cases: Vec<Case>) {
     assert_eq!(say_hello(&fast, "Ferris").await, "Hello Ferris!");
 }
 
-const FAST: &str = "server --fast";
+const FAST: &str = "grpc-fast";
 
 async fn run(addr: &str, server: &str, case: &Case) {
     let mut raw = Raw::connect(addr, case.settings).await;
@@ -237,7 +237,7 @@ async fn h2spec_5_1_stream_states() {
 // With no window the 405 answers cannot finish, so all 128 GETs are still open.
 #[tokio::test]
 async fn h2spec_5_1_2_stream_concurrency() {
-    let limit = l05_grpc::server::MAX_STREAMS_PER_CONNECTION;
+    let limit = shared::grpc::MAX_STREAMS_PER_CONNECTION;
     let gets: Vec<u8> = (0..=limit).flat_map(|n| get(2 * n + 1, END)).collect();
     hold(vec![Case {
         name: "Sends HEADERS frames that causes their advertised concurrent stream limit to be exceeded",

@@ -5,7 +5,7 @@
 use shared::http2::frame::error;
 
 use crate::h2spec::{END, NONE, StreamError, case, data, get_with, hold, post};
-use crate::support::raw::headers;
+use crate::raw::headers;
 
 // Sections 8.1 and 8.1.1: trailers end the request; a body must be as long as announced.
 // (h2spec 8.1 and 8.1.2.6.)
