@@ -9,21 +9,18 @@
 //! Consul's flags take one dash (`-http-port`); clap wants two, so `main` adds the second
 //! before parsing. `--http-port` works as well.
 
-use std::fmt::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use devconsul::{Agent, Config, Timings};
-use serde_json::Value;
-use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
-use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
-use tracing_subscriber::registry::LookupSpan;
+
+mod client;
+mod log_format;
+
+use client::{ClientArgs, info, members, put};
+use log_format::init_logging;
 
 #[derive(Parser)]
 #[command(name = "devconsul", version = devconsul::VERSION)]
@@ -77,17 +74,6 @@ struct AgentArgs {
     /// of the development ones (1s).
     #[arg(long = "consul-timings")]
     consul_timings: bool,
-}
-
-#[derive(Args)]
-struct ClientArgs {
-    /// The agent's HTTP address.
-    #[arg(
-        long = "http-addr",
-        env = "CONSUL_HTTP_ADDR",
-        default_value = "http://127.0.0.1:8500"
-    )]
-    http_addr: String,
 }
 
 /// Turns Consul's `-flag` into clap's `--flag` (short `-h`/`-V` stay as they are).
@@ -200,199 +186,6 @@ async fn run_agent(args: AgentArgs) -> anyhow::Result<()> {
     tracing::info!(target: "agent", "Gracefully shutting down agent...");
     agent.shutdown().await;
     Ok(())
-}
-
-/// The CLI's error when the agent cannot be reached: the innermost cause says why.
-fn unreachable_agent(url: &str, error: &reqwest::Error) -> anyhow::Error {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
-    anyhow::anyhow!("Error querying agent at {url}: {cause}")
-}
-
-/// The agent's base URL, with `http://` added when missing (as `CONSUL_HTTP_ADDR` often is).
-fn base_url(args: &ClientArgs) -> String {
-    let address = args.http_addr.trim_end_matches('/');
-    if address.contains("://") {
-        address.to_string()
-    } else {
-        format!("http://{address}")
-    }
-}
-
-async fn get(args: &ClientArgs, path: &str) -> anyhow::Result<Value> {
-    let url = format!("{}{path}", base_url(args));
-    let response = reqwest::get(&url)
-        .await
-        .map_err(|e| unreachable_agent(&url, &e))?;
-    let status = response.status();
-    let body = response.text().await?;
-    if !status.is_success() {
-        bail!("Unexpected response code: {} ({body})", status.as_u16());
-    }
-    serde_json::from_str(&body).context("the agent's answer is not JSON")
-}
-
-async fn put(args: &ClientArgs, path: &str) -> anyhow::Result<()> {
-    let url = format!("{}{path}", base_url(args));
-    let response = reqwest::Client::new()
-        .put(&url)
-        .send()
-        .await
-        .map_err(|e| unreachable_agent(&url, &e))?;
-    let status = response.status();
-    if !status.is_success() {
-        bail!(
-            "Unexpected response code: {} ({})",
-            status.as_u16(),
-            response.text().await.unwrap_or_default()
-        );
-    }
-    Ok(())
-}
-
-async fn members(args: &ClientArgs) -> anyhow::Result<()> {
-    let members = get(args, "/v1/agent/members").await?;
-    let self_ = get(args, "/v1/agent/self").await?;
-    let version = self_["Config"]["Version"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
-    let mut rows = vec![
-        [
-            "Node",
-            "Address",
-            "Status",
-            "Type",
-            "Build",
-            "Protocol",
-            "DC",
-            "Partition",
-            "Segment",
-        ]
-        .map(String::from),
-    ];
-    for member in members.as_array().into_iter().flatten() {
-        let text = |v: &Value| v.as_str().unwrap_or("").to_string();
-        rows.push([
-            text(&member["Name"]),
-            format!("{}:{}", text(&member["Addr"]), member["Port"]),
-            if member["Status"] == 1 {
-                "alive".into()
-            } else {
-                "left".into()
-            },
-            "server".into(),
-            version.clone(),
-            member["ProtocolCur"].to_string(),
-            text(&member["Tags"]["dc"]),
-            "default".into(),
-            "<all>".into(),
-        ]);
-    }
-    let widths: Vec<usize> = (0..9)
-        .map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0))
-        .collect();
-    for row in rows {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(&widths) {
-            let _ = write!(line, "{cell:width$}  ");
-        }
-        println!("{}", line.trim_end());
-    }
-    Ok(())
-}
-
-async fn info(args: &ClientArgs) -> anyhow::Result<()> {
-    let self_ = get(args, "/v1/agent/self").await?;
-    let Some(stats) = self_["Stats"].as_object() else {
-        bail!("the agent reported no stats")
-    };
-    for (section, values) in stats {
-        println!("{section}:");
-        for (key, value) in values.as_object().into_iter().flatten() {
-            println!(
-                "\t{key} = {}",
-                value
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| value.to_string())
-            );
-        }
-    }
-    Ok(())
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .event_format(ConsulFormat)
-        .init();
-}
-
-/// Consul's log line: `2024-05-01T10:00:00.000Z [INFO]  agent: Synced service: service=web`.
-struct ConsulFormat;
-
-impl<S, N> FormatEvent<S, N> for ConsulFormat
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-    N: for<'a> FormatFields<'a> + 'static,
-{
-    fn format_event(
-        &self,
-        _: &FmtContext<'_, S, N>,
-        mut writer: Writer<'_>,
-        event: &Event<'_>,
-    ) -> fmt::Result {
-        SystemTime.format_time(&mut writer)?;
-        let level = match *event.metadata().level() {
-            tracing::Level::ERROR => "[ERROR]",
-            tracing::Level::WARN => "[WARN] ",
-            tracing::Level::INFO => "[INFO] ",
-            tracing::Level::DEBUG => "[DEBUG]",
-            tracing::Level::TRACE => "[TRACE]",
-        };
-        let mut fields = KeyValues::default();
-        event.record(&mut fields);
-        write!(
-            writer,
-            " {level} {}: {}",
-            event.metadata().target(),
-            fields.message
-        )?;
-        if !fields.pairs.is_empty() {
-            write!(writer, ": {}", fields.pairs.join(" "))?;
-        }
-        writeln!(writer)
-    }
-}
-
-/// An event's message and its other fields as `key=value`.
-#[derive(Default)]
-struct KeyValues {
-    message: String,
-    pairs: Vec<String>,
-}
-
-impl Visit for KeyValues {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message = value.to_string();
-        } else {
-            self.pairs.push(format!("{}={value}", field.name()));
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "message" {
-            self.message = format!("{value:?}");
-        } else {
-            self.pairs.push(format!("{}={value:?}", field.name()));
-        }
-    }
 }
 
 #[cfg(test)]
