@@ -287,3 +287,33 @@ async fn each_kind_builds_registers_and_answers() {
     let (status, reply) = get(&gateway, "/srv/greeter/example/call?name=etcd").await;
     assert_eq!((status, reply), (200, json!({"msg": "Hello etcd"})));
 }
+
+#[test]
+fn a_new_srv_is_found_and_called_over_mdns() {
+    // mDNS is multicast: the test runs in a network namespace of its own, so that its
+    // announcements never leave the machine (and no other run's reach it).
+    if !support::netns::inside("a_new_srv_is_found_and_called_over_mdns") {
+        return;
+    }
+    let scratch = Scratch::new("new-mdns");
+    let (ok, printed) = new(&scratch.0, &["greeter", "--type", "srv"]);
+    assert!(ok, "{printed}");
+    let bin = build(&scratch.0.join("greeter"));
+    support::mdns::run(async {
+        // go-micro's default registry: nothing to start but the services themselves.
+        let on_mdns = ["--registry", "mdns", "--registry-ttl", "1s"].map(str::to_string);
+        let _srv = run(&bin.join("greeter-srv"), &on_mdns).await;
+        let gateway = start(&on_mdns, &["api", "--namespace", "go.micro.srv"], &[]).await;
+        let (status, reply) = testkit::within("a call over mDNS", async {
+            loop {
+                // Until the gateway's registry has heard the srv's announcement.
+                let (status, reply) = get(&gateway, "/greeter/example/call?name=mdns").await;
+                if status == 200 {
+                    return (status, reply);
+                }
+            }
+        })
+        .await;
+        assert_eq!((status, reply), (200, json!({"msg": "Hello mdns"})));
+    });
+}
