@@ -120,3 +120,57 @@ fn services_down_stops_this_clones_nats_and_leaves_another_clones() {
         "one clone's `services down` stopped the other clone's NATS:\n{out}"
     );
 }
+
+/// A `nats-server` the test starts itself, killed when dropped.
+struct Stranger(std::process::Child);
+
+impl Drop for Stranger {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
+    if let Some(why) = missing_programs() {
+        println!("skipped: {why}");
+        return;
+    }
+    let (base, _) = two_bases();
+    let ada = Learner::new(base);
+    let port = base + NATS_OFFSET;
+    // Someone else's NATS on the clone's port, without JetStream.
+    let program = testkit::programs::find_nats_server().expect("found above");
+    let _stranger = Stranger(
+        std::process::Command::new(program)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nats-server starts"),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while nats_info(port).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test's own nats-server does not answer on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let (ok, out) = ada.run(&["services", "up"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "a NATS server already answers on 127.0.0.1:{port}; using it"
+        )) && out.contains("no JetStream"),
+        "`services up` did not use the NATS on its port, or did not say it lacks JetStream:\n{out}"
+    );
+    let (ok, out) = ada.run(&["services", "down"]);
+    assert!(ok, "{out}");
+    assert!(
+        nats_info(port).is_some(),
+        "`services down` stopped a NATS it did not start:\n{out}"
+    );
+}
