@@ -84,7 +84,7 @@ impl Learner {
         (output.status.success(), text)
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = self.course.command(args);
         command
             .env("WORKBOOK_BASE_PORT", self.base.to_string())

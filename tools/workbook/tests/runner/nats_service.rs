@@ -174,3 +174,33 @@ fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
         "`services down` stopped a NATS it did not start:\n{out}"
     );
 }
+
+#[test]
+fn without_nats_server_services_up_says_what_to_install_and_starts_the_others() {
+    if testkit::programs::find_on_path("redis-server").is_none() {
+        println!("skipped: redis-server is not installed, so `services up` fails anyway");
+        return;
+    }
+    let (base, _) = two_bases();
+    let ada = Learner::new(base);
+    // A NATS_SERVER that names no file: no nats-server on this machine, as far as the
+    // runner can tell.
+    let output = ada
+        .command(&["services", "up"])
+        .env("NATS_SERVER", "/nonexistent/nats-server")
+        .output()
+        .expect("the workbook binary runs");
+    let out = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        out.contains("nats-server is not installed") && out.contains("install"),
+        "`services up` did not say what to install for NATS:\n{out}"
+    );
+    assert!(
+        output.status.success()
+            && out.contains(&format!("started the embedded agent on 127.0.0.1:{base}"))
+            && out.contains(&format!("started redis-server on 127.0.0.1:{}", base + 1)),
+        "without nats-server, `services up` did not start the agent and Redis:\n{out}"
+    );
+    assert!(nats_info(base + NATS_OFFSET).is_none());
+}

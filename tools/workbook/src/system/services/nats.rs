@@ -36,7 +36,8 @@ pub(super) fn up(here: &Here) -> Result<()> {
         println!("{} nats    {using}", ui::pass_mark());
         return Ok(());
     }
-    let Some(program) = testkit::programs::find_nats_server() else {
+    // A `NATS_SERVER` that names no file is no nats-server either.
+    let Some(program) = testkit::programs::find_nats_server().filter(|path| path.is_file()) else {
         let command = doctor::install_command(&[("nats-server", "nats-server")]);
         let missing = say(Cmd::NatsNotInstalled, &[("command", &command)]);
         println!("{} nats    {missing}", ui::yellow("!"));
