@@ -4,7 +4,8 @@
 //! (one lesson's test drives a Python client), and OpenSSL's headers when a dependency
 //! links OpenSSL; for lesson 11, etcd, `etcdctl` and protoc; for lesson 12, `nats-server`.
 //! Optional: a real Consul (the embedded agent stands in), headless Chromium and a CJK font
-//! for the browser checks, and free ports (the book's, and those of `up`'s system).
+//! for the browser checks, and free ports (the book's, those of `up`'s system, and NATS's,
+//! which `services up` starts for lesson 12).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -372,6 +373,11 @@ fn port(root: &Path, layout: Layout, port: u16, usual: &str) -> Finding {
             Some(pid) => say(Cmd::DoctorOurRedis, &[("pid", &pid)]),
             None => say(Cmd::DoctorARedis, &[]),
         })
+    } else if port == layout.nats().port() && probe::nats_answers(addr) {
+        Some(match services::running_pid_on(root, Service::Nats, addr) {
+            Some(pid) => say(Cmd::DoctorOurNats, &[("pid", &pid)]),
+            None => say(Cmd::DoctorANats, &[]),
+        })
     } else {
         up::plan::started_on(root, layout, port)
     };
@@ -406,6 +412,7 @@ pub fn run(root: &Path) -> Result<()> {
                 port(root, layout, layout.book(), &say(Cmd::PortTheBook, &[])),
                 port(root, layout, system.consul, "Consul"),
                 port(root, layout, system.redis, "Redis"),
+                port(root, layout, layout.nats().port(), "NATS"),
                 port(
                     root,
                     layout,

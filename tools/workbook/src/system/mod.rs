@@ -1,5 +1,5 @@
-//! The running system the later lessons talk to: `services up|down|status` (Consul and
-//! Redis), `up`, `status` and `down` (the whole system of lessons 09–10: Consul, Redis, two
+//! The running system the later lessons talk to: `services up|down|status` (Consul,
+//! Redis and NATS), `up`, `status` and `down` (the whole system of lessons 09–10: Consul, Redis, two
 //! captcha instances and the gateway), `ports` (where this copy of the course runs them,
 //! so that several learners share a machine) and `doctor` (is this machine ready for it?).
 //!

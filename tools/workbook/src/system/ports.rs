@@ -1,9 +1,9 @@
 //! One base port for everything a copy of the course starts, so that two learners on one
 //! machine (a classroom server, each in a clone of their own) work side by side.
 //!
-//! With no base port, every port is the one the book shows: Consul 8500, Redis 6379, the
-//! book 3000, `up`'s captcha instances 7009 and 7109 and its gateway 7010, lesson NN's
-//! server 70NN. With a base port B, this copy's ports are a block of 100 counted from B:
+//! With no base port, every port is the one the book shows: Consul 8500, Redis 6379, NATS
+//! 4222, the book 3000, `up`'s captcha instances 7009 and 7109 and its gateway 7010, lesson
+//! NN's server 70NN. With a base port B, this copy's ports are a block of 100 counted from B:
 //!
 //! | port         | what                                                  |
 //! |--------------|-------------------------------------------------------|
@@ -12,6 +12,7 @@
 //! | B+2, B+3     | `up`'s two captcha instances                          |
 //! | B+4          | `up`'s gateway                                        |
 //! | B+5          | the book (`book`, and the course session's)           |
+//! | B+6          | NATS (`services up`; lesson 12's broker)              |
 //! | B+10+NN      | lesson NN's server (`--addr`; the book says 70NN)     |
 //! | B+40 … B+99  | free for the learner's other servers                  |
 //!
@@ -115,6 +116,11 @@ impl Layout {
         loopback(self.at(1, 6379))
     }
 
+    /// NATS, lesson 12's broker; `nats://` is its URL's scheme.
+    pub fn nats(self) -> SocketAddr {
+        loopback(self.at(6, 4222))
+    }
+
     pub fn book(self) -> u16 {
         self.at(5, book::DEFAULT_PORT)
     }
@@ -140,9 +146,10 @@ impl Layout {
     /// The lines that point a learner's own `cargo run -p …` at this copy's services.
     pub fn env_lines(self) -> String {
         format!(
-            "export CONSUL_HTTP_ADDR={} REDIS_URL=redis://{}",
+            "export CONSUL_HTTP_ADDR={} REDIS_URL=redis://{} NATS_URL=nats://{}",
             self.consul(),
-            self.redis()
+            self.redis(),
+            self.nats()
         )
     }
 }
@@ -199,9 +206,10 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
         None => println!("{}", say(Cmd::PortsStandard, &[])),
     }
     let system = layout.system();
-    let rows: [(String, String); 5] = [
+    let rows: [(String, String); 6] = [
         ("Consul".into(), layout.consul().to_string()),
         ("Redis".into(), layout.redis().to_string()),
+        ("NATS".into(), layout.nats().to_string()),
         (say(Cmd::PortTheBook, &[]), book::url(layout.book())),
         (
             say(Cmd::PortsUpSystem, &[]),
@@ -298,6 +306,7 @@ mod tests {
         let layout = Layout::STANDARD;
         assert_eq!(layout.consul().port(), 8500);
         assert_eq!(layout.redis().port(), 6379);
+        assert_eq!(layout.nats().port(), 4222);
         assert_eq!(layout.book(), 3000);
         assert_eq!(layout.lesson(6).port(), 7006);
         assert_eq!(layout.system(), Ports::STANDARD);
@@ -309,10 +318,12 @@ mod tests {
         assert_eq!(layout.consul().port(), 20000);
         assert_eq!(layout.redis().port(), 20001);
         assert_eq!(layout.book(), 20005);
+        assert_eq!(layout.nats().port(), 20006);
         assert_eq!(layout.lesson(6).port(), 20016);
         assert_eq!(
             layout.env_lines(),
-            "export CONSUL_HTTP_ADDR=127.0.0.1:20000 REDIS_URL=redis://127.0.0.1:20001"
+            "export CONSUL_HTTP_ADDR=127.0.0.1:20000 REDIS_URL=redis://127.0.0.1:20001 \
+             NATS_URL=nats://127.0.0.1:20006"
         );
         assert!(Layout::from_base(0).is_err());
         assert!(Layout::from_base(u16::MAX - 98).is_err());

@@ -1,8 +1,8 @@
 //! Asking local services who they are: a tiny HTTP GET for Consul and the book server,
-//! a `PING` for Redis. `doctor` and `services` use these to tell our own services from
+//! a `PING` for Redis, the `INFO` line a NATS server greets every client with. `doctor` and `services` use these to tell our own services from
 //! strangers on the same ports.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
@@ -47,6 +47,31 @@ pub fn redis_pings(addr: SocketAddr) -> bool {
     let mut reply = [0u8; 16];
     let n = stream.read(&mut reply).unwrap_or(0);
     reply[..n].starts_with(b"+PONG")
+}
+
+/// What a NATS server on `addr` says of itself: the JSON of the `INFO {…}` line it sends
+/// every client first, before the client says anything.
+pub fn nats_info(addr: SocketAddr) -> Option<serde_json::Value> {
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(1))).ok()?;
+    // The line is a few hundred bytes; a stranger that never ends its line is cut short.
+    let mut line = String::new();
+    BufReader::new(stream.take(64 * 1024))
+        .read_line(&mut line)
+        .ok()?;
+    let json = line.strip_prefix("INFO ")?;
+    serde_json::from_str(json.trim_end()).ok()
+}
+
+/// Whether a NATS server answers on `addr`.
+pub fn nats_answers(addr: SocketAddr) -> bool {
+    nats_info(addr).is_some()
+}
+
+/// Whether the NATS server on `addr` has JetStream on (`"jetstream":true` in its `INFO`):
+/// lesson 12's durable subscribers need it.
+pub fn nats_has_jetstream(addr: SocketAddr) -> bool {
+    nats_info(addr).is_some_and(|info| info["jetstream"] == serde_json::Value::Bool(true))
 }
 
 /// Whether anything at all accepts connections on `addr`.

@@ -2,9 +2,10 @@
 //! that starts it, so that `services`, `up`, `status`, `down` and `doctor` all say it the
 //! same way. The sentences the lessons say too come from `shared::unreachable`.
 //!
-//! `services up` starts Consul and Redis for the lessons and their tests; `up` starts the
-//! whole system of lessons 09–10, Consul and Redis included. (etcd is lesson 11's own: the
-//! runner never talks to it, and `shared::unreachable` words it for the lesson.)
+//! `services up` starts Consul, Redis and NATS for the lessons and their tests; `up` starts
+//! the whole system of lessons 09–10, Consul and Redis included. (etcd is lesson 11's own:
+//! the runner never talks to it, and `shared::unreachable` words it for the lesson. NATS is
+//! lesson 12's, whose own words are its own: the catalog words it for the runner.)
 
 use shared::unreachable::{Needed, no_answer_showing, nothing};
 
@@ -15,21 +16,26 @@ use crate::system::services::Service;
 
 pub use shared::unreachable::not_registered;
 
-fn needed(service: Service) -> Needed {
+/// What the lessons' own sentences call the service, if they speak of it.
+fn needed(service: Service) -> Option<Needed> {
     match service {
-        Service::Consul => Needed::Consul,
-        Service::Redis => Needed::Redis,
+        Service::Consul => Some(Needed::Consul),
+        Service::Redis => Some(Needed::Redis),
+        Service::Nats => None,
     }
 }
 
 /// `no Consul agent answers at ADDR: start one with …`, naming the command that does.
 pub fn no_answer(service: Service, addr: &str) -> String {
-    if lang::current() == Lang::En {
-        return no_answer_showing(needed(service), addr, ui::cmd);
+    if lang::current() == Lang::En
+        && let Some(needed) = needed(service)
+    {
+        return no_answer_showing(needed, addr, ui::cmd);
     }
     let line = match service {
         Service::Consul => Cmd::NoConsulAnswers,
         Service::Redis => Cmd::NoRedisAnswers,
+        Service::Nats => Cmd::NoNatsAnswers,
     };
     let (services, up) = (ui::cmd("services up"), ui::cmd("up"));
     say(
@@ -63,15 +69,17 @@ pub fn no_answer_in_system(service: Service, addr: &str, base_port: Option<u16>)
         Some(port) => format!("up --base-port {port}"),
         None => "up".to_string(),
     };
-    if lang::current() != Lang::En {
-        let up = ui::cmd(&up);
-        return say(Cmd::NothingAnswersInSystem, &[("addr", &addr), ("up", &up)]);
+    match needed(service) {
+        Some(needed) if lang::current() == Lang::En => format!(
+            "{} answers at {addr}: {} starts it again",
+            nothing(needed),
+            ui::cmd(&up)
+        ),
+        _ => {
+            let up = ui::cmd(&up);
+            say(Cmd::NothingAnswersInSystem, &[("addr", &addr), ("up", &up)])
+        }
     }
-    format!(
-        "{} answers at {addr}: {} starts it again",
-        nothing(needed(service)),
-        ui::cmd(&up)
-    )
 }
 
 #[cfg(test)]
@@ -91,6 +99,13 @@ mod tests {
             redis.starts_with("no Redis answers at 127.0.0.1:6379")
                 && redis.contains("services up"),
             "{redis}"
+        );
+        let nats = no_answer(Service::Nats, "127.0.0.1:4222");
+        assert!(
+            nats.starts_with("no NATS server answers at 127.0.0.1:4222")
+                && nats.contains("services up")
+                && nats.contains("NATS_URL"),
+            "{nats}"
         );
         let system = no_answer_in_system(Service::Redis, "127.0.0.1:16379", Some(16500));
         assert!(system.contains("up --base-port 16500"), "{system}");

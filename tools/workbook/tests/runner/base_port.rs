@@ -12,11 +12,12 @@ use crate::book_server::{BookServer, get};
 use crate::fixture::Course;
 use crate::system::free_ports_in_a_row;
 
-/// The ports each test's learner uses from their base: Consul, Redis and the book.
-const USED: u16 = 6;
+/// The ports each test's learner uses from their base: Consul, Redis, `up`'s three, the
+/// book and NATS (B+6).
+const USED: u16 = 7;
 
 /// Two bases whose used ports are free and do not overlap.
-fn two_bases() -> (u16, u16) {
+pub fn two_bases() -> (u16, u16) {
     let first = free_ports_in_a_row(USED);
     loop {
         let second = free_ports_in_a_row(USED);
@@ -26,7 +27,7 @@ fn two_bases() -> (u16, u16) {
     }
 }
 
-fn loopback(port: u16) -> SocketAddr {
+pub fn loopback(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
@@ -58,13 +59,13 @@ fn redis_answers(port: u16) -> bool {
 
 /// A learner's clone, whose base port comes from `WORKBOOK_BASE_PORT` in their shell; its
 /// services are stopped when the test ends, however it ends.
-struct Learner {
+pub struct Learner {
     course: Course,
-    base: u16,
+    pub base: u16,
 }
 
 impl Learner {
-    fn new(base: u16) -> Learner {
+    pub fn new(base: u16) -> Learner {
         Learner {
             course: Course::new(),
             base,
@@ -73,7 +74,7 @@ impl Learner {
 
     /// The runner in this clone, in a shell that set `WORKBOOK_BASE_PORT` and pasted the
     /// `export` line `services up` prints.
-    fn run(&self, args: &[&str]) -> (bool, String) {
+    pub fn run(&self, args: &[&str]) -> (bool, String) {
         let output = self
             .command(args)
             .output()
@@ -83,7 +84,7 @@ impl Learner {
         (output.status.success(), text)
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = self.course.command(args);
         command
             .env("WORKBOOK_BASE_PORT", self.base.to_string())

@@ -5,7 +5,7 @@
 //! against the real course, to prove that its checks and a learner's own cargo commands
 //! share every build (`real_course`); one starts and stops the system of lessons 09–10 in
 //! it (`system`); one writes its handout (`handout`); two clones with base ports of their
-//! own run side by side (`base_port`).
+//! own run side by side (`base_port`), NATS among their services (`nats_service`).
 
 mod base_port;
 mod book_server;
@@ -16,6 +16,7 @@ mod handout;
 mod i18n;
 mod lang;
 mod learner;
+mod nats_service;
 mod output;
 mod path;
 mod real_course;

@@ -78,6 +78,15 @@ catalog! {
     StartedRedis => "started redis-server on {addr} (pid {pid})", "已在 {addr} 上启动 redis-server（pid {pid}）";
     PortNotConsul => "port {port} is taken by something that is not Consul", "端口 {port} 被一个不是 Consul 的程序占用";
     PortNotRedis => "port {port} is taken by something that is not Redis", "端口 {port} 被一个不是 Redis 的程序占用";
+    NatsAlreadyAnswers => "a NATS server with JetStream already answers on {addr}; using it",
+        "已有一个开启了 JetStream 的 NATS 服务器在 {addr} 上应答；就用它";
+    NatsAnswersWithoutJetStream => "a NATS server already answers on {addr}; using it, but it has no JetStream, which lesson 12's durable subscribers need (nats-server -js)",
+        "已有一个 NATS 服务器在 {addr} 上应答；就用它，但它没有开启 JetStream，而第 12 课的持久订阅者需要它（nats-server -js）";
+    StartedNats => "started nats-server on {addr} with JetStream (pid {pid}); its store: {store}",
+        "已在 {addr} 上启动开启了 JetStream 的 nats-server（pid {pid}）；它的存储目录：{store}";
+    PortNotNats => "port {port} is taken by something that is not NATS", "端口 {port} 被一个不是 NATS 的程序占用";
+    NatsNotInstalled => "nats-server is not installed (lesson 12 needs it); install it with: {command}",
+        "nats-server 没有安装（第 12 课需要它）；用这个命令安装：{command}";
     RedisNotInstalled => "redis-server is not installed; install it with: {command}", "redis-server 没有安装；用这个命令安装：{command}";
     StoppedAtOnce => "{name} stopped at once ({status}); the end of its log:\n{log}", "{name} 一启动就停止了（{status}）；它的日志末尾：\n{log}";
     DidNotAnswer => "{name} did not answer on {addr} within {seconds} s; see {log}", "{name} 在 {seconds} 秒内没有在 {addr} 上应答；请看 {log}";
@@ -92,11 +101,15 @@ catalog! {
     UpNotOurs => "up    {addr}  ({what})", "运行中  {addr}（{what}）";
     AgentNotStartedHere => "an embedded agent not started here", "一个不是在这里启动的内嵌 agent";
     RedisNotOurs => "a Redis server not started by workbook", "一个不是 workbook 启动的 Redis 服务器";
+    NatsNotOurs => "a NATS server not started by workbook", "一个不是 workbook 启动的 NATS 服务器";
+    NatsNotOursNoJetStream => "a NATS server not started by workbook, without JetStream", "一个不是 workbook 启动的 NATS 服务器，没有开启 JetStream";
     Down => "down  {why}", "未运行  {why}";
     NoConsulAnswers => "no Consul agent answers at {addr}: start one with {services} (or {up} for all of lessons 09–10), or point CONSUL_HTTP_ADDR at yours",
         "{addr} 上没有 Consul agent 应答：用 {services} 启动一个（或用 {up} 启动第 09–10 课的全部），或者把 CONSUL_HTTP_ADDR 指向你自己的";
     NoRedisAnswers => "no Redis answers at {addr}: start one with {services} (or {up} for all of lessons 09–10), or point REDIS_URL at yours",
         "{addr} 上没有 Redis 应答：用 {services} 启动一个（或用 {up} 启动第 09–10 课的全部），或者把 REDIS_URL 指向你自己的";
+    NoNatsAnswers => "no NATS server answers at {addr}: start one with {services}, or point NATS_URL at yours",
+        "{addr} 上没有 NATS 服务器应答：用 {services} 启动一个，或者把 NATS_URL 指向你自己的";
     NoConsulAtEnv => "no Consul agent answers at {value} (CONSUL_HTTP_ADDR): start it, or unset CONSUL_HTTP_ADDR and {services} starts the embedded agent",
         "{value}（CONSUL_HTTP_ADDR）上没有 Consul agent 应答：启动它，或者取消 CONSUL_HTTP_ADDR，由 {services} 启动内嵌的开发用 agent";
     NothingAnswersInSystem => "nothing answers at {addr}: {up} starts it again", "{addr} 上没有应答：{up} 会重新启动它";
@@ -157,7 +170,6 @@ catalog! {
     PageAnswers => "{url} answers (pid {pid})", "{url} 有应答（pid {pid}）";
     PassingInConsul => "{addr}, passing in Consul as `{service}` (pid {pid})", "{addr}，在 Consul 中以 `{service}` 通过健康检查（pid {pid}）";
     AgentOfServicesUp => "the embedded agent started by `services up`", "`services up` 启动的内嵌开发用 agent";
-    RedisOfServicesUp => "the redis-server started by `services up`", "`services up` 启动的 redis-server";
 
     // `book --pdf`.
     PdfPages => "{count} pages", "{count} 页";
@@ -205,6 +217,8 @@ catalog! {
     DoctorOurAgent => "the embedded agent started by workbook (pid {pid})", "workbook 启动的内嵌开发用 agent（pid {pid}）";
     DoctorOurRedis => "redis-server started by workbook (pid {pid})", "workbook 启动的 redis-server（pid {pid}）";
     DoctorARedis => "a Redis server", "一个 Redis 服务器";
+    DoctorOurNats => "nats-server started by workbook (pid {pid})", "workbook 启动的 nats-server（pid {pid}）";
+    DoctorANats => "a NATS server", "一个 NATS 服务器";
     PortTheBook => "the book", "本书";
     PortLesson09Captcha => "lesson 09's captcha", "第 09 课的验证码服务";
     PortSecondCaptcha => "the second captcha of `up`", "`up` 的第二个验证码服务";

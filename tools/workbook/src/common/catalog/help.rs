@@ -89,8 +89,8 @@ catalog! {
         "运行你自己的第 09、10 课答案，而不是参考答案（网关的路由是第 10 课的练习：在你的答案通过之前，页面要靠参考答案才能工作）";
     BasePort => "Run a separate copy on five ports from this one (Consul, Redis, two captchas, the gateway) instead of 8500, 6379, 7009, 7109 and 7010; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT, or once for this clone: `ports --base`)",
         "从这个端口起用五个端口运行一份独立的系统（Consul、Redis、两个验证码实例、网关），而不是 8500、6379、7009、7109 和 7010；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT，或为这份克隆设置一次：`ports --base`）";
-    Ports => "Every port this copy of the course uses (Consul, Redis, the book, `up`, the lesson servers), and the lines that point a shell at its services",
-        "这份课程用到的每个端口（Consul、Redis、本书、`up`、各课的服务器），以及让 shell 使用它的服务的设置";
+    Ports => "Every port this copy of the course uses (Consul, Redis, NATS, the book, `up`, the lesson servers), and the lines that point a shell at its services",
+        "这份课程用到的每个端口（Consul、Redis、NATS、本书、`up`、各课的服务器），以及让 shell 使用它的服务的设置";
     PortsBase => "Count every port of this clone from this one, in a block of 100 (several learners on one machine: 20000, 20100, …); kept in .workbook/ports.toml",
         "这份克隆的每个端口都从这个端口起算，共 100 个（一台机器上有几位学员时：20000、20100……）；保存在 .workbook/ports.toml";
     PortsClear => "Forget the base port: back to the book's own ports", "忘掉基础端口：回到书中的标准端口";
@@ -109,8 +109,8 @@ catalog! {
     WireProtocol => "How to read the bytes of each `--to` (without a lesson): lines (lesson 01), frames (lesson 02), jsonrpc (lesson 03 over TCP), http (lesson 03 over HTTP, Consul's API), grpc (lessons 05–08)",
         "如何解读每个 `--to` 的字节（不指定课时）：lines（第 01 课）、frames（第 02 课）、jsonrpc（第 03 课，TCP 上）、http（第 03 课，HTTP 上，以及 Consul 的 API）、grpc（第 05–08 课）";
     WirePrint => "Also write one line per message to standard output", "同时把每条消息作为一行写到标准输出";
-    Services => "The Consul registry and Redis server the later lessons use",
-        "后面几课使用的 Consul 注册中心和 Redis 服务器";
+    Services => "The Consul registry, the Redis server and the NATS broker (with JetStream) the later lessons use",
+        "后面几课使用的 Consul 注册中心、Redis 服务器和 NATS 消息代理（开启 JetStream）";
     ServicesUp => "Start them in the background (Consul: the embedded agent unless one is running)",
         "在后台启动它们（Consul：除非已有一个在运行，否则使用内嵌的开发用 agent）";
     ServicesDown => "Stop what `up` started", "停止 `up` 启动的服务";

@@ -1,12 +1,14 @@
-//! `services up|down|status`: the Consul registry and the Redis server the later lessons
-//! talk to, started once per copy of the course and left running in the background.
+//! `services up|down|status`: the Consul registry, the Redis server and the NATS broker the
+//! later lessons talk to, started once per copy of the course and left running in the
+//! background.
 //!
 //! Consul is whatever already answers (`CONSUL_HTTP_ADDR`, or an agent on its port), else
 //! the embedded development agent, run by this very binary (`services run-agent`) so that
-//! nothing else needs building. Redis is the system's `redis-server`. Both bind loopback
-//! only, on 8500 and 6379, or on the base port and the next when this copy has one
-//! (`ports.rs`); their logs and pid files live in this copy's `.workbook/services/`, and
-//! `services down` stops only what those pid files name.
+//! nothing else needs building. Redis is the system's `redis-server`, NATS its
+//! `nats-server` with JetStream (`nats.rs`); each is used as it is when one already answers
+//! on its port. All bind loopback only, on 8500, 6379 and 4222, or on the ports of this
+//! copy's base port when it has one (`ports.rs`); their logs and pid files live in this
+//! copy's `.workbook/services/`, and `services down` stops only what those pid files name.
 
 use std::fs;
 use std::net::SocketAddr;
@@ -22,11 +24,13 @@ use crate::learner::state::STATE_DIR;
 use crate::system::doctor;
 use crate::system::ports::Layout;
 use crate::system::probe::{
-    consul_from_env, consul_leader, env_addr, is_embedded_agent, port_taken, redis_pings,
+    consul_from_env, consul_leader, env_addr, is_embedded_agent, nats_answers, nats_has_jetstream,
+    port_taken, redis_pings,
 };
 use crate::system::unreachable;
 
 mod agent;
+mod nats;
 
 pub use agent::run_agent;
 
@@ -41,15 +45,26 @@ const START_PATIENCE: Duration = Duration::from_secs(10);
 pub enum Service {
     Consul,
     Redis,
+    Nats,
 }
 
 impl Service {
-    pub const ALL: [Service; 2] = [Service::Consul, Service::Redis];
+    pub const ALL: [Service; 3] = [Service::Consul, Service::Redis, Service::Nats];
 
     pub fn name(self) -> &'static str {
         match self {
             Service::Consul => "consul",
             Service::Redis => "redis",
+            Service::Nats => "nats",
+        }
+    }
+
+    /// Where the service runs in `layout`.
+    pub fn addr_in(self, layout: Layout) -> SocketAddr {
+        match self {
+            Service::Consul => layout.consul(),
+            Service::Redis => layout.redis(),
+            Service::Nats => layout.nats(),
         }
     }
 
@@ -59,6 +74,7 @@ impl Service {
         match self {
             Service::Consul => "run-agent",
             Service::Redis => "redis-server",
+            Service::Nats => "nats-server",
         }
     }
 
@@ -67,6 +83,7 @@ impl Service {
         match self {
             Service::Consul => consul_leader(addr).is_some(),
             Service::Redis => redis_pings(addr),
+            Service::Nats => nats_answers(addr),
         }
     }
 }
@@ -88,10 +105,7 @@ impl Here {
 
     /// Where `service` runs in this copy.
     pub fn addr(&self, service: Service) -> SocketAddr {
-        match service {
-            Service::Consul => self.layout.consul(),
-            Service::Redis => self.layout.redis(),
-        }
+        service.addr_in(self.layout)
     }
 
     fn dir(&self) -> PathBuf {
@@ -138,10 +152,7 @@ pub fn running_pid(root: &Path, service: Service) -> Option<u32> {
 
 /// The pid of the service this copy started on `addr`, if it is still running.
 pub fn running_pid_on(root: &Path, service: Service, addr: SocketAddr) -> Option<u32> {
-    let standard = match service {
-        Service::Consul => Layout::STANDARD.consul(),
-        Service::Redis => Layout::STANDARD.redis(),
-    };
+    let standard = service.addr_in(Layout::STANDARD);
     match recorded(root, service)? {
         (pid, Some(started_on)) if started_on == addr => Some(pid),
         (pid, None) if addr == standard => Some(pid),
@@ -177,6 +188,7 @@ pub fn up(here: &Here) -> Result<()> {
             }
             Service::Consul => consul_up(here),
             Service::Redis => redis_up(here),
+            Service::Nats => nats::up(here),
         };
         if let Err(err) = result {
             failures += 1;
@@ -194,7 +206,7 @@ pub fn up(here: &Here) -> Result<()> {
             &[("down", &down), ("status", &status)]
         )
     );
-    // With a base port, the lessons' own defaults (8500, 6379) are not this copy's.
+    // With a base port, the lessons' own defaults (8500, 6379, 4222) are not this copy's.
     if here.layout.base().is_some() {
         println!("{}", say(Cmd::ServicesYourShell, &[]));
         println!("    {}", here.layout.env_lines());
@@ -436,6 +448,7 @@ pub fn describe(here: &Here, service: Service) -> (bool, String) {
             let what = match service {
                 Service::Consul => say(Cmd::TheEmbeddedAgent, &[]),
                 Service::Redis => "redis-server".to_string(),
+                Service::Nats => "nats-server".to_string(),
             };
             let args: [(&str, &dyn std::fmt::Display); 3] =
                 [("addr", &addr), ("pid", &pid), ("what", &what)];
@@ -450,6 +463,8 @@ pub fn describe(here: &Here, service: Service) -> (bool, String) {
                 Service::Consul if is_embedded_agent(addr) => Cmd::AgentNotStartedHere,
                 Service::Consul => Cmd::AConsulAgent,
                 Service::Redis => Cmd::RedisNotOurs,
+                Service::Nats if nats_has_jetstream(addr) => Cmd::NatsNotOurs,
+                Service::Nats => Cmd::NatsNotOursNoJetStream,
             };
             let what = say(what, &[]);
             (

@@ -64,10 +64,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
             "consul",
             &catalog::say(
                 Cmd::AlreadyAnswersUsingIt,
-                &[
-                    ("which", &who_answers(root, system, Service::Consul)),
-                    ("addr", &addr),
-                ],
+                &[("which", &who_answers(root, system)), ("addr", &addr)],
             ),
         );
         return Ok(url);
@@ -126,19 +123,14 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     Ok(url)
 }
 
-/// Who runs the Consul or Redis that answers on the system's ports, when `up` did not
-/// start it: `services up` of this copy, on the same ports, or a stranger.
-pub(super) fn who_answers(root: &Path, system: &System, service: Service) -> String {
-    let addr = match service {
-        Service::Consul => loopback(system.ports.consul),
-        Service::Redis => loopback(system.ports.redis),
-    };
-    let by_services_up = services::running_pid_on(root, service, addr).is_some();
-    let who = match service {
-        Service::Consul if by_services_up => Cmd::AgentOfServicesUp,
-        Service::Consul => Cmd::AConsulAgent,
-        Service::Redis if by_services_up => Cmd::RedisOfServicesUp,
-        Service::Redis => Cmd::DoctorARedis,
+/// Who runs the Consul that answers on the system's port, when `up` did not start it:
+/// `services up` of this copy, on the same port, or a stranger.
+pub(super) fn who_answers(root: &Path, system: &System) -> String {
+    let addr = loopback(system.ports.consul);
+    let who = if services::running_pid_on(root, Service::Consul, addr).is_some() {
+        Cmd::AgentOfServicesUp
+    } else {
+        Cmd::AConsulAgent
     };
     catalog::say(who, &[])
 }

@@ -1,0 +1,206 @@
+//! NATS, lesson 12's broker, as the third service of `services up|down|status`: each clone
+//! with a base port gets its own `nats-server` on B+6, with JetStream on (lesson 12's
+//! durable subscribers need it), and `services down` in one clone leaves the other's
+//! running. A NATS server greets every client with an `INFO {…}` line before it says
+//! anything, so a raw TCP connection tells who answers and whether JetStream is on.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::base_port::{Learner, loopback, two_bases};
+
+/// Where NATS goes in a clone's block of ports.
+const NATS_OFFSET: u16 = 6;
+
+/// The `INFO {…}` line a NATS server on `port` greets a client with, if one answers.
+fn nats_info(port: u16) -> Option<String> {
+    let stream = TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).ok()?;
+    line.starts_with("INFO {").then_some(line)
+}
+
+/// Why these tests cannot run here, if they cannot: `services up` needs `nats-server` to
+/// start NATS, and `redis-server` to succeed at all.
+fn missing_programs() -> Option<&'static str> {
+    if testkit::programs::find_nats_server().is_none() {
+        return Some("nats-server is not installed, so `services up` cannot start NATS");
+    }
+    if testkit::programs::find_on_path("redis-server").is_none() {
+        return Some("redis-server is not installed, so `services up` fails before NATS");
+    }
+    None
+}
+
+#[test]
+fn services_up_starts_nats_with_jetstream_on_the_clones_port() {
+    if let Some(why) = missing_programs() {
+        println!("skipped: {why}");
+        return;
+    }
+    let (base, _) = two_bases();
+    let ada = Learner::new(base);
+    let port = base + NATS_OFFSET;
+
+    let (ok, out) = ada.run(&["services", "up"]);
+    assert!(ok, "`services up` failed with base port {base}:\n{out}");
+    assert!(
+        out.contains(&format!("started nats-server on 127.0.0.1:{port}")),
+        "`services up` did not start NATS on {port}:\n{out}"
+    );
+    assert!(
+        out.contains(&format!("NATS_URL=nats://127.0.0.1:{port}")),
+        "`services up` did not say how to point a shell at its NATS:\n{out}"
+    );
+    let info = nats_info(port).unwrap_or_else(|| panic!("no NATS answers on {port}:\n{out}"));
+    assert!(
+        info.contains("\"jetstream\":true"),
+        "the NATS of `services up` has no JetStream: {info}"
+    );
+
+    let (ok, status) = ada.run(&["services", "status"]);
+    assert!(ok, "{status}");
+    assert!(
+        status
+            .lines()
+            .any(|line| line.contains("nats") && line.contains(&format!("127.0.0.1:{port}  pid"))),
+        "`services status` does not show its NATS on {port}:\n{status}"
+    );
+
+    // Run again, it keeps the one it started.
+    let (ok, again) = ada.run(&["services", "up"]);
+    assert!(ok, "{again}");
+    assert!(
+        !again.contains("started nats-server"),
+        "a second `services up` started another NATS:\n{again}"
+    );
+}
+
+#[test]
+fn services_down_stops_this_clones_nats_and_leaves_another_clones() {
+    if let Some(why) = missing_programs() {
+        println!("skipped: {why}");
+        return;
+    }
+    let (a, b) = two_bases();
+    let (ada, bob) = (Learner::new(a), Learner::new(b));
+    for learner in [&ada, &bob] {
+        let (ok, out) = learner.run(&["services", "up"]);
+        assert!(
+            ok,
+            "`services up` failed with base port {}:\n{out}",
+            learner.base
+        );
+    }
+    let (ada_port, bob_port) = (a + NATS_OFFSET, b + NATS_OFFSET);
+    assert!(
+        nats_info(ada_port).is_some(),
+        "no NATS answers on {ada_port}"
+    );
+    assert!(
+        nats_info(bob_port).is_some(),
+        "no NATS answers on {bob_port}"
+    );
+
+    let (ok, out) = ada.run(&["services", "down"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.lines()
+            .any(|line| line.contains("nats") && line.contains("stopped (pid")),
+        "`services down` did not say it stopped its NATS:\n{out}"
+    );
+    assert!(
+        nats_info(ada_port).is_none(),
+        "`services down` left its own NATS running on {ada_port}:\n{out}"
+    );
+    assert!(
+        nats_info(bob_port).is_some(),
+        "one clone's `services down` stopped the other clone's NATS:\n{out}"
+    );
+}
+
+/// A `nats-server` the test starts itself, killed when dropped.
+struct Stranger(std::process::Child);
+
+impl Drop for Stranger {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
+    if let Some(why) = missing_programs() {
+        println!("skipped: {why}");
+        return;
+    }
+    let (base, _) = two_bases();
+    let ada = Learner::new(base);
+    let port = base + NATS_OFFSET;
+    // Someone else's NATS on the clone's port, without JetStream.
+    let program = testkit::programs::find_nats_server().expect("found above");
+    let _stranger = Stranger(
+        std::process::Command::new(program)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nats-server starts"),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while nats_info(port).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test's own nats-server does not answer on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let (ok, out) = ada.run(&["services", "up"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "a NATS server already answers on 127.0.0.1:{port}; using it"
+        )) && out.contains("no JetStream"),
+        "`services up` did not use the NATS on its port, or did not say it lacks JetStream:\n{out}"
+    );
+    let (ok, out) = ada.run(&["services", "down"]);
+    assert!(ok, "{out}");
+    assert!(
+        nats_info(port).is_some(),
+        "`services down` stopped a NATS it did not start:\n{out}"
+    );
+}
+
+#[test]
+fn without_nats_server_services_up_says_what_to_install_and_starts_the_others() {
+    if testkit::programs::find_on_path("redis-server").is_none() {
+        println!("skipped: redis-server is not installed, so `services up` fails anyway");
+        return;
+    }
+    let (base, _) = two_bases();
+    let ada = Learner::new(base);
+    // A NATS_SERVER that names no file: no nats-server on this machine, as far as the
+    // runner can tell.
+    let output = ada
+        .command(&["services", "up"])
+        .env("NATS_SERVER", "/nonexistent/nats-server")
+        .output()
+        .expect("the workbook binary runs");
+    let out = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        out.contains("nats-server is not installed") && out.contains("install"),
+        "`services up` did not say what to install for NATS:\n{out}"
+    );
+    assert!(
+        output.status.success()
+            && out.contains(&format!("started the embedded agent on 127.0.0.1:{base}"))
+            && out.contains(&format!("started redis-server on 127.0.0.1:{}", base + 1)),
+        "without nats-server, `services up` did not start the agent and Redis:\n{out}"
+    );
+    assert!(nats_info(base + NATS_OFFSET).is_none());
+}
