@@ -229,7 +229,14 @@ impl Payload {
             let text = String::from_utf8_lossy(headers);
             // `NATS/1.0` and a status, if any: `NATS/1.0 503` is "no responders".
             let first = text.lines().next().unwrap_or_default();
-            said.push(format!("headers {}", printable(first.as_bytes(), 40)));
+            let status = match first.split_whitespace().nth(1) {
+                Some("503") => " (no responders)",
+                _ => "",
+            };
+            said.push(format!(
+                "headers {}{status}",
+                printable(first.as_bytes(), 40)
+            ));
             decoded.push_str("\n\n");
             decoded.push_str(text.trim_end());
         }

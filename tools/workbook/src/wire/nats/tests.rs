@@ -72,7 +72,7 @@ fn a_servers_operations_are_read_with_their_payloads() {
             "INFO {\"server_id\":\"N1\",\"version\":\"2.9.10\",\"max_payload\":1048576,\"headers\":true}",
             "PONG",
             "MSG greetings 1 35: broker message on greetings, body \"hello-1\"",
-            "HMSG _INBOX.a.1 1 16 16: headers NATS/1.0 503",
+            "HMSG _INBOX.a.1 1 16 16: headers NATS/1.0 503 (no responders)",
             "-ERR 'Unknown Protocol Operation'",
         ]
     );
