@@ -1,7 +1,9 @@
-//! HTTP/1.1: lesson 03's JSON-RPC over HTTP POST (and Consul's HTTP API, lessons 06–08).
+//! HTTP/1.1: lesson 03's JSON-RPC over HTTP POST (and Consul's HTTP API, lessons 06–08; the
+//! messages go-micro's HTTP broker POSTs to a subscriber, lesson 12).
 //! A message is a head (request or status line, headers, blank line) and a body whose end
 //! is given by `Content-Length` or by chunked encoding; a JSON body is shown laid out.
 
+use super::broker;
 use super::lines::json_rpc_summary;
 use super::message::{
     Decode, Direction, MAX_MESSAGE, Message, Pending, find, json_member_spans, pretty_json,
@@ -146,6 +148,19 @@ fn http_message(direction: Direction, bytes: &[u8], head_end: usize, body: Vec<u
     }
     let mut decoded = head.trim_end().to_string();
     match serde_json::from_slice::<serde_json::Value>(&body) {
+        // go-micro's HTTP broker POSTs a broker message (lesson 12).
+        Ok(value) if broker::looks_like(&value) => {
+            let mut shown = Message::default();
+            let summary = broker::describe(&body, head_end, None, &mut shown);
+            if !chunked {
+                message.spans.extend(shown.spans);
+                message.spans.sort_by_key(|span| span.start);
+            }
+            message.broken |= shown.broken;
+            message.summary = format!("{first}: {summary}");
+            decoded.push_str("\n\n");
+            decoded.push_str(&shown.decoded.unwrap_or_default());
+        }
         Ok(value) => {
             message.summary = format!("{first}: {}", json_summary(&value, &body));
             if !chunked {
@@ -207,6 +222,45 @@ mod tests {
             &mut out,
         );
         assert_eq!(out[1].summary, "HTTP/1.1 200 OK: JSON \"hi!\"");
+    }
+
+    /// Lesson 12's HTTP broker POSTs go-micro's bytes to `/?id=<node id>` (reqwest's head,
+    /// `Content-Type: application/json`); the subscriber answers 200 with no body.
+    #[test]
+    fn a_broker_post_shows_its_topic_and_body() {
+        let body = super::broker::GO_POST_BODY;
+        let request = format!(
+            "POST /?id=go.micro.srv.t1-6c9b3a2e-0f4d-4e58-9a71-3d2b5c8e1f07 HTTP/1.1\r\n\
+             content-type: application/json\r\naccept: */*\r\nhost: 127.0.0.1:7212\r\n\
+             content-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let mut decoder = Http1::default();
+        let mut out = Vec::new();
+        for piece in request.as_bytes().chunks(50) {
+            decoder.feed(Direction::ToServer, piece, &mut out);
+        }
+        decoder.feed(
+            Direction::ToClient,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+            &mut out,
+        );
+        assert_eq!(
+            out[0].summary,
+            "POST /?id=go.micro.srv.t1-6c9b3a2e-0f4d-4e58-9a71-3d2b5c8e1f07 HTTP/1.1: \
+             broker message on go.micro.srv.t1, body protobuf, no schema: {\"1\":\"hello\"}"
+        );
+        assert!(!out[0].broken);
+        let decoded = out[0].decoded.as_deref().unwrap();
+        assert!(
+            decoded.contains("  Micro-Topic: go.micro.srv.t1"),
+            "{decoded}"
+        );
+        let body_span = out[0].spans.iter().find(|s| s.label == "\"Body\" member");
+        let head_end = request.find("\r\n\r\n").unwrap() + 4;
+        let body_at = head_end + body.find("\"Body\"").unwrap();
+        assert_eq!(body_span.map(|s| s.start), Some(body_at));
+        assert_eq!(out[1].summary, "HTTP/1.1 200 OK");
     }
 
     #[test]

@@ -190,7 +190,13 @@ pub fn json_member_spans(json: &[u8], offset: usize, message: &mut Message) {
     const MEMBERS: [&str; 7] = [
         "id", "method", "params", "result", "error", "jsonrpc", "seq",
     ];
-    for member in MEMBERS {
+    json_spans(json, offset, &MEMBERS, message);
+}
+
+/// Spans for the `members` of a JSON object found in `json`, which starts at `offset` in
+/// its message.
+pub fn json_spans(json: &[u8], offset: usize, members: &[&str], message: &mut Message) {
+    for member in members {
         let key = format!("\"{member}\":");
         let Some(at) = find(json, key.as_bytes()) else {
             continue;

@@ -10,12 +10,14 @@
 //! - `relay.rs`: the TCP relay, and the bounded hand-off to the decoders;
 //! - one decoder per protocol: `lines.rs` (lessons 01 and 03), `frames.rs` (lesson 02),
 //!   `http1.rs` (lesson 03 over HTTP, Consul's API), `http2.rs` with `hpack.rs`, `grpc.rs`
-//!   and `protobuf.rs` (lessons 05–08), all behind `message.rs`'s [`Decode`];
+//!   and `protobuf.rs` (lessons 05–08), `nats.rs` (lesson 12), all behind `message.rs`'s
+//!   [`Decode`]; `broker.rs` reads go-micro's broker messages inside HTTP and NATS;
 //! - `ring.rs`: the last messages in bounded memory, and the feed the book server reads;
 //! - `page.rs` and `page.html`: `/wire` on the book server.
 //!
 //! Loopback only: the relay listens, and forwards, on 127.0.0.1.
 
+mod broker;
 mod frames;
 mod grpc;
 mod hpack;
@@ -23,6 +25,7 @@ mod http1;
 mod http2;
 mod lines;
 mod message;
+mod nats;
 mod page;
 mod protobuf;
 mod relay;
@@ -57,6 +60,8 @@ pub enum Protocol {
     Http,
     /// gRPC: HTTP/2 frames with protobuf messages (lessons 05–08).
     Grpc,
+    /// NATS's text protocol, go-micro's broker messages inside (lesson 12).
+    Nats,
 }
 
 impl Protocol {
@@ -67,6 +72,7 @@ impl Protocol {
             Protocol::Jsonrpc => "jsonrpc",
             Protocol::Http => "http",
             Protocol::Grpc => "grpc",
+            Protocol::Nats => "nats",
         }
     }
 
@@ -78,6 +84,7 @@ impl Protocol {
             Protocol::Jsonrpc => Box::new(lines::Lines::json_rpc()),
             Protocol::Http => Box::<http1::Http1>::default(),
             Protocol::Grpc => Box::<http2::Http2>::default(),
+            Protocol::Nats => Box::<nats::Nats>::default(),
         }
     }
 }
@@ -85,7 +92,8 @@ impl Protocol {
 /// `workbook wire`: its arguments.
 #[derive(Debug, clap::Args)]
 pub struct WireArgs {
-    /// The lesson whose servers to relay: 01, 02, 03 or 05 (or tcp, rpc, jsonrpc, grpc).
+    /// The lesson whose servers to relay: 01, 02, 03, 05, 11 or 12 (or tcp, rpc, jsonrpc,
+    /// grpc, micro, events).
     #[arg(conflicts_with = "protocol", required_unless_present = "to")]
     pub lesson: Option<String>,
     /// Where a relay listens, on 127.0.0.1 (default: its server's port + 200). Give one
@@ -138,10 +146,12 @@ const LESSONS: [LessonServers; 7] = [
         names: &["11", "micro", "11-micro", "l11-micro"],
         servers: &[(8080, Protocol::Http)],
     },
-    // Lesson 12's subscribers too: a publisher POSTs to the address each one registered.
+    // Lesson 12's brokers: the HTTP broker's subscriber on 7012 (a publisher POSTs to the
+    // address it registered, so only what is sent to the relay goes through it: `curl`),
+    // and the NATS server on 4222 (`--broker-address nats://127.0.0.1:4422`).
     LessonServers {
         names: &["12", "events", "12-events", "l12-events"],
-        servers: &[],
+        servers: &[(7012, Protocol::Http), (4222, Protocol::Nats)],
     },
 ];
 
@@ -155,7 +165,7 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
                 LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
             else {
                 bail!(
-                    "the wire view knows lessons 01, 02, 03, 05 and 11; for another server say --to ADDR --protocol P"
+                    "the wire view knows lessons 01, 02, 03, 05, 11 and 12; for another server say --to ADDR --protocol P"
                 );
             };
             if servers.is_empty() {

@@ -36,6 +36,11 @@ pub fn method_types(path: &str) -> Option<(MessageDescriptor, MessageDescriptor)
     Some((method.input(), method.output()))
 }
 
+/// A message type of the course's schemas, by its full name: `events.CaptchaVerified`.
+pub fn message_type(name: &str) -> Option<MessageDescriptor> {
+    pool()?.get_message_by_name(name)
+}
+
 /// Decodes `bytes` (at `offset` in `message`) as a `schema` message, or without a schema
 /// as `protoc --decode_raw` would; adds the spans and returns a one-line summary.
 pub fn describe(

@@ -37,6 +37,16 @@ fn lessons_relay_on_their_port_plus_200() {
             .contains("no server")
     );
     assert_eq!(plan(&args(Some("11"), &[], &[])).unwrap()[0].0.port(), 8280);
+    // Lesson 12: the HTTP broker's subscriber, and the NATS server.
+    let events: Vec<(u16, u16, Protocol)> = plan(&args(Some("events"), &[], &[]))
+        .unwrap()
+        .iter()
+        .map(|(l, t, p)| (l.port(), t.port(), *p))
+        .collect();
+    assert_eq!(
+        events,
+        [(7212, 7012, Protocol::Http), (4422, 4222, Protocol::Nats)]
+    );
     assert!(plan(&args(Some("09"), &[], &[])).is_err());
     let custom = plan(&args(None, &["127.0.0.1:8500"], &[Protocol::Http])).unwrap();
     assert_eq!(custom[0].0.port(), 8700);
@@ -147,6 +157,61 @@ async fn a_server_that_is_not_there_is_said_so() {
         "{}",
         note.summary
     );
+}
+
+/// Lesson 12 on NATS: a real nats-server behind the relay. A client subscribes and
+/// publishes go-micro's broker message (the payload lesson 12's publisher sends, as the
+/// server's trace in chapter 12 shows it); the relay shows the `PUB` going in and the
+/// `MSG` the server writes back, the message decoded in both.
+#[tokio::test]
+async fn a_publish_through_a_nats_relay_is_decoded_both_ways() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let server = testkit::nats().await;
+    let url = server.url();
+    let to: SocketAddr = url.trim_start_matches("nats://").parse().unwrap();
+    let (relay, hub, _) = start_relay(to, Protocol::Nats).await;
+    let client = tokio::net::TcpStream::connect(relay).await.unwrap();
+    let (reader, mut writer) = client.into_split();
+    let mut lines = BufReader::new(reader).lines();
+    let info = lines.next_line().await.unwrap().unwrap();
+    assert!(info.starts_with("INFO {"), "{info}");
+    let payload = r#"{"Header":{},"Body":"aGVsbG8tMQ=="}"#;
+    let commands = format!(
+        "CONNECT {{\"verbose\":false,\"headers\":true}}\r\nSUB greetings 1\r\nPUB greetings {}\r\n{payload}\r\nPING\r\n",
+        payload.len()
+    );
+    writer.write_all(commands.as_bytes()).await.unwrap();
+    // The server answers in order: the MSG, then the PONG.
+    let mut got = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        let pong = line == "PONG";
+        got.push(line);
+        if pong {
+            break;
+        }
+    }
+    assert_eq!(got, ["MSG greetings 1 35", payload, "PONG"]);
+    let kept = until_seen(&hub, "PONG").await;
+    let summaries: Vec<String> = kept
+        .iter()
+        .filter(|e| e.direction != "·")
+        .map(|e| format!("{} {}", e.direction, e.summary))
+        .collect();
+    let wanted = [
+        "→ SUB greetings 1",
+        "→ PUB greetings 35: broker message on greetings, body \"hello-1\"",
+        "→ PING",
+        "← MSG greetings 1 35: broker message on greetings, body \"hello-1\"",
+        "← PONG",
+    ];
+    for wanted in wanted {
+        assert!(
+            summaries.iter().any(|s| s == wanted),
+            "no {wanted:?} in {summaries:#?}"
+        );
+    }
+    assert!(summaries[0].starts_with("← INFO {"), "{summaries:#?}");
+    assert!(kept.iter().all(|e| !e.broken), "{kept:#?}");
 }
 
 /// A decoder that takes its time, to fill the channel.

@@ -23,11 +23,17 @@ use tokio::net::TcpStream;
 /// How long the feed may take to show what a test waits for.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
-/// Lessons 01, 02, 03 and 05's executables, built once.
+/// Lessons 01, 02, 03, 05 and 12's executables, built once.
 pub(crate) fn lesson(package: &str) -> PathBuf {
     static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
-        let packages = ["l01-tcp", "l02-rpc", "l03-jsonrpc", "l05-grpc"];
+        let packages = [
+            "l01-tcp",
+            "l02-rpc",
+            "l03-jsonrpc",
+            "l05-grpc",
+            "l12-events",
+        ];
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         // As a shell would run it: none of the variables cargo gave this test.
         for (name, _) in std::env::vars() {
@@ -341,4 +347,62 @@ async fn garbage_through_the_relay_leaves_relay_and_server_up() {
     // Both still up: a real call goes through.
     let printed = client("l05-grpc", &["client", "--addr", &relay.addr(), "after"]);
     assert!(printed.contains("Hello after!"), "{printed}");
+}
+
+/// Lesson 12 on NATS: the lesson's own subscriber and publisher reach a real nats-server
+/// through the relay (`--broker-address nats://RELAY`); the subscriber gets the message, and
+/// the feed shows async-nats's `PUB` and the server's `MSG`, go-micro's broker message
+/// decoded in both.
+#[tokio::test]
+async fn lesson_12_a_publish_through_the_nats_relay_is_decoded() {
+    let nats = testkit::nats().await;
+    let to: SocketAddr = nats
+        .url()
+        .trim_start_matches("nats://")
+        .parse()
+        .expect("nats://HOST:PORT");
+    let mut relay = Relay::start("nats", to).await;
+    let url = format!("nats://{}", relay.addr());
+    let broker = ["--broker", "nats", "--broker-address", url.as_str()];
+    let mut subscriber = tokio::process::Command::new(lesson("l12-events"))
+        .args(broker)
+        .args(["subscribe", "greetings"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the subscriber runs");
+    let mut said = BufReader::new(subscriber.stdout.take().unwrap()).lines();
+    let mut next_line = async || {
+        tokio::time::timeout(PATIENCE, said.next_line())
+            .await
+            .expect("the subscriber speaks in time")
+            .unwrap()
+    };
+    assert_eq!(
+        next_line().await.as_deref(),
+        Some("subscribed to greetings")
+    );
+    let mut publish = broker.to_vec();
+    publish.extend(["publish", "greetings", "hello"]);
+    let printed = client("l12-events", &publish);
+    assert!(
+        printed.contains("published 1 message(s) on greetings; 0 not delivered everywhere"),
+        "{printed}"
+    );
+    assert_eq!(next_line().await.as_deref(), Some("greetings: hello"));
+    relay
+        .expect(&[
+            "INFO {",
+            "SUB greetings 1",
+            r#"PUB greetings 31: broker message on greetings, body "hello""#,
+            r#"MSG greetings 1 31: broker message on greetings, body "hello""#,
+        ])
+        .await;
+    assert!(
+        !relay.events.iter().any(|e| e["broken"] == true),
+        "{:#?}",
+        relay.events
+    );
 }
