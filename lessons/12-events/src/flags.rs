@@ -34,6 +34,7 @@ impl BrokerFlags {
         BrokerOptions {
             address: self.address.clone(),
             registry,
+            advertise: None,
         }
     }
 

@@ -51,6 +51,10 @@ enum Command {
         /// Where the http broker's subscriber listens for the publishers' POSTs.
         #[arg(long, default_value = DEFAULT_ADDR)]
         addr: String,
+        /// http only: the address to register instead of --addr, e.g. the wire view's relay
+        /// (`workbook wire 12`: 127.0.0.1:7212), so that publishers reach it through that.
+        #[arg(long, value_name = "IP:PORT")]
+        advertise: Option<String>,
         /// NATS only: a durable subscriber of this name on JetStream, given after a restart
         /// every message published while it was away.
         #[arg(long, value_name = "NAME")]
@@ -98,6 +102,9 @@ async fn main() -> anyhow::Result<()> {
         && let Command::Subscribe { addr, .. } | Command::Audit { addr, .. } = &cli.command
     {
         options.address = Some(addr.clone());
+    }
+    if let Command::Subscribe { advertise, .. } = &cli.command {
+        options.advertise = advertise.clone();
     }
     // The http broker finds its subscribers in the registry; a service registers in it.
     if cli.broker.name == "http" || matches!(cli.command, Command::CaptchaServer { .. }) {

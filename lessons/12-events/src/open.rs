@@ -16,6 +16,8 @@ pub struct BrokerOptions {
     /// The registry the HTTP broker finds subscribers in (lesson 11's, chosen by
     /// `--registry`).
     pub registry: Option<Arc<dyn Registry>>,
+    /// For the HTTP broker: the address its subscribers register instead of their own.
+    pub advertise: Option<String>,
 }
 
 /// Opens the broker called `name`.
@@ -26,7 +28,11 @@ pub async fn open_broker(name: &str, options: &BrokerOptions) -> anyhow::Result<
                 anyhow::bail!("the http broker finds its subscribers in a registry: give one");
             };
             let listen = options.address.as_deref().unwrap_or("127.0.0.1:0");
-            Ok(Arc::new(HttpBroker::new(registry, listen)?))
+            let mut broker = HttpBroker::new(registry, listen)?;
+            if let Some(address) = &options.advertise {
+                broker = broker.advertise(address)?;
+            }
+            Ok(Arc::new(broker))
         }
         "nats" => {
             let url = crate::nats::server_url(options.address.as_deref());

@@ -158,3 +158,38 @@ async fn unsubscribing_leaves_the_registry_and_stops_delivery() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn publishers_post_to_the_advertised_address_not_the_listening_one() {
+    let registry = Arc::new(MemoryRegistry::new());
+    // Advertised: an address where nothing listens, so a POST that went there fails there.
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let advertised = nowhere.local_addr().unwrap().to_string();
+    drop(nowhere);
+    let subscriber = HttpBroker::new(registry.clone(), "127.0.0.1:0")
+        .unwrap()
+        .advertise(&advertised)
+        .unwrap();
+    let (_subscription, mut received) = subscribe(&subscriber, "orders").await;
+    let nodes = registry.get_service(SERVICE).await.unwrap();
+    assert_eq!(nodes.len(), 1);
+    assert_eq!(nodes[0].address, advertised);
+
+    let publisher = HttpBroker::new(registry.clone(), "127.0.0.1:0").unwrap();
+    let error = publisher
+        .publish("orders", &Message::new("hello"))
+        .await
+        .unwrap_err();
+    assert!(format!("{error:#}").contains(&advertised), "{error:#}");
+    assert!(
+        received.try_recv().is_err(),
+        "nothing reached the listening address"
+    );
+
+    let error = HttpBroker::new(registry, "127.0.0.1:0")
+        .unwrap()
+        .advertise("relay:7212")
+        .err()
+        .expect("a host name is refused");
+    assert!(format!("{error:#}").contains("not an IP address and a port"));
+}

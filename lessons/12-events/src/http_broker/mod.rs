@@ -69,6 +69,8 @@ pub struct HttpBroker {
     registry: Arc<dyn Registry>,
     /// Where subscribers listen (`127.0.0.1:0`: any free port).
     listen: String,
+    /// The address subscribers register instead of the one they listen on, if any.
+    advertise: Option<SocketAddr>,
     client: reqwest::Client,
     subscribers: Subscribers,
     /// The address of this process's endpoint, once the first subscription started it.
@@ -87,11 +89,23 @@ impl HttpBroker {
         Ok(HttpBroker {
             registry,
             listen: listen.to_string(),
+            advertise: None,
             client,
             subscribers: Subscribers::default(),
             endpoint: OnceCell::new(),
             cache: Mutex::new(None),
         })
+    }
+
+    /// Subscribers register `address` instead of the one they listen on (go-micro's
+    /// `--server_advertise`): the address of a proxy in front of them, say the wire view's
+    /// relay, through which publishers then reach them.
+    pub fn advertise(mut self, address: &str) -> anyhow::Result<HttpBroker> {
+        let address = address
+            .parse()
+            .with_context(|| format!("{address:?} is not an IP address and a port"))?;
+        self.advertise = Some(address);
+        Ok(self)
     }
 
     /// Starts the endpoint on the first call; its address on every call.
@@ -217,7 +231,8 @@ impl Broker for HttpBroker {
         handler: Handler,
     ) -> BoxFuture<'a, anyhow::Result<Box<dyn Subscription>>> {
         async move {
-            let address = self.endpoint().await?;
+            let listening = self.endpoint().await?;
+            let address = self.advertise.unwrap_or(listening);
             let node = subscriber_node(topic, options.queue.as_deref(), address);
             write(&self.subscribers).insert(node.id.clone(), (topic.to_string(), handler));
             if let Err(error) = self.registry.register(SERVICE, &node).await {
@@ -225,9 +240,12 @@ impl Broker for HttpBroker {
                 return Err(error);
             }
             info!(
-                "subscribed to {topic} as {} ({}), listening on {address}",
+                "subscribed to {topic} as {} ({}), listening on {listening}",
                 node.id, node.version
             );
+            if address != listening {
+                info!("registered as {address} (--advertise)");
+            }
             let subscription = HttpSubscription {
                 topic: topic.to_string(),
                 node,

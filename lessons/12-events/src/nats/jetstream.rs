@@ -87,7 +87,8 @@ async fn topic_stream(js: &jetstream::Context, topic: &str) -> anyhow::Result<st
         .await
         .map_err(|error| {
             anyhow::anyhow!(
-                "cannot make the stream {name} (is JetStream on? nats-server -js): {error}"
+                "cannot make the stream {name} (is JetStream on? `nats-server -js`; the runner's \
+                 `services up` starts it so): {error}"
             )
         })?;
     // Two topics may map to one name (`a.b`, `a_b`): the stream must be this topic's.

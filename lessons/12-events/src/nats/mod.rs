@@ -80,7 +80,12 @@ impl NatsBroker {
             })
             .connect(url)
             .await
-            .map_err(|error| anyhow::anyhow!("cannot connect to NATS at {url}: {error}"))?;
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "cannot connect to NATS at {url}: {error} (is a server running? \
+                     `cargo run -p workbook -- services up` starts one)"
+                )
+            })?;
         Ok(NatsBroker {
             client,
             url: url.to_string(),
