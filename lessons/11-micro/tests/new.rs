@@ -9,47 +9,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use l11_micro::registry::Registry;
 use l11_micro::registry::consul::ConsulRegistry;
 use serde_json::json;
-use support::BINARY;
 use support::api::{get, registry, request, start};
-use testkit::ServerProcess;
-
-/// A folder of its own under the system's temporary folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(what: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(support::unique_service(what));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `l11-micro new ARGS…` in `dir`: whether it succeeded, and what it printed.
-fn new(dir: &Path, args: &[&str]) -> (bool, String) {
-    let output = Command::new(BINARY)
-        .current_dir(dir)
-        .arg("new")
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run l11-micro new");
-    let printed = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), printed.into_owned())
-}
+use support::scaffold::{Scratch, build, new, run};
 
 #[test]
 fn bad_names_and_used_folders_are_refused_with_nothing_written() {
@@ -95,58 +61,6 @@ fn bad_names_and_used_folders_are_refused_with_nothing_written() {
         ok && printed.contains("creating service go.micro.web.empty"),
         "{printed}"
     );
-}
-
-/// `cargo fmt --check`, then `cargo build --offline` of the crate in `dir`, into the
-/// crates' own target folder.
-fn build(dir: &Path) -> PathBuf {
-    let target = Path::new(BINARY)
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .join("micro-new");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    // What a learner's `cargo fmt` would change is a template's fault.
-    let format = Command::new(&cargo)
-        .args(["fmt", "--check", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .output()
-        .expect("run cargo fmt");
-    let diff = String::from_utf8_lossy(&format.stdout);
-    assert!(
-        format.status.success(),
-        "{} is not as rustfmt writes it:\n{diff}",
-        dir.display()
-    );
-    let started = Instant::now();
-    let output = Command::new(cargo)
-        .args(["build", "--offline", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("run cargo");
-    let log = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{} does not build:\n{log}",
-        dir.display()
-    );
-    // (Cargo's note on a dependency's future incompatibility is not the crate's warning.)
-    let warned = log
-        .lines()
-        .any(|line| line.starts_with("warning") && !line.contains("future version of Rust"));
-    assert!(!warned, "{} builds with warnings:\n{log}", dir.display());
-    eprintln!("built {} in {:.1?}", dir.display(), started.elapsed());
-    target.join("debug")
-}
-
-/// A generated service, started with `registry`'s flags on a free port, once registered.
-async fn run(binary: &Path, registry: &[String]) -> ServerProcess {
-    let mut args: Vec<&str> = registry.iter().map(String::as_str).collect();
-    args.extend(["--addr", "127.0.0.1:0"]);
-    let server = ServerProcess::start(binary, &args, 1).await;
-    server.logged("registered").await;
-    server
 }
 
 #[tokio::test]

@@ -78,6 +78,7 @@ pub mod go_micro;
 pub mod mdns;
 pub mod misbehaving;
 pub mod netns;
+pub mod scaffold;
 
 /// A live gRPC server that does not serve hello.Greeter (only health): every Greeter call
 /// answers `Unimplemented`. Counts the calls that reach it, until dropped.

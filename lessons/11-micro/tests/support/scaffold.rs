@@ -1,0 +1,93 @@
+//! `tests/new.rs`'s helpers: a scratch folder, `l11-micro new` run as a learner runs it, a
+//! generated crate checked and built as a learner builds it, and one of its services started.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use testkit::ServerProcess;
+
+use super::BINARY;
+
+/// A folder of its own under the system's temporary folder, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(what: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(super::unique_service(what));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `l11-micro new ARGS…` in `dir`: whether it succeeded, and what it printed.
+pub fn new(dir: &Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new(BINARY)
+        .current_dir(dir)
+        .arg("new")
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run l11-micro new");
+    let printed = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), printed.into_owned())
+}
+
+/// `cargo fmt --check`, then `cargo build --offline` of the crate in `dir`, into the
+/// crates' own target folder.
+pub fn build(dir: &Path) -> PathBuf {
+    let target = Path::new(BINARY)
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .join("micro-new");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    // What a learner's `cargo fmt` would change is a template's fault.
+    let format = Command::new(&cargo)
+        .args(["fmt", "--check", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .output()
+        .expect("run cargo fmt");
+    let diff = String::from_utf8_lossy(&format.stdout);
+    assert!(
+        format.status.success(),
+        "{} is not as rustfmt writes it:\n{diff}",
+        dir.display()
+    );
+    let started = Instant::now();
+    let output = Command::new(cargo)
+        .args(["build", "--offline", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("run cargo");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{} does not build:\n{log}",
+        dir.display()
+    );
+    // (Cargo's note on a dependency's future incompatibility is not the crate's warning.)
+    let warned = log
+        .lines()
+        .any(|line| line.starts_with("warning") && !line.contains("future version of Rust"));
+    assert!(!warned, "{} builds with warnings:\n{log}", dir.display());
+    eprintln!("built {} in {:.1?}", dir.display(), started.elapsed());
+    target.join("debug")
+}
+
+/// A generated service, started with `registry`'s flags on a free port, once registered.
+pub async fn run(binary: &Path, registry: &[String]) -> ServerProcess {
+    let mut args: Vec<&str> = registry.iter().map(String::as_str).collect();
+    args.extend(["--addr", "127.0.0.1:0"]);
+    let server = ServerProcess::start(binary, &args, 1).await;
+    server.logged("registered").await;
+    server
+}
