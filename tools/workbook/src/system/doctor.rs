@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Result, bail};
+use testkit::programs::find_on_path;
 
 use crate::book;
 use crate::common::catalog::{Cmd, Msg, say};
@@ -56,8 +57,6 @@ impl Fix {
         }
     }
 }
-
-pub use testkit::programs::find_on_path;
 
 /// The first line a program prints for `args`, if it runs.
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
