@@ -14,7 +14,7 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::programs::{CHROMIUM_INSTALL, find_chromedriver, find_chromium};
+use programs::{CHROMIUM_INSTALL, find_chromedriver, find_chromium};
 
 /// The window pages are looked at in: a common laptop screen (the book's check, the wire
 /// view's test).
