@@ -6,7 +6,7 @@
 #    11 etcd, etcdctl and protoc, for lesson 12 nats-server; Chromium and a CJK font for the browser check).
 # 2. Checks formatting and lints, for the learner's stubs and for the solutions.
 # 3. Runs the tools' own tests and every lesson's tests with the solutions switched in.
-# 4. Runs `workbook verify`: every exercise fails on its stub and passes on its solution,
+# 4. Runs `workbook-dev verify` (the maintainers' checks): every exercise fails on its stub and passes on its solution,
 #    every exercise has a hint and a TODO, and every book include resolves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -104,8 +104,8 @@ cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 step "cargo test (tools, and every lesson with its solutions)"
 cargo test --locked --workspace --all-features
 
-step "workbook verify (stubs fail, solutions pass, hints, TODOs, book includes, pages)"
+step "workbook-dev verify (stubs fail, solutions pass, hints, TODOs, book includes, pages)"
 # `browser-check` adds the check of the book's pages in headless Chromium.
-cargo run --locked --quiet -p workbook --features browser-check -- verify
+cargo run --locked --quiet -p workbook-dev --features browser-check -- verify
 
 du -sh target 2>/dev/null | awk '{ print "target/: " $1 }'

@@ -1,5 +1,5 @@
 //! Headless Chromium, driven over WebDriver by fantoccini: for lesson 10's page and for the
-//! book's pages in `workbook verify`. chromedriver runs on a free loopback port
+//! book's pages in `workbook-dev verify`. chromedriver runs on a free loopback port
 //! (`--port=0`, which says the port it took), and Chromium without its sandbox (which
 //! needs privileges that containers and CI machines often lack; the browser only opens
 //! pages on loopback).
@@ -14,7 +14,15 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::programs::{CHROMIUM_INSTALL, find_chromedriver, find_chromium};
+use programs::{CHROMIUM_INSTALL, find_chromedriver, find_chromium};
+
+/// The window pages are looked at in: a common laptop screen (the book's check, the wire
+/// view's test).
+pub const WINDOW: (u32, u32) = (1366, 900);
+
+/// A phone's window, where the book's sidebar is closed and a wide listing or table
+/// scrolls inside its own box.
+pub const PHONE: (u32, u32) = (390, 844);
 
 /// A browser session and the chromedriver behind it, ended when this is dropped.
 pub struct Browser {

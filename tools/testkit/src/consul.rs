@@ -14,7 +14,7 @@ use tokio::sync::oneshot;
 
 use crate::PATIENCE;
 use crate::process::{OwnedChild, free_ports, http_get};
-use crate::programs::find_on_path;
+use programs::find_on_path;
 
 /// How long a real `consul agent -dev` may take to elect itself leader.
 const CONSUL_STARTUP: Duration = Duration::from_secs(30);

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::PATIENCE;
 use crate::process::{OwnedChild, free_ports, http_get};
-use crate::programs::find_on_path;
+use programs::find_on_path;
 
 /// One member of an [`EtcdCluster`].
 #[derive(Debug)]

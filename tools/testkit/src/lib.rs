@@ -13,8 +13,9 @@
 //! lesson's own binary and watches it from outside, and [`catalog`] waits, with blocking
 //! queries, for what the agent then shows: an instance listed, passing, critical, gone.
 //!
-//! [`programs`] finds what the course starts but does not ship (Redis, Consul, etcd, NATS,
-//! Chromium), and with the `browser` feature [`browser`] drives headless Chromium.
+//! The `programs` crate (tools/programs) finds what the course starts but does not ship
+//! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] drives
+//! headless Chromium.
 
 #[cfg(feature = "browser")]
 pub mod browser;
@@ -23,7 +24,6 @@ mod consul;
 mod etcd;
 mod nats;
 mod process;
-pub mod programs;
 mod redis;
 mod server;
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::PATIENCE;
 use crate::process::{OwnedChild, free_ports, http_get};
-use crate::programs::find_nats_server;
+use programs::find_nats_server;
 
 /// A private nats-server; killed, and its store deleted, when this is dropped.
 #[derive(Debug)]

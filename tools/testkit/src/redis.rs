@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 
 use crate::PATIENCE;
 use crate::process::{OwnedChild, free_ports};
-use crate::programs::find_on_path;
+use programs::find_on_path;
 
 /// A Redis server for one test; a server this started is killed when this is dropped.
 #[derive(Debug)]

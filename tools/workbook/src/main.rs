@@ -1,41 +1,27 @@
 //! The course runner: `cargo run -p workbook` starts the course; its subcommands check
 //! exercises, give hints, show solutions, serve the book, start the services the later
-//! lessons need, report progress for a class, and verify the whole course for CI.
+//! lessons need, and report progress for a class. The maintainers' checks of the whole
+//! course (`verify`, `i18n`) are another program, `workbook-dev` (tools/workbook-dev).
 //!
-//! Each audience has its own room, and this file only hands a command to it:
-//! - `learner/`: the course session, `list`, `check`, `hint`, `solution`, `reset`;
-//! - `proof/`: `verify`, for maintainers and CI;
-//! - `book/`: building and serving the book (`book`);
-//! - `system/`: `services`, `up`, `status`, `down`, `ports` and `doctor`;
-//! - `teacher/`: `report`, `book --pdf` and `bundle`;
-//! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
-//! - `common/`: what they all stand on (the course, cargo, test runs, printing).
-
-mod book;
-mod cli;
-mod common;
-mod learner;
-mod proof;
-mod system;
-mod teacher;
-mod wire;
+//! Each audience has its own room in the library (src/lib.rs), and this file only hands a
+//! command to it.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::FromArgMatches;
 
-use crate::cli::{Cli, Commands, ServicesAction};
-use crate::common::catalog::{self, Msg};
-use crate::common::course::Course;
-use crate::common::lang::Lang;
-use crate::common::ui::{self, Asking};
-use crate::learner::state::{self, State};
-use crate::learner::{check, exercise, language, map, session};
-use crate::proof::{transcripts, verify};
-use crate::system::ports::{self, Layout};
-use crate::system::{doctor, services, up};
-use crate::teacher::{bundle, pdf, report};
+use workbook::book;
+use workbook::cli::{self, Cli, Commands, ServicesAction};
+use workbook::common::catalog::{self, Msg};
+use workbook::common::course::Course;
+use workbook::common::lang::Lang;
+use workbook::common::ui::{self, Asking};
+use workbook::learner::state::{self, State};
+use workbook::learner::{check, exercise, language, map, session};
+use workbook::system::ports::{self, Layout};
+use workbook::system::{doctor, services, up};
+use workbook::teacher::{bundle, pdf, report};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -127,7 +113,6 @@ async fn run(cli: Cli) -> Result<bool> {
                 .await
                 .map(|()| true)
         }
-        Some(Commands::I18n { action }) => book::i18n::command(&course.root, action).map(|()| true),
         Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
         Some(Commands::Report { name, json, class }) => match class {
             Some(paths) => report::run_class(&course, &paths),
@@ -137,16 +122,6 @@ async fn run(cli: Cli) -> Result<bool> {
             language::command(&course, &mut state, code.as_deref(), language).map(|()| true)
         }
         Some(Commands::Doctor) => doctor::run(&course.root).map(|()| true),
-        Some(Commands::Verify { book: true, .. }) => {
-            verify::run_book_only(&course).await.map(|()| true)
-        }
-        Some(Commands::Verify {
-            transcripts: Some(chapter),
-            ..
-        }) => transcripts::run_one(&course, &chapter).await.map(|()| true),
-        Some(Commands::Verify { lesson, .. }) => {
-            verify::run(&course, lesson.as_deref()).await.map(|()| true)
-        }
         Some(Commands::Up { ports, mine }) => {
             let layout = Layout::of(&course.root, ports.base_port)?;
             up::up(&course.root, layout, !mine).await.map(|()| true)
@@ -167,7 +142,7 @@ async fn run(cli: Cli) -> Result<bool> {
             };
             ports::command(&course, change).map(|()| true)
         }
-        Some(Commands::Wire(args)) => wire::run(&course.root, args).await.map(|()| true),
+        Some(Commands::Wire(args)) => workbook::wire::run(&course.root, args).await.map(|()| true),
         Some(Commands::Services { action }) => {
             let here = services::Here::of(&course.root)?;
             match action {

@@ -2,11 +2,12 @@
 //! loopback, rebuilt when its sources change.
 //!
 //! Called by `main` for `book`, by the learner's session (which serves it beside the
-//! exercises), by `proof` (which checks its pages) and by `doctor` (which tells our book
-//! server from a stranger on its port).
+//! exercises), by `workbook-dev verify` (which checks its pages) and by `doctor` (which
+//! tells our book server from a stranger on its port).
 
 pub mod diagrams;
 pub mod i18n;
+pub mod includes;
 pub mod notes;
 mod publish;
 pub mod schedule;

@@ -61,10 +61,6 @@ pub enum Commands {
         #[arg(long)]
         lang: Option<String>,
     },
-    I18n {
-        #[command(subcommand)]
-        action: crate::book::i18n::I18nAction,
-    },
     Bundle {
         dir: PathBuf,
         #[arg(long)]
@@ -82,14 +78,6 @@ pub enum Commands {
         code: Option<String>,
     },
     Doctor,
-    Verify {
-        #[arg(long, conflicts_with = "book")]
-        lesson: Option<String>,
-        #[arg(long)]
-        book: bool,
-        #[arg(long, value_name = "CHAPTER", conflicts_with_all = ["book", "lesson"])]
-        transcripts: Option<String>,
-    },
     Up {
         #[command(flatten)]
         ports: SystemPorts,

@@ -3,16 +3,18 @@
 //! running test executables,
 //! noticing saved files, and how it prints.
 //!
-//! Nothing here is a command. `learner`, `proof`, `book`, `system` and `teacher` call it.
+//! Nothing here is a command. `learner`, `book`, `system`, `teacher` and `wire` call it, and
+//! so do the maintainers' checks (`tools/workbook-dev`).
 
 pub mod cargo;
 pub mod catalog;
 pub mod course;
 pub mod environment;
 pub mod lang;
+pub mod problem;
 pub mod suggest;
 pub mod testrun;
-#[cfg(test)]
+#[cfg(any(test, feature = "testutil"))]
 pub mod testutil;
 pub mod translated;
 pub mod ui;

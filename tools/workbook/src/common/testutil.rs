@@ -1,8 +1,18 @@
-//! Small fixture workspaces for the unit tests, written to a fresh temporary folder.
+//! Small fixture workspaces for the unit tests, written to a fresh temporary folder. The
+//! maintainers' checks (tools/workbook-dev) test on them too, through the `testutil` feature.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Translations of [`Fixture::book`]'s first chapter, as `i18n import` takes them.
+pub const TRANSLATIONS: &str = r#"{
+    "Summary": "目录",
+    "Services": "服务",
+    "A service registers itself.": "服务注册自己。",
+    "The registry answers.": "注册中心作答。",
+    "client": "客户端"
+}"#;
 
 /// A temporary folder that is removed when the fixture is dropped.
 pub struct Fixture {
@@ -88,6 +98,31 @@ test = "call"
             "# TCP\n\n```rust\n{{#include ../../lessons/01-tcp/src/server.rs:accept}}\n```\n",
         );
         fx.write("book/src/02-rpc.md", "# RPC\n");
+        fx
+    }
+
+    /// A book of two chapters, the first with a diagram, and no lessons.
+    pub fn book() -> Fixture {
+        let fx = Fixture::empty();
+        fx.write("book/book.toml", "[book]\ntitle = \"t\"\nsrc = \"src\"\n");
+        fx.write(
+            "book/src/SUMMARY.md",
+            "# Summary\n\n- [Services](01-services.md)\n- [Later](02-later.md)\n",
+        );
+        fx.write(
+            "book/src/01-services.md",
+            "# Services\n\nA service registers itself.\n\n```svgbob\n┌────────┐\n│ client │──▶\n└────────┘\n```\n\nThe registry answers.\n",
+        );
+        fx.write("book/src/02-later.md", "# Later\n\nNot translated yet.\n");
+        fx
+    }
+
+    /// [`Fixture::book`] with its first chapter translated into zh-CN ([`TRANSLATIONS`]).
+    pub fn translated_book() -> Fixture {
+        let fx = Fixture::book();
+        fx.write("zh/01.json", TRANSLATIONS);
+        crate::book::i18n::import(fx.path(), &[fx.path().join("zh/01.json")], None, "zh-CN")
+            .unwrap();
         fx
     }
 

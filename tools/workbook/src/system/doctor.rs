@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Result, bail};
+use programs::find_on_path;
 
 use crate::book;
 use crate::common::catalog::{Cmd, Msg, say};
@@ -56,8 +57,6 @@ impl Fix {
         }
     }
 }
-
-pub use testkit::programs::find_on_path;
 
 /// The first line a program prints for `args`, if it runs.
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -198,9 +197,9 @@ fn etcdctl() -> Finding {
 }
 
 /// nats-server, lesson 12's broker: its tests start a private one with JetStream on.
-/// Debian installs it in /usr/sbin, off a user's PATH: testkit's finder looks there too.
+/// Debian installs it in /usr/sbin, off a user's PATH: the `programs` finder looks there too.
 fn nats() -> Finding {
-    let version = testkit::programs::find_nats_server()
+    let version = programs::find_nats_server()
         .and_then(|program| first_line_of(Command::new(program).arg("--version")));
     match version {
         Some(version) => Finding::Fine(version.replace("nats-server: v", "nats-server ")),
@@ -281,7 +280,7 @@ fn consul() -> Finding {
 /// gateway's page (lesson 10) is tested in them. Without them those checks are skipped.
 fn chromium() -> Finding {
     let driver = find_on_path("chromedriver");
-    let browser = testkit::programs::CHROMIUM_NAMES
+    let browser = programs::CHROMIUM_NAMES
         .into_iter()
         .find(|name| find_on_path(name).is_some());
     match (browser, driver) {

@@ -19,7 +19,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use testkit::programs::{CHROMIUM_INSTALL, find_chromium};
+use programs::{CHROMIUM_INSTALL, find_chromium};
 use tokio::process::Command;
 
 use crate::book;
@@ -228,7 +228,7 @@ mod tests {
             println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
             return None;
         }
-        if testkit::programs::find_on_path("pdftotext").is_none() {
+        if programs::find_on_path("pdftotext").is_none() {
             println!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
             return None;
         }

@@ -261,7 +261,6 @@ async fn a_slow_decoder_never_holds_the_bytes_up() {
 }
 
 /// The summaries of the rows the page shows.
-#[cfg(feature = "browser-check")]
 async fn rows_shown(client: &fantoccini::Client) -> Vec<String> {
     const ROWS: &str = "return Array.from(document.querySelectorAll('#rows tr.message td.summary'))\
                         .map((td) => td.textContent);";
@@ -271,10 +270,9 @@ async fn rows_shown(client: &fantoccini::Client) -> Vec<String> {
 
 /// In headless Chromium: `/wire` shows the relays, then each message as a row as it
 /// crosses, and a click on a row shows its bytes.
-#[cfg(feature = "browser-check")]
 #[tokio::test]
 async fn the_page_shows_each_message_live() {
-    use crate::proof::browsercheck::WINDOW;
+    use testkit::browser::WINDOW;
     use tokio::io::AsyncWriteExt;
     let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
         Ok(browser) => browser,

@@ -21,9 +21,7 @@ fn translated_course() -> Course {
         "zh.json",
         r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "Show `double`.": "展示 `double`。"}"#,
     );
-    let file = course.path("zh.json");
-    let (ok, out) = course.run(&["i18n", "import", file.to_str().unwrap()]);
-    assert!(ok, "{out}");
+    course.import_translations("zh.json");
     course
 }
 

@@ -1,4 +1,6 @@
 //! Tiny courses of their own for the runner to work on, each in a fresh temporary folder.
+//! The maintainers' checks (tools/workbook-dev) are tested on them too: their tests include
+//! this file, and each test binary says which program `Course::command` runs (`RUNNER`).
 //!
 //! The smallest is one lesson (`demo`, package `l01-demo`) with one exercise (`demo.add`)
 //! whose stub fails and whose solution passes, and a one-chapter book. Tests add what
@@ -185,7 +187,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
 
     /// The runner in this course, as a learner starts it, from a nested folder.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_workbook"));
+        let mut command = Command::new(crate::RUNNER);
         command
             .args(args)
             .current_dir(self.dir.join("lessons/01-demo"))
@@ -218,6 +220,17 @@ hints = ["Numbers can be added.", "Use the + operator."]
             String::from_utf8_lossy(&stderr)
         );
         (status.success(), text)
+    }
+
+    /// Writes the translations in the JSON file `relative` into the zh-CN catalog, as
+    /// `workbook-dev i18n import` does (the same code, called directly).
+    pub fn import_translations(&self, relative: &str) {
+        workbook::book::i18n::import(&self.dir, &[self.path(relative)], None, "zh-CN").unwrap();
+    }
+
+    /// Builds the book, every edition, into `book/build/`, as `book` and `verify` do.
+    pub fn build_book(&self) {
+        workbook::book::build(&self.dir).unwrap();
     }
 
     pub fn path(&self, relative: &str) -> PathBuf {

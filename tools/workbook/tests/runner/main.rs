@@ -23,6 +23,8 @@ mod real_course;
 mod schedule;
 mod system;
 mod up_failure;
-mod verify;
 mod wire;
 mod wire_chapters;
+
+/// The program `fixture::Course::command` runs: the learner's runner.
+const RUNNER: &str = env!("CARGO_BIN_EXE_workbook");

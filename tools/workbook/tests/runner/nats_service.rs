@@ -25,10 +25,10 @@ fn nats_info(port: u16) -> Option<String> {
 /// Why these tests cannot run here, if they cannot: `services up` needs `nats-server` to
 /// start NATS, and `redis-server` to succeed at all.
 fn missing_programs() -> Option<&'static str> {
-    if testkit::programs::find_nats_server().is_none() {
+    if programs::find_nats_server().is_none() {
         return Some("nats-server is not installed, so `services up` cannot start NATS");
     }
-    if testkit::programs::find_on_path("redis-server").is_none() {
+    if programs::find_on_path("redis-server").is_none() {
         return Some("redis-server is not installed, so `services up` fails before NATS");
     }
     None
@@ -141,7 +141,7 @@ fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
     let ada = Learner::new(base);
     let port = base + NATS_OFFSET;
     // Someone else's NATS on the clone's port, without JetStream.
-    let program = testkit::programs::find_nats_server().expect("found above");
+    let program = programs::find_nats_server().expect("found above");
     let _stranger = Stranger(
         std::process::Command::new(program)
             .args(["-a", "127.0.0.1", "-p", &port.to_string()])
@@ -177,7 +177,7 @@ fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
 
 #[test]
 fn without_nats_server_services_up_says_what_to_install_and_starts_the_others() {
-    if testkit::programs::find_on_path("redis-server").is_none() {
+    if programs::find_on_path("redis-server").is_none() {
         println!("skipped: redis-server is not installed, so `services up` fails anyway");
         return;
     }

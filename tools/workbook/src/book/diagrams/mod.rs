@@ -73,7 +73,7 @@ pub fn draw_translated(markdown: &str, labels: &Labels) -> String {
 }
 
 /// The labels of every diagram of a chapter, each with the line it is on (from 1): the
-/// messages a translation gives for the diagrams (`workbook i18n extract`).
+/// messages a translation gives for the diagrams (`workbook-dev i18n extract`).
 pub fn diagram_labels(markdown: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for_each_fence(markdown, |_, drawing| {

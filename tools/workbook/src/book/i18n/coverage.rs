@@ -4,7 +4,7 @@
 //! page keeps saying what the English said years ago. Here a chapter's messages are counted
 //! against the catalog every time: translated (and current), fuzzy (the English changed
 //! since), or untranslated (new English, or never done). The translated page says so at its
-//! top (`translate.rs`), and `workbook verify` fails where a chapter falls under the share
+//! top (`translate.rs`), and `workbook-dev verify` fails where a chapter falls under the share
 //! that `book/po/thresholds.toml` sets for it.
 //!
 //! Only prose is counted: the listings are included from the lessons' code and change with

@@ -9,8 +9,8 @@
 //!
 //! The editions are built side by side, `book/build/` and `book/build/zh-CN/`, and every
 //! page links to the same page in the other language (`pages.rs`). The book's title and
-//! description, from `book.toml`, are messages of the catalog too (`book_title.rs`). `workbook i18n extract`
-//! and `workbook i18n import` keep the catalogs (`update.rs`).
+//! description, from `book.toml`, are messages of the catalog too (`book_title.rs`).
+//! `workbook-dev i18n extract` and `workbook-dev i18n import` keep the catalogs (`update.rs`).
 
 mod book_title;
 pub mod coverage;
@@ -30,7 +30,7 @@ use mdbook_driver::config::Config;
 
 use crate::book::diagrams::{Diagrams, Labels};
 
-pub use update::{I18nAction, command};
+pub use update::{extract, import};
 
 /// The languages the book can be translated into: its code, and its name in itself.
 pub const LANGUAGES: [(&str, &str); 1] = [("zh-CN", "中文")];

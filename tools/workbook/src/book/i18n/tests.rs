@@ -9,42 +9,9 @@ use super::{search_cjk, translate, update};
 use crate::book;
 use crate::common::testutil::Fixture;
 
-/// A book of two chapters, the first with a diagram.
-fn book_fixture() -> Fixture {
-    let fx = Fixture::empty();
-    fx.write("book/book.toml", "[book]\ntitle = \"t\"\nsrc = \"src\"\n");
-    fx.write(
-        "book/src/SUMMARY.md",
-        "# Summary\n\n- [Services](01-services.md)\n- [Later](02-later.md)\n",
-    );
-    fx.write(
-        "book/src/01-services.md",
-        "# Services\n\nA service registers itself.\n\n```svgbob\n┌────────┐\n│ client │──▶\n└────────┘\n```\n\nThe registry answers.\n",
-    );
-    fx.write("book/src/02-later.md", "# Later\n\nNot translated yet.\n");
-    fx
-}
-
-/// Translations of the fixture's first chapter, as `i18n import` takes them.
-const TRANSLATIONS: &str = r#"{
-    "Summary": "目录",
-    "Services": "服务",
-    "A service registers itself.": "服务注册自己。",
-    "The registry answers.": "注册中心作答。",
-    "client": "客户端"
-}"#;
-
-/// The fixture with its catalog imported.
-fn translated_fixture() -> Fixture {
-    let fx = book_fixture();
-    fx.write("zh/01.json", TRANSLATIONS);
-    update::import(fx.path(), &[fx.path().join("zh/01.json")], None, "zh-CN").unwrap();
-    fx
-}
-
 #[test]
 fn import_writes_a_catalog_with_a_complete_header() {
-    let fx = translated_fixture();
+    let fx = Fixture::translated_book();
     let catalog = po::read_translation(&fx.path().join("book/po/zh-CN.po")).unwrap();
     for field in REQUIRED_HEADER {
         assert!(catalog.header_field(field).is_some(), "{field}");
@@ -66,7 +33,7 @@ fn import_writes_a_catalog_with_a_complete_header() {
 
 #[test]
 fn numbered_translations_take_their_english_from_the_batch() {
-    let fx = book_fixture();
+    let fx = Fixture::book();
     fx.write("i18n/zh/01-services.json", r#"{"0": "注册中心作答。"}"#);
     fx.write(
         "i18n/batches/01-services.json",
@@ -142,7 +109,7 @@ fn a_bad_catalog_is_an_error_naming_its_file_and_line() {
 
 #[test]
 fn a_bad_catalog_fails_the_translation_and_leaves_the_english_built() {
-    let fx = translated_fixture();
+    let fx = Fixture::translated_book();
     let po_file = fx.path().join("book/po/zh-CN.po");
     let text = std::fs::read_to_string(&po_file).unwrap();
     std::fs::write(&po_file, text.replace("\"Plural-Forms", "\"X-Plural")).unwrap();
@@ -158,7 +125,7 @@ fn a_bad_catalog_fails_the_translation_and_leaves_the_english_built() {
 
 #[test]
 fn the_zh_cn_edition_is_built_linked_noted_and_searchable() {
-    let fx = translated_fixture();
+    let fx = Fixture::translated_book();
     let dir = book::build(fx.path()).unwrap();
     let read = |page: &str| std::fs::read_to_string(dir.join(page)).unwrap();
 
@@ -210,7 +177,7 @@ fn the_zh_cn_edition_is_built_linked_noted_and_searchable() {
 /// `<title>`, menu bar and description are the translation's, the English edition's stay.
 #[test]
 fn the_zh_cn_edition_has_the_translated_title_and_description() {
-    let fx = book_fixture();
+    let fx = Fixture::book();
     fx.write(
         "book/book.toml",
         "[book]\ntitle = \"Services by hand\"\ndescription = \"A book of services.\"\nsrc = \"src\"\n",
@@ -415,40 +382,16 @@ fn chinese_text_is_indexed_by_pairs_of_characters() {
     assert!(search_cjk::rewrite_index("var x = 1;").is_err());
 }
 
-/// Both editions in headless Chromium: the pages load, and each language switch leads to the
-/// same page in the other language.
-#[cfg(feature = "browser-check")]
-#[tokio::test]
-async fn both_editions_pass_the_browser_check() {
-    use crate::proof::browsercheck::{self, BrowserCheck};
-    let fx = translated_fixture();
-    let html = book::build(fx.path()).unwrap();
-    match browsercheck::run(fx.path(), &html).await {
-        BrowserCheck::Ran {
-            pages, problems, ..
-        } => {
-            let found: Vec<String> = problems
-                .iter()
-                .map(|p| format!("{}: {}", p.location, p.message))
-                .collect();
-            assert_eq!(found, Vec::<String>::new());
-            assert_eq!(pages, 4, "two chapters in two languages");
-        }
-        BrowserCheck::Skipped(reason) => println!("the browser check is skipped: {reason}"),
-    }
-}
-
 /// What the book's search shows for `query` on `page`, in headless Chromium: the links of
 /// its results (None where there is no browser, said so).
-#[cfg(feature = "browser-check")]
 pub(crate) async fn search_in_browser(
     root: &std::path::Path,
     html: &std::path::Path,
     page: &str,
     query: &str,
 ) -> Option<Vec<String>> {
-    use crate::proof::browsercheck::WINDOW;
     use fantoccini::Locator;
+    use testkit::browser::WINDOW;
     let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
         Ok(browser) => browser,
         Err(reason) => {
@@ -489,10 +432,9 @@ pub(crate) async fn search_in_browser(
 }
 
 /// A Chinese word typed into the zh-CN edition's search finds the page that has it.
-#[cfg(feature = "browser-check")]
 #[tokio::test]
 async fn chinese_search_finds_chinese_words_in_the_browser() {
-    let fx = translated_fixture();
+    let fx = Fixture::translated_book();
     let html = book::build(fx.path()).unwrap();
     let Some(links) = search_in_browser(fx.path(), &html, "zh-CN/02-later.html", "注册中心").await
     else {
@@ -507,7 +449,7 @@ async fn chinese_search_finds_chinese_words_in_the_browser() {
 
 #[test]
 fn import_keeps_a_translation_of_changed_english_as_fuzzy() {
-    let fx = book_fixture();
+    let fx = Fixture::book();
     fx.write(
         "zh/old.json",
         r#"{"The registry answers at once.": "注册中心立即作答。", "Gone entirely, nothing alike.": "没了。"}"#,
@@ -528,7 +470,6 @@ fn import_keeps_a_translation_of_changed_english_as_fuzzy() {
 
 /// In the course's own zh-CN edition, 服务发现 (service discovery) typed into the search
 /// finds chapter 07, the chapter about it.
-#[cfg(feature = "browser-check")]
 #[tokio::test]
 async fn the_real_books_search_finds_service_discovery_in_chapter_07() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

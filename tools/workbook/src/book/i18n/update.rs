@@ -1,4 +1,4 @@
-//! Keeping the catalogs: `workbook i18n extract` and `workbook i18n import`.
+//! Keeping the catalogs: `workbook-dev i18n extract` and `workbook-dev i18n import`.
 //!
 //! `extract` lists every message of the English book in `book/po/messages.pot` (the
 //! Xgettext renderer of mdbook-i18n-helpers, plus the diagrams' labels, which it does not
@@ -22,50 +22,6 @@ use mdbook_preprocessor::book::BookItem;
 use super::po::{self, Catalog, Entry};
 use crate::book::diagrams;
 use crate::common::ui;
-
-#[derive(Debug, clap::Subcommand)]
-pub enum I18nAction {
-    /// Regenerate book/po/messages.pot from the English book and bring each translation
-    /// up to date with it (changed messages become fuzzy).
-    Extract,
-    /// Each chapter's translated share; with --missing, what a chapter still lacks.
-    Status {
-        /// A chapter (`01-tcp.md`): list its messages not translated, or fuzzy.
-        #[arg(long)]
-        missing: Option<String>,
-    },
-    /// Write translations from JSON files (`{"English": "译文"}`, or numbered beside a
-    /// batch in ../batches/) into book/po/LANG.po.
-    Import {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// The folder of the batches numbered translations refer to (default: ../batches
-        /// beside each file).
-        #[arg(long)]
-        batches: Option<PathBuf>,
-        #[arg(long, default_value = "zh-CN")]
-        lang: String,
-    },
-}
-
-/// The `i18n` command.
-pub fn command(root: &Path, action: I18nAction) -> Result<()> {
-    match action {
-        I18nAction::Extract => extract(root),
-        I18nAction::Status { missing: None } => match super::coverage::print_report(root) {
-            0 => Ok(()),
-            problems => bail!("{problems} chapter(s) under their threshold"),
-        },
-        I18nAction::Status {
-            missing: Some(chapter),
-        } => super::coverage::print_missing(root, &chapter),
-        I18nAction::Import {
-            files,
-            batches,
-            lang,
-        } => import(root, &files, batches.as_deref(), &lang),
-    }
-}
 
 /// Where the template of every translation is.
 fn template_file(root: &Path) -> PathBuf {

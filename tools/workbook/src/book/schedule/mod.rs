@@ -23,7 +23,7 @@ use crate::book::notes;
 use crate::common::catalog::{Msg, Page, say_in};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::lang::{self, Lang};
-use crate::proof::bookcheck::Problem;
+use crate::common::problem::Problem;
 
 mod model;
 mod page;

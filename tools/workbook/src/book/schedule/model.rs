@@ -10,9 +10,9 @@
 use std::fs;
 use std::path::Path;
 
+use crate::book::includes;
 use crate::book::notes;
 use crate::common::course::{Exercise, Lesson};
-use crate::proof::bookcheck;
 
 /// The numbers of the model. [`Model::CLASS`] is the one the book is built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,12 +129,12 @@ impl ChapterSize {
                     fence = None;
                     continue;
                 }
-                let includes = bookcheck::find_includes(line);
-                if includes.is_empty() {
+                let found = includes::find_includes(line);
+                if found.is_empty() {
                     size.listing_lines += 1;
                 }
-                for include in includes {
-                    let text = bookcheck::included_text(dir, &include).unwrap_or_default();
+                for include in found {
+                    let text = includes::included_text(dir, &include).unwrap_or_default();
                     size.listing_lines += text.lines().count() as u32;
                 }
             } else if let Some(open) = fence_of(trimmed) {

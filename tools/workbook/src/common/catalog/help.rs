@@ -45,20 +45,6 @@ catalog! {
         "与 --pdf 一起：保留教师注释并展开（学员版不含教师注释）";
     BookLang => "Build only this edition: `en`, or a translation (`zh-CN`, served at /zh-CN/)",
         "只构建这个版本：`en` 或某个译本（`zh-CN`，在 /zh-CN/ 提供）";
-    I18n => "The book's translations: `extract` its messages, `import` translations",
-        "本书的翻译：`extract` 提取消息，`import` 导入译文";
-    I18nExtract => "Regenerate book/po/messages.pot from the English book and bring each translation up to date with it (changed messages become fuzzy)",
-        "从英文版重新生成 book/po/messages.pot，并据此更新每个译本（改动过的消息标为 fuzzy）";
-    I18nStatus => "Each chapter's translated share; with --missing, what a chapter still lacks",
-        "每一章已翻译的比例；加 --missing 时列出某一章还缺少的内容";
-    I18nMissing => "A chapter (`01-tcp.md`): list its messages not translated, or fuzzy",
-        "一章（`01-tcp.md`）：列出它未翻译或 fuzzy 的消息";
-    I18nImport => "Write translations from JSON files (`{\"English\": \"译文\"}`, or numbered beside a batch in ../batches/) into book/po/LANG.po",
-        "把 JSON 文件中的译文（`{\"English\": \"译文\"}`，或 ../batches/ 中按批次编号的）写入 book/po/LANG.po";
-    I18nFiles => "The JSON files", "JSON 文件";
-    I18nBatches => "The folder of the batches numbered translations refer to (default: ../batches beside each file)",
-        "编号译文所指批次所在的文件夹（默认：每个文件旁边的 ../batches）";
-    I18nLang => "The translation to write (default: zh-CN)", "要写入的译本（默认 zh-CN）";
     Bundle => "Write the handout to DIR for a class with no network: the book to read from disk, the book as a PDF, and every lesson's solutions",
         "把讲义写入 DIR，供没有网络的课堂使用：可从磁盘阅读的本书、PDF 版本书和每一课的参考答案";
     BundleDir => "The folder to write it to", "写入的文件夹";
@@ -76,13 +62,6 @@ catalog! {
     LangCode => "`en`, `zh-CN` or `auto`", "`en`、`zh-CN` 或 `auto`";
     Doctor => "Is this machine ready for the course? Says how to fix what is not",
         "这台机器准备好上课了吗？并说明如何修复没准备好的部分";
-    Verify => "For maintainers and CI: every stub fails, every solution passes, the book is whole",
-        "供维护者和 CI 使用：每个桩代码都失败，每个参考答案都通过，本书完整";
-    VerifyLesson => "Only this lesson", "只检查这一课";
-    VerifyBook => "Only the book: includes, diagrams, the build and the pages in a browser; no lesson is built",
-        "只检查本书：包含的代码、图、构建和浏览器中的页面；不构建任何一课";
-    VerifyTranscripts => "Only the transcripts of this chapter (`07`, `discover`): a quick check",
-        "只检查这一章的运行记录（`07`、`discover`）：快速检查";
     Up => "Start the system of lessons 09–10 in the background: Consul, Redis, two captcha instances and the gateway; waits until each is healthy and prints the page's address",
         "在后台启动第 09–10 课的系统：Consul、Redis、两个验证码实例和网关；等每一部分都健康后打印页面地址";
     UpMine => "Run your own answers to lessons 09 and 10 instead of the reference answers (the gateway's routes are exercises of lesson 10: until yours pass, the page needs the reference answers to work)",
@@ -160,14 +139,6 @@ const TEXTS: &[(&str, Help)] = &[
     ("book pdf", Help::BookPdf),
     ("book teacher", Help::BookTeacher),
     ("book lang", Help::BookLang),
-    ("i18n", Help::I18n),
-    ("i18n extract", Help::I18nExtract),
-    ("i18n status", Help::I18nStatus),
-    ("i18n status missing", Help::I18nMissing),
-    ("i18n import", Help::I18nImport),
-    ("i18n import files", Help::I18nFiles),
-    ("i18n import batches", Help::I18nBatches),
-    ("i18n import lang", Help::I18nLang),
     ("bundle", Help::Bundle),
     ("bundle dir", Help::BundleDir),
     ("bundle teacher", Help::BundleTeacher),
@@ -178,10 +149,6 @@ const TEXTS: &[(&str, Help)] = &[
     ("lang", Help::Lang),
     ("lang code", Help::LangCode),
     ("doctor", Help::Doctor),
-    ("verify", Help::Verify),
-    ("verify lesson", Help::VerifyLesson),
-    ("verify book", Help::VerifyBook),
-    ("verify transcripts", Help::VerifyTranscripts),
     ("up", Help::Up),
     ("up base_port", Help::BasePort),
     ("up mine", Help::UpMine),

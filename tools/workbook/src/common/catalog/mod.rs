@@ -6,7 +6,7 @@
 //! A message is a key ([`Msg`]) with one template per language; `{name}` in a template is
 //! filled by [`say`]. Code, commands, paths and ids are filled in, never translated. The
 //! terms follow the course's glossary (练习, 提示, 参考答案, 课). The commands' `--help` comes
-//! from here too ([`help`]); only `verify` and `i18n`, for maintainers, speak English.
+//! from here too ([`help`]). The maintainers' checks (`workbook-dev`) speak English.
 //!
 //! The messages live by audience: `learner` (the loop), `commands` (the other commands a
 //! learner or teacher types, the system's, the report's, errors) and `help`.

@@ -304,7 +304,7 @@ pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
     if port_taken(addr) {
         bail!("{}", say(Cmd::PortNotRedis, &[("port", &addr.port())]));
     }
-    if doctor::find_on_path("redis-server").is_none() {
+    if programs::find_on_path("redis-server").is_none() {
         let command = doctor::install_command(&[("redis-server", "redis")]);
         bail!("{}", say(Cmd::RedisNotInstalled, &[("command", &command)]));
     }

@@ -1,5 +1,5 @@
 //! NATS, lesson 12's broker, as `services up` starts it: the system's `nats-server` (Debian
-//! puts it in /usr/sbin, off a user's PATH: testkit's finder looks there too), bound to
+//! puts it in /usr/sbin, off a user's PATH: the `programs` finder looks there too), bound to
 //! loopback, with JetStream on, since the lesson's durable subscribers keep their place in
 //! a JetStream stream, and its store in this copy's `.workbook/services/nats/`.
 //!
@@ -37,7 +37,7 @@ pub(super) fn up(here: &Here) -> Result<()> {
         return Ok(());
     }
     // A `NATS_SERVER` that names no file is no nats-server either.
-    let Some(program) = testkit::programs::find_nats_server().filter(|path| path.is_file()) else {
+    let Some(program) = programs::find_nats_server().filter(|path| path.is_file()) else {
         let command = doctor::install_command(&[("nats-server", "nats-server")]);
         let missing = say(Cmd::NatsNotInstalled, &[("command", &command)]);
         println!("{} nats    {missing}", ui::yellow("!"));

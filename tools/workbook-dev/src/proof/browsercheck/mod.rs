@@ -14,7 +14,7 @@
 //! `browser-check` feature, as `scripts/test.sh` runs `verify`; without it, the check is
 //! skipped and says how to run it.
 
-use crate::proof::bookcheck::Problem;
+use workbook::common::problem::Problem;
 
 #[cfg(feature = "browser-check")]
 pub(crate) mod chromium;
@@ -22,18 +22,13 @@ pub(crate) mod chromium;
 #[cfg(feature = "browser-check")]
 pub use chromium::run;
 
-/// The window the pages are checked in: a common laptop screen.
-pub const WINDOW: (u32, u32) = (1366, 900);
-
-/// The second window they are checked in: a phone's, where the sidebar is closed and a wide
-/// listing or table scrolls inside its own box.
-pub const PHONE: (u32, u32) = (390, 844);
-
 pub enum BrowserCheck {
     /// Every chapter was loaded; what was found wrong, if anything.
     #[cfg_attr(not(feature = "browser-check"), allow(dead_code))]
     Ran {
         pages: usize,
+        /// The windows they were loaded in, width × height: a laptop's, then a phone's.
+        windows: [(u32, u32); 2],
         problems: Vec<Problem>,
         seconds: f64,
     },
@@ -45,7 +40,7 @@ pub enum BrowserCheck {
 #[cfg(not(feature = "browser-check"))]
 pub async fn run(_root: &std::path::Path, _html_dir: &std::path::Path) -> BrowserCheck {
     BrowserCheck::Skipped(
-        "this runner was built without it (`cargo run -p workbook --features browser-check -- \
+        "this runner was built without it (`cargo run -p workbook-dev --features browser-check -- \
          verify`)"
             .to_string(),
     )

@@ -17,14 +17,14 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::common::cargo::{self, Build, BuildRequest};
-use crate::common::course::{Course, Exercise, Lesson, Selection};
-use crate::common::testrun::{self, TestJob, TestRun};
-use crate::common::ui;
-use crate::learner::check::TEST_TIMEOUT;
 use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
+use workbook::common::cargo::{self, Build, BuildRequest};
+use workbook::common::course::{Course, Exercise, Lesson, Selection};
+use workbook::common::testrun::{self, TestJob, TestRun};
+use workbook::common::ui;
+use workbook::learner::check::TEST_TIMEOUT;
 
 mod pages;
 mod table;

@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use fantoccini::Client;
 use serde_json::{Value, json};
-use testkit::browser::Browser;
+use testkit::browser::{Browser, PHONE, WINDOW};
 
-use super::{BrowserCheck, PHONE, WINDOW};
-use crate::book;
-use crate::proof::bookcheck::{self, Problem};
+use super::BrowserCheck;
+use crate::proof::bookcheck;
+use workbook::book;
+use workbook::common::problem::Problem;
 
 /// What runs in each page and returns its problems, one sentence each.
 pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
@@ -44,6 +45,7 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
     });
     BrowserCheck::Ran {
         pages: pages.len(),
+        windows: [WINDOW, PHONE],
         problems,
         seconds: started.elapsed().as_secs_f64(),
     }
@@ -62,7 +64,7 @@ pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
             Some((format!("{page}.html"), format!("book/src/{chapter}")))
         })
         .collect();
-    let translated = crate::book::i18n::translated(root)
+    let translated = workbook::book::i18n::translated(root)
         .into_iter()
         .flat_map(|lang| {
             english
@@ -129,7 +131,7 @@ pub(super) async fn check_page(client: &Client, url: &str, narrow: bool) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use workbook::common::testutil::Fixture;
 
     /// A chapter with one of each thing the check looks for, and a page that is fine.
     #[tokio::test]
@@ -219,5 +221,26 @@ mod tests {
                 ("more/a.html".into(), "book/src/more/a.md".into()),
             ]
         );
+    }
+
+    /// Both editions in headless Chromium: the pages load, and each language switch leads to the
+    /// same page in the other language.
+    #[tokio::test]
+    async fn both_editions_pass_the_browser_check() {
+        let fx = Fixture::translated_book();
+        let html = book::build(fx.path()).unwrap();
+        match super::run(fx.path(), &html).await {
+            BrowserCheck::Ran {
+                pages, problems, ..
+            } => {
+                let found: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.location, p.message))
+                    .collect();
+                assert_eq!(found, Vec::<String>::new());
+                assert_eq!(pages, 4, "two chapters in two languages");
+            }
+            BrowserCheck::Skipped(reason) => println!("the browser check is skipped: {reason}"),
+        }
     }
 }

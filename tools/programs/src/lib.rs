@@ -1,7 +1,10 @@
 //! Finding the programs the course starts but does not ship: `redis-server`, `consul`,
-//! `etcd`, `nats-server`, Chromium and chromedriver. One place knows where to look, so that the tests,
-//! `doctor`, the book's browser check and the handout's printer agree on whether a program
-//! is there, and say the same thing when it is not.
+//! `etcd`, `nats-server`, Chromium and chromedriver. One place knows where to look, so that
+//! the tests (testkit), `doctor`, `services up`, the book's browser check and the handout's
+//! printer agree on whether a program is there, and say the same thing when it is not.
+//!
+//! A crate of its own, on the standard library alone, so that the learner's runner finds
+//! programs without linking the tests' servers.
 
 use std::path::{Path, PathBuf};
 

@@ -9,12 +9,13 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use super::table::print_browser_check;
-use crate::book;
-use crate::common::course::{Course, Lesson};
-use crate::common::ui;
-use crate::proof::bookcheck::{self, Problem};
+use crate::proof::bookcheck;
 use crate::proof::browsercheck;
 use crate::proof::pathcheck;
+use workbook::book;
+use workbook::common::course::{Course, Lesson};
+use workbook::common::problem::Problem;
+use workbook::common::ui;
 
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {

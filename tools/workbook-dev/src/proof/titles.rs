@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use crate::book::i18n::{self, po};
-use crate::common::course::{Course, Lesson};
-use crate::common::lang::Lang;
-use crate::proof::bookcheck::Problem;
+use workbook::book::i18n::{self, po};
+use workbook::common::course::{Course, Lesson};
+use workbook::common::lang::Lang;
+use workbook::common::problem::Problem;
 
 /// The book's names for each lesson that differ from the lesson's title.
 pub fn check_titles(course: &Course) -> Vec<Problem> {
@@ -134,7 +134,7 @@ fn link_text(line: &str, link: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use workbook::common::testutil::Fixture;
 
     #[test]
     fn a_lesson_named_otherwise_anywhere_is_a_problem_in_each_language() {

@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use tokio::process::Command;
 
-use crate::common::cargo;
+use workbook::common::cargo;
 
 use super::jobs::{Server, signal};
 use super::parse::{cargo_commands, loopback_defaults, map_id_ports, map_ports};
@@ -37,7 +37,7 @@ impl Reader<'_> {
     /// no colours, no backtraces, the lessons' default logging.
     pub(super) fn shell(&self, script: &str) -> Command {
         let mut command = Command::new("bash");
-        crate::common::environment::as_from_a_shell(command.as_std_mut());
+        workbook::common::environment::as_from_a_shell(command.as_std_mut());
         command
             .arg("-c")
             .arg(script)
@@ -46,7 +46,7 @@ impl Reader<'_> {
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
             // The book's runs are on the book's ports, whatever base port this shell has.
-            .env_remove(crate::system::ports::BASE_PORT_VAR)
+            .env_remove(workbook::system::ports::BASE_PORT_VAR)
             .env("NO_COLOR", "1")
             .env("CURL_HOME", &self.scratch)
             .stdin(Stdio::null())

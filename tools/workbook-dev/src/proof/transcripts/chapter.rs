@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use testkit::programs::find_on_path;
+use programs::find_on_path;
 
 use super::agent::ChapterAgent;
 use super::compare::{self, compare, short_diff, tidy};

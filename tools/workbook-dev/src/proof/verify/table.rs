@@ -2,11 +2,11 @@
 //! browser check's findings page by page.
 
 use super::Side;
-use crate::common::cargo;
-use crate::common::course::Exercise;
-use crate::common::testrun::{Outcome, TestResult};
-use crate::common::ui;
-use crate::proof::browsercheck::{self, BrowserCheck};
+use crate::proof::browsercheck::BrowserCheck;
+use workbook::common::cargo;
+use workbook::common::course::Exercise;
+use workbook::common::testrun::{Outcome, TestResult};
+use workbook::common::ui;
 
 pub(super) struct Row<'c> {
     pub(super) exercise: &'c Exercise,
@@ -67,7 +67,6 @@ impl Row<'_> {
 /// Prints how the book did in the browser; returns the number of problems and whether the
 /// check was skipped.
 pub(super) fn print_browser_check(check: Option<BrowserCheck>) -> (usize, bool) {
-    let (width, height) = browsercheck::WINDOW;
     match check {
         None => (0, false),
         Some(BrowserCheck::Skipped(reason)) => {
@@ -79,10 +78,10 @@ pub(super) fn print_browser_check(check: Option<BrowserCheck>) -> (usize, bool) 
         }
         Some(BrowserCheck::Ran {
             pages,
+            windows: [(width, height), (phone_width, phone_height)],
             problems,
             seconds,
         }) => {
-            let (phone_width, phone_height) = browsercheck::PHONE;
             let what = format!(
                 "{} in headless Chromium at {width}×{height} and {phone_width}×{phone_height}",
                 ui::plural(pages, "page")

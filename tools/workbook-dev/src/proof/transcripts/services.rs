@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use testkit::programs::find_on_path;
+use programs::find_on_path;
 
 /// The book's ports of the etcd members, in order.
 pub(super) const ETCD_BOOK_PORTS: [u16; 3] = [2379, 3379, 4379];
@@ -70,7 +70,7 @@ impl ChapterServices {
             }
         }
         if mentions("nats") {
-            if testkit::programs::find_nats_server().is_some() {
+            if programs::find_nats_server().is_some() {
                 let nats = testkit::nats().await;
                 if let Some(port) = port_of(&nats.url()) {
                     services.ports.insert(NATS_BOOK_PORT, port);

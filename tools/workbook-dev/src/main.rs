@@ -1,0 +1,75 @@
+//! The maintainers' checks of the course, for CI and for whoever changes a lesson or a
+//! chapter: `cargo run -p workbook-dev -- verify` proves that every stub fails and every
+//! solution passes, that the lessons stand alone and the book is whole; `i18n` keeps the
+//! book's translation catalogs.
+//!
+//! A learner never compiles this: the runner a learner starts (`cargo run -p workbook`) is
+//! another program. Both stand on the runner's library (tools/workbook/src/lib.rs); the
+//! checks and what only they depend on (testkit's servers, the WebDriver client) live here.
+//! It speaks English only.
+
+mod i18n;
+mod proof;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use workbook::common::course::Course;
+use workbook::common::ui;
+
+use crate::proof::{transcripts, verify};
+
+#[derive(Debug, Parser)]
+#[command(name = "workbook-dev", about = "The maintainers' checks of the course")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Every stub fails, every solution passes, the lessons stand alone, the book is whole.
+    Verify {
+        /// Only this lesson.
+        #[arg(long, conflicts_with = "book")]
+        lesson: Option<String>,
+        /// Only the book: includes, diagrams, the build and the pages in a browser; no
+        /// lesson is built.
+        #[arg(long)]
+        book: bool,
+        /// Only the transcripts of this chapter (`07`, `discover`): a quick check.
+        #[arg(long, value_name = "CHAPTER", conflicts_with_all = ["book", "lesson"])]
+        transcripts: Option<String>,
+    },
+    /// The book's translations: `extract` its messages, `import` translations, `status`.
+    I18n {
+        #[command(subcommand)]
+        action: i18n::I18nAction,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    ui::end_quietly_when_output_is_cut();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{} {err:#}", ui::red("error:"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let course = Course::discover()?;
+    match cli.command {
+        Command::Verify { book: true, .. } => verify::run_book_only(&course).await,
+        Command::Verify {
+            transcripts: Some(chapter),
+            ..
+        } => transcripts::run_one(&course, &chapter).await,
+        Command::Verify { lesson, .. } => verify::run(&course, lesson.as_deref()).await,
+        Command::I18n { action } => i18n::command(&course.root, action),
+    }
+}

@@ -1,0 +1,9 @@
+//! A thing found wrong, and where: what the book's checks and the schedule's report.
+
+/// One thing wrong with the book, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `book/src/01-tcp.md:12`, relative to the workspace root.
+    pub location: String,
+    pub message: String,
+}
