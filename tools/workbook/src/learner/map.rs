@@ -4,21 +4,34 @@ use std::fs;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::book::i18n::po;
 use crate::book::schedule;
 use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Model};
+use crate::common::lang::{self, Lang};
 use crate::common::ui;
 use crate::learner::language;
 use crate::learner::state::{State, Status};
 use crate::system::ports::{self, Layout};
 
-/// The course's name, from the book's `book.toml`.
+/// The course's name, from the book's `book.toml`; in another language, its translation in
+/// that edition's catalog (`book/po/zh-CN.po`), as the translated book's title is.
 pub fn course_title(course: &Course) -> String {
-    fs::read_to_string(course.root.join("book/book.toml"))
+    let english = fs::read_to_string(course.root.join("book/book.toml"))
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
         .and_then(|table| table.get("book")?.get("title")?.as_str().map(String::from))
-        .unwrap_or_else(|| "The course".to_string())
+        .unwrap_or_else(|| "The course".to_string());
+    let lang = lang::current();
+    if lang == Lang::En {
+        return english;
+    }
+    let catalog = course.root.join(format!("book/po/{}.po", lang.code()));
+    let translated = po::read_translation(&catalog).ok().and_then(|catalog| {
+        let entry = catalog.entries.into_iter().find(|e| e.msgid == english)?;
+        entry.is_translated().then_some(entry.msgstr)
+    });
+    translated.unwrap_or(english)
 }
 
 /// `list`: every lesson and exercise with its progress, then the exercise to do next.
