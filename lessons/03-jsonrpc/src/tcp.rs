@@ -123,7 +123,10 @@ async fn read_requests(
         // At most MAX_LINE bytes and the newline: a line without end cannot fill memory.
         // `read_until` keeps what it has read in `line` when the stop interrupts it, so a
         // request the client has begun to send is never lost: it is finished below.
+        // `biased` tries the read first: bytes that arrived before the stop are taken into
+        // `line` before the stop is looked at, so "nothing begun" below is never a guess.
         let read = tokio::select! {
+            biased;
             read = read_line(socket, &mut line) => read,
             () = stop.cancelled() => {
                 if line.is_empty() && socket.buffer().is_empty() {
