@@ -8,7 +8,8 @@
 //! - `teacher/`: `report`, `book --pdf` and `bundle`;
 //! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
 //! - `cli/`: the learner's command line, in the learner's language;
-//! - `common/`: what they all stand on (the course, cargo, test runs, printing).
+//! - `common/`: what they all stand on (the course, cargo, test runs, printing, and
+//!   `language/`: which language, and every sentence in each).
 //!
 //! The library never depends on the maintainers' checks: what both programs need lives
 //! here, and the checks stay out of the program a learner compiles first.

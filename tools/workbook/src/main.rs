@@ -13,12 +13,12 @@ use clap::FromArgMatches;
 
 use workbook::book;
 use workbook::cli::{self, Cli, Commands, ServicesAction};
-use workbook::common::catalog::{self, Msg};
 use workbook::common::course::Course;
-use workbook::common::lang::Lang;
+use workbook::common::language::Lang;
+use workbook::common::language::messages::{self, Msg};
 use workbook::common::ui::{self, Asking};
 use workbook::learner::state::{self, State};
-use workbook::learner::{check, exercise, language, map, session};
+use workbook::learner::{check, exercise, lang, map, session};
 use workbook::system::ports::{self, Layout};
 use workbook::system::{doctor, services, up};
 use workbook::teacher::{bundle, pdf, report};
@@ -26,19 +26,19 @@ use workbook::teacher::{bundle, pdf, report};
 #[tokio::main]
 async fn main() -> ExitCode {
     ui::end_quietly_when_output_is_cut();
-    let lang = language::choose_before_parsing();
+    let early = lang::choose_before_parsing();
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if lang != Lang::En {
+    if early != Lang::En {
         args = cli::help_as_flag(args);
     }
-    let cli = match cli::command(lang)
+    let cli = match cli::command(early)
         .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
     {
         Ok(cli) => cli,
-        Err(err) => match cli::error_text(&err, lang) {
-            Some(text) if lang != Lang::En => {
-                let prefix = catalog::say(Msg::ErrorPrefix, &[]);
+        Err(err) => match cli::error_text(&err, early) {
+            Some(text) if early != Lang::En => {
+                let prefix = messages::say(Msg::ErrorPrefix, &[]);
                 eprintln!("{} {text}", ui::red(&prefix));
                 return ExitCode::from(2);
             }
@@ -49,7 +49,7 @@ async fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {
-            let prefix = catalog::say(Msg::ErrorPrefix, &[]);
+            let prefix = messages::say(Msg::ErrorPrefix, &[]);
             eprintln!("{} {err:#}", ui::red(&prefix));
             ExitCode::FAILURE
         }
@@ -69,7 +69,7 @@ async fn run(cli: Cli) -> Result<bool> {
 
     let mut course = Course::discover()?;
     let mut state = State::load(&course.root)?;
-    let language = language::choose(cli.lang.as_deref(), &state)?;
+    let language = lang::choose(cli.lang.as_deref(), &state)?;
     course.speak(language.0);
     state::snapshot_stubs(&course, &state)?;
 
@@ -119,7 +119,7 @@ async fn run(cli: Cli) -> Result<bool> {
             None => report::run(&course, &mut state, name.as_deref(), json),
         },
         Some(Commands::Lang { code }) => {
-            language::command(&course, &mut state, code.as_deref(), language).map(|()| true)
+            lang::command(&course, &mut state, code.as_deref(), language).map(|()| true)
         }
         Some(Commands::Doctor) => doctor::run(&course.root).map(|()| true),
         Some(Commands::Up { ports, mine }) => {

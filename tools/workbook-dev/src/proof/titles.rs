@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use workbook::book::i18n::{self, po};
 use workbook::common::course::{Course, Lesson};
-use workbook::common::lang::Lang;
+use workbook::common::language::Lang;
 use workbook::common::problem::Problem;
 
 /// The book's names for each lesson that differ from the lesson's title.

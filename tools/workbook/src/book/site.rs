@@ -25,7 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
-use crate::common::catalog::{Cmd, io_error, say};
+use crate::common::language::messages::{Cmd, io_error, say};
 use crate::common::ui;
 
 pub const DEFAULT_PORT: u16 = 3000;

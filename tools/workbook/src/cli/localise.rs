@@ -1,12 +1,12 @@
-//! The command line in the runner's language: the texts of the catalog (`Help`) put
+//! The command line in the runner's language: the texts of the runner's messages (`Help`) put
 //! into what `cli` declares, clap's own words replaced, and clap's errors said again.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
 
-use crate::common::catalog::help::{Help, text};
-use crate::common::catalog::{Message, say_in};
-use crate::common::lang::Lang;
+use crate::common::language::Lang;
+use crate::common::language::messages::help::{Help, text};
+use crate::common::language::messages::{Message, say_in};
 
 /// `cmd` (declared in `cli`, by the path `path` from the runner) with every text in
 /// `lang`: its own, its arguments', its subcommands', and clap's headings and `-h`.

@@ -1,7 +1,7 @@
 //! The command line: `workbook [COMMAND]`. With no command, the course session starts.
 //!
 //! Only the shape is declared here: what each command and argument means, in each
-//! language, is in the catalog (`common/catalog/help.rs`), put in by [`command`]
+//! language, is in the runner's messages (`common/language/messages/help.rs`), put in by [`command`]
 //! (`localise.rs`).
 
 use std::ffi::OsString;
@@ -14,7 +14,7 @@ mod localise;
 
 pub use localise::error_text;
 
-use crate::common::lang::Lang;
+use crate::common::language::Lang;
 
 #[derive(Debug, Parser)]
 #[command(name = "workbook")]
@@ -179,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn every_command_and_argument_has_a_text_in_the_catalog() {
+    fn every_command_and_argument_has_a_text_in_the_messages() {
         let missing = localise::without_text(&Cli::command(), "");
         assert!(missing.is_empty(), "no text for: {missing:?}");
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::common::catalog::{Cmd, say};
+use crate::common::language::messages::{Cmd, say};
 
 /// Everything the runner knows about the course, loaded from disk.
 #[derive(Debug, Clone)]

@@ -8,8 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
-use crate::common::catalog::{Cmd, Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::language::messages::{Cmd, Msg, say};
 use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, STATE_DIR, State};
 

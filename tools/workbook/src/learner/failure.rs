@@ -17,7 +17,7 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
-use crate::common::catalog::{Msg, say};
+use crate::common::language::messages::{Msg, say};
 
 /// What the explanation needs to know about the exercise, with paths as panics name them
 /// (relative to the workspace root: `lessons/01-tcp/src/exercises/echo.rs`).

@@ -6,11 +6,11 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::book::i18n::po;
 use crate::book::schedule;
-use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Model};
-use crate::common::lang::{self, Lang};
+use crate::common::language::messages::{Msg, say};
+use crate::common::language::{self, Lang};
 use crate::common::ui;
-use crate::learner::language;
+use crate::learner::lang;
 use crate::learner::state::{State, Status};
 use crate::system::ports::{self, Layout};
 
@@ -22,7 +22,7 @@ pub fn course_title(course: &Course) -> String {
         .and_then(|text| text.parse::<toml::Table>().ok())
         .and_then(|table| table.get("book")?.get("title")?.as_str().map(String::from))
         .unwrap_or_else(|| "The course".to_string());
-    let lang = lang::current();
+    let lang = language::current();
     if lang == Lang::En {
         return english;
     }
@@ -165,7 +165,7 @@ pub fn print_current(
         println!("{}", say(Msg::CurrentAddr, &args));
     }
     if book_served {
-        let book = language::book_url(&course.root, layout.book());
+        let book = lang::book_url(&course.root, layout.book());
         let url = ui::cyan(&format!("{book}{}.html", lesson.folder));
         println!("{}", say(Msg::CurrentRead, &[("url", &url)]));
     }

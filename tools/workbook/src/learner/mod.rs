@@ -7,7 +7,7 @@
 pub mod check;
 pub mod exercise;
 pub mod failure;
-pub mod language;
+pub mod lang;
 pub mod map;
 pub mod next;
 pub mod pick;

@@ -124,7 +124,7 @@ pub fn start_at<'c>(
 
 /// `register.two-instances (lesson 06)`, for saying where the learner is.
 pub fn where_is(lesson: &Lesson, exercise: &Exercise) -> String {
-    use crate::common::catalog::{Msg, say};
+    use crate::common::language::messages::{Msg, say};
     say(
         Msg::WhereIs,
         &[("id", &exercise.id), ("number", &lesson.number())],

@@ -6,8 +6,8 @@
 
 use anyhow::{Result, bail};
 
-use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::language::messages::{Msg, say};
 use crate::common::ui;
 use crate::learner::map;
 use crate::learner::next;

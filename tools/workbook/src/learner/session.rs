@@ -18,14 +18,14 @@ use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::book;
-use crate::common::catalog::{Cmd, Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::language::messages::{Cmd, Msg, say};
 use crate::common::ui;
 use crate::common::ui::Asking;
 use crate::common::watch::{self, FileEvents, Mode};
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
-use crate::learner::language;
+use crate::learner::lang;
 use crate::learner::map;
 use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
@@ -391,7 +391,7 @@ fn start_book(root: &Path, port: u16, inputs: UnboundedSender<Input>) {
         };
         match book::bind(port).await {
             Ok(listener) => {
-                let url = ui::bold(&language::book_url(&root, port));
+                let url = ui::bold(&lang::book_url(&root, port));
                 let note = say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
                 let _ = inputs.send(Input::Note(note));
                 if let Err(err) = book::serve(listener, dir, root).await {

@@ -88,7 +88,7 @@ impl ExerciseState {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
-    /// The language `workbook lang` remembers (`en`, `zh-CN`); see `common::lang`.
+    /// The language `workbook lang` remembers (`en`, `zh-CN`); see `common::language`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// This copy of the course's own id, made the first time a report is written: it tells

@@ -15,7 +15,7 @@ use anyhow::{Result, bail};
 use programs::find_on_path;
 
 use crate::book;
-use crate::common::catalog::{Cmd, Msg, say};
+use crate::common::language::messages::{Cmd, Msg, say};
 use crate::common::ui;
 use crate::system::ports::Layout;
 use crate::system::probe;

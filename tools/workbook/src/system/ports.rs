@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthStr;
 
 use crate::book;
-use crate::common::catalog::{Cmd, say};
 use crate::common::course::Course;
+use crate::common::language::messages::{Cmd, say};
 use crate::learner::state::STATE_DIR;
 use crate::system::up::plan::Ports;
 

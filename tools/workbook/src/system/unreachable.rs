@@ -5,12 +5,12 @@
 //! `services up` starts Consul, Redis and NATS for the lessons and their tests; `up` starts
 //! the whole system of lessons 09–10, Consul and Redis included. (etcd is lesson 11's own:
 //! the runner never talks to it, and `shared::unreachable` words it for the lesson. NATS is
-//! lesson 12's, whose own words are its own: the catalog words it for the runner.)
+//! lesson 12's, whose own words are its own: the runner's messages word it.)
 
 use shared::unreachable::{Needed, no_answer_showing, nothing};
 
-use crate::common::catalog::{Cmd, say};
-use crate::common::lang::{self, Lang};
+use crate::common::language::messages::{Cmd, say};
+use crate::common::language::{self, Lang};
 use crate::common::ui;
 use crate::system::services::Service;
 
@@ -27,7 +27,7 @@ fn needed(service: Service) -> Option<Needed> {
 
 /// `no Consul agent answers at ADDR: start one with …`, naming the command that does.
 pub fn no_answer(service: Service, addr: &str) -> String {
-    if lang::current() == Lang::En
+    if language::current() == Lang::En
         && let Some(needed) = needed(service)
     {
         return no_answer_showing(needed, addr, ui::cmd);
@@ -47,7 +47,7 @@ pub fn no_answer(service: Service, addr: &str) -> String {
 /// The same for the Consul that `CONSUL_HTTP_ADDR` names: the runner does not start that
 /// one itself, so the fix is starting it, or unsetting the variable.
 pub fn no_consul_at_env(value: &str) -> String {
-    if lang::current() != Lang::En {
+    if language::current() != Lang::En {
         let services = ui::cmd("services up");
         return say(
             Cmd::NoConsulAtEnv,
@@ -70,7 +70,7 @@ pub fn no_answer_in_system(service: Service, addr: &str, base_port: Option<u16>)
         None => "up".to_string(),
     };
     match needed(service) {
-        Some(needed) if lang::current() == Lang::En => format!(
+        Some(needed) if language::current() == Lang::En => format!(
             "{} answers at {addr}: {} starts it again",
             nothing(needed),
             ui::cmd(&up)

@@ -23,7 +23,7 @@ use programs::{CHROMIUM_INSTALL, find_chromium};
 use tokio::process::Command;
 
 use crate::book;
-use crate::common::catalog::{Cmd, say};
+use crate::common::language::messages::{Cmd, say};
 use crate::common::ui;
 
 /// The longest a print may take. The whole book prints in a few seconds; a Chromium that

@@ -20,9 +20,9 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::book::notes;
-use crate::common::catalog::{Msg, Page, say_in};
 use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::lang::{self, Lang};
+use crate::common::language::messages::{Msg, Page, say_in};
+use crate::common::language::{self, Lang};
 use crate::common::problem::Problem;
 
 mod model;
@@ -78,7 +78,7 @@ pub fn exercise_minutes(model: &Model, lesson: &Lesson, exercise: &Exercise) -> 
 
 /// "45 min", "1 h", "2 h 05 min" in the language of this run.
 pub fn duration(minutes: u32) -> String {
-    duration_in(lang::current(), minutes)
+    duration_in(language::current(), minutes)
 }
 
 /// "45 min", "1 h", "2 h 05 min"; "45 分钟", "2 小时 05 分钟".

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use crate::common::lang::Lang;
+use crate::common::language::Lang;
 
 use super::model::{ChapterSize, Model, TestSize};
 use super::plan::{self, Item, Part, TimelineWords, pack, short_plan, timeline, whole_course};

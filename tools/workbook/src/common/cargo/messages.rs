@@ -77,8 +77,8 @@ pub fn clip_keeping_help(rendered: &str, max: usize) -> String {
     let mut out = kept.join("\n");
     if left_out > 0 {
         out.push('\n');
-        out.push_str(&crate::common::catalog::say(
-            crate::common::catalog::Cmd::MoreLines,
+        out.push_str(&crate::common::language::messages::say(
+            crate::common::language::messages::Cmd::MoreLines,
             &[("count", &left_out)],
         ));
     }

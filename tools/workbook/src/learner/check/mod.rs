@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::common::cargo::{self, BuildRequest, Location};
-use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::language::messages::{Msg, say};
 use crate::common::testrun::{self, Outcome, TestJob, TestRun};
 use crate::common::ui::{self, Asking};
 use crate::learner::state::State;

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use super::{TEST_TIMEOUT, Verdict, owner, show_location};
 use crate::common::cargo::{Build, Location, clip_keeping_help};
-use crate::common::catalog::{Msg, say};
 use crate::common::course::{Course, Exercise, Lesson};
+use crate::common::language::messages::{Msg, say};
 use crate::common::testrun::{self, TestResult, TestRun};
 use crate::common::ui::{self, Asking};
 use crate::learner::failure;

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::common::catalog::{Cmd, say};
+use crate::common::language::messages::{Cmd, say};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::doctor;

@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use super::{Here, Service, start_detached};
-use crate::common::catalog::{Cmd, say};
+use crate::common::language::messages::{Cmd, say};
 use crate::common::ui;
 use crate::system::doctor;
 use crate::system::probe::{nats_answers, nats_has_jetstream, port_taken};

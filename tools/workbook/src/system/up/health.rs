@@ -8,7 +8,7 @@ use consul_ext::CheckStatus;
 
 use super::plan::{CAPTCHA_SERVICE, Record, System};
 use super::say;
-use crate::common::catalog::{self, Cmd};
+use crate::common::language::messages::{self, Cmd};
 use crate::common::ui;
 use crate::system::services::Service;
 use crate::system::unreachable;
@@ -42,20 +42,20 @@ pub(super) fn status_word(status: CheckStatus) -> String {
         CheckStatus::Warning => Cmd::Warning,
         CheckStatus::Critical => Cmd::Critical,
     };
-    catalog::say(word, &[])
+    messages::say(word, &[])
 }
 
 /// What `status` says of a process `up` started: `pid N`, or that it is gone.
 pub(super) fn process_note(record: &Record, name: &str) -> (bool, String) {
     match record.started.iter().find(|started| started.name == name) {
         Some(started) if started.is_alive() => {
-            (true, catalog::say(Cmd::PidAlive, &[("pid", &started.pid)]))
+            (true, messages::say(Cmd::PidAlive, &[("pid", &started.pid)]))
         }
         Some(started) => (
             false,
-            catalog::say(Cmd::PidNotRunning, &[("pid", &started.pid)]),
+            messages::say(Cmd::PidNotRunning, &[("pid", &started.pid)]),
         ),
-        None => (true, catalog::say(Cmd::NotStartedByUp, &[])),
+        None => (true, messages::say(Cmd::NotStartedByUp, &[])),
     }
 }
 
@@ -73,11 +73,11 @@ pub(super) async fn deregister_leftovers(system: &System, record: &Record) {
         }
         let answer = consul_ext::deregister(agent, &service.id).await;
         let text = match &answer {
-            Ok(()) => catalog::say(Cmd::Deregistered, &[("id", &service.id)]),
+            Ok(()) => messages::say(Cmd::Deregistered, &[("id", &service.id)]),
             Err(consul_ext::Error::Status { status: 404, .. }) => {
                 unreachable::not_registered(&service.id, shown)
             }
-            Err(consul_ext::Error::Status { status, .. }) => catalog::say(
+            Err(consul_ext::Error::Status { status, .. }) => messages::say(
                 Cmd::CouldNotDeregister,
                 &[("id", &service.id), ("status", status)],
             ),

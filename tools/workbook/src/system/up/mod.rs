@@ -23,7 +23,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use consul_ext::CheckStatus;
 
-use crate::common::catalog::{self, Cmd};
+use crate::common::language::messages::{self, Cmd};
 use crate::common::ui;
 use crate::system::ports::Layout;
 use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
@@ -130,7 +130,7 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
             say(
                 ui::pass_mark(),
                 &name,
-                &catalog::say(
+                &messages::say(
                     Cmd::AlreadyRunningOn,
                     &[("addr", &addr), ("pid", &started.pid)],
                 ),
@@ -156,7 +156,7 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         say(
             ui::pass_mark(),
             &name,
-            &catalog::say(
+            &messages::say(
                 Cmd::PassingInConsul,
                 &[
                     ("addr", &addr),
@@ -170,13 +170,13 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     let addr = loopback(system.ports.gateway);
     let page = format!("http://{addr}/");
     if !with_gateway {
-        let text = catalog::say(Cmd::NoGatewayStartedRest, &[]);
+        let text = messages::say(Cmd::NoGatewayStartedRest, &[]);
         say(ui::yellow("!"), "gateway", &text);
     } else if let Some(started) = record.running("gateway") {
         say(
             ui::pass_mark(),
             "gateway",
-            &catalog::say(
+            &messages::say(
                 Cmd::AlreadyRunningOn,
                 &[("addr", &page), ("pid", &started.pid)],
             ),
@@ -198,23 +198,23 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         say(
             ui::pass_mark(),
             "gateway",
-            &catalog::say(Cmd::PageAnswers, &[("url", &page), ("pid", &child.id())]),
+            &messages::say(Cmd::PageAnswers, &[("url", &page), ("pid", &child.id())]),
         );
     }
 
     println!();
     if with_gateway {
         let url = ui::bold(&page);
-        println!("{}", catalog::say(Cmd::ThePage, &[("url", &url)]));
+        println!("{}", messages::say(Cmd::ThePage, &[("url", &url)]));
     }
     let status = ui::cmd(&format!("status{}", system.flag()));
     let down = ui::cmd(&format!("down{}", system.flag()));
     let args: [(&str, &dyn std::fmt::Display); 3] =
         [("dir", &system.shown), ("status", &status), ("down", &down)];
-    println!("{}", catalog::say(Cmd::UpLogsSeeStop, &args));
+    println!("{}", messages::say(Cmd::UpLogsSeeStop, &args));
     // Off the standard ports, a learner's own `cargo run -p …` needs telling where they are.
     if !system.standard {
-        println!("{}", catalog::say(Cmd::ServicesYourShell, &[]));
+        println!("{}", messages::say(Cmd::ServicesYourShell, &[]));
         println!("    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url}");
     }
     Ok(())
@@ -267,12 +267,12 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
             match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port).await {
                 Some((id, status)) => (
                     status == CheckStatus::Passing,
-                    catalog::say(
+                    messages::say(
                         Cmd::InConsulAs,
                         &[("status", &status_word(status)), ("id", &id)],
                     ),
                 ),
-                None => (false, catalog::say(Cmd::NotRegistered, &[])),
+                None => (false, messages::say(Cmd::NotRegistered, &[])),
             };
         show(
             passing && alive,
@@ -290,9 +290,9 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
         let (alive, note) = process_note(&record, "gateway");
         let answers = http_get(addr, "/").is_some();
         let what = if answers {
-            catalog::say(Cmd::AnswersWord, &[])
+            messages::say(Cmd::AnswersWord, &[])
         } else {
-            catalog::say(Cmd::DoesNotAnswer, &[])
+            messages::say(Cmd::DoesNotAnswer, &[])
         };
         show(
             answers && alive,
@@ -304,10 +304,10 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
         show(
             false,
             "gateway",
-            catalog::say(Cmd::NotStarted, &[("url", &url)]),
+            messages::say(Cmd::NotStarted, &[("url", &url)]),
         );
     } else {
-        let text = catalog::say(Cmd::NoGatewayYet, &[]);
+        let text = messages::say(Cmd::NoGatewayYet, &[]);
         say(ui::yellow("!"), "gateway", &text);
     }
     Ok(all_up)
@@ -316,7 +316,7 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
 /// `URL  answers`, or what does not answer there and the command that starts it again.
 fn answers_or_fix(answers: bool, service: Service, url: &str, base_port: Option<u16>) -> String {
     if answers {
-        catalog::say(Cmd::Answers, &[("url", &url)])
+        messages::say(Cmd::Answers, &[("url", &url)])
     } else {
         unreachable::no_answer_in_system(service, url, base_port)
     }
@@ -337,6 +337,9 @@ pub async fn down(root: &Path, layout: Layout) -> Result<()> {
         stop(&record, name);
     }
     fs::remove_file(system.record_path()).context("removing the record of `up`")?;
-    println!("{}", catalog::say(Cmd::LogsStay, &[("dir", &system.shown)]));
+    println!(
+        "{}",
+        messages::say(Cmd::LogsStay, &[("dir", &system.shown)])
+    );
     Ok(())
 }

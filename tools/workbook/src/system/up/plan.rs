@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::common::catalog::{self, Cmd};
+use crate::common::language::messages::{self, Cmd};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::ports::Layout;
@@ -132,7 +132,7 @@ impl Record {
                 ("up", &up),
                 ("dir", &system.shown),
             ];
-            println!("{}", catalog::say(Cmd::NothingStartedHere, &args));
+            println!("{}", messages::say(Cmd::NothingStartedHere, &args));
         }
         record
     }

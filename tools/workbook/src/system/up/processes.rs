@@ -14,8 +14,8 @@ use anyhow::{Context, Result, bail};
 
 use super::plan::{Record, Started, System, loopback};
 use super::say;
-use crate::common::catalog::{self, Cmd};
 use crate::common::environment;
+use crate::common::language::messages::{self, Cmd};
 use crate::common::ui;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
 use crate::system::services::{self, Service};
@@ -42,7 +42,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         say(
             ui::pass_mark(),
             "consul",
-            &catalog::say(Cmd::UsingConsulAtEnv, &[("value", &value)]),
+            &messages::say(Cmd::UsingConsulAtEnv, &[("value", &value)]),
         );
         return consul_ext::normalise_address(&value).map_err(Into::into);
     }
@@ -62,7 +62,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
         say(
             ui::pass_mark(),
             "consul",
-            &catalog::say(
+            &messages::say(
                 Cmd::AlreadyAnswersUsingIt,
                 &[("which", &who_answers(root, system)), ("addr", &addr)],
             ),
@@ -94,7 +94,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         say(
             ui::pass_mark(),
             "redis",
-            &catalog::say(
+            &messages::say(
                 Cmd::AlreadyRunningOn,
                 &[("addr", &addr), ("pid", &started.pid)],
             ),
@@ -105,7 +105,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
         say(
             ui::pass_mark(),
             "redis",
-            &catalog::say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]),
+            &messages::say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]),
         );
         return Ok(url);
     }
@@ -118,7 +118,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     say(
         ui::pass_mark(),
         "redis",
-        &catalog::say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &child.id())]),
+        &messages::say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &child.id())]),
     );
     Ok(url)
 }
@@ -132,7 +132,7 @@ pub(super) fn who_answers(root: &Path, system: &System) -> String {
     } else {
         Cmd::AConsulAgent
     };
-    catalog::say(who, &[])
+    messages::say(who, &[])
 }
 
 /// Builds the packages' executables with one `cargo build`, as a shell would run it (so
@@ -157,7 +157,7 @@ pub(super) fn build(
         let features: Vec<String> = packages.iter().map(|p| format!("{p}/solution")).collect();
         command.args(["--features", &features.join(",")]);
     }
-    let answers = catalog::say(
+    let answers = messages::say(
         if solution {
             Cmd::ReferenceAnswers
         } else {
@@ -166,7 +166,7 @@ pub(super) fn build(
         &[],
     );
     let names = packages.join(", ");
-    let building = catalog::say(
+    let building = messages::say(
         Cmd::BuildingWith,
         &[("packages", &names), ("answers", &answers)],
     );
@@ -197,14 +197,14 @@ pub(super) fn build(
     if !status.success() {
         bail!(
             "{}",
-            catalog::say(Cmd::BuildFailed, &[("packages", &names)])
+            messages::say(Cmd::BuildFailed, &[("packages", &names)])
         );
     }
     for package in packages {
         if !executables.contains_key(*package) {
             bail!(
                 "{}",
-                catalog::say(Cmd::NoExecutable, &[("package", package)])
+                messages::say(Cmd::NoExecutable, &[("package", package)])
             );
         }
     }
@@ -223,7 +223,7 @@ pub(super) fn start_lesson(
     if port_taken(addr) {
         bail!(
             "{}",
-            catalog::say(Cmd::LessonPortTaken, &[("port", &addr.port())])
+            messages::say(Cmd::LessonPortTaken, &[("port", &addr.port())])
         );
     }
     let mut command = Command::new(executable);
@@ -326,7 +326,7 @@ pub(super) fn check_still_running(
         let tail = ui::indent(&log_tail(log, 10), "    ");
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("name", &name), ("status", &status), ("log", &tail)];
-        bail!("{}", catalog::say(Cmd::StoppedAtOnce, &args));
+        bail!("{}", messages::say(Cmd::StoppedAtOnce, &args));
     }
     if Instant::now() >= deadline {
         let args: [(&str, &dyn std::fmt::Display); 3] = [
@@ -334,7 +334,7 @@ pub(super) fn check_still_running(
             ("seconds", &patience.as_secs()),
             ("log", &log.display()),
         ];
-        bail!("{}", catalog::say(Cmd::WasNotReady, &args));
+        bail!("{}", messages::say(Cmd::WasNotReady, &args));
     }
     Ok(())
 }
@@ -349,7 +349,7 @@ pub(super) fn log_tail(log: &Path, lines: usize) -> String {
 pub(super) fn stop(record: &Record, name: &str) {
     let Some(started) = record.started.iter().find(|started| started.name == name) else {
         if matches!(name, "consul" | "redis") {
-            let text = catalog::say(Cmd::NotStartedByUpLeftAlone, &[]);
+            let text = messages::say(Cmd::NotStartedByUpLeftAlone, &[]);
             say(ui::todo_mark(), name, &text);
         }
         return;
@@ -358,7 +358,7 @@ pub(super) fn stop(record: &Record, name: &str) {
         say(
             ui::todo_mark(),
             name,
-            &catalog::say(Cmd::HadAlreadyStopped, &[("pid", &started.pid)]),
+            &messages::say(Cmd::HadAlreadyStopped, &[("pid", &started.pid)]),
         );
         return;
     }
@@ -373,13 +373,13 @@ pub(super) fn stop(record: &Record, name: &str) {
         say(
             ui::yellow("!"),
             name,
-            &catalog::say(
+            &messages::say(
                 Cmd::KilledAfterTerm,
                 &[("pid", &pid), ("seconds", &STOP_PATIENCE.as_secs())],
             ),
         );
     } else {
-        let text = catalog::say(Cmd::StoppedPid, &[("pid", &pid)]);
+        let text = messages::say(Cmd::StoppedPid, &[("pid", &pid)]);
         say(ui::pass_mark(), name, &text);
     }
 }

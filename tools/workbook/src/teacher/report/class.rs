@@ -8,8 +8,8 @@ use anyhow::Result;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Count, Report, cell};
-use crate::common::catalog::{Cmd, io_error, say};
 use crate::common::course::Course;
+use crate::common::language::messages::{Cmd, io_error, say};
 use crate::common::ui;
 
 /// What `report --class` found: the reports, and the files it could not read, with why.

@@ -16,9 +16,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::common::catalog::{Cmd, say};
 use crate::common::course::Course;
-use crate::common::lang::{self, Lang};
+use crate::common::language::messages::{Cmd, say};
+use crate::common::language::{self, Lang};
 use crate::common::ui;
 use crate::learner::state::{self, State};
 
@@ -140,7 +140,7 @@ impl Report {
         let handed_in: HandedIn = match serde_json::from_str(text) {
             Ok(handed_in) => handed_in,
             // serde's own words are English: a Chinese run says where, in its words.
-            Err(err) if lang::current() != Lang::En => {
+            Err(err) if language::current() != Lang::En => {
                 let at: [(&str, &dyn std::fmt::Display); 2] =
                     [("line", &err.line()), ("column", &err.column())];
                 anyhow::bail!("{}", say(Cmd::ClassNotAReportAt, &at))

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Report;
 use super::class::Class;
-use crate::common::catalog::{Cmd, say};
+use crate::common::language::messages::{Cmd, say};
 use crate::common::ui;
 
 /// One learner stuck on one exercise.

@@ -11,7 +11,7 @@ use std::fs;
 use serde::Deserialize;
 
 use crate::common::course::{Course, Lesson};
-use crate::common::lang::Lang;
+use crate::common::language::Lang;
 
 #[derive(Deserialize)]
 struct LessonText {

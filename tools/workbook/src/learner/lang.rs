@@ -1,4 +1,4 @@
-//! Choosing the language once per run (see `common::lang` for the precedence), and the
+//! Choosing the language once per run (see `common::language` for the precedence), and the
 //! `lang` command that remembers a choice in the learner's state.
 
 use std::path::Path;
@@ -7,9 +7,9 @@ use anyhow::Result;
 
 use crate::book;
 
-use crate::common::catalog::{Cmd, Msg, say, say_in};
 use crate::common::course::Course;
-use crate::common::lang::{self, Lang, Source};
+use crate::common::language::messages::{Cmd, Msg, say, say_in};
+use crate::common::language::{self, Lang, Source};
 use crate::common::ui;
 use crate::learner::state::State;
 
@@ -18,8 +18,8 @@ use crate::learner::state::State;
 pub fn choose(flag: Option<&str>, state: &State) -> Result<(Lang, Source)> {
     let flag = flag.map(Lang::from_arg).transpose()?;
     let remembered = state.lang.as_deref().and_then(Lang::parse);
-    let chosen = lang::choose(flag, remembered, |name| std::env::var(name).ok());
-    lang::set(chosen.0);
+    let chosen = language::choose(flag, remembered, |name| std::env::var(name).ok());
+    language::set(chosen.0);
     Ok(chosen)
 }
 
@@ -45,8 +45,8 @@ pub fn choose_before_parsing() -> Lang {
         .ok()
         .and_then(|course| State::load(&course.root).ok())
         .and_then(|state| state.lang.as_deref().and_then(Lang::parse));
-    let (chosen, _) = lang::choose(flag, remembered, |name| std::env::var(name).ok());
-    lang::set(chosen);
+    let (chosen, _) = language::choose(flag, remembered, |name| std::env::var(name).ok());
+    language::set(chosen);
     chosen
 }
 
@@ -86,7 +86,7 @@ pub fn command(
 /// The book's address in the language spoken: `/zh-CN/` when the runner speaks Chinese
 /// and the book has that translation (the session serves every edition), else `/`.
 pub fn book_url(root: &Path, port: u16) -> String {
-    book_url_in(lang::current(), root, port)
+    book_url_in(language::current(), root, port)
 }
 
 fn book_url_in(lang: Lang, root: &Path, port: u16) -> String {

@@ -1,9 +1,9 @@
 //! The loop's messages: the course map, `check`, `hint` and `solution`, the session,
 //! why a test failed, `lang`, `doctor`, and what the book's preprocessors write.
 
-use super::catalog;
+use super::messages;
 
-catalog! {
+messages! {
     pub enum Msg;
     // The course map (`list`, the session's start).
     NoLessons => "  No lessons yet (each one is lessons/NN-topic/lesson.toml).",

@@ -13,7 +13,7 @@
 
 use std::fmt::Display;
 
-use crate::common::lang::{self, Lang};
+use crate::common::language::{self, Lang};
 
 mod book;
 mod commands;
@@ -24,14 +24,14 @@ pub use book::Page;
 pub use commands::Cmd;
 pub use learner::Msg;
 
-/// A key of the catalog: it has one template per language.
+/// A key of the messages: it has one template per language.
 pub trait Message: Copy + std::fmt::Debug {
     fn template(self, lang: Lang) -> &'static str;
 }
 
 /// Declares an enum of keys and both templates of each at once, so that no key can lack
 /// a language.
-macro_rules! catalog {
+macro_rules! messages {
     (pub enum $name:ident; $($key:ident => $en:literal, $zh:literal;)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $name { $($key),* }
@@ -41,9 +41,9 @@ macro_rules! catalog {
             pub const ALL: &[$name] = &[$($name::$key),*];
         }
 
-        impl crate::common::catalog::Message for $name {
-            fn template(self, lang: crate::common::lang::Lang) -> &'static str {
-                use crate::common::lang::Lang;
+        impl crate::common::language::messages::Message for $name {
+            fn template(self, lang: crate::common::language::Lang) -> &'static str {
+                use crate::common::language::Lang;
                 match (self, lang) {
                     $(($name::$key, Lang::En) => $en, ($name::$key, Lang::ZhCn) => $zh,)*
                 }
@@ -51,15 +51,15 @@ macro_rules! catalog {
         }
     };
 }
-use catalog;
+use messages;
 
 /// The message in the language of this run, `{name}`s filled from `args`.
 pub fn say(msg: impl Message, args: &[(&str, &dyn Display)]) -> String {
-    say_in(lang::current(), msg, args)
+    say_in(language::current(), msg, args)
 }
 
 /// What went wrong with a file or a socket, in the language of this run: the commonest
-/// kinds in the catalog's words, any other as the system says it.
+/// kinds in these messages' words, any other as the system says it.
 pub fn io_error(err: &std::io::Error) -> String {
     use std::io::ErrorKind;
     let known = match err.kind() {
@@ -70,7 +70,7 @@ pub fn io_error(err: &std::io::Error) -> String {
         _ => None,
     };
     match known {
-        Some(msg) if lang::current() != Lang::En => say(msg, &[]),
+        Some(msg) if language::current() != Lang::En => say(msg, &[]),
         _ => err.to_string(),
     }
 }

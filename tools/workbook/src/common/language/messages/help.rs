@@ -3,9 +3,9 @@
 //! print in English (the headings, `-h`, its errors). `cli/localise.rs` writes them into
 //! the command line at run time, so its declarations carry no text of their own.
 
-use super::catalog;
+use super::messages;
 
-catalog! {
+messages! {
     pub enum Help;
     Root => "The course runner: progress, checks, hints, the book and the services",
         "课程运行器（runner）：进度、检查、提示、本书和服务";

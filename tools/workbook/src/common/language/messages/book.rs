@@ -2,9 +2,9 @@
 //! schedule page, the durations, and the words of mdBook's theme that a translated edition
 //! replaces (the search box, its results, the 404 page).
 
-use super::catalog;
+use super::messages;
 
-catalog! {
+messages! {
     pub enum Page;
     Minutes => "{m} min", "{m} 分钟";
     Hours => "{h} h", "{h} 小时";

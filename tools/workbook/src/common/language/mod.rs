@@ -4,11 +4,18 @@
 //! command, then the setting `workbook lang zh-CN` remembers in `.workbook/state.toml`,
 //! then the locale of the shell (`LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG` starting
 //! with `zh`), and English when none says. `main` decides once, before any command runs;
-//! everything that prints asks [`current`]. The words themselves are in `catalog`.
+//! everything that prints asks [`current`].
+//!
+//! Everything about language lives in this folder: the choice (here), every sentence the
+//! runner says in each language ([`messages`]), and the lessons' own translated titles and
+//! hints ([`lessons`]). The book's translation is the book's (`book::i18n`).
 
 use std::sync::OnceLock;
 
 use anyhow::{Result, bail};
+
+pub mod lessons;
+pub mod messages;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -36,8 +43,8 @@ impl Lang {
             Some(lang) => Ok(lang),
             None => bail!(
                 "{}",
-                crate::common::catalog::say(
-                    crate::common::catalog::Cmd::UnknownLang,
+                crate::common::language::messages::say(
+                    crate::common::language::messages::Cmd::UnknownLang,
                     &[("text", &text)]
                 )
             ),

@@ -2,9 +2,9 @@
 //! `up`/`status`/`down`, `book`, the rest of `doctor`, the errors a learner meets, and the
 //! units and cuts of what is printed.
 
-use super::catalog;
+use super::messages;
 
-catalog! {
+messages! {
     pub enum Cmd;
     // Units and cuts.
     Seconds => "{value} s", "{value} 秒";
