@@ -9,22 +9,36 @@
 //! ran, or the build broke in the exercise's own file. When the compiler stops in another
 //! file (another exercise's, another lesson's, a shared crate), the check says which one
 //! and the exercise keeps the progress it had.
+//!
+//! A check goes through its stages in this order, a file each:
+//! - `select`: which exercises, grouped by lesson, and what cargo must build for them;
+//! - (build and run: `common::cargo` and `common::testrun`, shared with the other commands);
+//! - `verdict`: what the build and the run say about each exercise;
+//! - `full` or `lines`: how it is told, one exercise in full or a line per exercise;
+//! - `compiler`: what the compiler said, shown where a build broke.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::common::cargo::{self, BuildRequest, Location};
-use crate::common::course::{Course, Exercise, Lesson, Selection};
+use crate::common::cargo;
+use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::language::messages::{Msg, say};
-use crate::common::testrun::{self, Outcome, TestJob, TestRun};
+use crate::common::testrun::{self, TestJob};
 use crate::common::ui::{self, Asking};
 use crate::learner::state::State;
 
-mod print;
+mod compiler;
+mod full;
+mod lines;
+mod select;
+mod verdict;
 
-use print::{Report, print_build_errors, report_line, summarise};
+use compiler::print_build_errors;
+use full::Report;
+use lines::{report_line, summarise};
+pub use select::selected;
+pub use verdict::Verdict;
 
 /// How long one test executable may run before it counts as hung.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -34,49 +48,6 @@ pub const TEST_TIMEOUT: Duration = Duration::from_secs(120);
 pub enum Detail {
     Full,
     OneLine,
-}
-
-/// Why an exercise did not pass, or that it did.
-#[derive(Debug)]
-pub enum Verdict {
-    Passed(TestRun),
-    Failed(TestRun),
-    TimedOut,
-    /// The build failed; the files the compiler's errors point at, first error first.
-    DoesNotCompile(Vec<Location>),
-    /// Cargo produced no executable for the test and reported no compiler error.
-    NotBuilt,
-}
-
-impl Verdict {
-    pub fn passed(&self) -> bool {
-        matches!(self, Verdict::Passed(_))
-    }
-
-    /// Whether this verdict is about the learner's work on the exercise in `file`: its
-    /// tests ran, or the compiler found an error in that very file. A build that broke
-    /// elsewhere, or a test cargo did not build, says nothing about it.
-    pub fn is_about(&self, file: &Path) -> bool {
-        match self {
-            Verdict::Passed(_) | Verdict::Failed(_) | Verdict::TimedOut => true,
-            Verdict::DoesNotCompile(broken) => broken.iter().any(|at| at.file == file),
-            Verdict::NotBuilt => false,
-        }
-    }
-}
-
-/// The exercises an optional ID names: one exercise, a lesson's, or all of them.
-pub fn selected<'c>(
-    course: &'c Course,
-    id: Option<&str>,
-) -> Result<Vec<(&'c Lesson, &'c Exercise)>> {
-    Ok(match id {
-        None => course.exercises().collect(),
-        Some(id) => match course.select(id)? {
-            Selection::Exercise(lesson, exercise) => vec![(lesson, exercise)],
-            Selection::Lesson(lesson) => lesson.exercises.iter().map(|e| (lesson, e)).collect(),
-        },
-    })
 }
 
 /// The `check` command. Returns whether every selected exercise passed.
@@ -109,28 +80,13 @@ pub async fn check<'c>(
     asking: Asking,
 ) -> Result<Vec<(&'c Exercise, Verdict)>> {
     let mut results = Vec::new();
-    let mut lessons: Vec<&Lesson> = Vec::new();
-    for (lesson, _) in exercises {
-        if !lessons.iter().any(|l| l.id == lesson.id) {
-            lessons.push(lesson);
-        }
-    }
-
-    for lesson in lessons {
+    for lesson in select::lessons_of(exercises) {
         let mine: Vec<&Exercise> = exercises
             .iter()
             .filter(|(l, _)| l.id == lesson.id)
             .map(|(_, e)| *e)
             .collect();
-        let mut request = BuildRequest {
-            packages: vec![lesson.package.clone()],
-            ..BuildRequest::default()
-        };
-        for exercise in &mine {
-            if !request.tests.contains(&exercise.test) {
-                request.tests.push(exercise.test.clone());
-            }
-        }
+        let request = select::build_request(lesson, &mine);
 
         let started = Instant::now();
         if detail == Detail::Full {
@@ -161,18 +117,11 @@ pub async fn check<'c>(
 
         let mut shown_build_errors = false;
         for (exercise, job) in mine.iter().zip(&jobs) {
-            let verdict = match job {
-                None if build.success => Verdict::NotBuilt,
-                None => Verdict::DoesNotCompile(build.broken_files(&course.root)),
-                Some(_) => {
-                    let run = runs.next().expect("one run per job")?;
-                    match run.outcome {
-                        Outcome::Passed => Verdict::Passed(run),
-                        Outcome::Failed => Verdict::Failed(run),
-                        Outcome::TimedOut => Verdict::TimedOut,
-                    }
-                }
+            let run = match job {
+                Some(_) => Some(runs.next().expect("one run per job")?),
+                None => None,
             };
+            let verdict = verdict::judge(&build, &course.root, job.as_ref(), run);
             let file = lesson.exercise_path(exercise);
             if verdict.is_about(&file) {
                 state.record(&exercise.id, verdict.passed());
@@ -205,21 +154,4 @@ pub async fn check<'c>(
         state.save(&course.root)?;
     }
     Ok(results)
-}
-
-/// Where `location` is, for a message: `lessons/01-tcp/src/exercises/limit.rs:3`.
-fn show_location(course: &Course, location: &Location) -> String {
-    let file = course.relative(&location.file).display().to_string();
-    match location.line {
-        Some(line) => format!("{file}:{line}"),
-        None => file,
-    }
-}
-
-/// `tcp.limit's file` when `file` is an exercise's, for saying whose a broken file is.
-fn owner(course: &Course, file: &Path) -> Option<String> {
-    course
-        .exercises()
-        .find(|(lesson, exercise)| lesson.exercise_path(exercise) == file)
-        .map(|(_, exercise)| format!("{}'s file", exercise.id))
 }

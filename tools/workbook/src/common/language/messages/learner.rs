@@ -35,6 +35,7 @@ messages! {
         "这是最后一个未完成的练习：整门课程完成了！";
     Failed => "{mark} {id}: {why} ({elapsed}).", "{mark} {id} 未通过：{why}（{elapsed}）。";
     TestsDidNotEnd => "its tests did not run to the end", "测试没有运行完";
+    MoreErrors => "… and {count} more errors", "… 还有 {count} 个错误";
     TestsFailed => "{failed} of {total} tests failed", "{total} 个测试中有 {failed} 个失败";
     TimedOut => "its tests did not finish within {seconds} s (something waits for a reply that never comes)",
         "测试没有在 {seconds} 秒内结束（有代码在等一个永远不会到来的应答）";

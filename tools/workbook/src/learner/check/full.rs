@@ -1,11 +1,14 @@
-//! How a check tells its outcome: each test's verdict, one clear message per failure
-//! (see `failure`), compile errors with their place, and what to do next.
+//! The full story of one checked exercise, what `check ID` and a save in the session print:
+//! each test's mark, one clear message per failure (see `failure`), compile errors with
+//! their place, the verdict and what to do next.
 
 use std::path::Path;
 use std::time::Instant;
 
-use super::{TEST_TIMEOUT, Verdict, owner, show_location};
-use crate::common::cargo::{Build, Location, clip_keeping_help};
+use super::TEST_TIMEOUT;
+use super::compiler::{owner, print_build_errors, print_warnings_in, show_location};
+use super::verdict::Verdict;
+use crate::common::cargo::{Build, Location};
 use crate::common::course::{Course, Exercise, Lesson};
 use crate::common::language::messages::{Msg, say};
 use crate::common::testrun::{self, TestResult, TestRun};
@@ -247,154 +250,5 @@ pub(super) fn failure_context(
             format!("{}/", shown(&tests.join(&exercise.test))),
         ],
         root: course.root.clone(),
-    }
-}
-
-/// One line per exercise for lesson-wide and course-wide checks.
-pub(super) fn report_line(
-    course: &Course,
-    lesson: &Lesson,
-    exercise: &Exercise,
-    file: &Path,
-    verdict: &Verdict,
-) {
-    let (mark, note) = match verdict {
-        Verdict::Passed(_) => (ui::pass_mark(), String::new()),
-        Verdict::Failed(run) => (
-            ui::fail_mark(),
-            match run.report.failures.first() {
-                Some((name, text)) => {
-                    let context = failure_context(course, lesson, exercise);
-                    let explained = failure::explain(text, &context);
-                    let first = explained.lines().next().unwrap_or("failed");
-                    // A cause in the learner's code is the same for every test; on one
-                    // line its file is known from the exercise, so the name is enough.
-                    if first.starts_with("your code") {
-                        let name = lesson.exercise_path(exercise);
-                        let name = name.file_name().unwrap_or_default().to_string_lossy();
-                        first.replace(&context.exercise_file, &name)
-                    } else {
-                        format!("{name}: {first}")
-                    }
-                }
-                None => say(Msg::TestsDidNotEnd, &[]),
-            },
-        ),
-        Verdict::TimedOut => (ui::fail_mark(), say(Msg::TimedOutShort, &[])),
-        Verdict::DoesNotCompile(broken) if verdict.is_about(file) => (
-            ui::fail_mark(),
-            say(
-                Msg::DoesNotCompileAt,
-                &[(
-                    "at",
-                    &show_location(
-                        course,
-                        broken
-                            .iter()
-                            .find(|at| at.file == file)
-                            .unwrap_or(&broken[0]),
-                    ),
-                )],
-            ),
-        ),
-        Verdict::DoesNotCompile(broken) => (
-            ui::yellow("!"),
-            match broken.first() {
-                Some(first) => say(
-                    Msg::NotCheckedDoesNotCompile,
-                    &[("at", &show_location(course, first))],
-                ),
-                None => say(Msg::NotCheckedBuild, &[]),
-            },
-        ),
-        Verdict::NotBuilt => (
-            ui::yellow("!"),
-            say(Msg::NoTestTarget, &[("test", &exercise.test)]),
-        ),
-    };
-    let note: String = note.chars().take(90).collect();
-    println!(
-        "  {mark} {:<22} {}{}",
-        exercise.id,
-        exercise.title,
-        if note.is_empty() {
-            String::new()
-        } else {
-            format!("  {}", ui::dim(&format!("— {note}")))
-        }
-    );
-}
-
-pub(super) fn summarise(
-    course: &Course,
-    state: &State,
-    results: &[(&Exercise, Verdict)],
-    passed: usize,
-) {
-    println!();
-    let mark = if passed == results.len() {
-        ui::pass_mark()
-    } else {
-        ui::fail_mark()
-    };
-    let progress = ui::progress(
-        state.progress(course.exercises().map(|(_, e)| e)).0,
-        course.exercise_count(),
-        20,
-    );
-    let line = say(
-        Msg::ExercisesPass,
-        &[
-            ("mark", &mark),
-            ("passed", &passed),
-            ("total", &results.len()),
-            ("progress", &progress),
-        ],
-    );
-    println!("{line}");
-    if let Some((exercise, _)) = results.iter().find(|(_, v)| !v.passed()) {
-        let command = ui::cmd(&format!("check {}", exercise.id));
-        println!("{}", say(Msg::Details, &[("command", &command)]));
-    }
-}
-
-/// The compiler's errors (at most `max`), those in the exercise's own `file` first, or
-/// cargo's own complaint when the compiler said nothing.
-pub(super) fn print_build_errors(course: &Course, build: &Build, file: &Path, max: usize) {
-    let (mut errors, others): (Vec<_>, Vec<_>) = build
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .partition(|d| d.path(&course.root).as_deref() == Some(file));
-    errors.extend(others);
-    // rustc's notes about the standard library's impls can run long; the first lines
-    // carry the message and the learner's line, the `help:` lines the fix.
-    for error in errors.iter().take(max) {
-        println!(
-            "{}",
-            ui::indent(&clip_keeping_help(error.rendered.trim_end(), 16), "    ")
-        );
-    }
-    if errors.len() > max {
-        println!("    … and {} more errors", errors.len() - max);
-    }
-    if errors.is_empty() && !build.cargo_errors.trim().is_empty() {
-        println!(
-            "{}",
-            ui::indent(&ui::clip_lines(build.cargo_errors.trim_end(), 20), "    ")
-        );
-    }
-}
-
-/// Warnings that point into the learner's file: they often say what is wrong.
-pub(super) fn print_warnings_in(build: &Build, course: &Course, file: &Path) {
-    let warnings: Vec<_> = build
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == "warning")
-        .filter(|d| d.path(&course.root).as_deref() == Some(file))
-        .collect();
-    for warning in warnings.iter().take(2) {
-        println!("{}", ui::indent(warning.rendered.trim_end(), "    "));
     }
 }
