@@ -8,6 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
+mod install;
+
+pub use install::{how_to_install, install_command};
+
 /// The names Chromium goes by: Debian's, Ubuntu's older one, and Google's build.
 pub const CHROMIUM_NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 

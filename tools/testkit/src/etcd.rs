@@ -70,8 +70,8 @@ impl Drop for EtcdCluster {
 pub async fn etcd_cluster(size: usize) -> EtcdCluster {
     let Some(program) = find_on_path("etcd") else {
         panic!(
-            "these tests need etcd, and `etcd` is not on PATH. Install it with \
-             `sudo apt-get install etcd-server` (Debian, Ubuntu) or `brew install etcd` (macOS)."
+            "these tests need etcd, and `etcd` is not on PATH. Install it (`{}`).",
+            programs::how_to_install("etcd-server", "etcd")
         );
     };
     let mut failures = Vec::new();

@@ -106,8 +106,8 @@ pub async fn nats() -> NatsServer {
     let Some(program) = find_nats_server() else {
         panic!(
             "these tests need NATS, and `nats-server` is not on PATH (nor in /usr/sbin). \
-             Install it with `sudo apt-get install nats-server` (Debian, Ubuntu) or \
-             `brew install nats-server` (macOS), or set NATS_SERVER=/path/to/nats-server."
+             Install it (`{}`), or set NATS_SERVER=/path/to/nats-server.",
+            programs::how_to_install("nats-server", "nats-server")
         );
     };
     let mut failures = Vec::new();

@@ -48,9 +48,9 @@ pub async fn redis() -> RedisServer {
     }
     let Some(program) = find_on_path("redis-server") else {
         panic!(
-            "these tests need Redis, and `redis-server` is not on PATH. Install it with \
-             `sudo apt-get install redis-server` (Debian, Ubuntu) or `brew install redis` \
-             (macOS), or set REDIS_URL=redis://HOST:PORT to use a server you run."
+            "these tests need Redis, and `redis-server` is not on PATH. Install it (`{}`), \
+             or set REDIS_URL=redis://HOST:PORT to use a server you run.",
+            programs::how_to_install("redis-server", "redis")
         );
     };
     let mut failures = Vec::new();

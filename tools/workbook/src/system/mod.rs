@@ -6,6 +6,7 @@
 //! Called by `main` for those commands.
 
 pub mod doctor;
+pub mod install;
 pub mod ports;
 pub mod probe;
 pub mod services;

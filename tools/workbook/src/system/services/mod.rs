@@ -21,7 +21,7 @@ use anyhow::{Context, Result, bail};
 use crate::common::language::messages::{Cmd, say};
 use crate::common::ui;
 use crate::learner::state::STATE_DIR;
-use crate::system::doctor;
+use crate::system::install;
 use crate::system::ports::Layout;
 use crate::system::probe::{
     consul_from_env, consul_leader, env_addr, is_embedded_agent, nats_answers, nats_has_jetstream,
@@ -305,7 +305,7 @@ pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
         bail!("{}", say(Cmd::PortNotRedis, &[("port", &addr.port())]));
     }
     if programs::find_on_path("redis-server").is_none() {
-        let command = doctor::install_command(&[("redis-server", "redis")]);
+        let command = install::install_command(&[("redis-server", "redis")]);
         bail!("{}", say(Cmd::RedisNotInstalled, &[("command", &command)]));
     }
     let mut command = Command::new("redis-server");

@@ -15,7 +15,7 @@ use anyhow::{Result, bail};
 use super::{Here, Service, start_detached};
 use crate::common::language::messages::{Cmd, say};
 use crate::common::ui;
-use crate::system::doctor;
+use crate::system::install;
 use crate::system::probe::{nats_answers, nats_has_jetstream, port_taken};
 
 /// `services up`'s NATS: the one this copy started, else one that already answers on its
@@ -38,7 +38,7 @@ pub(super) fn up(here: &Here) -> Result<()> {
     }
     // A `NATS_SERVER` that names no file is no nats-server either.
     let Some(program) = programs::find_nats_server().filter(|path| path.is_file()) else {
-        let command = doctor::install_command(&[("nats-server", "nats-server")]);
+        let command = install::install_command(&[("nats-server", "nats-server")]);
         let missing = say(Cmd::NatsNotInstalled, &[("command", &command)]);
         println!("{} nats    {missing}", ui::yellow("!"));
         return Ok(());

@@ -9,69 +9,27 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Result;
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::terminal;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use crate::book;
 use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Cmd, Msg, say};
+use crate::common::language::messages::{Msg, say};
 use crate::common::ui;
 use crate::common::ui::Asking;
-use crate::common::watch::{self, FileEvents, Mode};
+use crate::common::watch::Mode;
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
-use crate::learner::lang;
 use crate::learner::map;
 use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
 use crate::learner::state::State;
 use crate::system::ports::Layout;
 
-/// What the session reacts to.
-enum Input {
-    Key(char),
-    Quit,
-    Saved(Vec<PathBuf>),
-    /// A line from a background task (the book server), printed by the session.
-    Note(String),
-}
+mod inputs;
 
-/// Raw mode while alive; dropping it restores the terminal.
-struct RawMode;
-
-impl RawMode {
-    fn enable() -> RawMode {
-        let _ = terminal::enable_raw_mode();
-        RawMode
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        let _ = terminal::disable_raw_mode();
-    }
-}
-
-/// Normal terminal mode while alive (for printing); raw mode again afterwards.
-struct Cooked;
-
-impl Cooked {
-    fn start() -> Cooked {
-        let _ = terminal::disable_raw_mode();
-        Cooked
-    }
-}
-
-impl Drop for Cooked {
-    fn drop(&mut self) {
-        let _ = terminal::enable_raw_mode();
-    }
-}
+use inputs::{Cooked, Input, RawMode, start_book, start_keys, start_watching};
 
 /// The keys, as the session shows them after each check.
 fn keys() -> String {
@@ -359,125 +317,5 @@ async fn interruptible<T>(
                 Some(other) => queue.push_back(other),
             },
         }
-    }
-}
-
-/// Builds the book and serves it on :3000 in the background; busy port or broken book
-/// are reported and the session goes on without it.
-fn start_book(root: &Path, port: u16, inputs: UnboundedSender<Input>) {
-    let root = root.to_path_buf();
-    tokio::spawn(async move {
-        let root_to_build = root.clone();
-        let built =
-            tokio::task::spawn_blocking(move || book::build_languages(&root_to_build, None)).await;
-        let dir = match built {
-            Ok(Ok((dir, editions))) => {
-                if let Err(err) = editions {
-                    let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
-                    let args: [(&str, &dyn std::fmt::Display); 2] =
-                        [("mark", &mark), ("why", &why)];
-                    let note = say(Cmd::TranslationDoesNotBuild, &args);
-                    let _ = inputs.send(Input::Note(note));
-                }
-                dir
-            }
-            Ok(Err(err)) => {
-                let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
-                let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
-                let _ = inputs.send(Input::Note(say(Cmd::BookDoesNotBuild, &args)));
-                return;
-            }
-            Err(_) => return,
-        };
-        match book::bind(port).await {
-            Ok(listener) => {
-                let url = ui::bold(&lang::book_url(&root, port));
-                let note = say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
-                let _ = inputs.send(Input::Note(note));
-                if let Err(err) = book::serve(listener, dir, root).await {
-                    let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
-                }
-            }
-            Err(err) => {
-                let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
-                let args: [(&str, &dyn std::fmt::Display); 3] =
-                    [("mark", &mark), ("why", &why), ("command", &command)];
-                let _ = inputs.send(Input::Note(say(Cmd::BookNotServed, &args)));
-            }
-        }
-    });
-}
-
-/// Forwards saves under `lessons/` to the session, from a thread of its own.
-fn start_watching(root: &Path, inputs: UnboundedSender<Input>) -> Mode {
-    let events = FileEvents::start(&[root.join("lessons")]);
-    let mode = events.mode;
-    std::thread::spawn(move || {
-        while let Some(paths) =
-            events.wait_for_changes(|p| !watch::is_ignored(p) && !is_editor_scratch(p))
-        {
-            if inputs.send(Input::Saved(paths)).is_err() {
-                return;
-            }
-        }
-    });
-    mode
-}
-
-/// Editors' temporary files (`foo.rs~`, `.#foo.rs`, vim's `4913`, `*.swp`).
-fn is_editor_scratch(path: &Path) -> bool {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    name.ends_with('~')
-        || name.starts_with(".#")
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.chars().all(|c| c.is_ascii_digit())
-}
-
-/// Reads single key presses from a thread of its own.
-fn start_keys(inputs: UnboundedSender<Input>) {
-    std::thread::spawn(move || {
-        loop {
-            match event::poll(Duration::from_millis(250)) {
-                Ok(true) => {}
-                Ok(false) => {
-                    if inputs.is_closed() {
-                        return;
-                    }
-                    continue;
-                }
-                Err(_) => return,
-            }
-            let Ok(Event::Key(key)) = event::read() else {
-                continue;
-            };
-            if key.kind != KeyEventKind::Press {
-                continue;
-            }
-            let input = match key.code {
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Input::Quit,
-                KeyCode::Esc => Input::Quit,
-                KeyCode::Char(c) => Input::Key(c.to_ascii_lowercase()),
-                KeyCode::Enter => Input::Key('\n'),
-                KeyCode::Backspace => Input::Key('\x08'),
-                _ => continue,
-            };
-            if inputs.send(input).is_err() {
-                return;
-            }
-        }
-    });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_editor_scratch_files() {
-        assert!(is_editor_scratch(Path::new("/l/src/echo.rs~")));
-        assert!(is_editor_scratch(Path::new("/l/src/4913")));
-        assert!(is_editor_scratch(Path::new("/l/src/.echo.rs.swp")));
-        assert!(!is_editor_scratch(Path::new("/l/src/echo.rs")));
     }
 }

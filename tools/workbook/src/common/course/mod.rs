@@ -13,6 +13,11 @@ use serde::Deserialize;
 
 use crate::common::language::messages::{Cmd, say};
 
+mod load;
+
+pub use load::find_root;
+use load::load_lesson;
+
 /// Everything the runner knows about the course, loaded from disk.
 #[derive(Debug, Clone)]
 pub struct Course {
@@ -78,60 +83,6 @@ pub struct Exercise {
 pub enum Selection<'a> {
     Exercise(&'a Lesson, &'a Exercise),
     Lesson(&'a Lesson),
-}
-
-#[derive(Deserialize)]
-struct LessonFile {
-    id: String,
-    title: String,
-    minutes: Option<LessonMinutes>,
-    #[serde(default)]
-    model: Model,
-    #[serde(default, rename = "exercise")]
-    exercises: Vec<ExerciseFile>,
-}
-
-#[derive(Deserialize)]
-struct ExerciseFile {
-    id: String,
-    title: String,
-    file: PathBuf,
-    test: String,
-    filter: Option<String>,
-    #[serde(default)]
-    hints: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Manifest {
-    package: Option<ManifestPackage>,
-    workspace: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-struct ManifestPackage {
-    name: String,
-}
-
-/// Walks up from `start` to the first directory whose `Cargo.toml` has a `[workspace]`.
-pub fn find_root(start: &Path) -> Result<PathBuf> {
-    for dir in start.ancestors() {
-        let manifest = dir.join("Cargo.toml");
-        if !manifest.is_file() {
-            continue;
-        }
-        let text = fs::read_to_string(&manifest)
-            .with_context(|| format!("reading {}", manifest.display()))?;
-        let parsed: Manifest = toml::from_str(&text)
-            .with_context(|| format!("{} is not valid TOML", manifest.display()))?;
-        if parsed.workspace.is_some() {
-            return Ok(dir.to_path_buf());
-        }
-    }
-    bail!(
-        "no Cargo workspace found above {}: run this inside the course's repository",
-        start.display()
-    )
 }
 
 impl Course {
@@ -287,152 +238,5 @@ impl Lesson {
     }
 }
 
-fn load_lesson(dir: &Path) -> Result<Lesson> {
-    let folder = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let toml_path = dir.join("lesson.toml");
-    let text = fs::read_to_string(&toml_path)
-        .with_context(|| format!("reading lessons/{folder}/lesson.toml"))?;
-    let parsed: LessonFile = toml::from_str(&text)
-        .with_context(|| format!("lessons/{folder}/lesson.toml is not a valid lesson file"))?;
-
-    let manifest_path = dir.join("Cargo.toml");
-    let manifest_text = fs::read_to_string(&manifest_path)
-        .with_context(|| format!("lessons/{folder} has a lesson.toml but no Cargo.toml"))?;
-    let manifest: Manifest = toml::from_str(&manifest_text)
-        .with_context(|| format!("lessons/{folder}/Cargo.toml is not valid TOML"))?;
-    let package = manifest
-        .package
-        .map(|p| p.name)
-        .with_context(|| format!("lessons/{folder}/Cargo.toml has no [package] name"))?;
-
-    if parsed.id.is_empty() || parsed.id.contains('.') {
-        bail!("lessons/{folder}/lesson.toml: the lesson id must be non-empty and have no `.`");
-    }
-    let prefix = format!("{}.", parsed.id);
-    let mut exercises = Vec::new();
-    for exercise in parsed.exercises {
-        if !exercise.id.starts_with(&prefix) || exercise.id.len() == prefix.len() {
-            bail!(
-                "lessons/{folder}/lesson.toml: exercise id `{}` must look like `{}<name>`",
-                exercise.id,
-                prefix
-            );
-        }
-        if exercise.file.is_absolute() {
-            bail!(
-                "lessons/{folder}/lesson.toml: `file` of `{}` must be relative to the lesson folder",
-                exercise.id
-            );
-        }
-        exercises.push(Exercise {
-            id: exercise.id,
-            title: exercise.title,
-            file: exercise.file,
-            test: exercise.test,
-            filter: exercise.filter,
-            hints: exercise.hints,
-        });
-    }
-
-    Ok(Lesson {
-        id: parsed.id,
-        title: parsed.title,
-        folder,
-        dir: dir.to_path_buf(),
-        package,
-        minutes: parsed.minutes,
-        model: parsed.model,
-        exercises,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::common::testutil::Fixture;
-
-    #[test]
-    fn loads_lessons_in_folder_order_with_package_names() {
-        let fx = Fixture::course();
-        let course = Course::load(fx.path()).unwrap();
-        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, ["tcp", "rpc"]);
-        assert_eq!(course.lessons[0].package, "l01-tcp");
-        assert_eq!(course.lessons[0].folder, "01-tcp");
-        let echo = &course.lessons[0].exercises[0];
-        assert_eq!(echo.id, "tcp.echo");
-        assert_eq!(echo.test, "echo");
-        assert_eq!(echo.file, Path::new("src/exercises/echo.rs"));
-        assert_eq!(echo.hints.len(), 2);
-        assert_eq!(course.exercise_count(), 3);
-    }
-
-    #[test]
-    fn finds_the_workspace_root_from_a_nested_folder() {
-        let fx = Fixture::course();
-        let nested = fx.path().join("lessons/01-tcp/src");
-        fs::create_dir_all(&nested).unwrap();
-        // The lesson's own Cargo.toml has no [workspace]: the walk must go past it.
-        assert_eq!(find_root(&nested).unwrap(), fx.path());
-    }
-
-    #[test]
-    fn resolves_exercise_lesson_folder_and_package_ids() {
-        let fx = Fixture::course();
-        let course = Course::load(fx.path()).unwrap();
-        assert!(
-            matches!(course.select("tcp.echo").unwrap(), Selection::Exercise(_, e) if e.id == "tcp.echo")
-        );
-        assert!(matches!(course.select("tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
-        assert!(matches!(course.select("01-tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
-        assert!(matches!(course.select("l02-rpc").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
-        assert!(matches!(course.select("02").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
-        assert!(matches!(course.select("2").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
-        assert!(course.select("3").is_err(), "03-draft has no lesson.toml");
-
-        let unknown = course.select("tcp.ech").unwrap_err().to_string();
-        assert!(unknown.contains("did you mean tcp.echo"), "{unknown}");
-
-        // A one-exercise lesson stands for its exercise; a bigger one does not.
-        assert_eq!(course.exercise("tcp").unwrap().1.id, "tcp.echo");
-        let many = course.exercise("rpc").unwrap_err().to_string();
-        assert!(many.contains("rpc.frame, rpc.call"), "{many}");
-    }
-
-    #[test]
-    fn rejects_an_exercise_id_outside_its_lesson() {
-        let fx = Fixture::course();
-        fx.write(
-            "lessons/01-tcp/lesson.toml",
-            "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"echo\"\ntitle = \"t\"\nfile = \"src/a.rs\"\ntest = \"a\"\n",
-        );
-        let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
-        assert!(err.contains("must look like `tcp.<name>`"), "{err}");
-    }
-
-    #[test]
-    fn explains_a_missing_field() {
-        let fx = Fixture::course();
-        fx.write(
-            "lessons/01-tcp/lesson.toml",
-            "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"t\"\nfile = \"src/a.rs\"\n",
-        );
-        let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
-        assert!(err.contains("lessons/01-tcp/lesson.toml"), "{err}");
-        assert!(err.contains("missing field `test`"), "{err}");
-    }
-
-    #[test]
-    fn rejects_duplicate_ids() {
-        let fx = Fixture::course();
-        fx.write(
-            "lessons/02-rpc/lesson.toml",
-            "id = \"tcp\"\ntitle = \"again\"\n",
-        );
-        let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
-        assert!(err.contains("used twice"), "{err}");
-    }
-}
+mod tests;

@@ -1,0 +1,84 @@
+use super::*;
+use crate::common::testutil::Fixture;
+
+#[test]
+fn loads_lessons_in_folder_order_with_package_names() {
+    let fx = Fixture::course();
+    let course = Course::load(fx.path()).unwrap();
+    let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["tcp", "rpc"]);
+    assert_eq!(course.lessons[0].package, "l01-tcp");
+    assert_eq!(course.lessons[0].folder, "01-tcp");
+    let echo = &course.lessons[0].exercises[0];
+    assert_eq!(echo.id, "tcp.echo");
+    assert_eq!(echo.test, "echo");
+    assert_eq!(echo.file, Path::new("src/exercises/echo.rs"));
+    assert_eq!(echo.hints.len(), 2);
+    assert_eq!(course.exercise_count(), 3);
+}
+
+#[test]
+fn finds_the_workspace_root_from_a_nested_folder() {
+    let fx = Fixture::course();
+    let nested = fx.path().join("lessons/01-tcp/src");
+    fs::create_dir_all(&nested).unwrap();
+    // The lesson's own Cargo.toml has no [workspace]: the walk must go past it.
+    assert_eq!(find_root(&nested).unwrap(), fx.path());
+}
+
+#[test]
+fn resolves_exercise_lesson_folder_and_package_ids() {
+    let fx = Fixture::course();
+    let course = Course::load(fx.path()).unwrap();
+    assert!(
+        matches!(course.select("tcp.echo").unwrap(), Selection::Exercise(_, e) if e.id == "tcp.echo")
+    );
+    assert!(matches!(course.select("tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
+    assert!(matches!(course.select("01-tcp").unwrap(), Selection::Lesson(l) if l.id == "tcp"));
+    assert!(matches!(course.select("l02-rpc").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+    assert!(matches!(course.select("02").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+    assert!(matches!(course.select("2").unwrap(), Selection::Lesson(l) if l.id == "rpc"));
+    assert!(course.select("3").is_err(), "03-draft has no lesson.toml");
+
+    let unknown = course.select("tcp.ech").unwrap_err().to_string();
+    assert!(unknown.contains("did you mean tcp.echo"), "{unknown}");
+
+    // A one-exercise lesson stands for its exercise; a bigger one does not.
+    assert_eq!(course.exercise("tcp").unwrap().1.id, "tcp.echo");
+    let many = course.exercise("rpc").unwrap_err().to_string();
+    assert!(many.contains("rpc.frame, rpc.call"), "{many}");
+}
+
+#[test]
+fn rejects_an_exercise_id_outside_its_lesson() {
+    let fx = Fixture::course();
+    fx.write(
+        "lessons/01-tcp/lesson.toml",
+        "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"echo\"\ntitle = \"t\"\nfile = \"src/a.rs\"\ntest = \"a\"\n",
+    );
+    let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
+    assert!(err.contains("must look like `tcp.<name>`"), "{err}");
+}
+
+#[test]
+fn explains_a_missing_field() {
+    let fx = Fixture::course();
+    fx.write(
+        "lessons/01-tcp/lesson.toml",
+        "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"t\"\nfile = \"src/a.rs\"\n",
+    );
+    let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
+    assert!(err.contains("lessons/01-tcp/lesson.toml"), "{err}");
+    assert!(err.contains("missing field `test`"), "{err}");
+}
+
+#[test]
+fn rejects_duplicate_ids() {
+    let fx = Fixture::course();
+    fx.write(
+        "lessons/02-rpc/lesson.toml",
+        "id = \"tcp\"\ntitle = \"again\"\n",
+    );
+    let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
+    assert!(err.contains("used twice"), "{err}");
+}

@@ -1,0 +1,178 @@
+//! What the session listens to, each from a task or thread of its own that sends an
+//! [`Input`]: single key presses, saved files under `lessons/`, and the book server's
+//! notes. And the terminal's two modes: raw while keys are read, normal while anything
+//! prints.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::terminal;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::book;
+use crate::common::language::messages::{Cmd, Msg, say};
+use crate::common::ui;
+use crate::common::watch::{self, FileEvents, Mode};
+use crate::learner::lang;
+
+/// What the session reacts to.
+pub(super) enum Input {
+    Key(char),
+    Quit,
+    Saved(Vec<PathBuf>),
+    /// A line from a background task (the book server), printed by the session.
+    Note(String),
+}
+
+/// Raw mode while alive; dropping it restores the terminal.
+pub(super) struct RawMode;
+
+impl RawMode {
+    pub(super) fn enable() -> RawMode {
+        let _ = terminal::enable_raw_mode();
+        RawMode
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// Normal terminal mode while alive (for printing); raw mode again afterwards.
+pub(super) struct Cooked;
+
+impl Cooked {
+    pub(super) fn start() -> Cooked {
+        let _ = terminal::disable_raw_mode();
+        Cooked
+    }
+}
+
+impl Drop for Cooked {
+    fn drop(&mut self) {
+        let _ = terminal::enable_raw_mode();
+    }
+}
+
+/// Builds the book and serves it on :3000 in the background; busy port or broken book
+/// are reported and the session goes on without it.
+pub(super) fn start_book(root: &Path, port: u16, inputs: UnboundedSender<Input>) {
+    let root = root.to_path_buf();
+    tokio::spawn(async move {
+        let root_to_build = root.clone();
+        let built =
+            tokio::task::spawn_blocking(move || book::build_languages(&root_to_build, None)).await;
+        let dir = match built {
+            Ok(Ok((dir, editions))) => {
+                if let Err(err) = editions {
+                    let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
+                    let args: [(&str, &dyn std::fmt::Display); 2] =
+                        [("mark", &mark), ("why", &why)];
+                    let note = say(Cmd::TranslationDoesNotBuild, &args);
+                    let _ = inputs.send(Input::Note(note));
+                }
+                dir
+            }
+            Ok(Err(err)) => {
+                let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
+                let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
+                let _ = inputs.send(Input::Note(say(Cmd::BookDoesNotBuild, &args)));
+                return;
+            }
+            Err(_) => return,
+        };
+        match book::bind(port).await {
+            Ok(listener) => {
+                let url = ui::bold(&lang::book_url(&root, port));
+                let note = say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
+                let _ = inputs.send(Input::Note(note));
+                if let Err(err) = book::serve(listener, dir, root).await {
+                    let _ = inputs.send(Input::Note(format!("{} {err:#}", ui::fail_mark())));
+                }
+            }
+            Err(err) => {
+                let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("mark", &mark), ("why", &why), ("command", &command)];
+                let _ = inputs.send(Input::Note(say(Cmd::BookNotServed, &args)));
+            }
+        }
+    });
+}
+
+/// Forwards saves under `lessons/` to the session, from a thread of its own.
+pub(super) fn start_watching(root: &Path, inputs: UnboundedSender<Input>) -> Mode {
+    let events = FileEvents::start(&[root.join("lessons")]);
+    let mode = events.mode;
+    std::thread::spawn(move || {
+        while let Some(paths) =
+            events.wait_for_changes(|p| !watch::is_ignored(p) && !is_editor_scratch(p))
+        {
+            if inputs.send(Input::Saved(paths)).is_err() {
+                return;
+            }
+        }
+    });
+    mode
+}
+
+/// Editors' temporary files (`foo.rs~`, `.#foo.rs`, vim's `4913`, `*.swp`).
+fn is_editor_scratch(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Reads single key presses from a thread of its own.
+pub(super) fn start_keys(inputs: UnboundedSender<Input>) {
+    std::thread::spawn(move || {
+        loop {
+            match event::poll(Duration::from_millis(250)) {
+                Ok(true) => {}
+                Ok(false) => {
+                    if inputs.is_closed() {
+                        return;
+                    }
+                    continue;
+                }
+                Err(_) => return,
+            }
+            let Ok(Event::Key(key)) = event::read() else {
+                continue;
+            };
+            if key.kind != KeyEventKind::Press {
+                continue;
+            }
+            let input = match key.code {
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Input::Quit,
+                KeyCode::Esc => Input::Quit,
+                KeyCode::Char(c) => Input::Key(c.to_ascii_lowercase()),
+                KeyCode::Enter => Input::Key('\n'),
+                KeyCode::Backspace => Input::Key('\x08'),
+                _ => continue,
+            };
+            if inputs.send(input).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_editor_scratch_files() {
+        assert!(is_editor_scratch(Path::new("/l/src/echo.rs~")));
+        assert!(is_editor_scratch(Path::new("/l/src/4913")));
+        assert!(is_editor_scratch(Path::new("/l/src/.echo.rs.swp")));
+        assert!(!is_editor_scratch(Path::new("/l/src/echo.rs")));
+    }
+}
