@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use workbook::common::course::Course;
-use workbook::common::ui;
+use workbook_core::course::Course;
+use workbook_core::ui;
 
 use crate::proof::{transcripts, verify};
 

@@ -8,16 +8,18 @@
 //! - `teacher/`: `report`, `book --pdf` and `bundle`;
 //! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
 //! - `cli/`: the learner's command line, in the learner's language;
-//! - `common/`: what they all stand on (the course, cargo, test runs, printing, and
-//!   `language/`: which language, and every sentence in each).
+//!
+//! What they all stand on (the course, cargo, test runs, printing, the language and every
+//! sentence in each) is the crate `workbook_core` (tools/workbook-core).
 //!
 //! The library never depends on the maintainers' checks: what both programs need lives
 //! here, and the checks stay out of the program a learner compiles first.
 
 pub mod book;
 pub mod cli;
-pub mod common;
 pub mod learner;
 pub mod system;
 pub mod teacher;
+#[cfg(any(test, feature = "testutil"))]
+pub mod testutil;
 pub mod wire;

@@ -13,15 +13,15 @@ use clap::FromArgMatches;
 
 use workbook::book;
 use workbook::cli::{self, Cli, Commands, ServicesAction};
-use workbook::common::course::Course;
-use workbook::common::language::Lang;
-use workbook::common::language::messages::{self, Msg};
-use workbook::common::ui::{self, Asking};
 use workbook::learner::state::{self, State};
 use workbook::learner::{check, exercise, lang, map, session};
 use workbook::system::ports::{self, Layout};
 use workbook::system::{doctor, services, up};
 use workbook::teacher::{bundle, pdf, report};
+use workbook_core::course::Course;
+use workbook_core::language::Lang;
+use workbook_core::language::messages::{self, Msg};
+use workbook_core::ui::{self, Asking};
 
 #[tokio::main]
 async fn main() -> ExitCode {

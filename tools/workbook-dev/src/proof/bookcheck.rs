@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use workbook::book::diagrams;
 use workbook::book::includes::{Selector, anchors, find_includes};
-use workbook::common::course::Course;
-use workbook::common::problem::Problem;
+use workbook_core::course::Course;
+use workbook_core::problem::Problem;
 
 /// Checks every include of every chapter under `book/src`.
 pub fn check_includes(root: &Path) -> Vec<Problem> {
@@ -180,7 +180,7 @@ pub fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbook::common::testutil::Fixture;
+    use workbook::testutil::Fixture;
 
     #[test]
     fn reads_include_forms_as_mdbook_does() {

@@ -15,8 +15,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use workbook::common::course::{Course, Lesson};
-use workbook::common::ui;
+use workbook_core::course::{Course, Lesson};
+use workbook_core::ui;
 
 /// A line shorter than this (whitespace removed) says too little to count as copied.
 const DISTINCTIVE_LENGTH: usize = 25;
@@ -330,7 +330,7 @@ pub fn pick(&self, service: &str, count: usize) -> Option<usize> {
     /// The fixture course's `tcp.echo`, answered in its solution, with that answer copied
     /// into `copied_to`; what `check` finds.
     fn check_fixture(copied_to: &str) -> Vec<Finding> {
-        let fx = workbook::common::testutil::Fixture::course();
+        let fx = workbook::testutil::Fixture::course();
         let answer = "pub fn echo() {\n    let mut picks = self.picks.lock().expect(\"not poisoned\");\n    let counter = picks.entry(service.to_string()).or_insert(0);\n    *counter = counter.wrapping_add(1);\n    let reply = format!(\"{counter} picks of {service} so far\");\n}\n";
         fx.write("lessons/01-tcp/solutions/echo.rs", answer);
         fx.write(copied_to, answer);

@@ -16,8 +16,8 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 
-use workbook::common::cargo::{self, BuildRequest};
-use workbook::common::course::{Course, Lesson};
+use workbook_core::cargo::{self, BuildRequest};
+use workbook_core::course::{Course, Lesson};
 
 /// What is appended to the exercise file while the probe runs.
 const PROBE: &str =
@@ -168,20 +168,20 @@ pub fn print(probes: &[Probe]) -> usize {
         return 0;
     }
     println!();
-    println!("{}", workbook::common::ui::bold("Lessons stand alone"));
+    println!("{}", workbook_core::ui::bold("Lessons stand alone"));
     let mut misses = 0;
     for probe in probes {
         if probe.affected.is_empty() {
             println!(
                 "  {} with {} broken, every other lesson's tests build",
-                workbook::common::ui::pass_mark(),
+                workbook_core::ui::pass_mark(),
                 probe.file.display()
             );
         } else {
             misses += 1;
             println!(
                 "  {} with {} broken, these lessons' tests do not build: {} (they compile a learner's file of {})",
-                workbook::common::ui::fail_mark(),
+                workbook_core::ui::fail_mark(),
                 probe.file.display(),
                 probe.affected.join(", "),
                 probe.lesson

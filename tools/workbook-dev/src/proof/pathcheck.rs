@@ -15,7 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::proof::bookcheck::files_under;
-use workbook::common::problem::Problem;
+use workbook_core::problem::Problem;
 
 /// Folders a walk of the repository never enters: build output and the runner's state.
 const NOT_SOURCES: [&str; 4] = [".git", "target", "book/build", ".workbook"];
@@ -135,7 +135,7 @@ fn doc_files(root: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbook::common::testutil::Fixture;
+    use workbook::testutil::Fixture;
 
     #[test]
     fn reads_paths_and_leaves_the_rest() {

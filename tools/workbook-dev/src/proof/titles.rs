@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use workbook::book::i18n::{self, po};
-use workbook::common::course::{Course, Lesson};
-use workbook::common::language::Lang;
-use workbook::common::problem::Problem;
+use workbook_core::course::{Course, Lesson};
+use workbook_core::language::Lang;
+use workbook_core::problem::Problem;
 
 /// The book's names for each lesson that differ from the lesson's title.
 pub fn check_titles(course: &Course) -> Vec<Problem> {
@@ -134,7 +134,7 @@ fn link_text(line: &str, link: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbook::common::testutil::Fixture;
+    use workbook::testutil::Fixture;
 
     #[test]
     fn a_lesson_named_otherwise_anywhere_is_a_problem_in_each_language() {

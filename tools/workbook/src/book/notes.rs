@@ -19,7 +19,7 @@ use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
-use crate::common::language::messages::{Msg, say_in};
+use workbook_core::language::messages::{Msg, say_in};
 
 /// The comment that opens a block of notes, alone on its line.
 const OPEN: &str = "<!-- teacher-notes -->";

@@ -25,8 +25,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
-use crate::common::language::messages::{Cmd, io_error, say};
-use crate::common::ui;
+use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::ui;
 
 pub const DEFAULT_PORT: u16 = 3000;
 
@@ -234,7 +234,7 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     let book = Published::new(dir);
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
-    let changes = crate::common::watch::FileEvents::start(&[
+    let changes = workbook_core::watch::FileEvents::start(&[
         root.join("book/src"),
         root.join("book/po"),
         root.join("lessons"),

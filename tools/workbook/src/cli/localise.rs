@@ -4,9 +4,9 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
 
-use crate::common::language::Lang;
-use crate::common::language::messages::help::{Help, text};
-use crate::common::language::messages::{Message, say_in};
+use workbook_core::language::Lang;
+use workbook_core::language::messages::help::{Help, text};
+use workbook_core::language::messages::{Message, say_in};
 
 /// `cmd` (declared in `cli`, by the path `path` from the runner) with every text in
 /// `lang`: its own, its arguments', its subcommands', and clap's headings and `-h`.

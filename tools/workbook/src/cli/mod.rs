@@ -1,7 +1,7 @@
 //! The command line: `workbook [COMMAND]`. With no command, the course session starts.
 //!
 //! Only the shape is declared here: what each command and argument means, in each
-//! language, is in the runner's messages (`common/language/messages/help.rs`), put in by [`command`]
+//! language, is in the runner's messages (`tools/workbook-core/src/language/messages/help.rs`), put in by [`command`]
 //! (`localise.rs`).
 
 use std::ffi::OsString;
@@ -14,7 +14,7 @@ mod localise;
 
 pub use localise::error_text;
 
-use crate::common::language::Lang;
+use workbook_core::language::Lang;
 
 #[derive(Debug, Parser)]
 #[command(name = "workbook")]

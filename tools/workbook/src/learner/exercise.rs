@@ -8,10 +8,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
-use crate::common::course::{Course, Exercise, Lesson, Selection};
-use crate::common::language::messages::{Cmd, Msg, say};
-use crate::common::ui::{self, Asking};
 use crate::learner::state::{self, STATE_DIR, State};
+use workbook_core::course::{Course, Exercise, Lesson, Selection};
+use workbook_core::language::messages::{Cmd, Msg, say};
+use workbook_core::ui::{self, Asking};
 
 /// The exercise an optional ID names; none means the current one.
 pub fn pick<'c>(

@@ -17,7 +17,7 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
-use crate::common::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say};
 
 /// What the explanation needs to know about the exercise, with paths as panics name them
 /// (relative to the workspace root: `lessons/01-tcp/src/exercises/echo.rs`).
@@ -371,7 +371,7 @@ mod tests {
             "the test panicked: lessons/01-tcp/tests/echo.rs:30: echo_one panicked: JoinError::Panic(Id(4), \"not yet implemented\", ..)"
         );
         // `panic!` and `assert!(ok, "…")` print the same; the test's line tells them apart.
-        let fx = crate::common::testutil::Fixture::empty();
+        let fx = crate::testutil::Fixture::empty();
         fx.write(
             "lessons/01-tcp/tests/echo.rs",
             "fn t() {\n    panic!(\"expected an error, got Ok\");\n    assert!(ok, \"the reply is empty\");\n}\n",

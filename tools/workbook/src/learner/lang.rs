@@ -1,4 +1,4 @@
-//! Choosing the language once per run (see `common::language` for the precedence), and the
+//! Choosing the language once per run (see `workbook_core::language` for the precedence), and the
 //! `lang` command that remembers a choice in the learner's state.
 
 use std::path::Path;
@@ -7,11 +7,11 @@ use anyhow::Result;
 
 use crate::book;
 
-use crate::common::course::Course;
-use crate::common::language::messages::{Cmd, Msg, say, say_in};
-use crate::common::language::{self, Lang, Source};
-use crate::common::ui;
 use crate::learner::state::State;
+use workbook_core::course::Course;
+use workbook_core::language::messages::{Cmd, Msg, say, say_in};
+use workbook_core::language::{self, Lang, Source};
+use workbook_core::ui;
 
 /// Decides the language from `--lang`, the remembered setting and the locale, and fixes
 /// it for the run. A remembered code the runner does not know counts as none.
@@ -101,7 +101,7 @@ fn book_url_in(lang: Lang, root: &Path, port: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     #[test]
     fn the_book_address_follows_the_language_where_the_book_is_translated() {

@@ -6,13 +6,13 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::book::i18n::po;
 use crate::book::schedule;
-use crate::common::course::{Course, Exercise, Lesson, Model};
-use crate::common::language::messages::{Msg, say};
-use crate::common::language::{self, Lang};
-use crate::common::ui;
 use crate::learner::lang;
 use crate::learner::state::{State, Status};
 use crate::system::ports::{self, Layout};
+use workbook_core::course::{Course, Exercise, Lesson, Model};
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::{self, Lang};
+use workbook_core::ui;
 
 /// The course's name, from the book's `book.toml`; in another language, its translation in
 /// that edition's catalog (`book/po/zh-CN.po`), as the translated book's title is.

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::common::course::{Course, Exercise, Lesson, Selection};
 use crate::learner::state::State;
+use workbook_core::course::{Course, Exercise, Lesson, Selection};
 
 /// The first exercise not done, looking from `id` on: the rest of its lesson, then the
 /// lessons after it, then the exercises before it. `None` when every other exercise is
@@ -124,7 +124,7 @@ pub fn start_at<'c>(
 
 /// `register.two-instances (lesson 06)`, for saying where the learner is.
 pub fn where_is(lesson: &Lesson, exercise: &Exercise) -> String {
-    use crate::common::language::messages::{Msg, say};
+    use workbook_core::language::messages::{Msg, say};
     say(
         Msg::WhereIs,
         &[("id", &exercise.id), ("number", &lesson.number())],
@@ -134,7 +134,7 @@ pub fn where_is(lesson: &Lesson, exercise: &Exercise) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     fn ids<'c>(found: Option<(&Lesson, &'c Exercise)>) -> Option<&'c str> {
         found.map(|(_, e)| e.id.as_str())

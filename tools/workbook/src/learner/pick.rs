@@ -6,12 +6,12 @@
 
 use anyhow::{Result, bail};
 
-use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Msg, say};
-use crate::common::ui;
 use crate::learner::map;
 use crate::learner::next;
 use crate::learner::state::State;
+use workbook_core::course::{Course, Exercise, Lesson};
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::ui;
 
 /// The list to pick from; `current` (the session's exercise) is pointed at.
 pub fn print_choices(course: &Course, state: &State, current: Option<&str>) {
@@ -114,7 +114,7 @@ impl Typing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     #[test]
     fn an_exercise_is_picked_by_its_short_number_or_its_id() {

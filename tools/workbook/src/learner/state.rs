@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::common::course::{Course, Exercise, Lesson};
+use workbook_core::course::{Course, Exercise, Lesson};
 
 /// The folder under the workspace root that holds everything the runner remembers.
 pub const STATE_DIR: &str = ".workbook";
@@ -88,7 +88,7 @@ impl ExerciseState {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
-    /// The language `workbook lang` remembers (`en`, `zh-CN`); see `common::language`.
+    /// The language `workbook lang` remembers (`en`, `zh-CN`); see `workbook_core::language`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// This copy of the course's own id, made the first time a report is written: it tells
@@ -302,7 +302,7 @@ pub fn stub_source(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     #[test]
     fn round_trips_through_the_state_file() {

@@ -2,7 +2,7 @@
 //! (`programs::install_command`), or, on a machine with none the course knows, the packages
 //! named in the learner's language. `doctor` and `services` say it when a program is missing.
 
-use crate::common::language::messages::{Cmd, say};
+use workbook_core::language::messages::{Cmd, say};
 
 /// The one command that installs `packages` (Debian name, Homebrew name) here.
 pub fn install_command(packages: &[(&str, &str)]) -> String {

@@ -30,10 +30,10 @@ use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthStr;
 
 use crate::book;
-use crate::common::course::Course;
-use crate::common::language::messages::{Cmd, say};
 use crate::learner::state::STATE_DIR;
 use crate::system::up::plan::Ports;
+use workbook_core::course::Course;
+use workbook_core::language::messages::{Cmd, say};
 
 /// The variable that gives a shell's commands a base port.
 pub const BASE_PORT_VAR: &str = "WORKBOOK_BASE_PORT";

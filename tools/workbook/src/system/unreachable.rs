@@ -9,10 +9,10 @@
 
 use shared::unreachable::{Needed, no_answer_showing, nothing};
 
-use crate::common::language::messages::{Cmd, say};
-use crate::common::language::{self, Lang};
-use crate::common::ui;
 use crate::system::services::Service;
+use workbook_core::language::messages::{Cmd, say};
+use workbook_core::language::{self, Lang};
+use workbook_core::ui;
 
 pub use shared::unreachable::not_registered;
 

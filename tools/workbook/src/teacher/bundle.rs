@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::book;
-use crate::common::course::Course;
-use crate::common::ui;
 use crate::teacher::pdf;
+use workbook_core::course::Course;
+use workbook_core::ui;
 
 /// What a bundle holds at its top; anything else in DIR means it is not ours to replace.
 const ENTRIES: [&str; 7] = [
@@ -227,7 +227,7 @@ fn copy_file(from: &Path, to: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     #[test]
     fn links_into_the_course_are_found() {

@@ -23,8 +23,8 @@ use programs::{CHROMIUM_INSTALL, find_chromium};
 use tokio::process::Command;
 
 use crate::book;
-use crate::common::language::messages::{Cmd, say};
-use crate::common::ui;
+use workbook_core::language::messages::{Cmd, say};
+use workbook_core::ui;
 
 /// The longest a print may take. The whole book prints in a few seconds; a Chromium that
 /// hangs (no display libraries, a locked profile) is stopped instead of waited for.
@@ -219,7 +219,7 @@ impl Drop for Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     /// A course whose book has the print stylesheet and the script `js/SCRIPT` (its text is
     /// `source`); `None`, with the reason printed, where Chromium or pdftotext is missing.

@@ -12,7 +12,7 @@ use testkit::browser::{Browser, PHONE, WINDOW};
 use super::BrowserCheck;
 use crate::proof::bookcheck;
 use workbook::book;
-use workbook::common::problem::Problem;
+use workbook_core::problem::Problem;
 
 /// What runs in each page and returns its problems, one sentence each.
 pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
@@ -131,7 +131,7 @@ pub(super) async fn check_page(client: &Client, url: &str, narrow: bool) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbook::common::testutil::Fixture;
+    use workbook::testutil::{self, Fixture};
 
     /// A chapter with one of each thing the check looks for, and a page that is fine.
     #[tokio::test]
@@ -227,7 +227,7 @@ mod tests {
     /// same page in the other language.
     #[tokio::test]
     async fn both_editions_pass_the_browser_check() {
-        let fx = Fixture::translated_book();
+        let fx = testutil::translated_book();
         let html = book::build(fx.path()).unwrap();
         match super::run(fx.path(), &html).await {
             BrowserCheck::Ran {

@@ -14,7 +14,7 @@
 //! `browser-check` feature, as `scripts/test.sh` runs `verify`; without it, the check is
 //! skipped and says how to run it.
 
-use workbook::common::problem::Problem;
+use workbook_core::problem::Problem;
 
 #[cfg(feature = "browser-check")]
 pub(crate) mod chromium;

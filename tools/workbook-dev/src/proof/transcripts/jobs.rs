@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 use tokio::process::Child;
 
-use workbook::common::cargo;
+use workbook_core::cargo;
 
 use super::parse::{map_id_ports, map_ports};
 use super::reader::Reader;

@@ -41,8 +41,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use workbook::common::course::{Course, Lesson};
-use workbook::common::ui;
+use workbook_core::course::{Course, Lesson};
+use workbook_core::ui;
 
 /// How long a command may run, a server may take to listen, and to stop after Ctrl-C.
 const TIME_LIMIT: Duration = Duration::from_secs(10);

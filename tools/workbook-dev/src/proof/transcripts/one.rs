@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 
-use workbook::common::course::{Course, Lesson};
+use workbook_core::course::{Course, Lesson};
 
 /// The lesson whose chapter is `chapter`: `07`, `07-discover`, `discover` or `l07-discover`.
 fn lesson_of<'a>(course: &'a Course, chapter: &str) -> Result<&'a Lesson> {

@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use tokio::process::Command;
 
-use workbook::common::cargo;
+use workbook_core::cargo;
 
 use super::jobs::{Server, signal};
 use super::parse::{cargo_commands, loopback_defaults, map_id_ports, map_ports};
@@ -37,7 +37,7 @@ impl Reader<'_> {
     /// no colours, no backtraces, the lessons' default logging.
     pub(super) fn shell(&self, script: &str) -> Command {
         let mut command = Command::new("bash");
-        workbook::common::environment::as_from_a_shell(command.as_std_mut());
+        workbook_core::environment::as_from_a_shell(command.as_std_mut());
         command
             .arg("-c")
             .arg(script)

@@ -20,11 +20,11 @@ use anyhow::{Result, bail};
 use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
-use workbook::common::cargo::{self, Build, BuildRequest};
-use workbook::common::course::{Course, Exercise, Lesson, Selection};
-use workbook::common::testrun::{self, TestJob, TestRun};
-use workbook::common::ui;
 use workbook::learner::check::TEST_TIMEOUT;
+use workbook_core::cargo::{self, Build, BuildRequest};
+use workbook_core::course::{Course, Exercise, Lesson, Selection};
+use workbook_core::testrun::{self, TestJob, TestRun};
+use workbook_core::ui;
 
 mod pages;
 mod table;

@@ -13,9 +13,9 @@ use crate::proof::bookcheck;
 use crate::proof::browsercheck;
 use crate::proof::pathcheck;
 use workbook::book;
-use workbook::common::course::{Course, Lesson};
-use workbook::common::problem::Problem;
-use workbook::common::ui;
+use workbook_core::course::{Course, Lesson};
+use workbook_core::problem::Problem;
+use workbook_core::ui;
 
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {

@@ -3,10 +3,10 @@
 
 use super::Side;
 use crate::proof::browsercheck::BrowserCheck;
-use workbook::common::cargo;
-use workbook::common::course::Exercise;
-use workbook::common::testrun::{Outcome, TestResult};
-use workbook::common::ui;
+use workbook_core::cargo;
+use workbook_core::course::Exercise;
+use workbook_core::testrun::{Outcome, TestResult};
+use workbook_core::ui;
 
 pub(super) struct Row<'c> {
     pub(super) exercise: &'c Exercise,

@@ -21,7 +21,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::book_title;
 use super::po::Catalog;
-use crate::common::ui;
+use workbook_core::ui;
 
 /// A chapter's messages by state.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]

@@ -117,7 +117,7 @@ fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");
     search_cjk::index_cjk(&dir)?;
-    if let Some(lang) = crate::common::language::Lang::parse(lang) {
+    if let Some(lang) = workbook_core::language::Lang::parse(lang) {
         theme::translate(&dir, lang)?;
     }
     Ok(dir)

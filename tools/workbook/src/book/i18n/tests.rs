@@ -7,11 +7,11 @@ use super::coverage::{self, Counts};
 use super::po::{self, Catalog, Entry, REQUIRED_HEADER};
 use super::{search_cjk, translate, update};
 use crate::book;
-use crate::common::testutil::Fixture;
+use crate::testutil::{self, Fixture};
 
 #[test]
 fn import_writes_a_catalog_with_a_complete_header() {
-    let fx = Fixture::translated_book();
+    let fx = testutil::translated_book();
     let catalog = po::read_translation(&fx.path().join("book/po/zh-CN.po")).unwrap();
     for field in REQUIRED_HEADER {
         assert!(catalog.header_field(field).is_some(), "{field}");
@@ -109,7 +109,7 @@ fn a_bad_catalog_is_an_error_naming_its_file_and_line() {
 
 #[test]
 fn a_bad_catalog_fails_the_translation_and_leaves_the_english_built() {
-    let fx = Fixture::translated_book();
+    let fx = testutil::translated_book();
     let po_file = fx.path().join("book/po/zh-CN.po");
     let text = std::fs::read_to_string(&po_file).unwrap();
     std::fs::write(&po_file, text.replace("\"Plural-Forms", "\"X-Plural")).unwrap();
@@ -125,7 +125,7 @@ fn a_bad_catalog_fails_the_translation_and_leaves_the_english_built() {
 
 #[test]
 fn the_zh_cn_edition_is_built_linked_noted_and_searchable() {
-    let fx = Fixture::translated_book();
+    let fx = testutil::translated_book();
     let dir = book::build(fx.path()).unwrap();
     let read = |page: &str| std::fs::read_to_string(dir.join(page)).unwrap();
 
@@ -434,7 +434,7 @@ pub(crate) async fn search_in_browser(
 /// A Chinese word typed into the zh-CN edition's search finds the page that has it.
 #[tokio::test]
 async fn chinese_search_finds_chinese_words_in_the_browser() {
-    let fx = Fixture::translated_book();
+    let fx = testutil::translated_book();
     let html = book::build(fx.path()).unwrap();
     let Some(links) = search_in_browser(fx.path(), &html, "zh-CN/02-later.html", "注册中心").await
     else {

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::common::language::Lang;
-use crate::common::language::messages::{Message, Page, say_in};
+use workbook_core::language::Lang;
+use workbook_core::language::messages::{Message, Page, say_in};
 
 /// Replaces the theme's English in the edition built in `dir`.
 pub fn translate(dir: &Path, lang: Lang) -> Result<()> {

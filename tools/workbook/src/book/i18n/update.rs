@@ -21,7 +21,7 @@ use mdbook_preprocessor::book::BookItem;
 
 use super::po::{self, Catalog, Entry};
 use crate::book::diagrams;
-use crate::common::ui;
+use workbook_core::ui;
 
 /// Where the template of every translation is.
 fn template_file(root: &Path) -> PathBuf {

@@ -20,10 +20,10 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::book::notes;
-use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Msg, Page, say_in};
-use crate::common::language::{self, Lang};
-use crate::common::problem::Problem;
+use workbook_core::course::{Course, Exercise, Lesson};
+use workbook_core::language::messages::{Msg, Page, say_in};
+use workbook_core::language::{self, Lang};
+use workbook_core::problem::Problem;
 
 mod model;
 mod page;

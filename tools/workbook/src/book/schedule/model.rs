@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::book::includes;
 use crate::book::notes;
-use crate::common::course::{Exercise, Lesson};
+use workbook_core::course::{Exercise, Lesson};
 
 /// The numbers of the model. [`Model::CLASS`] is the one the book is built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use std::fmt::{Display, Write};
 
 use super::plan::{self, Day, Item, Plan, TimelineWords, cell, clock_time};
 use super::{ChapterSize, Model, TestSize, Timing, duration_in};
-use crate::common::course::{Course, Lesson};
-use crate::common::language::Lang;
-use crate::common::language::messages::{Page, say_in};
+use workbook_core::course::{Course, Lesson};
+use workbook_core::language::Lang;
+use workbook_core::language::messages::{Page, say_in};
 
 /// The whole page that replaces the schedule marker, in the class's model.
 pub fn schedule_page(course: &Course, lang: Lang) -> String {

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::{Model, Timing, exercise_minutes};
-use crate::common::course::Course;
+use workbook_core::course::Course;
 
 /// What a part of a class day is. Lessons and exercises are indices into the course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

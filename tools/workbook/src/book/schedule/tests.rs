@@ -1,11 +1,11 @@
 use std::path::Path;
 
-use crate::common::language::Lang;
+use workbook_core::language::Lang;
 
 use super::model::{ChapterSize, Model, TestSize};
 use super::plan::{self, Item, Part, TimelineWords, pack, short_plan, timeline, whole_course};
 use super::*;
-use crate::common::testutil::Fixture;
+use crate::testutil::Fixture;
 
 /// `n` words of prose.
 fn words(n: usize) -> String {

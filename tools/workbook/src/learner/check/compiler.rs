@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use crate::common::cargo::{Build, Location, clip_keeping_help};
-use crate::common::course::Course;
-use crate::common::language::messages::{Msg, say};
-use crate::common::ui;
+use workbook_core::cargo::{Build, Location, clip_keeping_help};
+use workbook_core::course::Course;
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::ui;
 
 /// The compiler's errors (at most `max`), those in the exercise's own `file` first, or
 /// cargo's own complaint when the compiler said nothing.

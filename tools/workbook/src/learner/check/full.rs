@@ -8,14 +8,14 @@ use std::time::Instant;
 use super::TEST_TIMEOUT;
 use super::compiler::{owner, print_build_errors, print_warnings_in, show_location};
 use super::verdict::Verdict;
-use crate::common::cargo::{Build, Location};
-use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Msg, say};
-use crate::common::testrun::{self, TestResult, TestRun};
-use crate::common::ui::{self, Asking};
 use crate::learner::failure;
 use crate::learner::next;
 use crate::learner::state::State;
+use workbook_core::cargo::{Build, Location};
+use workbook_core::course::{Course, Exercise, Lesson};
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::testrun::{self, TestResult, TestRun};
+use workbook_core::ui::{self, Asking};
 
 /// What a full report needs to know about one checked exercise.
 pub(super) struct Report<'a> {

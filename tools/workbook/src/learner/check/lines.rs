@@ -6,11 +6,11 @@ use std::path::Path;
 use super::compiler::show_location;
 use super::full::failure_context;
 use super::verdict::Verdict;
-use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Msg, say};
-use crate::common::ui;
 use crate::learner::failure;
 use crate::learner::state::State;
+use workbook_core::course::{Course, Exercise, Lesson};
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::ui;
 
 /// One line per exercise for lesson-wide and course-wide checks.
 pub(super) fn report_line(

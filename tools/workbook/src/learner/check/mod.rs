@@ -12,7 +12,7 @@
 //!
 //! A check goes through its stages in this order, a file each:
 //! - `select`: which exercises, grouped by lesson, and what cargo must build for them;
-//! - (build and run: `common::cargo` and `common::testrun`, shared with the other commands);
+//! - (build and run: `workbook_core::cargo` and `workbook_core::testrun`, shared with the other commands);
 //! - `verdict`: what the build and the run say about each exercise;
 //! - `full` or `lines`: how it is told, one exercise in full or a line per exercise;
 //! - `compiler`: what the compiler said, shown where a build broke.
@@ -21,12 +21,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::common::cargo;
-use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Msg, say};
-use crate::common::testrun::{self, TestJob};
-use crate::common::ui::{self, Asking};
 use crate::learner::state::State;
+use workbook_core::cargo;
+use workbook_core::course::{Course, Exercise, Lesson};
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::testrun::{self, TestJob};
+use workbook_core::ui::{self, Asking};
 
 mod compiler;
 mod full;

@@ -4,8 +4,8 @@
 
 use anyhow::Result;
 
-use crate::common::cargo::BuildRequest;
-use crate::common::course::{Course, Exercise, Lesson, Selection};
+use workbook_core::cargo::BuildRequest;
+use workbook_core::course::{Course, Exercise, Lesson, Selection};
 
 /// The exercises an optional ID names: one exercise, a lesson's, or all of them.
 pub fn selected<'c>(

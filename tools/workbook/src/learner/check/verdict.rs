@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use crate::common::cargo::{Build, Location};
-use crate::common::testrun::{Outcome, TestJob, TestRun};
+use workbook_core::cargo::{Build, Location};
+use workbook_core::testrun::{Outcome, TestJob, TestRun};
 
 /// Why an exercise did not pass, or that it did.
 #[derive(Debug)]

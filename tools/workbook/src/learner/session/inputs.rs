@@ -11,10 +11,10 @@ use crossterm::terminal;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::book;
-use crate::common::language::messages::{Cmd, Msg, say};
-use crate::common::ui;
-use crate::common::watch::{self, FileEvents, Mode};
 use crate::learner::lang;
+use workbook_core::language::messages::{Cmd, Msg, say};
+use workbook_core::ui;
+use workbook_core::watch::{self, FileEvents, Mode};
 
 /// What the session reacts to.
 pub(super) enum Input {

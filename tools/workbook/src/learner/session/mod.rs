@@ -14,11 +14,6 @@ use anyhow::Result;
 use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use crate::common::course::{Course, Exercise, Lesson};
-use crate::common::language::messages::{Msg, say};
-use crate::common::ui;
-use crate::common::ui::Asking;
-use crate::common::watch::Mode;
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
 use crate::learner::map;
@@ -26,6 +21,11 @@ use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
 use crate::learner::state::State;
 use crate::system::ports::Layout;
+use workbook_core::course::{Course, Exercise, Lesson};
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::ui;
+use workbook_core::ui::Asking;
+use workbook_core::watch::Mode;
 
 mod inputs;
 

@@ -13,13 +13,13 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::book;
-use crate::common::language::messages::{Cmd, Msg, say};
-use crate::common::ui;
 use crate::system::install::install_command;
 use crate::system::ports::Layout;
 use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
+use workbook_core::language::messages::{Cmd, Msg, say};
+use workbook_core::ui;
 
 mod tools;
 

@@ -7,9 +7,9 @@ use std::process::Command;
 use programs::find_on_path;
 
 use super::{Finding, Fix};
-use crate::common::language::messages::{Cmd, Msg, say};
 use crate::system::install::install_command;
 use crate::system::probe;
+use workbook_core::language::messages::{Cmd, Msg, say};
 
 /// The oldest rustc the workspace builds with (`rust-version` in the root Cargo.toml).
 const MINIMUM_RUST: (u32, u32) = (1, 88);
@@ -45,7 +45,7 @@ fn parse_rust_version(line: &str) -> Option<(u32, u32)> {
 }
 
 pub(super) fn toolchain() -> Vec<Finding> {
-    let cargo = first_line_of(crate::common::environment::cargo().arg("--version"));
+    let cargo = first_line_of(workbook_core::environment::cargo().arg("--version"));
     let rustc = first_line("rustc", &["--version"]);
     let mut findings = Vec::new();
     match cargo {

@@ -18,8 +18,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::common::language::messages::{Cmd, say};
-use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::install;
 use crate::system::ports::Layout;
@@ -28,6 +26,8 @@ use crate::system::probe::{
     port_taken, redis_pings,
 };
 use crate::system::unreachable;
+use workbook_core::language::messages::{Cmd, say};
+use workbook_core::ui;
 
 mod agent;
 mod nats;

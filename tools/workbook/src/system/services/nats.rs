@@ -13,10 +13,10 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use super::{Here, Service, start_detached};
-use crate::common::language::messages::{Cmd, say};
-use crate::common::ui;
 use crate::system::install;
 use crate::system::probe::{nats_answers, nats_has_jetstream, port_taken};
+use workbook_core::language::messages::{Cmd, say};
+use workbook_core::ui;
 
 /// `services up`'s NATS: the one this copy started, else one that already answers on its
 /// port, else a new `nats-server`.

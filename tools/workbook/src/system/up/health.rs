@@ -8,10 +8,10 @@ use consul_ext::CheckStatus;
 
 use super::plan::{CAPTCHA_SERVICE, Record, System};
 use super::say;
-use crate::common::language::messages::{self, Cmd};
-use crate::common::ui;
 use crate::system::services::Service;
 use crate::system::unreachable;
+use workbook_core::language::messages::{self, Cmd};
+use workbook_core::ui;
 
 /// How long a captcha instance may take until Consul's check of it passes.
 pub(super) const HEALTH_PATIENCE: Duration = Duration::from_secs(30);

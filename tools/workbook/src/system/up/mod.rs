@@ -23,12 +23,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use consul_ext::CheckStatus;
 
-use crate::common::language::messages::{self, Cmd};
-use crate::common::ui;
 use crate::system::ports::Layout;
 use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
 use crate::system::services::Service;
 use crate::system::unreachable;
+use workbook_core::language::messages::{self, Cmd};
+use workbook_core::ui;
 
 mod health;
 pub mod plan;

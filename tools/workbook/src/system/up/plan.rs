@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::common::language::messages::{self, Cmd};
-use crate::common::ui;
 use crate::learner::state::STATE_DIR;
 use crate::system::ports::Layout;
 use crate::system::services;
+use workbook_core::language::messages::{self, Cmd};
+use workbook_core::ui;
 
 /// Lesson 09's package: the captcha service.
 pub const CAPTCHA_PACKAGE: &str = "l09-captcha";

@@ -14,12 +14,12 @@ use anyhow::{Context, Result, bail};
 
 use super::plan::{Record, Started, System, loopback};
 use super::say;
-use crate::common::environment;
-use crate::common::language::messages::{self, Cmd};
-use crate::common::ui;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
 use crate::system::services::{self, Service};
 use crate::system::unreachable;
+use workbook_core::environment;
+use workbook_core::language::messages::{self, Cmd};
+use workbook_core::ui;
 
 /// How long a started process may take to answer (Consul, Redis, the gateway's page).
 pub(super) const START_PATIENCE: Duration = Duration::from_secs(20);

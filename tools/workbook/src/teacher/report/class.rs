@@ -8,9 +8,9 @@ use anyhow::Result;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Count, Report, cell};
-use crate::common::course::Course;
-use crate::common::language::messages::{Cmd, io_error, say};
-use crate::common::ui;
+use workbook_core::course::Course;
+use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::ui;
 
 /// What `report --class` found: the reports, and the files it could not read, with why.
 #[derive(Debug, Default)]

@@ -16,11 +16,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::common::course::Course;
-use crate::common::language::messages::{Cmd, say};
-use crate::common::language::{self, Lang};
-use crate::common::ui;
 use crate::learner::state::{self, State};
+use workbook_core::course::Course;
+use workbook_core::language::messages::{Cmd, say};
+use workbook_core::language::{self, Lang};
+use workbook_core::ui;
 
 mod activity;
 mod class;

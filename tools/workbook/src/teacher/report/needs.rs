@@ -9,8 +9,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Report;
 use super::class::Class;
-use crate::common::language::messages::{Cmd, say};
-use crate::common::ui;
+use workbook_core::language::messages::{Cmd, say};
+use workbook_core::ui;
 
 /// One learner stuck on one exercise.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use std::fs;
 
 use super::*;
-use crate::common::testutil::Fixture;
+use crate::testutil::Fixture;
 use std::time::Duration;
 
 /// The text as it would look without colour, whatever stdout is during the tests.

@@ -15,9 +15,9 @@ use anyhow::{Context, Result};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use crate::common::environment::{self, Package};
-use crate::common::testrun::TestJob;
-use crate::common::ui;
+use crate::environment::{self, Package};
+use crate::testrun::TestJob;
+use crate::ui;
 
 mod messages;
 

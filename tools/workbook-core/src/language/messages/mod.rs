@@ -13,7 +13,7 @@
 
 use std::fmt::Display;
 
-use crate::common::language::{self, Lang};
+use crate::language::{self, Lang};
 
 mod book;
 mod commands;
@@ -41,9 +41,9 @@ macro_rules! messages {
             pub const ALL: &[$name] = &[$($name::$key),*];
         }
 
-        impl crate::common::language::messages::Message for $name {
-            fn template(self, lang: crate::common::language::Lang) -> &'static str {
-                use crate::common::language::Lang;
+        impl crate::language::messages::Message for $name {
+            fn template(self, lang: crate::language::Lang) -> &'static str {
+                use crate::language::Lang;
                 match (self, lang) {
                     $(($name::$key, Lang::En) => $en, ($name::$key, Lang::ZhCn) => $zh,)*
                 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::common::testutil::Fixture;
+use crate::testutil::Fixture;
 
 #[test]
 fn loads_lessons_in_folder_order_with_package_names() {

@@ -6,7 +6,7 @@
 
 use std::io::IsTerminal;
 
-use crate::common::language::messages::{Cmd, say};
+use crate::language::messages::{Cmd, say};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy)]
@@ -160,8 +160,8 @@ pub enum Asking {
 pub fn ask(asking: Asking, key: char, args: &str) -> String {
     match asking {
         Asking::Command => cmd(args),
-        Asking::Key => crate::common::language::messages::say(
-            crate::common::language::messages::Msg::PressKey,
+        Asking::Key => crate::language::messages::say(
+            crate::language::messages::Msg::PressKey,
             &[("key", &bold(&key.to_string()))],
         ),
     }

@@ -43,8 +43,8 @@ impl Lang {
             Some(lang) => Ok(lang),
             None => bail!(
                 "{}",
-                crate::common::language::messages::say(
-                    crate::common::language::messages::Cmd::UnknownLang,
+                crate::language::messages::say(
+                    crate::language::messages::Cmd::UnknownLang,
                     &[("text", &text)]
                 )
             ),

@@ -117,15 +117,6 @@ test = "call"
         fx
     }
 
-    /// [`Fixture::book`] with its first chapter translated into zh-CN ([`TRANSLATIONS`]).
-    pub fn translated_book() -> Fixture {
-        let fx = Fixture::book();
-        fx.write("zh/01.json", TRANSLATIONS);
-        crate::book::i18n::import(fx.path(), &[fx.path().join("zh/01.json")], None, "zh-CN")
-            .unwrap();
-        fx
-    }
-
     pub fn path(&self) -> &Path {
         &self.dir
     }

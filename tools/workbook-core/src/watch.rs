@@ -168,7 +168,7 @@ fn start_polling(dirs: Vec<PathBuf>, sender: Sender<PathBuf>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     #[test]
     fn ignores_build_output_and_hidden_folders() {

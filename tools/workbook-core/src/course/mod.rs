@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::common::language::messages::{Cmd, say};
+use crate::language::messages::{Cmd, say};
 
 mod load;
 
@@ -168,7 +168,7 @@ impl Course {
                 return Ok(Selection::Lesson(lesson));
             }
         }
-        let close = crate::common::suggest::suggestions(self, id);
+        let close = crate::suggest::suggestions(self, id);
         if close.is_empty() {
             bail!("{}", say(Cmd::NoSuchId, &[("id", &id)]))
         } else {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Build, name_and_version};
-use crate::common::environment::Package;
+use crate::environment::Package;
 
 /// One thing the compiler said, with the file it points at.
 #[derive(Debug, Clone)]
@@ -77,8 +77,8 @@ pub fn clip_keeping_help(rendered: &str, max: usize) -> String {
     let mut out = kept.join("\n");
     if left_out > 0 {
         out.push('\n');
-        out.push_str(&crate::common::language::messages::say(
-            crate::common::language::messages::Cmd::MoreLines,
+        out.push_str(&crate::language::messages::say(
+            crate::language::messages::Cmd::MoreLines,
             &[("count", &left_out)],
         ));
     }

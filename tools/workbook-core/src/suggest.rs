@@ -16,7 +16,7 @@
 
 use std::cmp::Ordering;
 
-use crate::common::course::Course;
+use crate::course::Course;
 
 /// At most this many suggestions: more is a list, not a guess.
 pub const MAX_SUGGESTIONS: usize = 3;
@@ -186,7 +186,7 @@ fn same_letters(a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     /// Lessons named like the real course's, to test against what learners type.
     fn course() -> (Fixture, Course) {

@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tokio::process::Command;
 
-use crate::common::environment;
+use crate::environment;
 
 /// One test executable to run.
 #[derive(Debug, Clone)]

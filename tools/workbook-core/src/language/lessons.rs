@@ -10,8 +10,8 @@ use std::fs;
 
 use serde::Deserialize;
 
-use crate::common::course::{Course, Lesson};
-use crate::common::language::Lang;
+use crate::course::{Course, Lesson};
+use crate::language::Lang;
 
 #[derive(Deserialize)]
 struct LessonText {
@@ -74,7 +74,7 @@ fn translate(lesson: &mut Lesson, lang: Lang) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::testutil::Fixture;
+    use crate::testutil::Fixture;
 
     #[test]
     fn shows_what_is_translated_and_keeps_the_rest_english() {
