@@ -5,7 +5,7 @@
 
 use super::lines::json_rpc_summary;
 use super::message::{
-    Decode, Direction, MAX_MESSAGE, Message, Pending, find, json_member_spans, pretty_json,
+    Decode, Direction, MAX_MESSAGE, Message, Pending, Step, find, json_member_spans, pretty_json,
     printable,
 };
 
@@ -29,49 +29,42 @@ struct Side {
 
 impl Decode for Frames {
     fn feed(&mut self, direction: Direction, bytes: &[u8], out: &mut Vec<Message>) {
-        let side = &mut self.sides[direction.index()];
-        if side.pending.lost {
-            return Pending::raw(direction, bytes, out);
-        }
-        side.pending.bytes.extend_from_slice(bytes);
-        loop {
-            let buffer = &side.pending.bytes;
-            if !side.framing && looks_like_http(buffer) {
+        let Side { pending, framing } = &mut self.sides[direction.index()];
+        pending.feed(direction, bytes, out, |buffer| {
+            if !*framing && looks_like_http(buffer) {
                 // An HTTP head first: up to its blank line.
                 let end = find(buffer, b"\r\n\r\n").map(|at| at + 4);
                 let end = end.or_else(|| find(buffer, b"\n\n").map(|at| at + 2));
-                match end {
+                return match end {
                     Some(end) => {
-                        let head: Vec<u8> = side.pending.bytes.drain(..end).collect();
-                        out.push(http_head(direction, &head));
-                        side.framing = true;
-                        continue;
+                        *framing = true;
+                        Step::Whole(end, http_head(direction, &buffer[..end]))
                     }
                     None if buffer.len() > MAX_HEAD => {
-                        let why = format!("an HTTP head of more than {MAX_HEAD} bytes");
-                        return side.pending.lose(direction, why, out);
+                        Step::Lost(format!("an HTTP head of more than {MAX_HEAD} bytes"))
                     }
-                    None => return,
-                }
+                    None => Step::NeedMore,
+                };
             }
             if buffer.len() < PREFIX {
-                return;
+                return Step::NeedMore;
             }
-            side.framing = true;
+            *framing = true;
             let len = u32::from_be_bytes([buffer[0], buffer[1], buffer[2], buffer[3]]) as usize;
             if len > MAX_MESSAGE {
-                let why = format!(
+                return Step::Lost(format!(
                     "the length prefix says {len} bytes, over the limit of {MAX_MESSAGE}: \
                      not a frame (the rest of this side is not decoded)"
-                );
-                return side.pending.lose(direction, why, out);
+                ));
             }
             if buffer.len() < PREFIX + len {
-                return;
+                return Step::NeedMore;
             }
-            let frame: Vec<u8> = side.pending.bytes.drain(..PREFIX + len).collect();
-            out.push(frame_message(direction, &frame));
-        }
+            Step::Whole(
+                PREFIX + len,
+                frame_message(direction, &buffer[..PREFIX + len]),
+            )
+        });
     }
 
     fn finish(&mut self, direction: Direction, out: &mut Vec<Message>) {

@@ -6,7 +6,7 @@
 use super::broker;
 use super::lines::json_rpc_summary;
 use super::message::{
-    Decode, Direction, MAX_MESSAGE, Message, Pending, find, json_member_spans, pretty_json,
+    Decode, Direction, MAX_MESSAGE, Message, Pending, Step, find, json_member_spans, pretty_json,
     printable,
 };
 
@@ -21,24 +21,16 @@ pub struct Http1 {
 impl Decode for Http1 {
     fn feed(&mut self, direction: Direction, bytes: &[u8], out: &mut Vec<Message>) {
         let side = &mut self.sides[direction.index()];
-        if side.lost {
-            return Pending::raw(direction, bytes, out);
-        }
-        side.bytes.extend_from_slice(bytes);
-        loop {
-            match measure(&side.bytes) {
-                Measured::Whole(head_end, end, body) => {
-                    let message: Vec<u8> = side.bytes.drain(..end).collect();
-                    out.push(http_message(direction, &message, head_end, body));
-                }
-                Measured::NeedMore if side.bytes.len() > MAX_HEAD + MAX_MESSAGE => {
-                    let why = format!("an HTTP message of more than {MAX_MESSAGE} bytes");
-                    return side.lose(direction, why, out);
-                }
-                Measured::NeedMore => return,
-                Measured::Broken(why) => return side.lose(direction, why, out),
+        side.feed(direction, bytes, out, |buffer| match measure(buffer) {
+            Measured::Whole(head_end, end, body) => {
+                Step::Whole(end, http_message(direction, &buffer[..end], head_end, body))
             }
-        }
+            Measured::NeedMore if buffer.len() > MAX_HEAD + MAX_MESSAGE => {
+                Step::Lost(format!("an HTTP message of more than {MAX_MESSAGE} bytes"))
+            }
+            Measured::NeedMore => Step::NeedMore,
+            Measured::Broken(why) => Step::Lost(why),
+        });
     }
 
     fn finish(&mut self, direction: Direction, out: &mut Vec<Message>) {

@@ -123,7 +123,44 @@ pub struct Pending {
     pub lost: bool,
 }
 
+/// What a decoder finds at the front of one side's waiting bytes.
+pub enum Step {
+    /// A whole message (or a broken one the decoder can step over), `.0` bytes long.
+    Whole(usize, Message),
+    /// Its end has not arrived yet.
+    NeedMore,
+    /// The bytes stopped making sense: the side cannot be followed any more, and why.
+    Lost(String),
+}
+
 impl Pending {
+    /// Takes the `bytes` that went `direction` and cuts from the front of what waits as
+    /// many whole messages as `next` finds; once the side is lost, shows the rest raw. The
+    /// loop every message-by-message decoder needs, written once: each says only how to
+    /// find one message (`next`).
+    pub fn feed(
+        &mut self,
+        direction: Direction,
+        bytes: &[u8],
+        out: &mut Vec<Message>,
+        mut next: impl FnMut(&[u8]) -> Step,
+    ) {
+        if self.lost {
+            return Pending::raw(direction, bytes, out);
+        }
+        self.bytes.extend_from_slice(bytes);
+        loop {
+            match next(&self.bytes) {
+                Step::Whole(end, message) => {
+                    self.bytes.drain(..end);
+                    out.push(message);
+                }
+                Step::NeedMore => return,
+                Step::Lost(why) => return self.lose(direction, why, out),
+            }
+        }
+    }
+
     /// What is left when the side ends: a cut-short message, shown broken.
     pub fn leftover(&mut self, direction: Direction, what: &str, out: &mut Vec<Message>) {
         if !self.bytes.is_empty() && !self.lost {

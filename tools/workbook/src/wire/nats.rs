@@ -13,7 +13,7 @@
 //! line that is no operation is shown broken and decoding goes on at the next line.
 
 use super::broker;
-use super::message::{Decode, Direction, Message, Pending, pretty_json, printable};
+use super::message::{Decode, Direction, Message, Pending, Step, pretty_json, printable};
 
 /// The longest control line: nats-server's default `max_control_line` (4 KiB).
 pub const MAX_CONTROL_LINE: usize = 4096;
@@ -29,21 +29,7 @@ pub struct Nats {
 
 impl Decode for Nats {
     fn feed(&mut self, direction: Direction, bytes: &[u8], out: &mut Vec<Message>) {
-        let side = &mut self.sides[direction.index()];
-        if side.lost {
-            return Pending::raw(direction, bytes, out);
-        }
-        side.bytes.extend_from_slice(bytes);
-        loop {
-            match next(&side.bytes, direction) {
-                Parsed::Whole(end, message) => {
-                    side.bytes.drain(..end);
-                    out.push(message);
-                }
-                Parsed::NeedMore => return,
-                Parsed::Lost(why) => return side.lose(direction, why, out),
-            }
-        }
+        self.sides[direction.index()].feed(direction, bytes, out, |buffer| next(buffer, direction));
     }
 
     fn finish(&mut self, direction: Direction, out: &mut Vec<Message>) {
@@ -51,26 +37,18 @@ impl Decode for Nats {
     }
 }
 
-enum Parsed {
-    /// An operation (or a broken line) ends at .0.
-    Whole(usize, Message),
-    NeedMore,
-    /// The side cannot be followed any more, and why.
-    Lost(String),
-}
-
 /// The first operation in `buffer`, if it is all there.
-fn next(buffer: &[u8], direction: Direction) -> Parsed {
+fn next(buffer: &[u8], direction: Direction) -> Step {
     let Some(newline) = buffer.iter().position(|b| *b == b'\n') else {
         if buffer.len() > MAX_CONTROL_LINE {
-            return Parsed::Lost(format!(
+            return Step::Lost(format!(
                 "no end of a NATS control line in {MAX_CONTROL_LINE} bytes (the server's max_control_line)"
             ));
         }
-        return Parsed::NeedMore;
+        return Step::NeedMore;
     };
     if newline > MAX_CONTROL_LINE {
-        return Parsed::Lost(format!(
+        return Step::Lost(format!(
             "a NATS control line of {newline} bytes, over the server's max_control_line of {MAX_CONTROL_LINE}"
         ));
     }
@@ -79,7 +57,7 @@ fn next(buffer: &[u8], direction: Direction) -> Parsed {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let Ok(text) = std::str::from_utf8(line) else {
         let why = format!("not NATS: a line that is not text: {}", printable(line, 60));
-        return Parsed::Whole(
+        return Step::Whole(
             line_end,
             Message::broken(direction, &buffer[..line_end], why),
         );
@@ -104,40 +82,40 @@ fn next(buffer: &[u8], direction: Direction) -> Parsed {
                 None => message.broken = true,
             }
             message.summary = format!("{op} {}", printable(args.as_bytes(), 80));
-            return Parsed::Whole(line_end, message);
+            return Step::Whole(line_end, message);
         }
         "SUB" | "UNSUB" | "PING" | "PONG" | "+OK" | "-ERR" => {
             let mut message = Message::new(direction, &buffer[..line_end], text.trim());
             message.span(0, line.len(), control_meaning(&op, args));
             message.span(line.len(), line_end, "end of the line (\\r\\n)");
-            return Parsed::Whole(line_end, message);
+            return Step::Whole(line_end, message);
         }
         _ => {
             let why = format!("not a NATS operation: {}", printable(line, 60));
-            return Parsed::Whole(
+            return Step::Whole(
                 line_end,
                 Message::broken(direction, &buffer[..line_end], why),
             );
         }
     };
     let Some(shape) = shape else {
-        return Parsed::Lost(format!(
+        return Step::Lost(format!(
             "{op} with arguments that are not subject, [reply,] sizes: {}",
             printable(args.as_bytes(), 60)
         ));
     };
     if shape.total > MAX_PAYLOAD {
-        return Parsed::Lost(format!(
+        return Step::Lost(format!(
             "{op} announces a payload of {} bytes, over the server's max_payload of {MAX_PAYLOAD}",
             shape.total
         ));
     }
     let end = line_end + shape.total + 2;
     if buffer.len() < end {
-        return Parsed::NeedMore;
+        return Step::NeedMore;
     }
     if &buffer[end - 2..end] != b"\r\n" {
-        return Parsed::Lost(format!(
+        return Step::Lost(format!(
             "{op}'s payload of {} bytes is not followed by \\r\\n",
             shape.total
         ));
@@ -150,7 +128,7 @@ fn next(buffer: &[u8], direction: Direction) -> Parsed {
         line_end,
         &mut message,
     );
-    Parsed::Whole(end, message)
+    Step::Whole(end, message)
 }
 
 /// What a control line without a payload says.
