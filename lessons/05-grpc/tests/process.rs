@@ -4,11 +4,9 @@
 //! health to NOT_SERVING, so that whoever watches it stops sending calls, then finishes
 //! the calls in flight and exits 0.
 
-mod support;
-
 use std::time::Duration;
 
-use support::GreeterHealth;
+use testkit::grpc::GreeterHealth;
 use testkit::{PATIENCE, ServerProcess, within};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;

@@ -15,7 +15,8 @@ use tokio_stream::StreamExt;
 use tonic::{Code, Request, Response, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
 
-use support::{GreeterHealth, connect, worked_example as start};
+use support::{connect, worked_example as start};
+use testkit::grpc::GreeterHealth;
 
 #[tokio::test]
 async fn unary_calls_answer() {

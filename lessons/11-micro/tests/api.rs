@@ -41,7 +41,7 @@ fn assert_round_robin(answered: &[String]) {
 #[tokio::test]
 async fn the_seeds_curl_on_three_users_in_etcd_and_one_killed_costs_no_request() {
     let cluster = testkit::etcd_cluster(3).await;
-    let registry = registry("etcd", &cluster.endpoints().join(","));
+    let registry = registry("etcd", &cluster.endpoints().join(","), "1s");
     let service = unique_service("user");
     let mut users = Vec::new();
     for _ in 0..3 {
@@ -61,7 +61,7 @@ async fn the_seeds_curl_on_three_users_in_etcd_and_one_killed_costs_no_request()
 #[tokio::test]
 async fn on_consul_the_gateway_calls_services_it_has_never_seen() {
     let (agent, redis) = tokio::join!(testkit::consul(), testkit::redis());
-    let registry = registry("consul", agent.url());
+    let registry = registry("consul", agent.url(), "1s");
     let gateway = start(&registry, &["api"], &[]).await;
 
     // The seed's user service, three times.
@@ -120,7 +120,7 @@ async fn on_consul_the_gateway_calls_services_it_has_never_seen() {
 #[tokio::test]
 async fn bad_requests_get_json_errors_with_fitting_statuses() {
     let agent = testkit::consul().await;
-    let registry = registry("consul", agent.url());
+    let registry = registry("consul", agent.url(), "1s");
     // Long enough for a loaded machine to learn the schema; the silent node waits it out.
     let gateway = start(&registry, &["api", "--deadline", "2s"], &[]).await;
     let service = unique_service("user");

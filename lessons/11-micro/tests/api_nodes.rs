@@ -17,7 +17,7 @@ use support::{dead_address, node, unique_service};
 async fn gateway(deadline: &str) -> (testkit::ConsulAgent, testkit::ServerProcess, ConsulRegistry) {
     let agent = testkit::consul().await;
     let gateway = start(
-        &registry("consul", agent.url()),
+        &registry("consul", agent.url(), "1s"),
         &["api", "--deadline", deadline],
         &[],
     )

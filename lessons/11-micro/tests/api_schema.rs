@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 
 async fn gateway() -> (testkit::ConsulAgent, testkit::ServerProcess, ConsulRegistry) {
     let agent = testkit::consul().await;
-    let gateway = start(&registry("consul", agent.url()), &["api"], &[]).await;
+    let gateway = start(&registry("consul", agent.url(), "1s"), &["api"], &[]).await;
     let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(10)).unwrap();
     (agent, gateway, consul)
 }

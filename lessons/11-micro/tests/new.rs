@@ -64,18 +64,10 @@ fn bad_names_and_used_folders_are_refused_with_nothing_written() {
     );
 }
 
-/// `flags` with registrations that live 10 s without renewal instead of 1 s: this test checks
-/// who is registered, not how fast a registration goes, and a machine busy building the
-/// other test's crate meanwhile can miss a renewal of a second.
-fn lasting(flags: Vec<String>) -> Vec<String> {
-    let ttl = flags.iter().position(|flag| flag == "--registry-ttl");
-    let mut flags = flags;
-    match ttl {
-        Some(at) => flags[at + 1] = "10s".to_string(),
-        None => flags.extend(["--registry-ttl", "10s"].map(str::to_string)),
-    }
-    flags
-}
+/// How long the services' registrations live without renewal: 10 s, not the other tests'
+/// 1 s. This test checks who is registered, not how fast a registration goes, and a machine
+/// busy building the other test's crate meanwhile can miss a renewal of a second.
+const LASTING: &str = "10s";
 
 #[tokio::test]
 async fn each_kind_builds_registers_and_answers() {
@@ -117,7 +109,7 @@ async fn each_kind_builds_registers_and_answers() {
     .unwrap();
 
     let agent = testkit::consul().await;
-    let on_consul = lasting(registry("consul", agent.url()));
+    let on_consul = registry("consul", agent.url(), LASTING);
     let mut srvs = vec![
         run(&bin.join("greeter-srv"), &on_consul).await,
         run(&bin.join("greeter-srv"), &on_consul).await,
@@ -213,7 +205,7 @@ async fn each_kind_builds_registers_and_answers() {
 
     // The same srv on etcd, called through a gateway on etcd.
     let cluster = testkit::etcd_cluster(1).await;
-    let on_etcd = lasting(registry("etcd", &cluster.endpoints().join(",")));
+    let on_etcd = registry("etcd", &cluster.endpoints().join(","), LASTING);
     let _srv = run(&bin.join("greeter-srv"), &on_etcd).await;
     let gateway = start(&on_etcd, &["api", "--namespace", &namespace], &[]).await;
     let (status, reply) = get(&gateway, "/srv/greeter/example/call?name=etcd").await;

@@ -40,7 +40,7 @@ async fn call_ferris(web: &ServerProcess, calls: usize) -> Vec<String> {
 #[tokio::test]
 async fn the_web_service_is_found_by_name_and_calls_through_a_killed_node() {
     let agent = testkit::consul().await;
-    let registry_args = registry("consul", agent.url());
+    let registry_args = registry("consul", agent.url(), "1s");
     let users = unique_service("user");
     let mut user_servers = vec![
         user_server(&registry_args, &users).await,
@@ -85,7 +85,7 @@ async fn the_web_service_is_found_by_name_and_calls_through_a_killed_node() {
 
 #[tokio::test]
 async fn every_bad_request_and_failed_call_is_a_json_error() {
-    let registry_args = registry("memory", "");
+    let registry_args = registry("memory", "", "1s");
     let args = ["web-server", "--service", "nobody"];
     let web = start(&registry_args, &args, &[]).await;
 

@@ -15,13 +15,15 @@
 //!
 //! The `programs` crate (tools/programs) finds what the course starts but does not ship
 //! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] drives
-//! headless Chromium.
+//! headless Chromium. With the `grpc` feature, [`grpc`] watches a gRPC server's health.
 
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod catalog;
 mod consul;
 mod etcd;
+#[cfg(feature = "grpc")]
+pub mod grpc;
 mod nats;
 mod process;
 mod redis;

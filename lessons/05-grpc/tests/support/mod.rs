@@ -4,12 +4,8 @@
 use proto::hello::greeter_client::GreeterClient;
 use testkit::within;
 use tokio::net::TcpListener;
-use tonic::Streaming;
 use tonic::transport::Channel;
 use tonic::transport::server::Router;
-use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
 /// Serves `router` (built with the lesson's `server::builder()`) on a free loopback port in
 /// the background, until the test ends, and says where.
@@ -42,29 +38,4 @@ pub async fn connect(addr: &str) -> Channel {
 /// Serves `router` and returns a Greeter client connected to it.
 pub async fn greeter_client(router: Router) -> GreeterClient<Channel> {
     GreeterClient::new(connect(&serve(router).await).await)
-}
-
-/// hello.Greeter's health as a `Watch` stream reports it: each change, as it happens.
-pub struct GreeterHealth(Streaming<HealthCheckResponse>);
-
-impl GreeterHealth {
-    /// Starts watching hello.Greeter's health on `channel`.
-    pub async fn watch(channel: Channel) -> GreeterHealth {
-        let request = HealthCheckRequest {
-            service: "hello.Greeter".into(),
-        };
-        let watch = within("Watch", HealthClient::new(channel).watch(request))
-            .await
-            .expect("Watch");
-        GreeterHealth(watch.into_inner())
-    }
-
-    /// The next status the server reports.
-    pub async fn next(&mut self) -> ServingStatus {
-        within("a health update", self.0.message())
-            .await
-            .expect("the Watch stream failed")
-            .expect("the Watch stream ended")
-            .status()
-    }
 }

@@ -22,10 +22,11 @@ use tonic::service::InterceptorLayer;
 
 use super::{BINARY, node};
 
-/// `--registry KIND --registry-address ADDRESS --registry-ttl 1s`.
-pub fn registry(kind: &str, address: &str) -> Vec<String> {
+/// `--registry KIND --registry-address ADDRESS --registry-ttl TTL`. The tests give a TTL of
+/// 1s, unless they say why not.
+pub fn registry(kind: &str, address: &str, ttl: &str) -> Vec<String> {
     let args = ["--registry", kind, "--registry-address", address];
-    let args = args.into_iter().chain(["--registry-ttl", "1s"]);
+    let args = args.into_iter().chain(["--registry-ttl", ttl]);
     args.map(str::to_string).collect()
 }
 

@@ -175,6 +175,21 @@ hints = ["Numbers can be added.", "Use the + operator."]
         self
     }
 
+    /// Makes `01-demo.md` a chapter of prose and writes `zh.json`, the Chinese of every
+    /// message of the book but its second paragraph, for `i18n import` to read: the course
+    /// of the tests of the zh-CN edition, once its translations are imported.
+    pub fn with_chapter_to_translate(self) -> Course {
+        self.write(
+            "book/src/01-demo.md",
+            "# Demo\n\nA service answers.\n\nAnother paragraph.\n",
+        );
+        self.write(
+            "zh.json",
+            r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "A service answers.": "服务作答。", "Demo course": "演示课程"}"#,
+        );
+        self
+    }
+
     pub fn write(&self, relative: &str, contents: &str) {
         let path = self.dir.join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -6,15 +6,7 @@ use crate::fixture::Course;
 
 /// The demo course with a chapter of prose and its catalog imported from JSON.
 fn translated_course() -> Course {
-    let course = Course::new();
-    course.write(
-        "book/src/01-demo.md",
-        "# Demo\n\nA service answers.\n\nAnother paragraph.\n",
-    );
-    course.write(
-        "zh.json",
-        r#"{"Summary": "目录", "01 · Demo": "01 · 演示", "Demo": "演示", "A service answers.": "服务作答。", "Demo course": "演示课程"}"#,
-    );
+    let course = Course::new().with_chapter_to_translate();
     course.import_translations("zh.json");
     course
 }

@@ -22,30 +22,44 @@ fn nats_info(port: u16) -> Option<String> {
     line.starts_with("INFO {").then_some(line)
 }
 
-/// Why these tests cannot run here, if they cannot: `services up` needs `nats-server` to
-/// start NATS, and `redis-server` to succeed at all.
-fn missing_programs() -> Option<&'static str> {
-    if programs::find_nats_server().is_none() {
-        return Some("nats-server is not installed, so `services up` cannot start NATS");
-    }
-    if programs::find_on_path("redis-server").is_none() {
-        return Some("redis-server is not installed, so `services up` fails before NATS");
-    }
-    None
+/// Whether these tests cannot run here, and if so says why: `services up` needs
+/// `nats-server` to start NATS, and `redis-server` to succeed at all.
+fn skipped() -> bool {
+    let why = if programs::find_nats_server().is_none() {
+        "nats-server is not installed, so `services up` cannot start NATS"
+    } else if programs::find_on_path("redis-server").is_none() {
+        "redis-server is not installed, so `services up` fails before NATS"
+    } else {
+        return false;
+    };
+    println!("skipped: {why}");
+    true
+}
+
+/// A learner's clone with a base port of its own, and the port its NATS goes on.
+fn a_clone() -> (Learner, u16) {
+    let (base, _) = two_bases();
+    (Learner::new(base), base + NATS_OFFSET)
+}
+
+/// Runs `services up` in `learner`'s clone, failing the test if it fails; what it printed.
+fn services_up(learner: &Learner) -> String {
+    let (ok, out) = learner.run(&["services", "up"]);
+    assert!(
+        ok,
+        "`services up` failed with base port {}:\n{out}",
+        learner.base
+    );
+    out
 }
 
 #[test]
 fn services_up_starts_nats_with_jetstream_on_the_clones_port() {
-    if let Some(why) = missing_programs() {
-        println!("skipped: {why}");
+    if skipped() {
         return;
     }
-    let (base, _) = two_bases();
-    let ada = Learner::new(base);
-    let port = base + NATS_OFFSET;
-
-    let (ok, out) = ada.run(&["services", "up"]);
-    assert!(ok, "`services up` failed with base port {base}:\n{out}");
+    let (ada, port) = a_clone();
+    let out = services_up(&ada);
     assert!(
         out.contains(&format!("started nats-server on 127.0.0.1:{port}")),
         "`services up` did not start NATS on {port}:\n{out}"
@@ -70,8 +84,7 @@ fn services_up_starts_nats_with_jetstream_on_the_clones_port() {
     );
 
     // Run again, it keeps the one it started.
-    let (ok, again) = ada.run(&["services", "up"]);
-    assert!(ok, "{again}");
+    let again = services_up(&ada);
     assert!(
         !again.contains("started nats-server"),
         "a second `services up` started another NATS:\n{again}"
@@ -80,20 +93,13 @@ fn services_up_starts_nats_with_jetstream_on_the_clones_port() {
 
 #[test]
 fn services_down_stops_this_clones_nats_and_leaves_another_clones() {
-    if let Some(why) = missing_programs() {
-        println!("skipped: {why}");
+    if skipped() {
         return;
     }
     let (a, b) = two_bases();
     let (ada, bob) = (Learner::new(a), Learner::new(b));
-    for learner in [&ada, &bob] {
-        let (ok, out) = learner.run(&["services", "up"]);
-        assert!(
-            ok,
-            "`services up` failed with base port {}:\n{out}",
-            learner.base
-        );
-    }
+    services_up(&ada);
+    services_up(&bob);
     let (ada_port, bob_port) = (a + NATS_OFFSET, b + NATS_OFFSET);
     assert!(
         nats_info(ada_port).is_some(),
@@ -133,13 +139,10 @@ impl Drop for Stranger {
 
 #[test]
 fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
-    if let Some(why) = missing_programs() {
-        println!("skipped: {why}");
+    if skipped() {
         return;
     }
-    let (base, _) = two_bases();
-    let ada = Learner::new(base);
-    let port = base + NATS_OFFSET;
+    let (ada, port) = a_clone();
     // Someone else's NATS on the clone's port, without JetStream.
     let program = programs::find_nats_server().expect("found above");
     let _stranger = Stranger(
@@ -159,8 +162,7 @@ fn services_up_uses_a_nats_that_already_answers_and_down_leaves_it() {
         std::thread::sleep(Duration::from_millis(20));
     }
 
-    let (ok, out) = ada.run(&["services", "up"]);
-    assert!(ok, "{out}");
+    let out = services_up(&ada);
     assert!(
         out.contains(&format!(
             "a NATS server already answers on 127.0.0.1:{port}; using it"
@@ -181,8 +183,8 @@ fn without_nats_server_services_up_says_what_to_install_and_starts_the_others() 
         println!("skipped: redis-server is not installed, so `services up` fails anyway");
         return;
     }
-    let (base, _) = two_bases();
-    let ada = Learner::new(base);
+    let (ada, port) = a_clone();
+    let base = ada.base;
     // A NATS_SERVER that names no file: no nats-server on this machine, as far as the
     // runner can tell.
     let output = ada
@@ -202,5 +204,5 @@ fn without_nats_server_services_up_says_what_to_install_and_starts_the_others() 
             && out.contains(&format!("started redis-server on 127.0.0.1:{}", base + 1)),
         "without nats-server, `services up` did not start the agent and Redis:\n{out}"
     );
-    assert!(nats_info(base + NATS_OFFSET).is_none());
+    assert!(nats_info(port).is_none());
 }

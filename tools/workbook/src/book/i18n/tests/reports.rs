@@ -1,0 +1,73 @@
+//! What coverage reports: the note on a stale page, the chapters under their threshold,
+//! and the prose that counts.
+
+use std::collections::BTreeMap;
+
+use crate::book::i18n::coverage::{self, Counts};
+use crate::book::i18n::translate;
+
+#[test]
+fn the_note_says_what_is_stale_and_links_the_english() {
+    let counts = |translated, fuzzy, untranslated| Counts {
+        translated,
+        fuzzy,
+        untranslated,
+    };
+    let page = std::path::Path::new("part/07-discover.md");
+    assert_eq!(translate::note("zh-CN", &counts(5, 0, 0), page), None);
+    let stale = translate::note("zh-CN", &counts(8, 1, 1), page).unwrap();
+    assert!(stale.contains("此页英文原文已更新"), "{stale}");
+    assert!(
+        stale.contains("href=\"../../part/07-discover.html\""),
+        "{stale}"
+    );
+    let new = translate::note("zh-CN", &counts(1, 0, 9), page).unwrap();
+    assert!(new.contains("此页尚未翻译"), "{new}");
+}
+
+#[test]
+fn chapters_under_their_threshold_are_reported() {
+    let rows = vec![
+        (
+            "SUMMARY.md".to_string(),
+            Counts {
+                translated: 4,
+                fuzzy: 0,
+                untranslated: 0,
+            },
+        ),
+        (
+            "01-tcp.md".to_string(),
+            Counts {
+                translated: 9,
+                fuzzy: 1,
+                untranslated: 0,
+            },
+        ),
+        (
+            "07-discover.md".to_string(),
+            Counts {
+                translated: 0,
+                fuzzy: 0,
+                untranslated: 9,
+            },
+        ),
+    ];
+    let thresholds = BTreeMap::from([
+        ("SUMMARY.md".to_string(), 100.0),
+        ("01-tcp.md".to_string(), 100.0),
+    ]);
+    assert_eq!(
+        coverage::shortfalls(&rows, &thresholds),
+        ["01-tcp.md: 90 % translated, under the 100 % it must have"]
+    );
+}
+
+#[test]
+fn prose_leaves_out_code_blocks() {
+    let chapter = "# T\n\nSome text.\n\n```rust\n// a comment\nlet x = \"s\";\n```\n\n- an item\n\nText.\n\n    indented \"code\"\n\nMore.\n";
+    assert_eq!(
+        coverage::prose_messages(chapter),
+        ["T", "Some text.", "an item", "Text.", "More."]
+    );
+}

@@ -1,0 +1,94 @@
+//! `workbook wire` from outside: the lessons' own servers and clients talk through the
+//! relay as a learner's would, the calls succeed, and the relay's feed (what the book
+//! server's `/wire` page reads) holds each message decoded. A client sending garbage leaves
+//! the relay and the server up.
+//!
+//! The lessons' binaries are built once, with their reference answers, as the `cargo test
+//! --workspace --all-features` that runs this test builds them.
+//!
+//! Here: the lessons' executables and their clients, shared with `wire_chapters`; `relay`
+//! starts a relay and reads its feed; `calls` holds each lesson's calls going through,
+//! `garbage` what a broken client sends.
+
+mod calls;
+mod garbage;
+mod relay;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub(crate) use crate::real_course::course_root;
+
+/// How long the feed may take to show what a test waits for.
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Lessons 01, 02, 03, 05 and 12's executables, built once.
+pub(crate) fn lesson(package: &str) -> PathBuf {
+    static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let packages = [
+            "l01-tcp",
+            "l02-rpc",
+            "l03-jsonrpc",
+            "l05-grpc",
+            "l12-events",
+        ];
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        // As a shell would run it: none of the variables cargo gave this test.
+        for (name, _) in std::env::vars() {
+            if name.starts_with("CARGO_") && name != "CARGO_HOME" && name != "CARGO_TARGET_DIR" {
+                command.env_remove(name);
+            }
+        }
+        command.current_dir(course_root()).args([
+            "build",
+            "--bins",
+            "--message-format=json-render-diagnostics",
+        ]);
+        for package in packages {
+            command.args(["-p", package]);
+        }
+        let features: Vec<String> = packages.iter().map(|p| format!("{p}/solution")).collect();
+        command.args(["--features", &features.join(",")]);
+        let output = command
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "the lessons do not build");
+        let mut found = HashMap::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            if let (Some(name), Some(executable)) = (
+                message["target"]["name"].as_str(),
+                message["executable"].as_str(),
+            ) {
+                found.insert(name.to_string(), PathBuf::from(executable));
+            }
+        }
+        found
+    });
+    built[package].clone()
+}
+
+/// Runs a lesson's client to the end; its standard output.
+pub(crate) fn client(package: &str, args: &[&str]) -> String {
+    let output = Command::new(lesson(package))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{package} {args:?} failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
