@@ -64,11 +64,6 @@ impl Recorder {
         }
     }
 
-    /// How many errors this record holds, of every kind.
-    pub fn error_total(&self) -> u64 {
-        self.errors.total
-    }
-
     /// Adds another worker's record to this one.
     pub fn merge(&mut self, other: Recorder) {
         self.latencies
@@ -83,6 +78,13 @@ impl Recorder {
     }
 }
 // ANCHOR_END: recorder
+
+impl Recorder {
+    /// How many errors this record holds, of every kind.
+    pub fn error_total(&self) -> u64 {
+        self.errors.total
+    }
+}
 
 impl Default for Recorder {
     fn default() -> Self {
