@@ -117,3 +117,15 @@ async fn the_binary_reports_json_and_a_server_elsewhere_is_refused() {
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("refusing to send load"), "{message}");
 }
+
+#[tokio::test]
+async fn a_nats_server_that_is_not_there_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("nats://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let args = ["events", "--broker", "nats", "--broker-address", &url];
+    let output = crate::cli::loadgen(&args).await;
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("cannot connect to NATS"), "{message}");
+}
