@@ -18,7 +18,8 @@
 #   tools/loadgen/bench.sh --runs 5 --duration 5s --connections 64
 #   tools/loadgen/bench.sh --no-pin             # let the kernel place everything
 #   tools/loadgen/bench.sh --no-priority        # do not raise the benchmark's priority
-#   tools/loadgen/bench.sh --only grpc          # echo, rpc, jsonrpc, grpc (comma-separated)
+#   tools/loadgen/bench.sh --only grpc          # echo, rpc, jsonrpc, grpc, events (comma-separated)
+#   tools/loadgen/bench.sh --only events --events-messages 200000
 #   tools/loadgen/bench.sh --report out/        # also keep runs.jsonl, table.md, benchmarks.svg
 #   tools/loadgen/bench.sh --no-build           # measure the binaries built last time
 #   tools/loadgen/bench.sh --mine               # build the lessons from your own answers
@@ -37,6 +38,17 @@
 # It runs a number of calls rather than a time: --h2load-calls after a warm-up of a tenth
 # of them, and the server's CPU time is counted over the measured calls alone.
 #
+# The events rows (lesson 12) start a private nats-server (Debian's nats-server) on a free
+# port and run `loadgen events` (built with `--features events`: lesson 12's own brokers)
+# over it: --events-messages messages after a warm-up of a tenth of them, --connections
+# publishes in flight, as fast as they go. A row is a number of messages, not a time. Beside
+# them: the http broker over a registry inside loadgen (no server at all: both ends are in
+# loadgen, so there is no server CPU to count), and the Go baseline nats-events (go/) on the
+# same nats-server, once as go-micro's NATS broker publishes (the client buffers the message
+# and goes on) and once with -confirm (each publish waits until the server has it, as
+# lesson 12's broker does: that is the row compared with it). go-micro's HTTP broker has
+# no Debian package: it has no Go row.
+#
 # Go baselines need Debian's Go, grpc-go and protobuf sources, and the two protoc plugins:
 #   apt-get install -y golang-go golang-google-grpc-dev golang-google-protobuf-dev \
 #       golang-github-golang-protobuf-1-5-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc
@@ -52,12 +64,13 @@ connections=32
 runs=3
 pin=yes
 priority=yes
-only=echo,rpc,jsonrpc,grpc
+only=echo,rpc,jsonrpc,grpc,events
+events_messages=100000
 report_dir=""
 build=yes
 mine=no
 h2load_calls=150000
-usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--h2load-calls 150000] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc] [--report DIR] [--no-build] [--mine]"
+usage="usage: $0 [--runs 3] [--warmup 2s] [--duration 10s] [--connections 32] [--h2load-calls 150000] [--no-pin] [--no-priority] [--only echo,rpc,jsonrpc,grpc,events] [--events-messages 100000] [--report DIR] [--no-build] [--mine]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
@@ -68,6 +81,7 @@ while [ $# -gt 0 ]; do
         --no-pin) pin=no; shift ;;
         --no-priority) priority=no; shift ;;
         --only) only=$2; shift 2 ;;
+        --events-messages) events_messages=$2; shift 2 ;;
         --report) report_dir=$2; shift 2 ;;
         --no-build) build=no; shift ;;
         --mine) mine=yes; shift ;;
@@ -75,6 +89,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [[ "$runs" =~ ^[1-9][0-9]?$ ]] || { echo "--runs takes 1 to 99" >&2; exit 64; }
+[[ "$events_messages" =~ ^[1-9][0-9]{2,6}$ ]] || { echo "--events-messages takes 100 to 9999999" >&2; exit 64; }
 [[ "$h2load_calls" =~ ^[1-9][0-9]{3,8}$ ]] || { echo "--h2load-calls takes 1000 to 999999999" >&2; exit 64; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
@@ -128,6 +143,8 @@ wants rpc && packages+=(l02-rpc)
 wants jsonrpc && packages+=(l03-jsonrpc)
 wants grpc && packages+=(l05-grpc grpc-fast)
 features=()
+# loadgen events runs lesson 12's brokers from inside loadgen (always the reference answers).
+wants events && features+=("--features=loadgen/events")
 if [ "$mine" = no ]; then
     for package in "${packages[@]}"; do
         case $package in
@@ -188,6 +205,45 @@ elif command -v go >/dev/null && [ -d "$gocode/google.golang.org/grpc" ] \
     )
 else
     echo "Go baselines skipped: apt-get install -y $go_packages" >&2
+fi
+
+# The NATS baseline needs only Go and Debian's Go NATS client, golang-github-nats-io-go-nats-dev
+# (nats.go 1.22). Installing that package removes golang-github-golang-protobuf-1-5-dev and
+# protoc-gen-go (it depends on golang-goprotobuf-dev, protobuf 1.3, which the gRPC baseline
+# cannot use), so unless it is installed already, its sources and those of the three packages
+# it builds on are unpacked into target/ (apt-get download, dpkg-deb -x: no root, nothing
+# installed). nats-server is Debian's too.
+nats_server=$(command -v nats-server || { [ -x /usr/sbin/nats-server ] && echo /usr/sbin/nats-server; } || true)
+nats_events=""
+nats_debs="golang-github-nats-io-go-nats-dev golang-github-nats-io-nkeys-dev golang-github-nats-io-nuid-dev golang-golang-x-crypto-dev"
+if wants events; then
+    [ -n "$nats_server" ] || echo "NATS rows skipped: apt-get install -y nats-server" >&2
+    debs="$target/loadgen-go/debs"
+    if [ "$build" = no ]; then
+        [ -x "$target/loadgen-go/bin/nats-events" ] && nats_events="$target/loadgen-go/bin/nats-events"
+    elif command -v go >/dev/null; then
+        if [ ! -d "$gocode/github.com/nats-io/nats.go" ] && [ ! -d "$debs/usr/share/gocode/src/github.com/nats-io/nats.go" ]; then
+            echo "unpacking Debian's Go NATS client into $debs..." >&2
+            mkdir -p "$debs/download"
+            # shellcheck disable=SC2086 # the package names are words
+            if (cd "$debs/download" && apt-get download $nats_debs >/dev/null); then
+                for deb in "$debs"/download/*.deb; do dpkg-deb -x "$deb" "$debs"; done
+            fi
+        fi
+        if [ -d "$gocode/github.com/nats-io/nats.go" ] || [ -d "$debs/usr/share/gocode/src/github.com/nats-io/nats.go" ]; then
+            echo "building the Go NATS baseline (GOPATH mode, Debian's nats.go)..." >&2
+            nats_gopath="$target/loadgen-go/gopath-nats"
+            rm -rf "$nats_gopath/src/loadgen-go"
+            mkdir -p "$nats_gopath/src/loadgen-go" "$target/loadgen-go/bin"
+            cp -r "$repo/tools/loadgen/go/nats-events" "$nats_gopath/src/loadgen-go/"
+            (
+                cd "$nats_gopath/src/loadgen-go"
+                GO111MODULE=off GOPATH="$nats_gopath:$debs/usr/share/gocode:/usr/share/gocode" \
+                    go build -o "$target/loadgen-go/bin/nats-events" ./nats-events
+            ) && nats_events="$target/loadgen-go/bin/nats-events"
+        fi
+    fi
+    [ -n "$nats_events" ] || echo "Go NATS baseline skipped: apt-get install -y golang-go (and apt-get download $nats_debs)" >&2
 fi
 
 # --- running one pair -------------------------------------------------------------------
@@ -264,6 +320,33 @@ children_ticks() {
     awk '{ print $16 + $17 }' "/proc/$$/stat"
 }
 ticks_per_second=$(getconf CLK_TCK)
+
+# measure_events SERVER-PID SERVER CLIENT SIDE COMPARE COMMAND...: as measure, for a row of
+# lesson 12's events: the command carries its own flags (a number of messages, not a time).
+# SERVER-PID "" is a row with no server process (the http broker: both ends in loadgen).
+measure_events() {
+    local pid=$1 server_name=$2 client_name=$3 side=$4 compare=$5; shift 5
+    echo "  run $run/$runs, events: $client_name → $server_name" >&2
+    local load_1m cpu_before=0 load_before out=$results/last.json
+    load_1m=$(cut -d' ' -f1 /proc/loadavg)
+    [ -z "$pid" ] || cpu_before=$(cpu_ticks "$pid")
+    load_before=$(children_ticks)
+    if "${on_load[@]}" "$@" >"$out" 2>"$results/last.err"; then :; else
+        local code=$?
+        [ "$code" -eq 2 ] || { cat "$results/last.err" >&2; return 0; }
+    fi
+    local server_ticks=null client_ticks=$(($(children_ticks) - load_before))
+    [ -z "$pid" ] || server_ticks=$(($(cpu_ticks "$pid") - cpu_before))
+    jq -c --argjson run "$run" --arg server "$server_name" --arg client "$client_name" \
+        --arg side "$side" --arg compare "$compare" --argjson load "$load_1m" \
+        --argjson hz "$ticks_per_second" --argjson server_ticks "$server_ticks" \
+        --argjson client_ticks "$client_ticks" \
+        '{run: $run, protocol: "events", server: $server, client: $client, side: $side}
+         + (if $compare == "" then {} else {compare: [$compare]} end)
+         + {load_1m: $load, client_cpu_s: ($client_ticks / $hz), report: .}
+         + (if $server_ticks == null then {} else {server_cpu_s: ($server_ticks / $hz)} end)' \
+        "$out" >>"$results/runs.jsonl"
+}
 
 netrpc_load="$go_bin/netrpc-load"
 
@@ -432,6 +515,28 @@ for run in $(seq "$runs"); do
                 fi
             fi
         done
+    fi
+
+    if wants events; then
+        # The same messages for every row: a tenth of them first as the warm-up.
+        events=(--messages "$events_messages" --warmup $((events_messages / 10))
+            --concurrency "$connections" --json)
+        confirmed="lesson 12 vs nats.go, each publish confirmed"
+        port=$(free_port)
+        if [ -n "$nats_server" ] && start "$port" "$nats_server" -a 127.0.0.1 -p "$port"; then
+            url="nats://127.0.0.1:$port"
+            measure_events "$server" nats-server "loadgen events (lesson 12 NATS broker)" rust \
+                "$confirmed" "$loadgen" events --broker nats --broker-address "$url" "${events[@]}"
+            if [ -n "$nats_events" ]; then
+                measure_events "$server" nats-server "nats-events -confirm (Go)" go "$confirmed" \
+                    "$nats_events" -addr "$url" -confirm "${events[@]}"
+                measure_events "$server" nats-server "nats-events (Go, as go-micro publishes)" go "" \
+                    "$nats_events" -addr "$url" "${events[@]}"
+            fi
+            stop
+        fi
+        measure_events "" "lesson 12 http broker (in loadgen)" "loadgen events --broker http" rust "" \
+            "$loadgen" events --broker http --registry memory "${events[@]}"
     fi
 done
 

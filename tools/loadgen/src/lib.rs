@@ -12,9 +12,12 @@
 //! - [`tcp`] is the closed loop over one TCP connection, shared by the byte protocols;
 //! - [`echo`], [`rpc`], [`jsonrpc`] say how each byte protocol writes a request and reads a
 //!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_frames`]' HTTP/2 frames by hand;
+//! - `events` (with the `events` feature) measures lesson 12's brokers: publish → deliver;
 //! - [`report`] sums up `bench.sh`'s repeated runs: medians, spread, ratios, an SVG chart.
 
 pub mod echo;
+#[cfg(feature = "events")]
+pub mod events;
 pub mod grpc;
 pub mod grpc_frames;
 pub mod grpc_h2;

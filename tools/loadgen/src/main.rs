@@ -7,6 +7,7 @@
 //! cargo run --release -p loadgen -- grpc --client tonic    # lesson 05's generated client
 //! cargo run --release -p loadgen -- grpc --client h2       # the h2 crate's client
 //! cargo run --release -p loadgen -- report runs.jsonl --svg chart.svg   # bench.sh's runs
+//! cargo run --release -p loadgen --features events -- events --broker nats --messages 100000
 //! ```
 
 use std::path::PathBuf;
@@ -50,6 +51,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Client::Frames)]
         client: Client,
     },
+    /// Lesson 12: publish messages through a broker (nats, or http over --registry) and
+    /// measure publish → deliver latency and delivered messages/s (needs `--features events`).
+    Events(Events),
     /// Sum up bench.sh's runs (its runs.jsonl): medians, spread and ratios as Markdown
     /// tables, and with --svg a bar chart.
     Report {
@@ -89,8 +93,44 @@ struct Common {
     json: bool,
 }
 
+/// `loadgen events`'s flags: lesson 12's broker flags and lesson 11's registry flags, as the
+/// lesson's own binary takes them, and how many messages to publish.
+#[cfg(feature = "events")]
+#[derive(Args)]
+struct Events {
+    #[command(flatten)]
+    broker: l12_events::flags::BrokerFlags,
+    /// The registry the http broker finds its subscriber in (memory: inside loadgen).
+    #[command(flatten)]
+    registry: l11_micro::flags::RegistryFlags,
+    /// Messages measured.
+    #[arg(long, default_value_t = 100_000)]
+    messages: u64,
+    /// Messages published and delivered before the measured ones.
+    #[arg(long, default_value_t = 1_000)]
+    warmup: u64,
+    /// Publishes in flight at once.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// At most this many messages a second (default: as fast as they go).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Without the `events` feature, `loadgen events` only says how to get it.
+#[cfg(not(feature = "events"))]
+#[derive(Args)]
+struct Events {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    args: Vec<String>,
+}
+
 fn main() -> ExitCode {
     let (protocol, common, streams, client) = match Cli::parse().protocol {
+        Command::Events(events) => return run_events(events),
         Command::Report {
             runs,
             svg,
@@ -146,6 +186,55 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `loadgen events`: one run, its report on stdout; exit code 2 if a message was lost,
+/// doubled or not published.
+#[cfg(feature = "events")]
+fn run_events(events: Events) -> ExitCode {
+    let json = events.json;
+    let result = runtime().expect("a tokio runtime").block_on(async {
+        let registry = match events.broker.name.as_str() {
+            "http" => Some(events.registry.open().await?),
+            _ => None,
+        };
+        let options = loadgen::events::EventsOptions {
+            broker: events.broker,
+            registry,
+            messages: events.messages,
+            warmup: events.warmup,
+            concurrency: events.concurrency,
+            rate: events.rate,
+        };
+        loadgen::events::run(&options).await
+    });
+    match result {
+        Ok(report) => {
+            if json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{report}");
+            }
+            if report.report.errors() > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("loadgen events: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "events"))]
+fn run_events(_: Events) -> ExitCode {
+    eprintln!(
+        "loadgen events: this loadgen was built without lesson 12's brokers; \
+         build it with `cargo build --release -p loadgen --features events`"
+    );
+    ExitCode::FAILURE
 }
 
 /// `loadgen report`: prints the tables of the runs in `runs`, and writes the chart to `svg`.

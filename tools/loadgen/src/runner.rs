@@ -101,6 +101,7 @@ impl Settings {
             pipeline: self.pipeline,
             warmup: self.warmup,
             duration: self.duration,
+            unit: "req",
         }
     }
 }

@@ -79,6 +79,13 @@ impl Recorder {
 }
 // ANCHOR_END: recorder
 
+impl Recorder {
+    /// How many errors this record holds, of every kind.
+    pub fn error_total(&self) -> u64 {
+        self.errors.total
+    }
+}
+
 impl Default for Recorder {
     fn default() -> Self {
         Self::new()
@@ -117,6 +124,8 @@ pub struct RunInfo {
     pub pipeline: usize,
     pub warmup: Duration,
     pub duration: Duration,
+    /// What one count is: `req` (a request answered) or `msg` (an event delivered).
+    pub unit: &'static str,
 }
 
 /// The result of one run.
@@ -217,11 +226,17 @@ impl fmt::Display for Report {
             Span(i.warmup),
             Span(i.duration)
         )?;
+        let counted = if i.unit == "msg" {
+            "delivered"
+        } else {
+            "requests "
+        };
         writeln!(
             f,
-            "  requests  {} = {:.0} req/s",
+            "  {counted} {} = {:.0} {}/s",
             self.requests(),
-            self.requests_per_second()
+            self.requests_per_second(),
+            i.unit
         )?;
         writeln!(
             f,
@@ -276,6 +291,7 @@ mod tests {
             pipeline: 1,
             warmup: Duration::ZERO,
             duration: Duration::from_secs(2),
+            unit: "req",
         }
     }
 

@@ -6,7 +6,7 @@ use crate::common::line_server;
 
 /// Runs the `loadgen` binary with `args` (off the async runtime, which serves the test's
 /// server meanwhile).
-async fn loadgen(args: &[&str]) -> Output {
+pub async fn loadgen(args: &[&str]) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let run = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_loadgen"))
@@ -168,4 +168,14 @@ async fn report_names_a_file_it_cannot_read() {
         "{}",
         stderr(&output)
     );
+}
+
+/// Built without lesson 12 (the default), `loadgen events` says how to get it.
+#[cfg(not(feature = "events"))]
+#[tokio::test]
+async fn events_without_the_feature_says_how_to_build_it() {
+    let output = loadgen(&["events", "--broker", "nats", "--messages", "10"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("--features events"), "{message}");
 }

@@ -8,6 +8,8 @@ mod common;
 
 mod cli;
 mod echo;
+#[cfg(feature = "events")]
+mod events;
 mod grpc;
 mod jsonrpc;
 mod rpc;
