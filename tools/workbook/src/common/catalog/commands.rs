@@ -170,6 +170,8 @@ catalog! {
     PageAnswers => "{url} answers (pid {pid})", "{url} 有应答（pid {pid}）";
     PassingInConsul => "{addr}, passing in Consul as `{service}` (pid {pid})", "{addr}，在 Consul 中以 `{service}` 通过健康检查（pid {pid}）";
     AgentOfServicesUp => "the embedded agent started by `services up`", "`services up` 启动的内嵌开发用 agent";
+    AlreadyRunningAs => "already running on {addr} (pid {pid}), but as {running}: {down}, then {up}, runs {package}",
+        "已经在 {addr} 上运行（pid {pid}），但运行的是 {running}：先 {down}，再 {up}，就会运行 {package}";
     AuditSubscribed => "subscribed to captcha.verified on {url} (pid {pid})", "已在 {url} 上订阅 captcha.verified（pid {pid}）";
     AuditCounts => "{checked} checked: {right} right, {wrong} wrong", "已验证 {checked} 次：{right} 次正确，{wrong} 次错误";
     AuditNotSubscribed => "not subscribed yet (see {log})", "还没有订阅（请看 {log}）";

@@ -134,10 +134,7 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         let mut waiting = Vec::new();
         for part in stage {
             if let Some(started) = record.running(&part.name) {
-                let args: [(&str, &dyn std::fmt::Display); 2] =
-                    [("addr", &part.place), ("pid", &started.pid)];
-                let text = catalog::say(Cmd::AlreadyRunningOn, &args);
-                say(ui::pass_mark(), &part.name, &text);
+                say_already_running(system, part, started);
                 continue;
             }
             let executable = &executables[part.package];
@@ -191,6 +188,29 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         }
     }
     Ok(())
+}
+
+/// What `up` says of a part an earlier `up` started. One started from another lesson
+/// (lesson 09's captcha service, before NATS was there) stays as it is until `down`.
+fn say_already_running(system: &System, part: &Part, started: &Started) {
+    if started.marker == part.package {
+        let args: [(&str, &dyn std::fmt::Display); 2] =
+            [("addr", &part.place), ("pid", &started.pid)];
+        let text = catalog::say(Cmd::AlreadyRunningOn, &args);
+        return say(ui::pass_mark(), &part.name, &text);
+    }
+    let down = ui::cmd(&format!("down{}", system.flag()));
+    let up = ui::cmd(&format!("up{}", system.flag()));
+    let args: [(&str, &dyn std::fmt::Display); 6] = [
+        ("addr", &part.place),
+        ("pid", &started.pid),
+        ("running", &started.marker),
+        ("down", &down),
+        ("up", &up),
+        ("package", &part.package),
+    ];
+    let text = catalog::say(Cmd::AlreadyRunningAs, &args);
+    say(ui::yellow("!"), &part.name, &text);
 }
 
 /// Whether a part `up` started is ready, as its table row says to tell.
