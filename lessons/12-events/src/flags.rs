@@ -15,7 +15,10 @@ use crate::open::{BrokerOptions, open_broker};
 #[derive(clap::Args, Debug, Clone)]
 pub struct BrokerFlags {
     /// Which broker: http (go-micro's default) or nats.
+    // The id is `broker`, not the field's name: a global flag's value is handed to every
+    // subcommand's flag of the same id, and `captcha-server --name` is one.
     #[arg(
+        id = "broker",
         long = "broker",
         global = true,
         env = "MICRO_BROKER",

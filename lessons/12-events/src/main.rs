@@ -238,3 +238,18 @@ fn durable_broker(broker: &str, options: &BrokerOptions) -> anyhow::Result<Strin
     );
     Ok(server_url(options.address.as_deref()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_broker_flag_is_not_the_captcha_services_name() {
+        let cli = Cli::parse_from(["l12-events", "--broker", "nats", "captcha-server"]);
+        assert_eq!(cli.broker.name, "nats");
+        let Command::CaptchaServer { name, .. } = cli.command else {
+            panic!("not captcha-server");
+        };
+        assert_eq!(name, "captcha");
+    }
+}

@@ -12,7 +12,7 @@
 //! | B+2, B+3     | `up`'s two captcha instances                          |
 //! | B+4          | `up`'s gateway                                        |
 //! | B+5          | the book (`book`, and the course session's)           |
-//! | B+6          | NATS (`services up`; lesson 12's broker)              |
+//! | B+6          | NATS (`services up`, and `up`'s; lesson 12's broker)  |
 //! | B+10+NN      | lesson NN's server (`--addr`; the book says 70NN)     |
 //! | B+40 … B+99  | free for the learner's other servers                  |
 //!
@@ -125,7 +125,8 @@ impl Layout {
         self.at(5, book::DEFAULT_PORT)
     }
 
-    /// `up`'s system: Consul and Redis as above, the captchas and the gateway after them.
+    /// `up`'s system: Consul, Redis and NATS as above, the captchas and the gateway after
+    /// Redis.
     pub fn system(self) -> Ports {
         match self.base {
             None => Ports::STANDARD,
@@ -134,6 +135,7 @@ impl Layout {
                 redis: base + 1,
                 captchas: [base + 2, base + 3],
                 gateway: base + 4,
+                nats: base + 6,
             },
         }
     }

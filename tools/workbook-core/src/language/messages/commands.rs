@@ -170,6 +170,18 @@ messages! {
     PageAnswers => "{url} answers (pid {pid})", "{url} 有应答（pid {pid}）";
     PassingInConsul => "{addr}, passing in Consul as `{service}` (pid {pid})", "{addr}，在 Consul 中以 `{service}` 通过健康检查（pid {pid}）";
     AgentOfServicesUp => "the embedded agent started by `services up`", "`services up` 启动的内嵌开发用 agent";
+    AlreadyRunningAs => "already running on {addr} (pid {pid}), but as {running}: {down}, then {up}, runs {package}",
+        "已经在 {addr} 上运行（pid {pid}），但运行的是 {running}：先 {down}，再 {up}，就会运行 {package}";
+    AuditSubscribed => "subscribed to captcha.verified on {url} (pid {pid})", "已在 {url} 上订阅 captcha.verified（pid {pid}）";
+    AuditCounts => "{checked} checked: {right} right, {wrong} wrong", "已验证 {checked} 次：{right} 次正确，{wrong} 次错误";
+    AuditNotSubscribed => "not subscribed yet (see {log})", "还没有订阅（请看 {log}）";
+    TheAudit => "  The audit: {counts} (a line for each check in {log})", "  审计：{counts}（每次验证在 {log} 中记一行）";
+    NoAuditNoNats => "not started: the audit needs NATS (lesson 12), and nats-server is not installed (install it with: {command}); the captcha instances are lesson 09's, publishing nothing",
+        "没有启动：审计需要 NATS（第 12 课），而 nats-server 没有安装（用这个命令安装：{command}）；验证码实例是第 09 课的，什么也不发布";
+    NoAuditNoLesson12 => "not started: lesson 12 is not in the workspace yet; the captcha instances are lesson 09's, publishing nothing",
+        "没有启动：第 12 课还不在工作区里；验证码实例是第 09 课的，什么也不发布";
+    NoAuditMine => "not started: --mine runs your own lesson 09, which publishes nothing (the audit counts what lesson 12's captcha service publishes)",
+        "没有启动：--mine 运行你自己的第 09 课，它什么也不发布（审计统计的是第 12 课的验证码服务发布的事件）";
 
     // `book --pdf`.
     PdfPages => "{count} pages", "{count} 页";

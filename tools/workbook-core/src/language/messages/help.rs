@@ -62,12 +62,12 @@ messages! {
     LangCode => "`en`, `zh-CN` or `auto`", "`en`、`zh-CN` 或 `auto`";
     Doctor => "Is this machine ready for the course? Says how to fix what is not",
         "这台机器准备好上课了吗？并说明如何修复没准备好的部分";
-    Up => "Start the system of lessons 09–10 in the background: Consul, Redis, two captcha instances and the gateway; waits until each is healthy and prints the page's address",
-        "在后台启动第 09–10 课的系统：Consul、Redis、两个验证码实例和网关；等每一部分都健康后打印页面地址";
-    UpMine => "Run your own answers to lessons 09 and 10 instead of the reference answers (the gateway's routes are exercises of lesson 10: until yours pass, the page needs the reference answers to work)",
-        "运行你自己的第 09、10 课答案，而不是参考答案（网关的路由是第 10 课的练习：在你的答案通过之前，页面要靠参考答案才能工作）";
-    BasePort => "Run a separate copy on five ports from this one (Consul, Redis, two captchas, the gateway) instead of 8500, 6379, 7009, 7109 and 7010; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT, or once for this clone: `ports --base`)",
-        "从这个端口起用五个端口运行一份独立的系统（Consul、Redis、两个验证码实例、网关），而不是 8500、6379、7009、7109 和 7010；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT，或为这份克隆设置一次：`ports --base`）";
+    Up => "Start the system of lessons 09–12 in the background: Consul, Redis, NATS, two captcha instances that publish every check, the audit that counts them, and the gateway; waits until each is ready and prints the page's address",
+        "在后台启动第 09–12 课的系统：Consul、Redis、NATS、两个在每次验证后发布事件的验证码实例、统计这些事件的审计，以及网关；等每一部分都就绪后打印页面地址";
+    UpMine => "Run your own answers to lessons 09 and 10 instead of the reference answers (the gateway's routes are exercises of lesson 10: until yours pass, the page needs the reference answers to work); your lesson 09 publishes nothing, so no audit runs",
+        "运行你自己的第 09、10 课答案，而不是参考答案（网关的路由是第 10 课的练习：在你的答案通过之前，页面要靠参考答案才能工作）；你的第 09 课什么也不发布，所以不运行审计";
+    BasePort => "Run a separate copy on the ports from this one (Consul, Redis, two captchas and the gateway on the first five, NATS on the seventh) instead of 8500, 6379, 7009, 7109, 7010 and 4222; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT, or once for this clone: `ports --base`)",
+        "从这个端口起运行一份独立的系统（前五个端口给 Consul、Redis、两个验证码实例和网关，第七个给 NATS），而不是 8500、6379、7009、7109、7010 和 4222；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT，或为这份克隆设置一次：`ports --base`）";
     Ports => "Every port this copy of the course uses (Consul, Redis, NATS, the book, `up`, the lesson servers), and the lines that point a shell at its services",
         "这份课程用到的每个端口（Consul、Redis、NATS、本书、`up`、各课的服务器），以及让 shell 使用它的服务的设置";
     PortsBase => "Count every port of this clone from this one, in a block of 100 (several learners on one machine: 20000, 20100, …); kept in .workbook/ports.toml",
@@ -75,8 +75,8 @@ messages! {
     PortsClear => "Forget the base port: back to the book's own ports", "忘掉基础端口：回到书中的标准端口";
     Down => "Stop what `up` started (SIGTERM, then SIGKILL) and deregister what is left",
         "停止 `up` 启动的进程（先 SIGTERM，再 SIGKILL），并注销残留的服务";
-    Status => "Each part of the system, its health in Consul, and whether its process is alive",
-        "系统的每一部分、它在 Consul 中的健康状态，以及它的进程是否还活着";
+    Status => "Each part of the system, its health in Consul, whether its process is alive, and the audit's counts",
+        "系统的每一部分、它在 Consul 中的健康状态、它的进程是否还活着，以及审计的计数";
     Wire => "Relay a lesson's server (on its port + 200) and show every message at /wire, live",
         "转发一课的服务器（在它的端口 + 200 上），并在 /wire 实时显示每一条消息";
     WireLesson => "The lesson whose servers to relay: 01, 02, 03, 05, 11 or 12 (or tcp, rpc, jsonrpc, grpc, micro, events)",

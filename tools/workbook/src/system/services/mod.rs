@@ -33,6 +33,7 @@ mod agent;
 mod nats;
 
 pub use agent::run_agent;
+pub use nats::nats_server;
 
 /// Where `services run-agent` listens unless told.
 pub const CONSUL_ADDR: &str = "127.0.0.1:8500";

@@ -57,7 +57,7 @@ pub(super) fn up(here: &Here) -> Result<()> {
 /// The command that runs `program` (a `nats-server`) on `addr` with JetStream on and its
 /// store in `store`, once nothing else holds that port. No monitoring port: the `INFO`
 /// line every client reads first says whether it answers, and with JetStream.
-fn nats_server(program: &Path, addr: SocketAddr, store: &Path) -> Result<Command> {
+pub fn nats_server(program: &Path, addr: SocketAddr, store: &Path) -> Result<Command> {
     if port_taken(addr) {
         bail!("{}", say(Cmd::PortNotNats, &[("port", &addr.port())]));
     }

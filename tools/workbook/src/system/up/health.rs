@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use consul_ext::CheckStatus;
 
-use super::plan::{CAPTCHA_SERVICE, Record, System};
+use super::plan::{CAPTCHA_SERVICE, System};
+use super::record::Record;
 use super::say;
 use crate::system::services::Service;
 use crate::system::unreachable;

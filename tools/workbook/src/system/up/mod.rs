@@ -1,11 +1,14 @@
-//! `up`, `status`, `down`: the whole system of lessons 09–10 in the background.
+//! `up`, `status`, `down`: the whole system of lessons 09–12 in the background.
 //!
 //! `up` starts, in this order and each only once the one before it answers: Consul (the one
 //! `CONSUL_HTTP_ADDR` names, else whatever agent answers on its port, else the embedded
-//! agent), Redis (one that answers on its port, else `redis-server`), two instances of
-//! lesson 09's captcha service, and lesson 10's gateway, the web page in front of them. It
-//! builds the lessons' executables with one cargo invocation, runs them directly, and waits
-//! until Consul calls each captcha instance passing before it starts the gateway.
+//! agent), Redis (one that answers on its port, else `redis-server`), NATS (likewise, else
+//! `nats-server`), then the lessons' processes of `plan.rs`'s table: lesson 12's audit and
+//! two instances of lesson 09's captcha service as lesson 12 runs it, publishing every check
+//! on NATS, and lesson 10's gateway, the web page in front of them. With no NATS the captcha
+//! instances are lesson 09's own and no audit runs (`events.rs`). It builds the lessons'
+//! executables with one cargo invocation, runs them directly, and waits until Consul calls
+//! each captcha instance passing before it starts the gateway.
 //!
 //! What `up` started is written down in `.workbook/system/started.json`, with every
 //! process's log beside it; `status` and `down` read it. `down` stops only what `up`
@@ -14,35 +17,35 @@
 //!
 //! A base port N (`--base-port N`, `WORKBOOK_BASE_PORT`, or this clone's `ports --base N`:
 //! see `system/ports.rs`) runs another copy of the system on N..N+4 (Consul, Redis, the two
-//! captcha instances, the gateway), with its own folder `.workbook/system-N/`: two learners
+//! captcha instances, the gateway) and N+6 (NATS), with its own folder `.workbook/system-N/`: two learners
 //! on one machine each run their own, and the tests stay off the ports a learner uses.
 
 use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use consul_ext::CheckStatus;
 
 use crate::system::ports::Layout;
-use crate::system::probe::{consul_leader, env_addr, http_get, redis_pings};
-use crate::system::services::Service;
-use crate::system::unreachable;
+use crate::system::probe::http_get;
 use workbook_core::language::messages::{self, Cmd};
 use workbook_core::ui;
 
+mod events;
 mod health;
 pub mod plan;
 mod processes;
+mod record;
+mod status;
 
-use health::{
-    HEALTH_PATIENCE, deregister_leftovers, health_in_consul, passing_in_consul, process_note,
-    status_word,
-};
+use events::{Counts, audit_counts, events_up};
+use health::{HEALTH_PATIENCE, deregister_leftovers, passing_in_consul};
 use plan::{
-    CAPTCHA_PACKAGE, CAPTCHA_SERVICE, GATEWAY_PACKAGE, Record, Started, System, gateway_exists,
-    loopback,
+    CAPTCHA_SERVICE, Events, LESSONS_NEWEST_FIRST, Part, Ready, SERVICES_NEWEST_FIRST, System,
+    gateway_exists, loopback,
 };
 use processes::{START_PATIENCE, build, consul_up, redis_up, start_lesson, stop, wait_until};
+use record::{Record, Started};
+pub use status::status;
 
 /// A line of `up`'s, `status`'s or `down`'s report: a mark, the part's name, the text.
 fn say(mark: String, name: &str, text: &str) {
@@ -86,13 +89,13 @@ async fn stop_started_since(system: &System, record: &mut Record, running_before
         ui::yellow("!"),
         ours.join(", ")
     );
-    for name in ["gateway", "captcha-2", "captcha-1"] {
+    for name in LESSONS_NEWEST_FIRST {
         if ours.iter().any(|n| n == name) {
             stop(record, name);
         }
     }
     deregister_leftovers(system, record).await;
-    for name in ["redis", "consul"] {
+    for name in SERVICES_NEWEST_FIRST {
         if ours.iter().any(|n| n == name) {
             stop(record, name);
         }
@@ -111,101 +114,63 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     let redis_url = redis_up(system, record)?;
     record.consul_url = consul_url.clone();
     record.redis_url = redis_url.clone();
+    let events = events_up(root, system, record, solution)?;
+    record.events = Some(events.clone());
     record.save(system)?;
 
     let with_gateway = gateway_exists(root);
-    let mut packages = vec![CAPTCHA_PACKAGE];
-    if with_gateway {
-        packages.push(GATEWAY_PACKAGE);
+    let stages = plan::stages(system, &consul_url, &events, with_gateway);
+    let mut packages: Vec<&str> = Vec::new();
+    for part in stages.iter().flatten() {
+        if !packages.contains(&part.package) {
+            packages.push(part.package);
+        }
     }
     let executables = build(root, &packages, solution)?;
     let lesson_env = [("CONSUL_HTTP_ADDR", &consul_url), ("REDIS_URL", &redis_url)];
 
-    // Both captcha instances start at once, then each is waited for.
-    let mut waiting = Vec::new();
-    for (index, port) in system.ports.captchas.into_iter().enumerate() {
-        let name = format!("captcha-{}", index + 1);
-        let addr = loopback(port);
-        if let Some(started) = record.running(&name) {
-            say(
-                ui::pass_mark(),
-                &name,
-                &messages::say(
-                    Cmd::AlreadyRunningOn,
-                    &[("addr", &addr), ("pid", &started.pid)],
-                ),
-            );
-            continue;
+    for stage in &stages {
+        // The parts of a stage start at once, then each is waited for.
+        let mut waiting = Vec::new();
+        for part in stage {
+            if let Some(started) = record.running(&part.name) {
+                say_already_running(system, part, started);
+                continue;
+            }
+            let executable = &executables[part.package];
+            let child = start_lesson(system, record, part, executable, &lesson_env)?;
+            waiting.push((part, child));
         }
-        let child = start_lesson(
-            system,
-            record,
-            &name,
-            &executables[CAPTCHA_PACKAGE],
-            addr,
-            &lesson_env,
-        )?;
-        waiting.push((name, addr, child));
+        for (part, mut child) in waiting {
+            let log = system.log_path(&part.name);
+            let patience = match part.ready {
+                Ready::PassingInConsul => HEALTH_PATIENCE,
+                Ready::PageAnswers | Ready::Subscribed => START_PATIENCE,
+            };
+            wait_until(&mut child, &part.name, &log, patience, || {
+                is_ready(system, &consul_url, part)
+            })
+            .await?;
+            say(ui::pass_mark(), &part.name, &ready_line(part, child.id()));
+        }
     }
-    for (name, addr, mut child) in waiting {
-        let log = system.log_path(&name);
-        wait_until(&mut child, &name, &log, HEALTH_PATIENCE, || {
-            passing_in_consul(&consul_url, CAPTCHA_SERVICE, addr.port())
-        })
-        .await?;
-        say(
-            ui::pass_mark(),
-            &name,
-            &messages::say(
-                Cmd::PassingInConsul,
-                &[
-                    ("addr", &addr),
-                    ("service", &CAPTCHA_SERVICE),
-                    ("pid", &child.id()),
-                ],
-            ),
-        );
-    }
-
-    let addr = loopback(system.ports.gateway);
-    let page = format!("http://{addr}/");
     if !with_gateway {
         let text = messages::say(Cmd::NoGatewayStartedRest, &[]);
         say(ui::yellow("!"), "gateway", &text);
-    } else if let Some(started) = record.running("gateway") {
-        say(
-            ui::pass_mark(),
-            "gateway",
-            &messages::say(
-                Cmd::AlreadyRunningOn,
-                &[("addr", &page), ("pid", &started.pid)],
-            ),
-        );
-    } else {
-        let mut child = start_lesson(
-            system,
-            record,
-            "gateway",
-            &executables[GATEWAY_PACKAGE],
-            addr,
-            &lesson_env,
-        )?;
-        let log = system.log_path("gateway");
-        wait_until(&mut child, "gateway", &log, START_PATIENCE, || async move {
-            http_get(addr, "/").is_some()
-        })
-        .await?;
-        say(
-            ui::pass_mark(),
-            "gateway",
-            &messages::say(Cmd::PageAnswers, &[("url", &page), ("pid", &child.id())]),
-        );
     }
 
     println!();
     if with_gateway {
+        let page = format!("http://{}/", loopback(system.ports.gateway));
         let url = ui::bold(&page);
         println!("{}", messages::say(Cmd::ThePage, &[("url", &url)]));
+    }
+    if matches!(events, Events::OnNats(_)) {
+        let log = system.log_path("audit");
+        let counts = audit_counts(&log).unwrap_or(Counts { right: 0, wrong: 0 });
+        let log = format!("{}/audit.log", system.shown);
+        let args: [(&str, &dyn std::fmt::Display); 2] = [("counts", &counts.say()), ("log", &log)];
+        println!("{}", messages::say(Cmd::TheAudit, &args));
     }
     let status = ui::cmd(&format!("status{}", system.flag()));
     let down = ui::cmd(&format!("down{}", system.flag()));
@@ -215,110 +180,68 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     // Off the standard ports, a learner's own `cargo run -p …` needs telling where they are.
     if !system.standard {
         println!("{}", messages::say(Cmd::ServicesYourShell, &[]));
-        println!("    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url}");
+        match &events {
+            Events::OnNats(nats_url) => println!(
+                "    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url} NATS_URL={nats_url}"
+            ),
+            _ => println!("    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url}"),
+        }
     }
     Ok(())
 }
 
-/// `status`: each part, its health from Consul, and whether each process `up` started is
-/// alive. `Ok(false)` when some part is not up.
-pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
-    let system = System::new(root, layout);
-    let base_port = layout.base();
-    let Some(record) = Record::load_or_say_none(&system) else {
-        return Ok(false);
-    };
-    let mut all_up = true;
-    let mut show = |up: bool, name: &str, text: String| {
-        all_up &= up;
-        let mark = if up { ui::pass_mark() } else { ui::fail_mark() };
-        say(mark, name, &text);
-    };
-
-    let consul_answers = env_addr(&record.consul_url)
-        .and_then(consul_leader)
-        .is_some();
-    let (alive, note) = process_note(&record, "consul");
-    let what = answers_or_fix(
-        consul_answers,
-        Service::Consul,
-        &record.consul_url,
-        base_port,
-    );
-    show(
-        consul_answers && alive,
-        "consul",
-        format!("{what}  ({note})"),
-    );
-
-    let redis_answers = record
-        .redis_url
-        .strip_prefix("redis://")
-        .and_then(|addr| addr.parse().ok())
-        .is_some_and(redis_pings);
-    let (alive, note) = process_note(&record, "redis");
-    let what = answers_or_fix(redis_answers, Service::Redis, &record.redis_url, base_port);
-    show(redis_answers && alive, "redis", format!("{what}  ({note})"));
-
-    for (index, port) in system.ports.captchas.into_iter().enumerate() {
-        let name = format!("captcha-{}", index + 1);
-        let (alive, note) = process_note(&record, &name);
-        let (passing, health) =
-            match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port).await {
-                Some((id, status)) => (
-                    status == CheckStatus::Passing,
-                    messages::say(
-                        Cmd::InConsulAs,
-                        &[("status", &status_word(status)), ("id", &id)],
-                    ),
-                ),
-                None => (false, messages::say(Cmd::NotRegistered, &[])),
-            };
-        show(
-            passing && alive,
-            &name,
-            format!("{}  {health}  ({note})", loopback(port)),
-        );
+/// What `up` says of a part an earlier `up` started. One started from another lesson
+/// (lesson 09's captcha service, before NATS was there) stays as it is until `down`.
+fn say_already_running(system: &System, part: &Part, started: &Started) {
+    if started.marker == part.package {
+        let args: [(&str, &dyn std::fmt::Display); 2] =
+            [("addr", &part.place), ("pid", &started.pid)];
+        let text = messages::say(Cmd::AlreadyRunningOn, &args);
+        return say(ui::pass_mark(), &part.name, &text);
     }
-
-    let addr = loopback(system.ports.gateway);
-    if record
-        .started
-        .iter()
-        .any(|started| started.name == "gateway")
-    {
-        let (alive, note) = process_note(&record, "gateway");
-        let answers = http_get(addr, "/").is_some();
-        let what = if answers {
-            messages::say(Cmd::AnswersWord, &[])
-        } else {
-            messages::say(Cmd::DoesNotAnswer, &[])
-        };
-        show(
-            answers && alive,
-            "gateway",
-            format!("http://{addr}/  {what}  ({note})"),
-        );
-    } else if gateway_exists(root) {
-        let url = format!("http://{addr}/");
-        show(
-            false,
-            "gateway",
-            messages::say(Cmd::NotStarted, &[("url", &url)]),
-        );
-    } else {
-        let text = messages::say(Cmd::NoGatewayYet, &[]);
-        say(ui::yellow("!"), "gateway", &text);
-    }
-    Ok(all_up)
+    let down = ui::cmd(&format!("down{}", system.flag()));
+    let up = ui::cmd(&format!("up{}", system.flag()));
+    let args: [(&str, &dyn std::fmt::Display); 6] = [
+        ("addr", &part.place),
+        ("pid", &started.pid),
+        ("running", &started.marker),
+        ("down", &down),
+        ("up", &up),
+        ("package", &part.package),
+    ];
+    let text = messages::say(Cmd::AlreadyRunningAs, &args);
+    say(ui::yellow("!"), &part.name, &text);
 }
 
-/// `URL  answers`, or what does not answer there and the command that starts it again.
-fn answers_or_fix(answers: bool, service: Service, url: &str, base_port: Option<u16>) -> String {
-    if answers {
-        messages::say(Cmd::Answers, &[("url", &url)])
-    } else {
-        unreachable::no_answer_in_system(service, url, base_port)
+/// Whether a part `up` started is ready, as its table row says to tell.
+async fn is_ready(system: &System, consul_url: &str, part: &Part) -> bool {
+    match (part.ready, part.addr) {
+        (Ready::PassingInConsul, Some(addr)) => {
+            passing_in_consul(consul_url, CAPTCHA_SERVICE, addr.port()).await
+        }
+        (Ready::PageAnswers, Some(addr)) => http_get(addr, "/").is_some(),
+        (Ready::Subscribed, _) => audit_counts(&system.log_path(&part.name)).is_some(),
+        (_, None) => false,
+    }
+}
+
+/// What `up` says of a part once it is ready.
+fn ready_line(part: &Part, pid: u32) -> String {
+    match part.ready {
+        Ready::PassingInConsul => {
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("addr", &part.place),
+                ("service", &CAPTCHA_SERVICE),
+                ("pid", &pid),
+            ];
+            messages::say(Cmd::PassingInConsul, &args)
+        }
+        Ready::PageAnswers => {
+            messages::say(Cmd::PageAnswers, &[("url", &part.place), ("pid", &pid)])
+        }
+        Ready::Subscribed => {
+            messages::say(Cmd::AuditSubscribed, &[("url", &part.place), ("pid", &pid)])
+        }
     }
 }
 
@@ -329,11 +252,11 @@ pub async fn down(root: &Path, layout: Layout) -> Result<()> {
     let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(());
     };
-    for name in ["gateway", "captcha-2", "captcha-1"] {
+    for name in LESSONS_NEWEST_FIRST {
         stop(&record, name);
     }
     deregister_leftovers(&system, &record).await;
-    for name in ["redis", "consul"] {
+    for name in SERVICES_NEWEST_FIRST {
         stop(&record, name);
     }
     fs::remove_file(system.record_path()).context("removing the record of `up`")?;

@@ -1,18 +1,14 @@
-//! What runs where: the ports of one copy of the system, its folder under `.workbook/`, and
-//! the record of what `up` started there, which `status`, `down` and `doctor` read.
+//! What runs where: the ports of one copy of the system, the table of the lessons'
+//! processes `up` runs there, and its folder under `.workbook/`.
 
-use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::record::Record;
 use crate::learner::state::STATE_DIR;
 use crate::system::ports::Layout;
-use crate::system::services;
-use workbook_core::language::messages::{self, Cmd};
-use workbook_core::ui;
 
 /// Lesson 09's package: the captcha service.
 pub const CAPTCHA_PACKAGE: &str = "l09-captcha";
@@ -20,8 +16,20 @@ pub const CAPTCHA_PACKAGE: &str = "l09-captcha";
 /// Lesson 10's package: the gateway, the page in front of the captcha service.
 pub const GATEWAY_PACKAGE: &str = "l10-gateway";
 
+/// Lesson 12's package: events. Its `captcha-server` is lesson 09's service publishing
+/// `captcha.verified` after every check; its `audit` counts them.
+pub const EVENTS_PACKAGE: &str = "l12-events";
+
 /// The name the captcha instances register under, and the gateway looks for.
 pub(super) const CAPTCHA_SERVICE: &str = "captcha";
+
+/// The line the audit prints once it listens (`l12-events audit`).
+pub(super) const AUDIT_SUBSCRIBED: &str = "subscribed to captcha.verified";
+
+/// The lessons' processes, newest first: the order `down` stops them in, before the
+/// services they use (`SERVICES_NEWEST_FIRST`).
+pub(super) const LESSONS_NEWEST_FIRST: [&str; 4] = ["gateway", "captcha-2", "captcha-1", "audit"];
+pub(super) const SERVICES_NEWEST_FIRST: [&str; 3] = ["nats", "redis", "consul"];
 
 /// The loopback ports of the system's parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,21 +38,131 @@ pub struct Ports {
     pub redis: u16,
     pub captchas: [u16; 2],
     pub gateway: u16,
+    /// NATS, lesson 12's broker, which the captcha instances publish their checks on.
+    pub nats: u16,
 }
 
 impl Ports {
-    /// The course's own ports: Consul's and Redis's usual ones, lesson 09 on 7009 and its
-    /// second instance on 7109, lesson 10 on 7010.
+    /// The course's own ports: Consul's, Redis's and NATS's usual ones, lesson 09 on 7009
+    /// and its second instance on 7109, lesson 10 on 7010.
     pub const STANDARD: Ports = Ports {
         consul: 8500,
         redis: 6379,
         captchas: [7009, 7109],
         gateway: 7010,
+        nats: 4222,
     };
 }
 
 pub(super) fn loopback(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+/// How `up` knows that a part it started is ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ready {
+    /// Consul hands it out as a passing instance of the captcha service.
+    PassingInConsul,
+    /// Its page answers.
+    PageAnswers,
+    /// Its log says [`AUDIT_SUBSCRIBED`].
+    Subscribed,
+}
+
+/// One process `up` runs from a lesson's executable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Part {
+    /// `audit`, `captcha-1`, `captcha-2`, `gateway`: its name in the record and its log's.
+    pub(super) name: String,
+    pub(super) package: &'static str,
+    /// Its command line, after the executable.
+    pub(super) args: Vec<String>,
+    /// Where it listens, if it does.
+    pub(super) addr: Option<SocketAddr>,
+    /// Where a learner finds it: its address, its page, or the NATS it listens to.
+    pub(super) place: String,
+    pub(super) ready: Ready,
+}
+
+/// Whether the captcha instances publish their checks, and on which NATS; if not, why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum Events {
+    /// Lesson 12's `captcha-server` publishes every check on the NATS at this URL, and the
+    /// audit counts them.
+    OnNats(String),
+    /// Lesson 09's own service, publishing nothing: lesson 12 is not in the workspace yet,
+    NoLesson12,
+    /// or no `nats-server` is installed,
+    NoNatsServer,
+    /// or `--mine` runs the learner's own answers to lesson 09.
+    Mine,
+}
+
+/// What `up` runs, stage by stage: the parts of a stage start at once, and the next stage
+/// starts once each of them is ready. First the captcha instances (and, with events, the
+/// audit that counts their checks), then the gateway in front of them. The one choice is
+/// which captcha service: lesson 12's, publishing on NATS, or lesson 09's.
+pub(super) fn stages(
+    system: &System,
+    consul_url: &str,
+    events: &Events,
+    with_gateway: bool,
+) -> Vec<Vec<Part>> {
+    let mut first = Vec::new();
+    if let Events::OnNats(nats_url) = events {
+        first.push(Part {
+            name: "audit".into(),
+            package: EVENTS_PACKAGE,
+            args: words(&["--broker", "nats", "--broker-address", nats_url, "audit"]),
+            addr: None,
+            place: nats_url.clone(),
+            ready: Ready::Subscribed,
+        });
+    }
+    for (index, port) in system.ports.captchas.into_iter().enumerate() {
+        let addr = loopback(port);
+        let (package, args) = match events {
+            Events::OnNats(nats_url) => {
+                let flags = ["--registry", "consul", "--registry-address", consul_url];
+                let broker = ["--broker", "nats", "--broker-address", nats_url];
+                let serve = ["captcha-server", "--addr", &addr.to_string()];
+                (
+                    EVENTS_PACKAGE,
+                    words(&[&flags[..], &broker, &serve].concat()),
+                )
+            }
+            _ => (
+                CAPTCHA_PACKAGE,
+                words(&["server", "--addr", &addr.to_string()]),
+            ),
+        };
+        first.push(Part {
+            name: format!("captcha-{}", index + 1),
+            package,
+            args,
+            addr: Some(addr),
+            place: addr.to_string(),
+            ready: Ready::PassingInConsul,
+        });
+    }
+    let mut stages = vec![first];
+    if with_gateway {
+        let addr = loopback(system.ports.gateway);
+        stages.push(vec![Part {
+            name: "gateway".into(),
+            package: GATEWAY_PACKAGE,
+            args: words(&["server", "--addr", &addr.to_string()]),
+            addr: Some(addr),
+            place: format!("http://{addr}/"),
+            ready: Ready::PageAnswers,
+        }]);
+    }
+    stages
+}
+
+fn words(words: &[&str]) -> Vec<String> {
+    words.iter().map(|word| word.to_string()).collect()
 }
 
 /// One copy of the system: its ports and the folder of its logs and record.
@@ -91,75 +209,14 @@ impl System {
     }
 }
 
-/// What `up` started and where the system's Consul and Redis are.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(super) struct Record {
-    /// The base URL of the Consul the lesson servers register in.
-    pub(super) consul_url: String,
-    pub(super) redis_url: String,
-    pub(super) started: Vec<Started>,
-}
-
-/// A process `up` started.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Started {
-    /// `consul`, `redis`, `captcha-1`, `captcha-2`, `gateway`.
-    pub(super) name: String,
-    pub(super) pid: u32,
-    /// What its command line contains, to tell it from a stranger that got its pid later.
-    pub(super) marker: String,
-}
-
-impl Started {
-    pub(super) fn is_alive(&self) -> bool {
-        services::is_alive(self.pid, &self.marker)
-    }
-}
-
-impl Record {
-    pub(super) fn load(system: &System) -> Option<Record> {
-        let text = fs::read_to_string(system.record_path()).ok()?;
-        serde_json::from_str(&text).ok()
-    }
-
-    /// The record, or `None` after saying that `up` started nothing here.
-    pub(super) fn load_or_say_none(system: &System) -> Option<Record> {
-        let record = Record::load(system);
-        if record.is_none() {
-            let up = ui::cmd(&format!("up{}", system.flag()));
-            let args: [(&str, &dyn std::fmt::Display); 3] = [
-                ("mark", &ui::todo_mark()),
-                ("up", &up),
-                ("dir", &system.shown),
-            ];
-            println!("{}", messages::say(Cmd::NothingStartedHere, &args));
-        }
-        record
-    }
-
-    pub(super) fn save(&self, system: &System) -> Result<()> {
-        let text = serde_json::to_string_pretty(self)?;
-        fs::write(system.record_path(), text).context("writing .workbook's record of `up`")
-    }
-
-    pub(super) fn running(&self, name: &str) -> Option<&Started> {
-        self.started
-            .iter()
-            .find(|started| started.name == name && started.is_alive())
-    }
-
-    /// Writes down a process as soon as it runs, so that `down` finds it even if `up`
-    /// fails later.
-    pub(super) fn add(&mut self, system: &System, started: Started) -> Result<()> {
-        self.started.retain(|known| known.name != started.name);
-        self.started.push(started);
-        self.save(system)
-    }
-}
-
 /// Whether lesson 10 is in the workspace yet.
 pub fn gateway_exists(root: &Path) -> bool {
     root.join("lessons/10-gateway/Cargo.toml").is_file()
+}
+
+/// Whether lesson 12 is in the workspace yet.
+pub(super) fn events_exist(root: &Path) -> bool {
+    root.join("lessons/12-events/Cargo.toml").is_file()
 }
 
 /// For `doctor`: the process of this copy's system that `up` started on `port`, if it
@@ -183,7 +240,7 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(super) fn a_base_port_gives_five_ports_in_a_row() {
+    pub(super) fn a_base_port_gives_five_ports_in_a_row_and_nats_on_the_seventh() {
         let ports = Layout::from_base(20000).unwrap().system();
         assert_eq!(
             ports,
@@ -192,8 +249,42 @@ mod tests {
                 redis: 20001,
                 captchas: [20002, 20003],
                 gateway: 20004,
+                nats: 20006,
             }
         );
+    }
+
+    #[test]
+    fn with_nats_the_captchas_are_lesson_12s_and_an_audit_counts_their_checks() {
+        let system = System::new(Path::new("/course"), Layout::from_base(20000).unwrap());
+        let nats = Events::OnNats("nats://127.0.0.1:20006".into());
+        let with_nats = stages(&system, "http://127.0.0.1:20000", &nats, true);
+        let names: Vec<Vec<&str>> = with_nats
+            .iter()
+            .map(|stage| stage.iter().map(|part| part.name.as_str()).collect())
+            .collect();
+        assert_eq!(
+            names,
+            [vec!["audit", "captcha-1", "captcha-2"], vec!["gateway"]]
+        );
+        let captcha = &with_nats[0][1];
+        assert_eq!(captcha.package, EVENTS_PACKAGE);
+        assert_eq!(
+            captcha.args.join(" "),
+            "--registry consul --registry-address http://127.0.0.1:20000 \
+             --broker nats --broker-address nats://127.0.0.1:20006 \
+             captcha-server --addr 127.0.0.1:20002"
+        );
+
+        let plain = stages(
+            &system,
+            "http://127.0.0.1:20000",
+            &Events::NoNatsServer,
+            false,
+        );
+        assert_eq!(plain.len(), 1);
+        assert!(plain[0].iter().all(|part| part.package == CAPTCHA_PACKAGE));
+        assert_eq!(plain[0][0].args.join(" "), "server --addr 127.0.0.1:20002");
     }
 
     #[test]

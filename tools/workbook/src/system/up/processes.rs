@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::plan::{Record, Started, System, loopback};
+use super::plan::{Part, System, loopback};
+use super::record::{Record, Started};
 use super::say;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
 use crate::system::services::{self, Service};
@@ -211,23 +211,25 @@ pub(super) fn build(
     Ok(executables)
 }
 
-/// Starts a lesson's server on `addr`, with the system's Consul and Redis.
+/// Starts a part of the table in `plan.rs` from its lesson's `executable`, with the
+/// system's Consul and Redis.
 pub(super) fn start_lesson(
     system: &System,
     record: &mut Record,
-    name: &str,
+    part: &Part,
     executable: &Path,
-    addr: SocketAddr,
     env: &[(&str, &String)],
 ) -> Result<Child> {
-    if port_taken(addr) {
+    if let Some(addr) = part.addr
+        && port_taken(addr)
+    {
         bail!(
             "{}",
             messages::say(Cmd::LessonPortTaken, &[("port", &addr.port())])
         );
     }
     let mut command = Command::new(executable);
-    command.args(["server", "--addr", &addr.to_string()]);
+    command.args(&part.args);
     for (variable, value) in env {
         command.env(variable, value);
     }
@@ -235,7 +237,7 @@ pub(super) fn start_lesson(
         .file_name()
         .map(|file| file.to_string_lossy().into_owned())
         .unwrap_or_default();
-    start(system, record, name, command, &marker)
+    start(system, record, &part.name, command, &marker)
 }
 
 /// Starts `command` in the background: in its own process group (Ctrl-C in this

@@ -1,0 +1,203 @@
+//! `up` with lesson 12: the captcha instances publish every check on NATS, an audit counts
+//! them, and `status` shows its counts. A check made through the gateway's page must show up
+//! there: the whole system, from the browser's request to the event and its subscriber.
+//! Without `nats-server` the system still comes up, with lesson 09's captcha instances.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use crate::real_course::course_root;
+use crate::system::{System, free_base_port, text, workbook, workbook_with};
+
+/// Why this test cannot run here, if it cannot: `up` needs `redis-server` to start at all,
+/// and `nats-server` to run the audit.
+fn missing_programs() -> Option<&'static str> {
+    if programs::find_on_path("redis-server").is_none() {
+        return Some("redis-server is not installed, so `up` cannot start Redis");
+    }
+    if programs::find_nats_server().is_none() {
+        return Some("nats-server is not installed, so `up` runs no audit");
+    }
+    None
+}
+
+/// `POST path` with a JSON `body` to the gateway on `port`; the whole answer.
+fn post(port: u16, path: &str, body: &str) -> String {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    answer
+}
+
+#[test]
+fn up_runs_an_audit_whose_counts_status_shows_after_a_check_through_the_gateway() {
+    if let Some(why) = missing_programs() {
+        println!("skipped: {why}");
+        return;
+    }
+    let root = course_root();
+    let base_port = free_base_port();
+    let base = base_port.to_string();
+    let _system = System {
+        root: root.clone(),
+        base: base.clone(),
+    };
+
+    let up = workbook(
+        &root,
+        &["up", "--base-port", &base],
+        Duration::from_secs(600),
+    );
+    let said = text(&up);
+    assert!(up.status.success(), "`up` failed:\n{said}");
+    let nats = format!("nats://127.0.0.1:{}", base_port + 6);
+    for line in [
+        "✓ nats".to_string(),
+        format!("✓ audit     subscribed to captcha.verified on {nats}"),
+        "The audit: 0 checked: 0 right, 0 wrong".to_string(),
+    ] {
+        assert!(said.contains(&line), "`up` did not say {line:?}:\n{said}");
+    }
+
+    // A captcha that was never drawn, answered through the page's API: a wrong answer.
+    let uuid = "d2b25954-3764-4edc-b729-c0524fbf5fe7";
+    let path = format!("/api/v1.0/imagecode/{uuid}/verify");
+    // The gateway's page answers before its first look at Consul has come back; until
+    // then it answers 503, errno 4301, and calls no captcha instance.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let answer = loop {
+        let answer = post(base_port + 4, &path, r#"{"text": "abcd"}"#);
+        if !answer.contains("has not said yet where") || Instant::now() >= deadline {
+            break answer;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.contains("4004"),
+        "the gateway did not answer the check as wrong:\n{answer}"
+    );
+
+    // The event travels on its own, after the answer: `status` shows it once it arrived.
+    let counted = format!("{nats}  1 checked: 0 right, 1 wrong");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let seen = loop {
+        let status = workbook(
+            &root,
+            &["status", "--base-port", &base],
+            Duration::from_secs(30),
+        );
+        let seen = text(&status);
+        if seen.contains(&counted) {
+            assert!(
+                status.status.success(),
+                "`status` found a part down:\n{seen}"
+            );
+            break seen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`status` never showed the audit's count of the check:\n{seen}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        seen.lines()
+            .any(|line| line.starts_with("✓ audit") && line.contains(&counted)),
+        "{seen}"
+    );
+
+    let down = workbook(
+        &root,
+        &["down", "--base-port", &base],
+        Duration::from_secs(60),
+    );
+    let said = text(&down);
+    assert!(down.status.success(), "`down` failed:\n{said}");
+    for part in ["audit", "nats"] {
+        assert!(
+            said.contains(&format!("✓ {part:<9} stopped")),
+            "`down` did not stop {part}:\n{said}"
+        );
+    }
+    let addr = SocketAddr::from(([127, 0, 0, 1], base_port + 6));
+    assert!(
+        TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_err(),
+        "NATS still answers on {addr} after `down`:\n{said}"
+    );
+}
+
+#[test]
+fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() {
+    if programs::find_on_path("redis-server").is_none() {
+        println!("skipped: redis-server is not installed, so `up` cannot start Redis");
+        return;
+    }
+    let root = course_root();
+    let base_port = free_base_port();
+    let base = base_port.to_string();
+    let _system = System {
+        root: root.clone(),
+        base: base.clone(),
+    };
+    // A NATS_SERVER that names no file: no nats-server here, as far as the runner can tell.
+    let no_nats = [("NATS_SERVER", "/nonexistent/nats-server")];
+
+    let up = workbook_with(
+        &root,
+        &["up", "--base-port", &base],
+        &no_nats,
+        Duration::from_secs(600),
+    );
+    let said = text(&up);
+    assert!(
+        up.status.success(),
+        "`up` failed without nats-server:\n{said}"
+    );
+    let why = "! audit     not started: the audit needs NATS (lesson 12), and nats-server is not installed";
+    assert!(
+        said.contains(why),
+        "`up` did not say why no audit runs:\n{said}"
+    );
+    assert!(
+        said.contains("building l09-captcha") && !said.contains("✓ audit"),
+        "without NATS, `up` did not run lesson 09's captcha service alone:\n{said}"
+    );
+
+    let status = workbook_with(
+        &root,
+        &["status", "--base-port", &base],
+        &no_nats,
+        Duration::from_secs(30),
+    );
+    let seen = text(&status);
+    assert!(
+        status.status.success(),
+        "`status` found a part down:\n{seen}"
+    );
+    assert!(
+        seen.contains(&format!(
+            "passing in Consul as captcha-localhost-{}",
+            base_port + 2
+        )) && seen.contains(why),
+        "`status` does not show lesson 09's captcha instances and why no audit runs:\n{seen}"
+    );
+
+    let down = workbook(
+        &root,
+        &["down", "--base-port", &base],
+        Duration::from_secs(60),
+    );
+    let said = text(&down);
+    assert!(down.status.success() && !said.contains("audit"), "{said}");
+}
