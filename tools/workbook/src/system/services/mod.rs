@@ -13,13 +13,11 @@
 use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::learner::state::STATE_DIR;
-use crate::system::install;
 use crate::system::ports::Layout;
 use crate::system::probe::{
     consul_from_env, consul_leader, env_addr, is_embedded_agent, nats_answers, nats_has_jetstream,
@@ -30,10 +28,15 @@ use workbook_core::language::messages::{Cmd, say};
 use workbook_core::ui;
 
 mod agent;
+mod detached;
 mod nats;
+mod redis;
 
 pub use agent::run_agent;
+pub use detached::{is_alive, running_pid, running_pid_on};
+use detached::{pid_file, services_dir, start_detached};
 pub use nats::nats_server;
+pub use redis::redis_server;
 
 /// Where `services run-agent` listens unless told.
 pub const CONSUL_ADDR: &str = "127.0.0.1:8500";
@@ -127,55 +130,6 @@ impl Here {
     }
 }
 
-fn services_dir(root: &Path) -> PathBuf {
-    root.join(STATE_DIR).join("services")
-}
-
-fn pid_file(root: &Path, service: Service) -> PathBuf {
-    services_dir(root).join(format!("{}.pid", service.name()))
-}
-
-/// The pid the pid file of `root` names and the address it was started on (`PID ADDR`;
-/// a file with no address is from before base ports, when every service had its usual
-/// port), if that process is still running.
-fn recorded(root: &Path, service: Service) -> Option<(u32, Option<SocketAddr>)> {
-    let text = fs::read_to_string(pid_file(root, service)).ok()?;
-    let mut words = text.split_whitespace();
-    let pid: u32 = words.next()?.parse().ok()?;
-    let addr = words.next().and_then(|addr| addr.parse().ok());
-    is_alive(pid, service.process_marker()).then_some((pid, addr))
-}
-
-/// The pid of the service this copy started, on whatever port, if it is still running.
-pub fn running_pid(root: &Path, service: Service) -> Option<u32> {
-    recorded(root, service).map(|(pid, _)| pid)
-}
-
-/// The pid of the service this copy started on `addr`, if it is still running.
-pub fn running_pid_on(root: &Path, service: Service, addr: SocketAddr) -> Option<u32> {
-    let standard = service.addr_in(Layout::STANDARD);
-    match recorded(root, service)? {
-        (pid, Some(started_on)) if started_on == addr => Some(pid),
-        (pid, None) if addr == standard => Some(pid),
-        _ => None,
-    }
-}
-
-/// Whether process `pid` runs and its command line contains `marker` (a pid that was
-/// reused by another program does not count).
-pub fn is_alive(pid: u32, marker: &str) -> bool {
-    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
-    if Path::new("/proc/self").exists() {
-        return fs::read(proc_dir.join("cmdline"))
-            .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(marker));
-    }
-    Command::new("kill")
-        .args(["-0", &pid.to_string()])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// `services up`.
 pub fn up(here: &Here) -> Result<()> {
     fs::create_dir_all(here.dir()).context("creating .workbook/services")?;
@@ -188,7 +142,7 @@ pub fn up(here: &Here) -> Result<()> {
                 Err(started_elsewhere(here, service))
             }
             Service::Consul => consul_up(here),
-            Service::Redis => redis_up(here),
+            Service::Redis => redis::up(here),
             Service::Nats => nats::up(here),
         };
         if let Err(err) = result {
@@ -268,25 +222,6 @@ fn consul_up(here: &Here) -> Result<()> {
     Ok(())
 }
 
-fn redis_up(here: &Here) -> Result<()> {
-    let addr = here.addr(Service::Redis);
-    if let Some(pid) = here.running_pid(Service::Redis) {
-        let running = say(Cmd::AlreadyRunningOn, &[("addr", &addr), ("pid", &pid)]);
-        println!("{} redis   {running}", ui::pass_mark());
-        return Ok(());
-    }
-    if redis_pings(addr) {
-        let using = say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]);
-        println!("{} redis   {using}", ui::pass_mark());
-        return Ok(());
-    }
-    let command = redis_server(addr, &here.dir())?;
-    let pid = start_detached(here, Service::Redis, command)?;
-    let started = say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &pid)]);
-    println!("{} redis   {started}", ui::pass_mark());
-    Ok(())
-}
-
 /// The command that runs the embedded agent on `addr` (this binary, `services run-agent`),
 /// once nothing else holds that port.
 pub fn agent_command(addr: SocketAddr) -> Result<Command> {
@@ -297,102 +232,6 @@ pub fn agent_command(addr: SocketAddr) -> Result<Command> {
     let mut command = Command::new(program);
     command.args(["services", "run-agent", "--addr", &addr.to_string()]);
     Ok(command)
-}
-
-/// The command that starts a `redis-server` on `addr`, keeping nothing on disk, in `dir`;
-/// an error that says what to do when the port is taken or Redis is not installed.
-pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
-    if port_taken(addr) {
-        bail!("{}", say(Cmd::PortNotRedis, &[("port", &addr.port())]));
-    }
-    if programs::find_on_path("redis-server").is_none() {
-        let command = install::install_command(&[("redis-server", "redis")]);
-        bail!("{}", say(Cmd::RedisNotInstalled, &[("command", &command)]));
-    }
-    let mut command = Command::new("redis-server");
-    command
-        .args(["--port", &addr.port().to_string()])
-        .args(["--bind", &addr.ip().to_string()])
-        .args(["--save", "", "--appendonly", "no"])
-        .arg("--dir")
-        .arg(dir);
-    Ok(command)
-}
-
-/// Starts `command` in its own process group (so Ctrl-C in this terminal does not reach
-/// it), with no terminal input and its output in the service's log; waits until it
-/// answers, then records its pid and lets it run on without us.
-fn start_detached(here: &Here, service: Service, mut command: Command) -> Result<u32> {
-    let addr = here.addr(service);
-    let log_path = here.log_file(service);
-    let log = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)
-        .with_context(|| format!("opening {}", log_path.display()))?;
-    command
-        .current_dir(here.dir())
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log);
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-    }
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("starting {}", service.name()))?;
-    let pid = child.id();
-
-    // While we are its parent, `try_wait` knows exactly whether it is still running.
-    let deadline = Instant::now() + START_PATIENCE;
-    loop {
-        if service.answers(addr) {
-            break;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            let log = ui::indent(&log_tail(here, service, 10), "    ");
-            bail!(
-                "{}",
-                say(
-                    Cmd::StoppedAtOnce,
-                    &[
-                        ("name", &service.name()),
-                        ("status", &status),
-                        ("log", &log)
-                    ]
-                )
-            );
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "{}",
-                say(
-                    Cmd::DidNotAnswer,
-                    &[
-                        ("name", &service.name()),
-                        ("addr", &addr),
-                        ("seconds", &START_PATIENCE.as_secs()),
-                        ("log", &log_path.display()),
-                    ]
-                )
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    fs::write(here.pid_file(service), format!("{pid} {addr}\n")).context("writing the pid file")?;
-    // The service outlives us on purpose; once we exit, init becomes its parent.
-    drop(child);
-    Ok(pid)
-}
-
-fn log_tail(here: &Here, service: Service, lines: usize) -> String {
-    let text = fs::read_to_string(here.log_file(service)).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// `services down`: stops what `up` started in this copy (its own pid files, on whatever
