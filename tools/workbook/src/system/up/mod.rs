@@ -213,13 +213,22 @@ fn say_already_running(system: &System, part: &Part, started: &Started) {
     say(ui::yellow("!"), &part.name, &text);
 }
 
+/// The id `up` asks the gateway an image for, to know that it serves them: a code
+/// for it lands in Redis and expires there like any other.
+const READINESS_UUID: &str = "00000000-0000-4000-8000-00000000000a";
+
 /// Whether a part `up` started is ready, as its table row says to tell.
 async fn is_ready(system: &System, consul_url: &str, part: &Part) -> bool {
     match (part.ready, part.addr) {
         (Ready::PassingInConsul, Some(addr)) => {
             passing_in_consul(consul_url, CAPTCHA_SERVICE, addr.port()).await
         }
-        (Ready::PageAnswers, Some(addr)) => http_get(addr, "/").is_some(),
+        // The page answers before the gateway has found a captcha instance; an image it
+        // can fetch proves the whole path (gateway → Consul → captcha → Redis) is there.
+        (Ready::PageAnswers, Some(addr)) => {
+            let image = format!("/api/v1.0/imagecode/{READINESS_UUID}");
+            http_get(addr, "/").is_some() && http_get(addr, &image).is_some_and(|(s, _)| s == 200)
+        }
         (Ready::Subscribed, _) => audit_counts(&system.log_path(&part.name)).is_some(),
         (_, None) => false,
     }

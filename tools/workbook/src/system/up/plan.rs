@@ -63,7 +63,7 @@ pub(super) fn loopback(port: u16) -> SocketAddr {
 pub(super) enum Ready {
     /// Consul hands it out as a passing instance of the captcha service.
     PassingInConsul,
-    /// Its page answers.
+    /// Its page answers, and it serves a captcha image (it has found an instance).
     PageAnswers,
     /// Its log says [`AUDIT_SUBSCRIBED`].
     Subscribed,
