@@ -109,6 +109,27 @@ pub struct System {
     pub base: String,
 }
 
+impl System {
+    /// `up` of the course in this workspace on a free base port, with `env` set: the
+    /// system (stopped when dropped), its base port, and what `up` said. Fails the test,
+    /// saying why, when `up` fails.
+    pub fn up(env: &[(&str, &str)]) -> (System, u16, String) {
+        let root = course_root();
+        let base_port = free_base_port();
+        let base = base_port.to_string();
+        let system = System { root, base };
+        let up = workbook_with(
+            &system.root,
+            &["up", "--base-port", &system.base],
+            env,
+            Duration::from_secs(600),
+        );
+        let said = text(&up);
+        assert!(up.status.success(), "`up` failed:\n{said}");
+        (system, base_port, said)
+    }
+}
+
 impl Drop for System {
     fn drop(&mut self) {
         if std::thread::panicking() {
@@ -140,22 +161,9 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
         println!("skipped: redis-server is not installed, so `up` cannot start Redis");
         return;
     }
-    let root = course_root();
-    let base_port = free_base_port();
-    let base = base_port.to_string();
-    let _system = System {
-        root: root.clone(),
-        base: base.clone(),
-    };
+    let (system, base_port, said) = System::up(&[]);
+    let (root, base) = (system.root.clone(), system.base.clone());
     let with_gateway = root.join("lessons/10-gateway/Cargo.toml").is_file();
-
-    let up = workbook(
-        &root,
-        &["up", "--base-port", &base],
-        Duration::from_secs(600),
-    );
-    let said = text(&up);
-    assert!(up.status.success(), "`up` failed:\n{said}");
     for part in ["consul", "redis", "captcha-1", "captcha-2"] {
         assert!(
             said.contains(&format!("✓ {part}")),

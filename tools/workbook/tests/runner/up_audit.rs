@@ -7,8 +7,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use crate::real_course::course_root;
-use crate::system::{System, free_base_port, text, workbook, workbook_with};
+use crate::system::{System, text, workbook, workbook_with};
 
 /// Why this test cannot run here, if it cannot: `up` needs `redis-server` to start at all,
 /// and `nats-server` to run the audit.
@@ -46,21 +45,8 @@ fn up_runs_an_audit_whose_counts_status_shows_after_a_check_through_the_gateway(
         println!("skipped: {why}");
         return;
     }
-    let root = course_root();
-    let base_port = free_base_port();
-    let base = base_port.to_string();
-    let _system = System {
-        root: root.clone(),
-        base: base.clone(),
-    };
-
-    let up = workbook(
-        &root,
-        &["up", "--base-port", &base],
-        Duration::from_secs(600),
-    );
-    let said = text(&up);
-    assert!(up.status.success(), "`up` failed:\n{said}");
+    let (system, base_port, said) = System::up(&[]);
+    let (root, base) = (system.root.clone(), system.base.clone());
     let nats = format!("nats://127.0.0.1:{}", base_port + 6);
     for line in [
         "✓ nats".to_string(),
@@ -143,27 +129,10 @@ fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() 
         println!("skipped: redis-server is not installed, so `up` cannot start Redis");
         return;
     }
-    let root = course_root();
-    let base_port = free_base_port();
-    let base = base_port.to_string();
-    let _system = System {
-        root: root.clone(),
-        base: base.clone(),
-    };
     // A NATS_SERVER that names no file: no nats-server here, as far as the runner can tell.
     let no_nats = [("NATS_SERVER", "/nonexistent/nats-server")];
-
-    let up = workbook_with(
-        &root,
-        &["up", "--base-port", &base],
-        &no_nats,
-        Duration::from_secs(600),
-    );
-    let said = text(&up);
-    assert!(
-        up.status.success(),
-        "`up` failed without nats-server:\n{said}"
-    );
+    let (system, base_port, said) = System::up(&no_nats);
+    let (root, base) = (system.root.clone(), system.base.clone());
     let why = "! audit     not started: the audit needs NATS (lesson 12), and nats-server is not installed";
     assert!(
         said.contains(why),
