@@ -154,115 +154,97 @@ async fn the_rest_of_the_catalogue() {
     let (_agent, api) = agent().await;
     api.register(json!({"Name": "t", "Check": {"TTL": "60s"}}))
         .await;
-    expect_error(
-        &api,
-        "PUT",
-        "/v1/agent/service/deregister/nope",
-        "",
-        404,
-        "Unknown service ID \"nope\"",
-    )
-    .await;
-    expect_error(
-        &api,
-        "GET",
-        "/v1/agent/service/nope",
-        "",
-        404,
-        "unknown service ID",
-    )
-    .await;
-    expect_error(
-        &api,
-        "PUT",
-        "/v1/agent/check/pass/nope",
-        "",
-        404,
-        "Unknown check ID",
-    )
-    .await;
-    expect_error(
-        &api,
-        "PUT",
-        "/v1/agent/check/update/nope",
-        r#"{"Status":"passing"}"#,
-        404,
-        "Unknown check ID",
-    )
-    .await;
-    expect_error(
-        &api,
-        "PUT",
-        "/v1/agent/check/update/service:t",
-        r#"{"Status":"bad"}"#,
-        400,
-        "Invalid check status: 'bad'",
-    )
-    .await;
-    expect_error(
-        &api,
-        "PUT",
-        "/v1/agent/check/update/service:t",
-        "",
-        400,
-        "Request decode failed: EOF",
-    )
-    .await;
-    expect_error(
-        &api,
-        "PUT",
-        "/v1/agent/check/update/service:t",
-        r#"{"Stat": "x"}"#,
-        400,
-        "unknown field",
-    )
-    .await;
-    expect_error(
-        &api,
-        "GET",
-        "/v1/health/service/t?passing=maybe",
-        "",
-        400,
-        "Invalid value for ?passing",
-    )
-    .await;
-    expect_error(
-        &api,
-        "GET",
-        "/v1/health/service/t?index=abc",
-        "",
-        400,
-        "Invalid index",
-    )
-    .await;
-    expect_error(
-        &api,
-        "GET",
-        "/v1/catalog/services?wait=xyz",
-        "",
-        400,
-        "Invalid wait time",
-    )
-    .await;
-    expect_error(
-        &api,
-        "GET",
-        "/v1/health/service/t?dc=mars",
-        "",
-        500,
-        "No path to datacenter",
-    )
-    .await;
-    expect_error(
-        &api,
-        "GET",
-        "/v1/health/service/t?filter=%28",
-        "",
-        400,
-        "Failed to create boolean expression",
-    )
-    .await;
-    expect_error(&api, "PUT", "/v1/kv/k?cas=abc", "v", 500, "invalid syntax").await;
+    // (method, path, body, the status Consul answers, what its message says)
+    let catalogue = [
+        (
+            "PUT",
+            "/v1/agent/service/deregister/nope",
+            "",
+            404,
+            "Unknown service ID \"nope\"",
+        ),
+        (
+            "GET",
+            "/v1/agent/service/nope",
+            "",
+            404,
+            "unknown service ID",
+        ),
+        (
+            "PUT",
+            "/v1/agent/check/pass/nope",
+            "",
+            404,
+            "Unknown check ID",
+        ),
+        (
+            "PUT",
+            "/v1/agent/check/update/nope",
+            r#"{"Status":"passing"}"#,
+            404,
+            "Unknown check ID",
+        ),
+        (
+            "PUT",
+            "/v1/agent/check/update/service:t",
+            r#"{"Status":"bad"}"#,
+            400,
+            "Invalid check status: 'bad'",
+        ),
+        (
+            "PUT",
+            "/v1/agent/check/update/service:t",
+            "",
+            400,
+            "Request decode failed: EOF",
+        ),
+        (
+            "PUT",
+            "/v1/agent/check/update/service:t",
+            r#"{"Stat": "x"}"#,
+            400,
+            "unknown field",
+        ),
+        (
+            "GET",
+            "/v1/health/service/t?passing=maybe",
+            "",
+            400,
+            "Invalid value for ?passing",
+        ),
+        (
+            "GET",
+            "/v1/health/service/t?index=abc",
+            "",
+            400,
+            "Invalid index",
+        ),
+        (
+            "GET",
+            "/v1/catalog/services?wait=xyz",
+            "",
+            400,
+            "Invalid wait time",
+        ),
+        (
+            "GET",
+            "/v1/health/service/t?dc=mars",
+            "",
+            500,
+            "No path to datacenter",
+        ),
+        (
+            "GET",
+            "/v1/health/service/t?filter=%28",
+            "",
+            400,
+            "Failed to create boolean expression",
+        ),
+        ("PUT", "/v1/kv/k?cas=abc", "v", 500, "invalid syntax"),
+    ];
+    for (method, path, body, status, message) in catalogue {
+        expect_error(&api, method, path, body, status, message).await;
+    }
 
     // A bad passing value still carries the index headers.
     api.get("/v1/health/service/t?passing=maybe")
