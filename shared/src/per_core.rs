@@ -31,6 +31,15 @@ pub fn cores() -> usize {
     thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
+/// The address `addr` (`127.0.0.1:7005`, `localhost:7005`) names, to bind the sockets on:
+/// the first the system resolves it to.
+pub async fn resolve(addr: &str) -> anyhow::Result<SocketAddr> {
+    tokio::net::lookup_host(addr)
+        .await?
+        .next()
+        .with_context(|| format!("{addr} names no address"))
+}
+
 // ANCHOR: bind
 /// Listens with `count` sockets on `addr`, all with `SO_REUSEPORT`. With port 0 the first
 /// socket picks a free port and the others take the same one. Connections are accepted into

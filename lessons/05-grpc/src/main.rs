@@ -1,6 +1,5 @@
 //! `cargo run -p l05-grpc -- server | client | health | wire`: the lesson's one binary.
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use l05_grpc::DEFAULT_ADDR;
 
@@ -61,10 +60,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Server { addr } => {
             // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
             let stop = shared::signal::shutdown();
-            let addr = tokio::net::lookup_host(&addr)
-                .await?
-                .next()
-                .with_context(|| format!("{addr} names no address"))?;
+            let addr = shared::per_core::resolve(&addr).await?;
             // One tonic server per core, each on a single-threaded runtime with its own
             // socket on the port: a call never changes threads (see `shared::per_core`).
             let sockets = shared::per_core::bind(addr, shared::per_core::cores())?;

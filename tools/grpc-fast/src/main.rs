@@ -3,7 +3,6 @@
 //! Its one subcommand is `server`, as in lesson 05's binary: the two start alike, in
 //! `bench.sh` and in the book, where `verify` knows a server by that word.
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 /// Lesson 05's Greeter without tonic's server, for measuring (the book's appendix B).
@@ -38,10 +37,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Server { addr } => {
             let stop = shared::signal::shutdown();
-            let addr = tokio::net::lookup_host(&addr)
-                .await?
-                .next()
-                .with_context(|| format!("{addr} names no address"))?;
+            let addr = shared::per_core::resolve(&addr).await?;
             let runtimes = grpc_fast::cores();
             let sockets = grpc_fast::bind(addr, runtimes)?;
             let local = sockets[0].local_addr()?;
