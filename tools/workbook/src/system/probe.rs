@@ -15,9 +15,11 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
         "GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .ok()?;
-    // Read as bytes: a body need not be text (the gateway's captcha is a PNG).
+    // Read as bytes: a body need not be text (the gateway's captcha is a PNG). A local
+    // service's answer to a question is small; whatever answers on the port, 1 MiB is read
+    // at the most.
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).ok()?;
+    stream.take(1024 * 1024).read_to_end(&mut bytes).ok()?;
     let response = String::from_utf8_lossy(&bytes);
     let (head, body) = response.split_once("\r\n\r\n")?;
     let status = head.split_whitespace().nth(1)?.parse().ok()?;
