@@ -8,12 +8,14 @@
 //!
 //! Everything about language lives in this folder: the choice (here), every sentence the
 //! runner says in each language ([`messages`]), and the lessons' own translated titles and
-//! hints ([`lessons`]). The book's translation is the book's (`book::i18n`).
+//! hints ([`lessons`]), and the words the glossary keeps out of the Chinese ([`glossary`]).
+//! The book's translation is the book's (`book::i18n`).
 
 use std::sync::OnceLock;
 
 use anyhow::{Result, bail};
 
+pub mod glossary;
 pub mod lessons;
 pub mod messages;
 

@@ -9,6 +9,7 @@ pub mod browsercheck;
 pub mod copycheck;
 pub mod isolation;
 pub mod pathcheck;
+pub mod terms;
 pub mod titles;
 pub mod transcripts;
 pub mod verify;

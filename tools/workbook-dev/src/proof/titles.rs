@@ -4,7 +4,8 @@
 //! have to guess that the introduction's 「注销」 is the same lesson.
 //!
 //! The lesson files hold the titles; the book must agree with them, in English as written
-//! and in Chinese through the catalog (`book/po/zh-CN.po`).
+//! and in Chinese through the catalog (`book/po/zh-CN.po`). And the introduction's course
+//! map, where a learner first meets the lessons, has a row for every one.
 
 use std::collections::HashMap;
 
@@ -64,6 +65,7 @@ pub fn check_titles(course: &Course) -> Vec<Problem> {
         }) {
             names.push((format!("book/src/{chapter}:1"), heading, false));
         }
+        let mapped = names.len();
         for (n, line) in introduction.lines().enumerate() {
             if line.starts_with(&format!("| {number} "))
                 && let Some(text) = link_text(line, &link)
@@ -71,6 +73,16 @@ pub fn check_titles(course: &Course) -> Vec<Problem> {
                 let at = format!("book/src/introduction.md:{}", n + 1);
                 names.push((at, text, true));
             }
+        }
+        // The course map is where a learner first meets the lessons: it shows every one.
+        if names.len() == mapped && introduction.contains("\n| 01 ") {
+            problems.push(Problem {
+                location: "book/src/introduction.md".to_string(),
+                message: format!(
+                    "the course map has no row for lesson {number} `{}` «{english}»",
+                    lesson.id
+                ),
+            });
         }
 
         let chinese_title = chinese
@@ -173,6 +185,27 @@ mod tests {
         assert!(
             found[1].starts_with("book/src/introduction.md:4 names lesson `rpc` «RPC»"),
             "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_lesson_the_course_map_leaves_out_is_a_problem() {
+        let fx = Fixture::course();
+        fx.write(
+            "book/src/introduction.md",
+            "# Intro\n\n| NN | id | lesson |\n|---|---|---|\n| 01 | `tcp` | [TCP sockets](01-tcp.md) |\n",
+        );
+        let course = Course::load(fx.path()).unwrap();
+        let found: Vec<String> = check_titles(&course)
+            .iter()
+            .map(|p| format!("{} {}", p.location, p.message))
+            .filter(|found| found.contains("course map"))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "book/src/introduction.md the course map has no row for lesson 02 `rpc` «RPC from scratch»"
+            ]
         );
     }
 }

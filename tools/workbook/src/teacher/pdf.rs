@@ -345,6 +345,39 @@ mod tests {
         assert!(pdf.windows(9).any(|w| w == b"/Outlines"), "no bookmarks");
     }
 
+    /// A table in Chinese, whose text may break after any character, still gives its one
+    /// long column the room: the course map of the zh-CN handout once wrapped each lesson's
+    /// idea to five characters a line, every column held at the width of an exercise id.
+    #[tokio::test]
+    async fn a_chinese_tables_long_column_gets_the_room() {
+        let Some(fx) = printable_book("t", "none.js", "") else {
+            return;
+        };
+        let idea = "验".repeat(150);
+        fx.write(
+            "book/src/02-rpc.md",
+            &format!(
+                "# RPC\n\n| NN | id | 课 | 核心思想 |\n|---|---|---|---|\n\
+                 | 01 | `tcp` | TCP 套接字 | {idea} |\n"
+            ),
+        );
+        let html = book::build(fx.path()).unwrap();
+        let file = fx.path().join("table.pdf");
+        print(&html, &file, false).await.unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .arg(&file)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let lines = text.lines().filter(|line| line.contains('验')).count();
+        // At the page's width, 150 characters take 5 lines of the column; at an id's, 20.
+        assert!(
+            (1..=8).contains(&lines),
+            "the idea takes {lines} lines: {text}"
+        );
+    }
+
     #[test]
     fn file_urls_escape_what_a_url_cannot_hold() {
         assert_eq!(

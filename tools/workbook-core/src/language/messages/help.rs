@@ -89,7 +89,7 @@ messages! {
         "如何解读每个 `--to` 的字节（不指定课时）：lines（第 01 课）、frames（第 02 课）、jsonrpc（第 03 课，TCP 上）、http（第 03 课，HTTP 上，以及 Consul 的 API）、grpc（第 05–08 课）、nats（第 12 课的 NATS 服务器）";
     WirePrint => "Also write one line per message to standard output", "同时把每条消息作为一行写到标准输出";
     Services => "The Consul registry, the Redis server and the NATS broker (with JetStream) the later lessons use",
-        "后面几课使用的 Consul 注册中心、Redis 服务器和 NATS 消息代理（开启 JetStream）";
+        "后面几课使用的 Consul 注册中心、Redis 服务器和 NATS 消息中间件（开启 JetStream）";
     ServicesUp => "Start them in the background (Consul: the embedded agent unless one is running)",
         "在后台启动它们（Consul：除非已有一个在运行，否则使用内嵌的开发用 agent）";
     ServicesDown => "Stop what `up` started", "停止 `up` 启动的服务";

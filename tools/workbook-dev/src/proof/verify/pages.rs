@@ -99,6 +99,7 @@ fn check_book(
     problems.extend(pathcheck::check_paths(&course.root));
     problems.extend(book::schedule::problems(course));
     problems.extend(crate::proof::titles::check_titles(course));
+    problems.extend(crate::proof::terms::check_terms(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
             book::build(&course.root).map_err(|err| format!("{err:#}"))
