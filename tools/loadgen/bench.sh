@@ -406,7 +406,12 @@ measure_h2load() {
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs || true)
 machine="$(nproc) CPUs (${cpu_model:-unknown CPU}), $(uname -sr)"
-echo "measuring: $runs runs of $connections connections, warm-up $warmup, $duration each; $placement; $priority_note" >&2
+# What one run of the rows asked for is: requests over $connections connections for a time,
+# and lesson 12's events a number of messages with $connections publishes in flight.
+plan=""
+[ "$only" != events ] && plan="$connections connections, warm-up $warmup, $duration each"
+wants events && plan="${plan:+$plan; }events: $events_messages messages after $((events_messages / 10)) for the warm-up, $connections publishes in flight"
+echo "measuring: $runs runs of $plan; $placement; $priority_note" >&2
 
 : >"$results/runs.jsonl"
 for run in $(seq "$runs"); do
@@ -545,7 +550,7 @@ if [ ! -s "$results/runs.jsonl" ]; then
     echo "no row was measured" >&2
     exit 1
 fi
-settings="$connections connections, closed loop, warm-up $warmup, measured $duration, $runs runs; $placement; $priority_note"
+settings="$runs runs of $plan (closed loop); $placement; $priority_note"
 svg_args=()
 if [ -n "$report_dir" ]; then
     mkdir -p "$report_dir"
@@ -557,7 +562,7 @@ fi
     echo "How: $settings"
     echo
     "$loadgen" report "$results/runs.jsonl" "${svg_args[@]}" \
-        --subtitle "$machine; $connections connections, $runs × $duration; $pinned"
+        --subtitle "$machine; $runs runs of $plan; $pinned"
 } | tee "$results/table.md"
 if [ -n "$report_dir" ]; then
     cp "$results/table.md" "$report_dir/table.md"

@@ -303,26 +303,26 @@ pub fn markdown(runs: &[Measurement]) -> String {
             load.median, load.min, load.max
         );
     }
-    out.push('\n');
-    out.push_str(
-        "| protocol | server | load generator | req/s | p50 ms | p99 ms | errors | server µs/req | client µs/req |\n",
-    );
-    out.push_str("|---|---|---|--:|--:|--:|--:|--:|--:|\n");
-    for r in &rows {
-        let ms = |s: Option<Spread>| spread_text(s.map(|s| scale(s, 0.001)), 3);
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.protocol,
-            r.server,
-            r.client,
-            thousands(r.requests_per_s),
-            ms(r.p50_us),
-            ms(r.p99_us),
-            r.errors,
-            spread_text(r.server_us, 1),
-            spread_text(r.client_us, 1),
+    // Lesson 12's rows count messages from publish to delivery, not requests and replies:
+    // a table of their own, under their own words.
+    let (events, requests): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| r.protocol == "events");
+    if !requests.is_empty() {
+        out.push('\n');
+        out.push_str(
+            "| protocol | server | load generator | req/s | p50 ms | p99 ms | errors | server µs/req | client µs/req |\n",
         );
+        table_rows(&mut out, &requests);
+    }
+    if !events.is_empty() {
+        out.push_str(
+            "\nEvents: messages delivered a second, latency from publish to delivery, and CPU \
+             time per delivered message.\n\n",
+        );
+        out.push_str(
+            "| protocol | broker | publisher and subscriber | msg/s | p50 ms | p99 ms | lost, doubled or refused | broker µs/msg | client µs/msg |\n",
+        );
+        table_rows(&mut out, &events);
     }
     let comparisons = comparisons(runs);
     if !comparisons.is_empty() {
@@ -342,6 +342,27 @@ pub fn markdown(runs: &[Measurement]) -> String {
         }
     }
     out
+}
+
+/// A table's alignment line and its rows: medians with their spread.
+fn table_rows(out: &mut String, rows: &[&Row]) {
+    out.push_str("|---|---|---|--:|--:|--:|--:|--:|--:|\n");
+    for r in rows {
+        let ms = |s: Option<Spread>| spread_text(s.map(|s| scale(s, 0.001)), 3);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.protocol,
+            r.server,
+            r.client,
+            thousands(r.requests_per_s),
+            ms(r.p50_us),
+            ms(r.p99_us),
+            r.errors,
+            spread_text(r.server_us, 1),
+            spread_text(r.client_us, 1),
+        );
+    }
 }
 
 fn scale(s: Spread, by: f64) -> Spread {

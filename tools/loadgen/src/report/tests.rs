@@ -90,6 +90,32 @@ fn rows_gather_their_runs_and_ratios_are_taken_within_a_run() {
 }
 
 #[test]
+fn events_rows_are_a_table_of_messages_of_their_own() {
+    let mut event: Value =
+        serde_json::from_str(&line(1, "nats-server", "rust", 100_000.0, 0.6)).unwrap();
+    event["protocol"] = "events".into();
+    event["client"] = "loadgen events".into();
+    let text = [
+        line(1, "l05-grpc", "rust", 60_000.0, 1.3),
+        event.to_string(),
+    ]
+    .join("\n");
+    let table = markdown(&parse_runs(&text).unwrap());
+    let (requests, events) = table.split_once("Events:").expect(&table);
+    assert!(
+        requests.contains("| req/s |") && requests.contains("| grpc | l05-grpc |"),
+        "{table}"
+    );
+    assert!(!requests.contains("nats-server"), "{table}");
+    assert!(
+        events.contains("| msg/s |")
+            && events.contains("| events | nats-server | loadgen events | 100.0 k |"),
+        "{table}"
+    );
+    assert!(!events.contains("req/s"), "{table}");
+}
+
+#[test]
 fn a_run_that_failed_is_named_by_its_line() {
     let err = parse_runs("{\"side\": \"go\", \"report\": {}}").unwrap_err();
     assert!(format!("{err:#}").contains("line 1"), "{err:#}");
