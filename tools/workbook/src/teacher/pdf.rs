@@ -248,6 +248,16 @@ mod tests {
         Some(fx)
     }
 
+    /// The text of pages `first..=last` of a printed PDF (all of them without a range).
+    fn pdf_text(file: &Path, pages: Option<(usize, usize)>) -> String {
+        let mut command = std::process::Command::new("pdftotext");
+        if let Some((first, last)) = pages {
+            command.args(["-f", &first.to_string(), "-l", &last.to_string()]);
+        }
+        let out = command.arg(file).arg("-").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// The book's own print stylesheet and teacher view, on a page with a teacher note:
     /// a learner's copy leaves the note out, a teacher's has it, opened.
     #[tokio::test]
@@ -268,12 +278,7 @@ mod tests {
         for teacher in [false, true] {
             let file = fx.path().join(format!("teacher-{teacher}.pdf"));
             print(&html, &file, teacher).await.unwrap();
-            let text = std::process::Command::new("pdftotext")
-                .arg(&file)
-                .arg("-")
-                .output()
-                .unwrap();
-            let text = String::from_utf8_lossy(&text.stdout);
+            let text = pdf_text(&file, None);
             assert!(text.contains("Frames."), "{text}");
             assert_eq!(text.contains("Teacher notes"), teacher, "{text}");
             assert_eq!(text.contains("Ask what a frame is for."), teacher, "{text}");
@@ -309,15 +314,7 @@ mod tests {
         let file = fx.path().join("handout.pdf");
         let printed = print(&html, &file, false).await.unwrap();
         let pages = printed.pages.unwrap();
-        let text = |first: usize, last: usize| {
-            let out = std::process::Command::new("pdftotext")
-                .args(["-f", &first.to_string(), "-l", &last.to_string()])
-                .arg(&file)
-                .arg("-")
-                .output()
-                .unwrap();
-            String::from_utf8_lossy(&out.stdout).into_owned()
-        };
+        let text = |first: usize, last: usize| pdf_text(&file, Some((first, last)));
         let title = text(1, 1);
         assert!(
             title.contains("Handout") && title.contains("Learner's copy"),
@@ -364,12 +361,7 @@ mod tests {
         let html = book::build(fx.path()).unwrap();
         let file = fx.path().join("table.pdf");
         print(&html, &file, false).await.unwrap();
-        let out = std::process::Command::new("pdftotext")
-            .arg(&file)
-            .arg("-")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = pdf_text(&file, None);
         let lines = text.lines().filter(|line| line.contains('验')).count();
         // At the page's width, 150 characters take 5 lines of the column; at an id's, 20.
         assert!(
