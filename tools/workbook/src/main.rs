@@ -39,9 +39,10 @@ async fn main() -> ExitCode {
         Err(err) => match cli::error_text(&err, early) {
             Some(text) if early != Lang::En => {
                 let prefix = messages::say(Msg::ErrorPrefix, &[]);
-                eprintln!("{} {text}", ui::red(&prefix));
+                eprintln!("{}{text}", ui::red(&prefix));
                 return ExitCode::from(2);
             }
+            None if early != Lang::En => return cli::print_help(&err, early),
             _ => err.exit(),
         },
     };
@@ -50,7 +51,7 @@ async fn main() -> ExitCode {
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {
             let prefix = messages::say(Msg::ErrorPrefix, &[]);
-            eprintln!("{} {err:#}", ui::red(&prefix));
+            eprintln!("{}{err:#}", ui::red(&prefix));
             ExitCode::FAILURE
         }
     }

@@ -63,6 +63,8 @@ fn localise_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
             say(Help::Usage)
         ));
     if lang != Lang::En {
+        // The usage's `[COMMAND]`, in the language's word.
+        cmd = cmd.subcommand_value_name(Help::Commands.template(lang));
         // clap's own `help` subcommand has no text but its English.
         cmd = cmd.disable_help_subcommand(true);
     }
@@ -79,6 +81,47 @@ fn localise_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         cmd = cmd.mut_subcommand(&name, |sub| localise_at(sub, &inner, lang));
     }
     cmd
+}
+
+/// A help text as clap rendered it, finished in `lang`: clap writes each heading's colon
+/// and the usage's `[OPTIONS]` itself, in English (`选项:`, `[OPTIONS]`), where Chinese has
+/// its own colon and word (`选项：`, `[选项]`).
+pub fn finish_help(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let mut text = text.to_string();
+    for heading in [Help::Commands, Help::Arguments, Help::Options] {
+        let word = heading.template(lang);
+        text = text.replace(&format!("{word}:"), &format!("{word}："));
+    }
+    text.replace("[OPTIONS]", &format!("[{}]", Help::Options.template(lang)))
+}
+
+/// Prints the help clap stopped with (`--help`, or a command that needs a subcommand),
+/// finished in `lang`, where clap would have printed it, and says how to exit.
+pub fn print_help(err: &clap::Error, lang: Lang) -> std::process::ExitCode {
+    use std::io::IsTerminal;
+    let to_stderr = err.use_stderr();
+    let terminal = if to_stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
+    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let rendered = err.render();
+    let text = if colour {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    let text = finish_help(&text, lang);
+    if to_stderr {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    std::process::ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }
 
 /// clap's error in `lang`: the reason, the usage, and where to read more. `None` for what
@@ -126,6 +169,7 @@ pub fn error_text(err: &clap::Error, lang: Lang) -> Option<String> {
     let usage = usage.trim().trim_start_matches("Usage:").trim();
     let mut text = format!("{reason}\n\n");
     if !usage.is_empty() {
+        let usage = finish_help(usage, lang);
         text.push_str(&format!("{}{usage}\n\n", say_in(lang, Help::Usage, &[])));
     }
     text.push_str(&say_in(lang, Help::MoreInfo, &[("help", &"--help")]));

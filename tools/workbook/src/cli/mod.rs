@@ -12,7 +12,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod localise;
 
-pub use localise::error_text;
+pub use localise::{error_text, print_help};
 
 use workbook_core::language::Lang;
 
@@ -198,5 +198,29 @@ mod tests {
             !text.contains("Print help") && !text.contains("Options"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_chinese_help_has_chinese_colons_and_placeholders() {
+        let help = |path: &[&str]| {
+            let err = command(Lang::ZhCn)
+                .try_get_matches_from(["workbook"].iter().chain(path).chain(&["--help"]))
+                .unwrap_err();
+            localise::finish_help(&err.render().to_string(), Lang::ZhCn)
+        };
+        let root = help(&[]);
+        assert!(root.contains("用法：workbook [选项] [命令]"), "{root}");
+        assert!(
+            root.contains("命令：\n") && root.contains("选项：\n"),
+            "{root}"
+        );
+        let up = help(&["up"]);
+        assert!(up.contains("用法：workbook up [选项]"), "{up}");
+        for english in ["[OPTIONS]", "[COMMAND]", "命令:", "选项:"] {
+            assert!(
+                !root.contains(english) && !up.contains(english),
+                "{english}: {root}{up}"
+            );
+        }
     }
 }

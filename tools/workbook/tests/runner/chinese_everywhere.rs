@@ -164,6 +164,22 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
             if let Some(words) = english_in(line, program) {
                 english.push(format!("workbook {}: {line:?} ({words})", args.join(" ")));
             }
+            // clap's own placeholders and colons, which the scan of words passes.
+            for clap_english in [
+                "[OPTIONS]",
+                "[COMMAND]",
+                "<COMMAND>",
+                "命令:",
+                "选项:",
+                "参数:",
+            ] {
+                if line.contains(clap_english) {
+                    english.push(format!(
+                        "workbook {}: {line:?} ({clap_english})",
+                        args.join(" ")
+                    ));
+                }
+            }
         }
     }
     // A changed file is put back, and the Chinese locale is followed as --lang is.

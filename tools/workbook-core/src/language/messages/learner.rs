@@ -167,7 +167,7 @@ messages! {
     DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的 Consul agent）";
 
     // Any command's failure, before its reason (which may stay English).
-    ErrorPrefix => "error:", "错误：";
+    ErrorPrefix => "error: ", "错误：";
 
     // What the book's preprocessors write into each edition's chapters.
     BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}, going over the solutions {solutions}.",
