@@ -155,8 +155,11 @@ pub(super) async fn keep_watching(
     let mut backoff = Duration::from_millis(50);
     loop {
         let followed = tokio::select! {
-            followed = follow(&members, &prefix, &mut nodes, &mut revision, &publish) => followed,
+            // Nobody follows any more (the client is gone): stop first, so that a connection
+            // torn down along with the client is not reported as a member that went away.
+            biased;
             () = publish.closed() => return,
+            followed = follow(&members, &prefix, &mut nodes, &mut revision, &publish) => followed,
         };
         match followed {
             Ok(()) => backoff = Duration::from_millis(50),
