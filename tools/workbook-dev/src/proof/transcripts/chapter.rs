@@ -117,9 +117,13 @@ pub(super) async fn check_chapter(
         }
         let compared = kind == Kind::Compared;
         let mut server_logs = Vec::new();
+        // The command above is a lesson's, in the foreground, and no server: a Ctrl-C
+        // next stops it (a NATS subscriber), not a server of an earlier block.
+        let mut client_in_foreground = false;
         for step in &block.steps {
             match step {
                 Step::Command { line, text, output } => {
+                    client_in_foreground = false;
                     if let Some(book_port) = starts_redis(text) {
                         // The chapter's own `redis-server --port N &`: the check's Redis
                         // stands in for it.
@@ -155,10 +159,11 @@ pub(super) async fn check_chapter(
                         }
                         continue;
                     }
-                    let is_server = cargo_commands(text, &packages)
-                        .iter()
-                        .flatten()
-                        .any(LessonRun::is_server);
+                    let lesson_runs = cargo_commands(text, &packages);
+                    let is_server = lesson_runs.iter().flatten().any(LessonRun::is_server);
+                    client_in_foreground = !is_server
+                        && lesson_runs.iter().any(Option::is_some)
+                        && !text.trim_end().ends_with('&');
                     if is_server {
                         match reader.start_server(*line, text).await {
                             Err(mut failed) => {
@@ -199,6 +204,7 @@ pub(super) async fn check_chapter(
                         }
                     }
                 }
+                Step::CtrlC { .. } if client_in_foreground => client_in_foreground = false,
                 Step::CtrlC { line, log } => {
                     // What the one server shown in this block logs, from its start to its
                     // end, is compared once it has stopped.

@@ -79,16 +79,21 @@ pub(crate) fn lesson(package: &str) -> PathBuf {
 
 /// Runs a lesson's client to the end; its standard output.
 pub(crate) fn client(package: &str, args: &[&str]) -> String {
+    client_output(package, args).0
+}
+
+/// Runs a lesson's client to the end; its standard output and its log (standard error).
+pub(crate) fn client_output(package: &str, args: &[&str]) -> (String, String) {
     let output = Command::new(lesson(package))
         .args(args)
         .stdin(Stdio::null())
         .output()
         .expect("the client runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
         output.status.success(),
-        "{package} {args:?} failed:\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+        "{package} {args:?} failed:\n{stdout}{stderr}"
     );
-    stdout
+    (stdout, stderr)
 }
