@@ -23,7 +23,7 @@ pub fn pick<'c>(
         Some(id) => course.exercise(id),
         None => state
             .current(course)
-            .context("every exercise is done; name one to see its hints"),
+            .with_context(|| say(Msg::NameOneForHints, &[])),
     }
 }
 

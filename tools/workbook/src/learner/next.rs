@@ -118,7 +118,10 @@ pub fn start_at<'c>(
             .find(|e| !state.is_done(&e.id))
             .or_else(|| lesson.exercises.first())
             .map(|exercise| (lesson, exercise))
-            .ok_or_else(|| anyhow::anyhow!("lesson {} has no exercises yet", lesson.id)),
+            .ok_or_else(|| {
+                use workbook_core::language::messages::{Msg, say};
+                anyhow::anyhow!(say(Msg::LessonHasNoExercises, &[("lesson", &lesson.id)]))
+            }),
     }
 }
 

@@ -94,6 +94,9 @@ messages! {
         "{mark} {done}/{total}：所有练习都完成了。干得好！";
     NothingToHint => "Nothing left to hint at: every exercise is done.",
         "没有需要提示的了：所有练习都已完成。";
+    NameOneForHints => "every exercise is done; name one to see its hints",
+        "所有练习都已完成；要看提示，请指明一个练习";
+    LessonHasNoExercises => "lesson {lesson} has no exercises yet", "{lesson} 这一课还没有练习";
     AllDoneAnyAnswer => "Every exercise is done: {command} shows any answer.",
         "所有练习都已完成：{command} 可以查看任意参考答案。";
     NoExerciseAfter => "There is no exercise after this one.", "这之后没有练习了。";

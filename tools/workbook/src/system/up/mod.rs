@@ -30,6 +30,7 @@ use crate::system::probe::http_get;
 use workbook_core::language::messages::{self, Cmd};
 use workbook_core::ui;
 
+mod consul_redis;
 mod events;
 mod health;
 pub mod plan;
@@ -37,13 +38,14 @@ mod processes;
 mod record;
 mod status;
 
+use consul_redis::{consul_up, redis_up};
 use events::{Counts, audit_counts, events_up};
 use health::{HEALTH_PATIENCE, deregister_leftovers, passing_in_consul};
 use plan::{
     CAPTCHA_SERVICE, Events, LESSONS_NEWEST_FIRST, Part, Ready, SERVICES_NEWEST_FIRST, System,
     gateway_exists, loopback,
 };
-use processes::{START_PATIENCE, build, consul_up, redis_up, start_lesson, stop, wait_until};
+use processes::{START_PATIENCE, build, start_lesson, stop, wait_until};
 use record::{Record, Started};
 pub use status::status;
 

@@ -1,6 +1,6 @@
-//! Starting and stopping the system's processes: Consul and Redis unless one answers
-//! already, the lessons' executables built with one cargo invocation, each waited for
-//! until it answers, and stopped with SIGTERM, then SIGKILL.
+//! Starting and stopping the system's processes: the lessons' executables built with one
+//! cargo invocation, each started with its log, waited for until it answers, and stopped
+//! with SIGTERM, then SIGKILL. (Consul and Redis: `consul_redis`.)
 
 use std::collections::HashMap;
 use std::fs;
@@ -11,12 +11,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::plan::{Part, System, loopback};
+use super::plan::{Part, System};
 use super::record::{Record, Started};
 use super::say;
-use crate::system::probe::{consul_from_env, consul_leader, env_addr, port_taken, redis_pings};
-use crate::system::services::{self, Service};
-use crate::system::unreachable;
+use crate::system::probe::port_taken;
 use workbook_core::environment;
 use workbook_core::language::messages::{self, Cmd};
 use workbook_core::ui;
@@ -30,110 +28,6 @@ pub(super) const STOP_PATIENCE: Duration = Duration::from_secs(10);
 
 /// How often a wait looks again.
 pub(super) const POLL: Duration = Duration::from_millis(100);
-
-/// Finds or starts Consul; returns its base URL.
-pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Result<String> {
-    let addr = loopback(system.ports.consul);
-    // `CONSUL_HTTP_ADDR` naming this system's own port is no other agent: start it here.
-    if let Some(value) = consul_from_env().filter(|value| env_addr(value) != Some(addr)) {
-        if env_addr(&value).and_then(consul_leader).is_none() {
-            bail!("{}", unreachable::no_consul_at_env(&value));
-        }
-        say(
-            ui::pass_mark(),
-            "consul",
-            &messages::say(Cmd::UsingConsulAtEnv, &[("value", &value)]),
-        );
-        return consul_ext::normalise_address(&value).map_err(Into::into);
-    }
-    let url = format!("http://{addr}");
-    if let Some(started) = record.running("consul") {
-        say(
-            ui::pass_mark(),
-            "consul",
-            &format!(
-                "the embedded agent is already running on {addr} (pid {})",
-                started.pid
-            ),
-        );
-        return Ok(url);
-    }
-    if consul_leader(addr).is_some() {
-        say(
-            ui::pass_mark(),
-            "consul",
-            &messages::say(
-                Cmd::AlreadyAnswersUsingIt,
-                &[("which", &who_answers(root, system)), ("addr", &addr)],
-            ),
-        );
-        return Ok(url);
-    }
-    let command = services::agent_command(addr)?;
-    let mut child = start(system, record, "consul", command, "run-agent")?;
-    let log = system.log_path("consul");
-    block_until(&mut child, "consul", &log, START_PATIENCE, || {
-        consul_leader(addr).is_some()
-    })?;
-    say(
-        ui::pass_mark(),
-        "consul",
-        &format!(
-            "started the embedded agent on {addr} (pid {}); UI: {url}/ui/",
-            child.id()
-        ),
-    );
-    Ok(url)
-}
-
-/// Finds or starts Redis; returns its URL.
-pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
-    let addr = loopback(system.ports.redis);
-    let url = format!("redis://{addr}");
-    if let Some(started) = record.running("redis") {
-        say(
-            ui::pass_mark(),
-            "redis",
-            &messages::say(
-                Cmd::AlreadyRunningOn,
-                &[("addr", &addr), ("pid", &started.pid)],
-            ),
-        );
-        return Ok(url);
-    }
-    if redis_pings(addr) {
-        say(
-            ui::pass_mark(),
-            "redis",
-            &messages::say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]),
-        );
-        return Ok(url);
-    }
-    let command = services::redis_server(addr, &system.dir)?;
-    let mut child = start(system, record, "redis", command, "redis-server")?;
-    let log = system.log_path("redis");
-    block_until(&mut child, "redis", &log, START_PATIENCE, || {
-        redis_pings(addr)
-    })?;
-    say(
-        ui::pass_mark(),
-        "redis",
-        &messages::say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &child.id())]),
-    );
-    Ok(url)
-}
-
-/// Who runs the Consul that answers on the system's port, when `up` did not start it:
-/// `services up` of this copy, on the same port, or a stranger.
-pub(super) fn who_answers(root: &Path, system: &System) -> String {
-    let addr = loopback(system.ports.consul);
-    let who = if services::running_pid_on(root, Service::Consul, addr).is_some() {
-        Cmd::AgentOfServicesUp
-    } else {
-        Cmd::AConsulAgent
-    };
-    messages::say(who, &[])
-}
 
 /// Builds the packages' executables with one `cargo build`, as a shell would run it (so
 /// that it shares every build with the learner's own cargo commands); with `solution`,

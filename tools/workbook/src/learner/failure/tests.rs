@@ -1,0 +1,99 @@
+use super::*;
+
+fn context() -> Context {
+    Context {
+        exercise_file: "lessons/01-tcp/src/exercises/echo.rs".into(),
+        learner_files: vec![
+            "lessons/01-tcp/src/exercises/echo.rs".into(),
+            "lessons/01-tcp/src/exercises/many.rs".into(),
+        ],
+        test_sources: vec!["lessons/01-tcp/tests/echo.rs".into()],
+        root: std::path::PathBuf::from("/nonexistent"),
+    }
+}
+
+/// What a stub's echo test prints (from `cargo test -p l01-tcp --test echo`).
+const STUB: &str = "thread 'echoes_what_it_reads' (9025) panicked at lessons/01-tcp/src/exercises/echo.rs:17:5:\nnot yet implemented: accept one connection and echo it until EOF\n\nthread 'echoes_what_it_reads' (9025) panicked at lessons/01-tcp/tests/support/mod.rs:23:33:\ncould not connect to the server at 127.0.0.1:45715: Connection reset by peer (os error 104)";
+
+#[test]
+fn control_bytes_a_test_printed_are_escaped_and_a_run_counted() {
+    let nul = "\0".repeat(4000);
+    let text = format!(
+        "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:17:5:\nassertion failed: got \"hi{nul}\" and \u{1b}[2J\r\n"
+    );
+    let shown = explain(&text, &context());
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "{shown:?}"
+    );
+    assert!(shown.contains("hi\\0…(×4000)\" and \\x1b[2J"), "{shown}");
+    assert!(shown.len() < 300, "{shown}");
+}
+
+#[test]
+fn a_stub_failure_is_the_todo_alone() {
+    assert_eq!(
+        explain(STUB, &context()),
+        "your code is not written yet: lessons/01-tcp/src/exercises/echo.rs:17: accept one connection and echo it until EOF"
+    );
+}
+
+#[test]
+fn the_test_s_own_assertion_comes_second() {
+    let text = "thread 't' (3) panicked at lessons/01-tcp/src/exercises/echo.rs:20:9:\ncalled `Option::unwrap()` on a `None` value\n\nthread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:17:5:\nassertion `left == right` failed: sent \"hello\\n\", got \"\"\n  left: []\n right: [104]\n\nthread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:30:5:\necho_one panicked: JoinError::Panic(Id(4), \"called `Option::unwrap()` on a `None` value\", ..)";
+    assert_eq!(
+        explain(text, &context()),
+        "your code panicked: lessons/01-tcp/src/exercises/echo.rs:20: called `Option::unwrap()` on a `None` value\n\
+         the test's assertion: lessons/01-tcp/tests/echo.rs:17: assertion `left == right` failed: sent \"hello\\n\", got \"\"\n    left: []\n   right: [104]"
+    );
+}
+
+#[test]
+fn a_test_that_gave_up_names_what_it_waited_for_and_the_exercise() {
+    let text = "thread 'a_silent_client' (8) panicked at tools/testkit/src/lib.rs:40:19:\ngave up after 5s waiting for the second client's echo";
+    assert_eq!(
+        explain(text, &context()),
+        "the test gave up after 5s waiting for the second client's echo; look at lessons/01-tcp/src/exercises/echo.rs"
+    );
+}
+
+#[test]
+fn without_a_panic_in_the_learner_s_code_everything_is_shown() {
+    let text = "got 3 lines\nthread 't' (3) panicked at lessons/01-tcp/tests/support/mod.rs:44:10:\nread a line from the server: unexpected end of file";
+    assert_eq!(
+        explain(text, &context()),
+        "got 3 lines\nthe test stopped at lessons/01-tcp/tests/support/mod.rs:44: read a line from the server: unexpected end of file"
+    );
+    assert_eq!(explain("something odd", &context()), "something odd");
+}
+
+#[test]
+fn a_test_s_own_panic_is_no_assertion() {
+    // A `todo!()` that reached the test (here through a task's JoinError).
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:30:5:\necho_one panicked: JoinError::Panic(Id(4), \"not yet implemented\", ..)";
+    assert_eq!(
+        explain(text, &context()),
+        "the test panicked: lessons/01-tcp/tests/echo.rs:30: echo_one panicked: JoinError::Panic(Id(4), \"not yet implemented\", ..)"
+    );
+    // `panic!` and `assert!(ok, "…")` print the same; the test's line tells them apart.
+    let fx = crate::testutil::Fixture::empty();
+    fx.write(
+        "lessons/01-tcp/tests/echo.rs",
+        "fn t() {\n    panic!(\"expected an error, got Ok\");\n    assert!(ok, \"the reply is empty\");\n}\n",
+    );
+    let context = Context {
+        root: fx.path().to_path_buf(),
+        ..context()
+    };
+    let at = |line: u32, message: &str| {
+        format!("thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:{line}:5:\n{message}")
+    };
+    assert_eq!(
+        explain(&at(2, "expected an error, got Ok"), &context),
+        "the test panicked: lessons/01-tcp/tests/echo.rs:2: expected an error, got Ok"
+    );
+    assert_eq!(
+        explain(&at(3, "the reply is empty"), &context),
+        "the test's assertion: lessons/01-tcp/tests/echo.rs:3: the reply is empty"
+    );
+}
