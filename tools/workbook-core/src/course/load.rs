@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use super::{Exercise, Lesson, LessonMinutes, Model};
+use crate::language::messages::{Cmd, say};
 
 #[derive(Deserialize)]
 struct LessonFile {
@@ -58,10 +59,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
             return Ok(dir.to_path_buf());
         }
     }
-    bail!(
-        "no Cargo workspace found above {}: run this inside the course's repository",
-        start.display()
-    )
+    bail!(say(Cmd::NoWorkspace, &[("dir", &start.display())]))
 }
 
 pub(super) fn load_lesson(dir: &Path) -> Result<Lesson> {

@@ -172,10 +172,10 @@ impl Course {
         if close.is_empty() {
             bail!("{}", say(Cmd::NoSuchId, &[("id", &id)]))
         } else {
-            bail!(
-                "no lesson or exercise is called `{id}`; did you mean {}?",
-                close.join(", ")
-            )
+            bail!(say(
+                Cmd::NoSuchIdDidYouMean,
+                &[("id", &id), ("close", &close.join(", "))]
+            ))
         }
     }
 
@@ -189,14 +189,15 @@ impl Course {
             }
             Selection::Lesson(lesson) => {
                 let ids: Vec<&str> = lesson.exercises.iter().map(|e| e.id.as_str()).collect();
-                bail!(
-                    "`{id}` is a lesson; name one of its exercises: {}",
-                    if ids.is_empty() {
-                        "(it has none)".to_string()
-                    } else {
-                        ids.join(", ")
-                    }
-                )
+                let exercises = if ids.is_empty() {
+                    say(Cmd::ItHasNone, &[])
+                } else {
+                    ids.join(", ")
+                };
+                bail!(say(
+                    Cmd::LessonNotExercise,
+                    &[("id", &id), ("exercises", &exercises)]
+                ))
             }
         }
     }

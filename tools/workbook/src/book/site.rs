@@ -212,7 +212,10 @@ pub fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if started.is_err() {
-        println!("  (could not start {opener}; open {url} yourself)");
+        println!(
+            "{}",
+            say(Cmd::OpenYourself, &[("opener", &opener), ("url", &url)])
+        );
     }
 }
 

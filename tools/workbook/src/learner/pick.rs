@@ -65,11 +65,14 @@ pub fn resolve<'c>(
     {
         return match place.checked_sub(1).and_then(|i| lesson.exercises.get(i)) {
             Some(exercise) => Ok((lesson, exercise)),
-            None => bail!(
-                "lesson {} has {} exercises: {typed} is not one of them",
-                lesson.number(),
-                lesson.exercises.len()
-            ),
+            None => bail!(say(
+                Msg::NotAnExerciseOf,
+                &[
+                    ("lesson", &lesson.number()),
+                    ("count", &lesson.exercises.len()),
+                    ("typed", &typed),
+                ],
+            )),
         };
     }
     next::start_at(course, state, typed)

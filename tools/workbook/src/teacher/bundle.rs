@@ -22,6 +22,7 @@ use anyhow::{Context, Result, bail};
 use crate::book;
 use crate::teacher::pdf;
 use workbook_core::course::Course;
+use workbook_core::language::messages::{Cmd, say};
 use workbook_core::ui;
 
 /// What a bundle holds at its top; anything else in DIR means it is not ours to replace.
@@ -86,11 +87,10 @@ fn make_room(dir: &Path) -> Result<()> {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if !ENTRIES.contains(&name.as_str()) {
-                bail!(
-                    "{} already holds {name}, which a bundle does not write: give a new or \
-                     empty folder",
-                    dir.display()
-                );
+                bail!(say(
+                    Cmd::BundleFolderNotEmpty,
+                    &[("dir", &dir.display()), ("name", &name)]
+                ));
             }
             let path = entry.path();
             if path.is_dir() {
@@ -159,7 +159,10 @@ fn write_solutions(course: &Course, dir: &Path) -> Result<usize> {
             let answer = lesson.solution_path(exercise);
             let name = answer.file_name().unwrap_or_default().to_string_lossy();
             if !answer.is_file() {
-                bail!("{} has no answer at {}", exercise.id, answer.display());
+                bail!(say(
+                    Cmd::BundleNoAnswer,
+                    &[("id", &exercise.id), ("path", &answer.display())]
+                ));
             }
             let _ = writeln!(
                 index,

@@ -37,6 +37,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use tokio::net::TcpListener;
+use workbook_core::language::messages::{Cmd, io_error, say};
 
 pub use message::Decode;
 pub use page::routes;
@@ -164,15 +165,10 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
             let Some(LessonServers { servers, .. }) =
                 LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
             else {
-                bail!(
-                    "the wire view knows lessons 01, 02, 03, 05, 11 and 12; for another server say --to ADDR --protocol P"
-                );
+                bail!(say(Cmd::WireUnknownLesson, &[]));
             };
             if servers.is_empty() {
-                bail!(
-                    "lesson 04 has no server: `cargo run -p l04-protobuf -- addressbook` shows its bytes. \
-                     Its messages cross the wire in lesson 05: `wire 05`"
-                );
+                bail!(say(Cmd::WireLesson04, &[]));
             }
             servers
                 .iter()
@@ -185,24 +181,18 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
             .copied()
             .zip(args.protocol.iter().copied())
             .collect(),
-        None => bail!("give one --protocol for each --to"),
+        None => bail!(say(Cmd::WireProtocolPerTo, &[])),
     };
     if args.lesson.is_some() && !args.to.is_empty() {
         if args.to.len() != servers.len() {
-            bail!(
-                "this lesson has {} server(s): give as many --to",
-                servers.len()
-            );
+            bail!(say(Cmd::WireToPerServer, &[("count", &servers.len())]));
         }
         for ((server, _), to) in servers.iter_mut().zip(&args.to) {
             *server = *to;
         }
     }
     if !args.listen.is_empty() && args.listen.len() != servers.len() {
-        bail!(
-            "give one --listen for each of the {} server(s)",
-            servers.len()
-        );
+        bail!(say(Cmd::WireListenPerServer, &[("count", &servers.len())]));
     }
     let relays: Vec<_> = servers
         .iter()
@@ -215,7 +205,10 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
         .collect();
     for (listen, to, _) in &relays {
         if !listen.ip().is_loopback() || !to.ip().is_loopback() {
-            bail!("the relay works on loopback only: {listen} → {to} is not");
+            bail!(say(
+                Cmd::WireLoopbackOnly,
+                &[("listen", listen), ("to", to)]
+            ));
         }
     }
     Ok(relays)
@@ -227,14 +220,17 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     let hub = Arc::new(Hub::new(args.print));
     let mut sources = Vec::new();
     for (listen, to, protocol) in relays {
-        let listener = TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen} (is a relay already running?)"))?;
+        let listener = TcpListener::bind(listen).await.map_err(|err| {
+            let cannot = say(Cmd::WireCannotListen, &[("listen", &listen)]);
+            anyhow::anyhow!("{cannot}: {}", io_error(&err))
+        })?;
         let relay = listener.local_addr()?;
-        eprintln!(
-            "wire: {} relay listening on {relay}, forwarding to {to}",
-            protocol.name()
+        let name = protocol.name();
+        let relaying = say(
+            Cmd::WireRelay,
+            &[("protocol", &name), ("relay", &relay), ("to", &to)],
         );
+        eprintln!("wire: {relaying}");
         let source = Source {
             relay: relay.to_string(),
             to: to.to_string(),
@@ -255,14 +251,17 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(&feed_file, feed_addr.to_string()))
         .with_context(|| format!("cannot write {}", feed_file.display()))?;
-    eprintln!("wire: the /wire page's feed listening on {feed_addr}");
+    eprintln!("wire: {}", say(Cmd::WireFeed, &[("feed", &feed_addr)]));
     let clients: Vec<&str> = sources.iter().map(|s| s.relay.as_str()).collect();
-    eprintln!(
-        "wire: point your client at {}; see each message on http://127.0.0.1:{}/wire. Ctrl-C stops.",
-        clients.join(" or "),
-        crate::system::ports::Layout::of(root, None)
-            .map_or(crate::book::DEFAULT_PORT, |l| l.book())
+    let book_port = crate::system::ports::Layout::of(root, None)
+        .map_or(crate::book::DEFAULT_PORT, |l| l.book());
+    let page = format!("http://127.0.0.1:{book_port}/wire");
+    let relays = clients.join(&say(Cmd::WireOr, &[]));
+    let point = say(
+        Cmd::WirePointClient,
+        &[("relays", &relays), ("page", &page)],
     );
+    eprintln!("wire: {point}");
     tokio::spawn(ring::serve_feed(feed, hub, sources));
 
     stop_signal().await;

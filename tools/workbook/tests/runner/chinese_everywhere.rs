@@ -112,6 +112,7 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
     let program = env!("CARGO_BIN_EXE_workbook");
     let busy = TcpListener::bind("127.0.0.1:0").unwrap();
     let busy_port = busy.local_addr().unwrap().port().to_string();
+    let busy_addr = busy.local_addr().unwrap().to_string();
     course.write(
         "reports/ada.json",
         r#"{"learner": "Ada", "done": [], "exercises": [{"id": "demo.add", "status": "failed", "attempts": 2, "hints": 1, "stuck_minutes": 12}]}"#,
@@ -131,6 +132,8 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
         vec!["report", "--json", "--class", "x"],
         vec!["book", "--port", "many"],
         vec!["hint", "demo.nope"],
+        vec!["hint", "demo.ad"],
+        vec!["bundle", reports],
         vec!["lang"],
         vec!["ports"],
         // From here on the course has a base port: what it changes is said in Chinese too.
@@ -146,6 +149,10 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
         vec!["down"],
         vec!["doctor"],
         vec!["book", "--port", &busy_port],
+        vec!["wire", "99"],
+        vec!["wire", "04"],
+        vec!["wire", "--to", "127.0.0.1:1"],
+        vec!["wire", "01", "--listen", &busy_addr],
     ];
     let with_help = [
         "list", "watch", "check", "hint", "solution", "reset", "book", "bundle", "report", "lang",
@@ -201,6 +208,17 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
             english.push(format!(
                 "LANG=zh_CN.UTF-8 workbook reset: {line:?} ({words})"
             ));
+        }
+    }
+    // Outside the course's repository.
+    let outside = std::process::Command::new(program)
+        .args(["--lang", "zh-CN", "list"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    for line in String::from_utf8_lossy(&outside.stderr).lines() {
+        if let Some(words) = english_in(line, program) {
+            english.push(format!("workbook list, outside: {line:?} ({words})"));
         }
     }
     drop(busy);

@@ -18,6 +18,13 @@ messages! {
     IoNotADirectory => "Not a directory", "不是文件夹";
     NoSuchId => "no lesson or exercise is called `{id}` (the `list` command shows them all)",
         "没有叫 `{id}` 的课或练习（`list` 命令会列出全部）";
+    NoWorkspace => "no Cargo workspace found above {dir}: run this inside the course's repository",
+        "在 {dir} 及其上级目录中找不到 Cargo 工作区：请在课程的仓库里运行";
+    NoSuchIdDidYouMean => "no lesson or exercise is called `{id}`; did you mean {close}?",
+        "没有叫 `{id}` 的课或练习；你是不是想说 {close}？";
+    LessonNotExercise => "`{id}` is a lesson; name one of its exercises: {exercises}",
+        "`{id}` 是一课；请指明它的一个练习：{exercises}";
+    ItHasNone => "(it has none)", "（它没有练习）";
     UnknownLang => "the runner speaks `en` and `zh-CN`, not `{text}`",
         "课程运行器（runner）只说 `en` 和 `zh-CN`，不说 `{text}`";
 
@@ -196,6 +203,11 @@ messages! {
     PdfNotPrinted => "Chromium ({program}) did not print the book ({status}){said}", "Chromium（{program}）没有打印出本书（{status}）{said}";
     PdfItSaid => "; it said:\n{last}", "；它的输出：\n{last}";
 
+    // `bundle`.
+    BundleFolderNotEmpty => "{dir} already holds {name}, which a bundle does not write: give a new or empty folder",
+        "{dir} 里已经有 {name}，它不是讲义包会写的文件：请给一个新的或空的文件夹";
+    BundleNoAnswer => "{id} has no answer at {path}", "{id} 在 {path} 没有参考答案";
+
     // `book`.
     BuiltInto => "{mark} built the book into {dir} ({elapsed})", "{mark} 本书已构建到 {dir}（{elapsed}）";
     TranslationDoesNotBuild => "{mark} the translation does not build: {why}", "{mark} 译本无法构建：{why}";
@@ -206,6 +218,23 @@ messages! {
     CtrlCToStop => "  Ctrl-C to stop.", "  按 Ctrl-C 停止。";
     PortBusy => "port {port} is busy (is the book already being served?)", "端口 {port} 已被占用（本书是不是已经在提供了？）";
     BookNotServed => "{mark} {why}; the book is not served here ({command} says who holds it)", "{mark} {why}；这里不提供本书（{command} 会说明是谁占用了端口）";
+    OpenYourself => "  (could not start {opener}; open {url} yourself)", "  （无法启动 {opener}；请自己打开 {url}）";
+
+    // `wire`: the banner (the `wire:` before it is the program's name) and the errors.
+    WireRelay => "{protocol} relay listening on {relay}, forwarding to {to}", "{protocol} 中继在 {relay} 上监听，转发到 {to}";
+    WireFeed => "the /wire page's feed listening on {feed}", "/wire 页面的数据源在 {feed} 上监听";
+    WirePointClient => "point your client at {relays}; see each message on {page}. Ctrl-C stops.",
+        "让你的客户端连接 {relays}；在 {page} 上看每条消息。按 Ctrl-C 停止。";
+    WireOr => " or ", " 或 ";
+    WireUnknownLesson => "the wire view knows lessons 01, 02, 03, 05, 11 and 12; for another server say --to ADDR --protocol P",
+        "wire 视图认识第 01、02、03、05、11 和 12 课；其他服务器请用 --to ADDR --protocol P";
+    WireLesson04 => "lesson 04 has no server: `cargo run -p l04-protobuf -- addressbook` shows its bytes. Its messages cross the wire in lesson 05: `wire 05`",
+        "第 04 课没有服务器：`cargo run -p l04-protobuf -- addressbook` 会显示它的字节。它的消息在第 05 课才在网络上传输：`wire 05`";
+    WireProtocolPerTo => "give one --protocol for each --to", "每个 --to 都要有一个 --protocol";
+    WireToPerServer => "this lesson has {count} server(s): give as many --to", "这一课有 {count} 个服务器：请给出同样多的 --to";
+    WireListenPerServer => "give one --listen for each of the {count} server(s)", "{count} 个服务器每个都要有一个 --listen";
+    WireLoopbackOnly => "the relay works on loopback only: {listen} → {to} is not", "中继只在回环地址上工作：{listen} → {to} 不是";
+    WireCannotListen => "cannot listen on {listen} (is a relay already running?)", "无法在 {listen} 上监听（是不是已经有一个中继在运行？）";
 
     // `doctor`, the rest.
     DoctorCjkFontMac => "a CJK font (macOS has one)", "CJK 字体（macOS 自带）";

@@ -94,6 +94,8 @@ messages! {
         "{mark} {done}/{total}：所有练习都完成了。干得好！";
     NothingToHint => "Nothing left to hint at: every exercise is done.",
         "没有需要提示的了：所有练习都已完成。";
+    NotAnExerciseOf => "lesson {lesson} has {count} exercises: {typed} is not one of them",
+        "第 {lesson} 课有 {count} 个练习：{typed} 不是其中之一";
     NameOneForHints => "every exercise is done; name one to see its hints",
         "所有练习都已完成；要看提示，请指明一个练习";
     LessonHasNoExercises => "lesson {lesson} has no exercises yet", "{lesson} 这一课还没有练习";
