@@ -13,6 +13,7 @@ use anyhow::Result;
 
 use crate::learner::state::State;
 use workbook_core::course::{Course, Exercise, Lesson, Selection};
+use workbook_core::language::messages::{Msg, say};
 
 /// The first exercise not done, looking from `id` on: the rest of its lesson, then the
 /// lessons after it, then the exercises before it. `None` when every other exercise is
@@ -119,7 +120,6 @@ pub fn start_at<'c>(
             .or_else(|| lesson.exercises.first())
             .map(|exercise| (lesson, exercise))
             .ok_or_else(|| {
-                use workbook_core::language::messages::{Msg, say};
                 anyhow::anyhow!(say(Msg::LessonHasNoExercises, &[("lesson", &lesson.id)]))
             }),
     }
@@ -127,7 +127,6 @@ pub fn start_at<'c>(
 
 /// `register.two-instances (lesson 06)`, for saying where the learner is.
 pub fn where_is(lesson: &Lesson, exercise: &Exercise) -> String {
-    use workbook_core::language::messages::{Msg, say};
     say(
         Msg::WhereIs,
         &[("id", &exercise.id), ("number", &lesson.number())],

@@ -2,13 +2,11 @@
 //! the feed holds every message decoded (lines, frames, JSON-RPC, gRPC, NATS).
 
 use std::net::SocketAddr;
-use std::process::Stdio;
 
 use testkit::ServerProcess;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::relay::Relay;
-use super::{PATIENCE, client, lesson};
+use super::{Background, client, lesson};
 
 #[tokio::test]
 async fn lesson_05_grpc_calls_go_through_and_every_frame_is_decoded() {
@@ -152,26 +150,11 @@ async fn lesson_12_a_publish_through_the_nats_relay_is_decoded() {
     let mut relay = Relay::start("nats", to).await;
     let url = format!("nats://{}", relay.addr());
     let broker = ["--broker", "nats", "--broker-address", url.as_str()];
-    let mut subscriber = tokio::process::Command::new(lesson("l12-events"))
-        .args(broker)
-        .args(["subscribe", "greetings"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the subscriber runs");
-    let mut said = BufReader::new(subscriber.stdout.take().unwrap()).lines();
-    let mut next_line = async || {
-        tokio::time::timeout(PATIENCE, said.next_line())
-            .await
-            .expect("the subscriber speaks in time")
-            .unwrap()
-    };
-    assert_eq!(
-        next_line().await.as_deref(),
-        Some("subscribed to greetings")
-    );
+    let mut args = broker.to_vec();
+    args.extend(["subscribe", "greetings"]);
+    let mut subscriber = Background::start("l12-events", &args);
+    subscriber.has_printed(1).await;
+    assert_eq!(subscriber.printed[0], "subscribed to greetings");
     let mut publish = broker.to_vec();
     publish.extend(["publish", "greetings", "hello"]);
     let printed = client("l12-events", &publish);
@@ -179,7 +162,8 @@ async fn lesson_12_a_publish_through_the_nats_relay_is_decoded() {
         printed.contains("published 1 message(s) on greetings; 0 not delivered everywhere"),
         "{printed}"
     );
-    assert_eq!(next_line().await.as_deref(), Some("greetings: hello"));
+    subscriber.has_printed(2).await;
+    assert_eq!(subscriber.printed[1], "greetings: hello");
     relay
         .expect(&[
             "INFO {",

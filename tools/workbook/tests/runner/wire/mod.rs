@@ -6,9 +6,10 @@
 //! The lessons' binaries are built once, with their reference answers, as the `cargo test
 //! --workspace --all-features` that runs this test builds them.
 //!
-//! Here: the lessons' executables and their clients, shared with `wire_chapters`; `relay`
-//! starts a relay and reads its feed; `calls` holds each lesson's calls going through,
-//! `garbage` what a broken client sends.
+//! Here: the lessons' executables and their clients (run to the end, or a `Background`
+//! one until Ctrl-C), shared with `wire_chapters`; `relay` starts a relay and reads its
+//! feed; `calls` holds each lesson's calls going through, `garbage` what a broken client
+//! sends.
 
 mod calls;
 mod garbage;
@@ -21,6 +22,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout};
 
 pub(crate) use crate::real_course::course_root;
 
@@ -96,4 +99,64 @@ pub(crate) fn client_output(package: &str, args: &[&str]) -> (String, String) {
         "{package} {args:?} failed:\n{stdout}{stderr}"
     );
     (stdout, stderr)
+}
+
+/// A lesson's client that runs until Ctrl-C, beside the others: a subscriber.
+pub(crate) struct Background {
+    child: Child,
+    stdout: Lines<BufReader<ChildStdout>>,
+    /// What it has printed so far.
+    pub(crate) printed: Vec<String>,
+}
+
+impl Background {
+    pub(crate) fn start(package: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Background {
+        let mut child = tokio::process::Command::new(lesson(package))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the client runs");
+        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        Background {
+            child,
+            stdout,
+            printed: Vec::new(),
+        }
+    }
+
+    /// Reads what it prints until it has printed `count` lines (or PATIENCE passed).
+    pub(crate) async fn has_printed(&mut self, count: usize) {
+        while self.printed.len() < count {
+            match tokio::time::timeout(PATIENCE, self.stdout.next_line()).await {
+                Ok(Ok(Some(line))) => self.printed.push(line),
+                _ => panic!("the client printed only {:?}", self.printed),
+            }
+        }
+    }
+
+    /// Ctrl-C, as in its terminal: everything it printed, and its log.
+    pub(crate) async fn stop(mut self) -> (Vec<String>, Vec<String>) {
+        let pid = self.child.id().expect("the client still runs");
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status();
+        assert!(kill.is_ok_and(|status| status.success()), "kill -INT {pid}");
+        let exited = tokio::time::timeout(PATIENCE, self.child.wait()).await;
+        assert!(
+            exited
+                .as_ref()
+                .is_ok_and(|status| status.as_ref().is_ok_and(|s| s.success())),
+            "the client did not stop cleanly on Ctrl-C: {exited:?}"
+        );
+        while let Ok(Some(line)) = self.stdout.next_line().await {
+            self.printed.push(line);
+        }
+        let mut log = String::new();
+        let mut stderr = self.child.stderr.take().unwrap();
+        stderr.read_to_string(&mut log).await.unwrap();
+        (self.printed, log.lines().map(String::from).collect())
+    }
 }

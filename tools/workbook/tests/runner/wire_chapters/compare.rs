@@ -40,7 +40,8 @@ fn without_ids(text: &str, marker: &str) -> String {
             .bytes()
             .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.')
             .count();
-        // The inbox's own `.*` or `.ID` parts stay apart.
+        // Each part of an inbox becomes `ID` and its dots and `*` stay, so that a reply
+        // inbox (`_INBOX.ID.ID`) still differs from a subscription to all (`_INBOX.ID.*`).
         let id = rest[..id]
             .split('.')
             .map(|part| if part.is_empty() { "" } else { "ID" })

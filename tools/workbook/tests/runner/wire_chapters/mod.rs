@@ -22,10 +22,9 @@ use std::collections::HashMap;
 use std::process::Stdio;
 
 use testkit::ServerProcess;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdout};
+use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::wire::{PATIENCE, client_output, course_root, lesson};
+use crate::wire::{Background, PATIENCE, client_output, course_root, lesson};
 use compare::{banner_ports, comparable, map_ports, printed_and_logged};
 use session::{Client, Session, session};
 
@@ -68,67 +67,7 @@ async fn servers(number: &str) -> (Vec<Box<dyn Any>>, Vec<String>) {
     (running, addrs)
 }
 
-/// A client that runs until Ctrl-C, beside the clients shown after it: a subscriber.
-struct Background {
-    child: Child,
-    stdout: Lines<BufReader<ChildStdout>>,
-    /// What it has printed so far.
-    printed: Vec<String>,
-}
-
-impl Background {
-    fn start(package: &str, args: &[String]) -> Background {
-        let mut child = tokio::process::Command::new(lesson(package))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the client runs");
-        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        Background {
-            child,
-            stdout,
-            printed: Vec::new(),
-        }
-    }
-
-    /// Reads what it prints until it has printed `count` lines.
-    async fn has_printed(&mut self, count: usize, chapter: &str) {
-        while self.printed.len() < count {
-            match tokio::time::timeout(PATIENCE, self.stdout.next_line()).await {
-                Ok(Ok(Some(line))) => self.printed.push(line),
-                _ => panic!("{chapter}: a client printed only {:?}", self.printed),
-            }
-        }
-    }
-
-    /// Ctrl-C, as in its terminal: everything it printed, and its log.
-    async fn stop(mut self, chapter: &str) -> (Vec<String>, Vec<String>) {
-        let pid = self.child.id().expect("the client still runs");
-        let kill = std::process::Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status();
-        assert!(kill.is_ok_and(|status| status.success()), "kill -INT {pid}");
-        let exited = tokio::time::timeout(PATIENCE, self.child.wait()).await;
-        assert!(
-            exited
-                .as_ref()
-                .is_ok_and(|status| status.as_ref().is_ok_and(|s| s.success())),
-            "{chapter}: a client did not stop cleanly on Ctrl-C: {exited:?}"
-        );
-        while let Ok(Some(line)) = self.stdout.next_line().await {
-            self.printed.push(line);
-        }
-        let mut log = String::new();
-        let mut stderr = self.child.stderr.take().unwrap();
-        stderr.read_to_string(&mut log).await.unwrap();
-        (self.printed, log.lines().map(String::from).collect())
-    }
-}
-
-/// Holds what a client printed (stdout) and logged (stderr) to what the book shows of it.
+/// Compares what a client printed (stdout) and logged (stderr) with what the book shows.
 fn same_as_shown(
     chapter: &str,
     shown: &Client,
@@ -217,7 +156,7 @@ async fn replay(session: &Session) {
         if shown.after_ctrl_c.is_some() {
             let mut client = Background::start(&shown.package, &args);
             let first = printed_and_logged(&shown.output).0.len().min(1);
-            client.has_printed(first, chapter).await;
+            client.has_printed(first).await;
             running.push((shown, client));
         } else {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -262,8 +201,8 @@ async fn replay(session: &Session) {
     // The clients still running stop, through the relay, and then the relay.
     for (shown, mut client) in running {
         let wanted = printed_and_logged(&shown.output).0.len();
-        client.has_printed(wanted, chapter).await;
-        let (stdout, stderr) = client.stop(chapter).await;
+        client.has_printed(wanted).await;
+        let (stdout, stderr) = client.stop().await;
         same_as_shown(chapter, shown, &stdout, &stderr, &to_book);
     }
     let _ = relay.kill().await;

@@ -56,8 +56,10 @@ fn clients(block: &[String]) -> Vec<Client> {
             continue;
         }
         let client = clients.last_mut().expect("a command first");
-        if line.starts_with("^C") {
-            client.after_ctrl_c = Some(Vec::new());
+        // A terminal writes what the program logs as it stops right after the `^C`.
+        if let Some(rest) = line.strip_prefix("^C") {
+            let rest = Some(rest.to_string()).filter(|rest| !rest.trim().is_empty());
+            client.after_ctrl_c = Some(rest.into_iter().collect());
             continue;
         }
         match &mut client.after_ctrl_c {
