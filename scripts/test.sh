@@ -11,7 +11,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Each step's seconds, printed at the end so the next person sees where the time goes.
+timings=()
+step_name=""
+step_start=$SECONDS
+step_end() {
+  if [ -n "$step_name" ]; then timings+=("$(printf '%5d s  %s' $((SECONDS - step_start)) "$step_name")"); fi
+  step_name=""
+}
+step() {
+  step_end
+  step_name="$*"
+  step_start=$SECONDS
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
+print_timings() {
+  step_end
+  printf '\n\033[1m==> Where the time went\033[0m\n'
+  printf '%s\n' "${timings[@]}"
+  printf '%5d s  in all\n' "$SECONDS"
+}
+trap print_timings EXIT
 
 # --- what the tests need from the system ----------------------------------------------------
 missing=()
@@ -30,49 +50,34 @@ command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 # nats-server in /usr/sbin, which is not on every user's PATH; testkit looks there too.
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 
-if [ ${#missing[@]} -gt 0 ]; then
-  step "Installing ${missing[*]}"
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-  else
-    echo "Missing: ${missing[*]}. Install them with your system's package manager, e.g." >&2
-    echo "  brew install redis pkg-config openssl python3 etcd protobuf nats-server" >&2
-    exit 1
+# What only some checks need: where it cannot be installed, that check says so and is skipped.
+# Headless Chromium and its WebDriver, for verify's check of the book's pages; a CJK font,
+# so that the pages' Chinese text is drawn as characters and not as boxes; pdftotext, which
+# reads the printed book back (the runner's test of `bundle`'s PDF).
+wanted=()
+if command -v apt-get >/dev/null 2>&1; then
+  command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium chromium-driver)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || wanted+=(fonts-noto-cjk)
+  command -v pdftotext >/dev/null 2>&1 || wanted+=(poppler-utils)
+fi
+
+if [ ${#missing[@]} -gt 0 ] && ! command -v apt-get >/dev/null 2>&1; then
+  echo "Missing: ${missing[*]}. Install them with your system's package manager, e.g." >&2
+  echo "  brew install redis pkg-config openssl python3 etcd protobuf nats-server" >&2
+  exit 1
+fi
+# Everything in one apt-get call: one index update, one resolution, one download.
+if [ $((${#missing[@]} + ${#wanted[@]})) -gt 0 ]; then
+  step "Installing ${missing[*]} ${wanted[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    "${missing[@]}" "${wanted[@]}"; then
+    echo "Could not install ${wanted[*]}: the checks that need them will say so and be skipped." >&2
+    [ ${#missing[@]} -eq 0 ] ||
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
   fi
-fi
-
-# Headless Chromium and its WebDriver, for verify's check of the book's pages. Where they
-# cannot be installed, verify says so and skips that check.
-# A CJK font, so that the pages' Chinese text is drawn as characters and not as boxes.
-if command -v apt-get >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-  step "Installing fonts-noto-cjk (the book's Chinese text, in the browser check)"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  { $sudo apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-noto-cjk; } ||
-    echo "fonts-noto-cjk could not be installed: Chinese text may show as boxes." >&2
-fi
-
-if ! command -v chromedriver >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  step "Installing chromium chromium-driver (verify checks the book's pages in a browser)"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  { $sudo apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver; } ||
-    echo "Chromium could not be installed: verify will skip the browser check." >&2
-fi
-
-# pdftotext reads the printed book back (the runner's test of `bundle`'s PDF).
-if ! command -v pdftotext >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  step "Installing poppler-utils (the test of the printed book reads its text)"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  { $sudo apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils; } ||
-    echo "poppler-utils could not be installed: the PDF's text check will be skipped." >&2
 fi
 
 if ! python3 -c 'import consul' >/dev/null 2>&1; then
@@ -102,7 +107,7 @@ cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 
 # --- tests ----------------------------------------------------------------------------------
 step "cargo test (tools, and every lesson with its solutions)"
-cargo test --locked --workspace --all-features
+cargo test --locked --workspace --all-features --no-fail-fast --timings
 
 step "workbook-dev verify (stubs fail, solutions pass, hints, TODOs, book includes, pages)"
 # `browser-check` adds the check of the book's pages in headless Chromium.

@@ -3,9 +3,9 @@
 //! srv behind it, the web one over HTTP — and bad names or a used folder are refused with
 //! nothing written.
 //!
-//! The crates are built with `cargo build --offline` into `target/micro-new`, a target
-//! folder of their own kept between runs: the first run compiles their dependencies (the
-//! framework and everything under it), later runs only the three small crates.
+//! The crates are built with `cargo build --offline` into the course's own `target`: their
+//! lock file and profile are the course's, so the framework and everything under it, which
+//! the tests have built already, are reused and only the three small crates are compiled.
 
 mod support;
 

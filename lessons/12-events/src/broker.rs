@@ -183,6 +183,14 @@ impl Message {
         // error, not a stack overflow.
         let encoded: Encoded = serde_json::from_slice(bytes)
             .map_err(|error| anyhow::anyhow!("not a broker message: {error}"))?;
+        // serde's derived reader also takes the struct written as an array
+        // (`[{"Micro-Topic":"a"},"aGk="]`); go-micro's decoder (Go's encoding/json) does
+        // not, and neither does this one.
+        let first = bytes.iter().find(|byte| !byte.is_ascii_whitespace());
+        anyhow::ensure!(
+            first == Some(&b'{'),
+            "not a broker message: a JSON array, where a message is an object of Header and Body"
+        );
         let body = match encoded.body {
             Some(text) => BASE64
                 .decode(text)
@@ -200,6 +208,27 @@ impl Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_json_object_is_a_message() {
+        for bytes in [
+            &br#"[{"Micro-Topic":"orders"},"aGk="]"#[..],
+            b"null",
+            b"\"text\"",
+            b"",
+        ] {
+            let error = Message::decode(bytes).err().map(|e| e.to_string());
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with("not a broker message")),
+                "{:?} was read as a message ({error:?})",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        let read = Message::decode(br#" {"Header":{"Micro-Topic":"orders"},"Body":"aGk="}"#);
+        assert_eq!(read.unwrap().body.as_ref(), b"hi");
+    }
 
     #[test]
     fn a_message_reads_back_as_it_was_written() {

@@ -41,13 +41,12 @@ pub fn new(dir: &Path, args: &[&str]) -> (bool, String) {
 }
 
 /// `cargo fmt --check`, then `cargo build --offline` of the crate in `dir`, into the
-/// crates' own target folder.
+/// course's own target folder: the generated crate's lock file and profile are the
+/// course's, so every dependency the tests have built already is reused (a folder of its
+/// own would compile the framework and all under it again, the better part of two minutes
+/// on two cores).
 pub fn build(dir: &Path) -> PathBuf {
-    let target = Path::new(BINARY)
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .join("micro-new");
+    let target = Path::new(BINARY).ancestors().nth(2).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     // What a learner's `cargo fmt` would change is a template's fault.
     let format = Command::new(&cargo)
@@ -65,7 +64,7 @@ pub fn build(dir: &Path) -> PathBuf {
     let output = Command::new(cargo)
         .args(["build", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", target)
         .output()
         .expect("run cargo");
     let log = String::from_utf8_lossy(&output.stderr);

@@ -7,6 +7,7 @@
 pub mod bookcheck;
 pub mod browsercheck;
 pub mod copycheck;
+pub mod fences;
 pub mod isolation;
 pub mod pathcheck;
 pub mod terms;

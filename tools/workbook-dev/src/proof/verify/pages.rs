@@ -39,12 +39,12 @@ pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, 
     println!("{}", ui::bold("The book"));
     if book_problems.is_empty() {
         let what = match only {
-            None => "every include resolves, SUMMARY.md lists every lesson, every diagram is \
-                     drawn whole, every path the docs name exists"
+            None => "every include resolves, SUMMARY.md lists every lesson, every listing \
+                     closes, every diagram is drawn whole, every path the docs name exists"
                 .to_string(),
             Some(lessons) => format!(
-                "{}: listed in SUMMARY.md, every include resolves, every diagram is drawn whole, \
-                 every path it names exists",
+                "{}: listed in SUMMARY.md, every include resolves, every listing closes, every \
+                 diagram is drawn whole, every path it names exists",
                 lessons
                     .iter()
                     .map(|l| l.chapter_file())
@@ -96,6 +96,7 @@ fn check_book(
     let mut problems = bookcheck::check_includes(&course.root);
     problems.extend(bookcheck::check_summary(course));
     problems.extend(bookcheck::check_diagrams(&course.root));
+    problems.extend(crate::proof::fences::check_chapters(&course.root));
     problems.extend(pathcheck::check_paths(&course.root));
     problems.extend(book::schedule::problems(course));
     problems.extend(crate::proof::titles::check_titles(course));
@@ -108,6 +109,7 @@ fn check_book(
         };
         if let Ok(dir) = &built {
             problems.extend(literal_marks(course, dir));
+            problems.extend(crate::proof::fences::check_built(course, dir));
         }
         return (problems, Some(built));
     };
