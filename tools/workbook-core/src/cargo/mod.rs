@@ -38,6 +38,10 @@ pub struct BuildRequest {
     pub tests: Vec<String>,
     /// `package/feature` pairs, passed as one `--features` list.
     pub features: Vec<String>,
+    /// Build every target that can be built when one fails (`cargo build --keep-going`,
+    /// which makes the same test executables as `cargo test --no-run`; that one stops at
+    /// the first package that does not compile).
+    pub keep_going: bool,
 }
 
 /// What a build produced.
@@ -166,7 +170,11 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     let mut command = Command::from(environment::cargo());
     command
         .current_dir(root)
-        .args(["test", "--no-run"])
+        .args(if request.keep_going {
+            ["build", "--keep-going"]
+        } else {
+            ["test", "--no-run"]
+        })
         .arg(if terminal.colour {
             "--message-format=json-diagnostic-rendered-ansi"
         } else {
@@ -186,6 +194,9 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     }
     for test in &request.tests {
         command.args(["--test", test]);
+    }
+    if request.keep_going && request.tests.is_empty() {
+        command.arg("--tests");
     }
     if !request.features.is_empty() {
         command.args(["--features", &request.features.join(",")]);

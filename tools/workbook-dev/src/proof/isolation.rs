@@ -19,6 +19,8 @@ use anyhow::{Context, Result, bail};
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::{Course, Lesson};
 
+use crate::proof::verify::builds_on_a_lesson;
+
 /// What is appended to the exercise file while the probe runs.
 const PROBE: &str =
     "\ncompile_error!(\"isolation probe: `workbook verify` puts this file back\");\n";
@@ -119,46 +121,61 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
     Ok(probes)
 }
 
-/// The ids of the `lessons` whose tests do not build. All of them are built at once; only
-/// if that fails is each built alone, because cargo stops at the first package that does
-/// not compile and so leaves unbuilt others that would have built.
+/// The ids of the `lessons` whose exercise tests do not build, made by the builds of
+/// verify's stubs: the same selection (the whole workspace, a lesson built on another
+/// lesson's answers apart) and no features, so cargo resolves the same features and finds
+/// everything but the probe already built; and with `--keep-going`, so the broken lesson
+/// does not stop the others. (A selection of the other lessons alone resolves the features
+/// of shared crates, testkit's among them, anew: every lesson's tests were rebuilt twice a
+/// probe, the better part of verify's time.)
 async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Result<Vec<String>> {
-    let all_build = builds(course, lessons).await?;
-    if all_build {
-        return Ok(Vec::new());
-    }
-    let mut affected = Vec::new();
-    for lesson in lessons {
-        if !builds(course, &[lesson]).await? {
-            affected.push(lesson.id.clone());
-        }
-    }
-    Ok(affected)
-}
-
-/// Whether every exercise test of `lessons` builds, in one cargo invocation.
-async fn builds(course: &Course, lessons: &[&Lesson]) -> Result<bool> {
-    let mut request = BuildRequest {
-        packages: lessons
-            .iter()
-            .map(|lesson| lesson.package.clone())
-            .collect(),
-        ..BuildRequest::default()
-    };
-    for lesson in lessons {
-        for exercise in &lesson.exercises {
-            if !request.tests.contains(&exercise.test) {
-                request.tests.push(exercise.test.clone());
+    let all: Vec<&Lesson> = course.lessons.iter().collect();
+    let (apart, together): (Vec<&Lesson>, Vec<&Lesson>) = all
+        .iter()
+        .partition(|lesson| builds_on_a_lesson(lesson, &all));
+    let tests_of = |lessons: &[&Lesson]| -> Vec<String> {
+        let mut tests: Vec<String> = Vec::new();
+        for exercise in lessons.iter().flat_map(|lesson| &lesson.exercises) {
+            if !tests.contains(&exercise.test) {
+                tests.push(exercise.test.clone());
             }
         }
+        tests
+    };
+    let mut requests = Vec::new();
+    if !together.is_empty() {
+        requests.push(BuildRequest {
+            workspace: true,
+            exclude: apart.iter().map(|lesson| lesson.package.clone()).collect(),
+            tests: tests_of(&together),
+            keep_going: true,
+            ..BuildRequest::default()
+        });
     }
-    let build = cargo::build_tests(&course.root, &request).await?;
-    Ok(lessons.iter().all(|lesson| {
-        lesson
-            .exercises
-            .iter()
-            .all(|e| build.executable(&lesson.dir, &e.test).is_some())
-    }))
+    if !apart.is_empty() {
+        requests.push(BuildRequest {
+            packages: apart.iter().map(|lesson| lesson.package.clone()).collect(),
+            tests: tests_of(&apart),
+            keep_going: true,
+            ..BuildRequest::default()
+        });
+    }
+    let mut builds = Vec::new();
+    for request in &requests {
+        builds.push(cargo::build_tests(&course.root, request).await?);
+    }
+    let built = |lesson: &Lesson| {
+        lesson.exercises.iter().all(|exercise| {
+            builds
+                .iter()
+                .any(|build| build.executable(&lesson.dir, &exercise.test).is_some())
+        })
+    };
+    Ok(lessons
+        .iter()
+        .filter(|lesson| !built(lesson))
+        .map(|lesson| lesson.id.clone())
+        .collect())
 }
 
 /// Prints what the probes found, under a heading of its own; returns how many lessons

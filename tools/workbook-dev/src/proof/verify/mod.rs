@@ -122,7 +122,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
             workspace: true,
             exclude: others.clone(),
             tests: tests_of(&alone),
-            features: Vec::new(),
+            ..BuildRequest::default()
         };
         let mut stub_builds = Vec::new();
         if !alone.is_empty() {
@@ -172,6 +172,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
                 .iter()
                 .map(|l| format!("{}/solution", l.package))
                 .collect(),
+            ..BuildRequest::default()
         };
         let (build, runs) = build_and_run(course, &solutions, &exercises, "solutions").await?;
         for (row, run) in rows.iter_mut().zip(runs) {
@@ -258,10 +259,9 @@ fn static_checks(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Vec<S
     notes
 }
 
-/// Builds one side in one cargo invocation and runs every exercise's executable.
 /// Whether `lesson` depends on the package of another lesson (lesson 12 on lesson 11's),
 /// as its `Cargo.toml` says.
-fn builds_on_a_lesson(lesson: &Lesson, lessons: &[&Lesson]) -> bool {
+pub(crate) fn builds_on_a_lesson(lesson: &Lesson, lessons: &[&Lesson]) -> bool {
     let Ok(text) = fs::read_to_string(lesson.dir.join("Cargo.toml")) else {
         return false;
     };
@@ -276,6 +276,7 @@ fn builds_on_a_lesson(lesson: &Lesson, lessons: &[&Lesson]) -> bool {
         .any(|other| other.package != lesson.package && dependencies.contains_key(&other.package))
 }
 
+/// Builds one side in one cargo invocation and runs every exercise's executable.
 async fn build_and_run(
     course: &Course,
     request: &BuildRequest,
