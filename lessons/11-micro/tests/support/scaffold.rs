@@ -61,12 +61,29 @@ pub fn build(dir: &Path) -> PathBuf {
         dir.display()
     );
     let started = Instant::now();
-    let output = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args(["build", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .expect("run cargo");
+        .env("CARGO_TARGET_DIR", target);
+    // Without what cargo set for this test (its package's name, folder, …), as a shell
+    // runs cargo: a build script that watches one of them (ring's watches
+    // CARGO_MANIFEST_DIR) would be run again, and the course's own builds of everything
+    // above it redone after this test.
+    for (name, _) in std::env::vars() {
+        let set_for_this_test = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+            ]
+            .contains(&name.as_str());
+        if set_for_this_test {
+            command.env_remove(name);
+        }
+    }
+    let output = command.output().expect("run cargo");
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
