@@ -7,8 +7,8 @@
 #                                  (a test that waits on time rather than on an event fails
 #                                  first on a busy machine)
 #
-# The suite is the test command's (`cargo test --workspace --all-features`), built once
-# before the first run. Each run's whole output is kept in target/flaky/run-N.log.
+# The suite is the test command's (`run_suite` in suite.sh: nextest where it is installed),
+# built once before the first run. Each run's whole output is kept in target/flaky/run-N.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +24,8 @@ mkdir -p "$logs"
 if [ -n "${CI:-}" ]; then
   export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0
 fi
-cargo test --locked --workspace --all-features --no-run --quiet
+source scripts/suite.sh
+cargo test --locked --workspace --all-features --all-targets --no-run --quiet
 
 load=""
 if [ "$stress" = "--stress" ]; then
@@ -44,7 +45,7 @@ fi
 
 for run in $(seq 1 "$runs"); do
   started=$SECONDS
-  if cargo test --locked --workspace --all-features --no-fail-fast >"$logs/run-$run.log" 2>&1; then
+  if run_suite >"$logs/run-$run.log" 2>&1; then
     verdict=passed
   else
     verdict=failed
@@ -52,12 +53,14 @@ for run in $(seq 1 "$runs"); do
   echo "run $run/$runs: $verdict in $((SECONDS - started)) s"
 done
 
-# Each failed test, named with the test binary it is in ("Running tests/x.rs (…)" comes
-# before a binary's results), counted once per run.
+# Each failed test, counted once per run: nextest names it with its crate and binary
+# ("FAIL [ 1.2s] workbook::runner real_course::x"); cargo test's "test x ... FAILED" is
+# named with the binary whose "Running tests/x.rs (…)" came before it.
 echo
 echo "failed in how many of $runs runs:"
 for run in $(seq 1 "$runs"); do
   awk '
+    /^ +(FAIL|TIMEOUT|SIGSEGV|SIGABRT|SIGKILL|LEAK-FAIL) \[/ { sub(/^ +[A-Z-]+ \[[^]]*\] +/, ""); print; next }
     /^ +Running / { binary = $2 }
     /^test .* \.\.\. FAILED$/ { sub(/^test /, ""); sub(/ \.\.\. FAILED$/, ""); print binary " " $0 }
     /^error: test failed, to rerun pass/ { print "(binary) " $0 }

@@ -122,9 +122,9 @@ step "cargo build of every target, linted (tools, and every lesson with its solu
 # Every target `cargo clippy --all-targets` would lint, benches included (built, not run).
 cargo test --locked --workspace --all-features --all-targets --no-run
 
-step "cargo test"
-# --no-fail-fast: a red run names every test that failed, not only the first binary's.
-cargo test --locked --workspace --all-features --no-fail-fast
+step "the tests (cargo nextest where it is installed, else cargo test)"
+source scripts/suite.sh
+run_suite
 
 step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
 # `browser-check` adds the check of the book's pages in headless Chromium.

@@ -1,0 +1,33 @@
+# The whole test suite, run one way for `test.sh` and `flaky.sh` (sourced by both).
+#
+# With cargo-nextest (https://nexte.st) on the machine, the test binaries run side by side,
+# each test in a process of its own: most of the suite's time is spent waiting on servers
+# and processes the tests start, and `cargo test` runs its ~180 binaries one after another.
+# nextest does not run doc tests, nor the two binaries that bring their own `main`
+# (`harness = false`: each sets a process-wide environment variable alone); `cargo test`
+# runs those. Without nextest, `cargo test` runs everything.
+#
+# run_suite: every test of the workspace with every feature (the
+# lessons' solutions switched in); --no-fail-fast, so a red run names every test that
+# failed, not only the first binary's. Returns non-zero if any test failed.
+
+# The binaries with a `main` of their own (`harness = false` in their Cargo.toml).
+own_main_tests=(consul_address_env consul_binary)
+
+run_suite() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    local failed=0 skip="" name
+    for name in "${own_main_tests[@]}"; do
+      skip="${skip:+$skip | }binary($name)"
+    done
+    cargo nextest run --locked --workspace --all-features --no-fail-fast \
+      --failure-output final -E "not ($skip)" || failed=1
+    local own=()
+    for name in "${own_main_tests[@]}"; do own+=(--test "$name"); done
+    cargo test --locked --workspace --all-features --no-fail-fast "${own[@]}" || failed=1
+    cargo test --locked --workspace --all-features --no-fail-fast --doc || failed=1
+    return $failed
+  else
+    cargo test --locked --workspace --all-features --no-fail-fast
+  fi
+}
