@@ -54,7 +54,7 @@ async fn bad_posts_get_clear_errors_and_delivery_goes_on() {
 
     let no_topic = Message::new("x").encode();
     let huge = vec![b'x'; MAX_MESSAGE_BYTES + 1];
-    let cases: [(&str, Vec<u8>, &str, u16, &str); 7] = [
+    let cases: [(&str, Vec<u8>, &str, u16, &str); 8] = [
         (
             "garbage",
             b"garbage".to_vec(),
@@ -63,6 +63,13 @@ async fn bad_posts_get_clear_errors_and_delivery_goes_on() {
             "not a broker message",
         ),
         ("too big", huge, &url, 413, ""),
+        (
+            "an array",
+            br#"[{"Micro-Topic":"orders"},"aGk="]"#.to_vec(),
+            &url,
+            400,
+            "not a broker message",
+        ),
         ("no topic", no_topic, &url, 400, "no Micro-Topic header"),
         (
             "unknown id",
@@ -192,4 +199,71 @@ async fn publishers_post_to_the_advertised_address_not_the_listening_one() {
         .err()
         .expect("a host name is refused");
     assert!(format!("{error:#}").contains("not an IP address and a port"));
+}
+
+/// A subscriber stopped while it handles a message answers that message first, so its
+/// publisher learns it was delivered, and takes no more once it is closed.
+#[tokio::test]
+async fn a_message_in_flight_when_the_subscriber_closes_is_handled_and_answered() {
+    let registry = Arc::new(MemoryRegistry::new());
+    let broker = Arc::new(HttpBroker::new(registry.clone(), "127.0.0.1:0").unwrap());
+    let (started, mut handler_started) = mpsc::unbounded_channel();
+    let (handled, mut was_handled) = mpsc::unbounded_channel();
+    let release = Arc::new(tokio::sync::Notify::new());
+    let slow: Handler = {
+        let release = release.clone();
+        handler(move |event: Event| {
+            let (started, handled, release) = (started.clone(), handled.clone(), release.clone());
+            async move {
+                started.send(()).ok();
+                release.notified().await;
+                handled.send(event.message.body).ok();
+                Ok(())
+            }
+        })
+    };
+    let _subscription = broker
+        .subscribe("orders", SubscribeOptions::default(), slow)
+        .await
+        .unwrap();
+    let node = registry.get_service(SERVICE).await.unwrap().remove(0);
+    let url = format!("http://{}/?id={}", node.address, node.id);
+    let client = reqwest::Client::new();
+    let in_flight = tokio::spawn(
+        client
+            .post(&url)
+            .body(message("orders", "in flight"))
+            .send(),
+    );
+    within("the handler to start", handler_started.recv())
+        .await
+        .unwrap();
+
+    let closing = tokio::spawn({
+        let broker = broker.clone();
+        async move { broker.disconnect().await }
+    });
+    // Closing begins with the endpoint refusing new connections.
+    within("the endpoint to stop taking connections", async {
+        while tokio::net::TcpStream::connect(&node.address).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    release.notify_one();
+
+    let answer = within("the answer to the message in flight", in_flight)
+        .await
+        .unwrap()
+        .expect("the subscriber closed the connection of a message it had taken, unanswered");
+    assert_eq!(
+        answer.status().as_u16(),
+        200,
+        "a message taken before the close is answered as delivered"
+    );
+    assert_eq!(was_handled.recv().await.unwrap(), "in flight".as_bytes());
+    within("disconnect to return", closing)
+        .await
+        .unwrap()
+        .unwrap();
 }

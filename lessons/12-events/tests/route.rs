@@ -30,9 +30,21 @@ fn every_broadcast_subscriber_of_the_topic_gets_it() {
         node("b", "orders", BROADCAST_VERSION),
         node("c", "invoices", BROADCAST_VERSION),
     ];
-    assert_eq!(ids(&targets(&nodes, "orders")), ids(&nodes[..2]));
-    assert_eq!(ids(&targets(&nodes, "invoices")), ids(&nodes[2..]));
-    assert!(targets(&nodes, "nobody").is_empty());
+    assert_eq!(
+        ids(&targets(&nodes, "orders")),
+        ids(&nodes[..2]),
+        "a message on orders goes to both broadcast subscribers of orders (a, b), and not to \
+         c, which subscribed to invoices: keep the nodes whose `topic` metadata is the topic"
+    );
+    assert_eq!(
+        ids(&targets(&nodes, "invoices")),
+        ids(&nodes[2..]),
+        "a message on invoices goes to c alone, its one subscriber"
+    );
+    assert!(
+        targets(&nodes, "nobody").is_empty(),
+        "a topic nobody subscribed to has no subscriber to send to"
+    );
 }
 
 #[test]
@@ -45,7 +57,9 @@ fn only_http_broker_nodes_count() {
     let nodes = [grpc, bare, node("http", "orders", BROADCAST_VERSION)];
     assert_eq!(
         ids(&targets(&nodes, "orders")),
-        BTreeSet::from(["http".to_string()])
+        BTreeSet::from(["http".to_string()]),
+        "only nodes whose `broker` metadata is `http` are the HTTP broker's subscribers: a \
+         node of another broker, or one with no metadata, gets nothing"
     );
 }
 
@@ -67,13 +81,25 @@ fn one_node_of_each_queue_group_and_every_group_gets_one() {
             3,
             "one worker, one auditor, the broadcast: {chosen:?}"
         );
-        assert!(chosen.contains("all"));
+        assert!(
+            chosen.contains("all"),
+            "a broadcast subscriber (version {BROADCAST_VERSION}) gets every message: {chosen:?}"
+        );
         let workers: Vec<_> = chosen.iter().filter(|id| id.starts_with('w')).collect();
         let auditors = chosen
             .iter()
             .filter(|id| id.starts_with('a') && *id != "all");
-        assert_eq!(workers.len(), 1, "{chosen:?}");
-        assert_eq!(auditors.count(), 1, "{chosen:?}");
+        assert_eq!(
+            workers.len(),
+            1,
+            "a queue group (the nodes of one version, here `workers`) gets each message \
+             once, at one of its nodes: {chosen:?}"
+        );
+        assert_eq!(
+            auditors.count(),
+            1,
+            "every queue group gets the message, `audit` as well as `workers`: {chosen:?}"
+        );
         chosen_workers.insert(workers[0].clone());
     }
     assert_eq!(

@@ -58,7 +58,9 @@ async fn a_message_of_the_type_is_decoded_handed_on_and_acknowledged() {
         .unwrap();
     assert_eq!(
         *got.lock().unwrap(),
-        [greeting("ada"), greeting("grace"), greeting("alan")]
+        [greeting("ada"), greeting("grace"), greeting("alan")],
+        "each Greeting, decoded from its protobuf body, reaches the handler once and in order \
+         (one without a Content-Type is read as protobuf, as go-micro writes every message)"
     );
 }
 
@@ -92,8 +94,17 @@ async fn what_is_not_the_topics_message_is_a_clear_error_and_not_handed_on() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("application/json"), "{error}");
-    assert_eq!(*calls.lock().unwrap(), 0, "nothing reached the handler");
+    assert!(
+        error.contains("application/json"),
+        "a message whose Content-Type is application/json is not this topic's protobuf: it \
+         must be refused before decoding, with an error that names its Content-Type \
+         (application/json). The error was: {error}"
+    );
+    assert_eq!(
+        *calls.lock().unwrap(),
+        0,
+        "a message that is not the topic's type must never reach the handler"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +119,8 @@ async fn a_failing_handler_is_not_an_acknowledgement() {
         .unwrap_err();
     assert!(
         error.to_string().contains("not greeting mallory"),
-        "{error}"
+        "the handler's own error is the subscriber's answer (not an acknowledgement), \
+         passed on as it is; the error was: {error}"
     );
     let body = greeting("ada").encode_to_vec();
     typed(event("greetings", Some("application/protobuf"), body))

@@ -7,9 +7,14 @@
 //! over [`MAX_MESSAGE_BYTES`] is refused unread (413), a body that is not a message or has no
 //! topic is a 400, an id no subscription here has is a 404, a handler that fails (or
 //! panics) a 500 — logged, and the endpoint goes on.
+//!
+//! It closes gracefully: [`Endpoint::close`] stops taking connections and lets the messages
+//! already being handled finish (within [`SHUTDOWN_GRACE`]), so a subscriber stopped by a
+//! signal answers the publisher of each message it took, instead of dropping it.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Mutex;
 
 use anyhow::Context;
 use axum::Router;
@@ -17,14 +22,45 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use bytes::Bytes;
+use shared::grpc::SHUTDOWN_GRACE;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tracing::warn;
 
 use super::Subscribers;
 use crate::broker::{Event, MAX_MESSAGE_BYTES, Message, TOPIC_HEADER};
 
+/// A running endpoint: its address, and what closes it.
+pub struct Endpoint {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    serving: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Endpoint {
+    /// Takes no more connections, and returns once the messages in flight are handled and
+    /// answered, or [`SHUTDOWN_GRACE`] has passed (then what is left is dropped).
+    pub async fn close(&self) {
+        let _ = self.stop.send(true);
+        let serving = self
+            .serving
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let Some(serving) = serving else {
+            return;
+        };
+        let abort = serving.abort_handle();
+        if tokio::time::timeout(SHUTDOWN_GRACE, serving).await.is_err() {
+            warn!(grace = ?SHUTDOWN_GRACE, "messages still in flight are dropped");
+            abort.abort();
+        }
+    }
+}
+
 /// Listens on `listen` and serves the subscriptions in `subscribers`, in the background;
-/// returns the address it listens on (`127.0.0.1` when asked for every interface).
-pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<SocketAddr> {
+/// the endpoint's address is where it listens (`127.0.0.1` when asked for every interface).
+pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<Endpoint> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -36,12 +72,21 @@ pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<Soc
         .route("/", post(deliver))
         .layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES))
         .with_state(subscribers);
-    tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
+    let (stop, mut stopped) = watch::channel(false);
+    let serving = tokio::spawn(async move {
+        let closing = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let serving = axum::serve(listener, app).with_graceful_shutdown(closing);
+        if let Err(error) = serving.await {
             warn!(%error, "the broker's endpoint stopped");
         }
     });
-    Ok(addr)
+    Ok(Endpoint {
+        addr,
+        stop,
+        serving: Mutex::new(Some(serving)),
+    })
 }
 
 // ANCHOR: deliver

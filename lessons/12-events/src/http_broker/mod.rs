@@ -73,8 +73,8 @@ pub struct HttpBroker {
     advertise: Option<SocketAddr>,
     client: reqwest::Client,
     subscribers: Subscribers,
-    /// The address of this process's endpoint, once the first subscription started it.
-    endpoint: OnceCell<SocketAddr>,
+    /// This process's endpoint, once the first subscription started it.
+    endpoint: OnceCell<endpoint::Endpoint>,
     /// The registry's last answer, and when it came (go-micro's `registry/cache`).
     cache: Mutex<Option<(Instant, Vec<Node>)>>,
 }
@@ -110,11 +110,11 @@ impl HttpBroker {
 
     /// Starts the endpoint on the first call; its address on every call.
     async fn endpoint(&self) -> anyhow::Result<SocketAddr> {
-        let addr = self
+        let endpoint = self
             .endpoint
             .get_or_try_init(|| endpoint::start(&self.listen, self.subscribers.clone()))
             .await?;
-        Ok(*addr)
+        Ok(endpoint.addr)
     }
 
     /// The subscribers of every topic: the registry's answer, asked again once it is
@@ -260,6 +260,17 @@ impl Broker for HttpBroker {
 
     fn describe(&self) -> String {
         format!("http on {}", self.registry.describe())
+    }
+
+    /// Closes the endpoint gracefully: each message it is handling is answered first.
+    fn disconnect(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        async move {
+            if let Some(endpoint) = self.endpoint.get() {
+                endpoint.close().await;
+            }
+            Ok(())
+        }
+        .boxed()
     }
 }
 
