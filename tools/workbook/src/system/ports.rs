@@ -121,6 +121,11 @@ impl Layout {
         loopback(self.at(6, 4222))
     }
 
+    /// NATS's monitoring port (`nats-server -m`), where chapter 12 reads `/jsz` and `/varz`.
+    pub fn nats_monitor(self) -> SocketAddr {
+        loopback(self.at(7, 8222))
+    }
+
     pub fn book(self) -> u16 {
         self.at(5, book::DEFAULT_PORT)
     }
@@ -309,6 +314,7 @@ mod tests {
         assert_eq!(layout.consul().port(), 8500);
         assert_eq!(layout.redis().port(), 6379);
         assert_eq!(layout.nats().port(), 4222);
+        assert_eq!(layout.nats_monitor().port(), 8222);
         assert_eq!(layout.book(), 3000);
         assert_eq!(layout.lesson(6).port(), 7006);
         assert_eq!(layout.system(), Ports::STANDARD);
@@ -321,6 +327,7 @@ mod tests {
         assert_eq!(layout.redis().port(), 20001);
         assert_eq!(layout.book(), 20005);
         assert_eq!(layout.nats().port(), 20006);
+        assert_eq!(layout.nats_monitor().port(), 20007);
         assert_eq!(layout.lesson(6).port(), 20016);
         assert_eq!(
             layout.env_lines(),

@@ -44,7 +44,7 @@ pub(super) fn up(here: &Here) -> Result<()> {
         return Ok(());
     };
     let store = here.dir().join("nats");
-    let command = nats_server(&program, addr, &store)?;
+    let command = nats_server(&program, addr, Some(here.layout.nats_monitor()), &store)?;
     let pid = start_detached(here, Service::Nats, command)?;
     let started = say(
         Cmd::StartedNats,
@@ -55,9 +55,15 @@ pub(super) fn up(here: &Here) -> Result<()> {
 }
 
 /// The command that runs `program` (a `nats-server`) on `addr` with JetStream on and its
-/// store in `store`, once nothing else holds that port. No monitoring port: the `INFO`
-/// line every client reads first says whether it answers, and with JetStream.
-pub fn nats_server(program: &Path, addr: SocketAddr, store: &Path) -> Result<Command> {
+/// store in `store`, once nothing else holds that port; with `monitor`, its monitoring port
+/// there too (`-m`, on `addr`'s host: chapter 12 reads `/jsz` on it), unless something
+/// holds that one: NATS then starts without it rather than not at all.
+pub fn nats_server(
+    program: &Path,
+    addr: SocketAddr,
+    monitor: Option<SocketAddr>,
+    store: &Path,
+) -> Result<Command> {
     if port_taken(addr) {
         bail!("{}", say(Cmd::PortNotNats, &[("port", &addr.port())]));
     }
@@ -68,5 +74,8 @@ pub fn nats_server(program: &Path, addr: SocketAddr, store: &Path) -> Result<Com
         .arg("-js")
         .arg("-sd")
         .arg(store);
+    if let Some(monitor) = monitor.filter(|monitor| !port_taken(*monitor)) {
+        command.args(["-m", &monitor.port().to_string()]);
+    }
     Ok(command)
 }

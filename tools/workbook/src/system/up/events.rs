@@ -76,7 +76,9 @@ fn nats_up(
         return Ok(Events::NoNatsServer);
     };
     let store = system.dir.join("nats");
-    let command = services::nats_server(&program, addr, &store)?;
+    // No monitoring port: `up`'s NATS carries the captchas' events, and is watched
+    // through the gateway; chapter 12 reads `services up`'s.
+    let command = services::nats_server(&program, addr, None, &store)?;
     let mut child = start(system, record, "nats", command, "nats-server")?;
     let log = system.log_path("nats");
     block_until(&mut child, "nats", &log, START_PATIENCE, || {
