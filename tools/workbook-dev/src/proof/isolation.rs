@@ -121,15 +121,18 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
     Ok(probes)
 }
 
-/// The ids of the `lessons` whose exercise tests do not build, made by the builds of
-/// verify's stubs: the same selection (the whole workspace, a lesson built on another
-/// lesson's answers apart) and no features, so cargo resolves the same features and finds
-/// everything but the probe already built; and with `--keep-going`, so the broken lesson
-/// does not stop the others. (A selection of the other lessons alone resolves the features
-/// of shared crates, testkit's among them, anew: every lesson's tests were rebuilt twice a
-/// probe, the better part of verify's time.)
+/// The ids of the `lessons` whose exercise tests do not build, made as verify's stub
+/// builds make them: the whole workspace selected, so cargo resolves the same features and
+/// finds everything but the probe built already (a selection of the lessons alone resolves
+/// the features of shared crates, testkit's among them, anew, and rebuilt every lesson's
+/// tests twice a probe). The lessons not checked (the broken one) are left out of the
+/// selection, so that none is compiled unless a checked lesson depends on it: that is the
+/// break the probe looks for, and a failed compile would otherwise have cargo compile that
+/// lesson again at the next probe. `--keep-going`: a lesson that does not build does not
+/// stop the others.
 async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Result<Vec<String>> {
     let all: Vec<&Lesson> = course.lessons.iter().collect();
+    let checked = |lesson: &Lesson| lessons.iter().any(|l| l.package == lesson.package);
     let (apart, together): (Vec<&Lesson>, Vec<&Lesson>) = all
         .iter()
         .partition(|lesson| builds_on_a_lesson(lesson, &all));
@@ -142,20 +145,26 @@ async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Resu
         }
         tests
     };
+    let together: Vec<&Lesson> = together.into_iter().filter(|l| checked(l)).collect();
+    let apart_checked: Vec<&Lesson> = apart.iter().copied().filter(|l| checked(l)).collect();
     let mut requests = Vec::new();
     if !together.is_empty() {
         requests.push(BuildRequest {
             workspace: true,
-            exclude: apart.iter().map(|lesson| lesson.package.clone()).collect(),
+            exclude: all
+                .iter()
+                .filter(|lesson| !together.iter().any(|l| l.package == lesson.package))
+                .map(|lesson| lesson.package.clone())
+                .collect(),
             tests: tests_of(&together),
             keep_going: true,
             ..BuildRequest::default()
         });
     }
-    if !apart.is_empty() {
+    if !apart_checked.is_empty() {
         requests.push(BuildRequest {
-            packages: apart.iter().map(|lesson| lesson.package.clone()).collect(),
-            tests: tests_of(&apart),
+            packages: apart_checked.iter().map(|l| l.package.clone()).collect(),
+            tests: tests_of(&apart_checked),
             keep_going: true,
             ..BuildRequest::default()
         });
