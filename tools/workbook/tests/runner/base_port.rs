@@ -13,8 +13,8 @@ use crate::fixture::Course;
 use crate::system::free_ports_in_a_row;
 
 /// The ports each test's learner uses from their base: Consul, Redis, `up`'s three, the
-/// book and NATS (B+6).
-const USED: u16 = 7;
+/// book, NATS (B+6) and its monitoring port (B+7).
+const USED: u16 = 8;
 
 /// Two bases whose used ports are free and do not overlap.
 pub fn two_bases() -> (u16, u16) {
