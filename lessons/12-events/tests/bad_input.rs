@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use l11_micro::registry::Registry;
 use l11_micro::registry::memory::MemoryRegistry;
+use l11_micro::registry::{Node, Registry};
 use l12_events::broker::{
     Broker, Event, Handler, MAX_MESSAGE_BYTES, Message, SubscribeOptions, Subscription, handler,
 };
@@ -35,6 +35,13 @@ async fn subscribe(
     (subscription, received)
 }
 
+/// The one subscriber registered, and the URL a publisher POSTs its messages to.
+async fn the_subscriber(registry: &MemoryRegistry) -> (Node, String) {
+    let node = registry.get_service(SERVICE).await.unwrap().remove(0);
+    let url = format!("http://{}/?id={}", node.address, node.id);
+    (node, url)
+}
+
 fn message(topic: &str, body: &str) -> Vec<u8> {
     let mut message = Message::new(body.to_string());
     message
@@ -48,8 +55,7 @@ async fn bad_posts_get_clear_errors_and_delivery_goes_on() {
     let registry = Arc::new(MemoryRegistry::new());
     let broker = HttpBroker::new(registry.clone(), "127.0.0.1:0").unwrap();
     let (_subscription, mut received) = subscribe(&broker, "orders").await;
-    let node = registry.get_service(SERVICE).await.unwrap().remove(0);
-    let url = format!("http://{}/?id={}", node.address, node.id);
+    let (node, url) = the_subscriber(registry.as_ref()).await;
     let client = reqwest::Client::new();
 
     let no_topic = Message::new("x").encode();
@@ -226,8 +232,7 @@ async fn a_message_in_flight_when_the_subscriber_closes_is_handled_and_answered(
         .subscribe("orders", SubscribeOptions::default(), slow)
         .await
         .unwrap();
-    let node = registry.get_service(SERVICE).await.unwrap().remove(0);
-    let url = format!("http://{}/?id={}", node.address, node.id);
+    let (node, url) = the_subscriber(registry.as_ref()).await;
     let client = reqwest::Client::new();
     let in_flight = tokio::spawn(
         client

@@ -21,10 +21,7 @@ pub struct ClientArgs {
 
 /// The CLI's error when the agent cannot be reached: the innermost cause says why.
 fn unreachable_agent(url: &str, error: &reqwest::Error) -> anyhow::Error {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
+    let cause = devconsul::innermost_cause(error);
     anyhow::anyhow!("Error querying agent at {url}: {cause}")
 }
 

@@ -193,3 +193,15 @@ fn default_node_name() -> String {
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "devconsul".to_string())
 }
+
+/// The innermost cause of `error`: what went wrong at the bottom (refused, reset,
+/// unresolvable, …), under the layers of HTTP and gRPC clients that wrapped it.
+pub fn innermost_cause<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> &'a (dyn std::error::Error + 'static) {
+    let mut cause = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause
+}

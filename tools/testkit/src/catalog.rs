@@ -3,7 +3,6 @@
 //! as the agent's view changes, with no polling, and gives up after a bound naming what it
 //! waited for.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -14,9 +13,7 @@ const WAIT: Duration = Duration::from_secs(2);
 /// A name no other test uses, even on an agent shared through `CONSUL_HTTP_ADDR`:
 /// `PREFIX-WHAT-PID-N`.
 pub fn unique_name(prefix: &str, what: &str) -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}-{what}-{}-{n}", std::process::id())
+    format!("{prefix}-{what}-{}", crate::unique_suffix())
 }
 
 /// One answer of `GET {url}/v1/{path}` as JSON with the index to block on next, blocking

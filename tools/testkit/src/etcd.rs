@@ -89,7 +89,7 @@ pub async fn etcd_cluster(size: usize) -> EtcdCluster {
 }
 
 async fn start(program: &PathBuf, size: usize) -> Result<EtcdCluster, String> {
-    let unique = format!("{}-{}", std::process::id(), unique_number());
+    let unique = crate::unique_suffix();
     let data = std::env::temp_dir().join(format!("testkit-etcd-{unique}"));
     let ports = free_ports(size * 2);
     let names: Vec<String> = (0..size).map(|i| format!("m{i}")).collect();
@@ -190,10 +190,4 @@ async fn wait_healthy(member: &mut EtcdMember) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-fn unique_number() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }

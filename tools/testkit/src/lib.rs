@@ -30,6 +30,7 @@ mod redis;
 mod server;
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use consul::{ConsulAgent, ConsulKind, consul};
@@ -64,4 +65,12 @@ pub fn proptest_cases(default: u32) -> u32 {
         .ok()
         .and_then(|cases| cases.parse().ok())
         .unwrap_or(default)
+}
+
+/// `PID-N`, new at each call: it tells apart the files, folders and names of every test,
+/// of this process and of the others sharing the machine.
+pub(crate) fn unique_suffix() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{}-{n}", std::process::id())
 }

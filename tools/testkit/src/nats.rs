@@ -114,11 +114,7 @@ pub async fn nats() -> NatsServer {
     // A free port may be taken between our choosing it and the server binding it: try again.
     for _attempt in 0..5 {
         let ports = free_ports(2);
-        let store = std::env::temp_dir().join(format!(
-            "testkit-nats-{}-{}",
-            std::process::id(),
-            unique_number()
-        ));
+        let store = std::env::temp_dir().join(format!("testkit-nats-{}", crate::unique_suffix()));
         match start(&program, ports[0], ports[1], &store).await {
             Ok(child) => {
                 return NatsServer {
@@ -178,10 +174,4 @@ async fn start(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-fn unique_number() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }

@@ -38,11 +38,8 @@ pub struct OwnedChild {
 impl OwnedChild {
     /// Starts `command` with its output captured in a fresh log file named after `label`.
     pub fn spawn(mut command: Command, label: &str) -> io::Result<OwnedChild> {
-        let log = std::env::temp_dir().join(format!(
-            "testkit-{label}-{}-{}.log",
-            std::process::id(),
-            unique_number()
-        ));
+        let log =
+            std::env::temp_dir().join(format!("testkit-{label}-{}.log", crate::unique_suffix()));
         let out = File::create(&log)?;
         let err = out.try_clone()?;
         let child = command
@@ -93,13 +90,6 @@ impl Drop for OwnedChild {
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);
     }
-}
-
-/// A number that differs between calls in this process (for file names).
-fn unique_number() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// `GET path` on `host:port` with HTTP/1.0; the status code and the body.

@@ -42,12 +42,7 @@ impl Endpoint {
     /// answered, or [`SHUTDOWN_GRACE`] has passed (then what is left is dropped).
     pub async fn close(&self) {
         let _ = self.stop.send(true);
-        let serving = self
-            .serving
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        let Some(serving) = serving else {
+        let Some(serving) = super::lock(&self.serving).take() else {
             return;
         };
         let abort = serving.abort_handle();

@@ -252,11 +252,7 @@ fn http_error(method: &str, url: &str, error: &reqwest::Error) -> String {
             "{op} \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
         );
     }
-    // The innermost cause says what went wrong (refused, reset, unresolvable, ...).
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
+    let cause = crate::innermost_cause(error);
     let detail = match cause.downcast_ref::<std::io::Error>() {
         Some(io) => {
             let host = reqwest::Url::parse(url)
@@ -293,10 +289,7 @@ async fn grpc(
     };
     let attempt = async {
         let channel = endpoint.connect().await.map_err(|error| {
-            let mut cause: &dyn std::error::Error = &error;
-            while let Some(inner) = cause.source() {
-                cause = inner;
-            }
+            let cause = crate::innermost_cause(&error);
             let detail = match cause.downcast_ref::<std::io::Error>() {
                 Some(io) => format!("dial tcp {address}: {}", go_error(io)),
                 None => cause.to_string(),

@@ -40,7 +40,8 @@ pub struct BuildRequest {
     pub features: Vec<String>,
     /// Build every target that can be built when one fails (`cargo build --keep-going`,
     /// which makes the same test executables as `cargo test --no-run`; that one stops at
-    /// the first package that does not compile).
+    /// the first package that does not compile). Name the `tests`: a bare `cargo build`
+    /// builds none.
     pub keep_going: bool,
 }
 
@@ -194,9 +195,6 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     }
     for test in &request.tests {
         command.args(["--test", test]);
-    }
-    if request.keep_going && request.tests.is_empty() {
-        command.arg("--tests");
     }
     if !request.features.is_empty() {
         command.args(["--features", &request.features.join(",")]);

@@ -149,7 +149,8 @@ pub fn check_summary(course: &Course) -> Vec<Problem> {
     problems
 }
 
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+/// The Markdown files under `dir`, in order.
+pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     files_under(dir, &|path| {
         path.is_dir() || path.extension().is_some_and(|e| e == "md")
     })

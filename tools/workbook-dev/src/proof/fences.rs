@@ -17,7 +17,7 @@ use workbook::book;
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
 
-use crate::proof::bookcheck::files_under;
+use crate::proof::bookcheck::{files_under, markdown_files};
 
 /// The fence slips in one Markdown text: (line, what is wrong), lines counted from 1.
 pub fn slips(markdown: &str) -> Vec<(usize, String)> {
@@ -96,12 +96,8 @@ fn shorten(line: &str) -> String {
 
 /// Every chapter under `book/src`, checked with [`slips`].
 pub fn check_chapters(root: &Path) -> Vec<Problem> {
-    let src = root.join("book/src");
-    let chapters = files_under(&src, &|path| {
-        path.is_dir() || path.extension().is_some_and(|e| e == "md")
-    });
     let mut problems = Vec::new();
-    for chapter in chapters {
+    for chapter in markdown_files(&root.join("book/src")) {
         let Ok(text) = fs::read_to_string(&chapter) else {
             continue;
         };

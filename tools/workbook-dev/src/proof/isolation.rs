@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::{Course, Lesson};
 
-use crate::proof::verify::builds_on_a_lesson;
+use crate::proof::verify::{builds_on_a_lesson, exercise_tests};
 
 /// What is appended to the exercise file while the probe runs.
 const PROBE: &str =
@@ -136,15 +136,6 @@ async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Resu
     let (apart, together): (Vec<&Lesson>, Vec<&Lesson>) = all
         .iter()
         .partition(|lesson| builds_on_a_lesson(lesson, &all));
-    let tests_of = |lessons: &[&Lesson]| -> Vec<String> {
-        let mut tests: Vec<String> = Vec::new();
-        for exercise in lessons.iter().flat_map(|lesson| &lesson.exercises) {
-            if !tests.contains(&exercise.test) {
-                tests.push(exercise.test.clone());
-            }
-        }
-        tests
-    };
     let together: Vec<&Lesson> = together.into_iter().filter(|l| checked(l)).collect();
     let apart_checked: Vec<&Lesson> = apart.iter().copied().filter(|l| checked(l)).collect();
     let mut requests = Vec::new();
@@ -156,7 +147,7 @@ async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Resu
                 .filter(|lesson| !together.iter().any(|l| l.package == lesson.package))
                 .map(|lesson| lesson.package.clone())
                 .collect(),
-            tests: tests_of(&together),
+            tests: exercise_tests(&together),
             keep_going: true,
             ..BuildRequest::default()
         });
@@ -164,7 +155,7 @@ async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Resu
     if !apart_checked.is_empty() {
         requests.push(BuildRequest {
             packages: apart_checked.iter().map(|l| l.package.clone()).collect(),
-            tests: tests_of(&apart_checked),
+            tests: exercise_tests(&apart_checked),
             keep_going: true,
             ..BuildRequest::default()
         });

@@ -9,6 +9,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::base_port::{Learner, loopback, two_bases};
+use crate::book_server::get;
 
 /// Where NATS goes in a clone's block of ports.
 const NATS_OFFSET: u16 = 6;
@@ -20,21 +21,6 @@ fn nats_info(port: u16) -> Option<String> {
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).ok()?;
     line.starts_with("INFO {").then_some(line)
-}
-
-/// What an HTTP server on `port` answers to `GET path`, status line first; empty if none.
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)) else {
-        return String::new();
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    let mut answer = String::new();
-    if stream.write_all(request.as_bytes()).is_ok() {
-        let _ = stream.read_to_string(&mut answer);
-    }
-    answer
 }
 
 /// Whether these tests cannot run here, and if so says why: `services up` needs
@@ -90,9 +76,9 @@ fn services_up_starts_nats_with_jetstream_on_the_clones_port() {
     );
     // Chapter 12 reads the server's `/jsz` on its monitoring port, the next one.
     let monitor = port + 1;
-    let varz = http_get(monitor, "/varz");
+    let (status, varz) = get(monitor, "/varz");
     assert!(
-        varz.starts_with("HTTP/1.1 200") && varz.contains(&format!("\"port\": {port}")),
+        status == 200 && varz.contains(&format!("\"port\": {port}")),
         "the NATS of `services up` does not answer /varz on its monitoring port {monitor}:\n{varz}"
     );
 

@@ -83,12 +83,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     let mut build_problems = Vec::new();
     if !exercises.is_empty() {
         let packages: Vec<String> = lessons.iter().map(|l| l.package.clone()).collect();
-        let mut tests: Vec<String> = Vec::new();
-        for (_, exercise) in &exercises {
-            if !tests.contains(&exercise.test) {
-                tests.push(exercise.test.clone());
-            }
-        }
+        let tests = exercise_tests(&lessons);
 
         // The stubs: every test must fail. Both builds select the whole workspace, so that
         // they share every dependency build with `cargo test --workspace` (the test script
@@ -257,6 +252,17 @@ fn static_checks(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Vec<S
         notes.push(format!("tests/{}.rs is missing", exercise.test));
     }
     notes
+}
+
+/// The test targets of the exercises of `lessons`, each once (two exercises may share one).
+pub(crate) fn exercise_tests(lessons: &[&Lesson]) -> Vec<String> {
+    let mut tests: Vec<String> = Vec::new();
+    for exercise in lessons.iter().flat_map(|lesson| &lesson.exercises) {
+        if !tests.contains(&exercise.test) {
+            tests.push(exercise.test.clone());
+        }
+    }
+    tests
 }
 
 /// Whether `lesson` depends on the package of another lesson (lesson 12 on lesson 11's),
