@@ -1,4 +1,4 @@
-//! What `micro api` costs a call: `cargo bench -p l11-micro --features solution --bench api`.
+//! What `micro api` costs a call: `cargo bench -p l11-micro --bench api`.
 //!
 //! Three `l11-micro user-server` processes on the Consul agent from testkit, and
 //! `l11-micro api` in front of them. The same `Say.Hello` is called through the gateway

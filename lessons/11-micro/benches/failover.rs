@@ -1,5 +1,5 @@
 //! How long a killed instance keeps its place, and what that costs the callers:
-//! `cargo bench -p l11-micro --features solution --bench failover`.
+//! `cargo bench -p l11-micro --bench failover`.
 //!
 //! For Consul (a TTL check, read with blocking queries) and etcd (a lease, read with a
 //! watch), with a short and the default registration TTL: three `l11-micro server`
@@ -14,11 +14,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use l11_micro::client::MicroClient;
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
-use l11_micro::registry::etcd::EtcdRegistry;
-use l11_micro::selector::RoundRobin;
+use micro::client::MicroClient;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
+use micro::registry::etcd::EtcdRegistry;
+use micro::selector::RoundRobin;
 use testkit::ServerProcess;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_l11-micro");

@@ -7,15 +7,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use l11_micro::api::reflect;
-use l11_micro::client::MicroClient;
-use l11_micro::flags::RegistryFlags;
 use l11_micro::scaffold::{self, Kind, Plan};
-use l11_micro::selector::RoundRobin;
-use l11_micro::service::{NodeGreeter, Service};
 use l11_micro::user::UserService;
-use l11_micro::web::{WebService, example};
-use l11_micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
+use micro::api::reflect;
+use micro::client::MicroClient;
+use micro::flags::RegistryFlags;
+use micro::selector::RoundRobin;
+use micro::service::{NodeGreeter, Service};
+use micro::web::{WebService, example};
+use micro::{DEFAULT_ADDR, DEFAULT_SERVICE};
 use proto::captcha::captcha_server::CaptchaServer;
 use proto::hello::greeter_server::GreeterServer;
 use proto::user::say_server::SayServer;
@@ -226,11 +226,11 @@ async fn main() -> anyhow::Result<()> {
                 listener.local_addr()?,
                 registry.describe()
             );
-            let options = l11_micro::api::Options {
+            let options = micro::api::Options {
                 namespace,
                 deadline,
             };
-            l11_micro::api::serve(listener, registry, options, stop).await?;
+            micro::api::serve(listener, registry, options, stop).await?;
         }
         // ANCHOR_END: api
         Command::Client {
@@ -242,7 +242,7 @@ async fn main() -> anyhow::Result<()> {
             name,
         } => {
             let registry = cli.registry.open().await?;
-            let client = MicroClient::new(registry, l11_micro::selector::by_name(&selector)?);
+            let client = MicroClient::new(registry, micro::selector::by_name(&selector)?);
             let started = Instant::now();
             let mut failed = 0;
             for _ in 0..calls {

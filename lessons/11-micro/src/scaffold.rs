@@ -91,16 +91,11 @@ impl Kind {
         });
         if self == Kind::Web {
             // The page of the lesson's own web service: one page, one home.
-            files.push(("html/index.html", crate::web::example::PAGE));
+            files.push(("html/index.html", micro::web::example::PAGE));
         }
         files
     }
 }
-
-/// The dependency a srv adds: lesson 12's broker, for its subscriber (with its reference
-/// answers, as lesson 11 is).
-const SRV_DEPENDENCIES: &str = "# Lesson 12's broker and events, for the subscriber (`src/subscriber.rs`).\n\
-    l12-events = { path = \"{{events_path}}\", features = [\"solution\"] }\n";
 
 /// The dependencies a web service adds to those every kind has.
 const WEB_DEPENDENCIES: &str = "axum = \"0.8\"\n\
@@ -174,26 +169,8 @@ pub fn write(dir: &Path, plan: &Plan) -> anyhow::Result<Vec<PathBuf>> {
         ("{{alias}}", plan.alias.clone()),
         ("{{crate}}", plan.crate_name()),
         ("{{port}}", plan.kind.port().to_string()),
-        (
-            "{{micro_path}}",
-            lesson.canonicalize()?.display().to_string(),
-        ),
+        ("{{micro_path}}", course.join("micro").display().to_string()),
         ("{{course_root}}", course.display().to_string()),
-        (
-            "{{srv_dependencies}}",
-            match plan.kind {
-                Kind::Srv => SRV_DEPENDENCIES.to_string(),
-                _ => String::new(),
-            },
-        ),
-        (
-            "{{events_path}}",
-            lesson
-                .join("../12-events")
-                .canonicalize()?
-                .display()
-                .to_string(),
-        ),
         (
             "{{web_dependencies}}",
             match plan.kind {

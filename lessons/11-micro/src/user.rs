@@ -7,7 +7,7 @@ use proto::user::{Request as HelloRequest, Response as HelloResponse};
 use shared::greeter::check_name;
 use tonic::{Request, Response, Status};
 
-use crate::registry::Node;
+use micro::registry::Node;
 
 // ANCHOR: say
 /// `Say.Hello`: `{"name": "huohuo"}` → `{"msg": "Hello huohuo from NODE-ID"}`.

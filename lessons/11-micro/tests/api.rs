@@ -7,8 +7,8 @@ mod support;
 
 use std::time::Duration;
 
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
 use serde_json::json;
 use support::api::{error_of, get, registry, request, start, user_server};
 use support::{node, tally, unique_service};

@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
 use support::api::{UserNode, error_of, registry, request, request_with, start};
 use support::misbehaving::{Misbehaving, Misbehaviour};
 use support::{dead_address, node, unique_service};

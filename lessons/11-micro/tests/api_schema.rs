@@ -7,8 +7,8 @@ mod support;
 
 use std::time::Duration;
 
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,

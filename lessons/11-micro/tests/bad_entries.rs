@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use etcd_client::Client;
-use l11_micro::client::MicroClient;
 use l11_micro::exercises::etcd_keys::service_prefix;
-use l11_micro::registry::Registry;
-use l11_micro::registry::etcd::EtcdRegistry;
-use l11_micro::selector::RoundRobin;
+use micro::client::MicroClient;
+use micro::registry::Registry;
+use micro::registry::etcd::EtcdRegistry;
+use micro::selector::RoundRobin;
 use support::{Greeter, etcd_until_ok, hostile_calls, unique_service};
 use testkit::within;
 

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use l11_micro::client::MicroClient;
-use l11_micro::registry::etcd::EtcdRegistry;
-use l11_micro::registry::memory::MemoryRegistry;
-use l11_micro::registry::{Node, Registry};
-use l11_micro::selector::RoundRobin;
+use micro::client::MicroClient;
+use micro::registry::etcd::EtcdRegistry;
+use micro::registry::memory::MemoryRegistry;
+use micro::registry::{Node, Registry};
+use micro::selector::RoundRobin;
 use support::misbehaving::{Misbehaving, Misbehaviour};
 use support::{Greeter, NoGreeter, dead_address, hostile_calls, node, unique_service};
 use testkit::{EtcdCluster, within};

@@ -5,8 +5,8 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use l11_micro::exercises::call::call;
-use l11_micro::registry::Node;
-use l11_micro::selector::RoundRobin;
+use micro::registry::Node;
+use micro::selector::RoundRobin;
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
 use support::{Greeter, NoGreeter, dead_address, node, tally};

@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
 use proto::captcha::captcha_client::CaptchaClient;
 use proto::captcha::{NewCaptchaRequest, VerifyRequest};
 use support::{BINARY, unique_service};

@@ -6,11 +6,11 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use l11_micro::client::MicroClient;
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
-use l11_micro::registry::etcd::EtcdRegistry;
-use l11_micro::selector::RoundRobin;
+use micro::client::MicroClient;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
+use micro::registry::etcd::EtcdRegistry;
+use micro::selector::RoundRobin;
 use support::{BINARY, tally, unique_service};
 use testkit::{EtcdCluster, ServerProcess, within};
 

@@ -3,7 +3,7 @@
 mod support;
 
 use l11_micro::exercises::etcd_keys::{ROOT, decode, encode, node_key, service_of, service_prefix};
-use l11_micro::registry::Node;
+use micro::registry::Node;
 use support::go_micro::{
     GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, PLAIN_RECORD,
     go_micro_get_service,

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use etcd_client::{Client, GetOptions, PutOptions};
-use l11_micro::client::MicroClient;
-use l11_micro::registry::Registry;
-use l11_micro::registry::etcd::EtcdRegistry;
-use l11_micro::registry::etcd::record::ServiceRecord;
-use l11_micro::registry::mdns::txt::{self, MdnsTxt};
-use l11_micro::selector::RoundRobin;
+use micro::client::MicroClient;
+use micro::registry::Registry;
+use micro::registry::etcd::EtcdRegistry;
+use micro::registry::etcd::record::ServiceRecord;
+use micro::registry::mdns::txt::{self, MdnsTxt};
+use micro::selector::RoundRobin;
 use support::go_micro::{
     GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, GREETER_TXT, GREETER_TXT_JSON,
     PLAIN_TXT, PLAIN_TXT_JSON, go_micro_get_service, go_micro_unpack,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use etcd_client::{Client, EventType, WatchOptions};
 use l11_micro::exercises::keep_lease::keep_lease;
-use l11_micro::registry::etcd::Members;
+use micro::registry::etcd::Members;
 use support::etcd_until_ok;
 use testkit::{EtcdCluster, within};
 use tokio::sync::watch;

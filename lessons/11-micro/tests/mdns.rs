@@ -7,11 +7,11 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use l11_micro::client::MicroClient;
-use l11_micro::registry::mdns::SERVICE_TYPE;
-use l11_micro::registry::{Node, Registry};
-use l11_micro::selector::RoundRobin;
 use mdns_sd::ServiceEvent;
+use micro::client::MicroClient;
+use micro::registry::mdns::SERVICE_TYPE;
+use micro::registry::{Node, Registry};
+use micro::selector::RoundRobin;
 use support::go_micro::{
     GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_pack, go_micro_unpack,
 };

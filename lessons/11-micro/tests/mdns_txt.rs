@@ -4,7 +4,7 @@
 mod support;
 
 use l11_micro::exercises::mdns_txt::decode;
-use l11_micro::registry::mdns::txt::{self, MAX_JSON_BYTES, MAX_PARTS};
+use micro::registry::mdns::txt::{self, MAX_JSON_BYTES, MAX_PARTS};
 use support::go_micro::{GREETER_TXT, PLAIN_TXT, go_micro_pack};
 
 fn strings(parts: &[&str]) -> Vec<String> {

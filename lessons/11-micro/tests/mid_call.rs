@@ -5,10 +5,10 @@ mod support;
 
 use std::sync::Arc;
 
-use l11_micro::client::MicroClient;
-use l11_micro::registry::Registry;
-use l11_micro::registry::memory::MemoryRegistry;
-use l11_micro::selector::RoundRobin;
+use micro::client::MicroClient;
+use micro::registry::Registry;
+use micro::registry::memory::MemoryRegistry;
+use micro::selector::RoundRobin;
 use support::misbehaving::{Misbehaving, Misbehaviour};
 use support::{Greeter, node, unique_service};
 use testkit::within;

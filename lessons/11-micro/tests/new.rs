@@ -11,8 +11,8 @@ mod support;
 
 use std::time::Duration;
 
-use l11_micro::registry::consul::ConsulRegistry;
-use l11_micro::registry::{Node, Registry};
+use micro::registry::consul::ConsulRegistry;
+use micro::registry::{Node, Registry};
 use serde_json::json;
 use support::api::{get, registry, request, start};
 use support::scaffold::{Scratch, build, new, run};

@@ -3,7 +3,7 @@
 mod support;
 
 use l11_micro::exercises::random::Random;
-use l11_micro::selector::Selector;
+use micro::selector::Selector;
 use support::{node, tally};
 
 #[test]

@@ -6,10 +6,10 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use l11_micro::registry::consul::ConsulRegistry;
-use l11_micro::registry::etcd::EtcdRegistry;
-use l11_micro::registry::memory::MemoryRegistry;
-use l11_micro::registry::{Node, Registry};
+use micro::registry::consul::ConsulRegistry;
+use micro::registry::etcd::EtcdRegistry;
+use micro::registry::memory::MemoryRegistry;
+use micro::registry::{Node, Registry};
 use support::{node, unique_service};
 use testkit::within;
 

@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use l11_micro::registry::Registry;
-use l11_micro::registry::consul::ConsulRegistry;
+use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
 use serde_json::Value;
 use support::api::{registry, request, start, user_server};
 use support::{tally, unique_service};

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use l11_micro::registry::Node;
+use micro::registry::Node;
 use rand::Rng;
 
-use crate::http_broker::BROADCAST_VERSION;
+use micro::broker::http::BROADCAST_VERSION;
 
 // ANCHOR: targets
 /// The nodes of `nodes` a message on `topic` goes to, as go-micro's `Publish` picks them

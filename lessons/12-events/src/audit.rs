@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 use tracing::warn;
 
-use crate::event::Publisher;
+use micro::event::Publisher;
 
 /// The topic of a captcha's check.
 pub const VERIFIED_TOPIC: &str = "captcha.verified";

@@ -4,26 +4,23 @@
 //! service. An event is the other way round: a service says "this happened" to a topic and
 //! goes on; whoever subscribed to the topic hears it, now or later, one of them or all. The
 //! publisher does not know who listens, and does not wait for them. go-micro calls the part
-//! that carries events the *broker*:
+//! that carries events the *broker*.
 //!
-//! - [`audit`]: lesson 09's captcha service publishing each check, and the subscriber that
-//!   counts them;
-//! - [`broker`]: the `Broker` trait, what a message is, and how go-micro writes one down;
-//! - [`event`]: typed protobuf events on a topic, as go-micro's `micro.NewEvent` and
+//! The broker is part of the framework (the `micro` crate at the repository's root:
+//! `micro::broker` and `micro::event`), which this lesson's worked example runs on and its
+//! exercises rebuild parts of:
+//!
+//! - `micro::broker`: the `Broker` trait, what a message is, and how go-micro writes one
+//!   down; `micro::broker::http`, go-micro's default broker, where every subscriber is a web
+//!   server found through lesson 11's registry; `micro::broker::nats`, the broker on a NATS
+//!   server, and JetStream's durable subscribers; the broker flags, and a broker chosen by
+//!   name on the command line, as lesson 11 chooses a registry;
+//! - `micro::event`: typed protobuf events on a topic, as go-micro's `micro.NewEvent` and
 //!   `micro.RegisterSubscriber`;
-//! - [`flags`]: `--broker` and `--broker-address`, the broker flags every program takes;
-//! - [`http_broker`]: go-micro's default broker, where every subscriber is a web server
-//!   found through lesson 11's registry;
-//! - [`nats`]: the broker on a NATS server, and JetStream's durable subscribers;
-//! - [`open`]: a broker chosen by name on the command line, as lesson 11 chooses a registry.
+//! - [`audit`]: lesson 09's captcha service publishing each check, and the subscriber that
+//!   counts them.
 
 pub mod audit;
-pub mod broker;
-pub mod event;
-pub mod flags;
-pub mod http_broker;
-pub mod nats;
-pub mod open;
 
 /// The learner's files, or with `--features solution` the reference answers in
 /// `solutions/`. The tests use `l12_events::exercises::…` and cannot tell which.

@@ -4,17 +4,17 @@
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use l11_micro::flags::RegistryFlags;
+use micro::flags::RegistryFlags;
 use std::sync::Arc;
 
-use l11_micro::service::Service;
 use l12_events::audit::{Audit, AuditedCaptcha, VERIFIED_TOPIC};
-use l12_events::broker::{Broker, Message, SubscribeOptions, handler};
-use l12_events::event::{self, Publisher};
-use l12_events::flags::BrokerFlags;
-use l12_events::nats::jetstream::DurableOptions;
-use l12_events::nats::{NatsBroker, server_url};
-use l12_events::open::{BrokerOptions, open_broker};
+use micro::broker::flags::BrokerFlags;
+use micro::broker::nats::jetstream::DurableOptions;
+use micro::broker::nats::{NatsBroker, server_url};
+use micro::broker::open::{BrokerOptions, open_broker};
+use micro::broker::{Broker, Message, SubscribeOptions, handler};
+use micro::event::{self, Publisher};
+use micro::service::Service;
 use proto::captcha::captcha_server::CaptchaServer;
 use proto::events::CaptchaVerified;
 use shared::captcha::CaptchaService;

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use l11_micro::registry::memory::MemoryRegistry;
-use l11_micro::registry::{Node, Registry};
-use l12_events::broker::{
+use micro::broker::http::{HttpBroker, SERVICE, subscriber_node};
+use micro::broker::{
     Broker, Event, Handler, MAX_MESSAGE_BYTES, Message, SubscribeOptions, Subscription, handler,
 };
-use l12_events::http_broker::{HttpBroker, SERVICE, subscriber_node};
+use micro::registry::memory::MemoryRegistry;
+use micro::registry::{Node, Registry};
 use testkit::within;
 use tokio::sync::mpsc;
 

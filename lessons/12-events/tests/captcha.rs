@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use l12_events::audit::{AuditedCaptcha, VERIFIED_TOPIC};
-use l12_events::broker::SubscribeOptions;
-use l12_events::event::{self, Publisher};
-use l12_events::nats::NatsBroker;
+use micro::broker::SubscribeOptions;
+use micro::broker::nats::NatsBroker;
+use micro::event::{self, Publisher};
 use proto::captcha::captcha_server::Captcha;
 use proto::captcha::{NewCaptchaRequest, VerifyRequest};
 use proto::events::CaptchaVerified;

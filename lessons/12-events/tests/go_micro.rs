@@ -9,10 +9,10 @@ mod go_micro;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use l11_micro::registry::memory::MemoryRegistry;
-use l11_micro::registry::{Node, Registry};
-use l12_events::broker::{Broker, Message, SubscribeOptions, handler};
-use l12_events::http_broker::{BROADCAST_VERSION, HttpBroker, SERVICE, subscriber_node};
+use micro::broker::http::{BROADCAST_VERSION, HttpBroker, SERVICE, subscriber_node};
+use micro::broker::{Broker, Message, SubscribeOptions, handler};
+use micro::registry::memory::MemoryRegistry;
+use micro::registry::{Node, Registry};
 use testkit::within;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -66,7 +66,7 @@ fn a_subscriber_registers_as_go_micro_registers_one() {
         node.id
     );
     node.id = "go.micro.srv.t1-6c9b3a2e-0f4d-4e58-9a71-3d2b5c8e1f07".to_string();
-    let ours = l11_micro::exercises::etcd_keys::encode(SERVICE, &node);
+    let ours = micro::registry::etcd::keys::encode(SERVICE, &node);
     // The one difference: go-micro's nil Endpoints is `null`, lesson 11 writes `[]`; Go's
     // json.Unmarshal reads both as an empty slice.
     assert_eq!(
@@ -83,9 +83,9 @@ fn a_subscriber_registers_as_go_micro_registers_one() {
         )]
     );
     // And go-micro's own record reads back as the same node.
-    let prefix = l11_micro::exercises::etcd_keys::service_prefix(SERVICE);
-    let key = l11_micro::exercises::etcd_keys::node_key(SERVICE, &node);
-    let read = l11_micro::exercises::etcd_keys::decode(
+    let prefix = micro::registry::etcd::keys::service_prefix(SERVICE);
+    let key = micro::registry::etcd::keys::node_key(SERVICE, &node);
+    let read = micro::registry::etcd::keys::decode(
         &prefix,
         key.as_bytes(),
         GO_SUBSCRIBER_RECORD.as_bytes(),
@@ -99,7 +99,7 @@ fn a_subscriber_registers_as_go_micro_registers_one() {
 
 #[test]
 fn consul_tags_carry_the_metadata_as_go_micro_packs_them() {
-    use l11_micro::registry::consul::tags;
+    use micro::registry::consul::tags;
     let node = subscriber_node("go.micro.srv.t1", None, "127.0.0.1:1".parse().unwrap());
     let written = tags::encode(&node.metadata, &node.version);
     // go-micro's encodeMetadata: one `t-` tag per entry, the JSON of a one-entry map, packed.

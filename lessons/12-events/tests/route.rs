@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use l11_micro::registry::Node;
 use l12_events::exercises::route::targets;
-use l12_events::http_broker::BROADCAST_VERSION;
+use micro::broker::http::BROADCAST_VERSION;
+use micro::registry::Node;
 
 fn node(id: &str, topic: &str, version: &str) -> Node {
     Node {

@@ -3,11 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use l11_micro::registry::memory::MemoryRegistry;
-use l12_events::broker::{Broker, Event, Message, SubscribeOptions, handler};
-use l12_events::event::{Publisher, subscribe};
 use l12_events::exercises::typed::typed_handler;
-use l12_events::http_broker::HttpBroker;
+use micro::broker::http::HttpBroker;
+use micro::broker::{Broker, Event, Message, SubscribeOptions, handler};
+use micro::event::{Publisher, subscribe};
+use micro::registry::memory::MemoryRegistry;
 use prost::Message as _;
 use proto::events::Greeting;
 

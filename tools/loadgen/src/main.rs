@@ -99,10 +99,10 @@ struct Common {
 #[derive(Args)]
 struct Events {
     #[command(flatten)]
-    broker: l12_events::flags::BrokerFlags,
+    broker: micro::broker::flags::BrokerFlags,
     /// The registry the http broker finds its subscriber in (memory: inside loadgen).
     #[command(flatten)]
-    registry: l11_micro::flags::RegistryFlags,
+    registry: micro::flags::RegistryFlags,
     /// Messages measured.
     #[arg(long, default_value_t = 100_000)]
     messages: u64,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::registry::etcd::Members;
+use micro::registry::etcd::Members;
 
 /// Writes `key` = `value` with a lease of `ttl`, renews the lease every `ttl / 3`, and when
 /// the lease is lost (etcd answers a keep-alive with TTL 0, or the keep-alive stream ends),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::registry::Registry;
+use micro::registry::Registry;
 
 /// The registry called `kind`, at `address` when one is given, else at the registry's usual
 /// place (Consul `127.0.0.1:8500`, etcd `127.0.0.1:2379`). etcd takes several members,

@@ -1,7 +1,7 @@
 //! A selector that picks at random, and sends a retry somewhere else.
 
-use crate::registry::Node;
-use crate::selector::Selector;
+use micro::registry::Node;
+use micro::selector::Selector;
 
 /// Any node, each as likely as the others; never `avoid` while there is another one.
 #[derive(Debug, Default, Clone, Copy)]

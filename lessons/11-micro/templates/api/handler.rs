@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use l11_micro::client::MicroClient;
+use micro::client::MicroClient;
 use tonic::{Request, Response, Status};
 
 use crate::example::example_client::ExampleClient;

@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 use clap::Parser;
 use example::example_server::ExampleServer;
-use l11_micro::api::reflect;
-use l11_micro::client::MicroClient;
-use l11_micro::flags::RegistryFlags;
-use l11_micro::selector::RoundRobin;
-use l11_micro::service::Service;
+use micro::api::reflect;
+use micro::client::MicroClient;
+use micro::flags::RegistryFlags;
+use micro::selector::RoundRobin;
+use micro::service::Service;
 use tonic::server::NamedService;
 
 /// The service's name in the registry: namespace, type, alias.
@@ -38,7 +38,7 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l11_micro::shared::init_logging();
+    micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
     // The client of the service behind (go-micro's client wrapper).
@@ -52,6 +52,6 @@ async fn main() -> anyhow::Result<()> {
         .address(&cli.addr)
         .handle(ExampleServer::new(handler))
         .handle(reflect::server_of(example::DESCRIPTORS, &served)?)
-        .run(l11_micro::shared::signal::shutdown())
+        .run(micro::shared::signal::shutdown())
         .await
 }

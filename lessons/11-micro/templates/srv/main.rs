@@ -15,12 +15,12 @@ pub mod example {
 
 use clap::Parser;
 use example::example_server::ExampleServer;
-use l11_micro::api::reflect;
-use l11_micro::flags::RegistryFlags;
-use l11_micro::service::Service;
-use l12_events::broker::SubscribeOptions;
-use l12_events::event;
-use l12_events::flags::BrokerFlags;
+use micro::api::reflect;
+use micro::broker::SubscribeOptions;
+use micro::broker::flags::BrokerFlags;
+use micro::event;
+use micro::flags::RegistryFlags;
+use micro::service::Service;
 use tonic::server::NamedService;
 
 /// The service's name in the registry: namespace, type, alias.
@@ -40,7 +40,7 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l11_micro::shared::init_logging();
+    micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
 
@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
         .address(&cli.addr)
         .handle(ExampleServer::new(handler::Example))
         .handle(reflect::server_of(example::DESCRIPTORS, &served)?)
-        .run(l11_micro::shared::signal::shutdown())
+        .run(micro::shared::signal::shutdown())
         .await?;
     subscription.unsubscribe().await?;
     broker.disconnect().await

@@ -10,10 +10,10 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::response::{Html, Json};
 use axum::routing::{get, post};
-use l11_micro::api::error::ApiError;
-use l11_micro::client::MicroClient;
-use l11_micro::web::example::now_nanos;
-use l11_micro::web::json_body;
+use micro::api::error::ApiError;
+use micro::client::MicroClient;
+use micro::web::example::now_nanos;
+use micro::web::json_body;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

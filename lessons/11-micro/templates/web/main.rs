@@ -13,10 +13,10 @@ pub mod example {
 use std::sync::Arc;
 
 use clap::Parser;
-use l11_micro::client::MicroClient;
-use l11_micro::flags::RegistryFlags;
-use l11_micro::selector::RoundRobin;
-use l11_micro::web::WebService;
+use micro::client::MicroClient;
+use micro::flags::RegistryFlags;
+use micro::selector::RoundRobin;
+use micro::web::WebService;
 
 /// The service's name in the registry: namespace, type, alias.
 const NAME: &str = "{{service}}";
@@ -33,7 +33,7 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    l11_micro::shared::init_logging();
+    micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
     let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
@@ -41,6 +41,6 @@ async fn main() -> anyhow::Result<()> {
         .version("latest")
         .address(&cli.addr)
         .handle(handler::routes(Arc::new(client)))
-        .run(l11_micro::shared::signal::shutdown())
+        .run(micro::shared::signal::shutdown())
         .await
 }

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use axum::body::HttpBody;
 use futures::StreamExt as _;
-use l11_micro::api::reflect;
-use l11_micro::registry::Node;
-use l11_micro::service::ArrivedAt;
 use l11_micro::user::UserService;
+use micro::api::reflect;
+use micro::registry::Node;
+use micro::service::ArrivedAt;
 use proto::user::say_server::SayServer;
 use serde_json::Value;
 use testkit::{ServerProcess, within};

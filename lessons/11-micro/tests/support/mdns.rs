@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use l11_micro::registry::mdns::{MdnsRegistry, SERVICE_TYPE};
-use l11_micro::registry::{Node, Nodes};
 use mdns_sd::{IfKind, ServiceDaemon, ServiceInfo, TxtProperty};
+use micro::registry::mdns::{MdnsRegistry, SERVICE_TYPE};
+use micro::registry::{Node, Nodes};
 use testkit::{ServerProcess, within};
 
 use super::BINARY;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use l11_micro::registry::Node;
-use l11_micro::service::{ArrivedAt, NodeGreeter};
+use micro::registry::Node;
+use micro::service::{ArrivedAt, NodeGreeter};
 use proto::hello::greeter_server::GreeterServer;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -26,7 +26,7 @@ pub fn node(id: &str, address: &str) -> Node {
         id: id.to_string(),
         address: address.to_string(),
         version: "1.0.0".to_string(),
-        metadata: l11_micro::registry::grpc_metadata(),
+        metadata: micro::registry::grpc_metadata(),
     }
 }
 
@@ -135,7 +135,7 @@ where
 }
 
 /// How many calls a hostile-input test makes: 12, or `HOSTILE_CALLS` for a long run
-/// (`HOSTILE_CALLS=5000 cargo test -p l11-micro --features solution --test bad_nodes`).
+/// (`HOSTILE_CALLS=5000 cargo test -p l11-micro --test bad_nodes`).
 pub fn hostile_calls() -> usize {
     std::env::var("HOSTILE_CALLS")
         .ok()

@@ -1,9 +1,9 @@
 //! Which subscribers get a message: every broadcast subscriber of its topic, and one
 //! subscriber of each queue group.
 
-use l11_micro::registry::Node;
+use micro::registry::Node;
 
-use crate::http_broker::BROADCAST_VERSION;
+use micro::broker::http::BROADCAST_VERSION;
 
 /// The nodes of `nodes` a message on `topic` goes to, as go-micro's `Publish` picks them
 /// (`broker/http.go` at v2.9.1, lines 586–625): only nodes whose metadata says

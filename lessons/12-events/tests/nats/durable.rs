@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use l12_events::broker::{Broker, Message, handler};
-use l12_events::nats::NatsBroker;
-use l12_events::nats::jetstream::{DurableOptions, stream_name};
+use micro::broker::nats::NatsBroker;
+use micro::broker::nats::jetstream::{DurableOptions, stream_name};
+use micro::broker::{Broker, Message, handler};
 use tokio::sync::mpsc;
 
 use crate::numbers;

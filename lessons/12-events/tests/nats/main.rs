@@ -231,8 +231,8 @@ async fn a_queue_member_killed_mid_stream_loses_only_what_it_held() {
 
 #[tokio::test]
 async fn a_handler_that_panics_loses_its_message_not_its_subscription() {
-    use l12_events::broker::{Broker, Message, SubscribeOptions, handler};
-    use l12_events::nats::NatsBroker;
+    use micro::broker::nats::NatsBroker;
+    use micro::broker::{Broker, Message, SubscribeOptions, handler};
 
     let server = testkit::nats().await;
     let broker = NatsBroker::connect(&server.url()).await.unwrap();

@@ -18,9 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail, ensure};
-use l11_micro::registry::Registry;
-use l12_events::broker::{Broker, Message, SubscribeOptions, handler};
-use l12_events::flags::BrokerFlags;
+use micro::broker::flags::BrokerFlags;
+use micro::broker::{Broker, Message, SubscribeOptions, handler};
+use micro::registry::Registry;
 use tokio::time::Instant;
 
 use crate::runner::{DRAIN, LONGEST_RUN};
@@ -75,7 +75,7 @@ impl EventsOptions {
         }
         match self.broker.name.as_str() {
             "nats" => {
-                let url = l12_events::nats::server_url(self.broker.address.as_deref());
+                let url = micro::broker::nats::server_url(self.broker.address.as_deref());
                 for server in url.split(',') {
                     crate::target::loopback(&host_and_port(server)).await?;
                 }

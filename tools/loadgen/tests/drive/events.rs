@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use l11_micro::registry::memory::MemoryRegistry;
-use l12_events::flags::BrokerFlags;
 use loadgen::events::tally::EventsReport;
 use loadgen::events::{EventsOptions, run};
+use micro::broker::flags::BrokerFlags;
+use micro::registry::memory::MemoryRegistry;
 
 fn options(broker: &str, address: Option<String>) -> EventsOptions {
     EventsOptions {

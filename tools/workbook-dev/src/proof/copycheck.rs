@@ -1,11 +1,11 @@
 //! The copy check: no exercise's answer stands, line for line, in code the learner can read.
 //!
 //! An exercise asks the learner to think, which it cannot do if the answer sits in the
-//! worked example of the same lesson, in a later lesson, or in `shared/`. So for each
-//! exercise, the distinctive lines of its solution (long enough to say something: not
-//! braces, imports, comments or attributes) are looked for in every other Rust file a
-//! learner reads: `shared/src`, every lesson's `src/` (the exercise stubs of the same lesson
-//! excepted). Lines the exercise's stub already holds (signatures, types) are no answer
+//! worked example of the same lesson, in a later lesson, in `shared/` or in the framework
+//! (`micro/`). So for each exercise, the distinctive lines of its solution (long enough to
+//! say something: not braces, imports, comments or attributes) are looked for in every
+//! other Rust file a learner reads: `shared/src`, `micro/src`, every lesson's `src/` (the
+//! exercise stubs of the same lesson excepted). Lines the exercise's stub already holds (signatures, types) are no answer
 //! and are left out. One line in common is reported and allowed (a call to a shared
 //! helper, a builder step); so are two or three in a row, shown as warnings (a loop's
 //! skeleton, a builder's fixed steps). A run of [`RUN_THAT_FAILS`] or more consecutive
@@ -50,6 +50,7 @@ pub struct Finding {
 pub fn check(course: &Course, lessons: &[&Lesson]) -> Vec<Finding> {
     let mut readable: Vec<PathBuf> = Vec::new();
     rust_files(&course.root.join("shared/src"), &mut readable);
+    rust_files(&course.root.join("micro/src"), &mut readable);
     for lesson in &course.lessons {
         rust_files(&lesson.dir.join("src"), &mut readable);
     }
@@ -146,7 +147,7 @@ pub fn print(findings: &[Finding]) -> usize {
     }
     if failing == 0 {
         println!(
-            "  {} no answer stands in shared/ or a lesson's src/ ({lone} line(s) in common, \
+            "  {} no answer stands in shared/, micro/ or a lesson's src/ ({lone} line(s) in common, \
              no run of {RUN_THAT_FAILS})",
             ui::pass_mark(),
         );

@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::{Course, Lesson};
 
-use crate::proof::verify::{builds_on_a_lesson, exercise_tests};
+use crate::proof::verify::exercise_tests;
 
 /// What is appended to the exercise file while the probe runs.
 const PROBE: &str =
@@ -131,39 +131,19 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
 /// lesson again at the next probe. `--keep-going`: a lesson that does not build does not
 /// stop the others.
 async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Result<Vec<String>> {
-    let all: Vec<&Lesson> = course.lessons.iter().collect();
-    let checked = |lesson: &Lesson| lessons.iter().any(|l| l.package == lesson.package);
-    let (apart, together): (Vec<&Lesson>, Vec<&Lesson>) = all
-        .iter()
-        .partition(|lesson| builds_on_a_lesson(lesson, &all));
-    let together: Vec<&Lesson> = together.into_iter().filter(|l| checked(l)).collect();
-    let apart_checked: Vec<&Lesson> = apart.iter().copied().filter(|l| checked(l)).collect();
-    let mut requests = Vec::new();
-    if !together.is_empty() {
-        requests.push(BuildRequest {
-            workspace: true,
-            exclude: all
-                .iter()
-                .filter(|lesson| !together.iter().any(|l| l.package == lesson.package))
-                .map(|lesson| lesson.package.clone())
-                .collect(),
-            tests: exercise_tests(&together),
-            keep_going: true,
-            ..BuildRequest::default()
-        });
-    }
-    if !apart_checked.is_empty() {
-        requests.push(BuildRequest {
-            packages: apart_checked.iter().map(|l| l.package.clone()).collect(),
-            tests: exercise_tests(&apart_checked),
-            keep_going: true,
-            ..BuildRequest::default()
-        });
-    }
-    let mut builds = Vec::new();
-    for request in &requests {
-        builds.push(cargo::build_tests(&course.root, request).await?);
-    }
+    let request = BuildRequest {
+        workspace: true,
+        exclude: course
+            .lessons
+            .iter()
+            .filter(|lesson| !lessons.iter().any(|l| l.package == lesson.package))
+            .map(|lesson| lesson.package.clone())
+            .collect(),
+        tests: exercise_tests(lessons),
+        keep_going: true,
+        ..BuildRequest::default()
+    };
+    let builds = [cargo::build_tests(&course.root, &request).await?];
     let built = |lesson: &Lesson| {
         lesson.exercises.iter().all(|exercise| {
             builds
@@ -178,15 +158,65 @@ async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Resu
         .collect())
 }
 
+/// The packages of the workspace that depend on a lesson's package, each with the lesson
+/// packages it names ("tools/loadgen → l12-events"). Such a dependency compiles that lesson's
+/// exercise files, or with `solution` its answers, into another lesson or a tool: what they
+/// share belongs in a crate that compiles no learner file (`shared`, `micro`). The probe
+/// cannot see the second kind, so the manifests are read too. A lesson may name itself (a
+/// dev-dependency on its own package, for its tests).
+pub fn packages_on_lessons(course: &Course) -> Result<Vec<String>> {
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+        .current_dir(&course.root)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .output()
+        .context("running cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let lesson_packages: Vec<&str> = course.lessons.iter().map(|l| l.package.as_str()).collect();
+    let mut found = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let name = package["name"].as_str().unwrap_or_default();
+        let on: Vec<&str> = package["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|dependency| dependency["name"].as_str())
+            .filter(|dependency| *dependency != name && lesson_packages.contains(dependency))
+            .collect();
+        if !on.is_empty() {
+            found.push(format!("{name} → {}", on.join(", ")));
+        }
+    }
+    Ok(found)
+}
+
 /// Prints what the probes found, under a heading of its own; returns how many lessons
 /// broke another.
-pub fn print(probes: &[Probe]) -> usize {
-    if probes.is_empty() {
+pub fn print(probes: &[Probe], packages_on_lessons: &[String]) -> usize {
+    if probes.is_empty() && packages_on_lessons.is_empty() {
         return 0;
     }
     println!();
     println!("{}", workbook_core::ui::bold("Lessons stand alone"));
     let mut misses = 0;
+    for dependent in packages_on_lessons {
+        misses += 1;
+        println!(
+            "  {} {dependent}: a package depends on a lesson's package (move what it needs into a crate that compiles no learner file)",
+            workbook_core::ui::fail_mark()
+        );
+    }
     for probe in probes {
         if probe.affected.is_empty() {
             println!(

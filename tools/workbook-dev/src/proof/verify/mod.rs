@@ -87,59 +87,20 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
         // The stubs: every test must fail. Both builds select the whole workspace, so that
         // they share every dependency build with `cargo test --workspace` (the test script
-        // runs that first); only the lessons themselves are compiled again. A lesson built on
-        // another lesson's answers (lesson 12 depends on `l11-micro` with `solution`) has its
-        // stubs built in a cargo run of its own: cargo turns a feature on for every package
-        // of one build, and with both in it lesson 11's stubs would be tested with their
-        // answers switched in.
-        let others: Vec<String> = lessons
-            .iter()
-            .filter(|lesson| builds_on_a_lesson(lesson, &lessons))
-            .map(|lesson| lesson.package.clone())
-            .collect();
-        let (alone, on_others): (Vec<usize>, Vec<usize>) =
-            (0..exercises.len()).partition(|&n| !others.contains(&exercises[n].0.package));
-        let pick = |indexes: &[usize]| -> Vec<(&Lesson, &Exercise)> {
-            indexes.iter().map(|&n| exercises[n]).collect()
-        };
-        // Each build names only its own lessons' tests: cargo refuses a `--test` it cannot find.
-        let tests_of = |indexes: &[usize]| -> Vec<String> {
-            let mut tests: Vec<String> = Vec::new();
-            for &n in indexes {
-                if !tests.contains(&exercises[n].1.test) {
-                    tests.push(exercises[n].1.test.clone());
-                }
-            }
-            tests
-        };
+        // runs that first); only the lessons themselves are compiled again. No package
+        // depends on a lesson's (checked below), so no build compiles another lesson's
+        // answers into a lesson's stubs.
         let stubs = BuildRequest {
             packages: packages.clone(),
             workspace: true,
-            exclude: others.clone(),
-            tests: tests_of(&alone),
+            tests: tests.clone(),
             ..BuildRequest::default()
         };
-        let mut stub_builds = Vec::new();
-        if !alone.is_empty() {
-            let (build, runs) = build_and_run(course, &stubs, &pick(&alone), "stubs").await?;
-            for (&n, run) in alone.iter().zip(runs) {
-                rows[n].stub = run;
-            }
-            stub_builds.push(build);
+        let (stub_build, runs) = build_and_run(course, &stubs, &exercises, "stubs").await?;
+        for (row, run) in rows.iter_mut().zip(runs) {
+            row.stub = run;
         }
-        if !on_others.is_empty() {
-            let separate = BuildRequest {
-                packages: others.clone(),
-                tests: tests_of(&on_others),
-                ..BuildRequest::default()
-            };
-            let (build, runs) =
-                build_and_run(course, &separate, &pick(&on_others), "stubs").await?;
-            for (&n, run) in on_others.iter().zip(runs) {
-                rows[n].stub = run;
-            }
-            stub_builds.push(build);
-        }
+        let stub_builds = [stub_build];
         for build in &stub_builds {
             build_problems.extend(build_failure(build, "the stubs"));
         }
@@ -185,7 +146,10 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     // The book: all of it, or with --lesson only that lesson's chapter.
     let (book_misses, skipped) = pages::print(course, lesson_id.map(|_| lessons.as_slice())).await;
     let copies = copycheck::print(&copycheck::check(course, &lessons));
-    let isolation_problems = isolation::print(&isolation::probe(course, &lessons).await?);
+    let isolation_problems = isolation::print(
+        &isolation::probe(course, &lessons).await?,
+        &isolation::packages_on_lessons(course)?,
+    );
     for problem in &build_problems {
         println!("\n{}", problem);
     }
@@ -263,23 +227,6 @@ pub(crate) fn exercise_tests(lessons: &[&Lesson]) -> Vec<String> {
         }
     }
     tests
-}
-
-/// Whether `lesson` depends on the package of another lesson (lesson 12 on lesson 11's),
-/// as its `Cargo.toml` says.
-pub(crate) fn builds_on_a_lesson(lesson: &Lesson, lessons: &[&Lesson]) -> bool {
-    let Ok(text) = fs::read_to_string(lesson.dir.join("Cargo.toml")) else {
-        return false;
-    };
-    let Ok(manifest) = text.parse::<toml::Table>() else {
-        return false;
-    };
-    let Some(dependencies) = manifest.get("dependencies").and_then(|d| d.as_table()) else {
-        return false;
-    };
-    lessons
-        .iter()
-        .any(|other| other.package != lesson.package && dependencies.contains_key(&other.package))
 }
 
 /// Builds one side in one cargo invocation and runs every exercise's executable.

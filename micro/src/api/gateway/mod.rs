@@ -13,8 +13,8 @@ use tonic::{Code, Status};
 use super::error::ApiError;
 use super::json::DynamicCodec;
 use super::reflect;
+use crate::client::call::call;
 use crate::client::{Channels, SET_ASIDE_FOR, SetAside, connection_failure};
-use crate::exercises::call::call;
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::RoundRobin;
 

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use l11_micro::registry::Registry;
+use crate::registry::Registry;
 
 use crate::broker::Broker;
-use crate::open::{BrokerOptions, open_broker};
+use crate::broker::open::{BrokerOptions, open_broker};
 
 /// Which broker, and where.
 #[derive(clap::Args, Debug, Clone)]

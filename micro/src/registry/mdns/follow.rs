@@ -13,8 +13,8 @@ use tokio::sync::watch;
 use tracing::warn;
 
 use super::{MIN_VERIFY_TIMEOUT, SERVICE_TYPE};
-use crate::exercises::mdns_txt::decode;
 use crate::registry::Node;
+use crate::registry::mdns::decode::decode;
 
 /// Every node seen: its DNS name → the service it belongs to, and the node.
 pub(super) type Table = BTreeMap<String, (String, Node)>;

@@ -11,6 +11,11 @@
 //! subscribers to handle it. What happens then — delivered once, at most once, again after a
 //! crash — is each broker's own promise, and the subject of the chapter.
 
+pub mod flags;
+pub mod http;
+pub mod nats;
+pub mod open;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

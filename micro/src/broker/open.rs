@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use l11_micro::registry::Registry;
+use crate::registry::Registry;
 
 use crate::broker::Broker;
-use crate::http_broker::HttpBroker;
+use crate::broker::http::HttpBroker;
 
 /// Where the broker is and what it may use: what the command line says.
 #[derive(Clone, Default)]
@@ -35,8 +35,10 @@ pub async fn open_broker(name: &str, options: &BrokerOptions) -> anyhow::Result<
             Ok(Arc::new(broker))
         }
         "nats" => {
-            let url = crate::nats::server_url(options.address.as_deref());
-            Ok(Arc::new(crate::nats::NatsBroker::connect(&url).await?))
+            let url = crate::broker::nats::server_url(options.address.as_deref());
+            Ok(Arc::new(
+                crate::broker::nats::NatsBroker::connect(&url).await?,
+            ))
         }
         other => anyhow::bail!("unknown broker {other:?}: use http or nats"),
     }

@@ -10,8 +10,8 @@
 //! and the payload is the codec-encoded `broker.Message` ([`Message::encode`]); see
 //! micro/go-micro v2.9.1 (commit 94bd1025a64eaaba1d89189891ef49f3ab5eee7f),
 //! `broker/nats/nats.go`, `Publish` (`n.opts.Codec.Marshal(msg)` then `n.conn.Publish(topic,
-//! b)`) and `Subscribe` (`QueueSubscribe` when a queue is given). The plugin micro/go-plugins
-//! `broker/nats/v2` at v2.9.1 (commit bbcf479d49144623ab9530fed1eb8613cf0d4623) registers that
+//! b)`) and `Subscribe` (`QueueSubscribe` when a queue is given). The plugin
+//! `github.com/micro/go-plugins/broker/nats/v2` at v2.9.1 (commit bbcf479d49144623ab9530fed1eb8613cf0d4623) registers that
 //! same broker under the name `nats`. So a Go service and this one share a topic on one server.
 //!
 //! Core NATS keeps nothing: what is published while a subscriber is away is lost to it. For a

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::exercises::open_registry::open_registry;
 use crate::registry::Registry;
+use crate::registry::open::open_registry;
 
 // ANCHOR: flags
 /// Which registry, where, and how long a registration lives without renewal.
@@ -30,7 +30,7 @@ pub struct RegistryFlags {
 // ANCHOR_END: flags
 
 impl RegistryFlags {
-    /// The registry these flags name (the `micro.open-registry` exercise's work).
+    /// The registry these flags name.
     pub async fn open(&self) -> anyhow::Result<Arc<dyn Registry>> {
         let address = match (&self.registry_address, self.registry.as_str()) {
             (None, "consul") => std::env::var("CONSUL_HTTP_ADDR").ok(),

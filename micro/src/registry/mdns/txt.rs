@@ -6,7 +6,7 @@
 //! 66–101) writes it with Go's `encoding/json`, compresses it with zlib at Go's default
 //! level, writes the bytes in hex, and cuts the hex into strings of at most 255 characters,
 //! because one string of a TXT record is at most 255 bytes long. `decode` (lines 103–128)
-//! joins the strings, and undoes each step. The exercise `micro.mdns-txt` writes `decode`.
+//! joins the strings, and undoes each step. [`decode`](super::decode) reads them back.
 
 use std::collections::BTreeMap;
 use std::io::Write;

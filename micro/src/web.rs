@@ -7,7 +7,7 @@
 //! one is sent to it any more, then finishes the requests in flight.
 //!
 //! [`example`] is the seed's web service: a page, and `/example/call`, which calls a service
-//! by name through [`MicroClient`](crate::client::MicroClient).
+//! by name through [`MicroClient`](micro::client::MicroClient).
 
 pub mod example;
 

@@ -11,6 +11,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+// The reference answer of the exercise `micro.random` is this module: one home for it.
+#[path = "../../lessons/11-micro/solutions/random.rs"]
+pub mod random;
+
 use crate::registry::Node;
 
 /// Picks the node of `service` the next call goes to.
@@ -66,7 +70,7 @@ fn node_after<'n>(nodes: &'n [Node], last: Option<&str>) -> Option<&'n Node> {
 pub fn by_name(name: &str) -> anyhow::Result<Box<dyn Selector>> {
     match name {
         "round-robin" => Ok(Box::new(RoundRobin::default())),
-        "random" => Ok(Box::new(crate::exercises::random::Random)),
+        "random" => Ok(Box::new(crate::selector::random::Random)),
         other => anyhow::bail!("unknown selector {other:?}: choose round-robin or random"),
     }
 }

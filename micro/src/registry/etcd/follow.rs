@@ -18,8 +18,8 @@ use tracing::{info, warn};
 use super::Members;
 use super::members::member_down;
 use super::record::MAX_RECORD_BYTES;
-use crate::exercises::etcd_keys::decode;
 use crate::registry::Node;
+use crate::registry::etcd::keys::decode;
 
 /// How many keys one page of a listing holds.
 const PAGE: i64 = 500;

@@ -25,6 +25,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 mod follow;
+// The reference answer of the exercise `micro.etcd-keys` is this module: one home for it.
+#[path = "../../../lessons/11-micro/solutions/etcd_keys.rs"]
+pub mod keys;
+// The reference answer of the exercise `micro.keep-lease` is this module: one home for it.
+#[path = "../../../lessons/11-micro/solutions/keep_lease.rs"]
+pub mod lease;
 mod members;
 pub mod record;
 
@@ -32,8 +38,8 @@ use follow::{keep_watching, keys_under, list};
 pub use members::{Members, REQUEST_TIMEOUT};
 
 use super::{Node, Nodes, Registry};
-use crate::exercises::etcd_keys::{ROOT, encode, node_key, service_of, service_prefix};
-use crate::exercises::keep_lease::keep_lease;
+use crate::registry::etcd::keys::{ROOT, encode, node_key, service_of, service_prefix};
+use crate::registry::etcd::lease::keep_lease;
 
 /// How long `register` waits for the first lease before it reports etcd unreachable.
 pub const REGISTER_TIMEOUT: Duration = Duration::from_secs(4);
