@@ -1,5 +1,10 @@
 //! `devconsul members | info | reload | leave`: the commands that ask a running agent over
 //! its HTTP API, and print what Consul's own CLI prints for them.
+//!
+//! Why not through consul-ext, the course's one Consul client: these commands stand in for
+//! Consul's CLI, so their failures must read as its do (`Error querying agent at …`,
+//! `Unexpected response code: …`), and they ask what only a CLI asks (members, reload,
+//! leave). The agent answers them through the same routes either way.
 
 use std::fmt::Write as _;
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, free_ports, http_get};
+use crate::process::{OwnedChild, free_ports};
 use programs::find_on_path;
 
 /// How long a real `consul agent -dev` may take to elect itself leader.
@@ -182,11 +182,10 @@ async fn wait_for_leader(child: &mut OwnedChild, addr: &str) -> Result<(), Failu
                 child.log_tail()
             )));
         }
-        if let Ok((200, body)) = http_get(addr, "/v1/status/leader").await {
-            let leader = body.trim().trim_matches('"');
-            if !leader.is_empty() {
-                return Ok(());
-            }
+        if let Ok(leader) = consul_ext::leader(addr, Duration::from_secs(1)).await
+            && !leader.is_empty()
+        {
+            return Ok(());
         }
         if Instant::now() > deadline {
             return Err(Failure::TooSlow(format!(

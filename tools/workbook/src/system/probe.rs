@@ -1,7 +1,9 @@
-//! Asking local services who they are: a tiny HTTP GET for Consul and the book server,
-//! a `PING` for Redis, the `INFO` line a NATS server greets every client with. `doctor` and `services` use these to tell our own services from
-//! strangers on the same ports.
+//! Asking local services who they are: Consul through consul-ext (its leader, the agent's
+//! build), a tiny HTTP GET for the book server, a `PING` for Redis, the `INFO` line a NATS
+//! server greets every client with. `doctor` and `services` use these to tell our own
+//! services from strangers on the same ports.
 
+use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -26,17 +28,42 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
     Some((status, body.to_string()))
 }
 
-/// The leader a Consul agent reports, if one answers on `addr`.
-pub fn consul_leader(addr: SocketAddr) -> Option<String> {
-    match http_get(addr, "/v1/status/leader")? {
-        (200, body) => Some(body.trim().trim_matches('"').to_string()),
-        _ => None,
-    }
+/// How long a probe waits for a Consul agent's answer.
+const CONSUL_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Runs one of consul-ext's requests to its end from the runner's synchronous code: on a
+/// thread of its own with a small runtime, so that it works inside the runner's tokio
+/// runtime and outside any alike. `None` when the agent did not answer as Consul does.
+fn ask_consul<T: Send>(
+    request: impl Future<Output = Result<T, consul_ext::Error>> + Send,
+) -> Option<T> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(request).ok()
+            })
+            .join()
+            .ok()
+            .flatten()
+    })
 }
 
-/// Whether the Consul on `addr` is the embedded development agent.
+/// The leader a Consul agent reports, if one answers on `addr`.
+pub fn consul_leader(addr: SocketAddr) -> Option<String> {
+    let agent = addr.to_string();
+    ask_consul(consul_ext::leader(agent.as_str(), CONSUL_PROBE_TIMEOUT))
+}
+
+/// Whether the Consul on `addr` is the embedded development agent: its build says so
+/// (`Stats.build.prerelease` of `/v1/agent/self`).
 pub fn is_embedded_agent(addr: SocketAddr) -> bool {
-    http_get(addr, "/v1/agent/self").is_some_and(|(_, body)| body.contains("workbook-dev"))
+    let agent = addr.to_string();
+    ask_consul(consul_ext::agent_self(agent.as_str(), CONSUL_PROBE_TIMEOUT))
+        .is_some_and(|me| me["Stats"]["build"]["prerelease"] == "workbook-dev")
 }
 
 /// Whether a Redis server answers `PING` on `addr`.

@@ -14,7 +14,9 @@
 //!   (`?index=&wait=`) for watching a service for changes. [`all_instances`] lists every
 //!   instance, passing or not, and [`ServiceEntry::worst_check`] says how healthy each is.
 //! * **The agent's services**, read with types that survive the trap below:
-//!   [`agent_services`], and [`deregister`] whose 404 says "not registered here".
+//!   [`agent_services`], and [`deregister`] whose 404 says "not registered here"; and the
+//!   agent itself, for probes that ask whether one is up and which: [`leader`],
+//!   [`agent_self`].
 //! * **Anything else**, for tests: [`watch`], a blocking query of any read endpoint, and
 //!   [`put`], a write consulrs's types cannot express.
 //!
@@ -54,7 +56,7 @@ mod error;
 mod health;
 
 pub use address::{DEFAULT_ADDRESS, client, client_for, consul_address, normalise_address};
-pub use agent::{agent_services, deregister};
+pub use agent::{agent_self, agent_services, deregister, leader};
 pub use api::{Watched, put, watch};
 pub use error::Error;
 pub use health::{
