@@ -10,7 +10,23 @@
 //! - `cli/`: the learner's command line, in the learner's language;
 //!
 //! What they all stand on (the course, cargo, test runs, printing, the language and every
-//! sentence in each) is the crate `workbook_core` (tools/workbook-core).
+//! sentence in each, the ports a copy of the course uses, the `.workbook/` folder) is the
+//! crate `workbook_core` (tools/workbook-core).
+//!
+//! The rooms point one way: an arrow is a `use crate::…` of the room it points at, and no
+//! room points back at one that points at it, so each can be read without the ones above.
+//!
+//! ```text
+//!   cli ──────────► system ──► book ──► wire
+//!    │                          ▲
+//!    └──► wire      learner ────┤
+//!                     ▲         │
+//!         teacher ────┴─────────┘
+//!
+//!   all of them ──► workbook_core
+//! ```
+//!
+//! What two rooms both need moves down into `workbook_core`, not across.
 //!
 //! The library never depends on the maintainers' checks: what both programs need lives
 //! here, and the checks stay out of the program a learner compiles first.

@@ -18,6 +18,10 @@ mod load;
 pub use load::find_root;
 use load::load_lesson;
 
+/// The folder under the workspace root that holds everything the runner remembers: the
+/// learner's progress, the services and system it started, its ports.
+pub const STATE_DIR: &str = ".workbook";
+
 /// Everything the runner knows about the course, loaded from disk.
 #[derive(Debug, Clone)]
 pub struct Course {

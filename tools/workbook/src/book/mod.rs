@@ -13,6 +13,4 @@ mod publish;
 pub mod schedule;
 mod site;
 
-pub use site::{
-    DEFAULT_PORT, SIGNATURE, bind, build, build_into, build_languages, run, serve, url,
-};
+pub use site::{SIGNATURE, bind, build, build_into, build_languages, run, serve, url};

@@ -28,8 +28,6 @@ use crate::book::{diagrams, i18n};
 use workbook_core::language::messages::{Cmd, io_error, say};
 use workbook_core::ui;
 
-pub const DEFAULT_PORT: u16 = 3000;
-
 /// What the identifying endpoint answers.
 pub const SIGNATURE: &str = "workbook book server";
 

@@ -8,10 +8,10 @@ use crate::book::i18n::po;
 use crate::book::schedule;
 use crate::learner::lang;
 use crate::learner::state::{State, Status};
-use crate::system::ports::{self, Layout};
 use workbook_core::course::{Course, Exercise, Lesson, Model};
 use workbook_core::language::messages::{Msg, say};
 use workbook_core::language::{self, Lang};
+use workbook_core::ports::{self, Layout};
 use workbook_core::ui;
 
 /// The course's name, from the book's `book.toml`; in another language, its translation in

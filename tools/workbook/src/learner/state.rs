@@ -14,10 +14,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+pub use workbook_core::course::STATE_DIR;
 use workbook_core::course::{Course, Exercise, Lesson};
-
-/// The folder under the workspace root that holds everything the runner remembers.
-pub const STATE_DIR: &str = ".workbook";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

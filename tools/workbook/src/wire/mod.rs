@@ -38,6 +38,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use tokio::net::TcpListener;
 use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::ports::Layout;
 
 pub use message::Decode;
 pub use page::routes;
@@ -253,8 +254,7 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
         .with_context(|| format!("cannot write {}", feed_file.display()))?;
     eprintln!("wire: {}", say(Cmd::WireFeed, &[("feed", &feed_addr)]));
     let clients: Vec<&str> = sources.iter().map(|s| s.relay.as_str()).collect();
-    let book_port = crate::system::ports::Layout::of(root, None)
-        .map_or(crate::book::DEFAULT_PORT, |l| l.book());
+    let book_port = Layout::of(root, None).unwrap_or(Layout::STANDARD).book();
     let page = format!("http://127.0.0.1:{book_port}/wire");
     let relays = clients.join(&say(Cmd::WireOr, &[]));
     let point = say(

@@ -18,6 +18,7 @@ use crate::system::ports::Layout;
 use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
+use crate::system::up::plan::Ports;
 use workbook_core::language::messages::{Cmd, Msg, say};
 use workbook_core::ui;
 
@@ -110,7 +111,7 @@ fn port(root: &Path, layout: Layout, port: u16, usual: &str) -> Finding {
 /// The `doctor` command. Fails when something required is missing.
 pub fn run(root: &Path) -> Result<()> {
     let layout = Layout::of(root, None)?;
-    let system = layout.system();
+    let system = Ports::of(layout);
     let sections: Vec<(Msg, Vec<Finding>)> = vec![
         (Msg::DoctorToolchain, toolchain()),
         (Msg::DoctorServices, vec![redis(), consul()]),

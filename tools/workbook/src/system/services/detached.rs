@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::{Here, START_PATIENCE, Service};
-use crate::learner::state::STATE_DIR;
 use crate::system::ports::Layout;
+use workbook_core::course::STATE_DIR;
 use workbook_core::language::messages::{Cmd, say};
 use workbook_core::ui;
 

@@ -257,7 +257,7 @@ fn ready_line(part: &Part, pid: u32) -> String {
 }
 
 /// `down`: stops what `up` started, the lesson servers first (SIGTERM, SIGKILL after
-/// [`STOP_PATIENCE`]), deregisters what they left in Consul, then Redis and Consul.
+/// `STOP_PATIENCE`), deregisters what they left in Consul, then Redis and Consul.
 pub async fn down(root: &Path, layout: Layout) -> Result<()> {
     let system = System::new(root, layout);
     let Some(record) = Record::load_or_say_none(&system) else {

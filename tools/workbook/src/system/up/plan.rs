@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::record::Record;
-use crate::learner::state::STATE_DIR;
 use crate::system::ports::Layout;
+use workbook_core::course::STATE_DIR;
 
 /// Lesson 09's package: the captcha service.
 pub const CAPTCHA_PACKAGE: &str = "l09-captcha";
@@ -52,6 +52,21 @@ impl Ports {
         gateway: 7010,
         nats: 4222,
     };
+
+    /// `up`'s system in `layout`: Consul, Redis and NATS where the layout has them, the
+    /// captchas and the gateway after Redis.
+    pub fn of(layout: Layout) -> Ports {
+        match layout.base() {
+            None => Ports::STANDARD,
+            Some(base) => Ports {
+                consul: base,
+                redis: base + 1,
+                captchas: [base + 2, base + 3],
+                gateway: base + 4,
+                nats: base + 6,
+            },
+        }
+    }
 }
 
 pub(super) fn loopback(port: u16) -> SocketAddr {
@@ -184,7 +199,7 @@ impl System {
             Some(base) => (format!("system-{base}"), false),
         };
         System {
-            ports: layout.system(),
+            ports: Ports::of(layout),
             dir: root.join(STATE_DIR).join(&folder),
             shown: format!("{STATE_DIR}/{folder}"),
             standard,
@@ -241,7 +256,7 @@ mod tests {
 
     #[test]
     pub(super) fn a_base_port_gives_five_ports_in_a_row_and_nats_on_the_seventh() {
-        let ports = Layout::from_base(20000).unwrap().system();
+        let ports = Ports::of(Layout::from_base(20000).unwrap());
         assert_eq!(
             ports,
             Ports {
