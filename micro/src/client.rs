@@ -166,7 +166,7 @@ impl SetAside {
     /// `nodes` without those set aside — unless that leaves none: then all of them, since
     /// trying a node that failed a while ago beats failing without trying.
     pub fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
-        let mut set_aside = self.until.lock().expect("no panic while it is held");
+        let mut set_aside = crate::locks::lock(&self.until);
         let now = Instant::now();
         set_aside.retain(|_, until| *until > now);
         let left: Vec<Node> = nodes
@@ -180,7 +180,7 @@ impl SetAside {
     /// After a try on `node`: set it aside if the call could not run there; take it back
     /// if it answered.
     pub fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
-        let mut set_aside = self.until.lock().expect("no panic while it is held");
+        let mut set_aside = crate::locks::lock(&self.until);
         let key = (service.to_string(), node.id.clone());
         match failure {
             Some(status) if cannot_have_run(status) => {
@@ -208,7 +208,7 @@ impl Channels {
 
     /// The channel to `address`, made on first use (it connects on its first call).
     pub fn get(&self, address: &str) -> Result<Channel, Status> {
-        let mut channels = self.0.lock().expect("no panic while the lock is held");
+        let mut channels = crate::locks::lock(&self.0);
         if let Some(channel) = channels.get(address) {
             return Ok(channel.clone());
         }

@@ -37,10 +37,7 @@ pub struct RoundRobin {
 
 impl Selector for RoundRobin {
     fn select(&self, service: &str, nodes: &[Node], avoid: Option<&Node>) -> Option<Node> {
-        let mut last_picked = self
-            .last_picked
-            .lock()
-            .expect("no panic while the lock is held");
+        let mut last_picked = crate::locks::lock(&self.last_picked);
         let last = last_picked.get(service).map(String::as_str);
         let mut chosen = node_after(nodes, last)?;
         if avoid == Some(chosen) && nodes.len() > 1 {

@@ -183,12 +183,7 @@ impl Registry for ConsulRegistry {
                 node.clone(),
                 self.ttl,
             ));
-            if let Some(old) = self
-                .heartbeats
-                .lock()
-                .unwrap()
-                .insert(node.id.clone(), task)
-            {
+            if let Some(old) = crate::locks::lock(&self.heartbeats).insert(node.id.clone(), task) {
                 old.abort();
             }
             Ok(())
@@ -202,7 +197,7 @@ impl Registry for ConsulRegistry {
         node: &'a Node,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
-            if let Some(task) = self.heartbeats.lock().unwrap().remove(&node.id) {
+            if let Some(task) = crate::locks::lock(&self.heartbeats).remove(&node.id) {
                 task.abort();
             }
             let instance = instance(service, node)?;

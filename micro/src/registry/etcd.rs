@@ -100,7 +100,7 @@ impl Registry for EtcdRegistry {
                 return Err(self.unreachable(&format!("register {}", node.id), "no lease granted"));
             }
             let kept = Kept { task, lease };
-            let old = self.kept.lock().unwrap().insert(node.id.clone(), kept);
+            let old = crate::locks::lock(&self.kept).insert(node.id.clone(), kept);
             if let Some(old) = old {
                 old.task.abort();
             }
@@ -116,7 +116,7 @@ impl Registry for EtcdRegistry {
         node: &'a Node,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
-            let kept = self.kept.lock().unwrap().remove(&node.id);
+            let kept = crate::locks::lock(&self.kept).remove(&node.id);
             let lease = kept.and_then(|kept| {
                 kept.task.abort(); // no more keep-alives, no registering again
                 *kept.lease.borrow()

@@ -165,7 +165,7 @@ impl Registry for MdnsRegistry {
             self.daemon
                 .register(info)
                 .with_context(|| format!("cannot announce {}", node.id))?;
-            self.announced.lock().unwrap().insert(node.id.clone(), name);
+            crate::locks::lock(&self.announced).insert(node.id.clone(), name);
             Ok(())
         }
         .boxed()
@@ -178,7 +178,7 @@ impl Registry for MdnsRegistry {
         node: &'a Node,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
-            let Some(name) = self.announced.lock().unwrap().remove(&node.id) else {
+            let Some(name) = crate::locks::lock(&self.announced).remove(&node.id) else {
                 return Ok(());
             };
             // The daemon says goodbye (the records with TTL 0), then answers.

@@ -103,10 +103,7 @@ impl Gateway {
     }
 
     fn schema_of(&self, service: &str) -> Option<Schema> {
-        let schemas = self
-            .schemas
-            .lock()
-            .expect("no panic while the lock is held");
+        let schemas = crate::locks::lock(&self.schemas);
         schemas.get(service).cloned()
     }
 
@@ -159,10 +156,7 @@ impl Gateway {
     /// Keeps `service`'s schema, within [`MAX_KEPT`] schemas and [`MAX_KEPT_SCHEMA_BYTES`]:
     /// the ones learnt longest ago make room.
     fn keep(&self, service: &str, schema: reflect::Schema) {
-        let mut schemas = self
-            .schemas
-            .lock()
-            .expect("no panic while the lock is held");
+        let mut schemas = crate::locks::lock(&self.schemas);
         schemas.remove(service);
         let fits = |schemas: &HashMap<String, Schema>| {
             let bytes: usize = schemas.values().map(|kept| kept.bytes).sum();

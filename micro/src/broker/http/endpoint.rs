@@ -42,7 +42,7 @@ impl Endpoint {
     /// answered, or [`SHUTDOWN_GRACE`] has passed (then what is left is dropped).
     pub async fn close(&self) {
         let _ = self.stop.send(true);
-        let Some(serving) = super::lock(&self.serving).take() else {
+        let Some(serving) = crate::locks::lock(&self.serving).take() else {
             return;
         };
         let abort = serving.abort_handle();
@@ -100,7 +100,7 @@ async fn deliver(
         return refuse(StatusCode::BAD_REQUEST, error);
     };
     let id = query.get("id").map(String::as_str).unwrap_or_default();
-    let handler = match super::read(&subscribers).get(id) {
+    let handler = match crate::locks::read(&subscribers).get(id) {
         Some((subscribed, handler)) if *subscribed == topic => handler.clone(),
         _ => {
             let error = format!("no subscriber {id:?} of topic {topic:?} here");

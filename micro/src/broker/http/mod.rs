@@ -20,7 +20,9 @@ pub mod route;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::locks::{lock, write};
 use std::time::{Duration, Instant};
 
 use crate::registry::{Node, Registry};
@@ -52,20 +54,6 @@ pub const CACHE_FOR: Duration = Duration::from_secs(1);
 
 /// The subscriptions this process serves, by node id.
 type Subscribers = Arc<RwLock<HashMap<String, (String, Handler)>>>;
-
-// A lock is poisoned when a thread panicked while holding it. Nothing here can panic with
-// one held (a map insert, a clone), and what is inside stays whole if it did: read on.
-fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn lock<T>(lock: &Mutex<T>) -> MutexGuard<'_, T> {
-    lock.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// The HTTP broker, on lesson 11's registry.
 pub struct HttpBroker {

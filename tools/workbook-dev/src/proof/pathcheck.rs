@@ -10,7 +10,11 @@
 //! (`src/exercises/*.rs`, `lessons/NN-topic`, `tests/<name>.rs`), Go's packages and files
 //! (`net/rpc`, `registry/etcd/etcd.go`), anything under an ignored folder (`target/`,
 //! `book/build/`), and whatever stands in a fenced block (commands, trees, files to create).
+//!
+//! A module's docs also name files bare (`bookcheck.rs`, `mod.rs`): such a name must be a file
+//! somewhere in the module's crate, so a file renamed or moved within it is caught too.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -23,12 +27,26 @@ const NOT_SOURCES: [&str; 4] = [".git", "target", "book/build", ".workbook"];
 /// Every path a doc names that does not exist.
 pub fn check_paths(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let mut crate_files: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     for doc in doc_files(root) {
         let Ok(text) = fs::read_to_string(&doc) else {
             continue;
         };
         let relative = doc.strip_prefix(root).unwrap_or(&doc);
         let rust = doc.extension().is_some_and(|e| e == "rs");
+        if rust && let Some(crate_root) = doc.ancestors().find(|d| d.join("Cargo.toml").is_file()) {
+            let names = crate_files
+                .entry(crate_root.to_path_buf())
+                .or_insert_with(|| file_names_under(crate_root));
+            for (line, name) in written_spans(&text, true) {
+                if is_bare_rust_file(&name) && !names.contains(&name) {
+                    problems.push(Problem {
+                        location: format!("{}:{line}", relative.display()),
+                        message: format!("names `{name}`, which is no file of its crate"),
+                    });
+                }
+            }
+        }
         for (line, path) in written_paths(&text, rust) {
             let bases = bases(root, relative);
             let first = path.split('/').next().unwrap_or_default();
@@ -51,6 +69,15 @@ pub fn check_paths(root: &Path) -> Vec<Problem> {
 /// The paths written in backticks in `text`, with their 1-based line numbers: in a Rust
 /// file (`rust`) only on its `//!` lines. Fenced blocks are skipped.
 pub fn written_paths(text: &str, rust: bool) -> Vec<(usize, String)> {
+    written_spans(text, rust)
+        .into_iter()
+        .filter_map(|(line, code)| Some((line, as_path(&code)?)))
+        .collect()
+}
+
+/// Every code span written in `text`, with its 1-based line number, as [`written_paths`]
+/// reads them (in a Rust file, on its `//!` lines; none in fenced blocks).
+fn written_spans(text: &str, rust: bool) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let mut fenced = false;
     for (index, line) in text.lines().enumerate() {
@@ -70,7 +97,7 @@ pub fn written_paths(text: &str, rust: bool) -> Vec<(usize, String)> {
             continue;
         }
         let spans = line.split('`').skip(1).step_by(2);
-        found.extend(spans.filter_map(as_path).map(|path| (index + 1, path)));
+        found.extend(spans.map(|code| (index + 1, code.trim().to_string())));
     }
     found
 }
@@ -93,6 +120,24 @@ pub fn as_path(code: &str) -> Option<String> {
     // An anchor, a line or a fragment after the path.
     let path = code.split([':', '#']).next()?;
     (!path.is_empty() && !path.ends_with(".go")).then(|| path.to_string())
+}
+
+/// `diagrams.rs`: a Rust file's name alone, without a folder.
+fn is_bare_rust_file(code: &str) -> bool {
+    code.strip_suffix(".rs").is_some_and(|stem| {
+        !stem.is_empty()
+            && stem
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
+/// The names of every file under `dir` (build output left out).
+fn file_names_under(dir: &Path) -> HashSet<String> {
+    files_under(dir, &|path| !path.ends_with("target"))
+        .iter()
+        .filter_map(|path| Some(path.file_name()?.to_str()?.to_string()))
+        .collect()
 }
 
 /// Where the paths of the doc at `relative` are read from.
@@ -212,6 +257,11 @@ mod tests {
             "//! Beside `b/c.rs` and `a/gone.rs`; `src/a/mod.rs` from the crate.\n",
         );
         fx.write("tools/x/src/a/b/c.rs", "");
+        fx.write("tools/x/Cargo.toml", "");
+        fx.write(
+            "tools/x/src/lib.rs",
+            "//! See `c.rs`, `mod.rs` and `gone.rs`.\n",
+        );
         let found: Vec<String> = check_paths(fx.path())
             .iter()
             .map(|p| format!("{} {}", p.location, p.message))
@@ -222,6 +272,7 @@ mod tests {
                 "README.md:1 names `lessons/01-tcp/src/gone.rs`, which does not exist",
                 "book/src/01-tcp.md:2 names `src/nowhere.rs`, which does not exist",
                 "tools/x/src/a/mod.rs:1 names `a/gone.rs`, which does not exist",
+                "tools/x/src/lib.rs:1 names `gone.rs`, which is no file of its crate",
             ]
         );
     }
