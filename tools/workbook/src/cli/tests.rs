@@ -1,0 +1,62 @@
+use super::*;
+
+#[test]
+fn help_before_a_command_is_its_help_flag() {
+    let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+    assert_eq!(
+        help_as_flag(args(&["workbook", "--lang", "zh-CN", "help", "report"])),
+        args(&["workbook", "--lang", "zh-CN", "report", "--help"])
+    );
+    assert_eq!(
+        help_as_flag(args(&["workbook", "help"])),
+        args(&["workbook", "--help"])
+    );
+    let hint = args(&["workbook", "hint", "help"]);
+    assert_eq!(help_as_flag(hint.clone()), hint);
+}
+
+#[test]
+fn every_command_and_argument_has_a_text_in_the_messages() {
+    let missing = localise::without_text(&Cli::command(), "");
+    assert!(missing.is_empty(), "no text for: {missing:?}");
+}
+
+#[test]
+fn the_help_is_chinese_under_zh_cn() {
+    let mut cmd = command(Lang::ZhCn);
+    let text = cmd
+        .find_subcommand_mut("report")
+        .unwrap()
+        .render_help()
+        .to_string();
+    assert!(text.contains("用法：") && text.contains("选项"), "{text}");
+    assert!(text.contains("上交") && text.contains("打印帮助"), "{text}");
+    assert!(
+        !text.contains("Print help") && !text.contains("Options"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_chinese_help_has_chinese_colons_and_placeholders() {
+    let help = |path: &[&str]| {
+        let err = command(Lang::ZhCn)
+            .try_get_matches_from(["workbook"].iter().chain(path).chain(&["--help"]))
+            .unwrap_err();
+        localise::finish_help(&err.render().to_string(), Lang::ZhCn)
+    };
+    let root = help(&[]);
+    assert!(root.contains("用法：workbook [选项] [命令]"), "{root}");
+    assert!(
+        root.contains("命令：\n") && root.contains("选项：\n"),
+        "{root}"
+    );
+    let up = help(&["up"]);
+    assert!(up.contains("用法：workbook up [选项]"), "{up}");
+    for english in ["[OPTIONS]", "[COMMAND]", "命令:", "选项:"] {
+        assert!(
+            !root.contains(english) && !up.contains(english),
+            "{english}: {root}{up}"
+        );
+    }
+}

@@ -1,0 +1,60 @@
+use super::*;
+
+#[test]
+pub(super) fn a_base_port_gives_five_ports_in_a_row_and_nats_on_the_seventh() {
+    let ports = Ports::of(Layout::from_base(20000).unwrap());
+    assert_eq!(
+        ports,
+        Ports {
+            consul: 20000,
+            redis: 20001,
+            captchas: [20002, 20003],
+            gateway: 20004,
+            nats: 20006,
+        }
+    );
+}
+
+#[test]
+fn with_nats_the_captchas_are_lesson_12s_and_an_audit_counts_their_checks() {
+    let system = System::new(Path::new("/course"), Layout::from_base(20000).unwrap());
+    let nats = Events::OnNats("nats://127.0.0.1:20006".into());
+    let with_nats = stages(&system, "http://127.0.0.1:20000", &nats, true);
+    let names: Vec<Vec<&str>> = with_nats
+        .iter()
+        .map(|stage| stage.iter().map(|part| part.name.as_str()).collect())
+        .collect();
+    assert_eq!(
+        names,
+        [vec!["audit", "captcha-1", "captcha-2"], vec!["gateway"]]
+    );
+    let captcha = &with_nats[0][1];
+    assert_eq!(captcha.package, EVENTS_PACKAGE);
+    assert_eq!(
+        captcha.args.join(" "),
+        "--registry consul --registry-address http://127.0.0.1:20000 \
+         --broker nats --broker-address nats://127.0.0.1:20006 \
+         captcha-server --addr 127.0.0.1:20002"
+    );
+
+    let plain = stages(
+        &system,
+        "http://127.0.0.1:20000",
+        &Events::NoNatsServer,
+        false,
+    );
+    assert_eq!(plain.len(), 1);
+    assert!(plain[0].iter().all(|part| part.package == CAPTCHA_PACKAGE));
+    assert_eq!(plain[0][0].args.join(" "), "server --addr 127.0.0.1:20002");
+}
+
+#[test]
+pub(super) fn each_copy_has_its_own_folder() {
+    let root = Path::new("/course");
+    let standard = System::new(root, Layout::STANDARD);
+    assert_eq!(standard.dir, Path::new("/course/.workbook/system"));
+    assert_eq!(standard.ports, Ports::STANDARD);
+    let other = System::new(root, Layout::from_base(20000).unwrap());
+    assert_eq!(other.dir, Path::new("/course/.workbook/system-20000"));
+    assert_eq!(other.flag(), " --base-port 20000");
+}

@@ -1,0 +1,61 @@
+use super::*;
+use crate::testutil::Fixture;
+
+#[test]
+fn links_into_the_course_are_found() {
+    let html = r##"<a href="../../lessons/01-tcp/src/a.rs">a</a> <a href="02-rpc.html">b</a>
+        <a href="../../shared/src/b.rs#L3">c</a> <a href="../../">d</a>"##;
+    assert_eq!(
+        course_links(html),
+        [
+            PathBuf::from("lessons/01-tcp/src/a.rs"),
+            PathBuf::from("shared/src/b.rs")
+        ]
+    );
+}
+
+#[test]
+fn the_readme_lists_the_pdf_only_when_it_was_printed() {
+    assert!(readme(false, true).contains("`book.pdf`: the whole book, printed (without"));
+    assert!(
+        !readme(false, false).contains("book.pdf"),
+        "{}",
+        readme(false, false)
+    );
+    assert!(readme(true, false).contains("the book (with the teacher notes)"));
+}
+
+#[test]
+fn a_learners_book_has_no_teacher_notes_and_a_teachers_has_them_folded() {
+    let fx = Fixture::course();
+    fx.write(
+        "book/src/02-rpc.md",
+        "# RPC\n\nFrames.\n\n<!-- teacher-notes -->\nAsk what a frame is for.\n<!-- /teacher-notes -->\n",
+    );
+    for teacher in [false, true] {
+        let dir = fx.path().join(format!("out-{teacher}"));
+        let html = book::build_into(fx.path(), &dir, teacher).unwrap();
+        let page = fs::read_to_string(html.join("02-rpc.html")).unwrap();
+        assert!(page.contains("Frames."), "{page}");
+        assert_eq!(page.contains("Ask what a frame is for."), teacher, "{page}");
+        assert_eq!(page.contains("class=\"teacher-notes\""), teacher);
+    }
+}
+
+#[test]
+fn a_folder_with_other_files_is_not_replaced() {
+    let fx = Fixture::empty();
+    let dir = fx.path();
+    fx.write("book/html/index.html", "old");
+    fx.write("book.pdf", "old");
+    make_room(dir).unwrap();
+    assert_eq!(
+        fs::read_dir(dir).unwrap().count(),
+        0,
+        "an old bundle is emptied"
+    );
+    fx.write("notes.txt", "mine");
+    let err = make_room(dir).unwrap_err().to_string();
+    assert!(err.contains("notes.txt"), "{err}");
+    assert!(dir.join("notes.txt").exists());
+}
