@@ -34,4 +34,10 @@ pub mod exercises {
 
     #[cfg_attr(feature = "solution", path = "../../solutions/typed.rs")]
     pub mod typed;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/backoff.rs")]
+    pub mod backoff;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/once.rs")]
+    pub mod once;
 }

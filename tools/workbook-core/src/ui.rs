@@ -89,17 +89,28 @@ pub fn progress(done: usize, total: usize, width: usize) -> String {
 }
 
 /// How the learner started the runner, so that every suggested command can be pasted:
-/// `cargo run -p workbook --` under cargo, the program's own name otherwise.
+/// `cargo run -p workbook --` under cargo (the package cargo ran), a program's bare name
+/// when the shell found it on PATH (an installed `workbook`). Never a path into `target/`:
+/// a binary there is stale after the next `git pull`, and `cargo run` rebuilds it first.
 pub fn command(args: &str) -> String {
     static PREFIX: OnceLock<String> = OnceLock::new();
     let prefix = PREFIX.get_or_init(|| {
-        if std::env::var("CARGO_PKG_NAME").is_ok_and(|n| n == env!("CARGO_PKG_NAME")) {
-            "cargo run -p workbook --".to_string()
-        } else {
-            std::env::args().next().unwrap_or_else(|| "workbook".into())
-        }
+        let invoked = std::env::args().next().unwrap_or_default();
+        prefix_for(std::env::var("CARGO_PKG_NAME").ok().as_deref(), &invoked)
     });
     format!("{prefix} {args}")
+}
+
+/// The start of a suggested command, for a runner that cargo ran as `package` (if it did)
+/// and that was invoked as `invoked` (its `argv[0]`).
+fn prefix_for(package: Option<&str>, invoked: &str) -> String {
+    match package {
+        Some(package) if !package.is_empty() => format!("cargo run -p {package} --"),
+        _ if !invoked.is_empty() && !invoked.contains(std::path::MAIN_SEPARATOR) => {
+            invoked.to_string()
+        }
+        _ => "cargo run -p workbook --".to_string(),
+    }
 }
 
 /// A command as it should stand out in a sentence.
@@ -208,6 +219,20 @@ mod tests {
         // Tests print to a pipe: no colour.
         assert_eq!(ask(Asking::Key, 'h', "hint tcp.echo"), "press h");
         assert!(ask(Asking::Command, 'h', "hint tcp.echo").ends_with(" hint tcp.echo"));
+    }
+
+    #[test]
+    fn a_suggested_command_is_never_a_path_into_target() {
+        assert_eq!(
+            prefix_for(Some("workbook"), "target/debug/workbook"),
+            "cargo run -p workbook --"
+        );
+        assert_eq!(prefix_for(None, "workbook"), "workbook");
+        assert_eq!(
+            prefix_for(None, "/course/target/debug/workbook"),
+            "cargo run -p workbook --"
+        );
+        assert_eq!(prefix_for(Some(""), ""), "cargo run -p workbook --");
     }
 
     #[test]
