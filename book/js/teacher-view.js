@@ -7,6 +7,11 @@
 // and `--teacher` (print.html?teacher) a teacher's, whatever the browser remembers.
 (() => {
   const KEY = "workbook-teacher-view";
+  // The toggle's words in the edition's language (the runner translates mdBook's own).
+  const zh = document.documentElement.lang.startsWith("zh");
+  const words = zh
+    ? { on: "教师视图：开（注释已展开）", off: "教师视图：关", name: "教师视图" }
+    : { on: "Teacher view: on (notes open)", off: "Teacher view: off", name: "Teacher view" };
   const asked = new URLSearchParams(location.search).get("teacher");
   const printing = location.pathname.endsWith("/print.html");
   if (asked !== null && !printing) {
@@ -21,7 +26,7 @@
     const toggle = document.getElementById("teacher-toggle");
     if (toggle) {
       toggle.classList.toggle("active", on);
-      toggle.title = on ? "Teacher view: on (notes open)" : "Teacher view: off";
+      toggle.title = on ? words.on : words.off;
     }
   };
   const isOn = () =>
@@ -33,7 +38,7 @@
     toggle.id = "teacher-toggle";
     toggle.className = "icon-button";
     toggle.type = "button";
-    toggle.setAttribute("aria-label", "Teacher view");
+    toggle.setAttribute("aria-label", words.name);
     // A mortarboard, drawn here so that it needs no icon font or emoji font.
     toggle.innerHTML =
       '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="currentColor">' +

@@ -1,6 +1,6 @@
 //! What the runner writes into the book's pages itself, in each edition's language: the
 //! schedule page, the durations, and the words of mdBook's theme that a translated edition
-//! replaces (the search box, its results, the 404 page).
+//! replaces (the search box, its results, the buttons and the shortcuts' help, the 404 page).
 
 use super::messages;
 
@@ -75,6 +75,21 @@ messages! {
     SearchPlaceholder => "Search this book ...", "搜索本书……";
     SearchTitle => "Search (`/`)", "搜索（`/`）";
     SearchToggle => "Toggle Searchbar", "打开或关闭搜索栏";
+    TocToggle => "Toggle Table of Contents", "显示或隐藏目录";
+    ChangeTheme => "Change theme", "更换主题";
+    Themes => "Themes", "主题";
+    PrintBook => "Print this book", "打印本书";
+    PreviousChapter => "Previous chapter", "上一章";
+    NextChapter => "Next chapter", "下一章";
+    PageNavigation => "Page navigation", "页面导航";
+    TableOfContents => "Table of contents", "目录";
+    ShortcutsTitle => ">Keyboard shortcuts<", ">键盘快捷键<";
+    ShortcutChapters => "<p>Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters</p>",
+        "<p>按 <kbd>←</kbd> 或 <kbd>→</kbd> 在章节之间切换</p>";
+    ShortcutSearch => "<p>Press <kbd>S</kbd> or <kbd>/</kbd> to search in the book</p>",
+        "<p>按 <kbd>S</kbd> 或 <kbd>/</kbd> 在书中搜索</p>";
+    ShortcutShow => "<p>Press <kbd>?</kbd> to show this help</p>", "<p>按 <kbd>?</kbd> 显示此帮助</p>";
+    ShortcutHide => "<p>Press <kbd>Esc</kbd> to hide this help</p>", "<p>按 <kbd>Esc</kbd> 隐藏此帮助</p>";
     OneResult => "1 search result for '{term}':", "“{term}”有 1 条搜索结果：";
     NoResults => "No search results for '{term}'.", "没有“{term}”的搜索结果。";
     Results => "{count} search results for '{term}':", "“{term}”有 {count} 条搜索结果：";

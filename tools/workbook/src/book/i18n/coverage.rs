@@ -7,8 +7,9 @@
 //! top (`translate.rs`), and `workbook-dev verify` fails where a chapter falls under the share
 //! that `book/po/thresholds.toml` sets for it.
 //!
-//! Only prose is counted: the listings are included from the lessons' code and change with
-//! it, and a listing without a translation shows the current code, which is right.
+//! Prose is counted, and the labels of the diagrams (a reader sees them as words of the
+//! page): the listings are included from the lessons' code and change with it, and a
+//! listing without a translation shows the current code, which is right.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -100,6 +101,18 @@ pub fn prose_messages(markdown: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a reader of a chapter's page reads as words: its prose messages and the labels of
+/// its diagrams (a label that is code or bytes is translated as itself).
+pub fn chapter_messages(markdown: &str) -> Vec<String> {
+    let mut messages = prose_messages(markdown);
+    messages.extend(
+        crate::book::diagrams::diagram_labels(markdown)
+            .into_iter()
+            .map(|(_, label)| label),
+    );
+    messages
+}
+
 /// The messages of `SUMMARY.md`: its titles, without their links, as the extractor has them.
 pub fn summary_messages(summary: &str) -> Vec<String> {
     extract_messages(summary)
@@ -159,7 +172,7 @@ pub fn print_missing(root: &Path, chapter: &str) -> Result<()> {
                     .as_ref()
                     .is_some_and(|p| p.display().to_string() == chapter)
             {
-                for message in prose_messages(&c.content) {
+                for message in chapter_messages(&c.content) {
                     let counts = count(std::slice::from_ref(&message), &catalog);
                     if counts.translated == 0 {
                         let state = if counts.fuzzy > 0 {
@@ -205,7 +218,7 @@ pub fn chapters(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Counts)>>
         if let BookItem::Chapter(chapter) = item
             && let Some(path) = &chapter.path
         {
-            let messages = prose_messages(&chapter.content);
+            let messages = chapter_messages(&chapter.content);
             rows.push((path.display().to_string(), count(&messages, catalog)));
         }
     }

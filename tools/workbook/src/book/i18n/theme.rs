@@ -1,5 +1,6 @@
 //! The words of mdBook's theme in a translated edition: the search box, the count of its
-//! results, and the 404 page come from mdBook's own templates and scripts, in English,
+//! results, the menu bar's buttons and the page arrows, the keyboard shortcuts' help, and
+//! the 404 page come from mdBook's own templates and scripts, in English,
 //! whatever `[book] language` says. After an edition is built they are replaced by the
 //! catalog's (`Page`), in every page and in the search script.
 //!
@@ -23,11 +24,38 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
         let (en, zh) = (page.template(Lang::En), page.template(lang));
         (format!("\"{en}\""), format!("\"{zh}\""))
     };
-    let in_pages = [
-        attribute(Page::SearchPlaceholder),
-        attribute(Page::SearchTitle),
-        attribute(Page::SearchToggle),
-    ];
+    let text = |page: Page| {
+        (
+            page.template(Lang::En).to_string(),
+            page.template(lang).to_string(),
+        )
+    };
+    let mut in_pages: Vec<(String, String)> = [
+        Page::SearchPlaceholder,
+        Page::SearchTitle,
+        Page::SearchToggle,
+        Page::TocToggle,
+        Page::ChangeTheme,
+        Page::Themes,
+        Page::PrintBook,
+        Page::PreviousChapter,
+        Page::NextChapter,
+        Page::PageNavigation,
+        Page::TableOfContents,
+    ]
+    .map(attribute)
+    .into();
+    in_pages.extend(
+        [
+            Page::ShortcutsTitle,
+            Page::ShortcutChapters,
+            Page::ShortcutSearch,
+            Page::ShortcutShow,
+            Page::ShortcutHide,
+        ]
+        .map(text),
+    );
+    let mut found = vec![false; in_pages.len()];
     let mut placeholders = 0;
     for entry in fs::read_dir(dir)?.flatten() {
         let path = entry.path();
@@ -35,8 +63,9 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
         if name.ends_with(".html") {
             let mut html = fs::read_to_string(&path)?;
             placeholders += usize::from(html.contains(&in_pages[0].0));
-            for (en, zh) in &in_pages {
-                html = html.replace(en, zh);
+            for ((en, zh), found) in in_pages.iter().zip(found.iter_mut()) {
+                *found |= html.contains(en.as_str());
+                html = html.replace(en.as_str(), zh);
             }
             if name == "404.html" {
                 html = not_found(&html, lang)?;
@@ -52,6 +81,12 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
     if placeholders == 0 {
         bail!(
             "no page of {} has mdBook's search box as this runner knows it",
+            dir.display()
+        );
+    }
+    if let Some(((en, _), _)) = in_pages.iter().zip(&found).find(|(_, found)| !**found) {
+        bail!(
+            "no page of {} says mdBook's {en}: has mdBook changed its words?",
             dir.display()
         );
     }

@@ -62,7 +62,7 @@ impl Preprocessor for Translate {
             if let BookItem::Chapter(chapter) = item
                 && let Some(path) = &chapter.path
             {
-                let messages = coverage::prose_messages(&chapter.content);
+                let messages = coverage::chapter_messages(&chapter.content);
                 counts.insert(
                     path.display().to_string(),
                     coverage::count(&messages, &self.catalog),
