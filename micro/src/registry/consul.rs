@@ -62,6 +62,21 @@ impl ConsulRegistry {
     ) -> anyhow::Result<T> {
         match tokio::time::timeout(AGENT_TIMEOUT, request).await {
             Ok(Ok(answer)) => Ok(answer),
+            // consulrs says "An error occurred with the request" for an agent that is not
+            // there at all: ask the agent itself, and say what to do when nothing answers.
+            Ok(Err(_))
+                if consul_ext::leader(&self.agent, AGENT_TIMEOUT)
+                    .await
+                    .is_err() =>
+            {
+                anyhow::bail!(
+                    "cannot {what}: {}",
+                    shared::unreachable::no_answer(
+                        shared::unreachable::Needed::Consul,
+                        &self.agent
+                    )
+                )
+            }
             Ok(Err(error)) => anyhow::bail!(
                 "cannot {what}: the Consul agent at {} answered: {error}",
                 self.agent

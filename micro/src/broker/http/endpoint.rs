@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
-use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
@@ -58,7 +57,14 @@ impl Endpoint {
 pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<Endpoint> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+        .map_err(|error| match error.kind() {
+            // A second subscriber on one machine meets the first one's port.
+            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+                "cannot listen on {listen}: the port is taken (another subscriber?); give this \
+                 one another with --addr, e.g. --addr 127.0.0.1:0 for any free port"
+            ),
+            _ => anyhow::Error::new(error).context(format!("cannot listen on {listen}")),
+        })?;
     let mut addr = listener.local_addr()?;
     if addr.ip().is_unspecified() {
         addr.set_ip([127, 0, 0, 1].into());
