@@ -114,7 +114,9 @@ async fn run(cli: Cli) -> Result<bool> {
                 .await
                 .map(|()| true)
         }
-        Some(Commands::Bundle { dir, teacher }) => bundle::run(&course, &dir, teacher).await,
+        Some(Commands::Bundle { dir, teacher, lang }) => {
+            bundle::run(&course, &dir, teacher, lang.as_deref()).await
+        }
         Some(Commands::Report { name, json, class }) => match class {
             Some(paths) => report::run_class(&course, &paths),
             None => report::run(&course, &mut state, name.as_deref(), json),

@@ -34,6 +34,17 @@ pub enum TeacherNotes {
     LeftOut,
 }
 
+impl TeacherNotes {
+    /// A teacher's copy folds the notes in; a learner's leaves them out.
+    pub fn of(teacher: bool) -> TeacherNotes {
+        if teacher {
+            TeacherNotes::Folded
+        } else {
+            TeacherNotes::LeftOut
+        }
+    }
+}
+
 impl Preprocessor for TeacherNotes {
     fn name(&self) -> &str {
         "teacher-notes"

@@ -47,12 +47,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
 /// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy,
 /// with the teacher notes (folded) for a teacher, without them for learners.
 pub fn build_into(root: &Path, dir: &Path, teacher: bool) -> Result<PathBuf> {
-    let notes = if teacher {
-        TeacherNotes::Folded
-    } else {
-        TeacherNotes::LeftOut
-    };
-    build_with(root, Some(dir), notes)
+    build_with(root, Some(dir), TeacherNotes::of(teacher))
 }
 
 fn build_with(root: &Path, build_dir: Option<&Path>, notes: TeacherNotes) -> Result<PathBuf> {
@@ -102,7 +97,7 @@ fn build_languages_to(
         .into_iter()
         .filter(|l| lang.is_none_or(|lang| lang == *l))
         .collect();
-    let editions = i18n::build_editions(root, &dir, &langs).map(drop);
+    let editions = i18n::build_editions(root, &dir, &langs, TeacherNotes::Folded).map(drop);
     Ok((dir, editions))
 }
 

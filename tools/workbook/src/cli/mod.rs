@@ -65,6 +65,8 @@ pub enum Commands {
         dir: PathBuf,
         #[arg(long)]
         teacher: bool,
+        #[arg(long)]
+        lang: Option<String>,
     },
     Report {
         #[arg(long, conflicts_with = "class")]

@@ -36,15 +36,33 @@ const ENTRIES: [&str; 7] = [
     "proto",
 ];
 
-/// The `bundle DIR [--teacher]` command. `Ok(false)` when the PDF could not be printed.
-pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
+/// The `bundle DIR [--teacher] [--lang L]` command. `Ok(false)` when the PDF could not be
+/// printed. With a translation's `lang`, its edition is built beside the English book
+/// (`book/html/zh-CN/`), and the PDF is printed from it.
+pub async fn run(course: &Course, dir: &Path, teacher: bool, lang: Option<&str>) -> Result<bool> {
+    let lang = lang.filter(|lang| *lang != book::i18n::ENGLISH);
+    if let Some(lang) = lang {
+        book::i18n::check_language(&course.root, lang)?;
+    }
     make_room(dir)?;
-    let html_dir = book::build_into(&course.root, &dir.join("book/html"), teacher)?;
-    let linked = copy_linked_files(&course.root, &html_dir, dir)?;
+    let english = book::build_into(&course.root, &dir.join("book/html"), teacher)?;
+    let html_dir = match lang {
+        None => english.clone(),
+        Some(lang) => {
+            let notes = book::notes::TeacherNotes::of(teacher);
+            book::i18n::build_editions(&course.root, &english, &[lang], notes)?;
+            english.join(lang)
+        }
+    };
+    let index = html_dir
+        .strip_prefix(dir)
+        .unwrap_or(&html_dir)
+        .join("index.html");
+    let linked = copy_linked_files(&course.root, &english, dir)?;
     println!(
         "{} the book, to read from disk: {} (and the {linked} course files it links to)",
         ui::pass_mark(),
-        ui::bold(&dir.join("book/html/index.html").display().to_string())
+        ui::bold(&dir.join(&index).display().to_string())
     );
     let answers = write_solutions(course, &dir.join("solutions"))?;
     println!(
@@ -74,7 +92,8 @@ pub async fn run(course: &Course, dir: &Path, teacher: bool) -> Result<bool> {
         }
     };
     // Written last, so that it lists only what is there.
-    fs::write(dir.join("README.md"), readme(teacher, printed)).context("writing README.md")?;
+    let readme = readme(teacher, printed, &index.display().to_string());
+    fs::write(dir.join("README.md"), readme).context("writing README.md")?;
     Ok(printed)
 }
 
@@ -180,7 +199,7 @@ fn write_solutions(course: &Course, dir: &Path) -> Result<usize> {
 }
 
 /// What the handout holds: `printed` says whether `book.pdf` was written.
-fn readme(teacher: bool, printed: bool) -> String {
+fn readme(teacher: bool, printed: bool, index: &str) -> String {
     let notes = if teacher {
         "with the teacher notes"
     } else {
@@ -194,7 +213,7 @@ fn readme(teacher: bool, printed: bool) -> String {
     format!(
         "# From Sockets to Services: the handout\n\n\
          Everything here works without a network.\n\n\
-         - `book/html/index.html`: the book ({notes}); open it in a browser. Its links to the \
+         - `{index}`: the book ({notes}); open it in a browser. Its links to the \
          course's files lead to the copies under `lessons/`, `shared/` and `proto/`.\n\
          {pdf}\
          - `solutions/`: the reference answer to every exercise; `solutions/README.md` \

@@ -49,6 +49,8 @@ messages! {
         "把讲义写入 DIR，供没有网络的课堂使用：可从磁盘阅读的本书、PDF 版本书和每一课的参考答案";
     BundleDir => "The folder to write it to", "写入的文件夹";
     BundleTeacher => "Print the PDF with the teacher notes", "打印带教师注释的 PDF";
+    BundleLang => "The edition the PDF is printed from and the README points at (`zh-CN`); the English book is always there too",
+        "打印 PDF 和 README 所指向的版本（`zh-CN`）；英文版总是一并包含";
     Report => "Your progress in one block; `--json` makes a file to hand in, `--class` reads many",
         "用一段文字显示你的进度；`--json` 生成要上交的文件，`--class` 读取多份报告";
     ReportName => "The name on the report (default: `git config user.name`, else $USER)",
@@ -142,6 +144,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("bundle", Help::Bundle),
     ("bundle dir", Help::BundleDir),
     ("bundle teacher", Help::BundleTeacher),
+    ("bundle lang", Help::BundleLang),
     ("report", Help::Report),
     ("report name", Help::ReportName),
     ("report json", Help::ReportJson),

@@ -22,6 +22,7 @@ mod theme;
 mod translate;
 mod update;
 
+use crate::book::notes::TeacherNotes;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -77,11 +78,17 @@ pub(crate) fn config(root: &Path) -> Result<Config> {
 /// Builds the editions in `langs` (the translated ones), into `<english_dir>/<lang>/`, and
 /// links every page of the book, English or translated, to its other editions. Returns the
 /// folder of each edition built.
-pub fn build_editions(root: &Path, english_dir: &Path, langs: &[&str]) -> Result<Vec<PathBuf>> {
+pub fn build_editions(
+    root: &Path,
+    english_dir: &Path,
+    langs: &[&str],
+    notes: TeacherNotes,
+) -> Result<Vec<PathBuf>> {
     let mut built = Vec::new();
     for lang in langs {
         let dir = english_dir.join(lang);
-        built.push(build_edition(root, lang, &dir).with_context(|| format!("the {lang} edition"))?);
+        let edition = build_edition(root, lang, &dir, notes);
+        built.push(edition.with_context(|| format!("the {lang} edition"))?);
     }
     pages::link_editions(english_dir, &translated(root))?;
     Ok(built)
@@ -90,12 +97,13 @@ pub fn build_editions(root: &Path, english_dir: &Path, langs: &[&str]) -> Result
 /// Builds the edition `lang` alone into `dir`, its pages linked to the English book in
 /// `english_dir`: a rebuild of one edition, staged beside the one being read.
 pub fn build_edition_beside(root: &Path, lang: &str, english_dir: &Path, dir: &Path) -> Result<()> {
-    build_edition(root, lang, dir).with_context(|| format!("the {lang} edition"))?;
+    build_edition(root, lang, dir, TeacherNotes::Folded)
+        .with_context(|| format!("the {lang} edition"))?;
     pages::link_edition(english_dir, dir)
 }
 
 /// Builds one translated edition into `dir` and returns its folder.
-fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
+fn build_edition(root: &Path, lang: &str, dir: &Path, notes: TeacherNotes) -> Result<PathBuf> {
     let catalog = po::read_translation(&po_file(root, lang))?;
     let mut config = config(root)?;
     config.book.language = Some(lang.to_string());
@@ -112,7 +120,7 @@ fn build_edition(root: &Path, lang: &str, dir: &Path) -> Result<PathBuf> {
     book.with_preprocessor(translate::Translate::new(catalog, lang));
     book.with_preprocessor(Diagrams { labels });
     // As the English book (`site.rs`), after the translation.
-    book.with_preprocessor(crate::book::notes::TeacherNotes::Folded);
+    book.with_preprocessor(notes);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");

@@ -16,13 +16,19 @@ fn links_into_the_course_are_found() {
 
 #[test]
 fn the_readme_lists_the_pdf_only_when_it_was_printed() {
-    assert!(readme(false, true).contains("`book.pdf`: the whole book, printed (without"));
+    let english = "book/html/index.html";
+    assert!(readme(false, true, english).contains("`book.pdf`: the whole book, printed (without"));
     assert!(
-        !readme(false, false).contains("book.pdf"),
+        !readme(false, false, english).contains("book.pdf"),
         "{}",
-        readme(false, false)
+        readme(false, false, english)
     );
-    assert!(readme(true, false).contains("the book (with the teacher notes)"));
+    assert!(readme(true, false, english).contains("the book (with the teacher notes)"));
+    assert!(
+        readme(false, true, "book/html/zh-CN/index.html")
+            .contains("- `book/html/zh-CN/index.html`: the book"),
+        "a translated edition's bundle points at its edition"
+    );
 }
 
 #[test]
