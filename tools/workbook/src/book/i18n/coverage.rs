@@ -7,9 +7,11 @@
 //! top (`translate.rs`), and `workbook-dev verify` fails where a chapter falls under the share
 //! that `book/po/thresholds.toml` sets for it.
 //!
-//! Prose is counted, and the labels of the diagrams (a reader sees them as words of the
-//! page): the listings are included from the lessons' code and change with it, and a
-//! listing without a translation shows the current code, which is right.
+//! Prose is counted, the labels of the diagrams and the comments of the listings: a reader
+//! sees them all as words of the page. A listing's code and strings are not: they are
+//! included from the lessons and change with them, and shown as the code is. (The
+//! comments are found through the catalog, whose references name the chapters the
+//! extractor found them in, once the listings are included.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -113,6 +115,19 @@ pub fn chapter_messages(markdown: &str) -> Vec<String> {
     messages
 }
 
+/// The comments of the listings of the chapter at `path` (`12-events.md`), as the
+/// catalog's references place them.
+pub fn listing_comments(catalog: &Catalog, path: &str) -> Vec<String> {
+    let place = format!("src/{path}:");
+    catalog
+        .entries
+        .iter()
+        .filter(|entry| entry.msgid.trim_start().starts_with("//"))
+        .filter(|entry| entry.references.iter().any(|r| r.starts_with(&place)))
+        .map(|entry| entry.msgid.clone())
+        .collect()
+}
+
 /// The messages of `SUMMARY.md`: its titles, without their links, as the extractor has them.
 pub fn summary_messages(summary: &str) -> Vec<String> {
     extract_messages(summary)
@@ -172,7 +187,9 @@ pub fn print_missing(root: &Path, chapter: &str) -> Result<()> {
                     .as_ref()
                     .is_some_and(|p| p.display().to_string() == chapter)
             {
-                for message in chapter_messages(&c.content) {
+                let mut messages = chapter_messages(&c.content);
+                messages.extend(listing_comments(&catalog, chapter));
+                for message in messages {
                     let counts = count(std::slice::from_ref(&message), &catalog);
                     if counts.translated == 0 {
                         let state = if counts.fuzzy > 0 {
@@ -218,7 +235,8 @@ pub fn chapters(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Counts)>>
         if let BookItem::Chapter(chapter) = item
             && let Some(path) = &chapter.path
         {
-            let messages = chapter_messages(&chapter.content);
+            let mut messages = chapter_messages(&chapter.content);
+            messages.extend(listing_comments(catalog, &path.display().to_string()));
             rows.push((path.display().to_string(), count(&messages, catalog)));
         }
     }

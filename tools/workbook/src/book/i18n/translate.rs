@@ -62,7 +62,9 @@ impl Preprocessor for Translate {
             if let BookItem::Chapter(chapter) = item
                 && let Some(path) = &chapter.path
             {
-                let messages = coverage::chapter_messages(&chapter.content);
+                let mut messages = coverage::chapter_messages(&chapter.content);
+                let place = path.display().to_string();
+                messages.extend(coverage::listing_comments(&self.catalog, &place));
                 counts.insert(
                     path.display().to_string(),
                     coverage::count(&messages, &self.catalog),
