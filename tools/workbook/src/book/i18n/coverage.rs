@@ -128,6 +128,31 @@ pub fn listing_comments(catalog: &Catalog, path: &str) -> Vec<String> {
         .collect()
 }
 
+/// The book's charts: each `book/src/images/*.svg`, by file name, with its text.
+pub fn charts(root: &Path) -> Vec<(String, String)> {
+    let mut charts: Vec<(String, String)> = std::fs::read_dir(root.join("book/src/images"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "svg"))
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            Some((name, std::fs::read_to_string(entry.path()).ok()?))
+        })
+        .collect();
+    charts.sort();
+    charts
+}
+
+/// The words of the charts a chapter shows (`images/benchmarks.svg` in its Markdown).
+fn chart_labels(charts: &[(String, String)], markdown: &str) -> Vec<String> {
+    charts
+        .iter()
+        .filter(|(name, _)| markdown.contains(&format!("images/{name}")))
+        .flat_map(|(_, svg)| super::charts::labels(svg))
+        .collect()
+}
+
 /// The messages of `SUMMARY.md`: its titles, without their links, as the extractor has them.
 pub fn summary_messages(summary: &str) -> Vec<String> {
     extract_messages(summary)
@@ -231,12 +256,14 @@ pub fn chapters(root: &Path, catalog: &Catalog) -> Result<Vec<(String, Counts)>>
         ),
     ];
     let book = MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
+    let charts = charts(root);
     for item in book.iter() {
         if let BookItem::Chapter(chapter) = item
             && let Some(path) = &chapter.path
         {
             let mut messages = chapter_messages(&chapter.content);
             messages.extend(listing_comments(catalog, &path.display().to_string()));
+            messages.extend(chart_labels(&charts, &chapter.content));
             rows.push((path.display().to_string(), count(&messages, catalog)));
         }
     }

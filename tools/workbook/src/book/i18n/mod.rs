@@ -13,6 +13,7 @@
 //! `workbook-dev i18n extract` and `workbook-dev i18n import` keep the catalogs (`update.rs`).
 
 mod book_title;
+pub mod charts;
 pub mod coverage;
 pub mod markup;
 mod pages;
@@ -118,12 +119,15 @@ fn build_edition(root: &Path, lang: &str, dir: &Path, notes: TeacherNotes) -> Re
         .map(|entry| (entry.msgid.clone(), entry.msgstr.clone()))
         .collect();
     book.with_preprocessor(translate::Translate::new(catalog, lang));
-    book.with_preprocessor(Diagrams { labels });
+    book.with_preprocessor(Diagrams {
+        labels: labels.clone(),
+    });
     // As the English book (`site.rs`), after the translation.
     book.with_preprocessor(notes);
     book.with_preprocessor(crate::book::schedule::Schedule);
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");
+    charts::translate_edition(&dir, &labels).context("translating the charts")?;
     search_cjk::index_cjk(&dir)?;
     if let Some(lang) = workbook_core::language::Lang::parse(lang) {
         theme::translate(&dir, lang)?;

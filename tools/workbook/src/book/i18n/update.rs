@@ -76,6 +76,20 @@ pub fn template(root: &Path) -> Result<Catalog> {
         .retain(|(key, _)| key != "POT-Creation-Date" && key != "Language");
     // The book's title and description, which the extractor leaves in book.toml.
     super::book_title::add_to_template(&mut template, &book_config);
+    // The words of the charts, pictures the extractor does not read.
+    for (name, svg) in super::coverage::charts(root) {
+        let place = format!("src/images/{name}");
+        for label in super::charts::labels(&svg) {
+            match template.entries.iter_mut().find(|e| e.msgid == label) {
+                Some(entry) => entry.references.push(place.clone()),
+                None => template.entries.push(Entry {
+                    comments: vec!["a label in a chart".to_string()],
+                    references: vec![place.clone()],
+                    ..Entry::new(&label)
+                }),
+            }
+        }
+    }
     // The labels of the diagrams, which the extractor leaves inside their code blocks.
     for item in book.iter() {
         if let BookItem::Chapter(chapter) = item
