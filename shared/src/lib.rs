@@ -36,6 +36,7 @@ pub mod greeter;
 pub mod grpc;
 pub mod http2;
 pub mod per_core;
+pub mod ports;
 pub mod registered;
 pub mod signal;
 pub mod unreachable;

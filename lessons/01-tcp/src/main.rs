@@ -18,12 +18,12 @@ struct Cli {
 enum Command {
     /// Echo every line back, one task per connection; Ctrl-C stops it.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_socket(DEFAULT_ADDR))]
         addr: SocketAddr,
     },
     /// Send LINES (or stdin when none are given) and print the replies.
     Client {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_socket(DEFAULT_ADDR))]
         addr: SocketAddr,
         lines: Vec<String>,
     },

@@ -71,3 +71,22 @@ async fn a_second_signal_stops_at_once() {
     let status = server.exits_within(Duration::from_secs(2)).await;
     assert_eq!(status.code(), Some(128 + 15), "log:\n{}", server.log());
 }
+
+#[tokio::test]
+async fn a_base_port_moves_the_default_address_into_the_copys_block() {
+    // A block of ports whose place for lesson 01, base + 11, is free right now.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port();
+    let base = (free - 11).to_string();
+    let server =
+        ServerProcess::start_with_env(SERVER, &["server"], &[("WORKBOOK_BASE_PORT", &base)], 1)
+            .await;
+    assert_eq!(
+        server.addr().port(),
+        free,
+        "with WORKBOOK_BASE_PORT={base} and no --addr, lesson 01's server listens on base + 11, \
+         where `cargo run -p workbook -- ports` says it is"
+    );
+}

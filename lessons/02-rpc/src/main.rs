@@ -21,24 +21,24 @@ struct Cli {
 enum Command {
     /// Serve hello.HelloWorld over TCP; Ctrl-C stops it.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_socket(DEFAULT_ADDR))]
         addr: SocketAddr,
     },
     /// Call hello.HelloWorld for each NAME, all at once on one connection.
     Client {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_socket(DEFAULT_ADDR))]
         addr: SocketAddr,
         #[arg(default_value = "gopher")]
         names: Vec<String>,
     },
     /// Serve hello.HelloWorld to clients that CONNECT /_rpc_ over HTTP.
     HttpServer {
-        #[arg(long, default_value = http::DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_socket(http::DEFAULT_ADDR))]
         addr: SocketAddr,
     },
     /// Like `client`, through the HTTP CONNECT handshake.
     HttpClient {
-        #[arg(long, default_value = http::DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_socket(http::DEFAULT_ADDR))]
         addr: SocketAddr,
         #[arg(default_value = "gopher")]
         names: Vec<String>,

@@ -23,14 +23,14 @@ struct Cli {
 enum Command {
     /// Serve hello.HelloWorld and arith.Add over newline-delimited TCP and over HTTP POST.
     Server {
-        #[arg(long, default_value = "127.0.0.1:7003")]
+        #[arg(long, default_value_t = shared::ports::default_socket("127.0.0.1:7003"))]
         addr: SocketAddr,
-        #[arg(long, default_value = "127.0.0.1:7103")]
+        #[arg(long, default_value_t = shared::ports::default_socket("127.0.0.1:7103"))]
         http_addr: SocketAddr,
     },
     /// Call hello.HelloWorld over TCP and show the lines on the wire.
     Client {
-        #[arg(long, default_value = "127.0.0.1:7003")]
+        #[arg(long, default_value_t = shared::ports::default_socket("127.0.0.1:7003"))]
         addr: SocketAddr,
         /// Speak JSON-RPC 1.0 as Go's net/rpc/jsonrpc does (works with a Go server too).
         #[arg(long)]
@@ -39,7 +39,7 @@ enum Command {
     },
     /// Call hello.HelloWorld over HTTP POST and show the request and response bodies.
     HttpClient {
-        #[arg(long, default_value = "127.0.0.1:7103")]
+        #[arg(long, default_value_t = shared::ports::default_socket("127.0.0.1:7103"))]
         addr: SocketAddr,
         name: String,
     },

@@ -15,12 +15,12 @@ struct Cli {
 enum Command {
     /// Serve hello.Greeter, grpc.health.v1.Health and reflection until Ctrl-C.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
     },
     /// Call SayHello, SayName and SayHelloStream and print the replies.
     Client {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The name to greet.
         #[arg(default_value = "world")]
@@ -28,7 +28,7 @@ enum Command {
     },
     /// Ask grpc.health.v1.Health/Check whether a service is serving.
     Health {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The service to ask about; "" means the whole server.
         #[arg(default_value = "hello.Greeter")]
@@ -36,7 +36,7 @@ enum Command {
     },
     /// Make one SayHello call by hand and print every byte of it.
     Wire {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The name to greet.
         #[arg(default_value = "Ferris")]

@@ -18,7 +18,7 @@ struct Cli {
 enum Command {
     /// Serve hello.Greeter, registered in Consul with a gRPC health check, until Ctrl-C.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The service name to register under.
         #[arg(long, default_value = DEFAULT_NAME)]

@@ -19,7 +19,7 @@ struct Cli {
 enum Command {
     /// Serve hello.Greeter, registered in Consul (CONSUL_HTTP_ADDR), until Ctrl-C or SIGTERM.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The service name to register under.
         #[arg(long, default_value = DEFAULT_SERVICE)]

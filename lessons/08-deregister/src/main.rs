@@ -21,7 +21,7 @@ enum Command {
     /// Serve hello.Greeter registered in Consul (CONSUL_HTTP_ADDR); on Ctrl-C or SIGTERM turn
     /// NOT_SERVING, deregister, drain, exit.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The service name to register.
         #[arg(long, default_value = DEFAULT_NAME)]
@@ -45,7 +45,7 @@ enum Command {
     },
     /// Call SayHello once and say how long it took.
     Hello {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         #[arg(default_value = "world")]
         name: String,
@@ -55,7 +55,7 @@ enum Command {
     },
     /// Ask the server's grpc.health.v1.Health whether a service is serving.
     Health {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         #[arg(default_value = server::GREETER)]
         service: String,

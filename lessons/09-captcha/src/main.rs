@@ -22,7 +22,7 @@ enum Command {
     /// Serve captcha.Captcha with its codes in Redis (REDIS_URL), registered in Consul
     /// (CONSUL_HTTP_ADDR); on Ctrl-C or SIGTERM turn NOT_SERVING, deregister, drain, exit.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The service name to register.
         #[arg(long, default_value = DEFAULT_NAME)]
@@ -46,7 +46,7 @@ enum Command {
     },
     /// Ask for a new captcha and write the PNG to a file.
     New {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The session's uuid (a new one when left out).
         uuid: Option<String>,
@@ -56,14 +56,14 @@ enum Command {
     },
     /// Verify a guess (once: the code is used up either way).
     Verify {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         uuid: String,
         code: String,
     },
     /// Ask the server's grpc.health.v1.Health whether a service is serving.
     Health {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         #[arg(default_value = server::CAPTCHA)]
         service: String,

@@ -18,7 +18,7 @@ enum Command {
     /// Serve the API and the page, calling the captcha service found through Consul
     /// (CONSUL_HTTP_ADDR); on Ctrl-C or SIGTERM finish the requests in flight and exit.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The captcha service's name in Consul.
         #[arg(long, default_value = DEFAULT_CAPTCHA)]

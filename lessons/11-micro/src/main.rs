@@ -39,7 +39,7 @@ struct Cli {
 enum Command {
     /// Serve hello.Greeter, registered, until Ctrl-C or SIGTERM.
     Server {
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// The service's name.
         #[arg(long, default_value = DEFAULT_SERVICE)]
@@ -50,7 +50,7 @@ enum Command {
     },
     /// Serve lesson 09's captcha.Captcha on the framework, its codes in Redis.
     CaptchaServer {
-        #[arg(long, default_value = "127.0.0.1:7012")]
+        #[arg(long, default_value_t = shared::ports::default_addr("127.0.0.1:7012"))]
         addr: String,
         #[arg(long, default_value = "captcha")]
         name: String,
@@ -60,7 +60,7 @@ enum Command {
     },
     /// Serve the seed's user service (Say.Hello), registered, until Ctrl-C or SIGTERM.
     UserServer {
-        #[arg(long, default_value = "127.0.0.1:7021")]
+        #[arg(long, default_value_t = shared::ports::default_addr("127.0.0.1:7021"))]
         addr: String,
         #[arg(long, default_value = "user")]
         name: String,
@@ -68,7 +68,7 @@ enum Command {
     /// The seed's web service: a page, and /example/call, which calls SERVICE's Say.Hello
     /// by name; registered like any other service.
     WebServer {
-        #[arg(long, default_value = "127.0.0.1:7031")]
+        #[arg(long, default_value_t = shared::ports::default_addr("127.0.0.1:7031"))]
         addr: String,
         #[arg(long, default_value = "web")]
         name: String,

@@ -49,7 +49,7 @@ enum Command {
         #[arg(long)]
         queue: Option<String>,
         /// Where the http broker's subscriber listens for the publishers' POSTs.
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_ADDR))]
         addr: String,
         /// http only: the address to register instead of --addr, e.g. the wire view's relay
         /// (`workbook wire 12`: 127.0.0.1:7212), so that publishers reach it through that.
@@ -74,7 +74,7 @@ enum Command {
     /// Serve lesson 09's captcha service, registered, publishing `captcha.verified` after
     /// every check.
     CaptchaServer {
-        #[arg(long, default_value = "127.0.0.1:7013")]
+        #[arg(long, default_value_t = shared::ports::default_addr("127.0.0.1:7013"))]
         addr: String,
         #[arg(long, default_value = "captcha")]
         name: String,
@@ -88,7 +88,7 @@ enum Command {
         #[arg(long)]
         queue: Option<String>,
         /// Where the http broker's subscriber listens for the publishers' POSTs.
-        #[arg(long, default_value = "127.0.0.1:7014")]
+        #[arg(long, default_value_t = shared::ports::default_addr("127.0.0.1:7014"))]
         addr: String,
     },
 }

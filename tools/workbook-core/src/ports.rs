@@ -13,8 +13,13 @@
 //! | B+4          | `up`'s gateway                                        |
 //! | B+5          | the book (`book`, and the course session's)           |
 //! | B+6          | NATS (`services up`, and `up`'s; lesson 12's broker)  |
-//! | B+10+NN      | lesson NN's server (`--addr`; the book says 70NN)     |
-//! | B+40 … B+99  | free for the learner's other servers                  |
+//! | B+7          | NATS's monitoring port                                |
+//! | B+10+NN      | lesson NN's server (the book says 70NN)               |
+//! | B+50+NN      | lesson NN's second listener (the book says 71NN)      |
+//!
+//! A lesson's programs read the base from `WORKBOOK_BASE_PORT` (the line `ports` prints
+//! sets it), so the book's commands run as printed, each in this copy's block
+//! (`shared::ports`, the same table for the lessons).
 //!
 //! The base comes from, first to last: `--base-port` on `up`, `status` or `down` (one
 //! command), `WORKBOOK_BASE_PORT` (one shell), `workbook ports --base B` (this clone, kept
@@ -134,10 +139,15 @@ impl Layout {
         loopback(self.at(LESSONS_FROM + number, 7000 + number))
     }
 
-    /// The lines that point a learner's own `cargo run -p …` at this copy's services.
+    /// The lines that point a learner's own `cargo run -p …` at this copy's services, and
+    /// move each lesson's default `--addr` into its block.
     pub fn env_lines(self) -> String {
+        let base = self
+            .base
+            .map(|base| format!(" {BASE_PORT_VAR}={base}"))
+            .unwrap_or_default();
         format!(
-            "export CONSUL_HTTP_ADDR={} REDIS_URL=redis://{} NATS_URL=nats://{}",
+            "export CONSUL_HTTP_ADDR={} REDIS_URL=redis://{} NATS_URL=nats://{}{base}",
             self.consul(),
             self.redis(),
             self.nats()
@@ -207,7 +217,7 @@ mod tests {
         assert_eq!(
             layout.env_lines(),
             "export CONSUL_HTTP_ADDR=127.0.0.1:20000 REDIS_URL=redis://127.0.0.1:20001 \
-             NATS_URL=nats://127.0.0.1:20006"
+             NATS_URL=nats://127.0.0.1:20006 WORKBOOK_BASE_PORT=20000"
         );
         assert!(Layout::from_base(0).is_err());
         assert!(Layout::from_base(u16::MAX - 98).is_err());

@@ -4,8 +4,9 @@
 //! whatever `[book] language` says. After an edition is built they are replaced by the
 //! catalog's (`Page`), in every page and in the search script.
 //!
-//! Each English text must be found where mdBook writes it: a newer mdBook that words one
-//! differently makes the build fail here, rather than leave it English unnoticed.
+//! The search box must be found where mdBook writes it: a newer mdBook that words it
+//! differently makes the build fail here, rather than leave it English unnoticed. The other
+//! words are replaced where a page has them (a book of one chapter has no page arrows).
 
 use std::fs;
 use std::path::Path;
@@ -55,7 +56,6 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
         ]
         .map(text),
     );
-    let mut found = vec![false; in_pages.len()];
     let mut placeholders = 0;
     for entry in fs::read_dir(dir)?.flatten() {
         let path = entry.path();
@@ -63,8 +63,7 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
         if name.ends_with(".html") {
             let mut html = fs::read_to_string(&path)?;
             placeholders += usize::from(html.contains(&in_pages[0].0));
-            for ((en, zh), found) in in_pages.iter().zip(found.iter_mut()) {
-                *found |= html.contains(en.as_str());
+            for (en, zh) in &in_pages {
                 html = html.replace(en.as_str(), zh);
             }
             if name == "404.html" {
@@ -84,12 +83,7 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
             dir.display()
         );
     }
-    if let Some(((en, _), _)) = in_pages.iter().zip(&found).find(|(_, found)| !**found) {
-        bail!(
-            "no page of {} says mdBook's {en}: has mdBook changed its words?",
-            dir.display()
-        );
-    }
+
     Ok(())
 }
 
