@@ -218,20 +218,7 @@ async fn what_cannot_be_known_to_be_handled_is_never_acknowledged() {
 #[tokio::test]
 async fn a_durable_subscriber_handles_each_copy_once() {
     let (server, redis) = tokio::join!(testkit::nats(), testkit::redis());
-    let broker = NatsBroker::connect(&server.url()).await.unwrap();
-    let (sender, mut handled) = mpsc::unbounded_channel();
-    let record = handler(move |event: Event| {
-        let sender = sender.clone();
-        async move {
-            let _ = sender.send(String::from_utf8_lossy(&event.message.body).to_string());
-            Ok(())
-        }
-    });
-    let once = once_per_id(connect(&redis).await, MEMORY, record);
-    let subscription = broker
-        .subscribe_durable("payments", &DurableOptions::new("once"), once)
-        .await
-        .unwrap();
+    let (broker, subscription, mut handled) = subscriber(&server, &redis, "payments").await;
     // A publisher that retried: one payment sent three times, then another payment.
     let payment = message(Some("payment-1"), "pay 10");
     for _ in 0..3 {
