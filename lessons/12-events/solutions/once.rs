@@ -72,6 +72,8 @@ pub fn once_per_id(redis: MultiplexedConnection, memory: Memory, handle: Handler
                 };
             }
             if let Err(error) = handle(event).await {
+                // Give the claim up, so the next delivery may try; should Redis not take
+                // the DEL, the claim still runs out after `claim_for`.
                 let _: Result<(), _> = redis.del(&key).await;
                 return Err(error);
             }
