@@ -33,7 +33,7 @@ pub mod broker;
 pub mod client;
 pub mod event;
 pub mod flags;
-mod locks;
+pub mod locks;
 pub mod registry;
 pub mod selector;
 pub mod service;

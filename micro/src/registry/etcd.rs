@@ -24,7 +24,7 @@ use futures::future::BoxFuture;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-mod follow;
+pub mod follow;
 // The reference answer of the exercise `micro.etcd-keys` is this module: one home for it.
 #[path = "../../../lessons/11-micro/solutions/etcd_keys.rs"]
 pub mod keys;
@@ -34,11 +34,11 @@ pub mod lease;
 mod members;
 pub mod record;
 
-use follow::{keep_watching, keys_under, list};
+use follow::{follow_prefix, keys_under, list};
 pub use members::{Members, REQUEST_TIMEOUT};
 
 use super::{Node, Nodes, Registry};
-use crate::registry::etcd::keys::{ROOT, encode, node_key, service_of, service_prefix};
+use crate::registry::etcd::keys::{ROOT, decode, encode, node_key, service_of, service_prefix};
 use crate::registry::etcd::lease::keep_lease;
 
 /// How long `register` waits for the first lease before it reports etcd unreachable.
@@ -142,7 +142,7 @@ impl Registry for EtcdRegistry {
 
     fn get_service<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<Node>>> {
         async move {
-            let (nodes, _revision) = list(&self.members, &service_prefix(service))
+            let (nodes, _revision) = list(&self.members, &service_prefix(service), decode)
                 .await
                 .map_err(|error| self.unreachable(&format!("list {service}"), error))?;
             Ok(crate::registry::sorted(
@@ -171,21 +171,9 @@ impl Registry for EtcdRegistry {
 
     fn watch<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Nodes>> {
         async move {
-            let prefix = service_prefix(service);
-            let (nodes, revision) = list(&self.members, &prefix)
+            follow_prefix(&self.members, &service_prefix(service), decode)
                 .await
-                .map_err(|error| self.unreachable(&format!("watch {service}"), error))?;
-            let (publish, receiver) = watch::channel(crate::registry::sorted(
-                nodes.values().flatten().cloned().collect(),
-            ));
-            tokio::spawn(keep_watching(
-                self.members.clone(),
-                prefix,
-                nodes,
-                revision,
-                publish,
-            ));
-            Ok(receiver)
+                .map_err(|error| self.unreachable(&format!("watch {service}"), error))
         }
         .boxed()
     }

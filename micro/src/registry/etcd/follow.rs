@@ -18,8 +18,7 @@ use tracing::{info, warn};
 use super::Members;
 use super::members::member_down;
 use super::record::MAX_RECORD_BYTES;
-use crate::registry::Node;
-use crate::registry::etcd::keys::decode;
+use crate::registry::{Node, Nodes};
 
 /// How many keys one page of a listing holds.
 const PAGE: i64 = 500;
@@ -30,11 +29,33 @@ const FETCHES: usize = 8;
 /// Key → the nodes its value holds (one, as go-micro writes it), for every readable key.
 pub(super) type Listed = BTreeMap<String, Vec<Node>>;
 
+/// How a key and its value under a prefix are read as nodes: go-micro's layout
+/// (`keys::decode`), or another framework's (lesson 13 reads rpcx's with its own).
+pub type Decode = fn(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node>;
+
+/// The nodes under `prefix`, kept current: listed once, then followed by
+/// [`keep_watching`] until every receiver is dropped.
+pub async fn follow_prefix(
+    members: &Members,
+    prefix: &str,
+    decode: Decode,
+) -> Result<Nodes, etcd_client::Error> {
+    let (nodes, revision) = list(members, prefix, decode).await?;
+    let (publish, receiver) = watch::channel(crate::registry::sorted(
+        nodes.values().flatten().cloned().collect(),
+    ));
+    let prefix = prefix.to_string();
+    let members = members.clone();
+    tokio::spawn(keep_watching(members, prefix, decode, nodes, revision, publish));
+    Ok(receiver)
+}
+
 // ANCHOR: list
 /// The nodes under `prefix`, and the revision they were read at.
 pub(super) async fn list(
     members: &Members,
     prefix: &str,
+    decode: Decode,
 ) -> Result<(Listed, i64), etcd_client::Error> {
     let (keys, revision) = keys_under(members, prefix).await?;
     let values: Vec<Option<(Vec<u8>, Vec<u8>)>> = futures::stream::iter(keys)
@@ -145,9 +166,10 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
 /// is opened again — on whichever member answers — from the revision after the last one
 /// seen, so no change is missed; if etcd has compacted that revision away, the list is read
 /// again instead.
-pub(super) async fn keep_watching(
+async fn keep_watching(
     members: Members,
     prefix: String,
+    decode: Decode,
     mut nodes: Listed,
     mut revision: i64,
     publish: watch::Sender<Vec<Node>>,
@@ -159,11 +181,11 @@ pub(super) async fn keep_watching(
             // torn down along with the client is not reported as a member that went away.
             biased;
             () = publish.closed() => return,
-            followed = follow(&members, &prefix, &mut nodes, &mut revision, &publish) => followed,
+            followed = follow(&members, &prefix, decode, &mut nodes, &mut revision, &publish) => followed,
         };
         match followed {
             Ok(()) => backoff = Duration::from_millis(50),
-            Err(Resume::Relist) => match list(&members, &prefix).await {
+            Err(Resume::Relist) => match list(&members, &prefix, decode).await {
                 Ok((listed, at)) => {
                     (nodes, revision) = (listed, at);
                     publish_nodes(&publish, &nodes);
@@ -188,6 +210,7 @@ enum Resume {
 async fn follow(
     members: &Members,
     prefix: &str,
+    decode: Decode,
     nodes: &mut Listed,
     revision: &mut i64,
     publish: &watch::Sender<Vec<Node>>,

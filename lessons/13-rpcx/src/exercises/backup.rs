@@ -1,0 +1,32 @@
+//! rpcx's `Failbackup` fail mode: a hedged request. The call goes to one server; if no
+//! answer has come after a short delay, the same call goes to a second server too, and the
+//! first reply wins. One slow server then costs a caller the delay, not its slowness.
+
+use std::time::Duration;
+
+use crate::arith::SERVICE;
+use crate::codec::Payload;
+use crate::connection::{CallError, Connection};
+use crate::header::Serialize as Format;
+use crate::xclient::Answered;
+
+/// Calls `method(args)` of Arith on `servers[0]`; after `delay` without an answer — or at
+/// once, if that call could not be sent — on `servers[1]` too. Returns the first reply. An
+/// error of the first call before the delay that says it ran (the server's own, or no
+/// answer) is returned as it is; once both calls are out, a failed one waits for the
+/// other, and when both fail, the first's error is returned.
+pub async fn call_with_backup<A, R>(
+    servers: [&str; 2],
+    method: &str,
+    args: &A,
+    delay: Duration,
+) -> Result<Answered<R>, CallError>
+where
+    A: Payload + Sync,
+    R: Payload,
+{
+    // TODO: race a call to servers[0] against the delay, then (when it has not answered)
+    // against a second call to servers[1], as the doc comment says. Each call is a
+    // `Connection::connect(server, Format::MsgPack)` and its `call(SERVICE, method, args)`.
+    todo!("a call with a backup after `delay`")
+}
