@@ -64,5 +64,8 @@ async fn attempt<A: Payload, R: Payload>(
 ) -> Result<Answered<R>, CallError> {
     let connection = Connection::connect(server, Format::MsgPack).await?;
     let reply = connection.call(SERVICE, method, args).await?;
-    Ok(Answered { reply, by: server.to_string() })
+    Ok(Answered {
+        reply,
+        by: server.to_string(),
+    })
 }

@@ -31,12 +31,17 @@ pub fn heartbeat(seq: u64, unix_nanos: i64) -> Message {
 /// Sends a heartbeat on `connection` and waits for its answer. `Ok` with the round trip
 /// when the answer is a heartbeat response with the same payload; a different answer is
 /// `CallError::Payload` naming what was wrong, and no answer the connection's error.
-pub async fn ping(connection: &Connection, unix_nanos: i64) -> Result<std::time::Duration, CallError> {
+pub async fn ping(
+    connection: &Connection,
+    unix_nanos: i64,
+) -> Result<std::time::Duration, CallError> {
     let request = heartbeat(connection.next_seq(), unix_nanos);
     let started = Instant::now();
     let answer = connection.send(request.clone()).await?;
     if !answer.header.response || !answer.header.heartbeat {
-        return Err(CallError::Payload("the answer to a heartbeat is not a heartbeat response".into()));
+        return Err(CallError::Payload(
+            "the answer to a heartbeat is not a heartbeat response".into(),
+        ));
     }
     if answer.payload != request.payload {
         return Err(CallError::Payload(format!(

@@ -29,9 +29,14 @@ impl Select for WeightedRoundRobin {
         // Another set of servers (one left, one came): every score starts again from 0, as
         // rpcx's selector does when the registry changes. The shares are then exact again.
         let same = self.current.len() == servers.len()
-            && servers.iter().all(|server| self.current.contains_key(&server.id));
+            && servers
+                .iter()
+                .all(|server| self.current.contains_key(&server.id));
         if !same {
-            self.current = servers.iter().map(|server| (server.id.clone(), 0)).collect();
+            self.current = servers
+                .iter()
+                .map(|server| (server.id.clone(), 0))
+                .collect();
         }
         let total: i64 = servers.iter().map(|server| i64::from(weight(server))).sum();
         let mut best: Option<(usize, i64)> = None;

@@ -59,10 +59,16 @@ pub struct ProtoQuotient {
 impl Payload for Args {
     type Proto = ProtoArgs;
     fn to_proto(&self) -> ProtoArgs {
-        ProtoArgs { a: self.a, b: self.b }
+        ProtoArgs {
+            a: self.a,
+            b: self.b,
+        }
     }
     fn from_proto(proto: ProtoArgs) -> Args {
-        Args { a: proto.a, b: proto.b }
+        Args {
+            a: proto.a,
+            b: proto.b,
+        }
     }
 }
 
@@ -79,10 +85,16 @@ impl Payload for i64 {
 impl Payload for Quotient {
     type Proto = ProtoQuotient;
     fn to_proto(&self) -> ProtoQuotient {
-        ProtoQuotient { quo: self.quo, rem: self.rem }
+        ProtoQuotient {
+            quo: self.quo,
+            rem: self.rem,
+        }
     }
     fn from_proto(proto: ProtoQuotient) -> Quotient {
-        Quotient { quo: proto.quo, rem: proto.rem }
+        Quotient {
+            quo: proto.quo,
+            rem: proto.rem,
+        }
     }
 }
 
@@ -109,7 +121,12 @@ pub fn div(args: Args) -> Result<Quotient, String> {
 // ANCHOR: dispatch
 /// Runs `method` on a payload in `format` and writes its reply in the same format. The
 /// errors for a service or method that is not there are rpcx's own words.
-pub fn call(service: &str, method: &str, format: Format, payload: &[u8]) -> Result<Vec<u8>, String> {
+pub fn call(
+    service: &str,
+    method: &str,
+    format: Format,
+    payload: &[u8],
+) -> Result<Vec<u8>, String> {
     if service != SERVICE {
         return Err(format!("rpcx: can't find service {service}"));
     }

@@ -77,7 +77,11 @@ impl Connection {
         let stream = match dialed {
             Ok(Ok(stream)) => stream,
             Ok(Err(error)) => return Err(CallError::Unreached(format!("{address}: {error}"))),
-            Err(_) => return Err(CallError::Unreached(format!("{address}: connect timed out"))),
+            Err(_) => {
+                return Err(CallError::Unreached(format!(
+                    "{address}: connect timed out"
+                )));
+            }
         };
         let _ = stream.set_nodelay(true);
         let (reader, writer) = stream.into_split();
@@ -145,7 +149,10 @@ impl Connection {
         }
         match tokio::time::timeout(CALL_TIMEOUT, answer).await {
             Ok(Ok(answer)) => Ok(answer),
-            Ok(Err(_)) => Err(CallError::Lost(format!("{} closed the connection", self.address))),
+            Ok(Err(_)) => Err(CallError::Lost(format!(
+                "{} closed the connection",
+                self.address
+            ))),
             Err(_) => {
                 micro::locks::lock(&self.waiting).remove(&seq);
                 Err(CallError::TimedOut(CALL_TIMEOUT))
@@ -156,7 +163,10 @@ impl Connection {
     /// Writes a frame; a connection already closed, or a write that fails, is `Unreached`.
     pub async fn write(&self, frame: &[u8]) -> Result<(), CallError> {
         if self.is_closed() {
-            return Err(CallError::Unreached(format!("{} closed the connection", self.address)));
+            return Err(CallError::Unreached(format!(
+                "{} closed the connection",
+                self.address
+            )));
         }
         let mut writer = self.writer.lock().await;
         writer

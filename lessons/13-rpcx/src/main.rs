@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use l13_rpcx::DEFAULT_ADDR;
 use l13_rpcx::arith::{Args, Quotient, SERVICE};
 use l13_rpcx::connection::CallError;
 use l13_rpcx::header::Serialize;
@@ -14,7 +15,6 @@ use l13_rpcx::registry::{self, BASE_PATH};
 use l13_rpcx::select::{Random, RoundRobin, Select};
 use l13_rpcx::server::{self, Options};
 use l13_rpcx::xclient::{FailMode, XClient};
-use l13_rpcx::DEFAULT_ADDR;
 use micro::registry::Node;
 use micro::registry::etcd::Members;
 use shared::consul::parse_duration;
@@ -94,15 +94,33 @@ enum SelectMode {
 async fn main() -> anyhow::Result<()> {
     shared::init_logging();
     match Cli::parse().command {
-        Command::Server { addr, etcd, metadata, ttl, answer_after } => {
-            serve(addr, etcd, &metadata, ttl, Options { answer_after }).await
-        }
-        Command::Client { a, b, addr, etcd, fail, select, json, rounds, every } => {
+        Command::Server {
+            addr,
+            etcd,
+            metadata,
+            ttl,
+            answer_after,
+        } => serve(addr, etcd, &metadata, ttl, Options { answer_after }).await,
+        Command::Client {
+            a,
+            b,
+            addr,
+            etcd,
+            fail,
+            select,
+            json,
+            rounds,
+            every,
+        } => {
             let select: Box<dyn Select> = match select {
                 SelectMode::Random => Box::new(Random),
                 SelectMode::RoundRobin => Box::new(RoundRobin::default()),
             };
-            let format = if json { Serialize::Json } else { Serialize::MsgPack };
+            let format = if json {
+                Serialize::Json
+            } else {
+                Serialize::MsgPack
+            };
             let client = client(&addr, &etcd, fail, select, format).await?;
             call_every(&client, Args { a, b }, rounds, every).await;
             Ok(())
@@ -111,9 +129,17 @@ async fn main() -> anyhow::Result<()> {
 }
 
 // ANCHOR: serve
-async fn serve(addr: SocketAddr, etcd: Etcd, metadata: &str, ttl: Duration, options: Options) -> anyhow::Result<()> {
+async fn serve(
+    addr: SocketAddr,
+    etcd: Etcd,
+    metadata: &str,
+    ttl: Duration,
+    options: Options,
+) -> anyhow::Result<()> {
     let stop = shared::signal::shutdown();
-    let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let registration = match etcd.etcd.is_empty() {
         true => None,
@@ -159,7 +185,11 @@ async fn client(
 ) -> anyhow::Result<XClient> {
     let servers = if etcd.etcd.is_empty() {
         // One server, straight from the command line: rpcx's peer-to-peer discovery.
-        let server = Node { id: format!("tcp@{addr}"), address: addr.to_string(), ..Node::default() };
+        let server = Node {
+            id: format!("tcp@{addr}"),
+            address: addr.to_string(),
+            ..Node::default()
+        };
         watch::channel(vec![server]).1
     } else {
         let members = Members::connect(&etcd.etcd).await?;
@@ -180,14 +210,20 @@ async fn call_every(client: &XClient, args: Args, rounds: Option<u64>, every: Du
         round += 1;
         let product = client.call::<_, i64>("Mul", &args).await;
         match &product {
-            Ok(product) => println!("Mul: {a} * {b} = {}, served by {}", product.reply, product.by),
+            Ok(product) => println!(
+                "Mul: {a} * {b} = {}, served by {}",
+                product.reply, product.by
+            ),
             Err(error) => println!("Mul: error: {error}"),
         }
         let quotient = client.call::<_, Quotient>("Div", &args).await;
         match &quotient {
             Ok(done) => {
                 let Quotient { quo, rem } = done.reply;
-                println!("Div: {a} / {b} = {quo} remainder {rem}, served by {}", done.by)
+                println!(
+                    "Div: {a} / {b} = {quo} remainder {rem}, served by {}",
+                    done.by
+                )
             }
             Err(error) => println!("Div: error: {error}"),
         }
@@ -199,7 +235,10 @@ async fn call_every(client: &XClient, args: Args, rounds: Option<u64>, every: Du
             .count();
     }
     if rounds.is_some() {
-        println!("{} of {calls} calls answered, {unanswered} not", calls - unanswered);
+        println!(
+            "{} of {calls} calls answered, {unanswered} not",
+            calls - unanswered
+        );
     }
 }
 // ANCHOR_END: client

@@ -56,9 +56,10 @@ impl Message {
 
     /// The error the message carries (a response whose status is `Error`), if any.
     pub fn service_error(&self) -> Option<&str> {
-        self.header
-            .error
-            .then(|| self.meta(SERVICE_ERROR).unwrap_or("(the answer names no error)"))
+        self.header.error.then(|| {
+            self.meta(SERVICE_ERROR)
+                .unwrap_or("(the answer names no error)")
+        })
     }
 
     // ANCHOR: encode
@@ -146,7 +147,10 @@ fn truncated(what: &'static str) -> impl Fn(std::io::Error) -> FrameError {
 /// The four sections of a body whose header is `header`.
 fn parse_body(header: Header, body: &[u8]) -> Result<Message, FrameError> {
     let mut rest = body;
-    let service_path = text(take_section(&mut rest, "the service path")?, "the service path")?;
+    let service_path = text(
+        take_section(&mut rest, "the service path")?,
+        "the service path",
+    )?;
     let service_method = text(take_section(&mut rest, "the method")?, "the method")?;
     let metadata = parse_metadata(take_section(&mut rest, "the metadata")?)?;
     let payload = take_section(&mut rest, "the payload")?;
@@ -198,7 +202,10 @@ fn parse_metadata(mut rest: &[u8]) -> Result<Vec<(String, String)>, FrameError> 
         if rest.is_empty() {
             return Err(FrameError::KeyWithoutValue(key));
         }
-        let value = text(take_section(&mut rest, "a metadata value")?, "a metadata value")?;
+        let value = text(
+            take_section(&mut rest, "a metadata value")?,
+            "a metadata value",
+        )?;
         pairs.push((key, value));
     }
     Ok(pairs)
@@ -230,4 +237,3 @@ fn gzip(payload: &[u8]) -> Vec<u8> {
     encoder.write_all(payload).expect("writing to a Vec");
     encoder.finish().expect("writing to a Vec")
 }
-

@@ -67,7 +67,9 @@ pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
 pub fn metadata(query: &str) -> BTreeMap<String, String> {
     let mut metadata = BTreeMap::new();
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        metadata.entry(key.into_owned()).or_insert_with(|| value.into_owned());
+        metadata
+            .entry(key.into_owned())
+            .or_insert_with(|| value.into_owned());
     }
     metadata
 }
@@ -114,23 +116,43 @@ pub async fn register(
         (base.to_string(), "rpcx_path".to_string()),
         (format!("{base}/{service}"), service.to_string()),
     ];
-    let naming = tokio::spawn(put_on_each_lease(members.clone(), names, lease.clone()));
-    let granted = tokio::time::timeout(REGISTER_TIMEOUT, lease.wait_for(Option::is_some))
+    let (written, first_written) = tokio::sync::oneshot::channel();
+    let naming = tokio::spawn(put_on_each_lease(
+        members.clone(),
+        names,
+        lease.clone(),
+        written,
+    ));
+    let registered =
+        async { lease.wait_for(Option::is_some).await.is_ok() && first_written.await.is_ok() };
+    if !tokio::time::timeout(REGISTER_TIMEOUT, registered)
         .await
-        .is_ok_and(|granted| granted.is_ok());
-    if !granted {
+        .unwrap_or(false)
+    {
         keeping.abort();
         naming.abort();
-        anyhow::bail!("cannot register {key}: etcd at {} granted no lease", members.endpoints());
+        anyhow::bail!(
+            "cannot register {key}: etcd at {} granted no lease",
+            members.endpoints()
+        );
     }
-    Ok(Registration { members: members.clone(), key, keeping, naming, lease })
+    Ok(Registration {
+        members: members.clone(),
+        key,
+        keeping,
+        naming,
+        lease,
+    })
 }
 
+/// Writes `names` on every lease the registration gets; says so on `written` the first time.
 async fn put_on_each_lease(
     members: Members,
     names: [(String, String); 2],
     mut lease: watch::Receiver<Option<i64>>,
+    written: tokio::sync::oneshot::Sender<()>,
 ) {
+    let mut written = Some(written);
     loop {
         let current = *lease.borrow_and_update();
         if let Some(lease) = current {
@@ -139,12 +161,19 @@ async fn put_on_each_lease(
                 let put = members
                     .any(|mut client| {
                         let options = options.clone();
-                        async move { client.put(key.as_str(), value.as_str(), Some(options)).await }
+                        async move {
+                            client
+                                .put(key.as_str(), value.as_str(), Some(options))
+                                .await
+                        }
                     })
                     .await;
                 if let Err(error) = put {
                     warn!(%key, %error, "cannot write the key on the lease");
                 }
+            }
+            if let Some(written) = written.take() {
+                let _ = written.send(());
             }
         }
         if lease.changed().await.is_err() {
@@ -189,7 +218,10 @@ pub async fn discover(members: &Members, base: &str, service: &str) -> anyhow::R
     follow_prefix(members, &service_prefix(base, service), decode)
         .await
         .map_err(|error| {
-            anyhow::anyhow!("cannot watch {service}: etcd at {} answered: {error}", members.endpoints())
+            anyhow::anyhow!(
+                "cannot watch {service}: etcd at {} answered: {error}",
+                members.endpoints()
+            )
         })
 }
 // ANCHOR_END: discover

@@ -57,7 +57,12 @@ pub async fn serve(
 // ANCHOR_END: serve
 
 // ANCHOR: connection
-async fn serve_connection(stream: TcpStream, peer: SocketAddr, served_by: SocketAddr, options: Options) {
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    served_by: SocketAddr,
+    options: Options,
+) {
     let (mut reader, writer) = stream.into_split();
     let (answers, to_write) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
     let writing = tokio::spawn(write_answers(writer, to_write));
@@ -75,7 +80,9 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, served_by: Socket
         };
         let header = request.header;
         if header.response {
-            let _ = answers.send(refusal(header.seq, "a response where a request belongs")).await;
+            let _ = answers
+                .send(refusal(header.seq, "a response where a request belongs"))
+                .await;
             break;
         }
         if header.heartbeat {
@@ -86,11 +93,16 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, served_by: Socket
                 break;
             }
             // rpcx answers a heartbeat with the request itself, marked a response.
-            let echo = Message { header: header.answer(), ..request };
+            let echo = Message {
+                header: header.answer(),
+                ..request
+            };
             let _ = answers.send(echo.encode()).await;
             continue;
         }
-        let Ok(permit) = running.clone().acquire_owned().await else { break };
+        let Ok(permit) = running.clone().acquire_owned().await else {
+            break;
+        };
         let answers = answers.clone();
         tokio::spawn(async move {
             tokio::time::sleep(options.answer_after).await;
@@ -172,7 +184,10 @@ struct Budget {
 
 impl Budget {
     fn per_second(limit: u32) -> Budget {
-        Budget { limit, window: None }
+        Budget {
+            limit,
+            window: None,
+        }
     }
 
     /// Counts one event; `false` when it is past the limit of its second.

@@ -86,10 +86,16 @@ impl XClient {
                 Err(error) => Err(error),
             };
             let error = match called {
-                Ok(reply) => return Ok(Answered { reply, by: server.address }),
+                Ok(reply) => {
+                    return Ok(Answered {
+                        reply,
+                        by: server.address,
+                    });
+                }
                 Err(error) => error,
             };
-            if self.fail == FailMode::Failfast || !error.could_not_have_run() || attempt == RETRIES {
+            if self.fail == FailMode::Failfast || !error.could_not_have_run() || attempt == RETRIES
+            {
                 return Err(error);
             }
             warn!(server = %server.address, %error, "call not sent; trying again");
@@ -104,8 +110,18 @@ impl XClient {
 
     /// A server to call: an active one, not among `tried` while others are left.
     fn pick(&self, tried: &[String]) -> Result<Node, CallError> {
-        let servers: Vec<Node> = self.servers.borrow().iter().filter(|node| is_active(node)).cloned().collect();
-        let untried: Vec<Node> = servers.iter().filter(|node| !tried.contains(&node.address)).cloned().collect();
+        let servers: Vec<Node> = self
+            .servers
+            .borrow()
+            .iter()
+            .filter(|node| is_active(node))
+            .cloned()
+            .collect();
+        let untried: Vec<Node> = servers
+            .iter()
+            .filter(|node| !tried.contains(&node.address))
+            .cloned()
+            .collect();
         let candidates = if untried.is_empty() { servers } else { untried };
         if candidates.is_empty() {
             return Err(CallError::NoServer(self.service.clone()));

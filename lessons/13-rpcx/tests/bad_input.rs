@@ -59,13 +59,25 @@ async fn refused(bytes: &[u8], close: bool) -> String {
         .expect("a readable answer")
         .expect("an answer before the close");
     let error = answer.service_error().expect("an error answer").to_string();
-    let after = within("the server to close the connection", message::read(&mut stream)).await;
-    assert!(matches!(after, Ok(None)), "after {error:?} the connection should close; got {after:?}");
+    let after = within(
+        "the server to close the connection",
+        message::read(&mut stream),
+    )
+    .await;
+    assert!(
+        matches!(after, Ok(None)),
+        "after {error:?} the connection should close; got {after:?}"
+    );
     // The server is still there for everyone else.
-    let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack).await.expect("connect again");
-    let product: i64 = within("a call after the bad frame", connection.call("Arith", "Mul", &Args { a: 6, b: 7 }))
+    let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack)
         .await
-        .expect("a good call still works");
+        .expect("connect again");
+    let product: i64 = within(
+        "a call after the bad frame",
+        connection.call("Arith", "Mul", &Args { a: 6, b: 7 }),
+    )
+    .await
+    .expect("a good call still works");
     assert_eq!(product, 42);
     error
 }
@@ -94,7 +106,10 @@ async fn a_4_gib_frame_is_refused_without_waiting_for_it() {
     let mut bytes = REQUEST.to_vec();
     bytes.extend_from_slice(&u32::MAX.to_be_bytes());
     let error = refused(&bytes, false).await;
-    assert!(error.contains(&format!("longer than the {MAX_FRAME}")), "{error}");
+    assert!(
+        error.contains(&format!("longer than the {MAX_FRAME}")),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -102,12 +117,21 @@ async fn a_section_longer_than_the_frame_is_refused() {
     let mut body = 1000u32.to_be_bytes().to_vec(); // a service path of 1000 bytes…
     body.extend_from_slice(b"Arith"); // …of which 5 are there
     let error = refused(&frame(REQUEST, &body), false).await;
-    assert!(error.contains("the service path says 1000 bytes, but only 5 are left"), "{error}");
+    assert!(
+        error.contains("the service path says 1000 bytes, but only 5 are left"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn lengths_that_do_not_add_up_are_refused() {
-    let mut body = [section(b"Arith"), section(b"Mul"), section(b""), section(b"\x80")].concat();
+    let mut body = [
+        section(b"Arith"),
+        section(b"Mul"),
+        section(b""),
+        section(b"\x80"),
+    ]
+    .concat();
     body.extend_from_slice(b"tail");
     let error = refused(&frame(REQUEST, &body), false).await;
     assert!(error.contains("4 bytes after the payload"), "{error}");
@@ -116,23 +140,50 @@ async fn lengths_that_do_not_add_up_are_refused() {
 #[tokio::test]
 async fn a_metadata_key_without_a_value_is_refused() {
     let metadata = section(b"__ID");
-    let body = [section(b"Arith"), section(b"Mul"), section(&metadata), section(b"\x80")].concat();
+    let body = [
+        section(b"Arith"),
+        section(b"Mul"),
+        section(&metadata),
+        section(b"\x80"),
+    ]
+    .concat();
     let error = refused(&frame(REQUEST, &body), false).await;
-    assert!(error.contains("metadata key \"__ID\" has no value"), "{error}");
+    assert!(
+        error.contains("metadata key \"__ID\" has no value"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn unknown_types_are_refused() {
-    let body = [section(b"Arith"), section(b"Mul"), section(b""), section(b"\x80")].concat();
+    let body = [
+        section(b"Arith"),
+        section(b"Mul"),
+        section(b""),
+        section(b"\x80"),
+    ]
+    .concat();
     let mut serialize = REQUEST;
     serialize[3] = 0x90;
-    assert!(refused(&frame(serialize, &body), false).await.contains("unknown serialize type 9"));
+    assert!(
+        refused(&frame(serialize, &body), false)
+            .await
+            .contains("unknown serialize type 9")
+    );
     let mut compress = REQUEST;
     compress[2] = 0x0C; // compression 3
-    assert!(refused(&frame(compress, &body), false).await.contains("unknown compression type 3"));
+    assert!(
+        refused(&frame(compress, &body), false)
+            .await
+            .contains("unknown compression type 3")
+    );
     let mut status = REQUEST;
     status[2] = 0x02;
-    assert!(refused(&frame(status, &body), false).await.contains("unknown status 2"));
+    assert!(
+        refused(&frame(status, &body), false)
+            .await
+            .contains("unknown status 2")
+    );
 }
 
 #[tokio::test]
@@ -144,11 +195,26 @@ async fn a_gzip_bomb_is_not_inflated() {
         encoder.write_all(&zeros).unwrap();
     }
     let bomb = encoder.finish().unwrap();
-    let header = Header { compress: Compress::Gzip, ..Header::request(1, Serialize::MsgPack) };
-    let body = [section(b"Arith"), section(b"Mul"), section(b""), section(&bomb)].concat();
+    let header = Header {
+        compress: Compress::Gzip,
+        ..Header::request(1, Serialize::MsgPack)
+    };
+    let body = [
+        section(b"Arith"),
+        section(b"Mul"),
+        section(b""),
+        section(&bomb),
+    ]
+    .concat();
     let error = refused(&frame(header.to_bytes(), &body), false).await;
     assert!(error.contains("inflates past"), "{error}");
-    let not_gzip = [section(b"Arith"), section(b"Mul"), section(b""), section(b"plain")].concat();
+    let not_gzip = [
+        section(b"Arith"),
+        section(b"Mul"),
+        section(b""),
+        section(b"plain"),
+    ]
+    .concat();
     let error = refused(&frame(header.to_bytes(), &not_gzip), false).await;
     assert!(error.contains("not gzip"), "{error}");
 }
@@ -157,12 +223,18 @@ async fn a_gzip_bomb_is_not_inflated() {
 async fn a_response_where_a_request_belongs_is_refused() {
     let answer = Header::request(3, Serialize::MsgPack).answer();
     let error = refused(&request(answer, b"\x38"), false).await;
-    assert!(error.contains("a response where a request belongs"), "{error}");
+    assert!(
+        error.contains("a response where a request belongs"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn a_flood_of_heartbeats_is_cut_off() {
-    let heartbeat = Header { heartbeat: true, ..Header::request(0, Serialize::MsgPack) };
+    let heartbeat = Header {
+        heartbeat: true,
+        ..Header::request(0, Serialize::MsgPack)
+    };
     let one = Message {
         header: heartbeat,
         service_path: String::new(),
@@ -173,10 +245,16 @@ async fn a_flood_of_heartbeats_is_cut_off() {
     .encode();
     let server = support::server(Duration::ZERO).await;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
-    stream.write_all(&one.repeat(1000)).await.expect("send a thousand heartbeats");
+    stream
+        .write_all(&one.repeat(1000))
+        .await
+        .expect("send a thousand heartbeats");
     let mut echoes = 0;
     let error = loop {
-        let answer = within("an answer", message::read(&mut stream)).await.expect("readable").expect("an answer");
+        let answer = within("an answer", message::read(&mut stream))
+            .await
+            .expect("readable")
+            .expect("an answer");
         match answer.service_error() {
             None => echoes += 1,
             Some(error) => break error.to_string(),
@@ -189,7 +267,9 @@ async fn a_flood_of_heartbeats_is_cut_off() {
 #[tokio::test]
 async fn a_bad_payload_is_an_error_answer_and_the_connection_stays() {
     let server = support::server(Duration::ZERO).await;
-    let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack).await.expect("connect");
+    let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack)
+        .await
+        .expect("connect");
     // Not MsgPack; a map nested 100 000 deep under a key Args does not have; JSON as deep.
     let nested_msgpack = [b"\x81\xa1X".to_vec(), vec![0x91; 100_000], vec![0xc0]].concat();
     let nested_json = format!("{{\"X\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
@@ -207,18 +287,35 @@ async fn a_bad_payload_is_an_error_answer_and_the_connection_stays() {
             metadata: Vec::new(),
             payload,
         };
-        let answer = within("an answer", connection.send(request)).await.expect("an answer");
-        assert!(answer.service_error().is_some(), "a {format:?} payload that is not Args is an error answer");
+        let answer = within("an answer", connection.send(request))
+            .await
+            .expect("an answer");
+        assert!(
+            answer.service_error().is_some(),
+            "a {format:?} payload that is not Args is an error answer"
+        );
     }
     for (service, method, expected) in [
         ("Arith", "Pow", "rpcx: can't find method Pow"),
         ("Calc", "Mul", "rpcx: can't find service Calc"),
     ] {
-        let error = connection.call::<_, i64>(service, method, &Args { a: 1, b: 1 }).await.expect_err("not there");
+        let error = connection
+            .call::<_, i64>(service, method, &Args { a: 1, b: 1 })
+            .await
+            .expect_err("not there");
         assert_eq!(error, CallError::Service(expected.into()));
     }
-    let error = connection.call::<_, i64>("Arith", "Mul", &Args { a: i64::MAX, b: 2 }).await.expect_err("overflow");
-    assert!(matches!(&error, CallError::Service(why) if why.contains("overflows")), "{error:?}");
-    let product: i64 = connection.call("Arith", "Mul", &Args { a: 6, b: 7 }).await.expect("the same connection still calls");
+    let error = connection
+        .call::<_, i64>("Arith", "Mul", &Args { a: i64::MAX, b: 2 })
+        .await
+        .expect_err("overflow");
+    assert!(
+        matches!(&error, CallError::Service(why) if why.contains("overflows")),
+        "{error:?}"
+    );
+    let product: i64 = connection
+        .call("Arith", "Mul", &Args { a: 6, b: 7 })
+        .await
+        .expect("the same connection still calls");
     assert_eq!(product, 42);
 }

@@ -20,8 +20,15 @@ const RPCX_HEARTBEAT: &[u8] = include_bytes!("fixtures/heartbeat_request.bin");
 
 #[tokio::test]
 async fn the_heartbeat_is_byte_for_byte_what_rpcx_sends() {
-    let sent = message::read(&mut &RPCX_HEARTBEAT[..]).await.expect("the fixture reads").expect("one message");
-    assert_eq!(sent.payload.len(), 9, "rpcx's heartbeat payload is a 9-byte MsgPack int64");
+    let sent = message::read(&mut &RPCX_HEARTBEAT[..])
+        .await
+        .expect("the fixture reads")
+        .expect("one message");
+    assert_eq!(
+        sent.payload.len(),
+        9,
+        "rpcx's heartbeat payload is a 9-byte MsgPack int64"
+    );
     let nanos = i64::from_be_bytes(sent.payload[1..].try_into().unwrap());
     let ours = heartbeat(sent.header.seq, nanos);
     assert_eq!(
@@ -41,12 +48,25 @@ fn the_time_is_always_nine_bytes() {
         (1_764_000_000_123_456_789, "d3187afca76f25cd15"),
     ] {
         let message = heartbeat(7, nanos);
-        assert_eq!(hex::encode(&message.payload), payload, "the payload of heartbeat(7, {nanos})");
+        assert_eq!(
+            hex::encode(&message.payload),
+            payload,
+            "the payload of heartbeat(7, {nanos})"
+        );
         assert_eq!(message.header.seq, 7, "the sequence number given");
-        assert!(message.header.heartbeat && !message.header.response, "a heartbeat request");
-        assert_eq!(message.header.serialize, Serialize::MsgPack, "rpcx sends heartbeats in MsgPack");
         assert!(
-            message.service_path.is_empty() && message.service_method.is_empty() && message.metadata.is_empty(),
+            message.header.heartbeat && !message.header.response,
+            "a heartbeat request"
+        );
+        assert_eq!(
+            message.header.serialize,
+            Serialize::MsgPack,
+            "rpcx sends heartbeats in MsgPack"
+        );
+        assert!(
+            message.service_path.is_empty()
+                && message.service_method.is_empty()
+                && message.metadata.is_empty(),
             "a heartbeat names no service, method or metadata"
         );
     }
@@ -55,12 +75,20 @@ fn the_time_is_always_nine_bytes() {
 #[tokio::test]
 async fn the_lessons_server_echoes_it() {
     let server = support::server(Duration::ZERO).await;
-    let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack).await.expect("connect");
-    within("the echo of a heartbeat", ping(&connection, 1_764_000_000_000_000_000))
+    let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack)
         .await
-        .expect("the server echoes the heartbeat");
+        .expect("connect");
+    within(
+        "the echo of a heartbeat",
+        ping(&connection, 1_764_000_000_000_000_000),
+    )
+    .await
+    .expect("the server echoes the heartbeat");
     // The connection still carries calls.
-    let product: i64 = connection.call("Arith", "Mul", &l13_rpcx::arith::Args { a: 6, b: 7 }).await.expect("Mul");
+    let product: i64 = connection
+        .call("Arith", "Mul", &l13_rpcx::arith::Args { a: 6, b: 7 })
+        .await
+        .expect("Mul");
     assert_eq!(product, 42);
 }
 
@@ -81,7 +109,9 @@ async fn answering(answer: fn(Message) -> Option<Message>) -> String {
 }
 
 async fn ping_at(addr: &str) -> Result<Duration, CallError> {
-    let connection = Connection::connect(addr, Serialize::MsgPack).await.expect("connect");
+    let connection = Connection::connect(addr, Serialize::MsgPack)
+        .await
+        .expect("connect");
     within("an answer to the heartbeat", ping(&connection, 42)).await
 }
 
@@ -93,8 +123,13 @@ async fn an_echo_with_another_payload_is_an_error() {
         Some(request)
     })
     .await;
-    let error = ping_at(&addr).await.expect_err("a payload that is not the one sent");
-    assert!(matches!(error, CallError::Payload(_)), "expected CallError::Payload, got {error:?}");
+    let error = ping_at(&addr)
+        .await
+        .expect_err("a payload that is not the one sent");
+    assert!(
+        matches!(error, CallError::Payload(_)),
+        "expected CallError::Payload, got {error:?}"
+    );
 }
 
 #[tokio::test]
@@ -105,21 +140,34 @@ async fn an_answer_that_is_not_a_heartbeat_is_an_error() {
         Some(request)
     })
     .await;
-    let error = ping_at(&addr).await.expect_err("a response without the heartbeat bit");
-    assert!(matches!(error, CallError::Payload(_)), "expected CallError::Payload, got {error:?}");
+    let error = ping_at(&addr)
+        .await
+        .expect_err("a response without the heartbeat bit");
+    assert!(
+        matches!(error, CallError::Payload(_)),
+        "expected CallError::Payload, got {error:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_request_sent_back_is_not_an_answer() {
     // The same bytes, not marked a response: a peer that echoes blindly.
     let addr = answering(Some).await;
-    let error = ping_at(&addr).await.expect_err("a request is not an answer");
-    assert!(matches!(error, CallError::Payload(_)), "expected CallError::Payload, got {error:?}");
+    let error = ping_at(&addr)
+        .await
+        .expect_err("a request is not an answer");
+    assert!(
+        matches!(error, CallError::Payload(_)),
+        "expected CallError::Payload, got {error:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_server_that_closes_is_an_error() {
     let addr = answering(|_| None).await;
     let error = ping_at(&addr).await.expect_err("no answer at all");
-    assert!(matches!(error, CallError::Lost(_)), "expected CallError::Lost, got {error:?}");
+    assert!(
+        matches!(error, CallError::Lost(_)),
+        "expected CallError::Lost, got {error:?}"
+    );
 }

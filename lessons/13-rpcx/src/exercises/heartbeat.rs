@@ -21,7 +21,10 @@ pub fn heartbeat(seq: u64, unix_nanos: i64) -> Message {
 /// Sends a heartbeat on `connection` and waits for its answer. `Ok` with the round trip
 /// when the answer is a heartbeat response with the same payload; a different answer is
 /// `CallError::Payload` naming what was wrong, and no answer the connection's error.
-pub async fn ping(connection: &Connection, unix_nanos: i64) -> Result<std::time::Duration, CallError> {
+pub async fn ping(
+    connection: &Connection,
+    unix_nanos: i64,
+) -> Result<std::time::Duration, CallError> {
     // TODO: send `heartbeat(…)` with the connection's next sequence number, and check the
     // answer, as the doc comment says.
     todo!("send a heartbeat and check its answer")

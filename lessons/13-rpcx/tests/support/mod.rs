@@ -18,12 +18,18 @@ pub struct Server {
 }
 
 pub async fn server(answer_after: Duration) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("the listener's address");
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server::serve(listener, Options { answer_after }, async move {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(server::serve(
+        listener,
+        Options { answer_after },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     Server { addr, _stop: stop }
 }
 
@@ -36,9 +42,14 @@ pub struct Refusing {
 
 pub fn refusing() -> Refusing {
     let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
-    socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind 127.0.0.1:0");
+    socket
+        .bind("127.0.0.1:0".parse().unwrap())
+        .expect("bind 127.0.0.1:0");
     let addr = socket.local_addr().expect("its address").to_string();
-    Refusing { addr, _bound: socket }
+    Refusing {
+        addr,
+        _bound: socket,
+    }
 }
 
 /// A server that accepts connections, counts them, and never answers.
@@ -49,7 +60,9 @@ pub struct Silent {
 
 impl Silent {
     pub async fn start() -> Silent {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("the listener's address");
         let accepted = Arc::new(AtomicUsize::new(0));
         let counting = accepted.clone();

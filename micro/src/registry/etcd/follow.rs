@@ -46,7 +46,9 @@ pub async fn follow_prefix(
     ));
     let prefix = prefix.to_string();
     let members = members.clone();
-    tokio::spawn(keep_watching(members, prefix, decode, nodes, revision, publish));
+    tokio::spawn(keep_watching(
+        members, prefix, decode, nodes, revision, publish,
+    ));
     Ok(receiver)
 }
 

@@ -1,0 +1,95 @@
+//! How the client's fail modes meet a server killed with `kill -9` whose key lingers in etcd
+//! (its lease has a minute to go): the lesson's `client` run as a process, round robin, so
+//! that every other call picks the dead server. Failfast and Failtry lose those calls;
+//! Failover moves on and loses none.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use testkit::{ServerProcess, within};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_l13-rpcx");
+
+/// The last line the client printed: how many calls were answered.
+async fn client_summary(endpoints: &str, base: &str, fail: &str) -> (String, String) {
+    let output = tokio::process::Command::new(BINARY)
+        .args([
+            "client",
+            "--etcd",
+            endpoints,
+            "--base-path",
+            base,
+            "--fail",
+            fail,
+        ])
+        .args(["--select", "round-robin", "--rounds", "4", "--every", "1ms"])
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = within("the client's four rounds", output)
+        .await
+        .expect("run the client");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "the client failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = stdout.lines().last().unwrap_or_default().to_string();
+    (summary, stdout)
+}
+
+#[tokio::test]
+async fn failover_loses_no_call_to_a_killed_server() {
+    let cluster = testkit::etcd_cluster(1).await;
+    let endpoints = cluster.endpoints().join(",");
+    let base = format!("/rpcx/failover-{}", std::process::id());
+    let start = |ttl: &'static str| {
+        let (endpoints, base) = (endpoints.clone(), base.clone());
+        async move {
+            let args = [
+                "server",
+                "--addr",
+                "127.0.0.1:0",
+                "--etcd",
+                &endpoints,
+                "--base-path",
+                &base,
+                "--ttl",
+                ttl,
+            ];
+            let server = ServerProcess::start(BINARY, &args, 1).await;
+            server.logged("registered").await;
+            server
+        }
+    };
+    let live = start("60s").await;
+    let mut dead = start("60s").await;
+    dead.signal("KILL");
+    dead.exits_within(Duration::from_secs(5)).await;
+
+    for (fail, expected) in [
+        ("failfast", "4 of 8 calls answered, 4 not"),
+        ("failtry", "4 of 8 calls answered, 4 not"),
+        ("failover", "8 of 8 calls answered, 0 not"),
+    ] {
+        let (summary, printed) = client_summary(&endpoints, &base, fail).await;
+        assert_eq!(
+            summary, expected,
+            "--fail {fail}, every other call to the dead server:\n{printed}"
+        );
+        let dead_address = dead.addr().to_string();
+        for line in printed.lines().filter(|line| line.contains("served by")) {
+            assert!(
+                line.ends_with(&live.addr().to_string()),
+                "only the live server answers: {line}"
+            );
+        }
+        if fail != "failover" {
+            assert!(
+                printed.contains(&format!("not sent: {dead_address}")),
+                "the lost calls name the dead server:\n{printed}"
+            );
+        }
+    }
+}
