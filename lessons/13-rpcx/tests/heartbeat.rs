@@ -1,5 +1,5 @@
 //! `rpcx.heartbeat`: the heartbeat, held against the bytes rpcx's own client sent
-//! (`tests/fixtures/heartbeat_request.bin`, see `tests/wire.rs` for where the fixtures come
+//! (`tests/fixtures/heartbeat_request.bin`, see `tests/example/wire.rs` for where the fixtures come
 //! from), and its echo checked against the lesson's server and against servers that answer
 //! wrong.
 

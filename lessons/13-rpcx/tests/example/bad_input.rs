@@ -3,8 +3,6 @@
 //! bytes that a length promised — and other clients go on. A call whose payload is wrong
 //! gets an error answer and the connection stays open.
 
-mod support;
-
 use std::io::Write;
 use std::time::Duration;
 
@@ -48,7 +46,7 @@ const REQUEST: [u8; 12] = [0x08, 0, 0x00, 0x30, 0, 0, 0, 0, 0, 0, 0, 9];
 /// Sends `bytes` (then, with `close`, no more) and returns the error the server answered;
 /// fails unless the server then closes the connection.
 async fn refused(bytes: &[u8], close: bool) -> String {
-    let server = support::server(Duration::ZERO).await;
+    let server = crate::support::server(Duration::ZERO).await;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     stream.write_all(bytes).await.expect("send");
     if close {
@@ -243,7 +241,7 @@ async fn a_flood_of_heartbeats_is_cut_off() {
         payload: vec![0xd3, 0, 0, 0, 0, 0, 0, 0, 1],
     }
     .encode();
-    let server = support::server(Duration::ZERO).await;
+    let server = crate::support::server(Duration::ZERO).await;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     stream
         .write_all(&one.repeat(1000))
@@ -266,7 +264,7 @@ async fn a_flood_of_heartbeats_is_cut_off() {
 
 #[tokio::test]
 async fn a_bad_payload_is_an_error_answer_and_the_connection_stays() {
-    let server = support::server(Duration::ZERO).await;
+    let server = crate::support::server(Duration::ZERO).await;
     let connection = Connection::connect(&server.addr.to_string(), Serialize::MsgPack)
         .await
         .expect("connect");

@@ -9,8 +9,6 @@
 //! Here the lesson reads each of them, writes the same bytes back, and its server answers
 //! rpcx's requests with the bytes rpcx's server wrote.
 
-mod support;
-
 use std::time::Duration;
 
 use l13_rpcx::arith::{Args, Quotient};
@@ -23,7 +21,7 @@ use tokio::net::TcpStream;
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_bytes!(concat!("fixtures/", $name, ".bin")).as_slice()
+        include_bytes!(concat!("../fixtures/", $name, ".bin")).as_slice()
     };
 }
 
@@ -201,7 +199,7 @@ async fn answer_of(stream: &mut TcpStream, request: &[u8]) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_lessons_server_answers_as_rpcx_does() {
-    let server = support::server(Duration::ZERO).await;
+    let server = crate::support::server(Duration::ZERO).await;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     for (request, response) in [
         (fixture!("mul_request"), fixture!("mul_response")),
@@ -239,7 +237,7 @@ async fn the_lessons_server_answers_as_rpcx_does() {
 async fn an_error_is_answered_as_rpcx_does_but_without_a_reply() {
     // rpcx's server also sends the zero reply beside the error (`{Quo: 0, Rem: 0}`), which
     // its client never reads; the lesson's sends none. Everything else is the same.
-    let server = support::server(Duration::ZERO).await;
+    let server = crate::support::server(Duration::ZERO).await;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     let ours = read(&answer_of(&mut stream, fixture!("div_by_zero_request")).await).await;
     let rpcx = read(fixture!("div_by_zero_response")).await;
@@ -254,7 +252,7 @@ async fn an_error_is_answered_as_rpcx_does_but_without_a_reply() {
 
 #[tokio::test]
 async fn a_oneway_request_gets_no_answer() {
-    let server = support::server(Duration::ZERO).await;
+    let server = crate::support::server(Duration::ZERO).await;
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     stream
         .write_all(fixture!("oneway_request"))
