@@ -10,7 +10,8 @@
 //! - `relay.rs`: the TCP relay, and the bounded hand-off to the decoders;
 //! - one decoder per protocol: `lines.rs` (lessons 01 and 03), `frames.rs` (lesson 02),
 //!   `http1.rs` (lesson 03 over HTTP, Consul's API), `http2.rs` with `hpack.rs`, `grpc.rs`
-//!   and `protobuf.rs` (lessons 05–08), `nats.rs` (lesson 12), all behind `message.rs`'s
+//!   and `protobuf.rs` (lessons 05–08), `nats.rs` (lesson 12), `rpcx.rs` (lesson 13), all
+//!   behind `message.rs`'s
 //!   [`Decode`]; `broker.rs` reads go-micro's broker messages inside HTTP and NATS;
 //! - `ring.rs`: the last messages in bounded memory, and the feed the book server reads;
 //! - `page.rs` and `page.html`: `/wire` on the book server.
@@ -30,6 +31,7 @@ mod page;
 mod protobuf;
 mod relay;
 mod ring;
+mod rpcx;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -64,6 +66,8 @@ pub enum Protocol {
     Grpc,
     /// NATS's text protocol, go-micro's broker messages inside (lesson 12).
     Nats,
+    /// rpcx's frames: a 12-byte header, then path, method, metadata and payload (lesson 13).
+    Rpcx,
 }
 
 impl Protocol {
@@ -75,6 +79,7 @@ impl Protocol {
             Protocol::Http => "http",
             Protocol::Grpc => "grpc",
             Protocol::Nats => "nats",
+            Protocol::Rpcx => "rpcx",
         }
     }
 
@@ -87,6 +92,7 @@ impl Protocol {
             Protocol::Http => Box::<http1::Http1>::default(),
             Protocol::Grpc => Box::<http2::Http2>::default(),
             Protocol::Nats => Box::<nats::Nats>::default(),
+            Protocol::Rpcx => Box::<rpcx::Rpcx>::default(),
         }
     }
 }
@@ -94,8 +100,8 @@ impl Protocol {
 /// `workbook wire`: its arguments.
 #[derive(Debug, clap::Args)]
 pub struct WireArgs {
-    /// The lesson whose servers to relay: 01, 02, 03, 05, 11 or 12 (or tcp, rpc, jsonrpc,
-    /// grpc, micro, events).
+    /// The lesson whose servers to relay: 01, 02, 03, 05, 11, 12 or 13 (or tcp, rpc,
+    /// jsonrpc, grpc, micro, events, rpcx).
     #[arg(conflicts_with = "protocol", required_unless_present = "to")]
     pub lesson: Option<String>,
     /// Where a relay listens, on 127.0.0.1 (default: its server's port + 200). Give one
@@ -121,7 +127,7 @@ struct LessonServers {
     servers: &'static [(u16, Protocol)],
 }
 
-const LESSONS: [LessonServers; 7] = [
+const LESSONS: [LessonServers; 8] = [
     LessonServers {
         names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
         servers: &[(7001, Protocol::Lines)],
@@ -154,6 +160,12 @@ const LESSONS: [LessonServers; 7] = [
     LessonServers {
         names: &["12", "events", "12-events", "l12-events"],
         servers: &[(7012, Protocol::Http), (4222, Protocol::Nats)],
+    },
+    // Lesson 13's server; a client calls the relay with `--addr 127.0.0.1:7213` (through
+    // etcd, clients call the address each server registered, not the relay).
+    LessonServers {
+        names: &["13", "rpcx", "13-rpcx", "l13-rpcx"],
+        servers: &[(7013, Protocol::Rpcx)],
     },
 ];
 

@@ -226,8 +226,8 @@ messages! {
     WirePointClient => "point your client at {relays}; see each message on {page}. Ctrl-C stops.",
         "让你的客户端连接 {relays}；在 {page} 上看每条消息。按 Ctrl-C 停止。";
     WireOr => " or ", " 或 ";
-    WireUnknownLesson => "the wire view knows lessons 01, 02, 03, 05, 11 and 12; for another server say --to ADDR --protocol P",
-        "wire 视图认识第 01、02、03、05、11 和 12 课；其他服务器请用 --to ADDR --protocol P";
+    WireUnknownLesson => "the wire view knows lessons 01, 02, 03, 05, 11, 12 and 13; for another server say --to ADDR --protocol P",
+        "wire 视图认识第 01、02、03、05、11、12 和 13 课；其他服务器请用 --to ADDR --protocol P";
     WireLesson04 => "lesson 04 has no server: `cargo run -p l04-protobuf -- addressbook` shows its bytes. Its messages cross the wire in lesson 05: `wire 05`",
         "第 04 课没有服务器：`cargo run -p l04-protobuf -- addressbook` 会显示它的字节。它的消息在第 05 课才在网络上传输：`wire 05`";
     WireProtocolPerTo => "give one --protocol for each --to", "每个 --to 都要有一个 --protocol";

@@ -81,14 +81,14 @@ messages! {
         "系统的每一部分、它在 Consul 中的健康状态、它的进程是否还活着，以及审计的计数";
     Wire => "Relay a lesson's server (on its port + 200) and show every message at /wire, live",
         "转发一课的服务器（在它的端口 + 200 上），并在 /wire 实时显示每一条消息";
-    WireLesson => "The lesson whose servers to relay: 01, 02, 03, 05, 11 or 12 (or tcp, rpc, jsonrpc, grpc, micro, events)",
-        "要转发其服务器的课：01、02、03、05、11 或 12（或 `tcp`、`rpc`、`jsonrpc`、`grpc`、`micro`、`events`）";
+    WireLesson => "The lesson whose servers to relay: 01, 02, 03, 05, 11, 12 or 13 (or tcp, rpc, jsonrpc, grpc, micro, events, rpcx)",
+        "要转发其服务器的课：01、02、03、05、11、12 或 13（或 `tcp`、`rpc`、`jsonrpc`、`grpc`、`micro`、`events`、`rpcx`）";
     WireListen => "Where a relay listens, on 127.0.0.1 (default: its server's port + 200). Give one for each server",
         "转发监听的地址，在 127.0.0.1 上（默认：它的服务器端口 + 200）。每个服务器给一个";
     WireTo => "A server to relay to, on 127.0.0.1 (default: the lesson's). Give one for each",
         "要转发到的服务器，在 127.0.0.1 上（默认：这一课的）。每个给一个";
-    WireProtocol => "How to read the bytes of each `--to` (without a lesson): lines (lesson 01), frames (lesson 02), jsonrpc (lesson 03 over TCP), http (lesson 03 over HTTP, Consul's API), grpc (lessons 05–08), nats (lesson 12's NATS server)",
-        "如何解读每个 `--to` 的字节（不指定课时）：lines（第 01 课）、frames（第 02 课）、jsonrpc（第 03 课，TCP 上）、http（第 03 课，HTTP 上，以及 Consul 的 API）、grpc（第 05–08 课）、nats（第 12 课的 NATS 服务器）";
+    WireProtocol => "How to read the bytes of each `--to` (without a lesson): lines (lesson 01), frames (lesson 02), jsonrpc (lesson 03 over TCP), http (lesson 03 over HTTP, Consul's API), grpc (lessons 05–08), nats (lesson 12's NATS server), rpcx (lesson 13)",
+        "如何解读每个 `--to` 的字节（不指定课时）：lines（第 01 课）、frames（第 02 课）、jsonrpc（第 03 课，TCP 上）、http（第 03 课，HTTP 上，以及 Consul 的 API）、grpc（第 05–08 课）、nats（第 12 课的 NATS 服务器）、rpcx（第 13 课）";
     WirePrint => "Also write one line per message to standard output", "同时把每条消息作为一行写到标准输出";
     Services => "The Consul registry, the Redis server and the NATS broker (with JetStream) the later lessons use",
         "后面几课使用的 Consul 注册中心、Redis 服务器和 NATS 消息中间件（开启 JetStream）";
