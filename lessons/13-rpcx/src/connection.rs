@@ -49,7 +49,6 @@ pub enum CallError {
     #[error("no server of {0} is registered")]
     NoServer(String),
 }
-// ANCHOR_END: errors
 
 impl CallError {
     /// Whether another try cannot run the call twice.
@@ -57,6 +56,7 @@ impl CallError {
         matches!(self, CallError::Unreached(_) | CallError::NoServer(_))
     }
 }
+// ANCHOR_END: errors
 
 type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Message>>>>;
 
@@ -138,6 +138,22 @@ impl Connection {
         self.next_seq.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Writes a frame; a connection already closed, or a write that fails, is `Unreached`.
+    pub async fn write(&self, frame: &[u8]) -> Result<(), CallError> {
+        if self.is_closed() {
+            return Err(CallError::Unreached(format!(
+                "{} closed the connection",
+                self.address
+            )));
+        }
+        let mut writer = self.writer.lock().await;
+        writer
+            .write_all(frame)
+            .await
+            .map_err(|error| CallError::Unreached(format!("{}: {error}", self.address)))
+    }
+
+    // ANCHOR: send
     /// Sends `request` and waits for the answer with its sequence number.
     pub async fn send(&self, request: Message) -> Result<Message, CallError> {
         let seq = request.header.seq;
@@ -159,23 +175,10 @@ impl Connection {
             }
         }
     }
-
-    /// Writes a frame; a connection already closed, or a write that fails, is `Unreached`.
-    pub async fn write(&self, frame: &[u8]) -> Result<(), CallError> {
-        if self.is_closed() {
-            return Err(CallError::Unreached(format!(
-                "{} closed the connection",
-                self.address
-            )));
-        }
-        let mut writer = self.writer.lock().await;
-        writer
-            .write_all(frame)
-            .await
-            .map_err(|error| CallError::Unreached(format!("{}: {error}", self.address)))
-    }
+    // ANCHOR_END: send
 }
 
+// ANCHOR: read_answers
 /// Hands each answer to the call waiting for its sequence number, until the connection
 /// ends; then every call still waiting learns it (its sender is dropped).
 async fn read_answers(mut reader: OwnedReadHalf, waiting: Waiting, closed: Arc<AtomicBool>) {
@@ -200,3 +203,4 @@ async fn read_answers(mut reader: OwnedReadHalf, waiting: Waiting, closed: Arc<A
     closed.store(true, Ordering::Release);
     micro::locks::lock(&waiting).clear();
 }
+// ANCHOR_END: read_answers

@@ -142,6 +142,7 @@ impl Header {
     }
     // ANCHOR_END: to_bytes
 
+    // ANCHOR: parse
     /// Reads 12 bytes whose first is [`MAGIC`]. rpcx defines two compression types, four
     /// serialize types (Thrift, its fifth, it cannot decode either) and two statuses;
     /// anything else is an error, never a guess.
@@ -175,4 +176,5 @@ impl Header {
             seq: u64::from_be_bytes(bytes[4..].try_into().expect("8 bytes")),
         })
     }
+    // ANCHOR_END: parse
 }

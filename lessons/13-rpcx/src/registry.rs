@@ -145,7 +145,10 @@ pub async fn register(
     })
 }
 
+// ANCHOR_END: register
+
 /// Writes `names` on every lease the registration gets; says so on `written` the first time.
+
 async fn put_on_each_lease(
     members: Members,
     names: [(String, String); 2],
@@ -182,6 +185,7 @@ async fn put_on_each_lease(
     }
 }
 
+// ANCHOR: deregister
 impl Registration {
     /// The server's key.
     pub fn key(&self) -> &str {
@@ -210,7 +214,7 @@ impl Registration {
         Ok(())
     }
 }
-// ANCHOR_END: register
+// ANCHOR_END: deregister
 
 // ANCHOR: discover
 /// The servers of `service` under `base`, kept current by a watch of their prefix.

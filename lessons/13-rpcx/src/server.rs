@@ -150,6 +150,7 @@ fn run(request: &Message, served_by: SocketAddr) -> Message {
 }
 // ANCHOR_END: run
 
+// ANCHOR: refusal
 /// The error answer to a frame this server will not serve.
 fn refusal(seq: u64, why: &str) -> Vec<u8> {
     let header = Header {
@@ -165,6 +166,7 @@ fn refusal(seq: u64, why: &str) -> Vec<u8> {
     }
     .encode()
 }
+// ANCHOR_END: refusal
 
 async fn write_answers(mut writer: OwnedWriteHalf, mut to_write: mpsc::Receiver<Vec<u8>>) {
     while let Some(frame) = to_write.recv().await {

@@ -108,6 +108,7 @@ impl XClient {
     }
     // ANCHOR_END: call
 
+    // ANCHOR: pick
     /// A server to call: an active one, not among `tried` while others are left.
     fn pick(&self, tried: &[String]) -> Result<Node, CallError> {
         let servers: Vec<Node> = self
@@ -129,6 +130,7 @@ impl XClient {
         let index = micro::locks::lock(&self.select).select(&candidates);
         Ok(candidates[index].clone())
     }
+    // ANCHOR_END: pick
 
     /// The connection to `address`: the open one, or a new one.
     pub async fn connection(&self, address: &str) -> Result<Arc<Connection>, CallError> {

@@ -30,7 +30,7 @@ pub(crate) use crate::real_course::course_root;
 /// How long the feed may take to show what a test waits for.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
-/// Lessons 01, 02, 03, 05 and 12's executables, built once.
+/// Lessons 01, 02, 03, 05, 12 and 13's executables, built once.
 pub(crate) fn lesson(package: &str) -> PathBuf {
     static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
@@ -40,6 +40,7 @@ pub(crate) fn lesson(package: &str) -> PathBuf {
             "l03-jsonrpc",
             "l05-grpc",
             "l12-events",
+            "l13-rpcx",
         ];
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         // As a shell would run it: none of the variables cargo gave this test.

@@ -1,6 +1,6 @@
 //! The chapters' `wire` sessions, replayed.
 //!
-//! Chapters 01–05 and 12 show a `wire --print` session: the relay's terminal, and beside it
+//! Chapters 01–05, 12 and 13 show a `wire --print` session: the relay's terminal, and beside it
 //! the clients pointed at the relay. The book's transcript check runs lesson binaries only
 //! and starts no relay, so the chapters mark the clients' blocks abridged; this test replays
 //! each session instead, with the lesson's servers (chapter 12's NATS server) and the relay
@@ -43,6 +43,7 @@ async fn servers(number: &str) -> (Vec<Box<dyn Any>>, Vec<String>) {
             2,
         )],
         "05" => vec![("l05-grpc", vec!["server"], 1)],
+        "13" => vec![("l13-rpcx", vec!["server"], 1)],
         "12" => {
             // The HTTP broker's subscriber, whom the session does not call: a port that
             // listens. Then the NATS server.
@@ -244,6 +245,7 @@ async fn the_chapters_wire_sessions_are_what_a_run_prints() {
         "04-protobuf",
         "05-grpc",
         "12-events",
+        "13-rpcx",
     ];
     for chapter in chapters {
         let path = src.join(format!("{chapter}.md"));
