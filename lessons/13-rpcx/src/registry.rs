@@ -144,11 +144,9 @@ pub async fn register(
         lease,
     })
 }
-
 // ANCHOR_END: register
 
 /// Writes `names` on every lease the registration gets; says so on `written` the first time.
-
 async fn put_on_each_lease(
     members: Members,
     names: [(String, String); 2],
