@@ -136,7 +136,7 @@ messages! {
     // `doctor`'s frame and advice.
     DoctorToolchain => "Toolchain", "工具链";
     DoctorServices => "Services", "服务";
-    DoctorEtcd => "Lesson 11 (etcd)", "第 11 课（etcd）";
+    DoctorEtcd => "Lessons 11 and 13 (etcd)", "第 11 课和第 13 课（etcd）";
     DoctorNats => "Lesson 12 (NATS)", "第 12 课（NATS）";
     DoctorBuild => "Build and test needs", "构建和测试所需";
     DoctorPorts => "Ports", "端口";
@@ -149,24 +149,24 @@ messages! {
     // `doctor`'s findings on its tools (names, versions and addresses stay English).
     DoctorNoCargo => "cargo is not installed", "cargo 没有安装";
     DoctorNoRustc => "rustc is not installed", "rustc 没有安装";
-    DoctorNoEtcd => "etcd is not installed (lesson 11's tests start a private etcd cluster)",
-        "etcd 没有安装（第 11 课的测试会启动一个私有的 etcd 集群）";
-    DoctorNoEtcdctl => "etcdctl is not installed (chapter 11 looks at the cluster with it)",
-        "etcdctl 没有安装（第 11 章用它查看集群）";
+    DoctorNoEtcd => "etcd is not installed (the tests of lessons 11 and 13 start a private etcd cluster)",
+        "etcd 没有安装（第 11 课和第 13 课的测试会启动一个私有的 etcd 集群）";
+    DoctorNoEtcdctl => "etcdctl is not installed (chapters 11 and 13 look at the cluster with it)",
+        "etcdctl 没有安装（第 11 章和第 13 章用它查看集群）";
     DoctorNoNats => "nats-server is not installed (lesson 12's tests start a private NATS server)",
         "nats-server 没有安装（第 12 课的测试会启动一个私有的 NATS 服务器）";
-    DoctorNoProtoc => "protoc is not installed (building lesson 11's etcd client needs it)",
-        "protoc 没有安装（构建第 11 课的 etcd 客户端需要它）";
+    DoctorNoProtoc => "protoc is not installed (building the etcd client of lessons 11 and 13 needs it)",
+        "protoc 没有安装（构建第 11 课和第 13 课的 etcd 客户端需要它）";
     DoctorNoRedis => "redis-server is not installed (lessons 09-10 and their tests need it)",
         "redis-server 没有安装（第 09-10 课和它们的测试需要它）";
     DoctorNoConsul => "consul is not installed: the embedded agent will be used (that is fine)",
         "consul 没有安装：将使用内嵌的开发用 agent（这没有问题）";
     DoctorNoPython => "python3 is not installed (lesson 03's interoperability test runs a Python client)",
         "python3 没有安装（第 03 课的互操作测试会运行一个 Python 客户端）";
-    DoctorEtcdctlFound => "{version} (chapter 11 looks at the cluster with it)",
-        "{version}（第 11 章用它查看集群）";
-    DoctorProtocFound => "{version} (lesson 11's etcd client is built with it)",
-        "{version}（第 11 课的 etcd 客户端用它构建）";
+    DoctorEtcdctlFound => "{version} (chapters 11 and 13 look at the cluster with it)",
+        "{version}（第 11 章和第 13 章用它查看集群）";
+    DoctorProtocFound => "{version} (the etcd client of lessons 11 and 13 is built with it)",
+        "{version}（第 11 课和第 13 课的 etcd 客户端用它构建）";
     DoctorConsulFromEnv => "consul: CONSUL_HTTP_ADDR={value} will be used",
         "consul：将使用 CONSUL_HTTP_ADDR={value}";
     DoctorConsulFound => "{version} (a real agent will be used)", "{version}（将使用真实的 Consul agent）";

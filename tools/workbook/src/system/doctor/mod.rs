@@ -2,7 +2,7 @@
 //!
 //! Required: a Rust toolchain new enough for the workspace, `redis-server`, `python3`
 //! (one lesson's test drives a Python client), and OpenSSL's headers when a dependency
-//! links OpenSSL; for lesson 11, etcd, `etcdctl` and protoc; for lesson 12, `nats-server`.
+//! links OpenSSL; for lessons 11 and 13, etcd, `etcdctl` and protoc; for lesson 12, `nats-server`.
 //! Optional: a real Consul (the embedded agent stands in), headless Chromium and a CJK font
 //! for the browser checks, and free ports (the book's, those of `up`'s system, and NATS's,
 //! which `services up` starts for lesson 12).

@@ -77,7 +77,7 @@ pub(super) fn toolchain() -> Vec<Finding> {
     findings
 }
 
-/// etcd, lesson 11's second registry: its tests start a private three-member cluster.
+/// etcd, lesson 11's second registry and lesson 13's: their tests start private clusters.
 pub(super) fn etcd() -> Finding {
     match first_line("etcd", &["--version"]) {
         Some(version) => Finding::Fine(version.replace("etcd Version: ", "etcd ")),
@@ -88,7 +88,7 @@ pub(super) fn etcd() -> Finding {
     }
 }
 
-/// etcdctl: chapter 11 looks at the cluster with it, as an operator would.
+/// etcdctl: chapters 11 and 13 look at the cluster with it, as an operator would.
 pub(super) fn etcdctl() -> Finding {
     // `version` for the v3 API; `--version` where ETCDCTL_API=2 is set.
     let version =
