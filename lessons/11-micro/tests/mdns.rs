@@ -7,14 +7,14 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mdns_sd::ServiceEvent;
 use micro::client::MicroClient;
-use micro::registry::mdns::SERVICE_TYPE;
+use micro::registry::mdns::wire;
 use micro::registry::{Node, Registry};
 use micro::selector::RoundRobin;
 use support::go_micro::{
     GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_pack, go_micro_unpack,
 };
+use support::go_micro_mdns::go_micro_reads;
 use support::mdns::{
     LONG_TTL, SHORT_TTL, announce, bare_daemon, ids, node_id, registry, run, server, until,
 };
@@ -179,7 +179,7 @@ fn a_malformed_announcement_is_ignored_with_a_log_line() {
             ("no-txt", vec![]),
         ];
         for (instance, strings) in &cases {
-            announce(&bad, instance, strings, 1);
+            announce(&bad, "greeter", instance, strings, 1);
         }
         let good = server("greeter").await;
 
@@ -239,7 +239,13 @@ fn a_node_announced_as_go_micro_announces_it_is_called() {
         // go-micro's instance is the node's id, its TXT go-micro's own strings, byte for byte.
         let go_micro = bare_daemon();
         let strings: Vec<String> = GREETER_TXT.iter().map(|s| s.to_string()).collect();
-        announce(&go_micro, GREETER_NODE_ID, &strings, port);
+        announce(
+            &go_micro,
+            "go.micro.srv.greeter",
+            GREETER_NODE_ID,
+            &strings,
+            port,
+        );
 
         let registry = Arc::new(registry(LONG_TTL));
         let client = MicroClient::new(registry, Box::new(RoundRobin::default()));
@@ -260,34 +266,40 @@ fn a_node_announced_as_go_micro_announces_it_is_called() {
 }
 
 #[test]
-fn go_micros_decoder_reads_a_node_of_this_lesson() {
-    if !inside("go_micros_decoder_reads_a_node_of_this_lesson") {
+fn go_micros_client_takes_the_answer_of_a_node_of_this_lesson() {
+    if !inside("go_micros_client_takes_the_answer_of_a_node_of_this_lesson") {
         return;
     }
     run(async {
         let server = server("greeter").await;
-        let listener = bare_daemon();
-        let events = listener.browse(SERVICE_TYPE).unwrap();
-        let resolved = within("the node's announcement", async {
+        // Ask as go-micro's GetService asks, and read every answer by go-micro's rule.
+        let asked = wire::service_name("greeter");
+        let socket = micro::registry::mdns::socket::own(std::net::Ipv4Addr::LOCALHOST).unwrap();
+        socket
+            .send_to(
+                &wire::query(7, &asked),
+                std::net::SocketAddr::from(wire::GROUP),
+            )
+            .await
+            .unwrap();
+        let mut buffer = vec![0u8; 9001];
+        let id = node_id("greeter", &server);
+        let entry = within("an answer go-micro takes", async {
             loop {
-                if let ServiceEvent::ServiceResolved(resolved) = events.recv_async().await.unwrap()
-                {
-                    return resolved;
+                let (length, _) = socket.recv_from(&mut buffer).await.unwrap();
+                if let Some(entry) = go_micro_reads(&buffer[..length], &asked) {
+                    return entry;
                 }
             }
         })
         .await;
-        let id = node_id("greeter", &server);
-        // The instance is the node's id: what go-micro takes for it.
-        assert_eq!(resolved.fullname, format!("{id}.{SERVICE_TYPE}"));
-        assert_eq!(resolved.port, server.addr().port());
-        let addresses: Vec<_> = resolved.get_addresses_v4().into_iter().collect();
-        assert_eq!(addresses, [std::net::Ipv4Addr::LOCALHOST]);
-        let strings: Vec<String> = resolved
-            .txt_properties
-            .iter()
-            .map(|part| part.key().to_string())
-            .collect();
-        assert_eq!(go_micro_unpack(&strings), PLAIN_TXT_JSON.as_bytes());
+        // go-micro takes the id from the name, the address from SRV and A.
+        assert_eq!(entry.name, format!("{id}.greeter.micro"));
+        assert_eq!(entry.port, server.addr().port());
+        assert_eq!(entry.ip, Some(std::net::Ipv4Addr::LOCALHOST));
+        assert_eq!(
+            go_micro_unpack(&entry.txt.unwrap()),
+            PLAIN_TXT_JSON.as_bytes()
+        );
     });
 }

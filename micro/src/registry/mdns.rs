@@ -1,133 +1,87 @@
 //! The mDNS registry: no server at all, every node answers for itself on the local network.
 //!
-//! go-micro v2's default registry. A node announces itself with multicast DNS (RFC 6762) on
-//! 224.0.0.251:5353, as a DNS-SD service instance (RFC 6763): a PTR record from the service
-//! type to its instance, an SRV record (host and port), an A record (the host's address)
-//! and a TXT record that carries the service in go-micro's encoding (`mdns/txt.rs`). A
-//! client asks the group once and collects the answers for a moment; a watching client
-//! keeps listening, and drops a node when it says goodbye (its records again, with TTL 0)
-//! or when it no longer answers.
+//! go-micro v2's default registry, spoken as go-micro v2.9.1 speaks it, so that a go-micro
+//! service and this lesson's find each other. Multicast DNS (RFC 6762) on 224.0.0.251:5353,
+//! in go-micro's own domain, `micro` (`mdns/wire.rs`): a node of service `S` answers the
+//! question "PTR `S.micro.`?" with its records — PTR, SRV (port and host), A (address),
+//! and TXT, which carries the service in go-micro's encoding (`mdns/txt.rs`). A client
+//! asks once and takes what answers within half a second; a watching client also hears
+//! nodes announce themselves and say goodbye, and asks again every `ttl` (`mdns/follow.rs`).
+//! The nodes a process registered are answered for by one task (`mdns/responder.rs`).
 //!
-//! The multicast is the `mdns-sd` crate's. It speaks DNS-SD's names only
-//! (`<instance>._<service>._tcp.local.`), where go-micro v2 names a node
-//! `<node id>.<service>.micro.`: so the names on the wire differ (see [`SERVICE_TYPE`]),
-//! and what the two share is the TXT record, the instance name and the host and port.
+//! No mDNS crate speaks go-micro's names: mdns-sd, for one, speaks DNS-SD's
+//! `<instance>._<service>._tcp.local.` only. So the messages are built and read with
+//! `simple-dns` (a DNS message codec and nothing else), on sockets of our own
+//! (`mdns/socket.rs`).
 
 // The reference answer of the exercise `micro.mdns-txt` is this module: one home for it.
 #[path = "../../../lessons/11-micro/solutions/mdns_txt.rs"]
 pub mod decode;
-mod follow;
+pub mod follow;
+pub mod responder;
+pub mod socket;
 pub mod txt;
+pub mod wire;
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use anyhow::Context;
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use mdns_sd::{IfKind, ServiceDaemon, ServiceInfo, TxtProperty};
 use tokio::sync::{OnceCell, watch};
-use tokio::time::Instant;
 
 use super::{Node, Nodes, Registry};
-use follow::{Table, follow};
-
-/// The one DNS-SD service type every node of every service is announced under. go-micro's
-/// mDNS domain is `micro`; it becomes the service label, since `mdns-sd` only speaks
-/// `._tcp.local.`. The service a node belongs to is in its TXT record, which go-micro
-/// also checks (it skips a node whose TXT names another service).
-pub const SERVICE_TYPE: &str = "_micro._tcp.local.";
-
-/// How long a first question collects answers before the registry says what it knows
-/// (go-micro waits 100 ms on every `GetService`). The question is asked at once and again
-/// a second later; a responder that has just answered someone else waits a second before
-/// it answers again (RFC 6762 section 6), so the window covers both rounds.
-pub const QUERY_WINDOW: Duration = Duration::from_secs(2);
-
-/// The shortest wait for a node to confirm it is still there: the question is asked twice,
-/// a second apart (RFC 6762 section 10.4), since a responder answers the same record at most
-/// once a second.
-pub const MIN_VERIFY_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Answers being collected since the first question.
-struct Browsing {
-    table: watch::Receiver<Table>,
-    ready_at: Instant,
-}
+use follow::{ask, follow, nodes_of};
+use responder::Responder;
+use wire::{Announced, SERVICES};
 
 /// The mDNS registry.
 pub struct MdnsRegistry {
-    daemon: ServiceDaemon,
-    interface: Option<String>,
-    ttl: Duration,
-    browsing: OnceCell<Browsing>,
-    /// Node id → the DNS name it is announced under.
-    announced: Mutex<HashMap<String, String>>,
+    /// The address of the interface it speaks on.
+    interface: Ipv4Addr,
+    described: Option<String>,
+    ttl: std::time::Duration,
+    responder: OnceCell<Responder>,
 }
 
 // ANCHOR: new
 impl MdnsRegistry {
     /// A registry that speaks on the interface `interface` (a name such as `lo` or `eth0`,
-    /// or one of its IPv4 addresses) or, without one, on every IPv4 interface, loopback
-    /// included. A watching client checks every `ttl` that each node still answers.
-    pub fn new(interface: Option<&str>, ttl: Duration) -> anyhow::Result<MdnsRegistry> {
-        let daemon = ServiceDaemon::new().context("cannot start mDNS")?;
-        daemon.disable_interface(IfKind::IPv6)?;
-        match interface {
-            Some(interface) => {
-                daemon.disable_interface(IfKind::All)?;
-                let kind = match interface.parse::<IpAddr>() {
-                    Ok(ip) => IfKind::Addr(ip),
-                    Err(_) => IfKind::Name(interface.to_string()),
-                };
-                daemon.enable_interface(kind)?;
-            }
-            // Loopback is what a single machine's services share: ask for it by name.
-            None => daemon.enable_interface(IfKind::LoopbackV4)?,
-        }
-        daemon.set_multicast_loop_v4(true)?;
+    /// or one of its IPv4 addresses) or, without one, on loopback: what a single machine's
+    /// services share. A watching client asks every `ttl` which nodes are still there.
+    pub fn new(interface: Option<&str>, ttl: std::time::Duration) -> anyhow::Result<MdnsRegistry> {
+        let address = match interface {
+            None => Ipv4Addr::LOCALHOST,
+            Some(text) => match text.parse::<Ipv4Addr>() {
+                Ok(address) => address,
+                Err(_) => interface_address(text)?,
+            },
+        };
         Ok(MdnsRegistry {
-            daemon,
-            interface: interface.map(str::to_string),
+            interface: address,
+            described: interface.map(str::to_string),
             ttl,
-            browsing: OnceCell::new(),
-            announced: Mutex::new(HashMap::new()),
+            responder: OnceCell::new(),
         })
     }
 }
 // ANCHOR_END: new
 
-impl MdnsRegistry {
-    /// The answers collected so far, once the first question has had its window.
-    async fn answers(&self) -> anyhow::Result<watch::Receiver<Table>> {
-        let browsing = self
-            .browsing
-            .get_or_try_init(|| async {
-                let events = self
-                    .daemon
-                    .browse(SERVICE_TYPE)
-                    .context("cannot ask for services over mDNS")?;
-                let (publish, table) = watch::channel(Table::new());
-                tokio::spawn(follow(self.daemon.clone(), events, publish, self.ttl));
-                anyhow::Ok(Browsing {
-                    table,
-                    ready_at: Instant::now() + QUERY_WINDOW,
-                })
-            })
-            .await?;
-        tokio::time::sleep_until(browsing.ready_at).await;
-        Ok(browsing.table.clone())
-    }
+/// The IPv4 address of the interface called `name`.
+fn interface_address(name: &str) -> anyhow::Result<Ipv4Addr> {
+    let interfaces = if_addrs::get_if_addrs().context("cannot list the network interfaces")?;
+    interfaces
+        .iter()
+        .filter(|interface| interface.name == name)
+        .find_map(|interface| match interface.ip() {
+            IpAddr::V4(address) => Some(address),
+            IpAddr::V6(_) => None,
+        })
+        .with_context(|| format!("no interface {name} with an IPv4 address"))
 }
 
-fn nodes_of(table: &Table, service: &str) -> Vec<Node> {
-    let nodes = table.values().filter(|(of, _)| of == service);
-    super::sorted(nodes.map(|(_, node)| node.clone()).collect())
-}
-
-/// `node_id` as one DNS label: letters, digits and '-', at most 63 bytes.
+/// `node_id` as one DNS label: letters, digits and '-', at most 63 bytes: the node's host
+/// name, whose A record gives its address.
 fn host_label(node_id: &str) -> String {
     let label: String = node_id
         .chars()
@@ -135,6 +89,18 @@ fn host_label(node_id: &str) -> String {
         .collect();
     let label = &label[label.len().saturating_sub(63)..]; // the end holds the port
     label.trim_matches('-').to_string()
+}
+
+impl MdnsRegistry {
+    async fn responder(&self) -> anyhow::Result<&Responder> {
+        self.responder
+            .get_or_try_init(|| async {
+                let socket = socket::group(self.interface)
+                    .with_context(|| format!("cannot listen for mDNS on {}", self.interface))?;
+                anyhow::Ok(Responder::start(socket))
+            })
+            .await
+    }
 }
 
 impl Registry for MdnsRegistry {
@@ -149,23 +115,20 @@ impl Registry for MdnsRegistry {
                 .address
                 .parse()
                 .with_context(|| format!("{} is not an IP address and port", node.address))?;
-            // A host name of its own: a goodbye or a check that fails takes the host's
-            // address records with it, and they must not be another node's.
-            let host = format!("{}.local.", host_label(&node.id));
-            let strings = txt::encode(&txt::of(service, node));
-            let txt: Vec<TxtProperty> = strings.iter().map(|s| s.as_str().into()).collect();
-            let info = if addr.ip().is_unspecified() {
-                // Listening everywhere: announce the address of each interface.
-                ServiceInfo::new(SERVICE_TYPE, &node.id, &host, (), addr.port(), txt)?
-                    .enable_addr_auto()
-            } else {
-                ServiceInfo::new(SERVICE_TYPE, &node.id, &host, addr.ip(), addr.port(), txt)?
+            // Listening everywhere: announce the address of the interface we speak on.
+            let ip = match addr.ip() {
+                IpAddr::V4(ip) if !ip.is_unspecified() => ip,
+                IpAddr::V4(_) => self.interface,
+                IpAddr::V6(_) => anyhow::bail!("{}: go-micro's mDNS reads IPv4 addresses", node.id),
             };
-            let name = info.get_fullname().to_string();
-            self.daemon
-                .register(info)
-                .with_context(|| format!("cannot announce {}", node.id))?;
-            crate::locks::lock(&self.announced).insert(node.id.clone(), name);
+            self.responder().await?.add(Announced {
+                service: service.to_string(),
+                id: node.id.clone(),
+                host: format!("{}.local", host_label(&node.id)),
+                ip,
+                port: addr.port(),
+                txt: txt::encode(&txt::of(service, node)),
+            });
             Ok(())
         }
         .boxed()
@@ -178,31 +141,33 @@ impl Registry for MdnsRegistry {
         node: &'a Node,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
-            let Some(name) = crate::locks::lock(&self.announced).remove(&node.id) else {
-                return Ok(());
-            };
-            // The daemon says goodbye (the records with TTL 0), then answers.
-            let said = self
-                .daemon
-                .unregister(&name)
-                .with_context(|| format!("cannot withdraw {}", node.id))?;
-            tokio::time::timeout(Duration::from_secs(5), said.recv_async())
-                .await
-                .with_context(|| format!("mDNS did not withdraw {} in time", node.id))?
-                .with_context(|| format!("mDNS stopped before withdrawing {}", node.id))?;
+            if let Some(responder) = self.responder.get() {
+                responder.remove(&node.id).await;
+            }
             Ok(())
         }
         .boxed()
     }
 
     fn get_service<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<Node>>> {
-        async move { Ok(nodes_of(&self.answers().await?.borrow(), service)) }.boxed()
+        async move {
+            let entries = ask(self.interface, &wire::service_name(service)).await?;
+            Ok(super::sorted(
+                nodes_of(&entries, service).into_values().collect(),
+            ))
+        }
+        .boxed()
     }
 
     fn list_services(&self) -> BoxFuture<'_, anyhow::Result<Vec<String>>> {
         async move {
-            let table = self.answers().await?;
-            let mut names: Vec<String> = table.borrow().values().map(|(s, _)| s.clone()).collect();
+            let suffix = format!(".{SERVICES}");
+            let entries = ask(self.interface, SERVICES).await?;
+            let mut names: Vec<String> = entries
+                .iter()
+                .filter_map(|entry| entry.name.strip_suffix(&suffix))
+                .map(str::to_string)
+                .collect();
             names.sort();
             names.dedup();
             Ok(names)
@@ -212,40 +177,27 @@ impl Registry for MdnsRegistry {
 
     fn watch<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Nodes>> {
         async move {
-            let mut table = self.answers().await?;
-            let service = service.to_string();
-            let (publish, nodes) = watch::channel(nodes_of(&table.borrow_and_update(), &service));
-            // This service's part of the table, on each change, until nobody listens.
-            tokio::spawn(async move {
-                loop {
-                    tokio::select! {
-                        changed = table.changed() => if changed.is_err() { return },
-                        () = publish.closed() => return,
-                    }
-                    let latest = nodes_of(&table.borrow_and_update(), &service);
-                    publish.send_if_modified(|nodes| {
-                        let changed = *nodes != latest;
-                        *nodes = latest;
-                        changed
-                    });
+            // Listening before the first question: nothing said after it is missed.
+            let group = match socket::group(self.interface) {
+                Ok(group) => Some(group),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot hear mDNS announcements; asking every {:?} only", self.ttl);
+                    None
                 }
-            });
+            };
+            let first = self.get_service(service).await?;
+            let (publish, nodes) = watch::channel(first);
+            let (interface, ttl) = (self.interface, self.ttl);
+            tokio::spawn(follow(interface, group, service.to_string(), publish, ttl));
             Ok(nodes)
         }
         .boxed()
     }
 
     fn describe(&self) -> String {
-        match &self.interface {
+        match &self.described {
             Some(interface) => format!("mdns on {interface}"),
             None => "mdns".to_string(),
         }
-    }
-}
-
-impl Drop for MdnsRegistry {
-    fn drop(&mut self) {
-        // Stops the daemon's thread; the nodes still announced say goodbye first.
-        let _ = self.daemon.shutdown();
     }
 }

@@ -1,10 +1,13 @@
 //! The mDNS tests' helpers: the lesson's binary announced over mDNS, a registry that watches
-//! it, and a bare daemon that announces what the registry itself would never write.
+//! it, and a bare responder that answers with what the registry itself would never write.
 
 use std::time::Duration;
 
-use mdns_sd::{IfKind, ServiceDaemon, ServiceInfo, TxtProperty};
-use micro::registry::mdns::{MdnsRegistry, SERVICE_TYPE};
+use std::net::Ipv4Addr;
+
+use micro::registry::mdns::responder::Responder;
+use micro::registry::mdns::wire::Announced;
+use micro::registry::mdns::{MdnsRegistry, socket};
 use micro::registry::{Node, Nodes};
 use testkit::{ServerProcess, within};
 
@@ -56,24 +59,20 @@ pub fn ids(nodes: &[Node]) -> Vec<&str> {
     nodes.iter().map(|node| node.id.as_str()).collect()
 }
 
-/// A bare mDNS daemon on loopback, to announce what the registry would never write.
-pub fn bare_daemon() -> ServiceDaemon {
-    let daemon = ServiceDaemon::new().expect("an mDNS daemon");
-    daemon.disable_interface(IfKind::IPv6).unwrap();
-    daemon.enable_interface(IfKind::LoopbackV4).unwrap();
-    daemon
+/// A bare responder on loopback, to answer with what the registry would never write.
+pub fn bare_daemon() -> Responder {
+    Responder::start(socket::group(Ipv4Addr::LOCALHOST).expect("a socket on 5353"))
 }
 
-pub fn announce(daemon: &ServiceDaemon, instance: &str, strings: &[String], port: u16) {
-    let txt: Vec<TxtProperty> = strings.iter().map(|s| s.as_str().into()).collect();
-    let info = ServiceInfo::new(
-        SERVICE_TYPE,
-        instance,
-        "bare.local.",
-        "127.0.0.1",
+/// Has `bare` answer for a node `instance` of `service` on `port`, whose TXT record holds
+/// `strings`.
+pub fn announce(bare: &Responder, service: &str, instance: &str, strings: &[String], port: u16) {
+    bare.add(Announced {
+        service: service.to_string(),
+        id: instance.to_string(),
+        host: "bare.local".to_string(),
+        ip: Ipv4Addr::LOCALHOST,
         port,
-        txt,
-    )
-    .expect("a service info");
-    daemon.register(info).expect("announce");
+        txt: strings.to_vec(),
+    });
 }

@@ -75,6 +75,7 @@ pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");
 
 pub mod api;
 pub mod go_micro;
+pub mod go_micro_mdns;
 pub mod mdns;
 pub mod misbehaving;
 pub mod netns;
