@@ -183,7 +183,8 @@ async fn keep_watching(
             // torn down along with the client is not reported as a member that went away.
             biased;
             () = publish.closed() => return,
-            followed = follow(&members, &prefix, decode, &mut nodes, &mut revision, &publish) => followed,
+            followed = follow(&members, &prefix, decode, &mut nodes, &mut revision, &publish) =>
+                followed,
         };
         match followed {
             Ok(()) => backoff = Duration::from_millis(50),

@@ -132,14 +132,16 @@ pub async fn follow(
                 }
             }
             received = recv(group.as_ref(), &mut buffer) => {
-                let Some(message) = received.and_then(|length| Packet::parse(&buffer[..length]).ok()) else { continue };
+                let parsed = received.and_then(|length| Packet::parse(&buffer[..length]).ok());
+                let Some(message) = parsed else { continue };
                 let entries = wire::entries(&message, None);
                 let suffix = format!(".{}", wire::service_name(&service));
                 for entry in entries.iter().filter(|entry| entry.name.ends_with(&suffix)) {
                     if entry.ttl == 0 {
                         known.remove(entry.name.trim_end_matches(&suffix));
-                    } else if let Some((id, node)) = nodes_of(std::slice::from_ref(entry), &service).pop_first() {
-                        known.insert(id, (node, 0));
+                    } else {
+                        let read = nodes_of(std::slice::from_ref(entry), &service);
+                        known.extend(read.into_iter().map(|(id, node)| (id, (node, 0))));
                     }
                 }
             }

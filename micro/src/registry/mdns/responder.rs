@@ -117,7 +117,7 @@ async fn answer(socket: Arc<UdpSocket>, nodes: Nodes) {
             if budget.1 > ANSWERS_PER_SECOND {
                 if budget.1 == ANSWERS_PER_SECOND + 1 {
                     warn!(
-                        "more than {ANSWERS_PER_SECOND} mDNS questions a second; the rest of this second's go unanswered"
+                        "more than {ANSWERS_PER_SECOND} mDNS questions a second; not all answered"
                     );
                 }
                 break;
