@@ -160,16 +160,19 @@ async fn main() -> anyhow::Result<()> {
             count,
         } => {
             let broker = open_broker(&cli.broker.name, &options).await?;
+            let mut lost = 0;
             if message == "-" {
                 let mut lines = BufReader::new(tokio::io::stdin()).lines();
                 while let Some(line) = lines.next_line().await? {
                     match broker.publish(&topic, &Message::new(line)).await {
                         Ok(()) => println!("published"),
-                        Err(error) => println!("not published: {error:#}"),
+                        Err(error) => {
+                            println!("not published: {error:#}");
+                            lost += 1;
+                        }
                     }
                 }
             } else {
-                let mut lost = 0;
                 for n in 1..=count {
                     let body = if count == 1 {
                         message.clone()
@@ -186,6 +189,11 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             broker.disconnect().await?;
+            // A message that did not reach every subscriber it was for is the exit's failure.
+            anyhow::ensure!(
+                lost == 0,
+                "{lost} message(s) on {topic} not delivered everywhere"
+            );
         } // ANCHOR_END: publish
         Command::CaptchaServer {
             addr,

@@ -165,11 +165,12 @@ async fn unsubscribing_leaves_the_registry_and_stops_delivery() {
     assert_eq!(registry.get_service(SERVICE).await.unwrap().len(), 1);
     subscription.unsubscribe().await.unwrap();
     assert!(registry.get_service(SERVICE).await.unwrap().is_empty());
-    // Nobody subscribes: publishing is no error, the message goes nowhere (at most once).
-    broker
+    // Nobody subscribes: the publisher is told, as go-micro's is ("service not found").
+    let error = broker
         .publish("orders", &Message::new("into the void"))
         .await
-        .unwrap();
+        .expect_err("a message nobody can get");
+    assert_eq!(error.to_string(), "no subscriber of orders is registered");
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ use anyhow::Context;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::OnceCell;
-use tracing::{debug, info};
+use tracing::info;
 
 use crate::broker::http::route::targets;
 use crate::broker::{
@@ -190,10 +190,9 @@ impl Broker for HttpBroker {
             );
             let nodes = self.subscribers().await?;
             let chosen = targets(&nodes, topic);
-            if chosen.is_empty() {
-                debug!(topic, "no subscriber: the message goes nowhere");
-                return Ok(());
-            }
+            // go-micro says "service not found" when no subscriber is registered at all;
+            // here a publish that reaches nobody is an error, whatever the other topics have.
+            anyhow::ensure!(!chosen.is_empty(), "no subscriber of {topic} is registered");
             // Every chosen node at once; one that is gone does not hold up the others.
             let posts = chosen.iter().map(|node| self.post(node, body.clone()));
             let failed: Vec<String> = futures::future::join_all(posts)
