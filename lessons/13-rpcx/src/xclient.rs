@@ -9,10 +9,17 @@
 //! Like rpcx, it never tries again after the server's own error (the call ran and failed).
 //! Unlike rpcx, it also does not try again when the call may have run — the request left
 //! and the answer did not come — so a call that is not idempotent runs at most once.
+//!
+//! rpcx's `XClient` also calls every server at once: `Fork` (the first reply wins) and
+//! `Broadcast` (every server must answer, as when a cache is cleared everywhere); here
+//! [`XClient::fork`] and [`XClient::broadcast`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use futures::future::BoxFuture;
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 use micro::registry::{Node, Nodes};
 use tracing::warn;
 
@@ -34,6 +41,9 @@ pub enum FailMode {
     Failover,
 }
 // ANCHOR_END: modes
+
+/// Calls running on several servers, each ending in a reply or an error naming its server.
+type Calls<'a, R> = FuturesUnordered<BoxFuture<'a, Result<Answered<R>, String>>>;
 
 /// A reply, and the server that sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +118,88 @@ impl XClient {
     }
     // ANCHOR_END: call
 
+    // ANCHOR: all
+    /// rpcx's `Fork`: `method(args)` on every active server at once; the first reply wins.
+    /// When none replies, the errors of all, each naming its server.
+    pub async fn fork<A: Payload + Sync, R: Payload>(
+        &self,
+        method: &str,
+        args: &A,
+    ) -> Result<Answered<R>, CallError> {
+        let mut calls = self.on_every_server(method, args)?;
+        let mut errors = Vec::new();
+        while let Some(called) = calls.next().await {
+            match called {
+                Ok(answered) => return Ok(answered),
+                Err(error) => errors.push(error),
+            }
+        }
+        Err(CallError::Lost(errors.join("; ")))
+    }
+
+    /// rpcx's `Broadcast`: `method(args)` on every active server at once; every one must
+    /// reply. The replies, or the errors of those that did not, each naming its server.
+    pub async fn broadcast<A: Payload + Sync, R: Payload>(
+        &self,
+        method: &str,
+        args: &A,
+    ) -> Result<Vec<Answered<R>>, CallError> {
+        let calls = self.on_every_server(method, args)?;
+        let (replies, errors): (Vec<_>, Vec<_>) = calls
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .partition(Result::is_ok);
+        if !errors.is_empty() {
+            let errors: Vec<String> = errors.into_iter().filter_map(Result::err).collect();
+            return Err(CallError::Lost(format!(
+                "{} of {} servers: {}",
+                errors.len(),
+                errors.len() + replies.len(),
+                errors.join("; ")
+            )));
+        }
+        Ok(replies.into_iter().filter_map(Result::ok).collect())
+    }
+
+    /// The call on each active server, as they end; each error names its server.
+    fn on_every_server<'a, A: Payload + Sync, R: Payload>(
+        &'a self,
+        method: &'a str,
+        args: &'a A,
+    ) -> Result<Calls<'a, R>, CallError> {
+        let servers: Vec<Node> = self
+            .servers
+            .borrow()
+            .iter()
+            .filter(|node| is_active(node))
+            .cloned()
+            .collect();
+        if servers.is_empty() {
+            return Err(CallError::NoServer(self.service.clone()));
+        }
+        Ok(servers
+            .into_iter()
+            .map(|server| {
+                async move {
+                    let connection = self.connection(&server.address).await;
+                    let called = match connection {
+                        Ok(connection) => connection.call(&self.service, method, args).await,
+                        Err(error) => Err(error),
+                    };
+                    called
+                        .map(|reply| Answered {
+                            reply,
+                            by: server.address.clone(),
+                        })
+                        .map_err(|error| format!("{}: {error}", server.address))
+                }
+                .boxed()
+            })
+            .collect())
+    }
+    // ANCHOR_END: all
+
     // ANCHOR: pick
     /// A server to call: an active one, not among `tried` while others are left.
     fn pick(&self, tried: &[String]) -> Result<Node, CallError> {
@@ -132,14 +224,23 @@ impl XClient {
     }
     // ANCHOR_END: pick
 
-    /// The connection to `address`: the open one, or a new one.
+    /// The connection to `address`: the open one, or a new one (dialled without holding the
+    /// others up: two calls that dial at once keep the connection that came last).
     pub async fn connection(&self, address: &str) -> Result<Arc<Connection>, CallError> {
-        let mut connections = self.connections.lock().await;
-        if let Some(open) = connections.get(address).filter(|open| !open.is_closed()) {
+        if let Some(open) = self
+            .connections
+            .lock()
+            .await
+            .get(address)
+            .filter(|open| !open.is_closed())
+        {
             return Ok(open.clone());
         }
         let connection = Arc::new(Connection::connect(address, self.format).await?);
-        connections.insert(address.to_string(), connection.clone());
+        self.connections
+            .lock()
+            .await
+            .insert(address.to_string(), connection.clone());
         Ok(connection)
     }
 }

@@ -1,10 +1,12 @@
-//! The worked example's tests, in one binary (one link instead of four): the frames against
+//! The worked example's tests, in one binary (one link instead of five): the frames against
 //! rpcx's own bytes (`wire.rs`), bad input (`bad_input.rs`), the registry from outside
-//! (`registry.rs`) and the fail modes against a killed server (`failover.rs`).
+//! (`registry.rs`), the fail modes against a killed server (`failover.rs`), and a call on
+//! every server at once (`all.rs`).
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod all;
 mod bad_input;
 mod failover;
 mod registry;
