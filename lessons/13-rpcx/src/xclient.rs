@@ -168,13 +168,7 @@ impl XClient {
         method: &'a str,
         args: &'a A,
     ) -> Result<Calls<'a, R>, CallError> {
-        let servers: Vec<Node> = self
-            .servers
-            .borrow()
-            .iter()
-            .filter(|node| is_active(node))
-            .cloned()
-            .collect();
+        let servers = self.active();
         if servers.is_empty() {
             return Err(CallError::NoServer(self.service.clone()));
         }
@@ -201,15 +195,19 @@ impl XClient {
     // ANCHOR_END: all
 
     // ANCHOR: pick
-    /// A server to call: an active one, not among `tried` while others are left.
-    fn pick(&self, tried: &[String]) -> Result<Node, CallError> {
-        let servers: Vec<Node> = self
-            .servers
-            .borrow()
+    /// The servers a call may go to now: those the registry lists, but `state=inactive`.
+    fn active(&self) -> Vec<Node> {
+        let listed = self.servers.borrow();
+        listed
             .iter()
             .filter(|node| is_active(node))
             .cloned()
-            .collect();
+            .collect()
+    }
+
+    /// A server to call: an active one, not among `tried` while others are left.
+    fn pick(&self, tried: &[String]) -> Result<Node, CallError> {
+        let servers = self.active();
         let untried: Vec<Node> = servers
             .iter()
             .filter(|node| !tried.contains(&node.address))
