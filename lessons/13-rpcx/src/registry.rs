@@ -196,20 +196,8 @@ impl Registration {
         self.keeping.abort();
         self.naming.abort();
         let lease = *self.lease.borrow();
-        let key = self.key.clone();
-        self.members
-            .any(|mut client| {
-                let key = key.clone();
-                async move { client.delete(key, None).await }
-            })
-            .await?;
-        if let Some(lease) = lease {
-            let _ = self
-                .members
-                .any(|mut client| async move { client.lease_revoke(lease).await })
-                .await;
-        }
-        Ok(())
+        // The lease ends too, and with it the two name keys that hang on it.
+        Ok(self.members.withdraw(&self.key, lease).await?)
     }
 }
 // ANCHOR_END: deregister

@@ -121,21 +121,10 @@ impl Registry for EtcdRegistry {
                 kept.task.abort(); // no more keep-alives, no registering again
                 *kept.lease.borrow()
             });
-            let key = node_key(service, node);
             self.members
-                .any(|mut client| {
-                    let key = key.clone();
-                    async move { client.delete(key, None).await }
-                })
+                .withdraw(&node_key(service, node), lease)
                 .await
-                .map_err(|error| self.unreachable(&format!("deregister {}", node.id), error))?;
-            if let Some(lease) = lease {
-                let _ = self
-                    .members
-                    .any(|mut client| async move { client.lease_revoke(lease).await })
-                    .await;
-            }
-            Ok(())
+                .map_err(|error| self.unreachable(&format!("deregister {}", node.id), error))
         }
         .boxed()
     }

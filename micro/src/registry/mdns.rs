@@ -121,6 +121,11 @@ impl Registry for MdnsRegistry {
                 IpAddr::V4(_) => self.interface,
                 IpAddr::V6(_) => anyhow::bail!("{}: go-micro's mDNS reads IPv4 addresses", node.id),
             };
+            // Every label of a DNS name is at most 63 bytes, the name at most 255: a node whose
+            // name breaks that is refused here, never built into an answer.
+            let instance = wire::instance_name(service, &node.id);
+            simple_dns::Name::new(&instance)
+                .with_context(|| format!("{instance} cannot be an mDNS name"))?;
             self.responder().await?.add(Announced {
                 service: service.to_string(),
                 id: node.id.clone(),

@@ -6,7 +6,9 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use testkit::{ServerProcess, within};
+use testkit::within;
+
+use crate::registry::{base, server};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_l13-rpcx");
 
@@ -43,28 +45,10 @@ async fn client_summary(endpoints: &str, base: &str, fail: &str) -> (String, Str
 async fn failover_loses_no_call_to_a_killed_server() {
     let cluster = testkit::etcd_cluster(1).await;
     let endpoints = cluster.endpoints().join(",");
-    let base = format!("/rpcx/failover-{}", std::process::id());
-    let start = |ttl: &'static str| {
-        let (endpoints, base) = (endpoints.clone(), base.clone());
-        async move {
-            let args = [
-                "server",
-                "--addr",
-                "127.0.0.1:0",
-                "--etcd",
-                &endpoints,
-                "--base-path",
-                &base,
-                "--ttl",
-                ttl,
-            ];
-            let server = ServerProcess::start(BINARY, &args, 1).await;
-            server.logged("registered").await;
-            server
-        }
-    };
-    let live = start("60s").await;
-    let mut dead = start("60s").await;
+    let base = base("failover");
+    // A minute's lease: the killed server's key stays for the whole test.
+    let live = server(&cluster, &base, &["--ttl", "60s"]).await;
+    let mut dead = server(&cluster, &base, &["--ttl", "60s"]).await;
     dead.signal("KILL");
     dead.exits_within(Duration::from_secs(5)).await;
 

@@ -16,11 +16,11 @@ use testkit::{EtcdCluster, ServerProcess, within};
 const BINARY: &str = env!("CARGO_BIN_EXE_l13-rpcx");
 
 /// Each test its own base path, so tests sharing nothing can run at once.
-fn base(test: &str) -> String {
+pub(crate) fn base(test: &str) -> String {
     format!("/rpcx/{test}-{}", std::process::id())
 }
 
-async fn server(cluster: &EtcdCluster, base: &str, extra: &[&str]) -> ServerProcess {
+pub(crate) async fn server(cluster: &EtcdCluster, base: &str, extra: &[&str]) -> ServerProcess {
     let endpoints = cluster.endpoints().join(",");
     let mut args = vec![
         "server",

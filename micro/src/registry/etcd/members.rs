@@ -88,6 +88,20 @@ impl Members {
     pub fn endpoints(&self) -> String {
         self.endpoints.join(",")
     }
+
+    /// Deletes `key` and, when it had one, ends `lease` (taking any other key on it along):
+    /// how a registration leaves at once rather than when its lease runs out. Only the
+    /// delete must succeed; a lease etcd cannot end runs out by itself.
+    pub async fn withdraw(&self, key: &str, lease: Option<i64>) -> Result<(), etcd_client::Error> {
+        self.any(|mut client| async move { client.delete(key, None).await })
+            .await?;
+        if let Some(lease) = lease {
+            let _ = self
+                .any(|mut client| async move { client.lease_revoke(lease).await })
+                .await;
+        }
+        Ok(())
+    }
 }
 // ANCHOR_END: members
 
