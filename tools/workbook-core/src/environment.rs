@@ -168,6 +168,11 @@ pub fn as_from_a_shell(command: &mut std::process::Command) -> &mut std::process
     }
 }
 
+/// Whether cargo started this program (`cargo run`), rather than a shell.
+pub fn started_by_cargo() -> bool {
+    inherited().cargo.is_some()
+}
+
 /// The cargo that started us (`cargo run` sets `CARGO`), or the one on PATH.
 pub fn cargo_program() -> OsString {
     inherited()

@@ -190,6 +190,11 @@ pub fn lesson_number(folder: &str) -> Option<u16> {
     (1..40 - LESSONS_FROM).contains(&number).then_some(number)
 }
 
+/// The book's address when it is served on `port`.
+pub fn book_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

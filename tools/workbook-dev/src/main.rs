@@ -4,8 +4,9 @@
 //! book's translation catalogs.
 //!
 //! A learner never compiles this: the runner a learner starts (`cargo run -p workbook`) is
-//! another program. Both stand on the runner's library (tools/workbook/src/lib.rs); the
-//! checks and what only they depend on (testkit's servers, the WebDriver client) live here.
+//! another program. The checks stand on the runner's libraries (tools/workbook/src/lib.rs,
+//! tools/workbook-full/src/lib.rs); what only they depend on (testkit's servers, the
+//! WebDriver client) lives here.
 //! It speaks English only.
 
 mod i18n;

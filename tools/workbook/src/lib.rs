@@ -1,41 +1,24 @@
-//! The course runner's rooms, one for each audience, shared by its two programs:
-//! `workbook` (src/main.rs), which learners and teachers run, and `workbook-dev`
-//! (tools/workbook-dev), the maintainers' checks of the whole course (`verify`, `i18n`).
+//! The course runner, as a learner first builds it: the learner's loop and the command line.
+//! `cargo run -p workbook` starts the course session; `check`, `hint`, `solution`, `reset`,
+//! `list` and `lang` run here too.
 //!
-//! - `learner/`: the course session, `list`, `check`, `hint`, `solution`, `reset`;
-//! - `book/`: building and serving the book (`book`), and its translations' catalogs;
-//! - `system/`: `services`, `up`, `status`, `down`, `ports` and `doctor`;
-//! - `teacher/`: `report`, `book --pdf` and `bundle`;
-//! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
-//! - `cli/`: the learner's command line, in the learner's language;
+//! - `learner/`: the course session, `list`, `check`, `hint`, `solution`, `reset`, `lang`;
+//! - `cli/`: the command line, every command of the runner's, in the learner's language;
+//! - `handoff.rs`: the other commands (the book, the services, the wire view, the teacher's
+//!   tools) are the program `workbook-full` (tools/workbook-full), built the first time one
+//!   is asked for, and handed the command line.
 //!
-//! What they all stand on (the course, cargo, test runs, printing, the language and every
-//! sentence in each, the ports a copy of the course uses, the `.workbook/` folder) is the
-//! crate `workbook_core` (tools/workbook-core).
+//! Two programs, so that a fresh clone shows its first screen after building little:
+//! mdBook, axum, the embedded agent and protobuf reflection are most of the runner's
+//! build, and a learner's first minutes need none of them.
 //!
-//! The rooms point one way: an arrow is a `use crate::…` of the room it points at, and no
-//! room points back at one that points at it, so each can be read without the ones above.
-//!
-//! ```text
-//!   cli ──────────► system ──► book ──► wire
-//!    │                          ▲
-//!    └──► wire      learner ────┤
-//!                     ▲         │
-//!         teacher ────┴─────────┘
-//!
-//!   all of them ──► workbook_core
-//! ```
-//!
-//! What two rooms both need moves down into `workbook_core`, not across.
-//!
-//! The library never depends on the maintainers' checks: what both programs need lives
-//! here, and the checks stay out of the program a learner compiles first.
+//! What both programs stand on (the course, cargo, test runs, printing, the language and
+//! every sentence in each, the ports a copy of the course uses, the `.workbook/` folder) is
+//! the crate `workbook_core` (tools/workbook-core). The rooms of `workbook-full` use this
+//! crate's (a teacher's report reads the learners' progress kept in `learner/state.rs`);
+//! nothing here uses theirs.
 
-pub mod book;
 pub mod cli;
+pub mod handoff;
 pub mod learner;
-pub mod system;
-pub mod teacher;
-#[cfg(any(test, feature = "testutil"))]
-pub mod testutil;
-pub mod wire;
+pub mod start;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use anyhow::{Context, Result};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;
 
 use crate::environment::{self, Package};
@@ -43,6 +43,9 @@ pub struct BuildRequest {
     /// the first package that does not compile). Name the `tests`: a bare `cargo build`
     /// builds none.
     pub keep_going: bool,
+    /// Show no progress line: the build runs behind something else on the screen (the
+    /// session building the book's server while a learner works).
+    pub quiet: bool,
 }
 
 /// What a build produced.
@@ -164,10 +167,11 @@ fn is_progress_line(line: &str) -> bool {
 
 /// Builds the requested test targets in one cargo invocation.
 ///
-/// On a terminal, the line cargo is working on is shown (and then wiped) so that a long
-/// first build visibly moves.
+/// On a terminal, cargo's progress bar is shown (and then wiped) so that a long first
+/// build visibly moves and says how far along it is: `Building [=====>   ] 45/210: tokio`.
 pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     let terminal = ui::terminal();
+    let show_progress = terminal.is_tty && !request.quiet;
     let mut command = Command::from(environment::cargo());
     command
         .current_dir(root)
@@ -183,6 +187,13 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
         })
         .arg("--color")
         .arg(if terminal.colour { "always" } else { "never" });
+    if show_progress {
+        // Cargo draws its bar only on a terminal of its own; asked to, it draws it into
+        // the pipe too, a line ended by `\r` at each step, as wide as we say.
+        command
+            .env("CARGO_TERM_PROGRESS_WHEN", "always")
+            .env("CARGO_TERM_PROGRESS_WIDTH", progress_width().to_string());
+    }
     if request.workspace {
         command.arg("--workspace");
         for package in &request.exclude {
@@ -209,38 +220,7 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
         .context("starting cargo (is it installed and on PATH?)")?;
 
     let stderr = child.stderr.take().expect("stderr is piped");
-    let show_progress = terminal.is_tty;
-    let stderr_task = tokio::spawn(async move {
-        let mut lines = BufReader::new(stderr).lines();
-        let mut kept = String::new();
-        let mut shown = false;
-        while let Ok(Some(line)) = lines.next_line().await {
-            if is_progress_line(&strip_ansi(&line)) {
-                if show_progress {
-                    let width = match crossterm::terminal::size() {
-                        Ok((columns, _)) if columns >= 20 => usize::from(columns),
-                        _ => 80,
-                    };
-                    let status: String = strip_ansi(&line)
-                        .trim()
-                        .chars()
-                        .take(width.saturating_sub(4))
-                        .collect();
-                    print!("\r\x1b[2K  {}", ui::dim(&status));
-                    let _ = std::io::stdout().flush();
-                    shown = true;
-                }
-            } else {
-                kept.push_str(&line);
-                kept.push('\n');
-            }
-        }
-        if shown {
-            print!("\r\x1b[2K");
-            let _ = std::io::stdout().flush();
-        }
-        kept
-    });
+    let stderr_task = tokio::spawn(read_cargo_stderr(stderr, show_progress));
 
     let stdout = child.stdout.take().expect("stdout is piped");
     let mut build = Build::default();
@@ -252,6 +232,85 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     build.cargo_errors = stderr_task.await.unwrap_or_default();
     build.success = build.success && status.success();
     Ok(build)
+}
+
+/// Builds `package`'s program (`cargo build -p PACKAGE`, nothing when it is up to date)
+/// and says where it is.
+pub async fn build_program(root: &Path, package: &str, quiet: bool) -> Result<PathBuf> {
+    let request = BuildRequest {
+        packages: vec![package.to_string()],
+        keep_going: true,
+        quiet,
+        ..BuildRequest::default()
+    };
+    let build = build_tests(root, &request).await?;
+    let program = build
+        .packages
+        .values()
+        .filter(|built| built.name == package)
+        .flat_map(|built| &built.binaries)
+        .find(|(name, _)| name == package)
+        .map(|(_, path)| path.clone());
+    match program {
+        Some(path) if build.success => Ok(path),
+        _ => {
+            let mut why: Vec<String> = build.errors().iter().map(|d| d.rendered.clone()).collect();
+            why.push(build.cargo_errors.trim().to_string());
+            anyhow::bail!(
+                "`cargo build -p {package}` failed:\n{}",
+                why.join("\n").trim()
+            )
+        }
+    }
+}
+
+/// How wide cargo may draw its bar: the terminal's width, less the indent it is shown at.
+fn progress_width() -> usize {
+    match crossterm::terminal::size() {
+        Ok((columns, _)) if columns >= 20 => usize::from(columns) - 4,
+        _ => 76,
+    }
+}
+
+/// Reads cargo's standard error to its end: progress is shown on one line that is wiped
+/// afterwards (its bar when cargo draws one, else the unit it is working on), and what is
+/// not progress is kept and returned.
+async fn read_cargo_stderr(stderr: impl AsyncRead + Unpin, show_progress: bool) -> String {
+    let mut reader = BufReader::new(stderr);
+    let mut kept = String::new();
+    let mut shown = false;
+    let mut has_bar = false;
+    let mut bytes = Vec::new();
+    while reader
+        .read_until(b'\n', &mut bytes)
+        .await
+        .is_ok_and(|read| read > 0)
+    {
+        // The bar ends each of its steps with `\r`, not a new line.
+        for piece in String::from_utf8_lossy(&bytes).split(['\r', '\n']) {
+            let plain = strip_ansi(piece);
+            if !is_progress_line(&plain) {
+                kept.push_str(piece);
+                kept.push('\n');
+                continue;
+            }
+            let status = plain.trim();
+            let is_bar = status.starts_with("Building");
+            has_bar |= is_bar;
+            if show_progress && !status.is_empty() && (is_bar || !has_bar) {
+                let status: String = status.chars().take(progress_width()).collect();
+                print!("\r\x1b[2K  {}", ui::dim(&status));
+                let _ = std::io::stdout().flush();
+                shown = true;
+            }
+        }
+        bytes.clear();
+    }
+    if shown {
+        print!("\r\x1b[2K");
+        let _ = std::io::stdout().flush();
+    }
+    kept
 }
 
 /// A package's name and version from cargo's package id: `path+file:///w/l#l01-tcp@0.1.0`,

@@ -7,10 +7,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use workbook::book::diagrams;
-use workbook::book::includes::{Selector, anchors, find_includes};
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
+use workbook_full::book::diagrams;
+use workbook_full::book::includes::{Selector, anchors, find_includes};
 
 /// Checks every include of every chapter under `book/src`.
 pub fn check_includes(root: &Path) -> Vec<Problem> {

@@ -13,9 +13,9 @@
 use std::fs;
 use std::path::Path;
 
-use workbook::book;
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
+use workbook_full::book;
 
 use crate::proof::bookcheck::{files_under, markdown_files};
 

@@ -6,10 +6,10 @@
 //! The rules are read from the glossary page itself ([`glossary::avoided_words`]), so a
 //! new row there is a new rule here.
 
-use workbook::book::i18n::{self, po};
 use workbook_core::course::Course;
 use workbook_core::language::{Lang, glossary, messages};
 use workbook_core::problem::Problem;
+use workbook_full::book::i18n::{self, po};
 
 const GLOSSARY: &str = "book/src/glossary.md";
 
@@ -81,7 +81,7 @@ pub fn check_terms(course: &Course) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbook::testutil::Fixture;
+    use workbook_full::testutil::Fixture;
 
     #[test]
     fn a_translation_that_uses_a_word_the_glossary_keeps_for_another_is_a_problem() {

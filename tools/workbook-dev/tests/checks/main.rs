@@ -3,10 +3,10 @@
 //! lesson has its minutes and every chapter its notes), and `i18n`'s upkeep of the book's
 //! catalogs.
 
-// The runner's own fixture courses (tools/workbook/tests/runner/fixture.rs), one home for
+// The runner's own fixture courses (tools/workbook-full/tests/runner/fixture.rs), one home for
 // both programs' tests; some of its helpers serve only the runner's tests.
 #[allow(dead_code)]
-#[path = "../../../workbook/tests/runner/fixture.rs"]
+#[path = "../../../workbook-full/tests/runner/fixture.rs"]
 mod fixture;
 mod i18n;
 mod schedule;

@@ -11,10 +11,14 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 
 mod localise;
+pub mod wire;
 
 pub use localise::{error_text, print_help};
 
 use workbook_core::language::Lang;
+
+/// Where `services run-agent` listens unless told.
+pub const CONSUL_ADDR: &str = "127.0.0.1:8500";
 
 #[derive(Debug, Parser)]
 #[command(name = "workbook")]
@@ -60,6 +64,10 @@ pub enum Commands {
         teacher: bool,
         #[arg(long)]
         lang: Option<String>,
+        /// Serve every edition for the course session, which reads what this prints, and
+        /// stop when the session's end of standard input closes.
+        #[arg(long, hide = true, conflicts_with_all = ["open", "pdf", "lang"])]
+        for_session: bool,
     },
     Bundle {
         dir: PathBuf,
@@ -100,11 +108,29 @@ pub enum Commands {
         #[arg(long)]
         clear: bool,
     },
-    Wire(crate::wire::WireArgs),
+    Wire(wire::WireArgs),
     Services {
         #[command(subcommand)]
         action: ServicesAction,
     },
+}
+
+impl Commands {
+    /// Whether the learner's own program runs this command. The others (the book, the
+    /// services, the wire view, the teacher's tools) are `workbook-full`'s: see
+    /// `handoff.rs`.
+    pub fn is_the_learners(&self) -> bool {
+        matches!(
+            self,
+            Commands::List
+                | Commands::Watch { .. }
+                | Commands::Check { .. }
+                | Commands::Hint { .. }
+                | Commands::Solution { .. }
+                | Commands::Reset { .. }
+                | Commands::Lang { .. }
+        )
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,7 +140,7 @@ pub enum ServicesAction {
     Status,
     #[command(hide = true)]
     RunAgent {
-        #[arg(long, default_value = crate::system::services::CONSUL_ADDR)]
+        #[arg(long, default_value = CONSUL_ADDR)]
         addr: SocketAddr,
     },
 }
@@ -128,8 +154,11 @@ pub struct SystemPorts {
 }
 
 /// The command line with its texts in `lang`.
+///
+/// Both programs show it as `workbook`'s, the one a learner types: `workbook-full`, which
+/// `workbook` hands commands to, would otherwise name itself in its usage lines.
 pub fn command(lang: Lang) -> clap::Command {
-    localise::localise(Cli::command(), lang)
+    localise::localise(Cli::command().bin_name("workbook"), lang)
 }
 
 /// The arguments, with `help COMMAND…` read as `COMMAND… --help`: clap's own `help`

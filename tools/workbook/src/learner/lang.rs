@@ -5,7 +5,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::book;
+use workbook_core::po;
+use workbook_core::ports::book_url as url;
 
 use crate::learner::state::State;
 use workbook_core::course::Course;
@@ -91,17 +92,17 @@ pub fn book_url(root: &Path, port: u16) -> String {
 
 fn book_url_in(lang: Lang, root: &Path, port: u16) -> String {
     let code = lang.code();
-    if code != book::i18n::ENGLISH && book::i18n::translated(root).contains(&code) {
-        format!("{}{code}/", book::url(port))
+    if code != po::ENGLISH && po::translated(root).contains(&code) {
+        format!("{}{code}/", url(port))
     } else {
-        book::url(port)
+        url(port)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use workbook_core::testutil::Fixture;
 
     #[test]
     fn the_book_address_follows_the_language_where_the_book_is_translated() {

@@ -4,14 +4,14 @@ use std::fs;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::book::i18n::po;
-use crate::book::schedule;
 use crate::learner::lang;
 use crate::learner::state::{State, Status};
 use workbook_core::course::{Course, Exercise, Lesson, Model};
 use workbook_core::language::messages::{Msg, say};
 use workbook_core::language::{self, Lang};
+use workbook_core::po;
 use workbook_core::ports::{self, Layout};
+use workbook_core::timing;
 use workbook_core::ui;
 
 /// The course's name, from the book's `book.toml`; in another language, its translation in
@@ -96,14 +96,11 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
 fn time_left(lessons: &[Lesson], state: &State) -> String {
     let minutes: u32 = lessons
         .iter()
-        .map(|lesson| schedule::minutes_left(lesson, |e| state.is_done(&e.id)))
+        .map(|lesson| timing::minutes_left(lesson, |e| state.is_done(&e.id)))
         .sum();
     match minutes {
         0 => String::new(),
-        minutes => ui::dim(&say(
-            Msg::TimeLeft,
-            &[("time", &schedule::duration(minutes))],
-        )),
+        minutes => ui::dim(&say(Msg::TimeLeft, &[("time", &timing::duration(minutes))])),
     }
 }
 

@@ -117,7 +117,7 @@ impl Typing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::Fixture;
+    use workbook_core::testutil::Fixture;
 
     #[test]
     fn an_exercise_is_picked_by_its_short_number_or_its_id() {

@@ -13,8 +13,8 @@ messages! {
     // The schedule page: the model.
     NotTimedYet => "**Not timed yet:** {lessons} (counted as 0 below).", "**尚未计时：** {lessons}（下面按 0 计）。";
     ModelTitle => "## How the minutes are counted", "## 时间怎么算";
-    ModelText => "Every number on this page comes from this model. A class that reads faster or slower, or keeps other hours, changes its numbers in `tools/workbook/src/book/schedule/model.rs` and builds the book again.",
-        "本页的每个数字都来自这个模型。读得更快或更慢、作息不同的班级，可以修改 `tools/workbook/src/book/schedule/model.rs` 里的数字，再重新构建本书。";
+    ModelText => "Every number on this page comes from this model. A class that reads faster or slower, or keeps other hours, changes its numbers in `tools/workbook-full/src/book/schedule/model.rs` and builds the book again.",
+        "本页的每个数字都来自这个模型。读得更快或更慢、作息不同的班级，可以修改 `tools/workbook-full/src/book/schedule/model.rs` 里的数字，再重新构建本书。";
     ModelHeader => "| What | How long |", "| 内容 | 时长 |";
     ModelProse => "| A chapter's prose, presented and talked through (teacher notes left out) | {words} words a minute |",
         "| 一章的正文，讲解并讨论（不含教师注释） | 每分钟 {words} 个词 |";

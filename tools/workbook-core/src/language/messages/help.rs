@@ -45,6 +45,8 @@ messages! {
         "与 --pdf 一起：保留教师注释并展开（学员版不含教师注释）";
     BookLang => "Build only this edition: `en`, or a translation (`zh-CN`, served at /zh-CN/)",
         "只构建这个版本：`en` 或某个译本（`zh-CN`，在 /zh-CN/ 提供）";
+    BookForSession => "Serve every edition for the course session, and stop when standard input closes",
+        "为课程会话提供所有版本，标准输入关闭时停止";
     Bundle => "Write the handout to DIR for a class with no network: the book to read from disk, the book as a PDF, and every lesson's solutions",
         "把讲义写入 DIR，供没有网络的课堂使用：可从磁盘阅读的本书、PDF 版本书和每一课的参考答案";
     BundleDir => "The folder to write it to", "写入的文件夹";
@@ -141,6 +143,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("book pdf", Help::BookPdf),
     ("book teacher", Help::BookTeacher),
     ("book lang", Help::BookLang),
+    ("book for_session", Help::BookForSession),
     ("bundle", Help::Bundle),
     ("bundle dir", Help::BundleDir),
     ("bundle teacher", Help::BundleTeacher),

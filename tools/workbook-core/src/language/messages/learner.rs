@@ -108,6 +108,10 @@ messages! {
         "{mark} 无法收到文件事件：改为每秒查看一次是否保存";
     NowOn => "{mark} now on {where}", "{mark} 当前练习：{where}";
     BookIsAt => "{mark} the book is at {url}", "{mark} 本书在 {url}";
+    BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two); a check started meanwhile waits for it",
+        "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟）；其间开始的检查会等它完成";
+    FullDoesNotBuild => "the runner's other program ({program}) does not build",
+        "运行器的另一个程序（{program}）无法构建";
     NowPointer => " ◀ now", " ◀ 当前";
     GoTo => "Go to: a lesson ({lesson}), an exercise ({exercise}) or an id, then Enter; Enter alone stays here.",
         "转到：输入课号（{lesson}）、练习编号（{exercise}）或 id，然后按 Enter；直接按 Enter 留在这里。";

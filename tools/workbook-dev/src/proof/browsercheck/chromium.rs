@@ -11,8 +11,8 @@ use testkit::browser::{Browser, PHONE, WINDOW};
 
 use super::BrowserCheck;
 use crate::proof::bookcheck;
-use workbook::book;
 use workbook_core::problem::Problem;
+use workbook_full::book;
 
 /// What runs in each page and returns its problems, one sentence each.
 pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
@@ -64,7 +64,7 @@ pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
             Some((format!("{page}.html"), format!("book/src/{chapter}")))
         })
         .collect();
-    let translated = workbook::book::i18n::translated(root)
+    let translated = workbook_full::book::i18n::translated(root)
         .into_iter()
         .flat_map(|lang| {
             english

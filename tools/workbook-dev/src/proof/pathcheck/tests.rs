@@ -1,5 +1,5 @@
 use super::*;
-use workbook::testutil::Fixture;
+use workbook_full::testutil::Fixture;
 
 #[test]
 fn reads_paths_and_leaves_the_rest() {

@@ -1,5 +1,5 @@
 use super::*;
-use workbook::testutil::Fixture;
+use workbook_full::testutil::Fixture;
 
 #[test]
 fn a_lesson_named_otherwise_anywhere_is_a_problem_in_each_language() {

@@ -12,10 +12,10 @@ use super::table::print_browser_check;
 use crate::proof::bookcheck;
 use crate::proof::browsercheck;
 use crate::proof::pathcheck;
-use workbook::book;
 use workbook_core::course::{Course, Lesson};
 use workbook_core::problem::Problem;
 use workbook_core::ui;
+use workbook_full::book;
 
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {

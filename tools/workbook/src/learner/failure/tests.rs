@@ -76,7 +76,7 @@ fn a_test_s_own_panic_is_no_assertion() {
         "the test panicked: lessons/01-tcp/tests/echo.rs:30: echo_one panicked: JoinError::Panic(Id(4), \"not yet implemented\", ..)"
     );
     // `panic!` and `assert!(ok, "…")` print the same; the test's line tells them apart.
-    let fx = crate::testutil::Fixture::empty();
+    let fx = workbook_core::testutil::Fixture::empty();
     fx.write(
         "lessons/01-tcp/tests/echo.rs",
         "fn t() {\n    panic!(\"expected an error, got Ok\");\n    assert!(ok, \"the reply is empty\");\n}\n",

@@ -1,5 +1,5 @@
 use super::*;
-use crate::testutil::Fixture;
+use workbook_core::testutil::Fixture;
 
 fn ids<'c>(found: Option<(&Lesson, &'c Exercise)>) -> Option<&'c str> {
     found.map(|(_, e)| e.id.as_str())

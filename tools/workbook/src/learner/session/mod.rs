@@ -54,7 +54,9 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     }
 
     let (inputs, mut received) = unbounded_channel();
-    start_book(&course.root, layout.book(), inputs.clone());
+    // The book's server is started after the first check: on a fresh clone both need cargo,
+    // which builds one thing at a time, and the learner's first verdict comes first.
+    let mut book = Some(inputs.clone());
     let watch_mode = start_watching(&course.root, inputs.clone());
     start_keys(inputs.clone());
 
@@ -79,6 +81,9 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     let mut queue: VecDeque<Input> = VecDeque::new();
     // Check the current exercise once at the start: maybe it is already solved.
     let mut pending_check = current.is_some();
+    if !pending_check && let Some(inputs) = book.take() {
+        start_book(&course.root, layout.book(), inputs);
+    }
     loop {
         // A save while a line is being typed is checked once the line is done.
         if pending_check && typing.is_none() {
@@ -111,6 +116,9 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                     ),
                     None => println!("  {}", ui::green(&say(Msg::CourseDone, &[]))),
                 }
+            }
+            if let Some(inputs) = book.take() {
+                start_book(&course.root, layout.book(), inputs);
             }
             println!("{}", keys());
             drop(cooked);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::testutil::Fixture;
+use workbook_core::testutil::Fixture;
 
 #[test]
 fn round_trips_through_the_state_file() {

@@ -1,0 +1,280 @@
+//! The book: built with mdBook as a library into `book/build`, served on loopback.
+//!
+//! Building in-process means learners need nothing but cargo. The server is a plain
+//! static file server; it answers `/__workbook` too, so that `doctor` can tell our
+//! server from something else holding the port.
+//!
+//! Chapters link to the files a learner edits (`../../lessons/01-tcp/src/exercises/echo.rs`),
+//! which is right when the book is read from the repository. In the browser the same link
+//! resolves to `/lessons/…`, so the server hands out the course's source folders there too.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use mdbook_driver::MDBook;
+use tower::ServiceBuilder;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::book::notes::TeacherNotes;
+use crate::book::publish::Published;
+use crate::book::{diagrams, i18n};
+use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::ui;
+
+/// What the identifying endpoint answers.
+pub const SIGNATURE: &str = "workbook book server";
+
+/// Builds the book into its build folder and returns that folder.
+///
+/// Chapters listed in `SUMMARY.md` but missing are an error here, where mdBook would
+/// quietly create empty files in the source tree. Diagrams in ```` ```svgbob ```` fences
+/// become pictures on the way (`diagrams.rs`).
+///
+/// Where the book has translations (`book/po/`), their editions are built too, into
+/// `<dir>/<lang>/` (`i18n/`); a translation that does not build is an error here.
+pub fn build(root: &Path) -> Result<PathBuf> {
+    let (dir, editions) = build_languages(root, None)?;
+    editions.map(|()| dir)
+}
+
+/// Builds the book into `dir` (emptied first) instead of its build folder: a handout's copy,
+/// with the teacher notes (folded) for a teacher, without them for learners.
+pub fn build_into(root: &Path, dir: &Path, teacher: bool) -> Result<PathBuf> {
+    build_with(root, Some(dir), TeacherNotes::of(teacher))
+}
+
+fn build_with(root: &Path, build_dir: Option<&Path>, notes: TeacherNotes) -> Result<PathBuf> {
+    let mut config = i18n::config(root)?;
+    if let Some(dir) = build_dir {
+        config.build.build_dir = dir.to_path_buf();
+    }
+    let mut book =
+        MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
+    book.with_preprocessor(diagrams::Diagrams::default());
+    book.with_preprocessor(notes);
+    book.with_preprocessor(crate::book::schedule::Schedule);
+    book.build().context("building the book")?;
+    Ok(book.build_dir_for("html"))
+}
+
+/// Builds the English book and the translated editions (or only `lang`'s). The outer error
+/// is the English book's; the inner one a translation's, which leaves the English readable.
+pub fn build_languages(root: &Path, lang: Option<&str>) -> Result<(PathBuf, Result<()>)> {
+    build_languages_to(root, lang, None)
+}
+
+/// As [`build_languages`], into `dir` instead of the build folder.
+pub fn build_languages_into(
+    root: &Path,
+    lang: Option<&str>,
+    dir: &Path,
+) -> Result<(PathBuf, Result<()>)> {
+    build_languages_to(root, lang, Some(dir))
+}
+
+fn build_languages_to(
+    root: &Path,
+    lang: Option<&str>,
+    build_dir: Option<&Path>,
+) -> Result<(PathBuf, Result<()>)> {
+    let dir = if lang.is_none_or(|lang| lang == i18n::ENGLISH) {
+        build_with(root, build_dir, TeacherNotes::Folded)?
+    } else if let Some(dir) = build_dir {
+        dir.to_path_buf()
+    } else {
+        let book = MDBook::load_with_config(root.join("book"), i18n::config(root)?)
+            .context("loading the book")?;
+        book.build_dir_for("html")
+    };
+    let langs: Vec<&str> = i18n::translated(root)
+        .into_iter()
+        .filter(|l| lang.is_none_or(|lang| lang == *l))
+        .collect();
+    let editions = i18n::build_editions(root, &dir, &langs, TeacherNotes::Folded).map(drop);
+    Ok((dir, editions))
+}
+
+/// Builds the book and says so, for the commands that serve it. A translation that does
+/// not build is reported, and the rest of the book served.
+pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
+    let started = Instant::now();
+    let (dir, editions) = build_languages(root, lang)?;
+    if let Err(err) = editions {
+        let why = format!("{err:#}");
+        let mark = ui::fail_mark();
+        println!(
+            "{}",
+            say(
+                Cmd::TranslationDoesNotBuild,
+                &[("mark", &mark), ("why", &why)]
+            )
+        );
+    }
+    let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
+    let elapsed = ui::seconds(started.elapsed().as_secs_f64());
+    let args: [(&str, &dyn std::fmt::Display); 3] = [
+        ("mark", &ui::pass_mark()),
+        ("dir", &shown),
+        ("elapsed", &elapsed),
+    ];
+    println!("{}", say(Cmd::BuiltInto, &args));
+    Ok(dir)
+}
+
+/// The folders of the repository that chapters link to, served beside the book.
+const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
+
+fn router(book: Published, root: &Path) -> Router {
+    let mut router = Router::new()
+        .route("/__workbook", get(|| async { SIGNATURE }))
+        .merge(crate::wire::routes(root));
+    // Shown as plain text, so a browser displays a `.rs` file instead of downloading it.
+    let as_text = SetResponseHeaderLayer::overriding(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    for folder in SOURCE_FOLDERS {
+        let files = ServiceBuilder::new()
+            .layer(as_text.clone())
+            .service(ServeDir::new(root.join(folder)));
+        router = router.nest_service(&format!("/{folder}"), files);
+    }
+    router.fallback(move |request: Request| {
+        let book = book.clone();
+        async move { book.page(request).await }
+    })
+}
+
+/// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.
+pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    tokio::net::TcpListener::bind(addr).await.map_err(|err| {
+        let busy = say(Cmd::PortBusy, &[("port", &port)]);
+        anyhow::anyhow!("{busy}: {}", io_error(&err))
+    })
+}
+
+/// Serves the built book in `dir`, and the course sources under `root`, on an already
+/// bound listener until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, dir: PathBuf, root: PathBuf) -> Result<()> {
+    serve_published(listener, Published::new(dir), root).await
+}
+
+/// Serves the book that `book` keeps current.
+async fn serve_published(
+    listener: tokio::net::TcpListener,
+    book: Published,
+    root: PathBuf,
+) -> Result<()> {
+    axum::serve(listener, router(book, &root))
+        .await
+        .context("serving the book")
+}
+
+pub use workbook_core::ports::book_url as url;
+
+/// The address of an edition: `/` for the English book, `/zh-CN/` for a translation.
+fn edition_url(port: u16, lang: Option<&str>) -> String {
+    match lang.filter(|lang| *lang != i18n::ENGLISH) {
+        Some(lang) => format!("{}{lang}/", url(port)),
+        None => url(port),
+    }
+}
+
+/// Opens `url` in the default browser, if the system has a way to.
+pub fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let started = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if started.is_err() {
+        println!(
+            "{}",
+            say(Cmd::OpenYourself, &[("opener", &opener), ("url", &url)])
+        );
+    }
+}
+
+/// The `book` command: build, serve in the foreground, rebuild when sources change.
+pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Result<()> {
+    if let Some(lang) = &lang {
+        i18n::check_language(root, lang)?;
+    }
+    let dir = build_verbosely(root, lang.as_deref())?;
+    let listener = bind(port).await?;
+    // `--port 0` asks for any free port: say which one it is.
+    let port = listener.local_addr().map_or(port, |addr| addr.port());
+    let url = ui::bold(&edition_url(port, lang.as_deref()));
+    let mark = ui::pass_mark();
+    println!("{}", say(Cmd::Serving, &[("mark", &mark), ("url", &url)]));
+    if open {
+        open_browser(&edition_url(port, lang.as_deref()));
+    }
+    let book = Published::new(dir);
+
+    // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
+    let changes = workbook_core::watch::FileEvents::start(&[
+        root.join("book/src"),
+        root.join("book/po"),
+        root.join("lessons"),
+        root.join("shared"),
+    ]);
+    let root_for_rebuild = root.to_path_buf();
+    let rebuilt = book.clone();
+    // A thread, not a blocking task: the runtime waits for blocking tasks before it lets
+    // the program end, and this one waits for saves forever, so Ctrl-C would never end it.
+    std::thread::spawn(move || {
+        while changes.wait_for_change(|path| {
+            !path.components().any(|c| c.as_os_str() == "target")
+                && path.extension().is_some_and(|e| {
+                    e == "md" || e == "rs" || e == "proto" || e == "toml" || e == "po"
+                })
+        }) {
+            match rebuilt.rebuild(&root_for_rebuild, lang.as_deref()) {
+                Ok(()) => println!("{}", say(Cmd::Rebuilt, &[("mark", &ui::pass_mark())])),
+                Err(err) => {
+                    let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
+                    let args: [(&str, &dyn std::fmt::Display); 2] =
+                        [("mark", &mark), ("why", &why)];
+                    println!("{}", say(Cmd::StillServingLastGood, &args));
+                }
+            }
+        }
+    });
+    let interrupted = ctrl_c();
+    println!("{}", say(Cmd::CtrlCToStop, &[]));
+    tokio::select! {
+        result = serve_published(listener, book, root.to_path_buf()) => result,
+        () = interrupted => Ok(()),
+    }
+}
+
+/// Ctrl-C, listened for from the moment this is called: once "Ctrl-C to stop" is printed,
+/// Ctrl-C stops the server rather than killing the program half-way through a rebuild.
+fn ctrl_c() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut interrupt) = interrupt {
+            interrupt.recv().await;
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

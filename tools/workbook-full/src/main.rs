@@ -1,0 +1,118 @@
+//! `workbook-full`: the runner's commands beyond the learner's loop (src/lib.rs). A learner
+//! types them to `workbook` (`cargo run -p workbook -- book`), which hands them here; the
+//! learner's own commands run here too, the same code as in `workbook`, so that this one
+//! program answers every command the runner has.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use workbook::cli::{Cli, Commands, ServicesAction};
+use workbook::start::{self, Started};
+use workbook_full::book;
+use workbook_full::system::ports::{self, Layout};
+use workbook_full::system::{doctor, services, up};
+use workbook_full::teacher::{bundle, pdf, report};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    workbook_core::ui::end_quietly_when_output_is_cut();
+    let cli = match start::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    start::exit_code(run(cli).await)
+}
+
+/// Runs one command; `Ok(false)` is a clean "no" (a failing check, a locked solution).
+async fn run(cli: Cli) -> Result<bool> {
+    // The agent runs detached from any course folder, so it needs no course.
+    if let Some(Commands::Services {
+        action: ServicesAction::RunAgent { addr },
+    }) = &cli.command
+    {
+        services::run_agent(*addr).await?;
+        return Ok(true);
+    }
+
+    let started = start::start(&cli)?;
+    let command = match cli.command {
+        Some(command) if !command.is_the_learners() => command,
+        learners => return start::run_learners(started, learners).await,
+    };
+    let Started {
+        course, mut state, ..
+    } = started;
+    match command {
+        Commands::Book {
+            pdf: Some(file),
+            teacher,
+            lang,
+            ..
+        } => pdf::run(&course.root, &file, teacher, lang.as_deref())
+            .await
+            .map(|()| true),
+        Commands::Book {
+            port,
+            for_session: true,
+            ..
+        } => {
+            let port = port.unwrap_or(Layout::of(&course.root, None)?.book());
+            book::serve_for_session(&course.root, port)
+                .await
+                .map(|()| true)
+        }
+        Commands::Book {
+            open, port, lang, ..
+        } => {
+            let port = match port {
+                Some(port) => port,
+                None => Layout::of(&course.root, None)?.book(),
+            };
+            book::run(&course.root, port, open, lang)
+                .await
+                .map(|()| true)
+        }
+        Commands::Bundle { dir, teacher, lang } => {
+            bundle::run(&course, &dir, teacher, lang.as_deref()).await
+        }
+        Commands::Report { name, json, class } => match class {
+            Some(paths) => report::run_class(&course, &paths),
+            None => report::run(&course, &mut state, name.as_deref(), json),
+        },
+        Commands::Doctor => doctor::run(&course.root).map(|()| true),
+        Commands::Up { ports, mine } => {
+            let layout = Layout::of(&course.root, ports.base_port)?;
+            up::up(&course.root, layout, !mine).await.map(|()| true)
+        }
+        Commands::Down { ports } => {
+            let layout = Layout::of(&course.root, ports.base_port)?;
+            up::down(&course.root, layout).await.map(|()| true)
+        }
+        Commands::Status { ports } => {
+            let layout = Layout::of(&course.root, ports.base_port)?;
+            up::status(&course.root, layout).await
+        }
+        Commands::Ports { base, clear } => {
+            let change = match (base, clear) {
+                (Some(base), _) => ports::Change::Keep(base),
+                (None, true) => ports::Change::Clear,
+                (None, false) => ports::Change::Show,
+            };
+            ports::command(&course, change).map(|()| true)
+        }
+        Commands::Wire(args) => workbook_full::wire::run(&course.root, args)
+            .await
+            .map(|()| true),
+        Commands::Services { action } => {
+            let here = services::Here::of(&course.root)?;
+            match action {
+                ServicesAction::Up => services::up(&here).map(|()| true),
+                ServicesAction::Down => services::down(&here).map(|()| true),
+                ServicesAction::Status => services::status(&here).map(|()| true),
+                ServicesAction::RunAgent { .. } => unreachable!("handled above"),
+            }
+        }
+        _ => unreachable!("the learner's commands ran above"),
+    }
+}

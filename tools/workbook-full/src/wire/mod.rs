@@ -1,0 +1,247 @@
+//! The live wire view, for learners: every message between their client and their server,
+//! decoded, as it happens.
+//!
+//! `workbook wire 05` starts a relay on the lesson's port + 200 (lesson 05's server is on
+//! 7005, the relay on 7205). A learner points their client at the relay; it passes every
+//! byte on unchanged, both ways, and decodes a copy with the lesson's protocol. The book
+//! server shows the messages at `/wire`, live; `--print` writes one line per message too,
+//! which is how the book's chapters show a session.
+//!
+//! - `relay.rs`: the TCP relay, and the bounded hand-off to the decoders;
+//! - one decoder per protocol: `lines.rs` (lessons 01 and 03), `frames.rs` (lesson 02),
+//!   `http1.rs` (lesson 03 over HTTP, Consul's API), `http2.rs` with `hpack.rs`, `grpc.rs`
+//!   and `protobuf.rs` (lessons 05–08), `nats.rs` (lesson 12), `rpcx.rs` (lesson 13), all
+//!   behind `message.rs`'s
+//!   [`Decode`]; `broker.rs` reads go-micro's broker messages inside HTTP and NATS;
+//! - `ring.rs`: the last messages in bounded memory, and the feed the book server reads;
+//! - `page.rs` and `page.html`: `/wire` on the book server.
+//!
+//! Loopback only: the relay listens, and forwards, on 127.0.0.1.
+
+mod broker;
+mod frames;
+mod grpc;
+mod hpack;
+mod http1;
+mod http2;
+mod lines;
+mod message;
+mod nats;
+mod page;
+mod protobuf;
+mod relay;
+mod ring;
+mod rpcx;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use tokio::net::TcpListener;
+use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::ports::Layout;
+
+pub use message::Decode;
+pub use page::routes;
+pub use workbook::cli::wire::{Protocol, WireArgs};
+
+use ring::{Hub, Source};
+
+/// How far a relay's port is from the server's: lesson NN's second listener already uses
+/// 71NN, so relays take 72NN (and 73NN for a second listener).
+pub const RELAY_OFFSET: u16 = 200;
+
+/// A new decoder for `protocol`, for one connection.
+pub fn decoder(protocol: Protocol) -> Box<dyn Decode> {
+    match protocol {
+        Protocol::Lines => Box::new(lines::Lines::text()),
+        Protocol::Frames => Box::<frames::Frames>::default(),
+        Protocol::Jsonrpc => Box::new(lines::Lines::json_rpc()),
+        Protocol::Http => Box::<http1::Http1>::default(),
+        Protocol::Grpc => Box::<http2::Http2>::default(),
+        Protocol::Nats => Box::<nats::Nats>::default(),
+        Protocol::Rpcx => Box::<rpcx::Rpcx>::default(),
+    }
+}
+
+/// A lesson's servers, as the view knows them.
+struct LessonServers {
+    /// What a learner may call it: `05`, `5`, `grpc`, `05-grpc`, `l05-grpc`.
+    names: &'static [&'static str],
+    /// Each server's port and protocol.
+    servers: &'static [(u16, Protocol)],
+}
+
+const LESSONS: [LessonServers; 8] = [
+    LessonServers {
+        names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
+        servers: &[(7001, Protocol::Lines)],
+    },
+    LessonServers {
+        names: &["02", "2", "rpc", "02-rpc", "l02-rpc"],
+        servers: &[(7002, Protocol::Frames), (7102, Protocol::Frames)],
+    },
+    LessonServers {
+        names: &["03", "3", "jsonrpc", "03-jsonrpc", "l03-jsonrpc"],
+        servers: &[(7003, Protocol::Jsonrpc), (7103, Protocol::Http)],
+    },
+    LessonServers {
+        names: &["04", "4", "protobuf", "04-protobuf", "l04-protobuf"],
+        servers: &[],
+    },
+    LessonServers {
+        names: &["05", "5", "grpc", "05-grpc", "l05-grpc"],
+        servers: &[(7005, Protocol::Grpc)],
+    },
+    // Lesson 11's services find each other through the registry, at the addresses they
+    // registered: a relay cannot stand between them. `micro api` is called by address.
+    LessonServers {
+        names: &["11", "micro", "11-micro", "l11-micro"],
+        servers: &[(8080, Protocol::Http)],
+    },
+    // Lesson 12's brokers: the HTTP broker's subscriber on 7012 (a publisher POSTs to the
+    // address it registered, so only what is sent to the relay goes through it: `curl`),
+    // and the NATS server on 4222 (`--broker-address nats://127.0.0.1:4422`).
+    LessonServers {
+        names: &["12", "events", "12-events", "l12-events"],
+        servers: &[(7012, Protocol::Http), (4222, Protocol::Nats)],
+    },
+    // Lesson 13's server; a client calls the relay with `--addr 127.0.0.1:7213` (through
+    // etcd, clients call the address each server registered, not the relay).
+    LessonServers {
+        names: &["13", "rpcx", "13-rpcx", "l13-rpcx"],
+        servers: &[(7013, Protocol::Rpcx)],
+    },
+];
+
+/// What to relay: (listen, to, protocol) for each relay.
+fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
+    let loopback = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
+    // The servers: the lesson's (or those given instead), or those given with --protocol.
+    let mut servers: Vec<(SocketAddr, Protocol)> = match &args.lesson {
+        Some(lesson) => {
+            let Some(LessonServers { servers, .. }) =
+                LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
+            else {
+                bail!(say(Cmd::WireUnknownLesson, &[]));
+            };
+            if servers.is_empty() {
+                bail!(say(Cmd::WireLesson04, &[]));
+            }
+            servers
+                .iter()
+                .map(|&(port, protocol)| (loopback(port), protocol))
+                .collect()
+        }
+        None if args.protocol.len() == args.to.len() => args
+            .to
+            .iter()
+            .copied()
+            .zip(args.protocol.iter().copied())
+            .collect(),
+        None => bail!(say(Cmd::WireProtocolPerTo, &[])),
+    };
+    if args.lesson.is_some() && !args.to.is_empty() {
+        if args.to.len() != servers.len() {
+            bail!(say(Cmd::WireToPerServer, &[("count", &servers.len())]));
+        }
+        for ((server, _), to) in servers.iter_mut().zip(&args.to) {
+            *server = *to;
+        }
+    }
+    if !args.listen.is_empty() && args.listen.len() != servers.len() {
+        bail!(say(Cmd::WireListenPerServer, &[("count", &servers.len())]));
+    }
+    let relays: Vec<_> = servers
+        .iter()
+        .enumerate()
+        .map(|(index, &(to, protocol))| {
+            let listen = args.listen.get(index).copied();
+            let listen = listen.unwrap_or_else(|| loopback(to.port().saturating_add(RELAY_OFFSET)));
+            (listen, to, protocol)
+        })
+        .collect();
+    for (listen, to, _) in &relays {
+        if !listen.ip().is_loopback() || !to.ip().is_loopback() {
+            bail!(say(
+                Cmd::WireLoopbackOnly,
+                &[("listen", listen), ("to", to)]
+            ));
+        }
+    }
+    Ok(relays)
+}
+
+/// `workbook wire`: relays until Ctrl-C.
+pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
+    let relays = plan(&args)?;
+    let hub = Arc::new(Hub::new(args.print));
+    let mut sources = Vec::new();
+    for (listen, to, protocol) in relays {
+        let listener = TcpListener::bind(listen).await.map_err(|err| {
+            let cannot = say(Cmd::WireCannotListen, &[("listen", &listen)]);
+            anyhow::anyhow!("{cannot}: {}", io_error(&err))
+        })?;
+        let relay = listener.local_addr()?;
+        let name = protocol.name();
+        let relaying = say(
+            Cmd::WireRelay,
+            &[("protocol", &name), ("relay", &relay), ("to", &to)],
+        );
+        eprintln!("wire: {relaying}");
+        let source = Source {
+            relay: relay.to_string(),
+            to: to.to_string(),
+            protocol: protocol.name(),
+        };
+        sources.push(source.clone());
+        tokio::spawn(relay::serve(listener, to, protocol, source, hub.clone()));
+    }
+
+    // The feed the book server's `/wire` page reads, written down where it looks.
+    let feed = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot open the feed")?;
+    let feed_addr = feed.local_addr()?;
+    let folder = page::feeds_folder(root);
+    page::forget_stale_feeds(&folder);
+    let feed_file = folder.join(format!("{}.feed", std::process::id()));
+    std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(&feed_file, feed_addr.to_string()))
+        .with_context(|| format!("cannot write {}", feed_file.display()))?;
+    eprintln!("wire: {}", say(Cmd::WireFeed, &[("feed", &feed_addr)]));
+    let clients: Vec<&str> = sources.iter().map(|s| s.relay.as_str()).collect();
+    let book_port = Layout::of(root, None).unwrap_or(Layout::STANDARD).book();
+    let page = format!("http://127.0.0.1:{book_port}/wire");
+    let relays = clients.join(&say(Cmd::WireOr, &[]));
+    let point = say(
+        Cmd::WirePointClient,
+        &[("relays", &relays), ("page", &page)],
+    );
+    eprintln!("wire: {point}");
+    tokio::spawn(ring::serve_feed(feed, hub, sources));
+
+    stop_signal().await;
+    let _ = std::fs::remove_file(&feed_file);
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests;

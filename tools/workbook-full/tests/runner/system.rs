@@ -1,0 +1,310 @@
+//! `up`, `status` and `down` on the real course: the system of lessons 09–12 on free
+//! ports, started, seen healthy in Consul, and stopped with nothing left behind.
+//!
+//! `up` builds the lessons with their reference answers, the features of the `cargo test
+//! --workspace --all-features` that runs this test, so it finds their executables built. It runs on
+//! `--base-port`, in its own `.workbook/system-PORT/`, away from a learner's system.
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::real_course::course_root;
+
+/// The first of eight free loopback ports in a row: Consul, Redis, the two captcha
+/// instances, the gateway, the book's port, NATS and its monitoring port.
+pub fn free_base_port() -> u16 {
+    free_ports_in_a_row(8)
+}
+
+/// Where blocks of ports are chosen: below the range the system hands out for
+/// `127.0.0.1:0` (from 32768 on Linux), so that no listener or client of another test can
+/// take one of them between the check here and the runner's use of them.
+const PORTS_FOR_BLOCKS: std::ops::Range<u16> = 10_000..32_000;
+
+/// A block's size: room for any `count` asked here.
+const BLOCK: u16 = 16;
+
+/// The first of `count` (at most [`BLOCK`]) free loopback ports in a row, claimed for this
+/// test's process so that no other test process takes them too (nextest runs each test
+/// in a process of its own): see [`claim`].
+pub fn free_ports_in_a_row(count: u16) -> u16 {
+    assert!(count <= BLOCK, "at most {BLOCK} ports in a row");
+    let claims = std::env::temp_dir().join("workbook-test-ports");
+    std::fs::create_dir_all(&claims).expect("a folder for the tests' port claims");
+    let blocks = u64::from((PORTS_FOR_BLOCKS.end - PORTS_FOR_BLOCKS.start) / BLOCK);
+    // Where to start looking, spread by the process and the clock, so that tests started
+    // together seldom try the same block first.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| u64::from(elapsed.subsec_nanos()));
+    let start = (u64::from(std::process::id()) * 7919 + nanos) % blocks;
+    for step in 0..blocks {
+        let block = u16::try_from((start + step) % blocks).expect("fewer blocks than ports");
+        let first = PORTS_FOR_BLOCKS.start + block * BLOCK;
+        if claim(&claims, first)
+            && (first..first + count).all(|port| TcpListener::bind(("127.0.0.1", port)).is_ok())
+        {
+            return first;
+        }
+    }
+    panic!("found no {count} free ports in a row below 32768");
+}
+
+/// Claims the block that starts at `first` for this process: a file named after the port,
+/// holding the process's id, made with `create_new`, which only one process can do. A claim
+/// whose process is gone (a test that was killed) is taken over.
+fn claim(claims: &Path, first: u16) -> bool {
+    use std::io::Write;
+    let path = claims.join(first.to_string());
+    let mine = std::process::id().to_string();
+    for _ in 0..2 {
+        match std::fs::File::create_new(&path) {
+            Ok(mut file) => return file.write_all(mine.as_bytes()).is_ok(),
+            Err(_) => {
+                let owner = std::fs::read_to_string(&path).unwrap_or_default();
+                let owner = owner.trim();
+                let gone = !owner.is_empty()
+                    && owner != mine
+                    && !Path::new("/proc").join(owner).exists()
+                    && Path::new("/proc/self").exists();
+                if !gone {
+                    return false;
+                }
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+    false
+}
+
+/// `workbook ARGS` in the real course, given at most `patience` to finish.
+pub fn workbook(root: &Path, args: &[&str], patience: Duration) -> Output {
+    workbook_with(root, args, &[], patience)
+}
+
+/// [`workbook`] with these environment variables set.
+pub fn workbook_with(
+    root: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    patience: Duration,
+) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_workbook-full"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the workbook binary runs");
+    // Read both pipes while it runs, so that a full pipe never holds it up.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stdout.read_to_end(&mut text);
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.read_to_end(&mut text);
+        text
+    });
+    let deadline = Instant::now() + patience;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`workbook {}` took more than {} s:\n{}",
+                args.join(" "),
+                patience.as_secs(),
+                String::from_utf8_lossy(&out.join().unwrap())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Stops the test's system and removes its folder, even when the test fails half-way.
+pub struct System {
+    pub root: PathBuf,
+    pub base: String,
+}
+
+impl System {
+    /// `up` of the course in this workspace on a free base port, with `env` set: the
+    /// system (stopped when dropped), its base port, and what `up` said. Fails the test,
+    /// saying why, when `up` fails.
+    pub fn up(env: &[(&str, &str)]) -> (System, u16, String) {
+        let root = course_root();
+        let base_port = free_base_port();
+        let base = base_port.to_string();
+        let system = System { root, base };
+        let up = workbook_with(
+            &system.root,
+            &["up", "--base-port", &system.base],
+            env,
+            Duration::from_secs(600),
+        );
+        let said = text(&up);
+        assert!(up.status.success(), "`up` failed:\n{said}");
+        (system, base_port, said)
+    }
+}
+
+impl Drop for System {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = workbook(
+                &self.root,
+                &["down", "--base-port", &self.base],
+                Duration::from_secs(60),
+            );
+        }
+        let _ = std::fs::remove_dir_all(self.root.join(format!(".workbook/system-{}", self.base)));
+    }
+}
+
+/// The pid `status` reports for `name`.
+fn pid_of(status: &str, name: &str) -> String {
+    let line = status
+        .lines()
+        .find(|line| line.contains(name))
+        .unwrap_or_else(|| panic!("status says nothing of {name}:\n{status}"));
+    let after = line.split("(pid ").nth(1).expect("a pid");
+    after.split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
+    if !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join("redis-server").is_file())
+    {
+        println!("skipped: redis-server is not installed, so `up` cannot start Redis");
+        return;
+    }
+    let (system, base_port, said) = System::up(&[]);
+    let (root, base) = (system.root.clone(), system.base.clone());
+    let with_gateway = root.join("lessons/10-gateway/Cargo.toml").is_file();
+    for part in ["consul", "redis", "captcha-1", "captcha-2"] {
+        assert!(
+            said.contains(&format!("✓ {part}")),
+            "`up` did not start {part}:\n{said}"
+        );
+    }
+    // Off the standard ports, `up` says how to point a learner's shell at its services.
+    assert!(
+        said.contains(&format!(
+            "export CONSUL_HTTP_ADDR=http://127.0.0.1:{base_port} REDIS_URL=redis://127.0.0.1:{}",
+            base_port + 1
+        )) || std::env::var_os("CONSUL_HTTP_ADDR").is_some(),
+        "`up` did not give the lines for a learner's shell:\n{said}"
+    );
+    let gateway = base_port + 4;
+    if with_gateway {
+        assert!(
+            said.contains(&format!("The page: http://127.0.0.1:{gateway}/")),
+            "`up` did not give the page's address:\n{said}"
+        );
+    } else {
+        assert!(
+            said.contains("lesson 10 is not in the workspace yet"),
+            "`up` did not say that the gateway is missing:\n{said}"
+        );
+    }
+
+    let status = workbook(
+        &root,
+        &["status", "--base-port", &base],
+        Duration::from_secs(30),
+    );
+    let seen = text(&status);
+    assert!(
+        status.status.success(),
+        "`status` found a part down:\n{seen}"
+    );
+    // Lesson 09 registers `captcha-localhost-PORT`, lesson 12 (on lesson 11's framework)
+    // `captcha-127.0.0.1-PORT`.
+    for (name, port) in [("captcha-1", base_port + 2), ("captcha-2", base_port + 3)] {
+        assert!(
+            seen.lines()
+                .any(|line| line.contains("passing in Consul as captcha-")
+                    && line.contains(&format!("-{port}  "))),
+            "{name} is not passing:\n{seen}"
+        );
+    }
+
+    // A server killed outright cannot leave Consul: `down` deregisters it.
+    let killed = pid_of(&seen, "captcha-2");
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &killed])
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let down = workbook(
+        &root,
+        &["down", "--base-port", &base],
+        Duration::from_secs(60),
+    );
+    let said = text(&down);
+    assert!(down.status.success(), "`down` failed:\n{said}");
+    // A Consul named by CONSUL_HTTP_ADDR is someone else's: `up` used it, `down` leaves it.
+    let mut started = vec!["redis", "captcha-1"];
+    if std::env::var_os("CONSUL_HTTP_ADDR").is_none() {
+        started.push("consul");
+    }
+    for part in started {
+        assert!(
+            said.contains(&format!("✓ {part:<9} stopped")),
+            "`down` did not stop {part}:\n{said}"
+        );
+    }
+    assert!(
+        said.lines()
+            .any(|line| line.contains("deregistered captcha-")
+                && line.contains(&format!("-{} ", base_port + 3))),
+        "`down` did not deregister the killed instance:\n{said}"
+    );
+    for port in (base_port..=base_port + 4).chain([base_port + 6]) {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        assert!(
+            TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_err(),
+            "something still listens on {addr} after `down`:\n{said}"
+        );
+    }
+    let after = workbook(
+        &root,
+        &["status", "--base-port", &base],
+        Duration::from_secs(30),
+    );
+    assert!(
+        !after.status.success() && text(&after).contains("nothing started"),
+        "`status` after `down`:\n{}",
+        text(&after)
+    );
+}

@@ -1,0 +1,93 @@
+//! The runner's other program. `workbook` holds the learner's loop; the book server and its
+//! editions, the wire view, the services, `up`, `doctor` and the teacher's tools are
+//! `workbook-full` (tools/workbook-full), which needs mdBook, axum, the embedded agent and
+//! protobuf reflection: most of the runner's build, and nothing a learner's first minutes
+//! need.
+//!
+//! So `workbook` builds `workbook-full` the first time one of its commands is asked for
+//! (cargo's progress shown, as a check shows its build; afterwards cargo finds it up to
+//! date at once) and hands it the command line whole: the same arguments, the same
+//! environment, the same terminal. The session starts the book the same way, in the
+//! background (learner/session/inputs.rs).
+//!
+//! Where `workbook-full` comes from: under cargo (`cargo run -p workbook`), cargo builds
+//! it in the course's own target folder; an installed `workbook` uses the `workbook-full`
+//! installed beside it, else builds one the same way.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use workbook_core::course::Course;
+use workbook_core::language::messages::{Msg, say};
+use workbook_core::{cargo, environment, ui};
+
+/// The package, and the program, that runs every command but the learner's.
+pub const FULL: &str = "workbook-full";
+
+/// Where `workbook-full` is, built first if it is not up to date. `quiet` builds without
+/// a progress line (the session, whose screen is the learner's).
+pub async fn full_program(root: &Path, quiet: bool) -> Result<PathBuf> {
+    if !environment::started_by_cargo()
+        && let Some(beside) = installed_beside()
+    {
+        return Ok(beside);
+    }
+    cargo::build_program(root, FULL, quiet).await
+}
+
+/// `workbook-full` installed in the same folder as this program, if it is.
+fn installed_beside() -> Option<PathBuf> {
+    let this = std::env::current_exe().ok()?;
+    let beside = this.with_file_name(format!("{FULL}{}", std::env::consts::EXE_SUFFIX));
+    beside.is_file().then_some(beside)
+}
+
+/// Runs this command line with `workbook-full`: its output, its exit code and the signals
+/// sent to it are the command's.
+pub async fn hand_on() -> ExitCode {
+    let program = match find_course_and_build().await {
+        Ok(program) => program,
+        Err(err) => return crate::start::exit_code(Err(err)),
+    };
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    run_in_place(&program, &args)
+}
+
+async fn find_course_and_build() -> Result<PathBuf> {
+    let course = Course::discover()?;
+    full_program(&course.root, false).await.with_context(|| {
+        say(
+            Msg::FullDoesNotBuild,
+            &[("mark", &ui::fail_mark()), ("program", &FULL)],
+        )
+    })
+}
+
+/// Becomes `program` (the same process, so Ctrl-C and `kill` reach it as they would
+/// have reached this one). It keeps this program's name as typed (`argv[0]`), from which
+/// the commands it suggests are written (`workbook_core::ui::command`).
+#[cfg(unix)]
+fn run_in_place(program: &Path, args: &[OsString]) -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let typed = std::env::args_os().next().unwrap_or_else(|| FULL.into());
+    let err = std::process::Command::new(program)
+        .arg0(typed)
+        .args(args)
+        .exec();
+    crate::start::exit_code(Err(
+        anyhow::Error::new(err).context(format!("starting {}", program.display()))
+    ))
+}
+
+/// Runs `program` and exits as it exits.
+#[cfg(not(unix))]
+fn run_in_place(program: &Path, args: &[OsString]) -> ExitCode {
+    match std::process::Command::new(program).args(args).status() {
+        Ok(status) => ExitCode::from(status.code().unwrap_or(1) as u8),
+        Err(err) => crate::start::exit_code(Err(
+            anyhow::Error::new(err).context(format!("starting {}", program.display()))
+        )),
+    }
+}
