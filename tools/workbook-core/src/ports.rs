@@ -139,6 +139,24 @@ impl Layout {
         loopback(self.at(LESSONS_FROM + number, 7000 + number))
     }
 
+    /// Where lesson `number`'s second listener is: 71NN, or B+50+NN.
+    pub fn second_listener(self, number: u16) -> SocketAddr {
+        loopback(self.at(50 + number, 7100 + number))
+    }
+
+    /// Where a port the book shows is in this layout: a lesson's server or second
+    /// listener, NATS, Consul, Redis; any other port (`micro api`'s 8080) as it is.
+    pub fn moved(self, standard: u16) -> SocketAddr {
+        match standard {
+            7001..=7039 => self.lesson(standard - 7000),
+            7101..=7149 => self.second_listener(standard - 7100),
+            4222 => self.nats(),
+            8500 => self.consul(),
+            6379 => self.redis(),
+            _ => loopback(standard),
+        }
+    }
+
     /// The lines that point a learner's own `cargo run -p …` at this copy's services, and
     /// move each lesson's default `--addr` into its block.
     pub fn env_lines(self) -> String {

@@ -115,8 +115,11 @@ const LESSONS: [LessonServers; 8] = [
     },
 ];
 
-/// What to relay: (listen, to, protocol) for each relay.
-fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
+/// What to relay: (listen, to, protocol) for each relay. A lesson's servers are where
+/// `layout` puts them. A relay listens where `--listen` says, else 200 above its server's
+/// port (the book's 72NN); with a base port, whose block of 100 has no room for relays,
+/// on a free port the system picks, which `run` prints.
+fn plan(args: &WireArgs, layout: Layout) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
     let loopback = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
     // The servers: the lesson's (or those given instead), or those given with --protocol.
     let mut servers: Vec<(SocketAddr, Protocol)> = match &args.lesson {
@@ -131,7 +134,7 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
             }
             servers
                 .iter()
-                .map(|&(port, protocol)| (loopback(port), protocol))
+                .map(|&(port, protocol)| (layout.moved(port), protocol))
                 .collect()
         }
         None if args.protocol.len() == args.to.len() => args
@@ -158,7 +161,11 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
         .enumerate()
         .map(|(index, &(to, protocol))| {
             let listen = args.listen.get(index).copied();
-            let listen = listen.unwrap_or_else(|| loopback(to.port().saturating_add(RELAY_OFFSET)));
+            let beside = match layout.base() {
+                Some(_) => 0,
+                None => to.port().saturating_add(RELAY_OFFSET),
+            };
+            let listen = listen.unwrap_or_else(|| loopback(beside));
             (listen, to, protocol)
         })
         .collect();
@@ -175,7 +182,7 @@ fn plan(args: &WireArgs) -> Result<Vec<(SocketAddr, SocketAddr, Protocol)>> {
 
 /// `workbook wire`: relays until Ctrl-C.
 pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
-    let relays = plan(&args)?;
+    let relays = plan(&args, Layout::of(root, None)?)?;
     let hub = Arc::new(Hub::new(args.print));
     let mut sources = Vec::new();
     for (listen, to, protocol) in relays {

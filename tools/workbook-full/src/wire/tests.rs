@@ -14,7 +14,7 @@ fn args(lesson: Option<&str>, to: &[&str], protocol: &[Protocol]) -> WireArgs {
 
 #[test]
 fn lessons_relay_on_their_port_plus_200() {
-    let relays = plan(&args(Some("03"), &[], &[])).unwrap();
+    let relays = plan(&args(Some("03"), &[], &[]), Layout::STANDARD).unwrap();
     let shown: Vec<String> = relays
         .iter()
         .map(|(l, t, p)| format!("{l} {t} {}", p.name()))
@@ -27,18 +27,25 @@ fn lessons_relay_on_their_port_plus_200() {
         ]
     );
     assert_eq!(
-        plan(&args(Some("grpc"), &[], &[])).unwrap()[0].0.port(),
+        plan(&args(Some("grpc"), &[], &[]), Layout::STANDARD).unwrap()[0]
+            .0
+            .port(),
         7205
     );
     assert!(
-        plan(&args(Some("04"), &[], &[]))
+        plan(&args(Some("04"), &[], &[]), Layout::STANDARD)
             .unwrap_err()
             .to_string()
             .contains("no server")
     );
-    assert_eq!(plan(&args(Some("11"), &[], &[])).unwrap()[0].0.port(), 8280);
+    assert_eq!(
+        plan(&args(Some("11"), &[], &[]), Layout::STANDARD).unwrap()[0]
+            .0
+            .port(),
+        8280
+    );
     // Lesson 12: the HTTP broker's subscriber, and the NATS server.
-    let events: Vec<(u16, u16, Protocol)> = plan(&args(Some("events"), &[], &[]))
+    let events: Vec<(u16, u16, Protocol)> = plan(&args(Some("events"), &[], &[]), Layout::STANDARD)
         .unwrap()
         .iter()
         .map(|(l, t, p)| (l.port(), t.port(), *p))
@@ -47,21 +54,63 @@ fn lessons_relay_on_their_port_plus_200() {
         events,
         [(7212, 7012, Protocol::Http), (4422, 4222, Protocol::Nats)]
     );
-    assert!(plan(&args(Some("09"), &[], &[])).is_err());
-    let custom = plan(&args(None, &["127.0.0.1:8500"], &[Protocol::Http])).unwrap();
+    assert!(plan(&args(Some("09"), &[], &[]), Layout::STANDARD).is_err());
+    let custom = plan(
+        &args(None, &["127.0.0.1:8500"], &[Protocol::Http]),
+        Layout::STANDARD,
+    )
+    .unwrap();
     assert_eq!(custom[0].0.port(), 8700);
-    assert!(plan(&args(None, &["10.0.0.1:8500"], &[Protocol::Http])).is_err());
-    assert!(plan(&args(None, &["127.0.0.1:8500"], &[])).is_err());
+    assert!(
+        plan(
+            &args(None, &["10.0.0.1:8500"], &[Protocol::Http]),
+            Layout::STANDARD
+        )
+        .is_err()
+    );
+    assert!(plan(&args(None, &["127.0.0.1:8500"], &[]), Layout::STANDARD).is_err());
     // A lesson's relays, to its servers elsewhere.
-    let moved = plan(&args(
-        Some("02"),
-        &["127.0.0.1:9002", "127.0.0.1:9102"],
-        &[],
-    ))
+    let moved = plan(
+        &args(Some("02"), &["127.0.0.1:9002", "127.0.0.1:9102"], &[]),
+        Layout::STANDARD,
+    )
     .unwrap();
     assert_eq!((moved[1].0.port(), moved[1].1.port()), (9302, 9102));
     assert_eq!(moved[1].2, Protocol::Frames);
-    assert!(plan(&args(Some("02"), &["127.0.0.1:9002"], &[])).is_err());
+    assert!(
+        plan(
+            &args(Some("02"), &["127.0.0.1:9002"], &[]),
+            Layout::STANDARD
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn with_a_base_port_a_lessons_relays_go_to_its_block_and_listen_on_free_ports() {
+    let layout = Layout::from_base(20100).unwrap();
+    let relays = plan(&args(Some("02"), &[], &[]), layout).unwrap();
+    let servers: Vec<u16> = relays.iter().map(|(_, to, _)| to.port()).collect();
+    assert_eq!(
+        servers,
+        [20112, 20152],
+        "lesson 02's server and second listener"
+    );
+    assert!(
+        relays.iter().all(|(listen, _, _)| listen.port() == 0),
+        "a block has no room for relays: the system picks their ports"
+    );
+    let events = plan(&args(Some("12"), &[], &[]), layout).unwrap();
+    assert_eq!(events[1].1.port(), 20106, "the block's NATS");
+    let given = plan(
+        &WireArgs {
+            listen: vec!["127.0.0.1:30001".parse().unwrap()],
+            ..args(Some("01"), &[], &[])
+        },
+        layout,
+    )
+    .unwrap();
+    assert_eq!((given[0].0.port(), given[0].1.port()), (30001, 20111));
 }
 
 /// An echo server for lines on a free port, in-process.
