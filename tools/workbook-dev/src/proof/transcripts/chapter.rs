@@ -205,7 +205,7 @@ pub(super) async fn check_chapter(
                     }
                 }
                 Step::CtrlC { .. } if client_in_foreground => client_in_foreground = false,
-                Step::CtrlC { line, log } => {
+                Step::CtrlC { line, before, log } => {
                     // What the one server shown in this block logs, from its start to its
                     // end, is compared once it has stopped.
                     let whole_log = match server_logs.as_slice() {
@@ -226,7 +226,11 @@ pub(super) async fn check_chapter(
                         }
                         _ => None,
                     };
-                    if compared && whole_log.is_none() && end_of_log.is_none() && !log.is_empty() {
+                    if compared
+                        && whole_log.is_none()
+                        && end_of_log.is_none()
+                        && !(log.is_empty() && before.is_empty())
+                    {
                         chapter.problems.push(problem(
                             *line,
                             None,
@@ -249,18 +253,18 @@ pub(super) async fn check_chapter(
                         ));
                     }
                     if let Some(started) = end_of_log
-                        && !log.is_empty()
+                        && !(log.is_empty() && before.is_empty())
                     {
                         // Whatever it logged before: `...`; then exactly what the block shows.
-                        let book: Vec<&str> =
-                            tidy(std::iter::once("...").chain(log.iter().map(String::as_str)));
+                        let lines = before.iter().chain(log).map(String::as_str);
+                        let book: Vec<&str> = tidy(std::iter::once("...").chain(lines));
                         if let Err(mismatch) = reader.server_log_matches(started, &book).await {
                             chapter.problems.push(Problem {
                                 details: short_diff(&mismatch.diff, 12),
                                 ..problem(
                                     *line,
                                     None,
-                                    &format!("the server started on line {started} logs something else after Ctrl-C (- the book, + the run):"),
+                                    &format!("the server started on line {started} ends its log otherwise (- the book, + the run):"),
                                 )
                             });
                         }
@@ -274,7 +278,7 @@ pub(super) async fn check_chapter(
                         }
                     }
                 }
-                Step::Log { line } if compared => chapter.problems.push(problem(
+                Step::Log { line, .. } if compared => chapter.problems.push(problem(
                     *line,
                     None,
                     "lines that no command prints (a server's log?): say in the lead-in that they are abridged",

@@ -21,7 +21,8 @@
 //!   commands) or the end of the chapter. The commands after it talk to it. The lines
 //!   shown under it are the start of its log, compared at the end of the block; with the
 //!   lines of a `^C` after it, its whole log, compared once it has stopped. A `^C` in a
-//!   later block (the reader back in the server's terminal) shows the end of its log. A
+//!   later block (the reader back in the server's terminal) shows the end of its log, and
+//!   lines above it in that block what it printed meanwhile (one terminal per block). A
 //!   `^C` right under a lesson command that is no server (a NATS subscriber, which listens
 //!   on no port) stops that command, in its own terminal, and no server.
 //! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one

@@ -27,10 +27,16 @@ pub(super) enum Step {
         output: Vec<String>,
     },
     /// A line starting with `^C`: Ctrl-C in the server's terminal. The rest of the line
-    /// and the lines after it, up to the next command, are what the server logs then.
-    CtrlC { line: usize, log: Vec<String> },
+    /// and the lines after it, up to the next command, are what the server logs then;
+    /// `before`, the lines above it when the block starts with them (the reader back in a
+    /// server's terminal, which printed them meanwhile).
+    CtrlC {
+        line: usize,
+        before: Vec<String>,
+        log: Vec<String>,
+    },
     /// Lines before any command: a log.
-    Log { line: usize },
+    Log { line: usize, lines: Vec<String> },
 }
 
 /// What the check does with a block.
@@ -117,13 +123,26 @@ impl Block {
             });
         } else if let Some(rest) = text.strip_prefix("^C") {
             let log = Vec::from_iter((!rest.trim().is_empty()).then(|| rest.to_string()));
-            self.steps.push(Step::CtrlC { line, log });
+            // A block that opens with a server's lines and then its Ctrl-C: those lines are
+            // the end of its log, before what it logs on Ctrl-C.
+            let before = match self.steps.as_slice() {
+                [Step::Log { lines, .. }] => {
+                    let lines = lines.clone();
+                    self.steps.clear();
+                    lines
+                }
+                _ => Vec::new(),
+            };
+            self.steps.push(Step::CtrlC { line, before, log });
         } else {
             match self.steps.last_mut() {
                 Some(Step::Command { output, .. }) => output.push(text.to_string()),
                 Some(Step::CtrlC { log, .. }) => log.push(text.to_string()),
-                Some(Step::Log { .. }) => {} // more of a log
-                None => self.steps.push(Step::Log { line }),
+                Some(Step::Log { lines, .. }) => lines.push(text.to_string()),
+                None => self.steps.push(Step::Log {
+                    line,
+                    lines: vec![text.to_string()],
+                }),
             }
         }
     }

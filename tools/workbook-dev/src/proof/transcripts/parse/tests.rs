@@ -55,13 +55,14 @@ $ cargo run -p workbook -- check tcp.echo
         blocks[2].steps,
         [Step::CtrlC {
             line: 24,
+            before: Vec::new(),
             log: vec![
                 "2026-11-21T05:53:21Z  INFO l01_tcp: stopping".into(),
                 "2026-11-21T05:53:21Z  INFO l01_tcp: stopped".into()
             ]
         }]
     );
-    assert_eq!(blocks[3].steps[0], Step::Log { line: 29 });
+    assert!(matches!(blocks[3].steps[0], Step::Log { line: 29, .. }));
 
     let packages = ["l01-tcp".to_string()];
     let kinds: Vec<Kind> = blocks.iter().map(|b| b.kind(&packages)).collect();
@@ -220,5 +221,24 @@ pub(super) fn translates_loopback_ports_only() {
     assert_eq!(
         mapped,
         "greeter-localhost-41234 at localhost:7006, agent 127.0.0.1:7006"
+    );
+}
+
+#[test]
+fn a_block_back_in_a_servers_terminal_shows_what_it_printed_before_ctrl_c() {
+    let markdown = "```console
+greetings: hello-1
+greetings: hello-2
+^C2026-11-23T16:23:52Z  INFO shared::signal: SIGINT
+```
+";
+    let blocks = console_blocks(markdown);
+    assert_eq!(
+        blocks[0].steps,
+        [Step::CtrlC {
+            line: 4,
+            before: vec!["greetings: hello-1".into(), "greetings: hello-2".into()],
+            log: vec!["2026-11-23T16:23:52Z  INFO shared::signal: SIGINT".into()],
+        }]
     );
 }
