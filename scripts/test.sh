@@ -60,9 +60,6 @@ if command -v apt-get >/dev/null 2>&1; then
   command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium chromium-driver)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || wanted+=(fonts-noto-cjk)
   command -v pdftotext >/dev/null 2>&1 || wanted+=(poppler-utils)
-  # mold links much faster than the system's linker, and the course links about two
-  # hundred test executables (used in CI only; see "the build's footprint").
-  command -v mold >/dev/null 2>&1 || wanted+=(mold)
 fi
 
 if [ ${#missing[@]} -gt 0 ] && ! command -v apt-get >/dev/null 2>&1; then
@@ -96,12 +93,6 @@ fi
 # running this script keep their usual settings, so it reuses their builds.
 if [ -n "${CI:-}" ]; then
   export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0
-  # Linking is a good part of a clean build here. The flag is for CI alone: a change of
-  # RUSTFLAGS rebuilds everything, and people running this script keep their builds.
-  if command -v mold >/dev/null 2>&1; then
-    export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-fuse-ld=mold"
-    echo "linker: mold"
-  fi
 fi
 df -h . | awk 'NR == 2 { print "disk: " $4 " free on " $6 }'
 
