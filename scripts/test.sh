@@ -127,7 +127,10 @@ source scripts/suite.sh
 run_suite
 
 step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
-# `browser-check` adds the check of the book's pages in headless Chromium.
-cargo run --locked --quiet -p workbook-dev --features browser-check -- verify
+# The build above made workbook-dev with every feature (`browser-check`, the check of the
+# book's pages in headless Chromium, among them) in the workspace's build. `cargo run -p
+# workbook-dev` would select it alone, resolve anew the features of the crates it shares
+# with the lessons (micro, shared, testkit, workbook-full) and build them all a second time.
+"${CARGO_TARGET_DIR:-target}/debug/workbook-dev" verify
 
 du -sh target 2>/dev/null | awk '{ print "target/: " $1 }'

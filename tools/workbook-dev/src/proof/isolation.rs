@@ -12,7 +12,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
@@ -203,12 +203,16 @@ pub fn packages_on_lessons(course: &Course) -> Result<Vec<String>> {
 
 /// Prints what the probes found, under a heading of its own; returns how many lessons
 /// broke another.
-pub fn print(probes: &[Probe], packages_on_lessons: &[String]) -> usize {
+pub fn print(probes: &[Probe], packages_on_lessons: &[String], took: Duration) -> usize {
     if probes.is_empty() && packages_on_lessons.is_empty() {
         return 0;
     }
     println!();
-    println!("{}", workbook_core::ui::bold("Lessons stand alone"));
+    let seconds = took.as_secs_f64();
+    println!(
+        "{} ({seconds:.1} s)",
+        workbook_core::ui::bold("Lessons stand alone")
+    );
     let mut misses = 0;
     for dependent in packages_on_lessons {
         misses += 1;

@@ -146,9 +146,12 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     // The book: all of it, or with --lesson only that lesson's chapter.
     let (book_misses, skipped) = pages::print(course, lesson_id.map(|_| lessons.as_slice())).await;
     let copies = copycheck::print(&copycheck::check(course, &lessons));
+    let probing = Instant::now();
+    let probes = isolation::probe(course, &lessons).await?;
     let isolation_problems = isolation::print(
-        &isolation::probe(course, &lessons).await?,
+        &probes,
         &isolation::packages_on_lessons(course)?,
+        probing.elapsed(),
     );
     for problem in &build_problems {
         println!("\n{}", problem);
