@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use l03_jsonrpc::tcp::GRACE;
 use testkit::{PATIENCE, ServerProcess, within};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_l03-jsonrpc");
@@ -81,11 +81,48 @@ async fn an_http_client_holding_half_a_request_cannot_keep_the_server_up() {
         .await
         .expect("read the HTTP answer");
     assert!(status_line.starts_with("HTTP/1.1 200"), "{status_line:?}");
-    // Then half of a second one, and the client goes quiet.
-    http.get_mut()
-        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+    // The rest of that answer: its head, then as many bytes as it says.
+    let mut body_length = 0;
+    loop {
+        let mut header = String::new();
+        http.read_line(&mut header).await.expect("read a header");
+        if header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            body_length = value.trim().parse().expect("a length");
+        }
+    }
+    let mut body = vec![0; body_length];
+    http.read_exact(&mut body)
         .await
-        .expect("send half an HTTP request");
+        .expect("read the answer's body");
+    // Then half of a second one, and the client goes quiet. `Expect: 100-continue` makes the
+    // server say when it has begun reading the body: from then on the request is in
+    // progress (an idle connection would be closed at once, and the race lost).
+    http.get_mut()
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .await
+        .expect("send the head of a second HTTP request");
+    let mut continue_line = String::new();
+    within(
+        "the server's 100 Continue",
+        http.read_line(&mut continue_line),
+    )
+    .await
+    .expect("read 100 Continue");
+    assert!(
+        continue_line.starts_with("HTTP/1.1 100"),
+        "{continue_line:?}"
+    );
+    http.get_mut()
+        .write_all(b"{")
+        .await
+        .expect("send the first byte of its body");
 
     server.signal("TERM");
     // The graceful stop waits for that request, but no longer than the grace period.

@@ -30,35 +30,24 @@ pub(crate) use crate::real_course::course_root;
 /// How long the feed may take to show what a test waits for.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
-/// Lessons 01, 02, 03, 05, 12 and 13's executables, built once.
+/// Lessons 01, 02, 03, 05, 12 and 13's executables, built once, as the test command's build
+/// made them: every package of the workspace with every feature (their answers in). A
+/// selection of these six alone would resolve the features of the crates they share anew
+/// and build them a second time, which took half a minute of the suite's two cores.
 pub(crate) fn lesson(package: &str) -> PathBuf {
     static BUILT: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
-        let packages = [
-            "l01-tcp",
-            "l02-rpc",
-            "l03-jsonrpc",
-            "l05-grpc",
-            "l12-events",
-            "l13-rpcx",
-        ];
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        // As a shell would run it: none of the variables cargo gave this test.
-        for (name, _) in std::env::vars() {
-            if name.starts_with("CARGO_") && name != "CARGO_HOME" && name != "CARGO_TARGET_DIR" {
-                command.env_remove(name);
-            }
-        }
+        // As a shell would run it: none of the variables cargo gave this test, and every
+        // one of the shell's own (CARGO_INCREMENTAL, CARGO_PROFILE_*…), so that it finds
+        // the test command's build as it is.
+        let mut command = workbook_core::environment::cargo();
         command.current_dir(course_root()).args([
             "build",
+            "--workspace",
+            "--all-features",
             "--bins",
             "--message-format=json-render-diagnostics",
         ]);
-        for package in packages {
-            command.args(["-p", package]);
-        }
-        let features: Vec<String> = packages.iter().map(|p| format!("{p}/solution")).collect();
-        command.args(["--features", &features.join(",")]);
         let output = command
             .stderr(Stdio::inherit())
             .output()
