@@ -2,7 +2,7 @@
 //! the check runs the same command on a port nobody else uses, and maps it back in what it
 //! shows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The port of the agent in the book, and the agent's option for it.
 pub(super) const AGENT_PORT: u16 = 8500;
@@ -11,6 +11,9 @@ pub(super) const AGENT_PORT_OPTIONS: [&str; 2] = ["-http-port", "--http-port"];
 /// The book's addresses and the free ports that stand in for them in one chapter.
 pub(super) struct Ports {
     pub(super) real: HashMap<u16, u16>,
+    /// The book's ports whose stand-ins were placed in its order (the services' ports,
+    /// which testkit picks, are not).
+    placed: HashSet<u16>,
     /// Added to a book's port for the one standing in, when free: the real ports keep the
     /// book's order, and so do the lists sorted by them (`greeter-localhost-7006` first).
     offset: u16,
@@ -26,6 +29,7 @@ impl Default for Ports {
             ^ std::process::id().wrapping_mul(7919);
         Ports {
             real: HashMap::new(),
+            placed: HashSet::new(),
             offset: 10_000 + (seed % 45_000) as u16,
         }
     }
@@ -43,19 +47,36 @@ impl Ports {
         self.renew(book)
     }
 
-    /// A new free port for `book`, for a server that is about to start.
+    /// A new free port for `book`, for a server that is about to start. It keeps the book's
+    /// order among the ports this chapter uses (etcd lists keys, and a round robin goes
+    /// through servers, sorted by address): the book's port plus the chapter's offset, or
+    /// the first free one above it that still sits between the same neighbours.
     pub(super) fn renew(&mut self, book: u16) -> u16 {
-        let mut port = 0;
-        let shifted = book.checked_add(self.offset).filter(|shifted| {
-            !self.real.values().any(|used| used == shifted)
-                && std::net::TcpListener::bind(("127.0.0.1", *shifted)).is_ok()
-        });
-        if let Some(shifted) = shifted {
-            self.real.insert(book, shifted);
-            return shifted;
+        let before = self.real.get(&book).copied();
+        let keeps_order = |candidate: u16| {
+            Some(candidate) != before
+                && self.real.values().all(|used| *used != candidate)
+                && self
+                    .placed
+                    .iter()
+                    .filter(|other| **other != book)
+                    .all(|other| (*other < book) == (self.real[other] < candidate))
+        };
+        if let Some(shifted) = book.checked_add(self.offset) {
+            let candidates = (0..200).filter_map(|step| shifted.checked_add(step));
+            for candidate in candidates {
+                if keeps_order(candidate)
+                    && std::net::TcpListener::bind(("127.0.0.1", candidate)).is_ok()
+                {
+                    self.real.insert(book, candidate);
+                    self.placed.insert(book);
+                    return candidate;
+                }
+            }
         }
         // Else the system hands out a free port; a few tries make sure it is not one this
         // chapter already uses.
+        let mut port = 0;
         for _ in 0..10 {
             port = std::net::TcpListener::bind(("127.0.0.1", 0))
                 .and_then(|listener| listener.local_addr())
@@ -65,6 +86,7 @@ impl Ports {
             }
         }
         self.real.insert(book, port);
+        self.placed.remove(&book);
         port
     }
 
@@ -74,5 +96,35 @@ impl Ports {
             .iter()
             .find(|(_, used)| **used == real)
             .map_or(real, |(book, _)| *book)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ports_standing_in_keep_the_books_order_when_a_server_starts_again_or_one_is_taken() {
+        let mut ports = Ports {
+            real: HashMap::new(),
+            placed: HashSet::new(),
+            offset: 31_000,
+        };
+        // A service's port, which testkit picked: no order to keep with it.
+        ports.real.insert(2379, 60_001);
+        let first = ports.real(7113);
+        let second = ports.real(7213);
+        assert!(first < second, "{first} {second}");
+        // The first server starts again: a new port, still below the second's.
+        let again = ports.renew(7113);
+        assert!(again != first && again < second, "{first} {again} {second}");
+        // The port the offset gives a third server is taken: the next free one above it.
+        let taken = std::net::TcpListener::bind(("127.0.0.1", 7313 + 31_000));
+        let third = ports.real(7313);
+        assert!(third > second, "{second} {third}");
+        if taken.is_ok() {
+            assert_ne!(third, 7313 + 31_000);
+        }
+        assert_eq!(ports.book(third), 7313);
     }
 }
