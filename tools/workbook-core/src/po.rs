@@ -4,7 +4,11 @@
 //! field. The book is rebuilt on every save, and a translator's half-typed entry must not
 //! take the book server down: this reader checks a file first and says what is wrong and on
 //! which line. Only what the book uses is kept: the message, its translation, whether it is
-//! fuzzy, where it comes from and the extractor's comments.
+//! fuzzy, where it comes from, the extractor's comments and its context.
+//!
+//! A context (`msgctxt`) keeps apart two messages with the same English that a reader must
+//! see translated differently: the word `heartbeat` in a diagram's box is translated, the
+//! same word in the glossary's English column is kept as it is.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,6 +48,8 @@ pub const REQUIRED_HEADER: [&str; 6] = [
 /// One message: the English text, its translation (empty until translated), and notes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entry {
+    /// Where the English is used, when the same English elsewhere means something else.
+    pub context: Option<String>,
     pub msgid: String,
     pub msgstr: String,
     /// The English changed since this was translated: shown in English until reviewed.
@@ -68,6 +74,25 @@ impl Entry {
     pub fn is_translated(&self) -> bool {
         !self.msgstr.is_empty() && !self.fuzzy
     }
+
+    /// What tells this message from every other of the catalog: its English and context.
+    pub fn key(&self) -> String {
+        key(self.context.as_deref(), &self.msgid)
+    }
+}
+
+/// A message's English in its context as one string, the way Gettext's compiled catalogs
+/// join them: the context, the byte 4 (EOT), the English. Without a context, the English.
+pub fn key(context: Option<&str>, msgid: &str) -> String {
+    match context {
+        Some(context) => format!("{context}\u{4}{msgid}"),
+        None => msgid.to_string(),
+    }
+}
+
+/// The English of a key, its context left out: what a reader of a report wants to see.
+pub fn english_of(key: &str) -> &str {
+    key.split_once('\u{4}').map_or(key, |(_, msgid)| msgid)
 }
 
 /// A catalog: its header fields in order, then its messages.
@@ -116,9 +141,9 @@ pub fn check_header(catalog: &Catalog, file: &str) -> Result<()> {
 #[derive(Clone, Copy, PartialEq)]
 enum Field {
     None,
+    Msgctxt,
     Msgid,
     Msgstr,
-    Other,
 }
 
 /// Parses a catalog. The header (the entry with an empty msgid) becomes `header`; obsolete
@@ -167,16 +192,20 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog> {
         let value = unquote(rest).map_err(|what| error(&what))?;
         match keyword {
             "" => match field {
+                Field::Msgctxt => entry.context.get_or_insert_default().push_str(&value),
                 Field::Msgid => entry.msgid.push_str(&value),
                 Field::Msgstr => entry.msgstr.push_str(&value),
-                Field::Other => {}
                 Field::None => return Err(error("a string outside any msgid or msgstr")),
             },
             "msgctxt" => {
                 if started {
                     finish(&mut catalog, &mut entry, &mut started);
                 }
-                field = Field::Other;
+                if entry.line == 0 {
+                    entry.line = number;
+                }
+                entry.context = Some(value);
+                field = Field::Msgctxt;
             }
             "msgid" => {
                 if started {
@@ -286,6 +315,9 @@ pub fn write(catalog: &Catalog) -> String {
         }
         if entry.fuzzy {
             out.push_str("#, fuzzy\n");
+        }
+        if let Some(context) = &entry.context {
+            out.push_str(&quote("msgctxt", context));
         }
         out.push_str(&quote("msgid", &entry.msgid));
         out.push_str(&quote("msgstr", &entry.msgstr));

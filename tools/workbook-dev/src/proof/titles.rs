@@ -35,7 +35,7 @@ pub fn check_titles(course: &Course) -> Vec<Problem> {
             catalog
                 .entries
                 .into_iter()
-                .filter(|entry| entry.is_translated())
+                .filter(|entry| entry.is_translated() && entry.context.is_none())
                 .map(|entry| (entry.msgid, entry.msgstr))
                 .collect()
         })

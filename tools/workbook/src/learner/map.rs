@@ -28,7 +28,7 @@ pub fn course_title(course: &Course) -> String {
     }
     let catalog = course.root.join(format!("book/po/{}.po", lang.code()));
     let translated = po::read_translation(&catalog).ok().and_then(|catalog| {
-        let entry = catalog.entries.into_iter().find(|e| e.msgid == english)?;
+        let entry = catalog.entries.into_iter().find(|e| e.key() == english)?;
         entry.is_translated().then_some(entry.msgstr)
     });
     translated.unwrap_or(english)

@@ -46,7 +46,7 @@ pub fn translate(book: &mut BookConfig, catalog: &Catalog) {
         catalog
             .entries
             .iter()
-            .find(|entry| entry.msgid == english && entry.is_translated())
+            .find(|entry| entry.key() == english && entry.is_translated())
             .map(|entry| entry.msgstr.clone())
     };
     if let Some(title) = translated(&book.title) {

@@ -110,7 +110,7 @@ pub fn chapter_messages(markdown: &str) -> Vec<String> {
     messages.extend(
         crate::book::diagrams::diagram_labels(markdown)
             .into_iter()
-            .map(|(_, label)| label),
+            .map(|(_, label)| label_key(&label)),
     );
     messages
 }
@@ -150,7 +150,13 @@ fn chart_labels(charts: &[(String, String)], markdown: &str) -> Vec<String> {
         .iter()
         .filter(|(name, _)| markdown.contains(&format!("images/{name}")))
         .flat_map(|(_, svg)| super::charts::labels(svg))
+        .map(|label| label_key(&label))
         .collect()
+}
+
+/// How the catalog knows a word of a picture: in the pictures' context.
+fn label_key(label: &str) -> String {
+    super::po::key(Some(super::LABEL), label)
 }
 
 /// The messages of `SUMMARY.md`: its titles, without their links, as the extractor has them.
@@ -176,14 +182,14 @@ pub fn summary_messages(summary: &str) -> Vec<String> {
 
 /// Counts `messages` against a catalog.
 pub fn count(messages: &[String], catalog: &Catalog) -> Counts {
-    let by_msgid: std::collections::HashMap<&str, _> = catalog
+    let by_key: std::collections::HashMap<String, _> = catalog
         .entries
         .iter()
-        .map(|entry| (entry.msgid.as_str(), entry))
+        .map(|entry| (entry.key(), entry))
         .collect();
     let mut counts = Counts::default();
     for message in messages {
-        match by_msgid.get(message.as_str()) {
+        match by_key.get(message.as_str()) {
             Some(entry) if entry.is_translated() => counts.translated += 1,
             Some(entry) if entry.fuzzy && !entry.msgstr.is_empty() => counts.fuzzy += 1,
             _ => counts.untranslated += 1,
@@ -222,7 +228,8 @@ pub fn print_missing(root: &Path, chapter: &str) -> Result<()> {
                         } else {
                             "untranslated"
                         };
-                        println!("{lang} {state}: {message}\n");
+                        let english = super::po::english_of(&message);
+                        println!("{lang} {state}: {english}\n");
                     }
                 }
             }

@@ -11,6 +11,10 @@
 //! page links to the same page in the other language (`pages.rs`). The book's title and
 //! description, from `book.toml`, are messages of the catalog too (`book_title.rs`).
 //! `workbook-dev i18n extract` and `workbook-dev i18n import` keep the catalogs (`update.rs`).
+//!
+//! The words of the pictures, the diagrams' labels and the charts', are messages in a
+//! context of their own (`msgctxt "label"`): a word in a box is translated even where the
+//! same English in the prose is kept as it is (the glossary's English column).
 
 mod book_title;
 pub mod charts;
@@ -33,6 +37,9 @@ use crate::book::diagrams::{Diagrams, Labels};
 
 pub use update::{extract, import};
 pub use workbook_core::po::{self, ENGLISH, LANGUAGES, po_file, translated};
+
+/// The context of the words of the pictures: the labels of the diagrams and the charts.
+pub const LABEL: &str = "label";
 
 /// Checks a `--lang` value: English or a language the book is translated into.
 pub fn check_language(root: &Path, lang: &str) -> Result<()> {
@@ -95,7 +102,7 @@ fn build_edition(root: &Path, lang: &str, dir: &Path, notes: TeacherNotes) -> Re
     let labels: Labels = catalog
         .entries
         .iter()
-        .filter(|entry| entry.is_translated())
+        .filter(|entry| entry.is_translated() && entry.context.as_deref() == Some(LABEL))
         .map(|entry| (entry.msgid.clone(), entry.msgstr.clone()))
         .collect();
     book.with_preprocessor(translate::Translate::new(catalog, lang));

@@ -36,7 +36,9 @@ impl Translate {
     /// The translations the book shows, as mdbook-i18n-helpers takes them.
     fn gettext_catalog(&self) -> polib::catalog::Catalog {
         let mut catalog = polib::catalog::Catalog::new(CatalogMetadata::new());
-        for entry in self.catalog.entries.iter().filter(|e| e.is_translated()) {
+        // The pictures' words are translated in the pictures (a context of their own).
+        let prose = self.catalog.entries.iter().filter(|e| e.context.is_none());
+        for entry in prose.filter(|e| e.is_translated()) {
             catalog.append_or_update(
                 Message::build_singular()
                     .with_source(entry.references.join("\n"))

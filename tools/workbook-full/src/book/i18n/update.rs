@@ -80,14 +80,7 @@ pub fn template(root: &Path) -> Result<Catalog> {
     for (name, svg) in super::coverage::charts(root) {
         let place = format!("src/images/{name}");
         for label in super::charts::labels(&svg) {
-            match template.entries.iter_mut().find(|e| e.msgid == label) {
-                Some(entry) => entry.references.push(place.clone()),
-                None => template.entries.push(Entry {
-                    comments: vec!["a label in a chart".to_string()],
-                    references: vec![place.clone()],
-                    ..Entry::new(&label)
-                }),
-            }
+            add_label(&mut template, &label, place.clone(), "a label in a chart");
         }
     }
     // The labels of the diagrams, which the extractor leaves inside their code blocks.
@@ -97,34 +90,41 @@ pub fn template(root: &Path) -> Result<Catalog> {
         {
             for (line, label) in diagrams::diagram_labels(&chapter.content) {
                 let place = format!("src/{}:{line}", path.display());
-                match template.entries.iter_mut().find(|e| e.msgid == label) {
-                    Some(entry) => entry.references.push(place),
-                    None => template.entries.push(Entry {
-                        comments: vec!["a label in a diagram".to_string()],
-                        references: vec![place],
-                        ..Entry::new(&label)
-                    }),
-                }
+                add_label(&mut template, &label, place, "a label in a diagram");
             }
         }
     }
     Ok(template)
 }
 
-/// A translation brought up to date with `template`, as `msgmerge` does: same English,
-/// same translation; changed English, the closest old translation marked fuzzy; new
-/// English, untranslated. Messages no longer in the book are dropped.
+/// A word of a picture, in the pictures' context: one message for every place it is.
+fn add_label(template: &mut Catalog, label: &str, place: String, what: &str) {
+    let key = po::key(Some(super::LABEL), label);
+    match template.entries.iter_mut().find(|e| e.key() == key) {
+        Some(entry) => entry.references.push(place),
+        None => template.entries.push(Entry {
+            context: Some(super::LABEL.to_string()),
+            comments: vec![what.to_string()],
+            references: vec![place],
+            ..Entry::new(label)
+        }),
+    }
+}
+
+/// A translation brought up to date with `template`, as `msgmerge` does: same English in
+/// the same context, same translation; changed English, the closest old translation marked
+/// fuzzy; new English, untranslated. Messages no longer in the book are dropped.
 pub fn merge(old: &Catalog, template: &Catalog) -> Catalog {
-    let by_msgid: HashMap<&str, usize> = old
+    let by_key: HashMap<String, usize> = old
         .entries
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.msgid.as_str(), i))
+        .map(|(i, e)| (e.key(), i))
         .collect();
     let mut used = vec![false; old.entries.len()];
     let mut entries: Vec<Entry> = template.entries.clone();
     for entry in &mut entries {
-        if let Some(&i) = by_msgid.get(entry.msgid.as_str()) {
+        if let Some(&i) = by_key.get(&entry.key()) {
             entry.msgstr = old.entries[i].msgstr.clone();
             entry.fuzzy = old.entries[i].fuzzy && !entry.msgstr.is_empty();
             used[i] = true;
@@ -238,9 +238,14 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
         }
     };
     let mut catalog = merge(&old, &template);
-    let mut index: HashMap<String, usize> = HashMap::new();
+    // A translator's file names the English only: it translates that English in every
+    // context it has (a label and a paragraph alike), unless the file is a key's own.
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, entry) in catalog.entries.iter().enumerate() {
-        index.insert(entry.msgid.clone(), i);
+        index.entry(entry.msgid.clone()).or_default().push(i);
+        if entry.context.is_some() {
+            index.entry(entry.key()).or_default().push(i);
+        }
     }
     // Translations whose English is no longer in the book: kept, fuzzy, for the message
     // most like their English, as `extract` keeps them when the English changes.
@@ -250,9 +255,11 @@ pub fn import(root: &Path, files: &[PathBuf], batches: Option<&Path>, lang: &str
         let (mut found, mut missing) = (0, Vec::new());
         for (english, translation) in pairs {
             match index.get(&english) {
-                Some(&i) if !translation.is_empty() => {
-                    catalog.entries[i].msgstr = translation;
-                    catalog.entries[i].fuzzy = false;
+                Some(places) if !translation.is_empty() => {
+                    for &i in places {
+                        catalog.entries[i].msgstr = translation.clone();
+                        catalog.entries[i].fuzzy = false;
+                    }
                     found += 1;
                 }
                 Some(_) => {}

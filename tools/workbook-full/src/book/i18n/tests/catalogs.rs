@@ -22,6 +22,11 @@ fn import_writes_a_catalog_with_a_complete_header() {
     assert!(entry("Not translated yet.").msgstr.is_empty());
     // The diagram's label is a message, with where it is and what it is.
     let label = entry("client");
+    assert_eq!(
+        label.context.as_deref(),
+        Some("label"),
+        "in the pictures' context"
+    );
     assert_eq!(label.references, ["src/01-services.md:7"]);
     assert_eq!(label.comments, ["a label in a diagram"]);
     assert!(fx.path().join("book/po/messages.pot").is_file());
@@ -51,6 +56,7 @@ fn a_catalog_reads_back_as_written() {
         header: update::new_header("zh-CN"),
         header_line: 0,
         entries: vec![Entry {
+            context: Some("label".into()),
             msgid: "two \"lines\"\nand a \\ tab\t".into(),
             msgstr: "两行".into(),
             fuzzy: true,
@@ -65,8 +71,8 @@ fn a_catalog_reads_back_as_written() {
     assert_eq!(read.entries.len(), 1);
     let (entry, expected) = (&read.entries[0], &catalog.entries[0]);
     assert_eq!(
-        (&entry.msgid, &entry.msgstr, entry.fuzzy),
-        (&expected.msgid, &expected.msgstr, true)
+        (&entry.context, &entry.msgid, &entry.msgstr, entry.fuzzy),
+        (&expected.context, &expected.msgid, &expected.msgstr, true)
     );
     assert_eq!(entry.references, expected.references);
     assert_eq!(entry.comments, expected.comments);

@@ -154,3 +154,49 @@ fn the_course_title_and_description_are_translated() {
         );
     }
 }
+
+#[test]
+fn a_word_in_a_picture_is_translated_apart_from_the_same_word_in_the_prose() {
+    // The glossary keeps `client` in its English column; the diagram's box says 客户端.
+    let fx = Fixture::book();
+    fx.write(
+        "book/src/01-services.md",
+        "# Services\n\n```svgbob\n┌────────┐\n│ client │──▶\n└────────┘\n```\n\n| English |\n|---|\n| client |\n",
+    );
+    fx.write("zh/01.json", r#"{"Services": "服务", "English": "英文"}"#);
+    // A translator's file names the English in the pictures' context by its key.
+    fx.write("zh/label.json", r#"{"label\u0004client": "客户端"}"#);
+    fx.write("zh/cell.json", r#"{"client": "client"}"#);
+    let files = ["zh/01.json", "zh/cell.json", "zh/label.json"].map(|f| fx.path().join(f));
+    update::import(fx.path(), &files, None, "zh-CN").unwrap();
+
+    let catalog = po::read_translation(&fx.path().join("book/po/zh-CN.po")).unwrap();
+    let client: Vec<_> = catalog
+        .entries
+        .iter()
+        .filter(|e| e.msgid == "client")
+        .collect();
+    let translations: Vec<_> = client
+        .iter()
+        .map(|e| (e.context.as_deref(), e.msgstr.as_str()))
+        .collect();
+    assert_eq!(
+        translations,
+        [(None, "client"), (Some("label"), "客户端")],
+        "two messages: the cell and the label"
+    );
+    let rows = coverage::chapters(fx.path(), &catalog).unwrap();
+    let (_, counts) = rows
+        .iter()
+        .find(|(page, _)| page == "01-services.md")
+        .unwrap();
+    assert!(
+        counts.is_complete(),
+        "both counted, both translated: {counts:?}"
+    );
+
+    let dir = book::build(fx.path()).unwrap();
+    let chinese = std::fs::read_to_string(dir.join("zh-CN/01-services.html")).unwrap();
+    assert!(chinese.contains(">客户端</text>"), "the label: {chinese}");
+    assert!(chinese.contains("<td>client</td>"), "the cell: {chinese}");
+}
