@@ -83,6 +83,13 @@ messages! {
     NextChapter => "Next chapter", "下一章";
     PageNavigation => "Page navigation", "页面导航";
     TableOfContents => "Table of contents", "目录";
+    // The theme menu's two plain words (Rust, Coal, Navy and Ayu are the themes' names).
+    ThemeAuto => "mdbook-theme-default_theme\">Auto<", "mdbook-theme-default_theme\">自动<";
+    ThemeLight => "mdbook-theme-light\">Light<", "mdbook-theme-light\">浅色<";
+    // The copy button on every listing, as `book.js` words it.
+    CopyButton => "'Copy to clipboard'", "'复制到剪贴板'";
+    Copied => "'Copied!'", "'已复制！'";
+    CopyFailed => "'Clipboard error!'", "'复制失败！'";
     ShortcutsTitle => ">Keyboard shortcuts<", ">键盘快捷键<";
     ShortcutChapters => "<p>Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters</p>",
         "<p>按 <kbd>←</kbd> 或 <kbd>→</kbd> 在章节之间切换</p>";

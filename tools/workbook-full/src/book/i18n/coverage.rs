@@ -116,13 +116,16 @@ pub fn chapter_messages(markdown: &str) -> Vec<String> {
 }
 
 /// The comments of the listings of the chapter at `path` (`12-events.md`), as the
-/// catalog's references place them.
+/// catalog's references place them: every message with a line comment in it. In a Rust
+/// listing the extractor makes each comment a message; a listing in a language it cannot
+/// read (a `.proto` file) is one message, code and comments, and counts as one.
 pub fn listing_comments(catalog: &Catalog, path: &str) -> Vec<String> {
     let place = format!("src/{path}:");
+    let has_a_comment = |text: &str| text.lines().any(|l| l.trim_start().starts_with("//"));
     catalog
         .entries
         .iter()
-        .filter(|entry| entry.msgid.trim_start().starts_with("//"))
+        .filter(|entry| entry.context.is_none() && has_a_comment(&entry.msgid))
         .filter(|entry| entry.references.iter().any(|r| r.starts_with(&place)))
         .map(|entry| entry.msgid.clone())
         .collect()

@@ -1,6 +1,7 @@
 //! The words of mdBook's theme in a translated edition: the search box, the count of its
-//! results, the menu bar's buttons and the page arrows, the keyboard shortcuts' help, and
-//! the 404 page come from mdBook's own templates and scripts, in English,
+//! results, the menu bar's buttons, the theme menu and the page arrows, the keyboard
+//! shortcuts' help, the listings' copy button and the 404 page come from mdBook's own
+//! templates and scripts, in English,
 //! whatever `[book] language` says. After an edition is built they are replaced by the
 //! catalog's (`Page`), in every page and in the search script.
 //!
@@ -53,6 +54,8 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
             Page::ShortcutSearch,
             Page::ShortcutShow,
             Page::ShortcutHide,
+            Page::ThemeAuto,
+            Page::ThemeLight,
         ]
         .map(text),
     );
@@ -73,6 +76,11 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
         } else if name.starts_with("searcher") && name.ends_with(".js") {
             let script = fs::read_to_string(&path)?;
             let translated = search_results(&script, lang)
+                .with_context(|| format!("translating {}", path.display()))?;
+            fs::write(&path, translated)?;
+        } else if name.starts_with("book") && name.ends_with(".js") {
+            let script = fs::read_to_string(&path)?;
+            let translated = copy_button(&script, lang)
                 .with_context(|| format!("translating {}", path.display()))?;
             fs::write(&path, translated)?;
         }
@@ -98,6 +106,20 @@ fn not_found(html: &str, lang: Lang) -> Result<String> {
         html = html.replace(en, page.template(lang));
     }
     Ok(html)
+}
+
+/// `book.js` with the listings' copy button in `lang`: its title (which a screen reader
+/// reads too) and the two tooltips after a click. Each must be found, as the search box.
+pub fn copy_button(script: &str, lang: Lang) -> Result<String> {
+    let mut script = script.to_string();
+    for page in [Page::CopyButton, Page::Copied, Page::CopyFailed] {
+        let english = page.template(Lang::En);
+        if !script.contains(english) {
+            bail!("mdBook's book.js no longer says {english}");
+        }
+        script = script.replace(english, page.template(lang));
+    }
+    Ok(script)
 }
 
 /// mdBook's `formatSearchMetric`, which counts the results, as it is written in
@@ -159,6 +181,17 @@ mod tests {
         assert!(chinese.contains("return '没有“' + searchterm + '”的搜索结果。';"));
         assert!(!chinese.contains("search result"), "{chinese}");
         let err = search_results("function formatSearchMetric() {}", Lang::ZhCn).unwrap_err();
+        assert!(err.to_string().contains("no longer says"), "{err}");
+    }
+
+    #[test]
+    fn the_copy_button_speaks_the_edition_language() {
+        let script = "b.title = 'Copy to clipboard';\nshowTooltip(e, 'Copied!');\n\
+                      showTooltip(e, 'Clipboard error!');";
+        let chinese = copy_button(script, Lang::ZhCn).unwrap();
+        assert!(chinese.contains("b.title = '复制到剪贴板';"), "{chinese}");
+        assert!(chinese.contains("'已复制！'") && chinese.contains("'复制失败！'"));
+        let err = copy_button("b.title = 'Copy';", Lang::ZhCn).unwrap_err();
         assert!(err.to_string().contains("no longer says"), "{err}");
     }
 }

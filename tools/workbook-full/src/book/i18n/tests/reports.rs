@@ -71,3 +71,31 @@ fn prose_leaves_out_code_blocks() {
         ["T", "Some text.", "an item", "Text.", "More."]
     );
 }
+
+#[test]
+fn a_listings_comments_count_in_rust_and_in_a_language_the_extractor_cannot_read() {
+    use crate::book::i18n::po::{Catalog, Entry};
+    let at = |msgid: &str, place: &str| Entry {
+        references: vec![place.to_string()],
+        ..Entry::new(msgid)
+    };
+    let catalog = Catalog {
+        entries: vec![
+            at("// Says hello to one name.", "src/05-grpc.md:40"),
+            at(
+                "```protobuf\nservice Greeter {\n  // Says hello.\n  rpc SayHello (A) returns (B);\n}\n```",
+                "src/05-grpc.md:32",
+            ),
+            at("\"http://127.0.0.1:7005\"", "src/05-grpc.md:50"),
+            at("// Elsewhere.", "src/04-protobuf.md:9"),
+        ],
+        ..Catalog::default()
+    };
+    let counted = coverage::listing_comments(&catalog, "05-grpc.md");
+    assert_eq!(
+        counted.len(),
+        2,
+        "the comment and the .proto listing: {counted:?}"
+    );
+    assert!(counted[1].starts_with("```protobuf"));
+}
