@@ -3,11 +3,13 @@
 //! NOT_SERVING and the instance has already left the catalog; the call still gets its
 //! reply; the process exits 0. A call longer than the grace period does not hold it up.
 
+mod program;
 mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{start_server, until_gone, until_passing};
+use program::start_server;
+use support::{until_gone, until_passing};
 use testkit::{PATIENCE, within};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;

@@ -5,11 +5,13 @@
 //! that cannot be caught (SIGKILL) leaves the instance behind: its check turns critical,
 //! and the agent reaps it after DeregisterCriticalServiceAfter.
 
+mod program;
 mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{start_server, until_critical, until_gone, until_passing};
+use program::start_server;
+use support::{until_critical, until_gone, until_passing};
 use testkit::{ConsulKind, PATIENCE, ServerProcess};
 
 /// How long reaping may take: the embedded agent honours `--reap-after 1s` and looks every
@@ -103,7 +105,7 @@ async fn an_agent_that_is_down_is_a_clear_error_not_a_hang() {
 
     let args = ["server", "--addr", "127.0.0.1:0", "--name", "l08-nobody"];
     let mut server =
-        ServerProcess::start_with_env(support::SERVER, &args, &[("CONSUL_HTTP_ADDR", &agent)], 1)
+        ServerProcess::start_with_env(program::SERVER, &args, &[("CONSUL_HTTP_ADDR", &agent)], 1)
             .await;
     let status = server.exits_within(PATIENCE).await;
     assert!(!status.success());

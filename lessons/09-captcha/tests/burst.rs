@@ -10,15 +10,16 @@
 //! Two connections × 64 calls in flight by default; `L09_BURST_CALLS=N` sends N per
 //! connection, `L09_BURST_ROUNDS=R` repeats the burst R times (a longer run, on demand).
 
+mod program;
 mod support;
 
 use std::time::{Duration, Instant};
 
 use l09_captcha::server::CAPTCHA;
+use program::start_server;
 use proto::captcha::NewCaptchaRequest;
 use proto::captcha::captcha_client::CaptchaClient;
 use redis::AsyncCommands as _;
-use support::start_server;
 use testkit::{PATIENCE, within};
 use tokio_stream::StreamExt as _;
 use tonic::Code;

@@ -1,16 +1,18 @@
 //! The worked example as a process, checked from outside as an operator would, against a
 //! real agent and a real Redis: `cargo test -p l09-captcha --test process`.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use l09_captcha::render::{HEIGHT, WIDTH, png_dimensions};
 use l09_captcha::server::CAPTCHA;
+use program::start_server;
 use proto::captcha::captcha_client::CaptchaClient;
 use proto::captcha::{NewCaptchaRequest, VerifyRequest};
 use redis::AsyncCommands as _;
-use support::{OwnRedis, entry_addr, start_server, until_critical, until_gone, until_passing};
+use support::{OwnRedis, entry_addr, until_critical, until_gone, until_passing};
 use testkit::{ConsulKind, PATIENCE, within};
 use tonic::Code;
 use tonic_health::pb::health_check_response::ServingStatus;

@@ -3,14 +3,15 @@
 //! never seen called with no change to it, and every kind of bad request answered with
 //! the right JSON error.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use micro::registry::Registry;
 use micro::registry::consul::ConsulRegistry;
+use program::api::{error_of, get, registry, request, start, user_server};
 use serde_json::json;
-use support::api::{error_of, get, registry, request, start, user_server};
 use support::{node, tally, unique_service};
 use testkit::{ServerProcess, within};
 

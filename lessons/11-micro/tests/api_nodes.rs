@@ -2,13 +2,14 @@
 //! gRPC server (a web page, noise, a port that resets), one where nothing listens. Beside a
 //! good node, none costs a failed request; alone, each gets one JSON error that names it.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use micro::registry::Registry;
 use micro::registry::consul::ConsulRegistry;
-use support::api::{UserNode, error_of, registry, request, request_with, start};
+use program::api::{UserNode, error_of, registry, request, request_with, start};
 use support::misbehaving::{Misbehaving, Misbehaviour};
 use support::{dead_address, node, unique_service};
 

@@ -3,18 +3,19 @@
 //! before them is reset, and a connection with too many resets is cut), and a schema over
 //! the gateway's limit is refused with a JSON error instead of kept.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use micro::registry::Registry;
 use micro::registry::consul::ConsulRegistry;
+use program::api::{UserNode, error_of, get, registry, start};
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
     MethodDescriptorProto, ServiceDescriptorProto,
 };
-use support::api::{UserNode, error_of, get, registry, start};
 use support::{node, unique_service};
 use tokio::net::TcpListener;
 

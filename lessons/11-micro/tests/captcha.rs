@@ -2,15 +2,17 @@
 //! registered under its name, answering through the node a client finds there, its codes in
 //! Redis, and gone from the registry when SIGTERM stops it.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use micro::registry::Registry;
 use micro::registry::consul::ConsulRegistry;
+use program::BINARY;
 use proto::captcha::captcha_client::CaptchaClient;
 use proto::captcha::{NewCaptchaRequest, VerifyRequest};
-use support::{BINARY, unique_service};
+use support::unique_service;
 use testkit::{PATIENCE, ServerProcess, within};
 use tonic::Code;
 

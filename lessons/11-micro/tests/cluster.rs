@@ -1,6 +1,7 @@
 //! The seed's demo as tests: three instances of the lesson's binary on a three-member etcd
 //! cluster, a client that calls them in turn, an instance killed, a member stopped.
 
+mod program;
 mod support;
 
 use std::sync::Arc;
@@ -11,7 +12,8 @@ use micro::registry::Registry;
 use micro::registry::consul::ConsulRegistry;
 use micro::registry::etcd::EtcdRegistry;
 use micro::selector::RoundRobin;
-use support::{BINARY, tally, unique_service};
+use program::BINARY;
+use support::{tally, unique_service};
 use testkit::{EtcdCluster, ServerProcess, within};
 
 async fn instance(registry: &str, address: &str, service: &str) -> ServerProcess {

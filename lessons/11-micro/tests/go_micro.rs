@@ -3,6 +3,7 @@
 //! And the TXT records of the mDNS registry: the JSON byte for byte, the strings cut as
 //! go-micro cuts them, each side reading the other's.
 
+mod program;
 mod support;
 
 use std::sync::Arc;
@@ -15,11 +16,12 @@ use micro::registry::etcd::EtcdRegistry;
 use micro::registry::etcd::record::ServiceRecord;
 use micro::registry::mdns::txt::{self, MdnsTxt};
 use micro::selector::RoundRobin;
+use program::BINARY;
 use support::go_micro::{
     GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, GREETER_TXT, GREETER_TXT_JSON,
     PLAIN_TXT, PLAIN_TXT_JSON, go_micro_get_service, go_micro_unpack,
 };
-use support::{BINARY, Greeter, etcd_until_ok, unique_service};
+use support::{Greeter, etcd_until_ok, unique_service};
 use testkit::{ServerProcess, within};
 
 #[test]

@@ -2,6 +2,7 @@
 //! that holds only a loopback interface (`support/netns.rs`), so that no multicast leaves
 //! the machine. Services are the lesson's binary, run as real processes.
 
+mod program;
 mod support;
 
 use std::sync::Arc;
@@ -11,15 +12,16 @@ use micro::client::MicroClient;
 use micro::registry::mdns::wire;
 use micro::registry::{Node, Registry};
 use micro::selector::RoundRobin;
+use program::BINARY;
+use program::mdns::{
+    LONG_TTL, SHORT_TTL, announce, bare_daemon, ids, node_id, registry, run, server, until,
+};
 use support::go_micro::{
     GREETER_NODE_ID, GREETER_TXT, PLAIN_TXT_JSON, go_micro_pack, go_micro_unpack,
 };
 use support::go_micro_mdns::go_micro_reads;
-use support::mdns::{
-    LONG_TTL, SHORT_TTL, announce, bare_daemon, ids, node_id, registry, run, server, until,
-};
 use support::netns::inside;
-use support::{BINARY, Greeter, node, tally};
+use support::{Greeter, node, tally};
 use testkit::within;
 
 #[test]

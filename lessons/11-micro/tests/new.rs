@@ -7,15 +7,16 @@
 //! lock file and profile are the course's, so the framework and everything under it, which
 //! the tests have built already, are reused and only the three small crates are compiled.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use micro::registry::consul::ConsulRegistry;
 use micro::registry::{Node, Registry};
+use program::api::{get, registry, request, start};
+use program::scaffold::{Scratch, build, new, run};
 use serde_json::json;
-use support::api::{get, registry, request, start};
-use support::scaffold::{Scratch, build, new, run};
 use testkit::within;
 
 #[test]
@@ -228,7 +229,7 @@ fn a_new_srv_is_found_and_called_over_mdns() {
     );
     assert!(ok, "{printed}");
     let bin = build(&scratch.0.join("greeter"));
-    support::mdns::run(async {
+    program::mdns::run(async {
         // go-micro's default registry: nothing to start but the services themselves. The
         // registrations keep their usual TTL: a short one has every answer re-asked each
         // second, which a loaded machine does not always manage.

@@ -1,12 +1,13 @@
 //! `micro.open-registry`: `--registry consul|etcd|mdns|memory` and `--registry-address`, also from
 //! `MICRO_REGISTRY` and `MICRO_REGISTRY_ADDRESS`, in the lesson's binary.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use l11_micro::exercises::open_registry::open_registry;
-use support::BINARY;
+use program::BINARY;
 use testkit::{ServerProcess, within};
 
 const TTL: Duration = Duration::from_secs(5);

@@ -2,14 +2,15 @@
 //! name like any service, calling a service by name through the framework's client with no
 //! failed request when one of its two nodes is killed, and every bad request answered in JSON.
 
+mod program;
 mod support;
 
 use std::time::Duration;
 
 use micro::registry::Registry;
 use micro::registry::consul::ConsulRegistry;
+use program::api::{registry, request, start, user_server};
 use serde_json::Value;
-use support::api::{registry, request, start, user_server};
 use support::{tally, unique_service};
 use testkit::{ServerProcess, within};
 

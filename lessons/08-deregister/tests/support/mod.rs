@@ -1,5 +1,6 @@
-//! What this lesson's tests share: unique service names, the lesson's server as a process,
-//! and blocking queries on the agent's catalog and health endpoints.
+//! What this lesson's tests share: unique service names and blocking queries on the agent's
+//! catalog and health endpoints. The lesson's server as a process is in `program/`: a test
+//! that does not run it is checked without waiting for its build.
 #![allow(dead_code)] // each test file uses only some of these
 
 use std::future::Future;
@@ -9,22 +10,11 @@ use std::time::Duration;
 use consul_ext::ServiceEntry;
 use l08_deregister::registered::Registration;
 use shared::consul::Instance;
-use testkit::{ConsulAgent, PATIENCE, ServerProcess, catalog};
-
-pub const SERVER: &str = env!("CARGO_BIN_EXE_l08-deregister");
+use testkit::{PATIENCE, catalog};
 
 /// A service name no other test uses, even on an agent shared through CONSUL_HTTP_ADDR.
 pub fn unique_name(what: &str) -> String {
     catalog::unique_name("l08", what)
-}
-
-/// Starts the lesson's binary as `server --addr 127.0.0.1:0 --name NAME ARGS…` against
-/// `agent`, with short check and reap times unless `args` say otherwise.
-pub async fn start_server(agent: &ConsulAgent, name: &str, args: &[&str]) -> ServerProcess {
-    let mut all = vec!["server", "--addr", "127.0.0.1:0", "--name", name];
-    all.extend(["--check-interval", "1s", "--reap-after", "1s"]);
-    all.extend(args);
-    ServerProcess::start_with_env(SERVER, &all, &[("CONSUL_HTTP_ADDR", agent.url())], 1).await
 }
 
 /// A registration of `name` at `addr` with `check`, on the agent at `url`.

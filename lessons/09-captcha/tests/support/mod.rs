@@ -1,6 +1,7 @@
 //! What this lesson's tests share: unique names and keys, a Redis that can be stopped and
-//! started again on the same port, health served on a free port, the lesson's server as a
-//! process, and blocking queries on the agent's catalog and health endpoints.
+//! started again on the same port, health served on a free port, and blocking queries on
+//! the agent's catalog and health endpoints. The lesson's server as a process is in
+//! `program/`: a test that does not run it is checked without waiting for its build.
 #![allow(dead_code)] // each test file uses only some of these
 
 use std::net::SocketAddr;
@@ -9,14 +10,12 @@ use std::time::Duration;
 
 use consul_ext::ServiceEntry;
 use redis::aio::ConnectionManager;
-use testkit::{ConsulAgent, PATIENCE, ServerProcess, catalog};
+use testkit::{PATIENCE, ServerProcess, catalog};
 use tokio_stream::StreamExt as _;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 use tonic_health::server::HealthReporter;
-
-pub const SERVER: &str = env!("CARGO_BIN_EXE_l09-captcha");
 
 /// A name no other test uses, even on an agent or a Redis shared through the environment.
 pub fn unique_name(what: &str) -> String {
@@ -162,26 +161,6 @@ pub async fn until_status(
         panic!("the health watch of {service:?} ended before it was {wanted:?}");
     })
     .await
-}
-
-/// Starts the lesson's binary as `server --addr 127.0.0.1:0 --name NAME` against `agent`
-/// and the Redis at `redis_url`, with short check, reap and PING times.
-pub async fn start_server(agent: &ConsulAgent, redis_url: &str, name: &str) -> ServerProcess {
-    let args = [
-        "server",
-        "--addr",
-        "127.0.0.1:0",
-        "--name",
-        name,
-        "--check-interval",
-        "1s",
-        "--reap-after",
-        "1s",
-        "--ping-every",
-        "100ms",
-    ];
-    let env = [("CONSUL_HTTP_ADDR", agent.url()), ("REDIS_URL", redis_url)];
-    ServerProcess::start_with_env(SERVER, &args, &env, 1).await
 }
 
 /// Waits until an instance of `name` passes all its checks, and returns it.

@@ -5,7 +5,7 @@ use micro::registry::Registry;
 use micro::registry::mdns::wire;
 use testkit::within;
 
-use crate::support::mdns::{LONG_TTL, node_id, registry, run, server};
+use crate::program::mdns::{LONG_TTL, node_id, registry, run, server};
 use crate::support::netns::inside;
 
 #[test]

@@ -1,5 +1,6 @@
-//! What this lesson's tests share: unique names, Greeter nodes on free ports, a dead address,
-//! and the lesson's binary started against a registry.
+//! What this lesson's tests share: unique names, Greeter nodes on free ports, a dead address.
+//! Nothing here runs the lesson's program (that is `program/`), so that a test of the
+//! library alone is checked without waiting for the program's build.
 #![allow(dead_code)] // each test file uses only some of these
 
 use std::collections::BTreeMap;
@@ -70,16 +71,10 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
     counts
 }
 
-/// The lesson's binary.
-pub const BINARY: &str = env!("CARGO_BIN_EXE_l11-micro");
-
-pub mod api;
 pub mod go_micro;
 pub mod go_micro_mdns;
-pub mod mdns;
 pub mod misbehaving;
 pub mod netns;
-pub mod scaffold;
 
 /// A live gRPC server that does not serve hello.Greeter (only health): every Greeter call
 /// answers `Unimplemented`. Counts the calls that reach it, until dropped.

@@ -38,6 +38,10 @@ pub struct BuildRequest {
     pub tests: Vec<String>,
     /// `package/feature` pairs, passed as one `--features` list.
     pub features: Vec<String>,
+    /// Leave out the selected packages' default features (`--no-default-features`): a
+    /// lesson's program needs its default feature `program`, and tests that do not run it
+    /// need not wait for it (`Lesson::test_runs_the_program`).
+    pub without_programs: bool,
     /// Build every target that can be built when one fails (`cargo build --keep-going`,
     /// which makes the same test executables as `cargo test --no-run`; that one stops at
     /// the first package that does not compile). Name the `tests`: a bare `cargo build`
@@ -119,7 +123,8 @@ impl Build {
     }
 }
 
-/// The command line a person would type for the same build, for messages.
+/// The command line a person would type for the same build, for messages. (Leaving the
+/// programs out changes how long it takes, not what it says: it is not written.)
 pub fn describe(request: &BuildRequest) -> String {
     let mut words = vec!["cargo test".to_string()];
     if request.workspace {
@@ -209,6 +214,9 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     }
     if !request.features.is_empty() {
         command.args(["--features", &request.features.join(",")]);
+    }
+    if request.without_programs {
+        command.arg("--no-default-features");
     }
     command
         .stdin(Stdio::null())

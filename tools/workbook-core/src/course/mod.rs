@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::language::messages::{Cmd, say};
 
 mod load;
+mod program;
 
 pub use load::find_root;
 use load::load_lesson;

@@ -82,3 +82,48 @@ fn rejects_duplicate_ids() {
     let err = format!("{:#}", Course::load(fx.path()).unwrap_err());
     assert!(err.contains("used twice"), "{err}");
 }
+
+#[test]
+fn a_check_builds_the_program_only_for_a_test_that_names_it() {
+    let fx = Fixture::course();
+    let course = Course::load(fx.path()).unwrap();
+    let lesson = &course.lessons[0];
+    let tests = "lessons/01-tcp/tests";
+    fx.write(&format!("{tests}/alone.rs"), "#[test]\nfn t() {}\n");
+    fx.write(
+        &format!("{tests}/process.rs"),
+        "const SERVER: &str = env!(\"CARGO_BIN_EXE_l01-tcp\");\n",
+    );
+    // Through a module folder it declares, at any depth, or a module file.
+    fx.write(
+        &format!("{tests}/helped.rs"),
+        "mod support;\nuse support::x;\n",
+    );
+    fx.write(&format!("{tests}/support/mod.rs"), "pub mod spawn;\n");
+    fx.write(
+        &format!("{tests}/support/spawn.rs"),
+        "pub fn run() { let _ = env!(\"CARGO_BIN_EXE_l01-tcp\"); }\n",
+    );
+    fx.write(&format!("{tests}/plain.rs"), "mod nodes;\n");
+    fx.write(&format!("{tests}/nodes.rs"), "pub fn node() {}\n");
+    // A test that is a folder of its own.
+    fx.write(&format!("{tests}/whole/main.rs"), "mod calls;\n");
+    fx.write(
+        &format!("{tests}/whole/calls.rs"),
+        "fn f() { env!(\"CARGO_BIN_EXE_l01-tcp\"); }\n",
+    );
+    // What the reading cannot follow counts as naming it.
+    fx.write(
+        &format!("{tests}/moved.rs"),
+        "#[path = \"x/y.rs\"]\nmod y;\n",
+    );
+
+    let runs = |test: &str| lesson.test_runs_the_program(test);
+    assert!(!runs("alone"));
+    assert!(!runs("plain"));
+    assert!(runs("process"));
+    assert!(runs("helped"));
+    assert!(runs("whole"));
+    assert!(runs("moved"));
+    assert!(runs("missing"), "a test it cannot read");
+}

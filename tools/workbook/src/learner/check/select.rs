@@ -32,7 +32,8 @@ pub fn lessons_of<'c>(exercises: &[(&'c Lesson, &'c Exercise)]) -> Vec<&'c Lesso
     lessons
 }
 
-/// What to build for some exercises of one lesson: its package, each test target once.
+/// What to build for some exercises of one lesson: its package, each test target once,
+/// and the lesson's program only if one of those tests runs it.
 pub fn build_request(lesson: &Lesson, exercises: &[&Exercise]) -> BuildRequest {
     let mut request = BuildRequest {
         packages: vec![lesson.package.clone()],
@@ -43,5 +44,9 @@ pub fn build_request(lesson: &Lesson, exercises: &[&Exercise]) -> BuildRequest {
             request.tests.push(exercise.test.clone());
         }
     }
+    request.without_programs = !request
+        .tests
+        .iter()
+        .any(|test| lesson.test_runs_the_program(test));
     request
 }

@@ -14,7 +14,7 @@ pub struct Scratch(pub PathBuf);
 
 impl Scratch {
     pub fn new(what: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(super::unique_service(what));
+        let dir = std::env::temp_dir().join(crate::support::unique_service(what));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)

@@ -20,7 +20,8 @@ use tokio::sync::oneshot;
 use tonic::server::NamedService as _;
 use tonic::service::InterceptorLayer;
 
-use super::{BINARY, node};
+use super::BINARY;
+use crate::support::node;
 
 /// `--registry KIND --registry-address ADDRESS --registry-ttl TTL`. The tests give a TTL of
 /// 1s, unless they say why not.

@@ -1,0 +1,16 @@
+//! The lesson's server as a process. Only a test that declares `mod program;` runs it, and
+//! so only such a test makes `workbook check` build it.
+
+use testkit::{ConsulAgent, ServerProcess};
+
+/// The lesson's binary.
+pub const SERVER: &str = env!("CARGO_BIN_EXE_l08-deregister");
+
+/// Starts the lesson's binary as `server --addr 127.0.0.1:0 --name NAME ARGS…` against
+/// `agent`, with short check and reap times unless `args` say otherwise.
+pub async fn start_server(agent: &ConsulAgent, name: &str, args: &[&str]) -> ServerProcess {
+    let mut all = vec!["server", "--addr", "127.0.0.1:0", "--name", name];
+    all.extend(["--check-interval", "1s", "--reap-after", "1s"]);
+    all.extend(args);
+    ServerProcess::start_with_env(SERVER, &all, &[("CONSUL_HTTP_ADDR", agent.url())], 1).await
+}
