@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use l08_deregister::exercises::heartbeat::heartbeat;
 use l08_deregister::ttl::{Progress, ttl_check, ttl_check_id};
-use support::{until_critical, until_passing};
+use support::{until_critical, until_passing, while_running};
 use testkit::within;
 use tokio::sync::{oneshot, watch};
 
@@ -43,7 +43,7 @@ async fn passing_while_the_work_moves_critical_while_it_is_stuck() {
     });
 
     let (stop, stopped) = oneshot::channel::<()>();
-    let beating = tokio::spawn({
+    let mut beating = tokio::spawn({
         let client = consul_ext::client_for(agent.url()).unwrap();
         let progress = progress.clone();
         async move {
@@ -54,17 +54,17 @@ async fn passing_while_the_work_moves_critical_while_it_is_stuck() {
         }
     });
 
-    until_passing(agent.url(), &name).await;
+    while_running(&mut beating, until_passing(agent.url(), &name)).await;
 
     // Stuck: the beats go on, the rounds do not. Within the TTL (3 s) at most, the check
     // should say critical: a heartbeat that passes on every beat never lets it.
     working.send(false).unwrap();
-    let output = until_critical(agent.url(), &name).await;
+    let output = while_running(&mut beating, until_critical(agent.url(), &name)).await;
     println!("stuck: {output}");
 
     // Moving again: passing again.
     working.send(true).unwrap();
-    until_passing(agent.url(), &name).await;
+    while_running(&mut beating, until_passing(agent.url(), &name)).await;
 
     stop.send(()).unwrap();
     within("the heartbeat to end after stop", beating)

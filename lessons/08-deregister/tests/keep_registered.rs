@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use l08_deregister::exercises::keep_registered::keep_registered;
 use l08_deregister::ttl::ttl_check;
-use support::{until_gone, until_listed};
+use support::{until_gone, until_listed, while_running};
 use testkit::{PATIENCE, within};
 use tokio::sync::oneshot;
 
@@ -30,19 +30,19 @@ async fn deregistered_behind_its_back_it_comes_back_and_after_stop_it_stays_away
     let other = consul_ext::client_for(agent.url()).unwrap();
 
     let (stop, stopped) = oneshot::channel::<()>();
-    let keeping = tokio::spawn(async move {
+    let mut keeping = tokio::spawn(async move {
         keep_registered(&registration, EVERY, async {
             let _ = stopped.await;
         })
         .await
     });
-    until_listed(agent.url(), &name, &id).await;
+    while_running(&mut keeping, until_listed(agent.url(), &name, &id)).await;
 
     // Someone removes it; the next round puts it back.
     consulrs::service::deregister(&other, &id, None)
         .await
         .expect("deregister behind its back");
-    until_listed(agent.url(), &name, &id).await;
+    while_running(&mut keeping, until_listed(agent.url(), &name, &id)).await;
 
     stop.send(()).unwrap();
     within("keep_registered to return after stop", keeping)
@@ -78,13 +78,13 @@ async fn an_agent_that_restarts_empty_gets_the_instance_back() {
     let registration = registration_on(&url, &name);
     let id = registration.instance.id.clone();
     let (stop, stopped) = oneshot::channel::<()>();
-    let keeping = tokio::spawn(async move {
+    let mut keeping = tokio::spawn(async move {
         keep_registered(&registration, EVERY, async {
             let _ = stopped.await;
         })
         .await
     });
-    until_listed(&url, &name, &id).await;
+    while_running(&mut keeping, until_listed(&url, &name, &id)).await;
 
     // The agent goes away (its registrations with it) and comes back on the same port.
     within("the agent to stop", first.shutdown()).await;
@@ -103,7 +103,7 @@ async fn an_agent_that_restarts_empty_gets_the_instance_back() {
     })
     .await
     .expect("start the agent again on the same port");
-    until_listed(&url, &name, &id).await;
+    while_running(&mut keeping, until_listed(&url, &name, &id)).await;
 
     stop.send(()).unwrap();
     within("keep_registered to return after stop", keeping)

@@ -58,6 +58,22 @@ pub async fn until_critical(url: &str, name: &str) -> String {
     catalog::until_critical(url, name, PATIENCE).await
 }
 
+/// Waits for `wait` while the learner's `task` runs beside it. A task that ends first fails
+/// the test at once with its own panic (a `todo!()` stub's message) or with "returned
+/// before stop", rather than after the wait's whole patience.
+pub async fn while_running<T, U>(
+    task: &mut tokio::task::JoinHandle<T>,
+    wait: impl Future<Output = U>,
+) -> U {
+    tokio::select! {
+        waited = wait => waited,
+        ended = task => match ended {
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            _ => panic!("the task returned before it was told to stop"),
+        },
+    }
+}
+
 /// Runs `step` for at most `limit`, or panics naming `what`.
 pub async fn within_for<T>(limit: Duration, what: &str, step: impl Future<Output = T>) -> T {
     match tokio::time::timeout(limit, step).await {
