@@ -3,6 +3,8 @@
 //! Keys are PascalCase exactly as Consul's Go structs print them, and every list or map a
 //! client may iterate is `[]` or `{}` rather than `null`.
 
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
 use serde_json::{Map, Value, json};
 
 use crate::shared::Shared;
@@ -177,44 +179,10 @@ pub fn health_check(shared: &Shared, store: &Store, check: &Check) -> Value {
 pub fn kv_pair(key: &str, entry: &KvEntry) -> Value {
     json!({
         "Key": key,
-        "Value": if entry.value.is_empty() { Value::Null } else { json!(base64(&entry.value)) },
+        "Value": if entry.value.is_empty() { Value::Null } else { json!(BASE64_STANDARD.encode(&entry.value)) },
         "Flags": entry.flags,
         "CreateIndex": entry.create_index,
         "ModifyIndex": entry.modify_index,
         "LockIndex": 0,
     })
-}
-
-/// Standard base64 with padding, as Go encodes `[]byte` in JSON.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> shift & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_the_standard_alphabet() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foo"), "Zm9v");
-        assert_eq!(super::base64(b"hello"), "aGVsbG8=");
-    }
 }

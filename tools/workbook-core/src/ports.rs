@@ -72,7 +72,7 @@ impl Layout {
     pub fn from_base(base: u16) -> Result<Layout> {
         let last = u16::MAX - (BLOCK - 1);
         if !(1..=last).contains(&base) {
-            bail!("{}", say(Cmd::BaseOutOfRange, &[("last", &last)]));
+            bail!(say(Cmd::BaseOutOfRange, &[("last", &last)]));
         }
         Ok(Layout { base: Some(base) })
     }
@@ -88,13 +88,10 @@ impl Layout {
             .filter(|value| !value.trim().is_empty())
         {
             let base = value.trim().parse().map_err(|_| {
-                anyhow::anyhow!(
-                    "{}",
-                    say(
-                        Cmd::BaseNotAPort,
-                        &[("var", &BASE_PORT_VAR), ("value", &value)]
-                    )
-                )
+                anyhow::anyhow!(say(
+                    Cmd::BaseNotAPort,
+                    &[("var", &BASE_PORT_VAR), ("value", &value)]
+                ))
             })?;
             return Layout::from_base(base);
         }

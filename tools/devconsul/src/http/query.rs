@@ -97,40 +97,17 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// Decodes `%XX` escapes (and `+` as a space in query strings). Malformed escapes are
-/// kept as written; invalid UTF-8 becomes U+FFFD.
+/// Decodes `%XX` escapes (and `+` as a space in query strings, as Go's `net/url` reads
+/// them). Malformed escapes are kept as written; invalid UTF-8 becomes U+FFFD.
 pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            byte => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let text = if plus_is_space {
+        text.replace('+', " ")
+    } else {
+        text.to_string()
+    };
+    percent_encoding::percent_decode_str(&text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]

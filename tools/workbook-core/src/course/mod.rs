@@ -175,7 +175,7 @@ impl Course {
         }
         let close = crate::suggest::suggestions(self, id);
         if close.is_empty() {
-            bail!("{}", say(Cmd::NoSuchId, &[("id", &id)]))
+            bail!(say(Cmd::NoSuchId, &[("id", &id)]))
         } else {
             bail!(say(
                 Cmd::NoSuchIdDidYouMean,

@@ -43,13 +43,10 @@ impl Lang {
     pub fn from_arg(text: &str) -> Result<Lang> {
         match Lang::parse(text) {
             Some(lang) => Ok(lang),
-            None => bail!(
-                "{}",
-                crate::language::messages::say(
-                    crate::language::messages::Cmd::UnknownLang,
-                    &[("text", &text)]
-                )
-            ),
+            None => bail!(crate::language::messages::say(
+                crate::language::messages::Cmd::UnknownLang,
+                &[("text", &text)]
+            )),
         }
     }
 

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::bookcheck::files_under;
 use workbook_core::course::{Course, Lesson};
 use workbook_core::ui;
 
@@ -48,11 +49,11 @@ pub struct Finding {
 
 /// Every exercise of `lessons` against every file a learner reads.
 pub fn check(course: &Course, lessons: &[&Lesson]) -> Vec<Finding> {
-    let mut readable: Vec<PathBuf> = Vec::new();
-    rust_files(&course.root.join("shared/src"), &mut readable);
-    rust_files(&course.root.join("micro/src"), &mut readable);
+    let rust = |path: &Path| path.is_dir() || path.extension().is_some_and(|ext| ext == "rs");
+    let mut readable = files_under(&course.root.join("shared/src"), &rust);
+    readable.extend(files_under(&course.root.join("micro/src"), &rust));
     for lesson in &course.lessons {
-        rust_files(&lesson.dir.join("src"), &mut readable);
+        readable.extend(files_under(&lesson.dir.join("src"), &rust));
     }
     let files: Vec<(PathBuf, String)> = readable
         .into_iter()
@@ -234,22 +235,6 @@ fn is_boilerplate(line: &str) -> bool {
         "//", "/*", "* ", "*/", "#[", "#![", "use ", "pub use ", "mod ",
     ];
     STARTS.iter().any(|start| line.starts_with(start)) || line.starts_with("pub mod ")
-}
-
-/// Every `.rs` file under `dir`, recursively, in a stable order.
-fn rust_files(dir: &Path, into: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            rust_files(&path, into);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            into.push(path);
-        }
-    }
 }
 
 #[cfg(test)]

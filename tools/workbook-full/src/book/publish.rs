@@ -45,7 +45,7 @@ impl Published {
                 self.live.join(lang)
             }
             None => {
-                let (_, editions) = site::build_languages_into(root, lang, &staged)?;
+                let (_, editions) = site::build_languages_to(root, lang, Some(&staged))?;
                 editions?;
                 self.live.clone()
             }

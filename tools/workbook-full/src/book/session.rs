@@ -14,7 +14,7 @@ use tokio::io::AsyncReadExt;
 
 use super::site::{bind, build_languages, serve};
 use workbook::learner::lang;
-use workbook_core::language::messages::{Cmd, Msg, say};
+use workbook_core::language::messages::{Cmd, Msg, tell};
 use workbook_core::ui;
 
 /// Builds every edition and serves them on `port` until standard input closes.
@@ -26,13 +26,13 @@ pub async fn serve_for_session(root: &Path, port: u16) -> Result<()> {
         Ok((dir, Err(translation))) => {
             let (mark, why) = (ui::fail_mark(), format!("{translation:#}"));
             let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
-            println!("{}", say(Cmd::TranslationDoesNotBuild, &args));
+            tell(Cmd::TranslationDoesNotBuild, &args);
             dir
         }
         Err(err) => {
             let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
             let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
-            println!("{}", say(Cmd::BookDoesNotBuild, &args));
+            tell(Cmd::BookDoesNotBuild, &args);
             return Ok(());
         }
     };
@@ -42,15 +42,12 @@ pub async fn serve_for_session(root: &Path, port: u16) -> Result<()> {
             let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
             let args: [(&str, &dyn std::fmt::Display); 3] =
                 [("mark", &mark), ("why", &why), ("command", &command)];
-            println!("{}", say(Cmd::BookNotServed, &args));
+            tell(Cmd::BookNotServed, &args);
             return Ok(());
         }
     };
     let url = ui::bold(&lang::book_url(root, port));
-    println!(
-        "{}",
-        say(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)])
-    );
+    tell(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
     tokio::select! {
         served = serve(listener, dir, root.to_path_buf()) => served,
         () = session_ended() => Ok(()),

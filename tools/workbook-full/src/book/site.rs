@@ -25,7 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
-use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::language::messages::{Cmd, io_error, say, tell};
 use workbook_core::ui;
 
 /// What the identifying endpoint answers.
@@ -70,16 +70,8 @@ pub fn build_languages(root: &Path, lang: Option<&str>) -> Result<(PathBuf, Resu
     build_languages_to(root, lang, None)
 }
 
-/// As [`build_languages`], into `dir` instead of the build folder.
-pub fn build_languages_into(
-    root: &Path,
-    lang: Option<&str>,
-    dir: &Path,
-) -> Result<(PathBuf, Result<()>)> {
-    build_languages_to(root, lang, Some(dir))
-}
-
-fn build_languages_to(
+/// As [`build_languages`], into `build_dir` instead of the build folder when it is given.
+pub(super) fn build_languages_to(
     root: &Path,
     lang: Option<&str>,
     build_dir: Option<&Path>,
@@ -109,12 +101,9 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
     if let Err(err) = editions {
         let why = format!("{err:#}");
         let mark = ui::fail_mark();
-        println!(
-            "{}",
-            say(
-                Cmd::TranslationDoesNotBuild,
-                &[("mark", &mark), ("why", &why)]
-            )
+        tell(
+            Cmd::TranslationDoesNotBuild,
+            &[("mark", &mark), ("why", &why)],
         );
     }
     let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
@@ -124,7 +113,7 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
         ("dir", &shown),
         ("elapsed", &elapsed),
     ];
-    println!("{}", say(Cmd::BuiltInto, &args));
+    tell(Cmd::BuiltInto, &args);
     Ok(dir)
 }
 
@@ -203,10 +192,7 @@ pub fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if started.is_err() {
-        println!(
-            "{}",
-            say(Cmd::OpenYourself, &[("opener", &opener), ("url", &url)])
-        );
+        tell(Cmd::OpenYourself, &[("opener", &opener), ("url", &url)]);
     }
 }
 
@@ -221,7 +207,7 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     let port = listener.local_addr().map_or(port, |addr| addr.port());
     let url = ui::bold(&edition_url(port, lang.as_deref()));
     let mark = ui::pass_mark();
-    println!("{}", say(Cmd::Serving, &[("mark", &mark), ("url", &url)]));
+    tell(Cmd::Serving, &[("mark", &mark), ("url", &url)]);
     if open {
         open_browser(&edition_url(port, lang.as_deref()));
     }
@@ -251,13 +237,13 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
                     let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
                     let args: [(&str, &dyn std::fmt::Display); 2] =
                         [("mark", &mark), ("why", &why)];
-                    println!("{}", say(Cmd::StillServingLastGood, &args));
+                    tell(Cmd::StillServingLastGood, &args);
                 }
             }
         }
     });
     let interrupted = ctrl_c();
-    println!("{}", say(Cmd::CtrlCToStop, &[]));
+    tell(Cmd::CtrlCToStop, &[]);
     tokio::select! {
         result = serve_published(listener, book, root.to_path_buf()) => result,
         () = interrupted => Ok(()),

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::book;
 use crate::system::up::plan::Ports;
 use workbook_core::course::{Course, STATE_DIR};
-use workbook_core::language::messages::{Cmd, say};
+use workbook_core::language::messages::{Cmd, say, tell};
 pub use workbook_core::ports::{BASE_PORT_VAR, BLOCK, Layout, keep_base, lesson_number};
 
 /// What `ports` does: keep a base, forget it, or only show the layout.
@@ -43,7 +43,7 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
             let last = base + (BLOCK - 1);
             let args: [(&str, &dyn std::fmt::Display); 3] =
                 [("base", &base), ("last", &last), ("from", &from)];
-            println!("{}", say(Cmd::PortsBlock, &args));
+            tell(Cmd::PortsBlock, &args);
         }
         None => println!("{}", say(Cmd::PortsStandard, &[])),
     }
@@ -76,7 +76,7 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
     }
     if layout.base().is_some() {
         println!();
-        println!("{}", say(Cmd::PortsYourShell, &[]));
+        tell(Cmd::PortsYourShell, &[]);
         println!("  {}", layout.env_lines());
         let servers: Vec<(&str, SocketAddr, SocketAddr)> = course
             .lessons

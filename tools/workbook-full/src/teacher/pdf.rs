@@ -23,7 +23,7 @@ use programs::{CHROMIUM_INSTALL, find_chromium};
 use tokio::process::Command;
 
 use crate::book;
-use workbook_core::language::messages::{Cmd, say};
+use workbook_core::language::messages::{Cmd, say, tell};
 use workbook_core::ui;
 
 /// The longest a print may take. The whole book prints in a few seconds; a Chromium that
@@ -78,7 +78,7 @@ pub async fn run(root: &Path, file: &Path, teacher: bool, lang: Option<&str>) ->
         ("file", &shown),
         ("summary", &printed.summary()),
     ];
-    println!("{}", say(Cmd::PdfPrinted, &args));
+    tell(Cmd::PdfPrinted, &args);
     Ok(())
 }
 
@@ -86,13 +86,10 @@ pub async fn run(root: &Path, file: &Path, teacher: bool, lang: Option<&str>) ->
 pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printed> {
     let page = html_dir.join("print.html");
     if !page.is_file() {
-        bail!("{}", say(Cmd::PdfNoPrintPage, &[]));
+        bail!(say(Cmd::PdfNoPrintPage, &[]));
     }
     let Some(chromium) = find_chromium() else {
-        bail!(
-            "{}",
-            say(Cmd::PdfNoChromium, &[("command", &CHROMIUM_INSTALL)])
-        );
+        bail!(say(Cmd::PdfNoChromium, &[("command", &CHROMIUM_INSTALL)]));
     };
     let file = std::path::absolute(file).with_context(|| format!("{}", file.display()))?;
     if let Some(folder) = file.parent() {
@@ -135,12 +132,7 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
     // On the deadline, dropping the child stops Chromium (`kill_on_drop`).
     let output = tokio::time::timeout(DEADLINE, child.wait_with_output())
         .await
-        .map_err(|_| {
-            anyhow::anyhow!(
-                "{}",
-                say(Cmd::PdfTooSlow, &[("seconds", &DEADLINE.as_secs())])
-            )
-        })?
+        .map_err(|_| anyhow::anyhow!(say(Cmd::PdfTooSlow, &[("seconds", &DEADLINE.as_secs())])))?
         .context("waiting for Chromium")?;
     let seconds = started.elapsed().as_secs_f64();
 
@@ -159,7 +151,7 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
             ("status", &output.status),
             ("said", &said),
         ];
-        bail!("{}", say(Cmd::PdfNotPrinted, &args));
+        bail!(say(Cmd::PdfNotPrinted, &args));
     }
     Ok(Printed {
         pages: count_pages(&written),

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::learner::state::{self, STATE_DIR, State};
 use workbook_core::course::{Course, Exercise, Lesson, Selection};
-use workbook_core::language::messages::{Cmd, Msg, say};
+use workbook_core::language::messages::{Cmd, Msg, say, tell};
 use workbook_core::ui::{self, Asking};
 
 /// The exercise an optional ID names; none means the current one.
@@ -37,7 +37,7 @@ pub fn hint(
 ) -> Result<()> {
     let hints = &exercise.hints;
     if hints.is_empty() {
-        println!("{}", say(Msg::NoHints, &[("id", &exercise.id)]));
+        tell(Msg::NoHints, &[("id", &exercise.id)]);
         return Ok(());
     }
     let shown = state.get(&exercise.id).hints_shown;
@@ -68,14 +68,14 @@ pub fn hint(
     state.save(&course.root)?;
     if upto < hints.len() {
         let how = ui::ask(asking, 'h', &format!("hint {}", exercise.id));
-        println!("{}", say(Msg::AnotherHint, &[("how", &how)]));
+        tell(Msg::AnotherHint, &[("how", &how)]);
     } else if !state.get(&exercise.id).ever_passed {
         // In the session the exercise is re-checked on save: there is no command to give.
         let check = match asking {
             Asking::Command => ui::cmd(&format!("check {}", exercise.id)),
             Asking::Key => exercise.id.clone(),
         };
-        println!("{}", say(Msg::EveryHintShown, &[("check", &check)]));
+        tell(Msg::EveryHintShown, &[("check", &check)]);
     }
     Ok(())
 }
@@ -127,7 +127,7 @@ pub fn solution(
                 );
                 println!("{locked}");
                 let hint = ui::cmd(&format!("hint {}", exercise.id));
-                println!("{}", say(Msg::StuckTeachers, &[("command", &hint)]));
+                tell(Msg::StuckTeachers, &[("command", &hint)]);
             }
             Asking::Key => println!(
                 "{}",
@@ -169,26 +169,20 @@ pub fn reset(
     let path = lesson.exercise_path(exercise);
     let shown = course.relative(&path).display().to_string();
     let Some((stub, _)) = state::stub_source(course, lesson, exercise) else {
-        bail!(
-            "{}",
-            say(
-                Cmd::NoPristineCopy,
-                &[("file", &shown), ("dir", &STATE_DIR)]
-            )
-        );
+        bail!(say(
+            Cmd::NoPristineCopy,
+            &[("file", &shown), ("dir", &STATE_DIR)]
+        ));
     };
     let current = fs::read_to_string(&path).unwrap_or_default();
     if current == stub {
         let mark = ui::pass_mark();
-        println!(
-            "{}",
-            say(Cmd::AlreadyStub, &[("mark", &mark), ("file", &shown)])
-        );
+        tell(Cmd::AlreadyStub, &[("mark", &mark), ("file", &shown)]);
         return Ok(true);
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            bail!("{}", say(Cmd::RefuseWithoutAsking, &[("file", &shown)]));
+            bail!(say(Cmd::RefuseWithoutAsking, &[("file", &shown)]));
         }
         let ask = say(Cmd::ResetAsk, &[("file", &shown), ("dir", &STATE_DIR)]);
         print!("{ask}");
@@ -196,7 +190,7 @@ pub fn reset(
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            println!("{}", say(Cmd::LeftAsItIs, &[]));
+            tell(Cmd::LeftAsItIs, &[]);
             return Ok(false);
         }
     }
@@ -220,9 +214,6 @@ pub fn reset(
     state.entry(&exercise.id).status = None;
     state.save(&course.root)?;
     let mark = ui::pass_mark();
-    println!(
-        "{}",
-        say(Cmd::BackToStub, &[("mark", &mark), ("file", &shown)])
-    );
+    tell(Cmd::BackToStub, &[("mark", &mark), ("file", &shown)]);
     Ok(true)
 }

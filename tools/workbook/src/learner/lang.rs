@@ -10,7 +10,7 @@ use workbook_core::ports::book_url as url;
 
 use crate::learner::state::State;
 use workbook_core::course::Course;
-use workbook_core::language::messages::{Cmd, Msg, say, say_in};
+use workbook_core::language::messages::{Cmd, Msg, say_in, tell};
 use workbook_core::language::{self, Lang, Source};
 use workbook_core::ui;
 
@@ -65,13 +65,13 @@ pub fn command(
             Source::Environment => Cmd::LangFromLocale,
             Source::Default => Cmd::LangDefault,
         };
-        println!("{}", say(line, &[("code", &chosen.code())]));
+        tell(line, &[("code", &chosen.code())]);
         return Ok(());
     };
     if code == "auto" {
         state.lang = None;
         state.save(&course.root)?;
-        println!("{}", say(Msg::LangAuto, &[("mark", &ui::pass_mark())]));
+        tell(Msg::LangAuto, &[("mark", &ui::pass_mark())]);
         return Ok(());
     }
     let lang = Lang::from_arg(code)?;

@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::learner::lang;
 use crate::learner::state::{State, Status};
 use workbook_core::course::{Course, Exercise, Lesson, Model};
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say, tell};
 use workbook_core::language::{self, Lang};
 use workbook_core::po;
 use workbook_core::ports::{self, Layout};
@@ -54,7 +54,7 @@ pub fn print(course: &Course, state: &State, exercises: bool) {
         time_left(&course.lessons, state)
     );
     if course.lessons.is_empty() {
-        println!("{}", say(Msg::NoLessons, &[]));
+        tell(Msg::NoLessons, &[]);
         return;
     }
     println!();
@@ -144,26 +144,26 @@ pub fn print_current(
         ui::bold(&exercise.id),
         exercise.title
     );
-    println!("{}", say(Msg::CurrentFile, &[("file", &ui::bold(&file))]));
+    tell(Msg::CurrentFile, &[("file", &ui::bold(&file))]);
     let run = ui::cyan(&format!("cargo run -p {} -- --help", lesson.package));
-    println!("{}", say(Msg::CurrentRun, &[("command", &run)]));
+    tell(Msg::CurrentRun, &[("command", &run)]);
     let model = match lesson.model {
         Model::Rebuild => Msg::ModelRebuild,
         Model::CallsYours => Msg::ModelCallsYours,
     };
-    println!("{}", say(model, &[]));
+    tell(model, &[]);
     let check = ui::cmd(&format!("check {}", exercise.id));
-    println!("{}", say(Msg::CurrentCheck, &[("command", &check)]));
+    tell(Msg::CurrentCheck, &[("command", &check)]);
     // With a base port, the port the book shows for the lesson's server is not this copy's.
     if let (Some(base), Some(number)) = (layout.base(), ports::lesson_number(&lesson.folder)) {
         let (addr, ports) = (layout.lesson(number), ui::cmd("ports"));
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("addr", &addr), ("base", &base), ("ports", &ports)];
-        println!("{}", say(Msg::CurrentAddr, &args));
+        tell(Msg::CurrentAddr, &args);
     }
     if book_served {
         let book = lang::book_url(&course.root, layout.book());
         let url = ui::cyan(&format!("{book}{}.html", lesson.folder));
-        println!("{}", say(Msg::CurrentRead, &[("url", &url)]));
+        tell(Msg::CurrentRead, &[("url", &url)]);
     }
 }

@@ -93,6 +93,11 @@ pub fn io_error(err: &std::io::Error) -> String {
     }
 }
 
+/// Prints the message in the language of this run, as a line of the program's output.
+pub fn tell(msg: impl Message, args: &[(&str, &dyn Display)]) {
+    println!("{}", say(msg, args));
+}
+
 /// The message in `lang`.
 pub fn say_in(lang: Lang, msg: impl Message, args: &[(&str, &dyn Display)]) -> String {
     let mut text = msg.template(lang).to_string();

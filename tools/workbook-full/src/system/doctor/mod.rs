@@ -19,7 +19,7 @@ use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
 use crate::system::up::plan::Ports;
-use workbook_core::language::messages::{Cmd, Msg, say};
+use workbook_core::language::messages::{Cmd, Msg, say, tell};
 use workbook_core::ui;
 
 mod tools;
@@ -161,7 +161,7 @@ pub fn run(root: &Path) -> Result<()> {
                 Finding::Problem { what, fix } => {
                     println!("  {} {what}", ui::fail_mark());
                     let command = ui::cyan(&fix.command());
-                    println!("{}", say(Msg::DoctorFix, &[("command", &command)]));
+                    tell(Msg::DoctorFix, &[("command", &command)]);
                     match fix {
                         Fix::Install(needed) => packages.extend(needed.iter().copied()),
                         Fix::Run(command) => commands.push(command.clone()),
@@ -188,12 +188,12 @@ pub fn run(root: &Path) -> Result<()> {
         println!("{ready}");
         return Ok(());
     }
-    println!("{}", say(Msg::DoctorFixAll, &[]));
+    tell(Msg::DoctorFixAll, &[]);
     if !packages.is_empty() {
         println!("  {}", ui::cyan(&install_command(&packages)));
     }
     for command in &commands {
         println!("  {}", ui::cyan(command));
     }
-    bail!("{}", say(Msg::DoctorMissing, &[("count", &problems)]))
+    bail!(say(Msg::DoctorMissing, &[("count", &problems)]))
 }

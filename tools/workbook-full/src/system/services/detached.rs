@@ -99,33 +99,27 @@ pub(super) fn start_detached(here: &Here, service: Service, mut command: Command
         }
         if let Ok(Some(status)) = child.try_wait() {
             let log = ui::indent(&log_tail(here, service, 10), "    ");
-            bail!(
-                "{}",
-                say(
-                    Cmd::StoppedAtOnce,
-                    &[
-                        ("name", &service.name()),
-                        ("status", &status),
-                        ("log", &log)
-                    ]
-                )
-            );
+            bail!(say(
+                Cmd::StoppedAtOnce,
+                &[
+                    ("name", &service.name()),
+                    ("status", &status),
+                    ("log", &log)
+                ]
+            ));
         }
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            bail!(
-                "{}",
-                say(
-                    Cmd::DidNotAnswer,
-                    &[
-                        ("name", &service.name()),
-                        ("addr", &addr),
-                        ("seconds", &START_PATIENCE.as_secs()),
-                        ("log", &log_path.display()),
-                    ]
-                )
-            );
+            bail!(say(
+                Cmd::DidNotAnswer,
+                &[
+                    ("name", &service.name()),
+                    ("addr", &addr),
+                    ("seconds", &START_PATIENCE.as_secs()),
+                    ("log", &log_path.display()),
+                ]
+            ));
         }
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -24,7 +24,7 @@ use crate::system::probe::{
     port_taken, redis_pings,
 };
 use crate::system::unreachable;
-use workbook_core::language::messages::{Cmd, say};
+use workbook_core::language::messages::{Cmd, say, tell};
 use workbook_core::ui;
 
 mod agent;
@@ -150,19 +150,16 @@ pub fn up(here: &Here) -> Result<()> {
         }
     }
     if failures > 0 {
-        bail!("{}", say(Cmd::ServicesFailed, &[("count", &failures)]));
+        bail!(say(Cmd::ServicesFailed, &[("count", &failures)]));
     }
     let (down, status) = (ui::cmd("services down"), ui::cmd("services status"));
-    println!(
-        "{}",
-        say(
-            Cmd::ServicesStopSee,
-            &[("down", &down), ("status", &status)]
-        )
+    tell(
+        Cmd::ServicesStopSee,
+        &[("down", &down), ("status", &status)],
     );
     // With a base port, the lessons' own defaults (8500, 6379, 4222) are not this copy's.
     if here.layout.base().is_some() {
-        println!("{}", say(Cmd::ServicesYourShell, &[]));
+        tell(Cmd::ServicesYourShell, &[]);
         println!("    {}", here.layout.env_lines());
     }
     Ok(())
@@ -173,10 +170,10 @@ pub fn up(here: &Here) -> Result<()> {
 fn started_elsewhere(here: &Here, service: Service) -> anyhow::Error {
     let pid = running_pid(&here.root, service).unwrap_or_default();
     let down = ui::cmd("services down");
-    anyhow::anyhow!(
-        "{}",
-        say(Cmd::StartedOnAnotherPort, &[("pid", &pid), ("down", &down)])
-    )
+    anyhow::anyhow!(say(
+        Cmd::StartedOnAnotherPort,
+        &[("pid", &pid), ("down", &down)]
+    ))
 }
 
 fn consul_up(here: &Here) -> Result<()> {
@@ -190,7 +187,7 @@ fn consul_up(here: &Here) -> Result<()> {
             println!("{} consul  {using}", ui::pass_mark());
             return Ok(());
         }
-        bail!("{}", unreachable::no_consul_at_env(&value));
+        bail!(unreachable::no_consul_at_env(&value));
     }
     if let Some(pid) = here.running_pid(Service::Consul) {
         let running = say(Cmd::AgentAlreadyRunning, &[("addr", &addr), ("pid", &pid)]);
@@ -225,7 +222,7 @@ fn consul_up(here: &Here) -> Result<()> {
 /// once nothing else holds that port.
 pub fn agent_command(addr: SocketAddr) -> Result<Command> {
     if port_taken(addr) {
-        bail!("{}", say(Cmd::PortNotConsul, &[("port", &addr.port())]));
+        bail!(say(Cmd::PortNotConsul, &[("port", &addr.port())]));
     }
     let program = std::env::current_exe().context("finding the workbook binary")?;
     let mut command = Command::new(program);

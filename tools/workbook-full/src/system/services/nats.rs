@@ -65,7 +65,7 @@ pub fn nats_server(
     store: &Path,
 ) -> Result<Command> {
     if port_taken(addr) {
-        bail!("{}", say(Cmd::PortNotNats, &[("port", &addr.port())]));
+        bail!(say(Cmd::PortNotNats, &[("port", &addr.port())]));
     }
     let mut command = Command::new(program);
     command

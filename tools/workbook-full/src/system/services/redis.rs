@@ -39,11 +39,11 @@ pub(super) fn up(here: &Here) -> Result<()> {
 /// an error that says what to do when the port is taken or Redis is not installed.
 pub fn redis_server(addr: SocketAddr, dir: &Path) -> Result<Command> {
     if port_taken(addr) {
-        bail!("{}", say(Cmd::PortNotRedis, &[("port", &addr.port())]));
+        bail!(say(Cmd::PortNotRedis, &[("port", &addr.port())]));
     }
     if programs::find_on_path("redis-server").is_none() {
         let command = install::install_command(&[("redis-server", "redis")]);
-        bail!("{}", say(Cmd::RedisNotInstalled, &[("command", &command)]));
+        bail!(say(Cmd::RedisNotInstalled, &[("command", &command)]));
     }
     let mut command = Command::new("redis-server");
     command

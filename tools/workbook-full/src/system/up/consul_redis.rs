@@ -5,15 +5,14 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
+use super::passed;
 use super::plan::{System, loopback};
 use super::processes::{START_PATIENCE, block_until, start};
 use super::record::Record;
-use super::say;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, redis_pings};
 use crate::system::services::{self, Service};
 use crate::system::unreachable;
 use workbook_core::language::messages::{self, Cmd};
-use workbook_core::ui;
 
 /// Finds or starts Consul; returns its base URL.
 pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Result<String> {
@@ -21,35 +20,25 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
     // `CONSUL_HTTP_ADDR` naming this system's own port is no other agent: start it here.
     if let Some(value) = consul_from_env().filter(|value| env_addr(value) != Some(addr)) {
         if env_addr(&value).and_then(consul_leader).is_none() {
-            bail!("{}", unreachable::no_consul_at_env(&value));
+            bail!(unreachable::no_consul_at_env(&value));
         }
-        say(
-            ui::pass_mark(),
-            "consul",
-            &messages::say(Cmd::UsingConsulAtEnv, &[("value", &value)]),
-        );
+        passed("consul", Cmd::UsingConsulAtEnv, &[("value", &value)]);
         return consul_ext::normalise_address(&value).map_err(Into::into);
     }
     let url = format!("http://{addr}");
     if let Some(started) = record.running("consul") {
-        say(
-            ui::pass_mark(),
+        passed(
             "consul",
-            &messages::say(
-                Cmd::AgentAlreadyRunning,
-                &[("addr", &addr), ("pid", &started.pid)],
-            ),
+            Cmd::AgentAlreadyRunning,
+            &[("addr", &addr), ("pid", &started.pid)],
         );
         return Ok(url);
     }
     if consul_leader(addr).is_some() {
-        say(
-            ui::pass_mark(),
+        passed(
             "consul",
-            &messages::say(
-                Cmd::AlreadyAnswersUsingIt,
-                &[("which", &who_answers(root, system)), ("addr", &addr)],
-            ),
+            Cmd::AlreadyAnswersUsingIt,
+            &[("which", &who_answers(root, system)), ("addr", &addr)],
         );
         return Ok(url);
     }
@@ -59,17 +48,14 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
     block_until(&mut child, "consul", &log, START_PATIENCE, || {
         consul_leader(addr).is_some()
     })?;
-    say(
-        ui::pass_mark(),
+    passed(
         "consul",
-        &messages::say(
-            Cmd::StartedAgent,
-            &[
-                ("addr", &addr),
-                ("pid", &child.id()),
-                ("url", &format!("{url}/ui/")),
-            ],
-        ),
+        Cmd::StartedAgent,
+        &[
+            ("addr", &addr),
+            ("pid", &child.id()),
+            ("url", &format!("{url}/ui/")),
+        ],
     );
     Ok(url)
 }
@@ -79,22 +65,15 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     let addr = loopback(system.ports.redis);
     let url = format!("redis://{addr}");
     if let Some(started) = record.running("redis") {
-        say(
-            ui::pass_mark(),
+        passed(
             "redis",
-            &messages::say(
-                Cmd::AlreadyRunningOn,
-                &[("addr", &addr), ("pid", &started.pid)],
-            ),
+            Cmd::AlreadyRunningOn,
+            &[("addr", &addr), ("pid", &started.pid)],
         );
         return Ok(url);
     }
     if redis_pings(addr) {
-        say(
-            ui::pass_mark(),
-            "redis",
-            &messages::say(Cmd::RedisAlreadyAnswers, &[("addr", &addr)]),
-        );
+        passed("redis", Cmd::RedisAlreadyAnswers, &[("addr", &addr)]);
         return Ok(url);
     }
     let command = services::redis_server(addr, &system.dir)?;
@@ -103,10 +82,10 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
     block_until(&mut child, "redis", &log, START_PATIENCE, || {
         redis_pings(addr)
     })?;
-    say(
-        ui::pass_mark(),
+    passed(
         "redis",
-        &messages::say(Cmd::StartedRedis, &[("addr", &addr), ("pid", &child.id())]),
+        Cmd::StartedRedis,
+        &[("addr", &addr), ("pid", &child.id())],
     );
     Ok(url)
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use super::plan::{AUDIT_SUBSCRIBED, Events, System, events_exist, loopback};
 use super::processes::{START_PATIENCE, block_until, start};
 use super::record::Record;
-use super::say;
+use super::{passed, say};
 use crate::system::install;
 use crate::system::probe::nats_answers;
 use crate::system::services;
@@ -57,11 +57,7 @@ fn nats_up(
     let url = format!("nats://{addr}");
     if let Some(started) = record.running("nats") {
         let args: [(&str, &dyn std::fmt::Display); 2] = [("addr", &addr), ("pid", &started.pid)];
-        say(
-            ui::pass_mark(),
-            "nats",
-            &messages::say(Cmd::AlreadyRunningOn, &args),
-        );
+        passed("nats", Cmd::AlreadyRunningOn, &args);
         return Ok(Events::OnNats(url));
     }
     if nats_answers(addr) {
@@ -89,11 +85,7 @@ fn nats_up(
         ("pid", &child.id()),
         ("store", &store.display()),
     ];
-    say(
-        ui::pass_mark(),
-        "nats",
-        &messages::say(Cmd::StartedNats, &args),
-    );
+    passed("nats", Cmd::StartedNats, &args);
     Ok(Events::OnNats(url))
 }
 

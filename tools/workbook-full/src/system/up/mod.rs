@@ -54,6 +54,11 @@ fn say(mark: String, name: &str, text: &str) {
     println!("{mark} {name:<9} {text}");
 }
 
+/// A line for a part that is ready: the pass mark, its name, one of the runner's sentences.
+fn passed(name: &str, sentence: Cmd, args: &[(&str, &dyn std::fmt::Display)]) {
+    say(ui::pass_mark(), name, &messages::say(sentence, args));
+}
+
 /// `up`: starts what is not running yet, waits until each part answers or passes its
 /// health check, and prints the page's address. An `up` that fails stops what it started
 /// itself (what was running before stays): a half-started system would hold its ports,
@@ -165,23 +170,23 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
     if with_gateway {
         let page = format!("http://{}/", loopback(system.ports.gateway));
         let url = ui::bold(&page);
-        println!("{}", messages::say(Cmd::ThePage, &[("url", &url)]));
+        messages::tell(Cmd::ThePage, &[("url", &url)]);
     }
     if matches!(events, Events::OnNats(_)) {
         let log = system.log_path("audit");
         let counts = audit_counts(&log).unwrap_or(Counts { right: 0, wrong: 0 });
         let log = format!("{}/audit.log", system.shown);
         let args: [(&str, &dyn std::fmt::Display); 2] = [("counts", &counts.say()), ("log", &log)];
-        println!("{}", messages::say(Cmd::TheAudit, &args));
+        messages::tell(Cmd::TheAudit, &args);
     }
     let status = ui::cmd(&format!("status{}", system.flag()));
     let down = ui::cmd(&format!("down{}", system.flag()));
     let args: [(&str, &dyn std::fmt::Display); 3] =
         [("dir", &system.shown), ("status", &status), ("down", &down)];
-    println!("{}", messages::say(Cmd::UpLogsSeeStop, &args));
+    messages::tell(Cmd::UpLogsSeeStop, &args);
     // Off the standard ports, a learner's own `cargo run -p …` needs telling where they are.
     if !system.standard {
-        println!("{}", messages::say(Cmd::ServicesYourShell, &[]));
+        messages::tell(Cmd::ServicesYourShell, &[]);
         match &events {
             Events::OnNats(nats_url) => println!(
                 "    export CONSUL_HTTP_ADDR={consul_url} REDIS_URL={redis_url} NATS_URL={nats_url}"
@@ -271,9 +276,6 @@ pub async fn down(root: &Path, layout: Layout) -> Result<()> {
         stop(&record, name);
     }
     fs::remove_file(system.record_path()).context("removing the record of `up`")?;
-    println!(
-        "{}",
-        messages::say(Cmd::LogsStay, &[("dir", &system.shown)])
-    );
+    messages::tell(Cmd::LogsStay, &[("dir", &system.shown)]);
     Ok(())
 }

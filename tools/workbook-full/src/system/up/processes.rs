@@ -89,17 +89,11 @@ pub(super) fn build(
     }
     let status = child.wait()?;
     if !status.success() {
-        bail!(
-            "{}",
-            messages::say(Cmd::BuildFailed, &[("packages", &names)])
-        );
+        bail!(messages::say(Cmd::BuildFailed, &[("packages", &names)]));
     }
     for package in packages {
         if !executables.contains_key(*package) {
-            bail!(
-                "{}",
-                messages::say(Cmd::NoExecutable, &[("package", package)])
-            );
+            bail!(messages::say(Cmd::NoExecutable, &[("package", package)]));
         }
     }
     Ok(executables)
@@ -117,10 +111,10 @@ pub(super) fn start_lesson(
     if let Some(addr) = part.addr
         && port_taken(addr)
     {
-        bail!(
-            "{}",
-            messages::say(Cmd::LessonPortTaken, &[("port", &addr.port())])
-        );
+        bail!(messages::say(
+            Cmd::LessonPortTaken,
+            &[("port", &addr.port())]
+        ));
     }
     let mut command = Command::new(executable);
     command.args(&part.args);
@@ -222,7 +216,7 @@ pub(super) fn check_still_running(
         let tail = ui::indent(&log_tail(log, 10), "    ");
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("name", &name), ("status", &status), ("log", &tail)];
-        bail!("{}", messages::say(Cmd::StoppedAtOnce, &args));
+        bail!(messages::say(Cmd::StoppedAtOnce, &args));
     }
     if Instant::now() >= deadline {
         let args: [(&str, &dyn std::fmt::Display); 3] = [
@@ -230,7 +224,7 @@ pub(super) fn check_still_running(
             ("seconds", &patience.as_secs()),
             ("log", &log.display()),
         ];
-        bail!("{}", messages::say(Cmd::WasNotReady, &args));
+        bail!(messages::say(Cmd::WasNotReady, &args));
     }
     Ok(())
 }

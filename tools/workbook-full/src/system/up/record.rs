@@ -57,7 +57,7 @@ impl Record {
                 ("up", &up),
                 ("dir", &system.shown),
             ];
-            println!("{}", messages::say(Cmd::NothingStartedHere, &args));
+            messages::tell(Cmd::NothingStartedHere, &args);
         }
         record
     }

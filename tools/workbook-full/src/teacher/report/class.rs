@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Count, Report, cell};
 use workbook_core::course::Course;
-use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_core::language::messages::{Cmd, io_error, say, tell};
 use workbook_core::ui;
 
 /// What `report --class` found: the reports, and the files it could not read, with why.
@@ -200,24 +200,21 @@ pub fn run_class(course: &Course, paths: &[PathBuf]) -> Result<bool> {
         let mark = ui::yellow("!");
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("mark", &mark), ("name", name), ("command", &command)];
-        println!("{}", say(Cmd::ClassSharedName, &args));
+        tell(Cmd::ClassSharedName, &args);
     }
     if !class.unreadable.is_empty() {
         if !class.reports.is_empty() {
             println!();
         }
         let (mark, count) = (ui::yellow("!"), class.unreadable.len());
-        println!(
-            "{}",
-            say(Cmd::ClassNotRead, &[("mark", &mark), ("count", &count)])
-        );
+        tell(Cmd::ClassNotRead, &[("mark", &mark), ("count", &count)]);
         for (path, why) in &class.unreadable {
             println!("  {}: {why}", path.display());
         }
     }
     if class.reports.is_empty() {
         let command = ui::cmd("report --json > NAME.json");
-        println!("{}", say(Cmd::ClassNoReports, &[("command", &command)]));
+        tell(Cmd::ClassNoReports, &[("command", &command)]);
     }
     Ok(!class.reports.is_empty())
 }

@@ -143,7 +143,7 @@ impl Report {
             Err(err) if language::current() != Lang::En => {
                 let at: [(&str, &dyn std::fmt::Display); 2] =
                     [("line", &err.line()), ("column", &err.column())];
-                anyhow::bail!("{}", say(Cmd::ClassNotAReportAt, &at))
+                anyhow::bail!(say(Cmd::ClassNotAReportAt, &at))
             }
             Err(err) => return Err(err).context(say(Cmd::ClassNotAReport, &[])),
         };

@@ -13,7 +13,7 @@ use crate::learner::next;
 use crate::learner::state::State;
 use workbook_core::cargo::{Build, Location};
 use workbook_core::course::{Course, Exercise, Lesson};
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say, tell};
 use workbook_core::testrun::{self, TestResult, TestRun};
 use workbook_core::ui::{self, Asking};
 
@@ -94,7 +94,7 @@ impl Report<'_> {
         );
         println!("{passed}");
         let how = ui::ask(asking, 's', &format!("solution {}", exercise.id));
-        println!("{}", say(Msg::CompareWithAnswer, &[("how", &how)]));
+        tell(Msg::CompareWithAnswer, &[("how", &how)]);
         // The rest of this lesson first, then the lessons after it; done ones skipped.
         match next::next_open(course, self.state, &exercise.id) {
             // The session says itself which exercise `n` goes on to.

@@ -9,7 +9,7 @@ use super::verdict::Verdict;
 use crate::learner::failure;
 use crate::learner::state::State;
 use workbook_core::course::{Course, Exercise, Lesson};
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say, tell};
 use workbook_core::ui;
 
 /// One line per exercise for lesson-wide and course-wide checks.
@@ -116,6 +116,6 @@ pub(super) fn summarise(
     println!("{line}");
     if let Some((exercise, _)) = results.iter().find(|(_, v)| !v.passed()) {
         let command = ui::cmd(&format!("check {}", exercise.id));
-        println!("{}", say(Msg::Details, &[("command", &command)]));
+        tell(Msg::Details, &[("command", &command)]);
     }
 }

@@ -24,7 +24,7 @@ use anyhow::Result;
 use crate::learner::state::State;
 use workbook_core::cargo;
 use workbook_core::course::{Course, Exercise, Lesson};
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say, tell};
 use workbook_core::testrun::{self, TestJob};
 use workbook_core::ui::{self, Asking};
 
@@ -54,7 +54,7 @@ pub enum Detail {
 pub async fn run(course: &Course, state: &mut State, id: Option<&str>) -> Result<bool> {
     let exercises = selected(course, id)?;
     if exercises.is_empty() {
-        println!("{}", say(Msg::NothingToCheck, &[]));
+        tell(Msg::NothingToCheck, &[]);
         return Ok(true);
     }
     let detail = if exercises.len() == 1 {

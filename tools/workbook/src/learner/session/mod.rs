@@ -21,7 +21,7 @@ use crate::learner::next::{self, AfterSave};
 use crate::learner::pick::{self, Typed, Typing};
 use crate::learner::state::State;
 use workbook_core::course::{Course, Exercise, Lesson};
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say, tell};
 use workbook_core::ports::Layout;
 use workbook_core::ui;
 use workbook_core::ui::Asking;
@@ -250,7 +250,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     }
     let _ = terminal::disable_raw_mode();
     let command = ui::cyan(ui::command("").trim_end());
-    println!("{}", say(Msg::Bye, &[("command", &command)]));
+    tell(Msg::Bye, &[("command", &command)]);
     Ok(())
 }
 
@@ -259,7 +259,7 @@ fn show_current(course: &Course, state: &State, current: Option<&str>, layout: L
     match current.and_then(|id| course.exercise(id).ok()) {
         Some((lesson, exercise)) => {
             map::print_current(course, lesson, exercise, layout, true);
-            println!("{}", say(Msg::SaveToCheck, &[]));
+            tell(Msg::SaveToCheck, &[]);
         }
         None if course.exercise_count() == 0 => println!("{}", say(Msg::NoExercisesYet, &[])),
         None => {
