@@ -8,12 +8,12 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, free_ports};
+use crate::process::{NotReady, OwnedChild, free_ports};
 use programs::find_on_path;
 
 /// How long a real `consul agent -dev` may take to elect itself leader.
@@ -151,9 +151,9 @@ async fn start_real_consul(program: &Path) -> (String, OwnedChild) {
         match wait_for_leader(&mut child, &addr).await {
             Ok(()) => return (format!("http://{addr}"), child),
             // Most often a port was taken in the meantime: try again with fresh ones.
-            Err(Failure::Exited(why)) => failures.push(why),
+            Err(NotReady::Exited(why)) => failures.push(why),
             // A slow machine does not get faster by trying again.
-            Err(Failure::TooSlow(why)) => {
+            Err(NotReady::TooSlow(why)) => {
                 failures.push(why);
                 break;
             }
@@ -167,34 +167,17 @@ async fn start_real_consul(program: &Path) -> (String, OwnedChild) {
     );
 }
 
-enum Failure {
-    Exited(String),
-    TooSlow(String),
-}
-
 /// Polls `/v1/status/leader` until it names a leader; a child that exits first has failed.
-async fn wait_for_leader(child: &mut OwnedChild, addr: &str) -> Result<(), Failure> {
-    let deadline = Instant::now() + CONSUL_STARTUP;
-    loop {
-        if let Some(status) = child.exited() {
-            return Err(Failure::Exited(format!(
-                "consul exited ({status}):\n{}",
-                child.log_tail()
-            )));
-        }
-        if let Ok(leader) = consul_ext::leader(addr, Duration::from_secs(1)).await
-            && !leader.is_empty()
-        {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(Failure::TooSlow(format!(
-                "no leader on {addr} after {CONSUL_STARTUP:?}:\n{}",
-                child.log_tail()
-            )));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+async fn wait_for_leader(child: &mut OwnedChild, addr: &str) -> Result<(), NotReady> {
+    let waiting_for = format!("no leader on {addr}");
+    let every = Duration::from_millis(100);
+    child
+        .wait_until("consul", &waiting_for, (CONSUL_STARTUP, every), |_| async {
+            consul_ext::leader(addr, Duration::from_secs(1))
+                .await
+                .is_ok_and(|leader| !leader.is_empty())
+        })
+        .await
 }
 
 /// Consul 1.14 added a gRPC TLS listener (on by default in `-dev`, port 8503); older releases

@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::PATIENCE;
 use crate::process::{OwnedChild, free_ports, http_get};
@@ -136,58 +136,32 @@ async fn start(program: &PathBuf, size: usize) -> Result<EtcdCluster, String> {
 }
 
 async fn wait_for_log(member: &mut EtcdMember, text: &str) -> Result<(), String> {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let child = member.child.as_mut().expect("a running member");
-        if let Some(status) = child.exited() {
-            return Err(format!(
-                "{} exited ({status}):\n{}",
-                member.name,
-                child.log_tail()
-            ));
-        }
-        if child.log().contains(text) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "{} never logged {text:?}:\n{}",
-                member.name,
-                child.log_tail()
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let child = member.child.as_mut().expect("a running member");
+    let waiting_for = format!("{} never logged {text:?}", member.name);
+    let every = Duration::from_millis(10);
+    let found = |child: &OwnedChild| std::future::ready(child.log().contains(text));
+    child
+        .wait_until(&member.name, &waiting_for, (PATIENCE, every), found)
+        .await
+        .map_err(String::from)
 }
 
 async fn wait_healthy(member: &mut EtcdMember) -> Result<(), String> {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let child = member.child.as_mut().expect("a running member");
-        if let Some(status) = child.exited() {
-            return Err(format!(
-                "{} exited ({status}):\n{}",
-                member.name,
-                child.log_tail()
-            ));
-        }
-        let answer = tokio::time::timeout(
-            Duration::from_secs(1),
-            http_get(&member.client_addr, "/health"),
+    let child = member.child.as_mut().expect("a running member");
+    let waiting_for = format!("{} not healthy", member.name);
+    let every = Duration::from_millis(20);
+    let addr = &member.client_addr;
+    child
+        .wait_until(
+            &member.name,
+            &waiting_for,
+            (PATIENCE, every),
+            |_| async move {
+                let answer =
+                    tokio::time::timeout(Duration::from_secs(1), http_get(addr, "/health"));
+                matches!(answer.await, Ok(Ok((200, body))) if body.contains("true"))
+            },
         )
-        .await;
-        if let Ok(Ok((200, body))) = answer
-            && body.contains("true")
-        {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "{} not healthy after {PATIENCE:?}:\n{}",
-                member.name,
-                child.log_tail()
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        .await
+        .map_err(String::from)
 }

@@ -151,27 +151,20 @@ async fn start(
     let mut child = OwnedChild::spawn(command, "nats")
         .map_err(|error| format!("could not run {}: {error}", program.display()))?;
     let monitor = format!("127.0.0.1:{monitor_port}");
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(status) = child.exited() {
-            return Err(format!(
-                "nats-server exited ({status}):\n{}",
-                child.log_tail()
-            ));
-        }
-        let answer =
-            tokio::time::timeout(Duration::from_secs(1), http_get(&monitor, "/healthz")).await;
-        if let Ok(Ok((200, body))) = answer
-            && body.contains("ok")
-        {
-            return Ok(child);
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "nats-server not healthy after {PATIENCE:?}:\n{}",
-                child.log_tail()
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let waiting_for = "nats-server not healthy";
+    let every = Duration::from_millis(20);
+    let monitor = &monitor;
+    child
+        .wait_until(
+            "nats-server",
+            waiting_for,
+            (PATIENCE, every),
+            |_| async move {
+                let answer =
+                    tokio::time::timeout(Duration::from_secs(1), http_get(monitor, "/healthz"));
+                matches!(answer.await, Ok(Ok((200, body))) if body.contains("ok"))
+            },
+        )
+        .await?;
+    Ok(child)
 }

@@ -7,6 +7,7 @@ use std::io;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -73,6 +74,49 @@ impl OwnedChild {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    /// Asks `ready` every `every` until it says yes, for at most `patience`. The program
+    /// (`name`) that exits first has failed; `waiting_for` says what never came
+    /// ("no PONG from 127.0.0.1:6390"). Each error ends with what the program printed last.
+    pub async fn wait_until<F: Future<Output = bool>>(
+        &mut self,
+        name: &str,
+        waiting_for: &str,
+        (patience, every): (Duration, Duration),
+        mut ready: impl FnMut(&OwnedChild) -> F,
+    ) -> Result<(), NotReady> {
+        let deadline = Instant::now() + patience;
+        loop {
+            if let Some(status) = self.exited() {
+                let why = format!("{name} exited ({status}):\n{}", self.log_tail());
+                return Err(NotReady::Exited(why));
+            }
+            if ready(self).await {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let why = format!("{waiting_for} after {patience:?}:\n{}", self.log_tail());
+                return Err(NotReady::TooSlow(why));
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+/// Why a program did not become ready: it exited (most often a port taken in the meantime,
+/// worth another try with fresh ports), or it was too slow (a slow machine does not get
+/// faster by trying again).
+pub enum NotReady {
+    Exited(String),
+    TooSlow(String),
+}
+
+impl From<NotReady> for String {
+    fn from(not_ready: NotReady) -> String {
+        match not_ready {
+            NotReady::Exited(why) | NotReady::TooSlow(why) => why,
+        }
     }
 }
 

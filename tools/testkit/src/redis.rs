@@ -5,7 +5,7 @@
 //! drops the guard. `REDIS_URL` points the tests at a server someone else runs instead.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -87,27 +87,17 @@ pub async fn redis() -> RedisServer {
 
 /// Polls with `PING` until the server answers `+PONG`; a child that exits first has failed.
 async fn wait_for_pong(child: &mut OwnedChild, addr: &str) -> Result<(), String> {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(status) = child.exited() {
-            return Err(format!(
-                "redis-server exited ({status}):\n{}",
-                child.log_tail()
-            ));
-        }
-        // Bounded: if the port was taken by something that is not Redis, it may never answer.
-        let reply = tokio::time::timeout(Duration::from_secs(1), ping(addr)).await;
-        if reply.is_ok_and(|reply| reply.is_ok_and(|line| line == "+PONG")) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "no PONG from {addr} after {PATIENCE:?}:\n{}",
-                child.log_tail()
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let waiting_for = format!("no PONG from {addr}");
+    let every = Duration::from_millis(20);
+    child
+        .wait_until("redis-server", &waiting_for, (PATIENCE, every), |_| async {
+            // Bounded: if the port was taken by something that is not Redis, it may never
+            // answer.
+            let reply = tokio::time::timeout(Duration::from_secs(1), ping(addr)).await;
+            reply.is_ok_and(|reply| reply.is_ok_and(|line| line == "+PONG"))
+        })
+        .await
+        .map_err(String::from)
 }
 
 /// Sends `PING` as an inline RESP command and returns the reply line (`+PONG` when ready).
