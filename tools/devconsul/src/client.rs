@@ -40,35 +40,30 @@ fn base_url(args: &ClientArgs) -> String {
     }
 }
 
-async fn get(args: &ClientArgs, path: &str) -> anyhow::Result<Value> {
-    let url = format!("{}{path}", base_url(args));
-    let response = reqwest::get(&url)
-        .await
-        .map_err(|e| unreachable_agent(&url, &e))?;
-    let status = response.status();
-    let body = response.text().await?;
-    if !status.is_success() {
-        bail!("Unexpected response code: {} ({body})", status.as_u16());
-    }
-    serde_json::from_str(&body).context("the agent's answer is not JSON")
-}
-
-pub async fn put(args: &ClientArgs, path: &str) -> anyhow::Result<()> {
+/// Sends one request to the agent and returns its body; a status other than 2xx is an
+/// error that quotes it, as Consul's CLI does.
+async fn request(args: &ClientArgs, method: reqwest::Method, path: &str) -> anyhow::Result<String> {
     let url = format!("{}{path}", base_url(args));
     let response = reqwest::Client::new()
-        .put(&url)
+        .request(method, &url)
         .send()
         .await
         .map_err(|e| unreachable_agent(&url, &e))?;
     let status = response.status();
+    let body = response.text().await.unwrap_or_default();
     if !status.is_success() {
-        bail!(
-            "Unexpected response code: {} ({})",
-            status.as_u16(),
-            response.text().await.unwrap_or_default()
-        );
+        bail!("Unexpected response code: {} ({body})", status.as_u16());
     }
-    Ok(())
+    Ok(body)
+}
+
+async fn get(args: &ClientArgs, path: &str) -> anyhow::Result<Value> {
+    let body = request(args, reqwest::Method::GET, path).await?;
+    serde_json::from_str(&body).context("the agent's answer is not JSON")
+}
+
+pub async fn put(args: &ClientArgs, path: &str) -> anyhow::Result<()> {
+    request(args, reqwest::Method::PUT, path).await.map(drop)
 }
 
 pub async fn members(args: &ClientArgs) -> anyhow::Result<()> {

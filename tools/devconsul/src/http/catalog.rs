@@ -11,7 +11,7 @@ use super::blocking::wait_for;
 use super::query::parse_bool;
 use super::{Answer, Call, HttpError, json, with_index};
 use crate::filter::Filter;
-use crate::state::{Service, Store};
+use crate::state::{Check, Service, Store};
 use crate::views;
 
 const HEALTH_SELECTORS: &[&str] = &["Node", "Service", "Checks"];
@@ -220,28 +220,23 @@ pub async fn health_state(call: &Call, state: &str) -> Answer {
     if !matches!(state, "any" | "passing" | "warning" | "critical") {
         return Err(HttpError::bad_request(format!("Invalid state: {state}")));
     }
-    let filter = filter(call, CHECK_SELECTORS)?;
-    read(call, |store| {
-        let checks: Vec<Value> = store
-            .checks
-            .values()
-            .filter(|check| state == "any" || check.status == state)
-            .map(|check| views::health_check(&call.shared, store, check))
-            .filter(|view| keep(&filter, view))
-            .collect();
-        (store.checks_index(), Value::Array(checks))
-    })
-    .await
+    every_check(call, |check| state == "any" || check.status == state).await
 }
 
 pub async fn health_node(call: &Call, node: &str) -> Answer {
-    let filter = filter(call, CHECK_SELECTORS)?;
     let ours = node == call.shared.config.node_name;
+    every_check(call, |_| ours).await
+}
+
+/// The agent's checks that `wanted` keeps and the request's `filter` passes, as health
+/// views, with the index of all checks.
+async fn every_check(call: &Call, wanted: impl Fn(&Check) -> bool) -> Answer {
+    let filter = filter(call, CHECK_SELECTORS)?;
     read(call, |store| {
         let checks: Vec<Value> = store
             .checks
             .values()
-            .filter(|_| ours)
+            .filter(|check| wanted(check))
             .map(|check| views::health_check(&call.shared, store, check))
             .filter(|view| keep(&filter, view))
             .collect();

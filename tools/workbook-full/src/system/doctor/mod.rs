@@ -39,6 +39,15 @@ enum Finding {
     },
 }
 
+impl Finding {
+    /// A program not found: `what` says so, and its package (Debian's, Homebrew's) fixes it.
+    fn not_installed(what: Msg, debian: &'static str, homebrew: &'static str) -> Finding {
+        let what = say(what, &[]);
+        let fix = Fix::install(debian, homebrew);
+        Finding::Problem { what, fix }
+    }
+}
+
 /// What fixes a problem: packages to install, or a command to run.
 enum Fix {
     /// (Debian name, Homebrew name) of each package.

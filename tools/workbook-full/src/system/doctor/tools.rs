@@ -81,10 +81,7 @@ pub(super) fn toolchain() -> Vec<Finding> {
 pub(super) fn etcd() -> Finding {
     match first_line("etcd", &["--version"]) {
         Some(version) => Finding::Fine(version.replace("etcd Version: ", "etcd ")),
-        None => Finding::Problem {
-            what: say(Msg::DoctorNoEtcd, &[]),
-            fix: Fix::install("etcd-server", "etcd"),
-        },
+        None => Finding::not_installed(Msg::DoctorNoEtcd, "etcd-server", "etcd"),
     }
 }
 
@@ -98,10 +95,7 @@ pub(super) fn etcdctl() -> Finding {
             Msg::DoctorEtcdctlFound,
             &[("version", &version.replace("etcdctl version: ", "etcdctl "))],
         )),
-        None => Finding::Problem {
-            what: say(Msg::DoctorNoEtcdctl, &[]),
-            fix: Fix::install("etcd-client", "etcd"),
-        },
+        None => Finding::not_installed(Msg::DoctorNoEtcdctl, "etcd-client", "etcd"),
     }
 }
 
@@ -112,10 +106,7 @@ pub(super) fn nats() -> Finding {
         .and_then(|program| first_line_of(Command::new(program).arg("--version")));
     match version {
         Some(version) => Finding::Fine(version.replace("nats-server: v", "nats-server ")),
-        None => Finding::Problem {
-            what: say(Msg::DoctorNoNats, &[]),
-            fix: Fix::install("nats-server", "nats-server"),
-        },
+        None => Finding::not_installed(Msg::DoctorNoNats, "nats-server", "nats-server"),
     }
 }
 
@@ -150,10 +141,7 @@ pub(super) fn cjk_font() -> Finding {
 pub(super) fn protoc() -> Finding {
     match first_line("protoc", &["--version"]) {
         Some(version) => Finding::Fine(say(Msg::DoctorProtocFound, &[("version", &version)])),
-        None => Finding::Problem {
-            what: say(Msg::DoctorNoProtoc, &[]),
-            fix: Fix::install("protobuf-compiler", "protobuf"),
-        },
+        None => Finding::not_installed(Msg::DoctorNoProtoc, "protobuf-compiler", "protobuf"),
     }
 }
 
@@ -167,10 +155,7 @@ pub(super) fn redis() -> Finding {
                 .unwrap_or(version);
             Finding::Fine(short)
         }
-        None => Finding::Problem {
-            what: say(Msg::DoctorNoRedis, &[]),
-            fix: Fix::install("redis-server", "redis"),
-        },
+        None => Finding::not_installed(Msg::DoctorNoRedis, "redis-server", "redis"),
     }
 }
 
@@ -214,10 +199,7 @@ pub(super) fn chromium() -> Finding {
 pub(super) fn python() -> Finding {
     match first_line("python3", &["--version"]) {
         Some(version) => Finding::Fine(version),
-        None => Finding::Problem {
-            what: say(Msg::DoctorNoPython, &[]),
-            fix: Fix::install("python3", "python"),
-        },
+        None => Finding::not_installed(Msg::DoctorNoPython, "python3", "python"),
     }
 }
 
