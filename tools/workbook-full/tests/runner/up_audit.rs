@@ -162,4 +162,8 @@ fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() 
     );
     let said = text(&down);
     assert!(down.status.success() && !said.contains("audit"), "{said}");
+    assert!(
+        !said.contains("nats"),
+        "`down` spoke of a NATS that never was:\n{said}"
+    );
 }

@@ -26,7 +26,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::system::ports::Layout;
-use crate::system::probe::http_get;
+use crate::system::probe::{http_get, nats_answers};
 use workbook_core::language::messages::{self, Cmd};
 use workbook_core::ui;
 
@@ -98,13 +98,13 @@ async fn stop_started_since(system: &System, record: &mut Record, running_before
     );
     for name in LESSONS_NEWEST_FIRST {
         if ours.iter().any(|n| n == name) {
-            stop(record, name);
+            stop(record, name, false);
         }
     }
     deregister_leftovers(system, record).await;
     for name in SERVICES_NEWEST_FIRST {
         if ours.iter().any(|n| n == name) {
-            stop(record, name);
+            stop(record, name, false);
         }
     }
     record.started.retain(|s| !ours.contains(&s.name));
@@ -269,11 +269,14 @@ pub async fn down(root: &Path, layout: Layout) -> Result<()> {
         return Ok(());
     };
     for name in LESSONS_NEWEST_FIRST {
-        stop(&record, name);
+        stop(&record, name, false);
     }
     deregister_leftovers(&system, &record).await;
     for name in SERVICES_NEWEST_FIRST {
-        stop(&record, name);
+        // Consul and Redis are always there; a NATS `up` did not start may be none at all
+        // (without nats-server, `up` runs lesson 09's service and no audit).
+        let there = name != "nats" || nats_answers(loopback(system.ports.nats));
+        stop(&record, name, there);
     }
     fs::remove_file(system.record_path()).context("removing the record of `up`")?;
     messages::tell(Cmd::LogsStay, &[("dir", &system.shown)]);

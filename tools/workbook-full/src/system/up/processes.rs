@@ -235,10 +235,11 @@ pub(super) fn log_tail(log: &Path, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// Stops the process `up` started as `name`, if it still runs.
-pub(super) fn stop(record: &Record, name: &str) {
+/// Stops the process `up` started as `name`, if it still runs. One `up` did not start but
+/// found (`there_if_not_ours`: a service that answers) is left alone, and `down` says so.
+pub(super) fn stop(record: &Record, name: &str, there_if_not_ours: bool) {
     let Some(started) = record.started.iter().find(|started| started.name == name) else {
-        if matches!(name, "consul" | "redis") {
+        if there_if_not_ours {
             let text = messages::say(Cmd::NotStartedByUpLeftAlone, &[]);
             say(ui::todo_mark(), name, &text);
         }
