@@ -172,7 +172,7 @@ async fn wait_for_leader(child: &mut OwnedChild, addr: &str) -> Result<(), NotRe
     let waiting_for = format!("no leader on {addr}");
     let every = Duration::from_millis(100);
     child
-        .wait_until("consul", &waiting_for, (CONSUL_STARTUP, every), |_| async {
+        .wait_until("consul", &waiting_for, CONSUL_STARTUP, every, |_| async {
             consul_ext::leader(addr, Duration::from_secs(1))
                 .await
                 .is_ok_and(|leader| !leader.is_empty())

@@ -141,7 +141,7 @@ async fn wait_for_log(member: &mut EtcdMember, text: &str) -> Result<(), String>
     let every = Duration::from_millis(10);
     let found = |child: &OwnedChild| std::future::ready(child.log().contains(text));
     child
-        .wait_until(&member.name, &waiting_for, (PATIENCE, every), found)
+        .wait_until(&member.name, &waiting_for, PATIENCE, every, found)
         .await
         .map_err(String::from)
 }
@@ -155,7 +155,8 @@ async fn wait_healthy(member: &mut EtcdMember) -> Result<(), String> {
         .wait_until(
             &member.name,
             &waiting_for,
-            (PATIENCE, every),
+            PATIENCE,
+            every,
             |_| async move {
                 let answer =
                     tokio::time::timeout(Duration::from_secs(1), http_get(addr, "/health"));

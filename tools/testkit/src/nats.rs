@@ -158,7 +158,8 @@ async fn start(
         .wait_until(
             "nats-server",
             waiting_for,
-            (PATIENCE, every),
+            PATIENCE,
+            every,
             |_| async move {
                 let answer =
                     tokio::time::timeout(Duration::from_secs(1), http_get(monitor, "/healthz"));

@@ -83,7 +83,8 @@ impl OwnedChild {
         &mut self,
         name: &str,
         waiting_for: &str,
-        (patience, every): (Duration, Duration),
+        patience: Duration,
+        every: Duration,
         mut ready: impl FnMut(&OwnedChild) -> F,
     ) -> Result<(), NotReady> {
         let deadline = Instant::now() + patience;

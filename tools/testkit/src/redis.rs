@@ -90,7 +90,7 @@ async fn wait_for_pong(child: &mut OwnedChild, addr: &str) -> Result<(), String>
     let waiting_for = format!("no PONG from {addr}");
     let every = Duration::from_millis(20);
     child
-        .wait_until("redis-server", &waiting_for, (PATIENCE, every), |_| async {
+        .wait_until("redis-server", &waiting_for, PATIENCE, every, |_| async {
             // Bounded: if the port was taken by something that is not Redis, it may never
             // answer.
             let reply = tokio::time::timeout(Duration::from_secs(1), ping(addr)).await;

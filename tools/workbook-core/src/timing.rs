@@ -7,8 +7,6 @@
 //! listings, an exercise from the size of its tests, and the class's own items (setup, the
 //! introduction, recaps, going over the solutions, breaks) are fixed minutes.
 
-use std::fs;
-
 use crate::course::{Exercise, Lesson};
 use crate::language::messages::{Page, say_in};
 use crate::language::{self, Lang};
@@ -113,14 +111,11 @@ pub struct TestSize {
 }
 
 impl TestSize {
-    /// The tests of `exercise`: `tests/<test>.rs` in its lesson, the tests whose names hold its
+    /// The tests of `exercise`: `tests/<test>.rs` in its lesson with the files it includes by
+    /// `#[path]`, the tests whose names hold its
     /// `filter` if it has one (and that share of the file's lines). No file: no tests.
     pub fn of(lesson: &Lesson, exercise: &Exercise) -> TestSize {
-        let file = lesson
-            .dir
-            .join("tests")
-            .join(format!("{}.rs", exercise.test));
-        let source = fs::read_to_string(file).unwrap_or_default();
+        let source = lesson.test_source(&exercise.test).unwrap_or_default();
         TestSize::measure(&source, exercise.filter.as_deref())
     }
 

@@ -19,19 +19,36 @@ use super::Lesson;
 const NAMES_A_PROGRAM: &str = "CARGO_BIN_EXE_";
 
 impl Lesson {
+    /// The source of the integration test `tests/<test>.rs`: its file, then each file it
+    /// includes with `#[path = "…"]` (relative to `tests/`), as one text. `None` when a file
+    /// cannot be read.
+    pub fn test_source(&self, test: &str) -> Option<String> {
+        let tests = self.dir.join("tests");
+        let mut source = std::fs::read_to_string(tests.join(format!("{test}.rs"))).ok()?;
+        let included: Vec<String> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("#[path = \"")?.strip_suffix("\"]"))
+            .map(str::to_string)
+            .collect();
+        for path in included {
+            source.push('\n');
+            source.push_str(&std::fs::read_to_string(tests.join(path)).ok()?);
+        }
+        Some(source)
+    }
+
     /// Whether the integration test `test` (`tests/<test>.rs` or `tests/<test>/main.rs`)
     /// may run one of the lesson's programs.
     pub fn test_runs_the_program(&self, test: &str) -> bool {
         let tests = self.dir.join("tests");
         let folder = tests.join(test);
-        let file = tests.join(format!("{test}.rs"));
-        if folder.is_dir() {
+        if folder.is_dir() && !tests.join(format!("{test}.rs")).is_file() {
             return names_a_program_in(&folder);
         }
-        let Ok(source) = std::fs::read_to_string(&file) else {
+        let Some(source) = self.test_source(test) else {
             return true;
         };
-        if source.contains(NAMES_A_PROGRAM) || source.contains("#[path") {
+        if source.contains(NAMES_A_PROGRAM) {
             return true;
         }
         declared_modules(&source).any(|module| {
@@ -65,9 +82,7 @@ fn names_a_program_in(folder: &Path) -> bool {
         if path.is_dir() {
             names_a_program_in(&path)
         } else if path.extension().is_some_and(|e| e == "rs") {
-            std::fs::read_to_string(&path).map_or(true, |source| {
-                source.contains(NAMES_A_PROGRAM) || source.contains("#[path")
-            })
+            std::fs::read_to_string(&path).map_or(true, |source| source.contains(NAMES_A_PROGRAM))
         } else {
             false
         }

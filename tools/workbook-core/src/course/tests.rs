@@ -112,7 +112,20 @@ fn a_check_builds_the_program_only_for_a_test_that_names_it() {
         &format!("{tests}/whole/calls.rs"),
         "fn f() { env!(\"CARGO_BIN_EXE_l01-tcp\"); }\n",
     );
-    // What the reading cannot follow counts as naming it.
+    // A file included by `#[path]` is read as part of the test; one it cannot read counts.
+    fx.write(
+        &format!("{tests}/split.rs"),
+        "#[path = \"split/slow.rs\"]\nmod slow;\n",
+    );
+    fx.write(&format!("{tests}/split/slow.rs"), "#[test]\nfn t() {}\n");
+    fx.write(
+        &format!("{tests}/spawns.rs"),
+        "#[path = \"spawns/run.rs\"]\nmod run;\n",
+    );
+    fx.write(
+        &format!("{tests}/spawns/run.rs"),
+        "fn f() { env!(\"CARGO_BIN_EXE_l01-tcp\"); }\n",
+    );
     fx.write(
         &format!("{tests}/moved.rs"),
         "#[path = \"x/y.rs\"]\nmod y;\n",
@@ -124,6 +137,13 @@ fn a_check_builds_the_program_only_for_a_test_that_names_it() {
     assert!(runs("process"));
     assert!(runs("helped"));
     assert!(runs("whole"));
-    assert!(runs("moved"));
+    assert!(!runs("split"));
+    assert!(runs("spawns"));
+    assert!(runs("moved"), "a file it cannot read");
+    let split = lesson.test_source("split").unwrap();
+    assert!(
+        split.contains("mod slow;") && split.contains("fn t()"),
+        "{split}"
+    );
     assert!(runs("missing"), "a test it cannot read");
 }

@@ -97,29 +97,29 @@ pub fn translate(dir: &Path, lang: Lang) -> Result<()> {
 
 /// The 404 page with its title and sentence in `lang`.
 fn not_found(html: &str, lang: Lang) -> Result<String> {
-    let mut html = html.to_string();
-    for page in [Page::NotFoundHead, Page::NotFoundTitle, Page::NotFoundText] {
-        let en = page.template(Lang::En);
-        if !html.contains(en) {
-            bail!("404.html does not say mdBook's \"{en}\"");
-        }
-        html = html.replace(en, page.template(lang));
-    }
-    Ok(html)
+    let pages = [Page::NotFoundHead, Page::NotFoundTitle, Page::NotFoundText];
+    each_replaced(html, &pages, lang, "404.html")
 }
 
 /// `book.js` with the listings' copy button in `lang`: its title (which a screen reader
-/// reads too) and the two tooltips after a click. Each must be found, as the search box.
+/// reads too) and the two tooltips after a click.
 pub fn copy_button(script: &str, lang: Lang) -> Result<String> {
-    let mut script = script.to_string();
-    for page in [Page::CopyButton, Page::Copied, Page::CopyFailed] {
+    let pages = [Page::CopyButton, Page::Copied, Page::CopyFailed];
+    each_replaced(script, &pages, lang, "book.js")
+}
+
+/// `text` with each of `pages`' English replaced by its `lang`. Each must be found, as the
+/// search box must: a newer mdBook that words one differently fails the build here.
+fn each_replaced(text: &str, pages: &[Page], lang: Lang, file: &str) -> Result<String> {
+    let mut text = text.to_string();
+    for page in pages {
         let english = page.template(Lang::En);
-        if !script.contains(english) {
-            bail!("mdBook's book.js no longer says {english}");
+        if !text.contains(english) {
+            bail!("mdBook's {file} no longer says {english}");
         }
-        script = script.replace(english, page.template(lang));
+        text = text.replace(english, page.template(lang));
     }
-    Ok(script)
+    Ok(text)
 }
 
 /// mdBook's `formatSearchMetric`, which counts the results, as it is written in
