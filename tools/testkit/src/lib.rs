@@ -14,11 +14,11 @@
 //! queries, for what the agent then shows: an instance listed, passing, critical, gone.
 //!
 //! The `programs` crate (tools/programs) finds what the course starts but does not ship
-//! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] drives
-//! headless Chromium. With the `grpc` feature, [`grpc`] watches a gRPC server's health.
+//! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] (the `headless`
+//! crate) drives headless Chromium. With the `grpc` feature, [`grpc`] watches a gRPC server's health.
 
 #[cfg(feature = "browser")]
-pub mod browser;
+pub use headless as browser;
 pub mod catalog;
 mod consul;
 mod etcd;

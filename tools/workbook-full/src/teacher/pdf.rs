@@ -3,10 +3,9 @@
 //! mdBook already lays the whole book out on one page, `print.html`, with a page break
 //! before each chapter; the book's print stylesheet (`book/css/paper.css`) makes listings,
 //! tables and diagrams fit an A4 page. What is left is a browser to print it, and the course
-//! already drives one: headless Chromium. Here it runs on its own, not over WebDriver, so a
-//! teacher's runner needs no extra feature: `chromium --headless --print-to-pdf=FILE` loads
-//! the page from disk (the book works from `file://`), waits until it is laid out, and
-//! writes the PDF.
+//! already drives one: headless Chromium over WebDriver (the `headless` crate), which opens
+//! the page from disk (the book works from `file://`), waits until the page is ready — its
+//! scripts run, its fonts and images loaded — and prints it.
 //!
 //! The page numbers are the print stylesheet's (`@page` margin boxes); the title page and the
 //! contents are `book/js/handout.js`'s; the bookmarks are Chromium's, from the headings.
@@ -14,13 +13,12 @@
 //! Teacher notes are left out unless `--teacher` asks for them: the page is then opened as
 //! `print.html?teacher`, which `book/js/teacher-view.js` turns into the teacher's view.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
-use programs::{CHROMIUM_INSTALL, find_chromium};
-use tokio::process::Command;
+use anyhow::{Context, Result, anyhow, bail};
+use headless::{Browser, Paper, WINDOW};
+use programs::CHROMIUM_INSTALL;
 
 use crate::book;
 use workbook_core::language::messages::{Cmd, say, tell};
@@ -29,10 +27,6 @@ use workbook_core::ui;
 /// The longest a print may take. The whole book prints in a few seconds; a Chromium that
 /// hangs (no display libraries, a locked profile) is stopped instead of waited for.
 const DEADLINE: Duration = Duration::from_secs(120);
-
-/// How long, in the page's own time, Chromium lets the page load its fonts and scripts
-/// before it prints. Virtual time runs fast while the page is idle, so this costs little.
-const SETTLE_MS: u32 = 20_000;
 
 /// What a print produced.
 pub struct Printed {
@@ -88,76 +82,66 @@ pub async fn print(html_dir: &Path, file: &Path, teacher: bool) -> Result<Printe
     if !page.is_file() {
         bail!(say(Cmd::PdfNoPrintPage, &[]));
     }
-    let Some(chromium) = find_chromium() else {
-        bail!(say(Cmd::PdfNoChromium, &[("command", &CHROMIUM_INSTALL)]));
-    };
     let file = std::path::absolute(file).with_context(|| format!("{}", file.display()))?;
     if let Some(folder) = file.parent() {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
     }
-    // An old PDF left in place would look like a new one if Chromium wrote nothing.
+    // An old PDF left in place would look like a new one if nothing were written.
     let _ = std::fs::remove_file(&file);
 
     let mut url = file_url(&std::path::absolute(&page)?);
     if teacher {
         url.push_str("?teacher");
     }
-    let profile = Profile::new()?;
     let started = Instant::now();
-    // No sandbox, as in the browser check: it needs privileges that containers and CI
-    // machines often lack, and the page is the course's own book, read from disk.
-    let child = Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-            "--run-all-compositor-stages-before-draw",
-            // Bookmarks: the PDF's outline, one entry per heading.
-            "--generate-pdf-document-outline",
-        ])
-        .arg(format!("--virtual-time-budget={SETTLE_MS}"))
-        .arg(format!("--user-data-dir={}", profile.0.display()))
-        .arg(format!("--print-to-pdf={}", file.display()))
-        .arg(&url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting {}", chromium.display()))?;
-    // On the deadline, dropping the child stops Chromium (`kill_on_drop`).
-    let output = tokio::time::timeout(DEADLINE, child.wait_with_output())
-        .await
-        .map_err(|_| anyhow::anyhow!(say(Cmd::PdfTooSlow, &[("seconds", &DEADLINE.as_secs())])))?
-        .context("waiting for Chromium")?;
+    let written = print_page(&url).await?;
     let seconds = started.elapsed().as_secs_f64();
-
-    let written = std::fs::read(&file).unwrap_or_default();
-    if !output.status.success() || !written.starts_with(b"%PDF") {
-        let said = String::from_utf8_lossy(&output.stderr);
-        let last: Vec<&str> = said.lines().rev().take(5).collect();
-        let last = last.into_iter().rev().collect::<Vec<_>>().join("\n");
-        let said = if last.is_empty() {
-            String::new()
-        } else {
-            say(Cmd::PdfItSaid, &[("last", &last)])
-        };
-        let args: [(&str, &dyn std::fmt::Display); 3] = [
-            ("program", &chromium.display()),
-            ("status", &output.status),
-            ("said", &said),
-        ];
-        bail!(say(Cmd::PdfNotPrinted, &args));
-    }
+    std::fs::write(&file, &written).with_context(|| format!("writing {}", file.display()))?;
     Ok(Printed {
         pages: count_pages(&written),
         bytes: written.len() as u64,
         seconds,
     })
+}
+
+/// The page at `url` as a PDF, with its bookmarks, within the deadline. Chromium and its
+/// driver end when the browser is dropped, on the deadline too.
+async fn print_page(url: &str) -> Result<Vec<u8>> {
+    let printing = async {
+        let browser = Browser::start(WINDOW.0, WINDOW.1).await.map_err(|why| {
+            anyhow!(say(
+                Cmd::PdfNoBrowser,
+                &[("why", &why), ("command", &CHROMIUM_INSTALL)]
+            ))
+        })?;
+        let pdf = browser
+            .print(url, Paper { bookmarks: true })
+            .await
+            .map_err(|why| anyhow!(say(Cmd::PdfNotPrinted, &[("why", &why)])))?;
+        if !pdf.starts_with(b"%PDF") {
+            bail!(say(
+                Cmd::PdfNotPrinted,
+                &[("why", &"what it wrote is not a PDF")]
+            ));
+        }
+        Ok(pdf)
+    };
+    tokio::time::timeout(DEADLINE, printing)
+        .await
+        .map_err(|_| anyhow!(say(Cmd::PdfTooSlow, &[("seconds", &DEADLINE.as_secs())])))?
+}
+
+/// Whether this machine's Chromium prints: a one-line page printed as the book is, for
+/// `doctor`. `Err` says why not.
+pub async fn probe() -> Result<()> {
+    let folder = tempfile_dir()?;
+    let page = folder.join("probe.html");
+    std::fs::write(&page, "<!DOCTYPE html><title>probe</title><p>Printed.</p>")
+        .with_context(|| format!("writing {}", page.display()))?;
+    let printed = print_page(&file_url(&page)).await;
+    let _ = std::fs::remove_dir_all(&folder);
+    printed.map(drop)
 }
 
 /// The pages of a PDF as Chromium writes it: one `/Type /Page` object each (the page tree's
@@ -185,27 +169,15 @@ fn file_url(path: &Path) -> String {
     url
 }
 
-/// A fresh Chromium profile for one print, removed afterwards: a teacher's open Chromium
-/// keeps its own profile locked, and a print must not wait for it or change it.
-struct Profile(PathBuf);
-
-impl Profile {
-    fn new() -> Result<Profile> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .subsec_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("workbook-print-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        Ok(Profile(dir))
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A fresh folder under the system's temporary one, for `probe`'s page.
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    let dir = std::env::temp_dir().join(format!("workbook-print-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
 }
 
 #[cfg(test)]

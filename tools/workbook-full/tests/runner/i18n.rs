@@ -13,14 +13,13 @@ fn translated_course() -> Course {
 
 #[test]
 fn the_pdf_of_the_chinese_edition_is_in_chinese() {
-    let have = |program: &str| {
-        std::process::Command::new("sh")
-            .args(["-c", &format!("command -v {program}")])
-            .output()
-            .is_ok_and(|out| out.status.success())
-    };
-    if !(have("chromium") || std::env::var_os("CHROME").is_some()) || !have("pdftotext") {
-        return println!("skipped: printing needs Chromium and pdftotext (poppler-utils)");
+    if programs::find_chromium().is_none()
+        || programs::find_chromedriver().is_none()
+        || programs::find_on_path("pdftotext").is_none()
+    {
+        return println!(
+            "skipped: printing needs Chromium, chromedriver and pdftotext (poppler-utils)"
+        );
     }
     let course = translated_course();
     // The course's own script for the printed book's title page.

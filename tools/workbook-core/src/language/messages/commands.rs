@@ -197,11 +197,10 @@ messages! {
     PdfPrinted => "{mark} printed the book to {file} ({summary})", "{mark} 本书已打印到 {file}（{summary}）";
     PdfNoPrintPage => "the book has no print.html to print (book/book.toml must not turn off [output.html.print])",
         "本书没有可打印的 print.html（book/book.toml 不能关闭 [output.html.print]）";
-    PdfNoChromium => "Chromium is not installed, and the PDF is printed by it: install it with `{command}` (or set CHROME to its path)",
-        "没有安装 Chromium，而 PDF 要靠它打印：用 `{command}` 安装（或把 CHROME 设为它的路径）";
+    PdfNoBrowser => "the PDF is printed by headless Chromium, which does not start ({why}): install Chromium and its chromedriver with `{command}` (or set CHROME and CHROMEDRIVER to their paths)",
+        "PDF 由无头 Chromium 打印，但它启动不了（{why}）：用 `{command}` 安装 Chromium 和它的 chromedriver（或把 CHROME 和 CHROMEDRIVER 设为它们的路径）";
     PdfTooSlow => "Chromium did not finish printing within {seconds} s", "Chromium 在 {seconds} 秒内没有打印完";
-    PdfNotPrinted => "Chromium ({program}) did not print the book ({status}){said}", "Chromium（{program}）没有打印出本书（{status}）{said}";
-    PdfItSaid => "; it said:\n{last}", "；它的输出：\n{last}";
+    PdfNotPrinted => "Chromium did not print the book: {why}", "Chromium 没有打印出本书：{why}";
 
     // `bundle`.
     BundleFolderNotEmpty => "{dir} already holds {name}, which a bundle does not write: give a new or empty folder",
@@ -241,7 +240,9 @@ messages! {
     DoctorCjkFont => "a CJK font for the book's Chinese text ({font})", "用于本书中文的 CJK 字体（{font}）";
     DoctorNoCjkFont => "no CJK font (`fc-list :lang=zh` finds none): the book's Chinese text shows as boxes; install one with: {command}",
         "没有 CJK 字体（`fc-list :lang=zh` 找不到）：本书的中文会显示成方框；用这个命令安装：{command}";
-    DoctorChromium => "{version} and chromedriver (the browser checks)", "{version} 和 chromedriver（浏览器检查）";
+    DoctorChromium => "{version} and chromedriver (the browser checks, the book's PDF)", "{version} 和 chromedriver（浏览器检查、本书的 PDF）";
+    DoctorChromiumCannotPrint => "{version} and chromedriver print no PDF, so `book --pdf` and `bundle` fail: {why}",
+        "{version} 和 chromedriver 打印不出 PDF，所以 `book --pdf` 和 `bundle` 会失败：{why}";
     DoctorNoChromium => "chromium or chromedriver is missing: the browser checks of the book and of lesson 10's page will be skipped; install them with: {command}",
         "缺少 chromium 或 chromedriver：本书和第 10 课页面的浏览器检查会跳过；用这个命令安装：{command}";
     DoctorOpenSsl => "OpenSSL headers {version}", "OpenSSL 头文件 {version}";

@@ -170,30 +170,54 @@ pub(super) fn consul() -> Finding {
     Finding::Note(say(Msg::DoctorNoConsul, &[]))
 }
 
-/// Headless Chromium and its WebDriver: `verify` checks the book's pages in them, and the
-/// gateway's page (lesson 10) is tested in them. Without them those checks are skipped.
+/// Headless Chromium and its WebDriver: `verify` checks the book's pages in them, the
+/// gateway's page (lesson 10) is tested in them, and `book --pdf` and `bundle` print the book
+/// with them. Without them those checks are skipped; a pair that starts but cannot print (a
+/// chromedriver of another version, a browser build that prints nothing) is found by
+/// printing a one-line page, as the book is printed.
 pub(super) fn chromium() -> Finding {
     let driver = find_on_path("chromedriver");
     let browser = programs::CHROMIUM_NAMES
         .into_iter()
         .find(|name| find_on_path(name).is_some());
-    match (browser, driver) {
-        (Some(browser), Some(_)) => {
-            let version = first_line(browser, &["--version"]);
-            let version = version
-                .as_deref()
-                .and_then(|version| version.split(" built").next())
-                .unwrap_or(browser);
-            Finding::Fine(say(Cmd::DoctorChromium, &[("version", &version)]))
-        }
-        _ => {
-            let command = install_command(&[
-                ("chromium", "--cask chromium"),
-                ("chromium-driver", "chromedriver"),
-            ]);
-            Finding::Note(say(Cmd::DoctorNoChromium, &[("command", &command)]))
-        }
+    let (Some(browser), Some(_)) = (browser, driver) else {
+        let command = install_command(&[
+            ("chromium", "--cask chromium"),
+            ("chromium-driver", "chromedriver"),
+        ]);
+        return Finding::Note(say(Cmd::DoctorNoChromium, &[("command", &command)]));
+    };
+    let version = first_line(browser, &["--version"]);
+    let version = version
+        .as_deref()
+        .and_then(|version| version.split(" built").next())
+        .unwrap_or(browser);
+    match prints() {
+        Ok(()) => Finding::Fine(say(Cmd::DoctorChromium, &[("version", &version)])),
+        Err(why) => Finding::Note(say(
+            Cmd::DoctorChromiumCannotPrint,
+            &[("version", &version), ("why", &why)],
+        )),
     }
+}
+
+/// Whether `book --pdf` works here: its probe, on a runtime of its own (doctor's checks
+/// are plain functions, and may be called from within another runtime).
+fn prints() -> Result<(), String> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|error| error.to_string())?;
+                runtime
+                    .block_on(crate::teacher::pdf::probe())
+                    .map_err(|error| error.to_string())
+            })
+            .join()
+            .unwrap_or_else(|_| Err("the print probe panicked".into()))
+    })
 }
 
 pub(super) fn python() -> Finding {

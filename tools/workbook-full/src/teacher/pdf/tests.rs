@@ -2,10 +2,11 @@ use super::*;
 use crate::testutil::Fixture;
 
 /// A course whose book has the print stylesheet and the script `js/SCRIPT` (its text is
-/// `source`); `None`, with the reason printed, where Chromium or pdftotext is missing.
+/// `source`); `None`, with the reason printed, where Chromium, its driver or pdftotext is
+/// missing.
 fn printable_book(title: &str, script: &str, source: &str) -> Option<Fixture> {
-    if find_chromium().is_none() {
-        println!("skipped: Chromium is not installed ({CHROMIUM_INSTALL})");
+    if programs::find_chromium().is_none() || programs::find_chromedriver().is_none() {
+        println!("skipped: Chromium or chromedriver is not installed ({CHROMIUM_INSTALL})");
         return None;
     }
     if programs::find_on_path("pdftotext").is_none() {
@@ -163,4 +164,13 @@ fn pages_are_counted_apart_from_the_page_tree() {
         b"%PDF-1.4\n<< /Type /Pages /Count 2 >>\n<< /Type /Page >>\n<</Type /Page/Parent 1 0 R>>";
     assert_eq!(count_pages(pdf), Some(2));
     assert_eq!(count_pages(b"%PDF-1.4\n"), None);
+}
+
+/// `doctor`'s question, "does this machine's Chromium print?", answered by printing.
+#[tokio::test]
+async fn the_probe_prints_where_chromium_and_its_driver_are_installed() {
+    if programs::find_chromium().is_none() || programs::find_chromedriver().is_none() {
+        return println!("skipped: Chromium or chromedriver is not installed ({CHROMIUM_INSTALL})");
+    }
+    probe().await.unwrap();
 }

@@ -1,8 +1,12 @@
-//! Headless Chromium, driven over WebDriver by fantoccini: for lesson 10's page and for the
-//! book's pages in `workbook-dev verify`. chromedriver runs on a free loopback port
-//! (`--port=0`, which says the port it took), and Chromium without its sandbox (which
-//! needs privileges that containers and CI machines often lack; the browser only opens
-//! pages on loopback).
+//! Headless Chromium, driven over WebDriver by fantoccini: for lesson 10's page, for the
+//! book's pages in `workbook-dev verify`, and for the book's PDF handout ([`print`]).
+//! chromedriver runs on a free loopback port (`--port=0`, which says the port it took), and
+//! Chromium without its sandbox (which needs privileges that containers and CI machines
+//! often lack; the browser only opens the course's own pages, on loopback or from disk).
+
+mod print;
+
+pub use print::Paper;
 
 use std::path::Path;
 use std::process::Stdio;
