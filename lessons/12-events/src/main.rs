@@ -149,6 +149,10 @@ async fn main() -> anyhow::Result<()> {
             // The line a script (or a test) waits for before it publishes.
             println!("subscribed to {topic}");
             stop.await;
+            // Lesson 08's order: the subscription stops being sent messages (out of the
+            // registry, or out of the NATS server's interest), finishes those it had begun
+            // to take, and only then is gone; then the broker closes its endpoint or its
+            // connection.
             subscription.unsubscribe().await?;
             broker.disconnect().await?;
         }

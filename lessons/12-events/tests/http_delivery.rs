@@ -6,7 +6,12 @@ mod support;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use micro::broker::http::SERVICE;
+use micro::broker::{Message, TOPIC_HEADER};
 use support::{Received, Subscriber, not_delivered, publish, unique_topic};
+use testkit::within;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
 
 const DELIVERY_LIMIT: Duration = Duration::from_secs(30);
 
@@ -108,4 +113,96 @@ async fn a_killed_subscriber_loses_what_was_sent_to_it_and_the_publisher_counts_
     assert_eq!(second.len(), unique.len(), "a message arrived twice");
     assert_eq!(second.len() + lost, 200, "arrived + lost = published");
     assert!(received.of(0).iter().all(|body| body.starts_with("first-")));
+}
+
+/// Lesson 08's order, for a subscriber stopped by `signal`: it leaves the registry, then
+/// finishes the message it had begun to take, and only then forgets its subscription. The
+/// POST's headers and half its body arrive before the signal, the rest once the subscriber
+/// has left the registry: the message is read to its end, printed once, answered 200, and
+/// the process exits 0.
+async fn a_message_in_flight_at_a_signal_is_delivered_once(signal: &str) {
+    let agent = testkit::consul().await;
+    let topic = unique_topic("in-flight");
+    let received = Received::default();
+    let mut subscriber = Subscriber::start(agent.url(), &topic, None, 0, &received).await;
+    let (id, address) = subscriber.node.clone();
+    let mut message = Message::new("in flight");
+    message
+        .header
+        .insert(TOPIC_HEADER.to_string(), topic.clone());
+    let body = message.encode();
+    let (first, rest) = body.split_at(body.len() / 2);
+
+    // The publisher's side, by hand. `Expect: 100-continue` makes the server say when it has
+    // the headers and starts reading the body, which is when the delivery begins.
+    let connection = within("a connection", TcpStream::connect(address))
+        .await
+        .unwrap();
+    let mut post = BufReader::new(connection);
+    let head = format!(
+        "POST /?id={id} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    post.get_mut().write_all(head.as_bytes()).await.unwrap();
+    assert_eq!(line(&mut post).await, "HTTP/1.1 100 Continue");
+    assert_eq!(line(&mut post).await, "");
+    post.get_mut().write_all(first).await.unwrap();
+
+    // The signal, with the message half in; the subscriber leaves the registry.
+    subscriber.signal(signal);
+    let catalog = format!("catalog/service/{SERVICE}");
+    let left = format!("{id} to leave the registry after SIG{signal}");
+    testkit::catalog::watch_until(agent.url(), &catalog, DELIVERY_LIMIT, &left, |answer| {
+        let mut ids = answer.as_array()?.iter().map(|entry| &entry["ServiceID"]);
+        (!ids.any(|listed| listed == id.as_str())).then_some(())
+    })
+    .await;
+
+    // The rest of the message, after it left: it was in flight, so it is still delivered.
+    post.get_mut().write_all(rest).await.unwrap();
+    let status = line(&mut post).await;
+    assert_eq!(
+        status,
+        "HTTP/1.1 200 OK",
+        "a message begun before SIG{signal} was refused; the subscriber's log:\n{}",
+        subscriber.log()
+    );
+    let exit = subscriber.exits(DELIVERY_LIMIT).await;
+    assert!(
+        exit.success(),
+        "after SIG{signal} it exited with {exit}; its log:\n{}",
+        subscriber.log()
+    );
+    assert_eq!(
+        received.all(),
+        ["in flight"],
+        "printed once, and nothing else"
+    );
+    assert!(
+        subscriber
+            .log()
+            .contains("finishing 1 message(s) in flight"),
+        "the operator is told what the stop waits for: {}",
+        subscriber.log()
+    );
+}
+
+/// The next line of an HTTP answer, without its `\r\n`.
+async fn line(answer: &mut BufReader<TcpStream>) -> String {
+    let mut line = String::new();
+    within("a line of the answer", answer.read_line(&mut line))
+        .await
+        .unwrap();
+    line.trim_end().to_string()
+}
+
+#[tokio::test]
+async fn a_message_in_flight_at_sigint_is_delivered_once_before_the_subscriber_stops() {
+    a_message_in_flight_at_a_signal_is_delivered_once("INT").await;
+}
+
+#[tokio::test]
+async fn a_message_in_flight_at_sigterm_is_delivered_once_before_the_subscriber_stops() {
+    a_message_in_flight_at_a_signal_is_delivered_once("TERM").await;
 }

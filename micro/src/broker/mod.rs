@@ -109,8 +109,11 @@ pub trait Subscription: Send + Sync {
     /// The topic it listens to.
     fn topic(&self) -> &str;
 
-    /// Stops it: no message is handed to its handler once this has returned, and the
-    /// broker no longer counts it as a subscriber (the HTTP broker deregisters its node).
+    /// Stops it, in lesson 08's order: first the broker stops sending it messages (the HTTP
+    /// broker deregisters its node, NATS's server is told to unsubscribe); then the messages
+    /// it had already begun to take are handled, once each (within the program's grace
+    /// period); only then is it gone, and no message is handed to its handler once this has
+    /// returned.
     fn unsubscribe(self: Box<Self>) -> BoxFuture<'static, anyhow::Result<()>>;
 }
 

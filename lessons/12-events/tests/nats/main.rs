@@ -5,6 +5,7 @@
 //! has its subscription, a publisher exits once the server has its messages, and after a
 //! restart the test waits for the server's own count of connections and subscriptions.
 
+mod drain;
 mod durable;
 mod run;
 

@@ -1,13 +1,15 @@
 //! What the lesson's tests share: the lesson's binary run as subscribers and publishers.
 #![allow(dead_code)] // each test file uses its own part
 
-use std::process::Stdio;
+use std::net::SocketAddr;
+use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// The lesson's binary.
 pub const BINARY: &str = env!("CARGO_BIN_EXE_l12-events");
@@ -84,6 +86,10 @@ impl Received {
 pub struct Subscriber {
     child: Child,
     pub log: Arc<Mutex<String>>,
+    /// Its node in the registry: the id and the address publishers POST to.
+    pub node: (String, SocketAddr),
+    /// The tasks that read its stdout and stderr, done once it has closed them.
+    readers: Vec<JoinHandle<()>>,
 }
 
 impl Subscriber {
@@ -113,7 +119,7 @@ impl Subscriber {
         let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
         let prefix = format!("{topic}: ");
         let received = received.clone();
-        tokio::spawn(async move {
+        let printed = tokio::spawn(async move {
             while let Ok(Some(line)) = stdout.next_line().await {
                 if let Some(body) = line.strip_prefix(&prefix) {
                     received
@@ -126,31 +132,78 @@ impl Subscriber {
             }
         });
         let log = Arc::new(Mutex::new(String::new()));
-        let (subscribed, mut registered) = watch::channel(false);
+        // The broker's line `subscribed to TOPIC as ID (VERSION), listening on ADDRESS`.
+        let (subscribed, mut registered) = watch::channel(None);
         let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
         let collected = log.clone();
-        tokio::spawn(async move {
+        let logged = tokio::spawn(async move {
             while let Ok(Some(line)) = stderr.next_line().await {
                 if line.contains("subscribed to") {
-                    subscribed.send_replace(true);
+                    subscribed.send_replace(Some(line.clone()));
                 }
                 collected.lock().unwrap().push_str(&(line + "\n"));
             }
         });
-        let ready = registered.wait_for(|ready| *ready);
-        if tokio::time::timeout(Duration::from_secs(30), ready)
-            .await
-            .is_err()
-        {
-            panic!("the subscriber never subscribed: {}", log.lock().unwrap());
+        let ready = registered.wait_for(Option::is_some);
+        let line = match tokio::time::timeout(Duration::from_secs(30), ready).await {
+            Ok(Ok(line)) => line.clone().unwrap(),
+            _ => panic!("the subscriber never subscribed: {}", log.lock().unwrap()),
+        };
+        let node = node_of(&line).unwrap_or_else(|| panic!("no node id and address in {line:?}"));
+        Subscriber {
+            child,
+            log,
+            node,
+            readers: vec![printed, logged],
         }
-        Subscriber { child, log }
+    }
+
+    /// Sends it `signal` (`INT`, `TERM`) with the `kill` command, as an operator would.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.id().expect("the subscriber is still running");
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} {pid} failed");
+    }
+
+    /// Waits until it has exited and everything it printed has been read; its exit status.
+    pub async fn exits(&mut self, limit: Duration) -> ExitStatus {
+        let exited = tokio::time::timeout(limit, async {
+            let status = self.child.wait().await.expect("wait for the subscriber");
+            for reader in self.readers.drain(..) {
+                reader.await.expect("read the subscriber's output");
+            }
+            status
+        });
+        match exited.await {
+            Ok(status) => status,
+            Err(_) => panic!(
+                "the subscriber was still running {limit:?} later; its log:\n{}",
+                self.log()
+            ),
+        }
+    }
+
+    /// Everything it has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
     }
 
     /// Kills it at once, as a crash would: it never deregisters.
     pub async fn kill(&mut self) {
         self.child.kill().await.expect("kill the subscriber");
     }
+}
+
+/// The node id and address in `… subscribed to TOPIC as ID (VERSION), listening on ADDRESS`.
+fn node_of(line: &str) -> Option<(String, SocketAddr)> {
+    let (_, after) = line.split_once(" as ")?;
+    let (id, _) = after.split_once(' ')?;
+    let (_, address) = after.split_once("listening on ")?;
+    Some((id.to_string(), address.trim().parse().ok()?))
 }
 
 /// What `l12-events publish` printed (stdout, stderr) after publishing `count` messages.

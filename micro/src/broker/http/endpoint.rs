@@ -6,18 +6,22 @@
 //! a clear answer to the one request that brought it, never a stop for the others: a body
 //! over [`MAX_MESSAGE_BYTES`] is refused unread (413), a body that is not a message or has no
 //! topic is a 400, an id no subscription here has is a 404, a handler that fails (or
-//! panics) a 500 — logged, and the endpoint goes on.
+//! panics) a 500, a message whose subscription stopped before its body was in a 503 —
+//! logged, and the endpoint goes on.
 //!
-//! It closes gracefully: [`Endpoint::close`] stops taking connections and lets the messages
-//! already being handled finish (within [`SHUTDOWN_GRACE`]), so a subscriber stopped by a
-//! signal answers the publisher of each message it took, instead of dropping it.
+//! A message is taken as soon as its request's headers are in, before its body has arrived
+//! (`in_flight`): a subscription that stops meanwhile still reads it to the end, hands it to
+//! its handler once and answers 200, then forgets the handler. The endpoint itself closes
+//! gracefully too: [`Endpoint::close`] stops taking connections and lets the requests it is
+//! serving finish (within [`SHUTDOWN_GRACE`]), so a subscriber stopped by a signal answers
+//! the publisher of each message it took, instead of dropping it.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use bytes::Bytes;
@@ -27,6 +31,7 @@ use tokio::task::JoinHandle;
 use tracing::warn;
 
 use super::Subscribers;
+use super::in_flight::Subscriber;
 use crate::broker::{Event, MAX_MESSAGE_BYTES, Message, TOPIC_HEADER};
 
 /// A running endpoint: its address, and what closes it.
@@ -92,11 +97,25 @@ pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<End
 
 // ANCHOR: deliver
 /// One message, POSTed to `/?id=<node id>`.
+///
+/// axum calls this as soon as the request's headers are in: the body is read here, after
+/// the delivery has begun, and not by an extractor (which would read it before the call).
 async fn deliver(
     State(subscribers): State<Subscribers>,
     Query(query): Query<HashMap<String, String>>,
-    body: Bytes,
+    request: Request,
 ) -> (StatusCode, String) {
+    let id = query.get("id").map(String::as_str).unwrap_or_default();
+    // In flight from here, if a subscription here has this id and is not stopping: until
+    // this returns, its stop waits for this message, however long its body takes.
+    let delivery = crate::locks::read(&subscribers)
+        .get(id)
+        .and_then(Subscriber::begin);
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        // Over MAX_MESSAGE_BYTES (413), or the publisher hung up before the end (400).
+        Err(rejection) => return refuse(rejection.status(), rejection.body_text()),
+    };
     let message = match Message::decode(&body) {
         Ok(message) => message,
         Err(error) => return refuse(StatusCode::BAD_REQUEST, format!("{error:#}")),
@@ -105,17 +124,20 @@ async fn deliver(
         let error = format!("the message has no {TOPIC_HEADER} header");
         return refuse(StatusCode::BAD_REQUEST, error);
     };
-    let id = query.get("id").map(String::as_str).unwrap_or_default();
-    let handler = match crate::locks::read(&subscribers).get(id) {
-        Some((subscribed, handler)) if *subscribed == topic => handler.clone(),
+    let delivery = match delivery {
+        Some(delivery) if delivery.topic() == topic => delivery,
         _ => {
             let error = format!("no subscriber {id:?} of topic {topic:?} here");
             return refuse(StatusCode::NOT_FOUND, error);
         }
     };
-    match (Event { topic, message }).hand_to(&handler).await {
-        Ok(()) => (StatusCode::OK, String::new()),
-        Err(error) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{error:#}")),
+    match delivery.hand(Event { topic, message }).await {
+        Some(Ok(())) => (StatusCode::OK, String::new()),
+        Some(Err(error)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{error:#}")),
+        None => {
+            let error = format!("subscriber {id:?} stopped before the message was in");
+            refuse(StatusCode::SERVICE_UNAVAILABLE, error)
+        }
     }
 }
 // ANCHOR_END: deliver

@@ -14,6 +14,7 @@
 //! could not deliver and drops it.)
 
 mod endpoint;
+mod in_flight;
 // The reference answer of the exercise `events.route` is this module: one home for it.
 #[path = "../../../../lessons/12-events/solutions/route.rs"]
 pub mod route;
@@ -29,9 +30,11 @@ use crate::registry::{Node, Registry};
 use anyhow::Context;
 use futures::FutureExt;
 use futures::future::BoxFuture;
+use shared::grpc::SHUTDOWN_GRACE;
 use tokio::sync::OnceCell;
-use tracing::info;
+use tracing::{info, warn};
 
+use crate::broker::http::in_flight::Subscriber;
 use crate::broker::http::route::targets;
 use crate::broker::{
     Broker, Handler, MAX_MESSAGE_BYTES, Message, SubscribeOptions, Subscription, TOPIC_HEADER,
@@ -53,7 +56,7 @@ pub const POST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CACHE_FOR: Duration = Duration::from_secs(1);
 
 /// The subscriptions this process serves, by node id.
-type Subscribers = Arc<RwLock<HashMap<String, (String, Handler)>>>;
+type Subscribers = Arc<RwLock<HashMap<String, Arc<Subscriber>>>>;
 
 /// The HTTP broker, on lesson 11's registry.
 pub struct HttpBroker {
@@ -224,7 +227,8 @@ impl Broker for HttpBroker {
             let listening = self.endpoint().await?;
             let address = self.advertise.unwrap_or(listening);
             let node = subscriber_node(topic, options.queue.as_deref(), address);
-            write(&self.subscribers).insert(node.id.clone(), (topic.to_string(), handler));
+            let subscriber = Subscriber::new(topic, handler);
+            write(&self.subscribers).insert(node.id.clone(), subscriber.clone());
             if let Err(error) = self.registry.register(SERVICE, &node).await {
                 write(&self.subscribers).remove(&node.id);
                 return Err(error);
@@ -241,6 +245,7 @@ impl Broker for HttpBroker {
                 node,
                 registry: self.registry.clone(),
                 subscribers: self.subscribers.clone(),
+                subscriber,
             };
             Ok(Box::new(subscription) as Box<dyn Subscription>)
         }
@@ -270,6 +275,8 @@ struct HttpSubscription {
     node: Node,
     registry: Arc<dyn Registry>,
     subscribers: Subscribers,
+    /// Its handler and its deliveries in flight.
+    subscriber: Arc<Subscriber>,
 }
 
 impl Subscription for HttpSubscription {
@@ -277,14 +284,36 @@ impl Subscription for HttpSubscription {
         &self.topic
     }
 
+    // ANCHOR: unsubscribe
+    /// Leaves in lesson 08's order: out of the registry, then the messages in flight are
+    /// finished, then the handler is forgotten.
     fn unsubscribe(self: Box<Self>) -> BoxFuture<'static, anyhow::Result<()>> {
         async move {
-            // Out of the registry first, so that publishers stop choosing it; then no more
-            // handling here.
+            // 1. Out of the registry, so that publishers stop choosing this node (one that
+            //    asked the registry before may still POST for up to CACHE_FOR: a 404 then,
+            //    which it counts as lost).
             let left = self.registry.deregister(SERVICE, &self.node).await;
+            // 2. No new delivery begins; each one in flight (its headers in, its body maybe
+            //    not) is read to the end, handled once and answered, within the grace.
+            let in_flight = self.subscriber.stop_taking();
+            if in_flight > 0 {
+                info!(
+                    "{}: finishing {in_flight} message(s) in flight (up to {SHUTDOWN_GRACE:?})",
+                    self.topic
+                );
+            }
+            let cut_off = self.subscriber.finish(SHUTDOWN_GRACE).await;
+            if cut_off > 0 {
+                warn!(
+                    "{}: {cut_off} message(s) still arriving are refused",
+                    self.topic
+                );
+            }
+            // 3. Only now is the subscription forgotten.
             write(&self.subscribers).remove(&self.node.id);
             left
         }
         .boxed()
     }
+    // ANCHOR_END: unsubscribe
 }

@@ -16,7 +16,7 @@
 use std::time::Duration;
 
 use async_nats::jetstream::{self, AckKind, consumer, stream};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use tokio::sync::oneshot;
 
 use super::{NatsBroker, NatsSubscription, check_topic};
@@ -101,8 +101,8 @@ async fn topic_stream(js: &jetstream::Context, topic: &str) -> anyhow::Result<st
 }
 // ANCHOR_END: stream
 
+// ANCHOR: durable
 impl NatsBroker {
-    // ANCHOR: durable
     /// Calls `handler` for every message of `topic`, including those published while no
     /// subscriber of this name ran (since the first one subscribed). `Ok` acknowledges the
     /// message; `Err` sends it back for another delivery after `retry_delay`, up to
@@ -132,12 +132,13 @@ impl NatsBroker {
             .await?;
         let mut messages = consumer.messages().await?;
         let (stop, stopped) = oneshot::channel();
-        let topic = topic.to_string();
-        let max_deliver = options.max_deliver;
-        let retry_delay = options.retry_delay;
-        let task_topic = topic.clone();
+        let settle = Settle {
+            topic: topic.to_string(),
+            handler,
+            max_deliver: options.max_deliver,
+            retry_delay: options.retry_delay,
+        };
         let task = tokio::spawn(async move {
-            let topic = task_topic;
             tokio::pin!(stopped);
             loop {
                 let next = tokio::select! {
@@ -145,49 +146,109 @@ impl NatsBroker {
                     next = messages.next() => next,
                 };
                 let delivered = match next {
-                    None => break,
+                    None => return,
                     Some(Ok(delivered)) => delivered,
                     // A missed heartbeat, a server restart: the stream goes on.
                     Some(Err(error)) => {
-                        tracing::warn!("{topic}: {error}");
+                        tracing::warn!("{}: {error}", settle.topic);
                         continue;
                     }
                 };
-                let attempt = delivered.info().map(|info| info.delivered).unwrap_or(1);
-                let verdict = match Event::decode(&topic, &delivered.payload) {
-                    Ok(event) => match event.hand_to(&handler).await {
-                        Ok(()) => AckKind::Ack,
-                        Err(error) if attempt >= max_deliver => {
-                            tracing::error!(
-                                "{topic}: delivery {attempt} of {max_deliver}, giving up: {error:#}"
-                            );
-                            AckKind::Term
-                        }
-                        Err(error) => {
-                            tracing::warn!(
-                                "{topic}: delivery {attempt} of {max_deliver}, will try again: \
-                                 {error:#}"
-                            );
-                            AckKind::Nak(Some(retry_delay))
-                        }
-                    },
-                    // Delivering it again would fail again: tell the server to stop.
-                    Err(error) => {
-                        tracing::error!("{topic}: dropped for good: {error:#}");
-                        AckKind::Term
+                let settling = settle.message(delivered);
+                tokio::pin!(settling);
+                tokio::select! {
+                    () = &mut settling => {}
+                    // A stop during a handler call ends the pull at once; the call goes on.
+                    _ = &mut stopped => {
+                        let arrived = end_pull(messages);
+                        settling.await;
+                        settle.all(arrived).await;
+                        return;
                     }
-                };
-                // The ack waits for the server's answer: once it returns, this message will
-                // not come back. A subscriber killed before that point gets it again.
-                if let Err(error) = delivered.double_ack_with(verdict).await {
-                    tracing::warn!("{topic}: the ack was not confirmed: {error}");
                 }
             }
+            let arrived = end_pull(messages);
+            settle.all(arrived).await;
         });
+        let topic = topic.to_string();
         Ok(Box::new(NatsSubscription { topic, stop, task }))
     }
-    // ANCHOR_END: durable
 }
+
+/// JetStream's drain, at a stop. What the server has already handed this subscriber waits
+/// in the client's buffer: take it, without waiting for more; then end the pull (dropping
+/// the stream unsubscribes its inbox), so that the server hands it nothing more. What was
+/// taken is then handled and acknowledged, not left unacknowledged until `ack_wait` brings
+/// it back. (A message still on the wire at this moment does come back that way.)
+fn end_pull(mut messages: consumer::pull::Stream) -> Vec<jetstream::Message> {
+    let mut arrived = Vec::new();
+    while let Some(next) = messages.next().now_or_never() {
+        match next {
+            Some(Ok(delivered)) => arrived.push(delivered),
+            Some(Err(_)) => continue,
+            None => break,
+        }
+    }
+    arrived
+}
+
+/// What a durable subscriber does with each message: hand it to the handler, and tell the
+/// server what became of it.
+struct Settle {
+    topic: String,
+    handler: Handler,
+    max_deliver: i64,
+    retry_delay: Duration,
+}
+
+impl Settle {
+    /// The messages taken at a stop, one after another.
+    async fn all(&self, arrived: Vec<jetstream::Message>) {
+        if !arrived.is_empty() {
+            let count = arrived.len();
+            tracing::info!(
+                "{}: handling {count} message(s) received before the stop",
+                self.topic
+            );
+        }
+        for delivered in arrived {
+            self.message(delivered).await;
+        }
+    }
+
+    async fn message(&self, delivered: jetstream::Message) {
+        let (topic, max_deliver) = (&self.topic, self.max_deliver);
+        let attempt = delivered.info().map(|info| info.delivered).unwrap_or(1);
+        let verdict = match Event::decode(topic, &delivered.payload) {
+            Ok(event) => match event.hand_to(&self.handler).await {
+                Ok(()) => AckKind::Ack,
+                Err(error) if attempt >= max_deliver => {
+                    tracing::error!(
+                        "{topic}: delivery {attempt} of {max_deliver}, giving up: {error:#}"
+                    );
+                    AckKind::Term
+                }
+                Err(error) => {
+                    tracing::warn!(
+                        "{topic}: delivery {attempt} of {max_deliver}, will try again: {error:#}"
+                    );
+                    AckKind::Nak(Some(self.retry_delay))
+                }
+            },
+            // Delivering it again would fail again: tell the server to stop.
+            Err(error) => {
+                tracing::error!("{topic}: dropped for good: {error:#}");
+                AckKind::Term
+            }
+        };
+        // The ack waits for the server's answer: once it returns, this message will not
+        // come back. A subscriber killed before that point gets it again.
+        if let Err(error) = delivered.double_ack_with(verdict).await {
+            tracing::warn!("{topic}: the ack was not confirmed: {error}");
+        }
+    }
+}
+// ANCHOR_END: durable
 
 #[cfg(test)]
 mod tests {

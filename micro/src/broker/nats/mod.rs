@@ -25,8 +25,10 @@ use async_nats::RequestErrorKind;
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::future::BoxFuture;
+use shared::grpc::SHUTDOWN_GRACE;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
+use tracing::{info, warn};
 
 use crate::broker::{
     Broker, Event, Handler, MAX_MESSAGE_BYTES, Message, SubscribeOptions, Subscription,
@@ -181,19 +183,12 @@ impl Broker for NatsBroker {
             // The server has the subscription when this returns: a message published after
             // `subscribe` returns reaches this subscriber.
             self.round_trip().await?;
-            let (stop, stopped) = oneshot::channel();
-            let task = tokio::spawn(async move {
-                tokio::pin!(stopped);
-                loop {
-                    let delivered = tokio::select! {
-                        _ = &mut stopped => break,
-                        delivered = subscriber.next() => delivered,
-                    };
-                    // None: the client is closed for good.
-                    let Some(delivered) = delivered else { break };
-                    // One message at a time, as go-micro's handler is called: a slow handler
-                    // makes the messages wait in the client's buffer (64 Ki messages); past
-                    // that the client drops them and reports a slow consumer.
+            // One message at a time, as go-micro's handler is called: a slow handler makes
+            // the messages wait in the client's buffer (64 Ki messages); past that the
+            // client drops them and reports a slow consumer.
+            let handle = move |delivered: async_nats::Message| {
+                let handler = handler.clone();
+                async move {
                     let topic = delivered.subject.as_str();
                     let handled = match Event::decode(topic, &delivered.payload) {
                         Ok(event) => event.hand_to(&handler).await,
@@ -204,13 +199,49 @@ impl Broker for NatsBroker {
                         tracing::error!("{topic}: {error:#}");
                     }
                 }
-                let _ = subscriber.unsubscribe().await;
+            };
+            let (stop, stopped) = oneshot::channel();
+            let topic = topic.to_string();
+            let task_topic = topic.clone();
+            let task = tokio::spawn(async move {
+                tokio::pin!(stopped);
+                // At the stop, NATS's drain: the server is told at once to send nothing more
+                // (`UNSUB`), even while a handler call is still going on.
+                loop {
+                    let next = tokio::select! {
+                        _ = &mut stopped => {
+                            let _ = subscriber.drain().await;
+                            break;
+                        }
+                        next = subscriber.next() => next,
+                    };
+                    // None: the client is closed for good.
+                    let Some(delivered) = next else { return };
+                    let handling = handle(delivered);
+                    tokio::pin!(handling);
+                    tokio::select! {
+                        () = &mut handling => {}
+                        _ = &mut stopped => {
+                            let _ = subscriber.drain().await;
+                            handling.await;
+                            break;
+                        }
+                    }
+                }
+                // Then what the server had sent before it heard the `UNSUB` — in the client's
+                // buffer, or on the wire — is still handed over, and the stream ends. Each of
+                // those messages is this subscriber's and nobody else's: it is handled here,
+                // once, not dropped.
+                let mut drained = 0;
+                while let Some(delivered) = subscriber.next().await {
+                    handle(delivered).await;
+                    drained += 1;
+                }
+                if drained > 0 {
+                    info!("{task_topic}: handled {drained} message(s) received before the stop");
+                }
             });
-            Ok(Box::new(NatsSubscription {
-                topic: topic.to_string(),
-                stop,
-                task,
-            }) as Box<dyn Subscription>)
+            Ok(Box::new(NatsSubscription { topic, stop, task }) as Box<dyn Subscription>)
         })
     }
     // ANCHOR_END: subscribe
@@ -246,11 +277,21 @@ impl Subscription for NatsSubscription {
         &self.topic
     }
 
+    /// Tells the task to stop: it unsubscribes from the server, finishes the handler call it
+    /// is in, handles what had already arrived, and ends. Past the program's grace period
+    /// it is cut off: no handler call starts after this has returned.
     fn unsubscribe(self: Box<Self>) -> BoxFuture<'static, anyhow::Result<()>> {
         Box::pin(async move {
             let _ = self.stop.send(());
-            // The task ends after the handler call it is in, if any: none starts after this.
-            self.task.await?;
+            let cut_off = self.task.abort_handle();
+            match tokio::time::timeout(SHUTDOWN_GRACE, self.task).await {
+                Ok(ended) => ended?,
+                Err(_) => {
+                    let topic = &self.topic;
+                    warn!("{topic}: messages still to handle after {SHUTDOWN_GRACE:?} dropped");
+                    cut_off.abort();
+                }
+            }
             Ok(())
         })
     }
