@@ -3,9 +3,12 @@
 # with how many of the N runs it failed in.
 #
 #   scripts/flaky.sh 10            ten runs
-#   scripts/flaky.sh 10 --stress   ten runs while `stress-ng --cpu 2` keeps both cores busy
-#                                  (a test that waits on time rather than on an event fails
-#                                  first on a busy machine)
+#   scripts/flaky.sh 10 --stress   ten runs on a machine as loaded as a person's: stress-ng
+#                                  keeps both cores busy (--cpu 2), 2 GB of memory in use
+#                                  and rewritten (--vm 1 --vm-bytes 2G), and the disk busy
+#                                  with syncs and writes (--io 1 --hdd 1, in the temporary
+#                                  folder); a test that waits on time rather than on an
+#                                  event fails first on a busy machine
 #
 # The suite is the test command's (`run_suite` in suite.sh: nextest where it is installed),
 # built once before the first run. Each run's whole output is kept in target/flaky/run-N.log.
@@ -34,10 +37,13 @@ if [ "$stress" = "--stress" ]; then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq stress-ng
   fi
-  stress-ng --cpu 2 --quiet &
+  # CPU, memory and disk together, as a person's machine is loaded (a browser, an editor,
+  # a build); the disk's files go to the temporary folder, not the checkout.
+  stressors=(--cpu 2 --vm 1 --vm-bytes 2G --io 1 --hdd 1)
+  stress-ng "${stressors[@]}" --temp-path "${TMPDIR:-/tmp}" --quiet &
   load=$!
   trap 'kill "$load" 2>/dev/null || true' EXIT
-  echo "load: stress-ng --cpu 2 (pid $load)"
+  echo "load: stress-ng ${stressors[*]} (pid $load)"
 elif [ -n "$stress" ]; then
   echo "usage: scripts/flaky.sh N [--stress]" >&2
   exit 2

@@ -52,18 +52,21 @@ async fn returns_at_once_when_enough_already_pass() {
     register(agent.url(), &service, a.addr).await;
     passing(agent.url(), &service, 1).await;
 
+    // A long limit, so that "at once" means long before it: a first question that waited
+    // would take all of it (and `within` gives up first).
+    let limit = Duration::from_secs(30);
     let started = Instant::now();
     let found = within(
         "wait_for_passing",
-        wait_for_passing(agent.url(), &service, 1, PATIENCE),
+        wait_for_passing(agent.url(), &service, 1, limit),
     )
     .await
     .expect("one instance passes");
+    let took = started.elapsed();
     assert_eq!(found.len(), 1);
     assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "took {:?}: the first question must not wait",
-        started.elapsed()
+        took < limit / 10,
+        "took {took:?}: the first question must not wait (a quiet machine answers in 50 ms)"
     );
 }
 

@@ -9,7 +9,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use program::start_server;
-use support::{until_gone, until_passing};
+use support::{until_gone, until_passing, within_for};
 use testkit::{PATIENCE, within};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -19,12 +19,20 @@ use tonic_health::pb::health_client::HealthClient;
 async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     let agent = testkit::consul().await;
     let name = support::unique_name("leave");
-    let mut server = start_server(
-        &agent,
-        &name,
-        &["--exercise", "leave", "--hello-delay", "2s"],
-    )
-    .await;
+    // A slow call (5 s), a long grace for it, and a long reap, so that the stop seen from
+    // outside (NOT_SERVING heard, the instance gone) comes long before the call ends, and an
+    // instance gone from the catalog was deregistered, not reaped.
+    let args = [
+        "--exercise",
+        "leave",
+        "--hello-delay",
+        "5s",
+        "--grace",
+        "30s",
+        "--reap-after",
+        "30s",
+    ];
+    let mut server = start_server(&agent, &name, &args).await;
     until_passing(agent.url(), &name).await;
     let addr = server.addr().to_string();
 
@@ -53,7 +61,7 @@ async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     };
     assert_eq!(next_status().await, ServingStatus::Serving);
 
-    // A call in flight: SayHello answers after 2 s.
+    // A call in flight: SayHello answers after 5 s.
     let call = tokio::spawn({
         let addr = addr.clone();
         async move { l08_deregister::client::say_hello(&addr, "Ferris", Duration::from_secs(30)).await }
@@ -69,17 +77,21 @@ async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     drop(watch); // heard; a Watch never ends by itself, so it would hold the drain
 
     // Deregistered before the server stops answering: the slow call is still running.
-    until_gone(agent.url(), &name, Duration::from_secs(1)).await;
+    until_gone(agent.url(), &name, PATIENCE).await;
     assert!(
         !call.is_finished(),
         "the instance should leave the catalog while the call in flight still runs \
          (deregister before draining, not after)"
     );
 
-    let (greeting, _) = within("the reply to the call in flight", call)
-        .await
-        .expect("the call task")
-        .expect("the call in flight should still get its reply");
+    let (greeting, _) = within_for(
+        Duration::from_secs(5) + PATIENCE,
+        "the reply to the call in flight",
+        call,
+    )
+    .await
+    .expect("the call task")
+    .expect("the call in flight should still get its reply");
     assert_eq!(greeting, "Hello Ferris!");
     server.exits_cleanly_within(PATIENCE).await;
 }
@@ -107,7 +119,10 @@ async fn a_call_longer_than_the_grace_period_is_cut_off_and_the_exit_is_0() {
 
     let stopped = Instant::now();
     server.signal("TERM");
-    server.exits_cleanly_within(Duration::from_secs(4)).await;
+    // The grace (1 s), then the test's patience: a call of a minute is cut off long before.
+    server
+        .exits_cleanly_within(Duration::from_secs(1) + PATIENCE)
+        .await;
     assert!(
         stopped.elapsed() >= Duration::from_millis(900),
         "the call in flight should get its grace period, 1 s, before it is cut off"

@@ -17,13 +17,23 @@ use support::{tally, unique_service};
 use testkit::{EtcdCluster, ServerProcess, within};
 
 async fn instance(registry: &str, address: &str, service: &str) -> ServerProcess {
+    instance_with_ttl(registry, address, service, "1s").await
+}
+
+/// [`instance`], its registration held by a lease of `ttl` (renewed three times a lease).
+async fn instance_with_ttl(
+    registry: &str,
+    address: &str,
+    service: &str,
+    ttl: &str,
+) -> ServerProcess {
     let args = [
         "--registry",
         registry,
         "--registry-address",
         address,
         "--registry-ttl",
-        "1s",
+        ttl,
     ];
     let args: Vec<&str> = args
         .into_iter()
@@ -111,13 +121,16 @@ async fn a_stopped_member_does_not_stop_the_service() {
     let mut cluster = testkit::etcd_cluster(3).await;
     let address = cluster.endpoints().join(",");
     let service = unique_service("quorum");
-    let _first = instance("etcd", &address, &service).await;
+    // Leases of 3 s, renewed every second: a busy machine that stalls an instance for a
+    // moment does not let its lease run out, and a lease whose renewals went nowhere would
+    // run out within the 6 s watched below.
+    let _first = instance_with_ttl("etcd", &address, &service, "3s").await;
     let client = etcd_client(&cluster).await;
     until_nodes(&client, &service, 1).await;
 
     // The first member is where every client starts; two of three keep the quorum.
     cluster.kill_member(0);
-    let _second = instance("etcd", &address, &service).await;
+    let _second = instance_with_ttl("etcd", &address, &service, "3s").await;
     until_nodes(&client, &service, 2).await;
     let counts = tally(
         call_all(&client, &service, 20)
@@ -132,7 +145,7 @@ async fn a_stopped_member_does_not_stop_the_service() {
     );
     // Leases are still renewed through the other members: nobody expires.
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(3) {
+    while started.elapsed() < Duration::from_secs(6) {
         assert_eq!(
             client.nodes(&service).await.unwrap().len(),
             2,

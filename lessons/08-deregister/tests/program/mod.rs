@@ -10,7 +10,12 @@ pub const SERVER: &str = env!("CARGO_BIN_EXE_l08-deregister");
 /// `agent`, with short check and reap times unless `args` say otherwise.
 pub async fn start_server(agent: &ConsulAgent, name: &str, args: &[&str]) -> ServerProcess {
     let mut all = vec!["server", "--addr", "127.0.0.1:0", "--name", name];
-    all.extend(["--check-interval", "1s", "--reap-after", "1s"]);
+    // A flag may be given once: the short time only where `args` do not give their own.
+    for (flag, short) in [("--check-interval", "1s"), ("--reap-after", "1s")] {
+        if !args.contains(&flag) {
+            all.extend([flag, short]);
+        }
+    }
     all.extend(args);
     ServerProcess::start_with_env(SERVER, &all, &[("CONSUL_HTTP_ADDR", agent.url())], 1).await
 }

@@ -268,7 +268,7 @@ struct Slow;
 
 impl Decode for Slow {
     fn feed(&mut self, _: message::Direction, _: &[u8], _: &mut Vec<message::Message>) {
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     fn finish(&mut self, _: message::Direction, _: &mut Vec<message::Message>) {}
 }
@@ -293,7 +293,9 @@ async fn a_slow_decoder_never_holds_the_bytes_up() {
         hub.clone(),
     ));
     let mut client = tokio::net::TcpStream::connect(relay_addr).await.unwrap();
-    // 8 MiB at 5 ms a chunk for the decoder would take many seconds; forwarding does not wait.
+    // 8 MiB is 512 chunks of 16 KiB each way: at 20 ms a chunk, a relay that waited for the
+    // decoder would take 20 s. Forwarding does not wait: a quiet machine echoes it all in
+    // 50 ms, and 5 s leaves a busy one room.
     let sent = vec![b'x'; 8 * 1024 * 1024];
     let started = std::time::Instant::now();
     let (mut reader, mut writer) = client.split();
