@@ -19,14 +19,14 @@ use tonic_health::pb::health_client::HealthClient;
 async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     let agent = testkit::consul().await;
     let name = support::unique_name("leave");
-    // A slow call (5 s), a long grace for it, and a long reap, so that the stop seen from
-    // outside (NOT_SERVING heard, the instance gone) comes long before the call ends, and an
-    // instance gone from the catalog was deregistered, not reaped.
+    // A slow call (2 s, twenty times what leaving the catalog takes on a quiet machine), a
+    // long grace for it, and a long reap, so that an instance gone from the catalog was
+    // deregistered, not reaped.
     let args = [
         "--exercise",
         "leave",
         "--hello-delay",
-        "5s",
+        "2s",
         "--grace",
         "30s",
         "--reap-after",
@@ -61,7 +61,7 @@ async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     };
     assert_eq!(next_status().await, ServingStatus::Serving);
 
-    // A call in flight: SayHello answers after 5 s.
+    // A call in flight: SayHello answers after 2 s.
     let call = tokio::spawn({
         let addr = addr.clone();
         async move { l08_deregister::client::say_hello(&addr, "Ferris", Duration::from_secs(30)).await }
@@ -77,7 +77,9 @@ async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     drop(watch); // heard; a Watch never ends by itself, so it would hold the drain
 
     // Deregistered before the server stops answering: the slow call is still running.
-    until_gone(agent.url(), &name, PATIENCE).await;
+    // Gone while the call still runs: the wait's bound is the call's 2 s, and the call must
+    // not have ended by then.
+    until_gone(agent.url(), &name, Duration::from_secs(2)).await;
     assert!(
         !call.is_finished(),
         "the instance should leave the catalog while the call in flight still runs \
@@ -85,7 +87,7 @@ async fn not_serving_then_deregistered_while_a_call_finishes_then_exit_0() {
     );
 
     let (greeting, _) = within_for(
-        Duration::from_secs(5) + PATIENCE,
+        Duration::from_secs(2) + PATIENCE,
         "the reply to the call in flight",
         call,
     )
