@@ -45,6 +45,22 @@ impl CaptchaService {
         })
     }
 
+    /// Asks Redis once whether it is there, and when nothing listens at its address, says
+    /// so in the log with the command that starts it. The service runs on all the same (Redis
+    /// may come later), but until then every call fails, and the log says why.
+    pub async fn warn_if_redis_is_missing(&self) {
+        let pong: redis::RedisResult<String> = redis::cmd("PING")
+            .query_async(&mut self.redis.clone())
+            .await;
+        if let Err(error) = pong
+            && error.is_connection_refusal()
+        {
+            let missing =
+                crate::unreachable::no_answer(crate::unreachable::Needed::Redis, &self.url);
+            tracing::warn!("{missing}: every call fails until it answers");
+        }
+    }
+
     /// `UNAVAILABLE`, the status that tells a gRPC client to try again, maybe elsewhere.
     fn redis_down(&self, error: redis::RedisError) -> Status {
         Status::unavailable(format!("Redis at {} cannot be reached: {error}", self.url))

@@ -9,6 +9,7 @@
 //! - [`accept`]: listen, accept, one task per connection, and a graceful stop.
 //! - [`signal`]: the shutdown signal (Ctrl-C or SIGTERM; a second one stops at once), and
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
+//! - [`end_when_output_closes`]: `program | head` ends the program quietly, as it ends `cat`.
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
 //! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register;
@@ -40,6 +41,31 @@ pub mod ports;
 pub mod registered;
 pub mod signal;
 pub mod unreachable;
+
+/// Lets the program end quietly when whoever reads its output goes away, as `cat` or `ls`
+/// do. Every lesson's binary calls this first.
+///
+/// `l13-rpcx client | head -3`: once `head` has its three lines it exits, and the pipe
+/// between the two has no reader any more. Unix tells a program that writes to such a pipe
+/// with the signal SIGPIPE, whose default action is to end it, silently: the reader has
+/// what it wanted, and nothing is left to do. But a Rust program starts with SIGPIPE
+/// ignored, so the write fails instead, and `println!` panics with "failed printing to
+/// stdout: Broken pipe". This puts the default action back.
+///
+/// A server is not ended by a client that hangs up: a socket is no pipe, and Rust's and
+/// tokio's sockets ask for no SIGPIPE (`MSG_NOSIGNAL` on Linux, `SO_NOSIGPIPE` on macOS),
+/// so writing to a closed connection stays an error the server handles. Its log is another
+/// matter: `server 2>&1 | grep -m1 listening` ends the server with the next line it logs,
+/// once `grep` is done, as it would end any Unix program; send a log you keep to a file
+/// (`server > server.log 2>&1`).
+pub fn end_when_output_closes() {
+    // SAFETY: setting a signal's action to its default installs no handler of ours, so
+    // nothing of this program can run at the wrong moment because of it.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
 
 /// What is logged when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=off,rustify=off,async_nats::connector=warn";

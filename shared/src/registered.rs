@@ -77,10 +77,12 @@ impl Registration {
         let id = &self.instance.id;
         match tokio::time::timeout(AGENT_TIMEOUT, request).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => {
-                let said = crate::unreachable::agent_call_failed(what, id, self.agent(), &error);
-                Err(anyhow::Error::new(error).context(said))
-            }
+            Ok(Err(error)) => Err(crate::unreachable::agent_call_error(
+                what,
+                id,
+                self.agent(),
+                error,
+            )),
             Err(_) => anyhow::bail!(
                 "cannot {what} {id}: the Consul agent at {} did not answer within {AGENT_TIMEOUT:?}",
                 self.agent()

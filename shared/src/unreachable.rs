@@ -42,10 +42,23 @@ pub fn no_answer_showing(needed: Needed, addr: &str, command: impl Fn(&str) -> S
             "{nothing} answers at {addr}: start one with {services_up}, or point REDIS_URL at \
              yours"
         ),
-        Needed::Etcd => format!(
-            "{nothing} answers at {addr}: start a cluster as chapter 11's \"Run it\" shows \
-             (`etcd --name n1 --data-dir n1 …`)"
+        Needed::Etcd => format!("{nothing} answers at {addr}: {}", start_etcd(addr)),
+    }
+}
+
+/// How to start the etcd that `endpoints` (`host:port`, comma-separated) name: one member
+/// is enough for a lesson, and `etcd` alone listens on etcd's usual 127.0.0.1:2379.
+fn start_etcd(endpoints: &str) -> String {
+    let three = "chapter 11's \"Run it\" starts a cluster of three";
+    match endpoints.split(',').map(str::trim).collect::<Vec<_>>()[..] {
+        ["127.0.0.1:2379" | "localhost:2379"] => {
+            format!("start one with `etcd --data-dir /tmp/etcd` ({three})")
+        }
+        [one] => format!(
+            "start one with `etcd --data-dir /tmp/etcd --listen-client-urls http://{one} \
+             --advertise-client-urls http://{one}` ({three})"
         ),
+        _ => format!("start the cluster ({three})"),
     }
 }
 
@@ -55,6 +68,17 @@ pub fn nothing(needed: Needed) -> &'static str {
         Needed::Consul => "no Consul agent",
         Needed::Redis => "no Redis",
         Needed::Etcd => "no etcd",
+    }
+}
+
+/// `error`, from a request to `needed` at `addr`, as a learner should read it: when nothing
+/// listens there, the one line that says so and how to start it (the refused connection's
+/// chain of causes adds nothing to that); else `error` as it is.
+pub fn plainly(needed: Needed, addr: &str, error: anyhow::Error) -> anyhow::Error {
+    if nothing_listens(error.as_ref()) {
+        anyhow::anyhow!(no_answer(needed, addr))
+    } else {
+        error
     }
 }
 
@@ -81,8 +105,23 @@ pub fn agent_call_failed(
     format!("cannot {what} {who} with the Consul agent at {agent}")
 }
 
+/// The error of a failed `what` of instance `id` with the agent at `agent`, worded by
+/// [`agent_call_failed`]. With nothing listening that line is all there is to say; else
+/// what the agent's client said follows it, as its cause.
+pub fn agent_call_error<E>(what: &str, id: &str, agent: &str, error: E) -> anyhow::Error
+where
+    E: Error + Send + Sync + 'static,
+{
+    let said = agent_call_failed(what, id, agent, &error);
+    if nothing_listens(&error) {
+        anyhow::anyhow!(said)
+    } else {
+        anyhow::Error::new(error).context(said)
+    }
+}
+
 /// Whether the connection was refused: an `io::Error` somewhere in the chain says so.
-fn nothing_listens(error: &(dyn Error + 'static)) -> bool {
+pub fn nothing_listens(error: &(dyn Error + 'static)) -> bool {
     let mut next = Some(error);
     while let Some(error) = next {
         if let Some(io) = error.downcast_ref::<std::io::Error>()
@@ -121,6 +160,44 @@ mod tests {
             )
                 && said.contains("cargo run -p workbook -- services up"),
             "{said}"
+        );
+    }
+
+    #[test]
+    fn etcd_down_names_the_command_that_starts_it_where_it_was_looked_for() {
+        let usual = no_answer(Needed::Etcd, "127.0.0.1:2379");
+        assert!(
+            usual.starts_with(
+                "no etcd answers at 127.0.0.1:2379: start one with `etcd --data-dir /tmp/etcd` ("
+            ),
+            "{usual}"
+        );
+        let elsewhere = no_answer(Needed::Etcd, "127.0.0.1:3379");
+        assert!(
+            elsewhere.contains("--listen-client-urls http://127.0.0.1:3379 "),
+            "{elsewhere}"
+        );
+    }
+
+    #[test]
+    fn a_refused_connection_is_one_line_and_anything_else_keeps_its_cause() {
+        let refused = || std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let error = agent_call_error("register", "greeter-1", "http://127.0.0.1:1", refused());
+        assert!(error.source().is_none(), "{error:?}");
+        let plain = plainly(Needed::Redis, "redis://127.0.0.1:1", refused().into());
+        assert!(
+            plain
+                .to_string()
+                .starts_with("no Redis answers at redis://127.0.0.1:1: ")
+        );
+
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let error = agent_call_error("register", "greeter-1", "http://127.0.0.1:1", reset);
+        assert!(error.source().is_some(), "{error:?}");
+        let kept = plainly(Needed::Redis, "redis://127.0.0.1:1", error);
+        assert!(
+            kept.to_string()
+                .starts_with("cannot register greeter-1 with ")
         );
     }
 

@@ -90,3 +90,23 @@ async fn a_base_port_moves_the_default_address_into_the_copys_block() {
          where `cargo run -p workbook -- ports` says it is"
     );
 }
+
+#[tokio::test]
+async fn a_client_that_reaches_no_server_exits_with_failure() {
+    let nowhere = testkit::tool::nothing_listens();
+    let said = testkit::tool::fails(SERVER, &["client", "--addr", &nowhere, "hello"], &[]).await;
+    assert!(said.contains("cannot connect to"), "it says why:\n{said}");
+}
+
+#[tokio::test]
+async fn the_client_ends_quietly_when_its_output_is_cut() {
+    // `client hello | head -0`: the echo has nowhere to go.
+    let server = start().await;
+    let addr = server.addr().to_string();
+    testkit::tool::ends_quietly_when_output_is_cut(
+        SERVER,
+        &["client", "--addr", &addr, "hello"],
+        &[],
+    )
+    .await;
+}

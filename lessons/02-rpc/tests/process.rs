@@ -85,3 +85,23 @@ async fn over_http_too() {
     assert_eq!(String::from_utf8_lossy(&answer), expected);
     half_a_call_at_sigterm(&mut server, stream).await;
 }
+
+#[tokio::test]
+async fn clients_that_reach_no_server_exit_with_failure() {
+    let nowhere = testkit::tool::nothing_listens();
+    for client in ["client", "http-client"] {
+        let said = testkit::tool::fails(SERVER, &[client, "--addr", &nowhere], &[]).await;
+        assert!(
+            said.contains("cannot connect to"),
+            "{client} says why:\n{said}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_client_ends_quietly_when_its_output_is_cut() {
+    // `client gopher | head -0`: the reply has nowhere to go.
+    let server = ServerProcess::start(SERVER, &["server", "--addr", "127.0.0.1:0"], 1).await;
+    let addr = server.addr().to_string();
+    testkit::tool::ends_quietly_when_output_is_cut(SERVER, &["client", "--addr", &addr], &[]).await;
+}

@@ -47,6 +47,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
     match Cli::parse().command {
         Command::Server { addr, http_addr } => server(addr, http_addr).await,

@@ -147,3 +147,28 @@ async fn a_second_signal_stops_at_once() {
     let status = server.exits_within(Duration::from_secs(2)).await;
     assert_eq!(status.code(), Some(128 + 2), "log:\n{}", server.log());
 }
+
+#[tokio::test]
+async fn clients_that_reach_no_server_exit_with_failure() {
+    let nowhere = testkit::tool::nothing_listens();
+    for client in ["client", "http-client"] {
+        let said = testkit::tool::fails(SERVER, &[client, "--addr", &nowhere, "gopher"], &[]).await;
+        assert!(
+            said.contains("is the server running?"),
+            "{client} says why:\n{said}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_client_ends_quietly_when_its_output_is_cut() {
+    // `client gopher | head -0`: the request line it shows has nowhere to go.
+    let server = start().await;
+    let addr = server.addr().to_string();
+    testkit::tool::ends_quietly_when_output_is_cut(
+        SERVER,
+        &["client", "--addr", &addr, "gopher"],
+        &[],
+    )
+    .await;
+}

@@ -36,6 +36,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    shared::end_when_output_closes();
     match run(Cli::parse().command) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

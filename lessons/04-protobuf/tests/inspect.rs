@@ -190,3 +190,31 @@ fn the_decode_command_fails_cleanly_on_garbage() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// SIGPIPE's number, on Linux and macOS alike.
+const SIGPIPE: i32 = 13;
+
+#[test]
+fn the_program_ends_quietly_when_its_output_is_cut() {
+    use std::os::unix::process::ExitStatusExt;
+
+    // `l04-protobuf addressbook | head -0`: a pipe whose reader has gone before the first
+    // byte. The program should end as `cat` would, by SIGPIPE, without a panic.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let child = Command::new(env!("CARGO_BIN_EXE_l04-protobuf"))
+        .arg("addressbook")
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lesson's binary starts");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.signal(),
+        Some(SIGPIPE),
+        "it should end by SIGPIPE; it ended with {} and printed:\n{stderr}",
+        output.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -53,6 +53,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
 
     match Cli::parse().command {

@@ -53,3 +53,23 @@ async fn a_second_signal_stops_at_once() {
     let status = server.exits_within(Duration::from_secs(2)).await;
     assert_eq!(status.code(), Some(128 + 2), "log:\n{}", server.log());
 }
+
+#[tokio::test]
+async fn clients_that_reach_no_server_exit_with_failure() {
+    let nowhere = testkit::tool::nothing_listens();
+    for client in ["client", "health", "wire"] {
+        let said = testkit::tool::fails(SERVER, &[client, "--addr", &nowhere], &[]).await;
+        assert!(
+            said.contains("cannot reach a gRPC server at"),
+            "{client} says why:\n{said}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_client_ends_quietly_when_its_output_is_cut() {
+    // `client | head -0`: the first reply has nowhere to go.
+    let server = start().await;
+    let addr = server.addr().to_string();
+    testkit::tool::ends_quietly_when_output_is_cut(SERVER, &["client", "--addr", &addr], &[]).await;
+}

@@ -39,14 +39,25 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
     let agent = consul_ext::consul_address()?;
     match Cli::parse().command {
         Command::Server { addr, name, tags } => {
             l06_register::server::run(&addr, &name, tags).await?
         }
-        Command::Catalog => l06_register::catalog::print_catalog(&agent).await?,
-        Command::Find { name } => l06_register::catalog::print_passing(&agent, &name).await?,
+        Command::Catalog => l06_register::catalog::print_catalog(&agent)
+            .await
+            .map_err(|error| no_agent(&agent, error))?,
+        Command::Find { name } => l06_register::catalog::print_passing(&agent, &name)
+            .await
+            .map_err(|error| no_agent(&agent, error))?,
     }
     Ok(())
+}
+
+/// A question the agent did not answer because nothing listens at its address: one line
+/// that says so and how to start one, rather than the HTTP client's chain of causes.
+fn no_agent(agent: &str, error: anyhow::Error) -> anyhow::Error {
+    shared::unreachable::plainly(shared::unreachable::Needed::Consul, agent, error)
 }

@@ -81,10 +81,9 @@ where
     match tokio::time::timeout(AGENT_TIMEOUT, call).await {
         // Refused: no agent, and how to start one; a deregistration answered 404: the
         // instance was not registered there.
-        Ok(result) => result.map_err(|error| {
-            let said = shared::unreachable::agent_call_failed(what, "", agent, &error);
-            anyhow::Error::new(error).context(said)
-        }),
+        Ok(result) => {
+            result.map_err(|error| shared::unreachable::agent_call_error(what, "", agent, error))
+        }
         Err(_) => {
             bail!("the Consul agent at {agent} did not answer the {what} within {AGENT_TIMEOUT:?}")
         }

@@ -50,6 +50,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
 
     match Cli::parse().command {

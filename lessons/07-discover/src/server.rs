@@ -93,7 +93,11 @@ pub async fn run(
     tokio::time::timeout(AGENT_TIMEOUT, instance.register(consul, check))
         .await
         .map_err(|_| anyhow::anyhow!("the Consul agent did not answer within {AGENT_TIMEOUT:?}"))?
-        .with_context(|| format!("cannot register {} with the Consul agent", instance.id))?;
+        .map_err(|error| {
+            // Refused: no agent, and how to start one (see `shared::unreachable`).
+            let agent = &consul.settings.address;
+            shared::unreachable::agent_call_error("register", &instance.id, agent, error)
+        })?;
     tracing::info!(id = %instance.id, "registered as an instance of {service:?}");
 
     let leave = async {

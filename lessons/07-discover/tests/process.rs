@@ -169,3 +169,19 @@ async fn an_agent_that_is_down_is_a_clear_error() {
     assert!(!client.status.success(), "{log}");
     assert!(log.contains("no Consul agent answers"), "{log}");
 }
+
+#[tokio::test]
+async fn the_client_ends_quietly_when_its_output_is_cut() {
+    // `client | head -0`: the list of passing instances has nowhere to go.
+    let agent = testkit::consul().await;
+    let service = unique_service("greeter");
+    let _server = server(agent.url(), &service).await;
+    passing(agent.url(), &service, 1).await;
+    let env = [("CONSUL_HTTP_ADDR", agent.url())];
+    testkit::tool::ends_quietly_when_output_is_cut(
+        BINARY,
+        &["client", "--service", &service],
+        &env,
+    )
+    .await;
+}

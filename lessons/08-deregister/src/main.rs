@@ -71,6 +71,7 @@ enum Exercise {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
 
     match Cli::parse().command {

@@ -4,14 +4,19 @@
 //! A clean stop (SIGTERM) takes the instance out of the catalog at once and exits 0. A kill
 //! that cannot be caught (SIGKILL) leaves the instance behind: its check turns critical,
 //! and the agent reaps it after DeregisterCriticalServiceAfter.
+//!
+//! The lesson's clients as a script runs them, too: one that reaches no server exits with a
+//! failure, so that `hello && next-step` stops there; and one whose reader has gone
+//! (`hello | head -0`) ends quietly, as `cat` does.
 
 mod program;
 mod support;
 
 use std::time::{Duration, Instant};
 
-use program::start_server;
+use program::{SERVER, start_server};
 use support::{until_critical, until_gone, until_passing};
+use testkit::tool::{ends_quietly_when_output_is_cut, fails, nothing_listens};
 use testkit::{ConsulKind, PATIENCE, ServerProcess};
 
 /// How long reaping may take: the embedded agent honours `--reap-after 1s` and looks every
@@ -108,8 +113,7 @@ async fn an_agent_that_is_down_is_a_clear_error_not_a_hang() {
 
     let args = ["server", "--addr", "127.0.0.1:0", "--name", "l08-nobody"];
     let mut server =
-        ServerProcess::start_with_env(program::SERVER, &args, &[("CONSUL_HTTP_ADDR", &agent)], 1)
-            .await;
+        ServerProcess::start_with_env(SERVER, &args, &[("CONSUL_HTTP_ADDR", &agent)], 1).await;
     let status = server.exits_within(PATIENCE).await;
     assert!(!status.success());
     let log = server.log();
@@ -117,4 +121,24 @@ async fn an_agent_that_is_down_is_a_clear_error_not_a_hang() {
         log.contains("cannot register") && log.contains(&agent),
         "the error should say what failed and where:\n{log}"
     );
+}
+
+#[tokio::test]
+async fn clients_that_reach_no_server_exit_with_failure() {
+    let nowhere = nothing_listens();
+    for client in ["hello", "health"] {
+        let said = fails(SERVER, &[client, "--addr", &nowhere], &[]).await;
+        assert!(
+            said.contains("cannot reach a gRPC server at"),
+            "{client} says why:\n{said}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hello_ends_quietly_when_its_output_is_cut() {
+    let agent = testkit::consul().await;
+    let server = start_server(&agent, &support::unique_name("cut"), &[]).await;
+    let addr = server.addr().to_string();
+    ends_quietly_when_output_is_cut(SERVER, &["hello", "--addr", &addr], &[]).await;
 }

@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use shared::unreachable::{Needed, no_answer};
 use tokio::sync::watch;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
@@ -49,6 +50,11 @@ pub async fn follow_redis(
         }
         match pinged {
             Ok(Ok(())) => info!("Redis at {} answers: SERVING", codes.url()),
+            // Nothing listens there: say which command starts one (see `shared::unreachable`).
+            Ok(Err(error)) if error.is_connection_refusal() => {
+                let missing = no_answer(Needed::Redis, codes.url());
+                warn!("{missing}: NOT_SERVING");
+            }
             Ok(Err(error)) => warn!("Redis at {} is down ({error}): NOT_SERVING", codes.url()),
             Err(_) => warn!("Redis at {} does not answer: NOT_SERVING", codes.url()),
         }

@@ -4,11 +4,9 @@
 mod program;
 mod support;
 
-use std::time::Duration;
-
 use l09_captcha::render::{HEIGHT, WIDTH, png_dimensions};
 use l09_captcha::server::CAPTCHA;
-use program::start_server;
+use program::{start_server, start_server_reaped_after};
 use proto::captcha::captcha_client::CaptchaClient;
 use proto::captcha::{NewCaptchaRequest, VerifyRequest};
 use redis::AsyncCommands as _;
@@ -105,7 +103,7 @@ async fn found_in_consul_draws_verifies_once_and_leaves_on_sigterm() {
     assert_eq!(bad.code(), Code::InvalidArgument, "{bad:?}");
 
     server.signal("TERM");
-    until_gone(agent.url(), &name, Duration::from_secs(1)).await;
+    until_gone(agent.url(), &name, PATIENCE).await;
     server.exits_cleanly_within(PATIENCE).await;
 }
 // ANCHOR_END: outside
@@ -115,7 +113,7 @@ async fn redis_down_is_unavailable_and_not_serving_until_it_is_back() {
     let agent = testkit::consul().await;
     let mut redis = OwnRedis::start().await;
     let name = support::unique_name("redis-down");
-    let mut server = start_server(&agent, &redis.url(), &name).await;
+    let mut server = start_server_reaped_after(&agent, &redis.url(), &name, "1s").await;
     until_passing(agent.url(), &name).await;
     let addr = server.addr().to_string();
     let mut client = captcha_client(&addr).await;
@@ -200,4 +198,38 @@ async fn a_long_uuid_gets_a_short_error_and_the_connection_survives() {
 
     server.signal("TERM");
     server.exits_cleanly_within(PATIENCE).await;
+}
+
+#[tokio::test]
+async fn clients_that_reach_no_server_exit_with_failure() {
+    let nowhere = testkit::tool::nothing_listens();
+    let out = std::env::temp_dir().join(format!("{}.png", support::unique_name("never")));
+    let out = out.to_string_lossy();
+    let calls: [&[&str]; 3] = [
+        &["new", "--addr", &nowhere, "--out", &out],
+        &["verify", "--addr", &nowhere, "some-uuid", "ABCD"],
+        &["health", "--addr", &nowhere],
+    ];
+    for args in calls {
+        let said = testkit::tool::fails(program::SERVER, args, &[]).await;
+        assert!(
+            said.contains("cannot reach a gRPC server at"),
+            "{} says why:\n{said}",
+            args[0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_ends_quietly_when_its_output_is_cut() {
+    let agent = testkit::consul().await;
+    let redis_server = testkit::redis().await;
+    let server = start_server(&agent, redis_server.url(), &support::unique_name("cut")).await;
+    let addr = server.addr().to_string();
+    testkit::tool::ends_quietly_when_output_is_cut(
+        program::SERVER,
+        &["health", "--addr", &addr],
+        &[],
+    )
+    .await;
 }

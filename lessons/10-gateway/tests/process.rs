@@ -74,3 +74,10 @@ async fn the_agent_down_is_a_503_and_the_rest_is_served() {
     gateway.signal("INT");
     gateway.exits_cleanly_within(Duration::from_secs(2)).await;
 }
+
+#[tokio::test]
+async fn the_program_ends_quietly_when_its_output_is_cut() {
+    // The gateway's server writes its logs to stderr and nothing to stdout; what the
+    // program prints there is its help: `l10-gateway --help | head -0`.
+    testkit::tool::ends_quietly_when_output_is_cut(GATEWAY, &["--help"], &[]).await;
+}

@@ -124,6 +124,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
     let cli = Cli::parse();
     match cli.command {
@@ -176,6 +177,7 @@ async fn main() -> anyhow::Result<()> {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
             let captcha = CaptchaService::new(&redis_url)?;
+            captcha.warn_if_redis_is_missing().await;
             Service::new(&name, registry)
                 .address(&addr)
                 .handle(CaptchaServer::new(captcha))
@@ -243,6 +245,8 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let registry = cli.registry.open().await?;
             let client = MicroClient::new(registry, micro::selector::by_name(&selector)?);
+            // A registry that does not answer is said once, before the calls, not once a call.
+            client.nodes(&service).await?;
             let started = Instant::now();
             let mut failed = 0;
             for _ in 0..calls {

@@ -95,6 +95,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
     let cli = Cli::parse();
     let mut options = cli.broker.options(None);
@@ -211,7 +212,9 @@ async fn main() -> anyhow::Result<()> {
                 .clone()
                 .ok_or_else(|| anyhow::anyhow!("the captcha service needs a registry"))?;
             let verified = Publisher::new(VERIFIED_TOPIC, broker.clone());
-            let captcha = AuditedCaptcha::new(CaptchaService::new(&redis_url)?, verified);
+            let service = CaptchaService::new(&redis_url)?;
+            service.warn_if_redis_is_missing().await;
+            let captcha = AuditedCaptcha::new(service, verified);
             Service::new(&name, registry)
                 .address(&addr)
                 .handle(CaptchaServer::new(captcha))

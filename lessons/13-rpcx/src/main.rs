@@ -92,6 +92,7 @@ enum SelectMode {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
     shared::init_logging();
     match Cli::parse().command {
         Command::Server {
@@ -122,8 +123,7 @@ async fn main() -> anyhow::Result<()> {
                 Serialize::MsgPack
             };
             let client = client(&addr, &etcd, fail, select, format).await?;
-            call_every(&client, Args { a, b }, rounds, every).await;
-            Ok(())
+            call_every(&client, Args { a, b }, rounds, every).await
         }
     }
 }
@@ -199,8 +199,14 @@ async fn client(
 }
 
 /// Calls Mul and Div once a round; with a number of rounds, ends with how many calls the
-/// service answered (a reply or its own error) and how many got no answer at all.
-async fn call_every(client: &XClient, args: Args, rounds: Option<u64>, every: Duration) {
+/// service answered (a reply or its own error) and how many got no answer at all, and
+/// fails if any got none, so that a script can tell from the exit status.
+async fn call_every(
+    client: &XClient,
+    args: Args,
+    rounds: Option<u64>,
+    every: Duration,
+) -> anyhow::Result<()> {
     let (a, b) = (args.a, args.b);
     let (mut round, mut calls, mut unanswered) = (0, 0, 0);
     while rounds.is_none_or(|rounds| round < rounds) {
@@ -240,5 +246,10 @@ async fn call_every(client: &XClient, args: Args, rounds: Option<u64>, every: Du
             calls - unanswered
         );
     }
+    anyhow::ensure!(
+        unanswered == 0,
+        "{unanswered} of {calls} calls not answered"
+    );
+    Ok(())
 }
 // ANCHOR_END: client

@@ -102,6 +102,11 @@ pub async fn register(
     ttl: Duration,
 ) -> anyhow::Result<Registration> {
     let key = node_key(base, service, address);
+    // No etcd at all is said at once, in one line, rather than retried below.
+    members
+        .answering()
+        .await
+        .map_err(|error| members.failed(&format!("register {key}"), error))?;
     let (leases, mut lease) = watch::channel(None);
     let keeping = tokio::spawn(keep_lease(
         members.clone(),
@@ -207,11 +212,6 @@ impl Registration {
 pub async fn discover(members: &Members, base: &str, service: &str) -> anyhow::Result<Nodes> {
     follow_prefix(members, &service_prefix(base, service), decode)
         .await
-        .map_err(|error| {
-            anyhow::anyhow!(
-                "cannot watch {service}: etcd at {} answered: {error}",
-                members.endpoints()
-            )
-        })
+        .map_err(|error| members.failed(&format!("watch {service}"), error))
 }
 // ANCHOR_END: discover

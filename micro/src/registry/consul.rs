@@ -259,6 +259,10 @@ impl Registry for ConsulRegistry {
 
     fn watch<'a>(&'a self, service: &'a str) -> BoxFuture<'a, anyhow::Result<Nodes>> {
         async move {
+            // An agent that is not there is said at once, in one line, rather than asked
+            // again and again by the watcher below.
+            let asked = consul_ext::leader(&self.agent, AGENT_TIMEOUT);
+            self.bounded(&format!("watch {service}"), asked).await?;
             let options = WatchOptions {
                 wait: Duration::from_secs(30),
                 ..WatchOptions::default()

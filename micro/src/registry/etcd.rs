@@ -67,11 +67,9 @@ impl EtcdRegistry {
         })
     }
 
-    fn unreachable(&self, what: &str, error: impl std::fmt::Display) -> anyhow::Error {
-        anyhow::anyhow!(
-            "cannot {what}: etcd at {} answered: {error}",
-            self.members.endpoints()
-        )
+    /// `cannot WHAT: …`: no etcd answers (and how to start one), or what etcd answered.
+    fn unreachable(&self, what: &str, error: etcd_client::Error) -> anyhow::Error {
+        self.members.failed(what, error)
     }
 }
 
@@ -83,6 +81,11 @@ impl Registry for EtcdRegistry {
         node: &'a Node,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
+            // No etcd at all is said at once, in one line, rather than retried below.
+            self.members
+                .answering()
+                .await
+                .map_err(|error| self.unreachable(&format!("register {}", node.id), error))?;
             let key = node_key(service, node);
             let value = encode(service, node);
             let (leases, mut lease) = watch::channel(None);
@@ -97,7 +100,11 @@ impl Registry for EtcdRegistry {
             let granted = tokio::time::timeout(REGISTER_TIMEOUT, lease.wait_for(Option::is_some));
             if !matches!(granted.await, Ok(Ok(_))) {
                 task.abort();
-                return Err(self.unreachable(&format!("register {}", node.id), "no lease granted"));
+                anyhow::bail!(
+                    "cannot register {}: etcd at {} granted no lease",
+                    node.id,
+                    self.members.endpoints()
+                );
             }
             let kept = Kept { task, lease };
             let old = crate::locks::lock(&self.kept).insert(node.id.clone(), kept);

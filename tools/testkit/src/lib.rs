@@ -12,6 +12,8 @@
 //! Where a lesson is about processes (signals, exit status), [`ServerProcess`] runs the
 //! lesson's own binary and watches it from outside, and [`catalog`] waits, with blocking
 //! queries, for what the agent then shows: an instance listed, passing, critical, gone.
+//! [`tool`] runs a lesson's program to its end as a script would: a client that failed
+//! must exit with a failure, and a program whose reader has gone must end quietly.
 //!
 //! The `programs` crate (tools/programs) finds what the course starts but does not ship
 //! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] (the `headless`
@@ -28,6 +30,7 @@ mod nats;
 mod process;
 mod redis;
 mod server;
+pub mod tool;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use etcd_client::{Client, ConnectOptions};
+use shared::unreachable::{Needed, no_answer, nothing_listens};
 use tonic::Code;
-use tracing::warn;
+use tracing::{debug, warn};
 
 /// How long one request to one member may take before the next member is tried.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
@@ -53,6 +54,7 @@ impl Members {
         Fut: Future<Output = Result<T, etcd_client::Error>>,
     {
         let started = tokio::time::Instant::now();
+        let mut first_round = true;
         loop {
             let first = self.preferred.load(Ordering::Relaxed);
             let mut last_error = None;
@@ -73,13 +75,21 @@ impl Members {
                         )))
                     }
                 };
+                // Said once a request, where there is another member to try; the rounds
+                // after the first, and a member that was the last hope, only at debug: the
+                // caller says what it means when no member answers.
                 let member = &self.endpoints[index];
-                warn!(%member, %error, "etcd member unavailable; trying the next");
+                if first_round && step + 1 < self.clients.len() {
+                    warn!(%member, %error, "etcd member unavailable; trying the next");
+                } else {
+                    debug!(%member, %error, "etcd member unavailable");
+                }
                 last_error = Some(error);
             }
             if started.elapsed() >= REQUEST_TIMEOUT {
                 return Err(last_error.expect("at least one member was asked"));
             }
+            first_round = false;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -104,6 +114,41 @@ impl Members {
     }
 }
 // ANCHOR_END: members
+
+/// What a program that cannot run without etcd asks first, and how it says what went wrong.
+impl Members {
+    /// Whether any member answers, asked with etcd's status call: what a program that
+    /// cannot run without etcd asks first, to say at once, in one line, that etcd is not
+    /// there (see [`failed`](Self::failed)).
+    pub async fn answering(&self) -> Result<(), etcd_client::Error> {
+        self.any(|mut client| async move { client.status().await })
+            .await
+            .map(drop)
+    }
+
+    /// What the failed `what` means, said plainly: `cannot WHAT: no etcd answers at …`
+    /// with the command that starts one when no member could be reached, else what etcd
+    /// answered.
+    pub fn failed(&self, what: &str, error: etcd_client::Error) -> anyhow::Error {
+        let endpoints = self.endpoints();
+        if refused(&error) {
+            anyhow::anyhow!("cannot {what}: {}", no_answer(Needed::Etcd, &endpoints))
+        } else {
+            anyhow::anyhow!("cannot {what}: etcd at {endpoints} answered: {error}")
+        }
+    }
+}
+
+/// Whether the connection was refused: nothing listens where the member was looked for.
+/// (etcd-client's error names no cause of its own: the one it wraps is asked.)
+fn refused(error: &etcd_client::Error) -> bool {
+    match error {
+        etcd_client::Error::GRpcStatus(status) => nothing_listens(status),
+        etcd_client::Error::TransportError(error) => nothing_listens(error),
+        etcd_client::Error::IoError(error) => nothing_listens(error),
+        _ => false,
+    }
+}
 
 /// Whether an error says "this member cannot be reached" (try another) rather than "the
 /// cluster said no" (another member would say the same).

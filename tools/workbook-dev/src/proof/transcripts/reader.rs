@@ -261,7 +261,13 @@ impl Reader<'_> {
             "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.10s\n     Running `{}`\n",
             running.trim_end()
         );
-        if fs::write(self.scratch.join(file), lines).is_err() {
+        // A log under a folder (`> target/a.log`) gets its folder, as the reader's has one.
+        let log = self.scratch.join(file);
+        let written = log
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&log, lines));
+        if written.is_err() {
             return script;
         }
         script.replacen(&format!(" > {file}"), &format!(" >> {file}"), 1)
