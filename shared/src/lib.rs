@@ -11,14 +11,17 @@
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
 //! - [`end_when_output_closes`]: `program | head` ends the program quietly, as it ends `cat`.
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
-//! - [`greeter`] and [`grpc`]: lesson 05's `hello.Greeter` and its tonic server (health,
+//!
+//! What a lesson needs arrives with it, as a feature of this crate: with none, the accept
+//! loop, the signals and the logger (lessons 01–04); `grpc` from lesson 05, `consul` from
+//! lesson 06, `captcha` from lesson 09.
+//!
+//! - [`greeter`] and [`grpc`] (feature `grpc`): lesson 05's `hello.Greeter` and its tonic server (health,
 //!   reflection, limits, a graceful drain), which the later lessons serve and register;
 //!   [`grpc::message`], a gRPC message's 5-byte prefix, for what writes messages by hand.
 //! - [`per_core`]: one single-threaded runtime per core on one port (`SO_REUSEPORT`), how
 //!   lesson 05's servers run.
-//! - [`http2`]: HTTP/2's frames and HPACK, by hand, for `grpc-fast` (lesson 05's Greeter
-//!   without tonic's server), the course's load generator and the runner's wire view.
-//! - [`consul`]: registering such a server in Consul with a gRPC health check (lesson 06).
+//! - [`consul`] (feature `consul`, as the next two): registering such a server in Consul with a gRPC health check (lesson 06).
 //! - [`discovery`]: watching the passing instances of a service with blocking queries
 //!   (lesson 07), for every client that picks an instance to call.
 //! - [`registered`]: serving while registered, and leaving in order: NOT_SERVING,
@@ -31,13 +34,17 @@
 pub mod accept;
 #[cfg(feature = "captcha")]
 pub mod captcha;
+#[cfg(feature = "consul")]
 pub mod consul;
+#[cfg(feature = "consul")]
 pub mod discovery;
+#[cfg(feature = "grpc")]
 pub mod greeter;
+#[cfg(feature = "grpc")]
 pub mod grpc;
-pub mod http2;
 pub mod per_core;
 pub mod ports;
+#[cfg(feature = "consul")]
 pub mod registered;
 pub mod signal;
 pub mod unreachable;

@@ -134,7 +134,9 @@ pub fn nothing_listens(error: &(dyn Error + 'static)) -> bool {
     false
 }
 
-/// The HTTP status the agent answered with, when that is what failed.
+/// The HTTP status the agent answered with, when that is what failed (only the Consul
+/// client's errors carry one: without the `consul` feature there is none).
+#[cfg(feature = "consul")]
 fn status(error: &(dyn Error + 'static)) -> Option<u16> {
     let mut next = Some(error);
     while let Some(error) = next {
@@ -143,6 +145,11 @@ fn status(error: &(dyn Error + 'static)) -> Option<u16> {
         }
         next = error.source();
     }
+    None
+}
+
+#[cfg(not(feature = "consul"))]
+fn status(_error: &(dyn Error + 'static)) -> Option<u16> {
     None
 }
 
@@ -201,6 +208,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "consul")]
     #[test]
     fn a_deregistration_answered_404_was_not_registered_there() {
         let not_found = consulrs::error::ClientError::APIError {

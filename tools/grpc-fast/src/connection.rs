@@ -24,9 +24,9 @@
 use std::future::poll_fn;
 use std::sync::Arc;
 
+use http2::frame::{self, setting};
+use http2::hpack;
 use proto::hello::greeter_server::Greeter;
-use shared::http2::frame::{self, setting};
-use shared::http2::hpack;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;

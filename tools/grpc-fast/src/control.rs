@@ -11,8 +11,8 @@
 
 use std::task::{Context, Poll};
 
+use http2::frame::{self, Head, error, flag, kind, setting};
 use proto::hello::greeter_server::Greeter;
-use shared::http2::frame::{self, Head, error, flag, kind, setting};
 
 use super::calls;
 use super::connection::{CONNECTION_WINDOW, Connection, ConnectionError, DRAIN_PING, Drain};

@@ -9,8 +9,8 @@
 //! `request.rs`. A frame that breaks the protocol ends the whole connection with a GOAWAY
 //! naming the error; one that breaks a single call resets only that stream.
 
+use http2::frame::{self, Head, error, kind};
 use proto::hello::greeter_server::Greeter;
-use shared::http2::frame::{self, Head, error, kind};
 
 use super::calls::{self, Answer, MAX_MESSAGE};
 use super::connection::{Connection, ConnectionError, MAX_BUFFERED, STREAM_WINDOW};

@@ -6,8 +6,8 @@
 //! stream (`states.rs`): a new call, checked as a request (`request.rs`); the trailers of
 //! one; or a mistake the RFC says how to answer.
 
+use http2::frame::{self, Head, error, flag, kind};
 use proto::hello::greeter_server::Greeter;
-use shared::http2::frame::{self, Head, error, flag, kind};
 use tracing::debug;
 
 use super::connection::{Connection, ConnectionError, Drain, MAX_HEADER_BLOCK};

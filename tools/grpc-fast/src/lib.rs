@@ -10,7 +10,7 @@
 //! lesson 05's folder holds only what the lesson teaches. What differs:
 //!
 //! - **How it speaks.** The connection reads HTTP/2 frames itself (`connection.rs`,
-//!   `frames.rs`), with the course's own frame and HPACK code (`shared::http2`), and calls
+//!   `frames.rs`), with the course's own frame and HPACK code (`http2`), and calls
 //!   the worked example's [`GreeterService`] inside the connection's task (`calls.rs`): one
 //!   read takes in the calls that arrived, one write sends all their replies (`reply.rs`).
 //!

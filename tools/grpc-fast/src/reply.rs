@@ -15,8 +15,8 @@
 
 use std::sync::LazyLock;
 
-use shared::http2::frame::{self, flag, kind};
-use shared::http2::hpack::{self, index};
+use http2::frame::{self, flag, kind};
+use http2::hpack::{self, index};
 use tonic::Code;
 
 /// The longest `grpc-message` sent: a reply's headers stay well inside one frame.

@@ -9,8 +9,8 @@
 //! The header block is still decoded in full first, since the client's HPACK table changed
 //! with it whatever becomes of the call.
 
-use shared::http2::frame::error;
-use shared::http2::hpack::ENTRY_OVERHEAD;
+use http2::frame::error;
+use http2::hpack::ENTRY_OVERHEAD;
 
 use super::calls::Route;
 use shared::grpc::MAX_HEADER_BYTES;

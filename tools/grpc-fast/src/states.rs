@@ -18,8 +18,8 @@
 
 use std::collections::VecDeque;
 
+use http2::frame::{self, error, kind};
 use proto::hello::greeter_server::Greeter;
-use shared::http2::frame::{self, error, kind};
 
 use super::connection::{Connection, ConnectionError};
 use super::streams::Stream;

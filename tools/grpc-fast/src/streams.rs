@@ -10,7 +10,7 @@
 
 use std::task::{Context, Poll};
 
-use shared::http2::frame::{self, flag, kind};
+use http2::frame::{self, flag, kind};
 
 use super::calls::Route;
 use super::reply;

@@ -21,11 +21,14 @@
 
 #[cfg(feature = "browser")]
 pub use headless as browser;
+#[cfg(feature = "consul")]
 pub mod catalog;
+#[cfg(feature = "consul")]
 mod consul;
 mod etcd;
 #[cfg(feature = "grpc")]
 pub mod grpc;
+#[cfg(feature = "nats")]
 mod nats;
 mod process;
 mod redis;
@@ -36,8 +39,10 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+#[cfg(feature = "consul")]
 pub use consul::{ConsulAgent, ConsulKind, consul};
 pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
+#[cfg(feature = "nats")]
 pub use nats::{NatsServer, nats};
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;

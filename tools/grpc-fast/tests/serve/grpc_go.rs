@@ -16,7 +16,7 @@
 //! (`c2 c1 c0 bf`), a `user-agent`, a WINDOW_UPDATE, and a PING grpc-go sends to measure
 //! the connection (its "BDP ping"). Replayed in one write, they must get both answers.
 
-use shared::http2::frame::{flag, kind};
+use http2::frame::{flag, kind};
 
 use super::start;
 use crate::raw::Raw;

@@ -12,7 +12,7 @@
 //! section 6, on the frames themselves, are in `h2spec_frames.rs`; those of section 8, on
 //! HTTP messages, in `h2spec_http.rs`.
 
-use shared::http2::frame::{self, error, flag, kind, setting};
+use http2::frame::{self, error, flag, kind, setting};
 
 use super::{say_hello, start};
 use crate::raw::{H2SPEC_GET, Raw, headers};

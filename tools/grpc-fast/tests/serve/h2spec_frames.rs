@@ -1,7 +1,7 @@
 //! h2spec's section 6 (RFC 9113, section 6): each frame type's own rules, and flow control.
 //! The harness is `h2spec.rs`'s.
 
-use shared::http2::frame::{self, error, kind, setting};
+use http2::frame::{self, error, kind, setting};
 
 use super::start;
 use crate::h2spec::{

@@ -2,7 +2,7 @@
 //! that is must be refused with a stream error of type PROTOCOL_ERROR, and its connection
 //! serve on. The harness is `h2spec.rs`'s.
 
-use shared::http2::frame::error;
+use http2::frame::error;
 
 use crate::h2spec::{END, NONE, StreamError, case, data, get_with, hold, post};
 use crate::raw::headers;

@@ -3,8 +3,8 @@
 //! names the error, a call that breaks a limit is refused alone, nothing makes the server
 //! hold more than its limits, and every other connection is served throughout.
 
-use shared::http2::frame::{self, error, flag, kind, setting};
-use shared::http2::hpack;
+use http2::frame::{self, error, flag, kind, setting};
+use http2::hpack;
 
 use super::{say_hello, start};
 use crate::raw::{Raw, call_data, call_headers};

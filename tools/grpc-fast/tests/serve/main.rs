@@ -17,11 +17,11 @@ mod h2spec_frames;
 mod h2spec_http;
 mod hostile;
 
+use http2::frame::{self, error, flag, kind};
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
 use raw::{Raw, call_data, call_headers};
 use shared::grpc::{MAX_HEADER_BYTES, MAX_STREAMS_PER_CONNECTION, SHUTDOWN_GRACE};
-use shared::http2::frame::{self, error, flag, kind};
 use support::connect;
 use testkit::grpc::GreeterHealth;
 use testkit::{PATIENCE, ServerProcess, within};

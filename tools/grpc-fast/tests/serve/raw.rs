@@ -1,8 +1,8 @@
 //! A raw HTTP/2 connection for tests that must break the rules: frames written byte by
 //! byte, frames read back one at a time, headers decoded with the client's own table.
 
-use shared::http2::frame::{self, Head, flag, kind};
-use shared::http2::hpack::{self, index};
+use http2::frame::{self, Head, flag, kind};
+use http2::hpack::{self, index};
 use testkit::within;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use anyhow::{Context as _, bail};
 use bytes::BytesMut;
+use http2::frame::{self, Head, error, flag, kind};
 use shared::grpc::message::percent_decode;
-use shared::http2::frame::{self, Head, error, flag, kind};
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 

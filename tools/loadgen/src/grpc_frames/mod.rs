@@ -5,7 +5,7 @@
 //! here: a task per connection and one per caller, a stream state machine, header maps.
 //! Against a server that needs 6 µs a call, it sets the pace. This client keeps each
 //! connection in one task, with the calls in flight on it as slots, and does what the wire
-//! needs and no more (frames and HPACK from `shared::http2`, as `grpc-fast` does):
+//! needs and no more (frames and HPACK from `http2`, as `grpc-fast` does):
 //!
 //! - the request headers are added to the server's header table with the first call and
 //!   named by index after that (`:method: POST` is `0x83`, our `:path` is `0xc1`), as
@@ -20,8 +20,8 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context as _, bail};
-use shared::http2::frame::{self, Head, flag, kind, setting};
-use shared::http2::hpack::{self, index};
+use http2::frame::{self, Head, flag, kind, setting};
+use http2::hpack::{self, index};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -1,10 +1,10 @@
 //! HPACK: how HTTP/2 sends headers (RFC 7541). Each side keeps a table of headers it has
 //! seen, so a header sent before costs one byte the next time (`0x83` is `:method: POST`
-//! from the static table). The decoding is `shared::http2::hpack`'s, the same the course's
+//! from the static table). The decoding is `http2::hpack`'s, the same the course's
 //! fast server and load generator use; it tells each representation with its bytes, so the
 //! view can point at them.
 
-use shared::http2::hpack::{self, Representation};
+use http2::hpack::{self, Representation};
 
 use super::message::{Message, printable};
 

@@ -9,15 +9,15 @@
 //! └───────────────┴────────┴────────┴─┴─────────────────────┴──────────────┘
 //! ```
 //!
-//! Frames are read with `shared::http2`, the course's own HTTP/2 (`h2` keeps its parser
+//! Frames are read with `http2`, the course's own HTTP/2 (`h2` keeps its parser
 //! private and drops frames it finds broken, which is exactly what the view must show).
 //! HEADERS go through HPACK (`hpack.rs`); DATA carries gRPC messages (`grpc.rs`), decoded
 //! with the types of the method the stream's HEADERS named.
 
 use std::collections::HashMap;
 
+use http2::frame::{self, HEADER_LEN as HEADER, Head, PREFACE, flag, kind, setting};
 use shared::grpc::message::percent_decode;
-use shared::http2::frame::{self, HEADER_LEN as HEADER, Head, PREFACE, flag, kind, setting};
 
 use super::grpc;
 use super::hpack::HeaderDecoder;

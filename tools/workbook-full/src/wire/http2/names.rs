@@ -1,7 +1,7 @@
 //! The 9-byte frame header, pointed at, and the names HTTP/2 gives to what is in frames
-//! (types, flags, error codes, settings: `shared::http2::frame`'s), as the view words them.
+//! (types, flags, error codes, settings: `http2::frame`'s), as the view words them.
 
-use shared::http2::frame::{Head, error, flag, kind, setting};
+use http2::frame::{Head, error, flag, kind, setting};
 
 use crate::wire::message::Message;
 

@@ -1,7 +1,7 @@
 //! HTTP/2 frames made by hand, whole, split and broken.
 
+use http2::hpack::{self, index};
 use proto::hello::HelloRequest;
-use shared::http2::hpack::{self, index};
 
 use super::*;
 

@@ -4,7 +4,7 @@
 //! gRPC call is only a few HTTP/2 frames, and the fast server (`tools/grpc-fast/`) and
 //! the course's load generator write and read those frames themselves, to see what a call
 //! costs without a framework around it; the runner's `wire` view reads them to show them.
-//! What they need lives here, once:
+//! What they need lives here, once, in a crate of the tools: no lesson's program needs it.
 //!
 //! - [`frame`]: the 9-byte frame header, the frame types, flags, settings and error codes
 //!   of RFC 9113 with their names, and a writer for frames;

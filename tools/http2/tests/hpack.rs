@@ -1,4 +1,4 @@
-//! The HPACK decoder (`shared::http2::hpack`) held to another implementation, the
+//! The HPACK decoder (`http2::hpack`) held to another implementation, the
 //! `loona-hpack` crate, on random input:
 //!
 //! - header lists that `loona-hpack`'s encoder writes on one connection, with the table
@@ -7,9 +7,9 @@
 //! - random header blocks, every kind of representation and Huffman-coded strings among
 //!   them, decode as `loona-hpack`'s decoder decodes them, and fail where it fails.
 
+use http2::hpack::{DEFAULT_TABLE_SIZE, Decoder};
 use loona_hpack::encoder::encode_integer;
 use proptest::prelude::*;
-use shared::http2::hpack::{DEFAULT_TABLE_SIZE, Decoder};
 
 type Headers = Vec<(Vec<u8>, Vec<u8>)>;
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# What a newcomer waits for, measured on a fresh clone: the course map, the first verdict,
+# the book, and then each lesson's first check after the one before; and what each lesson
+# compiles beyond the lessons before it.
+#
+#   scripts/first-verdict.sh            a clone of this checkout's HEAD in a temporary folder
+#   scripts/first-verdict.sh DIR        the clone in DIR (kept afterwards)
+#   scripts/first-verdict.sh --packages only the packages table (no clone, no build)
+#
+# Run it on a quiet machine with cargo's registry already downloaded (`cargo fetch`): the
+# times are then the builds' own. The clone starts with no target/ folder, as a learner's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The lessons in course order, by package name.
+lessons() {
+  for dir in lessons/[0-9][0-9]-*/; do
+    sed -n 's/^name = "\(l[0-9][0-9]-[a-z-]*\)"$/\1/p' "$dir/Cargo.toml" | head -1
+  done
+}
+
+# Every package a lesson's build compiles (library, program, tests, build scripts), one a line.
+packages_of() {
+  cargo tree -p "$1" -e normal,dev,build --prefix none 2>/dev/null | sed 's/ (\*)//' | sort -u
+}
+
+packages_table() {
+  local seen count new
+  seen=$(mktemp)
+  printf '%-14s %9s %10s\n' lesson packages "new ones"
+  for lesson in $(lessons); do
+    packages_of "$lesson" >"$seen.now"
+    count=$(wc -l <"$seen.now")
+    new=$(comm -13 "$seen" "$seen.now" | wc -l)
+    printf '%-14s %9d %10d\n' "$lesson" "$count" "$new"
+    sort -u "$seen" "$seen.now" -o "$seen"
+  done
+  rm -f "$seen" "$seen.now"
+}
+
+if [ "${1:-}" = "--packages" ]; then
+  packages_table
+  exit 0
+fi
+
+source_repo=$(pwd)
+clone="${1:-$(mktemp -d)/course}"
+rm -rf "$clone"
+started=$SECONDS
+git clone --quiet "$source_repo" "$clone"
+cd "$clone"
+
+# The runner's first screen.
+cargo run --quiet -p workbook -- list >/dev/null 2>&1
+map=$((SECONDS - started))
+
+# The first exercise's verdict on its untouched stub: it fails, which is the point.
+first=$(sed -n 's/^id = "\([a-z0-9.-]*\)"$/\1/p' lessons/01-*/lesson.toml | sed -n 2p)
+cargo run --quiet -p workbook -- check "$first" >/dev/null 2>&1 || true
+verdict=$((SECONDS - started))
+
+# The book, as the session serves it after that first check: its server built and started,
+# up when its page answers.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cargo run --quiet -p workbook -- book --port "$port" >/dev/null 2>&1 &
+book_pid=$!
+trap 'kill "$book_pid" 2>/dev/null || true' EXIT
+until curl -fsS -o /dev/null "http://127.0.0.1:$port/"; do
+  kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
+  sleep 1
+done
+book=$((SECONDS - started))
+kill "$book_pid" 2>/dev/null || true
+
+printf '\n%-44s %6s\n' "from git clone to" seconds
+printf '%-44s %6d\n' "the course map (workbook list)" "$map"
+printf '%-44s %6d\n' "the first verdict (workbook check $first)" "$verdict"
+printf '%-44s %6d\n' "the book served" "$book"
+
+# Each lesson's first check, after the lesson before it: a learner's way through the course.
+printf '\n%-14s %8s\n' lesson "1st check"
+for lesson in $(lessons); do
+  number=${lesson:1:2}
+  before=$SECONDS
+  cargo run --quiet -p workbook -- check "$number" >/dev/null 2>&1 || true
+  printf '%-14s %7d s\n' "$lesson" $((SECONDS - before))
+done
+
+echo
+packages_table
