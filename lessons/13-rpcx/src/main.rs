@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use l13_rpcx::DEFAULT_ADDR;
 use l13_rpcx::arith::{Args, Quotient, SERVICE};
 use l13_rpcx::connection::CallError;
+use l13_rpcx::exercises::weighted::WeightedRoundRobin;
 use l13_rpcx::header::Serialize;
 use l13_rpcx::registry::{self, BASE_PATH};
 use l13_rpcx::select::{Random, RoundRobin, Select};
@@ -88,6 +89,9 @@ enum Command {
 enum SelectMode {
     Random,
     RoundRobin,
+    /// rpcx's WeightedRoundRobin: your `rpcx.weighted` (a server's `weight` from its
+    /// metadata, `server --metadata weight=3`).
+    Weighted,
 }
 
 #[tokio::main]
@@ -116,6 +120,7 @@ async fn main() -> anyhow::Result<()> {
             let select: Box<dyn Select> = match select {
                 SelectMode::Random => Box::new(Random),
                 SelectMode::RoundRobin => Box::new(RoundRobin::default()),
+                SelectMode::Weighted => Box::new(WeightedRoundRobin::default()),
             };
             let format = if json {
                 Serialize::Json
