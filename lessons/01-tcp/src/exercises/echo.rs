@@ -1,7 +1,7 @@
 //! Exercise `tcp.echo`: echo one connection until the client closes it.
 //!
-//! The smallest server there is: accept one client, then read and write until `read`
-//! returns 0 — which on a socket means the other side closed its sending half (EOF).
+//! The smallest server there is: one client, and every byte it sends comes back to it, until
+//! it closes its sending half (EOF).
 
 use std::io;
 
@@ -11,8 +11,8 @@ use tokio::net::TcpListener;
 /// Accepts one connection on `listener`, writes back every byte it reads, and returns
 /// `Ok(())` once the client has closed its side.
 pub async fn echo_one(listener: TcpListener) -> io::Result<()> {
-    // TODO: accept one connection (`listener.accept()` gives the stream and the peer's address).
-    // TODO: loop: `read` into a buffer; 0 bytes means EOF, so return Ok(());
-    //       otherwise `write_all` exactly the bytes you read.
+    // TODO: serve one client as the doc comment says: every byte it sends comes back, in
+    //       order, no more and no fewer, however much it sends and however it is cut up on
+    //       the way. How does a socket tell you that the client has closed its side?
     todo!("accept one connection and echo it until EOF")
 }

@@ -28,12 +28,9 @@ pub async fn serve_limited(listener: TcpListener, max_line: usize) -> io::Result
 /// Echoes the lines of one connection, enforcing `max_line`.
 async fn echo_limited(stream: TcpStream, max_line: usize) -> io::Result<()> {
     let mut stream = BufReader::new(stream);
-    // TODO: loop until EOF (a read of 0 bytes):
-    //   - read one line, but at most `max_line + 1` bytes of it:
-    //     `(&mut stream).take(limit).read_until(b'\n', &mut line)` stops at whichever
-    //     comes first, the `\n` or the limit;
-    //   - if you got more than `max_line` bytes and no `\n`, the line is too long: write an
-    //     `error: ...` line and return (dropping the stream closes the connection);
-    //   - otherwise write the line back (`stream.get_mut().write_all(..)`).
+    // TODO: echo each line (its `\n` included) until the client closes its side. A line
+    //       longer than `max_line` gets the `error:` line of `serve_limited`'s doc comment,
+    //       and this connection ends — decided without ever holding much more than
+    //       `max_line` bytes of it, even when no `\n` ever comes.
     todo!("echo lines, answering an error line and closing when one is too long")
 }

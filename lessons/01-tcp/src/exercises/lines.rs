@@ -31,12 +31,8 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     /// - A last line without `\n` before the end of the stream is still a line.
     /// - A line that is not valid UTF-8 is an error of kind `InvalidData`.
     pub async fn next_line(&mut self) -> io::Result<Option<String>> {
-        // TODO: loop:
-        //   1. if `self.buffer` holds a `\n`, take the bytes before it out of the buffer
-        //      (drop the `\n` too) and return them as a String (`String::from_utf8`);
-        //   2. otherwise `read` more bytes from `self.reader` and append them to the buffer;
-        //   3. when `read` returns 0 (end of stream): return what is left in the buffer as
-        //      the last line, or `None` if the buffer is empty.
+        // TODO: return the next line as the doc comment says. Bytes read past the end of a
+        //       line belong to the lines after it: none may be lost, or returned twice.
         todo!("return the next line from the buffer, reading more when there is none")
     }
 }

@@ -14,8 +14,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 /// Echoes every connection (every byte back, until its EOF) in its own task until
-/// `shutdown` resolves. Then: drop the listener, wait for the open connections to end by
-/// themselves for at most `grace`, abort those still open, and return `Ok(())`.
+/// `shutdown` resolves. From then on a new client is refused at once; the connections
+/// already open go on being echoed until they end by themselves, for at most `grace`; any
+/// still open then is closed. Returns `Ok(())` once none is left.
 pub async fn serve_until(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
@@ -25,11 +26,10 @@ pub async fn serve_until(
     // and abort the ones left (`shutdown`, or just dropping the set).
     let mut connections: JoinSet<io::Result<()>> = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
-    // TODO: loop with `tokio::select!` over two branches:
-    //   - `listener.accept()`: spawn `echo(stream)` into `connections`;
-    //   - `&mut shutdown`: leave the loop.
-    // TODO: drop the listener; then `tokio::time::timeout(grace, …)` around a loop that
-    //       awaits `connections.join_next()` until it returns None; then return Ok(()).
+    // TODO: serve until `shutdown`, while watching for it all along: it may come while you
+    //       are waiting for the next client.
+    // TODO: then the three steps of a graceful stop (the module's doc comment), bounded as
+    //       the doc comment above says. Which of them makes the kernel refuse new clients?
     todo!("serve until shutdown, then drain the open connections for at most `grace`")
 }
 

@@ -35,11 +35,8 @@ impl Service for Arith {
     /// - params that are not [`Args`] → an error (`decode_params` words it for you);
     /// - any other method → `None`.
     fn call(&self, method: &str, params: Value) -> Option<MethodFuture> {
-        // TODO: match on `method`. For a known one return
-        //       `Some(Box::pin(async move { ... }))`, where the block decodes the params
-        //       (`let args: Args = decode_params(params)?;`), computes with `checked_mul` /
-        //       `checked_div` / `checked_rem` (they return None instead of panicking), and
-        //       ends in `encode_result(...)` or `Err("...".to_string())`.
+        // TODO: start the method as the doc comment says. No input may panic: every
+        //       mistake of the caller's is an error in the reply, and the connection goes on.
         todo!("run Multiply and Divide, answering errors instead of panicking")
     }
 }

@@ -19,9 +19,7 @@ use crate::registry::Registry;
 /// - the method's future resolves to `Err(message)` → an error reply with that message
 ///   and *no* result; `Ok(value)` → a reply with that result and no error.
 pub async fn dispatch(registry: &Registry, request: Request) -> Reply {
-    // TODO: split `request.method` with `rsplit_once('.')`;
-    // TODO: `registry.service(name)` finds the service, `service.call(method, params)`
-    //       starts the method (await the future it returns);
-    // TODO: build the reply with `Reply::ok(id, value)` or `Reply::error(id, message)`.
+    // TODO: answer `request` as the doc comment says: one reply for every request, whatever
+    //       went wrong, and always under the request's own id.
     todo!("find the service and method, run it, and reply with the request's id")
 }

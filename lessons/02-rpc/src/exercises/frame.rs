@@ -18,8 +18,8 @@ pub async fn write_frame<W: AsyncWrite + Unpin>(
     writer: &mut W,
     payload: &[u8],
 ) -> Result<(), FrameError> {
-    // TODO: refuse a payload over MAX_FRAME; then write its length as a u32 in big-endian
-    //       (`to_be_bytes`), then the payload itself (`write_all` for both).
+    // TODO: write one frame as the module's doc comment lays it out, or refuse it as the
+    //       doc comment above says — before a single byte has gone.
     todo!("write the length, then the payload")
 }
 
@@ -31,9 +31,7 @@ pub async fn write_frame<W: AsyncWrite + Unpin>(
 pub async fn read_frame<R: AsyncRead + Unpin>(
     reader: &mut R,
 ) -> Result<Option<Vec<u8>>, FrameError> {
-    // TODO: read the 4 length bytes. `read_exact` cannot tell "no bytes at all" (a clean
-    //       end) from "some bytes" (truncated), so loop on `read` and count what arrived.
-    // TODO: `u32::from_be_bytes`; check the limit *before* `vec![0; len]`.
-    // TODO: `read_exact` the payload; its `UnexpectedEof` error means Truncated.
+    // TODO: read one frame, telling the four outcomes of the module's doc comment apart. A
+    //       frame may arrive one byte per read; a length of 4 GiB must cost no memory.
     todo!("read the length, check it, then read the payload")
 }

@@ -18,9 +18,8 @@ use tokio::net::TcpStream;
 /// - If any call fails, fail with the server's error message.
 /// - No names: return an empty list without calling anyone (an empty batch is invalid).
 pub async fn hello_batch(addr: SocketAddr, names: &[&str]) -> anyhow::Result<Vec<String>> {
-    // TODO: build one `MethodCall` per name (`jsonrpc: Some(Version::V2)`, params
-    // `Params::Array(vec![name.into()])`, and the name's index as `Id::Num`), wrap them in
-    // `Request::Batch`, write it as one line, read one line back as `Vec<Output>`, and put
-    // each result in the slot of its id.
+    // TODO: one batch out, one line of replies back, the greetings in the order of `names`
+    // whatever order the replies came in. Every name needs its greeting: a reply missing is
+    // a failure too.
     todo!("call hello.HelloWorld for every name in one batch")
 }

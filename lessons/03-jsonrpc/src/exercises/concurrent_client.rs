@@ -1,9 +1,9 @@
 //! Exercise `jsonrpc.concurrent-client`: many calls in flight on one connection, each
 //! reply matched to its call by id.
 //!
-//! This is how Go's `rpc.Client` works, and why JSON-RPC has ids at all: every call gets a
-//! fresh id and waits in a table of pending calls; one reader task takes each reply off the
-//! connection and hands it to the call with that id. The calls need not wait for each other.
+//! This is what Go's `rpc.Client` does, and why JSON-RPC has ids at all: a server may answer
+//! the calls of one connection in any order, and the id in a reply is all that says which
+//! call it answers. So the calls need not wait for each other.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,10 +20,7 @@ use tokio::task::JoinHandle;
 
 /// A JSON-RPC 2.0 client over one newline-delimited TCP connection, shared by many calls.
 pub struct Client {
-    // TODO: what the calls share: the write half (behind a `tokio::sync::Mutex`, so one
-    // request line is written whole before the next), the next id (`AtomicU64`), and the
-    // pending calls (`Arc<Mutex<…>>` of id → `oneshot::Sender<Output>`), which the reader
-    // task needs too.
+    // TODO: what the calls of one client share, and what must outlive any one of them.
 }
 
 impl Client {
@@ -31,7 +28,8 @@ impl Client {
     /// pending call with its id. When the connection closes, that task must fail every call
     /// still waiting (drop their senders), so that no call waits forever.
     pub async fn connect(addr: SocketAddr) -> anyhow::Result<Client> {
-        // TODO: connect, `into_split()`, spawn the reader task, keep the write half.
+        // TODO: connect, and set up what reads the replies for as long as the connection
+        // lives, as the doc comment says.
         todo!("connect and start reading replies")
     }
 
@@ -40,8 +38,9 @@ impl Client {
     /// holding the `jsonrpc_core::Error`, so the caller can read its code with
     /// `error.downcast_ref::<jsonrpc_core::Error>()`.
     pub async fn call(&self, method: &str, params: Value) -> anyhow::Result<Value> {
-        // TODO: take a fresh id, put a `oneshot::Sender` in the pending table under it, write
-        // the request line, then wait on the `oneshot::Receiver`.
+        // TODO: send one call and wait for its own reply, while other calls do the same. A
+        // call must never wait for ever: not when the server hangs up, and not when its reply
+        // comes back before the request has even finished going out.
         todo!("send one call and wait for its reply")
     }
 }

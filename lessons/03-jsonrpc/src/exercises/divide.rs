@@ -34,8 +34,7 @@ pub struct Quotient {
 /// No input may panic. The server would answer a panic with -32603 "Internal error", which
 /// tells the caller nothing; "Invalid params" tells them what to fix.
 pub fn add_divide(io: &mut IoHandler) {
-    // TODO: `io.add_sync_method("arith.Divide", |params: Params| { ... })`. Read the params
-    // with `params.parse::<Args>()`, answer the error cases above with a `jsonrpc_core::Error`,
-    // and turn a `Quotient` into a `Value` with `serde_json::to_value`.
+    // TODO: register `arith.Divide` with the answers listed above, each error with its own
+    // code, so that a caller can tell its own mistake from a division by zero.
     todo!("register arith.Divide")
 }

@@ -17,9 +17,7 @@ use tokio::net::TcpStream;
 /// - a notification (a request without an "id") gets no reply: write nothing;
 /// - a blank line is no request: skip it.
 pub async fn serve_lines(stream: TcpStream, io: Arc<IoHandler>) -> std::io::Result<()> {
-    // TODO: split the stream (`stream.into_split()`), wrap the read half in a `BufReader`, and
-    // loop: `read_until(b'\n', …)` into a buffer (0 bytes read means the client closed), turn
-    // the bytes into text with `String::from_utf8_lossy`, skip blank lines, and write each
-    // reply that `handle_request` returns.
+    // TODO: serve the connection line by line as the doc comment says. Whatever a line
+    // holds, even bytes that are not text, the next line must still be answered.
     todo!("serve one connection, a line at a time")
 }

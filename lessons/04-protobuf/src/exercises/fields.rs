@@ -7,7 +7,7 @@ use prost::encoding::encode_varint;
 /// The tag of a field: its number in the high bits, its wire type in the low three.
 /// `number` is between 1 and `wire::MAX_FIELD_NUMBER`.
 pub fn make_tag(number: u32, wire_type: WireType) -> u64 {
-    // TODO: shift the number left by three bits and put the wire type in the gap.
+    // TODO: the tag of field `number` with `wire_type`, as prost makes it.
     todo!("make a tag")
 }
 
@@ -15,6 +15,6 @@ pub fn make_tag(number: u32, wire_type: WireType) -> u64 {
 /// the tag as a varint, then the value (a varint; 8 or 4 little-endian bytes; or a
 /// varint length followed by the bytes).
 pub fn write_field(number: u32, value: Value<'_>, out: &mut Vec<u8>) {
-    // TODO: write the tag with `encode_varint`, then the value, one arm per `Value` variant.
+    // TODO: append the field as the doc comment says, for every kind of `Value`.
     todo!("write a field")
 }

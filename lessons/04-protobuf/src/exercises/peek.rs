@@ -10,7 +10,7 @@ use crate::wire::{self, Value};
 /// protobuf decoder. A malformed message, anywhere, is an error; so is a field 1 that is
 /// not length-delimited or not UTF-8.
 pub fn peek_name(message: &[u8]) -> anyhow::Result<Option<String>> {
-    // TODO: walk `wire::fields(message)`, keep the text of every field 1 you meet, and
-    // return the last one; pass every error on with `?`.
+    // TODO: field 1 as the doc comment says, without a schema: whatever else the message
+    // holds, and however it is broken, no input may panic.
     todo!("peek at field 1")
 }

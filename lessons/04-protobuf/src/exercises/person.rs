@@ -11,8 +11,7 @@ use proto::tutorial::person::{PhoneNumber, PhoneType, PreferredContact};
 ///   epoch;
 /// - preferred contact: her mobile phone, "+1 202 555 0100".
 pub fn grace_hopper() -> Person {
-    // TODO: return a `Person { … }` with the fields above. The generated structs are in
-    // the `proto` crate (see `src/address_book.rs` for one filled in); the timestamp is a
-    // `prost_types::Timestamp`, the preference one variant of `PreferredContact`.
+    // TODO: Grace Hopper as described above, every field of `proto/person.proto` that the
+    // description names set, the others left at their defaults.
     todo!("build Grace Hopper's Person")
 }

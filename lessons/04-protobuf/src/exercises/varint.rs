@@ -3,8 +3,7 @@
 /// Appends `value` to `out` as a varint: 7 bits per byte, least significant group first,
 /// the high bit of each byte set when more bytes follow.
 pub fn encode_varint(value: u64, out: &mut Vec<u8>) {
-    // TODO: push the low 7 bits with the high bit set while more than 7 bits are left,
-    // then the last group with the high bit clear.
+    // TODO: append the varint of `value`, as few bytes as it takes: prost's bytes, exactly.
     todo!("encode a varint")
 }
 
@@ -12,20 +11,20 @@ pub fn encode_varint(value: u64, out: &mut Vec<u8>) {
 /// does not start with a valid varint: empty, cut off before the last byte, longer than
 /// 10 bytes, or a 10th byte above 1 (more than 64 bits).
 pub fn decode_varint(bytes: &[u8]) -> Option<(u64, usize)> {
-    // TODO: read at most 10 bytes, or-ing each byte's low 7 bits in at 7 × its position;
-    // stop at the first byte whose high bit is clear.
+    // TODO: the varint at the start of `bytes`, or `None` for each bad case above. Input
+    // from the network may be anything: no input may panic.
     todo!("decode a varint")
 }
 
 /// ZigZag: small negative numbers to small unsigned ones, 0 → 0, −1 → 1, 1 → 2, −2 → 3…,
 /// so that an `sint64` of −1 is one byte instead of ten.
 pub fn zigzag_encode(n: i64) -> u64 {
-    // TODO: the non-negative n go to 2n, the negative ones to −2n − 1.
+    // TODO: the mapping above, for every i64 from i64::MIN to i64::MAX, with no overflow.
     todo!("zigzag-encode")
 }
 
 /// The inverse of [`zigzag_encode`].
 pub fn zigzag_decode(n: u64) -> i64 {
-    // TODO: undo zigzag_encode: the low bit says whether the number was negative.
+    // TODO: undo zigzag_encode, for every u64.
     todo!("zigzag-decode")
 }

@@ -25,9 +25,8 @@ pub async fn say_hello_within(
     name: &str,
     limit: Duration,
 ) -> Result<String, Status> {
-    // TODO: wrap a HelloRequest in a tonic::Request, give it the deadline `limit`, call
-    // SayHello, and return the reply's message. When the call fails, return its Status,
-    // passed through `deadline_exceeded_on_timeout` so that a deadline that passed reads
-    // DeadlineExceeded whichever side noticed it first.
+    // TODO: call SayHello with a deadline of `limit` that travels with the call, so that the
+    // server knows it too. A deadline that passed must read DeadlineExceeded, whichever side
+    // noticed it first.
     todo!("grpc.deadline: call SayHello with a deadline")
 }

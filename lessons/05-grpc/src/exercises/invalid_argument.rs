@@ -17,9 +17,8 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// Accepts a name of 1 to [`MAX_NAME_CHARS`] characters that is not only spaces; anything
 /// else is `InvalidArgument` with a message that tells the caller what to fix.
 pub fn check_name(name: &str) -> Result<&str, Status> {
-    // TODO: an empty or all-spaces name, or one of more than MAX_NAME_CHARS characters, is
-    // `Err(Status::invalid_argument("..."))` with a message naming the problem; any other
-    // name is `Ok(name)`.
+    // TODO: refuse what the doc comment refuses, with a message that names the problem (and
+    // for a long name, its length and the limit); let every other name through as it is.
     todo!("grpc.invalid-argument: check the name")
 }
 

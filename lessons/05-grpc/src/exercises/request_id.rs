@@ -40,8 +40,8 @@ impl Greeter for EchoIdGreeter {
         &self,
         request: Request<HelloRequest>,
     ) -> Result<Response<HelloReply>, Status> {
-        // TODO: read REQUEST_ID from the request's metadata, greet as the worked example
-        // does (GreeterService.say_hello), and insert the id into the response's metadata.
+        // TODO: greet as the worked example's GreeterService does, and send the call's
+        // request id back to the caller in the response's metadata.
         todo!("grpc.request-id: echo the request id")
     }
 

@@ -37,8 +37,7 @@ pub enum CheckKind {
 /// (each probe may take as long as the interval, at most 5 seconds). A TTL check ignores
 /// `interval`.
 pub fn check_for(kind: &CheckKind, host: &str, port: u16, interval: Duration) -> AgentServiceCheck {
-    // TODO: start from AgentServiceCheckBuilder::default(), give the check a name, and set
-    // the one field of its kind (`tcp`, `http`, `grpc` or `ttl`, each a string in the form
-    // Consul reads) with `interval` and `timeout` where the kind has them; then build.
+    // TODO: the check of `kind`, named, with its target in the form Consul reads for that
+    // kind, and the probe settings of the module's doc comment where the kind is probed.
     todo!("register.check-kinds: build the check of each kind")
 }

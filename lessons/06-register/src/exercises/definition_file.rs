@@ -24,8 +24,7 @@ use serde_json::{Value, json};
 /// Two files made for two ports of one service, put in one config folder, register two
 /// instances, each with its own check.
 pub fn service_definition(name: &str, port: u16, tags: &[&str]) -> Value {
-    // TODO: return json!({"service": {...}}) with an "id" unique per instance, the "name",
-    // "tags", "address" and "port", and a "check" with its own unique "id", a "name", a
-    // "tcp" target, an "interval" and a "timeout".
+    // TODO: the definition of this instance, in the file format above. Two files for two
+    // ports of one service must not replace each other's service or each other's check.
     todo!("register.definition-file: the JSON of one instance's definition file")
 }

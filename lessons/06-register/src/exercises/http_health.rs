@@ -33,7 +33,7 @@ pub const HEALTH_PATH: &str = "/health";
 /// A router with one route, `GET /health`, that answers from the latest condition sent on
 /// `condition`: 200, 429 or 503, with a short body that says why.
 pub fn health_router(condition: watch::Receiver<Condition>) -> Router {
-    // TODO: route GET HEALTH_PATH to a handler that reads `*condition.borrow()` and
-    // answers (StatusCode, body) for it; hand `condition` to the handler as axum state.
+    // TODO: the router of the doc comment. Each request answers from the condition sent
+    // last, not the one there was when the router was made.
     todo!("register.http-health: answer 200, 429 or 503 from the condition")
 }

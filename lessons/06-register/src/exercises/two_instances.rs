@@ -47,8 +47,8 @@ pub async fn register_instance(
     interval: Duration,
     tags: &[&str],
 ) -> Result<Registered, ClientError> {
-    // TODO: an ID from what tells this instance apart, a check ID that names the instance,
-    // a TCP check of `localhost:PORT` with that ID (AgentServiceCheckBuilder), then register
-    // with the tags (RegisterServiceRequest::builder(), consulrs::service::register).
+    // TODO: register this instance, its TCP check and its tags as the doc comment says, and
+    // answer the two IDs. What tells two instances on one machine apart — and what stays the
+    // same when one of them restarts?
     todo!("register.two-instances: register this instance, its check and its tags")
 }

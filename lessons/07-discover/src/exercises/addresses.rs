@@ -12,7 +12,6 @@ use consul_ext::ServiceEntry;
 /// - Sorted, so the same set always gives the same list, and an index into it (the
 ///   picker's) keeps meaning the same instance between two refreshes.
 pub fn addresses(entries: &[ServiceEntry]) -> Vec<String> {
-    // TODO: for each entry, take `entry.service.address`, or `entry.node.address` when it
-    // is empty, and its `entry.service.port`; apply the rules above.
+    // TODO: the addresses to call, by the rules above.
     todo!("turn the passing instances into the addresses to call")
 }

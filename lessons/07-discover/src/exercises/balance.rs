@@ -18,8 +18,7 @@ pub async fn feed_balance(
     mut healthy: watch::Receiver<Healthy>,
     balance: mpsc::Sender<Change<String, Endpoint>>,
 ) {
-    // TODO: remember the addresses already in the channel. For every set the watcher
-    // publishes (now, then after each `healthy.changed()`), send what is new and remove
-    // what is gone. Stop when either side has gone away.
+    // TODO: keep the channel's endpoints equal to the passing set, from the set the watcher
+    // holds now through every one it publishes later. Stop when either side has gone away.
     todo!("keep the balanced channel's endpoints the same as the passing instances")
 }

@@ -16,10 +16,13 @@ impl RoundRobin {
     }
 
     /// The index of the instance to call next among `count` instances of `service`, or
-    /// `None` when there is none.
+    /// `None` when there is none (an empty list takes no turn).
+    ///
+    /// `count` may change from one pick to the next (instances come and go): the index is
+    /// always below it. Picks of one service never move another's turns.
     pub fn pick(&self, service: &str, count: usize) -> Option<usize> {
-        // TODO: keep a counter per service; return it modulo `count` and move it on by one.
-        // Two tasks picking at the same moment must not get the same turn.
+        // TODO: the next turn of `service`, as the doc comments say. Eight threads picking
+        // at the same moment must spread their picks evenly: no two get the same turn.
         todo!("pick the next instance of the service in turn")
     }
 }

@@ -16,9 +16,9 @@ pub async fn wait_for_passing(
     at_least: usize,
     limit: Duration,
 ) -> Result<Vec<ServiceEntry>, WaitError> {
-    // TODO: ask `consul_ext::watch_healthy_instances` from index 0, then from the index of
-    // each answer, with the time that is left as the wait, until enough instances pass.
-    // When the time is up, it is `WaitError::TimedOut`; when the agent fails, `Agent`.
+    // TODO: wait as the doc comment says, and never much longer than `limit`, however late
+    // the agent answers. Time up: `WaitError::TimedOut`, saying how many passed at the last
+    // answer. The agent failing: `WaitError::Agent`, at once.
     todo!("wait with blocking queries until enough instances pass")
 }
 

@@ -22,8 +22,8 @@ pub async fn serve_then_deregister<F>(registration: &Registration, serving: F) -
 where
     F: Future<Output = anyhow::Result<()>>,
 {
-    // TODO: register first (a failure is returned, and `serving` never runs). Then run
-    // `serving` so that a panic inside it becomes a value instead of unwinding past you,
-    // deregister, and only then hand back what `serving` did: its result, or its panic.
+    // TODO: register, serve, deregister, as the doc comment says: the deregistration is
+    // awaited after every way `serving` can end — Ok, Err, or a panic — before what
+    // `serving` did is handed back.
     todo!("deregister.always: deregister whatever way serving ends")
 }

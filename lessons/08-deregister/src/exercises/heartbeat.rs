@@ -17,7 +17,8 @@ use tracing::warn;
 use crate::ttl::Progress;
 
 /// Every `every` until `stop` completes: passes the TTL check `check_id` when `progress` has
-/// moved since the last beat, and fails it (critical) when it has not. An agent that does not
+/// moved since the last beat, and fails it (critical) when it has not; the first beat, with
+/// nothing to compare, passes. The check's output says why, in words. An agent that does not
 /// answer (give each request at most `every`) is logged, and the next beat tries again.
 pub async fn heartbeat(
     client: &ConsulClient,
@@ -26,8 +27,7 @@ pub async fn heartbeat(
     progress: &Progress,
     stop: impl Future<Output = ()>,
 ) {
-    // TODO: beat every `every` until `stop`. On each beat compare `progress.count()` with
-    // the count of the beat before: moved → set the check "passing", same → "critical"
-    // (`consulrs::check::set_status`). A failed or slow request is logged, not the end.
+    // TODO: the beats of the doc comment, until `stop`. A failed or slow request to the
+    // agent is logged, never the end of the heartbeat.
     todo!("deregister.heartbeat: pass the TTL check only while the work loop moves")
 }

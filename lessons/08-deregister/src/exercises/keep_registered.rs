@@ -22,7 +22,8 @@ pub async fn keep_registered(
     every: Duration,
     stop: impl Future<Output = ()>,
 ) {
-    // TODO: loop: register (`registration.register()`), log a failure, wait `every`, again;
-    // return as soon as `stop` completes, also while waiting and while registering.
+    // TODO: keep the registration as the doc comment says. `stop` must win whenever it
+    // comes — between two rounds or while a registration is still waiting for the agent —
+    // and no registration may follow it.
     todo!("deregister.keep-registered: register again every `every` until stopped")
 }

@@ -30,7 +30,7 @@ pub async fn follow<P, F>(
     P: FnMut() -> F,
     F: Future<Output = Result<(), String>>,
 {
-    // TODO: set NOT_SERVING, then loop: wait for the next round (or the stop), run the
-    // probe (racing the stop), count failures in a row, and set the status on a change.
+    // TODO: follow the probe by the rules of the doc comment. Watchers hear only changes:
+    // the same status is not set twice in a row.
     todo!("follow {service:?}'s health every {every:?}")
 }

@@ -29,7 +29,7 @@ pub async fn remember(
     code: &str,
     ttl: Duration,
 ) -> RedisResult<Remembered> {
-    // TODO: set the key only if it does not exist, with an expiry in milliseconds, in one
-    // command; when that is refused, ask Redis how long the live key has left.
+    // TODO: store the code as the doc comment says, or answer how long the live code has
+    // left. Two callers racing for one key: exactly one of them stores.
     todo!("store {code:?} at {key:?} for {ttl:?} unless a live code is there")
 }

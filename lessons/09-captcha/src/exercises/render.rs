@@ -30,7 +30,7 @@ pub struct Spec {
 /// [`ATTEMPTS`] drawings comes out larger than `spec.max_png_bytes`, fails with an error
 /// that names the size and the limit.
 pub async fn render_off_runtime(spec: Spec) -> anyhow::Result<Rendered> {
-    // TODO: build the `captcha::Captcha` in a closure given to `tokio::task::spawn_blocking`
-    // (it can never be held across an `.await` there), and check the PNG's size.
+    // TODO: draw as the doc comment says. While the drawing goes on, the runtime's own
+    // threads stay free for other tasks, even on a runtime with only one.
     todo!("draw {spec:?} on a blocking thread")
 }

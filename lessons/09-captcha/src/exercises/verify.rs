@@ -38,8 +38,7 @@ pub async fn verify_with_tries(
     guess: &str,
     tries: u32,
 ) -> RedisResult<Verdict> {
-    // TODO: in one atomic step inside Redis (several commands: a script), read the code,
-    // compare it with the guess, and either remove the code and its count (right, or the
-    // last try) or count one more wrong guess (expiring with the code); then say which.
+    // TODO: judge the guess as the doc comments say. The test sends 16 guesses at one code
+    // at the same moment: at most `tries` of them may be judged, at most one Right.
     todo!("judge the guess {guess:?} at {key:?}, {tries} tries per code")
 }

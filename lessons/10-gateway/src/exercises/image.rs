@@ -13,9 +13,8 @@ use crate::routes::{App, parse_uuid};
 /// The captcha image for `uuid`: `image/png`, never cached. 400 for a malformed uuid, 503
 /// within `app.deadline` when no instance answers.
 pub async fn image(State(app): State<App>, Path(uuid): Path<String>) -> Result<Response, ApiError> {
-    // TODO: parse the uuid (`parse_uuid`), take a client with `app.captcha.pick()?`, call
-    // `new_captcha` inside `tokio::time::timeout(app.deadline, …)`: too late is a 503
-    // (`ApiError::unavailable`), a gRPC error goes through `from_grpc`. Answer the PNG with
-    // `Content-Type: image/png` and `Cache-Control: no-store`.
+    // TODO: the answer of the doc comment. An instance that passes its checks but never
+    // answers costs the caller `app.deadline`, not more; a failed call is answered as
+    // `gateway.status` decides.
     todo!("answer the captcha image for {uuid}")
 }

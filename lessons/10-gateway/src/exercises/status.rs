@@ -19,8 +19,8 @@ use crate::errno::{ApiError, Errno};
 ///
 /// The reason never repeats `status.message()`: log it instead.
 pub fn from_grpc(status: &Status) -> ApiError {
-    // TODO: log the status, then match on `status.code()` and build the ApiError
-    // (`ApiError::new(..).because(..)`, `ApiError::unavailable`, `ApiError::bad_parameter`).
+    // TODO: the answer of the list above, with a reason in words that tells the user what
+    // to do; what the service said goes to the log.
     todo!(
         "map the gRPC status {:?} to an HTTP status and an errno",
         status.code()

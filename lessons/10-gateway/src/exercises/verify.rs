@@ -19,8 +19,8 @@ pub async fn verify(
     Path(uuid): Path<String>,
     guess: Result<Json<Guess>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    // TODO: parse the uuid; turn a rejected body into `ApiError::bad_parameter`; refuse an
-    // empty (or all-space) text BEFORE calling the service; call `verify` within
-    // `app.deadline`; answer `answer(Errno::Ok, None)` or `answer(Errno::DataErr, …)`.
+    // TODO: the answers of the doc comment, every one of them errno JSON (a bad body too,
+    // which axum would answer in plain text). Which requests must never reach the service,
+    // since any try there uses the code up? A call is bounded by `app.deadline`.
     todo!("verify the guess for {uuid}")
 }

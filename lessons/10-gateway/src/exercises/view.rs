@@ -18,9 +18,8 @@ use crate::routes::App;
 /// every load (`Cache-Control: no-cache`). No such file: 404, errno 4002. A method other
 /// than GET or HEAD: 405, errno 4201. A file that cannot be read: 500, errno 4302.
 pub async fn view(State(app): State<App>, request: Request) -> Response {
-    // TODO: let `ServeDir::new(&app.view)` answer the request (`.oneshot(request).await`),
-    // then replace its empty 404, 405 and 5xx answers by `ApiError`s, and add the
-    // Cache-Control header to a file it found (`response.map(Body::new)` makes it a
-    // `Response`).
+    // TODO: the file, or the errno answer, of the doc comment. Serving files is a solved
+    // problem (paths with `..`, Content-Type): tower-http solves it; what is yours is the
+    // errno shape of its failures and the Cache-Control of its files.
     todo!("serve {} from the view folder", request.uri().path())
 }

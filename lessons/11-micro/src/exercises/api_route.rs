@@ -8,8 +8,8 @@ pub struct Route {
     pub method: String,
 }
 
-/// go-micro's rules (its `apiRoute`): the path cleaned of empty, `.` and `..` segments,
-/// then
+/// go-micro's rules (its `apiRoute`): the path cleaned as Go's `path.Clean` cleans it (no
+/// empty or `.` segment, and a `..` takes away the segment before it, if any), then
 /// - one segment `/greeter`: service `greeter`, method `Greeter.Call`;
 /// - two `/greeter/hello`: service `greeter`, method `Greeter.Hello`;
 /// - three beginning with a version `/v1/foo/bar`: service `v1.foo`, method `Foo.Bar`;
@@ -19,8 +19,6 @@ pub struct Route {
 /// A method segment is camel-cased at its dashes: `say-hello` is `SayHello`. No segment at
 /// all: `None`.
 pub fn route(path: &str) -> Option<Route> {
-    // TODO: split the path at '/', dropping empty and "." segments and letting ".." remove
-    // the one before; then pick the service and the two method words by the rules above,
-    // and camel-case the method words.
+    // TODO: the route of `path` by the rules above.
     todo!("route {path:?}")
 }

@@ -24,10 +24,9 @@ where
     F: FnMut(Node) -> Fut,
     Fut: Future<Output = Result<T, Status>>,
 {
-    // TODO: keep the nodes not tried yet; select one of them (None → Status::unavailable
-    // naming the service) and call it. If it fails and `cannot_have_run`, and other nodes
-    // are left, leave it out and go round again (pass it to `select` as `avoid`); any other
-    // outcome is the answer.
+    // TODO: call as the doc comment says. Only a failure that means the call cannot have
+    // run may be sent on to another node: any other ran somewhere, and sending it again
+    // could do the work twice.
     let _ = (selector, &mut call);
     todo!("call one of {} nodes of {service}", nodes.len())
 }

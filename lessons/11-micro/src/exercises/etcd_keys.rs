@@ -26,28 +26,34 @@ pub fn node_key(service: &str, node: &Node) -> String {
 
 /// The value stored under the node's key: the service, with its version, holding this one
 /// node and its metadata (a gRPC server's says `protocol=grpc`, as a go-micro one's does).
+/// Byte for byte what go-micro v2 writes for a service of one node, so that either can read
+/// the other's: the service has no metadata (`null`) and no endpoints of its own, and a
+/// node without metadata has `null` there too, as Go writes a nil map. For example (one
+/// line):
+///
+/// ```json
+/// {"name":"greeter","version":"1.0.0","metadata":null,"endpoints":[],
+///  "nodes":[{"id":"greeter-1","address":"127.0.0.1:7011","metadata":{"protocol":"grpc"}}]}
+/// ```
 pub fn encode(service: &str, node: &Node) -> String {
-    // TODO: a ServiceRecord named `service`, with the node's version, no metadata (None),
-    // no endpoints, and one NodeRecord with the node's metadata (None when it has none, as
-    // Go writes a nil map); then `serde_json::to_string`.
+    // TODO: the JSON of the doc comment, for one node.
     todo!("the record of {} in {service}", node.id)
 }
 
 /// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
 /// in JSON, each of its nodes (with an id and an address) carrying the service's version
-/// and its own metadata.
+/// and its own metadata (`null` read as none).
 /// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
 pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
-    // TODO: the key as UTF-8, with `prefix` stripped off, leaving a non-empty last part;
-    // the value parsed with `serde_json::from_slice::<ServiceRecord>`; its nodes as `Node`s
-    // (a node's metadata `None` is an empty map).
+    // TODO: the nodes of the doc comment. What is in etcd was written by anyone: a key or
+    // a value that is not what go-micro writes gives no node, never a panic.
     todo!("decode {} bytes under {prefix}", key.len() + value.len())
 }
 
 /// The service a registry key belongs to, e.g. `greeter` for `/micro/registry/greeter/g-1`
-/// (as it appears in keys: a `/` in a name shows as `-`).
+/// (as it appears in keys: a `/` in a name shows as `-`). `None` for a key that is not
+/// [`ROOT`], a service and a node id, neither of them empty.
 pub fn service_of(key: &[u8]) -> Option<&str> {
-    // TODO: strip ROOT, split once at '/', and keep the first part if both parts are
-    // non-empty.
+    // TODO: the service of the doc comment.
     todo!("the service of a {}-byte key", key.len())
 }

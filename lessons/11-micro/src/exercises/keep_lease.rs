@@ -19,11 +19,10 @@ pub async fn keep_lease(
     ttl: Duration,
     leases: watch::Sender<Option<i64>>,
 ) {
-    // TODO: loop forever: grant a lease (`client.lease_grant(seconds, None)` through
-    // `etcd.any(...)`), put the key with it (`PutOptions::new().with_lease(id)`), publish
-    // `Some(id)`, then renew with `client.lease_keep_alive(id)` until an answer has
-    // `ttl() <= 0` or the stream ends; publish `None` and start over. With each renewal,
-    // one transaction (`client.txn`): unless the key holds `value` with this lease, put it.
+    // TODO: keep the key as the doc comment says. Nothing ends it but an abort: a lost
+    // lease, a member that does not answer, a key changed behind your back are all things
+    // to recover from. Checking the key and putting it back must be one step in etcd, so
+    // that a write from outside between the two is not lost.
     let _ = (etcd, value, leases);
     todo!("keep {key} alive with a lease of {ttl:?}")
 }

@@ -13,9 +13,9 @@ use micro::registry::mdns::txt::{MAX_JSON_BYTES, MAX_PARTS, MdnsTxt};
 
 /// The service announced by the strings of a TXT record, in order.
 pub fn decode(parts: &[String]) -> anyhow::Result<MdnsTxt> {
-    // TODO: refuse more than MAX_PARTS strings; join them and read the hex
-    // (`hex::decode`); unpack with `flate2::read::ZlibDecoder`, reading at most
-    // MAX_JSON_BYTES (`.take(…)`: a few bytes of zlib can unpack to gigabytes);
-    // parse `MdnsTxt` with serde_json; refuse a record that names no service.
+    // TODO: undo go-micro's encoding, as the module's doc comment describes it, and refuse
+    // as errors: more than MAX_PARTS strings, a record that unpacks to more than
+    // MAX_JSON_BYTES (a few bytes of zlib can unpack to gigabytes: never hold more than the
+    // limit), and a record that names no service.
     todo!("decode {} TXT strings", parts.len())
 }

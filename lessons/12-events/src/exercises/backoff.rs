@@ -39,7 +39,7 @@ pub enum Outcome {
 /// wait before the next delivery: `first_delay` after the first failure, twice the previous
 /// wait after each later one, never more than `max_delay`. An attempt below 1 counts as 1.
 pub fn verdict(outcome: Outcome, attempt: i64, retry: &Retry) -> AckKind {
-    // TODO: one arm per outcome; a failure either ends here (its last delivery) or waits
-    // first_delay × 2^(attempt − 1), at most max_delay. Mind the attempts that would overflow.
+    // TODO: the verdict of the doc comment, for every attempt an i64 can hold and every
+    // delay: where the doubling would not fit, the wait is `max_delay`, never a panic.
     todo!("decide between Ack, Nak(Some(wait)) and Term")
 }

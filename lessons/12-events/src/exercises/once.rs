@@ -38,7 +38,7 @@ pub fn key(topic: &str, id: &str) -> String {
 /// A message without `Micro-Id` fails, and so does anything Redis cannot answer: a message
 /// is never acknowledged unless it is known to be handled.
 pub fn once_per_id(redis: MultiplexedConnection, memory: Memory, handle: Handler) -> Handler {
-    // TODO: claim, handle, then mark done or give the claim up — one Redis command each,
-    // and a claim that only one delivery can win.
+    // TODO: the wrapper of the doc comment. Two copies of one message delivered at the same
+    // moment must never both call `handle`.
     todo!("handle each Micro-Id once")
 }

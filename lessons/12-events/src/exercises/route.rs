@@ -11,8 +11,7 @@ use micro::broker::http::BROADCAST_VERSION;
 /// [`BROADCAST_VERSION`], and one node, chosen at random, of each other version (a queue
 /// group).
 pub fn targets(nodes: &[Node], topic: &str) -> Vec<Node> {
-    // TODO: keep the nodes of this topic on the HTTP broker (two metadata entries); group
-    // them by version; take all of the broadcast group and one of each other group
-    // (`rand::rng().random_range(0..len)` picks an index).
+    // TODO: the targets of the doc comment. Over many messages, each member of a queue
+    // group should get its share, not always the same one.
     todo!("choose among {} nodes for {topic}", nodes.len())
 }

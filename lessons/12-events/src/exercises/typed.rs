@@ -13,9 +13,8 @@ where
     F: Fn(M) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
 {
-    // TODO: `handler(move |event: Event| …)`: check the Content-Type header if there is
-    // one, `M::decode(event.message.body.clone())` with an error that names the topic and
-    // `std::any::type_name::<M>()`, then `handle(decoded).await`. `handle` is moved into
-    // a closure that is called many times: share it (an `Arc`).
+    // TODO: the handler of the doc comment (a message without any `Content-Type` is read as
+    // protobuf). A message is acknowledged only when `handle` has handled it: every error
+    // says which topic, and which type it was not.
     todo!("a handler of {}", std::any::type_name::<M>())
 }

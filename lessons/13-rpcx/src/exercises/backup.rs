@@ -25,8 +25,8 @@ where
     A: Payload + Sync,
     R: Payload,
 {
-    // TODO: race a call to servers[0] against the delay, then (when it has not answered)
-    // against a second call to servers[1], as the doc comment says. Each call is a
-    // `Connection::connect(server, Format::MsgPack)` and its `call(SERVICE, method, args)`.
+    // TODO: the hedged call of the doc comment. The backup goes out after `delay` and not
+    // before, unless the first call could not even be sent; and a call still running is
+    // never given up while it may yet answer.
     todo!("a call with a backup after `delay`")
 }

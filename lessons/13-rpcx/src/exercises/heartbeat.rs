@@ -11,8 +11,9 @@ use crate::message::Message;
 
 /// The heartbeat rpcx's client sends as the `seq`th message of a connection: a MsgPack
 /// request with the heartbeat bit, no service, method or metadata, and as its payload the
-/// time (`unix_nanos`) as a MsgPack int64 — always the 9-byte form, `0xd3` and eight
-/// big-endian bytes, as Go writes an `int64`.
+/// time (`unix_nanos`) as a MsgPack int64 in the one form Go writes for an `int64`: the
+/// full 9 bytes whatever the number, where a MsgPack library picks a shorter form for a
+/// small one. The test holds it against the bytes rpcx's client sent.
 pub fn heartbeat(seq: u64, unix_nanos: i64) -> Message {
     // TODO: the message, as the doc comment says.
     todo!("rpcx's heartbeat request")
