@@ -55,22 +55,53 @@ pub mod unreachable;
 /// `l13-rpcx client | head -3`: once `head` has its three lines it exits, and the pipe
 /// between the two has no reader any more. Unix tells a program that writes to such a pipe
 /// with the signal SIGPIPE, whose default action is to end it, silently: the reader has
-/// what it wanted, and nothing is left to do. But a Rust program starts with SIGPIPE
-/// ignored, so the write fails instead, and `println!` panics with "failed printing to
-/// stdout: Broken pipe". This puts the default action back.
+/// what it wanted, and nothing is left to do. A Rust program starts with SIGPIPE ignored,
+/// so the write fails instead, and `println!` panics with "failed printing to stdout:
+/// Broken pipe".
 ///
-/// A server is not ended by a client that hangs up: a socket is no pipe, and Rust's and
-/// tokio's sockets ask for no SIGPIPE (`MSG_NOSIGNAL` on Linux, `SO_NOSIGPIPE` on macOS),
-/// so writing to a closed connection stays an error the server handles. Its log is another
-/// matter: `server 2>&1 | grep -m1 listening` ends the server with the next line it logs,
-/// once `grep` is done, as it would end any Unix program; send a log you keep to a file
-/// (`server > server.log 2>&1`).
+/// Putting SIGPIPE's default action back for the whole program would be wrong for a
+/// server: a write to a connection the peer has closed can raise it too (a vectored write,
+/// as HTTP/2 makes, is not sent with `MSG_NOSIGNAL`), and a server must see that as an
+/// error on one connection, not die of it. So SIGPIPE stays ignored, and only a print to a
+/// closed standard output or error ends the program, the way a Unix tool ends: by the
+/// signal itself, raised at that moment, with no panic message.
 pub fn end_when_output_closes() {
-    // SAFETY: setting a signal's action to its default installs no handler of ours, so
-    // nothing of this program can run at the wrong moment because of it.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |panic| {
+        if is_a_print_to_a_closed_pipe(panic) {
+            end_by_sigpipe();
+        }
+        report(panic);
+    }));
+}
+
+/// `println!`'s and `eprintln!`'s panic when their reader has gone: "failed printing to
+/// stdout: Broken pipe (os error 32)", the error number being EPIPE's.
+#[cfg(unix)]
+fn is_a_print_to_a_closed_pipe(panic: &std::panic::PanicHookInfo<'_>) -> bool {
+    let message = panic
+        .payload()
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.payload().downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    message.starts_with("failed printing to std")
+        && message.ends_with(&format!("(os error {})", libc::EPIPE))
+}
+
+#[cfg(not(unix))]
+fn is_a_print_to_a_closed_pipe(_panic: &std::panic::PanicHookInfo<'_>) -> bool {
+    false
+}
+
+/// Ends the program by SIGPIPE, as the kernel would have ended a C program at its write.
+fn end_by_sigpipe() {
+    // SAFETY: the default action installs no handler of ours, and raising the signal then
+    // ends the process at once; nothing of this program runs after it.
     #[cfg(unix)]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::raise(libc::SIGPIPE);
     }
 }
 
