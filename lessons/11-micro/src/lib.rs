@@ -13,31 +13,47 @@
 pub mod scaffold;
 pub mod user;
 
-/// The learner's files, or with `--features solution` the reference answers in
-/// `solutions/`. The tests use `l11_micro::exercises::…` and cannot tell which.
+/// The learner's files, or with `--features solution` the reference answers. Each exercise
+/// rebuilds a module of the framework, and that module is its answer: `solution` puts
+/// `micro`'s module in the learner's file's place (`lesson.toml` names it as `answer`). The
+/// tests use `l11_micro::exercises::…` and cannot tell which.
 #[cfg_attr(
     not(feature = "solution"),
     allow(unused_variables, unused_imports, dead_code)
 )]
 pub mod exercises {
-    #[cfg_attr(feature = "solution", path = "../../solutions/random.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod random;
+    #[cfg(feature = "solution")]
+    pub use micro::selector::random;
 
-    #[cfg_attr(feature = "solution", path = "../../solutions/call.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod call;
+    #[cfg(feature = "solution")]
+    pub use micro::client::call;
 
-    #[cfg_attr(feature = "solution", path = "../../solutions/etcd_keys.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod etcd_keys;
+    #[cfg(feature = "solution")]
+    pub use micro::registry::etcd::keys as etcd_keys;
 
-    #[cfg_attr(feature = "solution", path = "../../solutions/keep_lease.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod keep_lease;
+    #[cfg(feature = "solution")]
+    pub use micro::registry::etcd::lease as keep_lease;
 
-    #[cfg_attr(feature = "solution", path = "../../solutions/open_registry.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod open_registry;
+    #[cfg(feature = "solution")]
+    pub use micro::registry::open as open_registry;
 
-    #[cfg_attr(feature = "solution", path = "../../solutions/api_route.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod api_route;
+    #[cfg(feature = "solution")]
+    pub use micro::api::route as api_route;
 
-    #[cfg_attr(feature = "solution", path = "../../solutions/mdns_txt.rs")]
+    #[cfg(not(feature = "solution"))]
     pub mod mdns_txt;
+    #[cfg(feature = "solution")]
+    pub use micro::registry::mdns::decode as mdns_txt;
 }

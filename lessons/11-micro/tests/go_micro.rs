@@ -1,5 +1,6 @@
 //! go-micro and this lesson share one etcd: each finds the other's services. The records
-//! are go-micro v2.9.1's, byte for byte (see `support/go_micro.rs` for the source lines).
+//! are go-micro v2.9.1's, byte for byte (see `micro/tests/support/go_micro.rs` for the
+//! source lines).
 //! And the TXT records of the mDNS registry: the JSON byte for byte, the strings cut as
 //! go-micro cuts them, each side reading the other's.
 

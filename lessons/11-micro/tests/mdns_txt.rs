@@ -1,5 +1,5 @@
 //! `micro.mdns-txt`: go-micro's TXT records read back, and anything else refused with a
-//! reason. The records are go-micro v2.9.1's own (see `support/go_micro.rs`).
+//! reason. The records are go-micro v2.9.1's own (see `micro/tests/support/go_micro.rs`).
 
 mod support;
 

@@ -27,6 +27,7 @@ struct ExerciseFile {
     id: String,
     title: String,
     file: PathBuf,
+    answer: Option<PathBuf>,
     test: String,
     filter: Option<String>,
     #[serde(default)]
@@ -102,10 +103,21 @@ pub(super) fn load_lesson(dir: &Path) -> Result<Lesson> {
                 exercise.id
             );
         }
+        if exercise
+            .answer
+            .as_ref()
+            .is_some_and(|answer| answer.is_absolute())
+        {
+            bail!(
+                "lessons/{folder}/lesson.toml: `answer` of `{}` must be relative to the lesson folder",
+                exercise.id
+            );
+        }
         exercises.push(Exercise {
             id: exercise.id,
             title: exercise.title,
             file: exercise.file,
+            answer: exercise.answer,
             test: exercise.test,
             filter: exercise.filter,
             hints: exercise.hints,

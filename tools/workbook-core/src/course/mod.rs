@@ -76,6 +76,10 @@ pub struct Exercise {
     pub title: String,
     /// The learner's file, relative to the lesson folder (`src/exercises/echo.rs`).
     pub file: PathBuf,
+    /// Where the reference answer lives, relative to the lesson folder, when it is not
+    /// `solutions/<file name>`: an exercise that rebuilds a module of the framework is
+    /// answered by that module (`answer = "../../micro/src/selector/random.rs"`).
+    pub answer: Option<PathBuf>,
     /// The integration test target that checks it (`tests/<test>.rs`).
     pub test: String,
     /// Optional libtest name filter, for lessons that check several exercises in one file.
@@ -232,16 +236,49 @@ impl Lesson {
         self.dir.join(&exercise.file)
     }
 
-    /// The reference answer: `solutions/<file name of the exercise>`.
+    /// The reference answer, as an absolute path: the exercise's `answer` if it names one,
+    /// else `solutions/<file name of the exercise>`.
     pub fn solution_path(&self, exercise: &Exercise) -> PathBuf {
-        let name = exercise.file.file_name().unwrap_or_default();
-        self.dir.join("solutions").join(name)
+        match &exercise.answer {
+            Some(answer) => without_dots(&self.dir.join(answer)),
+            None => {
+                let name = exercise.file.file_name().unwrap_or_default();
+                self.dir.join("solutions").join(name)
+            }
+        }
+    }
+
+    /// Whether the exercise's answer lives outside the lesson's `solutions/` (in the
+    /// framework, say), so that a handout copies it on its own.
+    pub fn answer_elsewhere(&self, exercise: &Exercise) -> bool {
+        !self
+            .solution_path(exercise)
+            .starts_with(self.dir.join("solutions"))
     }
 
     /// The book chapter for this lesson, relative to the book's `src/`.
     pub fn chapter_file(&self) -> String {
         format!("{}.md", self.folder)
     }
+}
+
+/// `path` with its `.` and `..` steps taken, on the text alone: `lessons/11-micro/../../micro`
+/// is `micro`, so that messages name the file as a reader finds it.
+fn without_dots(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut clean = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(clean.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
 }
 
 #[cfg(test)]

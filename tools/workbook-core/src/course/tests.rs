@@ -50,6 +50,29 @@ fn resolves_exercise_lesson_folder_and_package_ids() {
 }
 
 #[test]
+fn an_answer_is_in_solutions_unless_the_exercise_names_another_file() {
+    let fx = Fixture::course();
+    fx.write(
+        "lessons/01-tcp/lesson.toml",
+        "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"t\"\nfile = \"src/exercises/echo.rs\"\ntest = \"echo\"\n[[exercise]]\nid = \"tcp.pick\"\ntitle = \"t\"\nfile = \"src/exercises/pick.rs\"\nanswer = \"../../micro/src/selector/random.rs\"\ntest = \"pick\"\n",
+    );
+    let course = Course::load(fx.path()).unwrap();
+    let lesson = &course.lessons[0];
+    let (echo, pick) = (&lesson.exercises[0], &lesson.exercises[1]);
+    assert_eq!(
+        course.relative(&lesson.solution_path(echo)),
+        Path::new("lessons/01-tcp/solutions/echo.rs")
+    );
+    assert!(!lesson.answer_elsewhere(echo));
+    // The framework's module, named as a reader finds it: no `..` left in the path.
+    assert_eq!(
+        course.relative(&lesson.solution_path(pick)),
+        Path::new("micro/src/selector/random.rs")
+    );
+    assert!(lesson.answer_elsewhere(pick));
+}
+
+#[test]
 fn rejects_an_exercise_id_outside_its_lesson() {
     let fx = Fixture::course();
     fx.write(

@@ -5,7 +5,8 @@
 //! (`micro/`). So for each exercise, the distinctive lines of its solution (long enough to
 //! say something: not braces, imports, comments or attributes) are looked for in every
 //! other Rust file a learner reads: `shared/src`, `micro/src`, every lesson's `src/` (the
-//! exercise stubs of the same lesson excepted). Lines the exercise's stub already holds (signatures, types) are no answer
+//! exercise stubs of the same lesson excepted, and the answer itself where it is a module of
+//! the framework). Lines the exercise's stub already holds (signatures, types) are no answer
 //! and are left out. One line in common is reported and allowed (a call to a shared
 //! helper, a builder step); so are two or three in a row, shown as warnings (a loop's
 //! skeleton, a builder's fixed steps). A run of [`RUN_THAT_FAILS`] or more consecutive
@@ -74,9 +75,11 @@ pub fn check(course: &Course, lessons: &[&Lesson]) -> Vec<Finding> {
             };
             // What the stub already gives the learner (signatures, types, docs) is no answer.
             let given = fs::read_to_string(lesson.exercise_path(exercise)).unwrap_or_default();
+            // An answer that is a module of the framework stands in `micro/src` itself: that
+            // file is its one home, not a copy.
             let others = files
                 .iter()
-                .filter(|(path, _)| !stubs.contains(path))
+                .filter(|(path, _)| !stubs.contains(path) && *path != solution)
                 .map(|(path, text)| (course.relative(path).to_path_buf(), text.as_str()));
             let runs = find_runs(&answer, &given, others);
             if !runs.is_empty() {
@@ -342,6 +345,29 @@ pub fn pick(&self, service: &str, count: usize) -> Option<usize> {
             );
             assert!(run.length >= RUN_THAT_FAILS);
         }
+    }
+
+    #[test]
+    fn an_answer_that_is_a_module_of_the_framework_is_its_one_home_not_a_copy() {
+        let fx = workbook_full::testutil::Fixture::course();
+        fx.write(
+            "lessons/01-tcp/lesson.toml",
+            "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"t\"\nfile = \"src/exercises/echo.rs\"\nanswer = \"../../micro/src/echo.rs\"\ntest = \"echo\"\n",
+        );
+        let answer = "pub fn echo() {\n    let mut picks = self.picks.lock().expect(\"not poisoned\");\n    let counter = picks.entry(service.to_string()).or_insert(0);\n    *counter = counter.wrapping_add(1);\n    let reply = format!(\"{counter} picks of {service} so far\");\n}\n";
+        fx.write("micro/src/echo.rs", answer);
+        let course = Course::load(fx.path()).unwrap();
+        let lessons: Vec<&Lesson> = course.lessons.iter().collect();
+        assert!(check(&course, &lessons).is_empty());
+        // A second copy elsewhere in the framework is still one.
+        fx.write("micro/src/elsewhere.rs", answer);
+        let findings = check(&course, &lessons);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].solution, PathBuf::from("micro/src/echo.rs"));
+        assert_eq!(
+            findings[0].runs[0].found_in,
+            PathBuf::from("micro/src/elsewhere.rs")
+        );
     }
 
     #[test]

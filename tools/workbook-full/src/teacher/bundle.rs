@@ -162,8 +162,10 @@ fn course_links(html: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Copies every lesson's `solutions/` folder to `dir/NN-topic/` and writes `dir/README.md`,
-/// an index of which answer belongs to which exercise; returns how many answers.
+/// Copies every lesson's `solutions/` folder to `dir/NN-topic/`, and beside them the answers
+/// that are modules of the framework (under the learner's file's name), and writes
+/// `dir/README.md`, an index of which answer belongs to which exercise; returns how many
+/// answers.
 fn write_solutions(course: &Course, dir: &Path) -> Result<usize> {
     let mut index = String::from(
         "# Solutions\n\nThe reference answer to every exercise, lesson by lesson. Each file \
@@ -172,20 +174,38 @@ fn write_solutions(course: &Course, dir: &Path) -> Result<usize> {
     );
     let mut answers = 0;
     for lesson in &course.lessons {
-        copy_tree(&lesson.dir.join("solutions"), &dir.join(&lesson.folder))?;
+        let solutions = lesson.dir.join("solutions");
+        if solutions.is_dir() {
+            copy_tree(&solutions, &dir.join(&lesson.folder))?;
+        }
         let _ = write!(index, "\n## {} · {}\n\n", lesson.folder, lesson.title);
         for exercise in &lesson.exercises {
             let answer = lesson.solution_path(exercise);
-            let name = answer.file_name().unwrap_or_default().to_string_lossy();
             if !answer.is_file() {
                 bail!(say(
                     Cmd::BundleNoAnswer,
                     &[("id", &exercise.id), ("path", &answer.display())]
                 ));
             }
+            // An exercise that rebuilds a module of the framework is answered by that
+            // module: it goes in under the learner's file's name, saying where it is from.
+            let (name, from) = if lesson.answer_elsewhere(exercise) {
+                let name = exercise.file.file_name().unwrap_or_default();
+                copy_file(&answer, &dir.join(&lesson.folder).join(name))?;
+                let from = format!(
+                    " (the framework's `{}`, where `crate::` is `micro::`)",
+                    course.relative(&answer).display()
+                );
+                (name.to_string_lossy(), from)
+            } else {
+                (
+                    answer.file_name().unwrap_or_default().to_string_lossy(),
+                    String::new(),
+                )
+            };
             let _ = writeln!(
                 index,
-                "- `{}` {}: [{folder}/{name}]({folder}/{name}), for `lessons/{folder}/{}`",
+                "- `{}` {}: [{folder}/{name}]({folder}/{name}){from}, for `lessons/{folder}/{}`",
                 exercise.id,
                 exercise.title,
                 exercise.file.display(),

@@ -65,3 +65,31 @@ fn a_folder_with_other_files_is_not_replaced() {
     assert!(err.contains("notes.txt"), "{err}");
     assert!(dir.join("notes.txt").exists());
 }
+
+#[test]
+fn an_answer_in_the_framework_is_handed_out_under_the_learners_file_name() {
+    let fx = Fixture::course();
+    // Lesson 01's answer in its `solutions/`; lesson 02's two answers are modules of the
+    // framework, and lesson 02 has no `solutions/` at all.
+    fx.write("lessons/01-tcp/solutions/echo.rs", "pub fn echo() {}\n");
+    fx.write(
+        "lessons/02-rpc/lesson.toml",
+        "id = \"rpc\"\ntitle = \"RPC\"\n[[exercise]]\nid = \"rpc.frame\"\ntitle = \"Frames\"\nfile = \"src/exercises/frame.rs\"\nanswer = \"../../micro/src/frame.rs\"\ntest = \"frame\"\n[[exercise]]\nid = \"rpc.call\"\ntitle = \"Calls\"\nfile = \"src/exercises/call.rs\"\nanswer = \"../../micro/src/client/call.rs\"\ntest = \"call\"\n",
+    );
+    fx.write("micro/src/frame.rs", "pub fn frame() {}\n");
+    fx.write("micro/src/client/call.rs", "pub fn call() {}\n");
+    let course = Course::load(fx.path()).unwrap();
+    let dir = fx.path().join("out");
+    assert_eq!(write_solutions(&course, &dir).unwrap(), 3);
+    let read = |path: &str| fs::read_to_string(dir.join(path)).unwrap();
+    assert_eq!(read("01-tcp/echo.rs"), "pub fn echo() {}\n");
+    assert_eq!(read("02-rpc/frame.rs"), "pub fn frame() {}\n");
+    assert_eq!(read("02-rpc/call.rs"), "pub fn call() {}\n");
+    let index = read("README.md");
+    assert!(
+        index.contains(
+            "[02-rpc/call.rs](02-rpc/call.rs) (the framework's `micro/src/client/call.rs`"
+        ),
+        "{index}"
+    );
+}

@@ -33,7 +33,7 @@ pub const GREETER_ADDRESS: &str = "192.168.1.23:36535";
 /// What go-micro writes for `registry.Service{Name: "greeter", Version: "1.0.0", Endpoints:
 /// []*registry.Endpoint{}, Nodes: []*registry.Node{{Id: "greeter-127.0.0.1-7011", Address:
 /// "127.0.0.1:7011", Metadata: map[string]string{"protocol": "grpc"}}}}`: a service with no
-/// metadata and no endpoints, which is what this lesson's services register.
+/// metadata and no endpoints, which is what the framework's services register.
 pub const PLAIN_RECORD: &str = concat!(
     r#"{"name":"greeter","version":"1.0.0","metadata":null,"endpoints":[],"#,
     r#""nodes":[{"id":"greeter-127.0.0.1-7011","address":"127.0.0.1:7011","metadata":{"protocol":"grpc"}}]}"#,
@@ -42,7 +42,7 @@ pub const PLAIN_RECORD: &str = concat!(
 /// The nodes of `name` as go-micro's `GetService` reads them (etcd.go lines 325–363): every
 /// value under the prefix decoded as a service — unknown fields ignored, a value that does
 /// not decode skipped — and the nodes merged by the service's version. Here with
-/// `serde_json::Value`, independently of the lesson's own types: (version, id, address).
+/// `serde_json::Value`, independently of the framework's own types: (version, id, address).
 pub fn go_micro_get_service<'a>(
     values: impl IntoIterator<Item = &'a [u8]>,
 ) -> Vec<(String, String, String)> {
@@ -98,8 +98,8 @@ pub const GREETER_TXT: [&str; 2] = [
 ];
 
 /// The JSON go-micro writes for `mdnsTxt{Service: "greeter", Version: "1.0.0", Endpoints:
-/// []*registry.Endpoint{}, Metadata: map[string]string{"protocol": "grpc"}}`: what this
-/// lesson's services announce.
+/// []*registry.Endpoint{}, Metadata: map[string]string{"protocol": "grpc"}}`: what
+/// the framework's services announce.
 pub const PLAIN_TXT_JSON: &str =
     r#"{"Service":"greeter","Version":"1.0.0","Endpoints":[],"Metadata":{"protocol":"grpc"}}"#;
 
@@ -112,7 +112,7 @@ pub const PLAIN_TXT: [&str; 1] = [concat!(
 
 /// go-micro's `decode` (mdns_registry.go lines 103–128) up to the JSON: the strings joined,
 /// read as hex, unpacked with zlib. Here with the `hex` and `flate2` crates, independently
-/// of the lesson's own decoder.
+/// of the framework's own decoder.
 pub fn go_micro_unpack(record: &[impl AsRef<str>]) -> Vec<u8> {
     use std::io::Read;
     let joined: String = record.iter().map(AsRef::as_ref).collect();

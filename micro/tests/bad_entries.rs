@@ -1,19 +1,18 @@
 //! Bad data under the registry's etcd prefix: anyone can write there. Big garbage values do
 //! not push a listing over gRPC's 4 MiB message limit, and one bad entry never hides the good
-//! ones. (A node's own key overwritten or deleted is written back: `tests/keep_lease.rs`.)
-
-mod support;
+//! ones. (A node's own key overwritten or deleted is written back:
+//! `lessons/11-micro/tests/keep_lease.rs`.)
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{Greeter, etcd_until_ok, hostile_calls, unique_service};
 use etcd_client::Client;
-use l11_micro::exercises::etcd_keys::service_prefix;
 use micro::client::MicroClient;
 use micro::registry::Registry;
 use micro::registry::etcd::EtcdRegistry;
+use micro::registry::etcd::keys::service_prefix;
 use micro::selector::RoundRobin;
-use support::{Greeter, etcd_until_ok, hostile_calls, unique_service};
 use testkit::within;
 
 /// Puts `key` = `value` with a plain client.

@@ -1,7 +1,7 @@
 //! A handler of typed events: decode the body as the topic's protobuf message, hand it on,
 //! and say whether it was handled.
 
-use micro::broker::{Event, Handler, handler};
+use crate::broker::{Event, Handler, handler};
 
 // ANCHOR: typed
 /// A [`Handler`] that decodes each event's body as an `M` and calls `handle` with it. Its

@@ -9,7 +9,7 @@ use std::io::Read;
 
 use anyhow::{Context, bail};
 
-use micro::registry::mdns::txt::{MAX_JSON_BYTES, MAX_PARTS, MdnsTxt};
+use crate::registry::mdns::txt::{MAX_JSON_BYTES, MAX_PARTS, MdnsTxt};
 
 /// The service announced by the strings of a TXT record, in order.
 pub fn decode(parts: &[String]) -> anyhow::Result<MdnsTxt> {

@@ -5,8 +5,8 @@
 //! under it the JSON of the whole *service* holding that one node ([`ServiceRecord`]). A
 //! service's nodes are then one prefix `get` away, and one prefix watch.
 
-use micro::registry::Node;
-use micro::registry::etcd::record::{NodeRecord, ServiceRecord};
+use crate::registry::Node;
+use crate::registry::etcd::record::{NodeRecord, ServiceRecord};
 
 /// Every key of the registry starts with this.
 pub const ROOT: &str = "/micro/registry/";

@@ -3,16 +3,14 @@
 //! good nodes; the bad entry is skipped, not fatal, and never reported as an agent that
 //! "did not answer".
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{Greeter, unique_service};
 use micro::client::MicroClient;
 use micro::registry::Registry as _;
 use micro::registry::consul::ConsulRegistry;
 use micro::selector::RoundRobin;
-use support::{Greeter, unique_service};
 use testkit::within;
 
 #[tokio::test]

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use micro::registry::Node;
+use crate::registry::Node;
 use rand::Rng;
 
-use micro::broker::http::BROADCAST_VERSION;
+use crate::broker::http::BROADCAST_VERSION;
 
 // ANCHOR: targets
 /// The nodes of `nodes` a message on `topic` goes to, as go-micro's `Publish` picks them

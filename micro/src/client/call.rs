@@ -5,9 +5,9 @@ use std::future::Future;
 
 use tonic::Status;
 
-use micro::client::cannot_have_run;
-use micro::registry::Node;
-use micro::selector::Selector;
+use crate::client::cannot_have_run;
+use crate::registry::Node;
+use crate::selector::Selector;
 
 /// Calls a node of `service` chosen by `selector` with `call`. While a call fails in a way
 /// that means it cannot have run ([`cannot_have_run`]: `Unavailable`, `Unimplemented`),

@@ -3,19 +3,17 @@
 //! serve the service, and nodes that are no gRPC server at all, beside good ones: the call
 //! goes to another node, and a node whose call could not run there is set aside for a while.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use crate::support::misbehaving::{Misbehaving, Misbehaviour};
+use crate::support::{Greeter, NoGreeter, dead_address, hostile_calls, node, unique_service};
 use micro::client::MicroClient;
 use micro::registry::etcd::EtcdRegistry;
 use micro::registry::memory::MemoryRegistry;
 use micro::registry::{Node, Registry};
 use micro::selector::RoundRobin;
-use support::misbehaving::{Misbehaving, Misbehaviour};
-use support::{Greeter, NoGreeter, dead_address, hostile_calls, node, unique_service};
 use testkit::{EtcdCluster, within};
 use tonic::Code;
 

@@ -2,8 +2,8 @@
 
 use rand::Rng;
 
-use micro::registry::Node;
-use micro::selector::Selector;
+use crate::registry::Node;
+use crate::selector::Selector;
 
 /// Any node, each as likely as the others; never `avoid` while there is another one.
 #[derive(Debug, Default, Clone, Copy)]

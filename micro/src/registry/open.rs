@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use micro::registry::Registry;
-use micro::registry::consul::ConsulRegistry;
-use micro::registry::etcd::EtcdRegistry;
-use micro::registry::mdns::MdnsRegistry;
-use micro::registry::memory::MemoryRegistry;
+use crate::registry::Registry;
+use crate::registry::consul::ConsulRegistry;
+use crate::registry::etcd::EtcdRegistry;
+use crate::registry::mdns::MdnsRegistry;
+use crate::registry::memory::MemoryRegistry;
 
 /// The registry called `kind`, at `address` when one is given, else at the registry's usual
 /// place (Consul `127.0.0.1:8500`, etcd `127.0.0.1:2379`). etcd takes several members,

@@ -1,16 +1,14 @@
 //! The same checks for every registry: memory, Consul (an agent from testkit) and etcd (a
 //! private three-member cluster from testkit).
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{node, unique_service};
 use micro::registry::consul::ConsulRegistry;
 use micro::registry::etcd::EtcdRegistry;
 use micro::registry::memory::MemoryRegistry;
 use micro::registry::{Node, Registry};
-use support::{node, unique_service};
 use testkit::within;
 
 const TTL: Duration = Duration::from_secs(2);
@@ -122,7 +120,10 @@ async fn etcd() {
 
 #[tokio::test]
 async fn etcd_down_is_a_clear_error() {
-    let endpoints = [support::dead_address(), support::dead_address()];
+    let endpoints = [
+        crate::support::dead_address(),
+        crate::support::dead_address(),
+    ];
     let registry = EtcdRegistry::connect(&endpoints, TTL).await.unwrap();
     let error = within(
         "register on a dead cluster",
@@ -138,7 +139,7 @@ async fn etcd_down_is_a_clear_error() {
 
 #[tokio::test]
 async fn consul_down_is_a_clear_error() {
-    let address = support::dead_address();
+    let address = crate::support::dead_address();
     let registry = ConsulRegistry::new(&address, TTL).unwrap();
     let error = within(
         "register on a dead agent",

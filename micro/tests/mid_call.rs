@@ -1,16 +1,14 @@
 //! The framework's client: a node that dies in the middle of a call, or that the registry
 //! lists under an address that is not one, costs no failed call.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::misbehaving::{Misbehaving, Misbehaviour};
+use crate::support::{Greeter, node, unique_service};
 use micro::client::MicroClient;
 use micro::registry::Registry;
 use micro::registry::memory::MemoryRegistry;
 use micro::selector::RoundRobin;
-use support::misbehaving::{Misbehaving, Misbehaviour};
-use support::{Greeter, node, unique_service};
 use testkit::within;
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use etcd_client::{Compare, CompareOp, PutOptions, Txn, TxnOp};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
-use micro::registry::etcd::Members;
+use crate::registry::etcd::Members;
 
 /// Writes `key` = `value` with a lease of `ttl`, renews the lease every `ttl / 3`, and when
 /// the lease is lost (etcd answers a keep-alive with TTL 0, or the keep-alive stream ends),

@@ -2,13 +2,10 @@
 //! commit 94bd1025a64eaaba1d89189891ef49f3ab5eee7f, `broker/http.go`): the registration of
 //! a subscriber, the body a publisher POSTs and where it POSTs it.
 
-#[allow(dead_code)]
-#[path = "../../11-micro/tests/support/go_micro.rs"]
-mod go_micro;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use crate::support::go_micro;
 use micro::broker::http::{BROADCAST_VERSION, HttpBroker, SERVICE, subscriber_node};
 use micro::broker::{Broker, Message, SubscribeOptions, handler};
 use micro::registry::memory::MemoryRegistry;
@@ -67,7 +64,7 @@ fn a_subscriber_registers_as_go_micro_registers_one() {
     );
     node.id = "go.micro.srv.t1-6c9b3a2e-0f4d-4e58-9a71-3d2b5c8e1f07".to_string();
     let ours = micro::registry::etcd::keys::encode(SERVICE, &node);
-    // The one difference: go-micro's nil Endpoints is `null`, lesson 11 writes `[]`; Go's
+    // The one difference: go-micro's nil Endpoints is `null`, the framework writes `[]`; Go's
     // json.Unmarshal reads both as an empty slice.
     assert_eq!(
         ours,
