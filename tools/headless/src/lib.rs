@@ -60,9 +60,10 @@ impl Browser {
         );
         let mut builder = ClientBuilder::new(HttpConnector::new());
         builder.capabilities(capabilities);
-        let client = tokio::time::timeout(Duration::from_secs(30), builder.connect(&url))
+        // A busy machine (a build beside the tests) can take many seconds to start a browser.
+        let client = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url))
             .await
-            .map_err(|_| "Chromium did not start within 30 s".to_string())?
+            .map_err(|_| "Chromium did not start within 90 s".to_string())?
             .map_err(|error| format!("Chromium does not start: {error}"))?;
         Ok(Browser {
             client,
@@ -84,7 +85,7 @@ async fn start_driver(program: &Path) -> Result<(Child, String), String> {
     let stdout = process.stdout.take().ok_or("no output")?;
     let mut lines = BufReader::new(stdout).lines();
     // It says "ChromeDriver was started successfully on port 40813."
-    let port = tokio::time::timeout(Duration::from_secs(10), async {
+    let port = tokio::time::timeout(Duration::from_secs(60), async {
         while let Ok(Some(line)) = lines.next_line().await {
             if let Some((_, port)) = line.split_once("started successfully on port ") {
                 return port.trim_end_matches('.').parse::<u16>().ok();
@@ -95,7 +96,7 @@ async fn start_driver(program: &Path) -> Result<(Child, String), String> {
     .await
     .ok()
     .flatten()
-    .ok_or("it did not say its port within 10 s")?;
+    .ok_or("it did not say its port within 60 s")?;
     // Keep reading, so that it never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok((process, format!("http://127.0.0.1:{port}")))
