@@ -9,7 +9,7 @@
 //! - [`accept`]: listen, accept, one task per connection, and a graceful stop.
 //! - [`signal`]: the shutdown signal (Ctrl-C or SIGTERM; a second one stops at once), and
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
-//! - [`end_when_output_closes`]: `program | head` ends the program quietly, as it ends `cat`.
+//! - [`output`]: `program | head` ends the program quietly, as it ends `cat`.
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
 //!
 //! What a lesson needs arrives with it, as a feature of this crate: with none, the accept
@@ -42,6 +42,7 @@ pub mod discovery;
 pub mod greeter;
 #[cfg(feature = "grpc")]
 pub mod grpc;
+pub mod output;
 pub mod per_core;
 pub mod ports;
 #[cfg(feature = "consul")]
@@ -49,61 +50,7 @@ pub mod registered;
 pub mod signal;
 pub mod unreachable;
 
-/// Lets the program end quietly when whoever reads its output goes away, as `cat` or `ls`
-/// do. Every lesson's binary calls this first.
-///
-/// `l13-rpcx client | head -3`: once `head` has its three lines it exits, and the pipe
-/// between the two has no reader any more. Unix tells a program that writes to such a pipe
-/// with the signal SIGPIPE, whose default action is to end it, silently: the reader has
-/// what it wanted, and nothing is left to do. A Rust program starts with SIGPIPE ignored,
-/// so the write fails instead, and `println!` panics with "failed printing to stdout:
-/// Broken pipe".
-///
-/// Putting SIGPIPE's default action back for the whole program would be wrong for a
-/// server: a write to a connection the peer has closed can raise it too (a vectored write,
-/// as HTTP/2 makes, is not sent with `MSG_NOSIGNAL`), and a server must see that as an
-/// error on one connection, not die of it. So SIGPIPE stays ignored, and only a print to a
-/// closed standard output or error ends the program, the way a Unix tool ends: by the
-/// signal itself, raised at that moment, with no panic message.
-pub fn end_when_output_closes() {
-    let report = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |panic| {
-        if is_a_print_to_a_closed_pipe(panic) {
-            end_by_sigpipe();
-        }
-        report(panic);
-    }));
-}
-
-/// `println!`'s and `eprintln!`'s panic when their reader has gone: "failed printing to
-/// stdout: Broken pipe (os error 32)", the error number being EPIPE's.
-#[cfg(unix)]
-fn is_a_print_to_a_closed_pipe(panic: &std::panic::PanicHookInfo<'_>) -> bool {
-    let message = panic
-        .payload()
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.payload().downcast_ref::<&str>().copied())
-        .unwrap_or_default();
-    message.starts_with("failed printing to std")
-        && message.ends_with(&format!("(os error {})", libc::EPIPE))
-}
-
-#[cfg(not(unix))]
-fn is_a_print_to_a_closed_pipe(_panic: &std::panic::PanicHookInfo<'_>) -> bool {
-    false
-}
-
-/// Ends the program by SIGPIPE, as the kernel would have ended a C program at its write.
-fn end_by_sigpipe() {
-    // SAFETY: the default action installs no handler of ours, and raising the signal then
-    // ends the process at once; nothing of this program runs after it.
-    #[cfg(unix)]
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        libc::raise(libc::SIGPIPE);
-    }
-}
+pub use output::end_when_output_closes;
 
 /// What is logged when `RUST_LOG` is not set.
 pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=off,rustify=off,async_nats::connector=warn";

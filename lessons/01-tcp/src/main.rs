@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
             let stream = TcpStream::connect(addr)
                 .await
                 .with_context(|| format!("cannot connect to {addr}"))?;
-            let stdout = tokio::io::stdout();
+            let stdout = shared::output::async_stdout();
             if lines.is_empty() {
                 client::run(stream, tokio::io::stdin(), stdout).await?;
             } else {

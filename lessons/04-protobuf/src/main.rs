@@ -100,7 +100,7 @@ fn addressbook() -> anyhow::Result<()> {
 fn encode(file: &str) -> anyhow::Result<()> {
     let bytes = address_book::sample().encode_to_vec();
     if file == "-" {
-        std::io::stdout().write_all(&bytes)?;
+        shared::output::stdout().write_all(&bytes)?;
     } else {
         std::fs::write(file, &bytes).with_context(|| format!("cannot write {file}"))?;
         eprintln!("wrote {} bytes to {file}", bytes.len());
