@@ -51,6 +51,9 @@ pub async fn request(gateway: &ServerProcess, path: &str, body: Option<Vec<u8>>)
     request_with(&reqwest::Client::new(), gateway, path, body).await
 }
 
+/// How long a test waits for the gateway's answer to one request.
+const ANSWER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// [`request`] with `client`: callers at once share one (making a client takes a while).
 pub async fn request_with(
     client: &reqwest::Client,
@@ -63,7 +66,12 @@ pub async fn request_with(
         None => client.get(url),
         Some(body) => client.post(url).body(body),
     };
-    let answer = within(path, request.send()).await.expect("an HTTP answer");
+    // The gateway answers every request by its own deadline (up to 5 s in these tests): the
+    // test waits far beyond it, so that a busy machine's slowness is never read as a hang.
+    let answer = tokio::time::timeout(ANSWER_PATIENCE, request.send())
+        .await
+        .unwrap_or_else(|_| panic!("gave up after {ANSWER_PATIENCE:?} waiting for {path}"))
+        .expect("an HTTP answer");
     let status = answer.status().as_u16();
     let body = within("the body", answer.bytes()).await.expect("a body");
     let json = serde_json::from_slice(&body)
