@@ -6,6 +6,7 @@
 #   scripts/first-verdict.sh            a clone of this checkout's HEAD in a temporary folder
 #   scripts/first-verdict.sh DIR        the clone in DIR (kept afterwards)
 #   scripts/first-verdict.sh --packages only the packages table (no clone, no build)
+#   FIRST_ONLY=1 scripts/first-verdict.sh   the three first moments, not each lesson's check
 #
 # Run it on a quiet machine with cargo's registry already downloaded (`cargo fetch`): the
 # times are then the builds' own. The clone starts with no target/ folder, as a learner's.
@@ -78,6 +79,11 @@ printf '%-44s %6d\n' "the first verdict (workbook check $first)" "$verdict"
 printf '%-44s %6d\n' "the book served" "$book"
 
 # Each lesson's first check, after the lesson before it: a learner's way through the course.
+if [ -n "${FIRST_ONLY:-}" ]; then
+  echo
+  packages_table
+  exit 0
+fi
 printf '\n%-14s %8s\n' lesson "1st check"
 for lesson in $(lessons); do
   number=${lesson:1:2}
