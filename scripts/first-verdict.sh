@@ -66,7 +66,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 cargo run --quiet -p workbook -- book --port "$port" >/dev/null 2>&1 &
 book_pid=$!
 trap 'kill "$book_pid" 2>/dev/null || true' EXIT
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/"; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
   kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
   sleep 1
 done
