@@ -197,10 +197,10 @@ messages! {
     PdfPrinted => "{mark} printed the book to {file} ({summary})", "{mark} 本书已打印到 {file}（{summary}）";
     PdfNoPrintPage => "the book has no print.html to print (book/book.toml must not turn off [output.html.print])",
         "本书没有可打印的 print.html（book/book.toml 不能关闭 [output.html.print]）";
-    PdfNoBrowser => "the PDF is printed by headless Chromium, which does not start ({why}): install Chromium and its chromedriver with `{command}` (or set CHROME and CHROMEDRIVER to their paths)",
-        "PDF 由无头 Chromium 打印，但它启动不了（{why}）：用 `{command}` 安装 Chromium 和它的 chromedriver（或把 CHROME 和 CHROMEDRIVER 设为它们的路径）";
+    PdfNoBrowser => "the PDF is printed by headless Chromium, which does not start (`{why}`): install Chromium and its chromedriver with `{command}` (or set CHROME and CHROMEDRIVER to their paths)",
+        "PDF 由无头 Chromium 打印，但它启动不了（`{why}`）：用 `{command}` 安装 Chromium 和它的 chromedriver（或把 CHROME 和 CHROMEDRIVER 设为它们的路径）";
     PdfTooSlow => "Chromium did not finish printing within {seconds} s", "Chromium 在 {seconds} 秒内没有打印完";
-    PdfNotPrinted => "Chromium did not print the book: {why}", "Chromium 没有打印出本书：{why}";
+    PdfNotPrinted => "Chromium did not print the book: `{why}`", "Chromium 没有打印出本书：`{why}`";
 
     // `bundle`.
     BundleFolderNotEmpty => "{dir} already holds {name}, which a bundle does not write: give a new or empty folder",
