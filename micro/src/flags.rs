@@ -1,5 +1,6 @@
 //! The registry flags every program on the framework takes, as go-micro's services do:
-//! `--registry`, `--registry-address`, `--registry-ttl`, or the same from `MICRO_REGISTRY…`.
+//! `--registry`, `--registry-address`, `--registry-ttl`, `--registry-wait`, or the same from
+//! `MICRO_REGISTRY…`.
 //!
 //! The lesson's binary flattens them into its command line, and so does every crate that
 //! `l11-micro new` writes: one place says what they mean.
@@ -11,7 +12,8 @@ use crate::registry::Registry;
 use crate::registry::open::open_registry;
 
 // ANCHOR: flags
-/// Which registry, where, and how long a registration lives without renewal.
+/// Which registry, where, how long a registration lives without renewal, and how long a
+/// service waits for the registry to answer.
 #[derive(clap::Args, Debug, Clone)]
 pub struct RegistryFlags {
     /// Which registry: consul, etcd, mdns or memory.
@@ -26,6 +28,11 @@ pub struct RegistryFlags {
     #[arg(long, global = true, env = "MICRO_REGISTRY_TTL", default_value = "10s",
           value_parser = shared::consul::parse_duration)]
     pub registry_ttl: Duration,
+    /// How long a service keeps trying to register while the registry does not answer yet
+    /// (0s: one try). For a registry started at the same time, as Compose starts one.
+    #[arg(long, global = true, env = "MICRO_REGISTRY_WAIT", default_value = "0s",
+          value_parser = shared::consul::parse_duration)]
+    pub registry_wait: Duration,
 }
 // ANCHOR_END: flags
 

@@ -47,6 +47,8 @@ impl WebService {
                 version: "latest".to_string(),
                 registry,
                 address: "127.0.0.1:0".to_string(),
+                advertise: None,
+                registry_wait: Duration::ZERO,
             },
             router: Router::new(),
         }
@@ -61,6 +63,21 @@ impl WebService {
     /// Where to listen: `host:port` (port 0: any free port).
     pub fn address(mut self, address: &str) -> WebService {
         self.registration.address = address.to_string();
+        self
+    }
+
+    /// The address to register instead of the one listened on, as go-micro's
+    /// `--server_advertise`: `host:port`, or `host` for the port listened on. Without it, a
+    /// service listening on `0.0.0.0` registers one of its host's addresses.
+    pub fn advertise(mut self, address: &str) -> WebService {
+        self.registration.advertise = Some(address.to_string());
+        self
+    }
+
+    /// How long to keep trying to register while the registry does not answer yet
+    /// (`--registry-wait`); zero, the default: one try, and a failure ends the service.
+    pub fn registry_wait(mut self, patience: Duration) -> WebService {
+        self.registration.registry_wait = patience;
         self
     }
 
@@ -88,7 +105,10 @@ impl WebService {
             "{} {} listening on {} (HTTP)",
             me.name, me.version, node.address
         );
-        me.register(&node).await?;
+        let mut shutdown = Box::pin(shutdown);
+        if !me.register_unless_stopped(&node, shutdown.as_mut()).await? {
+            return Ok(());
+        }
 
         // The server stops taking connections once the node is out of the registry.
         let (left_tx, left) = tokio::sync::watch::channel(false);

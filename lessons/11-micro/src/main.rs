@@ -160,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
             Service::new(&name, registry)
+                .registry_wait(cli.registry.registry_wait)
                 .version(&version)
                 .address(&addr)
                 .handle(GreeterServer::new(NodeGreeter))
@@ -179,6 +180,7 @@ async fn main() -> anyhow::Result<()> {
             let captcha = CaptchaService::new(&redis_url)?;
             captcha.warn_if_redis_is_missing().await;
             Service::new(&name, registry)
+                .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
                 .handle(CaptchaServer::new(captcha))
                 .handle(reflect::server(&[CaptchaServer::<CaptchaService>::NAME]))
@@ -191,6 +193,7 @@ async fn main() -> anyhow::Result<()> {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
             Service::new(&name, registry)
+                .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
                 .handle(SayServer::new(UserService))
                 .handle(reflect::server(&[SayServer::<UserService>::NAME]))
@@ -208,6 +211,7 @@ async fn main() -> anyhow::Result<()> {
             let registry = cli.registry.open().await?;
             let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
             WebService::new(&name, registry)
+                .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
                 .handle(example::routes(Arc::new(client), &service))
                 .run(stop)

@@ -216,6 +216,7 @@ async fn main() -> anyhow::Result<()> {
             service.warn_if_redis_is_missing().await;
             let captcha = AuditedCaptcha::new(service, verified);
             Service::new(&name, registry)
+                .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
                 .handle(CaptchaServer::new(captcha))
                 .run(stop)

@@ -7,6 +7,10 @@
 //! drain the calls in flight. This is all of that, in one place, for any gRPC service: the
 //! lesson's greeter and the captcha service of lesson 09 run on it alike.
 
+// The exercise `deploy.advertise` (lesson 14) rebuilds this module, and is answered by it.
+pub mod advertise;
+// The exercise `deploy.patience` (lesson 14) rebuilds this module, and is answered by it.
+pub mod patience;
 mod registration;
 
 use std::future::Future;
@@ -47,6 +51,8 @@ impl Service {
                 version: "latest".to_string(),
                 registry,
                 address: crate::DEFAULT_ADDR.to_string(),
+                advertise: None,
+                registry_wait: Duration::ZERO,
             },
             grace: shared::grpc::SHUTDOWN_GRACE,
             handlers: Routes::default(),
@@ -63,6 +69,21 @@ impl Service {
     /// Where to listen: `host:port` (port 0: any free port).
     pub fn address(mut self, address: &str) -> Service {
         self.registration.address = address.to_string();
+        self
+    }
+
+    /// The address to register instead of the one listened on, as go-micro's
+    /// `--server_advertise`: `host:port`, or `host` for the port listened on. Without it, a
+    /// service listening on `0.0.0.0` registers one of its host's addresses.
+    pub fn advertise(mut self, address: &str) -> Service {
+        self.registration.advertise = Some(address.to_string());
+        self
+    }
+
+    /// How long to keep trying to register while the registry does not answer yet
+    /// (`--registry-wait`); zero, the default: one try, and a failure ends the service.
+    pub fn registry_wait(mut self, patience: Duration) -> Service {
+        self.registration.registry_wait = patience;
         self
     }
 
@@ -108,7 +129,10 @@ impl Service {
             .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
             .add_routes(self.handlers.clone().add_service(health_service));
 
-        me.register(&node).await?;
+        let mut shutdown = std::pin::pin!(shutdown);
+        if !me.register_unless_stopped(&node, shutdown.as_mut()).await? {
+            return Ok(());
+        }
 
         let (left_tx, mut left) = watch::channel(false);
         let leave = async {

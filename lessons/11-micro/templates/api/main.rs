@@ -48,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let served = [ExampleServer::<handler::Example>::NAME];
     Service::new(NAME, registry)
+        .registry_wait(cli.registry.registry_wait)
         .version("latest")
         .address(&cli.addr)
         .handle(ExampleServer::new(handler))

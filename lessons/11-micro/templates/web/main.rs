@@ -38,6 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let registry = cli.registry.open().await?;
     let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
     WebService::new(NAME, registry)
+        .registry_wait(cli.registry.registry_wait)
         .version("latest")
         .address(&cli.addr)
         .handle(handler::routes(Arc::new(client)))

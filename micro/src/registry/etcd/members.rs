@@ -127,16 +127,52 @@ impl Members {
     }
 
     /// What the failed `what` means, said plainly: `cannot WHAT: no etcd answers at …`
-    /// with the command that starts one when no member could be reached, else what etcd
-    /// answered.
+    /// with the command that starts one when no member could be reached (and, for a member
+    /// on another host, the flags that open it to other hosts), else what etcd answered.
     pub fn failed(&self, what: &str, error: etcd_client::Error) -> anyhow::Error {
         let endpoints = self.endpoints();
         if refused(&error) {
-            anyhow::anyhow!("cannot {what}: {}", no_answer(Needed::Etcd, &endpoints))
+            // On another host, "nothing listens" is most often an etcd that does run, on
+            // its own loopback: say that, not "start one".
+            match self
+                .endpoints
+                .iter()
+                .find(|endpoint| !on_loopback(endpoint))
+            {
+                Some(remote) => anyhow::anyhow!(
+                    "cannot {what}: no etcd answers at {endpoints} (the connection was \
+                     refused){}",
+                    listens_on_its_loopback(remote)
+                ),
+                None => anyhow::anyhow!("cannot {what}: {}", no_answer(Needed::Etcd, &endpoints)),
+            }
         } else {
             anyhow::anyhow!("cannot {what}: etcd at {endpoints} answered: {error}")
         }
     }
+}
+
+/// `; if etcd runs on HOST, …`: the classic of a deployment. etcd started without flags
+/// listens on its host's loopback only (`127.0.0.1:2379`), so that every other host's
+/// connection is refused, exactly as if no etcd ran there at all.
+fn listens_on_its_loopback(endpoint: &str) -> String {
+    let (host, port) = endpoint.rsplit_once(':').unwrap_or((endpoint, "2379"));
+    format!(
+        ": if etcd runs on {host}, it listens on {host}'s loopback only, as it does without \
+         flags; start it there with `etcd --listen-client-urls http://0.0.0.0:{port} \
+         --advertise-client-urls http://{endpoint}`"
+    )
+}
+
+/// Whether `endpoint` (`host:port`) is on this host's loopback: `127.0.0.1`, `[::1]`,
+/// `localhost`.
+fn on_loopback(endpoint: &str) -> bool {
+    let host = endpoint.rsplit_once(':').map_or(endpoint, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether the connection was refused: nothing listens where the member was looked for.
@@ -160,5 +196,43 @@ pub(super) fn member_down(error: &etcd_client::Error) -> bool {
         ),
         etcd_client::Error::TransportError(_) | etcd_client::Error::IoError(_) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused() -> etcd_client::Error {
+        etcd_client::Error::IoError(std::io::ErrorKind::ConnectionRefused.into())
+    }
+
+    #[tokio::test]
+    async fn a_refused_remote_member_may_be_an_etcd_on_its_own_loopback() {
+        let members = Members::connect(&["10.0.0.5:2379".to_string()])
+            .await
+            .unwrap();
+        let said = members.failed("register greeter-1", refused()).to_string();
+        assert!(
+            said == "cannot register greeter-1: no etcd answers at 10.0.0.5:2379 (the \
+                     connection was refused): if etcd runs on 10.0.0.5, it listens on \
+                     10.0.0.5's loopback only, as it does without flags; start it there with \
+                     `etcd --listen-client-urls http://0.0.0.0:2379 --advertise-client-urls \
+                     http://10.0.0.5:2379`"
+                && said.lines().count() == 1,
+            "{said}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_local_member_is_only_not_started() {
+        for local in ["127.0.0.1:2379", "localhost:3379", "[::1]:2379"] {
+            let members = Members::connect(&[local.to_string()]).await.unwrap();
+            let said = members.failed("register greeter-1", refused()).to_string();
+            assert!(
+                said.contains("no etcd answers at") && !said.contains("0.0.0.0"),
+                "{said}"
+            );
+        }
     }
 }
