@@ -44,6 +44,7 @@ pub use consul::{ConsulAgent, ConsulKind, consul};
 pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
 #[cfg(feature = "nats")]
 pub use nats::{NatsServer, nats};
+pub use process::http_get;
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
 

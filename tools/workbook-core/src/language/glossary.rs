@@ -58,7 +58,12 @@ pub fn misused<'a>(words: &'a [AvoidedWord], english: &str, chinese: &str) -> Ve
     let english = english.to_lowercase();
     words
         .iter()
-        .filter(|avoided| chinese.contains(&avoided.word))
+        // A word the English quotes as it is (the Go course's own Chinese: "线上部署") is
+        // a quotation, not a translation: only its other uses count.
+        .filter(|avoided| {
+            chinese.matches(avoided.word.as_str()).count()
+                > english.matches(avoided.word.as_str()).count()
+        })
         .filter(|avoided| match &avoided.only_for {
             // "proxy" allows 代理 where the English says proxy, proxies or proxied.
             Some(allowed) => {

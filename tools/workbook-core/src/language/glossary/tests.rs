@@ -51,3 +51,24 @@ fn a_word_is_misused_only_where_its_english_does_not_allow_it() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_word_the_english_quotes_as_it_is_is_a_quotation_not_a_translation() {
+    let words = avoided_words(GLOSSARY);
+    let misused_words = |en: &str, zh: &str| -> Vec<String> {
+        misused(&words, en, zh)
+            .iter()
+            .map(|w| w.word.clone())
+            .collect()
+    };
+    let english = "the service runs on one server (\"线上部署\")";
+    assert_eq!(
+        misused_words(english, "服务运行在一台服务器上（“线上部署”）"),
+        Vec::<String>::new()
+    );
+    // The quotation once, and the word once more of the translator's own.
+    assert_eq!(
+        misused_words(english, "线上的服务运行在一台服务器上（“线上部署”）"),
+        ["线上"]
+    );
+}
