@@ -60,6 +60,10 @@ if command -v apt-get >/dev/null 2>&1; then
   command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium chromium-driver)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || wanted+=(fonts-noto-cjk)
   command -v pdftotext >/dev/null 2>&1 || wanted+=(poppler-utils)
+  # Lesson 14's lab test, where Docker runs: debootstrap makes its hosts' base image.
+  if docker info >/dev/null 2>&1; then
+    command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || wanted+=(debootstrap)
+  fi
 fi
 
 if [ ${#missing[@]} -gt 0 ] && ! command -v apt-get >/dev/null 2>&1; then
@@ -85,6 +89,15 @@ if ! python3 -c 'import consul' >/dev/null 2>&1; then
   step "Installing py-consul (a second-language client for the Consul agent's tests)"
   python3 -m pip install --quiet --disable-pip-version-check py-consul ||
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages py-consul
+fi
+
+# Lesson 14's lab builds its hosts on a base image made here with debootstrap (no image can
+# be pulled in CI): two minutes, mostly downloading, so it starts now, in the background,
+# and the lab's test waits for it (scripts/lab-base.sh; its log: target/lab-base.log).
+if docker info >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
+  ! docker image inspect l14-base:bookworm >/dev/null 2>&1; then
+  echo "making lesson 14's base image in the background (scripts/lab-base.sh)"
+  scripts/lab-base.sh >/dev/null 2>&1 &
 fi
 
 # --- the build's footprint ------------------------------------------------------------------

@@ -237,6 +237,14 @@ messages! {
 
     // `doctor`, the rest.
     DoctorCjkFontMac => "a CJK font (macOS has one)", "CJK 字体（macOS 自带）";
+    DoctorDocker => "Docker {engine} and Compose {compose} (lesson 14's lab of three hosts)",
+        "Docker {engine} 和 Compose {compose}（第 14 课的三台主机实验环境）";
+    DoctorNoDocker => "Docker is not installed: lesson 14's lab needs it (every other lesson runs without it); install Docker Engine and Compose (Debian: `apt-get install docker.io docker-compose`)",
+        "Docker 没有安装：第 14 课的实验环境需要它（其余各课都不需要）；请安装 Docker Engine 和 Compose（Debian：`apt-get install docker.io docker-compose`）";
+    DoctorDockerNotRunning => "Docker is installed but its daemon does not answer: start it (`sudo systemctl start docker`) for lesson 14's lab",
+        "Docker 已安装，但它的守护进程没有应答：为第 14 课的实验环境启动它（`sudo systemctl start docker`）";
+    DoctorNoCompose => "Docker runs, but Compose is missing (neither `docker compose` nor `docker-compose`): lesson 14's lab needs it (Debian: `apt-get install docker-compose`)",
+        "Docker 在运行，但缺少 Compose（`docker compose` 和 `docker-compose` 都没有）：第 14 课的实验环境需要它（Debian：`apt-get install docker-compose`）";
     DoctorCjkFont => "a CJK font for the book's Chinese text ({font})", "用于本书中文的 CJK 字体（{font}）";
     DoctorNoCjkFont => "no CJK font (`fc-list :lang=zh` finds none): the book's Chinese text shows as boxes; install one with: {command}",
         "没有 CJK 字体（`fc-list :lang=zh` 找不到）：本书的中文会显示成方框；用这个命令安装：{command}";

@@ -142,6 +142,7 @@ messages! {
     DoctorServices => "Services", "服务";
     DoctorEtcd => "Lessons 11 and 13 (etcd)", "第 11 课和第 13 课（etcd）";
     DoctorNats => "Lesson 12 (NATS)", "第 12 课（NATS）";
+    DoctorDockerLab => "Lesson 14 (Docker)", "第 14 课（Docker）";
     DoctorBuild => "Build and test needs", "构建和测试所需";
     DoctorPorts => "Ports", "端口";
     DoctorFix => "      fix: {command}", "      修复：{command}";

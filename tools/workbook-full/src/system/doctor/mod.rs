@@ -25,7 +25,8 @@ use workbook_core::ui;
 mod tools;
 
 use tools::{
-    chromium, cjk_font, consul, etcd, etcdctl, nats, openssl, protoc, python, redis, toolchain,
+    chromium, cjk_font, consul, docker, etcd, etcdctl, nats, openssl, protoc, python, redis,
+    toolchain,
 };
 
 enum Finding {
@@ -126,6 +127,7 @@ pub fn run(root: &Path) -> Result<()> {
         (Msg::DoctorServices, vec![redis(), consul()]),
         (Msg::DoctorEtcd, vec![etcd(), etcdctl(), protoc()]),
         (Msg::DoctorNats, vec![nats()]),
+        (Msg::DoctorDockerLab, vec![docker()]),
         (
             Msg::DoctorBuild,
             vec![openssl(root), python(), chromium(), cjk_font()],

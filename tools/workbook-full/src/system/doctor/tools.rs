@@ -110,6 +110,27 @@ pub(super) fn nats() -> Finding {
     }
 }
 
+/// Docker and Compose: lesson 14's lab of three hosts. Nothing else needs them, and the lab's
+/// test says why it is skipped where they are missing, so each is a note, not a problem.
+pub(super) fn docker() -> Finding {
+    if first_line("docker", &["--version"]).is_none() {
+        return Finding::Note(say(Cmd::DoctorNoDocker, &[]));
+    }
+    let Some(engine) = first_line("docker", &["info", "--format", "{{.ServerVersion}}"]) else {
+        return Finding::Note(say(Cmd::DoctorDockerNotRunning, &[]));
+    };
+    // Compose v2 is a plugin of the docker command; v1 a program of its own.
+    let compose = first_line("docker", &["compose", "version", "--short"])
+        .or_else(|| first_line("docker-compose", &["version", "--short"]));
+    match compose {
+        Some(compose) => Finding::Fine(say(
+            Cmd::DoctorDocker,
+            &[("engine", &engine), ("compose", &compose)],
+        )),
+        None => Finding::Note(say(Cmd::DoctorNoCompose, &[])),
+    }
+}
+
 /// A font with Chinese characters: the book quotes the Go course's messages in Chinese,
 /// and without one the pages (and their browser check) show boxes. macOS has one.
 pub(super) fn cjk_font() -> Finding {

@@ -1,0 +1,36 @@
+//! What one window of a history shows: how many calls were answered, how many failed, the
+//! longest stretch with no answer, and how slow the slowest answers were.
+//!
+//! "The service stayed up" is a claim about a stretch of time, and a fault is a stretch of
+//! time too; this function is what turns the load's records into numbers for one of them.
+
+use std::time::Duration;
+
+use crate::history::Call;
+
+// ANCHOR: availability
+/// What the calls sent within a window show.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Availability {
+    /// Calls sent in the window that a service answered.
+    pub answered: usize,
+    /// Calls sent in the window that got no answer.
+    pub failed: usize,
+    /// The longest stretch of the window in which no answered call was sent: from the
+    /// window's start to the first answered call, between two answered calls, or from the
+    /// last to the window's end. A window with no answer at all is one gap, its whole length.
+    pub longest_gap: Duration,
+    /// The 99th percentile of the answered calls' latencies (nearest rank: the smallest
+    /// latency that at least 99 % of them do not exceed); `None` when none was answered.
+    pub p99: Option<Duration>,
+}
+
+/// What `calls` show between `from` (included) and `to` (excluded), counted by when each
+/// call was sent. The calls may come in any order.
+pub fn availability(calls: &[Call], from: Duration, to: Duration) -> Availability {
+    // TODO: keep the calls sent within the window, count the answered and the failed ones,
+    // and measure the longest gap between answers (the window's edges count as ends of a
+    // gap) and the answered calls' p99 latency. A call is answered when `Call::answered`.
+    todo!()
+}
+// ANCHOR_END: availability

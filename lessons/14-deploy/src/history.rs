@@ -1,0 +1,138 @@
+//! What a load saw, call by call, and what the nemesis did meanwhile: the history.
+//!
+//! A fault on a real network is easy to cause and hard to read. "It failed for a while" is
+//! not an answer; "calls through host-a failed from 12.4 s to 14.9 s, while the lease of
+//! host-b's node ran out" is. So the load writes down every call it makes (when, how long,
+//! who answered or why nothing did) and the nemesis writes down every fault (what, from
+//! when, until when). The report and the timeline picture are functions of these records
+//! alone, so a run can be read again, drawn again, or checked by a test.
+//!
+//! Both are kept as JSON lines: one record per line, easy to `grep`, `jq` and append to.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+// ANCHOR: call
+/// One call the load made through the gateway.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    /// When it was sent, counted from the load's start.
+    #[serde(rename = "at_ms", with = "millis")]
+    pub at: Duration,
+    /// How long until it was answered or failed.
+    #[serde(rename = "latency_ms", with = "millis")]
+    pub latency: Duration,
+    /// Who answered, or why nobody did.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A host's service answered: the host's name (`host-b`).
+    Answered(String),
+    /// No answer: what the gateway or the network said instead (`503 …`, `timed out`).
+    Failed(String),
+}
+// ANCHOR_END: call
+
+impl Call {
+    /// Whether a service answered it.
+    pub fn answered(&self) -> bool {
+        matches!(self.outcome, Outcome::Answered(_))
+    }
+}
+
+// ANCHOR: fault
+/// One thing the nemesis (or a person at `docker`) did to the lab, and for how long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    /// What it was, as a person would say it: `partition host-c`, `kill host-b`.
+    pub what: String,
+    /// When it began, as wall-clock milliseconds since the Unix epoch: the nemesis and the
+    /// load are separate processes, and the clock is what they share.
+    pub from_unix_ms: u64,
+    /// When it was undone (`heal`), or `None` while it lasts.
+    pub to_unix_ms: Option<u64>,
+}
+// ANCHOR_END: fault
+
+/// Now, in the journal's clock: milliseconds since the Unix epoch.
+pub fn unix_ms(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|since| since.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// `duration` to the microsecond, as the history keeps it: a call read back from the file
+/// is then the call that was written.
+pub fn to_micros(duration: Duration) -> Duration {
+    Duration::from_micros(duration.as_micros() as u64)
+}
+
+/// Appends `record` to the JSON-lines file at `path` (created with its folder if missing).
+pub fn append<T: Serialize>(path: &Path, record: &T) -> anyhow::Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut line = serde_json::to_vec(record)?;
+    line.push(b'\n');
+    file.write_all(&line)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Every record of the JSON-lines file at `path`; no file is no records. A line that does
+/// not parse is an error naming the file and the line.
+pub fn read_all<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut records = Vec::new();
+    for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not a record", path.display(), number + 1))?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// A `Duration` as a number of milliseconds, with a fraction: `12.5`.
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        // Microseconds are plenty for a network call; fewer digits keep the file readable.
+        let millis = (duration.as_micros() as f64) / 1000.0;
+        serializer.serialize_f64(millis)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        let millis = f64::deserialize(deserializer)?;
+        if !(0.0..=1e12).contains(&millis) {
+            return Err(serde::de::Error::custom(format!(
+                "{millis} is not a duration in milliseconds"
+            )));
+        }
+        Ok(Duration::from_micros((millis * 1000.0).round() as u64))
+    }
+}

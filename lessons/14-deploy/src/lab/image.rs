@@ -1,0 +1,138 @@
+//! The hosts' image: `lab/Dockerfile` with lesson 11's program in it.
+//!
+//! The program is not built inside the image: it is the one `cargo build -p l11-micro` made
+//! on this machine, copied into a staging folder (`bin/l11-micro`) that becomes the build's
+//! context. Only that folder is sent to Docker, not the workspace and its gigabytes of
+//! `target/`.
+//!
+//! The Dockerfile starts from `debian:bookworm-slim`, which Docker pulls from Docker Hub.
+//! A machine that cannot pull builds `--local-base`: on `l14-base:bookworm`, a Debian made
+//! here by debootstrap from Debian's own package mirror. scripts/lab-base.sh makes it (and
+//! is the only thing that does, so that a build already under way is waited for, not
+//! repeated).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use super::docker::{Docker, describe, run, tail};
+use super::paths;
+
+/// The base `--local-base` builds on.
+pub const LOCAL_BASE: &str = "l14-base:bookworm";
+
+/// Overrides which l11-micro goes into the image (a path).
+pub const BINARY_VARIABLE: &str = "L14_MICRO_BINARY";
+
+// ANCHOR: build
+/// Builds image `image` from `lab/Dockerfile`, on the local base when `local_base`.
+pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<()> {
+    let binary = framework_binary()?;
+    let staging = stage(&binary)?;
+    if local_base {
+        ensure_local_base(docker)?;
+    }
+    let mut build = docker.docker();
+    build.arg("build").arg("--tag").arg(image);
+    if local_base {
+        build.arg("--build-arg").arg(format!("BASE={LOCAL_BASE}"));
+    }
+    build
+        .arg("--file")
+        .arg(paths::lab_dir().join("Dockerfile"))
+        .arg(&staging);
+    println!("docker build: {image}, from lab/Dockerfile");
+    if let Err(error) = run(&mut build) {
+        if local_base {
+            return Err(error);
+        }
+        bail!(
+            "{error}\n(a machine that cannot pull debian:bookworm-slim builds on a base made \
+             here: `cargo run -p l14-deploy -- image --local-base`)"
+        )
+    }
+    println!("built {image}: `cargo run -p l14-deploy -- up` brings the lab up");
+    Ok(())
+}
+// ANCHOR_END: build
+
+/// The l11-micro to put in the image: `L14_MICRO_BINARY` if set, else the release build if
+/// there is one, else the debug build.
+pub fn framework_binary() -> anyhow::Result<PathBuf> {
+    if let Some(chosen) = std::env::var_os(BINARY_VARIABLE) {
+        let chosen = PathBuf::from(chosen);
+        if !chosen.is_file() {
+            bail!("{BINARY_VARIABLE}={} is not a file", chosen.display())
+        }
+        println!("the program: {} ({BINARY_VARIABLE})", chosen.display());
+        return Ok(chosen);
+    }
+    let target = paths::target_dir();
+    let release = target.join("release/l11-micro");
+    let debug = target.join("debug/l11-micro");
+    if release.is_file() {
+        println!("the program: {} (the release build)", release.display());
+        Ok(release)
+    } else if debug.is_file() {
+        println!(
+            "the program: {} (a debug build; `cargo build --release -p l11-micro` makes a \
+             smaller, faster one, and this uses it once it is there)",
+            debug.display()
+        );
+        Ok(debug)
+    } else {
+        bail!(
+            "no l11-micro to put in the image (looked for {} and {}): build it first with \
+             `cargo build --release -p l11-micro`",
+            release.display(),
+            debug.display()
+        )
+    }
+}
+
+/// A fresh staging folder holding `bin/l11-micro`, the build's whole context.
+fn stage(binary: &Path) -> anyhow::Result<PathBuf> {
+    let staging = paths::target_dir().join("l14-lab/image");
+    let bin = staging.join("bin");
+    if bin.exists() {
+        std::fs::remove_dir_all(&bin).with_context(|| format!("cannot empty {}", bin.display()))?;
+    }
+    std::fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
+    std::fs::copy(binary, bin.join("l11-micro"))
+        .with_context(|| format!("cannot copy {} into {}", binary.display(), bin.display()))?;
+    Ok(staging)
+}
+
+/// Makes `l14-base:bookworm` with scripts/lab-base.sh unless it is there.
+fn ensure_local_base(docker: &Docker) -> anyhow::Result<()> {
+    if docker.has_image(LOCAL_BASE) {
+        println!("the base: {LOCAL_BASE}, made here before");
+        return Ok(());
+    }
+    let script = paths::workspace_root().join("scripts/lab-base.sh");
+    println!(
+        "the base: {LOCAL_BASE} is missing; making it with {} (debootstrap and docker \
+         import: about 2 minutes)",
+        script.display()
+    );
+    let mut make = Command::new(&script);
+    // The script keeps its log and its lock in the target folder this program uses.
+    make.env("CARGO_TARGET_DIR", paths::target_dir())
+        .env("L14_BASE_IMAGE", LOCAL_BASE)
+        .stdin(Stdio::null())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::piped());
+    let out = make
+        .output()
+        .with_context(|| format!("cannot run {}", describe(&make)))?;
+    if !out.status.success() {
+        bail!(
+            "{} could not make {LOCAL_BASE} ({}):\n{}",
+            script.display(),
+            out.status,
+            tail(&String::from_utf8_lossy(&out.stderr), 8)
+        )
+    }
+    Ok(())
+}

@@ -1,0 +1,381 @@
+//! The nemesis: faults of the network between the hosts, made and undone on purpose.
+//!
+//! `docker stop` can take a host away, but nothing in `docker` cuts the link between two
+//! hosts that both keep running, and that is the fault a cluster finds hardest: each side
+//! sees the other as gone, and each must decide alone whether it may still act. So the
+//! nemesis changes each host's own network, as root of the host can (the lab's containers
+//! have NET_ADMIN for it), with iproute2:
+//!
+//! - `partition`: on each side, a *blackhole route* to every address of the other side
+//!   (`ip route add blackhole 10.14.0.13/32`): what a host sends there is dropped, by both
+//!   sides, so nothing crosses. Names still resolve, because Docker's DNS answers at
+//!   `127.0.0.11`, inside each host, not at an address of the lab.
+//! - `slow`: a queueing discipline that holds every packet the host sends for a while
+//!   (`tc qdisc replace dev eth0 root netem delay 200ms`). It needs the kernel's netem.
+//! - `heal`: removes every blackhole route and every netem discipline.
+//!
+//! Each fault is written down in the journal ([`Fault`]) when it begins, and marked ended
+//! when `heal` undoes it, so a load that runs meanwhile can tell which of its calls fell
+//! in which fault.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, bail};
+
+use super::docker::{Docker, describe, output, run};
+use super::hosts::{HOST_NAMES, Host, known, named_by_address};
+use crate::history::{self, Fault};
+
+/// The network interface of a host on the lab's network (its only one).
+const INTERFACE: &str = "eth0";
+
+/// What `tc` says when the kernel has no netem.
+const NO_NETEM: [&str; 2] = ["Specified qdisc kind is unknown", "Unknown qdisc"];
+
+// ANCHOR: partition
+/// Cuts `names` off from the lab's other hosts: each side drops what it sends to the other.
+pub fn partition(
+    docker: &Docker,
+    hosts: &[Host],
+    names: &[String],
+    journal: &Path,
+) -> anyhow::Result<String> {
+    let cut_off = sides(names)?;
+    let rest: Vec<&str> = HOST_NAMES
+        .iter()
+        .copied()
+        .filter(|name| !cut_off.contains(name))
+        .collect();
+    // The hosts cut off must be running: a partition of a stopped host would be undone
+    // the moment it starts again. On the other side, a stopped host sends and receives
+    // nothing, so it has no link to cut (a kill is a fault of its own). Every end of every
+    // link is found first, so that a refusal comes before anything has changed.
+    for name in &cut_off {
+        running(hosts, name)?;
+    }
+    let is_up = |name: &str| hosts.iter().any(|host| host.name == name && host.running);
+    let mut routes = Vec::new();
+    for (here, there) in links_between(&cut_off, &rest) {
+        if is_up(here) && is_up(there) {
+            routes.push((running(hosts, here)?, address_of(hosts, there)?));
+        }
+    }
+    for (host, address) in routes {
+        // `replace`, not `add`: cutting a link that is cut already changes nothing.
+        let blackhole = format!("{address}/32");
+        exec(
+            docker,
+            host,
+            &["ip", "route", "replace", "blackhole", &blackhole],
+        )?;
+    }
+    let what = format!("partition {}", cut_off.join(" "));
+    write_down(journal, &what)?;
+    Ok(format!(
+        "partitioned {} from {} (packets between them are dropped; heal undoes it)",
+        cut_off.join(", "),
+        rest.join(", ")
+    ))
+}
+// ANCHOR_END: partition
+
+/// The hosts named, checked: known, at least one, and not every host (there must be an
+/// other side). In the lab's order, each once.
+fn sides(names: &[String]) -> anyhow::Result<Vec<&'static str>> {
+    if names.is_empty() {
+        bail!(
+            "name the hosts to cut off from the others (the lab's hosts are {})",
+            HOST_NAMES.join(", ")
+        )
+    }
+    let mut named = BTreeSet::new();
+    for name in names {
+        named.insert(known(name)?);
+    }
+    if named.len() == HOST_NAMES.len() {
+        bail!(
+            "cannot partition {}: that is every host, so there is nothing to cut them off \
+             from (name one or two of them)",
+            HOST_NAMES.join(", ")
+        )
+    }
+    Ok(HOST_NAMES
+        .iter()
+        .copied()
+        .filter(|name| named.contains(name))
+        .collect())
+}
+
+/// Every (host, other host) pair across the cut, in both directions: a link is cut only
+/// when neither end sends through it.
+fn links_between<'a>(one: &[&'a str], other: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    let mut links = Vec::new();
+    for a in one {
+        for b in other {
+            links.push((*a, *b));
+            links.push((*b, *a));
+        }
+    }
+    links
+}
+
+// ANCHOR: slow
+/// Holds every packet `name` sends for `delay` before it leaves.
+pub fn slow(
+    docker: &Docker,
+    hosts: &[Host],
+    name: &str,
+    delay: Duration,
+    journal: &Path,
+) -> anyhow::Result<String> {
+    let name = known(name)?;
+    if delay.is_zero() {
+        bail!("a delay of 0 slows nothing: give one such as 200ms")
+    }
+    let host = running(hosts, name)?;
+    let delay_text = tc_time(delay);
+    let netem = [
+        "tc", "qdisc", "replace", "dev", INTERFACE, "root", "netem", "delay",
+    ];
+    let mut command = docker.docker();
+    command
+        .args(["exec", &host.container])
+        .args(netem)
+        .arg(&delay_text);
+    let out = output(&mut command).with_context(|| format!("cannot run {}", describe(&command)))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        if NO_NETEM.iter().any(|words| said.contains(words)) {
+            bail!(
+                "cannot slow {name}: this machine's kernel has no netem, the queueing \
+                 discipline `tc` delays packets with (`modprobe sch_netem` on the Docker host, \
+                 where the kernel has it as a module); partition and heal work without it"
+            )
+        }
+        bail!("{}", super::docker::failure(&command, &out))
+    }
+    write_down(journal, &format!("slow {name} {delay_text}"))?;
+    Ok(format!(
+        "slowed {name}: every packet it sends waits {delay_text} (heal undoes it)"
+    ))
+}
+// ANCHOR_END: slow
+
+/// A delay as `tc` reads it: `200ms`, or `500us` below a millisecond.
+fn tc_time(delay: Duration) -> String {
+    if delay.subsec_micros().is_multiple_of(1000) {
+        format!("{}ms", delay.as_millis())
+    } else {
+        format!("{}us", delay.as_micros())
+    }
+}
+
+// ANCHOR: heal
+/// Removes every blackhole route and every netem discipline from every running host.
+pub fn heal(docker: &Docker, hosts: &[Host], journal: &Path) -> anyhow::Result<String> {
+    let mut undone = Vec::new();
+    for host in hosts.iter().filter(|host| host.running) {
+        let cut = blackholes(docker, host)?;
+        for address in &cut {
+            exec(docker, host, &["ip", "route", "del", "blackhole", address])?;
+        }
+        if !cut.is_empty() {
+            let others: Vec<&str> = cut
+                .iter()
+                .map(|address| named_by_address(hosts, address).unwrap_or(address))
+                .collect();
+            undone.push(format!(
+                "{} no longer drops packets to {}",
+                host.name,
+                others.join(", ")
+            ));
+        }
+        if let Some(delay) = delay(docker, host)? {
+            exec(
+                docker,
+                host,
+                &["tc", "qdisc", "del", "dev", INTERFACE, "root"],
+            )?;
+            undone.push(format!(
+                "{} no longer delays its packets by {delay}",
+                host.name
+            ));
+        }
+    }
+    let closed = close_open_faults(journal, history::unix_ms(SystemTime::now()))?;
+    if undone.is_empty() && closed == 0 {
+        return Ok("nothing to heal".to_string());
+    }
+    if undone.is_empty() {
+        return Ok(format!(
+            "nothing to heal on the hosts; {closed} fault(s) marked ended in the journal"
+        ));
+    }
+    Ok(format!("healed: {}", undone.join("; ")))
+}
+// ANCHOR_END: heal
+
+/// The addresses `host` has a blackhole route to (`ip route show type blackhole` prints
+/// `blackhole 10.14.0.13`).
+pub fn blackholes(docker: &Docker, host: &Host) -> anyhow::Result<Vec<String>> {
+    let routes = exec(docker, host, &["ip", "route", "show", "type", "blackhole"])?;
+    Ok(routes
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .map(|address| address.trim_end_matches("/32").to_string())
+        .collect())
+}
+
+/// The delay netem adds to what `host` sends, if any (`tc qdisc show` prints
+/// `qdisc netem 8001: root refcnt 2 limit 1000 delay 200ms`).
+pub fn delay(docker: &Docker, host: &Host) -> anyhow::Result<Option<String>> {
+    let qdiscs = exec(docker, host, &["tc", "qdisc", "show", "dev", INTERFACE])?;
+    Ok(qdiscs
+        .lines()
+        .filter(|line| line.split_whitespace().nth(1) == Some("netem"))
+        .find_map(|line| {
+            let mut words = line.split_whitespace().skip_while(|word| *word != "delay");
+            words.nth(1).map(str::to_string)
+        }))
+}
+
+/// Runs `command` inside `host`; what it printed.
+fn exec(docker: &Docker, host: &Host, command: &[&str]) -> anyhow::Result<String> {
+    let mut exec = docker.docker();
+    exec.args(["exec", &host.container]).args(command);
+    run(&mut exec)
+}
+
+fn running<'a>(hosts: &'a [Host], name: &str) -> anyhow::Result<&'a Host> {
+    match hosts.iter().find(|host| host.name == name) {
+        Some(host) if host.running => Ok(host),
+        Some(_) => bail!(
+            "{name} is stopped, and the nemesis changes running hosts only (`down`, then `up`, \
+             makes the lab anew)"
+        ),
+        None => bail!("{name} is missing from the lab (take the lab down and up)"),
+    }
+}
+
+fn address_of<'a>(hosts: &'a [Host], name: &str) -> anyhow::Result<&'a str> {
+    match running(hosts, name)?.address.as_deref() {
+        Some(address) => Ok(address),
+        None => bail!("{name} has no address on the lab's network"),
+    }
+}
+
+/// Writes down that the fault `what` begins now.
+fn write_down(journal: &Path, what: &str) -> anyhow::Result<()> {
+    let fault = Fault {
+        what: what.to_string(),
+        from_unix_ms: history::unix_ms(SystemTime::now()),
+        to_unix_ms: None,
+    };
+    history::append(journal, &fault)
+}
+
+// ANCHOR: close_faults
+/// Marks every fault of the journal that has not ended as ended at `now`; how many. The
+/// journal is written anew beside the old one and then put in its place, so a reader never
+/// sees half of it.
+pub fn close_open_faults(journal: &Path, now: u64) -> anyhow::Result<usize> {
+    let mut faults: Vec<Fault> = history::read_all(journal)?;
+    let mut closed = 0;
+    for fault in faults.iter_mut().filter(|fault| fault.to_unix_ms.is_none()) {
+        fault.to_unix_ms = Some(now.max(fault.from_unix_ms));
+        closed += 1;
+    }
+    if closed == 0 {
+        return Ok(0);
+    }
+    let mut text = Vec::new();
+    for fault in &faults {
+        serde_json::to_writer(&mut text, fault)?;
+        text.push(b'\n');
+    }
+    let fresh = journal.with_extension("jsonl.new");
+    let mut file = std::fs::File::create(&fresh)
+        .with_context(|| format!("cannot write {}", fresh.display()))?;
+    file.write_all(&text)
+        .with_context(|| format!("cannot write {}", fresh.display()))?;
+    std::fs::rename(&fresh, journal)
+        .with_context(|| format!("cannot replace {}", journal.display()))?;
+    Ok(closed)
+}
+// ANCHOR_END: close_faults
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn a_partition_has_two_sides() {
+        assert_eq!(
+            sides(&names(&["host-c", "host-a", "host-c"])).unwrap(),
+            ["host-a", "host-c"]
+        );
+        let every = sides(&names(&["host-a", "host-b", "host-c"])).unwrap_err();
+        assert!(
+            every.to_string().contains("nothing to cut them off from"),
+            "{every}"
+        );
+        let unknown = sides(&names(&["host-x"])).unwrap_err();
+        assert!(
+            unknown.to_string().contains("host-a, host-b, host-c"),
+            "{unknown}"
+        );
+        assert!(sides(&[]).is_err());
+    }
+
+    #[test]
+    fn a_cut_link_is_cut_at_both_ends() {
+        assert_eq!(
+            links_between(&["host-c"], &["host-a", "host-b"]),
+            [
+                ("host-c", "host-a"),
+                ("host-a", "host-c"),
+                ("host-c", "host-b"),
+                ("host-b", "host-c")
+            ]
+        );
+    }
+
+    #[test]
+    fn delays_are_written_as_tc_reads_them() {
+        assert_eq!(tc_time(Duration::from_millis(200)), "200ms");
+        assert_eq!(tc_time(Duration::from_secs(1)), "1000ms");
+        assert_eq!(tc_time(Duration::from_micros(1500)), "1500us");
+    }
+
+    #[test]
+    fn heal_ends_every_open_fault_and_keeps_the_ended_ones() {
+        let folder = std::env::temp_dir().join(format!("l14-journal-{}", std::process::id()));
+        let journal = folder.join("faults.jsonl");
+        let _ = std::fs::remove_dir_all(&folder);
+        let ended = Fault {
+            what: "partition host-a".into(),
+            from_unix_ms: 10,
+            to_unix_ms: Some(20),
+        };
+        let open = Fault {
+            what: "partition host-c".into(),
+            from_unix_ms: 30,
+            to_unix_ms: None,
+        };
+        history::append(&journal, &ended).unwrap();
+        history::append(&journal, &open).unwrap();
+        assert_eq!(close_open_faults(&journal, 40).unwrap(), 1);
+        let faults: Vec<Fault> = history::read_all(&journal).unwrap();
+        assert_eq!(faults[0], ended);
+        assert_eq!(faults[1].to_unix_ms, Some(40));
+        assert_eq!(close_open_faults(&journal, 50).unwrap(), 0);
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}

@@ -1,0 +1,105 @@
+//! `status`: each host as an operator would check it by hand.
+//!
+//! Docker knows whether a host runs and which address it has, but not what runs inside it
+//! nor what the nemesis did to its network: those are asked of the host itself, with the
+//! tools a person would use there. `pgrep` finds the lab's programs, `ip route` the links cut
+//! by a partition, `tc` a slow link.
+
+use anyhow::bail;
+
+use super::docker::{self, Docker, output};
+use super::hosts::{self, HOST_NAMES, Host, named_by_address};
+use super::{Lab, nemesis};
+
+impl Lab {
+    // ANCHOR: status
+    /// One line per host: up or not, and what runs on it.
+    pub fn status(&self) -> anyhow::Result<String> {
+        let project = self.project()?;
+        let docker = self.docker()?;
+        let hosts = hosts::list(docker, project)?;
+        if hosts.is_empty() {
+            return Ok(format!("no lab is up (project {project})\n"));
+        }
+        let mut lines = String::new();
+        for name in HOST_NAMES {
+            let line = match hosts.iter().find(|host| host.name == name) {
+                None => format!("{name:<7} missing"),
+                Some(host) if !host.running => format!("{name:<7} stopped"),
+                Some(host) => {
+                    let address = host.address.as_deref().unwrap_or("no address");
+                    let programs = programs(docker, host)?;
+                    let programs = if programs.is_empty() {
+                        "nothing runs".to_string()
+                    } else {
+                        programs.join(", ")
+                    };
+                    let faults = faults(docker, host, &hosts)?;
+                    format!("{name:<7} running  {address:<15} {programs:<16} {faults}")
+                }
+            };
+            lines.push_str(line.trim_end());
+            lines.push('\n');
+        }
+        Ok(lines)
+    }
+    // ANCHOR_END: status
+}
+
+/// Which of the lab's programs run on `host`: `etcd`, `user`, `api`.
+fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
+    let mut pgrep = docker.docker();
+    pgrep.args([
+        "exec",
+        &host.container,
+        "pgrep",
+        "-a",
+        "-f",
+        "etcd|l11-micro",
+    ]);
+    // pgrep's status is 1 when nothing matches: that is an answer, not a failure.
+    let out = output(&mut pgrep)?;
+    if !out.status.success() && out.status.code() != Some(1) {
+        bail!("{}", docker::failure(&pgrep, &out))
+    }
+    let mut found = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        // `PID PROGRAM ARGUMENTS…`
+        let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let program = words
+            .first()
+            .map(|word| word.rsplit('/').next().unwrap_or(word));
+        let what = match program {
+            Some("etcd") => "etcd",
+            Some("l11-micro") if words.contains(&"user-server") => "user",
+            Some("l11-micro") if words.contains(&"api") => "api",
+            _ => continue,
+        };
+        if !found.contains(&what) {
+            found.push(what);
+        }
+    }
+    found.sort_by_key(|what| {
+        ["etcd", "user", "api"]
+            .iter()
+            .position(|known| known == what)
+    });
+    Ok(found)
+}
+
+/// What the nemesis did to `host`: `cut off from host-c`, `slow 200ms`, or nothing.
+fn faults(docker: &Docker, host: &Host, hosts: &[Host]) -> anyhow::Result<String> {
+    let mut faults = Vec::new();
+    let cut = nemesis::blackholes(docker, host)?;
+    if !cut.is_empty() {
+        let names: Vec<&str> = cut
+            .iter()
+            .map(|address| named_by_address(hosts, address).unwrap_or(address))
+            .collect();
+        faults.push(format!("cut off from {}", names.join(", ")));
+    }
+    if let Some(delay) = nemesis::delay(docker, host)? {
+        faults.push(format!("slow {delay}"));
+    }
+    Ok(faults.join("; "))
+}

@@ -1,0 +1,183 @@
+//! `up`: a lab from nothing, the hosts from Compose and then, in order, what runs on them.
+//!
+//! Order matters on three hosts as it does on three servers. The services register in etcd,
+//! so etcd must be a cluster before they start; the gateway finds the services through etcd,
+//! so it answers only once they have registered. `up` starts each program on its host with
+//! `docker exec`, as a person would over ssh, and waits for each stage to work
+//! ([`wait`](super::wait)) before the next. When anything fails, the lab is taken down again,
+//! so that the next `up` starts from nothing too.
+
+use std::net::{SocketAddr, TcpListener};
+use std::time::{Instant, SystemTime};
+
+use anyhow::bail;
+
+use super::deploy::{self, HELLO_PATH, etcd_member, gateway, user_service};
+use super::docker::{Docker, describe, run};
+use super::hosts::{self, HOST_NAMES, Host, SUBNET_VARIABLE, Subnet};
+use super::wait::{wait_for_etcd, wait_for_every_host};
+use super::{Lab, LabOptions, nemesis};
+
+impl Lab {
+    // ANCHOR: up
+    /// Brings the three hosts up and deploys etcd, the services and the gateway on them.
+    pub fn up(&self) -> anyhow::Result<()> {
+        let project = self.project()?;
+        let subnet = Subnet::from_env()?;
+        let docker = self.docker()?;
+        let mut compose = self.compose(Some(&subnet))?;
+        self.check_nothing_is_in_the_way(docker)?;
+        // A new lab has no faults: any the journal still holds open (a lab taken down by
+        // `docker compose down` itself) ended with the old one.
+        nemesis::close_open_faults(&self.journal(), crate::history::unix_ms(SystemTime::now()))?;
+
+        compose.args(["up", "-d"]);
+        println!("starting {}: {}", HOST_NAMES.join(", "), describe(&compose));
+        if let Err(error) = run(&mut compose) {
+            self.take_down_quietly();
+            if error.to_string().contains("overlaps") {
+                bail!(
+                    "{error}\nanother network of this machine uses {}.0/24: choose another \
+                     with {SUBNET_VARIABLE} (e.g. {SUBNET_VARIABLE}=10.114.0)",
+                    subnet.prefix()
+                )
+            }
+            return Err(error);
+        }
+        match self.deploy(docker, project, &subnet) {
+            Ok(summary) => {
+                print!("{summary}");
+                Ok(())
+            }
+            Err(error) => {
+                self.take_down_quietly();
+                bail!("{error}\n(the lab was taken down again; `up` tries anew)")
+            }
+        }
+    }
+    // ANCHOR_END: up
+
+    /// What would make `up` fail halfway, said before anything is made.
+    fn check_nothing_is_in_the_way(&self, docker: &Docker) -> anyhow::Result<()> {
+        let LabOptions {
+            project,
+            image,
+            api_port,
+        } = &self.options;
+        if !docker.has_image(image) {
+            bail!(
+                "there is no image {image}: build it first with `cargo run -p l14-deploy -- \
+                 image` (add `--local-base` where debian:bookworm-slim cannot be pulled)"
+            )
+        }
+        if self.anything_up(docker)? {
+            bail!(
+                "lab {project} is up already: `cargo run -p l14-deploy -- status` shows it, \
+                 `cargo run -p l14-deploy -- down` takes it down"
+            )
+        }
+        if *api_port == 0 {
+            bail!("--api-port 0: give the port where the gateway is published, e.g. 8080")
+        }
+        if let Err(error) = TcpListener::bind(("127.0.0.1", *api_port)) {
+            bail!(
+                "port {api_port} on 127.0.0.1 is taken ({error}): the gateway is published \
+                 there; choose another with --api-port or L14_API_PORT"
+            )
+        }
+        Ok(())
+    }
+
+    // ANCHOR: deploy
+    /// Starts etcd on every host, waits for the cluster, then starts the services and the
+    /// gateway and waits until the gateway answers from every host. What `up` prints.
+    fn deploy(&self, docker: &Docker, project: &str, subnet: &Subnet) -> anyhow::Result<String> {
+        let lab = hosts::list(docker, project)?;
+        let host = |name: &str| -> anyhow::Result<Host> {
+            match lab.iter().find(|host| host.name == name && host.running) {
+                Some(host) => Ok(host.clone()),
+                None => bail!("Compose said the lab is up, but {name} is not running"),
+            }
+        };
+        let hosts: Vec<Host> = HOST_NAMES
+            .iter()
+            .map(|name| host(name))
+            .collect::<anyhow::Result<_>>()?;
+
+        println!("etcd: one member on each host, then waiting for a healthy cluster");
+        for host in &hosts {
+            start(
+                docker,
+                host,
+                &etcd_member(&host.name, &HOST_NAMES),
+                deploy::ETCD_LOG,
+            )?;
+        }
+        let started = Instant::now();
+        wait_for_etcd(docker, &hosts)?;
+        println!(
+            "etcd: 3 members, healthy after {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+
+        println!("services: `user-server` on each host, `api` on host-a; waiting for answers");
+        for host in &hosts {
+            let Some(address) = subnet.address(&host.name) else {
+                bail!("{} has no address in the lab's network", host.name)
+            };
+            start(
+                docker,
+                host,
+                &user_service(&address, &HOST_NAMES),
+                deploy::USER_LOG,
+            )?;
+        }
+        start(
+            docker,
+            &hosts[0],
+            &gateway(&HOST_NAMES),
+            deploy::GATEWAY_LOG,
+        )?;
+        let started = Instant::now();
+        let published = SocketAddr::from(([127, 0, 0, 1], self.options.api_port));
+        wait_for_every_host(docker, &hosts, published, subnet)?;
+        println!(
+            "gateway: answered from every host after {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        Ok(self.summary(subnet))
+    }
+    // ANCHOR_END: deploy
+
+    /// What `up` prints at the end: each host and what runs on it, and what to try.
+    fn summary(&self, subnet: &Subnet) -> String {
+        let port = self.options.api_port;
+        let mut text = format!("lab {} is up:\n", self.options.project);
+        for name in HOST_NAMES {
+            let address = subnet.address(name).unwrap_or_default();
+            text.push_str(&format!(
+                "  {name}  {address:<15} etcd member {name}, user service at {address}:{}",
+                deploy::USER_PORT
+            ));
+            if name == HOST_NAMES[0] {
+                text.push_str(&format!(
+                    ", gateway at :{} (published on 127.0.0.1:{port})",
+                    deploy::GATEWAY_PORT
+                ));
+            }
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "try: curl 'http://127.0.0.1:{port}{HELLO_PATH}'\n"
+        ));
+        text
+    }
+}
+
+/// Starts `command` on `host` in the background, its output in `log`.
+fn start(docker: &Docker, host: &Host, command: &[String], log: &str) -> anyhow::Result<()> {
+    let mut exec = docker.docker();
+    exec.args(["exec", "--detach", &host.container])
+        .args(deploy::in_background(command, log));
+    run(&mut exec).map(drop)
+}

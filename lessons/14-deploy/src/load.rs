@@ -1,0 +1,223 @@
+//! The load: the seed's curl, made by a program at a steady rate, every call written down.
+//!
+//! A person with curl sees one answer at a time and cannot tell a two-second gap from a
+//! slow terminal. The load sends `GET /user/say/hello` through the gateway on a fixed
+//! schedule — not one call after another, which would slow down exactly when the system
+//! does and hide the fault — and records when each call was sent, how long it took and
+//! which node answered (the user service says so: `Hello load from user-10.14.0.12-7021`).
+//! Each record is appended as soon as the call ends, so a load stopped with Ctrl-C keeps
+//! what it saw.
+
+use std::future::Future;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::history::{self, Call, Fault, Outcome, to_micros, unix_ms};
+
+/// How long one call may take before it counts as failed: longer than any deadline of the
+/// gateway (5 s by default), so the gateway's own answer is what the history shows.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(6);
+
+/// What to call, how often and for how long.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The gateway's base URL: `http://127.0.0.1:8080`.
+    pub gateway: String,
+    /// Calls per second.
+    pub rate: u32,
+    pub duration: Duration,
+}
+
+/// The history file's first line: when the load began and what it called.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Start {
+    pub started_unix_ms: u64,
+    pub gateway: String,
+    pub rate: u32,
+}
+
+/// A load's whole record: when it began, and every call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub start: Start,
+    /// The calls, in the order they were sent.
+    pub calls: Vec<Call>,
+    /// How long the load ran.
+    pub length: Duration,
+}
+
+/// A fault, on the load's clock: from and to counted from the load's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub what: String,
+    pub from: Duration,
+    pub to: Duration,
+}
+
+// ANCHOR: run
+/// Calls `plan.gateway` on a fixed schedule until `plan.duration` has passed or `stop`
+/// ends, writes each call to `history` as it ends, and returns the whole run.
+pub async fn run(
+    plan: &Plan,
+    history: &Path,
+    stop: impl Future<Output = ()>,
+) -> anyhow::Result<Run> {
+    anyhow::ensure!(
+        (1..=1000).contains(&plan.rate),
+        "--rate {} is not a rate this load keeps: give 1 to 1000 calls a second",
+        plan.rate
+    );
+    let url = format!(
+        "{}/user/say/hello?name=load",
+        plan.gateway.trim_end_matches('/')
+    );
+    let client = reqwest::Client::builder()
+        .timeout(CALL_TIMEOUT)
+        .build()
+        .context("cannot make an HTTP client")?;
+    let start = Start {
+        started_unix_ms: unix_ms(SystemTime::now()),
+        gateway: plan.gateway.clone(),
+        rate: plan.rate,
+    };
+    let mut file = std::fs::File::create(history)
+        .with_context(|| format!("cannot write {}", history.display()))?;
+    writeln!(file, "{}", serde_json::to_string(&start)?)?;
+
+    // Every call is a task of its own, so that a slow answer does not delay the next call;
+    // the ended calls come back through a channel to be written down in one place.
+    let (ended, mut ended_calls) = mpsc::unbounded_channel::<Call>();
+    let began = Instant::now();
+    // A call that is late is sent late, not skipped: a load that skips calls when the
+    // machine is busy sends fewer of them exactly when things go wrong.
+    let mut schedule = tokio::time::interval(Duration::from_secs(1) / plan.rate);
+    schedule.set_missed_tick_behavior(MissedTickBehavior::Burst);
+    let mut stop = std::pin::pin!(stop);
+    let mut calls = Vec::new();
+    loop {
+        tokio::select! {
+            sent_at = schedule.tick() => {
+                if sent_at.duration_since(began) >= plan.duration {
+                    break;
+                }
+                let (client, url, ended) = (client.clone(), url.clone(), ended.clone());
+                tokio::spawn(async move {
+                    let at = began.elapsed();
+                    let outcome = call(&client, &url).await;
+                    let latency = to_micros(began.elapsed() - at);
+                    let _ = ended.send(Call { at: to_micros(at), latency, outcome });
+                });
+            }
+            Some(call) = ended_calls.recv() => calls.push(write(&mut file, call)?),
+            () = &mut stop => break,
+        }
+    }
+    // The calls still out end within their timeout; wait for them, so none is lost.
+    drop(ended);
+    while let Some(call) = ended_calls.recv().await {
+        calls.push(write(&mut file, call)?);
+    }
+    calls.sort_by_key(|call| call.at);
+    Ok(Run {
+        start,
+        calls,
+        length: began.elapsed(),
+    })
+}
+// ANCHOR_END: run
+
+/// One call: which node answered, or why nothing did.
+async fn call(client: &reqwest::Client, url: &str) -> Outcome {
+    let response = match client.get(url).send().await {
+        Ok(response) => response,
+        Err(error) if error.is_timeout() => return Outcome::Failed("timed out".to_string()),
+        Err(error) if error.is_connect() => {
+            return Outcome::Failed("the gateway refused the connection".to_string());
+        }
+        Err(error) => return Outcome::Failed(format!("{error}")),
+    };
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if !status.is_success() {
+        let body: String = body.chars().take(120).collect();
+        return Outcome::Failed(format!("{status}: {}", body.trim()));
+    }
+    match node_of(&body) {
+        Some(node) => Outcome::Answered(node),
+        None => Outcome::Failed(format!("an answer that names no node: {body}")),
+    }
+}
+
+/// The node in the user service's answer: `{"msg":"Hello load from NODE"}` → `NODE`.
+pub fn node_of(body: &str) -> Option<String> {
+    let answer: serde_json::Value = serde_json::from_str(body).ok()?;
+    let message = answer.get("msg")?.as_str()?;
+    let (_, node) = message.rsplit_once(" from ")?;
+    (!node.is_empty()).then(|| node.to_string())
+}
+
+fn write(file: &mut std::fs::File, call: Call) -> anyhow::Result<Call> {
+    writeln!(file, "{}", serde_json::to_string(&call)?).context("cannot write the history")?;
+    Ok(call)
+}
+
+impl Run {
+    /// A history written by [`run`]: its first line, then one call a line.
+    pub fn read(path: &Path) -> anyhow::Result<Run> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+        let first = lines
+            .next()
+            .with_context(|| format!("{} is empty: not a load's history", path.display()))?;
+        let start: Start = serde_json::from_str(first)
+            .with_context(|| format!("{}:1: not the start of a load's history", path.display()))?;
+        let mut calls = Vec::new();
+        for (number, line) in lines.enumerate() {
+            let call: Call = serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a call", path.display(), number + 2))?;
+            calls.push(call);
+        }
+        calls.sort_by_key(|call| call.at);
+        let length = calls
+            .iter()
+            .map(|call| call.at + call.latency)
+            .max()
+            .unwrap_or_default();
+        Ok(Run {
+            start,
+            calls,
+            length,
+        })
+    }
+
+    /// The faults of the journal at `journal` that overlap this run, on its clock. A fault
+    /// still on at the end is drawn to the end.
+    pub fn windows(&self, journal: &Path) -> anyhow::Result<Vec<Window>> {
+        let faults: Vec<Fault> = history::read_all(journal)?;
+        Ok(self.windows_of(&faults))
+    }
+
+    /// [`Run::windows`] for faults already read.
+    pub fn windows_of(&self, faults: &[Fault]) -> Vec<Window> {
+        let began = self.start.started_unix_ms;
+        let ended = began + self.length.as_millis() as u64;
+        let on_this_clock = |unix_ms: u64| Duration::from_millis(unix_ms.saturating_sub(began));
+        faults
+            .iter()
+            .filter(|fault| fault.from_unix_ms < ended)
+            .filter(|fault| fault.to_unix_ms.is_none_or(|to| to > began))
+            .map(|fault| Window {
+                what: fault.what.clone(),
+                from: on_this_clock(fault.from_unix_ms),
+                to: on_this_clock(fault.to_unix_ms.unwrap_or(ended).min(ended)),
+            })
+            .collect()
+    }
+}

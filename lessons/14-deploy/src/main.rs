@@ -1,0 +1,163 @@
+//! `cargo run -p l14-deploy -- image`, `… -- up`, then the nemesis (`partition`, `heal`,
+//! `slow`) and the load (`load`) while `docker compose` does the rest; `… -- down` at the end.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use l14_deploy::history::{self, Call, Fault, Outcome};
+use l14_deploy::lab::{Lab, LabOptions};
+use l14_deploy::{load, report, timeline};
+use shared::consul::parse_duration;
+
+/// Lesson 14: deploy — the course's services on three hosts, and what breaks between them.
+#[derive(Parser)]
+#[command(name = "l14-deploy")]
+struct Cli {
+    #[command(flatten)]
+    lab: LabOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the hosts' image from lab/Dockerfile, with lesson 11's program in it.
+    Image {
+        /// Build on a base image made here with debootstrap from Debian's packages, for a
+        /// machine that cannot pull `debian:bookworm-slim`.
+        #[arg(long)]
+        local_base: bool,
+    },
+    /// Bring the three hosts up and deploy on them: etcd (three members), a user service
+    /// on each, `micro api` on host-a.
+    Up,
+    /// Take the lab down: its containers and its network.
+    Down,
+    /// Each host: up or not, and what runs on it.
+    Status,
+    /// Cut HOSTs off from the other hosts: packets between the two sides are dropped.
+    Partition {
+        #[arg(required = true)]
+        hosts: Vec<String>,
+    },
+    /// Undo every partition and slow link.
+    Heal,
+    /// Delay every packet HOST sends by DELAY (200ms).
+    Slow {
+        host: String,
+        #[arg(value_parser = parse_duration)]
+        delay: Duration,
+    },
+    /// Call the seed's `Say.Hello` through the gateway at a steady rate, write every call
+    /// down, and report what each fault cost: the nemesis's, and a host killed or stopped
+    /// with `docker compose`.
+    Load {
+        /// The gateway (host-a's `micro api`, published on the lab's port).
+        #[arg(long)]
+        gateway: Option<String>,
+        /// Calls per second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+        /// How long to call (Ctrl-C ends it sooner).
+        #[arg(long = "for", default_value = "30s", value_parser = parse_duration)]
+        duration: Duration,
+        /// Where to write the calls, one JSON line each.
+        #[arg(long, default_value = "history.jsonl")]
+        history: PathBuf,
+        /// Draw the timeline into this SVG file too.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Report a history again, and draw it.
+    Report {
+        history: PathBuf,
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    shared::end_when_output_closes();
+    shared::init_logging();
+    let cli = Cli::parse();
+    let lab = Lab::new(cli.lab);
+    match cli.command {
+        Command::Image { local_base } => lab.build_image(local_base)?,
+        Command::Up => lab.up()?,
+        Command::Down => lab.down()?,
+        Command::Status => print!("{}", lab.status()?),
+        Command::Partition { hosts } => println!("{}", lab.partition(&hosts)?),
+        Command::Heal => println!("{}", lab.heal()?),
+        Command::Slow { host, delay } => println!("{}", lab.slow(&host, delay)?),
+        Command::Load {
+            gateway,
+            rate,
+            duration,
+            history,
+            svg,
+        } => {
+            let gateway =
+                gateway.unwrap_or_else(|| format!("http://127.0.0.1:{}", lab.options.api_port));
+            let stop = shared::signal::shutdown();
+            let plan = load::Plan {
+                gateway,
+                rate,
+                duration,
+            };
+            let run = load::run(&plan, &history, stop).await?;
+            show(&lab, &run, svg.as_deref())?;
+        }
+        Command::Report { history, svg } => {
+            let run = load::Run::read(&history)?;
+            show(&lab, &run, svg.as_deref())?;
+        }
+    }
+    Ok(())
+}
+
+/// The report of `run`, and its timeline in `svg` if asked for: the faults during it, and
+/// each node named by its host. The history file keeps the nodes' own ids.
+fn show(lab: &Lab, run: &load::Run, svg: Option<&Path>) -> anyhow::Result<()> {
+    let windows = run.windows_of(&faults_during(lab, run)?);
+    let calls: Vec<Call> = run
+        .calls
+        .iter()
+        .cloned()
+        .map(|mut call| {
+            if let Outcome::Answered(node) = &call.outcome {
+                call.outcome = Outcome::Answered(Lab::label(node));
+            }
+            call
+        })
+        .collect();
+    print!("{}", report::report(&calls, &windows));
+    if let Some(svg) = svg {
+        timeline::write(svg, &calls, &windows)?;
+    }
+    Ok(())
+}
+
+/// What was done to the lab while `run` ran: the nemesis's faults from its journal, and the
+/// hosts Docker saw killed or stopped. Without Docker's events (no daemon, or events too old
+/// for it to hold still) the report goes on with the journal's, and says so.
+fn faults_during(lab: &Lab, run: &load::Run) -> anyhow::Result<Vec<Fault>> {
+    let mut faults: Vec<Fault> = history::read_all(&lab.journal())?;
+    let from = run.start.started_unix_ms;
+    let to = from + run.length.as_millis() as u64;
+    match lab.container_faults(from, to) {
+        Ok(hosts_down) => faults.extend(hosts_down),
+        Err(error) => {
+            // On one line: the report follows, and this is a remark on it.
+            let why = format!("{error:#}");
+            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!(
+                "(the hosts' events could not be read from Docker, so a host killed or \
+                 stopped by hand is missing: {why})"
+            );
+        }
+    }
+    faults.sort_by_key(|fault| fault.from_unix_ms);
+    Ok(faults)
+}

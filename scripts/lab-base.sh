@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Makes l14-base:bookworm, the base image of lesson 14's lab hosts, for a machine that
+# cannot pull debian:bookworm-slim: debootstrap writes a minimal Debian bookworm with every
+# package the hosts need into a folder, `docker import` makes an image of it, and the folder
+# is deleted. Takes about two minutes, mostly downloading packages from deb.debian.org.
+#
+# The one place that makes this base: `cargo run -p l14-deploy -- image --local-base`
+# runs this script, and scripts/test.sh starts it in the background early so that the
+# lab's test finds the image ready. It is idempotent (an image that exists is kept) and one
+# run at a time: a second run waits for the first (a lock file) and then finds the image.
+#
+# Needs root (debootstrap) and debootstrap itself (`apt-get install debootstrap`).
+# Prints one line per step, into target/lab-base.log too, where debootstrap writes its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+image="${L14_BASE_IMAGE:-l14-base:bookworm}"
+target="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target"
+log="$target/lab-base.log"
+
+# Each line this script says goes to its log too: run in the background, it is read there.
+say() { echo "$*"; echo "$*" >>"$log"; }
+fail() { echo "$*" >&2; echo "$*" >>"$log"; exit 1; }
+
+exec 9>"$target/lab-base.lock"
+if ! flock -n 9; then
+  say "another run is making $image already; waiting for it (its log: $log)"
+  flock 9
+fi
+
+if docker image inspect "$image" >/dev/null 2>&1; then
+  say "$image exists"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  fail "making $image needs root (debootstrap): run as root, e.g. sudo $0"
+fi
+debootstrap="$(command -v debootstrap || echo /usr/sbin/debootstrap)"
+if [ ! -x "$debootstrap" ]; then
+  fail "making $image needs debootstrap: apt-get install debootstrap"
+fi
+
+rootfs="$(mktemp -d "$target/lab-base.XXXXXX")"
+# Whatever happens, the folder goes: what debootstrap mounted in it first, then its files
+# (and never anything on another file system).
+remove_rootfs() {
+  for mounted in proc sys dev/pts; do
+    if mountpoint -q "$rootfs/$mounted" 2>/dev/null; then umount -l "$rootfs/$mounted" || true; fi
+  done
+  rm -rf --one-file-system "$rootfs"
+}
+trap remove_rootfs EXIT
+say "debootstrap: a minimal Debian bookworm in $rootfs (about 2 minutes; log: $log)"
+echo "--- $(date -u +%FT%TZ) debootstrap of $image" >>"$log"
+if ! "$debootstrap" --variant=minbase \
+  --include=etcd-server,etcd-client,iproute2,curl,ca-certificates,libssl3,procps \
+  bookworm "$rootfs" http://deb.debian.org/debian >>"$log" 2>&1; then
+  echo "debootstrap failed; the end of $log:" >&2
+  tail -n 5 "$log" >&2
+  exit 1
+fi
+say "docker import: $image"
+tar -C "$rootfs" --exclude='./var/cache/apt/archives/*.deb' -c . |
+  docker import --message "debootstrap bookworm, by scripts/lab-base.sh" - "$image" >>"$log"
+say "made $image"
