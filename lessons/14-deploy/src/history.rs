@@ -114,6 +114,46 @@ pub fn read_all<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec
     Ok(records)
 }
 
+/// Writes down in the nemesis's journal that the fault `what` begins now.
+pub fn begin_fault(journal: &Path, what: &str) -> anyhow::Result<()> {
+    let fault = Fault {
+        what: what.to_string(),
+        from_unix_ms: unix_ms(SystemTime::now()),
+        to_unix_ms: None,
+    };
+    append(journal, &fault)
+}
+
+// ANCHOR: close_faults
+/// Marks every fault of the journal that has not ended as ended at `now`; how many. The
+/// journal is written anew beside the old one and then put in its place, so a reader never
+/// sees half of it.
+pub fn close_open_faults(journal: &Path, now: u64) -> anyhow::Result<usize> {
+    let mut faults: Vec<Fault> = read_all(journal)?;
+    let mut closed = 0;
+    for fault in faults.iter_mut().filter(|fault| fault.to_unix_ms.is_none()) {
+        fault.to_unix_ms = Some(now.max(fault.from_unix_ms));
+        closed += 1;
+    }
+    if closed == 0 {
+        return Ok(0);
+    }
+    let mut text = Vec::new();
+    for fault in &faults {
+        serde_json::to_writer(&mut text, fault)?;
+        text.push(b'\n');
+    }
+    let fresh = journal.with_extension("jsonl.new");
+    let mut file = std::fs::File::create(&fresh)
+        .with_context(|| format!("cannot write {}", fresh.display()))?;
+    file.write_all(&text)
+        .with_context(|| format!("cannot write {}", fresh.display()))?;
+    std::fs::rename(&fresh, journal)
+        .with_context(|| format!("cannot replace {}", journal.display()))?;
+    Ok(closed)
+}
+// ANCHOR_END: close_faults
+
 /// A `Duration` as a number of milliseconds, with a fraction: `12.5`.
 mod millis {
     use std::time::Duration;
@@ -134,5 +174,35 @@ mod millis {
             )));
         }
         Ok(Duration::from_micros((millis * 1000.0).round() as u64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heal_ends_every_open_fault_and_keeps_the_ended_ones() {
+        let folder = std::env::temp_dir().join(format!("l14-journal-{}", std::process::id()));
+        let journal = folder.join("faults.jsonl");
+        let _ = std::fs::remove_dir_all(&folder);
+        let ended = Fault {
+            what: "partition host-a".into(),
+            from_unix_ms: 10,
+            to_unix_ms: Some(20),
+        };
+        let open = Fault {
+            what: "partition host-c".into(),
+            from_unix_ms: 30,
+            to_unix_ms: None,
+        };
+        append(&journal, &ended).unwrap();
+        append(&journal, &open).unwrap();
+        assert_eq!(close_open_faults(&journal, 40).unwrap(), 1);
+        let faults: Vec<Fault> = read_all(&journal).unwrap();
+        assert_eq!(faults[0], ended);
+        assert_eq!(faults[1].to_unix_ms, Some(40));
+        assert_eq!(close_open_faults(&journal, 50).unwrap(), 0);
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 }

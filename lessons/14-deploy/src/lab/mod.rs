@@ -110,7 +110,7 @@ impl Lab {
         run(&mut compose)?;
         // Whatever the nemesis did ended with the hosts.
         let now = crate::history::unix_ms(SystemTime::now());
-        let ended = nemesis::close_open_faults(&self.journal(), now)?;
+        let ended = crate::history::close_open_faults(&self.journal(), now)?;
         if self.anything_up(docker)? {
             bail!(
                 "Compose took lab {project} down, yet some of it is left: see \

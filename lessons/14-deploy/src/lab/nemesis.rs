@@ -14,12 +14,11 @@
 //!   (`tc qdisc replace dev eth0 root netem delay 200ms`). It needs the kernel's netem.
 //! - `heal`: removes every blackhole route and every netem discipline.
 //!
-//! Each fault is written down in the journal ([`Fault`]) when it begins, and marked ended
+//! Each fault is written down in the journal ([`Fault`](crate::history::Fault)) when it begins, and marked ended
 //! when `heal` undoes it, so a load that runs meanwhile can tell which of its calls fell
 //! in which fault.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -27,7 +26,7 @@ use anyhow::{Context, bail};
 
 use super::docker::{Docker, describe, output, run};
 use super::hosts::{HOST_NAMES, Host, known, named_by_address};
-use crate::history::{self, Fault};
+use crate::history;
 
 /// The network interface of a host on the lab's network (its only one).
 const INTERFACE: &str = "eth0";
@@ -73,7 +72,7 @@ pub fn partition(
         )?;
     }
     let what = format!("partition {}", cut_off.join(" "));
-    write_down(journal, &what)?;
+    history::begin_fault(journal, &what)?;
     Ok(format!(
         "partitioned {} from {} (packets between them are dropped; heal undoes it)",
         cut_off.join(", "),
@@ -157,7 +156,7 @@ pub fn slow(
         }
         bail!("{}", super::docker::failure(&command, &out))
     }
-    write_down(journal, &format!("slow {name} {delay_text}"))?;
+    history::begin_fault(journal, &format!("slow {name} {delay_text}"))?;
     Ok(format!(
         "slowed {name}: every packet it sends waits {delay_text} (heal undoes it)"
     ))
@@ -205,7 +204,7 @@ pub fn heal(docker: &Docker, hosts: &[Host], journal: &Path) -> anyhow::Result<S
             ));
         }
     }
-    let closed = close_open_faults(journal, history::unix_ms(SystemTime::now()))?;
+    let closed = history::close_open_faults(journal, history::unix_ms(SystemTime::now()))?;
     if undone.is_empty() && closed == 0 {
         return Ok("nothing to heal".to_string());
     }
@@ -267,46 +266,6 @@ fn address_of<'a>(hosts: &'a [Host], name: &str) -> anyhow::Result<&'a str> {
     }
 }
 
-/// Writes down that the fault `what` begins now.
-fn write_down(journal: &Path, what: &str) -> anyhow::Result<()> {
-    let fault = Fault {
-        what: what.to_string(),
-        from_unix_ms: history::unix_ms(SystemTime::now()),
-        to_unix_ms: None,
-    };
-    history::append(journal, &fault)
-}
-
-// ANCHOR: close_faults
-/// Marks every fault of the journal that has not ended as ended at `now`; how many. The
-/// journal is written anew beside the old one and then put in its place, so a reader never
-/// sees half of it.
-pub fn close_open_faults(journal: &Path, now: u64) -> anyhow::Result<usize> {
-    let mut faults: Vec<Fault> = history::read_all(journal)?;
-    let mut closed = 0;
-    for fault in faults.iter_mut().filter(|fault| fault.to_unix_ms.is_none()) {
-        fault.to_unix_ms = Some(now.max(fault.from_unix_ms));
-        closed += 1;
-    }
-    if closed == 0 {
-        return Ok(0);
-    }
-    let mut text = Vec::new();
-    for fault in &faults {
-        serde_json::to_writer(&mut text, fault)?;
-        text.push(b'\n');
-    }
-    let fresh = journal.with_extension("jsonl.new");
-    let mut file = std::fs::File::create(&fresh)
-        .with_context(|| format!("cannot write {}", fresh.display()))?;
-    file.write_all(&text)
-        .with_context(|| format!("cannot write {}", fresh.display()))?;
-    std::fs::rename(&fresh, journal)
-        .with_context(|| format!("cannot replace {}", journal.display()))?;
-    Ok(closed)
-}
-// ANCHOR_END: close_faults
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,30 +311,5 @@ mod tests {
         assert_eq!(tc_time(Duration::from_millis(200)), "200ms");
         assert_eq!(tc_time(Duration::from_secs(1)), "1000ms");
         assert_eq!(tc_time(Duration::from_micros(1500)), "1500us");
-    }
-
-    #[test]
-    fn heal_ends_every_open_fault_and_keeps_the_ended_ones() {
-        let folder = std::env::temp_dir().join(format!("l14-journal-{}", std::process::id()));
-        let journal = folder.join("faults.jsonl");
-        let _ = std::fs::remove_dir_all(&folder);
-        let ended = Fault {
-            what: "partition host-a".into(),
-            from_unix_ms: 10,
-            to_unix_ms: Some(20),
-        };
-        let open = Fault {
-            what: "partition host-c".into(),
-            from_unix_ms: 30,
-            to_unix_ms: None,
-        };
-        history::append(&journal, &ended).unwrap();
-        history::append(&journal, &open).unwrap();
-        assert_eq!(close_open_faults(&journal, 40).unwrap(), 1);
-        let faults: Vec<Fault> = history::read_all(&journal).unwrap();
-        assert_eq!(faults[0], ended);
-        assert_eq!(faults[1].to_unix_ms, Some(40));
-        assert_eq!(close_open_faults(&journal, 50).unwrap(), 0);
-        std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -16,7 +16,7 @@ use super::deploy::{self, HELLO_PATH, etcd_member, gateway, user_service};
 use super::docker::{Docker, describe, run};
 use super::hosts::{self, HOST_NAMES, Host, SUBNET_VARIABLE, Subnet};
 use super::wait::{wait_for_etcd, wait_for_every_host};
-use super::{Lab, LabOptions, nemesis};
+use super::{Lab, LabOptions};
 
 impl Lab {
     // ANCHOR: up
@@ -29,7 +29,10 @@ impl Lab {
         self.check_nothing_is_in_the_way(docker)?;
         // A new lab has no faults: any the journal still holds open (a lab taken down by
         // `docker compose down` itself) ended with the old one.
-        nemesis::close_open_faults(&self.journal(), crate::history::unix_ms(SystemTime::now()))?;
+        crate::history::close_open_faults(
+            &self.journal(),
+            crate::history::unix_ms(SystemTime::now()),
+        )?;
 
         compose.args(["up", "-d"]);
         println!("starting {}: {}", HOST_NAMES.join(", "), describe(&compose));
