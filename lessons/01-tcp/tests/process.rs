@@ -4,8 +4,6 @@
 //! (SIGINT). Both must take the same graceful path: refuse new clients, let the open ones
 //! finish, exit 0. A second signal stops the server at once.
 
-use std::time::Duration;
-
 use testkit::{PATIENCE, ServerProcess, within};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -68,7 +66,7 @@ async fn a_second_signal_stops_at_once() {
     server.signal("INT");
     server.logged("no longer accepting").await;
     server.signal("TERM");
-    let status = server.exits_within(Duration::from_secs(2)).await;
+    let status = server.exits_within(PATIENCE).await;
     assert_eq!(status.code(), Some(128 + 15), "log:\n{}", server.log());
 }
 

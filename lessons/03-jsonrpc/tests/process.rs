@@ -5,8 +5,6 @@
 //! a request half sent over TCP is read to its end and answered; an HTTP client that holds
 //! half a request forever is cut off when the grace period is over.
 
-use std::time::Duration;
-
 use l03_jsonrpc::tcp::GRACE;
 use testkit::{PATIENCE, ServerProcess, within};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -144,7 +142,7 @@ async fn a_second_signal_stops_at_once() {
     server.signal("TERM");
     server.logged("SIGTERM received").await;
     server.signal("INT");
-    let status = server.exits_within(Duration::from_secs(2)).await;
+    let status = server.exits_within(PATIENCE).await;
     assert_eq!(status.code(), Some(128 + 2), "log:\n{}", server.log());
 }
 

@@ -4,8 +4,6 @@
 //! health to NOT_SERVING, so that whoever watches it stops sending calls, then finishes
 //! the calls in flight and exits 0.
 
-use std::time::Duration;
-
 use testkit::grpc::GreeterHealth;
 use testkit::{PATIENCE, ServerProcess, within};
 use tonic_health::pb::HealthCheckRequest;
@@ -50,7 +48,7 @@ async fn a_second_signal_stops_at_once() {
     server.signal("INT");
     server.logged("shutting down").await;
     server.signal("INT");
-    let status = server.exits_within(Duration::from_secs(2)).await;
+    let status = server.exits_within(PATIENCE).await;
     assert_eq!(status.code(), Some(128 + 2), "log:\n{}", server.log());
 }
 

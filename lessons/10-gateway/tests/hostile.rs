@@ -70,7 +70,7 @@ async fn a_catalog_entry_with_a_bad_port_leaves_the_good_instances_served() {
         testkit::catalog::register_with_port(agent.url(), &name, &id, port).await;
     }
 
-    let gateway = Gateway::start(agent.url(), &name, Duration::from_secs(2)).await;
+    let gateway = Gateway::start(agent.url(), &name, Duration::from_secs(30)).await;
     gateway.until_instances(1).await;
     if cfg!(feature = "solution") {
         let uuid = uuid::Uuid::new_v4();

@@ -109,10 +109,11 @@ async fn an_instance_that_never_answers_is_a_503_within_the_deadline() {
     let took = started.elapsed();
     assert_eq!(answer.status, 503, "an instance that never answers");
     assert_eq!(answer.errno().0, "4301");
-    // Not before the deadline, and not long after it: the answer's way back gets 2.5 s,
-    // far more than it takes even on a busy machine (a quiet one: under 0.1 s).
+    // Not before the deadline, and not long after it: the answer's way back gets 10 s, far
+    // more than it takes even on a busy machine (a quiet one: under 0.1 s), and half the
+    // test's patience, which a gateway with no deadline would wait out.
     assert!(
-        took >= SHORT && took < SHORT + Duration::from_millis(2500),
+        took >= SHORT && took < SHORT + Duration::from_secs(10),
         "the answer came after {took:?}; the deadline is {SHORT:?}"
     );
 }

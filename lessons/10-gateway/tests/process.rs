@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use support::captcha::{Behaviour, Service};
 use support::{get, png_dimensions, unique_name};
 use testkit::ServerProcess;
@@ -38,7 +36,7 @@ async fn serves_the_api_and_the_page_and_stops_on_sigterm() {
     assert!(png_dimensions(&image.body).is_some());
 
     gateway.signal("TERM");
-    gateway.exits_cleanly_within(Duration::from_secs(2)).await;
+    gateway.exits_cleanly_within(testkit::PATIENCE).await;
 }
 
 #[tokio::test]
@@ -72,7 +70,7 @@ async fn the_agent_down_is_a_503_and_the_rest_is_served() {
         "4101"
     );
     gateway.signal("INT");
-    gateway.exits_cleanly_within(Duration::from_secs(2)).await;
+    gateway.exits_cleanly_within(testkit::PATIENCE).await;
 }
 
 #[tokio::test]

@@ -37,7 +37,7 @@ async fn right_once_then_used_up() {
     let redis = testkit::redis().await;
     let name = unique_name("captcha");
     let _captcha = Service::start(agent.url(), &name, redis.url(), Behaviour::Serve).await;
-    let gateway = Gateway::start(agent.url(), &name, Duration::from_secs(2)).await;
+    let gateway = Gateway::start(agent.url(), &name, Duration::from_secs(30)).await;
     gateway.until_instances(1).await;
 
     // Two images, drawn straight by the service (this test is about verifying).

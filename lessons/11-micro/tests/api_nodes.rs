@@ -73,7 +73,7 @@ async fn a_silent_node_is_504_for_every_caller_at_once() {
 
 #[tokio::test]
 async fn nodes_that_are_no_grpc_server_cost_no_failed_request() {
-    let (_agent, gateway, consul) = gateway("5s").await;
+    let (_agent, gateway, consul) = gateway("30s").await;
     let client = reqwest::Client::new();
     let service = unique_service("user");
     let good = UserNode::start("good").await;
@@ -111,7 +111,7 @@ async fn nodes_that_are_no_grpc_server_cost_no_failed_request() {
 
 #[tokio::test]
 async fn a_node_alone_answers_503_naming_it() {
-    let (_agent, gateway, consul) = gateway("5s").await;
+    let (_agent, gateway, consul) = gateway("30s").await;
     let client = reqwest::Client::new();
     let cases = [
         Some(Misbehaviour::Http1Page),

@@ -167,7 +167,7 @@ async fn sigterm_leaves_at_once() {
     assert_eq!(registry.get_service(&service).await.unwrap().len(), 1);
     server.signal("TERM");
     assert!(
-        server.exits_within(Duration::from_secs(5)).await.success(),
+        server.exits_within(testkit::PATIENCE).await.success(),
         "{}",
         server.log()
     );

@@ -6,7 +6,6 @@ mod program;
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use micro::client::MicroClient;
 use micro::registry::{Node, Registry};
@@ -117,7 +116,7 @@ fn a_node_that_leaves_and_a_node_killed_are_dropped() {
         until(&mut slow, "three nodes", |nodes| nodes.len() == 3).await;
 
         leaving.signal("TERM");
-        leaving.exits_cleanly_within(Duration::from_secs(5)).await;
+        leaving.exits_cleanly_within(testkit::PATIENCE).await;
         let gone = |id: &str| {
             let id = id.to_string();
             move |nodes: &Vec<Node>| nodes.iter().all(|node| node.id != id)
@@ -136,7 +135,7 @@ fn a_node_that_leaves_and_a_node_killed_are_dropped() {
         .await;
 
         killed.signal("KILL");
-        killed.exits_within(Duration::from_secs(5)).await;
+        killed.exits_within(testkit::PATIENCE).await;
         until(
             &mut quick,
             "the killed node to be dropped",

@@ -93,7 +93,7 @@ async fn the_binary_reads_micro_registry() {
     server.logged("in memory").await;
     server.signal("TERM");
     assert!(
-        server.exits_within(Duration::from_secs(5)).await.success(),
+        server.exits_within(testkit::PATIENCE).await.success(),
         "{}",
         server.log()
     );

@@ -79,7 +79,7 @@ async fn the_web_service_is_found_by_name_and_calls_through_a_killed_node() {
 
     // SIGTERM: it leaves the registry, then exits 0.
     web.signal("TERM");
-    web.exits_cleanly_within(Duration::from_secs(10)).await;
+    web.exits_cleanly_within(testkit::PATIENCE).await;
     assert!(consul.get_service(&web_name).await.unwrap().is_empty());
     user_servers.clear();
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use l13_rpcx::arith::{Args, Quotient};
 use l13_rpcx::connection::CallError;
@@ -38,10 +38,10 @@ async fn a_fast_first_server_answers_alone() {
 
 #[tokio::test]
 async fn a_slow_first_server_is_overtaken_by_the_backup() {
-    let slow = server(Duration::from_secs(3)).await;
+    // Slower than the test's patience: only a backup that does not wait for it can answer.
+    let slow = server(Duration::from_secs(60)).await;
     let fast = server(Duration::ZERO).await;
     let (first, second) = (slow.addr.to_string(), fast.addr.to_string());
-    let started = Instant::now();
     let answered = within(
         "a hedged call",
         call_with_backup::<_, Quotient>([&first, &second], "Div", &ARGS, Duration::from_millis(20)),
@@ -51,12 +51,7 @@ async fn a_slow_first_server_is_overtaken_by_the_backup() {
     assert_eq!(answered.reply, Quotient { quo: 3, rem: 2 }, "17 / 5");
     assert_eq!(
         answered.by, second,
-        "the second server answers first: the first waits 3 s"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "the reply came after {:?}: the backup should not wait for the slow server",
-        started.elapsed()
+        "the second server answers first: the first waits 60 s"
     );
 }
 

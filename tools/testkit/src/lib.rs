@@ -49,8 +49,11 @@ pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
 
 /// How long a test waits for one step before it calls the step failed. Generous, so that a
-/// loaded machine does not fail a correct answer; short, so that a stub fails quickly.
-pub const PATIENCE: Duration = Duration::from_secs(5);
+/// loaded machine (a build beside the tests, memory and disk busy) does not fail a correct
+/// answer: a step that takes milliseconds on a quiet machine was seen to take over 5 s on a
+/// loaded one. A test that means "at once" gives the code under test a deadline well beyond
+/// this (30 s or more), so that waiting it out can never pass for an answer.
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Waits for `step` for at most [`PATIENCE`], or panics naming `what` was awaited.
 ///

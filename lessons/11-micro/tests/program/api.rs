@@ -31,10 +31,18 @@ pub fn registry(kind: &str, address: &str, ttl: &str) -> Vec<String> {
     args.map(str::to_string).collect()
 }
 
-/// The binary with `registry`'s options, then `command`, on a free port.
+/// The gateway's deadline in the tests, unless a test says why not: far beyond what a loaded
+/// machine needs, so that only a node that never answers meets it.
+const GATEWAY_DEADLINE: &str = "30s";
+
+/// The binary with `registry`'s options, then `command`, on a free port. A gateway (`api`)
+/// gets [`GATEWAY_DEADLINE`] unless `command` names its own `--deadline`.
 pub async fn start(registry: &[String], command: &[&str], env: &[(&str, &str)]) -> ServerProcess {
     let mut args: Vec<&str> = registry.iter().map(String::as_str).collect();
     args.extend(command);
+    if command.first() == Some(&"api") && !command.contains(&"--deadline") {
+        args.extend(["--deadline", GATEWAY_DEADLINE]);
+    }
     args.extend(["--addr", "127.0.0.1:0"]);
     ServerProcess::start_with_env(BINARY, &args, env, 1).await
 }
@@ -52,7 +60,7 @@ pub async fn request(gateway: &ServerProcess, path: &str, body: Option<Vec<u8>>)
 }
 
 /// How long a test waits for the gateway's answer to one request.
-const ANSWER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+const ANSWER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// [`request`] with `client`: callers at once share one (making a client takes a while).
 pub async fn request_with(
@@ -66,8 +74,8 @@ pub async fn request_with(
         None => client.get(url),
         Some(body) => client.post(url).body(body),
     };
-    // The gateway answers every request by its own deadline (up to 5 s in these tests): the
-    // test waits far beyond it, so that a busy machine's slowness is never read as a hang.
+    // The gateway answers every request by its own deadline: the test waits beyond it, so
+    // that a busy machine's slowness is never read as a hang.
     let answer = tokio::time::timeout(ANSWER_PATIENCE, request.send())
         .await
         .unwrap_or_else(|_| panic!("gave up after {ANSWER_PATIENCE:?} waiting for {path}"))

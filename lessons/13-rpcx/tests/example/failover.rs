@@ -4,7 +4,6 @@
 //! Failover moves on and loses none.
 
 use std::process::Stdio;
-use std::time::Duration;
 
 use testkit::within;
 
@@ -46,7 +45,7 @@ async fn failover_loses_no_call_to_a_killed_server() {
     let live = server(&cluster, &base, &["--ttl", "60s"]).await;
     let mut dead = server(&cluster, &base, &["--ttl", "60s"]).await;
     dead.signal("KILL");
-    dead.exits_within(Duration::from_secs(5)).await;
+    dead.exits_within(testkit::PATIENCE).await;
 
     for (fail, expected) in [
         ("failfast", "4 of 8 calls answered, 4 not"),

@@ -3,8 +3,6 @@
 //! rpcx-etcd's three keys on one lease; SIGTERM takes its key away at once; `kill -9`
 //! leaves it until the lease ends; a client calls only active servers.
 
-use std::time::Duration;
-
 use etcd_client::{Client, GetOptions};
 use l13_rpcx::header::Serialize;
 use l13_rpcx::registry::discover;
@@ -113,7 +111,7 @@ async fn a_server_writes_rpcxs_keys_on_one_lease_and_sigterm_removes_them() {
 
     server.signal("TERM");
     server.logged(&format!("deregistered {node}")).await;
-    server.exits_cleanly_within(Duration::from_secs(10)).await;
+    server.exits_cleanly_within(testkit::PATIENCE).await;
     assert_eq!(
         keys(&cluster, &base).await,
         [],
@@ -137,7 +135,7 @@ async fn a_killed_server_stays_until_its_lease_ends() {
     assert_eq!(granted, 2, "the lease is --ttl long");
 
     server.signal("KILL");
-    server.exits_within(Duration::from_secs(5)).await;
+    server.exits_within(testkit::PATIENCE).await;
     assert_eq!(
         keys(&cluster, &node).await.len(),
         1,

@@ -127,7 +127,7 @@ fn parse_and_evaluate(text: &str) -> Result<bool, TestCaseError> {
     let started = Instant::now();
     let result = Filter::parse(text, ROOTS).map(|filter| filter.matches(&health_entry()));
     prop_assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(5),
         "{:?} took {:?}",
         text,
         started.elapsed()
