@@ -1,6 +1,6 @@
 //! The worked example's own tests: the load against a gateway of the test's own, its
 //! history read back, the windows of the nemesis's journal, the report and the picture.
-//! (The lab itself, on Docker, is `tests/lab.rs`.)
+//! (The lab itself, on Docker, is `tests/lab/`.)
 
 use std::time::Duration;
 

@@ -91,7 +91,8 @@ pub fn framework_binary() -> anyhow::Result<PathBuf> {
     }
 }
 
-/// A fresh staging folder holding `bin/l11-micro`, the build's whole context.
+/// A fresh staging folder holding `bin/l11-micro` and `bin/host-init` (the hosts' main
+/// process), the build's whole context.
 fn stage(binary: &Path) -> anyhow::Result<PathBuf> {
     let staging = paths::target_dir().join("l14-lab/image");
     let bin = staging.join("bin");
@@ -99,8 +100,11 @@ fn stage(binary: &Path) -> anyhow::Result<PathBuf> {
         std::fs::remove_dir_all(&bin).with_context(|| format!("cannot empty {}", bin.display()))?;
     }
     std::fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
-    std::fs::copy(binary, bin.join("l11-micro"))
-        .with_context(|| format!("cannot copy {} into {}", binary.display(), bin.display()))?;
+    let init = paths::lab_dir().join("host-init");
+    for (from, name) in [(binary, "l11-micro"), (init.as_path(), "host-init")] {
+        std::fs::copy(from, bin.join(name))
+            .with_context(|| format!("cannot copy {} into {}", from.display(), bin.display()))?;
+    }
     Ok(staging)
 }
 

@@ -1,0 +1,130 @@
+//! The image the test's lab runs: found if an earlier run built it for the same program and
+//! Dockerfile, built with `l14-deploy image --local-base` if not, or a reason to skip when
+//! this machine cannot build it.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::lab::{docker_succeeds, run_program, said};
+use crate::{PROGRAM, Skip};
+
+/// The repository name of the images this test builds; the tag says which program is in
+/// the image, so a run finds the image an earlier run built for the same program.
+const TEST_IMAGE: &str = "l14-host-test";
+
+/// The image for this test: `l14-host-test:KEY`, built by `l14-deploy image --local-base`
+/// unless a run before built it for the same program, Dockerfile and init.
+pub(crate) fn test_image() -> Result<String, Skip> {
+    let binary = framework_binary();
+    let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("lab");
+    let key = fingerprint(&[&binary, &lab.join("Dockerfile"), &lab.join("host-init")]);
+    let image = format!("{TEST_IMAGE}:{key}");
+    if docker_succeeds(&["image", "inspect", &image]) {
+        eprintln!("the image {image} is there already");
+        return Ok(image);
+    }
+    if !docker_succeeds(&["image", "inspect", "l14-base:bookworm"]) {
+        // Making the base needs root and debootstrap; without them this is no failure of the
+        // lab's, and the image cannot be made.
+        if !is_root() {
+            return Err(Skip(
+                "no l14-base:bookworm image, and making it needs root (debootstrap)".into(),
+            ));
+        }
+        if !has_debootstrap() {
+            return Err(Skip(
+                "no l14-base:bookworm image, and making it needs debootstrap \
+                 (apt-get install debootstrap)"
+                    .into(),
+            ));
+        }
+    }
+    let started = Instant::now();
+    let mut build = Command::new(PROGRAM);
+    build
+        .args(["--image", &image, "image", "--local-base"])
+        .env("L14_MICRO_BINARY", &binary);
+    let out = run_program(&mut build);
+    assert!(
+        out.status.success(),
+        "`l14-deploy image --local-base` failed:\n{}",
+        said(&out)
+    );
+    eprintln!(
+        "built {image} in {:.1} s:\n{}",
+        started.elapsed().as_secs_f64(),
+        String::from_utf8_lossy(&out.stdout).trim_end()
+    );
+    remove_older_test_images(&image);
+    Ok(image)
+}
+
+/// lesson 11's program beside this test's program (cargo built both in the same folder),
+/// built first if it is missing.
+fn framework_binary() -> PathBuf {
+    let binary = Path::new(PROGRAM).with_file_name("l11-micro");
+    if binary.is_file() {
+        return binary;
+    }
+    let folder = binary.parent().expect("a folder").to_path_buf();
+    let profile = match folder.file_name().and_then(|name| name.to_str()) {
+        Some("debug") | None => "dev".to_string(),
+        Some(other) => other.to_string(),
+    };
+    eprintln!("{} is missing: cargo build -p l11-micro", binary.display());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "-p", "l11-micro", "--profile", &profile])
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "cargo build -p l11-micro failed");
+    assert!(binary.is_file(), "cargo built no {}", binary.display());
+    binary
+}
+
+/// A key that changes when one of the image's `files` does (the program, the Dockerfile,
+/// the hosts' init): what they hold, not when they were written, since cargo links the
+/// same program anew now and then.
+fn fingerprint(files: &[&Path]) -> String {
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        std::fs::read(file)
+            .unwrap_or_else(|error| panic!("read {}: {error}", file.display()))
+            .hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// Removes the test images of other keys (older programs); one still in use stays.
+fn remove_older_test_images(keep: &str) {
+    let Ok(out) = Command::new("docker")
+        .args(["images", TEST_IMAGE, "--format", "{{.Repository}}:{{.Tag}}"])
+        .output()
+    else {
+        return;
+    };
+    for image in String::from_utf8_lossy(&out.stdout).lines() {
+        if image != keep {
+            let _ = Command::new("docker").args(["rmi", image]).output();
+        }
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+fn has_debootstrap() -> bool {
+    Command::new("sh")
+        .args([
+            "-c",
+            "command -v debootstrap || test -x /usr/sbin/debootstrap",
+        ])
+        .output()
+        .is_ok_and(|out| out.status.success())
+}

@@ -1,0 +1,82 @@
+//! The lab as an operator sees it: `l14-deploy image`, `up`, the nemesis and `down`, run as
+//! the program they are, and checked from outside, with `docker` and HTTP requests to the
+//! published gateway, as a person at a terminal would check them.
+//!
+//! One test does the whole story, because bringing a lab up is the slow part (seconds, and
+//! the image the first time): up, an etcd cluster of three and a gateway answering from every
+//! host; `up` again refused; host-c cut off, where etcd refuses writes on its side only and the
+//! gateway keeps answering; healed, and host-c's member writes again; bad partitions refused;
+//! down, and nothing left behind. Its lab is its own (a project, a port and a network no one
+//! else uses), so it runs beside a learner's lab and beside other tests.
+//!
+//! Where Docker is missing or its daemon does not answer, the test says why and passes: the
+//! lab needs Docker, the rest of the course does not.
+//!
+//! This file is the story; the image it runs is made in `image.rs`, the lab it drives is
+//! `lab.rs`, and each step of the story, with the waiting it needs, is in `checks.rs`.
+
+mod checks;
+mod image;
+mod lab;
+
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use image::test_image;
+use lab::TestLab;
+
+/// The lesson's program, as cargo built it for this test.
+const PROGRAM: &str = env!("CARGO_BIN_EXE_l14-deploy");
+
+#[test]
+fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
+    let started = Instant::now();
+    if let Some(why) = why_no_docker() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let image = match test_image() {
+        Ok(image) => image,
+        Err(Skip(why)) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let image_done = started.elapsed();
+
+    let lab = TestLab::new(&image);
+    lab.up_is_answered_by_every_host();
+    let up_done = started.elapsed();
+    lab.up_again_is_refused();
+    lab.a_partition_leaves_host_c_alone_and_the_rest_serving();
+    lab.heal_lets_host_c_write_again();
+    lab.a_stopped_host_leaves_the_registry_at_once();
+    lab.bad_partitions_are_refused();
+    lab.slow_works_or_says_why_not();
+    lab.down_leaves_nothing();
+
+    eprintln!(
+        "the lab test took {:.1} s: the image {:.1} s, up {:.1} s, the rest {:.1} s",
+        started.elapsed().as_secs_f64(),
+        image_done.as_secs_f64(),
+        (up_done - image_done).as_secs_f64(),
+        (started.elapsed() - up_done).as_secs_f64(),
+    );
+}
+
+/// Why the test cannot run here: Docker missing, or its daemon not answering.
+fn why_no_docker() -> Option<String> {
+    let mut version = Command::new("docker");
+    version.args(["version", "--format", "{{.Server.Version}}"]);
+    match version.stdin(Stdio::null()).output() {
+        Err(error) => Some(format!("no docker here ({error}); the lab needs Docker")),
+        Ok(out) if !out.status.success() => Some(format!(
+            "the Docker daemon does not answer ({}); the lab needs it",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// A reason to skip the test, printed.
+struct Skip(String);
