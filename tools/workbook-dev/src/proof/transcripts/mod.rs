@@ -177,8 +177,8 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
 }
 
 /// Prints a row per chapter that has transcripts, and what went wrong. Returns the
-/// number of rows that passed and that failed.
-pub fn print(transcripts: &Transcripts) -> (usize, usize) {
+/// number of rows that passed, and the chapters that failed.
+pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
     let rows: Vec<&Chapter> = transcripts
         .chapters
         .iter()
@@ -196,7 +196,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
         ))
     );
     let width = rows.iter().map(|c| c.file.len()).max().unwrap_or(0);
-    let mut failed = 0;
+    let mut failed = Vec::new();
     for chapter in &rows {
         let mut counts = format!(
             "{} compared / {} abridged / {} not run",
@@ -211,7 +211,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
             println!("{} {:<width$}  {}", ui::pass_mark(), chapter.file, counts);
             continue;
         }
-        failed += 1;
+        failed.push(chapter.file.clone());
         println!(
             "{} {:<width$}  {counts}: {}",
             ui::fail_mark(),
@@ -244,5 +244,5 @@ pub fn print(transcripts: &Transcripts) -> (usize, usize) {
             ui::plural(not_run, "block"),
         ))
     );
-    (rows.len() - failed, failed)
+    (rows.len() - failed.len(), failed)
 }

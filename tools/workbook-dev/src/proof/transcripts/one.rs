@@ -49,7 +49,7 @@ pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
         bail!("`cargo build -p {}` failed", lesson.package);
     }
     let (_, failed) = super::print(&super::check(course, Some(&[lesson])).await);
-    if failed > 0 {
+    if !failed.is_empty() {
         bail!(
             "{} has transcripts that differ from a run",
             lesson.chapter_file()

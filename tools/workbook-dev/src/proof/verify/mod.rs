@@ -163,7 +163,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         + isolation_problems
         + copies
         + build_problems.len()
-        + transcripts_failed;
+        + transcripts_failed.len();
     println!();
     let elapsed = started.elapsed().as_secs_f64();
     // A plain closing line that CI systems and scripts can read without parsing the table.
@@ -172,6 +172,17 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         "verify: {} passed, {misses} failed{skipped}",
         rows.len() - bad_rows + transcripts_passed
     );
+    // What failed, by name, on the last lines: a log that keeps only its end (as CI's
+    // summaries do) still says where to look.
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.is_ok())
+        .map(|r| r.exercise.id.as_str())
+        .chain(transcripts_failed.iter().map(String::as_str))
+        .collect();
+    if !failed.is_empty() {
+        println!("failed: {} (their rows are above)", failed.join(", "));
+    }
     if misses == 0 {
         println!(
             "{} verified {} in {} ({elapsed:.1} s)",
