@@ -4,7 +4,9 @@
 //!
 //! - **Failfast**: report the error;
 //! - **Failtry**: try the same server again, up to `retries` more times;
-//! - **Failover**: try another server, up to `retries` more times.
+//! - **Failover**: try another server, up to `retries` more times;
+//! - **Failbackup**: after [`BACKUP_LATENCY`] with no answer, send the call to a second
+//!   server too and take the first reply — the exercise `rpcx.backup`.
 //!
 //! Like rpcx, it never tries again after the server's own error (the call ran and failed).
 //! Unlike rpcx, it also does not try again when the call may have run — the request left
@@ -32,6 +34,10 @@ use crate::select::Select;
 /// rpcx's `DefaultOption.Retries`.
 pub const RETRIES: usize = 3;
 
+/// rpcx's `DefaultOption.BackupLatency`: how long Failbackup waits for an answer before it
+/// sends the call to a second server too.
+pub const BACKUP_LATENCY: std::time::Duration = std::time::Duration::from_millis(10);
+
 // ANCHOR: modes
 /// What a client does when a call fails before it could run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,6 +45,8 @@ pub enum FailMode {
     Failfast,
     Failtry,
     Failover,
+    /// A hedged call, with your `rpcx.backup`: idempotent methods only.
+    Failbackup,
 }
 // ANCHOR_END: modes
 
@@ -83,11 +91,14 @@ impl XClient {
 
     // ANCHOR: call
     /// Calls `method(args)` on a server of the service, as the fail mode says.
-    pub async fn call<A: Payload, R: Payload>(
+    pub async fn call<A: Payload + Sync, R: Payload>(
         &self,
         method: &str,
         args: &A,
     ) -> Result<Answered<R>, CallError> {
+        if self.fail == FailMode::Failbackup {
+            return self.call_with_backup(method, args).await;
+        }
         let mut tried = Vec::new();
         let mut server = self.pick(&tried)?;
         for attempt in 0..=RETRIES {
@@ -117,6 +128,20 @@ impl XClient {
         unreachable!("the last attempt returns")
     }
     // ANCHOR_END: call
+
+    /// Failbackup: `method(args)` on the server the selector picks and, after
+    /// [`BACKUP_LATENCY`] with no answer, on a second one too (with one server, on the same
+    /// one again). The hedge itself is the exercise `rpcx.backup`.
+    async fn call_with_backup<A: Payload + Sync, R: Payload>(
+        &self,
+        method: &str,
+        args: &A,
+    ) -> Result<Answered<R>, CallError> {
+        let first = self.pick(&[])?;
+        let second = self.pick(std::slice::from_ref(&first.address))?;
+        let servers = [first.address.as_str(), second.address.as_str()];
+        crate::exercises::backup::call_with_backup(servers, method, args, BACKUP_LATENCY).await
+    }
 
     // ANCHOR: all
     /// rpcx's `Fork`: `method(args)` on every active server at once; the first reply wins.

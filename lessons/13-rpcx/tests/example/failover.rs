@@ -77,3 +77,30 @@ async fn failover_loses_no_call_to_a_killed_server() {
         }
     }
 }
+
+/// Failbackup, with the learner's `rpcx.backup`: one server answers after a minute, and a
+/// call that goes to it first is answered by the other, 10 ms later.
+#[tokio::test]
+async fn failbackup_answers_every_call_despite_a_slow_server() {
+    if !cfg!(feature = "solution") {
+        println!("skipped: `--fail failbackup` runs the exercise rpcx.backup, not done yet");
+        return;
+    }
+    let cluster = testkit::etcd_cluster(1).await;
+    let endpoints = cluster.endpoints().join(",");
+    let base = base("failbackup");
+    let fast = server(&cluster, &base, &[]).await;
+    let _slow = server(&cluster, &base, &["--answer-after", "60s"]).await;
+
+    // Whichever server a call goes to first, the fast one answers it; `within` gives up
+    // long before the slow server would answer.
+    let (summary, printed, succeeded) = client_summary(&endpoints, &base, "failbackup").await;
+    assert_eq!(summary, "8 of 8 calls answered, 0 not", "{printed}");
+    assert!(succeeded, "every call was answered:\n{printed}");
+    for line in printed.lines().filter(|line| line.contains("served by")) {
+        assert!(
+            line.ends_with(&fast.addr().to_string()),
+            "only the fast server answers: {line}"
+        );
+    }
+}
