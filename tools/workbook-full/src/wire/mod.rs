@@ -227,11 +227,28 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
         &[("relays", &relays), ("page", &page)],
     );
     eprintln!("wire: {point}");
+    // The page is the book server's: say so when nothing answers there, rather than send the
+    // learner to a refused address.
+    let book_addr = SocketAddr::from(([127, 0, 0, 1], book_port));
+    if !is_listening(book_addr).await {
+        let command = workbook_core::ui::command("book");
+        let warning = say(Cmd::WireNoBook, &[("page", &page), ("command", &command)]);
+        eprintln!("wire: {warning}");
+    }
     tokio::spawn(ring::serve_feed(feed, hub, sources));
 
     stop_signal().await;
     let _ = std::fs::remove_file(&feed_file);
     Ok(())
+}
+
+/// Whether something accepts connections at `addr` (asked for at most a second).
+async fn is_listening(addr: SocketAddr) -> bool {
+    let connect = tokio::net::TcpStream::connect(addr);
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(1), connect).await,
+        Ok(Ok(_))
+    )
 }
 
 /// Ctrl-C or SIGTERM.

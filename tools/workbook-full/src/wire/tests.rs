@@ -397,3 +397,12 @@ async fn the_page_shows_each_message_live() {
     let _ = client.clone().close().await;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[tokio::test]
+async fn the_book_server_is_looked_for_before_the_page_is_promised() {
+    let listening = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    assert!(is_listening(listening.local_addr().unwrap()).await);
+    let closed = listening.local_addr().unwrap();
+    drop(listening);
+    assert!(!is_listening(closed).await, "nothing serves {closed}");
+}
