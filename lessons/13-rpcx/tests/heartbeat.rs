@@ -31,11 +31,13 @@ async fn the_heartbeat_is_byte_for_byte_what_rpcx_sends() {
     );
     let nanos = i64::from_be_bytes(sent.payload[1..].try_into().unwrap());
     let ours = heartbeat(sent.header.seq, nanos);
-    assert_eq!(
-        hex::encode(ours.encode()),
-        hex::encode(RPCX_HEARTBEAT),
-        "heartbeat({}, {nanos}) should encode to the bytes rpcx's client sent",
-        sent.header.seq
+    testkit::bytes::same_bytes(
+        &ours.encode(),
+        RPCX_HEARTBEAT,
+        &format!(
+            "heartbeat({}, {nanos}), against the bytes rpcx's client sent",
+            sent.header.seq
+        ),
     );
 }
 
@@ -48,10 +50,10 @@ fn the_time_is_always_nine_bytes() {
         (1_764_000_000_123_456_789, "d3187afca76f25cd15"),
     ] {
         let message = heartbeat(7, nanos);
-        assert_eq!(
-            hex::encode(&message.payload),
-            payload,
-            "the payload of heartbeat(7, {nanos})"
+        testkit::bytes::same_bytes(
+            &message.payload,
+            &hex::decode(payload).unwrap(),
+            &format!("the payload of heartbeat(7, {nanos})"),
         );
         assert_eq!(message.header.seq, 7, "the sequence number given");
         assert!(

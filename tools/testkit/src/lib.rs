@@ -14,6 +14,7 @@
 //! queries, for what the agent then shows: an instance listed, passing, critical, gone.
 //! [`tool`] runs a lesson's program to its end as a script would: a client that failed
 //! must exit with a failure, and a program whose reader has gone must end quietly.
+//! [`bytes::same_bytes`] compares bytes as a learner can read the difference.
 //!
 //! The `programs` crate (tools/programs) finds what the course starts but does not ship
 //! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] (the `headless`
@@ -21,6 +22,7 @@
 
 #[cfg(feature = "browser")]
 pub use headless as browser;
+pub mod bytes;
 #[cfg(feature = "consul")]
 pub mod catalog;
 #[cfg(feature = "consul")]
