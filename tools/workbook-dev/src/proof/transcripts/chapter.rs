@@ -242,6 +242,16 @@ pub(super) async fn check_chapter(
                             .problems
                             .push(problem(*line, None, "Ctrl-C, but no server is running"));
                     }
+                    // The book shows what each server logged before the signal: wait for it.
+                    if let Some((started, _, output)) = &whole_log {
+                        let before: Vec<&str> = tidy(output.iter().map(String::as_str));
+                        reader.until_server_has_logged(*started, &before).await;
+                    }
+                    if let Some(started) = end_of_log {
+                        let lines = before.iter().map(String::as_str);
+                        let before: Vec<&str> = tidy(std::iter::once("...").chain(lines));
+                        reader.until_server_has_logged(started, &before).await;
+                    }
                     for started in reader.interrupt().await {
                         chapter.problems.push(problem(
                             *line,

@@ -99,7 +99,29 @@ impl Reader<'_> {
         line: usize,
         book: &[&str],
     ) -> Result<(), super::compare::Mismatch> {
-        let deadline = Instant::now() + Duration::from_secs(1);
+        self.server_log_shows(line, book, Duration::from_secs(1))
+            .await
+    }
+
+    /// Waits until the server started on `line` has logged what `book` shows before a
+    /// Ctrl-C (the lines the book has it print before the signal), for up to [`TIME_LIMIT`]:
+    /// on a busy machine a server registers after it listens, and a signal sent at once
+    /// would stop it before, which is not the run the book shows.
+    pub(super) async fn until_server_has_logged(&self, line: usize, book: &[&str]) {
+        let mut before: Vec<&str> = book.to_vec();
+        before.push("...");
+        let _ = self.server_log_shows(line, &before, TIME_LIMIT).await;
+    }
+
+    /// The log of the server started on `line` compared with `book`, again and again until
+    /// they match or `patience` has passed.
+    async fn server_log_shows(
+        &self,
+        line: usize,
+        book: &[&str],
+        patience: Duration,
+    ) -> Result<(), super::compare::Mismatch> {
+        let deadline = Instant::now() + patience;
         loop {
             let log = fs::read_to_string(self.scratch.join(format!("server-{line}.log")))
                 .unwrap_or_default();
