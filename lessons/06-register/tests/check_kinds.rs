@@ -71,13 +71,14 @@ async fn an_http_check_gets_the_path_it_names() {
         INTERVAL,
     );
     support::register(&client, &name, &wrong_path, addr.port(), missing).await;
-    let check =
-        support::wait_for_probed(agent.url(), &name, &wrong_path, CheckStatus::Critical).await;
-    assert!(
-        check.output.contains("404"),
-        "GET /missing should answer 404, the check says {:?}",
-        check.output
-    );
+    support::wait_for_probe_saying(
+        agent.url(),
+        &name,
+        &wrong_path,
+        CheckStatus::Critical,
+        "404",
+    )
+    .await;
 
     support::deregister(&client, &good).await;
     support::deregister(&client, &wrong_path).await;

@@ -135,6 +135,23 @@ pub async fn wait_for_probed(
     .await
 }
 
+/// Waits until a probe of `service_id`'s check has left it `status` with an output that
+/// contains `text`. On a loaded machine a probe can time out before the answer it looks
+/// for: that probe's verdict is not the one the test is about, and the next one is awaited.
+pub async fn wait_for_probe_saying(
+    agent: &str,
+    name: &str,
+    service_id: &str,
+    status: CheckStatus,
+    text: &str,
+) -> Check {
+    let what = format!("{status:?} with an output that says {text:?}");
+    wait_for(agent, name, service_id, &what, |check| {
+        check.status == status && check.output.contains(text)
+    })
+    .await
+}
+
 /// Waits until the check of `service_id` is `what` (as `test` says), and returns it.
 async fn wait_for(
     agent: &str,
