@@ -179,7 +179,7 @@ pub(super) async fn check_chapter(
                         }
                     } else if compared {
                         let book = tidy(output.iter().map(String::as_str));
-                        match reader.run(text).await {
+                        match run_until_as_shown(&mut reader, text, &book).await {
                             Ok(printed) => {
                                 if let Err(mismatch) = compare(&book, &tidy(printed.lines())) {
                                     chapter.problems.push(Problem {
@@ -350,5 +350,28 @@ fn copy_lesson_configs(chapter: &Path, scratch: &Path) {
             entry.path(),
             scratch.join(&relative).join(entry.file_name()),
         );
+    }
+}
+
+/// Runs `command` and returns what it printed. A command that only reads a file (`cat`,
+/// `tail`: a background server's log) is run again until it prints what `book` shows, for
+/// up to [`TIME_LIMIT`]: a server listens before it has logged everything (registering
+/// comes in between), and on a busy machine the reader's next command can come first.
+async fn run_until_as_shown(
+    reader: &mut Reader<'_>,
+    command: &str,
+    book: &[&str],
+) -> Result<String, String> {
+    let reads_a_file = ["cat ", "tail "]
+        .iter()
+        .any(|reader| command.trim_start().starts_with(reader));
+    let deadline = std::time::Instant::now() + TIME_LIMIT;
+    loop {
+        let printed = reader.run(command).await?;
+        let as_shown = compare(book, &tidy(printed.lines())).is_ok();
+        if as_shown || !reads_a_file || std::time::Instant::now() > deadline {
+            return Ok(printed);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
