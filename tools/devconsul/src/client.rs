@@ -92,12 +92,20 @@ pub async fn members(args: &ClientArgs) -> anyhow::Result<()> {
         rows.push([
             text(&member["Name"]),
             format!("{}:{}", text(&member["Addr"]), member["Port"]),
-            if member["Status"] == 1 {
-                "alive".into()
+            match member["Status"].as_u64() {
+                Some(1) => "alive",
+                Some(2) => "leaving",
+                Some(3) => "left",
+                Some(4) => "failed",
+                _ => "none",
+            }
+            .into(),
+            if member["Tags"]["role"] == "consul" {
+                "server"
             } else {
-                "left".into()
-            },
-            "server".into(),
+                "client"
+            }
+            .into(),
             version.clone(),
             member["ProtocolCur"].to_string(),
             text(&member["Tags"]["dc"]),

@@ -7,8 +7,10 @@
 //! gRPC, TTL), reaps services whose checks stay critical, keeps a KV store and serves a
 //! small status page under `/ui/`.
 //!
-//! It is one process, one datacenter and one node that is its own leader: exactly what
-//! `consul agent -dev` gives you, without the download.
+//! By default it is one process, one datacenter and one node that is its own leader:
+//! exactly what `consul agent -dev` gives you, without the download. Given a
+//! [`ClusterConfig`], agents on several hosts form a cluster instead, with one server that
+//! holds the catalog and client agents that join it by gossip (`cluster`).
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -29,6 +31,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 mod checks;
+pub mod cluster;
 mod config_dir;
 pub mod decode;
 pub mod definition;
@@ -39,6 +42,7 @@ mod shared;
 mod state;
 mod views;
 
+pub use cluster::ClusterConfig;
 use shared::Shared;
 
 /// The version this agent reports in `/v1/agent/self`: the Consul API level it follows,
@@ -60,6 +64,8 @@ pub struct Config {
     pub timings: Timings,
     /// Serve the status page under `/ui/`.
     pub ui: bool,
+    /// Take part in a cluster; `None` is `-dev`: one node that is its own server.
+    pub cluster: Option<ClusterConfig>,
 }
 
 impl Default for Config {
@@ -71,6 +77,7 @@ impl Default for Config {
             config_dir: None,
             timings: Timings::default(),
             ui: true,
+            cluster: None,
         }
     }
 }
@@ -129,6 +136,22 @@ impl Agent {
             .await
             .with_context(|| format!("cannot listen on {}", config.http_addr))?;
         let http_addr = listener.local_addr()?;
+        // A server also answers the other agents on its cluster address (Consul's port 8300).
+        let server_listener = match &config.cluster {
+            Some(cluster) if cluster.server => {
+                let addr = SocketAddr::new(cluster.bind.ip(), cluster.server_port);
+                Some(TcpListener::bind(addr).await.with_context(|| {
+                    format!("cannot listen for the other agents on {addr} (-server-port)")
+                })?)
+            }
+            _ => None,
+        };
+        let mut config = config;
+        if let (Some(cluster), Some(listener)) = (&mut config.cluster, &server_listener) {
+            // Port 0 asked for a free port: the others must be told the real one.
+            cluster.server_port = listener.local_addr()?.port();
+        }
+        let cluster_config = config.cluster.clone();
         let shared = Shared::new(config, http_addr);
         if let Some(dir) = shared.config.config_dir.clone() {
             config_dir::load(&shared, &dir).with_context(|| {
@@ -138,12 +161,43 @@ impl Agent {
         let reaper = tokio::spawn(checks::reap_forever(Arc::clone(&shared)));
         let server = tokio::spawn(http::serve(listener, Arc::clone(&shared)));
         tracing::info!(target: "agent", address = %http_addr, "Started HTTP server");
-        Ok(Agent {
+        let agent = Agent {
             shared,
             http_addr,
             server,
             reaper,
-        })
+        };
+        if let Some(config) = cluster_config {
+            let shared = &agent.shared;
+            let cluster = cluster::Cluster::start(
+                config,
+                &shared.config.node_name,
+                &shared.config.datacenter,
+                Arc::downgrade(shared),
+            )
+            .await?;
+            shared.set_cluster(Arc::clone(&cluster));
+            if let Some(listener) = server_listener {
+                tracing::info!(target: "agent", address = %listener.local_addr()?, "Started server API for the other agents");
+                tokio::spawn(http::serve(listener, Arc::clone(shared)));
+            } else {
+                tokio::spawn(cluster::sync::sync_forever(
+                    Arc::clone(shared),
+                    Arc::clone(&cluster),
+                ));
+            }
+            tracing::info!(target: "agent", address = %cluster.gossip_addr(), server = cluster.me.server, "Started gossip (Serf LAN)");
+            if let Err(error) = cluster.join_at_start().await {
+                agent.shutdown().await;
+                return Err(error);
+            }
+        }
+        Ok(agent)
+    }
+
+    /// This agent's part in a cluster, when it has one.
+    pub fn cluster(&self) -> Option<Arc<cluster::Cluster>> {
+        self.shared.cluster()
     }
 
     /// The address the HTTP API listens on (with the real port when 0 was asked for).
@@ -180,6 +234,9 @@ impl Agent {
             server.abort();
         }
         self.shared.stop_checks();
+        if let Some(cluster) = self.shared.cluster() {
+            cluster.stopped().await;
+        }
         tracing::info!(target: "agent", "shutdown complete");
     }
 }

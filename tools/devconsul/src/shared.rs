@@ -8,12 +8,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use tokio::sync::watch;
 
 use crate::Config;
 use crate::checks::{self, Runner};
+use crate::cluster::Cluster;
 use crate::state::Store;
 
 /// The service and check IDs registered from definition files.
@@ -37,6 +38,8 @@ pub struct Shared {
     runners: Mutex<HashMap<String, Runner>>,
     /// What the config folder registered, so that a reload can remove what is gone.
     pub from_files: Mutex<FromFiles>,
+    /// This agent's part in a cluster, set once at start (never with `-dev`).
+    cluster: OnceLock<Arc<Cluster>>,
 }
 
 impl Shared {
@@ -53,7 +56,31 @@ impl Shared {
             stop,
             runners: Mutex::new(HashMap::new()),
             from_files: Mutex::new(FromFiles::default()),
+            cluster: OnceLock::new(),
         })
+    }
+
+    pub fn set_cluster(&self, cluster: Arc<Cluster>) {
+        let _ = self.cluster.set(cluster);
+    }
+
+    pub fn cluster(&self) -> Option<Arc<Cluster>> {
+        self.cluster.get().cloned()
+    }
+
+    /// A client agent of a cluster: the catalog is the server's.
+    pub fn is_client(&self) -> bool {
+        self.config.cluster.as_ref().is_some_and(|c| !c.server)
+    }
+
+    /// The node's address: where the other agents reach it, or loopback with `-dev`.
+    pub fn node_address(&self) -> String {
+        self.config
+            .cluster
+            .as_ref()
+            .map_or(crate::views::NODE_ADDRESS.to_string(), |c| {
+                c.bind.ip().to_string()
+            })
     }
 
     /// Locks the store. A panic elsewhere never poisons the agent: the data is still
@@ -146,7 +173,7 @@ pub fn reload(shared: &Arc<Shared>) -> anyhow::Result<()> {
 }
 
 /// A UUID-shaped ID that stays the same for the same node name (FNV-1a, twice).
-fn node_id(node_name: &str) -> String {
+pub fn node_id(node_name: &str) -> String {
     let hash = |seed: u64| {
         node_name.bytes().fold(seed, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

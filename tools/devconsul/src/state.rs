@@ -14,14 +14,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::definition::{CheckType, ServiceAddress, ServiceDefinition, Weights};
 
 mod checks;
 mod kv;
+mod remote;
 
 pub use kv::KvEntry;
+pub use remote::{NodeSync, RemoteNode};
 
 /// The check every node has: Serf says the node is alive.
 pub const SERF_CHECK_ID: &str = "serfHealth";
@@ -30,8 +33,9 @@ pub const NODE_MAINTENANCE_ID: &str = "_node_maintenance";
 /// The prefix of a service's maintenance check, followed by the service ID.
 pub const SERVICE_MAINTENANCE_PREFIX: &str = "_service_maintenance:";
 
-/// A registered service instance.
-#[derive(Debug, Clone, PartialEq)]
+/// A registered service instance. (The serde form is how a cluster's agent hands its
+/// services to the server, `crate::cluster::sync`; Consul's JSON is in [`crate::views`].)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Service {
     pub id: String,
     pub name: String,
@@ -66,7 +70,7 @@ impl Service {
 }
 
 /// A health check: its definition, and the status its runner last reported.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Check {
     pub id: String,
     pub name: String,
@@ -80,8 +84,10 @@ pub struct Check {
     /// that its results no longer count.
     pub generation: u64,
     /// When the check last became critical, for DeregisterCriticalServiceAfter.
+    #[serde(skip)]
     pub critical_since: Option<Instant>,
     /// When a TTL check expires unless it hears from its service.
+    #[serde(skip)]
     pub ttl_deadline: Option<Instant>,
     /// Built in (`serfHealth`): in the catalog, not in the agent's list.
     pub builtin: bool,
@@ -121,6 +127,8 @@ pub struct Store {
     pub services: BTreeMap<String, Service>,
     pub checks: BTreeMap<String, Check>,
     pub kv: BTreeMap<String, KvEntry>,
+    /// On a cluster's server: the other agents' nodes (empty on a client and with `-dev`).
+    pub remote: BTreeMap<String, RemoteNode>,
     names: HashMap<String, NameIndex>,
     services_index: u64,
     checks_index: u64,
@@ -138,6 +146,7 @@ impl Store {
             services: BTreeMap::new(),
             checks: BTreeMap::new(),
             kv: BTreeMap::new(),
+            remote: BTreeMap::new(),
             names: HashMap::new(),
             services_index: 0,
             checks_index: 0,

@@ -5,28 +5,98 @@
 
 use base64::Engine as _;
 use base64::prelude::BASE64_STANDARD;
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use crate::shared::Shared;
 use crate::state::{Check, KvEntry, Service, Store};
 
-/// The node's address: the agent is always on loopback.
+/// The node's address with `-dev`: the agent is on loopback.
 pub const NODE_ADDRESS: &str = "127.0.0.1";
 
-/// The one node (`Node` in health entries, `/v1/catalog/nodes`).
-pub fn node(shared: &Shared, store: &Store) -> Value {
+/// One node of the catalog as the reads see it: its `Node` view and its rows.
+pub struct NodeRows<'a> {
+    pub name: &'a str,
+    pub view: Value,
+    pub services: &'a BTreeMap<String, Service>,
+    pub checks: &'a BTreeMap<String, Check>,
+}
+
+impl<'a> NodeRows<'a> {
+    /// The checks of one service, or with `service_id == ""` the node's checks.
+    pub fn checks_of(&self, service_id: &'a str) -> impl Iterator<Item = &'a Check> + 'a {
+        self.checks
+            .values()
+            .filter(move |c| c.service_id == service_id)
+    }
+
+    /// The instances of a service name on this node.
+    pub fn instances(&self, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
+        self.services.values().filter(move |s| s.name == name)
+    }
+
+    pub fn health_check(&self, check: &Check) -> Value {
+        health_check(self.name, self.services, check)
+    }
+
+    pub fn catalog_service(&self, service: &Service) -> Value {
+        catalog_service(&self.view, service)
+    }
+}
+
+/// Every node of the catalog: this agent's, then (on a cluster's server) the others'.
+pub fn nodes<'a>(shared: &'a Shared, store: &'a Store) -> Vec<NodeRows<'a>> {
+    let own = NodeRows {
+        name: &shared.config.node_name,
+        view: node_view(
+            shared,
+            &shared.node_id,
+            &shared.config.node_name,
+            &shared.node_address(),
+            store.node_index,
+            store.node_index,
+        ),
+        services: &store.services,
+        checks: &store.checks,
+    };
+    let others = store.remote.iter().map(|(name, node)| NodeRows {
+        name,
+        view: node_view(
+            shared,
+            &node.id,
+            name,
+            &node.address,
+            node.create_index,
+            node.modify_index,
+        ),
+        services: &node.services,
+        checks: &node.checks,
+    });
+    std::iter::once(own).chain(others).collect()
+}
+
+/// `Node` in health entries and `/v1/catalog/nodes`.
+fn node_view(
+    shared: &Shared,
+    id: &str,
+    name: &str,
+    address: &str,
+    create_index: u64,
+    modify_index: u64,
+) -> Value {
     json!({
-        "ID": shared.node_id,
-        "Node": shared.config.node_name,
-        "Address": NODE_ADDRESS,
+        "ID": id,
+        "Node": name,
+        "Address": address,
         "Datacenter": shared.config.datacenter,
         "TaggedAddresses": {
-            "lan": NODE_ADDRESS, "lan_ipv4": NODE_ADDRESS,
-            "wan": NODE_ADDRESS, "wan_ipv4": NODE_ADDRESS,
+            "lan": address, "lan_ipv4": address,
+            "wan": address, "wan_ipv4": address,
         },
         "Meta": {"consul-network-segment": ""},
-        "CreateIndex": store.node_index,
-        "ModifyIndex": store.node_index,
+        "CreateIndex": create_index,
+        "ModifyIndex": modify_index,
     })
 }
 
@@ -90,9 +160,8 @@ pub fn node_service(service: &Service) -> Value {
 }
 
 /// `CatalogService` (§2.3): `/v1/catalog/service/:name` entries.
-pub fn catalog_service(shared: &Shared, store: &Store, service: &Service) -> Value {
+fn catalog_service(node: &Value, service: &Service) -> Value {
     let mut fields = Map::new();
-    let node = node(shared, store);
     for key in ["ID", "Node", "Address", "Datacenter", "TaggedAddresses"] {
         fields.insert(key.into(), node[key].clone());
     }
@@ -126,9 +195,9 @@ pub fn catalog_service(shared: &Shared, store: &Store, service: &Service) -> Val
     Value::Object(fields)
 }
 
-/// `HealthCheck` (§2.2).
-pub fn health_check(shared: &Shared, store: &Store, check: &Check) -> Value {
-    let service = store.services.get(&check.service_id);
+/// `HealthCheck` (§2.2) of a check on node `node`, whose services are `services`.
+pub fn health_check(node: &str, services: &BTreeMap<String, Service>, check: &Check) -> Value {
+    let service = services.get(&check.service_id);
     let definition = &check.definition;
     let duration = |nanos: i64| {
         if nanos > 0 {
@@ -156,7 +225,7 @@ pub fn health_check(shared: &Shared, store: &Store, check: &Check) -> Value {
         }
     }
     json!({
-        "Node": shared.config.node_name,
+        "Node": node,
         "CheckID": check.id,
         "Name": check.name,
         "Status": check.status,

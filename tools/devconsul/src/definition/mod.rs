@@ -5,6 +5,7 @@
 //! for (`Proxy`, `Connect`, `Token`, ...) are accepted and dropped.
 
 use crate::decode::{DecodeError, Field, Fields, KeyStyle, Object};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -33,13 +34,13 @@ pub struct ServiceDefinition {
     pub checks: Vec<CheckType>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceAddress {
     pub address: String,
     pub port: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weights {
     pub passing: i64,
     pub warning: i64,
@@ -56,7 +57,10 @@ impl Default for Weights {
 
 /// A check attached to a service or registered alone (Consul's `structs.CheckType`).
 /// Durations are signed nanoseconds, as Go keeps them.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Consul's JSON is read by [`crate::decode`], never by serde: the serde form is only how one
+/// agent of a cluster hands its checks to the server (`crate::cluster::sync`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckType {
     pub check_id: String,
     pub name: String,

@@ -83,19 +83,17 @@ async fn read(call: &Call, run: impl FnMut(&Store) -> (u64, Value)) -> Answer {
 pub async fn services(call: &Call) -> Answer {
     let filter = filter(call, CATALOG_SELECTORS)?;
     read(call, |store| {
+        let nodes = views::nodes(&call.shared, store);
         let mut tags: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for service in store.services.values() {
-            if filter.is_some()
-                && !keep(
-                    &filter,
-                    &views::catalog_service(&call.shared, store, service),
-                )
-            {
-                continue;
+        for node in &nodes {
+            for service in node.services.values() {
+                if filter.is_some() && !keep(&filter, &node.catalog_service(service)) {
+                    continue;
+                }
+                tags.entry(&service.name)
+                    .or_default()
+                    .extend(service.tags.iter().map(String::as_str));
             }
-            tags.entry(&service.name)
-                .or_default()
-                .extend(service.tags.iter().map(String::as_str));
         }
         (store.services_index(), json!(tags))
     })
@@ -106,10 +104,13 @@ pub async fn service(call: &Call, name: &str) -> Answer {
     let filter = filter(call, CATALOG_SELECTORS)?;
     let tags = call.query.all("tag");
     read(call, |store| {
-        let entries: Vec<Value> = store
-            .instances(name)
-            .filter(|service| has_tags(service, &tags))
-            .map(|service| views::catalog_service(&call.shared, store, service))
+        let entries: Vec<Value> = views::nodes(&call.shared, store)
+            .iter()
+            .flat_map(|node| {
+                node.instances(name)
+                    .filter(|service| has_tags(service, &tags))
+                    .map(|service| node.catalog_service(service))
+            })
             .filter(|view| keep(&filter, view))
             .collect();
         (store.catalog_index(name), Value::Array(entries))
@@ -120,9 +121,9 @@ pub async fn service(call: &Call, name: &str) -> Answer {
 pub async fn nodes(call: &Call) -> Answer {
     let filter = filter(call, NODE_SELECTORS)?;
     read(call, |store| {
-        let node = views::node(&call.shared, store);
-        let nodes: Vec<Value> = [node]
+        let nodes: Vec<Value> = views::nodes(&call.shared, store)
             .into_iter()
+            .map(|node| node.view)
             .filter(|view| keep(&filter, view))
             .collect();
         (store.node_index, Value::Array(nodes))
@@ -142,7 +143,9 @@ pub fn datacenters(call: &Call) -> Answer {
 /// (services as a map by ID).
 pub async fn node_services(call: &Call, node: &str, as_list: bool) -> Answer {
     call.query.check_read(&call.shared.config.datacenter)?;
-    if node != call.shared.config.node_name {
+    let known =
+        node == call.shared.config.node_name || call.shared.store().remote.contains_key(node);
+    if !known {
         let index = call.shared.store().services_index();
         return Ok(with_index(
             super::text(StatusCode::NOT_FOUND, "Node not found"),
@@ -150,7 +153,11 @@ pub async fn node_services(call: &Call, node: &str, as_list: bool) -> Answer {
         ));
     }
     read(call, |store| {
-        let services = store
+        let nodes = views::nodes(&call.shared, store);
+        let Some(rows) = nodes.into_iter().find(|rows| rows.name == node) else {
+            return (store.services_index(), Value::Null);
+        };
+        let services = rows
             .services
             .values()
             .map(|s| (s.id.clone(), views::node_service(s)));
@@ -161,7 +168,7 @@ pub async fn node_services(call: &Call, node: &str, as_list: bool) -> Answer {
         };
         (
             store.services_index(),
-            json!({"Node": views::node(&call.shared, store), "Services": services}),
+            json!({"Node": rows.view, "Services": services}),
         )
     })
     .await
@@ -179,24 +186,22 @@ pub async fn health_service(call: &Call, name: &str) -> Answer {
     };
     let tags = call.query.all("tag");
     read(call, |store| {
-        let node = views::node(&call.shared, store);
-        let node_checks: Vec<Value> =
-            store.checks_of("").map(|check| views::health_check(&call.shared, store, check)).collect();
-        let entries: Vec<Value> = store
-            .instances(name)
-            .filter(|service| has_tags(service, &tags))
-            .filter_map(|service| {
-                let own: Vec<_> = store.checks_of(&service.id).collect();
-                let all_passing = store.checks_of("").chain(own.iter().copied()).all(|c| c.status == "passing");
-                if passing_only && !all_passing {
-                    return None;
+        let mut entries = Vec::new();
+        for node in views::nodes(&call.shared, store) {
+            let node_checks: Vec<&Check> = node.checks_of("").collect();
+            for service in node.instances(name).filter(|s| has_tags(s, &tags)) {
+                let checks: Vec<&Check> =
+                    node_checks.iter().copied().chain(node.checks_of(&service.id)).collect();
+                if passing_only && !checks.iter().all(|c| c.status == "passing") {
+                    continue;
                 }
-                let mut checks = node_checks.clone();
-                checks.extend(own.iter().map(|check| views::health_check(&call.shared, store, check)));
-                let entry = json!({"Node": node, "Service": views::node_service(service), "Checks": checks});
-                keep(&filter, &entry).then_some(entry)
-            })
-            .collect();
+                let checks: Vec<Value> = checks.iter().map(|c| node.health_check(c)).collect();
+                let entry = json!({"Node": node.view, "Service": views::node_service(service), "Checks": checks});
+                if keep(&filter, &entry) {
+                    entries.push(entry);
+                }
+            }
+        }
         (store.health_index(name), Value::Array(entries))
     })
     .await
@@ -205,10 +210,13 @@ pub async fn health_service(call: &Call, name: &str) -> Answer {
 pub async fn health_checks(call: &Call, name: &str) -> Answer {
     let filter = filter(call, CHECK_SELECTORS)?;
     read(call, |store| {
-        let checks: Vec<Value> = store
-            .instances(name)
-            .flat_map(|service| store.checks_of(&service.id))
-            .map(|check| views::health_check(&call.shared, store, check))
+        let checks: Vec<Value> = views::nodes(&call.shared, store)
+            .iter()
+            .flat_map(|node| {
+                node.instances(name)
+                    .flat_map(|service| node.checks_of(&service.id))
+                    .map(|check| node.health_check(check))
+            })
             .filter(|view| keep(&filter, view))
             .collect();
         (store.service_checks_index(name), Value::Array(checks))
@@ -220,24 +228,27 @@ pub async fn health_state(call: &Call, state: &str) -> Answer {
     if !matches!(state, "any" | "passing" | "warning" | "critical") {
         return Err(HttpError::bad_request(format!("Invalid state: {state}")));
     }
-    every_check(call, |check| state == "any" || check.status == state).await
+    every_check(call, |_, check| state == "any" || check.status == state).await
 }
 
 pub async fn health_node(call: &Call, node: &str) -> Answer {
-    let ours = node == call.shared.config.node_name;
-    every_check(call, |_| ours).await
+    let node = node.to_string();
+    every_check(call, move |on, _| on == node).await
 }
 
-/// The agent's checks that `wanted` keeps and the request's `filter` passes, as health
-/// views, with the index of all checks.
-async fn every_check(call: &Call, wanted: impl Fn(&Check) -> bool) -> Answer {
+/// The checks of every node that `wanted` keeps and the request's `filter` passes, as
+/// health views, with the index of all checks.
+async fn every_check(call: &Call, wanted: impl Fn(&str, &Check) -> bool) -> Answer {
     let filter = filter(call, CHECK_SELECTORS)?;
     read(call, |store| {
-        let checks: Vec<Value> = store
-            .checks
-            .values()
-            .filter(|check| wanted(check))
-            .map(|check| views::health_check(&call.shared, store, check))
+        let checks: Vec<Value> = views::nodes(&call.shared, store)
+            .iter()
+            .flat_map(|node| {
+                node.checks
+                    .values()
+                    .filter(|check| wanted(node.name, check))
+                    .map(|check| node.health_check(check))
+            })
             .filter(|view| keep(&filter, view))
             .collect();
         (store.checks_index(), Value::Array(checks))

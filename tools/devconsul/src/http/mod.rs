@@ -146,6 +146,19 @@ async fn answer(shared: Arc<Shared>, request: Request) -> Response {
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
+    if route.reads_the_servers_catalog()
+        && let Some(cluster) = shared.cluster().filter(|_| shared.is_client())
+    {
+        let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        return crate::cluster::forward::forward(
+            &cluster,
+            parts.method,
+            path_and_query,
+            &parts.headers,
+            body,
+        )
+        .await;
+    }
     let reads_catalog = matches!(
         route,
         Route::CatalogServices
@@ -185,8 +198,11 @@ async fn handle(call: &Call, route: Route) -> Answer {
     match route {
         AgentSelf => agent::self_(call),
         AgentMembers => agent::members(call),
+        AgentJoin(address) => agent::join(call, &address).await,
+        AgentForceLeave(node) => agent::force_leave(call, &node).await,
+        NodeSync => agent::node_sync(call),
         AgentReload => agent::reload(call),
-        AgentLeave => agent::leave(call),
+        AgentLeave => agent::leave(call).await,
         AgentMaintenance => agent::node_maintenance(call),
         AgentServices => agent::services(call),
         AgentServiceRegister => agent::register_service(call),
@@ -211,15 +227,21 @@ async fn handle(call: &Call, route: Route) -> Answer {
         HealthState(state) => catalog::health_state(call, &state).await,
         HealthNode(node) => catalog::health_node(call, &node).await,
         Kv(key) => kv::handle(call, &key).await,
-        StatusLeader => Ok(json(call, StatusCode::OK, &Value::String(leader()))),
-        StatusPeers => Ok(json(call, StatusCode::OK, &Value::from(vec![leader()]))),
+        StatusLeader => Ok(json(call, StatusCode::OK, &Value::String(leader(call)))),
+        StatusPeers => Ok(json(call, StatusCode::OK, &Value::from(vec![leader(call)]))),
         NotImplemented(_) => unreachable!("answered in dispatch"),
     }
 }
 
 /// The server RPC address Consul reports as leader and only peer.
-fn leader() -> String {
-    format!("{}:8300", crate::views::NODE_ADDRESS)
+pub(super) fn leader(call: &Call) -> String {
+    let port = call
+        .shared
+        .config
+        .cluster
+        .as_ref()
+        .map_or(crate::cluster::SERVER_PORT, |c| c.server_port);
+    format!("{}:{port}", call.shared.node_address())
 }
 
 /// Reads the body, refusing more than `limit` bytes with 413.

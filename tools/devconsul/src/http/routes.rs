@@ -36,16 +36,40 @@ pub(super) enum Route {
     Kv(String),
     StatusLeader,
     StatusPeers,
+    AgentJoin(String),
+    AgentForceLeave(String),
+    /// A client agent's copy of its node, sent to the server (`cluster::sync`).
+    NodeSync,
     NotImplemented(&'static str),
+}
+
+impl Route {
+    /// What a client agent of a cluster passes on to the server (`cluster::forward`).
+    pub(super) fn reads_the_servers_catalog(&self) -> bool {
+        use Route::*;
+        matches!(
+            self,
+            CatalogServices
+                | CatalogService(_)
+                | CatalogNodes
+                | CatalogNodeServices(_)
+                | CatalogNode(_)
+                | HealthService(_)
+                | HealthChecks(_)
+                | HealthState(_)
+                | HealthNode(_)
+                | Kv(_)
+                | StatusLeader
+                | StatusPeers
+        )
+    }
 }
 
 /// Real Consul endpoints (by path prefix) that this agent answers with 501.
 pub(super) const NOT_IMPLEMENTED: &[&str] = &[
     "/v1/acl/",
     "/v1/agent/connect/",
-    "/v1/agent/force-leave",
     "/v1/agent/host",
-    "/v1/agent/join/",
     "/v1/agent/metrics",
     "/v1/agent/monitor",
     "/v1/agent/token/",
@@ -86,6 +110,7 @@ pub(super) fn route(path: &str) -> Option<Route> {
         "/v1/catalog/datacenters" => Some(Route::CatalogDatacenters),
         "/v1/status/leader" => Some(Route::StatusLeader),
         "/v1/status/peers" => Some(Route::StatusPeers),
+        crate::cluster::sync::SYNC_PATH => Some(Route::NodeSync),
         _ => None,
     };
     if exact.is_some() {
@@ -123,6 +148,8 @@ pub(super) fn route(path: &str) -> Option<Route> {
         ("/v1/health/state/", Route::HealthState),
         ("/v1/health/node/", Route::HealthNode),
         ("/v1/kv/", Route::Kv),
+        ("/v1/agent/join/", Route::AgentJoin),
+        ("/v1/agent/force-leave/", Route::AgentForceLeave),
     ];
     if let Some(endpoint) = NOT_IMPLEMENTED
         .iter()
@@ -149,7 +176,10 @@ pub(super) fn allowed(route: &Route) -> &'static [Method] {
         | AgentCheckRegister
         | AgentCheckDeregister(_)
         | AgentCheckTtl(..)
-        | AgentCheckUpdate(_) => &[Method::PUT],
+        | AgentCheckUpdate(_)
+        | AgentJoin(_)
+        | AgentForceLeave(_)
+        | NodeSync => &[Method::PUT],
         Kv(_) => &[Method::GET, Method::PUT, Method::DELETE],
         NotImplemented(_) => &[Method::GET, Method::PUT, Method::POST, Method::DELETE],
         _ => &[Method::GET],

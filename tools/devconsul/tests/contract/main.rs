@@ -14,6 +14,7 @@ mod bad_input;
 mod binary;
 mod blocking;
 mod checks;
+mod cluster;
 mod config_files;
 mod consulrs_catalog;
 mod consulrs_check;

@@ -11,7 +11,7 @@ pub fn checks(call: &Call) -> Answer {
         .map(|check| {
             (
                 check.id.clone(),
-                views::health_check(&call.shared, &store, check),
+                views::health_check(&call.shared.config.node_name, &store.services, check),
             )
         })
         .filter(|(_, view)| filter.as_ref().is_none_or(|f| f.matches(view)))

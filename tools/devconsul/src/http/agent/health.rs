@@ -20,7 +20,7 @@ fn service_health(call: &Call, store: &Store, id: &str) -> Option<(&'static str,
     };
     let views: Vec<Value> = checks
         .iter()
-        .map(|c| views::health_check(&call.shared, store, c))
+        .map(|c| views::health_check(&call.shared.config.node_name, &store.services, c))
         .collect();
     let entry = json!({
         "AggregatedStatus": status,

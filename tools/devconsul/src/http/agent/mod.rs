@@ -16,10 +16,12 @@ use std::hash::Hasher;
 
 mod checks;
 mod health;
+mod members;
 mod services;
 
 pub use checks::*;
 pub use health::*;
+pub use members::*;
 pub use services::*;
 
 const SERVICE_SELECTORS: &[&str] = &[
@@ -98,7 +100,7 @@ pub fn self_(call: &Call) -> Answer {
             "PrimaryDatacenter": config.datacenter,
             "NodeName": config.node_name,
             "NodeID": shared.node_id,
-            "Server": true,
+            "Server": !shared.is_client(),
             "Revision": "workbook",
             "Version": crate::VERSION,
             "BuildDate": "2024-01-01T00:00:00Z",
@@ -110,8 +112,8 @@ pub fn self_(call: &Call) -> Answer {
             "Datacenter": config.datacenter,
             "NodeName": config.node_name,
             "NodeID": shared.node_id,
-            "DevMode": true,
-            "ServerMode": true,
+            "DevMode": config.cluster.is_none(),
+            "ServerMode": !shared.is_client(),
             "ClientAddrs": [shared.http_addr.ip().to_string()],
             "HTTPPort": shared.http_addr.port(),
             "UIConfig": {"Enabled": config.ui},
@@ -132,7 +134,7 @@ pub fn self_(call: &Call) -> Answer {
                 "bootstrap": "true",
                 "known_datacenters": "1",
                 "leader": "true",
-                "leader_addr": super::leader(),
+                "leader_addr": super::leader(call),
                 "server": "true",
             },
             "raft": {"last_log_index": store.index().to_string(), "state": "Leader"},
@@ -143,47 +145,10 @@ pub fn self_(call: &Call) -> Answer {
     Ok(json(call, StatusCode::OK, &body))
 }
 
-/// This node as Serf would list it.
-fn member(call: &Call) -> Value {
-    let config = &call.shared.config;
-    json!({
-        "Name": config.node_name,
-        "Addr": views::NODE_ADDRESS,
-        "Port": 8301,
-        "Tags": {
-            "build": "1.17.0:workbook",
-            "dc": config.datacenter,
-            "id": call.shared.node_id,
-            "port": "8300",
-            "role": "consul",
-            "bootstrap": "1",
-            "segment": "",
-            "vsn": "2",
-        },
-        "Status": 1,
-        "ProtocolMin": 1,
-        "ProtocolMax": 5,
-        "ProtocolCur": 2,
-        "DelegateMin": 2,
-        "DelegateMax": 5,
-        "DelegateCur": 4,
-    })
-}
-
-pub fn members(call: &Call) -> Answer {
-    Ok(json(call, StatusCode::OK, &json!([member(call)])))
-}
-
 pub fn reload(call: &Call) -> Answer {
     crate::shared::reload(&call.shared)
         .map_err(|e| HttpError::internal(format!("Failed to reload configs: {e:#}")))?;
     tracing::info!(target: "agent", "Reloaded configuration");
-    Ok(empty())
-}
-
-pub fn leave(call: &Call) -> Answer {
-    tracing::info!(target: "agent", "Graceful leave requested");
-    call.shared.stop();
     Ok(empty())
 }
 

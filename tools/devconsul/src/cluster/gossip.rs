@@ -1,0 +1,428 @@
+//! The gossip loop: foca's SWIM state machine driven by a UDP socket and tokio's timers.
+//!
+//! foca does no I/O of its own. It is handed what arrives (a packet, a timer that fired,
+//! a request to join or leave) and answers with what to do: packets to send, timers to
+//! set, and notifications such as "member up" and "member down". This loop does those
+//! things, keeps the member table, and on a server turns each change into the catalog's:
+//! a member up is a node with a passing `serfHealth`, a failed one has it critical, one
+//! that left is removed.
+//!
+//! SWIM cannot tell a member that left from one that died: both are "down". So an agent
+//! that leaves first gossips an intent (`leave NODE BUMP`, as Serf does), and a member that
+//! goes down after its intent was heard has left; without one it failed.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, Weak};
+
+use foca::{
+    AccumulatingRuntime, BroadcastHandler, Foca, Invalidates, OwnedNotification, PostcardCodec,
+    Timer,
+};
+use foca_rand::SeedableRng;
+use foca_rand::rngs::SmallRng;
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Cluster, Command, Id, JOIN_TIMEOUT, Member, Status};
+use crate::shared::Shared;
+
+/// The leave intents heard so far: (node, the identity's bump).
+type Intents = Arc<Mutex<BTreeSet<(String, u64)>>>;
+
+enum Input {
+    Timer(Timer<Id>),
+    JoinTimedOut(SocketAddr),
+}
+
+struct PendingJoin {
+    target: SocketAddr,
+    reply: oneshot::Sender<Result<String, String>>,
+}
+
+/// Runs until the agent leaves or stops.
+pub(super) async fn run(
+    cluster: Arc<Cluster>,
+    socket: UdpSocket,
+    mut commands: mpsc::Receiver<Command>,
+    shared: Weak<Shared>,
+) {
+    // foca's LAN settings are Serf's (a probe a second, answered within half of it,
+    // suspicion for a few periods), scaled to the probe interval asked for.
+    let mut config = foca::Config::new_lan(NonZeroU32::new(3).expect("3 is not 0"));
+    let interval = cluster.config.probe_interval;
+    let scale = interval.as_secs_f64() / config.probe_period.as_secs_f64();
+    config.suspect_to_down_after = config.suspect_to_down_after.mul_f64(scale);
+    config.probe_period = interval;
+    config.probe_rtt = interval / 2;
+    let mut buffer = vec![0u8; config.max_packet_size.get()];
+    let intents = Intents::default();
+    let seed = cluster.me.bump ^ u64::from(std::process::id());
+    let foca = Foca::with_custom_broadcast(
+        cluster.me.clone(),
+        config,
+        SmallRng::seed_from_u64(seed),
+        PostcardCodec,
+        LeaveIntents(Arc::clone(&intents)),
+    );
+    let (inputs, mut inbox) = mpsc::unbounded_channel();
+    let mut gossip = Gossip {
+        cluster,
+        shared,
+        foca,
+        runtime: AccumulatingRuntime::new(),
+        socket,
+        inputs,
+        intents,
+        pending: Vec::new(),
+    };
+    if let Some(shared) = gossip.shared.upgrade() {
+        let mut stopping = Box::pin(async move { shared.stopping().await });
+        loop {
+            tokio::select! {
+                received = gossip.socket.recv_from(&mut buffer) => {
+                    if let Ok((length, _)) = received {
+                        let result = gossip.foca.handle_data(&buffer[..length], &mut gossip.runtime);
+                        gossip.after("a packet", result).await;
+                    }
+                }
+                Some(command) = commands.recv() => {
+                    if gossip.command(command).await {
+                        break;
+                    }
+                }
+                Some(input) = inbox.recv() => gossip.input(input).await,
+                _ = &mut stopping => break,
+            }
+        }
+    }
+}
+
+struct Gossip {
+    cluster: Arc<Cluster>,
+    shared: Weak<Shared>,
+    foca: Foca<Id, PostcardCodec, SmallRng, LeaveIntents>,
+    runtime: AccumulatingRuntime<Id>,
+    socket: UdpSocket,
+    inputs: mpsc::UnboundedSender<Input>,
+    intents: Intents,
+    pending: Vec<PendingJoin>,
+}
+
+impl Gossip {
+    /// Handles a request; returns true once the agent has left.
+    async fn command(&mut self, command: Command) -> bool {
+        match command {
+            Command::Join(target, reply) => {
+                let known = self
+                    .cluster
+                    .lock()
+                    .values()
+                    .find(|m| m.id.gossip == target && m.status == Status::Alive)
+                    .map(|m| m.id.node.clone());
+                if let Some(node) = known {
+                    let _ = reply.send(Ok(node));
+                    return false;
+                }
+                let result = self
+                    .foca
+                    .announce(Id::placeholder(target), &mut self.runtime);
+                self.pending.push(PendingJoin { target, reply });
+                let inputs = self.inputs.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(JOIN_TIMEOUT).await;
+                    let _ = inputs.send(Input::JoinTimedOut(target));
+                });
+                self.after("a join", result).await;
+                false
+            }
+            Command::Leave(reply) => {
+                let me = self.cluster.me.clone();
+                tracing::info!(target: "agent.serf", node = %me.node, "serf: EventMemberLeave (self)");
+                let _ = self.foca.add_broadcast(&encode_intent(&me.node, me.bump));
+                let result = self.foca.leave_cluster(&mut self.runtime);
+                self.after("a leave", result).await;
+                if let Some(member) = self.cluster.lock().get_mut(&me.node) {
+                    member.status = Status::Left;
+                }
+                let _ = reply.send(());
+                true
+            }
+            Command::ForceLeave(node, reply) => {
+                let member = self.cluster.lock().get(&node).cloned();
+                let answer = match member {
+                    None => Err(format!("no member is named {node:?}")),
+                    Some(m) if m.status == Status::Alive => Err(format!(
+                        "{node} is alive: force-leave removes only a failed member; run `devconsul leave` on its host to take it out"
+                    )),
+                    Some(m) => {
+                        let _ = self.foca.add_broadcast(&encode_intent(&node, m.id.bump));
+                        self.intents
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert((node.clone(), m.id.bump));
+                        let result = self.foca.gossip(&mut self.runtime);
+                        self.after("a force-leave", result).await;
+                        Ok(())
+                    }
+                };
+                let _ = reply.send(answer);
+                false
+            }
+        }
+    }
+
+    async fn input(&mut self, input: Input) {
+        match input {
+            Input::Timer(timer) => {
+                let result = self.foca.handle_timer(timer, &mut self.runtime);
+                self.after("a timer", result).await;
+            }
+            Input::JoinTimedOut(target) => {
+                self.answer_joins(target, Err(format!(
+                    "no agent answered at {target} within {}s: is one started there with -bind {} (UDP port {} open)?",
+                    JOIN_TIMEOUT.as_secs(),
+                    target.ip(),
+                    target.port()
+                )));
+            }
+        }
+    }
+
+    /// Carries out what foca asked for after one of its calls.
+    async fn after(&mut self, what: &str, result: Result<(), foca::Error>) {
+        if let Err(error) = result {
+            tracing::debug!(target: "agent.serf", %error, "gossip ignored {what}");
+        }
+        while let Some((to, data)) = self.runtime.to_send() {
+            if let Err(error) = self.socket.send_to(&data, to.gossip).await {
+                tracing::debug!(target: "agent.serf", %error, to = %to.gossip, "could not send");
+            }
+        }
+        while let Some((delay, timer)) = self.runtime.to_schedule() {
+            let inputs = self.inputs.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let _ = inputs.send(Input::Timer(timer));
+            });
+        }
+        let mut changed = false;
+        while let Some(notification) = self.runtime.to_notify() {
+            changed |= match notification {
+                OwnedNotification::MemberUp(id) => self.up(id),
+                OwnedNotification::Rename(_, id) => self.up(id),
+                OwnedNotification::MemberDown(id) => self.down(&id),
+                OwnedNotification::Rejoin(id) => {
+                    tracing::info!(target: "agent.serf", bump = id.bump, "serf: declared failed while running; rejoined");
+                    false
+                }
+                _ => false,
+            };
+        }
+        changed |= self.apply_intents();
+        if changed {
+            self.cluster.changes.send_modify(|n| *n += 1);
+            self.remember_members();
+        }
+    }
+
+    /// A member gossip found alive. Returns whether the table changed.
+    fn up(&mut self, id: Id) -> bool {
+        let me = &self.cluster.me;
+        let refusal = if id.datacenter != me.datacenter {
+            Some(format!(
+                "the agent at {} (node {}) is in datacenter {:?} and this one in {:?}: agents join only their own datacenter",
+                id.gossip, id.node, id.datacenter, me.datacenter
+            ))
+        } else if id.node == me.node {
+            Some(format!(
+                "the agent at {} is also named {:?}: give each agent its own -node",
+                id.gossip, id.node
+            ))
+        } else {
+            let members = self.cluster.lock();
+            members
+                .get(&id.node)
+                .filter(|m| m.status == Status::Alive && m.id.gossip != id.gossip)
+                .map(|m| {
+                    format!(
+                        "the agents at {} and {} are both named {:?}: give each agent its own -node",
+                        m.id.gossip, id.gossip, id.node
+                    )
+                })
+        };
+        if let Some(refusal) = refusal {
+            tracing::error!(target: "agent.serf", "serf: member refused: {refusal}");
+            self.answer_joins(id.gossip, Err(refusal));
+            return false;
+        }
+        self.answer_joins(id.gossip, Ok(id.node.clone()));
+        let before = self.cluster.lock().insert(
+            id.node.clone(),
+            Member {
+                id: id.clone(),
+                status: Status::Alive,
+            },
+        );
+        if before.is_some_and(|b| b.status == Status::Alive && b.id == id) {
+            return false;
+        }
+        tracing::info!(target: "agent.serf", node = %id.node, address = %id.gossip.ip(), "serf: EventMemberJoin");
+        self.on_server(|store| {
+            store.node_alive(
+                &id.node,
+                &crate::shared::node_id(&id.node),
+                &id.gossip.ip().to_string(),
+            )
+        });
+        true
+    }
+
+    /// A member gossip declared down: it left if it said so first, else it failed.
+    fn down(&mut self, id: &Id) -> bool {
+        let mut members = self.cluster.lock();
+        let Some(member) = members
+            .get_mut(&id.node)
+            .filter(|m| m.id.gossip == id.gossip)
+        else {
+            return false;
+        };
+        if member.status != Status::Alive {
+            return false;
+        }
+        member.status = Status::Failed;
+        drop(members);
+        tracing::info!(target: "agent.serf", node = %id.node, address = %id.gossip.ip(), "serf: EventMemberFailed");
+        self.on_server(|store| store.node_failed(&id.node));
+        true
+    }
+
+    /// Members that went down after their intent to leave was heard have left.
+    fn apply_intents(&mut self) -> bool {
+        let intents = self
+            .intents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let left: Vec<String> = self
+            .cluster
+            .lock()
+            .values_mut()
+            .filter(|m| {
+                m.status == Status::Failed && intents.contains(&(m.id.node.clone(), m.id.bump))
+            })
+            .map(|m| {
+                m.status = Status::Left;
+                m.id.node.clone()
+            })
+            .collect();
+        for node in &left {
+            tracing::info!(target: "agent.serf", node = %node, "serf: EventMemberLeave");
+            self.on_server(|store| store.remove_node(node));
+        }
+        !left.is_empty()
+    }
+
+    /// On a server, applies a membership change to the catalog.
+    fn on_server(&self, change: impl FnOnce(&mut crate::state::Store) -> bool) {
+        if !self.cluster.me.server {
+            return;
+        }
+        if let Some(shared) = self.shared.upgrade() {
+            shared.write(change);
+        }
+    }
+
+    fn answer_joins(&mut self, target: SocketAddr, answer: Result<String, String>) {
+        let (done, waiting) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| p.target == target);
+        self.pending = waiting;
+        for PendingJoin { reply, .. } in done {
+            let _ = reply.send(answer.clone());
+        }
+    }
+
+    /// Writes the live members' addresses where `-rejoin` finds them after a restart.
+    fn remember_members(&self) {
+        let addresses: Vec<String> = self
+            .cluster
+            .lock()
+            .values()
+            .filter(|m| m.status == Status::Alive && m.id != self.cluster.me)
+            .map(|m| m.id.gossip.to_string())
+            .collect();
+        let path = super::snapshot_path(&self.cluster.config.data_dir);
+        if let Err(error) = std::fs::write(&path, addresses.join("\n")) {
+            tracing::warn!(target: "agent.serf", %error, path = %path.display(), "could not remember the members");
+        }
+    }
+}
+
+/// `leave NODE BUMP`, as one custom broadcast.
+fn encode_intent(node: &str, bump: u64) -> Vec<u8> {
+    format!("leave {bump} {node}").into_bytes()
+}
+
+fn decode_intent(data: &[u8]) -> Option<(String, u64)> {
+    let text = std::str::from_utf8(data).ok()?;
+    let rest = text.strip_prefix("leave ")?;
+    let (bump, node) = rest.split_once(' ')?;
+    Some((node.to_string(), bump.parse().ok()?))
+}
+
+/// Keeps the leave intents, and tells foca which ones are news to pass on.
+struct LeaveIntents(Intents);
+
+#[derive(PartialEq, Eq)]
+struct IntentKey(String, u64);
+
+impl Invalidates for IntentKey {
+    fn invalidates(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+#[derive(Debug)]
+struct BadIntent;
+
+impl std::fmt::Display for BadIntent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a broadcast that is not a leave intent")
+    }
+}
+
+impl std::error::Error for BadIntent {}
+
+impl BroadcastHandler<Id> for LeaveIntents {
+    type Key = IntentKey;
+    type Error = BadIntent;
+
+    fn receive_item(
+        &mut self,
+        data: &[u8],
+        _sender: Option<&Id>,
+    ) -> Result<Option<IntentKey>, BadIntent> {
+        let (node, bump) = decode_intent(data).ok_or(BadIntent)?;
+        let fresh = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((node.clone(), bump));
+        Ok(fresh.then_some(IntentKey(node, bump)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_intent_reads_back_as_written() {
+        let data = encode_intent("host b", 17);
+        assert_eq!(decode_intent(&data), Some(("host b".to_string(), 17)));
+        assert_eq!(decode_intent(b"join 1 x"), None);
+        assert_eq!(decode_intent(b"leave x y"), None);
+    }
+}
