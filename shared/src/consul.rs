@@ -56,9 +56,11 @@ impl Instance {
     /// by the agent: a real Consul waits at least one minute whatever this says, the
     /// development agent honours short times.
     ///
-    /// Each probe may take at least a second, however short the interval: a probe opens a
-    /// new connection each time, and a busy machine is slow, not dead. One probe that runs
-    /// out of time turns the check critical and takes the instance out of discovery.
+    /// Each probe may take at least five seconds, however short the interval (and at most
+    /// ten, Consul's default): a probe opens a new connection each time, and a busy machine
+    /// is slow, not dead. One probe that runs out of time turns the check critical and takes
+    /// the instance out of discovery. An instance that is gone refuses the connection at
+    /// once, so the floor costs nothing when it matters.
     pub fn grpc_check(
         &self,
         grpc_service: &str,
@@ -74,7 +76,7 @@ impl Instance {
             ))
             .interval(go_duration(interval))
             .timeout(go_duration(
-                interval.clamp(Duration::from_secs(1), Duration::from_secs(5)),
+                interval.clamp(Duration::from_secs(5), Duration::from_secs(10)),
             ))
             .deregister_critical_service_after(go_duration(reap_after))
             .build()
