@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use l14_deploy::history::{self, Call, Fault, Outcome};
-use l14_deploy::lab::{Lab, LabOptions};
+use l14_deploy::lab::{Lab, LabOptions, LabRegistry};
 use l14_deploy::{load, report, timeline};
 use shared::consul::parse_duration;
 
@@ -29,9 +29,12 @@ enum Command {
         #[arg(long)]
         local_base: bool,
     },
-    /// Bring the three hosts up and deploy on them: etcd (three members), a user service
-    /// on each, `micro api` on host-a.
-    Up,
+    /// Bring the three hosts up and deploy on them: the registry (etcd's three members, or
+    /// a Consul agent on each host), a user service on each, `micro api` on host-a.
+    Up {
+        #[arg(long, value_enum, default_value = "etcd")]
+        registry: LabRegistry,
+    },
     /// Take the lab down: its containers and its network.
     Down,
     /// Each host: up or not, and what runs on it.
@@ -85,7 +88,7 @@ async fn main() -> anyhow::Result<()> {
     let lab = Lab::new(cli.lab);
     match cli.command {
         Command::Image { local_base } => lab.build_image(local_base)?,
-        Command::Up => lab.up()?,
+        Command::Up { registry } => lab.up(registry)?,
         Command::Down => lab.down()?,
         Command::Status => print!("{}", lab.status()?),
         Command::Partition { hosts } => println!("{}", lab.partition(&hosts)?),

@@ -19,6 +19,15 @@ pub const GATEWAY_PORT: u16 = 8080;
 pub const ETCD_LOG: &str = "/var/log/etcd.log";
 pub const USER_LOG: &str = "/var/log/user.log";
 pub const GATEWAY_LOG: &str = "/var/log/api.log";
+pub const CONSUL_LOG: &str = "/var/log/devconsul.log";
+
+/// The registry `up` deploys the services on: etcd (three members), or Consul (a server
+/// on host-a and a client agent on each other host).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LabRegistry {
+    Etcd,
+    Consul,
+}
 
 /// The seed's call through the gateway: the user service's `Say.Hello`.
 pub const HELLO_PATH: &str = "/user/say/hello?name=lab";
@@ -96,6 +105,67 @@ fn micro(hosts: &[&str]) -> Vec<String> {
 }
 // ANCHOR_END: gateway
 
+// ANCHOR: consul_agent
+/// The Consul agent on host `name`, whose lab address is `address`: Consul wants an agent
+/// on every host. host-a's is the datacenter's one server (`-bootstrap-expect 1`), and its
+/// API listens on every interface (`-client 0.0.0.0`) for a person at the status page; the
+/// others are clients that join it by name and keep their API on their own host, where
+/// that host's services register. Each gossips on the address the others reach it at
+/// (`-bind`), and `-rejoin` brings a restarted host back without a word.
+pub fn consul_agent(name: &str, address: &str, server: &str) -> Vec<String> {
+    let mut command: Vec<String> = ["devconsul", "agent", "-node", name, "-bind", address]
+        .map(String::from)
+        .into();
+    command.extend(["-data-dir".into(), "/var/lib/devconsul".into()]);
+    if name == server {
+        command.extend(
+            [
+                "-server",
+                "-bootstrap-expect",
+                "1",
+                "-client",
+                "0.0.0.0",
+                "-ui",
+            ]
+            .map(String::from),
+        );
+    } else {
+        command.extend(["-join".into(), server.into(), "-rejoin".into()]);
+    }
+    command
+}
+// ANCHOR_END: consul_agent
+
+/// Lesson 11's program registering with, and discovering through, its own host's Consul
+/// agent (`127.0.0.1:8500`, the registry's default address).
+fn micro_with_consul() -> Vec<String> {
+    ["l11-micro", "--registry", "consul"]
+        .map(String::from)
+        .into()
+}
+
+/// The user service on `address`, registered through its host's agent.
+pub fn consul_user_service(address: &str) -> Vec<String> {
+    let mut command = micro_with_consul();
+    command.extend([
+        "user-server".into(),
+        "--addr".into(),
+        format!("{address}:{USER_PORT}"),
+    ]);
+    command
+}
+
+/// `micro api` on host-a, finding the services through host-a's agent.
+pub fn consul_gateway() -> Vec<String> {
+    let mut command = micro_with_consul();
+    command.extend([
+        "api".into(),
+        "--addr".into(),
+        format!("0.0.0.0:{GATEWAY_PORT}"),
+    ]);
+    command
+}
+
 /// Every member's client address: `host-a:2379,host-b:2379,host-c:2379`.
 pub fn registry_address(hosts: &[&str]) -> String {
     hosts
@@ -161,6 +231,19 @@ mod tests {
             "l11-micro --registry etcd --registry-address host-a:2379,host-b:2379,host-c:2379 \
              user-server --addr 10.14.0.12:7021"
         );
+    }
+
+    #[test]
+    fn the_consul_server_is_host_as_and_the_others_join_it() {
+        let server = consul_agent("host-a", "10.14.0.11", "host-a").join(" ");
+        assert_eq!(
+            server,
+            "devconsul agent -node host-a -bind 10.14.0.11 -data-dir /var/lib/devconsul \
+             -server -bootstrap-expect 1 -client 0.0.0.0 -ui"
+        );
+        let client = consul_agent("host-b", "10.14.0.12", "host-a").join(" ");
+        assert!(client.ends_with("-join host-a -rejoin"), "{client}");
+        assert!(!client.contains("-server"), "{client}");
     }
 
     #[test]

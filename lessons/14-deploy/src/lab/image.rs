@@ -1,8 +1,9 @@
-//! The hosts' image: `lab/Dockerfile` with lesson 11's program in it.
+//! The hosts' image: `lab/Dockerfile` with lesson 11's program and the course's Consul
+//! agent in it.
 //!
-//! The program is not built inside the image: it is the one `cargo build -p l11-micro` made
-//! on this machine, copied into a staging folder (`bin/l11-micro`) that becomes the build's
-//! context. Only that folder is sent to Docker, not the workspace and its gigabytes of
+//! The programs are not built inside the image: they are the ones `cargo build -p l11-micro`
+//! and `cargo build -p devconsul` made on this machine, copied into a staging folder
+//! (`bin/l11-micro`, `bin/devconsul`) that becomes the build's context. Only that folder is sent to Docker, not the workspace and its gigabytes of
 //! `target/`.
 //!
 //! The Dockerfile starts from `debian:bookworm-slim`, which Docker pulls from Docker Hub.
@@ -24,12 +25,27 @@ pub const LOCAL_BASE: &str = "l14-base:bookworm";
 
 /// Overrides which l11-micro goes into the image (a path).
 pub const BINARY_VARIABLE: &str = "L14_MICRO_BINARY";
+/// Overrides which devconsul goes into the image (a path).
+pub const AGENT_VARIABLE: &str = "L14_DEVCONSUL_BINARY";
 
 // ANCHOR: build
 /// Builds image `image` from `lab/Dockerfile`, on the local base when `local_base`.
 pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<()> {
-    let binary = framework_binary()?;
-    let staging = stage(&binary)?;
+    let micro = built_program("l11-micro", BINARY_VARIABLE)?;
+    let agent = built_program("devconsul", AGENT_VARIABLE)?;
+    let staging = stage(&[(&micro, "l11-micro"), (&agent, "devconsul")])?;
+    let built = build_from(docker, image, local_base, &staging);
+    let _ = std::fs::remove_dir_all(&staging);
+    built
+}
+
+/// `docker build` of `lab/Dockerfile` in the context `staging`.
+fn build_from(
+    docker: &Docker,
+    image: &str,
+    local_base: bool,
+    staging: &Path,
+) -> anyhow::Result<()> {
     if local_base {
         ensure_local_base(docker)?;
     }
@@ -41,7 +57,7 @@ pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<(
     build
         .arg("--file")
         .arg(paths::lab_dir().join("Dockerfile"))
-        .arg(&staging);
+        .arg(staging);
     println!("docker build: {image}, from lab/Dockerfile");
     if let Err(error) = run(&mut build) {
         if local_base {
@@ -57,51 +73,56 @@ pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<(
 }
 // ANCHOR_END: build
 
-/// The l11-micro to put in the image: `L14_MICRO_BINARY` if set, else the release build if
-/// there is one, else the debug build.
-pub fn framework_binary() -> anyhow::Result<PathBuf> {
-    if let Some(chosen) = std::env::var_os(BINARY_VARIABLE) {
+/// The program `name` to put in the image: the path in `variable` if set, else the release
+/// build if there is one, else the debug build.
+pub fn built_program(name: &str, variable: &str) -> anyhow::Result<PathBuf> {
+    if let Some(chosen) = std::env::var_os(variable) {
         let chosen = PathBuf::from(chosen);
         if !chosen.is_file() {
-            bail!("{BINARY_VARIABLE}={} is not a file", chosen.display())
+            bail!("{variable}={} is not a file", chosen.display())
         }
-        println!("the program: {} ({BINARY_VARIABLE})", chosen.display());
+        println!("{name}: {} ({variable})", chosen.display());
         return Ok(chosen);
     }
     let target = paths::target_dir();
-    let release = target.join("release/l11-micro");
-    let debug = target.join("debug/l11-micro");
+    let release = target.join("release").join(name);
+    let debug = target.join("debug").join(name);
     if release.is_file() {
-        println!("the program: {} (the release build)", release.display());
+        println!("{name}: {} (the release build)", release.display());
         Ok(release)
     } else if debug.is_file() {
         println!(
-            "the program: {} (a debug build; `cargo build --release -p l11-micro` makes a \
-             smaller, faster one, and this uses it once it is there)",
+            "{name}: {} (a debug build; `cargo build --release -p {name}` makes a smaller, \
+             faster one, and this uses it once it is there)",
             debug.display()
         );
         Ok(debug)
     } else {
         bail!(
-            "no l11-micro to put in the image (looked for {} and {}): build it first with \
-             `cargo build --release -p l11-micro`",
+            "no {name} to put in the image (looked for {} and {}): build it first with \
+             `cargo build --release -p {name}`",
             release.display(),
             debug.display()
         )
     }
 }
 
-/// A fresh staging folder holding `bin/l11-micro` and `bin/host-init` (the hosts' main
-/// process), the build's whole context.
-fn stage(binary: &Path) -> anyhow::Result<PathBuf> {
-    let staging = paths::target_dir().join("l14-lab/image");
+/// A fresh staging folder holding `programs` under `bin/` and `bin/host-init` (the hosts'
+/// main process), the build's whole context. It is this build's own (two builds at once
+/// each have theirs), and is removed after it.
+fn stage(programs: &[(&Path, &str)]) -> anyhow::Result<PathBuf> {
+    let staging = paths::target_dir().join(format!("l14-lab/image-{}", std::process::id()));
     let bin = staging.join("bin");
     if bin.exists() {
         std::fs::remove_dir_all(&bin).with_context(|| format!("cannot empty {}", bin.display()))?;
     }
     std::fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
     let init = paths::lab_dir().join("host-init");
-    for (from, name) in [(binary, "l11-micro"), (init.as_path(), "host-init")] {
+    let files = programs
+        .iter()
+        .copied()
+        .chain([(init.as_path(), "host-init")]);
+    for (from, name) in files {
         std::fs::copy(from, bin.join(name))
             .with_context(|| format!("cannot copy {} into {}", from.display(), bin.display()))?;
     }

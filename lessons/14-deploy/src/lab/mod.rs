@@ -34,11 +34,13 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::bail;
 
-pub use deploy::{etcd_endpoints, etcd_member, gateway, registry_address, user_service};
+pub use deploy::{
+    LabRegistry, etcd_endpoints, etcd_member, gateway, registry_address, user_service,
+};
 use docker::{Docker, describe, output, run};
 use hosts::Host;
 pub use hosts::{HOST_NAMES, SUBNET_VARIABLE, Subnet};
-pub use image::{BINARY_VARIABLE, LOCAL_BASE};
+pub use image::{AGENT_VARIABLE, BINARY_VARIABLE, LOCAL_BASE};
 
 /// Which lab: a Compose project, the image its hosts run, and the host port of the gateway.
 #[derive(Debug, Clone, clap::Args)]

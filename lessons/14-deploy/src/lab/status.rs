@@ -46,7 +46,7 @@ impl Lab {
     // ANCHOR_END: status
 }
 
-/// Which of the lab's programs run on `host`: `etcd`, `user`, `api`.
+/// Which of the lab's programs run on `host`: `etcd` or `consul`, `user`, `api`.
 fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
     let mut pgrep = docker.docker();
     pgrep.args([
@@ -55,7 +55,7 @@ fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
         "pgrep",
         "-a",
         "-f",
-        "etcd|l11-micro",
+        "etcd|l11-micro|devconsul",
     ]);
     // pgrep's status is 1 when nothing matches: that is an answer, not a failure.
     let out = output(&mut pgrep)?;
@@ -71,6 +71,7 @@ fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
             .map(|word| word.rsplit('/').next().unwrap_or(word));
         let what = match program {
             Some("etcd") => "etcd",
+            Some("devconsul") => "consul",
             Some("l11-micro") if words.contains(&"user-server") => "user",
             Some("l11-micro") if words.contains(&"api") => "api",
             _ => continue,
@@ -80,7 +81,7 @@ fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
         }
     }
     found.sort_by_key(|what| {
-        ["etcd", "user", "api"]
+        ["etcd", "consul", "user", "api"]
             .iter()
             .position(|known| known == what)
     });

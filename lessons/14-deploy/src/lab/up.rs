@@ -12,16 +12,20 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::bail;
 
-use super::deploy::{self, HELLO_PATH, etcd_member, gateway, user_service};
+use super::deploy::{
+    self, HELLO_PATH, LabRegistry, consul_agent, consul_gateway, consul_user_service, etcd_member,
+    gateway, user_service,
+};
 use super::docker::{Docker, describe, run};
 use super::hosts::{self, HOST_NAMES, Host, SUBNET_VARIABLE, Subnet};
-use super::wait::{wait_for_etcd, wait_for_every_host};
+use super::wait::{wait_for_consul, wait_for_etcd, wait_for_every_host};
 use super::{Lab, LabOptions};
 
 impl Lab {
     // ANCHOR: up
-    /// Brings the three hosts up and deploys etcd, the services and the gateway on them.
-    pub fn up(&self) -> anyhow::Result<()> {
+    /// Brings the three hosts up and deploys the registry (etcd or Consul), the services
+    /// and the gateway on them.
+    pub fn up(&self, registry: LabRegistry) -> anyhow::Result<()> {
         let project = self.project()?;
         let subnet = Subnet::from_env()?;
         let docker = self.docker()?;
@@ -47,7 +51,7 @@ impl Lab {
             }
             return Err(error);
         }
-        match self.deploy(docker, project, &subnet) {
+        match self.deploy(docker, project, &subnet, registry) {
             Ok(summary) => {
                 print!("{summary}");
                 Ok(())
@@ -92,9 +96,16 @@ impl Lab {
     }
 
     // ANCHOR: deploy
-    /// Starts etcd on every host, waits for the cluster, then starts the services and the
-    /// gateway and waits until the gateway answers from every host. What `up` prints.
-    fn deploy(&self, docker: &Docker, project: &str, subnet: &Subnet) -> anyhow::Result<String> {
+    /// Starts the registry on every host and waits until it works, then starts the services
+    /// and the gateway and waits until the gateway answers from every host. What `up`
+    /// prints.
+    fn deploy(
+        &self,
+        docker: &Docker,
+        project: &str,
+        subnet: &Subnet,
+        registry: LabRegistry,
+    ) -> anyhow::Result<String> {
         let lab = hosts::list(docker, project)?;
         let host = |name: &str| -> anyhow::Result<Host> {
             match lab.iter().find(|host| host.name == name && host.running) {
@@ -106,41 +117,55 @@ impl Lab {
             .iter()
             .map(|name| host(name))
             .collect::<anyhow::Result<_>>()?;
+        let address = |host: &Host| match subnet.address(&host.name) {
+            Some(address) => Ok(address),
+            None => bail!("{} has no address in the lab's network", host.name),
+        };
 
-        println!("etcd: one member on each host, then waiting for a healthy cluster");
-        for host in &hosts {
-            start(
-                docker,
-                host,
-                &etcd_member(&host.name, &HOST_NAMES),
-                deploy::ETCD_LOG,
-            )?;
+        match registry {
+            LabRegistry::Etcd => {
+                println!("etcd: one member on each host, then waiting for a healthy cluster");
+                for host in &hosts {
+                    let command = etcd_member(&host.name, &HOST_NAMES);
+                    start(docker, host, &command, deploy::ETCD_LOG)?;
+                }
+                let started = Instant::now();
+                wait_for_etcd(docker, &hosts)?;
+                println!(
+                    "etcd: 3 members, healthy after {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            LabRegistry::Consul => {
+                println!("consul: the server on host-a, then a client agent on each other host");
+                let started = Instant::now();
+                for (count, host) in hosts.iter().enumerate() {
+                    let command = consul_agent(&host.name, &address(host)?, HOST_NAMES[0]);
+                    start(docker, host, &command, deploy::CONSUL_LOG)?;
+                    // Each joins those before it: wait until they are all members.
+                    wait_for_consul(docker, &hosts[..=count])?;
+                }
+                println!(
+                    "consul: 3 members alive after {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }
-        let started = Instant::now();
-        wait_for_etcd(docker, &hosts)?;
-        println!(
-            "etcd: 3 members, healthy after {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
 
         println!("services: `user-server` on each host, `api` on host-a; waiting for answers");
         for host in &hosts {
-            let Some(address) = subnet.address(&host.name) else {
-                bail!("{} has no address in the lab's network", host.name)
+            let address = address(host)?;
+            let command = match registry {
+                LabRegistry::Etcd => user_service(&address, &HOST_NAMES),
+                LabRegistry::Consul => consul_user_service(&address),
             };
-            start(
-                docker,
-                host,
-                &user_service(&address, &HOST_NAMES),
-                deploy::USER_LOG,
-            )?;
+            start(docker, host, &command, deploy::USER_LOG)?;
         }
-        start(
-            docker,
-            &hosts[0],
-            &gateway(&HOST_NAMES),
-            deploy::GATEWAY_LOG,
-        )?;
+        let command = match registry {
+            LabRegistry::Etcd => gateway(&HOST_NAMES),
+            LabRegistry::Consul => consul_gateway(),
+        };
+        start(docker, &hosts[0], &command, deploy::GATEWAY_LOG)?;
         let started = Instant::now();
         let published = SocketAddr::from(([127, 0, 0, 1], self.options.api_port));
         wait_for_every_host(docker, &hosts, published, subnet)?;
@@ -148,18 +173,23 @@ impl Lab {
             "gateway: answered from every host after {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        Ok(self.summary(subnet))
+        Ok(self.summary(subnet, registry))
     }
     // ANCHOR_END: deploy
 
     /// What `up` prints at the end: each host and what runs on it, and what to try.
-    fn summary(&self, subnet: &Subnet) -> String {
+    fn summary(&self, subnet: &Subnet, registry: LabRegistry) -> String {
         let port = self.options.api_port;
         let mut text = format!("lab {} is up:\n", self.options.project);
         for name in HOST_NAMES {
             let address = subnet.address(name).unwrap_or_default();
+            let registry = match registry {
+                LabRegistry::Etcd => format!("etcd member {name}"),
+                LabRegistry::Consul if name == HOST_NAMES[0] => "consul server".to_string(),
+                LabRegistry::Consul => "consul client".to_string(),
+            };
             text.push_str(&format!(
-                "  {name}  {address:<15} etcd member {name}, user service at {address}:{}",
+                "  {name}  {address:<15} {registry}, user service at {address}:{}",
                 deploy::USER_PORT
             ));
             if name == HOST_NAMES[0] {

@@ -40,6 +40,11 @@ const ETCD: Program = Program {
     pattern: "^etcd ",
     log: deploy::ETCD_LOG,
 };
+const CONSUL: Program = Program {
+    what: "the Consul agent",
+    pattern: "^devconsul agent",
+    log: deploy::CONSUL_LOG,
+};
 const USER_SERVICE: Program = Program {
     what: "the user service",
     pattern: "l11-micro .* user-server",
@@ -72,6 +77,37 @@ pub fn wait_for_etcd(docker: &Docker, hosts: &[Host]) -> anyhow::Result<()> {
             );
             for host in hosts {
                 why.push_str(&end_of_log(docker, host, deploy::ETCD_LOG));
+            }
+            bail!("{why}")
+        }
+        std::thread::sleep(POLL_EVERY);
+    }
+}
+
+/// Waits until host-a's Consul agent lists each of `hosts` as an alive member.
+pub fn wait_for_consul(docker: &Docker, hosts: &[Host]) -> anyhow::Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut members = docker.docker();
+        members.args(["exec", &hosts[0].container, "devconsul", "members"]);
+        let out = output(&mut members)?;
+        let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+        let alive = |host: &Host| {
+            listed.lines().any(|line| {
+                line.starts_with(&format!("{} ", host.name)) && line.contains(" alive ")
+            })
+        };
+        if out.status.success() && hosts.iter().all(alive) {
+            return Ok(());
+        }
+        still_running(docker, hosts.iter().map(|host| (host, &CONSUL)))?;
+        if Instant::now() > deadline {
+            let mut why = format!(
+                "the Consul agents were not all members within {PATIENCE:?}: {}",
+                docker::failure(&members, &out)
+            );
+            for host in hosts {
+                why.push_str(&end_of_log(docker, host, deploy::CONSUL_LOG));
             }
             bail!("{why}")
         }

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use crate::lab::{TestLab, docker, said};
 
 /// How long a condition of the lab may take to come true (a loaded machine is slow).
-const PATIENCE: Duration = Duration::from_secs(60);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 
 impl TestLab {
     /// Calls the gateway until each of `hosts` has answered.
-    fn wait_for_answers_from(&self, hosts: &[&str]) {
+    pub(crate) fn wait_for_answers_from(&self, hosts: &[&str]) {
         let wanted: BTreeSet<String> = hosts.iter().map(|host| host.to_string()).collect();
         let mut seen = BTreeSet::new();
         wait_until(
@@ -195,7 +195,7 @@ impl TestLab {
 
 /// Asks `check` every half second until it says yes; panics after [`PATIENCE`] with what
 /// it said last.
-fn wait_until(what: &str, mut check: impl FnMut() -> Result<(), String>) {
+pub(crate) fn wait_until(what: &str, mut check: impl FnMut() -> Result<(), String>) {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let last = match check() {

@@ -17,9 +17,15 @@ const TEST_IMAGE: &str = "l14-host-test";
 /// The image for this test: `l14-host-test:KEY`, built by `l14-deploy image --local-base`
 /// unless a run before built it for the same program, Dockerfile and init.
 pub(crate) fn test_image() -> Result<String, Skip> {
-    let binary = framework_binary();
+    let micro = built_beside("l11-micro");
+    let agent = built_beside("devconsul");
     let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("lab");
-    let key = fingerprint(&[&binary, &lab.join("Dockerfile"), &lab.join("host-init")]);
+    let key = fingerprint(&[
+        &micro,
+        &agent,
+        &lab.join("Dockerfile"),
+        &lab.join("host-init"),
+    ]);
     let image = format!("{TEST_IMAGE}:{key}");
     if docker_succeeds(&["image", "inspect", &image]) {
         eprintln!("the image {image} is there already");
@@ -45,7 +51,8 @@ pub(crate) fn test_image() -> Result<String, Skip> {
     let mut build = Command::new(PROGRAM);
     build
         .args(["--image", &image, "image", "--local-base"])
-        .env("L14_MICRO_BINARY", &binary);
+        .env("L14_MICRO_BINARY", &micro)
+        .env("L14_DEVCONSUL_BINARY", &agent);
     let out = run_program(&mut build);
     assert!(
         out.status.success(),
@@ -61,10 +68,10 @@ pub(crate) fn test_image() -> Result<String, Skip> {
     Ok(image)
 }
 
-/// lesson 11's program beside this test's program (cargo built both in the same folder),
-/// built first if it is missing.
-fn framework_binary() -> PathBuf {
-    let binary = Path::new(PROGRAM).with_file_name("l11-micro");
+/// The program of package `package` beside this test's program (cargo built them in the
+/// same folder), built first if it is missing.
+fn built_beside(package: &str) -> PathBuf {
+    let binary = Path::new(PROGRAM).with_file_name(package);
     if binary.is_file() {
         return binary;
     }
@@ -73,13 +80,13 @@ fn framework_binary() -> PathBuf {
         Some("debug") | None => "dev".to_string(),
         Some(other) => other.to_string(),
     };
-    eprintln!("{} is missing: cargo build -p l11-micro", binary.display());
+    eprintln!("{} is missing: cargo build -p {package}", binary.display());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "-p", "l11-micro", "--profile", &profile])
+        .args(["build", "-p", package, "--profile", &profile])
         .status()
         .expect("run cargo");
-    assert!(status.success(), "cargo build -p l11-micro failed");
+    assert!(status.success(), "cargo build -p {package} failed");
     assert!(binary.is_file(), "cargo built no {}", binary.display());
     binary
 }

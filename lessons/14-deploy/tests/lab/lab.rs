@@ -17,8 +17,10 @@ pub(crate) struct TestLab {
 }
 
 impl TestLab {
-    pub(crate) fn new(image: &str) -> TestLab {
-        let pid = std::process::id();
+    /// A lab for story `story` (0, 1, …) of this test process: its own project, port and
+    /// network, so that the stories run side by side.
+    pub(crate) fn new(image: &str, story: u32) -> TestLab {
+        let pid = std::process::id() * 2 + story;
         let api_port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -105,6 +107,22 @@ impl TestLab {
             ])
             .args(args);
         command.stdin(Stdio::null()).output().expect("run docker")
+    }
+
+    /// `COMMAND…` on `host`, as `docker exec` runs it; what it printed, if it succeeded.
+    pub(crate) fn on(&self, host: &str, command: &[&str]) -> Result<String, String> {
+        let container = self.container(host);
+        let out = Command::new("docker")
+            .args(["exec", &container])
+            .args(command)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run docker");
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(said(&out))
+        }
     }
 
     /// Which host answered one call through the gateway, if one did.

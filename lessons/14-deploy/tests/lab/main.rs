@@ -12,10 +12,16 @@
 //! Where Docker is missing or its daemon does not answer, the test says why and passes: the
 //! lab needs Docker, the rest of the course does not.
 //!
-//! This file is the story; the image it runs is made in `image.rs`, the lab it drives is
-//! `lab.rs`, and each step of the story, with the waiting it needs, is in `checks.rs`.
+//! A second story does the same with Consul as the registry (`up --registry consul`): an
+//! agent on each host, services found across hosts, and a stopped host that leaves against
+//! a killed one that fails. The two stories' labs run side by side.
+//!
+//! This file is the stories; the image they run is made in `image.rs`, the lab they drive
+//! is `lab.rs`, and each step, with the waiting it needs, is in `checks.rs` (etcd's) and
+//! `consul.rs`.
 
 mod checks;
+mod consul;
 mod image;
 mod lab;
 
@@ -44,7 +50,7 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
     };
     let image_done = started.elapsed();
 
-    let lab = TestLab::new(&image);
+    let lab = TestLab::new(&image, 0);
     lab.up_is_answered_by_every_host();
     let up_done = started.elapsed();
     lab.up_again_is_refused();
@@ -62,6 +68,27 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
         (up_done - image_done).as_secs_f64(),
         (started.elapsed() - up_done).as_secs_f64(),
     );
+}
+
+#[test]
+fn the_consul_lab_finds_services_across_hosts_and_tells_leaving_from_failing() {
+    if let Some(why) = why_no_docker() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let image = match test_image() {
+        Ok(image) => image,
+        Err(Skip(why)) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let lab = TestLab::new(&image, 1);
+    lab.consul_up_is_answered_by_every_host();
+    lab.a_service_on_host_b_is_found_through_host_cs_agent();
+    lab.a_stopped_host_leaves_the_consul_cluster();
+    lab.a_killed_host_fails_and_keeps_its_services();
+    lab.down_leaves_nothing();
 }
 
 /// Why the test cannot run here: Docker missing, or its daemon not answering.
