@@ -148,6 +148,16 @@ fn with_double_dashes(args: impl Iterator<Item = String>) -> Vec<String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse_from(with_double_dashes(std::env::args()));
+    if !matches!(cli.command, Command::Agent(_)) {
+        // Rust ignores SIGPIPE, so `println!` to a reader that has gone (`devconsul members
+        // | head`) panics. A command ends quietly instead, by the signal, as Consul's CLI
+        // and every Unix tool do. (The agent keeps ignoring it: a client that hangs up is
+        // no reason for a server to end.)
+        // SAFETY: sets one signal's disposition, process-wide; nothing else here uses it.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

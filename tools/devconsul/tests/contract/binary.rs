@@ -125,6 +125,39 @@ async fn members_info_and_leave_talk_to_a_running_agent() {
 }
 
 #[tokio::test]
+async fn members_into_a_closed_pipe_ends_quietly_as_a_unix_tool_does() {
+    use std::os::unix::process::ExitStatusExt;
+    let agent = Running::start(&[]).await;
+    // `devconsul members | head -0`: the reader is gone before anything is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_devconsul"))
+        .args(["members", "-http-addr", &agent.address])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+        // (`output()` would capture standard output in a pipe of its own.)
+        .wait_with_output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.signal(),
+        Some(libc_sigpipe()),
+        "{:?}: {stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    drop(agent);
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+fn libc_sigpipe() -> i32 {
+    13
+}
+
+#[tokio::test]
 async fn sighup_and_reload_re_read_the_config_folder() {
     let folder = std::env::temp_dir().join(format!("devconsul-bin-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
