@@ -36,7 +36,14 @@ impl TestLab {
     fn consul_get(&self, host: &str, path: &str) -> Result<String, String> {
         self.on(
             host,
-            &["curl", "-sf", &format!("http://127.0.0.1:8500{path}")],
+            // A bound on every read: a test waits on the lab, never forever.
+            &[
+                "curl",
+                "-sf",
+                "--max-time",
+                "20",
+                &format!("http://127.0.0.1:8500{path}"),
+            ],
         )
     }
 
@@ -76,6 +83,49 @@ impl TestLab {
             !own.contains(&host_b),
             "host-c's agent keeps only its own services: {own}"
         );
+    }
+
+    /// Cut off, host-c is failed as the server sees it (its services out of the passing
+    /// ones), and host-c's agent has no server to ask; healed, it is back, without joining
+    /// again, and its services pass.
+    pub(crate) fn a_partitioned_host_fails_and_is_back_when_healed(&self) {
+        self.ok(&["partition", "host-c"]);
+        self.until_member_is("host-a", "host-c", "failed");
+        self.until_serf_health_is("host-c", "critical");
+        wait_until("host-c's agent to find no server", || {
+            let url = "http://127.0.0.1:8500/v1/catalog/services";
+            let answer = self.on(
+                "host-c",
+                &["curl", "-s", "--max-time", "20", "-w", " %{http_code}", url],
+            )?;
+            (answer == "No known Consul servers 500")
+                .then_some(())
+                .ok_or(answer)
+        });
+        self.ok(&["heal"]);
+        self.until_member_is("host-a", "host-c", "alive");
+        self.until_serf_health_is("host-c", "passing");
+        wait_until("host-c's service to pass again", || {
+            let passing =
+                self.consul_get("host-a", &format!("/v1/health/service/{SERVICE}?passing"))?;
+            passing
+                .contains(&self.address("host-c"))
+                .then_some(())
+                .ok_or(passing)
+        });
+    }
+
+    fn until_serf_health_is(&self, node: &str, status: &str) {
+        wait_until(&format!("{node}'s serfHealth to be {status}"), || {
+            let checks = self.consul_get("host-a", &format!("/v1/health/node/{node}"))?;
+            let serf = checks
+                .split("},{")
+                .find(|c| c.contains("\"serfHealth\""))
+                .unwrap_or("");
+            serf.contains(&format!("\"Status\":\"{status}\""))
+                .then_some(())
+                .ok_or(checks)
+        });
     }
 
     /// `docker stop`: host-c's agent gets SIGTERM from the host's init and leaves.

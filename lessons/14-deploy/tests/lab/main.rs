@@ -86,6 +86,7 @@ fn the_consul_lab_finds_services_across_hosts_and_tells_leaving_from_failing() {
     let lab = TestLab::new(&image, 1);
     lab.consul_up_is_answered_by_every_host();
     lab.a_service_on_host_b_is_found_through_host_cs_agent();
+    lab.a_partitioned_host_fails_and_is_back_when_healed();
     lab.a_stopped_host_leaves_the_consul_cluster();
     lab.a_killed_host_fails_and_keeps_its_services();
     lab.down_leaves_nothing();

@@ -9,15 +9,30 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 
+use std::time::Duration;
+
 use super::Cluster;
 
-/// Passes a request on to the server and returns its answer.
+/// How long a server may take over a read that does not block: it answers in
+/// milliseconds, so a server silent this long is gone (a partition leaves a kept-alive
+/// connection open and mute, and only a deadline ends the wait).
+pub const SERVER_PATIENCE: Duration = Duration::from_secs(10);
+
+/// How long to wait for the server's answer to a request: a blocking query's `wait` (and
+/// the server's jitter, up to a sixteenth of it) on top of [`SERVER_PATIENCE`].
+pub fn patience(blocking_wait: Option<Duration>) -> Duration {
+    blocking_wait.map_or(SERVER_PATIENCE, |wait| wait + wait / 16 + SERVER_PATIENCE)
+}
+
+/// Passes a request on to the server and returns its answer, or a 500 that says why there
+/// is none within `patience`.
 pub async fn forward(
     cluster: &Cluster,
     method: Method,
     path_and_query: &str,
     headers: &HeaderMap,
     body: Bytes,
+    patience: Duration,
 ) -> Response {
     let Some(server) = cluster.server() else {
         // Consul's words for a client that knows no server.
@@ -33,6 +48,7 @@ pub async fn forward(
     let mut request = cluster
         .http
         .request(method, format!("http://{server}{path_and_query}"))
+        .timeout(patience)
         .body(body);
     for (name, value) in headers {
         if passed_on(name.as_str()) {
@@ -41,6 +57,12 @@ pub async fn forward(
     }
     let answer = match request.send().await {
         Ok(answer) => answer,
+        Err(error) if error.is_timeout() => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("rpc error: the server at {server} did not answer within {patience:?}"),
+            );
+        }
         Err(error) => {
             return plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -82,4 +104,19 @@ fn plain(status: StatusCode, message: String) -> Response {
         axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blocking_read_waits_its_wait_and_the_jitter_on_top_of_the_patience() {
+        assert_eq!(patience(None), SERVER_PATIENCE);
+        let wait = Duration::from_secs(160);
+        assert_eq!(
+            patience(Some(wait)),
+            wait + Duration::from_secs(10) + SERVER_PATIENCE
+        );
+    }
 }

@@ -56,6 +56,13 @@ pub(super) async fn run(
     config.suspect_to_down_after = config.suspect_to_down_after.mul_f64(scale);
     config.probe_period = interval;
     config.probe_rtt = interval / 2;
+    // Serf keeps trying the members it declared failed (every 30 s): a partition that heals
+    // brings them back without anyone joining again. Here every ten probe intervals, to
+    // the two of them foca picks.
+    config.periodic_announce_to_down_members = Some(foca::PeriodicParams {
+        frequency: interval * 10,
+        num_members: std::num::NonZeroUsize::new(2).expect("2 is not 0"),
+    });
     let mut buffer = vec![0u8; config.max_packet_size.get()];
     let intents = Intents::default();
     let seed = cluster.me.bump ^ u64::from(std::process::id());
@@ -138,7 +145,8 @@ impl Gossip {
                 false
             }
             Command::Leave(reply) => {
-                let me = self.cluster.me.clone();
+                // The identity gossip knows now: a rejoin after a partition renewed it.
+                let me = self.foca.identity().clone();
                 tracing::info!(target: "agent.serf", node = %me.node, "serf: EventMemberLeave (self)");
                 let _ = self.foca.add_broadcast(&encode_intent(&me.node, me.bump));
                 let result = self.foca.leave_cluster(&mut self.runtime);
@@ -215,7 +223,10 @@ impl Gossip {
                 OwnedNotification::MemberDown(id) => self.down(&id),
                 OwnedNotification::Rejoin(id) => {
                     tracing::info!(target: "agent.serf", bump = id.bump, "serf: declared failed while running; rejoined");
-                    false
+                    if let Some(me) = self.cluster.lock().get_mut(&id.node) {
+                        me.id = id;
+                    }
+                    true
                 }
                 _ => false,
             };
@@ -310,7 +321,12 @@ impl Gossip {
             .lock()
             .values_mut()
             .filter(|m| {
-                m.status == Status::Failed && intents.contains(&(m.id.node.clone(), m.id.bump))
+                // An intent covers the identity it names and every older one: a member may
+                // know the leaver by an identity it has since renewed.
+                m.status == Status::Failed
+                    && intents
+                        .iter()
+                        .any(|(node, bump)| *node == m.id.node && m.id.bump <= *bump)
             })
             .map(|m| {
                 m.status = Status::Left;

@@ -150,12 +150,17 @@ async fn answer(shared: Arc<Shared>, request: Request) -> Response {
         && let Some(cluster) = shared.cluster().filter(|_| shared.is_client())
     {
         let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let blocking_wait = match query.blocking() {
+            Ok((index, wait)) if index > 0 => Some(wait),
+            _ => None,
+        };
         return crate::cluster::forward::forward(
             &cluster,
             parts.method,
             path_and_query,
             &parts.headers,
             body,
+            crate::cluster::forward::patience(blocking_wait),
         )
         .await;
     }
