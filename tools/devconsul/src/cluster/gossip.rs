@@ -8,28 +8,22 @@
 //! that left is removed.
 //!
 //! SWIM cannot tell a member that left from one that died: both are "down". So an agent
-//! that leaves first gossips an intent (`leave NODE BUMP`, as Serf does), and a member that
-//! goes down after its intent was heard has left; without one it failed.
+//! that leaves first gossips an intent (`intents`), and a member that goes down after its
+//! intent was heard has left; without one it failed.
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 
-use foca::{
-    AccumulatingRuntime, BroadcastHandler, Foca, Invalidates, OwnedNotification, PostcardCodec,
-    Timer,
-};
+use foca::{AccumulatingRuntime, Foca, OwnedNotification, PostcardCodec, Timer};
 use foca_rand::SeedableRng;
 use foca_rand::rngs::SmallRng;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
+use super::intents::{Intents, LeaveIntents, encode_intent};
 use super::{Cluster, Command, Id, JOIN_TIMEOUT, Member, Status};
 use crate::shared::Shared;
-
-/// The leave intents heard so far: (node, the identity's bump).
-type Intents = Arc<Mutex<BTreeSet<(String, u64)>>>;
 
 enum Input {
     Timer(Timer<Id>),
@@ -369,76 +363,9 @@ impl Gossip {
             .filter(|m| m.status == Status::Alive && m.id != self.cluster.me)
             .map(|m| m.id.gossip.to_string())
             .collect();
-        let path = super::snapshot_path(&self.cluster.config.data_dir);
+        let path = super::join::snapshot_path(&self.cluster.config.data_dir);
         if let Err(error) = std::fs::write(&path, addresses.join("\n")) {
             tracing::warn!(target: "agent.serf", %error, path = %path.display(), "could not remember the members");
         }
-    }
-}
-
-/// `leave NODE BUMP`, as one custom broadcast.
-fn encode_intent(node: &str, bump: u64) -> Vec<u8> {
-    format!("leave {bump} {node}").into_bytes()
-}
-
-fn decode_intent(data: &[u8]) -> Option<(String, u64)> {
-    let text = std::str::from_utf8(data).ok()?;
-    let rest = text.strip_prefix("leave ")?;
-    let (bump, node) = rest.split_once(' ')?;
-    Some((node.to_string(), bump.parse().ok()?))
-}
-
-/// Keeps the leave intents, and tells foca which ones are news to pass on.
-struct LeaveIntents(Intents);
-
-#[derive(PartialEq, Eq)]
-struct IntentKey(String, u64);
-
-impl Invalidates for IntentKey {
-    fn invalidates(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-#[derive(Debug)]
-struct BadIntent;
-
-impl std::fmt::Display for BadIntent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a broadcast that is not a leave intent")
-    }
-}
-
-impl std::error::Error for BadIntent {}
-
-impl BroadcastHandler<Id> for LeaveIntents {
-    type Key = IntentKey;
-    type Error = BadIntent;
-
-    fn receive_item(
-        &mut self,
-        data: &[u8],
-        _sender: Option<&Id>,
-    ) -> Result<Option<IntentKey>, BadIntent> {
-        let (node, bump) = decode_intent(data).ok_or(BadIntent)?;
-        let fresh = self
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert((node.clone(), bump));
-        Ok(fresh.then_some(IntentKey(node, bump)))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_intent_reads_back_as_written() {
-        let data = encode_intent("host b", 17);
-        assert_eq!(decode_intent(&data), Some(("host b".to_string(), 17)));
-        assert_eq!(decode_intent(b"join 1 x"), None);
-        assert_eq!(decode_intent(b"leave x y"), None);
     }
 }

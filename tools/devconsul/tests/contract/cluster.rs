@@ -5,20 +5,20 @@
 
 use std::time::Duration;
 
-use devconsul::cluster::{SERF_LAN_PORT, Status};
+use devconsul::cluster::Status;
 use devconsul::{Agent, ClusterConfig, Config};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{Api, Folder, eventually};
 
 /// One agent of a test's cluster, with its API and its data directory.
-struct Member {
-    agent: Agent,
-    api: Api,
+pub(crate) struct Member {
+    pub(crate) agent: Agent,
+    pub(crate) api: Api,
     _data: Folder,
 }
 
-fn config(node: &str, datacenter: &str, cluster: ClusterConfig) -> Config {
+pub(crate) fn config(node: &str, datacenter: &str, cluster: ClusterConfig) -> Config {
     Config {
         http_addr: "127.0.0.1:0".parse().unwrap(),
         node_name: node.into(),
@@ -28,7 +28,7 @@ fn config(node: &str, datacenter: &str, cluster: ClusterConfig) -> Config {
     }
 }
 
-fn cluster_config(server: bool, join: Vec<String>, data: &Folder) -> ClusterConfig {
+pub(crate) fn cluster_config(server: bool, join: Vec<String>, data: &Folder) -> ClusterConfig {
     ClusterConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         server,
@@ -43,7 +43,7 @@ fn cluster_config(server: bool, join: Vec<String>, data: &Folder) -> ClusterConf
     }
 }
 
-async fn start(config: Config, data: Folder) -> Member {
+pub(crate) async fn start(config: Config, data: Folder) -> Member {
     let agent = Agent::start(config).await.expect("the agent starts");
     let api = Api::new(&agent.url());
     Member {
@@ -53,7 +53,7 @@ async fn start(config: Config, data: Folder) -> Member {
     }
 }
 
-async fn server(node: &str) -> Member {
+pub(crate) async fn server(node: &str) -> Member {
     let data = Folder::new();
     start(
         config(node, "dc1", cluster_config(true, vec![], &data)),
@@ -73,12 +73,12 @@ async fn client(node: &str, through: &Member) -> Member {
     .await
 }
 
-fn gossip(member: &Member) -> String {
+pub(crate) fn gossip(member: &Member) -> String {
     member.agent.cluster().unwrap().gossip_addr().to_string()
 }
 
 /// `node`'s status as `member` sees it (`/v1/agent/members`), with Serf's numbers.
-async fn status_of(member: &Member, node: &str) -> Option<u64> {
+pub(crate) async fn status_of(member: &Member, node: &str) -> Option<u64> {
     let members = member.api.get("/v1/agent/members").await.expect(200).json();
     members
         .as_array()?
@@ -316,140 +316,4 @@ async fn a_client_with_no_server_says_so_and_keeps_its_own_services() {
     assert_eq!(answer, "No known Consul servers");
     let own = alone.api.get("/v1/agent/services").await.expect(200).json();
     assert!(own.get("web-alone").is_some(), "{own:#}");
-}
-
-#[tokio::test]
-async fn joining_nobody_a_stranger_datacenter_or_a_taken_name_is_a_clear_error() {
-    // Nothing answers on this port: a bound socket that never reads.
-    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let data = Folder::new();
-    let nobody = vec![silent.local_addr().unwrap().to_string()];
-    let error = Agent::start(config("x", "dc1", cluster_config(false, nobody, &data)))
-        .await
-        .err()
-        .expect("a -join that nobody answers stops the start");
-    let error = format!("{error:#}");
-    assert!(
-        error.contains("no agent answered") && error.contains("-retry-join"),
-        "{error}"
-    );
-
-    let a = server("s").await;
-    let data = Folder::new();
-    let stranger = start(
-        config("y", "dc2", cluster_config(false, vec![], &data)),
-        data,
-    )
-    .await;
-    let refused = stranger
-        .api
-        .put(&format!("/v1/agent/join/{}", gossip(&a)), "")
-        .await
-        .expect(500)
-        .text();
-    assert!(refused.contains("datacenter"), "{refused}");
-
-    let data = Folder::new();
-    let twin = start(
-        config("s", "dc1", cluster_config(false, vec![], &data)),
-        data,
-    )
-    .await;
-    let refused = twin
-        .api
-        .put(&format!("/v1/agent/join/{}", gossip(&a)), "")
-        .await
-        .expect(500)
-        .text();
-    assert!(refused.contains("own -node"), "{refused}");
-    assert_eq!(status_of(&a, "y").await, None, "a stranger is no member");
-}
-
-#[tokio::test]
-async fn an_agent_alone_answers_join_with_how_to_form_a_cluster() {
-    let (_agent, api) = crate::common::agent().await;
-    let refused = api
-        .put("/v1/agent/join/127.0.0.1", "")
-        .await
-        .expect(400)
-        .text();
-    assert!(refused.contains("-server or -join"), "{refused}");
-    let members: Value = api.get("/v1/agent/members").await.expect(200).json();
-    assert_eq!(members[0]["Port"], SERF_LAN_PORT);
-}
-
-#[tokio::test]
-async fn the_binary_refuses_a_cluster_it_cannot_be_with_a_reason() {
-    let data = Folder::new();
-    let dir = data.0.to_str().unwrap();
-    let base = [
-        "agent",
-        "-http-port",
-        "0",
-        "-serf-lan-port",
-        "0",
-        "-server-port",
-        "0",
-    ];
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &[
-                "-server",
-                "-bootstrap-expect",
-                "0",
-                "-bind",
-                "127.0.0.1",
-                "-data-dir",
-                dir,
-            ],
-            "never elects a leader",
-        ),
-        (
-            &[
-                "-server",
-                "-bootstrap-expect",
-                "3",
-                "-bind",
-                "127.0.0.1",
-                "-data-dir",
-                dir,
-            ],
-            "one server per datacenter",
-        ),
-        (
-            &[
-                "-bootstrap-expect",
-                "1",
-                "-bind",
-                "127.0.0.1",
-                "-data-dir",
-                dir,
-            ],
-            "add -server",
-        ),
-        (&["-server", "-data-dir", dir], "needs -bind"),
-        (
-            &["-server", "-bind", "127.0.0.1"],
-            "data_dir cannot be empty",
-        ),
-        (
-            &["-server", "-bind", "0.0.0.0", "-data-dir", dir],
-            "not 0.0.0.0",
-        ),
-        (
-            &["-dev", "-server", "-bind", "127.0.0.1", "-data-dir", dir],
-            "-dev runs one agent alone",
-        ),
-    ];
-    for (flags, reason) in cases {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_devconsul"))
-            .args(base)
-            .args(*flags)
-            .output()
-            .await
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!output.status.success(), "{flags:?} started");
-        assert!(stderr.contains(reason), "{flags:?}: {stderr}");
-    }
 }

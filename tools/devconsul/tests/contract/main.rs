@@ -15,6 +15,7 @@ mod binary;
 mod blocking;
 mod checks;
 mod cluster;
+mod cluster_refusals;
 mod config_files;
 mod consulrs_catalog;
 mod consulrs_check;
