@@ -61,7 +61,8 @@ done
 
 # Each failed test, counted once per run: nextest names it with its crate and binary
 # ("FAIL [ 1.2s] workbook::runner real_course::x"); cargo test's "test x ... FAILED" is
-# named with the binary whose "Running tests/x.rs (…)" came before it.
+# named with the binary whose "Running tests/x.rs (…)" came before it. A run whose suite
+# did not build (the checkout changed under it) counts as the crate that did not compile.
 echo
 echo "failed in how many of $runs runs:"
 for run in $(seq 1 "$runs"); do
@@ -70,5 +71,6 @@ for run in $(seq 1 "$runs"); do
     /^ +Running / { binary = $2 }
     /^test .* \.\.\. FAILED$/ { sub(/^test /, ""); sub(/ \.\.\. FAILED$/, ""); print binary " " $0 }
     /^error: test failed, to rerun pass/ { print "(binary) " $0 }
+    /^error: could not compile / { print "(build) " $0 }
   ' "$logs/run-$run.log" | sort -u
 done | sort | uniq -c | sort -rn | awk '{ n = $1; $1 = ""; printf "%4d  %s\n", n, substr($0, 2) } END { if (NR == 0) print "   none" }'

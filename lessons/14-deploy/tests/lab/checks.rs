@@ -30,6 +30,15 @@ impl TestLab {
         );
     }
 
+    /// Writes `value` through `host`'s etcd member until a write succeeds (once the
+    /// member's side of the cluster has a leader).
+    fn until_a_write_through(&self, host: &str, value: &str) {
+        wait_until(&format!("a write through {host}'s member"), || {
+            let put = self.etcdctl(host, &["put", "lab-test", value]);
+            put.status.success().then_some(()).ok_or_else(|| said(&put))
+        });
+    }
+
     pub(crate) fn up_is_answered_by_every_host(&self) {
         let printed = self.ok(&["up"]);
         assert!(
@@ -76,14 +85,7 @@ impl TestLab {
             }
         });
         // host-a's side has two members of three: it writes (once it has a leader).
-        wait_until("a write through host-a's member", || {
-            let put = self.etcdctl("host-a", &["put", "lab-test", "from-a"]);
-            if put.status.success() {
-                Ok(())
-            } else {
-                Err(said(&put))
-            }
-        });
+        self.until_a_write_through("host-a", "from-a");
         // The gateway, on host-a, still reaches the services on its side.
         self.wait_for_answers_from(&["host-a", "host-b"]);
         let status = self.ok(&["status"]);
@@ -99,14 +101,7 @@ impl TestLab {
     pub(crate) fn heal_lets_host_c_write_again(&self) {
         let printed = self.ok(&["heal"]);
         assert!(printed.starts_with("healed:"), "{printed}");
-        wait_until("a write through host-c's member after heal", || {
-            let put = self.etcdctl("host-c", &["put", "lab-test", "from-c"]);
-            if put.status.success() {
-                Ok(())
-            } else {
-                Err(said(&put))
-            }
-        });
+        self.until_a_write_through("host-c", "from-c");
         let journal = std::fs::read_to_string(self.journal()).expect("the nemesis's journal");
         assert!(
             !journal.contains(r#""to_unix_ms":null"#),

@@ -232,7 +232,13 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     let book_addr = SocketAddr::from(([127, 0, 0, 1], book_port));
     if !is_listening(book_addr).await {
         let command = workbook_core::ui::command("book");
-        let warning = say(Cmd::WireNoBook, &[("page", &page), ("command", &command)]);
+        // With `--print` the messages are on this terminal already: no need to suggest it.
+        let message = if args.print {
+            Cmd::WireNoBookPrinting
+        } else {
+            Cmd::WireNoBook
+        };
+        let warning = say(message, &[("page", &page), ("command", &command)]);
         eprintln!("wire: {warning}");
     }
     tokio::spawn(ring::serve_feed(feed, hub, sources));

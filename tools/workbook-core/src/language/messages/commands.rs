@@ -227,6 +227,8 @@ messages! {
     WireOr => " or ", " 或 ";
     WireNoBook => "nothing serves {page} yet: `{command}` (or the runner with no command) serves the book and its /wire page; meanwhile `--print` shows each message here",
         "{page} 还没有人提供：`{command}`（或不带命令的运行器）会提供本书和它的 /wire 页面；在那之前，`--print` 会在这里显示每条消息";
+    WireNoBookPrinting => "nothing serves {page} yet: `{command}` (or the runner with no command) serves the book and its /wire page; meanwhile each message is shown here",
+        "{page} 还没有人提供：`{command}`（或不带命令的运行器）会提供本书和它的 /wire 页面；在那之前，每条消息都显示在这里";
     WireUnknownLesson => "the wire view knows lessons 01, 02, 03, 05, 11, 12 and 13; for another server say --to ADDR --protocol P",
         "wire 视图认识第 01、02、03、05、11、12 和 13 课；其他服务器请用 --to ADDR --protocol P";
     WireLesson04 => "lesson 04 has no server: `cargo run -p l04-protobuf -- addressbook` shows its bytes. Its messages cross the wire in lesson 05: `wire 05`",
