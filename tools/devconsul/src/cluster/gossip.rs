@@ -163,7 +163,7 @@ impl Gossip {
                         self.intents
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
-                            .insert((node.clone(), m.id.bump));
+                            .insert(node.clone(), m.id.bump);
                         let result = self.foca.gossip(&mut self.runtime);
                         self.after("a force-leave", result).await;
                         Ok(())
@@ -314,14 +314,7 @@ impl Gossip {
             .cluster
             .lock()
             .values_mut()
-            .filter(|m| {
-                // An intent covers the identity it names and every older one: a member may
-                // know the leaver by an identity it has since renewed.
-                m.status == Status::Failed
-                    && intents
-                        .iter()
-                        .any(|(node, bump)| *node == m.id.node && m.id.bump <= *bump)
-            })
+            .filter(|m| m.status == Status::Failed && intents.covers(&m.id.node, m.id.bump))
             .map(|m| {
                 m.status = Status::Left;
                 m.id.node.clone()

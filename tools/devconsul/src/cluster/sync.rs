@@ -102,13 +102,27 @@ pub fn accept(shared: &Arc<Shared>, body: &[u8]) -> Result<(), (u16, String)> {
             ),
         ));
     }
-    if let Some(cluster) = shared.cluster()
-        && cluster
+    let member = shared.cluster().and_then(|cluster| {
+        cluster
             .members()
-            .iter()
-            .any(|m| m.id.node == copy.node && m.status == Status::Left)
-    {
-        return Err((409, format!("node {} has left the cluster", copy.node)));
+            .into_iter()
+            .find(|m| m.id.node == copy.node)
+    });
+    if let Some(member) = member {
+        if member.status == Status::Left {
+            return Err((409, format!("node {} has left the cluster", copy.node)));
+        }
+        // Another agent of the same name (refused by gossip) must not replace its copy.
+        let known_at = member.id.gossip.ip().to_string();
+        if member.status == Status::Alive && known_at != copy.address {
+            return Err((
+                409,
+                format!(
+                    "node {} is the agent at {known_at}, not {}: give each agent its own -node",
+                    copy.node, copy.address
+                ),
+            ));
+        }
     }
     shared.write(|store| store.sync_node(copy));
     Ok(())

@@ -144,3 +144,39 @@ async fn the_binary_refuses_a_cluster_it_cannot_be_with_a_reason() {
         assert!(stderr.contains(reason), "{flags:?}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn a_servers_copy_of_a_node_is_refused_from_anyone_but_that_node() {
+    let a = server("s").await;
+    let data = Folder::new();
+    let b = start(
+        config("b", "dc1", cluster_config(false, vec![gossip(&a)], &data)),
+        data,
+    )
+    .await;
+    crate::common::eventually("b to be a member", || async {
+        (status_of(&a, "b").await == Some(1)).then_some(())
+    })
+    .await;
+    let sync = devconsul::cluster::sync::SYNC_PATH;
+    let copy = |address: &str| {
+        serde_json::json!({"node": "b", "id": "x", "address": address, "datacenter": "dc1",
+            "services": [], "checks": []})
+    };
+    let refused = a
+        .api
+        .put_json(sync, copy("10.9.9.9"))
+        .await
+        .expect(409)
+        .text();
+    assert!(refused.contains("own -node"), "{refused}");
+    let elsewhere = serde_json::json!({"node": "z", "id": "x", "address": "127.0.0.1",
+        "datacenter": "dc9", "services": [], "checks": []});
+    let refused = a.api.put_json(sync, elsewhere).await.expect(400).text();
+    assert!(refused.contains("datacenter"), "{refused}");
+    let garbled = a.api.put(sync, "{\"node\": [").await.expect(400).text();
+    assert!(garbled.starts_with("Request decode failed"), "{garbled}");
+    // b's own copy is taken.
+    a.api.put_json(sync, copy("127.0.0.1")).await.expect(200);
+    drop(b);
+}
