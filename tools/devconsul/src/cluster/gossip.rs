@@ -3,9 +3,9 @@
 //! foca does no I/O of its own. It is handed what arrives (a packet, a timer that fired,
 //! a request to join or leave) and answers with what to do: packets to send, timers to
 //! set, and notifications such as "member up" and "member down". This loop does those
-//! things, keeps the member table, and on a server turns each change into the catalog's:
-//! a member up is a node with a passing `serfHealth`, a failed one has it critical, one
-//! that left is removed.
+//! things, and hands each notification to `members`, which keeps the member table and, on
+//! a server, turns each change into the catalog's: a member up is a node with a passing
+//! `serfHealth`, a failed one has it critical, one that left is removed.
 //!
 //! SWIM cannot tell a member that left from one that died: both are "down". So an agent
 //! that leaves first gossips an intent (`intents`), and a member that goes down after its
@@ -22,7 +22,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
 use super::intents::{Intents, LeaveIntents, encode_intent};
-use super::{Cluster, Command, Id, JOIN_TIMEOUT, Member, Status};
+use super::{Cluster, Command, Id, JOIN_TIMEOUT, Status};
 use crate::shared::Shared;
 
 enum Input {
@@ -30,9 +30,9 @@ enum Input {
     JoinTimedOut(SocketAddr),
 }
 
-struct PendingJoin {
-    target: SocketAddr,
-    reply: oneshot::Sender<Result<String, String>>,
+pub(super) struct PendingJoin {
+    pub(super) target: SocketAddr,
+    pub(super) reply: oneshot::Sender<Result<String, String>>,
 }
 
 /// Runs until the agent leaves or stops.
@@ -100,15 +100,15 @@ pub(super) async fn run(
     }
 }
 
-struct Gossip {
-    cluster: Arc<Cluster>,
-    shared: Weak<Shared>,
-    foca: Foca<Id, PostcardCodec, SmallRng, LeaveIntents>,
-    runtime: AccumulatingRuntime<Id>,
-    socket: UdpSocket,
+pub(super) struct Gossip {
+    pub(super) cluster: Arc<Cluster>,
+    pub(super) shared: Weak<Shared>,
+    pub(super) foca: Foca<Id, PostcardCodec, SmallRng, LeaveIntents>,
+    pub(super) runtime: AccumulatingRuntime<Id>,
+    pub(super) socket: UdpSocket,
     inputs: mpsc::UnboundedSender<Input>,
-    intents: Intents,
-    pending: Vec<PendingJoin>,
+    pub(super) intents: Intents,
+    pub(super) pending: Vec<PendingJoin>,
 }
 
 impl Gossip {
@@ -229,136 +229,6 @@ impl Gossip {
         if changed {
             self.cluster.changes.send_modify(|n| *n += 1);
             self.remember_members();
-        }
-    }
-
-    /// A member gossip found alive. Returns whether the table changed.
-    fn up(&mut self, id: Id) -> bool {
-        let me = &self.cluster.me;
-        let refusal = if id.datacenter != me.datacenter {
-            Some(format!(
-                "the agent at {} (node {}) is in datacenter {:?} and this one in {:?}: agents join only their own datacenter",
-                id.gossip, id.node, id.datacenter, me.datacenter
-            ))
-        } else if id.node == me.node {
-            Some(format!(
-                "the agent at {} is also named {:?}: give each agent its own -node",
-                id.gossip, id.node
-            ))
-        } else {
-            let members = self.cluster.lock();
-            members
-                .get(&id.node)
-                .filter(|m| m.status == Status::Alive && m.id.gossip != id.gossip)
-                .map(|m| {
-                    format!(
-                        "the agents at {} and {} are both named {:?}: give each agent its own -node",
-                        m.id.gossip, id.gossip, id.node
-                    )
-                })
-        };
-        if let Some(refusal) = refusal {
-            tracing::error!(target: "agent.serf", "serf: member refused: {refusal}");
-            self.answer_joins(id.gossip, Err(refusal));
-            return false;
-        }
-        self.answer_joins(id.gossip, Ok(id.node.clone()));
-        let before = self.cluster.lock().insert(
-            id.node.clone(),
-            Member {
-                id: id.clone(),
-                status: Status::Alive,
-            },
-        );
-        if before.is_some_and(|b| b.status == Status::Alive && b.id == id) {
-            return false;
-        }
-        tracing::info!(target: "agent.serf", node = %id.node, address = %id.gossip.ip(), "serf: EventMemberJoin");
-        self.on_server(|store| {
-            store.node_alive(
-                &id.node,
-                &crate::shared::node_id(&id.node),
-                &id.gossip.ip().to_string(),
-            )
-        });
-        true
-    }
-
-    /// A member gossip declared down: it left if it said so first, else it failed.
-    fn down(&mut self, id: &Id) -> bool {
-        let mut members = self.cluster.lock();
-        let Some(member) = members
-            .get_mut(&id.node)
-            .filter(|m| m.id.gossip == id.gossip)
-        else {
-            return false;
-        };
-        if member.status != Status::Alive {
-            return false;
-        }
-        member.status = Status::Failed;
-        drop(members);
-        tracing::info!(target: "agent.serf", node = %id.node, address = %id.gossip.ip(), "serf: EventMemberFailed");
-        self.on_server(|store| store.node_failed(&id.node));
-        true
-    }
-
-    /// Members that went down after their intent to leave was heard have left.
-    fn apply_intents(&mut self) -> bool {
-        let intents = self
-            .intents
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let left: Vec<String> = self
-            .cluster
-            .lock()
-            .values_mut()
-            .filter(|m| m.status == Status::Failed && intents.covers(&m.id.node, m.id.bump))
-            .map(|m| {
-                m.status = Status::Left;
-                m.id.node.clone()
-            })
-            .collect();
-        for node in &left {
-            tracing::info!(target: "agent.serf", node = %node, "serf: EventMemberLeave");
-            self.on_server(|store| store.remove_node(node));
-        }
-        !left.is_empty()
-    }
-
-    /// On a server, applies a membership change to the catalog.
-    fn on_server(&self, change: impl FnOnce(&mut crate::state::Store) -> bool) {
-        if !self.cluster.me.server {
-            return;
-        }
-        if let Some(shared) = self.shared.upgrade() {
-            shared.write(change);
-        }
-    }
-
-    fn answer_joins(&mut self, target: SocketAddr, answer: Result<String, String>) {
-        let (done, waiting) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|p| p.target == target);
-        self.pending = waiting;
-        for PendingJoin { reply, .. } in done {
-            let _ = reply.send(answer.clone());
-        }
-    }
-
-    /// Writes the live members' addresses where `-rejoin` finds them after a restart.
-    fn remember_members(&self) {
-        let addresses: Vec<String> = self
-            .cluster
-            .lock()
-            .values()
-            .filter(|m| m.status == Status::Alive && m.id != self.cluster.me)
-            .map(|m| m.id.gossip.to_string())
-            .collect();
-        let path = super::join::snapshot_path(&self.cluster.config.data_dir);
-        if let Err(error) = std::fs::write(&path, addresses.join("\n")) {
-            tracing::warn!(target: "agent.serf", %error, path = %path.display(), "could not remember the members");
         }
     }
 }

@@ -34,6 +34,7 @@ mod gossip;
 mod identity;
 mod intents;
 mod join;
+mod members;
 pub mod sync;
 
 pub use identity::Id;
