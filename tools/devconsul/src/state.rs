@@ -96,6 +96,25 @@ pub struct Check {
 }
 
 impl Check {
+    /// A node's `serfHealth`: what gossip says of it, never run by a check runner.
+    pub fn serf_health(status: &str, output: &str, index: u64) -> Check {
+        Check {
+            id: SERF_CHECK_ID.into(),
+            name: "Serf Health Status".into(),
+            status: status.into(),
+            notes: String::new(),
+            output: output.into(),
+            service_id: String::new(),
+            definition: CheckType::default(),
+            generation: 0,
+            critical_since: None,
+            ttl_deadline: None,
+            builtin: true,
+            create_index: index,
+            modify_index: index,
+        }
+    }
+
     pub fn ttl(&self) -> Option<Duration> {
         (self.definition.ttl > 0 && self.definition.kind() == "ttl")
             .then(|| Duration::from_nanos(self.definition.ttl as u64))
@@ -155,21 +174,7 @@ impl Store {
         };
         store.node_index = store.bump();
         let index = store.bump();
-        let check = Check {
-            id: SERF_CHECK_ID.into(),
-            name: "Serf Health Status".into(),
-            status: "passing".into(),
-            notes: String::new(),
-            output: "Agent alive and reachable".into(),
-            service_id: String::new(),
-            definition: CheckType::default(),
-            generation: 0,
-            critical_since: None,
-            ttl_deadline: None,
-            builtin: true,
-            create_index: index,
-            modify_index: index,
-        };
+        let check = Check::serf_health("passing", remote::ALIVE_OUTPUT, index);
         store.checks.insert(check.id.clone(), check);
         store.checks_index = index;
         store.node_checks_index = index;

@@ -37,16 +37,8 @@ const PROGRAM: &str = env!("CARGO_BIN_EXE_l14-deploy");
 #[test]
 fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
     let started = Instant::now();
-    if let Some(why) = why_no_docker() {
-        eprintln!("skipped: {why}");
+    let Some(image) = image_or_skip() else {
         return;
-    }
-    let image = match test_image() {
-        Ok(image) => image,
-        Err(Skip(why)) => {
-            eprintln!("skipped: {why}");
-            return;
-        }
     };
     let image_done = started.elapsed();
 
@@ -72,16 +64,8 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
 
 #[test]
 fn the_consul_lab_finds_services_across_hosts_and_tells_leaving_from_failing() {
-    if let Some(why) = why_no_docker() {
-        eprintln!("skipped: {why}");
+    let Some(image) = image_or_skip() else {
         return;
-    }
-    let image = match test_image() {
-        Ok(image) => image,
-        Err(Skip(why)) => {
-            eprintln!("skipped: {why}");
-            return;
-        }
     };
     let lab = TestLab::new(&image, 1);
     lab.consul_up_is_answered_by_every_host();
@@ -90,6 +74,21 @@ fn the_consul_lab_finds_services_across_hosts_and_tells_leaving_from_failing() {
     lab.a_stopped_host_leaves_the_consul_cluster();
     lab.a_killed_host_fails_and_keeps_its_services();
     lab.down_leaves_nothing();
+}
+
+/// The image the stories' labs run, or `None` after saying why there can be none here.
+fn image_or_skip() -> Option<String> {
+    if let Some(why) = why_no_docker() {
+        eprintln!("skipped: {why}");
+        return None;
+    }
+    match test_image() {
+        Ok(image) => Some(image),
+        Err(Skip(why)) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
 }
 
 /// Why the test cannot run here: Docker missing, or its daemon not answering.

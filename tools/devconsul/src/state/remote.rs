@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{Check, SERF_CHECK_ID, Service, Store};
-use crate::definition::CheckType;
 
 /// Consul's `serfHealth` outputs (`agent/consul/leader.go`).
 pub const ALIVE_OUTPUT: &str = "Agent alive and reachable";
@@ -192,21 +191,7 @@ fn set_serf_health(node: &mut RemoteNode, status: &str, output: &str, index: u64
     let check = node
         .checks
         .entry(SERF_CHECK_ID.to_string())
-        .or_insert_with(|| Check {
-            id: SERF_CHECK_ID.into(),
-            name: "Serf Health Status".into(),
-            status: String::new(),
-            notes: String::new(),
-            output: String::new(),
-            service_id: String::new(),
-            definition: CheckType::default(),
-            generation: 0,
-            critical_since: None,
-            ttl_deadline: None,
-            builtin: true,
-            create_index: index,
-            modify_index: index,
-        });
+        .or_insert_with(|| Check::serf_health(status, output, index));
     check.status = status.to_string();
     check.output = output.to_string();
     check.modify_index = index;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use devconsul::cluster::Status;
 use devconsul::{Agent, ClusterConfig, Config};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::{Api, Folder, eventually};
 
@@ -111,6 +111,12 @@ async fn passing_nodes(member: &Member, service: &str) -> Vec<String> {
         .collect()
 }
 
+/// `/v1/catalog/service/NAME`, asked of `member`.
+async fn catalog_of(member: &Member, service: &str) -> Value {
+    let path = format!("/v1/catalog/service/{service}");
+    member.api.get(&path).await.expect(200).json()
+}
+
 async fn register_ttl_service(member: &Member, id: &str) {
     member
         .api
@@ -207,12 +213,7 @@ async fn a_member_that_leaves_goes_with_its_services_and_one_that_fails_stays_cr
     // Leaving: the node says so, and the server removes it with its service at once.
     leaver.api.put("/v1/agent/leave", "").await.expect(200);
     until_status(&a, "leaver", Status::Left).await;
-    let catalog = a
-        .api
-        .get("/v1/catalog/service/web")
-        .await
-        .expect(200)
-        .json();
+    let catalog = catalog_of(&a, "web").await;
     assert_eq!(catalog.as_array().unwrap().len(), 1, "{catalog:#}");
     assert_eq!(catalog[0]["Node"], "failer");
 
@@ -232,12 +233,7 @@ async fn a_member_that_leaves_goes_with_its_services_and_one_that_fails_stays_cr
     .await;
     assert_eq!(serf["Output"], "Agent not live or unreachable");
     assert!(passing_nodes(&a, "web").await.is_empty());
-    let catalog = a
-        .api
-        .get("/v1/catalog/service/web")
-        .await
-        .expect(200)
-        .json();
+    let catalog = catalog_of(&a, "web").await;
     assert_eq!(
         catalog[0]["Node"], "failer",
         "a failed node keeps its services"
@@ -249,12 +245,7 @@ async fn a_member_that_leaves_goes_with_its_services_and_one_that_fails_stays_cr
         .await
         .expect(200);
     until_status(&a, "failer", Status::Left).await;
-    let catalog = a
-        .api
-        .get("/v1/catalog/service/web")
-        .await
-        .expect(200)
-        .json();
+    let catalog = catalog_of(&a, "web").await;
     assert_eq!(catalog, json!([]));
     let refused = a
         .api
