@@ -10,6 +10,7 @@ use programs::find_on_path;
 
 use super::agent::ChapterAgent;
 use super::compare::{self, compare, short_diff, tidy};
+use super::lab::{self, ChapterLab, Lab};
 use super::parse::{
     Kind, LessonRun, Step, cargo_commands, console_blocks, exports, kill_job, reads_a_file,
     starts_redis,
@@ -76,6 +77,27 @@ pub(super) async fn check_chapter(
     reader.env.extend(services.env.iter().cloned());
     reader.ports.real.extend(&services.ports);
     chapter.missing.clone_from(&services.missing);
+    // Chapter 14 drives a lab of three hosts in Docker.
+    let course_root = path.parent().and_then(Path::parent).and_then(Path::parent);
+    let lab_start = ChapterLab::start(&markdown, course_root.unwrap_or(path), &scratch, binaries);
+    let mut lab_missing = false;
+    let mut lab = match lab_start.await {
+        Lab::Up(lab) => {
+            reader.env.extend(lab.env());
+            reader
+                .ports
+                .real
+                .insert(lab::BOOK_GATEWAY_PORT, lab.gateway_port);
+            Some(lab)
+        }
+        Lab::Missing(why) => {
+            chapter.missing.push(why);
+            lab_missing = true;
+            None
+        }
+        Lab::None => None,
+    };
+    let lab_takes: fn(&str) -> bool = if lab.is_some() { lab::takes } else { |_| false };
     let problem = |line: usize, command: Option<&str>, message: &str| Problem {
         location: format!("{shown}:{line}"),
         command: command.map(String::from),
@@ -84,7 +106,11 @@ pub(super) async fn check_chapter(
     };
 
     for block in console_blocks(&markdown) {
-        let mut kind = block.kind(&packages);
+        let mut kind = block.kind(&packages, lab_takes);
+        // Without its lab, a block that drives it is not run (the row says why).
+        if lab_missing && block.commands().any(lab::takes) {
+            kind = Kind::NotLesson;
+        }
         // A block that needs a tool this machine lacks is not run, and the row says so.
         let lacking: Vec<&str> = block
             .commands()
@@ -137,6 +163,35 @@ pub(super) async fn check_chapter(
                     }
                     if let Some(variables) = exports(text) {
                         reader.export(variables);
+                        if let Some(lab) = &lab {
+                            lab.pin(&mut reader.env);
+                        }
+                        continue;
+                    }
+                    if let Some(lab) = lab.as_mut()
+                        && lab_takes(text)
+                    {
+                        // An abridged block's faults and loads are not made again.
+                        if kind == Kind::Abridged {
+                            continue;
+                        }
+                        let book = tidy(output.iter().map(String::as_str));
+                        match lab.run(&mut reader, *line, text, &book).await {
+                            Ok(Some(run)) if compared => {
+                                // A server still running in its terminal: the start of its log.
+                                let mut expected = book.clone();
+                                if run.running {
+                                    expected.push("...");
+                                }
+                                if let Err(mismatch) = compare(&expected, &tidy(run.printed.lines())) {
+                                    chapter.problems.push(prints_otherwise(shown, *line, text, &mismatch));
+                                }
+                            }
+                            Ok(_) => {}
+                            Err(message) => {
+                                chapter.problems.push(problem(*line, Some(text), &message))
+                            }
+                        }
                         continue;
                     }
                     // A log is read only when a server the check runs wrote it: else
@@ -182,17 +237,7 @@ pub(super) async fn check_chapter(
                         match run_until_as_shown(&mut reader, text, &book).await {
                             Ok(printed) => {
                                 if let Err(mismatch) = compare(&book, &tidy(printed.lines())) {
-                                    chapter.problems.push(Problem {
-                                        details: short_diff(&mismatch.diff, 12),
-                                        ..problem(
-                                            *line,
-                                            Some(text),
-                                            &format!(
-                                                "prints something else from line {} on (- the book, + the run):",
-                                                line + 1 + mismatch.at
-                                            ),
-                                        )
-                                    });
+                                    chapter.problems.push(prints_otherwise(shown, *line, text, &mismatch));
                                 }
                             }
                             // A binary that is not built is said once.
@@ -205,6 +250,14 @@ pub(super) async fn check_chapter(
                     }
                 }
                 Step::CtrlC { .. } if client_in_foreground => client_in_foreground = false,
+                // Back in the terminal of a server on the lab.
+                Step::CtrlC { line, .. } if lab.as_mut().is_some_and(ChapterLab::has_a_terminal) => {
+                    if let Some(lab) = lab.as_mut()
+                        && let Err(message) = lab.interrupt(&reader).await
+                    {
+                        chapter.problems.push(problem(*line, None, &message));
+                    }
+                }
                 Step::CtrlC { line, before, log } => {
                     // What the one server shown in this block logs, from its start to its
                     // end, is compared once it has stopped.
@@ -307,12 +360,33 @@ pub(super) async fn check_chapter(
         }
     }
     reader.stop_servers().await;
+    if let Some(lab) = lab {
+        lab.stop().await;
+    }
     if let Some(agent) = agent {
         agent.stop().await;
     }
     services.stop();
     let _ = fs::remove_dir_all(&scratch);
     chapter
+}
+
+/// A command that prints otherwise than the book shows under it, on `line`.
+fn prints_otherwise(
+    shown: &str,
+    line: usize,
+    command: &str,
+    mismatch: &compare::Mismatch,
+) -> Problem {
+    Problem {
+        location: format!("{shown}:{line}"),
+        command: Some(command.to_string()),
+        message: format!(
+            "prints something else from line {} on (- the book, + the run):",
+            line + 1 + mismatch.at
+        ),
+        details: short_diff(&mismatch.diff, 12),
+    }
 }
 
 /// A server's log that differs from the lines the book shows under the command on `line`.

@@ -206,11 +206,7 @@ impl Reader<'_> {
             .map_err(|err| format!("cannot start bash: {err}"))?;
         let group = child.id();
         match tokio::time::timeout(TIME_LIMIT, child.wait_with_output()).await {
-            Ok(Ok(output)) => {
-                let text = cargo::strip_ansi(&String::from_utf8_lossy(&output.stdout));
-                let text = map_id_ports(&text, |port| self.ports.book(port));
-                Ok(map_ports(&text, |port| self.ports.book(port)))
-            }
+            Ok(Ok(output)) => Ok(self.as_in_book(&output.stdout)),
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),
             Err(_) => {
                 if let Some(group) = group {
@@ -219,6 +215,13 @@ impl Reader<'_> {
                 Err(format!("did not finish within {} s", TIME_LIMIT.as_secs()))
             }
         }
+    }
+
+    /// What a command printed, with the book's addresses and no colours.
+    pub(super) fn as_in_book(&self, printed: &[u8]) -> String {
+        let text = cargo::strip_ansi(&String::from_utf8_lossy(printed));
+        let text = map_id_ports(&text, |port| self.ports.book(port));
+        map_ports(&text, |port| self.ports.book(port))
     }
 
     /// `export NAME=VALUE`: the variables the later commands of the chapter see.

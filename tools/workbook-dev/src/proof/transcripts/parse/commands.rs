@@ -160,6 +160,10 @@ pub(in super::super) fn cargo_commands(
         // with) may stand before or after `-p PACKAGE`.
         let features_at = |at: usize| word(at) == "--features" && word(at + 1) == "solution";
         let mut at = index + 2; // after `cargo run`
+        // `--release` (chapter 14's programs, as a deployment builds them) runs the same.
+        if word(at) == "--release" {
+            at += 1;
+        }
         if features_at(at) {
             at += 2;
         }

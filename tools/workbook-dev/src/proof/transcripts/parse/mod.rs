@@ -154,9 +154,12 @@ impl Block {
         })
     }
 
-    pub(super) fn kind(&self, packages: &[String]) -> Kind {
+    /// What the check does with the block; `lab_takes`: the commands a lab of the chapter's
+    /// runs (none where it has no lab).
+    pub(super) fn kind(&self, packages: &[String], lab_takes: fn(&str) -> bool) -> Kind {
         let runs: Vec<Option<LessonRun>> = self
             .commands()
+            .filter(|command| !lab_takes(command))
             .flat_map(|command| cargo_commands(command, packages))
             .collect();
         let has_commands = self.commands().next().is_some();
@@ -168,6 +171,7 @@ impl Block {
                 || exports(command).is_some()
                 || !tools(command).is_empty()
                 || starts_redis(command).is_some()
+                || lab_takes(command)
         });
         if has_commands && (runs.is_empty() && !only_shell || runs.iter().any(Option::is_none)) {
             return Kind::NotLesson;

@@ -65,7 +65,10 @@ $ cargo run -p workbook -- check tcp.echo
     assert!(matches!(blocks[3].steps[0], Step::Log { line: 29, .. }));
 
     let packages = ["l01-tcp".to_string()];
-    let kinds: Vec<Kind> = blocks.iter().map(|b| b.kind(&packages)).collect();
+    let kinds: Vec<Kind> = blocks
+        .iter()
+        .map(|b| b.kind(&packages, |_| false))
+        .collect();
     assert_eq!(
         kinds,
         [
@@ -76,7 +79,10 @@ $ cargo run -p workbook -- check tcp.echo
         ]
     );
     let commands_only = console_blocks("```console\n$ cargo run -p l01-tcp -- server\n```\n");
-    assert_eq!(commands_only[0].kind(&packages), Kind::CommandsOnly);
+    assert_eq!(
+        commands_only[0].kind(&packages, |_| false),
+        Kind::CommandsOnly
+    );
     // In a list item, the block is indented as deep as its fence.
     let indented =
         console_blocks("1. Start it:\n\n   ```console\n   $ consul agent -dev\n   ```\n");
@@ -84,7 +90,7 @@ $ cargo run -p workbook -- check tcp.echo
         indented[0].commands().collect::<Vec<_>>(),
         ["consul agent -dev"]
     );
-    assert_eq!(indented[0].kind(&packages), Kind::NotLesson);
+    assert_eq!(indented[0].kind(&packages, |_| false), Kind::NotLesson);
 }
 
 #[test]
@@ -174,7 +180,7 @@ pub(super) fn reads_kills_of_jobs_and_reads_of_logs() {
     );
     let packages = ["l06-register".to_string()];
     let block = console_blocks("```console\n$ kill -INT %2\n$ cat a.log\nbye\n```\n");
-    assert_eq!(block[0].kind(&packages), Kind::Compared);
+    assert_eq!(block[0].kind(&packages, |_| false), Kind::Compared);
 }
 
 #[test]

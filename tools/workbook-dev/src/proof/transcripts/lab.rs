@@ -1,0 +1,448 @@
+//! Chapter 14's lab, for the book's transcripts: three hosts in Docker, driven by the
+//! chapter's `docker compose` commands and by `l14-deploy`.
+//!
+//! The reader's lab is Compose project `l14`, on 10.14.0.0/24, with its gateway published on
+//! 127.0.0.1:8080. The check's lab is another project, network and port, so that it runs
+//! beside a reader's lab and beside the lab's own test; what its commands print is given the
+//! book's names back. How the chapter's commands are taken:
+//!
+//! - `cargo build …` and `l14-deploy image` were done before the chapter (the image is built
+//!   on the local base from the programs verify built), and are not run again.
+//! - `docker compose …` is Compose v2, or v1's `docker-compose` where v2 is missing; `exec`
+//!   runs without a terminal (`-T`); what `up`, `down`, `stop`, `kill` and `start` print as
+//!   they go (on stderr, and different in v1 and v2) is shown only when they fail.
+//! - `docker compose exec HOST PROGRAM …` of a server (etcd, a `…-server`, `api`, an
+//!   `agent`) is the reader's terminal of its own: it runs in the background, and what it
+//!   printed is compared once it shows the book's lines, or once it has ended. A `^C` stops
+//!   the last one still running, with SIGINT inside its host, as Ctrl-C in a terminal would.
+//! - Commands that only read (`etcdctl get` or `endpoint`, `devconsul members`, `cat`,
+//!   `tail`) run again until they print what the book shows, for up to [`READ_PATIENCE`]:
+//!   a lab changes on its own (a killed member is seen as failed after seconds).
+//! - At the chapter's end the lab goes down, whatever its commands left running.
+
+use std::collections::HashMap;
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::process::{Child, Command};
+
+use super::compare::{compare, tidy};
+use super::parse::console_blocks;
+use super::reader::Reader;
+
+/// How long a command on the lab may take: `up` waits for a cluster and for every host.
+const LAB_LIMIT: Duration = Duration::from_secs(120);
+
+/// How long a command that only reads is run again until it prints what the book shows.
+const READ_PATIENCE: Duration = Duration::from_secs(30);
+
+/// The lesson whose program makes the lab.
+const LAB_PACKAGE: &str = "l14-deploy";
+
+/// The image the check's hosts run: built from the lab's Dockerfile on the local base.
+const IMAGE: &str = "l14-host-verify";
+
+/// What the book calls the lab: its project, and the first three numbers of its network.
+const BOOK_PROJECT: &str = "l14";
+const BOOK_SUBNET: &str = "10.14.0";
+pub(super) const BOOK_GATEWAY_PORT: u16 = 8080;
+
+/// Compose as the book types it. Sourced by every command's bash (`BASH_ENV`).
+const COMPOSE_FUNCTION: &str = r#"
+# `docker compose`, or v1's `docker-compose` where the plugin is missing; `exec` without a
+# terminal; the progress of commands that change the lab shown only when they fail.
+docker() {
+  if [ "$1" != compose ]; then command docker "$@"; return; fi
+  shift
+  local compose=(docker-compose)
+  if command docker compose version >/dev/null 2>&1; then compose=(command docker compose); fi
+  case "$1" in
+    exec) shift; "${compose[@]}" exec -T "$@" ;;
+    up|down|stop|kill|start|restart)
+      local progress
+      progress=$("${compose[@]}" "$@" 2>&1) || { printf '%s\n' "$progress" >&2; return 1; } ;;
+    *) "${compose[@]}" "$@" ;;
+  esac
+}
+"#;
+
+/// The lab of a chapter that drives one.
+pub(super) struct ChapterLab {
+    project: String,
+    subnet: String,
+    /// Where the check's gateway is published; the book's 8080 stands for it.
+    pub(super) gateway_port: u16,
+    program: PathBuf,
+    /// Servers started in a terminal of their own (`docker compose exec HOST etcd`).
+    terminals: Vec<Terminal>,
+    logs: PathBuf,
+}
+
+struct Terminal {
+    host: String,
+    program: String,
+    child: Child,
+}
+
+/// What a command on the lab printed, and whether it still runs (a server in its terminal).
+pub(super) struct LabRun {
+    pub(super) printed: String,
+    pub(super) running: bool,
+}
+
+/// A lab for the chapter, or why there is none.
+pub(super) enum Lab {
+    Up(ChapterLab),
+    /// The chapter drives a lab, and none can run here: why.
+    Missing(String),
+    /// The chapter drives no lab.
+    None,
+}
+
+/// Whether the lab takes `command`: Compose, the build before it, or the lab's program.
+pub(super) fn takes(command: &str) -> bool {
+    let command = command.trim_start();
+    command.starts_with("docker compose ")
+        || command.starts_with("cargo build ")
+        || (command.starts_with("cargo run ") && command.contains(&format!("-p {LAB_PACKAGE} ")))
+}
+
+impl ChapterLab {
+    /// Builds the image and picks the lab's names, when the chapter drives a lab.
+    pub(super) async fn start(
+        markdown: &str,
+        course_root: &Path,
+        scratch: &Path,
+        binaries: &HashMap<String, PathBuf>,
+    ) -> Lab {
+        let drives_a_lab = console_blocks(markdown)
+            .iter()
+            .any(|block| block.commands().any(|c| c.starts_with("docker compose ")));
+        if !drives_a_lab {
+            return Lab::None;
+        }
+        let docker = Command::new("docker")
+            .args(["version", "--format", "{{.Server.Version}}"])
+            .stdin(Stdio::null())
+            .output()
+            .await;
+        match docker {
+            Ok(out) if out.status.success() => {}
+            _ => return Lab::Missing("Docker (no daemon answers `docker version`)".into()),
+        }
+        let built = |package: &str| binaries.get(package).filter(|path| path.is_file());
+        let (Some(program), Some(micro), Some(agent)) = (
+            built(LAB_PACKAGE),
+            built("l11-micro"),
+            built(super::AGENT_PACKAGE),
+        ) else {
+            return Lab::Missing(format!("{LAB_PACKAGE}'s lab (a program is not built)"));
+        };
+        // The hosts' image, from the programs verify built; Docker's cache makes a second
+        // build of the same files take a moment.
+        let image = Command::new(program)
+            .args(["--image", IMAGE, "image", "--local-base"])
+            .env("L14_MICRO_BINARY", micro)
+            .env("L14_DEVCONSUL_BINARY", agent)
+            .stdin(Stdio::null())
+            .output()
+            .await;
+        match image {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                let said = String::from_utf8_lossy(&out.stderr);
+                let last = said.lines().last().unwrap_or("it failed").to_string();
+                return Lab::Missing(format!("the lab's image ({last})"));
+            }
+            Err(error) => return Lab::Missing(format!("the lab's image ({error})")),
+        }
+        // `export COMPOSE_FILE=lessons/14-deploy/lab/compose.yaml`, from the scratch folder.
+        let lab_dir = Path::new("lessons").join("14-deploy").join("lab");
+        if let Some(parent) = scratch.join(&lab_dir).parent() {
+            let _ = fs::create_dir_all(parent);
+        }
+        #[cfg(unix)]
+        let _ = std::os::unix::fs::symlink(course_root.join(&lab_dir), scratch.join(&lab_dir));
+        let _ = fs::write(scratch.join(".lab.bash"), COMPOSE_FUNCTION);
+        let pid = std::process::id();
+        let gateway_port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_or(0, |addr| addr.port());
+        Lab::Up(ChapterLab {
+            project: format!("l14verify{pid}"),
+            // As long as the book's 10.14.0, so that columns line up as in the book; far from
+            // it, from Docker's 172.17–31 and from the lab test's 10.200–249.
+            subnet: format!("10.9{}.{}", pid % 10, pid / 10 % 10),
+            gateway_port,
+            program: program.clone(),
+            terminals: Vec::new(),
+            logs: scratch.to_path_buf(),
+        })
+    }
+
+    /// The variables every command of the chapter sees (the reader's shell has them): the
+    /// lab's, which win over the chapter's exports.
+    pub(super) fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("COMPOSE_PROJECT_NAME", self.project.clone()),
+            ("L14_PROJECT", self.project.clone()),
+            ("L14_IMAGE", IMAGE.to_string()),
+            ("L14_API_PORT", self.gateway_port.to_string()),
+            ("L14_SUBNET_PREFIX", self.subnet.clone()),
+        ];
+        let bash_env = self.logs.join(".lab.bash");
+        env.push(("BASH_ENV", bash_env.display().to_string()));
+        env.into_iter()
+            .map(|(name, value)| (name.to_string(), value))
+            .collect()
+    }
+
+    /// Keeps the lab's variables after the chapter's `export`s.
+    pub(super) fn pin(&self, env: &mut Vec<(String, String)>) {
+        let own = self.env();
+        env.retain(|(name, _)| !own.iter().any(|(mine, _)| mine == name));
+        env.extend(own);
+    }
+
+    /// `text` with the book's names for the check's lab.
+    fn as_in_book(&self, text: &str) -> String {
+        text.replace(&format!("{}.", self.subnet), &format!("{BOOK_SUBNET}."))
+            .replace(&self.project, BOOK_PROJECT)
+            .replace("docker-compose ", "docker compose ")
+    }
+
+    /// Runs a command the lab takes; `None` for one done before the chapter.
+    pub(super) async fn run(
+        &mut self,
+        reader: &mut Reader<'_>,
+        line: usize,
+        command: &str,
+        book: &[&str],
+    ) -> Result<Option<LabRun>, String> {
+        let words: Vec<&str> = command.split_ascii_whitespace().collect();
+        let prepared = words.get(1) == Some(&"build")
+            || (words.contains(&LAB_PACKAGE) && words.last() == Some(&"image"));
+        if prepared {
+            return Ok(None);
+        }
+        let script = reader.rewrite(command, false).await?;
+        if let Some((host, program)) = server_in_a_terminal(&words) {
+            return self
+                .start_terminal(reader, line, &script, host, program, book)
+                .await
+                .map(Some);
+        }
+        let started = Instant::now();
+        loop {
+            let printed = self.run_to_end(reader, &script).await?;
+            let as_shown = compare(book, &tidy(printed.lines())).is_ok();
+            if as_shown || !only_reads(&words) || started.elapsed() > READ_PATIENCE {
+                return Ok(Some(LabRun {
+                    printed,
+                    running: false,
+                }));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    async fn run_to_end(&self, reader: &Reader<'_>, script: &str) -> Result<String, String> {
+        let mut shell = reader.shell(&format!("exec 2>&1\n{script}"));
+        shell.stdout(Stdio::piped()).stderr(Stdio::null());
+        let child = shell
+            .spawn()
+            .map_err(|err| format!("cannot start bash: {err}"))?;
+        match tokio::time::timeout(LAB_LIMIT, child.wait_with_output()).await {
+            Ok(Ok(output)) => Ok(self.as_in_book(&reader.as_in_book(&output.stdout))),
+            Ok(Err(err)) => Err(format!("cannot run it: {err}")),
+            Err(_) => Err(format!("did not finish within {} s", LAB_LIMIT.as_secs())),
+        }
+    }
+
+    /// Starts a server in a terminal of its own; returns once it has printed what the book
+    /// shows under it, or has ended, or [`READ_PATIENCE`] has passed.
+    async fn start_terminal(
+        &mut self,
+        reader: &Reader<'_>,
+        line: usize,
+        script: &str,
+        host: &str,
+        program: &str,
+        book: &[&str],
+    ) -> Result<LabRun, String> {
+        let log = self.logs.join(format!("terminal-{line}.log"));
+        let file = fs::File::create(&log)
+            .and_then(|file| Ok((file.try_clone()?, file)))
+            .map_err(|err| format!("cannot write its output: {err}"))?;
+        // Not `exec`: `docker compose` is a function of the shell's (see COMPOSE_FUNCTION).
+        let mut shell = reader.shell(script);
+        shell.stdout(file.0).stderr(file.1);
+        let mut child = shell
+            .spawn()
+            .map_err(|err| format!("cannot start bash: {err}"))?;
+        let mut start_of_log: Vec<&str> = book.to_vec();
+        start_of_log.push("...");
+        let started = Instant::now();
+        loop {
+            let ended = matches!(child.try_wait(), Ok(Some(_)));
+            let raw = fs::read(&log).unwrap_or_default();
+            let printed = self.as_in_book(&reader.as_in_book(&raw));
+            let shown = compare(&start_of_log, &tidy(printed.lines())).is_ok();
+            if ended || shown || started.elapsed() > READ_PATIENCE {
+                if !ended {
+                    self.terminals.push(Terminal {
+                        host: host.to_string(),
+                        program: program.to_string(),
+                        child,
+                    });
+                }
+                return Ok(LabRun {
+                    printed,
+                    running: !ended,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whether a server runs in a terminal of its own, for a `^C` to stop.
+    pub(super) fn has_a_terminal(&mut self) -> bool {
+        self.terminals
+            .retain_mut(|terminal| matches!(terminal.child.try_wait(), Ok(None)));
+        !self.terminals.is_empty()
+    }
+
+    /// Ctrl-C in the terminal of the last server still running: SIGINT to it in its host.
+    /// A terminal whose program has ended in its host (its `docker compose exec` may still
+    /// be on its way out) is passed over for the one started before it.
+    pub(super) async fn interrupt(&mut self, reader: &Reader<'_>) -> Result<(), String> {
+        while let Some(mut terminal) = self.terminals.pop() {
+            let signal = format!(
+                "docker compose exec {} pkill -INT -x {}",
+                terminal.host, terminal.program
+            );
+            let mut shell = reader.shell(&signal);
+            shell.stdout(Stdio::null()).stderr(Stdio::null());
+            let signalled = shell.status().await.is_ok_and(|status| status.success());
+            match tokio::time::timeout(super::TIME_LIMIT, terminal.child.wait()).await {
+                Ok(_) if signalled => return Ok(()),
+                Ok(_) => continue,
+                Err(_) => {
+                    let _ = terminal.child.kill().await;
+                    return Err(format!(
+                        "{} on {} did not stop within {} s of Ctrl-C",
+                        terminal.program,
+                        terminal.host,
+                        super::TIME_LIMIT.as_secs()
+                    ));
+                }
+            }
+        }
+        Err("Ctrl-C, but no server is running".into())
+    }
+
+    /// Takes the lab down, with whatever runs on it, and what the program kept of it.
+    pub(super) async fn stop(mut self) {
+        let _ = Command::new(&self.program)
+            .arg("down")
+            .envs(self.env())
+            .stdin(Stdio::null())
+            .output()
+            .await;
+        for terminal in &mut self.terminals {
+            let _ = terminal.child.kill().await;
+        }
+        // `target/l14-lab/PROJECT`, beside `target/debug/l14-deploy`.
+        if let Some(target) = self.program.parent().and_then(Path::parent) {
+            let _ = fs::remove_dir_all(target.join("l14-lab").join(&self.project));
+        }
+    }
+}
+
+/// `docker compose exec HOST PROGRAM …` of a server, without `-d`: its host and program.
+fn server_in_a_terminal<'a>(words: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    let rest = words.strip_prefix(&["docker", "compose", "exec"])?;
+    let rest: Vec<&str> = rest
+        .iter()
+        .copied()
+        .skip_while(|word| word.starts_with('-'))
+        .collect();
+    if words.contains(&"-d") || words.contains(&"--detach") {
+        return None;
+    }
+    let (host, program) = (rest.first()?, rest.get(1)?);
+    let serves = *program == "etcd"
+        || rest[2..].iter().any(|word| {
+            *word == "server" || *word == "api" || *word == "agent" || word.ends_with("-server")
+        });
+    serves.then_some((host, program))
+}
+
+/// Whether a command only reads what the lab holds (so running it again changes nothing).
+fn only_reads(words: &[&str]) -> bool {
+    let on_host = match words.strip_prefix(&["docker", "compose", "exec"]) {
+        Some(rest) => rest.get(1..).unwrap_or_default(),
+        None => words,
+    };
+    match on_host {
+        ["cat" | "tail", ..] => true,
+        ["etcdctl", rest @ ..] => rest
+            .iter()
+            .any(|word| *word == "get" || *word == "endpoint"),
+        ["devconsul", "members", ..] => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(command: &str) -> Vec<&str> {
+        command.split_ascii_whitespace().collect()
+    }
+
+    #[test]
+    fn a_server_in_a_terminal_is_told_from_a_command_that_ends() {
+        let server = |c| server_in_a_terminal(&words(c));
+        assert_eq!(
+            server("docker compose exec host-a etcd"),
+            Some(("host-a", "etcd"))
+        );
+        assert_eq!(
+            server(
+                "docker compose exec host-b l11-micro --registry etcd user-server --addr 0.0.0.0:7021"
+            ),
+            Some(("host-b", "l11-micro"))
+        );
+        assert_eq!(server("docker compose exec -d host-a etcd"), None);
+        assert_eq!(server("docker compose exec host-c devconsul members"), None);
+        assert_eq!(server("docker compose exec host-c etcdctl get /a"), None);
+    }
+
+    #[test]
+    fn only_reading_commands_are_run_again() {
+        assert!(only_reads(&words(
+            "docker compose exec host-a devconsul members"
+        )));
+        assert!(only_reads(&words(
+            "docker compose exec host-b etcdctl --endpoints host-a:2379 endpoint health"
+        )));
+        assert!(!only_reads(&words(
+            "docker compose exec host-a etcdctl put /a b"
+        )));
+        assert!(!only_reads(&words("docker compose kill host-b")));
+    }
+
+    #[test]
+    fn the_lab_takes_compose_the_build_and_its_program() {
+        assert!(takes("docker compose up -d"));
+        assert!(takes("cargo build --release -p l11-micro -p devconsul"));
+        assert!(takes("cargo run --release -p l14-deploy -- up"));
+        assert!(!takes("cargo run -p l11-micro -- user-server"));
+        assert!(!takes("curl -s localhost:8080"));
+    }
+}
