@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a newcomer waits for, measured on a fresh clone: the course map, the first verdict,
-# the book, and then each lesson's first check after the one before; and what each lesson
-# compiles beyond the lessons before it.
+# the book, and then each lesson's first check after the one before and its check after a
+# save (the edit → verdict loop); and what each lesson compiles beyond the lessons before it.
 #
 #   scripts/first-verdict.sh            a clone of this checkout's HEAD in a temporary folder
 #   scripts/first-verdict.sh DIR        the clone in DIR (kept afterwards)
@@ -84,12 +84,24 @@ if [ -n "${FIRST_ONLY:-}" ]; then
   packages_table
   exit 0
 fi
-printf '\n%-14s %8s\n' lesson "1st check"
+# Then the loop a learner lives in: save the lesson's first exercise (one line more) and check
+# it again; a time with milliseconds, as the goal is seconds.
+now() { date +%s.%N; }
+printf '\n%-14s %9s %12s\n' lesson "1st check" "after a save"
 for lesson in $(lessons); do
   number=${lesson:1:2}
   before=$SECONDS
   cargo run --quiet -p workbook -- check "$number" >/dev/null 2>&1 || true
-  printf '%-14s %7d s\n' "$lesson" $((SECONDS - before))
+  first_check=$((SECONDS - before))
+  toml=$(ls lessons/"$number"-*/lesson.toml)
+  exercise=$(sed -n 's/^id = "\([a-z0-9-]*\.[a-z0-9.-]*\)"$/\1/p' "$toml" | head -1)
+  file="$(dirname "$toml")/$(sed -n 's/^file = "\(.*\)"$/\1/p' "$toml" | head -1)"
+  echo "// saved" >>"$file"
+  saved=$(now)
+  cargo run --quiet -p workbook -- check "$exercise" >/dev/null 2>&1 || true
+  loop=$(echo "$(now) - $saved" | bc)
+  git checkout --quiet -- "$file"
+  printf '%-14s %7d s %10.1f s\n' "$lesson" "$first_check" "$loop"
 done
 
 echo

@@ -1,22 +1,20 @@
-//! Noticing saved files: the operating system's file events where it has them, polling
-//! modification times where it does not.
+//! Noticing saved files: the operating system's file events where it has them, notify's
+//! poller (modification times, looked at every second) where it does not.
 //!
 //! An editor's save is often several events (write a temporary file, rename it, touch
 //! metadata), so changes are debounced: a burst of events becomes one change, reported
-//! once the files have been quiet for a moment.
+//! once the files have been quiet for a moment. Only the wanted paths count, and the
+//! burst is theirs: a build writing elsewhere does not hold a learner's save back.
 
-use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+use notify::{PollWatcher, RecursiveMode, Watcher};
 
 /// How long files must be quiet before a burst of events counts as one save.
 const DEBOUNCE: Duration = Duration::from_millis(250);
-/// How often the fallback scans modification times.
+/// How often the fallback looks at modification times.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// How changes are being noticed.
@@ -33,27 +31,38 @@ pub struct FileEvents {
     changes: Receiver<PathBuf>,
     pub mode: Mode,
     // Dropping the watcher stops the events, so it lives as long as we do.
-    _watcher: Option<notify::RecommendedWatcher>,
+    _watcher: Option<Box<dyn Watcher + Send>>,
 }
 
 impl FileEvents {
     /// Watches `dirs` recursively, falling back to polling if the watcher cannot start.
     pub fn start(dirs: &[PathBuf]) -> FileEvents {
         let (sender, changes) = mpsc::channel();
-        match start_watcher(dirs, sender.clone()) {
+        let events = notify::recommended_watcher(forward(sender.clone()))
+            .and_then(|watcher| watch(watcher, dirs));
+        match events {
             Ok(watcher) => FileEvents {
                 changes,
                 mode: Mode::Events,
-                _watcher: Some(watcher),
+                _watcher: Some(Box::new(watcher)),
             },
-            Err(_) => {
-                start_polling(dirs.to_vec(), sender);
-                FileEvents {
-                    changes,
-                    mode: Mode::Polling,
-                    _watcher: None,
-                }
-            }
+            Err(_) => FileEvents::polling(dirs, sender, changes),
+        }
+    }
+
+    /// Watches `dirs` by looking at modification times every [`POLL_EVERY`]. The first look
+    /// happens before this returns, so that a save right after counts.
+    fn polling(
+        dirs: &[PathBuf],
+        sender: Sender<PathBuf>,
+        changes: Receiver<PathBuf>,
+    ) -> FileEvents {
+        let config = notify::Config::default().with_poll_interval(POLL_EVERY);
+        let poller = PollWatcher::new(forward(sender), config).and_then(|w| watch(w, dirs));
+        FileEvents {
+            changes,
+            mode: Mode::Polling,
+            _watcher: poller.ok().map(|w| Box::new(w) as Box<dyn Watcher + Send>),
         }
     }
 
@@ -88,24 +97,23 @@ impl FileEvents {
     }
 }
 
-fn start_watcher(
-    dirs: &[PathBuf],
-    sender: Sender<PathBuf>,
-) -> notify::Result<notify::RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
-            if event.kind.is_access() {
-                return;
-            }
+/// What the watcher sees, as changed paths; reading a file is no change.
+fn forward(sender: Sender<PathBuf>) -> impl Fn(notify::Result<notify::Event>) + Send + 'static {
+    move |event| {
+        if let Ok(event) = event
+            && !event.kind.is_access()
+        {
             for path in event.paths {
                 let _ = sender.send(path);
             }
         }
-    })?;
-    for dir in dirs {
-        if dir.exists() {
-            watcher.watch(dir, RecursiveMode::Recursive)?;
-        }
+    }
+}
+
+/// `watcher`, watching each of `dirs` that exists, with what is under it.
+fn watch<W: Watcher>(mut watcher: W, dirs: &[PathBuf]) -> notify::Result<W> {
+    for dir in dirs.iter().filter(|dir| dir.exists()) {
+        watcher.watch(dir, RecursiveMode::Recursive)?;
     }
     Ok(watcher)
 }
@@ -118,55 +126,11 @@ pub fn is_ignored(path: &Path) -> bool {
     })
 }
 
-fn modification_times(dirs: &[PathBuf]) -> HashMap<PathBuf, SystemTime> {
-    fn walk(dir: &Path, into: &mut HashMap<PathBuf, SystemTime>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if is_ignored(&path) {
-                continue;
-            }
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                walk(&path, into);
-            } else if let Ok(modified) = meta.modified() {
-                into.insert(path, modified);
-            }
-        }
-    }
-    let mut times = HashMap::new();
-    for dir in dirs {
-        walk(dir, &mut times);
-    }
-    times
-}
-
-fn start_polling(dirs: Vec<PathBuf>, sender: Sender<PathBuf>) {
-    // The first scan happens before returning, so that a save right after start counts.
-    let mut before = modification_times(&dirs);
-    thread::spawn(move || {
-        loop {
-            thread::sleep(POLL_EVERY);
-            let now = modification_times(&dirs);
-            let changed = now
-                .iter()
-                .filter(|(path, time)| before.get(*path) != Some(time))
-                .map(|(path, _)| path.clone())
-                .chain(before.keys().filter(|p| !now.contains_key(*p)).cloned());
-            for path in changed.collect::<Vec<_>>() {
-                if sender.send(path).is_err() {
-                    return;
-                }
-            }
-            before = now;
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+    use std::thread;
+
     use super::*;
     use crate::testutil::Fixture;
 
@@ -184,8 +148,28 @@ mod tests {
         let fx = Fixture::course();
         let dir = fx.path().join("lessons");
         let events = FileEvents::start(std::slice::from_ref(&dir));
+        notices_a_save_under(events, &dir);
+    }
+
+    #[test]
+    fn notices_a_saved_file_by_polling_too() {
+        let fx = Fixture::course();
+        let dir = fx.path().join("lessons");
+        // The poller compares modification times: the file's must differ from the save's
+        // (a clock tick is several milliseconds), so it is put an hour back first.
         let file = dir.join("01-tcp/src/exercises/echo.rs");
-        // The watch is armed once `start` returns, so one save must be seen.
+        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        let opened = fs::File::options().write(true).open(&file).unwrap();
+        opened.set_modified(an_hour_ago).unwrap();
+        let (sender, changes) = mpsc::channel();
+        let events = FileEvents::polling(std::slice::from_ref(&dir), sender, changes);
+        assert_eq!(events.mode, Mode::Polling);
+        notices_a_save_under(events, &dir);
+    }
+
+    /// A save under `dir` is seen by `events`: the watch is armed once they are made.
+    fn notices_a_save_under(events: FileEvents, dir: &Path) {
+        let file = dir.join("01-tcp/src/exercises/echo.rs");
         fs::write(&file, "// TODO: saved\n").unwrap();
         let (seen, noticed) = mpsc::channel();
         let expected = file.clone();

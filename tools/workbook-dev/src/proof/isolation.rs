@@ -5,10 +5,15 @@
 //! other lesson would fail with an error the learner cannot connect to it. What lessons
 //! share lives in crates that compile no learner file, so this must never happen.
 //!
-//! The probe breaks one exercise file of a lesson on purpose (it appends a
-//! `compile_error!`), builds the tests of every other lesson, and puts the file back,
-//! byte for byte and with its modification time, so that cargo sees it unchanged and
-//! rebuilds nothing afterwards. Any other lesson whose tests did not build is reported.
+//! The probe breaks the first exercise file of every lesson verify checks, all at once (it appends a
+//! `compile_error!`), builds every lesson's tests in one build that keeps going past
+//! failures, and puts the files back, byte for byte and with their modification times, so
+//! that cargo sees them unchanged and rebuilds nothing afterwards. Each lesson then fails on
+//! its own file, and the compiler names the package it was compiling for each error: a
+//! probe's error under any package but the file's own lesson is a package that compiles a
+//! learner's file of another lesson. (A package that *depends* on a lesson's package is
+//! read from the manifests, [`packages_on_lessons`].) One build for all lessons, where a
+//! build per lesson took a minute and a half of cargo looking at what had not changed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,9 +26,15 @@ use workbook_core::course::{Course, Lesson};
 
 use crate::proof::verify::exercise_tests;
 
+/// What the compiler says of a broken file.
+const PROBE_MESSAGE: &str = "isolation probe: `workbook verify` puts this file back";
+
 /// What is appended to the exercise file while the probe runs.
-const PROBE: &str =
-    "\ncompile_error!(\"isolation probe: `workbook verify` puts this file back\");\n";
+const PROBE: &str = concat!(
+    "\ncompile_error!(\"",
+    "isolation probe: `workbook verify` puts this file back",
+    "\");\n"
+);
 
 /// A file with the probe appended; dropping it puts the file back as it was.
 struct BrokenFile {
@@ -73,88 +84,76 @@ pub struct Probe {
     pub lesson: String,
     /// The file that was broken, relative to the course root.
     pub file: PathBuf,
-    /// The other lessons whose tests no longer built.
+    /// The other packages whose build compiled it.
     pub affected: Vec<String>,
 }
 
-/// Breaks the first exercise file of each lesson in `broken`, one at a time, and builds
-/// every other lesson's tests.
+/// Breaks the first exercise file of each lesson in `broken`, all at once, builds every
+/// lesson's tests, and reads which packages compiled each broken file.
 pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
-    let mut probes = Vec::new();
-    for lesson in broken {
-        let Some(exercise) = lesson.exercises.first() else {
-            continue;
-        };
-        let others: Vec<&Lesson> = course
-            .lessons
-            .iter()
-            .filter(|other| other.id != lesson.id && !other.exercises.is_empty())
-            .collect();
-        if others.is_empty() {
-            continue;
-        }
-        let path = lesson.exercise_path(exercise);
-        let guard = BrokenFile::break_it(&path)?;
-        // Ctrl-C must not leave the file broken: it stops the build, and the guard
-        // puts the file back on the way out.
-        let mut affected = tokio::select! {
-            affected = lessons_that_do_not_build(course, &others) => affected?,
-            _ = tokio::signal::ctrl_c() => bail!("interrupted; {} is put back", course.relative(&path).display()),
-        };
-        drop(guard);
-        // A lesson that does not build with the file intact was not broken by the probe.
-        if !affected.is_empty() {
-            let suspects: Vec<&Lesson> = others
-                .iter()
-                .filter(|other| affected.contains(&other.id))
-                .copied()
-                .collect();
-            let broken_anyway = lessons_that_do_not_build(course, &suspects).await?;
-            affected.retain(|id| !broken_anyway.contains(id));
-        }
-        probes.push(Probe {
-            lesson: lesson.id.clone(),
-            file: course.relative(&path).to_path_buf(),
-            affected,
-        });
+    let probed: Vec<(&Lesson, PathBuf)> = broken
+        .iter()
+        .filter_map(|lesson| Some((*lesson, lesson.exercise_path(lesson.exercises.first()?))))
+        .collect();
+    if probed.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(probes)
-}
-
-/// The ids of the `lessons` whose exercise tests do not build, made as verify's stub
-/// builds make them: the whole workspace selected, so cargo resolves the same features and
-/// finds everything but the probe built already (a selection of the lessons alone resolves
-/// the features of shared crates, testkit's among them, anew, and rebuilt every lesson's
-/// tests twice a probe). The lessons not checked (the broken one) are left out of the
-/// selection, so that none is compiled unless a checked lesson depends on it: that is the
-/// break the probe looks for, and a failed compile would otherwise have cargo compile that
-/// lesson again at the next probe. `--keep-going`: a lesson that does not build does not
-/// stop the others.
-async fn lessons_that_do_not_build(course: &Course, lessons: &[&Lesson]) -> Result<Vec<String>> {
+    let mut guards = Vec::new();
+    for (_, path) in &probed {
+        guards.push(BrokenFile::break_it(path)?);
+    }
+    // Ctrl-C must not leave a file broken: it stops the build, and the guards put the
+    // files back on the way out.
+    // Every lesson's tests, so that one broken lesson (`verify --lesson`) is probed too.
+    let lessons: Vec<&Lesson> = course.lessons.iter().collect();
     let request = BuildRequest {
         workspace: true,
-        exclude: course
-            .lessons
-            .iter()
-            .filter(|lesson| !lessons.iter().any(|l| l.package == lesson.package))
-            .map(|lesson| lesson.package.clone())
-            .collect(),
-        tests: exercise_tests(lessons),
+        tests: exercise_tests(&lessons),
         keep_going: true,
         ..BuildRequest::default()
     };
-    let builds = [cargo::build_tests(&course.root, &request).await?];
-    let built = |lesson: &Lesson| {
-        lesson.exercises.iter().all(|exercise| {
-            builds
-                .iter()
-                .any(|build| build.executable(&lesson.dir, &exercise.test).is_some())
-        })
+    let build = tokio::select! {
+        build = cargo::build_tests(&course.root, &request) => build?,
+        _ = tokio::signal::ctrl_c() => bail!("interrupted; the exercise files are put back"),
     };
-    Ok(lessons
+    drop(guards);
+    let package_of = |manifest: &Path| -> String {
+        let dir = manifest.parent().unwrap_or(manifest);
+        course
+            .lessons
+            .iter()
+            .find(|lesson| lesson.dir == dir)
+            .map_or_else(
+                || course.relative(dir).display().to_string(),
+                |l| l.id.clone(),
+            )
+    };
+    Ok(probed
         .iter()
-        .filter(|lesson| !built(lesson))
-        .map(|lesson| lesson.id.clone())
+        .map(|(lesson, path)| {
+            let mut affected: Vec<String> = build
+                .diagnostics
+                .iter()
+                .filter(|error| error.is_error() && error.rendered.contains(PROBE_MESSAGE))
+                // The compiler names a file as the `#[path]` that reached it did
+                // (`src/../../01-tcp/…`): the same file, once canonical.
+                .filter(|error| {
+                    error
+                        .path(&course.root)
+                        .and_then(|file| fs::canonicalize(file).ok())
+                        == fs::canonicalize(path).ok()
+                })
+                .map(|error| package_of(&error.manifest))
+                .filter(|package| *package != lesson.id)
+                .collect();
+            affected.sort();
+            affected.dedup();
+            Probe {
+                lesson: lesson.id.clone(),
+                file: course.relative(path).to_path_buf(),
+                affected,
+            }
+        })
         .collect())
 }
 
@@ -224,14 +223,14 @@ pub fn print(probes: &[Probe], packages_on_lessons: &[String], took: Duration) -
     for probe in probes {
         if probe.affected.is_empty() {
             println!(
-                "  {} with {} broken, every other lesson's tests build",
+                "  {} {} is compiled by its own lesson only",
                 workbook_core::ui::pass_mark(),
                 probe.file.display()
             );
         } else {
             misses += 1;
             println!(
-                "  {} with {} broken, these lessons' tests do not build: {} (they compile a learner's file of {})",
+                "  {} {} is compiled by {} too (a learner's file of {}: a half-written exercise there breaks them)",
                 workbook_core::ui::fail_mark(),
                 probe.file.display(),
                 probe.affected.join(", "),

@@ -110,6 +110,13 @@ pub(super) fn takes(command: &str) -> bool {
         || (command.starts_with("cargo run ") && command.contains(&format!("-p {LAB_PACKAGE} ")))
 }
 
+/// Whether a chapter's console blocks run `docker compose`.
+pub(super) fn drives_a_lab(markdown: &str) -> bool {
+    console_blocks(markdown)
+        .iter()
+        .any(|block| block.commands().any(|c| c.starts_with("docker compose ")))
+}
+
 impl ChapterLab {
     /// Builds the image and picks the lab's names, when the chapter drives a lab.
     pub(super) async fn start(
@@ -118,10 +125,7 @@ impl ChapterLab {
         scratch: &Path,
         binaries: &HashMap<String, PathBuf>,
     ) -> Lab {
-        let drives_a_lab = console_blocks(markdown)
-            .iter()
-            .any(|block| block.commands().any(|c| c.starts_with("docker compose ")));
-        if !drives_a_lab {
+        if !drives_a_lab(markdown) {
             return Lab::None;
         }
         let docker = Command::new("docker")

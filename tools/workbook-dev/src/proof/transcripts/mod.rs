@@ -170,11 +170,25 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
             files
         }
     };
-    let mut chapters = Vec::new();
-    for file in files {
-        let shown = course.relative(&file).display().to_string();
-        chapters.push(check_chapter(&file, &shown, &binaries).await);
-    }
+    // A chapter that drives a lab spends its time waiting for Docker: it is followed beside
+    // the others, which follow each other.
+    let (labs, others): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|file| fs::read_to_string(file).is_ok_and(|text| lab::drives_a_lab(&text)));
+    let follow = |files: Vec<PathBuf>| {
+        let binaries = &binaries;
+        async move {
+            let mut chapters = Vec::new();
+            for file in files {
+                let shown = course.relative(&file).display().to_string();
+                chapters.push(check_chapter(&file, &shown, binaries).await);
+            }
+            chapters
+        }
+    };
+    let (mut chapters, lab_chapters) = tokio::join!(follow(others), follow(labs));
+    chapters.extend(lab_chapters);
+    chapters.sort_by(|a, b| a.file.cmp(&b.file));
     Transcripts {
         chapters,
         seconds: started.elapsed().as_secs_f64(),

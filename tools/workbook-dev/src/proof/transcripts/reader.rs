@@ -258,8 +258,11 @@ impl Reader<'_> {
         let Some(file) = file.split_ascii_whitespace().next() else {
             return script;
         };
-        let args = before[run.end..].trim();
-        let running = format!("target/debug/{} {args}", run.package);
+        let args: Vec<String> = before[run.end..]
+            .split_ascii_whitespace()
+            .map(quoted_as_cargo_does)
+            .collect();
+        let running = format!("target/debug/{} {}", run.package, args.join(" "));
         let lines = format!(
             "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.10s\n     Running `{}`\n",
             running.trim_end()
@@ -282,6 +285,18 @@ fn is_given(words: &[&str], option: &str) -> bool {
     words
         .iter()
         .any(|word| *word == option || word.starts_with(&format!("{option}=")))
+}
+
+/// An argument as cargo's `Running` line shows it: in single quotes unless every character
+/// is one a shell takes as it is (the `shell-escape` crate's rule, which cargo uses), so
+/// `127.0.0.1:7016` is `'127.0.0.1:7016'`.
+fn quoted_as_cargo_does(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_=/,.+".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        shell_quote(word)
+    }
 }
 
 /// `text` as one bash word.
