@@ -27,8 +27,8 @@ impl Client {
         params: impl Serialize,
         deadline: Duration,
     ) -> Result<Value, RpcError> {
-        // TODO: register the call as `Client::call` does (src/client.rs): a fresh id from
-        //       `self.next_id`, the request encoded, a oneshot sender in `self.pending`.
+        // TODO: register the call as `Client::call` does (src/client.rs), so that the task
+        //       reading replies can hand this call its own.
         // TODO: from that moment on, whatever happens, the entry must leave the table.
         //       Which code runs when a future is dropped in the middle of an `.await`?
         // TODO: send the frame and wait for the reply, both within `deadline`.

@@ -24,8 +24,9 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// The interceptor: keeps the caller's `x-request-id`, or gives a call without one a fresh
 /// id (`req-<n>`, never the same twice), so that every call has one.
 pub fn assign_request_id(mut request: Request<()>) -> Result<Request<()>, Status> {
-    // TODO: if the request's metadata has no REQUEST_ID, insert a fresh "req-<n>" (take n
-    // from NEXT_ID). Then let the call go on with Ok(request).
+    // TODO: make sure the call goes on with a REQUEST_ID, as the doc comment says: the
+    // caller's own, untouched, or a fresh one. Many calls run at once: no two fresh ids
+    // may be the same.
     todo!("grpc.request-id: make sure every call has a request id")
 }
 

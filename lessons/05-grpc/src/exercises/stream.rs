@@ -51,9 +51,9 @@ impl Greeter for StreamingGreeter {
     /// "Hello Ferris! (2 of 3)" after `every`, "Hello Ferris! (3 of 3)" after another,
     /// then the end. An empty name is `InvalidArgument`, as in the worked example.
     ///
-    /// The replies are made on a task of their own (`tokio::spawn`) and sent through a
-    /// channel of `CAPACITY`; that task holds `self.live.enter()` while it runs, and stops
-    /// as soon as the client has gone away.
+    /// The replies are made on a task of their own and sent through a channel of
+    /// `CAPACITY`; that task is counted in `self.live` while it runs, and stops as soon as
+    /// the client has gone away.
     async fn say_hello_stream(
         &self,
         request: Request<HelloStreamRequest>,

@@ -13,14 +13,14 @@ pub const ROOT: &str = "/micro/registry/";
 
 /// The prefix under which the nodes of `service` (and only those) are kept.
 pub fn service_prefix(service: &str) -> String {
-    // TODO: ROOT, the service's name with '/' turned into '-', and a closing '/' (why must
-    // it be there?).
+    // TODO: the prefix of the module's layout for `service`. The nodes of `greeter` are
+    // under it, and those of `greeter-admin` must not be.
     todo!("the prefix of {service}")
 }
 
 /// The key of one node.
 pub fn node_key(service: &str, node: &Node) -> String {
-    // TODO: the service's prefix followed by the node's id, '/' turned into '-'.
+    // TODO: the key of the module's layout for this node, under `service`'s prefix.
     todo!("the key of {} in {service}", node.id)
 }
 

@@ -30,11 +30,17 @@ pub fn key(topic: &str, id: &str) -> String {
     format!("events:once:{topic}:{id}")
 }
 
-/// Wraps `handle` so that each message is handled once. A delivery first claims the
-/// message's key (`doing`, for `claim_for`) if no one has: then it calls `handle`, and on
-/// `Ok` marks the key `done` for `done_for`, on `Err` gives the claim up and fails (the
-/// next delivery tries again). A delivery that finds the key `done` acknowledges without
-/// calling `handle`; one that finds it `doing` fails (another delivery is on it: try later).
+/// Wraps `handle` so that each message is handled once, however many copies come. What a
+/// delivery does depends on what the message's [`key`] says:
+///
+/// - nothing: this delivery handles it. While `handle` runs, the key says `doing` (and
+///   expires after `claim_for`, in case this subscriber dies). `Ok` leaves `done` for
+///   `done_for` and acknowledges; `Err` leaves no key and fails, so that the next delivery
+///   handles it;
+/// - `done`: a copy of a handled message, acknowledged without calling `handle`;
+/// - `doing`: another delivery is on it: this one fails without calling `handle` (it will
+///   come again).
+///
 /// A message without `Micro-Id` fails, and so does anything Redis cannot answer: a message
 /// is never acknowledged unless it is known to be handled.
 pub fn once_per_id(redis: MultiplexedConnection, memory: Memory, handle: Handler) -> Handler {

@@ -28,9 +28,10 @@ pub struct Availability {
 /// What `calls` show between `from` (included) and `to` (excluded), counted by when each
 /// call was sent. The calls may come in any order.
 pub fn availability(calls: &[Call], from: Duration, to: Duration) -> Availability {
-    // TODO: keep the calls sent within the window, count the answered and the failed ones,
-    // and measure the longest gap between answers (the window's edges count as ends of a
-    // gap) and the answered calls' p99 latency. A call is answered when `Call::answered`.
+    // TODO: the four numbers of `Availability` for this window, as its doc comments define
+    // them (a call is answered when `Call::answered`). A call sent exactly at `to` belongs
+    // to the next window, so that two windows side by side never count it twice; and only
+    // an answer ends a gap: a stretch of failed calls is one gap.
     todo!()
 }
 // ANCHOR_END: availability
