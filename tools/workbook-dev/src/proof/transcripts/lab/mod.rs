@@ -30,8 +30,12 @@ use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
 use super::compare::{compare, tidy};
-use super::parse::console_blocks;
 use super::reader::Reader;
+
+mod commands;
+
+use commands::{COMPOSE_FUNCTION, only_reads, server_in_a_terminal};
+pub(super) use commands::{drives_a_lab, takes};
 
 /// How long a command on the lab may take: `up` waits for a cluster and for every host.
 const LAB_LIMIT: Duration = Duration::from_secs(120);
@@ -49,26 +53,6 @@ const IMAGE: &str = "l14-host-verify";
 const BOOK_PROJECT: &str = "l14";
 const BOOK_SUBNET: &str = "10.14.0";
 pub(super) const BOOK_GATEWAY_PORT: u16 = 8080;
-
-/// Compose as the book types it. Sourced by every command's bash (`BASH_ENV`).
-const COMPOSE_FUNCTION: &str = r#"
-# `docker compose`, or v1's `docker-compose` where the plugin is missing; `exec` without a
-# terminal; the progress of commands that change the lab shown only when they fail.
-docker() {
-  if [ "$1" != compose ]; then command docker "$@"; return; fi
-  shift
-  local compose=(docker-compose)
-  if command docker compose version >/dev/null 2>&1; then compose=(command docker compose); fi
-  case "$1" in
-    exec) shift; "${compose[@]}" exec -T "$@" ;;
-    up|down|stop|kill|start|restart)
-      local progress
-      progress=$("${compose[@]}" "$@" 2>&1) || { printf '%s\n' "$progress" >&2; return 1; } ;;
-    *) "${compose[@]}" "$@" ;;
-  esac
-}
-"#;
-
 /// The lab of a chapter that drives one.
 pub(super) struct ChapterLab {
     project: String,
@@ -101,22 +85,6 @@ pub(super) enum Lab {
     /// The chapter drives no lab.
     None,
 }
-
-/// Whether the lab takes `command`: Compose, the build before it, or the lab's program.
-pub(super) fn takes(command: &str) -> bool {
-    let command = command.trim_start();
-    command.starts_with("docker compose ")
-        || command.starts_with("cargo build ")
-        || (command.starts_with("cargo run ") && command.contains(&format!("-p {LAB_PACKAGE} ")))
-}
-
-/// Whether a chapter's console blocks run `docker compose`.
-pub(super) fn drives_a_lab(markdown: &str) -> bool {
-    console_blocks(markdown)
-        .iter()
-        .any(|block| block.commands().any(|c| c.starts_with("docker compose ")))
-}
-
 impl ChapterLab {
     /// Builds the image and picks the lab's names, when the chapter drives a lab.
     pub(super) async fn start(
@@ -366,87 +334,5 @@ impl ChapterLab {
     }
 }
 
-/// `docker compose exec HOST PROGRAM …` of a server, without `-d`: its host and program.
-fn server_in_a_terminal<'a>(words: &[&'a str]) -> Option<(&'a str, &'a str)> {
-    let rest = words.strip_prefix(&["docker", "compose", "exec"])?;
-    let rest: Vec<&str> = rest
-        .iter()
-        .copied()
-        .skip_while(|word| word.starts_with('-'))
-        .collect();
-    if words.contains(&"-d") || words.contains(&"--detach") {
-        return None;
-    }
-    let (host, program) = (rest.first()?, rest.get(1)?);
-    let serves = *program == "etcd"
-        || rest[2..].iter().any(|word| {
-            *word == "server" || *word == "api" || *word == "agent" || word.ends_with("-server")
-        });
-    serves.then_some((host, program))
-}
-
-/// Whether a command only reads what the lab holds (so running it again changes nothing).
-fn only_reads(words: &[&str]) -> bool {
-    let on_host = match words.strip_prefix(&["docker", "compose", "exec"]) {
-        Some(rest) => rest.get(1..).unwrap_or_default(),
-        None => words,
-    };
-    match on_host {
-        ["cat" | "tail", ..] => true,
-        ["etcdctl", rest @ ..] => rest
-            .iter()
-            .any(|word| *word == "get" || *word == "endpoint"),
-        ["devconsul", "members", ..] => true,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words(command: &str) -> Vec<&str> {
-        command.split_ascii_whitespace().collect()
-    }
-
-    #[test]
-    fn a_server_in_a_terminal_is_told_from_a_command_that_ends() {
-        let server = |c| server_in_a_terminal(&words(c));
-        assert_eq!(
-            server("docker compose exec host-a etcd"),
-            Some(("host-a", "etcd"))
-        );
-        assert_eq!(
-            server(
-                "docker compose exec host-b l11-micro --registry etcd user-server --addr 0.0.0.0:7021"
-            ),
-            Some(("host-b", "l11-micro"))
-        );
-        assert_eq!(server("docker compose exec -d host-a etcd"), None);
-        assert_eq!(server("docker compose exec host-c devconsul members"), None);
-        assert_eq!(server("docker compose exec host-c etcdctl get /a"), None);
-    }
-
-    #[test]
-    fn only_reading_commands_are_run_again() {
-        assert!(only_reads(&words(
-            "docker compose exec host-a devconsul members"
-        )));
-        assert!(only_reads(&words(
-            "docker compose exec host-b etcdctl --endpoints host-a:2379 endpoint health"
-        )));
-        assert!(!only_reads(&words(
-            "docker compose exec host-a etcdctl put /a b"
-        )));
-        assert!(!only_reads(&words("docker compose kill host-b")));
-    }
-
-    #[test]
-    fn the_lab_takes_compose_the_build_and_its_program() {
-        assert!(takes("docker compose up -d"));
-        assert!(takes("cargo build --release -p l11-micro -p devconsul"));
-        assert!(takes("cargo run --release -p l14-deploy -- up"));
-        assert!(!takes("cargo run -p l11-micro -- user-server"));
-        assert!(!takes("curl -s localhost:8080"));
-    }
-}
+mod tests;
