@@ -184,7 +184,7 @@ pub(super) async fn check_chapter(
                                     expected.push("...");
                                 }
                                 if let Err(mismatch) = compare(&expected, &tidy(run.printed.lines())) {
-                                    chapter.problems.push(prints_otherwise(shown, *line, text, &mismatch));
+                                    chapter.problems.push(differs(shown, *line, text, "prints", &mismatch));
                                 }
                             }
                             Ok(_) => {}
@@ -237,7 +237,7 @@ pub(super) async fn check_chapter(
                         match run_until_as_shown(&mut reader, text, &book).await {
                             Ok(printed) => {
                                 if let Err(mismatch) = compare(&book, &tidy(printed.lines())) {
-                                    chapter.problems.push(prints_otherwise(shown, *line, text, &mismatch));
+                                    chapter.problems.push(differs(shown, *line, text, "prints", &mismatch));
                                 }
                             }
                             // A binary that is not built is said once.
@@ -337,7 +337,7 @@ pub(super) async fn check_chapter(
                         if let Err(mismatch) = reader.server_log_matches(started, &book).await {
                             chapter
                                 .problems
-                                .push(log_differs(shown, started, text, &mismatch));
+                                .push(differs(shown, started, text, "the server logs", &mismatch));
                         }
                     }
                 }
@@ -355,7 +355,7 @@ pub(super) async fn check_chapter(
             if let Err(mismatch) = reader.server_log_matches(line, &book).await {
                 chapter
                     .problems
-                    .push(log_differs(shown, line, text, &mismatch));
+                    .push(differs(shown, line, text, "the server logs", &mismatch));
             }
         }
     }
@@ -371,31 +371,20 @@ pub(super) async fn check_chapter(
     chapter
 }
 
-/// A command that prints otherwise than the book shows under it, on `line`.
-fn prints_otherwise(
+/// What the command on `line` printed (`who`: "prints"), or the log of the server it
+/// started ("the server logs"), differs from what the book shows under it.
+fn differs(
     shown: &str,
     line: usize,
     command: &str,
+    who: &str,
     mismatch: &compare::Mismatch,
 ) -> Problem {
     Problem {
         location: format!("{shown}:{line}"),
         command: Some(command.to_string()),
         message: format!(
-            "prints something else from line {} on (- the book, + the run):",
-            line + 1 + mismatch.at
-        ),
-        details: short_diff(&mismatch.diff, 12),
-    }
-}
-
-/// A server's log that differs from the lines the book shows under the command on `line`.
-fn log_differs(shown: &str, line: usize, command: &str, mismatch: &compare::Mismatch) -> Problem {
-    Problem {
-        location: format!("{shown}:{line}"),
-        command: Some(command.to_string()),
-        message: format!(
-            "the server logs something else from line {} on (- the book, + the run):",
+            "{who} something else from line {} on (- the book, + the run):",
             line + 1 + mismatch.at
         ),
         details: short_diff(&mismatch.diff, 12),
