@@ -105,7 +105,7 @@ pub fn nats_has_jetstream(addr: SocketAddr) -> bool {
     nats_info(addr).is_some_and(|info| info["jetstream"] == serde_json::Value::Bool(true))
 }
 
-/// Whether anything at all accepts connections on `addr`.
+/// Whether anything at all accepts connections on `addr`: a port taken, a server up.
 pub fn port_taken(addr: SocketAddr) -> bool {
     TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_ok()
 }

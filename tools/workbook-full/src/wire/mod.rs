@@ -230,7 +230,7 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     // The page is the book server's: say so when nothing answers there, rather than send the
     // learner to a refused address.
     let book_addr = SocketAddr::from(([127, 0, 0, 1], book_port));
-    if !is_listening(book_addr).await {
+    if !crate::system::probe::port_taken(book_addr) {
         let command = workbook_core::ui::command("book");
         // With `--print` the messages are on this terminal already: no need to suggest it.
         let message = if args.print {
@@ -246,15 +246,6 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     stop_signal().await;
     let _ = std::fs::remove_file(&feed_file);
     Ok(())
-}
-
-/// Whether something accepts connections at `addr` (asked for at most a second).
-async fn is_listening(addr: SocketAddr) -> bool {
-    let connect = tokio::net::TcpStream::connect(addr);
-    matches!(
-        tokio::time::timeout(std::time::Duration::from_secs(1), connect).await,
-        Ok(Ok(_))
-    )
 }
 
 /// Ctrl-C or SIGTERM.

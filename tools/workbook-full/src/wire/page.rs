@@ -115,9 +115,7 @@ pub fn forget_stale_feeds(folder: &Path) {
     };
     for path in entries.flatten().map(|entry| entry.path()) {
         let address = std::fs::read_to_string(&path).unwrap_or_default();
-        let alive = address.trim().parse().is_ok_and(|address| {
-            std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
-        });
+        let alive = (address.trim().parse()).is_ok_and(crate::system::probe::port_taken);
         if !alive && path.extension().is_some_and(|ext| ext == "feed") {
             let _ = std::fs::remove_file(path);
         }
