@@ -55,7 +55,8 @@ pub(super) fn server_in_a_terminal<'a>(words: &[&'a str]) -> Option<(&'a str, &'
     serves.then_some((host, program))
 }
 
-/// Whether a command only reads what the lab holds (so running it again changes nothing).
+/// Whether a command only reads what the lab holds (so running it again changes nothing):
+/// a log, etcd's keys or health, the members, an HTTP GET.
 pub(super) fn only_reads(words: &[&str]) -> bool {
     let on_host = match words.strip_prefix(&["docker", "compose", "exec"]) {
         Some(rest) => rest.get(1..).unwrap_or_default(),
@@ -67,6 +68,10 @@ pub(super) fn only_reads(words: &[&str]) -> bool {
             .iter()
             .any(|word| *word == "get" || *word == "endpoint"),
         ["devconsul", "members", ..] => true,
+        // A GET: no method, no data.
+        ["curl", rest @ ..] => !rest
+            .iter()
+            .any(|word| ["-X", "--request", "-d", "--data"].contains(word)),
         _ => false,
     }
 }

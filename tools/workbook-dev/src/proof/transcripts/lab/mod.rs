@@ -16,7 +16,7 @@
 //!   printed is compared once it shows the book's lines, or once it has ended. A `^C` stops
 //!   the last one still running, with SIGINT inside its host, as Ctrl-C in a terminal would.
 //! - Commands that only read (`etcdctl get` or `endpoint`, `devconsul members`, `cat`,
-//!   `tail`) run again until they print what the book shows, for up to [`READ_PATIENCE`]:
+//!   `tail`, a `curl` GET) run again until they print what the book shows, for up to [`READ_PATIENCE`]:
 //!   a lab changes on its own (a killed member is seen as failed after seconds).
 //! - At the chapter's end the lab goes down, whatever its commands left running.
 
@@ -200,7 +200,13 @@ impl ChapterLab {
         if prepared {
             return Ok(None);
         }
-        let script = reader.rewrite(command, false).await?;
+        // What runs in a host keeps its addresses (`localhost:8500` there is the host's own
+        // agent); the lab's program is replaced by the one verify built.
+        let script = if command.starts_with("docker compose ") {
+            command.to_string()
+        } else {
+            reader.rewrite(command, false).await?
+        };
         if let Some((host, program)) = server_in_a_terminal(&words) {
             return self
                 .start_terminal(reader, line, &script, host, program, book)

@@ -34,6 +34,12 @@ fn only_reading_commands_are_run_again() {
         "docker compose exec host-a etcdctl put /a b"
     )));
     assert!(!only_reads(&words("docker compose kill host-b")));
+    assert!(only_reads(&words(
+        "docker compose exec host-c curl -s localhost:8500/v1/agent/services"
+    )));
+    assert!(!only_reads(&words(
+        "docker compose exec host-c curl -s -X PUT localhost:8500/v1/agent/leave"
+    )));
 }
 
 #[test]
