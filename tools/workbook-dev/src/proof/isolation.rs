@@ -125,7 +125,7 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
             .find(|lesson| lesson.dir == dir)
             .map_or_else(
                 || course.relative(dir).display().to_string(),
-                |l| l.id.clone(),
+                |lesson| format!("lesson {}", lesson.id),
             )
     };
     Ok(probed
@@ -144,7 +144,7 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
                         == fs::canonicalize(path).ok()
                 })
                 .map(|error| package_of(&error.manifest))
-                .filter(|package| *package != lesson.id)
+                .filter(|package| *package != format!("lesson {}", lesson.id))
                 .collect();
             affected.sort();
             affected.dedup();

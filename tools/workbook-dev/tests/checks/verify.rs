@@ -42,24 +42,36 @@ fn verify_finds_a_lesson_that_compiles_another_lesson_s_exercise() {
     let (ok, out) = course.run(&["verify", "--lesson", "demo"]);
     assert!(ok, "verify failed:\n{out}");
     assert!(
-        out.contains(&format!(
-            "✓ with {add} broken, every other lesson's tests build"
-        )),
+        out.contains(&format!("✓ {add} is compiled by its own lesson only")),
         "{out}"
     );
 
-    let course = Course::new().with_second_lesson(true);
+    // Lesson two compiles lesson one's exercise file as a module of its own.
+    let course = Course::new().with_second_lesson(false);
+    let lib = "lessons/02-two/src/lib.rs";
+    let borrowing = format!(
+        "{}\n#[allow(dead_code)]\n#[path = \"../../01-demo/src/exercises/add.rs\"]\nmod borrowed;\n",
+        course.read(lib)
+    );
+    course.write(lib, &borrowing);
     let before = fs::metadata(course.path(add)).unwrap();
     let (ok, out) = course.run(&["verify", "--lesson", "demo"]);
     assert!(!ok, "verify passed:\n{out}");
     assert!(
-        out.contains(&format!(
-            "✗ with {add} broken, these lessons' tests do not build: two"
-        )),
+        out.contains(&format!("✗ {add} is compiled by lesson two too")),
         "{out}"
     );
     // The probe puts the file back as it was, down to its modification time.
     assert_eq!(course.read(add), crate::fixture::STUB);
     let after = fs::metadata(course.path(add)).unwrap();
     assert_eq!(before.modified().unwrap(), after.modified().unwrap());
+
+    // Lesson two depends on lesson one's package: the manifests say so.
+    let course = Course::new().with_second_lesson(true);
+    let (ok, out) = course.run(&["verify", "--lesson", "demo"]);
+    assert!(!ok, "verify passed:\n{out}");
+    assert!(
+        out.contains("✗ l02-two → l01-demo: a package depends on a lesson's package"),
+        "{out}"
+    );
 }

@@ -3,8 +3,8 @@
 //! For every exercise: its test fails against the stub and passes against the solution,
 //! it has a hint, its file says `TODO`, its answer exists. For the book: every include
 //! resolves, `SUMMARY.md` lists every lesson, the book builds, and its pages read well in
-//! a real browser (`browsercheck/`). And a broken exercise file of one lesson leaves
-//! every other lesson's tests building (`isolation.rs`).
+//! a real browser (`browsercheck/`). And an exercise file of one lesson is compiled by
+//! that lesson alone, so a broken one leaves every other lesson building (`isolation.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
 //! (`transcripts/`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
 //!
