@@ -22,50 +22,21 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
+use workbook_core::language::messages::{Message, WIRE_PAGE};
 use workbook_core::language::{self, Lang};
 
 const PAGE: &str = include_str!("page.html");
 
-/// The page's words in Chinese, each beside the English it replaces in `page.html`: the page
-/// is served in the runner's language, as its messages are.
-const IN_CHINESE: &[(&str, &str)] = &[
-    (r#"<html lang="en">"#, r#"<html lang="zh-CN">"#),
-    (
-        "<title>The wire — From Sockets to Services</title>",
-        "<title>线上的消息 — 从套接字到服务</title>",
-    ),
-    ("<h1>The wire</h1>", "<h1>线上的消息</h1>"),
-    (
-        "Every message between your client and your server, as it crosses the relay. Click a row for its bytes.",
-        "你的客户端和服务端之间的每条消息，在它经过中继时显示。点击一行可以看它的字节。",
-    ),
-    ("Looking for relays…", "正在寻找中继…"),
-    (
-        "<th>time</th><th>#</th><th></th><th>size</th><th>message</th>",
-        "<th>时间</th><th>#</th><th></th><th>大小</th><th>消息</th>",
-    ),
-    (
-        "No messages yet. Start a relay (<code>cargo run -p workbook -- wire 05</code>) and point your client at it.",
-        "还没有消息。启动一个中继（<code>cargo run -p workbook -- wire 05</code>），再让你的客户端连接它。",
-    ),
-    (
-        "No relay is running: start one with cargo run -p workbook -- wire LESSON.",
-        "没有中继在运行：用 cargo run -p workbook -- wire LESSON 启动一个。",
-    ),
-    (r#""Relays: ""#, r#""中继：""#),
-    (r#"" more bytes not shown""#, r#"" 个字节未显示""#),
-];
-
-/// The page, in `lang`.
+/// The page, in `lang`: each of its English fragments replaced by the catalog's words
+/// for it ([`WIRE_PAGE`]), as the book's theme is.
 fn page(lang: Lang) -> String {
-    match lang {
-        Lang::En => PAGE.to_string(),
-        Lang::ZhCn => IN_CHINESE
-            .iter()
-            .fold(PAGE.to_string(), |page, (english, chinese)| {
-                page.replace(english, chinese)
-            }),
-    }
+    let page = PAGE.replace(
+        r#"<html lang="en">"#,
+        &format!(r#"<html lang="{}">"#, lang.code()),
+    );
+    WIRE_PAGE.iter().fold(page, |page, fragment| {
+        page.replace(fragment.template(Lang::En), fragment.template(lang))
+    })
 }
 
 /// How often the feeds folder is looked at for new relays.
@@ -206,7 +177,8 @@ mod page_tests {
 
     #[test]
     fn every_english_word_replaced_is_on_the_page() {
-        for (english, _) in IN_CHINESE {
+        for fragment in WIRE_PAGE {
+            let english = fragment.template(Lang::En);
             assert!(
                 PAGE.contains(english),
                 "page.html no longer says {english:?}"
@@ -217,10 +189,12 @@ mod page_tests {
     #[test]
     fn the_chinese_page_has_no_english_sentence_left() {
         let chinese = page(Lang::ZhCn);
-        for (english, chinese_words) in IN_CHINESE {
+        for fragment in WIRE_PAGE {
+            let english = fragment.template(Lang::En);
             assert!(!chinese.contains(english), "{english:?} is left");
-            assert!(chinese.contains(chinese_words));
+            assert!(chinese.contains(fragment.template(Lang::ZhCn)));
         }
+        assert!(chinese.contains(r#"<html lang="zh-CN">"#));
         assert_eq!(page(Lang::En), PAGE);
     }
 }

@@ -1,6 +1,7 @@
 //! What the runner writes into the book's pages itself, in each edition's language: the
-//! schedule page, the durations, and the words of mdBook's theme that a translated edition
-//! replaces (the search box, its results, the buttons and the shortcuts' help, the 404 page).
+//! schedule page, the durations, the words of mdBook's theme that a translated edition
+//! replaces (the search box, its results, the buttons and the shortcuts' help, the 404 page),
+//! and the wire view's page (`/wire`), served in the runner's language.
 
 use super::messages;
 
@@ -104,4 +105,33 @@ messages! {
     NotFoundTitle => "Document not found (404)", "找不到页面（404）";
     NotFoundText => "This URL is invalid, sorry. Please use the navigation bar or search to continue.",
         "抱歉，这个地址无效。请用导航栏或搜索继续。";
+
+    // The wire view's page (`page.html`): each English fragment, and what replaces it (its
+    // `<html lang>` is the language's code).
+    WireTitle => "<title>The wire — From Sockets to Services</title>", "<title>线上的消息 — 从套接字到服务</title>";
+    WireHeading => "<h1>The wire</h1>", "<h1>线上的消息</h1>";
+    WireIntro => "Every message between your client and your server, as it crosses the relay. Click a row for its bytes.",
+        "你的客户端和服务端之间的每条消息，在它经过中继时显示。点击一行可以看它的字节。";
+    WireLooking => "Looking for relays…", "正在寻找中继…";
+    WireColumns => "<th>time</th><th>#</th><th></th><th>size</th><th>message</th>",
+        "<th>时间</th><th>#</th><th></th><th>大小</th><th>消息</th>";
+    WireNoMessages => "No messages yet. Start a relay (<code>cargo run -p workbook -- wire 05</code>) and point your client at it.",
+        "还没有消息。启动一个中继（<code>cargo run -p workbook -- wire 05</code>），再让你的客户端连接它。";
+    WireNoRelay => "No relay is running: start one with cargo run -p workbook -- wire LESSON.",
+        "没有中继在运行：用 cargo run -p workbook -- wire LESSON 启动一个。";
+    WireRelays => r#""Relays: ""#, r#""中继：""#;
+    WireMoreBytes => r#"" more bytes not shown""#, r#"" 个字节未显示""#;
 }
+
+/// The wire view's page, fragment by fragment.
+pub const WIRE_PAGE: &[Page] = &[
+    Page::WireTitle,
+    Page::WireHeading,
+    Page::WireIntro,
+    Page::WireLooking,
+    Page::WireColumns,
+    Page::WireNoMessages,
+    Page::WireNoRelay,
+    Page::WireRelays,
+    Page::WireMoreBytes,
+];

@@ -20,7 +20,7 @@ mod commands;
 pub mod help;
 mod learner;
 
-pub use book::Page;
+pub use book::{Page, WIRE_PAGE};
 pub use commands::Cmd;
 pub use learner::Msg;
 
