@@ -38,7 +38,7 @@
 //!   why. Its servers start and its `^C` stops them all the same.
 //! - A chapter that drives a lab of hosts with `docker compose` (14) gets a lab of its own,
 //!   on another project, network and port, named as the book names its own in what its
-//!   commands print (see `lab.rs` for how its commands are taken). Where Docker is missing,
+//!   commands print (see `lab/mod.rs` for how its commands are taken). Where Docker is missing,
 //!   those blocks are not run, and the row says so.
 //! - Blocks that show no output, or that run anything but lessons (curl, python3, another
 //!   cargo package), are not run.
