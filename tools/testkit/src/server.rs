@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
 
 use crate::PATIENCE;
 
@@ -25,6 +26,8 @@ pub struct ServerProcess {
     log: Arc<Mutex<String>>,
     /// Woken whenever a line is added to `log`.
     logged: Arc<Notify>,
+    /// The task that reads the log, until the program closes its stderr.
+    collector: Option<JoinHandle<()>>,
 }
 
 impl ServerProcess {
@@ -60,7 +63,7 @@ impl ServerProcess {
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
         let logged = Arc::new(Notify::new());
         let (collected, wake) = (Arc::clone(&log), Arc::clone(&logged));
-        tokio::spawn(async move {
+        let collector = tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(addr) = listening_address(&line) {
                     let _ = found.send(addr);
@@ -78,6 +81,7 @@ impl ServerProcess {
             addrs: Vec::new(),
             log,
             logged,
+            collector: Some(collector),
         };
         while server.addrs.len() < listeners {
             match tokio::time::timeout(PATIENCE, announced.recv()).await {
@@ -115,14 +119,23 @@ impl ServerProcess {
     }
 
     /// Waits up to `limit` for the process to exit; panics, with its log, if it does not.
+    /// Its log is then whole: the lines it wrote last, its error among them, are read before
+    /// this returns (the log is read from a pipe, and a process can exit before its last
+    /// lines are read from it).
     pub async fn exits_within(&mut self, limit: Duration) -> ExitStatus {
-        match tokio::time::timeout(limit, self.child.wait()).await {
+        let status = match tokio::time::timeout(limit, self.child.wait()).await {
             Ok(status) => status.expect("wait for the server"),
             Err(_) => panic!(
                 "the server was still running {limit:?} later; its log:\n{}",
                 self.log()
             ),
+        };
+        // The pipe ends when the program has exited (or a child it left holds it: the
+        // patience bounds that wait).
+        if let Some(collector) = self.collector.take() {
+            let _ = tokio::time::timeout(PATIENCE, collector).await;
         }
+        status
     }
 
     /// Waits until the server has logged a line containing `text` (up to [`PATIENCE`]), so a
