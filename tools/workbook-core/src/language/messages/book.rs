@@ -108,8 +108,8 @@ messages! {
 
     // The wire view's page (`page.html`): each English fragment, and what replaces it (its
     // `<html lang>` is the language's code).
-    WireTitle => "<title>The wire — From Sockets to Services</title>", "<title>线上的消息 — 从套接字到服务</title>";
-    WireHeading => "<h1>The wire</h1>", "<h1>线上的消息</h1>";
+    WireTitle => "<title>The wire — From Sockets to Services</title>", "<title>网络上传输的消息 — 从套接字到服务</title>";
+    WireHeading => "<h1>The wire</h1>", "<h1>网络上传输的消息</h1>";
     WireIntro => "Every message between your client and your server, as it crosses the relay. Click a row for its bytes.",
         "你的客户端和服务端之间的每条消息，在它经过中继时显示。点击一行可以看它的字节。";
     WireLooking => "Looking for relays…", "正在寻找中继…";
