@@ -3,13 +3,19 @@
 //! chromedriver runs on a free loopback port (`--port=0`, which says the port it took), and
 //! Chromium without its sandbox (which needs privileges that containers and CI machines
 //! often lack; the browser only opens the course's own pages, on loopback or from disk).
+//!
+//! Each browser has a profile folder of its own, which is also how it is found and ended
+//! when its [`Browser`] is dropped: chromedriver goes with its process, but the Chromium it
+//! started would outlive it (a test that fails before it closes its session), holding
+//! memory and the machine's inotify instances, which other programs then lack.
 
 mod print;
 
 pub use print::Paper;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
@@ -32,6 +38,27 @@ pub const PHONE: (u32, u32) = (390, 844);
 pub struct Browser {
     pub client: Client,
     _driver: Child,
+    /// The browser's profile folder, this browser's alone.
+    profile: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        end_chromium(&self.profile);
+    }
+}
+
+/// Ends the Chromium of `profile`, if one runs, and removes the folder. The browser's main
+/// process names its profile on its command line; its helpers end with it.
+fn end_chromium(profile: &Path) {
+    let named = format!("--user-data-dir={}", profile.display());
+    let _ = std::process::Command::new("pkill")
+        .args(["-KILL", "-f", "--", &named])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = std::fs::remove_dir_all(profile);
 }
 
 impl Browser {
@@ -45,7 +72,14 @@ impl Browser {
         let (driver, url) = start_driver(&driver)
             .await
             .map_err(|error| format!("chromedriver does not start: {error}"))?;
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let profile = std::env::temp_dir().join(format!(
+            "headless-chromium-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let args = [
+            format!("--user-data-dir={}", profile.display()),
             "--headless=new".to_string(),
             "--no-sandbox".to_string(),
             "--disable-gpu".to_string(),
@@ -61,14 +95,21 @@ impl Browser {
         let mut builder = ClientBuilder::new(HttpConnector::new());
         builder.capabilities(capabilities);
         // A busy machine (a build beside the tests) can take many seconds to start a browser.
-        let client = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url))
-            .await
-            .map_err(|_| "Chromium did not start within 90 s".to_string())?
-            .map_err(|error| format!("Chromium does not start: {error}"))?;
-        Ok(Browser {
-            client,
-            _driver: driver,
-        })
+        let connected = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url)).await;
+        // From here the browser is ended with its handle, or at once if it did not start.
+        let error = match connected {
+            Ok(Ok(client)) => {
+                return Ok(Browser {
+                    client,
+                    _driver: driver,
+                    profile,
+                });
+            }
+            Ok(Err(error)) => format!("Chromium does not start: {error}"),
+            Err(_) => "Chromium did not start within 90 s".to_string(),
+        };
+        end_chromium(&profile);
+        Err(error)
     }
 }
 
@@ -100,4 +141,43 @@ async fn start_driver(program: &Path) -> Result<(Child, String), String> {
     // Keep reading, so that it never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok((process, format!("http://127.0.0.1:{port}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether a process with `text` on its command line runs.
+    fn runs(text: &str) -> bool {
+        std::process::Command::new("pgrep")
+            .args(["-f", "--", text])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    #[tokio::test]
+    async fn a_dropped_browser_leaves_no_chromium_behind() {
+        let browser = match Browser::start(WINDOW.0, WINDOW.1).await {
+            Ok(browser) => browser,
+            Err(why) => {
+                eprintln!("skipped: {why}");
+                return;
+            }
+        };
+        let named = format!("--user-data-dir={}", browser.profile.display());
+        assert!(runs(&named), "no Chromium runs with {named}");
+        let profile = browser.profile.clone();
+        drop(browser);
+        // The kill is sent; the process is gone once the kernel has ended it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while runs(&named) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "Chromium ({named}) outlived its Browser by 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(!profile.exists(), "{} is left", profile.display());
+    }
 }

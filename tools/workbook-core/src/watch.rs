@@ -145,26 +145,33 @@ mod tests {
 
     #[test]
     fn notices_a_saved_file() {
-        let fx = Fixture::course();
-        let dir = fx.path().join("lessons");
+        let (_fx, dir) = a_course_saved_an_hour_ago();
+        // Events where the system has them to give (inotify instances are limited), polling
+        // where not: a save is noticed either way.
         let events = FileEvents::start(std::slice::from_ref(&dir));
         notices_a_save_under(events, &dir);
     }
 
     #[test]
     fn notices_a_saved_file_by_polling_too() {
-        let fx = Fixture::course();
-        let dir = fx.path().join("lessons");
-        // The poller compares modification times: the file's must differ from the save's
-        // (a clock tick is several milliseconds), so it is put an hour back first.
-        let file = dir.join("01-tcp/src/exercises/echo.rs");
-        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-        let opened = fs::File::options().write(true).open(&file).unwrap();
-        opened.set_modified(an_hour_ago).unwrap();
+        let (_fx, dir) = a_course_saved_an_hour_ago();
         let (sender, changes) = mpsc::channel();
         let events = FileEvents::polling(std::slice::from_ref(&dir), sender, changes);
         assert_eq!(events.mode, Mode::Polling);
         notices_a_save_under(events, &dir);
+    }
+
+    /// A course whose exercise file was last written an hour ago, and its `lessons` folder.
+    /// The poller compares modification times: the file's must differ from the save's (a
+    /// clock tick is several milliseconds).
+    fn a_course_saved_an_hour_ago() -> (Fixture, PathBuf) {
+        let fx = Fixture::course();
+        let dir = fx.path().join("lessons");
+        let file = dir.join("01-tcp/src/exercises/echo.rs");
+        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        let opened = fs::File::options().write(true).open(&file).unwrap();
+        opened.set_modified(an_hour_ago).unwrap();
+        (fx, dir)
     }
 
     /// A save under `dir` is seen by `events`: the watch is armed once they are made.
