@@ -27,6 +27,8 @@ mkdir -p "$logs"
 if [ -n "${CI:-}" ]; then
   export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0
 fi
+# On a machine set up today, the same packages as the test command (redis, etcd, protoc, …).
+source scripts/needs.sh
 source scripts/suite.sh
 cargo test --locked --workspace --all-features --all-targets --no-run --quiet
 
