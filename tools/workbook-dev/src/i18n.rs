@@ -1,7 +1,7 @@
 //! `workbook-dev i18n`: keeping the book's translation catalogs (book/po/). `extract` lists
 //! the English book's messages and brings each translation up to date with them, `import`
 //! writes translations given as JSON, and `status` says how much of each chapter is
-//! translated. The catalogs' code is the book's (`workbook_full::book::i18n`); this is its
+//! translated; `tests` lists the tests' messages a lesson's Chinese lacks. The catalogs' code is the book's (`workbook_full::book::i18n`); this is its
 //! command line, for maintainers and translators.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +32,9 @@ pub enum I18nAction {
         #[arg(long, default_value = "zh-CN")]
         lang: String,
     },
+    /// The tests' messages that a lesson's lesson.zh-CN.toml does not translate yet, as
+    /// `[tests]` lines to fill in.
+    Tests,
 }
 
 /// The `i18n` command.
@@ -50,5 +53,6 @@ pub fn command(root: &Path, action: I18nAction) -> Result<()> {
             batches,
             lang,
         } => i18n::import(root, &files, batches.as_deref(), &lang),
+        I18nAction::Tests => crate::proof::test_messages::print_missing(root),
     }
 }

@@ -133,5 +133,6 @@ pub(super) fn load_lesson(dir: &Path) -> Result<Lesson> {
         minutes: parsed.minutes,
         model: parsed.model,
         exercises,
+        test_messages: Vec::new(),
     })
 }

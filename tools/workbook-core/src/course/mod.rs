@@ -15,6 +15,7 @@ use crate::language::messages::{Cmd, say};
 
 mod load;
 mod program;
+pub mod test_source;
 
 pub use load::find_root;
 use load::load_lesson;
@@ -48,6 +49,9 @@ pub struct Lesson {
     /// Whether the worked example calls the learner's exercises (`model`).
     pub model: Model,
     pub exercises: Vec<Exercise>,
+    /// Its tests' messages in the language the course speaks, from `lesson.<lang>.toml`'s
+    /// `[tests]`: each English format string with its translation (`language::lessons`).
+    pub test_messages: Vec<(String, String)>,
 }
 
 /// A lesson's kind of exercise (`model` in `lesson.toml`; `lessons/README.md` names both).

@@ -2,10 +2,17 @@
 //! beside `lesson.toml`, with the lesson's `title` and an `[[exercise]]` table per
 //! translated exercise (`id`, `title`, `hints`).
 //!
+//! Its `[tests]` table translates the messages the lesson's tests print: each key is a
+//! format string as a test wrote it (`"sent {sent:?}, got {got:?}"`), each value the same
+//! with the words translated (`language::format` moves the values across). `workbook-dev
+//! verify` holds the table to the tests: every message has its translation, and every
+//! translation a message.
+//!
 //! The file is optional, and so is each exercise in it: what it lacks stays English. A
 //! translation that cannot be read is named on stderr and the English shown, so that a
 //! broken translation never stops a learner.
 
+use std::collections::BTreeMap;
 use std::fs;
 
 use serde::Deserialize;
@@ -18,6 +25,8 @@ struct LessonText {
     title: Option<String>,
     #[serde(default, rename = "exercise")]
     exercises: Vec<ExerciseText>,
+    #[serde(default)]
+    tests: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +62,7 @@ fn translate(lesson: &mut Lesson, lang: Lang) -> Result<(), String> {
     if let Some(title) = parsed.title.filter(|t| !t.trim().is_empty()) {
         lesson.title = title;
     }
+    lesson.test_messages = parsed.tests.into_iter().collect();
     for translated in parsed.exercises {
         let Some(exercise) = lesson.exercises.iter_mut().find(|e| e.id == translated.id) else {
             eprintln!(
@@ -69,6 +79,38 @@ fn translate(lesson: &mut Lesson, lang: Lang) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+impl Lesson {
+    /// `message`, printed by one of this lesson's tests, in the language the lesson speaks
+    /// ([`Course::speak`]); `None` when no translation wrote it. A message that goes on
+    /// after the words a test gave (`expect("the reply")` prints `the reply: Os { … }`) has
+    /// those words translated and the rest kept.
+    pub fn test_message(&self, message: &str) -> Option<String> {
+        test_message(&self.test_messages, message)
+    }
+}
+
+/// `message` in the language of `table` (a lesson's `test_messages`), as
+/// [`Lesson::test_message`] says.
+pub fn test_message(table: &[(String, String)], message: &str) -> Option<String> {
+    let whole = |message: &str| {
+        table
+            .iter()
+            .filter_map(|(english, translation)| {
+                // A format of holes alone (`"{}"`) prints anything: it translates nothing.
+                let words = super::format::words(english);
+                let said = super::format::translate(english, translation, message)?;
+                (words > 0).then_some((words, said))
+            })
+            .max_by_key(|(words, _)| *words)
+            .map(|(_, said)| said)
+    };
+    whole(message).or_else(|| {
+        message.match_indices(": ").find_map(|(at, _)| {
+            whole(&message[..at]).map(|said| format!("{said}{}", &message[at..]))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -100,6 +142,29 @@ mod tests {
         let mut again = english.clone();
         again.speak(Lang::En);
         assert_eq!(again.lessons[1].title, english.lessons[1].title);
+    }
+
+    #[test]
+    fn a_test_s_message_is_shown_translated_with_its_values() {
+        let fx = Fixture::course();
+        fx.write(
+            "lessons/01-tcp/lesson.zh-CN.toml",
+            "[tests]\n\"the echo\" = \"回显\"\n\"sent {sent:?}, got {}\" = \"收到 {}，发送了 {sent:?}\"\n\"{}\" = \"{}\"\n",
+        );
+        let mut course = Course::load(fx.path()).unwrap();
+        course.speak(Lang::ZhCn);
+        let tcp = &course.lessons[0];
+        assert_eq!(
+            tcp.test_message("sent \"a, b\", got 3").as_deref(),
+            Some("收到 3，发送了 \"a, b\"")
+        );
+        assert_eq!(
+            tcp.test_message("the echo: Connection reset").as_deref(),
+            Some("回显: Connection reset")
+        );
+        // A format that is only holes prints anything; the one with words wins.
+        assert_eq!(tcp.test_message("the echo").as_deref(), Some("回显"));
+        assert_eq!(course.lessons[1].test_message("the echo"), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 
 use anyhow::{Result, bail};
 
+pub mod format;
 pub mod glossary;
 pub mod lessons;
 pub mod messages;

@@ -11,6 +11,7 @@ pub mod fences;
 pub mod isolation;
 pub mod pathcheck;
 pub mod terms;
+pub mod test_messages;
 pub mod titles;
 pub mod transcripts;
 pub mod verify;

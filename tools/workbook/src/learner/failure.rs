@@ -17,7 +17,11 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
+use workbook_core::course::test_source::{self, Call};
+use workbook_core::language::lessons::test_message;
 use workbook_core::language::messages::{Msg, say};
+
+mod assertion;
 
 /// What the explanation needs to know about the exercise, with paths as panics name them
 /// (relative to the workspace root: `lessons/01-tcp/src/exercises/echo.rs`).
@@ -33,6 +37,9 @@ pub struct Context {
     /// The workspace root the paths above are relative to, to read the line a test
     /// panicked on.
     pub root: std::path::PathBuf,
+    /// The tests' messages in the learner's language (`Lesson::test_messages`), empty in
+    /// English.
+    pub test_messages: Vec<(String, String)>,
 }
 
 /// One panic in a test's output.
@@ -126,16 +133,27 @@ fn is_assertion(panic: &Panic, root: &std::path::Path) -> bool {
     if first.starts_with("assertion") {
         return true;
     }
-    let Ok(number) = panic.line.parse::<usize>() else {
-        return false;
-    };
-    std::fs::read_to_string(root.join(&panic.file))
-        .ok()
-        .and_then(|source| {
-            let line = source.lines().nth(number.checked_sub(1)?)?;
-            Some(line.trim_start().starts_with("assert"))
-        })
-        .unwrap_or(false)
+    source_line(panic, root).is_some_and(|line| line.trim_start().starts_with("assert"))
+}
+
+/// The test's source that `panic` points into, and the line it points at.
+fn source_of(panic: &Panic, root: &std::path::Path) -> Option<(String, usize)> {
+    let number = panic.line.parse::<usize>().ok()?;
+    Some((
+        std::fs::read_to_string(root.join(&panic.file)).ok()?,
+        number,
+    ))
+}
+
+fn source_line(panic: &Panic, root: &std::path::Path) -> Option<String> {
+    let (source, number) = source_of(panic, root)?;
+    Some(source.lines().nth(number.checked_sub(1)?)?.to_string())
+}
+
+/// The assertion (or `expect`, or wait) that `panic` points at, read from the test.
+fn call_of(panic: &Panic, root: &std::path::Path) -> Option<Call> {
+    let (source, number) = source_of(panic, root)?;
+    test_source::call_at(&source, number)
 }
 
 /// testkit's `within`: `gave up after 5s waiting for the echo` → (`5s`, `the echo`).
@@ -220,6 +238,7 @@ pub fn explain(text: &str, context: &Context) -> String {
                     .split_once('\n')
                     .unwrap_or((&panic.message, ""));
                 let at = format!("{}:{}", panic.file, panic.line);
+                let translate = |text: &str| test_message(&context.test_messages, text);
                 match gave_up(first) {
                     Some((after, what)) => tell(
                         &mut lines,
@@ -228,24 +247,35 @@ pub fn explain(text: &str, context: &Context) -> String {
                             &[
                                 ("after", &after),
                                 ("file", &context.exercise_file),
-                                ("what", &what),
+                                ("what", &translate(what).unwrap_or(what.to_string())),
                             ],
                         ),
                         rest,
                     ),
-                    None if is_test(panic) && is_assertion(panic, &context.root) => tell(
-                        &mut lines,
-                        say(Msg::TestAssertion, &[("at", &at), ("message", &first)]),
-                        rest,
-                    ),
-                    None if is_test(panic) => tell(
-                        &mut lines,
-                        say(Msg::TestPanicked, &[("at", &at), ("message", &first)]),
-                        rest,
-                    ),
+                    None if is_test(panic) => {
+                        let call = call_of(panic, &context.root);
+                        let (first, rest) =
+                            assertion::told(&panic.message, call.as_ref(), &translate);
+                        let heading = if is_assertion(panic, &context.root) {
+                            Msg::TestAssertion
+                        } else {
+                            Msg::TestPanicked
+                        };
+                        tell(
+                            &mut lines,
+                            say(heading, &[("at", &at), ("message", &first)]),
+                            &rest,
+                        )
+                    }
                     None => tell(
                         &mut lines,
-                        say(Msg::TestStopped, &[("at", &at), ("message", &first)]),
+                        say(
+                            Msg::TestStopped,
+                            &[
+                                ("at", &at),
+                                ("message", &translate(first).unwrap_or(first.into())),
+                            ],
+                        ),
                         rest,
                     ),
                 }

@@ -130,6 +130,12 @@ messages! {
     TestAssertion => "the test's assertion: {at}: {message}", "测试的断言：{at}：{message}";
     TestPanicked => "the test panicked: {at}: {message}", "测试 panic 了：{at}：{message}";
     TestStopped => "the test stopped at {at}: {message}", "测试停在 {at}：{message}";
+    // Rust's own words in a failed assertion, and the two sides of an `assert_eq!` named by
+    // the expressions the test compared (so that the learner's value is told from the one
+    // expected).
+    AssertionFailed => "assertion failed", "断言不成立";
+    AssertionSidesFailed => "assertion `left {op} right` failed", "断言 `left {op} right` 不成立";
+    AssertionSide => "  {side}{expr}: {value}", "  {side}{expr}：{value}";
 
     // `lang`, said in the language just chosen.
     LangChosen => "{mark} the runner speaks English from now on",

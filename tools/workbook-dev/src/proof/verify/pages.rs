@@ -101,6 +101,7 @@ fn check_book(
     problems.extend(book::schedule::problems(course));
     problems.extend(crate::proof::titles::check_titles(course));
     problems.extend(crate::proof::terms::check_terms(course));
+    problems.extend(crate::proof::test_messages::check(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
             book::build(&course.root).map_err(|err| format!("{err:#}"))
@@ -121,6 +122,9 @@ fn check_book(
                 .starts_with(&format!("book/src/{chapter}:"))
                 || problem.message.contains(&format!(" {chapter}"))
                 || problem.location == format!("lessons/{}/lesson.toml", lesson.folder)
+                || problem
+                    .location
+                    .starts_with(&format!("lessons/{}/", lesson.folder))
         })
     });
     (problems, None)

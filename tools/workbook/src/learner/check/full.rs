@@ -250,5 +250,6 @@ pub(super) fn failure_context(
             format!("{}/", shown(&tests.join(&exercise.test))),
         ],
         root: course.root.clone(),
+        test_messages: lesson.test_messages.clone(),
     }
 }

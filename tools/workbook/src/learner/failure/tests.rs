@@ -9,6 +9,7 @@ fn context() -> Context {
         ],
         test_sources: vec!["lessons/01-tcp/tests/echo.rs".into()],
         root: std::path::PathBuf::from("/nonexistent"),
+        test_messages: Vec::new(),
     }
 }
 
@@ -44,7 +45,7 @@ fn the_test_s_own_assertion_comes_second() {
     assert_eq!(
         explain(text, &context()),
         "your code panicked: lessons/01-tcp/src/exercises/echo.rs:20: called `Option::unwrap()` on a `None` value\n\
-         the test's assertion: lessons/01-tcp/tests/echo.rs:17: assertion `left == right` failed: sent \"hello\\n\", got \"\"\n    left: []\n   right: [104]"
+         the test's assertion: lessons/01-tcp/tests/echo.rs:17: assertion `left == right` failed: sent \"hello\\n\", got \"\"\n    left: []\n    right: [104]"
     );
 }
 
@@ -95,5 +96,62 @@ fn a_test_s_own_panic_is_no_assertion() {
     assert_eq!(
         explain(&at(3, "the reply is empty"), &context),
         "the test's assertion: lessons/01-tcp/tests/echo.rs:3: the reply is empty"
+    );
+}
+
+#[test]
+fn an_assert_eq_s_sides_are_named_by_the_expressions_the_test_compared() {
+    let fx = workbook_core::testutil::Fixture::empty();
+    fx.write(
+        "lessons/01-tcp/tests/echo.rs",
+        "fn t() {\n    assert_eq!(\n        reply,\n        b\"hello\\n\",\n        \"sent {sent:?}\"\n    );\n    assert!(reply.is_empty());\n}\n",
+    );
+    let with_source = Context {
+        root: fx.path().to_path_buf(),
+        ..context()
+    };
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:2:5:\nassertion `left == right` failed: sent \"hello\\n\"\n  left: []\n right: [104]";
+    assert_eq!(
+        explain(text, &with_source),
+        "the test's assertion: lessons/01-tcp/tests/echo.rs:2: assertion `left == right` failed: sent \"hello\\n\"\n    left `reply`: []\n    right `b\"hello\\n\"`: [104]"
+    );
+    // Where the source cannot be read, the sides keep Rust's names alone.
+    assert_eq!(
+        explain(text, &context()),
+        "the test's assertion: lessons/01-tcp/tests/echo.rs:2: assertion `left == right` failed: sent \"hello\\n\"\n    left: []\n    right: [104]"
+    );
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:7:5:\nassertion failed: reply.is_empty()";
+    assert_eq!(
+        explain(text, &with_source),
+        "the test's assertion: lessons/01-tcp/tests/echo.rs:7: assertion failed: reply.is_empty()"
+    );
+}
+
+#[test]
+fn a_test_s_words_are_said_in_the_learner_s_language_with_its_values() {
+    let context = Context {
+        test_messages: vec![
+            ("sent {sent:?}".into(), "发送了 {sent:?}".into()),
+            (
+                "the second client's echo".into(),
+                "第二个客户端的回显".into(),
+            ),
+            ("read a line".into(), "读一行".into()),
+        ],
+        ..context()
+    };
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:2:5:\nassertion `left == right` failed: sent \"hi\"\n  left: []\n right: [104]";
+    assert!(
+        explain(text, &context).contains("failed: 发送了 \"hi\"\n"),
+        "{}",
+        explain(text, &context)
+    );
+    let text = "thread 't' (8) panicked at tools/testkit/src/lib.rs:40:19:\ngave up after 5s waiting for the second client's echo";
+    assert!(explain(text, &context).contains("waiting for 第二个客户端的回显;"));
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:9:5:\nread a line: unexpected end of file";
+    assert!(
+        explain(text, &context).ends_with("echo.rs:9: 读一行: unexpected end of file"),
+        "{}",
+        explain(text, &context)
     );
 }

@@ -1,0 +1,166 @@
+//! A test's message in another language, with the values it printed kept.
+//!
+//! A test writes `assert!(ok, "sent {sent:?}, got {got:?}")`; what reaches the runner is
+//! the message with the values filled in: `sent "hi", got ""`. Its translation is a format
+//! string too (`发送了 {sent:?}，收到 {got:?}`). So the message is matched against the
+//! English format string, which gives each `{…}` the text it printed, and those texts go
+//! into the translation's `{…}` of the same name (or, unnamed, the same place in order).
+
+/// A piece of a format string: words as they are, or a `{…}` the program filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    /// `{}` and `{:?}` have no name; `{sent:?}` and `{0}` have one.
+    Hole(Option<String>),
+}
+
+/// The pieces of a Rust format string (`{{` and `}}` are a brace); `None` when a `{` is
+/// never closed.
+fn pieces(format: &str) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.next_if_eq(&'{').is_some() => text.push('{'),
+            '}' if chars.next_if_eq(&'}').is_some() => text.push('}'),
+            '{' => {
+                let mut inside = String::new();
+                loop {
+                    match chars.next()? {
+                        '}' => break,
+                        c => inside.push(c),
+                    }
+                }
+                let name = inside.split(':').next().unwrap_or_default().trim();
+                if !text.is_empty() {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                pieces.push(Piece::Hole((!name.is_empty()).then(|| name.to_string())));
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(Piece::Text(text));
+    }
+    Some(pieces)
+}
+
+/// How many steps a match may take: a message is a line or a few, and this bounds the
+/// backtracking of a format string with many holes.
+const STEPS: usize = 100_000;
+
+/// What each hole of `format` printed in `message`, if `message` is what `format` prints.
+fn fill_ins(format: &[Piece], message: &str) -> Option<Vec<String>> {
+    fn go(pieces: &[Piece], message: &str, found: &mut Vec<String>, steps: &mut usize) -> bool {
+        *steps += 1;
+        if *steps > STEPS {
+            return false;
+        }
+        match pieces.split_first() {
+            None => message.is_empty(),
+            Some((Piece::Text(text), rest)) => {
+                message.starts_with(text.as_str()) && go(rest, &message[text.len()..], found, steps)
+            }
+            Some((Piece::Hole(_), rest)) => {
+                // The shortest text first, as a reader would split the message.
+                for (end, _) in message.char_indices().chain([(message.len(), ' ')]) {
+                    found.push(message[..end].to_string());
+                    if go(rest, &message[end..], found, steps) {
+                        return true;
+                    }
+                    found.pop();
+                }
+                false
+            }
+        }
+    }
+    let mut found = Vec::new();
+    go(format, message, &mut found, &mut 0).then_some(found)
+}
+
+/// Writes `translation` with the values `message` has where `english` has holes; `None`
+/// when `message` is not what `english` prints, or the translation has a hole the English
+/// does not.
+pub fn translate(english: &str, translation: &str, message: &str) -> Option<String> {
+    let english = pieces(english)?;
+    let values = fill_ins(&english, message)?;
+    let holes: Vec<&Option<String>> = english
+        .iter()
+        .filter_map(|piece| match piece {
+            Piece::Hole(name) => Some(name),
+            Piece::Text(_) => None,
+        })
+        .collect();
+    let named = |wanted: &str| {
+        holes
+            .iter()
+            .position(|name| name.as_deref() == Some(wanted))
+            .map(|i| values[i].as_str())
+    };
+    let mut unnamed = holes
+        .iter()
+        .zip(&values)
+        .filter(|(name, _)| name.is_none())
+        .map(|(_, value)| value.as_str());
+    let mut out = String::new();
+    for piece in pieces(translation)? {
+        match piece {
+            Piece::Text(text) => out.push_str(&text),
+            Piece::Hole(Some(name)) => out.push_str(named(&name)?),
+            Piece::Hole(None) => out.push_str(unnamed.next()?),
+        }
+    }
+    Some(out)
+}
+
+/// The words of `format` without its holes: `"sent {x:?}, got {y}"` → `"sent , got "`.
+pub fn text(format: &str) -> String {
+    pieces(format).map_or_else(String::new, |pieces| {
+        pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Text(text) => Some(text.as_str()),
+                Piece::Hole(_) => None,
+            })
+            .collect()
+    })
+}
+
+/// How much of `format` is its own words rather than holes: of two formats that both
+/// print a message, the one with more words is the one that wrote it.
+pub fn words(format: &str) -> usize {
+    text(format).chars().count()
+}
+
+/// Whether `translation` fills only holes that `english` has: a hole the English lacks
+/// would have nothing to show.
+pub fn same_holes(english: &str, translation: &str) -> bool {
+    let (Some(english), Some(translation)) = (pieces(english), pieces(translation)) else {
+        return false;
+    };
+    let holes = |pieces: &[Piece]| -> (Vec<String>, usize) {
+        let mut named: Vec<String> = Vec::new();
+        let mut unnamed = 0;
+        for piece in pieces {
+            match piece {
+                Piece::Hole(Some(name)) => named.push(name.clone()),
+                Piece::Hole(None) => unnamed += 1,
+                Piece::Text(_) => {}
+            }
+        }
+        named.sort();
+        named.dedup();
+        (named, unnamed)
+    };
+    let (english_named, english_unnamed) = holes(&english);
+    let (translation_named, translation_unnamed) = holes(&translation);
+    translation_named
+        .iter()
+        .all(|name| english_named.contains(name))
+        && translation_unnamed <= english_unnamed
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,142 @@
+//! A learner who reads the runner in Chinese reads the tests' own words in Chinese too: every
+//! message an exercise's test can print (`assert!(ok, "…")`, `expect("…")`, `within("…")`)
+//! has its translation in the lesson's `lesson.zh-CN.toml`, under `[tests]`, and every
+//! translation there belongs to a message a test still prints. The runner moves the
+//! values a message printed into its translation (`workbook_core::language::format`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use workbook_core::course::test_source;
+use workbook_core::course::{Course, Lesson};
+use workbook_core::language::format;
+use workbook_core::problem::Problem;
+
+/// Each message the tests of `lesson`'s exercises can print, with where it is written
+/// (`lessons/01-tcp/tests/echo.rs:17`). The files are the exercise's test, `tests/<test>.rs`
+/// or the folder `tests/<test>/`, and the modules it declares (`mod support;`).
+pub fn messages(course: &Course, lesson: &Lesson) -> BTreeMap<String, String> {
+    let tests = lesson.dir.join("tests");
+    let mut files = Vec::new();
+    for exercise in &lesson.exercises {
+        let test = tests.join(format!("{}.rs", exercise.test));
+        for module in std::fs::read_to_string(&test)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("mod ")?.strip_suffix(';'))
+        {
+            files.push(tests.join(format!("{module}.rs")));
+            rust_files(&tests.join(module), &mut files);
+        }
+        files.push(test);
+        rust_files(&tests.join(&exercise.test), &mut files);
+    }
+    files.sort();
+    files.dedup();
+    let mut found = BTreeMap::new();
+    for file in files {
+        let Ok(source) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for call in test_source::calls(&source) {
+            if let Some(message) = call.message().filter(|m| says_something(m)) {
+                let at = format!("{}:{}", course.relative(&file).display(), call.line);
+                found.entry(message).or_insert(at);
+            }
+        }
+    }
+    found
+}
+
+/// A message with words of its own: not `"{}"` or `"{err:?}"` alone, and not the name of
+/// what was called (`expect("accept")`), which reads the same in every language.
+fn says_something(message: &str) -> bool {
+    let words = format::text(message);
+    words.chars().any(char::is_alphabetic) && message.trim().contains(' ')
+}
+
+fn rust_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, into);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            into.push(path);
+        }
+    }
+}
+
+/// The messages without a translation, the translations without a message, and the
+/// translations that fill a value the English does not print.
+pub fn check(course: &Course) -> Vec<Problem> {
+    let Ok(mut chinese) = Course::load(&course.root) else {
+        return Vec::new();
+    };
+    chinese.speak(workbook_core::language::Lang::ZhCn);
+    let mut problems = Vec::new();
+    for lesson in &chinese.lessons {
+        let table = format!("lessons/{}/lesson.zh-CN.toml", lesson.folder);
+        let said = messages(course, lesson);
+        let translated: BTreeMap<&str, &str> = lesson
+            .test_messages
+            .iter()
+            .map(|(english, chinese)| (english.as_str(), chinese.as_str()))
+            .collect();
+        for (message, at) in &said {
+            match translated.get(message.as_str()) {
+                None => problems.push(Problem {
+                    location: at.clone(),
+                    message: format!(
+                        "the test's message {message:?} has no Chinese: add it to {table}'s [tests]"
+                    ),
+                }),
+                Some(chinese) if !format::same_holes(message, chinese) => problems.push(Problem {
+                    location: table.clone(),
+                    message: format!(
+                        "[tests] {message:?}: the translation {chinese:?} shows a value the English does not print"
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+        for english in translated.keys() {
+            if !said.contains_key(*english) {
+                problems.push(Problem {
+                    location: table.clone(),
+                    message: format!(
+                        "[tests] translates {english:?}, which no test of the lesson prints (changed or gone?)"
+                    ),
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// `workbook-dev i18n tests`: per lesson, the messages its `[tests]` lacks, as lines to
+/// paste and translate.
+pub fn print_missing(root: &Path) -> anyhow::Result<()> {
+    let course = Course::load(root)?;
+    let mut chinese = course.clone();
+    chinese.speak(workbook_core::language::Lang::ZhCn);
+    for lesson in &chinese.lessons {
+        let missing: Vec<String> = messages(&course, lesson)
+            .into_keys()
+            .filter(|message| !lesson.test_messages.iter().any(|(e, _)| e == message))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        println!("# lessons/{}/lesson.zh-CN.toml", lesson.folder);
+        println!("[tests]");
+        for message in missing {
+            // A JSON string is a TOML basic string too.
+            println!("{} = \"\"", serde_json::Value::String(message));
+        }
+        println!();
+    }
+    Ok(())
+}
