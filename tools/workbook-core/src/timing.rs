@@ -44,6 +44,9 @@ pub struct Model {
     pub longest_stretch: u32,
     /// A chapter that takes longer than this to present is presented in pieces.
     pub longest_part: u32,
+    /// A learner's sitting, alone: reading a chapter, running its example and doing the
+    /// exercises of that stretch. A chapter longer than this marks places to stop.
+    pub longest_sitting: u32,
     /// A break between two parts.
     pub pause: u32,
     /// Lunch: at the first gap at or after `lunch_from`, this long.
@@ -69,6 +72,7 @@ impl Model {
         day_starts: 9 * 60,
         longest_stretch: 100,
         longest_part: 60,
+        longest_sitting: 180,
         pause: 15,
         lunch_from: 12 * 60,
         lunch: 60,

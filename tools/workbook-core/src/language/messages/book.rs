@@ -33,6 +33,8 @@ messages! {
     ModelRecap => "| A recap at the start of every day after the first | {time} |", "| 第 2 天起每天开头的回顾 | {time} |";
     ModelDay => "| A class day | {day} of teaching from {start}, breaks and lunch apart; a chapter that takes longer than {part} is presented in pieces |",
         "| 一个上课日 | 从 {start} 开始，上课 {day}，不含休息和午饭；讲解超过 {part}的章节分几段进行 |";
+    ModelSitting => "| A sitting | A learner alone: reading, running and the exercises of one stretch; a chapter longer than {sitting} marks places to stop, so that no sitting takes more than {sitting} |",
+        "| 一次学习 | 自学时坐下来一次：阅读、运行和这一段的练习；超过 {sitting}的章节会标出可以停下的地方，使每次都不超过 {sitting} |";
     ModelBreaks => "| Breaks | {pause} before a part that would keep the class going for more than {stretch} without one; lunch, {lunch}, in the first gap from {lunch_from} |",
         "| 休息 | 如果下一个环节会让连续上课超过 {stretch}，先休息 {pause}；{lunch_from} 起的第一个空档吃午饭，{lunch} |";
 

@@ -188,5 +188,9 @@ messages! {
     // What the book's preprocessors write into each edition's chapters.
     BookLessonTime => "About {total} min: reading {reading}, running {run}, exercises {exercises}, going over the solutions {solutions}.",
         "约 {total} 分钟：阅读 {reading}，运行 {run}，练习 {exercises}，讲解参考答案 {solutions}。";
+    BookSittings => " In {count} sittings ({minutes} min): the chapter marks where to stop.",
+        "分 {count} 次学完（{minutes} 分钟）：章节中标出了在哪里停下。";
+    BookPlaceToStop => "⏸ A place to stop: sitting {n} of {count} ends here, about {minutes} min with its exercises ({exercises}), which need nothing below. The next sitting is about {next} min.",
+        "⏸ 可以在这里停下：第 {n} 次（共 {count} 次）到此结束，连同练习（{exercises}）约 {minutes} 分钟，这些练习不需要下面的内容。下一次约 {next} 分钟。";
     BookTeacherNotes => "Teacher notes", "教师注释";
 }

@@ -5,7 +5,8 @@
 //! presenting a chapter from its words and the lines of its listings, an exercise from its
 //! tests, going over the solutions from the number of exercises; only running the worked
 //! example is the lesson's own estimate, `minutes = { run = N }` in `lesson.toml`. From those:
-//! - each chapter opens with "About N min: reading X, running Y, exercises Z, solutions W";
+//! - each chapter opens with "About N min: reading X, running Y, exercises Z, solutions W",
+//!   and a chapter longer than a sitting shows where to stop (`sittings.rs`);
 //! - the schedule page (`<!-- schedule -->` in a chapter) gets the model, the totals, the
 //!   whole course day by day, and what three days hold (`plan.rs`, `page.rs`);
 //! - `list` shows a learner the minutes left in what they have not finished;
@@ -28,6 +29,7 @@ use workbook_core::problem::Problem;
 mod model;
 mod page;
 mod plan;
+pub mod sittings;
 
 pub use model::{chapter_size, measure_chapter};
 pub use page::schedule_page;
@@ -74,8 +76,9 @@ impl Timing {
     }
 }
 
-/// The line at the top of a lesson's chapter, in the edition's language.
-pub fn header(timing: Timing, lang: Lang) -> String {
+/// The line at the top of a lesson's chapter, in the edition's language, with its
+/// sittings when it has several.
+pub fn header(timing: Timing, sittings: &[sittings::Sitting], lang: Lang) -> String {
     let line = say_in(
         lang,
         Msg::BookLessonTime,
@@ -87,12 +90,17 @@ pub fn header(timing: Timing, lang: Lang) -> String {
             ("solutions", &timing.solutions),
         ],
     );
+    let line = match sittings::header_note(sittings, lang) {
+        Some(note) => format!("{line}{note}"),
+        None => line,
+    };
     format!("<p class=\"lesson-time\">{line}</p>\n\n")
 }
 
-/// What `verify` finds missing: a lesson's `run` minutes, notes in a lesson's chapter.
+/// What `verify` finds missing: a lesson's `run` minutes, notes in a lesson's chapter, a
+/// place to stop in a chapter longer than a sitting.
 pub fn problems(course: &Course) -> Vec<Problem> {
-    let mut problems = Vec::new();
+    let mut problems = sittings::problems(course, &Model::CLASS);
     for lesson in &course.lessons {
         if lesson.minutes.is_none() {
             problems.push(Problem {
@@ -165,12 +173,22 @@ pub fn time_chapter(course: &Course, file: Option<&str>, markdown: &str, lang: L
         .iter()
         .find(|lesson| file == Some(lesson.chapter_file().as_str()));
     let mut out = String::with_capacity(markdown.len());
+    let dir = course.root.join("book/src");
+    let sittings = lesson
+        .map(|lesson| sittings::sittings(&Model::CLASS, lesson, &dir))
+        .unwrap_or_default();
     let mut header_due = lesson
         .and_then(|lesson| Timing::of(&course.root, lesson))
-        .map(|timing| header(timing, lang));
+        .map(|timing| header(timing, &sittings, lang));
+    let mut stops = 0;
     for line in markdown.split_inclusive('\n') {
         if line.trim() == MARKER {
             out.push_str(&schedule_page(course, lang));
+            continue;
+        }
+        if lesson.is_some() && sittings::marker(line).is_some() {
+            out.push_str(&sittings::place_to_stop(&sittings, stops, lang));
+            stops += 1;
             continue;
         }
         out.push_str(line);

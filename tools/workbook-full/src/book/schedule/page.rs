@@ -139,6 +139,7 @@ impl Writer<'_> {
                     ("part", &d(m.longest_part)),
                 ],
             ),
+            self.say(Page::ModelSitting, &[("sitting", &d(m.longest_sitting))]),
             self.say(
                 Page::ModelBreaks,
                 &[

@@ -124,3 +124,77 @@ fn the_schedule_page_of_the_chinese_edition_is_chinese() {
         assert!(!page.contains(english), "{english}:\n{page}");
     }
 }
+
+#[test]
+fn a_chapter_of_two_sittings_says_so_and_shows_where_to_stop() {
+    let fx = timed();
+    // rpc: 10 min of running, 179 words on each side of the place to stop (2 min each),
+    // `rpc.frame` done in the first sitting and `rpc.call` in the second (15 + 3 min each).
+    let chapter = format!(
+        "# RPC\n\n## Run it\n\n{}\n\n<!-- sitting: rpc.frame -->\n\n{}\n\n<!-- teacher-notes -->\ny\n<!-- /teacher-notes -->\n",
+        words(176),
+        words(179)
+    );
+    fx.write("book/src/02-rpc.md", &chapter);
+    let course = Course::load(fx.path()).unwrap();
+    let dir = fx.path().join("book/src");
+    let found = sittings::sittings(&Model::CLASS, &course.lessons[1], &dir);
+    assert_eq!(
+        found,
+        [
+            sittings::Sitting {
+                minutes: 2 + 10 + 15 + 3,
+                exercises: vec!["rpc.frame".into()]
+            },
+            sittings::Sitting {
+                minutes: 2 + 15 + 3,
+                exercises: vec!["rpc.call".into()]
+            },
+        ]
+    );
+    let shown = time_chapter(&course, Some("02-rpc.md"), &chapter, Lang::En);
+    assert!(
+        shown.contains("In 2 sittings (30 + 20 min): the chapter marks where to stop."),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("<p class=\"place-to-stop\">⏸ A place to stop: sitting 1 of 2 ends here, about 30 min with its exercises (<code>rpc.frame</code>), which need nothing below. The next sitting is about 20 min.</p>"),
+        "{shown}"
+    );
+    assert!(!shown.contains("<!-- sitting"), "{shown}");
+    let chinese = time_chapter(&course, Some("02-rpc.md"), &chapter, Lang::ZhCn);
+    assert!(chinese.contains("分 2 次学完（30 + 20 分钟）"), "{chinese}");
+    assert_eq!(problems(&course), []);
+}
+
+#[test]
+fn a_sitting_too_long_and_a_place_to_stop_that_names_no_exercise_are_problems() {
+    let fx = timed();
+    let model = Model {
+        longest_sitting: 20,
+        ..Model::CLASS
+    };
+    fx.write(
+        "book/src/02-rpc.md",
+        "# RPC\n\n<!-- sitting: rpc.frame rpc.nothing -->\n\n<!-- sitting: rpc.frame -->\n\nText.\n",
+    );
+    let course = Course::load(fx.path()).unwrap();
+    let found: Vec<String> = sittings::problems(&course, &model)
+        .into_iter()
+        .map(|p| format!("{}: {}", p.location, p.message))
+        .collect();
+    let has = |start: &str| found.iter().any(|problem| problem.starts_with(start));
+    assert!(
+        has("book/src/02-rpc.md:3: the place to stop names `rpc.nothing`"),
+        "{found:#?}"
+    );
+    assert!(
+        has("book/src/02-rpc.md:5: `rpc.frame` is named by an earlier"),
+        "{found:#?}"
+    );
+    // tcp: 2 min of reading, 5 of running, 17 + 3 for tcp.echo, all in one sitting.
+    assert!(
+        has("book/src/01-tcp.md:1: sitting 1 takes about 27 min, more than a sitting's 20 min"),
+        "{found:#?}"
+    );
+}
