@@ -106,8 +106,9 @@ pub fn test_message(table: &[(String, String)], message: &str) -> Option<String>
             .max_by_key(|(words, _)| *words)
             .map(|(_, said)| said)
     };
+    // Where the words end and an error begins: the first few `: ` are tried, no more.
     whole(message).or_else(|| {
-        message.match_indices(": ").find_map(|(at, _)| {
+        message.match_indices(": ").take(4).find_map(|(at, _)| {
             whole(&message[..at]).map(|said| format!("{said}{}", &message[at..]))
         })
     })

@@ -42,8 +42,16 @@ fn a_message_the_format_did_not_print_is_not_translated() {
 
 #[test]
 fn many_holes_and_a_long_message_end_quickly() {
+    // Forty holes before a "!" the message has, but not at its end: every way of cutting
+    // the message fails, and the search stops at its bound of steps instead of trying them
+    // all.
     let format = "{}".repeat(40) + "!";
-    let message = "a".repeat(5_000);
+    let message = "a".repeat(1_000) + "!a";
     assert_eq!(translate(&format, "x", &message), None);
+    // A message longer than any sentence is not matched at all.
+    let long = "a".repeat(5_000) + "!";
+    assert_eq!(translate("{}!", "{}！", &long), None);
+    assert_eq!(translate("{}!", "{}！", "ab!").as_deref(), Some("ab！"));
     assert!(words("a {} b") > words("{} b"));
 }
+
