@@ -54,4 +54,3 @@ fn many_holes_and_a_long_message_end_quickly() {
     assert_eq!(translate("{}!", "{}！", "ab!").as_deref(), Some("ab！"));
     assert!(words("a {} b") > words("{} b"));
 }
-
