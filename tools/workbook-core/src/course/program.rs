@@ -6,12 +6,12 @@
 //! So every lesson's program needs the lesson's default feature `program`, and a check
 //! whose tests do not name a program builds with `--no-default-features`.
 //!
-//! A test names the program in its own file or in a module folder it declares
-//! (`mod support;` is `tests/support.rs` or everything in `tests/support/`). Anything this
-//! reading cannot follow (a `#[path]`, a file it cannot read) counts as naming it: the
-//! program is built, as cargo would.
+//! A test names the program in one of its files: its own, one it includes by `#[path]`, or
+//! one of a module it declares (`mod support;` is `tests/support.rs` or everything in
+//! `tests/support/`). A file this reading cannot read counts as naming it: the program is
+//! built, as cargo would.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Lesson;
 
@@ -37,26 +37,46 @@ impl Lesson {
         Some(source)
     }
 
+    /// The files of the integration test `test`, as a reader follows them: `tests/<test>.rs`,
+    /// the files it includes with `#[path = "…"]`, and the files of each module it declares
+    /// (`mod support;`: `tests/support.rs`, or everything in `tests/support/`); for a test
+    /// made of a folder, every file in `tests/<test>/`. A file that is named but missing is
+    /// listed all the same, for the reader to find missing.
+    pub fn test_files(&self, test: &str) -> Vec<PathBuf> {
+        let tests = self.dir.join("tests");
+        let file = tests.join(format!("{test}.rs"));
+        let mut files = Vec::new();
+        if !file.is_file() {
+            rust_files_in(&tests.join(test), &mut files);
+            return files;
+        }
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        for included in source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("#[path = \"")?.strip_suffix("\"]"))
+        {
+            files.push(tests.join(included));
+        }
+        for module in declared_modules(&source) {
+            let module_file = tests.join(format!("{module}.rs"));
+            if module_file.is_file() {
+                files.push(module_file);
+            }
+            rust_files_in(&tests.join(module), &mut files);
+        }
+        files.push(file);
+        files
+    }
+
     /// Whether the integration test `test` (`tests/<test>.rs` or `tests/<test>/main.rs`)
     /// may run one of the lesson's programs.
     pub fn test_runs_the_program(&self, test: &str) -> bool {
-        let tests = self.dir.join("tests");
-        let folder = tests.join(test);
-        if folder.is_dir() && !tests.join(format!("{test}.rs")).is_file() {
-            return names_a_program_in(&folder);
-        }
-        let Some(source) = self.test_source(test) else {
-            return true;
-        };
-        if source.contains(NAMES_A_PROGRAM) {
-            return true;
-        }
-        declared_modules(&source).any(|module| {
-            let folder = tests.join(module);
-            (folder.is_dir() && names_a_program_in(&folder))
-                || std::fs::read_to_string(tests.join(format!("{module}.rs")))
-                    .is_ok_and(|source| source.contains(NAMES_A_PROGRAM))
-        })
+        let files = self.test_files(test);
+        files.is_empty()
+            || files.iter().any(|file| {
+                std::fs::read_to_string(file)
+                    .map_or(true, |source| source.contains(NAMES_A_PROGRAM))
+            })
     }
 }
 
@@ -72,19 +92,18 @@ fn declared_modules(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Whether any Rust file in `folder`, at any depth, names a program (or cannot be read).
-fn names_a_program_in(folder: &Path) -> bool {
+/// Every Rust file in `folder`, at any depth, in a stable order.
+fn rust_files_in(folder: &Path, into: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(folder) else {
-        return true;
+        return;
     };
-    entries.flatten().any(|entry| {
-        let path = entry.path();
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
+    paths.sort();
+    for path in paths {
         if path.is_dir() {
-            names_a_program_in(&path)
+            rust_files_in(&path, into);
         } else if path.extension().is_some_and(|e| e == "rs") {
-            std::fs::read_to_string(&path).map_or(true, |source| source.contains(NAMES_A_PROGRAM))
-        } else {
-            false
+            into.push(path);
         }
-    })
+    }
 }

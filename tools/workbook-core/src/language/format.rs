@@ -103,13 +103,7 @@ fn fill_ins<'m>(format: &[Piece], message: &'m str) -> Option<Vec<&'m str>> {
 pub fn translate(english: &str, translation: &str, message: &str) -> Option<String> {
     let english = pieces(english)?;
     let values = fill_ins(&english, message)?;
-    let holes: Vec<&Option<String>> = english
-        .iter()
-        .filter_map(|piece| match piece {
-            Piece::Hole(name) => Some(name),
-            Piece::Text(_) => None,
-        })
-        .collect();
+    let holes = holes(&english);
     let named = |wanted: &str| {
         holes
             .iter()
@@ -130,6 +124,17 @@ pub fn translate(english: &str, translation: &str, message: &str) -> Option<Stri
         }
     }
     Some(out)
+}
+
+/// The holes of a format string, in order: each one's name, if it has one.
+fn holes(pieces: &[Piece]) -> Vec<&Option<String>> {
+    pieces
+        .iter()
+        .filter_map(|piece| match piece {
+            Piece::Hole(name) => Some(name),
+            Piece::Text(_) => None,
+        })
+        .collect()
 }
 
 /// The words of `format` without its holes: `"sent {x:?}, got {y}"` → `"sent , got "`.
@@ -157,26 +162,12 @@ pub fn same_holes(english: &str, translation: &str) -> bool {
     let (Some(english), Some(translation)) = (pieces(english), pieces(translation)) else {
         return false;
     };
-    let holes = |pieces: &[Piece]| -> (Vec<String>, usize) {
-        let mut named: Vec<String> = Vec::new();
-        let mut unnamed = 0;
-        for piece in pieces {
-            match piece {
-                Piece::Hole(Some(name)) => named.push(name.clone()),
-                Piece::Hole(None) => unnamed += 1,
-                Piece::Text(_) => {}
-            }
-        }
-        named.sort();
-        named.dedup();
-        (named, unnamed)
-    };
-    let (english_named, english_unnamed) = holes(&english);
-    let (translation_named, translation_unnamed) = holes(&translation);
-    translation_named
+    let (english, translation) = (holes(&english), holes(&translation));
+    let unnamed = |holes: &[&Option<String>]| holes.iter().filter(|name| name.is_none()).count();
+    translation
         .iter()
-        .all(|name| english_named.contains(name))
-        && translation_unnamed <= english_unnamed
+        .all(|name| name.is_none() || english.contains(name))
+        && unnamed(&translation) <= unnamed(&english)
 }
 
 #[cfg(test)]

@@ -13,24 +13,14 @@ use workbook_core::language::format;
 use workbook_core::problem::Problem;
 
 /// Each message the tests of `lesson`'s exercises can print, with where it is written
-/// (`lessons/01-tcp/tests/echo.rs:17`). The files are the exercise's test, `tests/<test>.rs`
-/// or the folder `tests/<test>/`, and the modules it declares (`mod support;`).
+/// (`lessons/01-tcp/tests/echo.rs:17`): in every file of each exercise's test
+/// ([`Lesson::test_files`]).
 pub fn messages(course: &Course, lesson: &Lesson) -> BTreeMap<String, String> {
-    let tests = lesson.dir.join("tests");
-    let mut files = Vec::new();
-    for exercise in &lesson.exercises {
-        let test = tests.join(format!("{}.rs", exercise.test));
-        for module in std::fs::read_to_string(&test)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| line.trim().strip_prefix("mod ")?.strip_suffix(';'))
-        {
-            files.push(tests.join(format!("{module}.rs")));
-            rust_files(&tests.join(module), &mut files);
-        }
-        files.push(test);
-        rust_files(&tests.join(&exercise.test), &mut files);
-    }
+    let mut files: Vec<_> = lesson
+        .exercises
+        .iter()
+        .flat_map(|exercise| lesson.test_files(&exercise.test))
+        .collect();
     files.sort();
     files.dedup();
     let mut found = BTreeMap::new();
@@ -53,20 +43,6 @@ pub fn messages(course: &Course, lesson: &Lesson) -> BTreeMap<String, String> {
 fn says_something(message: &str) -> bool {
     let words = format::text(message);
     words.chars().any(char::is_alphabetic) && message.trim().contains(' ')
-}
-
-fn rust_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, into);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            into.push(path);
-        }
-    }
 }
 
 /// The messages without a translation, the translations without a message, and the
