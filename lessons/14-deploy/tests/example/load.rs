@@ -1,0 +1,130 @@
+//! The load against a gateway of the test's own: every call written down and read back,
+//! a gateway that is not there, a rate the load cannot keep.
+
+use l14_deploy::history::Outcome;
+use l14_deploy::load::{self, Plan, Run};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use super::{ms, tempdir};
+
+/// A gateway of the test's own: the user service's answer from `node` for the first
+/// `answers` requests, then 503s, as `micro api` says when no node is left.
+async fn gateway(answers: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut served = 0;
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            served += 1;
+            let reply = if served <= answers {
+                let node = ["user-10.14.0.11-7021", "user-10.14.0.12-7021"][served % 2];
+                let body = format!(r#"{{"msg":"Hello load from {node}"}}"#);
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            } else {
+                let body = r#"{"id":"go.micro.api","code":503,"detail":"no node of user","status":"Service Unavailable"}"#;
+                format!(
+                    "HTTP/1.1 503 Service Unavailable\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            };
+            tokio::spawn(async move {
+                let mut request = [0u8; 1024];
+                let _ = stream.read(&mut request).await;
+                let _ = stream.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn the_load_writes_down_every_call_and_reads_back_the_same_history() {
+    let gateway = gateway(6).await;
+    let folder = tempdir();
+    let path = folder.join("history.jsonl");
+    let plan = Plan {
+        gateway: gateway.clone(),
+        rate: 50,
+        duration: ms(200),
+    };
+    let run = load::run(&plan, &path, std::future::pending())
+        .await
+        .unwrap();
+
+    // 50 a second for 200 ms: ten calls, on schedule, whatever each answer took.
+    assert_eq!(run.calls.len(), 10, "{:?}", run.calls);
+    let answered = run.calls.iter().filter(|call| call.answered()).count();
+    assert_eq!(answered, 6, "{:?}", run.calls);
+    let nodes: std::collections::BTreeSet<_> = run
+        .calls
+        .iter()
+        .filter_map(|call| match &call.outcome {
+            Outcome::Answered(node) => Some(node.as_str()),
+            Outcome::Failed(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        nodes.into_iter().collect::<Vec<_>>(),
+        ["user-10.14.0.11-7021", "user-10.14.0.12-7021"]
+    );
+    let failure = run.calls.iter().find(|call| !call.answered()).unwrap();
+    assert!(
+        matches!(&failure.outcome, Outcome::Failed(why) if why.starts_with("503")),
+        "{failure:?}"
+    );
+    let last = run.calls.last().unwrap().at;
+    assert!(
+        last >= ms(180),
+        "sent on schedule, not sooner: {:?}",
+        run.calls
+    );
+
+    let read = Run::read(&path).unwrap();
+    assert_eq!(read.calls, run.calls);
+    assert_eq!(read.start, run.start);
+    assert_eq!(read.start.gateway, gateway);
+}
+
+#[tokio::test]
+async fn a_gateway_that_is_not_there_is_a_failure_per_call_not_an_error() {
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap()
+    };
+    let folder = tempdir();
+    let plan = Plan {
+        gateway: format!("http://{closed}"),
+        rate: 20,
+        duration: ms(100),
+    };
+    let run = load::run(&plan, &folder.join("h.jsonl"), std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(run.calls.len(), 2, "{:?}", run.calls);
+    for call in &run.calls {
+        assert_eq!(
+            call.outcome,
+            Outcome::Failed("the gateway refused the connection".to_string())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rate_the_load_cannot_keep_is_refused() {
+    let plan = Plan {
+        gateway: "http://127.0.0.1:1".to_string(),
+        rate: 0,
+        duration: ms(100),
+    };
+    let error = load::run(&plan, &tempdir().join("h"), std::future::pending())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("--rate 0"), "{error}");
+}
