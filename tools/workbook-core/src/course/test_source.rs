@@ -132,7 +132,8 @@ fn arguments(source: &str, from: usize) -> Option<Vec<String>> {
 /// Where a comment, a string or a character literal that starts at `at` ends; `None` when
 /// none starts there.
 fn skip_literal_or_comment(source: &str, at: usize) -> Option<usize> {
-    let rest = &source[at..];
+    // The scan moves byte by byte: inside a character (a name written `café`), nothing starts.
+    let rest = source.get(at..)?;
     if rest.starts_with("//") {
         return Some(at + rest.find('\n').unwrap_or(rest.len()));
     }

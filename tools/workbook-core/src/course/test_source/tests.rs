@@ -53,3 +53,12 @@ fn an_unfinished_call_is_not_found_and_nothing_panics() {
     }
     assert!(calls("assert!(a, \"never closed").is_empty());
 }
+
+#[test]
+fn letters_beyond_ascii_outside_strings_are_passed_over() {
+    let source = "fn t() {\n    let café = '→';\n    let λ = \"→\";\n    assert!(café == '→', \"é {λ}\");\n}\n";
+    let found = calls(source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].line, 4);
+    assert_eq!(found[0].message().as_deref(), Some("é {λ}"));
+}

@@ -111,9 +111,12 @@ pub fn header_note(sittings: &[Sitting], lang: Lang) -> Option<String> {
     ))
 }
 
-/// The place to stop that the marker ending sitting `n` (from 0) shows.
+/// The place to stop that the marker ending sitting `n` (from 0) shows; nothing for a
+/// marker the English chapter does not have.
 pub fn place_to_stop(sittings: &[Sitting], n: usize, lang: Lang) -> String {
-    let (this, next) = (&sittings[n], sittings.get(n + 1));
+    let (Some(this), Some(next)) = (sittings.get(n), sittings.get(n + 1)) else {
+        return String::new();
+    };
     let exercises: Vec<String> = this
         .exercises
         .iter()
@@ -127,7 +130,7 @@ pub fn place_to_stop(sittings: &[Sitting], n: usize, lang: Lang) -> String {
             ("count", &sittings.len()),
             ("minutes", &this.minutes),
             ("exercises", &exercises.join(", ")),
-            ("next", &next.map_or(0, |s| s.minutes)),
+            ("next", &next.minutes),
         ],
     );
     format!("<p class=\"place-to-stop\">{line}</p>\n")

@@ -162,6 +162,14 @@ fn a_chapter_of_two_sittings_says_so_and_shows_where_to_stop() {
         "{shown}"
     );
     assert!(!shown.contains("<!-- sitting"), "{shown}");
+    // A marker the chapter on disk does not have (an edition out of step) shows nothing.
+    let extra = format!("{chapter}\n<!-- sitting: rpc.call -->\n");
+    let shown_extra = time_chapter(&course, Some("02-rpc.md"), &extra, Lang::En);
+    assert_eq!(
+        shown_extra.matches("place-to-stop").count(),
+        1,
+        "{shown_extra}"
+    );
     let chinese = time_chapter(&course, Some("02-rpc.md"), &chapter, Lang::ZhCn);
     assert!(chinese.contains("分 2 次学完（30 + 20 分钟）"), "{chinese}");
     assert_eq!(problems(&course), []);
