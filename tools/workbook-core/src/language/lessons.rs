@@ -81,18 +81,10 @@ fn translate(lesson: &mut Lesson, lang: Lang) -> Result<(), String> {
     Ok(())
 }
 
-impl Lesson {
-    /// `message`, printed by one of this lesson's tests, in the language the lesson speaks
-    /// ([`Course::speak`]); `None` when no translation wrote it. A message that goes on
-    /// after the words a test gave (`expect("the reply")` prints `the reply: Os { … }`) has
-    /// those words translated and the rest kept.
-    pub fn test_message(&self, message: &str) -> Option<String> {
-        test_message(&self.test_messages, message)
-    }
-}
-
-/// `message` in the language of `table` (a lesson's `test_messages`), as
-/// [`Lesson::test_message`] says.
+/// `message`, printed by one of a lesson's tests, in the language of `table` (the lesson's
+/// `test_messages`, read by [`Course::speak`]); `None` when no translation wrote it. A
+/// message that goes on after the words a test gave (`expect("the reply")` prints `the
+/// reply: Os { … }`) has those words translated and the rest kept.
 pub fn test_message(table: &[(String, String)], message: &str) -> Option<String> {
     let whole = |message: &str| {
         table
@@ -156,16 +148,22 @@ mod tests {
         course.speak(Lang::ZhCn);
         let tcp = &course.lessons[0];
         assert_eq!(
-            tcp.test_message("sent \"a, b\", got 3").as_deref(),
+            test_message(&tcp.test_messages, "sent \"a, b\", got 3").as_deref(),
             Some("收到 3，发送了 \"a, b\"")
         );
         assert_eq!(
-            tcp.test_message("the echo: Connection reset").as_deref(),
+            test_message(&tcp.test_messages, "the echo: Connection reset").as_deref(),
             Some("回显: Connection reset")
         );
         // A format that is only holes prints anything; the one with words wins.
-        assert_eq!(tcp.test_message("the echo").as_deref(), Some("回显"));
-        assert_eq!(course.lessons[1].test_message("the echo"), None);
+        assert_eq!(
+            test_message(&tcp.test_messages, "the echo").as_deref(),
+            Some("回显")
+        );
+        assert_eq!(
+            test_message(&course.lessons[1].test_messages, "the echo"),
+            None
+        );
     }
 
     #[test]
