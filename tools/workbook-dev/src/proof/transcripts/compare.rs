@@ -1,5 +1,8 @@
 //! Comparing a run with the book: `[..]` for any text within a line, a `...` line for
-//! any number of lines, and a short diff when they differ.
+//! any number of lines, and a short diff when they differ; and looking again, for what a
+//! run shows a moment after the check first looks.
+
+use std::time::{Duration, Instant};
 
 /// A line of the difference between the book and a run.
 #[derive(Debug, PartialEq, Eq)]
@@ -186,6 +189,35 @@ pub(super) fn compare(book: &[&str], run: &[&str]) -> Result<(), Mismatch> {
         at: at.unwrap_or(n),
         diff,
     })
+}
+
+/// Whether `printed` is what the book shows.
+pub(super) fn shows(book: &[&str], printed: &str) -> bool {
+    compare(book, &tidy(printed.lines())).is_ok()
+}
+
+/// Looks with `look` until `done` says it saw what the book shows, or `patience` has passed,
+/// every `every`; returns the last look. With no patience, it looks once.
+///
+/// A reader sees a line once it is there; the check can be quicker than what it watches. A
+/// server listens before it logs its registration, a log is read while it is still written,
+/// a lab sees a killed member as failed seconds later. Looking again is the check waiting as
+/// a reader would, up to a bound: a run that never shows the book's lines is compared as it
+/// last was, and differs.
+pub(super) async fn look_until<T, E>(
+    patience: Duration,
+    every: Duration,
+    mut look: impl AsyncFnMut() -> Result<T, E>,
+    done: impl Fn(&T) -> bool,
+) -> Result<T, E> {
+    let deadline = Instant::now() + patience;
+    loop {
+        let seen = look().await?;
+        if done(&seen) || Instant::now() >= deadline {
+            return Ok(seen);
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 /// The changed lines of a diff with two lines of context, at most `max` lines.

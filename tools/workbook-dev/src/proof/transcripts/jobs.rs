@@ -1,6 +1,7 @@
 //! A chapter's servers: started in the background as the reader's `… &`, their logs
 //! compared, signalled as `kill %N` and Ctrl-C signal them, and stopped at the chapter's end.
 
+use std::convert::Infallible;
 use std::fs;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use tokio::process::Child;
 
 use workbook_core::cargo;
 
+use super::compare::{compare, look_until, shows, tidy};
 use super::parse::{map_id_ports, map_ports};
 use super::reader::Reader;
 use super::{LOOPBACK, Problem, TIME_LIMIT};
@@ -121,19 +123,16 @@ impl Reader<'_> {
         book: &[&str],
         patience: Duration,
     ) -> Result<(), super::compare::Mismatch> {
-        let deadline = Instant::now() + patience;
-        loop {
+        let read = async || {
             let log = fs::read_to_string(self.scratch.join(format!("server-{line}.log")))
                 .unwrap_or_default();
             let log = cargo::strip_ansi(&log);
             let log = map_id_ports(&log, |port| self.ports.book(port));
-            let log = map_ports(&log, |port| self.ports.book(port));
-            let result = super::compare::compare(book, &super::compare::tidy(log.lines()));
-            if result.is_ok() || Instant::now() > deadline {
-                return result;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            Ok::<_, Infallible>(map_ports(&log, |port| self.ports.book(port)))
+        };
+        let every = Duration::from_millis(50);
+        let Ok(log) = look_until(patience, every, read, |log| shows(book, log)).await;
+        compare(book, &tidy(log.lines()))
     }
 
     /// The job number bash gives `command` when it ends in `&`: one more than the highest

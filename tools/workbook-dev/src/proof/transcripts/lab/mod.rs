@@ -25,17 +25,19 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
-use super::compare::{compare, tidy};
+use super::compare::{look_until, shows};
 use super::reader::Reader;
 
 mod commands;
+mod terminals;
 
 use commands::{COMPOSE_FUNCTION, only_reads, server_in_a_terminal};
 pub(super) use commands::{drives_a_lab, takes};
+use terminals::Terminal;
 
 /// How long a command on the lab may take: `up` waits for a cluster and for every host.
 const LAB_LIMIT: Duration = Duration::from_secs(120);
@@ -63,12 +65,6 @@ pub(super) struct ChapterLab {
     /// Servers started in a terminal of their own (`docker compose exec HOST etcd`).
     terminals: Vec<Terminal>,
     logs: PathBuf,
-}
-
-struct Terminal {
-    host: String,
-    program: String,
-    child: Child,
 }
 
 /// What a command on the lab printed, and whether it still runs (a server in its terminal).
@@ -213,18 +209,18 @@ impl ChapterLab {
                 .await
                 .map(Some);
         }
-        let started = Instant::now();
-        loop {
-            let printed = self.run_to_end(reader, &script).await?;
-            let as_shown = compare(book, &tidy(printed.lines())).is_ok();
-            if as_shown || !only_reads(&words) || started.elapsed() > READ_PATIENCE {
-                return Ok(Some(LabRun {
-                    printed,
-                    running: false,
-                }));
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+        let patience = if only_reads(&words) {
+            READ_PATIENCE
+        } else {
+            Duration::ZERO
+        };
+        let run = async || self.run_to_end(reader, &script).await;
+        let every = Duration::from_millis(250);
+        let printed = look_until(patience, every, run, |printed| shows(book, printed)).await?;
+        Ok(Some(LabRun {
+            printed,
+            running: false,
+        }))
     }
 
     async fn run_to_end(&self, reader: &Reader<'_>, script: &str) -> Result<String, String> {
@@ -238,88 +234,6 @@ impl ChapterLab {
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),
             Err(_) => Err(format!("did not finish within {} s", LAB_LIMIT.as_secs())),
         }
-    }
-
-    /// Starts a server in a terminal of its own; returns once it has printed what the book
-    /// shows under it, or has ended, or [`READ_PATIENCE`] has passed.
-    async fn start_terminal(
-        &mut self,
-        reader: &Reader<'_>,
-        line: usize,
-        script: &str,
-        host: &str,
-        program: &str,
-        book: &[&str],
-    ) -> Result<LabRun, String> {
-        let log = self.logs.join(format!("terminal-{line}.log"));
-        let file = fs::File::create(&log)
-            .and_then(|file| Ok((file.try_clone()?, file)))
-            .map_err(|err| format!("cannot write its output: {err}"))?;
-        // Not `exec`: `docker compose` is a function of the shell's (see COMPOSE_FUNCTION).
-        let mut shell = reader.shell(script);
-        shell.stdout(file.0).stderr(file.1);
-        let mut child = shell
-            .spawn()
-            .map_err(|err| format!("cannot start bash: {err}"))?;
-        let mut start_of_log: Vec<&str> = book.to_vec();
-        start_of_log.push("...");
-        let started = Instant::now();
-        loop {
-            let ended = matches!(child.try_wait(), Ok(Some(_)));
-            let raw = fs::read(&log).unwrap_or_default();
-            let printed = self.as_in_book(&reader.as_in_book(&raw));
-            let shown = compare(&start_of_log, &tidy(printed.lines())).is_ok();
-            if ended || shown || started.elapsed() > READ_PATIENCE {
-                if !ended {
-                    self.terminals.push(Terminal {
-                        host: host.to_string(),
-                        program: program.to_string(),
-                        child,
-                    });
-                }
-                return Ok(LabRun {
-                    printed,
-                    running: !ended,
-                });
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Whether a server runs in a terminal of its own, for a `^C` to stop.
-    pub(super) fn has_a_terminal(&mut self) -> bool {
-        self.terminals
-            .retain_mut(|terminal| matches!(terminal.child.try_wait(), Ok(None)));
-        !self.terminals.is_empty()
-    }
-
-    /// Ctrl-C in the terminal of the last server still running: SIGINT to it in its host.
-    /// A terminal whose program has ended in its host (its `docker compose exec` may still
-    /// be on its way out) is passed over for the one started before it.
-    pub(super) async fn interrupt(&mut self, reader: &Reader<'_>) -> Result<(), String> {
-        while let Some(mut terminal) = self.terminals.pop() {
-            let signal = format!(
-                "docker compose exec {} pkill -INT -x {}",
-                terminal.host, terminal.program
-            );
-            let mut shell = reader.shell(&signal);
-            shell.stdout(Stdio::null()).stderr(Stdio::null());
-            let signalled = shell.status().await.is_ok_and(|status| status.success());
-            match tokio::time::timeout(super::TIME_LIMIT, terminal.child.wait()).await {
-                Ok(_) if signalled => return Ok(()),
-                Ok(_) => continue,
-                Err(_) => {
-                    let _ = terminal.child.kill().await;
-                    return Err(format!(
-                        "{} on {} did not stop within {} s of Ctrl-C",
-                        terminal.program,
-                        terminal.host,
-                        super::TIME_LIMIT.as_secs()
-                    ));
-                }
-            }
-        }
-        Err("Ctrl-C, but no server is running".into())
     }
 
     /// Takes the lab down, with whatever runs on it, and what the program kept of it.

@@ -40,7 +40,7 @@ pub(super) enum Step {
 }
 
 /// What the check does with a block.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
     /// Its commands run and their output is compared.
     Compared,
