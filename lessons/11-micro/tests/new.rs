@@ -10,7 +10,7 @@
 //! build of the whole workspace (CI's, `--workspace --all-features`) they are not: that build
 //! unifies the features of every package, the runner's and the early lessons' too, so tokio
 //! and all above it differ from a standalone crate's, and the first of these tests builds
-//! them again (about 300 packages). `.config/nextest.toml` starts these tests first.
+//! them again (about 300 packages).
 
 mod program;
 mod support;
