@@ -67,45 +67,32 @@ impl Follow<'_> {
             && lesson_runs.iter().any(Option::is_some)
             && !text.trim_end().ends_with('&');
         if is_server {
-            self.server(run, line, text, output).await;
+            // Started in the background, as in the reader's first terminal; what its terminal
+            // shows, the first lines of its log, is compared at the end of the block.
+            match self.reader.start_server(line, text).await {
+                Err(failed) => self.chapter.problems.push(Problem {
+                    location: format!("{}:{line}", self.shown),
+                    ..failed
+                }),
+                Ok(()) if run.compared() && !tidy(output.iter().map(String::as_str)).is_empty() => {
+                    run.server_logs.push((line, text, output));
+                }
+                Ok(()) => {}
+            }
         } else if run.compared() {
             self.client(line, text, output).await;
         }
         ControlFlow::Continue(())
     }
 
-    /// A server, started in the background as in the reader's first terminal. What its
-    /// terminal shows, the first lines of its log, is compared at the end of the block.
-    async fn server<'b>(
-        &mut self,
-        run: &mut BlockRun<'b>,
-        line: usize,
-        text: &'b str,
-        output: &'b [String],
-    ) {
-        match self.reader.start_server(line, text).await {
-            Err(failed) => self.chapter.problems.push(Problem {
-                location: format!("{}:{line}", self.shown),
-                ..failed
-            }),
-            Ok(()) if run.compared() && !tidy(output.iter().map(String::as_str)).is_empty() => {
-                run.server_logs.push((line, text, output));
-            }
-            Ok(()) => {}
-        }
-    }
-
     /// A command run to its end, and what it printed compared with the book. One that only
-    /// reads a file (`cat`, `tail`: a background server's log) is run again until it prints
-    /// what the book shows, for up to [`TIME_LIMIT`]: a server listens before it has logged
-    /// everything (registering comes in between), and on a busy machine the reader's next
-    /// command can come first.
+    /// reads a file (`cat`, `tail -n N`: a background server's log) is run again until it
+    /// prints what the book shows, for up to [`TIME_LIMIT`]: a server listens before it has
+    /// logged everything (registering comes in between), and on a busy machine the reader's
+    /// next command can come first.
     async fn client(&mut self, line: usize, text: &str, output: &[String]) {
         let book = tidy(output.iter().map(String::as_str));
-        let reads_a_file = ["cat ", "tail "]
-            .iter()
-            .any(|reader| text.trim_start().starts_with(reader));
-        let patience = if reads_a_file {
+        let patience = if reads_a_file(text) {
             TIME_LIMIT
         } else {
             Duration::ZERO
