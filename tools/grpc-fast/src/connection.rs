@@ -83,6 +83,19 @@ impl ConnectionError {
     }
 }
 
+/// What a frame handler returns: `Err` ends the connection.
+pub type Handled = Result<(), ConnectionError>;
+
+/// The client broke a rule of HTTP/2: PROTOCOL_ERROR, the most common connection error.
+pub fn protocol_error(why: impl Into<String>) -> ConnectionError {
+    ConnectionError::new(frame::error::PROTOCOL_ERROR, why)
+}
+
+/// A frame whose length its kind does not allow (a PING not 8 bytes long, say).
+pub fn frame_size_error(why: impl Into<String>) -> ConnectionError {
+    ConnectionError::new(frame::error::FRAME_SIZE_ERROR, why)
+}
+
 /// Everything one connection knows.
 pub struct Connection<G> {
     pub greeter: Arc<G>,

@@ -15,16 +15,13 @@ use http2::frame::{self, Head, error, flag, kind, setting};
 use proto::hello::greeter_server::Greeter;
 
 use super::calls;
-use super::connection::{CONNECTION_WINDOW, Connection, ConnectionError, DRAIN_PING, Drain};
+use super::connection::{
+    CONNECTION_WINDOW, Connection, ConnectionError, DRAIN_PING, Drain, Handled, frame_size_error,
+    protocol_error,
+};
 use super::reply;
 use super::states::{Closed, State};
 use super::streams::{Phase, Produced};
-
-type Handled = Result<(), ConnectionError>;
-
-fn protocol_error(why: impl Into<String>) -> ConnectionError {
-    ConnectionError::new(error::PROTOCOL_ERROR, why)
-}
 
 impl<G: Greeter> Connection<G> {
     pub(super) fn on_settings(&mut self, head: Head, payload: &[u8]) -> Handled {
@@ -34,15 +31,11 @@ impl<G: Greeter> Connection<G> {
         if head.has(flag::ACK) {
             return match payload.is_empty() {
                 true => Ok(()),
-                false => Err(ConnectionError::new(
-                    error::FRAME_SIZE_ERROR,
-                    "SETTINGS ACK with a payload",
-                )),
+                false => Err(frame_size_error("SETTINGS ACK with a payload")),
             };
         }
-        let settings = frame::settings(payload).ok_or_else(|| {
-            ConnectionError::new(error::FRAME_SIZE_ERROR, "SETTINGS of a bad length")
-        })?;
+        let settings =
+            frame::settings(payload).ok_or_else(|| frame_size_error("SETTINGS of a bad length"))?;
         for (id, value) in settings {
             match id {
                 setting::INITIAL_WINDOW_SIZE => {
@@ -82,10 +75,7 @@ impl<G: Greeter> Connection<G> {
             return Err(protocol_error("PING on a stream"));
         }
         if payload.len() != 8 {
-            return Err(ConnectionError::new(
-                error::FRAME_SIZE_ERROR,
-                "a PING is 8 bytes",
-            ));
+            return Err(frame_size_error("a PING is 8 bytes"));
         }
         if !head.has(flag::ACK) {
             frame::put(&mut self.out, kind::PING, flag::ACK, 0, payload);
@@ -100,10 +90,7 @@ impl<G: Greeter> Connection<G> {
         let increment = match (payload.len(), frame::u32_at(payload, 0)) {
             (4, Some(value)) => i64::from(value & frame::MAX_WINDOW),
             _ => {
-                return Err(ConnectionError::new(
-                    error::FRAME_SIZE_ERROR,
-                    "a WINDOW_UPDATE is 4 bytes",
-                ));
+                return Err(frame_size_error("a WINDOW_UPDATE is 4 bytes"));
             }
         };
         // Section 6.9: an increment of 0, or a window past 2^31-1, is an error of the
@@ -146,10 +133,7 @@ impl<G: Greeter> Connection<G> {
             return Err(protocol_error("RST_STREAM on stream 0"));
         }
         if payload.len() != 4 {
-            return Err(ConnectionError::new(
-                error::FRAME_SIZE_ERROR,
-                "an RST_STREAM is 4 bytes",
-            ));
+            return Err(frame_size_error("an RST_STREAM is 4 bytes"));
         }
         match self.state(head.stream) {
             State::Idle => return Err(protocol_error("RST_STREAM on an idle stream")),

@@ -13,16 +13,13 @@ use http2::frame::{self, Head, error, kind};
 use proto::hello::greeter_server::Greeter;
 
 use super::calls::{self, Answer, MAX_MESSAGE};
-use super::connection::{Connection, ConnectionError, MAX_BUFFERED, STREAM_WINDOW};
+use super::connection::{
+    Connection, ConnectionError, Handled, MAX_BUFFERED, STREAM_WINDOW, frame_size_error,
+    protocol_error,
+};
 use super::reply;
 use super::states::{Closed, State};
 use super::streams::{Phase, ends_stream, stop_receiving};
-
-type Handled = Result<(), ConnectionError>;
-
-fn protocol_error(why: impl Into<String>) -> ConnectionError {
-    ConnectionError::new(error::PROTOCOL_ERROR, why)
-}
 
 impl<G: Greeter> Connection<G> {
     /// Handles every whole frame at the front of `input`; returns how many bytes they took.
@@ -39,7 +36,7 @@ impl<G: Greeter> Connection<G> {
                         head.len,
                         frame::DEFAULT_MAX_FRAME
                     );
-                    return Err(ConnectionError::new(error::FRAME_SIZE_ERROR, why));
+                    return Err(frame_size_error(why));
                 }
             }
             let Some((head, payload, len)) = frame::next(rest) else {

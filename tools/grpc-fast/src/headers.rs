@@ -10,17 +10,13 @@ use http2::frame::{self, Head, error, flag, kind};
 use proto::hello::greeter_server::Greeter;
 use tracing::debug;
 
-use super::connection::{Connection, ConnectionError, Drain, MAX_HEADER_BLOCK};
+use super::connection::{
+    Connection, ConnectionError, Drain, Handled, MAX_HEADER_BLOCK, protocol_error,
+};
 use super::request::{self, RequestHead, Verdict};
 use super::states::{Closed, State};
 use super::streams::{Phase, Stream, ends_stream};
 use shared::grpc::MAX_STREAMS_PER_CONNECTION;
-
-type Handled = Result<(), ConnectionError>;
-
-fn protocol_error(why: impl Into<String>) -> ConnectionError {
-    ConnectionError::new(error::PROTOCOL_ERROR, why)
-}
 
 impl<G: Greeter> Connection<G> {
     pub(super) async fn on_headers(&mut self, head: Head, payload: &[u8]) -> Handled {

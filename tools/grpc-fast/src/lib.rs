@@ -50,7 +50,6 @@ mod streams;
 /// Where the sockets come from: the worked example's own per-core runtimes.
 pub use shared::per_core::{bind, cores};
 
-// ANCHOR: serve
 /// Serves the worked example's Greeter on `sockets` (from [`shared::per_core::bind`]), each
 /// on a single-threaded runtime of its own thread, until `shutdown` completes. Then every
 /// runtime drains as the worked example does (health NOT_SERVING, calls in flight get
@@ -88,4 +87,3 @@ async fn run_one(
     .await;
     Ok(())
 }
-// ANCHOR_END: serve

@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 use http2::frame::{self, error, kind};
 use proto::hello::greeter_server::Greeter;
 
-use super::connection::{Connection, ConnectionError};
+use super::connection::{Connection, ConnectionError, protocol_error};
 use super::streams::Stream;
 use shared::grpc::MAX_STREAMS_PER_CONNECTION;
 
@@ -134,10 +134,9 @@ impl<G: Greeter> Connection<G> {
             )),
             // A number the client skipped (stream numbers only grow, section 5.1.1), or a
             // stream closed too long ago to be remembered: a connection error.
-            (None, _) => Err(ConnectionError::new(
-                error::PROTOCOL_ERROR,
-                format!("stream {id} is below the last stream opened"),
-            )),
+            (None, _) => Err(protocol_error(format!(
+                "stream {id} is below the last stream opened"
+            ))),
         }
     }
     // ANCHOR_END: closed

@@ -52,7 +52,6 @@ pub mod index {
     pub const PATH: usize = 4;
     pub const SCHEME_HTTP: usize = 6;
     pub const STATUS_200: usize = 8;
-    pub const AUTHORITY: usize = 1;
     pub const CONTENT_TYPE: usize = 31;
     /// The first entry of the dynamic table: the one added last.
     pub const FIRST_DYNAMIC: usize = 62;

@@ -12,7 +12,6 @@ use crate::tcp::{Codec, Outcome, Reply, cut_line};
 #[derive(Clone, Copy, Debug)]
 pub struct Echo;
 
-// ANCHOR: codec
 impl Codec for Echo {
     const IN_ORDER: bool = true;
 
@@ -31,12 +30,7 @@ impl Codec for Echo {
         };
         Ok(Some(Reply { id: None, outcome }))
     }
-
-    fn expected(&self, name: &str) -> String {
-        format!("{name} hello world")
-    }
 }
-// ANCHOR_END: codec
 
 #[cfg(test)]
 mod tests {

@@ -49,7 +49,7 @@ pub enum Client {
     Tonic,
 }
 
-/// Opens `settings.connections()` HTTP/2 connections and runs `settings.pipeline()`
+/// Opens `settings.connections` HTTP/2 connections and runs `settings.pipeline()`
 /// concurrent callers on each, with `client`.
 pub async fn run(settings: &Settings, client: Client) -> anyhow::Result<Report> {
     match client {
@@ -71,7 +71,6 @@ async fn run_tonic(settings: &Settings) -> anyhow::Result<Report> {
     Ok(Report::new(settings.info(Protocol::Grpc), record))
 }
 
-// ANCHOR: caller
 /// One closed loop of calls on a shared connection.
 async fn caller(n: usize, mut client: GreeterClient<Connection>, schedule: Schedule) -> Recorder {
     let mut record = Recorder::new();
@@ -111,9 +110,7 @@ async fn caller(n: usize, mut client: GreeterClient<Connection>, schedule: Sched
     }
     record
 }
-// ANCHOR_END: caller
 
-// ANCHOR: connection
 /// One HTTP/2 connection, as a service the generated client can call through. Clones
 /// share the connection: each call is a new stream on it.
 #[derive(Clone)]
@@ -152,4 +149,3 @@ impl tower::Service<http::Request<Body>> for Connection {
         Box::pin(self.send.send_request(request))
     }
 }
-// ANCHOR_END: connection

@@ -27,17 +27,16 @@ use std::net::SocketAddr;
 use bytes::{Bytes, BytesMut};
 use h2::client::SendRequest;
 use http::{HeaderMap, Method, Request, StatusCode};
-use shared::grpc::message::percent_decode;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::Protocol;
 use crate::grpc::PAUSE_AFTER_ERROR;
-use crate::grpc_reply::{Failure, check, encode};
+use crate::grpc_reply::{Failure, check, check_status, encode};
 use crate::runner::{self, Schedule, Settings};
 use crate::stats::{Recorder, Report};
 
-/// Opens `settings.connections()` HTTP/2 connections and runs `settings.pipeline()`
+/// Opens `settings.connections` HTTP/2 connections and runs `settings.pipeline()`
 /// concurrent callers on each, each caller a stream at a time.
 pub async fn run(settings: &Settings) -> anyhow::Result<Report> {
     let connections = runner::connect_all(settings, open).await?;
@@ -177,20 +176,8 @@ async fn call(
 
 /// `Ok` if `grpc-status` is 0 (OK); otherwise the status and its message.
 fn grpc_status(headers: &HeaderMap) -> Result<(), Failure> {
-    match headers.get("grpc-status").map(|v| v.as_bytes()) {
-        Some(b"0") => Ok(()),
-        Some(code) => {
-            let message = headers
-                .get("grpc-message")
-                .map(|m| percent_decode(m.as_bytes()))
-                .unwrap_or_default();
-            Err(Failure::Call(format!(
-                "grpc-status {}: {message}",
-                String::from_utf8_lossy(code)
-            )))
-        }
-        None => Err(Failure::Call("no grpc-status".into())),
-    }
+    let header = |name: &str| headers.get(name).map(|value| value.as_bytes());
+    check_status(header("grpc-status"), header("grpc-message"))
 }
 
 impl From<h2::Error> for Failure {

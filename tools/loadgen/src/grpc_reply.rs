@@ -8,7 +8,7 @@
 use bytes::{Bytes, BytesMut};
 use prost::Message;
 use proto::hello::{HelloReply, HelloRequest};
-use shared::grpc::message::{PREFIX_LEN, Prefix, put_message, read_prefix};
+use shared::grpc::message::{PREFIX_LEN, Prefix, percent_decode, put_message, read_prefix};
 
 /// Why a call did not count: the call failed (transport, HTTP or gRPC status), or it
 /// succeeded with the wrong message.
@@ -49,6 +49,22 @@ pub fn check(body: &[u8], name: &str) -> Result<(), Failure> {
         return Err(wrong(format!("expected \"Hello {name}!\", got {reply:?}")));
     }
     Ok(())
+}
+
+/// `Ok` if a reply's `grpc-status` is 0 (OK); otherwise the status and its message (the
+/// `grpc-message` header, percent-encoded).
+pub fn check_status(status: Option<&[u8]>, message: Option<&[u8]>) -> Result<(), Failure> {
+    match status {
+        Some(b"0") => Ok(()),
+        Some(code) => {
+            let message = message.map(percent_decode).unwrap_or_default();
+            Err(Failure::Call(format!(
+                "grpc-status {}: {message}",
+                String::from_utf8_lossy(code)
+            )))
+        }
+        None => Err(Failure::Call("no grpc-status".into())),
+    }
 }
 
 #[cfg(test)]

@@ -25,59 +25,38 @@ pub enum JsonRpc {
     V2,
 }
 
-/// A 2.0 request: `{"jsonrpc":"2.0","method":…,"params":[…],"id":…}`.
+/// A request in either dialect: `{"jsonrpc":"2.0","method":…,"params":[…],"id":…}`, or
+/// for 1.0 the same without `jsonrpc`, in the field order of Go's `clientRequest`.
 #[derive(Serialize)]
-struct RequestV2<'a> {
-    jsonrpc: &'static str,
+struct Request<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jsonrpc: Option<&'static str>,
     method: &'static str,
     params: [&'a str; 1],
     id: u64,
 }
 
-/// A 1.0 request, in the field order of Go's `clientRequest`.
-#[derive(Serialize)]
-struct RequestV1<'a> {
-    method: &'static str,
-    params: [&'a str; 1],
-    id: u64,
-}
-
-/// Either dialect's reply.
+/// Either dialect's reply, and lesson 02's (its frames hold the same JSON, without
+/// `jsonrpc`).
 #[derive(Deserialize)]
-struct ReplyLine {
+struct ReplyJson {
     jsonrpc: Option<String>,
     id: Option<u64>,
-    #[serde(default)]
     result: Option<Value>,
-    #[serde(default)]
     error: Option<Value>,
 }
 
 const METHOD: &str = "hello.HelloWorld";
 
-// ANCHOR: codec
 impl Codec for JsonRpc {
     fn encode(&self, id: u64, name: &str, out: &mut Vec<u8>) {
-        let written = match self {
-            JsonRpc::V2 => {
-                let request = RequestV2 {
-                    jsonrpc: "2.0",
-                    method: METHOD,
-                    params: [name],
-                    id,
-                };
-                serde_json::to_writer(&mut *out, &request)
-            }
-            JsonRpc::V1 => serde_json::to_writer(
-                &mut *out,
-                &RequestV1 {
-                    method: METHOD,
-                    params: [name],
-                    id,
-                },
-            ),
+        let request = Request {
+            jsonrpc: (*self == JsonRpc::V2).then_some("2.0"),
+            method: METHOD,
+            params: [name],
+            id,
         };
-        written.expect("writing to a Vec cannot fail");
+        serde_json::to_writer(&mut *out, &request).expect("writing to a Vec cannot fail");
         out.push(b'\n');
     }
 
@@ -85,47 +64,47 @@ impl Codec for JsonRpc {
         let Some(line) = cut_line(buf)? else {
             return Ok(None);
         };
-        let reply = match serde_json::from_slice::<ReplyLine>(&line) {
-            Ok(reply) => reply,
-            Err(e) => {
-                let text = String::from_utf8_lossy(&line);
-                let outcome = Outcome::Malformed(format!("{e}: {text}"));
-                return Ok(Some(Reply { id: None, outcome }));
-            }
-        };
-        let id = reply.id;
-        let outcome = match reply {
-            ReplyLine { jsonrpc, .. }
-                if *self == JsonRpc::V2 && jsonrpc.as_deref() != Some("2.0") =>
-            {
-                Outcome::Malformed(format!("\"jsonrpc\" is {jsonrpc:?}, not \"2.0\""))
-            }
-            ReplyLine {
-                error: Some(error), ..
-            } if !error.is_null() => {
-                let message = error.get("message").unwrap_or(&error);
-                Outcome::Error(
-                    message
-                        .as_str()
-                        .map_or_else(|| error.to_string(), str::to_owned),
-                )
-            }
-            ReplyLine {
-                result: Some(Value::String(result)),
-                ..
-            } => Outcome::Result(result),
-            ReplyLine { result, .. } => {
-                Outcome::Malformed(format!("result is {}", result.unwrap_or(Value::Null)))
-            }
-        };
-        Ok(Some(Reply { id, outcome }))
-    }
-
-    fn expected(&self, name: &str) -> String {
-        format!("{name} hello world")
+        Ok(Some(read_reply(&line, *self == JsonRpc::V2)))
     }
 }
-// ANCHOR_END: codec
+
+/// Reads one JSON reply, of either dialect or of lesson 02 (`rpc.rs`): a result that is a
+/// string, an error (a string, or an object with a `message`), or else a malformed reply.
+/// With `v2`, a reply that does not say `"jsonrpc":"2.0"` is malformed too.
+pub(crate) fn read_reply(bytes: &[u8], v2: bool) -> Reply {
+    let reply = match serde_json::from_slice::<ReplyJson>(bytes) {
+        Ok(reply) => reply,
+        Err(e) => {
+            let text = String::from_utf8_lossy(bytes);
+            let outcome = Outcome::Malformed(format!("{e}: {text}"));
+            return Reply { id: None, outcome };
+        }
+    };
+    let id = reply.id;
+    let outcome = match reply {
+        ReplyJson { jsonrpc, .. } if v2 && jsonrpc.as_deref() != Some("2.0") => {
+            Outcome::Malformed(format!("\"jsonrpc\" is {jsonrpc:?}, not \"2.0\""))
+        }
+        ReplyJson {
+            error: Some(error), ..
+        } if !error.is_null() => {
+            let message = error.get("message").unwrap_or(&error);
+            Outcome::Error(
+                message
+                    .as_str()
+                    .map_or_else(|| error.to_string(), str::to_owned),
+            )
+        }
+        ReplyJson {
+            result: Some(Value::String(result)),
+            ..
+        } => Outcome::Result(result),
+        ReplyJson { result, .. } => {
+            Outcome::Malformed(format!("result is {}", result.unwrap_or(Value::Null)))
+        }
+    };
+    Reply { id, outcome }
+}
 
 #[cfg(test)]
 mod tests;

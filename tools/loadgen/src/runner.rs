@@ -85,9 +85,6 @@ impl Settings {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
-    pub fn connections(&self) -> usize {
-        self.connections
-    }
     pub fn pipeline(&self) -> usize {
         self.pipeline
     }
@@ -142,7 +139,7 @@ impl Schedule {
 }
 // ANCHOR_END: schedule
 
-/// Opens `settings.connections()` connections with `connect`, or says clearly why not.
+/// Opens `settings.connections` connections with `connect`, or says clearly why not.
 pub async fn connect_all<C, F, Fut>(settings: &Settings, connect: F) -> anyhow::Result<Vec<C>>
 where
     F: Fn(SocketAddr) -> Fut,

@@ -5,7 +5,7 @@
 //! unless every address it resolves to is loopback (127.0.0.0/8 or ::1), and then connects
 //! only to the address it checked: a name cannot resolve to something else later.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use anyhow::{Context, bail};
 
@@ -19,7 +19,8 @@ pub async fn loopback(addr: &str) -> anyhow::Result<SocketAddr> {
     let Some(first) = resolved.first().copied() else {
         bail!("{addr:?} resolves to no address");
     };
-    if let Some(outside) = resolved.iter().find(|a| !is_loopback(a.ip())) {
+    // Loopback is 127.0.0.0/8 and ::1 only, not ::ffff:127.0.0.1 (IPv4 mapped into IPv6).
+    if let Some(outside) = resolved.iter().find(|a| !a.ip().is_loopback()) {
         bail!(
             "refusing to send load to {addr} ({}): loadgen only targets this machine \
              (127.0.0.0/8 or ::1)",
@@ -27,14 +28,6 @@ pub async fn loopback(addr: &str) -> anyhow::Result<SocketAddr> {
         );
     }
     Ok(first)
-}
-
-/// 127.0.0.0/8 and ::1, and nothing else.
-pub fn is_loopback(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback(),
-    }
 }
 // ANCHOR_END: loopback
 
@@ -51,7 +44,7 @@ mod tests {
             "localhost:7002",
         ] {
             let resolved = loopback(addr).await.unwrap();
-            assert!(is_loopback(resolved.ip()), "{addr} → {resolved}");
+            assert!(resolved.ip().is_loopback(), "{addr} → {resolved}");
         }
     }
 
@@ -64,6 +57,7 @@ mod tests {
             "0.0.0.0:7003",
             "[::]:7005",
             "[::ffff:10.0.0.1]:7001",
+            "[::ffff:127.0.0.1]:7001",
             "[2001:db8::1]:7001",
         ] {
             let err = loopback(addr).await.unwrap_err().to_string();

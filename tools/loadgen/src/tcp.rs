@@ -44,7 +44,9 @@ pub trait Codec: Copy + Send + Sync + 'static {
     fn decode(&self, buf: &mut BytesMut) -> Result<Option<Reply>, String>;
 
     /// The result a right server returns for `name`, e.g. `"w3-17 hello world"`.
-    fn expected(&self, name: &str) -> String;
+    fn expected(&self, name: &str) -> String {
+        format!("{name} hello world")
+    }
 }
 
 /// One reply, as a codec read it.
@@ -67,7 +69,7 @@ pub enum Outcome {
 }
 // ANCHOR_END: codec
 
-/// Runs `codec` over `settings.connections()` TCP connections.
+/// Runs `codec` over `settings.connections` TCP connections.
 pub async fn run<C: Codec>(
     codec: C,
     protocol: Protocol,

@@ -7,13 +7,12 @@ use std::fmt::Write as _;
 use anyhow::{Context as _, bail};
 use bytes::BytesMut;
 use http2::frame::{self, Head, error, flag, kind};
-use shared::grpc::message::percent_decode;
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 
 use super::{Connection, RECEIVE_WINDOW};
 use crate::grpc::PAUSE_AFTER_ERROR;
-use crate::grpc_reply::{Failure, check, encode};
+use crate::grpc_reply::{Failure, check, check_status, encode};
 use crate::runner::Schedule;
 use crate::stats::Recorder;
 
@@ -70,21 +69,7 @@ impl ResponseHead {
 
     /// `Ok` if `grpc-status` is 0; otherwise the status and its message.
     fn grpc_result(&self) -> Result<(), Failure> {
-        match self.grpc_status.as_deref() {
-            Some(b"0") => Ok(()),
-            Some(code) => {
-                let message = self
-                    .grpc_message
-                    .as_deref()
-                    .map(percent_decode)
-                    .unwrap_or_default();
-                Err(Failure::Call(format!(
-                    "grpc-status {}: {message}",
-                    String::from_utf8_lossy(code)
-                )))
-            }
-            None => Err(Failure::Call("no grpc-status".into())),
-        }
+        check_status(self.grpc_status.as_deref(), self.grpc_message.as_deref())
     }
 }
 

@@ -43,7 +43,7 @@ fn call_headers(addr: SocketAddr) -> [(&'static [u8], Vec<u8>); 4] {
     ]
 }
 
-/// Opens `settings.connections()` connections and keeps `settings.pipeline()` calls in
+/// Opens `settings.connections` connections and keeps `settings.pipeline()` calls in
 /// flight on each.
 pub async fn run(settings: &Settings) -> anyhow::Result<Report> {
     let pipeline = settings.pipeline();

@@ -1,4 +1,5 @@
 use super::*;
+use crate::tcp::Outcome;
 
 fn frame(json: &str) -> BytesMut {
     let mut buf = BytesMut::new();
