@@ -197,26 +197,19 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog> {
                 Field::Msgstr => entry.msgstr.push_str(&value),
                 Field::None => return Err(error("a string outside any msgid or msgstr")),
             },
-            "msgctxt" => {
-                if started {
-                    finish(&mut catalog, &mut entry, &mut started);
-                }
+            "msgctxt" | "msgid" => {
+                finish(&mut catalog, &mut entry, &mut started);
                 if entry.line == 0 {
                     entry.line = number;
                 }
-                entry.context = Some(value);
-                field = Field::Msgctxt;
-            }
-            "msgid" => {
-                if started {
-                    finish(&mut catalog, &mut entry, &mut started);
+                if keyword == "msgctxt" {
+                    entry.context = Some(value);
+                    field = Field::Msgctxt;
+                } else {
+                    started = true;
+                    entry.msgid = value;
+                    field = Field::Msgid;
                 }
-                if entry.line == 0 {
-                    entry.line = number;
-                }
-                started = true;
-                entry.msgid = value;
-                field = Field::Msgid;
             }
             "msgstr" => {
                 if !started || field != Field::Msgid {

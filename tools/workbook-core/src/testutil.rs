@@ -2,8 +2,9 @@
 //! maintainers' checks (tools/workbook-dev) test on them too, through the `testutil` feature.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+
+use tempfile::TempDir;
 
 /// Translations of [`Fixture::book`]'s first chapter, as `i18n import` takes them.
 pub const TRANSLATIONS: &str = r#"{
@@ -16,20 +17,12 @@ pub const TRANSLATIONS: &str = r#"{
 
 /// A temporary folder that is removed when the fixture is dropped.
 pub struct Fixture {
-    dir: PathBuf,
+    dir: TempDir,
 }
 
 impl Fixture {
     pub fn empty() -> Fixture {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "workbook-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let dir = std::env::temp_dir().join(unique);
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::with_prefix("workbook-test-").unwrap();
         Fixture { dir }
     }
 
@@ -118,18 +111,12 @@ test = "call"
     }
 
     pub fn path(&self) -> &Path {
-        &self.dir
+        self.dir.path()
     }
 
     pub fn write(&self, relative: &str, contents: &str) {
-        let path = self.dir.join(relative);
+        let path = self.path().join(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, contents).unwrap();
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
     }
 }

@@ -168,23 +168,8 @@ pub(super) fn read_message(line: &str, build: &mut Build) {
     }
 }
 
-/// Removes ANSI escape sequences, for matching on what a line says.
+/// Removes ANSI escape sequences and other control characters that print nothing (whitespace
+/// is kept), for matching on what a line says.
 pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for next in chars.by_ref() {
-                    if next.is_ascii_alphabetic() {
-                        break;
-                    }
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    anstream::adapter::strip_str(text).to_string()
 }

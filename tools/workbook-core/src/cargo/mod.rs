@@ -32,8 +32,6 @@ pub struct BuildRequest {
     /// features of dependencies for the packages it selects, so this builds exactly what
     /// `cargo test --workspace` builds, and reuses those builds.
     pub workspace: bool,
-    /// With `workspace`, packages left out of it (`--exclude`).
-    pub exclude: Vec<String>,
     /// Integration test targets (`--test NAME`); empty means all of the packages' tests.
     pub tests: Vec<String>,
     /// `package/feature` pairs, passed as one `--features` list.
@@ -66,11 +64,6 @@ pub struct Build {
 }
 
 impl Build {
-    pub fn executable(&self, package_dir: &Path, test: &str) -> Option<&PathBuf> {
-        self.executables
-            .get(&(package_dir.to_path_buf(), test.to_string()))
-    }
-
     /// The job that runs test `test` of the package in `package_dir`, as `cargo test`
     /// would run it; `None` if cargo built no such test.
     pub fn test_job(
@@ -79,7 +72,9 @@ impl Build {
         test: &str,
         filter: Option<&str>,
     ) -> Option<TestJob> {
-        let executable = self.executable(package_dir, test)?;
+        let executable = self
+            .executables
+            .get(&(package_dir.to_path_buf(), test.to_string()))?;
         let package = self
             .packages
             .get(package_dir)
@@ -96,12 +91,10 @@ impl Build {
         })
     }
 
-    /// Every error, of any package, for when a build fails before reaching a lesson.
+    /// Every error worth showing ([`Diagnostic::is_error`]), of any package, for when a
+    /// build fails before reaching a lesson.
     pub fn errors(&self) -> Vec<&Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.level == "error")
-            .collect()
+        self.diagnostics.iter().filter(|d| d.is_error()).collect()
     }
 
     /// The files the compiler's errors point at (full paths), each once with the line of
@@ -109,7 +102,7 @@ impl Build {
     /// that broke a build may not be the one being checked.
     pub fn broken_files(&self, root: &Path) -> Vec<Location> {
         let mut files: Vec<Location> = Vec::new();
-        for error in self.diagnostics.iter().filter(|d| d.is_error()) {
+        for error in self.errors() {
             if let Some(file) = error.path(root)
                 && !files.iter().any(|known| known.file == file)
             {
@@ -127,23 +120,27 @@ impl Build {
 /// programs out changes how long it takes, not what it says: it is not written.)
 pub fn describe(request: &BuildRequest) -> String {
     let mut words = vec!["cargo test".to_string()];
+    words.extend(selection(request));
+    words.join(" ")
+}
+
+/// The arguments that say what to build: the packages, their test targets, the features.
+fn selection(request: &BuildRequest) -> Vec<String> {
+    let mut args = Vec::new();
     if request.workspace {
-        words.push("--workspace".to_string());
-        for package in &request.exclude {
-            words.push(format!("--exclude {package}"));
-        }
+        args.push("--workspace".to_string());
     } else {
         for package in &request.packages {
-            words.push(format!("-p {package}"));
+            args.extend(["-p".to_string(), package.clone()]);
         }
     }
     for test in &request.tests {
-        words.push(format!("--test {test}"));
+        args.extend(["--test".to_string(), test.clone()]);
     }
     if !request.features.is_empty() {
-        words.push(format!("--features {}", request.features.join(",")));
+        args.extend(["--features".to_string(), request.features.join(",")]);
     }
-    words.join(" ")
+    args
 }
 
 /// Lines of cargo's stderr that only report progress.
@@ -199,22 +196,7 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
             .env("CARGO_TERM_PROGRESS_WHEN", "always")
             .env("CARGO_TERM_PROGRESS_WIDTH", progress_width().to_string());
     }
-    if request.workspace {
-        command.arg("--workspace");
-        for package in &request.exclude {
-            command.args(["--exclude", package]);
-        }
-    } else {
-        for package in &request.packages {
-            command.args(["-p", package]);
-        }
-    }
-    for test in &request.tests {
-        command.args(["--test", test]);
-    }
-    if !request.features.is_empty() {
-        command.args(["--features", &request.features.join(",")]);
-    }
+    command.args(selection(request));
     if request.without_programs {
         command.arg("--no-default-features");
     }

@@ -64,7 +64,7 @@ fn reads_build_messages() {
     let dir = Path::new("/w/lessons/01-tcp");
     assert_eq!(build.executables.len(), 1);
     assert_eq!(
-        build.executable(dir, "echo").unwrap(),
+        build.executables[&(dir.to_path_buf(), "echo".to_string())],
         Path::new("/w/target/debug/deps/echo-1")
     );
     assert!(!build.success);

@@ -6,44 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
-use super::{Exercise, Lesson, LessonMinutes, Model};
+use super::Lesson;
 use crate::language::messages::{Cmd, say};
-
-#[derive(Deserialize)]
-struct LessonFile {
-    id: String,
-    title: String,
-    minutes: Option<LessonMinutes>,
-    #[serde(default)]
-    model: Model,
-    #[serde(default, rename = "exercise")]
-    exercises: Vec<ExerciseFile>,
-}
-
-#[derive(Deserialize)]
-struct ExerciseFile {
-    id: String,
-    title: String,
-    file: PathBuf,
-    answer: Option<PathBuf>,
-    test: String,
-    filter: Option<String>,
-    #[serde(default)]
-    hints: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Manifest {
-    package: Option<ManifestPackage>,
-    workspace: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-struct ManifestPackage {
-    name: String,
-}
 
 /// Walks up from `start` to the first directory whose `Cargo.toml` has a `[workspace]`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
@@ -54,9 +19,10 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
         }
         let text = fs::read_to_string(&manifest)
             .with_context(|| format!("reading {}", manifest.display()))?;
-        let parsed: Manifest = toml::from_str(&text)
+        let parsed: toml::Table = text
+            .parse()
             .with_context(|| format!("{} is not valid TOML", manifest.display()))?;
-        if parsed.workspace.is_some() {
+        if parsed.contains_key("workspace") {
             return Ok(dir.to_path_buf());
         }
     }
@@ -71,25 +37,26 @@ pub(super) fn load_lesson(dir: &Path) -> Result<Lesson> {
     let toml_path = dir.join("lesson.toml");
     let text = fs::read_to_string(&toml_path)
         .with_context(|| format!("reading lessons/{folder}/lesson.toml"))?;
-    let parsed: LessonFile = toml::from_str(&text)
+    let mut lesson: Lesson = toml::from_str(&text)
         .with_context(|| format!("lessons/{folder}/lesson.toml is not a valid lesson file"))?;
 
     let manifest_path = dir.join("Cargo.toml");
     let manifest_text = fs::read_to_string(&manifest_path)
         .with_context(|| format!("lessons/{folder} has a lesson.toml but no Cargo.toml"))?;
-    let manifest: Manifest = toml::from_str(&manifest_text)
+    let manifest: toml::Table = manifest_text
+        .parse()
         .with_context(|| format!("lessons/{folder}/Cargo.toml is not valid TOML"))?;
-    let package = manifest
-        .package
-        .map(|p| p.name)
-        .with_context(|| format!("lessons/{folder}/Cargo.toml has no [package] name"))?;
+    lesson.package = manifest
+        .get("package")
+        .and_then(|package| package.get("name")?.as_str())
+        .with_context(|| format!("lessons/{folder}/Cargo.toml has no [package] name"))?
+        .to_string();
 
-    if parsed.id.is_empty() || parsed.id.contains('.') {
+    if lesson.id.is_empty() || lesson.id.contains('.') {
         bail!("lessons/{folder}/lesson.toml: the lesson id must be non-empty and have no `.`");
     }
-    let prefix = format!("{}.", parsed.id);
-    let mut exercises = Vec::new();
-    for exercise in parsed.exercises {
+    let prefix = format!("{}.", lesson.id);
+    for exercise in &lesson.exercises {
         if !exercise.id.starts_with(&prefix) || exercise.id.len() == prefix.len() {
             bail!(
                 "lessons/{folder}/lesson.toml: exercise id `{}` must look like `{}<name>`",
@@ -113,26 +80,8 @@ pub(super) fn load_lesson(dir: &Path) -> Result<Lesson> {
                 exercise.id
             );
         }
-        exercises.push(Exercise {
-            id: exercise.id,
-            title: exercise.title,
-            file: exercise.file,
-            answer: exercise.answer,
-            test: exercise.test,
-            filter: exercise.filter,
-            hints: exercise.hints,
-        });
     }
-
-    Ok(Lesson {
-        id: parsed.id,
-        title: parsed.title,
-        folder,
-        dir: dir.to_path_buf(),
-        package,
-        minutes: parsed.minutes,
-        model: parsed.model,
-        exercises,
-        test_messages: Vec::new(),
-    })
+    lesson.folder = folder;
+    lesson.dir = dir.to_path_buf();
+    Ok(lesson)
 }

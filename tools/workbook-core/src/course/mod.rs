@@ -32,25 +32,33 @@ pub struct Course {
     pub lessons: Vec<Lesson>,
 }
 
-#[derive(Debug, Clone)]
+/// A lesson as its `lesson.toml` says it; the fields that file does not hold are skipped,
+/// and filled in from the folder (`load`) and the course's language (`language::lessons`).
+#[derive(Debug, Clone, Deserialize)]
 pub struct Lesson {
     /// Stable id, e.g. `tcp`.
     pub id: String,
     pub title: String,
     /// Folder name under `lessons/`, e.g. `01-tcp`; also the book chapter's file stem.
+    #[serde(skip)]
     pub folder: String,
     /// Absolute path of the lesson's folder.
+    #[serde(skip)]
     pub dir: PathBuf,
     /// Cargo package name, e.g. `l01-tcp`, read from the lesson's `Cargo.toml`.
+    #[serde(skip)]
     pub package: String,
     /// Class time for running the worked example (`minutes = { run = N }`); the rest of a
     /// lesson's minutes come from the schedule's model (`book/schedule/model.rs`).
     pub minutes: Option<LessonMinutes>,
     /// Whether the worked example calls the learner's exercises (`model`).
+    #[serde(default)]
     pub model: Model,
+    #[serde(default, rename = "exercise")]
     pub exercises: Vec<Exercise>,
     /// Its tests' messages in the language the course speaks, from `lesson.<lang>.toml`'s
     /// `[tests]`: each English format string with its translation (`language::lessons`).
+    #[serde(skip)]
     pub test_messages: Vec<(String, String)>,
 }
 
@@ -73,7 +81,7 @@ pub struct LessonMinutes {
     pub run: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Exercise {
     /// Stable id, e.g. `tcp.echo`.
     pub id: String,
@@ -88,6 +96,7 @@ pub struct Exercise {
     pub test: String,
     /// Optional libtest name filter, for lessons that check several exercises in one file.
     pub filter: Option<String>,
+    #[serde(default)]
     pub hints: Vec<String>,
 }
 

@@ -27,11 +27,8 @@ fn localise_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         .map(|arg| arg.get_id().to_string())
         .collect();
     for id in ids {
-        let key = if path.is_empty() {
-            format!(" {id}")
-        } else {
-            format!("{path} {id}")
-        };
+        // `hint all` for an argument of `hint`, ` lang` for one of the root's.
+        let key = format!("{path} {id}");
         let Some(help) = text(&key) else { continue };
         cmd = cmd.mut_arg(&id, |arg| {
             let heading = if arg.is_positional() {
@@ -73,14 +70,16 @@ fn localise_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         .map(|sub| sub.get_name().to_string())
         .collect();
     for name in names {
-        let inner = if path.is_empty() {
-            name.clone()
-        } else {
-            format!("{path} {name}")
-        };
+        let inner = sub_path(path, &name);
         cmd = cmd.mut_subcommand(&name, |sub| localise_at(sub, &inner, lang));
     }
     cmd
+}
+
+/// The path of subcommand `name` of the command at `path`: the root's path is empty, so
+/// its subcommands' paths are their names (`services`), and theirs `services up`.
+fn sub_path(path: &str, name: &str) -> String {
+    format!("{path} {name}").trim_start().to_string()
 }
 
 /// A help text as clap rendered it, finished in `lang`: clap writes each heading's colon
@@ -186,22 +185,13 @@ pub fn without_text(cmd: &Command, path: &str) -> Vec<String> {
     }
     for arg in cmd.get_arguments() {
         let id = arg.get_id().as_str();
-        let key = if path.is_empty() {
-            format!(" {id}")
-        } else {
-            format!("{path} {id}")
-        };
+        let key = format!("{path} {id}");
         if id != "help" && text(&key).is_none() {
             missing.push(key);
         }
     }
     for sub in cmd.get_subcommands() {
-        let inner = if path.is_empty() {
-            sub.get_name().to_string()
-        } else {
-            format!("{path} {}", sub.get_name())
-        };
-        missing.extend(without_text(sub, &inner));
+        missing.extend(without_text(sub, &sub_path(path, sub.get_name())));
     }
     missing
 }

@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::io::{BufRead, IsTerminal, Write};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
@@ -41,15 +40,11 @@ pub fn hint(
         return Ok(());
     }
     let shown = state.get(&exercise.id).hints_shown;
-    let upto = if all || shown >= hints.len() {
-        hints.len()
+    // All of them, or the next one; once every hint is shown, all of them again.
+    let (from, upto) = if all || shown >= hints.len() {
+        (0, hints.len())
     } else {
-        shown + 1
-    };
-    let from = if all || shown >= hints.len() {
-        0
-    } else {
-        shown
+        (shown, shown + 1)
     };
     for (index, text) in hints.iter().enumerate().take(upto).skip(from) {
         let header = say(
@@ -168,7 +163,7 @@ pub fn reset(
 ) -> Result<bool> {
     let path = lesson.exercise_path(exercise);
     let shown = course.relative(&path).display().to_string();
-    let Some((stub, _)) = state::stub_source(course, lesson, exercise) else {
+    let Some(stub) = state::stub_source(course, lesson, exercise) else {
         bail!(say(
             Cmd::NoPristineCopy,
             &[("file", &shown), ("dir", &STATE_DIR)]
@@ -197,9 +192,7 @@ pub fn reset(
     if !current.is_empty() {
         let backups = course.root.join(STATE_DIR).join("backups");
         fs::create_dir_all(&backups)?;
-        let stamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let stamp = state::now();
         let name = exercise
             .file
             .file_name()

@@ -17,6 +17,8 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
+use std::fmt::Display;
+
 use workbook_core::course::test_source::{self, Call};
 use workbook_core::language::lessons::test_message;
 use workbook_core::language::messages::{Msg, say};
@@ -200,19 +202,12 @@ pub fn explain(text: &str, context: &Context) -> String {
             .message
             .split_once('\n')
             .unwrap_or((&cause.message, ""));
-        match not_written_yet(first) {
-            Some("") => tell(&mut lines, say(Msg::NotWrittenYet, &[("at", &at)]), rest),
-            Some(what) => tell(
-                &mut lines,
-                say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)]),
-                rest,
-            ),
-            None => tell(
-                &mut lines,
-                say(Msg::YourCodePanicked, &[("at", &at), ("message", &first)]),
-                rest,
-            ),
-        }
+        let heading = match not_written_yet(first) {
+            Some("") => say(Msg::NotWrittenYet, &[("at", &at)]),
+            Some(what) => say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)]),
+            None => say(Msg::YourCodePanicked, &[("at", &at), ("message", &first)]),
+        };
+        tell(&mut lines, heading, rest);
     }
 
     for part in &parts {
@@ -239,19 +234,14 @@ pub fn explain(text: &str, context: &Context) -> String {
                     .unwrap_or((&panic.message, ""));
                 let at = format!("{}:{}", panic.file, panic.line);
                 let translate = |text: &str| test_message(&context.test_messages, text);
-                match gave_up(first) {
-                    Some((after, what)) => tell(
-                        &mut lines,
-                        say(
-                            Msg::TestGaveUp,
-                            &[
-                                ("after", &after),
-                                ("file", &context.exercise_file),
-                                ("what", &translate(what).unwrap_or(what.to_string())),
-                            ],
-                        ),
-                        rest,
-                    ),
+                let (heading, rest) = match gave_up(first) {
+                    Some((after, what)) => {
+                        let what = translate(what).unwrap_or(what.to_string());
+                        let file = &context.exercise_file;
+                        let args: [(&str, &dyn Display); 3] =
+                            [("after", &after), ("file", file), ("what", &what)];
+                        (say(Msg::TestGaveUp, &args), rest.to_string())
+                    }
                     None if is_test(panic) => {
                         let call = call_of(panic, &context.root);
                         let (first, rest) =
@@ -261,24 +251,15 @@ pub fn explain(text: &str, context: &Context) -> String {
                         } else {
                             Msg::TestPanicked
                         };
-                        tell(
-                            &mut lines,
-                            say(heading, &[("at", &at), ("message", &first)]),
-                            &rest,
-                        )
+                        (say(heading, &[("at", &at), ("message", &first)]), rest)
                     }
-                    None => tell(
-                        &mut lines,
-                        say(
-                            Msg::TestStopped,
-                            &[
-                                ("at", &at),
-                                ("message", &translate(first).unwrap_or(first.into())),
-                            ],
-                        ),
-                        rest,
-                    ),
-                }
+                    None => {
+                        let message = translate(first).unwrap_or(first.into());
+                        let args: [(&str, &dyn Display); 2] = [("at", &at), ("message", &message)];
+                        (say(Msg::TestStopped, &args), rest.to_string())
+                    }
+                };
+                tell(&mut lines, heading, &rest);
             }
         }
     }

@@ -206,13 +206,6 @@ impl State {
     }
 }
 
-/// Where a pristine exercise file came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StubOrigin {
-    Snapshot,
-    Git,
-}
-
 fn snapshot_path(root: &Path, exercise: &Exercise) -> PathBuf {
     let extension = exercise
         .file
@@ -283,18 +276,14 @@ pub fn snapshot_stubs(course: &Course, state: &State) -> Result<()> {
 }
 
 /// The pristine text of an exercise file: the snapshot, or else the committed version.
-pub fn stub_source(
-    course: &Course,
-    lesson: &Lesson,
-    exercise: &Exercise,
-) -> Option<(String, StubOrigin)> {
+pub fn stub_source(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Option<String> {
     if let Ok(text) = fs::read_to_string(snapshot_path(&course.root, exercise)) {
-        return Some((text, StubOrigin::Snapshot));
+        return Some(text);
     }
     let relative = course
         .relative(&lesson.exercise_path(exercise))
         .to_path_buf();
-    git_head_version(&course.root, &relative).map(|text| (text, StubOrigin::Git))
+    git_head_version(&course.root, &relative)
 }
 
 #[cfg(test)]

@@ -82,7 +82,6 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
     let mut build_problems = Vec::new();
     if !exercises.is_empty() {
-        let packages: Vec<String> = lessons.iter().map(|l| l.package.clone()).collect();
         let tests = exercise_tests(&lessons);
 
         // The stubs: every test must fail. Both builds select the whole workspace, so that
@@ -91,7 +90,6 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         // depends on a lesson's (checked below), so no build compiles another lesson's
         // answers into a lesson's stubs.
         let stubs = BuildRequest {
-            packages: packages.clone(),
             workspace: true,
             tests: tests.clone(),
             ..BuildRequest::default()
@@ -120,9 +118,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
         // The solutions: every test must pass.
         let solutions = BuildRequest {
-            packages,
             workspace: true,
-            exclude: Vec::new(),
             tests,
             features: lessons
                 .iter()
@@ -292,11 +288,7 @@ fn build_failure(build: &Build, what: &str) -> Option<String> {
         return None;
     }
     let mut text = format!("{} {what} do not build:", ui::fail_mark());
-    let errors: Vec<_> = build
-        .errors()
-        .into_iter()
-        .filter(|d| !cargo::strip_ansi(&d.rendered).starts_with("error: aborting"))
-        .collect();
+    let errors = build.errors();
     for error in errors.iter().take(5) {
         text.push('\n');
         text.push_str(&ui::indent(error.rendered.trim_end(), "    "));

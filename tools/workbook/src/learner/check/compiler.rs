@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::learner::next::exercise_of;
 use workbook_core::cargo::{Build, Location, clip_keeping_help};
 use workbook_core::course::Course;
 use workbook_core::language::messages::{Msg, say};
@@ -62,8 +63,5 @@ pub(super) fn show_location(course: &Course, location: &Location) -> String {
 
 /// `tcp.limit's file` when `file` is an exercise's, for saying whose a broken file is.
 pub(super) fn owner(course: &Course, file: &Path) -> Option<String> {
-    course
-        .exercises()
-        .find(|(lesson, exercise)| lesson.exercise_path(exercise) == file)
-        .map(|(_, exercise)| format!("{}'s file", exercise.id))
+    exercise_of(course, file).map(|(_, exercise)| format!("{}'s file", exercise.id))
 }

@@ -27,35 +27,27 @@ pub(super) enum Input {
     Note(String),
 }
 
-/// Raw mode while alive; dropping it restores the terminal.
-pub(super) struct RawMode;
+/// The terminal in one of its two modes while alive; dropping it calls the function that
+/// switches back.
+pub(super) struct TerminalMode(fn() -> std::io::Result<()>);
 
-impl RawMode {
-    pub(super) fn enable() -> RawMode {
+impl TerminalMode {
+    /// Raw mode while alive; dropping it restores the terminal.
+    pub(super) fn raw() -> TerminalMode {
         let _ = terminal::enable_raw_mode();
-        RawMode
+        TerminalMode(terminal::disable_raw_mode)
     }
-}
 
-impl Drop for RawMode {
-    fn drop(&mut self) {
+    /// Normal terminal mode while alive (for printing); raw mode again afterwards.
+    pub(super) fn cooked() -> TerminalMode {
         let _ = terminal::disable_raw_mode();
+        TerminalMode(terminal::enable_raw_mode)
     }
 }
 
-/// Normal terminal mode while alive (for printing); raw mode again afterwards.
-pub(super) struct Cooked;
-
-impl Cooked {
-    pub(super) fn start() -> Cooked {
-        let _ = terminal::disable_raw_mode();
-        Cooked
-    }
-}
-
-impl Drop for Cooked {
+impl Drop for TerminalMode {
     fn drop(&mut self) {
-        let _ = terminal::enable_raw_mode();
+        let _ = (self.0)();
     }
 }
 

@@ -29,7 +29,7 @@ use workbook_core::watch::Mode;
 
 mod inputs;
 
-use inputs::{Cooked, Input, RawMode, start_book, start_keys, start_watching};
+use inputs::{Input, TerminalMode, start_book, start_keys, start_watching};
 
 /// The keys, as the session shows them after each check.
 fn keys() -> String {
@@ -77,7 +77,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     }
     show_current(&course, &state, current.as_deref(), layout);
 
-    let _raw = RawMode::enable();
+    let _raw = TerminalMode::raw();
     let mut queue: VecDeque<Input> = VecDeque::new();
     // Check the current exercise once at the start: maybe it is already solved.
     let mut pending_check = current.is_some();
@@ -89,7 +89,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
         if pending_check && typing.is_none() {
             pending_check = false;
             let Some(id) = current.clone() else { continue };
-            let cooked = Cooked::start();
+            let cooked = TerminalMode::cooked();
             println!();
             let one = [course.exercise(&id)?];
             let run = check::check(&course, &mut state, &one, Detail::Full, Asking::Key);
@@ -131,7 +131,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 None => break,
             },
         };
-        let _cooked = Cooked::start();
+        let _cooked = TerminalMode::cooked();
         // Esc (or Ctrl-C) while typing where to go only stops the typing.
         if typing.is_some() && matches!(input, Input::Quit) {
             typing = None;
