@@ -17,7 +17,7 @@ use tokio::task::AbortHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::definition::CheckType;
-use crate::shared::Shared;
+use crate::shared::{Shared, lock};
 use crate::state::Check;
 
 mod probe;
@@ -210,12 +210,7 @@ pub async fn reap_forever(shared: Arc<Shared>) {
                 .collect::<Vec<_>>()
         });
         for (service, check) in reaped {
-            shared
-                .from_files
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .services
-                .remove(&service);
+            lock(&shared.from_files).services.remove(&service);
             tracing::info!(target: "agent",
                 service = %service, check = %check,
                 "Check for service has been critical for too long; deregistered service");

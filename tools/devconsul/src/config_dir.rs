@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::decode::{KeyStyle, parse_body};
 use crate::definition::{CheckType, ServiceDefinition};
-use crate::shared::Shared;
+use crate::shared::{Shared, lock};
 
 /// The largest definition file read, as large as an API request body. Files go through
 /// the same decoder as bodies (and its nesting limit); this bound keeps a stray huge file
@@ -41,20 +41,14 @@ pub fn load(shared: &Arc<Shared>, dir: &Path) -> anyhow::Result<()> {
     let services: BTreeSet<String> = definitions
         .services
         .iter()
-        .map(|s| {
-            if s.id.is_empty() {
-                s.name.clone()
-            } else {
-                s.id.clone()
-            }
-        })
+        .map(ServiceDefinition::service_id)
         .collect();
     let checks: BTreeSet<String> = definitions
         .checks
         .iter()
         .map(|c| c.check_id.clone())
         .collect();
-    let mut from_files = shared.from_files.lock().unwrap_or_else(|p| p.into_inner());
+    let mut from_files = lock(&shared.from_files);
     shared.write(|store| {
         for gone in from_files.services.difference(&services) {
             if store.deregister_service(gone).is_some() {
@@ -140,11 +134,7 @@ fn add_services(values: Vec<Value>, definitions: &mut Definitions) -> anyhow::Re
     for value in values {
         let service = ServiceDefinition::from_json(&value, KeyStyle::ConfigFile)?;
         service.validate().map_err(anyhow::Error::msg)?;
-        if service
-            .checks
-            .iter()
-            .any(|c| matches!(c.kind(), "script" | "docker"))
-        {
+        if service.checks.iter().any(CheckType::runs_commands) {
             bail!(
                 "service {:?}: script checks are not supported",
                 service.name

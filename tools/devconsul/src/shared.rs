@@ -83,12 +83,9 @@ impl Shared {
             })
     }
 
-    /// Locks the store. A panic elsewhere never poisons the agent: the data is still
-    /// consistent because every change is made in one step.
+    /// Locks the store.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.store)
     }
 
     /// Runs `change` on the store, then brings the check runners in line and wakes the
@@ -114,7 +111,7 @@ impl Shared {
             return;
         }
         let store = self.store();
-        let mut runners = self.runners.lock().unwrap_or_else(|p| p.into_inner());
+        let mut runners = lock(&self.runners);
         runners.retain(|id, runner| {
             store
                 .checks
@@ -131,7 +128,7 @@ impl Shared {
 
     /// Restarts the TTL clock of a check's runner after an update.
     pub fn kick(&self, check_id: &str) {
-        let runners = self.runners.lock().unwrap_or_else(|p| p.into_inner());
+        let runners = lock(&self.runners);
         if let Some(runner) = runners.get(check_id) {
             runner.kick();
         }
@@ -156,11 +153,16 @@ impl Shared {
 
     /// Stops every check runner.
     pub fn stop_checks(&self) {
-        self.runners
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        lock(&self.runners).clear();
     }
+}
+
+/// Locks a mutex whatever happened to it. A panic elsewhere never poisons the agent: what
+/// it keeps behind a mutex is still consistent, because every change is made in one step.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Re-reads the config folder, if there is one.
@@ -172,14 +174,21 @@ pub fn reload(shared: &Arc<Shared>) -> anyhow::Result<()> {
     }
 }
 
+/// FNV-1a's offset basis: the usual seed of [`fnv1a`].
+pub const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bits, from `seed`: a stable hash, so what it names (a `ContentHash`, a node
+/// ID) means the same thing across restarts.
+pub fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(seed, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A UUID-shaped ID that stays the same for the same node name (FNV-1a, twice).
 pub fn node_id(node_name: &str) -> String {
-    let hash = |seed: u64| {
-        node_name.bytes().fold(seed, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
-    };
-    let (high, low) = (hash(0xcbf2_9ce4_8422_2325), hash(0x8422_2325_cbf2_9ce4));
+    let hash = |seed: u64| fnv1a(seed, node_name.as_bytes());
+    let (high, low) = (hash(FNV_OFFSET_BASIS), hash(0x8422_2325_cbf2_9ce4));
     let hex = format!("{high:016x}{low:016x}");
     format!(
         "{}-{}-{}-{}-{}",

@@ -35,7 +35,7 @@ pub const SERVICE_MAINTENANCE_PREFIX: &str = "_service_maintenance:";
 
 /// A registered service instance. (The serde form is how a cluster's agent hands its
 /// services to the server, `crate::cluster::sync`; Consul's JSON is in [`crate::views`].)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Service {
     pub id: String,
     pub name: String,
@@ -70,7 +70,7 @@ impl Service {
 }
 
 /// A health check: its definition, and the status its runner last reported.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Check {
     pub id: String,
     pub name: String,
@@ -102,16 +102,11 @@ impl Check {
             id: SERF_CHECK_ID.into(),
             name: "Serf Health Status".into(),
             status: status.into(),
-            notes: String::new(),
             output: output.into(),
-            service_id: String::new(),
-            definition: CheckType::default(),
-            generation: 0,
-            critical_since: None,
-            ttl_deadline: None,
             builtin: true,
             create_index: index,
             modify_index: index,
+            ..Check::default()
         }
     }
 
@@ -137,8 +132,9 @@ struct NameIndex {
     health: u64,
 }
 
-/// Everything the agent knows.
-#[derive(Debug)]
+/// Everything the agent knows. (`Store::default()` is empty: an agent's store starts as
+/// [`Store::new`] makes it.)
+#[derive(Debug, Default)]
 pub struct Store {
     index: u64,
     next_generation: u64,
@@ -158,20 +154,7 @@ pub struct Store {
 impl Store {
     /// A store holding the node, its `serfHealth` check and the `consul` service.
     pub fn new() -> Store {
-        let mut store = Store {
-            index: 0,
-            next_generation: 0,
-            node_index: 0,
-            services: BTreeMap::new(),
-            checks: BTreeMap::new(),
-            kv: BTreeMap::new(),
-            remote: BTreeMap::new(),
-            names: HashMap::new(),
-            services_index: 0,
-            checks_index: 0,
-            node_checks_index: 0,
-            kv_deleted_index: 0,
-        };
+        let mut store = Store::default();
         store.node_index = store.bump();
         let index = store.bump();
         let check = Check::serf_health("passing", remote::ALIVE_OUTPUT, index);
@@ -182,18 +165,11 @@ impl Store {
         let consul = Service {
             id: "consul".into(),
             name: "consul".into(),
-            kind: String::new(),
-            tags: Vec::new(),
-            address: String::new(),
             port: 8300,
-            meta: BTreeMap::new(),
-            tagged_addresses: BTreeMap::new(),
-            weights: Weights::default(),
-            enable_tag_override: false,
-            socket_path: String::new(),
             builtin: true,
             create_index: index,
             modify_index: index,
+            ..Service::default()
         };
         store.services.insert(consul.id.clone(), consul);
         store.touch_name("consul", index, true);
@@ -284,11 +260,7 @@ impl Store {
         definition: &ServiceDefinition,
         replace_existing_checks: bool,
     ) -> String {
-        let id = if definition.id.is_empty() {
-            definition.name.clone()
-        } else {
-            definition.id.clone()
-        };
+        let id = definition.service_id();
         let index = self.index + 1;
         let mut changed = false;
 

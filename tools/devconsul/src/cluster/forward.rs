@@ -9,6 +9,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 
+use crate::http::text;
+
 use std::time::Duration;
 
 use super::Cluster;
@@ -36,10 +38,7 @@ pub async fn forward(
 ) -> Response {
     let Some(server) = cluster.server() else {
         // Consul's words for a client that knows no server.
-        return plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "No known Consul servers".to_string(),
-        );
+        return text(StatusCode::INTERNAL_SERVER_ERROR, "No known Consul servers");
     };
     // The HTTP client and the server are built on different versions of the `http`
     // crate, so method and headers cross over as text.
@@ -58,13 +57,13 @@ pub async fn forward(
     let answer = match request.send().await {
         Ok(answer) => answer,
         Err(error) if error.is_timeout() => {
-            return plain(
+            return text(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("rpc error: the server at {server} did not answer within {patience:?}"),
             );
         }
         Err(error) => {
-            return plain(
+            return text(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!(
                     "rpc error: the server at {server} did not answer: {}",
@@ -83,8 +82,8 @@ pub async fn forward(
     match answer.bytes().await {
         Ok(body) => response
             .body(Body::from(body))
-            .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad answer".into())),
-        Err(error) => plain(
+            .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "bad answer")),
+        Err(error) => text(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("rpc error: the server at {server} broke off its answer: {error}"),
         ),
@@ -94,16 +93,6 @@ pub async fn forward(
 /// Consul's own headers (the index, the token) and the body's type.
 fn passed_on(header: &str) -> bool {
     header.starts_with("x-consul-") || header == "content-type"
-}
-
-fn plain(status: StatusCode, message: String) -> Response {
-    let mut response = Response::new(Body::from(message));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
 }
 
 #[cfg(test)]

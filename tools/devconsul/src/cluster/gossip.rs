@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::intents::{Intents, LeaveIntents, encode_intent};
 use super::{Cluster, Command, Id, JOIN_TIMEOUT, Status};
-use crate::shared::Shared;
+use crate::shared::{Shared, lock};
 
 enum Input {
     Timer(Timer<Id>),
@@ -160,10 +160,7 @@ impl Gossip {
                     )),
                     Some(m) => {
                         let _ = self.foca.add_broadcast(&encode_intent(&node, m.id.bump));
-                        self.intents
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .insert(node.clone(), m.id.bump);
+                        lock(&self.intents).insert(node.clone(), m.id.bump);
                         let result = self.foca.gossip(&mut self.runtime);
                         self.after("a force-leave", result).await;
                         Ok(())

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use foca::{BroadcastHandler, Invalidates};
 
 use super::Id;
+use crate::shared::lock;
 
 /// The leave intents heard, shared by foca's handler and the gossip loop.
 pub(super) type Intents = Arc<Mutex<Heard>>;
@@ -77,16 +78,9 @@ impl Invalidates for IntentKey {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("a broadcast that is not a leave intent")]
 pub(super) struct BadIntent;
-
-impl std::fmt::Display for BadIntent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a broadcast that is not a leave intent")
-    }
-}
-
-impl std::error::Error for BadIntent {}
 
 impl BroadcastHandler<Id> for LeaveIntents {
     type Key = IntentKey;
@@ -98,11 +92,7 @@ impl BroadcastHandler<Id> for LeaveIntents {
         _sender: Option<&Id>,
     ) -> Result<Option<IntentKey>, BadIntent> {
         let (node, bump) = decode_intent(data).ok_or(BadIntent)?;
-        let fresh = self
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(node.clone(), bump);
+        let fresh = lock(&self.0).insert(node.clone(), bump);
         Ok(fresh.then_some(IntentKey(node, bump)))
     }
 }

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use super::gossip::{Gossip, PendingJoin};
 use super::{Id, Member, Status};
+use crate::shared::lock;
 
 impl Gossip {
     /// A member gossip found alive. Returns whether the table changed.
@@ -82,11 +83,7 @@ impl Gossip {
 
     /// Members that went down after their intent to leave was heard have left.
     pub(super) fn apply_intents(&mut self) -> bool {
-        let intents = self
-            .intents
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let intents = lock(&self.intents).clone();
         let left: Vec<String> = self
             .cluster
             .lock()

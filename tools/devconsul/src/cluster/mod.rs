@@ -27,7 +27,7 @@ use anyhow::{Context, bail};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::shared::Shared;
+use crate::shared::{Shared, lock};
 
 pub mod forward;
 mod gossip;
@@ -81,14 +81,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Alive => "alive",
-            Status::Left => "left",
-            Status::Failed => "failed",
-        }
-    }
-
     /// Serf's `MemberStatus` number (`/v1/agent/members`'s `Status`).
     pub fn code(self) -> u8 {
         match self {
@@ -170,13 +162,13 @@ impl Cluster {
             gossip: Mutex::new(None),
         });
         let task = tokio::spawn(gossip::run(Arc::clone(&cluster), socket, inbox, shared));
-        *cluster.gossip.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
+        *lock(&cluster.gossip) = Some(task);
         Ok(cluster)
     }
 
     /// Waits until the gossip has stopped (after a leave, or the agent's stop).
     pub async fn stopped(&self) {
-        let task = self.gossip.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let task = lock(&self.gossip).take();
         if let Some(task) = task {
             let _ = task.await;
         }
@@ -226,7 +218,7 @@ impl Cluster {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Member>> {
-        self.members.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.members)
     }
 }
 

@@ -10,7 +10,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::StatusCode;
+
 use super::{Cluster, Status};
+use crate::http::HttpError;
 use crate::shared::Shared;
 use crate::state::NodeSync;
 
@@ -81,26 +84,21 @@ fn node_copy(shared: &Shared, cluster: &Cluster) -> NodeSync {
 }
 
 /// The server's side: checks a copy and puts it in the catalog.
-pub fn accept(shared: &Arc<Shared>, body: &[u8]) -> Result<(), (u16, String)> {
-    let copy: NodeSync =
-        serde_json::from_slice(body).map_err(|e| (400, format!("Request decode failed: {e}")))?;
+pub fn accept(shared: &Arc<Shared>, body: &[u8]) -> Result<(), HttpError> {
+    let copy: NodeSync = serde_json::from_slice(body)
+        .map_err(|e| HttpError::bad_request(format!("Request decode failed: {e}")))?;
     if copy.datacenter != shared.config.datacenter {
-        return Err((
-            400,
-            format!(
-                "node {} is in datacenter {:?}, this server in {:?}",
-                copy.node, copy.datacenter, shared.config.datacenter
-            ),
-        ));
+        return Err(HttpError::bad_request(format!(
+            "node {} is in datacenter {:?}, this server in {:?}",
+            copy.node, copy.datacenter, shared.config.datacenter
+        )));
     }
+    let conflict = |message: String| HttpError::new(StatusCode::CONFLICT, message);
     if copy.node == shared.config.node_name {
-        return Err((
-            409,
-            format!(
-                "node {} is this server's own name: give each agent its own -node",
-                copy.node
-            ),
-        ));
+        return Err(conflict(format!(
+            "node {} is this server's own name: give each agent its own -node",
+            copy.node
+        )));
     }
     let member = shared.cluster().and_then(|cluster| {
         cluster
@@ -110,18 +108,15 @@ pub fn accept(shared: &Arc<Shared>, body: &[u8]) -> Result<(), (u16, String)> {
     });
     if let Some(member) = member {
         if member.status == Status::Left {
-            return Err((409, format!("node {} has left the cluster", copy.node)));
+            return Err(conflict(format!("node {} has left the cluster", copy.node)));
         }
         // Another agent of the same name (refused by gossip) must not replace its copy.
         let known_at = member.id.gossip.ip().to_string();
         if member.status == Status::Alive && known_at != copy.address {
-            return Err((
-                409,
-                format!(
-                    "node {} is the agent at {known_at}, not {}: give each agent its own -node",
-                    copy.node, copy.address
-                ),
-            ));
+            return Err(conflict(format!(
+                "node {} is the agent at {known_at}, not {}: give each agent its own -node",
+                copy.node, copy.address
+            )));
         }
     }
     shared.write(|store| store.sync_node(copy));

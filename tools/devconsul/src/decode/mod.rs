@@ -17,21 +17,13 @@ mod body;
 pub use body::{MAX_JSON_DEPTH, parse_body};
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde_json::{Map, Value};
 
 /// A body Consul would refuse. Displays like Go's `encoding/json` errors.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct DecodeError(pub String);
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DecodeError {}
 
 /// Which key spellings are accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,10 +156,16 @@ impl<'a> Object<'a> {
     }
 
     pub fn string(&self, name: &str) -> Result<String, DecodeError> {
-        match self.get(name) {
-            None => Ok(String::new()),
-            Some(Value::String(text)) => Ok(text.clone()),
-            Some(other) => Err(self.mismatch(name, other, "string")),
+        self.get(name)
+            .map_or(Ok(String::new()), |value| self.text(name, value))
+    }
+
+    /// A Go `string` (of field `name`, or inside it); a `null` becomes `""` as in Go.
+    fn text(&self, name: &str, value: &Value) -> Result<String, DecodeError> {
+        match value {
+            Value::Null => Ok(String::new()),
+            Value::String(text) => Ok(text.clone()),
+            other => Err(self.mismatch(name, other, "string")),
         }
     }
 
@@ -193,14 +191,7 @@ impl<'a> Object<'a> {
     pub fn strings(&self, name: &str) -> Result<Vec<String>, DecodeError> {
         match self.get(name) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| match item {
-                    Value::Null => Ok(String::new()),
-                    Value::String(text) => Ok(text.clone()),
-                    other => Err(self.mismatch(name, other, "string")),
-                })
-                .collect(),
+            Some(Value::Array(items)) => items.iter().map(|item| self.text(name, item)).collect(),
             Some(other) => Err(self.mismatch(name, other, "[]string")),
         }
     }
@@ -211,11 +202,7 @@ impl<'a> Object<'a> {
             None => Ok(BTreeMap::new()),
             Some(Value::Object(map)) => map
                 .iter()
-                .map(|(key, value)| match value {
-                    Value::Null => Ok((key.clone(), String::new())),
-                    Value::String(text) => Ok((key.clone(), text.clone())),
-                    other => Err(self.mismatch(name, other, "string")),
-                })
+                .map(|(key, value)| Ok((key.clone(), self.text(name, value)?)))
                 .collect(),
             Some(other) => Err(self.mismatch(name, other, "map[string]string")),
         }
@@ -233,15 +220,8 @@ impl<'a> Object<'a> {
                 .map(|(key, value)| match value {
                     Value::Null => Ok((key.clone(), Vec::new())),
                     Value::Array(items) => {
-                        let values = items
-                            .iter()
-                            .map(|item| match item {
-                                Value::Null => Ok(String::new()),
-                                Value::String(text) => Ok(text.clone()),
-                                other => Err(self.mismatch(name, other, "string")),
-                            })
-                            .collect::<Result<_, _>>()?;
-                        Ok((key.clone(), values))
+                        let values = items.iter().map(|item| self.text(name, item));
+                        Ok((key.clone(), values.collect::<Result<_, _>>()?))
                     }
                     other => Err(self.mismatch(name, other, "[]string")),
                 })
@@ -292,11 +272,6 @@ impl<'a> Object<'a> {
                 .collect(),
             Some(other) => Err(self.mismatch(name, other, &format!("[]{}", fields.type_name))),
         }
-    }
-
-    /// The key style this object is read with, for nested reads.
-    pub fn style(&self) -> KeyStyle {
-        self.style
     }
 }
 

@@ -61,6 +61,11 @@ impl CheckType {
         !self.alias_node.is_empty() || !self.alias_service.is_empty()
     }
 
+    /// Script and Docker checks run commands, which a default Consul agent refuses.
+    pub fn runs_commands(&self) -> bool {
+        matches!(self.kind(), "script" | "docker")
+    }
+
     /// Whether the check runs on an interval (as opposed to TTL or alias checks).
     pub fn is_interval_check(&self) -> bool {
         self.is_script()

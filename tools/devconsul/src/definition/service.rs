@@ -66,6 +66,15 @@ impl ServiceDefinition {
         })
     }
 
+    /// The ID the service is registered under: its `ID`, or its name when none is given.
+    pub fn service_id(&self) -> String {
+        if self.id.is_empty() {
+            self.name.clone()
+        } else {
+            self.id.clone()
+        }
+    }
+
     /// Consul's checks on a registration, each failure a 400 with this message.
     pub fn validate(&self) -> Result<(), String> {
         if self.name.is_empty() {

@@ -9,8 +9,7 @@ use serde_json::{Value, json};
 use super::agent::CHECK_SELECTORS;
 use super::blocking::wait_for;
 use super::query::parse_bool;
-use super::{Answer, Call, HttpError, json, with_index};
-use crate::filter::Filter;
+use super::{Answer, Call, HttpError, json, keep, parse_filter, with_index};
 use crate::state::{Check, Service, Store};
 use crate::views;
 
@@ -47,22 +46,6 @@ const NODE_SELECTORS: &[&str] = &[
     "Meta",
 ];
 
-/// `?filter=` for a catalog or health read.
-fn filter(call: &Call, selectors: &[&str]) -> Result<Option<Filter>, HttpError> {
-    match call.query.get("filter") {
-        None | Some("") => Ok(None),
-        Some(text) => Filter::parse(text, selectors).map(Some).map_err(|e| {
-            HttpError::bad_request(format!(
-                "Failed to create boolean expression evaluator: {e}"
-            ))
-        }),
-    }
-}
-
-fn keep(filter: &Option<Filter>, view: &Value) -> bool {
-    filter.as_ref().is_none_or(|f| f.matches(view))
-}
-
 /// Whether an instance carries every `?tag=` (compared case-insensitively, as Consul does).
 fn has_tags(service: &Service, tags: &[&str]) -> bool {
     tags.iter().all(|wanted| {
@@ -81,7 +64,7 @@ async fn read(call: &Call, run: impl FnMut(&Store) -> (u64, Value)) -> Answer {
 }
 
 pub async fn services(call: &Call) -> Answer {
-    let filter = filter(call, CATALOG_SELECTORS)?;
+    let filter = parse_filter(call, CATALOG_SELECTORS, StatusCode::BAD_REQUEST)?;
     read(call, |store| {
         let nodes = views::nodes(&call.shared, store);
         let mut tags: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -101,7 +84,7 @@ pub async fn services(call: &Call) -> Answer {
 }
 
 pub async fn service(call: &Call, name: &str) -> Answer {
-    let filter = filter(call, CATALOG_SELECTORS)?;
+    let filter = parse_filter(call, CATALOG_SELECTORS, StatusCode::BAD_REQUEST)?;
     let tags = call.query.all("tag");
     read(call, |store| {
         let entries: Vec<Value> = views::nodes(&call.shared, store)
@@ -119,7 +102,7 @@ pub async fn service(call: &Call, name: &str) -> Answer {
 }
 
 pub async fn nodes(call: &Call) -> Answer {
-    let filter = filter(call, NODE_SELECTORS)?;
+    let filter = parse_filter(call, NODE_SELECTORS, StatusCode::BAD_REQUEST)?;
     read(call, |store| {
         let nodes: Vec<Value> = views::nodes(&call.shared, store)
             .into_iter()
@@ -176,7 +159,7 @@ pub async fn node_services(call: &Call, node: &str, as_list: bool) -> Answer {
 
 pub async fn health_service(call: &Call, name: &str) -> Answer {
     call.query.check_read(&call.shared.config.datacenter)?;
-    let filter = filter(call, HEALTH_SELECTORS)?;
+    let filter = parse_filter(call, HEALTH_SELECTORS, StatusCode::BAD_REQUEST)?;
     let passing_only = match call.query.get("passing") {
         None => false,
         Some("") => true,
@@ -208,7 +191,7 @@ pub async fn health_service(call: &Call, name: &str) -> Answer {
 }
 
 pub async fn health_checks(call: &Call, name: &str) -> Answer {
-    let filter = filter(call, CHECK_SELECTORS)?;
+    let filter = parse_filter(call, CHECK_SELECTORS, StatusCode::BAD_REQUEST)?;
     read(call, |store| {
         let checks: Vec<Value> = views::nodes(&call.shared, store)
             .iter()
@@ -239,7 +222,7 @@ pub async fn health_node(call: &Call, node: &str) -> Answer {
 /// The checks of every node that `wanted` keeps and the request's `filter` passes, as
 /// health views, with the index of all checks.
 async fn every_check(call: &Call, wanted: impl Fn(&str, &Check) -> bool) -> Answer {
-    let filter = filter(call, CHECK_SELECTORS)?;
+    let filter = parse_filter(call, CHECK_SELECTORS, StatusCode::BAD_REQUEST)?;
     read(call, |store| {
         let checks: Vec<Value> = views::nodes(&call.shared, store)
             .iter()

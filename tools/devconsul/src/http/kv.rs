@@ -2,10 +2,9 @@
 //! writes may be conditional on a key's `ModifyIndex` (`?cas=`), reads may list a
 //! prefix (`?recurse`, `?keys`, `?separator=`) and block like every other read.
 
-use axum::body::Body;
-use axum::http::header::{CONTENT_TYPE, HeaderValue};
+use axum::http::header::{CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{Method, StatusCode};
-use axum::response::Response;
+use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use super::blocking::wait_for;
@@ -38,15 +37,9 @@ async fn get(call: &Call, key: &str) -> Answer {
         return Err(HttpError::bad_request("Missing key name"));
     }
     let (index, found) = wait_for(call, |store| {
-        let under = || {
-            store
-                .kv
-                .range(key.to_string()..)
-                .take_while(|(k, _)| k.starts_with(key))
-        };
         let found = if keys {
             let mut listed: Vec<String> = Vec::new();
-            for (k, _) in under() {
+            for (k, _) in store.kv_under(key) {
                 let rest = &k[key.len()..];
                 let rolled = match (separator.is_empty(), rest.find(separator.as_str())) {
                     (false, Some(at)) => format!("{key}{}", &rest[..at + separator.len()]),
@@ -63,7 +56,10 @@ async fn get(call: &Call, key: &str) -> Answer {
                 Found::Keys(listed)
             }
         } else if recurse {
-            let pairs: Vec<Value> = under().map(|(k, entry)| views::kv_pair(k, entry)).collect();
+            let pairs: Vec<Value> = store
+                .kv_under(key)
+                .map(|(k, entry)| views::kv_pair(k, entry))
+                .collect();
             if pairs.is_empty() {
                 Found::Nothing
             } else {
@@ -83,20 +79,13 @@ async fn get(call: &Call, key: &str) -> Answer {
         Found::Pairs(pairs) => json(call, StatusCode::OK, &Value::Array(pairs)),
         Found::Keys(keys) => json(call, StatusCode::OK, &json!(keys)),
         Found::Raw(bytes) => {
-            let mut response = Response::new(Body::from(bytes));
-            let headers = response.headers_mut();
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-            headers.insert(
-                "X-Content-Type-Options",
-                HeaderValue::from_static("nosniff"),
-            );
-            response
+            let headers = [
+                (CONTENT_TYPE, "text/plain"),
+                (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ];
+            (headers, bytes).into_response()
         }
-        Found::Nothing => {
-            let mut response = Response::new(Body::empty());
-            *response.status_mut() = StatusCode::NOT_FOUND;
-            response
-        }
+        Found::Nothing => StatusCode::NOT_FOUND.into_response(),
     };
     Ok(with_index(response, index))
 }

@@ -15,10 +15,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use tokio::net::TcpListener;
 
+use crate::filter::Filter;
 use crate::shared::Shared;
 
 mod agent;
@@ -104,7 +105,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
 /// Routes one request and answers it.
 async fn answer(shared: Arc<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let path = query::percent_decode(parts.uri.path(), false);
+    let path = query::percent_decode(parts.uri.path());
     let query = Query::parse(parts.uri.query().unwrap_or(""));
 
     if !path.starts_with("/v1/") {
@@ -117,22 +118,17 @@ async fn answer(shared: Arc<Shared>, request: Request) -> Response {
         );
     };
     if parts.method == Method::OPTIONS {
-        let mut response = empty();
-        response.headers_mut().insert(ALLOW, allow_header(&route));
-        return response;
+        return [(ALLOW, allow_header(&route))].into_response();
     }
     if !allowed(&route).contains(&parts.method) {
-        let mut response = text(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &format!("method {} not allowed", parts.method),
-        );
-        response.headers_mut().insert(ALLOW, allow_header(&route));
-        return response;
+        let allow = [(ALLOW, allow_header(&route))];
+        let message = format!("method {} not allowed", parts.method);
+        return (StatusCode::METHOD_NOT_ALLOWED, allow, message).into_response();
     }
     if let Route::NotImplemented(endpoint) = route {
         return text(
             StatusCode::NOT_IMPLEMENTED,
-            &format!(
+            format!(
                 "{endpoint} is not implemented by the workbook's development agent; run a real Consul agent (set CONSUL_HTTP_ADDR) to use it"
             ),
         );
@@ -164,18 +160,10 @@ async fn answer(shared: Arc<Shared>, request: Request) -> Response {
         )
         .await;
     }
-    let reads_catalog = matches!(
-        route,
-        Route::CatalogServices
-            | Route::CatalogService(_)
-            | Route::CatalogNodes
-            | Route::CatalogNodeServices(_)
-            | Route::CatalogNode(_)
-            | Route::HealthService(_)
-            | Route::HealthChecks(_)
-            | Route::HealthState(_)
-            | Route::HealthNode(_)
-    ) || (matches!(route, Route::Kv(_)) && parts.method == Method::GET);
+    // What a client would forward, except the status reads and KV writes.
+    let reads_catalog = route.reads_the_servers_catalog()
+        && !matches!(route, Route::StatusLeader | Route::StatusPeers)
+        && parts.method == Method::GET;
     let call = Call {
         shared,
         method: parts.method,
@@ -249,6 +237,29 @@ pub(super) fn leader(call: &Call) -> String {
     format!("{}:{port}", call.shared.node_address())
 }
 
+/// Parses `?filter=` against the selectors an endpoint offers. A bad filter is answered
+/// with `status`: Consul says 500 on agent endpoints and 400 on catalog and health reads.
+pub fn parse_filter(
+    call: &Call,
+    selectors: &[&str],
+    status: StatusCode,
+) -> Result<Option<Filter>, HttpError> {
+    match call.query.get("filter") {
+        None | Some("") => Ok(None),
+        Some(text) => Filter::parse(text, selectors).map(Some).map_err(|e| {
+            HttpError::new(
+                status,
+                format!("Failed to create boolean expression evaluator: {e}"),
+            )
+        }),
+    }
+}
+
+/// Whether a view passes the request's filter, if it has one.
+pub fn keep(filter: &Option<Filter>, view: &Value) -> bool {
+    filter.as_ref().is_none_or(|f| f.matches(view))
+}
+
 /// Reads the body, refusing more than `limit` bytes with 413.
 async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, HttpError> {
     let too_large = || {
@@ -271,19 +282,14 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Byte
 
 impl HttpError {
     pub fn into_response(self) -> Response {
-        text(self.status, &self.message)
+        text(self.status, self.message)
     }
 }
 
-/// A plain-text answer, as Consul sends errors.
-pub fn text(status: StatusCode, message: &str) -> Response {
-    let mut response = Response::new(Body::from(message.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+/// A plain-text answer, as Consul sends errors (axum types a `String` body
+/// `text/plain; charset=utf-8`).
+pub fn text(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, message.into()).into_response()
 }
 
 /// `200` with no body and no content type: what Consul's writes answer.
@@ -304,12 +310,7 @@ pub fn json(call: &Call, status: StatusCode, value: &Value) -> Response {
     } else {
         serde_json::to_vec(value).expect("a JSON value always serialises")
     };
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
+    (status, [(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// Adds the headers every catalog, health and KV read carries (`CONTRACT.md` §0.4 Consistency/metadata headers).
@@ -327,13 +328,7 @@ pub fn with_index(mut response: Response, index: u64) -> Response {
 
 /// A redirect (for `/` → `/ui/`).
 pub fn redirect(location: &str) -> Response {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
-    response.headers_mut().insert(
-        LOCATION,
-        HeaderValue::from_str(location).expect("a valid location"),
-    );
-    response
+    (StatusCode::MOVED_PERMANENTLY, [(LOCATION, location)]).into_response()
 }
 
 #[cfg(test)]

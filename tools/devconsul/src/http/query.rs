@@ -18,14 +18,11 @@ pub struct Query {
 }
 
 impl Query {
+    /// Reads a query string as Go's `url.ParseQuery` does: empty pairs are skipped, a pair
+    /// splits at its first `=`, `+` is a space, and malformed escapes are kept as written.
     pub fn parse(raw: &str) -> Query {
-        let pairs = raw
-            .split('&')
-            .filter(|part| !part.is_empty())
-            .map(|part| {
-                let (key, value) = part.split_once('=').unwrap_or((part, ""));
-                (percent_decode(key, true), percent_decode(value, true))
-            })
+        let pairs = form_urlencoded::parse(raw.as_bytes())
+            .into_owned()
             .collect();
         Query { pairs }
     }
@@ -97,15 +94,10 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// Decodes `%XX` escapes (and `+` as a space in query strings, as Go's `net/url` reads
-/// them). Malformed escapes are kept as written; invalid UTF-8 becomes U+FFFD.
-pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
-    let text = if plus_is_space {
-        text.replace('+', " ")
-    } else {
-        text.to_string()
-    };
-    percent_encoding::percent_decode_str(&text)
+/// Decodes the `%XX` escapes of a path, as Go's `net/url` reads them (a `+` stays a `+`).
+/// Malformed escapes are kept as written; invalid UTF-8 becomes U+FFFD.
+pub fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
 }
@@ -116,14 +108,16 @@ mod tests {
 
     #[test]
     fn decodes_like_net_url() {
-        assert_eq!(percent_decode("a%2Fb", false), "a/b");
-        assert_eq!(percent_decode("a+b", true), "a b");
-        assert_eq!(percent_decode("a+b", false), "a+b");
-        assert_eq!(percent_decode("100%", false), "100%");
-        assert_eq!(percent_decode("%zz", false), "%zz");
-        assert_eq!(percent_decode("%41", false), "A");
-        let query = Query::parse("tag=a&tag=b&recurse=false&passing");
+        assert_eq!(percent_decode("a%2Fb"), "a/b");
+        assert_eq!(percent_decode("a+b"), "a+b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%41"), "A");
+        // In a query `+` is a space, a pair splits at its first `=`, empty pairs are skipped.
+        let query = Query::parse("tag=a&tag=b&&recurse=false&passing&note=a+b%21%zz&k=x=y");
         assert_eq!(query.all("tag"), ["a", "b"]);
         assert!(query.has("recurse") && query.has("passing"));
+        assert_eq!(query.get("note"), Some("a b!%zz"));
+        assert_eq!(query.get("k"), Some("x=y"));
     }
 }

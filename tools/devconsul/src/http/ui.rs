@@ -3,10 +3,9 @@
 
 use std::fmt::Write;
 
-use axum::body::Body;
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_TYPE, HeaderValue};
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{Query, redirect, text};
 use crate::shared::Shared;
@@ -17,18 +16,9 @@ pub async fn page(shared: &Shared, path: &str, query: &Query) -> Response {
     match path {
         "/" => redirect("/ui/"),
         "/ui" => redirect("/ui/"),
-        "/ui/" if shared.config.ui => html(render(shared, query.get("service"))),
+        "/ui/" if shared.config.ui => Html(render(shared, query.get("service"))).into_response(),
         _ => text(StatusCode::NOT_FOUND, "404 page not found"),
     }
-}
-
-fn html(body: String) -> Response {
-    let mut response = Response::new(Body::from(body));
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
 }
 
 /// Escapes text for HTML.
@@ -47,16 +37,16 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Every byte but the unreserved ones of RFC 3986 (letters, digits, `-_.~`) is escaped.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// A query-string-safe form of a service name.
 fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 const STYLE: &str = "

@@ -40,15 +40,13 @@ impl Store {
                     name: definition.name.clone(),
                     status: status.to_string(),
                     notes: definition.notes.clone(),
-                    output: String::new(),
                     service_id: definition.service_id.clone(),
                     definition: definition.clone(),
                     generation,
                     critical_since: (status == "critical").then_some(now),
-                    ttl_deadline: None,
-                    builtin: false,
                     create_index: index,
                     modify_index: index,
+                    ..Check::default()
                 }
             }
         };
@@ -220,15 +218,10 @@ impl Store {
             name: name.into(),
             status: "critical".into(),
             notes,
-            output: String::new(),
             service_id: service_id.clone(),
-            definition: CheckType::default(),
-            generation: 0,
-            critical_since: None,
-            ttl_deadline: None,
-            builtin: false,
             create_index: index,
             modify_index: index,
+            ..Check::default()
         };
         self.checks.insert(check_id, check);
         self.note_check_change(&service_id, index);

@@ -13,14 +13,20 @@ pub struct KvEntry {
 }
 
 impl Store {
+    /// The KV pairs whose keys start with `prefix`, in key order.
+    pub fn kv_under<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a KvEntry)> {
+        self.kv
+            .range(prefix.to_string()..)
+            .take_while(move |(key, _)| key.starts_with(prefix))
+    }
+
     /// The index of a KV read of `key` (or of every key under it when `prefix`).
     pub fn kv_index(&self, key: &str, prefix: bool) -> u64 {
         let newest = if prefix {
-            self.kv
-                .range(key.to_string()..)
-                .take_while(|(k, _)| k.starts_with(key))
-                .map(|(_, e)| e.modify_index)
-                .max()
+            self.kv_under(key).map(|(_, e)| e.modify_index).max()
         } else {
             self.kv.get(key).map(|e| e.modify_index)
         };
@@ -53,12 +59,7 @@ impl Store {
     /// the key's ModifyIndex equals it. Returns whether the delete happened.
     pub fn kv_delete(&mut self, key: &str, recurse: bool, cas: Option<u64>) -> bool {
         if recurse {
-            let doomed: Vec<String> = self
-                .kv
-                .range(key.to_string()..)
-                .take_while(|(k, _)| k.starts_with(key))
-                .map(|(k, _)| k.clone())
-                .collect();
+            let doomed: Vec<String> = self.kv_under(key).map(|(k, _)| k.clone()).collect();
             if !doomed.is_empty() {
                 for k in doomed {
                     self.kv.remove(&k);

@@ -18,7 +18,7 @@ pub const ALIVE_OUTPUT: &str = "Agent alive and reachable";
 pub const FAILED_OUTPUT: &str = "Agent not live or unreachable";
 
 /// Another agent's node, as the server's catalog holds it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RemoteNode {
     pub id: String,
     pub address: String,
@@ -60,10 +60,9 @@ impl Store {
             .or_insert_with(|| RemoteNode {
                 id: id.to_string(),
                 address: address.to_string(),
-                services: BTreeMap::new(),
-                checks: BTreeMap::new(),
                 create_index: index,
                 modify_index: index,
+                ..RemoteNode::default()
             });
         entry.address = address.to_string();
         entry.modify_index = index;

@@ -88,7 +88,7 @@ pub(crate) async fn status_of(member: &Member, node: &str) -> Option<u64> {
 }
 
 async fn until_status(member: &Member, node: &str, status: Status) {
-    let what = format!("{node} to be {} as its peer sees it", status.as_str());
+    let what = format!("{node} to be {status:?} as its peer sees it");
     eventually(&what, || async {
         (status_of(member, node).await == Some(u64::from(status.code()))).then_some(())
     })

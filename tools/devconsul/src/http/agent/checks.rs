@@ -4,7 +4,7 @@
 use super::*;
 
 pub fn checks(call: &Call) -> Answer {
-    let filter = agent_filter(call, CHECK_SELECTORS)?;
+    let filter = parse_filter(call, CHECK_SELECTORS, StatusCode::INTERNAL_SERVER_ERROR)?;
     let store = call.shared.store();
     let checks: Map<String, Value> = store
         .agent_checks()
@@ -14,7 +14,7 @@ pub fn checks(call: &Call) -> Answer {
                 views::health_check(&call.shared.config.node_name, &store.services, check),
             )
         })
-        .filter(|(_, view)| filter.as_ref().is_none_or(|f| f.matches(view)))
+        .filter(|(_, view)| keep(&filter, view))
         .collect();
     Ok(json(call, StatusCode::OK, &Value::Object(checks)))
 }

@@ -68,7 +68,7 @@ pub fn health_by_id(call: &Call, id: &str) -> Answer {
             let body = json!({"AggregatedStatus": "critical", "Service": null, "Checks": null});
             let message = format!("ServiceId {id} not found");
             if wants_text(call) {
-                return Ok(super::text(StatusCode::NOT_FOUND, &message));
+                return Ok(super::text(StatusCode::NOT_FOUND, message));
             }
             Ok(json(call, StatusCode::NOT_FOUND, &body))
         }
@@ -86,7 +86,7 @@ pub fn health_by_name(call: &Call, name: &str) -> Answer {
         if wants_text(call) {
             return Ok(super::text(
                 StatusCode::NOT_FOUND,
-                &format!("ServiceName {name} Not Found"),
+                format!("ServiceName {name} Not Found"),
             ));
         }
         return Ok(json(call, StatusCode::NOT_FOUND, &json!([])));

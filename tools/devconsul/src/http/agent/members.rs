@@ -103,14 +103,7 @@ pub fn node_sync(call: &Call) -> Answer {
             "this agent is not a cluster's server",
         ));
     }
-    crate::cluster::sync::accept(&call.shared, &call.body)
-        .map(|()| empty())
-        .map_err(|(status, message)| {
-            HttpError::new(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-                message,
-            )
-        })
+    crate::cluster::sync::accept(&call.shared, &call.body).map(|()| empty())
 }
 
 fn clustered(call: &Call) -> Result<std::sync::Arc<crate::cluster::Cluster>, HttpError> {

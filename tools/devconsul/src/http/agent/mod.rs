@@ -2,17 +2,15 @@
 //! maintenance — and the agent's own description.
 
 use super::query::parse_bool;
-use super::{Answer, Call, HttpError, empty, json, text};
+use super::{Answer, Call, HttpError, empty, json, keep, parse_filter, text};
 use crate::decode::{KeyStyle, parse_body};
 use crate::definition::{CheckType, CheckUpdate, ServiceDefinition, is_status};
-use crate::filter::Filter;
 use crate::state::{NODE_MAINTENANCE_ID, SERVICE_MAINTENANCE_PREFIX, Store, TtlError, worst};
 use crate::views;
 use axum::http::StatusCode;
 use axum::http::header::{ACCEPT, HeaderValue};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
-use std::hash::Hasher;
 
 mod checks;
 mod health;
@@ -57,18 +55,6 @@ pub const CHECK_SELECTORS: &[&str] = &[
     "CreateIndex",
     "ModifyIndex",
 ];
-
-/// Parses `?filter=` for an agent endpoint (Consul answers 500 for a bad one here).
-fn agent_filter(call: &Call, selectors: &[&str]) -> Result<Option<Filter>, HttpError> {
-    match call.query.get("filter") {
-        None | Some("") => Ok(None),
-        Some(text) => Filter::parse(text, selectors).map(Some).map_err(|e| {
-            HttpError::internal(format!(
-                "Failed to create boolean expression evaluator: {e}"
-            ))
-        }),
-    }
-}
 
 fn decode_failed(error: impl std::fmt::Display) -> HttpError {
     HttpError::bad_request(format!("Request decode failed: {error}"))

@@ -3,9 +3,10 @@
 //! registration, deregistration and maintenance.
 
 use super::*;
+use crate::shared::{FNV_OFFSET_BASIS, fnv1a};
 
 pub fn services(call: &Call) -> Answer {
-    let filter = agent_filter(call, SERVICE_SELECTORS)?;
+    let filter = parse_filter(call, SERVICE_SELECTORS, StatusCode::INTERNAL_SERVER_ERROR)?;
     let store = call.shared.store();
     let services: Map<String, Value> = store
         .agent_services()
@@ -15,7 +16,7 @@ pub fn services(call: &Call) -> Answer {
                 views::agent_service(&call.shared, service),
             )
         })
-        .filter(|(_, view)| filter.as_ref().is_none_or(|f| f.matches(view)))
+        .filter(|(_, view)| keep(&filter, view))
         .collect();
     Ok(json(call, StatusCode::OK, &Value::Object(services)))
 }
@@ -24,31 +25,10 @@ pub fn services(call: &Call) -> Answer {
 fn hashed_service(call: &Call, store: &Store, id: &str) -> Option<(String, Value)> {
     let service = store.services.get(id).filter(|s| !s.builtin)?;
     let mut view = views::agent_service(&call.shared, service);
-    let mut hasher = Fnv64::default();
-    hasher.write(view.to_string().as_bytes());
-    let hash = format!("{:016x}", hasher.finish());
+    let hash = fnv1a(FNV_OFFSET_BASIS, view.to_string().as_bytes());
+    let hash = format!("{hash:016x}");
     view["ContentHash"] = json!(hash);
     Some((hash, view))
-}
-
-/// FNV-1a: a stable hash, so a `ContentHash` means the same thing across restarts.
-struct Fnv64(u64);
-
-impl Default for Fnv64 {
-    fn default() -> Self {
-        Fnv64(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv64 {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 /// `GET /v1/agent/service/:id`, with hash-based blocking (`?hash=&wait=`).
@@ -93,12 +73,9 @@ pub fn register_service(call: &Call) -> Answer {
     Ok(empty())
 }
 
-/// Script and Docker checks run commands; a default Consul agent refuses them too.
+/// Refuses checks that run commands, as a default Consul agent does.
 pub(super) fn refuse_scripts(checks: &[CheckType]) -> Result<(), HttpError> {
-    if checks
-        .iter()
-        .any(|c| matches!(c.kind(), "script" | "docker"))
-    {
+    if checks.iter().any(CheckType::runs_commands) {
         return Err(HttpError::internal(
             "Scripts are disabled on this agent; to enable, configure 'enable_script_checks' or 'enable_local_script_checks' to true",
         ));
