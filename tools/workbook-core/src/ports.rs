@@ -127,6 +127,17 @@ impl Layout {
         loopback(self.at(7, 8222))
     }
 
+    /// `up`'s two captcha instances: 7009 and 7109 (lesson 09's server and its second
+    /// listener's port), or B+2 and B+3.
+    pub fn captchas(self) -> [SocketAddr; 2] {
+        [loopback(self.at(2, 7009)), loopback(self.at(3, 7109))]
+    }
+
+    /// `up`'s gateway, lesson 10's server: 7010, or B+4.
+    pub fn gateway(self) -> SocketAddr {
+        loopback(self.at(4, 7010))
+    }
+
     pub fn book(self) -> u16 {
         self.at(5, BOOK_PORT)
     }

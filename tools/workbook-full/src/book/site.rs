@@ -242,25 +242,12 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
             }
         }
     });
-    let interrupted = ctrl_c();
+    // Listened for from now on: once "Ctrl-C to stop" is printed, Ctrl-C (or SIGTERM) stops
+    // the server rather than killing the program half-way through a rebuild.
+    let stopping = shared::signal::shutdown();
     tell(Cmd::CtrlCToStop, &[]);
     tokio::select! {
         result = serve_published(listener, book, root.to_path_buf()) => result,
-        () = interrupted => Ok(()),
-    }
-}
-
-/// Ctrl-C, listened for from the moment this is called: once "Ctrl-C to stop" is printed,
-/// Ctrl-C stops the server rather than killing the program half-way through a rebuild.
-fn ctrl_c() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-    async move {
-        #[cfg(unix)]
-        if let Some(mut interrupt) = interrupt {
-            interrupt.recv().await;
-            return;
-        }
-        let _ = tokio::signal::ctrl_c().await;
+        () = stopping => Ok(()),
     }
 }

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use anyhow::Result;
 use unicode_width::UnicodeWidthStr;
+use walkdir::WalkDir;
 
 use crate::book;
-use crate::system::up::plan::Ports;
 use workbook_core::course::{Course, STATE_DIR};
 use workbook_core::language::messages::{Cmd, say, tell};
 pub use workbook_core::ports::{BASE_PORT_VAR, BLOCK, Layout, keep_base, lesson_number};
@@ -47,7 +47,7 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
         }
         None => println!("{}", say(Cmd::PortsStandard, &[])),
     }
-    let system = Ports::of(layout);
+    let [captcha_1, captcha_2] = layout.captchas().map(|addr| addr.port());
     let rows: [(String, String); 6] = [
         ("Consul".into(), layout.consul().to_string()),
         ("Redis".into(), layout.redis().to_string()),
@@ -58,9 +58,9 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
             say(
                 Cmd::PortsUpParts,
                 &[
-                    ("one", &system.captchas[0]),
-                    ("two", &system.captchas[1]),
-                    ("gateway", &system.gateway),
+                    ("one", &captcha_1),
+                    ("two", &captcha_2),
+                    ("gateway", &layout.gateway().port()),
                 ],
             ),
         ),
@@ -115,19 +115,13 @@ fn lesson_range(course: &Course, layout: Layout) -> String {
 /// Whether the sources in `dir` (a lesson's `src/`, a few folders deep) name `addr`: the
 /// lesson has a server there by default, and the learner needs another `--addr`.
 fn has_server_on(dir: &Path, addr: SocketAddr) -> bool {
-    fn search(dir: &Path, needle: &str, depth: usize) -> bool {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return false;
-        };
-        entries.flatten().any(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                depth > 0 && search(&path, needle, depth - 1)
-            } else {
-                path.extension().is_some_and(|ext| ext == "rs")
-                    && fs::read_to_string(&path).is_ok_and(|text| text.contains(needle))
-            }
-        })
-    }
-    search(dir, &addr.to_string(), 3)
+    let needle = addr.to_string();
+    // The files in `dir` and in its folders, three deep.
+    let sources = WalkDir::new(dir).max_depth(4).follow_links(true);
+    sources.into_iter().flatten().any(|entry| {
+        let path = entry.path();
+        !entry.file_type().is_dir()
+            && path.extension().is_some_and(|ext| ext == "rs")
+            && fs::read_to_string(path).is_ok_and(|text| text.contains(&needle))
+    })
 }

@@ -31,12 +31,10 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
 /// How long a probe waits for a Consul agent's answer.
 const CONSUL_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Runs one of consul-ext's requests to its end from the runner's synchronous code: on a
-/// thread of its own with a small runtime, so that it works inside the runner's tokio
-/// runtime and outside any alike. `None` when the agent did not answer as Consul does.
-fn ask_consul<T: Send>(
-    request: impl Future<Output = Result<T, consul_ext::Error>> + Send,
-) -> Option<T> {
+/// Runs `work` to its end from the runner's synchronous code: on a thread of its own with a
+/// small runtime, so that it works inside the runner's tokio runtime and outside any alike.
+/// `None` when no runtime could be made, or the work panicked.
+pub fn on_own_runtime<T: Send>(work: impl Future<Output = T> + Send) -> Option<T> {
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -44,7 +42,7 @@ fn ask_consul<T: Send>(
                     .enable_all()
                     .build()
                     .ok()?;
-                runtime.block_on(request).ok()
+                Some(runtime.block_on(work))
             })
             .join()
             .ok()
@@ -55,14 +53,15 @@ fn ask_consul<T: Send>(
 /// The leader a Consul agent reports, if one answers on `addr`.
 pub fn consul_leader(addr: SocketAddr) -> Option<String> {
     let agent = addr.to_string();
-    ask_consul(consul_ext::leader(agent.as_str(), CONSUL_PROBE_TIMEOUT))
+    on_own_runtime(consul_ext::leader(agent.as_str(), CONSUL_PROBE_TIMEOUT))?.ok()
 }
 
 /// Whether the Consul on `addr` is the embedded development agent: its build says so
 /// (`Stats.build.prerelease` of `/v1/agent/self`).
 pub fn is_embedded_agent(addr: SocketAddr) -> bool {
     let agent = addr.to_string();
-    ask_consul(consul_ext::agent_self(agent.as_str(), CONSUL_PROBE_TIMEOUT))
+    on_own_runtime(consul_ext::agent_self(agent.as_str(), CONSUL_PROBE_TIMEOUT))
+        .and_then(Result::ok)
         .is_some_and(|me| me["Stats"]["build"]["prerelease"] == "workbook-dev")
 }
 

@@ -156,17 +156,9 @@ fn count_pages(pdf: &[u8]) -> Option<usize> {
 }
 
 /// `file:///…` for an absolute path, with what a URL cannot hold (spaces, `#`, `?`, non-ASCII
-/// bytes) percent-encoded.
+/// bytes) percent-encoded. A relative path, which has no such URL, is left as it is.
 fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for &byte in path.to_string_lossy().as_bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            url.push(byte as char);
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    url
+    url::Url::from_file_path(path).map_or_else(|()| path.display().to_string(), String::from)
 }
 
 /// A fresh folder under the system's temporary one, for `probe`'s page.

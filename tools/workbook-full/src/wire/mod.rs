@@ -65,55 +65,42 @@ pub fn decoder(protocol: Protocol) -> Box<dyn Decode> {
     }
 }
 
-/// A lesson's servers, as the view knows them.
-struct LessonServers {
-    /// What a learner may call it: `05`, `5`, `grpc`, `05-grpc`, `l05-grpc`.
-    names: &'static [&'static str],
-    /// Each server's port and protocol.
-    servers: &'static [(u16, Protocol)],
-}
-
-const LESSONS: [LessonServers; 8] = [
-    LessonServers {
-        names: &["01", "1", "tcp", "01-tcp", "l01-tcp"],
-        servers: &[(7001, Protocol::Lines)],
-    },
-    LessonServers {
-        names: &["02", "2", "rpc", "02-rpc", "l02-rpc"],
-        servers: &[(7002, Protocol::Frames), (7102, Protocol::Frames)],
-    },
-    LessonServers {
-        names: &["03", "3", "jsonrpc", "03-jsonrpc", "l03-jsonrpc"],
-        servers: &[(7003, Protocol::Jsonrpc), (7103, Protocol::Http)],
-    },
-    LessonServers {
-        names: &["04", "4", "protobuf", "04-protobuf", "l04-protobuf"],
-        servers: &[],
-    },
-    LessonServers {
-        names: &["05", "5", "grpc", "05-grpc", "l05-grpc"],
-        servers: &[(7005, Protocol::Grpc)],
-    },
+/// Each lesson's servers, as the view knows them: the lesson's folder, and each server's
+/// port and protocol.
+const LESSONS: [(&str, &[(u16, Protocol)]); 8] = [
+    ("01-tcp", &[(7001, Protocol::Lines)]),
+    (
+        "02-rpc",
+        &[(7002, Protocol::Frames), (7102, Protocol::Frames)],
+    ),
+    (
+        "03-jsonrpc",
+        &[(7003, Protocol::Jsonrpc), (7103, Protocol::Http)],
+    ),
+    ("04-protobuf", &[]),
+    ("05-grpc", &[(7005, Protocol::Grpc)]),
     // Lesson 11's services find each other through the registry, at the addresses they
     // registered: a relay cannot stand between them. `micro api` is called by address.
-    LessonServers {
-        names: &["11", "micro", "11-micro", "l11-micro"],
-        servers: &[(8080, Protocol::Http)],
-    },
+    ("11-micro", &[(8080, Protocol::Http)]),
     // Lesson 12's brokers: the HTTP broker's subscriber on 7012 (a publisher POSTs to the
     // address it registered, so only what is sent to the relay goes through it: `curl`),
     // and the NATS server on 4222 (`--broker-address nats://127.0.0.1:4422`).
-    LessonServers {
-        names: &["12", "events", "12-events", "l12-events"],
-        servers: &[(7012, Protocol::Http), (4222, Protocol::Nats)],
-    },
+    (
+        "12-events",
+        &[(7012, Protocol::Http), (4222, Protocol::Nats)],
+    ),
     // Lesson 13's server; a client calls the relay with `--addr 127.0.0.1:7213` (through
     // etcd, clients call the address each server registered, not the relay).
-    LessonServers {
-        names: &["13", "rpcx", "13-rpcx", "l13-rpcx"],
-        servers: &[(7013, Protocol::Rpcx)],
-    },
+    ("13-rpcx", &[(7013, Protocol::Rpcx)]),
 ];
+
+/// Whether `name` is what a learner may call the lesson in `folder` (`05-grpc`): its
+/// number `05` or `5`, its topic `grpc`, its folder, or its package `l05-grpc`.
+fn names_lesson(name: &str, folder: &str) -> bool {
+    let (number, topic) = folder.split_once('-').unwrap_or((folder, ""));
+    [number, number.trim_start_matches('0'), topic, folder].contains(&name)
+        || name.strip_prefix('l') == Some(folder)
+}
 
 /// What to relay: (listen, to, protocol) for each relay. A lesson's servers are where
 /// `layout` puts them. A relay listens where `--listen` says, else 200 above its server's
@@ -124,8 +111,9 @@ fn plan(args: &WireArgs, layout: Layout) -> Result<Vec<(SocketAddr, SocketAddr, 
     // The servers: the lesson's (or those given instead), or those given with --protocol.
     let mut servers: Vec<(SocketAddr, Protocol)> = match &args.lesson {
         Some(lesson) => {
-            let Some(LessonServers { servers, .. }) =
-                LESSONS.iter().find(|l| l.names.contains(&lesson.as_str()))
+            let Some((_, servers)) = LESSONS
+                .iter()
+                .find(|(folder, _)| names_lesson(lesson, folder))
             else {
                 bail!(say(Cmd::WireUnknownLesson, &[]));
             };
@@ -180,7 +168,7 @@ fn plan(args: &WireArgs, layout: Layout) -> Result<Vec<(SocketAddr, SocketAddr, 
     Ok(relays)
 }
 
-/// `workbook wire`: relays until Ctrl-C.
+/// `workbook wire`: relays until Ctrl-C or SIGTERM.
 pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     let relays = plan(&args, Layout::of(root, None)?)?;
     let hub = Arc::new(Hub::new(args.print));
@@ -243,25 +231,9 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
     }
     tokio::spawn(ring::serve_feed(feed, hub, sources));
 
-    stop_signal().await;
+    shared::signal::shutdown().await;
     let _ = std::fs::remove_file(&feed_file);
     Ok(())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use prost_reflect::{DescriptorPool, DynamicMessage, MapKey, MessageDescriptor, Value};
-use serde_json::json;
+use serde::{Serialize, Serializer};
 
 use super::message::{Message, hex};
 
@@ -55,13 +55,15 @@ pub fn describe(
     };
     match DynamicMessage::decode(schema.clone(), bytes) {
         Ok(decoded) => {
-            let pretty = to_json(&decoded, 0, Some(0));
+            let shown = Shown::Message(&decoded, 0);
+            let pretty = serde_json::to_string_pretty(&shown).unwrap_or_default();
             let text = message.decoded.get_or_insert_with(String::new);
             if !text.is_empty() {
                 text.push_str("\n\n");
             }
             text.push_str(&format!("{} {pretty}", schema.name()));
-            format!("{} {}", schema.name(), to_json(&decoded, 0, None))
+            let line = serde_json::to_string(&shown).unwrap_or_default();
+            format!("{} {line}", schema.name())
         }
         Err(error) => {
             message.broken = true;
@@ -70,93 +72,66 @@ pub fn describe(
     }
 }
 
-/// A decoded message as JSON, its fields in the schema's order: `{"name (1)": "Ferris"}`.
-/// With `indent`, laid out on lines indented by that much.
-fn to_json(message: &DynamicMessage, depth: usize, indent: Option<usize>) -> String {
-    let mut members: Vec<(String, String)> = Vec::new();
-    let inner = indent.map(|i| i + 2);
-    for (field, value) in message.fields() {
-        let key = format!("{} ({})", field.name(), field.number());
-        members.push((key, value_json(value, depth, inner)));
-    }
-    for unknown in message.unknown_fields() {
-        let key = format!("? ({})", unknown.number());
-        members.push((key, json!("a field this schema does not know").to_string()));
-    }
-    join(
-        '{',
-        '}',
-        members.into_iter().map(|(k, v)| {
-            format!(
-                "{}:{}{v}",
-                json!(k),
-                if indent.is_some() { " " } else { "" }
-            )
-        }),
-        indent,
-    )
+/// A decoded message, or a part of it, as JSON whose keys carry the field numbers:
+/// `{"name (1)": "Ferris"}`, the fields in the schema's order. `serde_json` writes it on one
+/// line or laid out on lines.
+enum Shown<'a> {
+    /// A message, nested `depth` messages deep.
+    Message(&'a DynamicMessage, usize),
+    /// A field's value, in a message nested `depth` deep.
+    Value(&'a Value, usize),
+    /// A word about what is not shown.
+    Note(&'a str),
 }
 
-/// `items` between `open` and `close`, on one line or (with `indent`) one a line.
-fn join(
-    open: char,
-    close: char,
-    items: impl Iterator<Item = String>,
-    indent: Option<usize>,
-) -> String {
-    let items: Vec<String> = items.collect();
-    match indent {
-        Some(indent) if !items.is_empty() => {
-            let pad = " ".repeat(indent + 2);
-            let lines: Vec<String> = items.iter().map(|item| format!("{pad}{item}")).collect();
-            format!(
-                "{open}\n{}\n{}{close}",
-                lines.join(",\n"),
-                " ".repeat(indent)
-            )
+impl Serialize for Shown<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (value, depth) = match *self {
+            Shown::Message(message, depth) => {
+                let known = message.fields().map(|(field, value)| {
+                    let key = format!("{} ({})", field.name(), field.number());
+                    (key, Shown::Value(value, depth))
+                });
+                let unknown = message.unknown_fields().map(|unknown| {
+                    let key = format!("? ({})", unknown.number());
+                    (key, Shown::Note("a field this schema does not know"))
+                });
+                return serializer.collect_map(known.chain(unknown));
+            }
+            Shown::Value(value, depth) => (value, depth),
+            Shown::Note(note) => return serializer.serialize_str(note),
+        };
+        match value {
+            Value::Bool(v) => serializer.serialize_bool(*v),
+            Value::I32(v) | Value::EnumNumber(v) => serializer.serialize_i32(*v),
+            Value::I64(v) => serializer.serialize_i64(*v),
+            Value::U32(v) => serializer.serialize_u32(*v),
+            Value::U64(v) => serializer.serialize_u64(*v),
+            // Widened, as `serde_json::json!` shows an `f32`.
+            Value::F32(v) => serializer.serialize_f64(f64::from(*v)),
+            Value::F64(v) => serializer.serialize_f64(*v),
+            Value::String(v) => serializer.serialize_str(v),
+            Value::Bytes(v) => serializer.serialize_str(&hex(v)),
+            Value::Message(_) if depth >= MAX_DEPTH => {
+                Shown::Note("… (nested too deep to show)").serialize(serializer)
+            }
+            Value::Message(v) => Shown::Message(v, depth + 1).serialize(serializer),
+            Value::List(items) => {
+                serializer.collect_seq(items.iter().map(|v| Shown::Value(v, depth)))
+            }
+            Value::Map(entries) => {
+                let mut entries: Vec<(&MapKey, &Value)> = entries.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                serializer.collect_map(entries.into_iter().map(|(key, v)| {
+                    let key = match key {
+                        MapKey::String(s) => s.clone(),
+                        other => format!("{other:?}"),
+                    };
+                    (key, Shown::Value(v, depth))
+                }))
+            }
         }
-        _ => format!("{open}{}{close}", items.join(",")),
     }
-}
-
-fn value_json(value: &Value, depth: usize, indent: Option<usize>) -> String {
-    let scalar = match value {
-        Value::Bool(v) => json!(v),
-        Value::I32(v) => json!(v),
-        Value::I64(v) => json!(v),
-        Value::U32(v) => json!(v),
-        Value::U64(v) => json!(v),
-        Value::F32(v) => json!(v),
-        Value::F64(v) => json!(v),
-        Value::String(v) => json!(v),
-        Value::Bytes(v) => json!(hex(v)),
-        Value::EnumNumber(v) => json!(v),
-        Value::Message(_) if depth >= MAX_DEPTH => json!("… (nested too deep to show)"),
-        Value::Message(v) => return to_json(v, depth + 1, indent),
-        Value::List(items) => {
-            let items = items
-                .iter()
-                .map(|v| value_json(v, depth, indent.map(|i| i + 2)));
-            return join('[', ']', items, indent);
-        }
-        Value::Map(entries) => {
-            let mut entries: Vec<(&MapKey, &Value)> = entries.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            let items = entries.into_iter().map(|(key, v)| {
-                let key = match key {
-                    MapKey::String(s) => s.clone(),
-                    other => format!("{other:?}"),
-                };
-                format!(
-                    "{}:{}",
-                    json!(key),
-                    value_json(v, depth, indent.map(|i| i + 2))
-                )
-            });
-            return join('{', '}', items, indent);
-        }
-    };
-    scalar.to_string()
 }
 
 #[cfg(test)]

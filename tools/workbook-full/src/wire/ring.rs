@@ -9,9 +9,10 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::Serialize;
+use time::OffsetDateTime;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
@@ -174,15 +175,8 @@ impl Hub {
 
 /// `HH:MM:SS.mmm`, UTC.
 fn time_of_day(time: SystemTime) -> String {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let seconds = since.as_secs() % 86_400;
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60,
-        since.subsec_millis()
-    )
+    let (hour, minute, second, milli) = OffsetDateTime::from(time).time().as_hms_milli();
+    format!("{hour:02}:{minute:02}:{second:02}.{milli:03}")
 }
 
 /// Serves the feed: to each watcher that connects, a first line naming the relays, the

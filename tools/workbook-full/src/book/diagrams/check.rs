@@ -23,7 +23,7 @@
 //! does a test, so a diagram that is misdrawn fails before a reader sees it.
 
 use super::draw::arms;
-use super::{closes, opening_fence};
+use super::for_each_fence;
 
 /// One slip in a chapter, at its 1-based line and column (in characters).
 #[derive(Debug, PartialEq, Eq)]
@@ -36,30 +36,14 @@ pub struct Misdrawing {
 /// Every misdrawing of every diagram in a chapter, with lines counted in the chapter.
 pub fn chapter_misdrawings(markdown: &str) -> Vec<Misdrawing> {
     let mut found = Vec::new();
-    let mut lines = markdown.lines().enumerate();
-    while let Some((_, line)) = lines.next() {
-        let Some(fence) = opening_fence(line) else {
-            continue;
-        };
-        let mut drawing = Vec::new();
-        let mut first = None;
-        for (index, line) in lines.by_ref() {
-            if closes(line, &fence) {
-                break;
-            }
-            first.get_or_insert(index);
-            drawing.push(line);
+    for_each_fence(markdown, |_, drawing| {
+        if let Some((drawing, first_line)) = drawing {
+            found.extend(misdrawings(drawing).into_iter().map(|slip| Misdrawing {
+                line: first_line - 1 + slip.line,
+                ..slip
+            }));
         }
-        let Some(first) = first else { continue };
-        found.extend(
-            misdrawings(&drawing.join("\n"))
-                .into_iter()
-                .map(|slip| Misdrawing {
-                    line: first + slip.line,
-                    ..slip
-                }),
-        );
-    }
+    });
     found
 }
 

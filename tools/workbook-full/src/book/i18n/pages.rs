@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use walkdir::WalkDir;
 
 use super::{LANGUAGES, search_cjk};
 
@@ -19,7 +20,7 @@ pub fn link_editions(english_dir: &Path, langs: &[&str]) -> Result<()> {
     if langs.is_empty() {
         return Ok(());
     }
-    for page in html_pages(english_dir, english_dir, langs) {
+    for page in html_pages(english_dir, langs) {
         let links: Vec<String> = langs
             .iter()
             .map(|lang| {
@@ -43,7 +44,7 @@ pub fn link_editions(english_dir: &Path, langs: &[&str]) -> Result<()> {
 /// Adds the switch back to English to each page of the edition in `dir`, whose English
 /// pages are in `english_dir` (the edition is served from `<english_dir>/<lang>/`).
 pub fn link_edition(english_dir: &Path, dir: &Path) -> Result<()> {
-    for page in html_pages(dir, dir, &[]) {
+    for page in html_pages(dir, &[]) {
         let href = if english_dir.join(&page).is_file() {
             format!("../{}", page.display())
         } else {
@@ -101,23 +102,18 @@ fn insert(path: &Path, links: &str, script: &str) -> Result<()> {
     std::fs::write(path, edited).with_context(|| format!("writing {}", path.display()))
 }
 
-/// The HTML pages under `dir`, relative to `top`, leaving out the editions' folders.
-fn html_pages(dir: &Path, top: &Path, skip: &[&str]) -> Vec<PathBuf> {
-    let mut pages = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return pages;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if path.is_dir() {
-            if !skip.iter().any(|lang| name == *lang) {
-                pages.extend(html_pages(&path, top, &[]));
-            }
-        } else if path.extension().is_some_and(|e| e == "html") {
-            pages.extend(path.strip_prefix(top).ok().map(Path::to_path_buf));
-        }
-    }
-    pages.sort();
+/// The HTML pages under `dir`, relative to it and in order, leaving out the folders `skip`
+/// names at its top (the editions' folders).
+fn html_pages(dir: &Path, skip: &[&str]) -> Vec<PathBuf> {
+    let walk = WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    let pages = walk.into_iter().filter_entry(|entry| {
+        entry.depth() != 1 || !skip.iter().any(|lang| entry.file_name() == *lang)
+    });
     pages
+        .flatten()
+        .filter(|page| {
+            !page.file_type().is_dir() && page.path().extension().is_some_and(|e| e == "html")
+        })
+        .filter_map(|page| page.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect()
 }

@@ -18,7 +18,6 @@ use crate::system::ports::Layout;
 use crate::system::probe;
 use crate::system::services::{self, Service};
 use crate::system::up;
-use crate::system::up::plan::Ports;
 use workbook_core::language::messages::{Cmd, Msg, say, tell};
 use workbook_core::ui;
 
@@ -121,7 +120,6 @@ fn port(root: &Path, layout: Layout, port: u16, usual: &str) -> Finding {
 /// The `doctor` command. Fails when something required is missing.
 pub fn run(root: &Path) -> Result<()> {
     let layout = Layout::of(root, None)?;
-    let system = Ports::of(layout);
     let sections: Vec<(Msg, Vec<Finding>)> = vec![
         (Msg::DoctorToolchain, toolchain()),
         (Msg::DoctorServices, vec![redis(), consul()]),
@@ -136,25 +134,25 @@ pub fn run(root: &Path) -> Result<()> {
             Msg::DoctorPorts,
             vec![
                 port(root, layout, layout.book(), &say(Cmd::PortTheBook, &[])),
-                port(root, layout, system.consul, "Consul"),
-                port(root, layout, system.redis, "Redis"),
+                port(root, layout, layout.consul().port(), "Consul"),
+                port(root, layout, layout.redis().port(), "Redis"),
                 port(root, layout, layout.nats().port(), "NATS"),
                 port(
                     root,
                     layout,
-                    system.captchas[0],
+                    layout.captchas()[0].port(),
                     &say(Cmd::PortLesson09Captcha, &[]),
                 ),
                 port(
                     root,
                     layout,
-                    system.captchas[1],
+                    layout.captchas()[1].port(),
                     &say(Cmd::PortSecondCaptcha, &[]),
                 ),
                 port(
                     root,
                     layout,
-                    system.gateway,
+                    layout.gateway().port(),
                     &say(Cmd::PortLesson10Gateway, &[]),
                 ),
             ],

@@ -225,20 +225,10 @@ pub(super) fn chromium() -> Finding {
 /// Whether `book --pdf` works here: its probe, on a runtime of its own (doctor's checks
 /// are plain functions, and may be called from within another runtime).
 fn prints() -> Result<(), String> {
-    std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|error| error.to_string())?;
-                runtime
-                    .block_on(crate::teacher::pdf::probe())
-                    .map_err(|error| error.to_string())
-            })
-            .join()
-            .unwrap_or_else(|_| Err("the print probe panicked".into()))
-    })
+    match probe::on_own_runtime(crate::teacher::pdf::probe()) {
+        Some(printed) => printed.map_err(|error| error.to_string()),
+        None => Err("the print probe did not run to its end".into()),
+    }
 }
 
 pub(super) fn python() -> Finding {

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use super::passed;
-use super::plan::{System, loopback};
+use super::plan::System;
 use super::processes::{START_PATIENCE, block_until, start};
 use super::record::Record;
 use crate::system::probe::{consul_from_env, consul_leader, env_addr, redis_pings};
@@ -16,7 +16,7 @@ use workbook_core::language::messages::{self, Cmd};
 
 /// Finds or starts Consul; returns its base URL.
 pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Result<String> {
-    let addr = loopback(system.ports.consul);
+    let addr = system.layout.consul();
     // `CONSUL_HTTP_ADDR` naming this system's own port is no other agent: start it here.
     if let Some(value) = consul_from_env().filter(|value| env_addr(value) != Some(addr)) {
         if env_addr(&value).and_then(consul_leader).is_none() {
@@ -62,7 +62,7 @@ pub(super) fn consul_up(root: &Path, system: &System, record: &mut Record) -> Re
 
 /// Finds or starts Redis; returns its URL.
 pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
-    let addr = loopback(system.ports.redis);
+    let addr = system.layout.redis();
     let url = format!("redis://{addr}");
     if let Some(started) = record.running("redis") {
         passed(
@@ -93,7 +93,7 @@ pub(super) fn redis_up(system: &System, record: &mut Record) -> Result<String> {
 /// Who runs the Consul that answers on the system's port, when `up` did not start it:
 /// `services up` of this copy, on the same port, or a stranger.
 fn who_answers(root: &Path, system: &System) -> String {
-    let addr = loopback(system.ports.consul);
+    let addr = system.layout.consul();
     let who = if services::running_pid_on(root, Service::Consul, addr).is_some() {
         Cmd::AgentOfServicesUp
     } else {

@@ -11,7 +11,7 @@ use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::plan::{AUDIT_SUBSCRIBED, Events, System, events_exist, loopback};
+use super::plan::{AUDIT_SUBSCRIBED, Events, System, events_exist};
 use super::processes::{START_PATIENCE, block_until, start};
 use super::record::Record;
 use super::{passed, say};
@@ -53,7 +53,7 @@ fn nats_up(
     if !solution {
         return Ok(Events::Mine);
     }
-    let addr = loopback(system.ports.nats);
+    let addr = system.layout.nats();
     let url = format!("nats://{addr}");
     if let Some(started) = record.running("nats") {
         let args: [(&str, &dyn std::fmt::Display); 2] = [("addr", &addr), ("pid", &started.pid)];

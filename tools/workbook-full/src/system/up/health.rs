@@ -68,8 +68,9 @@ pub(super) async fn deregister_leftovers(system: &System, record: &Record) {
         return;
     };
     let shown = agent.trim_start_matches("http://");
+    let captcha_ports = system.layout.captchas().map(|addr| addr.port());
     for service in services.values() {
-        if service.service != CAPTCHA_SERVICE || !system.ports.captchas.contains(&service.port) {
+        if service.service != CAPTCHA_SERVICE || !captcha_ports.contains(&service.port) {
             continue;
         }
         let answer = consul_ext::deregister(agent, &service.id).await;

@@ -43,7 +43,7 @@ use events::{Counts, audit_counts, events_up};
 use health::{HEALTH_PATIENCE, deregister_leftovers, passing_in_consul};
 use plan::{
     CAPTCHA_SERVICE, Events, LESSONS_NEWEST_FIRST, Part, Ready, SERVICES_NEWEST_FIRST, System,
-    gateway_exists, loopback,
+    gateway_exists,
 };
 use processes::{START_PATIENCE, build, start_lesson, stop, wait_until};
 use record::{Record, Started};
@@ -168,7 +168,7 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
 
     println!();
     if with_gateway {
-        let page = format!("http://{}/", loopback(system.ports.gateway));
+        let page = format!("http://{}/", system.layout.gateway());
         let url = ui::bold(&page);
         messages::tell(Cmd::ThePage, &[("url", &url)]);
     }
@@ -185,7 +185,7 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         [("dir", &system.shown), ("status", &status), ("down", &down)];
     messages::tell(Cmd::UpLogsSeeStop, &args);
     // Off the standard ports, a learner's own `cargo run -p …` needs telling where they are.
-    if !system.standard {
+    if system.layout.base().is_some() {
         messages::tell(Cmd::ServicesYourShell, &[]);
         match &events {
             Events::OnNats(nats_url) => println!(
@@ -275,7 +275,7 @@ pub async fn down(root: &Path, layout: Layout) -> Result<()> {
     for name in SERVICES_NEWEST_FIRST {
         // Consul and Redis are always there; a NATS `up` did not start may be none at all
         // (without nats-server, `up` runs lesson 09's service and no audit).
-        let there = name != "nats" || nats_answers(loopback(system.ports.nats));
+        let there = name != "nats" || nats_answers(system.layout.nats());
         stop(&record, name, there);
     }
     fs::remove_file(system.record_path()).context("removing the record of `up`")?;

@@ -1,5 +1,5 @@
-//! What runs where: the ports of one copy of the system, the table of the lessons'
-//! processes `up` runs there, and its folder under `.workbook/`.
+//! What runs where: the table of the lessons' processes `up` runs on the ports of one copy
+//! of the system (its `Layout`), and that copy's folder under `.workbook/`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,48 +30,6 @@ pub(super) const AUDIT_SUBSCRIBED: &str = "subscribed to captcha.verified";
 /// services they use (`SERVICES_NEWEST_FIRST`).
 pub(super) const LESSONS_NEWEST_FIRST: [&str; 4] = ["gateway", "captcha-2", "captcha-1", "audit"];
 pub(super) const SERVICES_NEWEST_FIRST: [&str; 3] = ["nats", "redis", "consul"];
-
-/// The loopback ports of the system's parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ports {
-    pub consul: u16,
-    pub redis: u16,
-    pub captchas: [u16; 2],
-    pub gateway: u16,
-    /// NATS, lesson 12's broker, which the captcha instances publish their checks on.
-    pub nats: u16,
-}
-
-impl Ports {
-    /// The course's own ports: Consul's, Redis's and NATS's usual ones, lesson 09 on 7009
-    /// and its second instance on 7109, lesson 10 on 7010.
-    pub const STANDARD: Ports = Ports {
-        consul: 8500,
-        redis: 6379,
-        captchas: [7009, 7109],
-        gateway: 7010,
-        nats: 4222,
-    };
-
-    /// `up`'s system in `layout`: Consul, Redis and NATS where the layout has them, the
-    /// captchas and the gateway after Redis.
-    pub fn of(layout: Layout) -> Ports {
-        match layout.base() {
-            None => Ports::STANDARD,
-            Some(base) => Ports {
-                consul: base,
-                redis: base + 1,
-                captchas: [base + 2, base + 3],
-                gateway: base + 4,
-                nats: base + 6,
-            },
-        }
-    }
-}
-
-pub(super) fn loopback(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
-}
 
 /// How `up` knows that a part it started is ready.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,8 +93,7 @@ pub(super) fn stages(
             ready: Ready::Subscribed,
         });
     }
-    for (index, port) in system.ports.captchas.into_iter().enumerate() {
-        let addr = loopback(port);
+    for (index, addr) in system.layout.captchas().into_iter().enumerate() {
         let (package, args) = match events {
             Events::OnNats(nats_url) => {
                 let flags = ["--registry", "consul", "--registry-address", consul_url];
@@ -163,7 +120,7 @@ pub(super) fn stages(
     }
     let mut stages = vec![first];
     if with_gateway {
-        let addr = loopback(system.ports.gateway);
+        let addr = system.layout.gateway();
         stages.push(vec![Part {
             name: "gateway".into(),
             package: GATEWAY_PACKAGE,
@@ -182,27 +139,24 @@ fn words(words: &[&str]) -> Vec<String> {
 
 /// One copy of the system: its ports and the folder of its logs and record.
 pub struct System {
-    pub ports: Ports,
+    pub layout: Layout,
     pub dir: PathBuf,
     /// The folder as the learner knows it: `.workbook/system`.
     pub(super) shown: String,
-    /// Whether this copy is on the standard ports (its commands need no `--base-port`).
-    pub(super) standard: bool,
 }
 
 impl System {
     /// The copy of the system in `layout`: on its ports, in `.workbook/system/` for the
     /// standard ones, else in `.workbook/system-BASE/`.
     pub fn new(root: &Path, layout: Layout) -> System {
-        let (folder, standard) = match layout.base() {
-            None => ("system".to_string(), true),
-            Some(base) => (format!("system-{base}"), false),
+        let folder = match layout.base() {
+            None => "system".to_string(),
+            Some(base) => format!("system-{base}"),
         };
         System {
-            ports: Ports::of(layout),
+            layout,
             dir: root.join(STATE_DIR).join(&folder),
             shown: format!("{STATE_DIR}/{folder}"),
-            standard,
         }
     }
 
@@ -214,13 +168,13 @@ impl System {
         self.dir.join(format!("{name}.log"))
     }
 
-    /// The flag that names this copy in a command, for messages: `` or ` --base-port N`.
+    /// The flag that names this copy in a command, for messages: `` on the standard ports,
+    /// else ` --base-port N`.
     pub(super) fn flag(&self) -> String {
-        if self.standard {
-            String::new()
-        } else {
-            format!(" --base-port {}", self.ports.consul)
-        }
+        self.layout
+            .base()
+            .map(|base| format!(" --base-port {base}"))
+            .unwrap_or_default()
     }
 }
 
@@ -237,15 +191,14 @@ pub(super) fn events_exist(root: &Path) -> bool {
 /// For `doctor`: the process of this copy's system that `up` started on `port`, if it
 /// runs.
 pub fn started_on(root: &Path, layout: Layout, port: u16) -> Option<String> {
-    let system = System::new(root, layout);
-    let ports = system.ports;
+    let [captcha_1, captcha_2] = layout.captchas().map(|addr| addr.port());
     let name = match port {
-        _ if port == ports.captchas[0] => "captcha-1",
-        _ if port == ports.captchas[1] => "captcha-2",
-        _ if port == ports.gateway => "gateway",
+        _ if port == captcha_1 => "captcha-1",
+        _ if port == captcha_2 => "captcha-2",
+        _ if port == layout.gateway().port() => "gateway",
         _ => return None,
     };
-    let record = Record::load(&system)?;
+    let record = Record::load(&System::new(root, layout))?;
     let started = record.running(name)?;
     Some(format!("{name}, started by `up` (pid {})", started.pid))
 }

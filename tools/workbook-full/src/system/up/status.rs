@@ -8,7 +8,7 @@ use consul_ext::CheckStatus;
 
 use super::events::{audit_counts, why_no_audit};
 use super::health::{health_in_consul, process_note, status_word};
-use super::plan::{CAPTCHA_SERVICE, Events, System, gateway_exists, loopback};
+use super::plan::{CAPTCHA_SERVICE, Events, System, gateway_exists};
 use super::record::Record;
 use super::say;
 use crate::system::ports::Layout;
@@ -58,17 +58,17 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
     show(redis_answers && alive, "redis", format!("{what}  ({note})"));
 
     if let Some(Events::OnNats(nats_url)) = &record.events {
-        let nats_answers = nats_answers(loopback(system.ports.nats));
+        let nats_answers = nats_answers(system.layout.nats());
         let (alive, note) = process_note(&record, "nats");
         let what = answers_or_fix(nats_answers, Service::Nats, nats_url, base_port);
         show(nats_answers && alive, "nats", format!("{what}  ({note})"));
     }
 
-    for (index, port) in system.ports.captchas.into_iter().enumerate() {
+    for (index, addr) in system.layout.captchas().into_iter().enumerate() {
         let name = format!("captcha-{}", index + 1);
         let (alive, note) = process_note(&record, &name);
         let (passing, health) =
-            match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, port).await {
+            match health_in_consul(&record.consul_url, CAPTCHA_SERVICE, addr.port()).await {
                 Some((id, status)) => (
                     status == CheckStatus::Passing,
                     messages::say(
@@ -81,11 +81,11 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
         show(
             passing && alive,
             &name,
-            format!("{}  {health}  ({note})", loopback(port)),
+            format!("{addr}  {health}  ({note})"),
         );
     }
 
-    let addr = loopback(system.ports.gateway);
+    let addr = system.layout.gateway();
     if record
         .started
         .iter()

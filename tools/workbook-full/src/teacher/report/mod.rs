@@ -15,6 +15,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize, Serializer};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use workbook::learner::state::{self, State};
 use workbook_core::course::Course;
@@ -230,31 +232,17 @@ pub fn learner_name(root: &Path, given: Option<&str>) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// `2026-03-01T09:30:00Z`: days since 1970 turned into a civil date (H. Hinnant's
-/// algorithm), so that no date library is needed for one timestamp.
+/// `2026-03-01T09:30:00Z`: the time in UTC, to the second. Empty for a time past the year
+/// 9999, which RFC 3339 cannot write (a state file's time gone wrong).
 pub fn rfc3339(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    i64::try_from(secs)
+        .ok()
+        .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
+        .and_then(|utc| utc.format(&Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 /// `report`: this learner's block, or with `json` the file to hand in.

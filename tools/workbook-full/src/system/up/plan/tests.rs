@@ -2,16 +2,20 @@ use super::*;
 
 #[test]
 pub(super) fn a_base_port_gives_five_ports_in_a_row_and_nats_on_the_seventh() {
-    let ports = Ports::of(Layout::from_base(20000).unwrap());
+    let system = System::new(Path::new("/course"), Layout::from_base(20000).unwrap());
+    let layout = system.layout;
+    let [captcha_1, captcha_2] = layout.captchas();
+    let ports = [
+        layout.consul(),
+        layout.redis(),
+        captcha_1,
+        captcha_2,
+        layout.gateway(),
+        layout.nats(),
+    ];
     assert_eq!(
-        ports,
-        Ports {
-            consul: 20000,
-            redis: 20001,
-            captchas: [20002, 20003],
-            gateway: 20004,
-            nats: 20006,
-        }
+        ports.map(|addr| addr.port()),
+        [20000, 20001, 20002, 20003, 20004, 20006]
     );
 }
 
@@ -53,7 +57,11 @@ pub(super) fn each_copy_has_its_own_folder() {
     let root = Path::new("/course");
     let standard = System::new(root, Layout::STANDARD);
     assert_eq!(standard.dir, Path::new("/course/.workbook/system"));
-    assert_eq!(standard.ports, Ports::STANDARD);
+    // The ports the book shows: lesson 09's server and its second listener, lesson 10's.
+    let captchas = standard.layout.captchas().map(|addr| addr.to_string());
+    assert_eq!(captchas, ["127.0.0.1:7009", "127.0.0.1:7109"]);
+    assert_eq!(standard.layout.gateway().to_string(), "127.0.0.1:7010");
+    assert_eq!(standard.flag(), "");
     let other = System::new(root, Layout::from_base(20000).unwrap());
     assert_eq!(other.dir, Path::new("/course/.workbook/system-20000"));
     assert_eq!(other.flag(), " --base-port 20000");
