@@ -31,6 +31,7 @@ pub enum ConsulKind {
 }
 
 /// A Consul agent for one test; whatever it started stops when this is dropped.
+#[derive(Debug)]
 pub struct ConsulAgent {
     url: String,
     kind: ConsulKind,
@@ -38,6 +39,7 @@ pub struct ConsulAgent {
 }
 
 /// What [`ConsulAgent`] owns, and so stops on drop.
+#[derive(Debug)]
 enum Running {
     Nothing,
     Process(OwnedChild),
@@ -68,15 +70,6 @@ impl ConsulAgent {
     }
 }
 
-impl std::fmt::Debug for ConsulAgent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConsulAgent")
-            .field("url", &self.url)
-            .field("kind", &self.kind)
-            .finish()
-    }
-}
-
 /// A Consul agent for a test: `CONSUL_HTTP_ADDR` when it is set, else a real
 /// `consul agent -dev` on free loopback ports when `consul` is on `PATH`, else the embedded
 /// development agent on `127.0.0.1:0`.
@@ -88,7 +81,13 @@ impl std::fmt::Debug for ConsulAgent {
 /// # }
 /// ```
 pub async fn consul() -> ConsulAgent {
-    if let Some(url) = address_from_env() {
+    // `CONSUL_HTTP_ADDR` as Consul's tools take it, with or without `http://` (HTTP clients
+    // need a URL). Unset or empty means "none".
+    if let Ok(raw) = std::env::var("CONSUL_HTTP_ADDR")
+        && !raw.trim().is_empty()
+    {
+        let url = consul_ext::normalise_address(&raw)
+            .unwrap_or_else(|error| panic!("CONSUL_HTTP_ADDR: {error}"));
         return ConsulAgent {
             url,
             kind: ConsulKind::External,
@@ -109,21 +108,6 @@ pub async fn consul() -> ConsulAgent {
         kind: ConsulKind::Embedded,
         running: Running::Embedded { _agent: agent },
     }
-}
-
-/// `CONSUL_HTTP_ADDR`, with `http://` in front when it has no scheme (the Consul CLI accepts
-/// `127.0.0.1:8500`; HTTP clients need a URL). Unset or empty means "none".
-fn address_from_env() -> Option<String> {
-    let raw = std::env::var("CONSUL_HTTP_ADDR").ok()?;
-    let raw = raw.trim().trim_end_matches('/');
-    if raw.is_empty() {
-        return None;
-    }
-    Some(if raw.contains("://") {
-        raw.to_string()
-    } else {
-        format!("http://{raw}")
-    })
 }
 
 /// Starts `consul agent -dev` with every port it opens chosen free, and waits until it has
@@ -201,6 +185,7 @@ fn supports_grpc_tls_port(program: &Path) -> bool {
 /// Its own runtime keeps it answering while the test's runtime is busy (or blocked, say on
 /// a child process the test waits for), and lets `Drop` stop it synchronously: dropping that
 /// runtime ends every task the agent spawned and closes its sockets.
+#[derive(Debug)]
 struct EmbeddedAgent {
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,

@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, free_ports, http_get};
+use crate::process::{OwnedChild, answers, free_ports, retry};
 use programs::find_on_path;
 
 /// One member of an [`EtcdCluster`].
@@ -47,11 +47,6 @@ impl EtcdCluster {
     pub fn kill_member(&mut self, index: usize) {
         self.members[index].child.take();
     }
-
-    /// The process id of member `index`, while it runs.
-    pub fn pid(&self, index: usize) -> Option<u32> {
-        self.members[index].child.as_ref().map(OwnedChild::id)
-    }
 }
 
 impl Drop for EtcdCluster {
@@ -74,18 +69,8 @@ pub async fn etcd_cluster(size: usize) -> EtcdCluster {
             programs::how_to_install("etcd-server", "etcd")
         );
     };
-    let mut failures = Vec::new();
     // A free port may be taken between our choosing it and etcd binding it: try again.
-    for _attempt in 0..5 {
-        match start(&program, size).await {
-            Ok(cluster) => return cluster,
-            Err(why) => failures.push(why),
-        }
-    }
-    panic!(
-        "could not start an etcd cluster:\n{}",
-        failures.join("\n---\n")
-    );
+    retry("an etcd cluster", async || start(&program, size).await).await
 }
 
 async fn start(program: &PathBuf, size: usize) -> Result<EtcdCluster, String> {
@@ -150,19 +135,9 @@ async fn wait_healthy(member: &mut EtcdMember) -> Result<(), String> {
     let child = member.child.as_mut().expect("a running member");
     let waiting_for = format!("{} not healthy", member.name);
     let every = Duration::from_millis(20);
-    let addr = &member.client_addr;
+    let healthy = |_: &OwnedChild| answers(&member.client_addr, "/health", "true");
     child
-        .wait_until(
-            &member.name,
-            &waiting_for,
-            PATIENCE,
-            every,
-            |_| async move {
-                let answer =
-                    tokio::time::timeout(Duration::from_secs(1), http_get(addr, "/health"));
-                matches!(answer.await, Ok(Ok((200, body))) if body.contains("true"))
-            },
-        )
+        .wait_until(&member.name, &waiting_for, PATIENCE, every, healthy)
         .await
         .map_err(String::from)
 }

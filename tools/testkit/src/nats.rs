@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, free_ports, http_get};
+use crate::process::{OwnedChild, answers, free_ports, http_get, retry};
 use programs::find_nats_server;
 
 /// A private nats-server; killed, and its store deleted, when this is dropped.
@@ -49,11 +49,6 @@ impl NatsServer {
             .await
             .unwrap_or_else(|why| panic!("could not start nats-server again: {why}"));
         self.child = Some(child);
-    }
-
-    /// How many clients are connected now (`/varz`'s `connections`).
-    pub async fn connections(&self) -> u64 {
-        self.varz("connections").await
     }
 
     /// How many subscriptions the server holds now (`/varz`'s `subscriptions`; JetStream
@@ -110,28 +105,24 @@ pub async fn nats() -> NatsServer {
             programs::how_to_install("nats-server", "nats-server")
         );
     };
-    let mut failures = Vec::new();
     // A free port may be taken between our choosing it and the server binding it: try again.
-    for _attempt in 0..5 {
+    retry("nats-server", async || {
         let ports = free_ports(2);
         let store = std::env::temp_dir().join(format!("testkit-nats-{}", crate::unique_suffix()));
-        match start(&program, ports[0], ports[1], &store).await {
-            Ok(child) => {
-                return NatsServer {
-                    program,
-                    port: ports[0],
-                    monitor_port: ports[1],
-                    store,
-                    child: Some(child),
-                };
-            }
-            Err(why) => {
+        let child = start(&program, ports[0], ports[1], &store)
+            .await
+            .inspect_err(|_| {
                 let _ = std::fs::remove_dir_all(&store);
-                failures.push(why);
-            }
-        }
-    }
-    panic!("could not start nats-server:\n{}", failures.join("\n---\n"));
+            })?;
+        Ok(NatsServer {
+            program: program.clone(),
+            port: ports[0],
+            monitor_port: ports[1],
+            store,
+            child: Some(child),
+        })
+    })
+    .await
 }
 
 async fn start(
@@ -153,19 +144,9 @@ async fn start(
     let monitor = format!("127.0.0.1:{monitor_port}");
     let waiting_for = "nats-server not healthy";
     let every = Duration::from_millis(20);
-    let monitor = &monitor;
+    let healthy = |_: &OwnedChild| answers(&monitor, "/healthz", "ok");
     child
-        .wait_until(
-            "nats-server",
-            waiting_for,
-            PATIENCE,
-            every,
-            |_| async move {
-                let answer =
-                    tokio::time::timeout(Duration::from_secs(1), http_get(monitor, "/healthz"));
-                matches!(answer.await, Ok(Ok((200, body))) if body.contains("ok"))
-            },
-        )
+        .wait_until("nats-server", waiting_for, PATIENCE, every, healthy)
         .await?;
     Ok(child)
 }

@@ -1,6 +1,6 @@
 //! The plumbing under [`consul`](crate::consul) and [`redis`](crate::redis): picking free
-//! ports, owning a child process until the test is over, and the one
-//! HTTP request a readiness check needs (no HTTP client crate for a single GET).
+//! ports, owning a child process until the test is over, trying again when a port was taken,
+//! and the one HTTP request a readiness check needs (no HTTP client crate for a single GET).
 
 use std::fs::File;
 use std::io;
@@ -25,6 +25,20 @@ pub fn free_ports(count: usize) -> Vec<u16> {
         .iter()
         .map(|listener| listener.local_addr().expect("a bound port").port())
         .collect()
+}
+
+/// Runs `attempt` until it gives a value, at most five times: a free port may be taken
+/// between our choosing it and the program binding it, which then exits at once. Panics
+/// with `could not start {what}` and every failure when no attempt worked.
+pub async fn retry<T>(what: &str, mut attempt: impl AsyncFnMut() -> Result<T, String>) -> T {
+    let mut failures = Vec::new();
+    for _attempt in 0..5 {
+        match attempt().await {
+            Ok(value) => return value,
+            Err(why) => failures.push(why),
+        }
+    }
+    panic!("could not start {what}:\n{}", failures.join("\n---\n"));
 }
 
 /// A child process that is killed and reaped when this value is dropped.
@@ -153,4 +167,11 @@ pub async fn http_get(addr: &str, path: &str) -> io::Result<(u16, String)> {
         .and_then(|code| code.parse().ok())
         .ok_or_else(bad)?;
     Ok((status, body.to_string()))
+}
+
+/// Whether `GET path` on `addr` answers 200 with a body that contains `expected`, within a
+/// second: what holds the port may be no server of ours, and never answer.
+pub async fn answers(addr: &str, path: &str, expected: &str) -> bool {
+    let answer = tokio::time::timeout(Duration::from_secs(1), http_get(addr, path)).await;
+    matches!(answer, Ok(Ok((200, body))) if body.contains(expected))
 }

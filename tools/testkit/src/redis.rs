@@ -11,7 +11,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use crate::PATIENCE;
-use crate::process::{OwnedChild, free_ports};
+use crate::process::{OwnedChild, free_ports, retry};
 use programs::find_on_path;
 
 /// A Redis server for one test; a server this started is killed when this is dropped.
@@ -53,10 +53,9 @@ pub async fn redis() -> RedisServer {
             programs::how_to_install("redis-server", "redis")
         );
     };
-    let mut failures = Vec::new();
     // Another process may take the free port between our choosing it and Redis binding it;
     // Redis then exits at once, and we try again with another port.
-    for _attempt in 0..5 {
+    retry(&program.display().to_string(), async || {
         let port = free_ports(1)[0];
         let mut command = Command::new(&program);
         command
@@ -68,21 +67,13 @@ pub async fn redis() -> RedisServer {
         let mut child = OwnedChild::spawn(command, "redis")
             .unwrap_or_else(|error| panic!("could not run {}: {error}", program.display()));
         let addr = format!("127.0.0.1:{port}");
-        match wait_for_pong(&mut child, &addr).await {
-            Ok(()) => {
-                return RedisServer {
-                    url: format!("redis://{addr}"),
-                    child: Some(child),
-                };
-            }
-            Err(why) => failures.push(why),
-        }
-    }
-    panic!(
-        "could not start {}:\n{}",
-        program.display(),
-        failures.join("\n---\n")
-    );
+        wait_for_pong(&mut child, &addr).await?;
+        Ok(RedisServer {
+            url: format!("redis://{addr}"),
+            child: Some(child),
+        })
+    })
+    .await
 }
 
 /// Polls with `PING` until the server answers `+PONG`; a child that exits first has failed.

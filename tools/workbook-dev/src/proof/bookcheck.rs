@@ -7,33 +7,22 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use walkdir::{DirEntry, WalkDir};
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
-use workbook_full::book::diagrams;
 use workbook_full::book::includes::{Selector, anchors, find_includes};
+use workbook_full::book::{self, diagrams};
 
 /// Checks every include of every chapter under `book/src`.
 pub fn check_includes(root: &Path) -> Vec<Problem> {
-    let src = root.join("book/src");
-    let mut problems = Vec::new();
-    for chapter in markdown_files(&src) {
-        let Ok(text) = fs::read_to_string(&chapter) else {
-            continue;
-        };
-        let chapter_dir = chapter.parent().unwrap_or(&src);
-        let shown = chapter
-            .strip_prefix(root)
-            .unwrap_or(&chapter)
-            .display()
-            .to_string();
-        for include in find_includes(&text) {
-            let location = format!("{shown}:{}", include.line);
+    each_chapter(root, |chapter, text| {
+        let chapter_dir = chapter.parent().unwrap_or(chapter);
+        let mut found = Vec::new();
+        for include in find_includes(text) {
             let target = chapter_dir.join(&include.path);
             let Ok(source) = fs::read_to_string(&target) else {
-                problems.push(Problem {
-                    location,
-                    message: format!("includes {}, which does not exist", include.path),
-                });
+                let message = format!("includes {}, which does not exist", include.path);
+                found.push((include.line, message));
                 continue;
             };
             match &include.selector {
@@ -41,13 +30,11 @@ pub fn check_includes(root: &Path) -> Vec<Problem> {
                 Selector::Lines(Some(start)) => {
                     let lines = source.lines().count();
                     if *start == 0 || *start > lines {
-                        problems.push(Problem {
-                            location,
-                            message: format!(
-                                "includes {} from line {start}, but it has {lines} lines",
-                                include.path
-                            ),
-                        });
+                        let message = format!(
+                            "includes {} from line {start}, but it has {lines} lines",
+                            include.path
+                        );
+                        found.push((include.line, message));
                     }
                 }
                 Selector::Anchor(name) => {
@@ -59,38 +46,45 @@ pub fn check_includes(root: &Path) -> Vec<Problem> {
                         (true, false) => Some(format!("`ANCHOR_END: {name}`")),
                     };
                     if let Some(missing) = missing {
-                        problems.push(Problem {
-                            location,
-                            message: format!(
-                                "includes {}:{name}, but it has no {missing}",
-                                include.path
-                            ),
-                        });
+                        let message =
+                            format!("includes {}:{name}, but it has no {missing}", include.path);
+                        found.push((include.line, message));
                     }
                 }
             }
         }
-    }
-    problems
+        found
+    })
 }
 
 /// Checks every diagram of every chapter under `book/src` for misdrawings: arrows that miss
 /// their lifeline, corners left open (`book/diagrams/check.rs`).
 pub fn check_diagrams(root: &Path) -> Vec<Problem> {
+    each_chapter(root, |_, text| {
+        diagrams::chapter_misdrawings(text)
+            .into_iter()
+            .map(|m| (m.line, format!("column {}: {}", m.column, m.message)))
+            .collect()
+    })
+}
+
+/// What `check` finds in each chapter under `book/src` (given its path and text): a
+/// problem per (line, message), located as `book/src/05-grpc.md:LINE`.
+pub fn each_chapter(
+    root: &Path,
+    mut check: impl FnMut(&Path, &str) -> Vec<(usize, String)>,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for chapter in markdown_files(&root.join("book/src")) {
         let Ok(text) = fs::read_to_string(&chapter) else {
             continue;
         };
         let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display();
-        problems.extend(
-            diagrams::chapter_misdrawings(&text)
-                .into_iter()
-                .map(|m| Problem {
-                    location: format!("{shown}:{}", m.line),
-                    message: format!("column {}: {}", m.column, m.message),
-                }),
-        );
+        let found = check(&chapter, &text).into_iter();
+        problems.extend(found.map(|(line, message)| Problem {
+            location: format!("{shown}:{line}"),
+            message,
+        }));
     }
     problems
 }
@@ -157,25 +151,27 @@ pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The files under `dir` that `keep` keeps, in order, walking only into the folders it
-/// keeps too.
+/// keeps too (and into the folders that links point to).
 pub fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !keep(&path) {
-            continue;
-        }
-        if path.is_dir() {
-            files.extend(files_under(&path, keep));
-        } else {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
+    WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| keep(entry.path()))
+        .flatten()
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(DirEntry::into_path)
+        .collect()
+}
+
+/// The folders of the built book's editions: the English in `html_dir`, then each
+/// translation in a folder of its own.
+pub fn editions(course: &Course, html_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![html_dir.to_path_buf()];
+    let translations = book::i18n::translated(&course.root);
+    dirs.extend(translations.iter().map(|language| html_dir.join(language)));
+    dirs
 }
 
 #[cfg(test)]

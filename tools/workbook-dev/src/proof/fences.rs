@@ -12,12 +12,13 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
-use workbook_full::book;
 
-use crate::proof::bookcheck::{files_under, markdown_files};
+use crate::proof::bookcheck::{each_chapter, editions, files_under};
 
 /// The fence slips in one Markdown text: (line, what is wrong), lines counted from 1.
 pub fn slips(markdown: &str) -> Vec<(usize, String)> {
@@ -96,33 +97,14 @@ fn shorten(line: &str) -> String {
 
 /// Every chapter under `book/src`, checked with [`slips`].
 pub fn check_chapters(root: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for chapter in markdown_files(&root.join("book/src")) {
-        let Ok(text) = fs::read_to_string(&chapter) else {
-            continue;
-        };
-        let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display();
-        for (line, message) in slips(&text) {
-            problems.push(Problem {
-                location: format!("{shown}:{line}"),
-                message,
-            });
-        }
-    }
-    problems
+    each_chapter(root, |_, text| slips(text))
 }
 
 /// The built pages of every edition (the English in `html_dir`, each translation in a
 /// folder of its own) whose listings hold a fence line.
 pub fn check_built(course: &Course, html_dir: &Path) -> Vec<Problem> {
-    let mut dirs = vec![html_dir.to_path_buf()];
-    dirs.extend(
-        book::i18n::translated(&course.root)
-            .iter()
-            .map(|language| html_dir.join(language)),
-    );
     let mut problems = Vec::new();
-    for dir in dirs {
+    for dir in editions(course, html_dir) {
         let pages = files_under(&dir, &|path| {
             path.extension().is_some_and(|e| e == "html")
                 && path.file_name().is_none_or(|n| n != "print.html")
@@ -149,27 +131,13 @@ pub fn check_built(course: &Course, html_dir: &Path) -> Vec<Problem> {
 
 /// The text of each `<pre>` of a page, without its tags.
 fn listings(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<pre") {
-        let Some(end) = rest[start..].find("</pre>") else {
-            break;
-        };
-        let inner = &rest[start..start + end];
-        let mut text = String::new();
-        let mut in_tag = false;
-        for c in inner.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' if in_tag => in_tag = false,
-                _ if !in_tag => text.push(c),
-                _ => {}
-            }
-        }
-        found.push(text);
-        rest = &rest[start + end + "</pre>".len()..];
-    }
-    found
+    static PRE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?s)<pre.*?</pre>").expect("a valid pattern"));
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<[^>]*>").expect("a valid pattern"));
+    PRE.find_iter(html)
+        .map(|pre| TAG.replace_all(pre.as_str(), "").into_owned())
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! any number of lines, and a short diff when they differ; and looking again, for what a
 //! run shows a moment after the check first looks.
 
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
+
+use regex::Regex;
 
 /// A line of the difference between the book and a run.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,48 +53,15 @@ fn without_times(text: &str) -> String {
     {
         text.replace_range(at + 2.., "[time]");
     }
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match timestamp_len(&bytes[index..]) {
-            Some(len) => {
-                out.push_str("[time]");
-                index += len;
-            }
-            None => {
-                let next = text[index..].chars().next().map_or(1, char::len_utf8);
-                out.push_str(&text[index..index + next]);
-                index += next;
-            }
-        }
-    }
-    out
+    TIMESTAMP.replace_all(&text, "[time]").into_owned()
 }
 
-/// The length of an RFC 3339 UTC timestamp at the start of `bytes`
-/// (`2026-11-22T10:35:48Z`, with or without a fraction of a second).
-fn timestamp_len(bytes: &[u8]) -> Option<usize> {
-    const SHAPE: &[u8] = b"dddd-dd-ddTdd:dd:dd";
-    if bytes.len() < SHAPE.len() + 1 {
-        return None;
-    }
-    let fits = SHAPE.iter().zip(bytes).all(|(shape, byte)| match shape {
-        b'd' => byte.is_ascii_digit(),
-        other => other == byte,
-    });
-    if !fits {
-        return None;
-    }
-    let mut len = SHAPE.len();
-    if bytes.get(len) == Some(&b'.') {
-        len += 1;
-        while bytes.get(len).is_some_and(u8::is_ascii_digit) {
-            len += 1;
-        }
-    }
-    (bytes.get(len) == Some(&b'Z')).then_some(len + 1)
-}
+/// An RFC 3339 UTC timestamp (`2026-11-22T10:35:48Z`, with or without a fraction of a
+/// second), in ASCII digits.
+static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?Z")
+        .expect("a valid pattern")
+});
 
 fn matches_pieces(pattern: &str, line: &str) -> bool {
     let mut pieces = pattern.split("[..]");

@@ -24,6 +24,23 @@ pub(super) struct Server {
     pub(super) job: Option<usize>,
 }
 
+impl Server {
+    /// Sends the server `signal_name` and waits up to `patience` for it to end; kills it,
+    /// and returns false, when it does not.
+    async fn stop(&mut self, signal_name: &str, patience: Duration) -> bool {
+        if let Some(pid) = self.child.id() {
+            signal(&pid.to_string(), signal_name);
+        }
+        let ended = tokio::time::timeout(patience, self.child.wait())
+            .await
+            .is_ok();
+        if !ended {
+            let _ = self.child.kill().await;
+        }
+        ended
+    }
+}
+
 impl Reader<'_> {
     /// Starts a server in the background and waits until it listens on all its addresses.
     pub(super) async fn start_server(&mut self, line: usize, command: &str) -> Result<(), Problem> {
@@ -161,14 +178,7 @@ impl Reader<'_> {
             return Ok(());
         };
         let mut server = self.servers.remove(at);
-        if let Some(pid) = server.child.id() {
-            signal(&pid.to_string(), signal_name);
-        }
-        if tokio::time::timeout(TIME_LIMIT, server.child.wait())
-            .await
-            .is_err()
-        {
-            let _ = server.child.kill().await;
+        if !server.stop(signal_name, TIME_LIMIT).await {
             return Err(format!(
                 "the server started on line {} did not stop within {} s of SIG{signal_name}",
                 server.line,
@@ -187,14 +197,7 @@ impl Reader<'_> {
         let (background, foreground) = self.servers.drain(..).partition(|s| s.job.is_some());
         self.servers = background;
         for mut server in foreground {
-            if let Some(pid) = server.child.id() {
-                signal(&pid.to_string(), "INT");
-            }
-            if tokio::time::timeout(TIME_LIMIT, server.child.wait())
-                .await
-                .is_err()
-            {
-                let _ = server.child.kill().await;
+            if !server.stop("INT", TIME_LIMIT).await {
                 stuck.push(server.line);
             }
         }
@@ -204,15 +207,7 @@ impl Reader<'_> {
     /// The end of the chapter: the servers still running are stopped.
     pub(super) async fn stop_servers(&mut self) {
         for mut server in self.servers.drain(..) {
-            if let Some(pid) = server.child.id() {
-                signal(&pid.to_string(), "TERM");
-            }
-            if tokio::time::timeout(Duration::from_secs(5), server.child.wait())
-                .await
-                .is_err()
-            {
-                let _ = server.child.kill().await;
-            }
+            server.stop("TERM", Duration::from_secs(5)).await;
         }
     }
 }

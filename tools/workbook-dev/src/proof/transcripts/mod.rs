@@ -67,7 +67,6 @@ const TOOL_PACKAGES: [&str; 2] = [AGENT_PACKAGE, "grpc-fast"];
 /// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
 
-mod agent;
 mod chapter;
 mod compare;
 mod jobs;
@@ -165,17 +164,7 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
             .iter()
             .map(|lesson| src.join(lesson.chapter_file()))
             .collect(),
-        None => {
-            let mut files: Vec<PathBuf> = fs::read_dir(&src)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-                .collect();
-            files.sort();
-            files
-        }
+        None => crate::proof::bookcheck::markdown_files(&src),
     };
     // A chapter that drives a lab spends its time waiting for Docker: it is followed beside
     // the others, which follow each other.

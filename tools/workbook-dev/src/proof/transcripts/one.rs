@@ -4,27 +4,14 @@
 
 use anyhow::{Context, Result, bail};
 
-use workbook_core::course::{Course, Lesson};
-
-/// The lesson whose chapter is `chapter`: `07`, `07-discover`, `discover` or `l07-discover`.
-fn lesson_of<'a>(course: &'a Course, chapter: &str) -> Result<&'a Lesson> {
-    let chapter = chapter.trim().trim_end_matches(".md");
-    course
-        .lessons
-        .iter()
-        .find(|lesson| {
-            lesson.folder == chapter
-                || lesson.id == chapter
-                || lesson.package == chapter
-                || lesson.folder.split('-').next() == Some(chapter)
-        })
-        .with_context(|| format!("no chapter `{chapter}` (try a number such as 07)"))
-}
+use workbook_core::course::{Course, Selection};
 
 /// Builds the chapter's lesson, checks its transcripts and prints the row; an error when
 /// any problem was found.
 pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
-    let lesson = lesson_of(course, chapter)?;
+    // `07`, `07-discover`, `discover`, `l07-discover` or `07-discover.md`.
+    let (Selection::Lesson(lesson) | Selection::Exercise(lesson, _)) =
+        course.select(chapter.trim().trim_end_matches(".md"))?;
     // The lessons the chapter runs: its own, and earlier ones it starts (10 runs 09's).
     let chapter_file = course.root.join("book/src").join(lesson.chapter_file());
     let markdown = std::fs::read_to_string(chapter_file).unwrap_or_default();

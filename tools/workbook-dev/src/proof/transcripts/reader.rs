@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::time::Duration;
 
 use tokio::process::Command;
 
@@ -196,6 +197,12 @@ impl Reader<'_> {
     /// Runs a command of a compared block; what it printed, with the book's addresses.
     pub(super) async fn run(&mut self, command: &str) -> Result<String, String> {
         let script = self.rewrite(command, false).await?;
+        self.run_to_end(&script, TIME_LIMIT).await
+    }
+
+    /// Runs `script` to its end, within `limit`: what it printed (stdout and stderr
+    /// together, as a terminal shows them), with the book's addresses.
+    pub(super) async fn run_to_end(&self, script: &str, limit: Duration) -> Result<String, String> {
         let mut shell = self.shell(&format!("exec 2>&1\n{script}"));
         shell.stdout(Stdio::piped()).stderr(Stdio::null());
         // A process group of its own, so that a command that hangs goes with its children.
@@ -205,14 +212,14 @@ impl Reader<'_> {
             .spawn()
             .map_err(|err| format!("cannot start bash: {err}"))?;
         let group = child.id();
-        match tokio::time::timeout(TIME_LIMIT, child.wait_with_output()).await {
+        match tokio::time::timeout(limit, child.wait_with_output()).await {
             Ok(Ok(output)) => Ok(self.as_in_book(&output.stdout)),
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),
             Err(_) => {
                 if let Some(group) = group {
                     signal(&format!("-{group}"), "KILL");
                 }
-                Err(format!("did not finish within {} s", TIME_LIMIT.as_secs()))
+                Err(format!("did not finish within {} s", limit.as_secs()))
             }
         }
     }

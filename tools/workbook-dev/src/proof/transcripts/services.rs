@@ -85,13 +85,6 @@ impl ChapterServices {
         }
         services
     }
-
-    /// Stops what started (Redis, etcd and NATS are killed, their data deleted).
-    pub(super) fn stop(self) {
-        drop(self.redis);
-        drop(self.etcd);
-        drop(self.nats);
-    }
 }
 
 /// The port at the end of `redis://127.0.0.1:PORT` or `127.0.0.1:PORT`.

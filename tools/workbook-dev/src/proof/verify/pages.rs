@@ -134,13 +134,7 @@ fn check_book(
 /// became a dash in any edition, page by page.
 fn literal_marks(course: &Course, html_dir: &std::path::Path) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut dirs = vec![html_dir.to_path_buf()];
-    dirs.extend(
-        book::i18n::translated(&course.root)
-            .iter()
-            .map(|l| html_dir.join(l)),
-    );
-    for dir in dirs {
+    for dir in bookcheck::editions(course, html_dir) {
         for mark in book::i18n::markup::literal_marks(&dir) {
             problems.push(Problem {
                 location: course.relative(&mark.page).display().to_string(),

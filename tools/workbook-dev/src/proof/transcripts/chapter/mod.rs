@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use programs::find_on_path;
 
-use super::agent::ChapterAgent;
 use super::compare::{self, short_diff, tidy};
 use super::lab::{self, ChapterLab, Lab};
 use super::parse::{Block, Kind, Step, console_blocks, kill_job};
@@ -57,7 +56,8 @@ struct Follow<'a> {
     /// The packages verify built, which a chapter's `cargo run -p` may name.
     packages: Vec<String>,
     reader: Reader<'a>,
-    agent: Option<ChapterAgent>,
+    /// The chapter's own Consul agent: the embedded one (tools/devconsul) on a free port.
+    agent: Option<devconsul::Agent>,
     services: ChapterServices,
     lab: Option<ChapterLab>,
     /// The chapter drives a lab, and none can run here.
@@ -124,9 +124,16 @@ impl<'a> Follow<'a> {
         };
         // A reader of the Consul chapters has an agent running on 127.0.0.1:8500; the check
         // gives each chapter a fresh embedded one on a free port, shown as 8500 in the output.
-        let agent = ChapterAgent::start().await;
+        // Where it does not start, the Consul chapters' programs find none, and their
+        // transcripts say so.
+        let config = devconsul::Config {
+            http_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            ui: false,
+            ..Default::default()
+        };
+        let agent = devconsul::Agent::start(config).await.ok();
         if let Some(agent) = &agent {
-            reader.ports.real.insert(8500, agent.port);
+            reader.ports.real.insert(8500, agent.http_addr().port());
         }
         // Chapters 09–11 also have a Redis and a three-member etcd cluster.
         let services = ChapterServices::start(markdown).await;
@@ -262,9 +269,10 @@ impl<'a> Follow<'a> {
             lab.stop().await;
         }
         if let Some(agent) = self.agent {
-            agent.stop().await;
+            agent.shutdown().await;
         }
-        self.services.stop();
+        // Redis, etcd and NATS are killed, their data deleted.
+        drop(self.services);
         let _ = fs::remove_dir_all(&self.reader.scratch);
         self.chapter
     }

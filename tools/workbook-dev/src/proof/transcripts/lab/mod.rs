@@ -214,26 +214,16 @@ impl ChapterLab {
         } else {
             Duration::ZERO
         };
-        let run = async || self.run_to_end(reader, &script).await;
+        let run = async || {
+            let printed = reader.run_to_end(&script, LAB_LIMIT).await;
+            printed.map(|printed| self.as_in_book(&printed))
+        };
         let every = Duration::from_millis(250);
         let printed = look_until(patience, every, run, |printed| shows(book, printed)).await?;
         Ok(Some(LabRun {
             printed,
             running: false,
         }))
-    }
-
-    async fn run_to_end(&self, reader: &Reader<'_>, script: &str) -> Result<String, String> {
-        let mut shell = reader.shell(&format!("exec 2>&1\n{script}"));
-        shell.stdout(Stdio::piped()).stderr(Stdio::null());
-        let child = shell
-            .spawn()
-            .map_err(|err| format!("cannot start bash: {err}"))?;
-        match tokio::time::timeout(LAB_LIMIT, child.wait_with_output()).await {
-            Ok(Ok(output)) => Ok(self.as_in_book(&reader.as_in_book(&output.stdout))),
-            Ok(Err(err)) => Err(format!("cannot run it: {err}")),
-            Err(_) => Err(format!("did not finish within {} s", LAB_LIMIT.as_secs())),
-        }
     }
 
     /// Takes the lab down, with whatever runs on it, and what the program kept of it.
