@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::super::compare::{compare, look_until, short_diff, shows, tidy};
 use super::super::parse::{
-    Kind, LessonRun, cargo_commands, exports, kill_job, reads_a_file, starts_redis,
+    Kind, LessonRun, cargo_commands, exports, kill_job, reads_a_file, reads_the_registry,
+    starts_redis,
 };
 use super::super::{Problem, TIME_LIMIT, lab, services};
 use super::{BlockRun, Follow};
@@ -86,13 +87,13 @@ impl Follow<'_> {
     }
 
     /// A command run to its end, and what it printed compared with the book. One that only
-    /// reads a file (`cat`, `tail -n N`: a background server's log) is run again until it
-    /// prints what the book shows, for up to [`TIME_LIMIT`]: a server listens before it has
-    /// logged everything (registering comes in between), and on a busy machine the reader's
-    /// next command can come first.
+    /// looks (`cat`, `tail -n N`: a background server's log; `etcdctl get`: the registry) is
+    /// run again until it prints what the book shows, for up to [`TIME_LIMIT`]: a server
+    /// listens before it has registered and logged everything, and on a busy machine the
+    /// reader's next command can come first.
     async fn client(&mut self, line: usize, text: &str, output: &[String]) {
         let book = tidy(output.iter().map(String::as_str));
-        let patience = if reads_a_file(text) {
+        let patience = if reads_a_file(text) || reads_the_registry(text) {
             TIME_LIMIT
         } else {
             Duration::ZERO

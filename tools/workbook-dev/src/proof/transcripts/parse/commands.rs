@@ -111,6 +111,16 @@ pub(in super::super) fn reads_a_file(command: &str) -> bool {
     }
 }
 
+/// `etcdctl … get …`, alone on its line: what a registry holds. A server of the chapter
+/// listens before it has registered (it binds its address first, to have one to register),
+/// so a reader's next command can come before the server's keys are written.
+pub(in super::super) fn reads_the_registry(command: &str) -> bool {
+    let words: Vec<&str> = command.split_ascii_whitespace().collect();
+    words.first() == Some(&"etcdctl")
+        && words.contains(&"get")
+        && !command.contains(['|', ';', '&', '>', '<', '$'])
+}
+
 /// `cargo run -p PACKAGE [-- SUBCOMMAND …]` of a lesson, found in a command line.
 #[derive(Debug, PartialEq, Eq)]
 pub(in super::super) struct LessonRun {

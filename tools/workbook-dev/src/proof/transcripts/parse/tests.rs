@@ -172,6 +172,13 @@ pub(super) fn reads_kills_of_jobs_and_reads_of_logs() {
     assert!(reads_a_file("cat greeter.log"));
     assert!(reads_a_file("tail -n 3 agent.log"));
     assert!(!reads_a_file("cat > seed.json <<'EOF'"));
+    assert!(reads_the_registry(
+        "etcdctl --endpoints=127.0.0.1:2379 get --prefix /rpcx"
+    ));
+    assert!(!reads_the_registry(
+        "etcdctl --endpoints=127.0.0.1:2379 put /a b"
+    ));
+    assert!(!reads_the_registry("etcdctl get --prefix /rpcx | wc -l"));
     let heredoc =
         console_blocks("```console\n$ cat > a.json <<'EOF'\n{}\nEOF\n$ cat a.json\n{}\n```\n");
     assert_eq!(
