@@ -127,8 +127,7 @@ impl Layout {
         loopback(self.at(7, 8222))
     }
 
-    /// `up`'s two captcha instances: 7009 and 7109 (lesson 09's server and its second
-    /// listener's port), or B+2 and B+3.
+    /// `up`'s two captcha instances: 7009 (lesson 09's port) and 7109, or B+2 and B+3.
     pub fn captchas(self) -> [SocketAddr; 2] {
         [loopback(self.at(2, 7009)), loopback(self.at(3, 7109))]
     }

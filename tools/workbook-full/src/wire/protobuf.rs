@@ -86,7 +86,7 @@ enum Shown<'a> {
 
 impl Serialize for Shown<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (value, depth) = match *self {
+        match *self {
             Shown::Message(message, depth) => {
                 let known = message.fields().map(|(field, value)| {
                     let key = format!("{} ({})", field.name(), field.number());
@@ -96,40 +96,40 @@ impl Serialize for Shown<'_> {
                     let key = format!("? ({})", unknown.number());
                     (key, Shown::Note("a field this schema does not know"))
                 });
-                return serializer.collect_map(known.chain(unknown));
+                serializer.collect_map(known.chain(unknown))
             }
-            Shown::Value(value, depth) => (value, depth),
-            Shown::Note(note) => return serializer.serialize_str(note),
-        };
-        match value {
-            Value::Bool(v) => serializer.serialize_bool(*v),
-            Value::I32(v) | Value::EnumNumber(v) => serializer.serialize_i32(*v),
-            Value::I64(v) => serializer.serialize_i64(*v),
-            Value::U32(v) => serializer.serialize_u32(*v),
-            Value::U64(v) => serializer.serialize_u64(*v),
-            // Widened, as `serde_json::json!` shows an `f32`.
-            Value::F32(v) => serializer.serialize_f64(f64::from(*v)),
-            Value::F64(v) => serializer.serialize_f64(*v),
-            Value::String(v) => serializer.serialize_str(v),
-            Value::Bytes(v) => serializer.serialize_str(&hex(v)),
-            Value::Message(_) if depth >= MAX_DEPTH => {
-                Shown::Note("… (nested too deep to show)").serialize(serializer)
-            }
-            Value::Message(v) => Shown::Message(v, depth + 1).serialize(serializer),
-            Value::List(items) => {
-                serializer.collect_seq(items.iter().map(|v| Shown::Value(v, depth)))
-            }
-            Value::Map(entries) => {
-                let mut entries: Vec<(&MapKey, &Value)> = entries.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                serializer.collect_map(entries.into_iter().map(|(key, v)| {
-                    let key = match key {
-                        MapKey::String(s) => s.clone(),
-                        other => format!("{other:?}"),
-                    };
-                    (key, Shown::Value(v, depth))
-                }))
-            }
+            Shown::Value(value, depth) => match value {
+                Value::Bool(v) => serializer.serialize_bool(*v),
+                Value::I32(v) | Value::EnumNumber(v) => serializer.serialize_i32(*v),
+                Value::I64(v) => serializer.serialize_i64(*v),
+                Value::U32(v) => serializer.serialize_u32(*v),
+                Value::U64(v) => serializer.serialize_u64(*v),
+                // Widened, as `serde_json::json!` shows an `f32`.
+                Value::F32(v) => serializer.serialize_f64(f64::from(*v)),
+                Value::F64(v) => serializer.serialize_f64(*v),
+                Value::String(v) => serializer.serialize_str(v),
+                Value::Bytes(v) => serializer.serialize_str(&hex(v)),
+                // The bound on nesting: a message inside a message is shown MAX_DEPTH deep.
+                Value::Message(_) if depth >= MAX_DEPTH => {
+                    serializer.serialize_str("… (nested too deep to show)")
+                }
+                Value::Message(v) => Shown::Message(v, depth + 1).serialize(serializer),
+                Value::List(items) => {
+                    serializer.collect_seq(items.iter().map(|v| Shown::Value(v, depth)))
+                }
+                Value::Map(entries) => {
+                    let mut entries: Vec<(&MapKey, &Value)> = entries.iter().collect();
+                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    serializer.collect_map(entries.into_iter().map(|(key, v)| {
+                        let key = match key {
+                            MapKey::String(s) => s.clone(),
+                            other => format!("{other:?}"),
+                        };
+                        (key, Shown::Value(v, depth))
+                    }))
+                }
+            },
+            Shown::Note(note) => serializer.serialize_str(note),
         }
     }
 }

@@ -17,8 +17,6 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
-use std::fmt::Display;
-
 use workbook_core::course::test_source::{self, Call};
 use workbook_core::language::lessons::test_message;
 use workbook_core::language::messages::{Msg, say};
@@ -238,9 +236,11 @@ pub fn explain(text: &str, context: &Context) -> String {
                     Some((after, what)) => {
                         let what = translate(what).unwrap_or(what.to_string());
                         let file = &context.exercise_file;
-                        let args: [(&str, &dyn Display); 3] =
-                            [("after", &after), ("file", file), ("what", &what)];
-                        (say(Msg::TestGaveUp, &args), rest.to_string())
+                        let heading = say(
+                            Msg::TestGaveUp,
+                            &[("after", &after), ("file", file), ("what", &what)],
+                        );
+                        (heading, rest.to_string())
                     }
                     None if is_test(panic) => {
                         let call = call_of(panic, &context.root);
@@ -255,8 +255,8 @@ pub fn explain(text: &str, context: &Context) -> String {
                     }
                     None => {
                         let message = translate(first).unwrap_or(first.into());
-                        let args: [(&str, &dyn Display); 2] = [("at", &at), ("message", &message)];
-                        (say(Msg::TestStopped, &args), rest.to_string())
+                        let heading = say(Msg::TestStopped, &[("at", &at), ("message", &message)]);
+                        (heading, rest.to_string())
                     }
                 };
                 tell(&mut lines, heading, &rest);
