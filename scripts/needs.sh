@@ -28,6 +28,9 @@ if command -v apt-get >/dev/null 2>&1; then
   command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium chromium-driver)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || wanted+=(fonts-noto-cjk)
   command -v pdftotext >/dev/null 2>&1 || wanted+=(poppler-utils)
+  # Lesson 15 and micro's metrics: a real Prometheus scrapes the services, promtool lints
+  # their /metrics (Debian's prometheus package has both).
+  command -v promtool >/dev/null 2>&1 || wanted+=(prometheus)
   # Lesson 14's lab test, where Docker runs: debootstrap makes its hosts' base image.
   if docker info >/dev/null 2>&1; then
     command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || wanted+=(debootstrap)

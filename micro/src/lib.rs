@@ -17,6 +17,7 @@
 //! - [`api`]: `micro api`, an HTTP gateway to every service by name;
 //! - [`web`]: go-micro's `web.NewService`, an HTTP service registered like any other, and
 //!   the seed's web example that calls a service by name;
+//! - [`metrics`]: what a service and the gateway count, at `/metrics` for Prometheus;
 //! - [`flags`]: the registry flags every program on the framework takes;
 //! - [`broker`]: the `Broker` trait, go-micro's HTTP broker, NATS and JetStream, and the
 //!   broker flags;
@@ -33,6 +34,7 @@ pub mod client;
 pub mod event;
 pub mod flags;
 pub mod locks;
+pub mod metrics;
 pub mod registry;
 pub mod selector;
 pub mod service;

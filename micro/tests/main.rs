@@ -14,4 +14,5 @@ mod broker_bad_input;
 mod broker_go_micro;
 mod consul_bad_port;
 mod mid_call;
+mod observe;
 mod registries;

@@ -8,16 +8,20 @@
 //! look like ([`reflect`]). JSON becomes protobuf and back with `prost-reflect` ([`json`]).
 //!
 //! - [`gateway`]: what the gateway keeps — watches, schemas, connections — and the call;
-//! - [`error`]: every failure as a JSON gRPC status with a fitting HTTP status.
+//! - [`error`]: every failure as a JSON gRPC status with a fitting HTTP status;
+//! - [`metered`]: its requests counted and timed, at `/metrics`;
+//! - [`sd`]: the registry's services as Prometheus' HTTP service discovery.
 //!
 //! [`route`]: crate::api::route::route
 
 pub mod error;
 pub mod gateway;
 pub mod json;
+pub mod metered;
 pub mod reflect;
 // The exercise `micro.api-route` rebuilds this module, and is answered by it (`--features solution`).
 pub mod route;
+pub mod sd;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -61,11 +65,19 @@ pub async fn serve(
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let metrics = Arc::new(metered::ApiMetrics::new(&options.namespace)?);
     let api = Arc::new(Api {
-        gateway: Gateway::new(registry, options.deadline),
+        gateway: Gateway::new(registry.clone(), options.deadline),
         namespace: options.namespace,
     });
-    let router = Router::new().fallback(answer).with_state(api);
+    let router = Router::new()
+        .fallback(answer)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            metered::measure,
+        ))
+        .with_state(api)
+        .merge(observe(metrics, registry));
     let (stop, stopping) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -84,6 +96,20 @@ pub async fn serve(
     Ok(())
 }
 // ANCHOR_END: serve
+
+/// What the gateway serves of its own, beside the services (a service named `metrics` is
+/// out of reach through it): its metrics at `/metrics`, and the registry's services as
+/// Prometheus' HTTP service discovery at [`sd::TARGETS_PATH`].
+fn observe(
+    metrics: Arc<metered::ApiMetrics>,
+    registry: Arc<dyn crate::registry::Registry>,
+) -> Router {
+    let scrape = async move || crate::metrics::exposition(&metrics.registry);
+    let targets = async move || sd::targets(registry.as_ref()).await.map(Json);
+    Router::new()
+        .route(crate::metrics::PATH, axum::routing::get(scrape))
+        .route(sd::TARGETS_PATH, axum::routing::get(targets))
+}
 
 struct Api {
     gateway: Gateway,

@@ -28,6 +28,7 @@ use tonic::{Request, Response, Status};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
+use crate::metrics::grpc::GrpcMetrics;
 use crate::registry::{Node, Registry};
 pub use registration::Registration;
 
@@ -125,9 +126,15 @@ impl Service {
             }
         };
         set_health(ServingStatus::Serving).await;
+        let served = self.handler_names.iter().copied();
+        let metrics = GrpcMetrics::new(served.chain([name_of(&health_service)]))?;
+        let routes = self.handlers.clone().add_service(health_service);
+        // `/metrics` on the gRPC port, for Prometheus' HTTP/1.1 scrapes (crate::metrics).
         let router = builder()
+            .accept_http1(true)
+            .layer(metrics.clone())
             .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
-            .add_routes(self.handlers.clone().add_service(health_service));
+            .add_routes(metrics.serve_metrics(routes));
 
         let mut shutdown = std::pin::pin!(shutdown);
         if !me.register_unless_stopped(&node, shutdown.as_mut()).await? {
@@ -159,6 +166,11 @@ impl Service {
     }
 }
 // ANCHOR_END: run
+
+/// The name a gRPC service is routed by: `grpc.health.v1.Health` for the health service.
+fn name_of<S: NamedService>(_: &S) -> &'static str {
+    S::NAME
+}
 
 /// Hands every call the node it arrived at, in its extensions, as go-micro's handlers find
 /// the server's details in their context.

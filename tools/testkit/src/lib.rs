@@ -19,6 +19,7 @@
 //! The `programs` crate (tools/programs) finds what the course starts but does not ship
 //! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] (the `headless`
 //! crate) drives headless Chromium. With the `grpc` feature, [`grpc`] watches a gRPC server's health.
+//! With the `prometheus` feature, [`prometheus()`] starts a private Prometheus (lesson 15).
 
 #[cfg(feature = "browser")]
 pub use headless as browser;
@@ -33,6 +34,8 @@ pub mod grpc;
 #[cfg(feature = "nats")]
 mod nats;
 mod process;
+#[cfg(feature = "prometheus")]
+mod prometheus;
 mod redis;
 mod server;
 pub mod tool;
@@ -47,6 +50,11 @@ pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
 #[cfg(feature = "nats")]
 pub use nats::{NatsServer, nats};
 pub use process::http_get;
+#[cfg(feature = "prometheus")]
+pub use prometheus::{
+    PrometheusServer, prometheus, prometheus_installed, prometheus_missing,
+    promtool_check_metrics,
+};
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
 

@@ -1,0 +1,172 @@
+//! What an operator sees of the framework (lesson 15): every service and the gateway serve
+//! `/metrics` that Prometheus' own linter accepts, and a real Prometheus, pointed at the
+//! gateway's HTTP service discovery, finds a service when it registers, scrapes it, answers
+//! a query over it, and lets it go when it deregisters.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use micro::registry::Registry;
+use micro::registry::memory::MemoryRegistry;
+use micro::service::{NodeGreeter, Service};
+use proto::hello::greeter_server::GreeterServer;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tonic::server::NamedService;
+
+use crate::support::unique_service;
+use testkit::{PrometheusServer, http_get, within};
+
+/// A greeter on the framework, registered in `registry`; it leaves when `stop` is sent.
+async fn greeter(registry: Arc<dyn Registry>, name: &str) -> (String, oneshot::Sender<()>) {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let service = Service::new(name, registry.clone())
+        .address("127.0.0.1:0")
+        .handle(GreeterServer::new(NodeGreeter))
+        .handle(micro::api::reflect::server(&[
+            GreeterServer::<NodeGreeter>::NAME,
+        ]));
+    let mut nodes = registry.watch(name).await.expect("a memory watch");
+    tokio::spawn(service.run(async {
+        let _ = stopped.await;
+    }));
+    let registered = within("the greeter to register", nodes.wait_for(|n| !n.is_empty())).await;
+    let address = registered.expect("the watch is open")[0].address.clone();
+    (address, stop)
+}
+
+/// `micro api` on a free port in front of `registry`; its address.
+async fn gateway(registry: Arc<dyn Registry>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let options = micro::api::Options {
+        namespace: String::new(),
+        deadline: Duration::from_secs(30),
+    };
+    tokio::spawn(micro::api::serve(
+        listener,
+        registry,
+        options,
+        std::future::pending(),
+    ));
+    address
+}
+
+async fn get(address: &str, path: &str) -> String {
+    let (status, body) = within(path, http_get(address, path)).await.unwrap();
+    assert_eq!(status, 200, "GET {path} on {address}: {body}");
+    body
+}
+
+#[tokio::test]
+async fn every_metrics_page_passes_promtool() {
+    if !testkit::prometheus_installed() {
+        eprintln!("{}", testkit::prometheus_missing());
+        return;
+    }
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("lint");
+    let (service, _stop) = greeter(registry.clone(), &name).await;
+    let api = gateway(registry).await;
+    get(&api, &format!("/{name}/greeter/say-hello?name=lint")).await;
+    let (status, _) = http_get(&api, "/no-such-service/call").await.unwrap();
+    assert_eq!(status, 404);
+
+    // The call's reply has come back; the service counts it when the reply's body is
+    // dropped, which may be a moment after.
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = get(&service, "/metrics").await;
+        if page.contains(r#"grpc_code="OK""#) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        page.contains(r#"grpc_server_handled_total{grpc_code="OK",grpc_method="SayHello",grpc_service="hello.Greeter"} 1"#),
+        "{page}"
+    );
+    testkit::promtool_check_metrics(&page).unwrap_or_else(|said| panic!("{said}\n{page}"));
+
+    let page = get(&api, "/metrics").await;
+    let greeted = format!(
+        r#"micro_api_requests_total{{code="200",method="Greeter.SayHello",service="{name}"}} 1"#
+    );
+    assert!(page.contains(&greeted), "{page}");
+    let unknown = r#"micro_api_requests_total{code="404",method="unknown",service="unknown"} 1"#;
+    assert!(page.contains(unknown), "{page}");
+    testkit::promtool_check_metrics(&page).unwrap_or_else(|said| panic!("{said}\n{page}"));
+}
+
+#[tokio::test]
+async fn prometheus_follows_the_registry_through_the_gateway() {
+    if !testkit::prometheus_installed() {
+        eprintln!("{}", testkit::prometheus_missing());
+        return;
+    }
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let api = gateway(registry.clone()).await;
+    let config = format!(
+        "global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: micro
+    http_sd_configs:
+      - url: http://{api}/metrics/targets
+        refresh_interval: 1s
+"
+    );
+    let prometheus = testkit::prometheus(&config).await;
+
+    let name = unique_service("scraped");
+    let (address, stop) = greeter(registry.clone(), &name).await;
+    let of_service = |targets: &Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        let mine = |target: &&serde_json::Value| target["labels"]["service"] == name.as_str();
+        targets.iter().filter(mine).cloned().collect()
+    };
+    let up = |targets: &Vec<serde_json::Value>| {
+        of_service(targets)
+            .iter()
+            .any(|target| target["health"] == "up")
+    };
+    let targets = prometheus
+        .wait_for("the service's target, up", || prometheus.targets(), up)
+        .await;
+    let target = &of_service(&targets)[0];
+    assert_eq!(target["labels"]["instance"], address.as_str(), "{target}");
+    assert_eq!(target["labels"]["version"], "latest", "{target}");
+    assert!(
+        target["labels"]["node"]
+            .as_str()
+            .is_some_and(|node| node.starts_with(&name)),
+        "{target}"
+    );
+
+    get(&api, &format!("/{name}/greeter/say-hello?name=prom")).await;
+    answered(&prometheus, &name).await;
+
+    let _ = stop.send(());
+    prometheus
+        .wait_for(
+            "the target to go once the service deregistered",
+            || prometheus.targets(),
+            |targets| of_service(targets).is_empty(),
+        )
+        .await;
+}
+
+/// Waits until Prometheus has scraped the call the gateway passed on, and its query says so.
+async fn answered(prometheus: &PrometheusServer, name: &str) {
+    let promql =
+        format!(r#"sum(grpc_server_handled_total{{service="{name}",grpc_method="SayHello"}})"#);
+    let one =
+        |samples: &Vec<serde_json::Value>| samples.first().is_some_and(|s| s["value"][1] == "1");
+    prometheus
+        .wait_for(
+            "the query to count the call",
+            || prometheus.query(&promql),
+            one,
+        )
+        .await;
+}
