@@ -32,6 +32,10 @@ pub struct Plan {
     /// Calls per second.
     pub rate: u32,
     pub duration: Duration,
+    /// The lab's containers behind the gateway (their ids; none for a gateway of no lab),
+    /// kept in the history so that its report reads what happened to them, and to no
+    /// container of an earlier lab.
+    pub containers: Vec<String>,
 }
 
 /// The history file's first line: when the load began and what it called.
@@ -40,6 +44,9 @@ pub struct Start {
     pub started_unix_ms: u64,
     pub gateway: String,
     pub rate: u32,
+    /// [`Plan::containers`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<String>,
 }
 
 /// A load's whole record: when it began, and every call.
@@ -85,6 +92,7 @@ pub async fn run(
         started_unix_ms: unix_ms(SystemTime::now()),
         gateway: plan.gateway.clone(),
         rate: plan.rate,
+        containers: plan.containers.clone(),
     };
     let mut file = std::fs::File::create(history)
         .with_context(|| format!("cannot write {}", history.display()))?;

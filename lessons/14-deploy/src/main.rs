@@ -101,6 +101,9 @@ async fn main() -> anyhow::Result<()> {
             history,
             svg,
         } => {
+            // The load is the lab's: with no lab up it is refused at once, as the nemesis
+            // is, before the history of an earlier run is touched.
+            let containers = lab.containers()?;
             let gateway =
                 gateway.unwrap_or_else(|| format!("http://127.0.0.1:{}", lab.options.api_port));
             let stop = shared::signal::shutdown();
@@ -108,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
                 gateway,
                 rate,
                 duration,
+                containers,
             };
             let run = load::run(&plan, &history, stop).await?;
             show(&lab, &run, svg.as_deref())?;
@@ -143,13 +147,14 @@ fn show(lab: &Lab, run: &load::Run, svg: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// What was done to the lab while `run` ran: the nemesis's faults from its journal, and the
-/// hosts Docker saw killed or stopped. Without Docker's events (no daemon, or events too old
-/// for it to hold still) the report goes on with the journal's, and says so.
+/// hosts Docker saw killed or stopped (those of the lab the load called). Without Docker's
+/// events (no daemon, or events too old for it to hold still) the report goes on with the
+/// journal's, and says so.
 fn faults_during(lab: &Lab, run: &load::Run) -> anyhow::Result<Vec<Fault>> {
     let mut faults: Vec<Fault> = history::read_all(&lab.journal())?;
     let from = run.start.started_unix_ms;
     let to = from + run.length.as_millis() as u64;
-    match lab.container_faults(from, to) {
+    match lab.container_faults(from, to, &run.start.containers) {
         Ok(hosts_down) => faults.extend(hosts_down),
         Err(error) => {
             // On one line: the report follows, and this is a remark on it.

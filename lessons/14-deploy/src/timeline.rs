@@ -2,11 +2,14 @@
 //!
 //! Numbers say how much a fault cost; a picture says how it went. Time runs left to right.
 //! Each node that answered has a row, and one more row holds the calls nobody answered;
-//! each call is a thin mark at the moment it was sent, in its row. The faults are shaded
-//! behind the marks, each labelled. So a partition shows as a band where one row goes
-//! quiet, and a killed host as a band where its row stops and, for a while, marks appear in
-//! the failed row until the others take its turns. (Jepsen's Maelstrom draws histories of
-//! simulated networks much like this; these are from real ones.)
+//! each call is a thin mark at the moment it was sent, in its row: green for an answer,
+//! orange for a slow one (after [`SLOW`] or more), red for no answer. A slow or failed
+//! call also draws a line from when it was sent to when it ended, so a reader sees what it
+//! waited through. The faults are shaded behind the marks, each labelled, and a legend under
+//! the time axis says what each mark is. So a partition shows as a band where one row goes
+//! quiet and failures, each a line of the gateway's deadline, fill the last row; a killed
+//! host as a band where its row stops. (Jepsen's Maelstrom draws histories of simulated
+//! networks much like this; these are from real ones.)
 //!
 //! The SVG is written by hand: a few rectangles and lines of text need no library.
 
@@ -27,11 +30,20 @@ const RIGHT: f64 = 20.0;
 /// Room at the top for the faults' labels.
 const TOP: f64 = 36.0;
 const ROW: f64 = 28.0;
-/// Room at the bottom for the time axis.
-const BOTTOM: f64 = 34.0;
+/// Room at the bottom for the time axis and the legend.
+const BOTTOM: f64 = 58.0;
 
 /// The row of the calls nobody answered.
 const FAILED: &str = "no answer";
+
+/// An answer this late is drawn apart from the quick ones: on the lab a call through the
+/// gateway takes a few milliseconds, so one of 100 ms waited for something.
+pub const SLOW: Duration = Duration::from_millis(100);
+
+const ANSWERED_COLOUR: &str = "#2a7d3f";
+const SLOW_COLOUR: &str = "#ef8a00";
+const FAILED_COLOUR: &str = "#c62828";
+const FAULT_COLOUR: &str = "#f4c542";
 
 /// Writes the timeline of `calls` and `windows` to `path`.
 pub fn write(path: &Path, calls: &[Call], windows: &[Window]) -> anyhow::Result<()> {
@@ -78,7 +90,7 @@ pub fn svg(calls: &[Call], windows: &[Window]) -> String {
         let label_y = 14.0 + 14.0 * (index % 2) as f64;
         let _ = writeln!(
             svg,
-            r##"<rect x="{from:.1}" y="{TOP}" width="{:.1}" height="{:.1}" fill="#f4c542" fill-opacity="0.3"/><text x="{from:.1}" y="{label_y}">{}</text>"##,
+            r##"<rect x="{from:.1}" y="{TOP}" width="{:.1}" height="{:.1}" fill="{FAULT_COLOUR}" fill-opacity="0.3"/><text x="{from:.1}" y="{label_y}">{}</text>"##,
             (to - from).max(1.0),
             bottom - TOP,
             escape(&window.what)
@@ -99,10 +111,10 @@ pub fn svg(calls: &[Call], windows: &[Window]) -> String {
     }
     for call in calls {
         let y = TOP + ROW * row_of(call) as f64 + 5.0;
-        let colour = if call.answered() {
-            "#2a7d3f"
-        } else {
-            "#c62828"
+        let colour = match (call.answered(), call.latency >= SLOW) {
+            (true, false) => ANSWERED_COLOUR,
+            (true, true) => SLOW_COLOUR,
+            (false, _) => FAILED_COLOUR,
         };
         let _ = writeln!(
             svg,
@@ -110,6 +122,16 @@ pub fn svg(calls: &[Call], windows: &[Window]) -> String {
             x(call.at),
             ROW - 10.0
         );
+        // What a slow or failed call waited through: from sent to ended.
+        if call.latency >= SLOW {
+            let middle = y + (ROW - 10.0) / 2.0;
+            let _ = writeln!(
+                svg,
+                r#"<line x1="{:.1}" y1="{middle:.1}" x2="{:.1}" y2="{middle:.1}" stroke="{colour}" stroke-opacity="0.35"/>"#,
+                x(call.at),
+                x(call.at + call.latency)
+            );
+        }
     }
     // The time axis: a tick every 5 seconds (every second in a short run).
     let step = if end > Duration::from_secs(20) { 5 } else { 1 };
@@ -122,10 +144,35 @@ pub fn svg(calls: &[Call], windows: &[Window]) -> String {
             bottom + 18.0
         );
     }
+    legend(&mut svg, bottom + 40.0);
     let _ = writeln!(svg, "</svg>");
     svg
 }
 // ANCHOR_END: svg
+
+/// What each mark means, in a line at height `y`.
+fn legend(svg: &mut String, y: f64) {
+    let slow = format!("answered after {SLOW:?} or more (a line: its wait)");
+    let keys = [
+        (ANSWERED_COLOUR, "answered", 1.5),
+        (SLOW_COLOUR, slow.as_str(), 1.5),
+        (FAILED_COLOUR, "no answer (a line: its wait)", 1.5),
+        (FAULT_COLOUR, "a fault", 12.0),
+    ];
+    let mut at = LEFT;
+    for (colour, what, width) in keys {
+        let opacity = if colour == FAULT_COLOUR { 0.3 } else { 1.0 };
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{at:.1}" y="{:.1}" width="{width}" height="12" fill="{colour}" fill-opacity="{opacity}"/><text x="{:.1}" y="{y:.1}">{}</text>"#,
+            y - 10.0,
+            at + width + 5.0,
+            escape(what)
+        );
+        // About 6.5 units a character at this font size, and room between the keys.
+        at += width + 5.0 + 6.5 * what.chars().count() as f64 + 18.0;
+    }
+}
 
 /// Text as SVG (XML) carries it: `&`, `<` and `>` escaped.
 fn escape(text: &str) -> String {

@@ -79,9 +79,15 @@ impl Docker {
 
     /// Whether image `name` is on this machine.
     pub fn has_image(&self, name: &str) -> bool {
+        self.image_id(name).is_some()
+    }
+
+    /// The id of image `name` (`sha256:…`), if it is on this machine.
+    pub fn image_id(&self, name: &str) -> Option<String> {
         let mut inspect = self.docker();
         inspect.args(["image", "inspect", "--format", "{{.Id}}", name]);
-        succeeds(&mut inspect)
+        let id = run(&mut inspect).ok()?;
+        Some(id.trim().to_string()).filter(|id| !id.is_empty())
     }
 }
 

@@ -41,6 +41,10 @@ struct Event {
 
 #[derive(Debug, Default, Deserialize)]
 struct Actor {
+    /// The container's id: a lab brought up again has hosts of the same names in new
+    /// containers, and an earlier lab's events are no part of this one's history.
+    #[serde(rename = "ID", default)]
+    id: String,
     #[serde(rename = "Attributes", default)]
     attributes: HashMap<String, String>,
 }
@@ -64,12 +68,14 @@ impl Lab {
     // ANCHOR: container_faults
     /// The hosts of this lab that Docker saw down between `from_unix_ms` and `to_unix_ms`,
     /// as faults: `kill host-b` from its `die` to its next `start` (`None` if it has not
-    /// started again). An error when Docker cannot be asked, or no longer holds the events
-    /// of that time.
+    /// started again). Only the events of `containers` count, when they are given: those of
+    /// the lab the load called. An error when Docker cannot be asked, or no longer holds the
+    /// events of that time.
     pub fn container_faults(
         &self,
         from_unix_ms: u64,
         to_unix_ms: u64,
+        containers: &[String],
     ) -> anyhow::Result<Vec<Fault>> {
         let project = self.project()?;
         let docker = self.docker()?;
@@ -84,7 +90,8 @@ impl Lab {
             .arg(format!("label=com.docker.compose.project={project}"))
             .args(["--filter", "event=die", "--filter", "event=start"])
             .args(["--format", "{{json .}}"]);
-        let events = parse(&run(&mut events)?)?;
+        let mut events = parse(&run(&mut events)?)?;
+        events.retain(|event| containers.is_empty() || containers.contains(&event.actor.id));
 
         // Asked after the events, so that an event dropped in between counts as gone.
         let held_from = oldest_event(docker, &until)?;

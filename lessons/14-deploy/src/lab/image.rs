@@ -59,17 +59,36 @@ fn build_from(
         .arg(paths::lab_dir().join("Dockerfile"))
         .arg(staging);
     println!("docker build: {image}, from lab/Dockerfile");
+    let before = docker.image_id(image);
     if let Err(error) = run(&mut build) {
         if local_base {
             return Err(error);
         }
         bail!(
             "{error}\n(a machine that cannot pull debian:bookworm-slim builds on a base made \
-             here: `cargo run -p l14-deploy -- image --local-base`)"
+             here: `cargo run --release -p l14-deploy -- image --local-base`)"
         )
     }
-    println!("built {image}: `cargo run -p l14-deploy -- up` brings the lab up");
+    remove_replaced(docker, image, before);
+    println!("built {image}: `cargo run --release -p l14-deploy -- up` brings the lab up");
     Ok(())
+}
+
+/// After a build of `image`, the image it replaced (`before`, its id), which now has no
+/// name and would stay on the machine, hundreds of megabytes each build: removed, unless a
+/// container still uses it (a lab that is up keeps its image until it goes down).
+fn remove_replaced(docker: &Docker, image: &str, before: Option<String>) {
+    let Some(before) = before else {
+        return;
+    };
+    if docker.image_id(image).as_ref() == Some(&before) {
+        return;
+    }
+    let mut remove = docker.docker();
+    remove.args(["image", "rm", &before]);
+    if run(&mut remove).is_ok() {
+        println!("removed the build of {image} it replaces");
+    }
 }
 // ANCHOR_END: build
 

@@ -211,13 +211,23 @@ impl Lab {
         }
     }
 
+    /// The containers of the lab that is up (their ids), or an error saying that none is,
+    /// and how to bring it up.
+    pub fn containers(&self) -> anyhow::Result<Vec<String>> {
+        let (_, lab) = self.running_lab()?;
+        Ok(lab.into_iter().map(|host| host.container).collect())
+    }
+
     /// Docker, and the hosts of a lab that is up.
     fn running_lab(&self) -> anyhow::Result<(&Docker, Vec<Host>)> {
         let project = self.project()?;
         let docker = self.docker()?;
         let lab = hosts::list(docker, project)?;
         if lab.is_empty() {
-            bail!("no lab is up (project {project}): `cargo run -p l14-deploy -- up` brings it up")
+            bail!(
+                "no lab is up (project {project}): `cargo run --release -p l14-deploy -- up` \
+                 brings it up"
+            )
         }
         Ok((docker, lab))
     }

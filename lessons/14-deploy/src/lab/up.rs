@@ -73,14 +73,15 @@ impl Lab {
         } = &self.options;
         if !docker.has_image(image) {
             bail!(
-                "there is no image {image}: build it first with `cargo run -p l14-deploy -- \
-                 image` (add `--local-base` where debian:bookworm-slim cannot be pulled)"
+                "there is no image {image}: build it first with `cargo run --release -p \
+                 l14-deploy -- image` (add `--local-base` where debian:bookworm-slim cannot be \
+                 pulled)"
             )
         }
         if self.anything_up(docker)? {
             bail!(
-                "lab {project} is up already: `cargo run -p l14-deploy -- status` shows it, \
-                 `cargo run -p l14-deploy -- down` takes it down"
+                "lab {project} is up already: `cargo run --release -p l14-deploy -- status` \
+                 shows it, `cargo run --release -p l14-deploy -- down` takes it down"
             )
         }
         if *api_port == 0 {

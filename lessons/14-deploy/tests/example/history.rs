@@ -41,6 +41,7 @@ fn the_journal_s_faults_become_windows_on_the_load_s_clock() {
             started_unix_ms: 1_000_000,
             gateway: String::new(),
             rate: 10,
+            containers: Vec::new(),
         },
         calls: vec![],
         length: ms(30_000),

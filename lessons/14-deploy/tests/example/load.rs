@@ -1,5 +1,9 @@
 //! The load against a gateway of the test's own: every call written down and read back,
-//! a gateway that is not there, a rate the load cannot keep.
+//! a gateway that is not there, a rate the load cannot keep; and the lesson's `load` with
+//! no lab up, refused.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use l14_deploy::history::Outcome;
 use l14_deploy::load::{self, Plan, Run};
@@ -53,6 +57,7 @@ async fn the_load_writes_down_every_call_and_reads_back_the_same_history() {
         gateway: gateway.clone(),
         rate: 50,
         duration: ms(200),
+        containers: Vec::new(),
     };
     let run = load::run(&plan, &path, std::future::pending())
         .await
@@ -103,6 +108,7 @@ async fn a_gateway_that_is_not_there_is_a_failure_per_call_not_an_error() {
         gateway: format!("http://{closed}"),
         rate: 20,
         duration: ms(100),
+        containers: Vec::new(),
     };
     let run = load::run(&plan, &folder.join("h.jsonl"), std::future::pending())
         .await
@@ -122,9 +128,53 @@ async fn a_rate_the_load_cannot_keep_is_refused() {
         gateway: "http://127.0.0.1:1".to_string(),
         rate: 0,
         duration: ms(100),
+        containers: Vec::new(),
     };
     let error = load::run(&plan, &tempdir().join("h"), std::future::pending())
         .await
         .unwrap_err();
     assert!(error.to_string().contains("--rate 0"), "{error}");
+}
+
+#[test]
+fn with_no_lab_up_the_load_is_refused_at_once_and_the_history_is_kept() {
+    let folder = tempdir();
+    let history = folder.join("history.jsonl");
+    std::fs::write(&history, "an earlier run's history\n").unwrap();
+    // A project no lab of anyone's has.
+    let project = format!("l14-none-{}", std::process::id());
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_l14-deploy"))
+        .args(["--project", &project, "load", "--for", "10m", "--history"])
+        .arg(&history)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused: {said}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "at once, not after calling for ten minutes"
+    );
+    assert_eq!(said.trim().lines().count(), 1, "one line: {said}");
+    // Where Docker answers, the lab is what is missing; elsewhere, Docker.
+    let docker = Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if docker {
+        assert!(
+            said.contains(&format!("no lab is up (project {project})"))
+                && said.contains("cargo run --release -p l14-deploy -- up"),
+            "{said}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&history).unwrap(),
+        "an earlier run's history\n",
+        "the history of an earlier run is kept"
+    );
 }

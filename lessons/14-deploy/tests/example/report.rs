@@ -1,9 +1,12 @@
-//! What a run shows: the report's rows and the timeline's picture.
+//! What a run shows: the report's parts and the timeline's picture.
 
-use l14_deploy::history::Call;
+use std::time::Duration;
+
+use l14_deploy::exercises::availability::Availability;
+use l14_deploy::history::{Call, Outcome};
 use l14_deploy::{report, timeline};
 
-use super::{answered, failed, window};
+use super::{answered, failed, ms, window};
 
 #[test]
 fn the_report_has_a_row_for_the_run_and_one_per_fault() {
@@ -15,6 +18,7 @@ fn the_report_has_a_row_for_the_run_and_one_per_fault() {
     let text = report::report(&calls, &windows);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("window"), "{text}");
+    assert!(lines[0].contains("p99 answered"), "{text}");
     assert!(lines[1].starts_with("whole run 0.0–9.9 s"), "{text}");
     assert!(
         lines[1].contains(" 90 ") && lines[1].contains(" 10 "),
@@ -25,8 +29,107 @@ fn the_report_has_a_row_for_the_run_and_one_per_fault() {
         lines[2].contains("1.00 s"),
         "from the window's start to the answer at 5.0 s: {text}"
     );
+    assert!(
+        lines[3].contains("counted by when they were sent"),
+        "{text}"
+    );
     assert!(text.contains("answered by: user-a 90"), "{text}");
     assert!(text.contains("first failure: at 4.0 s, 503"), "{text}");
+}
+
+/// A failure that took `latency` ms.
+fn failed_after(at: u64, latency: u64) -> Call {
+    Call {
+        latency: ms(latency),
+        ..failed(at)
+    }
+}
+
+#[test]
+fn every_failure_counts_once_under_the_fault_it_was_in_flight_during() {
+    let calls = vec![
+        answered(0, "host-a"),
+        // Sent before the partition, lost in it: the partition's.
+        failed_after(4_850, 5_000),
+        failed_after(6_000, 5_000),
+        // Sent during both faults: the first one's only.
+        failed_after(8_500, 5_000),
+        // Sent after the partition, while host-b is down: the kill's.
+        failed_after(12_500, 1),
+        // During no fault at all.
+        failed_after(30_000, 2),
+        answered(31_000, "host-a"),
+    ];
+    let partition = window("partition host-c", 5_400, 10_000);
+    let kill = window("kill host-b", 8_000, 20_000);
+    let (during, outside) = report::attribute_failures(&calls, &[&partition, &kill]);
+    let sent = |lost: &[&Call]| lost.iter().map(|call| call.at).collect::<Vec<Duration>>();
+    assert_eq!(sent(&during[0]), [ms(4_850), ms(6_000), ms(8_500)]);
+    assert_eq!(sent(&during[1]), [ms(12_500)]);
+    assert_eq!(sent(&outside), [ms(30_000)]);
+
+    let text = report::report(&calls, &[partition, kill]);
+    assert!(
+        text.contains("failed calls: 5, each under the fault it was in flight during"),
+        "{text}"
+    );
+    let (_, failures) = text.split_once("failed calls:").unwrap();
+    let line = |start: &str| {
+        failures
+            .lines()
+            .find(|line| line.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?}: {text}"))
+            .to_string()
+    };
+    let partition = line("partition host-c 5.4–10.0 s");
+    assert!(partition.contains("3, each took 5.0s"), "{text}");
+    let kill = line("kill host-b 8.0–20.0 s");
+    assert!(kill.contains("1, took 1.0ms"), "{text}");
+    let outside = line("during no fault");
+    assert!(outside.contains("1, took 2.0ms, sent at 30.0 s"), "{text}");
+}
+
+#[test]
+fn failures_that_took_different_times_show_the_range() {
+    let calls = vec![failed_after(100, 1), failed_after(200, 5_000)];
+    let text = report::report(&calls, &[window("partition host-c", 0, 1_000)]);
+    assert!(text.contains("2, took 1.0ms to 5.0s"), "{text}");
+    let quiet = report::report(&[answered(0, "host-a")], &[]);
+    assert!(quiet.contains("failed calls: none"), "{quiet}");
+}
+
+fn not_yet_implemented(_: &[Call], _: Duration, _: Duration) -> Availability {
+    todo!()
+}
+
+fn a_learners_slip(calls: &[Call], _: Duration, _: Duration) -> Availability {
+    let _ = &calls[calls.len()];
+    Availability::default()
+}
+
+#[test]
+fn without_the_exercise_the_report_says_so_in_one_line_and_shows_the_rest() {
+    let calls = vec![answered(0, "host-a"), failed(100), answered(200, "host-b")];
+    let windows = [window("partition host-c", 50, 150)];
+    let text = report::report_with(&calls, &windows, not_yet_implemented);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains("deploy.availability, not done yet")
+            && lines[0].contains("cargo run -p workbook -- check deploy.availability")
+            && lines[0].contains("--features solution"),
+        "{text}"
+    );
+    assert!(!text.contains("not yet implemented"), "{text}");
+    assert_eq!(lines[1], "answered by: host-a 1, host-b 1", "{text}");
+    assert!(text.contains("failed calls: 1"), "{text}");
+    assert!(text.contains("first failure: at 0.1 s, 503"), "{text}");
+
+    let text = report::report_with(&calls, &windows, a_learners_slip);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("deploy.availability, which panicked (index out of bounds"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -44,9 +147,19 @@ fn the_timeline_draws_a_row_per_node_a_mark_per_call_and_the_faults_behind() {
         "{svg}"
     );
     assert!(svg.trim_end().ends_with("</svg>"), "{svg}");
-    // One mark per call: 1.5 wide, in green or red.
-    assert_eq!(svg.matches("width=\"1.5\"").count(), 4, "{svg}");
-    assert_eq!(svg.matches("#c62828").count(), 1, "{svg}");
+    // One mark per call, 1.5 wide: three answers in green, the failure in red with a line
+    // for its 500 ms wait.
+    let marks = |colour: &str| {
+        svg.lines()
+            .filter(|line| {
+                line.starts_with("<rect") && line.contains(&format!("fill=\"{colour}\""))
+            })
+            .filter(|line| line.contains("width=\"1.5\""))
+            .count()
+    };
+    assert_eq!(marks("#2a7d3f"), 3 + 1, "and one in the legend: {svg}");
+    assert_eq!(marks("#c62828"), 1 + 1, "and one in the legend: {svg}");
+    assert_eq!(svg.matches("<line x1=\"").count() - ticks(&svg), 1, "{svg}");
     // Rows: each node, then the calls nobody answered.
     let rows: Vec<usize> = ["user-10.14.0.11-7021", "user-10.14.0.12-7021", "no answer"]
         .iter()
@@ -61,4 +174,35 @@ fn the_timeline_draws_a_row_per_node_a_mark_per_call_and_the_faults_behind() {
     // Empty history: still a picture.
     let empty = timeline::svg(&[], &[]);
     assert!(empty.contains(">no answer</text>") && empty.contains("</svg>"));
+}
+
+/// The lines that are no call's: the rows' and the time axis's ticks.
+fn ticks(svg: &str) -> usize {
+    svg.lines()
+        .filter(|line| line.contains("stroke=\"#ddd\"") || line.contains("stroke=\"#888\""))
+        .count()
+}
+
+#[test]
+fn the_timeline_draws_slow_answers_apart_and_says_what_each_mark_is() {
+    let slow = Call {
+        at: ms(100),
+        latency: timeline::SLOW,
+        outcome: Outcome::Answered("host-b".to_string()),
+    };
+    let svg = timeline::svg(&[answered(0, "host-a"), slow], &[]);
+    let slow_marks: Vec<&str> = svg
+        .lines()
+        .filter(|line| line.contains("#ef8a00") && !line.contains("<text"))
+        .collect();
+    // The slow answer's mark and the line of its wait.
+    assert_eq!(slow_marks.len(), 2, "{svg}");
+    for key in [
+        ">answered</text>",
+        ">answered after 100ms or more (a line: its wait)</text>",
+        ">no answer (a line: its wait)</text>",
+        ">a fault</text>",
+    ] {
+        assert!(svg.contains(key), "the legend says {key}: {svg}");
+    }
 }

@@ -29,6 +29,7 @@ pub(crate) fn test_image() -> Result<String, Skip> {
     let image = format!("{TEST_IMAGE}:{key}");
     if docker_succeeds(&["image", "inspect", &image]) {
         eprintln!("the image {image} is there already");
+        remove_older_test_images(&image);
         return Ok(image);
     }
     if !docker_succeeds(&["image", "inspect", "l14-base:bookworm"]) {
@@ -104,7 +105,8 @@ fn fingerprint(files: &[&Path]) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Removes the test images of other keys (older programs); one still in use stays.
+/// Removes the test images of other keys (older programs), so that one is left whichever
+/// run built it; one still in use (the other story's lab, up beside this one) stays.
 fn remove_older_test_images(keep: &str) {
     let Ok(out) = Command::new("docker")
         .args(["images", TEST_IMAGE, "--format", "{{.Repository}}:{{.Tag}}"])
