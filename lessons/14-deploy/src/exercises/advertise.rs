@@ -42,27 +42,17 @@ impl fmt::Display for NoAddressToAdvertise {
 impl std::error::Error for NoAddressToAdvertise {}
 
 /// The address to register for a service listening on `listening`, on a host with these
-/// `interfaces`; the port is always the one it listens on.
-///
-/// - A specific address (`127.0.0.1`, `10.0.0.5`, `::1`) is advertised as it is: the
-///   service chose it, and it is the only one the service answers on.
-/// - `0.0.0.0` (IPv4, every address) advertises the first private IPv4 address (RFC 1918:
-///   10/8, 172.16/12, 192.168/16) of the interfaces, in their order; without one, the
-///   first other IPv4 address that can be called from elsewhere (a public one).
-/// - `::` (IPv6, every address, and on Linux IPv4 too) prefers IPv4 in the same order, and
-///   without any, the first IPv6 address that can be called from elsewhere.
-///
-/// Loopback (`127.0.0.0/8`, `::1`) and link-local (`169.254.0.0/16`, `fe80::/10`) addresses
-/// are never advertised: no other host can call them. When nothing else is left, that is
+/// `interfaces`: one that another host can call, on the port the service listens on. A
+/// specific address is the only one the service answers on; `0.0.0.0` and `::` are every
+/// address of the host, and the answer is one of those (the tests say which, when there are
+/// several). When the host has no address another host can call, that is
 /// [`NoAddressToAdvertise`].
 pub fn advertised(
     listening: SocketAddr,
     interfaces: &[Interface],
 ) -> Result<SocketAddr, NoAddressToAdvertise> {
-    // TODO: choose as the doc comment says. A specific address is the only one the service
-    // answers on; an unspecified one must become an address that another host can call,
-    // or an error that says so — registering an address nobody can call is worse than not
-    // starting.
+    // TODO: the address other hosts can call this service at. Registering an address nobody
+    // can call is worse than not starting: every caller would fail, far from here.
     todo!("the address to advertise for {listening}")
 }
 
@@ -73,7 +63,7 @@ pub fn advertised(
 /// private address) is not, until a container uses it. Loopback is listed, and left out
 /// by [`advertised`].
 pub fn interfaces() -> Vec<Interface> {
-    // TODO: list this machine's interfaces and their addresses, leaving out those that are
-    // not up, so that `advertised` is given the addresses other hosts could really reach.
+    // TODO: this machine's interfaces that are up, one entry per address, so that
+    // `advertised` chooses among the addresses other hosts could really reach.
     todo!("this host's network interfaces")
 }

@@ -29,9 +29,7 @@ pub struct Availability {
 /// call was sent. The calls may come in any order.
 pub fn availability(calls: &[Call], from: Duration, to: Duration) -> Availability {
     // TODO: the four numbers of `Availability` for this window, as its doc comments define
-    // them (a call is answered when `Call::answered`). A call sent exactly at `to` belongs
-    // to the next window, so that two windows side by side never count it twice; and only
-    // an answer ends a gap: a stretch of failed calls is one gap.
+    // them. They are what the load's report is made of, for the whole run and each fault.
     todo!()
 }
 // ANCHOR_END: availability
