@@ -92,13 +92,22 @@ pub fn progress(done: usize, total: usize, width: usize) -> String {
 /// `cargo run -p workbook --` under cargo (the package cargo ran), a program's bare name
 /// when the shell found it on PATH (an installed `workbook`). Never a path into `target/`:
 /// a binary there is stale after the next `git pull`, and `cargo run` rebuilds it first.
+/// A language asked for with `--lang` is kept: the command then speaks as this one does.
 pub fn command(args: &str) -> String {
     static PREFIX: OnceLock<String> = OnceLock::new();
     let prefix = PREFIX.get_or_init(|| {
         let invoked = std::env::args().next().unwrap_or_default();
         prefix_for(std::env::var("CARGO_PKG_NAME").ok().as_deref(), &invoked)
     });
-    format!("{prefix} {args}")
+    suggested(prefix, crate::language::flag(), args)
+}
+
+/// A suggested command: `prefix`, `--lang` if this run was given one, and `args`.
+fn suggested(prefix: &str, flag: Option<crate::language::Lang>, args: &str) -> String {
+    match flag {
+        Some(lang) => format!("{prefix} --lang {} {args}", lang.code()),
+        None => format!("{prefix} {args}"),
+    }
 }
 
 /// The start of a suggested command, for a runner that cargo ran as `package` (if it did)
@@ -233,6 +242,20 @@ mod tests {
             "cargo run -p workbook --"
         );
         assert_eq!(prefix_for(Some(""), ""), "cargo run -p workbook --");
+    }
+
+    #[test]
+    fn a_suggested_command_keeps_the_language_asked_for() {
+        use crate::language::Lang;
+        let prefix = "cargo run -p workbook --";
+        assert_eq!(
+            suggested(prefix, Some(Lang::ZhCn), "check deploy.advertise"),
+            "cargo run -p workbook -- --lang zh-CN check deploy.advertise"
+        );
+        assert_eq!(
+            suggested(prefix, None, "check deploy.advertise"),
+            "cargo run -p workbook -- check deploy.advertise"
+        );
     }
 
     #[test]

@@ -107,9 +107,27 @@ fn from_locale(env: impl Fn(&str) -> Option<String>) -> Option<Lang> {
 
 static CHOSEN: OnceLock<Lang> = OnceLock::new();
 
+/// The language `--lang` asked for on this run's command line, if it did.
+static FLAG: OnceLock<Lang> = OnceLock::new();
+
 /// Fixes the language for the rest of the run (the first call wins).
 pub fn set(lang: Lang) {
     let _ = CHOSEN.set(lang);
+}
+
+/// [`set`], saying where the choice came from: one asked for with `--lang` is kept in the
+/// commands the runner suggests ([`flag`]), which would otherwise speak the locale's
+/// language, not this run's.
+pub fn set_from(lang: Lang, source: Source) {
+    set(lang);
+    if source == Source::Flag {
+        let _ = FLAG.set(lang);
+    }
+}
+
+/// The language this run's `--lang` asked for, if it did.
+pub fn flag() -> Option<Lang> {
+    FLAG.get().copied()
 }
 
 /// The language to speak in; English until `main` has chosen.

@@ -20,7 +20,7 @@ pub fn choose(flag: Option<&str>, state: &State) -> Result<(Lang, Source)> {
     let flag = flag.map(Lang::from_arg).transpose()?;
     let remembered = state.lang.as_deref().and_then(Lang::parse);
     let chosen = language::choose(flag, remembered, |name| std::env::var(name).ok());
-    language::set(chosen.0);
+    language::set_from(chosen.0, chosen.1);
     Ok(chosen)
 }
 
@@ -46,8 +46,8 @@ pub fn choose_before_parsing() -> Lang {
         .ok()
         .and_then(|course| State::load(&course.root).ok())
         .and_then(|state| state.lang.as_deref().and_then(Lang::parse));
-    let (chosen, _) = language::choose(flag, remembered, |name| std::env::var(name).ok());
-    language::set(chosen);
+    let (chosen, source) = language::choose(flag, remembered, |name| std::env::var(name).ok());
+    language::set_from(chosen, source);
     chosen
 }
 
