@@ -170,3 +170,49 @@ async fn answered(prometheus: &PrometheusServer, name: &str) {
         )
         .await;
 }
+
+#[tokio::test]
+async fn the_captcha_service_counts_its_redis_commands() {
+    use micro::metrics::redis::RedisMetrics;
+    use proto::captcha::VerifyRequest;
+    use proto::captcha::captcha_client::CaptchaClient;
+    use proto::captcha::captcha_server::CaptchaServer;
+    use shared::captcha::CaptchaService;
+
+    let redis = testkit::redis().await;
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("captcha");
+    let redis_metrics = RedisMetrics::new().unwrap();
+    let captcha = CaptchaService::new(redis.url())
+        .unwrap()
+        .observed_by(Arc::new(redis_metrics.clone()));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let service = Service::new(&name, registry.clone())
+        .address("127.0.0.1:0")
+        .metrics(redis_metrics.collectors())
+        .handle(CaptchaServer::new(captcha));
+    let mut nodes = registry.watch(&name).await.unwrap();
+    tokio::spawn(service.run(async {
+        let _ = stopped.await;
+    }));
+    let registered = within("the service to register", nodes.wait_for(|n| !n.is_empty())).await;
+    let address = registered.unwrap()[0].address.clone();
+
+    let mut client = CaptchaClient::connect(format!("http://{address}"))
+        .await
+        .unwrap();
+    let uuid = "5f0c2a4e-8d8b-4a43-9a6e-2f3c1b0d9e7a".to_string();
+    let code = "abcd".to_string();
+    let verify = within("Verify", client.verify(VerifyRequest { uuid, code })).await;
+    assert!(!verify.unwrap().into_inner().ok, "no code was stored");
+
+    let page = get(&address, "/metrics").await;
+    let getdel = r#"redis_commands_total{command="GETDEL",outcome="answered"} 1"#;
+    assert!(page.contains(getdel), "{page}");
+    let timed = r#"redis_command_duration_seconds_count{command="GETDEL"} 1"#;
+    assert!(page.contains(timed), "{page}");
+    if testkit::prometheus_installed() {
+        testkit::promtool_check_metrics(&page).unwrap_or_else(|said| panic!("{said}\n{page}"));
+    }
+    let _ = stop.send(());
+}

@@ -25,6 +25,14 @@ pub struct CaptchaService {
     redis: ConnectionManager,
     url: String,
     drawer: Drawer,
+    observer: Option<Arc<dyn RedisObserver>>,
+}
+
+/// Told of every Redis command the service sends: its name, how long its answer took, and
+/// whether one came. A service's metrics hang here (lesson 15: micro's `RedisMetrics`), so
+/// that this crate, which lessons 09 and 10 build, needs no metrics library.
+pub trait RedisObserver: Send + Sync {
+    fn observe(&self, command: &'static str, took: Duration, answered: bool);
 }
 
 impl CaptchaService {
@@ -42,7 +50,28 @@ impl CaptchaService {
             redis: ConnectionManager::new_lazy_with_config(client, config)?,
             url: url.to_string(),
             drawer: Drawer::for_this_machine(),
+            observer: None,
         })
+    }
+
+    /// The service, telling `observer` of each Redis command it sends.
+    pub fn observed_by(mut self, observer: Arc<dyn RedisObserver>) -> CaptchaService {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Sends `command`, named `name`, and tells the observer how it went.
+    async fn query<T: redis::FromRedisValue>(
+        &self,
+        name: &'static str,
+        command: &redis::Cmd,
+    ) -> redis::RedisResult<T> {
+        let started = std::time::Instant::now();
+        let answer = command.query_async(&mut self.redis.clone()).await;
+        if let Some(observer) = &self.observer {
+            observer.observe(name, started.elapsed(), answer.is_ok());
+        }
+        answer
     }
 
     /// Asks Redis once whether it is there, and when nothing listens at its address, says
@@ -118,14 +147,13 @@ impl Captcha for CaptchaService {
             .await?
             .ok_or_else(|| Status::internal("the captcha could not be drawn"))?;
         // SET … NX: never over a live code, so nobody can replace a code someone is reading.
-        let stored: Result<Option<String>, _> = redis::cmd("SET")
-            .arg(&key)
+        let mut set = redis::cmd("SET");
+        set.arg(&key)
             .arg(&code)
             .arg("NX")
             .arg("EX")
-            .arg(CODE_TTL_SECONDS)
-            .query_async(&mut self.redis.clone())
-            .await;
+            .arg(CODE_TTL_SECONDS);
+        let stored: Result<Option<String>, _> = self.query("SET", &set).await;
         let stored = match stored {
             Ok(stored) => stored,
             Err(error) => {
@@ -148,9 +176,10 @@ impl Captcha for CaptchaService {
     ) -> Result<Response<VerifyReply>, Status> {
         let key = key(&request.get_ref().uuid)?;
         // GETDEL reads and removes in one step: a code gets one try, right or wrong.
-        let code: Option<String> = redis::cmd("GETDEL")
-            .arg(&key)
-            .query_async(&mut self.redis.clone())
+        let mut getdel = redis::cmd("GETDEL");
+        getdel.arg(&key);
+        let code: Option<String> = self
+            .query("GETDEL", &getdel)
             .await
             .map_err(|error| self.redis_down(error))?;
         let guess = request.get_ref().code.trim();

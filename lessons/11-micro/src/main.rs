@@ -12,6 +12,7 @@ use l11_micro::user::UserService;
 use micro::api::reflect;
 use micro::client::MicroClient;
 use micro::flags::RegistryFlags;
+use micro::metrics::redis::RedisMetrics;
 use micro::selector::RoundRobin;
 use micro::service::{NodeGreeter, Service};
 use micro::web::{WebService, example};
@@ -177,11 +178,15 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
-            let captcha = CaptchaService::new(&redis_url)?;
+            // Its Redis commands counted on its /metrics (lesson 15).
+            let redis_metrics = RedisMetrics::new()?;
+            let captcha = CaptchaService::new(&redis_url)?
+                .observed_by(Arc::new(redis_metrics.clone()));
             captcha.warn_if_redis_is_missing().await;
             Service::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
+                .metrics(redis_metrics.collectors())
                 .handle(CaptchaServer::new(captcha))
                 .handle(reflect::server(&[CaptchaServer::<CaptchaService>::NAME]))
                 .run(stop)

@@ -10,6 +10,7 @@
 //! - [`grpc`]: a layer around a service's handlers that counts every gRPC call by service,
 //!   method and status, and times it — the names go-grpc-prometheus gives them, so that
 //!   dashboards made for Go services read ours unchanged;
+//! - [`redis`]: the captcha service's Redis commands, counted and timed;
 //! - [`Bounded`]: a label's values kept to a set of known size.
 //!
 //! Prometheus' conventions, which every name here follows: a counter ends in `_total`, a
@@ -18,6 +19,7 @@
 //! make a new time series for each new value, and Prometheus keeps every one.
 
 pub mod grpc;
+pub mod redis;
 
 use std::collections::HashSet;
 use std::sync::Mutex;

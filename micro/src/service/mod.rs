@@ -41,6 +41,8 @@ pub struct Service {
     /// The gRPC services this one serves, and their names for the health service.
     handlers: Routes,
     handler_names: Vec<&'static str>,
+    /// What the service counts besides its calls, for its `/metrics`.
+    collectors: Vec<Box<dyn prometheus::core::Collector>>,
 }
 
 impl Service {
@@ -58,6 +60,7 @@ impl Service {
             grace: shared::grpc::SHUTDOWN_GRACE,
             handlers: Routes::default(),
             handler_names: Vec::new(),
+            collectors: Vec::new(),
         }
     }
 
@@ -110,6 +113,15 @@ impl Service {
 }
 // ANCHOR_END: builder
 
+impl Service {
+    /// Shows `collectors`' numbers on this service's `/metrics` beside its calls' (the
+    /// captcha service's Redis commands: `crate::metrics::redis`).
+    pub fn metrics(mut self, collectors: Vec<Box<dyn prometheus::core::Collector>>) -> Service {
+        self.collectors.extend(collectors);
+        self
+    }
+}
+
 // ANCHOR: run
 impl Service {
     /// Listens, registers, serves the handlers (with health) until `shutdown`, then leaves:
@@ -128,6 +140,9 @@ impl Service {
         set_health(ServingStatus::Serving).await;
         let served = self.handler_names.iter().copied();
         let metrics = GrpcMetrics::new(served.chain([name_of(&health_service)]))?;
+        for collector in self.collectors {
+            metrics.registry().register(collector)?;
+        }
         let routes = self.handlers.clone().add_service(health_service);
         // `/metrics` on the gRPC port, for Prometheus' HTTP/1.1 scrapes (crate::metrics).
         let router = builder()
