@@ -12,6 +12,7 @@
 //! screen.
 
 pub mod cargo;
+pub mod class;
 pub mod course;
 pub mod environment;
 pub mod language;

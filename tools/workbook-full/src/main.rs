@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use workbook::cli::{Cli, Commands, ServicesAction};
+use workbook::cli::{ClassAction, Cli, Commands, ServicesAction};
 use workbook::start::{self, Started};
 use workbook_full::book;
 use workbook_full::system::ports::{self, Layout};
 use workbook_full::system::{doctor, services, up};
-use workbook_full::teacher::{bundle, pdf, report};
+use workbook_full::teacher::{bundle, class, pdf, report};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -113,6 +113,9 @@ async fn run(cli: Cli) -> Result<bool> {
                 ServicesAction::RunAgent { .. } => unreachable!("handled above"),
             }
         }
+        Commands::Class {
+            action: ClassAction::Serve { dir, addr },
+        } => class::serve(course, &dir, addr).await,
         _ => unreachable!("the learner's commands ran above"),
     }
 }

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::FromArgMatches;
 
-use crate::cli::{self, Cli, Commands};
+use crate::cli::{self, ClassAction, Cli, Commands};
 use crate::learner::state::{self, State};
-use crate::learner::{check, exercise, lang, map, session};
+use crate::learner::{check, class, exercise, lang, map, session};
 use workbook_core::course::Course;
 use workbook_core::language::messages::{self, Msg};
 use workbook_core::language::{Lang, Source};
@@ -96,6 +96,16 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
         Some(Commands::Lang { code }) => {
             lang::command(&course, &mut state, code.as_deref(), language).map(|()| true)
         }
+        Some(Commands::Class { action }) => match action {
+            ClassAction::Join { url, code, name } => class::join(&course, &url, &code, &name),
+            ClassAction::Status => class::status(&course),
+            ClassAction::Leave => class::leave(&course),
+            ClassAction::Send => {
+                class::send::run(&course.root);
+                Ok(true)
+            }
+            ClassAction::Serve { .. } => anyhow::bail!("not a learner's command: class serve"),
+        },
         Some(other) => anyhow::bail!("not a learner's command: {other:?}"),
     }
 }

@@ -5,5 +5,6 @@
 //! Called by `main` for `report`, `book --pdf` and `bundle`; it reads what `learner` keeps.
 
 pub mod bundle;
+pub mod class;
 pub mod pdf;
 pub mod report;

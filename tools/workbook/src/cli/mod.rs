@@ -113,6 +113,10 @@ pub enum Commands {
         #[command(subcommand)]
         action: ServicesAction,
     },
+    Class {
+        #[command(subcommand)]
+        action: ClassAction,
+    },
 }
 
 impl Commands {
@@ -129,7 +133,7 @@ impl Commands {
                 | Commands::Solution { .. }
                 | Commands::Reset { .. }
                 | Commands::Lang { .. }
-        )
+        ) || matches!(self, Commands::Class { action } if !matches!(action, ClassAction::Serve { .. }))
     }
 }
 
@@ -143,6 +147,29 @@ pub enum ServicesAction {
         #[arg(long, default_value = CONSUL_ADDR)]
         addr: SocketAddr,
     },
+}
+
+/// A class, live: the teacher's server, and a learner's membership of it.
+#[derive(Debug, Subcommand)]
+pub enum ClassAction {
+    Serve {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    Join {
+        url: String,
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    Status,
+    Leave,
+    /// Sends the verdicts waiting for the class server (started by a check, in the
+    /// background).
+    #[command(hide = true)]
+    Send,
 }
 
 /// Where `up`, `status` and `down` put the system: a base port for this one command,

@@ -5,6 +5,7 @@
 //! `verify` runs tests with the same time limit as `check`.
 
 pub mod check;
+pub mod class;
 pub mod exercise;
 pub mod failure;
 pub mod lang;

@@ -101,6 +101,21 @@ messages! {
     RunAgent => "Run the embedded Consul-compatible agent in the foreground (what `up` starts)",
         "在前台运行内嵌的 Consul 兼容 agent（`up` 启动的就是它）";
     RunAgentAddr => "The address to listen on", "监听的地址";
+    Class => "A class, live: the teacher's class server, and joining it from a learner's copy",
+        "实时课堂：教师的课堂服务器，以及从学员的副本加入它";
+    ClassServe => "Start the class server: it keeps every verdict in a database in DIR and serves the live dashboard; prints the line for the projector",
+        "启动课堂服务器：把每个结果保存在 DIR 里的数据库中，并提供实时仪表板；打印要放到投影上的那一行";
+    ClassServeDir => "The class's folder (made if missing); the same folder carries a class on after a restart",
+        "课堂的文件夹（不存在时创建）；重启后用同一个文件夹继续这个课堂";
+    ClassServeAddr => "Where to listen (default: every interface, port 7800)", "监听的地址（默认：所有网络接口，端口 7800）";
+    ClassJoin => "Join a class: from then on every verdict of check and watch is sent to its server in the background (never your code)",
+        "加入一个课堂：此后 check 和 watch 的每个结果都会在后台发给它的服务器（绝不发送你的代码）";
+    ClassJoinUrl => "The class server's address, as the projector shows it (http://HOST:PORT)", "课堂服务器的地址，照投影上的写（http://主机:端口）";
+    ClassJoinCode => "The class code on the projector", "投影上的课堂代码";
+    ClassJoinName => "Your name, as the teacher will see it", "你的名字，教师会看到它";
+    ClassStatus => "The class you are in, what waits to be sent, and whether its server answers", "你所在的课堂、等待发送的结果，以及它的服务器是否应答";
+    ClassLeave => "Leave the class: nothing more is sent, and what waits is deleted", "离开课堂：不再发送任何东西，等待发送的结果会被删除";
+    ClassSend => "Send the verdicts that wait (a check starts this in the background)", "发送等待中的结果（检查会在后台启动它）";
 
     // What clap itself says.
     PrintIt => "Print help", "打印帮助";
@@ -177,6 +192,17 @@ const TEXTS: &[(&str, Help)] = &[
     ("services status", Help::ServicesStatus),
     ("services run-agent", Help::RunAgent),
     ("services run-agent addr", Help::RunAgentAddr),
+    ("class", Help::Class),
+    ("class serve", Help::ClassServe),
+    ("class serve dir", Help::ClassServeDir),
+    ("class serve addr", Help::ClassServeAddr),
+    ("class join", Help::ClassJoin),
+    ("class join url", Help::ClassJoinUrl),
+    ("class join code", Help::ClassJoinCode),
+    ("class join name", Help::ClassJoinName),
+    ("class status", Help::ClassStatus),
+    ("class leave", Help::ClassLeave),
+    ("class send", Help::ClassSend),
 ];
 
 pub fn text(path: &str) -> Option<Help> {

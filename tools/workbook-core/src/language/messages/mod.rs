@@ -16,11 +16,13 @@ use std::fmt::Display;
 use crate::language::{self, Lang};
 
 mod book;
+mod class;
 mod commands;
 pub mod help;
 mod learner;
 
 pub use book::{Page, WIRE_PAGE};
+pub use class::ClassMsg;
 pub use commands::Cmd;
 pub use learner::Msg;
 
@@ -67,6 +69,7 @@ pub fn every_message() -> Vec<(String, &'static str, &'static str)> {
     each(Msg::ALL)
         .chain(each(Cmd::ALL))
         .chain(each(Page::ALL))
+        .chain(each(ClassMsg::ALL))
         .chain(each(help::Help::ALL))
         .collect()
 }

@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::learner::class::{self, Told};
+use crate::learner::failure;
 use crate::learner::state::State;
 use workbook_core::cargo;
 use workbook_core::course::{Course, Exercise, Lesson};
@@ -125,6 +127,11 @@ pub async fn check<'c>(
             let file = lesson.exercise_path(exercise);
             if verdict.is_about(&file) {
                 state.record(&exercise.id, verdict.passed());
+                let hints = state.get(&exercise.id).hints_shown;
+                class::tell_the_class(
+                    &course.root,
+                    told(course, lesson, exercise, &verdict, hints),
+                );
             }
             match detail {
                 Detail::Full => {
@@ -154,4 +161,46 @@ pub async fn check<'c>(
         state.save(&course.root)?;
     }
     Ok(results)
+}
+
+/// A verdict as the class is told it: the first failing test and the first lines of its
+/// failure as `full` explains it, or why no test ran.
+fn told<'a>(
+    course: &Course,
+    lesson: &Lesson,
+    exercise: &'a Exercise,
+    verdict: &Verdict,
+    hints: usize,
+) -> Told<'a> {
+    let (test, message) = match verdict {
+        Verdict::Passed(_) => (None, None),
+        Verdict::Failed(run) => match run.report.failures.first() {
+            Some((name, text)) => {
+                let context = full::failure_context(course, lesson, exercise);
+                let explained = failure::explain(text, &context);
+                let lines: Vec<&str> = explained
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .take(2)
+                    .collect();
+                (Some(name.clone()), Some(lines.join(" ")))
+            }
+            None => (None, Some(say(Msg::TestsDidNotEnd, &[]))),
+        },
+        Verdict::TimedOut => (
+            None,
+            Some(say(Msg::TimedOut, &[("seconds", &TEST_TIMEOUT.as_secs())])),
+        ),
+        Verdict::DoesNotCompile(_) | Verdict::NotBuilt => {
+            (None, Some(say(Msg::DoesNotCompile, &[])))
+        }
+    };
+    Told {
+        exercise,
+        passed: verdict.passed(),
+        test,
+        message,
+        hints,
+    }
 }

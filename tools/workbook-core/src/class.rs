@@ -1,0 +1,168 @@
+//! A class, live: what a learner's runner tells the teacher's class server, and the limits
+//! both sides hold it to.
+//!
+//! The learner's side (`workbook class join`, then every verdict of `check` and `watch`)
+//! lives in the learner's runner (tools/workbook/src/learner/class/); the server (`workbook
+//! class serve`) in the teacher's tools (tools/workbook-full/src/teacher/class/). Both
+//! speak JSON over HTTP/1.1 in the shapes below, written here once. The limits are here
+//! too: the runner cuts what it sends to them, the server refuses what is over them.
+//!
+//! What travels is the least a teacher needs to see who is stuck: an exercise's id, passed
+//! or not, the first failing test's name and its one-line message, how many hints were
+//! read, and when. Never a line of the learner's code.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST` a [`Join`], answered with [`Joined`].
+pub const JOIN_PATH: &str = "/api/join";
+/// `POST` a [`Batch`] with the learner's token, answered with [`Accepted`].
+pub const VERDICTS_PATH: &str = "/api/verdicts";
+/// `GET`: whether a class server answers here (`class status` asks it).
+pub const HELLO_PATH: &str = "/api/hello";
+
+/// Where `class serve` listens unless told: every interface, so that the room reaches it.
+pub const DEFAULT_PORT: u16 = 7800;
+
+/// A learner's name, in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+/// A failing test's name, in characters.
+pub const MAX_TEST_CHARS: usize = 160;
+/// A failure's one-line message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+/// An exercise id, in characters (the course's are far shorter).
+pub const MAX_EXERCISE_CHARS: usize = 80;
+/// Verdicts in one request: a runner sends what it queued while the server was away in
+/// batches of at most this many.
+pub const MAX_BATCH: usize = 50;
+/// The largest request body the server reads: a full batch of the longest verdicts fits.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A learner asks to join: the class code from the projector, and a name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Join {
+    pub code: String,
+    pub name: String,
+}
+
+/// The server's answer to a join: the learner's own token, which every later request
+/// carries (`Authorization: Bearer …`), and the class's name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Joined {
+    pub token: String,
+    pub class: String,
+}
+
+/// One verdict of a check, as the runner showed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// This learner's number for it, rising: a verdict sent twice (its answer lost on the
+    /// way back) is kept once.
+    pub seq: u64,
+    pub exercise: String,
+    pub passed: bool,
+    /// The first failing test's name, when tests ran and one failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    /// Why it failed, in one line: the failure's first line, or what stopped the build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// How many of the exercise's hints the learner has read.
+    pub hints: u32,
+    /// When, in unix milliseconds by the learner's clock.
+    pub at_ms: u64,
+}
+
+/// What a runner sends: verdicts in the order they were made, and the learner's clock when
+/// sending, from which the server reads each verdict's time on its own clock (a laptop's
+/// clock may be minutes off; a verdict queued while the server was away keeps its time).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Batch {
+    pub sent_ms: u64,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The answer to a batch: how many verdicts were new (the rest had been kept before).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Accepted {
+    pub kept: usize,
+}
+
+/// Every refusal's body: the reason, in one line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Refused {
+    pub error: String,
+}
+
+/// Why a name cannot be a learner's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadName {
+    Empty,
+    TooLong,
+    ControlCharacter,
+}
+
+/// The name as kept: trimmed, at most [`MAX_NAME_CHARS`] characters, with no control
+/// characters (no line breaks, no terminal escapes). Anything else is shown as text.
+pub fn check_name(name: &str) -> Result<String, BadName> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(BadName::Empty);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(BadName::TooLong);
+    }
+    if name.chars().any(char::is_control) {
+        return Err(BadName::ControlCharacter);
+    }
+    Ok(name.to_string())
+}
+
+/// `text` on one line, at most `max` characters: control characters become spaces, and
+/// what is cut ends in `…`.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// The time now, in unix milliseconds.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_checked() {
+        assert_eq!(check_name("  Ada ").as_deref(), Ok("Ada"));
+        assert_eq!(check_name(" "), Err(BadName::Empty));
+        assert_eq!(check_name("a\u{1b}[31m"), Err(BadName::ControlCharacter));
+        assert_eq!(check_name("line\nbreak"), Err(BadName::ControlCharacter));
+        assert_eq!(
+            check_name(&"名".repeat(40)).map(|n| n.chars().count()),
+            Ok(40)
+        );
+        assert_eq!(check_name(&"x".repeat(41)), Err(BadName::TooLong));
+        // Markup is a name like any other: the page shows it as text.
+        assert!(check_name("<script>alert(1)</script>").is_ok());
+    }
+
+    #[test]
+    fn one_line_flattens_and_cuts() {
+        assert_eq!(one_line(" a\nb\tc ", 10), "a b c");
+        assert_eq!(one_line("abcdef", 4), "abc…");
+        assert_eq!(one_line("测试测试", 3), "测试…");
+    }
+}

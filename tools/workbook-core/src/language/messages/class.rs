@@ -1,0 +1,82 @@
+//! What a class says: the learner's `class join`, `status` and `leave`, the teacher's
+//! `class serve`, the server's refusals, and the words of the class's dashboard page.
+
+use super::messages;
+
+messages! {
+    pub enum ClassMsg;
+    // The learner's side.
+    BadUrl => "`{url}` is not a class server's address: give it as the projector shows it, http://HOST:PORT",
+        "`{url}` 不是课堂服务器的地址：请照投影上的写法给出，http://主机:端口";
+    NameEmpty => "a name is needed: --name \"Your Name\"", "需要一个名字：--name \"你的名字\"";
+    NameTooLong => "the name is longer than {max} characters", "名字超过了 {max} 个字符";
+    NameControl => "the name holds a control character (a line break, an escape)", "名字里有控制字符（换行、转义符）";
+    Unreachable => "no class server answers at {url}: {why}", "{url} 上没有课堂服务器应答：{why}";
+    WrongCode => "the class server at {url} does not know the class code `{code}`: check it against the projector",
+        "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
+    NameTaken => "someone in this class is already called {name}: choose another name with --name",
+        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字";
+    JoinRefused => "the class server at {url} refused: {why}", "{url} 上的课堂服务器拒绝了：{why}";
+    Joined => "You joined {class} at {url} as {name}.", "你以 {name} 的身份加入了 {url} 上的 {class}。";
+    WhatIsSent => "From now on every verdict of `check` and `watch` is sent to the class server in the background: the exercise's id, passed or failed, the first failing test's name and its one-line message, how many hints you have read, and the time. Never your code.",
+        "从现在起，`check` 和 `watch` 的每个结果都会在后台发给课堂服务器：练习的 id、通过与否、第一个失败测试的名字和它的一行消息、你看过几条提示，以及时间。绝不发送你的代码。";
+    HowToLeave => "{command} stops it.", "{command} 可以停止发送。";
+    Dropped => "class: the class server has not answered for a while; the oldest unsent verdict was dropped ({kept} are kept).",
+        "课堂：课堂服务器已经有一阵没有应答；最早一条未发送的结果被丢弃了（最多保留 {kept} 条）。";
+    InNoClass => "You are in no class: {command} joins one.", "你不在任何课堂里：{command} 可以加入一个。";
+    InClass => "In {class} at {url} as {name}.", "在 {url} 上的 {class} 里，名字是 {name}。";
+    AllSent => "Every verdict has been sent.", "每个结果都已发送。";
+    Waiting => "{count} verdicts wait to be sent.", "有 {count} 个结果等待发送。";
+    NoLongerKnown => "The class server no longer knows you (was the class started again from nothing?): {command} joins again.",
+        "课堂服务器已经不认识你了（课堂是不是从头重新开始了？）：{command} 可以重新加入。";
+    LastTryFailed => "The last try to send failed: {why}", "上一次发送失败：{why}";
+    ServerAnswers => "The class server answers.", "课堂服务器有应答。";
+    ServerSilent => "The class server does not answer now; what waits is sent after a later check, once it does.",
+        "课堂服务器现在没有应答；等待的结果会在它恢复后、之后的某次检查时发送。";
+    Left => "You left {class}: nothing more is sent ({count} unsent verdicts deleted).",
+        "你离开了 {class}：不会再发送任何东西（删除了 {count} 个未发送的结果）。";
+
+    // The teacher's side.
+    ServeOpen => "Class {class} is open. Put this line on the projector:", "课堂 {class} 已开始。把这一行放到投影上：";
+    ServeDashboard => "The dashboard, for you alone (the link carries your teacher token):", "仪表板，只给你自己看（链接里带有你的教师令牌）：";
+    ServeKept => "Kept in {path}; Ctrl-C stops the server, and `class serve --dir` with the same folder carries on.",
+        "保存在 {path}；Ctrl-C 停止服务器，用同一个文件夹再次运行 `class serve --dir` 即可继续。";
+    ServeLoopback => "Only this machine reaches {url}: for the room, listen on its network (the default, --addr 0.0.0.0:7800).",
+        "只有本机能访问 {url}：要让教室里的人访问，请监听网络（默认即是，--addr 0.0.0.0:7800）。";
+    YourName => "YOUR NAME", "你的名字";
+
+    // The server's refusals, in the teacher's language.
+    RefuseCode => "wrong class code", "课堂代码不对";
+    RefuseNameTaken => "the name is taken", "名字已被占用";
+    RefuseName => "bad name: {why}", "名字不合要求：{why}";
+    RefuseFull => "the class is full ({max} learners)", "课堂已满（{max} 位学员）";
+    RefuseBusy => "too many requests at once: try again in a moment", "同时的请求太多：请稍后再试";
+    RefuseToken => "unknown learner token: join the class again", "未知的学员令牌：请重新加入课堂";
+    RefuseTeacher => "this needs the teacher token", "这需要教师令牌";
+    RefuseJson => "not a request this server reads: {why}", "不是本服务器能读懂的请求：{why}";
+    RefuseBatch => "a batch holds 1 to {max} verdicts", "一批包含 1 到 {max} 个结果";
+    RefuseExercise => "the course has no exercise `{id}`", "课程里没有练习 `{id}`";
+    RefuseTooLong => "{field} is longer than {max} characters", "{field} 超过了 {max} 个字符";
+    RefuseTooLarge => "the body is larger than {max} bytes", "请求体超过了 {max} 字节";
+
+    // The dashboard page.
+    PageTitle => "Class {class}", "课堂 {class}";
+    PageLearner => "Learner", "学员";
+    PageNotStarted => "not started", "未开始";
+    PageFailing => "failing", "未通过";
+    PagePassed => "passed", "已通过";
+    PageMinutes => "{m} min", "{m} 分钟";
+    PageStuck => "Stuck, longest first", "卡住的学员，时间最长的在前";
+    PageNobodyStuck => "Nobody is failing an exercise now.", "现在没有人卡在练习上。";
+    PageExercises => "Each exercise", "每个练习";
+    PageExercise => "Exercise", "练习";
+    PagePassedCount => "Passed", "通过人数";
+    PageCommonFailure => "Most common failing test", "最常见的失败测试";
+    PageHints => "Hints read", "看过的提示";
+    PageNoLearners => "No learner has joined yet: put the join line on the projector.", "还没有学员加入：把加入的那一行放到投影上。";
+    PageLive => "live", "实时";
+    PageReconnecting => "reconnecting…", "正在重新连接…";
+    PageExportCsv => "Export CSV", "导出 CSV";
+    PageExportJson => "Export JSON (report --class)", "导出 JSON（report --class）";
+    PageLearners => "{count} learners", "{count} 位学员";
+}

@@ -1,0 +1,140 @@
+//! What the dashboard shows, kept in memory: each learner's row of exercises, made from
+//! the verdicts in the order they were made. The server rebuilds it from the database when
+//! it starts and applies each verdict once it is kept; the page gets a snapshot when it
+//! connects and a learner's new row after each of their verdicts.
+//!
+//! The page derives the rest (who is stuck, each exercise's counts, the hints) from the
+//! rows it holds; the exports (`export.rs`) read the rows here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::store::Event;
+
+/// One exercise a learner has worked on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// The last verdict: passed or not.
+    pub passed: bool,
+    pub ever_passed: bool,
+    pub attempts: u32,
+    pub hints: u32,
+    pub first_ms: u64,
+    pub last_ms: u64,
+    /// Since when it has been failing (its first failure since it last passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failing_since_ms: Option<u64>,
+    /// The last failure's test and message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A learner's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub joined_ms: u64,
+    /// Exercise id → what they did with it.
+    pub cells: BTreeMap<String, Cell>,
+}
+
+/// Every learner's row.
+#[derive(Debug, Default)]
+pub struct Board {
+    rows: BTreeMap<i64, Row>,
+    names: HashMap<i64, String>,
+}
+
+impl Board {
+    pub fn add_learner(&mut self, id: i64, name: &str, joined_ms: u64) {
+        self.names.insert(id, name.to_string());
+        self.rows.insert(
+            id,
+            Row {
+                id,
+                name: name.to_string(),
+                joined_ms,
+                cells: BTreeMap::new(),
+            },
+        );
+    }
+
+    /// Applies one kept verdict; returns its learner's row as it now is.
+    pub fn apply(&mut self, event: &Event) -> Option<&Row> {
+        let row = self.rows.get_mut(&event.learner)?;
+        let cell = row.cells.entry(event.exercise.clone()).or_default();
+        if cell.attempts == 0 {
+            cell.first_ms = event.at_ms;
+        }
+        cell.attempts += 1;
+        cell.last_ms = event.at_ms;
+        cell.hints = cell.hints.max(event.hints);
+        cell.passed = event.passed;
+        cell.ever_passed |= event.passed;
+        if event.passed {
+            cell.failing_since_ms = None;
+            cell.test = None;
+            cell.message = None;
+        } else {
+            cell.failing_since_ms.get_or_insert(event.at_ms);
+            cell.test = event.test.clone();
+            cell.message = event.message.clone();
+        }
+        Some(row)
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(passed: bool, at_ms: u64, test: Option<&str>) -> Event {
+        Event {
+            learner: 1,
+            seq: at_ms,
+            exercise: "tcp.echo".into(),
+            passed,
+            test: test.map(str::to_string),
+            message: test.map(|_| "not yet implemented".to_string()),
+            hints: 0,
+            at_ms,
+            received_ms: at_ms,
+        }
+    }
+
+    #[test]
+    fn a_cell_fails_since_its_first_failure_until_it_passes() {
+        let mut board = Board::default();
+        board.add_learner(1, "Ada", 0);
+        board.apply(&verdict(false, 100, Some("echoes")));
+        let row = board.apply(&verdict(false, 200, Some("closes"))).unwrap();
+        let cell = &row.cells["tcp.echo"];
+        assert_eq!(cell.failing_since_ms, Some(100));
+        assert_eq!(
+            cell.test.as_deref(),
+            Some("closes"),
+            "the last failure's test"
+        );
+        assert_eq!(cell.attempts, 2);
+        let row = board.apply(&verdict(true, 300, None)).unwrap();
+        let cell = &row.cells["tcp.echo"];
+        assert!(cell.passed && cell.ever_passed);
+        assert_eq!((cell.failing_since_ms, cell.first_ms), (None, 100));
+        assert!(
+            board
+                .apply(&Event {
+                    learner: 9,
+                    ..verdict(true, 1, None)
+                })
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! Who may do what, and how much: the class code for joining, the teacher's token for the
+//! dashboard and the exports, a learner's own token for their verdicts; a rate for each
+//! learner and one for all joins together, so that a flood of joins (right code or not)
+//! costs the server a refusal each, not its memory or its disk.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The most learners one class takes.
+pub const MAX_LEARNERS: usize = 1000;
+
+/// A bucket of `capacity` requests, refilled at `per_second`: a burst is allowed, a
+/// steady flood is not.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    left: f64,
+    filled_at: Instant,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    pub capacity: f64,
+    pub per_second: f64,
+}
+
+/// A learner's requests: a check every second, and a burst of a queue sent at once.
+pub const LEARNER_RATE: Rate = Rate {
+    capacity: 30.0,
+    per_second: 5.0,
+};
+
+/// Every join together: a room joining at once, not a script guessing codes.
+pub const JOIN_RATE: Rate = Rate {
+    capacity: 400.0,
+    per_second: 40.0,
+};
+
+impl Bucket {
+    fn full(rate: Rate) -> Bucket {
+        Bucket {
+            left: rate.capacity,
+            filled_at: Instant::now(),
+        }
+    }
+
+    fn take(&mut self, rate: Rate) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.filled_at).as_secs_f64() * rate.per_second;
+        self.left = (self.left + refill).min(rate.capacity);
+        self.filled_at = now;
+        if self.left >= 1.0 {
+            self.left -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The rates of every learner, and of joins.
+#[derive(Debug, Default)]
+pub struct Limits {
+    learners: Mutex<HashMap<i64, Bucket>>,
+    joins: Mutex<Option<Bucket>>,
+}
+
+impl Limits {
+    /// Whether learner `id` may send another request now.
+    pub fn learner(&self, id: i64) -> bool {
+        let mut buckets = self.learners.lock().unwrap_or_else(|e| e.into_inner());
+        buckets
+            .entry(id)
+            .or_insert_with(|| Bucket::full(LEARNER_RATE))
+            .take(LEARNER_RATE)
+    }
+
+    /// Whether another join may be tried now.
+    pub fn join(&self) -> bool {
+        let mut bucket = self.joins.lock().unwrap_or_else(|e| e.into_inner());
+        bucket
+            .get_or_insert_with(|| Bucket::full(JOIN_RATE))
+            .take(JOIN_RATE)
+    }
+}
+
+/// Whether two secrets are equal, in a time that does not depend on where they differ.
+pub fn same_secret(given: &str, kept: &str) -> bool {
+    let (given, kept) = (given.as_bytes(), kept.as_bytes());
+    given.len() == kept.len()
+        && given
+            .iter()
+            .zip(kept)
+            .fold(0u8, |differ, (a, b)| differ | (a ^ b))
+            == 0
+}
+
+/// `bytes` random bytes from the system, as hex: a token.
+pub fn token(bytes: usize) -> String {
+    let mut random = vec![0u8; bytes];
+    getrandom::fill(&mut random).expect("the system's random source");
+    random.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A class code: six characters a room reads off a projector without confusing any
+/// two (no 0/O, 1/I/L), about 2^29 codes.
+pub fn class_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut random = [0u8; 6];
+    getrandom::fill(&mut random).expect("the system's random source");
+    random
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_allows_a_burst_then_refuses() {
+        let rate = Rate {
+            capacity: 3.0,
+            per_second: 0.001,
+        };
+        let mut bucket = Bucket::full(rate);
+        assert!((0..3).all(|_| bucket.take(rate)));
+        assert!(!bucket.take(rate));
+    }
+
+    #[test]
+    fn secrets_and_codes() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abd", "abc") && !same_secret("ab", "abc"));
+        assert_eq!(token(16).len(), 32);
+        let code = class_code();
+        assert_eq!(code.len(), 6);
+        assert!(!code.contains(['0', 'O', '1', 'I', 'L']));
+    }
+}

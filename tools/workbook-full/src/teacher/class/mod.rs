@@ -1,0 +1,261 @@
+//! `class serve`: the teacher's class server. Learners who ran `class join` send every
+//! verdict of their checks here (tools/workbook/src/learner/class/); the teacher watches
+//! the room on a page that updates as they come: who is stuck, on which test, and what
+//! half the room gets wrong right now.
+//!
+//! - `store.rs`: the class's SQLite database in its folder, every verdict an event;
+//! - `writer.rs`: the one thread that writes it, a commit for each group of requests;
+//! - `board.rs`: what the page shows, in memory, rebuilt from the events at start;
+//! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports), with
+//!   `guard.rs` (the code, the tokens, the rates);
+//! - `page.rs` and `page.html`: the dashboard, in the teacher's language;
+//! - `export.rs`: CSV, and the JSON that `report --class` reads.
+//!
+//! A verdict is answered once it is on disk, then shown: the page never shows what a
+//! restart would lose.
+
+use std::collections::{HashMap, HashSet};
+use std::future::IntoFuture;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde_json::json;
+use tokio::sync::broadcast;
+use workbook_core::class::{self, DEFAULT_PORT};
+use workbook_core::course::Course;
+use workbook_core::language::messages::{ClassMsg, io_error, say, tell};
+use workbook_core::language::{self, Lang};
+use workbook_core::ui;
+
+mod board;
+mod export;
+mod guard;
+mod http;
+mod page;
+mod store;
+mod writer;
+
+use board::Board;
+use store::{ClassRow, Event, Store};
+use writer::Writer;
+
+/// The database's file in the class's folder.
+pub const DATABASE: &str = "class.sqlite";
+
+/// How long a stop waits for requests in flight.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// A running class: what every handler shares.
+pub struct Class {
+    course: Course,
+    row: ClassRow,
+    lang: Lang,
+    writer: Writer,
+    /// The course's exercise ids: a verdict names one of them.
+    exercises: HashSet<String>,
+    board: Mutex<Board>,
+    /// Learner token → learner id.
+    tokens: Mutex<HashMap<String, i64>>,
+    limits: guard::Limits,
+    /// What the pages are sent: each changed row, as a JSON message.
+    updates: broadcast::Sender<Arc<str>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Class {
+    /// Opens the class kept in `dir` (made, with a new code and token, the first time).
+    pub fn open(course: Course, dir: &Path, lang: Lang) -> Result<Class> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let store = Store::open(&dir.join(DATABASE))?;
+        let row = match store.class()? {
+            Some(row) => row,
+            None => {
+                let name = dir
+                    .canonicalize()
+                    .ok()
+                    .and_then(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| "class".to_string());
+                let row = ClassRow {
+                    name: class::one_line(&name, 60),
+                    code: guard::class_code(),
+                    teacher_token: guard::token(16),
+                };
+                store.create_class(&row, class::now_ms())?;
+                row
+            }
+        };
+        let mut board = Board::default();
+        let mut tokens = HashMap::new();
+        for learner in store.learners()? {
+            board.add_learner(learner.id, &learner.name, learner.joined_ms);
+            tokens.insert(learner.token, learner.id);
+        }
+        store.events(|event| {
+            board.apply(&event);
+        })?;
+        let exercises = course
+            .exercises()
+            .map(|(_, exercise)| exercise.id.clone())
+            .collect();
+        Ok(Class {
+            course,
+            row,
+            lang,
+            writer: Writer::start(store),
+            exercises,
+            board: Mutex::new(board),
+            tokens: Mutex::new(tokens),
+            limits: guard::Limits::default(),
+            updates: broadcast::channel(1024).0,
+        })
+    }
+
+    fn board(&self) -> MutexGuard<'_, Board> {
+        lock(&self.board)
+    }
+
+    fn learner_of(&self, token: &str) -> Option<i64> {
+        lock(&self.tokens).get(token).copied()
+    }
+
+    fn learner_count(&self) -> usize {
+        lock(&self.tokens).len()
+    }
+
+    /// A learner joined (and is on disk): their empty row goes to the pages.
+    fn joined(&self, id: i64, name: &str, token: &str, joined_ms: u64) {
+        lock(&self.tokens).insert(token.to_string(), id);
+        let mut board = self.board();
+        board.add_learner(id, name, joined_ms);
+        if let Some(row) = board.rows().find(|row| row.id == id) {
+            self.publish(json!({"type": "row", "now": class::now_ms(), "row": row}));
+        }
+    }
+
+    /// Verdicts were kept (and are on disk): their learners' new rows go to the pages.
+    fn kept(&self, events: &[Event]) {
+        let mut board = self.board();
+        for event in events {
+            board.apply(event);
+        }
+        for learner in http::learners_of(events) {
+            if let Some(row) = board.rows().find(|row| row.id == learner) {
+                self.publish(json!({"type": "row", "now": class::now_ms(), "row": row}));
+            }
+        }
+    }
+
+    fn publish(&self, message: serde_json::Value) {
+        // No page open is no one to tell.
+        let _ = self.updates.send(Arc::from(message.to_string()));
+    }
+
+    /// Everything a page needs when it connects: the exercises in course order, every row.
+    fn snapshot(&self) -> String {
+        let exercises: Vec<_> = self
+            .course
+            .exercises()
+            .map(|(lesson, exercise)| {
+                json!({"id": exercise.id, "lesson": lesson.id, "title": exercise.title})
+            })
+            .collect();
+        let board = self.board();
+        let rows: Vec<_> = board.rows().collect();
+        json!({
+            "type": "snapshot",
+            "now": class::now_ms(),
+            "class": self.row.name,
+            "exercises": exercises,
+            "rows": rows,
+        })
+        .to_string()
+    }
+}
+
+/// `class serve --dir DIR [--addr ADDR]`: runs the class until Ctrl-C (or SIGTERM).
+pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Result<bool> {
+    let stopping = shared::signal::shutdown();
+    let addr = addr.unwrap_or(SocketAddr::new(
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        DEFAULT_PORT,
+    ));
+    let class = Arc::new(Class::open(course, dir, language::current())?);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|err| anyhow::anyhow!("{addr}: {}", io_error(&err)))?;
+    let bound = listener.local_addr()?;
+    let (reachable, only_here) = advertised(bound);
+    let url = format!("http://{reachable}");
+
+    tell(
+        ClassMsg::ServeOpen,
+        &[("class", &ui::bold(&class.row.name))],
+    );
+    let your_name = say(ClassMsg::YourName, &[]);
+    println!(
+        "\n    {}\n",
+        ui::cmd(&format!(
+            "class join {url} {} --name \"{your_name}\"",
+            class.row.code
+        ))
+    );
+    if only_here {
+        tell(ClassMsg::ServeLoopback, &[("url", &url)]);
+    }
+    tell(ClassMsg::ServeDashboard, &[]);
+    println!("    {url}/?token={}\n", class.row.teacher_token);
+    let kept = dir.join(DATABASE);
+    tell(ClassMsg::ServeKept, &[("path", &kept.display())]);
+
+    // One stop, heard twice: by the server (no new connections) and by the grace period
+    // (the live pages' streams never end by themselves).
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stopping.await;
+        let _ = stop.send(true);
+    });
+    let heard = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let server = axum::serve(listener, http::routes(class.clone()))
+        .with_graceful_shutdown(heard(stopped.clone()));
+    let stopped = shared::signal::within_grace(GRACE, heard(stopped), server.into_future()).await;
+    if let Some(result) = stopped {
+        result.context("serving the class")?;
+    }
+    Ok(true)
+}
+
+/// The address learners reach the server at. Bound to every interface (`0.0.0.0`, which
+/// no one can connect to), it is this machine's address on the network its default route
+/// leaves by, found by "connecting" a UDP socket, which sends nothing. `true` when that is
+/// only this machine (no network).
+fn advertised(bound: SocketAddr) -> (SocketAddr, bool) {
+    if !bound.ip().is_unspecified() {
+        return (bound, bound.ip().is_loopback());
+    }
+    let outward = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))
+        .and_then(|socket| {
+            // TEST-NET-1 (RFC 5737): routed like any address, never answered.
+            socket.connect((Ipv4Addr::new(192, 0, 2, 1), 9))?;
+            socket.local_addr()
+        })
+        .map(|local| local.ip())
+        .ok()
+        .filter(|ip| !ip.is_unspecified() && !ip.is_loopback());
+    match outward {
+        Some(ip) => (SocketAddr::new(ip, bound.port()), false),
+        None => (
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), bound.port()),
+            true,
+        ),
+    }
+}

@@ -1,0 +1,63 @@
+//! The dashboard page, in the teacher's language: one HTML file (`page.html`) with its
+//! words put in as JSON, which its script writes into the page as text. Nothing a learner
+//! sent is ever written as markup: every name, test and message reaches the page through
+//! `textContent`, so `<script>` in a name shows as those characters.
+
+use serde_json::{Map, Value};
+use workbook_core::language::Lang;
+use workbook_core::language::messages::{ClassMsg, Message};
+
+const PAGE: &str = include_str!("page.html");
+
+/// The words the page's script uses, by the names it uses them by.
+const WORDS: &[(&str, ClassMsg)] = &[
+    ("title", ClassMsg::PageTitle),
+    ("learner", ClassMsg::PageLearner),
+    ("notStarted", ClassMsg::PageNotStarted),
+    ("failing", ClassMsg::PageFailing),
+    ("passed", ClassMsg::PagePassed),
+    ("minutes", ClassMsg::PageMinutes),
+    ("stuck", ClassMsg::PageStuck),
+    ("nobodyStuck", ClassMsg::PageNobodyStuck),
+    ("exercises", ClassMsg::PageExercises),
+    ("exercise", ClassMsg::PageExercise),
+    ("passedCount", ClassMsg::PagePassedCount),
+    ("commonFailure", ClassMsg::PageCommonFailure),
+    ("hints", ClassMsg::PageHints),
+    ("noLearners", ClassMsg::PageNoLearners),
+    ("live", ClassMsg::PageLive),
+    ("reconnecting", ClassMsg::PageReconnecting),
+    ("exportCsv", ClassMsg::PageExportCsv),
+    ("exportJson", ClassMsg::PageExportJson),
+    ("learners", ClassMsg::PageLearners),
+];
+
+/// The page for class `name`, in `lang`.
+pub fn page(lang: Lang, name: &str) -> String {
+    let mut words: Map<String, Value> = WORDS
+        .iter()
+        .map(|(key, msg)| (key.to_string(), Value::from(msg.template(lang))))
+        .collect();
+    words.insert("class".into(), Value::from(name));
+    // Inside a <script> element: no `</script>` (or `<!--`) can end it early.
+    let words = Value::Object(words).to_string().replace('<', "\\u003c");
+    PAGE.replace("__LANG__", lang.code())
+        .replace("__WORDS__", &words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hostile_class_name_cannot_end_the_script() {
+        let page = page(Lang::En, "</script><script>alert(1)</script>");
+        assert!(!page.contains("</script><script>alert(1)"));
+        assert!(page.contains(r"\u003c/script>"));
+        assert!(page.contains(r#"<html lang="en">"#));
+        assert!(
+            super::page(Lang::ZhCn, "c").contains("仪表板")
+                || super::page(Lang::ZhCn, "c").contains("学员")
+        );
+    }
+}

@@ -1,0 +1,297 @@
+//! The class's database: SQLite, one file in the class's folder, every verdict an event
+//! kept as it came.
+//!
+//! Everything the server keeps goes through this one small interface, in plain SQL (no
+//! SQLite-only statement but the `PRAGMA`s of [`Store::open`]): a school that wants one
+//! shared server for many rooms could put the same tables in Postgres and write this file
+//! again for its client, and nothing else would change.
+//!
+//! Durability: the database runs in WAL mode with `synchronous = FULL`, so a transaction
+//! is on disk when its commit returns. The server answers a learner only after that
+//! (`writer.rs`), so a verdict it acknowledged survives a crash, a `kill -9` or a power
+//! cut, and a verdict is a row written in one transaction: never half of one.
+//!
+//! The schema grows by migrations (`migrations/NNNN_*.sql`), each applied once, in order,
+//! in a transaction of its own, counted in SQLite's `user_version`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The migrations, in order: the database's `user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_class.sql")];
+
+/// The class itself: its name, its code and the teacher's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassRow {
+    pub name: String,
+    pub code: String,
+    pub teacher_token: String,
+}
+
+/// A learner who joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearnerRow {
+    pub id: i64,
+    pub name: String,
+    pub token: String,
+    pub joined_ms: u64,
+}
+
+/// One verdict as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub learner: i64,
+    pub seq: u64,
+    pub exercise: String,
+    pub passed: bool,
+    pub test: Option<String>,
+    pub message: Option<String>,
+    pub hints: u32,
+    /// When it was made, on the server's clock (unix milliseconds).
+    pub at_ms: u64,
+    pub received_ms: u64,
+}
+
+/// One open database. Only the writer (`writer.rs`) writes; it holds the only `Store`
+/// once the server runs.
+pub struct Store {
+    connection: Connection,
+}
+
+impl Store {
+    /// Opens (or makes) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut connection =
+            Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 5000;",
+            )
+            .context("setting up the database")?;
+        migrate(&mut connection).with_context(|| format!("migrating {}", path.display()))?;
+        Ok(Store { connection })
+    }
+
+    /// The class, if it was made.
+    pub fn class(&self) -> Result<Option<ClassRow>> {
+        self.connection
+            .query_row(
+                "SELECT name, code, teacher_token FROM class WHERE id = 1",
+                [],
+                |row| {
+                    Ok(ClassRow {
+                        name: row.get(0)?,
+                        code: row.get(1)?,
+                        teacher_token: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .context("reading the class")
+    }
+
+    /// Makes the class, once.
+    pub fn create_class(&self, class: &ClassRow, now_ms: u64) -> Result<()> {
+        self.connection
+            .execute(
+                "INSERT INTO class (id, name, code, teacher_token, created_ms) VALUES (1, ?1, ?2, ?3, ?4)",
+                params![class.name, class.code, class.teacher_token, now_ms as i64],
+            )
+            .context("making the class")?;
+        Ok(())
+    }
+
+    /// Every learner, in the order they joined.
+    pub fn learners(&self) -> Result<Vec<LearnerRow>> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT id, name, token, joined_ms FROM learner ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok(LearnerRow {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                token: row.get(2)?,
+                joined_ms: row.get::<_, i64>(3)? as u64,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading the learners")
+    }
+
+    /// Every verdict, oldest first, each given to `each`.
+    pub fn events(&self, mut each: impl FnMut(Event)) -> Result<()> {
+        let mut statement = self.connection.prepare(
+            "SELECT learner, seq, exercise, passed, test, message, hints, at_ms, received_ms
+             FROM verdict ORDER BY at_ms, learner, seq",
+        )?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            each(Event {
+                learner: row.get(0)?,
+                seq: row.get::<_, i64>(1)? as u64,
+                exercise: row.get(2)?,
+                passed: row.get(3)?,
+                test: row.get(4)?,
+                message: row.get(5)?,
+                hints: row.get(6)?,
+                at_ms: row.get::<_, i64>(7)? as u64,
+                received_ms: row.get::<_, i64>(8)? as u64,
+            });
+        }
+        Ok(())
+    }
+
+    /// How many verdicts are kept.
+    #[cfg(test)]
+    pub fn count(&self) -> Result<u64> {
+        let count: i64 = self
+            .connection
+            .query_row("SELECT COUNT(*) FROM verdict", [], |row| row.get(0))?;
+        Ok(count as u64)
+    }
+
+    /// Runs `work` in one transaction, committed (and on disk) when it returns `Ok`,
+    /// rolled back otherwise.
+    pub fn transaction<T>(&mut self, work: impl FnOnce(&Writing) -> Result<T>) -> Result<T> {
+        let transaction = self.connection.transaction()?;
+        let done = work(&Writing {
+            connection: &transaction,
+        })?;
+        transaction.commit().context("committing")?;
+        Ok(done)
+    }
+}
+
+/// What can be written inside a transaction.
+pub struct Writing<'a> {
+    connection: &'a Connection,
+}
+
+impl Writing<'_> {
+    /// Adds a learner; `None` when the name is taken.
+    pub fn add_learner(&self, name: &str, token: &str, joined_ms: u64) -> Result<Option<i64>> {
+        let added = self.connection.execute(
+            "INSERT INTO learner (name, token, joined_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            params![name, token, joined_ms as i64],
+        )?;
+        Ok((added == 1).then(|| self.connection.last_insert_rowid()))
+    }
+
+    /// Keeps a verdict; `false` when it was kept before (the same learner and number).
+    pub fn keep(&self, event: &Event) -> Result<bool> {
+        let mut statement = self.connection.prepare_cached(
+            "INSERT INTO verdict
+             (learner, seq, exercise, passed, test, message, hints, at_ms, received_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT DO NOTHING",
+        )?;
+        let added = statement.execute(params![
+            event.learner,
+            event.seq as i64,
+            event.exercise,
+            event.passed,
+            event.test,
+            event.message,
+            event.hints,
+            event.at_ms as i64,
+            event.received_ms as i64,
+        ])?;
+        Ok(added == 1)
+    }
+}
+
+/// Applies the migrations the database has not had yet.
+fn migrate(connection: &mut Connection) -> Result<()> {
+    let applied: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(learner: i64, seq: u64) -> Event {
+        Event {
+            learner,
+            seq,
+            exercise: "tcp.echo".into(),
+            passed: false,
+            test: Some("echoes_a_line".into()),
+            message: Some("not yet implemented".into()),
+            hints: 1,
+            at_ms: 1_000 + seq,
+            received_ms: 2_000,
+        }
+    }
+
+    #[test]
+    fn keeps_learners_and_events_once_across_a_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("class.sqlite");
+        {
+            let mut store = Store::open(&path).unwrap();
+            let class = ClassRow {
+                name: "c".into(),
+                code: "ABC".into(),
+                teacher_token: "t".into(),
+            };
+            store.create_class(&class, 1).unwrap();
+            let ada = store
+                .transaction(|w| w.add_learner("Ada", "ta", 5))
+                .unwrap()
+                .unwrap();
+            let taken = store
+                .transaction(|w| w.add_learner("Ada", "tb", 6))
+                .unwrap();
+            assert_eq!(taken, None, "a name is one learner's");
+            let kept = store
+                .transaction(|w| {
+                    Ok((
+                        w.keep(&event(ada, 1))?,
+                        w.keep(&event(ada, 1))?,
+                        w.keep(&event(ada, 2))?,
+                    ))
+                })
+                .unwrap();
+            assert_eq!(
+                kept,
+                (true, false, true),
+                "a verdict sent twice is kept once"
+            );
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.class().unwrap().unwrap().code, "ABC");
+        assert_eq!(store.learners().unwrap()[0].name, "Ada");
+        let mut seqs = Vec::new();
+        store.events(|e| seqs.push(e.seq)).unwrap();
+        assert_eq!(seqs, [1, 2]);
+    }
+
+    #[test]
+    fn a_failed_transaction_keeps_nothing_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("class.sqlite")).unwrap();
+        let ada = store
+            .transaction(|w| w.add_learner("Ada", "ta", 5))
+            .unwrap()
+            .unwrap();
+        let failed: Result<()> = store.transaction(|w| {
+            w.keep(&event(ada, 1))?;
+            anyhow::bail!("stopped half-way")
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.count().unwrap(), 0);
+    }
+}

@@ -1,0 +1,154 @@
+//! The one writer of the class's database: a thread of its own that takes what the HTTP
+//! handlers ask to keep, writes it, and answers each handler once it is on disk.
+//!
+//! SQLite writes one transaction at a time, and each commit waits for the disk (`fsync`).
+//! One commit per request would make 150 requests a second wait in line for 150 fsyncs.
+//! So the writer commits in groups: it takes every request that is waiting, writes them
+//! all in one transaction, commits once, then answers them all. A request never waits
+//! for more than the commit before its own and its own; under load, the groups grow and
+//! the fsyncs do not.
+
+use anyhow::Result;
+use tokio::sync::{mpsc, oneshot};
+
+use super::store::{Event, Store};
+
+/// The most requests in one transaction.
+const GROUP: usize = 256;
+
+/// What a handler asks the writer for.
+pub enum Job {
+    /// Adds a learner: answered with their id, or `None` when the name is taken.
+    Join {
+        name: String,
+        token: String,
+        joined_ms: u64,
+        answer: oneshot::Sender<Result<Option<i64>, String>>,
+    },
+    /// Keeps verdicts: answered with those that were new.
+    Keep {
+        events: Vec<Event>,
+        answer: oneshot::Sender<Result<Vec<Event>, String>>,
+    },
+}
+
+/// A handle on the writer.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer's thread, which owns `store` from now on.
+    pub fn start(store: Store) -> Writer {
+        let (jobs, receiver) = mpsc::channel(4 * GROUP);
+        std::thread::Builder::new()
+            .name("class-writer".into())
+            .spawn(move || write_in_groups(store, receiver))
+            .expect("starting the class's writer");
+        Writer { jobs }
+    }
+
+    /// Adds a learner, once it is on disk.
+    pub async fn join(&self, name: String, token: String, joined_ms: u64) -> Result<Option<i64>> {
+        let (answer, answered) = oneshot::channel();
+        self.send(Job::Join {
+            name,
+            token,
+            joined_ms,
+            answer,
+        })
+        .await?;
+        answered
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+
+    /// Keeps verdicts, once they are on disk: returns those that were new.
+    pub async fn keep(&self, events: Vec<Event>) -> Result<Vec<Event>> {
+        let (answer, answered) = oneshot::channel();
+        self.send(Job::Keep { events, answer }).await?;
+        answered
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+
+    async fn send(&self, job: Job) -> Result<()> {
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer stopped"))
+    }
+}
+
+fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.blocking_recv() {
+        let mut group = vec![first];
+        while group.len() < GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        // Each job's result, decided inside the transaction, sent once it committed.
+        let written = store.transaction(|writing| {
+            group
+                .iter()
+                .map(|job| match job {
+                    Job::Join {
+                        name,
+                        token,
+                        joined_ms,
+                        ..
+                    } => writing
+                        .add_learner(name, token, *joined_ms)
+                        .map(Done::Joined),
+                    Job::Keep { events, .. } => {
+                        let mut new = Vec::new();
+                        for event in events {
+                            if writing.keep(event)? {
+                                new.push(event.clone());
+                            }
+                        }
+                        Ok(Done::Kept(new))
+                    }
+                })
+                .collect::<Result<Vec<Done>>>()
+        });
+        match written {
+            Ok(done) => {
+                for (job, done) in group.into_iter().zip(done) {
+                    match (job, done) {
+                        (Job::Join { answer, .. }, Done::Joined(id)) => {
+                            let _ = answer.send(Ok(id));
+                        }
+                        (Job::Keep { answer, .. }, Done::Kept(new)) => {
+                            let _ = answer.send(Ok(new));
+                        }
+                        _ => unreachable!("one result per job, in order"),
+                    }
+                }
+            }
+            Err(err) => {
+                let why = format!("{err:#}");
+                for job in group {
+                    match job {
+                        Job::Join { answer, .. } => {
+                            let _ = answer.send(Err(why.clone()));
+                        }
+                        Job::Keep { answer, .. } => {
+                            let _ = answer.send(Err(why.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum Done {
+    Joined(Option<i64>),
+    Kept(Vec<Event>),
+}

@@ -1,0 +1,264 @@
+//! The learner's side of a class: `class join`, `class status`, `class leave`, and every
+//! verdict of `check` and `watch` sent to the teacher's class server in the background.
+//!
+//! Joining keeps the class's address, the learner's name and the token the server gave in
+//! `.workbook/class/class.toml`. From then on each verdict is queued (`outbox.rs`) and a
+//! sender process takes the queue to the server (`send.rs`) over a few lines of HTTP/1.1
+//! (`http.rs`): a check queues a file and starts a process, and that is all it waits for,
+//! whether the server answers, is slow or is gone. What is sent is said once, at join:
+//! an exercise's id, passed or failed, the first failing test and its one-line message,
+//! the hints read and the time; never the learner's code.
+//!
+//! The server is the teacher's (`workbook class serve`, tools/workbook-full); the shapes
+//! both speak are `workbook_core::class`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use workbook_core::class::{self, BadName, Join, Joined, Refused, Verdict};
+use workbook_core::course::STATE_DIR;
+use workbook_core::course::{Course, Exercise};
+use workbook_core::language::messages::{ClassMsg, say, tell};
+use workbook_core::ui;
+
+pub mod http;
+pub mod outbox;
+pub mod send;
+
+use http::{Limits, Server};
+use outbox::Outbox;
+
+/// Where a class's files are kept: `.workbook/class/`.
+pub fn class_dir(root: &Path) -> PathBuf {
+    root.join(STATE_DIR).join("class")
+}
+
+fn outbox_of(root: &Path) -> Outbox {
+    Outbox::new(class_dir(root).join("outbox"))
+}
+
+/// The class this copy of the course has joined.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Membership {
+    pub url: String,
+    pub class: String,
+    pub name: String,
+    pub token: String,
+}
+
+impl Membership {
+    fn path(root: &Path) -> PathBuf {
+        class_dir(root).join("class.toml")
+    }
+
+    pub fn load(root: &Path) -> Option<Membership> {
+        let text = fs::read_to_string(Membership::path(root)).ok()?;
+        toml::from_str(&text).ok()
+    }
+
+    fn save(&self, root: &Path) -> Result<()> {
+        let dir = class_dir(root);
+        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let text = toml::to_string(self).context("serialising the class")?;
+        let temporary = dir.join("class.toml.tmp");
+        fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+        fs::rename(&temporary, Membership::path(root))
+            .with_context(|| format!("writing {}", Membership::path(root).display()))
+    }
+}
+
+/// What a check found, as the class is told it.
+pub struct Told<'a> {
+    pub exercise: &'a Exercise,
+    pub passed: bool,
+    pub test: Option<String>,
+    pub message: Option<String>,
+    pub hints: usize,
+}
+
+/// Queues a verdict for the class and starts a sender, if this copy has joined one; does
+/// nothing (one file looked for) if it has not. Never fails the check: a verdict that
+/// cannot be queued is lost to the class, not to the learner.
+pub fn tell_the_class(root: &Path, told: Told) {
+    if !Membership::path(root).is_file() {
+        return;
+    }
+    let verdict = Verdict {
+        seq: class::now_ms(),
+        exercise: told.exercise.id.clone(),
+        passed: told.passed,
+        test: told
+            .test
+            .map(|t| class::one_line(&t, class::MAX_TEST_CHARS)),
+        message: told
+            .message
+            .map(|m| class::one_line(&m, class::MAX_MESSAGE_CHARS)),
+        hints: u32::try_from(told.hints).unwrap_or(u32::MAX),
+        at_ms: class::now_ms(),
+    };
+    if let Ok(dropped) = outbox_of(root).push(verdict)
+        && dropped > 0
+    {
+        // Said once a run: the queue stays full while the server stays away.
+        static SAID: AtomicBool = AtomicBool::new(false);
+        if !SAID.swap(true, Ordering::Relaxed) {
+            println!(
+                "{}",
+                ui::yellow(&say(ClassMsg::Dropped, &[("kept", &outbox::LIMIT)]))
+            );
+        }
+    }
+    send::start(root);
+}
+
+/// How long joining may wait for the server: the learner is waiting, once.
+const JOIN_LIMITS: Limits = Limits {
+    connect: std::time::Duration::from_secs(5),
+    io: std::time::Duration::from_secs(10),
+};
+
+/// `class join URL CODE --name NAME`.
+pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> {
+    let Some(server) = Server::parse(url) else {
+        bail!(say(ClassMsg::BadUrl, &[("url", &url)]));
+    };
+    let name = class::check_name(name).map_err(|bad| {
+        let why = match bad {
+            BadName::Empty => ClassMsg::NameEmpty,
+            BadName::TooLong => ClassMsg::NameTooLong,
+            BadName::ControlCharacter => ClassMsg::NameControl,
+        };
+        anyhow::anyhow!(say(why, &[("max", &class::MAX_NAME_CHARS)]))
+    })?;
+    let url = server.url();
+    let body = serde_json::to_string(&Join {
+        code: code.trim().to_string(),
+        name: name.clone(),
+    })?;
+    let answer = http::request(
+        &server,
+        "POST",
+        class::JOIN_PATH,
+        None,
+        Some(&body),
+        JOIN_LIMITS,
+    )
+    .map_err(|err| anyhow::anyhow!(say(ClassMsg::Unreachable, &[("url", &url), ("why", &err)])))?;
+    let reason = || {
+        serde_json::from_str::<Refused>(&answer.body)
+            .map(|refused| refused.error)
+            .unwrap_or_else(|_| class::one_line(&answer.body, 200))
+    };
+    match answer.status {
+        200 => {}
+        403 => bail!(say(ClassMsg::WrongCode, &[("url", &url), ("code", &code)])),
+        409 => bail!(say(ClassMsg::NameTaken, &[("name", &name)])),
+        _ => bail!(say(
+            ClassMsg::JoinRefused,
+            &[("url", &url), ("why", &reason())]
+        )),
+    }
+    let joined: Joined = serde_json::from_str(&answer.body).map_err(|_| {
+        anyhow::anyhow!(say(
+            ClassMsg::JoinRefused,
+            &[("url", &url), ("why", &reason())]
+        ))
+    })?;
+    // A new class starts with nothing of the last one's waiting.
+    let _ = fs::remove_dir_all(class_dir(&course.root));
+    let member = Membership {
+        url: url.clone(),
+        class: class::one_line(&joined.class, 80),
+        name,
+        token: joined.token,
+    };
+    member.save(&course.root)?;
+    println!(
+        "{} {}",
+        ui::pass_mark(),
+        say(
+            ClassMsg::Joined,
+            &[
+                ("class", &ui::bold(&member.class)),
+                ("url", &url),
+                ("name", &ui::bold(&member.name)),
+            ]
+        )
+    );
+    tell(ClassMsg::WhatIsSent, &[]);
+    tell(
+        ClassMsg::HowToLeave,
+        &[("command", &ui::cmd("class leave"))],
+    );
+    Ok(true)
+}
+
+/// `class status`: the class joined, what waits, the last delivery, whether the server
+/// answers now.
+pub fn status(course: &Course) -> Result<bool> {
+    let Some(member) = Membership::load(&course.root) else {
+        tell(
+            ClassMsg::InNoClass,
+            &[("command", &ui::cmd("class join URL CODE --name NAME"))],
+        );
+        return Ok(true);
+    };
+    tell(
+        ClassMsg::InClass,
+        &[
+            ("class", &ui::bold(&member.class)),
+            ("url", &member.url),
+            ("name", &ui::bold(&member.name)),
+        ],
+    );
+    let waiting = outbox_of(&course.root).len();
+    if waiting == 0 {
+        tell(ClassMsg::AllSent, &[]);
+    } else {
+        tell(ClassMsg::Waiting, &[("count", &waiting)]);
+    }
+    let delivery = send::Delivery::load(&course.root);
+    if delivery.unknown {
+        tell(
+            ClassMsg::NoLongerKnown,
+            &[("command", &ui::cmd("class join URL CODE --name NAME"))],
+        );
+    } else if let Some(error) = &delivery.error {
+        tell(ClassMsg::LastTryFailed, &[("why", error)]);
+    }
+    let answers = Server::parse(&member.url).is_some_and(|server| {
+        http::request(&server, "GET", class::HELLO_PATH, None, None, JOIN_LIMITS)
+            .is_ok_and(|answer| answer.status == 200)
+    });
+    if answers {
+        tell(ClassMsg::ServerAnswers, &[]);
+    } else {
+        tell(ClassMsg::ServerSilent, &[]);
+    }
+    if waiting > 0 && answers {
+        send::start(&course.root);
+    }
+    Ok(true)
+}
+
+/// `class leave`: nothing more is sent, and what waited is deleted.
+pub fn leave(course: &Course) -> Result<bool> {
+    let Some(member) = Membership::load(&course.root) else {
+        tell(
+            ClassMsg::InNoClass,
+            &[("command", &ui::cmd("class join URL CODE --name NAME"))],
+        );
+        return Ok(true);
+    };
+    let waiting = outbox_of(&course.root).len();
+    let dir = class_dir(&course.root);
+    fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    tell(
+        ClassMsg::Left,
+        &[("class", &ui::bold(&member.class)), ("count", &waiting)],
+    );
+    Ok(true)
+}
