@@ -11,6 +11,8 @@
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
 //! - [`output`]: `program | head` ends the program quietly, as it ends `cat`.
 //! - [`init_logging`]: log lines on stderr, filtered by `RUST_LOG`.
+//! - [`program`]: how a program ends when it cannot go on: its error in one line, and an
+//!   exercise not done yet named rather than a panic.
 //!
 //! What a lesson needs arrives with it, as a feature of this crate: with none, the accept
 //! loop, the signals and the logger (lessons 01–04); `grpc` from lesson 05, `consul` from
@@ -45,6 +47,7 @@ pub mod grpc;
 pub mod output;
 pub mod per_core;
 pub mod ports;
+pub mod program;
 #[cfg(feature = "consul")]
 pub mod registered;
 pub mod signal;

@@ -37,11 +37,15 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     shared::end_when_output_closes();
+    shared::program::say_unfinished_exercises(
+        env!("CARGO_PKG_NAME"),
+        include_str!("../lesson.toml"),
+    );
     match run(Cli::parse().command) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            // `{:#}` prints the whole chain of causes on one line.
-            eprintln!("error: {error:#}");
+            // The error and its causes on one line (see `shared::program`).
+            eprintln!("error: {}", shared::program::one_line(&error));
             std::process::ExitCode::FAILURE
         }
     }

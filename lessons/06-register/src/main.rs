@@ -38,8 +38,12 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> Result<(), shared::program::Failure> {
     shared::end_when_output_closes();
+    shared::program::say_unfinished_exercises(
+        env!("CARGO_PKG_NAME"),
+        include_str!("../lesson.toml"),
+    );
     shared::init_logging();
     let agent = consul_ext::consul_address()?;
     match Cli::parse().command {

@@ -27,8 +27,12 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> Result<(), shared::program::Failure> {
     shared::end_when_output_closes();
+    shared::program::say_unfinished_exercises(
+        env!("CARGO_PKG_NAME"),
+        include_str!("../lesson.toml"),
+    );
     shared::init_logging();
 
     match Cli::parse().command {

@@ -157,9 +157,13 @@ async fn panics_as_errno(request: Request, next: Next) -> Response {
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("a panic");
-            tracing::error!(%route, "the handler panicked: {message}");
+            let place = unwritten::last_panic_place();
+            match unwritten::not_done(place.as_ref(), message) {
+                Some(line) => tracing::error!(%route, "{line}"),
+                None => tracing::error!(%route, "the handler panicked: {message}"),
+            }
             let mut error = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Errno::ServerErr);
-            error.reason = unwritten::reason(unwritten::last_panic_place().as_ref(), message);
+            error.reason = unwritten::reason(place.as_ref(), message);
             error.into_response()
         }
     }

@@ -4,10 +4,14 @@
 //! and `routes` answers 500 with errno 4500. The panic's message alone does not say which
 //! exercise to open; its location does. A panic hook sees the location, on the thread that
 //! panics, just before the stack unwinds to `routes`'s `catch_unwind` on that same thread:
-//! the hook keeps it in a thread-local, and the catcher reads it back.
+//! the hook keeps it in a thread-local, and the catcher reads it back. Which exercise a
+//! file is comes from the lesson's own lesson.toml, as [`shared::program`] reads it.
 
 use std::cell::RefCell;
 use std::sync::Once;
+
+/// The lesson's lesson.toml: which file is which exercise.
+const LESSON_TOML: &str = include_str!("../lesson.toml");
 
 thread_local! {
     /// Where the last panic on this thread happened: `(file, line)`.
@@ -15,7 +19,8 @@ thread_local! {
 }
 
 /// Installs, once per process, a panic hook that notes where each panic happened and then
-/// does what the hook before it did (print the panic to stderr, usually).
+/// does what the hook before it did (print the panic to stderr, usually) — except for a
+/// stub's `todo!()`, which `routes` answers and logs in one line of its own.
 pub fn note_panic_places() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
@@ -23,7 +28,9 @@ pub fn note_panic_places() {
         std::panic::set_hook(Box::new(move |info| {
             let place = info.location().map(|at| (at.file().to_string(), at.line()));
             LAST_PANIC.with(|last| *last.borrow_mut() = place);
-            previous(info);
+            if shared::program::unfinished_exercise(LESSON_TOML, info).is_none() {
+                previous(info);
+            }
         }));
     });
 }
@@ -39,8 +46,7 @@ pub fn last_panic_place() -> Option<(String, u32)> {
 /// file, where it was. `None` for a panic elsewhere (the log has it).
 pub fn reason(place: Option<&(String, u32)>, message: &str) -> Option<String> {
     let (file, line) = place?;
-    let (_, name) = file.split_once("/exercises/")?;
-    let id = format!("gateway.{}", name.strip_suffix(".rs")?.replace('_', "-"));
+    let id = shared::program::exercise_at(LESSON_TOML, file)?;
     if message.starts_with("not yet implemented") {
         Some(format!(
             "not written yet: {file} (cargo run -p workbook -- hint {id})"
@@ -50,6 +56,16 @@ pub fn reason(place: Option<&(String, u32)>, message: &str) -> Option<String> {
             "exercise {id} panicked at {file}:{line} (see the log)"
         ))
     }
+}
+
+/// The log's line for a panic at `place` with `message` when it is a stub's `todo!()`: the
+/// exercise not done yet, how to check it, and how to run the gateway with the answers.
+pub fn not_done(place: Option<&(String, u32)>, message: &str) -> Option<String> {
+    let (file, _) = place?;
+    let id = shared::program::exercise_at(LESSON_TOML, file)?;
+    message
+        .starts_with("not yet implemented")
+        .then(|| shared::program::unfinished_line(env!("CARGO_PKG_NAME"), &id, file))
 }
 
 #[cfg(test)]

@@ -14,4 +14,5 @@ pub mod terms;
 pub mod test_messages;
 pub mod titles;
 pub mod transcripts;
+pub mod unfinished;
 pub mod verify;

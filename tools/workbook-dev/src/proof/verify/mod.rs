@@ -7,6 +7,7 @@
 //! that lesson alone, so a broken one leaves every other lesson building (`isolation.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
 //! (`transcripts/`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
+//! A program that meets an exercise not done yet says so in one line (`unfinished.rs`).
 //!
 //! Speed comes from building once per side: one cargo invocation builds every stub's test,
 //! one more (with every lesson's `solution` feature) every answer's; the executables then
@@ -20,6 +21,7 @@ use anyhow::{Result, bail};
 use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
+use crate::proof::unfinished;
 use workbook::learner::check::TEST_TIMEOUT;
 use workbook_core::cargo::{self, Build, BuildRequest};
 use workbook_core::course::{Course, Exercise, Lesson, Selection};
@@ -81,6 +83,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     }
 
     let mut build_problems = Vec::new();
+    let mut unfinished_problems = Vec::new();
     if !exercises.is_empty() {
         let tests = exercise_tests(&lessons);
 
@@ -88,10 +91,11 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         // they share every dependency build with `cargo test --workspace` (the test script
         // runs that first); only the lessons themselves are compiled again. No package
         // depends on a lesson's (checked below), so no build compiles another lesson's
-        // answers into a lesson's stubs.
+        // answers into a lesson's stubs. With them, the programs' tests that meet the stubs
+        // (`unfinished.rs`).
         let stubs = BuildRequest {
             workspace: true,
-            tests: tests.clone(),
+            tests: [tests.clone(), unfinished::tests(&lessons)].concat(),
             ..BuildRequest::default()
         };
         let (stub_build, runs) = build_and_run(course, &stubs, &exercises, "stubs").await?;
@@ -102,6 +106,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         for build in &stub_builds {
             build_problems.extend(build_failure(build, "the stubs"));
         }
+        unfinished_problems = unfinished::check(course, &lessons, &stub_builds[0]).await;
         for (row, (lesson, _)) in rows.iter_mut().zip(&exercises) {
             let warnings = stub_builds
                 .iter()
@@ -149,6 +154,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         &isolation::packages_on_lessons(course)?,
         probing.elapsed(),
     );
+    let unfinished_misses = unfinished::print(&unfinished_problems);
     for problem in &build_problems {
         println!("\n{}", problem);
     }
@@ -158,6 +164,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         + book_misses
         + isolation_problems
         + copies
+        + unfinished_misses
         + build_problems.len()
         + transcripts_failed.len();
     println!();
