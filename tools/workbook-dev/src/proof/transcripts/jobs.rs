@@ -12,7 +12,7 @@ use tokio::process::Child;
 use workbook_core::cargo;
 
 use super::compare::{compare, look_until, shows, tidy};
-use super::parse::{map_id_ports, map_ports};
+use super::parse::{LISTENING_OPTIONS, listening_ports, map_id_ports, map_ports};
 use super::reader::Reader;
 use super::{LOOPBACK, Problem, TIME_LIMIT};
 
@@ -67,25 +67,16 @@ impl Reader<'_> {
             .spawn()
             .map_err(|err| fail(format!("cannot start bash: {err}"), Vec::new()))?;
 
-        let mut listening_on: Vec<u16> = Vec::new();
-        map_ports(&script, |port| {
-            listening_on.push(port);
-            port
-        });
-        let words: Vec<&str> = script.split_ascii_whitespace().collect();
-        listening_on.extend(
-            words
-                .windows(2)
-                .filter(|pair| pair[0] == "--http-port")
-                .filter_map(|pair| pair[1].parse::<u16>().ok()),
-        );
+        // Where it listens, as its own options say (`--addr`): the other addresses on its
+        // command line are those of what it calls.
+        let listening_on = listening_ports(&script);
         let log_tail = || {
             let log = fs::read_to_string(&log_path).unwrap_or_default();
             let lines: Vec<String> = log.lines().map(String::from).collect();
             lines[lines.len().saturating_sub(5)..].to_vec()
         };
         let deadline = Instant::now() + TIME_LIMIT;
-        for port in listening_on {
+        for (option, port) in listening_on {
             while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
                 if let Ok(Some(status)) = child.try_wait() {
                     return Err(fail(
@@ -97,9 +88,11 @@ impl Reader<'_> {
                     let _ = child.kill().await;
                     return Err(fail(
                         format!(
-                            "the server did not listen on {LOOPBACK}{} within {} s",
+                            "the server did not listen on {LOOPBACK}{} within {} s (the \
+                             address of its `{option}`: a server listens where {} say)",
                             self.ports.book(port),
-                            TIME_LIMIT.as_secs()
+                            TIME_LIMIT.as_secs(),
+                            LISTENING_OPTIONS.join(", ")
                         ),
                         log_tail(),
                     ));

@@ -24,7 +24,10 @@
 //!   later block (the reader back in the server's terminal) shows the end of its log, and
 //!   lines above it in that block what it printed meanwhile (one terminal per block). A
 //!   `^C` right under a lesson command that is no server (a NATS subscriber, which listens
-//!   on no port) stops that command, in its own terminal, and no server.
+//!   on no port) stops that command, in its own terminal, and no server. A server is
+//!   waited for until it listens where its own options say (`--addr`, `--http-port`,
+//!   etcd's `--listen-client-urls` and `--listen-peer-urls`); any other address on its
+//!   command line (`--etcd 127.0.0.1:2379`) is one it calls.
 //! - Beside the Consul agent (8500 in the book), a chapter that names Redis gets one
 //!   (6379, `REDIS_URL`; a `redis-server --port N &` of the chapter is this one), one that
 //!   names etcd a three-member cluster (2379, 3379, 4379). curl, jq, etcdctl and

@@ -31,6 +31,48 @@ pub(in super::super) fn loopback_defaults(help: &str) -> Vec<(String, u16)> {
     found
 }
 
+/// The options by which a server is told where to listen. Any other address on its command
+/// line (`--etcd 127.0.0.1:2379`, `--needs 127.0.0.1:9`) is one it calls, not one it serves.
+pub(in super::super) const LISTENING_OPTIONS: [&str; 5] = [
+    "--addr",
+    "--http-addr",
+    "--http-port",
+    "--listen-client-urls",
+    "--listen-peer-urls",
+];
+
+/// The loopback ports a server's command line tells it to listen on, each with the option
+/// that says so: `--addr 127.0.0.1:7013` is `("--addr", 7013)`, as is `--addr=…`;
+/// `--http-port 8500` is a port alone.
+pub(in super::super) fn listening_ports(command: &str) -> Vec<(String, u16)> {
+    let words: Vec<&str> = command.split_ascii_whitespace().collect();
+    let mut found = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        let (option, value) = match word.split_once('=') {
+            Some((option, value)) if option.starts_with("--") => (option, Some(value)),
+            _ => (*word, words.get(index + 1).copied()),
+        };
+        let (Some(value), true) = (value, LISTENING_OPTIONS.contains(&option)) else {
+            continue;
+        };
+        let port = if option == "--http-port" {
+            value.parse().ok()
+        } else {
+            value
+                .split(',')
+                .find_map(|address| address.split_once(LOOPBACK))
+                .and_then(|(_, rest)| {
+                    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    digits.parse().ok()
+                })
+        };
+        if let Some(port) = port {
+            found.push((option.to_string(), port));
+        }
+    }
+    found
+}
+
 /// Rewrites the port of every `127.0.0.1:PORT` in `text` through `map`.
 pub(in super::super) fn map_ports(text: &str, map: impl FnMut(u16) -> u16) -> String {
     // `localhost:` is how the Consul lessons advertise themselves; `(HTTP: 8500)` is the

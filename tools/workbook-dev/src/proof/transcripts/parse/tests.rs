@@ -191,6 +191,27 @@ pub(super) fn reads_kills_of_jobs_and_reads_of_logs() {
 }
 
 #[test]
+pub(super) fn a_server_listens_where_its_own_options_say() {
+    let command = "exec target/debug/l13-rpcx server --etcd 127.0.0.1:41001 --needs \
+                   127.0.0.1:9 --addr 127.0.0.1:41002 --http-addr=127.0.0.1:41003 > a.log 2>&1";
+    assert_eq!(
+        listening_ports(command),
+        [
+            ("--addr".to_string(), 41002),
+            ("--http-addr".to_string(), 41003)
+        ]
+    );
+    assert_eq!(
+        listening_ports("etcd --listen-client-urls http://127.0.0.1:2379 --http-port 8500"),
+        [
+            ("--listen-client-urls".to_string(), 2379),
+            ("--http-port".to_string(), 8500)
+        ]
+    );
+    assert_eq!(listening_ports("server --addr 0.0.0.0:7001"), []);
+}
+
+#[test]
 pub(super) fn reads_loopback_defaults_from_help() {
     let help = "\
 Usage: l03-jsonrpc server [OPTIONS]
