@@ -128,17 +128,42 @@ pub fn check_summary(course: &Course) -> Vec<Problem> {
             });
         }
     }
-    for lesson in &course.lessons {
+    let lines: Vec<&str> = summary.lines().collect();
+    let line_of = |chapter: &str| {
+        links
+            .iter()
+            .find(|(_, target)| target == chapter)
+            .map(|(line, _)| *line)
+    };
+    for (index, lesson) in course.lessons.iter().enumerate() {
         let chapter = lesson.chapter_file();
-        if !links.iter().any(|(_, target)| *target == chapter) {
-            problems.push(Problem {
-                location: "book/src/SUMMARY.md".into(),
-                message: format!(
-                    "does not list {chapter}, the chapter of lesson `{}`",
-                    lesson.id
-                ),
-            });
+        if line_of(&chapter).is_some() {
+            continue;
         }
+        let entry = format!("- [{} · {}]({chapter})", lesson.number(), lesson.title);
+        // After the chapter of the lesson before it, or before the one after it.
+        let before = course.lessons[..index]
+            .iter()
+            .rev()
+            .find_map(|l| line_of(&l.chapter_file()));
+        let after = course.lessons[index + 1..]
+            .iter()
+            .find_map(|l| line_of(&l.chapter_file()));
+        let (at, beside) = match (before, after) {
+            (Some(line), _) => (
+                line + 1,
+                format!(", after line {line} «{}»", lines[line - 1]),
+            ),
+            (None, Some(line)) => (line, format!(", before line {line} «{}»", lines[line - 1])),
+            (None, None) => (lines.len() + 1, " at its end".to_string()),
+        };
+        problems.push(Problem {
+            location: format!("book/src/SUMMARY.md:{at}"),
+            message: format!(
+                "does not list {chapter}, the chapter of lesson `{}`: add the line «{entry}»{beside}",
+                lesson.id
+            ),
+        });
     }
     problems
 }

@@ -76,11 +76,14 @@ pub fn check_titles(course: &Course) -> Vec<Problem> {
         }
         // The course map is where a learner first meets the lessons: it shows every one.
         if names.len() == mapped && introduction.contains("\n| 01 ") {
+            let (at, beside) = course_map_place(&introduction, number);
             problems.push(Problem {
-                location: "book/src/introduction.md".to_string(),
+                location: format!("book/src/introduction.md:{at}"),
                 message: format!(
-                    "the course map has no row for lesson {number} `{}` «{english}»",
-                    lesson.id
+                    "the course map has no row for {chapter}, lesson {number} `{}` «{english}»: add the \
+                     row «| {number} | `{}` | [{english}]({chapter}) | what it teaches, in a \
+                     line |» {beside}",
+                    lesson.id, lesson.id
                 ),
             });
         }
@@ -134,6 +137,33 @@ pub fn check_titles(course: &Course) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Where lesson `number`'s row goes in the introduction's course map: the line's number,
+/// and how to say so (after the row of the lesson before it, or before the next one's).
+fn course_map_place(introduction: &str, number: &str) -> (usize, String) {
+    let rows: Vec<(usize, &str)> = introduction
+        .lines()
+        .enumerate()
+        .filter_map(|(n, line)| {
+            let row = line.strip_prefix("| ")?;
+            let cell = row.split(' ').next()?;
+            cell.chars()
+                .all(|c| c.is_ascii_digit())
+                .then_some((n + 1, cell))
+        })
+        .filter(|(_, cell)| !cell.is_empty())
+        .collect();
+    match rows.iter().rev().find(|(_, cell)| *cell < number) {
+        Some((line, cell)) => (
+            line + 1,
+            format!("after line {line}, the row of lesson {cell}"),
+        ),
+        None => {
+            let first = rows.first().map_or(1, |(line, _)| *line);
+            (first, format!("before line {first}"))
+        }
+    }
 }
 
 /// The text of the Markdown link on `line` whose target ends with `link` (`](06-register.md)`).

@@ -99,7 +99,8 @@ fn summary_must_list_every_lesson_and_only_existing_files() {
         text,
         [
             "book/src/SUMMARY.md:5 lists 99-later.md, which does not exist",
-            "book/src/SUMMARY.md does not list 02-rpc.md, the chapter of lesson `rpc`",
+            "book/src/SUMMARY.md:4 does not list 02-rpc.md, the chapter of lesson `rpc`: add \
+             the line «- [02 · RPC from scratch](02-rpc.md)», after line 3 «- [01](01-tcp.md)»",
         ]
     );
 }

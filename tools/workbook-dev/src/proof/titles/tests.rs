@@ -57,7 +57,9 @@ fn a_lesson_the_course_map_leaves_out_is_a_problem() {
     assert_eq!(
         found,
         [
-            "book/src/introduction.md the course map has no row for lesson 02 `rpc` «RPC from scratch»"
+            "book/src/introduction.md:6 the course map has no row for 02-rpc.md, lesson 02 `rpc` «RPC from \
+             scratch»: add the row «| 02 | `rpc` | [RPC from scratch](02-rpc.md) | what it \
+             teaches, in a line |» after line 5, the row of lesson 01"
         ]
     );
 }
