@@ -82,6 +82,7 @@ mod tests {
                 address: format!("{id}:1"),
                 version: "1".to_string(),
                 metadata: Default::default(),
+                endpoints: Vec::new(),
             })
             .collect()
     }

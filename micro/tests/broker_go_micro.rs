@@ -98,7 +98,7 @@ fn a_subscriber_registers_as_go_micro_registers_one() {
 fn consul_tags_carry_the_metadata_as_go_micro_packs_them() {
     use micro::registry::consul::tags;
     let node = subscriber_node("go.micro.srv.t1", None, "127.0.0.1:1".parse().unwrap());
-    let written = tags::encode(&node.metadata, &node.version);
+    let written = tags::encode(&node.metadata, &node.endpoints, &node.version);
     // go-micro's encodeMetadata: one `t-` tag per entry, the JSON of a one-entry map, packed.
     let unpacked: Vec<String> = written
         .iter()

@@ -16,7 +16,9 @@ const TTL: Duration = Duration::from_secs(2);
 /// Register, list, watch, deregister: what the service and the client rely on.
 async fn behaves_like_a_registry(registry: Arc<dyn Registry>) {
     let service = unique_service("trait");
-    let a = node(&format!("{service}-a"), "127.0.0.1:40001");
+    // A node that declares a method idempotent: its endpoints must come back too.
+    let mut a = node(&format!("{service}-a"), "127.0.0.1:40001");
+    a.endpoints = micro::registry::idempotent_endpoints(&["Say.Hello".to_string()]);
     // A node as go-micro's HTTP broker registers a subscriber: its metadata and version
     // must come back as they went in.
     let mut b = node(&format!("{service}-b"), "127.0.0.1:40002");

@@ -87,6 +87,18 @@ enum Command {
         /// How long one request may take, the service's answer included.
         #[arg(long, default_value = "5s", value_parser = shared::consul::parse_duration)]
         deadline: Duration,
+        /// How long one try of an idempotent method may go unanswered before the next
+        /// node is tried.
+        #[arg(long, default_value = "500ms", value_parser = shared::consul::parse_duration)]
+        per_try: Duration,
+        /// When to send a second try of an idempotent method: off, p95 (the method's
+        /// 95th percentile, at least 10ms), or a duration.
+        #[arg(long, default_value = "off", value_parser = micro::client::hedge::parse_hedging)]
+        hedge: micro::client::hedge::Hedging,
+        /// A method (Handler.Method) to treat as idempotent whatever its service says;
+        /// may be given more than once.
+        #[arg(long)]
+        idempotent: Vec<String>,
     },
     /// `micro new`: write a new service's crate into DIR.
     New {
@@ -204,6 +216,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             Service::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
+                .idempotent("Say.Hello")
                 .handle(SayServer::new(UserService))
                 .handle(reflect::server(&[SayServer::<UserService>::NAME]))
                 .run(stop)
@@ -232,6 +245,9 @@ async fn main() -> Result<(), shared::program::Failure> {
             addr,
             namespace,
             deadline,
+            per_try,
+            hedge,
+            idempotent,
         } => {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
@@ -243,7 +259,12 @@ async fn main() -> Result<(), shared::program::Failure> {
             );
             let options = micro::api::Options {
                 namespace,
-                deadline,
+                policy: micro::client::tries::Policy {
+                    deadline,
+                    per_try,
+                    hedging: hedge,
+                    idempotent,
+                },
             };
             micro::api::serve(listener, registry, options, stop).await?;
         }

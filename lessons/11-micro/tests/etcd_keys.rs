@@ -3,7 +3,7 @@
 mod support;
 
 use l11_micro::exercises::etcd_keys::{ROOT, decode, encode, node_key, service_of, service_prefix};
-use micro::registry::Node;
+use micro::registry::{Endpoint, Node};
 use support::go_micro::{
     GREETER_ADDRESS, GREETER_KEY, GREETER_NODE_ID, GREETER_RECORD, PLAIN_RECORD,
     go_micro_get_service,
@@ -81,8 +81,12 @@ fn reads_what_go_micro_wrote() {
             .into_iter()
             .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect(),
+            endpoints: vec![Endpoint {
+                name: "Greeter.Hello".to_string(),
+                metadata: Default::default(),
+            }],
         }],
-        "the version comes from the service, the metadata from the node; endpoints are read past"
+        "the version and the endpoints come from the service, the metadata from the node"
     );
 }
 

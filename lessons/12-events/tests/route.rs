@@ -16,6 +16,7 @@ fn node(id: &str, topic: &str, version: &str) -> Node {
             ("secure".to_string(), "false".to_string()),
             ("topic".to_string(), topic.to_string()),
         ]),
+        endpoints: Vec::new(),
     }
 }
 

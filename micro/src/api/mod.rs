@@ -48,12 +48,13 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
 /// How long requests in flight may take to finish once the gateway is told to stop.
 const GRACE: Duration = Duration::from_secs(5);
 
-/// What the gateway is given: where services are, a deadline, and go-micro's namespace.
+/// What the gateway is given: where services are, how it tries its calls (the deadline
+/// among them), and go-micro's namespace.
 pub struct Options {
     /// Put before the service's name with a `.`: with `go.micro.srv`, `/user/say/hello`
     /// calls service `go.micro.srv.user`. Empty: the name as the path gives it.
     pub namespace: String,
-    pub deadline: Duration,
+    pub policy: crate::client::tries::Policy,
 }
 
 // ANCHOR: serve
@@ -67,7 +68,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(metered::ApiMetrics::new(&options.namespace)?);
     let api = Arc::new(Api {
-        gateway: Gateway::new(registry.clone(), options.deadline),
+        gateway: Gateway::new(registry.clone(), options.policy),
         namespace: options.namespace,
     });
     let router = Router::new()
@@ -124,7 +125,7 @@ struct Api {
 /// One deadline: the gateway's timer, and the call's own gRPC deadline (the same instant),
 /// whichever sees it pass first, answer the same: 504 `DeadlineExceeded`.
 async fn answer(State(api): State<Arc<Api>>, request: Request) -> Response {
-    let within = api.gateway.deadline;
+    let within = api.gateway.deadline();
     let deadline = tokio::time::Instant::now() + within;
     match tokio::time::timeout_at(deadline, handle(&api, request, deadline)).await {
         Ok(Ok(reply)) => Json(reply).into_response(),

@@ -117,7 +117,7 @@ async fn register(
         .address(instance.host())
         .port(u64::from(instance.addr.port()))
         .meta(meta)
-        .tags(tags::encode(&node.metadata, &node.version))
+        .tags(tags::encode(&node.metadata, &node.endpoints, &node.version))
         .check(ttl_check(instance, ttl));
     consulrs::service::register(client, &instance.name, Some(&mut registration)).await?;
     Ok(())
@@ -137,6 +137,7 @@ fn node_of(entry: &ServiceEntry) -> Node {
             .or_else(|| tags::version(&entry.service.tags))
             .unwrap_or_default(),
         metadata: tags::metadata(&entry.service.tags),
+        endpoints: tags::endpoints(&entry.service.tags),
     }
 }
 

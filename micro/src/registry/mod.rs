@@ -37,8 +37,51 @@ pub struct Node {
     /// `protocol=grpc` (see [`grpc_metadata`]), a broker's subscriber its broker and topic.
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
+    /// What the service says of its methods, as go-micro's `registry.Endpoint`s: a method
+    /// that may run twice says so in its metadata ([`IDEMPOTENT`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Endpoint>,
 }
 // ANCHOR_END: node
+
+// ANCHOR: endpoint
+/// One method of a service and what the service says of it: go-micro's `registry.Endpoint`
+/// without the shapes of its messages. `name` is `Handler.Method`, as go-micro and
+/// `micro api` write it (`Say.Hello`); `metadata` is go-micro's endpoint metadata, set by a
+/// service with `server.EndpointMetadata`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub name: String,
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The endpoint metadata by which a service declares a method idempotent — safe to run
+/// twice, so that a client may send it again when a try got no answer: `"idempotent":
+/// "true"`.
+pub const IDEMPOTENT: &str = "idempotent";
+
+impl Node {
+    /// Whether this node declares `method` (`Handler.Method`) idempotent.
+    pub fn declares_idempotent(&self, method: &str) -> bool {
+        self.endpoints.iter().any(|endpoint| {
+            endpoint.name == method
+                && endpoint.metadata.get(IDEMPOTENT).map(String::as_str) == Some("true")
+        })
+    }
+}
+
+/// The endpoints of a service whose `idempotent` methods (`Handler.Method`) say so.
+pub fn idempotent_endpoints(idempotent: &[String]) -> Vec<Endpoint> {
+    idempotent
+        .iter()
+        .map(|method| Endpoint {
+            name: method.clone(),
+            metadata: BTreeMap::from([(IDEMPOTENT.to_string(), "true".to_string())]),
+        })
+        .collect()
+}
+// ANCHOR_END: endpoint
 
 /// The nodes of one service as a watch last saw them, sorted by id.
 pub type Nodes = watch::Receiver<Vec<Node>>;

@@ -43,6 +43,8 @@ pub struct Service {
     handler_names: Vec<&'static str>,
     /// What the service counts besides its calls, for its `/metrics`.
     collectors: Vec<Box<dyn prometheus::core::Collector>>,
+    /// The methods (`Handler.Method`) this service declares safe to run twice.
+    idempotent: Vec<String>,
 }
 
 impl Service {
@@ -61,6 +63,7 @@ impl Service {
             handlers: Routes::default(),
             handler_names: Vec::new(),
             collectors: Vec::new(),
+            idempotent: Vec::new(),
         }
     }
 
@@ -88,6 +91,15 @@ impl Service {
     /// (`--registry-wait`); zero, the default: one try, and a failure ends the service.
     pub fn registry_wait(mut self, patience: Duration) -> Service {
         self.registration.registry_wait = patience;
+        self
+    }
+
+    /// Declares `method` (`Handler.Method`, e.g. `Say.Hello`) idempotent: running it twice
+    /// does what running it once does, so a client that got no answer in time may send it
+    /// to another node. Written in the registry as go-micro writes endpoint metadata
+    /// (`server.EndpointMetadata(name, {"idempotent": "true"})`).
+    pub fn idempotent(mut self, method: &str) -> Service {
+        self.idempotent.push(method.to_string());
         self
     }
 
@@ -128,7 +140,8 @@ impl Service {
     /// NOT_SERVING, deregister, drain within the grace period.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let me = &self.registration;
-        let (listener, node) = me.listen(crate::registry::grpc_metadata()).await?;
+        let (listener, mut node) = me.listen(crate::registry::grpc_metadata()).await?;
+        node.endpoints = crate::registry::idempotent_endpoints(&self.idempotent);
         info!("{} {} listening on {}", me.name, me.version, node.address);
 
         let (health, health_service) = tonic_health::server::health_reporter();
@@ -148,6 +161,7 @@ impl Service {
         let router = builder()
             .accept_http1(true)
             .layer(metrics.clone())
+            .layer(crate::trace::grpc::TraceLayer)
             .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
             .add_routes(metrics.serve_metrics(routes));
 

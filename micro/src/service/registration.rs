@@ -67,6 +67,7 @@ impl Registration {
             address,
             version: self.version.clone(),
             metadata,
+            endpoints: Vec::new(),
         };
         Ok((listener, node))
     }

@@ -136,3 +136,24 @@ pub fn go_micro_pack(bytes: &[u8]) -> Vec<String> {
         .map(|part| String::from_utf8(part.to_vec()).unwrap())
         .collect()
 }
+
+/// What go-micro writes for a service that declares a method idempotent in its endpoint
+/// metadata: `registry.Service{Name: "user", Version: "latest", Endpoints:
+/// []*registry.Endpoint{{Name: "Say.Hello", Metadata: map[string]string{"idempotent":
+/// "true"}}}, Nodes: []*registry.Node{{Id: "user-10.14.0.12-7021", Address:
+/// "10.14.0.12:7021", Metadata: map[string]string{"protocol": "grpc"}}}}`. The endpoint's
+/// `Request` and `Response` are nil pointers, written `null` (`registry/registry.go` lines
+/// 41–46: `Name`, `Request *Value`, `Response *Value`, `Metadata map[string]string`, tagged
+/// `name`, `request`, `response`, `metadata`); a go-micro gRPC server adds metadata to an
+/// endpoint with `server.EndpointMetadata(name, md)` (`server/grpc/grpc.go`,
+/// `newRpcHandler`, which copies `options.Metadata[name]` into the endpoint's).
+pub const IDEMPOTENT_RECORD: &str = concat!(
+    r#"{"name":"user","version":"latest","metadata":null,"#,
+    r#""endpoints":[{"name":"Say.Hello","request":null,"response":null,"metadata":{"idempotent":"true"}}],"#,
+    r#""nodes":[{"id":"user-10.14.0.12-7021","address":"10.14.0.12:7021","metadata":{"protocol":"grpc"}}]}"#,
+);
+
+/// The endpoint inside [`IDEMPOTENT_RECORD`], as Go's `json.Marshal(endpoint)` writes it:
+/// what go-micro's Consul registry packs into an `e-` tag (`encodeEndpoints`).
+pub const IDEMPOTENT_ENDPOINT: &str =
+    r#"{"name":"Say.Hello","request":null,"response":null,"metadata":{"idempotent":"true"}}"#;

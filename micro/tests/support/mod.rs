@@ -30,6 +30,7 @@ pub fn node(id: &str, address: &str) -> Node {
         address: address.to_string(),
         version: "1.0.0".to_string(),
         metadata: micro::registry::grpc_metadata(),
+        endpoints: Vec::new(),
     }
 }
 
@@ -73,6 +74,7 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
     counts
 }
 
+pub mod counting;
 pub mod go_micro;
 pub mod misbehaving;
 

@@ -6,7 +6,7 @@
 //! service's nodes are then one prefix `get` away, and one prefix watch.
 
 use micro::registry::Node;
-use micro::registry::etcd::record::{NodeRecord, ServiceRecord};
+use micro::registry::etcd::record::{EndpointRecord, NodeRecord, ServiceRecord};
 
 /// Every key of the registry starts with this.
 pub const ROOT: &str = "/micro/registry/";
@@ -24,12 +24,12 @@ pub fn node_key(service: &str, node: &Node) -> String {
     todo!("the key of {} in {service}", node.id)
 }
 
-/// The value stored under the node's key: the service, with its version, holding this one
-/// node and its metadata (a gRPC server's says `protocol=grpc`, as a go-micro one's does).
-/// Byte for byte what go-micro v2 writes for a service of one node, so that either can read
-/// the other's: the service has no metadata (`null`) and no endpoints of its own, and a
-/// node without metadata has `null` there too, as Go writes a nil map. For example (one
-/// line):
+/// The value stored under the node's key: the service, with its version and endpoints,
+/// holding this one node and its metadata (a gRPC server's says `protocol=grpc`, as a
+/// go-micro one's does). Byte for byte what go-micro v2 writes for a service of one node,
+/// so that either can read the other's: the service has no metadata (`null`), its endpoints
+/// are the node's (`[]` when it has none), and a node without metadata has `null` there
+/// too, as Go writes a nil map. For example (one line):
 ///
 /// ```json
 /// {"name":"greeter","version":"1.0.0","metadata":null,"endpoints":[],
@@ -42,7 +42,7 @@ pub fn encode(service: &str, node: &Node) -> String {
 
 /// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
 /// in JSON, each of its nodes (with an id and an address) carrying the service's version
-/// and its own metadata (`null` read as none).
+/// and endpoints, and its own metadata (`null` read as none).
 /// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
 pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
     // TODO: the nodes of the doc comment. What is in etcd was written by anyone: a key or

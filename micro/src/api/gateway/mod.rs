@@ -14,7 +14,8 @@ use super::error::ApiError;
 use super::json::DynamicCodec;
 use super::reflect;
 use crate::client::call::call;
-use crate::client::{Channels, SET_ASIDE_FOR, SetAside, connection_failure};
+use crate::client::tries::{Policy, Tries};
+use crate::client::{Channels, connection_failure};
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::RoundRobin;
 
@@ -43,25 +44,33 @@ struct Schema {
 pub struct Gateway {
     registry: Arc<dyn Registry>,
     selector: RoundRobin,
-    /// How long one call may take.
-    pub deadline: Duration,
     watches: tokio::sync::Mutex<HashMap<String, Nodes>>,
     schemas: Mutex<HashMap<String, Schema>>,
     channels: Channels,
-    set_aside: SetAside,
+    /// How calls are tried: the client's policy, budget and nodes set aside.
+    tries: Tries,
 }
 
 impl Gateway {
-    pub fn new(registry: Arc<dyn Registry>, deadline: Duration) -> Gateway {
+    pub fn new(registry: Arc<dyn Registry>, policy: Policy) -> Gateway {
         Gateway {
             registry,
             selector: RoundRobin::default(),
-            deadline,
             watches: Default::default(),
             schemas: Default::default(),
             channels: Default::default(),
-            set_aside: SetAside::new(SET_ASIDE_FOR),
+            tries: Tries::new(policy),
         }
+    }
+
+    /// How long one request may take, all its tries together.
+    pub fn deadline(&self) -> Duration {
+        self.tries.policy.deadline
+    }
+
+    /// How many retries and hedges the gateway paid for so far.
+    pub fn retries(&self) -> u64 {
+        self.tries.budget.retries()
     }
 
     // ANCHOR: nodes
@@ -124,7 +133,7 @@ impl Gateway {
                 return Ok(found?);
             }
         }
-        let nodes = self.set_aside.not_set_aside(service, nodes.to_vec());
+        let nodes = self.tries.set_aside.not_set_aside(service, nodes.to_vec());
         let learnt = call(service, &nodes, &self.selector, |node| async move {
             let asked = async {
                 let channel = self.channels.get(&node.address)?;
@@ -185,7 +194,9 @@ impl Gateway {
 
     // ANCHOR: call
     /// Calls `method` with `request` on a node of `service`, to be answered by `deadline`:
-    /// round robin, and on another node while the call could not run on the one tried.
+    /// round robin, and on another node as the client's [`Tries`] say — while the call
+    /// could not run on the one tried, and for a method the service or the gateway declares
+    /// idempotent, when a try got no answer in time.
     pub async fn call(
         &self,
         service: &str,
@@ -197,35 +208,46 @@ impl Gateway {
         let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
         let path = PathAndQuery::try_from(path)
             .map_err(|error| Status::internal(format!("no gRPC path: {error}")))?;
-        let nodes = self.set_aside.not_set_aside(service, nodes.to_vec());
-        let (_node, reply) = call(service, &nodes, &self.selector, |node| {
-            let request = request.clone();
-            let path = path.clone();
-            let codec = DynamicCodec {
-                reply: method.output(),
-            };
-            let tried = node.clone();
-            let called = async move {
-                let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
-                grpc.ready()
-                    .await
-                    .map_err(|error| Status::unavailable(format!("{}: {error}", node.address)))?;
-                let mut request = tonic::Request::new(request);
-                // The service learns the deadline too, and can stop when it passes.
-                request
-                    .set_timeout(deadline.saturating_duration_since(tokio::time::Instant::now()));
-                let reply = grpc.unary(request, path, codec).await;
-                let reply = reply.map_err(|status| connection_failure(status, &node))?;
-                Ok(reply.into_inner())
-            };
-            async move { self.noted(service, &tried, called).await }
-        })
-        .await?;
+        // `Handler.Method`, as the registry's endpoints name it.
+        let name = format!("{}.{}", method.parent_service().name(), method.name());
+        let selector = &self.selector;
+        let (_node, reply) = self
+            .tries
+            .call(
+                service,
+                Some(&name),
+                nodes.to_vec(),
+                selector,
+                deadline,
+                |node, until| {
+                    let request = request.clone();
+                    let path = path.clone();
+                    let codec = DynamicCodec {
+                        reply: method.output(),
+                    };
+                    async move {
+                        let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
+                        grpc.ready().await.map_err(|error| {
+                            Status::unavailable(format!("{}: {error}", node.address))
+                        })?;
+                        let mut request = tonic::Request::new(request);
+                        // The service's span goes under this request's (crate::trace).
+                        crate::trace::pass_on(request.metadata_mut());
+                        // The service learns the try's deadline too, and can stop when it passes.
+                        request.set_timeout(
+                            until.saturating_duration_since(tokio::time::Instant::now()),
+                        );
+                        let reply = grpc.unary(request, path, codec).await?;
+                        Ok(reply.into_inner())
+                    }
+                },
+            )
+            .await?;
         Ok(reply)
     }
 
     /// The outcome of a try on `node`, noted: a node whose call could not run there is set
-    /// aside for [`SET_ASIDE_FOR`], as the client does.
+    /// aside for [`SET_ASIDE_FOR`](crate::client::SET_ASIDE_FOR), as the client does.
     async fn noted<T>(
         &self,
         service: &str,
@@ -233,7 +255,9 @@ impl Gateway {
         tried: impl Future<Output = Result<T, Status>>,
     ) -> Result<T, Status> {
         let answer = tried.await;
-        self.set_aside.note(service, node, answer.as_ref().err());
+        self.tries
+            .set_aside
+            .note(service, node, answer.as_ref().err());
         answer
     }
     // ANCHOR_END: call

@@ -5,7 +5,7 @@ use crate::registry::memory::MemoryRegistry;
 
 #[test]
 fn the_schemas_kept_are_bounded_by_bytes_the_oldest_making_room() {
-    let gateway = Gateway::new(Arc::new(MemoryRegistry::default()), Duration::from_secs(1));
+    let gateway = Gateway::new(Arc::new(MemoryRegistry::default()), Policy::default());
     let schema = || reflect::Schema {
         pool: DescriptorPool::new(),
         bytes: reflect::MAX_SCHEMA_BYTES,

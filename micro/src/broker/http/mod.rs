@@ -169,6 +169,7 @@ pub fn subscriber_node(topic: &str, queue: Option<&str>, address: SocketAddr) ->
             ("secure".to_string(), "false".to_string()),
             ("topic".to_string(), topic.to_string()),
         ]),
+        endpoints: Vec::new(),
     }
 }
 

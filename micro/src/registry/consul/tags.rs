@@ -1,15 +1,20 @@
-//! A node's metadata and version as go-micro's Consul registry writes them: in the tags.
+//! A node's metadata, endpoints and version as go-micro's Consul registry writes them: in
+//! the tags.
 //!
-//! Consul has a field for neither, so go-micro packs each metadata entry into a tag of its
-//! own, `t-` and then the JSON of a one-entry map, zlib-compressed, in hex; and the
-//! service's version into one `v-` tag, packed the same way (`registry/consul/encoding.go`
-//! at tag v1.10.0, commit 6ec32805, `encode` lines 13–24, `encodeMetadata` lines 95–106,
-//! `encodeVersion` lines 149–151; `consul.go` line 228 writes them, line 359 reads them
-//! back; go-plugins' Consul registry for v2 kept the format). Reading accepts the older
+//! Consul has a field for none of them, so go-micro packs each metadata entry into a tag of
+//! its own, `t-` and then the JSON of a one-entry map, zlib-compressed, in hex; each
+//! endpoint into an `e-` tag, the JSON of its `registry.Endpoint` packed the same way; and
+//! the service's version into one `v-` tag (`registry/consul/encoding.go` at tag v1.10.0,
+//! commit 6ec32805, `encode` lines 13–24, `encodeEndpoints` lines 43–51, `encodeMetadata`
+//! lines 95–106, `encodeVersion` lines 149–151; `consul.go` line 228 writes them in that
+//! order, line 359 reads them back; go-plugins' Consul registry for v2 kept the format). Reading accepts the older
 //! plain form too (`t=`, `v=`), as go-micro does, and skips a tag it cannot unpack.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
+
+use crate::registry::Endpoint;
+use crate::registry::etcd::record::EndpointRecord;
 
 /// The most bytes a tag is unpacked into: a metadata entry is a few dozen, and zlib packs
 /// a megabyte of zeros into a kilobyte, so unpacking must stop somewhere.
@@ -33,8 +38,13 @@ fn unpack(hex: &str) -> Option<Vec<u8>> {
     (bytes.len() <= MAX_TAG_BYTES).then_some(bytes)
 }
 
-/// The tags of a node: one `t-` tag per metadata entry (in key order), then the `v-` tag.
-pub fn encode(metadata: &BTreeMap<String, String>, version: &str) -> Vec<String> {
+/// The tags of a node: one `t-` tag per metadata entry (in key order), one `e-` tag per
+/// endpoint, then the `v-` tag.
+pub fn encode(
+    metadata: &BTreeMap<String, String>,
+    endpoints: &[Endpoint],
+    version: &str,
+) -> Vec<String> {
     let mut tags: Vec<String> = metadata
         .iter()
         .map(|(key, value)| {
@@ -43,6 +53,11 @@ pub fn encode(metadata: &BTreeMap<String, String>, version: &str) -> Vec<String>
             format!("t-{}", pack(&entry))
         })
         .collect();
+    for endpoint in endpoints {
+        let json = serde_json::to_vec(&EndpointRecord::of(endpoint))
+            .expect("a record of strings is always JSON");
+        tags.push(format!("e-{}", pack(&json)));
+    }
     tags.push(format!("v-{}", pack(version.as_bytes())));
     tags
 }
@@ -67,6 +82,15 @@ pub fn metadata(tags: &[String]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The endpoints in `tags`: every `e` tag that unpacks to go-micro's `registry.Endpoint`.
+pub fn endpoints(tags: &[String]) -> Vec<Endpoint> {
+    tags.iter()
+        .filter_map(|tag| body(tag, 'e'))
+        .filter_map(|json| serde_json::from_slice::<EndpointRecord>(&json).ok())
+        .map(|record| record.endpoint())
+        .collect()
+}
+
 /// The version in `tags`, if one `v` tag holds it.
 pub fn version(tags: &[String]) -> Option<String> {
     tags.iter()
@@ -84,10 +108,13 @@ mod tests {
             ("broker".to_string(), "http".to_string()),
             ("topic".to_string(), "greetings".to_string()),
         ]);
-        let tags = encode(&metadata, "ff.http.broadcast");
-        assert_eq!(tags.len(), 3);
-        assert!(tags[0].starts_with("t-") && tags[2].starts_with("v-"));
+        let idempotent = crate::registry::idempotent_endpoints(&["Say.Hello".to_string()]);
+        let tags = encode(&metadata, &idempotent, "ff.http.broadcast");
+        assert_eq!(tags.len(), 4);
+        assert!(tags[0].starts_with("t-") && tags[2].starts_with("e-"));
+        assert!(tags[3].starts_with("v-"));
         assert_eq!(super::metadata(&tags), metadata);
+        assert_eq!(endpoints(&tags), idempotent);
         assert_eq!(version(&tags).as_deref(), Some("ff.http.broadcast"));
     }
 
@@ -103,7 +130,11 @@ mod tests {
         ]
         .into_iter()
         .map(str::to_string)
-        .chain(encode(&BTreeMap::from([("a".into(), "b".into())]), "2"))
+        .chain(encode(
+            &BTreeMap::from([("a".into(), "b".into())]),
+            &[],
+            "2",
+        ))
         .collect();
         assert_eq!(metadata(&tags), BTreeMap::from([("a".into(), "b".into())]));
         assert_eq!(

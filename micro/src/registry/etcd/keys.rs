@@ -6,7 +6,7 @@
 //! service's nodes are then one prefix `get` away, and one prefix watch.
 
 use crate::registry::Node;
-use crate::registry::etcd::record::{NodeRecord, ServiceRecord};
+use crate::registry::etcd::record::{EndpointRecord, NodeRecord, ServiceRecord};
 
 /// Every key of the registry starts with this.
 pub const ROOT: &str = "/micro/registry/";
@@ -23,14 +23,15 @@ pub fn node_key(service: &str, node: &Node) -> String {
     format!("{}{}", service_prefix(service), node.id.replace('/', "-"))
 }
 
-/// The value stored under the node's key: the service, with its version, holding this one
-/// node and its metadata (a gRPC server's says `protocol=grpc`, as a go-micro one's does).
+/// The value stored under the node's key: the service, with its version and endpoints,
+/// holding this one node and its metadata (a gRPC server's says `protocol=grpc`, as a
+/// go-micro one's does).
 pub fn encode(service: &str, node: &Node) -> String {
     let record = ServiceRecord {
         name: service.to_string(),
         version: node.version.clone(),
         metadata: None,
-        endpoints: Vec::new(),
+        endpoints: node.endpoints.iter().map(EndpointRecord::of).collect(),
         nodes: vec![NodeRecord {
             id: node.id.clone(),
             address: node.address.clone(),
@@ -43,7 +44,7 @@ pub fn encode(service: &str, node: &Node) -> String {
 
 /// The nodes stored at `key`: if `key` is directly under `prefix` and `value` is a service
 /// in JSON, each of its nodes (with an id and an address) carrying the service's version
-/// and its own metadata.
+/// and endpoints, and its own metadata.
 /// Empty for anything else: a value that cannot be read is skipped, as go-micro skips it.
 pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
     let under_prefix = std::str::from_utf8(key)
@@ -56,6 +57,11 @@ pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
     let Ok(record) = serde_json::from_slice::<ServiceRecord>(value) else {
         return Vec::new();
     };
+    let endpoints: Vec<_> = record
+        .endpoints
+        .iter()
+        .map(EndpointRecord::endpoint)
+        .collect();
     record
         .nodes
         .into_iter()
@@ -65,6 +71,7 @@ pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
             address: node.address,
             version: record.version.clone(),
             metadata: node.metadata.unwrap_or_default(),
+            endpoints: endpoints.clone(),
         })
         .collect()
 }

@@ -62,6 +62,26 @@ pub struct EndpointRecord {
     pub metadata: Option<BTreeMap<String, String>>,
 }
 
+impl EndpointRecord {
+    /// go-micro's record of `endpoint`: its name and metadata, no message shapes (`null`).
+    pub fn of(endpoint: &crate::registry::Endpoint) -> EndpointRecord {
+        EndpointRecord {
+            name: endpoint.name.clone(),
+            request: None,
+            response: None,
+            metadata: Some(endpoint.metadata.clone()),
+        }
+    }
+
+    /// The endpoint this record describes: its name and metadata (`null` read as none).
+    pub fn endpoint(&self) -> crate::registry::Endpoint {
+        crate::registry::Endpoint {
+            name: self.name.clone(),
+            metadata: self.metadata.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// go-micro's `registry.Value`: a message or a field, and its fields. It nests; serde_json
 /// refuses input nested deeper than 128 levels, so a hostile value cannot exhaust the stack.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

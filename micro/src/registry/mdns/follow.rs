@@ -19,6 +19,7 @@ use tracing::warn;
 use super::socket;
 use super::wire::{self, Entry, GROUP, MAX_MESSAGE};
 use crate::registry::Node;
+use crate::registry::etcd::record::EndpointRecord;
 use crate::registry::mdns::decode::decode;
 
 /// How long a question collects answers. go-micro waits 100 ms; a busy machine is given
@@ -72,6 +73,7 @@ pub fn read_node(entry: &Entry, service: &str) -> anyhow::Result<Node> {
     Ok(Node {
         id: id.to_string(),
         address: SocketAddr::new(IpAddr::V4(ip), entry.port).to_string(),
+        endpoints: txt.endpoints.iter().map(EndpointRecord::endpoint).collect(),
         version: txt.version,
         metadata: txt.metadata.unwrap_or_default(),
     })

@@ -60,13 +60,13 @@ pub fn encode(txt: &MdnsTxt) -> Vec<String> {
 }
 // ANCHOR_END: encode
 
-/// What a node of `service` announces: the service's name, the node's version and metadata
-/// (`null` when it has none, as Go writes a nil map), no endpoints.
+/// What a node of `service` announces: the service's name, the node's version, endpoints
+/// and metadata (`null` when it has none, as Go writes a nil map).
 pub fn of(service: &str, node: &Node) -> MdnsTxt {
     MdnsTxt {
         service: service.to_string(),
         version: node.version.clone(),
-        endpoints: Vec::new(),
+        endpoints: node.endpoints.iter().map(EndpointRecord::of).collect(),
         metadata: Some(node.metadata.clone()).filter(|metadata| !metadata.is_empty()),
     }
 }
