@@ -18,6 +18,7 @@
 //! - [`web`]: go-micro's `web.NewService`, an HTTP service registered like any other, and
 //!   the seed's web example that calls a service by name;
 //! - [`metrics`]: what a service and the gateway count, at `/metrics` for Prometheus;
+//! - [`trace`]: one call's spans across services, by W3C `traceparent` and OTLP;
 //! - [`flags`]: the registry flags every program on the framework takes;
 //! - [`broker`]: the `Broker` trait, go-micro's HTTP broker, NATS and JetStream, and the
 //!   broker flags;
@@ -38,6 +39,7 @@ pub mod metrics;
 pub mod registry;
 pub mod selector;
 pub mod service;
+pub mod trace;
 pub mod web;
 
 /// The course's shared crate (logging, the stop signals), for the crates that

@@ -18,3 +18,4 @@ mod idempotency;
 mod mid_call;
 mod observe;
 mod registries;
+mod traced;

@@ -41,7 +41,7 @@ async fn gateway(registry: Arc<dyn Registry>) -> String {
     let address = listener.local_addr().unwrap().to_string();
     let options = micro::api::Options {
         namespace: String::new(),
-        deadline: Duration::from_secs(30),
+        policy: Default::default(),
     };
     tokio::spawn(micro::api::serve(
         listener,

@@ -65,12 +65,27 @@ pub const DEFAULT_LOG_FILTER: &str = "info,consulrs=off,rustify=off,async_nats::
 /// the lessons say what failed and what to do in their own error, so its lines show only
 /// when `RUST_LOG` asks for them (`RUST_LOG=info,consulrs=debug`).
 pub fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    tracing_subscriber::registry().with(log_layer()).init();
+}
+
+/// The log lines of [`init_logging`], as a layer: a program that also sends its spans
+/// elsewhere (lesson 15's, by OTLP) puts both layers on one subscriber.
+pub fn log_layer<S>() -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+{
     use std::io::IsTerminal;
+    use tracing_subscriber::Layer;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_filter(filter)
 }
+
+/// The target of the spans a trace is made of (lesson 15): the gateway's request, a
+/// service's call, its Redis command. Only they are sent by OTLP; a log line is not.
+pub const TRACED: &str = "traced";

@@ -142,7 +142,9 @@ async fn main() -> Result<(), shared::program::Failure> {
         env!("CARGO_PKG_NAME"),
         include_str!("../lesson.toml"),
     );
-    shared::init_logging();
+    // Logs as every lesson does; spans by OTLP where OTEL_EXPORTER_OTLP_ENDPOINT says
+    // (lesson 15), sent out before the program ends.
+    let _tracing = micro::trace::init(env!("CARGO_PKG_NAME"))?;
     let cli = Cli::parse();
     match cli.command {
         // ANCHOR: new

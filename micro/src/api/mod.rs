@@ -77,6 +77,7 @@ pub async fn serve(
             metrics.clone(),
             metered::measure,
         ))
+        .layer(axum::middleware::from_fn(crate::trace::http::traced))
         .with_state(api)
         .merge(observe(metrics, registry));
     let (stop, stopping) = tokio::sync::watch::channel(false);
