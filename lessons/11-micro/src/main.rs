@@ -303,7 +303,9 @@ async fn main() -> Result<(), shared::program::Failure> {
                 let rate = calls as f64 / elapsed.as_secs_f64();
                 println!("{calls} calls, {failed} failed, {rate:.0} calls/s");
             }
-            anyhow::ensure!(failed == 0, "{failed} of {calls} calls failed");
+            if failed > 0 {
+                return Err(anyhow::anyhow!("{failed} of {calls} calls failed").into());
+            }
         }
     }
     Ok(())

@@ -199,10 +199,11 @@ async fn main() -> Result<(), shared::program::Failure> {
             }
             broker.disconnect().await?;
             // A message that did not reach every subscriber it was for is the exit's failure.
-            anyhow::ensure!(
-                lost == 0,
-                "{lost} message(s) on {topic} not delivered everywhere"
-            );
+            if lost > 0 {
+                let error =
+                    anyhow::anyhow!("{lost} message(s) on {topic} not delivered everywhere");
+                return Err(error.into());
+            }
         } // ANCHOR_END: publish
         Command::CaptchaServer {
             addr,

@@ -17,6 +17,7 @@ mod handout;
 mod i18n;
 mod lang;
 mod learner;
+mod live_class;
 mod nats_service;
 mod output;
 mod path;

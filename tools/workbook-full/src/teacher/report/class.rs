@@ -50,14 +50,16 @@ pub fn read_class(course: &Course, paths: &[PathBuf]) -> Class {
     for file in files {
         let read = fs::read_to_string(&file)
             .map_err(|err| anyhow::anyhow!(io_error(&err)))
-            .and_then(|text| Report::parse(course, &text));
+            .and_then(|text| Report::parse_all(course, &text));
         match read {
-            Ok(mut report) => {
-                report.source = file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                class.reports.push(report);
+            Ok(reports) => {
+                for mut report in reports {
+                    report.source = file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    class.reports.push(report);
+                }
             }
             Err(err) => class.unreadable.push((file, format!("{err:#}"))),
         }

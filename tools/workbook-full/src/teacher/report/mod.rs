@@ -137,6 +137,19 @@ impl Report {
         report
     }
 
+    /// Reads a file of reports: one handed in (`report --json`), or an array of them (a
+    /// live class's export, `class serve`'s `/export.json`).
+    pub fn parse_all(course: &Course, text: &str) -> Result<Vec<Report>> {
+        if !text.trim_start().starts_with('[') {
+            return Report::parse(course, text).map(|report| vec![report]);
+        }
+        let each: Vec<serde_json::Value> =
+            serde_json::from_str(text).with_context(|| say(Cmd::ClassNotAReport, &[]))?;
+        each.iter()
+            .map(|report| Report::parse(course, &report.to_string()))
+            .collect()
+    }
+
     /// Reads a handed-in report, recounted against `course`.
     pub fn parse(course: &Course, text: &str) -> Result<Report> {
         let handed_in: HandedIn = match serde_json::from_str(text) {
