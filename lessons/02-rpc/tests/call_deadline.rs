@@ -1,4 +1,4 @@
-//! Checks `rpc.client`: `cargo test -p l02-rpc --test client`.
+//! Checks `rpc.client`: `cargo test -p l02-rpc --test call_deadline`.
 //!
 //! A call with a deadline gives up in time, and leaves nothing in the table of pending calls
 //! however it ends: answered, timed out, dropped by its caller, or aborted.

@@ -1,4 +1,4 @@
-//! Exercise `captcha.health`: `cargo test -p l09-captcha --test health`.
+//! Exercise `captcha.health`: `cargo test -p l09-captcha --test health_probe`.
 //!
 //! First with a probe the test answers itself, round by round, to check the rules exactly;
 //! then with a PING of a real Redis that is killed and started again.
