@@ -4,10 +4,11 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use micro::broker::http::SERVICE;
 use micro::broker::{Message, TOPIC_HEADER};
+use shared::grpc::SHUTDOWN_GRACE;
 use support::{Received, Subscriber, not_delivered, publish, unique_topic};
 use testkit::within;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -125,29 +126,8 @@ async fn a_message_in_flight_at_a_signal_is_delivered_once(signal: &str) {
     let topic = unique_topic("in-flight");
     let received = Received::default();
     let mut subscriber = Subscriber::start(agent.url(), &topic, None, 0, &received).await;
-    let (id, address) = subscriber.node.clone();
-    let mut message = Message::new("in flight");
-    message
-        .header
-        .insert(TOPIC_HEADER.to_string(), topic.clone());
-    let body = message.encode();
-    let (first, rest) = body.split_at(body.len() / 2);
-
-    // The publisher's side, by hand. `Expect: 100-continue` makes the server say when it has
-    // the headers and starts reading the body, which is when the delivery begins.
-    let connection = within("a connection", TcpStream::connect(address))
-        .await
-        .unwrap();
-    let mut post = BufReader::new(connection);
-    let head = format!(
-        "POST /?id={id} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
-        body.len()
-    );
-    post.get_mut().write_all(head.as_bytes()).await.unwrap();
-    assert_eq!(line(&mut post).await, "HTTP/1.1 100 Continue");
-    assert_eq!(line(&mut post).await, "");
-    post.get_mut().write_all(first).await.unwrap();
+    let (mut post, rest) = half_a_message(&subscriber, &topic).await;
+    let id = subscriber.node.0.clone();
 
     // The signal, with the message half in; the subscriber leaves the registry.
     subscriber.signal(signal);
@@ -160,7 +140,7 @@ async fn a_message_in_flight_at_a_signal_is_delivered_once(signal: &str) {
     .await;
 
     // The rest of the message, after it left: it was in flight, so it is still delivered.
-    post.get_mut().write_all(rest).await.unwrap();
+    post.get_mut().write_all(&rest).await.unwrap();
     let status = line(&mut post).await;
     assert_eq!(
         status,
@@ -186,6 +166,82 @@ async fn a_message_in_flight_at_a_signal_is_delivered_once(signal: &str) {
         "the operator is told what the stop waits for: {}",
         subscriber.log()
     );
+}
+
+/// A POST of a message "in flight" to `subscriber`, by hand, with its headers and the first
+/// half of its body sent: the connection, and the half not sent yet.
+async fn half_a_message(subscriber: &Subscriber, topic: &str) -> (BufReader<TcpStream>, Vec<u8>) {
+    let (id, address) = subscriber.node.clone();
+    let mut message = Message::new("in flight");
+    message
+        .header
+        .insert(TOPIC_HEADER.to_string(), topic.to_string());
+    let body = message.encode();
+    let (first, rest) = body.split_at(body.len() / 2);
+
+    // The publisher's side, by hand. `Expect: 100-continue` makes the server say when it has
+    // the headers and starts reading the body, which is when the delivery begins.
+    let connection = within("a connection", TcpStream::connect(address))
+        .await
+        .unwrap();
+    let mut post = BufReader::new(connection);
+    let head = format!(
+        "POST /?id={id} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    post.get_mut().write_all(head.as_bytes()).await.unwrap();
+    assert_eq!(line(&mut post).await, "HTTP/1.1 100 Continue");
+    assert_eq!(line(&mut post).await, "");
+    post.get_mut().write_all(first).await.unwrap();
+    (post, rest.to_vec())
+}
+
+/// How long a stopped subscriber may take to exit: its drain ([`SHUTDOWN_GRACE`], 5 s) and
+/// half of it again. A stop with nothing in flight takes about 50 ms here; this leaves five
+/// times that and much more, and is still 2.5 s short of a second drain (10 s, when Docker's
+/// SIGKILL comes).
+const ONE_DRAIN: Duration = Duration::from_millis(7500);
+
+/// The course's drain is one grace period, whatever a client does. A publisher sends half a
+/// message and then nothing: at SIGINT the subscriber leaves the registry, gives the message
+/// its grace to arrive, then refuses it (503) and exits — after one drain, not two.
+#[tokio::test]
+async fn a_publisher_that_stalls_halfway_holds_the_stop_for_one_drain_only() {
+    let agent = testkit::consul().await;
+    let topic = unique_topic("stalled");
+    let received = Received::default();
+    let mut subscriber = Subscriber::start(agent.url(), &topic, None, 0, &received).await;
+    let (mut post, _never_sent) = half_a_message(&subscriber, &topic).await;
+
+    let signalled = Instant::now();
+    subscriber.signal("INT");
+    let exit = subscriber.exits(DELIVERY_LIMIT).await;
+    let took = signalled.elapsed();
+    eprintln!("exited {took:?} after SIGINT");
+    assert!(
+        exit.success(),
+        "after SIGINT it exited with {exit}; its log:\n{}",
+        subscriber.log()
+    );
+    assert!(
+        took >= SHUTDOWN_GRACE,
+        "it exited {took:?} after SIGINT, before the message's grace of {SHUTDOWN_GRACE:?} \
+         was over; its log:\n{}",
+        subscriber.log()
+    );
+    assert!(
+        took < ONE_DRAIN,
+        "it exited {took:?} after SIGINT, more than {ONE_DRAIN:?}: a stalled publisher held \
+         the stop past its drain; its log:\n{}",
+        subscriber.log()
+    );
+    assert_eq!(
+        line(&mut post).await,
+        "HTTP/1.1 503 Service Unavailable",
+        "the publisher is told its message was not taken"
+    );
+    assert!(received.all().is_empty(), "half a message was printed");
 }
 
 /// The next line of an HTTP answer, without its `\r\n`.

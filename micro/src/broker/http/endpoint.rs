@@ -14,7 +14,9 @@
 //! its handler once and answers 200, then forgets the handler. The endpoint itself closes
 //! gracefully too: [`Endpoint::close`] stops taking connections and lets the requests it is
 //! serving finish (within [`SHUTDOWN_GRACE`]), so a subscriber stopped by a signal answers
-//! the publisher of each message it took, instead of dropping it.
+//! the publisher of each message it took, instead of dropping it. A message whose body is
+//! still arriving when its subscription's grace is over is refused (503) there and then: a
+//! publisher that stalls halfway holds the stop for one grace period, not two.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -111,7 +113,17 @@ async fn deliver(
     let delivery = crate::locks::read(&subscribers)
         .get(id)
         .and_then(Subscriber::begin);
-    let body = match Bytes::from_request(request, &()).await {
+    let reading = Bytes::from_request(request, &());
+    let body = match &delivery {
+        // A body still arriving when the subscription's grace is over is refused then, so
+        // that a publisher that stalls cannot hold the subscriber's stop any longer.
+        Some(delivery) => tokio::select! {
+            body = reading => body,
+            () = delivery.cut_off() => return too_late(id),
+        },
+        None => reading.await,
+    };
+    let body = match body {
         Ok(body) => body,
         // Over MAX_MESSAGE_BYTES (413), or the publisher hung up before the end (400).
         Err(rejection) => return refuse(rejection.status(), rejection.body_text()),
@@ -134,13 +146,17 @@ async fn deliver(
     match delivery.hand(Event { topic, message }).await {
         Some(Ok(())) => (StatusCode::OK, String::new()),
         Some(Err(error)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{error:#}")),
-        None => {
-            let error = format!("subscriber {id:?} stopped before the message was in");
-            refuse(StatusCode::SERVICE_UNAVAILABLE, error)
-        }
+        None => too_late(id),
     }
 }
 // ANCHOR_END: deliver
+
+/// The answer to a message whose subscription stopped, its grace over, before the message
+/// was all in or handed over.
+fn too_late(id: &str) -> (StatusCode, String) {
+    let error = format!("subscriber {id:?} stopped before the message was in");
+    refuse(StatusCode::SERVICE_UNAVAILABLE, error)
+}
 
 /// An error answer, logged.
 fn refuse(status: StatusCode, error: String) -> (StatusCode, String) {

@@ -121,6 +121,15 @@ impl Delivery {
         }
         Some(event.hand_to(&self.to.handler).await)
     }
+
+    /// Resolves when the subscription's grace period is over while this delivery is still
+    /// in flight: a message still arriving then is refused at once, rather than holding the
+    /// endpoint's own stop for as long as its publisher takes to send the rest.
+    pub async fn cut_off(&self) {
+        let mut state = self.to.state.subscribe();
+        // `wait_for` fails only when the sender is gone, and `self.to` holds it.
+        let _ = state.wait_for(|state| state.phase == Phase::Gone).await;
+    }
 }
 
 impl Drop for Delivery {
@@ -166,6 +175,18 @@ mod tests {
         assert!(!finishing.is_finished());
         drop(delivery);
         assert_eq!(finishing.await.unwrap(), 0, "nothing was cut off");
+    }
+
+    #[tokio::test]
+    async fn a_delivery_still_arriving_is_cut_off_when_the_grace_is_over() {
+        let subscriber = subscriber();
+        let arriving = subscriber.begin().unwrap();
+        let cut_off = tokio::spawn(async move { arriving.cut_off().await });
+        subscriber.stop_taking();
+        assert!(!cut_off.is_finished(), "cut off before the grace was over");
+        assert_eq!(subscriber.finish(Duration::ZERO).await, 1);
+        cut_off.await.unwrap();
+        assert_eq!(subscriber.state.borrow().in_flight, 0);
     }
 
     #[tokio::test]
