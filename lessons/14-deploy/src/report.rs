@@ -1,17 +1,17 @@
 //! The report: what the run as a whole, and each fault within it, cost the callers.
 //!
-//! Three parts, each saying what it counts:
+//! Its parts, each saying what it counts:
 //!
 //! - the table: one row per window — the whole run, then each fault as the journal has it —
 //!   with the numbers of [`availability`](crate::exercises::availability): the calls *sent*
 //!   in the window that were answered and that failed, the longest stretch with no answer,
 //!   and the p99 of the *answered* calls' latencies. A failed call is not in the p99: it
-//!   took what the gateway's deadline or the network made it take, and that is said apart;
-//! - the nodes that answered, so a reader sees which host took over;
-//! - every failed call, each counted once, under the fault it was *in flight* during: a call
-//!   sent just before a partition and lost in it belongs to the partition, though the table
-//!   counts it before. Failures during no fault at all are said too, with when they were
-//!   sent, so that the counts add up to the run's.
+//!   took what a deadline or the network made it take, and that is said apart;
+//! - the faults, and the nodes that answered, so a reader sees which host took over;
+//! - the slow answers and the failed calls, each counted once, under the fault it was *in
+//!   flight* during: a call sent just before a partition and held up by it belongs to the
+//!   partition, though the table counts it before. Those during no fault at all are said
+//!   too, with when they were sent, so that the counts add up to the run's.
 //!
 //! The table is the exercise `deploy.availability`. Until it is done, the report says so in
 //! its place, in one line, and shows the rest: nothing else here needs it.
@@ -19,11 +19,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::exercises::availability::{Availability, availability};
-use crate::history::{Call, Outcome};
+use crate::history::{Call, Outcome, SLOW};
 use crate::load::Window;
+
+/// The lesson's exercises and their files, for the line that names one not done yet.
+const LESSON: &str = include_str!("../lesson.toml");
 
 /// How a window is read: [`availability`], or in a test a stand-in.
 pub type ReadWindow = fn(&[Call], Duration, Duration) -> Availability;
@@ -46,8 +50,26 @@ pub fn report_with(calls: &[Call], windows: &[Window], read: ReadWindow) -> Stri
         Ok(table) => table,
         Err(not_there) => format!("{not_there}\n"),
     };
+    let faults = &windows[1..];
+    let listed: Vec<String> = faults.iter().map(|window| label(window)).collect();
+    let listed = if listed.is_empty() {
+        "none".to_string()
+    } else {
+        listed.join(", ")
+    };
+    let _ = writeln!(text, "faults: {listed}");
     let _ = writeln!(text, "answered by: {}", answered_by(calls));
-    text.push_str(&failures(calls, &windows[1..]));
+    let slow = format!("slow answers ({SLOW:?} or more)");
+    text.push_str(&in_flight(&slow, calls, Call::slow, faults));
+    text.push_str(&in_flight(
+        "failed calls",
+        calls,
+        |call| !call.answered(),
+        faults,
+    ));
+    if let Some(why) = first_failure(calls) {
+        let _ = writeln!(text, "first failure: {why}");
+    }
     text
 }
 // ANCHOR_END: report
@@ -92,7 +114,7 @@ fn table(calls: &[Call], windows: &[&Window], read: ReadWindow) -> Result<String
     let _ = writeln!(
         text,
         "(calls counted by when they were sent; the p99 is the answered calls' latency, and \
-         what the failed ones took is below)"
+         what the slow and the failed ones took is below)"
     );
     Ok(text)
 }
@@ -107,36 +129,63 @@ fn label(window: &Window) -> String {
     )
 }
 
-/// What the report says in the table's place when the exercise panicked: `todo!()`'s
-/// "not yet implemented", or a panic of a learner's answer still in the making.
-fn not_done(panic: &str) -> String {
-    let check = "`cargo run -p workbook -- check deploy.availability`";
-    if panic.starts_with("not yet implemented") {
-        format!(
-            "the table of each window (answered, failed, longest gap, p99) is the exercise \
-             deploy.availability, not done yet: {check}, or run this with `--features solution`"
-        )
-    } else {
-        format!(
+/// A panic, as the report tells it: its message, and the exercise whose stub it is, if it
+/// is a `todo!()` of one (the exercise's id and its file).
+struct Panic {
+    message: String,
+    unfinished: Option<(String, String)>,
+}
+
+/// What the report says in the table's place when the exercise panicked: for a stub's
+/// `todo!()`, the line every lesson's program says (the exercise, how to check it, and this
+/// command with the answers); for a panic of a learner's answer still in the making, that.
+fn not_done(panic: &Panic) -> String {
+    match &panic.unfinished {
+        Some((id, file)) => format!(
+            "the table of each window: {}",
+            shared::program::unfinished_line(env!("CARGO_PKG_NAME"), id, file)
+        ),
+        None => format!(
             "the table of each window is the exercise deploy.availability, which panicked \
-             ({panic}): {check} shows where"
-        )
+             ({}): `cargo run -p workbook -- check deploy.availability` shows where",
+            panic.message
+        ),
     }
 }
 
-/// Runs `work`; a panic comes back as its message, without the panic hook's report on
-/// standard error (the report says it in one line of its own).
-fn without_a_panic_message<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+/// Runs `work`; a panic comes back as a [`Panic`], without the panic hook's report (the
+/// report says it in one line of its own, and goes on).
+fn without_a_panic_message<T>(work: impl FnOnce() -> T) -> Result<T, Panic> {
+    let seen: Arc<Mutex<Option<Panic>>> = Arc::default();
     let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(AssertUnwindSafe(work));
-    std::panic::set_hook(hook);
-    result.map_err(|payload| {
-        payload
+    let record = Arc::clone(&seen);
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
             .downcast_ref::<String>()
             .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|text| text.to_string()))
-            .unwrap_or_else(|| "a panic".to_string())
+            .or_else(|| {
+                info.payload()
+                    .downcast_ref::<&str>()
+                    .map(|text| text.to_string())
+            })
+            .unwrap_or_else(|| "a panic".to_string());
+        let unfinished = shared::program::unfinished_exercise(LESSON, info);
+        if let Ok(mut seen) = record.lock() {
+            *seen = Some(Panic {
+                message,
+                unfinished,
+            });
+        }
+    }));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(work));
+    std::panic::set_hook(hook);
+    result.map_err(|_| {
+        let seen = seen.lock().ok().and_then(|mut seen| seen.take());
+        seen.unwrap_or(Panic {
+            message: "a panic".to_string(),
+            unfinished: None,
+        })
     })
 }
 
@@ -158,48 +207,58 @@ fn answered_by(calls: &[Call]) -> String {
     counts.join(", ")
 }
 
-// ANCHOR: failures
-/// Which failed calls each fault cost, each failure counted once: under the first fault
-/// (in the windows' order) it was in flight during — sent before the fault ended, and
-/// ended after it began — or else under "during no fault", with when they were sent.
-pub fn attribute_failures<'a>(
+// ANCHOR: in_flight
+/// The calls that are `counted` (slow, or failed), each under the first fault (in the
+/// windows' order) it was in flight during — sent before the fault ended, and ended after it
+/// began — and those during no fault.
+pub fn in_flight_during<'a>(
     calls: &'a [Call],
+    counted: impl Fn(&Call) -> bool,
     windows: &[&Window],
 ) -> (Vec<Vec<&'a Call>>, Vec<&'a Call>) {
     let mut during: Vec<Vec<&Call>> = vec![Vec::new(); windows.len()];
     let mut outside = Vec::new();
-    for call in calls.iter().filter(|call| !call.answered()) {
+    for call in calls.iter().filter(|call| counted(call)) {
         let in_flight =
-            |window: &&Window| call.at < window.to && window.from <= call.at + call.latency;
-        match windows.iter().position(|window| in_flight(&window)) {
+            |window: &Window| call.at < window.to && window.from <= call.at + call.latency;
+        match windows.iter().position(|window| in_flight(window)) {
             Some(index) => during[index].push(call),
             None => outside.push(call),
         }
     }
     (during, outside)
 }
-// ANCHOR_END: failures
+// ANCHOR_END: in_flight
 
-/// The report's last part: every failed call, under the fault it was in flight during, and
-/// what they took; then why the first one failed.
-fn failures(calls: &[Call], windows: &[&Window]) -> String {
-    let failed = calls.iter().filter(|call| !call.answered()).count();
-    if failed == 0 {
-        return "failed calls: none\n".to_string();
+/// A part of the report: the calls that are `counted`, under the fault each was in flight
+/// during, and what they took. `what` names them: `failed calls`.
+fn in_flight(
+    what: &str,
+    calls: &[Call],
+    counted: impl Fn(&Call) -> bool,
+    windows: &[&Window],
+) -> String {
+    let (during, outside) = in_flight_during(calls, counted, windows);
+    let total = during.iter().map(Vec::len).sum::<usize>() + outside.len();
+    if total == 0 {
+        return format!("{what}: none\n");
     }
     let mut text = String::new();
+    if windows.is_empty() {
+        let _ = writeln!(text, "{what}: {total}{}", took(&outside));
+        return text;
+    }
     let _ = writeln!(
         text,
-        "failed calls: {failed}, each under the fault it was in flight during:"
+        "{what}: {total}, each under the fault it was in flight during:"
     );
-    let (during, outside) = attribute_failures(calls, windows);
-    for (window, lost) in windows.iter().zip(&during) {
+    for (window, calls) in windows.iter().zip(&during) {
         let _ = writeln!(
             text,
             "  {:<30} {:>5}{}",
             label(window),
-            lost.len(),
-            took(lost)
+            calls.len(),
+            took(calls)
         );
     }
     if !outside.is_empty() {
@@ -217,9 +276,6 @@ fn failures(calls: &[Call], windows: &[&Window]) -> String {
             took(&outside),
             sent.join(", ")
         );
-    }
-    if let Some(why) = first_failure(calls) {
-        let _ = writeln!(text, "first failure: {why}");
     }
     text
 }

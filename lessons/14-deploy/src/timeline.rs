@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::history::{Call, Outcome};
+use crate::history::{Call, Outcome, SLOW};
 use crate::load::Window;
 
 const WIDTH: f64 = 960.0;
@@ -35,10 +35,6 @@ const BOTTOM: f64 = 58.0;
 
 /// The row of the calls nobody answered.
 const FAILED: &str = "no answer";
-
-/// An answer this late is drawn apart from the quick ones: on the lab a call through the
-/// gateway takes a few milliseconds, so one of 100 ms waited for something.
-pub const SLOW: Duration = Duration::from_millis(100);
 
 const ANSWERED_COLOUR: &str = "#2a7d3f";
 const SLOW_COLOUR: &str = "#ef8a00";
@@ -111,7 +107,7 @@ pub fn svg(calls: &[Call], windows: &[Window]) -> String {
     }
     for call in calls {
         let y = TOP + ROW * row_of(call) as f64 + 5.0;
-        let colour = match (call.answered(), call.latency >= SLOW) {
+        let colour = match (call.answered(), call.slow()) {
             (true, false) => ANSWERED_COLOUR,
             (true, true) => SLOW_COLOUR,
             (false, _) => FAILED_COLOUR,
