@@ -118,19 +118,20 @@ async fn main() -> Result<(), shared::program::Failure> {
                 containers,
             };
             let run = load::run(&plan, &history, stop).await?;
-            show(&lab, &run, svg.as_deref())?;
+            show(&lab, &run, &history, svg.as_deref())?;
         }
         Command::Report { history, svg } => {
             let run = load::Run::read(&history)?;
-            show(&lab, &run, svg.as_deref())?;
+            show(&lab, &run, &history, svg.as_deref())?;
         }
     }
     Ok(())
 }
 
-/// The report of `run`, and its timeline in `svg` if asked for: the faults during it, and
-/// each node named by its host. The history file keeps the nodes' own ids.
-fn show(lab: &Lab, run: &load::Run, svg: Option<&Path>) -> anyhow::Result<()> {
+/// The report of `run`, written at `history`, and its timeline in `svg` if asked for: the
+/// faults during it, and each node named by its host. The history file keeps the nodes' own
+/// ids.
+fn show(lab: &Lab, run: &load::Run, history: &Path, svg: Option<&Path>) -> anyhow::Result<()> {
     let windows = run.windows_of(&faults_during(lab, run)?);
     let calls: Vec<Call> = run
         .calls
@@ -143,7 +144,7 @@ fn show(lab: &Lab, run: &load::Run, svg: Option<&Path>) -> anyhow::Result<()> {
             call
         })
         .collect();
-    print!("{}", report::report(&calls, &windows));
+    print!("{}", report::report_of(&calls, &windows, history));
     if let Some(svg) = svg {
         timeline::write(svg, &calls, &windows)?;
     }

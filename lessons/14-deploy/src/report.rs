@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -35,11 +36,22 @@ pub type ReadWindow = fn(&[Call], Duration, Duration) -> Availability;
 // ANCHOR: report
 /// The report of `calls` and the fault `windows` during them, as text.
 pub fn report(calls: &[Call], windows: &[Window]) -> String {
-    report_with(calls, windows, availability)
+    report_with(calls, windows, availability, None)
 }
 
-/// [`report`], with the windows read by `read`.
-pub fn report_with(calls: &[Call], windows: &[Window], read: ReadWindow) -> String {
+/// [`report`] of the history written at `history`: with the stub in place, the line in the
+/// table's place says how to read the history again with the answers, not run it again.
+pub fn report_of(calls: &[Call], windows: &[Window], history: &Path) -> String {
+    report_with(calls, windows, availability, Some(history))
+}
+
+/// [`report`], with the windows read by `read`, of the history at `history` if it is known.
+pub fn report_with(
+    calls: &[Call],
+    windows: &[Window],
+    read: ReadWindow,
+    history: Option<&Path>,
+) -> String {
     let whole = Window {
         what: "whole run".to_string(),
         from: Duration::ZERO,
@@ -48,7 +60,7 @@ pub fn report_with(calls: &[Call], windows: &[Window], read: ReadWindow) -> Stri
     let windows: Vec<&Window> = std::iter::once(&whole).chain(windows).collect();
     let mut text = match table(calls, &windows, read) {
         Ok(table) => table,
-        Err(not_there) => format!("{not_there}\n"),
+        Err(panic) => format!("{}\n", not_done(&panic, history)),
     };
     let faults = &windows[1..];
     let listed: Vec<String> = faults.iter().map(|window| label(window)).collect();
@@ -85,14 +97,13 @@ fn end_of(calls: &[Call]) -> Duration {
 
 /// The table's header, its rows and what its columns count; or, when reading a window
 /// panics (the exercise's `todo!()`), the one line that says which exercise it waits for.
-fn table(calls: &[Call], windows: &[&Window], read: ReadWindow) -> Result<String, String> {
+fn table(calls: &[Call], windows: &[&Window], read: ReadWindow) -> Result<String, Panic> {
     let seen = without_a_panic_message(|| {
         windows
             .iter()
             .map(|window| read(calls, window.from, window.to))
             .collect::<Vec<Availability>>()
-    })
-    .map_err(|panic| not_done(&panic))?;
+    })?;
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -138,14 +149,27 @@ struct Panic {
 
 /// What the report says in the table's place when the exercise panicked: for a stub's
 /// `todo!()`, the line every lesson's program says (the exercise, how to check it, and this
-/// command with the answers); for a panic of a learner's answer still in the making, that.
-fn not_done(panic: &Panic) -> String {
-    match &panic.unfinished {
-        Some((id, file)) => format!(
+/// command with the answers — or, for the report of a history, `report` of it with the
+/// answers, rather than a new load); for a panic of a learner's answer in the making, that.
+fn not_done(panic: &Panic, history: Option<&Path>) -> String {
+    match (&panic.unfinished, history) {
+        (Some((id, file)), Some(history)) => format!(
+            "the table of each window: exercise {id} is not done yet ({file}): check yours with \
+             `cargo run -p workbook -- check {id}`, or read this history again with the \
+             answers: `cargo run{release} -p {package} --features solution -- report {}`",
+            history.display(),
+            release = if cfg!(debug_assertions) {
+                ""
+            } else {
+                " --release"
+            },
+            package = env!("CARGO_PKG_NAME"),
+        ),
+        (Some((id, file)), None) => format!(
             "the table of each window: {}",
             shared::program::unfinished_line(env!("CARGO_PKG_NAME"), id, file)
         ),
-        None => format!(
+        (None, _) => format!(
             "the table of each window is the exercise deploy.availability, which panicked \
              ({}): `cargo run -p workbook -- check deploy.availability` shows where",
             panic.message

@@ -112,7 +112,7 @@ fn a_learners_slip(calls: &[Call], _: Duration, _: Duration) -> Availability {
 fn without_the_exercise_the_report_says_so_in_one_line_and_shows_the_rest() {
     let calls = vec![answered(0, "host-a"), failed(100), answered(200, "host-b")];
     let windows = [window("partition host-c", 50, 150)];
-    let text = report::report_with(&calls, &windows, not_yet_implemented);
+    let text = report::report_with(&calls, &windows, not_yet_implemented, None);
     let lines: Vec<&str> = text.lines().collect();
     // A `todo!()` outside the exercise's file is a panic like any other; the stub's own is
     // named by its exercise (tests/unfinished.rs runs the program on it).
@@ -126,7 +126,7 @@ fn without_the_exercise_the_report_says_so_in_one_line_and_shows_the_rest() {
     assert!(text.contains("failed calls: 1"), "{text}");
     assert!(text.contains("first failure: at 0.1 s, 503"), "{text}");
 
-    let text = report::report_with(&calls, &windows, a_learners_slip);
+    let text = report::report_with(&calls, &windows, a_learners_slip, None);
     let first = text.lines().next().unwrap();
     assert!(
         first.contains("deploy.availability, which panicked (index out of bounds"),
