@@ -39,6 +39,17 @@ enum Command {
     Down,
     /// Each host: up or not, and what runs on it.
     Status,
+    /// Run IMAGE, a service's image (`l11-micro new` writes its Dockerfile), on a host: in
+    /// the host's network, registered in the lab's registry, found by the gateway.
+    Run {
+        image: String,
+        /// The host it runs on.
+        #[arg(long, default_value = "host-b")]
+        on: String,
+        /// What to give the service in place of its image's CMD (after `--`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Cut HOSTs off from the other hosts: packets between the two sides are dropped.
     Partition {
         #[arg(required = true)]
@@ -95,6 +106,7 @@ async fn main() -> Result<(), shared::program::Failure> {
         Command::Up { registry } => lab.up(registry)?,
         Command::Down => lab.down()?,
         Command::Status => print!("{}", lab.status()?),
+        Command::Run { image, on, args } => println!("{}", lab.run_service(&image, &on, &args)?),
         Command::Partition { hosts } => println!("{}", lab.partition(&hosts)?),
         Command::Heal => println!("{}", lab.heal()?),
         Command::Slow { host, delay } => println!("{}", lab.slow(&host, delay)?),

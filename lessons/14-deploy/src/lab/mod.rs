@@ -12,6 +12,7 @@
 //!   what [`deploy`] says ([`up`]), waiting until the gateway answers from every host
 //!   ([`wait`]);
 //! - `status` ([`status`]) and `down`;
+//! - `run`: a service's own image on a host, in the lab's registry ([`service`]);
 //! - `partition`, `heal`, `slow`: the [`nemesis`];
 //! - for the load's report: the hosts Docker saw go down ([`events`]), and each node named
 //!   by its host ([`Lab::label`]).
@@ -23,6 +24,7 @@ mod hosts;
 mod image;
 mod nemesis;
 mod paths;
+mod service;
 mod status;
 mod up;
 mod wait;
@@ -102,6 +104,8 @@ impl Lab {
     pub fn down(&self) -> anyhow::Result<()> {
         let project = self.project()?;
         let docker = self.docker()?;
+        // The services `run` started use a host's network: they go first, and quietly.
+        service::remove_all(docker, project)?;
         if !self.anything_up(docker)? {
             println!("no lab is up (project {project})");
             return Ok(());

@@ -47,7 +47,7 @@ impl Lab {
 }
 
 /// Which of the lab's programs run on `host`: `etcd` or `consul`, `user`, `api`.
-fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
+pub(super) fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
     let mut pgrep = docker.docker();
     pgrep.args([
         "exec",
