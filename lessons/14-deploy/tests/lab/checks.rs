@@ -180,6 +180,10 @@ impl TestLab {
         assert_eq!(containers.trim(), "", "containers left");
         let networks = docker(&["network", "ls", "--quiet", "--filter", &label]);
         assert_eq!(networks.trim(), "", "networks left");
+        // Nor a service `run` started on a host.
+        let services = format!("label=l14.project={}", self.project);
+        let containers = docker(&["ps", "--all", "--quiet", "--filter", &services]);
+        assert_eq!(containers.trim(), "", "services left");
         let again = self.ok(&["down"]);
         assert!(
             again.contains(&format!("no lab is up (project {})", self.project)),

@@ -29,7 +29,7 @@ pub(crate) fn test_image() -> Result<String, Skip> {
     let image = format!("{TEST_IMAGE}:{key}");
     if docker_succeeds(&["image", "inspect", &image]) {
         eprintln!("the image {image} is there already");
-        remove_older_test_images(&image);
+        remove_other_images(TEST_IMAGE, &image);
         return Ok(image);
     }
     if !docker_succeeds(&["image", "inspect", "l14-base:bookworm"]) {
@@ -65,13 +65,13 @@ pub(crate) fn test_image() -> Result<String, Skip> {
         started.elapsed().as_secs_f64(),
         String::from_utf8_lossy(&out.stdout).trim_end()
     );
-    remove_older_test_images(&image);
+    remove_other_images(TEST_IMAGE, &image);
     Ok(image)
 }
 
 /// The program of package `package` beside this test's program (cargo built them in the
 /// same folder), built first if it is missing.
-fn built_beside(package: &str) -> PathBuf {
+pub(crate) fn built_beside(package: &str) -> PathBuf {
     let binary = Path::new(PROGRAM).with_file_name(package);
     if binary.is_file() {
         return binary;
@@ -105,11 +105,12 @@ fn fingerprint(files: &[&Path]) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Removes the test images of other keys (older programs), so that one is left whichever
-/// run built it; one still in use (the other story's lab, up beside this one) stays.
-fn remove_older_test_images(keep: &str) {
+/// Removes the images of `repository` with tags other than `keep`'s (older programs), so
+/// that one is left whichever run built it; one still in use (the other story's lab, up
+/// beside this one) stays.
+pub(crate) fn remove_other_images(repository: &str, keep: &str) {
     let Ok(out) = Command::new("docker")
-        .args(["images", TEST_IMAGE, "--format", "{{.Repository}}:{{.Tag}}"])
+        .args(["images", repository, "--format", "{{.Repository}}:{{.Tag}}"])
         .output()
     else {
         return;

@@ -125,10 +125,14 @@ impl TestLab {
         }
     }
 
+    /// `GET path` through the lab's published gateway: the status and the body.
+    pub(crate) fn gateway_get(&self, path: &str) -> std::io::Result<(u16, String)> {
+        http_get(SocketAddr::from(([127, 0, 0, 1], self.api_port)), path)
+    }
+
     /// Which host answered one call through the gateway, if one did.
     pub(crate) fn hello(&self) -> Option<String> {
-        let gateway = SocketAddr::from(([127, 0, 0, 1], self.api_port));
-        let (status, body) = http_get(gateway, "/user/say/hello?name=x").ok()?;
+        let (status, body) = self.gateway_get("/user/say/hello?name=x").ok()?;
         if status != 200 {
             return None;
         }
@@ -158,7 +162,7 @@ impl Drop for TestLab {
 }
 
 /// The target folder this test's program was built in (`…/target/debug/l14-deploy`).
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let program = Path::new(PROGRAM);
     program
         .parent()

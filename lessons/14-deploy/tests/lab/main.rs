@@ -16,14 +16,19 @@
 //! agent on each host, services found across hosts, and a stopped host that leaves against
 //! a killed one that fails. The two stories' labs run side by side.
 //!
+//! The first story also deploys a service of a learner's own: the crate `l11-micro new`
+//! writes, built into an image with the Dockerfile it wrote and run on host-b with
+//! `l14-deploy run`, answers through the gateway (`service.rs`).
+//!
 //! This file is the stories; the image they run is made in `image.rs`, the lab they drive
-//! is `lab.rs`, and each step, with the waiting it needs, is in `checks.rs` (etcd's) and
-//! `consul.rs`.
+//! is `lab.rs`, and each step, with the waiting it needs, is in `checks.rs` (etcd's),
+//! `consul.rs` and `service.rs`.
 
 mod checks;
 mod consul;
 mod image;
 mod lab;
+mod service;
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -41,11 +46,17 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
         return;
     };
     let image_done = started.elapsed();
+    // The service's image is built while the lab comes up.
+    let building = std::thread::spawn(service::build_service_image);
 
     let lab = TestLab::new(&image, 0);
     lab.up_is_answered_by_every_host();
     let up_done = started.elapsed();
     lab.up_again_is_refused();
+    let service = building
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    lab.a_new_service_answers_through_the_gateway(&service);
     lab.a_partition_leaves_host_c_alone_and_the_rest_serving();
     lab.heal_lets_host_c_write_again();
     lab.a_stopped_host_leaves_the_registry_at_once();
