@@ -54,7 +54,7 @@ async fn main() -> Result<(), shared::program::Failure> {
     );
     shared::init_logging();
     match Cli::parse().command {
-        Command::Server { addr, http_addr } => server(addr, http_addr).await,
+        Command::Server { addr, http_addr } => Ok(server(addr, http_addr).await?),
         Command::Client { addr, go, name } => {
             let dialect = if go { Dialect::GoV1 } else { Dialect::V2 };
             let mut client = Client::connect(addr, dialect).await?;

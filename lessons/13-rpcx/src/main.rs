@@ -109,7 +109,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             metadata,
             ttl,
             answer_after,
-        } => serve(addr, etcd, &metadata, ttl, Options { answer_after }).await,
+        } => Ok(serve(addr, etcd, &metadata, ttl, Options { answer_after }).await?),
         Command::Client {
             a,
             b,
@@ -132,7 +132,7 @@ async fn main() -> Result<(), shared::program::Failure> {
                 Serialize::MsgPack
             };
             let client = client(&addr, &etcd, fail, select, format).await?;
-            call_every(&client, Args { a, b }, rounds, every).await
+            Ok(call_every(&client, Args { a, b }, rounds, every).await?)
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn decode(prefix: &str, key: &[u8], value: &[u8]) -> Vec<Node> {
         address: address.to_string(),
         version: String::new(),
         metadata: metadata(&String::from_utf8_lossy(value)),
+        endpoints: Vec::new(),
     }]
 }
 
