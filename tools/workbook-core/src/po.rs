@@ -35,6 +35,14 @@ pub fn translated(root: &Path) -> Vec<&'static str> {
         .collect()
 }
 
+/// Whether a catalog's `reference` (`src/05-grpc.md`, or with a line, `src/05-grpc.md:40`)
+/// is to `file` (`src/05-grpc.md`).
+pub fn in_file(reference: &str, file: &str) -> bool {
+    reference
+        .strip_prefix(file)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+}
+
 /// The header fields a translation must have: what Gettext tools and editors rely on.
 pub const REQUIRED_HEADER: [&str; 6] = [
     "Project-Id-Version",

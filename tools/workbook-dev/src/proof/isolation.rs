@@ -164,33 +164,15 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
 /// cannot see the second kind, so the manifests are read too. A lesson may name itself (a
 /// dev-dependency on its own package, for its tests).
 pub fn packages_on_lessons(course: &Course) -> Result<Vec<String>> {
-    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
-        .current_dir(&course.root)
-        .args([
-            "metadata",
-            "--no-deps",
-            "--format-version",
-            "1",
-            "--offline",
-        ])
-        .output()
-        .context("running cargo metadata")?;
-    if !output.status.success() {
-        bail!(
-            "cargo metadata: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let packages = crate::proof::workspace::packages(&course.root)?;
     let lesson_packages: Vec<&str> = course.lessons.iter().map(|l| l.package.as_str()).collect();
     let mut found = Vec::new();
-    for package in metadata["packages"].as_array().into_iter().flatten() {
-        let name = package["name"].as_str().unwrap_or_default();
-        let on: Vec<&str> = package["dependencies"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|dependency| dependency["name"].as_str())
+    for package in &packages {
+        let name = package.name.as_str();
+        let on: Vec<&str> = package
+            .dependencies
+            .iter()
+            .map(String::as_str)
             .filter(|dependency| *dependency != name && lesson_packages.contains(dependency))
             .collect();
         if !on.is_empty() {

@@ -6,6 +6,7 @@
 
 pub mod bookcheck;
 pub mod browsercheck;
+pub mod catalog;
 pub mod copycheck;
 pub mod fences;
 pub mod isolation;
@@ -16,3 +17,4 @@ pub mod titles;
 pub mod transcripts;
 pub mod unfinished;
 pub mod verify;
+pub mod workspace;

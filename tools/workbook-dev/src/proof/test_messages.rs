@@ -98,6 +98,7 @@ pub fn print_missing(root: &Path) -> anyhow::Result<()> {
     let course = Course::load(root)?;
     let mut chinese = course.clone();
     chinese.speak(workbook_core::language::Lang::ZhCn);
+    let mut lacking = 0;
     for lesson in &chinese.lessons {
         let missing: Vec<String> = messages(&course, lesson)
             .into_keys()
@@ -106,6 +107,7 @@ pub fn print_missing(root: &Path) -> anyhow::Result<()> {
         if missing.is_empty() {
             continue;
         }
+        lacking += 1;
         println!("# lessons/{}/lesson.zh-CN.toml", lesson.folder);
         println!("[tests]");
         for message in missing {
@@ -113,6 +115,13 @@ pub fn print_missing(root: &Path) -> anyhow::Result<()> {
             println!("{} = \"\"", serde_json::Value::String(message));
         }
         println!();
+    }
+    if lacking == 0 {
+        println!(
+            "{} every test message of {} has its Chinese in its lesson.zh-CN.toml",
+            workbook_core::ui::pass_mark(),
+            workbook_core::ui::plural(chinese.lessons.len(), "lesson")
+        );
     }
     Ok(())
 }

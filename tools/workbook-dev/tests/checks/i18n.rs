@@ -75,3 +75,14 @@ fn a_broken_catalog_is_named_with_its_line() {
     );
     assert!(!out.contains("panicked"), "{out}");
 }
+
+#[test]
+fn tests_says_so_when_every_message_is_translated() {
+    let course = Course::new().with_chinese();
+    let (ok, out) = course.run(&["i18n", "tests"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("✓ every test message of 1 lesson has its Chinese in its lesson.zh-CN.toml"),
+        "{out}"
+    );
+}

@@ -8,6 +8,10 @@
 //! The commands the chapters show are run, and what they print is compared with the book
 //! (`transcripts/`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
 //! A program that meets an exercise not done yet says so in one line (`unfinished.rs`).
+//! Every crate shares the workspace's builds through the workspace-hack, and an exercise's
+//! test has a name of its own in the workspace (`workspace.rs`). With `--lesson`, each of
+//! these is checked for that lesson, and so is what it touches outside its folder: its line
+//! in `SUMMARY.md`, its row in the introduction's course map, its chapter's translation.
 //!
 //! Speed comes from building once per side: one cargo invocation builds every stub's test,
 //! one more (with every lesson's `solution` feature) every answer's; the executables then
@@ -22,6 +26,7 @@ use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
 use crate::proof::unfinished;
+use crate::proof::workspace;
 use workbook::learner::check::TEST_TIMEOUT;
 use workbook_core::cargo::{self, Build, BuildRequest};
 use workbook_core::course::{Course, Exercise, Lesson, Selection};
@@ -154,6 +159,9 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         &isolation::packages_on_lessons(course)?,
         probing.elapsed(),
     );
+    // What the lessons share with the workspace: the workspace-hack, their tests' names.
+    let (workspace_problems, workspace_skipped) =
+        workspace::print(course, lesson_id.map(|_| lessons.as_slice()));
     let unfinished_misses = unfinished::print(&unfinished_problems);
     for problem in &build_problems {
         println!("\n{}", problem);
@@ -165,12 +173,18 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         + isolation_problems
         + copies
         + unfinished_misses
+        + workspace_problems
         + build_problems.len()
         + transcripts_failed.len();
     println!();
     let elapsed = started.elapsed().as_secs_f64();
     // A plain closing line that CI systems and scripts can read without parsing the table.
-    let skipped = if skipped { ", 1 skipped" } else { "" };
+    let skipped = usize::from(skipped) + workspace_skipped;
+    let skipped = if skipped > 0 {
+        format!(", {skipped} skipped")
+    } else {
+        String::new()
+    };
     println!(
         "verify: {} passed, {misses} failed{skipped}",
         rows.len() - bad_rows + transcripts_passed

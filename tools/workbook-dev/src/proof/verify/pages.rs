@@ -1,8 +1,9 @@
 //! `verify`'s part for the book: includes, `SUMMARY.md`, the diagrams' drawing, the paths the
-//! docs name, the build, and the pages in a real browser. `verify --book` runs this part
+//! docs name, the translations, the build, and the pages in a real browser. `verify --book` runs this part
 //! alone: it builds no lesson, so a change to a chapter or the book's stylesheet is proved in
 //! seconds.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -11,11 +12,16 @@ use anyhow::{Result, bail};
 use super::table::print_browser_check;
 use crate::proof::bookcheck;
 use crate::proof::browsercheck;
+use crate::proof::catalog;
 use crate::proof::pathcheck;
 use workbook_core::course::{Course, Lesson};
 use workbook_core::problem::Problem;
 use workbook_core::ui;
 use workbook_full::book;
+use workbook_full::book::i18n::coverage;
+
+/// Each chapter's least translated share, per language.
+const THRESHOLDS: &str = "book/po/thresholds.toml";
 
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {
@@ -78,8 +84,8 @@ pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, 
     // The translations: each chapter's translated share against book/po/thresholds.toml.
     let translation_problems = match only {
         None => book::i18n::coverage::print_report(&course.root),
-        Some(_) => 0,
-    };
+        Some(lessons) => print_lesson_translations(course, lessons),
+    } + catalog::print(course, only);
     let book_broken = matches!(book_built, Some(Err(_)));
     (
         book_problems.len() + usize::from(book_broken) + browser_problems + translation_problems,
@@ -128,6 +134,139 @@ fn check_book(
         })
     });
     (problems, None)
+}
+
+/// `verify --lesson`'s report on the translations: the translated share of each of the
+/// lessons' chapters, and of the two pages a lesson adds a line to (`SUMMARY.md`,
+/// `introduction.md`), against `book/po/thresholds.toml`, which must name each chapter.
+/// Returns the number of problems.
+fn print_lesson_translations(course: &Course, lessons: &[&Lesson]) -> usize {
+    let root = &course.root;
+    let langs = book::i18n::translated(root);
+    if langs.is_empty() {
+        return 0;
+    }
+    println!();
+    println!("{}", ui::bold("The translations"));
+    let thresholds = match coverage::thresholds(root) {
+        Ok(thresholds) => thresholds,
+        Err(err) => {
+            println!("  {} {err:#}", ui::fail_mark());
+            return 1;
+        }
+    };
+    let thresholds_text = std::fs::read_to_string(root.join(THRESHOLDS)).unwrap_or_default();
+    let chapters: Vec<String> = lessons.iter().map(|l| l.chapter_file()).collect();
+    let pages = ["SUMMARY.md".to_string(), "introduction.md".to_string()];
+    let mut problems = Vec::new();
+    for lang in langs {
+        let empty = BTreeMap::new();
+        let least = thresholds.get(lang).unwrap_or(&empty);
+        for lesson in lessons {
+            let chapter = lesson.chapter_file();
+            if !least.contains_key(&chapter) {
+                let (at, beside) = threshold_place(&thresholds_text, course, lesson, lang);
+                problems.push(Problem {
+                    location: format!("{THRESHOLDS}:{at}"),
+                    message: format!(
+                        "names no least translated share for {chapter} in {lang}: add the line \
+                         «\"{chapter}\" = 100» {beside} (every lesson's chapter is translated \
+                         whole)"
+                    ),
+                });
+            }
+        }
+        let rows = book::i18n::po::read_translation(&book::i18n::po_file(root, lang)).and_then(
+            |catalog| {
+                let mut rows = coverage::chapters(root, &catalog)?;
+                // A chapter SUMMARY.md does not list yet is not in the book: read on its own.
+                for chapter in &chapters {
+                    let text = std::fs::read_to_string(root.join("book/src").join(chapter));
+                    if let (false, Ok(text)) = (rows.iter().any(|(c, _)| c == chapter), text) {
+                        let messages = coverage::chapter_messages(&text);
+                        rows.push((chapter.clone(), coverage::count(&messages, &catalog)));
+                    }
+                }
+                Ok(rows)
+            },
+        );
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(err) => {
+                println!("  {} {lang}: {err:#}", ui::fail_mark());
+                problems.push(Problem {
+                    location: format!("book/po/{lang}.po"),
+                    message: format!("{err:#}"),
+                });
+                continue;
+            }
+        };
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|(page, _)| pages.contains(page) || chapters.contains(page))
+            .collect();
+        for (page, counts) in &rows {
+            let share = least.get(page).copied().unwrap_or(0.0);
+            let ok = counts.percent() + 1e-9 >= share;
+            let mark = if ok { ui::pass_mark() } else { ui::fail_mark() };
+            println!(
+                "  {mark} {lang} {page:<26} {:>5.1} % translated, {} fuzzy, {} untranslated of {}",
+                counts.percent(),
+                counts.fuzzy,
+                counts.untranslated,
+                counts.total()
+            );
+            if !ok {
+                problems.push(Problem {
+                    location: format!("book/po/{lang}.po"),
+                    message: format!(
+                        "{page} is {:.0} % translated, under the {share:.0} % {THRESHOLDS} sets: \
+                         translate its {} message(s) left, each a «msgid \"English\"» with its \
+                         «msgstr \"…\"» (`workbook-dev i18n status --missing {page}` lists \
+                         them; `workbook-dev i18n extract` first adds the new ones to the \
+                         catalog)",
+                        counts.percent(),
+                        counts.fuzzy + counts.untranslated
+                    ),
+                });
+            }
+        }
+    }
+    for problem in &problems {
+        println!(
+            "  {} {}: {}",
+            ui::fail_mark(),
+            problem.location,
+            problem.message
+        );
+    }
+    problems.len()
+}
+
+/// Where a lesson's chapter's line goes in `book/po/thresholds.toml`: after the chapter of
+/// the lesson before it, or at the end of the language's table.
+fn threshold_place(text: &str, course: &Course, lesson: &Lesson, lang: &str) -> (usize, String) {
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |chapter: &str| {
+        let key = format!("\"{chapter}\"");
+        lines.iter().position(|l| l.trim_start().starts_with(&key))
+    };
+    let earlier = course
+        .lessons
+        .iter()
+        .take_while(|l| l.id != lesson.id)
+        .filter_map(|l| line_of(&l.chapter_file()))
+        .last();
+    match earlier {
+        Some(n) => (n + 2, format!("after line {} «{}»", n + 1, lines[n])),
+        None => {
+            let table = lines.iter().position(|l| l.trim() == format!("[{lang}]"));
+            match table {
+                Some(n) => (n + 2, format!("under [{lang}]")),
+                None => (lines.len() + 1, format!("in a table [{lang}] at its end")),
+            }
+        }
+    }
 }
 
 /// Emphasis the translated editions show as typed (`**提问：**`), and options whose `--`

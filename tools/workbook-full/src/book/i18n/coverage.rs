@@ -23,7 +23,7 @@ use mdbook_preprocessor::book::BookItem;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::book_title;
-use super::po::Catalog;
+use super::po::{self, Catalog};
 use workbook_core::ui;
 
 /// A chapter's messages by state.
@@ -116,17 +116,17 @@ pub fn chapter_messages(markdown: &str) -> Vec<String> {
 }
 
 /// The comments of the listings of the chapter at `path` (`12-events.md`), as the
-/// catalog's references place them: every message with a line comment in it. In a Rust
+/// catalog's references (`src/12-events.md`, or with a line, `src/12-events.md:40`) place them: every message with a line comment in it. In a Rust
 /// listing the extractor makes each comment a message; a listing in a language it cannot
 /// read (a `.proto` file) is one message, code and comments, and counts as one.
 pub fn listing_comments(catalog: &Catalog, path: &str) -> Vec<String> {
-    let place = format!("src/{path}:");
+    let place = format!("src/{path}");
     let has_a_comment = |text: &str| text.lines().any(|l| l.trim_start().starts_with("//"));
     catalog
         .entries
         .iter()
         .filter(|entry| entry.context.is_none() && has_a_comment(&entry.msgid))
-        .filter(|entry| entry.references.iter().any(|r| r.starts_with(&place)))
+        .filter(|entry| entry.references.iter().any(|r| po::in_file(r, &place)))
         .map(|entry| entry.msgid.clone())
         .collect()
 }

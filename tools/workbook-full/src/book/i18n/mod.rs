@@ -35,7 +35,7 @@ use mdbook_driver::config::Config;
 
 use crate::book::diagrams::{Diagrams, Labels};
 
-pub use update::{extract, import};
+pub use update::{extract, import, template, template_file};
 pub use workbook_core::po::{self, ENGLISH, LANGUAGES, po_file, translated};
 
 /// The context of the words of the pictures: the labels of the diagrams and the charts.

@@ -24,7 +24,7 @@ use crate::book::diagrams;
 use workbook_core::ui;
 
 /// Where the template of every translation is.
-fn template_file(root: &Path) -> PathBuf {
+pub fn template_file(root: &Path) -> PathBuf {
     root.join("book/po/messages.pot")
 }
 
@@ -61,6 +61,9 @@ pub fn template(root: &Path) -> Result<Catalog> {
         std::env::temp_dir().join(format!("workbook-xgettext-{}-{unique}", std::process::id()));
     let mut config = super::config(root)?;
     config.build.build_dir = out.clone();
+    // References name the file and not the line: a line added above a message, in a chapter
+    // or a file it includes, leaves the catalog as it was.
+    config.set("output.xgettext.granularity", 0)?;
     let book_config = config.book.clone();
     let book = MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     let rendered = book.execute_build_process(&Xgettext);
@@ -88,8 +91,8 @@ pub fn template(root: &Path) -> Result<Catalog> {
         if let BookItem::Chapter(chapter) = item
             && let Some(path) = &chapter.path
         {
-            for (line, label) in diagrams::diagram_labels(&chapter.content) {
-                let place = format!("src/{}:{line}", path.display());
+            for (_, label) in diagrams::diagram_labels(&chapter.content) {
+                let place = format!("src/{}", path.display());
                 add_label(&mut template, &label, place, "a label in a diagram");
             }
         }
@@ -97,10 +100,11 @@ pub fn template(root: &Path) -> Result<Catalog> {
     Ok(template)
 }
 
-/// A word of a picture, in the pictures' context: one message for every place it is.
+/// A word of a picture, in the pictures' context: one message for every file it is in.
 fn add_label(template: &mut Catalog, label: &str, place: String, what: &str) {
     let key = po::key(Some(super::LABEL), label);
     match template.entries.iter_mut().find(|e| e.key() == key) {
+        Some(entry) if entry.references.contains(&place) => {}
         Some(entry) => entry.references.push(place),
         None => template.entries.push(Entry {
             context: Some(super::LABEL.to_string()),

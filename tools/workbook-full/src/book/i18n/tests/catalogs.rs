@@ -27,7 +27,7 @@ fn import_writes_a_catalog_with_a_complete_header() {
         Some("label"),
         "in the pictures' context"
     );
-    assert_eq!(label.references, ["src/01-services.md:7"]);
+    assert_eq!(label.references, ["src/01-services.md"]);
     assert_eq!(label.comments, ["a label in a diagram"]);
     assert!(fx.path().join("book/po/messages.pot").is_file());
 }
