@@ -82,6 +82,7 @@ pub async fn check<'c>(
     asking: Asking,
 ) -> Result<Vec<(&'c Exercise, Verdict)>> {
     let mut results = Vec::new();
+    let mut queued_for_the_class = false;
     for lesson in select::lessons_of(exercises) {
         let mine: Vec<&Exercise> = exercises
             .iter()
@@ -128,10 +129,8 @@ pub async fn check<'c>(
             if verdict.is_about(&file) {
                 state.record(&exercise.id, verdict.passed());
                 let hints = state.get(&exercise.id).hints_shown;
-                class::tell_the_class(
-                    &course.root,
-                    told(course, lesson, exercise, &verdict, hints),
-                );
+                let told = told(course, lesson, exercise, &verdict, hints);
+                queued_for_the_class |= class::tell_the_class(&course.root, told);
             }
             match detail {
                 Detail::Full => {
@@ -159,6 +158,9 @@ pub async fn check<'c>(
             results.push((*exercise, verdict));
         }
         state.save(&course.root)?;
+    }
+    if queued_for_the_class {
+        class::send_in_background(&course.root);
     }
     Ok(results)
 }

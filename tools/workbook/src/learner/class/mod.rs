@@ -79,12 +79,12 @@ pub struct Told<'a> {
     pub hints: usize,
 }
 
-/// Queues a verdict for the class and starts a sender, if this copy has joined one; does
-/// nothing (one file looked for) if it has not. Never fails the check: a verdict that
-/// cannot be queued is lost to the class, not to the learner.
-pub fn tell_the_class(root: &Path, told: Told) {
+/// Queues a verdict for the class, if this copy has joined one (`true`); does nothing
+/// (one file looked for) if it has not. Never fails the check: a verdict that cannot be
+/// queued is lost to the class, not to the learner. [`send_in_background`] sends it.
+pub fn tell_the_class(root: &Path, told: Told) -> bool {
     if !Membership::path(root).is_file() {
-        return;
+        return false;
     }
     let verdict = Verdict {
         seq: class::now_ms(),
@@ -111,6 +111,12 @@ pub fn tell_the_class(root: &Path, told: Told) {
             );
         }
     }
+    true
+}
+
+/// Starts a sender for what waits, in the background, not waited for: once a check has
+/// queued its verdicts.
+pub fn send_in_background(root: &Path) {
     send::start(root);
 }
 
