@@ -20,8 +20,9 @@
 use std::fs;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
+use crate::proof::catalog;
 use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
@@ -144,13 +145,21 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     }
 
     print_table(&rows);
+    // The catalog's check reads the whole book on one core while the transcripts mostly wait.
+    let catalog = tokio::task::spawn_blocking({
+        let course = course.clone();
+        let only = lesson_id.map(|_| catalog::chapters(&lessons));
+        move || catalog::check(&course, only.as_deref())
+    });
     // The book's transcripts, run against the lesson binaries the builds above made.
     let (transcripts_passed, transcripts_failed) = transcripts::print(
         &transcripts::check(course, lesson_id.map(|_| lessons.as_slice())).await,
     );
 
     // The book: all of it, or with --lesson only that lesson's chapter.
-    let (book_misses, skipped) = pages::print(course, lesson_id.map(|_| lessons.as_slice())).await;
+    let catalog = catalog.await.context("the catalog's check")?;
+    let (book_misses, skipped) =
+        pages::print(course, lesson_id.map(|_| lessons.as_slice()), catalog).await;
     let copies = copycheck::print(&copycheck::check(course, &lessons));
     let probing = Instant::now();
     let probes = isolation::probe(course, &lessons).await?;

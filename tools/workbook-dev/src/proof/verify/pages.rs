@@ -26,7 +26,7 @@ const THRESHOLDS: &str = "book/po/thresholds.toml";
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {
     let started = Instant::now();
-    let (misses, skipped) = print(course, None).await;
+    let (misses, skipped) = print(course, None, catalog::check(course, None)).await;
     let elapsed = started.elapsed().as_secs_f64();
     let skipped = if skipped { ", 1 skipped" } else { "" };
     println!();
@@ -38,8 +38,13 @@ pub async fn run_book_only(course: &Course) -> Result<()> {
 }
 
 /// Checks the book (with `only`, just those lessons' chapters, unbuilt) and prints what it
-/// finds; returns the number of problems and whether the browser check was skipped.
-pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, bool) {
+/// finds, with what the catalog's check found; returns the number of problems and whether
+/// the browser check was skipped.
+pub(super) async fn print(
+    course: &Course,
+    only: Option<&[&Lesson]>,
+    catalog: Vec<Problem>,
+) -> (usize, bool) {
     let (book_problems, book_built) = check_book(course, only);
     println!();
     println!("{}", ui::bold("The book"));
@@ -85,7 +90,7 @@ pub(super) async fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, 
     let translation_problems = match only {
         None => book::i18n::coverage::print_report(&course.root),
         Some(lessons) => print_lesson_translations(course, lessons),
-    } + catalog::print(course, only);
+    } + catalog::print(course, only, &catalog);
     let book_broken = matches!(book_built, Some(Err(_)));
     (
         book_problems.len() + usize::from(book_broken) + browser_problems + translation_problems,
