@@ -229,11 +229,15 @@ impl SetAside {
     }
 
     /// `nodes` without those set aside — unless that leaves none: then all of them, since
-    /// trying a node that failed a while ago beats failing without trying.
+    /// trying a node that failed a while ago beats failing without trying. A node of
+    /// `service` that is no longer among `nodes` left the registry: it is forgotten, so that
+    /// when it registers again (restarted) it is called at once.
     pub fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
         let mut set_aside = crate::locks::lock(&self.until);
         let now = Instant::now();
-        set_aside.retain(|_, until| *until > now);
+        set_aside.retain(|(of, id), until| {
+            *until > now && (of != service || nodes.iter().any(|node| node.id == *id))
+        });
         let left: Vec<Node> = nodes
             .iter()
             .filter(|node| !set_aside.contains_key(&(service.to_string(), node.id.clone())))

@@ -20,9 +20,9 @@ pub mod load;
 pub mod report;
 pub mod timeline;
 
-/// The learner's files, or with `--features solution` the reference answers. Three
+/// The learner's files, or with `--features solution` the reference answers. Four
 /// exercises rebuild a part of the framework that meets the network, and that part is
-/// their answer (`lesson.toml` names it as `answer`); the fourth is this lesson's own.
+/// their answer (`lesson.toml` names it as `answer`); `availability` is this lesson's own.
 /// The tests use `l14_deploy::exercises::…` and cannot tell which.
 #[cfg_attr(
     not(feature = "solution"),
@@ -46,4 +46,9 @@ pub mod exercises {
 
     #[cfg_attr(feature = "solution", path = "../../solutions/availability.rs")]
     pub mod availability;
+
+    #[cfg(not(feature = "solution"))]
+    pub mod retry_budget;
+    #[cfg(feature = "solution")]
+    pub use micro::client::budget as retry_budget;
 }

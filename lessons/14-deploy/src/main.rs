@@ -57,6 +57,10 @@ enum Command {
     },
     /// Undo every partition and slow link.
     Heal,
+    /// Stop HOST and start it again: its programs drain, its init starts what was deployed
+    /// on it; done when the gateway answers from every host. One host after another is a
+    /// rolling deploy.
+    Restart { host: String },
     /// Delay every packet HOST sends by DELAY (200ms).
     Slow {
         host: String,
@@ -109,6 +113,7 @@ async fn main() -> Result<(), shared::program::Failure> {
         Command::Run { image, on, args } => println!("{}", lab.run_service(&image, &on, &args)?),
         Command::Partition { hosts } => println!("{}", lab.partition(&hosts)?),
         Command::Heal => println!("{}", lab.heal()?),
+        Command::Restart { host } => println!("{}", lab.restart(&host)?),
         Command::Slow { host, delay } => println!("{}", lab.slow(&host, delay)?),
         Command::Load {
             gateway,

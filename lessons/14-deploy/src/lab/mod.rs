@@ -12,6 +12,8 @@
 //!   what [`deploy`] says ([`up`]), waiting until the gateway answers from every host
 //!   ([`wait`]);
 //! - `status` ([`status`]) and `down`;
+//! - `restart`: a host stopped and started again, its programs drained and back
+//!   ([`restart`]);
 //! - `run`: a service's own image on a host, in the lab's registry ([`service`]);
 //! - `partition`, `heal`, `slow`: the [`nemesis`];
 //! - for the load's report: the hosts Docker saw go down ([`events`]), and each node named
@@ -24,6 +26,7 @@ mod hosts;
 mod image;
 mod nemesis;
 mod paths;
+mod restart;
 mod service;
 mod status;
 mod up;

@@ -208,8 +208,10 @@ impl Lab {
     }
 }
 
-/// Starts `command` on `host` in the background, its output in `log`.
+/// Starts `command` on `host` in the background, its output in `log`, and writes it down
+/// for the host's init, which starts it again when the host restarts.
 fn start(docker: &Docker, host: &Host, command: &[String], log: &str) -> anyhow::Result<()> {
+    super::restart::record(docker, host, command, log)?;
     let mut exec = docker.docker();
     exec.args(["exec", "--detach", &host.container])
         .args(deploy::in_background(command, log));

@@ -12,8 +12,8 @@ use crate::PROGRAM;
 pub(crate) struct TestLab {
     pub(crate) project: String,
     image: String,
-    api_port: u16,
-    subnet_prefix: String,
+    pub(crate) api_port: u16,
+    pub(crate) subnet_prefix: String,
 }
 
 impl TestLab {

@@ -295,3 +295,28 @@ async fn every_node_silent_costs_no_more_retries_than_the_budget_earns() {
     );
     assert!(sent < 400, "{sent} tries: far fewer than the 600 wanted");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_node_set_aside_that_leaves_the_registry_and_comes_back_is_called_at_once() {
+    let cluster = Cluster::new(&[("a", Plays::Answers(ms(10))), ("b", Plays::Answers(ms(10)))]);
+    let tries = Tries::new(policy(true));
+    let [a, b] = [0, 1].map(|n| cluster.nodes()[n].clone());
+    tries.set_aside.set_aside("user", &a);
+    assert_eq!(
+        tries
+            .set_aside
+            .not_set_aside("user", vec![a.clone(), b.clone()]),
+        std::slice::from_ref(&b)
+    );
+    // a deregisters (a deploy stops it), then registers again.
+    assert_eq!(
+        tries.set_aside.not_set_aside("user", vec![b.clone()]),
+        std::slice::from_ref(&b)
+    );
+    assert_eq!(
+        tries
+            .set_aside
+            .not_set_aside("user", vec![a.clone(), b.clone()]),
+        [a, b]
+    );
+}

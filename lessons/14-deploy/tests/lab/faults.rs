@@ -1,0 +1,204 @@
+//! The promise kept under faults: the load through the gateway, run as the program it is,
+//! while hosts are restarted one after another, cut off, and killed. Its history says what
+//! each fault cost the caller; the gateway tries a call that got no answer in time on
+//! another node (the user service declares `Say.Hello` idempotent), so the figures are
+//! those the chapter gives: no failed call (one at most for a partition, which may catch a
+//! call whose try was cut off mid-way after the budget was spent), and a p99 of a second at
+//! most (half a second for a rolling deploy).
+//!
+//! Each run is short, a few seconds of load around its fault, and waits on what the
+//! history shows (calls made), never on time.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use l14_deploy::history::Call;
+use l14_deploy::load::Run;
+
+use crate::PROGRAM;
+use crate::checks::wait_until;
+use crate::lab::{TestLab, docker, target_dir};
+
+/// How many calls the load makes around a fault, after the fault began (20 a second).
+const CALLS_AFTER: usize = 40;
+
+/// What one run of the load cost its calls.
+struct Cost {
+    calls: usize,
+    failed: Vec<String>,
+    p99: Duration,
+}
+
+impl Cost {
+    fn of(calls: &[Call]) -> Cost {
+        let mut latencies: Vec<Duration> = calls.iter().map(|call| call.latency).collect();
+        latencies.sort();
+        let p99 = latencies
+            .get((latencies.len() * 99).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or_default();
+        let failed = calls
+            .iter()
+            .filter(|call| !call.answered())
+            .map(|call| format!("{call:?}"))
+            .collect();
+        Cost {
+            calls: calls.len(),
+            failed,
+            p99,
+        }
+    }
+
+    fn holds(&self, what: &str, most_failed: usize, most_p99: Duration) {
+        eprintln!(
+            "{what}: {} calls, {} failed, p99 {:?}",
+            self.calls,
+            self.failed.len(),
+            self.p99
+        );
+        assert!(
+            self.failed.len() <= most_failed,
+            "{what}: {} of {} calls failed:\n{}",
+            self.failed.len(),
+            self.calls,
+            self.failed.join("\n")
+        );
+        assert!(
+            self.p99 <= most_p99,
+            "{what}: p99 {:?}, over {most_p99:?}",
+            self.p99
+        );
+    }
+}
+
+/// The load running in the background, writing its history.
+struct Load {
+    child: Child,
+    history: PathBuf,
+}
+
+impl Load {
+    /// How many calls the history holds so far (its first line is the load's start).
+    fn calls(&self) -> usize {
+        std::fs::read_to_string(&self.history)
+            .map(|text| text.lines().count().saturating_sub(1))
+            .unwrap_or(0)
+    }
+
+    /// Waits until the load made `more` calls after the `since`-th.
+    fn until_calls(&self, since: usize, more: usize) {
+        wait_until("the load's calls", || {
+            let calls = self.calls();
+            (calls >= since + more)
+                .then_some(())
+                .ok_or_else(|| format!("{calls} calls"))
+        });
+    }
+
+    /// Ends the load as Ctrl-C does, and reads its history.
+    fn end(mut self) -> Run {
+        let pid = self.child.id().to_string();
+        let interrupted = Command::new("kill").args(["-INT", &pid]).status();
+        assert!(
+            interrupted.is_ok_and(|status| status.success()),
+            "kill -INT {pid}"
+        );
+        let status = self.child.wait().expect("the load ends");
+        assert!(status.success(), "the load ended with {status}");
+        let run = Run::read(&self.history).expect("the load's history");
+        let _ = std::fs::remove_file(&self.history);
+        run
+    }
+}
+
+impl TestLab {
+    /// `l14-deploy load` on this lab, started, with its history in the target folder.
+    fn start_load(&self, name: &str) -> Load {
+        let history = history_file(&self.project, name);
+        let _ = std::fs::remove_file(&history);
+        let port = self.api_port.to_string();
+        let child = Command::new(PROGRAM)
+            .args(["--project", &self.project, "--api-port", &port])
+            .args(["load", "--for", "120s", "--history"])
+            .arg(&history)
+            .env("L14_SUBNET_PREFIX", &self.subnet_prefix)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start l14-deploy load");
+        let load = Load { child, history };
+        load.until_calls(0, 20);
+        load
+    }
+
+    /// Until the gateway has answered from every host again.
+    fn until_every_host_answers(&self) {
+        let mut seen = std::collections::BTreeSet::new();
+        wait_until("an answer from every host", || {
+            seen.extend(self.hello());
+            (seen.len() == 3)
+                .then_some(())
+                .ok_or_else(|| format!("answered by {seen:?}"))
+        });
+    }
+
+    /// host-c, stopped by an earlier step, is started again by `restart`, with what was
+    /// deployed on it; then a rolling deploy — each host restarted in turn while the load
+    /// runs — costs no call. host-a is left out: its gateway is the one the load calls,
+    /// and a gateway restarted refuses connections for as long as it is down.
+    pub(crate) fn a_rolling_deploy_costs_no_call(&self) {
+        let started = Instant::now();
+        let printed = self.ok(&["restart", "host-c"]);
+        assert!(printed.contains("host-c restarted"), "{printed}");
+        let load = self.start_load("rolling");
+        for host in ["host-b", "host-c"] {
+            let printed = self.ok(&["restart", host]);
+            assert!(printed.contains(&format!("{host} restarted")), "{printed}");
+        }
+        let since = load.calls();
+        load.until_calls(since, 20);
+        Cost::of(&load.end().calls).holds("a rolling deploy", 0, Duration::from_millis(500));
+        took("host-c's restart and the rolling deploy", started);
+    }
+
+    /// A service host cut off from the others while the load runs: the calls sent to it
+    /// go to another node after the per-try timeout, and it is set aside.
+    pub(crate) fn a_partition_costs_at_most_one_call(&self) {
+        let started = Instant::now();
+        let load = self.start_load("partition");
+        let since = load.calls();
+        self.ok(&["partition", "host-b"]);
+        load.until_calls(since, CALLS_AFTER);
+        self.ok(&["heal"]);
+        Cost::of(&load.end().calls).holds("a partition of host-b", 1, Duration::from_secs(1));
+        self.until_every_host_answers();
+        took("the partition, and host-b back", started);
+    }
+
+    /// A host killed while the load runs (SIGKILL: no goodbye, its node still registered
+    /// until its lease runs out).
+    pub(crate) fn a_killed_host_costs_no_call(&self) {
+        let started = Instant::now();
+        let load = self.start_load("kill");
+        let since = load.calls();
+        docker(&["kill", &self.container("host-c")]);
+        load.until_calls(since, CALLS_AFTER);
+        Cost::of(&load.end().calls).holds("a kill of host-c", 0, Duration::from_secs(1));
+        took("the kill", started);
+    }
+}
+
+/// Says how long a step took: what these runs add to the test's time.
+fn took(what: &str, started: Instant) {
+    eprintln!("{what} took {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Where a run's history goes: beside the lab's journal, in the target folder.
+fn history_file(project: &str, name: &str) -> PathBuf {
+    let folder: &Path = &target_dir().join("l14-lab").join(project);
+    std::fs::create_dir_all(folder).expect("the lab's folder");
+    folder.join(format!("{name}.jsonl"))
+}
