@@ -162,3 +162,6 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>, problems: &[Problem]) ->
     }
     problems.len()
 }
+
+#[cfg(test)]
+mod tests;
