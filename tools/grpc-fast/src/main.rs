@@ -31,7 +31,7 @@ enum Command {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> Result<(), shared::program::Failure> {
     shared::init_logging();
 
     match Cli::parse().command {

@@ -39,8 +39,17 @@ fn has_test(lesson: &Lesson) -> bool {
         .is_file()
 }
 
-/// Checks each lesson against the stub build `build`; returns what is wrong, one line each.
-pub async fn check(course: &Course, lessons: &[&Lesson], build: &Build) -> Vec<String> {
+/// What [`check`] found: what is wrong, one line each, and how many lessons were checked.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub problems: Vec<String>,
+    pub lessons: usize,
+    /// How many lessons' programs were run with their stubs.
+    pub run: usize,
+}
+
+/// Checks each lesson against the stub build `build`.
+pub async fn check(course: &Course, lessons: &[&Lesson], build: &Build) -> Checked {
     let mut problems = Vec::new();
     let mut jobs = Vec::new();
     for lesson in lessons {
@@ -96,7 +105,11 @@ pub async fn check(course: &Course, lessons: &[&Lesson], build: &Build) -> Vec<S
             Err(error) => problems.push(format!("{package}: tests/{TEST}.rs: {error:#}")),
         }
     }
-    problems
+    Checked {
+        problems,
+        lessons: lessons.len(),
+        run: jobs.len(),
+    }
 }
 
 /// Whether the lesson's worked example (its `src/` outside `src/exercises/`) names its
@@ -119,9 +132,10 @@ fn calls_its_exercises(lesson: &Lesson) -> bool {
         })
 }
 
-/// Prints the problems under their heading; returns how many there are.
-pub fn print(problems: &[String]) -> usize {
-    if problems.is_empty() {
+/// Prints what was checked and each problem under their heading; returns how many
+/// problems there are.
+pub fn print(checked: &Checked) -> usize {
+    if checked.lessons == 0 {
         return 0;
     }
     println!();
@@ -129,8 +143,17 @@ pub fn print(problems: &[String]) -> usize {
         "{}",
         ui::bold("Programs that meet an exercise not done yet say so in one line")
     );
-    for problem in problems {
+    if checked.problems.is_empty() {
+        println!(
+            "  {} {}: each main calls shared::program::say_unfinished_exercises; {} run with \
+             the stubs where they meet them",
+            ui::pass_mark(),
+            ui::plural(checked.lessons, "lesson"),
+            ui::plural(checked.run, "program")
+        );
+    }
+    for problem in &checked.problems {
         println!("  {} {problem}", ui::fail_mark());
     }
-    problems.len()
+    checked.problems.len()
 }

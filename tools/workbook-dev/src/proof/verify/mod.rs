@@ -89,7 +89,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     }
 
     let mut build_problems = Vec::new();
-    let mut unfinished_problems = Vec::new();
+    let mut unfinished_checked = unfinished::Checked::default();
     if !exercises.is_empty() {
         let tests = exercise_tests(&lessons);
 
@@ -112,7 +112,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         for build in &stub_builds {
             build_problems.extend(build_failure(build, "the stubs"));
         }
-        unfinished_problems = unfinished::check(course, &lessons, &stub_builds[0]).await;
+        unfinished_checked = unfinished::check(course, &lessons, &stub_builds[0]).await;
         for (row, (lesson, _)) in rows.iter_mut().zip(&exercises) {
             let warnings = stub_builds
                 .iter()
@@ -171,7 +171,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     // What the lessons share with the workspace: the workspace-hack, their tests' names.
     let (workspace_problems, workspace_skipped) =
         workspace::print(course, lesson_id.map(|_| lessons.as_slice()));
-    let unfinished_misses = unfinished::print(&unfinished_problems);
+    let unfinished_misses = unfinished::print(&unfinished_checked);
     for problem in &build_problems {
         println!("\n{}", problem);
     }
