@@ -441,3 +441,6 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, usize) {
     }
     (problems.len(), skipped)
 }
+
+#[cfg(test)]
+mod tests;
