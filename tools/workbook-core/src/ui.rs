@@ -94,12 +94,22 @@ pub fn progress(done: usize, total: usize, width: usize) -> String {
 /// a binary there is stale after the next `git pull`, and `cargo run` rebuilds it first.
 /// A language asked for with `--lang` is kept: the command then speaks as this one does.
 pub fn command(args: &str) -> String {
+    suggested(prefix(), crate::language::flag(), args)
+}
+
+/// A command for someone else to type (a learner, from the teacher's projector): as
+/// [`command`], without this run's `--lang`, so that it runs in their language.
+pub fn command_for_others(args: &str) -> String {
+    suggested(prefix(), None, args)
+}
+
+/// How this runner was started, as a suggested command begins (`cargo run -p workbook --`).
+fn prefix() -> &'static str {
     static PREFIX: OnceLock<String> = OnceLock::new();
-    let prefix = PREFIX.get_or_init(|| {
+    PREFIX.get_or_init(|| {
         let invoked = std::env::args().next().unwrap_or_default();
         prefix_for(std::env::var("CARGO_PKG_NAME").ok().as_deref(), &invoked)
-    });
-    suggested(prefix, crate::language::flag(), args)
+    })
 }
 
 /// A suggested command: `prefix`, `--lang` if this run was given one, and `args`.

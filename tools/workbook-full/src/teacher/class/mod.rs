@@ -202,10 +202,10 @@ pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Resu
     let your_name = say(ClassMsg::YourName, &[]);
     println!(
         "\n    {}\n",
-        ui::cmd(&format!(
+        ui::cyan(&ui::command_for_others(&format!(
             "class join {url} {} --name \"{your_name}\"",
             class.row.code
-        ))
+        )))
     );
     if only_here {
         tell(ClassMsg::ServeLoopback, &[("url", &url)]);

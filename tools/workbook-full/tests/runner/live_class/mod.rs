@@ -61,6 +61,8 @@ impl Running {
             );
             let words: Vec<&str> = line.split_whitespace().collect();
             if let Some(at) = words.iter().position(|w| *w == "join") {
+                // The learners' command runs in each learner's language, not the teacher's.
+                assert!(!line.contains("--lang"), "{line}");
                 url = words[at + 1].to_string();
                 code = words[at + 2].to_string();
             }
