@@ -58,7 +58,7 @@ enum Command {
     /// Undo every partition and slow link.
     Heal,
     /// Stop HOST and start it again: its programs drain, its init starts what was deployed
-    /// on it; done when the gateway answers from every host. One host after another is a
+    /// on it; done when the gateway answers from it again. One host after another is a
     /// rolling deploy.
     Restart { host: String },
     /// Delay every packet HOST sends by DELAY (200ms).

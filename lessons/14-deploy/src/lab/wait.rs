@@ -208,7 +208,7 @@ fn log_tail(docker: &Docker, host: &Host, log: &str) -> String {
 /// `GET path` with HTTP/1.0 on `addr`: the status and the body. The load's HTTP client,
 /// reqwest, is async and `up` is plain blocking code; for one small request, a few lines
 /// over a TCP stream are simpler than a runtime to run the client in.
-fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
+pub(super) fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(1))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
