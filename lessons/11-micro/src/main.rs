@@ -198,8 +198,8 @@ async fn main() -> Result<(), shared::program::Failure> {
             let registry = cli.registry.open().await?;
             // Its Redis commands counted on its /metrics (lesson 15).
             let redis_metrics = RedisMetrics::new()?;
-            let captcha = CaptchaService::new(&redis_url)?
-                .observed_by(Arc::new(redis_metrics.clone()));
+            let captcha =
+                CaptchaService::new(&redis_url)?.observed_by(Arc::new(redis_metrics.clone()));
             captcha.warn_if_redis_is_missing().await;
             Service::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
