@@ -71,6 +71,11 @@ pub async fn serve(
         gateway: Gateway::new(registry.clone(), options.policy),
         namespace: options.namespace,
     });
+    let retries = prometheus::IntCounter::new(
+        "micro_api_retries_total",
+        "Tries sent beyond a call's first (retries and hedges), paid from the retry budget",
+    )?;
+    metrics.registry.register(Box::new(retries.clone()))?;
     let router = Router::new()
         .fallback(answer)
         .layer(axum::middleware::from_fn_with_state(
@@ -78,8 +83,8 @@ pub async fn serve(
             metered::measure,
         ))
         .layer(axum::middleware::from_fn(crate::trace::http::traced))
-        .with_state(api)
-        .merge(observe(metrics, registry));
+        .with_state(api.clone())
+        .merge(observe(metrics, registry, api, retries));
     let (stop, stopping) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -105,8 +110,14 @@ pub async fn serve(
 fn observe(
     metrics: Arc<metered::ApiMetrics>,
     registry: Arc<dyn crate::registry::Registry>,
+    api: Arc<Api>,
+    retries: prometheus::IntCounter,
 ) -> Router {
-    let scrape = async move || crate::metrics::exposition(&metrics.registry);
+    let scrape = async move || {
+        // The budget counts; the counter catches up with it when it is read.
+        retries.inc_by(api.gateway.retries().saturating_sub(retries.get()));
+        crate::metrics::exposition(&metrics.registry)
+    };
     let targets = async move || sd::targets(registry.as_ref()).await.map(Json);
     Router::new()
         .route(crate::metrics::PATH, axum::routing::get(scrape))

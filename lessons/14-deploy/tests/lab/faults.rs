@@ -179,6 +179,54 @@ impl TestLab {
     }
 }
 
+impl TestLab {
+    /// Every service cut off from the gateway: host-a cut off from the others, and its own
+    /// service stopped in its tracks (SIGSTOP: it takes connections and says nothing, as a
+    /// host cut off does), while host-c is still dead. Every call fails, and the gateway's
+    /// retries stay within what its budget earned: 10 saved, a tenth of the calls, 3 a
+    /// second. The last step before `down`: the lab is not put back together.
+    pub(crate) fn every_host_cut_off_retries_within_the_budget(&self) {
+        let started = Instant::now();
+        let load = self.start_load("cut-off");
+        let retries_before = self.gateway_retries();
+        let stopped = self.on("host-a", &["pkill", "-STOP", "-f", "user-server"]);
+        assert!(stopped.is_ok(), "pkill -STOP on host-a: {stopped:?}");
+        self.ok(&["partition", "host-a"]);
+        let since = load.calls();
+        load.until_calls(since, CALLS_AFTER);
+        let retries = self.gateway_retries() - retries_before;
+        let run = load.end();
+        let seconds = started.elapsed().as_secs_f64();
+        let most = 10.0 + 0.1 * run.calls.len() as f64 + 3.0 * seconds;
+        // The calls sent half a second after the cut and later: none answered.
+        let after: Vec<&Call> = run.calls.iter().skip(since + 10).collect();
+        let answered = after.iter().filter(|call| call.answered()).count();
+        eprintln!(
+            "every host cut off: {} calls after the cut, {answered} answered; {retries} retries, \
+             at most {most:.0}",
+            after.len()
+        );
+        assert_eq!(answered, 0, "every service is cut off from the gateway");
+        assert!(
+            retries as f64 <= most,
+            "{retries} retries: more than the budget's {most:.0}"
+        );
+        took("every host cut off", started);
+    }
+
+    /// `micro_api_retries_total`, from the gateway's `/metrics`.
+    fn gateway_retries(&self) -> u64 {
+        let (status, body) = self
+            .gateway_get("/metrics")
+            .expect("the gateway's /metrics");
+        assert_eq!(status, 200, "{body}");
+        body.lines()
+            .find_map(|line| line.strip_prefix("micro_api_retries_total "))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no micro_api_retries_total in:\n{body}"))
+    }
+}
+
 /// Says how long a step took: what these runs add to the test's time.
 fn took(what: &str, started: Instant) {
     eprintln!("{what} took {:.1} s", started.elapsed().as_secs_f64());

@@ -77,6 +77,7 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
          wait for its image included)",
         joined.elapsed().as_secs_f64()
     );
+    lab.every_host_cut_off_retries_within_the_budget();
     lab.down_leaves_nothing();
 
     eprintln!(
