@@ -52,8 +52,7 @@ pub use nats::{NatsServer, nats};
 pub use process::http_get;
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
-    PrometheusServer, prometheus, prometheus_installed, prometheus_missing,
-    promtool_check_metrics,
+    PrometheusServer, prometheus, prometheus_installed, prometheus_missing, promtool_check_metrics,
 };
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
