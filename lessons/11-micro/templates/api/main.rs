@@ -36,8 +36,10 @@ struct Cli {
     addr: String,
 }
 
+// An error ends the program with one line, its causes on it, and no backtrace (one is
+// printed with RUST_LIB_BACKTRACE=1).
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> Result<(), micro::shared::program::Failure> {
     micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
@@ -54,5 +56,6 @@ async fn main() -> anyhow::Result<()> {
         .handle(ExampleServer::new(handler))
         .handle(reflect::server_of(example::DESCRIPTORS, &served)?)
         .run(micro::shared::signal::shutdown())
-        .await
+        .await?;
+    Ok(())
 }

@@ -38,8 +38,10 @@ struct Cli {
     addr: String,
 }
 
+// An error ends the program with one line, its causes on it, and no backtrace (one is
+// printed with RUST_LIB_BACKTRACE=1).
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> Result<(), micro::shared::program::Failure> {
     micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
@@ -60,5 +62,5 @@ async fn main() -> anyhow::Result<()> {
         .run(micro::shared::signal::shutdown())
         .await?;
     subscription.unsubscribe().await?;
-    broker.disconnect().await
+    Ok(broker.disconnect().await?)
 }

@@ -31,8 +31,10 @@ struct Cli {
     addr: String,
 }
 
+// An error ends the program with one line, its causes on it, and no backtrace (one is
+// printed with RUST_LIB_BACKTRACE=1).
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> Result<(), micro::shared::program::Failure> {
     micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
@@ -43,5 +45,6 @@ async fn main() -> anyhow::Result<()> {
         .address(&cli.addr)
         .handle(handler::routes(Arc::new(client)))
         .run(micro::shared::signal::shutdown())
-        .await
+        .await?;
+    Ok(())
 }
