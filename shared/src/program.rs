@@ -18,12 +18,16 @@ use std::panic::PanicHookInfo;
 /// status 1, as any error returned from `main`.
 ///
 /// Every error `?` takes into an [`anyhow::Error`] becomes one, so `main` reads as it would
-/// with `anyhow::Result<()>`:
+/// with `anyhow::Result<()>`, but for `anyhow::ensure!` and `bail!`, which return an
+/// `anyhow::Error` itself: their error goes through `?` as any other.
 ///
 /// ```no_run
+/// use anyhow::Context;
+///
 /// fn main() -> Result<(), shared::program::Failure> {
 ///     let names = std::fs::read_to_string("names.txt")?;
-///     anyhow::ensure!(!names.is_empty(), "names.txt is empty");
+///     let first = names.lines().next().context("names.txt is empty")?;
+///     println!("{first}");
 ///     Ok(())
 /// }
 /// ```
