@@ -18,4 +18,5 @@ mod idempotency;
 mod mid_call;
 mod observe;
 mod registries;
+mod silent_peer;
 mod traced;

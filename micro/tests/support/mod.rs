@@ -1,8 +1,8 @@
 //! What the framework's tests share: unique names, Greeter nodes on free ports, a dead
-//! address, nodes that misbehave, go-micro's records. Lesson 11 checks its exercises and
-//! its program with the same helpers, from here (its support module names this folder):
-//! one home for them, beside the framework they test. Nothing here runs a lesson's program,
-//! so that a test of the library alone waits for no program's build.
+//! address, nodes that misbehave, a link to cut, go-micro's records. Lesson 11 checks its
+//! exercises and its program with the same helpers, from here (its support module names
+//! this folder): one home for them, beside the framework they test. Nothing here runs a
+//! lesson's program, so that a test of the library alone waits for no program's build.
 #![allow(dead_code)] // each test file uses only some of these
 
 use std::collections::BTreeMap;
@@ -76,6 +76,7 @@ pub fn tally<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usi
 
 pub mod counting;
 pub mod go_micro;
+pub mod link;
 pub mod misbehaving;
 
 /// A live gRPC server that does not serve hello.Greeter (only health): every Greeter call
