@@ -53,6 +53,7 @@ pub use process::http_get;
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
     PrometheusServer, prometheus, prometheus_installed, prometheus_missing, promtool_check_metrics,
+    promtool_test_rules,
 };
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;

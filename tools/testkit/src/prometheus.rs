@@ -6,7 +6,8 @@
 //! guard. The test asks it what any operator would, through its HTTP API: which targets
 //! it found ([`PrometheusServer::targets`]), and what a PromQL query answers
 //! ([`PrometheusServer::query`]). [`promtool_check_metrics`] holds a `/metrics` page
-//! against Prometheus' own linter.
+//! against Prometheus' own linter, and [`promtool_test_rules`] plays series through alerting
+//! rules as Prometheus would evaluate them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -171,6 +172,35 @@ pub fn promtool_check_metrics(page: &str) -> Result<(), String> {
     } else {
         Err(said)
     }
+}
+
+/// What `promtool test rules` says of `tests`, a unit-test file that names its rule file
+/// `rules.yml` (`rule_files: [rules.yml]`), with `rules` as that file: `Ok` when every
+/// expectation holds, else what promtool said (which expression, at what time, what it
+/// expected and what it got). Both files are written to a folder of their own and removed.
+pub fn promtool_test_rules(rules: &str, tests: &str) -> Result<(), String> {
+    let folder = std::env::temp_dir().join(format!("testkit-rules-{}", crate::unique_suffix()));
+    let run = || -> Result<std::process::Output, String> {
+        std::fs::create_dir_all(&folder)
+            .map_err(|error| format!("{}: {error}", folder.display()))?;
+        std::fs::write(folder.join("rules.yml"), rules)
+            .map_err(|error| format!("rules.yml: {error}"))?;
+        std::fs::write(folder.join("tests.yml"), tests)
+            .map_err(|error| format!("tests.yml: {error}"))?;
+        Command::new("promtool")
+            .args(["test", "rules", "tests.yml"])
+            .current_dir(&folder)
+            .output()
+            .map_err(|error| format!("could not run promtool: {error}"))
+    };
+    let output = run();
+    let _ = std::fs::remove_dir_all(&folder);
+    let output = output?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr))
 }
 
 /// `text` percent-encoded for a URL's query: every byte but the unreserved ones.

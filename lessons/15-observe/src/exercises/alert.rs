@@ -1,0 +1,34 @@
+//! An alert that pages someone for a partition and lets a deploy go by.
+//!
+//! For a few seconds, chapter 14's faults look alike on a graph: calls fail, a target stops
+//! answering. A rule that fires on every such moment pages a person at each deploy, and a
+//! person paged for nothing soon stops reading pages. The rule must tell a fault that goes
+//! on from one that passes by itself.
+
+use std::time::Duration;
+
+use crate::rules::AlertRule;
+
+// ANCHOR: alert
+/// The rule that fires when the gateway's callers keep failing because the services are
+/// cut off from it (a partition), at the latest two minutes after the partition begins, and
+/// never through a rolling deploy.
+///
+/// What Prometheus scrapes, as the test's series (tests/alert.rs) have it:
+/// - at the gateway (`job="micro-api"`), `micro_api_requests_total{service, method, code}`:
+///   the requests it answered, by HTTP status;
+/// - at each service instance (`job="micro"`), `grpc_server_handled_total{grpc_service,
+///   grpc_method, grpc_code}`: the calls it answered, by gRPC status;
+/// - for every target, `up`: 1 while it answers Prometheus' scrapes, 0 while it does not.
+///
+/// In the partition, every request through the gateway fails (504) from then on, and every
+/// target still answers Prometheus. In the deploy, each instance of the service restarts in
+/// turn (one takes 90 s to come back while the other serves alone), then the gateway does:
+/// ten seconds of 503s at a time, targets down, counters starting again from 0. All along,
+/// in both, one client keeps sending requests that the service refuses (400).
+pub fn partition_alert() -> AlertRule {
+    // TODO: an expression over these series, and a `for`, that tell the partition from the
+    // deploy.
+    todo!("observe.alert")
+}
+// ANCHOR_END: alert
