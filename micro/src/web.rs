@@ -24,6 +24,7 @@ use tonic::{Code, Status};
 use tracing::{info, warn};
 
 use crate::api::error::ApiError;
+use crate::metrics::http::HttpMetrics;
 use crate::registry::Registry;
 use crate::service::Registration;
 
@@ -36,6 +37,7 @@ pub struct WebService {
     /// Name, version, address, registry: as a gRPC service's.
     registration: Registration,
     router: Router,
+    grace: Duration,
 }
 
 impl WebService {
@@ -51,6 +53,7 @@ impl WebService {
                 registry_wait: Duration::ZERO,
             },
             router: Router::new(),
+            grace: GRACE,
         }
     }
 
@@ -90,15 +93,26 @@ impl WebService {
 }
 // ANCHOR_END: web_service
 
+impl WebService {
+    /// How long requests still open may take to finish once the service is told to stop
+    /// (default [`GRACE`]); then they are closed.
+    pub fn grace(mut self, grace: Duration) -> WebService {
+        self.grace = grace;
+        self
+    }
+}
+
 // ANCHOR: web_run
 impl WebService {
     /// Listens, registers, serves until `shutdown`, then deregisters and gives the
-    /// requests in flight [`GRACE`] to finish.
+    /// requests in flight their grace ([`GRACE`] unless told otherwise) to finish.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let me = self.registration;
+        // Each request counted and timed, and `/metrics` served (lesson 15).
+        let router = metered(self.router)?;
         // No `protocol=grpc`: the node answers HTTP, not gRPC.
         let (listener, node) = me.listen(Default::default()).await?;
         info!(
@@ -121,18 +135,28 @@ impl WebService {
         let has_left = |mut left: tokio::sync::watch::Receiver<bool>| async move {
             let _ = left.wait_for(|left| *left).await;
         };
-        let server = axum::serve(listener, self.router)
+        let server = axum::serve(listener, router)
             .with_graceful_shutdown(has_left(left.clone()))
             .into_future();
-        match shared::signal::within_grace(GRACE, has_left(left), server).await {
+        match shared::signal::within_grace(self.grace, has_left(left), server).await {
             Some(served) => served?,
-            None => warn!("requests still open after {GRACE:?}; closed them"),
+            None => warn!("requests still open after {:?}; closed them", self.grace),
         }
         info!("stopped");
         Ok(())
     }
 }
 // ANCHOR_END: web_run
+
+/// `router` with its requests measured and `/metrics` served, unless the operator turned
+/// metrics off ([`crate::metrics::SWITCH`]).
+fn metered(router: Router) -> anyhow::Result<Router> {
+    if !crate::metrics::wanted()? {
+        info!("metrics off ({}=off): no /metrics", crate::metrics::SWITCH);
+        return Ok(router);
+    }
+    Ok(Arc::new(HttpMetrics::new()?).around(router))
+}
 
 /// A request's JSON body as `T`. What cannot be read — not JSON, not a `T`, or over axum's
 /// body limit (2 MB) — is a JSON error like every other, never axum's plain-text one.

@@ -13,6 +13,7 @@ mod bad_nodes;
 mod broker_bad_input;
 mod broker_go_micro;
 mod consul_bad_port;
+mod draining;
 mod endpoints_go_micro;
 mod idempotency;
 mod mid_call;

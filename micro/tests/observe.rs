@@ -1,7 +1,7 @@
-//! What an operator sees of the framework (lesson 15): every service and the gateway serve
-//! `/metrics` that Prometheus' own linter accepts, and a real Prometheus, pointed at the
-//! gateway's HTTP service discovery, finds a service when it registers, scrapes it, answers
-//! a query over it, and lets it go when it deregisters.
+//! What an operator sees of the framework (lesson 15): every service, web service and the
+//! gateway serve `/metrics` that Prometheus' own linter accepts, and a real Prometheus,
+//! pointed at the gateway's HTTP service discovery, finds a service when it registers,
+//! scrapes it, answers a query over it, and lets it go when it deregisters.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -213,6 +213,51 @@ async fn the_captcha_service_counts_its_redis_commands() {
     assert!(page.contains(timed), "{page}");
     if testkit::prometheus_installed() {
         testkit::promtool_check_metrics(&page).unwrap_or_else(|said| panic!("{said}\n{page}"));
+    }
+    let _ = stop.send(());
+}
+
+#[tokio::test]
+async fn a_web_service_counts_its_requests_by_route() {
+    use axum::extract::Path;
+    use micro::web::WebService;
+
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("web-metrics");
+    let hello = async |Path(name): Path<String>| format!("Hello {name}");
+    let router = axum::Router::new().route("/hello/{name}", axum::routing::get(hello));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let service = WebService::new(&name, registry.clone()).handle(router);
+    let mut nodes = registry.watch(&name).await.unwrap();
+    tokio::spawn(service.run(async {
+        let _ = stopped.await;
+    }));
+    let registered = within("the service to register", nodes.wait_for(|n| !n.is_empty())).await;
+    let address = registered.unwrap()[0].address.clone();
+
+    assert_eq!(get(&address, "/hello/ferris").await, "Hello ferris");
+    let (status, _) = http_get(&address, "/no/such/page").await.unwrap();
+    assert_eq!(status, 404);
+    let brew = reqwest::Method::from_bytes(b"BREW").unwrap();
+    let url = format!("http://{address}/hello/teapot");
+    let answer = within("BREW", reqwest::Client::new().request(brew, url).send()).await;
+    assert_eq!(answer.unwrap().status().as_u16(), 405);
+
+    // Each request is counted before its answer leaves: the page holds all three.
+    let page = get(&address, "/metrics").await;
+    for counted in [
+        r#"http_server_requests_total{code="200",method="GET",route="/hello/{name}"} 1"#,
+        r#"http_server_requests_total{code="404",method="GET",route="unknown"} 1"#,
+        r#"http_server_requests_total{code="405",method="other",route="/hello/{name}"} 1"#,
+        r#"http_server_request_duration_seconds_count{method="GET",route="/hello/{name}"} 1"#,
+        "http_server_requests_in_flight 0",
+    ] {
+        assert!(page.contains(counted), "{counted} in\n{page}");
+    }
+    if testkit::prometheus_installed() {
+        testkit::promtool_check_metrics(&page).unwrap_or_else(|said| panic!("{said}\n{page}"));
+    } else {
+        eprintln!("{}", testkit::prometheus_missing());
     }
     let _ = stop.send(());
 }

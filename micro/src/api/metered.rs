@@ -20,7 +20,7 @@ use http::StatusCode;
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
 
 use super::route::route;
-use crate::metrics::{Bounded, LATENCY_BUCKETS};
+use crate::metrics::{Bounded, InFlight, LATENCY_BUCKETS};
 
 /// The most pairs of service and method the labels tell apart.
 pub const MAX_ROUTES: usize = 256;
@@ -93,15 +93,6 @@ impl ApiMetrics {
     }
 }
 
-/// Keeps a request in flight until it drops, answered or given up.
-struct InFlight(IntGauge);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.dec();
-    }
-}
-
 // ANCHOR: measure
 /// Middleware around the gateway's calls: counts and times each request by its answer.
 pub async fn measure(
@@ -109,8 +100,7 @@ pub async fn measure(
     request: Request,
     next: Next,
 ) -> Response {
-    metrics.in_flight.inc();
-    let _in_flight = InFlight(metrics.in_flight.clone());
+    let _in_flight = InFlight::enter(&metrics.in_flight);
     let started = Instant::now();
     let path = request.uri().path().to_string();
     let response = next.run(request).await;

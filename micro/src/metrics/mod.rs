@@ -10,6 +10,7 @@
 //! - [`grpc`]: a layer around a service's handlers that counts every gRPC call by service,
 //!   method and status, and times it — the names go-grpc-prometheus gives them, so that
 //!   dashboards made for Go services read ours unchanged;
+//! - [`http`]: the same for a web service's HTTP requests;
 //! - [`redis`]: the captcha service's Redis commands, counted and timed;
 //! - [`Bounded`]: a label's values kept to a set of known size.
 //!
@@ -19,6 +20,7 @@
 //! make a new time series for each new value, and Prometheus keeps every one.
 
 pub mod grpc;
+pub mod http;
 pub mod redis;
 
 use std::collections::HashSet;
@@ -30,6 +32,25 @@ use prometheus::{Encoder, TextEncoder};
 
 /// Where a scrape finds the numbers, on a service and on the gateway alike.
 pub const PATH: &str = "/metrics";
+
+/// The variable an operator sets to `off` to run a service without its metrics: no layer
+/// around its handlers and no `/metrics`. What they cost a call is measured this way
+/// (appendix B, `tools/loadgen/bench-metrics.sh`).
+pub const SWITCH: &str = "MICRO_METRICS";
+
+/// Whether this process keeps metrics: [`SWITCH`] unset, `on`, or `off`; any other value
+/// is refused, so that a typo does not turn them off unnoticed.
+pub fn wanted() -> anyhow::Result<bool> {
+    match std::env::var(SWITCH) {
+        Err(std::env::VarError::NotPresent) => Ok(true),
+        Ok(value) if value == "on" => Ok(true),
+        Ok(value) if value == "off" => Ok(false),
+        Ok(value) => anyhow::bail!("{SWITCH}={value:?}: expected on or off"),
+        Err(std::env::VarError::NotUnicode(value)) => {
+            anyhow::bail!("{SWITCH}={value:?}: expected on or off")
+        }
+    }
+}
 
 // ANCHOR: buckets
 /// The upper bounds, in seconds, of the latency histograms' buckets. A call on one machine
@@ -51,6 +72,23 @@ pub fn exposition(registry: &prometheus::Registry) -> Response {
             let status = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
             (status, format!("encoding the metrics: {error}")).into_response()
         }
+    }
+}
+
+/// A request or call counted in flight from [`InFlight::enter`] until it drops, answered or
+/// given up.
+pub struct InFlight(prometheus::IntGauge);
+
+impl InFlight {
+    pub fn enter(gauge: &prometheus::IntGauge) -> InFlight {
+        gauge.inc();
+        InFlight(gauge.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 

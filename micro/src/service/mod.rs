@@ -126,6 +126,13 @@ impl Service {
 // ANCHOR_END: builder
 
 impl Service {
+    /// How long calls still open may take to finish once the service is told to stop
+    /// (default [`shared::grpc::SHUTDOWN_GRACE`], 5 s); then they are closed.
+    pub fn grace(mut self, grace: Duration) -> Service {
+        self.grace = grace;
+        self
+    }
+
     /// Shows `collectors`' numbers on this service's `/metrics` beside its calls' (the
     /// captcha service's Redis commands: `crate::metrics::redis`).
     pub fn metrics(mut self, collectors: Vec<Box<dyn prometheus::core::Collector>>) -> Service {
@@ -152,18 +159,19 @@ impl Service {
         };
         set_health(ServingStatus::Serving).await;
         let served = self.handler_names.iter().copied();
-        let metrics = GrpcMetrics::new(served.chain([name_of(&health_service)]))?;
-        for collector in self.collectors {
-            metrics.registry().register(collector)?;
+        // None where the operator turned them off (MICRO_METRICS=off).
+        let metrics = metrics(served.chain([name_of(&health_service)]), self.collectors)?;
+        let mut routes = self.handlers.clone().add_service(health_service);
+        if let Some(metrics) = &metrics {
+            // `/metrics` on the gRPC port, for Prometheus' HTTP/1.1 scrapes (crate::metrics).
+            routes = metrics.serve_metrics(routes);
         }
-        let routes = self.handlers.clone().add_service(health_service);
-        // `/metrics` on the gRPC port, for Prometheus' HTTP/1.1 scrapes (crate::metrics).
         let router = builder()
             .accept_http1(true)
-            .layer(metrics.clone())
             .layer(crate::trace::grpc::TraceLayer)
             .layer(InterceptorLayer::new(ArrivedAt(node.clone())))
-            .add_routes(metrics.serve_metrics(routes));
+            .layer(tower::util::option_layer(metrics))
+            .add_routes(routes);
 
         let mut shutdown = std::pin::pin!(shutdown);
         if !me.register_unless_stopped(&node, shutdown.as_mut()).await? {
@@ -195,6 +203,23 @@ impl Service {
     }
 }
 // ANCHOR_END: run
+
+/// The metrics of a server of `services`, with `collectors` beside them; none if the
+/// operator turned them off ([`crate::metrics::SWITCH`]).
+fn metrics<'a>(
+    services: impl IntoIterator<Item = &'a str>,
+    collectors: Vec<Box<dyn prometheus::core::Collector>>,
+) -> anyhow::Result<Option<GrpcMetrics>> {
+    if !crate::metrics::wanted()? {
+        info!("metrics off ({}=off): no /metrics", crate::metrics::SWITCH);
+        return Ok(None);
+    }
+    let metrics = GrpcMetrics::new(services)?;
+    for collector in collectors {
+        metrics.registry().register(collector)?;
+    }
+    Ok(Some(metrics))
+}
 
 /// The name a gRPC service is routed by: `grpc.health.v1.Health` for the health service.
 fn name_of<S: NamedService>(_: &S) -> &'static str {
