@@ -26,10 +26,11 @@ pub struct Red {
 }
 
 impl Red {
-    /// Registers the handlers' metrics in `registry`, named as go-micro's wrapper names them:
+    /// Registers the handlers' metrics in `registry`:
     /// - `micro_request_total{method, status}`: a counter of the calls handled, by method
     ///   and by the gRPC status they ended with, named as Go names it (`OK`,
-    ///   `InvalidArgument`, `Canceled`…: `micro::metrics::go_code_name`);
+    ///   `InvalidArgument`, `Canceled`…: `micro::metrics::go_code_name`) — go-micro's
+    ///   wrapper's counter, whose `status` says only `success` or `fail`;
     /// - `micro_request_duration_seconds{method}`: a histogram of how long they took, in
     ///   seconds, with the framework's buckets (`micro::metrics::LATENCY_BUCKETS`).
     pub fn new(registry: &Registry) -> prometheus::Result<Red> {

@@ -74,6 +74,7 @@ const DEPLOY: &str = r#"
         values: '0+10x36 stale _x16 5+10x41'
 "#;
 
+// ANCHOR: unit_test
 /// promtool's unit test of `rule` over `series`: `check`, a PromQL expression over the
 /// alerts the rule made (`ALERTS`), must answer `expected` at `at`.
 fn unit_test(rule: &AlertRule, series: &str, check: &str, at: &str, expected: &str) -> String {
@@ -91,6 +92,7 @@ tests:
 "
     )
 }
+// ANCHOR_END: unit_test
 
 /// The rule, or why this test is skipped: promtool comes with Prometheus.
 fn rule_to_test() -> Option<AlertRule> {

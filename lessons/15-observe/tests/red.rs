@@ -56,10 +56,12 @@ impl Greeter for Measured {
         self.red.measure("Greeter.SayHello", handler).await
     }
 
+    // ANCHOR: measured
     async fn say_name(&self, request: Request<NameRequest>) -> Result<Response<NameReply>, Status> {
         let handler = GreeterService.say_name(request);
         self.red.measure("Greeter.SayName", handler).await
     }
+    // ANCHOR_END: measured
 
     type SayHelloStreamStream = ReplyStream;
 
