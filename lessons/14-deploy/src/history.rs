@@ -17,7 +17,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 // ANCHOR: call
-/// One call the load made through the gateway.
+/// One call the load made through a gateway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     /// When it was sent, counted from the load's start.

@@ -10,10 +10,12 @@
 //!
 //! - [`lab`]: the hosts, their image, and the nemesis — `partition`, `heal`, `slow` — that
 //!   does to the network what `docker kill` does to a host;
-//! - [`load`]: calls through the gateway at a steady rate, every one written down;
+//! - [`load`]: calls through the gateways at a steady rate, every one written down, each
+//!   gateway chosen in turn by the [`balancer`];
 //! - [`history`]: those calls and the faults, as records a report and a test can read;
 //! - [`report`] and [`timeline`]: what each fault cost, in numbers and in a picture.
 
+pub mod balancer;
 pub mod history;
 pub mod lab;
 pub mod load;

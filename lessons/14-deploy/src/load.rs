@@ -1,16 +1,20 @@
 //! The load: the seed's curl, made by a program at a steady rate, every call written down.
 //!
 //! A person with curl sees one answer at a time and cannot tell a two-second gap from a
-//! slow terminal. The load sends `GET /user/say/hello` through the gateway on a fixed
+//! slow terminal. The load sends `GET /user/say/hello` through the gateways on a fixed
 //! schedule — not one call after another, which would slow down exactly when the system
 //! does and hide the fault — and records when each call was sent, how long it took and
 //! which node answered (the user service says so: `Hello load from user-10.14.0.12-7021`).
 //! Each record is appended as soon as the call ends, so a load stopped with Ctrl-C keeps
 //! what it saw.
+//!
+//! It sends each call to the next of the lab's gateways in turn, and on to the one after when
+//! a gateway does not take it, as a load balancer would: the [`balancer`](crate::balancer).
 
 use std::future::Future;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
@@ -18,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use crate::balancer::Gateways;
 use crate::history::{self, Call, Fault, Outcome, to_micros, unix_ms};
 
 /// How long one call may take before it counts as failed: longer than any deadline of the
@@ -27,8 +32,8 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(6);
 /// What to call, how often and for how long.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The gateway's base URL: `http://127.0.0.1:8080`.
-    pub gateway: String,
+    /// The gateways' base URLs, `http://127.0.0.1:8080`, called in turn.
+    pub gateways: Vec<String>,
     /// Calls per second.
     pub rate: u32,
     pub duration: Duration,
@@ -42,7 +47,9 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Start {
     pub started_unix_ms: u64,
-    pub gateway: String,
+    /// The gateways it called (an older history names one, as `gateway`).
+    #[serde(alias = "gateway", deserialize_with = "one_or_more")]
+    pub gateways: Vec<String>,
     pub rate: u32,
     /// [`Plan::containers`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -68,8 +75,8 @@ pub struct Window {
 }
 
 // ANCHOR: run
-/// Calls `plan.gateway` on a fixed schedule until `plan.duration` has passed or `stop`
-/// ends, writes each call to `history` as it ends, and returns the whole run.
+/// Calls `plan.gateways` in turn on a fixed schedule until `plan.duration` has passed or
+/// `stop` ends, writes each call to `history` as it ends, and returns the whole run.
 pub async fn run(
     plan: &Plan,
     history: &Path,
@@ -80,17 +87,18 @@ pub async fn run(
         "--rate {} is not a rate this load keeps: give 1 to 1000 calls a second",
         plan.rate
     );
-    let url = format!(
-        "{}/user/say/hello?name=load",
-        plan.gateway.trim_end_matches('/')
-    );
+    anyhow::ensure!(!plan.gateways.is_empty(), "the load has no gateway to call");
+    let gateways = Gateways::new(&plan.gateways);
+    // A connection a call: one kept from an earlier call may be closing as a gateway stops,
+    // and a new one is refused at once when no gateway is there to take it.
     let client = reqwest::Client::builder()
         .timeout(CALL_TIMEOUT)
+        .pool_max_idle_per_host(0)
         .build()
         .context("cannot make an HTTP client")?;
     let start = Start {
         started_unix_ms: unix_ms(SystemTime::now()),
-        gateway: plan.gateway.clone(),
+        gateways: plan.gateways.clone(),
         rate: plan.rate,
         containers: plan.containers.clone(),
     };
@@ -108,16 +116,19 @@ pub async fn run(
     schedule.set_missed_tick_behavior(MissedTickBehavior::Burst);
     let mut stop = std::pin::pin!(stop);
     let mut calls = Vec::new();
+    let mut sent = 0;
     loop {
         tokio::select! {
             sent_at = schedule.tick() => {
                 if sent_at.duration_since(began) >= plan.duration {
                     break;
                 }
-                let (client, url, ended) = (client.clone(), url.clone(), ended.clone());
+                let (client, gateways, ended) = (client.clone(), gateways.clone(), ended.clone());
+                let first = sent % gateways.len();
+                sent += 1;
                 tokio::spawn(async move {
                     let at = began.elapsed();
-                    let outcome = call(&client, &url).await;
+                    let outcome = call(&client, &gateways, first).await;
                     let latency = to_micros(began.elapsed() - at);
                     let _ = ended.send(Call { at: to_micros(at), latency, outcome });
                 });
@@ -140,9 +151,10 @@ pub async fn run(
 }
 // ANCHOR_END: run
 
-/// One call: which node answered, or why nothing did.
-async fn call(client: &reqwest::Client, url: &str) -> Outcome {
-    let response = match client.get(url).send().await {
+/// One call, sent to gateway `first` and on from there: which node answered, or why nothing
+/// did.
+async fn call(client: &reqwest::Client, gateways: &Arc<Gateways>, first: usize) -> Outcome {
+    let response = match gateways.get(client, HELLO, first).await {
         Ok(response) => response,
         Err(error) if error.is_timeout() => return Outcome::Failed("timed out".to_string()),
         Err(error) if error.is_connect() => {
@@ -160,6 +172,23 @@ async fn call(client: &reqwest::Client, url: &str) -> Outcome {
         Some(node) => Outcome::Answered(node),
         None => Outcome::Failed(format!("an answer that names no node: {body}")),
     }
+}
+
+/// What the load calls: the seed's `Say.Hello`, through a gateway.
+const HELLO: &str = "/user/say/hello?name=load";
+
+/// A list given as one string (an older history's `gateway`) or as a list.
+fn one_or_more<'de, D: serde::Deserializer<'de>>(names: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMore {
+        One(String),
+        More(Vec<String>),
+    }
+    Ok(match OneOrMore::deserialize(names)? {
+        OneOrMore::One(name) => vec![name],
+        OneOrMore::More(names) => names,
+    })
 }
 
 /// The node in the user service's answer: `{"msg":"Hello load from NODE"}` → `NODE`.

@@ -30,7 +30,7 @@ enum Command {
         local_base: bool,
     },
     /// Bring the three hosts up and deploy on them: the registry (etcd's three members, or
-    /// a Consul agent on each host), a user service on each, `micro api` on host-a.
+    /// a Consul agent on each host), a user service and `micro api` on each.
     Up {
         #[arg(long, value_enum, default_value = "etcd")]
         registry: LabRegistry,
@@ -58,8 +58,8 @@ enum Command {
     /// Undo every partition and slow link.
     Heal,
     /// Stop HOST and start it again: its programs drain, its init starts what was deployed
-    /// on it; done when the gateway answers from it again. One host after another is a
-    /// rolling deploy.
+    /// on it; done when its gateway answers from its service again. One host after another
+    /// is a rolling deploy.
     Restart { host: String },
     /// Delay every packet HOST sends by DELAY (200ms).
     Slow {
@@ -67,13 +67,15 @@ enum Command {
         #[arg(value_parser = parse_duration)]
         delay: Duration,
     },
-    /// Call the seed's `Say.Hello` through the gateway at a steady rate, write every call
-    /// down, and report what each fault cost: the nemesis's, and a host killed or stopped
-    /// with `docker compose`.
+    /// Call the seed's `Say.Hello` through the gateways at a steady rate, each call to the
+    /// next gateway (and on to the one after when a gateway does not take it), write every
+    /// call down, and report what each fault cost: the nemesis's, and a host killed or
+    /// stopped with `docker compose`.
     Load {
-        /// The gateway (host-a's `micro api`, published on the lab's port).
+        /// A gateway to call, given once for each (every host's `micro api`, published on
+        /// the lab's ports, unless given).
         #[arg(long)]
-        gateway: Option<String>,
+        gateway: Vec<String>,
         /// Calls per second.
         #[arg(long, default_value_t = 20)]
         rate: u32,
@@ -125,11 +127,15 @@ async fn main() -> Result<(), shared::program::Failure> {
             // The load is the lab's: with no lab up it is refused at once, as the nemesis
             // is, before the history of an earlier run is touched.
             let containers = lab.containers()?;
-            let gateway =
-                gateway.unwrap_or_else(|| format!("http://127.0.0.1:{}", lab.options.api_port));
+            let gateways = if gateway.is_empty() {
+                let published = lab.published_gateways().into_iter();
+                published.map(|addr| format!("http://{addr}")).collect()
+            } else {
+                gateway
+            };
             let stop = shared::signal::shutdown();
             let plan = load::Plan {
-                gateway,
+                gateways,
                 rate,
                 duration,
                 containers,

@@ -12,7 +12,8 @@ const CLIENT_PORT: u16 = 2379;
 const PEER_PORT: u16 = 2380;
 /// Where each host's user service listens, on the host's own address.
 pub const USER_PORT: u16 = 7021;
-/// Where host-a's gateway listens inside the lab (published on 127.0.0.1 by Compose).
+/// Where each host's gateway listens inside the lab (published on 127.0.0.1 by Compose, on a
+/// port of its own).
 pub const GATEWAY_PORT: u16 = 8080;
 
 /// The log file of each program, on its host.
@@ -80,16 +81,28 @@ pub fn user_service(address: &str, hosts: &[&str]) -> Vec<String> {
 // ANCHOR_END: user_service
 
 // ANCHOR: gateway
-/// `micro api`, the gateway, on host-a: it listens on every interface, because what calls
-/// it comes through Docker's published port, from outside the lab.
+/// `micro api`, a gateway, on each host: it listens on every interface, because what calls
+/// it comes through Docker's published port, from outside the lab. It hedges: a try of an
+/// idempotent method unanswered after 100 ms (a call here takes a few) has a second one
+/// sent to another node, so that a node gone silent costs a call 100 ms, not the per-try
+/// timeout; on a host cut off from the others, whose gateway has two nodes it cannot reach,
+/// not two of them. (`p95` needs 20 answers a gateway first: a gateway just restarted has
+/// none.)
 pub fn gateway(hosts: &[&str]) -> Vec<String> {
     let mut command = micro(hosts);
-    command.extend([
+    command.extend(api_flags());
+    command
+}
+
+/// What every gateway of the lab is told: where it listens, and to hedge.
+fn api_flags() -> [String; 5] {
+    [
         "api".into(),
         "--addr".into(),
         format!("0.0.0.0:{GATEWAY_PORT}"),
-    ]);
-    command
+        "--hedge".into(),
+        "100ms".into(),
+    ]
 }
 
 /// Lesson 11's program with the registry every host shares: the etcd cluster, every member
@@ -155,14 +168,10 @@ pub fn consul_user_service(address: &str) -> Vec<String> {
     command
 }
 
-/// `micro api` on host-a, finding the services through host-a's agent.
+/// `micro api` on a host, finding the services through the host's own agent.
 pub fn consul_gateway() -> Vec<String> {
     let mut command = micro_with_consul();
-    command.extend([
-        "api".into(),
-        "--addr".into(),
-        format!("0.0.0.0:{GATEWAY_PORT}"),
-    ]);
+    command.extend(api_flags());
     command
 }
 

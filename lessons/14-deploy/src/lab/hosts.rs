@@ -13,7 +13,7 @@ use anyhow::bail;
 use super::deploy::USER_PORT;
 use super::docker::{Docker, run};
 
-/// The hosts, in order. host-a also runs the gateway.
+/// The hosts, in order.
 pub const HOST_NAMES: [&str; 3] = ["host-a", "host-b", "host-c"];
 
 /// The environment variable that moves the lab's network, for a machine where

@@ -9,8 +9,8 @@
 //!
 //! - `image`: builds the hosts' image ([`image`]);
 //! - `up`: checks what can be checked first, asks Compose for the hosts and starts on them
-//!   what [`deploy`] says ([`up`]), waiting until the gateway answers from every host
-//!   ([`wait`]);
+//!   what [`deploy`] says ([`up`]), waiting until each host's gateway answers, and from
+//!   every host ([`wait`]);
 //! - `status` ([`status`]) and `down`;
 //! - `restart`: a host stopped and started again, its programs drained and back
 //!   ([`restart`]);
@@ -32,6 +32,7 @@ mod status;
 mod up;
 mod wait;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -47,7 +48,8 @@ use hosts::Host;
 pub use hosts::{HOST_NAMES, SUBNET_VARIABLE, Subnet};
 pub use image::{AGENT_VARIABLE, BINARY_VARIABLE, LOCAL_BASE};
 
-/// Which lab: a Compose project, the image its hosts run, and the host port of the gateway.
+/// Which lab: a Compose project, the image its hosts run, and the host port of host-a's
+/// gateway (the other hosts' are the ports after it).
 #[derive(Debug, Clone, clap::Args)]
 pub struct LabOptions {
     /// The Compose project: the prefix of the lab's containers and network.
@@ -56,7 +58,8 @@ pub struct LabOptions {
     /// The image every host runs (`l14-deploy image` builds it).
     #[arg(long, global = true, env = "L14_IMAGE", default_value = "l14-host")]
     pub image: String,
-    /// The port on 127.0.0.1 where host-a's gateway is published.
+    /// The port on 127.0.0.1 where host-a's gateway is published; host-b's and host-c's are
+    /// the two after it.
     #[arg(long, global = true, env = "L14_API_PORT", default_value_t = 8080)]
     pub api_port: u16,
 }
@@ -74,6 +77,22 @@ impl Lab {
             options,
             docker: OnceLock::new(),
         }
+    }
+
+    /// Where each host's gateway is published on this machine, in the order of
+    /// [`HOST_NAMES`]: host-a's on `--api-port`, the others' on the ports after it (8080,
+    /// 8081, 8082); none past the last port there is.
+    pub fn published_gateways(&self) -> Vec<SocketAddr> {
+        (0..HOST_NAMES.len() as u16)
+            .map_while(|offset| self.options.api_port.checked_add(offset))
+            .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
+            .collect()
+    }
+
+    /// Where host `name`'s gateway is published.
+    fn published_gateway(&self, name: &str) -> Option<SocketAddr> {
+        let index = HOST_NAMES.iter().position(|host| *host == name)?;
+        self.published_gateways().get(index).copied()
     }
 
     /// Where the nemesis writes down its faults, for the load's report:
@@ -191,6 +210,12 @@ impl Lab {
             .arg(paths::lab_dir().join("compose.yaml"))
             .env("L14_IMAGE", &self.options.image)
             .env("L14_API_PORT", self.options.api_port.to_string());
+        for (variable, gateway) in ["L14_API_PORT_B", "L14_API_PORT_C"]
+            .into_iter()
+            .zip(self.published_gateways().into_iter().skip(1))
+        {
+            compose.env(variable, gateway.port().to_string());
+        }
         if let Some(subnet) = subnet {
             compose.env(SUBNET_VARIABLE, subnet.prefix());
         }

@@ -6,8 +6,10 @@
 //! starts down on its host ([`record`]), and the host's init (`lab/host-init`) starts them
 //! again when the host starts. `restart` is then what an operator does to each server in
 //! turn: stop it (its init sends SIGTERM: the user service says NOT_SERVING, leaves the
-//! registry and finishes its calls in flight; etcd's member hands over), start it, and
-//! wait until the gateway answers from it again before going on to the next one.
+//! registry and finishes its calls in flight; its gateway stops taking connections and
+//! finishes the calls it has; etcd's member hands over), start it, and wait until the
+//! host's own gateway answers from the host's own service again before going on to the
+//! next one: both are back, and the registry has the service again.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -75,7 +77,8 @@ fn until_its_init_started_its_programs(docker: &Docker, host: &Host) -> anyhow::
     }
 }
 
-/// Whether the gateway at `gateway` answers from host `name` within [`ANSWER_PATIENCE`].
+/// Whether the gateway at `gateway` answers from host `name`'s service within
+/// [`ANSWER_PATIENCE`].
 fn answers_from(gateway: SocketAddr, subnet: &Subnet, name: &str) -> bool {
     let deadline = Instant::now() + ANSWER_PATIENCE;
     while Instant::now() < deadline {
@@ -90,7 +93,7 @@ fn answers_from(gateway: SocketAddr, subnet: &Subnet, name: &str) -> bool {
     false
 }
 
-/// How long `restart` asks the gateway alone before it looks at the hosts too: a service
+/// How long `restart` asks the host's gateway alone before it looks at the hosts too: a service
 /// registers within a second or two of its host's start.
 const ANSWER_PATIENCE: Duration = Duration::from_secs(20);
 
@@ -101,7 +104,8 @@ const INIT_PATIENCE: Duration = Duration::from_secs(10);
 impl Lab {
     // ANCHOR: restart
     /// Stops host `name` (its programs drain), starts it again (its init starts what was
-    /// deployed on it), and waits until the gateway answers from it again. What to print.
+    /// deployed on it), and waits until its gateway answers from its service again. What to
+    /// print.
     pub fn restart(&self, name: &str) -> anyhow::Result<String> {
         let name = hosts::known(name)?;
         let (docker, _) = self.running_lab()?;
@@ -117,14 +121,16 @@ impl Lab {
         if let Some(host) = lab.iter().find(|host| host.name == name) {
             until_its_init_started_its_programs(docker, host)?;
         }
-        let published = SocketAddr::from(([127, 0, 0, 1], self.options.api_port));
         // Asked often, from here alone: a rolling deploy waits on this between two hosts.
         // What `up` waits with asks the hosts too, and says why one does not answer.
-        if !answers_from(published, &subnet, name) {
-            wait_for_every_host(docker, &lab, published, &subnet)?;
+        let answered = self
+            .published_gateway(name)
+            .is_some_and(|gateway| answers_from(gateway, &subnet, name));
+        if !answered {
+            wait_for_every_host(docker, &lab, &self.published_gateways(), &subnet)?;
         }
         Ok(format!(
-            "{name} restarted, and the gateway answers from it again after {:.1} s",
+            "{name} restarted, and its gateway answers from it again after {:.1} s",
             started.elapsed().as_secs_f64()
         ))
     }

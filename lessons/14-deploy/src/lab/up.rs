@@ -7,7 +7,7 @@
 //! ([`wait`](super::wait)) before the next. When anything fails, the lab is taken down again,
 //! so that the next `up` starts from nothing too.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::time::{Instant, SystemTime};
 
 use anyhow::bail;
@@ -24,7 +24,7 @@ use super::{Lab, LabOptions};
 impl Lab {
     // ANCHOR: up
     /// Brings the three hosts up and deploys the registry (etcd or Consul), the services
-    /// and the gateway on them.
+    /// and the gateways on them.
     pub fn up(&self, registry: LabRegistry) -> anyhow::Result<()> {
         let project = self.project()?;
         let subnet = Subnet::from_env()?;
@@ -84,22 +84,30 @@ impl Lab {
                  shows it, `cargo run --release -p l14-deploy -- down` takes it down"
             )
         }
-        if *api_port == 0 {
-            bail!("--api-port 0: give the port where the gateway is published, e.g. 8080")
-        }
-        if let Err(error) = TcpListener::bind(("127.0.0.1", *api_port)) {
+        let gateways = self.published_gateways();
+        if *api_port == 0 || gateways.len() < HOST_NAMES.len() {
             bail!(
-                "port {api_port} on 127.0.0.1 is taken ({error}): the gateway is published \
-                 there; choose another with --api-port or L14_API_PORT"
+                "--api-port {api_port}: give the port where host-a's gateway is published, \
+                 with the two after it free for host-b's and host-c's, e.g. 8080"
             )
+        }
+        for (name, gateway) in HOST_NAMES.iter().zip(gateways) {
+            if let Err(error) = TcpListener::bind(gateway) {
+                bail!(
+                    "port {} on 127.0.0.1 is taken ({error}): {name}'s gateway is published \
+                     there (host-a's on --api-port, {api_port}, the others' on the ports after \
+                     it); choose another with --api-port or L14_API_PORT",
+                    gateway.port()
+                )
+            }
         }
         Ok(())
     }
 
     // ANCHOR: deploy
     /// Starts the registry on every host and waits until it works, then starts the services
-    /// and the gateway and waits until the gateway answers from every host. What `up`
-    /// prints.
+    /// and the gateways and waits until each gateway answers, and every host's service has.
+    /// What `up` prints.
     fn deploy(
         &self,
         docker: &Docker,
@@ -153,7 +161,7 @@ impl Lab {
             }
         }
 
-        println!("services: `user-server` on each host, `api` on host-a; waiting for answers");
+        println!("services: `user-server` and `api` on each host; waiting for answers");
         for host in &hosts {
             let address = address(host)?;
             let command = match registry {
@@ -162,16 +170,18 @@ impl Lab {
             };
             start(docker, host, &command, deploy::USER_LOG)?;
         }
-        let command = match registry {
-            LabRegistry::Etcd => gateway(&HOST_NAMES),
-            LabRegistry::Consul => consul_gateway(),
-        };
-        start(docker, &hosts[0], &command, deploy::GATEWAY_LOG)?;
+        // A gateway on every host: a host restarted, or lost, takes one of three away.
+        for host in &hosts {
+            let command = match registry {
+                LabRegistry::Etcd => gateway(&HOST_NAMES),
+                LabRegistry::Consul => consul_gateway(),
+            };
+            start(docker, host, &command, deploy::GATEWAY_LOG)?;
+        }
         let started = Instant::now();
-        let published = SocketAddr::from(([127, 0, 0, 1], self.options.api_port));
-        wait_for_every_host(docker, &hosts, published, subnet)?;
+        wait_for_every_host(docker, &hosts, &self.published_gateways(), subnet)?;
         println!(
-            "gateway: answered from every host after {:.1} s",
+            "gateways: each answered, and every host answered, after {:.1} s",
             started.elapsed().as_secs_f64()
         );
         Ok(self.summary(subnet, registry))
@@ -181,25 +191,22 @@ impl Lab {
     /// What `up` prints at the end: each host and what runs on it, and what to try.
     fn summary(&self, subnet: &Subnet, registry: LabRegistry) -> String {
         let port = self.options.api_port;
+        let gateways = self.published_gateways();
         let mut text = format!("lab {} is up:\n", self.options.project);
-        for name in HOST_NAMES {
+        for (index, name) in HOST_NAMES.into_iter().enumerate() {
             let address = subnet.address(name).unwrap_or_default();
             let registry = match registry {
                 LabRegistry::Etcd => format!("etcd member {name}"),
                 LabRegistry::Consul if name == HOST_NAMES[0] => "consul server".to_string(),
                 LabRegistry::Consul => "consul client".to_string(),
             };
+            let published = gateways.get(index).map_or(0, |gateway| gateway.port());
             text.push_str(&format!(
-                "  {name}  {address:<15} {registry}, user service at {address}:{}",
-                deploy::USER_PORT
+                "  {name}  {address:<15} {registry}, user service at {address}:{}, gateway at \
+                 :{} (published on 127.0.0.1:{published})\n",
+                deploy::USER_PORT,
+                deploy::GATEWAY_PORT
             ));
-            if name == HOST_NAMES[0] {
-                text.push_str(&format!(
-                    ", gateway at :{} (published on 127.0.0.1:{port})",
-                    deploy::GATEWAY_PORT
-                ));
-            }
-            text.push('\n');
         }
         text.push_str(&format!(
             "try: curl 'http://127.0.0.1:{port}{HELLO_PATH}'\n"

@@ -19,7 +19,7 @@ use super::docker::{self, Docker, output, tail};
 use super::hosts::{HOST_NAMES, Host, Subnet};
 use crate::load::node_of;
 
-/// How long `up` waits for the etcd cluster to be healthy, and then for the gateway to
+/// How long `up` waits for the etcd cluster to be healthy, and then for the gateways to
 /// answer from every host. Both take a few seconds; a loaded machine takes longer.
 const PATIENCE: Duration = Duration::from_secs(60);
 /// How often `up` asks again while it waits.
@@ -115,48 +115,63 @@ pub fn wait_for_consul(docker: &Docker, hosts: &[Host]) -> anyhow::Result<()> {
     }
 }
 
-/// Calls the gateway, published at `gateway`, until each host's user service has answered
-/// once. The answer names the node (`Hello lab from user-10.14.0.12-7021`), and the lab's
-/// plan of addresses, `subnet`, says which host that is.
+/// Calls each host's gateway, published at `gateways` (in the order of `hosts`), until every
+/// gateway has answered and each host's user service has answered once. The answer names the
+/// node (`Hello lab from user-10.14.0.12-7021`), and the lab's plan of addresses, `subnet`,
+/// says which host that is.
 pub fn wait_for_every_host(
     docker: &Docker,
     hosts: &[Host],
-    gateway: SocketAddr,
+    gateways: &[SocketAddr],
     subnet: &Subnet,
 ) -> anyhow::Result<()> {
     let deadline = Instant::now() + PATIENCE;
     let mut seen = BTreeSet::new();
-    let mut last = String::from("nothing yet");
+    let mut gateways_answered = BTreeSet::new();
+    let mut last: Vec<String> = vec![String::from("nothing yet"); gateways.len()];
     loop {
-        match http_get(gateway, HELLO_PATH) {
-            Ok((200, body)) => match node_of(&body).and_then(|node| subnet.host_of_node(&node)) {
-                Some(name) => {
-                    seen.insert(name);
+        for (index, gateway) in gateways.iter().enumerate() {
+            match http_get(*gateway, HELLO_PATH) {
+                Ok((200, body)) => {
+                    match node_of(&body).and_then(|node| subnet.host_of_node(&node)) {
+                        Some(name) => {
+                            seen.insert(name);
+                            gateways_answered.insert(index);
+                        }
+                        None => last[index] = format!("200 {}", body.trim()),
+                    }
                 }
-                None => last = format!("200 {}", body.trim()),
-            },
-            Ok((status, body)) => last = format!("{status} {}", body.trim()),
-            Err(error) => last = error.to_string(),
+                Ok((status, body)) => last[index] = format!("{status} {}", body.trim()),
+                Err(error) => last[index] = error.to_string(),
+            }
         }
-        if seen.len() == hosts.len() {
+        if seen.len() == hosts.len() && gateways_answered.len() == gateways.len() {
             return Ok(());
         }
-        let programs = std::iter::once((&hosts[0], &GATEWAY))
-            .chain(hosts.iter().map(|host| (host, &USER_SERVICE)));
+        let programs = hosts
+            .iter()
+            .flat_map(|host| [(host, &GATEWAY), (host, &USER_SERVICE)]);
         still_running(docker, programs)?;
         if Instant::now() > deadline {
-            let silent: Vec<&Host> = hosts
+            let mut why = format!("within {PATIENCE:?}:");
+            for (index, (host, gateway)) in hosts.iter().zip(gateways).enumerate() {
+                if !gateways_answered.contains(&index) {
+                    why.push_str(&format!(
+                        "\n{}'s gateway (http://{gateway}{HELLO_PATH}) did not answer; what it \
+                         said last: {}",
+                        host.name, last[index]
+                    ));
+                    why.push_str(&end_of_log(docker, host, deploy::GATEWAY_LOG));
+                }
+            }
+            for host in hosts
                 .iter()
                 .filter(|host| !seen.contains(host.name.as_str()))
-                .collect();
-            let names: Vec<&str> = silent.iter().map(|host| host.name.as_str()).collect();
-            let mut why = format!(
-                "the gateway (http://{gateway}{HELLO_PATH}) did not answer from {} within \
-                 {PATIENCE:?}; what it said last: {last}",
-                names.join(", ")
-            );
-            why.push_str(&end_of_log(docker, &hosts[0], deploy::GATEWAY_LOG));
-            for host in silent {
+            {
+                why.push_str(&format!(
+                    "\nno gateway answered from {}'s service",
+                    host.name
+                ));
                 why.push_str(&end_of_log(docker, host, deploy::USER_LOG));
             }
             bail!("{why}")

@@ -39,7 +39,7 @@ fn the_journal_s_faults_become_windows_on_the_load_s_clock() {
     let run = Run {
         start: Start {
             started_unix_ms: 1_000_000,
-            gateway: String::new(),
+            gateways: Vec::new(),
             rate: 10,
             containers: Vec::new(),
         },

@@ -1,6 +1,7 @@
 //! The load against a gateway of the test's own: every call written down and read back,
-//! a gateway that is not there, a rate the load cannot keep; and the lesson's `load` with
-//! no lab up, refused.
+//! a gateway that is not there, calls passed on from gateways that do not take them (and not
+//! from one that answers an error), a rate the load cannot keep; and the lesson's `load`
+//! with no lab up, refused.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,7 +55,7 @@ async fn the_load_writes_down_every_call_and_reads_back_the_same_history() {
     let folder = tempdir();
     let path = folder.join("history.jsonl");
     let plan = Plan {
-        gateway: gateway.clone(),
+        gateways: vec![gateway.clone()],
         rate: 50,
         duration: ms(200),
         containers: Vec::new(),
@@ -94,7 +95,7 @@ async fn the_load_writes_down_every_call_and_reads_back_the_same_history() {
     let read = Run::read(&path).unwrap();
     assert_eq!(read.calls, run.calls);
     assert_eq!(read.start, run.start);
-    assert_eq!(read.start.gateway, gateway);
+    assert_eq!(read.start.gateways, [gateway]);
 }
 
 #[tokio::test]
@@ -105,7 +106,7 @@ async fn a_gateway_that_is_not_there_is_a_failure_per_call_not_an_error() {
     };
     let folder = tempdir();
     let plan = Plan {
-        gateway: format!("http://{closed}"),
+        gateways: vec![format!("http://{closed}")],
         rate: 20,
         duration: ms(100),
         containers: Vec::new(),
@@ -122,10 +123,62 @@ async fn a_gateway_that_is_not_there_is_a_failure_per_call_not_an_error() {
     }
 }
 
+/// A gateway that takes each connection and closes it unanswered, as Docker's port
+/// forwarder does when no gateway listens behind it.
+async fn closes_unanswered() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_call_a_gateway_does_not_take_goes_to_the_next_and_an_error_does_not() {
+    let refused = {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let folder = tempdir();
+    // Each call begins at the next gateway: the first two pass it on to the third.
+    let plan = Plan {
+        gateways: vec![refused, closes_unanswered().await, gateway(100).await],
+        rate: 50,
+        duration: ms(120),
+        containers: Vec::new(),
+    };
+    let run = load::run(&plan, &folder.join("h.jsonl"), std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(run.calls.len(), 6, "{:?}", run.calls);
+    assert!(
+        run.calls.iter().all(|call| call.answered()),
+        "{:?}",
+        run.calls
+    );
+
+    // A gateway's error is its answer: not sent on to the next.
+    let plan = Plan {
+        gateways: vec![gateway(0).await, gateway(100).await],
+        rate: 50,
+        duration: ms(80),
+        containers: Vec::new(),
+    };
+    let run = load::run(&plan, &folder.join("h2.jsonl"), std::future::pending())
+        .await
+        .unwrap();
+    let failed = run.calls.iter().filter(|call| !call.answered()).count();
+    assert_eq!((run.calls.len(), failed), (4, 2), "{:?}", run.calls);
+}
+
 #[tokio::test]
 async fn a_rate_the_load_cannot_keep_is_refused() {
     let plan = Plan {
-        gateway: "http://127.0.0.1:1".to_string(),
+        gateways: vec!["http://127.0.0.1:1".to_string()],
         rate: 0,
         duration: ms(100),
         containers: Vec::new(),

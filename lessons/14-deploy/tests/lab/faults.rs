@@ -1,10 +1,11 @@
-//! The promise kept under faults: the load through the gateway, run as the program it is,
-//! while hosts are restarted one after another, cut off, and killed. Its history says what
-//! each fault cost the caller; the gateway tries a call that got no answer in time on
-//! another node (the user service declares `Say.Hello` idempotent), so the figures are
-//! those the chapter gives: no failed call (one at most for a partition, which may catch a
-//! call whose try was cut off mid-way after the budget was spent), and a p99 of a second at
-//! most (half a second for a rolling deploy).
+//! The promise kept under faults: the load through the gateways, one on each host, run as
+//! the program it is, while hosts are restarted one after another, cut off, and killed. Its
+//! history says what each fault cost the caller; a gateway tries a call that got no answer
+//! in time on another node (the user service declares `Say.Hello` idempotent), and the load
+//! sends a call a gateway did not take (refused: a host restarted, or killed) to the next
+//! gateway, so the figures are those the chapter gives: no failed call (one at most for a
+//! partition, which may catch a call whose try was cut off mid-way after the budget was
+//! spent), and a p99 of a second at most (half a second for a rolling deploy).
 //!
 //! Each run is short, a few seconds of load around its fault, and waits on what the
 //! history shows (calls made), never on time.
@@ -113,8 +114,14 @@ impl Load {
 }
 
 impl TestLab {
-    /// `l14-deploy load` on this lab, started, with its history in the target folder.
+    /// `l14-deploy load` on this lab, through every host's gateway (as the load calls them
+    /// unless told), started, with its history in the target folder.
     fn start_load(&self, name: &str) -> Load {
+        self.start_load_through(name, &[])
+    }
+
+    /// `l14-deploy load` through the gateways `gateways` alone (`--gateway`, each).
+    fn start_load_through(&self, name: &str, gateways: &[String]) -> Load {
         let history = history_file(&self.project, name);
         let _ = std::fs::remove_file(&history);
         let port = self.api_port.to_string();
@@ -122,6 +129,11 @@ impl TestLab {
             .args(["--project", &self.project, "--api-port", &port])
             .args(["load", "--for", "120s", "--history"])
             .arg(&history)
+            .args(
+                gateways
+                    .iter()
+                    .flat_map(|gateway| ["--gateway", gateway.as_str()]),
+            )
             .env("L14_SUBNET_PREFIX", &self.subnet_prefix)
             .env("CARGO_TARGET_DIR", target_dir())
             .stdin(Stdio::null())
@@ -136,14 +148,14 @@ impl TestLab {
 
     /// host-c, stopped by an earlier step, is started again by `restart`, with what was
     /// deployed on it; then a rolling deploy — each host restarted in turn while the load
-    /// runs — costs no call. host-a is left out: its gateway is the one the load calls,
-    /// and a gateway restarted refuses connections for as long as it is down.
+    /// runs — costs no call. host-a too: its gateway drains as it goes, and the load sends
+    /// what it refuses meanwhile to the next host's.
     pub(crate) fn a_rolling_deploy_costs_no_call(&self) {
         let started = Instant::now();
         let printed = self.ok(&["restart", "host-c"]);
         assert!(printed.contains("host-c restarted"), "{printed}");
         let load = self.start_load("rolling");
-        for host in ["host-b", "host-c"] {
+        for host in ["host-a", "host-b", "host-c"] {
             let printed = self.ok(&["restart", host]);
             assert!(printed.contains(&format!("{host} restarted")), "{printed}");
         }
@@ -180,14 +192,16 @@ impl TestLab {
 }
 
 impl TestLab {
-    /// Every service cut off from the gateway: host-a cut off from the others, and its own
+    /// Every service cut off from a gateway: host-a cut off from the others, and its own
     /// service stopped in its tracks (SIGSTOP: it takes connections and says nothing, as a
-    /// host cut off does), while host-c is still dead. Every call fails, and the gateway's
-    /// retries stay within what its budget earned: 10 saved, a tenth of the calls, 3 a
-    /// second. The last step before `down`: the lab is not put back together.
+    /// host cut off does), while host-c is still dead; the load calls host-a's gateway
+    /// alone. Every call fails, and the gateway's retries stay within what its budget
+    /// earned: 10 saved, a tenth of the calls, 3 a second. The last step before `down`: the
+    /// lab is not put back together.
     pub(crate) fn every_host_cut_off_retries_within_the_budget(&self) {
         let started = Instant::now();
-        let load = self.start_load("cut-off");
+        let host_a = format!("http://127.0.0.1:{}", self.api_port);
+        let load = self.start_load_through("cut-off", &[host_a]);
         let retries_before = self.gateway_retries();
         let stopped = self.on("host-a", &["pkill", "-STOP", "-f", "user-server"]);
         assert!(stopped.is_ok(), "pkill -STOP on host-a: {stopped:?}");

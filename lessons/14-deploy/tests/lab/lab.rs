@@ -1,7 +1,7 @@
 //! The handle on the test's own lab: what makes it, runs `l14-deploy` and `docker` against
 //! it, calls its gateway, and takes it down again when the test is over, however it ended.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -21,10 +21,8 @@ impl TestLab {
     /// network, so that the stories run side by side.
     pub(crate) fn new(image: &str, story: u32) -> TestLab {
         let pid = std::process::id() * 2 + story;
-        let api_port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
+        // host-a's gateway there, host-b's and host-c's on the two ports after it.
+        let api_port = testkit::free_ports_in_a_row(3);
         TestLab {
             project: format!("l14test{pid}"),
             image: image.to_string(),
@@ -125,12 +123,12 @@ impl TestLab {
         }
     }
 
-    /// `GET path` through the lab's published gateway: the status and the body.
+    /// `GET path` through host-a's published gateway: the status and the body.
     pub(crate) fn gateway_get(&self, path: &str) -> std::io::Result<(u16, String)> {
         http_get(SocketAddr::from(([127, 0, 0, 1], self.api_port)), path)
     }
 
-    /// Which host answered one call through the gateway, if one did.
+    /// Which host answered one call through host-a's gateway, if one did.
     pub(crate) fn hello(&self) -> Option<String> {
         let (status, body) = self.gateway_get("/user/say/hello?name=x").ok()?;
         if status != 200 {

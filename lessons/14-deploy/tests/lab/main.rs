@@ -17,10 +17,10 @@
 //! a killed one that fails. The two stories' labs run side by side.
 //!
 //! The first story then holds the promise of chapter 14 under faults (`faults.rs`): the
-//! load through the gateway while host-b and host-c are restarted in turn, host-b is cut
-//! off and host-c is killed costs no call, and its p99 stays under a second; last, with
-//! every service cut off from the gateway, every call fails and the gateway's retries stay
-//! within its budget.
+//! load through the three hosts' gateways while every host is restarted in turn (host-a
+//! too), host-b is cut off and host-c is killed costs no call, and its p99 stays under a
+//! second (half a second for the restarts); last, with every service cut off from host-a's
+//! gateway, every call fails and the gateway's retries stay within its budget.
 //!
 //! The first story also deploys a service of a learner's own: the crate `l11-micro new`
 //! writes, built into an image with the Dockerfile it wrote and run on host-b with

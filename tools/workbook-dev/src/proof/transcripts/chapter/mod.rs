@@ -147,8 +147,13 @@ impl<'a> Follow<'a> {
             match ChapterLab::start(markdown, course_root, &scratch, binaries).await {
                 Lab::Up(lab) => {
                     reader.env.extend(lab.env());
-                    let book_port = lab::BOOK_GATEWAY_PORT;
-                    reader.ports.real.insert(book_port, lab.gateway_port);
+                    for offset in 0..lab::GATEWAYS {
+                        let book_port = lab::BOOK_GATEWAY_PORT + offset;
+                        reader
+                            .ports
+                            .real
+                            .insert(book_port, lab.gateway_port + offset);
+                    }
                     (Some(lab), false)
                 }
                 Lab::Missing(why) => {
