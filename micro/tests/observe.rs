@@ -261,3 +261,48 @@ async fn a_web_service_counts_its_requests_by_route() {
     }
     let _ = stop.send(());
 }
+
+#[tokio::test]
+async fn a_method_no_one_serves_is_never_a_label() {
+    use micro::metrics::grpc::GrpcMetrics;
+    use tower::{Layer, ServiceExt};
+
+    // Answers SayHello, and any other method Unimplemented, as a generated server does.
+    let answer = async |request: http::Request<tonic::body::Body>| {
+        let code = match request.uri().path() {
+            "/hello.Greeter/SayHello" => "0",
+            _ => "12",
+        };
+        let reply = http::Response::builder().header("grpc-status", code);
+        Ok::<_, std::convert::Infallible>(reply.body(tonic::body::Body::empty()).unwrap())
+    };
+    let metrics = GrpcMetrics::new(["hello.Greeter"]).unwrap();
+    let service = metrics.layer(tower::service_fn(answer));
+    let paths = ["/hello.Greeter/MadeUp1", "/hello.Greeter/SayHello"];
+    for path in paths
+        .iter()
+        .chain(&paths)
+        .chain(&["/hello.Greeter/MadeUp2"])
+    {
+        let request = http::Request::post(*path)
+            .header("content-type", "application/grpc")
+            .body(tonic::body::Body::empty())
+            .unwrap();
+        let reply = service.clone().oneshot(request).await.unwrap();
+        drop(reply);
+    }
+
+    let mut page = Vec::new();
+    let families = metrics.registry().gather();
+    prometheus::Encoder::encode(&prometheus::TextEncoder::new(), &families, &mut page).unwrap();
+    let page = String::from_utf8(page).unwrap();
+    assert!(!page.contains("MadeUp"), "{page}");
+    for counted in [
+        r#"grpc_server_handled_total{grpc_code="OK",grpc_method="SayHello",grpc_service="hello.Greeter"} 2"#,
+        r#"grpc_server_handled_total{grpc_code="Unimplemented",grpc_method="unknown",grpc_service="hello.Greeter"} 3"#,
+        r#"grpc_server_requests_in_flight{grpc_method="SayHello",grpc_service="hello.Greeter"} 0"#,
+        r#"grpc_server_requests_in_flight{grpc_method="unknown",grpc_service="hello.Greeter"} 0"#,
+    ] {
+        assert!(page.contains(counted), "{counted} in\n{page}");
+    }
+}

@@ -10,16 +10,22 @@
 //!
 //! Labels are bounded by what the service serves: a path to a gRPC service it does not
 //! serve, or a method it does not have (answered `Unimplemented`), counts as `unknown`.
+//!
+//! A label lookup hashes the label values and takes a lock, and a call would need three.
+//! So each method's series are looked up once, the first time the method answers, and kept
+//! by its path: every later call finds them in one lookup and counts itself with atomic
+//! adds. Kept only once answered, so that the paths clients make up are never kept.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::body::{Bytes, HttpBody};
 use futures::future::BoxFuture;
 use http_body_util::BodyExt;
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge};
+use prometheus::{IntGaugeVec, Opts, Registry};
 use tonic::Code;
 use tonic::body::Body;
 use tonic::service::Routes;
@@ -44,6 +50,8 @@ pub struct GrpcMetrics {
     /// The gRPC services served (`hello.Greeter`, `grpc.health.v1.Health`): the only
     /// values the label `grpc_service` takes besides `unknown`.
     services: Arc<HashSet<String>>,
+    /// Each method's series, by its path (`/hello.Greeter/SayHello`), once it has answered.
+    methods: Arc<RwLock<HashMap<String, Arc<Series>>>>,
 }
 
 impl GrpcMetrics {
@@ -82,6 +90,7 @@ impl GrpcMetrics {
             handling,
             in_flight,
             services: Arc::new(services.into_iter().map(str::to_string).collect()),
+            methods: Arc::default(),
         })
     }
     // ANCHOR_END: metrics
@@ -101,22 +110,44 @@ impl GrpcMetrics {
         routes
     }
 
-    /// A call to `path` begins: its labels, in flight from now until the [`Call`] drops.
+    /// A call to `path` begins: in flight from now until the [`Call`] drops, on its
+    /// method's series if the method has answered before, else under method `unknown`.
     fn begin(&self, path: &str) -> Call {
-        let (service, method) = path
-            .strip_prefix('/')
-            .and_then(|path| path.split_once('/'))
-            .filter(|(service, _)| self.services.contains(*service))
-            .unwrap_or((UNKNOWN, UNKNOWN));
-        let (service, method) = (service.to_string(), method.to_string());
-        self.in_flight.with_label_values(&[&service, &method]).inc();
-        Call {
+        let series = crate::locks::read(&self.methods).get(path).cloned();
+        let series = series.ok_or_else(|| Unseen {
             metrics: self.clone(),
-            service,
-            method,
+            path: path.to_string(),
+        });
+        let in_flight = match &series {
+            Ok(series) => series.in_flight.clone(),
+            Err(_) => {
+                let (service, _) = self.labels(path);
+                self.in_flight.with_label_values(&[service, UNKNOWN])
+            }
+        };
+        in_flight.inc();
+        Call {
+            series,
+            in_flight,
             started: Instant::now(),
             code: None,
         }
+    }
+
+    /// The labels `grpc_service` and `grpc_method` of a call to `path`, if the service is
+    /// one of this server's.
+    fn labels<'a>(&self, path: &'a str) -> (&'a str, &'a str) {
+        path.strip_prefix('/')
+            .and_then(|path| path.split_once('/'))
+            .filter(|(service, _)| self.services.contains(*service))
+            .unwrap_or((UNKNOWN, UNKNOWN))
+    }
+
+    /// The series of the method at `path`, made and kept for the calls after this one.
+    fn keep(&self, path: &str, service: &str, method: &str) -> Arc<Series> {
+        let mut methods = crate::locks::write(&self.methods);
+        let made = || Arc::new(Series::new(self, service, method));
+        methods.entry(path.to_string()).or_insert_with(made).clone()
     }
 }
 
@@ -124,9 +155,9 @@ impl GrpcMetrics {
 /// One call being measured. When it drops — its reply's last frame sent, or the call given
 /// up — it is counted with its status and its time.
 struct Call {
-    metrics: GrpcMetrics,
-    service: String,
-    method: String,
+    /// Its method's series, or, for a method that has not answered before, what makes them.
+    series: Result<Arc<Series>, Unseen>,
+    in_flight: IntGauge,
     started: Instant,
     code: Option<Code>,
 }
@@ -146,25 +177,77 @@ impl Call {
 
 impl Drop for Call {
     fn drop(&mut self) {
-        let metrics = &self.metrics;
-        let code = self.code.unwrap_or(Code::Cancelled);
-        // A method the service lacks is not a method: it stays out of the labels.
-        let method = match code {
-            Code::Unimplemented => UNKNOWN,
-            _ => &self.method,
+        self.in_flight.dec();
+        let made;
+        let series = match &self.series {
+            Ok(series) => series,
+            Err(unseen) => {
+                made = unseen.series(self.code);
+                &made
+            }
         };
-        let (service, seconds) = (&self.service, self.started.elapsed().as_secs_f64());
-        let labels = [service.as_str(), method];
-        metrics
-            .handled
-            .with_label_values(&[service, method, go_code_name(code)])
-            .inc();
-        metrics.handling.with_label_values(&labels).observe(seconds);
-        let in_flight = [service.as_str(), self.method.as_str()];
-        metrics.in_flight.with_label_values(&in_flight).dec();
+        let code = self.code.unwrap_or(Code::Cancelled);
+        series
+            .handling
+            .observe(self.started.elapsed().as_secs_f64());
+        series.handled(code).inc();
+    }
+}
+
+/// A call to a method that has not answered before: its path, to find its labels by.
+struct Unseen {
+    metrics: GrpcMetrics,
+    path: String,
+}
+
+impl Unseen {
+    /// The series to count the call on, once it ended with `code`. Only an answer proves
+    /// that a method exists: a call answered `Unimplemented`, or given up before any
+    /// status, counts under method `unknown`, and no name a client made up is a label.
+    fn series(&self, code: Option<Code>) -> Arc<Series> {
+        let metrics = &self.metrics;
+        let (service, method) = metrics.labels(&self.path);
+        match code {
+            Some(code) if code != Code::Unimplemented && service != UNKNOWN => {
+                metrics.keep(&self.path, service, method)
+            }
+            _ => Arc::new(Series::new(metrics, service, UNKNOWN)),
+        }
     }
 }
 // ANCHOR_END: call
+
+/// One method's series, looked up once: a call counts itself on them with atomic adds.
+struct Series {
+    in_flight: IntGauge,
+    handling: Histogram,
+    /// By status (`Code as usize`), each looked up at the first call that ends with it.
+    handled: [OnceLock<IntCounter>; 17],
+    handled_by_code: IntCounterVec,
+    service: String,
+    method: String,
+}
+
+impl Series {
+    fn new(metrics: &GrpcMetrics, service: &str, method: &str) -> Series {
+        let labels = [service, method];
+        Series {
+            in_flight: metrics.in_flight.with_label_values(&labels),
+            handling: metrics.handling.with_label_values(&labels),
+            handled: Default::default(),
+            handled_by_code: metrics.handled.clone(),
+            service: service.to_string(),
+            method: method.to_string(),
+        }
+    }
+
+    fn handled(&self, code: Code) -> &IntCounter {
+        self.handled[code as usize].get_or_init(|| {
+            let labels = [&self.service, &self.method, go_code_name(code)];
+            self.handled_by_code.with_label_values(&labels)
+        })
+    }
+}
 
 impl<S> tower::Layer<S> for GrpcMetrics {
     type Service = Measured<S>;
