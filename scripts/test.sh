@@ -87,6 +87,8 @@ step "workbook-dev verify (stubs linted and failing, solutions passing, hints, T
 # book's pages in headless Chromium, among them) in the workspace's build. `cargo run -p
 # workbook-dev` would select it alone, resolve anew the features of the crates it shares
 # with the lessons (micro, shared, testkit, workbook-full) and build them all a second time.
-"${CARGO_TARGET_DIR:-target}/debug/workbook-dev" verify
+# The tools the chapters run (devconsul, grpc-fast) were built above with the workspace's
+# features: verify runs them as they are instead of building them alone, with other features.
+TOOLS_BUILT_WITH_THE_WORKSPACE=1 "${CARGO_TARGET_DIR:-target}/debug/workbook-dev" verify
 
 du -sh target 2>/dev/null | awk '{ print "target/: " $1 }'

@@ -67,6 +67,9 @@ const AGENT_PACKAGE: &str = "devconsul";
 /// `cargo run -p grpc-fast -- server`, the Greeter without tonic's server.
 const TOOL_PACKAGES: [&str; 2] = [AGENT_PACKAGE, "grpc-fast"];
 
+/// Set by `scripts/test.sh`, whose build made the tools' binaries with the workspace's.
+const TOOLS_BUILT: &str = "TOOLS_BUILT_WITH_THE_WORKSPACE";
+
 /// The host whose addresses are given free ports (and `localhost`, its name).
 const LOOPBACK: &str = "127.0.0.1:";
 
@@ -147,6 +150,10 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
 
     // The tools are no lessons, and verify's builds leave them out: they are built here
     // (nothing to do when they are up to date), so that no binary older than its source runs.
+    // Built alone, they get the features these two packages ask for, not those of the whole
+    // workspace, and half a dozen crates under them are compiled again. The test script has
+    // just built every target of the workspace, these two among them, and says so with
+    // TOOLS_BUILT_WITH_THE_WORKSPACE: then they run as they are.
     let mut build = std::process::Command::new("cargo");
     build.args(["build", "--quiet"]);
     // (Those the course has: a course made for a test may have none.)
@@ -157,7 +164,8 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
     for tool in &tools {
         build.args(["-p", tool]);
     }
-    if !tools.is_empty() {
+    let built_already = std::env::var_os(TOOLS_BUILT).is_some();
+    if !tools.is_empty() && !built_already {
         let _ = build.current_dir(&course.root).status();
     }
 
