@@ -28,8 +28,6 @@ if command -v apt-get >/dev/null 2>&1; then
   command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium chromium-driver)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || wanted+=(fonts-noto-cjk)
   command -v pdftotext >/dev/null 2>&1 || wanted+=(poppler-utils)
-  # A faster linker for CI's one-off build (scripts/test.sh); without it the system's links.
-  [ -z "${CI:-}" ] || command -v mold >/dev/null 2>&1 || wanted+=(mold)
   # Lesson 15 and micro's metrics: a real Prometheus scrapes the services, promtool lints
   # their /metrics (Debian's prometheus package has both).
   command -v promtool >/dev/null 2>&1 || wanted+=(prometheus)

@@ -43,12 +43,6 @@ source scripts/needs.sh
 # running this script keep their usual settings, so it reuses their builds.
 if [ -n "${CI:-}" ]; then
   export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0
-  # The build links some 300 programs (each lesson's tests are several); mold links each in
-  # a fraction of the system linker's time (about a minute of CI's build on two cores). A
-  # change of RUSTFLAGS rebuilds everything, so people's runs keep their own settings.
-  if command -v mold >/dev/null 2>&1 && [ "$(uname -s)" = Linux ]; then
-    export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C link-arg=-fuse-ld=mold"
-  fi
 fi
 df -h . | awk 'NR == 2 { print "disk: " $4 " free on " $6 }'
 
