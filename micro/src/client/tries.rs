@@ -16,8 +16,8 @@
 //! a try that may have run, and hedges, are paid from the [`RetryBudget`]: they add load to
 //! the servers. Tries that cannot have run reached no server, and are free (gRPC's
 //! "transparent retries"), bounded by the number of nodes. A node whose try failed or timed
-//! out is set aside ([`SetAside`]) so that the next calls skip it; one that answers is taken
-//! back.
+//! out is set aside ([`SetAside`]) so that the next calls try it last, once every other node
+//! has been tried; one that answers is taken back.
 
 use std::future::Future;
 use std::time::Duration;
@@ -122,7 +122,13 @@ impl Tries {
             false => deadline,
         };
         self.budget.called();
-        let mut untried = self.set_aside.not_set_aside(service, nodes);
+        let mut untried = self.set_aside.not_set_aside(service, nodes.clone());
+        // The nodes earlier calls set aside are tried last: when every other node has been
+        // tried and the call still has time, a node that failed a while ago beats failing.
+        let mut held_back: Vec<Node> = nodes
+            .into_iter()
+            .filter(|node| !untried.contains(node))
+            .collect();
         let mut tries = FuturesUnordered::new();
         let first = one_try(service, selector, &mut untried, None, &mut try_on, until());
         tries.push(first.ok_or_else(|| no_node(service))?);
@@ -146,6 +152,9 @@ impl Tries {
                         Verdict::MayHaveRun => idempotent,
                     };
                     self.set_aside.set_aside(service, &node);
+                    if again && untried.is_empty() {
+                        untried = std::mem::take(&mut held_back);
+                    }
                     let paid = again
                         && !untried.is_empty()
                         && (verdict == Verdict::NotRun || self.budget.try_retry());

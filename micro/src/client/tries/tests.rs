@@ -320,3 +320,22 @@ async fn a_node_set_aside_that_leaves_the_registry_and_comes_back_is_called_at_o
         [a, b]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn nodes_set_aside_are_tried_last_not_never() {
+    // An earlier call set a and b aside (a partition, a slow moment); c, the one left,
+    // does not answer. With time left, the call tries a node set aside before it gives up.
+    let cluster = Cluster::new(&[
+        ("a", Plays::Answers(ms(10))),
+        ("b", Plays::Answers(ms(10))),
+        ("c", Plays::Silent),
+    ]);
+    let tries = Tries::new(policy(true));
+    for node in &cluster.nodes()[..2] {
+        tries.set_aside.set_aside("user", node);
+    }
+    let (answer, took) = cluster.call(&tries).await;
+    assert_eq!(answer.unwrap(), "from a");
+    assert_eq!(took, ms(210), "c's try, then a's");
+    assert_eq!(cluster.tries(), counts(&[("a", 1), ("c", 1)]));
+}
