@@ -7,10 +7,12 @@
 //! lock file and profile are the course's, so after `cargo test -p l11-micro` the packages
 //! under the framework are reused, and only the crate and the course's own crates it stands
 //! on (`micro`, `shared`, `proto`…) are compiled: 6 of 301 packages, 18 s on two cores. After a
-//! build of the whole workspace (CI's, `--workspace --all-features`) they are not: that build
-//! unifies the features of every package, the runner's and the early lessons' too, so tokio
-//! and all above it differ from a standalone crate's, and the first of these tests builds
-//! them again (about 300 packages).
+//! build of the whole workspace (CI's, `--workspace --all-features`), which unifies the
+//! features of every package, the runner's and the early lessons' too, about 20 are: the
+//! workspace-hack, which `micro` depends on, turns on what those packages turn on in tokio's
+//! and its neighbours' dependencies, so that tokio and all above it are shared (its
+//! `Cargo.toml` says which), and what is left differs in small ways (captcha's opt-level,
+//! a feature of regex or libc).
 
 mod program;
 mod support;
