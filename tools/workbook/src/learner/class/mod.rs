@@ -261,10 +261,27 @@ pub fn leave(course: &Course) -> Result<bool> {
     };
     let waiting = outbox_of(&course.root).len();
     let dir = class_dir(&course.root);
-    fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    remove_while_a_sender_may_write(&dir).with_context(|| format!("removing {}", dir.display()))?;
     tell(
         ClassMsg::Left,
         &[("class", &ui::bold(&member.class)), ("count", &waiting)],
     );
     Ok(true)
+}
+
+/// Removes the class's folder, which a sender still running from an earlier check may write
+/// into meanwhile (its delivery notes, through a temporary file): a file written after the
+/// folder was read leaves it not empty, and reading it again removes that one too. Once
+/// the folder is gone the sender can write nothing more, so a few rounds are enough.
+fn remove_while_a_sender_may_write(dir: &Path) -> std::io::Result<()> {
+    let mut rounds = 0;
+    loop {
+        match fs::remove_dir_all(dir) {
+            Err(error) if error.kind() == std::io::ErrorKind::DirectoryNotEmpty && rounds < 10 => {
+                rounds += 1
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            done => return done,
+        }
+    }
 }
