@@ -2,8 +2,8 @@
 //! by a real client. Each call is counted by method and status and timed in seconds, the
 //! handler's answer comes back unchanged, and a call given up is counted as `Canceled`.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use l15_observe::exercises::red::Red;
 use micro::shared::greeter::{GreeterService, ReplyStream};
@@ -25,14 +25,21 @@ const SLOW: Duration = Duration::from_millis(100);
 struct Measured {
     red: Red,
     dropped: Arc<Notify>,
+    lived: Arc<Mutex<Duration>>,
 }
 
-/// Tells the test, when dropped, that the server gave up on a call.
-struct SaysWhenDropped(Arc<Notify>);
+/// Tells the test, when dropped, that the server gave up on a call, and how long the
+/// handler's work lived: the least its measured time can be.
+struct SaysWhenDropped {
+    dropped: Arc<Notify>,
+    lived: Arc<Mutex<Duration>>,
+    since: Instant,
+}
 
 impl Drop for SaysWhenDropped {
     fn drop(&mut self) {
-        self.0.notify_one();
+        *self.lived.lock().unwrap() = self.since.elapsed();
+        self.dropped.notify_one();
     }
 }
 
@@ -46,7 +53,11 @@ impl Greeter for Measured {
             match request.get_ref().name.as_str() {
                 "slow" => tokio::time::sleep(SLOW).await,
                 "never" => {
-                    let _dropped = SaysWhenDropped(self.dropped.clone());
+                    let _dropped = SaysWhenDropped {
+                        dropped: self.dropped.clone(),
+                        lived: self.lived.clone(),
+                        since: Instant::now(),
+                    };
                     std::future::pending::<()>().await;
                 }
                 _ => {}
@@ -76,13 +87,18 @@ impl Greeter for Measured {
 
 /// A measured Greeter served on a free loopback port: the registry its metrics are in, a
 /// client connected to it, and what tells when the server drops a call to `never`.
-async fn serve() -> (Registry, GreeterClient<Channel>, Arc<Notify>) {
+async fn serve() -> (Registry, GreeterClient<Channel>, Measured) {
     let registry = Registry::new();
     let red = Red::new(&registry).expect("Red::new registers its metrics");
-    let dropped = Arc::new(Notify::new());
     let greeter = Measured {
         red,
-        dropped: dropped.clone(),
+        dropped: Arc::new(Notify::new()),
+        lived: Arc::default(),
+    };
+    let watched = Measured {
+        red: greeter.red.clone(),
+        dropped: greeter.dropped.clone(),
+        lived: greeter.lived.clone(),
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local address");
@@ -92,7 +108,7 @@ async fn serve() -> (Registry, GreeterClient<Channel>, Arc<Notify>) {
         "the connection",
         GreeterClient::connect(format!("http://{addr}")),
     );
-    (registry, connected.await.expect("connect"), dropped)
+    (registry, connected.await.expect("connect"), watched)
 }
 
 /// What a scrape of `registry` reads: the text format.
@@ -191,7 +207,7 @@ async fn durations_are_seconds() {
 
 #[tokio::test]
 async fn a_call_given_up_is_counted_as_canceled() {
-    let (registry, mut client, dropped) = serve().await;
+    let (registry, mut client, watched) = serve().await;
     let mut request = Request::new(HelloRequest {
         name: "never".into(),
     });
@@ -206,7 +222,11 @@ async fn a_call_given_up_is_counted_as_canceled() {
         "a handler that never answers answered: {given_up:?}"
     );
     // The server drops the handler's future when the deadline passes.
-    within("the server giving up on the call", dropped.notified()).await;
+    within(
+        "the server giving up on the call",
+        watched.dropped.notified(),
+    )
+    .await;
     let page = scrape(&registry);
     let canceled = r#"micro_request_total{method="Greeter.SayHello",status="Canceled"}"#;
     let yours = value(&page, canceled);
@@ -215,9 +235,12 @@ async fn a_call_given_up_is_counted_as_canceled() {
         &page,
         r#"micro_request_duration_seconds_sum{method="Greeter.SayHello"}"#,
     );
+    // However busy the machine, the call ran at least as long as its handler's work lived
+    // (up to the deadline; less where the server started it late).
+    let lived = watched.lived.lock().unwrap().as_secs_f64();
     assert!(
-        took >= 0.05,
-        "the call given up ran about 100 ms, timed as {took} s:\n{page}"
+        took >= lived,
+        "the call given up ran at least {lived} s, timed as {took} s:\n{page}"
     );
 }
 
