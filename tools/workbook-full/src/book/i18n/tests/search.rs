@@ -55,9 +55,12 @@ pub(crate) async fn search_in_browser(
         .goto(&format!("{base}{page}?search={query}"))
         .await
         .unwrap();
+    // Waited for as an event: the results appear once the page has loaded its search
+    // index. A few seconds on a quiet machine; under CI's parallel tests (other browsers,
+    // the real book built beside it) once over 20 s, so the bound is a minute.
     let found = client
         .wait()
-        .at_most(std::time::Duration::from_secs(20))
+        .at_most(std::time::Duration::from_secs(60))
         .for_element(Locator::Css("#mdbook-searchresults li a"))
         .await;
     let mut links = Vec::new();
