@@ -31,6 +31,7 @@ fi
 source scripts/needs.sh
 source scripts/suite.sh
 cargo test --locked --workspace --all-features --all-targets --no-run --quiet
+wait_for_test_needs
 
 load=""
 if [ "$stress" = "--stress" ]; then

@@ -3,21 +3,27 @@
 # run on a machine set up today. Uses the caller's `step` to announce what it installs.
 command -v step >/dev/null 2>&1 || step() { printf '\n==> %s\n' "$*"; }
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
-command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
-# Lesson 11: its tests start private etcd clusters on free ports, and its etcd client is
-# built with protoc. (On a machine that runs systemd, Debian's etcd-server also starts a
-# system etcd on 2379/2380; the tests never use those ports.)
-command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
-command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+# Two sets: what the build needs is installed now (protoc for lesson 11's etcd client,
+# pkg-config and OpenSSL's headers); what only the tests need is installed in the background
+# while cargo builds, so that its download and unpacking cost the build nothing, and
+# `wait_for_test_needs` waits for it before the first test.
+build_needs=()
+command -v pkg-config >/dev/null 2>&1 || build_needs+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || build_needs+=(libssl-dev)
+command -v protoc >/dev/null 2>&1 || build_needs+=(protobuf-compiler)
+
+test_needs=()
+command -v redis-server >/dev/null 2>&1 || test_needs+=(redis-server)
+command -v python3 >/dev/null 2>&1 || test_needs+=(python3 python3-pip)
+# Lesson 11: its tests start private etcd clusters on free ports. (On a machine that runs
+# systemd, Debian's etcd-server also starts a system etcd on 2379/2380; the tests never use
+# those ports.)
+command -v etcd >/dev/null 2>&1 || test_needs+=(etcd-server)
 # Chapter 11's sessions look at the cluster with etcdctl (Debian's etcd-client).
-command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+command -v etcdctl >/dev/null 2>&1 || test_needs+=(etcd-client)
 # Lesson 12: its tests start private NATS servers (JetStream on) on free ports. Debian puts
 # nats-server in /usr/sbin, which is not on every user's PATH; testkit looks there too.
-command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || test_needs+=(nats-server)
 
 # What only some checks need: where it cannot be installed, that check says so and is skipped.
 # Headless Chromium and its WebDriver, for verify's check of the book's pages; a CJK font,
@@ -37,37 +43,59 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 
+missing=("${build_needs[@]}" "${test_needs[@]}")
 if [ ${#missing[@]} -gt 0 ] && ! command -v apt-get >/dev/null 2>&1; then
   echo "Missing: ${missing[*]}. Install them with your system's package manager, e.g." >&2
   echo "  brew install redis pkg-config openssl python3 etcd protobuf nats-server" >&2
   exit 1
 fi
-# Everything in one apt-get call: one index update, one resolution, one download.
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+apt_install() { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"; }
+
 if [ $((${#missing[@]} + ${#wanted[@]})) -gt 0 ]; then
-  step "Installing ${missing[*]} ${wanted[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-    "${missing[@]}" "${wanted[@]}"; then
-    echo "Could not install ${wanted[*]}: the checks that need them will say so and be skipped." >&2
-    [ ${#missing[@]} -eq 0 ] ||
-      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+if [ ${#build_needs[@]} -gt 0 ]; then
+  step "Installing ${build_needs[*]} (the build needs them)"
+  apt_install "${build_needs[@]}"
+fi
+
+# The tests' packages, py-consul (a second-language client for the Consul agent's tests),
+# then lesson 14's base image: the lab's hosts are built on an image made here with
+# debootstrap (no image can be pulled in CI), two minutes, mostly downloading; the lab's
+# test waits for it (scripts/lab-base.sh; its log: target/lab-base.log).
+install_test_needs() {
+  if [ $((${#test_needs[@]} + ${#wanted[@]})) -gt 0 ]; then
+    echo "installing ${test_needs[*]} ${wanted[*]}"
+    if ! apt_install "${test_needs[@]}" "${wanted[@]}"; then
+      echo "Could not install ${wanted[*]}: the checks that need them will say so and be skipped." >&2
+      [ ${#test_needs[@]} -eq 0 ] || apt_install "${test_needs[@]}" || return 1
+    fi
   fi
-fi
+  if ! python3 -c 'import consul' >/dev/null 2>&1; then
+    echo "installing py-consul"
+    python3 -m pip install --quiet --disable-pip-version-check py-consul ||
+      python3 -m pip install --quiet --disable-pip-version-check --break-system-packages py-consul
+  fi
+  if docker info >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
+    ! docker image inspect l14-base:bookworm >/dev/null 2>&1; then
+    echo "making lesson 14's base image in the background (scripts/lab-base.sh)"
+    scripts/lab-base.sh >/dev/null 2>&1 &
+  fi
+}
+mkdir -p "${CARGO_TARGET_DIR:-target}"
+test_needs_log="${CARGO_TARGET_DIR:-target}/test-needs.log"
+step "Installing what the tests need, in the background (its log: $test_needs_log)"
+install_test_needs >"$test_needs_log" 2>&1 &
+test_needs_pid=$!
 
-if ! python3 -c 'import consul' >/dev/null 2>&1; then
-  step "Installing py-consul (a second-language client for the Consul agent's tests)"
-  python3 -m pip install --quiet --disable-pip-version-check py-consul ||
-    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages py-consul
-fi
-
-# Lesson 14's lab builds its hosts on a base image made here with debootstrap (no image can
-# be pulled in CI): two minutes, mostly downloading, so it starts now, in the background,
-# and the lab's test waits for it (scripts/lab-base.sh; its log: target/lab-base.log).
-if docker info >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
-  ! docker image inspect l14-base:bookworm >/dev/null 2>&1; then
-  echo "making lesson 14's base image in the background (scripts/lab-base.sh)"
-  scripts/lab-base.sh >/dev/null 2>&1 &
-fi
-
+# Waits for the tests' packages; says what went wrong, and fails, if they did not install.
+wait_for_test_needs() {
+  if ! wait "$test_needs_pid"; then
+    cat "$test_needs_log" >&2
+    echo "the tests' packages did not install (above)" >&2
+    return 1
+  fi
+}

@@ -20,10 +20,10 @@ run_suite() {
     for name in "${own_main_tests[@]}"; do
       skip="${skip:+$skip | }binary($name)"
     done
-    # Two tests a core: most of a test's time is spent waiting on what it started (on 2
-    # cores, 150 s of tests take 106 s with 4 at once, against 150 s with 2).
+    # Three tests a core: most of a test's time is spent waiting on what it started (on 2
+    # cores, the suite takes 124 s with 6 at once, 168 s with 4, and more with 2).
     cargo nextest run --locked --workspace --all-features --no-fail-fast \
-      --test-threads "$((2 * $(nproc 2>/dev/null || echo 2)))" \
+      --test-threads "$((3 * $(nproc 2>/dev/null || echo 2)))" \
       --failure-output final -E "not ($skip)" || failed=1
     local own=()
     for name in "${own_main_tests[@]}"; do own+=(--test "$name"); done

@@ -49,6 +49,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use workbook_core::course::{Course, Lesson};
@@ -177,28 +178,43 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
             .collect(),
         None => crate::proof::bookcheck::markdown_files(&src),
     };
-    // A chapter that drives a lab spends its time waiting for Docker: it is followed beside
-    // the others, which follow each other.
+    // A chapter's programs spend most of their time waiting (for a port, an answer, a
+    // timeout), and each chapter has its own folder, ports and services: so chapters are
+    // followed two at a time, and a chapter that drives a lab, which mostly waits for Docker,
+    // beside them.
     let (labs, others): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()
         .partition(|file| fs::read_to_string(file).is_ok_and(|text| lab::drives_a_lab(&text)));
-    let follow = |files: Vec<PathBuf>| {
-        let binaries = &binaries;
-        async move {
-            let mut chapters = Vec::new();
-            for file in files {
-                let shown = course.relative(&file).display().to_string();
-                chapters.push(check_chapter(&file, &shown, binaries).await);
-            }
-            chapters
-        }
-    };
-    let (mut chapters, lab_chapters) = tokio::join!(follow(others), follow(labs));
+    let others = Mutex::new(others.into_iter());
+    let labs = Mutex::new(labs.into_iter());
+    let (mut chapters, more_chapters, lab_chapters) = tokio::join!(
+        follow(&others, course, &binaries),
+        follow(&others, course, &binaries),
+        follow(&labs, course, &binaries)
+    );
+    chapters.extend(more_chapters);
     chapters.extend(lab_chapters);
     chapters.sort_by(|a, b| a.file.cmp(&b.file));
     Transcripts {
         chapters,
         seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Follows the chapters left in `queue`, one after another, until none is left.
+async fn follow(
+    queue: &Mutex<std::vec::IntoIter<PathBuf>>,
+    course: &Course,
+    binaries: &HashMap<String, PathBuf>,
+) -> Vec<Chapter> {
+    let mut chapters = Vec::new();
+    loop {
+        let next = queue.lock().expect("no panic holds the queue").next();
+        let Some(file) = next else {
+            return chapters;
+        };
+        let shown = course.relative(&file).display().to_string();
+        chapters.push(check_chapter(&file, &shown, binaries).await);
     }
 }
 

@@ -18,7 +18,8 @@
 //! run directly, two at a time, each with a timeout.
 
 use std::fs;
-use std::time::Instant;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -50,7 +51,18 @@ enum Side {
 }
 
 /// The `verify` command. Returns an error (so a non-zero exit) on any miss.
-pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
+///
+/// Everything that builds comes first: the stubs (and their runs, which need the stubs'
+/// programs in `target/debug`), the isolation probe (which breaks exercise files for a
+/// moment), then the solutions, which put the answers' programs back in `target/debug`.
+/// From then on verify only runs what is built, and reads; with `built_note`, it writes
+/// `built` to that file at that moment, so that the test script runs the test suite beside
+/// the rest (the transcripts and the book mostly wait on programs and a browser).
+pub async fn run(
+    course: &Course,
+    lesson_id: Option<&str>,
+    built_note: Option<&Path>,
+) -> Result<()> {
     let started = Instant::now();
     let lessons: Vec<&Lesson> = match lesson_id {
         None => course.lessons.iter().collect(),
@@ -90,6 +102,8 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
 
     let mut build_problems = Vec::new();
     let mut unfinished_checked = unfinished::Checked::default();
+    let mut probed = None;
+    let mut solution_build = None;
     if !exercises.is_empty() {
         let tests = exercise_tests(&lessons);
 
@@ -104,7 +118,8 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
             tests: [tests.clone(), unfinished::tests(&lessons)].concat(),
             ..BuildRequest::default()
         };
-        let (stub_build, runs) = build_and_run(course, &stubs, &exercises, "stubs").await?;
+        let stub_build = build_side(course, &stubs, "stubs").await?;
+        let runs = run_side(&stub_build, &exercises).await;
         for (row, run) in rows.iter_mut().zip(runs) {
             row.stub = run;
         }
@@ -127,6 +142,10 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
             }
         }
 
+        // The isolation probe builds the lessons with a broken file each; it is done before
+        // the solutions' build, after which nothing is built and no file is touched.
+        probed = Some(probe_isolation(course, &lessons).await?);
+
         // The solutions: every test must pass.
         let solutions = BuildRequest {
             workspace: true,
@@ -137,36 +156,58 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
                 .collect(),
             ..BuildRequest::default()
         };
-        let (build, runs) = build_and_run(course, &solutions, &exercises, "solutions").await?;
-        for (row, run) in rows.iter_mut().zip(runs) {
-            row.solution = run;
-        }
+        let build = build_side(course, &solutions, "solutions").await?;
+        say_built(built_note)?;
         build_problems.extend(build_failure(&build, "the solutions"));
+        solution_build = Some(build);
     }
+    let (probes, probe_time) = match probed {
+        Some(probed) => probed,
+        None => {
+            let probed = probe_isolation(course, &lessons).await?;
+            say_built(built_note)?;
+            probed
+        }
+    };
 
-    print_table(&rows);
     // The catalog's check reads the whole book on one core while the transcripts mostly wait.
     let catalog = tokio::task::spawn_blocking({
         let course = course.clone();
         let only = lesson_id.map(|_| catalog::chapters(&lessons));
         move || catalog::check(&course, only.as_deref())
     });
-    // The book's transcripts, run against the lesson binaries the builds above made.
-    let (transcripts_passed, transcripts_failed) = transcripts::print(
-        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice())).await,
+    // The book (all of it, or with --lesson only that lesson's chapter): built and loaded in
+    // a browser beside the transcripts, which mostly wait on the programs they run.
+    let book = tokio::spawn(pages::check(
+        course.clone(),
+        lesson_id.map(|_| lessons.iter().map(|&lesson| lesson.clone()).collect()),
+    ));
+    // The solutions' tests, and the book's transcripts run against the lesson binaries the
+    // builds above made: both mostly wait on the servers they start.
+    let (solution_runs, transcripts) = tokio::join!(
+        async {
+            match &solution_build {
+                Some(build) => run_side(build, &exercises).await,
+                None => Vec::new(),
+            }
+        },
+        transcripts::check(course, lesson_id.map(|_| lessons.as_slice()))
     );
+    for (row, run) in rows.iter_mut().zip(solution_runs) {
+        row.solution = run;
+    }
+    print_table(&rows);
+    let (transcripts_passed, transcripts_failed) = transcripts::print(&transcripts);
 
-    // The book: all of it, or with --lesson only that lesson's chapter.
     let catalog = catalog.await.context("the catalog's check")?;
+    let book = book.await.context("the book's check")?;
     let (book_misses, skipped) =
-        pages::print(course, lesson_id.map(|_| lessons.as_slice()), catalog).await;
+        pages::print(course, lesson_id.map(|_| lessons.as_slice()), book, catalog);
     let copies = copycheck::print(&copycheck::check(course, &lessons));
-    let probing = Instant::now();
-    let probes = isolation::probe(course, &lessons).await?;
     let isolation_problems = isolation::print(
         &probes,
         &isolation::packages_on_lessons(course)?,
-        probing.elapsed(),
+        probe_time,
     );
     // What the lessons share with the workspace: the workspace-hack, their tests' names.
     let (workspace_problems, workspace_skipped) =
@@ -269,13 +310,8 @@ pub(crate) fn exercise_tests(lessons: &[&Lesson]) -> Vec<String> {
     tests
 }
 
-/// Builds one side in one cargo invocation and runs every exercise's executable.
-async fn build_and_run(
-    course: &Course,
-    request: &BuildRequest,
-    exercises: &[(&Lesson, &Exercise)],
-    what: &str,
-) -> Result<(Build, Vec<Side>)> {
+/// Builds one side's tests in one cargo invocation.
+async fn build_side(course: &Course, request: &BuildRequest, what: &str) -> Result<Build> {
     let started = Instant::now();
     println!(
         "{} {what}: {}",
@@ -283,8 +319,13 @@ async fn build_and_run(
         ui::dim(&cargo::describe(request))
     );
     let build = cargo::build_tests(&course.root, request).await?;
-    let built = Instant::now();
+    println!("  built in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(build)
+}
 
+/// Runs every exercise's test executable of `build`, two at a time.
+async fn run_side(build: &Build, exercises: &[(&Lesson, &Exercise)]) -> Vec<Side> {
+    let started = Instant::now();
     let jobs: Vec<Option<TestJob>> = exercises
         .iter()
         .map(|(lesson, exercise)| {
@@ -304,12 +345,26 @@ async fn build_and_run(
             },
         })
         .collect();
-    println!(
-        "  built in {:.1} s, ran in {:.1} s",
-        (built - started).as_secs_f64(),
-        built.elapsed().as_secs_f64()
-    );
-    Ok((build, sides))
+    println!("  ran in {:.1} s", started.elapsed().as_secs_f64());
+    sides
+}
+
+/// The isolation probe, and how long it took.
+async fn probe_isolation(
+    course: &Course,
+    lessons: &[&Lesson],
+) -> Result<(Vec<isolation::Probe>, Duration)> {
+    let probing = Instant::now();
+    let probes = isolation::probe(course, lessons).await?;
+    Ok((probes, probing.elapsed()))
+}
+
+/// Tells whoever waits on `note` that verify has built all it builds: it writes `built`.
+fn say_built(note: Option<&Path>) -> Result<()> {
+    if let Some(note) = note {
+        fs::write(note, "built\n").with_context(|| format!("writing {}", note.display()))?;
+    }
+    Ok(())
 }
 
 /// The compiler's errors when a side did not build, as one block of text.

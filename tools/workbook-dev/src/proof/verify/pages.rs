@@ -26,7 +26,8 @@ const THRESHOLDS: &str = "book/po/thresholds.toml";
 /// `verify --book`: the whole book's checks and nothing else. An error on any miss.
 pub async fn run_book_only(course: &Course) -> Result<()> {
     let started = Instant::now();
-    let (misses, skipped) = print(course, None, catalog::check(course, None)).await;
+    let checked = check(course.clone(), None).await;
+    let (misses, skipped) = print(course, None, checked, catalog::check(course, None));
     let elapsed = started.elapsed().as_secs_f64();
     let skipped = if skipped { ", 1 skipped" } else { "" };
     println!();
@@ -37,15 +38,52 @@ pub async fn run_book_only(course: &Course) -> Result<()> {
     Ok(())
 }
 
-/// Checks the book (with `only`, just those lessons' chapters, unbuilt) and prints what it
-/// finds, with what the catalog's check found; returns the number of problems and whether
-/// the browser check was skipped.
-pub(super) async fn print(
+/// What the book's checks found, kept to be printed later: `verify` runs them beside the
+/// transcripts, which spend most of their time waiting on the programs they run, and prints
+/// them after the transcripts' rows.
+pub(super) struct BookChecked {
+    problems: Vec<Problem>,
+    /// The folder of the built pages, or why the book does not build; `None` with `--lesson`.
+    built: Option<Result<PathBuf, String>>,
+    browser: Option<browsercheck::BrowserCheck>,
+}
+
+/// Checks the book (with `only`, just those lessons' chapters, unbuilt), and loads its
+/// built pages in a browser. Prints nothing.
+pub(super) async fn check(course: Course, only: Option<Vec<Lesson>>) -> BookChecked {
+    let root = course.root.clone();
+    // Reading every chapter and building the book keep a core busy for seconds: on a thread
+    // of their own, not on one the transcripts' waiting runs on.
+    let (problems, built) = tokio::task::spawn_blocking(move || {
+        let only: Option<Vec<&Lesson>> = only.as_ref().map(|lessons| lessons.iter().collect());
+        check_book(&course, only.as_deref())
+    })
+    .await
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    let browser = match &built {
+        Some(Ok(html_dir)) => Some(browsercheck::run(&root, html_dir).await),
+        _ => None,
+    };
+    BookChecked {
+        problems,
+        built,
+        browser,
+    }
+}
+
+/// Prints what [`check`] found, with what the catalog's check found; returns the number of
+/// problems and whether the browser check was skipped.
+pub(super) fn print(
     course: &Course,
     only: Option<&[&Lesson]>,
+    checked: BookChecked,
     catalog: Vec<Problem>,
 ) -> (usize, bool) {
-    let (book_problems, book_built) = check_book(course, only);
+    let BookChecked {
+        problems: book_problems,
+        built: book_built,
+        browser,
+    } = checked;
     println!();
     println!("{}", ui::bold("The book"));
     if book_problems.is_empty() {
@@ -81,10 +119,6 @@ pub(super) async fn print(
             ui::todo_mark()
         ),
     }
-    let browser = match &book_built {
-        Some(Ok(html_dir)) => Some(browsercheck::run(&course.root, html_dir).await),
-        _ => None,
-    };
     let (browser_problems, skipped) = print_browser_check(browser);
     // The translations: each chapter's translated share against book/po/thresholds.toml.
     let translation_problems = match only {
