@@ -8,6 +8,7 @@ use std::time::Duration;
 use l14_deploy::history::{Call, Fault, Outcome};
 use l14_deploy::load::Window;
 
+mod balancer;
 mod history;
 mod load;
 mod report;

@@ -1,0 +1,90 @@
+//! The load's balancer: a gateway that did not take a call is set aside, and takes calls
+//! again only after it has answered its own `/metrics` — as a load balancer's health check
+//! brings a host back into rotation.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use l14_deploy::balancer::Gateways;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// The paths a gateway was asked for, in order, and a bell rung at each.
+#[derive(Default)]
+struct Asked {
+    paths: Mutex<Vec<String>>,
+    bell: Notify,
+}
+
+/// A gateway on `listener` that answers every request 200 and writes its path down.
+fn serve(listener: TcpListener, asked: Arc<Asked>) {
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let asked = asked.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 1024];
+                let Ok(read) = stream.read(&mut request).await else {
+                    return;
+                };
+                let line = String::from_utf8_lossy(&request[..read]).to_string();
+                let path = line.split(' ').nth(1).unwrap_or_default().to_string();
+                asked.paths.lock().unwrap().push(path);
+                asked.bell.notify_waiters();
+                let reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+                let _ = stream.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+}
+
+#[tokio::test]
+async fn a_gateway_set_aside_takes_calls_again_once_its_metrics_answer() {
+    let first = Arc::new(Asked::default());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let first_base = format!("http://{}", listener.local_addr().unwrap());
+    serve(listener, first.clone());
+    // The second gateway's port, with nothing listening on it yet: a host not back.
+    let second_addr = {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap()
+    };
+    let gateways = Gateways::new(&[first_base, format!("http://{second_addr}")]);
+    let client = reqwest::Client::new();
+
+    // A call that begins at the second gateway is refused there and answered by the first.
+    let answer = gateways.get(&client, "/user/call", 1).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(first.paths.lock().unwrap().as_slice(), ["/user/call"]);
+
+    // The host comes back. The balancer asks it whether it answers before it sends it a call.
+    let second = Arc::new(Asked::default());
+    let listener = TcpListener::bind(second_addr).await.unwrap();
+    serve(listener, second.clone());
+    let asked_for = |path: &str| second.paths.lock().unwrap().iter().any(|p| p == path);
+    let back = async {
+        // Its `/metrics` asked (every 100 ms while it is set aside)…
+        loop {
+            // Armed before looking, so that no request is missed between the two.
+            let rung = second.bell.notified();
+            if asked_for(micro::metrics::PATH) {
+                break;
+            }
+            rung.await;
+        }
+        // …and answered, it is in the rotation again: a call that begins there goes there.
+        while !asked_for("/user/call") {
+            let answer = gateways.get(&client, "/user/call", 1).await.unwrap();
+            assert_eq!(answer.status(), 200);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), back)
+        .await
+        .expect("the second gateway takes calls again within 10 s of coming back");
+    let asked = second.paths.lock().unwrap().clone();
+    assert_eq!(
+        asked.first().map(String::as_str),
+        Some(micro::metrics::PATH),
+        "asked its /metrics before any call: {asked:?}"
+    );
+}
