@@ -1,7 +1,8 @@
 //! Finding the programs the course starts but does not ship: `redis-server`, `consul`,
-//! `etcd`, `nats-server`, Chromium and chromedriver. One place knows where to look, so that
-//! the tests (testkit), `doctor`, `services up`, the book's browser check and the handout's
-//! printer agree on whether a program is there, and say the same thing when it is not.
+//! `etcd`, `nats-server`, `prometheus`, Chromium and chromedriver. One place knows where to
+//! look, so that the tests (testkit), `doctor`, `services up`, `up`, the book's browser check
+//! and the handout's printer agree on whether a program is there, and say the same thing
+//! when it is not.
 //!
 //! A crate of its own, on the standard library alone, so that the learner's runner finds
 //! programs without linking the tests' servers.
@@ -46,6 +47,12 @@ pub fn find_nats_server() -> Option<PathBuf> {
         let debian = PathBuf::from("/usr/sbin/nats-server");
         is_executable(&debian).then_some(debian)
     })
+}
+
+/// Prometheus: `$PROMETHEUS`, else `prometheus` on PATH (Debian's package puts it in
+/// `/usr/bin`).
+pub fn find_prometheus() -> Option<PathBuf> {
+    find_program("PROMETHEUS", &["prometheus"])
 }
 
 /// chromedriver: `$CHROMEDRIVER`, else `chromedriver` on PATH.

@@ -2,8 +2,9 @@
 //! machine (a classroom server, each in a clone of their own) work side by side.
 //!
 //! With no base port, every port is the one the book shows: Consul 8500, Redis 6379, NATS
-//! 4222, the book 3000, `up`'s captcha instances 7009 and 7109 and its gateway 7010, lesson
-//! NN's server 70NN. With a base port B, this copy's ports are a block of 100 counted from B:
+//! 4222, the book 3000, `up`'s captcha instances 7009 and 7109, its gateway 7010 and its
+//! Prometheus 7090, lesson NN's server 70NN. With a base port B, this copy's ports are a
+//! block of 100 counted from B:
 //!
 //! | port         | what                                                  |
 //! |--------------|-------------------------------------------------------|
@@ -14,6 +15,7 @@
 //! | B+5          | the book (`book`, and the course session's)           |
 //! | B+6          | NATS (`services up`, and `up`'s; lesson 12's broker)  |
 //! | B+7          | NATS's monitoring port                                |
+//! | B+8          | `up`'s Prometheus (lesson 15)                         |
 //! | B+10+NN      | lesson NN's server (the book says 70NN)               |
 //! | B+50+NN      | lesson NN's second listener (the book says 71NN)      |
 //!
@@ -137,6 +139,12 @@ impl Layout {
         loopback(self.at(4, 7010))
     }
 
+    /// `up`'s Prometheus: 7090, or B+8. Not Prometheus' own 9090: Debian's package runs a
+    /// Prometheus of the machine's there, with a configuration of its own.
+    pub fn prometheus(self) -> SocketAddr {
+        loopback(self.at(8, 7090))
+    }
+
     pub fn book(self) -> u16 {
         self.at(5, BOOK_PORT)
     }
@@ -231,6 +239,7 @@ mod tests {
         assert_eq!(layout.redis().port(), 6379);
         assert_eq!(layout.nats().port(), 4222);
         assert_eq!(layout.nats_monitor().port(), 8222);
+        assert_eq!(layout.prometheus().port(), 7090);
         assert_eq!(layout.book(), 3000);
         assert_eq!(layout.lesson(6).port(), 7006);
     }
@@ -243,6 +252,7 @@ mod tests {
         assert_eq!(layout.book(), 20005);
         assert_eq!(layout.nats().port(), 20006);
         assert_eq!(layout.nats_monitor().port(), 20007);
+        assert_eq!(layout.prometheus().port(), 20008);
         assert_eq!(layout.lesson(6).port(), 20016);
         assert_eq!(
             layout.env_lines(),

@@ -61,6 +61,7 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
                     ("one", &captcha_1),
                     ("two", &captcha_2),
                     ("gateway", &layout.gateway().port()),
+                    ("prometheus", &layout.prometheus().port()),
                 ],
             ),
         ),

@@ -1,11 +1,12 @@
 //! `up`, `status` and `down` on the real course: the system of lessons 09–12 on free
-//! ports, started, seen healthy in Consul, and stopped with nothing left behind.
+//! ports, started, seen healthy in Consul and scraped by Prometheus, and stopped with
+//! nothing left behind.
 //!
 //! `up` builds the lessons with their reference answers, the features of the `cargo test
 //! --workspace --all-features` that runs this test, so it finds their executables built. It runs on
 //! `--base-port`, in its own `.workbook/system-PORT/`, away from a learner's system.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -13,10 +14,10 @@ use std::time::{Duration, Instant};
 
 use crate::real_course::course_root;
 
-/// The first of eight free loopback ports in a row: Consul, Redis, the two captcha
-/// instances, the gateway, the book's port, NATS and its monitoring port.
+/// The first of nine free loopback ports in a row: Consul, Redis, the two captcha
+/// instances, the gateway, the book's port, NATS, its monitoring port and Prometheus.
 pub fn free_base_port() -> u16 {
-    free_ports_in_a_row(8)
+    free_ports_in_a_row(9)
 }
 
 /// Where blocks of ports are chosen: below the range the system hands out for
@@ -187,6 +188,50 @@ impl Drop for System {
     }
 }
 
+/// Why `up` runs no Prometheus here, if it does not: it needs `prometheus`, and captcha
+/// instances that serve `/metrics` (lesson 12's, which `up` runs where `nats-server` is).
+fn no_prometheus() -> Option<&'static str> {
+    if programs::find_prometheus().is_none() {
+        return Some("prometheus is not installed");
+    }
+    if programs::find_nats_server().is_none() {
+        return Some("nats-server is not installed, so the captcha instances serve no /metrics");
+    }
+    None
+}
+
+/// The value of `up` for each target that Prometheus on `port` has scraped: `GET
+/// /api/v1/query?query=up`, as an operator asks it.
+fn targets_up(port: u16) -> Vec<(String, String)> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
+        return Vec::new();
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET /api/v1/query?query=up HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    let mut answer = String::new();
+    if stream.write_all(request.as_bytes()).is_err() || stream.read_to_string(&mut answer).is_err()
+    {
+        return Vec::new();
+    }
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let samples = json["data"]["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    samples
+        .iter()
+        .map(|sample| {
+            let instance = sample["metric"]["instance"].as_str().unwrap_or_default();
+            let value = sample["value"][1].as_str().unwrap_or_default();
+            (instance.to_string(), value.to_string())
+        })
+        .collect()
+}
+
 /// The pid `status` reports for `name`.
 fn pid_of(status: &str, name: &str) -> String {
     let line = status
@@ -235,6 +280,33 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
         );
     }
 
+    // Prometheus scrapes both captcha instances: its `up` is 1 for each, once it has.
+    let prometheus = base_port + 8;
+    let watched = no_prometheus();
+    match watched {
+        None => {
+            assert!(
+                said.contains(&format!("Prometheus: http://127.0.0.1:{prometheus}/")),
+                "`up` did not give Prometheus' address:\n{said}"
+            );
+            let captchas = [base_port + 2, base_port + 3].map(|port| format!("127.0.0.1:{port}"));
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                let up = targets_up(prometheus);
+                let scraped = |target: &String| up.iter().any(|(t, v)| t == target && v == "1");
+                if captchas.iter().all(scraped) {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "Prometheus did not scrape both captcha instances within 60 s: {up:?}"
+                );
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+        Some(why) => println!("Prometheus not checked: {why}"),
+    }
+
     let status = workbook(
         &root,
         &["status", "--base-port", &base],
@@ -245,6 +317,13 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
         status.status.success(),
         "`status` found a part down:\n{seen}"
     );
+    if watched.is_none() {
+        let line = format!("✓ prometheus http://127.0.0.1:{prometheus}/  ready, 2 of 2 targets up");
+        assert!(
+            seen.contains(&line),
+            "`status` did not say {line:?}:\n{seen}"
+        );
+    }
     // Lesson 09 registers `captcha-localhost-PORT`, lesson 12 (on lesson 11's framework)
     // `captcha-127.0.0.1-PORT`.
     for (name, port) in [("captcha-1", base_port + 2), ("captcha-2", base_port + 3)] {
@@ -275,6 +354,9 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
     assert!(down.status.success(), "`down` failed:\n{said}");
     // A Consul named by CONSUL_HTTP_ADDR is someone else's: `up` used it, `down` leaves it.
     let mut started = vec!["redis", "captcha-1"];
+    if watched.is_none() {
+        started.push("prometheus");
+    }
     if std::env::var_os("CONSUL_HTTP_ADDR").is_none() {
         started.push("consul");
     }
@@ -290,7 +372,7 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
                 && line.contains(&format!("-{} ", base_port + 3))),
         "`down` did not deregister the killed instance:\n{said}"
     );
-    for port in (base_port..=base_port + 4).chain([base_port + 6]) {
+    for port in (base_port..=base_port + 4).chain([base_port + 6, base_port + 8]) {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         assert!(
             TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_err(),

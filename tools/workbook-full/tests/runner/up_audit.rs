@@ -1,7 +1,8 @@
 //! `up` with lesson 12: the captcha instances publish every check on NATS, an audit counts
 //! them, and `status` shows its counts. A check made through the gateway's page must show up
 //! there: the whole system, from the browser's request to the event and its subscriber.
-//! Without `nats-server` the system still comes up, with lesson 09's captcha instances.
+//! Without `nats-server` the system still comes up, with lesson 09's captcha instances, and
+//! without `prometheus` it comes up unwatched.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -117,13 +118,17 @@ fn up_runs_an_audit_whose_counts_status_shows_after_a_check_through_the_gateway(
 }
 
 #[test]
-fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() {
+fn without_nats_server_or_prometheus_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() {
     if programs::find_on_path("redis-server").is_none() {
         println!("skipped: redis-server is not installed, so `up` cannot start Redis");
         return;
     }
-    // A NATS_SERVER that names no file: no nats-server here, as far as the runner can tell.
-    let no_nats = [("NATS_SERVER", "/nonexistent/nats-server")];
+    // A NATS_SERVER and a PROMETHEUS that name no file: no nats-server and no Prometheus
+    // here, as far as the runner can tell.
+    let no_nats = [
+        ("NATS_SERVER", "/nonexistent/nats-server"),
+        ("PROMETHEUS", "/nonexistent/prometheus"),
+    ];
     let (system, base_port, said) = System::up(&no_nats);
     let (root, base) = (system.root.clone(), system.base.clone());
     let why = "! audit     not started: the audit needs NATS (lesson 12), and nats-server is not installed";
@@ -134,6 +139,13 @@ fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() 
     assert!(
         said.contains("building l09-captcha") && !said.contains("✓ audit"),
         "without NATS, `up` did not run lesson 09's captcha service alone:\n{said}"
+    );
+    let unwatched = "! prometheus not installed: `up` started the system without it";
+    assert!(
+        said.contains(unwatched)
+            && said.contains("install it with: ")
+            && !said.contains("Prometheus: "),
+        "`up` did not say that it runs without Prometheus, and how to install it:\n{said}"
     );
 
     let status = workbook_with(
@@ -151,8 +163,10 @@ fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() 
         seen.contains(&format!(
             "passing in Consul as captcha-localhost-{}",
             base_port + 2
-        )) && seen.contains(why),
-        "`status` does not show lesson 09's captcha instances and why no audit runs:\n{seen}"
+        )) && seen.contains(why)
+            && seen.contains(unwatched),
+        "`status` does not show lesson 09's captcha instances, why no audit runs and why no \
+         Prometheus:\n{seen}"
     );
 
     let down = workbook(
@@ -161,7 +175,10 @@ fn without_nats_server_up_runs_lesson_09s_captchas_and_says_why_no_audit_runs() 
         Duration::from_secs(60),
     );
     let said = text(&down);
-    assert!(down.status.success() && !said.contains("audit"), "{said}");
+    assert!(
+        down.status.success() && !said.contains("audit") && !said.contains("prometheus"),
+        "{said}"
+    );
     assert!(
         !said.contains("nats"),
         "`down` spoke of a NATS that never was:\n{said}"

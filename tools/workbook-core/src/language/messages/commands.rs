@@ -130,7 +130,8 @@ messages! {
     PortsStandard => "This copy of the course uses the book's own ports (no base port set):",
         "这份课程使用书中的标准端口（没有设置基础端口）：";
     PortsUpSystem => "the system of `up`", "`up` 的系统";
-    PortsUpParts => "captcha {one}, {two}; gateway {gateway}", "图片验证码 {one}、{two}；网关 {gateway}";
+    PortsUpParts => "captcha {one}, {two}; gateway {gateway}; Prometheus {prometheus}",
+        "图片验证码 {one}、{two}；网关 {gateway}；Prometheus {prometheus}";
     PortsLessonServers => "lesson servers", "各课的服务器";
     PortsYourShell => "Point your shell at your own services, and give each lesson's server your port instead of the book's:",
         "让你的 shell 使用你自己的服务，并给每一课的服务器指定你的端口，而不是书中的端口：";
@@ -189,6 +190,14 @@ messages! {
         "没有启动：第 12 课还不在工作区里；验证码实例是第 09 课的，什么也不发布";
     NoAuditMine => "not started: --mine runs your own lesson 09, which publishes nothing (the audit counts what lesson 12's captcha service publishes)",
         "没有启动：--mine 运行你自己的第 09 课，它什么也不发布（审计统计的是第 12 课的验证码服务发布的事件）";
+    ThePrometheus => "  Prometheus: {url}", "  Prometheus：{url}";
+    PrometheusScraping => "{url} ready, scraping the /metrics of {parts} every {seconds} s (pid {pid})",
+        "{url} 已就绪，每 {seconds} 秒抓取一次 {parts} 的 /metrics（pid {pid}）";
+    PrometheusTargetsUp => "ready, {up} of {all} targets up", "已就绪，{all} 个目标中有 {up} 个在线";
+    NoPrometheus => "not installed: `up` started the system without it (lesson 15 reads the captcha service's metrics on it); install it with: {command}",
+        "没有安装：`up` 在没有它的情况下启动了系统（第 15 课在它上面读验证码服务的指标）；用这个命令安装：{command}";
+    PrometheusNothingToScrape => "not started: no part of this system serves /metrics (lesson 09's captcha service has none; lesson 12's, on lesson 11's framework, has)",
+        "没有启动：这个系统里没有哪一部分提供 /metrics（第 09 课的验证码服务没有；第 12 课的验证码服务建在第 11 课的框架上，有）";
 
     // `book --pdf`.
     PdfPages => "{count} pages", "{count} 页";
@@ -277,4 +286,5 @@ messages! {
     PortLesson09Captcha => "lesson 09's captcha", "第 09 课的验证码服务";
     PortSecondCaptcha => "the second captcha of `up`", "`up` 的第二个验证码服务";
     PortLesson10Gateway => "lesson 10's gateway", "第 10 课的网关";
+    PortUpPrometheus => "the Prometheus of `up`", "`up` 的 Prometheus";
 }

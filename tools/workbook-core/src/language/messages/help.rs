@@ -66,12 +66,12 @@ messages! {
     LangCode => "`en`, `zh-CN` or `auto`", "`en`、`zh-CN` 或 `auto`";
     Doctor => "Is this machine ready for the course? Says how to fix what is not",
         "这台机器准备好上课了吗？并说明如何修复没准备好的部分";
-    Up => "Start the system of lessons 09–12 in the background: Consul, Redis, NATS, two captcha instances that publish every check, the audit that counts them, and the gateway; waits until each is ready and prints the page's address",
-        "在后台启动第 09–12 课的系统：Consul、Redis、NATS、两个在每次验证后发布事件的验证码实例、统计这些事件的审计，以及网关；等每一部分都就绪后打印页面地址";
+    Up => "Start the system of lessons 09–12 in the background: Consul, Redis, NATS, two captcha instances that publish every check, the audit that counts them, and the gateway, with a Prometheus that scrapes their metrics where one is installed (lesson 15); waits until each is ready and prints the page's address and Prometheus'",
+        "在后台启动第 09–12 课的系统：Consul、Redis、NATS、两个在每次验证后发布事件的验证码实例、统计这些事件的审计，以及网关；装有 Prometheus 时，再加上一个抓取它们指标的 Prometheus（第 15 课）；等每一部分都就绪后打印页面和 Prometheus 的地址";
     UpMine => "Run your own answers to lessons 09 and 10 instead of the reference answers (the gateway's routes are exercises of lesson 10: until yours pass, the page needs the reference answers to work); your lesson 09 publishes nothing, so no audit runs",
         "运行你自己的第 09、10 课答案，而不是参考答案（网关的路由是第 10 课的练习：在你的答案通过之前，页面要靠参考答案才能工作）；你的第 09 课什么也不发布，所以不运行审计";
-    BasePort => "Run a separate copy on the ports from this one (Consul, Redis, two captchas and the gateway on the first five, NATS on the seventh) instead of 8500, 6379, 7009, 7109, 7010 and 4222; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT, or once for this clone: `ports --base`)",
-        "从这个端口起运行一份独立的系统（前五个端口给 Consul、Redis、两个验证码实例和网关，第七个给 NATS），而不是 8500、6379、7009、7109、7010 和 4222；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT，或为这份克隆设置一次：`ports --base`）";
+    BasePort => "Run a separate copy on the ports from this one (Consul, Redis, two captchas and the gateway on the first five, NATS on the seventh, Prometheus on the ninth) instead of 8500, 6379, 7009, 7109, 7010, 4222 and 7090; give it to `status` and `down` too (or set WORKBOOK_BASE_PORT, or once for this clone: `ports --base`)",
+        "从这个端口起运行一份独立的系统（前五个端口给 Consul、Redis、两个验证码实例和网关，第七个给 NATS，第九个给 Prometheus），而不是 8500、6379、7009、7109、7010、4222 和 7090；`status` 和 `down` 也要给出它（或设置 WORKBOOK_BASE_PORT，或为这份克隆设置一次：`ports --base`）";
     Ports => "Every port this copy of the course uses (Consul, Redis, NATS, the book, `up`, the lesson servers), and the lines that point a shell at its services",
         "这份课程用到的每个端口（Consul、Redis、NATS、本书、`up`、各课的服务器），以及让 shell 使用它的服务的设置";
     PortsBase => "Count every port of this clone from this one, in a block of 100 (several learners on one machine: 20000, 20100, …); kept in .workbook/ports.toml",

@@ -155,6 +155,12 @@ pub fn run(root: &Path) -> Result<()> {
                     layout.gateway().port(),
                     &say(Cmd::PortLesson10Gateway, &[]),
                 ),
+                port(
+                    root,
+                    layout,
+                    layout.prometheus().port(),
+                    &say(Cmd::PortUpPrometheus, &[]),
+                ),
             ],
         ),
     ];

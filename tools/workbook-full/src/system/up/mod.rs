@@ -1,4 +1,5 @@
-//! `up`, `status`, `down`: the whole system of lessons 09–12 in the background.
+//! `up`, `status`, `down`: the whole system of lessons 09–12 in the background, watched by
+//! lesson 15's Prometheus.
 //!
 //! `up` starts, in this order and each only once the one before it answers: Consul (the one
 //! `CONSUL_HTTP_ADDR` names, else whatever agent answers on its port, else the embedded
@@ -8,7 +9,8 @@
 //! on NATS, and lesson 10's gateway, the web page in front of them. With no NATS the captcha
 //! instances are lesson 09's own and no audit runs (`events.rs`). It builds the lessons'
 //! executables with one cargo invocation, runs them directly, and waits until Consul calls
-//! each captcha instance passing before it starts the gateway.
+//! each captcha instance passing before it starts the gateway. Last, where `prometheus` is
+//! installed, a Prometheus that scrapes the captcha instances' `/metrics` (`prometheus.rs`).
 //!
 //! What `up` started is written down in `.workbook/system/started.json`, with every
 //! process's log beside it; `status` and `down` read it. `down` stops only what `up`
@@ -17,8 +19,9 @@
 //!
 //! A base port N (`--base-port N`, `WORKBOOK_BASE_PORT`, or this clone's `ports --base N`:
 //! see `system/ports.rs`) runs another copy of the system on N..N+4 (Consul, Redis, the two
-//! captcha instances, the gateway) and N+6 (NATS), with its own folder `.workbook/system-N/`: two learners
-//! on one machine each run their own, and the tests stay off the ports a learner uses.
+//! captcha instances, the gateway), N+6 (NATS) and N+8 (Prometheus), with its own folder
+//! `.workbook/system-N/`: two learners on one machine each run their own, and the tests stay
+//! off the ports a learner uses.
 
 use std::fs;
 use std::path::Path;
@@ -35,6 +38,7 @@ mod events;
 mod health;
 pub mod plan;
 mod processes;
+mod prometheus;
 mod record;
 mod status;
 
@@ -42,10 +46,11 @@ use consul_redis::{consul_up, redis_up};
 use events::{Counts, audit_counts, events_up};
 use health::{HEALTH_PATIENCE, deregister_leftovers, passing_in_consul};
 use plan::{
-    CAPTCHA_SERVICE, Events, LESSONS_NEWEST_FIRST, Part, Ready, SERVICES_NEWEST_FIRST, System,
+    CAPTCHA_SERVICE, Events, PARTS_NEWEST_FIRST, Part, Ready, SERVICES_NEWEST_FIRST, System,
     gateway_exists,
 };
 use processes::{START_PATIENCE, build, start_lesson, stop, wait_until};
+use prometheus::{Watch, prometheus_up};
 use record::{Record, Started};
 pub use status::status;
 
@@ -96,7 +101,7 @@ async fn stop_started_since(system: &System, record: &mut Record, running_before
         ui::yellow("!"),
         ours.join(", ")
     );
-    for name in LESSONS_NEWEST_FIRST {
+    for name in PARTS_NEWEST_FIRST {
         if ours.iter().any(|n| n == name) {
             stop(record, name, false);
         }
@@ -165,12 +170,20 @@ async fn start(root: &Path, system: &System, record: &mut Record, solution: bool
         let text = messages::say(Cmd::NoGatewayStartedRest, &[]);
         say(ui::yellow("!"), "gateway", &text);
     }
+    let watch = prometheus_up(system, record, &stages)?;
+    record.prometheus = Some(watch);
+    record.save(system)?;
 
     println!();
     if with_gateway {
         let page = format!("http://{}/", system.layout.gateway());
         let url = ui::bold(&page);
         messages::tell(Cmd::ThePage, &[("url", &url)]);
+    }
+    if watch == Watch::Scraping {
+        let prometheus = format!("http://{}/", system.layout.prometheus());
+        let url = ui::bold(&prometheus);
+        messages::tell(Cmd::ThePrometheus, &[("url", &url)]);
     }
     if matches!(events, Events::OnNats(_)) {
         let log = system.log_path("audit");
@@ -261,14 +274,15 @@ fn ready_line(part: &Part, pid: u32) -> String {
     }
 }
 
-/// `down`: stops what `up` started, the lesson servers first (SIGTERM, SIGKILL after
-/// `STOP_PATIENCE`), deregisters what they left in Consul, then Redis and Consul.
+/// `down`: stops what `up` started, Prometheus and the lesson servers first (SIGTERM,
+/// SIGKILL after `STOP_PATIENCE`), deregisters what they left in Consul, then NATS, Redis
+/// and Consul.
 pub async fn down(root: &Path, layout: Layout) -> Result<()> {
     let system = System::new(root, layout);
     let Some(record) = Record::load_or_say_none(&system) else {
         return Ok(());
     };
-    for name in LESSONS_NEWEST_FIRST {
+    for name in PARTS_NEWEST_FIRST {
         stop(&record, name, false);
     }
     deregister_leftovers(&system, &record).await;

@@ -1,5 +1,6 @@
 //! What runs where: the table of the lessons' processes `up` runs on the ports of one copy
-//! of the system (its `Layout`), and that copy's folder under `.workbook/`.
+//! of the system (its `Layout`), which of them serve `/metrics` for its Prometheus, and that
+//! copy's folder under `.workbook/`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -26,9 +27,14 @@ pub(super) const CAPTCHA_SERVICE: &str = "captcha";
 /// The line the audit prints once it listens (`l12-events audit`).
 pub(super) const AUDIT_SUBSCRIBED: &str = "subscribed to captcha.verified";
 
-/// The lessons' processes, newest first: the order `down` stops them in, before the
-/// services they use (`SERVICES_NEWEST_FIRST`).
-pub(super) const LESSONS_NEWEST_FIRST: [&str; 4] = ["gateway", "captcha-2", "captcha-1", "audit"];
+/// Prometheus' name in the record and its log's (`prometheus.rs`).
+pub(super) const PROMETHEUS: &str = "prometheus";
+
+/// What `up` runs beside the services, newest first: the order `down` stops them in, before
+/// the services they use (`SERVICES_NEWEST_FIRST`). Prometheus, which only watches the
+/// others, stops first, so that it records no failed scrape of a part stopped on purpose.
+pub(super) const PARTS_NEWEST_FIRST: [&str; 5] =
+    [PROMETHEUS, "gateway", "captcha-2", "captcha-1", "audit"];
 pub(super) const SERVICES_NEWEST_FIRST: [&str; 3] = ["nats", "redis", "consul"];
 
 /// How `up` knows that a part it started is ready.
@@ -55,6 +61,8 @@ pub(super) struct Part {
     /// Where a learner finds it: its address, its page, or the NATS it listens to.
     pub(super) place: String,
     pub(super) ready: Ready,
+    /// The service Prometheus scrapes it as, if it serves `/metrics` on its address.
+    pub(super) scraped_as: Option<&'static str>,
 }
 
 /// Whether the captcha instances publish their checks, and on which NATS; if not, why not.
@@ -91,10 +99,13 @@ pub(super) fn stages(
             addr: None,
             place: nats_url.clone(),
             ready: Ready::Subscribed,
+            scraped_as: None,
         });
     }
     for (index, addr) in system.layout.captchas().into_iter().enumerate() {
-        let (package, args) = match events {
+        // Lesson 12's captcha server runs on lesson 11's framework, whose services serve
+        // `/metrics` on their gRPC port (lesson 15); lesson 09's own server has none.
+        let (package, args, scraped_as) = match events {
             Events::OnNats(nats_url) => {
                 let flags = ["--registry", "consul", "--registry-address", consul_url];
                 let broker = ["--broker", "nats", "--broker-address", nats_url];
@@ -102,11 +113,13 @@ pub(super) fn stages(
                 (
                     EVENTS_PACKAGE,
                     words(&[&flags[..], &broker, &serve].concat()),
+                    Some(CAPTCHA_SERVICE),
                 )
             }
             _ => (
                 CAPTCHA_PACKAGE,
                 words(&["server", "--addr", &addr.to_string()]),
+                None,
             ),
         };
         first.push(Part {
@@ -116,6 +129,7 @@ pub(super) fn stages(
             addr: Some(addr),
             place: addr.to_string(),
             ready: Ready::PassingInConsul,
+            scraped_as,
         });
     }
     let mut stages = vec![first];
@@ -128,6 +142,8 @@ pub(super) fn stages(
             addr: Some(addr),
             place: format!("http://{addr}/"),
             ready: Ready::PageAnswers,
+            // Lesson 10's gateway counts nothing (`micro api`, lesson 11's, does).
+            scraped_as: None,
         }]);
     }
     stages
@@ -196,6 +212,7 @@ pub fn started_on(root: &Path, layout: Layout, port: u16) -> Option<String> {
         _ if port == captcha_1 => "captcha-1",
         _ if port == captcha_2 => "captcha-2",
         _ if port == layout.gateway().port() => "gateway",
+        _ if port == layout.prometheus().port() => PROMETHEUS,
         _ => return None,
     };
     let record = Record::load(&System::new(root, layout))?;

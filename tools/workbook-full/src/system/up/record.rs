@@ -1,6 +1,7 @@
-//! The record of what `up` started in one copy of the system, and where its Consul, Redis
-//! and NATS are: `.workbook/system/started.json`, written as each process starts, so that
-//! `status` and `down` find every one, even after an `up` that failed half-way.
+//! The record of what `up` started in one copy of the system, where its Consul, Redis and
+//! NATS are, and whether Prometheus watches it: `.workbook/system/started.json`, written as
+//! each process starts, so that `status` and `down` find every one, even after an `up` that
+//! failed half-way.
 
 use std::fs;
 
@@ -8,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::plan::{Events, System};
+use super::prometheus::Watch;
 use crate::system::services;
 use workbook_core::language::messages::{self, Cmd};
 use workbook_core::ui;
@@ -22,13 +24,16 @@ pub(super) struct Record {
     /// they did).
     #[serde(default)]
     pub(super) events: Option<Events>,
+    /// Whether Prometheus watches the system (none in a record from before it could).
+    #[serde(default)]
+    pub(super) prometheus: Option<Watch>,
     pub(super) started: Vec<Started>,
 }
 
 /// A process `up` started.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Started {
-    /// `consul`, `redis`, `nats`, `audit`, `captcha-1`, `captcha-2`, `gateway`.
+    /// `consul`, `redis`, `nats`, `audit`, `captcha-1`, `captcha-2`, `gateway`, `prometheus`.
     pub(super) name: String,
     pub(super) pid: u32,
     /// What its command line contains, to tell it from a stranger that got its pid later.

@@ -1,5 +1,5 @@
 //! `status`: each part of the system, its health from Consul, whether each process `up`
-//! started is alive, and what the audit has counted.
+//! started is alive, what the audit has counted, and how many of Prometheus' targets are up.
 
 use std::path::Path;
 
@@ -8,7 +8,8 @@ use consul_ext::CheckStatus;
 
 use super::events::{audit_counts, why_no_audit};
 use super::health::{health_in_consul, process_note, status_word};
-use super::plan::{CAPTCHA_SERVICE, Events, System, gateway_exists};
+use super::plan::{CAPTCHA_SERVICE, Events, PROMETHEUS, System, gateway_exists};
+use super::prometheus::{self, Watch};
 use super::record::Record;
 use super::say;
 use crate::system::ports::Layout;
@@ -129,6 +130,21 @@ pub async fn status(root: &Path, layout: Layout) -> Result<bool> {
             show(alive, "audit", format!("{nats_url}  {counts}  ({note})"));
         }
         Some(events) => say(ui::yellow("!"), "audit", &why_no_audit(events)),
+        None => {}
+    }
+
+    match record.prometheus {
+        Some(Watch::Scraping) => {
+            let (alive, note) = process_note(&record, PROMETHEUS);
+            let addr = system.layout.prometheus();
+            let (ready, what) = prometheus::health(addr);
+            show(
+                ready && alive,
+                PROMETHEUS,
+                format!("http://{addr}/  {what}  ({note})"),
+            );
+        }
+        Some(watch) => say(ui::yellow("!"), PROMETHEUS, &prometheus::why_not(watch)),
         None => {}
     }
     Ok(all_up)

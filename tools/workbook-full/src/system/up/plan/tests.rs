@@ -40,6 +40,14 @@ fn with_nats_the_captchas_are_lesson_12s_and_an_audit_counts_their_checks() {
          --broker nats --broker-address nats://127.0.0.1:20006 \
          captcha-server --addr 127.0.0.1:20002"
     );
+    // Prometheus scrapes the captcha instances, and nothing else.
+    let scraped: Vec<&str> = with_nats
+        .iter()
+        .flatten()
+        .filter(|part| part.scraped_as.is_some())
+        .map(|part| part.name.as_str())
+        .collect();
+    assert_eq!(scraped, ["captcha-1", "captcha-2"]);
 
     let plain = stages(
         &system,
@@ -49,6 +57,10 @@ fn with_nats_the_captchas_are_lesson_12s_and_an_audit_counts_their_checks() {
     );
     assert_eq!(plain.len(), 1);
     assert!(plain[0].iter().all(|part| part.package == CAPTCHA_PACKAGE));
+    assert!(
+        plain[0].iter().all(|part| part.scraped_as.is_none()),
+        "lesson 09's captcha service serves no /metrics"
+    );
     assert_eq!(plain[0][0].args.join(" "), "server --addr 127.0.0.1:20002");
 }
 
