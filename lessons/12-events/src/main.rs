@@ -14,6 +14,7 @@ use micro::broker::nats::{NatsBroker, server_url};
 use micro::broker::open::{BrokerOptions, open_broker};
 use micro::broker::{Broker, Message, SubscribeOptions, handler};
 use micro::event::{self, Publisher};
+use micro::metrics::redis::RedisMetrics;
 use micro::service::Service;
 use proto::captcha::captcha_server::CaptchaServer;
 use proto::events::CaptchaVerified;
@@ -217,12 +218,16 @@ async fn main() -> Result<(), shared::program::Failure> {
                 .clone()
                 .ok_or_else(|| anyhow::anyhow!("the captcha service needs a registry"))?;
             let verified = Publisher::new(VERIFIED_TOPIC, broker.clone());
-            let service = CaptchaService::new(&redis_url)?;
+            // Its Redis commands counted on its /metrics, as lesson 11's captcha service's are.
+            let redis_metrics = RedisMetrics::new()?;
+            let service =
+                CaptchaService::new(&redis_url)?.observed_by(Arc::new(redis_metrics.clone()));
             service.warn_if_redis_is_missing().await;
             let captcha = AuditedCaptcha::new(service, verified);
             Service::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
+                .metrics(redis_metrics.collectors())
                 .handle(CaptchaServer::new(captcha))
                 .run(stop)
                 .await?;
