@@ -143,9 +143,21 @@ async fn go_micro_finds_a_service_of_this_lesson() {
     let etcd = Client::connect(cluster.endpoints(), None).await.unwrap();
     let prefix = format!("/micro/registry/{service}/");
     let options = GetOptions::new().with_prefix().with_serializable();
-    let answer = etcd_until_ok("list the service", || {
-        let (mut etcd, prefix, options) = (etcd.clone(), prefix.clone(), options.clone());
-        async move { etcd.get(prefix, Some(options)).await }
+    // A serializable read is answered by the member asked, from what it has applied: a
+    // follower may not have the key yet (go-micro, reading so, finds the node a moment later
+    // too). So the read is asked again until the key is there.
+    let answer = within("the service's key, read as go-micro reads it", async {
+        loop {
+            let answer = etcd_until_ok("list the service", || {
+                let (mut etcd, prefix, options) = (etcd.clone(), prefix.clone(), options.clone());
+                async move { etcd.get(prefix, Some(options)).await }
+            })
+            .await;
+            if !answer.kvs().is_empty() {
+                return answer;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     })
     .await;
     assert_eq!(answer.kvs().len(), 1, "one key per node");

@@ -228,6 +228,14 @@ impl Course {
     pub fn relative<'p>(&self, path: &'p Path) -> &'p Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
+
+    /// The folder cargo builds the course into: `CARGO_TARGET_DIR` (a relative one is taken
+    /// from the course's root, as cargo run there takes it), else `target`.
+    pub fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(|dir| self.root.join(dir))
+            .unwrap_or_else(|| self.root.join("target"))
+    }
 }
 
 impl Lesson {

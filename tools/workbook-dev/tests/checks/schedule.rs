@@ -9,7 +9,7 @@ fn the_built_chapter_shows_its_minutes_and_notes() {
     let course = Course::new().with_second_exercise();
     let (ok, out) = course.run(&["verify"]);
     assert!(ok, "verify failed:\n{out}");
-    let chapter = course.read("book/build/01-demo.html");
+    let chapter = course.read("book/build.verify/01-demo.html");
     assert!(
         chapter.contains(
             "About 43 min: reading 2, running 5, exercises 30, going over the solutions 6."

@@ -14,7 +14,7 @@ fn verify_passes_when_the_stub_fails_and_the_solution_passes() {
     assert!(out.contains("✗ fails"), "{out}");
     assert!(out.contains("✓ passes (1)"), "{out}");
     assert!(out.contains("the book builds"), "{out}");
-    assert!(course.path("book/build/index.html").is_file());
+    assert!(course.path("book/build.verify/index.html").is_file());
 }
 
 #[test]

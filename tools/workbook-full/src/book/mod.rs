@@ -15,4 +15,6 @@ mod session;
 mod site;
 
 pub use session::serve_for_session;
-pub use site::{SIGNATURE, bind, build, build_into, build_languages, run, serve, url};
+pub use site::{
+    SIGNATURE, bind, build, build_into, build_languages, build_languages_to, run, serve, url,
+};

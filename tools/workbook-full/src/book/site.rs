@@ -70,8 +70,9 @@ pub fn build_languages(root: &Path, lang: Option<&str>) -> Result<(PathBuf, Resu
     build_languages_to(root, lang, None)
 }
 
-/// As [`build_languages`], into `build_dir` instead of the build folder when it is given.
-pub(super) fn build_languages_to(
+/// As [`build_languages`], into `build_dir` instead of the build folder when it is given:
+/// a build of its own, which no other build of the book empties while it is read.
+pub fn build_languages_to(
     root: &Path,
     lang: Option<&str>,
     build_dir: Option<&Path>,

@@ -133,9 +133,7 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
         Some(lessons) => lessons.to_vec(),
         None => course.lessons.iter().collect(),
     };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| course.root.join(dir))
-        .unwrap_or_else(|| course.root.join("target"));
+    let target = course.target_dir();
     // The lessons, and the tools chapters start themselves (the Consul chapters' agent).
     // Every lesson: a chapter may run an earlier lesson's server (10 runs 09's).
     let binaries: HashMap<String, PathBuf> = course

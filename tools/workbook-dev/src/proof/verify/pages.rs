@@ -20,6 +20,9 @@ use workbook_core::ui;
 use workbook_full::book;
 use workbook_full::book::i18n::coverage;
 
+/// Where verify builds the book (ignored by git, as `book/build` is).
+const VERIFY_BUILD: &str = "book/build.verify";
+
 /// Each chapter's least translated share, per language.
 const THRESHOLDS: &str = "book/po/thresholds.toml";
 
@@ -149,7 +152,12 @@ fn check_book(
     problems.extend(crate::proof::test_messages::check(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
-            book::build(&course.root).map_err(|err| format!("{err:#}"))
+            // Into a folder of verify's own: the test suite, which runs beside verify, builds
+            // the book into its build folder too, and a build empties its folder first.
+            let dir = course.root.join(VERIFY_BUILD);
+            book::build_languages_to(&course.root, None, Some(&dir))
+                .and_then(|(dir, editions)| editions.map(|()| dir))
+                .map_err(|err| format!("{err:#}"))
         } else {
             Err("book/book.toml is missing".to_string())
         };
