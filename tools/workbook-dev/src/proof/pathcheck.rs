@@ -22,7 +22,13 @@ use crate::proof::bookcheck::files_under;
 use workbook_core::problem::Problem;
 
 /// Folders a walk of the repository never enters: build output and the runner's state.
-const NOT_SOURCES: [&str; 4] = [".git", "target", "book/build", ".workbook"];
+const NOT_SOURCES: [&str; 5] = [
+    ".git",
+    "target",
+    "book/build",
+    "book/build.verify",
+    ".workbook",
+];
 
 /// Every path a doc names that does not exist.
 pub fn check_paths(root: &Path) -> Vec<Problem> {
