@@ -78,3 +78,28 @@ async fn one_call_over_http_is_one_trace_of_three_spans_in_the_feed() {
     assert_one_call(&trace, &request, "gateway-and-captcha");
     shut_down(provider).await;
 }
+
+/// A port already held (a collector of the learner's, another copy's book) leaves the book
+/// served, and the page says why there are no traces.
+#[tokio::test]
+async fn a_port_held_by_another_program_is_said_on_the_page() {
+    let held = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let traces = crate::traces::Traces::start(held.local_addr().unwrap()).await;
+    assert_eq!(traces.endpoint(), None);
+    let why = traces.not_receiving().unwrap().to_string();
+    assert!(
+        why.contains(&held.local_addr().unwrap().to_string()),
+        "{why}"
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let page = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, traces.routes()).into_future());
+    let view = support::View {
+        receiver: held.local_addr().unwrap(),
+        page,
+        traces,
+    };
+    let hello = Feed::open(&view).await.next().await;
+    assert_eq!(hello.name, "receiver");
+    assert_eq!(hello.data["error"], why);
+}

@@ -168,7 +168,8 @@ pub async fn traced_call(provider: &SdkTracerProvider) -> String {
 /// The page's feed, `/traces/events`, read as `EventSource` reads it.
 pub struct Feed {
     response: reqwest::Response,
-    text: String,
+    /// What has arrived and is not read yet: bytes, as a chunk may end inside a character.
+    received: Vec<u8>,
 }
 
 /// One server-sent event: its name (`message` unless named) and its data, as JSON.
@@ -185,15 +186,17 @@ impl Feed {
         assert_eq!(response.status(), 200);
         Feed {
             response,
-            text: String::new(),
+            received: Vec::new(),
         }
     }
 
     /// The next event.
     pub async fn next(&mut self) -> Event {
         loop {
-            if let Some(end) = self.text.find("\n\n") {
-                let block: String = self.text.drain(..end + 2).collect();
+            let end = self.received.windows(2).position(|pair| pair == b"\n\n");
+            if let Some(end) = end {
+                let block: Vec<u8> = self.received.drain(..end + 2).collect();
+                let block = String::from_utf8(block).unwrap();
                 let mut event = Event {
                     name: "message".into(),
                     data: Value::Null,
@@ -217,7 +220,7 @@ impl Feed {
                 .await
                 .unwrap()
                 .expect("the feed goes on");
-            self.text.push_str(std::str::from_utf8(&chunk).unwrap());
+            self.received.extend_from_slice(&chunk);
         }
     }
 
