@@ -2,9 +2,9 @@
 //! machine (a classroom server, each in a clone of their own) work side by side.
 //!
 //! With no base port, every port is the one the book shows: Consul 8500, Redis 6379, NATS
-//! 4222, the book 3000, `up`'s captcha instances 7009 and 7109, its gateway 7010 and its
-//! Prometheus 7090, lesson NN's server 70NN. With a base port B, this copy's ports are a
-//! block of 100 counted from B:
+//! 4222, the book 3000 and its trace receiver 4317 (OTLP's own), `up`'s captcha instances
+//! 7009 and 7109, its gateway 7010 and its Prometheus 7090, lesson NN's server 70NN. With a
+//! base port B, this copy's ports are a block of 100 counted from B:
 //!
 //! | port         | what                                                  |
 //! |--------------|-------------------------------------------------------|
@@ -16,6 +16,7 @@
 //! | B+6          | NATS (`services up`, and `up`'s; lesson 12's broker)  |
 //! | B+7          | NATS's monitoring port                                |
 //! | B+8          | `up`'s Prometheus (lesson 15)                         |
+//! | B+9          | the book's OTLP receiver, for `/traces` (lesson 15)   |
 //! | B+10+NN      | lesson NN's server (the book says 70NN)               |
 //! | B+50+NN      | lesson NN's second listener (the book says 71NN)      |
 //!
@@ -149,6 +150,12 @@ impl Layout {
         self.at(5, BOOK_PORT)
     }
 
+    /// Where the book server receives spans by OTLP, gRPC and HTTP both, for its `/traces`
+    /// page (lesson 15): 4317, OTLP's own port, or B+9.
+    pub fn otlp(self) -> SocketAddr {
+        loopback(self.at(9, 4317))
+    }
+
     /// Where lesson `number`'s server listens: 70NN, or B+10+NN.
     pub fn lesson(self, number: u16) -> SocketAddr {
         loopback(self.at(LESSONS_FROM + number, 7000 + number))
@@ -241,6 +248,7 @@ mod tests {
         assert_eq!(layout.nats_monitor().port(), 8222);
         assert_eq!(layout.prometheus().port(), 7090);
         assert_eq!(layout.book(), 3000);
+        assert_eq!(layout.otlp().port(), 4317);
         assert_eq!(layout.lesson(6).port(), 7006);
     }
 
@@ -253,6 +261,7 @@ mod tests {
         assert_eq!(layout.nats().port(), 20006);
         assert_eq!(layout.nats_monitor().port(), 20007);
         assert_eq!(layout.prometheus().port(), 20008);
+        assert_eq!(layout.otlp().port(), 20009);
         assert_eq!(layout.lesson(6).port(), 20016);
         assert_eq!(
             layout.env_lines(),

@@ -6,7 +6,10 @@
 //! - `book/`: building and serving the book (`book`), and its translations' catalogs;
 //! - `system/`: `services`, `up`, `status`, `down`, `ports` and `doctor`;
 //! - `teacher/`: `report`, `book --pdf` and `bundle`;
-//! - `wire/`: `wire`, the live view of the messages between a learner's client and server.
+//! - `wire/`: `wire`, the live view of the messages between a learner's client and server;
+//! - `traces/`: the book server's OTLP receiver and `/traces`, the live view of the spans
+//!   the course's services send (lesson 15);
+//! - `view.rs`: what the two live views' pages share.
 //!
 //! The learner's room and the command line are the `workbook` crate's; what every room
 //! stands on (the course, cargo, test runs, printing, the language and every sentence in
@@ -17,7 +20,7 @@
 //! points back at one that points at it, so each can be read without the ones above.
 //!
 //! ```text
-//!   system ──► book ──► wire
+//!   system ──► book ──► wire, traces ──► view
 //!               ▲
 //!   teacher ────┴────► workbook::learner
 //!
@@ -31,4 +34,6 @@ pub mod system;
 pub mod teacher;
 #[cfg(any(test, feature = "testutil"))]
 pub mod testutil;
+pub mod traces;
+pub mod view;
 pub mod wire;

@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::Result;
 use tokio::io::AsyncReadExt;
 
-use super::site::{bind, build_languages, serve};
+use super::site::{bind, build_languages, serve, start_traces};
 use workbook::learner::lang;
 use workbook_core::language::messages::{Cmd, Msg, tell};
 use workbook_core::ui;
@@ -48,8 +48,11 @@ pub async fn serve_for_session(root: &Path, port: u16) -> Result<()> {
     };
     let url = ui::bold(&lang::book_url(root, port));
     tell(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
+    // The trace view's receiver, quietly: chapter 15 says where to send spans, and a port
+    // someone else holds is said on the page, not between the session's checks.
+    let traces = start_traces(root).await;
     tokio::select! {
-        served = serve(listener, dir, root.to_path_buf()) => served,
+        served = serve(listener, dir, root.to_path_buf(), traces) => served,
         () = session_ended() => Ok(()),
     }
 }

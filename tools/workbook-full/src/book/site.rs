@@ -25,7 +25,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
 use crate::book::{diagrams, i18n};
+use crate::traces::Traces;
 use workbook_core::language::messages::{Cmd, io_error, say, tell};
+use workbook_core::ports::Layout;
 use workbook_core::ui;
 
 /// What the identifying endpoint answers.
@@ -121,10 +123,11 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
 /// The folders of the repository that chapters link to, served beside the book.
 const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
 
-fn router(book: Published, root: &Path) -> Router {
+fn router(book: Published, root: &Path, traces: &Traces) -> Router {
     let mut router = Router::new()
         .route("/__workbook", get(|| async { SIGNATURE }))
-        .merge(crate::wire::routes(root));
+        .merge(crate::wire::routes(root))
+        .merge(traces.routes());
     // Shown as plain text, so a browser displays a `.rs` file instead of downloading it.
     let as_text = SetResponseHeaderLayer::overriding(
         header::CONTENT_TYPE,
@@ -151,10 +154,15 @@ pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
     })
 }
 
-/// Serves the built book in `dir`, and the course sources under `root`, on an already
-/// bound listener until the task is dropped.
-pub async fn serve(listener: tokio::net::TcpListener, dir: PathBuf, root: PathBuf) -> Result<()> {
-    serve_published(listener, Published::new(dir), root).await
+/// Serves the built book in `dir`, the course sources under `root` and the trace view of
+/// `traces`, on an already bound listener until the task is dropped.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    dir: PathBuf,
+    root: PathBuf,
+    traces: Traces,
+) -> Result<()> {
+    serve_published(listener, Published::new(dir), root, &traces).await
 }
 
 /// Serves the book that `book` keeps current.
@@ -162,10 +170,39 @@ async fn serve_published(
     listener: tokio::net::TcpListener,
     book: Published,
     root: PathBuf,
+    traces: &Traces,
 ) -> Result<()> {
-    axum::serve(listener, router(book, &root))
+    axum::serve(listener, router(book, &root, traces))
         .await
         .context("serving the book")
+}
+
+/// The trace view of the course at `root`: its receiver started on the copy's OTLP port.
+pub async fn start_traces(root: &Path) -> Traces {
+    let layout = Layout::of(root, None).unwrap_or(Layout::STANDARD);
+    Traces::start(layout.otlp()).await
+}
+
+/// Says where services send their spans for the book at `port` to show them, or why it
+/// cannot.
+fn say_where_traces_go(traces: &Traces, port: u16) {
+    let page = format!("{}traces", url(port));
+    match (traces.endpoint(), traces.not_receiving()) {
+        (Some(endpoint), _) => {
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("mark", &ui::pass_mark()),
+                ("endpoint", &endpoint),
+                ("page", &page),
+            ];
+            tell(Cmd::TracesReceiving, &args);
+        }
+        (None, why) => {
+            let (mark, why) = (ui::yellow("!"), why.unwrap_or_default());
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("mark", &mark), ("page", &page), ("why", &why)];
+            tell(Cmd::TracesNotReceiving, &args);
+        }
+    }
 }
 
 pub use workbook_core::ports::book_url as url;
@@ -209,6 +246,8 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     let url = ui::bold(&edition_url(port, lang.as_deref()));
     let mark = ui::pass_mark();
     tell(Cmd::Serving, &[("mark", &mark), ("url", &url)]);
+    let traces = start_traces(root).await;
+    say_where_traces_go(&traces, port);
     if open {
         open_browser(&edition_url(port, lang.as_deref()));
     }
@@ -248,7 +287,7 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     let stopping = shared::signal::shutdown();
     tell(Cmd::CtrlCToStop, &[]);
     tokio::select! {
-        result = serve_published(listener, book, root.to_path_buf()) => result,
+        result = serve_published(listener, book, root.to_path_buf(), &traces) => result,
         () = stopping => Ok(()),
     }
 }

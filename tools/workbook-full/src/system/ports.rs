@@ -48,11 +48,15 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
         None => println!("{}", say(Cmd::PortsStandard, &[])),
     }
     let [captcha_1, captcha_2] = layout.captchas().map(|addr| addr.port());
-    let rows: [(String, String); 6] = [
+    let rows: [(String, String); 7] = [
         ("Consul".into(), layout.consul().to_string()),
         ("Redis".into(), layout.redis().to_string()),
         ("NATS".into(), layout.nats().to_string()),
         (say(Cmd::PortTheBook, &[]), book::url(layout.book())),
+        (
+            say(Cmd::PortTheTraces, &[]),
+            format!("http://{}", layout.otlp()),
+        ),
         (
             say(Cmd::PortsUpSystem, &[]),
             say(

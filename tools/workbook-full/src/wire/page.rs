@@ -7,36 +7,26 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::sse::Event as SseEvent;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::ReceiverStream;
-use workbook_core::language::messages::{Message, WIRE_PAGE};
+use workbook_core::language::messages::WIRE_PAGE;
 use workbook_core::language::{self, Lang};
 
 const PAGE: &str = include_str!("page.html");
 
-/// The page, in `lang`: each of its English fragments replaced by the catalog's words
-/// for it ([`WIRE_PAGE`]), as the book's theme is.
+/// The page, in `lang` ([`WIRE_PAGE`] says its words).
 fn page(lang: Lang) -> String {
-    let page = PAGE.replace(
-        r#"<html lang="en">"#,
-        &format!(r#"<html lang="{}">"#, lang.code()),
-    );
-    WIRE_PAGE.iter().fold(page, |page, fragment| {
-        page.replace(fragment.template(Lang::En), fragment.template(lang))
-    })
+    crate::view::localised(PAGE, WIRE_PAGE, lang)
 }
 
 /// How often the feeds folder is looked at for new relays.
@@ -59,10 +49,8 @@ pub fn routes(root: &Path) -> Router {
 }
 
 async fn events(State(folder): State<Arc<PathBuf>>) -> impl IntoResponse {
-    let (sender, receiver) = mpsc::channel(256);
-    tokio::spawn(follow_feeds(folder.to_path_buf(), sender));
-    Sse::new(ReceiverStream::new(receiver).map(Ok::<_, Infallible>))
-        .keep_alive(KeepAlive::default())
+    let folder = folder.to_path_buf();
+    crate::view::events(move |page| follow_feeds(folder, page))
 }
 
 /// The feeds written down in `folder`: their addresses.
@@ -177,24 +165,7 @@ mod page_tests {
 
     #[test]
     fn every_english_word_replaced_is_on_the_page() {
-        for fragment in WIRE_PAGE {
-            let english = fragment.template(Lang::En);
-            assert!(
-                PAGE.contains(english),
-                "page.html no longer says {english:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_chinese_page_has_no_english_sentence_left() {
-        let chinese = page(Lang::ZhCn);
-        for fragment in WIRE_PAGE {
-            let english = fragment.template(Lang::En);
-            assert!(!chinese.contains(english), "{english:?} is left");
-            assert!(chinese.contains(fragment.template(Lang::ZhCn)));
-        }
-        assert!(chinese.contains(r#"<html lang="zh-CN">"#));
-        assert_eq!(page(Lang::En), PAGE);
+        crate::view::tests::every_fragment_is_translated(PAGE, WIRE_PAGE);
+        assert!(page(Lang::En).contains("<h1>The wire</h1>"));
     }
 }

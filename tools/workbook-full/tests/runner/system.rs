@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use crate::real_course::course_root;
 
-/// The first of nine free loopback ports in a row: Consul, Redis, the two captcha
-/// instances, the gateway, the book's port, NATS, its monitoring port and Prometheus.
+/// The first of ten free loopback ports in a row: Consul, Redis, the two captcha
+/// instances, the gateway, the book's port, NATS, its monitoring port, Prometheus and the
+/// book's trace receiver.
 pub fn free_base_port() -> u16 {
-    free_ports_in_a_row(9)
+    free_ports_in_a_row(10)
 }
 
 /// Where blocks of ports are chosen: below the range the system hands out for

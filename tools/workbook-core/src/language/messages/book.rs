@@ -123,6 +123,22 @@ messages! {
         "没有中继在运行：用 cargo run -p workbook -- wire LESSON 启动一个。";
     WireRelays => r#""Relays: ""#, r#""中继：""#;
     WireMoreBytes => r#"" more bytes not shown""#, r#"" 个字节未显示""#;
+
+    // The trace view's page (`traces/page.html`), the same way.
+    TracesTitle => "<title>Traces — From Sockets to Services</title>", "<title>链路追踪 — 从套接字到服务</title>";
+    TracesHeading => "<h1>Traces</h1>", "<h1>链路追踪</h1>";
+    TracesIntro => "Each call your services traced, newest first: one row per span, under the span that called it, its bar on the call's time axis. Click a row for its attributes.",
+        "你的服务追踪到的每次调用，最新的在前：每个 span 一行，排在调用它的 span 下面，条形是它在这次调用的时间轴上的位置。点击一行可以看它的属性。";
+    TracesLooking => "Looking for the receiver…", "正在寻找接收器…";
+    TracesColumns => "<th>service</th><th>span</th><th></th><th>duration</th>",
+        "<th>服务</th><th>span</th><th></th><th>时长</th>";
+    TracesNone => "No traces yet. Start a service with <code>OTEL_EXPORTER_OTLP_ENDPOINT</code> set to the receiver above, and call it.",
+        "还没有链路。启动一个服务，把 <code>OTEL_EXPORTER_OTLP_ENDPOINT</code> 设为上面的接收器，再调用它。";
+    TracesSendTo => r#""Services send their spans with OTEL_EXPORTER_OTLP_ENDPOINT=""#,
+        r#""服务这样发送它们的 span：OTEL_EXPORTER_OTLP_ENDPOINT=""#;
+    TracesNotRunning => r#""The receiver is not running: ""#, r#""接收器没有运行：""#;
+    TracesDropped => r#"" more spans not kept""#, r#"" 个 span 没有保留""#;
+    TracesError => r#"content: " error";"#, r#"content: " 错误";"#;
 }
 
 /// The wire view's page, fragment by fragment.
@@ -136,4 +152,18 @@ pub const WIRE_PAGE: &[Page] = &[
     Page::WireNoRelay,
     Page::WireRelays,
     Page::WireMoreBytes,
+];
+
+/// The trace view's page, fragment by fragment.
+pub const TRACES_PAGE: &[Page] = &[
+    Page::TracesTitle,
+    Page::TracesHeading,
+    Page::TracesIntro,
+    Page::TracesLooking,
+    Page::TracesColumns,
+    Page::TracesNone,
+    Page::TracesSendTo,
+    Page::TracesNotRunning,
+    Page::TracesDropped,
+    Page::TracesError,
 ];

@@ -228,6 +228,14 @@ messages! {
     BookNotServed => "{mark} {why}; the book is not served here ({command} says who holds it)", "{mark} {why}；这里不提供本书（{command} 会说明是谁占用了端口）";
     OpenYourself => "  (could not start {opener}; open {url} yourself)", "  （无法启动 {opener}；请自己打开 {url}）";
 
+    // The book server's trace view (`/traces`).
+    TracesReceiving => "{mark} receiving traces: run a service with OTEL_EXPORTER_OTLP_ENDPOINT={endpoint} and see its calls on {page}",
+        "{mark} 正在接收链路：用 OTEL_EXPORTER_OTLP_ENDPOINT={endpoint} 运行服务，在 {page} 上看它的调用";
+    TracesNotReceiving => "{mark} {page} shows no traces: {why}", "{mark} {page} 不会显示链路：{why}";
+    TracesCannotListen => "the trace receiver cannot listen on {address} (does a collector or another book server hold it?)",
+        "链路接收器无法在 {address} 上监听（是不是有一个收集器或另一个本书服务器占用了它？）";
+    PortTheTraces => "the book's trace receiver (OTLP)", "本书的链路接收器（OTLP）";
+
     // `wire`: the banner (the `wire:` before it is the program's name) and the errors.
     WireRelay => "{protocol} relay listening on {relay}, forwarding to {to}", "{protocol} 中继在 {relay} 上监听，转发到 {to}";
     WireFeed => "the /wire page's feed listening on {feed}", "/wire 页面的数据源在 {feed} 上监听";

@@ -35,8 +35,8 @@ messages! {
         "把练习文件恢复为初始桩代码（你的版本保存在 .workbook/backups）";
     ResetId => "The exercise (`tcp.echo`)", "要恢复的练习（`tcp.echo`）";
     ResetYes => "Do not ask first", "不先询问";
-    Book => "Build the book and serve it on 127.0.0.1, rebuilding when its sources change",
-        "构建本书并在 127.0.0.1 上提供，源文件改变时重新构建";
+    Book => "Build the book and serve it on 127.0.0.1, rebuilding when its sources change; it also receives the services' traces by OTLP (on 4317, or the base port + 9) and shows them at /traces",
+        "构建本书并在 127.0.0.1 上提供，源文件改变时重新构建；它还通过 OTLP 接收各服务的链路（在 4317 上，或基础端口 + 9），并在 /traces 显示";
     BookOpen => "Open it in the browser too", "同时在浏览器中打开";
     BookPort => "The port to serve it on (default: 3000, or the base port + 5; 0: any free port)", "提供本书的端口（默认 3000，或基础端口 + 5；0 表示任意空闲端口）";
     BookPdf => "Print the whole book to this PDF file instead (needs Chromium), and exit",

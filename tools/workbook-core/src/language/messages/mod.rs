@@ -21,7 +21,7 @@ mod commands;
 pub mod help;
 mod learner;
 
-pub use book::{Page, WIRE_PAGE};
+pub use book::{Page, TRACES_PAGE, WIRE_PAGE};
 pub use class::ClassMsg;
 pub use commands::Cmd;
 pub use learner::Msg;

@@ -84,10 +84,13 @@ pub(super) async fn check_pages(
 ) -> Result<Vec<Problem>> {
     let listener = book::bind(0).await?;
     let base = format!("http://{}/", listener.local_addr()?);
+    // The trace view's receiver on a free port, not the copy's: a learner's book may run.
+    let traces = workbook_full::traces::Traces::start(([127, 0, 0, 1], 0).into()).await;
     let server = tokio::spawn(book::serve(
         listener,
         html_dir.to_path_buf(),
         root.to_path_buf(),
+        traces,
     ));
     let mut problems = Vec::new();
     // A laptop's window first, with everything fitting; then a phone's, where listings and

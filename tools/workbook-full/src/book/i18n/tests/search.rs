@@ -46,10 +46,12 @@ pub(crate) async fn search_in_browser(
     let client = &browser.client;
     let listener = book::bind(0).await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
+    let traces = crate::traces::Traces::start(([127, 0, 0, 1], 0).into()).await;
     let server = tokio::spawn(book::serve(
         listener,
         html.to_path_buf(),
         root.to_path_buf(),
+        traces,
     ));
     client
         .goto(&format!("{base}{page}?search={query}"))
