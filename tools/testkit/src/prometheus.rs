@@ -100,7 +100,7 @@ impl PrometheusApi {
         patience: Duration,
         what: &str,
         mut ask: impl FnMut() -> F,
-        good: impl Fn(&T) -> bool,
+        mut good: impl FnMut(&T) -> bool,
     ) -> T {
         let deadline = tokio::time::Instant::now() + patience;
         loop {

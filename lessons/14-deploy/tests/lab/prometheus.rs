@@ -87,15 +87,14 @@ impl TestLab {
         let Some(prometheus) = self.prometheus() else {
             return Watch::none(WHAT);
         };
-        let service_targets = BTreeSet::from(["host-a", "host-b", "host-c"].map(|host| {
-            let address = self.address(host);
-            (host, format!("micro {address}:7021"))
-        }));
-        let gateway_targets = BTreeSet::from(
-            ["host-a", "host-b", "host-c"].map(|host| (host, format!("micro-api {host}:8080"))),
-        );
-        let wanted: BTreeSet<(&str, String)> =
-            service_targets.union(&gateway_targets).cloned().collect();
+        // (host, "job instance"): each host's service, found through the gateway, and its
+        // gateway, named in the configuration.
+        let mut wanted = BTreeSet::new();
+        for host in ["host-a", "host-b", "host-c"] {
+            let service = format!("micro {}:7021", self.address(host));
+            wanted.insert((host.to_string(), service));
+            wanted.insert((host.to_string(), format!("micro-api {host}:8080")));
+        }
         Watch::start(WHAT, move || {
             let mut seen = BTreeSet::new();
             ask(
@@ -118,9 +117,7 @@ impl TestLab {
                         }
                         seen.insert((host.to_string(), format!("{job} {instance}")));
                     }
-                    wanted
-                        .iter()
-                        .all(|(host, target)| seen.contains(&(host.to_string(), target.clone())))
+                    wanted.is_subset(&seen)
                 },
             );
         })
@@ -176,11 +173,10 @@ fn ask<T: std::fmt::Debug, F: Future<Output = T>>(
         .enable_all()
         .build()
         .expect("a runtime for the questions to Prometheus");
-    let good = std::cell::RefCell::new(good);
     runtime.block_on(prometheus.wait_at_most(
         PATIENCE,
         what,
         || question(prometheus.clone()),
-        |answer| (good.borrow_mut())(answer),
+        good,
     ));
 }
