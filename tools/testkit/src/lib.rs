@@ -52,8 +52,8 @@ pub use nats::{NatsServer, nats};
 pub use process::{free_ports_in_a_row, http_get};
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
-    PrometheusServer, prometheus, prometheus_installed, prometheus_missing, promtool_check_metrics,
-    promtool_test_rules,
+    PrometheusApi, PrometheusServer, prometheus, prometheus_installed, prometheus_missing,
+    promtool_check_metrics, promtool_test_rules,
 };
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;

@@ -3,9 +3,10 @@
 //! Lesson 15's services are scraped by a real `prometheus` (Debian's `prometheus` package),
 //! started private to the test on a free loopback port with the configuration the test
 //! writes, its store in a temporary folder; killed and deleted when the test drops the
-//! guard. The test asks it what any operator would, through its HTTP API: which targets
-//! it found ([`PrometheusServer::targets`]), and what a PromQL query answers
-//! ([`PrometheusServer::query`]). [`promtool_check_metrics`] holds a `/metrics` page
+//! guard. The test asks it what any operator would, through its HTTP API
+//! ([`PrometheusApi`], which also asks a Prometheus the test did not start): which targets
+//! it found ([`PrometheusApi::targets`]), and what a PromQL query answers
+//! ([`PrometheusApi::query`]). [`promtool_check_metrics`] holds a `/metrics` page
 //! against Prometheus' own linter, and [`promtool_test_rules`] plays series through alerting
 //! rules as Prometheus would evaluate them.
 
@@ -17,24 +18,45 @@ use std::time::Duration;
 use crate::PATIENCE;
 use crate::process::{OwnedChild, answers, free_ports, http_get, retry};
 
-/// A private Prometheus; killed, and its store deleted, when this is dropped.
+/// A private Prometheus; killed, and its store deleted, when this is dropped. Its API is
+/// [`PrometheusApi`]'s (`prometheus.targets()`).
 #[derive(Debug)]
 pub struct PrometheusServer {
-    port: u16,
+    api: PrometheusApi,
     folder: PathBuf,
     _child: OwnedChild,
 }
 
-impl PrometheusServer {
+impl std::ops::Deref for PrometheusServer {
+    type Target = PrometheusApi;
+
+    fn deref(&self) -> &PrometheusApi {
+        &self.api
+    }
+}
+
+/// The HTTP API of a Prometheus: a private one's ([`prometheus()`]), or one that runs
+/// elsewhere (lesson 14's lab has its own, in Docker).
+#[derive(Debug, Clone)]
+pub struct PrometheusApi {
+    addr: String,
+}
+
+impl PrometheusApi {
+    /// The API of the Prometheus at `addr` (`127.0.0.1:PORT`).
+    pub fn at(addr: impl Into<String>) -> PrometheusApi {
+        PrometheusApi { addr: addr.into() }
+    }
+
     /// Where its UI and API are: `127.0.0.1:PORT`.
     pub fn addr(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        self.addr.clone()
     }
 
     /// `GET /api/v1/…` (`path` with its query, already encoded); the `data` of a
     /// `success`, else panics with what Prometheus said.
     pub async fn api(&self, path: &str) -> serde_json::Value {
-        let (status, body) = http_get(&self.addr(), path)
+        let (status, body) = http_get(&self.addr, path)
             .await
             .unwrap_or_else(|error| panic!("Prometheus' {path}: {error}"));
         let answer: serde_json::Value = serde_json::from_str(&body)
@@ -65,17 +87,29 @@ impl PrometheusServer {
     pub async fn wait_for<T: std::fmt::Debug, F: Future<Output = T>>(
         &self,
         what: &str,
-        mut ask: impl FnMut() -> F,
+        ask: impl FnMut() -> F,
         good: impl Fn(&T) -> bool,
     ) -> T {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
+        self.wait_at_most(PATIENCE, what, ask, good).await
+    }
+
+    /// [`wait_for`](Self::wait_for), for at most `patience`: Prometheus in front of a lab of
+    /// hosts in Docker may take longer than one of the test's own.
+    pub async fn wait_at_most<T: std::fmt::Debug, F: Future<Output = T>>(
+        &self,
+        patience: Duration,
+        what: &str,
+        mut ask: impl FnMut() -> F,
+        mut good: impl FnMut(&T) -> bool,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + patience;
         loop {
             let answer = ask().await;
             if good(&answer) {
                 return answer;
             }
             if tokio::time::Instant::now() > deadline {
-                panic!("gave up after {PATIENCE:?} waiting for {what}; last: {answer:?}");
+                panic!("gave up after {patience:?} waiting for {what}; last: {answer:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -111,7 +145,7 @@ pub async fn prometheus(config: &str) -> PrometheusServer {
         let started = start(&folder, config, port).await;
         match started {
             Ok(child) => Ok(PrometheusServer {
-                port,
+                api: PrometheusApi::at(format!("127.0.0.1:{port}")),
                 folder,
                 _child: child,
             }),

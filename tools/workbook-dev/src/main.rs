@@ -1,7 +1,7 @@
 //! The maintainers' checks of the course, for CI and for whoever changes a lesson or a
 //! chapter: `cargo run -p workbook-dev -- verify` proves that every stub fails and every
 //! solution passes, that the lessons stand alone and the book is whole; `i18n` keeps the
-//! book's translation catalogs.
+//! book's translation catalogs; `pictures` takes the book's pictures of a real run again.
 //!
 //! A learner never compiles this: the runner a learner starts (`cargo run -p workbook`) is
 //! another program. The checks stand on the runner's libraries (tools/workbook/src/lib.rs,
@@ -10,6 +10,8 @@
 //! It speaks English only.
 
 mod i18n;
+#[cfg(feature = "browser-check")]
+mod pictures;
 mod proof;
 
 use std::path::PathBuf;
@@ -54,6 +56,10 @@ enum Command {
         #[command(subcommand)]
         action: i18n::I18nAction,
     },
+    /// The book's pictures of a real run, taken again: chapter 15's graphs of lesson 14's
+    /// lab under a partition and a kill (Docker, Prometheus and Chromium; the
+    /// `browser-check` feature).
+    Pictures,
 }
 
 #[tokio::main]
@@ -80,5 +86,12 @@ async fn run(cli: Cli) -> Result<()> {
             lesson, built_note, ..
         } => verify::run(&course, lesson.as_deref(), built_note.as_deref()).await,
         Command::I18n { action } => i18n::command(&course.root, action),
+        #[cfg(feature = "browser-check")]
+        Command::Pictures => pictures::run(&course).await,
+        #[cfg(not(feature = "browser-check"))]
+        Command::Pictures => anyhow::bail!(
+            "the pictures are taken in headless Chromium, which this build leaves out: \
+             `cargo run -p workbook-dev --features browser-check -- pictures`"
+        ),
     }
 }

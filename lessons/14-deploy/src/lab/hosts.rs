@@ -16,6 +16,10 @@ use super::docker::{Docker, run};
 /// The hosts, in order.
 pub const HOST_NAMES: [&str; 3] = ["host-a", "host-b", "host-c"];
 
+/// The host Prometheus runs on, beside them: no service runs there, and the nemesis leaves
+/// it alone.
+pub const PROMETHEUS_HOST: &str = "prometheus";
+
 /// The environment variable that moves the lab's network, for a machine where
 /// `10.14.0.0/24` is taken (or a test that runs beside a learner's lab).
 pub const SUBNET_VARIABLE: &str = "L14_SUBNET_PREFIX";
@@ -51,8 +55,12 @@ impl Subnet {
         &self.prefix
     }
 
-    /// The address `lab/compose.yaml` gives host `name`: host-a is `.11`, host-b `.12`…
+    /// The address `lab/compose.yaml` gives host `name`: host-a is `.11`, host-b `.12`…,
+    /// and Prometheus' host `.10`.
     pub fn address(&self, name: &str) -> Option<String> {
+        if name == PROMETHEUS_HOST {
+            return Some(format!("{}.10", self.prefix));
+        }
         let index = HOST_NAMES.iter().position(|host| *host == name)?;
         Some(format!("{}.{}", self.prefix, 11 + index))
     }
@@ -92,8 +100,21 @@ pub struct Host {
 }
 
 /// The hosts of Compose project `project` that exist (running or stopped), in order;
-/// none when the lab is not up.
+/// none when the lab is not up. Prometheus' host is not one of them: [`prometheus`].
 pub fn list(docker: &Docker, project: &str) -> anyhow::Result<Vec<Host>> {
+    let mut hosts = containers(docker, project)?;
+    hosts.retain(|host| HOST_NAMES.contains(&host.name.as_str()));
+    Ok(hosts)
+}
+
+/// The host Prometheus runs on, if the lab has one.
+pub fn prometheus(docker: &Docker, project: &str) -> anyhow::Result<Option<Host>> {
+    let hosts = containers(docker, project)?;
+    Ok(hosts.into_iter().find(|host| host.name == PROMETHEUS_HOST))
+}
+
+/// Every container of Compose project `project`, as a host named by its service.
+pub fn containers(docker: &Docker, project: &str) -> anyhow::Result<Vec<Host>> {
     let mut ps = docker.docker();
     ps.args(["ps", "--all", "--quiet", "--no-trunc", "--filter"])
         .arg(format!("label=com.docker.compose.project={project}"));
@@ -150,6 +171,7 @@ mod tests {
         assert_eq!(subnet.address("host-a").as_deref(), Some("10.14.0.11"));
         assert_eq!(subnet.address("host-c").as_deref(), Some("10.14.0.13"));
         assert_eq!(subnet.address("host-d"), None);
+        assert_eq!(subnet.address("prometheus").as_deref(), Some("10.14.0.10"));
     }
 
     #[test]

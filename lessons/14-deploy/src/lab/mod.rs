@@ -16,6 +16,8 @@
 //!   ([`restart`]);
 //! - `run`: a service's own image on a host, in the lab's registry ([`service`]);
 //! - `partition`, `heal`, `slow`: the [`nemesis`];
+//! - Prometheus on a host of its own, which `up` starts where this machine has it
+//!   ([`prometheus`]), for chapter 15's graphs of these faults;
 //! - for the load's report: the hosts Docker saw go down ([`events`]), and each node named
 //!   by its host ([`Lab::label`]).
 
@@ -26,6 +28,7 @@ mod hosts;
 mod image;
 mod nemesis;
 mod paths;
+mod prometheus;
 mod restart;
 mod service;
 mod status;
@@ -47,6 +50,7 @@ use docker::{Docker, describe, output, run};
 use hosts::Host;
 pub use hosts::{HOST_NAMES, SUBNET_VARIABLE, Subnet};
 pub use image::{AGENT_VARIABLE, BINARY_VARIABLE, LOCAL_BASE};
+pub use prometheus::{MachinePrometheus, find as find_prometheus};
 
 /// Which lab: a Compose project, the image its hosts run, and the host port of host-a's
 /// gateway (the other hosts' are the ports after it).
@@ -87,6 +91,13 @@ impl Lab {
             .map_while(|offset| self.options.api_port.checked_add(offset))
             .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
             .collect()
+    }
+
+    /// Where Prometheus' UI and API are published: on the port after host-c's gateway's
+    /// (8083).
+    pub fn published_prometheus(&self) -> Option<SocketAddr> {
+        let port = self.options.api_port.checked_add(HOST_NAMES.len() as u16)?;
+        Some(SocketAddr::from(([127, 0, 0, 1], port)))
     }
 
     /// Where host `name`'s gateway is published.
@@ -133,6 +144,9 @@ impl Lab {
             return Ok(());
         }
         let mut compose = self.compose(Subnet::from_env().ok().as_ref())?;
+        // With Prometheus' host, if the lab has one: Compose leaves a profile's hosts alone
+        // unless it is named.
+        compose.args(["--profile", prometheus::PROFILE]);
         compose.args(["down", "--volumes", "--remove-orphans"]);
         println!("taking lab {project} down: {}", describe(&compose));
         run(&mut compose)?;
@@ -216,6 +230,9 @@ impl Lab {
         {
             compose.env(variable, gateway.port().to_string());
         }
+        if let Some(published) = self.published_prometheus() {
+            compose.env("L14_PROMETHEUS_PORT", published.port().to_string());
+        }
         if let Some(subnet) = subnet {
             compose.env(SUBNET_VARIABLE, subnet.prefix());
         }
@@ -225,7 +242,7 @@ impl Lab {
     /// Whether any container or network of the project exists.
     fn anything_up(&self, docker: &Docker) -> anyhow::Result<bool> {
         let project = self.project()?;
-        if !hosts::list(docker, project)?.is_empty() {
+        if !hosts::containers(docker, project)?.is_empty() {
             return Ok(true);
         }
         let mut networks = docker.docker();
@@ -238,6 +255,7 @@ impl Lab {
     /// After a failed `up`: whatever was made goes (what Compose says is of no interest).
     fn take_down_quietly(&self) {
         if let Ok(mut compose) = self.compose(None) {
+            compose.args(["--profile", prometheus::PROFILE]);
             compose.args(["down", "--volumes", "--remove-orphans"]);
             let _ = output(&mut compose);
         }

@@ -8,7 +8,7 @@
 use anyhow::bail;
 
 use super::docker::{self, Docker, output};
-use super::hosts::{self, HOST_NAMES, Host, named_by_address};
+use super::hosts::{self, HOST_NAMES, Host, PROMETHEUS_HOST, named_by_address};
 use super::{Lab, nemesis};
 
 impl Lab {
@@ -41,12 +41,33 @@ impl Lab {
             lines.push_str(line.trim_end());
             lines.push('\n');
         }
+        if let Some(host) = hosts::prometheus(docker, project)? {
+            lines.push_str(&self.prometheus_status(docker, &host)?);
+        }
         Ok(lines)
+    }
+
+    /// Prometheus' host: whether Prometheus runs there, and where its UI is published.
+    fn prometheus_status(&self, docker: &Docker, host: &Host) -> anyhow::Result<String> {
+        let name = PROMETHEUS_HOST;
+        if !host.running {
+            return Ok(format!("{name} stopped\n"));
+        }
+        let address = host.address.as_deref().unwrap_or("no address");
+        let runs = programs(docker, host)?.contains(&"prometheus");
+        let published = self.published_prometheus().map(|addr| addr.port());
+        Ok(match (runs, published) {
+            (true, Some(port)) => format!(
+                "{name} running  {address:<15} prometheus, its UI at http://127.0.0.1:{port}\n"
+            ),
+            _ => format!("{name} running  {address:<15} nothing runs\n"),
+        })
     }
     // ANCHOR_END: status
 }
 
-/// Which of the lab's programs run on `host`: `etcd` or `consul`, `user`, `api`.
+/// Which of the lab's programs run on `host`: `etcd` or `consul`, `user`, `api`, and on
+/// its own host `prometheus`.
 pub(super) fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'static str>> {
     let mut pgrep = docker.docker();
     pgrep.args([
@@ -55,7 +76,7 @@ pub(super) fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'sta
         "pgrep",
         "-a",
         "-f",
-        "etcd|l11-micro|devconsul",
+        "etcd|l11-micro|devconsul|prometheus",
     ]);
     // pgrep's status is 1 when nothing matches: that is an answer, not a failure.
     let out = output(&mut pgrep)?;
@@ -74,6 +95,7 @@ pub(super) fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'sta
             Some("devconsul") => "consul",
             Some("l11-micro") if words.contains(&"user-server") => "user",
             Some("l11-micro") if words.contains(&"api") => "api",
+            Some("prometheus") => "prometheus",
             _ => continue,
         };
         if !found.contains(&what) {
@@ -81,7 +103,7 @@ pub(super) fn programs(docker: &Docker, host: &Host) -> anyhow::Result<Vec<&'sta
         }
     }
     found.sort_by_key(|what| {
-        ["etcd", "consul", "user", "api"]
+        ["etcd", "consul", "user", "api", "prometheus"]
             .iter()
             .position(|known| known == what)
     });

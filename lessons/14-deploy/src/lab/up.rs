@@ -17,7 +17,8 @@ use super::deploy::{
     gateway, user_service,
 };
 use super::docker::{Docker, describe, run};
-use super::hosts::{self, HOST_NAMES, Host, SUBNET_VARIABLE, Subnet};
+use super::hosts::{self, HOST_NAMES, Host, PROMETHEUS_HOST, SUBNET_VARIABLE, Subnet};
+use super::prometheus::{self, MachinePrometheus};
 use super::wait::{wait_for_consul, wait_for_etcd, wait_for_every_host};
 use super::{Lab, LabOptions};
 
@@ -29,8 +30,10 @@ impl Lab {
         let project = self.project()?;
         let subnet = Subnet::from_env()?;
         let docker = self.docker()?;
+        // Prometheus' host too, where this machine has a Prometheus to run on it.
+        let prometheus = prometheus::find();
         let mut compose = self.compose(Some(&subnet))?;
-        self.check_nothing_is_in_the_way(docker)?;
+        self.check_nothing_is_in_the_way(docker, prometheus.is_ok())?;
         // A new lab has no faults: any the journal still holds open (a lab taken down by
         // `docker compose down` itself) ended with the old one.
         crate::history::close_open_faults(
@@ -38,8 +41,16 @@ impl Lab {
             crate::history::unix_ms(SystemTime::now()),
         )?;
 
+        let mut names = HOST_NAMES.join(", ");
+        if prometheus.is_ok() {
+            compose.args(["--profile", prometheus::PROFILE]);
+            names.push_str(&format!(", {PROMETHEUS_HOST}"));
+        }
         compose.args(["up", "-d"]);
-        println!("starting {}: {}", HOST_NAMES.join(", "), describe(&compose));
+        println!("starting {names}: {}", describe(&compose));
+        if let Err(why) = &prometheus {
+            println!("prometheus: none, the lab comes up without it: {why}");
+        }
         if let Err(error) = run(&mut compose) {
             self.take_down_quietly();
             if error.to_string().contains("overlaps") {
@@ -51,7 +62,8 @@ impl Lab {
             }
             return Err(error);
         }
-        match self.deploy(docker, project, &subnet, registry) {
+        let prometheus = prometheus.ok();
+        match self.deploy(docker, project, &subnet, registry, prometheus.as_ref()) {
             Ok(summary) => {
                 print!("{summary}");
                 Ok(())
@@ -65,7 +77,11 @@ impl Lab {
     // ANCHOR_END: up
 
     /// What would make `up` fail halfway, said before anything is made.
-    fn check_nothing_is_in_the_way(&self, docker: &Docker) -> anyhow::Result<()> {
+    fn check_nothing_is_in_the_way(
+        &self,
+        docker: &Docker,
+        with_prometheus: bool,
+    ) -> anyhow::Result<()> {
         let LabOptions {
             project,
             image,
@@ -101,6 +117,16 @@ impl Lab {
                 )
             }
         }
+        let prometheus = self.published_prometheus().filter(|_| with_prometheus);
+        if let Some(published) = prometheus
+            && let Err(error) = TcpListener::bind(published)
+        {
+            bail!(
+                "port {} on 127.0.0.1 is taken ({error}): Prometheus' UI is published there \
+                 (the port after host-c's gateway's); choose another --api-port or L14_API_PORT",
+                published.port()
+            )
+        }
         Ok(())
     }
 
@@ -114,6 +140,7 @@ impl Lab {
         project: &str,
         subnet: &Subnet,
         registry: LabRegistry,
+        prometheus: Option<&MachinePrometheus>,
     ) -> anyhow::Result<String> {
         let lab = hosts::list(docker, project)?;
         let host = |name: &str| -> anyhow::Result<Host> {
@@ -178,18 +205,26 @@ impl Lab {
             };
             start(docker, host, &command, deploy::GATEWAY_LOG)?;
         }
+        // Prometheus meanwhile: it finds the services as they register.
+        let prometheus = match prometheus {
+            Some(prometheus) => Some(self.start_prometheus(docker, project, subnet, prometheus)?),
+            None => None,
+        };
         let started = Instant::now();
         wait_for_every_host(docker, &hosts, &self.published_gateways(), subnet)?;
         println!(
             "gateways: each answered, and every host answered, after {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        Ok(self.summary(subnet, registry))
+        if let Some(host) = &prometheus {
+            self.wait_for_prometheus(docker, host)?;
+        }
+        Ok(self.summary(subnet, registry, prometheus.is_some()))
     }
     // ANCHOR_END: deploy
 
     /// What `up` prints at the end: each host and what runs on it, and what to try.
-    fn summary(&self, subnet: &Subnet, registry: LabRegistry) -> String {
+    fn summary(&self, subnet: &Subnet, registry: LabRegistry, prometheus: bool) -> String {
         let port = self.options.api_port;
         let gateways = self.published_gateways();
         let mut text = format!("lab {} is up:\n", self.options.project);
@@ -208,6 +243,14 @@ impl Lab {
                 deploy::GATEWAY_PORT
             ));
         }
+        if let Some(published) = self.published_prometheus().filter(|_| prometheus) {
+            let address = subnet.address(PROMETHEUS_HOST).unwrap_or_default();
+            text.push_str(&format!(
+                "  {PROMETHEUS_HOST}  {address:<11} scrapes every gateway and every service \
+                 host-a's lists, every second (its UI published on 127.0.0.1:{})\n",
+                published.port()
+            ));
+        }
         text.push_str(&format!(
             "try: curl 'http://127.0.0.1:{port}{HELLO_PATH}'\n"
         ));
@@ -217,7 +260,12 @@ impl Lab {
 
 /// Starts `command` on `host` in the background, its output in `log`, and writes it down
 /// for the host's init, which starts it again when the host restarts.
-fn start(docker: &Docker, host: &Host, command: &[String], log: &str) -> anyhow::Result<()> {
+pub(super) fn start(
+    docker: &Docker,
+    host: &Host,
+    command: &[String],
+    log: &str,
+) -> anyhow::Result<()> {
     super::restart::record(docker, host, command, log)?;
     let mut exec = docker.docker();
     exec.args(["exec", "--detach", &host.container])

@@ -17,6 +17,7 @@ use anyhow::bail;
 use super::deploy::{self, HELLO_PATH, etcd_endpoints};
 use super::docker::{self, Docker, output, tail};
 use super::hosts::{HOST_NAMES, Host, Subnet};
+use super::prometheus;
 use crate::load::node_of;
 
 /// How long `up` waits for the etcd cluster to be healthy, and then for the gateways to
@@ -54,6 +55,11 @@ const GATEWAY: Program = Program {
     what: "the gateway",
     pattern: "l11-micro .* api",
     log: deploy::GATEWAY_LOG,
+};
+const PROMETHEUS: Program = Program {
+    what: "Prometheus",
+    pattern: "/prometheus --config",
+    log: prometheus::LOG,
 };
 
 /// Waits until etcdctl, on host-a, finds every member of the cluster healthy.
@@ -175,6 +181,32 @@ pub fn wait_for_every_host(
                 why.push_str(&end_of_log(docker, host, deploy::USER_LOG));
             }
             bail!("{why}")
+        }
+        std::thread::sleep(POLL_EVERY);
+    }
+}
+
+/// Waits until Prometheus, on `host` and published at `published`, says it is ready
+/// (`/-/ready`): its store is open and it scrapes.
+pub fn wait_for_prometheus(
+    docker: &Docker,
+    host: &Host,
+    published: SocketAddr,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let last = match http_get(published, "/-/ready") {
+            Ok((200, _)) => return Ok(()),
+            Ok((status, body)) => format!("{status} {}", body.trim()),
+            Err(error) => error.to_string(),
+        };
+        still_running(docker, [(host, &PROMETHEUS)])?;
+        if Instant::now() > deadline {
+            bail!(
+                "Prometheus (http://{published}/-/ready) was not ready within {PATIENCE:?}; what \
+                 it said last: {last}{}",
+                end_of_log(docker, host, prometheus::LOG)
+            )
         }
         std::thread::sleep(POLL_EVERY);
     }

@@ -20,6 +20,7 @@ use l14_deploy::load::Run;
 use crate::PROGRAM;
 use crate::checks::wait_until;
 use crate::lab::{TestLab, docker, target_dir};
+use crate::prometheus::Watch;
 
 /// How many calls the load makes around a fault, after the fault began (20 a second).
 const CALLS_AFTER: usize = 40;
@@ -179,15 +180,18 @@ impl TestLab {
     }
 
     /// A host killed while the load runs (SIGKILL: no goodbye, its node still registered
-    /// until its lease runs out).
-    pub(crate) fn a_killed_host_costs_no_call(&self) {
+    /// until its lease runs out). Prometheus, meanwhile, is to see the host's targets go
+    /// down: the question, whose answer the story awaits later.
+    pub(crate) fn a_killed_host_costs_no_call(&self) -> Watch {
         let started = Instant::now();
         let load = self.start_load("kill");
         let since = load.calls();
         docker(&["kill", &self.container("host-c")]);
+        let seen_down = self.prometheus_sees_host_c_down(Instant::now());
         load.until_calls(since, CALLS_AFTER);
         Cost::of(&load.end().calls).holds("a kill of host-c", 0, Duration::from_secs(1));
         took("the kill", started);
+        seen_down
     }
 }
 

@@ -21,8 +21,9 @@ impl TestLab {
     /// network, so that the stories run side by side.
     pub(crate) fn new(image: &str, story: u32) -> TestLab {
         let pid = std::process::id() * 2 + story;
-        // host-a's gateway there, host-b's and host-c's on the two ports after it.
-        let api_port = testkit::free_ports_in_a_row(3);
+        // host-a's gateway there, host-b's and host-c's on the two ports after it, and
+        // Prometheus' on the port after those.
+        let api_port = testkit::free_ports_in_a_row(4);
         TestLab {
             project: format!("l14test{pid}"),
             image: image.to_string(),

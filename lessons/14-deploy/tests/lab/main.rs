@@ -22,6 +22,10 @@
 //! second (half a second for the restarts); last, with every service cut off from host-a's
 //! gateway, every call fails and the gateway's retries stay within its budget.
 //!
+//! Meanwhile the lab's Prometheus is asked what chapter 15 shows of it (`prometheus.rs`):
+//! it finds every host's service through host-a's gateway, and sees the killed host's
+//! targets go down.
+//!
 //! The first story also deploys a service of a learner's own: the crate `l11-micro new`
 //! writes, built into an image with the Dockerfile it wrote and run on host-b with
 //! `l14-deploy run`, answers through the gateway (`service.rs`).
@@ -35,6 +39,7 @@ mod consul;
 mod faults;
 mod image;
 mod lab;
+mod prometheus;
 mod service;
 
 use std::process::{Command, Stdio};
@@ -60,15 +65,18 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
     let lab = TestLab::new(&image, 0);
     lab.up_is_answered_by_every_host();
     let up_done = started.elapsed();
+    // Asked of the lab's Prometheus meanwhile, and awaited before host-c is stopped.
+    let found_by_prometheus = lab.prometheus_finds_every_service();
     lab.up_again_is_refused();
     lab.a_partition_leaves_host_c_alone_and_the_rest_serving();
     lab.heal_lets_host_c_write_again();
+    found_by_prometheus.holds();
     lab.a_stopped_host_leaves_the_registry_at_once();
     lab.bad_partitions_are_refused();
     lab.slow_works_or_says_why_not();
     lab.a_rolling_deploy_costs_no_call();
     lab.a_partition_costs_at_most_one_call();
-    lab.a_killed_host_costs_no_call();
+    let seen_down_by_prometheus = lab.a_killed_host_costs_no_call();
     let joined = Instant::now();
     let service = building
         .join()
@@ -80,6 +88,7 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
         joined.elapsed().as_secs_f64()
     );
     lab.every_host_cut_off_retries_within_the_budget();
+    seen_down_by_prometheus.holds();
     lab.down_leaves_nothing();
 
     eprintln!(

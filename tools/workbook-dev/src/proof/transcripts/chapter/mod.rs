@@ -147,7 +147,7 @@ impl<'a> Follow<'a> {
             match ChapterLab::start(markdown, course_root, &scratch, binaries).await {
                 Lab::Up(lab) => {
                     reader.env.extend(lab.env());
-                    for offset in 0..lab::GATEWAYS {
+                    for offset in 0..lab::PUBLISHED_PORTS {
                         let book_port = lab::BOOK_GATEWAY_PORT + offset;
                         reader
                             .ports

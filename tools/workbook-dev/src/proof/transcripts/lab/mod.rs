@@ -2,7 +2,7 @@
 //! chapter's `docker compose` commands and by `l14-deploy`.
 //!
 //! The reader's lab is Compose project `l14`, on 10.14.0.0/24, with its gateways published on
-//! 127.0.0.1:8080, 8081 and 8082 (host-a's, host-b's, host-c's). The check's lab is another project, network and port, so that it runs
+//! 127.0.0.1:8080, 8081 and 8082 (host-a's, host-b's, host-c's), and its Prometheus on 8083. The check's lab is another project, network and port, so that it runs
 //! beside a reader's lab and beside the lab's own test; what its commands print is given the
 //! book's names back. How the chapter's commands are taken:
 //!
@@ -53,16 +53,17 @@ const IMAGE: &str = "l14-host-verify";
 /// What the book calls the lab: its project, and the first three numbers of its network.
 const BOOK_PROJECT: &str = "l14";
 const BOOK_SUBNET: &str = "10.14.0";
-/// Where the book publishes host-a's gateway; host-b's and host-c's are the ports after it.
+/// Where the book publishes host-a's gateway; host-b's and host-c's are the ports after it,
+/// and Prometheus' the port after those.
 pub(super) const BOOK_GATEWAY_PORT: u16 = 8080;
-/// How many gateways the lab publishes, one a host, on ports in a row.
-pub(super) const GATEWAYS: u16 = 3;
+/// How many ports the lab publishes in a row: a gateway a host, and Prometheus'.
+pub(super) const PUBLISHED_PORTS: u16 = 4;
 /// The lab of a chapter that drives one.
 pub(super) struct ChapterLab {
     project: String,
     subnet: String,
     /// Where the check's host-a gateway is published (the book's 8080 stands for it), and
-    /// the other hosts' on the ports after it.
+    /// the other hosts' and Prometheus' on the ports after it.
     pub(super) gateway_port: u16,
     program: PathBuf,
     /// Servers started in a terminal of their own (`docker compose exec HOST etcd`).
@@ -139,7 +140,7 @@ impl ChapterLab {
         let _ = std::os::unix::fs::symlink(course_root.join(&lab_dir), scratch.join(&lab_dir));
         let _ = fs::write(scratch.join(".lab.bash"), COMPOSE_FUNCTION);
         let pid = std::process::id();
-        let gateway_port = testkit::free_ports_in_a_row(GATEWAYS);
+        let gateway_port = testkit::free_ports_in_a_row(PUBLISHED_PORTS);
         Lab::Up(ChapterLab {
             project: format!("l14verify{pid}"),
             // As long as the book's 10.14.0, so that columns line up as in the book; far from
@@ -162,6 +163,7 @@ impl ChapterLab {
             ("L14_API_PORT", self.gateway_port.to_string()),
             ("L14_API_PORT_B", (self.gateway_port + 1).to_string()),
             ("L14_API_PORT_C", (self.gateway_port + 2).to_string()),
+            ("L14_PROMETHEUS_PORT", (self.gateway_port + 3).to_string()),
             ("L14_SUBNET_PREFIX", self.subnet.clone()),
         ];
         let bash_env = self.logs.join(".lab.bash");
