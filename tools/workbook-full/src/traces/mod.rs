@@ -4,7 +4,7 @@
 //! A trace backend (Jaeger, Tempo, Zipkin) is one more server to install; the book server
 //! is running already. So it receives the spans itself, by OTLP — the protocol those
 //! backends receive, so a service sends to it exactly what it would send to them — on the
-//! copy's OTLP port (4317, OTLP's own, or the base port + 8: `workbook_core::ports`), and
+//! copy's OTLP port (4317, OTLP's own, or the base port + 9: `workbook_core::ports`), and
 //! shows the last traces, live. Loopback only, and bounded memory.
 //!
 //! - `receiver.rs`: OTLP over gRPC and over HTTP, on one port, refusing what is not OTLP;
