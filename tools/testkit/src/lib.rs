@@ -49,7 +49,7 @@ pub use consul::{ConsulAgent, ConsulKind, consul};
 pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
 #[cfg(feature = "nats")]
 pub use nats::{NatsServer, nats};
-pub use process::{free_ports_in_a_row, http_get};
+pub use process::{ReservedPort, free_ports_in_a_row, http_get};
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
     PrometheusApi, PrometheusServer, prometheus, prometheus_installed, prometheus_missing,

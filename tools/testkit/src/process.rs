@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io;
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,6 +25,51 @@ pub fn free_ports(count: usize) -> Vec<u16> {
         .iter()
         .map(|listener| listener.local_addr().expect("a bound port").port())
         .collect()
+}
+
+/// A loopback port that is this test's alone until it is dropped: bound, so that no other
+/// socket on the machine can take it (it is bound without `SO_REUSEADDR`, which every other
+/// socket would need to share it), and not listened on, so that the kernel refuses every
+/// connection to it. A port that was merely free a moment ago may be a server's of another
+/// test by the time a client calls it; this one cannot. [`ReservedPort::listen`] starts
+/// listening on it: a server that comes back on its own port.
+pub struct ReservedPort {
+    socket: socket2::Socket,
+    addr: SocketAddr,
+}
+
+impl ReservedPort {
+    pub fn new() -> ReservedPort {
+        use socket2::{Domain, Socket, Type};
+        let socket =
+            Socket::new(Domain::IPV4, Type::STREAM, None).expect("make a TCP socket to reserve");
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        socket
+            .bind(&loopback.into())
+            .expect("bind a free loopback port");
+        let addr = socket
+            .local_addr()
+            .ok()
+            .and_then(|addr| addr.as_socket())
+            .expect("a bound loopback address");
+        ReservedPort { socket, addr }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Listens on the port from now on.
+    pub fn listen(self) -> TcpListener {
+        self.socket.listen(128).expect("listen on a reserved port");
+        self.socket.into()
+    }
+}
+
+impl Default for ReservedPort {
+    fn default() -> ReservedPort {
+        ReservedPort::new()
+    }
 }
 
 /// The first of `count` loopback ports in a row that were all free a moment ago: for a

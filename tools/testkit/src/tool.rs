@@ -9,16 +9,23 @@
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Output, Stdio};
+use std::sync::Mutex;
 
 use tokio::process::Command;
 
 use crate::PATIENCE;
 
-/// `127.0.0.1:PORT` where nothing listens: a port that was free a moment ago, for a client
-/// that must find no server there.
+/// `127.0.0.1:PORT` where nothing listens, for a client that must find no server there: a
+/// [`ReservedPort`](crate::ReservedPort), kept until the test's process ends, so that no
+/// server another test starts meanwhile lands on it.
 pub fn nothing_listens() -> String {
-    let port = crate::process::free_ports(1)[0];
-    format!("127.0.0.1:{port}")
+    static KEPT: Mutex<Vec<crate::ReservedPort>> = Mutex::new(Vec::new());
+    let port = crate::ReservedPort::new();
+    let addr = port.addr();
+    KEPT.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(port);
+    addr.to_string()
 }
 
 /// Runs `program args…` to its end, with `env` set, nothing on its standard input, and

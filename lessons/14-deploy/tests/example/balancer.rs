@@ -27,10 +27,12 @@ fn serve(listener: TcpListener, asked: Arc<Asked>) {
                 let Ok(read) = stream.read(&mut request).await else {
                     return;
                 };
+                // The balancer's GETs only: a stray client of another test may knock too.
                 let line = String::from_utf8_lossy(&request[..read]).to_string();
-                let path = line.split(' ').nth(1).unwrap_or_default().to_string();
-                asked.paths.lock().unwrap().push(path);
-                asked.bell.notify_waiters();
+                if let Some(path) = line.strip_prefix("GET ").and_then(|l| l.split(' ').next()) {
+                    asked.paths.lock().unwrap().push(path.to_string());
+                    asked.bell.notify_waiters();
+                }
                 let reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
                 let _ = stream.write_all(reply.as_bytes()).await;
             });
@@ -45,11 +47,8 @@ async fn a_gateway_set_aside_takes_calls_again_once_its_metrics_answer() {
     let first_base = format!("http://{}", listener.local_addr().unwrap());
     serve(listener, first.clone());
     // The second gateway's port, with nothing listening on it yet: a host not back.
-    let second_addr = {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        listener.local_addr().unwrap()
-    };
-    let gateways = Gateways::new(&[first_base, format!("http://{second_addr}")]);
+    let second_port = testkit::ReservedPort::new();
+    let gateways = Gateways::new(&[first_base, format!("http://{}", second_port.addr())]);
     let client = reqwest::Client::new();
 
     // A call that begins at the second gateway is refused there and answered by the first.
@@ -59,8 +58,9 @@ async fn a_gateway_set_aside_takes_calls_again_once_its_metrics_answer() {
 
     // The host comes back. The balancer asks it whether it answers before it sends it a call.
     let second = Arc::new(Asked::default());
-    let listener = TcpListener::bind(second_addr).await.unwrap();
-    serve(listener, second.clone());
+    let listener = second_port.listen();
+    listener.set_nonblocking(true).unwrap();
+    serve(TcpListener::from_std(listener).unwrap(), second.clone());
     let asked_for = |path: &str| second.paths.lock().unwrap().iter().any(|p| p == path);
     let back = async {
         // Its `/metrics` asked (every 100 ms while it is set aside)…
