@@ -53,7 +53,7 @@ pub use process::{ReservedPort, free_ports_in_a_row, http_get};
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
     PrometheusApi, PrometheusServer, prometheus, prometheus_installed, prometheus_missing,
-    promtool_check_metrics, promtool_test_rules,
+    promtool_check_metrics, promtool_test_rules, query_encoded,
 };
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;

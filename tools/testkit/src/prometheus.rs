@@ -76,7 +76,7 @@ impl PrometheusApi {
 
     /// The result of the instant query `promql` (`/api/v1/query`): its vector's samples.
     pub async fn query(&self, promql: &str) -> Vec<serde_json::Value> {
-        let path = format!("/api/v1/query?query={}", encode(promql));
+        let path = format!("/api/v1/query?query={}", query_encoded(promql));
         let data = self.api(&path).await;
         data["result"].as_array().cloned().unwrap_or_default()
     }
@@ -237,8 +237,9 @@ pub fn promtool_test_rules(rules: &str, tests: &str) -> Result<(), String> {
         + &String::from_utf8_lossy(&output.stderr))
 }
 
-/// `text` percent-encoded for a URL's query: every byte but the unreserved ones.
-fn encode(text: &str) -> String {
+/// `text` percent-encoded for a URL's query (a PromQL expression in Prometheus' `?query=`,
+/// its API's or its graph page's): every byte but the unreserved ones.
+pub fn query_encoded(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

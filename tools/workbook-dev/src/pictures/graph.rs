@@ -25,7 +25,7 @@ pub fn page(prometheus: &str, graphs: &[&str], range: u64) -> String {
         }
         url.push_str(&format!(
             "g{index}.expr={}&g{index}.tab=0&g{index}.range_input={range}s",
-            encode(promql)
+            testkit::query_encoded(promql)
         ));
     }
     url
@@ -113,18 +113,6 @@ document.getElementById('add_graph')?.parentElement?.remove();
 document.querySelectorAll('a[name=remove]').forEach(link => link.remove());
 document.activeElement?.blur();
 "#;
-
-/// `text` percent-encoded for a URL's query.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
 
 #[cfg(test)]
 mod tests {
