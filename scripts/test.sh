@@ -8,8 +8,7 @@
 # 3. Builds and runs the tools' own tests and every lesson's tests with the solutions
 #    switched in, clippy's lints checked as it builds (-D warnings).
 # 4. Runs `workbook-dev verify` (the maintainers' checks): every exercise fails on its stub and passes on its solution,
-#    every exercise has a hint and a TODO, and every book include resolves; beside the
-#    tests of step 3 once its own builds are done.
+#    every exercise has a hint and a TODO, and every book include resolves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,46 +72,25 @@ step "cargo build of every target, linted (tools, and every lesson with its solu
 # Every target `cargo clippy --all-targets` would lint, benches included (built, not run).
 cargo test --locked --workspace --all-features --all-targets --no-run
 
-# verify and the test suite, side by side. verify builds first (the stubs, the isolation
-# probe, then the solutions, which put the answers' programs back in target/debug); from then
-# on it only runs what is built and reads, mostly waiting on the servers it starts and on a
-# browser, so the suite runs beside it. Its report is printed after the suite's.
+step "what the tests need, installed in the background since the start"
+wait_for_test_needs
+
+step "the tests (cargo nextest where it is installed, else cargo test)"
+source scripts/suite.sh
+failed=0
+run_suite || failed=1
+
+step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
 # The build above made workbook-dev with every feature (`browser-check`, the check of the
 # book's pages in headless Chromium, among them) in the workspace's build. `cargo run -p
 # workbook-dev` would select it alone, resolve anew the features of the crates it shares
 # with the lessons (micro, shared, testkit, workbook-full) and build them all a second time.
 # The tools the chapters run (devconsul, grpc-fast) were built above with the workspace's
 # features: verify runs them as they are instead of building them alone, with other features.
-step "what the tests need, installed in the background since the start"
-wait_for_test_needs
-
-step "workbook-dev verify's builds (the stubs, the isolation probe, the solutions)"
+# It runs after the suite, not beside it: both keep two cores busy, and both hold time bounds
+# (the lab's p99, a transcript's ten seconds) that a machine shared with the other broke.
 target="${CARGO_TARGET_DIR:-target}"
-built_note="$target/verify-built"
-verify_log="$target/verify.log"
-rm -f "$built_note"
-# At a lower priority: what verify runs beside the suite mostly waits, and the suite holds
-# time bounds (the lab's p99) that a machine shared with verify's programs must still meet.
-TOOLS_BUILT_WITH_THE_WORKSPACE=1 nice -n 10 "$target/debug/workbook-dev" verify \
-  --built-note "$built_note" >"$verify_log" 2>&1 &
-verify=$!
-# Its builds are shown as they go; the rest of its report waits for the suite's to end.
-tail -n +1 -f --pid "$verify" "$verify_log" &
-showing=$!
-until [ -s "$built_note" ] || ! kill -0 "$verify" 2>/dev/null; do sleep 0.5; done
-kill "$showing" 2>/dev/null || true
-wait "$showing" 2>/dev/null || true
-shown=$(wc -c <"$verify_log")
-
-step "the tests (cargo nextest where it is installed, else cargo test), beside the rest of verify"
-source scripts/suite.sh
-failed=0
-run_suite || failed=1
-
-step "the rest of workbook-dev verify (solutions passing, the transcripts, the book)"
-wait "$verify" || failed=1
-tail -c +$((shown + 1)) "$verify_log"
+TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify || failed=1
 
 du -sh "$target" 2>/dev/null | awk '{ print "target/: " $1 }'
 exit $failed
-du -sh target 2>/dev/null | awk '{ print "target/: " $1 }'

@@ -14,7 +14,6 @@ mod i18n;
 mod pictures;
 mod proof;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -45,11 +44,6 @@ enum Command {
         /// Only the transcripts of this chapter (`07`, `discover`): a quick check.
         #[arg(long, value_name = "CHAPTER", conflicts_with_all = ["book", "lesson"])]
         transcripts: Option<String>,
-        /// Write `built` to this file once every build is done and the lessons' programs in
-        /// target/debug are the answers' again: the test script then runs the test suite
-        /// beside the rest of verify.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["book", "transcripts"])]
-        built_note: Option<PathBuf>,
     },
     /// The book's translations: `extract` its messages, `import` translations, `status`.
     I18n {
@@ -82,9 +76,7 @@ async fn run(cli: Cli) -> Result<()> {
             transcripts: Some(chapter),
             ..
         } => transcripts::run_one(&course, &chapter).await,
-        Command::Verify {
-            lesson, built_note, ..
-        } => verify::run(&course, lesson.as_deref(), built_note.as_deref()).await,
+        Command::Verify { lesson, .. } => verify::run(&course, lesson.as_deref()).await,
         Command::I18n { action } => i18n::command(&course.root, action),
         #[cfg(feature = "browser-check")]
         Command::Pictures => pictures::run(&course).await,

@@ -18,7 +18,6 @@
 //! run directly, two at a time, each with a timeout.
 
 use std::fs;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -52,17 +51,10 @@ enum Side {
 
 /// The `verify` command. Returns an error (so a non-zero exit) on any miss.
 ///
-/// Everything that builds comes first: the stubs (and their runs, which need the stubs'
-/// programs in `target/debug`), the isolation probe (which breaks exercise files for a
-/// moment), then the solutions, which put the answers' programs back in `target/debug`.
-/// From then on verify only runs what is built, and reads; with `built_note`, it writes
-/// `built` to that file at that moment, so that the test script runs the test suite beside
-/// the rest (the transcripts and the book mostly wait on programs and a browser).
-pub async fn run(
-    course: &Course,
-    lesson_id: Option<&str>,
-    built_note: Option<&Path>,
-) -> Result<()> {
+/// Everything that builds comes first: the stubs (and their runs), the solutions (and
+/// theirs), the isolation probe (which breaks exercise files for a moment). Then verify runs
+/// what is built, and reads: the transcripts and the book, side by side.
+pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     let started = Instant::now();
     let lessons: Vec<&Lesson> = match lesson_id {
         None => course.lessons.iter().collect(),
@@ -102,8 +94,6 @@ pub async fn run(
 
     let mut build_problems = Vec::new();
     let mut unfinished_checked = unfinished::Checked::default();
-    let mut probed = None;
-    let mut solution_build = None;
     if !exercises.is_empty() {
         let tests = exercise_tests(&lessons);
 
@@ -142,10 +132,6 @@ pub async fn run(
             }
         }
 
-        // The isolation probe builds the lessons with a broken file each; it is done before
-        // the solutions' build, after which nothing is built and no file is touched.
-        probed = Some(probe_isolation(course, &lessons).await?);
-
         // The solutions: every test must pass.
         let solutions = BuildRequest {
             workspace: true,
@@ -157,18 +143,15 @@ pub async fn run(
             ..BuildRequest::default()
         };
         let build = build_side(course, &solutions, "solutions").await?;
-        say_built(built_note)?;
         build_problems.extend(build_failure(&build, "the solutions"));
-        solution_build = Some(build);
-    }
-    let (probes, probe_time) = match probed {
-        Some(probed) => probed,
-        None => {
-            let probed = probe_isolation(course, &lessons).await?;
-            say_built(built_note)?;
-            probed
+        let runs = run_side(&build, &exercises).await;
+        for (row, run) in rows.iter_mut().zip(runs) {
+            row.solution = run;
         }
-    };
+    }
+    // The isolation probe builds the lessons with a broken file each (and puts them back).
+    let (probes, probe_time) = probe_isolation(course, &lessons).await?;
+    print_table(&rows);
 
     // The catalog's check reads the whole book on one core while the transcripts mostly wait.
     let catalog = tokio::task::spawn_blocking({
@@ -182,22 +165,10 @@ pub async fn run(
         course.clone(),
         lesson_id.map(|_| lessons.iter().map(|&lesson| lesson.clone()).collect()),
     ));
-    // The solutions' tests, and the book's transcripts run against the lesson binaries the
-    // builds above made: both mostly wait on the servers they start.
-    let (solution_runs, transcripts) = tokio::join!(
-        async {
-            match &solution_build {
-                Some(build) => run_side(build, &exercises).await,
-                None => Vec::new(),
-            }
-        },
-        transcripts::check(course, lesson_id.map(|_| lessons.as_slice()))
+    // The book's transcripts, run against the lesson binaries the builds above made.
+    let (transcripts_passed, transcripts_failed) = transcripts::print(
+        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice())).await,
     );
-    for (row, run) in rows.iter_mut().zip(solution_runs) {
-        row.solution = run;
-    }
-    print_table(&rows);
-    let (transcripts_passed, transcripts_failed) = transcripts::print(&transcripts);
 
     let catalog = catalog.await.context("the catalog's check")?;
     let book = book.await.context("the book's check")?;
@@ -357,14 +328,6 @@ async fn probe_isolation(
     let probing = Instant::now();
     let probes = isolation::probe(course, lessons).await?;
     Ok((probes, probing.elapsed()))
-}
-
-/// Tells whoever waits on `note` that verify has built all it builds: it writes `built`.
-fn say_built(note: Option<&Path>) -> Result<()> {
-    if let Some(note) = note {
-        fs::write(note, "built\n").with_context(|| format!("writing {}", note.display()))?;
-    }
-    Ok(())
 }
 
 /// The compiler's errors when a side did not build, as one block of text.

@@ -152,8 +152,9 @@ fn check_book(
     problems.extend(crate::proof::test_messages::check(course));
     let Some(lessons) = only else {
         let built = if course.root.join("book/book.toml").is_file() {
-            // Into a folder of verify's own: the test suite, which runs beside verify, builds
-            // the book into its build folder too, and a build empties its folder first.
+            // Into a folder of verify's own: the book server (`workbook book`, a learner's
+            // session) and the runner's tests build the book into its build folder, and a
+            // build empties its folder first.
             let dir = course.root.join(VERIFY_BUILD);
             book::build_languages_to(&course.root, None, Some(&dir))
                 .and_then(|(dir, editions)| editions.map(|()| dir))
