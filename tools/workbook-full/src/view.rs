@@ -16,14 +16,21 @@ use workbook_core::language::messages::{Message, Page};
 /// The style both pages share, put in where a page says `/* view.css */`.
 const STYLE: &str = include_str!("view.css");
 
-/// The page `template` in `lang`: the shared style put in, its `<html lang>` set, and each
-/// English fragment of `fragments` replaced by the catalog's words for it, as the book's
-/// theme is.
+/// The script both pages share (a table's cells, a row's details), put in where a page's
+/// script says `/* view.js */`.
+const SCRIPT: &str = include_str!("view.js");
+
+/// The page `template` in `lang`: the shared style and script put in, its `<html lang>`
+/// set, and each English fragment of `fragments` replaced by the catalog's words for it, as
+/// the book's theme is.
 pub fn localised(template: &str, fragments: &[Page], lang: Lang) -> String {
-    let page = template.replace("/* view.css */", STYLE).replace(
-        r#"<html lang="en">"#,
-        &format!(r#"<html lang="{}">"#, lang.code()),
-    );
+    let page = template
+        .replace("/* view.css */", STYLE)
+        .replace("/* view.js */", SCRIPT)
+        .replace(
+            r#"<html lang="en">"#,
+            &format!(r#"<html lang="{}">"#, lang.code()),
+        );
     fragments.iter().fold(page, |page, fragment| {
         page.replace(fragment.template(Lang::En), fragment.template(lang))
     })
@@ -66,5 +73,6 @@ pub mod tests {
         }
         assert!(chinese.contains(r#"<html lang="zh-CN">"#));
         assert!(chinese.contains(STYLE));
+        assert!(chinese.contains(SCRIPT));
     }
 }
