@@ -12,6 +12,12 @@
 #
 # The suite is the test command's (`run_suite` in suite.sh: nextest where it is installed),
 # built once before the first run. Each run's whole output is kept in target/flaky/run-N.log.
+#
+# It also finds tests that come near their deadline: nextest runs with the `flaky` profile
+# (.config/nextest.toml), whose deadlines are half the suite's, so a test that takes half
+# its deadline here fails as TIMEOUT and is listed with the others. After the runs, the
+# slowest tests are listed with their longest time over all runs (from nextest's JUnit
+# report of each run, kept as target/flaky/run-N.xml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,15 +58,40 @@ elif [ -n "$stress" ]; then
   exit 2
 fi
 
+export NEXTEST_PROFILE=flaky
+junit="${CARGO_TARGET_DIR:-target}/nextest/flaky/junit.xml"
 for run in $(seq 1 "$runs"); do
   started=$SECONDS
+  rm -f "$junit"
   if run_suite >"$logs/run-$run.log" 2>&1; then
     verdict=passed
   else
     verdict=failed
   fi
+  [ -f "$junit" ] && cp "$junit" "$logs/run-$run.xml"
   echo "run $run/$runs: $verdict in $((SECONDS - started)) s"
 done
+
+# Each test's longest time over the runs, the slowest fifteen.
+echo
+echo "the slowest tests (longest time over $runs runs; the flaky profile's deadline is half the suite's):"
+python3 - "$logs" "$runs" <<'PY'
+import sys, xml.etree.ElementTree as tree
+logs, runs = sys.argv[1], int(sys.argv[2])
+longest = {}
+for run in range(1, runs + 1):
+    try:
+        suites = tree.parse(f"{logs}/run-{run}.xml").getroot()
+    except (OSError, tree.ParseError):
+        continue
+    for case in suites.iter("testcase"):
+        name = f"{case.get('classname')} {case.get('name')}"
+        longest[name] = max(longest.get(name, 0.0), float(case.get("time") or 0))
+for name, seconds in sorted(longest.items(), key=lambda item: -item[1])[:15]:
+    print(f"{seconds:7.1f} s  {name}")
+if not longest:
+    print("   no JUnit report (is cargo-nextest installed?)")
+PY
 
 # Each failed test, counted once per run: nextest names it with its crate and binary
 # ("FAIL [ 1.2s] workbook::runner real_course::x"); cargo test's "test x ... FAILED" is

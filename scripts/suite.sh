@@ -14,6 +14,21 @@
 # The binaries with a `main` of their own (`harness = false` in their Cargo.toml).
 own_main_tests=(consul_address_env consul_binary)
 
+# Every test ends by a deadline. nextest ends each test of its own (`slow-timeout` in
+# .config/nextest.toml); what `cargo test` runs has no deadline per test, so the command
+# as a whole gets one: `timeout` ends it and every process it started (its process group),
+# SIGTERM first, so that testkit names what each test was waiting for, then SIGKILL.
+# bounded LIMIT COMMAND…: runs COMMAND, and says so when LIMIT ended it.
+bounded() {
+  local limit="$1" status=0
+  shift
+  timeout --kill-after=10s "$limit" "$@" || status=$?
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "TIMEOUT: \`$*\` was still running after $limit and was ended" >&2
+  fi
+  return "$status"
+}
+
 run_suite() {
   if cargo nextest --version >/dev/null 2>&1; then
     local failed=0 skip="" name
@@ -27,10 +42,12 @@ run_suite() {
       --failure-output final -E "not ($skip)" || failed=1
     local own=()
     for name in "${own_main_tests[@]}"; do own+=(--test "$name"); done
-    cargo test --locked --workspace --all-features --no-fail-fast "${own[@]}" || failed=1
-    cargo test --locked --workspace --all-features --no-fail-fast --doc || failed=1
+    # Each of these takes seconds once built; the doc tests are compiled here, about a minute.
+    bounded 120s cargo test --locked --workspace --all-features --no-fail-fast "${own[@]}" || failed=1
+    bounded 300s cargo test --locked --workspace --all-features --no-fail-fast --doc || failed=1
     return $failed
   else
-    cargo test --locked --workspace --all-features --no-fail-fast
+    # One binary after another, the lab's story among them: about a quarter of an hour.
+    bounded 40m cargo test --locked --workspace --all-features --no-fail-fast
   fi
 }

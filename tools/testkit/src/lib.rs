@@ -15,6 +15,8 @@
 //! [`tool`] runs a lesson's program to its end as a script would: a client that failed
 //! must exit with a failure, and a program whose reader has gone must end quietly.
 //! [`bytes::same_bytes`] compares bytes as a learner can read the difference.
+//! [`hang`] names what a test was waiting for, and stops what it started, when the test
+//! runner ends it by its deadline.
 //!
 //! The `programs` crate (tools/programs) finds what the course starts but does not ship
 //! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] (the `headless`
@@ -31,6 +33,7 @@ mod consul;
 mod etcd;
 #[cfg(feature = "grpc")]
 pub mod grpc;
+pub mod hang;
 #[cfg(feature = "nats")]
 mod nats;
 mod process;
@@ -73,6 +76,7 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// # }
 /// ```
 pub async fn within<T>(what: &str, step: impl Future<Output = T>) -> T {
+    let _waiting = hang::waiting_for(what);
     match tokio::time::timeout(PATIENCE, step).await {
         Ok(value) => value,
         Err(_) => panic!("gave up after {PATIENCE:?} waiting for {what}"),

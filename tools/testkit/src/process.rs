@@ -122,11 +122,13 @@ impl OwnedChild {
             std::env::temp_dir().join(format!("testkit-{label}-{}.log", crate::unique_suffix()));
         let out = File::create(&log)?;
         let err = out.try_clone()?;
+        let command_line = crate::hang::command_line(&command);
         let child = command
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
             .spawn()?;
+        crate::hang::started(child.id(), command_line);
         Ok(OwnedChild { child, log })
     }
 
@@ -212,6 +214,7 @@ impl Drop for OwnedChild {
         // no zombie is left behind.
         let _ = self.child.kill();
         let _ = self.child.wait();
+        crate::hang::reaped(self.child.id());
         let _ = std::fs::remove_file(&self.log);
     }
 }

@@ -46,16 +46,21 @@ impl ServerProcess {
         listeners: usize,
     ) -> Self {
         let program = program.as_ref();
-        let mut child = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
+            .kill_on_drop(true);
+        let mut child = command
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
+        if let Some(pid) = child.id() {
+            crate::hang::started(pid, crate::hang::command_line(command.as_std()));
+        }
 
         // Collect the log in the background, and pass on every address it announces.
         let log = Arc::new(Mutex::new(String::new()));

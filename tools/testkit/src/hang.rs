@@ -1,0 +1,173 @@
+//! What a test that never ends says when it is ended.
+//!
+//! Every wait in a test has a deadline of its own ([`within`](crate::within) and the other
+//! helpers of this crate), and the test runner has one more for the whole test: cargo-nextest
+//! ends a test that runs past its `slow-timeout` (`.config/nextest.toml`) by sending SIGTERM
+//! to its process group, then SIGKILL ten seconds later. A test ended that way prints nothing
+//! of its own, and "TIMEOUT" alone leaves the person reading CI's output to guess what it
+//! was waiting for and what it had started.
+//!
+//! So this module keeps two lists while a test runs: the waits in progress
+//! ([`waiting_for`] returns a guard that takes its wait off the list when dropped), and the
+//! programs the test started ([`started`], from [`OwnedChild`](crate::process) and
+//! [`ServerProcess`](crate::ServerProcess)). The first time either list is written, a thread
+//! starts that waits for SIGTERM; when it comes, the thread prints both lists on stderr
+//! (which nextest shows under the test's name), kills the programs, and ends the process.
+//! Nothing the test started outlives it, even when its `Drop`s never run.
+//!
+//! Signals are received with `signal-hook`'s iterator: the handler itself only writes a
+//! byte to a pipe, and the printing and killing happen on an ordinary thread, where they
+//! are allowed (a signal handler may call almost nothing safely).
+
+use std::sync::{Mutex, MutexGuard, Once};
+use std::time::Instant;
+
+/// One wait in progress: what is awaited, and since when.
+struct Wait {
+    id: u64,
+    what: String,
+    since: Instant,
+}
+
+/// One program the test started and has not yet reaped.
+struct Started {
+    pid: u32,
+    command: String,
+}
+
+#[derive(Default)]
+struct Lists {
+    next_id: u64,
+    waits: Vec<Wait>,
+    programs: Vec<Started>,
+}
+
+static LISTS: Mutex<Lists> = Mutex::new(Lists {
+    next_id: 0,
+    waits: Vec::new(),
+    programs: Vec::new(),
+});
+
+/// The lists, whatever a panicking test left them in (a poisoned lock is still readable:
+/// the lists are never left half-written).
+fn lists() -> MutexGuard<'static, Lists> {
+    LISTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A wait in progress, taken off the list when dropped.
+#[must_use = "the wait is listed only while the guard lives"]
+pub struct Waiting {
+    id: u64,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        lists().waits.retain(|wait| wait.id != self.id);
+    }
+}
+
+/// Lists `what` as awaited until the returned guard is dropped: a test ended by its
+/// deadline names it ("waiting for a verdict on the class's stream, for 118 s").
+pub fn waiting_for(what: impl Into<String>) -> Waiting {
+    report_on_termination();
+    let mut lists = lists();
+    lists.next_id += 1;
+    let id = lists.next_id;
+    lists.waits.push(Wait {
+        id,
+        what: what.into(),
+        since: Instant::now(),
+    });
+    Waiting { id }
+}
+
+/// Lists a program the test started (its pid and command line), to be named and killed if
+/// the test is ended by its deadline.
+pub fn started(pid: u32, command: impl Into<String>) {
+    report_on_termination();
+    lists().programs.push(Started {
+        pid,
+        command: command.into(),
+    });
+}
+
+/// Takes a program off the list once it has been reaped (its pid may be reused).
+pub fn reaped(pid: u32) {
+    lists().programs.retain(|program| program.pid != pid);
+}
+
+/// A command line as a person would type it again.
+pub fn command_line(command: &std::process::Command) -> String {
+    let mut words = vec![command.get_program().to_string_lossy().into_owned()];
+    words.extend(command.get_args().map(|arg| arg.to_string_lossy().into_owned()));
+    words.join(" ")
+}
+
+/// What the test was doing, as printed when it is ended: its waits, longest first, and the
+/// programs it had started.
+pub fn report() -> String {
+    let lists = lists();
+    let mut text = String::from("this test was ended from outside (its deadline has passed)\n");
+    if lists.waits.is_empty() {
+        text.push_str("  it was waiting on nothing testkit knows of\n");
+    }
+    for wait in &lists.waits {
+        let seconds = wait.since.elapsed().as_secs();
+        text.push_str(&format!("  waiting for {}, for {seconds} s\n", wait.what));
+    }
+    if lists.programs.is_empty() {
+        text.push_str("  it had no program of testkit's running\n");
+    }
+    for program in &lists.programs {
+        text.push_str(&format!(
+            "  stopping pid {}: {}\n",
+            program.pid, program.command
+        ));
+    }
+    text
+}
+
+/// Starts, once per process, the thread that reports and cleans up on SIGTERM.
+fn report_on_termination() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let signals = match signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM]) {
+            Ok(signals) => signals,
+            // Without the report, the test still ends by its deadline: only less is said.
+            Err(error) => {
+                eprintln!("testkit: cannot watch for SIGTERM ({error}); a hang will not be named");
+                return;
+            }
+        };
+        let spawned = std::thread::Builder::new()
+            .name("testkit-hang-report".into())
+            .spawn(move || end_on_termination(signals));
+        if let Err(error) = spawned {
+            eprintln!("testkit: cannot start the hang report's thread ({error})");
+        }
+    });
+}
+
+fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
+    if signals.forever().next().is_none() {
+        return;
+    }
+    eprint!("{}", report());
+    let pids: Vec<u32> = lists().programs.iter().map(|program| program.pid).collect();
+    for &pid in &pids {
+        // SAFETY: `kill` only sends a signal; a pid that is gone makes it fail harmlessly.
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGKILL);
+        }
+    }
+    for pid in pids {
+        // Reaped here, so that each is gone before this process is: the programs are this
+        // process's children, and a pid already reaped makes `waitpid` return at once.
+        // SAFETY: a null status pointer is allowed.
+        unsafe {
+            libc::waitpid(pid as libc::pid_t, std::ptr::null_mut(), 0);
+        }
+    }
+    // 128 + SIGTERM, as a shell reports a process ended by it.
+    std::process::exit(143);
+}

@@ -1,0 +1,97 @@
+//! A test ended by its deadline says what it was waiting for and stops what it started.
+//!
+//! The test runner ends a test that runs past its deadline with SIGTERM (cargo-nextest's
+//! `slow-timeout`, `.config/nextest.toml`). This test plays both parts: run by the runner,
+//! it starts itself again as a test that hangs (the same binary, the same test, with
+//! `HANG_FIXTURE` set), waits until that copy says it is waiting, ends it with SIGTERM as
+//! the runner would, and reads what it printed from outside.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const FIXTURE: &str = "HANG_FIXTURE";
+const TEST_NAME: &str = "a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs";
+const WAIT: &str = "a reply that never comes";
+/// How long the outside part waits for each thing the copy should do (it does each at once).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+#[test]
+fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
+    if std::env::var_os(FIXTURE).is_some() {
+        hang();
+    }
+
+    let mut copy = Command::new(std::env::current_exe().expect("this test's own binary"))
+        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
+        .env(FIXTURE, "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start this test again as the one that hangs");
+
+    // Its stderr, line by line, on a thread: a read that never returns cannot hang this test.
+    let (lines, said) = mpsc::channel();
+    let stderr = copy.stderr.take().expect("stderr is piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut seen = Vec::new();
+    let child_pid = loop {
+        let line = said.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+            let _ = copy.kill();
+            panic!("the hanging copy never said it was waiting; it printed: {seen:#?}")
+        });
+        if let Some(pid) = line.strip_prefix("fixture: waiting, sleep is pid ") {
+            break pid.parse::<u32>().expect("a pid");
+        }
+        seen.push(line);
+    };
+
+    // As nextest ends a test past its deadline.
+    // SAFETY: `kill` only sends a signal.
+    unsafe { libc::kill(copy.id() as libc::pid_t, libc::SIGTERM) };
+
+    let mut report = Vec::new();
+    while let Ok(line) = said.recv_timeout(PATIENCE) {
+        report.push(line);
+    }
+    let status = copy.wait().expect("reap the copy");
+    let report = report.join("\n");
+    assert_eq!(
+        status.code(),
+        Some(143),
+        "the copy should end as a process ended by SIGTERM does; it printed:\n{report}"
+    );
+    assert!(
+        report.contains(&format!("waiting for {WAIT}")),
+        "the report should name the wait; it said:\n{report}"
+    );
+    assert!(
+        report.contains(&format!("stopping pid {child_pid}: sleep 600")),
+        "the report should name the program it started; it said:\n{report}"
+    );
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(child_pid as libc::pid_t, 0) } == 0;
+    assert!(!alive, "the program the copy started (pid {child_pid}) was left running");
+}
+
+/// The test that hangs: starts a program, lists a wait, and waits on something that never
+/// comes.
+fn hang() -> ! {
+    let mut command = Command::new("sleep");
+    command.arg("600");
+    let child = command.spawn().expect("start sleep");
+    testkit::hang::started(child.id(), testkit::hang::command_line(&command));
+    let _waiting = testkit::hang::waiting_for(WAIT);
+    eprintln!("fixture: waiting, sleep is pid {}", child.id());
+    let (_keep, never) = mpsc::channel::<()>();
+    let _ = never.recv();
+    unreachable!("nothing is ever sent")
+}
