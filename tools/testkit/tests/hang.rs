@@ -79,7 +79,10 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
     );
     // SAFETY: signal 0 only asks whether the process exists.
     let alive = unsafe { libc::kill(child_pid as libc::pid_t, 0) } == 0;
-    assert!(!alive, "the program the copy started (pid {child_pid}) was left running");
+    assert!(
+        !alive,
+        "the program the copy started (pid {child_pid}) was left running"
+    );
 }
 
 /// The test that hangs: starts a program, lists a wait, and waits on something that never

@@ -103,13 +103,22 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         // depends on a lesson's (checked below), so no build compiles another lesson's
         // answers into a lesson's stubs. With them, the programs' tests that meet the stubs
         // (`unfinished.rs`).
+        //
+        // A lesson's program is built with its stubs only where a test of this build runs
+        // it, as `workbook check` builds it (`Lesson::test_runs_the_program`): most
+        // exercises' tests do not, and ten programs linked for nothing were a quarter of
+        // this build. The lessons' default feature `program` is left out for the whole
+        // workspace and given back, by name, to the lessons whose tests need it.
+        let stub_tests = [tests.clone(), unfinished::tests(&lessons)].concat();
         let stubs = BuildRequest {
             workspace: true,
-            tests: [tests.clone(), unfinished::tests(&lessons)].concat(),
+            without_programs: true,
+            features: programs_run_by(&lessons, &stub_tests),
+            tests: stub_tests,
             ..BuildRequest::default()
         };
         let stub_build = build_side(course, &stubs, "stubs").await?;
-        let runs = run_side(&stub_build, &exercises).await;
+        let runs = run_side(&stub_build, &exercises, STUBS_AT_ONCE).await;
         for (row, run) in rows.iter_mut().zip(runs) {
             row.stub = run;
         }
@@ -144,7 +153,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         };
         let build = build_side(course, &solutions, "solutions").await?;
         build_problems.extend(build_failure(&build, "the solutions"));
-        let runs = run_side(&build, &exercises).await;
+        let runs = run_side(&build, &exercises, SOLUTIONS_AT_ONCE).await;
         for (row, run) in rows.iter_mut().zip(runs) {
             row.solution = run;
         }
@@ -284,18 +293,27 @@ pub(crate) fn exercise_tests(lessons: &[&Lesson]) -> Vec<String> {
 /// Builds one side's tests in one cargo invocation.
 async fn build_side(course: &Course, request: &BuildRequest, what: &str) -> Result<Build> {
     let started = Instant::now();
-    println!(
-        "{} {what}: {}",
-        ui::bold("Building"),
-        ui::dim(&cargo::describe(request))
-    );
+    // The learner's check prints the same words without the last flag, so it is added here.
+    let mut command = cargo::describe(request);
+    if request.without_programs {
+        command.push_str(" --no-default-features");
+    }
+    println!("{} {what}: {}", ui::bold("Building"), ui::dim(&command));
     let build = cargo::build_tests(&course.root, request).await?;
     println!("  built in {:.1} s", started.elapsed().as_secs_f64());
     Ok(build)
 }
 
-/// Runs every exercise's test executable of `build`, two at a time.
-async fn run_side(build: &Build, exercises: &[(&Lesson, &Exercise)]) -> Vec<Side> {
+/// How many stubs' tests run at once. A stub fails at once (`todo!()`), or its test waits
+/// out one of its deadlines for an answer the stub never gives: mostly waiting, so four.
+const STUBS_AT_ONCE: usize = 4;
+
+/// How many solutions' tests run at once: two, one a core, since some hold time bounds (an
+/// answer within 1.5 s) that a crowded machine would break.
+const SOLUTIONS_AT_ONCE: usize = 2;
+
+/// Runs every exercise's test executable of `build`, `at_once` at a time.
+async fn run_side(build: &Build, exercises: &[(&Lesson, &Exercise)], at_once: usize) -> Vec<Side> {
     let started = Instant::now();
     let jobs: Vec<Option<TestJob>> = exercises
         .iter()
@@ -303,9 +321,13 @@ async fn run_side(build: &Build, exercises: &[(&Lesson, &Exercise)]) -> Vec<Side
             build.test_job(&lesson.dir, &exercise.test, exercise.filter.as_deref())
         })
         .collect();
-    let mut runs = testrun::run_tests(jobs.iter().flatten().cloned().collect(), 2, TEST_TIMEOUT)
-        .await
-        .into_iter();
+    let mut runs = testrun::run_tests(
+        jobs.iter().flatten().cloned().collect(),
+        at_once,
+        TEST_TIMEOUT,
+    )
+    .await
+    .into_iter();
     let sides = jobs
         .iter()
         .map(|job| match job {
@@ -349,4 +371,20 @@ fn build_failure(build: &Build, what: &str) -> Option<String> {
         ));
     }
     Some(text)
+}
+
+/// `package/program` for each lesson of `lessons` one of whose `tests` runs its program:
+/// the features a build with `--no-default-features` gives back so that those programs are
+/// built.
+fn programs_run_by(lessons: &[&Lesson], tests: &[String]) -> Vec<String> {
+    lessons
+        .iter()
+        .filter(|lesson| {
+            tests.iter().any(|test| {
+                lesson.test_files(test).iter().any(|file| file.is_file())
+                    && lesson.test_runs_the_program(test)
+            })
+        })
+        .map(|lesson| format!("{}/program", lesson.package))
+        .collect()
 }
