@@ -1,7 +1,7 @@
 //! Bad input never costs more than the one connection it came on:
-//! `cargo test -p l01-tcp --test bad_input`.
+//! `cargo test -p l01-tcp --test main bad_input::`.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 

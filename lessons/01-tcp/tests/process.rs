@@ -1,4 +1,4 @@
-//! The echo server as a process, watched from outside: `cargo test -p l01-tcp --test process`.
+//! The echo server as a process, watched from outside: `cargo test -p l01-tcp --test main process::`.
 //!
 //! `kill`, systemd, Docker and Kubernetes stop a server with SIGTERM, a person with Ctrl-C
 //! (SIGINT). Both must take the same graceful path: refuse new clients, let the open ones

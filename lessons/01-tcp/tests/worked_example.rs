@@ -1,6 +1,6 @@
-//! The worked example end to end: `cargo test -p l01-tcp --test worked_example`.
+//! The worked example end to end: `cargo test -p l01-tcp --test main worked_example::`.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::time::Duration;

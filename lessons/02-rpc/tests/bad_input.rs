@@ -1,7 +1,7 @@
 //! Bad input never costs more than the one connection it came on:
-//! `cargo test -p l02-rpc --test bad_input`.
+//! `cargo test -p l02-rpc --test main bad_input::`.
 
-mod support;
+use crate::support;
 
 use l02_rpc::frame::MAX_FRAME;
 use l02_rpc::registry::{MethodFuture, Service};

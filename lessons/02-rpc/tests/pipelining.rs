@@ -1,6 +1,6 @@
-//! The worked example's client pipelines: `cargo test -p l02-rpc --test pipelining`.
+//! The worked example's client pipelines: `cargo test -p l02-rpc --test main pipelining::`.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 

@@ -1,4 +1,4 @@
-//! The RPC servers as processes, watched from outside: `cargo test -p l02-rpc --test process`.
+//! The RPC servers as processes, watched from outside: `cargo test -p l02-rpc --test main process::`.
 //!
 //! A call whose bytes were half sent when SIGTERM came is part of the work in flight: the
 //! server reads the rest and answers it within its grace period, over TCP and over HTTP.

@@ -1,5 +1,5 @@
 //! Properties of the frame decoder, the code that reads whatever the network sends:
-//! `cargo test -p l02-rpc --test properties`.
+//! `cargo test -p l02-rpc --test main properties::`.
 //!
 //! A handful of examples cannot cover what a hostile or broken client may send. These tests
 //! generate thousands of inputs and check what must hold for every one of them: a frame
@@ -7,7 +7,7 @@
 //! clean end or a clear error, never a panic, never a large allocation. CI runs a few
 //! hundred cases; `PROPTEST_CASES=100000` runs more.
 
-mod support;
+use crate::support;
 
 use std::io;
 use std::pin::Pin;

@@ -1,6 +1,6 @@
-//! The worked example end to end: `cargo test -p l02-rpc --test worked_example`.
+//! The worked example end to end: `cargo test -p l02-rpc --test main worked_example::`.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! a request, an unknown method, a line over the limit, a client that leaves mid-request and
 //! a method that panics. Each costs at most the connection it came on; the next call works.
 
-mod support;
+use crate::support;
 
 use jsonrpc_core::Value;
 use l03_jsonrpc::{methods, tcp};

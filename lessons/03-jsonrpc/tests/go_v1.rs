@@ -1,6 +1,6 @@
 //! JSON-RPC 1.0 exactly as Go's `net/rpc/jsonrpc` client speaks it, over TCP and HTTP.
 
-mod support;
+use crate::support;
 
 use l03_jsonrpc::client::{Client, Dialect};
 use l03_jsonrpc::methods;

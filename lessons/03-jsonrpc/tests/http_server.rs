@@ -1,6 +1,6 @@
 //! The worked example over HTTP POST: the same methods, the same replies.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

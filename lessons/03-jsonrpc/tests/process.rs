@@ -1,5 +1,5 @@
 //! The JSON-RPC server as a process, watched from outside:
-//! `cargo test -p l03-jsonrpc --test process`.
+//! `cargo test -p l03-jsonrpc --test main process::`.
 //!
 //! A stop (Ctrl-C or SIGTERM) finishes what was begun and nothing more, within a deadline:
 //! a request half sent over TCP is read to its end and answered; an HTTP client that holds

@@ -1,5 +1,5 @@
 //! Properties of the code that reads whatever the network sends:
-//! `cargo test -p l03-jsonrpc --test properties`.
+//! `cargo test -p l03-jsonrpc --test main properties::`.
 //!
 //! For any bytes at all, `dispatch::respond` answers with JSON-RPC (or stays silent for a
 //! notification) and never panics, however deep the nesting. Over TCP, any mix of lines —
@@ -7,7 +7,7 @@
 //! reply per request line, in a form a client can read, and the server goes on serving.
 //! CI runs a few hundred cases; `PROPTEST_CASES=100000` runs more.
 
-mod support;
+use crate::support;
 
 use jsonrpc_core::Value;
 use l03_jsonrpc::{dispatch, methods};

@@ -1,7 +1,7 @@
 //! The worked example's TCP server: calls, notifications and batches, slow and pipelined
 //! calls, and shutdown. Bad input is in `bad_input.rs`.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

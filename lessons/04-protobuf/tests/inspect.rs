@@ -1,7 +1,7 @@
 //! The worked example's `inspect` and annotated dump: what they print for a real address
 //! book, and that bad input gets a clear error, never a panic.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

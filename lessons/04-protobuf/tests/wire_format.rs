@@ -1,7 +1,7 @@
 //! The worked example's schema-less reader (`src/wire.rs`) against prost, and against
 //! every kind of bad input.
 
-mod common;
+use crate::common;
 
 use common::{Random, garbage, mutations, no_panic, prefixes};
 use l04_protobuf::address_book;

@@ -2,7 +2,7 @@
 //! or a closed connection for bytes that are not HTTP/2 at all), and the server goes on
 //! serving everyone else.
 
-mod support;
+use crate::support;
 
 use bytes::Bytes;
 use l05_grpc::wire::{frame, raw_call};

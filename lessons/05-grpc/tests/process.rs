@@ -1,4 +1,4 @@
-//! The gRPC server as a process, watched from outside: `cargo test -p l05-grpc --test process`.
+//! The gRPC server as a process, watched from outside: `cargo test -p l05-grpc --test main process::`.
 //!
 //! On SIGTERM (what Kubernetes sends a pod it is about to stop) the server first turns its
 //! health to NOT_SERVING, so that whoever watches it stops sending calls, then finishes

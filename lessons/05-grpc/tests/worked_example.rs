@@ -1,6 +1,6 @@
 //! The worked example end to end: the Greeter, health, reflection, and a graceful shutdown.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,12 +1,12 @@
 //! The lesson's server as a process, watched from outside as an operator would:
-//! `cargo test -p l06-register --test process`.
+//! `cargo test -p l06-register --test main process::`.
 //!
 //! Started against an agent, it shows up among the passing instances; after SIGTERM it is
 //! gone from the catalog at once (in 50 ms on a quiet machine; the agent would reap it only
 //! after a minute) and the process exits 0. With no agent to talk to it says so and exits
 //! with an error, quickly.
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 use std::time::Instant;

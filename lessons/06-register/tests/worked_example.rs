@@ -1,8 +1,8 @@
 //! The worked example's other halves: `catalog` and `find` as an operator runs them, and the
 //! seed course's mistake (a registered port nobody serves) as the agent reports it.
-//! `cargo test -p l06-register --test worked_example`.
+//! `cargo test -p l06-register --test main worked_example::`.
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 

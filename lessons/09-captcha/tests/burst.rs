@@ -1,5 +1,5 @@
 //! A burst of NewCaptcha calls against the server as a process, with a real Redis that
-//! answers all along: `cargo test -p l09-captcha --test burst`.
+//! answers all along: `cargo test -p l09-captcha --test main burst::`.
 //!
 //! Drawn on the async workers, such a burst starved the Redis deadlines and the health
 //! probe: hundreds of calls failed with "Redis … cannot be reached" while Redis answered,
@@ -10,8 +10,8 @@
 //! Two connections × 64 calls in flight by default; `L09_BURST_CALLS=N` sends N per
 //! connection, `L09_BURST_ROUNDS=R` repeats the burst R times (a longer run, on demand).
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

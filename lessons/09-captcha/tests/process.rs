@@ -1,8 +1,8 @@
 //! The worked example as a process, checked from outside as an operator would, against a
-//! real agent and a real Redis: `cargo test -p l09-captcha --test process`.
+//! real agent and a real Redis: `cargo test -p l09-captcha --test main process::`.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use l09_captcha::render::{HEIGHT, WIDTH, png_dimensions};
 use l09_captcha::server::CAPTCHA;

@@ -2,7 +2,7 @@
 //! (run as its own process), the image decodes, a wrong code shows an error, the right one
 //! (read from Redis, as only a test may) shows success, and a second try with it fails.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! What a hostile client may send the gateway: a path parameter that is not UTF-8, a path
 //! segment longer than any file name, and a path longer than any file's. Every answer is still errno JSON, and neither reaches
-//! the file system: `cargo test -p l10-gateway --test hostile`.
+//! the file system: `cargo test -p l10-gateway --test main hostile::`.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The gateway as an operator runs it: `l10-gateway server --addr 127.0.0.1:0 --captcha
 //! NAME` with CONSUL_HTTP_ADDR, serving the API and the page, and leaving on SIGTERM.
 
-mod support;
+use crate::support;
 
 use support::captcha::{Behaviour, Service};
 use support::{get, png_dimensions, unique_name};

@@ -3,8 +3,8 @@
 //! never seen called with no change to it, and every kind of bad request answered with
 //! the right JSON error.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::time::Duration;
 

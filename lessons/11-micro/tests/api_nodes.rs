@@ -2,8 +2,8 @@
 //! gRPC server (a web page, noise, a port that resets), one where nothing listens. Beside a
 //! good node, none costs a failed request; alone, each gets one JSON error that names it.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 //! before them is reset, and a connection with too many resets is cut), and a schema over
 //! the gateway's limit is refused with a JSON error instead of kept.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,8 +2,8 @@
 //! registered under its name, answering through the node a client finds there, its codes in
 //! Redis, and gone from the registry when SIGTERM stops it.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,11 +1,10 @@
-//! The lesson's program as a script runs it: `cargo test -p l11-micro --test cli`.
+//! The lesson's program as a script runs it: `cargo test -p l11-micro --test main cli::`.
 //!
 //! A client whose registry does not answer says so in one line, with the command that
 //! starts one, and exits with a failure at once; a program whose reader has gone
 //! (`new DIR | head -0`) ends quietly, as `cat` does.
 
-mod program;
-mod support;
+use crate::program;
 
 use program::BINARY;
 use program::scaffold::Scratch;

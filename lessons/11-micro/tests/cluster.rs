@@ -1,8 +1,8 @@
 //! The seed's demo as tests: three instances of the lesson's binary on a three-member etcd
 //! cluster, a client that calls them in turn, an instance killed, a member stopped.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

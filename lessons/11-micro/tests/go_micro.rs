@@ -4,8 +4,8 @@
 //! And the TXT records of the mDNS registry: the JSON byte for byte, the strings cut as
 //! go-micro cuts them, each side reading the other's.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

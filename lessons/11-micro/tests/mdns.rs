@@ -2,8 +2,8 @@
 //! that holds only a loopback interface (`support/netns.rs`), so that no multicast leaves
 //! the machine. Services are the lesson's binary, run as real processes.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use testkit::within;
 
 #[test]
 fn register_watch_and_deregister() {
-    if !inside("register_watch_and_deregister") {
+    if !inside("mdns::register_watch_and_deregister") {
         return;
     }
     run(async {
@@ -57,7 +57,7 @@ fn register_watch_and_deregister() {
 
 #[test]
 fn three_instances_are_found_and_called() {
-    if !inside("three_instances_are_found_and_called") {
+    if !inside("mdns::three_instances_are_found_and_called") {
         return;
     }
     run(async {
@@ -94,7 +94,7 @@ fn three_instances_are_found_and_called() {
 
 #[test]
 fn a_node_that_leaves_and_a_node_killed_are_dropped() {
-    if !inside("a_node_that_leaves_and_a_node_killed_are_dropped") {
+    if !inside("mdns::a_node_that_leaves_and_a_node_killed_are_dropped") {
         return;
     }
     run(async {

@@ -2,8 +2,8 @@
 //! name like any service, calling a service by name through the framework's client with no
 //! failed request when one of its two nodes is killed, and every bad request answered in JSON.
 
-mod program;
-mod support;
+use crate::program;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,10 +1,10 @@
-//! The lesson's program as a script runs it: `cargo test -p l12-events --test cli`.
+//! The lesson's program as a script runs it: `cargo test -p l12-events --test main cli::`.
 //!
 //! A publisher whose broker or registry does not answer says what is missing and how to
 //! start it, and exits with a failure; one whose reader has gone (`publish … | head -0`)
 //! ends quietly, as `cat` does.
 
-mod support;
+use crate::support;
 
 use support::{BINARY, unique_topic};
 use testkit::tool::{ends_quietly_when_output_is_cut, fails, nothing_listens};

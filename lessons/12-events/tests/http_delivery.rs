@@ -1,7 +1,7 @@
 //! The HTTP broker from outside: subscribers and publishers as separate processes of the
 //! lesson's binary, finding each other through a Consul agent.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -85,7 +85,7 @@ pub async fn within<T>(what: &str, step: impl Future<Output = T>) -> T {
 
 /// How many cases a property test tries: `default` (small, so CI stays quick), or what the
 /// environment variable `PROPTEST_CASES` says, for a long run:
-/// `PROPTEST_CASES=100000 cargo test -p l02-rpc --test properties --release`.
+/// `PROPTEST_CASES=100000 cargo test -p l02-rpc --test main properties:: --release`.
 pub fn proptest_cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()

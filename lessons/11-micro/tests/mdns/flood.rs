@@ -10,7 +10,7 @@ use crate::support::netns::inside;
 
 #[test]
 fn a_question_too_long_and_a_flood_of_questions_leave_a_node_answering() {
-    if !inside("flood::a_question_too_long_and_a_flood_of_questions_leave_a_node_answering") {
+    if !inside("mdns::flood::a_question_too_long_and_a_flood_of_questions_leave_a_node_answering") {
         return;
     }
     run(async {

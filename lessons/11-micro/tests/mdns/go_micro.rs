@@ -21,7 +21,7 @@ use crate::support::netns::inside;
 
 #[test]
 fn a_malformed_announcement_is_ignored_with_a_log_line() {
-    if !inside("go_micro::a_malformed_announcement_is_ignored_with_a_log_line") {
+    if !inside("mdns::go_micro::a_malformed_announcement_is_ignored_with_a_log_line") {
         return;
     }
     run(async {
@@ -84,7 +84,7 @@ fn a_malformed_announcement_is_ignored_with_a_log_line() {
 
 #[test]
 fn a_node_announced_as_go_micro_announces_it_is_called() {
-    if !inside("go_micro::a_node_announced_as_go_micro_announces_it_is_called") {
+    if !inside("mdns::go_micro::a_node_announced_as_go_micro_announces_it_is_called") {
         return;
     }
     run(async {
@@ -128,7 +128,7 @@ fn a_node_announced_as_go_micro_announces_it_is_called() {
 
 #[test]
 fn go_micros_client_takes_the_answer_of_a_node_of_this_lesson() {
-    if !inside("go_micro::go_micros_client_takes_the_answer_of_a_node_of_this_lesson") {
+    if !inside("mdns::go_micro::go_micros_client_takes_the_answer_of_a_node_of_this_lesson") {
         return;
     }
     run(async {

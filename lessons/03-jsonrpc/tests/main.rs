@@ -1,0 +1,14 @@
+//! The lesson's own tests, beside its exercises': one module per subject, in one test
+//! binary (one link instead of one a file). The exercises' tests stay binaries of their
+//! own, built alone by `workbook check`. `cargo test -p l03-jsonrpc --test main bad_input::`
+//! runs one module.
+
+mod support;
+
+mod bad_input;
+mod go_v1;
+mod http_server;
+mod process;
+mod properties;
+mod python;
+mod tcp_server;
