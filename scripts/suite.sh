@@ -2,7 +2,7 @@
 #
 # With cargo-nextest (https://nexte.st) on the machine, the test binaries run side by side,
 # each test in a process of its own: most of the suite's time is spent waiting on servers
-# and processes the tests start, and `cargo test` runs its ~180 binaries one after another.
+# and processes the tests start, and `cargo test` runs its ~160 binaries one after another.
 # nextest does not run doc tests, nor the two binaries that bring their own `main`
 # (`harness = false`: each sets a process-wide environment variable alone); `cargo test`
 # runs those. Without nextest, `cargo test` runs everything.
