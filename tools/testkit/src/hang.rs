@@ -51,7 +51,9 @@ static LISTS: Mutex<Lists> = Mutex::new(Lists {
 /// The lists, whatever a panicking test left them in (a poisoned lock is still readable:
 /// the lists are never left half-written).
 fn lists() -> MutexGuard<'static, Lists> {
-    LISTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    LISTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A wait in progress, taken off the list when dropped.
@@ -99,7 +101,11 @@ pub fn reaped(pid: u32) {
 /// A command line as a person would type it again.
 pub fn command_line(command: &std::process::Command) -> String {
     let mut words = vec![command.get_program().to_string_lossy().into_owned()];
-    words.extend(command.get_args().map(|arg| arg.to_string_lossy().into_owned()));
+    words.extend(
+        command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned()),
+    );
     words.join(" ")
 }
 
