@@ -277,3 +277,35 @@ fn a_task_aborted_first_ends_at_once() {
 "#;
     assert!(lines(source).is_empty(), "{:?}", scan(source));
 }
+
+#[test]
+fn a_one_shot_receiver_is_a_wait_and_a_loop_in_a_future_awaited_within_is_bounded() {
+    let source = r#"async fn f() {
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let url = ready_rx.await.unwrap();
+    let watching = async {
+        loop {
+            let answer = blocking_get(url, index).await;
+        }
+    };
+    tokio::time::timeout(limit, watching).await;
+}
+"#;
+    assert_eq!(lines(source), [3]);
+}
+
+#[test]
+fn a_struct_among_a_calls_arguments_does_not_end_its_statement() {
+    let source = r#"async fn f() {
+    tokio::spawn(server::serve(
+        listener,
+        Options { answer_after },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let (stop, stopped) = oneshot::channel::<()>();
+}
+"#;
+    assert!(lines(source).is_empty(), "{:?}", scan(source));
+}
