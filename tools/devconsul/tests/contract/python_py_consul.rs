@@ -12,13 +12,20 @@ const INSTALL: &str = "python3 -m pip install --quiet py-consul";
 
 /// Fails (never skips) when Python or py-consul is missing, naming the command that fixes it.
 async fn require_py_consul() {
-    let probe = Command::new("python3")
+    let probe = std::process::Command::new("python3")
         .args(["-c", "import consul"])
-        .output()
-        .await
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap_or_else(|error| {
             panic!("this test runs python3, which could not be started ({error}); install Python 3, then `{INSTALL}`")
         });
+    let probe = testkit::child_output_within_async(
+        "`python3 -c 'import consul'`",
+        probe,
+        testkit::PATIENCE,
+    )
+    .await;
     assert!(
         probe.status.success(),
         "the Python module `consul` (PyPI package py-consul) is missing; install it with `{INSTALL}`\n{}",
