@@ -161,12 +161,15 @@ impl Subscriber {
     /// Sends it `signal` (`INT`, `TERM`) with the `kill` command, as an operator would.
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("the subscriber is still running");
-        let status = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(pid.to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{signal} {pid} failed");
+        let mut kill = std::process::Command::new("kill");
+        kill.arg(format!("-{signal}")).arg(pid.to_string());
+        let what = format!("`kill -{signal} {pid}`");
+        let output = testkit::output_within(&what, &mut kill, testkit::PATIENCE);
+        assert!(
+            output.status.success(),
+            "{what} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     /// Waits until it has exited and everything it printed has been read; its exit status.
