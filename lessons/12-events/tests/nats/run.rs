@@ -103,13 +103,14 @@ impl Processes {
 
     /// Runs `publish ARGS…` to its end; it must publish every message. What it prints.
     pub async fn publish(&mut self, args: &[&str]) -> String {
-        let output = Command::new(env!("CARGO_BIN_EXE_l12-events"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_l12-events"));
+        command
             .args(["--broker", "nats", "--broker-address", &self.url, "publish"])
             .args(args)
-            .env_remove("RUST_LOG")
-            .kill_on_drop(true)
-            .output();
-        let output = within("the publisher to finish", output).await.unwrap();
+            .env_remove("RUST_LOG");
+        let output =
+            testkit::output_within_async("the publisher to finish", command, testkit::PATIENCE)
+                .await;
         let stdout = String::from_utf8_lossy(&output.stdout).to_string();
         assert!(
             output.status.success() && stdout.contains("; 0 not delivered"),

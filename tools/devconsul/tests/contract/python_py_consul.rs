@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use devconsul::{Agent, Config};
-use tokio::process::Command;
 
 const INSTALL: &str = "python3 -m pip install --quiet py-consul";
 
@@ -45,17 +44,15 @@ async fn py_consul_registers_discovers_reads_kv_and_deregisters() {
         .expect("the embedded agent starts");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python_py_consul.py");
 
-    let run = Command::new("python3")
+    let mut command = std::process::Command::new("python3");
+    command
         .arg(script)
         .arg("127.0.0.1")
         .arg(agent.http_addr().port().to_string())
-        .env_remove("CONSUL_HTTP_ADDR")
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(60), run)
-        .await
-        .expect("the py-consul script finished within a minute")
-        .expect("python3 runs");
+        .env_remove("CONSUL_HTTP_ADDR");
+    let output =
+        testkit::output_within_async("the py-consul script", command, Duration::from_secs(60))
+            .await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

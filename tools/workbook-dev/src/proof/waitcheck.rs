@@ -17,7 +17,9 @@
 //!   `.read_to_end(` and `.read_exact(` (not `fs::read_to_string(path)`, a free function, nor
 //!   a `File`'s), a thread's `.join()`, a join set's `.join_next()`, a spawned task's handle
 //!   or a one-shot channel's receiver awaited (`let server = tokio::spawn(…)` …
-//!   `server.await`), and a `for` over a reader's `.lines()` or a listener's `.incoming()`.
+//!   `server.await`), a blocking reader's next line (`lines.next()` of
+//!   `let mut lines = BufReader::new(stream).lines()`), and a `for` over a reader's
+//!   `.lines()` or a listener's `.incoming()`.
 //! - It is **bounded** when the statement it stands in names a bound (`timeout`, as in
 //!   `recv_timeout` and `tokio::time::timeout`; `within`; `deadline`; `PATIENCE`; `Instant`;
 //!   `elapsed`), or when a statement around it does (`within("the reply", async { … })`),
@@ -35,6 +37,10 @@
 //!   each step is no bound (a reader whose read timeout each keep-alive resets never ends),
 //!   nor is one on the socket. A loop that only drains what is there (`try_recv`) waits
 //!   on nothing.
+//! - A program's output read to its end (`.output()`, `.wait_with_output()`) is bounded one
+//!   way only, wherever it stands: with testkit's `output_within` (and its kin), which kills
+//!   the program at its deadline and fails with what it printed so far. A `within` around
+//!   `output()` gives up on the program but leaves it running, and says nothing of it.
 //! - Not a wait of the test: what a spawned task or thread does (`spawn(…)`): such a task
 //!   is a peer of the test (a fake server holding its reply), which ends with the test; the
 //!   test's own wait for it (its `.join()`, its handle awaited) is checked. A loop that
@@ -52,7 +58,7 @@ use std::path::{Path, PathBuf};
 
 use crate::proof::bookcheck::files_under;
 use code::Code;
-use rules::{bounded, bounded_around, is_wait, polls, spawned_handles};
+use rules::{blocking_readers, bounded, bounded_around, is_wait, polls, receiver, spawned_handles};
 use workbook_core::course::{Course, Lesson};
 use workbook_core::problem::Problem;
 use workbook_core::ui;
@@ -111,12 +117,14 @@ pub fn check(root: &Path) -> Vec<Problem> {
         };
         let relative = file.strip_prefix(root).unwrap_or(&file);
         for finding in scan(&source) {
+            let why = if finding.what == OUTPUT {
+                "outside testkit::output_within, which kills it at its deadline"
+            } else {
+                "with no deadline"
+            };
             problems.push(Problem {
                 location: format!("{}:{}", relative.display(), finding.line),
-                message: format!(
-                    "waits for {} with no deadline: {}",
-                    finding.what, finding.text
-                ),
+                message: format!("waits for {} {why}: {}", finding.what, finding.text),
             });
         }
     }
@@ -162,12 +170,18 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>) -> usize {
     problems.len()
 }
 
+/// What a program's output read to its end waits for.
+const OUTPUT: &str = "a process's output to its end";
+
+/// The waits for a program's output to its end, which testkit's `output_within` replaces.
+const OUTPUTS: [&str; 2] = [".wait_with_output()", ".output()"];
+
 /// The calls that wait, as written in code, and what each waits for.
 const WAITS: [(&str, &str); 14] = [
     (".recv()", "a message on a channel"),
     (".wait()", "a process or a barrier"),
-    (".wait_with_output()", "a process's output to its end"),
-    (".output()", "a process's output to its end"),
+    (".wait_with_output()", OUTPUT),
+    (".output()", OUTPUT),
     (".status()", "a process to end"),
     (".notified()", "a notification"),
     (".read_line(", "a line"),
@@ -184,6 +198,7 @@ const WAITS: [(&str, &str); 14] = [
 pub fn scan(source: &str) -> Vec<Finding> {
     let code = Code::new(source);
     let spawned = spawned_handles(&code);
+    let readers = blocking_readers(&code);
     let mut found: Vec<Finding> = Vec::new();
     let report = |at: usize, what: &'static str, found: &mut Vec<Finding>| {
         let line = code.line_of(at);
@@ -205,9 +220,26 @@ pub fn scan(source: &str) -> Vec<Finding> {
             if !is_wait(&code, at, needle, &spawned) {
                 continue;
             }
-            if !code.annotated(at) && !bounded(&code, at) {
+            // A program's output read to its end is bounded one way only: by testkit's
+            // helper, which kills the program at its deadline and shows what it printed. A
+            // bound around `output()` leaves the program running, and says nothing of it.
+            let by_the_helper_only = OUTPUTS.contains(&needle);
+            if !code.annotated(at) && (by_the_helper_only || !bounded(&code, at)) {
                 report(at, what, &mut found);
             }
+        }
+    }
+    // A blocking reader's next line: `lines.next()` of `let mut lines =
+    // BufReader::new(stream).lines()`, which a read timeout alone does not end.
+    let next_lines: Vec<usize> = code
+        .text
+        .match_indices(".next()")
+        .map(|(at, _)| at)
+        .filter(|&at| readers.contains(&receiver(&code, at)))
+        .collect();
+    for &at in &next_lines {
+        if !code.annotated(at) && !bounded(&code, at) {
+            report(at, "a reader's next line", &mut found);
         }
     }
     for (at, keyword) in code.keywords(&["loop", "while", "for"]) {
@@ -224,7 +256,8 @@ pub fn scan(source: &str) -> Vec<Finding> {
             }
             continue;
         }
-        if !polls(inside) || inside.contains(".accept(") {
+        let reads = next_lines.iter().any(|&next| (at..=body.1).contains(&next));
+        if !(polls(inside) || reads) || inside.contains(".accept(") {
             continue;
         }
         let deadline = LOOP_BOUNDS.iter().any(|word| inside.contains(word));

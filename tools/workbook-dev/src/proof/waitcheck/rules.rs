@@ -36,8 +36,9 @@ fn ended_just_before(code: &Code, at: usize) -> bool {
 }
 
 /// The identifier a method is called on: `child` in `child.wait()`, `` otherwise.
-fn receiver(code: &Code, at: usize) -> String {
-    let before = &code.text[..at];
+pub(super) fn receiver(code: &Code, at: usize) -> String {
+    // (`lines` in `lines\n    .next()` too.)
+    let before = code.text[..at].trim_end();
     let start = before
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
         .map_or(0, |i| i + 1);
@@ -72,6 +73,38 @@ pub(super) fn spawned_handles(code: &Code) -> Vec<String> {
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
         if !name.is_empty() && rest[name.len()..].trim_start().starts_with('=') {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The names given to blocking readers' lines (`let mut lines = BufReader::new(stream)
+/// .lines()`, no `.await` on them: std's iterator, whose `next()` blocks).
+pub(super) fn blocking_readers(code: &Code) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in code.text.match_indices(".lines()") {
+        let (start, end) = code.statement(at);
+        let statement = code.text[start..end].trim_start();
+        let Some(rest) = statement.strip_prefix("let ") else {
+            continue;
+        };
+        if !statement.contains("BufReader") {
+            continue;
+        }
+        let rest = rest.trim_start().trim_start_matches("mut ").trim_start();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // tokio's lines are read with `next_line()`, a wait of its own.
+        let block = code
+            .enclosing_brace(start)
+            .map_or(0..code.text.len(), |open| {
+                open..code.matching(open).unwrap_or(code.text.len())
+            });
+        let async_lines = code.text[block].contains(&format!("{name}.next_line()"));
+        if !name.is_empty() && !async_lines {
             names.push(name);
         }
     }

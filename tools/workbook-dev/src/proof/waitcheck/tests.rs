@@ -256,15 +256,25 @@ fn the_files_read_are_the_tests_and_testkit() {
 #[test]
 fn a_future_made_then_awaited_within_a_bound_is_bounded() {
     let source = r#"async fn f() {
-    let run = tokio::process::Command::new(PROGRAM)
-        .kill_on_drop(true)
-        .output();
-    let output = within("the server to give up", run).await;
-    let other = tokio::process::Command::new(PROGRAM).output();
-    let output = other.await;
+    let run = rx.recv();
+    let got = within("the message", run).await;
+    let other = rx.recv();
+    let got = other.await;
 }
 "#;
-    assert_eq!(lines(source), [6]);
+    assert_eq!(lines(source), [4]);
+}
+
+#[test]
+fn a_programs_output_is_bounded_by_testkits_helper_alone() {
+    let source = r#"async fn f() {
+    let run = tokio::process::Command::new(PROGRAM).kill_on_drop(true).output();
+    let output = within("the server to give up", run).await;
+    let output = tokio::task::spawn_blocking(move || command.output());
+    let output = testkit::output_within("`cargo build`", &mut command, PATIENCE);
+}
+"#;
+    assert_eq!(lines(source), [2, 4]);
 }
 
 #[test]
@@ -308,4 +318,31 @@ fn a_struct_among_a_calls_arguments_does_not_end_its_statement() {
 }
 "#;
     assert!(lines(source).is_empty(), "{:?}", scan(source));
+}
+
+/// The wait that hung CI (issue 75): a stream's lines read with a read timeout that the
+/// stream's keep-alives reset, in a loop with no deadline of its own.
+#[test]
+fn a_blocking_readers_lines_read_until_a_match_are_a_wait() {
+    let source = r#"fn watch_until(&self, wanted: impl Fn(&Value) -> bool) -> Value {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut lines = BufReader::new(stream).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("the stream stays open")
+            .expect("a message within a minute");
+        if wanted(&line) {
+            return line;
+        }
+    }
+}
+
+async fn tokio_lines(stream: TcpStream) {
+    let mut lines = BufReader::new(stream).lines();
+    let first = within("a line", lines.next_line()).await;
+}
+"#;
+    assert_eq!(lines(source), [5, 7]);
 }
