@@ -23,12 +23,16 @@ fn stub() -> u32 {
 
 /// Runs this test again as the program, the stub reached `where`; its exit code and stderr.
 fn run_as_the_program(test: &str, reached: &str) -> (Option<i32>, String) {
-    let output = Command::new(std::env::current_exe().expect("the test binary"))
+    let mut program = Command::new(std::env::current_exe().expect("the test binary"));
+    program
         .args(["--exact", test, "--nocapture", "--test-threads", "1"])
         .env("PROGRAM_REACHES", reached)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("run the test binary again");
+        .env("RUST_BACKTRACE", "1");
+    let output = testkit::output_within(
+        &format!("this test run again as the program, the stub reached {reached}"),
+        &mut program,
+        testkit::PATIENCE,
+    );
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     (output.status.code(), stderr)
 }
@@ -60,6 +64,7 @@ fn says_it_in_one_line(code: Option<i32>, stderr: &str) {
 #[test]
 fn a_stub_reached_in_another_thread_is_one_line() {
     if as_the_program().is_some() {
+        // deadline: the stub's `todo!()` ends the thread at once, and the hook the program
         let _ = std::thread::spawn(stub).join();
         unreachable!("the hook ends the program first");
     }

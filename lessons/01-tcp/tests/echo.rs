@@ -45,7 +45,9 @@ async fn echoes_more_than_one_buffer_full() {
     )
     .await
     .expect("read the echo");
-    writer.await.expect("the writer task");
+    within("the writer to send 1 MB", writer)
+        .await
+        .expect("the writer task");
     assert_eq!(
         reply.len(),
         message.len(),

@@ -13,11 +13,19 @@ use tokio::io::{AsyncRead, AsyncWriteExt};
 async fn all_lines(reader: impl AsyncRead + Unpin) -> Vec<String> {
     let mut lines = LineReader::new(reader);
     let mut found = Vec::new();
+    let deadline = tokio::time::Instant::now() + testkit::PATIENCE;
     while let Some(line) = within("the next line", lines.next_line())
         .await
         .expect("next_line")
     {
         found.push(line);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the lines should end within {:?}; after {} lines, the last was {:?}",
+            testkit::PATIENCE,
+            found.len(),
+            found.last()
+        );
         assert!(
             found.len() <= 10_000,
             "next_line keeps returning lines that were never sent"
@@ -98,7 +106,9 @@ async fn lines_over_a_real_socket() {
         stream.write_all(burst.as_bytes()).await.expect("write");
     });
     let lines = all_lines(connect(addr).await).await;
-    sender.await.expect("sender");
+    within("the sender to finish", sender)
+        .await
+        .expect("sender");
     assert_eq!(lines.first().map(String::as_str), Some("byte by byte"));
     let expected: Vec<String> = (0..1000).map(|i| format!("line {i}")).collect();
     assert_eq!(

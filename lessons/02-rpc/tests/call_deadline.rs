@@ -127,6 +127,7 @@ async fn an_aborted_call_leaves_nothing_waiting() {
     })
     .await;
     if task.is_finished() {
+        // deadline: finished, as just asked
         panic!("the call ended before it was aborted: {:?}", task.await);
     }
     task.abort();

@@ -103,7 +103,9 @@ async fn round_trip_over_a_socket() {
         matches!(end, Ok(None)),
         "after the last frame, the end of the stream is Ok(None), got {end:?}"
     );
-    sender.await.expect("sender");
+    within("the sender to finish", sender)
+        .await
+        .expect("sender");
 }
 
 #[tokio::test]

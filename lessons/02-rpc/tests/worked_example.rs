@@ -27,6 +27,8 @@ impl Service for Gate {
         let gate = Arc::clone(&self.0);
         match method {
             "Wait" => Some(Box::pin(async move {
+                // deadline: a method of the test's own, held until the test opens the gate;
+                // the test waits for its reply within a bound
                 gate.notified().await;
                 Ok(json!("opened"))
             })),

@@ -80,23 +80,26 @@ async fn an_http_client_holding_half_a_request_cannot_keep_the_server_up() {
         .expect("read the HTTP answer");
     assert!(status_line.starts_with("HTTP/1.1 200"), "{status_line:?}");
     // The rest of that answer: its head, then as many bytes as it says.
-    let mut body_length = 0;
-    loop {
-        let mut header = String::new();
-        http.read_line(&mut header).await.expect("read a header");
-        if header.trim().is_empty() {
-            break;
+    within("the rest of the HTTP answer", async {
+        let mut body_length = 0;
+        loop {
+            let mut header = String::new();
+            http.read_line(&mut header).await.expect("read a header");
+            if header.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                body_length = value.trim().parse().expect("a length");
+            }
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            body_length = value.trim().parse().expect("a length");
-        }
-    }
-    let mut body = vec![0; body_length];
-    http.read_exact(&mut body)
-        .await
-        .expect("read the answer's body");
+        let mut body = vec![0; body_length];
+        http.read_exact(&mut body)
+            .await
+            .expect("read the answer's body");
+    })
+    .await;
     // Then half of a second one, and the client goes quiet. `Expect: 100-continue` makes the
     // server say when it has begun reading the body: from then on the request is in
     // progress (an idle connection would be closed at once, and the race lost).

@@ -1,10 +1,9 @@
 //! A second language: Python's standard library calls the server over TCP and HTTP.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use l03_jsonrpc::{http, methods, tcp};
-use testkit::within;
 use tokio::net::TcpListener;
 
 #[tokio::test]
@@ -18,17 +17,17 @@ async fn python_calls_over_tcp_and_http() {
     tokio::spawn(http::serve(http_listener, io, std::future::pending()));
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python_client.py");
-    let python = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .arg(script)
-            .arg(tcp_addr.to_string())
-            .arg(http_addr.to_string())
-            .output()
-    });
-    let output = within("the Python client", python)
-        .await
-        .unwrap()
+    let python = Command::new("python3")
+        .arg(script)
+        .arg(tcp_addr.to_string())
+        .arg(http_addr.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("python3 must be installed to run this test");
+    let output =
+        testkit::child_output_within_async("the Python client", python, testkit::PATIENCE).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

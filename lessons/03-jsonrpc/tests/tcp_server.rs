@@ -110,6 +110,8 @@ async fn a_slow_call_does_not_hold_up_the_next_one() {
         move |_| {
             let gate = gate.clone();
             async move {
+                // deadline: a method of the test's own, held until the test opens the gate;
+                // the test waits for its reply within a bound
                 gate.notified().await;
                 Ok(Value::from("opened"))
             }

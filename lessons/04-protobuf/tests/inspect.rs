@@ -143,7 +143,8 @@ fn run(args: &[&str], stdin: &[u8]) -> (bool, String, String) {
         .spawn()
         .expect("the lesson's binary starts");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let what = format!("`l04-protobuf {}`", args.join(" "));
+    let output = testkit::child_output_within(&what, child, testkit::PATIENCE);
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
     (
         output.status.success(),
@@ -208,7 +209,11 @@ fn the_program_ends_quietly_when_its_output_is_cut() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the lesson's binary starts");
-    let output = child.wait_with_output().unwrap();
+    let output = testkit::child_output_within(
+        "`l04-protobuf addressbook | head -0`",
+        child,
+        testkit::PATIENCE,
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         output.status.signal(),

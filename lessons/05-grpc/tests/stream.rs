@@ -51,9 +51,15 @@ async fn open(
 /// Reads every reply of a stream to its end, and fails if any is an error.
 async fn all_replies(mut replies: Streaming<proto::hello::HelloReply>) -> Vec<String> {
     let mut messages = Vec::new();
+    let deadline = Instant::now() + testkit::PATIENCE;
     while let Some(reply) = within("the next reply or the end", replies.next()).await {
         let reply = reply.unwrap_or_else(|status| panic!("the stream failed with {status:?}"));
         messages.push(reply.message);
+        assert!(
+            Instant::now() < deadline,
+            "the stream should end within {:?}; it sent {messages:?}",
+            testkit::PATIENCE
+        );
     }
     messages
 }

@@ -167,6 +167,8 @@ impl Greeter for GatedGreeter {
         request: Request<HelloRequest>,
     ) -> Result<Response<HelloReply>, Status> {
         self.started.notify_one();
+        // deadline: a service of the test's own, held until the test releases it; the test
+        // waits for its reply within a bound
         self.release.notified().await;
         GreeterService.say_hello(request).await
     }

@@ -8,10 +8,9 @@
 
 use crate::support;
 
-use std::process::Stdio;
 use std::time::Instant;
 
-use testkit::{PATIENCE, ServerProcess, within};
+use testkit::{PATIENCE, ServerProcess};
 
 const PROGRAM: &str = env!("CARGO_BIN_EXE_l06-register");
 
@@ -89,15 +88,11 @@ async fn with_no_agent_the_server_says_so_and_exits() {
     // A port nobody listens on: bind one, note it, let it go.
     let (closed, addr) = support::listener().await;
     drop(closed);
-    let run = tokio::process::Command::new(PROGRAM)
+    let mut command = std::process::Command::new(PROGRAM);
+    command
         .args(["server", "--addr", "127.0.0.1:0"])
-        .env("CONSUL_HTTP_ADDR", addr.to_string())
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = within("the server to give up", run)
-        .await
-        .expect("run the server");
+        .env("CONSUL_HTTP_ADDR", addr.to_string());
+    let output = testkit::output_within_async("the server to give up", command, PATIENCE).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !output.status.success(),
@@ -119,16 +114,16 @@ async fn an_agent_that_never_answers_is_a_clear_error_too() {
             open.push(stream);
         }
     });
-    let run = tokio::process::Command::new(PROGRAM)
+    let mut command = std::process::Command::new(PROGRAM);
+    command
         .args(["server", "--addr", "127.0.0.1:0"])
-        .env("CONSUL_HTTP_ADDR", addr.to_string())
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(PATIENCE * 2, run)
-        .await
-        .expect("the server should give up within its deadline")
-        .expect("run the server");
+        .env("CONSUL_HTTP_ADDR", addr.to_string());
+    let output = testkit::output_within_async(
+        "the server to give up on a silent agent",
+        command,
+        PATIENCE * 2,
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(stderr.contains("did not answer"), "it printed:\n{stderr}");

@@ -4,8 +4,6 @@
 
 use crate::support;
 
-use std::process::Stdio;
-
 use consul_ext::CheckStatus;
 use consulrs::api::service::requests::RegisterServiceRequest;
 use shared::consul::Instance;
@@ -15,17 +13,10 @@ const PROGRAM: &str = env!("CARGO_BIN_EXE_l06-register");
 
 /// Runs `l06-register ARGS…` against `agent` and returns what it printed on stdout.
 async fn run(agent: &str, args: &[&str]) -> String {
-    let output = within(
-        "the command to finish",
-        tokio::process::Command::new(PROGRAM)
-            .args(args)
-            .env("CONSUL_HTTP_ADDR", agent)
-            .stdin(Stdio::null())
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("run l06-register");
+    let mut command = std::process::Command::new(PROGRAM);
+    command.args(args).env("CONSUL_HTTP_ADDR", agent);
+    let output =
+        testkit::output_within_async("the command to finish", command, testkit::PATIENCE).await;
     assert!(
         output.status.success(),
         "{args:?} failed: {}",

@@ -95,15 +95,12 @@ async fn the_binary_client_calls_every_instance_in_turn() {
     }
     passing(agent.url(), &service, 3).await;
 
-    let output = within(
-        "the client to finish",
-        tokio::process::Command::new(BINARY)
-            .args(["client", "--service", &service, "--calls", "6"])
-            .env("CONSUL_HTTP_ADDR", agent.url())
-            .output(),
-    )
-    .await
-    .expect("run the client");
+    let mut command = std::process::Command::new(BINARY);
+    command
+        .args(["client", "--service", &service, "--calls", "6"])
+        .env("CONSUL_HTTP_ADDR", agent.url());
+    let output =
+        testkit::output_within_async("the client to finish", command, testkit::PATIENCE).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -140,15 +137,12 @@ async fn sigterm_deregisters_and_exits_0() {
 #[tokio::test]
 async fn an_agent_that_is_down_is_a_clear_error() {
     let nothing = support::dead_address().await;
-    let server = within(
-        "the server to give up",
-        tokio::process::Command::new(BINARY)
-            .args(["server", "--addr", "127.0.0.1:0"])
-            .env("CONSUL_HTTP_ADDR", &nothing)
-            .output(),
-    )
-    .await
-    .expect("run the server");
+    let mut command = std::process::Command::new(BINARY);
+    command
+        .args(["server", "--addr", "127.0.0.1:0"])
+        .env("CONSUL_HTTP_ADDR", &nothing);
+    let server =
+        testkit::output_within_async("the server to give up", command, testkit::PATIENCE).await;
     let log = String::from_utf8_lossy(&server.stderr);
     assert!(
         !server.status.success(),
@@ -156,15 +150,10 @@ async fn an_agent_that_is_down_is_a_clear_error() {
     );
     assert!(log.contains("cannot register"), "{log}");
 
-    let client = within(
-        "the client to give up",
-        tokio::process::Command::new(BINARY)
-            .arg("client")
-            .env("CONSUL_HTTP_ADDR", &nothing)
-            .output(),
-    )
-    .await
-    .expect("run the client");
+    let mut command = std::process::Command::new(BINARY);
+    command.arg("client").env("CONSUL_HTTP_ADDR", &nothing);
+    let client =
+        testkit::output_within_async("the client to give up", command, testkit::PATIENCE).await;
     let log = String::from_utf8_lossy(&client.stderr);
     assert!(!client.status.success(), "{log}");
     assert!(log.contains("no Consul agent answers"), "{log}");

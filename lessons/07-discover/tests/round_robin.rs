@@ -87,6 +87,7 @@ fn concurrent_picks_never_share_a_turn() {
         .collect();
     let mut served = [0usize; 4];
     for thread in threads {
+        // deadline: each thread picks 2000 times, and waits on nothing
         for (total, count) in served
             .iter_mut()
             .zip(thread.join().expect("a picking thread"))

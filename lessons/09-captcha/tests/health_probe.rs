@@ -29,6 +29,8 @@ fn scripted_probe() -> (impl FnMut() -> Probing, mpsc::Receiver<Ask>) {
         Box::pin(async move {
             let (answer, answered) = oneshot::channel();
             asks.send(answer).await.map_err(|_| "the test is gone")?;
+            // deadline: a probe of the test's own, which the server under test calls and the
+            // test answers; the test waits for what follows within a bound
             answered
                 .await
                 .map_err(|_| "the test gave no answer".to_string())?

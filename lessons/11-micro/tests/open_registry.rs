@@ -101,16 +101,13 @@ async fn the_binary_reads_micro_registry() {
 
 #[tokio::test]
 async fn the_binary_refuses_an_unknown_registry() {
-    let output = within(
-        "the binary to give up",
-        tokio::process::Command::new(BINARY)
-            .args(["--registry", "zookeeper", "server", "--addr", "127.0.0.1:0"])
-            .env("RUST_BACKTRACE", "0")
-            .env("RUST_LIB_BACKTRACE", "0")
-            .output(),
-    )
-    .await
-    .expect("run the binary");
+    let mut command = std::process::Command::new(BINARY);
+    command
+        .args(["--registry", "zookeeper", "server", "--addr", "127.0.0.1:0"])
+        .env("RUST_BACKTRACE", "0")
+        .env("RUST_LIB_BACKTRACE", "0");
+    let output =
+        testkit::output_within_async("the binary to give up", command, testkit::PATIENCE).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "it should fail: {stderr}");
     assert!(

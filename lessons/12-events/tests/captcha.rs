@@ -69,7 +69,10 @@ async fn every_check_is_published_right_or_wrong_and_a_lost_broker_costs_the_cal
     assert!(verify(&captcha, &right, &code).await);
     assert!(!verify(&captcha, &wrong, "nope").await);
     // Published beside the answers: in either order.
-    let mut checks = vec![seen.recv().await.unwrap(), seen.recv().await.unwrap()];
+    let mut checks = testkit::within("the two checks published", async {
+        vec![seen.recv().await.unwrap(), seen.recv().await.unwrap()]
+    })
+    .await;
     checks.sort_by_key(|check| !check.right);
     assert_eq!(
         (checks[0].uuid.as_str(), checks[0].right),

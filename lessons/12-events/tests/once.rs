@@ -156,6 +156,8 @@ async fn two_deliveries_at_once_handle_it_once_and_the_other_comes_back_later() 
         async move {
             *calls.lock().unwrap() += 1;
             entered.notify_one();
+            // deadline: a handler of the test's own, held until the test releases it; the
+            // test waits for what follows within a bound
             release.notified().await;
             Ok(())
         }

@@ -169,14 +169,11 @@ async fn wait_for_leader(child: &mut OwnedChild, addr: &str) -> Result<(), NotRe
 fn supports_grpc_tls_port(program: &Path) -> bool {
     static SUPPORTED: OnceLock<bool> = OnceLock::new();
     *SUPPORTED.get_or_init(|| {
-        Command::new(program)
-            .args(["agent", "-h"])
-            .output()
-            .map(|help| {
-                let text = [help.stdout, help.stderr].concat();
-                String::from_utf8_lossy(&text).contains("-grpc-tls-port")
-            })
-            .unwrap_or(false)
+        let mut help = Command::new(program);
+        help.args(["agent", "-h"]);
+        let help = crate::output_within("`consul agent -h`", &mut help, PATIENCE);
+        let text = [help.stdout, help.stderr].concat();
+        String::from_utf8_lossy(&text).contains("-grpc-tls-port")
     })
 }
 
@@ -221,7 +218,7 @@ impl EmbeddedAgent {
                 });
             })
             .expect("a thread for the embedded agent");
-        let url = match ready_rx.await {
+        let url = match crate::within("the embedded Consul agent to start", ready_rx).await {
             Ok(Ok(url)) => url.trim_end_matches('/').to_string(),
             Ok(Err(error)) => panic!("the embedded Consul agent did not start: {error}"),
             Err(_) => panic!("the embedded Consul agent's thread died while starting"),
@@ -240,6 +237,8 @@ impl Drop for EmbeddedAgent {
             let _ = stop.send(());
         }
         if let Some(thread) = self.thread.take() {
+            // deadline: told to stop, the thread ends once the agent's shutdown has (which
+            // PATIENCE bounds)
             let _ = thread.join();
         }
     }

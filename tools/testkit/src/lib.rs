@@ -15,6 +15,8 @@
 //! [`tool`] runs a lesson's program to its end as a script would: a client that failed
 //! must exit with a failure, and a program whose reader has gone must end quietly.
 //! [`bytes::same_bytes`] compares bytes as a learner can read the difference.
+//! [`output_within`] runs a program to its end as `Command::output` does, but kills it
+//! past a deadline and fails with what it printed so far.
 //! [`hang`] names what a test was waiting for, and stops what it started, when the test
 //! runner ends it by its deadline.
 //!
@@ -36,6 +38,7 @@ pub mod grpc;
 pub mod hang;
 #[cfg(feature = "nats")]
 mod nats;
+pub mod output;
 mod process;
 #[cfg(feature = "prometheus")]
 mod prometheus;
@@ -52,7 +55,10 @@ pub use consul::{ConsulAgent, ConsulKind, consul};
 pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
 #[cfg(feature = "nats")]
 pub use nats::{NatsServer, nats};
-pub use process::{ReservedPort, free_ports_in_a_row, http_get};
+pub use output::{
+    child_output_within, child_output_within_async, output_within, output_within_async,
+};
+pub use process::{ReservedPort, free_ports_in_a_row, http_get, read_to_end_within};
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
     PrometheusApi, PrometheusServer, prometheus, prometheus_installed, prometheus_missing,

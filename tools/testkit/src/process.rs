@@ -219,13 +219,25 @@ impl Drop for OwnedChild {
     }
 }
 
-/// `GET path` on `host:port` with HTTP/1.0; the status code and the body.
+/// `GET path` on `host:port` with HTTP/1.0; the status code and the body. An answer not
+/// whole within [`PATIENCE`](crate::PATIENCE) is an error that shows what came of it.
 pub async fn http_get(addr: &str, path: &str) -> io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).await?;
-    let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).await?;
+    let exchange = async {
+        let mut stream = TcpStream::connect(addr).await?;
+        let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        stream.read_to_end(&mut response).await
+    };
+    let Ok(read) = tokio::time::timeout(crate::PATIENCE, exchange).await else {
+        let why = format!(
+            "no whole answer to GET {path} from {addr} within {:?}; it sent: {:?}",
+            crate::PATIENCE,
+            String::from_utf8_lossy(&response)
+        );
+        return Err(io::Error::new(io::ErrorKind::TimedOut, why));
+    };
+    read?;
     let response = String::from_utf8_lossy(&response);
     let bad = || io::Error::new(io::ErrorKind::InvalidData, "not an HTTP response");
     let (head, body) = response.split_once("\r\n\r\n").ok_or_else(bad)?;
@@ -235,6 +247,47 @@ pub async fn http_get(addr: &str, path: &str) -> io::Result<(u16, String)> {
         .and_then(|code| code.parse().ok())
         .ok_or_else(bad)?;
     Ok((status, body.to_string()))
+}
+
+/// Everything `stream` sends until it closes, read within `patience`: a read timeout alone
+/// is no deadline, since each byte that comes resets it. An answer not whole by then is an
+/// error that shows what came of it.
+pub fn read_to_end_within(
+    stream: &mut std::net::TcpStream,
+    patience: Duration,
+) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let deadline = Instant::now() + patience;
+    let mut received = Vec::new();
+    let mut chunk = [0; 8192];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let late = || {
+            let why = format!(
+                "no end of the answer within {patience:?}; it sent: {:?}",
+                String::from_utf8_lossy(&received)
+            );
+            io::Error::new(io::ErrorKind::TimedOut, why)
+        };
+        if left.is_zero() {
+            return Err(late());
+        }
+        stream.set_read_timeout(Some(left))?;
+        match stream.read(&mut chunk) {
+            Ok(0) => return Ok(received),
+            Ok(n) => received.extend_from_slice(&chunk[..n]),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(late());
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Whether `GET path` on `addr` answers 200 with a body that contains `expected`, within a

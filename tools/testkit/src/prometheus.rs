@@ -195,9 +195,7 @@ pub fn promtool_check_metrics(page: &str) -> Result<(), String> {
     let mut stdin = child.stdin.take().expect("promtool's stdin");
     let written = stdin.write_all(page.as_bytes());
     drop(stdin);
-    let output = child
-        .wait_with_output()
-        .map_err(|error| format!("promtool: {error}"))?;
+    let output = crate::child_output_within("`promtool check metrics`", child, crate::PATIENCE);
     written.map_err(|error| format!("writing to promtool: {error}"))?;
     let said = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);
@@ -221,11 +219,15 @@ pub fn promtool_test_rules(rules: &str, tests: &str) -> Result<(), String> {
             .map_err(|error| format!("rules.yml: {error}"))?;
         std::fs::write(folder.join("tests.yml"), tests)
             .map_err(|error| format!("tests.yml: {error}"))?;
-        Command::new("promtool")
+        let mut promtool = Command::new("promtool");
+        promtool
             .args(["test", "rules", "tests.yml"])
-            .current_dir(&folder)
-            .output()
-            .map_err(|error| format!("could not run promtool: {error}"))
+            .current_dir(&folder);
+        Ok(crate::output_within(
+            "`promtool test rules`",
+            &mut promtool,
+            crate::PATIENCE,
+        ))
     };
     let output = run();
     let _ = std::fs::remove_dir_all(&folder);

@@ -96,6 +96,7 @@ async fn ping(addr: &str) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(addr).await?;
     stream.write_all(b"PING\r\n").await?;
     let mut reply = String::new();
+    // deadline: its one caller gives it a second (what holds the port may never answer)
     BufReader::new(stream).read_line(&mut reply).await?;
     Ok(reply.trim_end().to_string())
 }

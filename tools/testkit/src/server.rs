@@ -88,6 +88,7 @@ impl ServerProcess {
             logged,
             collector: Some(collector),
         };
+        // deadline: PATIENCE for each of the `listeners` addresses, one each time round
         while server.addrs.len() < listeners {
             match tokio::time::timeout(PATIENCE, announced.recv()).await {
                 Ok(Some(addr)) => server.addrs.push(addr),
@@ -115,12 +116,15 @@ impl ServerProcess {
     /// Sends `signal` (`"TERM"`, `"INT"`, `"KILL"`) with the `kill` command, as an operator would.
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("the server is still running");
-        let status = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(pid.to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{signal} {pid} failed");
+        let mut kill = std::process::Command::new("kill");
+        kill.arg(format!("-{signal}")).arg(pid.to_string());
+        let what = format!("`kill -{signal} {pid}`");
+        let output = crate::output_within(&what, &mut kill, PATIENCE);
+        assert!(
+            output.status.success(),
+            "{what} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     /// Waits up to `limit` for the process to exit; panics, with its log, if it does not.

@@ -8,12 +8,10 @@
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
 
-use tokio::process::Command;
-
-use crate::PATIENCE;
+use crate::{PATIENCE, child_output_within_async};
 
 /// `127.0.0.1:PORT` where nothing listens, for a client that must find no server there: a
 /// [`ReservedPort`](crate::ReservedPort), kept until the test's process ends, so that no
@@ -30,7 +28,8 @@ pub fn nothing_listens() -> String {
 
 /// Runs `program args…` to its end, with `env` set, nothing on its standard input, and
 /// `RUST_LOG` and `RUST_BACKTRACE` unset: what it prints is what a learner sees by default.
-/// Panics if it runs for longer than [`PATIENCE`].
+/// Past [`PATIENCE`], kills it and panics with what it printed so far
+/// ([`child_output_within`]).
 pub async fn run(program: impl AsRef<Path>, args: &[&str], env: &[(&str, &str)]) -> Output {
     run_with_stdout(program.as_ref(), args, env, Stdio::piped()).await
 }
@@ -173,7 +172,8 @@ async fn run_with_stdout(
     env: &[(&str, &str)],
     stdout: Stdio,
 ) -> Output {
-    let child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .env_remove("RUST_LOG")
         .env_remove("RUST_BACKTRACE")
@@ -181,18 +181,12 @@ async fn run_with_stdout(
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(stdout)
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
+        .stderr(Stdio::piped());
+    let child = command
         .spawn()
         .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
-    match tokio::time::timeout(PATIENCE, child.wait_with_output()).await {
-        Ok(output) => output.expect("the program's output"),
-        Err(_) => panic!(
-            "`{} {}` was still running after {PATIENCE:?}",
-            name(program),
-            args.join(" ")
-        ),
-    }
+    let what = format!("`{} {}`", name(program), args.join(" "));
+    child_output_within_async(&what, child, PATIENCE).await
 }
 
 /// The program's file name, as a learner would type it (`l01-tcp`).

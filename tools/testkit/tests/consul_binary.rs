@@ -6,9 +6,9 @@
 //! (`harness = false` in Cargo.toml): `main` is the only thread when it changes it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use testkit::{ConsulKind, within};
+use testkit::{ConsulKind, PATIENCE, within};
 
 const FAKE_CONSUL: &str = r#"#!/usr/bin/env python3
 import http.server, sys
@@ -34,7 +34,12 @@ fn main() {
         println!("consul_binary: a Unix check (a script named `consul` on PATH)");
         return;
     }
-    let python = Command::new("python3").arg("--version").output();
+    let python = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map(|child| testkit::child_output_within("`python3 --version`", child, PATIENCE));
     assert!(
         python.is_ok_and(|out| out.status.success()),
         "this test's stand-in `consul` is a Python 3 program: install python3"
@@ -137,10 +142,9 @@ fn command_line(pid: u32) -> Vec<String> {
             .map(|arg| String::from_utf8_lossy(arg).into_owned())
             .collect()
     } else {
-        let out = Command::new("ps")
-            .args(["-o", "args=", "-p", &pid.to_string()])
-            .output()
-            .unwrap();
+        let mut ps = Command::new("ps");
+        ps.args(["-o", "args=", "-p", &pid.to_string()]);
+        let out = testkit::output_within("`ps -o args=`", &mut ps, PATIENCE);
         let text = String::from_utf8_lossy(&out.stdout);
         text.split_whitespace().map(str::to_string).collect()
     }
@@ -151,9 +155,10 @@ fn in_process_table(pid: u32) -> bool {
     if cfg!(target_os = "linux") {
         PathBuf::from(format!("/proc/{pid}")).exists()
     } else {
-        Command::new("ps")
-            .args(["-p", &pid.to_string()])
-            .output()
-            .is_ok_and(|out| out.status.success())
+        let mut ps = Command::new("ps");
+        ps.args(["-p", &pid.to_string()]);
+        testkit::output_within("`ps -p`", &mut ps, PATIENCE)
+            .status
+            .success()
     }
 }

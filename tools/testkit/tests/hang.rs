@@ -9,7 +9,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const FIXTURE: &str = "HANG_FIXTURE";
 const TEST_NAME: &str = "a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs";
@@ -43,8 +43,10 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
     });
 
     let mut seen = Vec::new();
+    let deadline = Instant::now() + PATIENCE;
     let child_pid = loop {
-        let line = said.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = said.recv_timeout(left).unwrap_or_else(|_| {
             let _ = copy.kill();
             panic!("the hanging copy never said it was waiting; it printed: {seen:#?}")
         });
@@ -58,10 +60,14 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
     // SAFETY: `kill` only sends a signal.
     unsafe { libc::kill(copy.id() as libc::pid_t, libc::SIGTERM) };
 
+    // What it says until its stderr closes: it exits at once.
     let mut report = Vec::new();
-    while let Ok(line) = said.recv_timeout(PATIENCE) {
+    let deadline = Instant::now() + PATIENCE;
+    while let Ok(line) = said.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
         report.push(line);
     }
+    // Gone by now (its stderr closed as it exited), or, if PATIENCE passed first, killed here.
+    let _ = copy.kill();
     let status = copy.wait().expect("reap the copy");
     let report = report.join("\n");
     assert_eq!(
@@ -86,7 +92,8 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
 }
 
 /// The test that hangs: starts a program, lists a wait, and waits on something that never
-/// comes.
+/// comes. Its program is reaped by the report's thread, not here: nothing here ends.
+#[allow(clippy::zombie_processes)]
 fn hang() -> ! {
     let mut command = Command::new("sleep");
     command.arg("600");
@@ -95,6 +102,7 @@ fn hang() -> ! {
     let _waiting = testkit::hang::waiting_for(WAIT);
     eprintln!("fixture: waiting, sleep is pid {}", child.id());
     let (_keep, never) = mpsc::channel::<()>();
+    // deadline: the test above ends this copy with SIGTERM once it has said it is waiting
     let _ = never.recv();
     // Never reached: the hang report reaps `sleep` when the test is ended.
     let _ = child.wait();

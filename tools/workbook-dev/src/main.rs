@@ -44,6 +44,9 @@ enum Command {
         /// Only the transcripts of this chapter (`07`, `discover`): a quick check.
         #[arg(long, value_name = "CHAPTER", conflicts_with_all = ["book", "lesson"])]
         transcripts: Option<String>,
+        /// Only the check that every wait in the tests has a deadline: a quick check.
+        #[arg(long, conflicts_with_all = ["book", "lesson", "transcripts"])]
+        waits: bool,
     },
     /// The book's translations: `extract` its messages, `import` translations, `status`.
     I18n {
@@ -76,6 +79,7 @@ async fn run(cli: Cli) -> Result<()> {
             transcripts: Some(chapter),
             ..
         } => transcripts::run_one(&course, &chapter).await,
+        Command::Verify { waits: true, .. } => verify::run_waits_only(&course),
         Command::Verify { lesson, .. } => verify::run(&course, lesson.as_deref()).await,
         Command::I18n { action } => i18n::command(&course.root, action),
         #[cfg(feature = "browser-check")]

@@ -39,14 +39,18 @@ fn course_with_stand_in_cargo() -> Fixture {
 }
 
 fn workbook(fx: &Fixture, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_workbook"))
+    let mut workbook = Command::new(env!("CARGO_BIN_EXE_workbook"));
+    workbook
         .args(args)
         .current_dir(fx.path())
         .env("CARGO", fx.path().join("cargo.sh"))
         .env_remove("CARGO_PKG_NAME")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .env("NO_COLOR", "1");
+    testkit::output_within(
+        &format!("`workbook {}`", args.join(" ")),
+        &mut workbook,
+        testkit::PATIENCE,
+    )
 }
 
 #[test]

@@ -44,22 +44,18 @@ fn a_malformed_announcement_is_ignored_with_a_log_line() {
         }
         let good = server("greeter").await;
 
-        let output = within(
-            "the client's calls",
-            tokio::process::Command::new(BINARY)
-                .args([
-                    "--registry",
-                    "mdns",
-                    "client",
-                    "--calls",
-                    "3",
-                    "--every",
-                    "300",
-                ])
-                .output(),
-        )
-        .await
-        .expect("run the client");
+        let mut command = std::process::Command::new(BINARY);
+        command.args([
+            "--registry",
+            "mdns",
+            "client",
+            "--calls",
+            "3",
+            "--every",
+            "300",
+        ]);
+        let output =
+            testkit::output_within_async("the client's calls", command, testkit::PATIENCE).await;
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{stdout}\n{stderr}");

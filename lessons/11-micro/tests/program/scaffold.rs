@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use testkit::ServerProcess;
 
@@ -29,13 +29,14 @@ impl Drop for Scratch {
 
 /// `l11-micro new ARGS…` in `dir`: whether it succeeded, and what it printed.
 pub fn new(dir: &Path, args: &[&str]) -> (bool, String) {
-    let output = Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    command
         .current_dir(dir)
         .arg("new")
         .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run l11-micro new");
+        .env("RUST_BACKTRACE", "0");
+    let what = format!("`l11-micro new {}`", args.join(" "));
+    let output = testkit::output_within(&what, &mut command, testkit::PATIENCE);
     let printed = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
     (output.status.success(), printed.into_owned())
 }
@@ -49,11 +50,11 @@ pub fn build(dir: &Path) -> PathBuf {
     let target = Path::new(BINARY).ancestors().nth(2).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     // What a learner's `cargo fmt` would change is a template's fault.
-    let format = Command::new(&cargo)
+    let mut format = Command::new(&cargo);
+    format
         .args(["fmt", "--check", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .output()
-        .expect("run cargo fmt");
+        .arg(dir.join("Cargo.toml"));
+    let format = testkit::output_within("`cargo fmt --check`", &mut format, testkit::PATIENCE);
     let diff = String::from_utf8_lossy(&format.stdout);
     assert!(
         format.status.success(),
@@ -83,7 +84,13 @@ pub fn build(dir: &Path) -> PathBuf {
             command.env_remove(name);
         }
     }
-    let output = command.output().expect("run cargo");
+    // A build reusing the course's: seconds; from nothing, minutes. The test runner's
+    // deadline is the tighter one, and its report names this wait.
+    let output = testkit::output_within(
+        &format!("`cargo build` of {}", dir.display()),
+        &mut command,
+        Duration::from_secs(600),
+    );
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),

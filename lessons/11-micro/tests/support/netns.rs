@@ -24,13 +24,17 @@ pub fn inside(test: &str) -> bool {
         return false;
     }
     let binary = std::env::current_exe().expect("the test binary's path");
-    let output = std::process::Command::new("unshare")
+    let mut inside = std::process::Command::new("unshare");
+    inside
         .args(["--net", "--", "sh", "-c", SETUP, "sh"])
         .arg(binary)
         .args([test, "--exact", "--nocapture", "--test-threads", "1"])
-        .env(INSIDE, "1")
-        .output()
-        .expect("run unshare");
+        .env(INSIDE, "1");
+    let output = testkit::output_within(
+        &format!("{test} inside its network namespace"),
+        &mut inside,
+        testkit::PATIENCE * 4,
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -51,7 +55,16 @@ fn cannot_make_one() -> Option<String> {
     }
     let probe = std::process::Command::new("unshare")
         .args(["--net", "--", "ip", "link", "set", "lo", "up"])
-        .output();
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map(|probe| {
+            testkit::child_output_within(
+                "`unshare --net ip link set lo up`",
+                probe,
+                testkit::PATIENCE,
+            )
+        });
     match probe {
         Ok(output) if output.status.success() => None,
         Ok(output) => Some(format!(

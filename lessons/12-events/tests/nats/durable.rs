@@ -22,9 +22,12 @@ async fn core_nats_loses_what_is_published_while_its_subscriber_is_dead_jetstrea
         .await;
     run.publish(&["orders", "first", "--count", "100"]).await;
     let mut lines = Vec::new();
-    while lines.len() < 200 {
-        lines.push(run.next().await);
-    }
+    testkit::within("200 lines from the two subscribers", async {
+        while lines.len() < 200 {
+            lines.push(run.next().await);
+        }
+    })
+    .await;
     let of = |who: usize, lines: &[(usize, String)], prefix: &str| {
         numbers(
             lines.iter().filter(|(w, _)| *w == who).map(|(_, l)| l),
@@ -50,21 +53,27 @@ async fn core_nats_loses_what_is_published_while_its_subscriber_is_dead_jetstrea
     run.publish(&["orders", "back", "--count", "100"]).await;
     let mut lines = Vec::new();
     let (mut core_back, mut durable_back, mut durable_away) = (0, BTreeSet::new(), BTreeSet::new());
-    while core_back < 100 || durable_back.len() < 100 || durable_away.len() < 100 {
-        let (who, line) = run.next().await;
-        if who == core && line.starts_with("orders: back-") {
-            core_back += 1;
-        }
-        if who == durable {
-            if let Some(n) = line.strip_prefix("orders: back-") {
-                durable_back.insert(n.to_string());
+    testkit::within(
+        "the messages from before and after the subscribers came back",
+        async {
+            while core_back < 100 || durable_back.len() < 100 || durable_away.len() < 100 {
+                let (who, line) = run.next().await;
+                if who == core && line.starts_with("orders: back-") {
+                    core_back += 1;
+                }
+                if who == durable {
+                    if let Some(n) = line.strip_prefix("orders: back-") {
+                        durable_back.insert(n.to_string());
+                    }
+                    if let Some(n) = line.strip_prefix("orders: away-") {
+                        durable_away.insert(n.to_string());
+                    }
+                }
+                lines.push((who, line));
             }
-            if let Some(n) = line.strip_prefix("orders: away-") {
-                durable_away.insert(n.to_string());
-            }
-        }
-        lines.push((who, line));
-    }
+        },
+    )
+    .await;
     let core_away = of(core, &lines, "orders: away-").len();
     let redelivered = of(durable, &lines, "orders: first-").len();
     eprintln!(
@@ -109,11 +118,14 @@ async fn a_failed_message_comes_back_until_max_deliver() {
         .await
         .unwrap();
     let mut seen = Vec::new();
-    while seen.iter().filter(|body| *body == "poison").count() < 3
-        || !seen.contains(&"fine".to_string())
-    {
-        seen.push(testkit::within("a delivery", rx.recv()).await.unwrap());
-    }
+    testkit::within("a poison message three times and the fine one", async {
+        while seen.iter().filter(|body| *body == "poison").count() < 3
+            || !seen.contains(&"fine".to_string())
+        {
+            seen.push(testkit::within("a delivery", rx.recv()).await.unwrap());
+        }
+    })
+    .await;
     // Once the server has nothing pending and nothing waiting for an ack, it has given up on
     // the poison message: no fourth delivery can come.
     let js = async_nats::jetstream::new(broker.client().clone());

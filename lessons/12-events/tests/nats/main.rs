@@ -75,9 +75,12 @@ async fn publishers_and_subscribers_go_on_after_nats_restarts() {
     let mut stdin = run.stdin(publisher);
     stdin.write_all(b"before\n").await.unwrap();
     let mut lines = BTreeSet::new();
-    while lines.len() < 2 {
-        lines.insert(run.next().await);
-    }
+    testkit::within("the message published and received", async {
+        while lines.len() < 2 {
+            lines.insert(run.next().await);
+        }
+    })
+    .await;
     assert!(lines.contains(&(publisher, "published".to_string())));
     assert!(lines.contains(&(subscriber, "news: before".to_string())));
     server.wait_for("connections", |count| count == 2).await;
@@ -91,9 +94,15 @@ async fn publishers_and_subscribers_go_on_after_nats_restarts() {
         .await;
     stdin.write_all(b"after\n").await.unwrap();
     let mut lines = BTreeSet::new();
-    while lines.len() < 2 {
-        lines.insert(run.next().await);
-    }
+    testkit::within(
+        "the message published and received after the restart",
+        async {
+            while lines.len() < 2 {
+                lines.insert(run.next().await);
+            }
+        },
+    )
+    .await;
     assert!(lines.contains(&(publisher, "published".to_string())));
     assert!(lines.contains(&(subscriber, "news: after".to_string())));
     assert!(run.stderr(subscriber).contains("event: disconnected"));
@@ -141,9 +150,12 @@ async fn bad_input_gets_a_clear_error_and_delivery_goes_on() {
 
     stdin.write_all(b"still here\n").await.unwrap();
     let mut lines = BTreeSet::new();
-    while lines.len() < 2 {
-        lines.insert(run.next().await);
-    }
+    testkit::within("the message published and received", async {
+        while lines.len() < 2 {
+            lines.insert(run.next().await);
+        }
+    })
+    .await;
     assert!(lines.contains(&(publisher, "published".to_string())));
     assert!(lines.contains(&(subscriber, "news: still here".to_string())));
 }
@@ -184,37 +196,43 @@ async fn a_queue_member_killed_mid_stream_loses_only_what_it_held() {
     stdin.write_all(lines(1..=150).as_bytes()).await.unwrap();
     let (mut published, mut got) = (0, Vec::new());
     let mut killed = false;
-    while published < 150 {
-        let (who, line) = run.next().await;
-        if who == publisher {
-            assert_eq!(line, "published");
-            published += 1;
-        } else {
-            got.push((who, line));
+    testkit::within("the first 150 jobs published", async {
+        while published < 150 {
+            let (who, line) = run.next().await;
+            if who == publisher {
+                assert_eq!(line, "published");
+                published += 1;
+            } else {
+                got.push((who, line));
+            }
+            let first = got.iter().filter(|(who, _)| *who == members[0]).count();
+            if !killed && first == 10 {
+                run.kill(members[0]).await;
+                killed = true;
+            }
         }
-        let first = got.iter().filter(|(who, _)| *who == members[0]).count();
-        if !killed && first == 10 {
-            run.kill(members[0]).await;
-            killed = true;
-        }
-    }
+    })
+    .await;
     assert!(killed, "the first member got fewer than 10 of 150");
     // Once the server has seen the connection close, the survivors get everything.
     server.wait_for("connections", |count| count == 3).await;
     stdin.write_all(lines(151..=300).as_bytes()).await.unwrap();
     let mut second_half = BTreeSet::new();
-    while published < 300 || second_half.len() < 150 {
-        let (who, line) = run.next().await;
-        if who == publisher {
-            published += 1;
-            continue;
+    testkit::within("the second 150 jobs delivered", async {
+        while published < 300 || second_half.len() < 150 {
+            let (who, line) = run.next().await;
+            if who == publisher {
+                published += 1;
+                continue;
+            }
+            let number: u32 = line.trim_start_matches("jobs: job-").parse().unwrap();
+            if number > 150 {
+                assert!(second_half.insert(number), "job-{number} delivered twice");
+            }
+            got.push((who, line));
         }
-        let number: u32 = line.trim_start_matches("jobs: job-").parse().unwrap();
-        if number > 150 {
-            assert!(second_half.insert(number), "job-{number} delivered twice");
-        }
-        got.push((who, line));
-    }
+    })
+    .await;
     let all: Vec<u32> = numbers(got.iter().map(|(_, line)| line), "jobs: job-");
     let distinct: BTreeSet<u32> = all.iter().copied().collect();
     assert_eq!(all.len(), distinct.len(), "a message delivered twice");

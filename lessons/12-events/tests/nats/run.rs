@@ -70,17 +70,20 @@ impl Processes {
         let mut all = vec!["subscribe"];
         all.extend_from_slice(args);
         let index = self.start(&all);
-        loop {
-            let (who, line) = self.read().await;
-            assert_eq!(who, index, "a line from another process first: {line}");
-            if line.starts_with("subscribed to ") {
-                return index;
+        testkit::within("the subscriber to say it has subscribed", async {
+            loop {
+                let (who, line) = self.read().await;
+                assert_eq!(who, index, "a line from another process first: {line}");
+                if line.starts_with("subscribed to ") {
+                    return index;
+                }
+                // A durable subscriber is handed its backlog as soon as its consumer exists,
+                // which can be before it says it is ready: keep those lines for `next`.
+                assert!(line.starts_with(args[0]), "{line}\n{}", self.stderr(index));
+                self.pending.push_back((who, line));
             }
-            // A durable subscriber is handed its backlog as soon as its consumer exists,
-            // which can be before it says it is ready: keep those lines for `next`.
-            assert!(line.starts_with(args[0]), "{line}\n{}", self.stderr(index));
-            self.pending.push_back((who, line));
-        }
+        })
+        .await
     }
 
     /// The next line any process printed.
@@ -100,13 +103,14 @@ impl Processes {
 
     /// Runs `publish ARGS…` to its end; it must publish every message. What it prints.
     pub async fn publish(&mut self, args: &[&str]) -> String {
-        let output = Command::new(env!("CARGO_BIN_EXE_l12-events"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_l12-events"));
+        command
             .args(["--broker", "nats", "--broker-address", &self.url, "publish"])
             .args(args)
-            .env_remove("RUST_LOG")
-            .kill_on_drop(true)
-            .output();
-        let output = within("the publisher to finish", output).await.unwrap();
+            .env_remove("RUST_LOG");
+        let output =
+            testkit::output_within_async("the publisher to finish", command, testkit::PATIENCE)
+                .await;
         let stdout = String::from_utf8_lossy(&output.stdout).to_string();
         assert!(
             output.status.success() && stdout.contains("; 0 not delivered"),
@@ -207,13 +211,16 @@ impl RawClient {
 
     /// The next line that is not the server's `PING` (answered) — a `MSG`, `-ERR` or `PONG`.
     pub async fn reply(&mut self) -> String {
-        loop {
-            let line = self.line().await;
-            if line == "PING" {
-                self.send(b"PONG\r\n").await;
-            } else {
-                return line;
+        testkit::within("a line from NATS that is not a PING", async {
+            loop {
+                let line = self.line().await;
+                if line == "PING" {
+                    self.send(b"PONG\r\n").await;
+                } else {
+                    return line;
+                }
             }
-        }
+        })
+        .await
     }
 }

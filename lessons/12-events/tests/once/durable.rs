@@ -29,9 +29,12 @@ async fn a_durable_subscriber_handles_each_copy_once() {
     // A durable subscriber hands its messages on in order: once payment-2 is handled, the
     // three copies of payment-1 have been.
     let mut bodies = Vec::new();
-    while bodies.last().map(String::as_str) != Some("pay 20") {
-        bodies.push(within("a handled payment", handled.recv()).await.unwrap());
-    }
+    testkit::within("payment-2 handled", async {
+        while bodies.last().map(String::as_str) != Some("pay 20") {
+            bodies.push(within("a handled payment", handled.recv()).await.unwrap());
+        }
+    })
+    .await;
     assert_eq!(
         bodies,
         ["pay 10", "pay 20"],

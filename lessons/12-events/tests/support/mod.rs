@@ -161,12 +161,15 @@ impl Subscriber {
     /// Sends it `signal` (`INT`, `TERM`) with the `kill` command, as an operator would.
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("the subscriber is still running");
-        let status = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(pid.to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{signal} {pid} failed");
+        let mut kill = std::process::Command::new("kill");
+        kill.arg(format!("-{signal}")).arg(pid.to_string());
+        let what = format!("`kill -{signal} {pid}`");
+        let output = testkit::output_within(&what, &mut kill, testkit::PATIENCE);
+        assert!(
+            output.status.success(),
+            "{what} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     /// Waits until it has exited and everything it printed has been read; its exit status.
@@ -211,16 +214,10 @@ pub async fn publish(agent: &str, topic: &str, message: &str, count: usize) -> (
     let mut args = registry_args(agent);
     args.extend(["publish", topic, message, "--count"].map(str::to_string));
     args.push(count.to_string());
-    let run = Command::new(BINARY)
-        .args(&args)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(PUBLISH_LIMIT, run)
-        .await
-        .expect("the publisher finishes")
-        .expect("run the publisher");
+    let mut command = std::process::Command::new(BINARY);
+    command.args(&args).env("RUST_LOG", "warn");
+    let output =
+        testkit::output_within_async("the publisher to finish", command, PUBLISH_LIMIT).await;
     let (stdout, stderr) = (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),

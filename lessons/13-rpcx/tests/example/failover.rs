@@ -3,10 +3,6 @@
 //! that every other call picks the dead server. Failfast and Failtry lose those calls;
 //! Failover moves on and loses none.
 
-use std::process::Stdio;
-
-use testkit::within;
-
 use crate::registry::{base, server};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_l13-rpcx");
@@ -14,7 +10,8 @@ const BINARY: &str = env!("CARGO_BIN_EXE_l13-rpcx");
 /// The last line the client printed (how many calls were answered), everything it printed,
 /// and whether it exited with success: only a run in which every call was answered does.
 async fn client_summary(endpoints: &str, base: &str, fail: &str) -> (String, String, bool) {
-    let output = tokio::process::Command::new(BINARY)
+    let mut command = std::process::Command::new(BINARY);
+    command
         .args([
             "client",
             "--etcd",
@@ -24,13 +21,9 @@ async fn client_summary(endpoints: &str, base: &str, fail: &str) -> (String, Str
             "--fail",
             fail,
         ])
-        .args(["--select", "round-robin", "--rounds", "4", "--every", "1ms"])
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = within("the client's four rounds", output)
-        .await
-        .expect("run the client");
+        .args(["--select", "round-robin", "--rounds", "4", "--every", "1ms"]);
+    let output =
+        testkit::output_within_async("the client's four rounds", command, testkit::PATIENCE).await;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let summary = stdout.lines().last().unwrap_or_default().to_string();
     (summary, stdout, output.status.success())

@@ -72,15 +72,18 @@ async fn until_gone(cluster: &EtcdCluster, key: &str) {
     {
         return;
     }
-    while let Some(answer) = events.message().await.expect("the watch") {
-        if answer
-            .events()
-            .iter()
-            .any(|event| event.event_type() == etcd_client::EventType::Delete)
-        {
-            return;
+    testkit::within("the key's deletion", async {
+        while let Some(answer) = events.message().await.expect("the watch") {
+            if answer
+                .events()
+                .iter()
+                .any(|event| event.event_type() == etcd_client::EventType::Delete)
+            {
+                return;
+            }
         }
-    }
+    })
+    .await
 }
 
 #[tokio::test]

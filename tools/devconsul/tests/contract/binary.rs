@@ -49,12 +49,10 @@ impl Running {
 
     async fn signal(&self, name: &str) {
         let pid = self.child.id().expect("still running").to_string();
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &pid])
-            .status()
-            .await
-            .unwrap();
-        assert!(status.success());
+        let mut kill = std::process::Command::new("kill");
+        kill.args([&format!("-{name}"), &pid]);
+        let kill = testkit::output_within_async(&format!("`kill -{name}`"), kill, DEADLINE).await;
+        assert!(kill.status.success(), "{kill:?}");
     }
 
     /// Waits for the process to exit, returning its remaining output.
@@ -64,21 +62,29 @@ impl Running {
             .expect("the agent exits")
             .unwrap();
         assert!(status.success(), "exit status {status}");
+        // The rest of its output, to the end of the pipe (closed as it exited).
         let mut rest = String::new();
-        while let Some(line) = self.lines.next_line().await.unwrap() {
-            rest.push_str(&line);
-            rest.push('\n');
-        }
+        let read = timeout(DEADLINE, async {
+            while let Some(line) = self.lines.next_line().await.unwrap() {
+                rest.push_str(&line);
+                rest.push('\n');
+            }
+        })
+        .await;
+        assert!(
+            read.is_ok(),
+            "its output stayed open after it exited:\n{rest}"
+        );
         rest
     }
 }
 
 async fn cli(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_devconsul"))
-        .args(args)
-        .output()
-        .await
-        .unwrap();
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_devconsul"));
+    cli.args(args);
+    let output =
+        testkit::output_within_async(&format!("`devconsul {}`", args.join(" ")), cli, DEADLINE)
+            .await;
     assert!(
         output.status.success(),
         "{args:?}: {}",
@@ -131,16 +137,16 @@ async fn members_into_a_closed_pipe_ends_quietly_as_a_unix_tool_does() {
     // `devconsul members | head -0`: the reader is gone before anything is written.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = Command::new(env!("CARGO_BIN_EXE_devconsul"))
+    // Spawned, not `output()`, which would capture standard output in a pipe of its own.
+    let members = std::process::Command::new(env!("CARGO_BIN_EXE_devconsul"))
         .args(["members", "-http-addr", &agent.address])
         .stdout(writer)
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap()
-        // (`output()` would capture standard output in a pipe of its own.)
-        .wait_with_output()
-        .await
         .unwrap();
+    let out =
+        testkit::child_output_within_async("`devconsul members | head -0`", members, DEADLINE)
+            .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.signal(),

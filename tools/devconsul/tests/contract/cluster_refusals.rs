@@ -133,12 +133,14 @@ async fn the_binary_refuses_a_cluster_it_cannot_be_with_a_reason() {
         ),
     ];
     for (flags, reason) in cases {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_devconsul"))
-            .args(base)
-            .args(*flags)
-            .output()
-            .await
-            .unwrap();
+        let mut refused = std::process::Command::new(env!("CARGO_BIN_EXE_devconsul"));
+        refused.args(base).args(*flags);
+        let output = testkit::output_within_async(
+            &format!("`devconsul` with {flags:?}"),
+            refused,
+            testkit::PATIENCE,
+        )
+        .await;
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{flags:?} started");
         assert!(stderr.contains(reason), "{flags:?}: {stderr}");

@@ -6,19 +6,25 @@
 use std::time::Duration;
 
 use devconsul::{Agent, Config};
-use tokio::process::Command;
 
 const INSTALL: &str = "python3 -m pip install --quiet py-consul";
 
 /// Fails (never skips) when Python or py-consul is missing, naming the command that fixes it.
 async fn require_py_consul() {
-    let probe = Command::new("python3")
+    let probe = std::process::Command::new("python3")
         .args(["-c", "import consul"])
-        .output()
-        .await
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap_or_else(|error| {
             panic!("this test runs python3, which could not be started ({error}); install Python 3, then `{INSTALL}`")
         });
+    let probe = testkit::child_output_within_async(
+        "`python3 -c 'import consul'`",
+        probe,
+        testkit::PATIENCE,
+    )
+    .await;
     assert!(
         probe.status.success(),
         "the Python module `consul` (PyPI package py-consul) is missing; install it with `{INSTALL}`\n{}",
@@ -38,17 +44,15 @@ async fn py_consul_registers_discovers_reads_kv_and_deregisters() {
         .expect("the embedded agent starts");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python_py_consul.py");
 
-    let run = Command::new("python3")
+    let mut command = std::process::Command::new("python3");
+    command
         .arg(script)
         .arg("127.0.0.1")
         .arg(agent.http_addr().port().to_string())
-        .env_remove("CONSUL_HTTP_ADDR")
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(60), run)
-        .await
-        .expect("the py-consul script finished within a minute")
-        .expect("python3 runs");
+        .env_remove("CONSUL_HTTP_ADDR");
+    let output =
+        testkit::output_within_async("the py-consul script", command, Duration::from_secs(60))
+            .await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

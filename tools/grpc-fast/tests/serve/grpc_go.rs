@@ -55,7 +55,13 @@ async fn reply(raw: &mut Raw, stream: u32) -> (Vec<u8>, String) {
     assert_eq!(head.header(":status"), Some("200"));
     assert_eq!(head.header("content-type"), Some("application/grpc"));
     let mut data = Vec::new();
+    let deadline = tokio::time::Instant::now() + testkit::PATIENCE;
     loop {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no end of stream {stream}'s reply within {:?}; its data so far: {data:?}",
+            testkit::PATIENCE
+        );
         let frame = raw.next().await.expect("the rest of the reply");
         if frame.head.stream != stream {
             continue;

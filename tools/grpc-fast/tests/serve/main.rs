@@ -73,11 +73,16 @@ async fn server_streams_are_made_as_the_client_takes_them() {
         .expect("a stream")
         .into_inner();
     let mut got = Vec::new();
+    let deadline = tokio::time::Instant::now() + PATIENCE;
     while let Some(reply) = within("a message", replies.message())
         .await
         .expect("a message")
     {
         got.push(reply.message);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stream went on past {PATIENCE:?}: {got:?}"
+        );
     }
     assert_eq!(
         got,
@@ -249,6 +254,6 @@ async fn a_call_begun_before_sigint_is_answered() {
     raw.send(&rest).await;
     assert_eq!(raw.trailers(1).await.header("grpc-status"), Some("0"));
     // With its last call answered, the connection closes and the server exits.
-    while raw.next().await.is_some() {}
+    raw.closed().await;
     server.exits_cleanly_within(PATIENCE).await;
 }

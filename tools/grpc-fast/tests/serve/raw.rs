@@ -3,9 +3,10 @@
 
 use http2::frame::{self, Head, flag, kind};
 use http2::hpack::{self, index};
-use testkit::within;
+use testkit::{PATIENCE, within};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 
 pub struct Raw {
     pub socket: TcpStream,
@@ -65,6 +66,7 @@ impl Raw {
 
     /// The next frame, or `None` once the server has closed the connection.
     pub async fn next(&mut self) -> Option<Frame> {
+        let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some((head, payload, used)) = frame::next(&self.input) {
                 let payload = payload.to_vec();
@@ -87,11 +89,13 @@ impl Raw {
                     headers,
                 });
             }
-            let read = within(
-                "a frame from the server",
-                self.socket.read_buf(&mut self.input),
-            )
-            .await;
+            let read = tokio::time::timeout_at(deadline, self.socket.read_buf(&mut self.input));
+            let Ok(read) = read.await else {
+                panic!(
+                    "no whole frame from the server within {PATIENCE:?}; it sent {} byte(s) of one",
+                    self.input.len()
+                );
+            };
             if read.unwrap_or(0) == 0 {
                 return None;
             }
@@ -100,7 +104,12 @@ impl Raw {
 
     /// Skips frames until one of `kind` on `stream` comes.
     pub async fn until(&mut self, kind: u8, stream: u32) -> Frame {
+        let deadline = Instant::now() + PATIENCE;
         loop {
+            overdue(
+                deadline,
+                &format!("a frame of type {kind} on stream {stream}"),
+            );
             let frame = self.next().await.expect("the server closed the connection");
             if frame.head.kind == kind && frame.head.stream == stream {
                 return frame;
@@ -110,7 +119,9 @@ impl Raw {
 
     /// Skips frames until the HEADERS that end `stream`: its trailers.
     pub async fn trailers(&mut self, stream: u32) -> Frame {
+        let deadline = Instant::now() + PATIENCE;
         loop {
+            overdue(deadline, &format!("the trailers of stream {stream}"));
             let frame = self.until(kind::HEADERS, stream).await;
             if frame.head.has(flag::END_STREAM) {
                 return frame;
@@ -123,7 +134,9 @@ impl Raw {
     /// live on: a stream error is not a connection error (RFC 9113, section 5.4.2), so a
     /// PING sent then is answered.
     pub async fn stream_error(&mut self, stream: u32) -> Result<u32, u32> {
+        let deadline = Instant::now() + PATIENCE;
         let code = loop {
+            overdue(deadline, &format!("the reset of stream {stream}"));
             let frame = self.next().await.expect("the server closed the connection");
             let code = frame::u32_at(&frame.payload, 0);
             match frame.head.kind {
@@ -141,7 +154,9 @@ impl Raw {
         let mut ping = Vec::new();
         frame::put(&mut ping, kind::PING, 0, 0, b"still on");
         self.send(&ping).await;
+        let deadline = Instant::now() + PATIENCE;
         loop {
+            overdue(deadline, "the PING's answer");
             let frame = self.until(kind::PING, 0).await;
             if frame.head.has(flag::ACK) && frame.payload == b"still on" {
                 return;
@@ -152,7 +167,9 @@ impl Raw {
     /// Skips frames until the stream's last frame from the server (END_STREAM, or
     /// RST_STREAM).
     pub async fn end_of(&mut self, stream: u32) {
+        let deadline = Instant::now() + PATIENCE;
         loop {
+            overdue(deadline, &format!("the end of stream {stream}"));
             let frame = self.next().await.expect("the server closed the connection");
             let ends = frame.head.has(flag::END_STREAM)
                 && matches!(frame.head.kind, kind::HEADERS | kind::DATA);
@@ -168,9 +185,26 @@ impl Raw {
         let frame = self.until(kind::GOAWAY, 0).await;
         let code = frame::u32_at(&frame.payload, 4).expect("an error code");
         let why = String::from_utf8_lossy(&frame.payload[8..]).into_owned();
-        while self.next().await.is_some() {}
+        self.closed().await;
         (code, why)
     }
+
+    /// Skips frames until the server closes the connection.
+    pub async fn closed(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.next().await.is_some() {
+            overdue(deadline, "the server to close the connection");
+        }
+    }
+}
+
+/// Fails the test once `deadline` has passed, saying what it was waiting for: frames that
+/// keep coming (a PING, another stream's DATA) must not keep a wait going forever.
+fn overdue(deadline: Instant, what: &str) {
+    assert!(
+        Instant::now() < deadline,
+        "no {what} within {PATIENCE:?}, though frames kept coming"
+    );
 }
 
 /// The request h2spec sends for most of its cases (its `spec.CommonHeaders`): a GET of the

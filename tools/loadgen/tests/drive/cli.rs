@@ -7,14 +7,10 @@ use crate::common::line_server;
 /// Runs the `loadgen` binary with `args` (off the async runtime, which serves the test's
 /// server meanwhile).
 pub async fn loadgen(args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let run = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_loadgen"))
-            .args(args)
-            .output()
-            .unwrap()
-    });
-    testkit::within("loadgen to exit", run).await.unwrap()
+    let mut loadgen = Command::new(env!("CARGO_BIN_EXE_loadgen"));
+    loadgen.args(args);
+    let what = format!("`loadgen {}`", args.join(" "));
+    testkit::output_within_async(&what, loadgen, testkit::PATIENCE).await
 }
 
 fn stderr(output: &Output) -> String {

@@ -64,6 +64,8 @@ pub async fn line_server(
         async move {
             let (reader, mut writer) = stream.into_split();
             let mut lines = BufReader::new(reader).lines();
+            // deadline: a peer of the test, serving until the client under test hangs up;
+            // the test's own waits on the client are bounded
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(mut reply) = answer(&line) {
                     reply.push('\n');
@@ -89,6 +91,7 @@ pub async fn frame_server(
         async move {
             let mut buf = Vec::new();
             let mut chunk = [0u8; 8192];
+            // deadline: a peer of the test, as `line_server`'s
             loop {
                 let n = match stream.read(&mut chunk).await {
                     Ok(0) | Err(_) => return,

@@ -17,4 +17,5 @@ pub mod titles;
 pub mod transcripts;
 pub mod unfinished;
 pub mod verify;
+pub mod waitcheck;
 pub mod workspace;

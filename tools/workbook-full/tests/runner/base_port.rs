@@ -36,13 +36,13 @@ fn consul_answers(port: u16) -> bool {
     let Ok(mut stream) = TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)) else {
         return false;
     };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let asked = write!(
         stream,
         "GET /v1/status/leader HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
     );
-    let mut answer = String::new();
-    asked.is_ok() && stream.read_to_string(&mut answer).is_ok() && answer.contains(" 200 ")
+    asked.is_ok()
+        && testkit::read_to_end_within(&mut stream, Duration::from_secs(5))
+            .is_ok_and(|answer| String::from_utf8_lossy(&answer).contains(" 200 "))
 }
 
 /// Whether a Redis server answers `PING` on `port`.
@@ -53,6 +53,7 @@ fn redis_answers(port: u16) -> bool {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reply = [0u8; 7];
     stream.write_all(b"PING\r\n").is_ok()
+        // deadline: five bytes, each within the read timeout above: 25 s at the most
         && stream.read_exact(&mut reply[..5]).is_ok()
         && reply.starts_with(b"+PONG")
 }
@@ -75,10 +76,7 @@ impl Learner {
     /// The runner in this clone, in a shell that set `WORKBOOK_BASE_PORT` and pasted the
     /// `export` line `services up` prints.
     pub fn run(&self, args: &[&str]) -> (bool, String) {
-        let output = self
-            .command(args)
-            .output()
-            .expect("the workbook binary runs");
+        let output = crate::fixture::output_of(&mut self.command(args), args);
         let text = String::from_utf8_lossy(&output.stdout).into_owned()
             + &String::from_utf8_lossy(&output.stderr);
         (output.status.success(), text)

@@ -1,7 +1,7 @@
 //! `book` as a reader meets it: the server keeps answering while the book is rebuilt after a
 //! save, keeps the last good book when a rebuild fails, and ends on Ctrl-C.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -97,8 +97,9 @@ pub fn get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port))
         .unwrap_or_else(|error| panic!("nothing answers on 127.0.0.1:{port}: {error}"));
     write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    let answer = testkit::read_to_end_within(&mut stream, testkit::PATIENCE)
+        .unwrap_or_else(|error| panic!("GET {path} on 127.0.0.1:{port}: {error}"));
+    let answer = String::from_utf8_lossy(&answer).into_owned();
     let status = answer
         .split(' ')
         .nth(1)
@@ -147,6 +148,7 @@ fn the_book_stays_readable_through_rebuilds_good_and_bad() {
     );
     server.wait_for("the book does not build");
     stop.store(true, Ordering::Relaxed);
+    // deadline: told to stop, it ends after its GETs under way, each bounded by PATIENCE
     reader.join().unwrap();
     let missed = missed.lock().unwrap();
     assert!(
@@ -173,11 +175,10 @@ fn ctrl_c_ends_the_book_server() {
     let mut server = BookServer::start(&course);
     server.wait_for("Ctrl-C to stop");
     let pid = server.child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    let mut kill = std::process::Command::new("kill");
+    kill.args(["-INT", &pid]);
+    let sent = testkit::output_within("`kill -INT` of `book`", &mut kill, testkit::PATIENCE);
+    assert!(sent.status.success(), "{sent:?}");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = server.child.try_wait().unwrap() {

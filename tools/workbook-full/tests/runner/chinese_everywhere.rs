@@ -199,7 +199,7 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
     course.write("lessons/01-demo/src/exercises/add.rs", "pub fn add() {}\n");
     let mut command = course.command(&["reset", "demo.add", "--yes"]);
     command.env("LANG", "zh_CN.UTF-8");
-    let output = command.output().unwrap();
+    let output = crate::fixture::output_of(&mut command, &["reset", "demo.add", "--yes"]);
     let out = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{out}");
@@ -211,11 +211,11 @@ fn under_zh_cn_no_command_says_an_english_sentence() {
         }
     }
     // Outside the course's repository.
-    let outside = std::process::Command::new(program)
+    let mut outside = std::process::Command::new(program);
+    outside
         .args(["--lang", "zh-CN", "list"])
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap();
+        .current_dir(std::env::temp_dir());
+    let outside = crate::fixture::output_of(&mut outside, &["--lang", "zh-CN", "list"]);
     for line in String::from_utf8_lossy(&outside.stderr).lines() {
         if let Some(words) = english_in(line, program) {
             english.push(format!("workbook list, outside: {line:?} ({words})"));

@@ -10,6 +10,22 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// How long one command of the runner may take on a fixture course: a check builds the
+/// course's crates, which takes seconds on a quiet machine and many more on a loaded one.
+/// Under the test runner's deadline (`.config/nextest.toml`), so that a runner that hangs
+/// fails the test with what it printed rather than a bare timeout.
+pub const RUN_PATIENCE: Duration = Duration::from_secs(100);
+
+/// Runs `command`, the runner with `args`, to its end within [`RUN_PATIENCE`].
+pub fn output_of(command: &mut Command, args: &[&str]) -> Output {
+    testkit::output_within(
+        &format!("`workbook {}`", args.join(" ")),
+        command,
+        RUN_PATIENCE,
+    )
+}
 
 pub const STUB: &str = "/// Adds two numbers.\npub fn add(a: u32, b: u32) -> u32 {\n    // TODO: return the sum of a and b.\n    let _ = (a, b);\n    todo!(\"add a and b\")\n}\n";
 pub const ANSWER: &str =
@@ -220,15 +236,13 @@ hints = ["Numbers can be added.", "Use the + operator."]
     }
 
     /// Runs the runner: whether it succeeded, and what it printed (stdout, then stderr).
+    /// Past [`RUN_PATIENCE`], it is killed and the test fails with what it printed.
     pub fn run(&self, args: &[&str]) -> (bool, String) {
         let Output {
             status,
             stdout,
             stderr,
-        } = self
-            .command(args)
-            .output()
-            .expect("the workbook binary runs");
+        } = output_of(&mut self.command(args), args);
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&stdout),

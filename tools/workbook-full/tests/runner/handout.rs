@@ -25,14 +25,13 @@ fn a_bundle_holds_the_book_its_pdf_and_every_solution() {
     let temp =
         TempDir(std::env::temp_dir().join(format!("workbook-handout-{}", std::process::id())));
     let dir = temp.0.join("handout");
-    let output = Command::new(env!("CARGO_BIN_EXE_workbook-full"))
+    let mut bundle = Command::new(env!("CARGO_BIN_EXE_workbook-full"));
+    bundle
         .arg("bundle")
         .arg(&dir)
         .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the workbook binary runs");
+        .env("NO_COLOR", "1");
+    let output = crate::fixture::output_of(&mut bundle, &["bundle"]);
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -92,11 +91,19 @@ fn a_bundle_holds_the_book_its_pdf_and_every_solution() {
     }
     assert!(output.status.success(), "bundle failed:\n{said}");
     assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF"), "{said}");
-    let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
+    let pdftotext = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(pdftotext) = pdftotext else {
         return println!(
             "skipped: the PDF's text: pdftotext is not installed (apt-get install poppler-utils)"
         );
     };
+    let text =
+        testkit::child_output_within("`pdftotext handout.pdf -`", pdftotext, testkit::PATIENCE);
     assert!(
         text.status.success(),
         "pdftotext failed on {}",

@@ -36,11 +36,9 @@ fn the_pdf_of_the_chinese_edition_is_in_chinese() {
     let pdf = course.path("zh.pdf");
     let (ok, out) = course.run(&["book", "--pdf", pdf.to_str().unwrap(), "--lang", "zh-CN"]);
     assert!(ok, "{out}");
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
+    let mut pdftotext = std::process::Command::new("pdftotext");
+    pdftotext.arg(&pdf).arg("-");
+    let text = testkit::output_within("`pdftotext zh.pdf -`", &mut pdftotext, testkit::PATIENCE);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
         text.contains("服务作答。"),

@@ -63,7 +63,7 @@ fn a_chinese_locale_and_a_remembered_choice_are_followed_and_the_flag_wins() {
     let list = |vars: &[(&str, &str)], args: &[&str]| {
         let mut command = course.command(args);
         command.envs(vars.iter().copied());
-        let output = command.output().expect("the workbook binary runs");
+        let output = crate::fixture::output_of(&mut command, args);
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let chinese_shell = [("LANG", "zh_CN.UTF-8")];

@@ -4,9 +4,9 @@
 //! running. A NATS server greets every client with an `INFO {…}` line before it says
 //! anything, so a raw TCP connection tells who answers and whether JetStream is on.
 
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::base_port::{Learner, loopback, two_bases};
 use crate::book_server::get;
@@ -16,10 +16,23 @@ const NATS_OFFSET: u16 = 6;
 
 /// The `INFO {…}` line a NATS server on `port` greets a client with, if one answers.
 fn nats_info(port: u16) -> Option<String> {
-    let stream = TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut line = String::new();
-    BufReader::new(stream).read_line(&mut line).ok()?;
+    let mut stream = TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)).ok()?;
+    // Byte by byte to the line's end, within a deadline: NATS keeps the connection open.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while !line.ends_with(b"\n") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        stream.set_read_timeout(Some(left)).ok()?;
+        match stream.read(&mut byte) {
+            Ok(1) => line.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let line = String::from_utf8_lossy(&line).into_owned();
     line.starts_with("INFO {").then_some(line)
 }
 
@@ -195,11 +208,9 @@ fn without_nats_server_services_up_says_what_to_install_and_starts_the_others() 
     let base = ada.base;
     // A NATS_SERVER that names no file: no nats-server on this machine, as far as the
     // runner can tell.
-    let output = ada
-        .command(&["services", "up"])
-        .env("NATS_SERVER", "/nonexistent/nats-server")
-        .output()
-        .expect("the workbook binary runs");
+    let mut up = ada.command(&["services", "up"]);
+    up.env("NATS_SERVER", "/nonexistent/nats-server");
+    let output = crate::fixture::output_of(&mut up, &["services", "up"]);
     let out = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -18,12 +18,14 @@ fn every_command_ends_quietly_when_its_reader_is_gone() {
         // for `list | head -3` once `head` has had its lines.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let output = course
+        let child = course
             .command(args)
             .stdout(writer)
             .stderr(Stdio::piped())
-            .output()
-            .unwrap();
+            .spawn()
+            .expect("the workbook binary starts");
+        let what = format!("`workbook {}` with its output cut", args.join(" "));
+        let output = testkit::child_output_within(&what, child, crate::fixture::RUN_PATIENCE);
         assert!(
             output.status.success(),
             "`workbook {}` ended with {}: {}",

@@ -17,6 +17,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// How long a build of the real course may take: seconds once the test command's build is
+/// done, minutes from nothing, and it may first wait for another build's lock. The test
+/// runner's deadline (`.config/nextest.toml`) is the tighter one; its report names this wait.
+const BUILD_PATIENCE: Duration = Duration::from_secs(600);
 
 /// The course this crate belongs to: `tools/workbook-full/../..`.
 pub(crate) fn course_root() -> PathBuf {
@@ -58,13 +64,12 @@ impl Drop for KeptProgress {
 /// A check through the runner, with this test's environment: what `cargo run -p
 /// workbook -- check tcp.echo` does.
 fn check(root: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_workbook-full"))
+    let mut check = Command::new(env!("CARGO_BIN_EXE_workbook-full"));
+    check
         .args(["check", "tcp.echo"])
         .current_dir(root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the workbook binary runs");
+        .env("NO_COLOR", "1");
+    let output = testkit::output_within("`workbook check tcp.echo`", &mut check, BUILD_PATIENCE);
     let text = String::from_utf8_lossy(&output.stdout);
     // Stub or answer, the test must have run: a verdict, not a build failure.
     assert!(
@@ -109,7 +114,11 @@ fn plain_build(root: &Path) -> Vec<String> {
             command.env_remove(&name);
         }
     }
-    let output = command.output().expect("cargo runs");
+    let output = testkit::output_within(
+        "`cargo test --no-run` of lesson 01's echo test",
+        &mut command,
+        BUILD_PATIENCE,
+    );
     assert!(
         output.status.success(),
         "{}",

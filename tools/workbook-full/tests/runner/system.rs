@@ -6,10 +6,10 @@
 //! --workspace --all-features` that runs this test, so it finds their executables built. It runs on
 //! `--base-port`, in its own `.workbook/system-PORT/`, away from a learner's system.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use crate::real_course::course_root;
@@ -94,51 +94,17 @@ pub fn workbook_with(
     env: &[(&str, &str)],
     patience: Duration,
 ) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_workbook-full"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_workbook-full"));
+    command
         .args(args)
         .envs(env.iter().copied())
         .current_dir(root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the workbook binary runs");
-    // Read both pipes while it runs, so that a full pipe never holds it up.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = stdout.read_to_end(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = stderr.read_to_end(&mut text);
-        text
-    });
-    let deadline = Instant::now() + patience;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "`workbook {}` took more than {} s:\n{}",
-                args.join(" "),
-                patience.as_secs(),
-                String::from_utf8_lossy(&out.join().unwrap())
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
+        .env("NO_COLOR", "1");
+    testkit::output_within(
+        &format!("`workbook {}`", args.join(" ")),
+        &mut command,
+        patience,
+    )
 }
 
 pub fn text(output: &Output) -> String {
@@ -208,13 +174,14 @@ fn targets_up(port: u16) -> Vec<(String, String)> {
     let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
         return Vec::new();
     };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let request = format!("GET /api/v1/query?query=up HTTP/1.0\r\nHost: {addr}\r\n\r\n");
-    let mut answer = String::new();
-    if stream.write_all(request.as_bytes()).is_err() || stream.read_to_string(&mut answer).is_err()
-    {
+    if stream.write_all(request.as_bytes()).is_err() {
         return Vec::new();
     }
+    let Ok(answer) = testkit::read_to_end_within(&mut stream, Duration::from_secs(5)) else {
+        return Vec::new();
+    };
+    let answer = String::from_utf8_lossy(&answer);
     let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
     let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
         return Vec::new();
@@ -338,13 +305,10 @@ fn up_starts_the_system_status_sees_it_healthy_and_down_stops_it() {
 
     // A server killed outright cannot leave Consul: `down` deregisters it.
     let killed = pid_of(&seen, "captcha-2");
-    assert!(
-        Command::new("kill")
-            .args(["-KILL", &killed])
-            .status()
-            .unwrap()
-            .success()
-    );
+    let mut kill = Command::new("kill");
+    kill.args(["-KILL", &killed]);
+    let kill = testkit::output_within("`kill -KILL` of captcha-2", &mut kill, testkit::PATIENCE);
+    assert!(kill.status.success(), "{kill:?}");
 
     let down = workbook(
         &root,

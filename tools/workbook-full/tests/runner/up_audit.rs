@@ -4,7 +4,7 @@
 //! Without `nats-server` the system still comes up, with lesson 09's captcha instances, and
 //! without `prometheus` it comes up unwatched.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -26,18 +26,15 @@ fn missing_programs() -> Option<&'static str> {
 fn post(port: u16, path: &str, body: &str) -> String {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("an answer");
-    answer
+    let answer = testkit::read_to_end_within(&mut stream, Duration::from_secs(30))
+        .unwrap_or_else(|error| panic!("no answer to POST {path}: {error}"));
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 #[test]

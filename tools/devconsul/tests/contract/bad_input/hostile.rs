@@ -121,7 +121,9 @@ async fn raw_get_status(api: &Api, target: &str) -> u16 {
     let request = format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut status_line = [0u8; 12]; // "HTTP/1.1 414"
-    stream.read_exact(&mut status_line).await.unwrap();
+    testkit::within("the status line", stream.read_exact(&mut status_line))
+        .await
+        .unwrap();
     let text = String::from_utf8_lossy(&status_line);
     text[9..]
         .parse()

@@ -141,6 +141,7 @@ pub(super) fn on_a_small_stack(work: impl FnOnce() + Send + 'static) {
         .stack_size(256 * 1024)
         .spawn(work)
         .expect("a thread starts")
+        // deadline: the thread parses generated input, and waits on nothing
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
 }

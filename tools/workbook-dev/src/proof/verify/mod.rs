@@ -8,6 +8,7 @@
 //! The commands the chapters show are run, and what they print is compared with the book
 //! (`transcripts/`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
 //! A program that meets an exercise not done yet says so in one line (`unfinished.rs`).
+//! Every wait in the tests has a deadline (`waitcheck.rs`).
 //! Every crate shares the workspace's builds through the workspace-hack, and an exercise's
 //! test has a name of its own in the workspace (`workspace.rs`). With `--lesson`, each of
 //! these is checked for that lesson, and so is what it touches outside its folder: its line
@@ -27,6 +28,7 @@ use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
 use crate::proof::unfinished;
+use crate::proof::waitcheck;
 use crate::proof::workspace;
 use workbook::learner::check::TEST_TIMEOUT;
 use workbook_core::cargo::{self, Build, BuildRequest};
@@ -184,6 +186,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     let (book_misses, skipped) =
         pages::print(course, lesson_id.map(|_| lessons.as_slice()), book, catalog);
     let copies = copycheck::print(&copycheck::check(course, &lessons));
+    let waits = waitcheck::print(course, lesson_id.map(|_| lessons.as_slice()));
     let isolation_problems = isolation::print(
         &probes,
         &isolation::packages_on_lessons(course)?,
@@ -202,6 +205,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
         + book_misses
         + isolation_problems
         + copies
+        + waits
         + unfinished_misses
         + workspace_problems
         + build_problems.len()
@@ -241,6 +245,17 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
     } else {
         bail!("{misses} problem(s) found ({elapsed:.1} s)")
     }
+}
+
+/// `verify --waits`: only the check that every wait in the tests has a deadline.
+pub fn run_waits_only(course: &Course) -> Result<()> {
+    let misses = waitcheck::print(course, None);
+    println!();
+    println!("verify --waits: {misses} failed");
+    if misses > 0 {
+        bail!("{misses} wait(s) with no deadline");
+    }
+    Ok(())
 }
 
 /// What can be checked without compiling: hints, the TODO, the answer's file.

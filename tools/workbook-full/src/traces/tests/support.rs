@@ -190,8 +190,10 @@ impl Feed {
         }
     }
 
-    /// The next event.
+    /// The next event, within [`PATIENCE`] however many keep-alives
+    /// come meanwhile: each resets no deadline.
     pub async fn next(&mut self) -> Event {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
             let end = self.received.windows(2).position(|pair| pair == b"\n\n");
             if let Some(end) = end {
@@ -214,12 +216,14 @@ impl Feed {
                 }
                 continue;
             }
-            let chunk = self
-                .response
-                .chunk()
-                .await
-                .unwrap()
-                .expect("the feed goes on");
+            let Ok(chunk) = tokio::time::timeout_at(deadline, self.response.chunk()).await else {
+                panic!(
+                    "no event on the feed within {:?}; after the last, it sent: {:?}",
+                    PATIENCE,
+                    String::from_utf8_lossy(&self.received)
+                );
+            };
+            let chunk = chunk.unwrap().expect("the feed goes on");
             self.received.extend_from_slice(&chunk);
         }
     }

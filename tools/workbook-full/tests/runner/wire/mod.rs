@@ -48,10 +48,18 @@ pub(crate) fn lesson(package: &str) -> PathBuf {
             "--bins",
             "--message-format=json-render-diagnostics",
         ]);
-        let output = command
+        // The build's progress goes where this test's output goes.
+        let build = command
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .output()
+            .spawn()
             .expect("cargo runs");
+        // Mostly done by the test command's own build; a build from nothing takes minutes.
+        let output = testkit::child_output_within(
+            "`cargo build --bins` of the lessons",
+            build,
+            Duration::from_secs(600),
+        );
         assert!(output.status.success(), "the lessons do not build");
         let mut found = HashMap::new();
         for line in String::from_utf8_lossy(&output.stdout).lines() {
@@ -77,11 +85,13 @@ pub(crate) fn client(package: &str, args: &[&str]) -> String {
 
 /// Runs a lesson's client to the end; its standard output and its log (standard error).
 pub(crate) fn client_output(package: &str, args: &[&str]) -> (String, String) {
-    let output = Command::new(lesson(package))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the client runs");
+    let mut client = Command::new(lesson(package));
+    client.args(args);
+    let output = testkit::output_within(
+        &format!("`{package} {}`", args.join(" ")),
+        &mut client,
+        PATIENCE,
+    );
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
@@ -119,6 +129,7 @@ impl Background {
 
     /// Reads what it prints until it has printed `count` lines (or PATIENCE passed).
     pub(crate) async fn has_printed(&mut self, count: usize) {
+        // deadline: PATIENCE for each of the `count` lines, one each time round
         while self.printed.len() < count {
             match tokio::time::timeout(PATIENCE, self.stdout.next_line()).await {
                 Ok(Ok(Some(line))) => self.printed.push(line),
@@ -130,10 +141,10 @@ impl Background {
     /// Ctrl-C, as in its terminal: everything it printed, and its log.
     pub(crate) async fn stop(mut self) -> (Vec<String>, Vec<String>) {
         let pid = self.child.id().expect("the client still runs");
-        let kill = std::process::Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status();
-        assert!(kill.is_ok_and(|status| status.success()), "kill -INT {pid}");
+        let mut kill = std::process::Command::new("kill");
+        kill.args(["-INT", &pid.to_string()]);
+        let kill = testkit::output_within("`kill -INT` of the client", &mut kill, PATIENCE);
+        assert!(kill.status.success(), "kill -INT {pid}: {kill:?}");
         let exited = tokio::time::timeout(PATIENCE, self.child.wait()).await;
         assert!(
             exited
@@ -141,12 +152,21 @@ impl Background {
                 .is_ok_and(|status| status.as_ref().is_ok_and(|s| s.success())),
             "the client did not stop cleanly on Ctrl-C: {exited:?}"
         );
-        while let Ok(Some(line)) = self.stdout.next_line().await {
-            self.printed.push(line);
-        }
+        // The rest of what it printed, to the end of its pipes (closed as it exited).
         let mut log = String::new();
         let mut stderr = self.child.stderr.take().unwrap();
-        stderr.read_to_string(&mut log).await.unwrap();
+        let rest = tokio::time::timeout(PATIENCE, async {
+            while let Ok(Some(line)) = self.stdout.next_line().await {
+                self.printed.push(line);
+            }
+            stderr.read_to_string(&mut log).await.unwrap();
+        })
+        .await;
+        assert!(
+            rest.is_ok(),
+            "the client's output stayed open after it exited; it printed {:?} and logged:\n{log}",
+            self.printed
+        );
         (self.printed, log.lines().map(String::from).collect())
     }
 }

@@ -36,8 +36,7 @@ impl Relay {
             .await
             .expect("the feed accepts");
         let mut feed = BufReader::new(feed).lines();
-        let hello = feed
-            .next_line()
+        let hello = testkit::within("the feed's hello", feed.next_line())
             .await
             .unwrap()
             .expect("the feed says hello");

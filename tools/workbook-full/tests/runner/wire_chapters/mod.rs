@@ -119,12 +119,19 @@ async fn replay(session: &Session) {
         .expect("workbook runs");
     let mut banner = BufReader::new(relay.stderr.take().unwrap()).lines();
     let mut printed = Vec::new();
-    while let Ok(Some(line)) = banner.next_line().await {
-        printed.push(line.clone());
-        if line.contains("point your client at") {
-            break;
+    let banner_read = tokio::time::timeout(PATIENCE, async {
+        while let Ok(Some(line)) = banner.next_line().await {
+            printed.push(line.clone());
+            if line.contains("point your client at") {
+                break;
+            }
         }
-    }
+    })
+    .await;
+    assert!(
+        banner_read.is_ok(),
+        "{chapter}: no whole banner within {PATIENCE:?}; the relay printed: {printed:?}"
+    );
     // The book's ports for the run's, from the two banners.
     let book: Vec<(u16, u16)> = (session.printed.iter())
         .filter_map(|l| banner_ports(l))
