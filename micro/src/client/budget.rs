@@ -169,6 +169,37 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn under_steady_failures_it_is_spent_once_and_back_once_it_saved_half_its_cap() {
+        // 20 calls a second for 10 s, each wanting a retry: it pays one now and then, but
+        // is not "back" until failures stop and it has saved BACK_AT again.
+        let budget = RetryBudget::default();
+        let mut changes = 0;
+        let mut spent = budget.is_spent();
+        for _ in 0..200 {
+            budget.called();
+            budget.try_retry();
+            if budget.is_spent() != spent {
+                changes += 1;
+                spent = !spent;
+            }
+            tokio::time::advance(Duration::from_millis(50)).await;
+        }
+        assert_eq!((changes, spent), (1, true), "spent once, and still");
+        assert!(budget.refused() > 100, "{} refused", budget.refused());
+        let mut calls = 0;
+        while budget.is_spent() {
+            budget.called();
+            calls += 1;
+            tokio::time::advance(Duration::from_millis(50)).await;
+        }
+        assert!(
+            calls > 10,
+            "back only once it saved {}",
+            RetryBudget::BACK_AT
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_run_where_every_try_fails_retries_no_more_than_it_earns() {
         // 20 calls a second for 10 s, each wanting two retries: 400 wanted.
         let budget = RetryBudget::default();

@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 use tonic::{Code, Status};
 
+// ANCHOR: verdict
 /// What a failed try says about the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -41,6 +42,25 @@ pub enum Verdict {
     Answered,
 }
 
+/// The verdict on a failed try, from its status as tonic gave it (before
+/// [`connection_failure`](crate::client::connection_failure) rewrites it).
+pub fn verdict(status: &Status) -> Verdict {
+    if never_ran(status) {
+        Verdict::NotRun
+    } else if timed_out(status) || from_the_connection(status) {
+        Verdict::MayHaveRun
+    } else if matches!(status.code(), Code::Unavailable | Code::Unimplemented) {
+        // The server's own word: it cannot serve this now, or has no such method. A node
+        // may say it after doing the work (its database timed out): for a method that may
+        // run twice, another node is worth a try; for the rest it is the answer.
+        Verdict::MayHaveRun
+    } else {
+        Verdict::Answered
+    }
+}
+// ANCHOR_END: verdict
+
+// ANCHOR: never_ran
 /// Whether the wire shows that the try behind `status` never reached a server's handler.
 pub fn never_ran(status: &Status) -> bool {
     sources(status).any(|error| {
@@ -62,6 +82,7 @@ fn refused_unprocessed(error: &h2::Error) -> bool {
         && ((error.is_reset() && reason == Some(h2::Reason::REFUSED_STREAM))
             || (error.is_go_away() && reason == Some(h2::Reason::NO_ERROR)))
 }
+// ANCHOR_END: never_ran
 
 /// Whether tonic gave `status` because a deadline the caller set on the request passed,
 /// with the request out.
@@ -77,23 +98,6 @@ pub fn from_the_connection(status: &Status) -> bool {
             || error.is::<h2::Error>()
             || error.is::<NotSent>()
     })
-}
-
-/// The verdict on a failed try, from its status as tonic gave it (before
-/// [`connection_failure`](crate::client::connection_failure) rewrites it).
-pub fn verdict(status: &Status) -> Verdict {
-    if never_ran(status) {
-        Verdict::NotRun
-    } else if timed_out(status) || from_the_connection(status) {
-        Verdict::MayHaveRun
-    } else if matches!(status.code(), Code::Unavailable | Code::Unimplemented) {
-        // The server's own word: it cannot serve this now, or has no such method. A node
-        // may say it after doing the work (its database timed out): for a method that may
-        // run twice, another node is worth a try; for the rest it is the answer.
-        Verdict::MayHaveRun
-    } else {
-        Verdict::Answered
-    }
 }
 
 /// `Unavailable` for a try the client stopped before sending anything: it never ran.
