@@ -2,11 +2,12 @@
 //!
 //! What go-micro's `client.Call` does behind one line: find the service's nodes in the
 //! registry (and keep watching them, so a node that leaves is dropped at once), pick one with
-//! the selector, and call it. When the call cannot have run there — the node could not be
-//! reached, is going away, or does not serve that service — the client calls another node,
-//! within the call's deadline, and sets the failed node aside for a while (a simple outlier
-//! ejection), so that the next calls do not pay for it again. A method declared idempotent
-//! is also tried elsewhere when a try gets no answer in time, and may be hedged, within a
+//! the selector, and call it. When the call cannot have run there — the wire shows it never
+//! reached the node's handler ([`wire`]) — the client calls another node, within the call's
+//! deadline, and sets the failed node aside for a while (a simple outlier ejection), so that
+//! the next calls do not pay for it again. A method declared idempotent is also tried
+//! elsewhere when a try may have run (no answer in time, a broken connection, a node that
+//! said `Unavailable`), and may be hedged, within a
 //! retry budget ([`tries`]).
 
 use std::collections::HashMap;
@@ -18,8 +19,8 @@ use tokio::time::Instant;
 
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
+use tonic::Status;
 use tonic::transport::{Channel, Endpoint};
-use tonic::{Code, Status};
 
 pub mod budget;
 // The exercise `micro.call` rebuilds this module, and is answered by it (`--features solution`):
@@ -27,6 +28,7 @@ pub mod budget;
 pub mod call;
 pub mod hedge;
 pub mod tries;
+pub mod wire;
 
 use crate::client::budget::RetryBudget;
 use crate::client::hedge::Hedging;
@@ -34,22 +36,20 @@ use crate::client::tries::{Policy, Tries};
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::Selector;
 pub use tries::CALL_DEADLINE;
+pub use wire::Verdict;
 
 /// How long a node whose call could not run there is left out of the selection.
 pub const SET_ASIDE_FOR: Duration = Duration::from_secs(10);
 
 // ANCHOR: retry_rule
 /// Whether a failed call cannot have done its work on the node it was sent to, so that
-/// sending it to another node is safe even for a call that must not run twice: the node
-/// could not be reached, is no gRPC server, or is going away (`Unavailable`: refused, not
-/// HTTP/2, closed before the call was sent, draining), or does not serve this service or
-/// method (`Unimplemented`). Any other failure came from a server that may have done the
-/// work, or would say the same again: it is the answer.
-///
-/// One exception, made knowingly: a connection that broke in the middle of a call is
-/// reported `Unavailable` too (`connection_failure`), although the call may have run.
+/// sending it to another node is safe even for a call that must not run twice. Never the
+/// status code's say: the wire's ([`wire::never_ran`]) — the connection could not be made,
+/// the request was never handed to one, or the server refused the stream unprocessed.
+/// Whatever a server answered, `Unavailable` included, came from a server that may have
+/// done the work: it is the answer.
 pub fn cannot_have_run(status: &Status) -> bool {
-    matches!(status.code(), Code::Unavailable | Code::Unimplemented)
+    wire::never_ran(status)
 }
 // ANCHOR_END: retry_rule
 
@@ -293,7 +293,7 @@ impl Channels {
             return Ok(channel.clone());
         }
         let endpoint = Endpoint::from_shared(format!("http://{address}")).map_err(|error| {
-            Status::unavailable(format!("{address:?} is not an address to call: {error}"))
+            wire::not_sent(format!("{address:?} is not an address to call: {error}"))
         })?;
         // While a call waits on a connection, a ping every second, and a connection whose
         // peer does not answer one within a second is closed: a node cut off by the network
@@ -317,29 +317,33 @@ impl Channels {
 // ANCHOR: connection_failure
 /// What a failure of the call on `node` means to the caller. A gRPC status the service sent
 /// is its answer, as it is. But tonic also reports what went wrong with the connection as a
-/// status, with codes that say little about the node:
+/// status, with codes that say little about the node (`Internal: h2 protocol error` for a
+/// peer that is no HTTP/2 server, `Cancelled` for a request never sent, `Unavailable` for a
+/// refused connection and for pings unanswered alike). They become:
 ///
-/// - `Internal: h2 protocol error`: what came back was not HTTP/2 — a web page, noise — so
-///   no gRPC server is there;
-/// - `Cancelled: operation was canceled`: the connection closed before the call was sent;
-/// - `Unknown: transport error`: the connection was reset — the node was killed mid-call;
-/// - `Cancelled: Timeout expired`: the call's own deadline passed with no answer.
-///
-/// The first three mean one thing: that node cannot serve calls now, try another. They
-/// become `Unavailable`, naming the node. (Unlike a refused connection, a call that broke
-/// mid-call may have run: trying it again is safe for SayHello, which changes nothing, and
-/// is why a framework that retries must know which calls may run twice.) The last is the
-/// deadline: `DeadlineExceeded`.
+/// - `Unavailable`, naming the node, when the call never left ([`wire::never_ran`]): that
+///   node cannot serve calls now, and any call may go to another;
+/// - `Unknown`, naming the node, when it did: the connection broke, or went silent, after
+///   the request left, so the call may have run — never `Unavailable`, which a caller
+///   following gRPC's rules would send again;
+/// - `DeadlineExceeded` when a deadline set on the request passed with it out.
 pub fn connection_failure(status: Status, node: &Node) -> Status {
-    if timed_out(&status) {
+    if wire::timed_out(&status) {
         return Status::deadline_exceeded(format!(
             "{} at {} gave no answer within the deadline",
             node.id, node.address
         ));
     }
-    if from_the_connection(&status) {
-        Status::unavailable(format!(
-            "{} at {} failed: {}",
+    if wire::never_ran(&status) {
+        wire::not_sent(format!(
+            "{} at {} could not be called: {}",
+            node.id,
+            node.address,
+            status.message()
+        ))
+    } else if wire::from_the_connection(&status) {
+        Status::unknown(format!(
+            "the connection to {} at {} failed after the call was sent, which may have run: {}",
             node.id,
             node.address,
             status.message()
@@ -350,47 +354,11 @@ pub fn connection_failure(status: Status, node: &Node) -> Status {
 }
 // ANCHOR_END: connection_failure
 
-/// Whether tonic gave `status` because the call's own deadline passed.
-fn timed_out(status: &Status) -> bool {
-    sources(status).any(|error| error.is::<tonic::TimeoutExpired>())
-}
-
-/// Whether `status` says what went wrong with the connection, not what the server said.
-fn from_the_connection(status: &Status) -> bool {
-    sources(status).any(|error| error.is::<tonic::transport::Error>())
-}
-
-fn sources(status: &Status) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
-    std::iter::successors(std::error::Error::source(status), |error| error.source())
-}
-
 // ANCHOR: verdict
-/// What a failed try says about the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// It never ran on that node: any call may go to another.
-    NotRun,
-    /// It may have run — no answer in time, or the connection broke in the middle of the
-    /// call: only an idempotent call may go to another node.
-    MayHaveRun,
-    /// The service answered: that is the call's answer, whatever its code.
-    Answered,
-}
-
-/// A try's failure as the caller sees it ([`connection_failure`]), and what it says.
-/// Tonic reports a connection reset in the middle of a call (the node was killed, or
-/// stopped answering pings) as `Unknown` from the transport: it may have run.
+/// A try's failure as the caller sees it ([`connection_failure`]), and what the wire says
+/// of it ([`wire::verdict`]).
 pub fn judge(status: Status, node: &Node) -> (Status, Verdict) {
-    let broke_mid_call = from_the_connection(&status) && status.code() == Code::Unknown;
-    let timed_out = timed_out(&status);
-    let status = connection_failure(status, node);
-    let verdict = if broke_mid_call || timed_out {
-        Verdict::MayHaveRun
-    } else if cannot_have_run(&status) {
-        Verdict::NotRun
-    } else {
-        Verdict::Answered
-    };
-    (status, verdict)
+    let verdict = wire::verdict(&status);
+    (connection_failure(status, node), verdict)
 }
 // ANCHOR_END: verdict

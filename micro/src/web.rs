@@ -169,6 +169,8 @@ pub fn json_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Re
         ApiError {
             http: rejection.status(),
             status: Status::new(code, rejection.body_text()),
+            may_have_run: None,
+            budget_spent: false,
         }
     })?;
     serde_json::from_slice(&body)

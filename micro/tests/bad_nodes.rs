@@ -1,7 +1,9 @@
 //! Bad nodes in the registry: the framework's client calls by name without a failed call.
 //! Nodes at addresses where nothing listens, a node at a live gRPC server that does not
 //! serve the service, and nodes that are no gRPC server at all, beside good ones: the call
-//! goes to another node, and a node whose call could not run there is set aside for a while.
+//! goes to another node, and a node whose call failed there is set aside for a while. A
+//! refused connection never ran, so any call goes on; the rest took the request, so only a
+//! method declared idempotent (SayHello, here by the caller) goes on.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -9,7 +11,7 @@ use std::time::Duration;
 
 use crate::support::misbehaving::{Misbehaving, Misbehaviour};
 use crate::support::{Greeter, NoGreeter, dead_address, hostile_calls, node, unique_service};
-use micro::client::MicroClient;
+use micro::client::{MicroClient, SAY_HELLO};
 use micro::registry::etcd::EtcdRegistry;
 use micro::registry::memory::MemoryRegistry;
 use micro::registry::{Node, Registry};
@@ -75,7 +77,9 @@ async fn a_node_without_the_service_is_tried_elsewhere_and_set_aside() {
     let good = Greeter::start("good").await;
     let nodes = [without.node.clone(), good.node.clone()];
     let (_registry, client) = registered(&cluster, &service, &nodes).await;
-    let client = client.set_aside_for(Duration::from_secs(60));
+    let client = client
+        .set_aside_for(Duration::from_secs(60))
+        .idempotent(SAY_HELLO);
     all_answered_by(&client, &service, hostile_calls(), "good").await;
     assert_eq!(
         without.calls.load(Ordering::Relaxed),
@@ -101,7 +105,8 @@ async fn nodes_that_are_not_grpc_servers_cost_no_failed_call_and_are_set_aside()
         bad.push((how, node));
     }
     let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()))
-        .set_aside_for(Duration::from_secs(60));
+        .set_aside_for(Duration::from_secs(60))
+        .idempotent(SAY_HELLO);
     // Each bad node is tried, fails, and is set aside: the next calls do not reach it.
     all_answered_by(&client, &service, hostile_calls(), "good").await;
     let tried: Vec<usize> = bad.iter().map(|(_, node)| node.connections()).collect();

@@ -121,7 +121,9 @@ async fn a_call_nobody_declared_idempotent_is_not_sent_again_when_its_node_dies_
     let status = say_hello(&client, &service, None)
         .await
         .expect_err("its node died");
-    assert_eq!(status.code(), tonic::Code::Unavailable, "{status:?}");
+    // Not `Unavailable`, which a caller following gRPC's rules would send again.
+    assert_eq!(status.code(), tonic::Code::Unknown, "{status:?}");
+    assert_eq!(micro::client::wire::marked_not_run(&status), Some(false));
     assert_eq!(dying.calls(), 1);
     assert_eq!(
         answers.calls(),

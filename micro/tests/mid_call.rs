@@ -1,11 +1,12 @@
-//! The framework's client: a node that dies in the middle of a call, or that the registry
-//! lists under an address that is not one, costs no failed call.
+//! The framework's client: a node that dies in the middle of a call of a method declared
+//! idempotent, or that the registry lists under an address that is not one, costs no failed
+//! call.
 
 use std::sync::Arc;
 
 use crate::support::misbehaving::{Misbehaving, Misbehaviour};
 use crate::support::{Greeter, node, unique_service};
-use micro::client::MicroClient;
+use micro::client::{MicroClient, SAY_HELLO};
 use micro::registry::Registry;
 use micro::registry::memory::MemoryRegistry;
 use micro::selector::RoundRobin;
@@ -19,7 +20,8 @@ async fn a_node_that_dies_mid_call_is_retried_elsewhere() {
     let alive = Greeter::start("alive").await;
     registry.register(&service, &dying.node).await.unwrap();
     registry.register(&service, &alive.node).await.unwrap();
-    let client = MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default()));
+    let client =
+        MicroClient::new(Arc::new(registry), Box::new(RoundRobin::default())).idempotent(SAY_HELLO);
     for n in 0..6 {
         let (answered, _) = within("a call", client.say_hello(&service, "Ada"))
             .await

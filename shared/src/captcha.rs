@@ -110,12 +110,31 @@ impl CaptchaService {
             tracing::warn!("{missing}: every call fails until it answers");
         }
     }
+}
 
-    /// `UNAVAILABLE`, the status that tells a gRPC client to try again, maybe elsewhere.
-    fn redis_down(&self, error: redis::RedisError) -> Status {
-        Status::unavailable(format!("Redis at {} cannot be reached: {error}", self.url))
+// ANCHOR: redis_failed
+/// The status of a call whose Redis command failed, chosen by whether the command may
+/// have been applied. `UNAVAILABLE` tells a gRPC client the call did nothing and may be
+/// sent again, elsewhere: only true when Redis could not be reached at all (the
+/// connection refused). A command that got no answer in time may have been applied
+/// all the same — a SET stored, a GETDEL's code used up — so that call is
+/// `DEADLINE_EXCEEDED`, which gRPC defines as "may have completed"; a connection that
+/// broke with the command sent is `UNKNOWN`. A client that would retry either knows
+/// the method is safe to run twice.
+pub fn redis_failed(url: &str, error: redis::RedisError) -> Status {
+    if error.is_connection_refusal() {
+        Status::unavailable(format!("Redis at {url} cannot be reached: {error}"))
+    } else if error.is_timeout() {
+        Status::deadline_exceeded(format!(
+            "Redis at {url} gave no answer in time, and may have done the command: {error}"
+        ))
+    } else {
+        Status::unknown(format!(
+            "Redis at {url} failed with the command sent, which may have been done: {error}"
+        ))
     }
 }
+// ANCHOR_END: redis_failed
 
 /// The Redis key of a uuid's code, after checking that it is a uuid.
 fn key(uuid: &str) -> Result<String, Status> {
@@ -179,7 +198,7 @@ impl Captcha for CaptchaService {
             Ok(stored) => stored,
             Err(error) => {
                 forget_code(&self.redis, key, code);
-                return Err(self.redis_down(error));
+                return Err(redis_failed(&self.url, error));
             }
         };
         if stored.is_none() {
@@ -202,7 +221,7 @@ impl Captcha for CaptchaService {
         let code: Option<String> = self
             .query("GETDEL", &getdel)
             .await
-            .map_err(|error| self.redis_down(error))?;
+            .map_err(|error| redis_failed(&self.url, error))?;
         let guess = request.get_ref().code.trim();
         let ok = code.is_some_and(|code| code.eq_ignore_ascii_case(guess));
         Ok(Response::new(VerifyReply { ok }))

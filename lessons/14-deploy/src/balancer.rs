@@ -2,10 +2,13 @@
 //! no gateway is one every call goes through.
 //!
 //! Each host of the lab runs a gateway. The load sends each call to the next gateway in
-//! turn, and a call a gateway did not take — its connection refused, or closed before a byte
-//! of an answer: a gateway that is stopping, or not back yet — to the gateway after it. A
-//! gateway that is stopped finishes the calls it took, so none is lost with it and none is
-//! sent twice.
+//! turn, and on to the gateway after it only what the answers allow: a call that never
+//! reached a gateway (its connection refused, the request never written) or that a gateway
+//! answered 503 (no node ran it); and, for a call declared idempotent, one whose connection
+//! closed before a byte of an answer — what Docker's port forwarder does when no gateway
+//! listens behind it, but also what a gateway killed with the call in hand does. A 502 or a
+//! 504 may have run: it is the answer. A gateway that is stopped finishes the calls it took,
+//! so none is lost with it.
 //!
 //! A gateway that did not take a call is set aside, as a load balancer's outlier detection
 //! does, and asked every [`PROBE_EVERY`] whether it answers again (its own `/metrics`, as a
@@ -47,13 +50,15 @@ impl Gateways {
     }
 
     // ANCHOR: send
-    /// `GET path`, sent to gateway `first` and on from there, those set aside last: the
-    /// answer of the first gateway that took it, or what the last one said.
+    /// `GET path`, sent to gateway `first` and on from there, those set aside last, while
+    /// the answer allows it ([`send_on`]; `idempotent`: the method behind `path` may run
+    /// twice): the answer of the first gateway that took it, or what the last one said.
     pub async fn get(
         self: &Arc<Self>,
         client: &reqwest::Client,
         path: &str,
         first: usize,
+        idempotent: bool,
     ) -> reqwest::Result<reqwest::Response> {
         let order = self.order(first);
         let mut tried = 0;
@@ -61,14 +66,12 @@ impl Gateways {
             let gateway = order[tried];
             tried += 1;
             let url = format!("{}{path}", self.bases[gateway]);
-            match client.get(url).send().await {
-                Err(error) if not_taken(&error) => {
-                    self.set_aside(gateway, client);
-                    if tried == order.len() {
-                        return Err(error);
-                    }
-                }
-                sent => return sent,
+            let sent = client.get(url).send().await;
+            if !send_on(&sent, idempotent) || tried == order.len() {
+                return sent;
+            }
+            if sent.is_err() {
+                self.set_aside(gateway, client);
             }
         }
     }
@@ -104,42 +107,51 @@ impl Gateways {
     }
 }
 
-/// Whether `error` says the gateway never took the call: its connection was refused, closed
-/// before a byte of an answer, or closed before the request was written. A gateway that
-/// stops refuses new connections and answers the calls it took; Docker's port forwarder,
-/// which takes the connection on this machine's side, closes it unanswered when no gateway
-/// listens behind it (stopping, or not back yet). Such a call reached no service, so the
-/// next gateway may have it. (It is a GET, and the method behind it is declared idempotent:
-/// sent on, it would be safe even had it run.) A call that timed out, or was answered with
-/// an error, is the gateway's answer.
-pub fn not_taken(error: &reqwest::Error) -> bool {
-    if error.is_connect() {
-        return true;
+// ANCHOR: send_on
+/// Whether a call `sent` to one gateway may go on to the next: it never reached a gateway
+/// ([`never_sent`]), or the gateway answered 503 — `micro api`'s "no node ran it" — or,
+/// for an `idempotent` call only, its connection closed before a byte of an answer
+/// ([`not_answered`]), which may come after a gateway took the call. A 502 or a 504 says the
+/// call may have run, and a timeout may have too: they are the answer.
+pub fn send_on(sent: &reqwest::Result<reqwest::Response>, idempotent: bool) -> bool {
+    match sent {
+        Ok(answer) => answer.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE,
+        Err(error) => never_sent(error) || (idempotent && not_answered(error)),
     }
+}
+// ANCHOR_END: send_on
+
+/// Whether `error` says the request never reached a gateway: its connection was refused,
+/// or it was never written (hyper's "canceled", its connection closed while it waited).
+pub fn never_sent(error: &reqwest::Error) -> bool {
+    error.is_connect()
+        || causes(error).any(|cause| cause.to_string().starts_with("operation was canceled"))
+}
+
+/// Whether `error` says the connection closed, or was reset, before a byte of an answer
+/// came, the request sent. A gateway that stops refuses new connections and answers the
+/// calls it took; Docker's port forwarder, which takes the connection on this machine's
+/// side, closes it unanswered when no gateway listens behind it (stopping, or not back
+/// yet). But a gateway killed with the call in hand closes it the same way: the call may
+/// have run.
+pub fn not_answered(error: &reqwest::Error) -> bool {
     if error.is_timeout() || !error.is_request() {
         return false;
     }
-    let mut cause = std::error::Error::source(error);
-    while let Some(reason) = cause {
-        if let Some(io) = reason.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            if matches!(
+    causes(error).any(|cause| {
+        use std::io::ErrorKind::*;
+        let closed = cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
                 io.kind(),
                 ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
-            ) {
-                return true;
-            }
-        }
-        // hyper's words for a connection closed before its answer began, and for one
-        // closed before the request was written.
-        let said = reason.to_string();
-        if said == "connection closed before message completed"
-            || said == "channel closed"
-            || said.starts_with("operation was canceled")
-        {
-            return true;
-        }
-        cause = reason.source();
-    }
-    false
+            )
+        });
+        // hyper's words for a connection closed before its answer began.
+        let said = cause.to_string();
+        closed || said == "connection closed before message completed" || said == "channel closed"
+    })
+}
+
+fn causes(error: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(std::error::Error::source(error), |cause| cause.source())
 }

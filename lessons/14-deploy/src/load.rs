@@ -154,7 +154,8 @@ pub async fn run(
 /// One call, sent to gateway `first` and on from there: which node answered, or why nothing
 /// did.
 async fn call(client: &reqwest::Client, gateways: &Arc<Gateways>, first: usize) -> Outcome {
-    let response = match gateways.get(client, HELLO, first).await {
+    // Say.Hello, which the user service declares idempotent.
+    let response = match gateways.get(client, HELLO, first, true).await {
         Ok(response) => response,
         Err(error) if error.is_timeout() => return Outcome::Failed("timed out".to_string()),
         Err(error) if error.is_connect() => {

@@ -76,6 +76,11 @@ pub async fn serve(
         "Tries sent beyond a call's first (retries and hedges), paid from the retry budget",
     )?;
     metrics.registry.register(Box::new(retries.clone()))?;
+    let refused = prometheus::IntCounter::new(
+        "micro_api_retry_budget_exhausted_total",
+        "Retries and hedges a call wanted and the retry budget refused, being spent",
+    )?;
+    metrics.registry.register(Box::new(refused.clone()))?;
     let router = Router::new()
         .fallback(answer)
         .layer(axum::middleware::from_fn_with_state(
@@ -84,7 +89,7 @@ pub async fn serve(
         ))
         .layer(axum::middleware::from_fn(crate::trace::http::traced))
         .with_state(api.clone())
-        .merge(observe(metrics, registry, api, retries));
+        .merge(observe(metrics, registry, api, [retries, refused]));
     let (stop, stopping) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -111,11 +116,12 @@ fn observe(
     metrics: Arc<metered::ApiMetrics>,
     registry: Arc<dyn crate::registry::Registry>,
     api: Arc<Api>,
-    retries: prometheus::IntCounter,
+    [retries, refused]: [prometheus::IntCounter; 2],
 ) -> Router {
     let scrape = async move || {
-        // The budget counts; the counter catches up with it when it is read.
+        // The budget counts; the counters catch up with it when they are read.
         retries.inc_by(api.gateway.retries().saturating_sub(retries.get()));
+        refused.inc_by(api.gateway.retries_refused().saturating_sub(refused.get()));
         crate::metrics::exposition(&metrics.registry)
     };
     let targets = async move || sd::targets(registry.as_ref()).await.map(Json);

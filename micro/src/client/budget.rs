@@ -11,7 +11,11 @@
 //! numbers are Finagle's order of magnitude.
 //!
 //! When the budget is spent, a call that could have been retried fails with its own
-//! failure, and the log says once that the budget ran out (and once that it is back).
+//! failure, and the log says once that the budget ran out, and once that it is back — back
+//! when it has saved [`RetryBudget::BACK_AT`] retries again, not as soon as one retry is
+//! paid for: under steady failures a budget hovers about one retry, and a log that flipped
+//! with it would say "spent" and "back" many times a second (hysteresis, as a thermostat
+//! has). Each retry refused is counted ([`RetryBudget::refused`]).
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -35,11 +39,15 @@ struct State {
     earned_until: Instant,
     spent: bool,
     retries: u64,
+    refused: u64,
 }
 
 impl RetryBudget {
     /// The most retries saved up: what a burst of failures may spend at once.
     pub const MOST_SAVED: f64 = 10.0;
+
+    /// What a spent budget must have saved again before the log says it is back.
+    pub const BACK_AT: f64 = Self::MOST_SAVED / 2.0;
 
     /// A budget of `per_call` retries per call plus `per_second` a second, starting full.
     pub fn new(per_call: f64, per_second: f64) -> RetryBudget {
@@ -51,6 +59,7 @@ impl RetryBudget {
                 earned_until: Instant::now(),
                 spent: false,
                 retries: 0,
+                refused: 0,
             }),
         }
     }
@@ -60,21 +69,20 @@ impl RetryBudget {
         let mut state = crate::locks::lock(&self.state);
         self.earn(&mut state);
         state.saved = (state.saved + self.per_call).min(Self::MOST_SAVED);
+        Self::back_if_saved(&mut state);
     }
 
     /// Whether one more try may be sent: if so, it is paid for now.
     pub fn try_retry(&self) -> bool {
         let mut state = crate::locks::lock(&self.state);
         self.earn(&mut state);
+        Self::back_if_saved(&mut state);
         if state.saved >= 1.0 {
             state.saved -= 1.0;
             state.retries += 1;
-            if state.spent {
-                state.spent = false;
-                info!("the retry budget has retries again");
-            }
             true
         } else {
+            state.refused += 1;
             if !state.spent {
                 state.spent = true;
                 warn!(
@@ -84,6 +92,24 @@ impl RetryBudget {
                 );
             }
             false
+        }
+    }
+
+    /// How many retries (and hedges) were refused so far, the budget spent.
+    pub fn refused(&self) -> u64 {
+        crate::locks::lock(&self.state).refused
+    }
+
+    /// Whether the budget was last seen spent (and has not saved [`Self::BACK_AT`] since).
+    pub fn is_spent(&self) -> bool {
+        crate::locks::lock(&self.state).spent
+    }
+
+    /// A spent budget that saved [`Self::BACK_AT`] again is back, and says so.
+    fn back_if_saved(state: &mut State) {
+        if state.spent && state.saved >= Self::BACK_AT {
+            state.spent = false;
+            info!("the retry budget has retries again");
         }
     }
 
@@ -140,6 +166,37 @@ mod tests {
         tokio::time::advance(Duration::from_secs(3600)).await;
         assert_eq!(spend_all(&budget), 10, "an hour saves no more than the cap");
         assert_eq!(budget.retries(), 25);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn under_steady_failures_it_is_spent_once_and_back_once_it_saved_half_its_cap() {
+        // 20 calls a second for 10 s, each wanting a retry: it pays one now and then, but
+        // is not "back" until failures stop and it has saved BACK_AT again.
+        let budget = RetryBudget::default();
+        let mut changes = 0;
+        let mut spent = budget.is_spent();
+        for _ in 0..200 {
+            budget.called();
+            budget.try_retry();
+            if budget.is_spent() != spent {
+                changes += 1;
+                spent = !spent;
+            }
+            tokio::time::advance(Duration::from_millis(50)).await;
+        }
+        assert_eq!((changes, spent), (1, true), "spent once, and still");
+        assert!(budget.refused() > 100, "{} refused", budget.refused());
+        let mut calls = 0;
+        while budget.is_spent() {
+            budget.called();
+            calls += 1;
+            tokio::time::advance(Duration::from_millis(50)).await;
+        }
+        assert!(
+            calls > 10,
+            "back only once it saved {}",
+            RetryBudget::BACK_AT
+        );
     }
 
     #[tokio::test(start_paused = true)]

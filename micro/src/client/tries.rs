@@ -4,13 +4,15 @@
 //!
 //! It is gRPC's retry design (A6) on the framework's two rules:
 //!
-//! - a try that *cannot have run* (refused, closed before it was sent, not HTTP/2, a server
-//!   draining or without the method) is sent to another node, for any method — what lesson
-//!   11's `call` does;
-//! - a try that *may have run* (it got no answer within its per-try timeout, or its
-//!   connection broke mid-call) is sent again only for a method declared *idempotent* — by
-//!   the service, in its registry record's endpoint metadata, or by the caller. A method
-//!   nobody declared is sent once, and waits out the call's whole deadline.
+//! - a try that *cannot have run* — the wire shows it never reached the node's handler
+//!   ([`wire`]: the connection refused, the request never sent, the stream refused
+//!   unprocessed) — is sent to another node, for any method: what lesson 11's `call` does;
+//! - a try that *may have run* — anything else that is not the service's answer: no answer
+//!   within its per-try timeout, a connection that broke or went silent after the request
+//!   left, a node that answered `Unavailable` or `Unimplemented` — is sent again only for a
+//!   method declared *idempotent*, by the service in its registry record's endpoint
+//!   metadata or by the caller. A method nobody declared is sent once, and its caller
+//!   learns that it may have run.
 //!
 //! Every node is tried at most once per call, all within the call's deadline. Retries after
 //! a try that may have run, and hedges, are paid from the [`RetryBudget`]: they add load to
@@ -29,7 +31,7 @@ use tonic::Status;
 
 use crate::client::budget::RetryBudget;
 use crate::client::hedge::{Hedging, Latencies};
-use crate::client::{SET_ASIDE_FOR, SetAside, Verdict, judge};
+use crate::client::{SET_ASIDE_FOR, SetAside, Verdict, judge, wire};
 use crate::registry::Node;
 use crate::selector::Selector;
 
@@ -97,8 +99,12 @@ impl Tries {
     // ANCHOR: call
     /// One call of `method` (`Handler.Method`; `None`: a method the client cannot name,
     /// never idempotent) to a node of `service` among `nodes`, answered by `deadline`.
-    /// `try_on` sends one try to a node, to be answered by the instant it is given. The
-    /// node that answered and its answer, or the failure that ended the call.
+    /// `try_on` sends one try to a node, with the instant the node must answer by: the
+    /// call's deadline. A per-try timeout is the client's own timer, never told to the
+    /// node: a node told it would answer `Cancelled` as it passed, and that answer would
+    /// race the timer. A try the timer ends is a timed-out try, whatever comes after. The
+    /// node that answered and its answer, or the failure that ended the call, marked with
+    /// whether it may have run and whether the budget refused a retry ([`wire::mark`]).
     pub async fn call<T, F, Fut>(
         &self,
         service: &str,
@@ -129,8 +135,20 @@ impl Tries {
             .into_iter()
             .filter(|node| !untried.contains(node))
             .collect();
+        // Whether the budget refused a retry or a hedge this call wanted, and whether any
+        // try so far may have run: the call never ran only if no try did.
+        let mut refused = false;
+        let mut ran = false;
         let mut tries = FuturesUnordered::new();
-        let first = one_try(service, selector, &mut untried, None, &mut try_on, until());
+        let first = one_try(
+            service,
+            selector,
+            &mut untried,
+            None,
+            &mut try_on,
+            until(),
+            deadline,
+        );
         tries.push(first.ok_or_else(|| no_node(service))?);
         let mut hedge_at = hedge_after.map(|delay| Instant::now() + delay);
         loop {
@@ -146,8 +164,10 @@ impl Tries {
                         }
                         Err(failed) => failed,
                     };
+                    ran |= verdict != Verdict::NotRun;
+                    let call = if ran { Verdict::MayHaveRun } else { Verdict::NotRun };
                     let again = match verdict {
-                        Verdict::Answered => return Err(status),
+                        Verdict::Answered => return Err(wire::mark(status, verdict, refused)),
                         Verdict::NotRun => true,
                         Verdict::MayHaveRun => idempotent,
                     };
@@ -155,30 +175,35 @@ impl Tries {
                     if again && untried.is_empty() {
                         untried = std::mem::take(&mut held_back);
                     }
-                    let paid = again
-                        && !untried.is_empty()
-                        && (verdict == Verdict::NotRun || self.budget.try_retry());
+                    let wanted = again && !untried.is_empty();
+                    let paid = wanted && (verdict == Verdict::NotRun || self.budget.try_retry());
+                    refused |= wanted && !paid;
                     let next = paid
-                        .then(|| one_try(service, selector, &mut untried, Some(&node), &mut try_on, until()))
+                        .then(|| one_try(service, selector, &mut untried, Some(&node), &mut try_on, until(), deadline))
                         .flatten();
                     match next {
                         Some(next) => tries.push(next),
-                        None if tries.is_empty() => return Err(status),
+                        None if tries.is_empty() => return Err(wire::mark(status, call, refused)),
                         None => {}
                     }
                 }
                 () = sleep_until(hedge_at) => {
                     hedge_at = None;
-                    if !untried.is_empty() && self.budget.try_retry() {
-                        tries.extend(one_try(service, selector, &mut untried, None, &mut try_on, until()));
-                        hedge_at = hedge_after.map(|delay| Instant::now() + delay);
+                    if !untried.is_empty() {
+                        if self.budget.try_retry() {
+                            tries.extend(one_try(service, selector, &mut untried, None, &mut try_on, until(), deadline));
+                            hedge_at = hedge_after.map(|delay| Instant::now() + delay);
+                        } else {
+                            refused = true;
+                        }
                     }
                 }
                 () = tokio::time::sleep_until(deadline) => {
-                    return Err(Status::deadline_exceeded(format!(
+                    let status = Status::deadline_exceeded(format!(
                         "no node of {service} answered within {:?}",
                         self.policy.deadline
-                    )));
+                    ));
+                    return Err(wire::mark(status, Verdict::MayHaveRun, refused));
                 }
             }
         }
@@ -187,8 +212,8 @@ impl Tries {
 }
 
 /// A try on the node `selector` picks among `untried` (taking it out of them), to be
-/// answered by `until`: the node, how long the try took, and its answer or its failure
-/// judged.
+/// answered by `until` (its per-try timer), the node told the call's `deadline`: the node,
+/// how long the try took, and its answer or its failure judged.
 fn one_try<T, F, Fut>(
     service: &str,
     selector: &dyn Selector,
@@ -196,6 +221,7 @@ fn one_try<T, F, Fut>(
     avoid: Option<&Node>,
     try_on: &mut F,
     until: Instant,
+    deadline: Instant,
 ) -> Option<impl Future<Output = Tried<T>> + use<T, F, Fut>>
 where
     F: FnMut(Node, Instant) -> Fut,
@@ -204,7 +230,7 @@ where
     let node = selector.select(service, untried, avoid)?;
     untried.retain(|other| *other != node);
     let started = Instant::now();
-    let sent = try_on(node.clone(), until);
+    let sent = try_on(node.clone(), deadline);
     Some(async move {
         let answer = match tokio::time::timeout_at(until, sent).await {
             Ok(Ok(answer)) => Ok(answer),

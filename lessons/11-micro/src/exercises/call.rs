@@ -10,10 +10,11 @@ use micro::registry::Node;
 use micro::selector::Selector;
 
 /// Calls a node of `service` chosen by `selector` with `call`. While a call fails in a way
-/// that means it cannot have run ([`cannot_have_run`]: `Unavailable`, `Unimplemented`),
-/// calls another node that has not been tried yet — each node at most once. Answers the
-/// node that answered and its answer, or the last failure. With no nodes at all, fails
-/// `Unavailable` naming the service.
+/// that means it cannot have run ([`cannot_have_run`]: the wire shows it never reached the
+/// node — refused, never sent, refused unprocessed — whatever its code), calls another
+/// node that has not been tried yet — each node at most once. Answers the node that
+/// answered and its answer, or the last failure. With no nodes at all, fails `Unavailable`
+/// naming the service.
 pub async fn call<T, F, Fut>(
     service: &str,
     nodes: &[Node],

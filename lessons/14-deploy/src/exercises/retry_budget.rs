@@ -22,6 +22,9 @@ impl RetryBudget {
     /// The most retries saved up: what a burst of failures may spend at once.
     pub const MOST_SAVED: f64 = 10.0;
 
+    /// What a spent budget must have saved again before the log says it is back.
+    pub const BACK_AT: f64 = Self::MOST_SAVED / 2.0;
+
     /// A budget of `per_call` retries per call plus `per_second` a second (negative ones
     /// count as none), starting full: [`MOST_SAVED`](Self::MOST_SAVED) saved.
     pub fn new(per_call: f64, per_second: f64) -> RetryBudget {
@@ -29,15 +32,17 @@ impl RetryBudget {
         todo!("a budget of {per_call} a call and {per_second} a second")
     }
 
-    /// A call starts: it earns its share (never past the cap).
+    /// A call starts: it earns its share (never past the cap), and a spent budget that has
+    /// saved [`BACK_AT`](Self::BACK_AT) again is back.
     pub fn called(&self) {
         // TODO: what time earned since it was last counted, then this call's share.
         todo!("a call's share")
     }
 
     /// Whether one more try may be sent: if a whole retry is saved, it is paid for now and
-    /// counted. When the budget turns out spent, a warning is logged once (and once that it
-    /// is back, when a retry is paid for again), not once a refused retry.
+    /// counted. When the budget turns out spent, a warning is logged once, not once a
+    /// refused retry; and once that it is back, when it has saved [`BACK_AT`](Self::BACK_AT)
+    /// again (a call or a retry asked for finds it so), not as soon as a retry is paid for.
     pub fn try_retry(&self) -> bool {
         // TODO: what time earned first; time earns on tokio's clock, to the nanosecond.
         todo!("one retry, if it is paid for")

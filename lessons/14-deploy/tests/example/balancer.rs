@@ -19,6 +19,11 @@ struct Asked {
 
 /// A gateway on `listener` that answers every request 200 and writes its path down.
 fn serve(listener: TcpListener, asked: Arc<Asked>) {
+    serve_as(listener, asked, "200 OK");
+}
+
+/// A gateway on `listener` that answers every request `status` and writes its path down.
+fn serve_as(listener: TcpListener, asked: Arc<Asked>, status: &'static str) {
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             let asked = asked.clone();
@@ -33,7 +38,9 @@ fn serve(listener: TcpListener, asked: Arc<Asked>) {
                     asked.paths.lock().unwrap().push(path.to_string());
                     asked.bell.notify_waiters();
                 }
-                let reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+                let reply = format!(
+                    "HTTP/1.1 {status}\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
+                );
                 let _ = stream.write_all(reply.as_bytes()).await;
             });
         }
@@ -52,7 +59,7 @@ async fn a_gateway_set_aside_takes_calls_again_once_its_metrics_answer() {
     let client = reqwest::Client::new();
 
     // A call that begins at the second gateway is refused there and answered by the first.
-    let answer = gateways.get(&client, "/user/call", 1).await.unwrap();
+    let answer = gateways.get(&client, "/user/call", 1, true).await.unwrap();
     assert_eq!(answer.status(), 200);
     assert_eq!(first.paths.lock().unwrap().as_slice(), ["/user/call"]);
 
@@ -74,7 +81,7 @@ async fn a_gateway_set_aside_takes_calls_again_once_its_metrics_answer() {
         }
         // …and answered, it is in the rotation again: a call that begins there goes there.
         while !asked_for("/user/call") {
-            let answer = gateways.get(&client, "/user/call", 1).await.unwrap();
+            let answer = gateways.get(&client, "/user/call", 1, true).await.unwrap();
             assert_eq!(answer.status(), 200);
         }
     };
@@ -87,4 +94,33 @@ async fn a_gateway_set_aside_takes_calls_again_once_its_metrics_answer() {
         Some(micro::metrics::PATH),
         "asked its /metrics before any call: {asked:?}"
     );
+}
+
+/// Two gateways, the first answering every call `status`: the status the balancer's call
+/// ends with, and how many calls each gateway was asked.
+async fn first_answering(status: &'static str) -> (u16, usize, usize) {
+    let (first, second) = (Arc::new(Asked::default()), Arc::new(Asked::default()));
+    let mut bases = Vec::new();
+    for (asked, status) in [(&first, status), (&second, "200 OK")] {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        bases.push(format!("http://{}", listener.local_addr().unwrap()));
+        serve_as(listener, asked.clone(), status);
+    }
+    let gateways = Gateways::new(&bases);
+    let client = reqwest::Client::new();
+    let answer = gateways.get(&client, "/user/call", 0, true).await.unwrap();
+    let asked = |asked: &Asked| asked.paths.lock().unwrap().len();
+    (answer.status().as_u16(), asked(&first), asked(&second))
+}
+
+#[tokio::test]
+async fn a_503_goes_on_to_the_next_gateway_and_a_502_or_504_is_the_answer() {
+    // 503: no node ran it, so the next gateway may have it.
+    assert_eq!(
+        first_answering("503 Service Unavailable").await,
+        (200, 1, 1)
+    );
+    // 502 and 504: it may have run; the gateway already retried what it could.
+    assert_eq!(first_answering("502 Bad Gateway").await, (502, 1, 0));
+    assert_eq!(first_answering("504 Gateway Timeout").await, (504, 1, 0));
 }

@@ -1,7 +1,7 @@
 //! The load against a gateway of the test's own: every call written down and read back,
-//! a gateway that is not there, calls passed on from gateways that do not take them (and not
-//! from one that answers an error), a rate the load cannot keep; and the lesson's `load`
-//! with no lab up, refused.
+//! a gateway that is not there, calls passed on from gateways that do not take them or
+//! answer 503 (and not from one that answers 502), a rate the load cannot keep; and the
+//! lesson's `load` with no lab up, refused.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,6 +16,11 @@ use super::{ms, tempdir};
 /// A gateway of the test's own: the user service's answer from `node` for the first
 /// `answers` requests, then 503s, as `micro api` says when no node is left.
 async fn gateway(answers: usize) -> String {
+    gateway_failing(answers, "503 Service Unavailable").await
+}
+
+/// [`gateway`], failing with `status` (`502 Bad Gateway`) after its answers.
+async fn gateway_failing(answers: usize, status: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -33,9 +38,9 @@ async fn gateway(answers: usize) -> String {
                     body.len()
                 )
             } else {
-                let body = r#"{"id":"go.micro.api","code":503,"detail":"no node of user","status":"Service Unavailable"}"#;
+                let body = r#"{"code":14,"message":"no node of user","status":"Unavailable"}"#;
                 format!(
-                    "HTTP/1.1 503 Service Unavailable\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 )
             };
@@ -161,9 +166,12 @@ async fn a_call_a_gateway_does_not_take_goes_to_the_next_and_an_error_does_not()
         run.calls
     );
 
-    // A gateway's error is its answer: not sent on to the next.
+    // A gateway's error that may have run (502) is its answer: not sent on to the next.
     let plan = Plan {
-        gateways: vec![gateway(0).await, gateway(100).await],
+        gateways: vec![
+            gateway_failing(0, "502 Bad Gateway").await,
+            gateway(100).await,
+        ],
         rate: 50,
         duration: ms(80),
         containers: Vec::new(),
@@ -173,6 +181,19 @@ async fn a_call_a_gateway_does_not_take_goes_to_the_next_and_an_error_does_not()
         .unwrap();
     let failed = run.calls.iter().filter(|call| !call.answered()).count();
     assert_eq!((run.calls.len(), failed), (4, 2), "{:?}", run.calls);
+
+    // A 503 says no node ran it: the next gateway may have it.
+    let plan = Plan {
+        gateways: vec![gateway(0).await, gateway(100).await],
+        rate: 50,
+        duration: ms(80),
+        containers: Vec::new(),
+    };
+    let run = load::run(&plan, &folder.join("h3.jsonl"), std::future::pending())
+        .await
+        .unwrap();
+    let failed = run.calls.iter().filter(|call| !call.answered()).count();
+    assert_eq!((run.calls.len(), failed), (4, 0), "{:?}", run.calls);
 }
 
 #[tokio::test]

@@ -73,6 +73,11 @@ impl Gateway {
         self.tries.budget.retries()
     }
 
+    /// How many retries and hedges the retry budget refused so far.
+    pub fn retries_refused(&self) -> u64 {
+        self.tries.budget.refused()
+    }
+
     // ANCHOR: nodes
     /// The nodes of `service`. A service found with nodes is watched from then on, so
     /// later requests read the list without asking the registry. None at all: `NotFound`
@@ -219,7 +224,7 @@ impl Gateway {
                 nodes.to_vec(),
                 selector,
                 deadline,
-                |node, until| {
+                |node, deadline| {
                     let request = request.clone();
                     let path = path.clone();
                     let codec = DynamicCodec {
@@ -228,14 +233,16 @@ impl Gateway {
                     async move {
                         let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
                         grpc.ready().await.map_err(|error| {
-                            Status::unavailable(format!("{}: {error}", node.address))
+                            crate::client::wire::not_sent(format!("{}: {error}", node.address))
                         })?;
                         let mut request = tonic::Request::new(request);
                         // The service's span goes under this request's (crate::trace).
                         crate::trace::pass_on(request.metadata_mut());
-                        // The service learns the try's deadline too, and can stop when it passes.
+                        // The service learns the call's deadline, and can stop when it passes.
+                        // Not the per-try timeout: that is the gateway's own timer, and a
+                        // node that answered `Cancelled` as it passed would race it.
                         request.set_timeout(
-                            until.saturating_duration_since(tokio::time::Instant::now()),
+                            deadline.saturating_duration_since(tokio::time::Instant::now()),
                         );
                         let reply = grpc.unary(request, path, codec).await?;
                         Ok(reply.into_inner())

@@ -16,8 +16,10 @@ enum Plays {
     Answers(Duration),
     /// Never answers.
     Silent,
-    /// Turns the call away at once: it never ran (a server draining).
+    /// Turns the call away at once, unprocessed: it never ran (a stream refused).
     Refuses,
+    /// Answers `Unavailable` itself after this long: a node that may have done the work.
+    SaysUnavailable(Duration),
     /// Answers with a failure of its own after this long: the service's answer.
     Fails(Duration),
 }
@@ -60,7 +62,11 @@ impl Cluster {
                     Ok(format!("from {}", node.id))
                 }
                 Plays::Silent => std::future::pending().await,
-                Plays::Refuses => Err(Status::unavailable("draining")),
+                Plays::Refuses => Err(crate::client::wire::not_sent("refused unprocessed")),
+                Plays::SaysUnavailable(after) => {
+                    tokio::time::sleep(after).await;
+                    Err(Status::unavailable("Redis timed out"))
+                }
                 Plays::Fails(after) => {
                     tokio::time::sleep(after).await;
                     Err(Status::invalid_argument("no such name"))
@@ -156,6 +162,46 @@ async fn a_call_that_cannot_have_run_goes_elsewhere_idempotent_or_not() {
     let (answer, took) = cluster.call(&tries).await;
     assert_eq!((answer.unwrap().as_str(), took), ("from b", ms(10)));
     assert_eq!(tries.budget.retries(), 0, "a try that never ran is free");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_nodes_own_unavailable_may_have_run_and_goes_elsewhere_only_if_idempotent() {
+    let plays = [
+        ("a", Plays::SaysUnavailable(ms(5))),
+        ("b", Plays::Answers(ms(10))),
+    ];
+    let cluster = Cluster::new(&plays);
+    let tries = Tries::new(policy(false));
+    let (answer, _) = cluster.call(&tries).await;
+    let status = answer.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Unavailable);
+    assert_eq!(crate::client::wire::marked_not_run(&status), Some(false));
+    assert_eq!(cluster.tries(), counts(&[("a", 1)]), "sent once");
+
+    let cluster = Cluster::new(&plays);
+    let tries = Tries::new(policy(true));
+    let (answer, took) = cluster.call(&tries).await;
+    assert_eq!((answer.unwrap().as_str(), took), ("from b", ms(15)));
+    assert_eq!(
+        tries.budget.retries(),
+        1,
+        "a retry after a try that may have run is paid"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_the_budget_refuses_is_said_on_the_failure() {
+    let cluster = Cluster::new(&[("a", Plays::Silent), ("b", Plays::Answers(ms(10)))]);
+    let tries = Tries::new(policy(true));
+    tries.budget.drain();
+    let (answer, _) = cluster.call(&tries).await;
+    let status = answer.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
+    assert!(
+        crate::client::wire::marked_budget_spent(&status),
+        "{status:?}"
+    );
+    assert_eq!(tries.budget.refused(), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,0 +1,378 @@
+//! At most once, seen from outside: `l11-micro api` in front of `l11-micro captcha-server`
+//! nodes that share one Redis, each run of `Captcha.NewCaptcha` counted by the `SET` it sends
+//! through a tap between the nodes and Redis (`at_most_once/tap.rs`). A call nobody declared
+//! idempotent runs once, whatever its node does after the work — hangs, dies, or its Redis
+//! times out — and the gateway's answer says whether it may have run: 503 never ran (send it
+//! again, anywhere), 502 or 504 may have. A method declared idempotent is answered by another
+//! node when one is slower than a try may be; with every node gone, retries stay within the
+//! budget, and the log says once that it is spent and once that it is back.
+
+mod program;
+mod support;
+#[path = "at_most_once/tap.rs"]
+mod tap;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use micro::client::budget::RetryBudget;
+use micro::registry::consul::ConsulRegistry;
+use micro::registry::{Node, Registry};
+use program::api::{UserNode, get, registry, request, start, user_server};
+use proto::user::say_server::{Say, SayServer};
+use proto::user::{Request as HelloRequest, Response as HelloResponse};
+use serde_json::{Value, json};
+use support::{node, unique_service};
+use tap::{Taps, Then, When};
+use testkit::{ConsulAgent, PATIENCE, RedisServer, ServerProcess, within};
+use tonic::server::NamedService as _;
+use tonic::{Request, Response, Status};
+
+/// Captcha nodes on one Redis, each through its tap, registered on a Consul agent.
+struct Lab {
+    agent: ConsulAgent,
+    _redis: RedisServer,
+    registry: Vec<String>,
+    service: String,
+    taps: Taps,
+    stopped: tokio::sync::mpsc::UnboundedReceiver<tap::Stopped>,
+    nodes: Vec<ServerProcess>,
+}
+
+impl Lab {
+    /// `count` captcha nodes, their taps armed to stop at the first `SET` (`when`) or not.
+    async fn start(count: usize, when: Option<When>) -> Lab {
+        let (agent, redis) = tokio::join!(testkit::consul(), testkit::redis());
+        let registry = registry("consul", agent.url(), "1s");
+        let service = unique_service("captcha");
+        let (taps, stopped) = Taps::new(redis.url(), when);
+        let mut nodes = Vec::new();
+        for n in 0..count {
+            let url = taps.tap(n).await;
+            let command = ["captcha-server", "--name", &service];
+            let node = start(&registry, &command, &[("REDIS_URL", &url)]).await;
+            node.logged("registered").await;
+            nodes.push(node);
+        }
+        Lab {
+            agent,
+            _redis: redis,
+            registry,
+            service,
+            taps,
+            stopped,
+            nodes,
+        }
+    }
+
+    /// `l11-micro api` with `options`, in front of the lab's registry.
+    async fn gateway(&self, options: &[&str]) -> ServerProcess {
+        let command: Vec<&str> = ["api"].iter().chain(options).copied().collect();
+        start(&self.registry, &command, &[]).await
+    }
+
+    /// The first `SET`'s node, and the word that lets its tap go on.
+    async fn first_set(&mut self) -> tap::Stopped {
+        within("the first SET at a tap", self.stopped.recv())
+            .await
+            .expect("the taps are armed")
+    }
+}
+
+/// `POST /SERVICE/captcha/new-captcha` for a new uuid: the gateway's status and body.
+async fn new_captcha(gateway: &ServerProcess, service: &str) -> (u16, Value) {
+    let path = format!("/{service}/captcha/new-captcha");
+    let body = json!({"uuid": uuid::Uuid::new_v4().to_string()});
+    request(gateway, &path, Some(body.to_string().into_bytes())).await
+}
+
+/// One call while the lab's first `SET` is acted on: the node is sent `signal` the moment
+/// Redis has applied its `SET` (none: no signal), and the tap then does `then`.
+async fn with_the_node_after_its_write(
+    lab: &mut Lab,
+    gateway: &ServerProcess,
+    signal: Option<&str>,
+    then: Then,
+) -> (u16, Value) {
+    let Lab {
+        service,
+        stopped,
+        nodes,
+        ..
+    } = lab;
+    let act = async {
+        let stopped = within("the first SET at a tap", stopped.recv())
+            .await
+            .expect("the taps are armed");
+        if let Some(signal) = signal {
+            nodes[stopped.node].signal(signal);
+        }
+        let _ = stopped.go_on.send(then);
+    };
+    let (answer, ()) = tokio::join!(new_captcha(gateway, service), act);
+    answer
+}
+
+#[tokio::test]
+async fn a_node_that_hangs_after_its_write_runs_the_call_once_and_502_says_it_may_have() {
+    let mut lab = Lab::start(3, Some(When::AfterTheWrite)).await;
+    let gateway = lab.gateway(&[]).await;
+    // SIGSTOP: its connection takes the request and then says nothing, pings included.
+    let (status, body) =
+        with_the_node_after_its_write(&mut lab, &gateway, Some("STOP"), Then::PassOn).await;
+    assert_eq!(lab.taps.sets(), 1, "the call ran once: {status} {body}");
+    assert_eq!(status, 502, "it may have run: {body}");
+    assert_eq!(body["may_have_run"], true, "{body}");
+}
+
+#[tokio::test]
+async fn a_node_whose_redis_times_out_after_the_write_runs_the_call_once() {
+    let mut lab = Lab::start(3, Some(When::AfterTheWrite)).await;
+    let gateway = lab.gateway(&[]).await;
+    // Redis applied the SET; its answer never reaches the node, whose command times out.
+    let (status, body) =
+        with_the_node_after_its_write(&mut lab, &gateway, None, Then::Swallow).await;
+    assert_eq!(lab.taps.sets(), 1, "the call ran once: {status} {body}");
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (504, Some("DeadlineExceeded")),
+        "the node says its Redis may have done it, never Unavailable: {body}"
+    );
+    assert_eq!(body["may_have_run"], true, "{body}");
+}
+
+#[tokio::test]
+async fn a_node_killed_after_its_write_is_502_not_the_503_of_a_call_that_never_ran() {
+    let mut lab = Lab::start(3, Some(When::AfterTheWrite)).await;
+    let gateway = lab.gateway(&[]).await;
+    let (status, body) =
+        with_the_node_after_its_write(&mut lab, &gateway, Some("KILL"), Then::PassOn).await;
+    assert_eq!(lab.taps.sets(), 1, "the call ran once: {status} {body}");
+    assert_eq!(
+        status, 502,
+        "a connection reset after the request left: {body}"
+    );
+    assert_eq!(body["may_have_run"], true, "{body}");
+}
+
+#[tokio::test]
+async fn a_node_that_refuses_connections_is_passed_over_and_each_call_runs_once() {
+    let lab = Lab::start(1, None).await;
+    // A port bound and never listened on: the kernel refuses every connection to it.
+    let refusing = testkit::ReservedPort::new();
+    let consul = ConsulRegistry::new(lab.agent.url(), Duration::from_secs(1)).unwrap();
+    let listed = node("refusing", &refusing.addr().to_string());
+    consul.register(&lab.service, &listed).await.unwrap();
+    let gateway = lab.gateway(&[]).await;
+    for n in 0..6 {
+        let (status, body) = new_captcha(&gateway, &lab.service).await;
+        assert_eq!(
+            status, 200,
+            "call {n}: a refused connection never ran: {body}"
+        );
+    }
+    assert_eq!(lab.taps.sets(), 6, "each call ran once");
+}
+
+#[tokio::test]
+async fn hedging_never_sends_a_call_nobody_declared_idempotent_twice() {
+    let mut lab = Lab::start(2, Some(When::BeforeTheWrite)).await;
+    let hedge_after = Duration::from_millis(20);
+    let gateway = lab.gateway(&["--hedge", "20ms"]).await;
+    let taps = lab.taps.clone();
+    let service = lab.service.clone();
+    let act = async {
+        // The first node is slow: its SET is held. A hedge would reach the other node 20 ms
+        // after the call started; twenty times that later, no second SET has come.
+        let stopped = lab.first_set().await;
+        let second = tokio::time::timeout(hedge_after * 20, taps.arrived(2)).await;
+        let _ = stopped.go_on.send(Then::PassOn);
+        second.is_ok()
+    };
+    let ((status, body), hedged) = tokio::join!(new_captcha(&gateway, &service), act);
+    assert!(!hedged, "a second SET came while the first was held");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(taps.sets(), 1, "the call ran once");
+}
+
+/// `Say.Hello` on a node whose own timer runs ahead of its caller's: it answers
+/// `Cancelled` at nine tenths of the deadline it is told (`grpc-timeout`), as a node whose
+/// timer fires first does; told none, it never answers. Its calls are counted.
+#[derive(Clone, Default)]
+struct AheadOfItsCaller(Arc<AtomicUsize>);
+
+#[tonic::async_trait]
+impl Say for AheadOfItsCaller {
+    async fn hello(
+        &self,
+        request: Request<HelloRequest>,
+    ) -> Result<Response<HelloResponse>, Status> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let told = request.metadata().get("grpc-timeout");
+        let Some(told) = told.and_then(|told| grpc_timeout(told.to_str().ok()?)) else {
+            return std::future::pending().await;
+        };
+        tokio::time::sleep(told.mul_f64(0.9)).await;
+        Err(Status::cancelled("Timeout expired"))
+    }
+}
+
+impl AheadOfItsCaller {
+    /// Serves it on a free loopback port, with reflection, until the test ends.
+    async fn start(id: &str) -> (AheadOfItsCaller, Node) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let node = node(id, &listener.local_addr().unwrap().to_string());
+        let ahead = AheadOfItsCaller::default();
+        let serving = shared::grpc::builder()
+            .add_service(SayServer::new(ahead.clone()))
+            .add_service(micro::api::reflect::server(&[
+                SayServer::<AheadOfItsCaller>::NAME,
+            ]))
+            .serve_with_incoming_shutdown(shared::grpc::incoming(listener), std::future::pending());
+        tokio::spawn(serving);
+        (ahead, node)
+    }
+}
+
+/// A `grpc-timeout` header's value (`1000m`, `5S`) as a duration.
+fn grpc_timeout(value: &str) -> Option<Duration> {
+    let (amount, unit) = value.split_at(value.len().checked_sub(1)?);
+    let amount: u64 = amount.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(amount * 3600),
+        "M" => Duration::from_secs(amount * 60),
+        "S" => Duration::from_secs(amount),
+        "m" => Duration::from_millis(amount),
+        "u" => Duration::from_micros(amount),
+        "n" => Duration::from_nanos(amount),
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn an_idempotent_call_to_a_node_slower_than_a_try_is_answered_by_another_in_time() {
+    let agent = testkit::consul().await;
+    let service = unique_service("user");
+    let (ahead, slow) = AheadOfItsCaller::start("a-ahead").await;
+    let answers = UserNode::start("b-answers").await;
+    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(1)).unwrap();
+    for node in [&slow, &answers.node] {
+        consul.register(&service, node).await.unwrap();
+    }
+    let per_try = Duration::from_secs(1);
+    let options = ["api", "--per-try", "1s", "--deadline", "20s"];
+    let options = [&options[..], &["--idempotent", "Say.Hello"]].concat();
+    let gateway = start(&registry("consul", agent.url(), "1s"), &options, &[]).await;
+    for n in 0..4 {
+        let started = Instant::now();
+        let (status, body) = get(&gateway, &format!("/{service}/say/hello?name=Ada")).await;
+        let took = started.elapsed();
+        assert_eq!(status, 200, "call {n}: {body}");
+        assert_eq!(body["msg"], "Hello Ada from b-answers", "call {n}");
+        assert!(took <= per_try * 3, "call {n} took {took:?}");
+    }
+    assert!(
+        ahead.0.load(Ordering::SeqCst) >= 1,
+        "a call reached the slow node"
+    );
+}
+
+/// The gateway's answer to `GET path`: its status, and whether it says the retry budget is
+/// spent (its `x-retry-budget` header).
+async fn status_and_budget(
+    client: &reqwest::Client,
+    gateway: &ServerProcess,
+    path: &str,
+) -> (u16, bool) {
+    let url = format!("http://{}{path}", gateway.addr());
+    let answer = within("the gateway's answer", client.get(url).send())
+        .await
+        .expect("an HTTP answer");
+    let spent = answer
+        .headers()
+        .get("x-retry-budget")
+        .is_some_and(|spent| spent == "spent");
+    (answer.status().as_u16(), spent)
+}
+
+/// The value of the counter `name` in a Prometheus exposition.
+fn counter(exposition: &str, name: &str) -> f64 {
+    exposition
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {exposition}"))
+}
+
+#[tokio::test]
+async fn with_every_node_gone_retries_stay_within_the_budget_and_the_log_says_it_once() {
+    let agent = testkit::consul().await;
+    let registry = registry("consul", agent.url(), "1s");
+    let service = unique_service("user");
+    let mut users = Vec::new();
+    for _ in 0..3 {
+        users.push(user_server(&registry, &service).await);
+    }
+    let started = Instant::now();
+    let options = ["api", "--per-try", "100ms", "--deadline", "2s"];
+    let gateway = start(&registry, &options, &[]).await;
+    let hello = format!("/{service}/say/hello?name=Ada");
+    let (status, body) = get(&gateway, &hello).await;
+    assert_eq!(
+        status, 200,
+        "the schema is learnt while the nodes are up: {body}"
+    );
+
+    // Every node paused: each try of Say.Hello (idempotent) times out, and each call wants
+    // a retry on every other node. Four callers, fifteen calls each.
+    for user in &users {
+        user.signal("STOP");
+    }
+    let client = reqwest::Client::new();
+    let caller = async || {
+        let mut answers = Vec::new();
+        for _ in 0..15 {
+            answers.push(status_and_budget(&client, &gateway, &hello).await);
+        }
+        answers
+    };
+    let answers: Vec<(u16, bool)> = futures::future::join_all((0..4).map(|_| caller()))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let took = started.elapsed();
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _)| [502, 503, 504].contains(status)),
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().any(|(_, spent)| *spent),
+        "an answer says the budget is spent: {answers:?}"
+    );
+    let (_, exposition) = testkit::http_get(&gateway.addr().to_string(), "/metrics")
+        .await
+        .expect("the gateway's metrics");
+    let retries = counter(&exposition, "micro_api_retries_total");
+    let refused = counter(&exposition, "micro_api_retry_budget_exhausted_total");
+    let most = RetryBudget::default().most_for(answers.len() as u64 + 1, took);
+    assert!(retries <= most, "{retries} retries, at most {most}");
+    assert!(refused >= 1.0, "{refused} retries refused");
+    let spent = "the retry budget is spent";
+    assert_eq!(gateway.log().matches(spent).count(), 1, "{}", gateway.log());
+
+    // The nodes are back: calls are answered, earn the budget back, and the log says so once.
+    for user in &users {
+        user.signal("CONT");
+    }
+    let back = "the retry budget has retries again";
+    let until = Instant::now() + PATIENCE;
+    while !gateway.log().contains(back) {
+        assert!(Instant::now() < until, "never back: {}", gateway.log());
+        status_and_budget(&client, &gateway, &hello).await;
+    }
+    assert_eq!(gateway.log().matches(spent).count(), 1, "{}", gateway.log());
+    assert_eq!(gateway.log().matches(back).count(), 1, "{}", gateway.log());
+}
