@@ -114,8 +114,13 @@ async fn run(cli: Cli) -> Result<bool> {
             }
         }
         Commands::Class {
-            action: ClassAction::Serve { dir, addr },
-        } => class::serve(course, &dir, addr).await,
+            action:
+                ClassAction::Serve {
+                    dir,
+                    addr,
+                    max_learners,
+                },
+        } => class::serve(course, &dir, addr, max_learners).await,
         _ => unreachable!("the learner's commands ran above"),
     }
 }

@@ -72,6 +72,9 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
         mut state,
         language,
     } = started;
+    if !matches!(command, Some(Commands::Class { .. })) {
+        class::send_what_waits(&course.root);
+    }
     match command {
         None => session::run(course, state, None).await.map(|()| true),
         Some(Commands::Watch { target }) => session::run(course, state, target.as_deref())
@@ -101,7 +104,7 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
             ClassAction::Status => class::status(&course),
             ClassAction::Leave => class::leave(&course),
             ClassAction::Send => {
-                class::send::run(&course.root);
+                let _ = class::send::run(&course.root);
                 Ok(true)
             }
             ClassAction::Serve { .. } => anyhow::bail!("not a learner's command: class serve"),

@@ -157,6 +157,8 @@ pub enum ClassAction {
         dir: PathBuf,
         #[arg(long)]
         addr: Option<SocketAddr>,
+        #[arg(long, value_name = "N", default_value_t = workbook_core::class::DEFAULT_LEARNERS)]
+        max_learners: usize,
     },
     Join {
         url: String,

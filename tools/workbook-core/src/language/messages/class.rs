@@ -2,6 +2,7 @@
 //! `class serve`, the server's refusals, and the words of the class's dashboard page.
 
 use super::messages;
+use crate::class::BadName;
 
 messages! {
     pub enum ClassMsg;
@@ -11,6 +12,8 @@ messages! {
     NameEmpty => "a name is needed: --name \"Your Name\"", "需要一个名字：--name \"你的名字\"";
     NameTooLong => "the name is longer than {max} characters", "名字超过了 {max} 个字符";
     NameControl => "the name holds a control character (a line break, an escape)", "名字里有控制字符（换行、转义符）";
+    NameInvisible => "the name holds a character that shows as nothing or turns the text around (a zero-width space, a direction mark)",
+        "名字里有显示不出来或会让文字倒转的字符（零宽空格、方向标记）";
     Unreachable => "no class server answers at {url}: {why}", "{url} 上没有课堂服务器应答：{why}";
     WrongCode => "the class server at {url} does not know the class code `{code}`: check it against the projector",
         "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
@@ -27,6 +30,7 @@ messages! {
     InClass => "In {class} at {url} as {name}.", "在 {url} 上的 {class} 里，名字是 {name}。";
     AllSent => "Every verdict has been sent.", "每个结果都已发送。";
     Waiting => "{count} verdicts wait to be sent.", "有 {count} 个结果等待发送。";
+    WaitingOne => "1 verdict waits to be sent.", "有 1 个结果等待发送。";
     NoLongerKnown => "The class server no longer knows you (was the class started again from nothing?): {command} joins again.",
         "课堂服务器已经不认识你了（课堂是不是从头重新开始了？）：{command} 可以重新加入。";
     LastTryFailed => "The last try to send failed: {why}", "上一次发送失败：{why}";
@@ -35,6 +39,8 @@ messages! {
         "课堂服务器现在没有应答；等待的结果会在它恢复后、之后的某次检查时发送。";
     Left => "You left {class}: nothing more is sent ({count} unsent verdicts deleted).",
         "你离开了 {class}：不会再发送任何东西（删除了 {count} 个未发送的结果）。";
+    LeftOne => "You left {class}: nothing more is sent (1 unsent verdict deleted).",
+        "你离开了 {class}：不会再发送任何东西（删除了 1 个未发送的结果）。";
 
     // The teacher's side.
     ServeOpen => "Class {class} is open. Put this line on the projector:", "课堂 {class} 已开始。把这一行放到投影上：";
@@ -57,6 +63,8 @@ messages! {
     RefuseBatch => "a batch holds 1 to {max} verdicts", "一批包含 1 到 {max} 个结果";
     RefuseExercise => "the course has no exercise `{id}`", "课程里没有练习 `{id}`";
     RefuseTooLong => "{field} is longer than {max} characters", "{field} 超过了 {max} 个字符";
+    RefuseHints => "more than {max} hints read", "看过的提示超过了 {max} 条";
+    RefuseSlow => "the body did not arrive within {seconds} s", "请求体没有在 {seconds} 秒内到达";
     RefuseTooLarge => "the body is larger than {max} bytes", "请求体超过了 {max} 字节";
 
     // The dashboard page.
@@ -79,4 +87,17 @@ messages! {
     PageExportCsv => "Export CSV", "导出 CSV";
     PageExportJson => "Export JSON (report --class)", "导出 JSON（report --class）";
     PageLearners => "{count} learners", "{count} 位学员";
+    PageLearnersOne => "1 learner", "1 位学员";
+}
+
+impl BadName {
+    /// Why, as both sides say it (`max` is [`crate::class::MAX_NAME_CHARS`]).
+    pub fn message(self) -> ClassMsg {
+        match self {
+            BadName::Empty => ClassMsg::NameEmpty,
+            BadName::TooLong => ClassMsg::NameTooLong,
+            BadName::ControlCharacter => ClassMsg::NameControl,
+            BadName::Invisible => ClassMsg::NameInvisible,
+        }
+    }
 }

@@ -108,6 +108,8 @@ messages! {
     ClassServeDir => "The class's folder (made if missing); the same folder carries a class on after a restart",
         "课堂的文件夹（不存在时创建）；重启后用同一个文件夹继续这个课堂";
     ClassServeAddr => "Where to listen (default: every interface, port 7800)", "监听的地址（默认：所有网络接口，端口 7800）";
+    ClassServeMaxLearners => "The most learners who may join (default: 60); a join past it is told the class is full",
+        "最多可以加入的学员数（默认：60）；超过时加入会被告知课堂已满";
     ClassJoin => "Join a class: from then on every verdict of check and watch is sent to its server in the background (never your code)",
         "加入一个课堂：此后 check 和 watch 的每个结果都会在后台发给它的服务器（绝不发送你的代码）";
     ClassJoinUrl => "The class server's address, as the projector shows it (http://HOST:PORT)", "课堂服务器的地址，照投影上的写（http://主机:端口）";
@@ -196,6 +198,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("class serve", Help::ClassServe),
     ("class serve dir", Help::ClassServeDir),
     ("class serve addr", Help::ClassServeAddr),
+    ("class serve max-learners", Help::ClassServeMaxLearners),
     ("class join", Help::ClassJoin),
     ("class join url", Help::ClassJoinUrl),
     ("class join code", Help::ClassJoinCode),

@@ -8,6 +8,7 @@
 //! - `board.rs`: what the page shows, in memory, rebuilt from the events at start;
 //! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports), with
 //!   `guard.rs` (the code, the tokens, the rates);
+//! - `door.rs`: the connections (how many, from whom, how long);
 //! - `page.rs` and `page.html`: the dashboard, in the teacher's language;
 //! - `export.rs`: CSV, and the JSON that `report --class` reads.
 //!
@@ -15,7 +16,6 @@
 //! restart would lose.
 
 use std::collections::{HashMap, HashSet};
-use std::future::IntoFuture;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,6 +31,7 @@ use workbook_core::language::{self, Lang};
 use workbook_core::ui;
 
 mod board;
+mod door;
 mod export;
 mod guard;
 mod http;
@@ -60,8 +61,12 @@ pub struct Class {
     /// Learner token → learner id.
     tokens: Mutex<HashMap<String, i64>>,
     limits: guard::Limits,
+    /// The most learners who may join.
+    most: usize,
     /// What the pages are sent: each changed row, as a JSON message.
     updates: broadcast::Sender<Arc<str>>,
+    /// `true` once the server stops: the pages' streams end then, not after the grace.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -72,7 +77,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Class {
     /// Opens the class kept in `dir` (made, with a new code and token, the first time).
-    pub fn open(course: Course, dir: &Path, lang: Lang) -> Result<Class> {
+    pub fn open(course: Course, dir: &Path, lang: Lang, most: usize) -> Result<Class> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let store = Store::open(&dir.join(DATABASE))?;
         let row = match store.class()? {
@@ -114,7 +119,9 @@ impl Class {
             board: Mutex::new(board),
             tokens: Mutex::new(tokens),
             limits: guard::Limits::default(),
+            most,
             updates: broadcast::channel(1024).0,
+            stopping: tokio::sync::watch::channel(false).0,
         })
     }
 
@@ -124,10 +131,6 @@ impl Class {
 
     fn learner_of(&self, token: &str) -> Option<i64> {
         lock(&self.tokens).get(token).copied()
-    }
-
-    fn learner_count(&self) -> usize {
-        lock(&self.tokens).len()
     }
 
     /// A learner joined (and is on disk): their empty row goes to the pages.
@@ -181,13 +184,18 @@ impl Class {
 }
 
 /// `class serve --dir DIR [--addr ADDR]`: runs the class until Ctrl-C (or SIGTERM).
-pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Result<bool> {
+pub async fn serve(
+    course: Course,
+    dir: &Path,
+    addr: Option<SocketAddr>,
+    most: usize,
+) -> Result<bool> {
     let stopping = shared::signal::shutdown();
     let addr = addr.unwrap_or(SocketAddr::new(
         IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         DEFAULT_PORT,
     ));
-    let class = Arc::new(Class::open(course, dir, language::current())?);
+    let class = Arc::new(Class::open(course, dir, language::current(), most)?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("{addr}: {}", io_error(&err)))?;
@@ -215,22 +223,19 @@ pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Resu
     let kept = dir.join(DATABASE);
     tell(ClassMsg::ServeKept, &[("path", &kept.display())]);
 
-    // One stop, heard twice: by the server (no new connections) and by the grace period
-    // (the live pages' streams never end by themselves).
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // One stop, heard twice: by the door (no new connections, and a grace for those in
+    // flight) and by the pages' streams, which never end by themselves.
+    let door = door::Door::new(door::raise_file_limit());
+    let stop = class.stopping.clone();
     tokio::spawn(async move {
         stopping.await;
-        let _ = stop.send(true);
+        stop.send_replace(true);
     });
-    let heard = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+    let mut stopped = class.stopping.subscribe();
+    let stop = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     };
-    let server = axum::serve(listener, http::routes(class.clone()))
-        .with_graceful_shutdown(heard(stopped.clone()));
-    let stopped = shared::signal::within_grace(GRACE, heard(stopped), server.into_future()).await;
-    if let Some(result) = stopped {
-        result.context("serving the class")?;
-    }
+    door::serve(listener, http::routes(class.clone()), door, stop, GRACE).await;
     Ok(true)
 }
 

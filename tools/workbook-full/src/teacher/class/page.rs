@@ -30,6 +30,7 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("exportCsv", ClassMsg::PageExportCsv),
     ("exportJson", ClassMsg::PageExportJson),
     ("learners", ClassMsg::PageLearners),
+    ("learnersOne", ClassMsg::PageLearnersOne),
 ];
 
 /// The page for class `name`, in `lang`.

@@ -11,19 +11,20 @@
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::{Event, Store};
+use super::store::{Added, Event, Store};
 
 /// The most requests in one transaction.
 const GROUP: usize = 256;
 
 /// What a handler asks the writer for.
 pub enum Job {
-    /// Adds a learner: answered with their id, or `None` when the name is taken.
+    /// Adds a learner, unless the name is taken or the class holds `most` already.
     Join {
         name: String,
         token: String,
         joined_ms: u64,
-        answer: oneshot::Sender<Result<Option<i64>, String>>,
+        most: usize,
+        answer: oneshot::Sender<Result<Added, String>>,
     },
     /// Keeps verdicts: answered with those that were new.
     Keep {
@@ -49,13 +50,20 @@ impl Writer {
         Writer { jobs }
     }
 
-    /// Adds a learner, once it is on disk.
-    pub async fn join(&self, name: String, token: String, joined_ms: u64) -> Result<Option<i64>> {
+    /// Adds a learner, once it is on disk, unless the class holds `most` already.
+    pub async fn join(
+        &self,
+        name: String,
+        token: String,
+        joined_ms: u64,
+        most: usize,
+    ) -> Result<Added> {
         let (answer, answered) = oneshot::channel();
         self.send(Job::Join {
             name,
             token,
             joined_ms,
+            most,
             answer,
         })
         .await?;
@@ -101,9 +109,10 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                         name,
                         token,
                         joined_ms,
+                        most,
                         ..
                     } => writing
-                        .add_learner(name, token, *joined_ms)
+                        .add_learner(name, token, *joined_ms, *most)
                         .map(Done::Joined),
                     Job::Keep { events, .. } => {
                         let mut new = Vec::new();
@@ -149,6 +158,6 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
 }
 
 enum Done {
-    Joined(Option<i64>),
+    Joined(Added),
     Kept(Vec<Event>),
 }
