@@ -18,6 +18,8 @@ use unicode_normalization::UnicodeNormalization;
 pub const JOIN_PATH: &str = "/api/join";
 /// `POST` a [`Batch`] with the learner's token, answered with [`Accepted`].
 pub const VERDICTS_PATH: &str = "/api/verdicts";
+/// `POST` a roster change with the teacher's token (`class roster`, the page's buttons).
+pub const ROSTER_PATH: &str = "/api/roster";
 /// `GET`: whether a class server answers here (`class status` asks it).
 pub const HELLO_PATH: &str = "/api/hello";
 

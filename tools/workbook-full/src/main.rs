@@ -121,6 +121,15 @@ async fn run(cli: Cli) -> Result<bool> {
                     max_learners,
                 },
         } => class::serve(course, &dir, addr, max_learners).await,
+        Commands::Class {
+            action:
+                ClassAction::Roster {
+                    dir,
+                    action,
+                    name,
+                    other,
+                },
+        } => class::roster(&dir, action, name.as_deref(), other.as_deref()),
         _ => unreachable!("the learner's commands ran above"),
     }
 }

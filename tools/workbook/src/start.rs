@@ -108,6 +108,7 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
                 Ok(true)
             }
             ClassAction::Serve { .. } => anyhow::bail!("not a learner's command: class serve"),
+            ClassAction::Roster { .. } => anyhow::bail!("not a learner's command: class roster"),
         },
         Some(other) => anyhow::bail!("not a learner's command: {other:?}"),
     }

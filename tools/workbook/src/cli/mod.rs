@@ -133,7 +133,8 @@ impl Commands {
                 | Commands::Solution { .. }
                 | Commands::Reset { .. }
                 | Commands::Lang { .. }
-        ) || matches!(self, Commands::Class { action } if !matches!(action, ClassAction::Serve { .. }))
+        ) || matches!(self, Commands::Class { action }
+            if !matches!(action, ClassAction::Serve { .. } | ClassAction::Roster { .. }))
     }
 }
 
@@ -160,6 +161,15 @@ pub enum ClassAction {
         #[arg(long, value_name = "N", default_value_t = workbook_core::class::DEFAULT_LEARNERS)]
         max_learners: usize,
     },
+    /// The teacher's roster, changed while the server runs.
+    Roster {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(value_enum)]
+        action: RosterAction,
+        name: Option<String>,
+        other: Option<String>,
+    },
     Join {
         url: String,
         code: String,
@@ -172,6 +182,25 @@ pub enum ClassAction {
     /// background).
     #[command(hide = true)]
     Send,
+}
+
+/// A change to a class's roster (`class roster`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RosterAction {
+    /// NAME leaves the class, with every verdict.
+    Remove,
+    /// NAME is called OTHER from now on.
+    Rename,
+    /// NAME's verdicts become OTHER's (one learner in two rows).
+    Merge,
+    /// NAME may join again under their name, once.
+    Rejoin,
+    /// No more joins.
+    Close,
+    /// Joins again.
+    Open,
+    /// A new class code.
+    NewCode,
 }
 
 /// Where `up`, `status` and `down` put the system: a base port for this one command,

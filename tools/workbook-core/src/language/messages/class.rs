@@ -17,8 +17,8 @@ messages! {
     Unreachable => "no class server answers at {url}: {why}", "{url} 上没有课堂服务器应答：{why}";
     WrongCode => "the class server at {url} does not know the class code `{code}`: check it against the projector",
         "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
-    NameTaken => "someone in this class is already called {name}: choose another name with --name",
-        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字";
+    NameTaken => "someone in this class is already called {name}: choose another name with --name, or, if it is you (a new clone, another machine), ask the teacher to let you join again",
+        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字；如果那就是你（新的克隆、另一台机器），请老师允许你重新加入";
     JoinRefused => "the class server at {url} refused: {why}", "{url} 上的课堂服务器拒绝了：{why}";
     Joined => "You joined {class} at {url} as {name}.", "你以 {name} 的身份加入了 {url} 上的 {class}。";
     WhatIsSent => "From now on every verdict of `check` and `watch` is sent to the class server in the background: the exercise's id, passed or failed, the first failing test's name and its one-line message, how many hints you have read, and the time. Never your code.",
@@ -50,11 +50,19 @@ messages! {
     ServeLoopback => "Only this machine reaches {url}: for the room, listen on its network (the default, --addr 0.0.0.0:7800).",
         "只有本机能访问 {url}：要让教室里的人访问，请监听网络（默认即是，--addr 0.0.0.0:7800）。";
     YourName => "YOUR NAME", "你的名字";
+    RosterNoClass => "{path} holds no class: give the folder class serve runs with", "{path} 里没有课堂：请给出 class serve 使用的文件夹";
+    RosterNotServing => "no class server runs for {path} now: start it with class serve --dir {path}",
+        "现在没有为 {path} 运行的课堂服务器：用 class serve --dir {path} 启动它";
+    RosterNeedsName => "{action} needs a learner's name (rename and merge a second one)", "{action} 需要一个学员的名字（rename 和 merge 还需要第二个）";
+    RosterOpen => "Done: the class takes joins with the code {code}.", "完成：课堂接受用代码 {code} 加入。";
+    RosterClosed => "Done: the class takes no joins now (its code is {code}).", "完成：课堂现在不接受加入（代码是 {code}）。";
 
     // The server's refusals, in the teacher's language.
     RefuseCode => "wrong class code", "课堂代码不对";
     RefuseNameTaken => "the name is taken", "名字已被占用";
     RefuseName => "bad name: {why}", "名字不合要求：{why}";
+    RefuseClosed => "the class takes no more joins now: ask the teacher", "课堂现在不再接受加入：请问老师";
+    RefuseNoLearner => "no learner is called {name}", "没有叫 {name} 的学员";
     RefuseFull => "the class is full ({max} learners)", "课堂已满（{max} 位学员）";
     RefuseBusy => "too many requests at once: try again in a moment", "同时的请求太多：请稍后再试";
     RefuseToken => "unknown learner token: join the class again", "未知的学员令牌：请重新加入课堂";

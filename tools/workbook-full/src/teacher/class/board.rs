@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::store::Event;
+use super::store::{Event, LearnerRow};
 
 /// One exercise a learner has worked on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -61,6 +61,20 @@ pub struct Row {
 pub struct Board {
     rows: BTreeMap<i64, Row>,
     names: HashMap<i64, String>,
+}
+
+/// The board and the learners' tokens (token → learner id), from the class as kept.
+pub fn build(learners: Vec<LearnerRow>, events: &[Event]) -> (Board, HashMap<String, i64>) {
+    let mut board = Board::default();
+    let mut tokens = HashMap::new();
+    for learner in learners {
+        board.add_learner(learner.id, &learner.name, learner.joined_ms);
+        tokens.insert(learner.token, learner.id);
+    }
+    for event in events {
+        board.apply(event);
+    }
+    (board, tokens)
 }
 
 impl Board {

@@ -18,8 +18,8 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use workbook_core::class::{
-    self, Accepted, Batch, HELLO_PATH, JOIN_PATH, Join, Joined, Refused, RefusedVerdict,
-    VERDICTS_PATH, Verdict,
+    self, Accepted, Batch, HELLO_PATH, JOIN_PATH, Join, Joined, ROSTER_PATH, Refused,
+    RefusedVerdict, VERDICTS_PATH, Verdict,
 };
 use workbook_core::language::messages::{ClassMsg, say_in};
 
@@ -28,7 +28,7 @@ use super::store::{Added, Event};
 use super::{Class, export, page};
 
 /// The largest join request read.
-const MAX_JOIN_BYTES: usize = 4 * 1024;
+pub(super) const MAX_JOIN_BYTES: usize = 4 * 1024;
 
 /// How long a request's body may take to arrive: the largest (64 KiB) at 6.5 KiB/s. A
 /// client that announces a body and sends it a byte at a time, or never, is refused.
@@ -46,22 +46,23 @@ pub fn routes(class: Arc<Class>) -> Router {
         .route("/api/stream", get(stream))
         .route("/export.csv", get(export_csv))
         .route("/export.json", get(export_json))
+        .route(ROSTER_PATH, post(super::roster::change))
         .with_state(class)
 }
 
 /// A refusal: `status`, and why.
-fn refuse(status: StatusCode, why: String) -> Response {
+pub(super) fn refuse(status: StatusCode, why: String) -> Response {
     (status, axum::Json(Refused { error: why })).into_response()
 }
 
 impl Class {
-    fn say(&self, msg: ClassMsg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    pub(super) fn say(&self, msg: ClassMsg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         say_in(self.lang, msg, args)
     }
 }
 
 /// Reads a body of at most `max` bytes as JSON of type `T`.
-async fn read_json<T: serde::de::DeserializeOwned>(
+pub(super) async fn read_json<T: serde::de::DeserializeOwned>(
     class: &Class,
     body: Body,
     max: usize,
@@ -106,8 +107,12 @@ async fn join(
         Ok(request) => request,
         Err(refused) => return refused,
     };
-    if !guard::same_secret(&request.code.trim().to_uppercase(), &class.row.code) {
+    let admission = class.admission();
+    if !guard::same_secret(&request.code.trim().to_uppercase(), &admission.code) {
         return refuse(StatusCode::FORBIDDEN, class.say(ClassMsg::RefuseCode, &[]));
+    }
+    if !admission.joining {
+        return refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[]));
     }
     let name = match class::check_name(&request.name) {
         Ok(name) => name,
@@ -128,6 +133,14 @@ async fn join(
     {
         Ok(Added::Learner(id)) => {
             class.joined(id, &name, &token, joined_ms);
+            axum::Json(Joined {
+                token,
+                class: class.row.name.clone(),
+            })
+            .into_response()
+        }
+        Ok(Added::Again(id, old)) => {
+            class.joined_again(id, &old, &token);
             axum::Json(Joined {
                 token,
                 class: class.row.name.clone(),
@@ -273,12 +286,12 @@ fn check_verdict(class: &Class, verdict: &Verdict) -> Result<(), String> {
 }
 
 #[derive(Debug, Deserialize)]
-struct TeacherQuery {
+pub(super) struct TeacherQuery {
     token: Option<String>,
 }
 
 /// Whether a request carries the teacher's token (`?token=` or `Authorization: Bearer`).
-fn is_teacher(class: &Class, query: &TeacherQuery, headers: &HeaderMap) -> bool {
+pub(super) fn is_teacher(class: &Class, query: &TeacherQuery, headers: &HeaderMap) -> bool {
     query
         .token
         .as_deref()
@@ -286,7 +299,7 @@ fn is_teacher(class: &Class, query: &TeacherQuery, headers: &HeaderMap) -> bool 
         .is_some_and(|token| guard::same_secret(token, &class.row.teacher_token))
 }
 
-fn not_the_teacher(class: &Class) -> Response {
+pub(super) fn not_the_teacher(class: &Class) -> Response {
     refuse(
         StatusCode::FORBIDDEN,
         class.say(ClassMsg::RefuseTeacher, &[]),

@@ -9,6 +9,7 @@
 //! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports), with
 //!   `guard.rs` (the code, the tokens, the rates);
 //! - `door.rs`: the connections (how many, from whom, how long);
+//! - `roster.rs`: the teacher's changes to who is in the class (page and `class roster`);
 //! - `page.rs` and `page.html`: the dashboard, in the teacher's language;
 //! - `export.rs`: CSV, and the JSON that `report --class` reads.
 //!
@@ -36,6 +37,7 @@ mod export;
 mod guard;
 mod http;
 mod page;
+mod roster;
 mod store;
 mod writer;
 
@@ -46,13 +48,19 @@ use writer::Writer;
 /// The database's file in the class's folder.
 pub const DATABASE: &str = "class.sqlite";
 
+/// The file in the class's folder that says where its server listens, for `class roster`.
+pub(crate) const ADDRESS: &str = "address";
+
 /// How long a stop waits for requests in flight.
 const GRACE: Duration = Duration::from_secs(5);
 
 /// A running class: what every handler shares.
 pub struct Class {
     course: Course,
+    /// The class as it started (its name and the teacher's token never change).
     row: ClassRow,
+    /// Its code and whether it takes joins: the teacher's to change while it runs.
+    admission: Mutex<Admission>,
     lang: Lang,
     writer: Writer,
     /// The course's exercise ids: a verdict names one of them.
@@ -67,6 +75,13 @@ pub struct Class {
     updates: broadcast::Sender<Arc<str>>,
     /// `true` once the server stops: the pages' streams end then, not after the grace.
     stopping: tokio::sync::watch::Sender<bool>,
+}
+
+/// Who may join now.
+#[derive(Debug, Clone)]
+struct Admission {
+    code: String,
+    joining: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -92,26 +107,24 @@ impl Class {
                     name: class::one_line(&name, 60),
                     code: guard::class_code(),
                     teacher_token: guard::token(16),
+                    joining: true,
                 };
                 store.create_class(&row, class::now_ms())?;
                 row
             }
         };
-        let mut board = Board::default();
-        let mut tokens = HashMap::new();
-        for learner in store.learners()? {
-            board.add_learner(learner.id, &learner.name, learner.joined_ms);
-            tokens.insert(learner.token, learner.id);
-        }
-        store.events(|event| {
-            board.apply(&event);
-        })?;
+        let (learners, events) = store.everything()?;
+        let (board, tokens) = board::build(learners, &events);
         let exercises = course
             .exercises()
             .map(|(_, exercise)| exercise.id.clone())
             .collect();
         Ok(Class {
             course,
+            admission: Mutex::new(Admission {
+                code: row.code.clone(),
+                joining: row.joining,
+            }),
             row,
             lang,
             writer: Writer::start(store),
@@ -127,6 +140,38 @@ impl Class {
 
     fn board(&self) -> MutexGuard<'_, Board> {
         lock(&self.board)
+    }
+
+    fn admission(&self) -> Admission {
+        lock(&self.admission).clone()
+    }
+
+    /// The roster changed (and is on disk): the board and the tokens again, from the
+    /// class as it now is, and every page sent it whole.
+    fn rebuilt(&self, learners: Vec<store::LearnerRow>, events: &[Event]) {
+        let (board, tokens) = board::build(learners, events);
+        *self.board() = board;
+        *lock(&self.tokens) = tokens;
+        self.publish_snapshot();
+    }
+
+    fn publish_snapshot(&self) {
+        let _ = self.updates.send(Arc::from(self.snapshot()));
+    }
+
+    /// A learner joined again under their name: their old token is no one's now.
+    fn joined_again(&self, id: i64, old: &str, token: &str) {
+        let mut tokens = lock(&self.tokens);
+        tokens.remove(old);
+        tokens.insert(token.to_string(), id);
+    }
+
+    /// Whether a learner is called `name`, as a room reads it.
+    fn has_learner(&self, name: &str) -> bool {
+        let key = class::name_key(name);
+        self.board()
+            .rows()
+            .any(|row| class::name_key(&row.name) == key)
     }
 
     fn learner_of(&self, token: &str) -> Option<i64> {
@@ -170,12 +215,15 @@ impl Class {
                 json!({"id": exercise.id, "lesson": lesson.id, "title": exercise.title})
             })
             .collect();
+        let admission = self.admission();
         let board = self.board();
         let rows: Vec<_> = board.rows().collect();
         json!({
             "type": "snapshot",
             "now": class::now_ms(),
             "class": self.row.name,
+            "code": admission.code,
+            "joining": admission.joining,
             "exercises": exercises,
             "rows": rows,
         })
@@ -202,6 +250,14 @@ pub async fn serve(
     let bound = listener.local_addr()?;
     let (reachable, only_here) = advertised(bound);
     let url = format!("http://{reachable}");
+    // Where `class roster` finds this server: on this machine, so loopback when it can.
+    let here = if bound.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), bound.port())
+    } else {
+        bound
+    };
+    std::fs::write(dir.join(ADDRESS), format!("http://{here}\n"))
+        .with_context(|| format!("writing {}", dir.join(ADDRESS).display()))?;
 
     tell(
         ClassMsg::ServeOpen,
@@ -212,7 +268,7 @@ pub async fn serve(
         "\n    {}\n",
         ui::cyan(&ui::command_for_others(&format!(
             "class join {url} {} --name \"{your_name}\"",
-            class.row.code
+            class.admission().code
         )))
     );
     if only_here {
@@ -264,3 +320,5 @@ fn advertised(bound: SocketAddr) -> (SocketAddr, bool) {
         ),
     }
 }
+
+pub use roster::roster;

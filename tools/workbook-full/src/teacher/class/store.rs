@@ -20,18 +20,25 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 use workbook_core::class;
 
+mod roster;
+
+pub use roster::{Change, Changed};
+
 /// The migrations, in order: the database's `user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_class.sql"),
     include_str!("migrations/0002_current.sql"),
+    include_str!("migrations/0003_roster.sql"),
 ];
 
-/// The class itself: its name, its code and the teacher's token.
+/// The class itself: its name, its code and the teacher's token, and whether it takes
+/// joins now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassRow {
     pub name: String,
     pub code: String,
     pub teacher_token: String,
+    pub joining: bool,
 }
 
 /// A learner who joined.
@@ -88,13 +95,14 @@ impl Store {
     pub fn class(&self) -> Result<Option<ClassRow>> {
         self.connection
             .query_row(
-                "SELECT name, code, teacher_token FROM class WHERE id = 1",
+                "SELECT name, code, teacher_token, joining FROM class WHERE id = 1",
                 [],
                 |row| {
                     Ok(ClassRow {
                         name: row.get(0)?,
                         code: row.get(1)?,
                         teacher_token: row.get(2)?,
+                        joining: row.get(3)?,
                     })
                 },
             )
@@ -128,6 +136,13 @@ impl Store {
         })?;
         rows.collect::<rusqlite::Result<_>>()
             .context("reading the learners")
+    }
+
+    /// Every learner and every verdict, as the board is built from them.
+    pub fn everything(&self) -> Result<(Vec<LearnerRow>, Vec<Event>)> {
+        let mut events = Vec::new();
+        self.events(|event| events.push(event))?;
+        Ok((self.learners()?, events))
     }
 
     /// Every verdict, oldest first, each given to `each`.
@@ -177,9 +192,11 @@ impl Store {
 }
 
 /// How a join went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
     Learner(i64),
+    /// The name's learner, whom the teacher let join again: their old token is this one.
+    Again(i64, String),
     /// The name (as a room reads it: any case, any width) is someone's already.
     Taken,
     /// The class holds its most learners.
@@ -208,10 +225,27 @@ impl Writing<'_> {
         if count as usize >= most {
             return Ok(Added::Full);
         }
+        let key = class::name_key(name);
+        let again: Option<(i64, String)> = self
+            .connection
+            .query_row(
+                "SELECT id, token FROM learner WHERE name_key = ?1 AND rejoin = 1",
+                params![key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((id, old)) = again {
+            // Once: the new token is theirs, the old one no one's.
+            self.connection.execute(
+                "UPDATE learner SET token = ?1, rejoin = 0 WHERE id = ?2",
+                params![token, id],
+            )?;
+            return Ok(Added::Again(id, old));
+        }
         let added = self.connection.execute(
             "INSERT INTO learner (name, name_key, token, joined_ms) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT DO NOTHING",
-            params![name, class::name_key(name), token, joined_ms as i64],
+            params![name, key, token, joined_ms as i64],
         )?;
         Ok(if added == 1 {
             Added::Learner(self.connection.last_insert_rowid())
@@ -309,6 +343,7 @@ mod tests {
                 name: "c".into(),
                 code: "ABC".into(),
                 teacher_token: "t".into(),
+                joining: true,
             };
             store.create_class(&class, 1).unwrap();
             let Added::Learner(ada) = store

@@ -11,7 +11,7 @@
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::{Added, Event, Store};
+use super::store::{Added, Change, Changed, Event, LearnerRow, Store};
 
 /// The most requests in one transaction.
 const GROUP: usize = 256;
@@ -31,6 +31,19 @@ pub enum Job {
         events: Vec<Event>,
         answer: oneshot::Sender<Result<Vec<Event>, String>>,
     },
+    /// Changes the roster, in a transaction of its own: answered with how it went and
+    /// the whole class as it now is, to build the board again from.
+    Roster {
+        change: Change,
+        answer: oneshot::Sender<Result<Roster, String>>,
+    },
+}
+
+/// The class after a change to its roster.
+pub struct Roster {
+    pub changed: Changed,
+    pub learners: Vec<LearnerRow>,
+    pub events: Vec<Event>,
 }
 
 /// A handle on the writer.
@@ -83,6 +96,16 @@ impl Writer {
             .map_err(anyhow::Error::msg)
     }
 
+    /// Changes the roster, once it is on disk.
+    pub async fn roster(&self, change: Change) -> Result<Roster> {
+        let (answer, answered) = oneshot::channel();
+        self.send(Job::Roster { change, answer }).await?;
+        answered
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+
     async fn send(&self, job: Job) -> Result<()> {
         self.jobs
             .send(job)
@@ -92,10 +115,21 @@ impl Writer {
 }
 
 fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.blocking_recv() {
+    // A change to the roster met while gathering a group: done after it, alone.
+    let mut next: Option<Job> = None;
+    while let Some(first) = next.take().or_else(|| jobs.blocking_recv()) {
+        if let Job::Roster { change, answer } = first {
+            let _ =
+                answer.send(change_roster(&mut store, &change).map_err(|err| format!("{err:#}")));
+            continue;
+        }
         let mut group = vec![first];
         while group.len() < GROUP {
             match jobs.try_recv() {
+                Ok(job @ Job::Roster { .. }) => {
+                    next = Some(job);
+                    break;
+                }
                 Ok(job) => group.push(job),
                 Err(_) => break,
             }
@@ -114,6 +148,7 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                     } => writing
                         .add_learner(name, token, *joined_ms, *most)
                         .map(Done::Joined),
+                    Job::Roster { .. } => unreachable!("a roster change is never grouped"),
                     Job::Keep { events, .. } => {
                         let mut new = Vec::new();
                         for event in events {
@@ -150,6 +185,7 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                         Job::Keep { answer, .. } => {
                             let _ = answer.send(Err(why.clone()));
                         }
+                        Job::Roster { .. } => unreachable!("a roster change is never grouped"),
                     }
                 }
             }
@@ -160,4 +196,14 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
 enum Done {
     Joined(Added),
     Kept(Vec<Event>),
+}
+
+fn change_roster(store: &mut Store, change: &Change) -> Result<Roster> {
+    let changed = store.transaction(|writing| writing.roster(change))?;
+    let (learners, events) = store.everything()?;
+    Ok(Roster {
+        changed,
+        learners,
+        events,
+    })
 }

@@ -22,6 +22,7 @@ mod learner;
 mod page;
 mod race;
 mod room;
+mod roster;
 mod server;
 
 /// How long a request of the tests may take: far beyond any the server needs.

@@ -63,13 +63,13 @@ fn a_join_flood_from_one_machine_leaves_the_room_joining() {
         let status = post_from([127, 0, 0, 2], &server, "/api/join", &wrong);
         *statuses.entry(status).or_insert(0) += 1;
     }
+    // A quiet join takes milliseconds; a second is the goal in a flooded room.
+    let took = a_learner_joins_and_checks(&server, "Ada");
+    assert!(took < Duration::from_secs(1), "{took:?}");
     assert!(
         statuses.get(&429).copied().unwrap_or(0) > 800,
         "the script is slowed down: {statuses:?}"
     );
-    // A quiet join takes milliseconds; a second is the goal in a flooded room.
-    let took = a_learner_joins_and_checks(&server, "Ada");
-    assert!(took < Duration::from_secs(1), "{took:?}");
 }
 
 #[test]
