@@ -96,6 +96,28 @@ messages! {
     PageExportJson => "Export JSON (report --class)", "导出 JSON（report --class）";
     PageLearners => "{count} learners", "{count} 位学员";
     PageLearnersOne => "1 learner", "1 位学员";
+    PageLessons => "Lessons:", "课：";
+    PageLessonsNow => "the room's now", "全班正在做的";
+    PageLessonsAll => "all", "全部";
+    PageShow => "Stuck list shows:", "卡住列表显示：";
+    PageShowNames => "names", "名字";
+    PageShowInitials => "initials", "首字母";
+    PageShowSeats => "seat numbers", "座位号";
+    PageSeat => "seat {n}", "{n} 号座位";
+    PageRoster => "Roster", "名单";
+    PageCode => "Class code:", "课堂代码：";
+    PageJoiningOpen => "joining is open", "可以加入";
+    PageJoiningClosed => "joining is closed", "已关闭加入";
+    PageCloseJoining => "Close joining", "关闭加入";
+    PageOpenJoining => "Open joining", "开放加入";
+    PageNewCode => "New code", "换新代码";
+    PageRename => "Rename", "改名";
+    PageRemove => "Remove", "移除";
+    PageRejoin => "Let join again", "允许重新加入";
+    PageMergeInto => "Merge into…", "合并到…";
+    PageConfirmRemove => "Remove {name} and every verdict of theirs?", "移除 {name} 以及其所有结果？";
+    PageConfirmMerge => "Merge {name} into {into}? {name}'s verdicts become {into}'s.", "把 {name} 合并到 {into}？{name} 的结果将归 {into} 所有。";
+    PageRenamePrompt => "New name for {name}:", "{name} 的新名字：";
 }
 
 impl BadName {
