@@ -20,6 +20,7 @@ use workbook_core::ui;
 /// choice, the locale). On a mistake or `--help`, what to exit with once it is printed.
 pub fn parse(args: Vec<OsString>) -> Result<Cli, ExitCode> {
     let early = lang::choose_before_parsing();
+    let args = cli::lang_first(args);
     let args = if early != Lang::En {
         cli::help_as_flag(args)
     } else {

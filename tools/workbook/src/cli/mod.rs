@@ -219,6 +219,38 @@ pub fn command(lang: Lang) -> clap::Command {
     localise::localise(Cli::command().bin_name("workbook"), lang)
 }
 
+/// The arguments, with the runner's `--lang LANG` moved first wherever it was typed
+/// (`class serve --dir d --lang zh-CN`), as the language is chosen from it anywhere: clap
+/// reads it before the command only. `book` and `bundle` have a `--lang` of their own (an
+/// edition), which stays theirs.
+pub fn lang_first(args: Vec<OsString>) -> Vec<OsString> {
+    let command = args
+        .iter()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy())
+        .scan(false, |after_lang, arg| {
+            let skip = std::mem::replace(after_lang, arg == "--lang");
+            Some((skip, arg))
+        })
+        .find(|(skip, arg)| !skip && !arg.starts_with('-'))
+        .map(|(_, arg)| arg.into_owned());
+    if matches!(command.as_deref(), Some("book" | "bundle")) {
+        return args;
+    }
+    let Some(at) = args.iter().position(|arg| {
+        let arg = arg.to_string_lossy();
+        arg == "--lang" || arg.starts_with("--lang=")
+    }) else {
+        return args;
+    };
+    let mut args = args;
+    let takes = if args[at] == "--lang" { 2 } else { 1 };
+    let moved: Vec<OsString> = args.drain(at..(at + takes).min(args.len())).collect();
+    let first = args.len().min(1);
+    args.splice(first..first, moved);
+    args
+}
+
 /// The arguments, with `help COMMAND…` read as `COMMAND… --help`: clap's own `help`
 /// command speaks only English, so another language answers it through `--help`.
 pub fn help_as_flag(args: Vec<OsString>) -> Vec<OsString> {

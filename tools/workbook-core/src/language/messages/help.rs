@@ -205,7 +205,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("class serve", Help::ClassServe),
     ("class serve dir", Help::ClassServeDir),
     ("class serve addr", Help::ClassServeAddr),
-    ("class serve max-learners", Help::ClassServeMaxLearners),
+    ("class serve max_learners", Help::ClassServeMaxLearners),
     ("class roster", Help::ClassRoster),
     ("class roster dir", Help::ClassRosterDir),
     ("class roster action", Help::ClassRosterAction),

@@ -10,6 +10,8 @@
 //!   most a quarter of them: one machine flooding fills its own quarter, not the room's.
 //!   A connection past either is closed at once.
 //! - Stopping waits for requests in flight, for a few seconds at most.
+//! - Memory a flood took is given back: the allocator keeps freed memory for the process
+//!   unless told (glibc's `malloc_trim`), so the door tells it when a crowd has left.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -80,6 +82,8 @@ pub struct Door {
 struct Open {
     all: usize,
     from: HashMap<IpAddr, usize>,
+    /// The most connections held at once since memory was last given back.
+    peak: usize,
 }
 
 /// A connection let in; it counts until it is dropped.
@@ -126,6 +130,25 @@ impl Drop for Inside {
                 open.from.remove(&self.from);
             }
         }
+        // A crowd left (a quarter of what the server holds, gone since the last time):
+        // what their connections took goes back to the system.
+        open.peak = open.peak.max(open.all + 1);
+        if open.peak >= CROWD && open.all <= open.peak / 4 {
+            open.peak = open.all;
+            give_memory_back();
+        }
+    }
+}
+
+/// How many connections at once make a crowd worth giving memory back after.
+const CROWD: usize = 256;
+
+/// Gives the memory freed by the process back to the system, where the allocator keeps it.
+fn give_memory_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

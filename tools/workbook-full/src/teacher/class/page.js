@@ -104,8 +104,55 @@ function shownExercises() {
   return exercises.filter((exercise) => lessons.has(exercise.lesson));
 }
 
-function renderGrid() {
+// The grid: drawn whole when the learners or the exercises shown change, else row by row
+// (a verdict changes its learner's row alone: a room of 300 on every exercise is 21,600
+// cells, too many to draw again for each verdict).
+const gridRows = new Map(); // learner id → their <tr>
+let gridShown = ""; // the exercises the grid was drawn with
+
+function gridRow(row, shown) {
+  const tr = document.createElement("tr");
+  tr.dataset.learner = row.name;
+  let hints = 0;
+  for (const cell of Object.values(row.cells)) hints += cell.hints;
+  const cells = shown.map((exercise) => {
+    const cell = row.cells[exercise.id];
+    const td = text("td", "", "cell");
+    td.dataset.exercise = exercise.id;
+    if (!started(cell)) {
+      td.classList.add("not-started");
+      td.dataset.state = "not-started";
+      td.title = words.notStarted;
+    } else if (cell.passed) {
+      td.classList.add("passed");
+      td.dataset.state = "passed";
+      td.textContent = "✓";
+      td.title = words.passed;
+    } else {
+      td.classList.add("failing");
+      td.dataset.state = "failing";
+      const minutes = cell.failing_since_ms === undefined ? 0 : minutesSince(cell.failing_since_ms);
+      td.textContent = String(minutes);
+      td.title = [fill(words.minutes, { m: minutes }), cell.test, cell.message].filter(Boolean).join("\n");
+    }
+    return td;
+  });
+  tr.append(text("td", row.name, "name"), text("td", String(hints)), ...cells);
+  gridRows.set(row.id, tr);
+  return tr;
+}
+
+function renderGrid(changed) {
   const shown = shownExercises();
+  const key = shown.map((exercise) => exercise.id).join(" ");
+  if (changed && key === gridShown && [...changed].every((id) => gridRows.has(id))) {
+    for (const id of changed) {
+      const row = rows.get(id);
+      if (row) gridRows.get(id).replaceWith(gridRow(row, shown));
+    }
+    return;
+  }
+  gridShown = key;
   const headRow = document.createElement("tr");
   headRow.append(text("th", words.learner), text("th", words.hints));
   for (const exercise of shown) {
@@ -115,37 +162,9 @@ function renderGrid() {
     headRow.append(th);
   }
   document.querySelector("#grid thead").replaceChildren(headRow);
+  gridRows.clear();
   const sorted = [...rows.values()].sort(byName);
-  document.querySelector("#grid tbody").replaceChildren(...sorted.map((row) => {
-    const tr = document.createElement("tr");
-    tr.dataset.learner = row.name;
-    let hints = 0;
-    for (const cell of Object.values(row.cells)) hints += cell.hints;
-    const cells = shown.map((exercise) => {
-      const cell = row.cells[exercise.id];
-      const td = text("td", "", "cell");
-      td.dataset.exercise = exercise.id;
-      if (!started(cell)) {
-        td.classList.add("not-started");
-        td.dataset.state = "not-started";
-        td.title = words.notStarted;
-      } else if (cell.passed) {
-        td.classList.add("passed");
-        td.dataset.state = "passed";
-        td.textContent = "✓";
-        td.title = words.passed;
-      } else {
-        td.classList.add("failing");
-        td.dataset.state = "failing";
-        const minutes = cell.failing_since_ms === undefined ? 0 : minutesSince(cell.failing_since_ms);
-        td.textContent = String(minutes);
-        td.title = [fill(words.minutes, { m: minutes }), cell.test, cell.message].filter(Boolean).join("\n");
-      }
-      return td;
-    });
-    tr.append(text("td", row.name, "name"), text("td", String(hints)), ...cells);
-    return tr;
-  }));
+  document.querySelector("#grid tbody").replaceChildren(...sorted.map((row) => gridRow(row, shown)));
   byId("empty").textContent = rows.size ? "" : words.noLearners;
   byId("count").textContent = rows.size === 1 ? words.learnersOne : fill(words.learners, { count: rows.size });
 }
@@ -222,7 +241,10 @@ const button = (label, action) => {
 byId("toggle-joining").addEventListener("click", () => change({ action: "joining", open: !admission.joining }));
 byId("new-code").addEventListener("click", () => change({ action: "code" }));
 
+// Drawn only while it is open: 300 learners' buttons are many elements for a closed box.
+byId("roster-details").addEventListener("toggle", () => renderRoster());
 function renderRoster() {
+  if (!byId("roster-details").open) return;
   byId("code").textContent = admission.code;
   byId("joining").textContent = admission.joining ? words.joiningOpen : words.joiningClosed;
   byId("toggle-joining").textContent = admission.joining ? words.closeJoining : words.openJoining;
@@ -232,7 +254,11 @@ function renderRoster() {
     tr.dataset.learner = row.name;
     const merge = document.createElement("select");
     merge.append(text("option", words.mergeInto));
-    for (const other of sorted) if (other !== row) merge.append(text("option", other.name));
+    // The other learners, listed when the menu is opened.
+    merge.addEventListener("focus", () => {
+      merge.replaceChildren(text("option", words.mergeInto));
+      for (const other of [...rows.values()].sort(byName)) if (other.id !== row.id) merge.append(text("option", other.name));
+    });
     merge.addEventListener("change", () => {
       const into = merge.value;
       if (merge.selectedIndex > 0 && confirm(fill(words.confirmMerge, { name: row.name, into }))) change({ action: "merge", name: row.name, into });
@@ -253,15 +279,21 @@ function renderRoster() {
   }));
 }
 
-// Drawn at most every 200 ms however fast verdicts come, and every 20 s for the minutes;
-// the time the last drawing took is kept for the benchmark.
+// Drawn at most every 200 ms however fast verdicts come: the rows that changed, or all of
+// it; every 20 s the minutes in the failing cells and the stuck list. The time the last drawing took is kept for the benchmark.
 let drawing = null;
-function draw() {
+let whole = true;
+const changedRows = new Set();
+function draw(rowId) {
+  if (rowId === undefined) whole = true;
+  else changedRows.add(rowId);
   if (drawing) return;
   drawing = setTimeout(() => {
     drawing = null;
     const began = performance.now();
-    renderGrid();
+    renderGrid(whole ? null : changedRows);
+    whole = false;
+    changedRows.clear();
     renderStuck();
     renderExercises();
     renderRoster();
@@ -269,7 +301,16 @@ function draw() {
     document.body.dataset.messages = String(messages);
   }, 200);
 }
-setInterval(draw, 20000);
+setInterval(() => {
+  for (const [id, tr] of gridRows) {
+    const row = rows.get(id);
+    for (const td of tr.querySelectorAll("td.failing")) {
+      const cell = row && row.cells[td.dataset.exercise];
+      if (cell && cell.failing_since_ms !== undefined) td.textContent = String(minutesSince(cell.failing_since_ms));
+    }
+  }
+  renderStuck();
+}, 20000);
 
 const status = byId("status");
 function connect() {
@@ -287,6 +328,8 @@ function connect() {
       renderLessons();
     } else if (message.type === "row") {
       rows.set(message.row.id, message.row);
+      messages += 1;
+      return draw(message.row.id);
     }
     messages += 1;
     draw();

@@ -268,3 +268,79 @@ fn deliver(root: &Path, member: &Membership) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+    use std::time::Instant;
+
+    use super::*;
+
+    /// The watch session's sender tries again by itself: a verdict queued while the server
+    /// failed reaches it once it answers, the learner doing nothing meanwhile.
+    #[test]
+    fn the_session_sends_what_waits_once_the_server_is_back() {
+        let root = tempfile::tempdir().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let member = Membership {
+            url: format!("http://{}", listener.local_addr().unwrap()),
+            class: "c".into(),
+            name: "Ada".into(),
+            token: "t".into(),
+        };
+        member.save(root.path()).unwrap();
+        let verdict = class::Verdict {
+            seq: 1,
+            exercise: "demo.add".into(),
+            passed: true,
+            test: None,
+            message: None,
+            hints: 0,
+            at_ms: 1,
+            current: true,
+        };
+        outbox_of(root.path()).push(verdict).unwrap();
+
+        // The server: the first request is closed unanswered (it is away), the next kept.
+        let (seen, requests) = mpsc::channel();
+        std::thread::spawn(move || {
+            for (n, stream) in listener.incoming().map_while(Result::ok).enumerate() {
+                let mut reader = BufReader::new(&stream);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let _ = seen.send(Instant::now());
+                if n > 0 {
+                    let _ = (&stream)
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"kept\":1}");
+                }
+            }
+        });
+        keep_sending(root.path().to_path_buf());
+        let deadline = Duration::from_secs(60);
+        let failed = requests.recv_timeout(deadline).expect("a first try");
+        let kept = requests.recv_timeout(deadline).expect("a try again");
+        // Tried again after 2 s; the goal is the page within 10 s of the server's return.
+        let after = kept - failed;
+        assert!(after <= Duration::from_secs(10), "{after:?}");
+        let start = Instant::now();
+        while !outbox_of(root.path()).is_empty() {
+            assert!(start.elapsed() < deadline, "the verdict still waits");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
