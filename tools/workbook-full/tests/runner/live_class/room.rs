@@ -120,3 +120,69 @@ fn connections_held_by_one_machine_leave_the_room_served() {
     assert!(took < Duration::from_secs(1), "{took:?}");
     drop(held);
 }
+
+/// The server's resident memory, in KiB.
+fn resident_kib(server: &Running) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_flood_of_held_connections_gives_its_memory_back() {
+    // This test holds a thousand connections: as many open files, past many systems' 1,024.
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: reading and raising this process's own limit, as the server does.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    // Warmed up: a learner joined and checked, fifty connections served at once.
+    a_learner_joins_and_checks(&server, "Ada");
+    let warm: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut stream = connect_from([127, 0, 0, 1], &server);
+            stream
+                .write_all(b"GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    for mut stream in warm {
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+    let before = resident_kib(&server);
+    let held: Vec<TcpStream> = (0..1000)
+        .map(|_| {
+            let mut stream = connect_from([127, 0, 0, 2], &server);
+            let _ = stream.write_all(b"POST /api/join HTTP/1.1\r\nHost: x\r\n");
+            stream
+        })
+        .collect();
+    let during = resident_kib(&server);
+    a_learner_joins_and_checks(&server, "Bob");
+    // Each closed by the server after its 10 s: the end of each is the event waited for.
+    let deadline = Instant::now() + DEADLINE;
+    for (n, mut stream) in held.into_iter().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "{n} of 1,000 closed after {DEADLINE:?}");
+        stream.set_read_timeout(Some(left)).unwrap();
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+    a_learner_joins_and_checks(&server, "Cy");
+    let after = resident_kib(&server);
+    assert!(
+        after * 10 <= before * 11,
+        "{before} KiB before, {during} KiB during, {after} KiB after"
+    );
+}
