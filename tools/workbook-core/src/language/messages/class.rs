@@ -35,8 +35,8 @@ messages! {
         "课堂服务器已经不认识你了（课堂是不是从头重新开始了？）：{command} 可以重新加入。";
     LastTryFailed => "The last try to send failed: {why}", "上一次发送失败：{why}";
     ServerAnswers => "The class server answers.", "课堂服务器有应答。";
-    ServerSilent => "The class server does not answer now; what waits is sent after a later check, once it does.",
-        "课堂服务器现在没有应答；等待的结果会在它恢复后、之后的某次检查时发送。";
+    ServerSilent => "The class server does not answer now; what waits is sent once it does: within seconds while `watch` runs, else at your next command.",
+        "课堂服务器现在没有应答；等它恢复后，等待的结果就会发送：`watch` 运行时几秒之内，否则在你的下一个命令时。";
     Left => "You left {class}: nothing more is sent ({count} unsent verdicts deleted).",
         "你离开了 {class}：不会再发送任何东西（删除了 {count} 个未发送的结果）。";
     LeftOne => "You left {class}: nothing more is sent (1 unsent verdict deleted).",

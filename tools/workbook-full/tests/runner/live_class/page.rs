@@ -194,3 +194,82 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
         let _ = client.clone().close().await;
     }
 }
+
+#[tokio::test]
+async fn the_roster_is_changed_from_the_page() {
+    use testkit::browser::WINDOW;
+    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
+        Ok(browser) => browser,
+        Err(reason) => return println!("skipped: {reason}"),
+    };
+    let client = &browser.client;
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    server.join("Ada");
+    server.join("Mallory");
+    client
+        .goto(&format!("{}/?token={}", server.url, server.teacher))
+        .await
+        .unwrap();
+    until(
+        client,
+        "the grid",
+        "return document.querySelectorAll('#grid tbody tr').length === 2 ? true : null;",
+    )
+    .await;
+    // The roster opened; the teacher's confirmations answered yes.
+    client
+        .execute(
+            "window.confirm = () => true; document.getElementById('roster-details').open = true; return null;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    until(
+        client,
+        "the roster",
+        "return document.querySelectorAll('#roster tbody tr').length === 2 ? true : null;",
+    )
+    .await;
+    client
+        .execute(
+            "document.getElementById('toggle-joining').click(); return null;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    until(
+        client,
+        "joining closed",
+        "return document.getElementById('joining').textContent === 'joining is closed' ? true : null;",
+    )
+    .await;
+    let body = serde_json::json!({"code": server.code, "name": "Zoe"}).to_string();
+    assert_eq!(server.post("/api/join", None, &body).status, 423);
+    client
+        .execute(
+            "const row = [...document.querySelectorAll('#roster tbody tr')].find((tr) => tr.dataset.learner === 'Mallory');\
+             [...row.querySelectorAll('button')].find((b) => b.textContent === 'Remove').click(); return null;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    until(
+        client,
+        "Mallory gone",
+        "return document.querySelectorAll('#grid tbody tr').length === 1 ? true : null;",
+    )
+    .await;
+    let names: Vec<Value> = server
+        .export()
+        .iter()
+        .map(|report| report["learner"].clone())
+        .collect();
+    assert_eq!(names, [serde_json::json!("Ada")]);
+    let errors = client
+        .execute("return window.pageErrors || [];", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(errors, serde_json::json!([]));
+    let _ = client.clone().close().await;
+}
