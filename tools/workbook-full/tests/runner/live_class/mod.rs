@@ -5,7 +5,12 @@
 //!   and each bad input refused with its reason;
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
-//! - `page.rs`: the dashboard in headless Chromium, in both languages.
+//! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
+//!   sizes, and its roster's buttons;
+//! - `race.rs`: two senders at once leave no verdict queued;
+//! - `room.rs`: a machine in the room flooding joins or holding connections;
+//! - `roster.rs`: the teacher's changes to the roster from the command line;
+//! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -24,6 +29,7 @@ mod race;
 mod room;
 mod roster;
 mod server;
+mod walk;
 
 /// How long a request of the tests may take: far beyond any the server needs.
 const LIMITS: Limits = Limits {

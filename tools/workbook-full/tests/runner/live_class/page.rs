@@ -103,7 +103,7 @@ async fn the_dashboard_shows_each_verdict_live_in_both_languages() {
 
 /// What the page at its size shows of a room: the rows' and the grid's extent, the
 /// exercises in the grid, the stuck list's names, the export links.
-const MEASURE: &str = "const rows = [...document.querySelectorAll('#grid tbody tr')];\
+pub(super) const MEASURE: &str = "const rows = [...document.querySelectorAll('#grid tbody tr')];\
     const grid = document.querySelector('#grid').getBoundingClientRect();\
     return { height: innerHeight, width: innerWidth, rows: rows.length,\
       lastBottom: rows.length ? rows[rows.length - 1].getBoundingClientRect().bottom : 0,\
