@@ -12,16 +12,22 @@
 //! read, and when. Never a line of the learner's code.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 /// `POST` a [`Join`], answered with [`Joined`].
 pub const JOIN_PATH: &str = "/api/join";
 /// `POST` a [`Batch`] with the learner's token, answered with [`Accepted`].
 pub const VERDICTS_PATH: &str = "/api/verdicts";
+/// `POST` a roster change with the teacher's token (`class roster`, the page's buttons).
+pub const ROSTER_PATH: &str = "/api/roster";
 /// `GET`: whether a class server answers here (`class status` asks it).
 pub const HELLO_PATH: &str = "/api/hello";
 
 /// Where `class serve` listens unless told: every interface, so that the room reaches it.
 pub const DEFAULT_PORT: u16 = 7800;
+
+/// The most learners a class takes unless the teacher says otherwise: a room, and some.
+pub const DEFAULT_LEARNERS: usize = 60;
 
 /// A learner's name, in characters.
 pub const MAX_NAME_CHARS: usize = 40;
@@ -34,6 +40,10 @@ pub const MAX_EXERCISE_CHARS: usize = 80;
 /// Verdicts in one request: a runner sends what it queued while the server was away in
 /// batches of at most this many.
 pub const MAX_BATCH: usize = 50;
+/// Hints read, at most: no exercise has nearly so many.
+pub const MAX_HINTS: u32 = 100;
+/// How old a verdict may say it is when sent: a day of checks with the server away.
+pub const MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 /// The largest request body the server reads: a full batch of the longest verdicts fits.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -70,6 +80,11 @@ pub struct Verdict {
     pub hints: u32,
     /// When, in unix milliseconds by the learner's clock.
     pub at_ms: u64,
+    /// The exercise the learner is on: checked alone (`check ID`, or saved in `watch`),
+    /// not one of a lesson's or the course's checked together, whose untouched stubs fail
+    /// without anyone being stuck on them.
+    #[serde(default)]
+    pub current: bool,
 }
 
 /// What a runner sends: verdicts in the order they were made, and the learner's clock when
@@ -81,10 +96,21 @@ pub struct Batch {
     pub verdicts: Vec<Verdict>,
 }
 
-/// The answer to a batch: how many verdicts were new (the rest had been kept before).
+/// The answer to a batch: how many verdicts were new (the rest had been kept before, or
+/// were refused).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accepted {
     pub kept: usize,
+    /// The verdicts refused, each for its own reason: the rest of the batch is kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusedVerdict>,
+}
+
+/// One verdict of a batch refused, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefusedVerdict {
+    pub seq: u64,
+    pub error: String,
 }
 
 /// Every refusal's body: the reason, in one line.
@@ -99,11 +125,17 @@ pub enum BadName {
     Empty,
     TooLong,
     ControlCharacter,
+    /// A character that shows as nothing, or turns the text around it (U+200B, U+202E):
+    /// two names that look the same would be two learners, or one would read backwards.
+    Invisible,
 }
 
-/// The name as kept: trimmed, at most [`MAX_NAME_CHARS`] characters, with no control
-/// characters (no line breaks, no terminal escapes). Anything else is shown as text.
+/// The name as kept: in Unicode's composed form (NFC: "é" typed either way is one name),
+/// trimmed, at most [`MAX_NAME_CHARS`] characters, with no control characters (no line
+/// breaks, no terminal escapes) and none that shows as nothing or reorders the text.
+/// Anything else is shown as text.
 pub fn check_name(name: &str) -> Result<String, BadName> {
+    let name: String = name.nfc().collect();
     let name = name.trim();
     if name.is_empty() {
         return Err(BadName::Empty);
@@ -114,7 +146,45 @@ pub fn check_name(name: &str) -> Result<String, BadName> {
     if name.chars().any(char::is_control) {
         return Err(BadName::ControlCharacter);
     }
+    if name.chars().any(invisible) {
+        return Err(BadName::Invisible);
+    }
     Ok(name.to_string())
+}
+
+/// Whether `c` shows as nothing or changes the direction of the text around it: Unicode's
+/// format characters (zero-width spaces and joiners, the bidirectional marks, embeddings,
+/// overrides and isolates, the byte-order mark, the soft hyphen, tags), the variation
+/// selectors, and the fillers that render blank (Hangul fillers, the Khmer vowels shown
+/// as nothing).
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{61C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// A name as a room reads it, to tell whether two names are one: compatibility-composed
+/// (NFKC: a full-width "Ａｄａ" is "Ada") and in lower case ("ADA" is "ada").
+pub fn name_key(name: &str) -> String {
+    name.nfkc().flat_map(char::to_lowercase).collect()
 }
 
 /// `text` on one line, at most `max` characters: control characters become spaces, and
@@ -157,6 +227,20 @@ mod tests {
         assert_eq!(check_name(&"x".repeat(41)), Err(BadName::TooLong));
         // Markup is a name like any other: the page shows it as text.
         assert!(check_name("<script>alert(1)</script>").is_ok());
+        // Composed: "é" as one character or as "e" and its accent is one name.
+        assert_eq!(check_name("Ame\u{301}lie").as_deref(), Ok("Amélie"));
+        // Nothing invisible, nothing that turns the text around.
+        assert_eq!(check_name("张\u{200B}伟"), Err(BadName::Invisible));
+        assert_eq!(check_name("\u{202E}evil"), Err(BadName::Invisible));
+        assert_eq!(check_name("a\u{2066}b"), Err(BadName::Invisible));
+    }
+
+    #[test]
+    fn names_compare_in_any_case_and_width() {
+        assert_eq!(name_key("Ada"), name_key("ADA"));
+        assert_eq!(name_key("Ａｄａ"), name_key("ada"));
+        assert_eq!(name_key("张伟"), "张伟");
+        assert_ne!(name_key("Ada"), name_key("Adam"));
     }
 
     #[test]

@@ -1,12 +1,17 @@
 //! A room under load: simulated learners against `class serve`, run as a teacher runs it
 //! (`cargo run -p workbook -- class serve`: a debug build, a process of its own), on this
 //! machine. Each learner joins, then sends a verdict every 2 s, each on a connection of its
-//! own as the runner's sender does, while one dashboard follows the live stream.
+//! own as the runner's sender does, from an address of its own (127.0.0.2 and on: the
+//! server keeps its rates and its connections by address, as a room's machines have one
+//! each), while five dashboards follow the live stream and one more is open in headless
+//! Chromium.
 //!
 //! It measures what a teacher would ask of it:
 //! - ingest: how long a verdict's request takes, from connecting to the server's answer
 //!   (which comes once the verdict is on disk); median, p99 and worst;
-//! - shown: from sending a verdict to the dashboard's stream carrying it;
+//! - shown: from sending a verdict to each dashboard's stream carrying it;
+//! - drawn: how long the page in Chromium takes to draw the whole room, every exercise of
+//!   the course shown (its own measure, `data-draw-ms`), sampled while the load runs;
 //! - memory: the server's resident set, the most it reached;
 //! - the database's bytes per verdict, once the server has stopped.
 //!
@@ -31,6 +36,7 @@ struct Options {
     learners: usize,
     seconds: u64,
     every: Duration,
+    pages: usize,
 }
 
 fn options() -> Options {
@@ -38,27 +44,40 @@ fn options() -> Options {
         learners: 300,
         seconds: 300,
         every: Duration::from_secs(2),
+        pages: 5,
     };
     let args: Vec<String> = std::env::args().collect();
     for pair in args.windows(2) {
         match pair[0].as_str() {
             "--learners" => options.learners = pair[1].parse().expect("--learners N"),
             "--seconds" => options.seconds = pair[1].parse().expect("--seconds N"),
+            "--pages" => options.pages = pair[1].parse().expect("--pages N"),
             _ => {}
         }
     }
     options
 }
 
-/// One request on a connection of its own; the status and body of its answer.
+/// Learner `n`'s machine: an address of its own on the loopback.
+fn machine(n: usize) -> std::net::Ipv4Addr {
+    std::net::Ipv4Addr::new(127, 0, (2 + n / 250) as u8, (2 + n % 250) as u8)
+}
+
+/// One request from `from` on a connection of its own; the status and body of its answer.
 async fn request(
+    from: std::net::Ipv4Addr,
     addr: &str,
     method: &str,
     path: &str,
     token: Option<&str>,
     body: &str,
 ) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr)
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(std::net::SocketAddr::from((from, 0)))
+        .expect("an address on the loopback");
+    let mut stream = socket
+        .connect(addr.parse().unwrap())
         .await
         .expect("the server takes a connection");
     let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
@@ -138,6 +157,8 @@ async fn main() {
             "serve",
             "--addr",
             "127.0.0.1:0",
+            "--max-learners",
+            &options.learners.to_string(),
             "--dir",
         ])
         .arg(&dir)
@@ -166,19 +187,21 @@ async fn main() {
         options.learners, options.every, options.seconds
     );
 
-    // The dashboard: every row message's verdicts, matched with when they were sent.
-    let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    // The dashboards: every row message's verdicts, matched with when they were sent.
+    let sent: Arc<Mutex<HashMap<String, (Instant, usize)>>> = Arc::default();
     let shown: Arc<Mutex<Vec<Duration>>> = Arc::default();
     let (exercises_tx, exercises_rx) = tokio::sync::oneshot::channel::<Vec<String>>();
-    {
+    let mut exercises_tx = Some(exercises_tx);
+    for _ in 0..options.pages {
         let (addr, teacher, sent, shown) =
             (addr.clone(), teacher.clone(), sent.clone(), shown.clone());
+        let pages = options.pages;
+        let mut exercises_tx = exercises_tx.take();
         tokio::spawn(async move {
             let mut stream = TcpStream::connect(&addr).await.unwrap();
             let head = format!("GET /api/stream?token={teacher} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
             stream.write_all(head.as_bytes()).await.unwrap();
             let mut lines = tokio::io::BufReader::new(stream).lines();
-            let mut exercises_tx = Some(exercises_tx);
             while let Ok(Some(line)) = lines.next_line().await {
                 let Some(data) = line.strip_prefix("data: ") else {
                     continue;
@@ -200,9 +223,14 @@ async fn main() {
                 let mut sent = sent.lock().unwrap();
                 for cell in cells.values() {
                     if let Some(id) = cell["message"].as_str()
-                        && let Some(when) = sent.remove(id)
+                        && let Some((when, seen)) = sent.get_mut(id)
                     {
-                        shown.lock().unwrap().push(at - when);
+                        shown.lock().unwrap().push(at - *when);
+                        // Forgotten once every page has shown it.
+                        *seen += 1;
+                        if *seen == pages {
+                            sent.remove(id);
+                        }
                     }
                 }
             }
@@ -215,7 +243,8 @@ async fn main() {
     for n in 0..options.learners {
         let body = serde_json::json!({"code": code, "name": format!("learner {n:03}")}).to_string();
         loop {
-            let (status, answer) = request(&addr, "POST", "/api/join", None, &body).await;
+            let (status, answer) =
+                request(machine(n), &addr, "POST", "/api/join", None, &body).await;
             if status == 429 {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
@@ -269,8 +298,16 @@ async fn main() {
                 })
                 .to_string();
                 let started = Instant::now();
-                sent.lock().unwrap().insert(id.clone(), started);
-                let (status, _) = request(&addr, "POST", "/api/verdicts", Some(&token), &body).await;
+                sent.lock().unwrap().insert(id.clone(), (started, 0));
+                let (status, _) = request(
+                    machine(n),
+                    &addr,
+                    "POST",
+                    "/api/verdicts",
+                    Some(&token),
+                    &body,
+                )
+                .await;
                 let took = started.elapsed();
                 if status == 200 {
                     ingest.lock().unwrap().push(took);
@@ -279,6 +316,39 @@ async fn main() {
                 }
             }
         }));
+    }
+    // The page itself, in Chromium, every exercise shown: how long it takes to draw.
+    let drawn: Arc<Mutex<Vec<f64>>> = Arc::default();
+    let browser = testkit::browser::Browser::start(1366, 768).await;
+    match &browser {
+        Ok(browser) => {
+            let client = &browser.client;
+            let url = format!("http://{addr}/?token={teacher}");
+            client.goto(&url).await.unwrap();
+            client
+                .execute(
+                    "localStorage.setItem('class-lessons', 'all'); location.reload(); return null;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            while Instant::now() < end {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let ms = client
+                    .execute(
+                        "return Number(document.body.dataset.drawMs || 'NaN');",
+                        vec![],
+                    )
+                    .await
+                    .ok()
+                    .and_then(|value| value.as_f64())
+                    .filter(|ms| ms.is_finite());
+                if let Some(ms) = ms {
+                    drawn.lock().unwrap().push(ms);
+                }
+            }
+        }
+        Err(reason) => println!("the page's drawing is not measured: {reason}"),
     }
     for learner in learners {
         learner.await.unwrap();
@@ -321,13 +391,26 @@ async fn main() {
         ms(percentile(&ingest, 1.0))
     );
     println!(
-        "verdict → dashboard: median {}, p99 {}, worst {} ({} of {} seen)",
+        "verdict → dashboard: median {}, p99 {}, worst {} ({} of {} seen, {} pages)",
         ms(percentile(&shown, 0.5)),
         ms(percentile(&shown, 0.99)),
         ms(percentile(&shown, 1.0)),
         shown.len(),
-        kept
+        kept as usize * options.pages,
+        options.pages
     );
+    let mut drawn = drawn.lock().unwrap().clone();
+    drawn.sort_by(f64::total_cmp);
+    if !drawn.is_empty() {
+        println!(
+            "page drawn (Chromium): median {:.1} ms, worst {:.1} ms ({} rows, {} exercises, {} samples)",
+            drawn[drawn.len() / 2],
+            drawn[drawn.len() - 1],
+            options.learners,
+            exercises.len(),
+            drawn.len()
+        );
+    }
     println!(
         "server memory:       {:.1} MiB at most (resident, sampled), {:.1} MiB peak (VmHWM)",
         *peak_rss.lock().unwrap() as f64 / 1024.0,

@@ -114,8 +114,22 @@ async fn run(cli: Cli) -> Result<bool> {
             }
         }
         Commands::Class {
-            action: ClassAction::Serve { dir, addr },
-        } => class::serve(course, &dir, addr).await,
+            action:
+                ClassAction::Serve {
+                    dir,
+                    addr,
+                    max_learners,
+                },
+        } => class::serve(course, &dir, addr, max_learners).await,
+        Commands::Class {
+            action:
+                ClassAction::Roster {
+                    dir,
+                    action,
+                    name,
+                    other,
+                },
+        } => class::roster(&dir, action, name.as_deref(), other.as_deref()),
         _ => unreachable!("the learner's commands ran above"),
     }
 }

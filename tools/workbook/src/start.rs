@@ -20,6 +20,7 @@ use workbook_core::ui;
 /// choice, the locale). On a mistake or `--help`, what to exit with once it is printed.
 pub fn parse(args: Vec<OsString>) -> Result<Cli, ExitCode> {
     let early = lang::choose_before_parsing();
+    let args = cli::lang_first(args);
     let args = if early != Lang::En {
         cli::help_as_flag(args)
     } else {
@@ -72,6 +73,9 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
         mut state,
         language,
     } = started;
+    if !matches!(command, Some(Commands::Class { .. })) {
+        class::send_what_waits(&course.root);
+    }
     match command {
         None => session::run(course, state, None).await.map(|()| true),
         Some(Commands::Watch { target }) => session::run(course, state, target.as_deref())
@@ -101,10 +105,11 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
             ClassAction::Status => class::status(&course),
             ClassAction::Leave => class::leave(&course),
             ClassAction::Send => {
-                class::send::run(&course.root);
+                let _ = class::send::run(&course.root);
                 Ok(true)
             }
             ClassAction::Serve { .. } => anyhow::bail!("not a learner's command: class serve"),
+            ClassAction::Roster { .. } => anyhow::bail!("not a learner's command: class roster"),
         },
         Some(other) => anyhow::bail!("not a learner's command: {other:?}"),
     }

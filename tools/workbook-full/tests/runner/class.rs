@@ -36,18 +36,18 @@ fn the_class_report_says_who_is_stuck_where_and_what_stops_the_class() {
     let (ok, out) = course.run(&["report", "--class", reports]);
     assert!(ok, "{out}");
     let ada = out
-        .find("Ada  stuck on demo.add for 25 min (4 checks, 2 hints)")
+        .find("Ada  stuck on demo.add for 25 min (checks: 4, hints: 2)")
         .unwrap_or_else(|| panic!("{out}"));
     let bob = out
-        .find("Bob  stuck on demo.add for 10 min (2 checks, 0 hints)")
+        .find("Bob  stuck on demo.add for 10 min (checks: 2, hints: 0)")
         .unwrap_or_else(|| panic!("{out}"));
     assert!(ada < bob, "the longest stuck first:\n{out}");
     assert!(!out.contains("Zoe  stuck"), "{out}");
     let add = out
-        .find("demo.add  2 learner(s) stuck on it, the longest for 25 min")
+        .find("demo.add  2 learners stuck on it, the longest for 25 min")
         .unwrap_or_else(|| panic!("{out}"));
     let triple = out
-        .find("demo.triple  1 learner(s) stuck on it, the longest for 5 min")
+        .find("demo.triple  1 learner stuck on it, for 5 min")
         .unwrap_or_else(|| panic!("{out}"));
     assert!(add < triple, "{out}");
 
@@ -94,7 +94,7 @@ fn the_json_report_carries_each_exercise_the_learner_worked_on() {
     let (ok, out) = course.run(&["report", "--class", reports.to_str().unwrap()]);
     assert!(ok, "{out}");
     assert!(
-        out.contains("stuck on demo.add for 0 min (1 checks, 1 hints)"),
+        out.contains("stuck on demo.add for 0 min (checks: 1, hints: 1)"),
         "{out}"
     );
 }

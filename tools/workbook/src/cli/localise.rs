@@ -26,7 +26,7 @@ fn localise_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         .get_arguments()
         .map(|arg| arg.get_id().to_string())
         .collect();
-    for id in ids {
+    for (order, id) in ids.into_iter().enumerate() {
         // `hint all` for an argument of `hint`, ` lang` for one of the root's.
         let key = format!("{path} {id}");
         let Some(help) = text(&key) else { continue };
@@ -37,7 +37,10 @@ fn localise_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
                 Help::Options
             };
             let takes_values = arg.get_action().takes_values();
+            // Listed as declared (`class join URL CODE`): under a heading of its own, clap
+            // would list them by name.
             arg.help(say(help))
+                .display_order(order)
                 .long_help(None)
                 .hide_default_value(takes_values)
                 .hide_env(takes_values)

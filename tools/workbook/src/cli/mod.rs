@@ -133,7 +133,8 @@ impl Commands {
                 | Commands::Solution { .. }
                 | Commands::Reset { .. }
                 | Commands::Lang { .. }
-        ) || matches!(self, Commands::Class { action } if !matches!(action, ClassAction::Serve { .. }))
+        ) || matches!(self, Commands::Class { action }
+            if !matches!(action, ClassAction::Serve { .. } | ClassAction::Roster { .. }))
     }
 }
 
@@ -157,6 +158,17 @@ pub enum ClassAction {
         dir: PathBuf,
         #[arg(long)]
         addr: Option<SocketAddr>,
+        #[arg(long, value_name = "N", default_value_t = workbook_core::class::DEFAULT_LEARNERS)]
+        max_learners: usize,
+    },
+    /// The teacher's roster, changed while the server runs.
+    Roster {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(value_enum)]
+        action: RosterAction,
+        name: Option<String>,
+        other: Option<String>,
     },
     Join {
         url: String,
@@ -170,6 +182,25 @@ pub enum ClassAction {
     /// background).
     #[command(hide = true)]
     Send,
+}
+
+/// A change to a class's roster (`class roster`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RosterAction {
+    /// NAME leaves the class, with every verdict.
+    Remove,
+    /// NAME is called OTHER from now on.
+    Rename,
+    /// NAME's verdicts become OTHER's (one learner in two rows).
+    Merge,
+    /// NAME may join again under their name, once.
+    Rejoin,
+    /// No more joins.
+    Close,
+    /// Joins again.
+    Open,
+    /// A new class code.
+    NewCode,
 }
 
 /// Where `up`, `status` and `down` put the system: a base port for this one command,
@@ -186,6 +217,38 @@ pub struct SystemPorts {
 /// `workbook` hands commands to, would otherwise name itself in its usage lines.
 pub fn command(lang: Lang) -> clap::Command {
     localise::localise(Cli::command().bin_name("workbook"), lang)
+}
+
+/// The arguments, with the runner's `--lang LANG` moved first wherever it was typed
+/// (`class serve --dir d --lang zh-CN`), as the language is chosen from it anywhere: clap
+/// reads it before the command only. `book` and `bundle` have a `--lang` of their own (an
+/// edition), which stays theirs.
+pub fn lang_first(args: Vec<OsString>) -> Vec<OsString> {
+    let command = args
+        .iter()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy())
+        .scan(false, |after_lang, arg| {
+            let skip = std::mem::replace(after_lang, arg == "--lang");
+            Some((skip, arg))
+        })
+        .find(|(skip, arg)| !skip && !arg.starts_with('-'))
+        .map(|(_, arg)| arg.into_owned());
+    if matches!(command.as_deref(), Some("book" | "bundle")) {
+        return args;
+    }
+    let Some(at) = args.iter().position(|arg| {
+        let arg = arg.to_string_lossy();
+        arg == "--lang" || arg.starts_with("--lang=")
+    }) else {
+        return args;
+    };
+    let mut args = args;
+    let takes = if args[at] == "--lang" { 2 } else { 1 };
+    let moved: Vec<OsString> = args.drain(at..(at + takes).min(args.len())).collect();
+    let first = args.len().min(1);
+    args.splice(first..first, moved);
+    args
 }
 
 /// The arguments, with `help COMMAND…` read as `COMMAND… --help`: clap's own `help`

@@ -16,6 +16,43 @@ fn help_before_a_command_is_its_help_flag() {
 }
 
 #[test]
+fn lang_is_read_anywhere_but_as_an_edition() {
+    let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+    assert_eq!(
+        lang_first(args(&[
+            "workbook", "class", "serve", "--dir", "d", "--lang", "zh-CN"
+        ])),
+        args(&[
+            "workbook", "--lang", "zh-CN", "class", "serve", "--dir", "d"
+        ])
+    );
+    assert_eq!(
+        lang_first(args(&["workbook", "check", "--lang=en"])),
+        args(&["workbook", "--lang=en", "check"])
+    );
+    let book = args(&["workbook", "book", "--lang", "zh-CN"]);
+    assert_eq!(lang_first(book.clone()), book);
+    let parsed = Cli::try_parse_from(lang_first(args(&["workbook", "list", "--lang", "en"])));
+    assert_eq!(parsed.unwrap().lang.as_deref(), Some("en"));
+}
+
+#[test]
+fn arguments_are_listed_as_declared() {
+    let mut cmd = command(Lang::En);
+    let join = cmd
+        .find_subcommand_mut("class")
+        .and_then(|class| class.find_subcommand_mut("join"))
+        .unwrap()
+        .render_help()
+        .to_string();
+    let (url, code) = (
+        join.find("  <URL>").unwrap(),
+        join.find("  <CODE>").unwrap(),
+    );
+    assert!(url < code, "{join}");
+}
+
+#[test]
 fn every_command_and_argument_has_a_text_in_the_messages() {
     let missing = localise::without_text(&Cli::command(), "");
     assert!(missing.is_empty(), "no text for: {missing:?}");

@@ -2,6 +2,7 @@
 //! `class serve`, the server's refusals, and the words of the class's dashboard page.
 
 use super::messages;
+use crate::class::BadName;
 
 messages! {
     pub enum ClassMsg;
@@ -11,11 +12,13 @@ messages! {
     NameEmpty => "a name is needed: --name \"Your Name\"", "需要一个名字：--name \"你的名字\"";
     NameTooLong => "the name is longer than {max} characters", "名字超过了 {max} 个字符";
     NameControl => "the name holds a control character (a line break, an escape)", "名字里有控制字符（换行、转义符）";
+    NameInvisible => "the name holds a character that shows as nothing or turns the text around (a zero-width space, a direction mark)",
+        "名字里有显示不出来或会让文字倒转的字符（零宽空格、方向标记）";
     Unreachable => "no class server answers at {url}: {why}", "{url} 上没有课堂服务器应答：{why}";
     WrongCode => "the class server at {url} does not know the class code `{code}`: check it against the projector",
         "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
-    NameTaken => "someone in this class is already called {name}: choose another name with --name",
-        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字";
+    NameTaken => "someone in this class is already called {name}: choose another name with --name, or, if it is you (a new clone, another machine), ask the teacher to let you join again",
+        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字；如果那就是你（新的克隆、另一台机器），请老师允许你重新加入";
     JoinRefused => "the class server at {url} refused: {why}", "{url} 上的课堂服务器拒绝了：{why}";
     Joined => "You joined {class} at {url} as {name}.", "你以 {name} 的身份加入了 {url} 上的 {class}。";
     WhatIsSent => "From now on every verdict of `check` and `watch` is sent to the class server in the background: the exercise's id, passed or failed, the first failing test's name and its one-line message, how many hints you have read, and the time. Never your code.",
@@ -27,14 +30,17 @@ messages! {
     InClass => "In {class} at {url} as {name}.", "在 {url} 上的 {class} 里，名字是 {name}。";
     AllSent => "Every verdict has been sent.", "每个结果都已发送。";
     Waiting => "{count} verdicts wait to be sent.", "有 {count} 个结果等待发送。";
+    WaitingOne => "1 verdict waits to be sent.", "有 1 个结果等待发送。";
     NoLongerKnown => "The class server no longer knows you (was the class started again from nothing?): {command} joins again.",
         "课堂服务器已经不认识你了（课堂是不是从头重新开始了？）：{command} 可以重新加入。";
     LastTryFailed => "The last try to send failed: {why}", "上一次发送失败：{why}";
     ServerAnswers => "The class server answers.", "课堂服务器有应答。";
-    ServerSilent => "The class server does not answer now; what waits is sent after a later check, once it does.",
-        "课堂服务器现在没有应答；等待的结果会在它恢复后、之后的某次检查时发送。";
+    ServerSilent => "The class server does not answer now; what waits is sent once it does: within seconds while `watch` runs, else at your next command.",
+        "课堂服务器现在没有应答；等它恢复后，等待的结果就会发送：`watch` 运行时几秒之内，否则在你的下一个命令时。";
     Left => "You left {class}: nothing more is sent ({count} unsent verdicts deleted).",
         "你离开了 {class}：不会再发送任何东西（删除了 {count} 个未发送的结果）。";
+    LeftOne => "You left {class}: nothing more is sent (1 unsent verdict deleted).",
+        "你离开了 {class}：不会再发送任何东西（删除了 1 个未发送的结果）。";
 
     // The teacher's side.
     ServeOpen => "Class {class} is open. Put this line on the projector:", "课堂 {class} 已开始。把这一行放到投影上：";
@@ -44,11 +50,19 @@ messages! {
     ServeLoopback => "Only this machine reaches {url}: for the room, listen on its network (the default, --addr 0.0.0.0:7800).",
         "只有本机能访问 {url}：要让教室里的人访问，请监听网络（默认即是，--addr 0.0.0.0:7800）。";
     YourName => "YOUR NAME", "你的名字";
+    RosterNoClass => "{path} holds no class: give the folder class serve runs with", "{path} 里没有课堂：请给出 class serve 使用的文件夹";
+    RosterNotServing => "no class server runs for {path} now: start it with class serve --dir {path}",
+        "现在没有为 {path} 运行的课堂服务器：用 class serve --dir {path} 启动它";
+    RosterNeedsName => "{action} needs a learner's name (rename and merge a second one)", "{action} 需要一个学员的名字（rename 和 merge 还需要第二个）";
+    RosterOpen => "Done: the class takes joins with the code {code}.", "完成：课堂接受用代码 {code} 加入。";
+    RosterClosed => "Done: the class takes no joins now (its code is {code}).", "完成：课堂现在不接受加入（代码是 {code}）。";
 
     // The server's refusals, in the teacher's language.
     RefuseCode => "wrong class code", "课堂代码不对";
     RefuseNameTaken => "the name is taken", "名字已被占用";
     RefuseName => "bad name: {why}", "名字不合要求：{why}";
+    RefuseClosed => "the class takes no more joins now: ask the teacher", "课堂现在不再接受加入：请问老师";
+    RefuseNoLearner => "no learner is called {name}", "没有叫 {name} 的学员";
     RefuseFull => "the class is full ({max} learners)", "课堂已满（{max} 位学员）";
     RefuseBusy => "too many requests at once: try again in a moment", "同时的请求太多：请稍后再试";
     RefuseToken => "unknown learner token: join the class again", "未知的学员令牌：请重新加入课堂";
@@ -57,6 +71,8 @@ messages! {
     RefuseBatch => "a batch holds 1 to {max} verdicts", "一批包含 1 到 {max} 个结果";
     RefuseExercise => "the course has no exercise `{id}`", "课程里没有练习 `{id}`";
     RefuseTooLong => "{field} is longer than {max} characters", "{field} 超过了 {max} 个字符";
+    RefuseHints => "more than {max} hints read", "看过的提示超过了 {max} 条";
+    RefuseSlow => "the body did not arrive within {seconds} s", "请求体没有在 {seconds} 秒内到达";
     RefuseTooLarge => "the body is larger than {max} bytes", "请求体超过了 {max} 字节";
 
     // The dashboard page.
@@ -79,4 +95,39 @@ messages! {
     PageExportCsv => "Export CSV", "导出 CSV";
     PageExportJson => "Export JSON (report --class)", "导出 JSON（report --class）";
     PageLearners => "{count} learners", "{count} 位学员";
+    PageLearnersOne => "1 learner", "1 位学员";
+    PageLessons => "Lessons:", "课：";
+    PageLessonsNow => "the room's now", "全班正在做的";
+    PageLessonsAll => "all", "全部";
+    PageShow => "Stuck list shows:", "卡住列表显示：";
+    PageShowNames => "names", "名字";
+    PageShowInitials => "initials", "首字母";
+    PageShowSeats => "seat numbers", "座位号";
+    PageSeat => "seat {n}", "{n} 号座位";
+    PageRoster => "Roster", "名单";
+    PageCode => "Class code:", "课堂代码：";
+    PageJoiningOpen => "joining is open", "可以加入";
+    PageJoiningClosed => "joining is closed", "已关闭加入";
+    PageCloseJoining => "Close joining", "关闭加入";
+    PageOpenJoining => "Open joining", "开放加入";
+    PageNewCode => "New code", "换新代码";
+    PageRename => "Rename", "改名";
+    PageRemove => "Remove", "移除";
+    PageRejoin => "Let join again", "允许重新加入";
+    PageMergeInto => "Merge into…", "合并到…";
+    PageConfirmRemove => "Remove {name} and every verdict of theirs?", "移除 {name} 以及其所有结果？";
+    PageConfirmMerge => "Merge {name} into {into}? {name}'s verdicts become {into}'s.", "把 {name} 合并到 {into}？{name} 的结果将归 {into} 所有。";
+    PageRenamePrompt => "New name for {name}:", "{name} 的新名字：";
+}
+
+impl BadName {
+    /// Why, as both sides say it (`max` is [`crate::class::MAX_NAME_CHARS`]).
+    pub fn message(self) -> ClassMsg {
+        match self {
+            BadName::Empty => ClassMsg::NameEmpty,
+            BadName::TooLong => ClassMsg::NameTooLong,
+            BadName::ControlCharacter => ClassMsg::NameControl,
+            BadName::Invisible => ClassMsg::NameInvisible,
+        }
+    }
 }

@@ -59,11 +59,13 @@ messages! {
     WhoNeedsYou => "Who needs you now (stuck the longest first, as of each report):",
         "现在谁需要你（卡得最久的在前，以各自报告的时间为准）：";
     NobodyStuck => "  Nobody is stuck: every exercise checked last passed.", "  没有人卡住：每个最近检查的练习都通过了。";
-    StuckOn => "  {name}  stuck on {id} for {minutes} min ({attempts} checks, {hints} hints)",
+    StuckOn => "  {name}  stuck on {id} for {minutes} min (checks: {attempts}, hints: {hints})",
         "  {name}  卡在 {id} 上 {minutes} 分钟（检查 {attempts} 次，看了 {hints} 条提示）";
     WhatStopsTheClass => "Which exercise stops the class:", "哪个练习卡住了全班：";
-    ExerciseStops => "  {id}  {count} learner(s) stuck on it, the longest for {minutes} min",
+    ExerciseStops => "  {id}  {count} learners stuck on it, the longest for {minutes} min",
         "  {id}  {count} 位学员卡在这里，最长的已 {minutes} 分钟";
+    ExerciseStopsOne => "  {id}  1 learner stuck on it, for {minutes} min",
+        "  {id}  1 位学员卡在这里，已 {minutes} 分钟";
     ClassEmptyFolder => "a folder with no .json files", "文件夹里没有 .json 文件";
     ClassNotAReport => "not a report", "不是一份报告";
     ClassNotAReportAt => "not a report (line {line}, column {column})", "不是一份报告（第 {line} 行第 {column} 列有误）";

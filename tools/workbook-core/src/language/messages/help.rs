@@ -108,6 +108,15 @@ messages! {
     ClassServeDir => "The class's folder (made if missing); the same folder carries a class on after a restart",
         "课堂的文件夹（不存在时创建）；重启后用同一个文件夹继续这个课堂";
     ClassServeAddr => "Where to listen (default: every interface, port 7800)", "监听的地址（默认：所有网络接口，端口 7800）";
+    ClassServeMaxLearners => "The most learners who may join (default: 60); a join past it is told the class is full",
+        "最多可以加入的学员数（默认：60）；超过时加入会被告知课堂已满";
+    ClassRoster => "Change the class's roster while its server runs: remove, rename or merge learners, let one join again, close or open joining, issue a new code",
+        "在课堂服务器运行时修改名单：移除、改名或合并学员，允许某人重新加入，关闭或开放加入，换一个新的课堂代码";
+    ClassRosterDir => "The class's folder, as given to class serve", "课堂的文件夹，与 class serve 用的相同";
+    ClassRosterAction => "What to do: remove NAME, rename NAME NEW, merge NAME INTO, rejoin NAME, close, open, new-code",
+        "要做什么：remove 名字、rename 名字 新名字、merge 名字 并入的名字、rejoin 名字、close、open、new-code";
+    ClassRosterName => "The learner, as the dashboard shows the name", "学员，名字照仪表板上的写";
+    ClassRosterOther => "The new name (rename), or the learner to merge into (merge)", "新名字（rename），或要并入的学员（merge）";
     ClassJoin => "Join a class: from then on every verdict of check and watch is sent to its server in the background (never your code)",
         "加入一个课堂：此后 check 和 watch 的每个结果都会在后台发给它的服务器（绝不发送你的代码）";
     ClassJoinUrl => "The class server's address, as the projector shows it (http://HOST:PORT)", "课堂服务器的地址，照投影上的写（http://主机:端口）";
@@ -196,6 +205,12 @@ const TEXTS: &[(&str, Help)] = &[
     ("class serve", Help::ClassServe),
     ("class serve dir", Help::ClassServeDir),
     ("class serve addr", Help::ClassServeAddr),
+    ("class serve max_learners", Help::ClassServeMaxLearners),
+    ("class roster", Help::ClassRoster),
+    ("class roster dir", Help::ClassRosterDir),
+    ("class roster action", Help::ClassRosterAction),
+    ("class roster name", Help::ClassRosterName),
+    ("class roster other", Help::ClassRosterOther),
     ("class join", Help::ClassJoin),
     ("class join url", Help::ClassJoinUrl),
     ("class join code", Help::ClassJoinCode),

@@ -5,12 +5,17 @@
 //!
 //! The page derives the rest (who is stuck, each exercise's counts, the hints) from the
 //! rows it holds; the exports (`export.rs`) read the rows here.
+//!
+//! Stuck means stuck: a learner is stuck on the exercise they are on (the last they checked
+//! alone, or saved in `watch`) when it has failed since. A lesson's or the course's check
+//! fails every stub not yet written: those cells are updated, but an exercise nobody has
+//! started (never checked alone, never passed) is "not started", failing since never.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::store::Event;
+use super::store::{Event, LearnerRow};
 
 /// One exercise a learner has worked on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -18,11 +23,17 @@ pub struct Cell {
     /// The last verdict: passed or not.
     pub passed: bool,
     pub ever_passed: bool,
+    /// Worked on: checked alone at least once, or passed.
+    pub started: bool,
+    /// Every verdict, a lesson's checks included.
     pub attempts: u32,
+    /// The verdicts of it checked alone: the learner's own tries.
+    pub tries: u32,
     pub hints: u32,
     pub first_ms: u64,
     pub last_ms: u64,
-    /// Since when it has been failing (its first failure since it last passed).
+    /// Since when it has been failing (its first failure, once started, since it last
+    /// passed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failing_since_ms: Option<u64>,
     /// The last failure's test and message.
@@ -38,6 +49,9 @@ pub struct Row {
     pub id: i64,
     pub name: String,
     pub joined_ms: u64,
+    /// The exercise they are on: the last they checked alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
     /// Exercise id → what they did with it.
     pub cells: BTreeMap<String, Cell>,
 }
@@ -49,6 +63,20 @@ pub struct Board {
     names: HashMap<i64, String>,
 }
 
+/// The board and the learners' tokens (token → learner id), from the class as kept.
+pub fn build(learners: Vec<LearnerRow>, events: &[Event]) -> (Board, HashMap<String, i64>) {
+    let mut board = Board::default();
+    let mut tokens = HashMap::new();
+    for learner in learners {
+        board.add_learner(learner.id, &learner.name, learner.joined_ms);
+        tokens.insert(learner.token, learner.id);
+    }
+    for event in events {
+        board.apply(event);
+    }
+    (board, tokens)
+}
+
 impl Board {
     pub fn add_learner(&mut self, id: i64, name: &str, joined_ms: u64) {
         self.names.insert(id, name.to_string());
@@ -58,6 +86,7 @@ impl Board {
                 id,
                 name: name.to_string(),
                 joined_ms,
+                current: None,
                 cells: BTreeMap::new(),
             },
         );
@@ -75,12 +104,19 @@ impl Board {
         cell.hints = cell.hints.max(event.hints);
         cell.passed = event.passed;
         cell.ever_passed |= event.passed;
+        cell.started |= event.current || event.passed;
+        if event.current {
+            cell.tries += 1;
+            row.current = Some(event.exercise.clone());
+        }
         if event.passed {
             cell.failing_since_ms = None;
             cell.test = None;
             cell.message = None;
         } else {
-            cell.failing_since_ms.get_or_insert(event.at_ms);
+            if cell.started {
+                cell.failing_since_ms.get_or_insert(event.at_ms);
+            }
             cell.test = event.test.clone();
             cell.message = event.message.clone();
         }
@@ -107,6 +143,7 @@ mod tests {
             hints: 0,
             at_ms,
             received_ms: at_ms,
+            current: true,
         }
     }
 
@@ -136,5 +173,37 @@ mod tests {
                 })
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_lesson_check_of_an_untouched_stub_starts_nothing() {
+        let mut board = Board::default();
+        board.add_learner(1, "Ada", 0);
+        let lesson = |passed, at_ms, exercise: &str| Event {
+            exercise: exercise.into(),
+            current: false,
+            ..verdict(passed, at_ms, (!passed).then_some("echoes"))
+        };
+        let row = board.apply(&lesson(false, 100, "tcp.echo")).unwrap();
+        let cell = &row.cells["tcp.echo"];
+        assert!(!cell.started && !cell.passed);
+        assert_eq!(
+            (cell.failing_since_ms, cell.tries, cell.attempts),
+            (None, 0, 1)
+        );
+        assert_eq!(row.current, None, "a lesson check is no exercise to be on");
+
+        // Checked alone: the learner is on it, and failing since that check.
+        board.apply(&verdict(false, 200, Some("echoes")));
+        let row = board.apply(&lesson(false, 300, "tcp.echo")).unwrap();
+        let cell = &row.cells["tcp.echo"];
+        assert!(cell.started);
+        assert_eq!((cell.failing_since_ms, cell.tries), (Some(200), 1));
+        assert_eq!(row.current.as_deref(), Some("tcp.echo"));
+
+        // A passing lesson check of another exercise starts it, and moves no one.
+        let row = board.apply(&lesson(true, 400, "tcp.chat")).unwrap();
+        assert!(row.cells["tcp.chat"].started);
+        assert_eq!(row.current.as_deref(), Some("tcp.echo"));
     }
 }

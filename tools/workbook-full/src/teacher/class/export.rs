@@ -58,12 +58,20 @@ pub fn reports(course: &Course, board: &Board, now_ms: u64) -> Vec<Report> {
         .collect()
 }
 
-/// The CSV: a header, then a line per learner and exercise worked on, in course order.
+/// The CSV: a header, then a line per learner and exercise checked, in course order, and
+/// one with no exercise for a learner who joined and never checked (they are in the class).
 pub fn csv(course: &Course, board: &Board, now_ms: u64) -> String {
     let mut out = String::from(
         "learner,exercise,status,attempts,hints,first,last,minutes_failing,failing_test,message\r\n",
     );
     for row in board.rows() {
+        if !course
+            .exercises()
+            .any(|(_, exercise)| row.cells.contains_key(&exercise.id))
+        {
+            out.push_str(&format!("{},,,0,0,,,,,\r\n", field(&row.name)));
+            continue;
+        }
         for (_, exercise) in course.exercises() {
             let Some(cell) = row.cells.get(&exercise.id) else {
                 continue;
@@ -71,7 +79,14 @@ pub fn csv(course: &Course, board: &Board, now_ms: u64) -> String {
             let fields = [
                 field(&row.name),
                 field(&exercise.id),
-                (if cell.passed { "passed" } else { "failed" }).to_string(),
+                (if cell.passed {
+                    "passed"
+                } else if cell.started {
+                    "failed"
+                } else {
+                    "not started"
+                })
+                .to_string(),
                 cell.attempts.to_string(),
                 cell.hints.to_string(),
                 time(cell.first_ms),

@@ -1,14 +1,13 @@
 //! Who may do what, and how much: the class code for joining, the teacher's token for the
 //! dashboard and the exports, a learner's own token for their verdicts; a rate for each
-//! learner and one for all joins together, so that a flood of joins (right code or not)
-//! costs the server a refusal each, not its memory or its disk.
+//! learner and one for the joins from each address, so that a flood of joins (right code
+//! or not) costs the server a refusal each, not its memory or its disk, and the machine
+//! flooding is slowed down alone: the rest of the room joins as ever.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
-
-/// The most learners one class takes.
-pub const MAX_LEARNERS: usize = 1000;
 
 /// A bucket of `capacity` requests, refilled at `per_second`: a burst is allowed, a
 /// steady flood is not.
@@ -30,11 +29,16 @@ pub const LEARNER_RATE: Rate = Rate {
     per_second: 5.0,
 };
 
-/// Every join together: a room joining at once, not a script guessing codes.
+/// The joins from one address: a room behind one router joining at once, not a script
+/// guessing codes.
 pub const JOIN_RATE: Rate = Rate {
-    capacity: 400.0,
-    per_second: 40.0,
+    capacity: 60.0,
+    per_second: 5.0,
 };
+
+/// Addresses whose join rate is remembered; past it, those back to a full bucket are
+/// forgotten (they would start full anyway).
+const ADDRESSES_KEPT: usize = 10_000;
 
 impl Bucket {
     fn full(rate: Rate) -> Bucket {
@@ -44,11 +48,15 @@ impl Bucket {
         }
     }
 
-    fn take(&mut self, rate: Rate) -> bool {
+    fn refill(&mut self, rate: Rate) {
         let now = Instant::now();
         let refill = now.duration_since(self.filled_at).as_secs_f64() * rate.per_second;
         self.left = (self.left + refill).min(rate.capacity);
         self.filled_at = now;
+    }
+
+    fn take(&mut self, rate: Rate) -> bool {
+        self.refill(rate);
         if self.left >= 1.0 {
             self.left -= 1.0;
             true
@@ -58,11 +66,11 @@ impl Bucket {
     }
 }
 
-/// The rates of every learner, and of joins.
+/// The rates of every learner, and of the joins from each address.
 #[derive(Debug, Default)]
 pub struct Limits {
     learners: Mutex<HashMap<i64, Bucket>>,
-    joins: Mutex<Option<Bucket>>,
+    joins: Mutex<HashMap<IpAddr, Bucket>>,
 }
 
 impl Limits {
@@ -75,11 +83,18 @@ impl Limits {
             .take(LEARNER_RATE)
     }
 
-    /// Whether another join may be tried now.
-    pub fn join(&self) -> bool {
-        let mut bucket = self.joins.lock().unwrap_or_else(|e| e.into_inner());
-        bucket
-            .get_or_insert_with(|| Bucket::full(JOIN_RATE))
+    /// Whether another join may be tried now from `from`.
+    pub fn join(&self, from: IpAddr) -> bool {
+        let mut buckets = self.joins.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= ADDRESSES_KEPT {
+            buckets.retain(|_, bucket| {
+                bucket.refill(JOIN_RATE);
+                bucket.left < JOIN_RATE.capacity
+            });
+        }
+        buckets
+            .entry(from)
+            .or_insert_with(|| Bucket::full(JOIN_RATE))
             .take(JOIN_RATE)
     }
 }
@@ -127,6 +142,16 @@ mod tests {
         let mut bucket = Bucket::full(rate);
         assert!((0..3).all(|_| bucket.take(rate)));
         assert!(!bucket.take(rate));
+    }
+
+    #[test]
+    fn one_address_flooding_joins_leaves_the_others_theirs() {
+        let limits = Limits::default();
+        let script: IpAddr = [10, 0, 0, 66].into();
+        let taken = (0..1000).filter(|_| limits.join(script)).count();
+        assert!(taken < 100, "{taken} of 1000 let through");
+        let learner: IpAddr = [10, 0, 0, 7].into();
+        assert!(limits.join(learner), "another address joins as ever");
     }
 
     #[test]

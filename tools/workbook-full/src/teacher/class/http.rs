@@ -4,11 +4,13 @@
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -16,16 +18,21 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use workbook_core::class::{
-    self, Accepted, BadName, Batch, HELLO_PATH, JOIN_PATH, Join, Joined, Refused, VERDICTS_PATH,
+    self, Accepted, Batch, HELLO_PATH, JOIN_PATH, Join, Joined, ROSTER_PATH, Refused,
+    RefusedVerdict, VERDICTS_PATH, Verdict,
 };
 use workbook_core::language::messages::{ClassMsg, say_in};
 
-use super::guard::{self, MAX_LEARNERS};
-use super::store::Event;
+use super::guard;
+use super::store::{Added, Event};
 use super::{Class, export, page};
 
 /// The largest join request read.
-const MAX_JOIN_BYTES: usize = 4 * 1024;
+pub(super) const MAX_JOIN_BYTES: usize = 4 * 1024;
+
+/// How long a request's body may take to arrive: the largest (64 KiB) at 6.5 KiB/s. A
+/// client that announces a body and sends it a byte at a time, or never, is refused.
+const BODY_TIME: Duration = Duration::from_secs(10);
 
 pub fn routes(class: Arc<Class>) -> Router {
     Router::new()
@@ -39,32 +46,44 @@ pub fn routes(class: Arc<Class>) -> Router {
         .route("/api/stream", get(stream))
         .route("/export.csv", get(export_csv))
         .route("/export.json", get(export_json))
+        .route(ROSTER_PATH, post(super::roster::change))
         .with_state(class)
 }
 
 /// A refusal: `status`, and why.
-fn refuse(status: StatusCode, why: String) -> Response {
+pub(super) fn refuse(status: StatusCode, why: String) -> Response {
     (status, axum::Json(Refused { error: why })).into_response()
 }
 
 impl Class {
-    fn say(&self, msg: ClassMsg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    pub(super) fn say(&self, msg: ClassMsg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         say_in(self.lang, msg, args)
     }
 }
 
 /// Reads a body of at most `max` bytes as JSON of type `T`.
-async fn read_json<T: serde::de::DeserializeOwned>(
+pub(super) async fn read_json<T: serde::de::DeserializeOwned>(
     class: &Class,
     body: Body,
     max: usize,
 ) -> Result<T, Response> {
-    let bytes: Bytes = axum::body::to_bytes(body, max).await.map_err(|_| {
-        refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            class.say(ClassMsg::RefuseTooLarge, &[("max", &max)]),
-        )
-    })?;
+    let read = tokio::time::timeout(BODY_TIME, axum::body::to_bytes(body, max)).await;
+    let bytes: Bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            return Err(refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                class.say(ClassMsg::RefuseTooLarge, &[("max", &max)]),
+            ));
+        }
+        Err(_) => {
+            let seconds = BODY_TIME.as_secs();
+            return Err(refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                class.say(ClassMsg::RefuseSlow, &[("seconds", &seconds)]),
+            ));
+        }
+    };
     serde_json::from_slice(&bytes).map_err(|err| {
         refuse(
             StatusCode::BAD_REQUEST,
@@ -73,8 +92,12 @@ async fn read_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-async fn join(State(class): State<Arc<Class>>, body: Body) -> Response {
-    if !class.limits.join() {
+async fn join(
+    State(class): State<Arc<Class>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Body,
+) -> Response {
+    if !class.limits.join(peer.ip()) {
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
             class.say(ClassMsg::RefuseBusy, &[]),
@@ -84,38 +107,31 @@ async fn join(State(class): State<Arc<Class>>, body: Body) -> Response {
         Ok(request) => request,
         Err(refused) => return refused,
     };
-    if !guard::same_secret(&request.code.trim().to_uppercase(), &class.row.code) {
+    let admission = class.admission();
+    if !guard::same_secret(&request.code.trim().to_uppercase(), &admission.code) {
         return refuse(StatusCode::FORBIDDEN, class.say(ClassMsg::RefuseCode, &[]));
+    }
+    if !admission.joining {
+        return refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[]));
     }
     let name = match class::check_name(&request.name) {
         Ok(name) => name,
         Err(bad) => {
-            let why = match bad {
-                BadName::Empty => ClassMsg::NameEmpty,
-                BadName::TooLong => ClassMsg::NameTooLong,
-                BadName::ControlCharacter => ClassMsg::NameControl,
-            };
-            let why = class.say(why, &[("max", &class::MAX_NAME_CHARS)]);
+            let why = class.say(bad.message(), &[("max", &class::MAX_NAME_CHARS)]);
             return refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 class.say(ClassMsg::RefuseName, &[("why", &why)]),
             );
         }
     };
-    if class.learner_count() >= MAX_LEARNERS {
-        return refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            class.say(ClassMsg::RefuseFull, &[("max", &MAX_LEARNERS)]),
-        );
-    }
     let token = guard::token(16);
     let joined_ms = class::now_ms();
     match class
         .writer
-        .join(name.clone(), token.clone(), joined_ms)
+        .join(name.clone(), token.clone(), joined_ms, class.most)
         .await
     {
-        Ok(Some(id)) => {
+        Ok(Added::Learner(id)) => {
             class.joined(id, &name, &token, joined_ms);
             axum::Json(Joined {
                 token,
@@ -123,9 +139,21 @@ async fn join(State(class): State<Arc<Class>>, body: Body) -> Response {
             })
             .into_response()
         }
-        Ok(None) => refuse(
+        Ok(Added::Again(id, old)) => {
+            class.joined_again(id, &old, &token);
+            axum::Json(Joined {
+                token,
+                class: class.row.name.clone(),
+            })
+            .into_response()
+        }
+        Ok(Added::Taken) => refuse(
             StatusCode::CONFLICT,
             class.say(ClassMsg::RefuseNameTaken, &[]),
+        ),
+        Ok(Added::Full) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            class.say(ClassMsg::RefuseFull, &[("max", &class.most)]),
         ),
         Err(err) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
     }
@@ -157,53 +185,55 @@ async fn verdicts(State(class): State<Arc<Class>>, headers: HeaderMap, body: Bod
         Ok(batch) => batch,
         Err(refused) => return refused,
     };
-    let events = match events_of(&class, learner, batch) {
-        Ok(events) => events,
-        Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
+    if batch.verdicts.is_empty() || batch.verdicts.len() > class::MAX_BATCH {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            class.say(ClassMsg::RefuseBatch, &[("max", &class::MAX_BATCH)]),
+        );
+    }
+    let (events, refused) = events_of(&class, learner, batch);
+    let kept = if events.is_empty() {
+        Ok(Vec::new())
+    } else {
+        class.writer.keep(events).await
     };
-    match class.writer.keep(events).await {
+    match kept {
         Ok(new) => {
-            let kept = new.len();
             class.kept(&new);
-            axum::Json(Accepted { kept }).into_response()
+            axum::Json(Accepted {
+                kept: new.len(),
+                refused,
+            })
+            .into_response()
         }
         Err(err) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
     }
 }
 
-/// A batch's verdicts as events, checked, with times on the server's clock; or why not.
-fn events_of(class: &Class, learner: i64, batch: Batch) -> Result<Vec<Event>, String> {
-    if batch.verdicts.is_empty() || batch.verdicts.len() > class::MAX_BATCH {
-        return Err(class.say(ClassMsg::RefuseBatch, &[("max", &class::MAX_BATCH)]));
-    }
+/// A batch's verdicts as events, each checked alone, with times on the server's clock:
+/// those kept, and those refused with why (one bad verdict never costs the good ones).
+fn events_of(class: &Class, learner: i64, batch: Batch) -> (Vec<Event>, Vec<RefusedVerdict>) {
     let now = class::now_ms();
-    let too_long = |field: &str, max: usize| {
-        class.say(ClassMsg::RefuseTooLong, &[("field", &field), ("max", &max)])
-    };
     let mut events = Vec::with_capacity(batch.verdicts.len());
+    let mut refused = Vec::new();
     for verdict in batch.verdicts {
-        if verdict.exercise.chars().count() > class::MAX_EXERCISE_CHARS {
-            return Err(too_long("exercise", class::MAX_EXERCISE_CHARS));
+        match check_verdict(class, &verdict) {
+            Ok(()) => {}
+            Err(error) => {
+                refused.push(RefusedVerdict {
+                    seq: verdict.seq,
+                    error,
+                });
+                continue;
+            }
         }
-        if !class.exercises.contains(&verdict.exercise) {
-            return Err(class.say(ClassMsg::RefuseExercise, &[("id", &verdict.exercise)]));
-        }
-        if verdict
-            .test
-            .as_ref()
-            .is_some_and(|t| t.chars().count() > class::MAX_TEST_CHARS)
-        {
-            return Err(too_long("test", class::MAX_TEST_CHARS));
-        }
-        if verdict
-            .message
-            .as_ref()
-            .is_some_and(|m| m.chars().count() > class::MAX_MESSAGE_CHARS)
-        {
-            return Err(too_long("message", class::MAX_MESSAGE_CHARS));
-        }
-        // How long before sending it was made, by the learner's clock, taken from now.
-        let age = batch.sent_ms.saturating_sub(verdict.at_ms);
+        // How long before sending it was made, by the learner's clock (whatever that
+        // clock says), taken from the server's now, and never more than a day: a laptop
+        // that believes it is 1970 makes a verdict of now, not one of 55 years ago.
+        let age = batch
+            .sent_ms
+            .saturating_sub(verdict.at_ms)
+            .min(class::MAX_AGE_MS);
         events.push(Event {
             learner,
             seq: verdict.seq.min(i64::MAX as u64),
@@ -218,18 +248,50 @@ fn events_of(class: &Class, learner: i64, batch: Batch) -> Result<Vec<Event>, St
             hints: verdict.hints,
             at_ms: now.saturating_sub(age),
             received_ms: now,
+            current: verdict.current,
         });
     }
-    Ok(events)
+    (events, refused)
+}
+
+/// Whether a verdict is one the server keeps; or why not.
+fn check_verdict(class: &Class, verdict: &Verdict) -> Result<(), String> {
+    let too_long = |field: &str, max: usize| {
+        class.say(ClassMsg::RefuseTooLong, &[("field", &field), ("max", &max)])
+    };
+    if verdict.exercise.chars().count() > class::MAX_EXERCISE_CHARS {
+        return Err(too_long("exercise", class::MAX_EXERCISE_CHARS));
+    }
+    if !class.exercises.contains(&verdict.exercise) {
+        return Err(class.say(ClassMsg::RefuseExercise, &[("id", &verdict.exercise)]));
+    }
+    if verdict
+        .test
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > class::MAX_TEST_CHARS)
+    {
+        return Err(too_long("test", class::MAX_TEST_CHARS));
+    }
+    if verdict
+        .message
+        .as_ref()
+        .is_some_and(|m| m.chars().count() > class::MAX_MESSAGE_CHARS)
+    {
+        return Err(too_long("message", class::MAX_MESSAGE_CHARS));
+    }
+    if verdict.hints > class::MAX_HINTS {
+        return Err(class.say(ClassMsg::RefuseHints, &[("max", &class::MAX_HINTS)]));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
-struct TeacherQuery {
+pub(super) struct TeacherQuery {
     token: Option<String>,
 }
 
 /// Whether a request carries the teacher's token (`?token=` or `Authorization: Bearer`).
-fn is_teacher(class: &Class, query: &TeacherQuery, headers: &HeaderMap) -> bool {
+pub(super) fn is_teacher(class: &Class, query: &TeacherQuery, headers: &HeaderMap) -> bool {
     query
         .token
         .as_deref()
@@ -237,7 +299,7 @@ fn is_teacher(class: &Class, query: &TeacherQuery, headers: &HeaderMap) -> bool 
         .is_some_and(|token| guard::same_secret(token, &class.row.teacher_token))
 }
 
-fn not_the_teacher(class: &Class) -> Response {
+pub(super) fn not_the_teacher(class: &Class) -> Response {
     refuse(
         StatusCode::FORBIDDEN,
         class.say(ClassMsg::RefuseTeacher, &[]),
@@ -259,13 +321,19 @@ async fn stream(
         return not_the_teacher(&class);
     }
     let mut updates = class.updates.subscribe();
+    let mut stopping = class.stopping.subscribe();
     let first = class.snapshot();
     let events = async_stream(move |sender| async move {
         if sender.send(first).await.is_err() {
             return;
         }
         loop {
-            let next = match updates.recv().await {
+            let update = tokio::select! {
+                update = updates.recv() => update,
+                // The server stops: the stream ends, and the page reconnects to the next.
+                _ = stopping.wait_for(|stop| *stop) => return,
+            };
+            let next = match update {
                 Ok(update) => update.to_string(),
                 // Too far behind to catch up message by message: the whole board again.
                 Err(RecvError::Lagged(_)) => class.snapshot(),

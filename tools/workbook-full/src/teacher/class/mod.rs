@@ -8,6 +8,8 @@
 //! - `board.rs`: what the page shows, in memory, rebuilt from the events at start;
 //! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports), with
 //!   `guard.rs` (the code, the tokens, the rates);
+//! - `door.rs`: the connections (how many, from whom, how long);
+//! - `roster.rs`: the teacher's changes to who is in the class (page and `class roster`);
 //! - `page.rs` and `page.html`: the dashboard, in the teacher's language;
 //! - `export.rs`: CSV, and the JSON that `report --class` reads.
 //!
@@ -15,7 +17,6 @@
 //! restart would lose.
 
 use std::collections::{HashMap, HashSet};
-use std::future::IntoFuture;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,10 +32,12 @@ use workbook_core::language::{self, Lang};
 use workbook_core::ui;
 
 mod board;
+mod door;
 mod export;
 mod guard;
 mod http;
 mod page;
+mod roster;
 mod store;
 mod writer;
 
@@ -45,13 +48,19 @@ use writer::Writer;
 /// The database's file in the class's folder.
 pub const DATABASE: &str = "class.sqlite";
 
+/// The file in the class's folder that says where its server listens, for `class roster`.
+pub(crate) const ADDRESS: &str = "address";
+
 /// How long a stop waits for requests in flight.
 const GRACE: Duration = Duration::from_secs(5);
 
 /// A running class: what every handler shares.
 pub struct Class {
     course: Course,
+    /// The class as it started (its name and the teacher's token never change).
     row: ClassRow,
+    /// Its code and whether it takes joins: the teacher's to change while it runs.
+    admission: Mutex<Admission>,
     lang: Lang,
     writer: Writer,
     /// The course's exercise ids: a verdict names one of them.
@@ -60,8 +69,19 @@ pub struct Class {
     /// Learner token → learner id.
     tokens: Mutex<HashMap<String, i64>>,
     limits: guard::Limits,
+    /// The most learners who may join.
+    most: usize,
     /// What the pages are sent: each changed row, as a JSON message.
     updates: broadcast::Sender<Arc<str>>,
+    /// `true` once the server stops: the pages' streams end then, not after the grace.
+    stopping: tokio::sync::watch::Sender<bool>,
+}
+
+/// Who may join now.
+#[derive(Debug, Clone)]
+struct Admission {
+    code: String,
+    joining: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -72,7 +92,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Class {
     /// Opens the class kept in `dir` (made, with a new code and token, the first time).
-    pub fn open(course: Course, dir: &Path, lang: Lang) -> Result<Class> {
+    pub fn open(course: Course, dir: &Path, lang: Lang, most: usize) -> Result<Class> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let store = Store::open(&dir.join(DATABASE))?;
         let row = match store.class()? {
@@ -87,26 +107,24 @@ impl Class {
                     name: class::one_line(&name, 60),
                     code: guard::class_code(),
                     teacher_token: guard::token(16),
+                    joining: true,
                 };
                 store.create_class(&row, class::now_ms())?;
                 row
             }
         };
-        let mut board = Board::default();
-        let mut tokens = HashMap::new();
-        for learner in store.learners()? {
-            board.add_learner(learner.id, &learner.name, learner.joined_ms);
-            tokens.insert(learner.token, learner.id);
-        }
-        store.events(|event| {
-            board.apply(&event);
-        })?;
+        let (learners, events) = store.everything()?;
+        let (board, tokens) = board::build(learners, &events);
         let exercises = course
             .exercises()
             .map(|(_, exercise)| exercise.id.clone())
             .collect();
         Ok(Class {
             course,
+            admission: Mutex::new(Admission {
+                code: row.code.clone(),
+                joining: row.joining,
+            }),
             row,
             lang,
             writer: Writer::start(store),
@@ -114,7 +132,9 @@ impl Class {
             board: Mutex::new(board),
             tokens: Mutex::new(tokens),
             limits: guard::Limits::default(),
+            most,
             updates: broadcast::channel(1024).0,
+            stopping: tokio::sync::watch::channel(false).0,
         })
     }
 
@@ -122,12 +142,40 @@ impl Class {
         lock(&self.board)
     }
 
-    fn learner_of(&self, token: &str) -> Option<i64> {
-        lock(&self.tokens).get(token).copied()
+    fn admission(&self) -> Admission {
+        lock(&self.admission).clone()
     }
 
-    fn learner_count(&self) -> usize {
-        lock(&self.tokens).len()
+    /// The roster changed (and is on disk): the board and the tokens again, from the
+    /// class as it now is, and every page sent it whole.
+    fn rebuilt(&self, learners: Vec<store::LearnerRow>, events: &[Event]) {
+        let (board, tokens) = board::build(learners, events);
+        *self.board() = board;
+        *lock(&self.tokens) = tokens;
+        self.publish_snapshot();
+    }
+
+    fn publish_snapshot(&self) {
+        let _ = self.updates.send(Arc::from(self.snapshot()));
+    }
+
+    /// A learner joined again under their name: their old token is no one's now.
+    fn joined_again(&self, id: i64, old: &str, token: &str) {
+        let mut tokens = lock(&self.tokens);
+        tokens.remove(old);
+        tokens.insert(token.to_string(), id);
+    }
+
+    /// Whether a learner is called `name`, as a room reads it.
+    fn has_learner(&self, name: &str) -> bool {
+        let key = class::name_key(name);
+        self.board()
+            .rows()
+            .any(|row| class::name_key(&row.name) == key)
+    }
+
+    fn learner_of(&self, token: &str) -> Option<i64> {
+        lock(&self.tokens).get(token).copied()
     }
 
     /// A learner joined (and is on disk): their empty row goes to the pages.
@@ -167,12 +215,15 @@ impl Class {
                 json!({"id": exercise.id, "lesson": lesson.id, "title": exercise.title})
             })
             .collect();
+        let admission = self.admission();
         let board = self.board();
         let rows: Vec<_> = board.rows().collect();
         json!({
             "type": "snapshot",
             "now": class::now_ms(),
             "class": self.row.name,
+            "code": admission.code,
+            "joining": admission.joining,
             "exercises": exercises,
             "rows": rows,
         })
@@ -181,19 +232,32 @@ impl Class {
 }
 
 /// `class serve --dir DIR [--addr ADDR]`: runs the class until Ctrl-C (or SIGTERM).
-pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Result<bool> {
+pub async fn serve(
+    course: Course,
+    dir: &Path,
+    addr: Option<SocketAddr>,
+    most: usize,
+) -> Result<bool> {
     let stopping = shared::signal::shutdown();
     let addr = addr.unwrap_or(SocketAddr::new(
         IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         DEFAULT_PORT,
     ));
-    let class = Arc::new(Class::open(course, dir, language::current())?);
+    let class = Arc::new(Class::open(course, dir, language::current(), most)?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("{addr}: {}", io_error(&err)))?;
     let bound = listener.local_addr()?;
     let (reachable, only_here) = advertised(bound);
     let url = format!("http://{reachable}");
+    // Where `class roster` finds this server: on this machine, so loopback when it can.
+    let here = if bound.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), bound.port())
+    } else {
+        bound
+    };
+    std::fs::write(dir.join(ADDRESS), format!("http://{here}\n"))
+        .with_context(|| format!("writing {}", dir.join(ADDRESS).display()))?;
 
     tell(
         ClassMsg::ServeOpen,
@@ -204,7 +268,7 @@ pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Resu
         "\n    {}\n",
         ui::cyan(&ui::command_for_others(&format!(
             "class join {url} {} --name \"{your_name}\"",
-            class.row.code
+            class.admission().code
         )))
     );
     if only_here {
@@ -215,22 +279,19 @@ pub async fn serve(course: Course, dir: &Path, addr: Option<SocketAddr>) -> Resu
     let kept = dir.join(DATABASE);
     tell(ClassMsg::ServeKept, &[("path", &kept.display())]);
 
-    // One stop, heard twice: by the server (no new connections) and by the grace period
-    // (the live pages' streams never end by themselves).
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // One stop, heard twice: by the door (no new connections, and a grace for those in
+    // flight) and by the pages' streams, which never end by themselves.
+    let door = door::Door::new(door::raise_file_limit());
+    let stop = class.stopping.clone();
     tokio::spawn(async move {
         stopping.await;
-        let _ = stop.send(true);
+        stop.send_replace(true);
     });
-    let heard = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+    let mut stopped = class.stopping.subscribe();
+    let stop = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     };
-    let server = axum::serve(listener, http::routes(class.clone()))
-        .with_graceful_shutdown(heard(stopped.clone()));
-    let stopped = shared::signal::within_grace(GRACE, heard(stopped), server.into_future()).await;
-    if let Some(result) = stopped {
-        result.context("serving the class")?;
-    }
+    door::serve(listener, http::routes(class.clone()), door, stop, GRACE).await;
     Ok(true)
 }
 
@@ -259,3 +320,5 @@ fn advertised(bound: SocketAddr) -> (SocketAddr, bool) {
         ),
     }
 }
+
+pub use roster::roster;

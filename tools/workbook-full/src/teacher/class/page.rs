@@ -1,6 +1,6 @@
-//! The dashboard page, in the teacher's language: one HTML file (`page.html`) with its
-//! words put in as JSON, which its script writes into the page as text. Nothing a learner
-//! sent is ever written as markup: every name, test and message reaches the page through
+//! The dashboard page, in the teacher's language: one HTML file (`page.html`, its script in
+//! `page.js`) with its words put in as JSON, which its script writes into the page as text.
+//! Nothing a learner sent is ever written as markup: every name, test and message reaches the page through
 //! `textContent`, so `<script>` in a name shows as those characters.
 
 use serde_json::{Map, Value};
@@ -8,6 +8,8 @@ use workbook_core::language::Lang;
 use workbook_core::language::messages::{ClassMsg, Message};
 
 const PAGE: &str = include_str!("page.html");
+/// The page's script, put in where the page says `/* page.js */`.
+const SCRIPT: &str = include_str!("page.js");
 
 /// The words the page's script uses, by the names it uses them by.
 const WORDS: &[(&str, ClassMsg)] = &[
@@ -30,6 +32,29 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("exportCsv", ClassMsg::PageExportCsv),
     ("exportJson", ClassMsg::PageExportJson),
     ("learners", ClassMsg::PageLearners),
+    ("learnersOne", ClassMsg::PageLearnersOne),
+    ("lessons", ClassMsg::PageLessons),
+    ("lessonsNow", ClassMsg::PageLessonsNow),
+    ("lessonsAll", ClassMsg::PageLessonsAll),
+    ("show", ClassMsg::PageShow),
+    ("showNames", ClassMsg::PageShowNames),
+    ("showInitials", ClassMsg::PageShowInitials),
+    ("showSeats", ClassMsg::PageShowSeats),
+    ("seat", ClassMsg::PageSeat),
+    ("roster", ClassMsg::PageRoster),
+    ("code", ClassMsg::PageCode),
+    ("joiningOpen", ClassMsg::PageJoiningOpen),
+    ("joiningClosed", ClassMsg::PageJoiningClosed),
+    ("closeJoining", ClassMsg::PageCloseJoining),
+    ("openJoining", ClassMsg::PageOpenJoining),
+    ("newCode", ClassMsg::PageNewCode),
+    ("rename", ClassMsg::PageRename),
+    ("remove", ClassMsg::PageRemove),
+    ("rejoin", ClassMsg::PageRejoin),
+    ("mergeInto", ClassMsg::PageMergeInto),
+    ("confirmRemove", ClassMsg::PageConfirmRemove),
+    ("confirmMerge", ClassMsg::PageConfirmMerge),
+    ("renamePrompt", ClassMsg::PageRenamePrompt),
 ];
 
 /// The page for class `name`, in `lang`.
@@ -41,7 +66,8 @@ pub fn page(lang: Lang, name: &str) -> String {
     words.insert("class".into(), Value::from(name));
     // Inside a <script> element: no `</script>` (or `<!--`) can end it early.
     let words = Value::Object(words).to_string().replace('<', "\\u003c");
-    PAGE.replace("__LANG__", lang.code())
+    PAGE.replace("/* page.js */", SCRIPT)
+        .replace("__LANG__", lang.code())
         .replace("__WORDS__", &words)
 }
 

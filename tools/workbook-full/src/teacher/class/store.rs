@@ -18,16 +18,27 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
+use workbook_core::class;
+
+mod roster;
+
+pub use roster::{Change, Changed};
 
 /// The migrations, in order: the database's `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_class.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_class.sql"),
+    include_str!("migrations/0002_current.sql"),
+    include_str!("migrations/0003_roster.sql"),
+];
 
-/// The class itself: its name, its code and the teacher's token.
+/// The class itself: its name, its code and the teacher's token, and whether it takes
+/// joins now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassRow {
     pub name: String,
     pub code: String,
     pub teacher_token: String,
+    pub joining: bool,
 }
 
 /// A learner who joined.
@@ -52,6 +63,8 @@ pub struct Event {
     /// When it was made, on the server's clock (unix milliseconds).
     pub at_ms: u64,
     pub received_ms: u64,
+    /// Of the exercise the learner is on (`workbook_core::class::Verdict::current`).
+    pub current: bool,
 }
 
 /// One open database. Only the writer (`writer.rs`) writes; it holds the only `Store`
@@ -74,6 +87,7 @@ impl Store {
             )
             .context("setting up the database")?;
         migrate(&mut connection).with_context(|| format!("migrating {}", path.display()))?;
+        key_old_names(&connection).with_context(|| format!("migrating {}", path.display()))?;
         Ok(Store { connection })
     }
 
@@ -81,13 +95,14 @@ impl Store {
     pub fn class(&self) -> Result<Option<ClassRow>> {
         self.connection
             .query_row(
-                "SELECT name, code, teacher_token FROM class WHERE id = 1",
+                "SELECT name, code, teacher_token, joining FROM class WHERE id = 1",
                 [],
                 |row| {
                     Ok(ClassRow {
                         name: row.get(0)?,
                         code: row.get(1)?,
                         teacher_token: row.get(2)?,
+                        joining: row.get(3)?,
                     })
                 },
             )
@@ -123,10 +138,18 @@ impl Store {
             .context("reading the learners")
     }
 
+    /// Every learner and every verdict, as the board is built from them.
+    pub fn everything(&self) -> Result<(Vec<LearnerRow>, Vec<Event>)> {
+        let mut events = Vec::new();
+        self.events(|event| events.push(event))?;
+        Ok((self.learners()?, events))
+    }
+
     /// Every verdict, oldest first, each given to `each`.
     pub fn events(&self, mut each: impl FnMut(Event)) -> Result<()> {
         let mut statement = self.connection.prepare(
-            "SELECT learner, seq, exercise, passed, test, message, hints, at_ms, received_ms
+            "SELECT learner, seq, exercise, passed, test, message, hints, at_ms, received_ms,
+                    current
              FROM verdict ORDER BY at_ms, learner, seq",
         )?;
         let mut rows = statement.query([])?;
@@ -141,6 +164,7 @@ impl Store {
                 hints: row.get(6)?,
                 at_ms: row.get::<_, i64>(7)? as u64,
                 received_ms: row.get::<_, i64>(8)? as u64,
+                current: row.get(9)?,
             });
         }
         Ok(())
@@ -167,28 +191,75 @@ impl Store {
     }
 }
 
+/// How a join went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    Learner(i64),
+    /// The name's learner, whom the teacher let join again: their old token is this one.
+    Again(i64, String),
+    /// The name (as a room reads it: any case, any width) is someone's already.
+    Taken,
+    /// The class holds its most learners.
+    Full,
+}
+
 /// What can be written inside a transaction.
 pub struct Writing<'a> {
     connection: &'a Connection,
 }
 
 impl Writing<'_> {
-    /// Adds a learner; `None` when the name is taken.
-    pub fn add_learner(&self, name: &str, token: &str, joined_ms: u64) -> Result<Option<i64>> {
+    /// Adds a learner, unless the name is taken or the class holds `most` learners
+    /// already. Counted in the transaction that adds, by the one writer: exact however
+    /// many join at once.
+    pub fn add_learner(
+        &self,
+        name: &str,
+        token: &str,
+        joined_ms: u64,
+        most: usize,
+    ) -> Result<Added> {
+        let count: i64 = self
+            .connection
+            .query_row("SELECT COUNT(*) FROM learner", [], |row| row.get(0))?;
+        if count as usize >= most {
+            return Ok(Added::Full);
+        }
+        let key = class::name_key(name);
+        let again: Option<(i64, String)> = self
+            .connection
+            .query_row(
+                "SELECT id, token FROM learner WHERE name_key = ?1 AND rejoin = 1",
+                params![key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((id, old)) = again {
+            // Once: the new token is theirs, the old one no one's.
+            self.connection.execute(
+                "UPDATE learner SET token = ?1, rejoin = 0 WHERE id = ?2",
+                params![token, id],
+            )?;
+            return Ok(Added::Again(id, old));
+        }
         let added = self.connection.execute(
-            "INSERT INTO learner (name, token, joined_ms) VALUES (?1, ?2, ?3)
+            "INSERT INTO learner (name, name_key, token, joined_ms) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT DO NOTHING",
-            params![name, token, joined_ms as i64],
+            params![name, key, token, joined_ms as i64],
         )?;
-        Ok((added == 1).then(|| self.connection.last_insert_rowid()))
+        Ok(if added == 1 {
+            Added::Learner(self.connection.last_insert_rowid())
+        } else {
+            Added::Taken
+        })
     }
 
     /// Keeps a verdict; `false` when it was kept before (the same learner and number).
     pub fn keep(&self, event: &Event) -> Result<bool> {
         let mut statement = self.connection.prepare_cached(
             "INSERT INTO verdict
-             (learner, seq, exercise, passed, test, message, hints, at_ms, received_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             (learner, seq, exercise, passed, test, message, hints, at_ms, received_ms, current)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT DO NOTHING",
         )?;
         let added = statement.execute(params![
@@ -201,9 +272,34 @@ impl Writing<'_> {
             event.hints,
             event.at_ms as i64,
             event.received_ms as i64,
+            event.current,
         ])?;
         Ok(added == 1)
     }
+}
+
+/// Gives each learner who joined before names were compared as a room reads them their
+/// name's key; two such names that are now one keep apart by their ids.
+fn key_old_names(connection: &Connection) -> Result<()> {
+    let mut statement =
+        connection.prepare("SELECT id, name FROM learner WHERE name_key IS NULL")?;
+    let old: Vec<(i64, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, name) in old {
+        let key = class::name_key(&name);
+        let keyed = connection.execute(
+            "UPDATE OR IGNORE learner SET name_key = ?1 WHERE id = ?2",
+            params![key, id],
+        )?;
+        if keyed == 0 {
+            connection.execute(
+                "UPDATE learner SET name_key = ?1 WHERE id = ?2",
+                params![format!("{key}#{id}"), id],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Applies the migrations the database has not had yet.
@@ -233,6 +329,7 @@ mod tests {
             hints: 1,
             at_ms: 1_000 + seq,
             received_ms: 2_000,
+            current: true,
         }
     }
 
@@ -246,16 +343,25 @@ mod tests {
                 name: "c".into(),
                 code: "ABC".into(),
                 teacher_token: "t".into(),
+                joining: true,
             };
             store.create_class(&class, 1).unwrap();
-            let ada = store
-                .transaction(|w| w.add_learner("Ada", "ta", 5))
+            let Added::Learner(ada) = store
+                .transaction(|w| w.add_learner("Ada", "ta", 5, 60))
                 .unwrap()
+            else {
+                panic!("Ada joins")
+            };
+            for same in ["Ada", "ADA", "Ａｄａ"] {
+                let taken = store
+                    .transaction(|w| w.add_learner(same, "tb", 6, 60))
+                    .unwrap();
+                assert_eq!(taken, Added::Taken, "{same} is Ada's name");
+            }
+            let full = store
+                .transaction(|w| w.add_learner("Bob", "tc", 6, 1))
                 .unwrap();
-            let taken = store
-                .transaction(|w| w.add_learner("Ada", "tb", 6))
-                .unwrap();
-            assert_eq!(taken, None, "a name is one learner's");
+            assert_eq!(full, Added::Full, "a class of one holds one");
             let kept = store
                 .transaction(|w| {
                     Ok((
@@ -283,10 +389,12 @@ mod tests {
     fn a_failed_transaction_keeps_nothing_of_it() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("class.sqlite")).unwrap();
-        let ada = store
-            .transaction(|w| w.add_learner("Ada", "ta", 5))
+        let Added::Learner(ada) = store
+            .transaction(|w| w.add_learner("Ada", "ta", 5, 60))
             .unwrap()
-            .unwrap();
+        else {
+            panic!("Ada joins")
+        };
         let failed: Result<()> = store.transaction(|w| {
             w.keep(&event(ada, 1))?;
             anyhow::bail!("stopped half-way")

@@ -11,25 +11,39 @@
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::{Event, Store};
+use super::store::{Added, Change, Changed, Event, LearnerRow, Store};
 
 /// The most requests in one transaction.
 const GROUP: usize = 256;
 
 /// What a handler asks the writer for.
 pub enum Job {
-    /// Adds a learner: answered with their id, or `None` when the name is taken.
+    /// Adds a learner, unless the name is taken or the class holds `most` already.
     Join {
         name: String,
         token: String,
         joined_ms: u64,
-        answer: oneshot::Sender<Result<Option<i64>, String>>,
+        most: usize,
+        answer: oneshot::Sender<Result<Added, String>>,
     },
     /// Keeps verdicts: answered with those that were new.
     Keep {
         events: Vec<Event>,
         answer: oneshot::Sender<Result<Vec<Event>, String>>,
     },
+    /// Changes the roster, in a transaction of its own: answered with how it went and
+    /// the whole class as it now is, to build the board again from.
+    Roster {
+        change: Change,
+        answer: oneshot::Sender<Result<Roster, String>>,
+    },
+}
+
+/// The class after a change to its roster.
+pub struct Roster {
+    pub changed: Changed,
+    pub learners: Vec<LearnerRow>,
+    pub events: Vec<Event>,
 }
 
 /// A handle on the writer.
@@ -49,13 +63,20 @@ impl Writer {
         Writer { jobs }
     }
 
-    /// Adds a learner, once it is on disk.
-    pub async fn join(&self, name: String, token: String, joined_ms: u64) -> Result<Option<i64>> {
+    /// Adds a learner, once it is on disk, unless the class holds `most` already.
+    pub async fn join(
+        &self,
+        name: String,
+        token: String,
+        joined_ms: u64,
+        most: usize,
+    ) -> Result<Added> {
         let (answer, answered) = oneshot::channel();
         self.send(Job::Join {
             name,
             token,
             joined_ms,
+            most,
             answer,
         })
         .await?;
@@ -75,6 +96,16 @@ impl Writer {
             .map_err(anyhow::Error::msg)
     }
 
+    /// Changes the roster, once it is on disk.
+    pub async fn roster(&self, change: Change) -> Result<Roster> {
+        let (answer, answered) = oneshot::channel();
+        self.send(Job::Roster { change, answer }).await?;
+        answered
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+
     async fn send(&self, job: Job) -> Result<()> {
         self.jobs
             .send(job)
@@ -84,10 +115,21 @@ impl Writer {
 }
 
 fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.blocking_recv() {
+    // A change to the roster met while gathering a group: done after it, alone.
+    let mut next: Option<Job> = None;
+    while let Some(first) = next.take().or_else(|| jobs.blocking_recv()) {
+        if let Job::Roster { change, answer } = first {
+            let _ =
+                answer.send(change_roster(&mut store, &change).map_err(|err| format!("{err:#}")));
+            continue;
+        }
         let mut group = vec![first];
         while group.len() < GROUP {
             match jobs.try_recv() {
+                Ok(job @ Job::Roster { .. }) => {
+                    next = Some(job);
+                    break;
+                }
                 Ok(job) => group.push(job),
                 Err(_) => break,
             }
@@ -101,10 +143,12 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                         name,
                         token,
                         joined_ms,
+                        most,
                         ..
                     } => writing
-                        .add_learner(name, token, *joined_ms)
+                        .add_learner(name, token, *joined_ms, *most)
                         .map(Done::Joined),
+                    Job::Roster { .. } => unreachable!("a roster change is never grouped"),
                     Job::Keep { events, .. } => {
                         let mut new = Vec::new();
                         for event in events {
@@ -141,6 +185,7 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                         Job::Keep { answer, .. } => {
                             let _ = answer.send(Err(why.clone()));
                         }
+                        Job::Roster { .. } => unreachable!("a roster change is never grouped"),
                     }
                 }
             }
@@ -149,6 +194,16 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
 }
 
 enum Done {
-    Joined(Option<i64>),
+    Joined(Added),
     Kept(Vec<Event>),
+}
+
+fn change_roster(store: &mut Store, change: &Change) -> Result<Roster> {
+    let changed = store.transaction(|writing| writing.roster(change))?;
+    let (learners, events) = store.everything()?;
+    Ok(Roster {
+        changed,
+        learners,
+        events,
+    })
 }

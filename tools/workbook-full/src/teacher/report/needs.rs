@@ -96,7 +96,12 @@ pub fn render_needs(class: &Class) -> String {
     for (id, learners, longest) in stopping_exercises(&class.reports) {
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("id", &id), ("count", &learners), ("minutes", &longest)];
-        out.push_str(&say(Cmd::ExerciseStops, &args));
+        let stops = if learners == 1 {
+            Cmd::ExerciseStopsOne
+        } else {
+            Cmd::ExerciseStops
+        };
+        out.push_str(&say(stops, &args));
         out.push('\n');
     }
     out

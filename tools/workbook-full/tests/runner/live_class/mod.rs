@@ -5,12 +5,18 @@
 //!   and each bad input refused with its reason;
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
-//! - `page.rs`: the dashboard in headless Chromium, in both languages.
+//! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
+//!   sizes, and its roster's buttons;
+//! - `race.rs`: two senders at once leave no verdict queued;
+//! - `room.rs`: a machine in the room flooding joins or holding connections;
+//! - `roster.rs`: the teacher's changes to the roster from the command line;
+//! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, ChildStdout, Stdio};
-use std::time::Duration;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use workbook::learner::class::http::{self, Answer, Limits, Server};
@@ -19,7 +25,11 @@ use crate::fixture::Course;
 
 mod learner;
 mod page;
+mod race;
+mod room;
+mod roster;
 mod server;
+mod walk;
 
 /// How long a request of the tests may take: far beyond any the server needs.
 const LIMITS: Limits = Limits {
@@ -27,38 +37,134 @@ const LIMITS: Limits = Limits {
     io: Duration::from_secs(60),
 };
 
+/// How long any one wait of these tests may last: far beyond a quiet run's, and a test
+/// that waits longer fails saying what it saw instead of hanging.
+pub const DEADLINE: Duration = Duration::from_secs(120);
+
+/// A command of the runner, waited for at most [`DEADLINE`] (a check builds the lesson):
+/// whether it succeeded, and what it printed (stdout, then stderr).
+pub fn run(course: &Course, args: &[&str]) -> (bool, String) {
+    let mut child = course
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the runner starts");
+    // Each pipe read to its end on a thread of its own: the ends are the events waited for.
+    let (ended, outputs) = mpsc::channel();
+    for (which, mut pipe) in [
+        (
+            0,
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        ),
+        (1, Box::new(child.stderr.take().unwrap())),
+    ] {
+        let ended = ended.clone();
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text);
+            let _ = ended.send((which, String::from_utf8_lossy(&text).into_owned()));
+        });
+    }
+    let deadline = Instant::now() + DEADLINE;
+    let mut texts = [String::new(), String::new()];
+    for _ in 0..2 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match outputs.recv_timeout(left) {
+            Ok((which, text)) => texts[which] = text,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("`workbook {}` still ran after {DEADLINE:?}", args.join(" "));
+            }
+        }
+    }
+    let status = child.wait().expect("the runner ends");
+    (status.success(), texts.concat())
+}
+
 /// A class server running in `course`, as `class serve` prints it.
 pub struct Running {
     pub child: Child,
     pub url: String,
     pub code: String,
     pub teacher: String,
-    /// The rest of its output, unread.
-    pub _stdout: BufReader<ChildStdout>,
 }
 
 impl Running {
     /// Starts `class serve --dir class` in `course` on `addr` (a free port for
     /// `127.0.0.1:0`), and reads the join line and the dashboard's address it prints.
     pub fn start(course: &Course, addr: &str, lang: &str) -> Running {
+        Running::start_with(course, addr, lang, &[])
+    }
+
+    /// As [`Running::start`], with more of `class serve`'s options.
+    pub fn start_with(course: &Course, addr: &str, lang: &str, options: &[&str]) -> Running {
+        Running::spawn(course, addr, lang, options, None)
+    }
+
+    /// As [`Running::start`] on a free port, on a system that lets the server open `files`
+    /// files at most (its limit, soft and hard).
+    pub fn start_limited(course: &Course, files: u64) -> Running {
+        Running::spawn(course, "127.0.0.1:0", "en", &[], Some(files))
+    }
+
+    fn spawn(
+        course: &Course,
+        addr: &str,
+        lang: &str,
+        options: &[&str],
+        files: Option<u64>,
+    ) -> Running {
         let dir = course.path("class");
-        let mut child = course
-            .command(&["--lang", lang, "class", "serve", "--dir"])
+        let mut command = course.command(&["--lang", lang, "class", "serve", "--dir"]);
+        command
             .arg(&dir)
             .args(["--addr", addr])
+            .args(options)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the runner starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+            .stderr(Stdio::inherit());
+        if let Some(files) = files {
+            let limit = libc::rlimit {
+                rlim_cur: files as libc::rlim_t,
+                rlim_max: files as libc::rlim_t,
+            };
+            // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
+            unsafe {
+                std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let mut child = command.spawn().expect("the runner starts");
+        // Read on a thread, so that every wait for a line has a deadline.
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let (line_sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                // Read to the end, whether anyone still listens or not: the rest of the
+                // output is drained here, so the server never blocks on a full pipe.
+                let _ = line_sender.send(line);
+            }
+        });
+        let deadline = Instant::now() + DEADLINE;
         let (mut url, mut code, mut teacher) = (String::new(), String::new(), String::new());
-        let mut line = String::new();
+        let mut seen = Vec::new();
         while teacher.is_empty() {
-            line.clear();
-            assert!(
-                stdout.read_line(&mut line).unwrap() > 0,
-                "class serve ended before it printed its dashboard"
-            );
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = match lines.recv_timeout(left) {
+                Ok(line) => line,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("class serve printed no dashboard in {DEADLINE:?}: {seen:#?}")
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("class serve ended before it printed its dashboard: {seen:#?}")
+                }
+            };
             let words: Vec<&str> = line.split_whitespace().collect();
             if let Some(at) = words.iter().position(|w| *w == "join") {
                 // The learners' command runs in each learner's language, not the teacher's.
@@ -69,13 +175,13 @@ impl Running {
             if let Some(token) = line.trim().split("/?token=").nth(1) {
                 teacher = token.to_string();
             }
+            seen.push(line);
         }
         Running {
             child,
             url,
             code,
             teacher,
-            _stdout: stdout,
         }
     }
 
@@ -108,33 +214,56 @@ impl Running {
         serde_json::from_str(&answer.body).unwrap()
     }
 
-    /// Reads the page's live stream until a message satisfies `wanted`; returns it.
+    /// Reads the page's live stream until a message satisfies `wanted`; returns it. Fails
+    /// after [`DEADLINE`] in all, saying what the stream said: the stream's keep-alives
+    /// come every 15 s, so a time limit on each read would never end the wait.
     pub fn watch_until(&self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + DEADLINE;
         let server = self.server();
         let mut stream = TcpStream::connect((server.host.as_str(), server.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
         write!(
             stream,
             "GET /api/stream?token={} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
             self.teacher
         )
         .unwrap();
-        let mut lines = BufReader::new(stream).lines();
+        let timer = stream.try_clone().unwrap();
+        let mut reader = BufReader::new(stream);
+        // The last messages, for the failure's message.
+        let mut seen: Vec<String> = Vec::new();
+        let said = |seen: &[String]| seen.join("\n");
         loop {
-            let line = lines
-                .next()
-                .expect("the stream stays open")
-                .expect("a message within a minute");
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no message wanted on the stream within {DEADLINE:?}; the last ones:\n{}",
+                said(&seen)
+            );
+            timer.set_read_timeout(Some(left)).unwrap();
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) => panic!("the stream ended; the last messages:\n{}", said(&seen)),
+                Ok(_) => {}
+                Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    continue;
+                }
+                Err(err) => panic!(
+                    "reading the stream: {err}; the last messages:\n{}",
+                    said(&seen)
+                ),
+            }
             // The body is chunked: a message is a line of its own between the sizes.
-            let Some(data) = line.strip_prefix("data: ") else {
+            let Some(data) = line.trim_end().strip_prefix("data: ") else {
                 continue;
             };
             let message: Value = serde_json::from_str(data).unwrap();
             if wanted(&message) {
                 return message;
             }
+            if seen.len() == 5 {
+                seen.remove(0);
+            }
+            seen.push(workbook_core::class::one_line(data, 400));
         }
     }
 
@@ -163,7 +292,8 @@ pub fn cell<'a>(message: &'a Value, name: &str, id: &str) -> Option<&'a Value> {
         .and_then(|row| row["cells"].get(id))
 }
 
-/// A batch of one verdict on `exercise`, numbered `seq`.
+/// A batch of one verdict on `exercise`, numbered `seq`, checked alone (the exercise the
+/// learner is on).
 pub fn batch(seq: u64, exercise: &str, passed: bool) -> String {
     let now = workbook_core::class::now_ms();
     serde_json::json!({
@@ -172,7 +302,7 @@ pub fn batch(seq: u64, exercise: &str, passed: bool) -> String {
             "seq": seq, "exercise": exercise, "passed": passed,
             "test": (!passed).then_some("adds_two_numbers"),
             "message": (!passed).then_some("not yet implemented: add a and b"),
-            "hints": 1, "at_ms": now,
+            "hints": 1, "at_ms": now, "current": true,
         }],
     })
     .to_string()

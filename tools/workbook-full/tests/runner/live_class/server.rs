@@ -2,7 +2,7 @@
 //! who may read what; each bad input refused with its reason, and the server still
 //! serving the class after a flood of them.
 
-use super::{Running, batch};
+use super::{Running, batch, run};
 use crate::fixture::Course;
 
 #[test]
@@ -44,7 +44,7 @@ fn a_kill_and_a_restart_keep_every_acknowledged_verdict() {
     // The export is what `report --class` reads.
     course.write("exported.json", &serde_json::to_string(&reports).unwrap());
     let exported = course.path("exported.json");
-    let (ok, table) = course.run(&["report", "--class", exported.to_str().unwrap()]);
+    let (ok, table) = run(&course, &["report", "--class", exported.to_str().unwrap()]);
     assert!(
         ok && table.contains("Ada") && table.contains("Bob"),
         "{table}"
@@ -113,13 +113,14 @@ fn each_bad_input_is_refused_with_its_reason() {
     let post = |body: &str| server.post("/api/verdicts", Some(&ada), body);
     refused(post("{not json"), 400, "not a request this server reads");
     refused(post(r#"{"sent_ms": 1, "verdicts": []}"#), 400, "1 to 50");
+    // A verdict refused is refused alone: the answer says which, and why.
     refused(
         post(&batch(1, "demo.nope", false)),
-        400,
-        "no exercise `demo.nope`",
+        200,
+        r#""refused":[{"seq":1,"error":"the course has no exercise `demo.nope`"}]"#,
     );
     let long = batch(1, "demo.add", false).replace("adds_two_numbers", &"t".repeat(161));
-    refused(post(&long), 400, "test is longer than 160");
+    refused(post(&long), 200, "test is longer than 160");
     let huge = format!(
         r#"{{"sent_ms": 1, "verdicts": [], "pad": "{}"}}"#,
         "x".repeat(70_000)
@@ -131,7 +132,16 @@ fn each_bad_input_is_refused_with_its_reason() {
         "unknown learner token",
     );
     let csv = server.get("/export.csv", Some(&server.teacher)).body;
-    assert!(!csv.contains(hostile), "nothing was kept for the refused");
+    assert!(
+        !csv.contains(",\"demo."),
+        "nothing was kept for the refused:\n{csv}"
+    );
+    // Every learner is in it, those who never checked too: on a line with no exercise.
+    assert!(csv.contains("\r\n\"Ada\",,,0,0,,,,,\r\n"), "{csv}");
+    assert!(
+        csv.contains("\"\"\"><img src=x onerror=alert(1)>\",,,0,0"),
+        "{csv}"
+    );
 
     // A learner who floods is slowed down, alone.
     let answers: Vec<u16> = (0..200)
@@ -147,4 +157,149 @@ fn each_bad_input_is_refused_with_its_reason() {
     let reports = server.export();
     assert_eq!(reports.len(), 2, "Ada and the hostile name, no one else");
     assert!(reports.iter().any(|report| report["learner"] == hostile));
+}
+
+#[test]
+fn a_bad_verdict_is_refused_alone_and_a_learners_clock_is_not_believed() {
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    let ada = server.join("Ada");
+    let now = workbook_core::class::now_ms();
+    let verdict = |seq: u64, exercise: &str, hints: u64, at_ms: u64| {
+        serde_json::json!({"seq": seq, "exercise": exercise, "passed": false,
+            "test": "adds_two_numbers", "message": "not yet", "hints": hints,
+            "at_ms": at_ms, "current": true})
+    };
+    let body = serde_json::json!({"sent_ms": now, "verdicts": [
+        // Made in 1970, by a laptop's clock.
+        verdict(1, "demo.add", 1, 0),
+        verdict(2, "demo.nope", 1, now),
+        verdict(3, "demo.add", 4_000_000_000, now),
+        verdict(4, "demo.add", 2, now),
+    ]})
+    .to_string();
+    let answer = server.post("/api/verdicts", Some(&ada), &body);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let accepted: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(accepted["kept"], 2, "{accepted}");
+    let refused: Vec<u64> = accepted["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(refused, [2, 3], "{accepted}");
+    assert!(
+        answer.body.contains("more than 100 hints"),
+        "{}",
+        answer.body
+    );
+
+    let reports = server.export();
+    let add = &reports[0]["exercises"][0];
+    assert_eq!(
+        (add["attempts"].as_u64(), add["hints"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // Made "55 years ago": stamped by the server, at most a day before it arrived.
+    let minutes = add["stuck_minutes"].as_u64().unwrap();
+    assert!(minutes <= 24 * 60, "stuck for {minutes} min");
+}
+
+#[test]
+fn names_are_read_as_a_room_reads_them() {
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    let join = |name: &str| {
+        let body = serde_json::json!({"code": server.code, "name": name}).to_string();
+        server.post("/api/join", None, &body)
+    };
+    server.join("Ada");
+    server.join("张伟");
+    server.join("Ame\u{301}lie");
+    for (name, status) in [
+        // Shown reversed ("live"), or as a second 张伟: refused.
+        ("\u{202e}evil", 422),
+        ("张\u{200b}伟", 422),
+        ("Ada\u{2060}", 422),
+        // The same name in another case, width or composition: taken.
+        ("ADA", 409),
+        ("Ａｄａ", 409),
+        ("Amélie", 409),
+    ] {
+        let answer = join(name);
+        assert_eq!(answer.status, status, "{name:?}: {}", answer.body);
+    }
+    assert!(join("\u{202e}evil").body.contains("turns the text around"));
+    let names: Vec<String> = server
+        .export()
+        .iter()
+        .map(|report| report["learner"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Ada", "张伟", "Amélie"], "kept composed");
+}
+
+#[test]
+fn the_class_takes_the_teachers_number_of_learners_exactly() {
+    let course = Course::new();
+    let server = Running::start_with(&course, "127.0.0.1:0", "en", &["--max-learners", "5"]);
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let joins: Vec<_> = (0..20)
+            .map(|n| {
+                let server = &server;
+                scope.spawn(move || {
+                    let body =
+                        serde_json::json!({"code": server.code, "name": format!("learner {n}")})
+                            .to_string();
+                    server.post("/api/join", None, &body).status
+                })
+            })
+            .collect();
+        joins.into_iter().map(|join| join.join().unwrap()).collect()
+    });
+    let joined = statuses.iter().filter(|status| **status == 200).count();
+    assert_eq!(joined, 5, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|status| [200, 503].contains(status)),
+        "{statuses:?}"
+    );
+    assert_eq!(server.export().len(), 5);
+}
+
+#[test]
+fn a_stop_ends_the_server_at_once_with_a_page_open() {
+    use std::io::{BufRead, BufReader, Write};
+    let course = Course::new();
+    let mut server = Running::start(&course, "127.0.0.1:0", "en");
+    let address = server.server();
+    let mut page = std::net::TcpStream::connect((address.host.as_str(), address.port)).unwrap();
+    page.set_read_timeout(Some(super::DEADLINE)).unwrap();
+    write!(
+        page,
+        "GET /api/stream?token={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        server.teacher
+    )
+    .unwrap();
+    let mut reader = BufReader::new(page);
+    let mut line = String::new();
+    while !line.starts_with("data: ") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream began");
+    }
+    // Ctrl-C, as the teacher presses it.
+    let started = std::time::Instant::now();
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGINT) };
+    let (ended, exit) = std::sync::mpsc::channel();
+    let mut child = std::mem::replace(
+        &mut server.child,
+        std::process::Command::new("true").spawn().unwrap(),
+    );
+    std::thread::spawn(move || ended.send(child.wait()));
+    exit.recv_timeout(super::DEADLINE)
+        .expect("the server stopped")
+        .unwrap();
+    // Quiet, it stops in milliseconds; the grace for requests in flight is 5 s.
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }

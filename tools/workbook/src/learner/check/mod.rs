@@ -129,7 +129,10 @@ pub async fn check<'c>(
             if verdict.is_about(&file) {
                 state.record(&exercise.id, verdict.passed());
                 let hints = state.get(&exercise.id).hints_shown;
-                let told = told(course, lesson, exercise, &verdict, hints);
+                let mut told = told(course, lesson, exercise, &verdict, hints);
+                // Checked alone, it is the exercise the learner is on; checked with the
+                // rest of a lesson, it may be a stub nobody has started.
+                told.current = detail == Detail::Full;
                 queued_for_the_class |= class::tell_the_class(&course.root, told);
             }
             match detail {
@@ -176,7 +179,9 @@ fn told<'a>(
 ) -> Told<'a> {
     let (test, message) = match verdict {
         Verdict::Passed(_) => (None, None),
-        Verdict::Failed(run) => match run.report.failures.first() {
+        // The first failing test by name, not by when it ended: tests run side by side,
+        // and the class should see the same test for the same code every time.
+        Verdict::Failed(run) => match run.report.failures.iter().min_by(|a, b| a.0.cmp(&b.0)) {
             Some((name, text)) => {
                 let context = full::failure_context(course, lesson, exercise);
                 let explained = failure::explain(text, &context);
@@ -204,5 +209,6 @@ fn told<'a>(
         test,
         message,
         hints,
+        current: false,
     }
 }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use workbook_core::class::{self, BadName, Join, Joined, Refused, Verdict};
+use workbook_core::class::{self, Join, Joined, Refused, Verdict};
 use workbook_core::course::STATE_DIR;
 use workbook_core::course::{Course, Exercise};
 use workbook_core::language::messages::{ClassMsg, say, tell};
@@ -64,10 +64,23 @@ impl Membership {
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let text = toml::to_string(self).context("serialising the class")?;
         let temporary = dir.join("class.toml.tmp");
-        fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+        let _ = fs::remove_file(&temporary);
+        write_private(&temporary, &text)
+            .with_context(|| format!("writing {}", temporary.display()))?;
         fs::rename(&temporary, Membership::path(root))
             .with_context(|| format!("writing {}", Membership::path(root).display()))
     }
+}
+
+/// Writes a new file only its owner can read: the learner's token is theirs alone, even
+/// on a machine the class shares.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 /// What a check found, as the class is told it.
@@ -77,6 +90,8 @@ pub struct Told<'a> {
     pub test: Option<String>,
     pub message: Option<String>,
     pub hints: usize,
+    /// Checked alone: the exercise the learner is on (see [`Verdict::current`]).
+    pub current: bool,
 }
 
 /// Queues a verdict for the class, if this copy has joined one (`true`); does nothing
@@ -98,6 +113,7 @@ pub fn tell_the_class(root: &Path, told: Told) -> bool {
             .map(|m| class::one_line(&m, class::MAX_MESSAGE_CHARS)),
         hints: u32::try_from(told.hints).unwrap_or(u32::MAX),
         at_ms: class::now_ms(),
+        current: told.current,
     };
     if let Ok(dropped) = outbox_of(root).push(verdict)
         && dropped > 0
@@ -120,6 +136,23 @@ pub fn send_in_background(root: &Path) {
     send::start(root);
 }
 
+/// Starts a sender if verdicts wait (from a check while the server was away): at every
+/// command, so that they do not wait for the next check. One file looked for if this copy
+/// is in no class.
+pub fn send_what_waits(root: &Path) {
+    if Membership::path(root).is_file() && !outbox_of(root).is_empty() {
+        send::start(root);
+    }
+}
+
+/// While the `watch` session runs: sends what waits every few seconds, the learner idle
+/// or not (`send::keep_sending`).
+pub fn keep_sending(root: &Path) {
+    if Membership::path(root).is_file() {
+        send::keep_sending(root.to_path_buf());
+    }
+}
+
 /// How long joining may wait for the server: the learner is waiting, once.
 const JOIN_LIMITS: Limits = Limits {
     connect: std::time::Duration::from_secs(5),
@@ -131,14 +164,8 @@ pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> 
     let Some(server) = Server::parse(url) else {
         bail!(say(ClassMsg::BadUrl, &[("url", &url)]));
     };
-    let name = class::check_name(name).map_err(|bad| {
-        let why = match bad {
-            BadName::Empty => ClassMsg::NameEmpty,
-            BadName::TooLong => ClassMsg::NameTooLong,
-            BadName::ControlCharacter => ClassMsg::NameControl,
-        };
-        anyhow::anyhow!(say(why, &[("max", &class::MAX_NAME_CHARS)]))
-    })?;
+    let name = class::check_name(name)
+        .map_err(|bad| anyhow::anyhow!(say(bad.message(), &[("max", &class::MAX_NAME_CHARS)])))?;
     let url = server.url();
     let body = serde_json::to_string(&Join {
         code: code.trim().to_string(),
@@ -224,7 +251,12 @@ pub fn status(course: &Course) -> Result<bool> {
     if waiting == 0 {
         tell(ClassMsg::AllSent, &[]);
     } else {
-        tell(ClassMsg::Waiting, &[("count", &waiting)]);
+        let waiting_msg = if waiting == 1 {
+            ClassMsg::WaitingOne
+        } else {
+            ClassMsg::Waiting
+        };
+        tell(waiting_msg, &[("count", &waiting)]);
     }
     let delivery = send::Delivery::load(&course.root);
     if delivery.unknown {
@@ -262,8 +294,13 @@ pub fn leave(course: &Course) -> Result<bool> {
     let waiting = outbox_of(&course.root).len();
     let dir = class_dir(&course.root);
     remove_while_a_sender_may_write(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    let left = if waiting == 1 {
+        ClassMsg::LeftOne
+    } else {
+        ClassMsg::Left
+    };
     tell(
-        ClassMsg::Left,
+        left,
         &[("class", &ui::bold(&member.class)), ("count", &waiting)],
     );
     Ok(true)

@@ -124,6 +124,7 @@ mod tests {
             message: None,
             hints: 0,
             at_ms: 1,
+            current: true,
         }
     }
 

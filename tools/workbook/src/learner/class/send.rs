@@ -5,20 +5,26 @@
 //! background: the same program, detached from the terminal, not waited for. The sender
 //! sends what waits, oldest first, in batches, and removes each batch once the server has
 //! answered that it kept it (the server keeps a verdict sent twice once). When the server
-//! does not answer, is slow or is gone, the sender gives up after its time limits and the
-//! verdicts wait for the next check's sender. Whatever happens is written down in
+//! does not answer, is slow or is gone, the sender gives up after its time limits; the
+//! verdicts wait for the next sender: the next command's, or the `watch` session's, which
+//! tries again every few seconds ([`keep_sending`]). Whatever happens is written down in
 //! `delivery.toml` for `class status`.
 //!
-//! One sender at a time: a sender holds the file `sending` while it works. A check that
-//! finds it there starts another anyway, which leaves at once; so the first looks at the
-//! queue once more after letting go of it, and a verdict queued meanwhile is not left.
+//! One sender at a time, and no request to send ever lost. A sender first leaves the mark
+//! `again` ("send after now"), then tries to lock the file `sending` (a lock the system
+//! lets go of when its process ends, however it ends). Who gets the lock removes the mark
+//! and sends; who does not leaves at once. The holder, once it has let go of the lock,
+//! looks for the mark and starts over if it is there. Whoever left did so after leaving
+//! the mark and while the lock was held, so the holder finds the mark after it lets go, or
+//! someone who took the lock since removed it and sends after it: a verdict queued before
+//! any sender started is always taken by a sender that started after it was queued.
 
 use std::fs;
-use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use workbook_core::class::{self, Batch, Refused};
+use workbook_core::class::{self, Accepted, Batch, Refused};
 
 use super::http::{self, Limits, Server};
 use super::{Membership, class_dir, outbox_of};
@@ -29,8 +35,10 @@ pub const LIMITS: Limits = Limits {
     io: Duration::from_secs(10),
 };
 
-/// A `sending` file older than this was left by a sender that died: it is taken over.
-const STALE: Duration = Duration::from_secs(60);
+/// How long the `watch` session waits before it tries again, at first and at most: a
+/// verdict queued while the server was away reaches it a few seconds after it is back.
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+const RETRY_MOST: Duration = Duration::from_secs(5);
 
 /// What the last delivery did, for `class status`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -87,43 +95,94 @@ pub fn start(root: &Path) {
     }
 }
 
-/// `class send`: sends what waits, until the queue is empty or the server fails to take it.
-pub fn run(root: &Path) {
+/// What a sender did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// The queue is empty (or this copy is in no class).
+    All,
+    /// The server did not take a batch: the rest waits.
+    Stopped,
+    /// Another sender is at work, and will send what this one was started for.
+    Another,
+}
+
+/// `class send`: sends what waits, until the queue is empty or the server fails to take it;
+/// again while another sender asked for it meanwhile (see the module's comment).
+pub fn run(root: &Path) -> Sent {
     let Some(member) = Membership::load(root) else {
-        return;
+        return Sent::All;
     };
-    let marker = class_dir(root).join("sending");
-    let outbox = outbox_of(root);
+    let dir = class_dir(root);
+    let asked = dir.join("again");
     loop {
-        if !take(&marker) {
-            return;
+        // Asked for: whoever holds the lock now finds this once it lets go.
+        if fs::write(&asked, b"").is_err() {
+            return Sent::Stopped;
         }
-        let delivered = deliver(root, &member);
-        let _ = fs::remove_file(&marker);
-        if !delivered || outbox.is_empty() {
-            return;
+        let Some(lock) = Lock::take(&dir.join("sending")) else {
+            return Sent::Another;
+        };
+        let _ = fs::remove_file(&asked);
+        let sent = if deliver(root, &member) {
+            Sent::All
+        } else {
+            Sent::Stopped
+        };
+        drop(lock);
+        if !asked.exists() {
+            return sent;
         }
     }
 }
 
-/// Takes the `sending` file, or finds another sender at work.
-fn take(marker: &Path) -> bool {
-    let create = || {
-        fs::OpenOptions::new()
+/// The `sending` lock, held while its file is open; the system lets go of it when the
+/// process ends, so a sender that died leaves nothing to clean up.
+struct Lock {
+    _file: fs::File,
+}
+
+impl Lock {
+    fn take(path: &Path) -> Option<Lock> {
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
             .write(true)
-            .create_new(true)
-            .open(marker)
-            .is_ok()
-    };
-    if create() {
-        return true;
+            .open(path)
+            .ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock on a descriptor this function owns; it changes no memory.
+            let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if taken != 0 {
+                return None;
+            }
+        }
+        Some(Lock { _file: file })
     }
-    let stale = fs::metadata(marker)
-        .and_then(|meta| meta.modified())
-        .ok()
-        .and_then(|at| SystemTime::now().duration_since(at).ok())
-        .is_some_and(|age| age > STALE);
-    stale && fs::remove_file(marker).is_ok() && create()
+}
+
+/// The `watch` session's sender: a thread that sends what waits every few seconds, sooner
+/// after a success, later (up to [`RETRY_MOST`]) while the server stays away.
+pub fn keep_sending(root: PathBuf) {
+    let spawned = std::thread::Builder::new()
+        .name("class-sender".into())
+        .spawn(move || {
+            let mut wait = RETRY_FIRST;
+            loop {
+                std::thread::sleep(wait);
+                if outbox_of(&root).is_empty() {
+                    wait = RETRY_FIRST;
+                    continue;
+                }
+                wait = match run(&root) {
+                    Sent::All | Sent::Another => RETRY_FIRST,
+                    Sent::Stopped => (wait * 2).min(RETRY_MOST),
+                };
+            }
+        });
+    // A session without it still sends at each check.
+    drop(spawned);
 }
 
 /// Sends batches until the queue is empty (`true`) or the server does not take one.
@@ -133,8 +192,11 @@ fn deliver(root: &Path, member: &Membership) -> bool {
     };
     let outbox = outbox_of(root);
     let mut delivery = Delivery::load(root);
+    // Batches of the most, until one is refused for what is in it: then one at a time,
+    // so that only the verdict refused is dropped, never the good ones sent with it.
+    let mut size = class::MAX_BATCH;
     loop {
-        let verdicts = outbox.first(class::MAX_BATCH);
+        let verdicts = outbox.first(size);
         if verdicts.is_empty() {
             return true;
         }
@@ -160,10 +222,16 @@ fn deliver(root: &Path, member: &Membership) -> bool {
                 .unwrap_or_else(|_| class::one_line(body, 200))
         };
         let carry_on = match answer {
+            // Kept, but for the verdicts refused each for its own reason: sending those
+            // again would be refused again.
             Ok(answer) if answer.status == 200 => {
                 outbox.remove(seqs);
+                let refused = serde_json::from_str::<Accepted>(&answer.body)
+                    .ok()
+                    .and_then(|accepted| accepted.refused.into_iter().next());
                 delivery = Delivery {
                     sent_ms: Some(class::now_ms()),
+                    error: refused.map(|refused| refused.error),
                     ..Delivery::default()
                 };
                 true
@@ -177,6 +245,11 @@ fn deliver(root: &Path, member: &Membership) -> bool {
                 delivery.error = Some(reason(&answer.body));
                 delivery.unknown = true;
                 false
+            }
+            // Refused for what is in it: one at a time finds which.
+            Ok(_) if seqs.len() > 1 => {
+                size = 1;
+                true
             }
             // Refused for what it is: sending it again would be refused again.
             Ok(answer) => {
@@ -192,6 +265,82 @@ fn deliver(root: &Path, member: &Membership) -> bool {
         delivery.save(root);
         if !carry_on {
             return false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+    use std::time::Instant;
+
+    use super::*;
+
+    /// The watch session's sender tries again by itself: a verdict queued while the server
+    /// failed reaches it once it answers, the learner doing nothing meanwhile.
+    #[test]
+    fn the_session_sends_what_waits_once_the_server_is_back() {
+        let root = tempfile::tempdir().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let member = Membership {
+            url: format!("http://{}", listener.local_addr().unwrap()),
+            class: "c".into(),
+            name: "Ada".into(),
+            token: "t".into(),
+        };
+        member.save(root.path()).unwrap();
+        let verdict = class::Verdict {
+            seq: 1,
+            exercise: "demo.add".into(),
+            passed: true,
+            test: None,
+            message: None,
+            hints: 0,
+            at_ms: 1,
+            current: true,
+        };
+        outbox_of(root.path()).push(verdict).unwrap();
+
+        // The server: the first request is closed unanswered (it is away), the next kept.
+        let (seen, requests) = mpsc::channel();
+        std::thread::spawn(move || {
+            for (n, stream) in listener.incoming().map_while(Result::ok).enumerate() {
+                let mut reader = BufReader::new(&stream);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let _ = seen.send(Instant::now());
+                if n > 0 {
+                    let _ = (&stream)
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"kept\":1}");
+                }
+            }
+        });
+        keep_sending(root.path().to_path_buf());
+        let deadline = Duration::from_secs(60);
+        let failed = requests.recv_timeout(deadline).expect("a first try");
+        let kept = requests.recv_timeout(deadline).expect("a try again");
+        // Tried again after 2 s; the goal is the page within 10 s of the server's return.
+        let after = kept - failed;
+        assert!(after <= Duration::from_secs(10), "{after:?}");
+        let start = Instant::now();
+        while !outbox_of(root.path()).is_empty() {
+            assert!(start.elapsed() < deadline, "the verdict still waits");
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 }

@@ -53,6 +53,8 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
         return Ok(());
     }
 
+    // Verdicts queued while the class server was away go as soon as it is back.
+    crate::learner::class::keep_sending(&course.root);
     let (inputs, mut received) = unbounded_channel();
     // The book's server is started after the first check: on a fresh clone both need cargo,
     // which builds one thing at a time, and the learner's first verdict comes first.

@@ -1,0 +1,339 @@
+"use strict";
+// The teacher's words, and every learner's row as the server last sent it. Whatever a
+// learner sent (a name, a test, a message) is written with textContent: shown, never run.
+const words = JSON.parse(document.getElementById("words").textContent);
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+const byId = (id) => document.getElementById(id);
+const text = (tag, content, className) => {
+  const element = document.createElement(tag);
+  element.textContent = content;
+  if (className) element.className = className;
+  return element;
+};
+
+// The token the page was opened with, kept for this tab only and taken out of the address
+// bar, so that a projected screen does not show it; no link on the page carries it either
+// (a link's address shows when the pointer rests on it).
+const opened = new URLSearchParams(location.search).get("token");
+if (opened) {
+  sessionStorage.setItem("class-token", opened);
+  history.replaceState(null, "", location.pathname);
+}
+const token = sessionStorage.getItem("class-token") || "";
+const asTeacher = { Authorization: "Bearer " + token };
+
+// The exports are fetched with the token in a header and saved from memory.
+for (const [id, label] of [["csv", words.exportCsv], ["json", words.exportJson]]) {
+  const link = byId(id);
+  link.textContent = label;
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const answer = await fetch(link.getAttribute("href"), { headers: asTeacher });
+    const name = (answer.headers.get("content-disposition") || "").match(/filename="([^"]+)"/);
+    const save = document.createElement("a");
+    save.href = URL.createObjectURL(await answer.blob());
+    save.download = name ? name[1] : link.getAttribute("href").slice(1);
+    save.click();
+    URL.revokeObjectURL(save.href);
+  });
+}
+
+document.title = fill(words.title, { class: words.class });
+byId("heading").textContent = document.title;
+for (const [id, word] of [["stuck-heading", "stuck"], ["exercises-heading", "exercises"],
+  ["legend-not-started", "notStarted"], ["legend-failing", "failing"], ["legend-passed", "passed"],
+  ["lessons-label", "lessons"], ["show-label", "show"], ["roster-heading", "roster"],
+  ["code-label", "code"], ["new-code", "newCode"]]) {
+  byId(id).textContent = words[word];
+}
+
+// The teacher's choices, kept by this browser: which lessons the grid shows, and how the
+// stuck list names learners on the wall.
+const choices = { lessons: localStorage.getItem("class-lessons") || "now", show: localStorage.getItem("class-show") || "names" };
+const showSelect = byId("show");
+for (const [value, word] of [["names", "showNames"], ["initials", "showInitials"], ["seats", "showSeats"]]) {
+  const option = text("option", words[word]);
+  option.value = value;
+  showSelect.append(option);
+}
+showSelect.value = choices.show;
+showSelect.addEventListener("change", () => { choices.show = showSelect.value; localStorage.setItem("class-show", choices.show); draw(); });
+const lessonSelect = byId("lessons");
+lessonSelect.addEventListener("change", () => { choices.lessons = lessonSelect.value; localStorage.setItem("class-lessons", choices.lessons); draw(); });
+
+let exercises = [];
+let admission = { code: "", joining: true };
+const rows = new Map();
+let clockOffset = 0; // the server's clock minus this one's
+let messages = 0;
+
+const minutesSince = (ms) => Math.max(0, Math.floor((Date.now() + clockOffset - ms) / 60000));
+// Failing, once started: a stub a lesson's check failed, never checked alone, is not started.
+const failing = (cell) => cell && !cell.passed && cell.failing_since_ms !== undefined;
+const started = (cell) => cell && (cell.passed || cell.started);
+const byName = (a, b) => a.name.localeCompare(b.name);
+// A seat is the order of joining: the first to join is seat 1.
+const seats = () => new Map([...rows.values()].sort((a, b) => a.id - b.id).map((row, index) => [row.id, index + 1]));
+const initials = (name) => name.split(/[\s\-_.]+/).filter(Boolean).map((part) => [...part][0].toUpperCase()).join(".");
+
+function renderLessons() {
+  const lessons = [...new Set(exercises.map((exercise) => exercise.lesson))];
+  const options = [["now", words.lessonsNow], ["all", words.lessonsAll], ...lessons.map((id) => [id, id])];
+  lessonSelect.replaceChildren(...options.map(([value, label]) => {
+    const option = text("option", label);
+    option.value = value;
+    return option;
+  }));
+  lessonSelect.value = options.some(([value]) => value === choices.lessons) ? choices.lessons : "now";
+}
+
+// The exercises the grid shows: a lesson's, every one, or those of the lessons the room is
+// on now (the lessons of the learners' current exercises; else of any exercise checked).
+function shownExercises() {
+  if (choices.lessons === "all") return exercises;
+  let lessons;
+  if (choices.lessons === "now") {
+    const lessonOf = new Map(exercises.map((exercise) => [exercise.id, exercise.lesson]));
+    const on = (pick) => new Set([...rows.values()].flatMap(pick).map((id) => lessonOf.get(id)).filter(Boolean));
+    lessons = on((row) => (row.current ? [row.current] : []));
+    if (!lessons.size) lessons = on((row) => Object.keys(row.cells).filter((id) => started(row.cells[id])));
+    if (!lessons.size) return exercises;
+  } else {
+    lessons = new Set([choices.lessons]);
+  }
+  return exercises.filter((exercise) => lessons.has(exercise.lesson));
+}
+
+// The grid: drawn whole when the learners or the exercises shown change, else row by row
+// (a verdict changes its learner's row alone: a room of 300 on every exercise is 21,600
+// cells, too many to draw again for each verdict).
+const gridRows = new Map(); // learner id → their <tr>
+let gridShown = ""; // the exercises the grid was drawn with
+
+function gridRow(row, shown) {
+  const tr = document.createElement("tr");
+  tr.dataset.learner = row.name;
+  let hints = 0;
+  for (const cell of Object.values(row.cells)) hints += cell.hints;
+  const cells = shown.map((exercise) => {
+    const cell = row.cells[exercise.id];
+    const td = text("td", "", "cell");
+    td.dataset.exercise = exercise.id;
+    if (!started(cell)) {
+      td.classList.add("not-started");
+      td.dataset.state = "not-started";
+      td.title = words.notStarted;
+    } else if (cell.passed) {
+      td.classList.add("passed");
+      td.dataset.state = "passed";
+      td.textContent = "✓";
+      td.title = words.passed;
+    } else {
+      td.classList.add("failing");
+      td.dataset.state = "failing";
+      const minutes = cell.failing_since_ms === undefined ? 0 : minutesSince(cell.failing_since_ms);
+      td.textContent = String(minutes);
+      td.title = [fill(words.minutes, { m: minutes }), cell.test, cell.message].filter(Boolean).join("\n");
+    }
+    return td;
+  });
+  tr.append(text("td", row.name, "name"), text("td", String(hints)), ...cells);
+  gridRows.set(row.id, tr);
+  return tr;
+}
+
+function renderGrid(changed) {
+  const shown = shownExercises();
+  const key = shown.map((exercise) => exercise.id).join(" ");
+  if (changed && key === gridShown && [...changed].every((id) => gridRows.has(id))) {
+    for (const id of changed) {
+      const row = rows.get(id);
+      if (row) gridRows.get(id).replaceWith(gridRow(row, shown));
+    }
+    return;
+  }
+  gridShown = key;
+  const headRow = document.createElement("tr");
+  headRow.append(text("th", words.learner), text("th", words.hints));
+  for (const exercise of shown) {
+    // The exercise's own name: its lesson is the filter's.
+    const th = text("th", exercise.id.slice(exercise.id.indexOf(".") + 1), "exercise");
+    th.title = exercise.id + " · " + exercise.title;
+    headRow.append(th);
+  }
+  document.querySelector("#grid thead").replaceChildren(headRow);
+  gridRows.clear();
+  const sorted = [...rows.values()].sort(byName);
+  document.querySelector("#grid tbody").replaceChildren(...sorted.map((row) => gridRow(row, shown)));
+  byId("empty").textContent = rows.size ? "" : words.noLearners;
+  byId("count").textContent = rows.size === 1 ? words.learnersOne : fill(words.learners, { count: rows.size });
+}
+
+// One line per learner at most: the exercise they are on, failing since they started it,
+// the longest first. On the wall a name can be initials or a seat number instead.
+function renderStuck() {
+  const stuck = [];
+  for (const row of rows.values()) {
+    const id = row.current;
+    const cell = id && row.cells[id];
+    if (failing(cell)) stuck.push({ row, id, cell, since: cell.failing_since_ms, minutes: minutesSince(cell.failing_since_ms) });
+  }
+  stuck.sort((a, b) => a.since - b.since || byName(a.row, b.row));
+  const seat = seats();
+  const shownAs = (row) => choices.show === "initials" ? initials(row.name)
+    : choices.show === "seats" ? fill(words.seat, { n: seat.get(row.id) }) : row.name;
+  document.querySelector("#stuck tbody").replaceChildren(...stuck.map(({ row, id, cell, minutes }) => {
+    const tr = document.createElement("tr");
+    tr.append(
+      text("td", shownAs(row), "name"),
+      text("td", id),
+      text("td", fill(words.minutes, { m: minutes })),
+      text("td", cell.test || ""),
+      text("td", cell.message || "", "message"),
+    );
+    return tr;
+  }));
+  byId("nobody-stuck").textContent = stuck.length ? "" : words.nobodyStuck;
+}
+
+function renderExercises() {
+  const headRow = document.createElement("tr");
+  headRow.append(text("th", words.exercise), text("th", words.passedCount), text("th", words.failing),
+    text("th", words.commonFailure), text("th", words.hints));
+  document.querySelector("#exercises thead").replaceChildren(headRow);
+  const lines = [];
+  for (const exercise of shownExercises()) {
+    let passed = 0, failingNow = 0, hints = 0, begun = 0;
+    const tests = new Map();
+    for (const row of rows.values()) {
+      const cell = row.cells[exercise.id];
+      if (!started(cell)) continue;
+      begun += 1;
+      hints += cell.hints;
+      if (cell.passed) passed += 1;
+      else {
+        failingNow += 1;
+        // Each learner's own tries only: a stub failed by a lesson's check is no attempt.
+        if (cell.test) tests.set(cell.test, (tests.get(cell.test) || 0) + 1);
+      }
+    }
+    if (!begun) continue;
+    const common = [...tests.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    const tr = document.createElement("tr");
+    tr.append(text("td", exercise.id), text("td", passed + " / " + rows.size), text("td", String(failingNow)),
+      text("td", common ? common[0] + " (" + common[1] + ")" : ""), text("td", String(hints)));
+    lines.push(tr);
+  }
+  document.querySelector("#exercises tbody").replaceChildren(...lines);
+}
+
+// The roster: each change is sent to the server, which sends every page the class again.
+async function change(body) {
+  const answer = await fetch("/api/roster", { method: "POST", headers: { ...asTeacher, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!answer.ok) alert((await answer.json().catch(() => ({}))).error || answer.statusText);
+}
+const button = (label, action) => {
+  const element = text("button", label);
+  element.type = "button";
+  element.addEventListener("click", action);
+  return element;
+};
+byId("toggle-joining").addEventListener("click", () => change({ action: "joining", open: !admission.joining }));
+byId("new-code").addEventListener("click", () => change({ action: "code" }));
+
+// Drawn only while it is open: 300 learners' buttons are many elements for a closed box.
+byId("roster-details").addEventListener("toggle", () => renderRoster());
+function renderRoster() {
+  if (!byId("roster-details").open) return;
+  byId("code").textContent = admission.code;
+  byId("joining").textContent = admission.joining ? words.joiningOpen : words.joiningClosed;
+  byId("toggle-joining").textContent = admission.joining ? words.closeJoining : words.openJoining;
+  const sorted = [...rows.values()].sort(byName);
+  document.querySelector("#roster tbody").replaceChildren(...sorted.map((row) => {
+    const tr = document.createElement("tr");
+    tr.dataset.learner = row.name;
+    const merge = document.createElement("select");
+    merge.append(text("option", words.mergeInto));
+    // The other learners, listed when the menu is opened.
+    merge.addEventListener("focus", () => {
+      merge.replaceChildren(text("option", words.mergeInto));
+      for (const other of [...rows.values()].sort(byName)) if (other.id !== row.id) merge.append(text("option", other.name));
+    });
+    merge.addEventListener("change", () => {
+      const into = merge.value;
+      if (merge.selectedIndex > 0 && confirm(fill(words.confirmMerge, { name: row.name, into }))) change({ action: "merge", name: row.name, into });
+      merge.selectedIndex = 0;
+    });
+    const actions = document.createElement("td");
+    actions.append(
+      button(words.rename, () => {
+        const to = prompt(fill(words.renamePrompt, { name: row.name }), row.name);
+        if (to && to !== row.name) change({ action: "rename", name: row.name, to });
+      }),
+      button(words.rejoin, () => change({ action: "rejoin", name: row.name })),
+      button(words.remove, () => { if (confirm(fill(words.confirmRemove, { name: row.name }))) change({ action: "remove", name: row.name }); }),
+      merge,
+    );
+    tr.append(text("td", fill(words.seat, { n: seats().get(row.id) })), text("td", row.name, "name"), actions);
+    return tr;
+  }));
+}
+
+// Drawn at most every 200 ms however fast verdicts come: the rows that changed, or all of
+// it; every 20 s the minutes in the failing cells and the stuck list. The time the last drawing took is kept for the benchmark.
+let drawing = null;
+let whole = true;
+const changedRows = new Set();
+function draw(rowId) {
+  if (rowId === undefined) whole = true;
+  else changedRows.add(rowId);
+  if (drawing) return;
+  drawing = setTimeout(() => {
+    drawing = null;
+    const began = performance.now();
+    renderGrid(whole ? null : changedRows);
+    whole = false;
+    changedRows.clear();
+    renderStuck();
+    renderExercises();
+    renderRoster();
+    document.body.dataset.drawMs = (performance.now() - began).toFixed(1);
+    document.body.dataset.messages = String(messages);
+  }, 200);
+}
+setInterval(() => {
+  for (const [id, tr] of gridRows) {
+    const row = rows.get(id);
+    for (const td of tr.querySelectorAll("td.failing")) {
+      const cell = row && row.cells[td.dataset.exercise];
+      if (cell && cell.failing_since_ms !== undefined) td.textContent = String(minutesSince(cell.failing_since_ms));
+    }
+  }
+  renderStuck();
+}, 20000);
+
+const status = byId("status");
+function connect() {
+  const source = new EventSource("/api/stream?token=" + encodeURIComponent(token));
+  source.onopen = () => { status.textContent = words.live; status.className = ""; };
+  source.onerror = () => { status.textContent = words.reconnecting; status.className = "down"; };
+  source.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    clockOffset = message.now - Date.now();
+    if (message.type === "snapshot") {
+      exercises = message.exercises;
+      admission = { code: message.code, joining: message.joining };
+      rows.clear();
+      for (const row of message.rows) rows.set(row.id, row);
+      renderLessons();
+    } else if (message.type === "row") {
+      rows.set(message.row.id, message.row);
+      messages += 1;
+      return draw(message.row.id);
+    }
+    messages += 1;
+    draw();
+  };
+}
+draw();
+connect();

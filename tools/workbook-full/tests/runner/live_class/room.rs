@@ -1,0 +1,201 @@
+//! The room cannot take the class over: a script on one machine flooding joins with a wrong
+//! code, or holding connections open with a request it never finishes, slows down that
+//! machine alone; the rest of the room joins and sends as ever. The flooding machine is
+//! 127.0.0.2 (all of 127/8 is this machine), the learner 127.0.0.1.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Socket, Type};
+
+use super::{DEADLINE, Running, batch};
+use crate::fixture::Course;
+
+/// A connection to `server` from the address `from`.
+pub(super) fn connect_from(from: [u8; 4], server: &Running) -> TcpStream {
+    let to: SocketAddr = format!("{}:{}", server.server().host, server.server().port)
+        .parse()
+        .unwrap();
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket
+        .bind(&SocketAddr::from((from, 0)).into())
+        .expect("a source address on the loopback");
+    socket.connect(&to.into()).unwrap();
+    socket.into()
+}
+
+/// `POST path` with `body` from `from`: the answer's status (0 when closed unanswered).
+pub(super) fn post_from(from: [u8; 4], server: &Running, path: &str, body: &str) -> u16 {
+    let mut stream = connect_from(from, server);
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A real learner's join and first verdict: both answered, and how long they took.
+fn a_learner_joins_and_checks(server: &Running, name: &str) -> Duration {
+    let started = Instant::now();
+    let token = server.join(name);
+    let answer = server.post("/api/verdicts", Some(&token), &batch(1, "demo.add", false));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    started.elapsed()
+}
+
+#[test]
+fn a_join_flood_from_one_machine_leaves_the_room_joining() {
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    let wrong = serde_json::json!({"code": "WRONG9", "name": "Mallory"}).to_string();
+    let mut statuses = std::collections::BTreeMap::new();
+    for _ in 0..1000 {
+        let status = post_from([127, 0, 0, 2], &server, "/api/join", &wrong);
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    // A quiet join takes milliseconds; a second is the goal in a flooded room.
+    let took = a_learner_joins_and_checks(&server, "Ada");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert!(
+        statuses.get(&429).copied().unwrap_or(0) > 800,
+        "the script is slowed down: {statuses:?}"
+    );
+}
+
+#[test]
+fn a_client_that_never_finishes_its_request_is_closed() {
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    // Headers begun and never ended; a body announced and never sent.
+    let mut headers = connect_from([127, 0, 0, 2], &server);
+    headers
+        .write_all(b"POST /api/join HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut body = connect_from([127, 0, 0, 2], &server);
+    body.write_all(
+        b"POST /api/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    )
+    .unwrap();
+    let started = Instant::now();
+    for (what, stream) in [("headers", &mut headers), ("body", &mut body)] {
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        let mut answer = String::new();
+        match stream.read_to_string(&mut answer) {
+            Ok(_) => {}
+            Err(err) => panic!("the unfinished {what} held for {DEADLINE:?}: {err}"),
+        }
+        if what == "body" {
+            assert!(answer.contains(" 408 "), "{answer}");
+        }
+    }
+    // Both closed after the server's 10 s, far within the deadline.
+    assert!(started.elapsed() < Duration::from_secs(30));
+    a_learner_joins_and_checks(&server, "Ada");
+}
+
+#[test]
+fn connections_held_by_one_machine_leave_the_room_served() {
+    let course = Course::new();
+    // A system that gives the server 256 open files.
+    let server = Running::start_limited(&course, 256);
+    // More connections than the server has files, each with a request begun.
+    let held: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = connect_from([127, 0, 0, 2], &server);
+            let _ = stream.write_all(b"GET /api/hello HTTP/1.1\r\n");
+            stream
+        })
+        .collect();
+    let took = a_learner_joins_and_checks(&server, "Ada");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    drop(held);
+}
+
+/// The server's resident memory, in KiB.
+fn resident_kib(server: &Running) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_flood_of_held_connections_gives_its_memory_back() {
+    // This test holds a thousand connections: as many open files, past many systems' 1,024.
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: reading and raising this process's own limit, as the server does.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    // Warmed up: a learner joined and checked, fifty connections served at once.
+    a_learner_joins_and_checks(&server, "Ada");
+    let warm: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut stream = connect_from([127, 0, 0, 1], &server);
+            stream
+                .write_all(b"GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    for mut stream in warm {
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+    let before = resident_kib(&server);
+    let held: Vec<TcpStream> = (0..1000)
+        .map(|_| {
+            let mut stream = connect_from([127, 0, 0, 2], &server);
+            let _ = stream.write_all(b"POST /api/join HTTP/1.1\r\nHost: x\r\n");
+            stream
+        })
+        .collect();
+    let during = resident_kib(&server);
+    a_learner_joins_and_checks(&server, "Bob");
+    // Each closed by the server after its 10 s: the end of each is the event waited for.
+    let deadline = Instant::now() + DEADLINE;
+    for (n, mut stream) in held.into_iter().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let still = |why: &str| {
+            format!(
+                "{} of 1,000 still held after {DEADLINE:?} ({why})",
+                1000 - n
+            )
+        };
+        assert!(!left.is_zero(), "{}", still("no time left"));
+        stream.set_read_timeout(Some(left)).unwrap();
+        if let Err(err) = stream.read_to_end(&mut Vec::new())
+            && matches!(
+                err.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        {
+            panic!("{}", still(&err.to_string()));
+        }
+    }
+    a_learner_joins_and_checks(&server, "Cy");
+    let after = resident_kib(&server);
+    assert!(
+        after * 10 <= before * 11,
+        "{before} KiB before, {during} KiB during, {after} KiB after"
+    );
+}
