@@ -8,10 +8,13 @@
 //!
 //! - `cargo build …` and `l14-deploy image` were done before the chapter (the image is built
 //!   on the local base from the programs verify built), and are not run again.
-//! - `docker compose …` is Compose v2, or v1's `docker-compose` where v2 is missing; `exec`
-//!   runs without a terminal (`-T`); what `up`, `down`, `stop`, `kill` and `start` print as
-//!   they go (on stderr, and different in v1 and v2) is shown only when they fail.
-//! - `docker compose exec HOST PROGRAM …` of a server (etcd, a `…-server`, `api`, an
+//! - `l14-deploy compose …` (as the chapter types it, through `cargo run`) runs, with the
+//!   program verify built: Compose v2, or v1's `docker-compose` where v2 is missing, on the
+//!   lab's file and project; `exec` runs without a terminal (`-T`); what `up`, `down`,
+//!   `stop`, `kill` and `start` print as they go (different in v1 and v2) is shown only when
+//!   they fail. `docker compose …` typed as it is gets the same treatment from a shell
+//!   function ([`COMPOSE_FUNCTION`]).
+//! - `… compose exec HOST PROGRAM …` of a server (etcd, a `…-server`, `api`, an
 //!   `agent`) is the reader's terminal of its own: it runs in the background, and what it
 //!   printed is compared once it shows the book's lines, or once it has ended. A `^C` stops
 //!   the last one still running, with SIGINT inside its host, as Ctrl-C in a terminal would.
