@@ -153,3 +153,21 @@ fn has_server_on(dir: &Path, addr: SocketAddr) -> bool {
             && fs::read_to_string(path).is_ok_and(|text| text.contains(&needle))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_labs_published_ports_are_listed() {
+        // The chapter's ports, unless this shell moves them.
+        if std::env::var_os("L14_API_PORT").is_some() {
+            return;
+        }
+        let line = lab_ports();
+        assert!(
+            line.contains("8080, 8081, 8082") && line.contains("Prometheus 8083"),
+            "{line}"
+        );
+    }
+}

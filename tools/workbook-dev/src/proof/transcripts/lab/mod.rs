@@ -37,7 +37,7 @@ use super::reader::Reader;
 mod commands;
 mod terminals;
 
-use commands::{COMPOSE_FUNCTION, only_reads, server_in_a_terminal};
+use commands::{COMPOSE_FUNCTION, as_compose, only_reads, server_in_a_terminal};
 pub(super) use commands::{drives_a_lab, takes};
 use terminals::Terminal;
 
@@ -208,6 +208,13 @@ impl ChapterLab {
         // agent); the lab's program is replaced by the one verify built.
         let script = if command.starts_with("docker compose ") {
             command.to_string()
+        } else if let Some((_, on_the_lab)) = command
+            .split_once(" -- compose ")
+            .filter(|_| as_compose(&words).starts_with(&["docker", "compose"]))
+        {
+            // Compose through the lab's program: only the program is verify's.
+            let program = self.program.display().to_string().replace('\'', r"'\''");
+            format!("'{program}' compose {on_the_lab}")
         } else {
             reader.rewrite(command, false).await?
         };
