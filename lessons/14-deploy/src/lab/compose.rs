@@ -7,16 +7,20 @@
 //! this machine has ([`super::docker`]), names the lab's file and project, and hands it the
 //! rest of the line. Two differences between the two are smoothed over on the way:
 //!
-//! - `exec` gives a program a terminal only when there is one (v1 refuses to run without
-//!   one unless told `-T`; v2 decides by itself);
+//! - `exec` is Docker's own `docker exec` in the host's container, as Compose v2's is, with
+//!   a terminal only when there is one: v1's refuses to run without a terminal unless told
+//!   `-T`, and, given one, can lose what a program that ends at once printed (an etcd that
+//!   finds its port taken would end with no word);
 //! - the commands that change the lab (`up`, `down`, `stop`, `kill`, `start`, `restart`)
 //!   print their progress, which is different in v1 and v2, only when they fail.
 
 use std::io::IsTerminal;
 use std::process::Command;
 
+use anyhow::bail;
+
 use super::docker::{describe, output};
-use super::{Lab, Subnet};
+use super::{Lab, Subnet, hosts};
 
 /// The Compose commands whose progress is shown only when they fail.
 const CHANGES: [&str; 6] = ["up", "down", "stop", "kill", "start", "restart"];
@@ -25,9 +29,11 @@ impl Lab {
     /// Runs Compose on the lab with `args` (`exec host-a etcd`, `kill host-b`) and returns
     /// its exit code.
     pub fn compose_as_typed(&self, args: &[String]) -> anyhow::Result<i32> {
+        if args.first().is_some_and(|first| first == "exec") {
+            return self.exec_as_typed(&args[1..]);
+        }
         let mut compose = self.compose(Subnet::from_env().ok().as_ref())?;
-        let args = as_typed(args, std::io::stdin().is_terminal());
-        compose.args(&args);
+        compose.args(args);
         if args
             .first()
             .is_some_and(|first| CHANGES.contains(&first.as_str()))
@@ -41,16 +47,84 @@ impl Lab {
         }
         become_it(compose)
     }
+
+    /// `exec [OPTIONS] HOST COMMAND…` as `docker exec` in the host's container.
+    fn exec_as_typed(&self, args: &[String]) -> anyhow::Result<i32> {
+        let exec = Exec::read(args, std::io::stdin().is_terminal())?;
+        let project = self.project()?;
+        let docker = self.docker()?;
+        let hosts = hosts::containers(docker, project)?;
+        let Some(host) = hosts
+            .iter()
+            .find(|host| host.name == exec.host && host.running)
+        else {
+            bail!(
+                "{} is not up in lab {project}: `cargo run --release -p l14-deploy -- compose \
+                 up -d` brings the hosts up (`ps` says which are)",
+                exec.host
+            )
+        };
+        let mut command = docker.docker();
+        command
+            .arg("exec")
+            .args(&exec.options)
+            .arg(&host.container)
+            .args(&exec.command);
+        become_it(command)
+    }
 }
 
-/// The words handed to Compose: `exec` given `-T` where there is no terminal to give.
-fn as_typed(args: &[String], terminal: bool) -> Vec<String> {
-    let mut args = args.to_vec();
-    let no_terminal_asked = args.iter().any(|word| word == "-T" || word == "--no-TTY");
-    if args.first().is_some_and(|first| first == "exec") && !terminal && !no_terminal_asked {
-        args.insert(1, "-T".to_string());
+/// A Compose `exec` line, as `docker exec` takes it.
+#[derive(Debug, PartialEq)]
+struct Exec {
+    options: Vec<String>,
+    host: String,
+    command: Vec<String>,
+}
+
+impl Exec {
+    /// Reads `[OPTIONS] HOST COMMAND…`; `terminal`: whether there is one to give.
+    fn read(args: &[String], terminal: bool) -> anyhow::Result<Exec> {
+        let (mut options, mut detach, mut no_terminal) = (Vec::new(), false, false);
+        let mut words = args.iter();
+        let host = loop {
+            let Some(word) = words.next() else {
+                bail!("compose exec: give a host and a command (`compose exec host-a etcd`)")
+            };
+            match word.as_str() {
+                "-T" | "--no-TTY" => no_terminal = true,
+                "-d" | "--detach" => detach = true,
+                "--privileged" => options.push(word.clone()),
+                "-u" | "--user" | "-e" | "--env" | "-w" | "--workdir" => {
+                    let Some(value) = words.next() else {
+                        bail!("compose exec: {word} wants a value")
+                    };
+                    options.extend([word.clone(), value.clone()]);
+                }
+                option if option.starts_with('-') => {
+                    bail!("compose exec: {option} is not an option the lab's exec takes")
+                }
+                host => break host.to_string(),
+            }
+        };
+        let command: Vec<String> = words.cloned().collect();
+        if command.is_empty() {
+            bail!("compose exec {host}: give the command to run there")
+        }
+        let mut given = if detach {
+            vec!["--detach".to_string()]
+        } else if terminal && !no_terminal {
+            vec!["--interactive".to_string(), "--tty".to_string()]
+        } else {
+            vec!["--interactive".to_string()]
+        };
+        given.append(&mut options);
+        Ok(Exec {
+            options: given,
+            host,
+            command,
+        })
     }
-    args
 }
 
 /// Becomes Compose (the same process, so that Ctrl-C in the terminal reaches the program
@@ -79,19 +153,28 @@ mod tests {
     }
 
     #[test]
-    fn exec_without_a_terminal_asks_for_none() {
+    fn exec_is_dockers_with_a_terminal_only_where_there_is_one() {
+        let exec = |line, terminal| Exec::read(&words(line), terminal).unwrap();
+        let on_a = exec("host-a etcd --name a", true);
+        assert_eq!(on_a.options, words("--interactive --tty"));
         assert_eq!(
-            as_typed(&words("exec host-a etcd"), false),
-            words("exec -T host-a etcd")
+            (on_a.host.as_str(), on_a.command),
+            ("host-a", words("etcd --name a"))
         );
+        assert_eq!(exec("host-a etcd", false).options, words("--interactive"));
+        assert_eq!(exec("-T host-b ls", true).options, words("--interactive"));
+        assert_eq!(exec("-d host-b etcd", true).options, words("--detach"));
         assert_eq!(
-            as_typed(&words("exec host-a etcd"), true),
-            words("exec host-a etcd")
+            exec("-e A=1 -w /tmp host-c env", false).options,
+            words("--interactive -e A=1 -w /tmp")
         );
-        assert_eq!(
-            as_typed(&words("exec -T host-a ls"), false),
-            words("exec -T host-a ls")
+        let refused = |line| format!("{:#}", Exec::read(&words(line), false).unwrap_err());
+        assert!(
+            refused("host-a").contains("give the command"),
+            "{}",
+            refused("host-a")
         );
-        assert_eq!(as_typed(&words("kill host-b"), false), words("kill host-b"));
+        assert!(refused("--index 2 host-a ls").contains("--index"));
+        assert!(refused("").contains("give a host"));
     }
 }
