@@ -8,9 +8,8 @@
 //! rest of the line. Two differences between the two are smoothed over on the way:
 //!
 //! - `exec` is Docker's own `docker exec` in the host's container, as Compose v2's is, with
-//!   a terminal only when there is one: v1's refuses to run without a terminal unless told
-//!   `-T`, and, given one, can lose what a program that ends at once printed (an etcd that
-//!   finds its port taken would end with no word);
+//!   a terminal only when there is one: v1's refuses to run without a terminal ("the input
+//!   device is not a TTY") unless told `-T`;
 //! - the commands that change the lab (`up`, `down`, `stop`, `kill`, `start`, `restart`)
 //!   print their progress, which is different in v1 and v2, only when they fail.
 
