@@ -114,22 +114,27 @@ impl Ahead {
         });
         self.said.extend(new);
         if !tests.is_empty() {
-            self.tests = Some(self.spawn(tests));
+            self.tests = Some(self.spawn(tests, true));
         }
         let commands_running = self
             .commands
             .as_ref()
             .is_some_and(|task| !task.is_finished());
         if !commands.is_empty() && !commands_running {
-            self.commands = Some(self.spawn(commands));
+            self.commands = Some(self.spawn(commands, false));
         }
         note
     }
 
-    /// Builds `steps` one after the other, each marked done once cargo succeeds.
-    fn spawn(&self, steps: Vec<Step>) -> JoinHandle<()> {
+    /// Builds `steps` one after the other, each marked done once cargo succeeds; `after_book`:
+    /// once the book's server is built (the session starts it first, and the two share
+    /// cargo's lock: the book the learner reads comes before what the next check needs).
+    fn spawn(&self, steps: Vec<Step>, after_book: bool) -> JoinHandle<()> {
         let (root, done) = (self.root.clone(), self.done.clone());
         tokio::spawn(async move {
+            if after_book {
+                let _ = crate::handoff::full_program(&root, true).await;
+            }
             for step in steps {
                 if build(&root, &step).await
                     && let Ok(mut done) = done.lock()
