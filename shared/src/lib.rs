@@ -7,6 +7,7 @@
 //! another lesson.
 //!
 //! - [`accept`]: listen, accept, one task per connection, and a graceful stop.
+//! - [`listen`]: binding an address, and an error that names it and who holds it.
 //! - [`signal`]: the shutdown signal (Ctrl-C or SIGTERM; a second one stops at once), and
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
 //! - [`output`]: `program | head` ends the program quietly, as it ends `cat`.
@@ -44,6 +45,7 @@ pub mod discovery;
 pub mod greeter;
 #[cfg(feature = "grpc")]
 pub mod grpc;
+pub mod listen;
 pub mod output;
 pub mod per_core;
 pub mod ports;

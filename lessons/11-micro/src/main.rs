@@ -253,7 +253,7 @@ async fn main() -> Result<(), shared::program::Failure> {
         } => {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
-            let listener = tokio::net::TcpListener::bind(&addr).await?;
+            let listener = shared::listen::listen(&addr).await?;
             tracing::info!(
                 "micro api listening on {}, services from {}",
                 listener.local_addr()?,

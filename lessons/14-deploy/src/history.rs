@@ -86,6 +86,32 @@ pub fn to_micros(duration: Duration) -> Duration {
     Duration::from_micros(duration.as_micros() as u64)
 }
 
+/// Before a new history is written at `path`: an earlier one there is kept, renamed to the
+/// first free `NAME-N.EXT` beside it (`history-1.jsonl`, `history-2.jsonl`…), and that name
+/// returned, so that a second run never takes the first one's place without a word.
+pub fn keep_earlier(path: &Path) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = path
+        .extension()
+        .map(|extension| format!(".{}", extension.to_string_lossy()))
+        .unwrap_or_default();
+    for number in 1..10_000 {
+        let kept = path.with_file_name(format!("{stem}-{number}{extension}"));
+        if !kept.exists() {
+            std::fs::rename(path, &kept)
+                .with_context(|| format!("cannot keep {} as {}", path.display(), kept.display()))?;
+            return Ok(Some(kept));
+        }
+    }
+    anyhow::bail!(
+        "{} and 9999 earlier histories beside it: move them away, or give --history",
+        path.display()
+    )
+}
+
 /// Appends `record` to the JSON-lines file at `path` (created with its folder if missing).
 pub fn append<T: Serialize>(path: &Path, record: &T) -> anyhow::Result<()> {
     if let Some(folder) = path.parent() {

@@ -1,5 +1,6 @@
 //! `cargo run -p l14-deploy -- image`, `… -- up`, then the nemesis (`partition`, `heal`,
-//! `slow`) and the load (`load`) while `docker compose` does the rest; `… -- down` at the end.
+//! `slow`) and the load (`load`) while Compose (`… -- compose`) does the rest; `… -- down`
+//! at the end.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,6 +38,13 @@ enum Command {
     },
     /// Take the lab down: its containers and its network.
     Down,
+    /// Docker Compose on the lab (`compose exec host-a etcd`, `compose kill host-b`):
+    /// `docker compose` or v1's `docker-compose`, whichever this machine has, with the lab's
+    /// file and project, from any terminal.
+    Compose {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        args: Vec<String>,
+    },
     /// Each host: up or not, and what runs on it.
     Status,
     /// Run IMAGE, a service's image (`l11-micro new` writes its Dockerfile), on a host: in
@@ -82,7 +90,8 @@ enum Command {
         /// How long to call (Ctrl-C ends it sooner).
         #[arg(long = "for", default_value = "30s", value_parser = parse_duration)]
         duration: Duration,
-        /// Where to write the calls, one JSON line each.
+        /// Where to write the calls, one JSON line each (in the folder it runs from, where
+        /// git ignores it); an earlier history there is kept as history-1.jsonl, -2…
         #[arg(long, default_value = "history.jsonl")]
         history: PathBuf,
         /// Draw the timeline into this SVG file too.
@@ -111,6 +120,12 @@ async fn main() -> Result<(), shared::program::Failure> {
         Command::Image { local_base } => lab.build_image(local_base)?,
         Command::Up { registry } => lab.up(registry)?,
         Command::Down => lab.down()?,
+        Command::Compose { args } => {
+            let code = lab.compose_as_typed(&args)?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+        }
         Command::Status => print!("{}", lab.status()?),
         Command::Run { image, on, args } => println!("{}", lab.run_service(&image, &on, &args)?),
         Command::Partition { hosts } => println!("{}", lab.partition(&hosts)?),
@@ -133,6 +148,13 @@ async fn main() -> Result<(), shared::program::Failure> {
             } else {
                 gateway
             };
+            if let Some(kept) = history::keep_earlier(&history)? {
+                println!(
+                    "the earlier history at {} is kept as {}",
+                    history.display(),
+                    kept.display()
+                );
+            }
             let stop = shared::signal::shutdown();
             let plan = load::Plan {
                 gateways,

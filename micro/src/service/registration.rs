@@ -48,9 +48,7 @@ impl Registration {
         &self,
         metadata: BTreeMap<String, String>,
     ) -> anyhow::Result<(TcpListener, Node)> {
-        let listener = TcpListener::bind(&self.address)
-            .await
-            .with_context(|| format!("cannot listen on {}", self.address))?;
+        let listener = shared::listen::listen(&self.address).await?;
         let listening = listener.local_addr()?;
         let (host, port) = self.to_advertise(listening)?;
         let address = match host.parse::<IpAddr>() {

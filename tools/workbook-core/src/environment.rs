@@ -189,6 +189,24 @@ pub fn cargo() -> std::process::Command {
     command
 }
 
+/// A `cargo` command at the lowest priority (`nice -n 19 cargo`), for a build nobody is
+/// waiting for yet: the learner's own checks and editor come first. A plain `cargo` where
+/// there is no `nice` program.
+pub fn cargo_low_priority() -> std::process::Command {
+    let nice = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("nice"))
+            .find(|candidate| candidate.is_file())
+    });
+    let Some(nice) = nice else {
+        return cargo();
+    };
+    let mut command = std::process::Command::new(nice);
+    command.args(["-n", "19"]).arg(cargo_program());
+    as_from_a_shell(&mut command);
+    command
+}
+
 /// What `cargo test` tells a test executable about its package.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Package {

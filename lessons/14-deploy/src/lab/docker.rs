@@ -170,11 +170,20 @@ fn quote(word: &OsStr) -> String {
     }
 }
 
+/// What newer Dockers print on every `docker build` without BuildKit, three lines that
+/// say nothing of the build: left out of a quoted error.
+const BUILDER_NOTICE: [&str; 3] = [
+    "legacy builder is deprecated",
+    "Install the buildx component",
+    "docs.docker.com/go/buildx",
+];
+
 /// The last `lines` non-empty lines of `text`, each indented for quoting in an error.
 pub fn tail(text: &str, lines: usize) -> String {
     let kept: Vec<&str> = text
         .lines()
         .filter(|line| !line.trim().is_empty())
+        .filter(|line| !BUILDER_NOTICE.iter().any(|notice| line.contains(notice)))
         .collect();
     kept[kept.len().saturating_sub(lines)..]
         .iter()
@@ -216,6 +225,14 @@ mod tests {
     #[test]
     fn the_tail_keeps_the_last_lines_that_say_something() {
         assert_eq!(tail("a\n\nb\nc\n\n", 2), "    b\n    c");
+        let build = "Step 1/4 : FROM x\nDEPRECATED: The legacy builder is deprecated and will be \
+                     removed in a future release.\n            Install the buildx component to \
+                     build images with BuildKit:\n            \
+                     https://docs.docker.com/go/buildx/\n\nerror: no such image";
+        assert_eq!(
+            tail(build, 3),
+            "    Step 1/4 : FROM x\n    error: no such image"
+        );
         assert_eq!(tail("", 2), "");
     }
 }

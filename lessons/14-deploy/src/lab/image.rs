@@ -7,7 +7,7 @@
 //! `target/`.
 //!
 //! The Dockerfile starts from `debian:bookworm-slim`, which Docker pulls from Docker Hub.
-//! A machine that cannot pull builds `--local-base`: on `l14-base:bookworm`, a Debian made
+//! A machine that cannot pull (or `--local-base`) builds on `l14-base:bookworm`, a Debian made
 //! here by debootstrap from Debian's own package mirror. scripts/lab-base.sh makes it (and
 //! is the only thing that does, so that a build already under way is waited for, not
 //! repeated).
@@ -23,16 +23,21 @@ use super::paths;
 /// The base `--local-base` builds on.
 pub const LOCAL_BASE: &str = "l14-base:bookworm";
 
+/// The base the Dockerfile names, from Docker Hub.
+const DEBIAN: &str = "debian:bookworm-slim";
+
 /// Overrides which l11-micro goes into the image (a path).
 pub const BINARY_VARIABLE: &str = "L14_MICRO_BINARY";
 /// Overrides which devconsul goes into the image (a path).
 pub const AGENT_VARIABLE: &str = "L14_DEVCONSUL_BINARY";
 
 // ANCHOR: build
-/// Builds image `image` from `lab/Dockerfile`, on the local base when `local_base`.
+/// Builds image `image` from `lab/Dockerfile`, on the local base when `local_base`, or
+/// when Debian's image is neither here nor to be pulled.
 pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<()> {
     let micro = built_program("l11-micro", BINARY_VARIABLE)?;
     let agent = built_program("devconsul", AGENT_VARIABLE)?;
+    let local_base = local_base || !debian_at_hand(docker);
     let staging = stage(&[(&micro, "l11-micro"), (&agent, "devconsul")])?;
     let built = build_from(docker, image, local_base, &staging);
     let _ = std::fs::remove_dir_all(&staging);
@@ -72,6 +77,30 @@ fn build_from(
     remove_replaced(docker, image, before);
     println!("built {image}: `cargo run --release -p l14-deploy -- up` brings the lab up");
     Ok(())
+}
+
+/// Whether `debian:bookworm-slim` is on this machine, or can be pulled. When it cannot, the
+/// build goes on with the local base, saying so in a line; a base made here already is
+/// taken at once, with no wait for a registry that may not answer.
+fn debian_at_hand(docker: &Docker) -> bool {
+    if docker.has_image(DEBIAN) {
+        return true;
+    }
+    if docker.has_image(LOCAL_BASE) {
+        println!("{DEBIAN} is not on this machine: building on {LOCAL_BASE}, made here before");
+        return false;
+    }
+    let mut pull = docker.docker();
+    pull.args(["pull", "--quiet", DEBIAN]);
+    match run(&mut pull) {
+        Ok(_) => true,
+        Err(error) => {
+            let why = format!("{error:#}");
+            let why = why.lines().last().unwrap_or_default().trim().to_string();
+            println!("{DEBIAN} cannot be pulled here ({why}): building on {LOCAL_BASE} instead");
+            false
+        }
+    }
 }
 
 /// After a build of `image`, the image it replaced (`before`, its id), which now has no

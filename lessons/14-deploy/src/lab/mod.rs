@@ -12,6 +12,7 @@
 //!   what [`deploy`] says ([`up`]), waiting until each host's gateway answers, and from
 //!   every host ([`wait`]);
 //! - `status` ([`status`]) and `down`;
+//! - `compose`: Compose itself on the lab, v1 or v2, as the chapter types it ([`compose`]);
 //! - `restart`: a host stopped and started again, its programs drained and back
 //!   ([`restart`]);
 //! - `run`: a service's own image on a host, in the lab's registry ([`service`]);
@@ -21,6 +22,7 @@
 //! - for the load's report: the hosts Docker saw go down ([`events`]), and each node named
 //!   by its host ([`Lab::label`]).
 
+mod compose;
 mod deploy;
 mod docker;
 mod events;

@@ -72,3 +72,20 @@ fn the_journal_s_faults_become_windows_on_the_load_s_clock() {
     // No journal: no faults.
     assert_eq!(run.windows(&tempdir().join("none")).unwrap(), []);
 }
+
+#[test]
+fn a_new_history_keeps_the_earlier_one_beside_it() {
+    let folder = tempdir();
+    let path = folder.join("history.jsonl");
+    assert_eq!(history::keep_earlier(&path).unwrap(), None);
+    std::fs::write(&path, "first").unwrap();
+    let kept = history::keep_earlier(&path).unwrap();
+    assert_eq!(kept, Some(folder.join("history-1.jsonl")));
+    assert!(!path.exists());
+    std::fs::write(&path, "second").unwrap();
+    let kept = history::keep_earlier(&path).unwrap();
+    assert_eq!(kept, Some(folder.join("history-2.jsonl")));
+    let read = |name: &str| std::fs::read_to_string(folder.join(name)).unwrap();
+    assert_eq!(read("history-1.jsonl"), "first");
+    assert_eq!(read("history-2.jsonl"), "second");
+}

@@ -1,7 +1,7 @@
 //! An alert that pages someone for a partition and lets a deploy go by.
 //!
-//! For a few seconds, chapter 14's faults look alike on a graph: calls fail, a target stops
-//! answering. A rule that fires on every such moment pages a person at each deploy, and a
+//! For a few seconds, a partition and a rolling deploy look alike on a graph: calls fail, a
+//! target stops answering. A rule that fires on every such moment pages a person at each deploy, and a
 //! person paged for nothing soon stops reading pages. The rule must tell a fault that goes
 //! on from one that passes by itself.
 

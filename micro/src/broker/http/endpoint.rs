@@ -62,16 +62,9 @@ impl Endpoint {
 /// Listens on `listen` and serves the subscriptions in `subscribers`, in the background;
 /// the endpoint's address is where it listens (`127.0.0.1` when asked for every interface).
 pub async fn start(listen: &str, subscribers: Subscribers) -> anyhow::Result<Endpoint> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|error| match error.kind() {
-            // A second subscriber on one machine meets the first one's port.
-            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
-                "cannot listen on {listen}: the port is taken (another subscriber?); give this \
-                 one another with --addr, e.g. --addr 127.0.0.1:0 for any free port"
-            ),
-            _ => anyhow::Error::new(error).context(format!("cannot listen on {listen}")),
-        })?;
+    // A second subscriber on one machine meets the first one's port: the error names who
+    // holds it.
+    let listener = shared::listen::listen(listen).await?;
     let mut addr = listener.local_addr()?;
     if addr.ip().is_unspecified() {
         addr.set_ip([127, 0, 0, 1].into());

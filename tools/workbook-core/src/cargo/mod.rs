@@ -48,6 +48,9 @@ pub struct BuildRequest {
     /// Show no progress line: the build runs behind something else on the screen (the
     /// session building the book's server while a learner works).
     pub quiet: bool,
+    /// Build at the lowest priority ([`environment::cargo_low_priority`]): nobody waits for
+    /// it yet (the session building the next lesson while the learner reads).
+    pub low_priority: bool,
 }
 
 /// What a build produced.
@@ -174,7 +177,12 @@ fn is_progress_line(line: &str) -> bool {
 pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
     let terminal = ui::terminal();
     let show_progress = terminal.is_tty && !request.quiet;
-    let mut command = Command::from(environment::cargo());
+    let cargo = if request.low_priority {
+        environment::cargo_low_priority()
+    } else {
+        environment::cargo()
+    };
+    let mut command = Command::from(cargo);
     command
         .current_dir(root)
         .args(if request.keep_going {

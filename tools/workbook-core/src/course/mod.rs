@@ -54,12 +54,32 @@ pub struct Lesson {
     /// Whether the worked example calls the learner's exercises (`model`).
     #[serde(default)]
     pub model: Model,
+    /// What the chapter's own commands build before anything else, as cargo's arguments
+    /// (`ahead = ["build --release -p l11-micro -p devconsul"]`): the session builds them in
+    /// the background while the chapter is read, and a lesson whose program the chapter runs
+    /// with `--release` is shown run so.
+    #[serde(default)]
+    pub ahead: Vec<String>,
     #[serde(default, rename = "exercise")]
     pub exercises: Vec<Exercise>,
     /// Its tests' messages in the language the course speaks, from `lesson.<lang>.toml`'s
     /// `[tests]`: each English format string with its translation (`language::lessons`).
     #[serde(skip)]
     pub test_messages: Vec<(String, String)>,
+}
+
+impl Lesson {
+    /// Whether the chapter runs the lesson's own program in release mode (its `ahead` builds
+    /// it with `--release`): the commands the runner suggests for it say so too.
+    pub fn runs_released(&self) -> bool {
+        self.ahead.iter().any(|args| {
+            let words: Vec<&str> = args.split_whitespace().collect();
+            words.contains(&"--release")
+                && words
+                    .windows(2)
+                    .any(|pair| pair[0] == "-p" && pair[1] == self.package)
+        })
+    }
 }
 
 /// A lesson's kind of exercise (`model` in `lesson.toml`; `lessons/README.md` names both).

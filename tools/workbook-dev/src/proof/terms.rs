@@ -1,7 +1,8 @@
 //! The glossary holds every Chinese text: where it says a word is not the translation of a
-//! term (代理 is a proxy, not Consul's agent nor a broker; 线上 is not "on the wire"), no
-//! translation uses it otherwise — the book's catalog, the lessons' titles and hints, and
-//! every sentence the runner says.
+//! term (代理 is a proxy, not Consul's agent nor a broker; 线上 is not "on the wire"; a
+//! term's second word, as 捣乱者 for the nemesis, whose word is 故障注入器), no translation
+//! uses it otherwise — the book's catalog, the lessons' titles, hints and test messages,
+//! and every sentence the runner says. So each term keeps one word.
 //!
 //! The rules are read from the glossary page itself ([`glossary::avoided_words`]), so a
 //! new row there is a new rule here.
@@ -68,6 +69,10 @@ pub fn check_terms(course: &Course) -> Vec<Problem> {
                     hold(format!("{at} ({}, a hint)", en.id), en_hint, zh_hint);
                 }
             }
+            // The tests' own words, and the stubs' (`[tests]`), as the runner shows them.
+            for (en, zh) in &chinese.test_messages {
+                hold(format!("{at} ([tests] «{en}»)"), en, zh);
+            }
         }
     }
 
@@ -110,5 +115,38 @@ mod tests {
             found[0].starts_with("book/po/zh-CN.po:12 uses «代理»"),
             "{found:#?}"
         );
+    }
+
+    #[test]
+    fn a_second_word_for_a_term_is_a_problem_in_the_tests_words_too() {
+        let fx = Fixture::course();
+        fx.write(
+            GLOSSARY,
+            "| English | 中文 |\n|---|---|\n\
+             | advertise (an address) | 通告（不用“宣告”：那是 announce） |\n\
+             | nemesis | 故障注入器（不用“捣乱者”） |\n",
+        );
+        fx.write(
+            "lessons/01-tcp/lesson.zh-CN.toml",
+            "title = \"TCP\"\n[tests]\n\
+             \"{addr} is never advertised\" = \"{addr} 绝不对外宣告\"\n\
+             \"a node announces itself\" = \"节点宣告自己\"\n\
+             \"the nemesis cut {host} off\" = \"捣乱者切断了 {host}\"\n\
+             \"the nemesis healed\" = \"故障注入器修复了分区\"\n",
+        );
+        let course = Course::load(fx.path()).unwrap();
+        let found: Vec<String> = check_terms(&course)
+            .iter()
+            .filter(|p| p.location.starts_with("lessons/01-tcp"))
+            .map(|p| format!("{} {}", p.location, p.message))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        let names = |word: &str, english: &str| {
+            found
+                .iter()
+                .any(|problem| problem.contains(word) && problem.contains(english))
+        };
+        assert!(names("«宣告»", "advertised"), "{found:#?}");
+        assert!(names("«捣乱者»", "cut {host} off"), "{found:#?}");
     }
 }

@@ -1,7 +1,9 @@
 //! A learner who reads the runner in Chinese reads the tests' own words in Chinese too: every
 //! message an exercise's test can print (`assert!(ok, "…")`, `expect("…")`, `within("…")`)
 //! has its translation in the lesson's `lesson.zh-CN.toml`, under `[tests]`, and every
-//! translation there belongs to a message a test still prints. The runner moves the
+//! translation there belongs to a message a test still prints. So do the words of each
+//! exercise's stub (`todo!("accept one connection and echo it until EOF")`), which the
+//! runner shows while the exercise is not written. The runner moves the
 //! values a message printed into its translation (`workbook_core::language::format`).
 
 use std::collections::BTreeMap;
@@ -32,6 +34,46 @@ pub fn messages(course: &Course, lesson: &Lesson) -> BTreeMap<String, String> {
             if let Some(message) = call.message().filter(|m| says_something(m)) {
                 let at = format!("{}:{}", course.relative(&file).display(), call.line);
                 found.entry(message).or_insert(at);
+            }
+        }
+    }
+    // A lesson translated (it has its `lesson.zh-CN.toml`) has its stubs' words translated.
+    let translated = lesson.dir.join("lesson.zh-CN.toml").is_file();
+    for exercise in lesson.exercises.iter().filter(|_| translated) {
+        let file = lesson.exercise_path(exercise);
+        let Ok(source) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for (message, line) in stub_messages(&source) {
+            if says_something(&message) {
+                let at = format!("{}:{line}", course.relative(&file).display());
+                found.entry(message).or_insert(at);
+            }
+        }
+    }
+    found
+}
+
+/// The words of each `todo!("…")` in `source`, with its line: the format string, as the
+/// tests' messages are kept.
+fn stub_messages(source: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for (at, _) in source.match_indices("todo!(") {
+        let rest = source[at + "todo!(".len()..].trim_start();
+        let Some(rest) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let mut message = String::new();
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    let line = source[..at].matches('\n').count() + 1;
+                    found.push((message, line));
+                    break;
+                }
+                '\\' => message.extend(chars.next()),
+                c => message.push(c),
             }
         }
     }
@@ -124,4 +166,23 @@ pub fn print_missing(root: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stubs_words_are_read_on_one_line_or_several() {
+        let source = "fn a() {\n    todo!(\"echo one connection until EOF\")\n}\n\
+                      fn b() {\n    todo!(\n        \"pick one of {} nodes\",\n        n\n    )\n}\n\
+                      fn c() { todo!() }\n";
+        assert_eq!(
+            stub_messages(source),
+            [
+                ("echo one connection until EOF".to_string(), 2),
+                ("pick one of {} nodes".to_string(), 5)
+            ]
+        );
+    }
 }

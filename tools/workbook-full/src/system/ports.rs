@@ -48,7 +48,7 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
         None => println!("{}", say(Cmd::PortsStandard, &[])),
     }
     let [captcha_1, captcha_2] = layout.captchas().map(|addr| addr.port());
-    let rows: [(String, String); 7] = [
+    let rows: [(String, String); 8] = [
         ("Consul".into(), layout.consul().to_string()),
         ("Redis".into(), layout.redis().to_string()),
         ("NATS".into(), layout.nats().to_string()),
@@ -73,6 +73,7 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
             say(Cmd::PortsLessonServers, &[]),
             lesson_range(course, layout),
         ),
+        (say(Cmd::PortsLab, &[]), lab_ports()),
     ];
     let width = rows.iter().map(|(what, _)| what.width()).max().unwrap_or(0);
     for (what, place) in rows {
@@ -102,6 +103,28 @@ pub fn command(course: &Course, change: Change) -> Result<()> {
     Ok(())
 }
 
+/// Where lesson 14's lab publishes its hosts' gateways and its Prometheus: four ports in a
+/// row from `L14_API_PORT` (8080, as the chapter shows), which no base port moves.
+fn lab_ports() -> String {
+    const VARIABLE: &str = "L14_API_PORT";
+    const BOOK: u16 = 8080;
+    let first = std::env::var(VARIABLE)
+        .ok()
+        .and_then(|port| port.trim().parse::<u16>().ok())
+        .filter(|port| port.checked_add(3).is_some())
+        .unwrap_or(BOOK);
+    say(
+        Cmd::PortsLabParts,
+        &[
+            ("a", &first),
+            ("b", &(first + 1)),
+            ("c", &(first + 2)),
+            ("prometheus", &(first + 3)),
+            ("var", &VARIABLE),
+        ],
+    )
+}
+
 /// `127.0.0.1:7001 … 7011`: the first and last lesson's server.
 fn lesson_range(course: &Course, layout: Layout) -> String {
     let numbers: Vec<u16> = course
@@ -129,4 +152,22 @@ fn has_server_on(dir: &Path, addr: SocketAddr) -> bool {
             && path.extension().is_some_and(|ext| ext == "rs")
             && fs::read_to_string(path).is_ok_and(|text| text.contains(&needle))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_labs_published_ports_are_listed() {
+        // The chapter's ports, unless this shell moves them.
+        if std::env::var_os("L14_API_PORT").is_some() {
+            return;
+        }
+        let line = lab_ports();
+        assert!(
+            line.contains("8080, 8081, 8082") && line.contains("Prometheus 8083"),
+            "{line}"
+        );
+    }
 }

@@ -182,11 +182,11 @@ hints = ["Numbers can be added.", "Use the + operator."]
     }
 
     /// Adds `lessons/01-demo/lesson.zh-CN.toml`: the lesson's title and `demo.add`'s in
-    /// Chinese, with its hints; any other exercise stays English.
+    /// Chinese, with its hints and its stub's words; any other exercise stays English.
     pub fn with_chinese(self) -> Course {
         self.write(
             "lessons/01-demo/lesson.zh-CN.toml",
-            "title = \"演示课\"\n\n[[exercise]]\nid = \"demo.add\"\ntitle = \"两数相加\"\nhints = [\"数可以相加。\", \"用 + 运算符。\"]\n",
+            "title = \"演示课\"\n\n[[exercise]]\nid = \"demo.add\"\ntitle = \"两数相加\"\nhints = [\"数可以相加。\", \"用 + 运算符。\"]\n\n[tests]\n\"add a and b\" = \"把 a 和 b 相加\"\n",
         );
         self
     }

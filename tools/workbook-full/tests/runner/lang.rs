@@ -24,11 +24,11 @@ fn with_lang_zh_cn_the_map_the_verdict_and_the_hints_are_chinese() {
         out.contains("卡住了？") && out.contains("hint demo.add"),
         "{out}"
     );
-    // Why it failed, in Chinese; the place and the `todo!()`'s own words stay as printed.
+    // Why it failed, in Chinese, the `todo!()`'s own words too; the place as printed.
     assert!(
         out.contains("你的代码还没有写：")
             && out.contains("exercises/add.rs:5")
-            && out.contains("add a and b"),
+            && out.contains("把 a 和 b 相加"),
         "{out}"
     );
     assert!(!out.contains("your code is not written yet"), "{out}");

@@ -202,7 +202,11 @@ pub fn explain(text: &str, context: &Context) -> String {
             .unwrap_or((&cause.message, ""));
         let heading = match not_written_yet(first) {
             Some("") => say(Msg::NotWrittenYet, &[("at", &at)]),
-            Some(what) => say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)]),
+            Some(what) => {
+                // The stub's own words, in the runner's language where the lesson has them.
+                let what = test_message(&context.test_messages, what).unwrap_or(what.into());
+                say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)])
+            }
             None => say(Msg::YourCodePanicked, &[("at", &at), ("message", &first)]),
         };
         tell(&mut lines, heading, rest);

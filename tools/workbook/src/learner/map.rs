@@ -145,7 +145,16 @@ pub fn print_current(
         exercise.title
     );
     tell(Msg::CurrentFile, &[("file", &ui::bold(&file))]);
-    let run = ui::cyan(&format!("cargo run -p {} -- --help", lesson.package));
+    // As the chapter runs it: in release mode where the chapter builds it so.
+    let profile = if lesson.runs_released() {
+        " --release"
+    } else {
+        ""
+    };
+    let run = ui::cyan(&format!(
+        "cargo run{profile} -p {} -- --help",
+        lesson.package
+    ));
     tell(Msg::CurrentRun, &[("command", &run)]);
     let model = match lesson.model {
         Model::Rebuild => Msg::ModelRebuild,

@@ -4,6 +4,7 @@
 //! Called by `main` for a learner's command. `teacher` reads the progress kept here, and
 //! `verify` runs tests with the same time limit as `check`.
 
+pub mod ahead;
 pub mod check;
 pub mod class;
 pub mod exercise;

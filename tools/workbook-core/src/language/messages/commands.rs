@@ -135,6 +135,9 @@ messages! {
     PortsUpParts => "captcha {one}, {two}; gateway {gateway}; Prometheus {prometheus}",
         "图片验证码 {one}、{two}；网关 {gateway}；Prometheus {prometheus}";
     PortsLessonServers => "lesson servers", "各课的服务器";
+    PortsLab => "lesson 14's lab", "第 14 课的实验环境";
+    PortsLabParts => "gateways {a}, {b}, {c}; Prometheus {prometheus} (on 127.0.0.1; {var} moves them; `l14-deploy down` frees them)",
+        "网关 {a}、{b}、{c}；Prometheus {prometheus}（在 127.0.0.1 上；{var} 可以移动它们；`l14-deploy down` 释放它们）";
     PortsYourShell => "Point your shell at your own services, and give each lesson's server your port instead of the book's:",
         "让你的 shell 使用你自己的服务，并给每一课的服务器指定你的端口，而不是书中的端口：";
     StartedOnAnotherPort => "still running on the port of another base port (pid {pid}): stop it first with {down}",

@@ -14,8 +14,8 @@ messages! {
     CurrentRun => "  run    {command}", "  运行   {command}";
     ModelRebuild => "         (you rebuild parts of the worked example beside it; it runs as it is)",
         "         （你在示例代码旁重写它的一部分；示例代码本身照常运行）";
-    ModelCallsYours => "         (the worked example calls your code: add `--features solution` until it passes)",
-        "         （示例代码会调用你的代码：在练习通过之前，运行时加上 `--features solution`）";
+    ModelCallsYours => "         (the worked example calls your code, and names an exercise it meets unfinished; with `--features solution` it runs on the reference answers)",
+        "         （示例代码会调用你的代码，遇到还没完成的练习时会说出它的名字；加上 `--features solution`，它就用参考答案运行）";
     CurrentCheck => "  check  {command}", "  检查   {command}";
     CurrentAddr => "  addr   --addr {addr} for this lesson's server: your ports start at {base} (see {ports})",
         "  地址   这一课的服务器用 --addr {addr}：你的端口从 {base} 开始（见 {ports}）";
@@ -108,6 +108,8 @@ messages! {
         "{mark} 无法收到文件事件：改为每秒查看一次是否保存";
     NowOn => "{mark} now on {where}", "{mark} 当前练习：{where}";
     BookIsAt => "{mark} the book is at {url}", "{mark} 本书在 {url}";
+    BuildingAhead => "{mark} built ahead while you read, in the background at low priority: {what}",
+        "{mark} 趁你阅读时在后台以低优先级提前构建：{what}";
     BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two); a check started meanwhile waits for it",
         "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟）；其间开始的检查会等它完成";
     FullDoesNotBuild => "the runner's other program ({program}) does not build",

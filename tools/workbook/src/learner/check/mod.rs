@@ -33,7 +33,7 @@ use workbook_core::ui::{self, Asking};
 mod compiler;
 mod full;
 mod lines;
-mod select;
+pub(crate) mod select;
 mod verdict;
 
 use compiler::print_build_errors;

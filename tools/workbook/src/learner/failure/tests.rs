@@ -155,3 +155,32 @@ fn a_test_s_words_are_said_in_the_learner_s_language_with_its_values() {
         explain(text, &context)
     );
 }
+
+#[test]
+fn a_stubs_words_are_said_in_the_learners_language_with_its_values() {
+    let context = Context {
+        test_messages: vec![
+            (
+                "accept one connection and echo it until EOF".into(),
+                "接受一个连接，把读到的内容原样写回，直到 EOF".into(),
+            ),
+            (
+                "the address to advertise for {listening}".into(),
+                "为 {listening} 通告的地址".into(),
+            ),
+        ],
+        ..context()
+    };
+    assert!(
+        explain(STUB, &context)
+            .ends_with("echo.rs:17: 接受一个连接，把读到的内容原样写回，直到 EOF"),
+        "{}",
+        explain(STUB, &context)
+    );
+    let stub = "thread 't' (3) panicked at lessons/01-tcp/src/exercises/echo.rs:56:5:\nnot yet implemented: the address to advertise for 0.0.0.0:7021";
+    assert!(
+        explain(stub, &context).ends_with("echo.rs:56: 为 0.0.0.0:7021 通告的地址"),
+        "{}",
+        explain(stub, &context)
+    );
+}

@@ -14,6 +14,7 @@ use anyhow::Result;
 use crossterm::terminal;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+use crate::learner::ahead::Ahead;
 use crate::learner::check::{self, Detail};
 use crate::learner::exercise;
 use crate::learner::map;
@@ -70,6 +71,8 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     }));
 
     let mut current = first.map(|(_, e)| e.id.clone());
+    // What the lesson on hand and the next one will need, built while the learner reads.
+    let mut ahead = Ahead::new(&course.root);
     // After `l`, the keys make a line that says where to go.
     let mut typing: Option<Typing> = None;
     println!();
@@ -92,6 +95,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
             pending_check = false;
             let Some(id) = current.clone() else { continue };
             let cooked = TerminalMode::cooked();
+            ahead.pause();
             println!();
             let one = [course.exercise(&id)?];
             let run = check::check(&course, &mut state, &one, Detail::Full, Asking::Key);
@@ -122,6 +126,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
             if let Some(inputs) = book.take() {
                 start_book(&course.root, layout.book(), inputs);
             }
+            build_ahead(&mut ahead, &course, current.as_deref());
             println!("{}", keys());
             drop(cooked);
         }
@@ -228,6 +233,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                         current = Some(exercise.id.clone());
                         println!();
                         show_current(&course, &state, current.as_deref(), layout);
+                        build_ahead(&mut ahead, &course, current.as_deref());
                     }
                     None => println!("{}", say(Msg::NoExerciseAfter, &[])),
                 }
@@ -235,6 +241,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
             Input::Key('c') => {
                 println!();
                 let all: Vec<_> = course.exercises().collect();
+                ahead.pause();
                 let run = check::check(&course, &mut state, &all, Detail::OneLine, Asking::Key);
                 match interruptible(run, &mut received, &mut queue).await {
                     None => break,
@@ -246,6 +253,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 current = state.current(&course).map(|(_, e)| e.id.clone());
                 println!();
                 show_current(&course, &state, current.as_deref(), layout);
+                build_ahead(&mut ahead, &course, current.as_deref());
             }
             Input::Key(_) => println!("{}", keys()),
         }
@@ -254,6 +262,17 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     let command = ui::cyan(ui::command("").trim_end());
     tell(Msg::Bye, &[("command", &command)]);
     Ok(())
+}
+
+/// Builds ahead for the lesson of exercise `current` and the one after it, and says so in
+/// a line when something new starts.
+fn build_ahead(ahead: &mut Ahead, course: &Course, current: Option<&str>) {
+    let Some(Ok((lesson, _))) = current.map(|id| course.exercise(id)) else {
+        return;
+    };
+    if let Some(note) = ahead.resume(course, &lesson.id) {
+        println!("{note}");
+    }
 }
 
 /// Prints the exercise being worked on, or the end of the course.

@@ -8,10 +8,13 @@
 //!
 //! - `cargo build …` and `l14-deploy image` were done before the chapter (the image is built
 //!   on the local base from the programs verify built), and are not run again.
-//! - `docker compose …` is Compose v2, or v1's `docker-compose` where v2 is missing; `exec`
-//!   runs without a terminal (`-T`); what `up`, `down`, `stop`, `kill` and `start` print as
-//!   they go (on stderr, and different in v1 and v2) is shown only when they fail.
-//! - `docker compose exec HOST PROGRAM …` of a server (etcd, a `…-server`, `api`, an
+//! - `l14-deploy compose …` (as the chapter types it, through `cargo run`) runs, with the
+//!   program verify built: Compose v2, or v1's `docker-compose` where v2 is missing, on the
+//!   lab's file and project; `exec` runs without a terminal (`-T`); what `up`, `down`,
+//!   `stop`, `kill` and `start` print as they go (different in v1 and v2) is shown only when
+//!   they fail. `docker compose …` typed as it is gets the same treatment from a shell
+//!   function ([`COMPOSE_FUNCTION`]).
+//! - `… compose exec HOST PROGRAM …` of a server (etcd, a `…-server`, `api`, an
 //!   `agent`) is the reader's terminal of its own: it runs in the background, and what it
 //!   printed is compared once it shows the book's lines, or once it has ended. A `^C` stops
 //!   the last one still running, with SIGINT inside its host, as Ctrl-C in a terminal would.
@@ -34,7 +37,7 @@ use super::reader::Reader;
 mod commands;
 mod terminals;
 
-use commands::{COMPOSE_FUNCTION, only_reads, server_in_a_terminal};
+use commands::{COMPOSE_FUNCTION, as_compose, only_reads, server_in_a_terminal};
 pub(super) use commands::{drives_a_lab, takes};
 use terminals::Terminal;
 
@@ -205,6 +208,13 @@ impl ChapterLab {
         // agent); the lab's program is replaced by the one verify built.
         let script = if command.starts_with("docker compose ") {
             command.to_string()
+        } else if let Some((_, on_the_lab)) = command
+            .split_once(" -- compose ")
+            .filter(|_| as_compose(&words).starts_with(&["docker", "compose"]))
+        {
+            // Compose through the lab's program: only the program is verify's.
+            let program = self.program.display().to_string().replace('\'', r"'\''");
+            format!("'{program}' compose {on_the_lab}")
         } else {
             reader.rewrite(command, false).await?
         };

@@ -78,8 +78,11 @@ impl ChapterLab {
     /// be on its way out) is passed over for the one started before it.
     pub(in super::super) async fn interrupt(&mut self, reader: &Reader<'_>) -> Result<(), String> {
         while let Some(mut terminal) = self.terminals.pop() {
+            // Through the lab's program, as the chapter reaches its hosts: its Compose, on
+            // its file and project, v1 or v2.
+            let program = self.program.display().to_string().replace('\'', r"'\''");
             let signal = format!(
-                "docker compose exec {} pkill -INT -x {}",
+                "'{program}' compose exec {} pkill -INT -x {}",
                 terminal.host, terminal.program
             );
             let mut shell = reader.shell(&signal);

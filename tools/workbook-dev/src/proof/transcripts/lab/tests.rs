@@ -1,4 +1,4 @@
-use super::commands::{only_reads, server_in_a_terminal, takes};
+use super::commands::{drives_a_lab, only_reads, server_in_a_terminal, takes};
 
 fn words(command: &str) -> Vec<&str> {
     command.split_ascii_whitespace().collect()
@@ -49,4 +49,30 @@ fn the_lab_takes_compose_the_build_and_its_program() {
     assert!(takes("cargo run --release -p l14-deploy -- up"));
     assert!(!takes("cargo run -p l11-micro -- user-server"));
     assert!(!takes("curl -s localhost:8080"));
+}
+
+#[test]
+fn compose_through_the_lab_program_is_compose() {
+    let server = |c| server_in_a_terminal(&words(c));
+    assert_eq!(
+        server("cargo run --release -p l14-deploy -- compose exec host-a etcd"),
+        Some(("host-a", "etcd"))
+    );
+    assert_eq!(
+        server("cargo run --release -p l14-deploy -- compose exec host-c devconsul members"),
+        None
+    );
+    assert!(only_reads(&words(
+        "cargo run --release -p l14-deploy -- compose exec host-a devconsul members"
+    )));
+    assert!(!only_reads(&words(
+        "cargo run --release -p l14-deploy -- compose kill host-b"
+    )));
+    assert!(takes("cargo run --release -p l14-deploy -- compose up -d"));
+    assert!(drives_a_lab(
+        "```console\n$ cargo run --release -p l14-deploy -- compose up -d\n```\n"
+    ));
+    assert!(!drives_a_lab(
+        "```console\n$ cargo run --release -p l14-deploy -- status\n```\n"
+    ));
 }
