@@ -41,3 +41,5 @@ impl Greeter for MyGreeter {
         GreeterService.say_hello_stream(request).await
     }
 }
+
+compile_error!("isolation probe: `workbook verify` puts this file back");

@@ -218,14 +218,15 @@ fn with_no_lab_up_the_load_is_refused_at_once_and_the_history_is_kept() {
     // A project no lab of anyone's has.
     let project = format!("l14-none-{}", std::process::id());
     let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_l14-deploy"))
-        .args(["--project", &project, "load", "--for", "10m", "--history"])
-        .arg(&history)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = testkit::output_within(
+        "`l14-deploy load` with no lab up",
+        Command::new(env!("CARGO_BIN_EXE_l14-deploy"))
+            .args(["--project", &project, "load", "--for", "10m", "--history"])
+            .arg(&history)
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE"),
+        Duration::from_secs(60),
+    );
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "refused: {said}");
     assert!(
@@ -237,8 +238,14 @@ fn with_no_lab_up_the_load_is_refused_at_once_and_the_history_is_kept() {
     let docker = Command::new("docker")
         .args(["version", "--format", "{{.Server.Version}}"])
         .stdin(Stdio::null())
-        .output()
-        .is_ok_and(|out| out.status.success());
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .is_ok_and(|child| {
+            testkit::child_output_within("`docker version`", child, testkit::PATIENCE)
+                .status
+                .success()
+        });
     if docker {
         assert!(
             said.contains(&format!("no lab is up (project {project})"))

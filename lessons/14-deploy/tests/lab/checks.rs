@@ -10,6 +10,17 @@ use crate::lab::{TestLab, docker, said};
 /// How long a condition of the lab may take to come true (a loaded machine is slow).
 pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 
+/// How long one `docker` command may take (`exec`, `images`, `rmi`, `version`): seconds on
+/// a quiet machine; past it, the command is killed and the test says what it printed.
+pub(crate) const DOCKER_PATIENCE: Duration = Duration::from_secs(60);
+
+/// How long one run of the lab's program may take (`up` builds nothing, `image` may build
+/// the hosts' image, `down` waits for the containers to stop).
+pub(crate) const PROGRAM_PATIENCE: Duration = Duration::from_secs(300);
+
+/// How long cargo may take to build a program of the course, or the service `new` wrote.
+pub(crate) const BUILD_PATIENCE: Duration = Duration::from_secs(300);
+
 impl TestLab {
     /// Calls the gateway until each of `hosts` has answered.
     pub(crate) fn wait_for_answers_from(&self, hosts: &[&str]) {

@@ -18,7 +18,7 @@ use l14_deploy::history::Call;
 use l14_deploy::load::Run;
 
 use crate::PROGRAM;
-use crate::checks::wait_until;
+use crate::checks::{DOCKER_PATIENCE, wait_until};
 use crate::lab::{TestLab, docker, target_dir};
 use crate::prometheus::Watch;
 
@@ -99,14 +99,18 @@ impl Load {
     }
 
     /// Ends the load as Ctrl-C does, and reads its history.
-    fn end(mut self) -> Run {
+    fn end(self) -> Run {
         let pid = self.child.id().to_string();
-        let interrupted = Command::new("kill").args(["-INT", &pid]).status();
-        assert!(
-            interrupted.is_ok_and(|status| status.success()),
-            "kill -INT {pid}"
+        let interrupted = testkit::output_within(
+            &format!("`kill -INT {pid}`"),
+            Command::new("kill").args(["-INT", &pid]),
+            DOCKER_PATIENCE,
         );
-        let status = self.child.wait().expect("the load ends");
+        assert!(interrupted.status.success(), "kill -INT {pid}");
+        // The load ends within its 5 s drain of a Ctrl-C.
+        let ended =
+            testkit::child_output_within("the load after Ctrl-C", self.child, DOCKER_PATIENCE);
+        let status = ended.status;
         assert!(status.success(), "the load ended with {status}");
         let run = Run::read(&self.history).expect("the load's history");
         let _ = std::fs::remove_file(&self.history);

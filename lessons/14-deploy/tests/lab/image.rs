@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use crate::checks::{BUILD_PATIENCE, DOCKER_PATIENCE};
 use crate::lab::{docker_succeeds, run_program, said};
 use crate::{PROGRAM, Skip};
 
@@ -83,11 +84,16 @@ pub(crate) fn built_beside(package: &str) -> PathBuf {
     };
     eprintln!("{} is missing: cargo build -p {package}", binary.display());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "-p", package, "--profile", &profile])
-        .status()
-        .expect("run cargo");
-    assert!(status.success(), "cargo build -p {package} failed");
+    let built = testkit::output_within(
+        &format!("`cargo build -p {package}`"),
+        Command::new(cargo).args(["build", "-p", package, "--profile", &profile]),
+        BUILD_PATIENCE,
+    );
+    assert!(
+        built.status.success(),
+        "cargo build -p {package} failed:\n{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     assert!(binary.is_file(), "cargo built no {}", binary.display());
     binary
 }
@@ -109,32 +115,37 @@ fn fingerprint(files: &[&Path]) -> String {
 /// that one is left whichever run built it; one still in use (the other story's lab, up
 /// beside this one) stays.
 pub(crate) fn remove_other_images(repository: &str, keep: &str) {
-    let Ok(out) = Command::new("docker")
-        .args(["images", repository, "--format", "{{.Repository}}:{{.Tag}}"])
-        .output()
-    else {
-        return;
-    };
+    let out = testkit::output_within(
+        "`docker images`",
+        Command::new("docker").args(["images", repository, "--format", "{{.Repository}}:{{.Tag}}"]),
+        DOCKER_PATIENCE,
+    );
     for image in String::from_utf8_lossy(&out.stdout).lines() {
         if image != keep {
-            let _ = Command::new("docker").args(["rmi", image]).output();
+            // One still in use is refused, and stays: what docker says is not read.
+            testkit::output_within(
+                &format!("`docker rmi {image}`"),
+                Command::new("docker").args(["rmi", image]),
+                DOCKER_PATIENCE,
+            );
         }
     }
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+    let out = testkit::output_within("`id -u`", Command::new("id").arg("-u"), DOCKER_PATIENCE);
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
 }
 
 fn has_debootstrap() -> bool {
-    Command::new("sh")
-        .args([
+    testkit::output_within(
+        "whether debootstrap is installed",
+        Command::new("sh").args([
             "-c",
             "command -v debootstrap || test -x /usr/sbin/debootstrap",
-        ])
-        .output()
-        .is_ok_and(|out| out.status.success())
+        ]),
+        DOCKER_PATIENCE,
+    )
+    .status
+    .success()
 }

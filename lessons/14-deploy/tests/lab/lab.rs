@@ -3,10 +3,11 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use crate::PROGRAM;
+use crate::checks::{DOCKER_PATIENCE, PROGRAM_PATIENCE};
 
 /// A lab of this test's own; taken down when dropped, whatever happened.
 pub(crate) struct TestLab {
@@ -105,18 +106,19 @@ impl TestLab {
                 "--command-timeout=3s",
             ])
             .args(args);
-        command.stdin(Stdio::null()).output().expect("run docker")
+        testkit::output_within("`docker exec … etcdctl`", &mut command, DOCKER_PATIENCE)
     }
 
     /// `COMMAND…` on `host`, as `docker exec` runs it; what it printed, if it succeeded.
     pub(crate) fn on(&self, host: &str, command: &[&str]) -> Result<String, String> {
         let container = self.container(host);
-        let out = Command::new("docker")
-            .args(["exec", &container])
-            .args(command)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run docker");
+        let out = testkit::output_within(
+            &format!("`docker exec {container} {}`", command.join(" ")),
+            Command::new("docker")
+                .args(["exec", &container])
+                .args(command),
+            DOCKER_PATIENCE,
+        );
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
@@ -176,29 +178,30 @@ pub(crate) fn run_program(command: &mut Command) -> Output {
     command
         .env("CARGO_TARGET_DIR", target_dir())
         .env("RUST_BACKTRACE", "0")
-        .env("RUST_LIB_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run l14-deploy")
+        .env("RUST_LIB_BACKTRACE", "0");
+    let what = format!("`{}`", testkit::hang::command_line(command));
+    testkit::output_within(&what, command, PROGRAM_PATIENCE)
 }
 
 /// `docker ARGS`, which must succeed; what it printed.
 pub(crate) fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run docker");
+    let out = testkit::output_within(
+        &format!("`docker {}`", args.join(" ")),
+        Command::new("docker").args(args),
+        DOCKER_PATIENCE,
+    );
     assert!(out.status.success(), "docker {args:?}:\n{}", said(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 pub(crate) fn docker_succeeds(args: &[&str]) -> bool {
-    Command::new("docker")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .is_ok_and(|out| out.status.success())
+    testkit::output_within(
+        &format!("`docker {}`", args.join(" ")),
+        Command::new("docker").args(args),
+        DOCKER_PATIENCE,
+    )
+    .status
+    .success()
 }
 
 /// What a program printed, both streams, for an assertion's message.

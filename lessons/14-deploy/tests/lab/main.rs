@@ -78,6 +78,7 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
     lab.a_partition_costs_at_most_one_call();
     let seen_down_by_prometheus = lab.a_killed_host_costs_no_call();
     let joined = Instant::now();
+    // deadline: each step of the build is bounded (cargo's and docker's by BUILD_PATIENCE)
     let service = building
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -133,13 +134,18 @@ fn image_or_skip() -> Option<String> {
 fn why_no_docker() -> Option<String> {
     let mut version = Command::new("docker");
     version.args(["version", "--format", "{{.Server.Version}}"]);
-    match version.stdin(Stdio::null()).output() {
-        Err(error) => Some(format!("no docker here ({error}); the lab needs Docker")),
-        Ok(out) if !out.status.success() => Some(format!(
+    version.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = match version.stdin(Stdio::null()).spawn() {
+        Err(error) => return Some(format!("no docker here ({error}); the lab needs Docker")),
+        Ok(child) => child,
+    };
+    let answered = testkit::child_output_within("`docker version`", child, checks::DOCKER_PATIENCE);
+    match answered {
+        out if !out.status.success() => Some(format!(
             "the Docker daemon does not answer ({}); the lab needs it",
             String::from_utf8_lossy(&out.stderr).trim()
         )),
-        Ok(_) => None,
+        _ => None,
     }
 }
 

@@ -50,6 +50,7 @@ impl Watch {
             return;
         };
         let waited = Instant::now();
+        // deadline: the check asks Prometheus within its own (`wait_at_most`, PATIENCE)
         if let Err(panic) = thread.join() {
             std::panic::resume_unwind(panic);
         }

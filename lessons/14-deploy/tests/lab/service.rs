@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::checks::wait_until;
+use crate::checks::{BUILD_PATIENCE, DOCKER_PATIENCE, wait_until};
 use crate::image::{built_beside, remove_other_images};
 use crate::lab::{TestLab, said, target_dir};
 
@@ -54,12 +54,14 @@ pub(crate) fn build_service_image() -> ServiceImage {
     let dir = service.scratch.join(ALIAS);
 
     let micro = built_beside("l11-micro");
-    let new = Command::new(micro)
-        .arg("new")
-        .arg(&dir)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run l11-micro new");
+    let new = testkit::output_within(
+        "`l11-micro new`",
+        Command::new(micro)
+            .arg("new")
+            .arg(&dir)
+            .env("RUST_BACKTRACE", "0"),
+        DOCKER_PATIENCE,
+    );
     assert!(new.status.success(), "l11-micro new:\n{}", said(&new));
 
     let program = cargo_build(&dir);
@@ -69,13 +71,15 @@ pub(crate) fn build_service_image() -> ServiceImage {
     std::fs::copy(&program, &in_context).unwrap();
     let built = Instant::now();
 
-    let build = Command::new("docker")
-        .args(["build", "--quiet", "--tag", &service.image])
-        .args(["--build-arg", "BASE=l14-base:bookworm"])
-        .args(["--build-arg", &format!("BINARY=target/debug/{CRATE}")])
-        .arg(&dir)
-        .output()
-        .expect("run docker build");
+    let build = testkit::output_within(
+        "`docker build` of the service `new` wrote",
+        Command::new("docker")
+            .args(["build", "--quiet", "--tag", &service.image])
+            .args(["--build-arg", "BASE=l14-base:bookworm"])
+            .args(["--build-arg", &format!("BINARY=target/debug/{CRATE}")])
+            .arg(&dir),
+        BUILD_PATIENCE,
+    );
     assert!(
         build.status.success(),
         "docker build of the Dockerfile `new` wrote:\n{}",
@@ -116,7 +120,11 @@ fn cargo_build(dir: &Path) -> PathBuf {
             build.env_remove(name);
         }
     }
-    let out = build.output().expect("run cargo");
+    let out = testkit::output_within(
+        &format!("`cargo build` of {}", dir.display()),
+        &mut build,
+        BUILD_PATIENCE,
+    );
     assert!(
         out.status.success(),
         "{} does not build:\n{}",
