@@ -41,7 +41,7 @@ pub fn taken(addr: &str, holder: Option<&str>) -> String {
     };
     format!(
         "cannot listen on {addr}: the port is taken {who}; stop it, or give this program \
-         another address with --addr"
+         another address with --addr (127.0.0.1:0 for any free port)"
     )
 }
 
@@ -51,6 +51,13 @@ pub fn holder_of(port: u16) -> Option<String> {
     let sockets = listening(port);
     let (inode, uid) = *sockets.first()?;
     if let Some((pid, name)) = process_with_socket(inode) {
+        // Docker's proxy holds the ports its containers publish (chapter 14's lab, 8080).
+        if name == "docker-proxy" {
+            return Some(format!(
+                "docker-proxy (pid {pid}), for a Docker container that publishes it \
+                 (`docker ps --filter publish={port}` names the container)"
+            ));
+        }
         return Some(format!("{name} (pid {pid})"));
     }
     let own = own_uid();

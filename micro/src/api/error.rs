@@ -10,8 +10,8 @@
 //! refused the call unprocessed — is 503: safe to send again, anywhere. May have run is 502
 //! (the node's connection broke, or the node answered `Unavailable` itself) or 504 (no
 //! answer in time): an HTTP client sends it again only if it knows the request is
-//! idempotent. The body says it too (`"may_have_run"`), and, when the gateway wanted to
-//! retry and its retry budget refused, says that and sets [`RETRY_BUDGET_HEADER`].
+//! idempotent. The body of those says it too (`"may_have_run"`), and, when the gateway
+//! wanted to retry and its retry budget refused, says that and sets [`RETRY_BUDGET_HEADER`].
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -129,7 +129,9 @@ impl IntoResponse for ApiError {
             "status": format!("{code:?}"),
             "message": self.status.message(),
         });
-        if let Some(may_have_run) = self.may_have_run {
+        // Said where the status leaves it open: a 400 or a 409 is the service's own answer.
+        let open = [502, 503, 504].contains(&self.http.as_u16());
+        if let Some(may_have_run) = self.may_have_run.filter(|_| open) {
             body["may_have_run"] = may_have_run.into();
         }
         if !self.budget_spent {

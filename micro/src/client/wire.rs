@@ -108,6 +108,15 @@ pub fn not_sent(message: impl Into<String>) -> Status {
     status
 }
 
+/// `status` as the failure of a call that changes nothing (the gateway reading a service's
+/// schema): whatever it did, another node may be asked, so it is marked as [`not_sent`]
+/// marks a try that never left. Its code and message stay.
+pub fn changes_nothing(status: Status) -> Status {
+    let mut marked = Status::new(status.code(), status.message());
+    marked.set_source(Arc::new(NotSent(status.message().to_string())));
+    marked
+}
+
 /// The mark [`not_sent`] leaves in a status's sources, which [`never_ran`] reads.
 #[derive(Debug)]
 pub struct NotSent(String);

@@ -15,7 +15,7 @@ use super::json::DynamicCodec;
 use super::reflect;
 use crate::client::call::call;
 use crate::client::tries::{Policy, Tries};
-use crate::client::{Channels, connection_failure};
+use crate::client::{Channels, connection_failure, wire};
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::RoundRobin;
 
@@ -142,14 +142,26 @@ impl Gateway {
         let learnt = call(service, &nodes, &self.selector, |node| async move {
             let asked = async {
                 let channel = self.channels.get(&node.address)?;
-                reflect::schema(channel)
-                    .await
-                    .map_err(|status| match status.code() {
+                reflect::schema(channel).await.map_err(|status| {
+                    // The call is not sent before its schema is known, and reading a schema
+                    // changes nothing: whatever failed, the call never ran, and another node
+                    // may be asked.
+                    if wire::from_the_connection(&status) || wire::timed_out(&status) {
+                        let failed = connection_failure(status, &node);
+                        return wire::not_sent(format!(
+                            "{} at {} could not be asked for its schema: {}",
+                            node.id,
+                            node.address,
+                            failed.message()
+                        ));
+                    }
+                    wire::changes_nothing(match status.code() {
                         Code::Unimplemented => Status::unimplemented(format!(
                             "{service} serves no gRPC reflection: its methods cannot be known"
                         )),
-                        _ => connection_failure(status, &node),
+                        _ => status,
                     })
+                })
             };
             self.noted(service, &node, asked).await
         })
