@@ -41,5 +41,3 @@ impl Greeter for MyGreeter {
         GreeterService.say_hello_stream(request).await
     }
 }
-
-compile_error!("isolation probe: `workbook verify` puts this file back");

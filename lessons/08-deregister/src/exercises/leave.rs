@@ -24,5 +24,3 @@ pub async fn leave(stopping: Stopping<'_>) -> anyhow::Result<()> {
     // one needs. The test watches them from outside while a slow call is still running.
     todo!("deregister.leave: NOT_SERVING, deregister, drain with a deadline")
 }
-
-compile_error!("isolation probe: `workbook verify` puts this file back");
