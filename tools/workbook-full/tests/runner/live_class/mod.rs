@@ -241,6 +241,7 @@ impl Running {
             );
             timer.set_read_timeout(Some(left)).unwrap();
             let mut line = String::new();
+            // deadline: the read's timeout is what is left of the loop's deadline, checked above
             match reader.read_line(&mut line) {
                 Ok(0) => panic!("the stream ended; the last messages:\n{}", said(&seen)),
                 Ok(_) => {}

@@ -22,12 +22,24 @@ enum Seen {
 
 /// Reads one request from `stream`, headers and body: its text.
 fn read_request(stream: &TcpStream) -> String {
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    // One deadline for the whole request: a read timeout alone is reset by each byte.
+    let deadline = Instant::now() + DEADLINE;
+    let left = |head: &str| {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "no whole request within {DEADLINE:?}: {head}"
+        );
+        left
+    };
     let mut reader = BufReader::new(stream);
     let mut head = String::new();
     let mut length = 0;
+    // deadline: each read below is given what is left of `deadline` first
     loop {
+        stream.set_read_timeout(Some(left(&head))).unwrap();
         let mut line = String::new();
+        // deadline: the read's timeout is what is left of `deadline`
         assert!(
             reader.read_line(&mut line).unwrap() > 0,
             "a request: {head}"
@@ -41,6 +53,8 @@ fn read_request(stream: &TcpStream) -> String {
         }
     }
     let mut body = vec![0; length];
+    stream.set_read_timeout(Some(left(&head))).unwrap();
+    // deadline: the read's timeout is what is left of `deadline`
     reader.read_exact(&mut body).unwrap();
     head + &String::from_utf8_lossy(&body)
 }

@@ -255,6 +255,7 @@ fn the_class_takes_the_teachers_number_of_learners_exactly() {
                 })
             })
             .collect();
+        // deadline: each thread makes one request, bounded by the client's limits (LIMITS)
         joins.into_iter().map(|join| join.join().unwrap()).collect()
     });
     let joined = statuses.iter().filter(|status| **status == 200).count();
@@ -273,7 +274,7 @@ fn a_stop_ends_the_server_at_once_with_a_page_open() {
     let mut server = Running::start(&course, "127.0.0.1:0", "en");
     let address = server.server();
     let mut page = std::net::TcpStream::connect((address.host.as_str(), address.port)).unwrap();
-    page.set_read_timeout(Some(super::DEADLINE)).unwrap();
+    let timer = page.try_clone().unwrap();
     write!(
         page,
         "GET /api/stream?token={} HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -282,8 +283,18 @@ fn a_stop_ends_the_server_at_once_with_a_page_open() {
     .unwrap();
     let mut reader = BufReader::new(page);
     let mut line = String::new();
+    // One deadline for the stream's first message: its keep-alives would reset a read timeout.
+    let deadline = std::time::Instant::now() + super::DEADLINE;
     while !line.starts_with("data: ") {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(
+            !left.is_zero(),
+            "no message on the stream within {:?}",
+            super::DEADLINE
+        );
+        timer.set_read_timeout(Some(left)).unwrap();
         line.clear();
+        // deadline: the read's timeout is what is left of `deadline`
         assert!(reader.read_line(&mut line).unwrap() > 0, "the stream began");
     }
     // Ctrl-C, as the teacher presses it.
@@ -295,6 +306,7 @@ fn a_stop_ends_the_server_at_once_with_a_page_open() {
         &mut server.child,
         std::process::Command::new("true").spawn().unwrap(),
     );
+    // deadline: the `recv_timeout` below bounds the wait for this thread's answer
     std::thread::spawn(move || ended.send(child.wait()));
     exit.recv_timeout(super::DEADLINE)
         .expect("the server stopped")
