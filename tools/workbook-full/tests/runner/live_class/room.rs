@@ -3,7 +3,7 @@
 //! machine alone; the rest of the room joins and sends as ever. The flooding machine is
 //! 127.0.0.2 (all of 127/8 is this machine), the learner 127.0.0.1.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
