@@ -68,11 +68,14 @@ async fn a_silent_node_is_a_may_have_run_answer_for_every_caller_at_once() {
     }
     assert!(timed_out > 0, "some requests went to the silent node");
 
-    // Alone, the silent node is the deadline's 504: its schema is never learnt.
+    // Alone, the silent node's schema is never learnt, so the call itself is never sent:
+    // the deadline's 504 when the gateway's deadline comes first, or 503 (never ran) when
+    // the connection's unanswered pings end the schema's question first.
     let alone = unique_service("silent");
     consul.register(&alone, &silent.node).await.unwrap();
     let answer = request_with(&client, &gateway, &format!("/{alone}/say/hello"), None).await;
-    assert_eq!(error_of(answer), (504, 4));
+    let answer = error_of(answer);
+    assert!([(504, 4), (503, 14)].contains(&answer), "{answer:?}");
 }
 
 /// Whether an answer is 504 `DeadlineExceeded` or 502 `Unknown`, and does not say the call
