@@ -13,6 +13,8 @@ use micro::registry::{Node, Registry};
 use testkit::within;
 use tokio::sync::mpsc;
 
+use crate::support::PEER_LIFETIME;
+
 /// A subscription whose handler passes each event on; panics on a body of `panic`.
 async fn subscribe(
     broker: &HttpBroker,
@@ -223,7 +225,9 @@ async fn a_message_in_flight_when_the_subscriber_closes_is_handled_and_answered(
             let (started, handled, release) = (started.clone(), handled.clone(), release.clone());
             async move {
                 started.send(()).ok();
-                release.notified().await;
+                // The test's word, or at most as long as a test may run: a handler is a
+                // peer of the test, and must not outlive it.
+                let _ = tokio::time::timeout(PEER_LIFETIME, release.notified()).await;
                 handled.send(event.message.body).ok();
                 Ok(())
             }
@@ -267,7 +271,8 @@ async fn a_message_in_flight_when_the_subscriber_closes_is_handled_and_answered(
         200,
         "a message taken before the close is answered as delivered"
     );
-    assert_eq!(was_handled.recv().await.unwrap(), "in flight".as_bytes());
+    let handled = within("the message in flight handled", was_handled.recv()).await;
+    assert_eq!(handled.unwrap(), "in flight".as_bytes());
     within("disconnect to return", closing)
         .await
         .unwrap()

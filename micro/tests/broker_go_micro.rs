@@ -10,9 +10,10 @@ use micro::broker::http::{BROADCAST_VERSION, HttpBroker, SERVICE, subscriber_nod
 use micro::broker::{Broker, Message, SubscribeOptions, handler};
 use micro::registry::memory::MemoryRegistry;
 use micro::registry::{Node, Registry};
-use testkit::within;
+use testkit::{PATIENCE, within};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
 
 /// What go-micro's etcd registry stores for the subscriber `Subscribe` builds (lines
 /// 664–687) for topic `go.micro.srv.t1` in queue group `t1-workers`: a `registry.Service`
@@ -141,15 +142,14 @@ async fn go_subscriber(registry: &MemoryRegistry, topic: &str) -> (Node, TcpList
     (node, listener)
 }
 
-/// Reads one HTTP/1.1 request (head and a Content-Length body) and answers 200.
+/// Reads one HTTP/1.1 request (head and a Content-Length body) and answers 200. The request
+/// is whole within testkit's patience, or the test fails showing what came of it.
 async fn one_request(listener: TcpListener) -> (String, Vec<u8>) {
     let (mut stream, _) = listener.accept().await.unwrap();
+    let deadline = Instant::now() + PATIENCE;
     let mut bytes = Vec::new();
-    let mut chunk = [0u8; 4096];
     let (head, length) = loop {
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "the request ended early");
-        bytes.extend_from_slice(&chunk[..n]);
+        read_more(&mut stream, &mut bytes, deadline).await;
         if let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&bytes[..end]).to_string();
             let length: usize = head
@@ -165,15 +165,30 @@ async fn one_request(listener: TcpListener) -> (String, Vec<u8>) {
         }
     };
     while bytes.len() < length {
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "the body ended early");
-        bytes.extend_from_slice(&chunk[..n]);
+        read_more(&mut stream, &mut bytes, deadline).await;
     }
     stream
         .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
         .await
         .unwrap();
     (head, bytes)
+}
+
+/// Reads what comes next of a request onto `bytes`, by `deadline`: a request that ends, or
+/// stops, before it is whole fails the test with what it sent.
+async fn read_more(stream: &mut TcpStream, bytes: &mut Vec<u8>, deadline: Instant) {
+    let mut chunk = [0u8; 4096];
+    let read = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await;
+    let sent = || String::from_utf8_lossy(bytes).to_string();
+    match read {
+        Ok(Ok(0)) => panic!("the request ended early; it sent: {:?}", sent()),
+        Ok(Ok(n)) => bytes.extend_from_slice(&chunk[..n]),
+        Ok(Err(error)) => panic!("reading the request: {error}; it sent: {:?}", sent()),
+        Err(_) => panic!(
+            "no whole request within {PATIENCE:?}; it sent: {:?}",
+            sent()
+        ),
+    }
 }
 
 #[tokio::test]

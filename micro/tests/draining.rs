@@ -20,8 +20,9 @@ use proto::hello::greeter_client::GreeterClient;
 use proto::hello::greeter_server::GreeterServer;
 use tokio::sync::{oneshot, watch};
 
-use crate::support::unique_service;
-use testkit::within;
+use crate::support::{PEER_LIFETIME, unique_service};
+use testkit::{PATIENCE, within};
+use tokio::time::Instant;
 
 /// Longer than any wait of these tests: the drain ends when its call does, not before.
 const LONG_GRACE: Duration = Duration::from_secs(600);
@@ -37,17 +38,26 @@ async fn scrape_kept(client: &reqwest::Client, address: &str) -> Result<u16, req
 }
 
 /// Scrapes on new connections until one is refused: the listener is closed, the drain is
-/// on. Every scrape before that is answered 200, or its connection closed.
+/// on. Every scrape before that is answered 200, or its connection closed; a refusal that
+/// does not come within testkit's patience fails the test with the scrapes it saw.
 async fn scrape_until_refused(address: &str) {
-    loop {
-        match testkit::http_get(address, "/metrics").await {
-            Ok((200, _)) => {}
-            Ok((status, body)) => panic!("a scrape while stopping answered {status}: {body}"),
-            Err(refused) if refused.kind() == ErrorKind::ConnectionRefused => return,
+    let deadline = Instant::now() + PATIENCE;
+    let (mut answered, mut closed) = (0, 0);
+    while Instant::now() < deadline {
+        let scrape = tokio::time::timeout_at(deadline, testkit::http_get(address, "/metrics"));
+        match scrape.await {
+            Ok(Ok((200, _))) => answered += 1,
+            Ok(Ok((status, body))) => panic!("a scrape while stopping answered {status}: {body}"),
+            Ok(Err(refused)) if refused.kind() == ErrorKind::ConnectionRefused => return,
             // Taken by the listener just before it closed, and closed with it.
-            Err(_closed) => {}
+            Ok(Err(_closed)) => closed += 1,
+            Err(_) => panic!(
+                "no scrape refused within {PATIENCE:?}: {answered} answered 200, {closed} \
+                 closed unanswered, and the last one still waited for its answer"
+            ),
         }
     }
+    panic!("no scrape refused within {PATIENCE:?}: {answered} answered 200, {closed} closed");
 }
 
 /// The nodes of `name`, once `registry` lists at least one.
@@ -99,7 +109,7 @@ async fn a_scrape_while_a_service_drains_is_answered_or_refused_at_once() {
         scrape_kept(&prometheus, &address),
     )
     .await;
-    within("a refused connection", scrape_until_refused(&address)).await;
+    scrape_until_refused(&address).await;
     let reply = within("a reply after the scrapes", replies.message()).await;
     assert!(
         reply.expect("the call still served").is_some(),
@@ -126,7 +136,9 @@ async fn a_scrape_while_a_web_service_drains_is_answered_or_refused_at_once() {
             let taken = slow.lock().unwrap().take();
             if let Some((arrived, released)) = taken {
                 let _ = arrived.send(());
-                let _ = released.await;
+                // The test's word, or its end (the sender dropped), or at most as long as a
+                // test may run: a handler is a peer of the test, and must not outlive it.
+                let _ = tokio::time::timeout(PEER_LIFETIME, released).await;
             }
             "done"
         }),
@@ -161,7 +173,7 @@ async fn a_scrape_while_a_web_service_drains_is_answered_or_refused_at_once() {
         scrape_kept(&prometheus, &address),
     )
     .await;
-    within("a refused connection", scrape_until_refused(&address)).await;
+    scrape_until_refused(&address).await;
     assert!(
         !in_flight.is_finished(),
         "the request in flight was still open"

@@ -7,9 +7,9 @@
 //! node when one is slower than a try may be; with every node gone, retries stay within the
 //! budget, and the log says once that it is spent and once that it is back.
 
-mod program;
-mod support;
-#[path = "at_most_once/tap.rs"]
+use crate::program;
+use crate::support;
+
 mod tap;
 
 use std::sync::Arc;

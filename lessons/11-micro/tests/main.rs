@@ -9,6 +9,7 @@ mod support;
 mod api;
 mod api_nodes;
 mod api_schema;
+mod at_most_once;
 mod captcha;
 mod cli;
 mod cluster;

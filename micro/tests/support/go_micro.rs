@@ -118,6 +118,7 @@ pub fn go_micro_unpack(record: &[impl AsRef<str>]) -> Vec<u8> {
     let joined: String = record.iter().map(AsRef::as_ref).collect();
     let packed = hex::decode(joined).expect("go-micro's hex.DecodeString");
     let mut json = Vec::new();
+    // deadline: a slice in memory, read to its end at once; nobody else is waited for
     flate2::read::ZlibDecoder::new(packed.as_slice())
         .read_to_end(&mut json)
         .expect("go-micro's zlib.NewReader");

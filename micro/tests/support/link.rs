@@ -9,6 +9,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
+use super::PEER_LIFETIME;
+
 /// A link on a free loopback port to `upstream`, for as long as the test's runtime runs.
 pub struct Link {
     /// Where callers connect: the node as the registry would list it.
@@ -44,23 +46,26 @@ impl Link {
 }
 
 /// Copies `from` to `to` until the link is cut; then holds both ends open, silent, until the
-/// runtime ends.
+/// runtime ends or the peer's lifetime does ([`PEER_LIFETIME`]), whichever comes first.
 async fn carry(
     mut from: impl AsyncRead + Unpin,
     mut to: impl AsyncWrite + Unpin,
     mut cut: watch::Receiver<bool>,
 ) {
     let mut buffer = vec![0u8; 16 * 1024];
-    loop {
-        let read = tokio::select! {
-            read = from.read(&mut buffer) => read,
-            _ = cut.wait_for(|cut| *cut) => break,
-        };
-        let Ok(n @ 1..) = read else { return };
-        if *cut.borrow() || to.write_all(&buffer[..n]).await.is_err() {
-            break;
+    let carrying = tokio::time::timeout(PEER_LIFETIME, async {
+        loop {
+            let read = tokio::select! {
+                read = from.read(&mut buffer) => read,
+                _ = cut.wait_for(|cut| *cut) => break,
+            };
+            let Ok(n @ 1..) = read else { return };
+            if *cut.borrow() || to.write_all(&buffer[..n]).await.is_err() {
+                break;
+            }
         }
-    }
-    std::future::pending::<()>().await;
+        std::future::pending::<()>().await;
+    });
+    let _ = carrying.await;
     drop((from, to));
 }

@@ -9,7 +9,7 @@ use micro::registry::Node;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::node;
+use super::{PEER_LIFETIME, node};
 
 /// How a node misbehaves, from its first byte on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,8 @@ pub enum Misbehaviour {
     DiesMidCall,
 }
 
-/// A misbehaving node on a free loopback port, for as long as the test's runtime runs.
+/// A misbehaving node on a free loopback port, for as long as the test's runtime runs: each
+/// connection for [`PEER_LIFETIME`] at most.
 pub struct Misbehaving {
     pub node: Node,
     pub connections: Arc<AtomicUsize>,
@@ -58,38 +59,43 @@ impl Misbehaving {
     }
 }
 
+/// Misbehaves on one connection, `how`, until the caller closes it, or for a peer's
+/// lifetime at most: a node that holds a connection open must not hold it past its test.
 async fn misbehave(mut stream: TcpStream, how: Misbehaviour) {
     let mut buffer = [0; 1024];
-    match how {
-        Misbehaviour::Silent => {
-            // Read and drop whatever comes, until the caller closes.
-            while let Ok(1..) = stream.read(&mut buffer).await {}
+    let misbehaving = tokio::time::timeout(PEER_LIFETIME, async {
+        match how {
+            Misbehaviour::Silent => {
+                // Read and drop whatever comes, until the caller closes.
+                while let Ok(1..) = stream.read(&mut buffer).await {}
+            }
+            Misbehaviour::Http1Page => {
+                let _ = stream.read(&mut buffer).await;
+                let page = "<html><body>It works!</body></html>\n";
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\r\n{page}",
+                    page.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                while let Ok(1..) = stream.read(&mut buffer).await {}
+            }
+            Misbehaviour::Garbage => {
+                let mut noise: [u8; 64] = rand::random();
+                // Read as HTTP/2, the first three bytes are a frame's length: over what HTTP/2
+                // allows, so the caller refuses it at once rather than wait for the rest.
+                noise[0] = 0xff;
+                let _ = stream.write_all(&noise).await;
+                while let Ok(1..) = stream.read(&mut buffer).await {}
+            }
+            Misbehaviour::ResetOnAccept => {
+                let _ = stream.set_zero_linger();
+                drop(stream);
+            }
+            Misbehaviour::DiesMidCall => {
+                let _ = stream.read(&mut buffer[..16]).await;
+                drop(stream);
+            }
         }
-        Misbehaviour::Http1Page => {
-            let _ = stream.read(&mut buffer).await;
-            let page = "<html><body>It works!</body></html>\n";
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\r\n{page}",
-                page.len()
-            );
-            let _ = stream.write_all(answer.as_bytes()).await;
-            while let Ok(1..) = stream.read(&mut buffer).await {}
-        }
-        Misbehaviour::Garbage => {
-            let mut noise: [u8; 64] = rand::random();
-            // Read as HTTP/2, the first three bytes are a frame's length: over what HTTP/2
-            // allows, so the caller refuses it at once rather than wait for the rest.
-            noise[0] = 0xff;
-            let _ = stream.write_all(&noise).await;
-            while let Ok(1..) = stream.read(&mut buffer).await {}
-        }
-        Misbehaviour::ResetOnAccept => {
-            let _ = stream.set_zero_linger();
-            drop(stream);
-        }
-        Misbehaviour::DiesMidCall => {
-            let _ = stream.read(&mut buffer[..16]).await;
-            drop(stream);
-        }
-    }
+    });
+    let _ = misbehaving.await;
 }

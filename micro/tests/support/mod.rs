@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use micro::registry::Node;
 use micro::service::{ArrivedAt, NodeGreeter};
@@ -22,6 +23,13 @@ pub fn unique_service(what: &str) -> String {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     format!("{what}-{}-{n}", std::process::id())
 }
+
+/// The longest a fake peer (a misbehaving node, a cut link, a tap in front of Redis) keeps
+/// a connection: as long as a test may run (nextest ends one after two minutes). A peer's
+/// connection ends when its caller closes it; the peer that holds one open on purpose (silent,
+/// cut, an answer swallowed) lets go by then, so that it never outlives its test, whatever
+/// runs the test and however the test ends.
+pub const PEER_LIFETIME: Duration = Duration::from_secs(120);
 
 /// A node description (nothing listens behind it).
 pub fn node(id: &str, address: &str) -> Node {

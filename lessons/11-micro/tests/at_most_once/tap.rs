@@ -12,6 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::support::PEER_LIFETIME;
+
 /// When an armed tap stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
@@ -147,7 +149,10 @@ impl Taps {
                 }
             }
         };
-        tokio::join!(up, down);
+        // A tap passes bytes as long as its node's connection is open, and no longer than a
+        // test may run: a `SET` held for a word that never comes, or an answer swallowed,
+        // lets go of the connection then.
+        let _ = tokio::time::timeout(PEER_LIFETIME, async { tokio::join!(up, down) }).await;
     }
 }
 
