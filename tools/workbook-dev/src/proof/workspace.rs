@@ -12,6 +12,11 @@
 //! `verify` builds an exercise's test as `cargo test --workspace --test NAME`: every package
 //! with a test of that name is built, and an exercise's test shares its name with no other
 //! test of the workspace.
+//!
+//! A package that lists its tests (`autotests = false`: a lesson's own tests are modules of
+//! `tests/main.rs`, its exercises' tests binaries of their own) compiles a file of `tests/`
+//! only if a target names it or a target's root declares it (`mod NAME;`). A file that
+//! neither does is a test that never runs and never fails, so each one is a problem.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -381,6 +386,63 @@ pub fn test_name_problems(
     problems
 }
 
+/// Each file `tests/NAME.rs` of a package that no test target compiles: neither a target's
+/// source nor declared (`mod NAME;`) in a target's root file in `tests/`.
+pub fn orphan_test_problems(root: &Path, packages: &[Package]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for package in packages {
+        let Some(dir) = package.manifest.parent() else {
+            continue;
+        };
+        let tests = dir.join("tests");
+        let Ok(entries) = std::fs::read_dir(&tests) else {
+            continue;
+        };
+        let roots: Vec<String> = package
+            .tests
+            .iter()
+            .filter(|(_, file)| file.parent() == Some(tests.as_path()))
+            .filter_map(|(_, file)| std::fs::read_to_string(file).ok())
+            .collect();
+        let declared = |name: &str| {
+            roots.iter().any(|root| {
+                root.lines().any(|line| {
+                    let line = line.trim();
+                    let line = line.strip_prefix("pub ").unwrap_or(line);
+                    line == format!("mod {name};")
+                })
+            })
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+            .collect();
+        files.sort();
+        for file in files {
+            let Some(name) = file.file_stem().and_then(|stem| stem.to_str()) else {
+                continue;
+            };
+            let a_target = package.tests.iter().any(|(_, source)| *source == file);
+            if !a_target && !declared(name) {
+                problems.push(Problem {
+                    location: file
+                        .strip_prefix(root)
+                        .unwrap_or(&file)
+                        .display()
+                        .to_string(),
+                    message: format!(
+                        "no test target of {} compiles it, so its tests never run: declare \
+                         it in tests/main.rs (`mod {name};`) or as a `[[test]]` of its own",
+                        package.name
+                    ),
+                });
+            }
+        }
+    }
+    problems
+}
+
 /// Prints the workspace's checks under a heading of their own (with `only`, those lessons'
 /// packages and tests); returns the number of problems and of checks skipped.
 pub fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, usize) {
@@ -392,7 +454,9 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, usize) {
     };
     let found = packages(&course.root).and_then(|packages| {
         let hack = hakari_problems(course, &packages, only)?;
-        Ok((hack, test_name_problems(course, &packages, &lessons)))
+        let mut names = test_name_problems(course, &packages, &lessons);
+        names.extend(orphan_test_problems(&course.root, &packages));
+        Ok((hack, names))
     });
     let (hack, names) = match found {
         Ok(found) => found,
@@ -412,7 +476,8 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, usize) {
     }
     if names.is_empty() {
         println!(
-            "  {} every exercise's test has a name no other test of the workspace has",
+            "  {} every exercise's test has a name no other test of the workspace has, and \
+             every file of a package's tests/ is compiled by one of its tests",
             ui::pass_mark()
         );
     }
