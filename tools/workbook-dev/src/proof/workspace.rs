@@ -14,9 +14,10 @@
 //! test of the workspace.
 //!
 //! A package that lists its tests (`autotests = false`: a lesson's own tests are modules of
-//! `tests/main.rs`, its exercises' tests binaries of their own) compiles a file of `tests/`
-//! only if a target names it or a target's root declares it (`mod NAME;`). A file that
-//! neither does is a test that never runs and never fails, so each one is a problem.
+//! one binary, as `lessons/01-tcp/tests/main.rs` declares them, its exercises' tests binaries
+//! of their own) compiles a file of its tests folder only if a target names it or a target's
+//! root declares it (`mod NAME;`). A file that neither does is a test that never runs and
+//! never fails, so each one is a problem.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
