@@ -7,3 +7,10 @@ pub struct Problem {
     pub location: String,
     pub message: String,
 }
+
+/// As every check prints one: `location: message`.
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}

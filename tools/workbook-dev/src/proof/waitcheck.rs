@@ -153,12 +153,7 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>) -> usize {
         );
     }
     for problem in &problems {
-        println!(
-            "  {} {}: {}",
-            ui::fail_mark(),
-            problem.location,
-            problem.message
-        );
+        println!("  {} {problem}", ui::fail_mark());
     }
     if !problems.is_empty() {
         println!(

@@ -498,12 +498,7 @@ pub fn print(course: &Course, only: Option<&[&Lesson]>) -> (usize, usize) {
         }
     }
     for problem in &problems {
-        println!(
-            "  {} {}: {}",
-            ui::fail_mark(),
-            problem.location,
-            problem.message
-        );
+        println!("  {} {problem}", ui::fail_mark());
     }
     (problems.len(), skipped)
 }

@@ -107,12 +107,7 @@ pub(super) fn print(
         println!("  {} {what}", ui::pass_mark());
     }
     for problem in &book_problems {
-        println!(
-            "  {} {}: {}",
-            ui::fail_mark(),
-            problem.location,
-            problem.message
-        );
+        println!("  {} {problem}", ui::fail_mark());
     }
     match &book_built {
         Some(Ok(_)) => println!("  {} the book builds", ui::pass_mark()),
@@ -281,12 +276,7 @@ fn print_lesson_translations(course: &Course, lessons: &[&Lesson]) -> usize {
         }
     }
     for problem in &problems {
-        println!(
-            "  {} {}: {}",
-            ui::fail_mark(),
-            problem.location,
-            problem.message
-        );
+        println!("  {} {problem}", ui::fail_mark());
     }
     problems.len()
 }

@@ -96,12 +96,7 @@ pub(super) fn print_browser_check(check: Option<BrowserCheck>) -> (usize, bool) 
                 println!("  {} {what}:", ui::fail_mark());
             }
             for problem in &problems {
-                println!(
-                    "  {} {}: {}",
-                    ui::fail_mark(),
-                    problem.location,
-                    problem.message
-                );
+                println!("  {} {problem}", ui::fail_mark());
             }
             (problems.len(), false)
         }
