@@ -78,6 +78,10 @@ wait_for_test_needs
 step "the tests (cargo nextest where it is installed, else cargo test)"
 source scripts/suite.sh
 failed=0
+# The suite's report of this run, and none older, is what verify reads below.
+target="${CARGO_TARGET_DIR:-target}"
+junit="$target/nextest/default/junit.xml"
+rm -f "$junit"
 run_suite || failed=1
 
 step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
@@ -89,8 +93,10 @@ step "workbook-dev verify (stubs linted and failing, solutions passing, hints, T
 # features: verify runs them as they are instead of building them alone, with other features.
 # It runs after the suite, not beside it: both keep two cores busy, and both hold time bounds
 # (the lab's p99, a transcript's ten seconds) that a machine shared with the other broke.
-target="${CARGO_TARGET_DIR:-target}"
-TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify || failed=1
+# The solutions' side is the suite's own run of the same build, read from nextest's report
+# (verify runs them itself where the report lacks one: no nextest, or a suite cut short).
+TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify --solutions-from "$junit" \
+  || failed=1
 
 du -sh "$target" 2>/dev/null | awk '{ print "target/: " $1 }'
 exit $failed

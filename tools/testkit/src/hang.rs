@@ -13,14 +13,21 @@
 //! [`ServerProcess`](crate::ServerProcess)). The first time either list is written, a thread
 //! starts that waits for SIGTERM; when it comes, the thread prints both lists on stderr
 //! (which nextest shows under the test's name), kills the programs, and ends the process.
-//! Nothing the test started outlives it, even when its `Drop`s never run.
+//! Nothing the test started outlives it, even when its `Drop`s never run. What a `Drop`
+//! would have undone outside the process (a lab of Docker containers taken down) is a
+//! command the test lists with [`on_end`]; it is run too, within [`CLEAN_UP_PATIENCE`].
 //!
 //! Signals are received with `signal-hook`'s iterator: the handler itself only writes a
 //! byte to a pipe, and the printing and killing happen on an ordinary thread, where they
 //! are allowed (a signal handler may call almost nothing safely).
 
+use std::process::Command;
 use std::sync::{Mutex, MutexGuard, Once};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long each clean-up command may run when a test is ended: less than the grace
+/// nextest gives before SIGKILL (`grace-period` in `.config/nextest.toml`).
+pub const CLEAN_UP_PATIENCE: Duration = Duration::from_secs(20);
 
 /// One wait in progress: what is awaited, and since when.
 struct Wait {
@@ -35,17 +42,26 @@ struct Started {
     command: String,
 }
 
+/// A command that undoes what the test set up outside its process.
+struct CleanUp {
+    id: u64,
+    what: String,
+    command: Command,
+}
+
 #[derive(Default)]
 struct Lists {
     next_id: u64,
     waits: Vec<Wait>,
     programs: Vec<Started>,
+    clean_ups: Vec<CleanUp>,
 }
 
 static LISTS: Mutex<Lists> = Mutex::new(Lists {
     next_id: 0,
     waits: Vec::new(),
     programs: Vec::new(),
+    clean_ups: Vec::new(),
 });
 
 /// The lists, whatever a panicking test left them in (a poisoned lock is still readable:
@@ -81,6 +97,34 @@ pub fn waiting_for(what: impl Into<String>) -> Waiting {
         since: Instant::now(),
     });
     Waiting { id }
+}
+
+/// Runs `command` if the test is ended from outside, until the returned guard is dropped
+/// (when the test undoes the same itself): `what` names it in the report ("the lab
+/// l14test123 taken down").
+pub fn on_end(what: impl Into<String>, command: Command) -> CleanUpGuard {
+    report_on_termination();
+    let mut lists = lists();
+    lists.next_id += 1;
+    let id = lists.next_id;
+    lists.clean_ups.push(CleanUp {
+        id,
+        what: what.into(),
+        command,
+    });
+    CleanUpGuard { id }
+}
+
+/// A clean-up listed by [`on_end`], taken off the list when dropped.
+#[must_use = "the clean-up is listed only while the guard lives"]
+pub struct CleanUpGuard {
+    id: u64,
+}
+
+impl Drop for CleanUpGuard {
+    fn drop(&mut self) {
+        lists().clean_ups.retain(|clean_up| clean_up.id != self.id);
+    }
 }
 
 /// Lists a program the test started (its pid and command line), to be named and killed if
@@ -130,6 +174,9 @@ pub fn report() -> String {
             program.pid, program.command
         ));
     }
+    for clean_up in &lists.clean_ups {
+        text.push_str(&format!("  cleaning up: {}\n", clean_up.what));
+    }
     text
 }
 
@@ -172,6 +219,23 @@ fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
         // SAFETY: a null status pointer is allowed.
         unsafe {
             libc::waitpid(pid as libc::pid_t, std::ptr::null_mut(), 0);
+        }
+    }
+    let clean_ups = std::mem::take(&mut lists().clean_ups);
+    for mut clean_up in clean_ups {
+        let what = clean_up.what.clone();
+        // A clean-up that fails or runs late is said, and the next one still runs.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::output_within(&what, &mut clean_up.command, CLEAN_UP_PATIENCE)
+        }));
+        match ran {
+            Ok(output) if output.status.success() => {}
+            Ok(output) => eprintln!(
+                "  {what}: {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+            Err(_) => eprintln!("  {what}: did not end within {CLEAN_UP_PATIENCE:?}"),
         }
     }
     // 128 + SIGTERM, as a shell reports a process ended by it.

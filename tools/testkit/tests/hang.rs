@@ -12,6 +12,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const FIXTURE: &str = "HANG_FIXTURE";
+/// The file the copy's clean-up writes (`hang::on_end`), named by the test for the copy.
+const MARKER: &str = "HANG_FIXTURE_MARKER";
 const TEST_NAME: &str = "a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs";
 const WAIT: &str = "a reply that never comes";
 /// How long the outside part waits for each thing the copy should do (it does each at once).
@@ -23,9 +25,12 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
         hang();
     }
 
+    let marker = std::env::temp_dir().join(format!("hang-clean-up-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
     let mut copy = Command::new(std::env::current_exe().expect("this test's own binary"))
         .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
         .env(FIXTURE, "1")
+        .env(MARKER, &marker)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -76,6 +81,11 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
         "the copy should end as a process ended by SIGTERM does; it printed:\n{report}"
     );
     assert!(
+        report.contains("cleaning up: a marker file written") && marker.is_file(),
+        "the copy's clean-up should be named and run; it said:\n{report}"
+    );
+    let _ = std::fs::remove_file(&marker);
+    assert!(
         report.contains(&format!("waiting for {WAIT}")),
         "the report should name the wait; it said:\n{report}"
     );
@@ -100,6 +110,9 @@ fn hang() -> ! {
     let child = command.spawn().expect("start sleep");
     testkit::hang::started(child.id(), testkit::hang::command_line(&command));
     let _waiting = testkit::hang::waiting_for(WAIT);
+    let mut touch = Command::new("touch");
+    touch.arg(std::env::var_os(MARKER).expect("the marker's path"));
+    let _clean_up = testkit::hang::on_end("a marker file written", touch);
     eprintln!("fixture: waiting, sleep is pid {}", child.id());
     let (_keep, never) = mpsc::channel::<()>();
     // deadline: the test above ends this copy with SIGTERM once it has said it is waiting

@@ -47,6 +47,10 @@ enum Command {
         /// Only the check that every wait in the tests has a deadline: a quick check.
         #[arg(long, conflicts_with_all = ["book", "lesson", "transcripts"])]
         waits: bool,
+        /// The solutions' side read from the suite's run of the same build (nextest's JUnit
+        /// report) instead of run again; where it lacks an exercise, they are run.
+        #[arg(long, value_name = "JUNIT")]
+        solutions_from: Option<std::path::PathBuf>,
     },
     /// The book's translations: `extract` its messages, `import` translations, `status`.
     I18n {
@@ -80,7 +84,11 @@ async fn run(cli: Cli) -> Result<()> {
             ..
         } => transcripts::run_one(&course, &chapter).await,
         Command::Verify { waits: true, .. } => verify::run_waits_only(&course),
-        Command::Verify { lesson, .. } => verify::run(&course, lesson.as_deref()).await,
+        Command::Verify {
+            lesson,
+            solutions_from,
+            ..
+        } => verify::run(&course, lesson.as_deref(), solutions_from.as_deref()).await,
         Command::I18n { action } => i18n::command(&course.root, action),
         #[cfg(feature = "browser-check")]
         Command::Pictures => pictures::run(&course).await,

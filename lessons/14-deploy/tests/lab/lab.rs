@@ -15,6 +15,8 @@ pub(crate) struct TestLab {
     image: String,
     pub(crate) api_port: u16,
     pub(crate) subnet_prefix: String,
+    /// The lab's `down`, listed for testkit to run if the test is ended from outside.
+    _taken_down: testkit::hang::CleanUpGuard,
 }
 
 impl TestLab {
@@ -25,12 +27,20 @@ impl TestLab {
         // host-a's gateway there, host-b's and host-c's on the two ports after it, and
         // Prometheus' on the port after those.
         let api_port = testkit::free_ports_in_a_row(4);
+        let project = format!("l14test{pid}");
+        // Taken down by `Drop`; and if the test is ended by its deadline, when no `Drop` runs,
+        // by testkit's report of the hang.
+        let mut down = Command::new(PROGRAM);
+        down.args(["--project", &project, "down"])
+            .env("CARGO_TARGET_DIR", target_dir());
+        let taken_down = testkit::hang::on_end(format!("the lab {project} taken down"), down);
         TestLab {
-            project: format!("l14test{pid}"),
+            project,
             image: image.to_string(),
             api_port,
             // Far from the lab's own 10.14.0 and from Docker's 172.17-31 and 192.168.
             subnet_prefix: format!("10.{}.{}", 200 + pid % 50, (pid / 50) % 256),
+            _taken_down: taken_down,
         }
     }
 

@@ -37,6 +37,7 @@ use workbook_core::testrun::{self, TestJob, TestRun};
 use workbook_core::ui;
 
 mod pages;
+mod suite;
 mod table;
 
 pub use pages::run_book_only;
@@ -56,7 +57,11 @@ enum Side {
 /// Everything that builds comes first: the stubs (and their runs), the solutions (and
 /// theirs), the isolation probe (which breaks exercise files for a moment). Then verify runs
 /// what is built, and reads: the transcripts and the book, side by side.
-pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
+pub async fn run(
+    course: &Course,
+    lesson_id: Option<&str>,
+    solutions_from: Option<&std::path::Path>,
+) -> Result<()> {
     let started = Instant::now();
     let lessons: Vec<&Lesson> = match lesson_id {
         None => course.lessons.iter().collect(),
@@ -143,21 +148,35 @@ pub async fn run(course: &Course, lesson_id: Option<&str>) -> Result<()> {
             }
         }
 
-        // The solutions: every test must pass.
-        let solutions = BuildRequest {
-            workspace: true,
-            tests,
-            features: lessons
+        // The solutions: every test must pass. Read from the suite's run of this very build
+        // where it holds every exercise (`suite.rs`), else built and run here.
+        let from_suite = solutions_from.and_then(|junit| {
+            let cases = suite::cases(&fs::read_to_string(junit).ok()?);
+            let runs: Option<Vec<TestRun>> = exercises
                 .iter()
-                .map(|l| format!("{}/solution", l.package))
-                .collect(),
-            ..BuildRequest::default()
-        };
-        let build = build_side(course, &solutions, "solutions").await?;
-        build_problems.extend(build_failure(&build, "the solutions"));
-        let runs = run_side(&build, &exercises, SOLUTIONS_AT_ONCE).await;
-        for (row, run) in rows.iter_mut().zip(runs) {
-            row.solution = run;
+                .map(|(lesson, exercise)| suite::run_of(&cases, lesson, exercise))
+                .collect();
+            runs.map(|runs| (junit, runs))
+        });
+        if let Some((junit, runs)) = from_suite {
+            println!(
+                "{} solutions: read from the suite's run, {}",
+                ui::bold("Taking"),
+                ui::dim(&junit.display().to_string())
+            );
+            for (row, run) in rows.iter_mut().zip(runs) {
+                row.solution = Side::Ran(run);
+            }
+        } else {
+            run_solutions(
+                course,
+                &lessons,
+                &exercises,
+                tests,
+                &mut rows,
+                &mut build_problems,
+            )
+            .await?;
         }
     }
     // The isolation probe builds the lessons with a broken file each (and puts them back).
@@ -355,6 +374,33 @@ async fn run_side(build: &Build, exercises: &[(&Lesson, &Exercise)], at_once: us
         .collect();
     println!("  ran in {:.1} s", started.elapsed().as_secs_f64());
     sides
+}
+
+/// Builds the solutions of `lessons` and runs each exercise's tests with them, into `rows`.
+async fn run_solutions(
+    course: &Course,
+    lessons: &[&Lesson],
+    exercises: &[(&Lesson, &Exercise)],
+    tests: Vec<String>,
+    rows: &mut [Row<'_>],
+    build_problems: &mut Vec<String>,
+) -> Result<()> {
+    let solutions = BuildRequest {
+        workspace: true,
+        tests,
+        features: lessons
+            .iter()
+            .map(|l| format!("{}/solution", l.package))
+            .collect(),
+        ..BuildRequest::default()
+    };
+    let build = build_side(course, &solutions, "solutions").await?;
+    build_problems.extend(build_failure(&build, "the solutions"));
+    let runs = run_side(&build, exercises, SOLUTIONS_AT_ONCE).await;
+    for (row, run) in rows.iter_mut().zip(runs) {
+        row.solution = run;
+    }
+    Ok(())
 }
 
 /// The isolation probe, and how long it took.
