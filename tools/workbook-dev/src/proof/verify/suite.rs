@@ -55,6 +55,8 @@ pub fn cases(junit: &str) -> Vec<Case> {
 
 /// The value of `name="…"` in a tag's head, its XML escapes undone.
 fn attribute(head: &str, name: &str) -> Option<String> {
+    // Each attribute after a space, the first one too.
+    let head = format!(" {head}");
     let start = head.find(&format!(" {name}=\""))? + name.len() + 3;
     let value = &head[start..];
     let value = &value[..value.find('"')?];
