@@ -148,8 +148,12 @@ pub async fn run(
             }
         }
 
-        // The solutions: every test must pass. Read from the suite's run of this very build
-        // where it holds every exercise (`suite.rs`), else built and run here.
+        // The solutions: every test must pass. Built in any case: the build is the suite's
+        // and costs nothing, and it puts the solutions' programs back in target/debug, where
+        // the stub build left the stubs' and the transcripts run them. Their tests are read
+        // from the suite's run of this very build where it holds every exercise
+        // (`suite.rs`), else run here.
+        let build = build_solutions(course, &lessons, tests, &mut build_problems).await?;
         let from_suite = solutions_from.and_then(|junit| {
             let cases = suite::cases(&fs::read_to_string(junit).ok()?);
             let runs: Option<Vec<TestRun>> = exercises
@@ -168,15 +172,10 @@ pub async fn run(
                 row.solution = Side::Ran(run);
             }
         } else {
-            run_solutions(
-                course,
-                &lessons,
-                &exercises,
-                tests,
-                &mut rows,
-                &mut build_problems,
-            )
-            .await?;
+            let runs = run_side(&build, &exercises, SOLUTIONS_AT_ONCE).await;
+            for (row, run) in rows.iter_mut().zip(runs) {
+                row.solution = run;
+            }
         }
     }
     // The isolation probe builds the lessons with a broken file each (and puts them back).
@@ -376,15 +375,13 @@ async fn run_side(build: &Build, exercises: &[(&Lesson, &Exercise)], at_once: us
     sides
 }
 
-/// Builds the solutions of `lessons` and runs each exercise's tests with them, into `rows`.
-async fn run_solutions(
+/// Builds the exercises' tests of `lessons` with their solutions.
+async fn build_solutions(
     course: &Course,
     lessons: &[&Lesson],
-    exercises: &[(&Lesson, &Exercise)],
     tests: Vec<String>,
-    rows: &mut [Row<'_>],
     build_problems: &mut Vec<String>,
-) -> Result<()> {
+) -> Result<Build> {
     let solutions = BuildRequest {
         workspace: true,
         tests,
@@ -396,11 +393,7 @@ async fn run_solutions(
     };
     let build = build_side(course, &solutions, "solutions").await?;
     build_problems.extend(build_failure(&build, "the solutions"));
-    let runs = run_side(&build, exercises, SOLUTIONS_AT_ONCE).await;
-    for (row, run) in rows.iter_mut().zip(runs) {
-        row.solution = run;
-    }
-    Ok(())
+    Ok(build)
 }
 
 /// The isolation probe, and how long it took.
