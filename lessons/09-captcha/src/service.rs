@@ -3,16 +3,18 @@
 //! Each call checks its uuid first (a malformed one is the caller's mistake:
 //! `INVALID_ARGUMENT`), then does its one thing in Redis. Images are drawn off the async
 //! workers, a bounded number at a time ([`Drawer`]): an instance with too many to draw
-//! answers `RESOURCE_EXHAUSTED` at once. When Redis cannot be reached the
-//! call fails with `UNAVAILABLE`, the status that tells a gRPC client "try again, maybe
-//! elsewhere", and the message says what is missing.
+//! answers `RESOURCE_EXHAUSTED` at once. When Redis fails, the status says whether the
+//! command may have been done ([`redis_failed`], shared with lessons 10–12): `UNAVAILABLE`,
+//! which tells a gRPC client "try again, maybe elsewhere", only when Redis could not be
+//! reached at all; `DEADLINE_EXCEEDED` or `UNKNOWN` when it may have stored or used up a
+//! code. The message says what is missing.
 
 use proto::captcha::captcha_server::Captcha;
 use proto::captcha::{NewCaptchaReply, NewCaptchaRequest, VerifyReply, VerifyRequest};
 use tonic::{Request, Response, Status};
 use tracing::debug;
 
-pub use shared::captcha::{Drawer, parse_uuid};
+pub use shared::captcha::{Drawer, parse_uuid, redis_failed};
 
 use crate::render::{Rendered, render};
 use crate::store::{CODE_TTL, Codes};
@@ -33,12 +35,9 @@ impl CaptchaService {
         }
     }
 
-    /// The status for a call that needed Redis and could not reach it.
+    /// The status for a call whose Redis command failed.
     fn redis_down(&self, error: redis::RedisError) -> Status {
-        Status::unavailable(format!(
-            "the captcha store (Redis at {}) cannot be reached: {error}",
-            self.codes.url()
-        ))
+        redis_failed(self.codes.url(), error)
     }
 }
 

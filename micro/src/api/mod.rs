@@ -25,6 +25,7 @@ pub mod sd;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -33,9 +34,10 @@ use axum::extract::{Query, Request, State};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tonic::Code;
+use tonic::{Code, Status};
 
 use crate::api::route::route;
+use crate::client::wire::{self, Verdict};
 use error::ApiError;
 use gateway::Gateway;
 
@@ -141,24 +143,33 @@ struct Api {
 /// the deadline.
 ///
 /// One deadline: the gateway's timer, and the call's own gRPC deadline (the same instant),
-/// whichever sees it pass first, answer the same: 504 `DeadlineExceeded`.
+/// whichever sees it pass first, answer the same: 504 `DeadlineExceeded`, the call may have
+/// run. If the timer finds that no call had been sent yet (the service's schema was still
+/// being learnt), the call never ran, and that is the 503 of any call that never ran.
 async fn answer(State(api): State<Arc<Api>>, request: Request) -> Response {
     let within = api.gateway.deadline();
     let deadline = tokio::time::Instant::now() + within;
-    match tokio::time::timeout_at(deadline, handle(&api, request, deadline)).await {
+    let sent = AtomicBool::new(false);
+    match tokio::time::timeout_at(deadline, handle(&api, request, deadline, &sent)).await {
         Ok(Ok(reply)) => Json(reply).into_response(),
         Ok(Err(error)) => error.into_response(),
         Err(_) => {
-            let message = format!("no answer within {within:?}");
-            ApiError::new(Code::DeadlineExceeded, message).into_response()
+            let status = Status::deadline_exceeded(format!("no answer within {within:?}"));
+            let verdict = match sent.load(Ordering::SeqCst) {
+                true => Verdict::MayHaveRun,
+                false => Verdict::NotRun,
+            };
+            ApiError::from(wire::mark(status, verdict, false)).into_response()
         }
     }
 }
 
+/// The request's answer; `sent` is set as the call leaves for the service.
 async fn handle(
     api: &Api,
     request: Request,
     deadline: tokio::time::Instant,
+    sent: &AtomicBool,
 ) -> Result<Value, ApiError> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
@@ -179,6 +190,7 @@ async fn handle(
     } else {
         json::from_json(&method.input(), &body)?
     };
+    sent.store(true, Ordering::SeqCst);
     let reply = gateway
         .call(&service, &nodes, &method, message, deadline)
         .await?;

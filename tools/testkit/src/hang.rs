@@ -30,8 +30,7 @@ use std::time::{Duration, Instant};
 pub const CLEAN_UP_PATIENCE: Duration = Duration::from_secs(20);
 
 /// One wait in progress: what is awaited, and since when.
-struct Wait {
-    id: u64,
+pub struct Wait {
     what: String,
     since: Instant,
 }
@@ -43,18 +42,20 @@ struct Started {
 }
 
 /// A command that undoes what the test set up outside its process.
-struct CleanUp {
-    id: u64,
+pub struct CleanUp {
     what: String,
     command: Command,
 }
 
+/// A list whose entries are taken off by their guard, each entry with its id.
+type Entries<T> = Vec<(u64, T)>;
+
 #[derive(Default)]
 struct Lists {
     next_id: u64,
-    waits: Vec<Wait>,
+    waits: Entries<Wait>,
     programs: Vec<Started>,
-    clean_ups: Vec<CleanUp>,
+    clean_ups: Entries<CleanUp>,
 }
 
 static LISTS: Mutex<Lists> = Mutex::new(Lists {
@@ -72,59 +73,51 @@ fn lists() -> MutexGuard<'static, Lists> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A wait in progress, taken off the list when dropped.
-#[must_use = "the wait is listed only while the guard lives"]
-pub struct Waiting {
+/// An entry of one of the lists, taken off it when the guard is dropped.
+#[must_use = "it is listed only while the guard lives"]
+pub struct Listed<T: 'static> {
     id: u64,
+    list: fn(&mut Lists) -> &mut Entries<T>,
 }
 
-impl Drop for Waiting {
+impl<T> Drop for Listed<T> {
     fn drop(&mut self) {
-        lists().waits.retain(|wait| wait.id != self.id);
+        (self.list)(&mut lists()).retain(|(id, _)| *id != self.id);
     }
 }
 
-/// Lists `what` as awaited until the returned guard is dropped: a test ended by its
-/// deadline names it ("waiting for a verdict on the class's stream, for 118 s").
-pub fn waiting_for(what: impl Into<String>) -> Waiting {
+/// Puts `entry` on `list` (and starts the report's thread, once) until the guard is dropped.
+fn list<T>(list: fn(&mut Lists) -> &mut Entries<T>, entry: T) -> Listed<T> {
     report_on_termination();
     let mut lists = lists();
     lists.next_id += 1;
     let id = lists.next_id;
-    lists.waits.push(Wait {
-        id,
+    list(&mut lists).push((id, entry));
+    Listed { id, list }
+}
+
+/// A wait in progress, taken off the list when dropped.
+pub type Waiting = Listed<Wait>;
+
+/// A clean-up listed by [`on_end`], taken off the list when dropped.
+pub type CleanUpGuard = Listed<CleanUp>;
+
+/// Lists `what` as awaited until the returned guard is dropped: a test ended by its
+/// deadline names it ("waiting for a verdict on the class's stream, for 118 s").
+pub fn waiting_for(what: impl Into<String>) -> Waiting {
+    let wait = Wait {
         what: what.into(),
         since: Instant::now(),
-    });
-    Waiting { id }
+    };
+    list(|lists| &mut lists.waits, wait)
 }
 
 /// Runs `command` if the test is ended from outside, until the returned guard is dropped
 /// (when the test undoes the same itself): `what` names it in the report ("the lab
 /// l14test123 taken down").
 pub fn on_end(what: impl Into<String>, command: Command) -> CleanUpGuard {
-    report_on_termination();
-    let mut lists = lists();
-    lists.next_id += 1;
-    let id = lists.next_id;
-    lists.clean_ups.push(CleanUp {
-        id,
-        what: what.into(),
-        command,
-    });
-    CleanUpGuard { id }
-}
-
-/// A clean-up listed by [`on_end`], taken off the list when dropped.
-#[must_use = "the clean-up is listed only while the guard lives"]
-pub struct CleanUpGuard {
-    id: u64,
-}
-
-impl Drop for CleanUpGuard {
-    fn drop(&mut self) {
-        lists().clean_ups.retain(|clean_up| clean_up.id != self.id);
-    }
+    let what = what.into();
+    list(|lists| &mut lists.clean_ups, CleanUp { what, command })
 }
 
 /// Lists a program the test started (its pid and command line), to be named and killed if
@@ -161,7 +154,7 @@ pub fn report() -> String {
     if lists.waits.is_empty() {
         text.push_str("  it was waiting on nothing testkit knows of\n");
     }
-    for wait in &lists.waits {
+    for (_, wait) in &lists.waits {
         let seconds = wait.since.elapsed().as_secs();
         text.push_str(&format!("  waiting for {}, for {seconds} s\n", wait.what));
     }
@@ -174,7 +167,7 @@ pub fn report() -> String {
             program.pid, program.command
         ));
     }
-    for clean_up in &lists.clean_ups {
+    for (_, clean_up) in &lists.clean_ups {
         text.push_str(&format!("  cleaning up: {}\n", clean_up.what));
     }
     text
@@ -222,7 +215,7 @@ fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
         }
     }
     let clean_ups = std::mem::take(&mut lists().clean_ups);
-    for mut clean_up in clean_ups {
+    for (_, mut clean_up) in clean_ups {
         let what = clean_up.what.clone();
         // A clean-up that fails or runs late is said, and the next one still runs.
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -86,17 +86,12 @@ pub(super) fn blocking_readers(code: &Code) -> Vec<String> {
     for (at, _) in code.text.match_indices(".lines()") {
         let (start, end) = code.statement(at);
         let statement = code.text[start..end].trim_start();
-        let Some(rest) = statement.strip_prefix("let ") else {
+        let Some(name) = bound_name(statement) else {
             continue;
         };
         if !statement.contains("BufReader") {
             continue;
         }
-        let rest = rest.trim_start().trim_start_matches("mut ").trim_start();
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
         // tokio's lines are read with `next_line()`, a wait of its own.
         let block = code
             .enclosing_brace(start)
@@ -109,6 +104,17 @@ pub(super) fn blocking_readers(code: &Code) -> Vec<String> {
         }
     }
     names
+}
+
+/// The name a `let` statement binds (`let mut lines = …` → `lines`), if it is one.
+fn bound_name(statement: &str) -> Option<String> {
+    let rest = statement.strip_prefix("let ")?;
+    let rest = rest.trim_start().trim_start_matches("mut ").trim_start();
+    Some(
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect(),
+    )
 }
 
 /// Whether a loop's text waits on something.
@@ -155,7 +161,7 @@ pub(super) fn bounded(code: &Code, at: usize) -> bool {
 /// or hands to a spawned task (a server's shutdown signal: `spawn(serve(listener, stop))`).
 fn awaited_within(code: &Code, start: usize, end: usize) -> bool {
     let statement = code.text[start..end].trim_start();
-    let Some(rest) = statement.strip_prefix("let ") else {
+    let Some(name) = bound_name(statement) else {
         return false;
     };
     // Awaited here (outside the blocks it writes, which are the future's own code).
@@ -174,11 +180,6 @@ fn awaited_within(code: &Code, start: usize, end: usize) -> bool {
     if outside.contains(".await") {
         return false;
     }
-    let rest = rest.trim_start().trim_start_matches("mut ").trim_start();
-    let name: String = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
     let block_end = code
         .enclosing_brace(start)
         .and_then(|open| code.matching(open))
