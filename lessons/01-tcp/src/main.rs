@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use l01_tcp::{DEFAULT_ADDR, client, server::EchoServer};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// Lesson 01: a newline-delimited TCP echo server and its client.
 #[derive(Parser)]
@@ -43,9 +43,7 @@ async fn main() -> Result<(), shared::program::Failure> {
         Command::Server { addr } => {
             // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
             let stop = shared::signal::shutdown();
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr.to_string()).await?;
             // With `--addr 127.0.0.1:0` the system picks a free port: log the one we got.
             tracing::info!("echo server listening on {}", listener.local_addr()?);
             EchoServer::default().serve(listener, stop).await;

@@ -108,3 +108,23 @@ async fn the_client_ends_quietly_when_its_output_is_cut() {
     )
     .await;
 }
+
+#[test]
+fn a_taken_address_is_named_with_who_holds_it() {
+    // This test holds the port: the server's one-line error names the address and the
+    // program that listens there (this test's own binary), not "os error 98" alone.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = held.local_addr().expect("its address").to_string();
+    let mut server = std::process::Command::new(SERVER);
+    server.args(["server", "--addr", &addr]);
+    let output = testkit::output_within("the server that cannot listen", &mut server, PATIENCE);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    let said = format!("cannot listen on {addr}: the port is taken by ");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert!(
+        stderr.contains(&format!("(pid {})", std::process::id())),
+        "the holder is named: {stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}

@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand};
 use l02_rpc::hello::{Hello, HelloClient, HelloService, register_hello_service};
 use l02_rpc::registry::Registry;
 use l02_rpc::{DEFAULT_ADDR, client::Client, http, server};
-use tokio::net::TcpListener;
 
 /// Lesson 02: RPC from scratch — length-prefixed JSON frames over TCP.
 #[derive(Parser)]
@@ -61,9 +60,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             let stop = shared::signal::shutdown();
             let mut registry = Registry::new();
             register_hello_service(&mut registry, Hello);
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr.to_string()).await?;
             tracing::info!("RPC server listening on {}", listener.local_addr()?);
             server::serve(listener, registry, stop).await;
         }
@@ -72,9 +69,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             let stop = shared::signal::shutdown();
             let mut registry = Registry::new();
             register_hello_service(&mut registry, Hello);
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr.to_string()).await?;
             let addr = listener.local_addr()?;
             tracing::info!(
                 path = http::RPC_PATH,

@@ -3,12 +3,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use jsonrpc_core::Value;
 use l03_jsonrpc::client::{self, Client, Dialect};
 use l03_jsonrpc::{http, methods, tcp};
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
@@ -90,12 +88,8 @@ async fn server(addr: SocketAddr, http_addr: SocketAddr) -> anyhow::Result<()> {
     // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
     let signal = shared::signal::shutdown();
     let io = Arc::new(methods::handler());
-    let tcp_listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let http_listener = TcpListener::bind(http_addr)
-        .await
-        .with_context(|| format!("cannot listen on {http_addr}"))?;
+    let tcp_listener = shared::listen::listen(&addr.to_string()).await?;
+    let http_listener = shared::listen::listen(&http_addr.to_string()).await?;
     let (addr, http_addr) = (tcp_listener.local_addr()?, http_listener.local_addr()?);
     info!("JSON-RPC over TCP listening on {addr}: one request per line");
     info!("JSON-RPC over HTTP listening on http://{http_addr}/: POST a request");

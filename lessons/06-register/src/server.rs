@@ -13,9 +13,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use shared::consul::Instance;
-use tokio::net::TcpListener;
 
 /// How often the agent asks the server's health service whether it serves.
 pub const CHECK_INTERVAL: Duration = Duration::from_secs(2);
@@ -41,9 +40,7 @@ pub async fn run(addr: &str, name: &str, tags: Vec<String>) -> anyhow::Result<()
     // port is open the registration follows within a few.
     let agent = consul_ext::consul_address()?;
     let consul = consul_ext::client_for(&agent)?;
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = shared::listen::listen(addr).await?;
     let local = listener.local_addr()?;
     tracing::info!("hello.Greeter listening on {local}");
 

@@ -62,9 +62,7 @@ async fn main() -> Result<(), shared::program::Failure> {
         Command::Server { addr, service } => {
             let shutdown = shared::signal::shutdown();
             let consul = consul_ext::client().context("cannot reach Consul")?;
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr).await?;
             tracing::info!("hello.Greeter listening on {}", listener.local_addr()?);
             l07_discover::server::run(listener, &service, &consul, shutdown).await?;
             tracing::info!("server stopped");

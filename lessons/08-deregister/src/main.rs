@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use l08_deregister::server::{self, Options};
 use l08_deregister::{DEFAULT_ADDR, DEFAULT_NAME, parse_duration};
@@ -92,9 +91,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
             let stop = shared::signal::shutdown();
             let consul = consul_ext::client()?;
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr).await?;
             let addr = listener.local_addr()?;
             tracing::info!("hello.Greeter listening on {addr}");
             let options = Options {

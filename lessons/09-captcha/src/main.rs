@@ -95,9 +95,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             let consul = consul_ext::client()?;
             let codes = Codes::new(&redis_url)
                 .with_context(|| format!("{redis_url:?} is not a Redis URL"))?;
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr).await?;
             let addr = listener.local_addr()?;
             tracing::info!("captcha.Captcha listening on {addr}, codes in Redis at {redis_url}");
             let options = Options {

@@ -1,6 +1,5 @@
 //! `cargo run -p l10-gateway -- server`: the lesson's one binary.
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use l10_gateway::{DEFAULT_ADDR, DEFAULT_CAPTCHA};
 
@@ -41,9 +40,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             // Ctrl-C or SIGTERM from now on takes the graceful path (see `shared::signal`).
             let stop = shared::signal::shutdown();
             let agent = consul_ext::consul_address()?;
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = shared::listen::listen(&addr).await?;
             let addr = listener.local_addr()?;
             tracing::info!(
                 "gateway listening on {addr}: http://{addr}/ (captcha service {captcha:?} \

@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use l13_rpcx::DEFAULT_ADDR;
 use l13_rpcx::arith::{Args, Quotient, SERVICE};
@@ -19,7 +18,6 @@ use l13_rpcx::xclient::{FailMode, XClient};
 use micro::registry::Node;
 use micro::registry::etcd::Members;
 use shared::consul::parse_duration;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 /// Lesson 13: rpcx — the Arith service over rpcx's own protocol, found through etcd.
@@ -146,9 +144,7 @@ async fn serve(
     options: Options,
 ) -> anyhow::Result<()> {
     let stop = shared::signal::shutdown();
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = shared::listen::listen(&addr.to_string()).await?;
     let addr = listener.local_addr()?;
     let registration = match etcd.etcd.is_empty() {
         true => None,
