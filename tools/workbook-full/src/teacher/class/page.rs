@@ -20,6 +20,7 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("passed", ClassMsg::PagePassed),
     ("minutes", ClassMsg::PageMinutes),
     ("stuck", ClassMsg::PageStuck),
+    ("trying", ClassMsg::PageTrying),
     ("nobodyStuck", ClassMsg::PageNobodyStuck),
     ("exercises", ClassMsg::PageExercises),
     ("exercise", ClassMsg::PageExercise),

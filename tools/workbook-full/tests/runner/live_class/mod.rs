@@ -6,7 +6,8 @@
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
-//!   sizes, and its roster's buttons;
+//!   sizes, trying and stuck;
+//! - `buttons.rs`: the roster's buttons on the page, each clicked;
 //! - `race.rs`: two senders at once leave no verdict queued;
 //! - `room.rs`: a machine in the room flooding joins or holding connections;
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
@@ -23,6 +24,7 @@ use workbook::learner::class::http::{self, Answer, Limits, Server};
 
 use crate::fixture::Course;
 
+mod buttons;
 mod learner;
 mod page;
 mod race;
@@ -273,6 +275,73 @@ impl Running {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
+}
+
+/// A class in a course of its own: its server, and the learners who joined it.
+pub struct Class {
+    /// First, so that the server ends before its course's folder goes.
+    pub server: Running,
+    pub course: Course,
+    /// Each learner's token, in the order of [`Running::with_learners`]'s names.
+    pub tokens: Vec<String>,
+}
+
+impl Running {
+    /// `class serve` with `options` in `course`, on a free port, in the teacher's `lang`,
+    /// and a learner joined (as the runner joins) under each of `names`.
+    pub fn with_learners(course: Course, lang: &str, options: &[&str], names: &[&str]) -> Class {
+        let server = Running::start_with(&course, "127.0.0.1:0", lang, options);
+        let tokens = names.iter().map(|name| server.join(name)).collect();
+        Class {
+            server,
+            course,
+            tokens,
+        }
+    }
+}
+
+impl Class {
+    /// `name` joins with the runner itself (`class join`), from the class's course:
+    /// what it printed.
+    pub fn join_with_runner(&self, name: &str) -> String {
+        let server = &self.server;
+        let (ok, out) = run(
+            &self.course,
+            &["class", "join", &server.url, &server.code, "--name", name],
+        );
+        assert!(ok, "{out}");
+        out
+    }
+
+    /// The dashboard's address, with the teacher's token.
+    pub fn page(&self) -> String {
+        format!("{}/?token={}", self.server.url, self.server.teacher)
+    }
+}
+
+/// A room of thirty on demo's first exercise, the same each time: `Learner 00 Lovelace`
+/// to `Learner 29 Lovelace`; ten failing demo.add (checked alone), ten who passed it, ten
+/// whose lesson check failed demo.triple's stub (started on nothing). The course has two
+/// lessons; the room is on the first.
+pub fn room_of_thirty(options: &[&str]) -> Class {
+    let course = Course::new()
+        .with_second_exercise()
+        .with_second_lesson(false);
+    let names: Vec<String> = (0..30)
+        .map(|n| format!("Learner {n:02} Lovelace"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let class = Running::with_learners(course, "en", options, &names);
+    for (n, token) in class.tokens.iter().enumerate() {
+        let body = match n % 3 {
+            0 => batch(1, "demo.add", false),
+            1 => batch(1, "demo.add", true),
+            _ => batch(1, "demo.triple", false).replace("\"current\":true", "\"current\":false"),
+        };
+        let answer = class.server.post("/api/verdicts", Some(token), &body);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    class
 }
 
 impl Drop for Running {
