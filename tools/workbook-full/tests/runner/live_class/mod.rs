@@ -11,6 +11,8 @@
 //! - `race.rs`: two senders at once leave no verdict queued;
 //! - `room.rs`: a machine in the room flooding joins or holding connections;
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
+//! - `wall.rs`: the room of thirty printed on A4, and the instructor guide's pictures of
+//!   it;
 //! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -32,6 +34,7 @@ mod room;
 mod roster;
 mod server;
 mod walk;
+mod wall;
 
 /// How long a request of the tests may take: far beyond any the server needs.
 const LIMITS: Limits = Limits {
@@ -319,11 +322,12 @@ impl Class {
     }
 }
 
-/// A room of thirty on demo's first exercise, the same each time: `Learner 00 Lovelace`
+/// A room of thirty on demo's first exercise, its teacher speaking `lang`, the same each
+/// time: `Learner 00 Lovelace`
 /// to `Learner 29 Lovelace`; ten failing demo.add (checked alone), ten who passed it, ten
 /// whose lesson check failed demo.triple's stub (started on nothing). The course has two
 /// lessons; the room is on the first.
-pub fn room_of_thirty(options: &[&str]) -> Class {
+pub fn room_of_thirty(lang: &str, options: &[&str]) -> Class {
     let course = Course::new()
         .with_second_exercise()
         .with_second_lesson(false);
@@ -331,7 +335,7 @@ pub fn room_of_thirty(options: &[&str]) -> Class {
         .map(|n| format!("Learner {n:02} Lovelace"))
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let class = Running::with_learners(course, "en", options, &names);
+    let class = Running::with_learners(course, lang, options, &names);
     for (n, token) in class.tokens.iter().enumerate() {
         let body = match n % 3 {
             0 => batch(1, "demo.add", false),

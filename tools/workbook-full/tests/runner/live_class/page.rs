@@ -124,7 +124,7 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
         };
         let client = &browser.client;
         // Stuck from the first failure on: the failing learners are stuck at once.
-        let class = room_of_thirty(&["--stuck-after", "0"]);
+        let class = room_of_thirty("en", &["--stuck-after", "0"]);
         let server = &class.server;
         client.goto(&class.page()).await.unwrap();
         until(
