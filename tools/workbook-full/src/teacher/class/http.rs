@@ -111,9 +111,6 @@ async fn join(
     if !guard::same_secret(&class::typed_code(&request.code), &admission.code) {
         return refuse(StatusCode::FORBIDDEN, class.say(ClassMsg::RefuseCode, &[]));
     }
-    if !admission.joining {
-        return refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[]));
-    }
     let name = match class::check_name(&request.name) {
         Ok(name) => name,
         Err(bad) => {
@@ -131,6 +128,8 @@ async fn join(
         presented: request.rejoin.as_deref().map(class::typed_code),
         joined_ms: class::now_ms(),
         most: class.most,
+        // Closed, the class still lets its own learners back in.
+        open: admission.joining,
     };
     let joined = Joined {
         token: new.token.clone(),
@@ -151,6 +150,7 @@ async fn join(
             StatusCode::CONFLICT,
             class.say(ClassMsg::RefuseNameTaken, &[]),
         ),
+        Ok(Added::Closed) => refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[])),
         Ok(Added::Full) => refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             class.say(ClassMsg::RefuseFull, &[("max", &class.most)]),

@@ -208,6 +208,8 @@ pub struct NewLearner {
     pub joined_ms: u64,
     /// The most learners the class takes.
     pub most: usize,
+    /// Whether the class takes new learners now: closed, only its own come back in.
+    pub open: bool,
 }
 
 /// How a join went.
@@ -221,6 +223,8 @@ pub enum Added {
     Taken,
     /// The class holds its most learners.
     Full,
+    /// The class takes no new learners now.
+    Closed,
 }
 
 /// What can be written inside a transaction.
@@ -257,6 +261,9 @@ impl Writing<'_> {
                 params![new.token, new.rejoin_code, id],
             )?;
             return Ok(Added::Again(id, old));
+        }
+        if !new.open {
+            return Ok(Added::Closed);
         }
         let count: i64 = self
             .connection
@@ -423,6 +430,7 @@ mod tests {
             presented: None,
             joined_ms: 5,
             most,
+            open: true,
         }
     }
 
@@ -436,15 +444,25 @@ mod tests {
         else {
             panic!("Ada joins")
         };
+        // Joining closed: the class's own learners still come back in.
         let again = |presented: &str, token: &str| NewLearner {
             presented: Some(presented.into()),
+            open: false,
             ..new("ada", token, 1)
         };
+        let closed = NewLearner {
+            open: false,
+            ..new("Bob", "tz", 9)
+        };
+        assert_eq!(
+            store.transaction(|w| w.add_learner(&closed)).unwrap(),
+            Added::Closed
+        );
         let wrong = store
             .transaction(|w| w.add_learner(&again("Rtx", "tb")))
             .unwrap();
         assert_eq!(wrong, Added::Taken, "another's code is no code");
-        // In a full class too: it is no new learner.
+        // In a full class too, and a closed one: it is no new learner.
         let back = store
             .transaction(|w| w.add_learner(&again("Rta", "tb")))
             .unwrap();

@@ -209,6 +209,13 @@ fn a_learner_joins_again_from_a_new_clone_with_their_rejoin_code() {
     assert!(!ok && out.contains("--rejoin"), "{out}");
     let (ok, out) = join(&clone, &["--rejoin", "WRONGCODE9"]);
     assert!(!ok && out.contains("re-join code is not Ada's"), "{out}");
+    // The teacher has closed joining meanwhile: the class's own learners still come back.
+    let dir = course.path("class");
+    let (ok, out) = run(
+        course,
+        &["class", "roster", "--dir", dir.to_str().unwrap(), "close"],
+    );
+    assert!(ok, "{out}");
     // Typed as a learner copies it: in small letters, in two halves.
     let typed = format!("{}-{}", &first[..5], &first[5..].to_lowercase());
     let (ok, out) = join(&clone, &["--rejoin", &typed]);

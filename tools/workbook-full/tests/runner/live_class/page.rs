@@ -224,6 +224,24 @@ async fn a_learner_failing_for_less_than_the_teachers_while_is_trying() {
         seen["stuckHeading"].as_str().unwrap().contains("60 min"),
         "{seen}"
     );
+    // Two hours later by the page's clock (as the server's, the offset between them
+    // kept), drawn again: the two are stuck now, none trying.
+    client
+        .execute(
+            "const now = Date.now; Date.now = () => now() + 2 * 3600 * 1000;\
+             document.getElementById('show').dispatchEvent(new Event('change')); return null;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let stuck = until(
+        client,
+        "the two stuck",
+        "const names = [...document.querySelectorAll('#stuck td.name')].map((td) => td.textContent);\
+         return names.length === 2 && document.getElementById('trying').dataset.count === '0' ? names : null;",
+    )
+    .await;
+    assert_eq!(stuck, serde_json::json!(["Ada", "Grace"]));
     let errors = client
         .execute("return window.pageErrors || [];", Vec::new())
         .await

@@ -1,8 +1,9 @@
 //! The learner's side of a class: `class join`, `class status`, `class leave`, and every
 //! verdict of `check` and `watch` sent to the teacher's class server in the background.
 //!
-//! Joining keeps the class's address, the learner's name and the token the server gave in
-//! `.workbook/class/class.toml`. From then on each verdict is queued (`outbox.rs`) and a
+//! Joining keeps the class's address, the learner's name, the token the server gave and
+//! their re-join code (with which they join again under their name from a new clone or
+//! machine) in `.workbook/class/class.toml`, which only they can read. From then on each verdict is queued (`outbox.rs`) and a
 //! sender process takes the queue to the server (`send.rs`) over a few lines of HTTP/1.1
 //! (`http.rs`): a check queues a file and starts a process, and that is all it waits for,
 //! whether the server answers, is slow or is gone. What is sent is said once, at join:
