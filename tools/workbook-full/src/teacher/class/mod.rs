@@ -235,7 +235,7 @@ impl Class {
             "joining": admission.joining,
             // The page tells trying from stuck on the server's clock (`now`): a failing
             // cell's `failing_since_ms` is the server's stamp too.
-            "stuck_after_ms": self.stuck_after.as_millis() as u64,
+            "stuck_after_ms": u64::try_from(self.stuck_after.as_millis()).unwrap_or(u64::MAX),
             "exercises": exercises,
             "rows": rows,
         })
