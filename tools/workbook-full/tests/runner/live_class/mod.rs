@@ -323,10 +323,10 @@ impl Class {
 }
 
 /// A room of thirty on demo's first exercise, its teacher speaking `lang`, the same each
-/// time: `Learner 00 Lovelace`
-/// to `Learner 29 Lovelace`; ten failing demo.add (checked alone), ten who passed it, ten
-/// whose lesson check failed demo.triple's stub (started on nothing). The course has two
-/// lessons; the room is on the first.
+/// time: `Learner 00 Lovelace` to `Learner 29 Lovelace`; ten failing demo.add (checked
+/// alone, each for longer than the one before), ten who passed it, ten whose lesson check
+/// failed demo.triple's stub (started on nothing). The course has two lessons; the room
+/// is on the first.
 pub fn room_of_thirty(lang: &str, options: &[&str]) -> Class {
     let course = Course::new()
         .with_second_exercise()
@@ -337,8 +337,12 @@ pub fn room_of_thirty(lang: &str, options: &[&str]) -> Class {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let class = Running::with_learners(course, lang, options, &names);
     for (n, token) in class.tokens.iter().enumerate() {
+        // The failing ten started 0.5, 2.5, 4.5 … 18.5 minutes ago: the first two are
+        // trying under the default 3 minutes, the rest stuck for 4 to 18 (the half minute
+        // keeps the whole minutes shown for a test's thirty seconds).
+        let ago_ms = ((n / 3) as u64 * 2 * 60 + 30) * 1000;
         let body = match n % 3 {
-            0 => batch(1, "demo.add", false),
+            0 => batch_made_ago(1, "demo.add", false, ago_ms),
             1 => batch(1, "demo.add", true),
             _ => batch(1, "demo.triple", false).replace("\"current\":true", "\"current\":false"),
         };
@@ -369,6 +373,12 @@ pub fn cell<'a>(message: &'a Value, name: &str, id: &str) -> Option<&'a Value> {
 /// A batch of one verdict on `exercise`, numbered `seq`, checked alone (the exercise the
 /// learner is on).
 pub fn batch(seq: u64, exercise: &str, passed: bool) -> String {
+    batch_made_ago(seq, exercise, passed, 0)
+}
+
+/// As [`batch`], its verdict made `ago_ms` before it is sent (queued while the server was
+/// away, or a room that has been at work a while): the server dates it so long ago.
+pub fn batch_made_ago(seq: u64, exercise: &str, passed: bool, ago_ms: u64) -> String {
     let now = workbook_core::class::now_ms();
     serde_json::json!({
         "sent_ms": now,
@@ -376,7 +386,7 @@ pub fn batch(seq: u64, exercise: &str, passed: bool) -> String {
             "seq": seq, "exercise": exercise, "passed": passed,
             "test": (!passed).then_some("adds_two_numbers"),
             "message": (!passed).then_some("not yet implemented: add a and b"),
-            "hints": 1, "at_ms": now, "current": true,
+            "hints": 1, "at_ms": now - ago_ms, "current": true,
         }],
     })
     .to_string()
