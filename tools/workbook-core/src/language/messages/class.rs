@@ -89,6 +89,7 @@ messages! {
     PageMinutes => "{m} min", "{m} 分钟";
     PageStuck => "Stuck: failing the exercise they are on for {minutes} min or more, longest first",
         "卡住的学员：当前练习未通过已有 {minutes} 分钟或更久，时间最长的在前";
+    PageListSeparator => ", ", "、";
     PageTrying => "Trying (failing for less than {minutes} min): {names}", "正在尝试（未通过不到 {minutes} 分钟）：{names}";
     PageNobodyStuck => "Nobody is stuck now.", "现在没有人卡住。";
     PageExercises => "Each exercise", "每个练习";

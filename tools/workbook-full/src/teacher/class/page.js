@@ -195,7 +195,7 @@ function renderStuck() {
     : choices.show === "seats" ? fill(words.seat, { n: seat.get(row.id) }) : row.name;
   const threshold = Math.round(stuckAfterMs / 6000) / 10;
   byId("stuck-heading").textContent = fill(words.stuck, { minutes: threshold });
-  byId("trying").textContent = trying.length ? fill(words.trying, { minutes: threshold, names: trying.map(shownAs).join(", ") }) : "";
+  byId("trying").textContent = trying.length ? fill(words.trying, { minutes: threshold, names: trying.map(shownAs).join(words.listSeparator) }) : "";
   byId("trying").dataset.count = String(trying.length);
   document.querySelector("#stuck tbody").replaceChildren(...stuck.map(({ row, id, cell, minutes }) => {
     const tr = document.createElement("tr");

@@ -21,6 +21,7 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("minutes", ClassMsg::PageMinutes),
     ("stuck", ClassMsg::PageStuck),
     ("trying", ClassMsg::PageTrying),
+    ("listSeparator", ClassMsg::PageListSeparator),
     ("nobodyStuck", ClassMsg::PageNobodyStuck),
     ("exercises", ClassMsg::PageExercises),
     ("exercise", ClassMsg::PageExercise),
