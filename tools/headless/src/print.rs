@@ -55,6 +55,21 @@ impl Browser {
             .goto(url)
             .await
             .map_err(|error| format!("Chromium does not open {url}: {error}"))?;
+        self.print_open(paper).await
+    }
+
+    /// Prints the page open now, as it is: for a page whose content comes after it loaded
+    /// (a dashboard fed by a stream), once its caller has seen the content there. The page
+    /// is switched to print media, and printed once ready.
+    pub async fn print_open(&self, paper: Paper) -> Result<Vec<u8>, String> {
+        let client = &self.client;
+        devtools(
+            client,
+            "Emulation.setEmulatedMedia",
+            json!({ "media": "print" }),
+        )
+        .await
+        .map_err(|error| format!("Chromium does not emulate print: {error}"))?;
         client
             .execute_async(READY, vec![])
             .await

@@ -29,6 +29,11 @@ pub const DEFAULT_PORT: u16 = 7800;
 /// The most learners a class takes unless the teacher says otherwise: a room, and some.
 pub const DEFAULT_LEARNERS: usize = 60;
 
+/// How long a learner fails the exercise they are on before the page calls them stuck,
+/// unless the teacher says otherwise (`class serve --stuck-after`): before it they are
+/// trying, as anyone does between two checks.
+pub const DEFAULT_STUCK_AFTER: std::time::Duration = std::time::Duration::from_secs(3 * 60);
+
 /// A learner's name, in characters.
 pub const MAX_NAME_CHARS: usize = 40;
 /// A failing test's name, in characters.
@@ -52,6 +57,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct Join {
     pub code: String,
     pub name: String,
+    /// The learner's re-join code, to join again under a name that is theirs already
+    /// (a new clone, another machine): the server gave it at their last join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejoin: Option<String>,
 }
 
 /// The server's answer to a join: the learner's own token, which every later request
@@ -60,6 +69,9 @@ pub struct Join {
 pub struct Joined {
     pub token: String,
     pub class: String,
+    /// The learner's re-join code from now on (the last one no longer works).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejoin: Option<String>,
 }
 
 /// One verdict of a check, as the runner showed it.
@@ -187,6 +199,15 @@ pub fn name_key(name: &str) -> String {
     name.nfkc().flat_map(char::to_lowercase).collect()
 }
 
+/// A code as typed (a class code, a re-join code): in capitals, without the spaces and
+/// dashes a learner may copy it with.
+pub fn typed_code(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// `text` on one line, at most `max` characters: control characters become spaces, and
 /// what is cut ends in `…`.
 pub fn one_line(text: &str, max: usize) -> String {
@@ -203,6 +224,24 @@ pub fn one_line(text: &str, max: usize) -> String {
     cut
 }
 
+/// A duration as a teacher types it: a number and its unit, `90s`, `3m`, `1h` (`0` is no
+/// time at all); `None` for anything else.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    if text == "0" {
+        return Some(std::time::Duration::ZERO);
+    }
+    let unit = text.chars().last()?;
+    let count: u64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
+    let seconds = match unit {
+        's' => count,
+        'm' => count.checked_mul(60)?,
+        'h' => count.checked_mul(60 * 60)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(seconds))
+}
+
 /// The time now, in unix milliseconds.
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -213,6 +252,18 @@ pub fn now_ms() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_a_number_and_a_unit() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration(" 3m"), Some(Duration::from_secs(180)));
+        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+        for bad in ["", "3", "m", "-1m", "3 min", "3分", "99999999999999999h"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn names_are_trimmed_and_checked() {

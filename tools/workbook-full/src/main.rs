@@ -119,8 +119,9 @@ async fn run(cli: Cli) -> Result<bool> {
                     dir,
                     addr,
                     max_learners,
+                    stuck_after,
                 },
-        } => class::serve(course, &dir, addr, max_learners).await,
+        } => class::serve(course, &dir, addr, max_learners, stuck_after).await,
         Commands::Class {
             action:
                 ClassAction::Roster {

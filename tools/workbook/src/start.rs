@@ -101,7 +101,12 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
             lang::command(&course, &mut state, code.as_deref(), language).map(|()| true)
         }
         Some(Commands::Class { action }) => match action {
-            ClassAction::Join { url, code, name } => class::join(&course, &url, &code, &name),
+            ClassAction::Join {
+                url,
+                code,
+                name,
+                rejoin,
+            } => class::join(&course, &url, &code, &name, rejoin.as_deref()),
             ClassAction::Status => class::status(&course),
             ClassAction::Leave => class::leave(&course),
             ClassAction::Send => {

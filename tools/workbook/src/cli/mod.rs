@@ -160,6 +160,8 @@ pub enum ClassAction {
         addr: Option<SocketAddr>,
         #[arg(long, value_name = "N", default_value_t = workbook_core::class::DEFAULT_LEARNERS)]
         max_learners: usize,
+        #[arg(long, value_name = "DURATION", default_value = "3m", value_parser = duration)]
+        stuck_after: std::time::Duration,
     },
     /// The teacher's roster, changed while the server runs.
     Roster {
@@ -175,6 +177,8 @@ pub enum ClassAction {
         code: String,
         #[arg(long)]
         name: String,
+        #[arg(long, value_name = "REJOIN_CODE")]
+        rejoin: Option<String>,
     },
     Status,
     Leave,
@@ -182,6 +186,16 @@ pub enum ClassAction {
     /// background).
     #[command(hide = true)]
     Send,
+}
+
+/// A duration on the command line (`90s`, `3m`, `1h`), or why not.
+fn duration(text: &str) -> Result<std::time::Duration, String> {
+    workbook_core::class::parse_duration(text).ok_or_else(|| {
+        workbook_core::language::messages::say(
+            workbook_core::language::messages::ClassMsg::BadDuration,
+            &[],
+        )
+    })
 }
 
 /// A change to a class's roster (`class roster`).

@@ -17,8 +17,12 @@ messages! {
     Unreachable => "no class server answers at {url}: {why}", "{url} 上没有课堂服务器应答：{why}";
     WrongCode => "the class server at {url} does not know the class code `{code}`: check it against the projector",
         "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
-    NameTaken => "someone in this class is already called {name}: choose another name with --name, or, if it is you (a new clone, another machine), ask the teacher to let you join again",
-        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字；如果那就是你（新的克隆、另一台机器），请老师允许你重新加入";
+    NameTaken => "someone in this class is already called {name}: choose another name with --name, or, if it is you (a new clone, another machine), join with --rejoin and the re-join code you were given when you joined ({command} shows it in your old copy), or ask the teacher to let you join again",
+        "这个课堂里已经有人叫 {name}：请用 --name 换一个名字；如果那就是你（新的克隆、另一台机器），请用 --rejoin 加上你加入时得到的重新加入码来加入（在原来的副本里 {command} 会显示它），或者请老师允许你重新加入";
+    RejoinRefused => "the re-join code is not {name}'s (or was used already: each works once, and the runner prints the next): check it, or ask the teacher to let you join again",
+        "这个重新加入码不是 {name} 的（或者已经用过了：每个只能用一次，课程运行器会打印下一个）：请检查它，或者请老师允许你重新加入";
+    RejoinCode => "Your re-join code is {code}: write it down. Should this copy be lost (a new clone, another machine), this joins again under your name, with the class code on the projector: {command}",
+        "你的重新加入码是 {code}：请把它记下来。如果这个副本丢了（新的克隆、另一台机器），用投影上的课堂代码运行这一行即可用你的名字重新加入：{command}";
     JoinRefused => "the class server at {url} refused: {why}", "{url} 上的课堂服务器拒绝了：{why}";
     Joined => "You joined {class} at {url} as {name}.", "你以 {name} 的身份加入了 {url} 上的 {class}。";
     WhatIsSent => "From now on every verdict of `check` and `watch` is sent to the class server in the background: the exercise's id, passed or failed, the first failing test's name and its one-line message, how many hints you have read, and the time. Never your code.",
@@ -55,6 +59,7 @@ messages! {
         "现在没有为 {path} 运行的课堂服务器：用 class serve --dir {path} 启动它";
     RosterNeedsName => "{action} needs a learner's name (rename and merge a second one)", "{action} 需要一个学员的名字（rename 和 merge 还需要第二个）";
     RosterOpen => "Done: the class takes joins with the code {code}.", "完成：课堂接受用代码 {code} 加入。";
+    BadDuration => "give a number and its unit: 90s, 3m or 1h", "请给出数字和单位：90s、3m 或 1h";
     RosterClosed => "Done: the class takes no joins now (its code is {code}).", "完成：课堂现在不接受加入（代码是 {code}）。";
 
     // The server's refusals, in the teacher's language.
@@ -82,8 +87,11 @@ messages! {
     PageFailing => "failing", "未通过";
     PagePassed => "passed", "已通过";
     PageMinutes => "{m} min", "{m} 分钟";
-    PageStuck => "Stuck, longest first", "卡住的学员，时间最长的在前";
-    PageNobodyStuck => "Nobody is failing an exercise now.", "现在没有人卡在练习上。";
+    PageStuck => "Stuck: failing the exercise they are on for {minutes} min or more, longest first",
+        "卡住的学员：当前练习未通过已有 {minutes} 分钟或更久，时间最长的在前";
+    PageListSeparator => ", ", "、";
+    PageTrying => "Trying (failing for less than {minutes} min): {names}", "正在尝试（未通过不到 {minutes} 分钟）：{names}";
+    PageNobodyStuck => "Nobody is stuck now.", "现在没有人卡住。";
     PageExercises => "Each exercise", "每个练习";
     PageExercise => "Exercise", "练习";
     PagePassedCount => "Passed", "通过人数";

@@ -110,6 +110,8 @@ messages! {
     ClassServeAddr => "Where to listen (default: every interface, port 7800)", "监听的地址（默认：所有网络接口，端口 7800）";
     ClassServeMaxLearners => "The most learners who may join (default: 60); a join past it is told the class is full",
         "最多可以加入的学员数（默认：60）；超过时加入会被告知课堂已满";
+    ClassServeStuckAfter => "How long a learner fails the exercise they are on before the dashboard says stuck (default: 3m; 90s, 3m, 1h); before it they are trying",
+        "学员的当前练习未通过多久之后，仪表板才显示为卡住（默认：3m；例如 90s、3m、1h）；在那之前显示为正在尝试";
     ClassRoster => "Change the class's roster while its server runs: remove, rename or merge learners, let one join again, close or open joining, issue a new code",
         "在课堂服务器运行时修改名单：移除、改名或合并学员，允许某人重新加入，关闭或开放加入，换一个新的课堂代码";
     ClassRosterDir => "The class's folder, as given to class serve", "课堂的文件夹，与 class serve 用的相同";
@@ -122,6 +124,8 @@ messages! {
     ClassJoinUrl => "The class server's address, as the projector shows it (http://HOST:PORT)", "课堂服务器的地址，照投影上的写（http://主机:端口）";
     ClassJoinCode => "The class code on the projector", "投影上的课堂代码";
     ClassJoinName => "Your name, as the teacher will see it", "你的名字，教师会看到它";
+    ClassJoinRejoin => "Join again under your name (a new clone, another machine) with the re-join code you were given when you joined",
+        "用你加入时得到的重新加入码，以你的名字重新加入（新的克隆、另一台机器）";
     ClassStatus => "The class you are in, what waits to be sent, and whether its server answers", "你所在的课堂、等待发送的结果，以及它的服务器是否应答";
     ClassLeave => "Leave the class: nothing more is sent, and what waits is deleted", "离开课堂：不再发送任何东西，等待发送的结果会被删除";
     ClassSend => "Send the verdicts that wait (a check starts this in the background)", "发送等待中的结果（检查会在后台启动它）";
@@ -206,6 +210,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("class serve dir", Help::ClassServeDir),
     ("class serve addr", Help::ClassServeAddr),
     ("class serve max_learners", Help::ClassServeMaxLearners),
+    ("class serve stuck_after", Help::ClassServeStuckAfter),
     ("class roster", Help::ClassRoster),
     ("class roster dir", Help::ClassRosterDir),
     ("class roster action", Help::ClassRosterAction),
@@ -215,6 +220,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("class join url", Help::ClassJoinUrl),
     ("class join code", Help::ClassJoinCode),
     ("class join name", Help::ClassJoinName),
+    ("class join rejoin", Help::ClassJoinRejoin),
     ("class status", Help::ClassStatus),
     ("class leave", Help::ClassLeave),
     ("class send", Help::ClassSend),

@@ -7,7 +7,10 @@
 //! rows it holds; the exports (`export.rs`) read the rows here.
 //!
 //! Stuck means stuck: a learner is stuck on the exercise they are on (the last they checked
-//! alone, or saved in `watch`) when it has failed since. A lesson's or the course's check
+//! alone, or saved in `watch`) when it has failed for a while: since longer ago than the
+//! teacher's `--stuck-after` (3 minutes unless told), by the server's clock, which dates
+//! every verdict it keeps. Before that they are trying, as anyone is between two checks;
+//! the page tells one from the other as time passes. A lesson's or the course's check
 //! fails every stub not yet written: those cells are updated, but an exercise nobody has
 //! started (never checked alone, never passed) is "not started", failing since never.
 

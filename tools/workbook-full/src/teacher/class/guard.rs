@@ -120,8 +120,19 @@ pub fn token(bytes: usize) -> String {
 /// A class code: six characters a room reads off a projector without confusing any
 /// two (no 0/O, 1/I/L), about 2^29 codes.
 pub fn class_code() -> String {
+    code(6)
+}
+
+/// A learner's re-join code: ten such characters (about 2^49), which a learner copies
+/// by hand to another machine; the joins' rate per address makes guessing one hopeless.
+pub fn rejoin_code() -> String {
+    code(10)
+}
+
+/// `length` random characters that read without confusion.
+fn code(length: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut random = [0u8; 6];
+    let mut random = vec![0u8; length];
     getrandom::fill(&mut random).expect("the system's random source");
     random
         .iter()

@@ -24,7 +24,7 @@ use workbook_core::class::{
 use workbook_core::language::messages::{ClassMsg, say_in};
 
 use super::guard;
-use super::store::{Added, Event};
+use super::store::{Added, Event, NewLearner};
 use super::{Class, export, page};
 
 /// The largest join request read.
@@ -108,11 +108,8 @@ async fn join(
         Err(refused) => return refused,
     };
     let admission = class.admission();
-    if !guard::same_secret(&request.code.trim().to_uppercase(), &admission.code) {
+    if !guard::same_secret(&class::typed_code(&request.code), &admission.code) {
         return refuse(StatusCode::FORBIDDEN, class.say(ClassMsg::RefuseCode, &[]));
-    }
-    if !admission.joining {
-        return refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[]));
     }
     let name = match class::check_name(&request.name) {
         Ok(name) => name,
@@ -124,33 +121,36 @@ async fn join(
             );
         }
     };
-    let token = guard::token(16);
-    let joined_ms = class::now_ms();
-    match class
-        .writer
-        .join(name.clone(), token.clone(), joined_ms, class.most)
-        .await
-    {
+    let new = NewLearner {
+        name: name.clone(),
+        token: guard::token(16),
+        rejoin_code: guard::rejoin_code(),
+        presented: request.rejoin.as_deref().map(class::typed_code),
+        joined_ms: class::now_ms(),
+        most: class.most,
+        // Closed, the class still lets its own learners back in.
+        open: admission.joining,
+    };
+    let joined = Joined {
+        token: new.token.clone(),
+        class: class.row.name.clone(),
+        rejoin: Some(new.rejoin_code.clone()),
+    };
+    let joined_ms = new.joined_ms;
+    match class.writer.join(new).await {
         Ok(Added::Learner(id)) => {
-            class.joined(id, &name, &token, joined_ms);
-            axum::Json(Joined {
-                token,
-                class: class.row.name.clone(),
-            })
-            .into_response()
+            class.joined(id, &name, &joined.token, joined_ms);
+            axum::Json(joined).into_response()
         }
         Ok(Added::Again(id, old)) => {
-            class.joined_again(id, &old, &token);
-            axum::Json(Joined {
-                token,
-                class: class.row.name.clone(),
-            })
-            .into_response()
+            class.joined_again(id, &old, &joined.token);
+            axum::Json(joined).into_response()
         }
         Ok(Added::Taken) => refuse(
             StatusCode::CONFLICT,
             class.say(ClassMsg::RefuseNameTaken, &[]),
         ),
+        Ok(Added::Closed) => refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[])),
         Ok(Added::Full) => refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             class.say(ClassMsg::RefuseFull, &[("max", &class.most)]),

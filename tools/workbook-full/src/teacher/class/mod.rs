@@ -71,6 +71,8 @@ pub struct Class {
     limits: guard::Limits,
     /// The most learners who may join.
     most: usize,
+    /// How long a learner fails the exercise they are on before the page says stuck.
+    stuck_after: Duration,
     /// What the pages are sent: each changed row, as a JSON message.
     updates: broadcast::Sender<Arc<str>>,
     /// `true` once the server stops: the pages' streams end then, not after the grace.
@@ -92,7 +94,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Class {
     /// Opens the class kept in `dir` (made, with a new code and token, the first time).
-    pub fn open(course: Course, dir: &Path, lang: Lang, most: usize) -> Result<Class> {
+    pub fn open(
+        course: Course,
+        dir: &Path,
+        lang: Lang,
+        most: usize,
+        stuck_after: Duration,
+    ) -> Result<Class> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let store = Store::open(&dir.join(DATABASE))?;
         let row = match store.class()? {
@@ -133,6 +141,7 @@ impl Class {
             tokens: Mutex::new(tokens),
             limits: guard::Limits::default(),
             most,
+            stuck_after,
             updates: broadcast::channel(1024).0,
             stopping: tokio::sync::watch::channel(false).0,
         })
@@ -224,6 +233,9 @@ impl Class {
             "class": self.row.name,
             "code": admission.code,
             "joining": admission.joining,
+            // The page tells trying from stuck on the server's clock (`now`): a failing
+            // cell's `failing_since_ms` is the server's stamp too.
+            "stuck_after_ms": u64::try_from(self.stuck_after.as_millis()).unwrap_or(u64::MAX),
             "exercises": exercises,
             "rows": rows,
         })
@@ -237,13 +249,20 @@ pub async fn serve(
     dir: &Path,
     addr: Option<SocketAddr>,
     most: usize,
+    stuck_after: Duration,
 ) -> Result<bool> {
     let stopping = shared::signal::shutdown();
     let addr = addr.unwrap_or(SocketAddr::new(
         IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         DEFAULT_PORT,
     ));
-    let class = Arc::new(Class::open(course, dir, language::current(), most)?);
+    let class = Arc::new(Class::open(
+        course,
+        dir,
+        language::current(),
+        most,
+        stuck_after,
+    )?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("{addr}: {}", io_error(&err)))?;

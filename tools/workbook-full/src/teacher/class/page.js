@@ -40,7 +40,7 @@ for (const [id, label] of [["csv", words.exportCsv], ["json", words.exportJson]]
 
 document.title = fill(words.title, { class: words.class });
 byId("heading").textContent = document.title;
-for (const [id, word] of [["stuck-heading", "stuck"], ["exercises-heading", "exercises"],
+for (const [id, word] of [["exercises-heading", "exercises"],
   ["legend-not-started", "notStarted"], ["legend-failing", "failing"], ["legend-passed", "passed"],
   ["lessons-label", "lessons"], ["show-label", "show"], ["roster-heading", "roster"],
   ["code-label", "code"], ["new-code", "newCode"]]) {
@@ -63,6 +63,7 @@ lessonSelect.addEventListener("change", () => { choices.lessons = lessonSelect.v
 
 let exercises = [];
 let admission = { code: "", joining: true };
+let stuckAfterMs = 180000; // the teacher's --stuck-after, as the server says it
 const rows = new Map();
 let clockOffset = 0; // the server's clock minus this one's
 let messages = 0;
@@ -169,19 +170,33 @@ function renderGrid(changed) {
   byId("count").textContent = rows.size === 1 ? words.learnersOne : fill(words.learners, { count: rows.size });
 }
 
-// One line per learner at most: the exercise they are on, failing since they started it,
-// the longest first. On the wall a name can be initials or a seat number instead.
+// One line per learner at most: the exercise they are on, failing for the teacher's
+// --stuck-after or longer (on the server's clock), the longest first. Those failing it for
+// less are trying, named on one line below. On the wall a name can be initials or a seat
+// number instead.
 function renderStuck() {
   const stuck = [];
+  const trying = [];
+  const now = Date.now() + clockOffset;
   for (const row of rows.values()) {
     const id = row.current;
     const cell = id && row.cells[id];
-    if (failing(cell)) stuck.push({ row, id, cell, since: cell.failing_since_ms, minutes: minutesSince(cell.failing_since_ms) });
+    if (!failing(cell)) continue;
+    if (now - cell.failing_since_ms >= stuckAfterMs) {
+      stuck.push({ row, id, cell, since: cell.failing_since_ms, minutes: minutesSince(cell.failing_since_ms) });
+    } else {
+      trying.push(row);
+    }
   }
   stuck.sort((a, b) => a.since - b.since || byName(a.row, b.row));
+  trying.sort(byName);
   const seat = seats();
   const shownAs = (row) => choices.show === "initials" ? initials(row.name)
     : choices.show === "seats" ? fill(words.seat, { n: seat.get(row.id) }) : row.name;
+  const threshold = Math.round(stuckAfterMs / 6000) / 10;
+  byId("stuck-heading").textContent = fill(words.stuck, { minutes: threshold });
+  byId("trying").textContent = trying.length ? fill(words.trying, { minutes: threshold, names: trying.map(shownAs).join(words.listSeparator) }) : "";
+  byId("trying").dataset.count = String(trying.length);
   document.querySelector("#stuck tbody").replaceChildren(...stuck.map(({ row, id, cell, minutes }) => {
     const tr = document.createElement("tr");
     tr.append(
@@ -323,6 +338,7 @@ function connect() {
     if (message.type === "snapshot") {
       exercises = message.exercises;
       admission = { code: message.code, joining: message.joining };
+      if (typeof message.stuck_after_ms === "number") stuckAfterMs = message.stuck_after_ms;
       rows.clear();
       for (const row of message.rows) rows.set(row.id, row);
       renderLessons();

@@ -20,6 +20,8 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("passed", ClassMsg::PagePassed),
     ("minutes", ClassMsg::PageMinutes),
     ("stuck", ClassMsg::PageStuck),
+    ("trying", ClassMsg::PageTrying),
+    ("listSeparator", ClassMsg::PageListSeparator),
     ("nobodyStuck", ClassMsg::PageNobodyStuck),
     ("exercises", ClassMsg::PageExercises),
     ("exercise", ClassMsg::PageExercise),

@@ -20,6 +20,8 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 use workbook_core::class;
 
+use super::guard;
+
 mod roster;
 
 pub use roster::{Change, Changed};
@@ -29,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_class.sql"),
     include_str!("migrations/0002_current.sql"),
     include_str!("migrations/0003_roster.sql"),
+    include_str!("migrations/0004_rejoin_code.sql"),
 ];
 
 /// The class itself: its name, its code and the teacher's token, and whether it takes
@@ -191,16 +194,37 @@ impl Store {
     }
 }
 
+/// A join, as the writer keeps it.
+#[derive(Debug, Clone)]
+pub struct NewLearner {
+    pub name: String,
+    /// Their token from now on.
+    pub token: String,
+    /// Their re-join code from now on.
+    pub rejoin_code: String,
+    /// The re-join code they presented, if any (a learner joining again without the
+    /// teacher: their runner kept it, or they wrote it down).
+    pub presented: Option<String>,
+    pub joined_ms: u64,
+    /// The most learners the class takes.
+    pub most: usize,
+    /// Whether the class takes new learners now: closed, only its own come back in.
+    pub open: bool,
+}
+
 /// How a join went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
     Learner(i64),
-    /// The name's learner, whom the teacher let join again: their old token is this one.
+    /// The name's learner joined again (the teacher let them, or they presented their
+    /// re-join code): their old token, which is no one's now.
     Again(i64, String),
     /// The name (as a room reads it: any case, any width) is someone's already.
     Taken,
     /// The class holds its most learners.
     Full,
+    /// The class takes no new learners now.
+    Closed,
 }
 
 /// What can be written inside a transaction.
@@ -210,42 +234,54 @@ pub struct Writing<'a> {
 
 impl Writing<'_> {
     /// Adds a learner, unless the name is taken or the class holds `most` learners
-    /// already. Counted in the transaction that adds, by the one writer: exact however
-    /// many join at once.
-    pub fn add_learner(
-        &self,
-        name: &str,
-        token: &str,
-        joined_ms: u64,
-        most: usize,
-    ) -> Result<Added> {
-        let count: i64 = self
-            .connection
-            .query_row("SELECT COUNT(*) FROM learner", [], |row| row.get(0))?;
-        if count as usize >= most {
-            return Ok(Added::Full);
-        }
-        let key = class::name_key(name);
-        let again: Option<(i64, String)> = self
+    /// already; or lets the name's learner in again, with a new token and re-join code,
+    /// when the teacher allowed it or they presented their re-join code. Counted in the
+    /// transaction that adds, by the one writer: exact however many join at once.
+    pub fn add_learner(&self, new: &NewLearner) -> Result<Added> {
+        let key = class::name_key(&new.name);
+        let known: Option<(i64, String, bool, Option<String>)> = self
             .connection
             .query_row(
-                "SELECT id, token FROM learner WHERE name_key = ?1 AND rejoin = 1",
+                "SELECT id, token, rejoin, rejoin_code FROM learner WHERE name_key = ?1",
                 params![key],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .optional()?;
-        if let Some((id, old)) = again {
-            // Once: the new token is theirs, the old one no one's.
+        if let Some((id, old, allowed, kept)) = known {
+            let presented = match (&new.presented, &kept) {
+                (Some(given), Some(kept)) => guard::same_secret(given, kept),
+                _ => false,
+            };
+            if !(allowed || presented) {
+                return Ok(Added::Taken);
+            }
+            // Once: the new token and code are theirs, the old ones no one's.
             self.connection.execute(
-                "UPDATE learner SET token = ?1, rejoin = 0 WHERE id = ?2",
-                params![token, id],
+                "UPDATE learner SET token = ?1, rejoin = 0, rejoin_code = ?2 WHERE id = ?3",
+                params![new.token, new.rejoin_code, id],
             )?;
             return Ok(Added::Again(id, old));
         }
+        if !new.open {
+            return Ok(Added::Closed);
+        }
+        let count: i64 = self
+            .connection
+            .query_row("SELECT COUNT(*) FROM learner", [], |row| row.get(0))?;
+        if count as usize >= new.most {
+            return Ok(Added::Full);
+        }
         let added = self.connection.execute(
-            "INSERT INTO learner (name, name_key, token, joined_ms) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO learner (name, name_key, token, joined_ms, rejoin_code)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO NOTHING",
-            params![name, key, token, joined_ms as i64],
+            params![
+                new.name,
+                key,
+                new.token,
+                new.joined_ms as i64,
+                new.rejoin_code
+            ],
         )?;
         Ok(if added == 1 {
             Added::Learner(self.connection.last_insert_rowid())
@@ -315,91 +351,4 @@ fn migrate(connection: &mut Connection) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(learner: i64, seq: u64) -> Event {
-        Event {
-            learner,
-            seq,
-            exercise: "tcp.echo".into(),
-            passed: false,
-            test: Some("echoes_a_line".into()),
-            message: Some("not yet implemented".into()),
-            hints: 1,
-            at_ms: 1_000 + seq,
-            received_ms: 2_000,
-            current: true,
-        }
-    }
-
-    #[test]
-    fn keeps_learners_and_events_once_across_a_reopening() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("class.sqlite");
-        {
-            let mut store = Store::open(&path).unwrap();
-            let class = ClassRow {
-                name: "c".into(),
-                code: "ABC".into(),
-                teacher_token: "t".into(),
-                joining: true,
-            };
-            store.create_class(&class, 1).unwrap();
-            let Added::Learner(ada) = store
-                .transaction(|w| w.add_learner("Ada", "ta", 5, 60))
-                .unwrap()
-            else {
-                panic!("Ada joins")
-            };
-            for same in ["Ada", "ADA", "Ａｄａ"] {
-                let taken = store
-                    .transaction(|w| w.add_learner(same, "tb", 6, 60))
-                    .unwrap();
-                assert_eq!(taken, Added::Taken, "{same} is Ada's name");
-            }
-            let full = store
-                .transaction(|w| w.add_learner("Bob", "tc", 6, 1))
-                .unwrap();
-            assert_eq!(full, Added::Full, "a class of one holds one");
-            let kept = store
-                .transaction(|w| {
-                    Ok((
-                        w.keep(&event(ada, 1))?,
-                        w.keep(&event(ada, 1))?,
-                        w.keep(&event(ada, 2))?,
-                    ))
-                })
-                .unwrap();
-            assert_eq!(
-                kept,
-                (true, false, true),
-                "a verdict sent twice is kept once"
-            );
-        }
-        let store = Store::open(&path).unwrap();
-        assert_eq!(store.class().unwrap().unwrap().code, "ABC");
-        assert_eq!(store.learners().unwrap()[0].name, "Ada");
-        let mut seqs = Vec::new();
-        store.events(|e| seqs.push(e.seq)).unwrap();
-        assert_eq!(seqs, [1, 2]);
-    }
-
-    #[test]
-    fn a_failed_transaction_keeps_nothing_of_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("class.sqlite")).unwrap();
-        let Added::Learner(ada) = store
-            .transaction(|w| w.add_learner("Ada", "ta", 5, 60))
-            .unwrap()
-        else {
-            panic!("Ada joins")
-        };
-        let failed: Result<()> = store.transaction(|w| {
-            w.keep(&event(ada, 1))?;
-            anyhow::bail!("stopped half-way")
-        });
-        assert!(failed.is_err());
-        assert_eq!(store.count().unwrap(), 0);
-    }
-}
+mod tests;

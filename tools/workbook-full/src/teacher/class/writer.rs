@@ -11,7 +11,7 @@
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::{Added, Change, Changed, Event, LearnerRow, Store};
+use super::store::{Added, Change, Changed, Event, LearnerRow, NewLearner, Store};
 
 /// The most requests in one transaction.
 const GROUP: usize = 256;
@@ -20,10 +20,7 @@ const GROUP: usize = 256;
 pub enum Job {
     /// Adds a learner, unless the name is taken or the class holds `most` already.
     Join {
-        name: String,
-        token: String,
-        joined_ms: u64,
-        most: usize,
+        new: NewLearner,
         answer: oneshot::Sender<Result<Added, String>>,
     },
     /// Keeps verdicts: answered with those that were new.
@@ -64,22 +61,9 @@ impl Writer {
     }
 
     /// Adds a learner, once it is on disk, unless the class holds `most` already.
-    pub async fn join(
-        &self,
-        name: String,
-        token: String,
-        joined_ms: u64,
-        most: usize,
-    ) -> Result<Added> {
+    pub async fn join(&self, new: NewLearner) -> Result<Added> {
         let (answer, answered) = oneshot::channel();
-        self.send(Job::Join {
-            name,
-            token,
-            joined_ms,
-            most,
-            answer,
-        })
-        .await?;
+        self.send(Job::Join { new, answer }).await?;
         answered
             .await
             .map_err(|_| anyhow::anyhow!("the writer stopped"))?
@@ -139,15 +123,7 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
             group
                 .iter()
                 .map(|job| match job {
-                    Job::Join {
-                        name,
-                        token,
-                        joined_ms,
-                        most,
-                        ..
-                    } => writing
-                        .add_learner(name, token, *joined_ms, *most)
-                        .map(Done::Joined),
+                    Job::Join { new, .. } => writing.add_learner(new).map(Done::Joined),
                     Job::Roster { .. } => unreachable!("a roster change is never grouped"),
                     Job::Keep { events, .. } => {
                         let mut new = Vec::new();

@@ -7,19 +7,15 @@ use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::{Running, cell, run};
+use super::{Class, Running, batch, cell, run};
 use crate::fixture::Course;
 
 #[test]
 fn a_check_reaches_the_page_and_waits_out_a_stopped_server() {
-    let course = Course::new();
-    let server = Running::start(&course, "127.0.0.1:0", "en");
-    let (ok, out) = run(
-        &course,
-        &["class", "join", &server.url, &server.code, "--name", "Ada"],
-    );
-    assert!(ok, "{out}");
+    let class = Running::with_learners(Course::new(), "en", &[], &[]);
+    let out = class.join_with_runner("Ada");
     assert!(out.contains("Never your code"), "says what is sent: {out}");
+    let Class { server, course, .. } = class;
 
     let (passed, out) = run(&course, &["check", "demo.add"]);
     assert!(!passed, "the stub fails: {out}");
@@ -92,14 +88,9 @@ fn a_slow_or_gone_server_holds_no_check_up() {
 #[test]
 fn the_learners_token_is_theirs_alone() {
     use std::os::unix::fs::PermissionsExt;
-    let course = Course::new();
-    let server = Running::start(&course, "127.0.0.1:0", "en");
-    let (ok, out) = run(
-        &course,
-        &["class", "join", &server.url, &server.code, "--name", "Ada"],
-    );
-    assert!(ok, "{out}");
-    let mode = std::fs::metadata(course.path(".workbook/class/class.toml"))
+    let class = Running::with_learners(Course::new(), "en", &[], &[]);
+    class.join_with_runner("Ada");
+    let mode = std::fs::metadata(class.course.path(".workbook/class/class.toml"))
         .unwrap()
         .permissions()
         .mode();
@@ -108,13 +99,9 @@ fn the_learners_token_is_theirs_alone() {
 
 #[test]
 fn a_verdict_the_server_refuses_costs_none_of_the_others() {
-    let course = Course::new();
-    let server = Running::start(&course, "127.0.0.1:0", "en");
-    let (ok, out) = run(
-        &course,
-        &["class", "join", &server.url, &server.code, "--name", "Ada"],
-    );
-    assert!(ok, "{out}");
+    let class = Running::with_learners(Course::new(), "en", &[], &[]);
+    class.join_with_runner("Ada");
+    let (server, course) = (&class.server, &class.course);
     // Three waiting, the middle one of an exercise this server's course does not have
     // (a learner's copy newer than the teacher's).
     let now = workbook_core::class::now_ms();
@@ -126,11 +113,11 @@ fn a_verdict_the_server_refuses_costs_none_of_the_others() {
             ),
         );
     }
-    let (ok, out) = run(&course, &["class", "send"]);
+    let (ok, out) = run(course, &["class", "send"]);
     assert!(ok, "{out}");
     let reports = server.export();
     assert_eq!(reports[0]["exercises"][0]["attempts"], 2, "{reports:?}");
-    let (_, status) = run(&course, &["class", "status"]);
+    let (_, status) = run(course, &["class", "status"]);
     assert!(
         status.contains("demo.newer"),
         "the refusal is told: {status}"
@@ -139,15 +126,11 @@ fn a_verdict_the_server_refuses_costs_none_of_the_others() {
 
 #[test]
 fn a_lesson_check_makes_no_one_stuck_and_a_check_alone_does() {
-    let course = Course::new().with_second_exercise();
-    let server = Running::start(&course, "127.0.0.1:0", "en");
-    let (ok, out) = run(
-        &course,
-        &["class", "join", &server.url, &server.code, "--name", "Ada"],
-    );
-    assert!(ok, "{out}");
+    let class = Running::with_learners(Course::new().with_second_exercise(), "en", &[], &[]);
+    class.join_with_runner("Ada");
+    let (server, course) = (&class.server, &class.course);
     // The whole course checked: both stubs fail, neither is the exercise Ada is on.
-    let (passed, out) = run(&course, &["check"]);
+    let (passed, out) = run(course, &["check"]);
     assert!(!passed, "{out}");
     let row = server.watch_until(|message| {
         cell(message, "Ada", "demo.add").is_some() && cell(message, "Ada", "demo.triple").is_some()
@@ -157,7 +140,7 @@ fn a_lesson_check_makes_no_one_stuck_and_a_check_alone_does() {
     assert_eq!(add["started"], false, "an untouched stub: {add}");
     assert!(add.get("failing_since_ms").is_none(), "{add}");
     // Checked alone: the exercise Ada is on, failing since.
-    let (passed, out) = run(&course, &["check", "demo.add"]);
+    let (passed, out) = run(course, &["check", "demo.add"]);
     assert!(!passed, "{out}");
     let row = server.watch_until(|message| {
         cell(message, "Ada", "demo.add").is_some_and(|cell| cell["attempts"] == 2)
@@ -179,4 +162,75 @@ fn a_lesson_check_makes_no_one_stuck_and_a_check_alone_does() {
     );
     assert!(add["failing_since_ms"].is_u64(), "{add}");
     assert_eq!(ada["cells"]["demo.triple"]["started"], false);
+}
+
+/// The re-join code in what `class join` printed: the word after "re-join code is".
+fn rejoin_code_in(out: &str) -> String {
+    // NO_COLOR: the runner's output is plain text.
+    let after = out
+        .split("re-join code is ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no re-join code printed: {out}"));
+    after
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_learner_joins_again_from_a_new_clone_with_their_rejoin_code() {
+    let class = Running::with_learners(Course::new(), "en", &[], &[]);
+    let (server, course) = (&class.server, &class.course);
+    let join = |clone: &Course, more: &[&str]| {
+        let mut args = vec!["class", "join", &server.url, &server.code, "--name", "Ada"];
+        args.extend_from_slice(more);
+        run(clone, &args)
+    };
+    let (ok, out) = join(course, &[]);
+    assert!(ok, "{out}");
+    let first = rejoin_code_in(&out);
+    assert_eq!(first.len(), 10, "{out}");
+    // Kept with the token, in the file only the learner reads, and shown by `class status`.
+    let kept = std::fs::read_to_string(course.path(".workbook/class/class.toml")).unwrap();
+    assert!(kept.contains(&first), "{kept}");
+    let (_, status) = run(course, &["class", "status"]);
+    assert!(status.contains(&first), "{status}");
+    let old = kept
+        .lines()
+        .find_map(|line| line.strip_prefix("token = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+
+    // A new clone (the old one lost): the name is taken, and the message says how back in.
+    let clone = Course::new();
+    let (ok, out) = join(&clone, &[]);
+    assert!(!ok && out.contains("--rejoin"), "{out}");
+    let (ok, out) = join(&clone, &["--rejoin", "WRONGCODE9"]);
+    assert!(!ok && out.contains("re-join code is not Ada's"), "{out}");
+    // The teacher has closed joining meanwhile: the class's own learners still come back.
+    let dir = course.path("class");
+    let (ok, out) = run(
+        course,
+        &["class", "roster", "--dir", dir.to_str().unwrap(), "close"],
+    );
+    assert!(ok, "{out}");
+    // Typed as a learner copies it: in small letters, in two halves.
+    let typed = format!("{}-{}", &first[..5], &first[5..].to_lowercase());
+    let (ok, out) = join(&clone, &["--rejoin", &typed]);
+    assert!(ok, "{out}");
+    let next = rejoin_code_in(&out);
+    assert_ne!(next, first, "a new code for the next time");
+
+    // The old copy's token is no one's; the new clone's verdicts are Ada's.
+    let refused = server.post("/api/verdicts", Some(&old), &batch(1, "demo.add", false));
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    let (passed, out) = run(&clone, &["check", "demo.add"]);
+    assert!(!passed, "the stub fails: {out}");
+    server.watch_until(|message| cell(message, "Ada", "demo.add").is_some());
+    assert_eq!(server.export().len(), 1, "one Ada");
+    // A code works once.
+    let (ok, out) = join(&Course::new(), &["--rejoin", &first]);
+    assert!(!ok, "{out}");
 }

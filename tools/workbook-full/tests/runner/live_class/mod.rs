@@ -6,10 +6,13 @@
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
-//!   sizes, and its roster's buttons;
+//!   sizes, trying and stuck;
+//! - `buttons.rs`: the roster's buttons on the page, each clicked;
 //! - `race.rs`: two senders at once leave no verdict queued;
 //! - `room.rs`: a machine in the room flooding joins or holding connections;
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
+//! - `wall.rs`: the room of thirty printed on A4, and the instructor guide's pictures of
+//!   it;
 //! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -23,6 +26,7 @@ use workbook::learner::class::http::{self, Answer, Limits, Server};
 
 use crate::fixture::Course;
 
+mod buttons;
 mod learner;
 mod page;
 mod race;
@@ -30,6 +34,7 @@ mod room;
 mod roster;
 mod server;
 mod walk;
+mod wall;
 
 /// How long a request of the tests may take: far beyond any the server needs.
 const LIMITS: Limits = Limits {
@@ -275,6 +280,78 @@ impl Running {
     }
 }
 
+/// A class in a course of its own: its server, and the learners who joined it.
+pub struct Class {
+    /// First, so that the server ends before its course's folder goes.
+    pub server: Running,
+    pub course: Course,
+    /// Each learner's token, in the order of [`Running::with_learners`]'s names.
+    pub tokens: Vec<String>,
+}
+
+impl Running {
+    /// `class serve` with `options` in `course`, on a free port, in the teacher's `lang`,
+    /// and a learner joined (as the runner joins) under each of `names`.
+    pub fn with_learners(course: Course, lang: &str, options: &[&str], names: &[&str]) -> Class {
+        let server = Running::start_with(&course, "127.0.0.1:0", lang, options);
+        let tokens = names.iter().map(|name| server.join(name)).collect();
+        Class {
+            server,
+            course,
+            tokens,
+        }
+    }
+}
+
+impl Class {
+    /// `name` joins with the runner itself (`class join`), from the class's course:
+    /// what it printed.
+    pub fn join_with_runner(&self, name: &str) -> String {
+        let server = &self.server;
+        let (ok, out) = run(
+            &self.course,
+            &["class", "join", &server.url, &server.code, "--name", name],
+        );
+        assert!(ok, "{out}");
+        out
+    }
+
+    /// The dashboard's address, with the teacher's token.
+    pub fn page(&self) -> String {
+        format!("{}/?token={}", self.server.url, self.server.teacher)
+    }
+}
+
+/// A room of thirty on demo's first exercise, its teacher speaking `lang`, the same each
+/// time: `Learner 00 Lovelace` to `Learner 29 Lovelace`; ten failing demo.add (checked
+/// alone, each for longer than the one before), ten who passed it, ten whose lesson check
+/// failed demo.triple's stub (started on nothing). The course has two lessons; the room
+/// is on the first.
+pub fn room_of_thirty(lang: &str, options: &[&str]) -> Class {
+    let course = Course::new()
+        .with_second_exercise()
+        .with_second_lesson(false);
+    let names: Vec<String> = (0..30)
+        .map(|n| format!("Learner {n:02} Lovelace"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let class = Running::with_learners(course, lang, options, &names);
+    for (n, token) in class.tokens.iter().enumerate() {
+        // The failing ten started 0.5, 2.5, 4.5 … 18.5 minutes ago: the first two are
+        // trying under the default 3 minutes, the rest stuck for 4 to 18 (the half minute
+        // keeps the whole minutes shown for a test's thirty seconds).
+        let ago_ms = ((n / 3) as u64 * 2 * 60 + 30) * 1000;
+        let body = match n % 3 {
+            0 => batch_made_ago(1, "demo.add", false, ago_ms),
+            1 => batch(1, "demo.add", true),
+            _ => batch(1, "demo.triple", false).replace("\"current\":true", "\"current\":false"),
+        };
+        let answer = class.server.post("/api/verdicts", Some(token), &body);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    class
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -296,6 +373,12 @@ pub fn cell<'a>(message: &'a Value, name: &str, id: &str) -> Option<&'a Value> {
 /// A batch of one verdict on `exercise`, numbered `seq`, checked alone (the exercise the
 /// learner is on).
 pub fn batch(seq: u64, exercise: &str, passed: bool) -> String {
+    batch_made_ago(seq, exercise, passed, 0)
+}
+
+/// As [`batch`], its verdict made `ago_ms` before it is sent (queued while the server was
+/// away, or a room that has been at work a while): the server dates it so long ago.
+pub fn batch_made_ago(seq: u64, exercise: &str, passed: bool, ago_ms: u64) -> String {
     let now = workbook_core::class::now_ms();
     serde_json::json!({
         "sent_ms": now,
@@ -303,7 +386,7 @@ pub fn batch(seq: u64, exercise: &str, passed: bool) -> String {
             "seq": seq, "exercise": exercise, "passed": passed,
             "test": (!passed).then_some("adds_two_numbers"),
             "message": (!passed).then_some("not yet implemented: add a and b"),
-            "hints": 1, "at_ms": now, "current": true,
+            "hints": 1, "at_ms": now - ago_ms, "current": true,
         }],
     })
     .to_string()

@@ -1,17 +1,19 @@
 //! The dashboard in headless Chromium, as the book's pages are checked: it loads in each
 //! language, a verdict sent after it loaded shows in its cell without a reload, a hostile
-//! name shows as the characters it is, and nothing on it raised an error.
+//! name shows as the characters it is, a room of thirty fits the wall, a learner failing
+//! for less than the teacher's while is trying, not stuck, and nothing on it raised an
+//! error.
 
 use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use serde_json::Value;
 
-use super::{Running, batch};
+use super::{Running, batch, room_of_thirty};
 use crate::fixture::Course;
 
 /// Runs `script` in the page until it returns something other than `null`.
-async fn until(client: &Client, what: &str, script: &str) -> Value {
+pub(super) async fn until(client: &Client, what: &str, script: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let value = client.execute(script, Vec::new()).await.unwrap();
@@ -38,14 +40,12 @@ async fn the_dashboard_shows_each_verdict_live_in_both_languages() {
     };
     let client = &browser.client;
     for (lang, learner_word) in [("en", "Learner"), ("zh-CN", "学员")] {
-        let course = Course::new();
-        let server = Running::start(&course, "127.0.0.1:0", lang);
         let hostile = "<script>alert(1)</script>";
-        let token = server.join(hostile);
-        client
-            .goto(&format!("{}/?token={}", server.url, server.teacher))
-            .await
-            .unwrap();
+        // Stuck at once: the failure's line is in the stuck list.
+        let at_once = ["--stuck-after", "0"];
+        let class = Running::with_learners(Course::new(), lang, &at_once, &[hostile]);
+        let (server, token) = (&class.server, &class.tokens[0]);
+        client.goto(&class.page()).await.unwrap();
         // Loaded, connected, its words in the teacher's language, the token out of sight.
         until(
             client,
@@ -67,7 +67,7 @@ async fn the_dashboard_shows_each_verdict_live_in_both_languages() {
         );
 
         // A verdict after the page loaded shows in its cell, with no reload.
-        let answer = server.post("/api/verdicts", Some(&token), &batch(1, "demo.add", false));
+        let answer = server.post("/api/verdicts", Some(token), &batch(1, "demo.add", false));
         assert_eq!(answer.status, 200, "{}", answer.body);
         let state = until(
             client,
@@ -110,6 +110,9 @@ pub(super) const MEASURE: &str = "const rows = [...document.querySelectorAll('#g
       gridRight: grid.right,\
       columns: [...document.querySelectorAll('#grid th.exercise')].map((th) => th.textContent),\
       stuck: [...document.querySelectorAll('#stuck td.name')].map((td) => td.textContent),\
+      stuckHeading: document.getElementById('stuck-heading').textContent,\
+      trying: Number(document.getElementById('trying').dataset.count || 0),\
+      tryingText: document.getElementById('trying').textContent,\
       links: [document.getElementById('csv').href, document.getElementById('json').href] };";
 
 #[tokio::test]
@@ -120,29 +123,10 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
             Err(reason) => return println!("skipped: {reason}"),
         };
         let client = &browser.client;
-        // Two lessons; the room is on the first.
-        let course = Course::new()
-            .with_second_exercise()
-            .with_second_lesson(false);
-        let server = Running::start(&course, "127.0.0.1:0", "en");
-        // Thirty learners: ten failing demo.add (checked alone), ten who passed it, ten
-        // whose lesson check failed both stubs (started on nothing).
-        for n in 0..30 {
-            let token = server.join(&format!("Learner {n:02} Lovelace"));
-            let body = match n % 3 {
-                0 => batch(1, "demo.add", false),
-                1 => batch(1, "demo.add", true),
-                _ => {
-                    batch(1, "demo.triple", false).replace("\"current\":true", "\"current\":false")
-                }
-            };
-            let answer = server.post("/api/verdicts", Some(&token), &body);
-            assert_eq!(answer.status, 200, "{}", answer.body);
-        }
-        client
-            .goto(&format!("{}/?token={}", server.url, server.teacher))
-            .await
-            .unwrap();
+        // Stuck from the first failure on: the failing learners are stuck at once.
+        let class = room_of_thirty("en", &["--stuck-after", "0"]);
+        let server = &class.server;
+        client.goto(&class.page()).await.unwrap();
         until(
             client,
             "thirty rows",
@@ -168,6 +152,11 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
         );
         // Stuck: the ten failing the exercise they are on, no one for a lesson's stubs.
         assert_eq!(seen["stuck"].as_array().unwrap().len(), 10, "{at}");
+        assert_eq!(seen["trying"], 0, "{at}");
+        assert!(
+            seen["stuckHeading"].as_str().unwrap().contains(" 0 min"),
+            "the threshold is on the page: {at}"
+        );
         // No link on the wall carries the teacher's token.
         for link in seen["links"].as_array().unwrap() {
             assert!(!link.as_str().unwrap().contains(&server.teacher), "{at}");
@@ -196,76 +185,63 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
 }
 
 #[tokio::test]
-async fn the_roster_is_changed_from_the_page() {
+async fn a_learner_failing_for_less_than_the_teachers_while_is_trying() {
     use testkit::browser::WINDOW;
     let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
         Ok(browser) => browser,
         Err(reason) => return println!("skipped: {reason}"),
     };
     let client = &browser.client;
-    let course = Course::new();
-    let server = Running::start(&course, "127.0.0.1:0", "en");
-    server.join("Ada");
-    server.join("Mallory");
-    client
-        .goto(&format!("{}/?token={}", server.url, server.teacher))
-        .await
-        .unwrap();
+    // An hour: the failures sent now are minutes old at most, however slow the machine.
+    let names = ["Ada", "Grace", "Linus"];
+    let class = Running::with_learners(Course::new(), "en", &["--stuck-after", "1h"], &names);
+    let server = &class.server;
+    for (token, passed) in class.tokens.iter().zip([false, false, true]) {
+        let answer = server.post("/api/verdicts", Some(token), &batch(1, "demo.add", passed));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    let snapshot = server.watch_until(|message| message["type"] == "snapshot");
+    assert_eq!(
+        snapshot["stuck_after_ms"], 3_600_000,
+        "the server's threshold"
+    );
+    client.goto(&class.page()).await.unwrap();
     until(
         client,
-        "the grid",
-        "return document.querySelectorAll('#grid tbody tr').length === 2 ? true : null;",
+        "three rows",
+        "return document.querySelectorAll('#grid tbody tr').length === 3 ? true : null;",
     )
     .await;
-    // The roster opened; the teacher's confirmations answered yes.
+    let seen = client.execute(MEASURE, Vec::new()).await.unwrap();
+    // Failing, not yet for an hour: trying, and no one in the stuck list.
+    assert_eq!(seen["stuck"], serde_json::json!([]), "{seen}");
+    assert_eq!(seen["trying"], 2, "{seen}");
+    assert_eq!(
+        seen["tryingText"], "Trying (failing for less than 60 min): Ada, Grace",
+        "{seen}"
+    );
+    assert!(
+        seen["stuckHeading"].as_str().unwrap().contains("60 min"),
+        "{seen}"
+    );
+    // Two hours later by the page's clock (as the server's, the offset between them
+    // kept), drawn again: the two are stuck now, none trying.
     client
         .execute(
-            "window.confirm = () => true; document.getElementById('roster-details').open = true; return null;",
+            "const now = Date.now; Date.now = () => now() + 2 * 3600 * 1000;\
+             document.getElementById('show').dispatchEvent(new Event('change')); return null;",
             Vec::new(),
         )
         .await
         .unwrap();
-    until(
+    let stuck = until(
         client,
-        "the roster",
-        "return document.querySelectorAll('#roster tbody tr').length === 2 ? true : null;",
+        "the two stuck",
+        "const names = [...document.querySelectorAll('#stuck td.name')].map((td) => td.textContent);\
+         return names.length === 2 && document.getElementById('trying').dataset.count === '0' ? names : null;",
     )
     .await;
-    client
-        .execute(
-            "document.getElementById('toggle-joining').click(); return null;",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
-    until(
-        client,
-        "joining closed",
-        "return document.getElementById('joining').textContent === 'joining is closed' ? true : null;",
-    )
-    .await;
-    let body = serde_json::json!({"code": server.code, "name": "Zoe"}).to_string();
-    assert_eq!(server.post("/api/join", None, &body).status, 423);
-    client
-        .execute(
-            "const row = [...document.querySelectorAll('#roster tbody tr')].find((tr) => tr.dataset.learner === 'Mallory');\
-             [...row.querySelectorAll('button')].find((b) => b.textContent === 'Remove').click(); return null;",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
-    until(
-        client,
-        "Mallory gone",
-        "return document.querySelectorAll('#grid tbody tr').length === 1 ? true : null;",
-    )
-    .await;
-    let names: Vec<Value> = server
-        .export()
-        .iter()
-        .map(|report| report["learner"].clone())
-        .collect();
-    assert_eq!(names, [serde_json::json!("Ada")]);
+    assert_eq!(stuck, serde_json::json!(["Ada", "Grace"]));
     let errors = client
         .execute("return window.pageErrors || [];", Vec::new())
         .await

@@ -315,3 +315,29 @@ fn a_stop_ends_the_server_at_once_with_a_page_open() {
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }
+
+#[test]
+fn the_page_is_told_the_teachers_while_before_stuck() {
+    let course = Course::new();
+    let server = Running::start(&course, "127.0.0.1:0", "en");
+    let snapshot = server.watch_until(|message| message["type"] == "snapshot");
+    assert_eq!(
+        snapshot["stuck_after_ms"], 180_000,
+        "three minutes unless told"
+    );
+    drop(server);
+    let dir = course.path("class");
+    let (ok, out) = run(
+        &course,
+        &[
+            "class",
+            "serve",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--stuck-after",
+            "3 min",
+        ],
+    );
+    assert!(!ok, "{out}");
+    assert!(out.contains("90s, 3m or 1h"), "{out}");
+}

@@ -13,7 +13,9 @@ use crate::fixture::Course;
 #[tokio::test]
 async fn a_class_of_thirty_through_a_flood_and_a_kill() {
     let teacher = Course::new();
-    let server = Running::start(&teacher, "127.0.0.1:0", "en");
+    // Stuck from the first failure on, so that the page's list is the room's at once.
+    let stuck_at_once = ["--stuck-after", "0"];
+    let server = Running::start_with(&teacher, "127.0.0.1:0", "en", &stuck_at_once);
     let port = server.server().port;
 
     // Three learners in three clones: each joins and checks the exercise they are on.
@@ -83,7 +85,7 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
 
     // Killed, and started again on its address: every acknowledged verdict is there.
     server.kill();
-    let server = Running::start(&teacher, &format!("127.0.0.1:{port}"), "en");
+    let server = Running::start_with(&teacher, &format!("127.0.0.1:{port}"), "en", &stuck_at_once);
     let reports = server.export();
     assert_eq!(reports.len(), 30, "thirty learners");
 

@@ -1,8 +1,9 @@
 //! The learner's side of a class: `class join`, `class status`, `class leave`, and every
 //! verdict of `check` and `watch` sent to the teacher's class server in the background.
 //!
-//! Joining keeps the class's address, the learner's name and the token the server gave in
-//! `.workbook/class/class.toml`. From then on each verdict is queued (`outbox.rs`) and a
+//! Joining keeps the class's address, the learner's name, the token the server gave and
+//! their re-join code (with which they join again under their name from a new clone or
+//! machine) in `.workbook/class/class.toml`, which only they can read. From then on each verdict is queued (`outbox.rs`) and a
 //! sender process takes the queue to the server (`send.rs`) over a few lines of HTTP/1.1
 //! (`http.rs`): a check queues a file and starts a process, and that is all it waits for,
 //! whether the server answers, is slow or is gone. What is sent is said once, at join:
@@ -47,6 +48,10 @@ pub struct Membership {
     pub class: String,
     pub name: String,
     pub token: String,
+    /// The code that lets this learner join again under their name from a new clone or
+    /// machine, without the teacher (printed at join, and by `class status`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejoin: Option<String>,
 }
 
 impl Membership {
@@ -159,8 +164,15 @@ const JOIN_LIMITS: Limits = Limits {
     io: std::time::Duration::from_secs(10),
 };
 
-/// `class join URL CODE --name NAME`.
-pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> {
+/// `class join URL CODE --name NAME [--rejoin REJOIN_CODE]`: with a re-join code, under a
+/// name that is the learner's already (their copy lost, or another machine).
+pub fn join(
+    course: &Course,
+    url: &str,
+    code: &str,
+    name: &str,
+    rejoin: Option<&str>,
+) -> Result<bool> {
     let Some(server) = Server::parse(url) else {
         bail!(say(ClassMsg::BadUrl, &[("url", &url)]));
     };
@@ -170,6 +182,7 @@ pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> 
     let body = serde_json::to_string(&Join {
         code: code.trim().to_string(),
         name: name.clone(),
+        rejoin: rejoin.map(class::typed_code),
     })?;
     let answer = http::request(
         &server,
@@ -188,7 +201,11 @@ pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> 
     match answer.status {
         200 => {}
         403 => bail!(say(ClassMsg::WrongCode, &[("url", &url), ("code", &code)])),
-        409 => bail!(say(ClassMsg::NameTaken, &[("name", &name)])),
+        409 if rejoin.is_some() => bail!(say(ClassMsg::RejoinRefused, &[("name", &name)])),
+        409 => bail!(say(
+            ClassMsg::NameTaken,
+            &[("name", &name), ("command", &ui::cmd("class status"))]
+        )),
         _ => bail!(say(
             ClassMsg::JoinRefused,
             &[("url", &url), ("why", &reason())]
@@ -207,6 +224,7 @@ pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> 
         class: class::one_line(&joined.class, 80),
         name,
         token: joined.token,
+        rejoin: joined.rejoin.map(|code| class::one_line(&code, 40)),
     };
     member.save(&course.root)?;
     println!(
@@ -226,7 +244,24 @@ pub fn join(course: &Course, url: &str, code: &str, name: &str) -> Result<bool> 
         ClassMsg::HowToLeave,
         &[("command", &ui::cmd("class leave"))],
     );
+    tell_the_rejoin_code(&member);
     Ok(true)
+}
+
+/// The learner's re-join code and the command that uses it: what to write down in case
+/// this copy is lost.
+fn tell_the_rejoin_code(member: &Membership) {
+    let Some(code) = &member.rejoin else {
+        return;
+    };
+    let command = format!(
+        "class join {} CODE --name \"{}\" --rejoin {code}",
+        member.url, member.name
+    );
+    tell(
+        ClassMsg::RejoinCode,
+        &[("code", &ui::bold(code)), ("command", &ui::cmd(&command))],
+    );
 }
 
 /// `class status`: the class joined, what waits, the last delivery, whether the server
@@ -247,6 +282,7 @@ pub fn status(course: &Course) -> Result<bool> {
             ("name", &ui::bold(&member.name)),
         ],
     );
+    tell_the_rejoin_code(&member);
     let waiting = outbox_of(&course.root).len();
     if waiting == 0 {
         tell(ClassMsg::AllSent, &[]);

@@ -289,6 +289,7 @@ mod tests {
             class: "c".into(),
             name: "Ada".into(),
             token: "t".into(),
+            rejoin: None,
         };
         member.save(root.path()).unwrap();
         let verdict = class::Verdict {
