@@ -13,11 +13,13 @@
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
 //! - `wall.rs`: the room of thirty printed on A4, and the instructor guide's pictures of
 //!   it;
+//! - `thirty.rs`: a room of thirty on a lesson of the course, as the wall shows it;
 //! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -33,6 +35,7 @@ mod race;
 mod room;
 mod roster;
 mod server;
+mod thirty;
 mod walk;
 mod wall;
 
@@ -105,26 +108,34 @@ impl Running {
 
     /// As [`Running::start`], with more of `class serve`'s options.
     pub fn start_with(course: &Course, addr: &str, lang: &str, options: &[&str]) -> Running {
-        Running::spawn(course, addr, lang, options, None)
+        let command = course.command(&["--lang", lang, "class", "serve", "--dir"]);
+        Running::spawn(command, &course.path("class"), addr, options, None)
     }
 
     /// As [`Running::start`] on a free port, on a system that lets the server open `files`
     /// files at most (its limit, soft and hard).
     pub fn start_limited(course: &Course, files: u64) -> Running {
-        Running::spawn(course, "127.0.0.1:0", "en", &[], Some(files))
+        let command = course.command(&["--lang", "en", "class", "serve", "--dir"]);
+        Running::spawn(
+            command,
+            &course.path("class"),
+            "127.0.0.1:0",
+            &[],
+            Some(files),
+        )
     }
 
+    /// `command` (the runner's `class serve --dir`, where it runs) with the class's folder
+    /// `dir`, on `addr`, with more `options`.
     fn spawn(
-        course: &Course,
+        mut command: Command,
+        dir: &Path,
         addr: &str,
-        lang: &str,
         options: &[&str],
         files: Option<u64>,
     ) -> Running {
-        let dir = course.path("class");
-        let mut command = course.command(&["--lang", lang, "class", "serve", "--dir"]);
         command
-            .arg(&dir)
+            .arg(dir)
             .args(["--addr", addr])
             .args(options)
             .stdout(Stdio::piped())
@@ -320,36 +331,6 @@ impl Class {
     pub fn page(&self) -> String {
         format!("{}/?token={}", self.server.url, self.server.teacher)
     }
-}
-
-/// A room of thirty on demo's first exercise, its teacher speaking `lang`, the same each
-/// time: `Learner 00 Lovelace` to `Learner 29 Lovelace`; ten failing demo.add (checked
-/// alone, each for longer than the one before), ten who passed it, ten whose lesson check
-/// failed demo.triple's stub (started on nothing). The course has two lessons; the room
-/// is on the first.
-pub fn room_of_thirty(lang: &str, options: &[&str]) -> Class {
-    let course = Course::new()
-        .with_second_exercise()
-        .with_second_lesson(false);
-    let names: Vec<String> = (0..30)
-        .map(|n| format!("Learner {n:02} Lovelace"))
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let class = Running::with_learners(course, lang, options, &names);
-    for (n, token) in class.tokens.iter().enumerate() {
-        // The failing ten started 0.5, 2.5, 4.5 … 18.5 minutes ago: the first two are
-        // trying under the default 3 minutes, the rest stuck for 4 to 18 (the half minute
-        // keeps the whole minutes shown for a test's thirty seconds).
-        let ago_ms = ((n / 3) as u64 * 2 * 60 + 30) * 1000;
-        let body = match n % 3 {
-            0 => batch_made_ago(1, "demo.add", false, ago_ms),
-            1 => batch(1, "demo.add", true),
-            _ => batch(1, "demo.triple", false).replace("\"current\":true", "\"current\":false"),
-        };
-        let answer = class.server.post("/api/verdicts", Some(token), &body);
-        assert_eq!(answer.status, 200, "{}", answer.body);
-    }
-    class
 }
 
 impl Drop for Running {
