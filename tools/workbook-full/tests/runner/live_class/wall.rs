@@ -2,11 +2,12 @@
 //! learner's row on the paper), and the pictures of it in the instructor guide, at a
 //! projector's two sizes in both languages, taken here from a real server.
 //!
-//! The pictures are made by this test: `CLASS_PICTURES=write cargo nextest run
-//! --all-features -p workbook-full -E 'test(/live_class::wall/)'` writes them into the
-//! book (made smaller by pngquant where it is installed). Without it, the test takes them
-//! again and holds both to the page's promise (every row in view) and the book's files
-//! to their sizes.
+//! The pictures are made by this test: told `CLASS_PICTURES=write`, as the maintainers'
+//! `cargo run -p workbook-dev --features browser-check -- pictures class` runs it (the one
+//! command for every picture of a real run in the book), it writes them into the book (made
+//! smaller by pngquant where it is installed). Without it, the test takes them again and
+//! holds both to the page's promise (every row in view) and the book's files to their
+//! sizes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
