@@ -64,6 +64,7 @@ enum Command {
     Pictures {
         /// Only these pictures.
         #[arg(value_enum)]
+        #[cfg_attr(not(feature = "browser-check"), allow(dead_code))]
         which: Option<Pictures>,
     },
 }
