@@ -1,7 +1,7 @@
 //! The maintainers' checks of the course, for CI and for whoever changes a lesson or a
 //! chapter: `cargo run -p workbook-dev -- verify` proves that every stub fails and every
 //! solution passes, that the lessons stand alone and the book is whole; `i18n` keeps the
-//! book's translation catalogs; `pictures` takes the book's pictures of a real run again.
+//! book's translation catalogs; `pictures` takes every picture of real runs in the book again.
 //!
 //! A learner never compiles this: the runner a learner starts (`cargo run -p workbook`) is
 //! another program. The checks stand on the runner's libraries (tools/workbook/src/lib.rs,
@@ -57,10 +57,25 @@ enum Command {
         #[command(subcommand)]
         action: i18n::I18nAction,
     },
-    /// The book's pictures of a real run, taken again: chapter 15's graphs of lesson 14's
-    /// lab under a partition and a kill (Docker, Prometheus and Chromium; the
-    /// `browser-check` feature).
-    Pictures,
+    /// The book's pictures of real runs, taken again, every one unless told which: the
+    /// instructor guide's dashboard of a class of thirty (`class`), and chapter 15's graphs
+    /// of lesson 14's lab under a partition and a kill (`lab`: Docker and Prometheus).
+    /// Headless Chromium takes them (the `browser-check` feature).
+    Pictures {
+        /// Only these pictures.
+        #[arg(value_enum)]
+        #[cfg_attr(not(feature = "browser-check"), allow(dead_code))]
+        which: Option<Pictures>,
+    },
+}
+
+/// The book's pictures `pictures` takes, by where they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Pictures {
+    /// The instructor guide's pictures of the live class (`images/class-*.png`).
+    Class,
+    /// Chapter 15's graphs of lesson 14's lab (`images/15-*.png`).
+    Lab,
 }
 
 #[tokio::main]
@@ -91,9 +106,12 @@ async fn run(cli: Cli) -> Result<()> {
         } => verify::run(&course, lesson.as_deref(), solutions_from.as_deref()).await,
         Command::I18n { action } => i18n::command(&course.root, action),
         #[cfg(feature = "browser-check")]
-        Command::Pictures => pictures::run(&course).await,
+        Command::Pictures { which } => {
+            let only = |pictures| which.is_none_or(|which| which == pictures);
+            pictures::run(&course, only(Pictures::Class), only(Pictures::Lab)).await
+        }
         #[cfg(not(feature = "browser-check"))]
-        Command::Pictures => anyhow::bail!(
+        Command::Pictures { .. } => anyhow::bail!(
             "the pictures are taken in headless Chromium, which this build leaves out: \
              `cargo run -p workbook-dev --features browser-check -- pictures`"
         ),

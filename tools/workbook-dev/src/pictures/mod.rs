@@ -1,4 +1,10 @@
-//! `pictures`: the book's pictures of a real run, taken again.
+//! `pictures`: the book's pictures of real runs, taken again, every one of them by this one
+//! command (or those of one chapter: `pictures class`, `pictures lab`).
+//!
+//! - `class.rs`: the instructor guide's pictures of the live class's dashboard, a room of
+//!   thirty at a projector's two sizes in both languages, taken by the test that checks
+//!   them (a real class server and headless Chromium; a minute or two with its build);
+//! - the rest of this module and `graph.rs`, `lab.rs`: chapter 15's graphs, below.
 //!
 //! Chapter 15 shows chapter 14's faults as an operator sees them, on Prometheus' own graph
 //! page. Those pictures are made by this: it brings lesson 14's lab up (its own project,
@@ -15,6 +21,7 @@
 //!
 //! `cargo run -p workbook-dev --features browser-check -- pictures`
 
+mod class;
 mod graph;
 mod lab;
 
@@ -62,8 +69,19 @@ const CONTEXT: Duration = Duration::from_secs(15);
 /// How long Prometheus may take to show what a fault did (a lease runs out after 10 s).
 const PATIENCE: Duration = Duration::from_secs(90);
 
+/// Takes the pictures of the live class (`class`), then chapter 15's (`lab`).
+pub async fn run(course: &Course, class: bool, lab: bool) -> Result<()> {
+    if class {
+        class::take(&course.root)?;
+    }
+    if lab {
+        take_the_labs(course).await?;
+    }
+    Ok(())
+}
+
 /// Brings the lab up, makes its faults, takes the pictures, takes the lab down.
-pub async fn run(course: &Course) -> Result<()> {
+async fn take_the_labs(course: &Course) -> Result<()> {
     let images = course.root.join("book/src/images");
     let lab = PictureLab::up(&course.root)?;
     let prometheus = PrometheusApi::at(lab.prometheus());

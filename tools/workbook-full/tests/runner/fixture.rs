@@ -7,7 +7,7 @@
 //! they need: a second exercise, a second lesson, a crate the lessons share.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -30,6 +30,27 @@ pub fn output_of(command: &mut Command, args: &[&str]) -> Output {
 pub const STUB: &str = "/// Adds two numbers.\npub fn add(a: u32, b: u32) -> u32 {\n    // TODO: return the sum of a and b.\n    let _ = (a, b);\n    todo!(\"add a and b\")\n}\n";
 pub const ANSWER: &str =
     "/// Adds two numbers.\npub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+
+/// The runner with `args`, started in `dir` (a course's folder, or one inside it) as a
+/// learner starts it: in English and with no base port of the machine's, unless a test
+/// says otherwise.
+pub fn runner_in(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(crate::RUNNER);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        // English, whatever the machine's locale; a test that wants Chinese says so.
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env_remove("CARGO_PKG_NAME")
+        // The machine's base port is not this course's: a test that wants one says so.
+        .env_remove("WORKBOOK_BASE_PORT")
+        .stdin(Stdio::null());
+    command
+}
 
 /// A course in a temporary folder, removed when dropped.
 pub struct Course {
@@ -218,21 +239,7 @@ hints = ["Numbers can be added.", "Use the + operator."]
 
     /// The runner in this course, as a learner starts it, from a nested folder.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(crate::RUNNER);
-        command
-            .args(args)
-            .current_dir(self.dir.join("lessons/01-demo"))
-            .env("NO_COLOR", "1")
-            // English, whatever the machine's locale; a test that wants Chinese says so.
-            .env("LANG", "C")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("LANGUAGE")
-            .env_remove("CARGO_PKG_NAME")
-            // The machine's base port is not this course's: a test that wants one says so.
-            .env_remove("WORKBOOK_BASE_PORT")
-            .stdin(Stdio::null());
-        command
+        runner_in(&self.dir.join("lessons/01-demo"), args)
     }
 
     /// Runs the runner: whether it succeeded, and what it printed (stdout, then stderr).

@@ -6,8 +6,9 @@
 //! - `store.rs`: the class's SQLite database in its folder, every verdict an event;
 //! - `writer.rs`: the one thread that writes it, a commit for each group of requests;
 //! - `board.rs`: what the page shows, in memory, rebuilt from the events at start;
-//! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports), with
-//!   `guard.rs` (the code, the tokens, the rates);
+//! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports; the
+//!   learners' and the teacher's in `http/`), with `guard.rs` (the code, the tokens, the
+//!   rates);
 //! - `door.rs`: the connections (how many, from whom, how long);
 //! - `roster.rs`: the teacher's changes to who is in the class (page and `class roster`);
 //! - `page.rs` and `page.html`: the dashboard, in the teacher's language;

@@ -40,6 +40,7 @@ for (const [id, label] of [["csv", words.exportCsv], ["json", words.exportJson]]
 
 document.title = fill(words.title, { class: words.class });
 byId("heading").textContent = document.title;
+byId("heading").title = document.title;
 for (const [id, word] of [["exercises-heading", "exercises"],
   ["legend-not-started", "notStarted"], ["legend-failing", "failing"], ["legend-passed", "passed"],
   ["lessons-label", "lessons"], ["show-label", "show"], ["roster-heading", "roster"],
@@ -201,9 +202,9 @@ function renderStuck() {
     const tr = document.createElement("tr");
     tr.append(
       text("td", shownAs(row), "name"),
-      text("td", id),
-      text("td", fill(words.minutes, { m: minutes })),
-      text("td", cell.test || ""),
+      text("td", id, "exercise"),
+      text("td", fill(words.minutes, { m: minutes }), "minutes"),
+      text("td", cell.test || "", "test"),
       text("td", cell.message || "", "message"),
     );
     return tr;

@@ -21,7 +21,9 @@ use workbook_core::class;
 use workbook_core::language::messages::{ClassMsg, say};
 use workbook_core::ui;
 
-use super::http::{MAX_JOIN_BYTES, TeacherQuery, is_teacher, not_the_teacher, read_json, refuse};
+use super::http::request::{
+    MAX_JOIN_BYTES, TeacherQuery, is_teacher, not_the_teacher, read_json, refuse,
+};
 use super::store::{Change, Changed, Store};
 use super::{ADDRESS, Class, DATABASE, guard};
 

@@ -11,18 +11,18 @@
 //! - `race.rs`: two senders at once leave no verdict queued;
 //! - `room.rs`: a machine in the room flooding joins or holding connections;
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
+//! - `running.rs`: the class server as a process, and what the tests ask it;
 //! - `wall.rs`: the room of thirty printed on A4, and the instructor guide's pictures of
 //!   it;
+//! - `thirty.rs`: a room of thirty on a lesson of the course, as the wall shows it;
 //! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Stdio};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::io::Read;
+use std::process::Stdio;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use workbook::learner::class::http::{self, Answer, Limits, Server};
 
 use crate::fixture::Course;
 
@@ -32,15 +32,13 @@ mod page;
 mod race;
 mod room;
 mod roster;
+mod running;
 mod server;
+mod thirty;
 mod walk;
 mod wall;
 
-/// How long a request of the tests may take: far beyond any the server needs.
-const LIMITS: Limits = Limits {
-    connect: Duration::from_secs(10),
-    io: Duration::from_secs(60),
-};
+pub use running::Running;
 
 /// How long any one wait of these tests may last: far beyond a quiet run's, and a test
 /// that waits longer fails saying what it saw instead of hanging.
@@ -88,198 +86,6 @@ pub fn run(course: &Course, args: &[&str]) -> (bool, String) {
     (status.success(), texts.concat())
 }
 
-/// A class server running in `course`, as `class serve` prints it.
-pub struct Running {
-    pub child: Child,
-    pub url: String,
-    pub code: String,
-    pub teacher: String,
-}
-
-impl Running {
-    /// Starts `class serve --dir class` in `course` on `addr` (a free port for
-    /// `127.0.0.1:0`), and reads the join line and the dashboard's address it prints.
-    pub fn start(course: &Course, addr: &str, lang: &str) -> Running {
-        Running::start_with(course, addr, lang, &[])
-    }
-
-    /// As [`Running::start`], with more of `class serve`'s options.
-    pub fn start_with(course: &Course, addr: &str, lang: &str, options: &[&str]) -> Running {
-        Running::spawn(course, addr, lang, options, None)
-    }
-
-    /// As [`Running::start`] on a free port, on a system that lets the server open `files`
-    /// files at most (its limit, soft and hard).
-    pub fn start_limited(course: &Course, files: u64) -> Running {
-        Running::spawn(course, "127.0.0.1:0", "en", &[], Some(files))
-    }
-
-    fn spawn(
-        course: &Course,
-        addr: &str,
-        lang: &str,
-        options: &[&str],
-        files: Option<u64>,
-    ) -> Running {
-        let dir = course.path("class");
-        let mut command = course.command(&["--lang", lang, "class", "serve", "--dir"]);
-        command
-            .arg(&dir)
-            .args(["--addr", addr])
-            .args(options)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some(files) = files {
-            let limit = libc::rlimit {
-                rlim_cur: files as libc::rlim_t,
-                rlim_max: files as libc::rlim_t,
-            };
-            // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
-            unsafe {
-                std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
-                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
-                        Ok(())
-                    } else {
-                        Err(std::io::Error::last_os_error())
-                    }
-                });
-            }
-        }
-        let mut child = command.spawn().expect("the runner starts");
-        // Read on a thread, so that every wait for a line has a deadline.
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let (line_sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                // Read to the end, whether anyone still listens or not: the rest of the
-                // output is drained here, so the server never blocks on a full pipe.
-                let _ = line_sender.send(line);
-            }
-        });
-        let deadline = Instant::now() + DEADLINE;
-        let (mut url, mut code, mut teacher) = (String::new(), String::new(), String::new());
-        let mut seen = Vec::new();
-        while teacher.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = match lines.recv_timeout(left) {
-                Ok(line) => line,
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!("class serve printed no dashboard in {DEADLINE:?}: {seen:#?}")
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    panic!("class serve ended before it printed its dashboard: {seen:#?}")
-                }
-            };
-            let words: Vec<&str> = line.split_whitespace().collect();
-            if let Some(at) = words.iter().position(|w| *w == "join") {
-                // The learners' command runs in each learner's language, not the teacher's.
-                assert!(!line.contains("--lang"), "{line}");
-                url = words[at + 1].to_string();
-                code = words[at + 2].to_string();
-            }
-            if let Some(token) = line.trim().split("/?token=").nth(1) {
-                teacher = token.to_string();
-            }
-            seen.push(line);
-        }
-        Running {
-            child,
-            url,
-            code,
-            teacher,
-        }
-    }
-
-    pub fn server(&self) -> Server {
-        Server::parse(&self.url).unwrap()
-    }
-
-    /// `POST path` with `body`, as `token` if given.
-    pub fn post(&self, path: &str, token: Option<&str>, body: &str) -> Answer {
-        http::request(&self.server(), "POST", path, token, Some(body), LIMITS).unwrap()
-    }
-
-    pub fn get(&self, path: &str, token: Option<&str>) -> Answer {
-        http::request(&self.server(), "GET", path, token, None, LIMITS).unwrap()
-    }
-
-    /// Joins as `name`: the learner's token.
-    pub fn join(&self, name: &str) -> String {
-        let body = serde_json::json!({"code": self.code, "name": name}).to_string();
-        let answer = self.post("/api/join", None, &body);
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let joined: Value = serde_json::from_str(&answer.body).unwrap();
-        joined["token"].as_str().unwrap().to_string()
-    }
-
-    /// The class as `report --class` reads it, from the export.
-    pub fn export(&self) -> Vec<Value> {
-        let answer = self.get(&format!("/export.json?token={}", self.teacher), None);
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
-    }
-
-    /// Reads the page's live stream until a message satisfies `wanted`; returns it. Fails
-    /// after [`DEADLINE`] in all, saying what the stream said: the stream's keep-alives
-    /// come every 15 s, so a time limit on each read would never end the wait.
-    pub fn watch_until(&self, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + DEADLINE;
-        let server = self.server();
-        let mut stream = TcpStream::connect((server.host.as_str(), server.port)).unwrap();
-        write!(
-            stream,
-            "GET /api/stream?token={} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
-            self.teacher
-        )
-        .unwrap();
-        let timer = stream.try_clone().unwrap();
-        let mut reader = BufReader::new(stream);
-        // The last messages, for the failure's message.
-        let mut seen: Vec<String> = Vec::new();
-        let said = |seen: &[String]| seen.join("\n");
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "no message wanted on the stream within {DEADLINE:?}; the last ones:\n{}",
-                said(&seen)
-            );
-            timer.set_read_timeout(Some(left)).unwrap();
-            let mut line = String::new();
-            // deadline: the read's timeout is what is left of the loop's deadline, checked above
-            match reader.read_line(&mut line) {
-                Ok(0) => panic!("the stream ended; the last messages:\n{}", said(&seen)),
-                Ok(_) => {}
-                Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    continue;
-                }
-                Err(err) => panic!(
-                    "reading the stream: {err}; the last messages:\n{}",
-                    said(&seen)
-                ),
-            }
-            // The body is chunked: a message is a line of its own between the sizes.
-            let Some(data) = line.trim_end().strip_prefix("data: ") else {
-                continue;
-            };
-            let message: Value = serde_json::from_str(data).unwrap();
-            if wanted(&message) {
-                return message;
-            }
-            if seen.len() == 5 {
-                seen.remove(0);
-            }
-            seen.push(workbook_core::class::one_line(data, 400));
-        }
-    }
-
-    /// Ends the server as `kill -9` does.
-    pub fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
 /// A class in a course of its own: its server, and the learners who joined it.
 pub struct Class {
     /// First, so that the server ends before its course's folder goes.
@@ -319,43 +125,6 @@ impl Class {
     /// The dashboard's address, with the teacher's token.
     pub fn page(&self) -> String {
         format!("{}/?token={}", self.server.url, self.server.teacher)
-    }
-}
-
-/// A room of thirty on demo's first exercise, its teacher speaking `lang`, the same each
-/// time: `Learner 00 Lovelace` to `Learner 29 Lovelace`; ten failing demo.add (checked
-/// alone, each for longer than the one before), ten who passed it, ten whose lesson check
-/// failed demo.triple's stub (started on nothing). The course has two lessons; the room
-/// is on the first.
-pub fn room_of_thirty(lang: &str, options: &[&str]) -> Class {
-    let course = Course::new()
-        .with_second_exercise()
-        .with_second_lesson(false);
-    let names: Vec<String> = (0..30)
-        .map(|n| format!("Learner {n:02} Lovelace"))
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let class = Running::with_learners(course, lang, options, &names);
-    for (n, token) in class.tokens.iter().enumerate() {
-        // The failing ten started 0.5, 2.5, 4.5 … 18.5 minutes ago: the first two are
-        // trying under the default 3 minutes, the rest stuck for 4 to 18 (the half minute
-        // keeps the whole minutes shown for a test's thirty seconds).
-        let ago_ms = ((n / 3) as u64 * 2 * 60 + 30) * 1000;
-        let body = match n % 3 {
-            0 => batch_made_ago(1, "demo.add", false, ago_ms),
-            1 => batch(1, "demo.add", true),
-            _ => batch(1, "demo.triple", false).replace("\"current\":true", "\"current\":false"),
-        };
-        let answer = class.server.post("/api/verdicts", Some(token), &body);
-        assert_eq!(answer.status, 200, "{}", answer.body);
-    }
-    class
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -2,11 +2,12 @@
 //! learner's row on the paper), and the pictures of it in the instructor guide, at a
 //! projector's two sizes in both languages, taken here from a real server.
 //!
-//! The pictures are made by this test: `CLASS_PICTURES=write cargo nextest run
-//! --all-features -p workbook-full -E 'test(/live_class::wall/)'` writes them into the
-//! book (made smaller by pngquant where it is installed). Without it, the test takes them
-//! again and holds both to the page's promise (every row in view) and the book's files
-//! to their sizes.
+//! The pictures are made by this test: told `CLASS_PICTURES=write`, as the maintainers'
+//! `cargo run -p workbook-dev --features browser-check -- pictures class` runs it (the one
+//! command for every picture of a real run in the book), it writes them into the book (made
+//! smaller by pngquant where it is installed). Without it, the test takes them again and
+//! holds both to the page's promise (every row in view) and the book's files to their
+//! sizes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,7 +17,7 @@ use fantoccini::Client;
 use testkit::browser::{Browser, Paper};
 
 use super::page::{MEASURE, until};
-use super::room_of_thirty;
+use super::thirty::{EXERCISES, ROOM, room_of_thirty};
 
 /// How long a PDF tool may take with a page or two.
 const TOOL_TIME: Duration = Duration::from_secs(60);
@@ -48,13 +49,6 @@ async fn open_room(client: &Client, url: &str) {
         "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
     )
     .await;
-}
-
-/// The thirty learners' names, as `room_of_thirty` joins them.
-fn names() -> Vec<String> {
-    (0..30)
-        .map(|n| format!("Learner {n:02} Lovelace"))
-        .collect()
 }
 
 #[tokio::test]
@@ -97,15 +91,17 @@ async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
     let text = String::from_utf8_lossy(&text.stdout).into_owned();
     // Every learner's row, the name whole (no row cut off, no name cut short), and the
     // grid's last column: no row runs off the paper's right edge. A stuck learner's name is
-    // in the stuck list too (every third of the room): their row makes it twice.
-    for (n, name) in names().iter().enumerate() {
-        let rows = if n % 3 == 0 { 2 } else { 1 };
+    // in the stuck list too: their row makes it twice.
+    for seat in &ROOM {
+        let rows = if seat.failing() { 2 } else { 1 };
         assert!(
-            text.matches(name.as_str()).count() >= rows,
-            "{name}'s row is not on the paper:\n{text}"
+            text.matches(seat.en).count() >= rows,
+            "{}'s row is not on the paper:\n{text}",
+            seat.en
         );
     }
-    assert!(text.contains("triple"), "the grid's last column:\n{text}");
+    let last = EXERCISES[EXERCISES.len() - 1].trim_start_matches("grpc.");
+    assert!(text.contains(last), "the grid's last column:\n{text}");
     let _ = browser.client.clone().close().await;
 }
 

@@ -1,0 +1,205 @@
+//! The learners' routes: a join (the class's code and a name, checked as a room reads
+//! names) and a batch of verdicts, each verdict checked alone and dated on the server's
+//! clock, so that one bad verdict never costs the good ones.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use workbook_core::class::{self, Accepted, Batch, Join, Joined, RefusedVerdict, Verdict};
+use workbook_core::language::messages::ClassMsg;
+
+use super::super::store::{Added, Event, NewLearner};
+use super::super::{Class, guard};
+use super::request::{MAX_JOIN_BYTES, bearer, read_json, refuse};
+
+pub(super) async fn join(
+    State(class): State<Arc<Class>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Body,
+) -> Response {
+    if !class.limits.join(peer.ip()) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            class.say(ClassMsg::RefuseBusy, &[]),
+        );
+    }
+    let request: Join = match read_json(&class, body, MAX_JOIN_BYTES).await {
+        Ok(request) => request,
+        Err(refused) => return refused,
+    };
+    let admission = class.admission();
+    if !guard::same_secret(&class::typed_code(&request.code), &admission.code) {
+        return refuse(StatusCode::FORBIDDEN, class.say(ClassMsg::RefuseCode, &[]));
+    }
+    let name = match class::check_name(&request.name) {
+        Ok(name) => name,
+        Err(bad) => {
+            let why = class.say(bad.message(), &[("max", &class::MAX_NAME_CHARS)]);
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                class.say(ClassMsg::RefuseName, &[("why", &why)]),
+            );
+        }
+    };
+    let new = NewLearner {
+        name: name.clone(),
+        token: guard::token(16),
+        rejoin_code: guard::rejoin_code(),
+        presented: request.rejoin.as_deref().map(class::typed_code),
+        joined_ms: class::now_ms(),
+        most: class.most,
+        // Closed, the class still lets its own learners back in.
+        open: admission.joining,
+    };
+    let joined = Joined {
+        token: new.token.clone(),
+        class: class.row.name.clone(),
+        rejoin: Some(new.rejoin_code.clone()),
+    };
+    let joined_ms = new.joined_ms;
+    match class.writer.join(new).await {
+        Ok(Added::Learner(id)) => {
+            class.joined(id, &name, &joined.token, joined_ms);
+            axum::Json(joined).into_response()
+        }
+        Ok(Added::Again(id, old)) => {
+            class.joined_again(id, &old, &joined.token);
+            axum::Json(joined).into_response()
+        }
+        Ok(Added::Taken) => refuse(
+            StatusCode::CONFLICT,
+            class.say(ClassMsg::RefuseNameTaken, &[]),
+        ),
+        Ok(Added::Closed) => refuse(StatusCode::LOCKED, class.say(ClassMsg::RefuseClosed, &[])),
+        Ok(Added::Full) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            class.say(ClassMsg::RefuseFull, &[("max", &class.most)]),
+        ),
+        Err(err) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
+    }
+}
+
+pub(super) async fn verdicts(
+    State(class): State<Arc<Class>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(learner) = bearer(&headers).and_then(|token| class.learner_of(token)) else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            class.say(ClassMsg::RefuseToken, &[]),
+        );
+    };
+    if !class.limits.learner(learner) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            class.say(ClassMsg::RefuseBusy, &[]),
+        );
+    }
+    let batch: Batch = match read_json(&class, body, class::MAX_BODY_BYTES).await {
+        Ok(batch) => batch,
+        Err(refused) => return refused,
+    };
+    if batch.verdicts.is_empty() || batch.verdicts.len() > class::MAX_BATCH {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            class.say(ClassMsg::RefuseBatch, &[("max", &class::MAX_BATCH)]),
+        );
+    }
+    let (events, refused) = events_of(&class, learner, batch);
+    let kept = if events.is_empty() {
+        Ok(Vec::new())
+    } else {
+        class.writer.keep(events).await
+    };
+    match kept {
+        Ok(new) => {
+            class.kept(&new);
+            axum::Json(Accepted {
+                kept: new.len(),
+                refused,
+            })
+            .into_response()
+        }
+        Err(err) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
+    }
+}
+
+/// A batch's verdicts as events, each checked alone, with times on the server's clock:
+/// those kept, and those refused with why (one bad verdict never costs the good ones).
+fn events_of(class: &Class, learner: i64, batch: Batch) -> (Vec<Event>, Vec<RefusedVerdict>) {
+    let now = class::now_ms();
+    let mut events = Vec::with_capacity(batch.verdicts.len());
+    let mut refused = Vec::new();
+    for verdict in batch.verdicts {
+        match check_verdict(class, &verdict) {
+            Ok(()) => {}
+            Err(error) => {
+                refused.push(RefusedVerdict {
+                    seq: verdict.seq,
+                    error,
+                });
+                continue;
+            }
+        }
+        // How long before sending it was made, by the learner's clock (whatever that
+        // clock says), taken from the server's now, and never more than a day: a laptop
+        // that believes it is 1970 makes a verdict of now, not one of 55 years ago.
+        let age = batch
+            .sent_ms
+            .saturating_sub(verdict.at_ms)
+            .min(class::MAX_AGE_MS);
+        events.push(Event {
+            learner,
+            seq: verdict.seq.min(i64::MAX as u64),
+            exercise: verdict.exercise,
+            passed: verdict.passed,
+            test: verdict
+                .test
+                .map(|t| class::one_line(&t, class::MAX_TEST_CHARS)),
+            message: verdict
+                .message
+                .map(|m| class::one_line(&m, class::MAX_MESSAGE_CHARS)),
+            hints: verdict.hints,
+            at_ms: now.saturating_sub(age),
+            received_ms: now,
+            current: verdict.current,
+        });
+    }
+    (events, refused)
+}
+
+/// Whether a verdict is one the server keeps; or why not.
+fn check_verdict(class: &Class, verdict: &Verdict) -> Result<(), String> {
+    let too_long = |field: &str, max: usize| {
+        class.say(ClassMsg::RefuseTooLong, &[("field", &field), ("max", &max)])
+    };
+    if verdict.exercise.chars().count() > class::MAX_EXERCISE_CHARS {
+        return Err(too_long("exercise", class::MAX_EXERCISE_CHARS));
+    }
+    if !class.exercises.contains(&verdict.exercise) {
+        return Err(class.say(ClassMsg::RefuseExercise, &[("id", &verdict.exercise)]));
+    }
+    if verdict
+        .test
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > class::MAX_TEST_CHARS)
+    {
+        return Err(too_long("test", class::MAX_TEST_CHARS));
+    }
+    if verdict
+        .message
+        .as_ref()
+        .is_some_and(|m| m.chars().count() > class::MAX_MESSAGE_CHARS)
+    {
+        return Err(too_long("message", class::MAX_MESSAGE_CHARS));
+    }
+    if verdict.hints > class::MAX_HINTS {
+        return Err(class.say(ClassMsg::RefuseHints, &[("max", &class::MAX_HINTS)]));
+    }
+    Ok(())
+}
