@@ -14,22 +14,32 @@
 //!
 //! Every build runs at the lowest priority (`nice -n 19`), silently, and says what it
 //! builds in one line the first time. The tests' builds share cargo's lock with the checks,
-//! so a check stops them ([`Ahead::pause`]) and they go on after it, from what cargo had
-//! finished; a chapter's release builds use a folder of their own and go on meanwhile.
+//! so a check stops them ([`Ahead::pause`], or [`stop_for_check`] from another process) and
+//! they go on after it, from what cargo had finished; a chapter's release builds use a
+//! folder of their own and go on meanwhile.
+//!
+//! The book's server builds ahead too, when a learner opens a lesson's chapter without a
+//! session ([`Ahead::for_reader`], [`Ahead::opened`]); one process at a time does
+//! (`owner.rs`), and while a session is open it is the session.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use tokio::task::JoinHandle;
 
 use crate::learner::check::select::build_request;
+use owner::{Owner, Running};
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::{Course, Lesson};
 use workbook_core::environment;
 use workbook_core::language::messages::{Msg, say};
 use workbook_core::ui;
+
+mod owner;
+
+pub use owner::stop_for_check;
 
 /// One build the session does ahead.
 #[derive(Debug, Clone)]
@@ -50,40 +60,99 @@ impl Step {
     }
 }
 
-/// What the session is building ahead, and what it has built.
+/// What the session (or the book's server) is building ahead, and what it has built.
 pub struct Ahead {
     root: PathBuf,
+    target: PathBuf,
     /// The steps done (by what they build), this session.
     done: Arc<Mutex<HashSet<String>>>,
     /// The steps said in a line already.
     said: HashSet<String>,
-    tests: Option<JoinHandle<()>>,
+    tests: Running,
     commands: Option<JoinHandle<()>>,
+    /// The lesson built ahead for last.
+    lesson: Option<String>,
+    /// The session's: it holds the course's building ahead from its start to its end. The
+    /// book's server holds it only while its builds run (they keep the [`Owner`] alive).
+    session: bool,
+    _held: Option<Arc<Owner>>,
+    owner: Weak<Owner>,
 }
 
 impl Ahead {
-    pub fn new(root: &Path) -> Ahead {
+    /// The session's, which takes the course's building ahead now and keeps it.
+    pub fn for_session(course: &Course) -> Ahead {
+        let mut ahead = Ahead::new(course, true);
+        ahead._held = ahead.owner();
+        ahead
+    }
+
+    /// The book's server's, which builds ahead only while no session does.
+    pub fn for_reader(course: &Course) -> Ahead {
+        Ahead::new(course, false)
+    }
+
+    fn new(course: &Course, session: bool) -> Ahead {
         Ahead {
-            root: root.to_path_buf(),
+            root: course.root.clone(),
+            target: course.target_dir(),
             done: Arc::default(),
             said: HashSet::new(),
-            tests: None,
+            tests: Running::default(),
             commands: None,
+            lesson: None,
+            session,
+            _held: None,
+            owner: Weak::new(),
         }
+    }
+
+    /// The course's building ahead: this one's already, or taken now if nobody has it.
+    fn owner(&mut self) -> Option<Arc<Owner>> {
+        if let Some(owner) = self.owner.upgrade() {
+            return Some(owner);
+        }
+        let owner = Arc::new(Owner::claim(
+            &self.target,
+            self.tests.clone(),
+            !self.session,
+        )?);
+        self.owner = Arc::downgrade(&owner);
+        Some(owner)
     }
 
     /// Stops the tests' builds (a check needs cargo's lock, and the cores); [`Ahead::resume`]
     /// starts them again from what cargo had finished.
     pub fn pause(&mut self) {
-        if let Some(task) = self.tests.take() {
+        let running = self.tests.lock().ok().and_then(|mut tests| tests.take());
+        if let Some(task) = running {
             task.abort();
         }
     }
 
+    /// A chapter of `lesson` was opened in the book: builds ahead for it, once; again only
+    /// if a check stopped it. Returns the line that says so.
+    pub fn opened(&mut self, course: &Course, lesson: &str) -> Option<String> {
+        let building = |task: Option<&JoinHandle<()>>| task.is_some_and(|task| !task.is_finished());
+        let tests_building = self
+            .tests
+            .lock()
+            .is_ok_and(|tests| building(tests.as_ref()));
+        if self.lesson.as_deref() == Some(lesson)
+            && (tests_building || building(self.commands.as_ref()))
+        {
+            return None;
+        }
+        self.resume(course, lesson)
+    }
+
     /// Builds, in the background, what lesson `lesson` (the one the learner is on) and the
     /// one after it need; returns the line that says so, the first time a build is started.
+    /// Nothing, while another process builds ahead for the course.
     pub fn resume(&mut self, course: &Course, lesson: &str) -> Option<String> {
         self.pause();
+        let owner = self.owner()?;
+        self.lesson = Some(lesson.to_string());
         let at = course.lessons.iter().position(|l| l.id == lesson)?;
         let lessons: Vec<&Lesson> = course.lessons[at..].iter().take(2).collect();
         let done = self
@@ -114,24 +183,29 @@ impl Ahead {
         });
         self.said.extend(new);
         if !tests.is_empty() {
-            self.tests = Some(self.spawn(tests, true));
+            let task = self.spawn(tests, self.session, owner.clone());
+            if let Ok(mut running) = self.tests.lock() {
+                *running = Some(task);
+            }
         }
         let commands_running = self
             .commands
             .as_ref()
             .is_some_and(|task| !task.is_finished());
         if !commands.is_empty() && !commands_running {
-            self.commands = Some(self.spawn(commands, false));
+            self.commands = Some(self.spawn(commands, false, owner));
         }
         note
     }
 
-    /// Builds `steps` one after the other, each marked done once cargo succeeds; `after_book`:
-    /// once the book's server is built (the session starts it first, and the two share
-    /// cargo's lock: the book the learner reads comes before what the next check needs).
-    fn spawn(&self, steps: Vec<Step>, after_book: bool) -> JoinHandle<()> {
+    /// Builds `steps` one after the other, each marked done once cargo succeeds, holding the
+    /// course's building ahead until they end; `after_book`: once the book's server is built
+    /// (the session starts it first, and the two share cargo's lock: the book the learner
+    /// reads comes before what the next check needs).
+    fn spawn(&self, steps: Vec<Step>, after_book: bool, owner: Arc<Owner>) -> JoinHandle<()> {
         let (root, done) = (self.root.clone(), self.done.clone());
         tokio::spawn(async move {
+            let _owner = owner;
             if after_book {
                 let _ = crate::handoff::full_program(&root, true).await;
             }
