@@ -293,7 +293,8 @@ mod tests {
             steps,
             [
                 "cargo build --release -p l11-micro -p devconsul",
-                "cargo build --release -p l14-deploy"
+                "cargo build --release -p l14-deploy",
+                "cargo run --release -p l11-micro -- prebuild"
             ]
         );
         assert!(deploy.runs_released());
