@@ -83,7 +83,7 @@ impl Ahead {
     /// The session's, which takes the course's building ahead now and keeps it.
     pub fn for_session(course: &Course) -> Ahead {
         let mut ahead = Ahead::new(course, true);
-        ahead._held = ahead.owner();
+        ahead.owner();
         ahead
     }
 
@@ -107,7 +107,8 @@ impl Ahead {
         }
     }
 
-    /// The course's building ahead: this one's already, or taken now if nobody has it.
+    /// The course's building ahead: this one's already, or taken now if nobody has it (and
+    /// then kept by the session until it ends).
     fn owner(&mut self) -> Option<Arc<Owner>> {
         if let Some(owner) = self.owner.upgrade() {
             return Some(owner);
@@ -118,6 +119,9 @@ impl Ahead {
             !self.session,
         )?);
         self.owner = Arc::downgrade(&owner);
+        if self.session {
+            self._held = Some(owner.clone());
+        }
         Some(owner)
     }
 
@@ -130,17 +134,15 @@ impl Ahead {
         }
     }
 
-    /// A chapter of `lesson` was opened in the book: builds ahead for it, once; again only
-    /// if a check stopped it. Returns the line that says so.
+    /// A chapter of `lesson` was opened in the book: builds ahead for it, unless its tests'
+    /// builds are under way already (what is built is not built again; what a check
+    /// stopped goes on). Returns the line that says so.
     pub fn opened(&mut self, course: &Course, lesson: &str) -> Option<String> {
-        let building = |task: Option<&JoinHandle<()>>| task.is_some_and(|task| !task.is_finished());
         let tests_building = self
             .tests
             .lock()
-            .is_ok_and(|tests| building(tests.as_ref()));
-        if self.lesson.as_deref() == Some(lesson)
-            && (tests_building || building(self.commands.as_ref()))
-        {
+            .is_ok_and(|tests| tests.as_ref().is_some_and(|task| !task.is_finished()));
+        if self.lesson.as_deref() == Some(lesson) && tests_building {
             return None;
         }
         self.resume(course, lesson)
@@ -282,6 +284,24 @@ fn commands_of(lesson: &Lesson) -> Vec<Step> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use workbook_core::testutil::Fixture;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn while_a_session_builds_ahead_the_book_server_does_not() {
+        let fixture = Fixture::course();
+        let course = Course::load(fixture.path()).unwrap();
+        let session = Ahead::for_session(&course);
+        let mut reader = Ahead::for_reader(&course);
+        assert_eq!(reader.opened(&course, "tcp"), None);
+        drop(session);
+        let said = reader
+            .opened(&course, "tcp")
+            .expect("builds ahead once the session ends");
+        assert!(said.contains("cargo test -p l01-tcp --test echo"), "{said}");
+        // Its builds under way, a second chapter view starts nothing more.
+        assert_eq!(reader.opened(&course, "tcp"), None);
+    }
 
     #[test]
     fn the_chapters_commands_are_cargos_arguments() {
