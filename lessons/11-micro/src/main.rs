@@ -114,8 +114,9 @@ enum Command {
         #[arg(long)]
         alias: Option<String>,
     },
-    /// Build ahead, in the course's target folder, what a crate `new` writes needs (the
-    /// framework in release mode), for `new` to give it: chapter 14's `ahead`.
+    /// Write the crate that the runner builds ahead in the course's target folder, in
+    /// release mode, for `new` to give its build to the crate it writes: chapter 14's
+    /// `ahead`.
     Prebuild,
     /// Call the service by name, `--calls` times.
     Client {

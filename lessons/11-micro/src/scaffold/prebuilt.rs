@@ -5,73 +5,50 @@
 //! minutes (seven on two busy cores), at the moment chapter 14 asks for it. So the runner
 //! builds it ahead while the chapter is read (the lesson's `ahead` in `lesson.toml`):
 //! `l11-micro prebuild` writes a stand-in crate of the kind the chapter writes (a srv) into
-//! the course's target folder and builds it in release mode there. `new` then moves that
-//! build into the crate it writes, as its `target/`: the same dependencies, at the same
-//! versions (both have the course's `Cargo.lock`), with the same features and profile, so
-//! cargo finds them built and compiles only the new crate.
+//! the course's target folder, `target/l11-new/greeter`, and the runner's next step builds
+//! it in release mode there, with the cargo of a learner's shell (the runner's, which takes
+//! out what `cargo run` set for this program: ring's build script would see a change in it
+//! and build again, with all above it). `new` then moves that build into the crate it
+//! writes, as its `target/`: the same dependencies, at the same versions (both have the
+//! course's `Cargo.lock`), with the same features and profile, so cargo finds them built
+//! and compiles only the new crate.
 //!
-//! The build is taken once: `new` leaves a mark (`taken`) that tells `prebuild` not to
-//! build it again. A build is taken only once it has finished (the mark `built`), never
-//! from under a cargo still writing it.
+//! A build is taken once it has finished (its program is there, which cargo links last),
+//! and once: `new` leaves the mark `taken`, after which `prebuild` writes no stand-in.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-use anyhow::{Context as _, bail};
 
 use super::{Kind, Plan, write};
 
 /// The kind the stand-in is: the chapter's `new ../greeter`. An api's crate has the same
 /// dependencies, so it can take the build too; a web's has more.
 const KIND: Kind = Kind::Srv;
+/// The stand-in's alias, and so its folder and its program (`greeter-srv`).
+const ALIAS: &str = "greeter";
 
-/// The folder of the build ahead in the course's target folder.
+/// The folder of the build ahead, in the course's `target/` (where the runner's step, a
+/// path from the course's root, builds it).
 fn home() -> PathBuf {
-    target_dir().join("l11-new")
+    super::course_root().join("target/l11-new")
 }
 
-/// Cargo's target folder for the course: `CARGO_TARGET_DIR` when set (relative to the
-/// current folder, as cargo reads it), else the course's `target/`.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => std::env::current_dir().unwrap_or_default().join(dir),
-        _ => super::course_root().join("target"),
-    }
-}
-
-/// `l11-micro prebuild`: writes the stand-in crate and builds it in release mode, unless
-/// it is built already, or a crate of `new`'s has taken its build.
+/// `l11-micro prebuild`: writes the stand-in crate for the runner to build, unless it is
+/// there, or a crate of `new`'s has taken its build.
 pub fn prebuild() -> anyhow::Result<()> {
     let home = home();
-    if home.join("taken").exists() || home.join("built").exists() {
-        println!("nothing to build ahead: {} has it", home.display());
+    let crate_dir = home.join(ALIAS);
+    if home.join("taken").exists() {
+        println!("nothing to build ahead: a crate of `new` has taken the build");
         return Ok(());
     }
-    let crate_dir = home.join("greeter");
     if !crate_dir.join("Cargo.toml").is_file() {
         let _ = std::fs::remove_dir_all(&crate_dir);
-        write(&crate_dir, &Plan::new(KIND, "go.micro", "greeter")?)?;
+        write(&crate_dir, &Plan::new(KIND, "go.micro", ALIAS)?)?;
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut build = Command::new(cargo);
-    build
-        .args(["build", "--release", "--manifest-path"])
-        .arg(crate_dir.join("Cargo.toml"))
-        // The crate's own target folder, as `cargo build` in it would have it.
-        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
-        .stdin(Stdio::null());
     println!(
-        "building ahead what a crate of `new` needs, in {}",
-        crate_dir.display()
+        "to build ahead what a crate of `new` needs: cargo build --release --manifest-path {}",
+        crate_dir.join("Cargo.toml").display()
     );
-    let status = build
-        .status()
-        .with_context(|| format!("cannot run cargo in {}", crate_dir.display()))?;
-    if !status.success() {
-        bail!("`cargo build --release` of {} failed", crate_dir.display());
-    }
-    std::fs::write(home.join("built"), "")
-        .with_context(|| format!("cannot write in {}", home.display()))?;
     Ok(())
 }
 
@@ -83,14 +60,21 @@ pub fn take(dir: &Path, kind: Kind) -> Option<String> {
 
 /// [`take`], of the build ahead in `home`.
 fn take_from(home: &Path, dir: &Path, kind: Kind) -> Option<String> {
-    let built = home.join("greeter/target");
+    let stand_in = home.join(ALIAS);
+    let built = stand_in.join("target");
+    let finished = built
+        .join("release")
+        .join(format!("{ALIAS}-{}", KIND.name()))
+        .is_file();
     let target = dir.join("target");
-    if kind == Kind::Web || !home.join("built").exists() || target.exists() {
+    if kind == Kind::Web || !finished || target.exists() {
         return None;
     }
     // A rename: the build stays on its disk, and a folder elsewhere keeps its first build.
     std::fs::rename(&built, &target).ok()?;
-    let _ = std::fs::rename(home.join("built"), home.join("taken"));
+    // The stand-in goes, so that the runner's next build ahead finds nothing to build.
+    let _ = std::fs::write(home.join("taken"), "");
+    let _ = std::fs::remove_dir_all(&stand_in);
     Some(format!(
         "moved the framework's release build, made ahead, into {}: its first `cargo build \
          --release` compiles only the new crate",
@@ -112,18 +96,19 @@ mod tests {
             scratch.join("srv"),
         );
         std::fs::create_dir_all(home.join("greeter/target/release")).unwrap();
+        let program = home.join("greeter/target/release/greeter-srv");
         for dir in [&web, &srv] {
             std::fs::create_dir_all(dir).unwrap();
         }
         // Not finished: not taken.
         assert_eq!(take_from(&home, &srv, Kind::Srv), None);
-        std::fs::write(home.join("built"), "").unwrap();
+        std::fs::write(&program, "").unwrap();
         // A web crate has other dependencies.
         assert_eq!(take_from(&home, &web, Kind::Web), None);
         let said = take_from(&home, &srv, Kind::Srv).expect("taken");
         assert!(said.contains("srv/target"), "{said}");
         assert!(srv.join("target/release").is_dir());
-        assert!(home.join("taken").exists() && !home.join("built").exists());
+        assert!(home.join("taken").exists() && !home.join("greeter").exists());
         assert_eq!(take_from(&home, &scratch.join("api"), Kind::Api), None);
         let _ = std::fs::remove_dir_all(&scratch);
     }

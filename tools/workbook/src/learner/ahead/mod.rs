@@ -314,7 +314,8 @@ mod tests {
             [
                 "cargo build --release -p l11-micro -p devconsul",
                 "cargo build --release -p l14-deploy",
-                "cargo run --release -p l11-micro -- prebuild"
+                "cargo run --release -p l11-micro -- prebuild",
+                "cargo build --release --manifest-path target/l11-new/greeter/Cargo.toml"
             ]
         );
         assert!(deploy.runs_released());
