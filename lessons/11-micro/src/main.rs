@@ -114,6 +114,10 @@ enum Command {
         #[arg(long)]
         alias: Option<String>,
     },
+    /// Write the crate that the runner builds ahead in the course's target folder, in
+    /// release mode, for `new` to give its build to the crate it writes: chapter 14's
+    /// `ahead`.
+    Prebuild,
     /// Call the service by name, `--calls` times.
     Client {
         #[arg(long, default_value = DEFAULT_SERVICE)]
@@ -168,8 +172,12 @@ async fn main() -> Result<(), shared::program::Failure> {
                 "\nrun it: cd {} && cargo run -- --registry consul",
                 dir.display()
             );
+            if let Some(taken) = scaffold::prebuilt::take(&dir, kind) {
+                println!("{taken}");
+            }
         }
         // ANCHOR_END: new
+        Command::Prebuild => scaffold::prebuilt::prebuild()?,
         // ANCHOR: server
         Command::Server {
             addr,

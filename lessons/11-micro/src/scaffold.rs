@@ -7,6 +7,7 @@
 //! names it (`go.micro.srv.greeter`); the web and api types call the srv of the same alias.
 
 pub mod names;
+pub mod prebuilt;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -160,8 +161,7 @@ pub fn write(dir: &Path, plan: &Plan) -> anyhow::Result<Vec<PathBuf>> {
             bail!("{} is not empty: choose a new folder", dir.display());
         }
     }
-    let lesson = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let course = lesson.join("../..").canonicalize()?;
+    let course = course_root();
     let values = [
         ("{{service}}", plan.service()),
         ("{{srv}}", plan.srv()),
@@ -194,6 +194,12 @@ pub fn write(dir: &Path, plan: &Plan) -> anyhow::Result<Vec<PathBuf>> {
         written.push(PathBuf::from("Cargo.lock"));
     }
     Ok(written)
+}
+
+/// The course's folder, which this lesson's crate is in.
+fn course_root() -> PathBuf {
+    let course = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    course.canonicalize().unwrap_or(course)
 }
 
 /// Writes `text` at `path` under `dir`, making the folders on the way.

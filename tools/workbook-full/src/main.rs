@@ -69,9 +69,7 @@ async fn run(cli: Cli) -> Result<bool> {
                 Some(port) => port,
                 None => Layout::of(&course.root, None)?.book(),
             };
-            book::run(&course.root, port, open, lang)
-                .await
-                .map(|()| true)
+            book::run(course, port, open, lang).await.map(|()| true)
         }
         Commands::Bundle { dir, teacher, lang } => {
             bundle::run(&course, &dir, teacher, lang.as_deref()).await

@@ -21,4 +21,5 @@
 pub mod cli;
 pub mod handoff;
 pub mod learner;
+pub mod lock;
 pub mod start;

@@ -6,7 +6,8 @@
 //! (`bin/l11-micro`, `bin/devconsul`) that becomes the build's context. Only that folder is sent to Docker, not the workspace and its gigabytes of
 //! `target/`.
 //!
-//! The Dockerfile starts from `debian:bookworm-slim`, which Docker pulls from Docker Hub.
+//! The Dockerfile starts from `debian:bookworm-slim`, which Docker pulls from Docker Hub
+//! (`L14_DEBIAN_IMAGE` names another, say a mirror's copy of it).
 //! A machine that cannot pull (or `--local-base`) builds on `l14-base:bookworm`, a Debian made
 //! here by debootstrap from Debian's own package mirror. scripts/lab-base.sh makes it (and
 //! is the only thing that does, so that a build already under way is waited for, not
@@ -25,6 +26,8 @@ pub const LOCAL_BASE: &str = "l14-base:bookworm";
 
 /// The base the Dockerfile names, from Docker Hub.
 const DEBIAN: &str = "debian:bookworm-slim";
+/// Overrides which image is pulled as the base instead of [`DEBIAN`] (an image's name).
+pub const DEBIAN_VARIABLE: &str = "L14_DEBIAN_IMAGE";
 
 /// Overrides which l11-micro goes into the image (a path).
 pub const BINARY_VARIABLE: &str = "L14_MICRO_BINARY";
@@ -37,27 +40,25 @@ pub const AGENT_VARIABLE: &str = "L14_DEVCONSUL_BINARY";
 pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<()> {
     let micro = built_program("l11-micro", BINARY_VARIABLE)?;
     let agent = built_program("devconsul", AGENT_VARIABLE)?;
-    let local_base = local_base || !debian_at_hand(docker);
+    let debian = debian();
+    let local_base = local_base || !debian_at_hand(docker, &debian);
+    let base = if local_base { LOCAL_BASE } else { &debian };
     let staging = stage(&[(&micro, "l11-micro"), (&agent, "devconsul")])?;
-    let built = build_from(docker, image, local_base, &staging);
+    let built = build_from(docker, image, base, &staging);
     let _ = std::fs::remove_dir_all(&staging);
     built
 }
 
-/// `docker build` of `lab/Dockerfile` in the context `staging`.
-fn build_from(
-    docker: &Docker,
-    image: &str,
-    local_base: bool,
-    staging: &Path,
-) -> anyhow::Result<()> {
+/// `docker build` of `lab/Dockerfile` on `base` in the context `staging`.
+fn build_from(docker: &Docker, image: &str, base: &str, staging: &Path) -> anyhow::Result<()> {
+    let local_base = base == LOCAL_BASE;
     if local_base {
         ensure_local_base(docker)?;
     }
     let mut build = docker.docker();
     build.arg("build").arg("--tag").arg(image);
-    if local_base {
-        build.arg("--build-arg").arg(format!("BASE={LOCAL_BASE}"));
+    if base != DEBIAN {
+        build.arg("--build-arg").arg(format!("BASE={base}"));
     }
     build
         .arg("--file")
@@ -70,8 +71,8 @@ fn build_from(
             return Err(error);
         }
         bail!(
-            "{error}\n(a machine that cannot pull debian:bookworm-slim builds on a base made \
-             here: `cargo run --release -p l14-deploy -- image --local-base`)"
+            "{error}\n(a machine that cannot pull {base} builds on a base made here: `cargo \
+             run --release -p l14-deploy -- image --local-base`)"
         )
     }
     remove_replaced(docker, image, before);
@@ -79,25 +80,33 @@ fn build_from(
     Ok(())
 }
 
-/// Whether `debian:bookworm-slim` is on this machine, or can be pulled. When it cannot, the
-/// build goes on with the local base, saying so in a line; a base made here already is
-/// taken at once, with no wait for a registry that may not answer.
-fn debian_at_hand(docker: &Docker) -> bool {
-    if docker.has_image(DEBIAN) {
+/// The base to pull: [`DEBIAN`], or the image [`DEBIAN_VARIABLE`] names.
+fn debian() -> String {
+    std::env::var(DEBIAN_VARIABLE)
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| DEBIAN.to_string())
+}
+
+/// Whether `debian` is on this machine, or can be pulled. When it cannot, the build goes on
+/// with the local base, saying so in a line; a base made here already is taken at once,
+/// with no wait for a registry that may not answer.
+fn debian_at_hand(docker: &Docker, debian: &str) -> bool {
+    if docker.has_image(debian) {
         return true;
     }
     if docker.has_image(LOCAL_BASE) {
-        println!("{DEBIAN} is not on this machine: building on {LOCAL_BASE}, made here before");
+        println!("{debian} is not on this machine: building on {LOCAL_BASE}, made here before");
         return false;
     }
     let mut pull = docker.docker();
-    pull.args(["pull", "--quiet", DEBIAN]);
+    pull.args(["pull", "--quiet", debian]);
     match run(&mut pull) {
         Ok(_) => true,
         Err(error) => {
             let why = format!("{error:#}");
             let why = why.lines().last().unwrap_or_default().trim().to_string();
-            println!("{DEBIAN} cannot be pulled here ({why}): building on {LOCAL_BASE} instead");
+            println!("{debian} cannot be pulled here ({why}): building on {LOCAL_BASE} instead");
             false
         }
     }

@@ -30,12 +30,16 @@
 //! writes, built into an image with the Dockerfile it wrote and run on host-b with
 //! `l14-deploy run`, answers through the gateway (`service.rs`).
 //!
+//! Apart from the stories, `fallback.rs` builds the image where Docker Hub cannot be
+//! reached, on the local base.
+//!
 //! This file is the stories; the image they run is made in `image.rs`, the lab they drive
 //! is `lab.rs`, and each step, with the waiting it needs, is in `checks.rs` (etcd's),
 //! `consul.rs` and `service.rs`.
 
 mod checks;
 mod consul;
+mod fallback;
 mod faults;
 mod image;
 mod lab;

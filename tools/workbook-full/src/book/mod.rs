@@ -1,5 +1,6 @@
 //! The book: built with mdBook as a library, its diagrams drawn on the way, and served on
-//! loopback, rebuilt when its sources change.
+//! loopback, rebuilt when its sources change; opening a lesson's chapter builds ahead for
+//! it when no session does (`reading.rs`).
 //!
 //! Called by `main` for `book`, by the learner's session (which serves it beside the
 //! exercises, through `book --for-session`), by `workbook-dev verify` (which checks its pages) and by `doctor` (which
@@ -10,6 +11,7 @@ pub mod i18n;
 pub mod includes;
 pub mod notes;
 mod publish;
+mod reading;
 pub mod schedule;
 mod session;
 mod site;

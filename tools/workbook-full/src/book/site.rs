@@ -10,6 +10,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -24,8 +25,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::book::notes::TeacherNotes;
 use crate::book::publish::Published;
+use crate::book::reading::Reading;
 use crate::book::{diagrams, i18n};
 use crate::traces::Traces;
+use workbook_core::course::Course;
 use workbook_core::language::messages::{Cmd, io_error, say, tell};
 use workbook_core::ports::Layout;
 use workbook_core::ui;
@@ -123,7 +126,9 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
 /// The folders of the repository that chapters link to, served beside the book.
 const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
 
-fn router(book: Published, root: &Path, traces: &Traces) -> Router {
+/// The site: the book, the identifying endpoint, the wire and trace views, the sources.
+/// With `reading`, opening a lesson's chapter builds ahead for it (`reading.rs`).
+fn router(book: Published, root: &Path, traces: &Traces, reading: Option<Arc<Reading>>) -> Router {
     let mut router = Router::new()
         .route("/__workbook", get(|| async { SIGNATURE }))
         .merge(crate::wire::routes(root))
@@ -141,6 +146,9 @@ fn router(book: Published, root: &Path, traces: &Traces) -> Router {
     }
     router.fallback(move |request: Request| {
         let book = book.clone();
+        if let Some(reading) = &reading {
+            reading.opened(request.uri().path());
+        }
         async move { book.page(request).await }
     })
 }
@@ -162,7 +170,7 @@ pub async fn serve(
     root: PathBuf,
     traces: Traces,
 ) -> Result<()> {
-    serve_published(listener, Published::new(dir), root, &traces).await
+    serve_published(listener, Published::new(dir), root, &traces, None).await
 }
 
 /// Serves the book that `book` keeps current.
@@ -171,8 +179,9 @@ async fn serve_published(
     book: Published,
     root: PathBuf,
     traces: &Traces,
+    reading: Option<Arc<Reading>>,
 ) -> Result<()> {
-    axum::serve(listener, router(book, &root, traces))
+    axum::serve(listener, router(book, &root, traces, reading))
         .await
         .context("serving the book")
 }
@@ -234,8 +243,10 @@ pub fn open_browser(url: &str) {
     }
 }
 
-/// The `book` command: build, serve in the foreground, rebuild when sources change.
-pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Result<()> {
+/// The `book` command: build, serve in the foreground, rebuild when sources change, build
+/// ahead for the lesson whose chapter is opened.
+pub async fn run(course: Course, port: u16, open: bool, lang: Option<String>) -> Result<()> {
+    let root = &course.root.clone();
     if let Some(lang) = &lang {
         i18n::check_language(root, lang)?;
     }
@@ -252,6 +263,7 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
         open_browser(&edition_url(port, lang.as_deref()));
     }
     let book = Published::new(dir);
+    let reading = Some(Arc::new(Reading::new(course)));
 
     // Rebuild whenever a chapter or a lesson's source changes, so listings stay current.
     let changes = workbook_core::watch::FileEvents::start(&[
@@ -287,7 +299,7 @@ pub async fn run(root: &Path, port: u16, open: bool, lang: Option<String>) -> Re
     let stopping = shared::signal::shutdown();
     tell(Cmd::CtrlCToStop, &[]);
     tokio::select! {
-        result = serve_published(listener, book, root.to_path_buf(), &traces) => result,
+        result = serve_published(listener, book, root.to_path_buf(), &traces, reading) => result,
         () = stopping => Ok(()),
     }
 }

@@ -71,7 +71,7 @@ impl BookServer {
     }
 
     /// Waits for a line containing `text`, and returns it.
-    fn wait_for(&self, text: &str) -> String {
+    pub fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + PATIENCE;
         let mut seen = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {

@@ -8,6 +8,7 @@
 //! handout (`handout`); two clones with base ports of their
 //! own run side by side (`base_port`), NATS among their services (`nats_service`).
 
+mod ahead;
 mod base_port;
 mod book_server;
 mod chinese_everywhere;

@@ -110,6 +110,8 @@ messages! {
     BookIsAt => "{mark} the book is at {url}", "{mark} 本书在 {url}";
     BuildingAhead => "{mark} built ahead while you read, in the background at low priority: {what}",
         "{mark} 趁你阅读时在后台以低优先级提前构建：{what}";
+    AheadStopped => "{mark} stopped building ahead: a check needs cargo; it goes on when you open a chapter again",
+        "{mark} 已停止提前构建：有检查需要 cargo；再次打开章节时继续";
     BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two); a check started meanwhile waits for it",
         "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟）；其间开始的检查会等它完成";
     FullDoesNotBuild => "the runner's other program ({program}) does not build",

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::learner::ahead;
 use crate::learner::class::{self, Told};
 use crate::learner::failure;
 use crate::learner::state::State;
@@ -83,6 +84,8 @@ pub async fn check<'c>(
 ) -> Result<Vec<(&'c Exercise, Verdict)>> {
     let mut results = Vec::new();
     let mut queued_for_the_class = false;
+    // A build ahead holds cargo's lock: it stops, and goes on after the check.
+    ahead::stop_for_check(course).await;
     for lesson in select::lessons_of(exercises) {
         let mine: Vec<&Exercise> = exercises
             .iter()

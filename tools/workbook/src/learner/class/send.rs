@@ -28,6 +28,7 @@ use workbook_core::class::{self, Accepted, Batch, Refused};
 
 use super::http::{self, Limits, Server};
 use super::{Membership, class_dir, outbox_of};
+use crate::lock::Lock;
 
 /// How long a request may take: a slow server costs the sender this, never a check.
 pub const LIMITS: Limits = Limits {
@@ -132,33 +133,6 @@ pub fn run(root: &Path) -> Sent {
         if !asked.exists() {
             return sent;
         }
-    }
-}
-
-/// The `sending` lock, held while its file is open; the system lets go of it when the
-/// process ends, so a sender that died leaves nothing to clean up.
-struct Lock {
-    _file: fs::File,
-}
-
-impl Lock {
-    fn take(path: &Path) -> Option<Lock> {
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .ok()?;
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: flock on a descriptor this function owns; it changes no memory.
-            let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-            if taken != 0 {
-                return None;
-            }
-        }
-        Some(Lock { _file: file })
     }
 }
 

@@ -72,7 +72,7 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
 
     let mut current = first.map(|(_, e)| e.id.clone());
     // What the lesson on hand and the next one will need, built while the learner reads.
-    let mut ahead = Ahead::new(&course.root);
+    let mut ahead = Ahead::for_session(&course);
     // After `l`, the keys make a line that says where to go.
     let mut typing: Option<Typing> = None;
     println!();

@@ -14,22 +14,32 @@
 //!
 //! Every build runs at the lowest priority (`nice -n 19`), silently, and says what it
 //! builds in one line the first time. The tests' builds share cargo's lock with the checks,
-//! so a check stops them ([`Ahead::pause`]) and they go on after it, from what cargo had
-//! finished; a chapter's release builds use a folder of their own and go on meanwhile.
+//! so a check stops them ([`Ahead::pause`], or [`stop_for_check`] from another process) and
+//! they go on after it, from what cargo had finished; a chapter's release builds use a
+//! folder of their own and go on meanwhile.
+//!
+//! The book's server builds ahead too, when a learner opens a lesson's chapter without a
+//! session ([`Ahead::for_reader`], [`Ahead::opened`]); one process at a time does
+//! (`owner.rs`), and while a session is open it is the session.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use tokio::task::JoinHandle;
 
 use crate::learner::check::select::build_request;
+use owner::{Owner, Running};
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::{Course, Lesson};
 use workbook_core::environment;
 use workbook_core::language::messages::{Msg, say};
 use workbook_core::ui;
+
+mod owner;
+
+pub use owner::stop_for_check;
 
 /// One build the session does ahead.
 #[derive(Debug, Clone)]
@@ -50,40 +60,101 @@ impl Step {
     }
 }
 
-/// What the session is building ahead, and what it has built.
+/// What the session (or the book's server) is building ahead, and what it has built.
 pub struct Ahead {
     root: PathBuf,
+    target: PathBuf,
     /// The steps done (by what they build), this session.
     done: Arc<Mutex<HashSet<String>>>,
     /// The steps said in a line already.
     said: HashSet<String>,
-    tests: Option<JoinHandle<()>>,
+    tests: Running,
     commands: Option<JoinHandle<()>>,
+    /// The lesson built ahead for last.
+    lesson: Option<String>,
+    /// The session's: it holds the course's building ahead from its start to its end. The
+    /// book's server holds it only while its builds run (they keep the [`Owner`] alive).
+    session: bool,
+    _held: Option<Arc<Owner>>,
+    owner: Weak<Owner>,
 }
 
 impl Ahead {
-    pub fn new(root: &Path) -> Ahead {
+    /// The session's, which takes the course's building ahead now and keeps it.
+    pub fn for_session(course: &Course) -> Ahead {
+        let mut ahead = Ahead::new(course, true);
+        ahead.owner();
+        ahead
+    }
+
+    /// The book's server's, which builds ahead only while no session does.
+    pub fn for_reader(course: &Course) -> Ahead {
+        Ahead::new(course, false)
+    }
+
+    fn new(course: &Course, session: bool) -> Ahead {
         Ahead {
-            root: root.to_path_buf(),
+            root: course.root.clone(),
+            target: course.target_dir(),
             done: Arc::default(),
             said: HashSet::new(),
-            tests: None,
+            tests: Running::default(),
             commands: None,
+            lesson: None,
+            session,
+            _held: None,
+            owner: Weak::new(),
         }
+    }
+
+    /// The course's building ahead: this one's already, or taken now if nobody has it (and
+    /// then kept by the session until it ends).
+    fn owner(&mut self) -> Option<Arc<Owner>> {
+        if let Some(owner) = self.owner.upgrade() {
+            return Some(owner);
+        }
+        let owner = Arc::new(Owner::claim(
+            &self.target,
+            self.tests.clone(),
+            !self.session,
+        )?);
+        self.owner = Arc::downgrade(&owner);
+        if self.session {
+            self._held = Some(owner.clone());
+        }
+        Some(owner)
     }
 
     /// Stops the tests' builds (a check needs cargo's lock, and the cores); [`Ahead::resume`]
     /// starts them again from what cargo had finished.
     pub fn pause(&mut self) {
-        if let Some(task) = self.tests.take() {
+        let running = self.tests.lock().ok().and_then(|mut tests| tests.take());
+        if let Some(task) = running {
             task.abort();
         }
     }
 
+    /// A chapter of `lesson` was opened in the book: builds ahead for it, unless its tests'
+    /// builds are under way already (what is built is not built again; what a check
+    /// stopped goes on). Returns the line that says so.
+    pub fn opened(&mut self, course: &Course, lesson: &str) -> Option<String> {
+        let tests_building = self
+            .tests
+            .lock()
+            .is_ok_and(|tests| tests.as_ref().is_some_and(|task| !task.is_finished()));
+        if self.lesson.as_deref() == Some(lesson) && tests_building {
+            return None;
+        }
+        self.resume(course, lesson)
+    }
+
     /// Builds, in the background, what lesson `lesson` (the one the learner is on) and the
     /// one after it need; returns the line that says so, the first time a build is started.
+    /// Nothing, while another process builds ahead for the course.
     pub fn resume(&mut self, course: &Course, lesson: &str) -> Option<String> {
         self.pause();
+        let owner = self.owner()?;
+        self.lesson = Some(lesson.to_string());
         let at = course.lessons.iter().position(|l| l.id == lesson)?;
         let lessons: Vec<&Lesson> = course.lessons[at..].iter().take(2).collect();
         let done = self
@@ -114,24 +185,29 @@ impl Ahead {
         });
         self.said.extend(new);
         if !tests.is_empty() {
-            self.tests = Some(self.spawn(tests, true));
+            let task = self.spawn(tests, self.session, owner.clone());
+            if let Ok(mut running) = self.tests.lock() {
+                *running = Some(task);
+            }
         }
         let commands_running = self
             .commands
             .as_ref()
             .is_some_and(|task| !task.is_finished());
         if !commands.is_empty() && !commands_running {
-            self.commands = Some(self.spawn(commands, false));
+            self.commands = Some(self.spawn(commands, false, owner));
         }
         note
     }
 
-    /// Builds `steps` one after the other, each marked done once cargo succeeds; `after_book`:
-    /// once the book's server is built (the session starts it first, and the two share
-    /// cargo's lock: the book the learner reads comes before what the next check needs).
-    fn spawn(&self, steps: Vec<Step>, after_book: bool) -> JoinHandle<()> {
+    /// Builds `steps` one after the other, each marked done once cargo succeeds, holding the
+    /// course's building ahead until they end; `after_book`: once the book's server is built
+    /// (the session starts it first, and the two share cargo's lock: the book the learner
+    /// reads comes before what the next check needs).
+    fn spawn(&self, steps: Vec<Step>, after_book: bool, owner: Arc<Owner>) -> JoinHandle<()> {
         let (root, done) = (self.root.clone(), self.done.clone());
         tokio::spawn(async move {
+            let _owner = owner;
             if after_book {
                 let _ = crate::handoff::full_program(&root, true).await;
             }
@@ -208,6 +284,24 @@ fn commands_of(lesson: &Lesson) -> Vec<Step> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use workbook_core::testutil::Fixture;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn while_a_session_builds_ahead_the_book_server_does_not() {
+        let fixture = Fixture::course();
+        let course = Course::load(fixture.path()).unwrap();
+        let session = Ahead::for_session(&course);
+        let mut reader = Ahead::for_reader(&course);
+        assert_eq!(reader.opened(&course, "tcp"), None);
+        drop(session);
+        let said = reader
+            .opened(&course, "tcp")
+            .expect("builds ahead once the session ends");
+        assert!(said.contains("cargo test -p l01-tcp --test echo"), "{said}");
+        // Its builds under way, a second chapter view starts nothing more.
+        assert_eq!(reader.opened(&course, "tcp"), None);
+    }
 
     #[test]
     fn the_chapters_commands_are_cargos_arguments() {
@@ -219,7 +313,9 @@ mod tests {
             steps,
             [
                 "cargo build --release -p l11-micro -p devconsul",
-                "cargo build --release -p l14-deploy"
+                "cargo build --release -p l14-deploy",
+                "cargo run --release -p l11-micro -- prebuild",
+                "cargo build --release --manifest-path target/l11-new/greeter/Cargo.toml"
             ]
         );
         assert!(deploy.runs_released());
