@@ -7,6 +7,9 @@
 #   scripts/first-verdict.sh DIR        the clone in DIR (kept afterwards)
 #   scripts/first-verdict.sh --packages only the packages table (no clone, no build)
 #   FIRST_ONLY=1 scripts/first-verdict.sh   the three first moments, not each lesson's check
+#   AHEAD=1 scripts/first-verdict.sh        each lesson's chapter opened in the book's server
+#                                           first, and its build ahead waited for, before
+#                                           its first check (a reader who read the chapter)
 #
 # Run it on a quiet machine with cargo's registry already downloaded (`cargo fetch`): the
 # times are then the builds' own. The clone starts with no target/ folder, as a learner's.
@@ -87,9 +90,28 @@ fi
 # Then the loop a learner lives in: save the lesson's first exercise (one line more) and check
 # it again; a time with milliseconds, as the goal is seconds.
 now() { date +%s.%N; }
-printf '\n%-14s %9s %12s\n' lesson "1st check" "after a save"
+# With AHEAD, the book's server stays up and each chapter is opened before its lesson's first
+# check: the server builds ahead while the learner reads, holding target/workbook-ahead.lock
+# while it builds; `flock` waits for the lock, which is the time the chapter must be read for.
+if [ -n "${AHEAD:-}" ]; then
+  cargo run --quiet -p workbook -- book --port "$port" >"$clone/../book.log" 2>&1 &
+  book_pid=$!
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
+    kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
+    sleep 1
+  done
+fi
+printf '\n%-14s %9s %9s %12s\n' lesson "ahead" "1st check" "after a save"
 for lesson in $(lessons); do
   number=${lesson:1:2}
+  ahead=-
+  if [ -n "${AHEAD:-}" ]; then
+    folder=$(basename "$(dirname "$(ls lessons/"$number"-*/lesson.toml)")")
+    before=$SECONDS
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/$folder.html"
+    flock target/workbook-ahead.lock true
+    ahead="$((SECONDS - before)) s"
+  fi
   before=$SECONDS
   cargo run --quiet -p workbook -- check "$number" >/dev/null 2>&1 || true
   first_check=$((SECONDS - before))
@@ -101,7 +123,7 @@ for lesson in $(lessons); do
   cargo run --quiet -p workbook -- check "$exercise" >/dev/null 2>&1 || true
   loop=$(echo "$(now) - $saved" | bc)
   git checkout --quiet -- "$file"
-  printf '%-14s %7d s %10.1f s\n' "$lesson" "$first_check" "$loop"
+  printf '%-14s %9s %7d s %10.1f s\n' "$lesson" "$ahead" "$first_check" "$loop"
 done
 
 echo
