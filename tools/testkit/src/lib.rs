@@ -39,6 +39,7 @@ pub mod hang;
 #[cfg(feature = "nats")]
 mod nats;
 pub mod output;
+mod ports;
 mod process;
 #[cfg(feature = "prometheus")]
 mod prometheus;
@@ -58,7 +59,8 @@ pub use nats::{NatsServer, nats};
 pub use output::{
     child_output_within, child_output_within_async, output_within, output_within_async,
 };
-pub use process::{ReservedPort, free_ports_in_a_row, http_get, read_to_end_within};
+pub use ports::free_ports_in_a_row;
+pub use process::{ReservedPort, http_get, read_to_end_within};
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
     PrometheusApi, PrometheusServer, prometheus, prometheus_installed, prometheus_missing,

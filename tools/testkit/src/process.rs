@@ -72,26 +72,6 @@ impl Default for ReservedPort {
     }
 }
 
-/// The first of `count` loopback ports in a row that were all free a moment ago: for a
-/// program that publishes one thing per port from a first one (chapter 14's lab, a gateway
-/// a host from `--api-port` on). Released before returning, as [`free_ports`]'s are.
-pub fn free_ports_in_a_row(count: u16) -> u16 {
-    loop {
-        let first = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("bind a free loopback port")
-            .port();
-        let rest_free = (1..count).all(|offset| {
-            first
-                .checked_add(offset)
-                .is_some_and(|port| TcpListener::bind(("127.0.0.1", port)).is_ok())
-        });
-        if rest_free {
-            return first;
-        }
-    }
-}
-
 /// Runs `attempt` until it gives a value, at most five times: a free port may be taken
 /// between our choosing it and the program binding it, which then exits at once. Panics
 /// with `could not start {what}` and every failure when no attempt worked.

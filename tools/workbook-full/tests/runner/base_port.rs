@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::book_server::{BookServer, get};
 use crate::fixture::Course;
-use crate::system::free_ports_in_a_row;
+use testkit::free_ports_in_a_row;
 
 /// The ports each test's learner uses from their base: Consul, Redis, `up`'s three, the
 /// book, NATS (B+6) and its monitoring port (B+7).

@@ -7,7 +7,7 @@
 //! `--base-port`, in its own `.workbook/system-PORT/`, away from a learner's system.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -18,68 +18,7 @@ use crate::real_course::course_root;
 /// instances, the gateway, the book's port, NATS, its monitoring port, Prometheus and the
 /// book's trace receiver.
 pub fn free_base_port() -> u16 {
-    free_ports_in_a_row(10)
-}
-
-/// Where blocks of ports are chosen: below the range the system hands out for
-/// `127.0.0.1:0` (from 32768 on Linux), so that no listener or client of another test can
-/// take one of them between the check here and the runner's use of them.
-const PORTS_FOR_BLOCKS: std::ops::Range<u16> = 10_000..32_000;
-
-/// A block's size: room for any `count` asked here.
-const BLOCK: u16 = 16;
-
-/// The first of `count` (at most [`BLOCK`]) free loopback ports in a row, claimed for this
-/// test's process so that no other test process takes them too (nextest runs each test
-/// in a process of its own): see [`claim`].
-pub fn free_ports_in_a_row(count: u16) -> u16 {
-    assert!(count <= BLOCK, "at most {BLOCK} ports in a row");
-    let claims = std::env::temp_dir().join("workbook-test-ports");
-    std::fs::create_dir_all(&claims).expect("a folder for the tests' port claims");
-    let blocks = u64::from((PORTS_FOR_BLOCKS.end - PORTS_FOR_BLOCKS.start) / BLOCK);
-    // Where to start looking, spread by the process and the clock, so that tests started
-    // together seldom try the same block first.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| u64::from(elapsed.subsec_nanos()));
-    let start = (u64::from(std::process::id()) * 7919 + nanos) % blocks;
-    for step in 0..blocks {
-        let block = u16::try_from((start + step) % blocks).expect("fewer blocks than ports");
-        let first = PORTS_FOR_BLOCKS.start + block * BLOCK;
-        if claim(&claims, first)
-            && (first..first + count).all(|port| TcpListener::bind(("127.0.0.1", port)).is_ok())
-        {
-            return first;
-        }
-    }
-    panic!("found no {count} free ports in a row below 32768");
-}
-
-/// Claims the block that starts at `first` for this process: a file named after the port,
-/// holding the process's id, made with `create_new`, which only one process can do. A claim
-/// whose process is gone (a test that was killed) is taken over.
-fn claim(claims: &Path, first: u16) -> bool {
-    use std::io::Write;
-    let path = claims.join(first.to_string());
-    let mine = std::process::id().to_string();
-    for _ in 0..2 {
-        match std::fs::File::create_new(&path) {
-            Ok(mut file) => return file.write_all(mine.as_bytes()).is_ok(),
-            Err(_) => {
-                let owner = std::fs::read_to_string(&path).unwrap_or_default();
-                let owner = owner.trim();
-                let gone = !owner.is_empty()
-                    && owner != mine
-                    && !Path::new("/proc").join(owner).exists()
-                    && Path::new("/proc/self").exists();
-                if !gone {
-                    return false;
-                }
-                let _ = std::fs::remove_file(&path);
-            }
-        }
-    }
-    false
+    testkit::free_ports_in_a_row(10)
 }
 
 /// `workbook ARGS` in the real course, given at most `patience` to finish.
