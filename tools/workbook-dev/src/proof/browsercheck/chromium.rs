@@ -98,7 +98,14 @@ pub(super) async fn check_pages(
     for (window, narrow) in [(WINDOW, false), (PHONE, true)] {
         client.set_window_size(window.0, window.1).await?;
         for (page, source) in pages {
-            let found = check_page(client, &format!("{base}{page}"), narrow).await;
+            let url = format!("{base}{page}");
+            let mut found = check_page(client, &url, narrow).await;
+            // A page looked at while the machine is loaded has once measured a zh-CN table
+            // too wide, its fallback font not yet settled; a real problem is there on a
+            // second look too, so only what the second look finds is said.
+            if found.as_ref().is_ok_and(|found| !found.is_empty()) {
+                found = check_page(client, &url, narrow).await;
+            }
             let found = found.unwrap_or_else(|err| vec![format!("{page}: {err:#}")]);
             problems.extend(found.into_iter().map(|message| Problem {
                 location: source.clone(),
