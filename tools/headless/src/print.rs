@@ -25,6 +25,18 @@ pub struct Paper {
     pub bookmarks: bool,
 }
 
+/// Switches the open page, and any page opened after, to print media, as printing does.
+async fn print_media(client: &Client) -> Result<(), String> {
+    devtools(
+        client,
+        "Emulation.setEmulatedMedia",
+        json!({ "media": "print" }),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|error| format!("Chromium does not emulate print: {error}"))
+}
+
 impl Browser {
     /// Opens `url`, waits until it is ready to print, and prints it: the PDF's bytes, or
     /// what went wrong in a sentence.
@@ -42,13 +54,7 @@ impl Browser {
         .map_err(|error| format!("Chromium does not take a script: {error}"))?;
         // Print media first: fonts and images the print stylesheet alone asks for are then
         // the ones the wait below waits for.
-        devtools(
-            client,
-            "Emulation.setEmulatedMedia",
-            json!({ "media": "print" }),
-        )
-        .await
-        .map_err(|error| format!("Chromium does not emulate print: {error}"))?;
+        print_media(client).await?;
         // `goto` returns once the page has loaded: its scripts (the title page, the
         // contents, the highlighting) have run.
         client
@@ -63,13 +69,7 @@ impl Browser {
     /// is switched to print media, and printed once ready.
     pub async fn print_open(&self, paper: Paper) -> Result<Vec<u8>, String> {
         let client = &self.client;
-        devtools(
-            client,
-            "Emulation.setEmulatedMedia",
-            json!({ "media": "print" }),
-        )
-        .await
-        .map_err(|error| format!("Chromium does not emulate print: {error}"))?;
+        print_media(client).await?;
         client
             .execute_async(READY, vec![])
             .await
