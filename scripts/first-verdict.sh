@@ -10,6 +10,11 @@
 #   AHEAD=1 scripts/first-verdict.sh        each lesson's chapter opened in the book's server
 #                                           first, and its build ahead waited for, before
 #                                           its first check (a reader who read the chapter)
+#   THERE=1 scripts/first-verdict.sh DIR    each lesson started there: the clone as it is when
+#                                           the book was first served, that lesson's chapter
+#                                           opened in the book's server for at most five
+#                                           minutes (its build ahead waited for), then its
+#                                           first check; the clone is put back between lessons
 #
 # Run it on a quiet machine with cargo's registry already downloaded (`cargo fetch`): the
 # times are then the builds' own. The clone starts with no target/ folder, as a learner's.
@@ -80,6 +85,39 @@ printf '\n%-44s %6s\n' "from git clone to" seconds
 printf '%-44s %6d\n' "the course map (workbook list)" "$map"
 printf '%-44s %6d\n' "the first verdict (workbook check $first)" "$verdict"
 printf '%-44s %6d\n' "the book served" "$book"
+
+# Each lesson started there: a learner who opens the book at that lesson's chapter, reads it
+# (five minutes at most, or until nothing more is built ahead), then checks the lesson. The
+# clone is the one the book was first served from; its target folder is put back as it was
+# then before each lesson, so that no lesson finds another's build.
+if [ -n "${THERE:-}" ]; then
+  rm -rf ../target-served
+  cp -a target ../target-served
+  printf '\n%-14s %9s %9s\n' lesson "ahead" "1st check"
+  for lesson in $(lessons); do
+    number=${lesson:1:2}
+    rm -rf target
+    cp -a ../target-served target
+    cargo run --quiet -p workbook -- book --port "$port" >"$clone/../book-$number.log" 2>&1 &
+    book_pid=$!
+    until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
+      kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
+      sleep 1
+    done
+    folder=$(basename "$(dirname "$(ls lessons/"$number"-*/lesson.toml)")")
+    before=$SECONDS
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/$folder.html"
+    # Five minutes of reading at most: a check then stops what is still being built ahead.
+    timeout 300 flock target/workbook-ahead.lock true || true
+    ahead=$((SECONDS - before))
+    before=$SECONDS
+    cargo run --quiet -p workbook -- check "$number" >/dev/null 2>&1 || true
+    printf '%-14s %7d s %7d s\n' "$lesson" "$ahead" "$((SECONDS - before))"
+    kill "$book_pid" 2>/dev/null || true
+    wait "$book_pid" 2>/dev/null || true
+  done
+  exit 0
+fi
 
 # Each lesson's first check, after the lesson before it: a learner's way through the course.
 if [ -n "${FIRST_ONLY:-}" ]; then

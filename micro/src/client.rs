@@ -15,8 +15,6 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use proto::hello::HelloRequest;
 use proto::hello::greeter_client::GreeterClient;
 use tonic::Status;
@@ -27,6 +25,7 @@ pub mod budget;
 // lesson 11's rule alone, which `tries` extends.
 pub mod call;
 pub mod hedge;
+pub mod set_aside;
 pub mod tries;
 pub mod wire;
 
@@ -35,6 +34,7 @@ use crate::client::hedge::Hedging;
 use crate::client::tries::{Policy, Tries};
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::Selector;
+pub use set_aside::SetAside;
 pub use tries::CALL_DEADLINE;
 pub use wire::Verdict;
 
@@ -208,68 +208,6 @@ impl MicroClient {
 
 /// The greeter's SayHello as an endpoint is named: `Handler.Method`.
 pub const SAY_HELLO: &str = "Greeter.SayHello";
-
-// ANCHOR: set_aside
-/// The nodes whose call could not run there, left out of the selection for a while: the
-/// client's, and `micro api`'s.
-#[derive(Debug)]
-pub struct SetAside {
-    /// (service, node id) → until when that node is left out.
-    until: Mutex<HashMap<(String, String), Instant>>,
-    time: Duration,
-}
-
-impl SetAside {
-    /// Sets a node aside for `time` each time a call could not run there.
-    pub fn new(time: Duration) -> SetAside {
-        SetAside {
-            until: Mutex::new(HashMap::new()),
-            time,
-        }
-    }
-
-    /// `nodes` without those set aside — unless that leaves none: then all of them, since
-    /// trying a node that failed a while ago beats failing without trying. A node of
-    /// `service` that is no longer among `nodes` left the registry: it is forgotten, so that
-    /// when it registers again (restarted) it is called at once.
-    pub fn not_set_aside(&self, service: &str, nodes: Vec<Node>) -> Vec<Node> {
-        let mut set_aside = crate::locks::lock(&self.until);
-        let now = Instant::now();
-        set_aside.retain(|(of, id), until| {
-            *until > now && (of != service || nodes.iter().any(|node| node.id == *id))
-        });
-        let left: Vec<Node> = nodes
-            .iter()
-            .filter(|node| !set_aside.contains_key(&(service.to_string(), node.id.clone())))
-            .cloned()
-            .collect();
-        if left.is_empty() { nodes } else { left }
-    }
-
-    /// After a try on `node`: set it aside if the call could not run there; take it back
-    /// if it answered.
-    pub fn note(&self, service: &str, node: &Node, failure: Option<&Status>) {
-        match failure {
-            Some(status) if cannot_have_run(status) => self.set_aside(service, node),
-            Some(_) => {}
-            None => self.take_back(service, node),
-        }
-    }
-
-    /// Leaves `node` out for a while: a try could not run there, or got no answer in time.
-    pub fn set_aside(&self, service: &str, node: &Node) {
-        let mut set_aside = crate::locks::lock(&self.until);
-        let key = (service.to_string(), node.id.clone());
-        set_aside.insert(key, Instant::now() + self.time);
-    }
-
-    /// Takes `node` back: it answered.
-    pub fn take_back(&self, service: &str, node: &Node) {
-        let mut set_aside = crate::locks::lock(&self.until);
-        set_aside.remove(&(service.to_string(), node.id.clone()));
-    }
-}
-// ANCHOR_END: set_aside
 
 /// How often a connection with a call in flight is pinged, and how long a ping may go
 /// unanswered.

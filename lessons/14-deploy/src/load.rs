@@ -166,7 +166,7 @@ async fn call(client: &reqwest::Client, gateways: &Arc<Gateways>, first: usize) 
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     if !status.is_success() {
-        let body: String = body.chars().take(120).collect();
+        let body: String = body.chars().take(FAILURE_KEPT).collect();
         return Outcome::Failed(format!("{status}: {}", body.trim()));
     }
     match node_of(&body) {
@@ -174,6 +174,10 @@ async fn call(client: &reqwest::Client, gateways: &Arc<Gateways>, first: usize) 
         None => Outcome::Failed(format!("an answer that names no node: {body}")),
     }
 }
+
+/// How much of a failed call's answer the history keeps: the whole of a gateway's error
+/// (its message, `may_have_run`, `retry_budget`), not a page someone else's server sent.
+const FAILURE_KEPT: usize = 600;
 
 /// What the load calls: the seed's `Say.Hello`, through a gateway.
 const HELLO: &str = "/user/say/hello?name=load";

@@ -19,7 +19,10 @@
 //! the servers. Tries that cannot have run reached no server, and are free (gRPC's
 //! "transparent retries"), bounded by the number of nodes. A node whose try failed or timed
 //! out is set aside ([`SetAside`]) so that the next calls try it last, once every other node
-//! has been tried; one that answers is taken back.
+//! has been tried; one that answers is taken back. So is a node whose try the call stopped
+//! waiting for, a hedge having answered first, if it answers nobody before that try's timer
+//! would have ended: without that, a silent node would cost every call that picks it a
+//! hedge, until the budget is spent.
 
 use std::future::Future;
 use std::time::Duration;
@@ -139,6 +142,8 @@ impl Tries {
         // try so far may have run: the call never ran only if no try did.
         let mut refused = false;
         let mut ran = false;
+        // The tries sent and not yet ended, each with when its timer ends.
+        let mut out = Out::default();
         let mut tries = FuturesUnordered::new();
         let first = one_try(
             service,
@@ -149,17 +154,19 @@ impl Tries {
             until(),
             deadline,
         );
-        tries.push(first.ok_or_else(|| no_node(service))?);
+        tries.push(out.sent(first.ok_or_else(|| no_node(service))?));
         let mut hedge_at = hedge_after.map(|delay| Instant::now() + delay);
         loop {
             tokio::select! {
                 Some((node, took, tried)) = tries.next() => {
+                    out.ended(&node);
                     let (status, verdict) = match tried {
                         Ok(answer) => {
                             self.set_aside.take_back(service, &node);
                             if let Some(method) = method {
                                 self.latencies.record(method, took);
                             }
+                            out.left_unanswered(&self.set_aside, service);
                             return Ok((node, answer));
                         }
                         Err(failed) => failed,
@@ -167,7 +174,10 @@ impl Tries {
                     ran |= verdict != Verdict::NotRun;
                     let call = if ran { Verdict::MayHaveRun } else { Verdict::NotRun };
                     let again = match verdict {
-                        Verdict::Answered => return Err(wire::mark(status, verdict, refused)),
+                        Verdict::Answered => {
+                            out.left_unanswered(&self.set_aside, service);
+                            return Err(wire::mark(status, verdict, refused));
+                        }
                         Verdict::NotRun => true,
                         Verdict::MayHaveRun => idempotent,
                     };
@@ -182,7 +192,7 @@ impl Tries {
                         .then(|| one_try(service, selector, &mut untried, Some(&node), &mut try_on, until(), deadline))
                         .flatten();
                     match next {
-                        Some(next) => tries.push(next),
+                        Some(next) => tries.push(out.sent(next)),
                         None if tries.is_empty() => return Err(wire::mark(status, call, refused)),
                         None => {}
                     }
@@ -191,7 +201,10 @@ impl Tries {
                     hedge_at = None;
                     if !untried.is_empty() {
                         if self.budget.try_retry() {
-                            tries.extend(one_try(service, selector, &mut untried, None, &mut try_on, until(), deadline));
+                            tries.extend(
+                                one_try(service, selector, &mut untried, None, &mut try_on, until(), deadline)
+                                    .map(|hedge| out.sent(hedge)),
+                            );
                             hedge_at = hedge_after.map(|delay| Instant::now() + delay);
                         } else {
                             refused = true;
@@ -203,6 +216,7 @@ impl Tries {
                         "no node of {service} answered within {:?}",
                         self.policy.deadline
                     ));
+                    out.left_unanswered(&self.set_aside, service);
                     return Err(wire::mark(status, Verdict::MayHaveRun, refused));
                 }
             }
@@ -211,9 +225,36 @@ impl Tries {
     // ANCHOR_END: call
 }
 
+/// The tries of a call still out: which node each went to, and when its timer ends.
+#[derive(Default)]
+struct Out(Vec<(Node, Instant)>);
+
+impl Out {
+    /// A try sent: kept until it ends, and handed on to be awaited.
+    fn sent<Try>(&mut self, (node, until, try_): (Node, Instant, Try)) -> Try {
+        self.0.push((node, until));
+        try_
+    }
+
+    /// The try on `node` ended (each node is tried at most once a call).
+    fn ended(&mut self, node: &Node) {
+        self.0.retain(|(out, _)| out != node);
+    }
+
+    /// The call ends with tries still out, which it stops waiting for: each is noted as
+    /// left unanswered, so that a node that went silent is set aside when its timer would
+    /// have ended, though a hedge answered first ([`SetAside::left_unanswered`]).
+    fn left_unanswered(&self, set_aside: &SetAside, service: &str) {
+        for (node, until) in &self.0 {
+            set_aside.left_unanswered(service, node, *until);
+        }
+    }
+}
+
 /// A try on the node `selector` picks among `untried` (taking it out of them), to be
 /// answered by `until` (its per-try timer), the node told the call's `deadline`: the node,
-/// how long the try took, and its answer or its failure judged.
+/// when its timer ends, and the try, which yields the node, how long the try took, and its
+/// answer or its failure judged.
 fn one_try<T, F, Fut>(
     service: &str,
     selector: &dyn Selector,
@@ -222,7 +263,11 @@ fn one_try<T, F, Fut>(
     try_on: &mut F,
     until: Instant,
     deadline: Instant,
-) -> Option<impl Future<Output = Tried<T>> + use<T, F, Fut>>
+) -> Option<(
+    Node,
+    Instant,
+    impl Future<Output = Tried<T>> + use<T, F, Fut>,
+)>
 where
     F: FnMut(Node, Instant) -> Fut,
     Fut: Future<Output = Result<T, Status>>,
@@ -231,7 +276,8 @@ where
     untried.retain(|other| *other != node);
     let started = Instant::now();
     let sent = try_on(node.clone(), deadline);
-    Some(async move {
+    let out = node.clone();
+    Some((out, until, async move {
         let answer = match tokio::time::timeout_at(until, sent).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(status)) => Err(judge(status, &node)),
@@ -246,7 +292,7 @@ where
             )),
         };
         (node, started.elapsed(), answer)
-    })
+    }))
 }
 
 /// A try done: the node, how long it took, and its answer or its failure judged.

@@ -277,6 +277,33 @@ async fn a_hedge_goes_out_after_its_delay_and_the_first_answer_wins() {
     assert_eq!(tries.budget.retries(), 1, "a hedge is paid from the budget");
 }
 
+/// A node gone silent (cut off), whose calls a hedge answers: its own tries are cancelled
+/// unanswered, so no try of it ever fails. Once the first of them would have timed out, it
+/// is set aside as a node whose try timed out is: the next calls go to b, with no hedge
+/// paid. (Left in turn, it would cost every call that picks it a hedge, until the budget
+/// was spent and such a call failed.)
+#[tokio::test(start_paused = true)]
+async fn a_silent_node_a_hedge_answered_for_is_set_aside_when_its_try_would_have_timed_out() {
+    let cluster = Cluster::new(&[("a", Plays::Silent), ("b", Plays::Answers(ms(1)))]);
+    let tries = Tries::new(Policy {
+        hedging: Hedging::After(ms(50)),
+        ..policy(true)
+    });
+    let (answer, took) = cluster.call(&tries).await;
+    assert_eq!((answer.unwrap().as_str(), took), ("from b", ms(51)));
+    // Before a's try would have timed out (200 ms after it left), a is still in its turn.
+    let (answer, took) = cluster.call(&tries).await;
+    assert_eq!((answer.unwrap().as_str(), took), ("from b", ms(51)));
+    assert_eq!(tries.budget.retries(), 2, "two hedges");
+    tokio::time::sleep(ms(200)).await;
+    for _ in 0..5 {
+        let (answer, took) = cluster.call(&tries).await;
+        assert_eq!((answer.unwrap().as_str(), took), ("from b", ms(1)));
+    }
+    assert_eq!(cluster.tries(), counts(&[("a", 2), ("b", 7)]));
+    assert_eq!(tries.budget.retries(), 2, "no hedge once a is set aside");
+}
+
 /// Says, when dropped, that the try holding it was cancelled.
 struct Cancelled<'a>(&'a AtomicBool);
 
