@@ -11,10 +11,11 @@
 #                                           first, and its build ahead waited for, before
 #                                           its first check (a reader who read the chapter)
 #   THERE=1 scripts/first-verdict.sh DIR    each lesson started there: the clone as it is when
-#                                           the book was first served, that lesson's chapter
-#                                           opened in the book's server for at most five
-#                                           minutes (its build ahead waited for), then its
+#                                           the book was first served, then that lesson's
 #                                           first check; the clone is put back between lessons
+#   THERE=1 AHEAD=1 scripts/first-verdict.sh DIR   the same, the lesson's chapter opened in
+#                                           the book's server for at most five minutes first
+#                                           (its build ahead waited for)
 #
 # Run it on a quiet machine with cargo's registry already downloaded (`cargo fetch`): the
 # times are then the builds' own. The clone starts with no target/ folder, as a learner's.
@@ -98,23 +99,28 @@ if [ -n "${THERE:-}" ]; then
     number=${lesson:1:2}
     rm -rf target
     cp -a ../target-served target
-    cargo run --quiet -p workbook -- book --port "$port" >"$clone/../book-$number.log" 2>&1 &
-    book_pid=$!
-    until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
-      kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
-      sleep 1
-    done
-    folder=$(basename "$(dirname "$(ls lessons/"$number"-*/lesson.toml)")")
-    before=$SECONDS
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/$folder.html"
-    # Five minutes of reading at most: a check then stops what is still being built ahead.
-    timeout 300 flock target/workbook-ahead.lock true || true
-    ahead=$((SECONDS - before))
+    ahead=-
+    if [ -n "${AHEAD:-}" ]; then
+      cargo run --quiet -p workbook -- book --port "$port" >"$clone/../book-$number.log" 2>&1 &
+      book_pid=$!
+      until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
+        kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
+        sleep 1
+      done
+      folder=$(basename "$(dirname "$(ls lessons/"$number"-*/lesson.toml)")")
+      before=$SECONDS
+      curl -fsS -o /dev/null "http://127.0.0.1:$port/$folder.html"
+      # Five minutes of reading at most: a check then stops what is still being built ahead.
+      timeout 300 flock target/workbook-ahead.lock true || true
+      ahead="$((SECONDS - before)) s"
+    fi
     before=$SECONDS
     cargo run --quiet -p workbook -- check "$number" >/dev/null 2>&1 || true
-    printf '%-14s %7d s %7d s\n' "$lesson" "$ahead" "$((SECONDS - before))"
-    kill "$book_pid" 2>/dev/null || true
-    wait "$book_pid" 2>/dev/null || true
+    printf '%-14s %9s %7d s\n' "$lesson" "$ahead" "$((SECONDS - before))"
+    if [ -n "${AHEAD:-}" ]; then
+      kill "$book_pid" 2>/dev/null || true
+      wait "$book_pid" 2>/dev/null || true
+    fi
   done
   exit 0
 fi
