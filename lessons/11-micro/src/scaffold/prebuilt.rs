@@ -14,7 +14,9 @@
 //! and compiles only the new crate.
 //!
 //! A build is taken once it has finished (its program is there, which cargo links last),
-//! and once: `new` leaves the mark `taken`, after which `prebuild` writes no stand-in.
+//! and once: `new` leaves the mark `taken`, after which `prebuild` writes no stand-in. A
+//! build still under way — cargo holds its build folder's lock while it builds — is waited
+//! for, saying so: it is nearer its end than a build started now would be.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,10 @@ use super::{Kind, Plan, write};
 const KIND: Kind = Kind::Srv;
 /// The stand-in's alias, and so its folder and its program (`greeter-srv`).
 const ALIAS: &str = "greeter";
+
+/// How long `new` waits for a build under way: longer than the slowest seen (13 min on two
+/// busy cores), shorter than forever.
+const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// The folder of the build ahead, in the course's `target/` (where the runner's step, a
 /// path from the course's root, builds it).
@@ -52,23 +58,45 @@ pub fn prebuild() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Gives the crate `new` wrote in `dir` the build made ahead, when there is one it can use:
-/// the line that says so.
+/// Gives the crate `new` wrote in `dir` the build made ahead, when there is one it can use,
+/// after waiting for it if it is under way: the line that says so.
 pub fn take(dir: &Path, kind: Kind) -> Option<String> {
-    take_from(&home(), dir, kind)
+    take_from(&home(), dir, kind, |line| println!("{line}"))
 }
 
-/// [`take`], of the build ahead in `home`.
-fn take_from(home: &Path, dir: &Path, kind: Kind) -> Option<String> {
+/// [`take`], of the build ahead in `home`, saying through `say` that it waits.
+fn take_from(home: &Path, dir: &Path, kind: Kind, say: impl Fn(&str)) -> Option<String> {
     let stand_in = home.join(ALIAS);
     let built = stand_in.join("target");
-    let finished = built
-        .join("release")
-        .join(format!("{ALIAS}-{}", KIND.name()))
-        .is_file();
     let target = dir.join("target");
-    if kind == Kind::Web || !finished || target.exists() {
+    if kind == Kind::Web || target.exists() {
         return None;
+    }
+    let release = built.join("release");
+    let program = release.join(format!("{ALIAS}-{}", KIND.name()));
+    if !program.is_file() {
+        // cargo's own lock on the build folder, held while it builds: wait until it is let go.
+        let lock = std::fs::File::open(release.join(".cargo-lock")).ok()?;
+        if held_by_another(&lock) {
+            say(&format!(
+                "waiting for the framework's release build, made ahead in {}, to finish: it \
+                 is nearer its end than a build started now (Ctrl-C goes on without it; the \
+                 crate is written)",
+                stand_in.display()
+            ));
+            let waited = std::time::Instant::now();
+            while held_by_another(&lock) {
+                if waited.elapsed() > LONGEST_WAIT {
+                    say("the build made ahead is still under way: going on without it");
+                    return None;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        }
+        if !program.is_file() {
+            // The build stopped before its end (a check stopped it): nothing to take.
+            return None;
+        }
     }
     // A rename: the build stays on its disk, and a folder elsewhere keeps its first build.
     std::fs::rename(&built, &target).ok()?;
@@ -80,6 +108,27 @@ fn take_from(home: &Path, dir: &Path, kind: Kind) -> Option<String> {
          --release` compiles only the new crate",
         target.display()
     ))
+}
+
+/// Whether another process holds the lock on `file` (cargo holds its build folder's with
+/// `flock` while it builds): a shared lock, asked for without waiting, is refused.
+#[cfg(unix)]
+fn held_by_another(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: flock on a descriptor `file` owns; it changes no memory.
+    let taken = unsafe { libc::flock(fd, libc::LOCK_SH | libc::LOCK_NB) } == 0;
+    if taken {
+        // SAFETY: as above; the lock just taken is let go at once.
+        unsafe { libc::flock(fd, libc::LOCK_UN) };
+    }
+    !taken
+}
+
+/// Elsewhere no build is known to be under way: a build not finished is not taken.
+#[cfg(not(unix))]
+fn held_by_another(_: &std::fs::File) -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -101,15 +150,60 @@ mod tests {
             std::fs::create_dir_all(dir).unwrap();
         }
         // Not finished: not taken.
-        assert_eq!(take_from(&home, &srv, Kind::Srv), None);
+        assert_eq!(take_from(&home, &srv, Kind::Srv, quiet), None);
         std::fs::write(&program, "").unwrap();
         // A web crate has other dependencies.
-        assert_eq!(take_from(&home, &web, Kind::Web), None);
-        let said = take_from(&home, &srv, Kind::Srv).expect("taken");
+        assert_eq!(take_from(&home, &web, Kind::Web, quiet), None);
+        let said = take_from(&home, &srv, Kind::Srv, quiet).expect("taken");
         assert!(said.contains("srv/target"), "{said}");
         assert!(srv.join("target/release").is_dir());
         assert!(home.join("taken").exists() && !home.join("greeter").exists());
-        assert_eq!(take_from(&home, &scratch.join("api"), Kind::Api), None);
+        assert_eq!(
+            take_from(&home, &scratch.join("api"), Kind::Api, quiet),
+            None
+        );
         let _ = std::fs::remove_dir_all(&scratch);
     }
+
+    /// A build under way, its folder locked as cargo locks it: `new` says it waits, waits
+    /// until the lock is let go, and takes the build then.
+    #[test]
+    fn a_build_under_way_is_waited_for_then_taken() {
+        let scratch = std::env::temp_dir().join(format!("l11-building-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        let (home, srv) = (scratch.join("home"), scratch.join("srv"));
+        let release = home.join("greeter/target/release");
+        std::fs::create_dir_all(&release).unwrap();
+        std::fs::create_dir_all(&srv).unwrap();
+        // cargo's lock, held as cargo holds it: exclusive, until its descriptor is closed.
+        let cargo = std::fs::File::create(release.join(".cargo-lock")).unwrap();
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock on a descriptor this test owns.
+            let held = unsafe { libc::flock(cargo.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            assert_eq!(held, 0, "the test holds cargo's lock");
+        }
+        let (said, heard) = std::sync::mpsc::channel::<String>();
+        let taking = {
+            let (home, srv) = (home.clone(), srv.clone());
+            std::thread::spawn(move || {
+                take_from(&home, &srv, Kind::Srv, |line| {
+                    said.send(line.to_string()).unwrap()
+                })
+            })
+        };
+        let waiting = heard
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("`new` says it waits for the build under way");
+        assert!(waiting.contains("waiting for"), "{waiting}");
+        assert!(!taking.is_finished(), "it waits while cargo builds");
+        // cargo links the program last, then lets go of its lock.
+        std::fs::write(release.join("greeter-srv"), "").unwrap();
+        drop(cargo);
+        let taken = taking.join().unwrap().expect("taken once the build ended");
+        assert!(taken.contains("srv/target"), "{taken}");
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+
+    fn quiet(_: &str) {}
 }

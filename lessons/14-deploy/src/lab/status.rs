@@ -11,6 +11,9 @@ use super::docker::{self, Docker, output};
 use super::hosts::{self, HOST_NAMES, Host, PROMETHEUS_HOST, named_by_address};
 use super::{Lab, nemesis};
 
+/// The width of the hosts' names in `status`, so that its columns line up: the longest's.
+const NAME_WIDTH: usize = PROMETHEUS_HOST.len();
+
 impl Lab {
     // ANCHOR: status
     /// One line per host: up or not, and what runs on it.
@@ -24,8 +27,8 @@ impl Lab {
         let mut lines = String::new();
         for name in HOST_NAMES {
             let line = match hosts.iter().find(|host| host.name == name) {
-                None => format!("{name:<7} missing"),
-                Some(host) if !host.running => format!("{name:<7} stopped"),
+                None => format!("{name:<NAME_WIDTH$} missing"),
+                Some(host) if !host.running => format!("{name:<NAME_WIDTH$} stopped"),
                 Some(host) => {
                     let address = host.address.as_deref().unwrap_or("no address");
                     let programs = programs(docker, host)?;
@@ -35,7 +38,7 @@ impl Lab {
                         programs.join(", ")
                     };
                     let faults = faults(docker, host, &hosts)?;
-                    format!("{name:<7} running  {address:<15} {programs:<16} {faults}")
+                    format!("{name:<NAME_WIDTH$} running  {address:<15} {programs:<16} {faults}")
                 }
             };
             lines.push_str(line.trim_end());
@@ -51,16 +54,16 @@ impl Lab {
     fn prometheus_status(&self, docker: &Docker, host: &Host) -> anyhow::Result<String> {
         let name = PROMETHEUS_HOST;
         if !host.running {
-            return Ok(format!("{name} stopped\n"));
+            return Ok(format!("{name:<NAME_WIDTH$} stopped\n"));
         }
         let address = host.address.as_deref().unwrap_or("no address");
         let runs = programs(docker, host)?.contains(&"prometheus");
         let published = self.published_prometheus().map(|addr| addr.port());
         Ok(match (runs, published) {
             (true, Some(port)) => format!(
-                "{name} running  {address:<15} prometheus, its UI at http://127.0.0.1:{port}\n"
+                "{name:<NAME_WIDTH$} running  {address:<15} prometheus, its UI at http://127.0.0.1:{port}\n"
             ),
-            _ => format!("{name} running  {address:<15} nothing runs\n"),
+            _ => format!("{name:<NAME_WIDTH$} running  {address:<15} nothing runs\n"),
         })
     }
     // ANCHOR_END: status
