@@ -66,6 +66,18 @@ pub(crate) async fn search_in_browser(
         .for_element(Locator::Css("#mdbook-searchresults li a"))
         .await;
     let mut links = Vec::new();
+    if let Err(error) = &found {
+        // What the page shows instead, for the failure to say: whether it loaded, whether
+        // its search index did, and what the results' heading reads.
+        let seen = client
+            .execute(
+                "return [document.readyState, location.href, typeof window.search, \
+                 (document.querySelector('#mdbook-searchresults-header') || {}).innerText];",
+                vec![],
+            )
+            .await;
+        eprintln!("no search result for {query:?} on {page} within a minute ({error}): {seen:?}");
+    }
     if found.is_ok() {
         for link in client
             .find_all(Locator::Css("#mdbook-searchresults li a"))
