@@ -113,7 +113,8 @@ impl ServerProcess {
         &self.addrs
     }
 
-    /// Sends `signal` (`"TERM"`, `"INT"`, `"KILL"`) with the `kill` command, as an operator would.
+    /// Sends `signal` (`"TERM"`, `"INT"`, `"KILL"`, `"STOP"`) with the `kill` command, as an
+    /// operator would; a `STOP` returns once every thread of the server has stopped.
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("the server is still running");
         let mut kill = std::process::Command::new("kill");
@@ -125,6 +126,13 @@ impl ServerProcess {
             "{what} failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+        if signal == "STOP" {
+            // `kill` returns once the signal is sent, and a thread of the server running on
+            // the other core may go on for a moment before it stops: a test that then lets
+            // the server's input through (a reply it waits for) would race it. Stopped is
+            // when every thread of it is.
+            every_thread_stopped(pid);
+        }
     }
 
     /// Waits up to `limit` for the process to exit; panics, with its log, if it does not.
@@ -216,5 +224,32 @@ mod tests {
             Some("127.0.0.1:8".parse().unwrap())
         );
         assert_eq!(listening_address("INFO connected peer=127.0.0.1:5"), None);
+    }
+}
+
+/// Waits until every thread of process `pid` is stopped (`T` in `/proc/PID/task/*/stat`),
+/// PATIENCE at most; panics with the states it saw. Elsewhere than Linux it returns at once.
+fn every_thread_stopped(pid: u32) {
+    let states = || -> Option<Vec<char>> {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+        let states = tasks
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("stat")).ok())
+            // `TID (NAME) STATE …`: the name may hold spaces and parentheses, so the state
+            // is read after the last `)`.
+            .filter_map(|stat| stat.rsplit_once(')')?.1.trim_start().chars().next())
+            .collect();
+        Some(states)
+    };
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let Some(seen) = states() else { return };
+        if seen.iter().all(|state| matches!(state, 'T' | 't')) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "process {pid} was not stopped {PATIENCE:?} after SIGSTOP: its threads' states {seen:?}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
