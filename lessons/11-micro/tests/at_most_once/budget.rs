@@ -49,11 +49,19 @@ async fn with_every_node_gone_retries_stay_within_the_budget_and_the_log_says_it
     let options = ["api", "--per-try", "100ms", "--deadline", "2s"];
     let gateway = start(&registry, &options, &[]).await;
     let hello = format!("/{service}/say/hello?name=Ada");
-    let (status, body) = get(&gateway, &hello).await;
-    assert_eq!(
-        status, 200,
-        "the schema is learnt while the nodes are up: {body}"
-    );
+    // The schema is learnt while the nodes are up. The first call learns it within the
+    // call's 2 s, which a machine busy enough can take for itself: then the next one does.
+    let until = Instant::now() + PATIENCE;
+    loop {
+        let (status, body) = get(&gateway, &hello).await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < until && status == 503,
+            "the schema is learnt while the nodes are up: {status} {body}"
+        );
+    }
 
     // Every node paused: each try of Say.Hello (idempotent) times out, and each call wants
     // a retry on every other node. Four callers, fifteen calls each.
