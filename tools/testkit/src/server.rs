@@ -205,28 +205,6 @@ fn listening_address(line: &str) -> Option<SocketAddr> {
     word.parse().ok()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::listening_address;
-
-    #[test]
-    fn finds_the_address_in_a_log_line() {
-        let line = "2026-11-22T10:00:00Z  INFO l01_tcp: echo server listening on 127.0.0.1:41234";
-        assert_eq!(
-            listening_address(line),
-            Some("127.0.0.1:41234".parse().unwrap())
-        );
-        let tcp = "INFO l03_jsonrpc: JSON-RPC over TCP listening on 127.0.0.1:7: one per line";
-        assert_eq!(listening_address(tcp), Some("127.0.0.1:7".parse().unwrap()));
-        let http = "INFO l03_jsonrpc: JSON-RPC over HTTP listening on http://127.0.0.1:8/: POST";
-        assert_eq!(
-            listening_address(http),
-            Some("127.0.0.1:8".parse().unwrap())
-        );
-        assert_eq!(listening_address("INFO connected peer=127.0.0.1:5"), None);
-    }
-}
-
 /// Waits until every thread of process `pid` is stopped (`T` in `/proc/PID/task/*/stat`),
 /// PATIENCE at most; panics with the states it saw. Elsewhere than Linux it returns at once.
 fn every_thread_stopped(pid: u32) {
@@ -251,5 +229,27 @@ fn every_thread_stopped(pid: u32) {
             "process {pid} was not stopped {PATIENCE:?} after SIGSTOP: its threads' states {seen:?}"
         );
         std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listening_address;
+
+    #[test]
+    fn finds_the_address_in_a_log_line() {
+        let line = "2026-11-22T10:00:00Z  INFO l01_tcp: echo server listening on 127.0.0.1:41234";
+        assert_eq!(
+            listening_address(line),
+            Some("127.0.0.1:41234".parse().unwrap())
+        );
+        let tcp = "INFO l03_jsonrpc: JSON-RPC over TCP listening on 127.0.0.1:7: one per line";
+        assert_eq!(listening_address(tcp), Some("127.0.0.1:7".parse().unwrap()));
+        let http = "INFO l03_jsonrpc: JSON-RPC over HTTP listening on http://127.0.0.1:8/: POST";
+        assert_eq!(
+            listening_address(http),
+            Some("127.0.0.1:8".parse().unwrap())
+        );
+        assert_eq!(listening_address("INFO connected peer=127.0.0.1:5"), None);
     }
 }
