@@ -72,13 +72,20 @@ verdict=$((SECONDS - started))
 # The book, as the session serves it after that first check: its server built and started,
 # up when its page answers.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cargo run --quiet -p workbook -- book --port "$port" >/dev/null 2>&1 &
-book_pid=$!
-trap 'kill "$book_pid" 2>/dev/null || true' EXIT
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
-  kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
-  sleep 1
-done
+# serve_book LOG: the book's server started on $port (its pid in book_pid), its output
+# into LOG; returns once its first page answers.
+serve_book() {
+  cargo run --quiet -p workbook -- book --port "$port" >"$1" 2>&1 &
+  book_pid=$!
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
+    kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
+    sleep 1
+  done
+}
+# chapter NUMBER: the page of lesson NUMBER's chapter, named after the lesson's folder.
+chapter() { basename "$(dirname "$(ls lessons/"$1"-*/lesson.toml)")"; }
+trap 'kill "${book_pid:-}" 2>/dev/null || true' EXIT
+serve_book /dev/null
 book=$((SECONDS - started))
 kill "$book_pid" 2>/dev/null || true
 
@@ -101,15 +108,9 @@ if [ -n "${THERE:-}" ]; then
     cp -a ../target-served target
     ahead=-
     if [ -n "${AHEAD:-}" ]; then
-      cargo run --quiet -p workbook -- book --port "$port" >"$clone/../book-$number.log" 2>&1 &
-      book_pid=$!
-      until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
-        kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
-        sleep 1
-      done
-      folder=$(basename "$(dirname "$(ls lessons/"$number"-*/lesson.toml)")")
+      serve_book "$clone/../book-$number.log"
       before=$SECONDS
-      curl -fsS -o /dev/null "http://127.0.0.1:$port/$folder.html"
+      curl -fsS -o /dev/null "http://127.0.0.1:$port/$(chapter "$number").html"
       # Five minutes of reading at most: a check then stops what is still being built ahead.
       timeout 300 flock target/workbook-ahead.lock true || true
       ahead="$((SECONDS - before)) s"
@@ -138,21 +139,15 @@ now() { date +%s.%N; }
 # check: the server builds ahead while the learner reads, holding target/workbook-ahead.lock
 # while it builds; `flock` waits for the lock, which is the time the chapter must be read for.
 if [ -n "${AHEAD:-}" ]; then
-  cargo run --quiet -p workbook -- book --port "$port" >"$clone/../book.log" 2>&1 &
-  book_pid=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
-    kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
-    sleep 1
-  done
+  serve_book "$clone/../book.log"
 fi
 printf '\n%-14s %9s %9s %12s\n' lesson "ahead" "1st check" "after a save"
 for lesson in $(lessons); do
   number=${lesson:1:2}
   ahead=-
   if [ -n "${AHEAD:-}" ]; then
-    folder=$(basename "$(dirname "$(ls lessons/"$number"-*/lesson.toml)")")
     before=$SECONDS
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/$folder.html"
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/$(chapter "$number").html"
     flock target/workbook-ahead.lock true
     ahead="$((SECONDS - before)) s"
   fi
