@@ -70,7 +70,7 @@ fi
 # --- tests ----------------------------------------------------------------------------------
 step "cargo build of every target, linted (tools, and every lesson with its solutions)"
 # Every target `cargo clippy --all-targets` would lint, benches included (built, not run).
-cargo test --locked --workspace --all-features --all-targets --no-run
+cargo test --locked --workspace --all-features --all-targets --no-run ${CI:+--timings}
 
 step "what the tests need, installed in the background since the start"
 wait_for_test_needs

@@ -224,7 +224,7 @@ async fn each_kind_builds_registers_and_answers() {
 fn a_new_srv_is_found_and_called_over_mdns() {
     // mDNS is multicast: the test runs in a network namespace of its own, so that its
     // announcements never leave the machine (and no other run's reach it).
-    if !support::netns::inside("a_new_srv_is_found_and_called_over_mdns") {
+    if !support::netns::inside_a_test_that_builds("a_new_srv_is_found_and_called_over_mdns") {
         return;
     }
     let scratch = Scratch::new("new-mdns");

@@ -32,6 +32,7 @@ pub mod bytes;
 pub mod catalog;
 #[cfg(feature = "consul")]
 mod consul;
+pub mod deadline;
 mod etcd;
 #[cfg(feature = "grpc")]
 pub mod grpc;
@@ -69,12 +70,9 @@ pub use prometheus::{
 pub use redis::{RedisServer, redis};
 pub use server::ServerProcess;
 
-/// How long a test waits for one step before it calls the step failed. Generous, so that a
-/// loaded machine (a build beside the tests, memory and disk busy) does not fail a correct
-/// answer: a step that takes milliseconds on a quiet machine was seen to take over 5 s on a
-/// loaded one. A test that means "at once" gives the code under test a deadline well beyond
-/// this (30 s or more), so that waiting it out can never pass for an answer.
-pub const PATIENCE: Duration = Duration::from_secs(20);
+/// How long a test waits for one step before it calls the step failed: [`deadline::STEP`],
+/// under the name the tests know it by.
+pub const PATIENCE: Duration = deadline::STEP;
 
 /// Waits for `step` for at most [`PATIENCE`], or panics naming `what` was awaited.
 ///

@@ -15,7 +15,21 @@ const SETUP: &str =
 
 /// True inside the namespace: run the test's body. Outside, runs `test` (its name, as the
 /// test binary filters it) in a new namespace, fails if it fails there, and returns false.
+/// The run inside may take as long as the test runner gives a test of no group of its own
+/// (`testkit::deadline::TEST`).
 pub fn inside(test: &str) -> bool {
+    inside_within(test, testkit::deadline::TEST)
+}
+
+/// [`inside`], for a test that builds crates with cargo inside its namespace: the run
+/// inside may take as long as the test runner gives such a test
+/// (`testkit::deadline::TEST_THAT_BUILDS`), since its build waits for cargo's lock and,
+/// on a machine set up today, for crates to download.
+pub fn inside_a_test_that_builds(test: &str) -> bool {
+    inside_within(test, testkit::deadline::TEST_THAT_BUILDS)
+}
+
+fn inside_within(test: &str, runner_deadline: std::time::Duration) -> bool {
     if std::env::var_os(INSIDE).is_some() {
         return true;
     }
@@ -33,7 +47,7 @@ pub fn inside(test: &str) -> bool {
     let output = testkit::output_within(
         &format!("{test} inside its network namespace"),
         &mut inside,
-        testkit::PATIENCE * 4,
+        runner_deadline,
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);

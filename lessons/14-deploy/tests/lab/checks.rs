@@ -15,11 +15,14 @@ pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 pub(crate) const DOCKER_PATIENCE: Duration = Duration::from_secs(60);
 
 /// How long one run of the lab's program may take (`up` builds nothing, `image` may build
-/// the hosts' image, `down` waits for the containers to stop).
-pub(crate) const PROGRAM_PATIENCE: Duration = Duration::from_secs(300);
+/// the hosts' image, `down` waits for the containers to stop): as long as the test runner
+/// gives the whole story, since the image's build is most of a story on a machine set up
+/// today.
+pub(crate) const PROGRAM_PATIENCE: Duration = testkit::deadline::LAB_THAT_BUILDS_IMAGES;
 
-/// How long cargo may take to build a program of the course, or the service `new` wrote.
-pub(crate) const BUILD_PATIENCE: Duration = Duration::from_secs(300);
+/// How long cargo may take to build a program of the course, or the service `new` wrote,
+/// and docker its image: as long as the test runner gives the whole story.
+pub(crate) const BUILD_PATIENCE: Duration = testkit::deadline::LAB_THAT_BUILDS_IMAGES;
 
 impl TestLab {
     /// Calls the gateway until each of `hosts` has answered.

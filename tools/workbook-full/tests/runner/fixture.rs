@@ -14,9 +14,9 @@ use std::time::Duration;
 
 /// How long one command of the runner may take on a fixture course: a check builds the
 /// course's crates, which takes seconds on a quiet machine and many more on a loaded one.
-/// Under the test runner's deadline (`.config/nextest.toml`), so that a runner that hangs
-/// fails the test with what it printed rather than a bare timeout.
-pub const RUN_PATIENCE: Duration = Duration::from_secs(100);
+/// As long as the test runner gives the test (`testkit::deadline`), and no shorter: a
+/// runner that hangs is ended by the runner's deadline, whose report names this wait.
+pub const RUN_PATIENCE: Duration = testkit::deadline::TEST;
 
 /// Runs `command`, the runner with `args`, to its end within [`RUN_PATIENCE`].
 pub fn output_of(command: &mut Command, args: &[&str]) -> Output {

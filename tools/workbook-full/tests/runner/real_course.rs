@@ -20,9 +20,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// How long a build of the real course may take: seconds once the test command's build is
-/// done, minutes from nothing, and it may first wait for another build's lock. The test
-/// runner's deadline (`.config/nextest.toml`) is the tighter one; its report names this wait.
-const BUILD_PATIENCE: Duration = Duration::from_secs(600);
+/// done, minutes from nothing. As long as the test runner gives a test that builds (these
+/// run one at a time, in group `cargo-builds`); past it, the runner's report names this wait.
+const BUILD_PATIENCE: Duration = testkit::deadline::TEST_THAT_BUILDS;
 
 /// The course this crate belongs to: `tools/workbook-full/../..`.
 pub(crate) fn course_root() -> PathBuf {

@@ -104,15 +104,22 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// The log of the server started on `line`, with the book's ports, once it shows what
-    /// `book` shows (up to a second of waiting: a server may log after it listens).
+    /// The log of the server started on `line`, with the book's ports, compared with what
+    /// `book` shows.
+    ///
+    /// A server that has ended (stopped by Ctrl-C or `kill %N`, and awaited) has written its
+    /// whole log: it is read once, to its end. A server still running may log after it
+    /// listens (a registration, a first call's line), later still on a busy machine: its
+    /// log is read again until it shows what the book shows, for up to [`TIME_LIMIT`], the
+    /// time a server is given for any step.
     pub(super) async fn server_log_matches(
         &self,
         line: usize,
         book: &[&str],
     ) -> Result<(), super::compare::Mismatch> {
-        self.server_log_shows(line, book, Duration::from_secs(1))
-            .await
+        let running = self.servers.iter().any(|server| server.line == line);
+        let patience = if running { TIME_LIMIT } else { Duration::ZERO };
+        self.server_log_shows(line, book, patience).await
     }
 
     /// Waits until the server started on `line` has logged what `book` shows before a
