@@ -70,6 +70,8 @@ fi
 # --- tests ----------------------------------------------------------------------------------
 step "cargo build of every target, linted (tools, and every lesson with its solutions)"
 # Every target `cargo clippy --all-targets` would lint, benches included (built, not run).
+# On CI, cargo's report of where the build's time went is kept as
+# target/cargo-timings/cargo-timing.html (scripts/fresh-ci.sh lists its longest crates).
 cargo test --locked --workspace --all-features --all-targets --no-run ${CI:+--timings}
 
 step "what the tests need, installed in the background since the start"
