@@ -33,16 +33,17 @@ pub const STEP: Duration = Duration::from_secs(20);
 pub const TEST: Duration = Duration::from_secs(120);
 
 /// The runner's deadline for a test that builds crates with cargo (`micro new`'s crates,
-/// a check of the real course): group `cargo-builds`, one at a time, so that each build's
-/// time is its own and not a neighbour's wait for cargo's lock.
+/// a check of the real course, the system `up` builds and starts): group `cargo-builds`,
+/// one at a time, so that each build's time is its own and not a neighbour's wait for
+/// cargo's lock.
 pub const TEST_THAT_BUILDS: Duration = Duration::from_secs(360);
 
 /// The runner's deadline for a lab story: Docker hosts built, brought up, faulted and
 /// taken down (lesson 14).
 pub const LAB_THAT_BUILDS_IMAGES: Duration = Duration::from_secs(360);
 
-/// The runner's deadline for its long tests of the runner: the real book built, printed or
-/// searched in a browser, the whole system started by `up`.
+/// The runner's deadline for its tests with a browser and the real book: the book built,
+/// then printed or searched in Chromium.
 pub const RUNNER_WITH_A_BROWSER: Duration = Duration::from_secs(240);
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ fn each_group_s_deadline_is_the_runner_s() {
         ),
         ("binary(new)", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("real_course", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
+        ("system::up_", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("handout", RUNNER_WITH_A_BROWSER, "RUNNER_WITH_A_BROWSER"),
     ];
     let overrides = default["overrides"].as_array().expect("overrides");

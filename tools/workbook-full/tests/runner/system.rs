@@ -63,7 +63,8 @@ pub struct System {
 impl System {
     /// `up` of the course in this workspace on a free base port, with `env` set: the
     /// system (stopped when dropped), its base port, and what `up` said. Fails the test,
-    /// saying why, when `up` fails.
+    /// saying why, when `up` fails. `up` builds the system's programs first: it may take
+    /// as long as the test runner gives a test that builds.
     pub fn up(env: &[(&str, &str)]) -> (System, u16, String) {
         let root = course_root();
         let base_port = free_base_port();
@@ -73,7 +74,7 @@ impl System {
             &system.root,
             &["up", "--base-port", &system.base],
             env,
-            Duration::from_secs(600),
+            testkit::deadline::TEST_THAT_BUILDS,
         );
         let said = text(&up);
         assert!(up.status.success(), "`up` failed:\n{said}");

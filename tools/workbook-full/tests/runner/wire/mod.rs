@@ -54,11 +54,12 @@ pub(crate) fn lesson(package: &str) -> PathBuf {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("cargo runs");
-        // Mostly done by the test command's own build; a build from nothing takes minutes.
+        // Mostly done by the test command's own build, so that it waits for little but
+        // cargo's lock; a build from nothing takes minutes, and is the test runner's to end.
         let output = testkit::child_output_within(
             "`cargo build --bins` of the lessons",
             build,
-            Duration::from_secs(600),
+            testkit::deadline::TEST,
         );
         assert!(output.status.success(), "the lessons do not build");
         let mut found = HashMap::new();
