@@ -11,11 +11,7 @@
 //! (`writer.rs`), so a verdict it acknowledged survives a crash, a `kill -9` or a power
 //! cut, and a verdict is a row written in one transaction: never half of one.
 //!
-//! A stopped class is one file: a clean stop (`Store::close`) empties the write-ahead log
-//! into `class.sqlite` and removes it, so that the database's file alone, copied anywhere,
-//! holds the class. While the class runs, `class backup` copies it whole with SQLite's
-//! online backup (`Store::backup`), which reads a consistent state while the writer goes
-//! on.
+//! A stopped class is one file, and a running one is copied whole (`store/file.rs`).
 //!
 //! The schema grows by migrations (`migrations/NNNN_*.sql`), each applied once, in order,
 //! in a transaction of its own, counted in SQLite's `user_version`.
@@ -28,6 +24,7 @@ use workbook_core::class::{self, Gone};
 
 use super::guard;
 
+mod file;
 mod roster;
 
 pub use roster::{Change, Changed};
@@ -212,42 +209,6 @@ impl Store {
             .connection
             .query_row("SELECT COUNT(*) FROM verdict", [], |row| row.get(0))?;
         Ok(count as u64)
-    }
-
-    /// Empties the write-ahead log into the database's file and closes it: the file alone
-    /// holds the class.
-    pub fn close(self) -> Result<()> {
-        self.connection
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .context("writing the log into the database")?;
-        // The last connection closed removes the log.
-        self.connection
-            .close()
-            .map_err(|(_, err)| err)
-            .context("closing the database")
-    }
-
-    /// Copies the class whole into the new database `file`, in one step: SQLite's online
-    /// backup, which reads one consistent state of it however much is written meanwhile.
-    pub fn backup(&self, file: &Path) -> Result<()> {
-        let mut copy =
-            Connection::open(file).with_context(|| format!("opening {}", file.display()))?;
-        let backup = rusqlite::backup::Backup::new(&self.connection, &mut copy)
-            .context("starting the copy")?;
-        // Every page at once (-1): a copy made in steps would start again each time the
-        // server writes. Busy is a moment of the writer's: tried again, for 10 s at most.
-        let mut tries = 0;
-        while backup.step(-1).context("copying")? != rusqlite::backup::StepResult::Done {
-            tries += 1;
-            if tries == 200 {
-                anyhow::bail!("the database stayed busy for 10 s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        drop(backup);
-        copy.close()
-            .map_err(|(_, err)| err)
-            .with_context(|| format!("closing {}", file.display()))
     }
 
     /// Runs `work` in one transaction, committed (and on disk) when it returns `Ok`,
