@@ -97,6 +97,12 @@ pub struct Verdict {
     /// without anyone being stuck on them.
     #[serde(default)]
     pub current: bool,
+    /// The exercise's file is its stub as the course gave it, untouched: failing, it is
+    /// not started, whatever checked it (a `watch` opened on it checks it at once); stuck
+    /// is failing after the learner wrote something. Runners before it did not say, and
+    /// are read as `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub untouched: bool,
 }
 
 /// What a runner sends: verdicts in the order they were made, and the learner's clock when
@@ -129,6 +135,36 @@ pub struct RefusedVerdict {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Refused {
     pub error: String,
+    /// A learner's token refused: why it no longer works, when the server knows, so
+    /// that the learner's runner says what happened in the learner's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<Gone>,
+}
+
+/// Why a learner's token no longer works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Gone {
+    /// The teacher removed the learner (or merged their row into another).
+    Removed,
+    /// The learner's name joined again from another copy, which has the token now.
+    JoinedElsewhere,
+}
+
+impl Gone {
+    /// How it is kept: a word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gone::Removed => "removed",
+            Gone::JoinedElsewhere => "joined-elsewhere",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Gone> {
+        [Gone::Removed, Gone::JoinedElsewhere]
+            .into_iter()
+            .find(|gone| gone.as_str() == word)
+    }
 }
 
 /// Why a name cannot be a learner's name.

@@ -129,6 +129,9 @@ async fn run(cli: Cli) -> Result<bool> {
                     other,
                 },
         } => class::roster(&dir, action, name.as_deref(), other.as_deref()),
+        Commands::Class {
+            action: ClassAction::Backup { dir, file },
+        } => class::backup(&dir, &file),
         _ => unreachable!("the learner's commands ran above"),
     }
 }

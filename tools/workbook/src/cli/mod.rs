@@ -134,7 +134,7 @@ impl Commands {
                 | Commands::Reset { .. }
                 | Commands::Lang { .. }
         ) || matches!(self, Commands::Class { action }
-            if !matches!(action, ClassAction::Serve { .. } | ClassAction::Roster { .. }))
+            if !matches!(action, ClassAction::Serve { .. } | ClassAction::Roster { .. } | ClassAction::Backup { .. }))
     }
 }
 
@@ -171,6 +171,12 @@ pub enum ClassAction {
         action: RosterAction,
         name: Option<String>,
         other: Option<String>,
+    },
+    /// A copy of the class in one new file, while its server runs or not.
+    Backup {
+        #[arg(long)]
+        dir: PathBuf,
+        file: PathBuf,
     },
     Join {
         url: String,

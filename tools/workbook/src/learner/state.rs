@@ -286,5 +286,13 @@ pub fn stub_source(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Opt
     git_head_version(&course.root, &relative)
 }
 
+/// Whether the exercise's file is still its stub, as the course gave it: not started.
+pub fn is_untouched(course: &Course, lesson: &Lesson, exercise: &Exercise) -> bool {
+    let Ok(current) = fs::read_to_string(lesson.exercise_path(exercise)) else {
+        return false;
+    };
+    stub_source(course, lesson, exercise).is_some_and(|stub| stub == current)
+}
+
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,8 @@ messages! {
         "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
     NameTaken => "someone in this class is already called {name}: choose another name with --name, or, if it is you (a new clone, another machine), join with --rejoin and the re-join code you were given when you joined ({command} shows it in your old copy), or ask the teacher to let you join again",
         "这个课堂里已经有人叫 {name}：请用 --name 换一个名字；如果那就是你（新的克隆、另一台机器），请用 --rejoin 加上你加入时得到的重新加入码来加入（在原来的副本里 {command} 会显示它），或者请老师允许你重新加入";
+    AlreadyIn => "you are in this class already as {name} ({command} shows it): nothing to do",
+        "你已经以 {name} 的身份在这个课堂里了（{command} 会显示）：不需要再加入";
     RejoinRefused => "the re-join code is not {name}'s (or was used already: each works once, and the runner prints the next): check it, or ask the teacher to let you join again",
         "这个重新加入码不是 {name} 的（或者已经用过了：每个只能用一次，课程运行器会打印下一个）：请检查它，或者请老师允许你重新加入";
     RejoinCode => "Your re-join code is {code}: write it down. Should this copy be lost (a new clone, another machine), this joins again under your name, with the class code on the projector: {command}",
@@ -37,6 +39,10 @@ messages! {
     WaitingOne => "1 verdict waits to be sent.", "有 1 个结果等待发送。";
     NoLongerKnown => "The class server no longer knows you (was the class started again from nothing?): {command} joins again.",
         "课堂服务器已经不认识你了（课堂是不是从头重新开始了？）：{command} 可以重新加入。";
+    RemovedByTeacher => "The teacher removed {name} from the class: nothing more is sent. If it was a mistake, ask the teacher; {command} joins again.",
+        "老师把 {name} 从课堂里移除了：不会再发送任何东西。如果弄错了，请问老师；{command} 可以重新加入。";
+    JoinedElsewhere => "{name} joined this class again from another copy (another clone or machine): its verdicts go from there now, and this copy's no longer do. To send from here again, {command} with --rejoin and the re-join code that copy printed.",
+        "{name} 已经从另一个副本（另一个克隆或另一台机器）重新加入了这个课堂：现在从那里发送结果，这个副本的不再发送。要从这里重新发送，请运行 {command}，加上 --rejoin 和那个副本打印的重新加入码。";
     LastTryFailed => "The last try to send failed: {why}", "上一次发送失败：{why}";
     ServerAnswers => "The class server answers.", "课堂服务器有应答。";
     ServerSilent => "The class server does not answer now; what waits is sent once it does: within seconds while `watch` runs, else at your next command.",
@@ -49,8 +55,10 @@ messages! {
     // The teacher's side.
     ServeOpen => "Class {class} is open. Put this line on the projector:", "课堂 {class} 已开始。把这一行放到投影上：";
     ServeDashboard => "The dashboard, for you alone (the link carries your teacher token):", "仪表板，只给你自己看（链接里带有你的教师令牌）：";
-    ServeKept => "Kept in {path}; Ctrl-C stops the server, and `class serve --dir` with the same folder carries on.",
-        "保存在 {path}；Ctrl-C 停止服务器，用同一个文件夹再次运行 `class serve --dir` 即可继续。";
+    ServeKept => "Kept in {path}; Ctrl-C stops the server (that file alone holds the class then), and `class serve --dir` with the same folder carries on. While it runs, `class backup --dir DIR FILE` copies the class whole.",
+        "保存在 {path}；Ctrl-C 停止服务器（之后这一个文件就包含整个课堂），用同一个文件夹再次运行 `class serve --dir` 即可继续。运行期间，`class backup --dir 文件夹 文件` 可以完整复制课堂。";
+    ServeStopped => "Stopped: the class is in {path} alone, the file to keep (a copy of it is the class).",
+        "已停止：课堂完整地保存在 {path} 这一个文件里，要保留的就是它（复制它就是复制整个课堂）。";
     ServeLoopback => "Only this machine reaches {url}: for the room, listen on its network (the default, --addr 0.0.0.0:7800).",
         "只有本机能访问 {url}：要让教室里的人访问，请监听网络（默认即是，--addr 0.0.0.0:7800）。";
     YourName => "YOUR NAME", "你的名字";
@@ -61,6 +69,13 @@ messages! {
     RosterOpen => "Done: the class takes joins with the code {code}.", "完成：课堂接受用代码 {code} 加入。";
     BadDuration => "give a number and its unit: 90s, 3m or 1h", "请给出数字和单位：90s、3m 或 1h";
     RosterClosed => "Done: the class takes no joins now (its code is {code}).", "完成：课堂现在不接受加入（代码是 {code}）。";
+    RosterRemoved => "Done: {name} is no longer in the class, nor any verdict of theirs.", "完成：{name} 已不在课堂里，其所有结果也已删除。";
+    RosterRenamed => "Done: {name} is called {other} now.", "完成：{name} 现在叫 {other}。";
+    RosterMerged => "Done: {name}'s verdicts are {other}'s now.", "完成：{name} 的结果现在归 {other} 所有。";
+    RosterRejoin => "Done: {name} may join again under their name, once (a new clone, another machine).",
+        "完成：{name} 可以用自己的名字重新加入一次（新的克隆、另一台机器）。";
+    BackupDone => "The class is copied whole into {path}: that one file holds it.", "课堂已完整复制到 {path}：这一个文件就包含了它。";
+    BackupExists => "{path} exists already: give a new file's name", "{path} 已经存在：请给一个新文件的名字";
 
     // The server's refusals, in the teacher's language.
     RefuseCode => "wrong class code", "课堂代码不对";
@@ -71,6 +86,10 @@ messages! {
     RefuseFull => "the class is full ({max} learners)", "课堂已满（{max} 位学员）";
     RefuseBusy => "too many requests at once: try again in a moment", "同时的请求太多：请稍后再试";
     RefuseToken => "unknown learner token: join the class again", "未知的学员令牌：请重新加入课堂";
+    RefuseRemoved => "the teacher removed this learner from the class", "老师已把这位学员从课堂里移除";
+    RefuseJoinedElsewhere => "this learner's name joined again from another copy, which sends now", "这位学员的名字已从另一个副本重新加入，现在由那里发送";
+    RefuseNoRoute => "this class server has nothing at {path}", "这个课堂服务器在 {path} 上什么都没有";
+    RefuseMethod => "{path} is not asked with {method}", "{path} 不接受 {method} 请求";
     RefuseTeacher => "this needs the teacher token", "这需要教师令牌";
     RefuseJson => "not a request this server reads: {why}", "不是本服务器能读懂的请求：{why}";
     RefuseBatch => "a batch holds 1 to {max} verdicts", "一批包含 1 到 {max} 个结果";
@@ -107,7 +126,7 @@ messages! {
     PageLessons => "Lessons:", "课：";
     PageLessonsNow => "the room's now", "全班正在做的";
     PageLessonsAll => "all", "全部";
-    PageShow => "Stuck list shows:", "卡住列表显示：";
+    PageShow => "Learners shown as:", "学员显示为：";
     PageShowNames => "names", "名字";
     PageShowInitials => "initials", "首字母";
     PageShowSeats => "seat numbers", "座位号";
@@ -122,6 +141,7 @@ messages! {
     PageRename => "Rename", "改名";
     PageRemove => "Remove", "移除";
     PageRejoin => "Let join again", "允许重新加入";
+    PageMayRejoin => "may join again, once", "可以重新加入一次";
     PageMergeInto => "Merge into…", "合并到…";
     PageConfirmRemove => "Remove {name} and every verdict of theirs?", "移除 {name} 以及其所有结果？";
     PageConfirmMerge => "Merge {name} into {into}? {name}'s verdicts become {into}'s.", "把 {name} 合并到 {into}？{name} 的结果将归 {into} 所有。";

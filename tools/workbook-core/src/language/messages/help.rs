@@ -119,6 +119,10 @@ messages! {
         "要做什么：remove 名字、rename 名字 新名字、merge 名字 并入的名字、rejoin 名字、close、open、new-code";
     ClassRosterName => "The learner, as the dashboard shows the name", "学员，名字照仪表板上的写";
     ClassRosterOther => "The new name (rename), or the learner to merge into (merge)", "新名字（rename），或要并入的学员（merge）";
+    ClassBackup => "Copy the class whole into one new file, while its server runs or not (SQLite's online backup): a consistent copy of every learner and verdict",
+        "把整个课堂复制到一个新文件里，无论课堂服务器是否在运行（SQLite 的在线备份）：每位学员和每个结果的一致副本";
+    ClassBackupDir => "The class's folder, as given to class serve", "课堂的文件夹，与 class serve 用的相同";
+    ClassBackupFile => "The new file to copy the class into", "要把课堂复制进去的新文件";
     ClassJoin => "Join a class: from then on every verdict of check and watch is sent to its server in the background (never your code)",
         "加入一个课堂：此后 check 和 watch 的每个结果都会在后台发给它的服务器（绝不发送你的代码）";
     ClassJoinUrl => "The class server's address, as the projector shows it (http://HOST:PORT)", "课堂服务器的地址，照投影上的写（http://主机:端口）";
@@ -216,6 +220,9 @@ const TEXTS: &[(&str, Help)] = &[
     ("class roster action", Help::ClassRosterAction),
     ("class roster name", Help::ClassRosterName),
     ("class roster other", Help::ClassRosterOther),
+    ("class backup", Help::ClassBackup),
+    ("class backup dir", Help::ClassBackupDir),
+    ("class backup file", Help::ClassBackupFile),
     ("class join", Help::ClassJoin),
     ("class join url", Help::ClassJoinUrl),
     ("class join code", Help::ClassJoinCode),

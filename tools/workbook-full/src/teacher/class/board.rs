@@ -12,7 +12,10 @@
 //! every verdict it keeps. Before that they are trying, as anyone is between two checks;
 //! the page tells one from the other as time passes. A lesson's or the course's check
 //! fails every stub not yet written: those cells are updated, but an exercise nobody has
-//! started (never checked alone, never passed) is "not started", failing since never.
+//! started (never checked alone, never passed) is "not started", failing since never. So
+//! is an exercise whose file is its stub, untouched, however it was checked (the runner
+//! says so): a learner who opened `watch` on it, which checks it at once, is reading, not
+//! stuck. Stuck is failing after writing something.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +29,8 @@ pub struct Cell {
     /// The last verdict: passed or not.
     pub passed: bool,
     pub ever_passed: bool,
-    /// Worked on: checked alone at least once, or passed.
+    /// Worked on: checked alone with something written at least once, or passed; not
+    /// while its file is its stub again.
     pub started: bool,
     /// Every verdict, a lesson's checks included.
     pub attempts: u32,
@@ -55,6 +59,9 @@ pub struct Row {
     /// The exercise they are on: the last they checked alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
+    /// The teacher let them join again, and they have not yet: the roster says so.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub may_rejoin: bool,
     /// Exercise id → what they did with it.
     pub cells: BTreeMap<String, Cell>,
 }
@@ -72,6 +79,7 @@ pub fn build(learners: Vec<LearnerRow>, events: &[Event]) -> (Board, HashMap<Str
     let mut tokens = HashMap::new();
     for learner in learners {
         board.add_learner(learner.id, &learner.name, learner.joined_ms);
+        board.may_rejoin(learner.id, learner.may_rejoin);
         tokens.insert(learner.token, learner.id);
     }
     for event in events {
@@ -90,9 +98,17 @@ impl Board {
                 name: name.to_string(),
                 joined_ms,
                 current: None,
+                may_rejoin: false,
                 cells: BTreeMap::new(),
             },
         );
+    }
+
+    /// Whether the learner `id` may join again; their row as it now is.
+    pub fn may_rejoin(&mut self, id: i64, may: bool) -> Option<&Row> {
+        let row = self.rows.get_mut(&id)?;
+        row.may_rejoin = may;
+        Some(row)
     }
 
     /// Applies one kept verdict; returns its learner's row as it now is.
@@ -107,7 +123,14 @@ impl Board {
         cell.hints = cell.hints.max(event.hints);
         cell.passed = event.passed;
         cell.ever_passed |= event.passed;
-        cell.started |= event.current || event.passed;
+        if event.untouched && !event.passed {
+            // The stub as the course gave it: not started, whatever came before (a
+            // `reset` takes a learner back there).
+            cell.started = false;
+            cell.failing_since_ms = None;
+        } else {
+            cell.started |= event.current || event.passed;
+        }
         if event.current {
             cell.tries += 1;
             row.current = Some(event.exercise.clone());
@@ -147,6 +170,7 @@ mod tests {
             at_ms,
             received_ms: at_ms,
             current: true,
+            untouched: false,
         }
     }
 
@@ -208,5 +232,28 @@ mod tests {
         let row = board.apply(&lesson(true, 400, "tcp.chat")).unwrap();
         assert!(row.cells["tcp.chat"].started);
         assert_eq!(row.current.as_deref(), Some("tcp.echo"));
+    }
+
+    #[test]
+    fn an_untouched_stub_is_not_started_however_it_was_checked() {
+        let mut board = Board::default();
+        board.add_learner(1, "Ada", 0);
+        let untouched = |at_ms| Event {
+            untouched: true,
+            ..verdict(false, at_ms, Some("echoes"))
+        };
+        // `watch` opened on it: checked alone, the learner is on it, and not stuck.
+        let row = board.apply(&untouched(100)).unwrap();
+        let cell = &row.cells["tcp.echo"];
+        assert!(!cell.started, "{cell:?}");
+        assert_eq!((cell.failing_since_ms, cell.tries), (None, 1));
+        assert_eq!(row.current.as_deref(), Some("tcp.echo"));
+        // Something written, still failing: started, failing since then.
+        let row = board.apply(&verdict(false, 200, Some("echoes"))).unwrap();
+        assert_eq!(row.cells["tcp.echo"].failing_since_ms, Some(200));
+        // Reset to its stub: not started again.
+        let row = board.apply(&untouched(300)).unwrap();
+        let cell = &row.cells["tcp.echo"];
+        assert!(!cell.started && cell.failing_since_ms.is_none(), "{cell:?}");
     }
 }

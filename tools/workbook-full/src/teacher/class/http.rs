@@ -1,6 +1,7 @@
 //! The class server's HTTP routes: a learner's join and verdicts, the teacher's page, its
 //! live stream and the exports. Every refusal is a 4xx with its reason in one line of
-//! JSON (`workbook_core::class::Refused`), in the teacher's language.
+//! JSON (`workbook_core::class::Refused`), in the teacher's language: a path the server
+//! does not have (404) and a method a route does not take (405) too.
 //!
 //! - `request.rs`: what every route reads and answers with: a body in time, the tokens, a
 //!   refusal;
@@ -12,8 +13,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::Response;
 use axum::routing::{get, post};
-use workbook_core::class::{HELLO_PATH, JOIN_PATH, ROSTER_PATH, VERDICTS_PATH};
+use workbook_core::class::{self, HELLO_PATH, JOIN_PATH, ROSTER_PATH, VERDICTS_PATH};
+use workbook_core::language::messages::ClassMsg;
 
 use super::Class;
 use super::store::Event;
@@ -35,7 +40,29 @@ pub fn routes(class: Arc<Class>) -> Router {
         .route("/export.csv", get(teacher::export_csv))
         .route("/export.json", get(teacher::export_json))
         .route(ROSTER_PATH, post(super::roster::change))
+        // Nothing here, or not asked so: said in a body, as every refusal is.
+        .fallback(nothing_here)
+        .method_not_allowed_fallback(not_asked_so)
         .with_state(class)
+}
+
+async fn nothing_here(State(class): State<Arc<Class>>, uri: Uri) -> Response {
+    let path = class::one_line(uri.path(), 200);
+    request::refuse(
+        StatusCode::NOT_FOUND,
+        class.say(ClassMsg::RefuseNoRoute, &[("path", &path)]),
+    )
+}
+
+async fn not_asked_so(State(class): State<Arc<Class>>, method: Method, uri: Uri) -> Response {
+    let path = class::one_line(uri.path(), 200);
+    request::refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        class.say(
+            ClassMsg::RefuseMethod,
+            &[("path", &path), ("method", &method)],
+        ),
+    )
 }
 
 /// The learners whose rows `events` changed, once each.

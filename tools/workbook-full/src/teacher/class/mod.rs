@@ -69,6 +69,8 @@ pub struct Class {
     board: Mutex<Board>,
     /// Learner token → learner id.
     tokens: Mutex<HashMap<String, i64>>,
+    /// The tokens that no longer work → why (a learner removed, or joined from elsewhere).
+    gone: Mutex<HashMap<String, class::Gone>>,
     limits: guard::Limits,
     /// The most learners who may join.
     most: usize,
@@ -124,6 +126,7 @@ impl Class {
         };
         let (learners, events) = store.everything()?;
         let (board, tokens) = board::build(learners, &events);
+        let gone = store.gone_tokens()?.into_iter().collect();
         let exercises = course
             .exercises()
             .map(|(_, exercise)| exercise.id.clone())
@@ -140,6 +143,7 @@ impl Class {
             exercises,
             board: Mutex::new(board),
             tokens: Mutex::new(tokens),
+            gone: Mutex::new(gone),
             limits: guard::Limits::default(),
             most,
             stuck_after,
@@ -158,10 +162,11 @@ impl Class {
 
     /// The roster changed (and is on disk): the board and the tokens again, from the
     /// class as it now is, and every page sent it whole.
-    fn rebuilt(&self, learners: Vec<store::LearnerRow>, events: &[Event]) {
-        let (board, tokens) = board::build(learners, events);
+    fn rebuilt(&self, roster: writer::Roster) {
+        let (board, tokens) = board::build(roster.learners, &roster.events);
         *self.board() = board;
         *lock(&self.tokens) = tokens;
+        *lock(&self.gone) = roster.gone.into_iter().collect();
         self.publish_snapshot();
     }
 
@@ -169,11 +174,23 @@ impl Class {
         let _ = self.updates.send(Arc::from(self.snapshot()));
     }
 
-    /// A learner joined again under their name: their old token is no one's now.
+    /// A learner joined again under their name: their old token is no one's now, and
+    /// the teacher's leave to (if it was that) is used.
     fn joined_again(&self, id: i64, old: &str, token: &str) {
-        let mut tokens = lock(&self.tokens);
-        tokens.remove(old);
-        tokens.insert(token.to_string(), id);
+        {
+            let mut tokens = lock(&self.tokens);
+            tokens.remove(old);
+            tokens.insert(token.to_string(), id);
+        }
+        lock(&self.gone).insert(old.to_string(), class::Gone::JoinedElsewhere);
+        if let Some(row) = self.board().may_rejoin(id, false) {
+            self.publish(json!({"type": "row", "now": class::now_ms(), "row": row}));
+        }
+    }
+
+    /// Why a token no longer works, if it was a learner's.
+    fn gone(&self, token: &str) -> Option<class::Gone> {
+        lock(&self.gone).get(token).copied()
     }
 
     /// Whether a learner is called `name`, as a room reads it.
@@ -312,6 +329,39 @@ pub async fn serve(
         let _ = stopped.wait_for(|stop| *stop).await;
     };
     door::serve(listener, http::routes(class.clone()), door, stop, GRACE).await;
+    // Stopped cleanly: the class in `class.sqlite` alone, the file to keep.
+    class.writer.close().await?;
+    tell(ClassMsg::ServeStopped, &[("path", &kept.display())]);
+    Ok(true)
+}
+
+/// `class backup --dir DIR FILE`: the class served from `dir` copied whole into the new
+/// file `file`, while its server runs or not.
+pub fn backup(dir: &Path, file: &Path) -> Result<bool> {
+    let database = dir.join(DATABASE);
+    if !database.is_file() {
+        anyhow::bail!(say(ClassMsg::RosterNoClass, &[("path", &dir.display())]));
+    }
+    if file.exists() {
+        anyhow::bail!(say(ClassMsg::BackupExists, &[("path", &file.display())]));
+    }
+    // Made beside it under another name, and named once whole: a copy that failed midway
+    // is never taken for the class.
+    let mut partial = file.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let copied = Store::open(&database).and_then(|store| store.backup(&partial));
+    if let Err(err) = copied {
+        let _ = std::fs::remove_file(&partial);
+        return Err(err);
+    }
+    std::fs::rename(&partial, file).with_context(|| format!("writing {}", file.display()))?;
+    println!(
+        "{} {}",
+        ui::pass_mark(),
+        say(ClassMsg::BackupDone, &[("path", &file.display())])
+    );
     Ok(true)
 }
 

@@ -49,7 +49,8 @@ for (const [id, word] of [["exercises-heading", "exercises"],
 }
 
 // The teacher's choices, kept by this browser: which lessons the grid shows, and how the
-// stuck list names learners on the wall.
+// page names learners on the wall: by name, or (projected) by initials or seat number
+// everywhere, the grid, the stuck list and the print included.
 const choices = { lessons: localStorage.getItem("class-lessons") || "now", show: localStorage.getItem("class-show") || "names" };
 const showSelect = byId("show");
 for (const [value, word] of [["names", "showNames"], ["initials", "showInitials"], ["seats", "showSeats"]]) {
@@ -77,6 +78,10 @@ const byName = (a, b) => a.name.localeCompare(b.name);
 // A seat is the order of joining: the first to join is seat 1.
 const seats = () => new Map([...rows.values()].sort((a, b) => a.id - b.id).map((row, index) => [row.id, index + 1]));
 const initials = (name) => name.split(/[\s\-_.]+/).filter(Boolean).map((part) => [...part][0].toUpperCase()).join(".");
+// A learner as the page shows them: their name, or on the projector their initials or seat.
+let seatOf = new Map();
+const shownAs = (row) => choices.show === "initials" ? initials(row.name)
+  : choices.show === "seats" ? fill(words.seat, { n: seatOf.get(row.id) }) : row.name;
 
 function renderLessons() {
   const lessons = [...new Set(exercises.map((exercise) => exercise.lesson))];
@@ -139,12 +144,13 @@ function gridRow(row, shown) {
     }
     return td;
   });
-  tr.append(text("td", row.name, "name"), text("td", String(hints)), ...cells);
+  tr.append(text("td", shownAs(row), "name"), text("td", String(hints)), ...cells);
   gridRows.set(row.id, tr);
   return tr;
 }
 
 function renderGrid(changed) {
+  seatOf = seats();
   const shown = shownExercises();
   const key = shown.map((exercise) => exercise.id).join(" ");
   if (changed && key === gridShown && [...changed].every((id) => gridRows.has(id))) {
@@ -175,6 +181,7 @@ function renderGrid(changed) {
 // --stuck-after or longer (on the server's clock), the longest first. Those failing it for
 // less are trying, named on one line below. On the wall a name can be initials or a seat
 // number instead.
+const openLines = new Set(); // the stuck lines clicked open, by learner
 function renderStuck() {
   const stuck = [];
   const trying = [];
@@ -191,22 +198,29 @@ function renderStuck() {
   }
   stuck.sort((a, b) => a.since - b.since || byName(a.row, b.row));
   trying.sort(byName);
-  const seat = seats();
-  const shownAs = (row) => choices.show === "initials" ? initials(row.name)
-    : choices.show === "seats" ? fill(words.seat, { n: seat.get(row.id) }) : row.name;
   const threshold = Math.round(stuckAfterMs / 6000) / 10;
   byId("stuck-heading").textContent = fill(words.stuck, { minutes: threshold });
   byId("trying").textContent = trying.length ? fill(words.trying, { minutes: threshold, names: trying.map(shownAs).join(words.listSeparator) }) : "";
   byId("trying").dataset.count = String(trying.length);
+  // One line each, whatever the message's length: what does not fit is cut, and shown
+  // whole when the pointer rests on it (its title) or the line is clicked (opened).
   document.querySelector("#stuck tbody").replaceChildren(...stuck.map(({ row, id, cell, minutes }) => {
     const tr = document.createElement("tr");
-    tr.append(
+    const cells = [
       text("td", shownAs(row), "name"),
-      text("td", id, "exercise"),
+      text("td", id.slice(id.indexOf(".") + 1), "exercise"),
       text("td", fill(words.minutes, { m: minutes }), "minutes"),
       text("td", cell.test || "", "test"),
       text("td", cell.message || "", "message"),
-    );
+    ];
+    cells[1].title = id;
+    for (const td of [cells[0], ...cells.slice(3)]) td.title = td.textContent;
+    if (openLines.has(row.id)) tr.classList.add("open");
+    tr.addEventListener("click", () => {
+      if (!openLines.delete(row.id)) openLines.add(row.id);
+      tr.classList.toggle("open");
+    });
+    tr.append(...cells);
     return tr;
   }));
   byId("nobody-stuck").textContent = stuck.length ? "" : words.nobodyStuck;
@@ -273,30 +287,40 @@ function renderRoster() {
     // The other learners, listed when the menu is opened.
     merge.addEventListener("focus", () => {
       merge.replaceChildren(text("option", words.mergeInto));
-      for (const other of [...rows.values()].sort(byName)) if (other.id !== row.id) merge.append(text("option", other.name));
+      for (const other of [...rows.values()].sort(byName)) {
+        if (other.id === row.id) continue;
+        const option = text("option", shownAs(other));
+        option.value = other.name;
+        merge.append(option);
+      }
     });
     merge.addEventListener("change", () => {
       const into = merge.value;
-      if (merge.selectedIndex > 0 && confirm(fill(words.confirmMerge, { name: row.name, into }))) change({ action: "merge", name: row.name, into });
+      const intoShown = merge.selectedIndex > 0 ? merge.options[merge.selectedIndex].textContent : "";
+      if (merge.selectedIndex > 0 && confirm(fill(words.confirmMerge, { name: shownAs(row), into: intoShown }))) change({ action: "merge", name: row.name, into });
       merge.selectedIndex = 0;
     });
     const actions = document.createElement("td");
     actions.append(
       button(words.rename, () => {
-        const to = prompt(fill(words.renamePrompt, { name: row.name }), row.name);
+        const to = prompt(fill(words.renamePrompt, { name: shownAs(row) }), choices.show === "names" ? row.name : "");
         if (to && to !== row.name) change({ action: "rename", name: row.name, to });
       }),
       button(words.rejoin, () => change({ action: "rejoin", name: row.name })),
-      button(words.remove, () => { if (confirm(fill(words.confirmRemove, { name: row.name }))) change({ action: "remove", name: row.name }); }),
+      button(words.remove, () => { if (confirm(fill(words.confirmRemove, { name: shownAs(row) }))) change({ action: "remove", name: row.name }); }),
       merge,
     );
-    tr.append(text("td", fill(words.seat, { n: seats().get(row.id) })), text("td", row.name, "name"), actions);
+    // Let join again: said on the line until they have.
+    const name = text("td", shownAs(row), "name");
+    if (row.may_rejoin) name.append(" ", text("span", "(" + words.mayRejoin + ")", "may-rejoin"));
+    tr.append(text("td", fill(words.seat, { n: seatOf.get(row.id) })), name, actions);
     return tr;
   }));
 }
 
 // Drawn at most every 200 ms however fast verdicts come: the rows that changed, or all of
-// it; every 20 s the minutes in the failing cells and the stuck list. The time the last drawing took is kept for the benchmark.
+// it; every 20 s the minutes in the failing cells and the stuck list. The time the last
+// drawing took, and the last whole one, are kept for the benchmark.
 let drawing = null;
 let whole = true;
 const changedRows = new Set();
@@ -307,6 +331,7 @@ function draw(rowId) {
   drawing = setTimeout(() => {
     drawing = null;
     const began = performance.now();
+    const wasWhole = whole;
     renderGrid(whole ? null : changedRows);
     whole = false;
     changedRows.clear();
@@ -314,6 +339,7 @@ function draw(rowId) {
     renderExercises();
     renderRoster();
     document.body.dataset.drawMs = (performance.now() - began).toFixed(1);
+    if (wasWhole) document.body.dataset.wholeDrawMs = document.body.dataset.drawMs;
     document.body.dataset.messages = String(messages);
   }, 200);
 }

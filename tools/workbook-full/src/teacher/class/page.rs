@@ -53,6 +53,7 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("rename", ClassMsg::PageRename),
     ("remove", ClassMsg::PageRemove),
     ("rejoin", ClassMsg::PageRejoin),
+    ("mayRejoin", ClassMsg::PageMayRejoin),
     ("mergeInto", ClassMsg::PageMergeInto),
     ("confirmRemove", ClassMsg::PageConfirmRemove),
     ("confirmMerge", ClassMsg::PageConfirmMerge),

@@ -77,7 +77,7 @@ pub async fn change(
                     _ => {}
                 }
             }
-            class.rebuilt(roster.learners, &roster.events);
+            class.rebuilt(roster);
             let admission = class.admission();
             axum::Json(serde_json::json!({
                 "ok": true, "code": admission.code, "joining": admission.joining,
@@ -144,12 +144,21 @@ pub fn roster(
             .map_or_else(|| class::one_line(&answer.body, 200), str::to_string);
         anyhow::bail!(why);
     }
+    // What was done, said of what it changed: the code only when joining is the change.
     let code = answered["code"].as_str().unwrap_or_default();
-    let said = if answered["joining"] == true {
-        ClassMsg::RosterOpen
-    } else {
-        ClassMsg::RosterClosed
+    let said = match action {
+        RosterAction::Remove => ClassMsg::RosterRemoved,
+        RosterAction::Rename => ClassMsg::RosterRenamed,
+        RosterAction::Merge => ClassMsg::RosterMerged,
+        RosterAction::Rejoin => ClassMsg::RosterRejoin,
+        _ if answered["joining"] == true => ClassMsg::RosterOpen,
+        _ => ClassMsg::RosterClosed,
     };
-    println!("{} {}", ui::pass_mark(), say(said, &[("code", &code)]));
+    let (name, other) = (name.unwrap_or_default(), other.unwrap_or_default());
+    println!(
+        "{} {}",
+        ui::pass_mark(),
+        say(said, &[("code", &code), ("name", &name), ("other", &other)])
+    );
     Ok(true)
 }

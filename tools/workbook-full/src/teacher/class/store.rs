@@ -11,6 +11,8 @@
 //! (`writer.rs`), so a verdict it acknowledged survives a crash, a `kill -9` or a power
 //! cut, and a verdict is a row written in one transaction: never half of one.
 //!
+//! A stopped class is one file, and a running one is copied whole (`store/file.rs`).
+//!
 //! The schema grows by migrations (`migrations/NNNN_*.sql`), each applied once, in order,
 //! in a transaction of its own, counted in SQLite's `user_version`.
 
@@ -18,10 +20,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
-use workbook_core::class;
+use workbook_core::class::{self, Gone};
 
 use super::guard;
 
+mod file;
 mod roster;
 
 pub use roster::{Change, Changed};
@@ -32,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_current.sql"),
     include_str!("migrations/0003_roster.sql"),
     include_str!("migrations/0004_rejoin_code.sql"),
+    include_str!("migrations/0005_untouched.sql"),
+    include_str!("migrations/0006_gone_token.sql"),
 ];
 
 /// The class itself: its name, its code and the teacher's token, and whether it takes
@@ -51,6 +56,8 @@ pub struct LearnerRow {
     pub name: String,
     pub token: String,
     pub joined_ms: u64,
+    /// The teacher let them join again under their name, and they have not yet.
+    pub may_rejoin: bool,
 }
 
 /// One verdict as kept.
@@ -68,6 +75,8 @@ pub struct Event {
     pub received_ms: u64,
     /// Of the exercise the learner is on (`workbook_core::class::Verdict::current`).
     pub current: bool,
+    /// Its stub untouched (`workbook_core::class::Verdict::untouched`).
+    pub untouched: bool,
 }
 
 /// One open database. Only the writer (`writer.rs`) writes; it holds the only `Store`
@@ -128,17 +137,36 @@ impl Store {
     pub fn learners(&self) -> Result<Vec<LearnerRow>> {
         let mut statement = self
             .connection
-            .prepare("SELECT id, name, token, joined_ms FROM learner ORDER BY id")?;
+            .prepare("SELECT id, name, token, joined_ms, rejoin FROM learner ORDER BY id")?;
         let rows = statement.query_map([], |row| {
             Ok(LearnerRow {
                 id: row.get(0)?,
                 name: row.get(1)?,
                 token: row.get(2)?,
                 joined_ms: row.get::<_, i64>(3)? as u64,
+                may_rejoin: row.get(4)?,
             })
         })?;
         rows.collect::<rusqlite::Result<_>>()
             .context("reading the learners")
+    }
+
+    /// The tokens that no longer work, each with why.
+    pub fn gone_tokens(&self) -> Result<Vec<(String, Gone)>> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT token, why FROM gone_token")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut gone = Vec::new();
+        for row in rows {
+            let (token, why) = row?;
+            if let Some(why) = Gone::parse(&why) {
+                gone.push((token, why));
+            }
+        }
+        Ok(gone)
     }
 
     /// Every learner and every verdict, as the board is built from them.
@@ -152,7 +180,7 @@ impl Store {
     pub fn events(&self, mut each: impl FnMut(Event)) -> Result<()> {
         let mut statement = self.connection.prepare(
             "SELECT learner, seq, exercise, passed, test, message, hints, at_ms, received_ms,
-                    current
+                    current, untouched
              FROM verdict ORDER BY at_ms, learner, seq",
         )?;
         let mut rows = statement.query([])?;
@@ -168,6 +196,7 @@ impl Store {
                 at_ms: row.get::<_, i64>(7)? as u64,
                 received_ms: row.get::<_, i64>(8)? as u64,
                 current: row.get(9)?,
+                untouched: row.get(10)?,
             });
         }
         Ok(())
@@ -260,6 +289,7 @@ impl Writing<'_> {
                 "UPDATE learner SET token = ?1, rejoin = 0, rejoin_code = ?2 WHERE id = ?3",
                 params![new.token, new.rejoin_code, id],
             )?;
+            self.token_gone(&old, Gone::JoinedElsewhere)?;
             return Ok(Added::Again(id, old));
         }
         if !new.open {
@@ -290,12 +320,22 @@ impl Writing<'_> {
         })
     }
 
+    /// A learner's token no longer works, for `why`.
+    pub fn token_gone(&self, token: &str, why: Gone) -> Result<()> {
+        self.connection.execute(
+            "INSERT OR REPLACE INTO gone_token (token, why) VALUES (?1, ?2)",
+            params![token, why.as_str()],
+        )?;
+        Ok(())
+    }
+
     /// Keeps a verdict; `false` when it was kept before (the same learner and number).
     pub fn keep(&self, event: &Event) -> Result<bool> {
         let mut statement = self.connection.prepare_cached(
             "INSERT INTO verdict
-             (learner, seq, exercise, passed, test, message, hints, at_ms, received_ms, current)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             (learner, seq, exercise, passed, test, message, hints, at_ms, received_ms, current,
+              untouched)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT DO NOTHING",
         )?;
         let added = statement.execute(params![
@@ -309,6 +349,7 @@ impl Writing<'_> {
             event.at_ms as i64,
             event.received_ms as i64,
             event.current,
+            event.untouched,
         ])?;
         Ok(added == 1)
     }

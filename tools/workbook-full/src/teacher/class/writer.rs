@@ -10,6 +10,7 @@
 
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
+use workbook_core::class::Gone;
 
 use super::store::{Added, Change, Changed, Event, LearnerRow, NewLearner, Store};
 
@@ -34,6 +35,11 @@ pub enum Job {
         change: Change,
         answer: oneshot::Sender<Result<Roster, String>>,
     },
+    /// The server stops: the write-ahead log is emptied into the database's file, which
+    /// alone holds the class from then on, and the writer ends.
+    Close {
+        answer: oneshot::Sender<Result<(), String>>,
+    },
 }
 
 /// The class after a change to its roster.
@@ -41,6 +47,7 @@ pub struct Roster {
     pub changed: Changed,
     pub learners: Vec<LearnerRow>,
     pub events: Vec<Event>,
+    pub gone: Vec<(String, Gone)>,
 }
 
 /// A handle on the writer.
@@ -90,6 +97,17 @@ impl Writer {
             .map_err(anyhow::Error::msg)
     }
 
+    /// Closes the database once what was asked before is written: the class is in
+    /// `class.sqlite` alone (no `-wal` beside it). Nothing is written after.
+    pub async fn close(&self) -> Result<()> {
+        let (answer, answered) = oneshot::channel();
+        self.send(Job::Close { answer }).await?;
+        answered
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+
     async fn send(&self, job: Job) -> Result<()> {
         self.jobs
             .send(job)
@@ -99,18 +117,27 @@ impl Writer {
 }
 
 fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
-    // A change to the roster met while gathering a group: done after it, alone.
+    // A change to the roster (or the close) met while gathering a group: done after it,
+    // alone.
     let mut next: Option<Job> = None;
     while let Some(first) = next.take().or_else(|| jobs.blocking_recv()) {
-        if let Job::Roster { change, answer } = first {
-            let _ =
-                answer.send(change_roster(&mut store, &change).map_err(|err| format!("{err:#}")));
-            continue;
-        }
+        let first = match first {
+            Job::Roster { change, answer } => {
+                let changed = change_roster(&mut store, &change);
+                let _ = answer.send(changed.map_err(|err| format!("{err:#}")));
+                continue;
+            }
+            Job::Close { answer } => {
+                let closed = store.close();
+                let _ = answer.send(closed.map_err(|err| format!("{err:#}")));
+                return;
+            }
+            first => first,
+        };
         let mut group = vec![first];
         while group.len() < GROUP {
             match jobs.try_recv() {
-                Ok(job @ Job::Roster { .. }) => {
+                Ok(job @ (Job::Roster { .. } | Job::Close { .. })) => {
                     next = Some(job);
                     break;
                 }
@@ -124,7 +151,9 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                 .iter()
                 .map(|job| match job {
                     Job::Join { new, .. } => writing.add_learner(new).map(Done::Joined),
-                    Job::Roster { .. } => unreachable!("a roster change is never grouped"),
+                    Job::Roster { .. } | Job::Close { .. } => {
+                        unreachable!("a roster change or a close is never grouped")
+                    }
                     Job::Keep { events, .. } => {
                         let mut new = Vec::new();
                         for event in events {
@@ -161,7 +190,9 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                         Job::Keep { answer, .. } => {
                             let _ = answer.send(Err(why.clone()));
                         }
-                        Job::Roster { .. } => unreachable!("a roster change is never grouped"),
+                        Job::Roster { .. } | Job::Close { .. } => {
+                            unreachable!("a roster change or a close is never grouped")
+                        }
                     }
                 }
             }
@@ -181,5 +212,6 @@ fn change_roster(store: &mut Store, change: &Change) -> Result<Roster> {
         changed,
         learners,
         events,
+        gone: store.gone_tokens()?,
     })
 }

@@ -139,11 +139,27 @@ fn a_lesson_check_makes_no_one_stuck_and_a_check_alone_does() {
     assert_eq!(add["passed"], false);
     assert_eq!(add["started"], false, "an untouched stub: {add}");
     assert!(add.get("failing_since_ms").is_none(), "{add}");
-    // Checked alone: the exercise Ada is on, failing since.
+    // Checked alone, still its stub: the exercise Ada is on, and not started.
     let (passed, out) = run(course, &["check", "demo.add"]);
     assert!(!passed, "{out}");
     let row = server.watch_until(|message| {
         cell(message, "Ada", "demo.add").is_some_and(|cell| cell["attempts"] == 2)
+    });
+    let add = cell(&row, "Ada", "demo.add").unwrap();
+    assert_eq!(
+        add["started"], false,
+        "an untouched stub checked alone: {add}"
+    );
+    assert!(add.get("failing_since_ms").is_none(), "{add}");
+    // Something written, and failing: failing since.
+    course.write(
+        "lessons/01-demo/src/exercises/add.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+    );
+    let (passed, out) = run(course, &["check", "demo.add"]);
+    assert!(!passed, "{out}");
+    let row = server.watch_until(|message| {
+        cell(message, "Ada", "demo.add").is_some_and(|cell| cell["attempts"] == 3)
     });
     let ada = match row["type"].as_str() {
         Some("row") => &row["row"],
@@ -158,7 +174,7 @@ fn a_lesson_check_makes_no_one_stuck_and_a_check_alone_does() {
     let add = &ada["cells"]["demo.add"];
     assert_eq!(
         (add["started"].as_bool(), add["tries"].as_u64()),
-        (Some(true), Some(1))
+        (Some(true), Some(2))
     );
     assert!(add["failing_since_ms"].is_u64(), "{add}");
     assert_eq!(ada["cells"]["demo.triple"]["started"], false);

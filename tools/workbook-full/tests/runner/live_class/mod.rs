@@ -8,13 +8,18 @@
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
 //!   sizes, trying and stuck;
 //! - `buttons.rs`: the roster's buttons on the page, each clicked;
+//! - `file.rs`: a stopped class is its database's file alone, and `class backup` copies
+//!   it while verdicts come in;
 //! - `race.rs`: two senders at once leave no verdict queued;
+//! - `reading.rs`: a learner who opened `watch` on an untouched exercise is not stuck;
 //! - `room.rs`: a machine in the room flooding joins or holding connections;
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
 //! - `running.rs`: the class server as a process, and what the tests ask it;
 //! - `wall.rs`: the room of thirty printed on A4, and the instructor guide's pictures of
 //!   it;
 //! - `thirty.rs`: a room of thirty on a lesson of the course, as the wall shows it;
+//! - `told.rs`: what a learner is told of their place in the class (in already, removed,
+//!   joined from another copy);
 //! - `walk.rs`: a teacher's walk through a class of thirty, a flood and a `kill -9`.
 
 use std::io::Read;
@@ -27,14 +32,17 @@ use serde_json::Value;
 use crate::fixture::Course;
 
 mod buttons;
+mod file;
 mod learner;
 mod page;
 mod race;
+mod reading;
 mod room;
 mod roster;
 mod running;
 mod server;
 mod thirty;
+mod told;
 mod walk;
 mod wall;
 

@@ -114,11 +114,21 @@ pub(super) const MEASURE: &str = "const rows = [...document.querySelectorAll('#g
       stuckHeading: document.getElementById('stuck-heading').textContent,\
       trying: Number(document.getElementById('trying').dataset.count || 0),\
       tryingText: document.getElementById('trying').textContent,\
-      links: [document.getElementById('csv').href, document.getElementById('json').href] };";
+      links: [document.getElementById('csv').href, document.getElementById('json').href],\
+      pageWidth: document.documentElement.scrollWidth,\
+      stuckLines: [...document.querySelectorAll('#stuck tbody tr')].map((tr) => {\
+        const message = tr.querySelector('td.message'); const box = tr.getBoundingClientRect();\
+        return { height: box.height, bottom: box.bottom, lineHeight: parseFloat(getComputedStyle(message).lineHeight) || 16,\
+          cut: message.scrollWidth > message.clientWidth, whole: message.title === message.textContent,\
+          length: message.textContent.length }; }) };";
+
+/// The wall's sizes: a projector's two, and the smaller with a browser's bars (its tabs,
+/// its address bar) taking 118 px of it.
+const WALLS: [(u32, u32); 3] = [(1366, 768), (1024, 768), (1024, 650)];
 
 #[tokio::test]
 async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
-    for (width, height) in [(1366, 768), (1024, 768)] {
+    for (width, height) in WALLS {
         let browser = match testkit::browser::Browser::start(width, height).await {
             Ok(browser) => browser,
             Err(reason) => return println!("skipped: {reason}"),
@@ -137,9 +147,47 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
         let seen = client.execute(MEASURE, Vec::new()).await.unwrap();
         let at = format!("{width}×{height}: {seen}");
         assert_eq!(seen["rows"], 30, "{at}");
+        // Every learner's row on a screen 768 px high; with the bars, the stuck list is
+        // what must be in view.
         assert!(
-            seen["lastBottom"].as_f64().unwrap() <= seen["height"].as_f64().unwrap(),
+            height < 768
+                || seen["lastBottom"].as_f64().unwrap() <= seen["height"].as_f64().unwrap(),
             "every learner's row on screen, {at}"
+        );
+        // Never wider than the window, whatever the runner's messages.
+        assert!(
+            seen["pageWidth"].as_f64().unwrap() <= seen["width"].as_f64().unwrap(),
+            "the page is wider than the window, {at}"
+        );
+        // Ten stuck learners, each on one line and all in view; the runner's messages of
+        // up to 300 characters cut to what fits, whole in their title.
+        let lines = seen["stuckLines"].as_array().unwrap();
+        assert_eq!(lines.len(), 10, "{at}");
+        for line in lines {
+            assert!(
+                line["height"].as_f64().unwrap() < 2.0 * line["lineHeight"].as_f64().unwrap(),
+                "a stuck learner on more than one line, {at}"
+            );
+            assert!(
+                line["bottom"].as_f64().unwrap() <= seen["height"].as_f64().unwrap(),
+                "a stuck learner out of view, {at}"
+            );
+            assert_eq!(line["whole"], true, "{at}");
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|line| line["cut"] == true && line["length"].as_u64() > Some(200)),
+            "the runner's long messages, cut: {at}"
+        );
+        // A line clicked opens whole, and closes again.
+        let toggle = "const tr = document.querySelector('#stuck tbody tr'); tr.click();\
+            const opened = tr.getBoundingClientRect().height; tr.click();\
+            return [opened, tr.getBoundingClientRect().height];";
+        let heights = client.execute(toggle, Vec::new()).await.unwrap();
+        assert!(
+            heights[0].as_f64().unwrap() > 2.0 * heights[1].as_f64().unwrap(),
+            "the line opened whole: {heights}, {at}"
         );
         assert!(
             seen["gridRight"].as_f64().unwrap() <= seen["width"].as_f64().unwrap(),
@@ -165,7 +213,9 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
             assert!(!link.as_str().unwrap().contains(&server.teacher), "{at}");
         }
 
-        // On the wall, initials or seat numbers next to "stuck", never names.
+        // On the wall, initials or seat numbers everywhere, the grid as the stuck list:
+        // no full name on the page.
+        let full_names = serde_json::to_string(&super::thirty::names("en")).unwrap();
         for (show, pattern) in [("initials", "^[A-Z0-9.]+$"), ("seats", "^seat \\d+$")] {
             let script = format!(
                 "const s = document.getElementById('show'); s.value = '{show}'; s.dispatchEvent(new Event('change'));\
@@ -174,7 +224,11 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
             client.execute(&script, Vec::new()).await.unwrap();
             let check = format!(
                 "const names = [...document.querySelectorAll('#stuck td.name')].map((td) => td.textContent);\
-                 return names.length === {failing} && names.every((n) => /{pattern}/.test(n)) ? names : null;"
+                 const grid = [...document.querySelectorAll('#grid td.name')].map((td) => td.textContent);\
+                 const text = document.body.innerText;\
+                 return names.length === {failing} && grid.length === 30\
+                   && [...names, ...grid].every((n) => /{pattern}/.test(n))\
+                   && !{full_names}.some((name) => text.includes(name)) ? names : null;"
             );
             until(client, show, &check).await;
         }

@@ -39,16 +39,30 @@ fn the_teacher_changes_the_roster_while_the_class_runs() {
         assert_eq!(answer.status, 200, "{}", answer.body);
     }
 
-    roster(&["remove", "Mallory"]);
-    roster(&["rename", "Bob", "Robert"]);
-    roster(&["merge", "Ada 2", "Ada"]);
+    // Each answered with what it did, and nothing of the joining code.
+    for (args, said) in [
+        (
+            &["remove", "Mallory"][..],
+            "Mallory is no longer in the class",
+        ),
+        (&["rename", "Bob", "Robert"], "Bob is called Robert now"),
+        (&["merge", "Ada 2", "Ada"], "Ada 2's verdicts are Ada's now"),
+    ] {
+        let out = roster(args);
+        assert!(out.contains(said), "{args:?}: {out}");
+        assert!(!out.contains(&server.code), "{args:?}: {out}");
+    }
     assert_eq!(names(), ["Ada", "Robert"]);
     let reports = server.export();
     assert_eq!(reports[0]["exercises"][0]["attempts"], 2, "{reports:?}");
 
     // Ada on a new machine: her name is taken, until the teacher lets her in again.
     assert_eq!(join(&server.code, "Ada").status, 409);
-    roster(&["rejoin", "Ada"]);
+    let out = roster(&["rejoin", "Ada"]);
+    assert!(
+        out.contains("Ada may join again under their name, once") && !out.contains(&server.code),
+        "{out}"
+    );
     let answer = join(&server.code, "ada");
     assert_eq!(answer.status, 200, "{}", answer.body);
     let token: serde_json::Value = serde_json::from_str(&answer.body).unwrap();

@@ -215,6 +215,23 @@ impl Running {
         }
     }
 
+    /// Stops the server as Ctrl-C does, and waits for it to end (at most [`DEADLINE`]):
+    /// how it ended.
+    pub fn interrupt(mut self) -> std::process::ExitStatus {
+        // SAFETY: a signal to the child this test started.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+        let mut child = std::mem::replace(
+            &mut self.child,
+            Command::new("true").spawn().expect("true starts"),
+        );
+        let (ended, exit) = mpsc::channel();
+        // deadline: the `recv_timeout` below bounds the wait for this thread's answer
+        std::thread::spawn(move || ended.send(child.wait()));
+        exit.recv_timeout(DEADLINE)
+            .unwrap_or_else(|_| panic!("class serve still ran {DEADLINE:?} after SIGINT"))
+            .expect("class serve ended")
+    }
+
     /// Ends the server as `kill -9` does.
     pub fn kill(mut self) {
         self.child.kill().unwrap();

@@ -3,7 +3,8 @@
 //! instructor guide's pictures are taken of it, so it is the course's own: the server runs
 //! in this workspace (its lessons are the page's columns), each learner has a name of the
 //! teacher's language, and the stuck learners fail the lesson's real tests with the
-//! messages their runner would send.
+//! messages their runner would send, made with its own words and as long (up to 300
+//! characters).
 //!
 //! It is the same every time (names, exercises, minutes), so that the pictures can be
 //! taken again and differ only where the page does.
@@ -129,14 +130,50 @@ fn verdicts(n: usize, seat: &Seat, lang: &str) -> Vec<Value> {
                 );
                 let hints = (minutes / 5).min(4);
                 // The first failure, and the last: the page counts from the first.
+                let words = if lang == "zh-CN" { zh } else { en };
                 for at in [since, since / 3] {
                     let mut failed = verdict(made.len() + 1, exercise, at, false, true, hints);
                     failed["test"] = json!(test);
-                    failed["message"] = json!(if lang == "zh-CN" { zh } else { en });
+                    failed["message"] = json!(runner_message(lang, exercise, words));
                     made.push(failed);
                 }
             }
         }
     }
     made
+}
+
+/// What the runner sends the class for a failure told in `words`: the first two lines of
+/// what `check` shows the learner, on one line of at most 300 characters (its
+/// `check/mod.rs`). The first is the runner's own heading (the test's assertion, at the
+/// line of the lesson's test it stands on), unless `words` is one already (a stub's
+/// `todo!()`, a test that gave up); the second, the values the assertion compared, as
+/// long as tonic's errors make them.
+fn runner_message(lang: &str, exercise: &str, words: &str) -> String {
+    use workbook_core::class::{MAX_MESSAGE_CHARS, one_line};
+    use workbook_core::language::Lang;
+    use workbook_core::language::messages::{Msg, say_in};
+    let lang = if lang == "zh-CN" {
+        Lang::ZhCn
+    } else {
+        Lang::En
+    };
+    let headed = ["your code", "你的代码", "the test gave up", "测试等了"]
+        .iter()
+        .any(|heading| words.starts_with(heading));
+    let heading = if headed {
+        words.to_string()
+    } else {
+        let test = exercise.trim_start_matches("grpc.").replace('-', "_");
+        let at = format!("lessons/05-grpc/tests/{test}.rs:41");
+        say_in(
+            lang,
+            Msg::TestAssertion,
+            &[("at", &at), ("message", &words)],
+        )
+    };
+    let values = "left: Status { code: Unavailable, message: \"tcp connect error\", source: \
+        Some(tonic::transport::Error(Transport, ConnectError(ConnectError(\"tcp connect error\", \
+        Os { code: 111, kind: ConnectionRefused, message: \"Connection refused\" })))) }";
+    one_line(&format!("{heading} {values}"), MAX_MESSAGE_CHARS)
 }

@@ -18,7 +18,8 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
     let server = Running::start_with(&teacher, "127.0.0.1:0", "en", &stuck_at_once);
     let port = server.server().port;
 
-    // Three learners in three clones: each joins and checks the exercise they are on.
+    // Three learners in three clones: each joins, writes something in the exercise they
+    // are on (not yet right) and checks it.
     let clones: Vec<(Course, &str)> = ["Ada", "Grace", "Linus"]
         .into_iter()
         .map(|name| (Course::new(), name))
@@ -32,8 +33,12 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
                     &["class", "join", &server.url, &server.code, "--name", name],
                 );
                 assert!(ok, "{out}");
+                clone.write(
+                    "lessons/01-demo/src/exercises/add.rs",
+                    "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+                );
                 let (passed, out) = run(clone, &["check", "demo.add"]);
-                assert!(!passed, "the stub fails: {out}");
+                assert!(!passed, "a wrong answer fails: {out}");
             });
         }
     });

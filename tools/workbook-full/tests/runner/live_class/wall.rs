@@ -102,6 +102,39 @@ async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
     }
     let last = EXERCISES[EXERCISES.len() - 1].trim_start_matches("grpc.");
     assert!(text.contains(last), "the grid's last column:\n{text}");
+
+    // Projected with initials, printed so too: no full name on the paper.
+    browser
+        .client
+        .execute(
+            "const s = document.getElementById('show'); s.value = 'initials'; s.dispatchEvent(new Event('change')); return null;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    until(
+        &browser.client,
+        "initials in the grid",
+        "return [...document.querySelectorAll('#grid td.name')].every((td) => /^[A-Z.]+$/.test(td.textContent)) ? true : null;",
+    )
+    .await;
+    let pdf = browser.print_open(Paper::default()).await.unwrap();
+    let file = class.course.path("room-initials.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let text = testkit::output_within(
+        "pdftotext",
+        Command::new("pdftotext").arg(&file).arg("-"),
+        TOOL_TIME,
+    );
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    for seat in &ROOM {
+        assert!(
+            !text.contains(seat.en),
+            "{} is named on the projector's paper:\n{text}",
+            seat.en
+        );
+    }
+    assert!(text.contains("O.B"), "Olivia Brown's initials:\n{text}");
     let _ = browser.client.clone().close().await;
 }
 

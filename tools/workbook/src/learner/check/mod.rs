@@ -24,7 +24,7 @@ use anyhow::Result;
 use crate::learner::ahead;
 use crate::learner::class::{self, Told};
 use crate::learner::failure;
-use crate::learner::state::State;
+use crate::learner::state::{self, State};
 use workbook_core::cargo;
 use workbook_core::course::{Course, Exercise, Lesson};
 use workbook_core::language::messages::{Msg, say, tell};
@@ -134,8 +134,13 @@ pub async fn check<'c>(
                 let hints = state.get(&exercise.id).hints_shown;
                 let mut told = told(course, lesson, exercise, &verdict, hints);
                 // Checked alone, it is the exercise the learner is on; checked with the
-                // rest of a lesson, it may be a stub nobody has started.
+                // rest of a lesson, it may be a stub nobody has started. Its file as the
+                // course gave it is not started either, however it was checked: the class
+                // is told, so that a learner who only opened it is not stuck on it.
                 told.current = detail == Detail::Full;
+                told.untouched = !told.passed
+                    && class::joined(&course.root)
+                    && state::is_untouched(course, lesson, exercise);
                 queued_for_the_class |= class::tell_the_class(&course.root, told);
             }
             match detail {
@@ -213,5 +218,6 @@ fn told<'a>(
         message,
         hints,
         current: false,
+        untouched: false,
     }
 }

@@ -97,13 +97,20 @@ pub struct Told<'a> {
     pub hints: usize,
     /// Checked alone: the exercise the learner is on (see [`Verdict::current`]).
     pub current: bool,
+    /// Its file is the stub, untouched (see [`Verdict::untouched`]).
+    pub untouched: bool,
+}
+
+/// Whether this copy of the course has joined a class: one file looked for.
+pub fn joined(root: &Path) -> bool {
+    Membership::path(root).is_file()
 }
 
 /// Queues a verdict for the class, if this copy has joined one (`true`); does nothing
 /// (one file looked for) if it has not. Never fails the check: a verdict that cannot be
 /// queued is lost to the class, not to the learner. [`send_in_background`] sends it.
 pub fn tell_the_class(root: &Path, told: Told) -> bool {
-    if !Membership::path(root).is_file() {
+    if !joined(root) {
         return false;
     }
     let verdict = Verdict {
@@ -119,6 +126,7 @@ pub fn tell_the_class(root: &Path, told: Told) -> bool {
         hints: u32::try_from(told.hints).unwrap_or(u32::MAX),
         at_ms: class::now_ms(),
         current: told.current,
+        untouched: told.untouched,
     };
     if let Ok(dropped) = outbox_of(root).push(verdict)
         && dropped > 0
@@ -198,10 +206,25 @@ pub fn join(
             .map(|refused| refused.error)
             .unwrap_or_else(|_| class::one_line(&answer.body, 200))
     };
+    // This copy's membership of this class under this name, if it has joined already.
+    let already = Membership::load(&course.root).filter(|member| {
+        member.url == url && class::name_key(&member.name) == class::name_key(&name)
+    });
     match answer.status {
         200 => {}
         403 => bail!(say(ClassMsg::WrongCode, &[("url", &url), ("code", &code)])),
         409 if rejoin.is_some() => bail!(say(ClassMsg::RejoinRefused, &[("name", &name)])),
+        // The projected line typed again in a copy that joined under this name already.
+        409 if already.is_some() => bail!(say(
+            ClassMsg::AlreadyIn,
+            &[
+                (
+                    "name",
+                    &already.as_ref().map_or("", |member| member.name.as_str())
+                ),
+                ("command", &ui::cmd("class status"))
+            ]
+        )),
         409 => bail!(say(
             ClassMsg::NameTaken,
             &[("name", &name), ("command", &ui::cmd("class status"))]
@@ -296,9 +319,18 @@ pub fn status(course: &Course) -> Result<bool> {
     }
     let delivery = send::Delivery::load(&course.root);
     if delivery.unknown {
+        // What happened, when the server said: else it has forgotten the token.
+        let what = match delivery.gone {
+            Some(class::Gone::Removed) => ClassMsg::RemovedByTeacher,
+            Some(class::Gone::JoinedElsewhere) => ClassMsg::JoinedElsewhere,
+            None => ClassMsg::NoLongerKnown,
+        };
         tell(
-            ClassMsg::NoLongerKnown,
-            &[("command", &ui::cmd("class join URL CODE --name NAME"))],
+            what,
+            &[
+                ("name", &ui::bold(&member.name)),
+                ("command", &ui::cmd("class join URL CODE --name NAME")),
+            ],
         );
     } else if let Some(error) = &delivery.error {
         tell(ClassMsg::LastTryFailed, &[("why", error)]);

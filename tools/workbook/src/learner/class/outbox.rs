@@ -125,6 +125,7 @@ mod tests {
             hints: 0,
             at_ms: 1,
             current: true,
+            untouched: false,
         }
     }
 

@@ -53,6 +53,10 @@ pub struct Delivery {
     /// The server no longer knows this learner's token: joining again is the way on.
     #[serde(default)]
     pub unknown: bool,
+    /// Why, when the server said: removed by the teacher, or this name joined from
+    /// another copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<class::Gone>,
 }
 
 impl Delivery {
@@ -218,6 +222,9 @@ fn deliver(root: &Path, member: &Membership) -> bool {
             Ok(answer) if answer.status == 401 => {
                 delivery.error = Some(reason(&answer.body));
                 delivery.unknown = true;
+                delivery.gone = serde_json::from_str::<Refused>(&answer.body)
+                    .ok()
+                    .and_then(|refused| refused.gone);
                 false
             }
             // Refused for what is in it: one at a time finds which.
@@ -275,6 +282,7 @@ mod tests {
             hints: 0,
             at_ms: 1,
             current: true,
+            untouched: false,
         };
         outbox_of(root.path()).push(verdict).unwrap();
 

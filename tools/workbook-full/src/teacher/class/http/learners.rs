@@ -88,11 +88,21 @@ pub(super) async fn verdicts(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Some(learner) = bearer(&headers).and_then(|token| class.learner_of(token)) else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            class.say(ClassMsg::RefuseToken, &[]),
-        );
+    let token = bearer(&headers).unwrap_or_default();
+    let Some(learner) = class.learner_of(token) else {
+        // A token that worked once says why it no longer does: the runner tells its
+        // learner what happened, in their language.
+        let gone = class.gone(token);
+        let why = match gone {
+            Some(class::Gone::Removed) => ClassMsg::RefuseRemoved,
+            Some(class::Gone::JoinedElsewhere) => ClassMsg::RefuseJoinedElsewhere,
+            None => ClassMsg::RefuseToken,
+        };
+        let refused = class::Refused {
+            error: class.say(why, &[]),
+            gone,
+        };
+        return (StatusCode::UNAUTHORIZED, axum::Json(refused)).into_response();
     };
     if !class.limits.learner(learner) {
         return refuse(
@@ -147,12 +157,11 @@ fn events_of(class: &Class, learner: i64, batch: Batch) -> (Vec<Event>, Vec<Refu
             }
         }
         // How long before sending it was made, by the learner's clock (whatever that
-        // clock says), taken from the server's now, and never more than a day: a laptop
-        // that believes it is 1970 makes a verdict of now, not one of 55 years ago.
-        let age = batch
-            .sent_ms
-            .saturating_sub(verdict.at_ms)
-            .min(class::MAX_AGE_MS);
+        // clock says), taken from the server's now. A day at most: a verdict that says it
+        // is older (a laptop that believed it was 1970, or a year ago, when it made it) is
+        // dated when its batch was, never as failing since a day.
+        let age = batch.sent_ms.saturating_sub(verdict.at_ms);
+        let age = if age > class::MAX_AGE_MS { 0 } else { age };
         events.push(Event {
             learner,
             seq: verdict.seq.min(i64::MAX as u64),
@@ -168,6 +177,7 @@ fn events_of(class: &Class, learner: i64, batch: Batch) -> (Vec<Event>, Vec<Refu
             at_ms: now.saturating_sub(age),
             received_ms: now,
             current: verdict.current,
+            untouched: verdict.untouched,
         });
     }
     (events, refused)

@@ -23,7 +23,11 @@ const BODY_TIME: Duration = Duration::from_secs(10);
 
 /// A refusal: `status`, and why.
 pub(in super::super) fn refuse(status: StatusCode, why: String) -> Response {
-    (status, axum::Json(Refused { error: why })).into_response()
+    let refused = Refused {
+        error: why,
+        gone: None,
+    };
+    (status, axum::Json(refused)).into_response()
 }
 
 impl Class {

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
-use workbook_core::class;
+use workbook_core::class::{self, Gone};
 
 use super::Writing;
 
@@ -75,6 +75,17 @@ impl std::fmt::Display for NoSuchLearner {
 impl std::error::Error for NoSuchLearner {}
 
 impl Writing<'_> {
+    /// The learner `id` leaves: their token is kept as removed, for their runner to be
+    /// told so.
+    fn removed(&self, id: i64) -> Result<()> {
+        let token: String = self.connection.query_row(
+            "SELECT token FROM learner WHERE id = ?1",
+            params![id],
+            |row| row.get(0),
+        )?;
+        self.token_gone(&token, Gone::Removed)
+    }
+
     /// Makes a change to the roster.
     pub fn roster(&self, change: &Change) -> Result<Changed> {
         let id_of = |name: &str| -> Result<Option<i64>> {
@@ -93,6 +104,7 @@ impl Writing<'_> {
         match change {
             Change::Remove { name } => {
                 let id = learner(name)?;
+                self.removed(id)?;
                 self.connection
                     .execute("DELETE FROM verdict WHERE learner = ?1", params![id])?;
                 self.connection
@@ -113,6 +125,7 @@ impl Writing<'_> {
                 if from == into {
                     return Ok(Changed::Done);
                 }
+                self.removed(from)?;
                 // Their verdicts become the other's; a number both used is the other's.
                 self.connection.execute(
                     "UPDATE OR IGNORE verdict SET learner = ?1 WHERE learner = ?2",

@@ -15,6 +15,7 @@ fn event(learner: i64, seq: u64) -> Event {
         at_ms: 1_000 + seq,
         received_ms: 2_000,
         current: true,
+        untouched: false,
     }
 }
 
