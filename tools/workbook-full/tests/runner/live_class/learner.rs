@@ -181,7 +181,7 @@ fn a_lesson_check_makes_no_one_stuck_and_a_check_alone_does() {
 }
 
 /// The re-join code in what `class join` printed: the word after "re-join code is".
-fn rejoin_code_in(out: &str) -> String {
+pub(super) fn rejoin_code_in(out: &str) -> String {
     // NO_COLOR: the runner's output is plain text.
     let after = out
         .split("re-join code is ")

@@ -2,6 +2,7 @@
 //! in a copy that joined already; `class status` once the teacher removed them, or once
 //! their name joined again from another copy.
 
+use super::learner::rejoin_code_in;
 use super::{Running, run};
 use crate::fixture::Course;
 
@@ -14,19 +15,6 @@ fn queue_one(course: &Course, seq: u64) {
             r#"{{"seq":{seq},"exercise":"demo.add","passed":false,"hints":0,"at_ms":{now},"current":true}}"#
         ),
     );
-}
-
-/// The re-join code in what `class join` printed.
-fn rejoin_code_in(out: &str) -> String {
-    let after = out
-        .split("re-join code is ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no re-join code printed: {out}"));
-    after
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 #[test]

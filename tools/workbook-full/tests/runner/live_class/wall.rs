@@ -83,12 +83,7 @@ async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
         "A4 landscape: {info}"
     );
 
-    let text = testkit::output_within(
-        "pdftotext",
-        Command::new("pdftotext").arg(&file).arg("-"),
-        TOOL_TIME,
-    );
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let text = pdf_text(&file);
     // Every learner's row, the name whole (no row cut off, no name cut short), and the
     // grid's last column: no row runs off the paper's right edge. A stuck learner's name is
     // in the stuck list too: their row makes it twice.
@@ -121,12 +116,7 @@ async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
     let pdf = browser.print_open(Paper::default()).await.unwrap();
     let file = class.course.path("room-initials.pdf");
     std::fs::write(&file, pdf).unwrap();
-    let text = testkit::output_within(
-        "pdftotext",
-        Command::new("pdftotext").arg(&file).arg("-"),
-        TOOL_TIME,
-    );
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let text = pdf_text(&file);
     for seat in &ROOM {
         assert!(
             !text.contains(seat.en),
@@ -271,4 +261,14 @@ fn smaller(file: &Path) {
         "pngquant: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The text of a printed PDF, as `pdftotext` reads it back.
+fn pdf_text(file: &Path) -> String {
+    let text = testkit::output_within(
+        "pdftotext",
+        Command::new("pdftotext").arg(file).arg("-"),
+        TOOL_TIME,
+    );
+    String::from_utf8_lossy(&text.stdout).into_owned()
 }
