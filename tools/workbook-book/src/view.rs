@@ -1,5 +1,5 @@
-//! What the book server's live views share: `/wire` (the messages a relay sees) and
-//! `/traces` (the spans services send). Each is one HTML page, in the reader's language,
+//! What the live views' pages share: `/wire` (the messages a relay sees, `wire_page.rs`) and
+//! `/traces` (the spans services send, `workbook-full`'s trace view). Each is one HTML page, in the reader's language,
 //! with one stylesheet, fed by server-sent events that the page reads with `EventSource`:
 //! no script library, no build step, and an update is on the page as soon as it happens.
 
@@ -51,7 +51,7 @@ where
         .keep_alive(KeepAlive::default())
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testutil"))]
 pub mod tests {
     use super::*;
 
