@@ -9,6 +9,8 @@
 //! between.
 //!
 //! Without the variable (`book` typed by hand, a test), the server binds the port itself.
+//!
+//! And how it stops listening: on SIGINT (Ctrl-C) or SIGTERM alike ([`stop_signal`]).
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -81,4 +83,29 @@ fn is_listening_socket(fd: std::os::fd::RawFd) -> bool {
         )
     };
     answered == 0 && listening != 0
+}
+
+/// Listens for SIGINT (Ctrl-C) and SIGTERM from now on, and resolves on the first one: the
+/// same stop for both, as the lessons' servers have (`shared::signal`, which logs with
+/// `tracing`; this program prints its own lines and leaves that crate out of its build).
+/// Installed when called, so that a signal before the future is awaited is not lost.
+pub fn stop_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        signal(SignalKind::interrupt()).and_then(|i| Ok((i, signal(SignalKind::terminate())?)))
+    };
+    async move {
+        #[cfg(unix)]
+        match signals {
+            Ok((mut interrupt, mut terminate)) => tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            },
+            // No handler: the signals keep their default action, which ends the program.
+            Err(_) => std::future::pending().await,
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

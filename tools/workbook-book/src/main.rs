@@ -34,7 +34,10 @@ async fn main() -> ExitCode {
     if site.is_some() {
         // `site DIR` is this program's own.
         args = vec![program, "book".into()];
-    } else if args.get(1).is_none_or(|arg| arg.to_string_lossy().starts_with('-')) {
+    } else if args
+        .get(1)
+        .is_none_or(|arg| arg.to_string_lossy().starts_with('-'))
+    {
         // No command, or only options (`--port 3001`): `book` is meant.
         args.insert(1, "book".into());
     }

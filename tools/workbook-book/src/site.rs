@@ -280,7 +280,7 @@ pub async fn run(
     });
     // Listened for from now on: once "Ctrl-C to stop" is printed, Ctrl-C (or SIGTERM) stops
     // the server rather than killing the program half-way through a rebuild.
-    let stopping = shared::signal::shutdown();
+    let stopping = crate::listener::stop_signal();
     tell(Cmd::CtrlCToStop, &[]);
     tokio::select! {
         result = serve_published(listener, book, root.to_path_buf(), views.routes, reading) => result,
