@@ -37,6 +37,7 @@ async fn main() -> ExitCode {
     } else if args
         .get(1)
         .is_none_or(|arg| arg.to_string_lossy().starts_with('-'))
+        && !args.iter().any(|arg| arg == "book")
     {
         // No command, or only options (`--port 3001`): `book` is meant.
         args.insert(1, "book".into());
