@@ -76,15 +76,18 @@ one_run() {
   script -qfec "cargo run -p workbook" /dev/null <"$keys" >"$log" 2>&1 &
   local session=$!
   map= link= verdict= served=
+  local plain="$clone.session.txt"
   while [ -z "$served" ]; do
     kill -0 "$session" 2>/dev/null || { echo "the session ended; its output: $log" >&2; break; }
-    if [ -z "$map" ] && grep -q "$(basename "$chapter")" "$log"; then
+    # What the terminal shows, without its colours.
+    sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" >"$plain"
+    if [ -z "$map" ] && grep -q "$(basename "$chapter")" "$plain"; then
       map=$((SECONDS - started))
     fi
     if [ -n "$map" ] && [ -z "$link" ] && [ "$(status "$chapter")" != 000 ]; then
       link=$((SECONDS - started))
     fi
-    if [ -z "$verdict" ] && grep -q "$first" "$log" && grep -Eq "(✗|✓) $first" "$log"; then
+    if [ -z "$verdict" ] && grep -Eq "(✗|✓) $first" "$plain"; then
       verdict=$((SECONDS - started))
     fi
     if [ "$(status "$chapter")" = 200 ]; then
