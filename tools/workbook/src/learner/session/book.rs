@@ -16,10 +16,12 @@
 //! arrive in between wait in the socket's queue, and no other program can take the port.
 //!
 //! The order, on a fresh clone. Cargo builds one thing at a time in a target folder (a
-//! second build waits for the first's lock), so the first check's build goes first and the
-//! server's right after it, at the priority of the learner's own builds: the first verdict
-//! comes as soon as it did before, and the book does not wait behind building ahead, which
-//! waits for it instead (`BookBuilt`).
+//! second build waits for the first's lock), so the two cannot be built side by side there;
+//! the first check goes first, and the server's build starts the moment its verdict is
+//! printed, at the priority of the learner's own builds (not building ahead's lowest, which
+//! a busy machine starves): the first verdict comes as soon as it did before (the other
+//! order delays it by the whole server's build, scripts/book-first.sh `ORDER=`), and the
+//! book does not queue behind building ahead, which waits for it instead (`BookBuilt`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -199,14 +201,17 @@ async fn serve(
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     hand_over(&mut command, &listener);
-    let server = command.spawn();
-    #[cfg(not(unix))]
-    let (answering, listener) = {
-        // No socket to hand over: the server binds the port once the session lets it go.
+    let mut answering = Some((answering, listener));
+    // With no socket to hand over (not Unix), the session lets the port go first, and the
+    // server binds it: a moment where nothing answers.
+    if cfg!(not(unix))
+        && let Some((answering, listener)) = answering.take()
+    {
         answering.abort();
+        let _ = answering.await;
         drop(listener);
-        (tokio::spawn(async {}), ())
-    };
+    }
+    let server = command.spawn();
     let mut server = match server {
         Ok(server) => server,
         Err(err) => {
@@ -219,7 +224,6 @@ async fn serve(
     let (Some(mut out), Some(mut err)) = (out, err) else {
         return;
     };
-    let mut answering = Some((answering, listener));
     // Every line the server prints, on either stream, is a note.
     loop {
         let line = tokio::select! {

@@ -51,8 +51,13 @@ pub async fn serve(listener: Arc<TcpListener>, stage: watch::Receiver<Stage>) {
         let Ok(permit) = permits.clone().acquire_owned().await else {
             return;
         };
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say: tried again after a pause, not in a busy loop.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
         let stage = *stage.borrow();
         tokio::spawn(async move {
