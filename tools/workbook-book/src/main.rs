@@ -69,7 +69,7 @@ async fn main() -> ExitCode {
                 match (port, for_session) {
                     (Err(err), _) => Err(err),
                     (Ok(port), true) => {
-                        workbook_book::serve_for_session(&course.root, port, axum::Router::new())
+                        workbook_book::serve_for_session(&course.root, port, Views::none().routes)
                             .await
                     }
                     (Ok(port), false) => {

@@ -213,13 +213,38 @@ pub struct Views {
 }
 
 impl Views {
-    /// The book alone.
+    /// The book alone: `/traces` says where the trace view is served instead of leading
+    /// nowhere (chapter 15 links to it).
     pub fn none() -> Views {
         Views {
-            routes: Router::new(),
+            routes: Router::new().route("/traces", get(|| async { traces_elsewhere() })),
             announce: Box::new(|_| {}),
         }
     }
+}
+
+/// The page at `/traces` when this program serves the book alone, in the reader's language.
+fn traces_elsewhere() -> axum::response::Html<String> {
+    let lang = workbook_core::language::current();
+    let say = |msg, args: &[(&str, &dyn std::fmt::Display)]| {
+        workbook_core::language::messages::say_in(lang, msg, args)
+    };
+    let (quit, command, book) = (
+        "<code>q</code>",
+        "<code>cargo run -p workbook</code>",
+        "<code>cargo run -p workbook -- book</code>",
+    );
+    let title = say(Cmd::TracesElsewhereTitle, &[]);
+    let text = say(
+        Cmd::TracesElsewhere,
+        &[("quit", &quit), ("command", &command), ("book", &book)],
+    );
+    axum::response::Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
+         <body style=\"font: 1.1rem/1.6 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem\">\n\
+         <h1>{title}</h1>\n<p>{text}</p>\n</body>\n</html>\n",
+        lang.code()
+    ))
 }
 
 /// The `book` command: build, serve in the foreground, rebuild when sources change, build

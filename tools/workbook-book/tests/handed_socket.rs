@@ -79,6 +79,17 @@ fn the_book_is_served_on_the_socket_it_is_handed_until_the_session_ends() {
     assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
     assert!(answer.contains("TCP"), "the chapter: {answer}");
 
+    // The book alone has no trace view; chapter 15's link to it says where it is instead.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /traces HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let answer = testkit::read_to_end_within(&mut stream, testkit::PATIENCE).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
+    assert!(
+        answer.contains("without lesson 15's trace view"),
+        "{answer}"
+    );
+
     // The session ends: its end of the server's standard input closes, and the server stops.
     drop(server.stdin.take());
     let deadline = Instant::now() + testkit::PATIENCE;
