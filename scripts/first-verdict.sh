@@ -69,13 +69,14 @@ first=$(sed -n 's/^id = "\([a-z0-9.-]*\)"$/\1/p' lessons/01-*/lesson.toml | sed 
 cargo run --quiet -p workbook -- check "$first" >/dev/null 2>&1 || true
 verdict=$((SECONDS - started))
 
-# The book, as the session serves it after that first check: its server built and started,
-# up when its page answers.
+# The book, as the session serves it after that first check: its server (`workbook-book`,
+# the book alone) built and started, up when its page answers. scripts/book-first.sh times
+# the session itself, its page for the book on its way included.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # serve_book LOG: the book's server started on $port (its pid in book_pid), its output
 # into LOG; returns once its first page answers.
 serve_book() {
-  cargo run --quiet -p workbook -- book --port "$port" >"$1" 2>&1 &
+  cargo run --quiet -p workbook-book -- --port "$port" >"$1" 2>&1 &
   book_pid=$!
   until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
     kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }

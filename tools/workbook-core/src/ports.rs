@@ -230,6 +230,16 @@ pub fn lesson_number(folder: &str) -> Option<u16> {
     (1..40 - LESSONS_FROM).contains(&number).then_some(number)
 }
 
+/// What the book's address answers at `/__workbook`, so that `doctor` can tell our book
+/// server (or the session's page for the book on its way) from a stranger on its port.
+pub const BOOK_SIGNATURE: &str = "workbook book server";
+
+/// The variable naming the listening socket a book server is handed (its file descriptor),
+/// already bound to the book's port: the session binds it at once, answers there while the
+/// book server builds, and hands it over (`workbook::learner::session::waiting`,
+/// `workbook_book::listener`).
+pub const BOOK_LISTENER_VAR: &str = "WORKBOOK_BOOK_LISTENER_FD";
+
 /// The book's address when it is served on `port`.
 pub fn book_url(port: u16) -> String {
     format!("http://127.0.0.1:{port}/")

@@ -1,13 +1,13 @@
 //! `workbook-dev i18n`: keeping the book's translation catalogs (book/po/). `extract` lists
 //! the English book's messages and brings each translation up to date with them, `import`
 //! writes translations given as JSON, and `status` says how much of each chapter is
-//! translated; `tests` lists the tests' messages a lesson's Chinese lacks. The catalogs' code is the book's (`workbook_full::book::i18n`); this is its
+//! translated; `tests` lists the tests' messages a lesson's Chinese lacks. The catalogs' code is the book's (`workbook_book::i18n`); this is its
 //! command line, for maintainers and translators.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
-use workbook_full::book::i18n::{self, coverage};
+use workbook_book::i18n::{self, coverage};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum I18nAction {

@@ -5,7 +5,7 @@
 //!
 //! A learner never compiles this: the runner a learner starts (`cargo run -p workbook`) is
 //! another program. The checks stand on the runner's libraries (tools/workbook/src/lib.rs,
-//! tools/workbook-full/src/lib.rs); what only they depend on (testkit's servers, the
+//! and the book's, tools/workbook-book/src/lib.rs); what only they depend on (testkit's servers, the
 //! WebDriver client) lives here.
 //! It speaks English only.
 
@@ -47,6 +47,10 @@ enum Command {
         /// Only the check that every wait in the tests has a deadline: a quick check.
         #[arg(long, conflicts_with_all = ["book", "lesson", "transcripts"])]
         waits: bool,
+        /// Only the built book's checks, on the site built into DIR (`cargo run -p
+        /// workbook-book -- site DIR`): its pages, and the pages in a browser.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["book", "lesson", "transcripts", "waits"])]
+        site: Option<std::path::PathBuf>,
         /// The solutions' side read from the suite's run of the same build (nextest's JUnit
         /// report) instead of run again; where it lacks an exercise, they are run.
         #[arg(long, value_name = "JUNIT")]
@@ -94,6 +98,9 @@ async fn run(cli: Cli) -> Result<()> {
     let course = Course::discover()?;
     match cli.command {
         Command::Verify { book: true, .. } => verify::run_book_only(&course).await,
+        Command::Verify {
+            site: Some(dir), ..
+        } => verify::run_site(&course, &dir).await,
         Command::Verify {
             transcripts: Some(chapter),
             ..

@@ -9,10 +9,10 @@ use anyhow::Result;
 
 use workbook::cli::{ClassAction, Cli, Commands, ServicesAction};
 use workbook::start::{self, Started};
-use workbook_full::book;
 use workbook_full::system::ports::{self, Layout};
 use workbook_full::system::{doctor, services, up};
 use workbook_full::teacher::{bundle, class, pdf, report};
+use workbook_full::{book, traces};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -58,7 +58,10 @@ async fn run(cli: Cli) -> Result<bool> {
             ..
         } => {
             let port = port.unwrap_or(Layout::of(&course.root, None)?.book());
-            book::serve_for_session(&course.root, port)
+            // The trace view's receiver, quietly: chapter 15 says where to send spans, and a
+            // port someone else holds is said on the page, not between the session's checks.
+            let views = traces::views(&course.root, false).await;
+            book::serve_for_session(&course.root, port, views.routes)
                 .await
                 .map(|()| true)
         }
@@ -69,7 +72,10 @@ async fn run(cli: Cli) -> Result<bool> {
                 Some(port) => port,
                 None => Layout::of(&course.root, None)?.book(),
             };
-            book::run(course, port, open, lang).await.map(|()| true)
+            let views = traces::views(&course.root, true).await;
+            book::run(course, port, open, lang, views)
+                .await
+                .map(|()| true)
         }
         Commands::Bundle { dir, teacher, lang } => {
             bundle::run(&course, &dir, teacher, lang.as_deref()).await

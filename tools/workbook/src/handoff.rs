@@ -7,8 +7,8 @@
 //! So `workbook` builds `workbook-full` the first time one of its commands is asked for
 //! (cargo's progress shown, as a check shows its build; afterwards cargo finds it up to
 //! date at once) and hands it the command line whole: the same arguments, the same
-//! environment, the same terminal. The session starts the book the same way, in the
-//! background (learner/session/inputs.rs).
+//! environment, the same terminal. The session's book is served by `workbook-book`, the
+//! book alone, and from lesson 15 on by this program (learner/session/book.rs).
 //!
 //! Where `workbook-full` comes from: under cargo (`cargo run -p workbook`), cargo builds
 //! it in the course's own target folder; an installed `workbook` uses the `workbook-full`
@@ -30,17 +30,17 @@ pub const FULL: &str = "workbook-full";
 /// a progress line (the session, whose screen is the learner's).
 pub async fn full_program(root: &Path, quiet: bool) -> Result<PathBuf> {
     if !environment::started_by_cargo()
-        && let Some(beside) = installed_beside()
+        && let Some(beside) = installed_beside(FULL)
     {
         return Ok(beside);
     }
     cargo::build_program(root, FULL, quiet).await
 }
 
-/// `workbook-full` installed in the same folder as this program, if it is.
-fn installed_beside() -> Option<PathBuf> {
+/// `program` installed in the same folder as this program, if it is.
+pub fn installed_beside(program: &str) -> Option<PathBuf> {
     let this = std::env::current_exe().ok()?;
-    let beside = this.with_file_name(format!("{FULL}{}", std::env::consts::EXE_SUFFIX));
+    let beside = this.with_file_name(format!("{program}{}", std::env::consts::EXE_SUFFIX));
     beside.is_file().then_some(beside)
 }
 

@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;
+use tokio::sync::watch;
 
 use crate::environment::{self, Package};
 use crate::testrun::TestJob;
@@ -51,6 +53,30 @@ pub struct BuildRequest {
     /// Build at the lowest priority ([`environment::cargo_low_priority`]): nobody waits for
     /// it yet (the session building the next lesson while the learner reads).
     pub low_priority: bool,
+    /// Where to say how far the build is, as cargo's bar counts it ([`Progress`]), whether
+    /// or not a progress line is shown: the session's page for the book on its way.
+    pub progress: Option<Arc<watch::Sender<Option<Progress>>>>,
+}
+
+/// How far a build is: cargo's units done and to do, as its bar shows them (`45/210`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    /// The count in cargo's bar, `Building [=====>    ] 45/210: tokio, serde`.
+    pub fn of_bar(status: &str) -> Option<Progress> {
+        let rest = status.strip_prefix("Building")?;
+        let counts = rest.rsplit_once(']')?.1.trim_start();
+        let counts = counts.split(':').next()?.trim();
+        let (done, total) = counts.split_once('/')?;
+        Some(Progress {
+            done: done.trim().parse().ok()?,
+            total: total.trim().parse().ok()?,
+        })
+    }
 }
 
 /// What a build produced.
@@ -197,7 +223,7 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
         })
         .arg("--color")
         .arg(if terminal.colour { "always" } else { "never" });
-    if show_progress {
+    if show_progress || request.progress.is_some() {
         // Cargo draws its bar only on a terminal of its own; asked to, it draws it into
         // the pipe too, a line ended by `\r` at each step, as wide as we say.
         command
@@ -218,7 +244,11 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
         .context("starting cargo (is it installed and on PATH?)")?;
 
     let stderr = child.stderr.take().expect("stderr is piped");
-    let stderr_task = tokio::spawn(read_cargo_stderr(stderr, show_progress));
+    let stderr_task = tokio::spawn(read_cargo_stderr(
+        stderr,
+        show_progress,
+        request.progress.clone(),
+    ));
 
     let stdout = child.stdout.take().expect("stdout is piped");
     let mut build = Build::default();
@@ -236,10 +266,23 @@ pub async fn build_tests(root: &Path, request: &BuildRequest) -> Result<Build> {
 /// and says where it is.
 pub async fn build_program(root: &Path, package: &str, quiet: bool) -> Result<PathBuf> {
     let request = BuildRequest {
-        packages: vec![package.to_string()],
-        keep_going: true,
         quiet,
         ..BuildRequest::default()
+    };
+    build_program_with(root, package, request).await
+}
+
+/// [`build_program`], with what `request` says of how (quietly, where to say how far):
+/// its packages are `package`'s alone.
+pub async fn build_program_with(
+    root: &Path,
+    package: &str,
+    request: BuildRequest,
+) -> Result<PathBuf> {
+    let request = BuildRequest {
+        packages: vec![package.to_string()],
+        keep_going: true,
+        ..request
     };
     let build = build_tests(root, &request).await?;
     let program = build
@@ -273,18 +316,21 @@ fn progress_width() -> usize {
 /// Reads cargo's standard error to its end: progress is shown on one line that is wiped
 /// afterwards (its bar when cargo draws one, else the unit it is working on), and what is
 /// not progress is kept and returned.
-async fn read_cargo_stderr(stderr: impl AsyncRead + Unpin, show_progress: bool) -> String {
+async fn read_cargo_stderr(
+    stderr: impl AsyncRead + Unpin,
+    show_progress: bool,
+    progress: Option<Arc<watch::Sender<Option<Progress>>>>,
+) -> String {
     let mut reader = BufReader::new(stderr);
     let mut kept = String::new();
     let mut shown = false;
     let mut has_bar = false;
     let mut bytes = Vec::new();
-    while reader
-        .read_until(b'\n', &mut bytes)
+    // The bar ends each of its steps with `\r`, not a new line: a piece ends at either.
+    while read_piece(&mut reader, &mut bytes)
         .await
         .is_ok_and(|read| read > 0)
     {
-        // The bar ends each of its steps with `\r`, not a new line.
         for piece in String::from_utf8_lossy(&bytes).split(['\r', '\n']) {
             let plain = strip_ansi(piece);
             if !is_progress_line(&plain) {
@@ -295,6 +341,9 @@ async fn read_cargo_stderr(stderr: impl AsyncRead + Unpin, show_progress: bool) 
             let status = plain.trim();
             let is_bar = status.starts_with("Building");
             has_bar |= is_bar;
+            if let (Some(progress), Some(counted)) = (&progress, Progress::of_bar(status)) {
+                progress.send_replace(Some(counted));
+            }
             if show_progress && !status.is_empty() && (is_bar || !has_bar) {
                 let status: String = status.chars().take(progress_width()).collect();
                 print!("\r\x1b[2K  {}", ui::dim(&status));
@@ -309,6 +358,30 @@ async fn read_cargo_stderr(stderr: impl AsyncRead + Unpin, show_progress: bool) 
         let _ = std::io::stdout().flush();
     }
     kept
+}
+
+/// Reads into `bytes` up to the next `\r` or `\n` (included), or to the end; returns how
+/// many bytes it read. A piece is at most 64 KiB: a longer line is cut into pieces.
+async fn read_piece(
+    reader: &mut (impl AsyncBufRead + Unpin),
+    bytes: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    const LONGEST: usize = 64 * 1024;
+    let mut read = 0;
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(read);
+        }
+        let end = available.iter().position(|&b| b == b'\r' || b == b'\n');
+        let take = end.map_or(available.len(), |at| at + 1);
+        bytes.extend_from_slice(&available[..take]);
+        reader.consume(take);
+        read += take;
+        if end.is_some() || bytes.len() >= LONGEST {
+            return Ok(read);
+        }
+    }
 }
 
 /// A package's name and version from cargo's package id: `path+file:///w/l#l01-tcp@0.1.0`,

@@ -140,3 +140,17 @@ fn strips_colour_codes() {
     assert!(is_progress_line("   Compiling tokio v1.0"));
     assert!(!is_progress_line("error: no test target named `x`"));
 }
+
+#[test]
+fn reads_how_far_a_build_is_from_cargos_bar() {
+    let bar = "Building [=====>                 ] 45/210: tokio, serde(build)";
+    assert_eq!(
+        Progress::of_bar(bar),
+        Some(Progress {
+            done: 45,
+            total: 210
+        })
+    );
+    assert_eq!(Progress::of_bar("Compiling tokio v1.54.1"), None);
+    assert_eq!(Progress::of_bar("Building [====> ] 3/x: tokio"), None);
+}

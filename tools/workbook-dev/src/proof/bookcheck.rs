@@ -8,10 +8,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
+use workbook_book::includes::{Selector, anchors, find_includes};
+use workbook_book::{self as book, diagrams};
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
-use workbook_full::book::includes::{Selector, anchors, find_includes};
-use workbook_full::book::{self, diagrams};
 
 /// Checks every include of every chapter under `book/src`.
 pub fn check_includes(root: &Path) -> Vec<Problem> {

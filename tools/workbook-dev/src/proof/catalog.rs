@@ -11,10 +11,10 @@
 
 use std::collections::HashSet;
 
+use workbook_book::i18n::{self, po};
 use workbook_core::course::{Course, Lesson};
 use workbook_core::problem::Problem;
 use workbook_core::ui;
-use workbook_full::book::i18n::{self, po};
 
 /// How many messages a problem names, of each kind.
 const SHOWN: usize = 5;

@@ -319,7 +319,7 @@ pub fn pick(&self, service: &str, count: usize) -> Option<usize> {
     /// The fixture course's `tcp.echo`, answered in its solution, with that answer copied
     /// into `copied_to`; what `check` finds.
     fn check_fixture(copied_to: &str) -> Vec<Finding> {
-        let fx = workbook_full::testutil::Fixture::course();
+        let fx = workbook_book::testutil::Fixture::course();
         let answer = "pub fn echo() {\n    let mut picks = self.picks.lock().expect(\"not poisoned\");\n    let counter = picks.entry(service.to_string()).or_insert(0);\n    *counter = counter.wrapping_add(1);\n    let reply = format!(\"{counter} picks of {service} so far\");\n}\n";
         fx.write("lessons/01-tcp/solutions/echo.rs", answer);
         fx.write(copied_to, answer);
@@ -349,7 +349,7 @@ pub fn pick(&self, service: &str, count: usize) -> Option<usize> {
 
     #[test]
     fn an_answer_that_is_a_module_of_the_framework_is_its_one_home_not_a_copy() {
-        let fx = workbook_full::testutil::Fixture::course();
+        let fx = workbook_book::testutil::Fixture::course();
         fx.write(
             "lessons/01-tcp/lesson.toml",
             "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.echo\"\ntitle = \"t\"\nfile = \"src/exercises/echo.rs\"\nanswer = \"../../micro/src/echo.rs\"\ntest = \"echo\"\n",

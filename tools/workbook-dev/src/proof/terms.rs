@@ -7,10 +7,10 @@
 //! The rules are read from the glossary page itself ([`glossary::avoided_words`]), so a
 //! new row there is a new rule here.
 
+use workbook_book::i18n::{self, po};
 use workbook_core::course::Course;
 use workbook_core::language::{Lang, glossary, messages};
 use workbook_core::problem::Problem;
-use workbook_full::book::i18n::{self, po};
 
 const GLOSSARY: &str = "book/src/glossary.md";
 
@@ -86,7 +86,7 @@ pub fn check_terms(course: &Course) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbook_full::testutil::Fixture;
+    use workbook_book::testutil::Fixture;
 
     #[test]
     fn a_translation_that_uses_a_word_the_glossary_keeps_for_another_is_a_problem() {

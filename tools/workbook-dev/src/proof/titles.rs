@@ -9,10 +9,10 @@
 
 use std::collections::HashMap;
 
+use workbook_book::i18n::{self, po};
 use workbook_core::course::{Course, Lesson};
 use workbook_core::language::Lang;
 use workbook_core::problem::Problem;
-use workbook_full::book::i18n::{self, po};
 
 /// The book's names for each lesson that differ from the lesson's title.
 pub fn check_titles(course: &Course) -> Vec<Problem> {

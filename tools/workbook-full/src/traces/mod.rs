@@ -1,8 +1,11 @@
 //! The trace view (lesson 15): the spans the course's services send, drawn as waterfalls
-//! at `/traces` on the book server.
+//! at `/traces` on the book this program serves (`book`, and the session's book from
+//! lesson 15 on: `workbook::learner::session::book`).
 //!
 //! A trace backend (Jaeger, Tempo, Zipkin) is one more server to install; the book server
-//! is running already. So it receives the spans itself, by OTLP — the protocol those
+//! is running already. Its receiver needs tonic, which the book alone does not: so the view
+//! is this program's, added to the book it serves ([`views`]), and the book served without
+//! it (`workbook-book`) compiles a quarter of what this program does. So it receives the spans itself, by OTLP — the protocol those
 //! backends receive, so a service sends to it exactly what it would send to them — on the
 //! copy's OTLP port (4317, OTLP's own, or the base port + 9: `workbook_core::ports`), and
 //! shows the last traces, live. Loopback only, and bounded memory.
@@ -16,11 +19,15 @@ pub mod receiver;
 pub mod store;
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
 use tokio::net::TcpListener;
-use workbook_core::language::messages::{Cmd, io_error, say};
+use workbook_book::Views;
+use workbook_core::language::messages::{Cmd, io_error, say, tell};
+use workbook_core::ports::Layout;
+use workbook_core::ui;
 
 pub use store::Store;
 
@@ -68,6 +75,42 @@ impl Traces {
     /// `/traces` and its feed.
     pub fn routes(&self) -> Router {
         page::routes(self.clone())
+    }
+}
+
+/// The trace view of the course at `root`, for its book: the receiver started on the copy's
+/// OTLP port, `/traces`, and, when `say` is set, a line once the book is served that says
+/// where services send their spans (or why they cannot).
+pub async fn views(root: &Path, say: bool) -> Views {
+    let layout = Layout::of(root, None).unwrap_or(Layout::STANDARD);
+    let traces = Traces::start(layout.otlp()).await;
+    let routes = traces.routes();
+    let announce: Box<dyn FnOnce(u16) + Send> = match say {
+        true => Box::new(move |port| say_where_traces_go(&traces, port)),
+        false => Box::new(|_| {}),
+    };
+    Views { routes, announce }
+}
+
+/// Says where services send their spans for the book at `port` to show them, or why it
+/// cannot.
+fn say_where_traces_go(traces: &Traces, port: u16) {
+    let page = format!("{}traces", workbook_book::url(port));
+    match (traces.endpoint(), traces.not_receiving()) {
+        (Some(endpoint), _) => {
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("mark", &ui::pass_mark()),
+                ("endpoint", &endpoint),
+                ("page", &page),
+            ];
+            tell(Cmd::TracesReceiving, &args);
+        }
+        (None, why) => {
+            let (mark, why) = (ui::yellow("!"), why.unwrap_or_default());
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("mark", &mark), ("page", &page), ("why", &why)];
+            tell(Cmd::TracesNotReceiving, &args);
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! `/traces` on the book server: the page, and its live feed.
+//! `/traces` on the book `workbook-full` serves: the page, and its live feed.
 //!
 //! The receiver runs inside the book server, so the page reads the store directly: when it
 //! opens `/traces/events`, it gets where the receiver listens (a `receiver` event), every
@@ -22,7 +22,7 @@ const PAGE: &str = include_str!("page.html");
 
 /// The page, in `lang` ([`TRACES_PAGE`] says its words).
 fn page(lang: Lang) -> String {
-    crate::view::localised(PAGE, TRACES_PAGE, lang)
+    workbook_book::view::localised(PAGE, TRACES_PAGE, lang)
 }
 
 /// `/traces` and `/traces/events`.
@@ -34,7 +34,7 @@ pub fn routes(traces: Traces) -> Router {
 }
 
 async fn events(State(traces): State<Traces>) -> impl IntoResponse {
-    crate::view::events(|page| feed(traces, page))
+    workbook_book::view::events(|page| feed(traces, page))
 }
 
 /// Where the receiver is, the traces kept, then each change, until the page goes.
@@ -84,7 +84,7 @@ mod page_tests {
 
     #[test]
     fn every_english_word_replaced_is_on_the_page() {
-        crate::view::tests::every_fragment_is_translated(PAGE, TRACES_PAGE);
+        workbook_book::view::tests::every_fragment_is_translated(PAGE, TRACES_PAGE);
         assert!(page(Lang::En).contains("<h1>Traces</h1>"));
     }
 }

@@ -14,7 +14,8 @@
 //!   behind `message.rs`'s
 //!   [`Decode`]; `broker.rs` reads go-micro's broker messages inside HTTP and NATS;
 //! - `ring.rs`: the last messages in bounded memory, and the feed the book server reads;
-//! - `page.rs` and `page.html`: `/wire` on the book server.
+//! - `/wire`, the page the learner watches, is the book server's (`workbook_book::wire_page`):
+//!   it reads the feeds this command writes down.
 //!
 //! Loopback only: the relay listens, and forwards, on 127.0.0.1.
 
@@ -27,7 +28,6 @@ mod http2;
 mod lines;
 mod message;
 mod nats;
-mod page;
 mod protobuf;
 mod relay;
 mod ring;
@@ -43,8 +43,8 @@ use workbook_core::language::messages::{Cmd, io_error, say};
 use workbook_core::ports::Layout;
 
 pub use message::Decode;
-pub use page::routes;
 pub use workbook::cli::wire::{Protocol, WireArgs};
+use workbook_book::wire_page as page;
 
 use ring::{Hub, Source};
 
@@ -200,7 +200,7 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
         .context("cannot open the feed")?;
     let feed_addr = feed.local_addr()?;
     let folder = page::feeds_folder(root);
-    page::forget_stale_feeds(&folder);
+    forget_stale_feeds(&folder);
     let feed_file = folder.join(format!("{}.feed", std::process::id()));
     std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(&feed_file, feed_addr.to_string()))
@@ -238,3 +238,18 @@ pub async fn run(root: &Path, args: WireArgs) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+/// Removes the feeds of relays that are gone without saying so (killed): nothing listens
+/// on their address any more.
+pub fn forget_stale_feeds(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let address = std::fs::read_to_string(&path).unwrap_or_default();
+        let alive = (address.trim().parse()).is_ok_and(crate::system::probe::port_taken);
+        if !alive && path.extension().is_some_and(|ext| ext == "feed") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}

@@ -347,7 +347,7 @@ async fn the_page_shows_each_message_live() {
     tokio::spawn(ring::serve_feed(feed, hub, vec![source]));
     let book = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/wire", book.local_addr().unwrap());
-    let router = routes(&root);
+    let router = page::routes(&root);
     tokio::spawn(async move { axum::serve(book, router).await });
 
     client.goto(&url).await.unwrap();

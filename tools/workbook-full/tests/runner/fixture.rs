@@ -261,13 +261,12 @@ hints = ["Numbers can be added.", "Use the + operator."]
     /// Writes the translations in the JSON file `relative` into the zh-CN catalog, as
     /// `workbook-dev i18n import` does (the same code, called directly).
     pub fn import_translations(&self, relative: &str) {
-        workbook_full::book::i18n::import(&self.dir, &[self.path(relative)], None, "zh-CN")
-            .unwrap();
+        workbook_book::i18n::import(&self.dir, &[self.path(relative)], None, "zh-CN").unwrap();
     }
 
     /// Builds the book, every edition, into `book/build/`, as `book` and `verify` do.
     pub fn build_book(&self) {
-        workbook_full::book::build(&self.dir).unwrap();
+        workbook_book::build(&self.dir).unwrap();
     }
 
     pub fn path(&self, relative: &str) -> PathBuf {

@@ -237,6 +237,10 @@ messages! {
     TracesReceiving => "{mark} receiving traces: run a service with OTEL_EXPORTER_OTLP_ENDPOINT={endpoint} and see its calls on {page}",
         "{mark} 正在接收链路：用 OTEL_EXPORTER_OTLP_ENDPOINT={endpoint} 运行服务，在 {page} 上看它的调用";
     TracesNotReceiving => "{mark} {page} shows no traces: {why}", "{mark} {page} 不会显示链路：{why}";
+    // `/traces` on the book served alone (workbook-book), whose server has no trace view.
+    TracesElsewhereTitle => "The trace view", "链路视图";
+    TracesElsewhere => "This book is served alone, without lesson 15's trace view: the runner's other program serves the book with it. Quit the course session ({quit}) and start it again ({command}): on lesson 15, its book has the trace view. Without a session, {book} serves it.",
+        "这里只提供本书本身，不带第 15 课的链路视图：运行器的另一个程序提供带链路视图的本书。退出课程会话（{quit}）再重新启动（{command}）：到了第 15 课，会话提供的本书就带有链路视图。不开会话时，{book} 会提供它。";
     TracesCannotListen => "the trace receiver cannot listen on {address} (does a collector or another book server hold it?)",
         "链路接收器无法在 {address} 上监听（是不是有一个收集器或另一个本书服务器占用了它？）";
     PortTheTraces => "the book's trace receiver (OTLP)", "本书的链路接收器（OTLP）";

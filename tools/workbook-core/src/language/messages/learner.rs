@@ -112,8 +112,22 @@ messages! {
         "{mark} 趁你阅读时在后台以低优先级提前构建：{what}";
     AheadStopped => "{mark} stopped building ahead: a check needs cargo; it goes on when you open a chapter again",
         "{mark} 已停止提前构建：有检查需要 cargo；再次打开章节时继续";
-    BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two); a check started meanwhile waits for it",
-        "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟）；其间开始的检查会等它完成";
+    BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two; a check started meanwhile waits for it): {url} says how far, and turns into the book when it is up",
+        "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟；其间开始的检查会等它完成）：{url} 显示进度，服务器就绪后自动变成本书";
+    // The page at the book's address while its server is on its way (`session/waiting.rs`).
+    WaitingTitle => "The book is on its way", "本书正在路上";
+    WaitingQueued => "Its server is built as soon as your first check's build is done (the first time only).",
+        "你的第一次检查构建完成后，马上构建它的服务器（仅第一次需要）。";
+    WaitingBuilding => "Its server is being built (the first time only): {done} of {total} steps done.",
+        "正在构建它的服务器（仅第一次需要）：{total} 步中已完成 {done} 步。";
+    WaitingStarting => "Its server is being built (the first time only).",
+        "正在构建它的服务器（仅第一次需要）。";
+    WaitingRendering => "Its server is built; the pages of both editions are being made.",
+        "服务器已构建好，正在生成两个版本的页面。";
+    WaitingBroken => "Its server does not build: the session's terminal says why.",
+        "它的服务器无法构建：会话的终端里写明了原因。";
+    WaitingReloads => "This page turns into the chapter by itself once the book is up.",
+        "本书就绪后，这个页面会自动变成该章节。";
     FullDoesNotBuild => "the runner's other program ({program}) does not build",
         "运行器的另一个程序（{program}）无法构建";
     NowPointer => " ◀ now", " ◀ 当前";

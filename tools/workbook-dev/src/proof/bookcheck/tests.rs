@@ -1,5 +1,5 @@
 use super::*;
-use workbook_full::testutil::Fixture;
+use workbook_book::testutil::Fixture;
 
 #[test]
 fn reads_include_forms_as_mdbook_does() {

@@ -11,8 +11,8 @@ use testkit::browser::{Browser, PHONE, WINDOW};
 
 use super::BrowserCheck;
 use crate::proof::bookcheck;
+use workbook_book as book;
 use workbook_core::problem::Problem;
-use workbook_full::book;
 
 /// What runs in each page and returns its problems, one sentence each.
 pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
@@ -64,7 +64,7 @@ pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
             Some((format!("{page}.html"), format!("book/src/{chapter}")))
         })
         .collect();
-    let translated = workbook_full::book::i18n::translated(root)
+    let translated = workbook_book::i18n::translated(root)
         .into_iter()
         .flat_map(|lang| {
             english
@@ -84,13 +84,12 @@ pub(super) async fn check_pages(
 ) -> Result<Vec<Problem>> {
     let listener = book::bind(0).await?;
     let base = format!("http://{}/", listener.local_addr()?);
-    // The trace view's receiver on a free port, not the copy's: a learner's book may run.
-    let traces = workbook_full::traces::Traces::start(([127, 0, 0, 1], 0).into()).await;
+    // The book alone, as the session's book server serves it: the chapters are the pages.
     let server = tokio::spawn(book::serve(
         listener,
         html_dir.to_path_buf(),
         root.to_path_buf(),
-        traces,
+        book::Views::none().routes,
     ));
     let mut problems = Vec::new();
     // A laptop's window first, with everything fitting; then a phone's, where listings and

@@ -1,5 +1,5 @@
 use super::*;
-use workbook_full::testutil;
+use workbook_book::testutil;
 
 #[test]
 fn the_catalog_is_current_until_the_english_changes() {

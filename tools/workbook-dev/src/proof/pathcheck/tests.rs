@@ -1,5 +1,5 @@
 use super::*;
-use workbook_full::testutil::Fixture;
+use workbook_book::testutil::Fixture;
 
 #[test]
 fn reads_paths_and_leaves_the_rest() {

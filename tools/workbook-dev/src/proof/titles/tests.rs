@@ -1,5 +1,5 @@
 use super::*;
-use workbook_full::testutil::Fixture;
+use workbook_book::testutil::Fixture;
 
 #[test]
 fn a_lesson_named_otherwise_anywhere_is_a_problem_in_each_language() {

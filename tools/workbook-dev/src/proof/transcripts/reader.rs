@@ -47,7 +47,7 @@ impl Reader<'_> {
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
             // The book's runs are on the book's ports, whatever base port this shell has.
-            .env_remove(workbook_full::system::ports::BASE_PORT_VAR)
+            .env_remove(workbook_core::ports::BASE_PORT_VAR)
             .env("NO_COLOR", "1")
             .env("CURL_HOME", &self.scratch)
             .stdin(Stdio::null())

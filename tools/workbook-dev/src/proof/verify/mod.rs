@@ -40,7 +40,7 @@ mod pages;
 mod suite;
 mod table;
 
-pub use pages::run_book_only;
+pub use pages::{run_book_only, run_site};
 
 use table::{Row, print_table};
 

@@ -4,7 +4,7 @@
 //! seconds.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Result, bail};
@@ -14,11 +14,11 @@ use crate::proof::bookcheck;
 use crate::proof::browsercheck;
 use crate::proof::catalog;
 use crate::proof::pathcheck;
+use workbook_book as book;
+use workbook_book::i18n::coverage;
 use workbook_core::course::{Course, Lesson};
 use workbook_core::problem::Problem;
 use workbook_core::ui;
-use workbook_full::book;
-use workbook_full::book::i18n::coverage;
 
 /// Where verify builds the book (ignored by git, as `book/build` is).
 const VERIFY_BUILD: &str = "book/build.verify";
@@ -39,6 +39,81 @@ pub async fn run_book_only(course: &Course) -> Result<()> {
         bail!("{misses} problem(s) found in the book ({elapsed:.1} s)");
     }
     Ok(())
+}
+
+/// `verify --site DIR`: the checks of the built book on a site built elsewhere
+/// (`workbook-book site DIR`, as .github/workflows/book.yml builds the site it publishes):
+/// the same checks as the book `verify` builds itself gets, the pages in a browser
+/// included, served as the book's server serves them. An error on any miss.
+pub async fn run_site(course: &Course, dir: &Path) -> Result<()> {
+    let started = Instant::now();
+    if !dir.is_dir() {
+        bail!(
+            "{} is not a folder (`workbook-book site DIR` builds one)",
+            dir.display()
+        );
+    }
+    let dir = std::path::absolute(dir)?;
+    let problems = built_problems(course, &dir);
+    let browser = browsercheck::run(&course.root, &dir).await;
+    println!();
+    println!("{}", ui::bold("The site"));
+    if problems.is_empty() {
+        println!(
+            "  {} every chapter of every edition has its page, every mark and listing is \
+             shown as written",
+            ui::pass_mark()
+        );
+    }
+    for problem in &problems {
+        println!("  {} {problem}", ui::fail_mark());
+    }
+    let (browser_problems, skipped) = print_browser_check(Some(browser));
+    let misses = problems.len() + browser_problems;
+    let elapsed = started.elapsed().as_secs_f64();
+    let skipped = if skipped { ", 1 skipped" } else { "" };
+    println!();
+    println!("verify --site: {misses} failed{skipped} ({elapsed:.1} s)");
+    if misses > 0 {
+        bail!(
+            "{misses} problem(s) found in {} ({elapsed:.1} s)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// What is checked of the pages of a built book, wherever it was built: every chapter's
+/// page there in every edition, no mark shown as typed, the listings as built.
+pub(super) fn built_problems(course: &Course, dir: &Path) -> Vec<Problem> {
+    let mut problems = missing_pages(course, dir);
+    problems.extend(literal_marks(course, dir));
+    problems.extend(crate::proof::fences::check_built(course, dir));
+    problems
+}
+
+/// Each chapter `SUMMARY.md` lists, and the first page, in each edition built into `dir`.
+fn missing_pages(course: &Course, dir: &Path) -> Vec<Problem> {
+    let summary = course.root.join("book/src/SUMMARY.md");
+    let summary = std::fs::read_to_string(summary).unwrap_or_default();
+    let chapters = bookcheck::summary_links(&summary);
+    let mut problems = Vec::new();
+    for edition in bookcheck::editions(course, dir) {
+        let pages = chapters
+            .iter()
+            .filter_map(|(_, chapter)| chapter.strip_suffix(".md"))
+            .map(|page| format!("{page}.html"))
+            .chain(["index.html".to_string()]);
+        for page in pages {
+            if !edition.join(&page).is_file() {
+                problems.push(Problem {
+                    location: edition.join(&page).display().to_string(),
+                    message: "missing from the built book".to_string(),
+                });
+            }
+        }
+    }
+    problems
 }
 
 /// What the book's checks found, kept to be printed later: `verify` runs them beside the
@@ -158,8 +233,7 @@ fn check_book(
             Err("book/book.toml is missing".to_string())
         };
         if let Ok(dir) = &built {
-            problems.extend(literal_marks(course, dir));
-            problems.extend(crate::proof::fences::check_built(course, dir));
+            problems.extend(built_problems(course, dir));
         }
         return (problems, Some(built));
     };
@@ -332,3 +406,6 @@ fn literal_marks(course: &Course, html_dir: &std::path::Path) -> Vec<Problem> {
     }
     problems
 }
+
+#[cfg(test)]
+mod tests;

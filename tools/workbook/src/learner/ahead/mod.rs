@@ -185,7 +185,7 @@ impl Ahead {
         });
         self.said.extend(new);
         if !tests.is_empty() {
-            let task = self.spawn(tests, self.session, owner.clone());
+            let task = self.spawn(tests, owner.clone());
             if let Ok(mut running) = self.tests.lock() {
                 *running = Some(task);
             }
@@ -195,22 +195,19 @@ impl Ahead {
             .as_ref()
             .is_some_and(|task| !task.is_finished());
         if !commands.is_empty() && !commands_running {
-            self.commands = Some(self.spawn(commands, false, owner));
+            self.commands = Some(self.spawn(commands, owner));
         }
         note
     }
 
     /// Builds `steps` one after the other, each marked done once cargo succeeds, holding the
-    /// course's building ahead until they end; `after_book`: once the book's server is built
-    /// (the session starts it first, and the two share cargo's lock: the book the learner
-    /// reads comes before what the next check needs).
-    fn spawn(&self, steps: Vec<Step>, after_book: bool, owner: Arc<Owner>) -> JoinHandle<()> {
+    /// course's building ahead until they end. (The session starts building ahead only once
+    /// the book's server is built, `session/book.rs`: the two would share cargo's lock, and the
+    /// book the learner reads comes before what the next check needs.)
+    fn spawn(&self, steps: Vec<Step>, owner: Arc<Owner>) -> JoinHandle<()> {
         let (root, done) = (self.root.clone(), self.done.clone());
         tokio::spawn(async move {
             let _owner = owner;
-            if after_book {
-                let _ = crate::handoff::full_program(&root, true).await;
-            }
             for step in steps {
                 if build(&root, &step).await
                     && let Ok(mut done) = done.lock()

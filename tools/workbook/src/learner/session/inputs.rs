@@ -1,21 +1,15 @@
 //! What the session listens to, each from a task or thread of its own that sends an
 //! [`Input`]: single key presses, saved files under `lessons/`, and the book server's
-//! lines (a program of its own, see `handoff.rs`). And the terminal's two modes: raw while keys are read, normal while anything
-//! prints.
+//! lines (a program of its own, see `book.rs`). And the terminal's two modes: raw while
+//! keys are read, normal while anything prints.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::terminal;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::handoff;
-use workbook_core::language;
-use workbook_core::language::messages::{Cmd, Msg, say};
-use workbook_core::ui;
 use workbook_core::watch::{self, FileEvents, Mode};
 
 /// What the session reacts to.
@@ -25,6 +19,8 @@ pub(super) enum Input {
     Saved(Vec<PathBuf>),
     /// A line from a background task (the book server), printed by the session.
     Note(String),
+    /// The book's server is built (or does not build): cargo is free for building ahead.
+    BookBuilt,
 }
 
 /// The terminal in one of its two modes while alive; dropping it calls the function that
@@ -49,80 +45,6 @@ impl Drop for TerminalMode {
     fn drop(&mut self) {
         let _ = (self.0)();
     }
-}
-
-/// Serves the book in the background: `workbook-full book --for-session` (built first if
-/// need be, without a progress line: the screen is the learner's), whose lines become
-/// notes. A busy port or a broken book is reported and the session goes on without it.
-///
-/// The server ends with the session: dropping the child kills it, and should the session
-/// be killed instead, the server sees its standard input close and stops.
-pub(super) fn start_book(root: &Path, port: u16, inputs: UnboundedSender<Input>) {
-    let root = root.to_path_buf();
-    tokio::spawn(async move {
-        let build = handoff::full_program(&root, true);
-        tokio::pin!(build);
-        // Only a build that takes a while is worth a word: the first one.
-        let program = tokio::select! {
-            built = &mut build => built,
-            () = tokio::time::sleep(Duration::from_secs(2)) => {
-                let note = say(Msg::BookBeingBuilt, &[("mark", &ui::yellow("…"))]);
-                let _ = inputs.send(Input::Note(note));
-                build.await
-            }
-        };
-        let program = match program {
-            Ok(program) => program,
-            Err(err) => {
-                let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
-                let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
-                let _ = inputs.send(Input::Note(say(Cmd::BookDoesNotBuild, &args)));
-                return;
-            }
-        };
-        let server = tokio::process::Command::new(program)
-            .args([
-                "--lang",
-                language::current().code(),
-                "book",
-                "--for-session",
-            ])
-            .args(["--port", &port.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn();
-        let mut server = match server {
-            Ok(server) => server,
-            Err(err) => {
-                let _ = inputs.send(Input::Note(format!("{} {err}", ui::fail_mark())));
-                return;
-            }
-        };
-        let out = server.stdout.take().map(|out| BufReader::new(out).lines());
-        let err = server.stderr.take().map(|err| BufReader::new(err).lines());
-        let (Some(mut out), Some(mut err)) = (out, err) else {
-            return;
-        };
-        // Every line the server prints, on either stream, is a note; the server (and its
-        // standard input) lives as long as this task, which lives as long as the session.
-        loop {
-            let line = tokio::select! {
-                line = out.next_line() => line,
-                line = err.next_line() => line,
-            };
-            match line {
-                Ok(Some(line)) => {
-                    if inputs.send(Input::Note(line)).is_err() {
-                        return;
-                    }
-                }
-                _ => break,
-            }
-        }
-        let _ = server.wait().await;
-    });
 }
 
 /// Forwards saves under `lessons/` to the session, from a thread of its own.

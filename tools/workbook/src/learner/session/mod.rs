@@ -28,9 +28,12 @@ use workbook_core::ui;
 use workbook_core::ui::Asking;
 use workbook_core::watch::Mode;
 
+mod book;
 mod inputs;
+mod waiting;
 
-use inputs::{Input, TerminalMode, start_book, start_keys, start_watching};
+use book::start_book;
+use inputs::{Input, TerminalMode, start_keys, start_watching};
 
 /// The keys, as the session shows them after each check.
 fn keys() -> String {
@@ -57,9 +60,13 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     // Verdicts queued while the class server was away go as soon as it is back.
     crate::learner::class::keep_sending(&course.root);
     let (inputs, mut received) = unbounded_channel();
-    // The book's server is started after the first check: on a fresh clone both need cargo,
-    // which builds one thing at a time, and the learner's first verdict comes first.
-    let mut book = Some(inputs.clone());
+    // The book's address answers at once; its server is built after the first check's
+    // build: on a fresh clone both need cargo, which builds one thing at a time, and the
+    // learner's first verdict comes first (`book.rs`).
+    let lesson = first.map(|(lesson, _)| lesson.folder.as_str());
+    let mut book = start_book(&course, layout.book(), lesson, inputs.clone());
+    // Building ahead waits for the book's server: they would queue for cargo's lock.
+    let mut book_built = false;
     let watch_mode = start_watching(&course.root, inputs.clone());
     start_keys(inputs.clone());
 
@@ -86,8 +93,8 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
     let mut queue: VecDeque<Input> = VecDeque::new();
     // Check the current exercise once at the start: maybe it is already solved.
     let mut pending_check = current.is_some();
-    if !pending_check && let Some(inputs) = book.take() {
-        start_book(&course.root, layout.book(), inputs);
+    if !pending_check {
+        book.go();
     }
     loop {
         // A save while a line is being typed is checked once the line is done.
@@ -123,10 +130,10 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                     None => println!("  {}", ui::green(&say(Msg::CourseDone, &[]))),
                 }
             }
-            if let Some(inputs) = book.take() {
-                start_book(&course.root, layout.book(), inputs);
+            book.go();
+            if book_built {
+                build_ahead(&mut ahead, &course, current.as_deref());
             }
-            build_ahead(&mut ahead, &course, current.as_deref());
             println!("{}", keys());
             drop(cooked);
         }
@@ -169,6 +176,10 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
         match input {
             Input::Quit | Input::Key('q') => break,
             Input::Note(text) => println!("{text}"),
+            Input::BookBuilt => {
+                book_built = true;
+                build_ahead(&mut ahead, &course, current.as_deref());
+            }
             Input::Saved(paths) => match next::after_save(&course, current.as_deref(), &paths) {
                 AfterSave::CheckCurrent => pending_check = true,
                 AfterSave::SwitchTo(lesson, exercise) => {
@@ -233,7 +244,9 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                         current = Some(exercise.id.clone());
                         println!();
                         show_current(&course, &state, current.as_deref(), layout);
-                        build_ahead(&mut ahead, &course, current.as_deref());
+                        if book_built {
+                            build_ahead(&mut ahead, &course, current.as_deref());
+                        }
                     }
                     None => println!("{}", say(Msg::NoExerciseAfter, &[])),
                 }
@@ -253,7 +266,9 @@ pub async fn run(course: Course, mut state: State, start: Option<&str>) -> Resul
                 current = state.current(&course).map(|(_, e)| e.id.clone());
                 println!();
                 show_current(&course, &state, current.as_deref(), layout);
-                build_ahead(&mut ahead, &course, current.as_deref());
+                if book_built {
+                    build_ahead(&mut ahead, &course, current.as_deref());
+                }
             }
             Input::Key(_) => println!("{}", keys()),
         }

@@ -1,5 +1,5 @@
 use super::*;
-use workbook_full::testutil::{self, Fixture};
+use workbook_book::testutil::{self, Fixture};
 
 /// A chapter with one of each thing the check looks for, and a page that is fine.
 #[tokio::test]

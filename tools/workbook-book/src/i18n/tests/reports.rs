@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::book::i18n::coverage::{self, Counts};
-use crate::book::i18n::translate;
+use crate::i18n::coverage::{self, Counts};
+use crate::i18n::translate;
 
 #[test]
 fn the_note_says_what_is_stale_and_links_the_english() {
@@ -74,7 +74,7 @@ fn prose_leaves_out_code_blocks() {
 
 #[test]
 fn a_listings_comments_count_in_rust_and_in_a_language_the_extractor_cannot_read() {
-    use crate::book::i18n::po::{Catalog, Entry};
+    use crate::i18n::po::{Catalog, Entry};
     let at = |msgid: &str, place: &str| Entry {
         references: vec![place.to_string()],
         ..Entry::new(msgid)

@@ -1,15 +1,15 @@
-//! What the book server's live views share: `/wire` (the messages a relay sees) and
-//! `/traces` (the spans services send). Each is one HTML page, in the reader's language,
+//! What the live views' pages share: `/wire` (the messages a relay sees, `wire_page.rs`) and
+//! `/traces` (the spans services send, `workbook-full`'s trace view). Each is one HTML page, in the reader's language,
 //! with one stylesheet, fed by server-sent events that the page reads with `EventSource`:
 //! no script library, no build step, and an update is on the page as soon as it happens.
 
 use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use tokio::sync::mpsc;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::ReceiverStream;
 use workbook_core::language::Lang;
 use workbook_core::language::messages::{Message, Page};
 
@@ -47,11 +47,22 @@ where
 {
     let (sender, receiver) = mpsc::channel(WAITING);
     tokio::spawn(feed(sender));
-    Sse::new(ReceiverStream::new(receiver).map(Ok::<_, Infallible>))
-        .keep_alive(KeepAlive::default())
+    Sse::new(Events(receiver)).keep_alive(KeepAlive::default())
 }
 
-#[cfg(test)]
+/// The events a feed writes, as the stream [`Sse`] sends: each one as it comes, until the
+/// feed ends.
+struct Events(mpsc::Receiver<Event>);
+
+impl futures_core::Stream for Events {
+    type Item = Result<Event, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx).map(|event| event.map(Ok))
+    }
+}
+
+#[cfg(any(test, feature = "testutil"))]
 pub mod tests {
     use super::*;
 

@@ -16,7 +16,7 @@ use tokio::sync::RwLock;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::book::{i18n, site};
+use crate::{i18n, site};
 
 /// The built book being served, and the lock that keeps a swap out of a page being read.
 #[derive(Clone)]

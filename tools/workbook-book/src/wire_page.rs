@@ -1,4 +1,4 @@
-//! `/wire` on the book server: the page, and its live stream of events.
+//! `/wire` on the book server: the page of the wire view, and its live stream of events.
 //!
 //! Relays run as processes of their own (`workbook wire …`), each with a feed on a loopback
 //! port, written down in `.workbook/wire/PID.feed`. When the page opens `/wire/events`, the
@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use workbook_core::language::messages::WIRE_PAGE;
 use workbook_core::language::{self, Lang};
 
-const PAGE: &str = include_str!("page.html");
+const PAGE: &str = include_str!("wire_page.html");
 
 /// The page, in `lang` ([`WIRE_PAGE`] says its words).
 fn page(lang: Lang) -> String {
@@ -64,21 +64,6 @@ fn feed_addresses(folder: &Path) -> Vec<String> {
         .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
         .map(|text| text.trim().to_string())
         .collect()
-}
-
-/// Removes the feeds of relays that are gone without saying so (killed): nothing listens
-/// on their address any more.
-pub fn forget_stale_feeds(folder: &Path) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for path in entries.flatten().map(|entry| entry.path()) {
-        let address = std::fs::read_to_string(&path).unwrap_or_default();
-        let alive = (address.trim().parse()).is_ok_and(crate::system::probe::port_taken);
-        if !alive && path.extension().is_some_and(|ext| ext == "feed") {
-            let _ = std::fs::remove_file(path);
-        }
-    }
 }
 
 /// The relays being followed: feed address → what its first line said.

@@ -1,5 +1,6 @@
 //! The book the course session serves beside the exercises (`book --for-session`, started
-//! by the session in `workbook`, tools/workbook/src/learner/session/inputs.rs).
+//! by the session in `workbook`, tools/workbook/src/learner/session/book.rs, on the socket
+//! it hands over: `listener.rs`).
 //!
 //! Every edition is built and served, and what a learner should know of it (where it is, a
 //! chapter or a translation that does not build, a port another program holds) is one line
@@ -10,15 +11,18 @@
 use std::path::Path;
 
 use anyhow::Result;
+use axum::Router;
 use tokio::io::AsyncReadExt;
 
-use super::site::{bind, build_languages, serve, start_traces};
+use super::listener::take_or_bind;
+use super::site::{build_languages, serve};
 use workbook::learner::lang;
 use workbook_core::language::messages::{Cmd, Msg, tell};
 use workbook_core::ui;
 
-/// Builds every edition and serves them on `port` until standard input closes.
-pub async fn serve_for_session(root: &Path, port: u16) -> Result<()> {
+/// Builds every edition and serves them, with `views`, on the socket handed over or else on
+/// `port`, until standard input closes.
+pub async fn serve_for_session(root: &Path, port: u16, views: Router) -> Result<()> {
     let root_to_build = root.to_path_buf();
     let built = tokio::task::spawn_blocking(move || build_languages(&root_to_build, None)).await?;
     let dir = match built {
@@ -36,7 +40,7 @@ pub async fn serve_for_session(root: &Path, port: u16) -> Result<()> {
             return Ok(());
         }
     };
-    let listener = match bind(port).await {
+    let listener = match take_or_bind(port).await {
         Ok(listener) => listener,
         Err(err) => {
             let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
@@ -48,11 +52,8 @@ pub async fn serve_for_session(root: &Path, port: u16) -> Result<()> {
     };
     let url = ui::bold(&lang::book_url(root, port));
     tell(Msg::BookIsAt, &[("mark", &ui::pass_mark()), ("url", &url)]);
-    // The trace view's receiver, quietly: chapter 15 says where to send spans, and a port
-    // someone else holds is said on the page, not between the session's checks.
-    let traces = start_traces(root).await;
     tokio::select! {
-        served = serve(listener, dir, root.to_path_buf(), traces) => served,
+        served = serve(listener, dir, root.to_path_buf(), views) => served,
         () = session_ended() => Ok(()),
     }
 }

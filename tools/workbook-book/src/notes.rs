@@ -52,7 +52,7 @@ impl Preprocessor for TeacherNotes {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let label = say_in(
-            crate::book::schedule::edition_language(ctx),
+            crate::schedule::edition_language(ctx),
             Msg::BookTeacherNotes,
             &[],
         );

@@ -1,10 +1,10 @@
 //! The zh-CN edition built from the catalog: linked to the English, noted where stale,
 //! titled in Chinese, and the English still built when the catalog is bad.
 
-use crate::book;
-use crate::book::i18n::coverage;
-use crate::book::i18n::po;
-use crate::book::i18n::update;
+use crate as book;
+use crate::i18n::coverage;
+use crate::i18n::po;
+use crate::i18n::update;
 use crate::testutil::{self, Fixture};
 
 #[test]
@@ -135,9 +135,9 @@ fn the_zh_cn_edition_has_the_translated_title_and_description() {
 #[test]
 fn the_course_title_and_description_are_translated() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let config = crate::book::i18n::config(&root).unwrap();
-    let catalog = po::read_translation(&crate::book::i18n::po_file(&root, "zh-CN")).unwrap();
-    let messages = crate::book::i18n::book_title::messages(&config.book);
+    let config = crate::i18n::config(&root).unwrap();
+    let catalog = po::read_translation(&crate::i18n::po_file(&root, "zh-CN")).unwrap();
+    let messages = crate::i18n::book_title::messages(&config.book);
     assert_eq!(messages.len(), 2, "the book has a title and a description");
     for (english, what) in messages {
         let translation = catalog

@@ -1,8 +1,8 @@
 //! Search in Chinese: the index holds pairs of characters, and a word typed into the
 //! zh-CN edition's search, in a real browser, finds its page.
 
-use crate::book;
-use crate::book::i18n::search_cjk;
+use crate as book;
+use crate::i18n::search_cjk;
 use crate::testutil;
 
 #[test]
@@ -46,12 +46,11 @@ pub(crate) async fn search_in_browser(
     let client = &browser.client;
     let listener = book::bind(0).await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
-    let traces = crate::traces::Traces::start(([127, 0, 0, 1], 0).into()).await;
     let server = tokio::spawn(book::serve(
         listener,
         html.to_path_buf(),
         root.to_path_buf(),
-        traces,
+        axum::Router::new(),
     ));
     client
         .goto(&format!("{base}{page}?search={query}"))

@@ -8,7 +8,6 @@
 //! which is right when the book is read from the repository. In the browser the same link
 //! resolves to `/lessons/…`, so the server hands out the course's source folders there too.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,18 +22,17 @@ use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::book::notes::TeacherNotes;
-use crate::book::publish::Published;
-use crate::book::reading::Reading;
-use crate::book::{diagrams, i18n};
-use crate::traces::Traces;
+use crate::notes::TeacherNotes;
+use crate::publish::Published;
+use crate::reading::Reading;
+use crate::{diagrams, i18n};
 use workbook_core::course::Course;
-use workbook_core::language::messages::{Cmd, io_error, say, tell};
-use workbook_core::ports::Layout;
+use workbook_core::language::messages::{Cmd, say, tell};
 use workbook_core::ui;
 
-/// What the identifying endpoint answers.
-pub const SIGNATURE: &str = "workbook book server";
+/// What the identifying endpoint answers (one home: `workbook_core::ports`, where the
+/// session's page for the book on its way answers the same).
+pub use workbook_core::ports::BOOK_SIGNATURE as SIGNATURE;
 
 /// Builds the book into its build folder and returns that folder.
 ///
@@ -64,7 +62,7 @@ fn build_with(root: &Path, build_dir: Option<&Path>, notes: TeacherNotes) -> Res
         MDBook::load_with_config(root.join("book"), config).context("loading the book")?;
     book.with_preprocessor(diagrams::Diagrams::default());
     book.with_preprocessor(notes);
-    book.with_preprocessor(crate::book::schedule::Schedule);
+    book.with_preprocessor(crate::schedule::Schedule);
     book.build().context("building the book")?;
     Ok(book.build_dir_for("html"))
 }
@@ -124,15 +122,16 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
 }
 
 /// The folders of the repository that chapters link to, served beside the book.
-const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
+pub(crate) const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
 
-/// The site: the book, the identifying endpoint, the wire and trace views, the sources.
+/// The site: the book, the identifying endpoint, the wire view's page, the sources, and
+/// `views`: the routes a program that serves the book adds (`workbook-full`'s trace view).
 /// With `reading`, opening a lesson's chapter builds ahead for it (`reading.rs`).
-fn router(book: Published, root: &Path, traces: &Traces, reading: Option<Arc<Reading>>) -> Router {
+fn router(book: Published, root: &Path, views: Router, reading: Option<Arc<Reading>>) -> Router {
     let mut router = Router::new()
         .route("/__workbook", get(|| async { SIGNATURE }))
-        .merge(crate::wire::routes(root))
-        .merge(traces.routes());
+        .merge(crate::wire_page::routes(root))
+        .merge(views);
     // Shown as plain text, so a browser displays a `.rs` file instead of downloading it.
     let as_text = SetResponseHeaderLayer::overriding(
         header::CONTENT_TYPE,
@@ -153,24 +152,15 @@ fn router(book: Published, root: &Path, traces: &Traces, reading: Option<Arc<Rea
     })
 }
 
-/// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.
-pub async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    tokio::net::TcpListener::bind(addr).await.map_err(|err| {
-        let busy = say(Cmd::PortBusy, &[("port", &port)]);
-        anyhow::anyhow!("{busy}: {}", io_error(&err))
-    })
-}
-
-/// Serves the built book in `dir`, the course sources under `root` and the trace view of
-/// `traces`, on an already bound listener until the task is dropped.
+/// Serves the built book in `dir`, the course sources under `root` and `views`, on an
+/// already bound listener until the task is dropped.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     dir: PathBuf,
     root: PathBuf,
-    traces: Traces,
+    views: Router,
 ) -> Result<()> {
-    serve_published(listener, Published::new(dir), root, &traces, None).await
+    serve_published(listener, Published::new(dir), root, views, None).await
 }
 
 /// Serves the book that `book` keeps current.
@@ -178,40 +168,12 @@ async fn serve_published(
     listener: tokio::net::TcpListener,
     book: Published,
     root: PathBuf,
-    traces: &Traces,
+    views: Router,
     reading: Option<Arc<Reading>>,
 ) -> Result<()> {
-    axum::serve(listener, router(book, &root, traces, reading))
+    axum::serve(listener, router(book, &root, views, reading))
         .await
         .context("serving the book")
-}
-
-/// The trace view of the course at `root`: its receiver started on the copy's OTLP port.
-pub async fn start_traces(root: &Path) -> Traces {
-    let layout = Layout::of(root, None).unwrap_or(Layout::STANDARD);
-    Traces::start(layout.otlp()).await
-}
-
-/// Says where services send their spans for the book at `port` to show them, or why it
-/// cannot.
-fn say_where_traces_go(traces: &Traces, port: u16) {
-    let page = format!("{}traces", url(port));
-    match (traces.endpoint(), traces.not_receiving()) {
-        (Some(endpoint), _) => {
-            let args: [(&str, &dyn std::fmt::Display); 3] = [
-                ("mark", &ui::pass_mark()),
-                ("endpoint", &endpoint),
-                ("page", &page),
-            ];
-            tell(Cmd::TracesReceiving, &args);
-        }
-        (None, why) => {
-            let (mark, why) = (ui::yellow("!"), why.unwrap_or_default());
-            let args: [(&str, &dyn std::fmt::Display); 3] =
-                [("mark", &mark), ("page", &page), ("why", &why)];
-            tell(Cmd::TracesNotReceiving, &args);
-        }
-    }
 }
 
 pub use workbook_core::ports::book_url as url;
@@ -243,22 +205,69 @@ pub fn open_browser(url: &str) {
     }
 }
 
+/// What a program adds to the book it serves: its routes, and what it says once the book
+/// is served on a port (`workbook-full`'s trace view: where services send their spans).
+pub struct Views {
+    pub routes: Router,
+    pub announce: Box<dyn FnOnce(u16) + Send>,
+}
+
+impl Views {
+    /// The book alone: `/traces` says where the trace view is served instead of leading
+    /// nowhere (chapter 15 links to it).
+    pub fn none() -> Views {
+        Views {
+            routes: Router::new().route("/traces", get(|| async { traces_elsewhere() })),
+            announce: Box::new(|_| {}),
+        }
+    }
+}
+
+/// The page at `/traces` when this program serves the book alone, in the reader's language.
+fn traces_elsewhere() -> axum::response::Html<String> {
+    let lang = workbook_core::language::current();
+    let say = |msg, args: &[(&str, &dyn std::fmt::Display)]| {
+        workbook_core::language::messages::say_in(lang, msg, args)
+    };
+    let (quit, command, book) = (
+        "<code>q</code>",
+        "<code>cargo run -p workbook</code>",
+        "<code>cargo run -p workbook -- book</code>",
+    );
+    let title = say(Cmd::TracesElsewhereTitle, &[]);
+    let text = say(
+        Cmd::TracesElsewhere,
+        &[("quit", &quit), ("command", &command), ("book", &book)],
+    );
+    axum::response::Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
+         <body style=\"font: 1.1rem/1.6 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem\">\n\
+         <h1>{title}</h1>\n<p>{text}</p>\n</body>\n</html>\n",
+        lang.code()
+    ))
+}
+
 /// The `book` command: build, serve in the foreground, rebuild when sources change, build
 /// ahead for the lesson whose chapter is opened.
-pub async fn run(course: Course, port: u16, open: bool, lang: Option<String>) -> Result<()> {
+pub async fn run(
+    course: Course,
+    port: u16,
+    open: bool,
+    lang: Option<String>,
+    views: Views,
+) -> Result<()> {
     let root = &course.root.clone();
     if let Some(lang) = &lang {
         i18n::check_language(root, lang)?;
     }
     let dir = build_verbosely(root, lang.as_deref())?;
-    let listener = bind(port).await?;
+    let listener = crate::listener::take_or_bind(port).await?;
     // `--port 0` asks for any free port: say which one it is.
     let port = listener.local_addr().map_or(port, |addr| addr.port());
     let url = ui::bold(&edition_url(port, lang.as_deref()));
     let mark = ui::pass_mark();
     tell(Cmd::Serving, &[("mark", &mark), ("url", &url)]);
-    let traces = start_traces(root).await;
-    say_where_traces_go(&traces, port);
+    (views.announce)(port);
     if open {
         open_browser(&edition_url(port, lang.as_deref()));
     }
@@ -296,10 +305,10 @@ pub async fn run(course: Course, port: u16, open: bool, lang: Option<String>) ->
     });
     // Listened for from now on: once "Ctrl-C to stop" is printed, Ctrl-C (or SIGTERM) stops
     // the server rather than killing the program half-way through a rebuild.
-    let stopping = shared::signal::shutdown();
+    let stopping = crate::listener::stop_signal();
     tell(Cmd::CtrlCToStop, &[]);
     tokio::select! {
-        result = serve_published(listener, book, root.to_path_buf(), &traces, reading) => result,
+        result = serve_published(listener, book, root.to_path_buf(), views.routes, reading) => result,
         () = stopping => Ok(()),
     }
 }

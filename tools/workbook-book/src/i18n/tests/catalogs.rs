@@ -1,8 +1,8 @@
 //! Catalogs: imported with a complete header, read back as written, refused with the file
 //! and line of what is wrong, and merged with the English as it changes.
 
-use crate::book::i18n::po::{self, Catalog, Entry, REQUIRED_HEADER};
-use crate::book::i18n::update;
+use crate::i18n::po::{self, Catalog, Entry, REQUIRED_HEADER};
+use crate::i18n::update;
 use crate::testutil::{self, Fixture};
 
 #[test]

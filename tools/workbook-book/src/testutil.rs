@@ -7,6 +7,6 @@ pub use workbook_core::testutil::{Fixture, TRANSLATIONS};
 pub fn translated_book() -> Fixture {
     let fx = Fixture::book();
     fx.write("zh/01.json", TRANSLATIONS);
-    crate::book::i18n::import(fx.path(), &[fx.path().join("zh/01.json")], None, "zh-CN").unwrap();
+    crate::i18n::import(fx.path(), &[fx.path().join("zh/01.json")], None, "zh-CN").unwrap();
     fx
 }

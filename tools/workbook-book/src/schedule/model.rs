@@ -6,8 +6,8 @@
 use std::fs;
 use std::path::Path;
 
-use crate::book::includes;
-use crate::book::notes;
+use crate::includes;
+use crate::notes;
 use workbook_core::timing::ChapterSize;
 
 /// The chapter `file` of the book in `root/book/src`: its teacher notes left out, each

@@ -20,7 +20,7 @@ use mdbook_i18n_helpers::renderers::Xgettext;
 use mdbook_preprocessor::book::BookItem;
 
 use super::po::{self, Catalog, Entry};
-use crate::book::diagrams;
+use crate::diagrams;
 use workbook_core::ui;
 
 /// Where the template of every translation is.

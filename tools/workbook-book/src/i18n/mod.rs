@@ -26,14 +26,14 @@ mod theme;
 mod translate;
 mod update;
 
-use crate::book::notes::TeacherNotes;
+use crate::notes::TeacherNotes;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config;
 
-use crate::book::diagrams::{Diagrams, Labels};
+use crate::diagrams::{Diagrams, Labels};
 
 pub use update::{extract, import, template, template_file};
 pub use workbook_core::po::{self, ENGLISH, LANGUAGES, po_file, translated};
@@ -111,7 +111,7 @@ fn build_edition(root: &Path, lang: &str, dir: &Path, notes: TeacherNotes) -> Re
     });
     // As the English book (`site.rs`), after the translation.
     book.with_preprocessor(notes);
-    book.with_preprocessor(crate::book::schedule::Schedule);
+    book.with_preprocessor(crate::schedule::Schedule);
     book.build().context("building the book")?;
     let dir = book.build_dir_for("html");
     charts::translate_edition(&dir, &labels).context("translating the charts")?;

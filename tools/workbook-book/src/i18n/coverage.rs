@@ -108,7 +108,7 @@ pub fn prose_messages(markdown: &str) -> Vec<String> {
 pub fn chapter_messages(markdown: &str) -> Vec<String> {
     let mut messages = prose_messages(markdown);
     messages.extend(
-        crate::book::diagrams::diagram_labels(markdown)
+        crate::diagrams::diagram_labels(markdown)
             .into_iter()
             .map(|(_, label)| label_key(&label)),
     );
