@@ -42,8 +42,8 @@ pub const TEST_THAT_BUILDS: Duration = Duration::from_secs(360);
 /// taken down (lesson 14).
 pub const LAB_THAT_BUILDS_IMAGES: Duration = Duration::from_secs(360);
 
-/// The runner's deadline for its tests with a browser and the real book: the book built,
-/// then printed or searched in Chromium.
+/// The runner's deadline for its test with a browser and the real book: the book built,
+/// then printed in Chromium.
 pub const RUNNER_WITH_A_BROWSER: Duration = Duration::from_secs(240);
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Driving Chromium (started by testkit's `Browser`): one headless session in the check's
-//! window, and every chapter loaded and looked at by `browsercheck.js`.
+//! window, and every chapter loaded and looked at by `browsercheck.js`; then the book's
+//! search asked what a reader would ask it ([`SEARCHES`]).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use testkit::browser::{Browser, PHONE, WINDOW};
 
@@ -16,6 +17,30 @@ use workbook_core::problem::Problem;
 
 /// What runs in each page and returns its problems, one sentence each.
 pub(super) const PAGE_CHECK: &str = include_str!("browsercheck.js");
+
+/// What a reader types into the book's search, on which page, and the chapter it must
+/// find: in the zh-CN edition, 服务发现 (service discovery) finds chapter 07, the chapter
+/// about it. mdBook's index splits words at spaces, which Chinese has none of; the book
+/// indexes pairs of characters instead (`workbook_book::i18n::search_cjk`), and this is that
+/// index, in the real book, in a real browser. A search whose chapter the book does not have
+/// (a smaller book's check) is not asked.
+const SEARCHES: &[Search] = &[Search {
+    on: "zh-CN/index.html",
+    query: "服务发现",
+    finds: "07-discover.html",
+}];
+
+/// A reader's search: typed on the page `on`, `query` finds the chapter `finds` (a page of
+/// the same edition).
+pub(super) struct Search {
+    pub(super) on: &'static str,
+    pub(super) query: &'static str,
+    pub(super) finds: &'static str,
+}
+
+/// How long the search's results may take to show: a few seconds on a quiet machine (the
+/// page loads its index first).
+const SEARCH_PATIENCE: Duration = Duration::from_secs(60);
 
 /// The whole check's limit: a handful of pages takes a few seconds.
 pub(super) const TIME_LIMIT: Duration = Duration::from_secs(120);
@@ -30,7 +55,8 @@ pub async fn run(root: &Path, html_dir: &Path) -> BrowserCheck {
     let client = &browser.client;
 
     let pages = chapter_pages(root);
-    let checked = tokio::time::timeout(TIME_LIMIT, check_pages(client, root, html_dir, &pages))
+    let checking = check_pages(client, root, html_dir, &pages, SEARCHES);
+    let checked = tokio::time::timeout(TIME_LIMIT, checking)
         .await
         .unwrap_or_else(|_| bail!("the pages took longer than {} s", TIME_LIMIT.as_secs()));
     // Closing the session ends Chromium; dropping the browser ends chromedriver.
@@ -75,12 +101,14 @@ pub(super) fn chapter_pages(root: &Path) -> Vec<(String, String)> {
     english.into_iter().chain(translated).collect()
 }
 
-/// Serves the book on a free loopback port and checks each page in the browser.
+/// Serves the book on a free loopback port, checks each page in the browser, then asks its
+/// search each of `searches` whose chapter is among the pages.
 pub(super) async fn check_pages(
     client: &Client,
     root: &Path,
     html_dir: &Path,
     pages: &[(String, String)],
+    searches: &[Search],
 ) -> Result<Vec<Problem>> {
     let listener = book::bind(0).await?;
     let base = format!("http://{}/", listener.local_addr()?);
@@ -116,8 +144,47 @@ pub(super) async fn check_pages(
             }));
         }
     }
+    client.set_window_size(WINDOW.0, WINDOW.1).await?;
+    for Search { on, query, finds } in searches {
+        let edition = on.rsplit_once('/').map_or("", |(edition, _)| edition);
+        let wanted = format!("{edition}/{finds}")
+            .trim_start_matches('/')
+            .to_string();
+        if !pages.iter().any(|(chapter, _)| *chapter == wanted) {
+            continue;
+        }
+        let links = search(client, &format!("{base}{on}"), query).await?;
+        if !links.iter().any(|link| link.contains(finds)) {
+            problems.push(Problem {
+                location: format!("the book's search ({on})"),
+                message: format!("{query} does not find {wanted}; it finds {links:?}"),
+            });
+        }
+    }
     server.abort();
     Ok(problems)
+}
+
+/// The links of the results the book's search shows for `query` on the page at `url`, or
+/// none when none show within [`SEARCH_PATIENCE`].
+async fn search(client: &Client, url: &str, query: &str) -> Result<Vec<String>> {
+    let results = Locator::Css("#mdbook-searchresults li a");
+    client.goto(&format!("{url}?search={query}")).await?;
+    // The results appear once the page has loaded its search index: waited for as an event.
+    if client
+        .wait()
+        .at_most(SEARCH_PATIENCE)
+        .for_element(results)
+        .await
+        .is_err()
+    {
+        return Ok(Vec::new());
+    }
+    let mut links = Vec::new();
+    for link in client.find_all(results).await? {
+        links.push(link.attr("href").await?.unwrap_or_default());
+    }
+    Ok(links)
 }
 
 pub(super) async fn check_page(client: &Client, url: &str, narrow: bool) -> Result<Vec<String>> {

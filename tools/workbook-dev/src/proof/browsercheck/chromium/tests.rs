@@ -111,3 +111,51 @@ async fn both_editions_pass_the_browser_check() {
         BrowserCheck::Skipped(reason) => println!("the browser check is skipped: {reason}"),
     }
 }
+
+/// The book's search, asked as a reader asks it: a Chinese word found on its page, and a
+/// search that finds nothing said as a problem.
+#[tokio::test]
+async fn a_search_that_does_not_find_its_chapter_is_a_problem() {
+    let fx = testutil::translated_book();
+    let html = book::build(fx.path()).unwrap();
+    let browser = match Browser::start(WINDOW.0, WINDOW.1).await {
+        Ok(browser) => browser,
+        Err(reason) => {
+            println!("the browser check is skipped: {reason}");
+            return;
+        }
+    };
+    let pages = chapter_pages(fx.path());
+    let searches = [
+        Search {
+            on: "zh-CN/02-later.html",
+            query: "注册中心",
+            finds: "01-services.html",
+        },
+        Search {
+            on: "zh-CN/02-later.html",
+            query: "注册中心",
+            finds: "02-later.html",
+        },
+        // Not a chapter of this book: not asked.
+        Search {
+            on: "zh-CN/index.html",
+            query: "服务发现",
+            finds: "07-discover.html",
+        },
+    ];
+    let problems = check_pages(&browser.client, fx.path(), &html, &pages, &searches)
+        .await
+        .unwrap();
+    let searched: Vec<String> = problems
+        .iter()
+        .filter(|p| p.location.starts_with("the book's search"))
+        .map(|p| p.message.clone())
+        .collect();
+    assert_eq!(searched.len(), 1, "{searched:#?}");
+    assert!(
+        searched[0].starts_with("注册中心 does not find zh-CN/02-later.html"),
+        "{searched:#?}"
+    );
+    let _ = browser.client.clone().close().await;
+}
