@@ -191,8 +191,12 @@ struct Gate(std::path::PathBuf);
 impl Gate {
     fn new(dir: &Path) -> Gate {
         let gate = Gate(dir.join("gate"));
-        let made = Command::new("mkfifo").arg(&gate.0).status();
-        assert!(made.is_ok_and(|status| status.success()), "a named pipe");
+        let made = testkit::output_within(
+            "`mkfifo`",
+            Command::new("mkfifo").arg(&gate.0),
+            testkit::PATIENCE,
+        );
+        assert!(made.status.success(), "a named pipe: {made:?}");
         gate
     }
 
@@ -229,7 +233,7 @@ fn get(port: u16, path: &str) -> Result<(u16, String), String> {
 
 #[test]
 fn the_maps_link_shows_the_book_on_its_way_then_the_chapter() {
-    if Command::new("python3").arg("--version").output().is_err() {
+    if programs::find_on_path("python3").is_none() {
         return println!("skipped: no python3 for the stand-in book server");
     }
     let scratch = tempfile::tempdir().unwrap();

@@ -92,6 +92,8 @@ fn class_backup_copies_the_class_whole_while_verdicts_come_in() {
         ];
         let copied = run(&course, &args);
         stop.store(true, Ordering::Relaxed);
+        // deadline: told to stop, it ends after its verdict in flight, which the server
+        // answers within its own request deadline
         sender.join().unwrap();
         copied
     });

@@ -76,5 +76,6 @@ fn a_learner_who_opens_watch_on_an_untouched_exercise_stays_not_started() {
     if exit.recv_timeout(DEADLINE).is_err() {
         panic!("watch still ran {DEADLINE:?} after q");
     }
+    // deadline: it has sent its answer above, its last act
     waiter.join().unwrap();
 }
