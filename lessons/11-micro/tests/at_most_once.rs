@@ -213,7 +213,11 @@ async fn an_idempotent_call_to_a_node_slower_than_a_try_is_answered_by_another_i
         let took = started.elapsed();
         assert_eq!(status, 200, "call {n}: {body}");
         assert_eq!(body["msg"], "Hello Ada from b-answers", "call {n}");
-        assert!(took <= per_try * 3, "call {n} took {took:?}");
+        // In time: a try past its per-try time is given up and another node answers, where
+        // waiting for the slow node would take the whole deadline (20 s). A call takes
+        // about one per-try on a quiet machine; five times that on a loaded one (a call
+        // once took 3.2 s beside stress-ng) still tells one from the other.
+        assert!(took <= per_try * 5, "call {n} took {took:?}");
     }
     assert!(ahead.calls() >= 1, "a call reached the slow node");
 }
