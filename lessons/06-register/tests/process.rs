@@ -121,7 +121,8 @@ async fn an_agent_that_never_answers_is_a_clear_error_too() {
     let output = testkit::output_within_async(
         "the server to give up on a silent agent",
         command,
-        PATIENCE * 2,
+        // A process run to its end: as long as the test runner gives the test.
+        testkit::deadline::TEST,
     )
     .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
