@@ -153,21 +153,32 @@ pub(super) async fn check_pages(
         if !pages.iter().any(|(chapter, _)| *chapter == wanted) {
             continue;
         }
-        let links = search(client, &format!("{base}{on}"), query).await?;
-        if !links.iter().any(|link| link.contains(finds)) {
-            problems.push(Problem {
-                location: format!("the book's search ({on})"),
-                message: format!("{query} does not find {wanted}; it finds {links:?}"),
-            });
-        }
+        let said = match search(client, &format!("{base}{on}"), query).await? {
+            Found::Links(links) if links.iter().any(|link| link.contains(finds)) => continue,
+            Found::Links(links) => format!("it finds {links:?}"),
+            Found::Nothing(seen) => format!(
+                "no results showed within {} s; the page: {seen}",
+                SEARCH_PATIENCE.as_secs()
+            ),
+        };
+        problems.push(Problem {
+            location: format!("the book's search ({on})"),
+            message: format!("{query} does not find {wanted}; {said}"),
+        });
     }
     server.abort();
     Ok(problems)
 }
 
-/// The links of the results the book's search shows for `query` on the page at `url`, or
-/// none when none show within [`SEARCH_PATIENCE`].
-async fn search(client: &Client, url: &str, query: &str) -> Result<Vec<String>> {
+/// What the book's search showed for a query: the links of its results, or, when none
+/// showed within [`SEARCH_PATIENCE`], what the page said instead.
+enum Found {
+    Links(Vec<String>),
+    Nothing(String),
+}
+
+/// Asks the book's search for `query` on the page at `url`.
+async fn search(client: &Client, url: &str, query: &str) -> Result<Found> {
     let results = Locator::Css("#mdbook-searchresults li a");
     client.goto(&format!("{url}?search={query}")).await?;
     // The results appear once the page has loaded its search index: waited for as an event.
@@ -178,14 +189,32 @@ async fn search(client: &Client, url: &str, query: &str) -> Result<Vec<String>> 
         .await
         .is_err()
     {
-        return Ok(Vec::new());
+        let seen = client.execute(SEARCH_STATE, vec![]).await?;
+        return Ok(Found::Nothing(seen.to_string()));
     }
     let mut links = Vec::new();
     for link in client.find_all(results).await? {
         links.push(link.attr("href").await?.unwrap_or_default());
     }
-    Ok(links)
+    Ok(Found::Links(links))
 }
+
+/// What a search that shows no results has come to, said when it fails: its header ("No
+/// search results for …"), the query in the bar, whether the index was asked for and has
+/// loaded, and whether the Chinese query cutting (`search-cjk.js`) is in place.
+const SEARCH_STATE: &str = r#"
+const byId = (id) => document.getElementById(id);
+return {
+  url: location.href,
+  header: byId("mdbook-searchresults-header")?.innerText ?? null,
+  bar: byId("mdbook-searchbar")?.value ?? null,
+  barClasses: byId("mdbook-searchbar-outer")?.className ?? null,
+  indexAsked: byId("mdbook-search-index")?.src ?? null,
+  indexLoaded: Boolean(window.search && window.search.index),
+  cjkCutting: typeof elasticlunr !== "undefined" && String(elasticlunr.tokenizer).includes("flatMap"),
+  scripts: Array.from(document.scripts).map((s) => s.src.split("/").pop()).filter(Boolean),
+};
+"#;
 
 pub(super) async fn check_page(client: &Client, url: &str, narrow: bool) -> Result<Vec<String>> {
     client.goto(url).await?;
