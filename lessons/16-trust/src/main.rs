@@ -76,9 +76,13 @@ enum Command {
         user: SocketAddr,
         #[arg(long, default_value = DEFAULT_CERTS)]
         certs: PathBuf,
-        /// Whose certificate the gateway presents to the user service.
+        /// Whose certificate the gateway presents to the user service (and to browsers,
+        /// with --tls).
         #[arg(long = "as", default_value = "gateway")]
         name: String,
+        /// Serve HTTPS with the gateway's certificate; the session cookie is then Secure.
+        #[arg(long)]
+        tls: bool,
     },
     /// Call the user service once, as whoever the options say (to try it, or to attack it).
     Call {
@@ -172,40 +176,49 @@ async fn main() -> Result<(), shared::program::Failure> {
             user,
             certs,
             name,
+            tls,
         } => {
             let stop = shared::signal::shutdown();
             let identity = Identity::load(&certs, &name)?;
             let channel = l16_trust::tls::channel(user, &identity.ca_pem, Some(&identity), "user")?;
             let app = l16_trust::gateway::App {
                 users: UsersClient::new(channel),
-                secure: false,
+                secure: tls,
             };
             let listener = shared::listen::listen(&addr).await?;
             let addr = listener.local_addr()?;
+            let scheme = if tls { "https" } else { "http" };
             tracing::info!(
-                "gateway listening on {addr}: http://{addr}/api/v1.0/session (user service at \
-                 {user}, called as {})",
+                "gateway listening on {addr}: {scheme}://{addr}/api/v1.0/session (user service \
+                 at {user}, called as {})",
                 ca::spiffe_id(&name)
             );
             let router = l16_trust::gateway::router(app);
-            let server = axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            );
-            let (stopping, stopped) = tokio::sync::watch::channel(false);
-            let server =
-                std::future::IntoFuture::into_future(server.with_graceful_shutdown(async move {
-                    stop.await;
-                    let _ = stopping.send(true);
-                }));
-            let mut stopped = stopped;
-            let stopped = async move {
-                let _ = stopped.wait_for(|stopped| *stopped).await;
-            };
-            if let Some(served) =
-                shared::signal::within_grace(Duration::from_secs(5), stopped, server).await
-            {
-                served.context("the gateway failed")?;
+            let grace = Duration::from_secs(5);
+            if tls {
+                let config = l16_trust::gateway::https_config(&identity)?;
+                let deadline = l16_trust::tls::HANDSHAKE_DEADLINE;
+                let incoming = l16_trust::tls::incoming(listener, config.into(), deadline);
+                l16_trust::gateway::serve_https(incoming, router, grace, stop).await;
+            } else {
+                let server = axum::serve(
+                    listener,
+                    router.into_make_service_with_connect_info::<SocketAddr>(),
+                );
+                let (stopping, stopped) = tokio::sync::watch::channel(false);
+                let server = std::future::IntoFuture::into_future(server.with_graceful_shutdown(
+                    async move {
+                        stop.await;
+                        let _ = stopping.send(true);
+                    },
+                ));
+                let mut stopped = stopped;
+                let stopped = async move {
+                    let _ = stopped.wait_for(|stopped| *stopped).await;
+                };
+                if let Some(served) = shared::signal::within_grace(grace, stopped, server).await {
+                    served.context("the gateway failed")?;
+                }
             }
             tracing::info!("server stopped");
         }

@@ -3,8 +3,14 @@
 
 use std::os::unix::fs::PermissionsExt as _;
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
 use crate::http;
-use crate::program::{self, BINARY, start_gateway, start_user};
+use crate::program::{self, BINARY, start_gateway, start_gateway_with, start_user};
+use crate::support::{Certs, client_config, server_name};
 
 #[tokio::test]
 async fn ca_and_issue_write_the_certificates_and_keys_only_their_owner_reads() {
@@ -106,4 +112,51 @@ async fn a_call_that_reaches_no_server_fails_in_one_line() {
     ];
     let stderr = testkit::tool::fails(BINARY, &args, &[]).await;
     assert!(stderr.contains("Unavailable"), "{stderr}");
+}
+
+/// `POST path` with a JSON `body` over HTTPS to the gateway at `addr`, trusting the CA of
+/// `certs`: the whole answer, headers and body, as text.
+async fn https_post(certs: &Certs, addr: SocketAddr, path: &str, body: &str) -> String {
+    let ca = certs.identity("gateway");
+    let mut config = Arc::unwrap_or_clone(client_config(&ca, None));
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let exchange = async {
+        let tcp = tokio::net::TcpStream::connect(addr).await?;
+        let mut tls = connector.connect(server_name("gateway"), tcp).await?;
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        tls.write_all(request.as_bytes()).await?;
+        let mut answer = String::new();
+        tls.read_to_string(&mut answer).await?;
+        Ok::<_, std::io::Error>(answer)
+    };
+    testkit::within("the gateway's HTTPS answer", exchange)
+        .await
+        .expect("the gateway answers over HTTPS")
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure() {
+    let certs = Certs::new(&["user", "gateway"]);
+    let redis = testkit::redis().await;
+    let user = start_user(certs.path(), redis.url(), &[]).await;
+    let mut gateway = start_gateway_with(certs.path(), &user, &["--tls"]).await;
+    let body = r#"{"name":"lovelace","password":"notes on the engine"}"#;
+    let registered = https_post(&certs, gateway.addr(), "/api/v1.0/users", body).await;
+    assert!(registered.contains(r#""errno":"0""#), "{registered}");
+    let login = https_post(&certs, gateway.addr(), "/api/v1.0/sessions", body).await;
+    let cookie = login
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_default();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "over HTTPS the cookie is Secure: {login}"
+    );
+    gateway.signal("TERM");
+    gateway.exits_cleanly_within(testkit::PATIENCE).await;
 }

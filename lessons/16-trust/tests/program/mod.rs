@@ -29,9 +29,18 @@ pub async fn start_user(certs: &Path, redis_url: &str, more: &[&str]) -> ServerP
 
 /// Starts `gateway-server` on a free port, calling the user service at `user`.
 pub async fn start_gateway(certs: &Path, user: &ServerProcess) -> ServerProcess {
+    start_gateway_with(certs, user, &[]).await
+}
+
+/// [`start_gateway`], with `more` options after (`--tls`).
+pub async fn start_gateway_with(
+    certs: &Path,
+    user: &ServerProcess,
+    more: &[&str],
+) -> ServerProcess {
     let certs = certs.display().to_string();
     let user = user.addr().to_string();
-    let args = [
+    let mut args = vec![
         "gateway-server",
         "--addr",
         "127.0.0.1:0",
@@ -40,6 +49,7 @@ pub async fn start_gateway(certs: &Path, user: &ServerProcess) -> ServerProcess 
         "--certs",
         &certs,
     ];
+    args.extend(more);
     ServerProcess::start(BINARY, &args, 1).await
 }
 
