@@ -71,8 +71,8 @@ enum Command {
     GatewayServer {
         #[arg(long, default_value_t = shared::ports::default_addr(DEFAULT_HTTP_ADDR))]
         addr: String,
-        /// Where the user service is.
-        #[arg(long, default_value = DEFAULT_ADDR)]
+        /// Where the user service is (127.0.0.1:7016 when left out).
+        #[arg(long, default_value = DEFAULT_ADDR, hide_default_value = true)]
         user: SocketAddr,
         #[arg(long, default_value = DEFAULT_CERTS)]
         certs: PathBuf,
