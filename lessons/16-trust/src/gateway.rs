@@ -10,6 +10,10 @@
 //!   site cannot make a logged-in browser call the API;
 //! - `Secure` when the gateway is served over TLS: the browser never sends it in plaintext.
 //!
+//! A registration first spends a captcha, as lesson 10's page asks for one: the gateway
+//! verifies its uuid and code with lesson 09's captcha service (`--captcha ADDR`) before it
+//! asks the user service for anything.
+//!
 //! The gateway keeps nothing itself. It calls the user service over mutual TLS with its own
 //! certificate (`spiffe://course/gateway`), the one caller the service's policy lets in.
 
@@ -27,6 +31,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use proto::captcha::VerifyRequest;
+use proto::captcha::captcha_client::CaptchaClient;
 use proto::session::users_client::UsersClient;
 use proto::session::{LoginRequest, LogoutRequest, RegisterRequest, SessionRequest};
 use serde::Deserialize;
@@ -44,18 +50,28 @@ pub const SESSION: &str = "/api/v1.0/session";
 pub const SESSIONS: &str = "/api/v1.0/sessions";
 pub const USERS: &str = "/api/v1.0/users";
 
-/// What every handler may read: the user service, and whether the browser sees TLS.
+/// What every handler may read: the user service, the captcha service (if registrations
+/// check one), and whether the browser sees TLS.
 #[derive(Clone)]
 pub struct App {
     pub users: UsersClient<Channel>,
+    pub captcha: Option<CaptchaClient<Channel>>,
     pub secure: bool,
 }
 
-/// The body of a registration and of a login: `{"name": "…", "password": "…"}`.
+/// How long the captcha service has to answer.
+pub const CAPTCHA_DEADLINE: Duration = Duration::from_secs(2);
+
+/// The body of a registration and of a login: `{"name": "…", "password": "…"}`, and for a
+/// registration the captcha's `"uuid"` and `"code"`.
 #[derive(Deserialize)]
 pub struct Credentials {
     pub name: String,
     pub password: String,
+    #[serde(default)]
+    pub uuid: String,
+    #[serde(default)]
+    pub code: String,
 }
 
 // ANCHOR: router
@@ -102,7 +118,15 @@ async fn register(
     State(app): State<App>,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Credentials { name, password } = credentials(body)?;
+    let Credentials {
+        name,
+        password,
+        uuid,
+        code,
+    } = credentials(body)?;
+    if let Some(captcha) = app.captcha {
+        check_captcha(captcha, uuid, code).await?;
+    }
     let request = RegisterRequest { name, password };
     app.users
         .clone()
@@ -112,13 +136,48 @@ async fn register(
     Ok(answer(Errno::Ok, None))
 }
 
+// ANCHOR: captcha
+/// Spends the captcha `uuid` with its `code`: an error unless lesson 09's service says it
+/// was right (once: a wrong code uses it up too).
+async fn check_captcha(
+    mut captcha: CaptchaClient<Channel>,
+    uuid: String,
+    code: String,
+) -> Result<(), ApiError> {
+    if uuid.trim().is_empty() || code.trim().is_empty() {
+        return Err(ApiError::bad_parameter(
+            "a registration needs the captcha's uuid and code",
+        ));
+    }
+    let verify = captcha.verify(VerifyRequest { uuid, code });
+    let reply = match tokio::time::timeout(CAPTCHA_DEADLINE, verify).await {
+        Err(_) => return Err(ApiError::unavailable("the captcha service did not answer")),
+        Ok(Err(status)) if status.code() == Code::InvalidArgument => {
+            return Err(ApiError::bad_parameter("the captcha's uuid is malformed"));
+        }
+        Ok(Err(status)) => {
+            tracing::warn!(code = ?status.code(), message = status.message(), "the captcha service failed");
+            return Err(ApiError::unavailable(
+                "the captcha service cannot answer now",
+            ));
+        }
+        Ok(Ok(reply)) => reply.into_inner(),
+    };
+    if !reply.ok {
+        return Err(ApiError::new(StatusCode::OK, Errno::DataErr)
+            .because("the captcha's code is wrong, expired or used: ask for a new image"));
+    }
+    Ok(())
+}
+// ANCHOR_END: captcha
+
 // ANCHOR: login
 async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Credentials { name, password } = credentials(body)?;
+    let Credentials { name, password, .. } = credentials(body)?;
     let request = LoginRequest {
         name: name.clone(),
         password,

@@ -13,6 +13,7 @@ use l16_trust::server::Options;
 use l16_trust::{
     DEFAULT_ADDR, DEFAULT_CERTS, DEFAULT_HTTP_ADDR, DEFAULT_REDIS_URL, parse_duration,
 };
+use proto::captcha::captcha_client::CaptchaClient;
 use proto::session::users_client::UsersClient;
 use proto::session::{LoginRequest, LogoutRequest, RegisterRequest, SessionRequest};
 
@@ -83,6 +84,10 @@ enum Command {
         /// Serve HTTPS with the gateway's certificate; the session cookie is then Secure.
         #[arg(long)]
         tls: bool,
+        /// Where lesson 09's captcha service is, which every registration spends a captcha
+        /// with (none when left out: registrations check no captcha).
+        #[arg(long)]
+        captcha: Option<SocketAddr>,
     },
     /// Call the user service once, as whoever the options say (to try it, or to attack it).
     Call {
@@ -177,12 +182,23 @@ async fn main() -> Result<(), shared::program::Failure> {
             certs,
             name,
             tls,
+            captcha,
         } => {
             let stop = shared::signal::shutdown();
             let identity = Identity::load(&certs, &name)?;
             let channel = l16_trust::tls::channel(user, &identity.ca_pem, Some(&identity), "user")?;
+            let captcha = match captcha {
+                Some(addr) => {
+                    let endpoint =
+                        tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?;
+                    Some(CaptchaClient::new(endpoint.connect_lazy()))
+                }
+                None => None,
+            };
+            let unchecked = captcha.is_none();
             let app = l16_trust::gateway::App {
                 users: UsersClient::new(channel),
+                captcha,
                 secure: tls,
             };
             let listener = shared::listen::listen(&addr).await?;
@@ -193,6 +209,9 @@ async fn main() -> Result<(), shared::program::Failure> {
                  at {user}, called as {})",
                 ca::spiffe_id(&name)
             );
+            if unchecked {
+                tracing::warn!("registrations check no captcha (no --captcha)");
+            }
             let router = l16_trust::gateway::router(app);
             let grace = Duration::from_secs(5);
             if tls {
