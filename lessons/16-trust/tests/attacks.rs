@@ -251,9 +251,16 @@ async fn a_login_flood_is_cut_off_and_others_still_log_in() {
         other.errno, "0",
         "another user logs in during the flood: {other:?}"
     );
+    let answers = testkit::within("the flood's answers", async {
+        let mut answers = Vec::new();
+        while let Some(answer) = flood.join_next().await {
+            answers.push(answer.expect("a login task"));
+        }
+        answers
+    })
+    .await;
     let mut limited = 0;
-    while let Some(answer) = testkit::within("the flood's answers", flood.join_next()).await {
-        let answer = answer.expect("a login task");
+    for answer in answers {
         assert_ne!(answer.errno, "0", "a guess got in: {answer:?}");
         if answer.status == 429 {
             limited += 1;
