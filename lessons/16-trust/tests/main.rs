@@ -6,4 +6,5 @@ mod support;
 
 mod attacks;
 mod http;
+mod mitm;
 mod process;
