@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "captcha.proto",
         "user.proto",
         "events.proto",
+        "session.proto",
     ];
     // Rebuild when a schema changes, and only then.
     for proto in protos {

@@ -41,5 +41,10 @@ pub mod events {
     tonic::include_proto!("events");
 }
 
+/// `session.proto`: lesson 16's user service, which keeps passwords and sessions.
+pub mod session {
+    tonic::include_proto!("session");
+}
+
 /// Every message and service of the course, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("course_descriptor");

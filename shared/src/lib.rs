@@ -27,6 +27,8 @@
 //! - [`consul`] (feature `consul`, as the next two): registering such a server in Consul with a gRPC health check (lesson 06).
 //! - [`discovery`]: watching the passing instances of a service with blocking queries
 //!   (lesson 07), for every client that picks an instance to call.
+//! - [`errno`] (feature `http`): the seed's errno table and the JSON every gateway answers
+//!   with (lessons 10 and 16).
 //! - [`registered`]: serving while registered, and leaving in order: NOT_SERVING,
 //!   deregister, drain (lesson 08).
 //! - [`unreachable`]: one wording for a Consul, Redis or etcd that does not answer, with the
@@ -41,6 +43,8 @@ pub mod captcha;
 pub mod consul;
 #[cfg(feature = "consul")]
 pub mod discovery;
+#[cfg(feature = "http")]
+pub mod errno;
 #[cfg(feature = "grpc")]
 pub mod greeter;
 #[cfg(feature = "grpc")]

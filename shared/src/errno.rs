@@ -6,7 +6,8 @@
 //! by hundreds (41xx: the user or the request, 42xx: the caller, 43xx: the systems behind,
 //! 45xx: the gateway itself). Keeping the table in one module means every route, the
 //! fallback and every rejection speak the same language, and a page written for the seed
-//! works unchanged.
+//! works unchanged. It lives here, not in a lesson, because lesson 10's gateway and lesson 16's
+//! both answer with it.
 //!
 //! The HTTP status says whether the request could be served at all (400 for a bad
 //! parameter, 404 for nothing there, 503 when the captcha service cannot be reached); the

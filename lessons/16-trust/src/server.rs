@@ -1,0 +1,57 @@
+//! The user service's server: `session.Users` over mutual TLS, until it is told to stop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::ca::Identity;
+use crate::limit::Limits;
+use crate::users::Users;
+
+/// What the server is told on its command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub session_ttl: Duration,
+    pub handshake_deadline: Duration,
+    pub grace: Duration,
+    pub limits: Limits,
+}
+
+// ANCHOR: serve
+/// Serves `session.Users` on `listener`, presenting `identity` and requiring callers'
+/// certificates from its CA, until `stop`; then drains within the grace period.
+pub async fn serve(
+    listener: TcpListener,
+    identity: &Identity,
+    redis_url: &str,
+    options: &Options,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let config = crate::exercises::tls::server_config(identity)?;
+    let redis = redis::Client::open(redis_url)
+        .with_context(|| format!("{redis_url:?} is not a Redis URL"))?;
+    let redis = redis::aio::ConnectionManager::new(redis)
+        .await
+        .with_context(|| format!("cannot reach Redis at {redis_url}"))?;
+    let users = Users::new(redis, options.session_ttl, options.limits);
+    let incoming = crate::tls::incoming(listener, Arc::new(config), options.handshake_deadline);
+
+    let (stopping, stopped) = tokio::sync::watch::channel(false);
+    let server = shared::grpc::builder()
+        .add_service(users.into_server())
+        .serve_with_incoming_shutdown(incoming, async move {
+            stop.await;
+            let _ = stopping.send(true);
+        });
+    let mut stopped = stopped;
+    let stopped = async move {
+        let _ = stopped.wait_for(|stopped| *stopped).await;
+    };
+    match shared::signal::within_grace(options.grace, stopped, server).await {
+        Some(served) => served.context("the server failed"),
+        None => Ok(()),
+    }
+}
+// ANCHOR_END: serve

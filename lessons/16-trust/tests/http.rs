@@ -1,0 +1,104 @@
+//! The gateway's API as a browser calls it, one request at a time, cookies by hand.
+
+use serde_json::Value;
+
+/// What the gateway answered: the status, the errno, the name in `data` if any, and the
+/// session cookie it set, if it set one.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub errno: String,
+    pub name: Option<String>,
+    pub set_cookie: Option<String>,
+}
+
+impl Answer {
+    /// The session id the cookie carries (empty when it asks the browser to forget it).
+    pub fn session(&self) -> Option<String> {
+        let cookie = self.set_cookie.as_deref()?;
+        let value = cookie.split(';').next()?.strip_prefix("session=")?;
+        Some(value.to_string())
+    }
+}
+
+/// Sends `method path` with `body` (JSON) and `cookie`, to the gateway at `base`.
+pub async fn send(
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    body: Option<Value>,
+    cookie: Option<&str>,
+) -> Answer {
+    let client = reqwest::Client::new();
+    let mut request = client.request(method, format!("{base}{path}"));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", format!("session={cookie}"));
+    }
+    let response = testkit::within("the gateway's answer", request.send())
+        .await
+        .expect("the gateway answers");
+    let status = response.status().as_u16();
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .map(String::from);
+    let json: Value = testkit::within("the answer's body", response.json())
+        .await
+        .expect("errno JSON");
+    Answer {
+        status,
+        errno: json["errno"].as_str().unwrap_or_default().to_string(),
+        name: json["data"]["name"].as_str().map(String::from),
+        set_cookie,
+    }
+}
+
+pub async fn register(base: &str, name: &str, password: &str) -> Answer {
+    let body = serde_json::json!({"name": name, "password": password});
+    send(
+        reqwest::Method::POST,
+        base,
+        "/api/v1.0/users",
+        Some(body),
+        None,
+    )
+    .await
+}
+
+pub async fn login(base: &str, name: &str, password: &str) -> Answer {
+    let body = serde_json::json!({"name": name, "password": password});
+    send(
+        reqwest::Method::POST,
+        base,
+        "/api/v1.0/sessions",
+        Some(body),
+        None,
+    )
+    .await
+}
+
+pub async fn session(base: &str, cookie: Option<&str>) -> Answer {
+    send(
+        reqwest::Method::GET,
+        base,
+        "/api/v1.0/session",
+        None,
+        cookie,
+    )
+    .await
+}
+
+pub async fn logout(base: &str, cookie: Option<&str>) -> Answer {
+    send(
+        reqwest::Method::DELETE,
+        base,
+        "/api/v1.0/session",
+        None,
+        cookie,
+    )
+    .await
+}

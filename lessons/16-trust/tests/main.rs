@@ -1,0 +1,10 @@
+//! The lesson's own tests, beside its exercises': one module per subject, in one test
+//! binary. `cargo test -p l16-trust --features solution --test main attacks::` runs one.
+
+mod program;
+mod support;
+
+mod attacks;
+mod http;
+mod mitm;
+mod process;
