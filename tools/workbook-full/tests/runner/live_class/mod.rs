@@ -5,6 +5,7 @@
 //!   and each bad input refused with its reason;
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
+//! - `mirror.rs`: the room's mirror (`--mirror`), asked as cargo and git ask it;
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
 //!   sizes, trying and stuck;
 //! - `buttons.rs`: the roster's buttons on the page, each clicked;
@@ -34,6 +35,7 @@ use crate::fixture::Course;
 mod buttons;
 mod file;
 mod learner;
+mod mirror;
 mod page;
 mod race;
 mod reading;
