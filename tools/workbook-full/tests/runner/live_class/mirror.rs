@@ -10,12 +10,13 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 use tame_index::IndexKrate;
 use tame_index::index::cache::{CacheWrite, Revision};
+use workbook_full::teacher::class::mirror::registry;
 
 use super::Running;
 use crate::fixture::Course;
 
 /// adler2 2.0.1, as the public registry's index has it (tests/data/crates-io-index/).
-const ADLER2: &str = include_str!("../../data/crates-io-index/adler2");
+pub(super) const ADLER2: &str = include_str!("../../data/crates-io-index/adler2");
 const ADLER2_SUM: &str = "320119579fcad9c21884f5c4861d16174d0e06250625266f50fe6898340abefa";
 
 /// The course's lock file: the course's two packages, one of them using adler2.
@@ -32,23 +33,37 @@ fn lock_naming_adler2(course: &Course) {
     );
 }
 
-/// A teacher's cargo home holding adler2's index lines and `crate_file` as its download.
-fn teachers_home(course: &Course, crate_file: &[u8]) -> PathBuf {
-    let home = course.path("teachers-cargo");
-    let index = home.join("registry/index/index.crates.io-1949cf8c6b5b557f/.cache/ad/le");
-    std::fs::create_dir_all(&index).unwrap();
-    let krate = IndexKrate::from_slice(ADLER2.as_bytes()).unwrap();
-    let mut out = std::fs::File::create(index.join("adler2")).unwrap();
+/// Adds a crate's index line(s) to the cargo cache of `home`, as cargo keeps them.
+pub(super) fn cache_lines(home: &Path, lines: &str) {
+    let krate = IndexKrate::from_slice(lines.as_bytes()).unwrap();
+    let path = registry::index_path(krate.name()).unwrap();
+    let file = home
+        .join("registry/index/index.crates.io-1949cf8c6b5b557f/.cache")
+        .join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let mut out = std::fs::File::create(file).unwrap();
     CacheWrite::Krate(&krate)
         .write_cache_entry(&mut out, &Revision::Unknown)
         .unwrap();
+}
+
+/// Adds the download of `name` at `version` to the cargo cache of `home`.
+pub(super) fn cache_crate(home: &Path, name: &str, version: &str, bytes: &[u8]) {
     let cache = home.join("registry/cache/index.crates.io-1949cf8c6b5b557f");
     std::fs::create_dir_all(&cache).unwrap();
-    std::fs::write(cache.join("adler2-2.0.1.crate"), crate_file).unwrap();
+    std::fs::write(cache.join(format!("{name}-{version}.crate")), bytes).unwrap();
+}
+
+/// A teacher's cargo home holding adler2's index lines and `crate_file` as its download.
+fn teachers_home(course: &Course, crate_file: &[u8]) -> PathBuf {
+    let home = course.path("teachers-cargo");
+    cache_lines(&home, ADLER2);
+    cache_crate(&home, "adler2", "2.0.1", crate_file);
     home
 }
 
-fn start(course: &Course, home: &Path, options: &[&str]) -> Running {
+/// `class serve` in `course` with the teacher's cargo home `home`, and `options`.
+pub(super) fn start(course: &Course, home: &Path, options: &[&str]) -> Running {
     let mut command = course.command(&["--lang", "en", "class", "serve", "--dir"]);
     command.env("CARGO_HOME", home);
     Running::spawn(command, &course.path("class"), "127.0.0.1:0", options, None)

@@ -6,6 +6,7 @@
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
 //! - `mirror.rs`: the room's mirror (`--mirror`), asked as cargo and git ask it;
+//! - `mirror_room.rs`: thirty learners fetching every crate at once, the class live;
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
 //!   sizes, trying and stuck;
 //! - `buttons.rs`: the roster's buttons on the page, each clicked;
@@ -36,6 +37,7 @@ mod buttons;
 mod file;
 mod learner;
 mod mirror;
+mod mirror_room;
 mod page;
 mod race;
 mod reading;
