@@ -59,3 +59,64 @@ pub(super) fn mirror(root: &Path) -> Option<Finding> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The learner's line's file, as the mirror serves it, in the course's parent folder.
+    fn course_below_a_mirror(url_host: &str) -> (tempfile::TempDir, PathBuf) {
+        let room = tempfile::tempdir().unwrap();
+        let course = room.path().join("course");
+        std::fs::create_dir_all(room.path().join(".cargo")).unwrap();
+        std::fs::create_dir_all(&course).unwrap();
+        let config = crate::teacher::class::mirror::cargo_config(url_host);
+        std::fs::write(room.path().join(".cargo/config.toml"), config).unwrap();
+        (room, course)
+    }
+
+    #[test]
+    fn finds_the_mirror_the_learners_line_points_cargo_at() {
+        let (room, course) = course_below_a_mirror("192.0.2.1:7800");
+        let (file, registry) = pointed_at(&course).expect("pointed at the mirror");
+        assert_eq!(file, room.path().join(".cargo/config.toml"));
+        assert_eq!(registry, "sparse+http://192.0.2.1:7800/index/");
+    }
+
+    #[test]
+    fn a_mirror_that_does_not_answer_is_a_problem_whose_fix_removes_the_file() {
+        // A port no one listens on, and no one can take while the test holds it.
+        let port = testkit::ReservedPort::new();
+        let (room, course) = course_below_a_mirror(&port.addr().to_string());
+        match mirror(&course) {
+            Some(Finding::Problem { fix, .. }) => {
+                let file = room.path().join(".cargo/config.toml");
+                assert_eq!(fix.command(), format!("rm {}", file.display()));
+            }
+            _ => panic!("a mirror that does not answer is a problem"),
+        }
+    }
+
+    #[test]
+    fn a_mirror_that_answers_is_fine() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        // deadline: the server answers the one request doctor sends, which has its own
+        // timeouts (`probe::http_get`); the thread ends with it.
+        let server = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0; 1024];
+            let read = stream.read(&mut request).unwrap();
+            let asked = String::from_utf8_lossy(&request[..read]).into_owned();
+            stream
+                .write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                .unwrap();
+            asked
+        });
+        let (_room, course) = course_below_a_mirror(&addr.to_string());
+        assert!(matches!(mirror(&course), Some(Finding::Fine(_))));
+        let asked = server.join().unwrap();
+        assert!(asked.starts_with("GET /index/config.json "), "{asked}");
+    }
+}
