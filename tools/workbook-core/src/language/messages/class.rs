@@ -72,8 +72,9 @@ messages! {
     MirrorPartFailed => "The room's mirror goes without {part}: {why}", "教室的镜像缺少{part}：{why}";
     MirrorPartCourse => "the course's git repository", "课程的 git 仓库";
     MirrorPartBook => "the book", "书";
-    MirrorReady => "The room's mirror: {crates} crates ({versions} versions, all Cargo.lock names), the course at {git}, the book at {book}. A learner with only Rust installed starts with this line (it clones the course, then points cargo at this mirror for the course alone):",
-        "教室的镜像：{crates} 个 crate（{versions} 个版本，即 Cargo.lock 列出的全部），课程在 {git}，书在 {book}。只装了 Rust 的学员从这一行开始（它克隆课程，然后只为这门课把 cargo 指向这个镜像）：";
+    MirrorNotServed => "(not served)", "（不提供）";
+    MirrorReady => "The room's mirror: the crates of Cargo.lock ({crates} crates, {versions} versions), the course at {git}, the book at {book}. A learner with only Rust installed starts with this line (it clones the course, then points cargo at this mirror for the course alone):",
+        "教室的镜像：Cargo.lock 中的 crate（{crates} 个 crate，{versions} 个版本），课程在 {git}，书在 {book}。只装了 Rust 的学员从这一行开始（它克隆课程，然后只为这门课把 cargo 指向这个镜像）：";
     MirrorUndo => "Then the line to join, below. To undo, in the course's folder: {command}",
         "然后是下面加入课堂的那一行。要撤销，在课程文件夹里运行：{command}";
     RefuseMirrorOff => "the room's mirror is off: the teacher starts it with class serve --mirror",

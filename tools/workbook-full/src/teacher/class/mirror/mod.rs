@@ -122,8 +122,15 @@ pub const UNDO: &str = "rm ../.cargo/config.toml";
 
 /// What `serve` says of a mirror that is ready, at `url`.
 pub fn announce(mirror: &Mirror, url: &str) {
-    let git = format!("{url}/course.git");
-    let book = format!("{url}/book/");
+    let at = |served: bool, path: &str| {
+        if served {
+            format!("{url}{path}")
+        } else {
+            say(ClassMsg::MirrorNotServed, &[])
+        }
+    };
+    let git = at(mirror.repository.is_some(), "/course.git");
+    let book = at(mirror.book.is_some(), "/book/");
     tell(
         ClassMsg::MirrorReady,
         &[
