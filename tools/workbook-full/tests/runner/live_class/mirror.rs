@@ -139,13 +139,15 @@ fn without_the_mirror_its_paths_say_how_to_start_it() {
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(Stdio::null())
-        .output()
-        .expect("git runs");
+    let output = testkit::output_within(
+        &format!("git {args:?}"),
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null()),
+        testkit::deadline::TEST,
+    );
     assert!(
         output.status.success(),
         "git {args:?}: {}",
@@ -222,14 +224,16 @@ fn a_learner_clones_reads_and_fetches_from_the_mirror() {
     std::fs::create_dir_all(&learner).unwrap();
     let config = server.get("/cargo-config.toml", None);
     std::fs::write(learner.join("config.toml"), &config.body).unwrap();
-    let fetched = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["fetch", "--locked"])
-        .current_dir(&clone)
-        .env("CARGO_HOME", &learner)
-        .env_remove("CARGO_TARGET_DIR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("cargo runs");
+    let fetched = testkit::output_within(
+        "cargo fetch through the mirror",
+        Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args(["fetch", "--locked"])
+            .current_dir(&clone)
+            .env("CARGO_HOME", &learner)
+            .env_remove("CARGO_TARGET_DIR")
+            .stdin(Stdio::null()),
+        testkit::deadline::TEST,
+    );
     assert!(
         fetched.status.success(),
         "cargo fetch through the mirror: {}",

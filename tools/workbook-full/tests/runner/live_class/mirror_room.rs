@@ -133,6 +133,7 @@ fn a_room_fetching_every_crate_at_once_leaves_the_class_live() {
         }
         let bytes: usize = fetchers
             .into_iter()
+            // deadline: every fetcher has ended (the loop above, under its deadline).
             .map(|fetcher| fetcher.join().expect("a learner's fetches"))
             .sum();
         (bytes, seq, slowest, most_memory)
