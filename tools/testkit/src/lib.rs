@@ -17,6 +17,7 @@
 //! [`bytes::same_bytes`] compares bytes as a learner can read the difference.
 //! [`output_within`] runs a program to its end as `Command::output` does, but kills it
 //! past a deadline and fails with what it printed so far.
+//! [`netns`] runs a test in a network namespace whose only interface is its loopback.
 //! [`hang`] names what a test was waiting for, and stops what it started, when the test
 //! runner ends it by its deadline.
 //!
@@ -39,6 +40,7 @@ pub mod grpc;
 pub mod hang;
 #[cfg(feature = "nats")]
 mod nats;
+pub mod netns;
 pub mod output;
 mod ports;
 mod process;

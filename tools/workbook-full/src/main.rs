@@ -124,8 +124,16 @@ async fn run(cli: Cli) -> Result<bool> {
                     addr,
                     max_learners,
                     stuck_after,
+                    mirror,
+                    mirror_no_book,
                 },
-        } => class::serve(course, &dir, addr, max_learners, stuck_after).await,
+        } => {
+            let serves = class::Serves {
+                mirror,
+                no_book: mirror_no_book,
+            };
+            class::serve(course, &dir, addr, max_learners, stuck_after, serves).await
+        }
         Commands::Class {
             action:
                 ClassAction::Roster {

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use super::{LAB_THAT_BUILDS_IMAGES, RUNNER_WITH_A_BROWSER, TEST, TEST_THAT_BUILDS};
+use super::{
+    A_LAPTOP_FROM_NOTHING, LAB_THAT_BUILDS_IMAGES, RUNNER_WITH_A_BROWSER, TEST, TEST_THAT_BUILDS,
+};
 
 /// The suite's settings, as nextest reads them.
 fn nextest_settings() -> toml::Table {
@@ -46,6 +48,11 @@ fn each_group_s_deadline_is_the_runner_s() {
         ("real_course", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("system::up_", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("handout", RUNNER_WITH_A_BROWSER, "RUNNER_WITH_A_BROWSER"),
+        (
+            "mirror_offline",
+            A_LAPTOP_FROM_NOTHING,
+            "A_LAPTOP_FROM_NOTHING",
+        ),
     ];
     let overrides = default["overrides"].as_array().expect("overrides");
     for (test, deadline, name) in groups {

@@ -162,6 +162,13 @@ pub enum ClassAction {
         max_learners: usize,
         #[arg(long, value_name = "DURATION", default_value = "3m", value_parser = duration)]
         stuck_after: std::time::Duration,
+        /// Serves the room's mirror too: the course's crates as a cargo registry, the
+        /// course over git's HTTP and the book, from this machine alone.
+        #[arg(long)]
+        mirror: bool,
+        /// The mirror without the book (which takes a while to build).
+        #[arg(long, requires = "mirror")]
+        mirror_no_book: bool,
     },
     /// The teacher's roster, changed while the server runs.
     Roster {

@@ -112,6 +112,9 @@ messages! {
         "最多可以加入的学员数（默认：60）；超过时加入会被告知课堂已满";
     ClassServeStuckAfter => "How long a learner fails the exercise they are on before the dashboard says stuck (default: 3m; 90s, 3m, 1h); before it they are trying",
         "学员的当前练习未通过多久之后，仪表板才显示为卡住（默认：3m；例如 90s、3m、1h）；在那之前显示为正在尝试";
+    ClassServeMirror => "Serve the room's mirror too: the course's crates as a cargo registry (what Cargo.lock names, from this machine's cargo cache), the course over git's HTTP, the book; prints the learner's first line",
+        "同时提供教室的镜像：课程的 crate 作为 cargo 仓库（Cargo.lock 列出的，来自本机的 cargo 缓存）、通过 git 的 HTTP 提供课程、书；打印学员的第一行命令";
+    ClassServeMirrorNoBook => "The mirror without the book, which takes a while to build", "镜像不提供书（构建书要花一些时间）";
     ClassRoster => "Change the class's roster while its server runs: remove, rename or merge learners, let one join again, close or open joining, issue a new code",
         "在课堂服务器运行时修改名单：移除、改名或合并学员，允许某人重新加入，关闭或开放加入，换一个新的课堂代码";
     ClassRosterDir => "The class's folder, as given to class serve", "课堂的文件夹，与 class serve 用的相同";
@@ -215,6 +218,8 @@ const TEXTS: &[(&str, Help)] = &[
     ("class serve addr", Help::ClassServeAddr),
     ("class serve max_learners", Help::ClassServeMaxLearners),
     ("class serve stuck_after", Help::ClassServeStuckAfter),
+    ("class serve mirror", Help::ClassServeMirror),
+    ("class serve mirror_no_book", Help::ClassServeMirrorNoBook),
     ("class roster", Help::ClassRoster),
     ("class roster dir", Help::ClassRosterDir),
     ("class roster action", Help::ClassRosterAction),

@@ -192,6 +192,10 @@ messages! {
         "consul 没有安装：将使用内嵌的开发用 agent（这没有问题）";
     DoctorNoPython => "python3 is not installed (lesson 03's interoperability test runs a Python client)",
         "python3 没有安装（第 03 课的互操作测试会运行一个 Python 客户端）";
+    DoctorMirrorAnswers => "cargo takes the course's crates from the room's mirror at {url} (set in {file}), and it answers",
+        "cargo 从教室的镜像 {url} 获取课程的 crate（在 {file} 中设置），镜像有应答";
+    DoctorMirrorSilent => "cargo takes the course's crates from the room's mirror at {url} (set in {file}), which does not answer: is the teacher's class serve --mirror running, and this laptop on the room's network? Without the room, remove the file: cargo goes back to the public registry",
+        "cargo 从教室的镜像 {url} 获取课程的 crate（在 {file} 中设置），但镜像没有应答：老师的 class serve --mirror 在运行吗？这台电脑连在教室的网络上吗？离开教室后请删除这个文件，cargo 就会回到公共仓库";
     DoctorEtcdctlFound => "{version} (chapters 11 and 13 look at the cluster with it)",
         "{version}（第 11 章和第 13 章用它查看集群）";
     DoctorProtocFound => "{version} (the etcd client of lessons 11 and 13 is built with it)",

@@ -5,7 +5,8 @@
 //! links OpenSSL; for lessons 11 and 13, etcd, `etcdctl` and protoc; for lesson 12, `nats-server`.
 //! Optional: a real Consul (the embedded agent stands in), headless Chromium and a CJK font
 //! for the browser checks, and free ports (the book's, those of `up`'s system, and NATS's,
-//! which `services up` starts for lesson 12).
+//! which `services up` starts for lesson 12). Where cargo is pointed at the room's mirror
+//! (`class serve --mirror`), whether it answers.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -21,6 +22,7 @@ use crate::system::up;
 use workbook_core::language::messages::{Cmd, Msg, say, tell};
 use workbook_core::ui;
 
+mod mirror;
 mod tools;
 
 use tools::{
@@ -121,7 +123,13 @@ fn port(root: &Path, layout: Layout, port: u16, usual: &str) -> Finding {
 pub fn run(root: &Path) -> Result<()> {
     let layout = Layout::of(root, None)?;
     let sections: Vec<(Msg, Vec<Finding>)> = vec![
-        (Msg::DoctorToolchain, toolchain()),
+        (
+            Msg::DoctorToolchain,
+            toolchain()
+                .into_iter()
+                .chain(mirror::mirror(root))
+                .collect(),
+        ),
         (Msg::DoctorServices, vec![redis(), consul()]),
         (Msg::DoctorEtcd, vec![etcd(), etcdctl(), protoc()]),
         (Msg::DoctorNats, vec![nats()]),

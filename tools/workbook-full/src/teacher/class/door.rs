@@ -145,7 +145,7 @@ impl Drop for Inside {
 const CROWD: usize = 64;
 
 /// Gives the memory freed by the process back to the system, where the allocator keeps it.
-fn give_memory_back() {
+pub fn give_memory_back() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists.
     unsafe {

@@ -7,7 +7,8 @@
 //!   refusal;
 //! - `learners.rs`: the learners' routes, a join and a batch of verdicts, checked;
 //! - `teacher.rs`: the teacher's, the page, its live stream and the exports (the roster's
-//!   changes are `../roster.rs`).
+//!   changes are `../roster.rs`);
+//! - `mirror.rs`: the room's mirror's, the crates, the course and the book.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use super::Class;
 use super::store::Event;
 
 mod learners;
+mod mirror;
 pub(super) mod request;
 mod teacher;
 
@@ -40,6 +42,15 @@ pub fn routes(class: Arc<Class>) -> Router {
         .route("/export.csv", get(teacher::export_csv))
         .route("/export.json", get(teacher::export_json))
         .route(ROSTER_PATH, post(super::roster::change))
+        // The room's mirror (`class serve --mirror`): cargo's registry, the course, the book.
+        .route("/index/config.json", get(mirror::config_json))
+        .route("/index/{*path}", get(mirror::index))
+        .route("/crates/{name}/{version}/download", get(mirror::download))
+        .route(super::mirror::CARGO_CONFIG, get(mirror::cargo_config))
+        .route("/course.git/{*path}", get(mirror::repository))
+        .route("/book", get(mirror::book))
+        .route("/book/", get(mirror::book))
+        .route("/book/{*path}", get(mirror::book))
         // Nothing here, or not asked so: said in a body, as every refusal is.
         .fallback(nothing_here)
         .method_not_allowed_fallback(not_asked_so)

@@ -12,7 +12,9 @@
 //! - `door.rs`: the connections (how many, from whom, how long);
 //! - `roster.rs`: the teacher's changes to who is in the class (page and `class roster`);
 //! - `page.rs` and `page.html`: the dashboard, in the teacher's language;
-//! - `export.rs`: CSV, and the JSON that `report --class` reads.
+//! - `export.rs`: CSV, and the JSON that `report --class` reads;
+//! - `mirror/`: the room's mirror (`--mirror`): the course's crates as a cargo registry,
+//!   the course over git's HTTP, the book.
 //!
 //! A verdict is answered once it is on disk, then shown: the page never shows what a
 //! restart would lose.
@@ -37,6 +39,7 @@ mod door;
 mod export;
 mod guard;
 mod http;
+pub mod mirror;
 mod page;
 mod roster;
 mod store;
@@ -80,6 +83,8 @@ pub struct Class {
     updates: broadcast::Sender<Arc<str>>,
     /// `true` once the server stops: the pages' streams end then, not after the grace.
     stopping: tokio::sync::watch::Sender<bool>,
+    /// The room's mirror, when the teacher serves one.
+    mirror: Option<Arc<mirror::Mirror>>,
 }
 
 /// Who may join now.
@@ -149,6 +154,7 @@ impl Class {
             stuck_after,
             updates: broadcast::channel(1024).0,
             stopping: tokio::sync::watch::channel(false).0,
+            mirror: None,
         })
     }
 
@@ -261,26 +267,43 @@ impl Class {
     }
 }
 
-/// `class serve --dir DIR [--addr ADDR]`: runs the class until Ctrl-C (or SIGTERM).
+/// What `class serve` serves besides the class.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Serves {
+    /// The room's mirror (`--mirror`).
+    pub mirror: bool,
+    /// Without the book (`--mirror-no-book`): it takes a while to build.
+    pub no_book: bool,
+}
+
+/// `class serve --dir DIR [--addr ADDR] [--mirror]`: runs the class until Ctrl-C (or
+/// SIGTERM).
 pub async fn serve(
     course: Course,
     dir: &Path,
     addr: Option<SocketAddr>,
     most: usize,
     stuck_after: Duration,
+    serves: Serves,
 ) -> Result<bool> {
     let stopping = shared::signal::shutdown();
     let addr = addr.unwrap_or(SocketAddr::new(
         IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         DEFAULT_PORT,
     ));
-    let class = Arc::new(Class::open(
-        course,
-        dir,
-        language::current(),
-        most,
-        stuck_after,
-    )?);
+    let root = course.root.clone();
+    let mut class = Class::open(course, dir, language::current(), most, stuck_after)?;
+    if serves.mirror {
+        let (root, dir) = (root.clone(), dir.to_path_buf());
+        let book = !serves.no_book;
+        let mirror =
+            tokio::task::spawn_blocking(move || mirror::Mirror::prepare(&root, &dir, book))
+                .await??;
+        // Building the book took memory the server no longer needs.
+        door::give_memory_back();
+        class.mirror = Some(Arc::new(mirror));
+    }
+    let class = Arc::new(class);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("{addr}: {}", io_error(&err)))?;
@@ -296,6 +319,9 @@ pub async fn serve(
     std::fs::write(dir.join(ADDRESS), format!("http://{here}\n"))
         .with_context(|| format!("writing {}", dir.join(ADDRESS).display()))?;
 
+    if let Some(mirror) = &class.mirror {
+        mirror::announce(mirror, &url);
+    }
     tell(
         ClassMsg::ServeOpen,
         &[("class", &ui::bold(&class.row.name))],

@@ -5,6 +5,10 @@
 //!   and each bad input refused with its reason;
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
+//! - `mirror.rs`: the room's mirror (`--mirror`), asked as cargo and git ask it;
+//! - `mirror_offline.rs`: a laptop with Rust alone, reaching nothing but the teacher's
+//!   machine, from nothing to a first verdict;
+//! - `mirror_room.rs`: thirty learners fetching every crate at once, the class live;
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
 //!   sizes, trying and stuck;
 //! - `buttons.rs`: the roster's buttons on the page, each clicked;
@@ -34,6 +38,9 @@ use crate::fixture::Course;
 mod buttons;
 mod file;
 mod learner;
+mod mirror;
+mod mirror_offline;
+mod mirror_room;
 mod page;
 mod race;
 mod reading;

@@ -1,0 +1,201 @@
+//! The room's mirror's routes (`../mirror/`): cargo's sparse registry (`/index/…`,
+//! `/crates/NAME/VERSION/download`), the learner's cargo configuration, the course's
+//! repository over git's dumb HTTP (`/course.git/…`) and the book (`/book/…`). Files are
+//! streamed from disk (`tower-http`'s `ServeFile` and `ServeDir`), so a room downloading
+//! every crate at once holds a few buffers per connection, not the crates.
+//!
+//! Every URL the mirror writes (in `config.json` and the cargo configuration) names the
+//! server as the learner reached it, from the request's Host header: the teacher's address
+//! on the room's network, whatever else the machine has.
+
+use std::path::{Component, Path};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+use workbook_core::class;
+use workbook_core::language::messages::ClassMsg;
+
+use super::super::Class;
+use super::super::mirror;
+use super::request::refuse;
+
+/// The mirror's paths on a server started without it: how to start it.
+fn off(class: &Class) -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        class.say(ClassMsg::RefuseMirrorOff, &[]),
+    )
+}
+
+/// The host the learner reached this server at, as its request says.
+fn host(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .filter(|host| mirror::is_host(host))
+        .map(str::to_string)
+}
+
+fn no_host(class: &Class) -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        class.say(ClassMsg::RefuseNoHost, &[]),
+    )
+}
+
+fn text(content_type: &'static str, body: impl Into<Body>) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body.into()).into_response()
+}
+
+pub(super) async fn config_json(State(class): State<Arc<Class>>, headers: HeaderMap) -> Response {
+    if class.mirror.is_none() {
+        return off(&class);
+    }
+    match host(&headers) {
+        Some(host) => text("application/json", mirror::config_json(&host)),
+        None => no_host(&class),
+    }
+}
+
+pub(super) async fn cargo_config(State(class): State<Arc<Class>>, headers: HeaderMap) -> Response {
+    if class.mirror.is_none() {
+        return off(&class);
+    }
+    match host(&headers) {
+        Some(host) => text("text/plain; charset=utf-8", mirror::cargo_config(&host)),
+        None => no_host(&class),
+    }
+}
+
+/// An index file: `1/a`, `3/s/syn`, `se/rd/serde`.
+pub(super) async fn index(
+    State(class): State<Arc<Class>>,
+    UrlPath(path): UrlPath<String>,
+) -> Response {
+    let Some(mirror) = class.mirror.as_deref() else {
+        return off(&class);
+    };
+    if let Some(lines) = mirror.registry.index_file(&path) {
+        return text("text/plain; charset=utf-8", lines);
+    }
+    let name = class::one_line(path.rsplit('/').next().unwrap_or(&path), 80);
+    refuse(
+        StatusCode::NOT_FOUND,
+        class.say(ClassMsg::RefuseNotLocked, &[("name", &name)]),
+    )
+}
+
+/// A `.crate` file, streamed from the teacher's cargo cache.
+pub(super) async fn download(
+    State(class): State<Arc<Class>>,
+    UrlPath((name, version)): UrlPath<(String, String)>,
+    request: Request,
+) -> Response {
+    let Some(mirror) = class.mirror.as_deref() else {
+        return off(&class);
+    };
+    if let Some(file) = mirror.registry.crate_file(&name, &version) {
+        let served = ServeFile::new(file).oneshot(request);
+        return match served.await {
+            Ok(response) => response.into_response(),
+            Err(never) => match never {},
+        };
+    }
+    let name = class::one_line(&name, 80);
+    let version = class::one_line(&version, 40);
+    let index = mirror::registry::index_path(&name).ok();
+    let locked = index.is_some_and(|path| mirror.registry.index_file(&path).is_some());
+    let why = if locked {
+        class.say(
+            ClassMsg::RefuseNotCached,
+            &[("name", &name), ("version", &version)],
+        )
+    } else {
+        class.say(ClassMsg::RefuseNotLocked, &[("name", &name)])
+    };
+    refuse(StatusCode::NOT_FOUND, why)
+}
+
+/// The course's bare repository, as files (git's dumb HTTP protocol).
+pub(super) async fn repository(
+    State(class): State<Arc<Class>>,
+    UrlPath(path): UrlPath<String>,
+    request: Request,
+) -> Response {
+    let Some(mirror) = class.mirror.as_deref() else {
+        return off(&class);
+    };
+    let folder = mirror.repository.clone();
+    match folder {
+        Some(folder) => files(&class, &folder, "/course.git", &path, request).await,
+        None => nothing(&class, request.uri().path()),
+    }
+}
+
+/// The book's static site, both editions.
+pub(super) async fn book(State(class): State<Arc<Class>>, request: Request) -> Response {
+    let Some(mirror) = class.mirror.as_deref() else {
+        return off(&class);
+    };
+    let folder = mirror.book.clone();
+    let path = request
+        .uri()
+        .path()
+        .strip_prefix("/book")
+        .unwrap_or_default()
+        .trim_start_matches('/')
+        .to_string();
+    match folder {
+        Some(folder) => files(&class, &folder, "/book", &path, request).await,
+        None => nothing(&class, request.uri().path()),
+    }
+}
+
+fn nothing(class: &Class, path: &str) -> Response {
+    let path = class::one_line(path, 200);
+    refuse(
+        StatusCode::NOT_FOUND,
+        class.say(ClassMsg::RefuseNoRoute, &[("path", &path)]),
+    )
+}
+
+/// `path` below `folder`, served at `prefix` + `/` + `path`: a folder asked without its
+/// slash is sent to it with one (so that its pages' relative links resolve), and a path
+/// that would leave the folder is nothing here.
+async fn files(
+    class: &Class,
+    folder: &Path,
+    prefix: &str,
+    path: &str,
+    request: Request,
+) -> Response {
+    let inside = Path::new(path)
+        .components()
+        .all(|part| matches!(part, Component::Normal(_)));
+    if !inside {
+        return nothing(class, request.uri().path());
+    }
+    let a_folder_without_its_slash = if path.is_empty() {
+        !request.uri().path().ends_with('/')
+    } else {
+        !path.ends_with('/') && folder.join(path).is_dir()
+    };
+    if a_folder_without_its_slash {
+        return Redirect::permanent(&format!("{prefix}/{path}/")).into_response();
+    }
+    let (mut parts, body) = request.into_parts();
+    parts.uri = match format!("/{path}").parse() {
+        Ok(uri) => uri,
+        Err(_) => return nothing(class, parts.uri.path()),
+    };
+    let served = ServeDir::new(folder).oneshot(Request::from_parts(parts, body));
+    match served.await {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    }
+}

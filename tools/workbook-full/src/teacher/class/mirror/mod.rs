@@ -1,0 +1,181 @@
+//! The room's own mirror (`class serve --mirror`): everything a learner whose laptop has
+//! only Rust needs to start the course, from the teacher's machine alone, in a room with
+//! no Internet or a slow one.
+//!
+//! - `registry.rs`: the course's crates as a cargo registry (cargo's sparse protocol:
+//!   `index/config.json`, an index file per crate, the `.crate` downloads), exactly what
+//!   `Cargo.lock` names, from the teacher's cargo cache;
+//! - `course.rs`: the course as a git repository a plain `git clone` reads over HTTP, and
+//!   the book, both editions, as the teacher built it.
+//!
+//! The routes are the class server's (`../http/mirror.rs`), behind its door: a room
+//! fetching is thirty addresses, each with its share of connections, and the learners'
+//! verdicts and the teacher's page go on beside them.
+//!
+//! A learner's laptop is pointed at the mirror before it has built anything, so by a line
+//! that needs no cargo build: `git clone` the course into a folder of its own, and save the
+//! mirror's cargo configuration in that folder's parent (`.cargo/config.toml` there, which
+//! cargo reads for every project below it). The course's own `.cargo/config.toml` stays as
+//! it is tracked; removing the one file undoes it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use workbook_core::language::messages::{ClassMsg, say, tell};
+use workbook_core::ui;
+
+pub mod course;
+pub mod registry;
+#[cfg(test)]
+mod tests;
+
+pub use registry::Registry;
+
+/// The path of the learner's cargo configuration on the server.
+pub const CARGO_CONFIG: &str = "/cargo-config.toml";
+
+/// The folder the learner's line clones into; its parent holds the cargo configuration.
+const ROOM: &str = "room";
+
+/// What the mirror serves, made at the server's start.
+pub struct Mirror {
+    pub registry: Registry,
+    /// The bare repository, if it could be made.
+    pub repository: Option<PathBuf>,
+    /// The book's static site, if it could be built.
+    pub book: Option<PathBuf>,
+}
+
+impl Mirror {
+    /// Prepares the mirror of the course at `root` in the class's folder `dir`: reads the
+    /// crates (after `cargo fetch --locked` where some are missing), makes the repository
+    /// and builds the book. A part that fails is said and left out; the rest is served.
+    pub fn prepare(root: &Path, dir: &Path, book: bool) -> anyhow::Result<Mirror> {
+        tell(ClassMsg::MirrorPreparing, &[]);
+        let registry = crates(root)?;
+        let repository = course::repository(root, dir)
+            .map_err(|why| said_without(ClassMsg::MirrorPartCourse, &why))
+            .ok();
+        let book = book
+            .then(|| {
+                course::book(root, dir)
+                    .map_err(|why| said_without(ClassMsg::MirrorPartBook, &why))
+                    .ok()
+            })
+            .flatten();
+        Ok(Mirror {
+            registry,
+            repository,
+            book,
+        })
+    }
+}
+
+/// The registry of `root`'s lock file, from the cargo cache, filled first where it lacks.
+fn crates(root: &Path) -> anyhow::Result<Registry> {
+    let lock = root.join("Cargo.lock");
+    let home = registry::cargo_home()
+        .ok_or_else(|| anyhow::anyhow!("no cargo home: set CARGO_HOME or HOME"))?;
+    let (registry, gaps) = Registry::read(&lock, &home)?;
+    if gaps.is_empty() {
+        return Ok(registry);
+    }
+    tell(ClassMsg::MirrorFetching, &[("count", &gaps.len())]);
+    // Cargo says what it downloads; a room without Internet fails here, and is told which.
+    let _ = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["fetch", "--locked", "--quiet"])
+        .current_dir(root)
+        .status();
+    let (registry, gaps) = Registry::read(&lock, &home)?;
+    if let Some(first) = gaps.first() {
+        let first = match first {
+            registry::Gap::NoIndex(name) => name.clone(),
+            registry::Gap::NoLine(locked)
+            | registry::Gap::OtherChecksum(locked)
+            | registry::Gap::NoCrate(locked) => format!("{} {}", locked.name, locked.version),
+        };
+        tell(
+            ClassMsg::MirrorGaps,
+            &[("count", &gaps.len()), ("first", &first)],
+        );
+    }
+    Ok(registry)
+}
+
+fn said_without(part: ClassMsg, why: &anyhow::Error) {
+    tell(
+        ClassMsg::MirrorPartFailed,
+        &[("part", &say(part, &[])), ("why", &format!("{why:#}"))],
+    );
+}
+
+/// The learner's first line, for a server at `url` (`http://HOST:PORT`): the course cloned
+/// into `room/course`, and the mirror's cargo configuration saved in `room/.cargo/`.
+pub fn learners_line(url: &str) -> String {
+    format!(
+        "git clone {url}/course.git {ROOM}/course && curl -fsS --create-dirs -o {ROOM}/.cargo/config.toml {url}{CARGO_CONFIG} && cd {ROOM}/course"
+    )
+}
+
+/// The command that undoes the learner's line, run in the course's folder.
+pub const UNDO: &str = "rm ../.cargo/config.toml";
+
+/// What `serve` says of a mirror that is ready, at `url`.
+pub fn announce(mirror: &Mirror, url: &str) {
+    let at = |served: bool, path: &str| {
+        if served {
+            format!("{url}{path}")
+        } else {
+            say(ClassMsg::MirrorNotServed, &[])
+        }
+    };
+    let git = at(mirror.repository.is_some(), "/course.git");
+    let book = at(mirror.book.is_some(), "/book/");
+    tell(
+        ClassMsg::MirrorReady,
+        &[
+            ("crates", &mirror.registry.crates()),
+            ("versions", &mirror.registry.versions),
+            ("git", &git),
+            ("book", &book),
+        ],
+    );
+    println!("\n    {}\n", ui::cyan(&learners_line(url)));
+    tell(ClassMsg::MirrorUndo, &[("command", &UNDO)]);
+}
+
+/// The learner's cargo configuration for a server its learner reaches at `host`: the
+/// public registry replaced by the room's, for every project below the folder it is saved
+/// in.
+pub fn cargo_config(host: &str) -> String {
+    format!(
+        "# The room's mirror: the course's crates from the teacher's `class serve --mirror`.\n\
+         # Cargo reads this file for every project below its folder. To undo, remove it\n\
+         # (from the course's folder: {UNDO}).\n\
+         [source.crates-io]\n\
+         replace-with = \"room\"\n\
+         \n\
+         [source.room]\n\
+         registry = \"sparse+http://{host}/index/\"\n"
+    )
+}
+
+/// The registry's `config.json` for a server its learner reaches at `host`: where the
+/// `.crate` files are (cargo adds `/{name}/{version}/download`), and its API's root.
+pub fn config_json(host: &str) -> String {
+    serde_json::json!({
+        "dl": format!("http://{host}/crates"),
+        "api": format!("http://{host}"),
+    })
+    .to_string()
+}
+
+/// Whether `host` (a request's Host header) is a host and port to write into a URL: a
+/// name, an IPv4 address or a bracketed IPv6 one, nothing else.
+pub fn is_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+}
