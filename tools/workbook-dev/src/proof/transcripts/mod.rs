@@ -53,7 +53,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use workbook_core::course::{Course, Lesson};
-use workbook_core::ui;
 
 /// How long a command may run, a server may take to listen, and to stop after Ctrl-C.
 const TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -82,9 +81,11 @@ mod one;
 mod parse;
 mod ports;
 mod reader;
+mod report;
 mod services;
 
 pub use one::run_one;
+pub use report::print;
 
 use chapter::check_chapter;
 
@@ -126,13 +127,129 @@ pub struct Transcripts {
 }
 
 /// Checks the transcripts of the whole book, or with `only` of those lessons' chapters,
-/// against the lesson binaries verify has built (`target/debug/lNN-…`).
-pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
+/// against the lesson binaries verify has built (`target/debug/lNN-…`). The lab chapters
+/// are left to `labs` where they were started ahead ([`labs_ahead`]), and their rows taken
+/// from it.
+pub async fn check(
+    course: &Course,
+    only: Option<&[&Lesson]>,
+    labs: Option<LabsAhead>,
+) -> Transcripts {
     let started = Instant::now();
-    let lessons: Vec<&Lesson> = match only {
-        Some(lessons) => lessons.to_vec(),
-        None => course.lessons.iter().collect(),
+    let binaries = binaries(course);
+    let src = course.root.join("book/src");
+    let files: Vec<PathBuf> = match only {
+        Some(lessons) => lessons
+            .iter()
+            .map(|lesson| src.join(lesson.chapter_file()))
+            .collect(),
+        None => crate::proof::bookcheck::markdown_files(&src),
     };
+    // A chapter's programs spend most of their time waiting (for a port, an answer, a
+    // timeout), and each chapter has its own folder, ports and services: so chapters are
+    // followed two at a time, and a chapter that drives a lab, which mostly waits for Docker,
+    // beside them.
+    let (mut lab_files, others) = lab_chapters(files);
+    if labs.is_some() {
+        lab_files.clear();
+    }
+    let others = Mutex::new(others.into_iter());
+    let lab_files = Mutex::new(lab_files.into_iter());
+    let (mut chapters, more_chapters, lab_chapters) = tokio::join!(
+        follow(&others, course, &binaries),
+        follow(&others, course, &binaries),
+        follow(&lab_files, course, &binaries)
+    );
+    chapters.extend(more_chapters);
+    chapters.extend(lab_chapters);
+    if let Some(labs) = labs {
+        chapters.extend(labs.rows.await.unwrap_or_else(|_| {
+            // Its thread ended without a result: a panic, which printed its message.
+            vec![Chapter {
+                file: "the lab chapters".to_string(),
+                problems: vec![Problem {
+                    location: "book/src".to_string(),
+                    command: None,
+                    message: "their check ended without a result (its panic is above)".to_string(),
+                    details: Vec::new(),
+                }],
+                ..Chapter::default()
+            }]
+        }));
+    }
+    chapters.sort_by(|a, b| a.file.cmp(&b.file));
+    Transcripts {
+        chapters,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// The lab chapters' transcripts, started ahead of the rest of verify.
+pub struct LabsAhead {
+    rows: tokio::sync::oneshot::Receiver<Vec<Chapter>>,
+}
+
+/// Starts the chapters that drive a lab now, where the test script has just built the
+/// whole workspace (the solutions' programs are in `target/debug`), or `None`.
+///
+/// A lab chapter takes over a minute and spends it waiting for Docker: its hosts to come
+/// up, a killed one to be seen as failed. Started first, it runs while verify builds the
+/// stubs (a minute of both cores) instead of after them. That build puts stub programs of
+/// some lessons in `target/debug` (where a test of the stubs runs the program), so the
+/// chapter runs its own links to the solutions' programs, made before the build starts:
+/// cargo replaces a file of `target/debug` with a new one, and a link keeps the old.
+pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
+    std::env::var_os(TOOLS_BUILT)?;
+    let src = course.root.join("book/src");
+    let (labs, _) = lab_chapters(crate::proof::bookcheck::markdown_files(&src));
+    if labs.is_empty() {
+        return None;
+    }
+    // `target/verify-programs/`, two levels under the target folder as `debug/` is: the lab
+    // finds what its program keeps (`target/l14-lab/…`) beside the program's folder.
+    let kept = course.target_dir().join("verify-programs");
+    fs::create_dir_all(&kept).ok()?;
+    let binaries: HashMap<String, PathBuf> = binaries(course)
+        .into_iter()
+        .filter(|(_, built)| built.is_file())
+        .filter_map(|(package, built)| {
+            let link = kept.join(built.file_name()?);
+            let _ = fs::remove_file(&link);
+            fs::hard_link(&built, &link)
+                .or_else(|_| fs::copy(&built, &link).map(|_| ()))
+                .ok()?;
+            Some((package, link))
+        })
+        .collect();
+    // On a thread and a runtime of its own: following a chapter borrows its parsed blocks
+    // across awaits, a future `tokio::spawn` does not take (it is not `Send` for every
+    // lifetime of those borrows).
+    let course = course.clone();
+    let (done, rows) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the lab chapters");
+        let queue = Mutex::new(labs.into_iter());
+        let rows = runtime.block_on(follow(&queue, &course, &binaries));
+        // The links, which keep the old programs on the disk while they last.
+        let _ = fs::remove_dir_all(&kept);
+        let _ = done.send(rows);
+    });
+    Some(LabsAhead { rows })
+}
+
+/// The chapters that drive a lab, and the others.
+fn lab_chapters(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    files
+        .into_iter()
+        .partition(|file| fs::read_to_string(file).is_ok_and(|text| lab::drives_a_lab(&text)))
+}
+
+/// Where each program a chapter runs is: the lessons', and the tools' (built here first
+/// where the test script has not just built them).
+fn binaries(course: &Course) -> HashMap<String, PathBuf> {
     let target = course.target_dir();
     // The lessons, and the tools chapters start themselves (the Consul chapters' agent).
     // Every lesson: a chapter may run an earlier lesson's server (10 runs 09's).
@@ -167,36 +284,7 @@ pub async fn check(course: &Course, only: Option<&[&Lesson]>) -> Transcripts {
     if !tools.is_empty() && !built_already {
         let _ = build.current_dir(&course.root).status();
     }
-
-    let src = course.root.join("book/src");
-    let files: Vec<PathBuf> = match only {
-        Some(_) => lessons
-            .iter()
-            .map(|lesson| src.join(lesson.chapter_file()))
-            .collect(),
-        None => crate::proof::bookcheck::markdown_files(&src),
-    };
-    // A chapter's programs spend most of their time waiting (for a port, an answer, a
-    // timeout), and each chapter has its own folder, ports and services: so chapters are
-    // followed two at a time, and a chapter that drives a lab, which mostly waits for Docker,
-    // beside them.
-    let (labs, others): (Vec<PathBuf>, Vec<PathBuf>) = files
-        .into_iter()
-        .partition(|file| fs::read_to_string(file).is_ok_and(|text| lab::drives_a_lab(&text)));
-    let others = Mutex::new(others.into_iter());
-    let labs = Mutex::new(labs.into_iter());
-    let (mut chapters, more_chapters, lab_chapters) = tokio::join!(
-        follow(&others, course, &binaries),
-        follow(&others, course, &binaries),
-        follow(&labs, course, &binaries)
-    );
-    chapters.extend(more_chapters);
-    chapters.extend(lab_chapters);
-    chapters.sort_by(|a, b| a.file.cmp(&b.file));
-    Transcripts {
-        chapters,
-        seconds: started.elapsed().as_secs_f64(),
-    }
+    binaries
 }
 
 /// Follows the chapters left in `queue`, one after another, until none is left.
@@ -214,75 +302,4 @@ async fn follow(
         let shown = course.relative(&file).display().to_string();
         chapters.push(check_chapter(&file, &shown, binaries).await);
     }
-}
-
-/// Prints a row per chapter that has transcripts, and what went wrong. Returns the
-/// number of rows that passed, and the chapters that failed.
-pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
-    let rows: Vec<&Chapter> = transcripts
-        .chapters
-        .iter()
-        .filter(|c| {
-            c.compared + c.abridged + c.commands_only + c.not_lessons > 0 || !c.problems.is_empty()
-        })
-        .collect();
-    println!();
-    println!(
-        "{} {}",
-        ui::bold("The book's transcripts"),
-        ui::dim(&format!(
-            "(commands run, output compared; {:.1} s)",
-            transcripts.seconds
-        ))
-    );
-    let width = rows.iter().map(|c| c.file.len()).max().unwrap_or(0);
-    let mut failed = Vec::new();
-    for chapter in &rows {
-        let mut counts = format!(
-            "{} compared / {} abridged / {} not run",
-            chapter.compared,
-            chapter.abridged,
-            chapter.commands_only + chapter.not_lessons
-        );
-        if !chapter.missing.is_empty() {
-            counts.push_str(&format!(" (no {})", chapter.missing.join(", no ")));
-        }
-        if chapter.problems.is_empty() {
-            println!("{} {:<width$}  {}", ui::pass_mark(), chapter.file, counts);
-            continue;
-        }
-        failed.push(chapter.file.clone());
-        println!(
-            "{} {:<width$}  {counts}: {}",
-            ui::fail_mark(),
-            chapter.file,
-            ui::red(&ui::plural(chapter.problems.len(), "problem"))
-        );
-        for problem in &chapter.problems {
-            match &problem.command {
-                Some(command) => println!("    {}  $ {command}", problem.location),
-                None => println!("    {}", problem.location),
-            }
-            println!("      {}", ui::red(&problem.message));
-            for line in &problem.details {
-                println!("        {}", ui::dim(line));
-            }
-        }
-    }
-    let compared: usize = transcripts.chapters.iter().map(|c| c.compared).sum();
-    let abridged: usize = transcripts.chapters.iter().map(|c| c.abridged).sum();
-    let not_run: usize = transcripts
-        .chapters
-        .iter()
-        .map(|c| c.commands_only + c.not_lessons)
-        .sum();
-    println!(
-        "  {}",
-        ui::dim(&format!(
-            "{compared} compared; skipped: {} marked abridged; not run: {} of commands only or of other programs",
-            ui::plural(abridged, "block"),
-            ui::plural(not_run, "block"),
-        ))
-    );
-    (rows.len() - failed.len(), failed)
 }

@@ -35,7 +35,7 @@ pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
     if !status.success() {
         bail!("`cargo build -p {}` failed", lesson.package);
     }
-    let (_, failed) = super::print(&super::check(course, Some(&[lesson])).await);
+    let (_, failed) = super::print(&super::check(course, Some(&[lesson]), None).await);
     if !failed.is_empty() {
         bail!(
             "{} has transcripts that differ from a run",

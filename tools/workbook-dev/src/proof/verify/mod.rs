@@ -99,6 +99,12 @@ pub async fn run(
         }
     }
 
+    // The lab chapters first, while the builds below keep the cores busy (whole runs only).
+    let labs = lesson_id
+        .is_none()
+        .then(|| transcripts::labs_ahead(course))
+        .flatten();
+
     let mut build_problems = Vec::new();
     let mut unfinished_checked = unfinished::Checked::default();
     if !exercises.is_empty() {
@@ -196,7 +202,7 @@ pub async fn run(
     ));
     // The book's transcripts, run against the lesson binaries the builds above made.
     let (transcripts_passed, transcripts_failed) = transcripts::print(
-        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice())).await,
+        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice()), labs).await,
     );
 
     let catalog = catalog.await.context("the catalog's check")?;
