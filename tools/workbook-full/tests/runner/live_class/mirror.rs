@@ -81,6 +81,9 @@ fn the_registry_holds_the_lock_files_crates_alone() {
     assert_eq!(config.status, 200, "{}", config.body);
     let config: Value = serde_json::from_str(&config.body).unwrap();
     assert_eq!(config["dl"], format!("http://{here}/crates"), "{config}");
+    // No web API: cargo's own message for a registry without one, not a 404 (cargo's
+    // registry index format: `api` is optional).
+    assert!(config.get("api").is_none(), "{config}");
 
     let index = server.get("/index/ad/le/adler2", None);
     assert_eq!(index.status, 200, "{}", index.body);

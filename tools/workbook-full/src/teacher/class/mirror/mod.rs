@@ -161,13 +161,11 @@ pub fn cargo_config(host: &str) -> String {
 }
 
 /// The registry's `config.json` for a server its learner reaches at `host`: where the
-/// `.crate` files are (cargo adds `/{name}/{version}/download`), and its API's root.
+/// `.crate` files are (cargo adds `/{name}/{version}/download`). It names no `api`: the
+/// room's registry serves crates and no web API (publishing, search, owners), and without
+/// the key cargo says so ("does not support API commands") where a URL would have met a 404.
 pub fn config_json(host: &str) -> String {
-    serde_json::json!({
-        "dl": format!("http://{host}/crates"),
-        "api": format!("http://{host}"),
-    })
-    .to_string()
+    serde_json::json!({ "dl": format!("http://{host}/crates") }).to_string()
 }
 
 /// Whether `host` (a request's Host header) is a host and port to write into a URL: a
