@@ -241,7 +241,10 @@ async fn say_hello(
 ) -> Result<Answer, Status> {
     let mut request = Request::new(HelloRequest { name: name.into() });
     request.set_timeout(CALL_TIMEOUT);
-    let response = client.say_hello(request).await?;
+    let response = client
+        .say_hello(request)
+        .await
+        .map_err(never_sent_is_unavailable)?;
     let instance = response
         .metadata()
         .get(INSTANCE_HEADER)
@@ -253,4 +256,24 @@ async fn say_hello(
         instance,
         addr,
     })
+}
+
+/// A request that hyper cancelled before it left never reached a server: it was queued for
+/// a connection that closed, as a stopping instance closes its own. tonic calls that
+/// `Cancelled`; here it is `Unavailable`, as a refused connection is, so that
+/// `call_with_retry` tries the next instance. (Lesson 11's framework reads every case of
+/// "it never ran" off the wire, in `micro/src/client/wire.rs`; this is the one a stopping
+/// instance shows this client.)
+fn never_sent_is_unavailable(status: Status) -> Status {
+    let mut source = std::error::Error::source(&status);
+    while let Some(error) = source {
+        if error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_canceled)
+        {
+            return Status::unavailable(format!("the request never left: {}", status.message()));
+        }
+        source = error.source();
+    }
+    status
 }
