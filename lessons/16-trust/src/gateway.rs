@@ -16,9 +16,9 @@
 //!
 //! The gateway keeps nothing itself. It calls the user service over mutual TLS with its own
 //! certificate (`spiffe://course/gateway`), the one caller the service's policy lets in.
+//! How it is served, over HTTP or HTTPS, and stopped, is in [`serve`].
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, State};
@@ -26,22 +26,18 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
+use axum::{Json, Router};
 use proto::captcha::VerifyRequest;
 use proto::captcha::captcha_client::CaptchaClient;
 use proto::session::users_client::UsersClient;
 use proto::session::{LoginRequest, LogoutRequest, RegisterRequest, SessionRequest};
 use serde::Deserialize;
 use shared::errno::{ApiError, Body, Errno, answer};
-use tokio_stream::StreamExt as _;
 use tonic::Code;
 use tonic::transport::Channel;
 
-use crate::ca::Identity;
+mod serve;
+pub use serve::{https_config, serve_http, serve_https};
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = "session";
@@ -264,61 +260,3 @@ fn with_name(name: &str) -> Response {
     });
     (StatusCode::OK, Json(json)).into_response()
 }
-
-/// The rustls configuration of the gateway's HTTPS: its own certificate, no client's
-/// (browsers have none), HTTP/2 or HTTP/1.1.
-pub fn https_config(identity: &Identity) -> anyhow::Result<rustls::ServerConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
-        .with_single_cert(vec![identity.cert.clone()], identity.key.clone_key())?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-// ANCHOR: https
-/// Serves `router` over HTTPS on the connections of `incoming` (their handshakes done by
-/// [`crate::tls::incoming`]) until `stop`; then lets the requests in flight finish within
-/// `grace`.
-pub async fn serve_https(
-    mut incoming: crate::tls::Incoming,
-    router: Router,
-    grace: Duration,
-    stop: impl Future<Output = ()>,
-) {
-    let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
-    let mut stop = std::pin::pin!(stop);
-    loop {
-        let tls = tokio::select! {
-            next = incoming.next() => match next {
-                Some(Ok(tls)) => tls,
-                Some(Err(_)) => continue,
-                None => break,
-            },
-            () = &mut stop => break,
-        };
-        let Ok(peer) = tls.get_ref().0.peer_addr() else {
-            continue;
-        };
-        // What `into_make_service_with_connect_info` gives a plaintext server's handlers.
-        let app = router.clone().layer(Extension(ConnectInfo(peer)));
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(app))
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!("{peer}: {error}");
-            }
-        });
-    }
-    if tokio::time::timeout(grace, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!(?grace, "grace period over; closing what is still open");
-    }
-}
-// ANCHOR_END: https
