@@ -169,6 +169,8 @@ messages! {
     PageConfirmRemove => "Remove {name} and every verdict of theirs?", "移除 {name} 以及其所有结果？";
     PageConfirmMerge => "Merge {name} into {into}? {name}'s verdicts become {into}'s.", "把 {name} 合并到 {into}？{name} 的结果将归 {into} 所有。";
     PageRenamePrompt => "New name for {name}:", "{name} 的新名字：";
+    PageRoom => "The room's mirror: a learner with only Rust installed starts with this line", "教室的镜像：只装了 Rust 的学员从这一行开始";
+    PageRoomUndo => "It clones the course from this machine and points cargo at its crates, for the course alone. Then class join with the code below. To undo, in the course's folder:", "它从这台机器克隆课程，并只为这门课把 cargo 指向这里的 crate。然后用下面的代码运行 class join。要撤销，在课程文件夹里运行：";
 }
 
 impl BadName {

@@ -22,7 +22,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -85,6 +85,9 @@ pub struct Class {
     stopping: tokio::sync::watch::Sender<bool>,
     /// The room's mirror, when the teacher serves one.
     mirror: Option<Arc<mirror::Mirror>>,
+    /// The line a learner starts with when there is a mirror, known once the server has an
+    /// address: the page shows it, to be projected.
+    learners_line: OnceLock<String>,
 }
 
 /// Who may join now.
@@ -155,6 +158,7 @@ impl Class {
             updates: broadcast::channel(1024).0,
             stopping: tokio::sync::watch::channel(false).0,
             mirror: None,
+            learners_line: OnceLock::new(),
         })
     }
 
@@ -262,6 +266,8 @@ impl Class {
             "stuck_after_ms": u64::try_from(self.stuck_after.as_millis()).unwrap_or(u64::MAX),
             "exercises": exercises,
             "rows": rows,
+            // With the room's mirror, its line for the projector, and how to undo it.
+            "room": self.learners_line.get().map(|line| json!({"line": line, "undo": mirror::UNDO})),
         })
         .to_string()
     }
@@ -321,6 +327,7 @@ pub async fn serve(
 
     if let Some(mirror) = &class.mirror {
         mirror::announce(mirror, &url);
+        let _ = class.learners_line.set(mirror::learners_line(&url));
     }
     tell(
         ClassMsg::ServeOpen,

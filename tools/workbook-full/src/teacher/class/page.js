@@ -44,7 +44,7 @@ byId("heading").title = document.title;
 for (const [id, word] of [["exercises-heading", "exercises"],
   ["legend-not-started", "notStarted"], ["legend-failing", "failing"], ["legend-passed", "passed"],
   ["lessons-label", "lessons"], ["show-label", "show"], ["roster-heading", "roster"],
-  ["code-label", "code"], ["new-code", "newCode"]]) {
+  ["code-label", "code"], ["new-code", "newCode"], ["room-heading", "room"], ["room-undo", "roomUndo"]]) {
   byId(id).textContent = words[word];
 }
 
@@ -271,6 +271,14 @@ const button = (label, action) => {
 byId("toggle-joining").addEventListener("click", () => change({ action: "joining", open: !admission.joining }));
 byId("new-code").addEventListener("click", () => change({ action: "code" }));
 
+// The room's mirror's line (when the teacher serves one), as the terminal printed it.
+function renderRoom(room) {
+  byId("room").hidden = !room;
+  if (!room) return;
+  byId("room-line").textContent = room.line;
+  byId("room-undo-command").textContent = room.undo;
+}
+
 // Drawn only while it is open: 300 learners' buttons are many elements for a closed box.
 byId("roster-details").addEventListener("toggle", () => renderRoster());
 function renderRoster() {
@@ -365,6 +373,7 @@ function connect() {
     if (message.type === "snapshot") {
       exercises = message.exercises;
       admission = { code: message.code, joining: message.joining };
+      renderRoom(message.room);
       if (typeof message.stuck_after_ms === "number") stuckAfterMs = message.stuck_after_ms;
       rows.clear();
       for (const row of message.rows) rows.set(row.id, row);

@@ -58,6 +58,8 @@ const WORDS: &[(&str, ClassMsg)] = &[
     ("confirmRemove", ClassMsg::PageConfirmRemove),
     ("confirmMerge", ClassMsg::PageConfirmMerge),
     ("renamePrompt", ClassMsg::PageRenamePrompt),
+    ("room", ClassMsg::PageRoom),
+    ("roomUndo", ClassMsg::PageRoomUndo),
 ];
 
 /// The page for class `name`, in `lang`.

@@ -248,3 +248,61 @@ fn a_learner_clones_reads_and_fetches_from_the_mirror() {
         .any(|dir| dir.path().join("adler2-2.0.1.crate").is_file());
     assert!(fetched_crate, "adler2 is in the learner's cargo cache");
 }
+
+/// The line a learner starts with is on the teacher's page, to be projected, as the
+/// terminal printed it; without the mirror, the page has no such box.
+#[tokio::test]
+async fn the_dashboard_shows_the_learners_line_the_terminal_printed() {
+    use testkit::browser::WINDOW;
+    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
+        Ok(browser) => browser,
+        Err(reason) => return println!("skipped: {reason}"),
+    };
+    let client = &browser.client;
+    let course = Course::new();
+    lock_naming_adler2(&course);
+    let home = teachers_home(&course, b"adler2's crate");
+    let server = start(&course, &home, &["--mirror", "--mirror-no-book"]);
+    let printed = server
+        .printed
+        .iter()
+        .map(|line| line.trim())
+        .find(|line| line.starts_with("git clone "))
+        .unwrap_or_else(|| panic!("no learners' line printed: {:#?}", server.printed))
+        .to_string();
+
+    client
+        .goto(&format!("{}/?token={}", server.url, server.teacher))
+        .await
+        .unwrap();
+    let shown = super::page::until(
+        client,
+        "the learners' line",
+        "const room = document.getElementById('room');\
+         return room && !room.hidden ? [document.getElementById('room-line').textContent,\
+           document.getElementById('room-undo-command').textContent] : null;",
+    )
+    .await;
+    assert_eq!(shown[0], printed.as_str(), "the page's line");
+    assert_eq!(shown[1], "rm ../.cargo/config.toml", "the undo");
+    let errors = client
+        .execute("return window.pageErrors;", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(errors, serde_json::json!([]), "the page's errors");
+
+    // A class without the mirror: the box stays hidden once the board has come.
+    drop(server);
+    let plain = Running::start(&Course::new(), "127.0.0.1:0", "en");
+    client
+        .goto(&format!("{}/?token={}", plain.url, plain.teacher))
+        .await
+        .unwrap();
+    let hidden = super::page::until(
+        client,
+        "the board",
+        "return document.body.dataset.messages >= 1 ? document.getElementById('room').hidden : null;",
+    )
+    .await;
+    assert_eq!(hidden, true, "no mirror, no line");
+}

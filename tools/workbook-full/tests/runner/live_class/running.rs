@@ -28,6 +28,8 @@ pub struct Running {
     pub url: String,
     pub code: String,
     pub teacher: String,
+    /// What it printed up to its dashboard's address.
+    pub printed: Vec<String>,
 }
 
 impl Running {
@@ -129,6 +131,7 @@ impl Running {
             url,
             code,
             teacher,
+            printed: seen,
         }
     }
 
