@@ -6,16 +6,17 @@
 #                                 (every crate downloaded, as a new machine does), the lab's
 #                                 Docker images and Docker's build cache removed first
 #   scripts/fresh-ci.sh --warm    a machine that has built the course before: this machine's
-#                                 own CARGO_HOME (its crates downloaded already) and the lab's
-#                                 images kept; the clone is still new, so its target folder
-#                                 is empty
+#                                 own CARGO_HOME (its crates downloaded already, and the
+#                                 dependencies' builds a green run kept there, see
+#                                 scripts/target-cache.sh) and the lab's images kept; the
+#                                 clone is still new, so its target folder starts empty
 #   scripts/fresh-ci.sh N [--warm]  N runs in a row, each in a clone of its own
 #
 # Nothing else is changed: the system's packages are the machine's, and the test command
 # installs what it lacks as it would on CI. Only what is committed is in the clone: commit
 # first. Each run's whole output, and cargo's report of the build (`--timings`), are kept
-# under $FRESH_CI_DIR (default /tmp/fresh-ci); the clone's target folder (gigabytes) is
-# removed after the run unless FRESH_CI_KEEP=1.
+# under $FRESH_CI_DIR (default /tmp/fresh-ci); the clone's target folder and a fresh run's
+# cargo home (gigabytes) are removed after the run unless FRESH_CI_KEEP=1.
 #
 # After each run it prints where the time went: the test command's own steps (its table),
 # the suite's count, and the crates whose builds took longest.
@@ -103,7 +104,12 @@ for run in $(seq 1 "$runs"); do
     cp "$report" "$dir/cargo-timing.html"
     slowest_crates "$dir/cargo-timing.html"
   fi
-  [ -n "${FRESH_CI_KEEP:-}" ] || rm -rf "$dir/course/target"
+  # The run's own cargo home (a fresh run's: its crates, and the target cache the run made)
+  # goes too; a warm run's is the machine's, kept.
+  if [ -z "${FRESH_CI_KEEP:-}" ]; then
+    rm -rf "$dir/course/target"
+    [ -n "$warm" ] || rm -rf "$cargo_home"
+  fi
   summary+=("$(printf 'run %d: %-16s %5d s  %s' "$run" "$verdict" "$took" "$dir")")
 done
 

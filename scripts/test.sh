@@ -50,6 +50,7 @@ df -h . | awk 'NR == 2 { print "disk: " $4 " free on " $6 }'
 step "cargo fmt --check"
 cargo fmt --all --check
 
+
 # --- lints, as the course is built ---------------------------------------------------------
 # `cargo clippy` is `cargo check` with clippy-driver compiling the workspace's own crates.
 # clippy-driver is rustc with more lints and builds what rustc builds (clippy's README,
@@ -67,6 +68,17 @@ else
   exit 1
 fi
 
+# --- the dependencies' builds of an earlier run on this machine -----------------------------
+# On CI, a new clone on a machine that has built the course before starts from that run's
+# builds of the dependencies (scripts/target-cache.sh says how, and why it is safe). Its
+# cache is chosen by the build's settings, so this comes after the lints' wrapper is set.
+target="${CARGO_TARGET_DIR:-target}"
+if [ -n "${CI:-}" ]; then
+  source scripts/target-cache.sh
+  step "the dependencies' builds of an earlier run"
+  target_cache_restore "$target"
+fi
+
 # --- tests ----------------------------------------------------------------------------------
 step "cargo build of every target, linted (tools, and every lesson with its solutions)"
 # Every target `cargo clippy --all-targets` would lint, benches included (built, not run).
@@ -81,7 +93,6 @@ step "the tests (cargo nextest where it is installed, else cargo test)"
 source scripts/suite.sh
 failed=0
 # The suite's report of this run, and none older, is what verify reads below.
-target="${CARGO_TARGET_DIR:-target}"
 junit="$target/nextest/default/junit.xml"
 rm -f "$junit"
 run_suite || failed=1
@@ -101,4 +112,9 @@ TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify --solutions
   || failed=1
 
 du -sh "$target" 2>/dev/null | awk '{ print "target/: " $1 }'
+# A green run's builds of the dependencies, for the next clone (once per lock file).
+if [ -n "${CI:-}" ] && [ "$failed" -eq 0 ]; then
+  step "the dependencies' builds kept for the next run"
+  target_cache_save "$target"
+fi
 exit $failed
