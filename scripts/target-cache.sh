@@ -49,8 +49,13 @@ target_cache_restore() {
     echo "target cache: $target/debug has a build already; cargo reuses that"
   elif [ -d "$cache" ]; then
     mkdir -p "$target/debug"
-    cp -a --reflink=auto "$cache"/. "$target/debug/"
-    echo "target cache: the dependencies' builds restored from $cache ($(du -sh "$cache" | cut -f1))"
+    if cp -a --reflink=auto "$cache"/. "$target/debug/"; then
+      echo "target cache: the dependencies' builds restored from $cache ($(du -sh "$cache" | cut -f1))"
+    else
+      # Half a cache is no cache: cargo builds everything, as on a machine set up today.
+      rm -rf "$target/debug"
+      echo "target cache: $cache could not be restored (above); building from nothing"
+    fi
   else
     echo "target cache: none yet for this lock file and toolchain; this run makes it"
   fi
