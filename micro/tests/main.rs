@@ -20,4 +20,5 @@ mod mid_call;
 mod observe;
 mod registries;
 mod silent_peer;
+mod slow_schema;
 mod traced;

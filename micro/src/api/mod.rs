@@ -70,7 +70,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(metered::ApiMetrics::new(&options.namespace)?);
     let api = Arc::new(Api {
-        gateway: Gateway::new(registry.clone(), options.policy),
+        gateway: Arc::new(Gateway::new(registry.clone(), options.policy)),
         namespace: options.namespace,
     });
     let retries = prometheus::IntCounter::new(
@@ -133,7 +133,7 @@ fn observe(
 }
 
 struct Api {
-    gateway: Gateway,
+    gateway: Arc<Gateway>,
     namespace: String,
 }
 

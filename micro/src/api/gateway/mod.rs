@@ -32,6 +32,10 @@ const MAX_KEPT_SCHEMA_BYTES: usize = 4 * reflect::MAX_SCHEMA_BYTES;
 /// the gateway ask the service again (a new version may have added it).
 const SCHEMA_FRESH: Duration = Duration::from_secs(5);
 
+/// How many requests' deadlines one learning of a schema may take: longer than one, so that
+/// a schema slower to learn than a request is learnt all the same (see [`Gateway::method`]).
+const LEARNING_PATIENCE: u32 = 4;
+
 /// One service's schema, when it was learnt, and its size in bytes of descriptors.
 #[derive(Clone)]
 struct Schema {
@@ -49,6 +53,8 @@ pub struct Gateway {
     channels: Channels,
     /// How calls are tried: the client's policy, budget and nodes set aside.
     tries: Tries,
+    /// The services whose schema is being learnt: the lock that learning holds.
+    learning: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Gateway {
@@ -60,6 +66,7 @@ impl Gateway {
             schemas: Default::default(),
             channels: Default::default(),
             tries: Tries::new(policy),
+            learning: Default::default(),
         }
     }
 
@@ -125,20 +132,82 @@ impl Gateway {
     /// The gRPC method `Handler.Method` of `service`: a method `Method` of a gRPC service
     /// whose own name (its package aside) is `Handler`. The schema comes from the service's
     /// reflection, once, then from the cache; a schema too large to keep is 502.
+    ///
+    /// The schema is learnt in a task of its own, one per service at a time. A request
+    /// whose deadline passes while its service is asked is answered 503 (the call never
+    /// ran), and the learning goes on, to be kept for the next request: dropped with the
+    /// request, a schema that takes longer to learn than a request's deadline (a node
+    /// that is far, or busy) would be asked for again by every request, and never learnt.
     pub async fn method(
-        &self,
+        self: &Arc<Self>,
         service: &str,
         nodes: &[Node],
         handler_method: &str,
     ) -> Result<MethodDescriptor, ApiError> {
-        let cached = self.schema_of(service);
-        if let Some(schema) = &cached {
-            let found = find_method(service, &schema.pool, handler_method);
-            if found.is_ok() || schema.learnt.elapsed() < SCHEMA_FRESH {
-                return Ok(found?);
-            }
+        if let Some(found) = self.cached_method(service, handler_method) {
+            return Ok(found?);
         }
-        let nodes = self.tries.set_aside.not_set_aside(service, nodes.to_vec());
+        // A request that finds the service's schema being learnt waits for that learning,
+        // then finds the schema kept.
+        let gate = {
+            let mut learning = crate::locks::lock(&self.learning);
+            learning.entry(service.to_string()).or_default().clone()
+        };
+        let held = gate.lock_owned().await;
+        if let Some(found) = self.cached_method(service, handler_method) {
+            return Ok(found?);
+        }
+        let gateway = Arc::clone(self);
+        let (name, nodes) = (service.to_string(), nodes.to_vec());
+        let learning = tokio::spawn(async move {
+            // Bounded too: a node that takes the question and never answers holds the
+            // service's learning no longer than this, then the next learning asks another.
+            let patience = gateway.deadline() * LEARNING_PATIENCE;
+            let learnt = match tokio::time::timeout(patience, gateway.learn(&name, nodes)).await {
+                Ok(learnt) => learnt,
+                Err(_) => Err(wire::not_sent(format!(
+                    "{name}: its schema was not learnt within {patience:?}"
+                ))),
+            };
+            let pool = learnt.map(|schema| {
+                let pool = schema.pool.clone();
+                gateway.keep(&name, schema);
+                pool
+            });
+            crate::locks::lock(&gateway.learning).remove(&name);
+            drop(held);
+            pool
+        });
+        let pool = match learning.await {
+            Ok(Ok(pool)) => pool,
+            Ok(Err(status)) if status.code() == Code::ResourceExhausted => {
+                let message = format!("{service}: {}", status.message());
+                return Err(ApiError::bad_gateway(Status::resource_exhausted(message)));
+            }
+            Ok(Err(status)) => return Err(status.into()),
+            Err(failed) => {
+                let message = format!("{service}: learning its schema failed: {failed}");
+                return Err(Status::internal(message).into());
+            }
+        };
+        Ok(find_method(service, &pool, handler_method)?)
+    }
+
+    /// The method from the schema kept, if there is one that can answer: it has the
+    /// method, or was learnt too recently to be asked again.
+    fn cached_method(
+        &self,
+        service: &str,
+        handler_method: &str,
+    ) -> Option<Result<MethodDescriptor, Status>> {
+        let schema = self.schema_of(service)?;
+        let found = find_method(service, &schema.pool, handler_method);
+        (found.is_ok() || schema.learnt.elapsed() < SCHEMA_FRESH).then_some(found)
+    }
+
+    /// Asks a node of `service` for its schema, another node when one cannot answer.
+    async fn learn(&self, service: &str, nodes: Vec<Node>) -> Result<reflect::Schema, Status> {
+        let nodes = self.tries.set_aside.not_set_aside(service, nodes);
         let learnt = call(service, &nodes, &self.selector, |node| async move {
             let asked = async {
                 let channel = self.channels.get(&node.address)?;
@@ -166,17 +235,7 @@ impl Gateway {
             self.noted(service, &node, asked).await
         })
         .await;
-        let schema = match learnt {
-            Ok((_node, schema)) => schema,
-            Err(status) if status.code() == Code::ResourceExhausted => {
-                let message = format!("{service}: {}", status.message());
-                return Err(ApiError::bad_gateway(Status::resource_exhausted(message)));
-            }
-            Err(status) => return Err(status.into()),
-        };
-        let found = find_method(service, &schema.pool, handler_method);
-        self.keep(service, schema);
-        Ok(found?)
+        learnt.map(|(_node, schema)| schema)
     }
 
     /// Keeps `service`'s schema, within [`MAX_KEPT`] schemas and [`MAX_KEPT_SCHEMA_BYTES`]:
