@@ -83,13 +83,8 @@ async fn try_code(client: &Client, code: &str) -> (String, String) {
 
 #[tokio::test]
 async fn a_person_solves_the_captcha_in_a_browser() {
-    let browser = match Browser::start(1366, 900).await {
-        Ok(browser) => browser,
-        Err(reason) => {
-            println!("NOT RUN: this test needs headless Chromium: {reason}");
-            eprintln!("NOT RUN: this test needs headless Chromium: {reason}");
-            return;
-        }
+    let Some(browser) = Browser::or_skip(1366, 900).await else {
+        return;
     };
     let agent = testkit::consul().await;
     let redis_server = testkit::redis().await;

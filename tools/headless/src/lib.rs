@@ -111,6 +111,22 @@ impl Browser {
         end_chromium(&profile);
         Err(error)
     }
+
+    /// A headless Chromium for a test, or `None` once it has printed why there is none
+    /// (`skipped: this test needs headless Chromium: …`, on both of the test's streams),
+    /// so that a test without a browser says so and returns at once:
+    /// `let Some(browser) = Browser::or_skip(WINDOW.0, WINDOW.1).await else { return };`
+    pub async fn or_skip(width: u32, height: u32) -> Option<Browser> {
+        match Browser::start(width, height).await {
+            Ok(browser) => Some(browser),
+            Err(reason) => {
+                let why = format!("skipped: this test needs headless Chromium: {reason}");
+                println!("{why}");
+                eprintln!("{why}");
+                None
+            }
+        }
+    }
 }
 
 /// chromedriver on a free loopback port, and its URL.
@@ -158,12 +174,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_dropped_browser_leaves_no_chromium_behind() {
-        let browser = match Browser::start(WINDOW.0, WINDOW.1).await {
-            Ok(browser) => browser,
-            Err(why) => {
-                eprintln!("skipped: {why}");
-                return;
-            }
+        let Some(browser) = Browser::or_skip(WINDOW.0, WINDOW.1).await else {
+            return;
         };
         let named = format!("--user-data-dir={}", browser.profile.display());
         assert!(runs(&named), "no Chromium runs with {named}");

@@ -21,6 +21,6 @@ use crate::server::{GREETER, Stopping};
 /// error.
 pub async fn leave(stopping: Stopping<'_>) -> anyhow::Result<()> {
     // TODO: the three steps of the doc comment, in its order; `stopping` holds what each
-    // one needs. The test watches them from outside while a slow call is still running.
+    // one needs. The test watches them from outside while calls are still in flight.
     todo!("deregister.leave: NOT_SERVING, deregister, drain with a deadline")
 }

@@ -325,9 +325,8 @@ async fn rows_shown(client: &fantoccini::Client) -> Vec<String> {
 async fn the_page_shows_each_message_live() {
     use testkit::browser::WINDOW;
     use tokio::io::AsyncWriteExt;
-    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
-        Ok(browser) => browser,
-        Err(reason) => return println!("skipped: {reason}"),
+    let Some(browser) = testkit::browser::Browser::or_skip(WINDOW.0, WINDOW.1).await else {
+        return;
     };
     let client = &browser.client;
 

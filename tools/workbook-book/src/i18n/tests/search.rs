@@ -37,13 +37,7 @@ pub(crate) async fn search_in_browser(
 ) -> Option<Vec<String>> {
     use fantoccini::Locator;
     use testkit::browser::WINDOW;
-    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
-        Ok(browser) => browser,
-        Err(reason) => {
-            println!("the browser search is skipped: {reason}");
-            return None;
-        }
-    };
+    let browser = testkit::browser::Browser::or_skip(WINDOW.0, WINDOW.1).await?;
     let client = &browser.client;
     let listener = book::bind(0).await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());

@@ -26,9 +26,8 @@ const ROWS: &str =
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_page_draws_each_trace_as_a_waterfall() {
-    let browser = match Browser::start(WINDOW.0, WINDOW.1).await {
-        Ok(browser) => browser,
-        Err(reason) => return println!("skipped: {reason}"),
+    let Some(browser) = Browser::or_skip(WINDOW.0, WINDOW.1).await else {
+        return;
     };
     let client = &browser.client;
     let view = view().await;

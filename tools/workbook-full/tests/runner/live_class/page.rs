@@ -35,9 +35,8 @@ pub(super) async fn until(client: &Client, what: &str, script: &str) -> Value {
 #[tokio::test]
 async fn the_dashboard_shows_each_verdict_live_in_both_languages() {
     use testkit::browser::WINDOW;
-    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
-        Ok(browser) => browser,
-        Err(reason) => return println!("skipped: {reason}"),
+    let Some(browser) = testkit::browser::Browser::or_skip(WINDOW.0, WINDOW.1).await else {
+        return;
     };
     let client = &browser.client;
     for (lang, learner_word) in [("en", "Learner"), ("zh-CN", "学员")] {
@@ -129,9 +128,8 @@ const WALLS: [(u32, u32); 3] = [(1366, 768), (1024, 768), (1024, 650)];
 #[tokio::test]
 async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
     for (width, height) in WALLS {
-        let browser = match testkit::browser::Browser::start(width, height).await {
-            Ok(browser) => browser,
-            Err(reason) => return println!("skipped: {reason}"),
+        let Some(browser) = testkit::browser::Browser::or_skip(width, height).await else {
+            return;
         };
         let client = &browser.client;
         // Stuck from the first failure on: the failing learners are stuck at once.
@@ -244,9 +242,8 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
 #[tokio::test]
 async fn a_learner_failing_for_less_than_the_teachers_while_is_trying() {
     use testkit::browser::WINDOW;
-    let browser = match testkit::browser::Browser::start(WINDOW.0, WINDOW.1).await {
-        Ok(browser) => browser,
-        Err(reason) => return println!("skipped: {reason}"),
+    let Some(browser) = testkit::browser::Browser::or_skip(WINDOW.0, WINDOW.1).await else {
+        return;
     };
     let client = &browser.client;
     // An hour: the failures sent now are minutes old at most, however slow the machine.

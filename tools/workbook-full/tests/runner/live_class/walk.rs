@@ -97,9 +97,8 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
     // The page for the wall, at both sizes: thirty rows in view, twelve stuck (the three
     // clones and nine of the others), none for a lesson's stubs.
     for (width, height) in [(1366, 768), (1024, 768)] {
-        let browser = match testkit::browser::Browser::start(width, height).await {
-            Ok(browser) => browser,
-            Err(reason) => return println!("skipped: {reason}"),
+        let Some(browser) = testkit::browser::Browser::or_skip(width, height).await else {
+            return;
         };
         let client = &browser.client;
         client

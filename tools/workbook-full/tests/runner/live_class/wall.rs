@@ -58,9 +58,8 @@ async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
             return println!("skipped: {tool} is not installed (apt-get install poppler-utils)");
         }
     }
-    let browser = match Browser::start(SIZES[0].0, SIZES[0].1).await {
-        Ok(browser) => browser,
-        Err(reason) => return println!("skipped: {reason}"),
+    let Some(browser) = Browser::or_skip(SIZES[0].0, SIZES[0].1).await else {
+        return;
     };
     let class = room_of_thirty("en", &["--stuck-after", "0"]);
     open_room(&browser.client, &class.page()).await;
@@ -145,9 +144,8 @@ const MOST_BYTES: usize = 120 * 1024;
 async fn the_guides_pictures_of_a_room_of_thirty_are_the_page() {
     let write = std::env::var("CLASS_PICTURES").is_ok_and(|value| value == "write");
     for size in SIZES {
-        let browser = match Browser::start(size.0, size.1).await {
-            Ok(browser) => browser,
-            Err(reason) => return println!("skipped: {reason}"),
+        let Some(browser) = Browser::or_skip(size.0, size.1).await else {
+            return;
         };
         let client = &browser.client;
         for lang in ["en", "zh-CN"] {
