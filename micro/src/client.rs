@@ -34,6 +34,7 @@ use crate::client::hedge::Hedging;
 use crate::client::tries::{Policy, Tries};
 use crate::registry::{Node, Nodes, Registry};
 use crate::selector::Selector;
+use crate::tls::Credentials;
 pub use set_aside::SetAside;
 pub use tries::CALL_DEADLINE;
 pub use wire::Verdict;
@@ -117,6 +118,14 @@ impl MicroClient {
         self
     }
 
+    /// Calls over mutual TLS with `credentials`, and only nodes that serve it
+    /// ([`crate::tls`]).
+    /// Without credentials (`None`), plaintext, as before.
+    pub fn tls(mut self, credentials: impl Into<Option<Credentials>>) -> MicroClient {
+        self.channels = Channels::new(credentials.into());
+        self
+    }
+
     /// The nodes of `service` now; the first call starts a watch that keeps them current.
     pub async fn nodes(&self, service: &str) -> anyhow::Result<Vec<Node>> {
         let mut watches = self.watches.lock().await;
@@ -183,7 +192,7 @@ impl MicroClient {
                 selector,
                 deadline,
                 |node, _until| {
-                    let sent = self.channels.get(&node.address).map(&mut request);
+                    let sent = self.channels.get(service, &node).map(&mut request);
                     async move { sent?.await }
                 },
             )
@@ -213,26 +222,68 @@ pub const SAY_HELLO: &str = "Greeter.SayHello";
 /// unanswered.
 pub const KEEPALIVE: Duration = Duration::from_secs(1);
 
-/// One lazily connected channel per node address, reused across calls. An address that is
-/// not `host:port` (anyone can write into a registry) makes that node unreachable:
+/// One lazily connected channel per node, reused across calls. An address that is not
+/// `host:port` (anyone can write into a registry) makes that node unreachable:
 /// `Unavailable`, and the call goes to another. Anyone can also register any number of
-/// addresses: past [`Channels::MOST`] the cache starts again empty.
+/// addresses: past [`Channels::MOST`] the cache starts again empty. With credentials
+/// ([`Channels::new`]) every channel is mutual TLS, and a node that does not say it speaks
+/// TLS is not called at all ([`crate::tls`]).
 #[derive(Default)]
-pub struct Channels(Mutex<HashMap<String, Channel>>);
+pub struct Channels {
+    open: Mutex<HashMap<String, Channel>>,
+    tls: Option<Credentials>,
+}
 
 impl Channels {
     /// The most channels kept at once.
     pub const MOST: usize = 256;
 
-    /// The channel to `address`, made on first use (it connects on its first call).
-    pub fn get(&self, address: &str) -> Result<Channel, Status> {
-        let mut channels = crate::locks::lock(&self.0);
-        if let Some(channel) = channels.get(address) {
+    /// Channels that speak mutual TLS with `credentials`, to nodes that serve it; plaintext
+    /// without.
+    pub fn new(tls: Option<Credentials>) -> Channels {
+        Channels {
+            open: Mutex::default(),
+            tls,
+        }
+    }
+
+    // ANCHOR: channel
+    /// The channel to `node` of `service`, made on first use (it connects on its first
+    /// call), or why this client will not call that node.
+    pub fn get(&self, service: &str, node: &Node) -> Result<Channel, Status> {
+        let address = &node.address;
+        let (key, tls) = match (&self.tls, crate::tls::is_secure(node)) {
+            (None, false) => (format!("http://{address}"), None),
+            (Some(credentials), true) => (
+                format!("https://{service}@{address}"),
+                Some(credentials.client(service)),
+            ),
+            (None, true) => {
+                return Err(wire::not_sent(
+                    "it speaks TLS only, and this client has no certificate",
+                ));
+            }
+            (Some(_), false) => {
+                return Err(wire::not_sent(
+                    "it does not say it speaks TLS, and this client calls only nodes that \
+                     show a certificate",
+                ));
+            }
+        };
+        let mut channels = crate::locks::lock(&self.open);
+        if let Some(channel) = channels.get(&key) {
             return Ok(channel.clone());
         }
-        let endpoint = Endpoint::from_shared(format!("http://{address}")).map_err(|error| {
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let not_an_address = |error: tonic::transport::Error| {
             wire::not_sent(format!("{address:?} is not an address to call: {error}"))
-        })?;
+        };
+        let mut endpoint =
+            Endpoint::from_shared(format!("{scheme}://{address}")).map_err(not_an_address)?;
+        if let Some(tls) = tls {
+            endpoint = endpoint.tls_config(tls).map_err(not_an_address)?;
+        }
+        // ANCHOR_END: channel
         // While a call waits on a connection, a ping every second, and a connection whose
         // peer does not answer one within a second is closed: a node cut off by the network
         // is noticed in two seconds, not when the kernel gives up on TCP. Not while idle: a
@@ -247,7 +298,7 @@ impl Channels {
         if channels.len() >= Self::MOST {
             channels.clear();
         }
-        channels.insert(address.to_string(), channel.clone());
+        channels.insert(key, channel.clone());
         Ok(channel)
     }
 }

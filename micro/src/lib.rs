@@ -39,6 +39,7 @@ pub mod metrics;
 pub mod registry;
 pub mod selector;
 pub mod service;
+pub mod tls;
 pub mod trace;
 pub mod web;
 

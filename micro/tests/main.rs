@@ -21,4 +21,5 @@ mod observe;
 mod registries;
 mod silent_peer;
 mod slow_schema;
+mod tls;
 mod traced;

@@ -42,6 +42,7 @@ async fn gateway(registry: Arc<dyn Registry>) -> String {
     let options = micro::api::Options {
         namespace: String::new(),
         policy: Default::default(),
+        tls: None,
     };
     tokio::spawn(micro::api::serve(
         listener,

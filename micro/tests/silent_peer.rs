@@ -29,7 +29,8 @@ fn hello() -> Request<HelloRequest> {
 async fn a_silent_peer_is_given_up_by_its_pings_not_by_the_deadline() {
     let node = Greeter::start("behind-a-link").await;
     let link = Link::to(&node.node.address).await;
-    let channel = Channels::default().get(&link.address).unwrap();
+    let behind = crate::support::node("behind-a-link", &link.address);
+    let channel = Channels::default().get("greeter", &behind).unwrap();
     let mut greeter = GreeterClient::new(channel);
 
     // The connection is up and answers.

@@ -89,6 +89,7 @@ async fn a_schema_slower_than_a_request_is_learnt_once_all_the_same() {
             deadline: DEADLINE,
             ..Default::default()
         },
+        tls: None,
     };
     tokio::spawn(micro::api::serve(
         listener,

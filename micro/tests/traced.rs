@@ -92,6 +92,7 @@ async fn one_call_is_one_trace_of_three_spans() {
     let options = micro::api::Options {
         namespace: String::new(),
         policy: Default::default(),
+        tls: None,
     };
     tokio::spawn(micro::api::serve(
         listener,

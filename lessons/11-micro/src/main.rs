@@ -10,7 +10,7 @@ use l11_micro::scaffold::{self, Plan};
 use l11_micro::user::UserService;
 use micro::api::reflect;
 use micro::client::MicroClient;
-use micro::flags::RegistryFlags;
+use micro::flags::{RegistryFlags, TlsFlags};
 use micro::metrics::redis::RedisMetrics;
 use micro::selector::RoundRobin;
 use micro::service::{NodeGreeter, Service};
@@ -33,6 +33,8 @@ mod command;
 struct Cli {
     #[command(flatten)]
     registry: RegistryFlags,
+    #[command(flatten)]
+    tls: TlsFlags,
     #[command(subcommand)]
     command: Command,
 }
@@ -89,6 +91,7 @@ async fn main() -> Result<(), shared::program::Failure> {
                 .registry_wait(cli.registry.registry_wait)
                 .version(&version)
                 .address(&addr)
+                .tls(cli.tls.credentials(&name)?)
                 .handle(GreeterServer::new(NodeGreeter))
                 .handle(reflect::server(&[GreeterServer::<NodeGreeter>::NAME]))
                 .run(stop)
@@ -111,6 +114,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             Service::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
+                .tls(cli.tls.credentials(&name)?)
                 .metrics(redis_metrics.collectors())
                 .handle(CaptchaServer::new(captcha))
                 .handle(reflect::server(&[CaptchaServer::<CaptchaService>::NAME]))
@@ -125,6 +129,7 @@ async fn main() -> Result<(), shared::program::Failure> {
             Service::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
+                .tls(cli.tls.credentials(&name)?)
                 .idempotent("Say.Hello")
                 .handle(SayServer::new(UserService))
                 .handle(reflect::server(&[SayServer::<UserService>::NAME]))
@@ -140,7 +145,8 @@ async fn main() -> Result<(), shared::program::Failure> {
         } => {
             let stop = shared::signal::shutdown();
             let registry = cli.registry.open().await?;
-            let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
+            let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()))
+                .tls(cli.tls.credentials(&name)?);
             WebService::new(&name, registry)
                 .registry_wait(cli.registry.registry_wait)
                 .address(&addr)
@@ -174,6 +180,7 @@ async fn main() -> Result<(), shared::program::Failure> {
                     hedging: hedge,
                     idempotent,
                 },
+                tls: cli.tls.credentials("gateway")?,
             };
             micro::api::serve(listener, registry, options, stop).await?;
         }
@@ -187,7 +194,8 @@ async fn main() -> Result<(), shared::program::Failure> {
             name,
         } => {
             let registry = cli.registry.open().await?;
-            let client = MicroClient::new(registry, micro::selector::by_name(&selector)?);
+            let client = MicroClient::new(registry, micro::selector::by_name(&selector)?)
+                .tls(cli.tls.credentials("gateway")?);
             // A registry that does not answer is said once, before the calls, not once a call.
             client.nodes(&service).await?;
             let started = Instant::now();

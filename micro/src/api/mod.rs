@@ -57,6 +57,8 @@ pub struct Options {
     /// calls service `go.micro.srv.user`. Empty: the name as the path gives it.
     pub namespace: String,
     pub policy: crate::client::tries::Policy,
+    /// Call the services over mutual TLS with these ([`crate::tls`]); plaintext without.
+    pub tls: Option<crate::tls::Credentials>,
 }
 
 // ANCHOR: serve
@@ -70,7 +72,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(metered::ApiMetrics::new(&options.namespace)?);
     let api = Arc::new(Api {
-        gateway: Arc::new(Gateway::new(registry.clone(), options.policy)),
+        gateway: Arc::new(Gateway::new(registry.clone(), options.policy).tls(options.tls)),
         namespace: options.namespace,
     });
     let retries = prometheus::IntCounter::new(

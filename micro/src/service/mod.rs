@@ -30,6 +30,7 @@ use tracing::{info, warn};
 
 use crate::metrics::grpc::GrpcMetrics;
 use crate::registry::{Node, Registry};
+use crate::tls::Credentials;
 pub use registration::Registration;
 
 // ANCHOR: builder
@@ -45,6 +46,8 @@ pub struct Service {
     collectors: Vec<Box<dyn prometheus::core::Collector>>,
     /// The methods (`Handler.Method`) this service declares safe to run twice.
     idempotent: Vec<String>,
+    /// What it shows and requires over mutual TLS; plaintext without.
+    tls: Option<Credentials>,
 }
 
 impl Service {
@@ -64,6 +67,7 @@ impl Service {
             handler_names: Vec::new(),
             collectors: Vec::new(),
             idempotent: Vec::new(),
+            tls: None,
         }
     }
 
@@ -100,6 +104,15 @@ impl Service {
     /// (`server.EndpointMetadata(name, {"idempotent": "true"})`).
     pub fn idempotent(mut self, method: &str) -> Service {
         self.idempotent.push(method.to_string());
+        self
+    }
+
+    /// Serves over mutual TLS only, showing `credentials`' certificate and requiring each
+    /// caller's from their CA, and says so in its registration ([`crate::tls`]). Its
+    /// `/metrics` is then behind TLS too.
+    /// Without credentials (`None`), plaintext, as before.
+    pub fn tls(mut self, credentials: impl Into<Option<Credentials>>) -> Service {
+        self.tls = credentials.into();
         self
     }
 
@@ -147,9 +160,19 @@ impl Service {
     /// NOT_SERVING, deregister, drain within the grace period.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let me = &self.registration;
-        let (listener, mut node) = me.listen(crate::registry::grpc_metadata()).await?;
+        let mut metadata = crate::registry::grpc_metadata();
+        if self.tls.is_some() {
+            metadata.insert(crate::tls::SECURE.to_string(), "true".to_string());
+        }
+        let (listener, mut node) = me.listen(metadata).await?;
         node.endpoints = crate::registry::idempotent_endpoints(&self.idempotent);
-        info!("{} {} listening on {}", me.name, me.version, node.address);
+        match &self.tls {
+            Some(tls) => info!(
+                "{} {} listening on {} (mutual TLS as {})",
+                me.name, me.version, node.address, tls.name
+            ),
+            None => info!("{} {} listening on {}", me.name, me.version, node.address),
+        }
 
         let (health, health_service) = tonic_health::server::health_reporter();
         let set_health = async |status| {
@@ -166,7 +189,11 @@ impl Service {
             // `/metrics` on the gRPC port, for Prometheus' HTTP/1.1 scrapes (crate::metrics).
             routes = metrics.serve_metrics(routes);
         }
-        let router = builder()
+        let mut server = builder();
+        if let Some(tls) = &self.tls {
+            server = server.tls_config(tls.server())?;
+        }
+        let router = server
             .accept_http1(true)
             .layer(crate::trace::grpc::TraceLayer)
             .layer(InterceptorLayer::new(ArrivedAt(node.clone())))

@@ -70,6 +70,14 @@ impl Gateway {
         }
     }
 
+    /// Calls the services over mutual TLS with `credentials`, and only nodes that serve it
+    /// ([`crate::tls`]).
+    /// Without credentials (`None`), plaintext, as before.
+    pub fn tls(mut self, credentials: impl Into<Option<crate::tls::Credentials>>) -> Gateway {
+        self.channels = Channels::new(credentials.into());
+        self
+    }
+
     /// How long one request may take, all its tries together.
     pub fn deadline(&self) -> Duration {
         self.tries.policy.deadline
@@ -210,7 +218,8 @@ impl Gateway {
         let nodes = self.tries.set_aside.not_set_aside(service, nodes);
         let learnt = call(service, &nodes, &self.selector, |node| async move {
             let asked = async {
-                let channel = self.channels.get(&node.address)?;
+                let channel = (self.channels.get(service, &node))
+                    .map_err(|refused| connection_failure(refused, &node))?;
                 reflect::schema(channel).await.map_err(|status| {
                     // The call is not sent before its schema is known, and reading a schema
                     // changes nothing: whatever failed, the call never ran, and another node
@@ -302,7 +311,7 @@ impl Gateway {
                         reply: method.output(),
                     };
                     async move {
-                        let mut grpc = tonic::client::Grpc::new(self.channels.get(&node.address)?);
+                        let mut grpc = tonic::client::Grpc::new(self.channels.get(service, &node)?);
                         grpc.ready().await.map_err(|error| {
                             crate::client::wire::not_sent(format!("{}: {error}", node.address))
                         })?;

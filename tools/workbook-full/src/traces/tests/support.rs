@@ -151,6 +151,7 @@ pub async fn traced_call(provider: &SdkTracerProvider) -> String {
     let options = micro::api::Options {
         namespace: String::new(),
         policy: Default::default(),
+        tls: None,
     };
     tokio::spawn(micro::api::serve(
         listener,

@@ -1,0 +1,219 @@
+//! Services and clients of the framework over mutual TLS (`micro::tls`), in real handshakes
+//! on loopback, with certificates made here as lesson 16's `ca` and `issue` make them:
+//! a node that serves TLS says so in the registry and is called over it; a client without a
+//! certificate, or one from another CA, gets no call through; a TLS client calls no
+//! plaintext node, and no node whose certificate is not from its CA, even when the registry
+//! says it speaks TLS: the call goes to the real node instead. `micro api` learns a TLS
+//! node's schema and calls it with the gateway's certificate, and says why it cannot
+//! without one.
+
+use std::sync::Arc;
+
+use micro::client::MicroClient;
+use micro::registry::memory::MemoryRegistry;
+use micro::registry::{Node, Registry};
+use micro::selector::RoundRobin;
+use micro::service::{NodeGreeter, Service};
+use micro::tls::Credentials;
+use proto::hello::greeter_server::GreeterServer;
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    SanType,
+};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tonic::Code;
+use tonic::server::NamedService;
+
+use crate::support::unique_service;
+use testkit::{http_get, within};
+
+/// A CA of the test's own, and what it issues.
+struct Ca {
+    pem: String,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+impl Ca {
+    fn new() -> Ca {
+        let mut params = CertificateParams::default();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "a test CA");
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        let key = KeyPair::generate().unwrap();
+        let pem = params.self_signed(&key).unwrap().pem();
+        Ca {
+            pem,
+            issuer: Issuer::new(params, key),
+        }
+    }
+
+    /// `name`'s credentials, as `l16-trust issue NAME` writes them: its DNS name and its
+    /// `spiffe://course/NAME`, for serving and for calling.
+    fn issue(&self, name: &str) -> Credentials {
+        let mut params = CertificateParams::default();
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.subject_alt_names = vec![
+            SanType::DnsName(name.try_into().unwrap()),
+            SanType::URI(format!("spiffe://course/{name}").try_into().unwrap()),
+        ];
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ServerAuth,
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ];
+        let key = KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        Credentials::from_pem(&self.pem, &cert.pem(), &key.serialize_pem(), name)
+    }
+}
+
+/// A Greeter node of `name` in `registry`, over TLS with `tls` or plaintext without; it
+/// stops when the sender is dropped. Returns once it is registered.
+async fn start(
+    registry: &Arc<dyn Registry>,
+    name: &str,
+    tls: Option<Credentials>,
+) -> (Node, oneshot::Sender<()>) {
+    let service = Service::new(name, registry.clone())
+        .address("127.0.0.1:0")
+        .tls(tls)
+        .handle(GreeterServer::new(NodeGreeter))
+        .handle(micro::api::reflect::server(&[
+            GreeterServer::<NodeGreeter>::NAME,
+        ]));
+    let mut nodes = registry.watch(name).await.unwrap();
+    let before: Vec<Node> = nodes.borrow().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(service.run(async {
+        let _ = stopped.await;
+    }));
+    let new = |nodes: &Vec<Node>| nodes.iter().find(|node| !before.contains(node)).cloned();
+    let listed = within(
+        "the node to register",
+        nodes.wait_for(|nodes| new(nodes).is_some()),
+    )
+    .await
+    .unwrap();
+    (new(&listed).unwrap(), stop)
+}
+
+fn client(registry: &Arc<dyn Registry>) -> MicroClient {
+    MicroClient::new(registry.clone(), Box::new(RoundRobin::default()))
+}
+
+#[tokio::test]
+async fn a_node_that_serves_tls_says_so_and_is_called_over_it() {
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("tls");
+    let ca = Ca::new();
+    let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+    assert_eq!(
+        node.metadata.get(micro::tls::SECURE).map(String::as_str),
+        Some("true"),
+        "the registration says the node speaks TLS: {:?}",
+        node.metadata
+    );
+
+    let tls_client = client(&registry).tls(ca.issue("gateway"));
+    let (answered, reply) = within("a call over TLS", tls_client.say_hello(&name, "Ada"))
+        .await
+        .expect("a client from the same CA is answered");
+    assert_eq!(answered.id, node.id);
+    assert!(reply.starts_with("Hello Ada"), "{reply}");
+
+    let plain = client(&registry);
+    let refused = within(
+        "a call without a certificate",
+        plain.say_hello(&name, "Eve"),
+    )
+    .await
+    .expect_err("a client with no certificate gets no call through");
+    assert_eq!(refused.code(), Code::Unavailable, "{refused:?}");
+    assert!(
+        refused.message().contains("speaks TLS only"),
+        "the reason is said: {refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_client_from_another_ca_is_refused_in_the_handshake() {
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("tls-other-ca");
+    let (_node, _stop) = start(&registry, &name, Some(Ca::new().issue(&name))).await;
+    let stranger = client(&registry).tls(Ca::new().issue("gateway"));
+    let refused = within("a call from another CA", stranger.say_hello(&name, "Eve"))
+        .await
+        .expect_err("the server's certificate is not from the client's CA");
+    assert_eq!(refused.code(), Code::Unavailable, "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_tls_client_calls_neither_a_plaintext_node_nor_an_impostor_but_the_real_node() {
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("tls-impostors");
+    let ca = Ca::new();
+    // Two impostors registered under the service's name: one in plaintext, one that says
+    // it speaks TLS and shows a certificate of its own CA (for the right name).
+    let (_plaintext, _stop_plain) = start(&registry, &name, None).await;
+    let (_impostor, _stop_impostor) = start(&registry, &name, Some(Ca::new().issue(&name))).await;
+    let (real, _stop_real) = start(&registry, &name, Some(ca.issue(&name))).await;
+
+    let tls_client = client(&registry).tls(ca.issue("gateway"));
+    for call in 0..6 {
+        let (answered, _) = within("a call", tls_client.say_hello(&name, "Ada"))
+            .await
+            .unwrap_or_else(|status| panic!("call {call} failed: {status:?}"));
+        assert_eq!(
+            answered.id, real.id,
+            "call {call} went to a node that is not the service's"
+        );
+    }
+}
+
+/// `micro api` on a free port in front of `registry`, calling with `tls`; its address.
+async fn gateway(registry: &Arc<dyn Registry>, tls: Option<Credentials>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let options = micro::api::Options {
+        namespace: String::new(),
+        policy: Default::default(),
+        tls,
+    };
+    tokio::spawn(micro::api::serve(
+        listener,
+        registry.clone(),
+        options,
+        std::future::pending(),
+    ));
+    address
+}
+
+#[tokio::test]
+async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_not_without() {
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("tls-api");
+    let ca = Ca::new();
+    let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+    let path = format!("/{name}/greeter/say-hello?name=Ada");
+
+    let api = gateway(&registry, Some(ca.issue("gateway"))).await;
+    let (status, body) = within("the gateway's answer", http_get(&api, &path))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains(&format!("Hello Ada from {}", node.id)),
+        "{body}"
+    );
+
+    let plain = gateway(&registry, None).await;
+    let (status, body) = within("the plain gateway's answer", http_get(&plain, &path))
+        .await
+        .unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("speaks TLS only, and this client has no certificate"),
+        "the gateway says why: {body}"
+    );
+}
