@@ -122,7 +122,7 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
 }
 
 /// The folders of the repository that chapters link to, served beside the book.
-pub(crate) const SOURCE_FOLDERS: [&str; 4] = ["lessons", "shared", "tools", "proto"];
+pub(crate) const SOURCE_FOLDERS: [&str; 5] = ["lessons", "shared", "micro", "tools", "proto"];
 
 /// The site: the book, the identifying endpoint, the wire view's page, the sources, and
 /// `views`: the routes a program that serves the book adds (`workbook-full`'s trace view).
