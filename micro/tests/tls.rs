@@ -20,13 +20,14 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     SanType,
 };
-use tokio::net::TcpListener;
+use tokio::io::AsyncReadExt;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tonic::Code;
 use tonic::server::NamedService;
 
 use crate::support::unique_service;
-use testkit::{http_get, within};
+use testkit::{PATIENCE, http_get, within};
 
 /// A CA of the test's own, and what it issues.
 struct Ca {
@@ -216,4 +217,51 @@ async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_n
         body.contains("speaks TLS only, and this client has no certificate"),
         "the gateway says why: {body}"
     );
+}
+
+#[tokio::test]
+async fn callers_that_never_handshake_hold_up_no_one_and_are_closed_after_the_deadline() {
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("tls-silent");
+    let ca = Ca::new();
+    let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+
+    // Connections that never send a byte: each one's handshake waits for its deadline.
+    let mut silent = Vec::new();
+    for _ in 0..10 {
+        let connected = within("a connection", TcpStream::connect(&node.address)).await;
+        silent.push(connected.expect("connect"));
+    }
+    let tls_client = client(&registry).tls(ca.issue("gateway"));
+    within("a call beside them", tls_client.say_hello(&name, "Ada"))
+        .await
+        .expect("a caller that does handshake is answered");
+    // Answered while every silent connection is still open: the call did not wait behind
+    // their handshakes (a server that made them one at a time would answer only once
+    // their deadlines had closed them).
+    for connection in &silent {
+        let mut byte = [0u8; 1];
+        match connection.try_read(&mut byte) {
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+            other => {
+                panic!("a silent connection was closed before the call was answered: {other:?}")
+            }
+        }
+    }
+    // Then the server closes each of them at its handshake deadline.
+    for mut connection in silent {
+        let mut rest = Vec::new();
+        let limit = micro::tls::HANDSHAKE_DEADLINE + PATIENCE;
+        // An end of stream or a reset: either way, closed.
+        let closed = tokio::time::timeout(limit, connection.read_to_end(&mut rest)).await;
+        assert!(
+            closed.is_ok(),
+            "a connection that never began its handshake was still open after {limit:?}"
+        );
+        assert!(
+            rest.is_empty(),
+            "the server sent {} bytes to a caller that sent nothing",
+            rest.len()
+        );
+    }
 }
