@@ -99,34 +99,64 @@ async fn start(
     (new(&listed).unwrap(), stop)
 }
 
+/// A registry holding one node of a new service over TLS, and the CA that issued the
+/// node's certificate; the node stops when this is dropped.
+struct TlsService {
+    registry: Arc<dyn Registry>,
+    name: String,
+    ca: Ca,
+    node: Node,
+    _stop: oneshot::Sender<()>,
+}
+
+impl TlsService {
+    async fn start(what: &str) -> TlsService {
+        let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+        let name = unique_service(what);
+        let ca = Ca::new();
+        let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+        TlsService {
+            registry,
+            name,
+            ca,
+            node,
+            _stop,
+        }
+    }
+}
+
 fn client(registry: &Arc<dyn Registry>) -> MicroClient {
     MicroClient::new(registry.clone(), Box::new(RoundRobin::default()))
 }
 
 #[tokio::test]
 async fn a_node_that_serves_tls_says_so_and_is_called_over_it() {
-    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
-    let name = unique_service("tls");
-    let ca = Ca::new();
-    let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+    let service = TlsService::start("tls").await;
     assert_eq!(
-        node.metadata.get(micro::tls::SECURE).map(String::as_str),
+        service
+            .node
+            .metadata
+            .get(micro::tls::SECURE)
+            .map(String::as_str),
         Some("true"),
         "the registration says the node speaks TLS: {:?}",
-        node.metadata
+        service.node.metadata
     );
 
-    let tls_client = client(&registry).tls(ca.issue("gateway"));
-    let (answered, reply) = within("a call over TLS", tls_client.say_hello(&name, "Ada"))
-        .await
-        .expect("a client from the same CA is answered");
-    assert_eq!(answered.id, node.id);
+    let tls_client = client(&service.registry).tls(service.ca.issue("gateway"));
+    let (answered, reply) = within(
+        "a call over TLS",
+        tls_client.say_hello(&service.name, "Ada"),
+    )
+    .await
+    .expect("a client from the same CA is answered");
+    assert_eq!(answered.id, service.node.id);
     assert!(reply.starts_with("Hello Ada"), "{reply}");
 
-    let plain = client(&registry);
+    let plain = client(&service.registry);
     let refused = within(
         "a call without a certificate",
-        plain.say_hello(&name, "Eve"),
+        plain.say_hello(&service.name, "Eve"),
     )
     .await
     .expect_err("a client with no certificate gets no call through");
@@ -192,23 +222,20 @@ async fn gateway(registry: &Arc<dyn Registry>, tls: Option<Credentials>) -> Stri
 
 #[tokio::test]
 async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_not_without() {
-    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
-    let name = unique_service("tls-api");
-    let ca = Ca::new();
-    let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
-    let path = format!("/{name}/greeter/say-hello?name=Ada");
+    let service = TlsService::start("tls-api").await;
+    let path = format!("/{}/greeter/say-hello?name=Ada", service.name);
 
-    let api = gateway(&registry, Some(ca.issue("gateway"))).await;
+    let api = gateway(&service.registry, Some(service.ca.issue("gateway"))).await;
     let (status, body) = within("the gateway's answer", http_get(&api, &path))
         .await
         .unwrap();
     assert_eq!(status, 200, "{body}");
     assert!(
-        body.contains(&format!("Hello Ada from {}", node.id)),
+        body.contains(&format!("Hello Ada from {}", service.node.id)),
         "{body}"
     );
 
-    let plain = gateway(&registry, None).await;
+    let plain = gateway(&service.registry, None).await;
     let (status, body) = within("the plain gateway's answer", http_get(&plain, &path))
         .await
         .unwrap();
@@ -221,21 +248,21 @@ async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_n
 
 #[tokio::test]
 async fn callers_that_never_handshake_hold_up_no_one_and_are_closed_after_the_deadline() {
-    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
-    let name = unique_service("tls-silent");
-    let ca = Ca::new();
-    let (node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+    let service = TlsService::start("tls-silent").await;
 
     // Connections that never send a byte: each one's handshake waits for its deadline.
     let mut silent = Vec::new();
     for _ in 0..10 {
-        let connected = within("a connection", TcpStream::connect(&node.address)).await;
+        let connected = within("a connection", TcpStream::connect(&service.node.address)).await;
         silent.push(connected.expect("connect"));
     }
-    let tls_client = client(&registry).tls(ca.issue("gateway"));
-    within("a call beside them", tls_client.say_hello(&name, "Ada"))
-        .await
-        .expect("a caller that does handshake is answered");
+    let tls_client = client(&service.registry).tls(service.ca.issue("gateway"));
+    within(
+        "a call beside them",
+        tls_client.say_hello(&service.name, "Ada"),
+    )
+    .await
+    .expect("a caller that does handshake is answered");
     // Answered while every silent connection is still open: the call did not wait behind
     // their handshakes (a server that made them one at a time would answer only once
     // their deadlines had closed them).
