@@ -10,11 +10,10 @@ use micro::registry::Registry;
 use micro::registry::memory::MemoryRegistry;
 use micro::service::{NodeGreeter, Service};
 use proto::hello::greeter_server::GreeterServer;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tonic::server::NamedService;
 
-use crate::support::unique_service;
+use crate::support::{api, unique_service};
 use testkit::{PrometheusServer, http_get, within};
 
 /// A greeter on the framework, registered in `registry`; it leaves when `stop` is sent.
@@ -35,24 +34,6 @@ async fn greeter(registry: Arc<dyn Registry>, name: &str) -> (String, oneshot::S
     (address, stop)
 }
 
-/// `micro api` on a free port in front of `registry`; its address.
-async fn gateway(registry: Arc<dyn Registry>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let options = micro::api::Options {
-        namespace: String::new(),
-        policy: Default::default(),
-        tls: None,
-    };
-    tokio::spawn(micro::api::serve(
-        listener,
-        registry,
-        options,
-        std::future::pending(),
-    ));
-    address
-}
-
 async fn get(address: &str, path: &str) -> String {
     let (status, body) = within(path, http_get(address, path)).await.unwrap();
     assert_eq!(status, 200, "GET {path} on {address}: {body}");
@@ -68,7 +49,7 @@ async fn every_metrics_page_passes_promtool() {
     let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
     let name = unique_service("lint");
     let (service, _stop) = greeter(registry.clone(), &name).await;
-    let api = gateway(registry).await;
+    let api = api(registry, Default::default()).await;
     get(&api, &format!("/{name}/greeter/say-hello?name=lint")).await;
     let (status, _) = http_get(&api, "/no-such-service/call").await.unwrap();
     assert_eq!(status, 404);
@@ -106,7 +87,7 @@ async fn prometheus_follows_the_registry_through_the_gateway() {
         return;
     }
     let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
-    let api = gateway(registry.clone()).await;
+    let api = api(registry.clone(), Default::default()).await;
     let config = format!(
         "global:
   scrape_interval: 1s

@@ -12,7 +12,6 @@ use micro::registry::Registry;
 use micro::registry::memory::MemoryRegistry;
 use micro::service::{NodeGreeter, Service};
 use proto::hello::greeter_server::GreeterServer;
-use tokio::net::TcpListener;
 use tonic::server::NamedService;
 
 use crate::support::unique_service;
@@ -81,22 +80,14 @@ async fn a_schema_slower_than_a_request_is_learnt_once_all_the_same() {
         .await
         .expect("the watch is open");
 
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let gateway = listener.local_addr().unwrap().to_string();
     let options = micro::api::Options {
-        namespace: String::new(),
         policy: micro::client::tries::Policy {
             deadline: DEADLINE,
             ..Default::default()
         },
-        tls: None,
+        ..Default::default()
     };
-    tokio::spawn(micro::api::serve(
-        listener,
-        registry,
-        options,
-        std::future::pending(),
-    ));
+    let gateway = crate::support::api(registry, options).await;
 
     // Each request ends at its deadline while the schema is asked for: 503, it never ran.
     // Until the one learning ends, then the schema is kept and the call goes through.

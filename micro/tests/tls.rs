@@ -21,12 +21,21 @@ use rcgen::{
     SanType,
 };
 use tokio::io::AsyncReadExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tonic::Code;
 use tonic::server::NamedService;
 
 use crate::support::unique_service;
+
+/// `micro api` in front of `registry`, calling the services with `tls`; its address.
+async fn gateway(registry: &Arc<dyn Registry>, tls: Option<Credentials>) -> String {
+    let options = micro::api::Options {
+        tls,
+        ..Default::default()
+    };
+    crate::support::api(registry.clone(), options).await
+}
 use testkit::{PATIENCE, http_get, within};
 
 /// A CA of the test's own, and what it issues.
@@ -202,30 +211,13 @@ async fn a_tls_client_calls_neither_a_plaintext_node_nor_an_impostor_but_the_rea
     }
 }
 
-/// `micro api` on a free port in front of `registry`, calling with `tls`; its address.
-async fn gateway(registry: &Arc<dyn Registry>, tls: Option<Credentials>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let options = micro::api::Options {
-        namespace: String::new(),
-        policy: Default::default(),
-        tls,
-    };
-    tokio::spawn(micro::api::serve(
-        listener,
-        registry.clone(),
-        options,
-        std::future::pending(),
-    ));
-    address
-}
-
 #[tokio::test]
 async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_not_without() {
     let service = TlsService::start("tls-api").await;
     let path = format!("/{}/greeter/say-hello?name=Ada", service.name);
 
-    let api = gateway(&service.registry, Some(service.ca.issue("gateway"))).await;
+    let tls = Some(service.ca.issue("gateway"));
+    let api = gateway(&service.registry, tls).await;
     let (status, body) = within("the gateway's answer", http_get(&api, &path))
         .await
         .unwrap();

@@ -87,19 +87,7 @@ async fn one_call_is_one_trace_of_three_spans() {
     within("the service to register", nodes.wait_for(|n| !n.is_empty()))
         .await
         .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = listener.local_addr().unwrap().to_string();
-    let options = micro::api::Options {
-        namespace: String::new(),
-        policy: Default::default(),
-        tls: None,
-    };
-    tokio::spawn(micro::api::serve(
-        listener,
-        registry,
-        options,
-        std::future::pending(),
-    ));
+    let api = crate::support::api(registry, Default::default()).await;
 
     let uuid = "5f0c2a4e-8d8b-4a43-9a6e-2f3c1b0d9e7a";
     let path = format!("/{name}/captcha/verify?uuid={uuid}&code=abcd");

@@ -52,6 +52,7 @@ const GRACE: Duration = Duration::from_secs(5);
 
 /// What the gateway is given: where services are, how it tries its calls (the deadline
 /// among them), and go-micro's namespace.
+#[derive(Default)]
 pub struct Options {
     /// Put before the service's name with a `.`: with `go.micro.srv`, `/user/say/hello`
     /// calls service `go.micro.srv.user`. Empty: the name as the path gives it.

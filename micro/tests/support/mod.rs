@@ -7,10 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use micro::registry::Node;
+use micro::registry::{Node, Registry};
 use micro::service::{ArrivedAt, NodeGreeter};
 use proto::hello::greeter_server::GreeterServer;
 use tokio::net::TcpListener;
@@ -22,6 +23,20 @@ pub fn unique_service(what: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     format!("{what}-{}-{n}", std::process::id())
+}
+
+/// `micro api` on a free loopback port in front of `registry`, told `options`, serving
+/// until the test ends; its address.
+pub async fn api(registry: Arc<dyn Registry>, options: micro::api::Options) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(micro::api::serve(
+        listener,
+        registry,
+        options,
+        std::future::pending(),
+    ));
+    address
 }
 
 /// The longest a fake peer (a misbehaving node, a cut link, a tap in front of Redis) keeps

@@ -148,15 +148,10 @@ pub async fn traced_call(provider: &SdkTracerProvider) -> String {
         .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let api = listener.local_addr().unwrap().to_string();
-    let options = micro::api::Options {
-        namespace: String::new(),
-        policy: Default::default(),
-        tls: None,
-    };
     tokio::spawn(micro::api::serve(
         listener,
         registry,
-        options,
+        Default::default(),
         std::future::pending(),
     ));
     let uuid = "5f0c2a4e-8d8b-4a43-9a6e-2f3c1b0d9e7a";
