@@ -281,7 +281,9 @@ impl Channels {
         let mut endpoint =
             Endpoint::from_shared(format!("{scheme}://{address}")).map_err(not_an_address)?;
         if let Some(tls) = tls {
-            endpoint = endpoint.tls_config(tls).map_err(not_an_address)?;
+            endpoint = endpoint.tls_config(tls).map_err(|error| {
+                wire::not_sent(format!("this client's certificate cannot be used: {error}"))
+            })?;
         }
         // ANCHOR_END: channel
         // While a call waits on a connection, a ping every second, and a connection whose

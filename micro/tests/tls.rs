@@ -284,3 +284,44 @@ async fn callers_that_never_handshake_hold_up_no_one_and_are_closed_after_the_de
         );
     }
 }
+
+#[tokio::test]
+async fn credentials_that_are_no_certificate_are_a_clear_error_on_both_sides() {
+    let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
+    let name = unique_service("tls-bad-pem");
+    let ca = Ca::new();
+    let broken = Credentials::from_pem(&ca.pem, "not a certificate", "not a key", &name);
+
+    let service = Service::new(&name, registry.clone())
+        .address("127.0.0.1:0")
+        .tls(broken.clone())
+        .handle(GreeterServer::new(NodeGreeter));
+    let ended = within(
+        "the service to give up",
+        service.run(std::future::pending()),
+    )
+    .await;
+    let error = format!(
+        "{:#}",
+        ended.expect_err("a service cannot serve with no certificate")
+    );
+    assert!(
+        error.contains(&format!("{name}'s certificate cannot be used")),
+        "{error}"
+    );
+
+    let (_node, _stop) = start(&registry, &name, Some(ca.issue(&name))).await;
+    let refused = within(
+        "a call with a broken certificate",
+        client(&registry).tls(broken).say_hello(&name, "Ada"),
+    )
+    .await
+    .expect_err("a client with no usable certificate calls nobody");
+    assert_eq!(refused.code(), Code::Unavailable, "{refused:?}");
+    assert!(
+        refused
+            .message()
+            .contains("this client's certificate cannot be used"),
+        "{refused:?}"
+    );
+}

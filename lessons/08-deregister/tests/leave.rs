@@ -86,6 +86,7 @@ async fn not_serving_then_deregistered_while_calls_are_in_flight_then_exit_0() {
         let (url, name) = (agent.url().to_string(), name.clone());
         async move { until_gone(&url, &name, PATIENCE).await }
     });
+    // deadline: until_gone gives up after PATIENCE, and the task ends with it.
     if gone.await.is_err() {
         panic!(
             "the instance should leave the catalog while calls are still in flight \

@@ -191,7 +191,9 @@ impl Service {
         }
         let mut server = builder();
         if let Some(tls) = &self.tls {
-            server = server.tls_config(tls.server())?;
+            server = (server.tls_config(tls.server())).map_err(|error| {
+                anyhow::anyhow!("{}'s certificate cannot be used: {error}", tls.name)
+            })?;
         }
         let router = server
             .accept_http1(true)
