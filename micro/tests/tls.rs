@@ -5,7 +5,8 @@
 //! plaintext node, and no node whose certificate is not from its CA, even when the registry
 //! says it speaks TLS: the call goes to the real node instead. `micro api` learns a TLS
 //! node's schema and calls it with the gateway's certificate, and says why it cannot
-//! without one.
+//! without one. Callers that never begin a handshake hold up no one, and credentials that
+//! are no certificate are one clear line on both sides.
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ use tonic::Code;
 use tonic::server::NamedService;
 
 use crate::support::unique_service;
+use testkit::{PATIENCE, http_get, within};
 
 /// `micro api` in front of `registry`, calling the services with `tls`; its address.
 async fn gateway(registry: &Arc<dyn Registry>, tls: Option<Credentials>) -> String {
@@ -36,7 +38,13 @@ async fn gateway(registry: &Arc<dyn Registry>, tls: Option<Credentials>) -> Stri
     };
     crate::support::api(registry.clone(), options).await
 }
-use testkit::{PATIENCE, http_get, within};
+
+/// GET `path` of the gateway at `api`: the status and the body.
+async fn ask(api: &str, path: &str) -> (u16, String) {
+    within("the gateway's answer", http_get(api, path))
+        .await
+        .unwrap()
+}
 
 /// A CA of the test's own, and what it issues.
 struct Ca {
@@ -218,9 +226,7 @@ async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_n
 
     let tls = Some(service.ca.issue("gateway"));
     let api = gateway(&service.registry, tls).await;
-    let (status, body) = within("the gateway's answer", http_get(&api, &path))
-        .await
-        .unwrap();
+    let (status, body) = ask(&api, &path).await;
     assert_eq!(status, 200, "{body}");
     assert!(
         body.contains(&format!("Hello Ada from {}", service.node.id)),
@@ -228,9 +234,7 @@ async fn micro_api_calls_a_tls_node_with_the_gateways_certificate_and_says_why_n
     );
 
     let plain = gateway(&service.registry, None).await;
-    let (status, body) = within("the plain gateway's answer", http_get(&plain, &path))
-        .await
-        .unwrap();
+    let (status, body) = ask(&plain, &path).await;
     assert_eq!(status, 503, "{body}");
     assert!(
         body.contains("speaks TLS only, and this client has no certificate"),
