@@ -17,10 +17,6 @@ use micro::selector::RoundRobin;
 use micro::service::{NodeGreeter, Service};
 use micro::tls::Credentials;
 use proto::hello::greeter_server::GreeterServer;
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    SanType,
-};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -46,43 +42,18 @@ async fn ask(api: &str, path: &str) -> (u16, String) {
         .unwrap()
 }
 
-/// A CA of the test's own, and what it issues.
-struct Ca {
-    pem: String,
-    issuer: Issuer<'static, KeyPair>,
-}
+/// A CA of the test's own (testkit's), issuing the framework's credentials.
+struct Ca(testkit::tls::Ca);
 
 impl Ca {
     fn new() -> Ca {
-        let mut params = CertificateParams::default();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "a test CA");
-        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-        let key = KeyPair::generate().unwrap();
-        let pem = params.self_signed(&key).unwrap().pem();
-        Ca {
-            pem,
-            issuer: Issuer::new(params, key),
-        }
+        Ca(testkit::tls::Ca::new())
     }
 
-    /// `name`'s credentials, as `l16-trust issue NAME` writes them: its DNS name and its
-    /// `spiffe://course/NAME`, for serving and for calling.
+    /// `name`'s credentials, as `l16-trust issue NAME` writes them.
     fn issue(&self, name: &str) -> Credentials {
-        let mut params = CertificateParams::default();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.subject_alt_names = vec![
-            SanType::DnsName(name.try_into().unwrap()),
-            SanType::URI(format!("spiffe://course/{name}").try_into().unwrap()),
-        ];
-        params.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ServerAuth,
-            ExtendedKeyUsagePurpose::ClientAuth,
-        ];
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        Credentials::from_pem(&self.pem, &cert.pem(), &key.serialize_pem(), name)
+        let issued = self.0.issue(name);
+        Credentials::from_pem(&self.0.pem, &issued.cert_pem, &issued.key_pem, name)
     }
 }
 
@@ -294,7 +265,7 @@ async fn credentials_that_are_no_certificate_are_a_clear_error_on_both_sides() {
     let registry: Arc<dyn Registry> = Arc::new(MemoryRegistry::new());
     let name = unique_service("tls-bad-pem");
     let ca = Ca::new();
-    let broken = Credentials::from_pem(&ca.pem, "not a certificate", "not a key", &name);
+    let broken = Credentials::from_pem(&ca.0.pem, "not a certificate", "not a key", &name);
 
     let service = Service::new(&name, registry.clone())
         .address("127.0.0.1:0")

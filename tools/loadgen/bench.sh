@@ -168,43 +168,15 @@ fi
 
 go_bin=""
 gocode=/usr/share/gocode/src
-go_packages="golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc"
+source "$repo/tools/loadgen/go/build.sh"
 if [ "$build" = no ]; then
     if [ -x "$target/loadgen-go/bin/grpc-server" ]; then
         go_bin="$target/loadgen-go/bin"
     else
         echo "Go baselines skipped: --no-build, and none were built before" >&2
     fi
-# wrappers.go came with github.com/golang/protobuf 1.4, the first that reads APIv2 messages.
-elif command -v go >/dev/null && [ -d "$gocode/google.golang.org/grpc" ] \
-    && [ -d "$gocode/google.golang.org/protobuf" ] \
-    && [ -f "$gocode/github.com/golang/protobuf/proto/wrappers.go" ] && command -v protoc >/dev/null \
-    && command -v protoc-gen-go >/dev/null && command -v protoc-gen-go-grpc >/dev/null; then
-    echo "building the Go baselines (GOPATH mode, Debian's grpc-go)..." >&2
-    gopath="$target/loadgen-go/gopath"
+elif build_go_baselines "$target" "$repo" netrpc-server jsonrpc-server grpc-server netrpc-load; then
     go_bin="$target/loadgen-go/bin"
-    hello="$gopath/src/loadgen-go/hello"
-    rm -rf "$gopath/src/loadgen-go"
-    mkdir -p "$hello" "$go_bin"
-    for dir in netrpc-server jsonrpc-server grpc-server netrpc-load; do
-        cp -r "$repo/tools/loadgen/go/$dir" "$gopath/src/loadgen-go/"
-    done
-    # hello.proto names no Go package: M says which, paths=source_relative puts the files
-    # in hello/. The Go Greeter embeds no UnimplementedGreeterServer, as in the seed course.
-    go_package=Mhello.proto=loadgen-go/hello
-    protoc -I "$repo/proto" \
-        --go_out="$hello" --go_opt=paths=source_relative,"$go_package" \
-        --go-grpc_out="$hello" \
-        --go-grpc_opt=paths=source_relative,"$go_package",require_unimplemented_servers=false \
-        "$repo/proto/hello.proto"
-    (
-        cd "$gopath/src/loadgen-go"
-        for dir in netrpc-server jsonrpc-server grpc-server netrpc-load; do
-            GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" go build -o "$go_bin/$dir" "./$dir"
-        done
-    )
-else
-    echo "Go baselines skipped: apt-get install -y $go_packages" >&2
 fi
 
 # The NATS baseline needs only Go and Debian's Go NATS client, golang-github-nats-io-go-nats-dev

@@ -31,6 +31,7 @@ use tonic::body::Body;
 use crate::Protocol;
 use crate::runner::{self, Schedule, Settings};
 use crate::stats::{Recorder, Report};
+use crate::tls::Tls;
 
 /// How long a caller waits after an error status before calling again, so that a server
 /// that went away (every call fails at once) is not called in a tight loop.
@@ -54,9 +55,15 @@ pub enum Client {
 pub async fn run(settings: &Settings, client: Client) -> anyhow::Result<Report> {
     match client {
         Client::Frames => crate::grpc_frames::run(settings).await,
-        Client::H2 => crate::grpc_h2::run(settings).await,
+        Client::H2 => crate::grpc_h2::run(settings, None).await,
         Client::Tonic => run_tonic(settings).await,
     }
+}
+
+/// The same calls over mutual TLS (`--tls-certs`), made by the `h2` crate's client: the
+/// lean client over TLS, so that what TLS adds is the server's cost, not the client's.
+pub async fn run_over_tls(settings: &Settings, tls: &Tls) -> anyhow::Result<Report> {
+    crate::grpc_h2::run(settings, Some(tls)).await
 }
 
 /// The calls made by tonic's generated client.

@@ -27,6 +27,7 @@ use std::net::SocketAddr;
 use bytes::{Bytes, BytesMut};
 use h2::client::SendRequest;
 use http::{HeaderMap, Method, Request, StatusCode};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
@@ -35,17 +36,19 @@ use crate::grpc::PAUSE_AFTER_ERROR;
 use crate::grpc_reply::{Failure, check, check_status, encode};
 use crate::runner::{self, Schedule, Settings};
 use crate::stats::{Recorder, Report};
+use crate::tls::Tls;
 
-/// Opens `settings.connections` HTTP/2 connections and runs `settings.pipeline()`
-/// concurrent callers on each, each caller a stream at a time.
-pub async fn run(settings: &Settings) -> anyhow::Result<Report> {
-    let connections = runner::connect_all(settings, open).await?;
+/// Opens `settings.connections` HTTP/2 connections, over mutual TLS when `tls` says how,
+/// and runs `settings.pipeline()` concurrent callers on each, each caller a stream at a time.
+pub async fn run(settings: &Settings, tls: Option<&Tls>) -> anyhow::Result<Report> {
+    let connections = runner::connect_all(settings, |addr| open(addr, tls)).await?;
     let callers: Vec<SendRequest<Bytes>> = connections
         .iter()
         .flat_map(|connection| std::iter::repeat_n(connection, settings.pipeline()))
         .cloned()
         .collect();
-    let head = request_head(settings.addr())?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let head = request_head(scheme, settings.addr())?;
     let record = runner::run_workers(settings, callers, move |n, send, schedule| {
         caller(n, send, head.clone(), schedule)
     })
@@ -53,12 +56,25 @@ pub async fn run(settings: &Settings) -> anyhow::Result<Report> {
     Ok(Report::new(settings.info(Protocol::Grpc), record))
 }
 
-/// Connects and starts HTTP/2; the connection's own task (which reads and writes the
+/// Connects (and does the TLS handshake, with `tls`), then starts HTTP/2.
+async fn open(addr: SocketAddr, tls: Option<&Tls>) -> anyhow::Result<SendRequest<Bytes>> {
+    match tls {
+        Some(tls) => start(tls.connect(addr).await?).await,
+        None => {
+            let stream = TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            start(stream).await
+        }
+    }
+}
+
+/// Starts HTTP/2 on a connection; the connection's own task (which reads and writes the
 /// frames of every stream) runs in the background until every handle is dropped.
-async fn open(addr: SocketAddr) -> anyhow::Result<SendRequest<Bytes>> {
-    let stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let (send, connection) = h2::client::handshake(stream).await?;
+async fn start<T>(io: T) -> anyhow::Result<SendRequest<Bytes>>
+where
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (send, connection) = h2::client::handshake(io).await?;
     // A broken connection fails every call on it: the callers record that.
     tokio::spawn(async move {
         let _ = connection.await;
@@ -67,10 +83,10 @@ async fn open(addr: SocketAddr) -> anyhow::Result<SendRequest<Bytes>> {
 }
 
 /// The head of every `SayHello` request, built once: each call clones it.
-fn request_head(addr: SocketAddr) -> anyhow::Result<Request<()>> {
+fn request_head(scheme: &str, addr: SocketAddr) -> anyhow::Result<Request<()>> {
     Ok(Request::builder()
         .method(Method::POST)
-        .uri(format!("http://{addr}/hello.Greeter/SayHello"))
+        .uri(format!("{scheme}://{addr}/hello.Greeter/SayHello"))
         .header("content-type", "application/grpc")
         .header("te", "trailers")
         .body(())?)

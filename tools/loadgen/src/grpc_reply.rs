@@ -3,7 +3,8 @@
 //!
 //! Nothing is taken on trust: a reply counts only if it is exactly one uncompressed
 //! `HelloReply` whose message is `"Hello <name>!"` for the name that was sent
-//! (`w<caller>-<call>`), after HTTP 200 and with `grpc-status: 0`.
+//! (`w<caller>-<call>`), after HTTP 200 and with `grpc-status: 0`. Lesson 11's framework
+//! greets as `"Hello <name> from <node>"`, saying which node answered; that counts too.
 
 use bytes::{Bytes, BytesMut};
 use prost::Message;
@@ -27,7 +28,8 @@ pub fn encode(buffer: &mut BytesMut, name: &str) -> Bytes {
     buffer.split().freeze()
 }
 
-/// Checks that `body` is exactly one uncompressed `HelloReply` saying `"Hello <name>!"`.
+/// Checks that `body` is exactly one uncompressed `HelloReply` saying `"Hello <name>!"`
+/// (or `"Hello <name> from <node>"`).
 pub fn check(body: &[u8], name: &str) -> Result<(), Failure> {
     let wrong = |why: String| Failure::Wrong(why);
     let Prefix { compressed, len } = read_prefix(body)
@@ -42,9 +44,12 @@ pub fn check(body: &[u8], name: &str) -> Result<(), Failure> {
     let reply = HelloReply::decode(message)
         .map_err(|e| wrong(format!("not a HelloReply: {e}")))?
         .message;
-    let greeted = reply
-        .strip_prefix("Hello ")
-        .and_then(|rest| rest.strip_suffix('!'));
+    let greeted = reply.strip_prefix("Hello ").and_then(|rest| {
+        rest.strip_suffix('!').or_else(|| {
+            let (greeted, node) = rest.split_once(" from ")?;
+            (!node.is_empty()).then_some(greeted)
+        })
+    });
     if greeted != Some(name) {
         return Err(wrong(format!("expected \"Hello {name}!\", got {reply:?}")));
     }
@@ -96,6 +101,18 @@ mod tests {
             check(&reply("Hello w1-2"), "w1-2"),
             Err(Failure::Wrong(_))
         ));
+        // Lesson 11's framework names the node that answered; only for the name sent.
+        assert!(check(&reply("Hello w1-2 from greeter-127.0.0.1-7011"), "w1-2").is_ok());
+        for wrong in [
+            "Hello w1-3 from greeter-1",
+            "Hello w1-2 from ",
+            "Hello w1-2 greeter-1",
+        ] {
+            assert!(
+                matches!(check(&reply(wrong), "w1-2"), Err(Failure::Wrong(_))),
+                "{wrong}"
+            );
+        }
         let mut long = reply("Hello w1-2!");
         long.push(0);
         assert!(matches!(check(&long, "w1-2"), Err(Failure::Wrong(_))));

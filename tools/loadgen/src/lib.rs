@@ -11,7 +11,8 @@
 //! - [`stats`] records latencies in an HDR histogram, counts errors and prints the report;
 //! - [`tcp`] is the closed loop over one TCP connection, shared by the byte protocols;
 //! - [`echo`], [`rpc`], [`jsonrpc`] say how each byte protocol writes a request and reads a
-//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_frames`]' HTTP/2 frames by hand;
+//!   reply; [`grpc`] makes gRPC calls, by default with [`grpc_frames`]' HTTP/2 frames by hand,
+//!   and over mutual TLS with [`tls`] (lesson 16's certificates);
 //! - `events` (with the `events` feature) measures lesson 12's brokers: publish → deliver;
 //! - [`report`] sums up `bench.sh`'s repeated runs: medians, spread, ratios, an SVG chart.
 
@@ -29,6 +30,7 @@ pub mod runner;
 pub mod stats;
 pub mod target;
 pub mod tcp;
+pub mod tls;
 
 use runner::Settings;
 use stats::Report;

@@ -50,6 +50,8 @@ enum Command {
         /// (the `h2` crate) or tonic (lesson 05's generated client).
         #[arg(long, value_enum, default_value_t = Client::Frames)]
         client: Client,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Lesson 12: publish messages through a broker (nats, or http over --registry) and
     /// measure publish → deliver latency and delivered messages/s (needs `--features events`).
@@ -93,6 +95,34 @@ struct Common {
     json: bool,
 }
 
+/// `loadgen grpc` over mutual TLS, with lesson 16's certificates.
+#[derive(Args)]
+struct TlsArgs {
+    /// Call over mutual TLS with the certificates in this folder (`l16-trust ca` and `issue`
+    /// make them); with --client h2.
+    #[arg(long)]
+    tls_certs: Option<PathBuf>,
+    /// Whose certificate to show, with --tls-certs.
+    #[arg(long, default_value = "gateway")]
+    tls_as: String,
+    /// The name the server's certificate must have, with --tls-certs.
+    #[arg(long, default_value = "greeter")]
+    tls_server: String,
+}
+
+impl TlsArgs {
+    /// The client's TLS, if asked for: only the `h2` crate's client speaks it.
+    fn load(&self, client: Client) -> anyhow::Result<Option<loadgen::tls::Tls>> {
+        let Some(dir) = &self.tls_certs else {
+            return Ok(None);
+        };
+        if client != Client::H2 {
+            anyhow::bail!("--tls-certs takes --client h2: the other clients speak plaintext only");
+        }
+        loadgen::tls::Tls::load(dir, &self.tls_as, &self.tls_server).map(Some)
+    }
+}
+
 /// `loadgen events`'s flags: lesson 12's broker flags and lesson 11's registry flags, as the
 /// lesson's own binary takes them, and how many messages to publish.
 #[cfg(feature = "events")]
@@ -129,7 +159,7 @@ struct Events {
 }
 
 fn main() -> ExitCode {
-    let (protocol, common, streams, client) = match Cli::parse().protocol {
+    let (protocol, common, streams, client, tls) = match Cli::parse().protocol {
         Command::Events(events) => return run_events(events),
         Command::Report {
             runs,
@@ -137,15 +167,16 @@ fn main() -> ExitCode {
             title,
             subtitle,
         } => return report(&runs, svg.as_deref(), &title, &subtitle),
-        Command::Echo(c) => (Protocol::Echo, c, None, None),
-        Command::Rpc(c) => (Protocol::Rpc, c, None, None),
-        Command::Jsonrpc(c) => (Protocol::JsonRpc, c, None, None),
-        Command::Jsonrpc1(c) => (Protocol::JsonRpc1, c, None, None),
+        Command::Echo(c) => (Protocol::Echo, c, None, None, None),
+        Command::Rpc(c) => (Protocol::Rpc, c, None, None, None),
+        Command::Jsonrpc(c) => (Protocol::JsonRpc, c, None, None, None),
+        Command::Jsonrpc1(c) => (Protocol::JsonRpc1, c, None, None, None),
         Command::Grpc {
             common,
             streams,
             client,
-        } => (Protocol::Grpc, common, streams, Some(client)),
+            tls,
+        } => (Protocol::Grpc, common, streams, Some(client), Some(tls)),
     };
     let options = Options {
         addr: common
@@ -163,9 +194,14 @@ fn main() -> ExitCode {
     let runtime = runtime().expect("a tokio runtime");
     let result = runtime.block_on(async {
         let settings = options.check().await?;
-        match client {
-            Some(client) => loadgen::grpc::run(&settings, client).await,
-            None => loadgen::run(protocol, &settings).await,
+        let over_tls = match (&tls, client) {
+            (Some(tls), Some(client)) => tls.load(client)?,
+            _ => None,
+        };
+        match (client, over_tls) {
+            (_, Some(tls)) => loadgen::grpc::run_over_tls(&settings, &tls).await,
+            (Some(client), None) => loadgen::grpc::run(&settings, client).await,
+            (None, None) => loadgen::run(protocol, &settings).await,
         }
     });
     match result {

@@ -25,6 +25,7 @@
 //! (Redis, Consul, etcd, NATS, Chromium); with the `browser` feature [`browser`] (the `headless`
 //! crate) drives headless Chromium. With the `grpc` feature, [`grpc`] watches a gRPC server's health.
 //! With the `prometheus` feature, [`prometheus()`] starts a private Prometheus (lesson 15).
+//! With the `tls` feature, [`tls::Ca`] issues certificates as lesson 16's CA does.
 
 #[cfg(feature = "browser")]
 pub use headless as browser;
@@ -48,6 +49,8 @@ mod process;
 mod prometheus;
 mod redis;
 mod server;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod tool;
 
 use std::future::Future;

@@ -2,17 +2,27 @@
 // hello.Greeter/SayHello answering "Hello <name>!", on grpc-go's defaults.
 // The hello package is generated from the course's proto/hello.proto (see ../README.md).
 //
+// With -tls-certs it is the baseline for lesson 16 too: it serves over mutual TLS as grpc-go
+// is told to (credentials.NewTLS), showing NAME.pem from the folder `l16-trust ca` and
+// `l16-trust issue NAME` write, and requiring each caller's certificate from its ca.pem.
+//
 //	grpc-server -addr 127.0.0.1:7205
+//	grpc-server -addr 127.0.0.1:7205 -tls-certs certs -tls-as greeter
 package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"log"
 	"net"
+	"os"
+	"path/filepath"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
 	"loadgen-go/hello"
 )
@@ -31,15 +41,49 @@ func (greeter) SayHelloStream(in *hello.HelloStreamRequest, stream hello.Greeter
 	return errors.New("not part of the baseline")
 }
 
+// mutualTLS is the server's side of mutual TLS: show NAME's certificate, and require a
+// caller's certificate signed by the CA of the same folder.
+func mutualTLS(dir, name string) (credentials.TransportCredentials, error) {
+	certificate, err := tls.LoadX509KeyPair(filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key"))
+	if err != nil {
+		return nil, err
+	}
+	ca, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		return nil, err
+	}
+	callers := x509.NewCertPool()
+	if !callers.AppendCertsFromPEM(ca) {
+		return nil, errors.New("ca.pem holds no certificate")
+	}
+	return credentials.NewTLS(&tls.Config{
+		Certificates: []tls.Certificate{certificate},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    callers,
+	}), nil
+}
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:7205", "where to listen")
+	certs := flag.String("tls-certs", "", "serve over mutual TLS with the certificates in this folder")
+	as := flag.String("tls-as", "greeter", "whose certificate to show, with -tls-certs")
 	flag.Parse()
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
-	server := grpc.NewServer()
+	var options []grpc.ServerOption
+	how := "plaintext"
+	if *certs != "" {
+		creds, err := mutualTLS(*certs, *as)
+		if err != nil {
+			log.Fatal(err)
+		}
+		options = append(options, grpc.Creds(creds))
+		how = "mutual TLS as " + *as
+	}
+	server := grpc.NewServer(options...)
 	hello.RegisterGreeterServer(server, greeter{})
-	log.Printf("grpc-go Greeter on %s", listener.Addr())
+	log.Printf("grpc-go Greeter on %s (%s)", listener.Addr(), how)
 	log.Fatal(server.Serve(listener))
 }

@@ -16,7 +16,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
 /// Greets with `greeting` in place of "Hello"; an empty greeting fails every call.
-struct Greeting(&'static str);
+pub(crate) struct Greeting(pub(crate) &'static str);
 
 #[tonic::async_trait]
 impl Greeter for Greeting {

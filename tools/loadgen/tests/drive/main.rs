@@ -13,3 +13,4 @@ mod events;
 mod grpc;
 mod jsonrpc;
 mod rpc;
+mod tls;
