@@ -124,10 +124,19 @@ impl Registry for EtcdRegistry {
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         async move {
             let kept = crate::locks::lock(&self.kept).remove(&node.id);
-            let lease = kept.and_then(|kept| {
-                kept.task.abort(); // no more keep-alives, no registering again
-                *kept.lease.borrow()
-            });
+            let lease = match kept {
+                Some(Kept { task, lease }) => {
+                    // No more keep-alives, no registering again. The keeper may be running
+                    // on another thread right now (registering again after a lost lease, as
+                    // when the member it renewed through stops with this host): it is
+                    // awaited until it has stopped, so that nothing it sends comes after the
+                    // delete below and writes the key back for a node that has left.
+                    task.abort();
+                    let _ = task.await;
+                    *lease.borrow()
+                }
+                None => None,
+            };
             self.members
                 .withdraw(&node_key(service, node), lease)
                 .await
