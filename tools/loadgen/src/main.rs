@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use loadgen::Protocol;
 use loadgen::grpc::Client;
 use loadgen::runner::{Options, parse_duration};
+use loadgen::tls::TlsFlags;
 
 #[derive(Parser)]
 #[command(
@@ -51,7 +52,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Client::Frames)]
         client: Client,
         #[command(flatten)]
-        tls: TlsArgs,
+        tls: TlsFlags,
     },
     /// Lesson 12: publish messages through a broker (nats, or http over --registry) and
     /// measure publish → deliver latency and delivered messages/s (needs `--features events`).
@@ -93,34 +94,6 @@ struct Common {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
-}
-
-/// `loadgen grpc` over mutual TLS, with lesson 16's certificates.
-#[derive(Args)]
-struct TlsArgs {
-    /// Call over mutual TLS with the certificates in this folder (`l16-trust ca` and `issue`
-    /// make them); with --client h2.
-    #[arg(long)]
-    tls_certs: Option<PathBuf>,
-    /// Whose certificate to show, with --tls-certs.
-    #[arg(long, default_value = "gateway")]
-    tls_as: String,
-    /// The name the server's certificate must have, with --tls-certs.
-    #[arg(long, default_value = "greeter")]
-    tls_server: String,
-}
-
-impl TlsArgs {
-    /// The client's TLS, if asked for: only the `h2` crate's client speaks it.
-    fn load(&self, client: Client) -> anyhow::Result<Option<loadgen::tls::Tls>> {
-        let Some(dir) = &self.tls_certs else {
-            return Ok(None);
-        };
-        if client != Client::H2 {
-            anyhow::bail!("--tls-certs takes --client h2: the other clients speak plaintext only");
-        }
-        loadgen::tls::Tls::load(dir, &self.tls_as, &self.tls_server).map(Some)
-    }
 }
 
 /// `loadgen events`'s flags: lesson 12's broker flags and lesson 11's registry flags, as the
@@ -194,9 +167,15 @@ fn main() -> ExitCode {
     let runtime = runtime().expect("a tokio runtime");
     let result = runtime.block_on(async {
         let settings = options.check().await?;
-        let over_tls = match (&tls, client) {
-            (Some(tls), Some(client)) => tls.load(client)?,
-            _ => None,
+        let over_tls = match &tls {
+            // Only the `h2` crate's client speaks TLS.
+            Some(tls) if tls.tls_certs.is_some() && client != Some(Client::H2) => {
+                anyhow::bail!(
+                    "--tls-certs takes --client h2: the other clients speak plaintext only"
+                )
+            }
+            Some(tls) => tls.load()?,
+            None => None,
         };
         match (client, over_tls) {
             (_, Some(tls)) => loadgen::grpc::run_over_tls(&settings, &tls).await,

@@ -13,7 +13,7 @@
 //! handshake costs is a question of its own (chapter 16 measures it with `openssl s_time`).
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -22,6 +22,31 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
+
+/// `loadgen grpc`'s flags for mutual TLS.
+#[derive(Debug, clap::Args)]
+pub struct TlsFlags {
+    /// Call over mutual TLS with the certificates in this folder (`l16-trust ca` and `issue`
+    /// make them); with --client h2, the one client that speaks it.
+    #[arg(long)]
+    pub tls_certs: Option<PathBuf>,
+    /// Whose certificate to show, with --tls-certs.
+    #[arg(long, default_value = "gateway")]
+    pub tls_as: String,
+    /// The name the server's certificate must have, with --tls-certs.
+    #[arg(long, default_value = "greeter")]
+    pub tls_server: String,
+}
+
+impl TlsFlags {
+    /// The client's TLS, if asked for.
+    pub fn load(&self) -> anyhow::Result<Option<Tls>> {
+        let Some(dir) = &self.tls_certs else {
+            return Ok(None);
+        };
+        Tls::load(dir, &self.tls_as, &self.tls_server).map(Some)
+    }
+}
 
 /// What a connection needs to open over mutual TLS.
 #[derive(Clone)]
