@@ -67,30 +67,8 @@ if [ "$build" = yes ]; then
 fi
 [ -x "$go_server" ] || echo "grpc-go rows skipped: $go_server is not built" >&2
 
-work=$(mktemp -d)
-server=""
-old_priority=""
-cleanup() {
-    [ -z "$server" ] || kill "$server" 2>/dev/null || true
-    [ -z "$old_priority" ] || echo "$old_priority" >/proc/self/autogroup 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-if [ -r /proc/self/autogroup ]; then
-    old=$(sed -n 's/.* nice \(-\?[0-9]*\).*/\1/p' /proc/self/autogroup)
-    echo -20 >/proc/self/autogroup 2>/dev/null && old_priority=$old
-fi
-
-cores=$(nproc)
-on_server=()
-on_load=()
-if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
-    on_server=(taskset -c $((cores - 1)))
-    on_load=(taskset -c 0-$((cores - 2)))
-fi
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
+# $work, the priority, the pinning, free_port and cpu_ticks.
+source "$repo/tools/loadgen/bench-lib.sh"
 
 # The course's CA, and the certificates both servers show (greeter) and every client shows
 # (gateway), as chapter 16 makes them.

@@ -7,19 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use loadgen::Protocol;
-use loadgen::runner::Options;
+use loadgen::runner::{Options, Settings};
 use loadgen::stats::Report;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Runs `protocol` against `addr` for a short while: long enough for many requests, short
-/// enough for a test. Fails the test if the run itself fails or does not end in time.
-pub async fn short_run(
-    protocol: Protocol,
-    addr: SocketAddr,
-    connections: usize,
-    pipeline: usize,
-) -> Report {
+/// The settings of a short run against `addr`: long enough for many requests, short
+/// enough for a test.
+pub async fn short_settings(addr: SocketAddr, connections: usize, pipeline: usize) -> Settings {
     let options = Options {
         addr: addr.to_string(),
         connections,
@@ -27,10 +22,21 @@ pub async fn short_run(
         warmup: Duration::from_millis(50),
         duration: Duration::from_millis(300),
     };
-    let settings = options
+    options
         .check()
         .await
-        .expect("loopback settings are accepted");
+        .expect("loopback settings are accepted")
+}
+
+/// Runs `protocol` against `addr` for a short while. Fails the test if the run itself fails
+/// or does not end in time.
+pub async fn short_run(
+    protocol: Protocol,
+    addr: SocketAddr,
+    connections: usize,
+    pipeline: usize,
+) -> Report {
+    let settings = short_settings(addr, connections, pipeline).await;
     // A run lasts warm-up + duration + at most the drain (2 s): well inside the patience.
     testkit::within("the run to end", loadgen::run(protocol, &settings))
         .await

@@ -2,12 +2,10 @@
 //! with each client: loadgen's own frames (the default), the `h2` crate's, tonic's.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
-use crate::common::{assert_clean, errors_of, short_run};
+use crate::common::{assert_clean, errors_of, short_run, short_settings};
 use loadgen::Protocol;
 use loadgen::grpc::Client;
-use loadgen::runner::Options;
 use loadgen::stats::Report;
 use proto::hello::greeter_server::{Greeter, GreeterServer};
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
@@ -57,16 +55,7 @@ async fn greeter(greeting: &'static str) -> SocketAddr {
 
 /// A short run of `client` on `connections` connections.
 async fn run_with(client: Client, addr: SocketAddr, connections: usize) -> Report {
-    let settings = Options {
-        addr: addr.to_string(),
-        connections,
-        pipeline: 1,
-        warmup: Duration::from_millis(50),
-        duration: Duration::from_millis(300),
-    }
-    .check()
-    .await
-    .expect("loopback settings are accepted");
+    let settings = short_settings(addr, connections, 1).await;
     testkit::within("the run to end", loadgen::grpc::run(&settings, client))
         .await
         .expect("the run starts")

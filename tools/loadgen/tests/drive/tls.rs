@@ -3,12 +3,10 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::time::Duration;
 
 use crate::cli::loadgen;
-use crate::common::{assert_clean, errors_of};
+use crate::common::{assert_clean, errors_of, short_settings};
 use crate::grpc::Greeting;
-use loadgen::runner::Options;
 use loadgen::stats::Report;
 use loadgen::tls::Tls;
 use proto::hello::greeter_server::GreeterServer;
@@ -43,16 +41,7 @@ async fn tls_greeter(dir: &Path) -> SocketAddr {
 
 /// A short run over TLS on two connections.
 async fn run_over(tls: &Tls, addr: SocketAddr) -> anyhow::Result<Report> {
-    let settings = Options {
-        addr: addr.to_string(),
-        connections: 2,
-        pipeline: 1,
-        warmup: Duration::from_millis(50),
-        duration: Duration::from_millis(300),
-    }
-    .check()
-    .await
-    .expect("loopback settings are accepted");
+    let settings = short_settings(addr, 2, 1).await;
     testkit::within(
         "the run to end",
         loadgen::grpc::run_over_tls(&settings, tls),
