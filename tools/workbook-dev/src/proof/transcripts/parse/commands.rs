@@ -111,14 +111,41 @@ pub(in super::super) fn reads_a_file(command: &str) -> bool {
     }
 }
 
-/// `etcdctl … get …`, alone on its line: what a registry holds. A server of the chapter
-/// listens before it has registered (it binds its address first, to have one to register),
-/// so a reader's next command can come before the server's keys are written.
+/// What a registry holds, read: `etcdctl … get …` alone on its line, or a `curl` of a
+/// Consul agent's health or catalog (`/v1/health/…`, `/v1/catalog/…`), perhaps into `jq`. A
+/// server of the chapter listens before it has registered (it binds its address first, to
+/// have one to register), and its check passes a moment after that, at the agent's first
+/// check: a reader's next command can come before the server's keys are written, or its
+/// check has passed. A blocking query (`index=`) is no such read: it waits by itself.
 pub(in super::super) fn reads_the_registry(command: &str) -> bool {
     let words: Vec<&str> = command.split_ascii_whitespace().collect();
-    words.first() == Some(&"etcdctl")
+    let etcd = words.first() == Some(&"etcdctl")
         && words.contains(&"get")
-        && !command.contains(['|', ';', '&', '>', '<', '$'])
+        && !command.contains(['|', ';', '&', '>', '<', '$']);
+    etcd || reads_consul(command)
+}
+
+/// `curl -s URL` of the agent's health or catalog, a GET, piped into nothing but `jq`.
+fn reads_consul(command: &str) -> bool {
+    let stages = pipeline(command);
+    let Some((curl, rest)) = stages.split_first() else {
+        return false;
+    };
+    let words: Vec<&str> = curl.split_ascii_whitespace().collect();
+    let sends = |word: &&str| {
+        matches!(*word, "-X" | "--request" | "-d" | "-T" | "-F") || word.starts_with("--data")
+    };
+    let reads = ["/v1/health/", "/v1/catalog/"];
+    words.first() == Some(&"curl")
+        && !words.iter().any(sends)
+        && words
+            .iter()
+            .any(|word| reads.iter().any(|path| word.contains(path)))
+        && !curl.contains(['&', ';', '>', '<', '$'])
+        && !curl.contains("index=")
+        && rest
+            .iter()
+            .all(|stage| stage.trim_start().starts_with("jq "))
 }
 
 /// `cargo run -p PACKAGE [-- SUBCOMMAND …]` of a lesson, found in a command line.

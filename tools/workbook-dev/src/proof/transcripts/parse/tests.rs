@@ -179,6 +179,29 @@ pub(super) fn reads_kills_of_jobs_and_reads_of_logs() {
         "etcdctl --endpoints=127.0.0.1:2379 put /a b"
     ));
     assert!(!reads_the_registry("etcdctl get --prefix /rpcx | wc -l"));
+    // The agent's health and catalog, as chapters 06 to 10 read them.
+    assert!(reads_the_registry(
+        "curl -s 'localhost:8509/v1/health/service/captcha?passing' | jq '.[] | {ID: .Service.ID, Checks: [.Checks[] | {CheckID, Status, Output}]}'"
+    ));
+    assert!(reads_the_registry(
+        "curl -s localhost:8508/v1/catalog/service/greeter"
+    ));
+    assert!(reads_the_registry(
+        "curl -s 'localhost:8510/v1/health/service/captcha?passing' | jq length"
+    ));
+    // A blocking query waits by itself; a write, another tool, or other paths are no reads.
+    assert!(!reads_the_registry(
+        "curl -si 'localhost:8508/v1/catalog/service/greeter?index=11&wait=5m'"
+    ));
+    assert!(!reads_the_registry(
+        "curl -s -X PUT localhost:8508/v1/agent/service/deregister/greeter-1"
+    ));
+    assert!(!reads_the_registry(
+        "curl -si 'http://127.0.0.1:8500/v1/health/service/greeter?passing' | grep -i x-consul-index"
+    ));
+    assert!(!reads_the_registry(
+        "curl -s localhost:8508/v1/agent/self | jq '.DebugConfig'"
+    ));
     let heredoc =
         console_blocks("```console\n$ cat > a.json <<'EOF'\n{}\nEOF\n$ cat a.json\n{}\n```\n");
     assert_eq!(
