@@ -9,7 +9,8 @@
 //! and what it binds and advertises is host-b's, as if it had been started on host-b. Its
 //! registry is the one the lab runs, given as go-micro's services take it, in the
 //! environment: etcd's three members, or on the Consul lab the agent of its own host, at
-//! `127.0.0.1:8500`, the registry's default.
+//! `127.0.0.1:8500`, the registry's default; with a patience (`MICRO_REGISTRY_WAIT`), as a
+//! deployed service needs: etcd may be electing a leader when it starts.
 //!
 //! The container is labelled with the lab's project ([`SERVICE_LABEL`]), so `down` takes it
 //! away before the hosts whose network it uses.
@@ -30,6 +31,9 @@ pub const SERVICE_LABEL: &str = "l14.project";
 
 /// How long `run` waits for the service to say it registered.
 const PATIENCE: Duration = Duration::from_secs(30);
+/// How long the service itself tries to register (`MICRO_REGISTRY_WAIT`): within `run`'s
+/// patience, so that a registry that never answers ends the service with its own error.
+const REGISTRY_WAIT: Duration = Duration::from_secs(20);
 /// How often it looks at the service's log meanwhile.
 const POLL_EVERY: Duration = Duration::from_millis(200);
 
@@ -50,16 +54,22 @@ impl Lab {
             )
         }
         let registry = programs(docker, host)?;
-        let registry: &[(&str, String)] = if registry.contains(&"etcd") {
-            &[
+        let mut registry: Vec<(&str, String)> = if registry.contains(&"etcd") {
+            vec![
                 ("MICRO_REGISTRY", "etcd".to_string()),
                 ("MICRO_REGISTRY_ADDRESS", registry_address(&HOST_NAMES)),
             ]
         } else if registry.contains(&"consul") {
-            &[("MICRO_REGISTRY", "consul".to_string())]
+            vec![("MICRO_REGISTRY", "consul".to_string())]
         } else {
             bail!("{name} runs no registry, neither etcd nor a Consul agent: `up` deploys one")
         };
+        // A deployed service is patient with its registry: etcd may be electing a leader
+        // right now (a host was just lost), and one try would end the service.
+        registry.push((
+            "MICRO_REGISTRY_WAIT",
+            format!("{}s", REGISTRY_WAIT.as_secs()),
+        ));
         let container = container_name(project, name, image);
         let mut exists = docker.docker();
         exists.args(["container", "inspect", &container]);
@@ -77,7 +87,7 @@ impl Lab {
                 "container:{}",
                 container_of(docker, &host.container)?
             ));
-        for (variable, value) in registry {
+        for (variable, value) in &registry {
             start.arg("--env").arg(format!("{variable}={value}"));
         }
         start.arg(image).args(args);
