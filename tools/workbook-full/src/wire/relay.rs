@@ -155,7 +155,18 @@ async fn pump(
     loop {
         let read = from.read(&mut buffer).await?;
         if read == 0 {
-            let _ = copies.try_send(ToDecoder::End(direction));
+            // What the decoder has yet to hear: how much it missed, if the channel was full
+            // to the last chunk (no later chunk will carry it), and the end. Sent on a task
+            // of its own, as the decoder makes room: every byte has gone through already,
+            // and the connection's end waits for no decoder.
+            let missed = (missed > 0).then_some(ToDecoder::Missed(direction, missed));
+            tokio::spawn(async move {
+                for notice in missed.into_iter().chain([ToDecoder::End(direction)]) {
+                    if copies.send(notice).await.is_err() {
+                        break;
+                    }
+                }
+            });
             return to.shutdown().await;
         }
         to.write_all(&buffer[..read]).await?;
