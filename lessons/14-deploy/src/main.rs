@@ -35,6 +35,10 @@ enum Command {
     Up {
         #[arg(long, value_enum, default_value = "etcd")]
         registry: LabRegistry,
+        /// The services and gateways over mutual TLS (lesson 16): a CA made for the lab, and
+        /// each host given the keys of what runs on it.
+        #[arg(long)]
+        tls: bool,
     },
     /// Take the lab down: its containers and its network.
     Down,
@@ -54,6 +58,10 @@ enum Command {
         /// The host it runs on.
         #[arg(long, default_value = "host-b")]
         on: String,
+        /// On a lab over TLS: the service's name in the registry
+        /// (`go.micro.srv.greeter`), which its certificate names.
+        #[arg(long)]
+        tls_as: Option<String>,
         /// What to give the service in place of its image's CMD (after `--`).
         #[arg(last = true)]
         args: Vec<String>,
@@ -118,7 +126,7 @@ async fn main() -> Result<(), shared::program::Failure> {
     let lab = Lab::new(cli.lab);
     match cli.command {
         Command::Image { local_base } => lab.build_image(local_base)?,
-        Command::Up { registry } => lab.up(registry)?,
+        Command::Up { registry, tls } => lab.up(registry, tls)?,
         Command::Down => lab.down()?,
         Command::Compose { args } => {
             let code = lab.compose_as_typed(&args)?;
@@ -127,7 +135,15 @@ async fn main() -> Result<(), shared::program::Failure> {
             }
         }
         Command::Status => print!("{}", lab.status()?),
-        Command::Run { image, on, args } => println!("{}", lab.run_service(&image, &on, &args)?),
+        Command::Run {
+            image,
+            on,
+            tls_as,
+            args,
+        } => println!(
+            "{}",
+            lab.run_service(&image, &on, tls_as.as_deref(), &args)?
+        ),
         Command::Partition { hosts } => println!("{}", lab.partition(&hosts)?),
         Command::Heal => println!("{}", lab.heal()?),
         Command::Restart { host } => println!("{}", lab.restart(&host)?),

@@ -18,7 +18,7 @@ use clap::Parser;
 use example::example_server::ExampleServer;
 use micro::api::reflect;
 use micro::client::MicroClient;
-use micro::flags::RegistryFlags;
+use micro::flags::{RegistryFlags, TlsFlags};
 use micro::selector::RoundRobin;
 use micro::service::Service;
 use tonic::server::NamedService;
@@ -31,6 +31,10 @@ const NAME: &str = "{{service}}";
 struct Cli {
     #[command(flatten)]
     registry: RegistryFlags,
+    /// Mutual TLS (lesson 16): `--tls-certs DIR`, the certificate of `--tls-as` or of this
+    /// service's name, for its calls and what it serves.
+    #[command(flatten)]
+    tls: TlsFlags,
     /// Where to listen (port 0: any free port; clients find it in the registry).
     #[arg(long, default_value = "127.0.0.1:{{port}}")]
     addr: String,
@@ -43,8 +47,10 @@ async fn main() -> Result<(), micro::shared::program::Failure> {
     micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
+    let tls = cli.tls.credentials(NAME)?;
     // The client of the service behind (go-micro's client wrapper).
-    let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
+    let client =
+        MicroClient::new(registry.clone(), Box::new(RoundRobin::default())).tls(tls.clone());
     let handler = handler::Example {
         client: Arc::new(client),
     };
@@ -53,6 +59,7 @@ async fn main() -> Result<(), micro::shared::program::Failure> {
         .registry_wait(cli.registry.registry_wait)
         .version("latest")
         .address(&cli.addr)
+        .tls(tls)
         .handle(ExampleServer::new(handler))
         .handle(reflect::server_of(example::DESCRIPTORS, &served)?)
         .run(micro::shared::signal::shutdown())

@@ -19,7 +19,7 @@ use micro::api::reflect;
 use micro::broker::SubscribeOptions;
 use micro::broker::flags::BrokerFlags;
 use micro::event;
-use micro::flags::RegistryFlags;
+use micro::flags::{RegistryFlags, TlsFlags};
 use micro::service::Service;
 use tonic::server::NamedService;
 
@@ -33,6 +33,10 @@ struct Cli {
     registry: RegistryFlags,
     #[command(flatten)]
     broker: BrokerFlags,
+    /// Mutual TLS (lesson 16): `--tls-certs DIR`, the certificate of `--tls-as` or of this
+    /// service's name.
+    #[command(flatten)]
+    tls: TlsFlags,
     /// Where to listen (port 0: any free port; clients find it in the registry).
     #[arg(long, default_value = "127.0.0.1:{{port}}")]
     addr: String,
@@ -57,6 +61,7 @@ async fn main() -> Result<(), micro::shared::program::Failure> {
         .registry_wait(cli.registry.registry_wait)
         .version("latest")
         .address(&cli.addr)
+        .tls(cli.tls.credentials(NAME)?)
         .handle(ExampleServer::new(handler::Example))
         .handle(reflect::server_of(example::DESCRIPTORS, &served)?)
         .run(micro::shared::signal::shutdown())

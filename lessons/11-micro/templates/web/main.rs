@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use micro::client::MicroClient;
-use micro::flags::RegistryFlags;
+use micro::flags::{RegistryFlags, TlsFlags};
 use micro::selector::RoundRobin;
 use micro::web::WebService;
 
@@ -26,6 +26,10 @@ const NAME: &str = "{{service}}";
 struct Cli {
     #[command(flatten)]
     registry: RegistryFlags,
+    /// Mutual TLS (lesson 16) for its calls: `--tls-certs DIR`, the certificate of
+    /// `--tls-as` or of this service's name.
+    #[command(flatten)]
+    tls: TlsFlags,
     /// Where to listen (port 0: any free port; clients find it in the registry).
     #[arg(long, default_value = "127.0.0.1:{{port}}")]
     addr: String,
@@ -38,7 +42,8 @@ async fn main() -> Result<(), micro::shared::program::Failure> {
     micro::shared::init_logging();
     let cli = Cli::parse();
     let registry = cli.registry.open().await?;
-    let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()));
+    let client = MicroClient::new(registry.clone(), Box::new(RoundRobin::default()))
+        .tls(cli.tls.credentials(NAME)?);
     WebService::new(NAME, registry)
         .registry_wait(cli.registry.registry_wait)
         .version("latest")

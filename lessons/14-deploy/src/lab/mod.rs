@@ -10,7 +10,7 @@
 //! - `image`: builds the hosts' image ([`image`]);
 //! - `up`: checks what can be checked first, asks Compose for the hosts and starts on them
 //!   what [`deploy`] says ([`up`]), waiting until each host's gateway answers, and from
-//!   every host ([`wait`]);
+//!   every host ([`wait`]); `up --tls` over mutual TLS, each host given its keys ([`certs`]);
 //! - `status` ([`status`]) and `down`;
 //! - `compose`: Compose itself on the lab, v1 or v2, as the chapter types it ([`compose`]);
 //! - `restart`: a host stopped and started again, its programs drained and back
@@ -22,6 +22,7 @@
 //! - for the load's report: the hosts Docker saw go down ([`events`]), and each node named
 //!   by its host ([`Lab::label`]).
 
+mod certs;
 mod compose;
 mod deploy;
 mod docker;
@@ -152,6 +153,7 @@ impl Lab {
         compose.args(["down", "--volumes", "--remove-orphans"]);
         println!("taking lab {project} down: {}", describe(&compose));
         run(&mut compose)?;
+        self.forget_certs()?;
         // Whatever the nemesis did ended with the hosts.
         let now = crate::history::unix_ms(SystemTime::now());
         let ended = crate::history::close_open_faults(&self.journal(), now)?;
@@ -261,6 +263,7 @@ impl Lab {
             compose.args(["down", "--volumes", "--remove-orphans"]);
             let _ = output(&mut compose);
         }
+        let _ = self.forget_certs();
     }
 
     /// The containers of the lab that is up (their ids), or an error saying that none is,

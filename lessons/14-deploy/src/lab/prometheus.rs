@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use super::Lab;
+use super::certs::{Certs, ON_HOST, PROMETHEUS};
 use super::deploy::GATEWAY_PORT;
 use super::docker::{Docker, run};
 use super::hosts::{self, HOST_NAMES, Host, Subnet};
@@ -101,8 +102,10 @@ impl MachinePrometheus {
 
 // ANCHOR: config
 /// `prometheus.yml` for the lab on `subnet`: each host's gateway, and every service host-a's
-/// gateway lists, scraped every second; each target labelled with its host.
-pub fn config(subnet: &Subnet) -> String {
+/// gateway lists, scraped every second; each target labelled with its host. With `tls`, the
+/// services are scraped over mutual TLS: their `/metrics` is on their gRPC port, which
+/// answers no one without a certificate from the lab's CA.
+pub fn config(subnet: &Subnet, tls: bool) -> String {
     let gateways: String = HOST_NAMES
         .iter()
         .map(|host| {
@@ -128,6 +131,19 @@ pub fn config(subnet: &Subnet) -> String {
         HOST_NAMES[0],
         micro::api::sd::TARGETS_PATH
     );
+    // Prometheus checks each service's certificate against the address it scrapes, which
+    // the lab's certificates name, and shows its own.
+    let tls = match tls {
+        true => format!(
+            "    scheme: https
+    tls_config:
+      ca_file: {ON_HOST}/ca.pem
+      cert_file: {ON_HOST}/{PROMETHEUS}.pem
+      key_file: {ON_HOST}/{PROMETHEUS}.key
+"
+        ),
+        false => String::new(),
+    };
     format!(
         "global:
   scrape_interval: 1s
@@ -138,7 +154,7 @@ scrape_configs:
     static_configs:
 {gateways}  # every service the registry holds, as host-a's gateway lists them
   - job_name: micro
-    http_sd_configs:
+{tls}    http_sd_configs:
       - url: {discovery}
         refresh_interval: 1s
     relabel_configs:
@@ -149,28 +165,38 @@ scrape_configs:
 
 /// Writes the configuration on Prometheus' `host` (as an argument of the shell, never
 /// pasted into its script).
-pub fn write_config(docker: &Docker, host: &Host, subnet: &Subnet) -> anyhow::Result<()> {
+pub fn write_config(
+    docker: &Docker,
+    host: &Host,
+    subnet: &Subnet,
+    tls: bool,
+) -> anyhow::Result<()> {
     let mut write = docker.docker();
     write
         .args(["exec", &host.container, "sh", "-c"])
         .arg(format!("mkdir -p /etc/lab && printf '%s' \"$1\" >{CONFIG}"))
-        .args(["sh", &config(subnet)]);
+        .args(["sh", &config(subnet, tls)]);
     run(&mut write).map(drop)
 }
 
 impl Lab {
-    /// Writes Prometheus' configuration on its host and starts it there; its host.
+    /// Writes Prometheus' configuration on its host (with `certs`, its certificate too)
+    /// and starts it there; its host.
     pub(super) fn start_prometheus(
         &self,
         docker: &Docker,
         project: &str,
         subnet: &Subnet,
+        certs: Option<&Certs>,
         prometheus: &MachinePrometheus,
     ) -> anyhow::Result<Host> {
         let Some(host) = hosts::prometheus(docker, project)?.filter(|host| host.running) else {
             bail!("Compose said the lab is up, but Prometheus' host is not running")
         };
-        write_config(docker, &host, subnet)?;
+        if let Some(certs) = certs {
+            certs.hand_out(docker, &host)?;
+        }
+        write_config(docker, &host, subnet, certs.is_some())?;
         start(docker, &host, &prometheus.command(), LOG)?;
         Ok(host)
     }
@@ -190,7 +216,8 @@ mod tests {
 
     #[test]
     fn the_services_are_found_through_host_as_gateway_and_named_by_their_host() {
-        let yml = config(&Subnet::new("10.14.0").unwrap());
+        let yml = config(&Subnet::new("10.14.0").unwrap(), false);
+        assert!(!yml.contains("https"), "{yml}");
         assert!(
             yml.contains("url: http://host-a:8080/metrics/targets"),
             "{yml}"
@@ -203,6 +230,23 @@ mod tests {
             yml.contains("regex: '10\\.14\\.0\\.12:[0-9]+'\n        target_label: host\n        replacement: host-b"),
             "{yml}"
         );
+    }
+
+    #[test]
+    fn over_tls_the_services_are_scraped_with_prometheus_own_certificate() {
+        let yml = config(&Subnet::new("10.14.0").unwrap(), true);
+        let services = &yml[yml.find("job_name: micro\n").expect("the services' job")..];
+        assert!(
+            services.contains(
+                "scheme: https\n    tls_config:\n      ca_file: /etc/lab/certs/ca.pem\n      \
+                 cert_file: /etc/lab/certs/prometheus.pem\n      key_file: \
+                 /etc/lab/certs/prometheus.key\n    http_sd_configs:"
+            ),
+            "{yml}"
+        );
+        // The gateways' /metrics is their HTTP, as before.
+        let gateways = &yml[..yml.find("job_name: micro\n").unwrap()];
+        assert!(!gateways.contains("https"), "{yml}");
     }
 
     #[test]

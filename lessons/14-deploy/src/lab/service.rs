@@ -12,6 +12,11 @@
 //! `127.0.0.1:8500`, the registry's default; with a patience (`MICRO_REGISTRY_WAIT`), as a
 //! deployed service needs: etcd may be electing a leader when it starts.
 //!
+//! On a lab over mutual TLS (`up --tls`) the gateways call no plaintext node, so the service
+//! is given a certificate of its own: for the name it registers (`--tls-as`), and the host's
+//! address, mounted read-only where the lab's programs keep theirs, and named to it in the
+//! environment (`MICRO_TLS_CERTS`, `MICRO_TLS_AS`), as the registry is.
+//!
 //! The container is labelled with the lab's project ([`SERVICE_LABEL`]), so `down` takes it
 //! away before the hosts whose network it uses.
 
@@ -20,9 +25,10 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 
 use super::Lab;
+use super::certs::ON_HOST;
 use super::deploy::registry_address;
 use super::docker::{Docker, describe, output, run, succeeds, tail};
-use super::hosts::{self, HOST_NAMES};
+use super::hosts::{self, HOST_NAMES, Subnet};
 use super::status::programs;
 
 /// The label that says which lab a service's container belongs to; its value is the
@@ -39,8 +45,15 @@ const POLL_EVERY: Duration = Duration::from_millis(200);
 
 impl Lab {
     /// Runs `image` on host `on`, registered in the lab's registry; `args` replace the
-    /// image's own (its `CMD`). What it did, and the service's word that it registered.
-    pub fn run_service(&self, image: &str, on: &str, args: &[String]) -> anyhow::Result<String> {
+    /// image's own (its `CMD`); on a lab over TLS, with a certificate for `tls_as`, the
+    /// service's name. What it did, and the service's word that it registered.
+    pub fn run_service(
+        &self,
+        image: &str,
+        on: &str,
+        tls_as: Option<&str>,
+        args: &[String],
+    ) -> anyhow::Result<String> {
         let project = self.project()?;
         let (docker, lab) = self.running_lab()?;
         let name = hosts::known(on)?;
@@ -76,6 +89,24 @@ impl Lab {
         if succeeds(&mut exists) {
             bail!("{container} exists already: `docker rm -f {container}` removes it")
         }
+        // Its own certificate, where the lab runs over TLS.
+        let certs = match (self.certs(), tls_as) {
+            (Some(certs), Some(service)) => {
+                let dir = certs.for_service(service, name, &Subnet::from_env()?)?;
+                registry.push(("MICRO_TLS_CERTS", ON_HOST.to_string()));
+                registry.push(("MICRO_TLS_AS", service.to_string()));
+                Some(dir)
+            }
+            (Some(_), None) => bail!(
+                "lab {project} runs over mutual TLS, and its gateways call no plaintext node: \
+                 say which service {image} is, for its certificate (`--tls-as \
+                 go.micro.srv.greeter`, the name it registers)"
+            ),
+            (None, Some(_)) => {
+                bail!("--tls-as: lab {project} runs without TLS (`up --tls` brings one up with it)")
+            }
+            (None, None) => None,
+        };
 
         let mut start = docker.docker();
         start
@@ -89,6 +120,11 @@ impl Lab {
             ));
         for (variable, value) in &registry {
             start.arg("--env").arg(format!("{variable}={value}"));
+        }
+        if let Some(dir) = &certs {
+            start
+                .arg("--volume")
+                .arg(format!("{}:{ON_HOST}:ro", dir.display()));
         }
         start.arg(image).args(args);
         let mut said = format!("running {image} on {name}: {}\n", describe(&start));

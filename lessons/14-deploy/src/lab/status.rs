@@ -47,6 +47,9 @@ impl Lab {
         if let Some(host) = hosts::prometheus(docker, project)? {
             lines.push_str(&self.prometheus_status(docker, &host)?);
         }
+        if self.certs().is_some() {
+            lines.push_str("over mutual TLS: each host's services and gateway show its own keys\n");
+        }
         Ok(lines)
     }
 

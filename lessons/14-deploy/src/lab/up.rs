@@ -12,6 +12,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::bail;
 
+use super::certs::{self as tls, Certs};
 use super::deploy::{
     self, HELLO_PATH, LabRegistry, consul_agent, consul_gateway, consul_user_service, etcd_member,
     gateway, user_service,
@@ -25,8 +26,9 @@ use super::{Lab, LabOptions};
 impl Lab {
     // ANCHOR: up
     /// Brings the three hosts up and deploys the registry (etcd or Consul), the services
-    /// and the gateways on them.
-    pub fn up(&self, registry: LabRegistry) -> anyhow::Result<()> {
+    /// and the gateways on them; with `tls`, the services and gateways over mutual TLS,
+    /// each host given its own keys ([`tls`]).
+    pub fn up(&self, registry: LabRegistry, with_tls: bool) -> anyhow::Result<()> {
         let project = self.project()?;
         let subnet = Subnet::from_env()?;
         let docker = self.docker()?;
@@ -40,6 +42,12 @@ impl Lab {
             &self.journal(),
             crate::history::unix_ms(SystemTime::now()),
         )?;
+        // A new lab has a new CA, or none.
+        self.forget_certs()?;
+        let certs = match with_tls {
+            true => Some(Certs::make(&self.certs_dir(), &subnet)?),
+            false => None,
+        };
 
         let mut names = HOST_NAMES.join(", ");
         if prometheus.is_ok() {
@@ -63,7 +71,15 @@ impl Lab {
             return Err(error);
         }
         let prometheus = prometheus.ok();
-        match self.deploy(docker, project, &subnet, registry, prometheus.as_ref()) {
+        let deployed = self.deploy(
+            docker,
+            project,
+            &subnet,
+            registry,
+            certs.as_ref(),
+            prometheus.as_ref(),
+        );
+        match deployed {
             Ok(summary) => {
                 print!("{summary}");
                 Ok(())
@@ -140,6 +156,7 @@ impl Lab {
         project: &str,
         subnet: &Subnet,
         registry: LabRegistry,
+        certs: Option<&Certs>,
         prometheus: Option<&MachinePrometheus>,
     ) -> anyhow::Result<String> {
         let lab = hosts::list(docker, project)?;
@@ -188,26 +205,44 @@ impl Lab {
             }
         }
 
+        if let Some(certs) = certs {
+            println!(
+                "certificates: each host given its own keys, in {}",
+                tls::ON_HOST
+            );
+            for host in &hosts {
+                certs.hand_out(docker, host)?;
+            }
+        }
+        // With certificates, each program shows its own identity: `user`, `gateway`.
+        let identity = |name: &str| match certs {
+            Some(_) => tls::flags(name).to_vec(),
+            None => Vec::new(),
+        };
         println!("services: `user-server` and `api` on each host; waiting for answers");
         for host in &hosts {
             let address = address(host)?;
-            let command = match registry {
+            let mut command = match registry {
                 LabRegistry::Etcd => user_service(&address, &HOST_NAMES),
                 LabRegistry::Consul => consul_user_service(&address),
             };
+            command.extend(identity(tls::USER));
             start(docker, host, &command, deploy::USER_LOG)?;
         }
         // A gateway on every host: a host restarted, or lost, takes one of three away.
         for host in &hosts {
-            let command = match registry {
+            let mut command = match registry {
                 LabRegistry::Etcd => gateway(&HOST_NAMES),
                 LabRegistry::Consul => consul_gateway(),
             };
+            command.extend(identity(tls::GATEWAY));
             start(docker, host, &command, deploy::GATEWAY_LOG)?;
         }
         // Prometheus meanwhile: it finds the services as they register.
         let prometheus = match prometheus {
-            Some(prometheus) => Some(self.start_prometheus(docker, project, subnet, prometheus)?),
+            Some(prometheus) => {
+                Some(self.start_prometheus(docker, project, subnet, certs, prometheus)?)
+            }
             None => None,
         };
         let started = Instant::now();
@@ -219,12 +254,18 @@ impl Lab {
         if let Some(host) = &prometheus {
             self.wait_for_prometheus(docker, host)?;
         }
-        Ok(self.summary(subnet, registry, prometheus.is_some()))
+        Ok(self.summary(subnet, registry, certs.is_some(), prometheus.is_some()))
     }
     // ANCHOR_END: deploy
 
     /// What `up` prints at the end: each host and what runs on it, and what to try.
-    fn summary(&self, subnet: &Subnet, registry: LabRegistry, prometheus: bool) -> String {
+    fn summary(
+        &self,
+        subnet: &Subnet,
+        registry: LabRegistry,
+        tls: bool,
+        prometheus: bool,
+    ) -> String {
         let port = self.options.api_port;
         let gateways = self.published_gateways();
         let mut text = format!("lab {} is up:\n", self.options.project);
@@ -249,6 +290,14 @@ impl Lab {
                 "  {PROMETHEUS_HOST}  {address:<11} scrapes every gateway and every service \
                  host-a's lists, every second (its UI published on 127.0.0.1:{})\n",
                 published.port()
+            ));
+        }
+        if tls {
+            text.push_str(&format!(
+                "  the services and gateways call each other over mutual TLS, each host with \
+                 its own keys in {}; the CA's key stays here, in {}\n",
+                tls::ON_HOST,
+                self.certs_dir().display()
             ));
         }
         text.push_str(&format!(

@@ -53,10 +53,15 @@ impl TestLab {
         });
     }
 
-    pub(crate) fn up_is_answered_by_every_host(&self) {
-        let printed = self.ok(&["up"]);
+    /// `up --tls`: the first story's lab runs over mutual TLS (`tls.rs`).
+    pub(crate) fn up_over_tls_is_answered_by_every_host(&self) {
+        let printed = self.ok(&["up", "--tls"]);
         assert!(
             printed.contains(&format!("lab {} is up", self.project)),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("call each other over mutual TLS"),
             "{printed}"
         );
         // The cluster: three members, every one healthy.
@@ -203,6 +208,9 @@ impl TestLab {
         let services = format!("label=l14.project={}", self.project);
         let containers = docker(&["ps", "--all", "--quiet", "--filter", &services]);
         assert_eq!(containers.trim(), "", "services left");
+        // Nor its CA, on this machine.
+        let certs = self.journal().with_file_name("certs");
+        assert!(!certs.exists(), "{} left", certs.display());
         let again = self.ok(&["down"]);
         assert!(
             again.contains(&format!("no lab is up (project {})", self.project)),

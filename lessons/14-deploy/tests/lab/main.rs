@@ -3,8 +3,9 @@
 //! published gateway, as a person at a terminal would check them.
 //!
 //! One test does the whole story, because bringing a lab up is the slow part (seconds, and
-//! the image the first time): up, an etcd cluster of three and a gateway answering from every
-//! host; `up` again refused; host-c cut off, where etcd refuses writes on its side only and the
+//! the image the first time): up over mutual TLS (`up --tls`, lesson 16), an etcd cluster of
+//! three and a gateway answering from every host, each host holding its own keys and its
+//! services answering only callers with the lab's certificates (`tls.rs`); `up` again refused; host-c cut off, where etcd refuses writes on its side only and the
 //! gateway keeps answering; healed, and host-c's member writes again; bad partitions refused;
 //! down, and nothing left behind. Its lab is its own (a project, a port and a network no one
 //! else uses), so it runs beside a learner's lab and beside other tests.
@@ -16,7 +17,8 @@
 //! agent on each host, services found across hosts, and a stopped host that leaves against
 //! a killed one that fails. The two stories' labs run side by side.
 //!
-//! The first story then holds the promise of chapter 14 under faults (`faults.rs`): the
+//! The first story then holds the promise of chapter 14 under faults (`faults.rs`), over
+//! TLS (chapter 14's own runs of the load, checked by verify, are in plaintext): the
 //! load through the three hosts' gateways while every host is restarted in turn (host-a
 //! too), host-b is cut off and host-c is killed costs no call, and its p99 stays under a
 //! second (half a second for the restarts); last, with every service cut off from host-a's
@@ -28,7 +30,8 @@
 //!
 //! The first story also deploys a service of a learner's own: the crate `l11-micro new`
 //! writes, built into an image with the Dockerfile it wrote and run on host-b with
-//! `l14-deploy run`, answers through the gateway (`service.rs`).
+//! `l14-deploy run --tls-as NAME`, with a certificate of its own, answers through the
+//! gateway (`service.rs`).
 //!
 //! Apart from the stories, `fallback.rs` builds the image where Docker Hub cannot be
 //! reached, on the local base.
@@ -45,6 +48,7 @@ mod image;
 mod lab;
 mod prometheus;
 mod service;
+mod tls;
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -67,8 +71,10 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
     let building = std::thread::spawn(service::build_service_image);
 
     let lab = TestLab::new(&image, 0);
-    lab.up_is_answered_by_every_host();
+    lab.up_over_tls_is_answered_by_every_host();
     let up_done = started.elapsed();
+    lab.each_host_holds_its_own_keys_and_never_the_cas();
+    lab.only_a_caller_with_the_labs_certificate_is_answered();
     // Asked of the lab's Prometheus meanwhile, and awaited before host-c is stopped.
     let found_by_prometheus = lab.prometheus_finds_every_service();
     lab.up_again_is_refused();

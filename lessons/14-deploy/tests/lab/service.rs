@@ -136,9 +136,13 @@ fn cargo_build(dir: &Path) -> PathBuf {
 
 impl TestLab {
     /// The service runs on host-b, registers host-b's address in the lab's etcd, and answers
-    /// through the gateway on host-a; a second one of the same image there is refused.
+    /// through the gateway on host-a, over TLS with a certificate of its own name; a second
+    /// one of the same image there is refused, as is one whose name is not said.
     pub(crate) fn a_new_service_answers_through_the_gateway(&self, service: &ServiceImage) {
-        let printed = self.ok(&["run", &service.image, "--on", "host-b"]);
+        let unnamed = self.fails(&["run", &service.image, "--on", "host-b"]);
+        assert!(unnamed.contains("runs over mutual TLS"), "{unnamed}");
+        let name = format!("go.micro.srv.{ALIAS}");
+        let printed = self.ok(&["run", &service.image, "--on", "host-b", "--tls-as", &name]);
         let node = format!("go.micro.srv.{ALIAS}-{}-{PORT}", self.address("host-b"));
         assert!(
             printed.contains(&format!("registered {node} in etcd")),
@@ -153,7 +157,7 @@ impl TestLab {
                 other => Err(format!("{other:?}")),
             },
         );
-        let again = self.fails(&["run", &service.image, "--on", "host-b"]);
+        let again = self.fails(&["run", &service.image, "--on", "host-b", "--tls-as", &name]);
         assert!(again.contains("exists already"), "{again}");
     }
 }
