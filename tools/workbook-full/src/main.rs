@@ -146,6 +146,9 @@ async fn run(cli: Cli) -> Result<bool> {
         Commands::Class {
             action: ClassAction::Backup { dir, file },
         } => class::backup(&dir, &file),
+        Commands::Class {
+            action: ClassAction::BookSite { dir },
+        } => workbook_book::static_site::build(&course.root, &dir).map(|_| true),
         _ => unreachable!("the learner's commands ran above"),
     }
 }

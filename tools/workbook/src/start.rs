@@ -116,6 +116,9 @@ pub async fn run_learners(started: Started, command: Option<Commands>) -> Result
             ClassAction::Serve { .. } => anyhow::bail!("not a learner's command: class serve"),
             ClassAction::Roster { .. } => anyhow::bail!("not a learner's command: class roster"),
             ClassAction::Backup { .. } => anyhow::bail!("not a learner's command: class backup"),
+            ClassAction::BookSite { .. } => {
+                anyhow::bail!("not a learner's command: class book-site")
+            }
         },
         Some(other) => anyhow::bail!("not a learner's command: {other:?}"),
     }

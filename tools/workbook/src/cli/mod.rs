@@ -134,7 +134,7 @@ impl Commands {
                 | Commands::Reset { .. }
                 | Commands::Lang { .. }
         ) || matches!(self, Commands::Class { action }
-            if !matches!(action, ClassAction::Serve { .. } | ClassAction::Roster { .. } | ClassAction::Backup { .. }))
+            if !matches!(action, ClassAction::Serve { .. } | ClassAction::Roster { .. } | ClassAction::Backup { .. } | ClassAction::BookSite { .. }))
     }
 }
 
@@ -199,6 +199,14 @@ pub enum ClassAction {
     /// background).
     #[command(hide = true)]
     Send,
+    /// Builds the book's static site, both editions, into DIR: the room's mirror runs it
+    /// as a process of its own (`class serve --mirror`), so that what the build holds at
+    /// its peak is never the server's memory.
+    #[command(hide = true)]
+    BookSite {
+        #[arg(long)]
+        dir: PathBuf,
+    },
 }
 
 /// A duration on the command line (`90s`, `3m`, `1h`), or why not.

@@ -305,3 +305,22 @@ async fn the_dashboard_shows_the_learners_line_the_terminal_printed() {
     .await;
     assert_eq!(hidden, true, "no mirror, no line");
 }
+
+/// The mirror's book is built by a process of its own (`class book-site`), so that the
+/// build's peak is not the server's: that command, run as the server runs it, writes the
+/// static site the server then serves, and says in one line why when it cannot.
+#[test]
+fn the_books_site_is_built_by_a_process_of_its_own() {
+    let course = Course::new();
+    let site = course.path("site");
+    let (ok, said) = course.run(&["class", "book-site", "--dir", &site.to_string_lossy()]);
+    assert!(ok, "{said}");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap_or_default();
+    assert!(index.contains("Demo"), "{said}\n{index}");
+    // A folder it cannot write: its error, in one line.
+    let file = course.path("a-file");
+    std::fs::write(&file, "").unwrap();
+    let (ok, said) = course.run(&["class", "book-site", "--dir", &file.to_string_lossy()]);
+    assert!(!ok, "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+}

@@ -9,7 +9,10 @@
 //! is a few large requests rather than thousands of small ones.
 //!
 //! The book is `workbook-book`'s static site, both editions, built once at start: a
-//! learner reads it at once, and builds it only to change it.
+//! learner reads it at once, and builds it only to change it. It is built by a process of
+//! its own (this program again, `class book-site`): rendering two editions and their search
+//! indexes holds a few hundred megabytes at its peak, which would otherwise stay the
+//! server's high-water mark for the whole class, where the server itself needs a tenth.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,10 +56,27 @@ pub fn repository(root: &Path, dir: &Path) -> Result<PathBuf> {
     Ok(bare)
 }
 
-/// Builds the book, both editions, into `dir/book`.
+/// Builds the book, both editions, into `dir/book`, in a process of its own: this program,
+/// `class book-site`, in the course's folder.
 pub fn book(root: &Path, dir: &Path) -> Result<PathBuf> {
     let site = dir.join(BOOK);
-    workbook_book::static_site::build(root, &site)?;
+    let program = std::env::current_exe().context("finding this program")?;
+    let output = Command::new(program)
+        .args(["class", "book-site", "--dir"])
+        .arg(&site)
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("starting the book's build")?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let last = said.lines().rev().find(|line| !line.trim().is_empty());
+        bail!(
+            "the book's build failed ({}): {}",
+            output.status,
+            last.unwrap_or("it said nothing").trim()
+        );
+    }
     Ok(site)
 }
 
