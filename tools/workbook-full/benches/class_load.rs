@@ -27,7 +27,7 @@
 //! (`--profile dev` for the debug build that `cargo run -p workbook -- class serve` runs.)
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -35,6 +35,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+mod room;
+use room::{class_serve, machine, memory};
 
 #[derive(Clone)]
 struct Options {
@@ -95,11 +98,6 @@ fn options() -> Options {
     options
 }
 
-/// Learner `n`'s machine: an address of its own on the loopback.
-fn machine(n: usize) -> std::net::Ipv4Addr {
-    std::net::Ipv4Addr::new(127, 0, (2 + n / 250) as u8, (2 + n % 250) as u8)
-}
-
 /// One request from `from` on a connection of its own; the status and body of its answer.
 async fn request(
     from: std::net::Ipv4Addr,
@@ -143,21 +141,6 @@ fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
-}
-
-/// The server's resident set and its peak, in KiB.
-fn memory(pid: u32) -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -297,27 +280,13 @@ async fn main() {
         println!("refused {}", sent.refused);
         return;
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = std::env::temp_dir().join(format!("class-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut server = Command::new(env!("CARGO_BIN_EXE_workbook-full"))
-        .args([
-            "--lang",
-            "en",
-            "class",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--max-learners",
-            &options.learners.to_string(),
-            "--dir",
-        ])
-        .arg(&dir)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("class serve starts");
+    let max_learners = options.learners.to_string();
+    let mut server = class_serve(
+        &["--addr", "127.0.0.1:0", "--max-learners", &max_learners],
+        &dir,
+    );
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let (mut addr, mut code, mut teacher) = (String::new(), String::new(), String::new());
     while teacher.is_empty() {

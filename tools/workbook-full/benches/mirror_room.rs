@@ -23,19 +23,17 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use workbook_full::teacher::class::mirror::registry::{Locked, index_path, read_lock};
 
+mod room;
+use room::{class_serve, machine, memory};
+
 /// How long one request may take before the bench gives up on it.
 const PATIENCE: Duration = Duration::from_secs(120);
-
-/// Learner `n`'s machine: an address of its own on the loopback.
-fn machine(n: usize) -> Ipv4Addr {
-    Ipv4Addr::new(127, 0, (2 + n / 250) as u8, (2 + n % 250) as u8)
-}
 
 /// `GET path` from `from` on a connection of its own, as cargo's requests are when it
 /// cannot keep one open; the body's length, once the status is 200.
@@ -70,21 +68,6 @@ fn get(from: Ipv4Addr, server: SocketAddr, path: &str) -> Result<usize, String> 
     }
 }
 
-/// The server's resident set and its peak since it started, in KiB.
-fn memory(pid: u32) -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| -> Option<u64> {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
-}
-
 fn learners() -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.windows(2)
@@ -102,16 +85,18 @@ fn main() {
         .collect();
     let dir = std::env::temp_dir().join(format!("mirror-room-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut server = Command::new(env!("CARGO_BIN_EXE_workbook-full"))
-        .args(["--lang", "en", "class", "serve", "--addr", "0.0.0.0:0"])
-        .args(["--max-learners", &learners.max(1).to_string()])
-        .args(["--mirror", "--mirror-no-book", "--dir"])
-        .arg(&dir)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("class serve starts");
+    let max_learners = learners.max(1).to_string();
+    let mut server = class_serve(
+        &[
+            "--addr",
+            "0.0.0.0:0",
+            "--max-learners",
+            &max_learners,
+            "--mirror",
+            "--mirror-no-book",
+        ],
+        &dir,
+    );
     let pid = server.id();
     // Its port, from the line to join (`… class join http://HOST:PORT CODE …`).
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
