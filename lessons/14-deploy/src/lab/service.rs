@@ -66,20 +66,21 @@ impl Lab {
                  {image} .` in the folder `l11-micro new` wrote (its Dockerfile says how)"
             )
         }
-        let registry = programs(docker, host)?;
-        let mut registry: Vec<(&str, String)> = if registry.contains(&"etcd") {
+        // What the service is told in its environment, as go-micro's services are told it.
+        let running = programs(docker, host)?;
+        let mut environment: Vec<(&str, String)> = if running.contains(&"etcd") {
             vec![
                 ("MICRO_REGISTRY", "etcd".to_string()),
                 ("MICRO_REGISTRY_ADDRESS", registry_address(&HOST_NAMES)),
             ]
-        } else if registry.contains(&"consul") {
+        } else if running.contains(&"consul") {
             vec![("MICRO_REGISTRY", "consul".to_string())]
         } else {
             bail!("{name} runs no registry, neither etcd nor a Consul agent: `up` deploys one")
         };
         // A deployed service is patient with its registry: etcd may be electing a leader
         // right now (a host was just lost), and one try would end the service.
-        registry.push((
+        environment.push((
             "MICRO_REGISTRY_WAIT",
             format!("{}s", REGISTRY_WAIT.as_secs()),
         ));
@@ -93,8 +94,8 @@ impl Lab {
         let certs = match (self.certs(), tls_as) {
             (Some(certs), Some(service)) => {
                 let dir = certs.for_service(service, name, &Subnet::from_env()?)?;
-                registry.push(("MICRO_TLS_CERTS", ON_HOST.to_string()));
-                registry.push(("MICRO_TLS_AS", service.to_string()));
+                environment.push(("MICRO_TLS_CERTS", ON_HOST.to_string()));
+                environment.push(("MICRO_TLS_AS", service.to_string()));
                 Some(dir)
             }
             (Some(_), None) => bail!(
@@ -118,7 +119,7 @@ impl Lab {
                 "container:{}",
                 container_of(docker, &host.container)?
             ));
-        for (variable, value) in &registry {
+        for (variable, value) in &environment {
             start.arg("--env").arg(format!("{variable}={value}"));
         }
         if let Some(dir) = &certs {

@@ -1,4 +1,5 @@
-//! `status`: each host as an operator would check it by hand.
+//! `status`: each host as an operator would check it by hand; and what `up` says of the lab
+//! it deployed.
 //!
 //! Docker knows whether a host runs and which address it has, but not what runs inside it
 //! nor what the nemesis did to its network: those are asked of the host itself, with the
@@ -7,8 +8,10 @@
 
 use anyhow::bail;
 
+use super::certs;
+use super::deploy::{self, HELLO_PATH, LabRegistry};
 use super::docker::{self, Docker, output};
-use super::hosts::{self, HOST_NAMES, Host, PROMETHEUS_HOST, named_by_address};
+use super::hosts::{self, HOST_NAMES, Host, PROMETHEUS_HOST, Subnet, named_by_address};
 use super::{Lab, nemesis};
 
 /// The width of the hosts' names in `status`, so that its columns line up: the longest's.
@@ -51,6 +54,54 @@ impl Lab {
             lines.push_str("over mutual TLS: each host's services and gateway show its own keys\n");
         }
         Ok(lines)
+    }
+
+    /// What `up` prints at the end: each host and what runs on it, and what to try.
+    pub(super) fn summary(
+        &self,
+        subnet: &Subnet,
+        registry: LabRegistry,
+        tls: bool,
+        prometheus: bool,
+    ) -> String {
+        let port = self.options.api_port;
+        let gateways = self.published_gateways();
+        let mut text = format!("lab {} is up:\n", self.options.project);
+        for (index, name) in HOST_NAMES.into_iter().enumerate() {
+            let address = subnet.address(name).unwrap_or_default();
+            let registry = match registry {
+                LabRegistry::Etcd => format!("etcd member {name}"),
+                LabRegistry::Consul if name == HOST_NAMES[0] => "consul server".to_string(),
+                LabRegistry::Consul => "consul client".to_string(),
+            };
+            let published = gateways.get(index).map_or(0, |gateway| gateway.port());
+            text.push_str(&format!(
+                "  {name}  {address:<15} {registry}, user service at {address}:{}, gateway at \
+                 :{} (published on 127.0.0.1:{published})\n",
+                deploy::USER_PORT,
+                deploy::GATEWAY_PORT
+            ));
+        }
+        if let Some(published) = self.published_prometheus().filter(|_| prometheus) {
+            let address = subnet.address(PROMETHEUS_HOST).unwrap_or_default();
+            text.push_str(&format!(
+                "  {PROMETHEUS_HOST}  {address:<11} scrapes every gateway and every service \
+                 host-a's lists, every second (its UI published on 127.0.0.1:{})\n",
+                published.port()
+            ));
+        }
+        if tls {
+            text.push_str(&format!(
+                "  the services and gateways call each other over mutual TLS, each host with \
+                 its own keys in {}; the CA's key stays here, in {}\n",
+                certs::ON_HOST,
+                self.certs_dir().display()
+            ));
+        }
+        text.push_str(&format!(
+            "try: curl 'http://127.0.0.1:{port}{HELLO_PATH}'\n"
+        ));
+        text
     }
 
     /// Prometheus' host: whether Prometheus runs there, and where its UI is published.

@@ -14,8 +14,8 @@ use anyhow::bail;
 
 use super::certs::{self as tls, Certs};
 use super::deploy::{
-    self, HELLO_PATH, LabRegistry, consul_agent, consul_gateway, consul_user_service, etcd_member,
-    gateway, user_service,
+    self, LabRegistry, consul_agent, consul_gateway, consul_user_service, etcd_member, gateway,
+    user_service,
 };
 use super::docker::{Docker, describe, run};
 use super::hosts::{self, HOST_NAMES, Host, PROMETHEUS_HOST, SUBNET_VARIABLE, Subnet};
@@ -44,9 +44,10 @@ impl Lab {
         )?;
         // A new lab has a new CA, or none.
         self.forget_certs()?;
-        let certs = match with_tls {
-            true => Some(Certs::make(&self.certs_dir(), &subnet)?),
-            false => None,
+        let certs = if with_tls {
+            Some(Certs::make(&self.certs_dir(), &subnet)?)
+        } else {
+            None
         };
 
         let mut names = HOST_NAMES.join(", ");
@@ -257,54 +258,6 @@ impl Lab {
         Ok(self.summary(subnet, registry, certs.is_some(), prometheus.is_some()))
     }
     // ANCHOR_END: deploy
-
-    /// What `up` prints at the end: each host and what runs on it, and what to try.
-    fn summary(
-        &self,
-        subnet: &Subnet,
-        registry: LabRegistry,
-        tls: bool,
-        prometheus: bool,
-    ) -> String {
-        let port = self.options.api_port;
-        let gateways = self.published_gateways();
-        let mut text = format!("lab {} is up:\n", self.options.project);
-        for (index, name) in HOST_NAMES.into_iter().enumerate() {
-            let address = subnet.address(name).unwrap_or_default();
-            let registry = match registry {
-                LabRegistry::Etcd => format!("etcd member {name}"),
-                LabRegistry::Consul if name == HOST_NAMES[0] => "consul server".to_string(),
-                LabRegistry::Consul => "consul client".to_string(),
-            };
-            let published = gateways.get(index).map_or(0, |gateway| gateway.port());
-            text.push_str(&format!(
-                "  {name}  {address:<15} {registry}, user service at {address}:{}, gateway at \
-                 :{} (published on 127.0.0.1:{published})\n",
-                deploy::USER_PORT,
-                deploy::GATEWAY_PORT
-            ));
-        }
-        if let Some(published) = self.published_prometheus().filter(|_| prometheus) {
-            let address = subnet.address(PROMETHEUS_HOST).unwrap_or_default();
-            text.push_str(&format!(
-                "  {PROMETHEUS_HOST}  {address:<11} scrapes every gateway and every service \
-                 host-a's lists, every second (its UI published on 127.0.0.1:{})\n",
-                published.port()
-            ));
-        }
-        if tls {
-            text.push_str(&format!(
-                "  the services and gateways call each other over mutual TLS, each host with \
-                 its own keys in {}; the CA's key stays here, in {}\n",
-                tls::ON_HOST,
-                self.certs_dir().display()
-            ));
-        }
-        text.push_str(&format!(
-            "try: curl 'http://127.0.0.1:{port}{HELLO_PATH}'\n"
-        ));
-        text
-    }
 }
 
 /// Starts `command` on `host` in the background, its output in `log`, and writes it down
