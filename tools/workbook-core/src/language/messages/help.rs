@@ -136,6 +136,9 @@ messages! {
     ClassStatus => "The class you are in, what waits to be sent, and whether its server answers", "你所在的课堂、等待发送的结果，以及它的服务器是否应答";
     ClassLeave => "Leave the class: nothing more is sent, and what waits is deleted", "离开课堂：不再发送任何东西，等待发送的结果会被删除";
     ClassSend => "Send the verdicts that wait (a check starts this in the background)", "发送等待中的结果（检查会在后台启动它）";
+    ClassBookSite => "Build the book's static site, both editions (class serve --mirror runs this in a process of its own)",
+        "构建书的静态网站，两个版本（class serve --mirror 在一个单独的进程里运行它）";
+    ClassBookSiteDir => "The folder to write the site into", "写入网站的文件夹";
 
     // What clap itself says.
     PrintIt => "Print help", "打印帮助";
@@ -236,6 +239,8 @@ const TEXTS: &[(&str, Help)] = &[
     ("class status", Help::ClassStatus),
     ("class leave", Help::ClassLeave),
     ("class send", Help::ClassSend),
+    ("class book-site", Help::ClassBookSite),
+    ("class book-site dir", Help::ClassBookSiteDir),
 ];
 
 pub fn text(path: &str) -> Option<Help> {
