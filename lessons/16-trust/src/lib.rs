@@ -19,6 +19,7 @@
 
 pub mod ca;
 pub mod gateway;
+pub mod hashing;
 pub mod limit;
 pub mod password;
 pub mod policy;

@@ -6,9 +6,9 @@
 //! caller is known by its certificate, since the server speaks mutual TLS only.
 //!
 //! Hashing is slow on purpose, so it runs on tokio's blocking threads, at most one a core
-//! at a time: a flood of logins waits its turn there and leaves the runtime to the other
-//! calls, and wrong passwords past the limit ([`crate::limit`]) are refused before any
-//! hashing at all.
+//! at a time and one a name at a time ([`crate::hashing`]): a flood of logins waits its
+//! turn there and leaves the runtime and the other users' logins alone, and wrong
+//! passwords past the limit ([`crate::limit`]) are refused before any hashing at all.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,10 +21,10 @@ use proto::session::{
 use redis::AsyncCommands as _;
 use redis::aio::ConnectionManager;
 use redis::{ExistenceCheck, SetOptions};
-use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status};
 
 use crate::exercises;
+use crate::hashing::Hashing;
 use crate::limit::{self, Limits};
 use crate::password;
 use crate::policy::authorize;
@@ -39,7 +39,7 @@ pub struct Users {
     redis: ConnectionManager,
     session_ttl: Duration,
     limits: Limits,
-    hashing: Arc<Semaphore>,
+    hashing: Arc<Hashing>,
 }
 
 impl Users {
@@ -49,7 +49,7 @@ impl Users {
             redis,
             session_ttl,
             limits,
-            hashing: Arc::new(Semaphore::new(cores)),
+            hashing: Arc::new(Hashing::new(cores)),
         }
     }
 
@@ -58,13 +58,14 @@ impl Users {
         UsersServer::new(self)
     }
 
-    /// Runs `work` (a hash, or a check of one) on a blocking thread, one a core at a time.
+    /// Runs `work` (a hash, or a check of one, for `name`) when it is its turn.
     async fn hashing<T: Send + 'static>(
         &self,
+        name: &str,
         work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, Status> {
-        let _turn = self.hashing.acquire().await.map_err(internal)?;
-        tokio::task::spawn_blocking(work)
+        self.hashing
+            .run(name, work)
             .await
             .map_err(internal)?
             .map_err(internal)
@@ -114,7 +115,9 @@ impl proto::session::users_server::Users for Users {
                 password::LENGTH.end()
             )));
         }
-        let hash = self.hashing(move || password::hash(&password)).await?;
+        let hash = self
+            .hashing(&name, move || password::hash(&password))
+            .await?;
         // NX: a name is taken once; a second registration never replaces the first's hash.
         let options = SetOptions::default().conditional_set(ExistenceCheck::NX);
         let stored: Option<String> = self
@@ -159,7 +162,9 @@ impl proto::session::users_server::Users for Users {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| password::NOBODY.clone());
         let right = self
-            .hashing(move || exercises::password::verify(&stored, &password))
+            .hashing(&name, move || {
+                exercises::password::verify(&stored, &password)
+            })
             .await?;
         if !(right && known) {
             tracing::warn!("wrong name or password for {name:?} from {client_addr}");

@@ -1,0 +1,215 @@
+//! The cores that hash passwords, shared so that no one name takes them all.
+//!
+//! Argon2 is slow on purpose: each hash, or each check of one, takes a core for tens of
+//! milliseconds and ~20 MiB of memory. So the service hashes on tokio's blocking threads,
+//! at most one hash a core at a time, and the runtime stays free for the other calls.
+//!
+//! That alone is fair to the runtime, not to the users. Thirty guesses at one name, sent at
+//! once, would all queue for the cores ahead of someone else's login, and that login would
+//! wait for every guess before it: a flood against one account would slow everyone's. So
+//! the hashes for one name also take turns among themselves, before they queue for a core:
+//! a name has at most one hash running or waiting for a core. Whoever floods one name holds
+//! one core at most, and every other name finds the others free. (A flood over many names
+//! from one address is the rate limit's to stop: [`crate::limit`].)
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Mutex as Turn, Semaphore};
+
+/// The cores for hashing, and each name's turn.
+#[derive(Debug)]
+pub struct Hashing {
+    cores: Semaphore,
+    /// The names with a hash running or waiting, each with the lock its hashes take in
+    /// turn. A name leaves the map with its last hash, so the map holds only the names of
+    /// logins in flight.
+    names: Mutex<HashMap<String, Arc<Turn<()>>>>,
+}
+
+impl Hashing {
+    /// Hashing on `cores` cores at once (at least one).
+    pub fn new(cores: usize) -> Hashing {
+        Hashing {
+            cores: Semaphore::new(cores.max(1)),
+            names: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Runs `work` (a hash, or a check of one, for `name`) on a blocking thread once it is
+    /// `name`'s turn and a core is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        name: &str,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let entry = self.enter(name);
+        // tokio's locks are first come, first served: a name's hashes run in the order
+        // they came, and so do the names waiting for a core.
+        let _turn = entry.turn().lock_owned().await;
+        let _core = self.cores.acquire().await?;
+        Ok(tokio::task::spawn_blocking(work).await?)
+    }
+
+    /// `name`'s place in the map, kept until the returned entry is dropped.
+    fn enter(&self, name: &str) -> Entry<'_> {
+        let mut names = self
+            .names
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let turn = names.entry(name.to_string()).or_default().clone();
+        Entry {
+            hashing: self,
+            name: name.to_string(),
+            turn: Some(turn),
+        }
+    }
+
+    /// How many names have a hash running or waiting.
+    pub fn names_in_flight(&self) -> usize {
+        self.names.lock().map_or(0, |names| names.len())
+    }
+}
+
+/// One hash's hold on its name's turn. Dropped (the hash done, or its call given up while
+/// it waited), it takes the name out of the map if no other hash of that name holds it.
+struct Entry<'a> {
+    hashing: &'a Hashing,
+    name: String,
+    turn: Option<Arc<Turn<()>>>,
+}
+
+impl Entry<'_> {
+    fn turn(&self) -> Arc<Turn<()>> {
+        self.turn.clone().expect("held until dropped")
+    }
+}
+
+impl Drop for Entry<'_> {
+    fn drop(&mut self) {
+        drop(self.turn.take());
+        let mut names = self
+            .hashing
+            .names
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Every hold on a turn is taken and counted under the map's lock: one reference
+        // left is the map's own, so no hash of this name runs or waits.
+        if names
+            .get(&self.name)
+            .is_some_and(|turn| Arc::strong_count(turn) == 1)
+        {
+            names.remove(&self.name);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+    use super::*;
+
+    const DEADLINE: Duration = Duration::from_secs(20);
+
+    /// A hash that says when it starts, then holds its core until its gate is dropped.
+    fn held(
+        started: &UnboundedSender<&'static str>,
+        label: &'static str,
+    ) -> (impl FnOnce() + Send + 'static, mpsc::Sender<()>) {
+        let (gate, closed) = mpsc::channel::<()>();
+        let started = started.clone();
+        let work = move || {
+            started.send(label).unwrap();
+            let _ = closed.recv();
+        };
+        (work, gate)
+    }
+
+    async fn next(started: &mut UnboundedReceiver<&'static str>) -> &'static str {
+        tokio::time::timeout(DEADLINE, started.recv())
+            .await
+            .expect("a hash to start")
+            .expect("the hashes' channel")
+    }
+
+    #[tokio::test]
+    async fn a_flood_at_one_name_leaves_the_other_cores_to_other_names() {
+        let hashing = Arc::new(Hashing::new(2));
+        let (tx, mut started) = unbounded_channel();
+        let spawn = |name: &'static str, work| {
+            let hashing = hashing.clone();
+            tokio::spawn(async move { hashing.run(name, work).await.unwrap() })
+        };
+
+        // Two guesses at one name: the first holds a core, the second waits its turn.
+        let (first, first_gate) = held(&tx, "first guess");
+        let first = spawn("victim", first);
+        assert_eq!(next(&mut started).await, "first guess");
+        let (second, second_gate) = held(&tx, "second guess");
+        let second = spawn("victim", second);
+
+        // Another name's login gets the other core at once, though both guesses came first.
+        let (other, other_gate) = held(&tx, "other");
+        let other = spawn("other", other);
+        assert_eq!(
+            next(&mut started).await,
+            "other",
+            "the second guess took the core the other name should have had"
+        );
+        drop(other_gate);
+        tokio::time::timeout(DEADLINE, other)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(hashing.names_in_flight(), 1, "only the name being flooded");
+
+        // The guesses run one after the other.
+        drop(first_gate);
+        assert_eq!(next(&mut started).await, "second guess");
+        drop(second_gate);
+        for guess in [first, second] {
+            tokio::time::timeout(DEADLINE, guess)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        assert_eq!(
+            hashing.names_in_flight(),
+            0,
+            "names leave with their last hash"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_call_given_up_while_it_waits_leaves_no_name_behind() {
+        let hashing = Arc::new(Hashing::new(1));
+        let (tx, mut started) = unbounded_channel();
+        let (first, gate) = held(&tx, "first");
+        let running = {
+            let hashing = hashing.clone();
+            tokio::spawn(async move { hashing.run("victim", first).await.unwrap() })
+        };
+        assert_eq!(next(&mut started).await, "first");
+        // A second guess, and a call for another name waiting for the one core, both
+        // given up (their clients went away) before their turn.
+        for name in ["victim", "other"] {
+            let waiting = hashing.run(name, || ());
+            assert!(
+                tokio::time::timeout(Duration::from_millis(50), waiting)
+                    .await
+                    .is_err(),
+                "{name}'s hash ran while the one core was taken"
+            );
+        }
+        drop(gate);
+        tokio::time::timeout(DEADLINE, running)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(hashing.names_in_flight(), 0);
+    }
+}
