@@ -55,7 +55,16 @@ async fn calls_go_on_while_one_of_three_instances_stops() {
         }
         let answer = within("a call", pool.say_hello("Ferris"))
             .await
-            .unwrap_or_else(|status| panic!("call {call} failed: {status:?}"));
+            .unwrap_or_else(|status| {
+                // What an operator would look at: whom the client could call, and what
+                // the stopping instance was doing.
+                panic!(
+                    "call {call} failed: {status:?}\ninstances listed then: {:?}\n\
+                     the stopping instance ({stopped}) logged:\n{}",
+                    pool.addresses(),
+                    servers[1].log()
+                )
+            });
         *served.entry(answer.instance).or_default() += 1;
         tokio::time::sleep(Duration::from_millis(5)).await; // calls spread over time, not a sync
     }
