@@ -98,8 +98,11 @@ async fn gives_up_when_the_time_is_up() {
         took >= limit,
         "gave up after {took:?}, before the limit of {limit:?}"
     );
+    // Given up by the limit, not by something longer: a question left to the agent's own
+    // wait (five minutes by default) or a poll that oversleeps would take far more than
+    // twice the limit, while a busy machine's late timers take far less.
     assert!(
-        took < limit + Duration::from_secs(1),
+        took < limit * 2,
         "gave up after {took:?}, long after the limit of {limit:?}"
     );
 }
