@@ -29,6 +29,11 @@ pub async fn send(
     body: Option<Value>,
     cookie: Option<&str>,
 ) -> Answer {
+    // Which request went unanswered, if one does: a test sends many at once.
+    let what = match body.as_ref().and_then(|body| body["name"].as_str()) {
+        Some(name) => format!("the gateway's answer to {method} {path} for {name:?}"),
+        None => format!("the gateway's answer to {method} {path}"),
+    };
     let client = reqwest::Client::new();
     let mut request = client.request(method, format!("{base}{path}"));
     if let Some(body) = body {
@@ -37,7 +42,7 @@ pub async fn send(
     if let Some(cookie) = cookie {
         request = request.header("cookie", format!("session={cookie}"));
     }
-    let response = testkit::within("the gateway's answer", request.send())
+    let response = testkit::within(&what, request.send())
         .await
         .expect("the gateway answers");
     let status = response.status().as_u16();
