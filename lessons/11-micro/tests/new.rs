@@ -1,6 +1,6 @@
 //! `l11-micro new`: each kind of crate it writes builds, runs registered and answers — the
 //! srv through `micro api` and on its topic's events, the api through `micro api` and the
-//! srv behind it, the web one over HTTP — and bad names or a used folder are refused with
+//! srv behind it, the web one over HTTP, in plaintext and over mutual TLS — and bad names or a used folder are refused with
 //! nothing written.
 //!
 //! The crates are built with `cargo build --offline` into the course's own `target`: their
@@ -218,6 +218,47 @@ async fn each_kind_builds_registers_and_answers() {
     let gateway = start(&on_etcd, &["api", "--namespace", &namespace], &[]).await;
     let (status, reply) = get(&gateway, "/srv/greeter/example/call?name=etcd").await;
     assert_eq!((status, reply), (200, json!({"msg": "Hello etcd"})));
+
+    // The three over mutual TLS (lesson 16's `--tls-certs`), on an agent of their own: each
+    // shows the certificate of its own name and `micro api` the gateway's; the srv and the
+    // api say in the registry that they speak TLS only, and are called over it, by the
+    // gateway and by each other.
+    let certs = scratch.0.join("certs");
+    std::fs::create_dir(&certs).unwrap();
+    let names = ["srv", "api", "web"].map(|kind| format!("{namespace}.{kind}.greeter"));
+    let mut holders: Vec<&str> = names.iter().map(String::as_str).collect();
+    holders.push("gateway");
+    testkit::tls::Ca::new().write(&certs, &holders).unwrap();
+    let agent = testkit::consul().await;
+    let mut on_tls = registry("consul", agent.url(), LASTING);
+    on_tls.extend(["--tls-certs".to_string(), certs.display().to_string()]);
+    let _srv = run(&bin.join("greeter-srv"), &on_tls).await;
+    let _api = run(&bin.join("greeter-api"), &on_tls).await;
+    let web = run(&bin.join("greeter-web"), &on_tls).await;
+    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(10)).unwrap();
+    for (name, secure) in names.iter().zip([true, true, false]) {
+        let mut nodes = consul.watch(name).await.unwrap();
+        let found = within(name, nodes.wait_for(|nodes| nodes.len() == 1)).await;
+        let node = found.unwrap_or_else(|_| panic!("the watch of {name} ended"))[0].clone();
+        assert_eq!(micro::tls::is_secure(&node), secure, "{name}: {node:?}");
+    }
+    let gateway = start(&on_tls, &["api", "--namespace", &namespace], &[]).await;
+    for kind in ["srv", "api"] {
+        let path = format!("/{kind}/greeter/example/call?name=TLS");
+        let (status, reply) = get(&gateway, &path).await;
+        assert_eq!(
+            (status, reply),
+            (200, json!({"msg": "Hello TLS"})),
+            "{kind}"
+        );
+    }
+    let body = Some(br#"{"name": "TLS"}"#.to_vec());
+    let (status, reply) = request(&web, "/example/call", body).await;
+    assert_eq!(
+        (status, &reply["msg"]),
+        (200, &json!("Hello TLS")),
+        "{reply}"
+    );
 }
 
 #[test]
