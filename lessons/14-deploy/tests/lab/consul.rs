@@ -1,8 +1,10 @@
 //! The Consul story's steps: a server on host-a and a client agent on host-b and host-c
-//! (`l14-deploy up --registry consul`), each host's service registered through its own
+//! (`l14-deploy up --registry consul --tls`), each host's service registered through its own
 //! agent and found through another's, and the two ways a host goes: `docker stop` (its
 //! agent leaves: the node and its services are gone at once) against `docker kill` (its
 //! agent fails: the node stays, its `serfHealth` critical, and no call goes to it).
+
+use micro::registry::consul::tags;
 
 use crate::checks::wait_until;
 use crate::lab::{TestLab, docker};
@@ -47,10 +49,14 @@ impl TestLab {
         )
     }
 
-    pub(crate) fn consul_up_is_answered_by_every_host(&self) {
-        let printed = self.ok(&["up", "--registry", "consul"]);
+    pub(crate) fn consul_up_over_tls_is_answered_by_every_host(&self) {
+        let printed = self.ok(&["up", "--registry", "consul", "--tls"]);
         assert!(
             printed.contains("consul server") && printed.contains("consul client"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("call each other over mutual TLS"),
             "{printed}"
         );
         // Every agent knows the three, and knows which is the server.
@@ -63,6 +69,29 @@ impl TestLab {
         self.wait_for_answers_from(&["host-a", "host-b", "host-c"]);
         let status = self.ok(&["status"]);
         assert!(status.contains("consul, user, api"), "{status}");
+    }
+
+    /// Each host's user instance, in the catalog, says it speaks TLS only: `secure`, the key
+    /// the etcd story finds in each node, here in the node's metadata that go-micro packs
+    /// into the instance's tags (`micro::registry::consul::tags`).
+    pub(crate) fn every_user_instance_in_consul_says_it_speaks_tls(&self) {
+        wait_until("three user instances, each saying it speaks TLS", || {
+            let path = format!("/v1/catalog/service/{SERVICE}");
+            let instances = self.consul_get("host-a", &path)?;
+            let listed: Vec<serde_json::Value> = serde_json::from_str(&instances)
+                .map_err(|error| format!("{error}: {instances}"))?;
+            let secure = listed
+                .iter()
+                .filter(|instance| {
+                    let tags: Vec<String> =
+                        serde_json::from_value(instance["ServiceTags"].clone()).unwrap_or_default();
+                    tags::metadata(&tags).get("secure").map(String::as_str) == Some("true")
+                })
+                .count();
+            (listed.len() == 3 && secure == 3)
+                .then_some(())
+                .ok_or(instances)
+        });
     }
 
     /// What host-b's service registered with host-b's agent, host-c's agent finds: the

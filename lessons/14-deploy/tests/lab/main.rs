@@ -13,9 +13,11 @@
 //! Where Docker is missing or its daemon does not answer, the test says why and passes: the
 //! lab needs Docker, the rest of the course does not.
 //!
-//! A second story does the same with Consul as the registry (`up --registry consul`): an
-//! agent on each host, services found across hosts, and a stopped host that leaves against
-//! a killed one that fails. The two stories' labs run side by side.
+//! A second story does the same with Consul as the registry, over mutual TLS too (`up
+//! --registry consul --tls`): an agent on each host, each host holding its own keys and its
+//! services answering only callers with the lab's certificates, services found across
+//! hosts, and a stopped host that leaves against a killed one that fails. The two stories'
+//! labs run side by side. (The plaintext lab is chapter 14's own, which verify runs.)
 //!
 //! The first story then holds the promise of chapter 14 under faults (`faults.rs`), over
 //! TLS (chapter 14's own runs of the load, checked by verify, are in plaintext): the
@@ -74,6 +76,7 @@ fn the_lab_comes_up_survives_a_partition_heals_and_goes_away() {
     lab.up_over_tls_is_answered_by_every_host();
     let up_done = started.elapsed();
     lab.each_host_holds_its_own_keys_and_never_the_cas();
+    lab.every_user_node_in_etcd_says_it_speaks_tls();
     lab.only_a_caller_with_the_labs_certificate_is_answered();
     // Asked of the lab's Prometheus meanwhile, and awaited before host-c is stopped.
     let found_by_prometheus = lab.prometheus_finds_every_service();
@@ -117,7 +120,10 @@ fn the_consul_lab_finds_services_across_hosts_and_tells_leaving_from_failing() {
         return;
     };
     let lab = TestLab::new(&image, 1);
-    lab.consul_up_is_answered_by_every_host();
+    lab.consul_up_over_tls_is_answered_by_every_host();
+    lab.each_host_holds_its_own_keys_and_never_the_cas();
+    lab.every_user_instance_in_consul_says_it_speaks_tls();
+    lab.only_a_caller_with_the_labs_certificate_is_answered();
     lab.a_service_on_host_b_is_found_through_host_cs_agent();
     lab.a_partitioned_host_fails_and_is_back_when_healed();
     lab.a_stopped_host_leaves_the_consul_cluster();

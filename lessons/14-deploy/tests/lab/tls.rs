@@ -1,6 +1,7 @@
-//! The first story's lab runs over mutual TLS (`up --tls`, lesson 16): checked from outside,
+//! Both stories' labs run over mutual TLS (`up --tls`, lesson 16): checked from outside,
 //! as an operator or an attacker on the lab's network would. Each host holds its own keys
-//! and never the CA's; the services say in the registry that they speak TLS; from a host,
+//! and never the CA's; the services say in the registry that they speak TLS (in etcd here,
+//! in Consul's catalog in `consul.rs`); from a host,
 //! a caller with a certificate of the lab's CA is answered, and one without a certificate,
 //! or in plaintext, is not. The faults of `faults.rs` then run on this lab: what chapter 14
 //! promises holds over TLS too.
@@ -43,6 +44,10 @@ impl TestLab {
                 }
             }
         }
+    }
+
+    /// Each host's user node, in etcd, says it speaks TLS only (`secure`, go-micro's key).
+    pub(crate) fn every_user_node_in_etcd_says_it_speaks_tls(&self) {
         let nodes = self.etcdctl(
             "host-a",
             &[
