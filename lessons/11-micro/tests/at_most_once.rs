@@ -204,7 +204,7 @@ async fn an_idempotent_call_to_a_node_slower_than_a_try_is_answered_by_another_i
         consul.register(&service, node).await.unwrap();
     }
     let per_try = Duration::from_secs(1);
-    let options = ["api", "--per-try", "1s", "--deadline", "20s"];
+    let options = ["api", "--per-try", "1s", "--deadline", "30s"];
     let options = [&options[..], &["--idempotent", "Say.Hello"]].concat();
     let gateway = start(&registry("consul", agent.url(), "1s"), &options, &[]).await;
     for n in 0..4 {
@@ -214,10 +214,10 @@ async fn an_idempotent_call_to_a_node_slower_than_a_try_is_answered_by_another_i
         assert_eq!(status, 200, "call {n}: {body}");
         assert_eq!(body["msg"], "Hello Ada from b-answers", "call {n}");
         // In time: a try past its per-try time is given up and another node answers, where
-        // waiting for the slow node would take the whole deadline (20 s). A call takes
-        // about one per-try on a quiet machine; five times that on a loaded one (a call
-        // once took 3.2 s beside stress-ng) still tells one from the other.
-        assert!(took <= per_try * 5, "call {n} took {took:?}");
+        // waiting for the slow node would take most of the deadline (27 of 30 s). A call takes
+        // about one per-try on a quiet machine; beside stress-ng, 3.2 s and once 6.9 s.
+        // Fifteen per-tries tells one from the other on any machine that runs the suite.
+        assert!(took <= per_try * 15, "call {n} took {took:?}");
     }
     assert!(ahead.calls() >= 1, "a call reached the slow node");
 }

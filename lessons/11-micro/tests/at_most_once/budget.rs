@@ -50,7 +50,9 @@ async fn with_every_node_gone_retries_stay_within_the_budget_and_the_log_says_it
     let gateway = start(&registry, &options, &[]).await;
     let hello = format!("/{service}/say/hello?name=Ada");
     // The schema is learnt while the nodes are up. The first call learns it within the
-    // call's 2 s, which a machine busy enough can take for itself: then the next one does.
+    // call's 2 s, which a machine busy enough can take for itself: then the gateway answers
+    // 503 (the schema was still being learnt, the call never sent) or 504 (the call was
+    // sent, and its answer came too late), and a later call finds the schema learnt.
     let until = Instant::now() + PATIENCE;
     loop {
         let (status, body) = get(&gateway, &hello).await;
@@ -58,7 +60,7 @@ async fn with_every_node_gone_retries_stay_within_the_budget_and_the_log_says_it
             break;
         }
         assert!(
-            Instant::now() < until && status == 503,
+            Instant::now() < until && [503, 504].contains(&status),
             "the schema is learnt while the nodes are up: {status} {body}"
         );
     }
