@@ -93,8 +93,11 @@ impl Drop for Entry<'_> {
             .names
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Every hold on a turn is taken and counted under the map's lock: one reference
-        // left is the map's own, so no hash of this name runs or waits.
+        // Each hash holds a reference to its name's turn from `enter`, which takes it under
+        // the map's lock, until its entry is dropped here (its lock guard holds one more,
+        // taken after `enter` and dropped before this). So, under the map's lock, one
+        // reference left is the map's own: no hash of this name runs or waits, and none
+        // can begin to until the lock is let go.
         if names
             .get(&self.name)
             .is_some_and(|turn| Arc::strong_count(turn) == 1)
