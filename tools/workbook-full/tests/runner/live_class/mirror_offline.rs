@@ -10,10 +10,11 @@
 //! The fetch is what holds the mirror to every lesson: `cargo fetch --locked` resolves the
 //! whole workspace, every lesson and tool with every feature, against the mirror's index
 //! (a line that lacked a dependency, a feature or a rename would not match the lock file),
-//! and downloads each `.crate`, its checksum checked against the lock. Building a second
-//! lesson (lesson 05's tonic and prost, three minutes on two cores) would unpack the same
-//! checked files and compile them: it tests the compiler, not the mirror, so it is left to
-//! the learner's own first check of that lesson.
+//! and downloads each `.crate`, its checksum checked against the lock. Then a check of
+//! lesson 05, the first lesson of gRPC: tonic, prost and the proto files compiled by
+//! protox at build time, with nothing but the mirror's crates. A build script that reached
+//! for the network, or a `.proto` the clone lacked, would fail it here and not at the
+//! learner's desk.
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -26,7 +27,7 @@ use crate::real_course::course_root;
 /// The name the test binary knows this test by, to run it again inside its namespace.
 const THIS_TEST: &str = "live_class::mirror_offline::a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine";
 
-/// Every wait of this test: a build of the runner and of lesson 01 from nothing.
+/// Every wait of this test: a build of the runner, lesson 01 and lesson 05 from nothing.
 const PATIENCE: std::time::Duration = testkit::deadline::A_LAPTOP_FROM_NOTHING;
 
 fn succeeded(what: &str, command: &mut Command) -> String {
@@ -100,16 +101,19 @@ fn a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine() 
     // Every crate of the lock file, for every platform, from the mirror alone.
     let fetched = succeeded("cargo fetch --locked", &mut cargo(&["fetch", "--locked"]));
     assert!(fetched.contains("registry `room`"), "{fetched}");
-    // The first verdict: the stub fails its tests, which is a verdict.
-    let output = testkit::output_within(
-        "the first check",
-        &mut cargo(&["run", "-p", "workbook", "--", "check", "tcp.echo"]),
-        PATIENCE,
-    );
-    let said = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        said.contains("tcp.echo:") && (said.contains("failed") || said.contains("passed")),
-        "no verdict of tcp.echo:\n{said}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // The first verdict, then lesson 05's: a stub fails its tests, which is a verdict.
+    for exercise in ["tcp.echo", "grpc.say-hello"] {
+        let output = testkit::output_within(
+            &format!("the check of {exercise}"),
+            &mut cargo(&["run", "-p", "workbook", "--", "check", exercise]),
+            PATIENCE,
+        );
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            said.contains(&format!("{exercise}:"))
+                && (said.contains("failed") || said.contains("passed")),
+            "no verdict of {exercise}:\n{said}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }
