@@ -52,6 +52,8 @@ pub fn inside(test: &str, setup: &str, runner_deadline: Duration) -> bool {
         stdout.contains("1 passed"),
         "{test} did not run inside its network namespace:\n{stdout}\n{stderr}"
     );
+    // What the test said of itself inside (its figures), passed on as its own.
+    eprint!("{stderr}");
     false
 }
 

@@ -73,6 +73,9 @@ fn a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine() 
     let desk = scratch.path("desk");
     std::fs::create_dir_all(&desk).unwrap();
     let line = mirror::learners_line(&server.url);
+    // Each moment from the learner's line on, printed (as the room's figures for the
+    // instructor guide), never asserted: a busy machine's times are its own.
+    let cloned = std::time::Instant::now();
     succeeded(
         "the learner's line",
         Command::new("sh")
@@ -101,6 +104,7 @@ fn a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine() 
     // Every crate of the lock file, for every platform, from the mirror alone.
     let fetched = succeeded("cargo fetch --locked", &mut cargo(&["fetch", "--locked"]));
     assert!(fetched.contains("registry `room`"), "{fetched}");
+    let mut moments = vec![("every crate fetched", cloned.elapsed())];
     // The first verdict, then lesson 05's: a stub fails its tests, which is a verdict.
     for exercise in ["tcp.echo", "grpc.say-hello"] {
         let output = testkit::output_within(
@@ -115,5 +119,9 @@ fn a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine() 
             "no verdict of {exercise}:\n{said}\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        moments.push((exercise, cloned.elapsed()));
+    }
+    for (moment, at) in moments {
+        eprintln!("the learner's line + {:6.1} s: {moment}", at.as_secs_f64());
     }
 }
