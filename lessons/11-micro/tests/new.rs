@@ -22,7 +22,7 @@ use std::time::Duration;
 use micro::registry::consul::ConsulRegistry;
 use micro::registry::{Node, Registry};
 use program::api::{get, registry, request, start};
-use program::scaffold::{Scratch, build, new, run};
+use program::scaffold::{Scratch, build, new, over_tls, run};
 use serde_json::json;
 use testkit::within;
 
@@ -223,15 +223,9 @@ async fn each_kind_builds_registers_and_answers() {
     // shows the certificate of its own name and `micro api` the gateway's; the srv and the
     // api say in the registry that they speak TLS only, and are called over it, by the
     // gateway and by each other.
-    let certs = scratch.0.join("certs");
-    std::fs::create_dir(&certs).unwrap();
     let names = ["srv", "api", "web"].map(|kind| format!("{namespace}.{kind}.greeter"));
-    let mut holders: Vec<&str> = names.iter().map(String::as_str).collect();
-    holders.push("gateway");
-    testkit::tls::Ca::new().write(&certs, &holders).unwrap();
     let agent = testkit::consul().await;
-    let mut on_tls = registry("consul", agent.url(), LASTING);
-    on_tls.extend(["--tls-certs".to_string(), certs.display().to_string()]);
+    let on_tls = over_tls(&scratch.0, registry("consul", agent.url(), LASTING), &names);
     let _srv = run(&bin.join("greeter-srv"), &on_tls).await;
     let _api = run(&bin.join("greeter-api"), &on_tls).await;
     let web = run(&bin.join("greeter-web"), &on_tls).await;

@@ -115,3 +115,16 @@ pub async fn run(binary: &Path, registry: &[String]) -> ServerProcess {
     server.logged("registered").await;
     server
 }
+
+/// `registry`'s flags with `--tls-certs`: a folder in `dir` where a CA of the test's own
+/// (testkit's, as `l16-trust ca` and `issue` write it) issued each of `names`, and the
+/// gateway, a certificate.
+pub fn over_tls(dir: &Path, mut registry: Vec<String>, names: &[String]) -> Vec<String> {
+    let certs = dir.join("certs");
+    std::fs::create_dir(&certs).unwrap();
+    let mut holders: Vec<&str> = names.iter().map(String::as_str).collect();
+    holders.push("gateway");
+    testkit::tls::Ca::new().write(&certs, &holders).unwrap();
+    registry.extend(["--tls-certs".to_string(), certs.display().to_string()]);
+    registry
+}
