@@ -61,6 +61,11 @@ pub async fn serve<H, F>(
 
     // Closing the listener makes the kernel refuse new connections straight away.
     drop(listener);
+    // A connection that ended as the signal came is finished but not yet collected (the
+    // loop above took the signal first): collect those, so that `open` counts open ones.
+    while let Some(finished) = connections.try_join_next() {
+        report(finished);
+    }
     info!(
         open = connections.len(),
         "no longer accepting; waiting for open connections"

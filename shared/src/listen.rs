@@ -75,32 +75,86 @@ pub fn holder_of(port: u16) -> Option<String> {
     ))
 }
 
+/// The connections a server listening on a port has accepted and not yet closed, as the
+/// kernel counts them: its side of each is ESTABLISHED, or CLOSE_WAIT once the client has
+/// hung up. (A socket the server has closed lingers in other states, TIME_WAIT for a
+/// minute, but the server holds it no more.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    /// Connections the server still holds.
+    pub open: usize,
+    /// Of those, the ones whose client has hung up: the server has yet to notice and close.
+    pub hung_up: usize,
+}
+
+/// The connections accepted on `port` and not yet closed by its server, from the kernel's
+/// TCP tables; `None` where the system has none to read (not Linux).
+///
+/// Someone who reads a server's log once a client has finished knows that its connection
+/// is over; a program checking that log needs this to know the same.
+pub fn accepted(port: u16) -> Option<Accepted> {
+    const ESTABLISHED: &str = "01";
+    const CLOSE_WAIT: &str = "08";
+    let rows = rows_on(port)?;
+    let count = |state: &str| rows.iter().filter(|row| row.state == state).count();
+    let hung_up = count(CLOSE_WAIT);
+    Some(Accepted {
+        open: count(ESTABLISHED) + hung_up,
+        hung_up,
+    })
+}
+
 /// The listening sockets on `port`: each one's inode and owner.
 fn listening(port: u16) -> Vec<(u64, u32)> {
+    const LISTEN: &str = "0A";
+    let rows = rows_on(port).unwrap_or_default();
+    rows.into_iter()
+        .filter(|row| row.state == LISTEN)
+        .map(|row| (row.inode, row.uid))
+        .collect()
+}
+
+/// A row of `/proc/net/tcp`, the fields we read.
+#[derive(Debug, PartialEq)]
+struct Row {
+    state: String,
+    uid: u32,
+    inode: u64,
+}
+
+/// The rows of the kernel's TCP tables (IPv4 and IPv6) whose local port is `port`; `None`
+/// where there are no such tables (not Linux).
+fn rows_on(port: u16) -> Option<Vec<Row>> {
     let mut found = Vec::new();
+    let mut read_any = false;
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(text) = std::fs::read_to_string(table) else {
             continue;
         };
+        read_any = true;
         found.extend(
             text.lines()
                 .skip(1)
                 .filter_map(|line| socket_on(line, port)),
         );
     }
-    found
+    read_any.then_some(found)
 }
 
 /// A row of `/proc/net/tcp`: `sl local_address rem_address st … uid timeout inode …`, the
-/// local address as `HEX_IP:HEX_PORT`, and state `0A` for LISTEN.
-fn socket_on(line: &str, port: u16) -> Option<(u64, u32)> {
+/// local address as `HEX_IP:HEX_PORT` and the state in hex (`0A` for LISTEN), when its
+/// local port is `port`.
+fn socket_on(line: &str, port: u16) -> Option<Row> {
     let fields: Vec<&str> = line.split_whitespace().collect();
     let local_port = fields.get(1)?.rsplit(':').next()?;
-    let listens = fields.get(3)? == &"0A";
-    if !listens || u16::from_str_radix(local_port, 16).ok()? != port {
+    if u16::from_str_radix(local_port, 16).ok()? != port {
         return None;
     }
-    Some((fields.get(9)?.parse().ok()?, fields.get(7)?.parse().ok()?))
+    Some(Row {
+        state: fields.get(3)?.to_string(),
+        uid: fields.get(7)?.parse().ok()?,
+        inode: fields.get(9)?.parse().ok()?,
+    })
 }
 
 /// The process that has socket `inode` open, and its name, among those we may look into.
@@ -142,10 +196,45 @@ mod tests {
     #[test]
     fn a_row_of_the_kernels_table_is_read() {
         let row = "   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 123456 1 0000000000000000 100 0 0 10 0";
-        assert_eq!(socket_on(row, 8080), Some((123456, 0)));
+        let read = Row {
+            state: "0A".to_string(),
+            uid: 0,
+            inode: 123456,
+        };
+        assert_eq!(socket_on(row, 8080), Some(read));
         assert_eq!(socket_on(row, 8081), None);
-        let connected = row.replace(" 0A ", " 01 ");
-        assert_eq!(socket_on(&connected, 8080), None);
+    }
+
+    #[tokio::test]
+    async fn a_connection_counts_as_open_until_the_server_closes_it() {
+        let listener = listen("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let count = |open, hung_up| Some(Accepted { open, hung_up });
+        if accepted(port).is_none() {
+            eprintln!("skipped: this system has no /proc/net/tcp to count connections in");
+            return;
+        }
+        assert_eq!(accepted(port), count(0, 0), "no client yet");
+        let client = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let (server_side, _) = listener.accept().await.unwrap();
+        assert_eq!(accepted(port), count(1, 0), "one client, accepted");
+        // The client hangs up first: the server's side waits in CLOSE_WAIT, still its own,
+        // once the client's FIN has reached it (at once on loopback, unless the kernel
+        // defers it on a busy machine).
+        drop(client);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while accepted(port) != count(1, 1) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            accepted(port),
+            count(1, 1),
+            "the client gone, the server's side not"
+        );
+        drop(server_side);
+        assert_eq!(accepted(port), count(0, 0), "both sides closed");
     }
 
     #[tokio::test]

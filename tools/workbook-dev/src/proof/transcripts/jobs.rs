@@ -22,12 +22,15 @@ pub(super) struct Server {
     pub(super) line: usize,
     /// Its job number in the reader's shell, when it was started with `&`.
     pub(super) job: Option<usize>,
+    /// The ports it listens on.
+    pub(super) ports: Vec<u16>,
 }
 
 impl Server {
     /// Sends the server `signal_name` and waits up to `patience` for it to end; kills it,
     /// and returns false, when it does not.
     async fn stop(&mut self, signal_name: &str, patience: Duration) -> bool {
+        self.until_hung_up_clients_are_closed().await;
         if let Some(pid) = self.child.id() {
             signal(&pid.to_string(), signal_name);
         }
@@ -38,6 +41,23 @@ impl Server {
             let _ = self.child.kill().await;
         }
         ended
+    }
+
+    /// A reader signals a server once the commands before have finished, and by then the
+    /// server has closed its side of their connections: its log says `open=0`. A program
+    /// that signals at once can be quicker than the server (a client that exits as soon as
+    /// it has read an answer, a busy machine): it waits, up to [`TIME_LIMIT`], until the
+    /// server holds no connection whose client has hung up. A connection a client still
+    /// holds (a gateway's pooled one) is not waited for: it is open in the book's run too.
+    async fn until_hung_up_clients_are_closed(&self) {
+        let deadline = Instant::now() + TIME_LIMIT;
+        for &port in &self.ports {
+            while shared::listen::accepted(port).is_some_and(|now| now.hung_up > 0)
+                && Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
     }
 }
 
@@ -76,6 +96,7 @@ impl Reader<'_> {
             lines[lines.len().saturating_sub(5)..].to_vec()
         };
         let deadline = Instant::now() + TIME_LIMIT;
+        let ports = listening_on.iter().map(|(_, port)| *port).collect();
         for (option, port) in listening_on {
             while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
                 if let Ok(Some(status)) = child.try_wait() {
@@ -100,7 +121,12 @@ impl Reader<'_> {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
-        self.servers.push(Server { child, line, job });
+        self.servers.push(Server {
+            child,
+            line,
+            job,
+            ports,
+        });
         Ok(())
     }
 
