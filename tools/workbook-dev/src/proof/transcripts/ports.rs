@@ -19,10 +19,19 @@ pub(super) struct Ports {
     offset: u16,
 }
 
+/// The highest port a chapter's commands use, and one more (the book's ports are 2379–8599).
+const BOOK_PORTS_END: u16 = 8600;
+
+/// How far above the book's port plus the offset [`Ports::renew`] looks for a free one.
+const SCAN: u16 = 200;
+
+/// The lowest offset: the book's ports then land above 12000, clear of the well-known and
+/// registered ports the machine's own services use.
+const LOWEST_OFFSET: u16 = 10_000;
+
 impl Default for Ports {
     fn default() -> Ports {
-        // Between 10000 and 55000, different for each run: the book's ports (2379–8599)
-        // land above 12000 and below 64000.
+        // Different for each run, so that two runs side by side pick different ports.
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |since| since.subsec_nanos())
@@ -30,9 +39,36 @@ impl Default for Ports {
         Ports {
             real: HashMap::new(),
             placed: HashSet::new(),
-            offset: 10_000 + (seed % 45_000) as u16,
+            offset: offset(seed, ephemeral_start()),
         }
     }
+}
+
+/// The offset for a chapter: between [`LOWEST_OFFSET`] and where the book's ports would
+/// reach `ephemeral` (the first port the kernel hands out as the local end of a connection).
+///
+/// Below it, because chapters connect to servers they have killed (`kill -9 %2`, then a
+/// client that must find the port closed), and a connection to a closed port in the
+/// kernel's range can be given that same port as its own local end: it connects to itself
+/// (TCP's simultaneous open) and reads back what it wrote, as if a server had answered
+/// with the request. The client then says something no run of the book says (chapter 13's
+/// failover read its own `Div` request as the reply: "missing field `Quo`").
+fn offset(seed: u32, ephemeral: u16) -> u16 {
+    let room = ephemeral.saturating_sub(BOOK_PORTS_END + SCAN + LOWEST_OFFSET);
+    if room == 0 {
+        // A machine whose range starts low leaves no room below it: any offset will do.
+        return LOWEST_OFFSET + (seed % 45_000) as u16;
+    }
+    LOWEST_OFFSET + (seed % u32::from(room)) as u16
+}
+
+/// The first port of the kernel's range for connections' local ends (Linux's
+/// `ip_local_port_range`, 32768 unless set otherwise; the same where it cannot be read).
+fn ephemeral_start() -> u16 {
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32_768)
 }
 
 impl Ports {
@@ -102,6 +138,20 @@ impl Ports {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ports_standing_in_stay_below_the_kernels_range_for_local_ends() {
+        for seed in [0, 1, 13_967, 13_968, 99_999, u32::MAX / 2, u32::MAX] {
+            let offset = offset(seed, 32_768);
+            assert!(offset >= LOWEST_OFFSET, "{seed}: {offset}");
+            assert!(
+                BOOK_PORTS_END + SCAN + offset <= 32_768,
+                "{seed}: the book's last port + {offset} reaches the kernel's range"
+            );
+        }
+        // A range starting low leaves no room: an offset all the same.
+        assert!(offset(7, 1024) >= LOWEST_OFFSET);
+    }
 
     #[test]
     fn the_ports_standing_in_keep_the_books_order_when_a_server_starts_again_or_one_is_taken() {
