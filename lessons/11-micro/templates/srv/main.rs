@@ -21,6 +21,7 @@ use micro::broker::flags::BrokerFlags;
 use micro::event;
 use micro::flags::{RegistryFlags, TlsFlags};
 use micro::service::Service;
+use micro::service::patience::retry_until;
 use tonic::server::NamedService;
 
 /// The service's name in the registry: namespace, type, alias.
@@ -51,10 +52,15 @@ async fn main() -> Result<(), micro::shared::program::Failure> {
     let registry = cli.registry.open().await?;
 
     // The events on the service's own topic, as go-micro's `micro.RegisterSubscriber`:
-    // every instance gets each one (give a queue to share them instead).
+    // every instance gets each one (give a queue to share them instead). Subscribing writes
+    // the subscriber's node into the registry, so it is as patient with a registry that does
+    // not answer yet as the service's own registration below (`--registry-wait`).
     let broker = cli.broker.open(Some(registry.clone())).await?;
-    let options = SubscribeOptions::default();
-    let subscription = event::subscribe(broker.as_ref(), NAME, options, subscriber::handle).await?;
+    let subscription = retry_until(cli.registry.registry_wait, || {
+        let options = SubscribeOptions::default();
+        event::subscribe(broker.as_ref(), NAME, options, subscriber::handle)
+    })
+    .await?;
 
     let served = [ExampleServer::<handler::Example>::NAME];
     Service::new(NAME, registry)
