@@ -22,7 +22,7 @@ use std::time::Duration;
 use micro::registry::consul::ConsulRegistry;
 use micro::registry::{Node, Registry};
 use program::api::{get, registry, request, start};
-use program::scaffold::{Scratch, build, new, over_tls, run};
+use program::scaffold::{Scratch, build, new, over_tls, run, up_after_one_refusal};
 use serde_json::json;
 use testkit::within;
 
@@ -210,6 +210,30 @@ async fn each_kind_builds_registers_and_answers() {
         assert!(reply["ref"].is_u64(), "{reply}");
     }
     srvs.clear();
+
+    // A srv started before its registry answers, told to be patient (`--registry-wait`, as
+    // the lab's hosts start it): its first try, the subscription to its topic, is refused,
+    // and it tries again, subscribes and registers instead of exiting. (The two srvs above
+    // may still be listed until their registrations expire: the new one is the node with a
+    // new id.)
+    let name = format!("{namespace}.srv.greeter");
+    let mut nodes = consul.watch(&name).await.unwrap();
+    let listed = within(&name, nodes.wait_for(|_| true)).await;
+    let listed: Vec<String> = listed.unwrap().iter().map(|node| node.id.clone()).collect();
+    let subscribed: Vec<String> = subscribers.iter().map(|node| node.id.clone()).collect();
+    let late = up_after_one_refusal(agent.url().trim_start_matches("http://")).await;
+    let mut patient = registry("consul", &format!("http://{late}"), LASTING);
+    patient.extend(["--registry-wait", "60s"].map(String::from));
+    let srv = run(&bin.join("greeter-srv"), &patient).await;
+    srv.logged("trying again").await;
+    let new_node =
+        |nodes: &Vec<Node>, known: &[String]| nodes.iter().any(|n| !known.contains(&n.id));
+    let found = within(&name, nodes.wait_for(|nodes| new_node(nodes, &listed))).await;
+    found.unwrap_or_else(|_| panic!("the watch of {name} ended"));
+    let subscription = brokers.wait_for(|nodes| new_node(&of_topic(nodes), &subscribed));
+    let subscription = within("the patient srv's subscription", subscription).await;
+    subscription.expect("the watch of micro.http.broker ended");
+    drop(srv);
 
     // The same srv on etcd, called through a gateway on etcd.
     let cluster = testkit::etcd_cluster(1).await;

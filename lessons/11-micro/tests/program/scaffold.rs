@@ -116,6 +116,37 @@ pub async fn run(binary: &Path, registry: &[String]) -> ServerProcess {
     server
 }
 
+/// A registry that is not up yet, then is: an address whose first connection is answered
+/// `503 Service Unavailable` and closed (Consul while it elects its leader, as an HTTP client
+/// meets it), and whose every later connection is carried to `agent` (`host:port`). The
+/// first connection is whoever asks first: the service's first try, which fails.
+pub async fn up_after_one_refusal(agent: &str) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let agent = agent.to_string();
+    tokio::spawn(async move {
+        let Ok((mut first, _)) = listener.accept().await else {
+            return;
+        };
+        let mut request = [0; 1024];
+        let _ = first.read(&mut request).await;
+        let refusal =
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        let _ = first.write_all(refusal.as_bytes()).await;
+        drop(first);
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let agent = agent.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(&agent).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    addr
+}
+
 /// `registry`'s flags with `--tls-certs`: a folder in `dir` where a CA of the test's own
 /// (testkit's, as `l16-trust ca` and `issue` write it) issued each of `names`, and the
 /// gateway, a certificate.

@@ -10,12 +10,11 @@
 //! The fetch is what holds the mirror to every lesson: `cargo fetch --locked` resolves the
 //! whole workspace, every lesson and tool with every feature, against the mirror's index
 //! (a line that lacked a dependency, a feature or a rename would not match the lock file),
-//! and downloads each `.crate`, its checksum checked against the lock. Building a second
-//! lesson (lesson 05's tonic and prost) would unpack the same checked files and compile
-//! them: it tests the compiler, not the mirror, and it costs the most of any step here
-//! (75 s more for this test on a quiet machine; beside the suite's other tests on two
-//! cores, it made this test 428 s and the suite's last), so it is left to the learner's
-//! own first check of that lesson.
+//! and downloads each `.crate`, its checksum checked against the lock. Then two checks, as
+//! a learner meets them: lesson 01's `tcp.echo`, the course's first verdict, and lesson 05's
+//! `grpc.say-hello`, which builds the gRPC stack (tonic, prost, hyper, h2, and what the
+//! course's lessons share through the workspace-hack): the crates of a lesson far from the
+//! first, built from what the mirror served.
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -28,7 +27,8 @@ use crate::real_course::course_root;
 /// The name the test binary knows this test by, to run it again inside its namespace.
 const THIS_TEST: &str = "live_class::mirror_offline::a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine";
 
-/// Every wait of this test: a build of the runner and of lesson 01 from nothing.
+/// Every wait of this test: a build of the runner and of lesson 01, then of lesson 05, from
+/// nothing.
 const PATIENCE: std::time::Duration = testkit::deadline::A_LAPTOP_FROM_NOTHING;
 
 fn succeeded(what: &str, command: &mut Command) -> String {
@@ -106,21 +106,29 @@ fn a_laptop_with_rust_alone_reaches_a_first_verdict_from_the_teachers_machine() 
     let fetched = succeeded("cargo fetch --locked", &mut cargo(&["fetch", "--locked"]));
     assert!(fetched.contains("registry `room`"), "{fetched}");
     let fetched_at = cloned.elapsed();
-    // The first verdict: the stub fails its tests, which is a verdict.
-    let output = testkit::output_within(
-        "the first check",
-        &mut cargo(&["run", "-p", "workbook", "--", "check", "tcp.echo"]),
-        PATIENCE,
-    );
-    let said = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        said.contains("tcp.echo:") && (said.contains("failed") || said.contains("passed")),
-        "no verdict of tcp.echo:\n{said}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // The first verdict, then lesson 05's: a stub fails its tests, which is a verdict.
+    let mut verdicts = Vec::new();
+    for exercise in ["tcp.echo", "grpc.say-hello"] {
+        let check = ["run", "-p", "workbook", "--", "check", exercise];
+        let output = testkit::output_within(
+            &format!("the check of {exercise}"),
+            &mut cargo(&check),
+            PATIENCE,
+        );
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            said.contains(&format!("{exercise}:"))
+                && (said.contains("failed") || said.contains("passed")),
+            "no verdict of {exercise}:\n{said}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        verdicts.push(cloned.elapsed());
+    }
     eprintln!(
-        "from the learner's line: every crate fetched in {:.1} s, the first verdict in {:.1} s",
+        "from the learner's line: every crate fetched in {:.1} s, the first verdict in {:.1} s, \
+         lesson 05's in {:.1} s",
         fetched_at.as_secs_f64(),
-        cloned.elapsed().as_secs_f64()
+        verdicts[0].as_secs_f64(),
+        verdicts[1].as_secs_f64()
     );
 }
