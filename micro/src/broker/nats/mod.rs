@@ -50,6 +50,9 @@ pub fn server_url(address: Option<&str>) -> String {
 /// server is down, the client keeps the command and reconnects; past this, it fails).
 pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long `connect` waits for the client's `connected` event once it is connected.
+const CONNECTED_EVENT_WAIT: Duration = Duration::from_secs(5);
+
 /// A broker on a NATS server.
 #[derive(Clone)]
 pub struct NatsBroker {
@@ -69,14 +72,21 @@ impl NatsBroker {
     /// is down is kept by the publishing client (up to its buffer) and sent on reconnect.
     /// async-nats logs each of these events (`event: disconnected`, `event: connected`).
     pub async fn connect(url: &str) -> anyhow::Result<NatsBroker> {
+        let (connecting, mut connected) = watch::channel(false);
         let (closing, closed) = watch::channel(false);
         let client = async_nats::ConnectOptions::new()
             .name("l12-events")
             .max_reconnects(None)
             // Called after the client has logged the event.
             .event_callback(move |event| {
-                if matches!(event, async_nats::Event::Closed) {
-                    closing.send_replace(true);
+                match event {
+                    async_nats::Event::Connected => {
+                        connecting.send_replace(true);
+                    }
+                    async_nats::Event::Closed => {
+                        closing.send_replace(true);
+                    }
+                    _ => {}
                 }
                 std::future::ready(())
             })
@@ -88,6 +98,11 @@ impl NatsBroker {
                      `cargo run -p workbook -- services up` starts one)"
                 )
             })?;
+        // The client logs `event: connected` from a task of its own, which may run after
+        // `connect` has returned: waiting for it keeps that line before whatever the program
+        // does next, in its log as in the book's transcripts. It comes at once after a
+        // connection; if it did not, the broker works without it.
+        let _ = tokio::time::timeout(CONNECTED_EVENT_WAIT, connected.wait_for(|yes| *yes)).await;
         Ok(NatsBroker {
             client,
             url: url.to_string(),
