@@ -14,15 +14,19 @@
 //! `Cargo.toml` says which), and what is left differs in small ways (captcha's opt-level,
 //! a feature of regex or libc).
 
+#[path = "new/patient.rs"]
+mod patient;
 mod program;
 mod support;
+#[path = "new/tls.rs"]
+mod tls;
 
 use std::time::Duration;
 
 use micro::registry::consul::ConsulRegistry;
 use micro::registry::{Node, Registry};
 use program::api::{get, registry, request, start};
-use program::scaffold::{Scratch, build, new, over_tls, run, up_after_one_refusal};
+use program::scaffold::{Scratch, build, new, run};
 use serde_json::json;
 use testkit::within;
 
@@ -211,29 +215,7 @@ async fn each_kind_builds_registers_and_answers() {
     }
     srvs.clear();
 
-    // A srv started before its registry answers, told to be patient (`--registry-wait`, as
-    // the lab's hosts start it): its first try, the subscription to its topic, is refused,
-    // and it tries again, subscribes and registers instead of exiting. (The two srvs above
-    // may still be listed until their registrations expire: the new one is the node with a
-    // new id.)
-    let name = format!("{namespace}.srv.greeter");
-    let mut nodes = consul.watch(&name).await.unwrap();
-    let listed = within(&name, nodes.wait_for(|_| true)).await;
-    let listed: Vec<String> = listed.unwrap().iter().map(|node| node.id.clone()).collect();
-    let subscribed: Vec<String> = subscribers.iter().map(|node| node.id.clone()).collect();
-    let late = up_after_one_refusal(agent.url().trim_start_matches("http://")).await;
-    let mut patient = registry("consul", &format!("http://{late}"), LASTING);
-    patient.extend(["--registry-wait", "60s"].map(String::from));
-    let srv = run(&bin.join("greeter-srv"), &patient).await;
-    srv.logged("trying again").await;
-    let new_node =
-        |nodes: &Vec<Node>, known: &[String]| nodes.iter().any(|n| !known.contains(&n.id));
-    let found = within(&name, nodes.wait_for(|nodes| new_node(nodes, &listed))).await;
-    found.unwrap_or_else(|_| panic!("the watch of {name} ended"));
-    let subscription = brokers.wait_for(|nodes| new_node(&of_topic(nodes), &subscribed));
-    let subscription = within("the patient srv's subscription", subscription).await;
-    subscription.expect("the watch of micro.http.broker ended");
-    drop(srv);
+    patient::a_srv_waits_for_its_registry(&agent, &consul, brokers, &bin, &namespace).await;
 
     // The same srv on etcd, called through a gateway on etcd.
     let cluster = testkit::etcd_cluster(1).await;
@@ -243,40 +225,7 @@ async fn each_kind_builds_registers_and_answers() {
     let (status, reply) = get(&gateway, "/srv/greeter/example/call?name=etcd").await;
     assert_eq!((status, reply), (200, json!({"msg": "Hello etcd"})));
 
-    // The three over mutual TLS (lesson 16's `--tls-certs`), on an agent of their own: each
-    // shows the certificate of its own name and `micro api` the gateway's; the srv and the
-    // api say in the registry that they speak TLS only, and are called over it, by the
-    // gateway and by each other.
-    let names = ["srv", "api", "web"].map(|kind| format!("{namespace}.{kind}.greeter"));
-    let agent = testkit::consul().await;
-    let on_tls = over_tls(&scratch.0, registry("consul", agent.url(), LASTING), &names);
-    let _srv = run(&bin.join("greeter-srv"), &on_tls).await;
-    let _api = run(&bin.join("greeter-api"), &on_tls).await;
-    let web = run(&bin.join("greeter-web"), &on_tls).await;
-    let consul = ConsulRegistry::new(agent.url(), Duration::from_secs(10)).unwrap();
-    for (name, secure) in names.iter().zip([true, true, false]) {
-        let mut nodes = consul.watch(name).await.unwrap();
-        let found = within(name, nodes.wait_for(|nodes| nodes.len() == 1)).await;
-        let node = found.unwrap_or_else(|_| panic!("the watch of {name} ended"))[0].clone();
-        assert_eq!(micro::tls::is_secure(&node), secure, "{name}: {node:?}");
-    }
-    let gateway = start(&on_tls, &["api", "--namespace", &namespace], &[]).await;
-    for kind in ["srv", "api"] {
-        let path = format!("/{kind}/greeter/example/call?name=TLS");
-        let (status, reply) = get(&gateway, &path).await;
-        assert_eq!(
-            (status, reply),
-            (200, json!({"msg": "Hello TLS"})),
-            "{kind}"
-        );
-    }
-    let body = Some(br#"{"name": "TLS"}"#.to_vec());
-    let (status, reply) = request(&web, "/example/call", body).await;
-    assert_eq!(
-        (status, &reply["msg"]),
-        (200, &json!("Hello TLS")),
-        "{reply}"
-    );
+    tls::each_kind_answers_over_mutual_tls(&scratch.0, &bin, &namespace).await;
 }
 
 #[test]

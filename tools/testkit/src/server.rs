@@ -9,6 +9,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,8 +25,10 @@ pub struct ServerProcess {
     child: Child,
     addrs: Vec<SocketAddr>,
     log: Arc<Mutex<String>>,
-    /// Woken whenever a line is added to `log`.
+    /// Woken whenever a line is added to `log`, and once when it ends.
     logged: Arc<Notify>,
+    /// Whether the program has closed its log: it has exited, and will log nothing more.
+    log_ended: Arc<AtomicBool>,
     /// The task that reads the log, until the program closes its stderr.
     collector: Option<JoinHandle<()>>,
 }
@@ -67,7 +70,12 @@ impl ServerProcess {
         let (found, mut announced) = mpsc::unbounded_channel();
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
         let logged = Arc::new(Notify::new());
-        let (collected, wake) = (Arc::clone(&log), Arc::clone(&logged));
+        let log_ended = Arc::new(AtomicBool::new(false));
+        let (collected, wake, ended) = (
+            Arc::clone(&log),
+            Arc::clone(&logged),
+            Arc::clone(&log_ended),
+        );
         let collector = tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(addr) = listening_address(&line) {
@@ -79,6 +87,8 @@ impl ServerProcess {
                 drop(log);
                 wake.notify_waiters();
             }
+            ended.store(true, Ordering::SeqCst);
+            wake.notify_waiters();
         });
 
         let mut server = ServerProcess {
@@ -86,13 +96,22 @@ impl ServerProcess {
             addrs: Vec::new(),
             log,
             logged,
+            log_ended,
             collector: Some(collector),
         };
         // deadline: PATIENCE for each of the `listeners` addresses, one each time round
         while server.addrs.len() < listeners {
             match tokio::time::timeout(PATIENCE, announced.recv()).await {
                 Ok(Some(addr)) => server.addrs.push(addr),
-                _ => panic!(
+                // The log ended: the program has exited (its error is the log's last lines).
+                Ok(None) => panic!(
+                    "{} exited ({}) before it logged `listening on ADDRESS` {listeners} \
+                     time(s); it printed:\n{}",
+                    program.display(),
+                    server.exit_status().await,
+                    server.log()
+                ),
+                Err(_) => panic!(
                     "{} did not log `listening on ADDRESS` {listeners} time(s) within {PATIENCE:?}; \
                      it printed:\n{}",
                     program.display(),
@@ -165,16 +184,24 @@ impl ServerProcess {
                 let mut next_line = std::pin::pin!(next_line);
                 next_line.as_mut().enable();
                 if self.log().contains(text) {
-                    return;
+                    return true;
+                }
+                if self.log_ended.load(Ordering::SeqCst) {
+                    return false;
                 }
                 next_line.await;
             }
         };
-        if tokio::time::timeout(PATIENCE, wait).await.is_err() {
-            panic!(
+        match tokio::time::timeout(PATIENCE, wait).await {
+            Ok(true) => {}
+            Ok(false) => panic!(
+                "the server exited without logging {text:?}; its log:\n{}",
+                self.log()
+            ),
+            Err(_) => panic!(
                 "the server did not log {text:?} within {PATIENCE:?}; its log:\n{}",
                 self.log()
-            );
+            ),
         }
     }
 
@@ -187,6 +214,16 @@ impl ServerProcess {
             "the server exited with {status}; its log:\n{}",
             self.log()
         );
+    }
+
+    /// How the program ended, once its log has: a program can close its stderr a moment
+    /// before it exits, so this waits for that moment (PATIENCE at most).
+    async fn exit_status(&mut self) -> String {
+        match tokio::time::timeout(PATIENCE, self.child.wait()).await {
+            Ok(Ok(status)) => status.to_string(),
+            Ok(Err(error)) => format!("its status unknown: {error}"),
+            Err(_) => format!("its log closed, the process still there {PATIENCE:?} later"),
+        }
     }
 
     /// Everything the server has logged so far.
@@ -234,7 +271,50 @@ fn every_thread_stopped(pid: u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::listening_address;
+    use super::{ServerProcess, listening_address};
+
+    /// What a test's panic said, from a task that ran `work`.
+    fn panic_of(work: impl Future<Output = ()> + Send + 'static) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let error = runtime
+            .block_on(tokio::spawn(work))
+            .expect_err("the wait should have failed");
+        let panic = error.into_panic();
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_else(|| format!("{panic:?}"))
+    }
+
+    /// A server that fails at start (its port taken, say) is reported as exited, with its
+    /// error, not as one that has not logged its address yet.
+    #[test]
+    fn a_server_that_exits_at_start_is_said_to_have_exited() {
+        let said = panic_of(async {
+            let script = "echo 'error: cannot listen on 127.0.0.1:1: in use' >&2; exit 3";
+            ServerProcess::start("sh", &["-c", script], 1).await;
+        });
+        assert!(said.contains("exited (exit status: 3)"), "{said}");
+        assert!(said.contains("cannot listen on 127.0.0.1:1"), "{said}");
+    }
+
+    /// A wait for a line the server can no longer log ends when the server does.
+    #[test]
+    fn a_wait_for_a_line_ends_when_the_server_exits() {
+        let said = panic_of(async {
+            let script = "echo 'listening on 127.0.0.1:9' >&2; read line; echo bye >&2";
+            let server = ServerProcess::start("sh", &["-c", script], 1).await;
+            server.logged("registered").await;
+        });
+        assert!(
+            said.contains("exited without logging \"registered\""),
+            "{said}"
+        );
+        assert!(said.contains("bye"), "{said}");
+    }
 
     #[test]
     fn finds_the_address_in_a_log_line() {
