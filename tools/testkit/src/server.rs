@@ -280,7 +280,7 @@ mod tests {
             .build()
             .unwrap();
         let error = runtime
-            .block_on(tokio::spawn(work))
+            .block_on(async { tokio::spawn(work).await })
             .expect_err("the wait should have failed");
         let panic = error.into_panic();
         panic
