@@ -12,8 +12,8 @@ use crate::program::api::registry;
 use crate::program::scaffold::{run, up_after_one_refusal};
 
 /// `bin`'s `greeter-srv` in `namespace`, on `agent` behind a listener that refuses its first
-/// connection. `consul` is a client of the same agent; `brokers` its watch of the HTTP
-/// broker's subscribers, `topic` the srv's topic. The srvs started before may still be
+/// connection. `consul` is a client of the same agent, `brokers` its watch of the HTTP
+/// broker's subscribers (the srv's topic is its name). The srvs started before may still be
 /// listed until their registrations expire: the new one is the node with a new id, under
 /// the srv's name and among the topic's subscribers.
 pub async fn a_srv_waits_for_its_registry(
