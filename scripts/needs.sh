@@ -37,6 +37,15 @@ if command -v apt-get >/dev/null 2>&1; then
   # Lesson 15 and micro's metrics: a real Prometheus scrapes the services, promtool lints
   # their /metrics (Debian's prometheus package has both).
   command -v promtool >/dev/null 2>&1 || wanted+=(prometheus)
+  # micro's test of the framework's TLS against grpc-go, configured as go-micro configures
+  # it (micro/tests/tls_go.rs): Debian's Go, grpc-go and protobuf sources and the protoc
+  # plugins that tools/loadgen/go/build.sh builds the Go peers with (its README says why
+  # these packages).
+  if ! command -v go >/dev/null 2>&1 || ! command -v protoc-gen-go-grpc >/dev/null 2>&1 ||
+    [ ! -f /usr/share/gocode/src/github.com/golang/protobuf/proto/wrappers.go ]; then
+    wanted+=(golang-go golang-google-grpc-dev golang-google-protobuf-dev
+      golang-github-golang-protobuf-1-5-dev protoc-gen-go protoc-gen-go-grpc)
+  fi
   # Lesson 14's lab test, where Docker runs: debootstrap makes its hosts' base image.
   if docker info >/dev/null 2>&1; then
     command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || wanted+=(debootstrap)

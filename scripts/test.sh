@@ -3,7 +3,8 @@
 #
 # 1. Installs what the tests need from the system's packages when it is missing
 #    (redis-server, OpenSSL headers, pkg-config, Python's py-consul client, for lesson
-#    11 etcd, etcdctl and protoc, for lesson 12 nats-server; Chromium and a CJK font for the browser check).
+#    11 etcd, etcdctl and protoc, for lesson 12 nats-server; Chromium and a CJK font for the browser check;
+#    Go and grpc-go for micro's test against a Go peer over mutual TLS).
 # 2. Checks formatting.
 # 3. Builds and runs the tools' own tests and every lesson's tests with the solutions
 #    switched in, clippy's lints checked as it builds (-D warnings).

@@ -22,4 +22,5 @@ mod registries;
 mod silent_peer;
 mod slow_schema;
 mod tls;
+mod tls_go;
 mod traced;

@@ -59,7 +59,7 @@ impl Ca {
 
 /// A Greeter node of `name` in `registry`, over TLS with `tls` or plaintext without; it
 /// stops when the sender is dropped. Returns once it is registered.
-async fn start(
+pub(crate) async fn start(
     registry: &Arc<dyn Registry>,
     name: &str,
     tls: Option<Credentials>,

@@ -5,6 +5,10 @@
 // With -tls-certs it is the baseline for lesson 16 too: it serves over mutual TLS as grpc-go
 // is told to (credentials.NewTLS), showing NAME.pem from the folder `l16-trust ca` and
 // `l16-trust issue NAME` write, and requiring each caller's certificate from its ca.pem.
+// That is what go-micro v2.9.1's gRPC server does with the config grpc.AuthTLS gives it
+// (server/grpc/grpc.go, getCredentials: credentials.NewTLS), so micro's TLS test
+// (micro/tests/tls_go.rs) calls it as a go-micro service. It logs `listening on ADDRESS`,
+// as the course's servers do.
 //
 //	grpc-server -addr 127.0.0.1:7205
 //	grpc-server -addr 127.0.0.1:7205 -tls-certs certs -tls-as greeter
@@ -84,6 +88,6 @@ func main() {
 	}
 	server := grpc.NewServer(options...)
 	hello.RegisterGreeterServer(server, greeter{})
-	log.Printf("grpc-go Greeter on %s (%s)", listener.Addr(), how)
+	log.Printf("grpc-go Greeter listening on %s (%s)", listener.Addr(), how)
 	log.Fatal(server.Serve(listener))
 }
