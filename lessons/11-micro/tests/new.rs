@@ -24,9 +24,9 @@ mod tls;
 use std::time::Duration;
 
 use micro::registry::consul::ConsulRegistry;
-use micro::registry::{Node, Registry};
+use micro::registry::Registry;
 use program::api::{get, registry, request, start};
-use program::scaffold::{Scratch, build, new, run};
+use program::scaffold::{Scratch, build, new, run, subscribers_of};
 use serde_json::json;
 use testkit::within;
 
@@ -144,18 +144,13 @@ async fn each_kind_builds_registers_and_answers() {
     // broker.Message (go-micro v2.9.1, broker/http.go, Publish); here the body is
     // `Message{say: "hi"}`, bytes 0a 02 68 69.
     let topic = format!("{namespace}.srv.greeter");
-    let of_topic = |nodes: &Vec<Node>| -> Vec<Node> {
-        let mut nodes = nodes.clone();
-        nodes.retain(|node| node.metadata.get("topic") == Some(&topic));
-        nodes
-    };
     let mut brokers = consul.watch("micro.http.broker").await.unwrap();
     let subscribers = within(
         "the srvs' subscriptions",
-        brokers.wait_for(|nodes| of_topic(nodes).len() == 2),
+        brokers.wait_for(|nodes| subscribers_of(&topic, nodes).len() == 2),
     )
     .await
-    .map(|nodes| of_topic(&nodes))
+    .map(|nodes| subscribers_of(&topic, &nodes))
     .expect("the watch of micro.http.broker ended");
     let message = json!({
         "Header": {"Content-Type": "application/protobuf", "Micro-Topic": topic},

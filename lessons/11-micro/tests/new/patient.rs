@@ -9,7 +9,7 @@ use testkit::{ConsulAgent, within};
 
 use crate::LASTING;
 use crate::program::api::registry;
-use crate::program::scaffold::{run, up_after_one_refusal};
+use crate::program::scaffold::{run, subscribers_of, up_after_one_refusal};
 
 /// `bin`'s `greeter-srv` in `namespace`, on `agent` behind a listener that refuses its first
 /// connection. `consul` is a client of the same agent, `brokers` its watch of the HTTP
@@ -25,17 +25,12 @@ pub async fn a_srv_waits_for_its_registry(
 ) {
     let name = format!("{namespace}.srv.greeter");
     let topic = name.clone();
-    let of_topic = |nodes: &Vec<Node>| -> Vec<Node> {
-        let mut nodes = nodes.clone();
-        nodes.retain(|node| node.metadata.get("topic") == Some(&topic));
-        nodes
-    };
     let ids =
         |nodes: &[Node]| -> Vec<String> { nodes.iter().map(|node| node.id.clone()).collect() };
     let mut nodes = consul.watch(&name).await.unwrap();
     let listed = within(&name, nodes.wait_for(|_| true)).await;
     let listed = ids(&listed.unwrap());
-    let subscribed = ids(&of_topic(&brokers.borrow()));
+    let subscribed = ids(&subscribers_of(&topic, &brokers.borrow()));
 
     let late = up_after_one_refusal(agent.url().trim_start_matches("http://")).await;
     let mut patient = registry("consul", &format!("http://{late}"), LASTING);
@@ -47,7 +42,8 @@ pub async fn a_srv_waits_for_its_registry(
         |nodes: &Vec<Node>, known: &[String]| nodes.iter().any(|n| !known.contains(&n.id));
     let found = within(&name, nodes.wait_for(|nodes| new_node(nodes, &listed))).await;
     found.unwrap_or_else(|_| panic!("the watch of {name} ended"));
-    let subscription = brokers.wait_for(|nodes| new_node(&of_topic(nodes), &subscribed));
+    let subscription =
+        brokers.wait_for(|nodes| new_node(&subscribers_of(&topic, nodes), &subscribed));
     let subscription = within("the patient srv's subscription", subscription).await;
     subscription.expect("the watch of micro.http.broker ended");
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use micro::registry::Node;
 use testkit::ServerProcess;
 
 use super::BINARY;
@@ -114,6 +115,13 @@ pub async fn run(binary: &Path, registry: &[String]) -> ServerProcess {
     let server = ServerProcess::start(binary, &args, 1).await;
     server.logged("registered").await;
     server
+}
+
+/// The nodes of the HTTP broker's registration (`micro.http.broker`) that subscribe to
+/// `topic`: a generated srv subscribes to its own name's topic.
+pub fn subscribers_of(topic: &str, nodes: &[Node]) -> Vec<Node> {
+    let of_topic = |node: &&Node| node.metadata.get("topic").map(String::as_str) == Some(topic);
+    nodes.iter().filter(of_topic).cloned().collect()
 }
 
 /// A registry that is not up yet, then is: an address whose first connection is answered
