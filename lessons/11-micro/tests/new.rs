@@ -23,8 +23,8 @@ mod tls;
 
 use std::time::Duration;
 
-use micro::registry::consul::ConsulRegistry;
 use micro::registry::Registry;
+use micro::registry::consul::ConsulRegistry;
 use program::api::{get, registry, request, start};
 use program::scaffold::{Scratch, build, new, run, subscribers_of};
 use serde_json::json;
