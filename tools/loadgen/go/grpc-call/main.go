@@ -22,35 +22,25 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
 
+	"loadgen-go/coursetls"
 	"loadgen-go/hello"
 )
 
 // withTLS is the one config go-micro's WithTLS is given: this side's certificate, the
 // course's CA for both directions, the caller's certificate required, the server named.
 func withTLS(dir, name, service string) (*tls.Config, error) {
-	certificate, err := tls.LoadX509KeyPair(filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key"))
+	certificate, course, err := coursetls.Load(dir, name)
 	if err != nil {
 		return nil, err
-	}
-	ca, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
-	if err != nil {
-		return nil, err
-	}
-	course := x509.NewCertPool()
-	if !course.AppendCertsFromPEM(ca) {
-		return nil, errors.New("ca.pem holds no certificate")
 	}
 	return &tls.Config{
 		Certificates: []tls.Certificate{certificate},

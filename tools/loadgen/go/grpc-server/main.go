@@ -17,17 +17,15 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"log"
 	"net"
-	"os"
-	"path/filepath"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 
+	"loadgen-go/coursetls"
 	"loadgen-go/hello"
 )
 
@@ -48,17 +46,9 @@ func (greeter) SayHelloStream(in *hello.HelloStreamRequest, stream hello.Greeter
 // mutualTLS is the server's side of mutual TLS: show NAME's certificate, and require a
 // caller's certificate signed by the CA of the same folder.
 func mutualTLS(dir, name string) (credentials.TransportCredentials, error) {
-	certificate, err := tls.LoadX509KeyPair(filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key"))
+	certificate, callers, err := coursetls.Load(dir, name)
 	if err != nil {
 		return nil, err
-	}
-	ca, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
-	if err != nil {
-		return nil, err
-	}
-	callers := x509.NewCertPool()
-	if !callers.AppendCertsFromPEM(ca) {
-		return nil, errors.New("ca.pem holds no certificate")
 	}
 	return credentials.NewTLS(&tls.Config{
 		Certificates: []tls.Certificate{certificate},
