@@ -30,7 +30,7 @@ use micro::registry::{Node, Registry, grpc_metadata};
 use micro::selector::RoundRobin;
 use micro::tls::{Credentials, SECURE};
 use shared::ca::{self, Subject};
-use testkit::{ServerProcess, within};
+use testkit::{ServerProcess, output_within_async, within};
 
 use crate::tls::start;
 
@@ -45,22 +45,19 @@ impl GoPeers {
     async fn build() -> Option<GoPeers> {
         let dir = tempfile::tempdir().expect("a scratch folder");
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let built = tokio::process::Command::new("bash")
+        let mut build = std::process::Command::new("bash");
+        build
             .args([
                 "-c",
                 r#"source tools/loadgen/go/build.sh && build_go_baselines "$0" "$1" grpc-server grpc-call"#,
             ])
             .arg(dir.path())
             .arg(&repo)
-            .current_dir(&repo)
-            .kill_on_drop(true)
-            .output();
+            .current_dir(&repo);
         // A build of grpc-go beside the suite (about 15 s of one core when quiet): the
         // runner's deadline for this test.
-        let built = tokio::time::timeout(testkit::deadline::TEST, built)
-            .await
-            .expect("the Go peers built within the runner's deadline for this test")
-            .expect("bash runs");
+        let built =
+            output_within_async("the Go peers' build", build, testkit::deadline::TEST).await;
         let said = String::from_utf8_lossy(&built.stderr);
         if !built.status.success() {
             assert!(
@@ -78,17 +75,13 @@ impl GoPeers {
 
     /// `grpc-call` as `as` to the node at `address`, naming `service`.
     async fn call(&self, certs: &Path, as_: &str, service: &str, address: &str) -> Output {
-        let call = tokio::process::Command::new(self.bin.join("grpc-call"))
-            .arg("-addr")
+        let mut call = std::process::Command::new(self.bin.join("grpc-call"));
+        call.arg("-addr")
             .arg(address)
             .arg("-tls-certs")
             .arg(certs)
-            .args(["-tls-as", as_, "-service", service, "-name", "Ada"])
-            .kill_on_drop(true)
-            .output();
-        within("grpc-call's answer", call)
-            .await
-            .expect("grpc-call runs")
+            .args(["-tls-as", as_, "-service", service, "-name", "Ada"]);
+        output_within_async("grpc-call", call, testkit::deadline::STEP).await
     }
 }
 
