@@ -54,10 +54,9 @@ impl GoPeers {
             .arg(dir.path())
             .arg(&repo)
             .current_dir(&repo);
-        // A build of grpc-go beside the suite (about 15 s of one core when quiet): the
-        // runner's deadline for this test.
-        let built =
-            output_within_async("the Go peers' build", build, testkit::deadline::TEST).await;
+        // A build of grpc-go beside the suite: the runner's deadline for this test.
+        let deadline = testkit::deadline::TEST_THAT_BUILDS_GO;
+        let built = output_within_async("the Go peers' build", build, deadline).await;
         let said = String::from_utf8_lossy(&built.stderr);
         if !built.status.success() {
             assert!(

@@ -52,6 +52,11 @@ pub const A_LAPTOP_FROM_NOTHING: Duration = Duration::from_secs(1800);
 /// beside the suite on a machine loaded as `flaky.sh --stress` loads it.
 pub const LAB_THAT_BUILDS_IMAGES: Duration = Duration::from_secs(600);
 
+/// The runner's deadline for micro's test of its TLS against a Go peer, which builds the
+/// peer with Debian's Go first: 9 s on a quiet machine with Go's cache empty, 45 s beside
+/// the suite of a fresh clone on a slower machine of two cores; four minutes.
+pub const TEST_THAT_BUILDS_GO: Duration = Duration::from_secs(240);
+
 /// The runner's deadline for its test with a browser and the real book: the book built,
 /// then printed in Chromium.
 pub const RUNNER_WITH_A_BROWSER: Duration = Duration::from_secs(240);

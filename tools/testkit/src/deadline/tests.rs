@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::{
     A_LAPTOP_FROM_NOTHING, LAB_THAT_BUILDS_IMAGES, RUNNER_WITH_A_BROWSER, TEST, TEST_THAT_BUILDS,
+    TEST_THAT_BUILDS_GO,
 };
 
 /// The suite's settings, as nextest reads them.
@@ -48,6 +49,7 @@ fn each_group_s_deadline_is_the_runner_s() {
         ("real_course", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("system::up_", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("handout", RUNNER_WITH_A_BROWSER, "RUNNER_WITH_A_BROWSER"),
+        ("tls_go", TEST_THAT_BUILDS_GO, "TEST_THAT_BUILDS_GO"),
         (
             "mirror_offline",
             A_LAPTOP_FROM_NOTHING,
