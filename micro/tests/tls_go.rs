@@ -9,9 +9,9 @@
 //! programs `grpc-server -tls-certs` and `grpc-call` of `tools/loadgen/go` (their comments
 //! cite go-micro's lines). Chapter 16 shows a run against go-micro v2.9.1 itself.
 //!
-//! Two things a go-micro service must say or set, and the refusals when it does not:
-//! - its registration must say `secure=true` (`micro.Metadata`): go-micro's gRPC server does
-//!   not, and the framework's client calls no node over TLS that does not say it;
+//! Two things a go-micro service must say or set:
+//! - its registration must say `secure=true` (`service.Metadata`): go-micro's gRPC server
+//!   does not, and the framework's client calls no node over TLS that does not say it;
 //! - its config must name the server it calls (`ServerName`): grpc-go otherwise checks the
 //!   certificate against the IP address it dials, which the course's certificates do not
 //!   carry.
@@ -152,8 +152,9 @@ async fn grpc_go_configured_as_go_micro_and_the_framework_call_each_other_over_m
         text(&stranger.stderr)
     );
 
-    // The framework → go-micro: grpc-go's server over mutual TLS, registered as a go-micro
-    // service that says `secure=true` registers, called by the framework's client.
+    // The framework → go-micro: grpc-go's server over mutual TLS, in the registry as
+    // go-micro's gRPC server registers itself, then as one given `secure=true`, called by
+    // the framework's client.
     let server = go.bin.join("grpc-server");
     let certs_dir = certs.path().to_str().unwrap();
     let go_micro = ServerProcess::start(
@@ -201,7 +202,7 @@ async fn grpc_go_configured_as_go_micro_and_the_framework_call_each_other_over_m
         refused.message().contains("does not say it speaks TLS"),
         "{refused:?}"
     );
-    // With `micro.Metadata(map[string]string{"secure": "true"})`: called over mutual TLS.
+    // With `service.Metadata(map[string]string{"secure": "true"})`: called over mutual TLS.
     within(
         "the registration",
         go_registry.register("hello", &go_node(true)),
