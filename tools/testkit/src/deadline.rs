@@ -36,7 +36,9 @@ pub const TEST: Duration = Duration::from_secs(120);
 /// a check of the real course, the system `up` builds and starts): group `cargo-builds`,
 /// one at a time, so that each build's time is its own and not a neighbour's wait for
 /// cargo's lock. Over three minutes for `micro new`'s three crates beside the suite under
-/// `flaky.sh --stress` on a slower machine of two cores; ten minutes.
+/// `flaky.sh --stress` on a slower machine of two cores; ten minutes. The same for the tests
+/// that only find programs through cargo (`workbook wire`'s), which wait for its lock while
+/// such a build holds it.
 pub const TEST_THAT_BUILDS: Duration = Duration::from_secs(600);
 
 /// The runner's deadline for a learner's laptop from nothing: a fresh clone built with

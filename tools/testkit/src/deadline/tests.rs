@@ -50,6 +50,7 @@ fn each_group_s_deadline_is_the_runner_s() {
         ("system::up_", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("handout", RUNNER_WITH_A_BROWSER, "RUNNER_WITH_A_BROWSER"),
         ("tls_go", TEST_THAT_BUILDS_GO, "TEST_THAT_BUILDS_GO"),
+        ("wire::", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         (
             "mirror_offline",
             A_LAPTOP_FROM_NOTHING,

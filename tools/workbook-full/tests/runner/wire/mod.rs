@@ -55,11 +55,12 @@ pub(crate) fn lesson(package: &str) -> PathBuf {
             .spawn()
             .expect("cargo runs");
         // Mostly done by the test command's own build, so that it waits for little but
-        // cargo's lock; a build from nothing takes minutes, and is the test runner's to end.
+        // cargo's lock, which a test that builds may hold for minutes: the deadline of a
+        // build (nextest.toml gives these tests the same).
         let output = testkit::child_output_within(
             "`cargo build --bins` of the lessons",
             build,
-            testkit::deadline::TEST,
+            testkit::deadline::TEST_THAT_BUILDS,
         );
         assert!(output.status.success(), "the lessons do not build");
         let mut found = HashMap::new();
