@@ -21,13 +21,27 @@ impl Answer {
     }
 }
 
-/// Sends `method path` with `body` (JSON) and `cookie`, to the gateway at `base`.
+/// Sends `method path` with `body` (JSON) and `cookie`, to the gateway at `base`: one step,
+/// answered within a step's deadline.
 pub async fn send(
     method: reqwest::Method,
     base: &str,
     path: &str,
     body: Option<Value>,
     cookie: Option<&str>,
+) -> Answer {
+    let patience = testkit::deadline::STEP;
+    send_within(method, base, path, body, cookie, patience).await
+}
+
+/// [`send`], answered within `patience`.
+async fn send_within(
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    body: Option<Value>,
+    cookie: Option<&str>,
+    patience: std::time::Duration,
 ) -> Answer {
     // Which request went unanswered, if one does: a test sends many at once.
     let what = match body.as_ref().and_then(|body| body["name"].as_str()) {
@@ -42,8 +56,9 @@ pub async fn send(
     if let Some(cookie) = cookie {
         request = request.header("cookie", format!("session={cookie}"));
     }
-    let response = testkit::within(&what, request.send())
+    let response = tokio::time::timeout(patience, request.send())
         .await
+        .unwrap_or_else(|_| panic!("gave up after {patience:?} waiting for {what}"))
         .expect("the gateway answers");
     let status = response.status().as_u16();
     let set_cookie = response
@@ -82,6 +97,24 @@ pub async fn login(base: &str, name: &str, password: &str) -> Answer {
         "/api/v1.0/sessions",
         Some(body),
         None,
+    )
+    .await
+}
+
+/// [`login`] as one of many at once for the same name: the service checks one password of a
+/// name at a time, so this one may wait behind the others' checks, the whole test's
+/// deadline (a check took seconds under `flaky.sh --stress` on a slower machine).
+pub async fn login_behind_others(base: &str, name: &str, password: &str) -> Answer {
+    let body = serde_json::json!({"name": name, "password": password});
+    let patience = testkit::deadline::TEST;
+    let path = "/api/v1.0/sessions";
+    send_within(
+        reqwest::Method::POST,
+        base,
+        path,
+        Some(body),
+        None,
+        patience,
     )
     .await
 }
