@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::Lesson;
+use super::{About, Lesson};
 use crate::language::messages::{Cmd, say};
 
 /// Walks up from `start` to the first directory whose `Cargo.toml` has a `[workspace]`.
@@ -79,6 +79,18 @@ pub(super) fn load_lesson(dir: &Path) -> Result<Lesson> {
                 "lessons/{folder}/lesson.toml: `answer` of `{}` must be relative to the lesson folder",
                 exercise.id
             );
+        }
+        let why = exercise.why.as_deref().map(str::trim);
+        match (exercise.about, why) {
+            (About::OneCall, None | Some("")) => bail!(
+                "lessons/{folder}/lesson.toml: `{}` is about one call: say why, in `why = \"…\"`",
+                exercise.id
+            ),
+            (About::Design, Some(_)) => bail!(
+                "lessons/{folder}/lesson.toml: `{}` has a `why` but is not `about = \"one-call\"`",
+                exercise.id
+            ),
+            _ => {}
         }
     }
     lesson.folder = folder;

@@ -118,6 +118,26 @@ pub struct Exercise {
     pub filter: Option<String>,
     #[serde(default)]
     pub hints: Vec<String>,
+    /// What the exercise is about (`about`): the design of a function, as most are, or one
+    /// API call whose name its hints may give (`about = "one-call"`), with `why` saying why.
+    #[serde(default)]
+    pub about: About,
+    /// Why the exercise is about one call (`why`, required with `about = "one-call"`).
+    pub why: Option<String>,
+}
+
+/// What an exercise asks the learner to find (`about` in `lesson.toml`). Its hints name the
+/// trap, never the recipe, and `verify` holds them to that (`workbook-dev`'s
+/// `proof/exercisecheck`), except where the point of the exercise is one API call: there the
+/// call is the lesson, and a hint that names it gives nothing away the chapter does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum About {
+    /// A function to design: the hints lead, the learner writes it.
+    #[default]
+    Design,
+    /// One API call is the point (`tcp.many`'s spawn): the hints may quote it.
+    OneCall,
 }
 
 /// What a command's ID argument turned out to name.

@@ -170,3 +170,33 @@ fn a_check_builds_the_program_only_for_a_test_that_names_it() {
     );
     assert!(runs("missing"), "a test it cannot read");
 }
+
+#[test]
+fn an_exercise_about_one_call_says_why() {
+    let fx = Fixture::course();
+    let lesson = |extra: &str| {
+        fx.write(
+            "lessons/01-tcp/lesson.toml",
+            &format!(
+                "id = \"tcp\"\ntitle = \"TCP\"\n[[exercise]]\nid = \"tcp.many\"\ntitle = \"t\"\nfile = \"src/exercises/many.rs\"\ntest = \"many\"\n{extra}"
+            ),
+        );
+        Course::load(fx.path())
+    };
+    let course = lesson("").unwrap();
+    assert_eq!(course.lessons[0].exercises[0].about, About::Design);
+
+    let course = lesson("about = \"one-call\"\nwhy = \"spawning a task is the point\"\n").unwrap();
+    let many = &course.lessons[0].exercises[0];
+    assert_eq!(many.about, About::OneCall);
+    assert_eq!(many.why.as_deref(), Some("spawning a task is the point"));
+
+    let no_why = lesson("about = \"one-call\"\n").unwrap_err().to_string();
+    assert!(
+        no_why.contains("tcp.many") && no_why.contains("why"),
+        "{no_why}"
+    );
+    let stray = lesson("why = \"…\"\n").unwrap_err().to_string();
+    assert!(stray.contains("not `about = \"one-call\"`"), "{stray}");
+    assert!(lesson("about = \"one call\"\nwhy = \"x\"\n").is_err());
+}
