@@ -16,15 +16,14 @@
 //! - `static_site.rs`: both editions written out as a site to publish;
 //! - `wire_page.rs` and `view.rs`: `/wire`, the page of the wire view (whose relays are
 //!   `workbook-full`'s), and what the live views' pages share;
-//! - `diagrams/`, `includes.rs`, `notes.rs`, `schedule/`, `i18n/`: what the book's pages are
-//!   made of.
+//! - `diagrams/`, `notes.rs`, `schedule/`, `i18n/`: what the book's pages are made of (a
+//!   chapter's includes and teacher notes as text are `workbook_core::chapter`'s).
 //!
 //! The modules point one way: `site` and `session` use the rest, which use
 //! `workbook_core` (and `workbook::learner` for building ahead and the language).
 
 pub mod diagrams;
 pub mod i18n;
-pub mod includes;
 pub mod listener;
 pub mod notes;
 mod publish;

@@ -1,30 +1,17 @@
 //! Teacher notes: prompts for whoever teaches a chapter, kept in the chapter itself and shown
 //! folded away under it, so that a learner reading the book is not in their way.
 //!
-//! A chapter writes them between two HTML comments, which the Markdown on GitHub hides and
-//! any editor shows as ordinary text:
-//!
-//! ```text
-//! <!-- teacher-notes -->
-//! - **Show live:** …
-//! <!-- /teacher-notes -->
-//! ```
-//!
-//! While the book is built they become `<details class="teacher-notes">`, closed. The book's
-//! `js/teacher.js` opens them all in the teacher view (`?teacher` in the address, remembered
-//! by the browser, and a toggle in the menu bar).
+//! A chapter writes them between two HTML comments (`workbook_core::chapter::notes` reads
+//! and rewrites them). While the book is built they become `<details class="teacher-notes">`,
+//! closed. The book's `js/teacher.js` opens them all in the teacher view (`?teacher` in the
+//! address, remembered by the browser, and a toggle in the menu bar).
 
-use anyhow::bail;
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
+use workbook_core::chapter::notes::{fold_notes, leave_out_notes};
 use workbook_core::language::messages::{Msg, say_in};
-
-/// The comment that opens a block of notes, alone on its line.
-const OPEN: &str = "<!-- teacher-notes -->";
-/// The comment that closes it.
-const CLOSE: &str = "<!-- /teacher-notes -->";
 
 /// The preprocessor that folds teacher notes into `<details>`, or leaves them out of a
 /// learner's handout (`bundle` without `--teacher`).
@@ -85,58 +72,3 @@ impl Preprocessor for TeacherNotes {
         Ok(renderer == "html")
     }
 }
-
-/// Turns every block of notes in a chapter into a closed `<details>` under `label`. The
-/// blank lines around the notes let Markdown inside them be read as Markdown.
-pub fn fold_notes(markdown: &str, label: &str) -> Result<String> {
-    rewrite_notes(markdown, Some(label))
-}
-
-/// Removes every block of notes from a chapter, for a learner's copy.
-pub fn leave_out_notes(markdown: &str) -> Result<String> {
-    rewrite_notes(markdown, None)
-}
-
-/// Folds the notes under `label` (`Teacher notes`, `教师注释`), or with `None` drops them.
-fn rewrite_notes(markdown: &str, label: Option<&str>) -> Result<String> {
-    let keep = label.is_some();
-    let mut out = String::with_capacity(markdown.len() + 128);
-    let mut open_at = None;
-    for (index, line) in markdown.split_inclusive('\n').enumerate() {
-        match (line.trim(), open_at) {
-            (OPEN, None) => {
-                open_at = Some(index + 1);
-                if let Some(label) = label {
-                    out.push_str(&format!(
-                        "<details class=\"teacher-notes\"><summary>{label}</summary>\n\n"
-                    ));
-                }
-            }
-            (OPEN, Some(at)) => bail!(
-                "line {}: teacher notes opened again before the ones of line {at} were closed",
-                index + 1
-            ),
-            (CLOSE, Some(_)) => {
-                open_at = None;
-                if keep {
-                    out.push_str("\n</details>\n");
-                }
-            }
-            (CLOSE, None) => bail!("line {}: `{CLOSE}` closes no teacher notes", index + 1),
-            _ if open_at.is_some() && !keep => {}
-            _ => out.push_str(line),
-        }
-    }
-    if let Some(at) = open_at {
-        bail!("line {at}: teacher notes are never closed with `{CLOSE}`");
-    }
-    Ok(out)
-}
-
-/// Whether a chapter has teacher notes, for the check that every chapter has some.
-pub fn has_notes(markdown: &str) -> bool {
-    markdown.lines().any(|line| line.trim() == OPEN)
-}
-
-#[cfg(test)]
-mod tests;

@@ -2,8 +2,9 @@
 //! reads it (`lesson.toml`, exercises), building with cargo and running test executables,
 //! the environment of the programs it starts, the ports a copy of the course uses, noticing
 //! saved files, how it prints, the language it speaks with every sentence in each
-//! (`language/`), the book's translation catalogs (`po.rs`) and the minutes each part of a
-//! lesson takes (`timing.rs`).
+//! (`language/`), the book's chapters as text (`chapter/`: their includes and teacher notes),
+//! its translation catalogs (`po.rs`) and the minutes each part of a lesson takes
+//! (`timing.rs`).
 //!
 //! Nothing here is a command, and nothing here knows the rooms: the learner's `workbook`
 //! (tools/workbook), the rest of the runner `workbook-full` (tools/workbook-full) and the
@@ -12,6 +13,7 @@
 //! screen.
 
 pub mod cargo;
+pub mod chapter;
 pub mod class;
 pub mod course;
 pub mod environment;

@@ -20,7 +20,7 @@ use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
-use crate::notes;
+use workbook_core::chapter::notes;
 use workbook_core::course::{Course, Lesson};
 use workbook_core::language::Lang;
 use workbook_core::language::messages::{Msg, say_in};

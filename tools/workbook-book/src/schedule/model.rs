@@ -6,8 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::includes;
-use crate::notes;
+use workbook_core::chapter::{includes, notes};
 use workbook_core::timing::ChapterSize;
 
 /// The chapter `file` of the book in `root/book/src`: its teacher notes left out, each

@@ -8,8 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
-use workbook_book::includes::{Selector, anchors, find_includes};
 use workbook_book::{self as book, diagrams};
+use workbook_core::chapter::includes::{Selector, anchors, find_includes};
 use workbook_core::course::Course;
 use workbook_core::problem::Problem;
 

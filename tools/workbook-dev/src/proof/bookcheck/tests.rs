@@ -1,27 +1,6 @@
 use super::*;
 use workbook_book::testutil::Fixture;
 
-#[test]
-fn reads_include_forms_as_mdbook_does() {
-    let text = "a\n{{#include ../x.rs:accept}}\n{{ #include ../y.rs }}\n{{#include z.rs:10:20}} {{#include z.rs:10:}}\n{{#include z.rs::5}}\n\\{{#include escaped.rs}}\n{{#rustdoc_include w.rs:main}}\n{{#title T}}\n";
-    let found = find_includes(text);
-    let simple: Vec<(usize, &str, Selector)> = found
-        .iter()
-        .map(|i| (i.line, i.path.as_str(), i.selector.clone()))
-        .collect();
-    assert_eq!(
-        simple,
-        [
-            (2, "../x.rs", Selector::Anchor("accept".into())),
-            (3, "../y.rs", Selector::Whole),
-            (4, "z.rs", Selector::Lines(Some(10))),
-            (4, "z.rs", Selector::Lines(Some(10))),
-            (5, "z.rs", Selector::Lines(None)),
-            (7, "w.rs", Selector::Anchor("main".into())),
-        ]
-    );
-}
-
 /// The course's own book: every diagram is drawn whole (a slip fails here, with its
 /// chapter, line and column).
 #[test]

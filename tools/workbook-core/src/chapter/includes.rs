@@ -1,8 +1,10 @@
 //! The book's includes, read as mdBook's link preprocessor reads them: where a chapter
 //! says `{{#include path:anchor}}`, and what text that puts in the chapter. The schedule
-//! counts the lines a chapter shows; `verify` checks that every include resolves.
+//! counts the lines a chapter shows; `verify` checks that every include resolves; the
+//! runner's preview of a chapter shows it with its listings in place ([`expand`]).
 
 use std::fs;
+use std::ops::Range;
 use std::path::Path;
 
 /// What follows the path in an include.
@@ -25,8 +27,35 @@ pub struct Include {
 /// Finds the includes in a chapter, as mdBook's link preprocessor reads them:
 /// `{{#include …}}` and `{{#rustdoc_include …}}`, skipping escaped `\{{#…}}`.
 pub fn find_includes(markdown: &str) -> Vec<Include> {
+    scan(markdown)
+        .into_iter()
+        .map(|(_, include)| include)
+        .collect()
+}
+
+/// `markdown` with each include replaced by the text it brings in, read relative to
+/// `chapter_dir`, as mdBook builds the chapter. An include whose file cannot be read is left
+/// as written, as mdBook leaves it (and `verify` fails on it).
+pub fn expand(markdown: &str, chapter_dir: &Path) -> String {
+    let mut expanded = String::with_capacity(markdown.len() * 2);
+    let mut copied = 0;
+    for (span, include) in scan(markdown) {
+        let Some(text) = included_text(chapter_dir, &include) else {
+            continue;
+        };
+        expanded.push_str(&markdown[copied..span.start]);
+        expanded.push_str(&text);
+        copied = span.end;
+    }
+    expanded.push_str(&markdown[copied..]);
+    expanded
+}
+
+/// Each include of `markdown`, with where it stands in it (the bytes of `{{#…}}`).
+fn scan(markdown: &str) -> Vec<(Range<usize>, Include)> {
     let mut found = Vec::new();
-    for (index, line) in markdown.lines().enumerate() {
+    let mut line_start = 0;
+    for (index, line) in markdown.split_inclusive('\n').enumerate() {
         let mut rest = line;
         let mut offset = 0;
         while let Some(start) = rest.find("{{") {
@@ -34,6 +63,7 @@ pub fn find_includes(markdown: &str) -> Vec<Include> {
             let after = &rest[start + 2..];
             let Some(end) = after.find("}}") else { break };
             let inside = after[..end].trim_start();
+            let span = line_start + offset + start..line_start + offset + start + 2 + end + 2;
             rest = &after[end + 2..];
             offset += start + 2 + end + 2;
             if escaped {
@@ -52,12 +82,14 @@ pub fn find_includes(markdown: &str) -> Vec<Include> {
                 None => (target, Selector::Whole),
                 Some((path, rest)) => (path, parse_selector(rest)),
             };
-            found.push(Include {
+            let include = Include {
                 line: index + 1,
                 path: path.to_string(),
                 selector,
-            });
+            };
+            found.push((span, include));
         }
+        line_start += line.len();
     }
     found
 }
@@ -120,3 +152,6 @@ pub fn included_text(chapter_dir: &Path, include: &Include) -> Option<String> {
         .collect();
     Some(kept.join("\n"))
 }
+
+#[cfg(test)]
+mod tests;
