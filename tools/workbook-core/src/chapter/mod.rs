@@ -1,0 +1,12 @@
+//! The book's chapters as text, before any renderer sees them: the listings a chapter pulls
+//! in with `{{#include}}` (`includes.rs`) and the teacher notes it keeps between two comments
+//! (`notes.rs`).
+//!
+//! Three programs read chapters this way: the book's server (tools/workbook-book, whose
+//! mdBook preprocessors and schedule stand on it), the runner, which shows a chapter while
+//! the book's server is still being built (tools/workbook, `preview`), and `verify`, which
+//! checks that every include resolves. Here, so that the runner reads them without building
+//! mdBook.
+
+pub mod includes;
+pub mod notes;
