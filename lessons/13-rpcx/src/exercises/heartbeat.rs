@@ -26,7 +26,7 @@ pub async fn ping(
     connection: &Connection,
     unix_nanos: i64,
 ) -> Result<std::time::Duration, CallError> {
-    // TODO: send `heartbeat(…)` with the connection's next sequence number, and check the
-    // answer, as the doc comment says.
+    // TODO: one heartbeat's round trip on `connection`, as the doc comment says: only the
+    // echo of this very heartbeat is a success.
     todo!("send a heartbeat and check its answer")
 }
