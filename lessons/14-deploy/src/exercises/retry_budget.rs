@@ -35,7 +35,7 @@ impl RetryBudget {
     /// A call starts: it earns its share (never past the cap), and a spent budget that has
     /// saved [`BACK_AT`](Self::BACK_AT) again is back.
     pub fn called(&self) {
-        // TODO: what time earned since it was last counted, then this call's share.
+        // TODO: the call's share, as the doc comment says; time earns too, calls or none.
         todo!("a call's share")
     }
 
@@ -44,7 +44,7 @@ impl RetryBudget {
     /// refused retry; and once that it is back, when it has saved [`BACK_AT`](Self::BACK_AT)
     /// again (a call or a retry asked for finds it so), not as soon as a retry is paid for.
     pub fn try_retry(&self) -> bool {
-        // TODO: what time earned first; time earns on tokio's clock, to the nanosecond.
+        // TODO: as the doc comment says. Time earns on tokio's clock, to the nanosecond.
         todo!("one retry, if it is paid for")
     }
 
