@@ -122,6 +122,11 @@ impl ServerProcess {
         server
     }
 
+    /// The process's id, to read what the system says of it (`/proc/PID/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the server is still running")
+    }
+
     /// The first address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addrs[0]
