@@ -182,13 +182,21 @@ impl ServerProcess {
     /// Waits until the server has logged a line containing `text` (up to [`PATIENCE`]), so a
     /// test knows, for instance, that the server has seen a signal before it goes on.
     pub async fn logged(&self, text: &str) {
+        self.logged_so(&format!("{text:?}"), |log| log.contains(text))
+            .await;
+    }
+
+    /// Waits until `done` is true of the server's log as a whole (up to [`PATIENCE`]): a
+    /// count that only the last of several lines completes, say. `what` names it in the
+    /// failure's message.
+    pub async fn logged_so(&self, what: &str, done: impl Fn(&str) -> bool) {
         let wait = async {
             loop {
                 // Ask to be woken before looking, so a line logged in between is not missed.
                 let next_line = self.logged.notified();
                 let mut next_line = std::pin::pin!(next_line);
                 next_line.as_mut().enable();
-                if self.log().contains(text) {
+                if done(&self.log()) {
                     return true;
                 }
                 if self.log_ended.load(Ordering::SeqCst) {
@@ -200,11 +208,11 @@ impl ServerProcess {
         match tokio::time::timeout(PATIENCE, wait).await {
             Ok(true) => {}
             Ok(false) => panic!(
-                "the server exited without logging {text:?}; its log:\n{}",
+                "the server exited without logging {what}; its log:\n{}",
                 self.log()
             ),
             Err(_) => panic!(
-                "the server did not log {text:?} within {PATIENCE:?}; its log:\n{}",
+                "the server did not log {what} within {PATIENCE:?}; its log:\n{}",
                 self.log()
             ),
         }
