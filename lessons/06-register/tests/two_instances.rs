@@ -1,9 +1,10 @@
 //! Exercise `register.two-instances`: `cargo test -p l06-register --test two_instances`.
 //!
-//! Two instances of one service on one machine both pass and both are found, each with a
-//! TCP check whose ID is its own and names it, and each found by its tag; the same instance
-//! registered again (a restart, with a new tag) replaces its entry, its tags and its check;
-//! and the agent can still be read with consulrs (no IP literal was registered).
+//! Two instances of one service both pass and both are found, each with a TCP check whose ID
+//! is its own and names it, and each found by its tag; two services whose instances share an
+//! instance name do not replace each other; the same instance registered again (a restart on
+//! another port, with a new tag) replaces its entry, its port, its tags and its check; and
+//! the agent can still be read with consulrs (no IP literal was registered).
 
 mod support;
 
@@ -42,13 +43,13 @@ async fn two_instances_each_with_its_own_check_and_tags() {
 
     let first = within(
         "registering the first instance",
-        register_instance(&client, &name, a, INTERVAL, &["v1"]),
+        register_instance(&client, &name, "1", a, INTERVAL, &["v1"]),
     )
     .await
     .expect("register the first instance");
     let second = within(
         "registering the second instance",
-        register_instance(&client, &name, b, INTERVAL, &["v2"]),
+        register_instance(&client, &name, "2", b, INTERVAL, &["v2"]),
     )
     .await
     .expect("register the second instance");
@@ -109,25 +110,61 @@ async fn two_instances_each_with_its_own_check_and_tags() {
 }
 
 #[tokio::test]
-async fn a_restarted_instance_replaces_its_entry_tags_and_check() {
+async fn two_services_may_share_an_instance_name() {
     let (agent, client) = support::consul().await;
-    let name = support::unique_name("restart");
+    let web = support::unique_name("web");
+    let api = support::unique_name("api");
     let (_first, a) = support::listener().await;
     let (_second, b) = support::listener().await;
 
-    let first = register_instance(&client, &name, a, INTERVAL, &["v1"])
+    let one_of_web = register_instance(&client, &web, "1", a, INTERVAL, &["v1"])
+        .await
+        .expect("register the first instance");
+    let one_of_api = register_instance(&client, &api, "1", b, INTERVAL, &["v1"])
+        .await
+        .expect("register the second instance");
+    assert_ne!(
+        one_of_web.id, one_of_api.id,
+        "service IDs are unique on the whole agent: instance 1 of two services, two IDs"
+    );
+    assert_ne!(
+        one_of_web.check_id, one_of_api.check_id,
+        "check IDs are unique on the whole agent: two instances, two check IDs"
+    );
+    for (name, port) in [(&web, a.port()), (&api, b.port())] {
+        let passing = support::wait_for_passing(agent.url(), name, 1).await;
+        assert_eq!(
+            passing[0].service.port, port,
+            "{name} keeps its own instance 1"
+        );
+    }
+
+    support::deregister(&client, &one_of_web.id).await;
+    support::deregister(&client, &one_of_api.id).await;
+}
+
+#[tokio::test]
+async fn a_restarted_instance_replaces_its_entry_port_tags_and_check() {
+    let (agent, client) = support::consul().await;
+    let name = support::unique_name("restart");
+    let (first_listener, a) = support::listener().await;
+    let (_second, b) = support::listener().await;
+
+    let first = register_instance(&client, &name, "1", a, INTERVAL, &["v1"])
         .await
         .expect("register");
-    let second = register_instance(&client, &name, b, INTERVAL, &["v1"])
+    let second = register_instance(&client, &name, "2", b, INTERVAL, &["v1"])
         .await
         .expect("register");
-    // The first instance restarts on the same port, now running v2, and registers again.
-    let again = register_instance(&client, &name, a, INTERVAL, &["v2"])
+    // Instance 1 restarts, gets another port, now runs v2, and registers again.
+    drop(first_listener);
+    let (_restarted, c) = support::listener().await;
+    let again = register_instance(&client, &name, "1", c, INTERVAL, &["v2"])
         .await
         .expect("register again");
     assert_eq!(
         again, first,
-        "a restarted instance should get its old ID and check ID back"
+        "a restarted instance should get its old ID and check ID back, whatever its port"
     );
 
     let everything = l06_register::catalog::all_instances(agent.url(), &name)
@@ -143,6 +180,11 @@ async fn a_restarted_instance_replaces_its_entry_tags_and_check() {
         .iter()
         .find(|e| e.service.id == first.id)
         .expect("the restarted instance is registered");
+    assert_eq!(
+        restarted.service.port,
+        c.port(),
+        "the restarted instance is found on its new port"
+    );
     assert_eq!(
         restarted.service.tags,
         ["v2"],
