@@ -37,7 +37,6 @@ pub struct TargetGroup {
 }
 // ANCHOR_END: group
 
-// ANCHOR: target_groups
 /// The target groups for `services`, each a service's name and its nodes: one group per
 /// node that serves gRPC (its metadata says `protocol=grpc`; a broker's subscriber or a web
 /// page has no `/metrics`), labelled `service`, `node` and `version`, in the order given.
@@ -64,8 +63,8 @@ pub fn target_groups(services: &[(String, Vec<Node>)]) -> Vec<TargetGroup> {
     }
     groups
 }
-// ANCHOR_END: target_groups
 
+// ANCHOR: targets
 /// Every service's nodes as `registry` has them now, as target groups. A registry that
 /// does not answer is 503: Prometheus then keeps the targets it had.
 pub async fn targets(registry: &dyn Registry) -> Result<Vec<TargetGroup>, ApiError> {
@@ -78,6 +77,7 @@ pub async fn targets(registry: &dyn Registry) -> Result<Vec<TargetGroup>, ApiErr
     }
     Ok(target_groups(&services))
 }
+// ANCHOR_END: targets
 
 #[cfg(test)]
 mod tests {
