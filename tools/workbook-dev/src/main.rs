@@ -47,9 +47,14 @@ enum Command {
         /// Only the check that every wait in the tests has a deadline: a quick check.
         #[arg(long, conflicts_with_all = ["book", "lesson", "transcripts"])]
         waits: bool,
+        /// Only the check that every exercise makes the learner think: its hints quote little
+        /// of its answer, and its answer stands nowhere a learner reads before it. A quick
+        /// check.
+        #[arg(long, conflicts_with_all = ["book", "lesson", "transcripts", "waits"])]
+        exercises: bool,
         /// Only the built book's checks, on the site built into DIR (`cargo run -p
         /// workbook-book -- site DIR`): its pages, and the pages in a browser.
-        #[arg(long, value_name = "DIR", conflicts_with_all = ["book", "lesson", "transcripts", "waits"])]
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["book", "lesson", "transcripts", "waits", "exercises"])]
         site: Option<std::path::PathBuf>,
         /// The solutions' side read from the suite's run of the same build (nextest's JUnit
         /// report) instead of run again; where it lacks an exercise, they are run.
@@ -106,6 +111,9 @@ async fn run(cli: Cli) -> Result<()> {
             ..
         } => transcripts::run_one(&course, &chapter).await,
         Command::Verify { waits: true, .. } => verify::run_waits_only(&course),
+        Command::Verify {
+            exercises: true, ..
+        } => verify::run_exercises_only(&course),
         Command::Verify {
             lesson,
             solutions_from,

@@ -6,7 +6,8 @@
 //! a real browser (`browsercheck/`). And an exercise file of one lesson is compiled by
 //! that lesson alone, so a broken one leaves every other lesson building (`isolation.rs`).
 //! The commands the chapters show are run, and what they print is compared with the book
-//! (`transcripts/`). No exercise's answer stands in code a learner reads (`copycheck.rs`).
+//! (`transcripts/`). Every exercise makes the learner think: its hints quote little of its
+//! answer, and its answer stands nowhere a learner reads before the exercise (`answers/`).
 //! A program that meets an exercise not done yet says so in one line (`unfinished.rs`).
 //! Every wait in the tests has a deadline (`waitcheck.rs`).
 //! Every crate shares the workspace's builds through the workspace-hack, and an exercise's
@@ -23,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::proof::answers;
 use crate::proof::catalog;
-use crate::proof::copycheck;
 use crate::proof::isolation;
 use crate::proof::transcripts;
 use crate::proof::unfinished;
@@ -209,7 +210,7 @@ pub async fn run(
     let book = book.await.context("the book's check")?;
     let (book_misses, skipped) =
         pages::print(course, lesson_id.map(|_| lessons.as_slice()), book, catalog);
-    let copies = copycheck::print(&copycheck::check(course, &lessons));
+    let copies = answers::print(&answers::check(course, &lessons));
     let waits = waitcheck::print(course, lesson_id.map(|_| lessons.as_slice()));
     let isolation_problems = isolation::print(
         &probes,
@@ -278,6 +279,19 @@ pub fn run_waits_only(course: &Course) -> Result<()> {
     println!("verify --waits: {misses} failed");
     if misses > 0 {
         bail!("{misses} wait(s) with no deadline");
+    }
+    Ok(())
+}
+
+/// `verify --exercises`: only the check that every exercise makes the learner think (its
+/// hints quote little of its answer, its answer stands nowhere in sight): a quick check.
+pub fn run_exercises_only(course: &Course) -> Result<()> {
+    let lessons: Vec<&Lesson> = course.lessons.iter().collect();
+    let misses = answers::print(&answers::check(course, &lessons));
+    println!();
+    println!("verify --exercises: {misses} failed");
+    if misses > 0 {
+        bail!("{misses} problem(s) with the exercises' hints or answers");
     }
     Ok(())
 }
