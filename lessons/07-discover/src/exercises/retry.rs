@@ -4,12 +4,16 @@ use std::future::Future;
 
 use tonic::{Code, Status};
 
-/// Calls `call` with `instances[start]`; if that fails with `Unavailable` (nobody
-/// listens there, or the server is shutting down) and there is another instance, calls
-/// `call` once more with the next one, `instances[(start + 1) % len]`. Any other error is
-/// the answer: a retry would only repeat it, or do twice what must be done once.
+/// The answer of one call through `call`, made first to the instance whose turn `start` is
+/// (any number: the picker's turn, taken round the list), and made again at most once,
+/// elsewhere, when that instance could not be reached.
 ///
-/// With no instance at all, it is `Unavailable` without calling anything.
+/// - `Unavailable` (nobody listens there, or the server is shutting down) says the call
+///   never reached a working server: the next instance in the list, the first after the
+///   last, gets one more try, if it is another instance.
+/// - Any other answer, success or error, is the answer: a retry would only repeat the
+///   error, or do twice what must be done once.
+/// - No instance at all: `Unavailable`, and nothing is called.
 pub async fn call_with_retry<T, F, Fut>(
     instances: &[String],
     start: usize,
@@ -19,7 +23,6 @@ where
     F: FnMut(String) -> Fut,
     Fut: Future<Output = Result<T, Status>>,
 {
-    // TODO: call the instance at `start` (modulo the length); on `Code::Unavailable`, call
-    // the next one, once. `start` may be larger than the list.
+    // TODO: the answer of the doc comment: at most two calls, never two to one instance.
     todo!("call one instance, and the next one if the first is unavailable")
 }
