@@ -17,10 +17,11 @@ use crate::fixture::Course;
 
 /// adler2 2.0.1, as the public registry's index has it (tests/data/crates-io-index/).
 pub(super) const ADLER2: &str = include_str!("../../data/crates-io-index/adler2");
-const ADLER2_SUM: &str = "320119579fcad9c21884f5c4861d16174d0e06250625266f50fe6898340abefa";
+pub(super) const ADLER2_SUM: &str =
+    "320119579fcad9c21884f5c4861d16174d0e06250625266f50fe6898340abefa";
 
 /// The course's lock file: the course's two packages, one of them using adler2.
-fn lock_naming_adler2(course: &Course) {
+pub(super) fn lock_naming_adler2(course: &Course) {
     course.write(
         "common/Cargo.toml",
         "[package]\nname = \"common\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nadler2 = { version = \"=2.0.1\", default-features = false }\n",
@@ -55,7 +56,7 @@ pub(super) fn cache_crate(home: &Path, name: &str, version: &str, bytes: &[u8]) 
 }
 
 /// A teacher's cargo home holding adler2's index lines and `crate_file` as its download.
-fn teachers_home(course: &Course, crate_file: &[u8]) -> PathBuf {
+pub(super) fn teachers_home(course: &Course, crate_file: &[u8]) -> PathBuf {
     let home = course.path("teachers-cargo");
     cache_lines(&home, ADLER2);
     cache_crate(&home, "adler2", "2.0.1", crate_file);
@@ -141,7 +142,7 @@ fn without_the_mirror_its_paths_say_how_to_start_it() {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(super) fn git(dir: &Path, args: &[&str]) -> String {
     let output = testkit::output_within(
         &format!("git {args:?}"),
         Command::new("git")

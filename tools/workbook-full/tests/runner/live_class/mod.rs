@@ -9,6 +9,8 @@
 //! - `mirror_offline.rs`: a laptop with Rust alone, reaching nothing but the teacher's
 //!   machine, from nothing to a first verdict;
 //! - `mirror_room.rs`: thirty learners fetching every crate at once, the class live;
+//! - `mirror_served.rs`: a learner's clone and the book hold the teacher's branch as
+//!   committed, and nothing else of the teacher's repository;
 //! - `page.rs`: the dashboard in headless Chromium, in both languages, at a projector's
 //!   sizes, trying and stuck;
 //! - `buttons.rs`: the roster's buttons on the page, each clicked;
@@ -41,6 +43,7 @@ mod learner;
 mod mirror;
 mod mirror_offline;
 mod mirror_room;
+mod mirror_served;
 mod page;
 mod race;
 mod reading;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
@@ -83,11 +83,32 @@ pub(super) async fn index(
     if let Some(lines) = mirror.registry.index_file(&path) {
         return text("text/plain; charset=utf-8", lines);
     }
-    let name = class::one_line(path.rsplit('/').next().unwrap_or(&path), 80);
-    refuse(
-        StatusCode::NOT_FOUND,
-        class.say(ClassMsg::RefuseNotLocked, &[("name", &name)]),
-    )
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    let its_path = mirror::registry::index_path(name).ok();
+    let locked = its_path
+        .filter(|its| its.eq_ignore_ascii_case(&path))
+        .and_then(|_| mirror.registry.locked_versions(name));
+    let name = class::one_line(name, 80);
+    match locked {
+        // In the lock file, not in the teacher's cache. Not a 404: cargo takes that for
+        // "no such crate" and shows no body ("no matching package named …"). It shows the
+        // body of a 503, once it has tried again as it does with a busy server: three
+        // times, a second apart with `Retry-After: 1` (some ten seconds without).
+        Some(versions) => {
+            let why = class.say(
+                ClassMsg::RefuseNotCached,
+                &[("name", &name), ("version", &versions.join(", "))],
+            );
+            let mut answer = refuse(StatusCode::SERVICE_UNAVAILABLE, why);
+            let again = HeaderValue::from_static("1");
+            answer.headers_mut().insert(header::RETRY_AFTER, again);
+            answer
+        }
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            class.say(ClassMsg::RefuseNotLocked, &[("name", &name)]),
+        ),
+    }
 }
 
 /// A `.crate` file, streamed from the teacher's cargo cache.
@@ -106,17 +127,24 @@ pub(super) async fn download(
             Err(never) => match never {},
         };
     }
+    let locked = mirror.registry.locked_versions(&name);
     let name = class::one_line(&name, 80);
-    let version = class::one_line(&version, 40);
-    let index = mirror::registry::index_path(&name).ok();
-    let locked = index.is_some_and(|path| mirror.registry.index_file(&path).is_some());
-    let why = if locked {
-        class.say(
+    let shown = class::one_line(&version, 40);
+    // Cargo shows the body of a download's 404, at once.
+    let why = match locked {
+        Some(versions) if versions.contains(&version) => class.say(
             ClassMsg::RefuseNotCached,
-            &[("name", &name), ("version", &version)],
-        )
-    } else {
-        class.say(ClassMsg::RefuseNotLocked, &[("name", &name)])
+            &[("name", &name), ("version", &shown)],
+        ),
+        Some(versions) => class.say(
+            ClassMsg::RefuseOtherVersion,
+            &[
+                ("name", &name),
+                ("version", &shown),
+                ("locked", &versions.join(", ")),
+            ],
+        ),
+        None => class.say(ClassMsg::RefuseNotLocked, &[("name", &name)]),
     };
     refuse(StatusCode::NOT_FOUND, why)
 }
@@ -130,7 +158,7 @@ pub(super) async fn repository(
     let Some(mirror) = class.mirror.as_deref() else {
         return off(&class);
     };
-    let folder = mirror.repository.clone();
+    let folder = mirror.repository.as_ref().map(|served| served.path.clone());
     match folder {
         Some(folder) => files(&class, &folder, "/course.git", &path, request).await,
         None => nothing(&class, request.uri().path()),
@@ -164,9 +192,16 @@ fn nothing(class: &Class, path: &str) -> Response {
     )
 }
 
+/// The longest name of a file or folder most file systems allow, in bytes, and the
+/// longest path the mirror reads below its folders (none of its files' is near it): a
+/// longer one is no file of the mirror's, said so before the disk is asked (which would
+/// fail with an error of its own).
+const LONGEST_NAME: usize = 255;
+const LONGEST_PATH: usize = 1024;
+
 /// `path` below `folder`, served at `prefix` + `/` + `path`: a folder asked without its
 /// slash is sent to it with one (so that its pages' relative links resolve), and a path
-/// that would leave the folder is nothing here.
+/// that would leave the folder, or names no file there, is nothing here, said in words.
 async fn files(
     class: &Class,
     folder: &Path,
@@ -174,9 +209,11 @@ async fn files(
     path: &str,
     request: Request,
 ) -> Response {
-    let inside = Path::new(path)
-        .components()
-        .all(|part| matches!(part, Component::Normal(_)));
+    let inside = path.len() <= LONGEST_PATH
+        && Path::new(path).components().all(|part| match part {
+            Component::Normal(name) => name.len() <= LONGEST_NAME,
+            _ => false,
+        });
     if !inside {
         return nothing(class, request.uri().path());
     }
@@ -186,16 +223,34 @@ async fn files(
         !path.ends_with('/') && folder.join(path).is_dir()
     };
     if a_folder_without_its_slash {
-        return Redirect::permanent(&format!("{prefix}/{path}/")).into_response();
+        let folder = if path.is_empty() {
+            format!("{prefix}/")
+        } else {
+            format!("{prefix}/{path}/")
+        };
+        return Redirect::permanent(&folder).into_response();
     }
+    let asked = request.uri().path().to_string();
     let (mut parts, body) = request.into_parts();
     parts.uri = match format!("/{path}").parse() {
         Ok(uri) => uri,
-        Err(_) => return nothing(class, parts.uri.path()),
+        Err(_) => return nothing(class, &asked),
     };
     let served = ServeDir::new(folder).oneshot(Request::from_parts(parts, body));
-    match served.await {
+    let response = match served.await {
         Ok(response) => response.into_response(),
         Err(never) => match never {},
+    };
+    // `ServeDir` answers what it cannot serve with a status alone.
+    match response.status() {
+        StatusCode::NOT_FOUND => nothing(class, &asked),
+        status if status.is_server_error() => {
+            let path = class::one_line(&asked, 200);
+            refuse(
+                status,
+                class.say(ClassMsg::RefuseUnreadable, &[("path", &path)]),
+            )
+        }
+        _ => response,
     }
 }

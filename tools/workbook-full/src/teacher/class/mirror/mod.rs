@@ -5,8 +5,9 @@
 //! - `registry.rs`: the course's crates as a cargo registry (cargo's sparse protocol:
 //!   `index/config.json`, an index file per crate, the `.crate` downloads), exactly what
 //!   `Cargo.lock` names, from the teacher's cargo cache;
-//! - `course.rs`: the course as a git repository a plain `git clone` reads over HTTP, and
-//!   the book, both editions, as the teacher built it.
+//! - `course.rs`: the course as a git repository a plain `git clone` reads over HTTP (the
+//!   teacher's checked-out branch alone, as committed), and the book, both editions, built
+//!   from that same commit.
 //!
 //! The routes are the class server's (`../http/mirror.rs`), behind its door: a room
 //! fetching is thirty addresses, each with its share of connections, and the learners'
@@ -19,7 +20,6 @@
 //! it is tracked; removing the one file undoes it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use workbook_core::language::messages::{ClassMsg, say, tell};
 use workbook_core::ui;
@@ -40,29 +40,33 @@ const ROOM: &str = "room";
 /// What the mirror serves, made at the server's start.
 pub struct Mirror {
     pub registry: Registry,
-    /// The bare repository, if it could be made.
-    pub repository: Option<PathBuf>,
+    /// The bare repository and what it holds, if it could be made.
+    pub repository: Option<course::Served>,
     /// The book's static site, if it could be built.
     pub book: Option<PathBuf>,
 }
 
 impl Mirror {
     /// Prepares the mirror of the course at `root` in the class's folder `dir`: reads the
-    /// crates (after `cargo fetch --locked` where some are missing), makes the repository
-    /// and builds the book. A part that fails is said and left out; the rest is served.
+    /// crates from the cargo cache, makes the repository and builds the book from the
+    /// commit it holds. A part that fails is said and left out; the rest is served.
     pub fn prepare(root: &Path, dir: &Path, book: bool) -> anyhow::Result<Mirror> {
         tell(ClassMsg::MirrorPreparing, &[]);
         let registry = crates(root)?;
         let repository = course::repository(root, dir)
             .map_err(|why| said_without(ClassMsg::MirrorPartCourse, &why))
             .ok();
-        let book = book
-            .then(|| {
-                course::book(root, dir)
-                    .map_err(|why| said_without(ClassMsg::MirrorPartBook, &why))
-                    .ok()
-            })
-            .flatten();
+        let book = match (book, &repository) {
+            (false, _) => None,
+            (true, Some(served)) => course::book(&served.path, dir)
+                .map_err(|why| said_without(ClassMsg::MirrorPartBook, &why))
+                .ok(),
+            (true, None) => {
+                let why = anyhow::anyhow!(say(ClassMsg::MirrorBookNeedsCourse, &[]));
+                said_without(ClassMsg::MirrorPartBook, &why);
+                None
+            }
+        };
         Ok(Mirror {
             registry,
             repository,
@@ -71,21 +75,14 @@ impl Mirror {
     }
 }
 
-/// The registry of `root`'s lock file, from the cargo cache, filled first where it lacks.
+/// The registry of `root`'s lock file, from the cargo cache as it is: the server asks the
+/// Internet for nothing, not even to fill the cache (a room may have no Internet, or a
+/// slow one, and a class should not start with a download the teacher did not ask for).
+/// What the cache lacks is said, with the command that fills it.
 fn crates(root: &Path) -> anyhow::Result<Registry> {
     let lock = root.join("Cargo.lock");
     let home = registry::cargo_home()
         .ok_or_else(|| anyhow::anyhow!("no cargo home: set CARGO_HOME or HOME"))?;
-    let (registry, gaps) = Registry::read(&lock, &home)?;
-    if gaps.is_empty() {
-        return Ok(registry);
-    }
-    tell(ClassMsg::MirrorFetching, &[("count", &gaps.len())]);
-    // Cargo says what it downloads; a room without Internet fails here, and is told which.
-    let _ = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["fetch", "--locked", "--quiet"])
-        .current_dir(root)
-        .status();
     let (registry, gaps) = Registry::read(&lock, &home)?;
     if let Some(first) = gaps.first() {
         let first = match first {
@@ -122,20 +119,30 @@ pub const UNDO: &str = "rm ../.cargo/config.toml";
 
 /// What `serve` says of a mirror that is ready, at `url`.
 pub fn announce(mirror: &Mirror, url: &str) {
-    let at = |served: bool, path: &str| {
-        if served {
-            format!("{url}{path}")
-        } else {
-            say(ClassMsg::MirrorNotServed, &[])
-        }
+    let git = match &mirror.repository {
+        Some(served) => say(
+            ClassMsg::MirrorServedBranch,
+            &[
+                ("url", &format!("{url}/{}", course::REPOSITORY)),
+                ("branch", &served.branch),
+                ("commit", &served.commit),
+            ],
+        ),
+        None => say(ClassMsg::MirrorNotServed, &[]),
     };
-    let git = at(mirror.repository.is_some(), "/course.git");
-    let book = at(mirror.book.is_some(), "/book/");
+    let book = match mirror.book {
+        Some(_) => format!("{url}/{}/", course::BOOK),
+        None => say(ClassMsg::MirrorNotServed, &[]),
+    };
+    // The size a learner downloads, said by the server rather than written down anywhere:
+    // it is this lock file's, on this day.
+    let megabytes = format!("{:.1}", mirror.registry.bytes as f64 / 1e6);
     tell(
         ClassMsg::MirrorReady,
         &[
             ("crates", &mirror.registry.crates()),
             ("versions", &mirror.registry.versions),
+            ("megabytes", &megabytes),
             ("git", &git),
             ("book", &book),
         ],

@@ -64,8 +64,13 @@ pub struct Registry {
     index: HashMap<String, Bytes>,
     /// A crate's name in lower case and a version → its `.crate` file.
     crates: HashMap<(String, String), PathBuf>,
+    /// A crate's name in lower case → the versions the lock file names, served or not:
+    /// what a request for another version, or for a crate the cache lacks, is told.
+    locked: HashMap<String, Vec<String>>,
     /// How many versions the lock file names.
     pub versions: usize,
+    /// The size of the `.crate` files served, in bytes: what a learner downloads.
+    pub bytes: u64,
 }
 
 impl Registry {
@@ -77,6 +82,13 @@ impl Registry {
         let crate_dirs = folders(&cargo_home.join("registry/cache"), "");
         let mut registry = Registry {
             versions: locked.values().map(Vec::len).sum(),
+            locked: locked
+                .iter()
+                .map(|(name, versions)| {
+                    let versions = versions.iter().map(|v| v.version.clone()).collect();
+                    (name.clone(), versions)
+                })
+                .collect(),
             ..Registry::default()
         };
         let mut gaps = Vec::new();
@@ -102,6 +114,7 @@ impl Registry {
                             .find(|f| f.is_file())
                         {
                             Some(file) => {
+                                registry.bytes += file.metadata().map_or(0, |meta| meta.len());
                                 let key = (name.clone(), locked.version.clone());
                                 registry.crates.insert(key, file);
                             }
@@ -134,6 +147,14 @@ impl Registry {
     pub fn crate_file(&self, name: &str, version: &str) -> Option<&Path> {
         let key = (name.to_ascii_lowercase(), version.to_string());
         self.crates.get(&key).map(PathBuf::as_path)
+    }
+
+    /// The versions of `name` the lock file names (whether served or not), if it names
+    /// the crate at all.
+    pub fn locked_versions(&self, name: &str) -> Option<&[String]> {
+        self.locked
+            .get(&name.to_ascii_lowercase())
+            .map(Vec::as_slice)
     }
 
     /// How many crates (names) the registry has an index file for.
