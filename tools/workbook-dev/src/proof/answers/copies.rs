@@ -23,8 +23,8 @@ use workbook_core::chapter::includes::{find_includes, included_text};
 use workbook_core::course::{Course, Lesson};
 
 /// A renamed key shorter than this says too little to count as copied
-/// (`let$0=$1.len();` is 15 characters).
-pub const DISTINCTIVE_LENGTH: usize = 20;
+/// (`if$0>$1{` is 8 characters, `let$0=$1.len();` 15).
+pub const DISTINCTIVE_LENGTH: usize = 14;
 
 /// The heading of a chapter's section of exercises: the listings above it are read before.
 pub const EXERCISES_HEADING: &str = "## Exercises";

@@ -26,6 +26,8 @@ pub struct Line<'a> {
     pub number: usize,
     /// As written.
     pub written: &'a str,
+    /// The code without comments, trimmed.
+    pub code: String,
     /// The code without comments and whitespace.
     pub key: String,
     /// The key with the names a copy may change replaced (the module's doc).
@@ -54,6 +56,7 @@ pub fn code_lines(text: &str) -> Vec<Line<'_>> {
             written,
             renamed: renamed(code),
             key,
+            code: code.to_string(),
         });
     }
     lines
@@ -197,19 +200,28 @@ pub fn tokens(code: &str) -> Vec<Token> {
     tokens
 }
 
+/// Whether the name at `at` in `tokens` stays as it is in a copy (the module's doc): a
+/// keyword, a call, a macro, a part of a path.
+pub fn kept(tokens: &[Token], at: usize) -> bool {
+    let punct = |at: usize, c: char| tokens.get(at) == Some(&Token::Punct(c));
+    let Some(Token::Name(name)) = tokens.get(at) else {
+        return true;
+    };
+    let called = punct(at + 1, '(') || punct(at + 1, '!');
+    let path_next = punct(at + 1, ':') && punct(at + 2, ':');
+    let path_before = at >= 2 && punct(at - 1, ':') && punct(at - 2, ':');
+    KEYWORDS.contains(&name.as_str()) || called || path_next || path_before
+}
+
 /// The renamed key of a line of code (the module's doc).
 fn renamed(code: &str) -> String {
     let tokens = tokens(code);
     let mut names: Vec<&str> = Vec::new();
     let mut key = String::new();
-    let punct = |at: usize, c: char| tokens.get(at) == Some(&Token::Punct(c));
     for (at, token) in tokens.iter().enumerate() {
         match token {
             Token::Name(name) => {
-                let called = punct(at + 1, '(') || punct(at + 1, '!');
-                let path_next = punct(at + 1, ':') && punct(at + 2, ':');
-                let path_before = at >= 2 && punct(at - 1, ':') && punct(at - 2, ':');
-                if KEYWORDS.contains(&name.as_str()) || called || path_next || path_before {
+                if kept(&tokens, at) {
                     key.push_str(name);
                 } else {
                     let index = names.iter().position(|n| n == name).unwrap_or_else(|| {

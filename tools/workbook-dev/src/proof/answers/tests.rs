@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::copies::{self, Place};
@@ -5,6 +6,7 @@ use super::hints;
 use super::lines::code_lines;
 use super::*;
 use workbook_book::testutil::Fixture;
+use workbook_core::course::{Course, Lesson};
 
 const ANSWER: &str = r#"//! An answer.
 use std::collections::HashMap;
@@ -258,4 +260,37 @@ fn the_answer_in_its_one_home_is_no_copy() {
     fx.write("micro/src/elsewhere.rs", RENAMED);
     let measured = measure(&fx);
     assert!(measured[0].copied(), "{measured:?}");
+}
+
+/// [`ANSWER`]'s code written again with its names changed and its lines reshaped: one
+/// statement split over two lines, two joined into one, a comment between.
+const RESHAPED: &str = r#"fn choose(&self, name: &str, n: usize) -> Option<usize> {
+    if n == 0 { return None; }
+    let mut chosen = self.chosen
+        .lock().expect("the lock");
+    // the turn of this name
+    let turn = chosen.entry(name.to_string()).or_insert(0); let at = *turn % n;
+    *turn = turn.wrapping_add(1);
+    Some(at)
+}
+"#;
+
+#[test]
+fn a_copy_with_its_lines_reshaped_is_still_one() {
+    let fx = fixture(ANSWER, FAIR_HINTS);
+    fx.write("shared/src/picks.rs", RESHAPED);
+    let echo = &measure(&fx)[0];
+    assert!(
+        echo.longest_run() < RUN_THAT_FAILS,
+        "no lines in a row: {echo:?}"
+    );
+    assert!(echo.windows >= FEWEST_WINDOWS, "{echo:?}");
+    assert!(echo.window_share() > 0.8, "{echo:?}");
+    let failures = echo.failures();
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("reshaped or not, stands in shared/src/picks.rs")),
+        "{failures:?}"
+    );
 }
