@@ -40,6 +40,6 @@ pub mod wire_page;
 pub use listener::bind;
 pub use session::serve_for_session;
 pub use site::{
-    SIGNATURE, Views, build, build_into, build_languages, build_languages_to, build_verbosely,
-    open_browser, run, serve, url,
+    SIGNATURE, Views, build, build_into, build_languages, build_languages_to, build_verbosely, run,
+    serve, url,
 };

@@ -8,14 +8,23 @@
 //! until one of the two programs accepts them, and no other program can take the port in
 //! between.
 //!
-//! Without the variable (`book` typed by hand, a test), the server binds the port itself.
+//! Without the variable (`cargo run -p workbook-book`, a test), the server binds the port
+//! itself.
+//!
+//! Either way it listens before it makes the book's pages (seconds), and answers meanwhile as
+//! the session does ([`answering_while`]: a chapter's address is the chapter, read from its
+//! Markdown), so that the book's address never waits for the pages.
 //!
 //! And how it stops listening: on SIGINT (Ctrl-C) or SIGTERM alike ([`stop_signal`]).
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use workbook::book::waiting::{self, Stage};
 use workbook_core::language::messages::{Cmd, io_error, say};
 pub use workbook_core::ports::BOOK_LISTENER_VAR;
 
@@ -25,6 +34,26 @@ pub async fn take_or_bind(port: u16) -> Result<TcpListener> {
         Some(listener) => Ok(listener),
         None => bind(port).await,
     }
+}
+
+/// Runs `make` (the book's pages made, on a thread of its own) while `listener` answers for
+/// the course at `root` as the session's page does; returns what `make` returned, and the
+/// listener once nothing else answers on it.
+pub async fn answering_while<T: Send + 'static>(
+    listener: TcpListener,
+    root: &Path,
+    make: impl FnOnce() -> T + Send + 'static,
+) -> Result<(TcpListener, T)> {
+    let listener = Arc::new(listener);
+    let (making, seen) = watch::channel(Stage::Rendering);
+    let answering = tokio::spawn(waiting::serve(listener.clone(), seen, root.to_path_buf()));
+    let made = tokio::task::spawn_blocking(make).await;
+    // The page stops accepting, and answers what it took.
+    drop(making);
+    let _ = answering.await;
+    let made = made.context("making the book's pages")?;
+    let listener = Arc::into_inner(listener).context("the book's socket is still answered")?;
+    Ok((listener, made))
 }
 
 /// Binds 127.0.0.1:`port`; the error names the port, for "port busy" messages.

@@ -1,13 +1,15 @@
 //! `workbook-book`: the course's book served, and nothing else to build first (src/lib.rs).
 //!
 //! - `workbook-book [--port P] [--open]` (`cargo run -p workbook-book`): both editions
-//!   served on the book's port, rebuilt on every save, as `workbook book` does (without the
-//!   trace view, which is `workbook-full`'s);
+//!   served on the book's port, rebuilt on every save, the chapters answered from their
+//!   Markdown while the pages are made; what `workbook book` runs (which serves with
+//!   `workbook-full` instead, for its trace view, once that is built);
 //! - `workbook-book book [--port P] [--open] [--lang L]`: the same, as `workbook` spells it;
 //!   `--for-session` is how the course session starts it (src/session.rs);
 //! - `workbook-book site DIR`: both editions built into DIR, a static site to publish
 //!   (.github/workflows/book.yml);
-//! - any other command is the runner's: handed to it whole (`workbook::handoff`).
+//! - any other command is the runner's, and `book --traces` or `--pdf` too: handed to it whole
+//!   (`workbook::handoff`, which builds `workbook-full`).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -48,6 +50,7 @@ async fn main() -> ExitCode {
     };
     let Some(Commands::Book {
         pdf: None,
+        traces: false,
         open,
         port,
         lang,

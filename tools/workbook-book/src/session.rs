@@ -14,7 +14,7 @@ use anyhow::Result;
 use axum::Router;
 use tokio::io::AsyncReadExt;
 
-use super::listener::take_or_bind;
+use super::listener::{answering_while, take_or_bind};
 use super::site::{build_languages, serve};
 use workbook::learner::lang;
 use workbook_core::language::messages::{Cmd, Msg, tell};
@@ -23,8 +23,21 @@ use workbook_core::ui;
 /// Builds every edition and serves them, with `views`, on the socket handed over or else on
 /// `port`, until standard input closes.
 pub async fn serve_for_session(root: &Path, port: u16, views: Router) -> Result<()> {
+    let listener = match take_or_bind(port).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("mark", &mark), ("why", &why), ("command", &command)];
+            tell(Cmd::BookNotServed, &args);
+            return Ok(());
+        }
+    };
     let root_to_build = root.to_path_buf();
-    let built = tokio::task::spawn_blocking(move || build_languages(&root_to_build, None)).await?;
+    let (listener, built) = answering_while(listener, root, move || {
+        build_languages(&root_to_build, None)
+    })
+    .await?;
     let dir = match built {
         Ok((dir, Ok(()))) => dir,
         Ok((dir, Err(translation))) => {
@@ -37,16 +50,6 @@ pub async fn serve_for_session(root: &Path, port: u16, views: Router) -> Result<
             let (mark, why) = (ui::fail_mark(), format!("{err:#}"));
             let args: [(&str, &dyn std::fmt::Display); 2] = [("mark", &mark), ("why", &why)];
             tell(Cmd::BookDoesNotBuild, &args);
-            return Ok(());
-        }
-    };
-    let listener = match take_or_bind(port).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            let (mark, why, command) = (ui::yellow("!"), format!("{err:#}"), ui::cmd("doctor"));
-            let args: [(&str, &dyn std::fmt::Display); 3] =
-                [("mark", &mark), ("why", &why), ("command", &command)];
-            tell(Cmd::BookNotServed, &args);
             return Ok(());
         }
     };

@@ -26,9 +26,10 @@ use crate::notes::TeacherNotes;
 use crate::publish::Published;
 use crate::reading::Reading;
 use crate::{diagrams, i18n};
+use workbook_core::chapter::SOURCE_FOLDERS;
 use workbook_core::course::Course;
 use workbook_core::language::messages::{Cmd, say, tell};
-use workbook_core::ui;
+use workbook_core::ui::{self, open_browser};
 
 /// What the identifying endpoint answers (one home: `workbook_core::ports`, where the
 /// session's page for the book on its way answers the same).
@@ -121,9 +122,6 @@ pub fn build_verbosely(root: &Path, lang: Option<&str>) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The folders of the repository that chapters link to, served beside the book.
-pub(crate) const SOURCE_FOLDERS: [&str; 5] = ["lessons", "shared", "micro", "tools", "proto"];
-
 /// The site: the book, the identifying endpoint, the wire view's page, the sources, and
 /// `views`: the routes a program that serves the book adds (`workbook-full`'s trace view).
 /// With `reading`, opening a lesson's chapter builds ahead for it (`reading.rs`).
@@ -186,25 +184,6 @@ fn edition_url(port: u16, lang: Option<&str>) -> String {
     }
 }
 
-/// Opens `url` in the default browser, if the system has a way to.
-pub fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    let started = std::process::Command::new(opener)
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if started.is_err() {
-        tell(Cmd::OpenYourself, &[("opener", &opener), ("url", &url)]);
-    }
-}
-
 /// What a program adds to the book it serves: its routes, and what it says once the book
 /// is served on a port (`workbook-full`'s trace view: where services send their spans).
 pub struct Views {
@@ -232,7 +211,7 @@ fn traces_elsewhere() -> axum::response::Html<String> {
     let (quit, command, book) = (
         "<code>q</code>",
         "<code>cargo run -p workbook</code>",
-        "<code>cargo run -p workbook -- book</code>",
+        "<code>cargo run -p workbook -- book --traces</code>",
     );
     let title = say(Cmd::TracesElsewhereTitle, &[]);
     let text = say(
@@ -260,10 +239,15 @@ pub async fn run(
     if let Some(lang) = &lang {
         i18n::check_language(root, lang)?;
     }
-    let dir = build_verbosely(root, lang.as_deref())?;
     let listener = crate::listener::take_or_bind(port).await?;
     // `--port 0` asks for any free port: say which one it is.
     let port = listener.local_addr().map_or(port, |addr| addr.port());
+    let (root_to_build, edition) = (root.to_path_buf(), lang.clone());
+    let (listener, dir) = crate::listener::answering_while(listener, root, move || {
+        build_verbosely(&root_to_build, edition.as_deref())
+    })
+    .await?;
+    let dir = dir?;
     let url = ui::bold(&edition_url(port, lang.as_deref()));
     let mark = ui::pass_mark();
     tell(Cmd::Serving, &[("mark", &mark), ("url", &url)]);

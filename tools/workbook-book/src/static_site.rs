@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use walkdir::WalkDir;
+use workbook_core::chapter::SOURCE_FOLDERS;
 
 use crate::{i18n, site};
 
@@ -68,7 +69,7 @@ fn from_the_sites_root(html: &str, up: &str) -> (String, Vec<String>) {
         let target = &link["href=\"../../".len()..];
         let end = target.find('"').unwrap_or(target.len());
         let path = target[..end].split(['#', '?']).next().unwrap_or_default();
-        let is_source = site::SOURCE_FOLDERS
+        let is_source = SOURCE_FOLDERS
             .iter()
             .any(|folder| path.starts_with(&format!("{folder}/")));
         if is_source && !path.split('/').any(|part| part == "..") {

@@ -6,7 +6,7 @@
 
 use std::io::IsTerminal;
 
-use crate::language::messages::{Cmd, say};
+use crate::language::messages::{Cmd, say, tell};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy)]
@@ -194,6 +194,25 @@ pub fn ask(asking: Asking, key: char, args: &str) -> String {
             crate::language::messages::Msg::PressKey,
             &[("key", &bold(&key.to_string()))],
         ),
+    }
+}
+
+/// Opens `url` in the default browser, if the system has a way to.
+pub fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let started = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if started.is_err() {
+        tell(Cmd::OpenYourself, &[("opener", &opener), ("url", &url)]);
     }
 }
 

@@ -7,8 +7,10 @@
 //! So `workbook` builds `workbook-full` the first time one of its commands is asked for
 //! (cargo's progress shown, as a check shows its build; afterwards cargo finds it up to
 //! date at once) and hands it the command line whole: the same arguments, the same
-//! environment, the same terminal. The session's book is served by `workbook-book`, the
-//! book alone, and from lesson 15 on by this program (learner/session/book.rs).
+//! environment, the same terminal. The book is served by `workbook-book`, the book alone,
+//! and with the trace view by this program: the session's from lesson 15 on
+//! (learner/session/book.rs), `book`'s once this program is built or with `--traces`
+//! (book/command.rs).
 //!
 //! Where `workbook-full` comes from: under cargo (`cargo run -p workbook`), cargo builds
 //! it in the course's own target folder; an installed `workbook` uses the `workbook-full`
@@ -26,6 +28,9 @@ use workbook_core::{cargo, environment, ui};
 /// The package, and the program, that runs every command but the learner's.
 pub const FULL: &str = "workbook-full";
 
+/// The package, and the program, that serves the book alone (tools/workbook-book).
+pub const BOOK: &str = "workbook-book";
+
 /// Where `workbook-full` is, built first if it is not up to date. `quiet` builds without
 /// a progress line (the session, whose screen is the learner's).
 pub async fn full_program(root: &Path, quiet: bool) -> Result<PathBuf> {
@@ -35,6 +40,16 @@ pub async fn full_program(root: &Path, quiet: bool) -> Result<PathBuf> {
         return Ok(beside);
     }
     cargo::build_program(root, FULL, quiet).await
+}
+
+/// Whether `workbook-full` is built already: installed beside this program, or in the
+/// course's target folder (a build of it may still have to bring it up to date).
+pub fn full_is_built(course: &Course) -> bool {
+    let in_target = course
+        .target_dir()
+        .join("debug")
+        .join(format!("{FULL}{}", std::env::consts::EXE_SUFFIX));
+    (!environment::started_by_cargo() && installed_beside(FULL).is_some()) || in_target.is_file()
 }
 
 /// `program` installed in the same folder as this program, if it is.
@@ -68,23 +83,28 @@ async fn find_course_and_build() -> Result<PathBuf> {
 /// Becomes `program` (the same process, so Ctrl-C and `kill` reach it as they would
 /// have reached this one). It keeps this program's name as typed (`argv[0]`), from which
 /// the commands it suggests are written (`workbook_core::ui::command`).
-#[cfg(unix)]
 fn run_in_place(program: &Path, args: &[OsString]) -> ExitCode {
+    let mut command = std::process::Command::new(program);
+    command.args(args);
+    become_program(command, program)
+}
+
+/// Becomes the program `command` runs, `program`, as [`run_in_place`] does; returns only
+/// when it could not.
+#[cfg(unix)]
+pub(crate) fn become_program(mut command: std::process::Command, program: &Path) -> ExitCode {
     use std::os::unix::process::CommandExt;
     let typed = std::env::args_os().next().unwrap_or_else(|| FULL.into());
-    let err = std::process::Command::new(program)
-        .arg0(typed)
-        .args(args)
-        .exec();
+    let err = command.arg0(typed).exec();
     crate::start::exit_code(Err(
         anyhow::Error::new(err).context(format!("starting {}", program.display()))
     ))
 }
 
-/// Runs `program` and exits as it exits.
+/// Runs `command`'s program, `program`, and exits as it exits.
 #[cfg(not(unix))]
-fn run_in_place(program: &Path, args: &[OsString]) -> ExitCode {
-    match std::process::Command::new(program).args(args).status() {
+pub(crate) fn become_program(mut command: std::process::Command, program: &Path) -> ExitCode {
+    match command.status() {
         Ok(status) => ExitCode::from(status.code().unwrap_or(1) as u8),
         Err(err) => crate::start::exit_code(Err(
             anyhow::Error::new(err).context(format!("starting {}", program.display()))

@@ -1,12 +1,14 @@
 //! The course runner, as a learner first builds it: the learner's loop and the command line.
 //! `cargo run -p workbook` starts the course session; `check`, `hint`, `solution`, `reset`,
-//! `list` and `lang` run here too.
+//! `list` and `lang` run here too, and `book` starts here.
 //!
 //! - `learner/`: the course session, `list`, `check`, `hint`, `solution`, `reset`, `lang`;
 //! - `cli/`: the command line, every command of the runner's, in the learner's language;
-//! - `handoff.rs`: the other commands (the book, the services, the wire view, the teacher's
-//!   tools) are the program `workbook-full` (tools/workbook-full), built the first time one
-//!   is asked for, and handed the command line.
+//! - `book/`: the book's address answered while the book's server is on its way (the
+//!   chapters read from their Markdown), and the `book` command;
+//! - `handoff.rs`: the other commands (the services, the wire view, the teacher's tools, the
+//!   book's PDF) are the program `workbook-full` (tools/workbook-full), built the first time
+//!   one is asked for, and handed the command line.
 //!
 //! Two programs, so that a fresh clone shows its first screen after building little:
 //! mdBook, axum, the embedded agent and protobuf reflection are most of the runner's
@@ -18,6 +20,7 @@
 //! crate's (a teacher's report reads the learners' progress kept in `learner/state.rs`);
 //! nothing here uses theirs.
 
+pub mod book;
 pub mod cli;
 pub mod handoff;
 pub mod learner;

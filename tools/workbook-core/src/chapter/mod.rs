@@ -10,3 +10,7 @@
 
 pub mod includes;
 pub mod notes;
+
+/// The folders of the repository that chapters link to (`../../lessons/01-tcp/src/…`, which
+/// a browser reads as `/lessons/01-tcp/src/…`): whatever serves the book serves them beside it.
+pub const SOURCE_FOLDERS: [&str; 5] = ["lessons", "shared", "micro", "tools", "proto"];

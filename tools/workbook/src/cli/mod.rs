@@ -64,6 +64,8 @@ pub enum Commands {
         teacher: bool,
         #[arg(long)]
         lang: Option<String>,
+        #[arg(long, conflicts_with = "pdf")]
+        traces: bool,
         /// Serve every edition for the course session, which reads what this prints, and
         /// stop when the session's end of standard input closes.
         #[arg(long, hide = true, conflicts_with_all = ["open", "pdf", "lang"])]

@@ -232,6 +232,9 @@ messages! {
     PortBusy => "port {port} is busy (is the book already being served?)", "端口 {port} 已被占用（本书是不是已经在提供了？）";
     BookNotServed => "{mark} {why}; the book is not served here ({command} says who holds it)", "{mark} {why}；这里不提供本书（{command} 会说明是谁占用了端口）";
     OpenYourself => "  (could not start {opener}; open {url} yourself)", "  （无法启动 {opener}；请自己打开 {url}）";
+    BookMeanwhile => "{mark} {url} answers at once with the book's chapters, read from their Markdown; it turns into the book once {program}, the book's server, is built (the first time only: a minute or two) and has made its pages",
+        "{mark} {url} 立即提供本书的各章（直接从 Markdown 读取）；本书的服务器 {program} 构建好（仅第一次需要，一两分钟）并生成页面后，它会自动变成本书";
+    BookServerDoesNotBuild => "the book's server ({program}) does not build", "本书的服务器（{program}）无法构建";
 
     // The book server's trace view (`/traces`).
     TracesReceiving => "{mark} receiving traces: run a service with OTEL_EXPORTER_OTLP_ENDPOINT={endpoint} and see its calls on {page}",

@@ -9,8 +9,8 @@ messages! {
     pub enum Help;
     Root => "The course runner: progress, checks, hints, the book and the services",
         "课程运行器（runner）：进度、检查、提示、本书和服务";
-    RootAfter => "With no command, shows your progress, serves the book on http://127.0.0.1:3000/ and re-checks the current exercise every time you save it.",
-        "不带命令运行时：显示你的进度，在 http://127.0.0.1:3000/ 提供本书，并在你每次保存时重新检查当前练习。";
+    RootAfter => "With no command, shows your progress, serves the book on http://127.0.0.1:3000/ and re-checks the current exercise every time you save it.\n\nThe runner's other two programs are built the first time they are needed: workbook-book (the book alone, a minute or two) for `book` and the session's book; workbook-full (several minutes) for `book --traces` and `book --pdf`, `bundle`, `report`, `doctor`, `up`, `status`, `down`, `ports`, `wire`, `services` and the teacher's `class` commands.",
+        "不带命令运行时：显示你的进度，在 http://127.0.0.1:3000/ 提供本书，并在你每次保存时重新检查当前练习。\n\n运行器的另外两个程序在第一次需要时构建：workbook-book（只有本书，一两分钟）用于 `book` 和会话中的本书；workbook-full（几分钟）用于 `book --traces` 和 `book --pdf`、`bundle`、`report`、`doctor`、`up`、`status`、`down`、`ports`、`wire`、`services` 以及教师的 `class` 命令。";
     RootLang => "Speak `en` or `zh-CN` (中文) for this command; `lang` remembers a choice",
         "本次命令使用 `en` 或 `zh-CN`（中文）；`lang` 命令可以记住选择";
     List => "Every lesson and exercise with its progress", "每一课和每个练习及其进度";
@@ -35,14 +35,16 @@ messages! {
         "把练习文件恢复为初始桩代码（你的版本保存在 .workbook/backups）";
     ResetId => "The exercise (`tcp.echo`)", "要恢复的练习（`tcp.echo`）";
     ResetYes => "Do not ask first", "不先询问";
-    Book => "Build the book and serve it on 127.0.0.1, rebuilding when its sources change; it also receives the services' traces by OTLP (on 4317, or the base port + 9) and shows them at /traces",
-        "构建本书并在 127.0.0.1 上提供，源文件改变时重新构建；它还通过 OTLP 接收各服务的链路（在 4317 上，或基础端口 + 9），并在 /traces 显示";
+    Book => "Serve the book on 127.0.0.1, rebuilt when its sources change, with workbook-book, the book alone (built the first time: a minute or two, its chapters readable meanwhile); with workbook-full, which adds the trace view, once that is built or with --traces",
+        "在 127.0.0.1 上提供本书，源文件改变时重新构建；由只含本书的 workbook-book 提供（第一次使用时构建：一两分钟，其间已能阅读各章）；workbook-full 已构建好或给出 --traces 时，由它提供，并带有链路视图";
     BookOpen => "Open it in the browser too", "同时在浏览器中打开";
     BookPort => "The port to serve it on (default: 3000, or the base port + 5; 0: any free port)", "提供本书的端口（默认 3000，或基础端口 + 5；0 表示任意空闲端口）";
     BookPdf => "Print the whole book to this PDF file instead (needs Chromium), and exit",
         "改为把整本书打印成这个 PDF 文件（需要 Chromium），然后退出";
     BookTeacher => "With --pdf: keep the teacher notes, opened (a learner's copy leaves them out)",
         "与 --pdf 一起：保留教师注释并展开（学员版不含教师注释）";
+    BookTraces => "Serve it with the trace view, which receives the services' traces by OTLP (on 4317, or the base port + 9) and shows them at /traces: workbook-full, built first if it is not (several minutes the first time)",
+        "带链路视图提供本书：通过 OTLP 接收各服务的链路（在 4317 上，或基础端口 + 9），并在 /traces 显示；由 workbook-full 提供，尚未构建时先构建它（第一次需要几分钟）";
     BookLang => "Build only this edition: `en`, or a translation (`zh-CN`, served at /zh-CN/)",
         "只构建这个版本：`en` 或某个译本（`zh-CN`，在 /zh-CN/ 提供）";
     BookForSession => "Serve every edition for the course session, and stop when standard input closes",
@@ -181,6 +183,7 @@ const TEXTS: &[(&str, Help)] = &[
     ("book pdf", Help::BookPdf),
     ("book teacher", Help::BookTeacher),
     ("book lang", Help::BookLang),
+    ("book traces", Help::BookTraces),
     ("book for_session", Help::BookForSession),
     ("bundle", Help::Bundle),
     ("bundle dir", Help::BundleDir),

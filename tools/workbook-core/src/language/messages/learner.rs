@@ -114,7 +114,7 @@ messages! {
         "{mark} 已停止提前构建：有检查需要 cargo；再次打开章节时继续";
     BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two; a check started meanwhile waits for it): {url} says how far, and turns into the book when it is up",
         "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟；其间开始的检查会等它完成）：{url} 显示进度，服务器就绪后自动变成本书";
-    // The page at the book's address while its server is on its way (`session/waiting.rs`).
+    // The page at the book's address while its server is on its way (`book/waiting.rs` in tools/workbook).
     WaitingTitle => "The book is on its way", "本书正在路上";
     WaitingQueued => "Its server is built as soon as your first check's build is done (the first time only).",
         "你的第一次检查构建完成后，马上构建它的服务器（仅第一次需要）。";
@@ -128,6 +128,11 @@ messages! {
         "它的服务器无法构建：会话的终端里写明了原因。";
     WaitingReloads => "This page turns into the chapter by itself once the book is up.",
         "本书就绪后，这个页面会自动变成该章节。";
+    // A chapter's page until then (`book/preview.rs` there), under the line that says how far.
+    PreviewNote => "Until then, here is the chapter in plain form, its listings included: it turns into the book's page by itself.",
+        "在此之前，先在这里以简单的形式阅读本章，代码清单都已包含：本书就绪后，它会自动变成书中的这一页。";
+    PreviewInEnglish => "The translated edition is made by the book's server: until then, the chapter is in English.",
+        "译本由本书的服务器生成：在此之前，本章先以英文显示。";
     FullDoesNotBuild => "the runner's other program ({program}) does not build",
         "运行器的另一个程序（{program}）无法构建";
     NowPointer => " ◀ now", " ◀ 当前";

@@ -1,18 +1,21 @@
 //! The book beside the session: its address answers from the first second, and its server
 //! is built as soon as cargo is free.
 //!
-//! The session binds the book's port before anything else, and answers there with a page
-//! that says the book is on its way and how far (`waiting.rs`). The book's server is its own
-//! program, `workbook-book` (tools/workbook-book: the book alone, a fraction of the runner's
-//! other program); from lesson 15 on, whose chapter shows the trace view, it is
-//! `workbook-full` (`handoff.rs`), which serves the same book with `/traces` added.
+//! The session binds the book's port before anything else, and answers there at once: a
+//! chapter's address with the chapter, read from its Markdown, under a line that says how
+//! far the book is, and any other page with a page that says so (`crate::book`). The book's
+//! server is its own program, `workbook-book` (tools/workbook-book: the book alone, a
+//! fraction of the runner's other program); from lesson 15 on, whose chapter shows the trace
+//! view, it is `workbook-full` (`handoff.rs`), which serves the same book with `/traces`
+//! added.
 //!
 //! Handing the port over. Two ways leave no moment where nothing answers: the session stops
 //! listening only once the server listens (but the server cannot bind a port the session
 //! still holds), or the session hands the server its listening socket. This does the second,
 //! as systemd's socket activation does: the server inherits the socket, named by
-//! [`BOOK_LISTENER_VAR`], and accepts on it once its pages are made; until the server says
-//! where the book is, the session answers too, then closes its own copy. Connections that
+//! [`BOOK_LISTENER_VAR`], answers on it as the session does while it makes its pages, then
+//! with the book; until the server says where the book is, the session answers too, then
+//! closes its own copy. Connections that
 //! arrive in between wait in the socket's queue, and no other program can take the port.
 //!
 //! The order, on a fresh clone. Cargo builds one thing at a time in a target folder (a
@@ -39,12 +42,9 @@ use workbook_core::ports::BOOK_LISTENER_VAR;
 use workbook_core::{environment, language, ui};
 
 use super::inputs::Input;
-use super::waiting::{self, Stage};
+use crate::book::waiting::{self, Stage};
 use crate::handoff;
 use crate::learner::lang;
-
-/// The program that serves the book alone.
-pub const BOOK: &str = "workbook-book";
 
 /// The first lesson whose chapter shows the trace view (`/traces`, lesson 15), which only
 /// `workbook-full` serves.
@@ -78,7 +78,7 @@ pub(super) fn start_book(
     let root = course.root.clone();
     let program = match lesson.is_some_and(|lesson| *lesson >= *TRACES_FROM) {
         true => handoff::FULL,
-        false => BOOK,
+        false => handoff::BOOK,
     };
     let listener = match std::net::TcpListener::bind(("127.0.0.1", port)) {
         Ok(listener) => listener,
@@ -103,7 +103,7 @@ pub(super) fn start_book(
         };
         let listener = Arc::new(listener);
         let (stage, stage_seen) = watch::channel(Stage::Queued);
-        let answering = tokio::spawn(waiting::serve(listener.clone(), stage_seen));
+        let answering = tokio::spawn(waiting::serve(listener.clone(), stage_seen, root.clone()));
         // Dropped (the session gone) before it was told to go: nothing to build.
         if wait_for_go.await.is_err() {
             return;

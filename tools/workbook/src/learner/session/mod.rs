@@ -30,7 +30,6 @@ use workbook_core::watch::Mode;
 
 mod book;
 mod inputs;
-mod waiting;
 
 use book::start_book;
 use inputs::{Input, TerminalMode, start_keys, start_watching};
