@@ -1,10 +1,11 @@
 //! Checks that every path the docs name in the repository still exists, so that renaming a
 //! file fails CI instead of a reader.
 //!
-//! The docs are the book's pages, every `README.md`, and the `//!` lines that open each Rust
-//! module. A path is what one of them writes in backticks, with a `/` in it, whose first
-//! part names something in the repository: from the root (`shared/src/accept.rs`), or from
-//! the doc's own folder or one above it (`browsercheck/` beside `proof/verify/`). A book
+//! The docs are the book's pages, every `README.md`, the other Markdown files at the root
+//! (`CONTRIBUTING.md`, `ARCHITECTURE.md`), and the `//!` lines that open each Rust module.
+//! A path is what one of them writes in backticks, with a `/` in it, whose first part names
+//! something in the repository: from the root (`shared/src/accept.rs`), or from the doc's
+//! own folder or one above it (`browsercheck/` beside `proof/verify/`). A book
 //! chapter's paths are also read from its lesson's folder (chapter 02's src/hello.rs).
 //! Not paths: addresses (`https://…`, `127.0.0.1:0`), globs and placeholders
 //! (`src/exercises/*.rs`, `lessons/NN-topic`, `tests/<name>.rs`), Go's packages and files
@@ -170,7 +171,8 @@ fn ignored(root: &Path, path: &Path) -> bool {
         .any(|folder| relative.starts_with(folder))
 }
 
-/// The book's pages, every `README.md` and every Rust file of the repository.
+/// The book's pages, every `README.md`, the root's Markdown files and every Rust file of the
+/// repository.
 fn doc_files(root: &Path) -> Vec<PathBuf> {
     files_under(root, &|path| {
         let relative = path.strip_prefix(root).unwrap_or(path);
@@ -179,7 +181,8 @@ fn doc_files(root: &Path) -> Vec<PathBuf> {
             && (path.is_dir()
                 || path.ends_with("README.md")
                 || path.extension().is_some_and(|e| e == "rs")
-                || (md && relative.starts_with("book/src")))
+                || (md && relative.starts_with("book/src"))
+                || (md && relative.parent() == Some(Path::new(""))))
     })
 }
 

@@ -68,6 +68,10 @@ fn reports_only_paths_into_the_repository_that_are_gone() {
         "`lessons/01-tcp/src/server.rs`, `lessons/01-tcp/src/gone.rs`, `net/rpc`, `target/x/y`\n",
     );
     fx.write(
+        "ARCHITECTURE.md",
+        "`lessons/01-tcp/` and `lessons/02-gone/`\n",
+    );
+    fx.write(
         "book/src/01-tcp.md",
         "# TCP\n`src/server.rs` and `src/nowhere.rs`\n",
     );
@@ -88,6 +92,7 @@ fn reports_only_paths_into_the_repository_that_are_gone() {
     assert_eq!(
         found,
         [
+            "ARCHITECTURE.md:1 names `lessons/02-gone/`, which does not exist",
             "README.md:1 names `lessons/01-tcp/src/gone.rs`, which does not exist",
             "book/src/01-tcp.md:2 names `src/nowhere.rs`, which does not exist",
             "tools/x/src/a/mod.rs:1 names `a/gone.rs`, which does not exist",
