@@ -1,10 +1,10 @@
 //! Where an answer's lines stand besides the answer: the places a learner reads, and the
 //! runs of its lines found together there.
 //!
-//! The places: every Rust file under `shared/src`, `micro/src` and each lesson's `src/`
-//! (the exercise's own stubs left out, and the answer itself where it is a module of the
-//! framework: its one home), and the exercise's chapter as far as its `## Exercises`
-//! heading: the Rust listings it shows there, each include read as mdBook puts it in.
+//! The places: every Rust file under `shared/src`, `micro/src` and the `src/` of the
+//! exercise's lesson and of the lessons before it (the exercise's own stubs left out, unit
+//! tests too, and the answer itself where it is a module of the framework: its one home),
+//! and the exercise's chapter as far as its `## Exercises` heading: the Rust listings it shows there, each include read as mdBook puts it in.
 //! What a chapter shows after that heading is read after the exercises (the answer, say,
 //! once the learner has passed).
 //!
@@ -53,7 +53,17 @@ pub struct Run {
 /// The Rust files a learner reads, with their text: `shared/src`, `micro/src`, every
 /// lesson's `src/`.
 pub fn sources(course: &Course) -> Vec<(PathBuf, String)> {
-    let rust = |path: &Path| path.is_dir() || path.extension().is_some_and(|ext| ext == "rs");
+    // A module's unit tests in a file of their own (`tests.rs`, `tests/`) are not worked
+    // code a learner copies from, as a `#[cfg(test)]` module is not (`lines.rs`).
+    let rust = |path: &Path| {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        name != "tests"
+            && name != "tests.rs"
+            && (path.is_dir() || path.extension().is_some_and(|ext| ext == "rs"))
+    };
     let mut readable = files_under(&course.root.join("shared/src"), &rust);
     readable.extend(files_under(&course.root.join("micro/src"), &rust));
     for lesson in &course.lessons {

@@ -81,7 +81,7 @@ fn is_boilerplate(code: &str) -> bool {
 /// `line` without its `//` comment and the parts inside `/* … */` (which may span lines:
 /// `in_block` carries that over). Strings and character literals are read past, so that
 /// `"http://…"` is no comment.
-fn without_comments(line: &str, in_block: &mut bool) -> String {
+pub(super) fn without_comments(line: &str, in_block: &mut bool) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut code = String::new();
     let mut i = 0;

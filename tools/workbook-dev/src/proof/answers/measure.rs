@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::copies::{self, Place, Run};
+use super::functions;
 use super::hints;
 use super::lines::{Line, code_lines, is_trivial};
 use super::windows::{self, Index};
@@ -64,6 +65,12 @@ pub fn check(course: &Course, lessons: &[&Lesson]) -> Vec<Measured> {
                 continue; // `verify` reports a missing solution already
             };
             let stub = fs::read_to_string(lesson.exercise_path(exercise)).unwrap_or_default();
+            // A module of the framework is the answer by the functions its stub leaves undone.
+            let answer = if lesson.answer_elsewhere(exercise) {
+                functions::only_functions(&answer, &functions::unwritten_functions(&stub))
+            } else {
+                answer
+            };
             // Where a learner reads before the exercise: this lesson's code and the lessons'
             // before it (the stubs aside), the shared crates (the answer's own file aside).
             let in_sight = |path: &Path| {

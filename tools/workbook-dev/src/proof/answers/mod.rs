@@ -43,6 +43,7 @@
 use std::path::PathBuf;
 
 mod copies;
+mod functions;
 mod hints;
 pub mod lines;
 mod measure;

@@ -2,6 +2,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::copies::{self, Place};
+use super::functions;
 use super::hints;
 use super::lines::code_lines;
 use super::*;
@@ -293,4 +294,27 @@ fn a_copy_with_its_lines_reshaped_is_still_one() {
             .any(|f| f.contains("reshaped or not, stands in shared/src/picks.rs")),
         "{failures:?}"
     );
+}
+
+#[test]
+fn a_module_of_the_framework_answers_by_the_functions_its_stub_leaves_undone() {
+    let stub = "pub struct Group;\n\npub fn groups(all: &[u8]) -> Vec<Group> {\n    // TODO\n    todo!(\"groups\")\n}\n";
+    assert_eq!(functions::unwritten_functions(stub), ["groups"]);
+    let module = "pub fn groups(all: &[u8]) -> Vec<Group> {\n    let x = \"}\";\n    all.iter().map(|_| Group).collect()\n}\n\npub async fn served(registry: &Registry) -> Vec<Group> {\n    groups(&registry.all().await)\n}\n";
+    let part = functions::only_functions(module, &functions::unwritten_functions(stub));
+    assert_eq!(part.lines().filter(|l| !l.is_empty()).count(), 4, "{part}");
+    let at = |text: &str| text.lines().position(|l| l.contains("all.iter()"));
+    assert_eq!(at(&part), at(module), "a line keeps its number");
+    assert!(
+        part.contains("all.iter()") && !part.contains("registry"),
+        "{part}"
+    );
+}
+
+#[test]
+fn unit_tests_in_a_file_of_their_own_are_no_place() {
+    let fx = fixture(ANSWER, FAIR_HINTS);
+    fx.write("micro/src/picks/tests.rs", RENAMED);
+    fx.write("shared/src/tests/picks.rs", RENAMED);
+    assert!(!measure(&fx)[0].copied());
 }
