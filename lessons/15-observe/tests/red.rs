@@ -29,16 +29,18 @@ struct Measured {
 }
 
 /// Tells the test, when dropped, that the server gave up on a call, and how long the
-/// handler's work lived: the least its measured time can be.
+/// handler's work lived: the least its measured time can be. It goes into the handler's
+/// future before `measure` gets it, so that it says so however that future ends, even
+/// dropped before its work began (then it lived no time at all).
 struct SaysWhenDropped {
     dropped: Arc<Notify>,
     lived: Arc<Mutex<Duration>>,
-    since: Instant,
+    since: Option<Instant>,
 }
 
 impl Drop for SaysWhenDropped {
     fn drop(&mut self) {
-        *self.lived.lock().unwrap() = self.since.elapsed();
+        *self.lived.lock().unwrap() = self.since.map(|since| since.elapsed()).unwrap_or_default();
         self.dropped.notify_one();
     }
 }
@@ -49,15 +51,18 @@ impl Greeter for Measured {
         &self,
         request: Request<HelloRequest>,
     ) -> Result<Response<HelloReply>, Status> {
-        let handler = async {
+        let mut watch = (request.get_ref().name == "never").then(|| SaysWhenDropped {
+            dropped: self.dropped.clone(),
+            lived: self.lived.clone(),
+            since: None,
+        });
+        let handler = async move {
             match request.get_ref().name.as_str() {
                 "slow" => tokio::time::sleep(SLOW).await,
                 "never" => {
-                    let _dropped = SaysWhenDropped {
-                        dropped: self.dropped.clone(),
-                        lived: self.lived.clone(),
-                        since: Instant::now(),
-                    };
+                    if let Some(watch) = &mut watch {
+                        watch.since = Some(Instant::now());
+                    }
                     std::future::pending::<()>().await;
                 }
                 _ => {}

@@ -14,7 +14,8 @@
 /// `None` with fewer than two samples, or a sample that is negative or not a number: no
 /// counter has those.
 pub fn increase(samples: &[f64]) -> Option<f64> {
-    // TODO: add up the rises between neighbours; a fall is a reset.
+    // TODO: the rise of the doc comment, restarts included; `None` for what no counter
+    // shows.
     todo!("observe.increase")
 }
 // ANCHOR_END: increase

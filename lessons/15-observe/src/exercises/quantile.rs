@@ -25,7 +25,6 @@ pub struct Bucket {
 /// `None` when there is nothing to read: no observation, `q` outside 0..=1, buckets not
 /// in increasing order of `le`, counts that go down, or a last bucket that is not `+Inf`.
 pub fn quantile(buckets: &[Bucket], q: f64) -> Option<f64> {
-    // TODO: find the bucket the rank falls in, then interpolate within it, as the doc
-    // comment says; refuse what is no histogram.
+    // TODO: the estimate of the doc comment, or `None` for what is no histogram.
     todo!("observe.quantile")
 }
