@@ -24,7 +24,10 @@ use serde_json::{Value, json};
 /// Two files made for two ports of one service, put in one config folder, register two
 /// instances, each with its own check.
 pub fn service_definition(name: &str, port: u16, tags: &[&str]) -> Value {
+    // One instance per port: both IDs carry it, so that two files never share an entry.
     let id = format!("{name}-localhost-{port}");
+    let check_id = format!("{id}-tcp");
+    let target = format!("localhost:{port}");
     json!({
         "service": {
             "id": id,
@@ -33,9 +36,9 @@ pub fn service_definition(name: &str, port: u16, tags: &[&str]) -> Value {
             "address": "localhost",
             "port": port,
             "check": {
-                "id": format!("{id}-tcp"),
-                "name": format!("TCP on localhost:{port}"),
-                "tcp": format!("localhost:{port}"),
+                "id": check_id,
+                "name": format!("TCP on {target}"),
+                "tcp": target,
                 "interval": "1s",
                 "timeout": "1s"
             }
