@@ -81,14 +81,12 @@ fn needle(piece: &str, stub_key: &str) -> Option<(String, bool)> {
     // `{ … }`'s braces, a call's `()` are no part of a name: `.position()` names `position`.
     // Read as written (`async move` is two words), looked for without whitespace.
     let piece = piece.trim_matches(|c: char| c.is_whitespace() || "{},;".contains(c));
-    let bare: String = piece
+    let spaced = piece
         .trim_start_matches('.')
         .trim_end_matches("()")
-        .trim_end_matches('!')
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let toks = tokens(&bare);
+        .trim_end_matches('!');
+    let bare: String = spaced.chars().filter(|c| !c.is_whitespace()).collect();
+    let toks = tokens(spaced);
     let is_path = !toks.is_empty()
         && toks.iter().enumerate().all(|(i, t)| match t {
             Token::Name(_) => i % 3 == 0,

@@ -182,7 +182,8 @@ fn quotes(one: &mut Measured, answer: &str, stub: &str, ladder: &[(usize, String
             }
         }
         if !held.is_empty() {
-            let mut spans: Vec<String> = held.iter().map(|n| n.code.clone()).collect();
+            let mut spans: Vec<String> = held.iter().map(|n| n.span.clone()).collect();
+            spans.sort();
             spans.dedup();
             one.quoted.push(Quoted {
                 line: line.number,

@@ -119,7 +119,7 @@ pub fn print(measured: &[Measured]) -> usize {
     println!(
         "  {mark} {quoted} of {lines} answer lines ({}) hold code the hints quote, across {} \
          (at most {}; {} about one call left out)",
-        percent(total),
+        format!("{:.1} %", total * 100.0),
         ui::plural(design.len(), "exercise"),
         percent(TOTAL_SHARE),
         measured.len() - design.len()
