@@ -117,9 +117,9 @@ pub fn print(measured: &[Measured]) -> usize {
         ui::pass_mark()
     };
     println!(
-        "  {mark} {quoted} of {lines} answer lines ({}) hold code the hints quote, across {} \
+        "  {mark} {quoted} of {lines} answer lines ({:.1} %) hold code the hints quote, across {} \
          (at most {}; {} about one call left out)",
-        format!("{:.1} %", total * 100.0),
+        total * 100.0,
         ui::plural(design.len(), "exercise"),
         percent(TOTAL_SHARE),
         measured.len() - design.len()
