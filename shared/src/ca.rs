@@ -88,11 +88,13 @@ pub fn create(dir: &Path) -> anyhow::Result<PathBuf> {
 // ANCHOR_END: ca
 
 /// When a certificate is valid: from a little before now (clocks differ) for `valid`, or,
-/// for tests of what happens after, a window that has already passed.
+/// for tests of what happens after and before, a window that has already passed, or a day
+/// that has not begun yet.
 #[derive(Debug, Clone, Copy)]
 pub enum Validity {
     For(Duration),
     EndedAgo(Duration),
+    StartsIn(Duration),
 }
 
 /// What a certificate says about its holder.
@@ -160,6 +162,7 @@ pub fn issue_into(ca_dir: &Path, dir: &Path, subject: &Subject) -> anyhow::Resul
     (params.not_before, params.not_after) = match subject.validity {
         Validity::For(valid) => (now - skew, now + valid),
         Validity::EndedAgo(ago) => (now - ago - time::Duration::days(1), now - ago),
+        Validity::StartsIn(wait) => (now + wait, now + wait + time::Duration::days(1)),
     };
     let key = KeyPair::generate().context("cannot make the key")?;
     let cert = params.signed_by(&key, &ca).context("cannot sign")?;

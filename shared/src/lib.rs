@@ -8,6 +8,8 @@
 //!
 //! - [`accept`]: listen, accept, one task per connection, and a graceful stop.
 //! - [`listen`]: binding an address, and an error that names it and who holds it.
+//! - [`door`]: how many connections a server lets in at once, and how many from one
+//!   address, so that one machine on a shared network cannot shut everyone else out.
 //! - [`signal`]: the shutdown signal (Ctrl-C or SIGTERM; a second one stops at once), and
 //!   [`signal::within_grace`], which cuts a stopping server off after its grace period.
 //! - [`output`]: `program | head` ends the program quietly, as it ends `cat`.
@@ -47,6 +49,7 @@ pub mod captcha;
 pub mod consul;
 #[cfg(feature = "consul")]
 pub mod discovery;
+pub mod door;
 #[cfg(feature = "http")]
 pub mod errno;
 #[cfg(feature = "grpc")]
