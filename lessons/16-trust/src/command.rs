@@ -55,7 +55,15 @@ pub enum Command {
         /// How long a caller has to finish its TLS handshake.
         #[arg(long, default_value = "5s", value_parser = parse_duration)]
         handshake_deadline: Duration,
-        /// How many wrong passwords a name may have in a window.
+        /// How many TLS handshakes may be under way at once, a quarter of them from one
+        /// address (1024 when left out, fewer if the process may open fewer files).
+        #[arg(long)]
+        handshakes: Option<usize>,
+        /// After how many wrong passwords for a name, from anywhere, its logins need a
+        /// captcha.
+        #[arg(long, default_value_t = Limits::default().captcha_after)]
+        captcha_after: u64,
+        /// How many wrong passwords a name may have from one address in a window.
         #[arg(long, default_value_t = Limits::default().per_name)]
         failures_per_name: u64,
         /// How long calls in flight may take to finish once the server stops.
@@ -79,7 +87,8 @@ pub enum Command {
         #[arg(long)]
         tls: bool,
         /// Where lesson 09's captcha service is, which every registration spends a captcha
-        /// with (none when left out: registrations check no captcha).
+        /// with, and every login that needs one (none when left out: registrations check
+        /// no captcha, and a name that needs one cannot log in here).
         #[arg(long)]
         captcha: Option<SocketAddr>,
     },

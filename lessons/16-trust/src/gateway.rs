@@ -12,7 +12,9 @@
 //!
 //! A registration first spends a captcha, as lesson 10's page asks for one: the gateway
 //! verifies its uuid and code with lesson 09's captcha service (`--captcha ADDR`) before it
-//! asks the user service for anything.
+//! asks the user service for anything. So does a login that brings one: a name that has had
+//! wrong passwords lately needs one (`403`, errno 4102, "… needs a captcha"), so that a
+//! stranger's guesses slow the owner down by a captcha and never lock them out.
 //!
 //! The gateway keeps nothing itself. It calls the user service over mutual TLS with its own
 //! certificate (`spiffe://course/gateway`), the one caller the service's policy lets in.
@@ -58,8 +60,8 @@ pub struct App {
 /// How long the captcha service has to answer.
 pub const CAPTCHA_DEADLINE: Duration = Duration::from_secs(2);
 
-/// The body of a registration and of a login: `{"name": "…", "password": "…"}`, and for a
-/// registration the captcha's `"uuid"` and `"code"`.
+/// The body of a registration and of a login: `{"name": "…", "password": "…"}`, and the
+/// captcha's `"uuid"` and `"code"` (a registration's always, a login's when asked for).
 #[derive(Deserialize)]
 pub struct Credentials {
     pub name: String,
@@ -82,9 +84,21 @@ pub fn router(app: App) -> Router {
 // ANCHOR_END: router
 
 /// A failed call to the user service, as the browser should see it. What the service
-/// said in detail is in its log and the gateway's, not in the answer.
+/// said in detail is in its log, not in the answer; the gateway logs only what is not the
+/// caller's own doing (a caller it refuses should not decide how fast its log grows).
 fn from_grpc(status: &tonic::Status) -> ApiError {
-    tracing::warn!(code = ?status.code(), message = status.message(), "the user service refused");
+    let callers = [
+        Code::InvalidArgument,
+        Code::AlreadyExists,
+        Code::Unauthenticated,
+        Code::ResourceExhausted,
+        Code::FailedPrecondition,
+    ];
+    if callers.contains(&status.code()) {
+        tracing::debug!(code = ?status.code(), message = status.message(), "the user service refused");
+    } else {
+        tracing::warn!(code = ?status.code(), message = status.message(), "the user service failed");
+    }
     match status.code() {
         Code::InvalidArgument => ApiError::bad_parameter(status.message().to_string()),
         Code::AlreadyExists => {
@@ -94,6 +108,9 @@ fn from_grpc(status: &tonic::Status) -> ApiError {
             .because("wrong name or password"),
         Code::ResourceExhausted => ApiError::new(StatusCode::TOO_MANY_REQUESTS, Errno::ReqErr)
             .because(status.message().to_string()),
+        Code::FailedPrecondition => {
+            ApiError::new(StatusCode::FORBIDDEN, Errno::LoginErr).because(NEEDS_CAPTCHA)
+        }
         Code::Unavailable | Code::DeadlineExceeded => {
             ApiError::unavailable("the user service cannot answer now; try again later")
         }
@@ -142,7 +159,7 @@ async fn check_captcha(
 ) -> Result<(), ApiError> {
     if uuid.trim().is_empty() || code.trim().is_empty() {
         return Err(ApiError::bad_parameter(
-            "a registration needs the captcha's uuid and code",
+            "a captcha is its uuid and its code",
         ));
     }
     let verify = captcha.verify(VerifyRequest { uuid, code });
@@ -167,25 +184,51 @@ async fn check_captcha(
 }
 // ANCHOR_END: captcha
 
+/// What a login that needs a captcha is told.
+pub const NEEDS_CAPTCHA: &str =
+    "this name needs a captcha: log in again with the uuid and code of a new image";
+
 // ANCHOR: login
 async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Credentials { name, password, .. } = credentials(body)?;
+    let Credentials {
+        name,
+        password,
+        uuid,
+        code,
+    } = credentials(body)?;
+    // A captcha brought along is spent first, right or wrong, whether the name needs one
+    // or not: the user service hears only that it was right.
+    let brought = !(uuid.is_empty() && code.is_empty());
+    let captcha = match &app.captcha {
+        Some(captcha) if brought => {
+            check_captcha(captcha.clone(), uuid, code).await?;
+            true
+        }
+        _ => false,
+    };
     let request = LoginRequest {
         name: name.clone(),
         password,
         client_addr: peer.ip().to_string(),
+        captcha,
     };
-    let reply = app
-        .users
-        .clone()
-        .login(request)
-        .await
-        .map_err(|status| from_grpc(&status))?
-        .into_inner();
+    let reply = app.users.clone().login(request).await;
+    let reply = match reply {
+        Ok(reply) => reply.into_inner(),
+        Err(status) if status.code() == Code::FailedPrecondition && app.captcha.is_none() => {
+            return Err(
+                ApiError::new(StatusCode::FORBIDDEN, Errno::LoginErr).because(
+                    "this name needs a captcha, and this gateway checks none (it runs without \
+                 --captcha)",
+                ),
+            );
+        }
+        Err(status) => return Err(from_grpc(&status)),
+    };
     let mut cookie = format!(
         "{COOKIE_NAME}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict",
         reply.session_id, reply.ttl_seconds

@@ -11,6 +11,19 @@
 //! a name has at most one hash running or waiting for a core. Whoever floods one name holds
 //! one core at most, and every other name finds the others free. (A flood over many names
 //! from one address is the rate limit's to stop: [`crate::limit`].)
+//!
+//! And the memory: each hash takes ~19 MiB, which the program frees when it is done, but
+//! the allocator need not give back to the system. glibc's gives a block that large a
+//! mapping of its own and unmaps it when it is freed, the first time. Then it raises its
+//! threshold to that block's size, to save the mapping's cost next time, and every later
+//! hash's memory is carved from the arena of the thread that hashed (glibc keeps up to eight
+//! arenas a core), and kept there, freed, for that arena's next use: the service grew by a
+//! hash's memory at each of its first logins, to 200 MiB and more after thirty. So the
+//! service pins the threshold ([`give_each_hash_back`]): a hash's memory is mapped for it
+//! and unmapped when it is done, and the service's memory after a crowd of logins is what
+//! it was before it (the mapping costs a few milliseconds of page faults, against tens for
+//! the hash). Allocators that give large blocks back by themselves (macOS's, musl's) need
+//! no telling.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,8 +41,10 @@ pub struct Hashing {
 }
 
 impl Hashing {
-    /// Hashing on `cores` cores at once (at least one).
+    /// Hashing on `cores` cores at once (at least one), each hash's memory given back to
+    /// the system when it is done.
     pub fn new(cores: usize) -> Hashing {
+        give_each_hash_back();
         Hashing {
             cores: Semaphore::new(cores.max(1)),
             names: Mutex::new(HashMap::new()),
@@ -70,6 +85,24 @@ impl Hashing {
         self.names.lock().map_or(0, |names| names.len())
     }
 }
+
+/// The size from which glibc maps a block of its own (its default, 128 KiB): far below a
+/// hash's memory, far above what the service allocates for anything else.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const OWN_MAPPING_FROM: libc::c_int = 128 * 1024;
+
+// ANCHOR: give_back
+/// Tells the process's allocator to give each hash's memory back to the system when it is
+/// freed: glibc is told to map every block from [`OWN_MAPPING_FROM`] up on its own, always,
+/// rather than raise that threshold once a block so large has been freed.
+pub fn give_each_hash_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt sets one of the allocator's parameters, at any time, from any thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_FROM);
+    }
+}
+// ANCHOR_END: give_back
 
 /// One hash's hold on its name's turn. Dropped (the hash done, or its call given up while
 /// it waited), it takes the name out of the map if no other hash of that name holds it.

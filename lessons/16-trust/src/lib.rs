@@ -6,11 +6,14 @@
 //!
 //! - [`ca`]: the course's own certificate authority, which issues each service a
 //!   certificate naming it `spiffe://course/NAME`;
-//! - [`tls`]: the server's handshakes (each within a deadline, each refusal logged) and the
-//!   client's channel, both mutual TLS;
+//! - [`tls`]: the server's handshakes (each within a deadline, a share of them for each
+//!   address, each refusal said in words) and the client's channel, both mutual TLS;
 //! - [`policy`]: which service may call which method, judged by the caller's certificate;
 //! - [`password`], [`sessions`], [`limit`]: Argon2id hashes, sessions in Redis with a time to
-//!   live, wrong passwords counted per name and address;
+//!   live, wrong passwords counted (a captcha after a few for a name, a refusal after more
+//!   from one address);
+//! - [`hashing`]: the cores that hash, shared fairly, and memory given back after each hash;
+//! - [`refusals`]: refusals in the log, a few lines an address, the rest counted;
 //! - [`users`] and [`server`]: the user service, `session.Users`, for the gateway only;
 //! - [`gateway`]: the seed's `/api/v1.0/session` made real, with a cookie.
 //!
@@ -23,6 +26,7 @@ pub mod hashing;
 pub mod limit;
 pub mod password;
 pub mod policy;
+pub mod refusals;
 pub mod server;
 pub mod sessions;
 pub mod tls;

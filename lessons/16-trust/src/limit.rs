@@ -1,20 +1,36 @@
-//! Wrong passwords, counted per name and per address, in Redis.
+//! Wrong passwords, counted in Redis: when a login needs a captcha, and when it is refused.
 //!
 //! Argon2 makes each guess cost the server too: a flood of logins would turn the service's
 //! cores into someone else's password cracker, and a name with a weak password would fall
-//! to patience. So wrong passwords are counted, per name (whoever tries it) and per
-//! address (whatever names it tries), in keys that expire with their window; past the
-//! limit a login is refused before any hashing, and its answer says when to try again. The
-//! counts live in Redis, so every instance of the service sees the same ones.
+//! to patience. So wrong passwords are counted, in keys that expire with their window, and
+//! the counts decide before any hashing.
+//!
+//! The plain answer, a name locked after five wrong passwords, is a denial of service: in
+//! a classroom a neighbour locks the teacher out with five requests, from any address.
+//! OWASP's advice is to slow or to challenge, not to lock. So there are three counts:
+//!
+//! - **per name**, from anywhere: past a few wrong passwords, every login for that name
+//!   needs a captcha (lesson 09's, spent by the gateway). The owner still gets in, with
+//!   one; guesses from many addresses each cost a captcha solved;
+//! - **per name and address**: past the limit, that address is refused for that name until
+//!   the window ends. A flood at one name from one address stops there, captchas or not,
+//!   and a stranger's guesses never count against the owner's address;
+//! - **per address**, whatever the names: one address trying many names is refused too.
+//!
+//! The counts live in Redis, so every instance of the service sees the same ones.
 
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 
-/// How many wrong passwords a window allows.
+/// How many wrong passwords a window allows, and after how many a captcha is needed.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Wrong passwords for a name, from anywhere, after which its logins need a captcha.
+    pub captcha_after: u64,
+    /// Wrong passwords for a name from one address, after which that address is refused.
     pub per_name: u64,
+    /// Wrong passwords from one address, whatever the names.
     pub per_addr: u64,
     pub window: Duration,
 }
@@ -22,6 +38,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
+            captcha_after: 3,
             per_name: 5,
             per_addr: 20,
             window: Duration::from_secs(15 * 60),
@@ -29,66 +46,107 @@ impl Default for Limits {
     }
 }
 
+/// What the counts say of a login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// It may be checked (and it is counted).
+    Admitted,
+    /// The name has had a few wrong passwords lately: it needs a captcha, and has none.
+    NeedsCaptcha,
+    /// Its address is past a limit, for this name or for all: refused until the window
+    /// that refuses it ends, in so long.
+    Refused(Duration),
+}
+
 fn name_key(name: &str) -> String {
     format!("login-failures:name:{name}")
+}
+
+/// A name has no space in it (`users::check_name`): the first space ends it.
+fn pair_key(name: &str, addr: &str) -> String {
+    format!("login-failures:pair:{name} {addr}")
 }
 
 fn addr_key(addr: &str) -> String {
     format!("login-failures:addr:{addr}")
 }
 
-/// Admits one attempt, or says how long until one is admitted: one script, so that
-/// attempts racing each other are counted one by one. Each attempt counts as a failure
-/// before the password is checked (a flood of 30 at once would otherwise all pass a check
-/// made before any of them had failed); a right password takes its count back.
+/// Judges one attempt: one script, so that attempts racing each other are counted one by
+/// one. Each attempt admitted counts as a failure before the password is checked (a flood
+/// of 30 at once would otherwise all pass a check made before any of them had failed); a
+/// right password takes its count back. An attempt refused is not counted: it cost nothing.
+///
+/// KEYS: the name's, the name and address's, the address's.
+/// ARGV: captcha after, per name and address, per address, the window in ms, captcha (1/0).
+/// Answers `{0, 0}` admitted, `{1, 0}` needs a captcha, `{2, ms}` refused for ms.
 const ADMIT: &str = r"
-for i, key in ipairs(KEYS) do
-  local count = tonumber(redis.call('GET', key) or '0')
-  if count >= tonumber(ARGV[i]) then
-    local left = redis.call('PTTL', key)
+local function count(key) return tonumber(redis.call('GET', key) or '0') end
+for i = 2, 3 do
+  if count(KEYS[i]) >= tonumber(ARGV[i]) then
+    local left = redis.call('PTTL', KEYS[i])
     if left < 1000 then left = 1000 end
-    return left
+    return {2, left}
   end
 end
-for _, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[3]) end
+if ARGV[5] ~= '1' and count(KEYS[1]) >= tonumber(ARGV[1]) then
+  return {1, 0}
 end
-return 0";
+for _, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[4]) end
+end
+return {0, 0}";
 
 // ANCHOR: admit
-/// Whether a login for `name` from `addr` may be checked: `None` if so (and it is
-/// counted), or how long until the window that refuses it ends.
+/// What the counts say of a login for `name` from `addr`, which brings a captcha the
+/// gateway spent (`captcha`) or none.
 pub async fn admit(
     redis: &mut ConnectionManager,
     limits: Limits,
     name: &str,
     addr: &str,
-) -> redis::RedisResult<Option<Duration>> {
+    captcha: bool,
+) -> redis::RedisResult<Verdict> {
     let window = limits.window.as_millis().max(1) as u64;
-    let left: u64 = redis::Script::new(ADMIT)
+    let (verdict, left): (u8, u64) = redis::Script::new(ADMIT)
         .key(name_key(name))
+        .key(pair_key(name, addr))
         .key(addr_key(addr))
+        .arg(limits.captcha_after)
         .arg(limits.per_name)
         .arg(limits.per_addr)
         .arg(window)
+        .arg(u8::from(captcha))
         .invoke_async(redis)
         .await?;
-    Ok((left > 0).then(|| Duration::from_millis(left)))
+    Ok(match verdict {
+        0 => Verdict::Admitted,
+        1 => Verdict::NeedsCaptcha,
+        _ => Verdict::Refused(Duration::from_millis(left)),
+    })
 }
 // ANCHOR_END: admit
 
-/// A right password: its name's count is forgotten, and its address's attempt given back
-/// (the address keeps its other failures: it may be trying many names).
+/// Takes a right password's attempt back: its address's failures for the name are
+/// forgotten, and its count given back to the name and to the address. (The name keeps its
+/// other failures, which may be a stranger's, and the address its others: it may be trying
+/// many names.) A count is never taken below nothing, nor made again once expired.
+const SUCCEEDED: &str = r"
+redis.call('DEL', KEYS[2])
+for _, key in ipairs({KEYS[1], KEYS[3]}) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
+return 0";
+
+/// A right password for `name` from `addr`.
 pub async fn succeeded(
     redis: &mut ConnectionManager,
     name: &str,
     addr: &str,
 ) -> redis::RedisResult<()> {
-    redis::pipe()
-        .del(name_key(name))
-        .ignore()
-        .decr(addr_key(addr), 1)
-        .ignore()
-        .query_async(redis)
+    redis::Script::new(SUCCEEDED)
+        .key(name_key(name))
+        .key(pair_key(name, addr))
+        .key(addr_key(addr))
+        .invoke_async(redis)
         .await
 }

@@ -45,6 +45,8 @@ async fn main() -> Result<(), shared::program::Failure> {
             redis_url,
             session_ttl,
             handshake_deadline,
+            handshakes,
+            captcha_after,
             failures_per_name,
             grace,
         } => {
@@ -58,12 +60,14 @@ async fn main() -> Result<(), shared::program::Failure> {
                 ca::spiffe_id(&name)
             );
             let limits = Limits {
+                captcha_after,
                 per_name: failures_per_name,
                 ..Limits::default()
             };
             let options = Options {
                 session_ttl,
                 handshake_deadline,
+                handshakes,
                 grace,
                 limits,
             };
@@ -105,14 +109,18 @@ async fn main() -> Result<(), shared::program::Failure> {
                 ca::spiffe_id(&name)
             );
             if unchecked {
-                tracing::warn!("registrations check no captcha (no --captcha)");
+                tracing::warn!(
+                    "registrations check no captcha, and a name that needs one cannot log in \
+                     (no --captcha)"
+                );
             }
             let router = l16_trust::gateway::router(app);
             let grace = Duration::from_secs(5);
             if tls {
                 let config = l16_trust::gateway::https_config(&identity)?;
                 let deadline = l16_trust::tls::HANDSHAKE_DEADLINE;
-                let incoming = l16_trust::tls::incoming(listener, config.into(), deadline);
+                let handshakes = l16_trust::tls::Handshakes::new(deadline, None);
+                let incoming = l16_trust::tls::incoming(listener, config.into(), handshakes);
                 l16_trust::gateway::serve_https(incoming, router, grace, stop).await;
             } else {
                 l16_trust::gateway::serve_http(listener, router, grace, stop).await?;
@@ -179,6 +187,7 @@ async fn call(
                 name,
                 password,
                 client_addr: "127.0.0.1".into(),
+                captcha: false,
             };
             let reply = users.login(request).await?.into_inner();
             println!("session {} for {} s", reply.session_id, reply.ttl_seconds);

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::ca::Identity;
 use crate::limit::Limits;
+use crate::tls::Handshakes;
 use crate::users::Users;
 
 /// What the server is told on its command line.
@@ -15,6 +16,9 @@ use crate::users::Users;
 pub struct Options {
     pub session_ttl: Duration,
     pub handshake_deadline: Duration,
+    /// How many handshakes may be under way at once (`None`: as many as the process's open
+    /// files allow, up to [`crate::tls::HANDSHAKES_AT_ONCE`]).
+    pub handshakes: Option<usize>,
     pub grace: Duration,
     pub limits: Limits,
 }
@@ -36,7 +40,8 @@ pub async fn serve(
         .await
         .with_context(|| format!("cannot reach Redis at {redis_url}"))?;
     let users = Users::new(redis, options.session_ttl, options.limits);
-    let incoming = crate::tls::incoming(listener, Arc::new(config), options.handshake_deadline);
+    let handshakes = Handshakes::new(options.handshake_deadline, options.handshakes);
+    let incoming = crate::tls::incoming(listener, Arc::new(config), handshakes);
 
     let (stopping, stopped) = tokio::sync::watch::channel(false);
     let server = shared::grpc::builder()

@@ -5,39 +5,75 @@
 //! service that refuses strangers should say who it refused and why. So the server here
 //! accepts TCP connections itself, runs each handshake in a task of its own with a
 //! deadline (a caller that opens a connection and sends nothing holds a task for that long
-//! and no more), logs each refusal in one line, and hands tonic the connections that came
-//! through: tonic reads the caller's certificate from them ([`crate::policy`]).
+//! and no more), and hands tonic the connections that came through: tonic reads the
+//! caller's certificate from them ([`crate::policy`]).
+//!
+//! A room's network holds strangers, so the handshakes under way go through a door
+//! (`shared::door`): so many at once, and one address a quarter of them at most, so that a
+//! script holding silent connections from one machine fills its own quarter and everyone
+//! else still gets in. Each refusal is said in words ([`why`]), the first few of an address
+//! one line each and the rest counted ([`crate::refusals`]): whoever is refused does not
+//! decide how fast the log grows.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::{CertificateError, ServerConfig};
+use rustls::ServerConfig;
+use shared::door::{self, Door, Full};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 
 use crate::ca::Identity;
+use crate::refusals::{self, RefusalLog};
+
+mod why;
+pub use why::why;
 
 /// How long a caller has to finish its handshake unless `--handshake-deadline` says.
 pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(5);
 
-/// How many handshakes may be under way at once; a connection past them is closed at once.
+/// How many handshakes may be under way at once unless `--handshakes` says (fewer if the
+/// process may open fewer files); a connection past them is closed at once.
 pub const HANDSHAKES_AT_ONCE: usize = 1024;
 
 /// A connection whose handshake is done, for tonic's `serve_with_incoming`.
 pub type Incoming = ReceiverStream<std::io::Result<TlsStream<TcpStream>>>;
 
+/// How a server takes its handshakes: each within `deadline`, through `door`.
+#[derive(Clone)]
+pub struct Handshakes {
+    pub deadline: Duration,
+    pub door: Arc<Door>,
+}
+
+impl Handshakes {
+    /// Handshakes within `deadline`, `at_once` of them under way at most (by default
+    /// [`HANDSHAKES_AT_ONCE`]), a quarter of those from one address. The process's limit of
+    /// open files is raised to its most, and the door kept below it.
+    pub fn new(deadline: Duration, at_once: Option<usize>) -> Handshakes {
+        let files = door::raise_file_limit();
+        let most = door::most_for_files(files, at_once.unwrap_or(HANDSHAKES_AT_ONCE));
+        Handshakes {
+            deadline,
+            door: Door::new(most),
+        }
+    }
+}
+
 // ANCHOR: incoming
-/// The connections of `listener` that complete a handshake under `config` within
-/// `deadline`. Each refusal is logged: `refused 127.0.0.1:50312: it showed no certificate`.
-pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, deadline: Duration) -> Incoming {
+/// The connections of `listener` that complete a handshake under `config` within the
+/// deadline, through the door. Each refusal is logged, the first few of an address one line
+/// each: `refused 127.0.0.1:50312: it showed no certificate`.
+pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, take: Handshakes) -> Incoming {
     let (done, incoming) = mpsc::channel(64);
     let acceptor = TlsAcceptor::from(config);
-    let handshakes = Arc::new(Semaphore::new(HANDSHAKES_AT_ONCE));
+    let refusals = RefusalLog::start("refusals", refusals::EVERY);
+    let Handshakes { deadline, door } = take;
     tokio::spawn(async move {
         loop {
             let (stream, peer) = tokio::select! {
@@ -52,23 +88,29 @@ pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, deadline: Dura
                 // The server stopped reading: it is shutting down.
                 () = done.closed() => return,
             };
-            let Ok(permit) = handshakes.clone().try_acquire_owned() else {
-                tracing::warn!("refused {peer}: {HANDSHAKES_AT_ONCE} handshakes under way");
-                continue;
+            let inside = match door.enter(peer.ip()) {
+                Ok(inside) => inside,
+                Err(full) => {
+                    refusals.refused(peer.ip(), format_args!("refused {peer}: {}", crowded(full)));
+                    continue;
+                }
             };
             let _ = stream.set_nodelay(true);
-            let (acceptor, done) = (acceptor.clone(), done.clone());
+            let (acceptor, done, refusals) = (acceptor.clone(), done.clone(), refusals.clone());
             tokio::spawn(async move {
                 let handshake = tokio::time::timeout(deadline, acceptor.accept(stream)).await;
-                drop(permit);
+                drop(inside);
                 match handshake {
                     Ok(Ok(tls)) => {
                         let _ = done.send(Ok(tls)).await;
                     }
-                    Ok(Err(error)) => tracing::warn!("refused {peer}: {}", why(&error)),
-                    Err(_) => {
-                        tracing::warn!("refused {peer}: no TLS handshake within {deadline:?}")
+                    Ok(Err(error)) => {
+                        refusals.refused(peer.ip(), format_args!("refused {peer}: {}", why(&error)))
                     }
+                    Err(_) => refusals.refused(
+                        peer.ip(),
+                        format_args!("refused {peer}: no TLS handshake within {deadline:?}"),
+                    ),
                 }
             });
         }
@@ -77,33 +119,13 @@ pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, deadline: Dura
 }
 // ANCHOR_END: incoming
 
-/// A failed handshake in words: what the caller did wrong, as far as the server can tell.
-pub fn why(error: &std::io::Error) -> String {
-    let rustls = error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
-    match rustls {
-        Some(rustls::Error::NoCertificatesPresented) => "it showed no certificate".into(),
-        Some(rustls::Error::InvalidCertificate(problem)) => match problem {
-            CertificateError::UnknownIssuer | CertificateError::BadSignature => {
-                "its certificate is not signed by the course's CA".into()
-            }
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "its certificate has expired".into()
-            }
-            other => format!("its certificate is not valid: {other:?}"),
-        },
-        Some(rustls::Error::InvalidMessage(_)) => {
-            "it does not speak TLS (a plaintext client on a TLS port?)".into()
+/// Why the door let a connection no further, in words.
+fn crowded(full: Full) -> String {
+    match full {
+        Full::All { most } => format!("{most} handshakes under way, the most at once"),
+        Full::Share { share } => {
+            format!("{share} handshakes from its address under way, its share")
         }
-        Some(rustls::Error::AlertReceived(alert)) => {
-            format!("it gave up the handshake ({alert:?}): it does not trust this server")
-        }
-        Some(other) => format!("TLS: {other}"),
-        None if error.kind() == std::io::ErrorKind::UnexpectedEof => {
-            "it closed the connection during the handshake".into()
-        }
-        None => error.to_string(),
     }
 }
 

@@ -7,8 +7,9 @@
 //!
 //! Hashing is slow on purpose, so it runs on tokio's blocking threads, at most one a core
 //! at a time and one a name at a time ([`crate::hashing`]): a flood of logins waits its
-//! turn there and leaves the runtime and the other users' logins alone, and wrong
-//! passwords past the limit ([`crate::limit`]) are refused before any hashing at all.
+//! turn there and leaves the runtime and the other users' logins alone. Before any hashing,
+//! the counts of wrong passwords ([`crate::limit`]) say whether a login needs a captcha or
+//! is refused; the refusals are logged at a pace no caller sets ([`crate::refusals`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,9 +26,10 @@ use tonic::{Request, Response, Status};
 
 use crate::exercises;
 use crate::hashing::Hashing;
-use crate::limit::{self, Limits};
+use crate::limit::{self, Limits, Verdict};
 use crate::password;
 use crate::policy::authorize;
+use crate::refusals::{self, RefusalLog};
 use crate::sessions;
 
 /// The longest name taken: names go into Redis keys and log lines.
@@ -40,9 +42,12 @@ pub struct Users {
     session_ttl: Duration,
     limits: Limits,
     hashing: Arc<Hashing>,
+    /// The logins refused, by the address the gateway saw them from.
+    refusals: Arc<RefusalLog<String>>,
 }
 
 impl Users {
+    /// The service's state (on a tokio runtime: its log of refusals has a task of its own).
     pub fn new(redis: ConnectionManager, session_ttl: Duration, limits: Limits) -> Users {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Users {
@@ -50,6 +55,7 @@ impl Users {
             session_ttl,
             limits,
             hashing: Arc::new(Hashing::new(cores)),
+            refusals: RefusalLog::start("refused logins", refusals::EVERY),
         }
     }
 
@@ -141,20 +147,36 @@ impl proto::session::users_server::Users for Users {
             name,
             password,
             client_addr,
+            captcha,
         } = request.into_inner();
         check_name(&name)?;
         let mut redis = self.redis.clone();
-        let refused = limit::admit(&mut redis, self.limits, &name, &client_addr)
+        let verdict = limit::admit(&mut redis, self.limits, &name, &client_addr, captcha)
             .await
             .map_err(redis_failed)?;
-        if let Some(wait) = refused {
-            tracing::warn!(
-                "login for {name:?} from {client_addr} refused: too many wrong passwords"
-            );
-            return Err(Status::resource_exhausted(format!(
-                "too many wrong passwords; try again in {} s",
-                wait.as_secs().max(1)
-            )));
+        match verdict {
+            Verdict::Admitted => {}
+            Verdict::NeedsCaptcha => {
+                self.refusals.refused(
+                    client_addr.clone(),
+                    format_args!("login for {name:?} from {client_addr} needs a captcha"),
+                );
+                return Err(Status::failed_precondition(
+                    "this name has had wrong passwords lately: a login needs a captcha",
+                ));
+            }
+            Verdict::Refused(wait) => {
+                self.refusals.refused(
+                    client_addr.clone(),
+                    format_args!(
+                        "login for {name:?} from {client_addr} refused: too many wrong passwords"
+                    ),
+                );
+                return Err(Status::resource_exhausted(format!(
+                    "too many wrong passwords; try again in {} s",
+                    wait.as_secs().max(1)
+                )));
+            }
         }
         let stored: Option<String> = redis.get(user_key(&name)).await.map_err(redis_failed)?;
         // A name nobody has is checked against a hash all the same: the answer takes as
@@ -167,7 +189,10 @@ impl proto::session::users_server::Users for Users {
             })
             .await?;
         if !(right && known) {
-            tracing::warn!("wrong name or password for {name:?} from {client_addr}");
+            self.refusals.refused(
+                client_addr.clone(),
+                format_args!("wrong name or password for {name:?} from {client_addr}"),
+            );
             return Err(Status::unauthenticated("wrong name or password"));
         }
         limit::succeeded(&mut redis, &name, &client_addr)

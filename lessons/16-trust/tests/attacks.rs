@@ -90,20 +90,93 @@ async fn a_certificate_from_another_ca() {
     the_gateway_still_gets_through(&target).await;
 }
 
+/// A folder of its own with the course's CA in it (`ca.pem`, `ca.key`): certificates it
+/// issues are the course's, whatever else is wrong with them.
+fn course_ca(target: &Target) -> Certs {
+    let issuer = tempfile::tempdir().expect("a scratch folder");
+    for file in ["ca.pem", "ca.key"] {
+        std::fs::copy(target.certs.path().join(file), issuer.path().join(file)).expect("copied");
+    }
+    Certs { dir: issuer }
+}
+
 #[tokio::test]
 async fn an_expired_certificate() {
     let target = target(&[]).await;
     let mut expired = Subject::service("gateway");
     expired.validity = Validity::EndedAgo(Duration::from_secs(24 * 3600));
     // Issued by the course's own CA, but a day out of date.
-    let issuer = tempfile::tempdir().expect("a scratch folder");
-    for file in ["ca.pem", "ca.key"] {
-        std::fs::copy(target.certs.path().join(file), issuer.path().join(file)).expect("copied");
-    }
-    let issuer = Certs { dir: issuer };
-    let dir = holding(&target.certs, &issuer, &expired);
+    let dir = holding(&target.certs, &course_ca(&target), &expired);
     refused_call(&target, dir.path(), "gateway").await;
-    target.user.logged("its certificate has expired").await;
+    target.user.logged("its certificate has expired (on ").await;
+    the_gateway_still_gets_through(&target).await;
+}
+
+#[tokio::test]
+async fn a_certificate_not_valid_yet() {
+    let target = target(&[]).await;
+    let mut early = Subject::service("gateway");
+    early.validity = Validity::StartsIn(Duration::from_secs(400 * 24 * 3600));
+    let dir = holding(&target.certs, &course_ca(&target), &early);
+    refused_call(&target, dir.path(), "gateway").await;
+    target
+        .user
+        .logged("its certificate is not valid yet (from ")
+        .await;
+    // The day it starts, as a day (the one the test reckons, or one either side of it, if
+    // midnight came in between).
+    let starts = time::OffsetDateTime::now_utc() + time::Duration::days(400);
+    let days: Vec<String> = [-1, 0, 1]
+        .map(|off| (starts + time::Duration::days(off)).date().to_string())
+        .into();
+    let log = target.user.log();
+    assert!(
+        days.iter()
+            .any(|day| log.contains(&format!("not valid yet (from {day})"))),
+        "the log names the day the certificate starts, {}:\n{log}",
+        days[1]
+    );
+    the_gateway_still_gets_through(&target).await;
+}
+
+#[tokio::test]
+async fn the_ca_s_own_certificate_shown_as_a_service_s() {
+    let target = target(&[]).await;
+    // Whoever holds ca.key can sign anything; this caller shows the CA's certificate itself.
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let course = target.certs.path();
+    std::fs::copy(course.join("ca.pem"), dir.path().join("ca.pem")).expect("copied");
+    std::fs::copy(course.join("ca.pem"), dir.path().join("gateway.pem")).expect("copied");
+    std::fs::copy(course.join("ca.key"), dir.path().join("gateway.key")).expect("copied");
+    refused_call(&target, dir.path(), "gateway").await;
+    target
+        .user
+        .logged("it showed a CA's certificate, not a service's")
+        .await;
+    the_gateway_still_gets_through(&target).await;
+}
+
+#[tokio::test]
+async fn a_certificate_signed_by_a_service_s_key() {
+    let target = target(&[]).await;
+    // A service broken into (its key and certificate taken) signs itself a `gateway`, and
+    // shows the chain: the new certificate, then the service's own, which is the CA's.
+    let stolen = tempfile::tempdir().expect("a scratch folder");
+    let course = target.certs.path();
+    std::fs::copy(course.join("user.pem"), stolen.path().join("ca.pem")).expect("copied");
+    std::fs::copy(course.join("user.key"), stolen.path().join("ca.key")).expect("copied");
+    let stolen = Certs { dir: stolen };
+    let dir = holding(&target.certs, &stolen, &Subject::service("gateway"));
+    let chain = [
+        std::fs::read_to_string(dir.path().join("gateway.pem")).expect("read"),
+        std::fs::read_to_string(course.join("user.pem")).expect("read"),
+    ];
+    std::fs::write(dir.path().join("gateway.pem"), chain.concat()).expect("written");
+    refused_call(&target, dir.path(), "gateway").await;
+    target
+        .user
+        .logged("its certificate was signed by a service's certificate, not by a CA")
+        .await;
     the_gateway_still_gets_through(&target).await;
 }
 
@@ -112,12 +185,7 @@ async fn the_right_common_name_with_the_wrong_uri() {
     let target = target(&[]).await;
     let mut impostor = Subject::service("gateway");
     impostor.uris = vec![spiffe_id("captcha")];
-    let issuer = tempfile::tempdir().expect("a scratch folder");
-    for file in ["ca.pem", "ca.key"] {
-        std::fs::copy(target.certs.path().join(file), issuer.path().join(file)).expect("copied");
-    }
-    let issuer = Certs { dir: issuer };
-    let dir = holding(&target.certs, &issuer, &impostor);
+    let dir = holding(&target.certs, &course_ca(&target), &impostor);
     let stderr = refused_call(&target, dir.path(), "gateway").await;
     assert!(
         stderr.contains("PermissionDenied") && stderr.contains("spiffe://course/captcha"),
@@ -219,67 +287,4 @@ async fn a_stolen_cookie_after_logout_and_a_guessed_one() {
             "a guessed cookie {cookie:?}: {answer:?}"
         );
     }
-}
-
-#[tokio::test]
-async fn a_login_flood_is_cut_off_and_others_still_log_in() {
-    let target = target(&["--failures-per-name", "5"]).await;
-    let gateway = start_gateway(target.certs.path(), &target.user).await;
-    let base = format!("http://{}", gateway.addr());
-    assert_eq!(
-        http::register(&base, "victim", "the real password")
-            .await
-            .errno,
-        "0"
-    );
-    assert_eq!(
-        http::register(&base, "other", "another good one")
-            .await
-            .errno,
-        "0"
-    );
-
-    let mut flood = tokio::task::JoinSet::new();
-    for n in 0..30 {
-        let base = base.clone();
-        let guess = format!("guess number {n}");
-        flood.spawn(async move { http::login_behind_others(&base, "victim", &guess).await });
-    }
-    // While it floods, another user logs in.
-    let other = http::login(&base, "other", "another good one").await;
-    assert_eq!(
-        other.errno, "0",
-        "another user logs in during the flood: {other:?}"
-    );
-    let answers = async {
-        let mut answers = Vec::new();
-        // deadline: each guess's own, the test's deadline (`http::login_behind_others`).
-        while let Some(answer) = flood.join_next().await {
-            answers.push(answer.expect("a login task"));
-        }
-        answers
-    }
-    .await;
-    let mut limited = 0;
-    for answer in answers {
-        assert_ne!(answer.errno, "0", "a guess got in: {answer:?}");
-        if answer.status == 429 {
-            limited += 1;
-        }
-    }
-    assert!(
-        limited >= 20,
-        "at most a few guesses are checked; {limited} of 30 were refused"
-    );
-    // Now even the right password waits: the name's window is closed.
-    let right = http::login(&base, "victim", "the real password").await;
-    assert_eq!(
-        (right.status, right.errno.as_str()),
-        (429, "4201"),
-        "{right:?}"
-    );
-    target
-        .user
-        .logged("refused: too many wrong passwords")
-        .await;
 }

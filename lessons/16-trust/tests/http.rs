@@ -1,5 +1,7 @@
 //! The gateway's API as a browser calls it, one request at a time, cookies by hand.
 
+use std::net::IpAddr;
+
 use serde_json::Value;
 
 /// What the gateway answered: the status, the errno, the name in `data` if any, and the
@@ -31,16 +33,18 @@ pub async fn send(
     cookie: Option<&str>,
 ) -> Answer {
     let patience = testkit::deadline::STEP;
-    send_within(method, base, path, body, cookie, patience).await
+    send_within(method, base, path, body, cookie, None, patience).await
 }
 
-/// [`send`], answered within `patience`.
+/// [`send`] from the address `from` of this machine (any by default), answered within
+/// `patience`.
 async fn send_within(
     method: reqwest::Method,
     base: &str,
     path: &str,
     body: Option<Value>,
     cookie: Option<&str>,
+    from: Option<IpAddr>,
     patience: std::time::Duration,
 ) -> Answer {
     // Which request went unanswered, if one does: a test sends many at once.
@@ -48,7 +52,10 @@ async fn send_within(
         Some(name) => format!("the gateway's answer to {method} {path} for {name:?}"),
         None => format!("the gateway's answer to {method} {path}"),
     };
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        .local_address(from)
+        .build()
+        .expect("an HTTP client");
     let mut request = client.request(method, format!("{base}{path}"));
     if let Some(body) = body {
         request = request.json(&body);
@@ -101,22 +108,44 @@ pub async fn login(base: &str, name: &str, password: &str) -> Answer {
     .await
 }
 
-/// [`login`] as one of many at once for the same name: the service checks one password of a
-/// name at a time, so this one may wait behind the others' checks, the whole test's
-/// deadline (a check took seconds under `flaky.sh --stress` on a slower machine).
-pub async fn login_behind_others(base: &str, name: &str, password: &str) -> Answer {
+/// [`login`] from the address `from` of this machine (`127.0.0.2`: see [`login_from`]), as
+/// one of many at once: the service checks one password at a time a core and a name, so
+/// this one may wait behind the others' checks, the whole test's deadline (a check took
+/// seconds under `flaky.sh --stress` on a slower machine).
+pub async fn login_behind_others(base: &str, from: IpAddr, name: &str, password: &str) -> Answer {
     let body = serde_json::json!({"name": name, "password": password});
     let patience = testkit::deadline::TEST;
+    let (post, path, from) = (reqwest::Method::POST, "/api/v1.0/sessions", Some(from));
+    send_within(post, base, path, Some(body), None, from, patience).await
+}
+
+/// [`register`] as one of many at once: each waits for a core to hash on, the whole test's
+/// deadline.
+pub async fn register_behind_others(base: &str, name: &str, password: &str) -> Answer {
+    let body = serde_json::json!({"name": name, "password": password});
+    let patience = testkit::deadline::TEST;
+    let (post, path) = (reqwest::Method::POST, "/api/v1.0/users");
+    send_within(post, base, path, Some(body), None, None, patience).await
+}
+
+/// A login as a person at the address `from` makes it (a loopback address of this
+/// machine: `127.0.0.2`), with the `(uuid, code)` of a captcha if it brings one.
+pub async fn login_from(
+    base: &str,
+    from: IpAddr,
+    name: &str,
+    password: &str,
+    captcha: Option<(&str, &str)>,
+) -> Answer {
+    let mut body = serde_json::json!({"name": name, "password": password});
+    if let Some((uuid, code)) = captcha {
+        body["uuid"] = uuid.into();
+        body["code"] = code.into();
+    }
+    let patience = testkit::deadline::STEP;
     let path = "/api/v1.0/sessions";
-    send_within(
-        reqwest::Method::POST,
-        base,
-        path,
-        Some(body),
-        None,
-        patience,
-    )
-    .await
+    let (post, from) = (reqwest::Method::POST, Some(from));
+    send_within(post, base, path, Some(body), None, from, patience).await
 }
 
 pub async fn session(base: &str, cookie: Option<&str>) -> Answer {

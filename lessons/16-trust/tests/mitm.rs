@@ -102,6 +102,7 @@ async fn a_client_that_skips_verification_is_read_by_the_man_in_the_middle() {
         name: "ada".into(),
         password: "analytical engine".into(),
         client_addr: "127.0.0.1".into(),
+        captcha: false,
     };
     let exchange = async {
         let tcp = TcpStream::connect(mitm).await?;

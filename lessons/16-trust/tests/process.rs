@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
+use crate::captchas;
 use crate::http;
 use crate::program::{self, BINARY, start_gateway, start_gateway_with, start_user};
 use crate::support::{Certs, client_config, server_name};
@@ -161,45 +162,18 @@ async fn over_https_the_session_cookie_is_secure() {
     gateway.exits_cleanly_within(testkit::PATIENCE).await;
 }
 
-/// Lesson 09's captcha service, on a free port, its codes in the Redis at `redis_url`.
-async fn captcha_service(redis_url: &str) -> SocketAddr {
-    use proto::captcha::captcha_server::CaptchaServer;
-    let service = shared::captcha::CaptchaService::new(redis_url).expect("a Redis URL");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let addr = listener.local_addr().expect("its address");
-    let incoming = tonic::transport::server::TcpIncoming::from(listener);
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(CaptchaServer::new(service))
-            .serve_with_incoming(incoming),
-    );
-    addr
-}
-
 #[tokio::test]
 async fn a_registration_spends_a_captcha_with_the_captcha_service() {
     let certs = Certs::new(&["user", "gateway"]);
     let redis = testkit::redis().await;
-    let captcha = captcha_service(redis.url()).await.to_string();
+    let captcha = captchas::service(redis.url()).await.to_string();
     let user = start_user(certs.path(), redis.url(), &[]).await;
     let gateway = start_gateway_with(certs.path(), &user, &["--captcha", &captcha]).await;
     let base = format!("http://{}", gateway.addr());
-    // The code lesson 09's service keeps for an image it drew, as it keeps it.
-    let client = redis::Client::open(redis.url()).expect("a Redis URL");
-    let mut store = testkit::within(
-        "connect to Redis",
-        client.get_multiplexed_async_connection(),
-    )
-    .await
-    .expect("Redis answers");
-    let (first, second) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
-    for uuid in [first, second] {
-        let _: () = redis::AsyncCommands::set(&mut store, format!("captcha:{uuid}"), "k7Qa")
-            .await
-            .expect("Redis answers");
-    }
+    let (first, second) = (
+        captchas::new(redis.url()).await,
+        captchas::new(redis.url()).await,
+    );
     let register = |uuid: String, code: &str| {
         let body = serde_json::json!({
             "name": "babbage", "password": "difference engine", "uuid": uuid, "code": code,
@@ -218,14 +192,14 @@ async fn a_registration_spends_a_captcha_with_the_captcha_service() {
         (400, "4103"),
         "{none:?}"
     );
-    let wrong = register(first.to_string(), "zzzz").await;
+    let wrong = register(first.clone(), "zzzz").await;
     assert_eq!(wrong.errno, "4004", "a wrong code: {wrong:?}");
-    let again = register(first.to_string(), "k7Qa").await;
+    let again = register(first, captchas::CODE).await;
     assert_eq!(
         again.errno, "4004",
         "a wrong code used the captcha up: {again:?}"
     );
-    let right = register(second.to_string(), "K7QA").await;
+    let right = register(second, &captchas::CODE.to_uppercase()).await;
     assert_eq!(right.errno, "0", "the right code, in any case: {right:?}");
     let login = http::login(&base, "babbage", "difference engine").await;
     assert_eq!(login.errno, "0", "{login:?}");

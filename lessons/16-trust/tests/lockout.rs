@@ -1,0 +1,268 @@
+//! Lock-out as a denial of service, from outside: a stranger's wrong passwords slow the
+//! owner by a captcha and never lock them out, while a flood of guesses is still refused,
+//! from one address and from many, and a captcha counts once.
+
+use testkit::ServerProcess;
+
+use crate::addresses::{loopback, others_answer};
+use crate::captchas;
+use crate::http::{self, Answer};
+use crate::program::{start_gateway, start_gateway_with, start_user};
+use crate::support::Certs;
+
+/// The user service, and a gateway in front that spends captchas with lesson 09's service.
+struct Room {
+    _certs: Certs,
+    redis: testkit::RedisServer,
+    user: ServerProcess,
+    _gateway: ServerProcess,
+    base: String,
+}
+
+impl Room {
+    async fn new() -> Room {
+        let certs = Certs::new(&["user", "gateway"]);
+        let redis = testkit::redis().await;
+        let captcha = captchas::service(redis.url()).await.to_string();
+        let user = start_user(certs.path(), redis.url(), &[]).await;
+        let gateway = start_gateway_with(certs.path(), &user, &["--captcha", &captcha]).await;
+        let base = format!("http://{}", gateway.addr());
+        Room {
+            _certs: certs,
+            redis,
+            user,
+            _gateway: gateway,
+            base,
+        }
+    }
+
+    /// A new captcha's uuid (its code is `captchas::CODE`).
+    async fn captcha(&self) -> String {
+        captchas::new(self.redis.url()).await
+    }
+
+    /// Registers `name` with `password`, spending a captcha as every registration does.
+    async fn register(&self, name: &str, password: &str) {
+        let uuid = self.captcha().await;
+        let body = serde_json::json!({
+            "name": name, "password": password, "uuid": uuid, "code": captchas::CODE,
+        });
+        let post = reqwest::Method::POST;
+        let answer = http::send(post, &self.base, "/api/v1.0/users", Some(body), None).await;
+        assert_eq!(answer.errno, "0", "{name} is registered: {answer:?}");
+    }
+
+    /// A login from `127.0.0.N`, with a new captcha if `captcha`.
+    async fn login(&self, n: u8, name: &str, password: &str, captcha: bool) -> Answer {
+        let uuid = if captcha {
+            Some(self.captcha().await)
+        } else {
+            None
+        };
+        let captcha = uuid.as_deref().map(|uuid| (uuid, captchas::CODE));
+        http::login_from(&self.base, loopback(n), name, password, captcha).await
+    }
+}
+
+/// A login asked for a captcha: 403, errno 4102, and a message that says so.
+fn needs_captcha(answer: &Answer) -> bool {
+    answer.status == 403 && answer.errno == "4102"
+}
+
+#[tokio::test]
+async fn a_stranger_s_wrong_passwords_never_lock_the_owner_out() {
+    if !others_answer("a_stranger_s_wrong_passwords_never_lock_the_owner_out") {
+        return;
+    }
+    let room = Room::new().await;
+    room.register("teacher", "the teacher's own").await;
+
+    // A neighbour, at 127.0.0.2, tries thirty passwords at once.
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..30 {
+        let base = room.base.clone();
+        guesses.spawn(async move {
+            let guess = format!("guess number {n}");
+            http::login_from(&base, loopback(2), "teacher", &guess, None).await
+        });
+    }
+    // deadline: each guess's own, a step (`http::login_from`)
+    let answers = guesses.join_all().await;
+    let checked = answers.iter().filter(|answer| answer.status == 401).count();
+    let asked = answers
+        .iter()
+        .filter(|answer| needs_captcha(answer))
+        .count();
+    assert!(
+        answers.iter().all(|answer| answer.errno != "0"),
+        "a guess got in: {answers:?}"
+    );
+    assert_eq!(
+        (checked, asked),
+        (3, 27),
+        "three wrong passwords are checked, then every login for the name needs a captcha: \
+         {answers:?}"
+    );
+
+    // The owner, at 127.0.0.1, is asked for a captcha, and with one gets in.
+    let asked = room.login(1, "teacher", "the teacher's own", false).await;
+    assert!(needs_captcha(&asked), "{asked:?}");
+    let uuid = room.captcha().await;
+    let captcha = Some((uuid.as_str(), captchas::CODE));
+    let owner = http::login_from(
+        &room.base,
+        loopback(1),
+        "teacher",
+        "the teacher's own",
+        captcha,
+    )
+    .await;
+    assert_eq!(owner.errno, "0", "the owner, with a captcha: {owner:?}");
+    assert!(
+        owner.session().is_some_and(|id| id.len() == 64),
+        "{owner:?}"
+    );
+
+    // The same captcha again, or one guessed, counts for nothing.
+    let replayed = http::login_from(
+        &room.base,
+        loopback(1),
+        "teacher",
+        "the teacher's own",
+        captcha,
+    )
+    .await;
+    assert_eq!(replayed.errno, "4004", "a captcha replayed: {replayed:?}");
+    let made_up = uuid::Uuid::new_v4().to_string();
+    let guessed = Some((made_up.as_str(), captchas::CODE));
+    let guessed = http::login_from(
+        &room.base,
+        loopback(1),
+        "teacher",
+        "the teacher's own",
+        guessed,
+    )
+    .await;
+    assert_eq!(guessed.errno, "4004", "a captcha made up: {guessed:?}");
+    room.user
+        .logged("login for \"teacher\" from 127.0.0.2 needs a captcha")
+        .await;
+}
+
+#[tokio::test]
+async fn a_flood_at_one_name_from_one_address_is_refused_captchas_or_not() {
+    if !others_answer("a_flood_at_one_name_from_one_address_is_refused_captchas_or_not") {
+        return;
+    }
+    let room = Room::new().await;
+    room.register("victim", "the real password").await;
+    // Someone at 127.0.0.3 who solves every captcha: five wrong passwords are checked (the
+    // name's and address's limit), and then that address is refused for the name.
+    for n in 0..5 {
+        let guess = format!("guess number {n}");
+        let answer = room.login(3, "victim", &guess, true).await;
+        assert_eq!(
+            answer.status, 401,
+            "guess {n} is checked, and wrong: {answer:?}"
+        );
+    }
+    for password in ["guess number 5", "the real password"] {
+        let refused = room.login(3, "victim", password, true).await;
+        assert_eq!(
+            (refused.status, refused.errno.as_str()),
+            (429, "4201"),
+            "{password:?} from the flooding address: {refused:?}"
+        );
+    }
+    // The owner, elsewhere, still gets in (with a captcha: the name has had wrong ones).
+    let owner = room.login(1, "victim", "the real password", true).await;
+    assert_eq!(owner.errno, "0", "the owner: {owner:?}");
+}
+
+#[tokio::test]
+async fn guesses_from_many_addresses_each_need_a_captcha() {
+    if !others_answer("guesses_from_many_addresses_each_need_a_captcha") {
+        return;
+    }
+    let room = Room::new().await;
+    room.register("victim", "the real password").await;
+    // Three machines, one wrong password each: the name's count is of every address.
+    for n in 4..7 {
+        let answer = room.login(n, "victim", "a first guess", false).await;
+        assert_eq!(answer.status, 401, "from 127.0.0.{n}: {answer:?}");
+    }
+    // Twenty more, each with a guess and no captcha, or a captcha made up: none is checked.
+    for n in 10..30 {
+        let none = room.login(n, "victim", "a guess", false).await;
+        assert!(
+            needs_captcha(&none),
+            "from 127.0.0.{n}, no captcha: {none:?}"
+        );
+        let made_up = uuid::Uuid::new_v4().to_string();
+        let captcha = Some((made_up.as_str(), captchas::CODE));
+        let guessed = http::login_from(&room.base, loopback(n), "victim", "a guess", captcha).await;
+        assert_eq!(
+            guessed.errno, "4004",
+            "from 127.0.0.{n}, a captcha made up: {guessed:?}"
+        );
+    }
+    let log = room.user.log();
+    assert_eq!(
+        log.matches("wrong name or password").count(),
+        3,
+        "only the first three guesses were checked:\n{log}"
+    );
+}
+
+#[tokio::test]
+async fn a_login_flood_is_cut_off_and_others_still_log_in() {
+    let certs = Certs::new(&["user", "gateway"]);
+    let redis = testkit::redis().await;
+    let user = start_user(certs.path(), redis.url(), &["--failures-per-name", "5"]).await;
+    let gateway = start_gateway(certs.path(), &user).await;
+    let base = format!("http://{}", gateway.addr());
+    assert_eq!(
+        http::register(&base, "victim", "the real password")
+            .await
+            .errno,
+        "0"
+    );
+    assert_eq!(
+        http::register(&base, "other", "another good one")
+            .await
+            .errno,
+        "0"
+    );
+
+    let mut flood = tokio::task::JoinSet::new();
+    for n in 0..30 {
+        let base = base.clone();
+        let guess = format!("guess number {n}");
+        flood.spawn(async move {
+            http::login_behind_others(&base, loopback(1), "victim", &guess).await
+        });
+    }
+    // While it floods, another user logs in.
+    let other = http::login(&base, "other", "another good one").await;
+    assert_eq!(
+        other.errno, "0",
+        "another user logs in during the flood: {other:?}"
+    );
+    // deadline: each guess's own, the test's deadline (`http::login_behind_others`).
+    let answers = flood.join_all().await;
+    let mut refused = 0;
+    for answer in &answers {
+        assert_ne!(answer.errno, "0", "a guess got in: {answer:?}");
+        if needs_captcha(answer) || answer.status == 429 {
+            refused += 1;
+        }
+    }
+    assert!(
+        refused >= 20,
+        "at most a few guesses are checked; {refused} of 30 were refused before: {answers:?}"
+    );
+    // Now the right password needs a captcha, and this gateway checks none.
+    let right = http::login(&base, "victim", "the real password").await;
+    assert!(needs_captcha(&right), "{right:?}");
+    user.logged("needs a captcha").await;
+}
