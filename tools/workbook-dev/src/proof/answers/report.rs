@@ -7,8 +7,9 @@ use super::{FEWEST_WINDOWS, Measured, RUN_THAT_FAILS, TOTAL_SHARE, share};
 use workbook_core::ui;
 
 /// Prints what failed and why, the worst five by each measure and the totals; returns how
-/// many problems fail `verify`.
-pub fn print(measured: &[Measured]) -> usize {
+/// many problems fail `verify`. The course's total share fails only where `measured` is the
+/// whole course: one lesson may spend more of it than another.
+pub fn print(measured: &[Measured], whole_course: bool) -> usize {
     println!();
     println!(
         "{}",
@@ -110,11 +111,13 @@ pub fn print(measured: &[Measured]) -> usize {
     let total = share(quoted, lines);
     let copied = design.iter().filter(|m| m.copied()).count();
     let writing = design.iter().filter(|m| !m.expressions.is_empty()).count();
-    let mark = if total > TOTAL_SHARE {
+    let mark = if total <= TOTAL_SHARE {
+        ui::pass_mark()
+    } else if whole_course {
         failing += 1;
         ui::fail_mark()
     } else {
-        ui::pass_mark()
+        ui::yellow("!")
     };
     println!(
         "  {mark} {quoted} of {lines} answer lines ({:.1} %) hold code the hints quote, across {} \

@@ -141,7 +141,7 @@ fn fair_hints_and_an_answer_out_of_sight_pass() {
     let echo = &measured[0];
     assert_eq!(echo.exercise, "tcp.echo");
     assert!(echo.failures().is_empty(), "{:?}", echo.failures());
-    assert_eq!(print(&measured), 0);
+    assert_eq!(print(&measured, true), 0);
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn a_planted_recipe_hint_fails() {
             .any(|f| f.contains("hint 1 writes `entry(service.to_string())`")),
         "{failures:?}"
     );
-    assert!(print(&measured) >= 2);
+    assert!(print(&measured, true) >= 2);
 
     // The same ladder is fair where the exercise is about one call.
     fx.write(
@@ -209,7 +209,7 @@ fn a_planted_copy_with_its_names_changed_fails() {
             failures.iter().any(|f| f.contains(place)),
             "{place}: {failures:?}"
         );
-        assert!(print(&measured) >= 1);
+        assert!(print(&measured, true) >= 1);
     }
 }
 
@@ -317,4 +317,14 @@ fn unit_tests_in_a_file_of_their_own_are_no_place() {
     fx.write("micro/src/picks/tests.rs", RENAMED);
     fx.write("shared/src/tests/picks.rs", RENAMED);
     assert!(!measure(&fx)[0].copied());
+}
+
+#[test]
+fn the_courses_total_share_fails_the_whole_course_only() {
+    let recipe = "[\"`or_insert` and `wrapping_add`, then `lock`ing `self.picks` with `expect`.\"]";
+    let fx = fixture(ANSWER, recipe);
+    let measured = measure(&fx);
+    assert!(measured[0].quoted_share() > TOTAL_SHARE, "{measured:?}");
+    let one_lesson = print(&measured, false);
+    assert_eq!(print(&measured, true), one_lesson + 1);
 }

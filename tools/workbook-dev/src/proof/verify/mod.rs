@@ -210,7 +210,7 @@ pub async fn run(
     let book = book.await.context("the book's check")?;
     let (book_misses, skipped) =
         pages::print(course, lesson_id.map(|_| lessons.as_slice()), book, catalog);
-    let copies = answers::print(&answers::check(course, &lessons));
+    let copies = answers::print(&answers::check(course, &lessons), lesson_id.is_none());
     let waits = waitcheck::print(course, lesson_id.map(|_| lessons.as_slice()));
     let isolation_problems = isolation::print(
         &probes,
@@ -287,7 +287,7 @@ pub fn run_waits_only(course: &Course) -> Result<()> {
 /// hints quote little of its answer, its answer stands nowhere in sight): a quick check.
 pub fn run_exercises_only(course: &Course) -> Result<()> {
     let lessons: Vec<&Lesson> = course.lessons.iter().collect();
-    let misses = answers::print(&answers::check(course, &lessons));
+    let misses = answers::print(&answers::check(course, &lessons), true);
     println!();
     println!("verify --exercises: {misses} failed");
     if misses > 0 {
