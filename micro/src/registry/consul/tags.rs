@@ -11,7 +11,7 @@
 //! plain form too (`t=`, `v=`), as go-micro does, and skips a tag it cannot unpack.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use crate::registry::Endpoint;
 use crate::registry::etcd::record::EndpointRecord;
@@ -27,15 +27,10 @@ fn pack(bytes: &[u8]) -> String {
     hex::encode(zlib.finish().expect("writing to memory"))
 }
 
-/// go-micro's `decode`, bounded: `None` for what is not hex of zlib, or unpacks too big.
+/// go-micro's `decode`, bounded (the mDNS registry reads its TXT record the same way):
+/// `None` for what is not hex of zlib, or unpacks too big.
 fn unpack(hex: &str) -> Option<Vec<u8>> {
-    let packed = hex::decode(hex).ok()?;
-    let mut bytes = Vec::new();
-    flate2::read::ZlibDecoder::new(packed.as_slice())
-        .take(MAX_TAG_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    (bytes.len() <= MAX_TAG_BYTES).then_some(bytes)
+    crate::registry::mdns::decode::unpack(hex, MAX_TAG_BYTES).ok()
 }
 
 /// The tags of a node: one `t-` tag per metadata entry (in key order), one `e-` tag per

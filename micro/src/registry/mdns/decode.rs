@@ -16,19 +16,27 @@ pub fn decode(parts: &[String]) -> anyhow::Result<MdnsTxt> {
     if parts.len() > MAX_PARTS {
         bail!("{} TXT strings, more than go-micro writes", parts.len());
     }
-    let packed = hex::decode(parts.concat()).context("the TXT record is not hex")?;
-    // Unpack one byte more than allowed: if it comes, the JSON is too big.
-    let mut json = Vec::new();
-    flate2::read::ZlibDecoder::new(packed.as_slice())
-        .take(MAX_JSON_BYTES as u64 + 1)
-        .read_to_end(&mut json)
-        .context("the TXT record is not zlib")?;
-    if json.len() > MAX_JSON_BYTES {
-        bail!("the TXT record unpacks to more than {MAX_JSON_BYTES} bytes");
-    }
+    let json = unpack(&parts.concat(), MAX_JSON_BYTES).context("the TXT record")?;
     let txt: MdnsTxt = serde_json::from_slice(&json).context("the TXT record is not a service")?;
     if txt.service.is_empty() {
         bail!("the TXT record names no service");
     }
     Ok(txt)
+}
+
+/// go-micro's `decode` of one packed value, bounded: hex, then zlib, into at most `limit`
+/// bytes, since a few bytes of zlib can unpack to gigabytes. go-micro packs its Consul tags
+/// the same way (`registry::consul::tags`), and they are read with this too.
+pub(crate) fn unpack(hex: &str, limit: usize) -> anyhow::Result<Vec<u8>> {
+    let packed = hex::decode(hex).context("not hex")?;
+    // Unpack one byte more than allowed: if it comes, there is too much.
+    let mut bytes = Vec::new();
+    flate2::read::ZlibDecoder::new(packed.as_slice())
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .context("not zlib")?;
+    if bytes.len() > limit {
+        bail!("it unpacks to more than {limit} bytes");
+    }
+    Ok(bytes)
 }
