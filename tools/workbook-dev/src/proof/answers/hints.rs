@@ -1,7 +1,8 @@
 //! What the hints quote, and which of an answer's lines hold it.
 //!
 //! Every span a hint writes in backticks, in either language, is read as code the learner
-//! is handed. A span says nothing of the answer, and is passed over, when it is:
+//! is handed, and so is a word of its prose that can only be code (`write_all`,
+//! `JoinSet::spawn`, `accept()` written without backticks). A span says nothing of the answer, and is passed over, when it is:
 //!
 //! - a type, a trait or a variant (`JoinSet`, `io::ErrorKind`, `InvalidData`): the name of
 //!   the documentation to read is the first hint the course asks for;
@@ -43,9 +44,27 @@ pub struct Needle {
     pub expression: bool,
 }
 
-/// The backtick spans of `hint`.
+/// The code `hint` quotes: its backtick spans, and the words of its prose that can only be
+/// code (a name with `_` inside, a path with `::`, a call with `()`), so that dropping the
+/// backticks hides nothing.
 pub fn spans(hint: &str) -> Vec<&str> {
-    hint.split('`').skip(1).step_by(2).collect()
+    let mut spans = Vec::new();
+    for (index, part) in hint.split('`').enumerate() {
+        if index % 2 == 1 {
+            spans.push(part);
+            continue;
+        }
+        let code_like = |c: char| c.is_ascii_alphanumeric() || "_:()!.".contains(c);
+        for word in part.split(|c: char| !code_like(c)) {
+            let word = word.trim_matches(|c: char| ".:!".contains(c));
+            let has_name = word.contains(|c: char| c.is_ascii_alphabetic());
+            let inner_underscore = word.trim_matches('_').contains('_');
+            if has_name && (inner_underscore || word.contains("::") || word.ends_with("()")) {
+                spans.push(word);
+            }
+        }
+    }
+    spans
 }
 
 /// The needles of a ladder of hints (each language's, one after the other), given the stub

@@ -58,10 +58,11 @@ pub fn print(measured: &[Measured], whole_course: bool) -> usize {
     println!(
         "  the worst five by the share of the answer's lines found in one place, names aside:"
     );
-    // A share of a short answer says little: one line of one is 100 %.
+    // A share of one line says little (one line of one is 100 %): those come last.
     let weighed = |m: &Measured| {
         let most = m.most_in_one_place.as_ref().map_or(0, |most| most.0);
-        m.copied_share() * (most.min(3) as f64 / 3.0) + m.longest_run() as f64 / 1000.0
+        let share = if most >= 2 { m.copied_share() } else { 0.0 };
+        share + m.longest_run() as f64 / 1000.0
     };
     for m in worst(&weighed) {
         let place = m

@@ -83,6 +83,21 @@ fn comments_strings_and_tests_are_read_as_such() {
 }
 
 #[test]
+fn code_written_without_backticks_is_quoted_all_the_same() {
+    let hint = "Call or_insert, then HashMap::entry and wrapping_add(); a `read` of 0 ends it. 再用 wrapping_add。";
+    assert_eq!(
+        hints::spans(hint),
+        [
+            "or_insert",
+            "HashMap::entry",
+            "wrapping_add()",
+            "read",
+            "wrapping_add"
+        ]
+    );
+}
+
+#[test]
 fn hints_quote_names_and_expressions_but_not_types_short_words_or_the_stub() {
     let ladder = [
         (
