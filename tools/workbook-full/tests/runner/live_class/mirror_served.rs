@@ -48,7 +48,7 @@ fn has_object(dir: &Path, id: &str) -> bool {
 }
 
 /// The head of the answer to `GET path`, as it came.
-fn head_of(server: &Running, path: &str) -> String {
+pub(super) fn head_of(server: &Running, path: &str) -> String {
     let mut stream = TcpStream::connect((server.server().host.as_str(), server.server().port))
         .expect("the server takes connections");
     write!(

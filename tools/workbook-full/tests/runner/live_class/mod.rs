@@ -6,6 +6,8 @@
 //! - `learner.rs`: a learner's checks reach the page, and a server that is down, slow or
 //!   gone never holds a check up;
 //! - `mirror.rs`: the room's mirror (`--mirror`), asked as cargo and git ask it;
+//! - `mirror_missing.rs`: what the mirror says of a crate it does not serve (the teacher's
+//!   cache lacks it, or the course locks another version), and asks nothing of the Internet;
 //! - `mirror_offline.rs`: a laptop with Rust alone, reaching nothing but the teacher's
 //!   machine, from nothing to a first verdict;
 //! - `mirror_room.rs`: thirty learners fetching every crate at once, the class live;
@@ -41,6 +43,7 @@ mod buttons;
 mod file;
 mod learner;
 mod mirror;
+mod mirror_missing;
 mod mirror_offline;
 mod mirror_room;
 mod mirror_served;
