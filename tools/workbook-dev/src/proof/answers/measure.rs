@@ -91,6 +91,7 @@ pub fn check(course: &Course, lessons: &[&Lesson]) -> Vec<Measured> {
                 exercise: exercise.id.clone(),
                 solution: course.relative(&solution).to_path_buf(),
                 one_call: exercise.about == About::OneCall,
+                why: exercise.why.clone(),
                 ..Measured::default()
             };
             let ladder = ladder(exercise, &chinese);

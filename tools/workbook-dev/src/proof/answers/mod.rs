@@ -87,6 +87,8 @@ pub struct Measured {
     /// The answer, relative to the course's root.
     pub solution: PathBuf,
     pub one_call: bool,
+    /// Why, for an exercise about one call (lesson.toml's `why`).
+    pub why: Option<String>,
     /// The answer's lines that say something (the hint measure's whole).
     pub lines: usize,
     pub quoted: Vec<Quoted>,

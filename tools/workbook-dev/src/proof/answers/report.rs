@@ -39,6 +39,15 @@ pub fn print(measured: &[Measured], whole_course: bool) -> usize {
         }
     }
 
+    for m in measured.iter().filter(|m| m.one_call) {
+        let why = m.why.as_deref().unwrap_or_default();
+        println!(
+            "  {} {}: about one call, its hints may name it: {why}",
+            ui::dim("·"),
+            m.exercise
+        );
+    }
+
     let worst = |key: &dyn Fn(&Measured) -> f64| {
         let mut sorted: Vec<&Measured> = measured.iter().collect();
         sorted.sort_by(|a, b| key(b).total_cmp(&key(a)));
