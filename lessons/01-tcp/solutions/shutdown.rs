@@ -9,11 +9,13 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-/// Echoes every connection (every byte back, until its EOF) in its own task until
+// Each connection is served by the worked example's line echo, with its line limit.
+use crate::server::{MAX_LINE, echo_lines};
+
+/// Echoes the lines of every connection (`echo_lines`, until its EOF) in its own task until
 /// `shutdown` resolves. Then: drop the listener, wait for the open connections to end by
 /// themselves for at most `grace`, abort those still open, and return `Ok(())`.
 pub async fn serve_until(
@@ -21,15 +23,15 @@ pub async fn serve_until(
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) -> io::Result<()> {
-    // A JoinSet keeps the connection tasks, so that you can wait for them (`join_next`)
-    // and abort the ones left (`shutdown`, or just dropping the set).
+    // The connections' tasks, kept together so that they can be waited for, and the ones
+    // left ended.
     let mut connections: JoinSet<io::Result<()>> = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, _peer) = accepted?;
-                connections.spawn(echo(stream));
+                connections.spawn(echo_lines(stream, MAX_LINE));
             }
             () = &mut shutdown => break,
         }
@@ -41,16 +43,4 @@ pub async fn serve_until(
     .await;
     // Dropping the set aborts whatever is still running, closing those connections.
     Ok(())
-}
-
-/// Echoes one connection until EOF.
-async fn echo(mut stream: TcpStream) -> io::Result<()> {
-    let mut buffer = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buffer).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        stream.write_all(&buffer[..n]).await?;
-    }
 }

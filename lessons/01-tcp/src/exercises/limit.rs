@@ -1,21 +1,25 @@
-//! Exercise `tcp.limit`: a maximum line length.
+//! Exercise `tcp.limit`: a line too long costs that line, not the connection.
 //!
 //! A line server buffers bytes until it sees `\n`. A client that never sends one — by
 //! mistake or on purpose — would make it buffer forever, until the machine runs out of
-//! memory. So a server caps what it accepts, tells the client why, and closes that one
-//! connection; every other client goes on as if nothing happened.
+//! memory. The worked example answers a line over its limit with an error line and closes
+//! the connection. This server is kinder: it refuses the line, skips it, and goes on serving
+//! the lines after it on the same connection. What it skips may be megabytes long, or never
+//! end, and none of it may pile up in memory or come back as an echo.
 
 use std::io;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 /// Serves every connection in its own task, echoing each line (with its `\n`) back.
 ///
 /// A line longer than `max_line` bytes (not counting its `\n`) is answered with one line
-/// starting with `error:` — for example `error: line longer than 16 bytes` — and then that
-/// connection is closed. The server never holds more than about `max_line` bytes of a line,
-/// so it answers as soon as byte `max_line + 1` arrives, without waiting for a `\n`.
+/// starting with `error:` — for example `error: line longer than 16 bytes` — as soon as its
+/// byte `max_line + 1` arrives, without waiting for its `\n`. The rest of that line, up to
+/// and including its `\n`, is thrown away unechoed, and the lines after it are echoed as
+/// usual. The server never holds more than about `max_line` bytes of a line. A last line
+/// without `\n` is echoed as it is when the client closes its side.
 pub async fn serve_limited(listener: TcpListener, max_line: usize) -> io::Result<()> {
     loop {
         let (stream, _peer) = listener.accept().await?;
@@ -25,12 +29,12 @@ pub async fn serve_limited(listener: TcpListener, max_line: usize) -> io::Result
     }
 }
 
-/// Echoes the lines of one connection, enforcing `max_line`.
+/// Echoes the lines of one connection, skipping those longer than `max_line`.
 async fn echo_limited(stream: TcpStream, max_line: usize) -> io::Result<()> {
     let mut stream = BufReader::new(stream);
     // TODO: echo each line (its `\n` included) until the client closes its side. A line
-    //       longer than `max_line` gets the `error:` line of `serve_limited`'s doc comment,
-    //       and this connection ends — decided without ever holding much more than
-    //       `max_line` bytes of it, even when no `\n` ever comes.
-    todo!("echo lines, answering an error line and closing when one is too long")
+    //       longer than `max_line` gets one `error:` line, as `serve_limited`'s doc comment
+    //       says, and none of it is echoed; the connection goes on with the next line.
+    //       Never hold much more than `max_line` bytes, however long a line is.
+    todo!("echo lines, answering one error line for each line that is too long")
 }

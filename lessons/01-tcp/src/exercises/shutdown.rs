@@ -9,11 +9,13 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-/// Echoes every connection (every byte back, until its EOF) in its own task until
+// Each connection is served by the worked example's line echo, with its line limit.
+use crate::server::{MAX_LINE, echo_lines};
+
+/// Echoes the lines of every connection (`echo_lines`, until its EOF) in its own task until
 /// `shutdown` resolves. From then on a new client is refused at once; the connections
 /// already open go on being echoed until they end by themselves, for at most `grace`; any
 /// still open then is closed. Returns `Ok(())` once none is left.
@@ -22,8 +24,8 @@ pub async fn serve_until(
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) -> io::Result<()> {
-    // A JoinSet keeps the connection tasks, so that you can wait for them (`join_next`)
-    // and abort the ones left (`shutdown`, or just dropping the set).
+    // The connections' tasks, kept together so that they can be waited for, and the ones
+    // left ended.
     let mut connections: JoinSet<io::Result<()>> = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
     // TODO: serve until `shutdown`, while watching for it all along: it may come while you
@@ -31,16 +33,4 @@ pub async fn serve_until(
     // TODO: then the three steps of a graceful stop (the module's doc comment), bounded as
     //       the doc comment above says. Which of them makes the kernel refuse new clients?
     todo!("serve until shutdown, then drain the open connections for at most `grace`")
-}
-
-/// Echoes one connection until EOF.
-async fn echo(mut stream: TcpStream) -> io::Result<()> {
-    let mut buffer = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buffer).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        stream.write_all(&buffer[..n]).await?;
-    }
 }
