@@ -31,44 +31,68 @@ pub async fn follow<P, F>(
     P: FnMut() -> F,
     F: Future<Output = Result<(), String>>,
 {
-    let failures_to_down = failures_to_down.max(1);
-    let mut status = ServingStatus::NotServing;
-    health.set_service_status(service, status).await;
+    let mut verdicts = Verdicts::new(failures_to_down);
+    health.set_service_status(service, verdicts.status).await;
 
+    // A round is a pause and a probe, and the stop may come during either: the two race
+    // it together, so that a probe that hangs cannot hold the stop up.
     let mut stop = std::pin::pin!(stop);
-    let mut rounds = tokio::time::interval(every);
-    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut failures_in_a_row = 0;
+    let mut pause = Duration::ZERO; // the first probe at once
     loop {
-        tokio::select! {
-            biased;
-            () = &mut stop => return,
-            _ = rounds.tick() => {}
-        }
+        let round = async {
+            tokio::time::sleep(pause).await;
+            probe().await
+        };
         let outcome = tokio::select! {
             biased;
             () = &mut stop => return,
-            outcome = probe() => outcome,
+            outcome = round => outcome,
         };
-        let next = match outcome {
-            Ok(()) => {
-                failures_in_a_row = 0;
-                ServingStatus::Serving
-            }
-            Err(why) => {
-                failures_in_a_row += 1;
-                if failures_in_a_row < failures_to_down {
-                    warn!("{service}: probe failed ({why}), {failures_in_a_row} in a row");
-                    status
-                } else {
-                    ServingStatus::NotServing
-                }
-            }
-        };
-        if next != status {
-            info!("{service}: {status:?} → {next:?}");
-            health.set_service_status(service, next).await;
-            status = next;
+        pause = every;
+        if let Err(why) = &outcome {
+            warn!("{service}: probe failed ({why})");
         }
+        if let Some(changed) = verdicts.after(outcome.is_ok()) {
+            info!("{service}: now {changed:?}");
+            health.set_service_status(service, changed).await;
+        }
+    }
+}
+
+/// What the follower keeps between rounds: the status it last set, and the failures since
+/// the last success.
+struct Verdicts {
+    status: ServingStatus,
+    failures_in_a_row: u32,
+    failures_to_down: u32,
+}
+
+impl Verdicts {
+    /// Nothing known yet: NOT_SERVING. Fewer than one failure to go down counts as one.
+    fn new(failures_to_down: u32) -> Verdicts {
+        Verdicts {
+            status: ServingStatus::NotServing,
+            failures_in_a_row: 0,
+            failures_to_down: failures_to_down.max(1),
+        }
+    }
+
+    /// The status after one more probe, when it differs from the one set last.
+    fn after(&mut self, succeeded: bool) -> Option<ServingStatus> {
+        let next = if succeeded {
+            self.failures_in_a_row = 0;
+            ServingStatus::Serving
+        } else {
+            self.failures_in_a_row += 1;
+            if self.failures_in_a_row >= self.failures_to_down {
+                ServingStatus::NotServing
+            } else {
+                self.status
+            }
+        };
+        (next != self.status).then(|| {
+            self.status = next;
+            next
+        })
     }
 }

@@ -1,19 +1,15 @@
-//! Exercise `captcha.render`: draw off the runtime, within a size limit.
+//! Exercise `captcha.render`: draw what a page asks for, within a size limit, off the
+//! runtime.
 //!
-//! The worked example calls `render()` right inside the gRPC handler. That compiles,
-//! because the `Captcha` (not `Send`) is gone before the first `.await`, but the drawing
-//! still runs on one of tokio's worker threads: for those milliseconds that thread serves
-//! no other call, and on a runtime with one thread nothing else runs at all. Draw on a
-//! thread meant for blocking work instead, and let the caller's task wait without blocking.
-//!
-//! A PNG of noise compresses badly, and a page may not want to show a big one: give up
-//! on a drawing larger than the limit and draw again, a few times, before failing.
+//! The service draws one size of image, on tokio's blocking pool (`Drawer`). A page may
+//! want another size or more characters, and a PNG of noise compresses badly: a page may
+//! not want to show a big one. Draw what the `Spec` says, give up on a drawing larger than
+//! its limit and draw again, a few times, before failing — and all of it without taking a
+//! thread the runtime needs for its other tasks.
 
 use anyhow::Context as _;
-use captcha::Captcha;
-use captcha::filters::{Noise, Wave};
 
-use crate::render::Rendered;
+use crate::render::{Rendered, draw};
 
 /// How many drawings may be tried before a size limit counts as impossible.
 pub const ATTEMPTS: u32 = 3;
@@ -39,24 +35,17 @@ pub async fn render_off_runtime(spec: Spec) -> anyhow::Result<Rendered> {
     drawing.await.context("the drawing thread panicked")?
 }
 
-/// Draws up to [`ATTEMPTS`] times until a PNG fits the limit. A plain function: the
+/// Draws up to [`ATTEMPTS`] times until a PNG fits the limit. A plain function: each
 /// `Captcha` lives and dies on the thread that calls it.
 fn draw_within_limit(spec: Spec) -> anyhow::Result<Rendered> {
     let mut smallest = usize::MAX;
     for _ in 0..ATTEMPTS {
-        let mut captcha = Captcha::new();
-        captcha
-            .add_chars(spec.chars)
-            .apply_filter(Noise::new(0.2))
-            .apply_filter(Wave::new(2.0, 8.0).horizontal())
-            .view(spec.width, spec.height);
-        let (code, png) = captcha
-            .as_tuple()
-            .context("the captcha could not be drawn")?;
-        if png.len() <= spec.max_png_bytes {
-            return Ok(Rendered { code, png });
+        let rendered =
+            draw(spec.chars, spec.width, spec.height).context("the captcha could not be drawn")?;
+        if rendered.png.len() <= spec.max_png_bytes {
+            return Ok(rendered);
         }
-        smallest = smallest.min(png.len());
+        smallest = smallest.min(rendered.png.len());
     }
     anyhow::bail!(
         "no drawing fit in {} bytes: the smallest of {ATTEMPTS} was {smallest} bytes",

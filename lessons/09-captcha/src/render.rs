@@ -27,23 +27,28 @@ pub struct Rendered {
 }
 
 // ANCHOR: render
-/// Draws a new captcha of [`CHARS`] characters, [`WIDTH`] × [`HEIGHT`] pixels. The
-/// `Captcha` lives and dies inside this function: what leaves it is `Send`.
+/// Draws a new captcha of `chars` characters, `width` × `height` pixels. The `Captcha`
+/// lives and dies inside this function: what leaves it is `Send`.
 ///
 /// It takes a few milliseconds of CPU (several times that in an unoptimised build), during
 /// which the thread that calls it does nothing else.
-pub fn render() -> Option<Rendered> {
+pub fn draw(chars: u32, width: u32, height: u32) -> Option<Rendered> {
     let mut captcha = Captcha::new();
     captcha
-        .add_chars(CHARS)
+        .add_chars(chars)
         .apply_filter(Noise::new(0.2))
         .apply_filter(Wave::new(2.0, 8.0).horizontal())
         .apply_filter(Dots::new(8))
-        .view(WIDTH, HEIGHT);
+        .view(width, height);
     let (code, png) = captcha.as_tuple()?;
     Some(Rendered { code, png })
 }
 // ANCHOR_END: render
+
+/// The service's captcha: [`CHARS`] characters, [`WIDTH`] × [`HEIGHT`] pixels.
+pub fn render() -> Option<Rendered> {
+    draw(CHARS, WIDTH, HEIGHT)
+}
 
 /// The width and height written in a PNG's header, or `None` when `bytes` is no PNG.
 ///

@@ -45,7 +45,7 @@ async fn drawing_leaves_the_runtime_free() {
         assert!(
             after > before,
             "the ticker did not tick while the image was drawn: the drawing ran on the \
-             runtime's only thread (use tokio::task::spawn_blocking)"
+             runtime's only thread, which stopped everything else"
         );
         assert!(!rendered.png.is_empty());
     }

@@ -1,15 +1,13 @@
-//! Exercise `captcha.render`: draw off the runtime, within a size limit.
+//! Exercise `captcha.render`: draw what a page asks for, within a size limit, off the
+//! runtime.
 //!
-//! The worked example calls `render()` right inside the gRPC handler. That compiles,
-//! because the `Captcha` (not `Send`) is gone before the first `.await`, but the drawing
-//! still runs on one of tokio's worker threads: for those milliseconds that thread serves
-//! no other call, and on a runtime with one thread nothing else runs at all. Draw on a
-//! thread meant for blocking work instead, and let the caller's task wait without blocking.
-//!
-//! A PNG of noise compresses badly, and a page may not want to show a big one: give up
-//! on a drawing larger than the limit and draw again, a few times, before failing.
+//! The service draws one size of image, on tokio's blocking pool (`Drawer`). A page may
+//! want another size or more characters, and a PNG of noise compresses badly: a page may
+//! not want to show a big one. Draw what the `Spec` says, give up on a drawing larger than
+//! its limit and draw again, a few times, before failing — and all of it without taking a
+//! thread the runtime needs for its other tasks.
 
-use crate::render::Rendered;
+use crate::render::{Rendered, draw};
 
 /// How many drawings may be tried before a size limit counts as impossible.
 pub const ATTEMPTS: u32 = 3;
