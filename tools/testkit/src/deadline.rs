@@ -42,9 +42,9 @@ pub const TEST: Duration = Duration::from_secs(120);
 pub const TEST_THAT_BUILDS: Duration = Duration::from_secs(600);
 
 /// The runner's deadline for a learner's laptop from nothing: a fresh clone built with
-/// an empty cargo home, every crate fetched and the runner, lesson 01 and lesson 05 built
-/// from the room's mirror (`live_class::mirror_offline`), in a target folder and cargo home
-/// of its own: 81 s on a quiet machine with two cores (lesson 05's check 48 s of it), five
+/// an empty cargo home, every crate fetched and the runner and lesson 01 built from the
+/// room's mirror (`live_class::mirror_offline`), in a target folder and cargo home of its
+/// own: 81 s on a quiet machine with two cores when it built lesson 05 too (48 s of it), five
 /// minutes beside the suite, more on a machine loaded as `flaky.sh --stress` loads it, over
 /// ten on a slower machine of two cores; half an hour.
 pub const A_LAPTOP_FROM_NOTHING: Duration = Duration::from_secs(1800);
