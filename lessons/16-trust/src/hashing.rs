@@ -17,8 +17,8 @@
 //! mapping of its own and unmaps it when it is freed, the first time. Then it raises its
 //! threshold to that block's size, to save the mapping's cost next time, and every later
 //! hash's memory is carved from the arena of the thread that hashed (glibc keeps up to eight
-//! arenas a core), and kept there, freed, for that arena's next use: the service grew by a
-//! hash's memory at each of its first logins, to 200 MiB and more after thirty. So the
+//! arenas a core), and kept there, freed, for that arena's next use: the service held 552 MiB
+//! after thirty registrations and thirty logins at once, against 19 MiB at its start. So the
 //! service pins the threshold ([`give_each_hash_back`]): a hash's memory is mapped for it
 //! and unmapped when it is done, and the service's memory after a crowd of logins is what
 //! it was before it (the mapping costs a few milliseconds of page faults, against tens for
