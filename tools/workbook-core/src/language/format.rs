@@ -5,13 +5,16 @@
 //! string too (`发送了 {sent:?}，收到 {got:?}`). So the message is matched against the
 //! English format string, which gives each `{…}` the text it printed, and those texts go
 //! into the translation's `{…}` of the same name (or, unnamed, the same place in order).
+//! A name the English prints two ways (`{name:?}` quoted, `{name}` as it is) is given
+//! the way the translation asks for it.
 
 /// A piece of a format string: words as they are, or a `{…}` the program filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Text(String),
-    /// `{}` and `{:?}` have no name; `{sent:?}` and `{0}` have one.
-    Hole(Option<String>),
+    /// `{}` and `{:?}` have no name; `{sent:?}` and `{0}` have one. Then how it is
+    /// printed: what follows the `:` (`?` for `{sent:?}`, nothing for `{sent}`).
+    Hole(Option<String>, String),
 }
 
 /// The pieces of a Rust format string (`{{` and `}}` are a brace); `None` when a `{` is
@@ -32,11 +35,13 @@ fn pieces(format: &str) -> Option<Vec<Piece>> {
                         c => inside.push(c),
                     }
                 }
-                let name = inside.split(':').next().unwrap_or_default().trim();
+                let (name, spec) = inside.split_once(':').unwrap_or((&inside, ""));
+                let name = name.trim();
                 if !text.is_empty() {
                     pieces.push(Piece::Text(std::mem::take(&mut text)));
                 }
-                pieces.push(Piece::Hole((!name.is_empty()).then(|| name.to_string())));
+                let name = (!name.is_empty()).then(|| name.to_string());
+                pieces.push(Piece::Hole(name, spec.trim().to_string()));
             }
             c => text.push(c),
         }
@@ -72,7 +77,7 @@ fn fill_ins<'m>(format: &[Piece], message: &'m str) -> Option<Vec<&'m str>> {
             Some((Piece::Text(text), rest)) => {
                 message.starts_with(text.as_str()) && go(rest, &message[text.len()..], found, steps)
             }
-            Some((Piece::Hole(_), rest)) => {
+            Some((Piece::Hole(..), rest)) => {
                 // The shortest text first, as a reader would split the message.
                 for (end, _) in message.char_indices().chain([(message.len(), ' ')]) {
                     found.push(&message[..end]);
@@ -88,7 +93,7 @@ fn fill_ins<'m>(format: &[Piece], message: &'m str) -> Option<Vec<&'m str>> {
     // Most formats are told apart at once: each of their words must be in the message.
     let words_there = format.iter().all(|piece| match piece {
         Piece::Text(text) => message.contains(text.as_str()),
-        Piece::Hole(_) => true,
+        Piece::Hole(..) => true,
     });
     if message.len() > LONGEST_MESSAGE || !words_there {
         return None;
@@ -104,10 +109,20 @@ pub fn translate(english: &str, translation: &str, message: &str) -> Option<Stri
     let english = pieces(english)?;
     let values = fill_ins(&english, message)?;
     let holes = holes(&english);
-    let named = |wanted: &str| {
-        holes
-            .iter()
-            .position(|name| name.as_deref() == Some(wanted))
+    let specs: Vec<&str> = english
+        .iter()
+        .filter_map(|piece| match piece {
+            Piece::Hole(_, spec) => Some(spec.as_str()),
+            Piece::Text(_) => None,
+        })
+        .collect();
+    // The hole of that name printed the same way, else any of that name.
+    let named = |wanted: &str, spec: &str| {
+        let of_name = |i: &usize| holes[*i].as_deref() == Some(wanted);
+        (0..holes.len())
+            .filter(of_name)
+            .find(|i| specs[*i] == spec)
+            .or_else(|| (0..holes.len()).find(of_name))
             .map(|i| values[i])
     };
     let mut unnamed = holes
@@ -119,8 +134,8 @@ pub fn translate(english: &str, translation: &str, message: &str) -> Option<Stri
     for piece in pieces(translation)? {
         match piece {
             Piece::Text(text) => out.push_str(&text),
-            Piece::Hole(Some(name)) => out.push_str(named(&name)?),
-            Piece::Hole(None) => out.push_str(unnamed.next()?),
+            Piece::Hole(Some(name), spec) => out.push_str(named(&name, &spec)?),
+            Piece::Hole(None, _) => out.push_str(unnamed.next()?),
         }
     }
     Some(out)
@@ -131,7 +146,7 @@ fn holes(pieces: &[Piece]) -> Vec<&Option<String>> {
     pieces
         .iter()
         .filter_map(|piece| match piece {
-            Piece::Hole(name) => Some(name),
+            Piece::Hole(name, _) => Some(name),
             Piece::Text(_) => None,
         })
         .collect()
@@ -144,7 +159,7 @@ pub fn text(format: &str) -> String {
             .iter()
             .filter_map(|piece| match piece {
                 Piece::Text(text) => Some(text.as_str()),
-                Piece::Hole(_) => None,
+                Piece::Hole(..) => None,
             })
             .collect()
     })

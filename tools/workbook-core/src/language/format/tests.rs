@@ -54,3 +54,15 @@ fn many_holes_and_a_long_message_end_quickly() {
     assert_eq!(translate("{}!", "{}！", "ab!").as_deref(), Some("ab！"));
     assert!(words("a {} b") > words("{} b"));
 }
+
+#[test]
+fn a_name_printed_two_ways_is_given_as_the_translation_asks() {
+    // Lesson 05's greeting: the name quoted in the request, as it is in the reply.
+    let english = r#"SayHello{{name: {name:?}}} should reply "Hello {name}!""#;
+    let chinese = r#"SayHello{{name: {name:?}}} 应该应答 "Hello {name}!""#;
+    let message = r#"SayHello{name: "Ада"} should reply "Hello Ада!""#;
+    assert_eq!(
+        translate(english, chinese, message).as_deref(),
+        Some(r#"SayHello{name: "Ада"} 应该应答 "Hello Ада!""#)
+    );
+}
