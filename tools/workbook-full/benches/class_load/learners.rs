@@ -1,0 +1,220 @@
+//! The learners: each joins, then sends a verdict every `--every` on a connection of its
+//! own, from its own machine's address, as the runner's sender does. They are shared among
+//! client processes: this one, and the others it starts with `--share K`, each of which
+//! prints what its learners measured for this one to read.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::Child;
+
+use crate::options::Options;
+use crate::room::machine;
+
+/// What the learners of one process measured: each verdict's ingest, and how many were
+/// refused.
+pub struct Sent {
+    pub ingest: Vec<Duration>,
+    pub refused: u64,
+}
+
+/// The learners `n` with `n % share.1 == share.0` join the server at `addr` with `code`,
+/// then each sends a verdict every `every` until `seconds` have passed.
+pub async fn learners(
+    options: &Options,
+    (k, of): (usize, usize),
+    addr: &str,
+    code: &str,
+    exercises: &[String],
+) -> Sent {
+    // The room joins.
+    let mine: Vec<usize> = (0..options.learners).filter(|n| n % of == k).collect();
+    let mut tokens = Vec::new();
+    for &n in &mine {
+        let body = serde_json::json!({"code": code, "name": format!("learner {n:03}")}).to_string();
+        loop {
+            let (status, answer) =
+                request(machine(n), addr, "POST", "/api/join", None, &body).await;
+            if status == 429 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+            assert_eq!(status, 200, "{answer}");
+            let joined: Value = serde_json::from_str(&answer).unwrap();
+            tokens.push(joined["token"].as_str().unwrap().to_string());
+            break;
+        }
+    }
+    let ingest: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let refused: Arc<Mutex<u64>> = Arc::default();
+    let end = Instant::now() + Duration::from_secs(options.seconds);
+    let mut running = Vec::new();
+    for (n, token) in mine.into_iter().zip(tokens) {
+        let (addr, ingest, refused) = (addr.to_string(), ingest.clone(), refused.clone());
+        let exercise = exercises[n % exercises.len().min(10)].clone();
+        let offset = options.every.mul_f64(n as f64 / options.learners as f64);
+        let every = options.every;
+        running.push(tokio::spawn(async move {
+            tokio::time::sleep(offset).await;
+            let mut tick = tokio::time::interval(every);
+            for seq in 1.. {
+                tick.tick().await;
+                if Instant::now() >= end {
+                    return;
+                }
+                let at = now_ms();
+                // Its message is when it was sent: a dashboard in any process reads it.
+                let id = format!("{n}-{seq}-{}", now_us());
+                let body = serde_json::json!({
+                    "sent_ms": at,
+                    "verdicts": [{"seq": seq, "exercise": exercise, "passed": false,
+                                  "test": "a_test_that_fails", "message": id, "hints": 1, "at_ms": at}],
+                })
+                .to_string();
+                let started = Instant::now();
+                let (status, _) = request(
+                    machine(n),
+                    &addr,
+                    "POST",
+                    "/api/verdicts",
+                    Some(&token),
+                    &body,
+                )
+                .await;
+                let took = started.elapsed();
+                if status == 200 {
+                    ingest.lock().unwrap().push(took);
+                } else {
+                    *refused.lock().unwrap() += 1;
+                }
+            }
+        }));
+    }
+    for learner in running {
+        learner.await.unwrap();
+    }
+    let ingest = ingest.lock().unwrap().clone();
+    let refused = *refused.lock().unwrap();
+    Sent { ingest, refused }
+}
+
+impl Sent {
+    /// What a client process prints for the one that started it ([`Sent::add_printed`]).
+    pub fn print(&self) {
+        let micros: Vec<String> = self
+            .ingest
+            .iter()
+            .map(|d| d.as_micros().to_string())
+            .collect();
+        println!("ingest-us {}", micros.join(","));
+        println!("refused {}", self.refused);
+    }
+
+    /// Adds what a client process printed ([`Sent::print`]) to these figures.
+    pub fn add_printed(&mut self, printed: &str) {
+        for line in printed.lines() {
+            if let Some(list) = line.strip_prefix("ingest-us ") {
+                self.ingest.extend(
+                    list.split(',')
+                        .filter_map(|us| us.parse().ok())
+                        .map(Duration::from_micros),
+                );
+            } else if let Some(count) = line.strip_prefix("refused ") {
+                self.refused += count.parse::<u64>().unwrap_or(0);
+            }
+        }
+    }
+}
+
+/// The other client processes, this program again with `--share K` for K from 1: each
+/// sends for its share of the learners of the server at `addr` with `code`.
+pub fn start_clients(
+    options: &Options,
+    addr: &str,
+    code: &str,
+    exercises: &[String],
+) -> Vec<Child> {
+    let program = std::env::current_exe().expect("this program");
+    let mut children = Vec::new();
+    for k in 1..options.clients {
+        let child = tokio::process::Command::new(&program)
+            .args([
+                "--learners",
+                &options.learners.to_string(),
+                "--seconds",
+                &options.seconds.to_string(),
+                "--clients",
+                &options.clients.to_string(),
+                "--share",
+                &k.to_string(),
+                "--addr",
+                addr,
+                "--code",
+                code,
+                "--exercises",
+                &exercises.join(","),
+            ])
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("a client process starts");
+        children.push(child);
+    }
+    children
+}
+
+/// One request from `from` on a connection of its own; the status and body of its answer.
+async fn request(
+    from: std::net::Ipv4Addr,
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(std::net::SocketAddr::from((from, 0)))
+        .expect("an address on the loopback");
+    let mut stream = socket
+        .connect(addr.parse().unwrap())
+        .await
+        .expect("the server takes a connection");
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string());
+    (status, body)
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// The time now, in unix microseconds: the same clock in every process of the machine.
+pub fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}

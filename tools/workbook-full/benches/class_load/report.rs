@@ -1,0 +1,128 @@
+//! What the run measured, as a teacher would ask for it: ingest, verdict to dashboard, the
+//! page's drawing, the server's memory, and the database's bytes per verdict.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::learners::Sent;
+use crate::page::Drawn;
+
+/// Everything the run measured, once the server has stopped.
+pub struct Figures {
+    /// The room: how many learners, dashboards and exercises.
+    pub learners: usize,
+    pub pages: usize,
+    pub exercises: usize,
+    /// What every client process's learners measured.
+    pub sent: Sent,
+    /// From each verdict's sending to each dashboard showing it.
+    pub shown: Vec<Duration>,
+    pub drawn: Drawn,
+    /// The server's resident set, the most a sample saw, and its peak (VmHWM), in KiB.
+    pub peak_rss: u64,
+    pub hwm: u64,
+}
+
+/// Prints the figures, with the bytes of the class's database in `dir` per verdict.
+pub fn print(figures: Figures, dir: &Path) {
+    let Figures {
+        learners,
+        pages,
+        exercises,
+        sent: Sent {
+            mut ingest,
+            refused,
+        },
+        mut shown,
+        drawn: Drawn {
+            updates: mut drawn,
+            mut whole,
+        },
+        peak_rss,
+        hwm,
+    } = figures;
+    ingest.sort();
+    shown.sort();
+    let kept = ingest.len() as u64;
+    // The database as it rests: its write-ahead log folded in (the server's last commits
+    // may still be in it), then its files' size over the verdicts it holds.
+    let database = dir.join("class.sqlite");
+    let rows: i64 = {
+        let connection = rusqlite::Connection::open(&database).expect("the class's database");
+        connection
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .expect("a checkpoint");
+        connection
+            .query_row("SELECT COUNT(*) FROM verdict", [], |row| row.get(0))
+            .expect("a count")
+    };
+    let bytes = folder_bytes(dir);
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "verdicts kept:       {kept} acknowledged, {rows} in the database ({refused} refused)"
+    );
+    println!(
+        "ingest:              median {}, p99 {}, worst {}",
+        ms(percentile(&ingest, 0.5)),
+        ms(percentile(&ingest, 0.99)),
+        ms(percentile(&ingest, 1.0))
+    );
+    println!(
+        "verdict → dashboard: median {}, p99 {}, worst {} ({} of {} seen, {} pages)",
+        ms(percentile(&shown, 0.5)),
+        ms(percentile(&shown, 0.99)),
+        ms(percentile(&shown, 1.0)),
+        shown.len(),
+        kept as usize * pages,
+        pages
+    );
+    drawn.sort_by(f64::total_cmp);
+    if !drawn.is_empty() {
+        println!(
+            "page drawn (Chromium): median {:.1} ms, worst {:.1} ms ({} rows, {} exercises, {} samples)",
+            drawn[drawn.len() / 2],
+            drawn[drawn.len() - 1],
+            learners,
+            exercises,
+            drawn.len()
+        );
+    }
+    whole.sort_by(f64::total_cmp);
+    if !whole.is_empty() {
+        println!(
+            "page drawn whole:    median {:.1} ms, worst {:.1} ms ({} samples)",
+            whole[whole.len() / 2],
+            whole[whole.len() - 1],
+            whole.len()
+        );
+    }
+    println!(
+        "server memory:       {:.1} MiB at most (resident, sampled), {:.1} MiB peak (VmHWM)",
+        peak_rss as f64 / 1024.0,
+        hwm as f64 / 1024.0
+    );
+    println!(
+        "database:            {bytes} bytes, {:.0} bytes per verdict",
+        bytes as f64 / rows.max(1) as f64
+    );
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let at = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[at]
+}
+
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|entry| entry.metadata().ok())
+                .map(|meta| meta.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
