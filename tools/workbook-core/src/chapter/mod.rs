@@ -1,6 +1,6 @@
 //! The book's chapters as text, before any renderer sees them: the listings a chapter pulls
 //! in with `{{#include}}` (`includes.rs`) and the teacher notes it keeps between two comments
-//! (`notes.rs`).
+//! (`notes.rs`); and a chapter as plain HTML, for the runner (`html.rs`).
 //!
 //! Three programs read chapters this way: the book's server (tools/workbook-book, whose
 //! mdBook preprocessors and schedule stand on it), the runner, which shows a chapter while
@@ -8,6 +8,7 @@
 //! checks that every include resolves. Here, so that the runner reads them without building
 //! mdBook.
 
+pub mod html;
 pub mod includes;
 pub mod notes;
 

@@ -1,6 +1,6 @@
 //! A chapter read before the book's server is up: its Markdown, its listings put in place as
-//! mdBook puts them (`workbook_core::chapter::includes`), made into a plain page by
-//! pulldown-cmark, the Markdown parser mdBook itself stands on.
+//! mdBook puts them, made into a plain page (`workbook_core::chapter`: its includes, its
+//! teacher notes, its HTML by pulldown-cmark, the Markdown parser mdBook itself stands on).
 //!
 //! On a fresh clone the book's server takes a minute or two to build, and the map's link to
 //! chapter 1 is there from the first screen. Until the server takes the book's address over,
@@ -16,8 +16,7 @@
 
 use std::path::{Component, Path};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use workbook_core::chapter::{SOURCE_FOLDERS, includes, notes};
+use workbook_core::chapter::{SOURCE_FOLDERS, html, includes, notes};
 use workbook_core::language::Lang;
 use workbook_core::language::messages::{Msg, say_in};
 use workbook_core::po;
@@ -125,7 +124,7 @@ fn page(markdown: &str, src: &Path, lang: Lang, edition: Option<&str>, how_far: 
     let title = escape(title.trim());
     let label = say_in(lang, Msg::BookTeacherNotes, &[]);
     let markdown = notes::fold_notes(markdown, &label).unwrap_or_else(|_| markdown.to_string());
-    let chapter = render(&includes::expand(&markdown, src));
+    let chapter = html::to_html(&includes::expand(&markdown, src));
     let in_english = match edition {
         Some(_) => format!(" {}", say(Msg::PreviewInEnglish)),
         None => String::new(),
@@ -153,94 +152,6 @@ fn page(markdown: &str, src: &Path, lang: Lang, edition: Option<&str>, how_far: 
         waiting = say(Msg::WaitingTitle),
         note = say(Msg::PreviewNote),
     )
-}
-
-/// The chapter's Markdown as HTML, as mdBook reads it: its tables, footnotes, struck text and
-/// task lists; headings with mdBook's ids, so that a link to a section finds it; links to
-/// another chapter's `.md` leading to its page.
-fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options)
-        .map(|event| match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: page_of(dest_url),
-                title,
-                id,
-            }),
-            other => other,
-        })
-        .collect();
-    name_headings(&mut events);
-    let mut html = String::with_capacity(markdown.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-/// A link to a chapter's Markdown (`02-rpc.md#frames`) as a link to its page
-/// (`02-rpc.html#frames`); any other link as it is.
-fn page_of(link: CowStr) -> CowStr {
-    if link.contains("://") || link.starts_with('/') {
-        return link;
-    }
-    let (file, fragment) = match link.split_once('#') {
-        Some((file, fragment)) => (file, Some(fragment)),
-        None => (link.as_ref(), None),
-    };
-    let Some(name) = file.strip_suffix(".md") else {
-        return link;
-    };
-    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-    format!("{name}.html{fragment}").into()
-}
-
-/// Gives every heading without an id of its own mdBook's: its text in lower case, spaces as
-/// `-`, other punctuation left out; `-1`, `-2`… after an id already given.
-fn name_headings(events: &mut [Event]) {
-    let mut given: Vec<String> = Vec::new();
-    let mut at = 0;
-    while at < events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[at] else {
-            at += 1;
-            continue;
-        };
-        let mut text = String::new();
-        for event in &events[at + 1..] {
-            match event {
-                Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(part) | Event::Code(part) => text.push_str(part),
-                _ => {}
-            }
-        }
-        let base: String = text
-            .chars()
-            .filter_map(|c| match c {
-                c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c.to_ascii_lowercase()),
-                c if c.is_whitespace() => Some('-'),
-                _ => None,
-            })
-            .collect();
-        let mut id = base.clone();
-        let mut repeat = 0;
-        while given.contains(&id) {
-            repeat += 1;
-            id = format!("{base}-{repeat}");
-        }
-        given.push(id.clone());
-        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[at] {
-            *slot = Some(id.into());
-        }
-        at += 1;
-    }
 }
 
 /// `text` safe inside HTML.

@@ -199,9 +199,14 @@ async fn respond(stream: &mut TcpStream, reply: Reply, head_only: bool) -> std::
         content_type,
         body,
     } = reply;
+    // A page of the book not there yet is asked for again in two seconds.
+    let retry = match status.starts_with("503") {
+        true => "Retry-After: 2\r\n",
+        false => "",
+    };
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nRetry-After: 2\r\nConnection: close\r\n\r\n",
+         Cache-Control: no-store\r\n{retry}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await?;
