@@ -6,58 +6,43 @@
 //! out: returning, or being dropped at an `.await` (by a timeout, a `select!`, an abort).
 //! Code that must run however a scope is left goes in a `Drop` implementation: a guard.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::oneshot;
 
+use crate::client::Begun;
 pub use crate::client::{Client, RpcError};
-use crate::client::{Pending, lock};
-use crate::frame::encode;
-use crate::message::Request;
 
 /// Takes a call's entry out of the table of pending calls when it is dropped.
 struct Forget<'a> {
-    pending: &'a Pending,
+    client: &'a Client,
     id: u64,
 }
 
 impl Drop for Forget<'_> {
     fn drop(&mut self) {
         // After a reply the reader has removed the entry already: nothing to do then.
-        if let Some(table) = lock(self.pending).as_mut() {
-            table.remove(&self.id);
-        }
+        self.client.forget(self.id);
     }
 }
 
 impl Client {
     /// Calls `method` with `params` and waits at most `deadline` for the result.
+    ///
+    /// The call is registered and sent as `Client::call` does it (src/client.rs: `begin`,
+    /// then the writer's queue, `self.requests`), and the deadline covers both the wait for
+    /// room in that queue and the wait for the reply. From the moment the call is in the
+    /// table of pending calls, no way out of this function leaves it there.
     pub async fn call_within(
         &self,
         method: &str,
         params: impl Serialize,
         deadline: Duration,
     ) -> Result<Value, RpcError> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let frame = encode(&Request {
-            id,
-            method: method.to_owned(),
-            params: serde_json::to_value(params)?,
-        })?;
-        let (reply_to, reply) = oneshot::channel();
-        match lock(&self.pending).as_mut() {
-            Some(table) => table.insert(id, reply_to),
-            None => return Err(RpcError::Closed),
-        };
+        let Begun { id, frame, reply } = self.begin(method, params)?;
         // From here on, every way out of this function drops the guard.
-        let _forget = Forget {
-            pending: &self.pending,
-            id,
-        };
-        // The deadline covers the wait for room in the writer's queue too.
+        let _forget = Forget { client: self, id };
         let sent_and_answered = async {
             self.requests
                 .send(frame)

@@ -1,64 +1,84 @@
-//! Exercise `rpc.frame`: the frame codec.
+//! Exercise `rpc.frame`: a frame decoder that does no I/O.
 //!
-//! A frame is a 4-byte big-endian length N, then N bytes of payload, N at most
-//! [`MAX_FRAME`] (1 MiB). Reading has four outcomes, and a server needs all of them told
-//! apart: a whole frame; a clean end of the stream *between* frames (the client is done);
-//! a stream that ends *inside* a frame (truncated: the client went away mid-message); and a
-//! length over the limit, refused before a single byte of room is allocated for it.
-
-use std::io;
-
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+//! The worked example's `read_frame` reads from a socket itself. A decoder can also be
+//! *fed*: the caller reads from wherever it likes (a socket, a file, a test's byte array, a
+//! TLS layer) and hands over each piece as it comes; the decoder says whether a whole frame
+//! is there yet. That is how tokio-util's codecs, hyper and most protocol libraries are
+//! built ("sans-I/O"), and it is testable without a network.
+//!
+//! The frames are lesson 02's: a 4-byte big-endian length N, then N bytes of payload, N at
+//! most [`MAX_FRAME`] (1 MiB). The pieces fed in may cut anywhere: inside the length,
+//! inside the payload, or across several frames at once.
 
 pub use crate::frame::{FrameError, MAX_FRAME};
 
-/// Writes `payload` as one frame. A payload over [`MAX_FRAME`] is `FrameError::TooLarge`
-/// and nothing is written.
-pub async fn write_frame<W: AsyncWrite + Unpin>(
-    writer: &mut W,
-    payload: &[u8],
-) -> Result<(), FrameError> {
-    if payload.len() > MAX_FRAME {
-        return Err(FrameError::TooLarge { len: payload.len() });
-    }
-    let len = payload.len() as u32; // fits: MAX_FRAME < u32::MAX
-    writer.write_all(&len.to_be_bytes()).await?;
-    writer.write_all(payload).await?;
-    Ok(())
+/// The length prefix's size.
+const HEADER: usize = 4;
+
+/// Finds frames in the bytes fed to it, in order.
+#[derive(Debug, Default)]
+pub struct FrameDecoder {
+    /// Bytes fed in and not handed out yet as part of a frame.
+    buffer: Vec<u8>,
 }
 
-/// Reads one frame and returns its payload:
-/// - `Ok(None)` if the stream ends before the first byte of a frame;
-/// - `Err(FrameError::Truncated)` if it ends after that but before the frame is complete;
-/// - `Err(FrameError::TooLarge { len })` if the length is over [`MAX_FRAME`] — decided from
-///   the 4 length bytes alone, without reading or allocating the payload.
-pub async fn read_frame<R: AsyncRead + Unpin>(
-    reader: &mut R,
-) -> Result<Option<Vec<u8>>, FrameError> {
-    let mut length = [0u8; 4];
-    let mut filled = 0;
-    while filled < length.len() {
-        let n = reader.read(&mut length[filled..]).await?;
-        if n == 0 {
-            return if filled == 0 {
-                Ok(None)
-            } else {
-                Err(FrameError::Truncated)
-            };
+impl FrameDecoder {
+    pub fn new() -> FrameDecoder {
+        FrameDecoder::default()
+    }
+
+    /// Adds `bytes`, the next piece of the stream, to what the decoder has seen.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The next whole frame's payload, taken out of the decoder:
+    /// - `Ok(Some(payload))` once every byte of the next frame has been fed (an empty
+    ///   payload is a frame too);
+    /// - `Ok(None)` while the next frame is not whole yet: feed more and ask again;
+    /// - `Err(FrameError::TooLarge { len })` as soon as the 4 bytes of a length over
+    ///   [`MAX_FRAME`] are in, whatever follows them, and without making room for `len`
+    ///   bytes.
+    pub fn next_frame(&mut self) -> Result<Option<Vec<u8>>, FrameError> {
+        // Nothing is taken out until the whole frame is in: a frame not whole yet leaves
+        // the buffer as it was, and the next call starts again from its length.
+        let Some(header) = self.buffer.first_chunk::<HEADER>() else {
+            return Ok(None);
+        };
+        let len = u32::from_be_bytes(*header) as usize;
+        if len > MAX_FRAME {
+            return Err(FrameError::TooLarge { len });
         }
-        filled += n;
+        if self.buffer.len() < HEADER + len {
+            return Ok(None);
+        }
+        let payload = self.buffer[HEADER..HEADER + len].to_vec();
+        self.buffer.drain(..HEADER + len);
+        Ok(Some(payload))
     }
-    let len = u32::from_be_bytes(length) as usize;
-    if len > MAX_FRAME {
-        return Err(FrameError::TooLarge { len });
+
+    /// The stream has ended, and the whole frames have been taken out: `Ok(())` if it ended
+    /// between two frames (every byte fed was handed out in a frame),
+    /// `Err(FrameError::Truncated)` if it ended inside one (bytes of a frame not whole yet
+    /// are left).
+    pub fn finish(&self) -> Result<(), FrameError> {
+        if self.buffer.is_empty() {
+            Ok(())
+        } else {
+            Err(FrameError::Truncated)
+        }
     }
-    let mut payload = vec![0; len];
-    reader
-        .read_exact(&mut payload)
-        .await
-        .map_err(|error| match error.kind() {
-            io::ErrorKind::UnexpectedEof => FrameError::Truncated,
-            _ => FrameError::Io(error),
-        })?;
-    Ok(Some(payload))
+}
+
+/// The frame of `payload`: its length, then the payload. A payload over [`MAX_FRAME`] is
+/// `FrameError::TooLarge`.
+pub fn encode_frame(payload: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let len = u32::try_from(payload.len())
+        .ok()
+        .filter(|&len| len as usize <= MAX_FRAME)
+        .ok_or(FrameError::TooLarge { len: payload.len() })?;
+    let mut frame = Vec::with_capacity(4 + payload.len());
+    frame.extend_from_slice(&len.to_be_bytes());
+    frame.extend_from_slice(payload);
+    Ok(frame)
 }

@@ -53,6 +53,16 @@ pub enum RpcError {
 /// Calls waiting for their replies, by id. `None` once the connection has ended.
 pub(crate) type Pending = Arc<Mutex<Option<HashMap<u64, oneshot::Sender<Reply>>>>>;
 
+/// A call registered in the table of pending calls and not sent yet ([`Client::begin`]).
+pub(crate) struct Begun {
+    /// The call's id, under which its reply will come.
+    pub id: u64,
+    /// The request, framed.
+    pub frame: Vec<u8>,
+    /// Where its reply will arrive.
+    pub reply: oneshot::Receiver<Reply>,
+}
+
 /// A connection to an RPC server. Cheap to clone: clones share the connection.
 #[derive(Clone)]
 pub struct Client {
@@ -87,6 +97,21 @@ impl Client {
     // ANCHOR: call
     /// Calls `method` ("Service.Method") with `params` and waits for its result.
     pub async fn call(&self, method: &str, params: impl Serialize) -> Result<Value, RpcError> {
+        let Begun { id, frame, reply } = self.begin(method, params)?;
+        if self.requests.send(frame).await.is_err() {
+            self.forget(id);
+            return Err(RpcError::Closed);
+        }
+        match reply.await {
+            Ok(reply) => reply.into_outcome().map_err(RpcError::Service),
+            // The reader task dropped the table: the connection ended first.
+            Err(_) => Err(RpcError::Closed),
+        }
+    }
+
+    /// Makes a call's request under a fresh id, and leaves the call's channel in the table
+    /// of pending calls under that id, where the reader task will find it. Nothing is sent.
+    pub(crate) fn begin(&self, method: &str, params: impl Serialize) -> Result<Begun, RpcError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let request = Request {
             id,
@@ -101,14 +126,14 @@ impl Client {
             Some(pending) => pending.insert(id, reply_to),
             None => return Err(RpcError::Closed),
         };
-        if self.requests.send(frame).await.is_err() {
-            lock(&self.pending)
-                .as_mut()
-                .map(|pending| pending.remove(&id));
-            return Err(RpcError::Closed);
+        Ok(Begun { id, frame, reply })
+    }
+
+    /// Takes the call under `id` out of the table of pending calls, if it is still there.
+    pub(crate) fn forget(&self, id: u64) {
+        if let Some(pending) = lock(&self.pending).as_mut() {
+            pending.remove(&id);
         }
-        let reply = reply.await.map_err(|_| RpcError::Closed)?;
-        reply.into_outcome().map_err(RpcError::Service)
     }
     // ANCHOR_END: call
 

@@ -21,17 +21,20 @@ pub use crate::client::{Client, RpcError};
 
 impl Client {
     /// Calls `method` with `params` and waits at most `deadline` for the result.
+    ///
+    /// The call is registered and sent as `Client::call` does it (src/client.rs: `begin`,
+    /// then the writer's queue, `self.requests`), and the deadline covers both the wait for
+    /// room in that queue and the wait for the reply. From the moment the call is in the
+    /// table of pending calls, no way out of this function leaves it there.
     pub async fn call_within(
         &self,
         method: &str,
         params: impl Serialize,
         deadline: Duration,
     ) -> Result<Value, RpcError> {
-        // TODO: register the call as `Client::call` does (src/client.rs), so that the task
-        //       reading replies can hand this call its own.
-        // TODO: from that moment on, whatever happens, the entry must leave the table.
-        //       Which code runs when a future is dropped in the middle of an `.await`?
-        // TODO: send the frame and wait for the reply, both within `deadline`.
+        // TODO: the call, within `deadline`, as the doc comment says; a call that gives up
+        //       ends with `RpcError::TimedOut(deadline)`. Which code of yours still runs
+        //       when this future is dropped in the middle of an `.await`?
         todo!("call {method} and wait at most {deadline:?}, leaving nothing behind")
     }
 }
