@@ -4,7 +4,7 @@
 //! returns `Quotient{Quo, Rem}`, or the error "divide by zero". Here it is in JSON-RPC, where an
 //! error carries a number that a program can act on, not just a message.
 
-use jsonrpc_core::{Error, ErrorCode, IoHandler, Params};
+use jsonrpc_core::{Error, ErrorCode, IoHandler, Params, Value};
 use serde::{Deserialize, Serialize};
 
 /// The error code of "divide by zero". JSON-RPC reserves -32768 to -32000 for itself; an
@@ -25,7 +25,12 @@ pub struct Quotient {
     pub rem: i64,
 }
 
-/// Registers `arith.Divide` on `io`:
+/// Registers `arith.Divide` on `io`, answered by [`divide`].
+pub fn add_divide(io: &mut IoHandler) {
+    io.add_sync_method("arith.Divide", divide);
+}
+
+/// `arith.Divide`:
 /// - `{"a": 7, "b": 2}` → `{"quo": 3, "rem": 1}` (integer division, as Rust's `/` and `%`);
 /// - params that are not two integers `a` and `b` → "Invalid params" (-32602);
 /// - `b` = 0 → code [`DIVIDE_BY_ZERO`], message "divide by zero";
@@ -33,23 +38,20 @@ pub struct Quotient {
 ///
 /// No input may panic. The server would answer a panic with -32603 "Internal error", which
 /// tells the caller nothing; "Invalid params" tells them what to fix.
-pub fn add_divide(io: &mut IoHandler) {
-    io.add_sync_method("arith.Divide", |params: Params| {
-        // `parse` answers -32602 by itself when the params do not fit `Args`.
-        let Args { a, b } = params.parse()?;
-        if b == 0 {
-            return Err(Error {
-                code: ErrorCode::ServerError(DIVIDE_BY_ZERO),
-                message: "divide by zero".into(),
-                data: None,
-            });
-        }
-        // `i64::MIN / -1` is one more than `i64::MAX`: plain `/` would panic.
-        let (Some(quo), Some(rem)) = (a.checked_div(b), a.checked_rem(b)) else {
-            return Err(Error::invalid_params(
-                "the quotient does not fit in 64 bits",
-            ));
-        };
-        serde_json::to_value(Quotient { quo, rem }).map_err(|_| Error::internal_error())
-    });
+pub fn divide(params: Params) -> Result<Value, Error> {
+    let Args { a, b } = params.parse()?;
+    if b == 0 {
+        return Err(Error {
+            code: ErrorCode::ServerError(DIVIDE_BY_ZERO),
+            message: "divide by zero".into(),
+            data: None,
+        });
+    }
+    // `i64::MIN / -1` is one more than `i64::MAX`: plain `/` would panic.
+    let (Some(quo), Some(rem)) = (a.checked_div(b), a.checked_rem(b)) else {
+        return Err(Error::invalid_params(
+            "the quotient does not fit in 64 bits",
+        ));
+    };
+    serde_json::to_value(Quotient { quo, rem }).map_err(|_| Error::internal_error())
 }

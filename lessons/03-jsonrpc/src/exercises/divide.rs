@@ -4,7 +4,7 @@
 //! returns `Quotient{Quo, Rem}`, or the error "divide by zero". Here it is in JSON-RPC, where an
 //! error carries a number that a program can act on, not just a message.
 
-use jsonrpc_core::{Error, ErrorCode, IoHandler, Params};
+use jsonrpc_core::{Error, ErrorCode, IoHandler, Params, Value};
 use serde::{Deserialize, Serialize};
 
 /// The error code of "divide by zero". JSON-RPC reserves -32768 to -32000 for itself; an
@@ -25,7 +25,12 @@ pub struct Quotient {
     pub rem: i64,
 }
 
-/// Registers `arith.Divide` on `io`:
+/// Registers `arith.Divide` on `io`, answered by [`divide`].
+pub fn add_divide(io: &mut IoHandler) {
+    io.add_sync_method("arith.Divide", divide);
+}
+
+/// `arith.Divide`:
 /// - `{"a": 7, "b": 2}` → `{"quo": 3, "rem": 1}` (integer division, as Rust's `/` and `%`);
 /// - params that are not two integers `a` and `b` → "Invalid params" (-32602);
 /// - `b` = 0 → code [`DIVIDE_BY_ZERO`], message "divide by zero";
@@ -33,8 +38,8 @@ pub struct Quotient {
 ///
 /// No input may panic. The server would answer a panic with -32603 "Internal error", which
 /// tells the caller nothing; "Invalid params" tells them what to fix.
-pub fn add_divide(io: &mut IoHandler) {
-    // TODO: register `arith.Divide` with the answers listed above, each error with its own
-    // code, so that a caller can tell its own mistake from a division by zero.
-    todo!("register arith.Divide")
+pub fn divide(params: Params) -> Result<Value, Error> {
+    // TODO: answer as the doc comment says, each error with its own code, so that a caller
+    //       can tell its own mistake from a division by zero.
+    todo!("divide a by b, or say which mistake made it impossible")
 }
