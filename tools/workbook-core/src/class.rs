@@ -61,6 +61,12 @@ pub struct Join {
     /// (a new clone, another machine): the server gave it at their last join.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejoin: Option<String>,
+    /// The token this copy of the course holds in this class, when it joined it before:
+    /// the same copy joining again is the same learner. Under the same name they are in
+    /// already; under another, their row moves to the new name, its verdicts with it,
+    /// rather than being left behind as someone else's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// The server's answer to a join: the learner's own token, which every later request
@@ -72,6 +78,16 @@ pub struct Joined {
     /// The learner's re-join code from now on (the last one no longer works).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejoin: Option<String>,
+    /// The name the class knows the learner by: the one asked, or the teacher's for
+    /// their row when they came back to it with their re-join code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// This copy was in the class already under this name: nothing changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub already: bool,
+    /// This copy was in the class under this name: its row is called `name` now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was: Option<String>,
 }
 
 /// One verdict of a check, as the runner showed it.
@@ -122,6 +138,14 @@ pub struct Accepted {
     /// The verdicts refused, each for its own reason: the rest of the batch is kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<RefusedVerdict>,
+    /// The name the verdicts are kept under now: the teacher may have renamed the
+    /// learner, or merged their row into another's, since the runner last heard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The row this token joined with was merged into `name`'s (one learner who joined
+    /// from two copies): its verdicts go to that row now.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub merged: bool,
 }
 
 /// One verdict of a batch refused, and why.
@@ -145,7 +169,7 @@ pub struct Refused {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Gone {
-    /// The teacher removed the learner (or merged their row into another).
+    /// The teacher removed the learner.
     Removed,
     /// The learner's name joined again from another copy, which has the token now.
     JoinedElsewhere,

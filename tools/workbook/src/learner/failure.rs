@@ -17,9 +17,13 @@
 //! place for a learner to look: it is shown as what the test waited for, and the
 //! exercise's file that should have made it happen.
 
+use std::path::Path;
+
 use workbook_core::course::test_source::{self, Call};
+use workbook_core::course::{Course, Exercise, Lesson};
 use workbook_core::language::lessons::test_message;
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::messages::{Msg, say_in};
+use workbook_core::language::{self, Lang};
 
 mod assertion;
 
@@ -40,6 +44,31 @@ pub struct Context {
     /// The tests' messages in the learner's language (`Lesson::test_messages`), empty in
     /// English.
     pub test_messages: Vec<(String, String)>,
+    /// The language the failure is told in: the runner's.
+    pub lang: Lang,
+}
+
+impl Context {
+    /// Where the learner's and the test's code of `exercise` is, as panics name it.
+    pub fn of(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Context {
+        let shown = |path: &Path| course.relative(path).display().to_string();
+        let tests = lesson.dir.join("tests");
+        Context {
+            exercise_file: shown(&lesson.exercise_path(exercise)),
+            learner_files: lesson
+                .exercises
+                .iter()
+                .map(|e| shown(&lesson.exercise_path(e)))
+                .collect(),
+            test_sources: vec![
+                shown(&tests.join(format!("{}.rs", exercise.test))),
+                format!("{}/", shown(&tests.join(&exercise.test))),
+            ],
+            root: course.root.clone(),
+            test_messages: lesson.test_messages.clone(),
+            lang: language::current(),
+        }
+    }
 }
 
 /// One panic in a test's output.
@@ -162,8 +191,65 @@ fn gave_up(message: &str) -> Option<(&str, &str)> {
     rest.split_once(" waiting for ")
 }
 
+/// One thing a failed test says: its heading as the learner reads it, the same reason in
+/// words without its place (for the class's wall), the place, and the lines that follow.
+struct Said {
+    heading: String,
+    reason: String,
+    at: Option<String>,
+    rest: String,
+}
+
 /// The failure of one test, told as described at the top of this module.
 pub fn explain(text: &str, context: &Context) -> String {
+    let said = said(text, context);
+    if said.is_empty() {
+        return printable(text.trim());
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for said in said {
+        lines.push(said.heading);
+        lines.extend(said.rest.lines().map(|line| format!("  {line}")));
+    }
+    printable(&lines.join("\n"))
+}
+
+/// The failure of one test on one line, for the class's wall: the reason in words first
+/// (the test's own assertion with the values it compared, what a `todo!()` says is not
+/// written, what the test waited for), then where, as a path in the lesson
+/// (`the echo: left `reply`: []; right `b"hi\n"`: [104, 105, 10] (tests/echo.rs:42)`):
+/// a line cut short loses the place, never the reason.
+pub fn in_one_line(text: &str, context: &Context) -> String {
+    let Some(first) = said(text, context).into_iter().next() else {
+        return printable(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    };
+    let mut line = first.reason;
+    let rest: Vec<&str> = first
+        .rest
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    if !rest.is_empty() {
+        line.push_str(": ");
+        line.push_str(&rest.join("; "));
+    }
+    if let Some(at) = first.at {
+        line.push_str(&format!(" ({})", in_the_lesson(&at)));
+    }
+    printable(&line)
+}
+
+/// A place as a panic names it, from the lesson's folder: `tests/echo.rs:42` for
+/// `lessons/01-tcp/tests/echo.rs:42`.
+fn in_the_lesson(at: &str) -> &str {
+    at.strip_prefix("lessons/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(at, |(_, inside)| inside)
+}
+
+/// What each panic of a failed test says, the cause first (see the top of this module).
+fn said(text: &str, context: &Context) -> Vec<Said> {
     let parts = parts(text);
     let is_learner = |panic: &Panic| context.learner_files.contains(&panic.file);
     let is_test = |panic: &Panic| {
@@ -179,12 +265,9 @@ pub fn explain(text: &str, context: &Context) -> String {
         })
         .collect();
 
-    let mut lines: Vec<String> = Vec::new();
+    let mut said: Vec<Said> = Vec::new();
     let mut told: Vec<&Panic> = Vec::new();
-    let tell = |lines: &mut Vec<String>, heading: String, rest: &str| {
-        lines.push(heading);
-        lines.extend(rest.lines().map(|line| format!("  {line}")));
-    };
+    let say = |msg: Msg, args: &[(&str, &dyn std::fmt::Display)]| say_in(context.lang, msg, args);
 
     // The cause first: each distinct panic in the learner's code.
     for cause in &causes {
@@ -200,16 +283,30 @@ pub fn explain(text: &str, context: &Context) -> String {
             .message
             .split_once('\n')
             .unwrap_or((&cause.message, ""));
-        let heading = match not_written_yet(first) {
-            Some("") => say(Msg::NotWrittenYet, &[("at", &at)]),
+        let (heading, reason) = match not_written_yet(first) {
+            Some("") => (
+                say(Msg::NotWrittenYet, &[("at", &at)]),
+                say(Msg::ReasonNotWrittenYet, &[]),
+            ),
             Some(what) => {
                 // The stub's own words, in the runner's language where the lesson has them.
                 let what = test_message(&context.test_messages, what).unwrap_or(what.into());
-                say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)])
+                (
+                    say(Msg::NotWrittenYetWhat, &[("at", &at), ("what", &what)]),
+                    say(Msg::ReasonNotWrittenYetWhat, &[("what", &what)]),
+                )
             }
-            None => say(Msg::YourCodePanicked, &[("at", &at), ("message", &first)]),
+            None => (
+                say(Msg::YourCodePanicked, &[("at", &at), ("message", &first)]),
+                say(Msg::ReasonYourCodePanicked, &[("message", &first)]),
+            ),
         };
-        tell(&mut lines, heading, rest);
+        said.push(Said {
+            heading,
+            reason,
+            at: Some(at),
+            rest: rest.to_string(),
+        });
     }
 
     for part in &parts {
@@ -217,7 +314,12 @@ pub fn explain(text: &str, context: &Context) -> String {
             Part::Output(output) => {
                 // What the test printed, where it printed it.
                 if causes.is_empty() {
-                    lines.push(output.clone());
+                    said.push(Said {
+                        heading: output.clone(),
+                        reason: output.split_whitespace().collect::<Vec<_>>().join(" "),
+                        at: None,
+                        rest: String::new(),
+                    });
                 }
             }
             Part::Panic(panic) if is_learner(panic) => {}
@@ -236,41 +338,64 @@ pub fn explain(text: &str, context: &Context) -> String {
                     .unwrap_or((&panic.message, ""));
                 let at = format!("{}:{}", panic.file, panic.line);
                 let translate = |text: &str| test_message(&context.test_messages, text);
-                let (heading, rest) = match gave_up(first) {
+                said.push(match gave_up(first) {
                     Some((after, what)) => {
                         let what = translate(what).unwrap_or(what.to_string());
                         let file = &context.exercise_file;
-                        let heading = say(
-                            Msg::TestGaveUp,
-                            &[("after", &after), ("file", file), ("what", &what)],
-                        );
-                        (heading, rest.to_string())
+                        Said {
+                            heading: say(
+                                Msg::TestGaveUp,
+                                &[("after", &after), ("file", file), ("what", &what)],
+                            ),
+                            reason: say(
+                                Msg::ReasonTestGaveUp,
+                                &[("after", &after), ("what", &what)],
+                            ),
+                            // Where to look: the exercise, not testkit's wait.
+                            at: Some(file.clone()),
+                            rest: rest.to_string(),
+                        }
                     }
                     None if is_test(panic) => {
                         let call = call_of(panic, &context.root);
-                        let (first, rest) =
-                            assertion::told(&panic.message, call.as_ref(), &translate);
-                        let heading = if is_assertion(panic, &context.root) {
-                            Msg::TestAssertion
+                        let (first, rest) = assertion::told(
+                            context.lang,
+                            &panic.message,
+                            call.as_ref(),
+                            &translate,
+                        );
+                        let (heading, reason) = if is_assertion(panic, &context.root) {
+                            (
+                                Msg::TestAssertion,
+                                assertion::own_words(context.lang, &first)
+                                    .unwrap_or(&first)
+                                    .to_string(),
+                            )
                         } else {
-                            Msg::TestPanicked
+                            let reason = say(Msg::ReasonTestPanicked, &[("message", &first)]);
+                            (Msg::TestPanicked, reason)
                         };
-                        (say(heading, &[("at", &at), ("message", &first)]), rest)
+                        Said {
+                            heading: say(heading, &[("at", &at), ("message", &first)]),
+                            reason,
+                            at: Some(at),
+                            rest,
+                        }
                     }
                     None => {
                         let message = translate(first).unwrap_or(first.into());
-                        let heading = say(Msg::TestStopped, &[("at", &at), ("message", &message)]);
-                        (heading, rest.to_string())
+                        Said {
+                            heading: say(Msg::TestStopped, &[("at", &at), ("message", &message)]),
+                            reason: message,
+                            at: Some(at),
+                            rest: rest.to_string(),
+                        }
                     }
-                };
-                tell(&mut lines, heading, &rest);
+                });
             }
         }
     }
-    if lines.is_empty() {
-        return printable(text.trim());
-    }
-    printable(&lines.join("\n"))
+    said
 }
 
 /// How many times in a row a control character is shown before the rest are counted.

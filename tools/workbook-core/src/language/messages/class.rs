@@ -19,8 +19,14 @@ messages! {
         "{url} 上的课堂服务器不认识课堂代码 `{code}`：请对照投影检查";
     NameTaken => "someone in this class is already called {name}: choose another name with --name, or, if it is you (a new clone, another machine), join with --rejoin and the re-join code you were given when you joined ({command} shows it in your old copy), or ask the teacher to let you join again",
         "这个课堂里已经有人叫 {name}：请用 --name 换一个名字；如果那就是你（新的克隆、另一台机器），请用 --rejoin 加上你加入时得到的重新加入码来加入（在原来的副本里 {command} 会显示它），或者请老师允许你重新加入";
-    AlreadyIn => "you are in this class already as {name} ({command} shows it): nothing to do",
-        "你已经以 {name} 的身份在这个课堂里了（{command} 会显示）：不需要再加入";
+    AlreadyIn => "You are in this class already, as {name}: nothing to do.",
+        "你已经以 {name} 的身份在这个课堂里了：不需要再加入。";
+    Moved => "You were {was} in this class; you are {name} now: your row and its verdicts moved with you, none left behind.",
+        "你在这个课堂里原来叫 {was}，现在叫 {name}：你的那一行和它的结果都跟着你改了名，没有留下旧的一行。";
+    RenamedByTeacher => "class: the teacher renamed you in {class}: you are {name} now (you were {was}); {command} shows your re-join line under it.",
+        "课堂：老师在 {class} 里给你改了名：你现在叫 {name}（原来叫 {was}）；{command} 会显示用新名字重新加入的那一行。";
+    MergedByTeacher => "class: in {class}, the teacher merged your row {was} into {name}'s, one learner joined from two copies: this copy's verdicts go to {name}'s row now, and your re-join code is the one {command} shows in the other copy.",
+        "课堂：在 {class} 里，老师把你的 {was} 这一行合并到了 {name} 那一行（同一个人从两个副本加入）：这个副本的结果现在记到 {name} 那一行，你的重新加入码是另一个副本里 {command} 显示的那个。";
     RejoinRefused => "the re-join code is not {name}'s (or was used already: each works once, and the runner prints the next): check it, or ask the teacher to let you join again",
         "这个重新加入码不是 {name} 的（或者已经用过了：每个只能用一次，课程运行器会打印下一个）：请检查它，或者请老师允许你重新加入";
     RejoinCode => "Your re-join code is {code}: write it down. Should this copy be lost (a new clone, another machine), this joins again under your name, with the class code on the projector: {command}",
@@ -118,7 +124,7 @@ messages! {
     RefuseRemoved => "the teacher removed this learner from the class", "老师已把这位学员从课堂里移除";
     RefuseJoinedElsewhere => "this learner's name joined again from another copy, which sends now", "这位学员的名字已从另一个副本重新加入，现在由那里发送";
     RefuseNoRoute => "this class server has nothing at {path}", "这个课堂服务器在 {path} 上什么都没有";
-    RefuseMethod => "{path} is not asked with {method}", "{path} 不接受 {method} 请求";
+    RefuseMethod => "{path} takes {allowed}, not {method}", "{path} 只接受 {allowed} 请求，不接受 {method}";
     RefuseTeacher => "this needs the teacher token", "这需要教师令牌";
     RefuseJson => "not a request this server reads: {why}", "不是本服务器能读懂的请求：{why}";
     RefuseBatch => "a batch holds 1 to {max} verdicts", "一批包含 1 到 {max} 个结果";
@@ -145,6 +151,9 @@ messages! {
     PagePassedCount => "Passed", "通过人数";
     PageCommonFailure => "Most common failing test", "最常见的失败测试";
     PageHints => "Hints read", "看过的提示";
+    PageHours => "{h} h", "{h} 小时";
+    PageDays => "{d} d", "{d} 天";
+    PageTest => "Failing test:", "失败的测试：";
     PageNoLearners => "No learner has joined yet: put the join line on the projector.", "还没有学员加入：把加入的那一行放到投影上。";
     PageLive => "live", "实时";
     PageReconnecting => "reconnecting…", "正在重新连接…";

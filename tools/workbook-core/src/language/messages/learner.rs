@@ -153,6 +153,12 @@ messages! {
     TestAssertion => "the test's assertion: {at}: {message}", "测试的断言：{at}：{message}";
     TestPanicked => "the test panicked: {at}: {message}", "测试 panic 了：{at}：{message}";
     TestStopped => "the test stopped at {at}: {message}", "测试停在 {at}：{message}";
+    // The same, as the class's wall shows it: the reason first, its place after it.
+    ReasonNotWrittenYet => "not written yet", "还没有写";
+    ReasonNotWrittenYetWhat => "not written yet: {what}", "还没有写：{what}";
+    ReasonYourCodePanicked => "their code panicked: {message}", "代码 panic 了：{message}";
+    ReasonTestGaveUp => "the test gave up after {after} waiting for {what}", "测试等了 {after} 后放弃了，它在等：{what}";
+    ReasonTestPanicked => "the test panicked: {message}", "测试 panic 了：{message}";
     // Rust's own words in a failed assertion, and the two sides of an `assert_eq!` named by
     // the expressions the test compared (so that the learner's value is told from the one
     // expected).

@@ -104,6 +104,19 @@ impl Board {
         );
     }
 
+    /// The learner `id`'s row.
+    pub fn row(&self, id: i64) -> Option<&Row> {
+        self.rows.get(&id)
+    }
+
+    /// The learner `id` is called `name` now; their row as it now is.
+    pub fn rename(&mut self, id: i64, name: &str) -> Option<&Row> {
+        let row = self.rows.get_mut(&id)?;
+        row.name = name.to_string();
+        self.names.insert(id, name.to_string());
+        Some(row)
+    }
+
     /// Whether the learner `id` may join again; their row as it now is.
     pub fn may_rejoin(&mut self, id: i64, may: bool) -> Option<&Row> {
         let row = self.rows.get_mut(&id)?;

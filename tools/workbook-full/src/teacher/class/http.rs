@@ -67,11 +67,19 @@ async fn nothing_here(State(class): State<Arc<Class>>, uri: Uri) -> Response {
 
 async fn not_asked_so(State(class): State<Arc<Class>>, method: Method, uri: Uri) -> Response {
     let path = class::one_line(uri.path(), 200);
+/// A route asked with a method it does not take: said with the one it takes. The
+/// learners' and the roster's routes take a body, POST; every other route is read, GET.
     request::refuse(
+    let allowed = if [JOIN_PATH, VERDICTS_PATH, ROSTER_PATH].contains(&uri.path()) {
+        Method::POST
+    } else {
+        Method::GET
+    };
         StatusCode::METHOD_NOT_ALLOWED,
+    // axum adds the `Allow` header HTTP asks of a 405.
         class.say(
             ClassMsg::RefuseMethod,
-            &[("path", &path), ("method", &method)],
+            &[("path", &path), ("method", &method), ("allowed", &allowed)],
         ),
     )
 }

@@ -70,8 +70,8 @@ pub struct Class {
     /// The course's exercise ids: a verdict names one of them.
     exercises: HashSet<String>,
     board: Mutex<Board>,
-    /// Learner token → learner id.
-    tokens: Mutex<HashMap<String, i64>>,
+    /// Learner token → whose verdicts it sends.
+    tokens: Mutex<HashMap<String, Bearer>>,
     /// The tokens that no longer work → why (a learner removed, or joined from elsewhere).
     gone: Mutex<HashMap<String, class::Gone>>,
     limits: guard::Limits,
@@ -88,6 +88,33 @@ pub struct Class {
     /// The line a learner starts with when there is a mirror, known once the server has an
     /// address: the page shows it, to be projected.
     learners_line: OnceLock<String>,
+}
+
+/// Whose verdicts a learner's token sends: their own row's, or, once the teacher merged
+/// their row into another (one learner who joined from two copies), that one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bearer {
+    learner: i64,
+    merged: bool,
+}
+
+/// Every token that sends: the learners' own, and those of rows merged into another.
+fn bearers(own: HashMap<String, i64>, merged: Vec<(String, i64)>) -> HashMap<String, Bearer> {
+    let own = own.into_iter().map(|(token, learner)| {
+        let bearer = Bearer {
+            learner,
+            merged: false,
+        };
+        (token, bearer)
+    });
+    let merged = merged.into_iter().map(|(token, learner)| {
+        let bearer = Bearer {
+            learner,
+            merged: true,
+        };
+        (token, bearer)
+    });
+    own.chain(merged).collect()
 }
 
 /// Who may join now.
@@ -134,6 +161,7 @@ impl Class {
         };
         let (learners, events) = store.everything()?;
         let (board, tokens) = board::build(learners, &events);
+        let tokens = bearers(tokens, store.merged_tokens()?);
         let gone = store.gone_tokens()?.into_iter().collect();
         let exercises = course
             .exercises()
@@ -175,7 +203,7 @@ impl Class {
     fn rebuilt(&self, roster: writer::Roster) {
         let (board, tokens) = board::build(roster.learners, &roster.events);
         *self.board() = board;
-        *lock(&self.tokens) = tokens;
+        *lock(&self.tokens) = bearers(tokens, roster.merged);
         *lock(&self.gone) = roster.gone.into_iter().collect();
         self.publish_snapshot();
     }
@@ -190,7 +218,11 @@ impl Class {
         {
             let mut tokens = lock(&self.tokens);
             tokens.remove(old);
-            tokens.insert(token.to_string(), id);
+            let bearer = Bearer {
+                learner: id,
+                merged: false,
+            };
+            tokens.insert(token.to_string(), bearer);
         }
         lock(&self.gone).insert(old.to_string(), class::Gone::JoinedElsewhere);
         if let Some(row) = self.board().may_rejoin(id, false) {
@@ -211,16 +243,33 @@ impl Class {
             .any(|row| class::name_key(&row.name) == key)
     }
 
-    fn learner_of(&self, token: &str) -> Option<i64> {
+    fn bearer(&self, token: &str) -> Option<Bearer> {
         lock(&self.tokens).get(token).copied()
+    }
+
+    /// The name learner `id` has in the class now.
+    fn name_of(&self, id: i64) -> Option<String> {
+        self.board().row(id).map(|row| row.name.clone())
     }
 
     /// A learner joined (and is on disk): their empty row goes to the pages.
     fn joined(&self, id: i64, name: &str, token: &str, joined_ms: u64) {
-        lock(&self.tokens).insert(token.to_string(), id);
+        let bearer = Bearer {
+            learner: id,
+            merged: false,
+        };
+        lock(&self.tokens).insert(token.to_string(), bearer);
         let mut board = self.board();
         board.add_learner(id, name, joined_ms);
         if let Some(row) = board.rows().find(|row| row.id == id) {
+            self.publish(json!({"type": "row", "now": class::now_ms(), "row": row}));
+        }
+    }
+
+    /// A learner's copy joined again under another name (and it is on disk): their row is
+    /// called so now, on every page.
+    fn moved(&self, id: i64, name: &str) {
+        if let Some(row) = self.board().rename(id, name) {
             self.publish(json!({"type": "row", "now": class::now_ms(), "row": row}));
         }
     }

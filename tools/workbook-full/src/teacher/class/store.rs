@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_rejoin_code.sql"),
     include_str!("migrations/0005_untouched.sql"),
     include_str!("migrations/0006_gone_token.sql"),
+    include_str!("migrations/0007_merged_token.sql"),
 ];
 
 /// The class itself: its name, its code and the teacher's token, and whether it takes
@@ -151,6 +152,16 @@ impl Store {
             .context("reading the learners")
     }
 
+    /// The tokens of rows merged into another, each with the learner it sends as now.
+    pub fn merged_tokens(&self) -> Result<Vec<(String, i64)>> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT token, learner FROM merged_token")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading the merged tokens")
+    }
+
     /// The tokens that no longer work, each with why.
     pub fn gone_tokens(&self) -> Result<Vec<(String, Gone)>> {
         let mut statement = self
@@ -234,6 +245,8 @@ pub struct NewLearner {
     /// The re-join code they presented, if any (a learner joining again without the
     /// teacher: their runner kept it, or they wrote it down).
     pub presented: Option<String>,
+    /// The token their copy holds in this class already, if it joined before.
+    pub held: Option<String>,
     pub joined_ms: u64,
     /// The most learners the class takes.
     pub most: usize,
@@ -245,9 +258,27 @@ pub struct NewLearner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
     Learner(i64),
-    /// The name's learner joined again (the teacher let them, or they presented their
-    /// re-join code): their old token, which is no one's now.
-    Again(i64, String),
+    /// A learner joined again from a new copy (the teacher let them, or they presented
+    /// their re-join code), under `name`, their row's: the new token is theirs, and `old`,
+    /// their last copy's, no one's.
+    Again {
+        id: i64,
+        old: String,
+        name: String,
+    },
+    /// The copy that joined is in the class already under this name: its token and
+    /// re-join code stay as they are.
+    Already {
+        id: i64,
+        rejoin: Option<String>,
+    },
+    /// The copy that joined is in the class under the name `was`: its row is called by
+    /// the new name now, its verdicts kept, its token and re-join code as they were.
+    Moved {
+        id: i64,
+        was: String,
+        rejoin: Option<String>,
+    },
     /// The name (as a room reads it: any case, any width) is someone's already.
     Taken,
     /// The class holds its most learners.
@@ -261,37 +292,77 @@ pub struct Writing<'a> {
     connection: &'a Connection,
 }
 
+/// A learner as a join finds them: id, name, token, whether the teacher lets them join
+/// again, their re-join code.
+type Known = (i64, String, String, bool, Option<String>);
+
 impl Writing<'_> {
     /// Adds a learner, unless the name is taken or the class holds `most` learners
-    /// already; or lets the name's learner in again, with a new token and re-join code,
-    /// when the teacher allowed it or they presented their re-join code. Counted in the
+    /// already. A learner of the class joins again, with a new token and re-join code,
+    /// when the teacher allowed it or they presented their re-join code (which finds
+    /// their row whatever name they give: the teacher may have renamed it). The copy
+    /// that joined before is in already, or moves its row to the new name. Counted in the
     /// transaction that adds, by the one writer: exact however many join at once.
     pub fn add_learner(&self, new: &NewLearner) -> Result<Added> {
         let key = class::name_key(&new.name);
-        let known: Option<(i64, String, bool, Option<String>)> = self
-            .connection
-            .query_row(
-                "SELECT id, token, rejoin, rejoin_code FROM learner WHERE name_key = ?1",
-                params![key],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-            )
-            .optional()?;
-        if let Some((id, old, allowed, kept)) = known {
-            let presented = match (&new.presented, &kept) {
-                (Some(given), Some(kept)) => guard::same_secret(given, kept),
-                _ => false,
+        let known =
+            |filter: &str, value: &dyn rusqlite::ToSql| -> Result<Option<Known>> {
+                Ok(self
+                .connection
+                .query_row(
+                    &format!(
+                        "SELECT id, name, token, rejoin, rejoin_code FROM learner WHERE {filter}"
+                    ),
+                    params![value],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                )
+                .optional()?)
             };
-            if !(allowed || presented) {
-                return Ok(Added::Taken);
-            }
+        let by_name = known("name_key = ?1", &key)?;
+
+        // The same copy again: in already, or its row renamed.
+        if let Some(held) = &new.held
+            && let Some(id) = self.learner_of(held)?
+        {
+            let (_, was, _, _, rejoin) = known("id = ?1", &id)?.expect("a learner of a token");
+            return Ok(match &by_name {
+                Some((owner, ..)) if *owner == id => Added::Already { id, rejoin },
+                Some((owner, ..)) if *owner != id => Added::Taken,
+                _ => {
+                    self.connection.execute(
+                        "UPDATE learner SET name = ?1, name_key = ?2 WHERE id = ?3",
+                        params![new.name, key, id],
+                    )?;
+                    Added::Moved { id, was, rejoin }
+                }
+            });
+        }
+
+        // A learner of the class from a new copy: by their re-join code, which names their
+        // row, or by their name when the teacher let them.
+        let presented = new.presented.as_deref().and_then(|given| {
+            self.rejoin_codes()
+                .ok()?
+                .into_iter()
+                .find(|(_, kept)| guard::same_secret(given, kept))
+                .map(|(id, _)| id)
+        });
+        let again = match (presented, &by_name) {
+            (Some(id), _) => known("id = ?1", &id)?,
+            (None, Some(row)) if row.3 => Some(row.clone()),
+            (None, Some(_)) => return Ok(Added::Taken),
+            (None, None) => None,
+        };
+        if let Some((id, name, old, _, _)) = again {
             // Once: the new token and code are theirs, the old ones no one's.
             self.connection.execute(
                 "UPDATE learner SET token = ?1, rejoin = 0, rejoin_code = ?2 WHERE id = ?3",
                 params![new.token, new.rejoin_code, id],
             )?;
             self.token_gone(&old, Gone::JoinedElsewhere)?;
-            return Ok(Added::Again(id, old));
+            return Ok(Added::Again { id, old, name });
         }
+
         if !new.open {
             return Ok(Added::Closed);
         }
@@ -318,6 +389,29 @@ impl Writing<'_> {
         } else {
             Added::Taken
         })
+    }
+
+    /// The learner a token sends as: its own, or a row's merged into theirs.
+    fn learner_of(&self, token: &str) -> Result<Option<i64>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT id FROM learner WHERE token = ?1
+                 UNION ALL SELECT learner FROM merged_token WHERE token = ?1",
+                params![token],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Every learner's re-join code: a code presented is compared with each in constant
+    /// time, never looked up (a class is a few dozen rows).
+    fn rejoin_codes(&self) -> Result<Vec<(i64, String)>> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT id, rejoin_code FROM learner WHERE rejoin_code IS NOT NULL")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A learner's token no longer works, for `why`.

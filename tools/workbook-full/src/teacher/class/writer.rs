@@ -48,6 +48,8 @@ pub struct Roster {
     pub learners: Vec<LearnerRow>,
     pub events: Vec<Event>,
     pub gone: Vec<(String, Gone)>,
+    /// The tokens of rows merged into another, each with the learner it sends as.
+    pub merged: Vec<(String, i64)>,
 }
 
 /// A handle on the writer.
@@ -213,5 +215,6 @@ fn change_roster(store: &mut Store, change: &Change) -> Result<Roster> {
         learners,
         events,
         gone: store.gone_tokens()?,
+        merged: store.merged_tokens()?,
     })
 }

@@ -20,6 +20,8 @@
 //!   it while verdicts come in;
 //! - `race.rs`: two senders at once leave no verdict queued;
 //! - `reading.rs`: a learner who opened `watch` on an untouched exercise is not stuck;
+//! - `renamed.rs`: a rename, a merge and a join under another name, as the learner's runner
+//!   meets them;
 //! - `room.rs`: a machine in the room flooding joins or holding connections;
 //! - `roster.rs`: the teacher's changes to the roster from the command line;
 //! - `running.rs`: the class server as a process, and what the tests ask it;
@@ -50,6 +52,7 @@ mod mirror_served;
 mod page;
 mod race;
 mod reading;
+mod renamed;
 mod room;
 mod roster;
 mod running;

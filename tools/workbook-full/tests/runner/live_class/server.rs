@@ -18,7 +18,7 @@ fn a_kill_and_a_restart_keep_every_acknowledged_verdict() {
     }
     // Sent twice (its answer lost on the way): kept once.
     let again = server.post("/api/verdicts", Some(&ada), &batch(2, "demo.add", false));
-    assert_eq!(again.body, r#"{"kept":0}"#);
+    assert_eq!(again.body, r#"{"kept":0,"name":"Ada"}"#);
     let (code, teacher) = (server.code.clone(), server.teacher.clone());
     server.kill();
 
@@ -106,7 +106,12 @@ fn each_bad_input_is_refused_with_its_reason() {
     refused(
         server.get("/api/verdicts", None),
         405,
-        "/api/verdicts is not asked with GET",
+        "/api/verdicts takes POST, not GET",
+    );
+    refused(
+        server.asked("PUT", "/api/join", "{}"),
+        405,
+        "/api/join takes POST, not PUT",
     );
     refused(join(&server.code, ""), 422, "a name is needed");
     refused(join(&server.code, &"x".repeat(41)), 422, "longer than 40");

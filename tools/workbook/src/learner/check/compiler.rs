@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use crate::learner::next::exercise_of;
-use workbook_core::cargo::{Build, Location, clip_keeping_help};
-use workbook_core::course::Course;
+use workbook_core::cargo::{Build, Location, clip_keeping_help, strip_ansi};
+use workbook_core::course::{Course, Lesson};
 use workbook_core::language::messages::{Msg, say};
 use workbook_core::ui;
 
@@ -37,6 +37,37 @@ pub(super) fn print_build_errors(course: &Course, build: &Build, file: &Path, ma
             ui::indent(&ui::clip_lines(build.cargo_errors.trim_end(), 20), "    ")
         );
     }
+}
+
+/// The compiler's first error on one line, for the class's wall: its own first line and
+/// its place in the lesson (`error[E0308]: mismatched types (src/exercises/echo.rs:12)`),
+/// an error in the exercise's own `file` first.
+pub(super) fn first_error(
+    course: &Course,
+    lesson: &Lesson,
+    build: &Build,
+    file: &Path,
+) -> Option<String> {
+    let errors = build.errors();
+    let error = errors
+        .iter()
+        .find(|d| d.path(&course.root).as_deref() == Some(file))
+        .or_else(|| errors.first())?;
+    let plain = strip_ansi(&error.rendered);
+    let said = plain.lines().map(str::trim).find(|line| !line.is_empty())?;
+    let place = error.path(&course.root).map(|path| {
+        let inside = path
+            .strip_prefix(&lesson.dir)
+            .unwrap_or(course.relative(&path));
+        match error.line {
+            Some(line) => format!("{}:{line}", inside.display()),
+            None => inside.display().to_string(),
+        }
+    });
+    Some(match place {
+        Some(place) => format!("{said} ({place})"),
+        None => said.to_string(),
+    })
 }
 
 /// Warnings that point into the learner's file: they often say what is wrong.

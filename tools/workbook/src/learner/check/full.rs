@@ -2,7 +2,6 @@
 //! each test's mark, one clear message per failure (see `failure`), compile errors with
 //! their place, the verdict and what to do next.
 
-use std::path::Path;
 use std::time::Instant;
 
 use super::TEST_TIMEOUT;
@@ -43,7 +42,7 @@ impl Report<'_> {
                     };
                     println!("  {mark} {name}");
                 }
-                let context = failure_context(self.course, self.lesson, self.exercise);
+                let context = failure::Context::of(self.course, self.lesson, self.exercise);
                 let explained: Vec<(String, String)> = run
                     .report
                     .failures
@@ -227,29 +226,5 @@ impl Report<'_> {
             Asking::Key => say(Msg::FixAndSave, &[("id", &exercise.id), ("kept", &kept)]),
         };
         println!("{fix}");
-    }
-}
-
-/// Where the learner's and the test's code is, as panics name it.
-pub(super) fn failure_context(
-    course: &Course,
-    lesson: &Lesson,
-    exercise: &Exercise,
-) -> failure::Context {
-    let shown = |path: &Path| course.relative(path).display().to_string();
-    let tests = lesson.dir.join("tests");
-    failure::Context {
-        exercise_file: shown(&lesson.exercise_path(exercise)),
-        learner_files: lesson
-            .exercises
-            .iter()
-            .map(|e| shown(&lesson.exercise_path(e)))
-            .collect(),
-        test_sources: vec![
-            shown(&tests.join(format!("{}.rs", exercise.test))),
-            format!("{}/", shown(&tests.join(&exercise.test))),
-        ],
-        root: course.root.clone(),
-        test_messages: lesson.test_messages.clone(),
     }
 }

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use super::compiler::show_location;
-use super::full::failure_context;
 use super::verdict::Verdict;
 use crate::learner::failure;
 use crate::learner::state::State;
@@ -26,7 +25,7 @@ pub(super) fn report_line(
             ui::fail_mark(),
             match run.report.failures.first() {
                 Some((name, text)) => {
-                    let context = failure_context(course, lesson, exercise);
+                    let context = failure::Context::of(course, lesson, exercise);
                     let explained = failure::explain(text, &context);
                     let first = explained.lines().next().unwrap_or("failed");
                     // A cause in the learner's code is the same for every test; on one

@@ -132,7 +132,7 @@ pub async fn check<'c>(
             if verdict.is_about(&file) {
                 state.record(&exercise.id, verdict.passed());
                 let hints = state.get(&exercise.id).hints_shown;
-                let mut told = told(course, lesson, exercise, &verdict, hints);
+                let mut told = told(course, lesson, exercise, &build, &verdict, hints);
                 // Checked alone, it is the exercise the learner is on; checked with the
                 // rest of a lesson, it may be a stub nobody has started. Its file as the
                 // course gave it is not started either, however it was checked: the class
@@ -171,17 +171,21 @@ pub async fn check<'c>(
         state.save(&course.root)?;
     }
     if queued_for_the_class {
+        // What an earlier sender heard the teacher changed (a rename, a merge), said once.
+        class::tell_what_changed(&course.root);
         class::send_in_background(&course.root);
     }
     Ok(results)
 }
 
-/// A verdict as the class is told it: the first failing test and the first lines of its
-/// failure as `full` explains it, or why no test ran.
+/// A verdict as the class is told it, on one line, the reason in words first: the first
+/// failing test's assertion with what it compared, or the compiler's first error, each
+/// with its place in the lesson after it; or why no test ran.
 fn told<'a>(
     course: &Course,
     lesson: &Lesson,
     exercise: &'a Exercise,
+    build: &cargo::Build,
     verdict: &Verdict,
     hints: usize,
 ) -> Told<'a> {
@@ -191,15 +195,11 @@ fn told<'a>(
         // and the class should see the same test for the same code every time.
         Verdict::Failed(run) => match run.report.failures.iter().min_by(|a, b| a.0.cmp(&b.0)) {
             Some((name, text)) => {
-                let context = full::failure_context(course, lesson, exercise);
-                let explained = failure::explain(text, &context);
-                let lines: Vec<&str> = explained
-                    .lines()
-                    .map(str::trim)
-                    .filter(|line| !line.is_empty())
-                    .take(2)
-                    .collect();
-                (Some(name.clone()), Some(lines.join(" ")))
+                let context = failure::Context::of(course, lesson, exercise);
+                (
+                    Some(name.clone()),
+                    Some(failure::in_one_line(text, &context)),
+                )
             }
             None => (None, Some(say(Msg::TestsDidNotEnd, &[]))),
         },
@@ -208,7 +208,12 @@ fn told<'a>(
             Some(say(Msg::TimedOut, &[("seconds", &TEST_TIMEOUT.as_secs())])),
         ),
         Verdict::DoesNotCompile(_) | Verdict::NotBuilt => {
-            (None, Some(say(Msg::DoesNotCompile, &[])))
+            let file = lesson.exercise_path(exercise);
+            let first = compiler::first_error(course, lesson, build, &file);
+            (
+                None,
+                Some(first.unwrap_or_else(|| say(Msg::DoesNotCompile, &[]))),
+            )
         }
     };
     Told {

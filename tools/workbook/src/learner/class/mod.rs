@@ -143,6 +143,33 @@ pub fn tell_the_class(root: &Path, told: Told) -> bool {
     true
 }
 
+/// Says, in one line, what the teacher changed of this learner's row since the runner
+/// last said it (heard by a sender from the server's answers): renamed, or merged into
+/// another row. Said once; nothing (one file looked for) when nothing changed.
+pub fn tell_what_changed(root: &Path) {
+    let mut delivery = send::Delivery::load(root);
+    let Some(changed) = delivery.changed.take() else {
+        return;
+    };
+    let class = Membership::load(root)
+        .map(|member| member.class)
+        .unwrap_or_default();
+    let (was, name) = (ui::bold(&changed.was), ui::bold(&changed.name));
+    let args: [(&str, &dyn std::fmt::Display); 4] = [
+        ("class", &class),
+        ("was", &was),
+        ("name", &name),
+        ("command", &ui::cmd("class status")),
+    ];
+    let what = if changed.merged {
+        ClassMsg::MergedByTeacher
+    } else {
+        ClassMsg::RenamedByTeacher
+    };
+    println!("{}", ui::yellow(&say(what, &args)));
+    delivery.save(root);
+}
+
 /// Starts a sender for what waits, in the background, not waited for: once a check has
 /// queued its verdicts.
 pub fn send_in_background(root: &Path) {
@@ -187,10 +214,14 @@ pub fn join(
     let name = class::check_name(name)
         .map_err(|bad| anyhow::anyhow!(say(bad.message(), &[("max", &class::MAX_NAME_CHARS)])))?;
     let url = server.url();
+    // This copy's membership of this class, if it has joined it already: the server
+    // knows the copy by its token.
+    let before = Membership::load(&course.root).filter(|member| member.url == url);
     let body = serde_json::to_string(&Join {
         code: code.trim().to_string(),
         name: name.clone(),
         rejoin: rejoin.map(class::typed_code),
+        token: before.as_ref().map(|member| member.token.clone()),
     })?;
     let answer = http::request(
         &server,
@@ -206,25 +237,10 @@ pub fn join(
             .map(|refused| refused.error)
             .unwrap_or_else(|_| class::one_line(&answer.body, 200))
     };
-    // This copy's membership of this class under this name, if it has joined already.
-    let already = Membership::load(&course.root).filter(|member| {
-        member.url == url && class::name_key(&member.name) == class::name_key(&name)
-    });
     match answer.status {
         200 => {}
         403 => bail!(say(ClassMsg::WrongCode, &[("url", &url), ("code", &code)])),
         409 if rejoin.is_some() => bail!(say(ClassMsg::RejoinRefused, &[("name", &name)])),
-        // The projected line typed again in a copy that joined under this name already.
-        409 if already.is_some() => bail!(say(
-            ClassMsg::AlreadyIn,
-            &[
-                (
-                    "name",
-                    &already.as_ref().map_or("", |member| member.name.as_str())
-                ),
-                ("command", &ui::cmd("class status"))
-            ]
-        )),
         409 => bail!(say(
             ClassMsg::NameTaken,
             &[("name", &name), ("command", &ui::cmd("class status"))]
@@ -240,15 +256,36 @@ pub fn join(
             &[("url", &url), ("why", &reason())]
         ))
     })?;
-    // A new class starts with nothing of the last one's waiting.
-    let _ = fs::remove_dir_all(class_dir(&course.root));
     let member = Membership {
         url: url.clone(),
         class: class::one_line(&joined.class, 80),
-        name,
+        // The class's name for them: the teacher's, when their re-join code found their
+        // row under it.
+        name: joined
+            .name
+            .as_deref()
+            .and_then(|name| class::check_name(name).ok())
+            .unwrap_or(name),
         token: joined.token,
         rejoin: joined.rejoin.map(|code| class::one_line(&code, 40)),
     };
+    // The same copy again: in already (nothing to do), or its row moved to the new name;
+    // its queue is the same class's and goes on.
+    if before.is_some_and(|before| before.token == member.token) {
+        let said = match &joined.was {
+            Some(was) => say(
+                ClassMsg::Moved,
+                &[("was", &ui::bold(was)), ("name", &ui::bold(&member.name))],
+            ),
+            None => say(ClassMsg::AlreadyIn, &[("name", &ui::bold(&member.name))]),
+        };
+        member.save(&course.root)?;
+        println!("{} {said}", ui::pass_mark());
+        tell_the_rejoin_code(&member);
+        return Ok(true);
+    }
+    // A new class starts with nothing of the last one's waiting.
+    let _ = fs::remove_dir_all(class_dir(&course.root));
     member.save(&course.root)?;
     println!(
         "{} {}",
@@ -290,6 +327,7 @@ fn tell_the_rejoin_code(member: &Membership) {
 /// `class status`: the class joined, what waits, the last delivery, whether the server
 /// answers now.
 pub fn status(course: &Course) -> Result<bool> {
+    tell_what_changed(&course.root);
     let Some(member) = Membership::load(&course.root) else {
         tell(
             ClassMsg::InNoClass,

@@ -57,6 +57,21 @@ pub struct Delivery {
     /// another copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gone: Option<class::Gone>,
+    /// What the teacher changed of this learner's row, heard from the server and not yet
+    /// said to the learner: the next check says it, once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<RowChange>,
+}
+
+/// The teacher renamed the learner, or merged their row into another's: who they were,
+/// who they are now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowChange {
+    pub was: String,
+    pub name: String,
+    /// Merged into `name`'s row (the same learner, joined from another copy).
+    #[serde(default)]
+    pub merged: bool,
 }
 
 impl Delivery {
@@ -67,7 +82,7 @@ impl Delivery {
             .unwrap_or_default()
     }
 
-    fn save(&self, root: &Path) {
+    pub(super) fn save(&self, root: &Path) {
         let dir = class_dir(root);
         let temporary = dir.join("delivery.toml.tmp");
         if let Ok(text) = toml::to_string(self)
@@ -170,6 +185,8 @@ fn deliver(root: &Path, member: &Membership) -> bool {
     };
     let outbox = outbox_of(root);
     let mut delivery = Delivery::load(root);
+    // The learner's name as this copy knows it: each answer says the class's.
+    let mut name = member.name.clone();
     // Batches of the most, until one is refused for what is in it: then one at a time,
     // so that only the verdict refused is dropped, never the good ones sent with it.
     let mut size = class::MAX_BATCH;
@@ -204,12 +221,19 @@ fn deliver(root: &Path, member: &Membership) -> bool {
             // again would be refused again.
             Ok(answer) if answer.status == 200 => {
                 outbox.remove(seqs);
-                let refused = serde_json::from_str::<Accepted>(&answer.body)
-                    .ok()
-                    .and_then(|accepted| accepted.refused.into_iter().next());
+                let accepted = serde_json::from_str::<Accepted>(&answer.body).ok();
+                let mut changed = delivery.changed.take();
+                if let Some(accepted) = &accepted
+                    && let Some(now) = renamed(&name, accepted)
+                {
+                    changed = Some(heard(root, changed, &name, &now, accepted.merged));
+                    name = now;
+                }
+                let refused = accepted.and_then(|accepted| accepted.refused.into_iter().next());
                 delivery = Delivery {
                     sent_ms: Some(class::now_ms()),
                     error: refused.map(|refused| refused.error),
+                    changed,
                     ..Delivery::default()
                 };
                 true
@@ -247,6 +271,35 @@ fn deliver(root: &Path, member: &Membership) -> bool {
         if !carry_on {
             return false;
         }
+    }
+}
+
+/// The name the server keeps this learner's verdicts under, when it is not `name`: the
+/// teacher renamed them, or merged their row into another.
+fn renamed(name: &str, accepted: &Accepted) -> Option<String> {
+    let now = class::check_name(accepted.name.as_deref()?).ok()?;
+    (now != name).then_some(now)
+}
+
+/// The class calls this learner `now` (they were `was`): their membership says so from
+/// now on, and the change waits to be said, added to one heard before and not said yet.
+fn heard(root: &Path, before: Option<RowChange>, was: &str, now: &str, merged: bool) -> RowChange {
+    if let Some(mut member) = Membership::load(root) {
+        member.name = now.to_string();
+        if merged {
+            // Their row's code is gone with it; the other row's is its copy's.
+            member.rejoin = None;
+        }
+        let _ = member.save(root);
+    }
+    let (was, merged) = match before {
+        Some(before) => (before.was, before.merged || merged),
+        None => (was.to_string(), merged),
+    };
+    RowChange {
+        was,
+        name: now.to_string(),
+        merged,
     }
 }
 

@@ -16,19 +16,23 @@
 //! learner's language (`lesson.zh-CN.toml`'s `[tests]`), the values kept.
 
 use workbook_core::course::test_source::Call;
-use workbook_core::language::messages::{Msg, say};
+use workbook_core::language::Lang;
+use workbook_core::language::messages::{Msg, say_in};
 
 /// How many characters of a side's expression are shown before `…`.
 const LONGEST_EXPRESSION: usize = 60;
 
-/// The first line and the rest of an assertion's panic message, said for the learner.
+/// The first line and the rest of an assertion's panic message, said for the learner in
+/// `lang`.
 /// `call` is the assertion in the test's source, if it was found; `translate` gives a
 /// message of the test in the learner's language.
 pub(super) fn told(
+    lang: Lang,
     message: &str,
     call: Option<&Call>,
     translate: &dyn Fn(&str) -> Option<String>,
 ) -> (String, String) {
+    let say = |msg: Msg, args: &[(&str, &dyn std::fmt::Display)]| say_in(lang, msg, args);
     let in_words = |text: &str| translate(text).unwrap_or_else(|| text.to_string());
     let lines: Vec<&str> = message.lines().collect();
     let first = lines.first().copied().unwrap_or_default();
@@ -77,6 +81,15 @@ pub(super) fn told(
     }
     let (first, rest) = split_first(&in_words(message));
     (first, rest.join("\n"))
+}
+
+/// The test's own words in the first line [`told`] gives an `assert_eq!` or `assert_ne!`,
+/// without Rust's preamble: `the echo` of "assertion `left == right` failed: the echo".
+pub(super) fn own_words(lang: Lang, first: &str) -> Option<&str> {
+    ["==", "!="].into_iter().find_map(|op| {
+        let preamble = say_in(lang, Msg::AssertionSidesFailed, &[("op", &op)]);
+        first.strip_prefix(preamble.as_str())?.strip_prefix(": ")
+    })
 }
 
 fn split_first(text: &str) -> (String, Vec<String>) {

@@ -10,6 +10,7 @@ fn context() -> Context {
         test_sources: vec!["lessons/01-tcp/tests/echo.rs".into()],
         root: std::path::PathBuf::from("/nonexistent"),
         test_messages: Vec::new(),
+        lang: Lang::En,
     }
 }
 
@@ -182,5 +183,53 @@ fn a_stubs_words_are_said_in_the_learners_language_with_its_values() {
         explain(stub, &context).ends_with("echo.rs:56: 为 0.0.0.0:7021 通告的地址"),
         "{}",
         explain(stub, &context)
+    );
+}
+
+/// The class's wall reads each failure on one line: the reason in words first, the test's
+/// own where it has some, its place in the lesson last.
+#[test]
+fn a_failure_on_one_line_says_why_before_where() {
+    assert_eq!(
+        in_one_line(STUB, &context()),
+        "not written yet: accept one connection and echo it until EOF (src/exercises/echo.rs:17)"
+    );
+    let fx = workbook_core::testutil::Fixture::empty();
+    fx.write(
+        "lessons/01-tcp/tests/echo.rs",
+        "fn t() {\n    assert_eq!(reply, b\"hello\\n\", \"the echo\");\n    assert!(ok, \"the reply is empty\");\n}\n",
+    );
+    let with_source = Context {
+        root: fx.path().to_path_buf(),
+        ..context()
+    };
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:2:5:\nassertion `left == right` failed: the echo\n  left: []\n right: [104]";
+    assert_eq!(
+        in_one_line(text, &with_source),
+        "the echo: left `reply`: []; right `b\"hello\\n\"`: [104] (tests/echo.rs:2)"
+    );
+    let text = "thread 't' (3) panicked at lessons/01-tcp/tests/echo.rs:3:5:\nthe reply is empty";
+    assert_eq!(
+        in_one_line(text, &with_source),
+        "the reply is empty (tests/echo.rs:3)"
+    );
+    let text = "thread 'a_silent_client' (8) panicked at tools/testkit/src/lib.rs:40:19:\ngave up after 5s waiting for the second client's echo";
+    assert_eq!(
+        in_one_line(text, &context()),
+        "the test gave up after 5s waiting for the second client's echo (src/exercises/echo.rs)"
+    );
+    assert_eq!(in_one_line("something\nodd", &context()), "something odd");
+    // In the learner's language, its words and the test's.
+    let chinese = Context {
+        test_messages: vec![(
+            "the second client's echo".into(),
+            "第二个客户端的回显".into(),
+        )],
+        lang: Lang::ZhCn,
+        ..context()
+    };
+    assert_eq!(
+        in_one_line(text, &chinese),
+        "测试等了 5s 后放弃了，它在等：第二个客户端的回显 (src/exercises/echo.rs)"
     );
 }

@@ -13,7 +13,7 @@ use workbook_core::class::{self, Accepted, Batch, Join, Joined, RefusedVerdict, 
 use workbook_core::language::messages::ClassMsg;
 
 use super::super::store::{Added, Event, NewLearner};
-use super::super::{Class, guard};
+use super::super::{Bearer, Class, guard};
 use super::request::{MAX_JOIN_BYTES, bearer, read_json, refuse};
 
 pub(super) async fn join(
@@ -50,25 +50,47 @@ pub(super) async fn join(
         token: guard::token(16),
         rejoin_code: guard::rejoin_code(),
         presented: request.rejoin.as_deref().map(class::typed_code),
+        held: request.token.clone(),
         joined_ms: class::now_ms(),
         most: class.most,
         // Closed, the class still lets its own learners back in.
         open: admission.joining,
     };
-    let joined = Joined {
-        token: new.token.clone(),
+    let joined = |token: &str, rejoin: Option<String>, name: Option<String>| Joined {
+        token: token.to_string(),
         class: class.row.name.clone(),
-        rejoin: Some(new.rejoin_code.clone()),
+        rejoin,
+        name,
+        already: false,
+        was: None,
     };
-    let joined_ms = new.joined_ms;
+    let (token, rejoin, joined_ms) = (new.token.clone(), new.rejoin_code.clone(), new.joined_ms);
+    // The token the copy holds, when it is the one answered with: the copy is the same.
+    let held = request.token.as_deref().unwrap_or_default();
     match class.writer.join(new).await {
         Ok(Added::Learner(id)) => {
-            class.joined(id, &name, &joined.token, joined_ms);
-            axum::Json(joined).into_response()
+            class.joined(id, &name, &token, joined_ms);
+            axum::Json(joined(&token, Some(rejoin), Some(name))).into_response()
         }
-        Ok(Added::Again(id, old)) => {
-            class.joined_again(id, &old, &joined.token);
-            axum::Json(joined).into_response()
+        Ok(Added::Again { id, old, name }) => {
+            class.joined_again(id, &old, &token);
+            axum::Json(joined(&token, Some(rejoin), Some(name))).into_response()
+        }
+        Ok(Added::Already { id, rejoin }) => {
+            let name = class.name_of(id);
+            let already = Joined {
+                already: true,
+                ..joined(held, rejoin, name)
+            };
+            axum::Json(already).into_response()
+        }
+        Ok(Added::Moved { id, was, rejoin }) => {
+            class.moved(id, &name);
+            let moved = Joined {
+                was: Some(was),
+                ..joined(held, rejoin, Some(name))
+            };
+            axum::Json(moved).into_response()
         }
         Ok(Added::Taken) => refuse(
             StatusCode::CONFLICT,
@@ -89,7 +111,7 @@ pub(super) async fn verdicts(
     body: Body,
 ) -> Response {
     let token = bearer(&headers).unwrap_or_default();
-    let Some(learner) = class.learner_of(token) else {
+    let Some(Bearer { learner, merged }) = class.bearer(token) else {
         // A token that worked once says why it no longer does: the runner tells its
         // learner what happened, in their language.
         let gone = class.gone(token);
@@ -129,9 +151,13 @@ pub(super) async fn verdicts(
     match kept {
         Ok(new) => {
             class.kept(&new);
+            // Who they are in the class now: the teacher may have renamed them, or merged
+            // their row into another, since their runner last heard.
             axum::Json(Accepted {
                 kept: new.len(),
                 refused,
+                name: class.name_of(learner),
+                merged,
             })
             .into_response()
         }

@@ -1,6 +1,7 @@
 //! The roster's changes, as kept: a learner removed (with their verdicts), renamed, merged
-//! into another row (their verdicts become the other's), let join again; joining closed or
-//! opened; a new code. Each is one transaction of the writer's, alone.
+//! into another row (their verdicts become the other's, and their token sends as the
+//! other's), let join again; joining closed or opened; a new code. Each is one transaction
+//! of the writer's, alone.
 
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
@@ -75,15 +76,22 @@ impl std::fmt::Display for NoSuchLearner {
 impl std::error::Error for NoSuchLearner {}
 
 impl Writing<'_> {
-    /// The learner `id` leaves: their token is kept as removed, for their runner to be
-    /// told so.
+    /// The learner `id` leaves: their token, and those of rows merged into theirs, are
+    /// kept as removed, for their runners to be told so.
     fn removed(&self, id: i64) -> Result<()> {
-        let token: String = self.connection.query_row(
-            "SELECT token FROM learner WHERE id = ?1",
-            params![id],
-            |row| row.get(0),
+        let mut statement = self.connection.prepare(
+            "SELECT token FROM learner WHERE id = ?1
+             UNION ALL SELECT token FROM merged_token WHERE learner = ?1",
         )?;
-        self.token_gone(&token, Gone::Removed)
+        let tokens: Vec<String> = statement
+            .query_map(params![id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for token in tokens {
+            self.token_gone(&token, Gone::Removed)?;
+        }
+        self.connection
+            .execute("DELETE FROM merged_token WHERE learner = ?1", params![id])?;
+        Ok(())
     }
 
     /// Makes a change to the roster.
@@ -125,7 +133,17 @@ impl Writing<'_> {
                 if from == into {
                     return Ok(Changed::Done);
                 }
-                self.removed(from)?;
+                // Their token, and those merged into their row before, send as the other
+                // row's learner from now on: the copies holding them carry on.
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO merged_token (token, learner)
+                     SELECT token, ?1 FROM learner WHERE id = ?2",
+                    params![into, from],
+                )?;
+                self.connection.execute(
+                    "UPDATE merged_token SET learner = ?1 WHERE learner = ?2",
+                    params![into, from],
+                )?;
                 // Their verdicts become the other's; a number both used is the other's.
                 self.connection.execute(
                     "UPDATE OR IGNORE verdict SET learner = ?1 WHERE learner = ?2",

@@ -78,6 +78,7 @@ fn new(name: &str, token: &str, most: usize) -> NewLearner {
         token: token.into(),
         rejoin_code: format!("R{token}"),
         presented: None,
+        held: None,
         joined_ms: 5,
         most,
         open: true,
@@ -116,12 +117,136 @@ fn a_learner_joins_again_with_their_rejoin_code_once() {
     let back = store
         .transaction(|w| w.add_learner(&again("Rta", "tb")))
         .unwrap();
-    assert_eq!(back, Added::Again(ada, "ta".into()));
+    assert_eq!(
+        back,
+        Added::Again {
+            id: ada,
+            old: "ta".into(),
+            name: "Ada".into()
+        }
+    );
     let used = store
         .transaction(|w| w.add_learner(&again("Rta", "tc")))
         .unwrap();
     assert_eq!(used, Added::Taken, "a code is used once");
     assert_eq!(store.learners().unwrap()[0].token, "tb");
+}
+
+#[test]
+fn a_rejoin_code_finds_its_row_under_the_teachers_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("class.sqlite")).unwrap();
+    let Added::Learner(ada) = store
+        .transaction(|w| w.add_learner(&new("Ada", "ta", 9)))
+        .unwrap()
+    else {
+        panic!("Ada joins")
+    };
+    let rename = Change::Rename {
+        name: "Ada".into(),
+        to: "Ada L.".into(),
+    };
+    store.transaction(|w| w.roster(&rename)).unwrap();
+    // The line her runner printed before the rename, with her old name.
+    let back = NewLearner {
+        presented: Some("Rta".into()),
+        ..new("Ada", "tb", 9)
+    };
+    assert_eq!(
+        store.transaction(|w| w.add_learner(&back)).unwrap(),
+        Added::Again {
+            id: ada,
+            old: "ta".into(),
+            name: "Ada L.".into()
+        },
+        "her row, under the teacher's name: no new row"
+    );
+    assert_eq!(store.learners().unwrap().len(), 1);
+}
+
+#[test]
+fn the_same_copy_joining_again_is_in_already_or_moves_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("class.sqlite")).unwrap();
+    let Added::Learner(ada) = store
+        .transaction(|w| w.add_learner(&new("Ada", "ta", 9)))
+        .unwrap()
+    else {
+        panic!("Ada joins")
+    };
+    store
+        .transaction(|w| w.add_learner(&new("Bob", "tb", 9)))
+        .unwrap();
+    store.transaction(|w| w.keep(&event(ada, 1))).unwrap();
+    let from_her_copy = |name: &str| NewLearner {
+        held: Some("ta".into()),
+        ..new(name, "unused", 9)
+    };
+    let run = |store: &mut Store, name: &str| {
+        store
+            .transaction(|w| w.add_learner(&from_her_copy(name)))
+            .unwrap()
+    };
+    let already = Added::Already {
+        id: ada,
+        rejoin: Some("Rta".into()),
+    };
+    assert_eq!(run(&mut store, "ADA"), already, "her name in any case");
+    assert_eq!(run(&mut store, "Bob"), Added::Taken, "another's name");
+    assert_eq!(
+        run(&mut store, "Ada Lovelace"),
+        Added::Moved {
+            id: ada,
+            was: "Ada".into(),
+            rejoin: Some("Rta".into())
+        }
+    );
+    let learners = store.learners().unwrap();
+    let names: Vec<&str> = learners.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Ada Lovelace", "Bob"],
+        "her row moved, none left behind"
+    );
+    assert_eq!(learners[0].token, "ta", "her copy's token as it was");
+    assert_eq!(store.count().unwrap(), 1, "her verdicts with it");
+}
+
+#[test]
+fn a_merged_rows_token_sends_as_the_other_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("class.sqlite")).unwrap();
+    for (name, token) in [("Ada", "ta"), ("Ada 2", "t2"), ("Ada 3", "t3")] {
+        store
+            .transaction(|w| w.add_learner(&new(name, token, 9)))
+            .unwrap();
+    }
+    let merge = |name: &str, into: &str| Change::Merge {
+        name: name.into(),
+        into: into.into(),
+    };
+    // Ada 3 into Ada 2, then Ada 2 into Ada: both tokens are Ada's row's now.
+    store
+        .transaction(|w| w.roster(&merge("Ada 3", "Ada 2")))
+        .unwrap();
+    store
+        .transaction(|w| w.roster(&merge("Ada 2", "Ada")))
+        .unwrap();
+    let ada = store.learners().unwrap()[0].id;
+    let mut merged = store.merged_tokens().unwrap();
+    merged.sort();
+    assert_eq!(merged, [("t2".to_string(), ada), ("t3".to_string(), ada)]);
+    assert!(store.gone_tokens().unwrap().is_empty(), "no token is gone");
+    // Ada removed: every token of hers is, and said so.
+    let remove = Change::Remove { name: "Ada".into() };
+    store.transaction(|w| w.roster(&remove)).unwrap();
+    assert!(store.merged_tokens().unwrap().is_empty());
+    let mut gone = store.gone_tokens().unwrap();
+    gone.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        gone,
+        ["t2", "t3", "ta"].map(|token| (token.to_string(), Gone::Removed))
+    );
 }
 
 #[test]
