@@ -1,10 +1,13 @@
-//! Exercise `protobuf.varint`: varints and ZigZag by hand, checked against prost's own
-//! bytes. Run it with `cargo test -p l04-protobuf --test varint`.
+//! Exercise `protobuf.varint`: varints written and ZigZag undone by hand, and a packed
+//! sint64 list read, checked against prost's own bytes. Run it with
+//! `cargo test -p l04-protobuf --test varint`.
 
 mod common;
 
 use common::Random;
-use l04_protobuf::exercises::varint::{decode_varint, encode_varint, zigzag_decode, zigzag_encode};
+use l04_protobuf::exercises::varint::{
+    decode_packed_sint64, encode_varint, zigzag_decode, zigzag_encode,
+};
 
 /// Values where varints change length, the extremes, and many at random.
 fn values() -> Vec<u64> {
@@ -59,69 +62,105 @@ fn encode_appends() {
     );
 }
 
+/// The payload of a packed `repeated sint64` field holding `values`, as prost writes it.
+fn prosts_packed(values: &[i64]) -> Vec<u8> {
+    let mut field = Vec::new();
+    prost::encoding::sint64::encode_packed(1, values, &mut field);
+    if field.is_empty() {
+        return field; // prost writes no field at all for an empty list
+    }
+    let mut rest = &field[1..]; // the tag: field 1, LEN
+    let len = prost::encoding::decode_varint(&mut rest).expect("prost's length") as usize;
+    assert_eq!(rest.len(), len, "prost's packed field");
+    rest.to_vec()
+}
+
 #[test]
-fn decode_reads_what_prost_writes() {
-    for value in values() {
-        let mut bytes = prosts(value);
-        let len = bytes.len();
-        bytes.extend([0x01, 0xff]); // whatever comes next is not part of the varint
-        assert_eq!(
-            decode_varint(&bytes),
-            Some((value, len)),
-            "reading {bytes:02x?}"
+fn packed_values_read_what_prost_writes() {
+    let mut random = Random::new(7);
+    let lists: Vec<Vec<i64>> = vec![
+        vec![],
+        vec![0],
+        vec![-1, 1, -2, 2],
+        vec![i64::MIN, i64::MAX, 0, -64, 64],
+        (0..1000)
+            .map(|_| {
+                let n = random.any_width() as i64;
+                if random.next_u64().is_multiple_of(2) {
+                    n
+                } else {
+                    n.wrapping_neg()
+                }
+            })
+            .collect(),
+    ];
+    for values in lists {
+        let payload = prosts_packed(&values);
+        let read = decode_packed_sint64(&payload);
+        assert!(
+            read.as_deref() == Some(&values[..]),
+            "the packed payload of {} values ({} bytes) read back as {:?}",
+            values.len(),
+            payload.len(),
+            read.map(|read| read.len())
         );
     }
 }
 
 #[test]
-fn decode_refuses_what_is_not_a_varint() {
-    assert_eq!(decode_varint(&[]), None, "nothing is not a varint");
-    for value in [128, 300, u32::MAX as u64, u64::MAX] {
-        let bytes = prosts(value);
-        for cut in 1..bytes.len() {
-            let prefix = &bytes[..cut];
-            assert_eq!(
-                decode_varint(prefix),
-                None,
-                "{prefix:02x?} stops before its last byte"
-            );
-        }
-    }
-    let eleven_bytes = [0x80; 10]
-        .iter()
-        .chain(&[0x01])
-        .copied()
-        .collect::<Vec<u8>>();
+fn packed_values_refuse_a_payload_that_is_not_one() {
+    let mut payload = prosts_packed(&[5, -300, 1 << 40]);
+    // Cut off inside its last varint: no prefix of the list is a list.
+    payload.pop();
     assert_eq!(
-        decode_varint(&eleven_bytes),
+        decode_packed_sint64(&payload),
         None,
-        "{eleven_bytes:02x?} is longer than 10 bytes"
+        "{payload:02x?} ends inside a varint"
     );
-    let too_big = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02];
+    let overlong = [
+        0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
+    ];
     assert_eq!(
-        decode_varint(&too_big),
+        decode_packed_sint64(&overlong),
         None,
-        "{too_big:02x?} needs 65 bits"
+        "{overlong:02x?} holds a varint of 65 bits"
     );
 }
 
 #[test]
-fn decode_agrees_with_prost_on_odd_input() {
-    let mut random = Random::new(5);
+fn packed_values_agree_with_prost_on_odd_input() {
+    let mut random = Random::new(8);
     for _ in 0..10_000 {
         // Mostly continuation bytes, so that long, cut and overlong varints are common.
-        let len = (random.next_u64() % 12) as usize;
-        let mut bytes: Vec<u8> = (0..len).map(|_| random.next_u64() as u8 | 0x80).collect();
-        if !random.next_u64().is_multiple_of(4) {
-            bytes.push(random.next_u64() as u8 & 0x03);
+        let len = (random.next_u64() % 24) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| match random.next_u64() % 4 {
+                0 => random.next_u64() as u8 & 0x7f,
+                _ => random.next_u64() as u8 | 0x80,
+            })
+            .collect();
+        let mut rest = bytes.as_slice();
+        let mut prosts = Some(Vec::new());
+        while !rest.is_empty() {
+            match prost::encoding::decode_varint(&mut rest) {
+                Ok(value) => prosts.as_mut().expect("still a list").push(zigzag(value)),
+                Err(_) => {
+                    prosts = None;
+                    break;
+                }
+            }
         }
-        let prost = prost::encoding::decode_varint(&mut bytes.as_slice()).ok();
-        let yours = decode_varint(&bytes).map(|(value, _)| value);
         assert_eq!(
-            yours, prost,
-            "decoding {bytes:02x?} (left: yours, right: prost's)"
+            decode_packed_sint64(&bytes),
+            prosts,
+            "reading {bytes:02x?} (left: yours, right: prost's)"
         );
     }
+}
+
+/// ZigZag undone, as the test's own reference.
+fn zigzag(n: u64) -> i64 {
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
 }
 
 #[test]
