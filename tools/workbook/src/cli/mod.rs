@@ -156,7 +156,7 @@ pub enum ServicesAction {
 #[derive(Debug, Subcommand)]
 pub enum ClassAction {
     Serve {
-        #[arg(long)]
+        #[arg(long, value_parser = absolute())]
         dir: PathBuf,
         #[arg(long)]
         addr: Option<SocketAddr>,
@@ -174,7 +174,7 @@ pub enum ClassAction {
     },
     /// The teacher's roster, changed while the server runs.
     Roster {
-        #[arg(long)]
+        #[arg(long, value_parser = absolute())]
         dir: PathBuf,
         #[arg(value_enum)]
         action: RosterAction,
@@ -183,7 +183,7 @@ pub enum ClassAction {
     },
     /// A copy of the class in one new file, while its server runs or not.
     Backup {
-        #[arg(long)]
+        #[arg(long, value_parser = absolute())]
         dir: PathBuf,
         file: PathBuf,
     },
@@ -206,9 +206,17 @@ pub enum ClassAction {
     /// its peak is never the server's memory.
     #[command(hide = true)]
     BookSite {
-        #[arg(long)]
+        #[arg(long, value_parser = absolute())]
         dir: PathBuf,
     },
+}
+
+/// A folder on the command line, made absolute where it is read: the class's commands
+/// run git and the book's build in other folders, and hand them paths below it, which a
+/// relative path would name from the wrong place.
+fn absolute() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PathBufValueParser::new().try_map(|path| std::path::absolute(&path))
 }
 
 /// A duration on the command line (`90s`, `3m`, `1h`), or why not.

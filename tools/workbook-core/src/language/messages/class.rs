@@ -71,6 +71,8 @@ messages! {
     // The room's mirror (`class serve --mirror`).
     MirrorPreparing => "Preparing the room's mirror: the course's crates from this machine's cargo cache, the course as a git repository, the book (both editions)...",
         "正在准备教室的镜像：本机 cargo 缓存里课程的 crate、作为 git 仓库的课程、书（两种语言）……";
+    MirrorPreparingNoBook => "Preparing the room's mirror: the course's crates from this machine's cargo cache, the course as a git repository...",
+        "正在准备教室的镜像：本机 cargo 缓存里课程的 crate、作为 git 仓库的课程……";
     MirrorGaps => "{count} of Cargo.lock's versions are not in this machine's cargo cache, and the mirror fetches nothing from the Internet (the first: {first}): run cargo fetch --locked in the course's folder where there is Internet, then start the class again. The others are served.",
         "Cargo.lock 里有 {count} 个版本不在本机的 cargo 缓存里，而镜像不会从互联网获取任何东西（第一个：{first}）：请在有网络的地方于课程文件夹中运行 cargo fetch --locked，然后重新开始课堂。其余的照常提供。";
     MirrorPartFailed => "The room's mirror goes without {part}: {why}", "教室的镜像缺少{part}：{why}";
@@ -79,10 +81,16 @@ messages! {
     MirrorNotServed => "(not served)", "（不提供）";
     MirrorDetached => "no branch is checked out (HEAD is detached at {commit}), and the room clones a branch: switch to one (git switch -c NAME makes one here) and start the class again",
         "没有检出任何分支（HEAD 游离在 {commit}），而教室克隆的是一个分支：请切换到一个分支（git switch -c 名字 在此处新建一个），然后重新开始课堂";
-    MirrorNotTop => "{path} is inside the git repository of {top}, not one of its own", "{path} 位于 {top} 的 git 仓库之内，本身不是一个仓库";
+    MirrorNotTop => "{path} is inside the git repository of {top}, not one of its own: serve the class from a clone of the course (git clone it into a folder outside {top}, then run class serve there), or make {path} a repository (git init there, then commit the course), then start the class again",
+        "{path} 位于 {top} 的 git 仓库之内，本身不是一个仓库：请从课程的克隆来开课（把课程 git clone 到 {top} 之外的文件夹，再在那里运行 class serve），或者把 {path} 变成一个仓库（在那里 git init，然后提交课程），然后重新开始课堂";
     MirrorBookNeedsCourse => "it is built from the commit the course is served from, and no course is served", "书是从提供课程的那个提交构建的，而课程没有提供";
-    MirrorReady => "The room's mirror: the crates of Cargo.lock ({crates} crates, {versions} versions, {megabytes} MB), the course at {git}, the book at {book}. A learner with only Rust installed starts with this line (it clones the course, then points cargo at this mirror for the course alone):",
-        "教室的镜像：Cargo.lock 中的 crate（{crates} 个 crate，{versions} 个版本，{megabytes} MB），课程在 {git}，书在 {book}。只装了 Rust 的学员从这一行开始（它克隆课程，然后只为这门课把 cargo 指向这个镜像）：";
+    MirrorReady => "The room's mirror: the crates of Cargo.lock ({crates} crates, {versions} versions, {megabytes} MB{missing}), the course at {git}, the book at {book}.",
+        "教室的镜像：Cargo.lock 中的 crate（{crates} 个 crate，{versions} 个版本，{megabytes} MB{missing}），课程在 {git}，书在 {book}。";
+    MirrorReadyMissing => "; not the {count} versions said above", "；不含上面说的 {count} 个版本";
+    MirrorLine => "A learner with only Rust installed starts with this line (it clones the course, then points cargo at this mirror for the course alone):",
+        "只装了 Rust 的学员从这一行开始（它克隆课程，然后只为这门课把 cargo 指向这个镜像）：";
+    MirrorNoClone => "Learners cannot clone the course from this room, so there is no line for them to start with: {why}. The crates are served to a course a learner already has.",
+        "学员无法从这个教室克隆课程，所以没有让他们开始的那一行：{why}。crate 照常提供给学员手上已有的课程。";
     MirrorServedBranch => "{url} (the branch {branch}, at {commit})", "{url}（分支 {branch}，提交 {commit}）";
     MirrorUndo => "Then the line to join, below. To undo, in the course's folder: {command}",
         "然后是下面加入课堂的那一行。要撤销，在课程文件夹里运行：{command}";
@@ -92,6 +100,8 @@ messages! {
         "{name} 不在课程的 Cargo.lock 里：教室的镜像只有课程用到的 crate，也不会从互联网获取任何东西";
     RefuseNotCached => "{name} {version} is not in the teacher's cargo cache, and the room's mirror fetches nothing from the Internet: the teacher fills the cache with cargo fetch --locked in the course's folder, where there is Internet, then starts the class again",
         "{name} {version} 不在老师的 cargo 缓存里，而教室的镜像不会从互联网获取任何东西：老师需要在有网络的地方于课程文件夹中运行 cargo fetch --locked 补齐缓存，然后重新开始课堂";
+    RefuseIndexPath => "{path} is not where the sparse index keeps {name}: its index file is at {its}",
+        "{path} 不是稀疏索引存放 {name} 的位置：它的索引文件在 {its}";
     RefuseOtherVersion => "the course locks {name} at {locked}, not {version}: the room's mirror serves the versions of the course's Cargo.lock alone",
         "课程把 {name} 锁定在 {locked}，而不是 {version}：教室的镜像只提供课程 Cargo.lock 里的版本";
     RefuseUnreadable => "{path} could not be read on the teacher's machine", "{path} 在老师的机器上读不出来";

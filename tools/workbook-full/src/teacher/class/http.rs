@@ -47,6 +47,8 @@ pub fn routes(class: Arc<Class>) -> Router {
         .route("/index/{*path}", get(mirror::index))
         .route("/crates/{name}/{version}/download", get(mirror::download))
         .route(super::mirror::CARGO_CONFIG, get(mirror::cargo_config))
+        .route("/course.git", get(mirror::repository))
+        .route("/course.git/", get(mirror::repository))
         .route("/course.git/{*path}", get(mirror::repository))
         .route("/book", get(mirror::book))
         .route("/book/", get(mirror::book))
@@ -65,18 +67,18 @@ async fn nothing_here(State(class): State<Arc<Class>>, uri: Uri) -> Response {
     )
 }
 
-async fn not_asked_so(State(class): State<Arc<Class>>, method: Method, uri: Uri) -> Response {
-    let path = class::one_line(uri.path(), 200);
 /// A route asked with a method it does not take: said with the one it takes. The
 /// learners' and the roster's routes take a body, POST; every other route is read, GET.
-    request::refuse(
+async fn not_asked_so(State(class): State<Arc<Class>>, method: Method, uri: Uri) -> Response {
     let allowed = if [JOIN_PATH, VERDICTS_PATH, ROSTER_PATH].contains(&uri.path()) {
         Method::POST
     } else {
         Method::GET
     };
-        StatusCode::METHOD_NOT_ALLOWED,
+    let path = class::one_line(uri.path(), 200);
     // axum adds the `Allow` header HTTP asks of a 405.
+    request::refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
         class.say(
             ClassMsg::RefuseMethod,
             &[("path", &path), ("method", &method), ("allowed", &allowed)],

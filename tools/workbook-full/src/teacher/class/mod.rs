@@ -374,9 +374,12 @@ pub async fn serve(
     std::fs::write(dir.join(ADDRESS), format!("http://{here}\n"))
         .with_context(|| format!("writing {}", dir.join(ADDRESS).display()))?;
 
-    if let Some(mirror) = &class.mirror {
-        mirror::announce(mirror, &url);
-        let _ = class.learners_line.set(mirror::learners_line(&url));
+    if let Some(line) = class
+        .mirror
+        .as_ref()
+        .and_then(|m| mirror::announce(m, &url))
+    {
+        let _ = class.learners_line.set(line);
     }
     tell(
         ClassMsg::ServeOpen,

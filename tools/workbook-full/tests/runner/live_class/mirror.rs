@@ -160,6 +160,26 @@ pub(super) fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The course as a teacher's clone holds it: a git repository, all of it committed on
+/// `main`, the branch the room clones.
+pub(super) fn committed(course: &Course) {
+    git(&course.dir, &["init", "--quiet", "--initial-branch=main"]);
+    git(&course.dir, &["add", "."]);
+    git(
+        &course.dir,
+        &[
+            "-c",
+            "user.name=Teacher",
+            "-c",
+            "user.email=teacher@example.org",
+            "commit",
+            "--quiet",
+            "-m",
+            "The course",
+        ],
+    );
+}
+
 /// The learner's side with plain tools: `git clone` over HTTP, the book in both
 /// editions' folder, and cargo (an empty home, the mirror's configuration) fetching the
 /// course's locked crate from the mirror alone.
@@ -181,21 +201,7 @@ fn a_learner_clones_reads_and_fetches_from_the_mirror() {
         println!("skipped: this machine's cargo cache has no adler2-2.0.1.crate to serve");
         return;
     };
-    git(&course.dir, &["init", "--quiet", "--initial-branch=main"]);
-    git(&course.dir, &["add", "."]);
-    git(
-        &course.dir,
-        &[
-            "-c",
-            "user.name=Teacher",
-            "-c",
-            "user.email=teacher@example.org",
-            "commit",
-            "--quiet",
-            "-m",
-            "The course",
-        ],
-    );
+    committed(&course);
     // The teacher's cargo home is no part of the course: made once it is committed.
     let home = teachers_home(&course, &std::fs::read(real).unwrap());
     let server = start(&course, &home, &["--mirror"]);
@@ -261,6 +267,7 @@ async fn the_dashboard_shows_the_learners_line_the_terminal_printed() {
     let client = &browser.client;
     let course = Course::new();
     lock_naming_adler2(&course);
+    committed(&course);
     let home = teachers_home(&course, b"adler2's crate");
     let server = start(&course, &home, &["--mirror", "--mirror-no-book"]);
     let printed = server
@@ -318,6 +325,15 @@ fn the_books_site_is_built_by_a_process_of_its_own() {
     assert!(ok, "{said}");
     let index = std::fs::read_to_string(site.join("index.html")).unwrap_or_default();
     assert!(index.contains("Demo"), "{said}\n{index}");
+    // A folder named from where it is run (the runner runs in the lesson's folder here).
+    let (ok, said) = course.run(&["class", "book-site", "--dir", "../out"]);
+    assert!(ok, "{said}");
+    let written = course.path("lessons/out/index.html");
+    assert!(
+        written.is_file(),
+        "no site at {}: {said}",
+        written.display()
+    );
     // A folder it cannot write: its error, in one line.
     let file = course.path("a-file");
     std::fs::write(&file, "").unwrap();

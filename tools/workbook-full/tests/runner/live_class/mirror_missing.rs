@@ -74,9 +74,12 @@ fn what_the_cache_lacks_is_said_not_fetched() {
             && said.contains("run cargo fetch --locked in the course's folder"),
         "{said}"
     );
-    // Its own count of what it serves: two crates' index files, three locked versions, and
-    // the one `.crate` it has.
-    assert!(said.contains("(2 crates, 3 versions, 0.3 MB)"), "{said}");
+    // Its own count of what it serves, whole: same-file 1.0.6 alone, and its `.crate`;
+    // what it lacks said apart.
+    assert!(
+        said.contains("(1 crates, 1 versions, 0.3 MB; not the 2 versions said above)"),
+        "{said}"
+    );
 
     let refused = |path: &str, status: u16, words: &[&str]| {
         let answer = server.get(path, None);
@@ -114,13 +117,20 @@ fn what_the_cache_lacks_is_said_not_fetched() {
         404,
         &["the course locks same-file at 1.0.6, not 1.0.7"],
     );
-    for path in [
-        "/index/ra/nd/rand",
-        "/index/xx/yy/serde",
-        "/crates/rand/0.8.5/download",
-    ] {
+    for path in ["/index/ra/nd/rand", "/crates/rand/0.8.5/download"] {
         refused(path, 404, &["not in the course's Cargo.lock"]);
     }
+    // A locked crate at another path than the index's own: where it is, not "not locked".
+    refused(
+        "/index/xx/yy/serde",
+        404,
+        &[
+            "/index/xx/yy/serde is not where the sparse index keeps serde: its index file is at /index/se/rd/serde",
+        ],
+    );
+    // Paths no name can be, in words too.
+    refused("/index/%ff%fe", 404, &["has nothing at /index/%ff%fe"]);
+    refused("/crates/%ff/1.0.0/download", 404, &["has nothing at"]);
     let served = head_of(&server, "/crates/same-file/1.0.6/download").to_ascii_lowercase();
     assert!(
         served.starts_with("http/1.1 200")

@@ -197,6 +197,14 @@ fn a_learners_clone_and_the_book_hold_the_served_branchs_commits_alone() {
                 .contains("\r\nlocation: /book/\r\n"),
         "{bare}"
     );
+    let bare = head_of(&server, "/course.git");
+    assert!(
+        bare.starts_with("HTTP/1.1 308")
+            && bare
+                .to_ascii_lowercase()
+                .contains("\r\nlocation: /course.git/\r\n"),
+        "{bare}"
+    );
     let long = "a".repeat(300);
     let deep = ["ab"; 600].join("/");
     for path in [
@@ -205,6 +213,8 @@ fn a_learners_clone_and_the_book_hold_the_served_branchs_commits_alone() {
         format!("/book/{deep}"),
         format!("/course.git/{long}"),
         format!("/course.git/objects/{long}"),
+        "/course.git/objects/%ff%fe".to_string(),
+        "/book/%ff%fe".to_string(),
     ] {
         let answer = server.get(&path, None);
         assert_eq!(answer.status, 404, "{path}: {}", answer.body);
@@ -235,7 +245,46 @@ fn a_detached_head_serves_no_course_and_says_why() {
         said.contains("goes without the book: it is built from the commit"),
         "{said}"
     );
+    // No line to clone from: said plainly, and none printed.
+    assert!(
+        said.contains("Learners cannot clone the course from this room"),
+        "{said}"
+    );
+    assert!(!said.contains("git clone "), "{said}");
     assert_eq!(server.get("/course.git/info/refs", None).status, 404);
     assert_eq!(server.get("/book/", None).status, 404);
     assert_eq!(server.get("/index/ad/le/adler2", None).status, 200);
+}
+
+/// The guide's own form, `class serve --dir class-2026-12 --mirror` in the course's
+/// folder: the class's folder is named from there, though git and the book's build run
+/// in other folders; the learner's clone works and the book answers.
+#[test]
+fn a_relative_class_folder_serves_the_course_and_the_book() {
+    let (course, _) = a_teachers_clone();
+    let home = teachers_home(&course, b"adler2's crate");
+    let mut command = course.command(&["--lang", "en", "class", "serve", "--dir"]);
+    command.env("CARGO_HOME", &home).current_dir(&course.dir);
+    let server = Running::spawn(
+        command,
+        Path::new("class-2026-12"),
+        "127.0.0.1:0",
+        &["--mirror"],
+        None,
+    );
+    let said = server.printed.join("\n");
+    assert!(!said.contains("goes without"), "{said}");
+    assert!(said.contains("the branch main"), "{said}");
+
+    let room = course.path("room");
+    std::fs::create_dir_all(&room).unwrap();
+    let url = format!("{}/course.git", server.url);
+    git(&room, &["clone", "--quiet", &url, "course"]);
+    assert!(room.join("course/lessons/01-demo/lesson.toml").is_file());
+    let book = server.get("/book/", None);
+    assert_eq!(book.status, 200, "{}", book.body);
+    assert!(book.body.contains("Demo"), "{}", book.body);
+    // Made where it was named, and nowhere below it.
+    assert!(course.path("class-2026-12/course.git/HEAD").is_file());
+    assert!(!course.path("class-2026-12/class-2026-12").exists());
 }

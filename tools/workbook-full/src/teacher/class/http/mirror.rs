@@ -12,7 +12,9 @@ use std::path::{Component, Path};
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, Request, State};
+use axum::http::Uri;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower::ServiceExt;
@@ -75,19 +77,39 @@ pub(super) async fn cargo_config(State(class): State<Arc<Class>>, headers: Heade
 /// An index file: `1/a`, `3/s/syn`, `se/rd/serde`.
 pub(super) async fn index(
     State(class): State<Arc<Class>>,
-    UrlPath(path): UrlPath<String>,
+    path: Result<UrlPath<String>, PathRejection>,
+    uri: Uri,
 ) -> Response {
     let Some(mirror) = class.mirror.as_deref() else {
         return off(&class);
+    };
+    let Ok(UrlPath(path)) = path else {
+        return nothing(&class, uri.path());
     };
     if let Some(lines) = mirror.registry.index_file(&path) {
         return text("text/plain; charset=utf-8", lines);
     }
     let name = path.rsplit('/').next().unwrap_or(&path);
+    let locked = mirror.registry.locked_versions(name);
     let its_path = mirror::registry::index_path(name).ok();
-    let locked = its_path
-        .filter(|its| its.eq_ignore_ascii_case(&path))
-        .and_then(|_| mirror.registry.locked_versions(name));
+    // A crate of the lock file asked at another path than the index's own for its name:
+    // not "not locked", which would be false; where its file is.
+    if let (Some(_), Some(its)) = (locked, &its_path)
+        && !its.eq_ignore_ascii_case(&path)
+    {
+        let (name, path) = (class::one_line(name, 80), class::one_line(&path, 200));
+        return refuse(
+            StatusCode::NOT_FOUND,
+            class.say(
+                ClassMsg::RefuseIndexPath,
+                &[
+                    ("path", &format!("/index/{path}")),
+                    ("name", &name),
+                    ("its", &format!("/index/{its}")),
+                ],
+            ),
+        );
+    }
     let name = class::one_line(name, 80);
     match locked {
         // In the lock file, not in the teacher's cache. Not a 404: cargo takes that for
@@ -114,11 +136,14 @@ pub(super) async fn index(
 /// A `.crate` file, streamed from the teacher's cargo cache.
 pub(super) async fn download(
     State(class): State<Arc<Class>>,
-    UrlPath((name, version)): UrlPath<(String, String)>,
+    path: Result<UrlPath<(String, String)>, PathRejection>,
     request: Request,
 ) -> Response {
     let Some(mirror) = class.mirror.as_deref() else {
         return off(&class);
+    };
+    let Ok(UrlPath((name, version))) = path else {
+        return nothing(&class, request.uri().path());
     };
     if let Some(file) = mirror.registry.crate_file(&name, &version) {
         let served = ServeFile::new(file).oneshot(request);
@@ -150,19 +175,16 @@ pub(super) async fn download(
 }
 
 /// The course's bare repository, as files (git's dumb HTTP protocol).
-pub(super) async fn repository(
-    State(class): State<Arc<Class>>,
-    UrlPath(path): UrlPath<String>,
-    request: Request,
-) -> Response {
+pub(super) async fn repository(State(class): State<Arc<Class>>, request: Request) -> Response {
     let Some(mirror) = class.mirror.as_deref() else {
         return off(&class);
     };
-    let folder = mirror.repository.as_ref().map(|served| served.path.clone());
-    match folder {
-        Some(folder) => files(&class, &folder, "/course.git", &path, request).await,
-        None => nothing(&class, request.uri().path()),
-    }
+    let folder = mirror
+        .repository
+        .as_ref()
+        .ok()
+        .map(|served| served.path.clone());
+    below(&class, folder.as_deref(), "/course.git", request).await
 }
 
 /// The book's static site, both editions.
@@ -171,16 +193,23 @@ pub(super) async fn book(State(class): State<Arc<Class>>, request: Request) -> R
         return off(&class);
     };
     let folder = mirror.book.clone();
+    below(&class, folder.as_deref(), "/book", request).await
+}
+
+/// The request's path below `prefix`, from `folder` if it is served. The path is taken as
+/// it came, percent-encoded: `ServeDir` decodes it, and a path no file can be named by (not
+/// UTF-8, once decoded) is nothing here, in words, rather than a bare 400.
+async fn below(class: &Class, folder: Option<&Path>, prefix: &str, request: Request) -> Response {
     let path = request
         .uri()
         .path()
-        .strip_prefix("/book")
+        .strip_prefix(prefix)
         .unwrap_or_default()
         .trim_start_matches('/')
         .to_string();
     match folder {
-        Some(folder) => files(&class, &folder, "/book", &path, request).await,
-        None => nothing(&class, request.uri().path()),
+        Some(folder) => files(class, folder, prefix, &path, request).await,
+        None => nothing(class, request.uri().path()),
     }
 }
 

@@ -189,6 +189,11 @@ fn site(source: &Path, site: &Path) -> Result<PathBuf> {
             last.unwrap_or("it said nothing").trim()
         );
     }
+    // A book is announced only once it is there: a build that put its site elsewhere
+    // would otherwise be a start line naming a /book/ that answers 404.
+    if !site.join("index.html").is_file() {
+        bail!("the book's build wrote no site in {}", site.display());
+    }
     Ok(site.to_path_buf())
 }
 
@@ -203,6 +208,9 @@ fn remove(path: &Path) -> Result<()> {
 
 /// Runs git in `dir`: what it printed, trimmed, or its error in one line.
 fn git(dir: &Path, args: &[&OsStr]) -> Result<String> {
+    if !dir.is_dir() {
+        bail!("running git in {}: no such folder", dir.display());
+    }
     let output = Command::new("git")
         .args(args)
         .current_dir(dir)

@@ -40,8 +40,8 @@ const ROOM: &str = "room";
 /// What the mirror serves, made at the server's start.
 pub struct Mirror {
     pub registry: Registry,
-    /// The bare repository and what it holds, if it could be made.
-    pub repository: Option<course::Served>,
+    /// The bare repository and what it holds, or why it could not be made, in one line.
+    pub repository: Result<course::Served, String>,
     /// The book's static site, if it could be built.
     pub book: Option<PathBuf>,
 }
@@ -51,17 +51,23 @@ impl Mirror {
     /// crates from the cargo cache, makes the repository and builds the book from the
     /// commit it holds. A part that fails is said and left out; the rest is served.
     pub fn prepare(root: &Path, dir: &Path, book: bool) -> anyhow::Result<Mirror> {
-        tell(ClassMsg::MirrorPreparing, &[]);
+        let preparing = if book {
+            ClassMsg::MirrorPreparing
+        } else {
+            ClassMsg::MirrorPreparingNoBook
+        };
+        tell(preparing, &[]);
         let registry = crates(root)?;
-        let repository = course::repository(root, dir)
-            .map_err(|why| said_without(ClassMsg::MirrorPartCourse, &why))
-            .ok();
+        let repository = course::repository(root, dir).map_err(|why| {
+            said_without(ClassMsg::MirrorPartCourse, &why);
+            format!("{why:#}")
+        });
         let book = match (book, &repository) {
             (false, _) => None,
-            (true, Some(served)) => course::book(&served.path, dir)
+            (true, Ok(served)) => course::book(&served.path, dir)
                 .map_err(|why| said_without(ClassMsg::MirrorPartBook, &why))
                 .ok(),
-            (true, None) => {
+            (true, Err(_)) => {
                 let why = anyhow::anyhow!(say(ClassMsg::MirrorBookNeedsCourse, &[]));
                 said_without(ClassMsg::MirrorPartBook, &why);
                 None
@@ -93,7 +99,7 @@ fn crates(root: &Path) -> anyhow::Result<Registry> {
         };
         tell(
             ClassMsg::MirrorGaps,
-            &[("count", &gaps.len()), ("first", &first)],
+            &[("count", &registry.missing), ("first", &first)],
         );
     }
     Ok(registry)
@@ -117,10 +123,12 @@ pub fn learners_line(url: &str) -> String {
 /// The command that undoes the learner's line, run in the course's folder.
 pub const UNDO: &str = "rm ../.cargo/config.toml";
 
-/// What `serve` says of a mirror that is ready, at `url`.
-pub fn announce(mirror: &Mirror, url: &str) {
+/// What `serve` says of a mirror that is ready, at `url`: what it serves, then the
+/// learner's line, which it returns; or, with no course to clone, why learners cannot
+/// start from this room, and no line.
+pub fn announce(mirror: &Mirror, url: &str) -> Option<String> {
     let git = match &mirror.repository {
-        Some(served) => say(
+        Ok(served) => say(
             ClassMsg::MirrorServedBranch,
             &[
                 ("url", &format!("{url}/{}", course::REPOSITORY)),
@@ -128,7 +136,7 @@ pub fn announce(mirror: &Mirror, url: &str) {
                 ("commit", &served.commit),
             ],
         ),
-        None => say(ClassMsg::MirrorNotServed, &[]),
+        Err(_) => say(ClassMsg::MirrorNotServed, &[]),
     };
     let book = match mirror.book {
         Some(_) => format!("{url}/{}/", course::BOOK),
@@ -137,18 +145,31 @@ pub fn announce(mirror: &Mirror, url: &str) {
     // The size a learner downloads, said by the server rather than written down anywhere:
     // it is this lock file's, on this day.
     let megabytes = format!("{:.1}", mirror.registry.bytes as f64 / 1e6);
+    // What it does not serve, said apart: the count above is of what a learner gets.
+    let missing = match mirror.registry.missing {
+        0 => String::new(),
+        count => say(ClassMsg::MirrorReadyMissing, &[("count", &count)]),
+    };
     tell(
         ClassMsg::MirrorReady,
         &[
             ("crates", &mirror.registry.crates()),
             ("versions", &mirror.registry.versions),
             ("megabytes", &megabytes),
+            ("missing", &missing),
             ("git", &git),
             ("book", &book),
         ],
     );
-    println!("\n    {}\n", ui::cyan(&learners_line(url)));
+    if let Err(why) = &mirror.repository {
+        tell(ClassMsg::MirrorNoClone, &[("why", why)]);
+        return None;
+    }
+    let line = learners_line(url);
+    tell(ClassMsg::MirrorLine, &[]);
+    println!("\n    {}\n", ui::cyan(&line));
     tell(ClassMsg::MirrorUndo, &[("command", &UNDO)]);
+    Some(line)
 }
 
 /// The learner's cargo configuration for a server its learner reaches at `host`: the

@@ -67,8 +67,10 @@ pub struct Registry {
     /// A crate's name in lower case → the versions the lock file names, served or not:
     /// what a request for another version, or for a crate the cache lacks, is told.
     locked: HashMap<String, Vec<String>>,
-    /// How many versions the lock file names.
+    /// How many versions it serves whole (their index line and their `.crate`).
     pub versions: usize,
+    /// How many versions the lock file names that it does not serve whole.
+    pub missing: usize,
     /// The size of the `.crate` files served, in bytes: what a learner downloads.
     pub bytes: u64,
 }
@@ -81,7 +83,6 @@ impl Registry {
         let index_dirs = folders(&cargo_home.join("registry/index"), ".cache");
         let crate_dirs = folders(&cargo_home.join("registry/cache"), "");
         let mut registry = Registry {
-            versions: locked.values().map(Vec::len).sum(),
             locked: locked
                 .iter()
                 .map(|(name, versions)| {
@@ -134,6 +135,8 @@ impl Registry {
                 .with_context(|| format!("writing the index lines of {name}"))?;
             registry.index.insert(path, Bytes::from(lines));
         }
+        registry.versions = registry.crates.len();
+        registry.missing = locked.values().map(Vec::len).sum::<usize>() - registry.versions;
         Ok((registry, gaps))
     }
 
@@ -157,9 +160,11 @@ impl Registry {
             .map(Vec::as_slice)
     }
 
-    /// How many crates (names) the registry has an index file for.
+    /// How many crates (names) it serves a version of whole.
     pub fn crates(&self) -> usize {
-        self.index.len()
+        let names: std::collections::HashSet<&str> =
+            self.crates.keys().map(|(name, _)| name.as_str()).collect();
+        names.len()
     }
 }
 

@@ -122,7 +122,10 @@ fn serves_the_public_registrys_line_of_each_locked_version_alone() {
 
     let (registry, gaps) = Registry::read(&lock, &home).expect("the registry");
     assert_eq!(gaps, []);
-    assert_eq!((registry.crates(), registry.versions), (2, 2));
+    assert_eq!(
+        (registry.crates(), registry.versions, registry.missing),
+        (2, 2, 0)
+    );
     for (path, public) in [("ad/le/adler2", &adler2), ("sa/me/same-file", &same_file)] {
         let served = registry.index_file(path).expect(path);
         let served = lines(&served);
@@ -182,6 +185,11 @@ fn says_what_it_cannot_serve() {
             ))),
             Gap::NoIndex("serde".into()),
         ]
+    );
+    // Counted as served: only a version a learner can download whole; the four others apart.
+    assert_eq!(
+        (registry.crates(), registry.versions, registry.missing),
+        (0, 0, 4)
     );
     // What it has, it serves: adler2's line (its crate is the teacher's to fetch).
     assert!(registry.index_file("ad/le/adler2").is_some());
