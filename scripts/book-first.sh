@@ -7,13 +7,17 @@
 #   scripts/book-first.sh            a clone of this checkout's HEAD in a temporary folder
 #   scripts/book-first.sh DIR        the clone in DIR (kept afterwards)
 #   RUNS=3 scripts/book-first.sh     three runs, each from nothing, one line each
+#   ROAD=book scripts/book-first.sh           the book's other roads, without the session:
+#   ROAD=workbook-book scripts/book-first.sh  `cargo run -p workbook -- book`, or
+#                                             `cargo run -p workbook-book`
 #   ORDER=book-first scripts/book-first.sh    without the session: the map, then the book's
 #   ORDER=check-first scripts/book-first.sh   server and the first check in that order, each
 #                                             built with cargo as the session builds them
 #
-# Four moments, in seconds from the clone: the course map with its link to chapter 1; that
-# link answering (the session's page for the book on its way: at once); the first verdict of
-# the first exercise; and the chapter itself served by the book's server. The machine's load
+# Five moments, in seconds from the clone: the course map with its link to chapter 1; that
+# link answering; chapter 1 readable there (its own text, from its Markdown while the book's
+# server is on its way); the first verdict of the first exercise; and the chapter served by
+# the book's server itself. A road gives the two chapter moments. The machine's load
 # (`uptime`) is printed with each run: on a shared machine the figures are that load's too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,9 +42,18 @@ EOF
 # status URL: the HTTP status of URL, 000 when nothing answers.
 status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true; }
 
+# chapter URL TITLE: what chapter 1's address shows: `book` (the book's server's page),
+# `readable` (the chapter's text, before its server is up), or nothing yet.
+chapter() {
+  local page
+  page=$(curl -s --fail --max-time 5 "$1") || return 0
+  case "$page" in *"$2"*) ;; *) return 0 ;; esac
+  case "$page" in *'id="book-on-its-way"'*) echo readable ;; *) echo book ;; esac
+}
+
 # one_run DIR: one measurement from a fresh clone into DIR; prints its line.
 one_run() {
-  local clone=$1 home started log keys book port map link verdict served first
+  local clone=$1 home started log keys port map link verdict first title
   rm -rf "$clone" "$clone.cargo-home"
   mkdir -p "$clone.cargo-home"
   started=$SECONDS
@@ -50,7 +63,32 @@ one_run() {
   export WORKBOOK_BASE_PORT=$(free_base)
   port=$((WORKBOOK_BASE_PORT + 5))
   first=$(sed -n 's/^id = "\([a-z0-9.-]*\)"$/\1/p' lessons/01-*/lesson.toml | sed -n 2p)
-  chapter="http://127.0.0.1:$port/$(basename "$(dirname "$(ls lessons/01-*/lesson.toml)")").html"
+  local name
+  name=$(basename "$(dirname "$(ls lessons/01-*/lesson.toml)")")
+  chapter="http://127.0.0.1:$port/$name.html"
+  title=$(sed -n '1s/^# //p' "book/src/$name.md")
+  local readable= served= seen
+
+  if [ -n "${ROAD:-}" ]; then
+    # The command alone, in a process group of its own, so that it ends with its server.
+    local command=(cargo run -p workbook-book)
+    [ "$ROAD" = book ] && command=(cargo run -p workbook -- book)
+    setsid "${command[@]}" >"$clone.$ROAD.log" 2>&1 &
+    local road=$!
+    while [ -z "$served" ]; do
+      kill -0 "$road" 2>/dev/null || { echo "\`${command[*]}\` ended; its output: $clone.$ROAD.log" >&2; break; }
+      seen=$(chapter "$chapter" "$title")
+      [ -z "$readable" ] && [ -n "$seen" ] && readable=$((SECONDS - started))
+      [ "$seen" = book ] && served=$((SECONDS - started))
+      sleep 1
+    done
+    kill -- -"$road" 2>/dev/null || true
+    wait "$road" 2>/dev/null || true
+    printf '%-13s chapter readable %4s s   chapter served %4s s   load: %s\n' \
+      "$ROAD" "${readable:--}" "${served:--}" "$(uptime | sed 's/.*load average: //')"
+    cd "$source_repo"
+    return
+  fi
 
   if [ -n "${ORDER:-}" ]; then
     # The same builds as the session's, one after the other, without the session.
@@ -73,9 +111,11 @@ one_run() {
   rm -f "$keys"
   mkfifo "$keys"
   exec 3<>"$keys"
+  # There before the loop reads it, however soon that is.
+  : >"$log"
   script -qfec "cargo run -p workbook" /dev/null <"$keys" >"$log" 2>&1 &
   local session=$!
-  map= link= verdict= served=
+  map= link= verdict=
   local plain="$clone.session.txt"
   while [ -z "$served" ]; do
     kill -0 "$session" 2>/dev/null || { echo "the session ended; its output: $log" >&2; break; }
@@ -90,16 +130,18 @@ one_run() {
     if [ -z "$verdict" ] && grep -Eq "(✗|✓) $first" "$plain"; then
       verdict=$((SECONDS - started))
     fi
-    if [ "$(status "$chapter")" = 200 ]; then
-      served=$((SECONDS - started))
+    if [ -n "$link" ]; then
+      seen=$(chapter "$chapter" "$title")
+      [ -z "$readable" ] && [ -n "$seen" ] && readable=$((SECONDS - started))
+      [ "$seen" = book ] && served=$((SECONDS - started))
     fi
     sleep 1
   done
   printf 'q' >&3
   wait "$session" 2>/dev/null || true
   exec 3>&-
-  printf 'session    map %4s s   link answers %4s s   first verdict %4s s   chapter served %4s s   load: %s\n' \
-    "${map:--}" "${link:--}" "${verdict:--}" "${served:--}" "$(uptime | sed 's/.*load average: //')"
+  printf 'session    map %4s s   link answers %4s s   chapter readable %4s s   first verdict %4s s   chapter served %4s s   load: %s\n' \
+    "${map:--}" "${link:--}" "${readable:--}" "${verdict:--}" "${served:--}" "$(uptime | sed 's/.*load average: //')"
   cd "$source_repo"
 }
 

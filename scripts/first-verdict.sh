@@ -74,11 +74,13 @@ verdict=$((SECONDS - started))
 # the session itself, its page for the book on its way included.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # serve_book LOG: the book's server started on $port (its pid in book_pid), its output
-# into LOG; returns once its first page answers.
+# into LOG; returns once its pages are made: while it makes them, it answers the chapters
+# from their Markdown, and `/__workbook/waiting` says how far (the book itself has no such
+# page).
 serve_book() {
   cargo run --quiet -p workbook-book -- --port "$port" >"$1" 2>&1 &
   book_pid=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/__workbook/waiting")" = 404 ]; do
     kill -0 "$book_pid" 2>/dev/null || { echo "the book's server stopped" >&2; exit 1; }
     sleep 1
   done
