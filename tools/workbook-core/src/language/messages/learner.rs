@@ -112,8 +112,8 @@ messages! {
         "{mark} 趁你阅读时在后台以低优先级提前构建：{what}";
     AheadStopped => "{mark} stopped building ahead: a check needs cargo; it goes on when you open a chapter again",
         "{mark} 已停止提前构建：有检查需要 cargo；再次打开章节时继续";
-    BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two; a check started meanwhile waits for it): {url} says how far, and turns into the book when it is up",
-        "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟；其间开始的检查会等它完成）：{url} 显示进度，服务器就绪后自动变成本书";
+    BookBeingBuilt => "{mark} the book's server is being built, the first time only (a minute or two; a check started meanwhile waits for it): meanwhile {url} shows each chapter from its Markdown and says how far, and turns into the book when it is up",
+        "{mark} 正在构建本书的服务器，仅第一次需要（一两分钟；其间开始的检查会等它完成）：这期间 {url} 直接从 Markdown 显示各章并显示进度，服务器就绪后自动变成本书";
     // The page at the book's address while its server is on its way (`book/waiting.rs` in tools/workbook).
     WaitingTitle => "The book is on its way", "本书正在路上";
     WaitingQueued => "Its server is built as soon as your first check's build is done (the first time only).",
