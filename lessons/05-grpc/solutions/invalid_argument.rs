@@ -14,16 +14,26 @@ use crate::greeter::{GreeterService, ReplyStream};
 /// The longest name the Greeter accepts, in characters (not bytes).
 pub const MAX_NAME_CHARS: usize = 100;
 
-/// Accepts a name of 1 to [`MAX_NAME_CHARS`] characters that is not only spaces; anything
-/// else is `InvalidArgument` with a message that tells the caller what to fix.
+/// The name to greet: `name` without the spaces around it, which must be 1 to
+/// [`MAX_NAME_CHARS`] characters long and hold no control character (a newline, a NUL,
+/// an escape: names end up in logs and on screens, where those forge lines and colours).
+/// Anything else is `InvalidArgument`, with a message that says what to fix: that the name
+/// is empty; how long it is and the most allowed; or that it holds a control character.
 pub fn check_name(name: &str) -> Result<&str, Status> {
-    if name.trim().is_empty() {
+    let name = name.trim();
+    if name.is_empty() {
         return Err(Status::invalid_argument("name must not be empty"));
     }
-    let chars = name.chars().count();
-    if chars > MAX_NAME_CHARS {
+    // People count characters, not the bytes UTF-8 needs for them.
+    let length = name.chars().count();
+    if length > MAX_NAME_CHARS {
         return Err(Status::invalid_argument(format!(
-            "name is {chars} characters long, the most is {MAX_NAME_CHARS}"
+            "name is {length} characters long, the most is {MAX_NAME_CHARS}"
+        )));
+    }
+    if let Some(at) = name.chars().position(char::is_control) {
+        return Err(Status::invalid_argument(format!(
+            "name holds a control character at character {at}"
         )));
     }
     Ok(name)

@@ -62,13 +62,48 @@ async fn a_name_over_100_characters_is_invalid_argument() {
 }
 
 #[tokio::test]
-async fn good_names_are_greeted() {
+async fn a_name_with_a_control_character_is_invalid_argument() {
     let mut client = start().await;
-    // 100 characters is allowed, even when they take 200 bytes.
-    for name in ["Ferris".to_string(), "x".repeat(100), "é".repeat(100)] {
-        let greeting = say_hello(&mut client, &name)
+    for name in ["Fer\nris", "Ferris\0", "\u{1b}[31mFerris", "Fer\u{7f}ris"] {
+        let status = say_hello(&mut client, name)
+            .await
+            .expect_err(&format!("SayHello({name:?}) should fail, but it answered"));
+        assert_eq!(
+            status.code(),
+            Code::InvalidArgument,
+            "SayHello({name:?}) should fail with InvalidArgument, got {status:?}"
+        );
+        assert!(
+            status.message().contains("control"),
+            "the message should say the name holds a control character, got {:?}",
+            status.message()
+        );
+    }
+}
+
+#[tokio::test]
+async fn good_names_are_greeted_without_the_spaces_around_them() {
+    let mut client = start().await;
+    // 100 characters is allowed, even when they take 200 bytes, and the spaces around a
+    // name are no part of it.
+    let hundred = "x".repeat(100);
+    let accents = "é".repeat(100);
+    let padded = format!("  {hundred}\t ");
+    for (name, greeted) in [
+        ("Ferris", "Ferris"),
+        ("  Ferris  ", "Ferris"),
+        ("Grace Hopper", "Grace Hopper"),
+        (hundred.as_str(), hundred.as_str()),
+        (accents.as_str(), accents.as_str()),
+        (padded.as_str(), hundred.as_str()),
+    ] {
+        let greeting = say_hello(&mut client, name)
             .await
             .unwrap_or_else(|status| panic!("SayHello({name:?}) failed with {status:?}"));
-        assert_eq!(greeting, format!("Hello {name}!"));
+        assert_eq!(
+            greeting,
+            format!("Hello {greeted}!"),
+            "the greeting for {name:?}"
+        );
     }
 }

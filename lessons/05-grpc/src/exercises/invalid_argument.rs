@@ -14,11 +14,13 @@ use crate::greeter::{GreeterService, ReplyStream};
 /// The longest name the Greeter accepts, in characters (not bytes).
 pub const MAX_NAME_CHARS: usize = 100;
 
-/// Accepts a name of 1 to [`MAX_NAME_CHARS`] characters that is not only spaces; anything
-/// else is `InvalidArgument` with a message that tells the caller what to fix.
+/// The name to greet: `name` without the spaces around it, which must be 1 to
+/// [`MAX_NAME_CHARS`] characters long and hold no control character (a newline, a NUL,
+/// an escape: names end up in logs and on screens, where those forge lines and colours).
+/// Anything else is `InvalidArgument`, with a message that says what to fix: that the name
+/// is empty; how long it is and the most allowed; or that it holds a control character.
 pub fn check_name(name: &str) -> Result<&str, Status> {
-    // TODO: refuse what the doc comment refuses, with a message that names the problem (and
-    // for a long name, its length and the limit); let every other name through as it is.
+    // TODO: the name to greet, or the refusal, as the doc comment says.
     todo!("grpc.invalid-argument: check the name")
 }
 

@@ -58,10 +58,9 @@ impl Greeter for StreamingGreeter {
         &self,
         request: Request<HelloStreamRequest>,
     ) -> Result<Response<ReplyStream>, Status> {
-        // TODO: make the replies on a task of their own, paced by `self.every` and counted
-        // in `self.live` while it runs, and hand them over through a channel of CAPACITY;
-        // return the channel's receiving end as the stream. Stop the task when the client
-        // has gone.
+        // TODO: the stream the doc comment describes: its replies made and paced on a task
+        //       of their own, which `self.live` counts while it runs, handed over through a
+        //       channel of CAPACITY, and which ends once the client has gone.
         todo!("grpc.stream: make the paced replies on a task of their own")
     }
 }
