@@ -364,16 +364,15 @@ fn said(text: &str, context: &Context) -> Vec<Said> {
                             call.as_ref(),
                             &translate,
                         );
-                        let (heading, reason) = if is_assertion(panic, &context.root) {
-                            (
-                                Msg::TestAssertion,
-                                assertion::own_words(context.lang, &first)
-                                    .unwrap_or(&first)
-                                    .to_string(),
-                            )
+                        // On the wall, the test's words alone, whichever way it failed:
+                        // an assertion's, or those of its own `panic!`.
+                        let reason = assertion::own_words(context.lang, &first)
+                            .unwrap_or(&first)
+                            .to_string();
+                        let heading = if is_assertion(panic, &context.root) {
+                            Msg::TestAssertion
                         } else {
-                            let reason = say(Msg::ReasonTestPanicked, &[("message", &first)]);
-                            (Msg::TestPanicked, reason)
+                            Msg::TestPanicked
                         };
                         Said {
                             heading: say(heading, &[("at", &at), ("message", &first)]),

@@ -158,7 +158,6 @@ messages! {
     ReasonNotWrittenYetWhat => "not written yet: {what}", "还没有写：{what}";
     ReasonYourCodePanicked => "their code panicked: {message}", "代码 panic 了：{message}";
     ReasonTestGaveUp => "the test gave up after {after} waiting for {what}", "测试等了 {after} 后放弃了，它在等：{what}";
-    ReasonTestPanicked => "the test panicked: {message}", "测试 panic 了：{message}";
     // Rust's own words in a failed assertion, and the two sides of an `assert_eq!` named by
     // the expressions the test compared (so that the learner's value is told from the one
     // expected).

@@ -71,13 +71,29 @@ let clockOffset = 0; // the server's clock minus this one's
 let messages = 0;
 
 const minutesSince = (ms) => Math.max(0, Math.floor((Date.now() + clockOffset - ms) / 60000));
+// How long, as a teacher reads it: minutes under an hour, hours under a day, then days
+// ("23 h", not "1381 min"); in a grid's cell, the shortest ("23h").
+const howLong = (minutes) => minutes < 60 ? fill(words.minutes, { m: minutes })
+  : minutes < 24 * 60 ? fill(words.hours, { h: Math.floor(minutes / 60) })
+  : fill(words.days, { d: Math.floor(minutes / (24 * 60)) });
+const howLongShort = (minutes) => minutes < 60 ? String(minutes)
+  : minutes < 24 * 60 ? Math.floor(minutes / 60) + "h" : Math.floor(minutes / (24 * 60)) + "d";
 // Failing, once started: a stub a lesson's check failed, never checked alone, is not started.
 const failing = (cell) => cell && !cell.passed && cell.failing_since_ms !== undefined;
 const started = (cell) => cell && (cell.passed || cell.started);
 const byName = (a, b) => a.name.localeCompare(b.name);
 // A seat is the order of joining: the first to join is seat 1.
 const seats = () => new Map([...rows.values()].sort((a, b) => a.id - b.id).map((row, index) => [row.id, index + 1]));
-const initials = (name) => name.split(/[\s\-_.]+/).filter(Boolean).map((part) => [...part][0].toUpperCase()).join(".");
+// Initials: each part's first letter ("Olivia Brown" is O.B). A Chinese name is its family
+// name and its given name, one or two characters each, with no space: the family name is
+// what many in the room share, so it is the given name's first character ("张伟" is 伟;
+// a four-character name's family name is its first two, "欧阳娜娜" is 娜).
+const han = /^\p{Script=Han}+$/u;
+const initials = (name) => {
+  const chars = [...name.trim()];
+  if (han.test(name.trim()) && chars.length >= 2) return chars[chars.length >= 4 ? 2 : 1];
+  return name.split(/[\s\-_.]+/).filter(Boolean).map((part) => [...part][0].toUpperCase()).join(".");
+};
 // A learner as the page shows them: their name, or on the projector their initials or seat.
 let seatOf = new Map();
 const shownAs = (row) => choices.show === "initials" ? initials(row.name)
@@ -139,8 +155,8 @@ function gridRow(row, shown) {
       td.classList.add("failing");
       td.dataset.state = "failing";
       const minutes = cell.failing_since_ms === undefined ? 0 : minutesSince(cell.failing_since_ms);
-      td.textContent = String(minutes);
-      td.title = [fill(words.minutes, { m: minutes }), cell.test, cell.message].filter(Boolean).join("\n");
+      td.textContent = howLongShort(minutes);
+      td.title = [howLong(minutes), cell.test, cell.message].filter(Boolean).join("\n");
     }
     return td;
   });
@@ -148,6 +164,38 @@ function gridRow(row, shown) {
   gridRows.set(row.id, tr);
   return tr;
 }
+
+// The grid's cells as wide as the window lets every column be: 18 px when they fit, down
+// to 4 px for every exercise of the course on a small screen, where they say their state
+// by colour alone and the names' column is narrower (on the projector, initials and seats
+// need little of it).
+function fitGrid(count) {
+  const grid = byId("grid");
+  // The room the page has for it: the grid's box shrinks to the grid, beside the counts.
+  const main = document.querySelector("main");
+  const style = getComputedStyle(main);
+  const box = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const em = parseFloat(getComputedStyle(grid).fontSize);
+  const columns = (dense) => {
+    const name = choices.show !== "names" ? 4.5 : dense ? 7 : 11;
+    const hints = dense ? 2.2 : 3.6;
+    return { name: Math.ceil(name * em), hints: Math.ceil(hints * em) };
+  };
+  let fixed = columns(false);
+  let cell = Math.floor((box - fixed.name - fixed.hints - 4) / Math.max(count, 1)) - 1;
+  const dense = cell < 16;
+  if (dense) {
+    fixed = columns(true);
+    cell = Math.floor((box - fixed.name - fixed.hints - 4) / Math.max(count, 1)) - 1;
+  }
+  cell = Math.max(4, Math.min(18, cell));
+  grid.style.setProperty("--cell", cell + "px");
+  grid.style.setProperty("--name", fixed.name + "px");
+  grid.style.setProperty("--hints", fixed.hints + "px");
+  grid.classList.toggle("dense", dense);
+  grid.style.width = fixed.name + fixed.hints + count * (cell + 1) + 3 + "px";
+}
+addEventListener("resize", () => fitGrid(document.querySelectorAll("#grid col.cell").length));
 
 function renderGrid(changed) {
   seatOf = seats();
@@ -161,6 +209,9 @@ function renderGrid(changed) {
     return;
   }
   gridShown = key;
+  const columns = [text("col", "", "name"), text("col", "", "hints"), ...shown.map(() => text("col", "", "cell"))];
+  document.querySelector("#grid colgroup").replaceChildren(...columns);
+  fitGrid(shown.length);
   const headRow = document.createElement("tr");
   headRow.append(text("th", words.learner), text("th", words.hints));
   for (const exercise of shown) {
@@ -203,25 +254,42 @@ function renderStuck() {
   byId("trying").textContent = trying.length ? fill(words.trying, { minutes: threshold, names: trying.map(shownAs).join(words.listSeparator) }) : "";
   byId("trying").dataset.count = String(trying.length);
   // One line each, whatever the message's length: what does not fit is cut, and shown
-  // whole when the pointer rests on it (its title) or the line is clicked (opened).
-  document.querySelector("#stuck tbody").replaceChildren(...stuck.map(({ row, id, cell, minutes }) => {
+  // whole when the pointer rests on it (its title) or the line is clicked (opened, with the
+  // failing test's name on a line below).
+  document.querySelector("#stuck tbody").replaceChildren(...stuck.flatMap(({ row, id, cell, minutes }) => {
     const tr = document.createElement("tr");
+    tr.className = "line";
     const cells = [
       text("td", shownAs(row), "name"),
       text("td", id.slice(id.indexOf(".") + 1), "exercise"),
-      text("td", fill(words.minutes, { m: minutes }), "minutes"),
-      text("td", cell.test || "", "test"),
-      text("td", cell.message || "", "message"),
+      text("td", howLong(minutes), "minutes"),
+      text("td", cell.message || cell.test || "", "message"),
     ];
     cells[1].title = id;
-    for (const td of [cells[0], ...cells.slice(3)]) td.title = td.textContent;
-    if (openLines.has(row.id)) tr.classList.add("open");
-    tr.addEventListener("click", () => {
-      if (!openLines.delete(row.id)) openLines.add(row.id);
-      tr.classList.toggle("open");
-    });
+    cells[0].title = cells[0].textContent;
+    cells[3].title = [cell.test, cell.message].filter(Boolean).join("\n");
     tr.append(...cells);
-    return tr;
+    // Its failing test, on a line of its own below it while it is open.
+    let detail = null;
+    if (cell.test) {
+      detail = document.createElement("tr");
+      detail.className = "detail";
+      const td = document.createElement("td");
+      td.colSpan = 4;
+      td.append(words.test + " ", text("code", cell.test));
+      detail.append(td);
+    }
+    const open = openLines.has(row.id);
+    tr.classList.toggle("open", open);
+    tr.addEventListener("click", () => {
+      const opening = !openLines.delete(row.id);
+      if (opening) openLines.add(row.id);
+      tr.classList.toggle("open", opening);
+      if (detail && opening) tr.after(detail);
+      else if (detail) detail.remove();
+    });
+    const lines = open && detail ? [tr, detail] : [tr];
+    return lines;
   }));
   byId("nobody-stuck").textContent = stuck.length ? "" : words.nobodyStuck;
 }
@@ -308,7 +376,7 @@ function renderRoster() {
       if (merge.selectedIndex > 0 && confirm(fill(words.confirmMerge, { name: shownAs(row), into: intoShown }))) change({ action: "merge", name: row.name, into });
       merge.selectedIndex = 0;
     });
-    const actions = document.createElement("td");
+    const actions = text("td", "", "actions");
     actions.append(
       button(words.rename, () => {
         const to = prompt(fill(words.renamePrompt, { name: shownAs(row) }), choices.show === "names" ? row.name : "");
@@ -331,6 +399,7 @@ function renderRoster() {
 // drawing took, and the last whole one, are kept for the benchmark.
 let drawing = null;
 let whole = true;
+let draws = 0;
 const changedRows = new Set();
 function draw(rowId) {
   if (rowId === undefined) whole = true;
@@ -340,6 +409,8 @@ function draw(rowId) {
     drawing = null;
     const began = performance.now();
     const wasWhole = whole;
+    // On the projector (initials or seats), the stuck list in letters for the last row.
+    document.body.classList.toggle("projector", choices.show !== "names");
     renderGrid(whole ? null : changedRows);
     whole = false;
     changedRows.clear();
@@ -349,6 +420,7 @@ function draw(rowId) {
     document.body.dataset.drawMs = (performance.now() - began).toFixed(1);
     if (wasWhole) document.body.dataset.wholeDrawMs = document.body.dataset.drawMs;
     document.body.dataset.messages = String(messages);
+    document.body.dataset.draws = String(++draws);
   }, 200);
 }
 setInterval(() => {

@@ -18,6 +18,8 @@
 //! - `buttons.rs`: the roster's buttons on the page, each clicked;
 //! - `file.rs`: a stopped class is its database's file alone, and `class backup` copies
 //!   it while verdicts come in;
+//! - `fit.rs`: the wall at every width and zoom, nothing sideways and the stuck list in
+//!   view, and read from the back of the room at 1024×768;
 //! - `race.rs`: two senders at once leave no verdict queued;
 //! - `reading.rs`: a learner who opened `watch` on an untouched exercise is not stuck;
 //! - `renamed.rs`: a rename, a merge and a join under another name, as the learner's runner
@@ -43,6 +45,7 @@ use crate::fixture::Course;
 
 mod buttons;
 mod file;
+mod fit;
 mod learner;
 mod mirror;
 mod mirror_missing;

@@ -2,9 +2,11 @@
 //! (gRPC), its learners spread over the lesson's six exercises. The wall's tests and the
 //! instructor guide's pictures are taken of it, so it is the course's own: the server runs
 //! in this workspace (its lessons are the page's columns), each learner has a name of the
-//! teacher's language, and the stuck learners fail the lesson's real tests with the
-//! messages their runner would send, made with its own words and as long (up to 300
-//! characters).
+//! teacher's language, and the stuck learners fail the lesson's real tests: each failure
+//! as libtest prints it at the line of the lesson's test where it stands (or a stub's
+//! `todo!()`, testkit giving up, the compiler's error), made into the message the runner
+//! sends by the runner's own code, in the learner's language, as long as it makes them (up
+//! to 300 characters).
 //!
 //! It is the same every time (names, exercises, minutes), so that the pictures can be
 //! taken again and differ only where the page does.
@@ -18,7 +20,7 @@ use crate::real_course::course_root;
 mod seats;
 
 use Now::{LessonCheck, Nothing, Writing};
-pub use seats::{Now, ROOM, Seat, names};
+pub use seats::{Failure, Now, ROOM, Seat, names};
 
 /// The lesson the room is on, its exercises in the order the lesson sets them.
 pub const EXERCISES: [&str; 6] = [
@@ -117,8 +119,7 @@ fn verdicts(n: usize, seat: &Seat, lang: &str) -> Vec<Value> {
             if let Now::Failing {
                 minutes,
                 test,
-                en,
-                zh,
+                failure,
             } = seat.now
             {
                 let exercise = EXERCISES[seat.passed];
@@ -130,11 +131,11 @@ fn verdicts(n: usize, seat: &Seat, lang: &str) -> Vec<Value> {
                 );
                 let hints = (minutes / 5).min(4);
                 // The first failure, and the last: the page counts from the first.
-                let words = if lang == "zh-CN" { zh } else { en };
+                let message = runner_message(lang, exercise, test, failure);
                 for at in [since, since / 3] {
                     let mut failed = verdict(made.len() + 1, exercise, at, false, true, hints);
                     failed["test"] = json!(test);
-                    failed["message"] = json!(runner_message(lang, exercise, words));
+                    failed["message"] = json!(message);
                     made.push(failed);
                 }
             }
@@ -143,37 +144,67 @@ fn verdicts(n: usize, seat: &Seat, lang: &str) -> Vec<Value> {
     made
 }
 
-/// What the runner sends the class for a failure told in `words`: the first two lines of
-/// what `check` shows the learner, on one line of at most 300 characters (its
-/// `check/mod.rs`). The first is the runner's own heading (the test's assertion, at the
-/// line of the lesson's test it stands on), unless `words` is one already (a stub's
-/// `todo!()`, a test that gave up); the second, the values the assertion compared, as
-/// long as tonic's errors make them.
-fn runner_message(lang: &str, exercise: &str, words: &str) -> String {
+/// What the runner sends the class for `failure` of `test`, in the learner's `lang`: made
+/// by the runner's own code (`failure::in_one_line`, as `check` calls it) from the failure
+/// as libtest prints it, with the course's own files and its lesson's translations; the
+/// compiler's first line with its place as `check` makes it.
+pub fn runner_message(lang: &str, exercise: &str, test: &str, failure: Failure) -> String {
+    use workbook::learner::failure::{Context, in_one_line};
     use workbook_core::class::{MAX_MESSAGE_CHARS, one_line};
     use workbook_core::language::Lang;
-    use workbook_core::language::messages::{Msg, say_in};
     let lang = if lang == "zh-CN" {
         Lang::ZhCn
     } else {
         Lang::En
     };
-    let headed = ["your code", "你的代码", "the test gave up", "测试等了"]
-        .iter()
-        .any(|heading| words.starts_with(heading));
-    let heading = if headed {
-        words.to_string()
-    } else {
-        let test = exercise.trim_start_matches("grpc.").replace('-', "_");
-        let at = format!("lessons/05-grpc/tests/{test}.rs:41");
-        say_in(
-            lang,
-            Msg::TestAssertion,
-            &[("at", &at), ("message", &words)],
-        )
+    let mut course = workbook_core::course::Course::load(&course_root()).expect("the course");
+    course.speak(lang);
+    let (lesson, exercise) = course.exercise(exercise).expect("the lesson's exercise");
+    let context = Context {
+        lang,
+        ..Context::of(&course, lesson, exercise)
     };
-    let values = "left: Status { code: Unavailable, message: \"tcp connect error\", source: \
-        Some(tonic::transport::Error(Transport, ConnectError(ConnectError(\"tcp connect error\", \
-        Os { code: 111, kind: ConnectionRefused, message: \"Connection refused\" })))) }";
-    one_line(&format!("{heading} {values}"), MAX_MESSAGE_CHARS)
+    let folder = course.relative(&lesson.dir).display().to_string();
+    let said = match failure {
+        Failure::GaveUp { what } => {
+            let text = format!(
+                "thread '{test}' (7) panicked at tools/testkit/src/lib.rs:93:19:\n\
+                 gave up after 20s waiting for {what}"
+            );
+            in_one_line(&text, &context)
+        }
+        Failure::Panic {
+            file,
+            find,
+            message,
+        } => {
+            let line = line_of(&lesson.dir.join(file), find);
+            let text =
+                format!("thread '{test}' (7) panicked at {folder}/{file}:{line}:5:\n{message}");
+            in_one_line(&text, &context)
+        }
+        Failure::Compiler { error, file, find } => {
+            let line = line_of(&lesson.dir.join(file), find);
+            format!("{error} ({file}:{line})")
+        }
+    };
+    one_line(&said, MAX_MESSAGE_CHARS)
+}
+
+/// The line (from 1) where the call holding `find` in `file` begins: Rust names a call of
+/// several lines by the line of its macro (`assert_eq!(`, `panic!(`, `todo!(`).
+fn line_of(file: &std::path::Path, find: &str) -> usize {
+    let source =
+        std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let lines: Vec<&str> = source.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.contains(find))
+        .unwrap_or_else(|| panic!("{} has no line with {find}", file.display()));
+    let starts = |line: &&str| {
+        ["assert", "panic!(", "todo!("]
+            .iter()
+            .any(|call| line.contains(call))
+    };
+    (0..=at).rev().find(|i| starts(&lines[*i])).unwrap_or(at) + 1
 }

@@ -94,8 +94,8 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
     let reports = server.export();
     assert_eq!(reports.len(), 30, "thirty learners");
 
-    // The page for the wall, at both sizes: thirty rows in view, twelve stuck (the three
-    // clones and nine of the others), none for a lesson's stubs.
+    // The page for the wall, at both sizes: thirty rows, twelve stuck (the three clones and
+    // nine of the others), every one of them in view, none for a lesson's stubs.
     for (width, height) in [(1366, 768), (1024, 768)] {
         let Some(browser) = testkit::browser::Browser::or_skip(width, height).await else {
             return;
@@ -117,8 +117,15 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
             assert!(Instant::now() < deadline, "{width}×{height}: {seen}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
+        let height = seen["height"].as_f64().unwrap();
+        for line in seen["stuckLines"].as_array().unwrap() {
+            assert!(
+                line["bottom"].as_f64().unwrap() <= height,
+                "{width}×{height}: {seen}"
+            );
+        }
         assert!(
-            seen["lastBottom"].as_f64().unwrap() <= seen["height"].as_f64().unwrap(),
+            seen["pageWidth"].as_f64().unwrap() <= seen["width"].as_f64().unwrap(),
             "{width}×{height}: {seen}"
         );
         let _ = client.clone().close().await;

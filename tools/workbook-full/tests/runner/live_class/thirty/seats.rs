@@ -1,7 +1,9 @@
 //! The room's thirty learners: each one's name in English and in Chinese (the page shows
 //! the teacher's language's), how far through the lesson they are, and, for the ten
-//! failing the exercise they are on, since when, on which of its tests and with what
-//! message, as their runner would send it in each language.
+//! failing the exercise they are on, since when, on which of its tests and how it failed:
+//! a panic of the lesson's own tests at the line where it stands (or its stub's `todo!()`,
+//! or testkit giving up), as libtest prints it, or the compiler's error, from which the
+//! runner's own code makes the message it sends (`thirty.rs`).
 
 /// Where a learner is: how many of the lesson's exercises they have passed, in order,
 /// and what they are doing now.
@@ -11,18 +13,40 @@ pub enum Now {
     Writing,
     /// Failing the next exercise, checked alone, since `minutes` ago (a half minute more,
     /// so that the whole minutes the page shows hold through a test's run): its first
-    /// failing test and the message in each language.
+    /// failing test and how it failed.
     Failing {
         minutes: u64,
         test: &'static str,
-        en: &'static str,
-        zh: &'static str,
+        failure: Failure,
     },
     /// Only ran the lesson's check (`check grpc`) at the start: every stub failed, and
     /// nothing is started.
     LessonCheck,
     /// Joined, and nothing checked yet.
     Nothing,
+}
+
+/// How a learner's check failed, as the lesson's files have it.
+#[derive(Debug, Clone, Copy)]
+pub enum Failure {
+    /// A panic in the file `file` of the lesson (`tests/deadline.rs`), on the call that
+    /// stands on the first line holding `find` (or the line of the `assert`, `panic!` or
+    /// `todo!` above it, where Rust says a call of several lines panicked), with the
+    /// message libtest prints.
+    Panic {
+        file: &'static str,
+        find: &'static str,
+        message: &'static str,
+    },
+    /// testkit's `within` gave up waiting for `what`.
+    GaveUp { what: &'static str },
+    /// The lesson did not compile: rustc's first line, in the exercise's file at the line
+    /// holding `find`.
+    Compiler {
+        error: &'static str,
+        file: &'static str,
+        find: &'static str,
+    },
 }
 
 /// One learner: their name in each language, the exercises passed, and what they do now.
@@ -53,12 +77,19 @@ const fn seat(en: &'static str, zh: &'static str, passed: usize, now: Now) -> Se
     }
 }
 
-const fn failing(minutes: u64, test: &'static str, en: &'static str, zh: &'static str) -> Now {
+const fn failing(minutes: u64, test: &'static str, failure: Failure) -> Now {
     Now::Failing {
         minutes,
         test,
-        en,
-        zh,
+        failure,
+    }
+}
+
+const fn panic(file: &'static str, find: &'static str, message: &'static str) -> Failure {
+    Failure::Panic {
+        file,
+        find,
+        message,
     }
 }
 
@@ -74,8 +105,9 @@ pub const ROOM: [Seat; 30] = [
         failing(
             26,
             "count_replies_one_every_tick_then_the_end",
-            "the test gave up after 5s waiting for the next reply or the end; look at lessons/05-grpc/src/exercises/stream.rs",
-            "测试等了 5s 后放弃了，它在等：下一个应答或流的结束；请看 lessons/05-grpc/src/exercises/stream.rs",
+            Failure::GaveUp {
+                what: "the next reply or the end",
+            },
         ),
     ),
     seat("Liam Smith", "王芳", 6, Writing),
@@ -86,8 +118,15 @@ pub const ROOM: [Seat; 30] = [
         failing(
             4,
             "a_stuck_server_ends_in_deadline_exceeded",
-            "the call should end with DeadlineExceeded, got Status { code: Unavailable, message: \"tcp connect error\" }",
-            "调用应该以 DeadlineExceeded 结束，却得到 Status { code: Unavailable, message: \"tcp connect error\" }",
+            panic(
+                "tests/deadline.rs",
+                "should end with DeadlineExceeded",
+                "assertion `left == right` failed: the call should end with DeadlineExceeded, got \
+                 Status { code: Unavailable, message: \"tcp connect error\", source: \
+                 Some(tonic::transport::Error(Transport, ConnectError(\"tcp connect error\", \
+                 Os { code: 111, kind: ConnectionRefused, message: \"Connection refused\" }))) }\n  \
+                 left: Unavailable\n right: DeadlineExceeded",
+            ),
         ),
     ),
     seat("Noah Williams", "刘洋", 1, Writing),
@@ -98,8 +137,12 @@ pub const ROOM: [Seat; 30] = [
         failing(
             8,
             "check_and_watch_see_the_greeter_switch",
-            "after set_greeter_status(false), Check(\"hello.Greeter\") should say NOT_SERVING",
-            "set_greeter_status(false) 之后，Check(\"hello.Greeter\") 应该回答 NOT_SERVING",
+            panic(
+                "tests/health.rs",
+                "should say NOT_SERVING",
+                "assertion `left == right` failed: after set_greeter_status(false), \
+                 Check(\"hello.Greeter\") should say NOT_SERVING\n  left: Serving\n right: NotServing",
+            ),
         ),
     ),
     seat("Mateo Rossi", "杨磊", 0, LessonCheck),
@@ -110,8 +153,11 @@ pub const ROOM: [Seat; 30] = [
         failing(
             0,
             "a_fast_server_answers_within_the_deadline",
-            "your code is not written yet: lessons/05-grpc/src/exercises/deadline.rs:31: grpc.deadline: call SayHello with a deadline",
-            "你的代码还没有写：lessons/05-grpc/src/exercises/deadline.rs:31：grpc.deadline：带着截止时间调用 SayHello",
+            panic(
+                "src/exercises/deadline.rs",
+                "todo!(",
+                "not yet implemented: grpc.deadline: call SayHello with a deadline",
+            ),
         ),
     ),
     seat("Kenji Sato", "黄勇", 3, Writing),
@@ -122,8 +168,12 @@ pub const ROOM: [Seat; 30] = [
         failing(
             21,
             "say_hello_greets_by_name",
-            "SayHello{name: \"Ада\"} should reply \"Hello Ада!\", got \"Hello !\"",
-            "SayHello{name: \"Ада\"} 应该应答 \"Hello Ада!\"，却得到 \"Hello !\"",
+            panic(
+                "tests/say_hello.rs",
+                "should reply \\\"Hello {name}!",
+                "assertion `left == right` failed: SayHello{name: \"Ада\"} should reply \"Hello Ада!\"\n  \
+                 left: \"Hello !\"\n right: \"Hello Ада!\"",
+            ),
         ),
     ),
     seat(
@@ -133,8 +183,11 @@ pub const ROOM: [Seat; 30] = [
         failing(
             6,
             "a_call_without_one_gets_a_fresh_id",
-            "a call without x-request-id should get one from the interceptor, echoed back",
-            "不带 x-request-id 的调用应该由拦截器分配一个，并在响应中原样带回",
+            panic(
+                "tests/request_id.rs",
+                "should get one from the interceptor",
+                "a call without x-request-id should get one from the interceptor, echoed back",
+            ),
         ),
     ),
     seat("Aisha Khan", "徐强", 4, Writing),
@@ -145,8 +198,11 @@ pub const ROOM: [Seat; 30] = [
         failing(
             14,
             "good_names_are_greeted",
-            "SayHello(\"éééé…\") failed with Status { code: InvalidArgument, message: \"name over 100 characters\" }",
-            "SayHello(\"éééé…\") 失败了：Status { code: InvalidArgument, message: \"name over 100 characters\" }",
+            Failure::Compiler {
+                error: "error[E0308]: mismatched types",
+                file: "src/exercises/invalid_argument.rs",
+                find: "todo!(",
+            },
         ),
     ),
     seat("Isabella Martinez", "胡军", 0, Nothing),
@@ -157,8 +213,12 @@ pub const ROOM: [Seat; 30] = [
         failing(
             11,
             "a_client_that_hangs_up_stops_the_task",
-            "while the replies come, the task making them should hold `self.live.enter()`",
-            "应答陆续到来时，产生它们的任务应该持有 `self.live.enter()`",
+            panic(
+                "tests/stream.rs",
+                "should hold `self.live.enter()`",
+                "assertion `left == right` failed: while the replies come, the task making them \
+                 should hold `self.live.enter()`\n  left: 0\n right: 1",
+            ),
         ),
     ),
     seat("Mia Anderson", "高峰", 6, Writing),
@@ -170,8 +230,11 @@ pub const ROOM: [Seat; 30] = [
         failing(
             2,
             "count_replies_one_every_tick_then_the_end",
-            "3 replies one 1s apart take at least 2s, these came in 3ms",
-            "3 个彼此相隔 1s 的应答至少需要 2s，这些却在 3ms 内就到了",
+            panic(
+                "tests/stream.rs",
+                "apart take at least",
+                "3 replies one 40ms apart take at least 80ms, these came in 3.1ms",
+            ),
         ),
     ),
     seat(
@@ -181,8 +244,12 @@ pub const ROOM: [Seat; 30] = [
         failing(
             17,
             "a_fast_server_answers_within_the_deadline",
-            "SayHello failed with Status { code: DeadlineExceeded, message: \"Timeout expired\" }",
-            "SayHello 失败了：Status { code: DeadlineExceeded, message: \"Timeout expired\" }",
+            panic(
+                "tests/deadline.rs",
+                "SayHello failed with",
+                "SayHello failed with Status { code: DeadlineExceeded, message: \"Timeout expired\", \
+                 source: None }",
+            ),
         ),
     ),
     seat("Chloe Wright", "马超", 4, Writing),
