@@ -304,6 +304,27 @@ async fn a_learner_failing_for_less_than_the_teachers_while_is_trying() {
     )
     .await;
     assert_eq!(stuck, serde_json::json!(["Ada", "Grace"]));
+    // Hours, not minutes: "2 h"; and a day and more later, days.
+    let since =
+        "return [...document.querySelectorAll('#stuck td.minutes')].map((td) => td.textContent);";
+    let shown = client.execute(since, Vec::new()).await.unwrap();
+    assert_eq!(shown, serde_json::json!(["2 h", "2 h"]));
+    client
+        .execute(
+            "const now = Date.now; Date.now = () => now() + 3 * 24 * 3600 * 1000;\
+             document.getElementById('show').dispatchEvent(new Event('change')); return null;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let shown = until(
+        client,
+        "days",
+        "const shown = [...document.querySelectorAll('#stuck td.minutes')].map((td) => td.textContent);\
+         return shown[0] === '3 d' ? shown : null;",
+    )
+    .await;
+    assert_eq!(shown, serde_json::json!(["3 d", "3 d"]));
     let errors = client
         .execute("return window.pageErrors || [];", Vec::new())
         .await
