@@ -1,35 +1,44 @@
-//! Exercise `trust.tls`: the server's side of mutual TLS.
+//! Exercise `trust.tls`: what makes the user service's TLS mutual.
 //!
 //! A TLS server proves who it is with its certificate; with mutual TLS it asks the caller
 //! for one too, and refuses the handshake unless the caller's certificate was signed by a
 //! CA it trusts — here the course's only. A caller without one, or with one from anyone
 //! else, never gets to send a request.
+//!
+//! The rest of the configuration is the gateway's, built by [`crate::tls::server_config`]:
+//! the certificate the service shows, the protocol versions, HTTP/2 for gRPC. What differs
+//! is who judges the callers: [`client_verifier`].
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use rustls::server::WebPkiClientVerifier;
+use rustls::server::danger::ClientCertVerifier;
 use rustls::{RootCertStore, ServerConfig};
 
 use crate::ca::Identity;
 
-/// The rustls configuration of a service that presents `identity`'s certificate, requires
-/// the caller's, signed by `identity`'s CA, and speaks HTTP/2 (gRPC) inside.
+/// The rustls configuration of the user service: it shows `identity`'s certificate, judges
+/// each caller with [`client_verifier`], and speaks HTTP/2 (gRPC) inside.
 pub fn server_config(identity: &Identity) -> anyhow::Result<ServerConfig> {
-    // One crypto provider, named: the workspace's ring, whatever else a build links.
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    crate::tls::server_config(identity, client_verifier(identity)?, &[b"h2"])
+}
+
+/// The judge of the user service's callers. It lets a handshake through only if the caller
+/// shows a certificate, valid today, signed by `identity.ca` (the course's CA, and no other
+/// authority), checked with the algorithms of [`crate::tls::provider`]; a caller that shows
+/// none is refused. An error if `identity.ca` cannot serve as a root of trust.
+pub fn client_verifier(identity: &Identity) -> anyhow::Result<Arc<dyn ClientCertVerifier>> {
+    // The course's CA is the only root: a certificate from any other authority is unknown.
     let mut roots = RootCertStore::empty();
     roots
         .add(identity.ca.clone())
         .context("the CA's certificate cannot be a root")?;
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .context("cannot check callers against the CA")?;
-    let mut config = ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(vec![identity.cert.clone()], identity.key.clone_key())
-        .context("the certificate and the key do not go together")?;
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(config)
+    // The builder requires a certificate unless told otherwise; the provider is named, not
+    // the process's default, which a build linking two providers cannot pick.
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), crate::tls::provider())
+            .build()
+            .context("cannot check callers against the CA")?;
+    Ok(verifier)
 }

@@ -19,7 +19,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use rustls::ServerConfig;
+use rustls::crypto::CryptoProvider;
+use rustls::server::danger::ClientCertVerifier;
 use shared::door::{self, Door, Full};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -64,6 +67,31 @@ impl Handshakes {
         }
     }
 }
+
+// ANCHOR: config
+/// The crypto of the course's TLS, named: ring, whatever else a build links (a process-wide
+/// default cannot be picked when two providers are linked).
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A server's rustls configuration: it shows `identity`'s certificate, judges each caller
+/// with `callers`, and offers `alpn`, the protocols it speaks inside, most wanted first (a
+/// client that asks for none of them is refused at the handshake).
+pub fn server_config(
+    identity: &Identity,
+    callers: Arc<dyn ClientCertVerifier>,
+    alpn: &[&[u8]],
+) -> anyhow::Result<ServerConfig> {
+    let mut config = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_client_cert_verifier(callers)
+        .with_single_cert(vec![identity.cert.clone()], identity.key.clone_key())
+        .context("the certificate and the key do not go together")?;
+    config.alpn_protocols = alpn.iter().map(|protocol| protocol.to_vec()).collect();
+    Ok(config)
+}
+// ANCHOR_END: config
 
 // ANCHOR: incoming
 /// The connections of `listener` that complete a handshake under `config` within the

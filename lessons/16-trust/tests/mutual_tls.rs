@@ -1,5 +1,5 @@
-//! Exercise `trust.tls`: `l16_trust::exercises::tls::server_config`, in real handshakes on
-//! loopback.
+//! Exercise `trust.tls`: `l16_trust::exercises::tls::client_verifier`, the judge of callers
+//! in the user service's `server_config`, in real handshakes on loopback.
 
 mod support;
 

@@ -7,7 +7,6 @@
 //! stop lets those requests finish within a grace period, then closes what is still open.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -17,6 +16,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use rustls::server::WebPkiClientVerifier;
 use tokio::net::TcpListener;
 use tokio_stream::StreamExt as _;
 
@@ -52,13 +52,8 @@ pub async fn serve_http(
 /// The rustls configuration of the gateway's HTTPS: its own certificate, no client's
 /// (browsers have none), HTTP/2 or HTTP/1.1.
 pub fn https_config(identity: &Identity) -> anyhow::Result<rustls::ServerConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
-        .with_single_cert(vec![identity.cert.clone()], identity.key.clone_key())?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
+    let anyone = WebPkiClientVerifier::no_client_auth();
+    crate::tls::server_config(identity, anyone, &[b"h2", b"http/1.1"])
 }
 
 // ANCHOR: https
