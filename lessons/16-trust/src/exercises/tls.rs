@@ -27,5 +27,7 @@ pub fn server_config(identity: &Identity) -> anyhow::Result<ServerConfig> {
 /// authority), checked with the algorithms of [`crate::tls::provider`]; a caller that shows
 /// none is refused. An error if `identity.ca` cannot serve as a root of trust.
 pub fn client_verifier(identity: &Identity) -> anyhow::Result<Arc<dyn ClientCertVerifier>> {
+    // TODO: the judge: a certificate signed by `identity.ca` and no other authority, still
+    // valid, required of every caller; an error if the CA cannot be a root.
     todo!("the judge of callers: a certificate from the course's CA, required")
 }
