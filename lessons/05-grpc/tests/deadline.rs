@@ -1,5 +1,6 @@
 //! `grpc.deadline`: a call to a fast server answers; a call to a server that never answers
-//! ends with `DeadlineExceeded` once the deadline passes.
+//! ends with `DeadlineExceeded` once the deadline passes, and the server was told the
+//! deadline (the call carried a `grpc-timeout` header).
 
 mod support;
 
@@ -11,15 +12,28 @@ use proto::hello::greeter_client::GreeterClient;
 use proto::hello::greeter_server::{Greeter, GreeterServer};
 use proto::hello::{HelloReply, HelloRequest, HelloStreamRequest, NameReply, NameRequest};
 use testkit::within;
+use tokio::sync::mpsc;
 use tonic::transport::Channel;
 use tonic::{Code, Request, Response, Status};
 
-/// A Greeter whose SayHello never answers: it waits for nothing, forever.
-struct StuckGreeter;
+/// A Greeter whose SayHello never answers: it waits for nothing, forever. It first tells
+/// the test what deadline the call brought (the `grpc-timeout` header, if any), as a server
+/// sees it.
+struct StuckGreeter {
+    deadlines: mpsc::UnboundedSender<Option<String>>,
+}
 
 #[tonic::async_trait]
 impl Greeter for StuckGreeter {
-    async fn say_hello(&self, _: Request<HelloRequest>) -> Result<Response<HelloReply>, Status> {
+    async fn say_hello(
+        &self,
+        request: Request<HelloRequest>,
+    ) -> Result<Response<HelloReply>, Status> {
+        let deadline = request
+            .metadata()
+            .get("grpc-timeout")
+            .map(|value| value.to_str().unwrap_or("(not text)").to_owned());
+        let _ = self.deadlines.send(deadline);
         std::future::pending().await
     }
 
@@ -56,7 +70,8 @@ async fn a_fast_server_answers_within_the_deadline() {
 
 #[tokio::test]
 async fn a_stuck_server_ends_in_deadline_exceeded() {
-    let mut client = client_of(StuckGreeter).await;
+    let (deadlines, mut told) = mpsc::unbounded_channel();
+    let mut client = client_of(StuckGreeter { deadlines }).await;
     // `within` gives up after seconds: an answer without a deadline waits that long.
     let outcome = within(
         "SayHello with a 100 ms deadline to a server that never answers",
@@ -68,5 +83,14 @@ async fn a_stuck_server_ends_in_deadline_exceeded() {
         status.code(),
         Code::DeadlineExceeded,
         "the call should end with DeadlineExceeded, got {status:?}"
+    );
+    // A timeout kept by the caller alone also ends the wait, but the server, told nothing,
+    // would go on working for a caller who has left.
+    let deadline = within("the stuck server to receive the call", told.recv())
+        .await
+        .expect("the stuck server received no call");
+    assert!(
+        deadline.is_some(),
+        "the server was told no deadline: the call carried no grpc-timeout header, so only the client watched the clock"
     );
 }
