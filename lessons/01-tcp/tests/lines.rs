@@ -117,3 +117,29 @@ async fn lines_over_a_real_socket() {
         "the 1000 lines of the burst came out wrong"
     );
 }
+
+#[tokio::test]
+async fn lines_already_read_come_out_while_the_peer_stays_connected() {
+    let (listener, addr) = listener().await;
+    let mut reader = LineReader::new(connect(addr).await);
+    let (mut peer, _) = within("the connection to be accepted", listener.accept())
+        .await
+        .expect("accept");
+    // Both lines in one write, and the peer stays connected: no more bytes, and no end of
+    // stream, come after them. The second line is already in the reader's buffer.
+    peer.write_all(b"first\nsecond\n").await.expect("write");
+    for expected in ["first", "second"] {
+        let line = within(
+            "a line already received (two came in one write; the peer stays connected)",
+            reader.next_line(),
+        )
+        .await
+        .expect("next_line");
+        assert_eq!(
+            line.as_deref(),
+            Some(expected),
+            "sent \"first\\nsecond\\n\" in one write and kept the connection open"
+        );
+    }
+    drop(peer); // only now does the stream end
+}
