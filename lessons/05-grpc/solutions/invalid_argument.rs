@@ -14,9 +14,10 @@ use crate::greeter::{GreeterService, ReplyStream};
 /// The longest name the Greeter accepts, in characters (not bytes).
 pub const MAX_NAME_CHARS: usize = 100;
 
-/// The name to greet: `name` without the spaces around it, which must be 1 to
-/// [`MAX_NAME_CHARS`] characters long and hold no control character (a newline, a NUL,
-/// an escape: names end up in logs and on screens, where those forge lines and colours).
+/// The name to greet: `name` without the whitespace around it (spaces, tabs, newlines),
+/// which must be 1 to [`MAX_NAME_CHARS`] characters long and hold no control character (a
+/// newline, a NUL, an escape: names end up in logs and on screens, where those forge lines
+/// and colours).
 /// Anything else is `InvalidArgument`, with a message that says what to fix: that the name
 /// is empty; how long it is and the most allowed; or that it holds a control character.
 pub fn check_name(name: &str) -> Result<&str, Status> {

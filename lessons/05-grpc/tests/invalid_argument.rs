@@ -36,8 +36,8 @@ async fn an_empty_name_is_invalid_argument_with_a_message() {
             "SayHello({name:?}) should fail with InvalidArgument, got {status:?}"
         );
         assert!(
-            status.message().contains("name"),
-            "the message should tell the caller what is wrong with the name, got {:?}",
+            status.message().contains("empty"),
+            "the message should say the name is empty, got {:?}",
             status.message()
         );
     }
@@ -82,10 +82,10 @@ async fn a_name_with_a_control_character_is_invalid_argument() {
 }
 
 #[tokio::test]
-async fn good_names_are_greeted_without_the_spaces_around_them() {
+async fn good_names_are_greeted_without_the_whitespace_around_them() {
     let mut client = start().await;
-    // 100 characters is allowed, even when they take 200 bytes, and the spaces around a
-    // name are no part of it.
+    // 100 characters is allowed, even when they take 200 bytes, and the whitespace around a
+    // name (spaces, a tab) is no part of it.
     let hundred = "x".repeat(100);
     let accents = "é".repeat(100);
     let padded = format!("  {hundred}\t ");
