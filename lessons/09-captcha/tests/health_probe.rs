@@ -12,7 +12,11 @@ use l09_captcha::store::Codes;
 use support::{OwnRedis, health_pair, status_of, until_status};
 use testkit::within;
 use tokio::sync::{mpsc, oneshot};
+use tokio_stream::Stream;
+use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_server::Health;
+use tonic_health::server::{HealthService, WatchStream};
 
 const SERVICE: &str = "captcha.Captcha";
 
@@ -39,9 +43,22 @@ fn scripted_probe() -> (impl FnMut() -> Probing, mpsc::Receiver<Ask>) {
     (probe, asked)
 }
 
+/// What was set since the last look, if anything: the watch stream's next status when it
+/// is ready at once. The test looks once a round is over, after its status was set.
+fn set_since_last_look(sets: &mut WatchStream) -> Option<ServingStatus> {
+    let mut look = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::pin::Pin::new(sets).poll_next(&mut look) {
+        std::task::Poll::Ready(Some(set)) => Some(set.expect("a health status").status()),
+        std::task::Poll::Ready(None) => panic!("the health watch ended"),
+        std::task::Poll::Pending => None,
+    }
+}
+
 #[tokio::test]
 async fn slow_to_go_down_quick_to_come_back() {
     let (reporter, mut health) = health_pair().await;
+    // Every set of the status, as a watcher in this process hears it.
+    let watcher = HealthService::from_health_reporter(reporter.clone());
     let (probe, mut asked) = scripted_probe();
     let (stop, stopped) = oneshot::channel::<()>();
     let following = tokio::spawn(async move {
@@ -64,6 +81,15 @@ async fn slow_to_go_down_quick_to_come_back() {
         ServingStatus::NotServing,
         "before the first probe the status is NOT_SERVING"
     );
+    let request = tonic::Request::new(HealthCheckRequest {
+        service: SERVICE.into(),
+    });
+    let mut sets = watcher
+        .watch(request)
+        .await
+        .expect("a health watch")
+        .into_inner();
+    let mut last = set_since_last_look(&mut sets).expect("the status now, first on a watch");
 
     // (what the probe answers, the status expected after that round)
     let script = [
@@ -113,6 +139,18 @@ async fn slow_to_go_down_quick_to_come_back() {
             expected,
             "step {step}: {why}"
         );
+        let set = set_since_last_look(&mut sets);
+        if expected == last {
+            assert_eq!(
+                set,
+                None,
+                "step {step}: {why}, and the status, already {}, was set again: watchers should hear only changes",
+                last.as_str_name()
+            );
+        } else {
+            assert_eq!(set, Some(expected), "step {step}: {why}");
+        }
+        last = expected;
     }
 
     // The stop comes while a probe is still waiting for its answer.
