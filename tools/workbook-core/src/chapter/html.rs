@@ -1,6 +1,6 @@
 //! A chapter's Markdown as HTML, read as mdBook reads it, by the Markdown parser mdBook
 //! stands on (pulldown-cmark): what the runner shows of a chapter while the book's server
-//! is on its way (tools/workbook's `book/preview.rs`). The page around it, the theme, the
+//! is on its way (`tools/workbook/src/book/preview.rs`). The page around it, the theme, the
 //! search and the drawn diagrams are the book's.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
