@@ -37,14 +37,16 @@ fn teacher(course: &Course, args: &[&str]) -> String {
 
 /// Whether git in `dir` finds the object `id`.
 fn has_object(dir: &Path, id: &str) -> bool {
-    Command::new("git")
-        .args(["cat-file", "-e", id])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("git runs")
-        .success()
+    testkit::output_within(
+        &format!("git cat-file -e {id}"),
+        Command::new("git")
+            .args(["cat-file", "-e", id])
+            .current_dir(dir)
+            .stdin(Stdio::null()),
+        testkit::deadline::STEP,
+    )
+    .status
+    .success()
 }
 
 /// The head of the answer to `GET path`, as it came.
