@@ -17,8 +17,91 @@ use crate::room::machine;
 /// What the learners of one process measured: each verdict's ingest, and how many were
 /// refused.
 pub struct Sent {
-    pub ingest: Vec<Duration>,
+    pub ingest: Vec<Ingest>,
     pub refused: u64,
+}
+
+/// One verdict's request: how long it took in all, from connecting to the server's
+/// answer (once the verdict is on disk); how long the connection took to be made; and
+/// where its time in the server went, as the server's `Server-Timing` header says it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ingest {
+    pub took: Duration,
+    pub connect: Duration,
+    /// Its body read by the handler.
+    pub read: Duration,
+    /// In line for the writer: the group before its own being written.
+    pub queue: Duration,
+    /// Its group's transaction and commit (the commit waits for the disk).
+    pub commit: Duration,
+    /// How many requests that commit answered.
+    pub group: u32,
+    /// The pages told (the board updated, the row sent to each stream's channel).
+    pub show: Duration,
+    /// The whole handler; the rest of `took` is the door's, HTTP's and the client's.
+    pub handler: Duration,
+}
+
+impl Ingest {
+    /// The fields, in microseconds (the group a count), as a client process prints them.
+    fn fields(&self) -> [u64; 8] {
+        let us = |d: Duration| d.as_micros() as u64;
+        [
+            us(self.took),
+            us(self.connect),
+            us(self.read),
+            us(self.queue),
+            us(self.commit),
+            u64::from(self.group),
+            us(self.show),
+            us(self.handler),
+        ]
+    }
+
+    fn from_fields(fields: &[u64]) -> Option<Ingest> {
+        let us = |i: usize| fields.get(i).copied().map(Duration::from_micros);
+        Some(Ingest {
+            took: us(0)?,
+            connect: us(1)?,
+            read: us(2)?,
+            queue: us(3)?,
+            commit: us(4)?,
+            group: u32::try_from(*fields.get(5)?).ok()?,
+            show: us(6)?,
+            handler: us(7)?,
+        })
+    }
+
+    /// The server's part, read from its `Server-Timing` header
+    /// (`read;dur=0.05, queue;dur=1.20, commit;dur=3.40;desc="group 4", …`, milliseconds).
+    fn server(mut self, header: &str) -> Ingest {
+        for metric in header.split(',') {
+            let mut parts = metric.trim().split(';');
+            let name = parts.next().unwrap_or_default();
+            let mut dur = Duration::ZERO;
+            let mut group = 0;
+            for part in parts {
+                if let Some(ms) = part.strip_prefix("dur=") {
+                    dur = Duration::from_secs_f64(ms.parse::<f64>().unwrap_or(0.0) / 1000.0);
+                } else if let Some(desc) = part.strip_prefix("desc=") {
+                    group = desc
+                        .trim_matches('"')
+                        .trim_start_matches("group ")
+                        .parse()
+                        .unwrap_or(0);
+                }
+            }
+            match name {
+                "read" => self.read = dur,
+                "queue" => self.queue = dur,
+                "commit" => (self.commit, self.group) = (dur, group),
+                "show" => self.show = dur,
+                "handler" => self.handler = dur,
+                _ => {}
+            }
+        }
+        self
+    }
 }
 
 /// The learners `n` with `n % share.1 == share.0` join the server at `addr` with `code`,
@@ -43,12 +126,12 @@ pub async fn learners(
                 continue;
             }
             assert_eq!(status, 200, "{answer}");
-            let joined: Value = serde_json::from_str(&answer).unwrap();
+            let joined: Value = serde_json::from_str(&answer.body).unwrap();
             tokens.push(joined["token"].as_str().unwrap().to_string());
             break;
         }
     }
-    let ingest: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let ingest: Arc<Mutex<Vec<Ingest>>> = Arc::default();
     let refused: Arc<Mutex<u64>> = Arc::default();
     let end = Instant::now() + Duration::from_secs(options.seconds);
     let mut running = Vec::new();
@@ -75,7 +158,7 @@ pub async fn learners(
                 })
                 .to_string();
                 let started = Instant::now();
-                let (status, _) = request(
+                let (status, answer) = request(
                     machine(n),
                     &addr,
                     "POST",
@@ -86,7 +169,12 @@ pub async fn learners(
                 .await;
                 let took = started.elapsed();
                 if status == 200 {
-                    ingest.lock().unwrap().push(took);
+                    let measured = Ingest {
+                        took,
+                        connect: answer.connect,
+                        ..Ingest::default()
+                    };
+                    ingest.lock().unwrap().push(measured.server(&answer.timing));
                 } else {
                     *refused.lock().unwrap() += 1;
                 }
@@ -104,12 +192,15 @@ pub async fn learners(
 impl Sent {
     /// What a client process prints for the one that started it ([`Sent::add_printed`]).
     pub fn print(&self) {
-        let micros: Vec<String> = self
+        let each: Vec<String> = self
             .ingest
             .iter()
-            .map(|d| d.as_micros().to_string())
+            .map(|ingest| {
+                let fields = ingest.fields().map(|field| field.to_string());
+                fields.join(":")
+            })
             .collect();
-        println!("ingest-us {}", micros.join(","));
+        println!("ingest-us {}", each.join(","));
         println!("refused {}", self.refused);
     }
 
@@ -117,11 +208,10 @@ impl Sent {
     pub fn add_printed(&mut self, printed: &str) {
         for line in printed.lines() {
             if let Some(list) = line.strip_prefix("ingest-us ") {
-                self.ingest.extend(
-                    list.split(',')
-                        .filter_map(|us| us.parse().ok())
-                        .map(Duration::from_micros),
-                );
+                self.ingest.extend(list.split(',').filter_map(|each| {
+                    let fields: Vec<u64> = each.split(':').filter_map(|f| f.parse().ok()).collect();
+                    Ingest::from_fields(&fields)
+                }));
             } else if let Some(count) = line.strip_prefix("refused ") {
                 self.refused += count.parse::<u64>().unwrap_or(0);
             }
@@ -166,7 +256,22 @@ pub fn start_clients(
     children
 }
 
-/// One request from `from` on a connection of its own; the status and body of its answer.
+/// An answer: its body, how long its connection took to be made, and the server's
+/// `Server-Timing` header, if it sent one.
+struct Answer {
+    body: String,
+    connect: Duration,
+    timing: String,
+}
+
+impl std::fmt::Display for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.body)
+    }
+}
+
+/// One request from `from` on a connection of its own; the status of its answer, and the
+/// answer.
 async fn request(
     from: std::net::Ipv4Addr,
     addr: &str,
@@ -174,15 +279,17 @@ async fn request(
     path: &str,
     token: Option<&str>,
     body: &str,
-) -> (u16, String) {
+) -> (u16, Answer) {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket
         .bind(std::net::SocketAddr::from((from, 0)))
         .expect("an address on the loopback");
+    let connecting = Instant::now();
     let mut stream = socket
         .connect(addr.parse().unwrap())
         .await
         .expect("the server takes a connection");
+    let connect = connecting.elapsed();
     let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
@@ -198,10 +305,21 @@ async fn request(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map_or(String::new(), |(_, b)| b.to_string());
-    (status, body)
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let timing = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("server-timing")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_default();
+    let answer = Answer {
+        body: body.to_string(),
+        connect,
+        timing,
+    };
+    (status, answer)
 }
 
 fn now_ms() -> u64 {

@@ -9,14 +9,18 @@
 //!
 //! It measures what a teacher would ask of it:
 //! - ingest: how long a verdict's request takes, from connecting to the server's answer
-//!   (which comes once the verdict is on disk); median, p99 and worst;
+//!   (which comes once the verdict is on disk); median, p99 and worst; and where the time
+//!   of the slowest 1 % went, against every verdict's: the connection, the door and HTTP,
+//!   and in the server (as its `Server-Timing` header says) the wait in line for the
+//!   writer, the writer's commit, the pages told;
 //! - shown: from sending a verdict to each dashboard's stream carrying it (the verdict's
 //!   message is the time it was sent, read on the same machine's clock in every process);
 //! - drawn: how long the page in Chromium takes to draw, every exercise of the course
 //!   shown (its own measure, `data-draw-ms`), sampled while the load runs: each update
 //!   (the rows that changed), and the whole room drawn again every five seconds;
 //! - memory: the server's resident set, the most it reached;
-//! - the database's bytes per verdict, once the server has stopped.
+//! - the database's bytes per verdict, once the server has stopped;
+//! - the machine's load average as the run starts and ends: what else it ran.
 //!
 //! Not a test (no figure is asserted) and not run by CI:
 //!
@@ -93,6 +97,9 @@ async fn main() {
         "class serve (pid {pid}) on {addr}: {} learners in {} client processes, a verdict each every {:?}, for {} s",
         options.learners, options.clients, options.every, options.seconds
     );
+    // What else the machine runs meanwhile: its figures are the machine's as much as the
+    // server's.
+    println!("load average at the start: {}", load_average());
 
     let dashboards = dashboards::follow(options.pages, &addr, &teacher);
     let exercises = dashboards.exercises.await.unwrap();
@@ -165,6 +172,16 @@ async fn main() {
         peak_rss,
         hwm,
     };
+    println!("load average at the end:   {}", load_average());
     report::print(figures, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The machine's load average over 1, 5 and 15 minutes, and its processors: how busy it
+/// was besides the bench (2 on two cores is a full machine).
+fn load_average() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let three: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!("{} ({cores} processors)", three.join(" "))
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::learners::Sent;
+use crate::learners::{Ingest, Sent};
 use crate::page::Drawn;
 
 /// Everything the run measured, once the server has stopped.
@@ -30,7 +30,7 @@ pub fn print(figures: Figures, dir: &Path) {
         pages,
         exercises,
         sent: Sent {
-            mut ingest,
+            ingest: requests,
             refused,
         },
         mut shown,
@@ -41,6 +41,7 @@ pub fn print(figures: Figures, dir: &Path) {
         peak_rss,
         hwm,
     } = figures;
+    let mut ingest: Vec<Duration> = requests.iter().map(|request| request.took).collect();
     ingest.sort();
     shown.sort();
     let kept = ingest.len() as u64;
@@ -67,6 +68,7 @@ pub fn print(figures: Figures, dir: &Path) {
         ms(percentile(&ingest, 0.99)),
         ms(percentile(&ingest, 1.0))
     );
+    tail(&requests);
     println!(
         "verdict → dashboard: median {}, p99 {}, worst {} ({} of {} seen, {} pages)",
         ms(percentile(&shown, 0.5)),
@@ -105,6 +107,49 @@ pub fn print(figures: Figures, dir: &Path) {
         "database:            {bytes} bytes, {:.0} bytes per verdict",
         bytes as f64 / rows.max(1) as f64
     );
+}
+
+/// Where the slowest verdicts' time went, against every verdict's: the mean of each part
+/// of a request, for the slowest 1 % (at or over the p99) and for all. The parts: the
+/// connection made; in the server's handler, the body read, the wait in line for the
+/// writer, the group's commit (which waits for the disk), the pages told, and the rest of
+/// the handler (a task ready but not yet run, on a busy machine); and outside the handler,
+/// the door's, HTTP's and the client's own time.
+fn tail(requests: &[Ingest]) {
+    if requests.is_empty() {
+        return;
+    }
+    let mut sorted = requests.to_vec();
+    sorted.sort_by_key(|request| request.took);
+    let from = ((sorted.len() as f64 * 0.99).ceil() as usize).clamp(1, sorted.len()) - 1;
+    let slowest = &sorted[from..];
+    let say = |of: &[Ingest]| {
+        let mean = |part: &dyn Fn(&Ingest) -> Duration| {
+            let all: Duration = of.iter().map(part).sum();
+            format!("{:.1}", all.as_secs_f64() * 1000.0 / of.len() as f64)
+        };
+        let group = of.iter().map(|r| f64::from(r.group)).sum::<f64>() / of.len() as f64;
+        format!(
+            "{} ms = connect {} + door and HTTP {} + handler {} (body {}, in line for the writer {}, commit {} in groups of {group:.1}, pages told {}, waiting to run {})",
+            mean(&|r| r.took),
+            mean(&|r| r.connect),
+            mean(&|r| r.took.saturating_sub(r.connect + r.handler)),
+            mean(&|r| r.handler),
+            mean(&|r| r.read),
+            mean(&|r| r.queue),
+            mean(&|r| r.commit),
+            mean(&|r| r.show),
+            mean(&|r| r
+                .handler
+                .saturating_sub(r.read + r.queue + r.commit + r.show)),
+        )
+    };
+    println!(
+        "  the slowest 1 % ({}), means: {}",
+        slowest.len(),
+        say(slowest)
+    );
+    println!("  every verdict, means:     {}", say(&sorted));
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

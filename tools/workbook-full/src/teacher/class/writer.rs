@@ -8,6 +8,8 @@
 //! for more than the commit before its own and its own; under load, the groups grow and
 //! the fsyncs do not.
 
+use std::time::{Duration, Instant};
+
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
 use workbook_core::class::Gone;
@@ -24,10 +26,11 @@ pub enum Job {
         new: NewLearner,
         answer: oneshot::Sender<Result<Added, String>>,
     },
-    /// Keeps verdicts: answered with those that were new.
+    /// Keeps verdicts: answered with those that were new, and how long that took.
     Keep {
         events: Vec<Event>,
-        answer: oneshot::Sender<Result<Vec<Event>, String>>,
+        asked: Instant,
+        answer: oneshot::Sender<Result<(Vec<Event>, Waited), String>>,
     },
     /// Changes the roster, in a transaction of its own: answered with how it went and
     /// the whole class as it now is, to build the board again from.
@@ -40,6 +43,17 @@ pub enum Job {
     Close {
         answer: oneshot::Sender<Result<(), String>>,
     },
+}
+
+/// How long a request to keep verdicts waited for the writer: in line (the group before
+/// its own being written), then its own group's transaction and commit, which waits for
+/// the disk; and how many requests that group held. The class server says it in each
+/// answer's `Server-Timing` header, where the room's bench reads it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Waited {
+    pub queued: Duration,
+    pub written: Duration,
+    pub group: usize,
 }
 
 /// The class after a change to its roster.
@@ -79,10 +93,17 @@ impl Writer {
             .map_err(anyhow::Error::msg)
     }
 
-    /// Keeps verdicts, once they are on disk: returns those that were new.
-    pub async fn keep(&self, events: Vec<Event>) -> Result<Vec<Event>> {
+    /// Keeps verdicts, once they are on disk: returns those that were new, and how long
+    /// the writer took.
+    pub async fn keep(&self, events: Vec<Event>) -> Result<(Vec<Event>, Waited)> {
         let (answer, answered) = oneshot::channel();
-        self.send(Job::Keep { events, answer }).await?;
+        let asked = Instant::now();
+        self.send(Job::Keep {
+            events,
+            asked,
+            answer,
+        })
+        .await?;
         answered
             .await
             .map_err(|_| anyhow::anyhow!("the writer stopped"))?
@@ -136,6 +157,7 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
             }
             first => first,
         };
+        let began = Instant::now();
         let mut group = vec![first];
         while group.len() < GROUP {
             match jobs.try_recv() {
@@ -168,6 +190,8 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                 })
                 .collect::<Result<Vec<Done>>>()
         });
+        let written_in = began.elapsed();
+        let size = group.len();
         match written {
             Ok(done) => {
                 for (job, done) in group.into_iter().zip(done) {
@@ -175,8 +199,13 @@ fn write_in_groups(mut store: Store, mut jobs: mpsc::Receiver<Job>) {
                         (Job::Join { answer, .. }, Done::Joined(id)) => {
                             let _ = answer.send(Ok(id));
                         }
-                        (Job::Keep { answer, .. }, Done::Kept(new)) => {
-                            let _ = answer.send(Ok(new));
+                        (Job::Keep { answer, asked, .. }, Done::Kept(new)) => {
+                            let waited = Waited {
+                                queued: began.saturating_duration_since(asked),
+                                written: written_in,
+                                group: size,
+                            };
+                            let _ = answer.send(Ok((new, waited)));
                         }
                         _ => unreachable!("one result per job, in order"),
                     }

@@ -4,15 +4,17 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use workbook_core::class::{self, Accepted, Batch, Join, Joined, RefusedVerdict, Verdict};
 use workbook_core::language::messages::ClassMsg;
 
 use super::super::store::{Added, Event, NewLearner};
+use super::super::writer::Waited;
 use super::super::{Bearer, Class, guard};
 use super::request::{MAX_JOIN_BYTES, bearer, read_json, refuse};
 
@@ -110,6 +112,7 @@ pub(super) async fn verdicts(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let began = Instant::now();
     let token = bearer(&headers).unwrap_or_default();
     let Some(Bearer { learner, merged }) = class.bearer(token) else {
         // A token that worked once says why it no longer does: the runner tells its
@@ -142,27 +145,53 @@ pub(super) async fn verdicts(
             class.say(ClassMsg::RefuseBatch, &[("max", &class::MAX_BATCH)]),
         );
     }
+    let read = began.elapsed();
     let (events, refused) = events_of(&class, learner, batch);
     let kept = if events.is_empty() {
-        Ok(Vec::new())
+        Ok((Vec::new(), Waited::default()))
     } else {
         class.writer.keep(events).await
     };
     match kept {
-        Ok(new) => {
+        Ok((new, waited)) => {
+            let shown = Instant::now();
             class.kept(&new);
+            let timing = server_timing(read, waited, shown.elapsed(), began.elapsed());
             // Who they are in the class now: the teacher may have renamed them, or merged
             // their row into another, since their runner last heard.
-            axum::Json(Accepted {
+            let mut answer = axum::Json(Accepted {
                 kept: new.len(),
                 refused,
                 name: class.name_of(learner),
                 merged,
             })
-            .into_response()
+            .into_response();
+            if let Ok(value) = HeaderValue::from_str(&timing) {
+                answer.headers_mut().insert("server-timing", value);
+            }
+            answer
         }
         Err(err) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
     }
+}
+
+/// Where a batch's time in the server went, as HTTP's `Server-Timing` header says it (in
+/// milliseconds): its body read, its wait in line for the writer, its group's transaction
+/// and commit (`group` holds how many requests that commit answered), the pages told, and
+/// the whole handler. The rest of a request's time, from its connection to the handler,
+/// is the door's and HTTP's. The room's bench reads it to tell what a slow verdict waited
+/// on.
+fn server_timing(read: Duration, waited: Waited, shown: Duration, all: Duration) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "read;dur={:.2}, queue;dur={:.2}, commit;dur={:.2};desc=\"group {}\", show;dur={:.2}, handler;dur={:.2}",
+        ms(read),
+        ms(waited.queued),
+        ms(waited.written),
+        waited.group,
+        ms(shown),
+        ms(all)
+    )
 }
 
 /// A batch's verdicts as events, each checked alone, with times on the server's clock:
