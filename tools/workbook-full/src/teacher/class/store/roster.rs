@@ -136,8 +136,9 @@ impl Writing<'_> {
                 // Their token, and those merged into their row before, send as the other
                 // row's learner from now on: the copies holding them carry on.
                 self.connection.execute(
-                    "INSERT OR REPLACE INTO merged_token (token, learner)
-                     SELECT token, ?1 FROM learner WHERE id = ?2",
+                    "INSERT INTO merged_token (token, learner)
+                     SELECT token, ?1 FROM learner WHERE id = ?2
+                     ON CONFLICT (token) DO UPDATE SET learner = excluded.learner",
                     params![into, from],
                 )?;
                 self.connection.execute(
