@@ -15,14 +15,20 @@
 //! Where `workbook-full` comes from: under cargo (`cargo run -p workbook`), cargo builds
 //! it in the course's own target folder; an installed `workbook` uses the `workbook-full`
 //! installed beside it, else builds one the same way.
+//!
+//! The book's server is handed one thing more: the listening socket already bound to the
+//! book's port ([`hand_over_listener`]), by `book` as it becomes the server and by the
+//! session as it starts it.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use tokio::net::TcpListener;
 use workbook_core::course::Course;
 use workbook_core::language::messages::{Msg, say};
+use workbook_core::ports::BOOK_LISTENER_VAR;
 use workbook_core::{cargo, environment, ui};
 
 /// The package, and the program, that runs every command but the learner's.
@@ -111,3 +117,30 @@ pub(crate) fn become_program(mut command: std::process::Command, program: &Path)
         )),
     }
 }
+
+/// Lets the program `command` starts inherit the listening socket `listener`, and tells it
+/// which descriptor it is ([`BOOK_LISTENER_VAR`], read by `workbook_book::listener`). A
+/// tokio `Command` is handed over through its `as_std_mut()`.
+#[cfg(unix)]
+pub(crate) fn hand_over_listener(command: &mut std::process::Command, listener: &TcpListener) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let fd = listener.as_raw_fd();
+    command.env(BOOK_LISTENER_VAR, fd.to_string());
+    // SAFETY: between fork and exec only fcntl runs, which is async-signal-safe and touches
+    // no memory: the descriptor, open in the child as in the parent, loses its close-on-exec
+    // flag, so that the program started has it.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Without Unix's descriptors there is nothing to hand over: the server binds the port
+/// itself, once the caller has let it go.
+#[cfg(not(unix))]
+pub(crate) fn hand_over_listener(_: &mut std::process::Command, _: &TcpListener) {}

@@ -21,7 +21,7 @@ use tokio::sync::watch;
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::Course;
 use workbook_core::language::messages::{Cmd, io_error, say, tell};
-use workbook_core::ports::{BOOK_LISTENER_VAR, Layout};
+use workbook_core::ports::Layout;
 use workbook_core::{environment, ui};
 
 use super::waiting::{self, Stage};
@@ -140,31 +140,9 @@ fn become_server(program: &std::path::Path, listener: Arc<TcpListener>) -> ExitC
         .collect();
     let mut command = std::process::Command::new(program);
     command.args(args);
-    hand_over(&mut command, &listener);
+    handoff::hand_over_listener(&mut command, &listener);
     // Without a socket to hand over, the server binds the port: let it go first.
     #[cfg(not(unix))]
     drop(listener);
     handoff::become_program(command, program)
 }
-
-/// Lets the server inherit the listening socket, and tells it which descriptor it is.
-#[cfg(unix)]
-fn hand_over(command: &mut std::process::Command, listener: &TcpListener) {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::process::CommandExt;
-    let fd = listener.as_raw_fd();
-    command.env(BOOK_LISTENER_VAR, fd.to_string());
-    // SAFETY: between fork and exec only fcntl runs, which is async-signal-safe and touches
-    // no memory: the descriptor loses its close-on-exec flag, so that the server has it.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(unix))]
-fn hand_over(_: &mut std::process::Command, _: &TcpListener) {}

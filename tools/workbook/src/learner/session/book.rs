@@ -12,11 +12,12 @@
 //! Handing the port over. Two ways leave no moment where nothing answers: the session stops
 //! listening only once the server listens (but the server cannot bind a port the session
 //! still holds), or the session hands the server its listening socket. This does the second,
-//! as systemd's socket activation does: the server inherits the socket, named by
-//! [`BOOK_LISTENER_VAR`], answers on it as the session does while it makes its pages, then
-//! with the book; until the server says where the book is, the session answers too, then
-//! closes its own copy. Connections that
-//! arrive in between wait in the socket's queue, and no other program can take the port.
+//! as systemd's socket activation does: the server inherits the socket
+//! (`handoff::hand_over_listener`, named by
+//! [`BOOK_LISTENER_VAR`](workbook_core::ports::BOOK_LISTENER_VAR)), answers on it as the
+//! session does while it makes its pages, then with the book; until the server says where the
+//! book is, the session answers too, then closes its own copy. Connections that arrive in
+//! between wait in the socket's queue, and no other program can take the port.
 //!
 //! The order, on a fresh clone. Cargo builds one thing at a time in a target folder (a
 //! second build waits for the first's lock), so the two cannot be built side by side there;
@@ -38,7 +39,6 @@ use tokio::sync::{oneshot, watch};
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::Course;
 use workbook_core::language::messages::{Cmd, Msg, say};
-use workbook_core::ports::BOOK_LISTENER_VAR;
 use workbook_core::{environment, language, ui};
 
 use super::inputs::Input;
@@ -200,7 +200,7 @@ async fn serve(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    hand_over(&mut command, &listener);
+    handoff::hand_over_listener(command.as_std_mut(), &listener);
     let mut answering = Some((answering, listener));
     // With no socket to hand over (not Unix), the session lets the port go first, and the
     // server binds it: a moment where nothing answers.
@@ -245,25 +245,3 @@ async fn serve(
     }
     let _ = server.wait().await;
 }
-
-/// Lets the server inherit the listening socket, and tells it which descriptor it is.
-#[cfg(unix)]
-fn hand_over(command: &mut tokio::process::Command, listener: &TcpListener) {
-    use std::os::fd::AsRawFd;
-    let fd = listener.as_raw_fd();
-    command.env(BOOK_LISTENER_VAR, fd.to_string());
-    // SAFETY: between fork and exec only fcntl runs, which is async-signal-safe and
-    // touches no memory: the descriptor, open in the child as in the parent, loses its
-    // close-on-exec flag so that the server has it.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(unix))]
-fn hand_over(_: &mut tokio::process::Command, _: &TcpListener) {}
