@@ -18,4 +18,13 @@ pub mod swarm;
     not(feature = "solution"),
     allow(unused_variables, unused_imports, dead_code)
 )]
-pub mod exercises {}
+pub mod exercises {
+    #[cfg_attr(feature = "solution", path = "../../solutions/ready.rs")]
+    pub mod ready;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/grace.rs")]
+    pub mod grace;
+
+    #[cfg_attr(feature = "solution", path = "../../solutions/update_policy.rs")]
+    pub mod update_policy;
+}
