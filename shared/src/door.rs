@@ -21,12 +21,20 @@
 //!   next use, unless told otherwise, so the door gives it back to the system when a crowd
 //!   has left ([`give_memory_back`]).
 //!
-//! The class server's door (`workbook-full`'s `class serve`) and lesson 16's TLS handshakes
-//! go through this one.
+//! With feature `http`, [`serve`] serves an HTTP server's routes behind a door, each
+//! connection given [`HEADER_TIME`] to send a request's headers (`door/http.rs`).
+//!
+//! The class server (`workbook-full`'s `class serve`) and lesson 16's gateway are served
+//! through it, and lesson 16's TLS handshakes go through this door.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
+
+#[cfg(feature = "http")]
+mod http;
+#[cfg(feature = "http")]
+pub use http::{HEADER_TIME, serve};
 
 /// Open files kept for everything else: a database, its journal, the log, Redis.
 pub const SPARE_FILES: u64 = 64;

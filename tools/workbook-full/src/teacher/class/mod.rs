@@ -9,7 +9,7 @@
 //! - `http.rs`: the routes (join, verdicts, the page, its stream, the exports; the
 //!   learners' and the teacher's in `http/`), with `guard.rs` (the code, the tokens, the
 //!   rates);
-//! - `door.rs`: the connections (how many, from whom, how long);
+//! - `door.rs`: the connections (how many, from whom, how long), through `shared::door`;
 //! - `roster.rs`: the teacher's changes to who is in the class (page and `class roster`);
 //! - `page.rs` and `page.html`: the dashboard, in the teacher's language;
 //! - `export.rs`: CSV, and the JSON that `report --class` reads;
@@ -355,7 +355,7 @@ pub async fn serve(
             tokio::task::spawn_blocking(move || mirror::Mirror::prepare(&root, &dir, book))
                 .await??;
         // Building the book took memory the server no longer needs.
-        door::give_memory_back();
+        shared::door::give_memory_back();
         class.mirror = Some(Arc::new(mirror));
     }
     let class = Arc::new(class);
@@ -403,7 +403,7 @@ pub async fn serve(
 
     // One stop, heard twice: by the door (no new connections, and a grace for those in
     // flight) and by the pages' streams, which never end by themselves.
-    let door = door::Door::new(door::raise_file_limit());
+    let door = door::open();
     let stop = class.stopping.clone();
     tokio::spawn(async move {
         stopping.await;
@@ -413,7 +413,7 @@ pub async fn serve(
     let stop = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     };
-    door::serve(listener, http::routes(class.clone()), door, stop, GRACE).await;
+    shared::door::serve(listener, http::routes(class.clone()), door, stop, GRACE).await;
     // Stopped cleanly: the class in `class.sqlite` alone, the file to keep.
     class.writer.close().await?;
     tell(ClassMsg::ServeStopped, &[("path", &kept.display())]);
