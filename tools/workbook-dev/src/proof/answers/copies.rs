@@ -1,7 +1,8 @@
 //! Where an answer's lines stand besides the answer: the places a learner reads, and the
 //! runs of its lines found together there.
 //!
-//! The places: every Rust file under `shared/src`, `micro/src` and the `src/` of the
+//! The places: every Rust file under `shared/src`, `micro/src`, `lab/src` (what lessons 14
+//! and 17 share: the load, its history, the docker helpers) and the `src/` of the
 //! exercise's lesson and of the lessons before it (the exercise's own stubs left out, unit
 //! tests too, and the answer itself where it is a module of the framework: its one home),
 //! and the exercise's chapter as far as its `## Exercises` heading: the Rust listings it shows there, each include read as mdBook puts it in.
@@ -50,8 +51,8 @@ pub struct Run {
     pub found_line: usize,
 }
 
-/// The Rust files a learner reads, with their text: `shared/src`, `micro/src`, every
-/// lesson's `src/`.
+/// The Rust files a learner reads, with their text: `shared/src`, `micro/src`, `lab/src`,
+/// every lesson's `src/`.
 pub fn sources(course: &Course) -> Vec<(PathBuf, String)> {
     // A module's unit tests in a file of their own (`tests.rs`, `tests/`) are not worked
     // code a learner copies from, as a `#[cfg(test)]` module is not (`lines.rs`).
@@ -66,6 +67,7 @@ pub fn sources(course: &Course) -> Vec<(PathBuf, String)> {
     };
     let mut readable = files_under(&course.root.join("shared/src"), &rust);
     readable.extend(files_under(&course.root.join("micro/src"), &rust));
+    readable.extend(files_under(&course.root.join("lab/src"), &rust));
     for lesson in &course.lessons {
         readable.extend(files_under(&lesson.dir.join("src"), &rust));
     }
