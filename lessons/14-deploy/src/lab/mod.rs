@@ -25,7 +25,6 @@
 mod certs;
 mod compose;
 mod deploy;
-mod docker;
 mod events;
 mod hosts;
 mod image;
@@ -45,6 +44,10 @@ use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use anyhow::bail;
+
+// `docker` run and its failures said in a sentence, shared with lesson 17's lab
+// (`lab/src/docker.rs`).
+use ::lab::docker;
 
 pub use deploy::{
     LabRegistry, etcd_endpoints, etcd_member, gateway, registry_address, user_service,

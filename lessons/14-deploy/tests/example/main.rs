@@ -1,6 +1,6 @@
 //! The worked example's own tests: the load against a gateway of the test's own
-//! (`load.rs`), its history read back with the windows of the nemesis's journal
-//! (`history.rs`), and the report and the picture (`report.rs`). The calls, faults and
+//! (`lab/src/load.rs`), its history read back with the windows of the nemesis's journal
+//! (`lab/src/history.rs`), and the report and the picture (`report.rs`). The calls, faults and
 //! windows they are made of are built here. (The lab itself, on Docker, is `tests/lab/`.)
 
 use std::time::Duration;

@@ -1,10 +1,11 @@
 //! Running `docker` and Docker Compose for the lab, and saying what went wrong in a sentence.
 //!
 //! The lab is made by other programs: `docker` makes images and runs commands inside the
-//! hosts, Compose makes the hosts and their network from `lab/compose.yaml`. Every call is
-//! short, so they run one after the other with [`std::process::Command`]. When one fails, its
-//! error quotes the command line and the end of what it wrote to stderr: what a person would
-//! have seen typing the command, without the screens of progress that came before.
+//! hosts, Compose makes lesson 14's hosts and their network from
+//! `lessons/14-deploy/lab/compose.yaml`. Every call is short, so they run one after the other
+//! with [`std::process::Command`]. When one fails, its error quotes the command line and the
+//! end of what it wrote to stderr: what a person would have seen typing the command, without
+//! the screens of progress that came before.
 //!
 //! Compose comes in two forms: the `docker compose` plugin (Compose v2) and the older
 //! `docker-compose` program (v1). Both read the same file and name things the same way
