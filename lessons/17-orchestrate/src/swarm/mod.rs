@@ -1,1 +1,163 @@
 //! The swarm: its nodes, the lab's image registry, the course's stack, and the faults.
+//!
+//! Lesson 14's hosts ran what the lesson started on them. Here each node is a container
+//! running a Docker Engine of its own, and the engines together are one swarm: a person (or
+//! this program) tells a manager what should run, and the swarm decides where, and keeps it
+//! so. [`Swarm`] is what the lesson's commands do to one:
+//!
+//! - `image`: the nodes' image and the course's ([`image`]);
+//! - `up`: the lab's network, its registry, the nodes, the swarm ([`up`]); `down`, `status`
+//!   and `join` ([`nodes`]);
+//! - `deploy`: the course as a stack, `lab/stack.yaml` ([`stack`]); `deploy --tls` over
+//!   lesson 16's mutual TLS, its keys as swarm secrets ([`secrets`]);
+//! - every wait with a deadline, saying what it saw ([`wait`]).
+//!
+//! Every lab is a project (`--project`, `L17_PROJECT`): its containers, volumes and network
+//! carry the label `l17.project=PROJECT`, so that two labs live side by side and `down`
+//! finds everything its lab made.
+
+pub mod image;
+pub mod nodes;
+mod paths;
+pub mod secrets;
+pub mod stack;
+pub mod up;
+pub mod wait;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use lab::docker::{Docker, run};
+
+pub use nodes::{Node, Role};
+
+/// The label on everything a lab makes, whose value is its project.
+pub const PROJECT_LABEL: &str = "l17.project";
+/// Where the gateways listen, on the nodes that run one (published there, `mode: host`).
+pub const GATEWAY_PORT: u16 = 8080;
+/// The seed's call through a gateway: the user service's `Say.Hello`.
+pub const HELLO_PATH: &str = "/user/say/hello?name=swarm";
+
+/// Which lab: its project, its subnet, and the images it runs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SwarmOptions {
+    /// The lab's name: the prefix of its containers, volumes and network.
+    #[arg(long, global = true, env = "L17_PROJECT", default_value = "l17")]
+    pub project: String,
+    /// The first three numbers of the lab's network: 10.17.0 gives 10.17.0.0/24, the
+    /// registry at .5, the managers at .11, .12, …, the workers at .21, .22, ….
+    #[arg(
+        long,
+        global = true,
+        env = "L17_SUBNET_PREFIX",
+        default_value = "10.17.0"
+    )]
+    pub subnet_prefix: String,
+    /// The nodes' image (`l17-orchestrate image` builds it).
+    #[arg(
+        long,
+        global = true,
+        env = "L17_NODE_IMAGE",
+        default_value = "l17-node"
+    )]
+    pub node_image: String,
+    /// The course's image, which `up` pushes to the lab's registry.
+    #[arg(
+        long,
+        global = true,
+        env = "L17_SERVICE_IMAGE",
+        default_value = "l17-service"
+    )]
+    pub service_image: String,
+}
+
+/// A lab, up or not.
+pub struct Swarm {
+    pub options: SwarmOptions,
+    docker: OnceLock<Docker>,
+}
+
+impl Swarm {
+    pub fn new(options: SwarmOptions) -> Swarm {
+        Swarm {
+            options,
+            docker: OnceLock::new(),
+        }
+    }
+
+    /// Docker on this machine, checked once.
+    pub fn docker(&self) -> anyhow::Result<&Docker> {
+        if let Some(docker) = self.docker.get() {
+            return Ok(docker);
+        }
+        let docker = Docker::connect()?;
+        Ok(self.docker.get_or_init(|| docker))
+    }
+
+    /// The container of the node whose hostname is `name` (`manager-1`).
+    pub fn container(&self, name: &str) -> String {
+        format!("{}-{name}", self.options.project)
+    }
+
+    /// The lab's network on this machine.
+    pub fn network(&self) -> String {
+        format!("{}-lab", self.options.project)
+    }
+
+    /// The registry's container (its name on the lab's network: `registry`).
+    pub fn registry_container(&self) -> String {
+        format!("{}-registry", self.options.project)
+    }
+
+    /// `docker ARGS…` run by the engine of node `name`, inside its container: what a person
+    /// logged in on that node would type. Its output, or why it failed.
+    pub fn on_node(&self, name: &str, args: &[&str]) -> anyhow::Result<String> {
+        run(&mut self.on_node_command(name, args))
+    }
+
+    /// The command [`Swarm::on_node`] runs, for a caller that wants its stdin or its exit.
+    pub fn on_node_command(&self, name: &str, args: &[&str]) -> Command {
+        let mut command = Command::new("docker");
+        command.args(["exec", "-i", &self.container(name), "docker"]);
+        command.args(args);
+        command
+    }
+
+    /// The nodes of the lab, as `up` made them: from the containers carrying its label.
+    pub fn nodes(&self) -> anyhow::Result<Vec<Node>> {
+        nodes::of_project(self)
+    }
+
+    /// The managers' hostnames, first the one `up` made the swarm on.
+    pub fn managers(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self
+            .nodes()?
+            .into_iter()
+            .filter(|node| node.role == Role::Manager)
+            .map(|node| node.name)
+            .collect())
+    }
+
+    /// Where the gateways answer, from this machine: port 8080 at the address of each node
+    /// labelled `gateway=true` (the lab's network is reachable from the machine it runs on).
+    pub fn gateways(&self) -> anyhow::Result<Vec<SocketAddr>> {
+        Ok(self
+            .nodes()?
+            .into_iter()
+            .filter(|node| node.gateway)
+            .map(|node| SocketAddr::from((node.address, GATEWAY_PORT)))
+            .collect())
+    }
+
+    /// The address of host `.last` on the lab's network.
+    fn address(&self, last: u8) -> anyhow::Result<Ipv4Addr> {
+        let text = format!("{}.{last}", self.options.subnet_prefix);
+        text.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--subnet-prefix {} is not the first three numbers of an IPv4 address",
+                self.options.subnet_prefix
+            )
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! The nodes as the lab knows them (its containers' labels) and as the swarm knows them
+//! (`docker node ls` on a manager); `status`, `down`, and `join` for a real machine.
+
+use std::net::Ipv4Addr;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use lab::docker::run;
+
+use super::{PROJECT_LABEL, Swarm};
+
+/// The labels `up` puts on each node's container, read back by [`of_project`].
+pub const NODE_LABEL: &str = "l17.node";
+pub const ROLE_LABEL: &str = "l17.role";
+pub const ADDRESS_LABEL: &str = "l17.address";
+pub const GATEWAY_LABEL: &str = "l17.gateway";
+
+/// A node's part in the swarm: managers keep the swarm's state (by Raft, among themselves)
+/// and decide; workers run what they are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Manager,
+    Worker,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Worker => "worker",
+        }
+    }
+}
+
+/// One node of the lab: its hostname (`manager-1`, `worker-2`), its role, its address on the
+/// lab's network, whether a gateway runs on it, and whether its container runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub name: String,
+    pub role: Role,
+    pub address: Ipv4Addr,
+    pub gateway: bool,
+    pub running: bool,
+}
+
+/// The nodes of `swarm`'s project, managers first, each in the order `up` made them.
+pub fn of_project(swarm: &Swarm) -> anyhow::Result<Vec<Node>> {
+    let docker = swarm.docker()?;
+    let mut list = docker.docker();
+    list.args(["ps", "--all", "--filter"])
+        .arg(format!("label={PROJECT_LABEL}={}", swarm.options.project))
+        .args(["--filter", &format!("label={NODE_LABEL}")])
+        .arg("--format")
+        .arg(format!(
+            "{{{{.Label \"{NODE_LABEL}\"}}}} {{{{.Label \"{ROLE_LABEL}\"}}}} \
+             {{{{.Label \"{ADDRESS_LABEL}\"}}}} {{{{.Label \"{GATEWAY_LABEL}\"}}}} {{{{.State}}}}"
+        ));
+    let listed = run(&mut list)?;
+    let mut nodes: Vec<Node> = listed.lines().filter_map(parse_node).collect();
+    nodes.sort_by_key(|node| (node.role != Role::Manager, node.address));
+    Ok(nodes)
+}
+
+/// One line of [`of_project`]'s listing: `manager-1 manager 10.17.0.11 false running`.
+fn parse_node(line: &str) -> Option<Node> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let [name, role, address, gateway, state] = words[..] else {
+        return None;
+    };
+    Some(Node {
+        name: name.to_string(),
+        role: if role == "manager" {
+            Role::Manager
+        } else {
+            Role::Worker
+        },
+        address: address.parse().ok()?,
+        gateway: gateway == "true",
+        running: state == "running",
+    })
+}
+
+impl Swarm {
+    /// `docker node ls` as a manager that answers sees it: each node's hostname, status,
+    /// availability and, for a manager, whether it leads (`Leader`) or is `Reachable`.
+    pub fn status(&self) -> anyhow::Result<String> {
+        let managers = self.managers()?;
+        if managers.is_empty() {
+            bail!(
+                "no lab {} here: `l17-orchestrate up` makes one",
+                self.options.project
+            )
+        }
+        let mut refused = Vec::new();
+        for manager in &managers {
+            match self.on_node(manager, &["node", "ls"]) {
+                Ok(listed) => return Ok(format!("as {manager} sees it:\n{listed}")),
+                Err(error) => refused.push(format!("{manager}: {error:#}")),
+            }
+        }
+        bail!("no manager answers:\n{}", refused.join("\n"))
+    }
+
+    /// Every container, volume and network of the lab, removed; says what it removed.
+    pub fn down(&self) -> anyhow::Result<String> {
+        let docker = self.docker()?;
+        let label = format!("label={PROJECT_LABEL}={}", self.options.project);
+        let listed = |what: &[&str]| -> anyhow::Result<Vec<String>> {
+            let mut list = docker.docker();
+            list.args(what).args(["--quiet", "--filter", &label]);
+            Ok(run(&mut list)?.lines().map(str::to_string).collect())
+        };
+        let containers = listed(&["ps", "--all"])?;
+        if !containers.is_empty() {
+            // --volumes: the anonymous ones too. Each node's engine goes with its container.
+            let mut remove = docker.docker();
+            remove
+                .args(["rm", "--force", "--volumes"])
+                .args(&containers);
+            run(&mut remove)?;
+        }
+        let volumes = listed(&["volume", "ls"])?;
+        if !volumes.is_empty() {
+            let mut remove = docker.docker();
+            remove.args(["volume", "rm", "--force"]).args(&volumes);
+            run(&mut remove)?;
+        }
+        let networks = listed(&["network", "ls"])?;
+        if !networks.is_empty() {
+            let mut remove = docker.docker();
+            remove.args(["network", "rm"]).args(&networks);
+            run(&mut remove)?;
+        }
+        self.forget_certs()?;
+        Ok(format!(
+            "the lab {} is down: {} containers, {} volumes, {} networks removed",
+            self.options.project,
+            containers.len(),
+            volumes.len(),
+            networks.len()
+        ))
+    }
+}
+
+/// `docker swarm join --token TOKEN ADDR` on this machine's own engine: how a second real
+/// machine joins a swarm whose manager is at ADDR (`host:2377`, or `host` for that port).
+/// Says what it did, or why the engine refused.
+pub fn join(address: &str, token: &str) -> anyhow::Result<String> {
+    let address = if address.contains(':') {
+        address.to_string()
+    } else {
+        format!("{address}:2377")
+    };
+    if !token.starts_with("SWMTKN-") {
+        bail!(
+            "{token:?} is not a join token (they begin with SWMTKN-): `docker swarm \
+             join-token -q worker` on a manager prints one"
+        )
+    }
+    let mut state = Command::new("docker");
+    state.args(["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+    let state = run(&mut state).context("this machine's Docker Engine does not answer")?;
+    if state.trim() == "active" {
+        bail!(
+            "this machine's engine is in a swarm already (`docker info` says active): \
+             `docker swarm leave` first, if that is what you want"
+        )
+    }
+    let mut join = Command::new("docker");
+    join.args(["swarm", "join", "--token", token, &address]);
+    let said = run(&mut join)
+        .with_context(|| format!("this machine could not join the swarm at {address}"))?;
+    Ok(format!(
+        "this machine's engine joined the swarm at {address}: {}\nits managers see it in \
+         `docker node ls`; `docker swarm leave` takes it out again",
+        said.trim()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_node_is_read_back() {
+        let node = parse_node("worker-2 worker 10.17.0.22 true running").unwrap();
+        assert_eq!(node.name, "worker-2");
+        assert_eq!(node.role, Role::Worker);
+        assert_eq!(node.address, Ipv4Addr::new(10, 17, 0, 22));
+        assert!(node.gateway && node.running);
+        assert_eq!(parse_node("registry   exited"), None);
+    }
+}

@@ -1,0 +1,186 @@
+//! `deploy`: the course as a stack (`lab/stack.yaml`), given to a manager with
+//! `docker stack deploy`, and the wait until every replica of every service runs and is
+//! healthy.
+//!
+//! The file is read by the manager's own `docker` (sent on its stdin), as a person logged in
+//! on a manager would deploy it; the image it names is the course's, in the lab's registry
+//! (`SERVICE_IMAGE`, set for that one command). From there on the swarm does the work: it
+//! places each replica on a node, the node pulls the image and starts it, and a replica
+//! counts as running once its health check says ready.
+
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use lab::docker::run;
+
+use super::{Swarm, paths, wait};
+
+/// The stack's name: its services are `course_captcha`, `course_api`, ….
+pub const STACK: &str = "course";
+/// Where the stack's files are copied to on the manager that deploys them.
+const ON_MANAGER: &str = "/etc/lab";
+/// How long every replica may take to run and be healthy: each node pulls the image
+/// first (hundreds of megabytes), and etcd's members must find each other.
+pub const DEPLOY_PATIENCE: Duration = Duration::from_secs(240);
+
+/// One service of the stack as `docker service ls` shows it: `course_captcha`, and how many
+/// of its replicas run out of how many are wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceState {
+    pub name: String,
+    pub running: u32,
+    pub wanted: u32,
+}
+
+impl Swarm {
+    /// Deploys the stack from a manager and waits for every replica; returns the services.
+    /// With `tls`, over lesson 16's mutual TLS, the keys as swarm secrets
+    /// (`lab/stack-tls.yaml`, [`super::secrets`]).
+    pub fn deploy(&self, tls: bool) -> anyhow::Result<String> {
+        let started = Instant::now();
+        let manager = self.a_manager()?;
+        let image = self.push_course_image(&manager)?;
+        // The files are copied into the manager, where its `docker` reads them.
+        let mut files = vec!["stack.yaml"];
+        if tls {
+            self.make_secrets(&manager)?;
+            files.push("stack-tls.yaml");
+        }
+        let mut deploy = vec!["docker", "stack", "deploy", "--prune"];
+        for file in &files {
+            let mut copy = std::process::Command::new("docker");
+            copy.arg("cp")
+                .arg(paths::lab_dir().join(file))
+                .arg(format!("{}:{ON_MANAGER}/", self.container(&manager)));
+            run(&mut copy)?;
+            deploy.extend(["--compose-file", file]);
+        }
+        deploy.push(STACK);
+        let mut command = std::process::Command::new("docker");
+        command
+            .args(["exec", "--workdir", ON_MANAGER])
+            .args(["--env", &format!("SERVICE_IMAGE={image}")])
+            .arg(self.container(&manager))
+            .args(&deploy);
+        run(&mut command)?;
+        println!(
+            "deployed {STACK} from {manager} with {image}{}",
+            if tls { ", over mutual TLS" } else { "" }
+        );
+        let services = wait::until(
+            "every replica of the stack running and healthy",
+            DEPLOY_PATIENCE,
+            |seen| {
+                let services = self.services(&manager)?;
+                let done = !services.is_empty()
+                    && services
+                        .iter()
+                        .all(|s| s.wanted > 0 && s.running == s.wanted);
+                if !done {
+                    *seen = self.tasks_not_running(&manager)?;
+                }
+                Ok(done.then_some(services))
+            },
+        )?;
+        let mut said = format!(
+            "every replica runs and is healthy ({:.1} s):\n",
+            started.elapsed().as_secs_f64()
+        );
+        for service in services {
+            said += &format!(
+                "  {:<16} {}/{}\n",
+                service.name, service.running, service.wanted
+            );
+        }
+        Ok(said)
+    }
+
+    /// The first manager whose engine answers as part of the swarm.
+    pub fn a_manager(&self) -> anyhow::Result<String> {
+        let managers = self.managers()?;
+        for manager in &managers {
+            if self.on_node(manager, &["node", "ls", "--quiet"]).is_ok() {
+                return Ok(manager.clone());
+            }
+        }
+        bail!(
+            "no manager of the lab {} answers (managers: {managers:?})",
+            self.options.project
+        )
+    }
+
+    /// The stack's services as `manager` sees them.
+    pub fn services(&self, manager: &str) -> anyhow::Result<Vec<ServiceState>> {
+        let listed = self.on_node(
+            manager,
+            &[
+                "service",
+                "ls",
+                "--filter",
+                &format!("label=com.docker.stack.namespace={STACK}"),
+                "--format",
+                "{{.Name}} {{.Replicas}}",
+            ],
+        )?;
+        Ok(listed.lines().filter_map(parse_service).collect())
+    }
+
+    /// Each task that should run and does not yet, with its state and error: what a wait
+    /// for the stack says when it runs out of patience.
+    fn tasks_not_running(&self, manager: &str) -> anyhow::Result<String> {
+        let listed = self.on_node(
+            manager,
+            &[
+                "stack",
+                "ps",
+                STACK,
+                "--no-trunc",
+                "--filter",
+                "desired-state=running",
+                "--format",
+                "{{.Name}} on {{.Node}}: {{.CurrentState}} {{.Error}}",
+            ],
+        )?;
+        Ok(listed
+            .lines()
+            .filter(|line| !line.contains(": Running"))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+}
+
+/// `course_captcha 2/3` (or `2/3 (max 1 per node)`) as a [`ServiceState`].
+fn parse_service(line: &str) -> Option<ServiceState> {
+    let mut words = line.split_whitespace();
+    let name = words.next()?.to_string();
+    let (running, wanted) = words.next()?.split_once('/')?;
+    Some(ServiceState {
+        name,
+        running: running.parse().ok()?,
+        wanted: wanted.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_line_is_read() {
+        assert_eq!(
+            parse_service("course_captcha 2/3"),
+            Some(ServiceState {
+                name: "course_captcha".into(),
+                running: 2,
+                wanted: 3
+            })
+        );
+        assert_eq!(
+            parse_service("course_api 0/2 (max 1 per node)")
+                .unwrap()
+                .wanted,
+            2
+        );
+        assert_eq!(parse_service("nonsense"), None);
+    }
+}
