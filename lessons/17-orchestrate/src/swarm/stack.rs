@@ -38,6 +38,14 @@ impl Swarm {
     /// (`lab/stack-tls.yaml`, [`super::secrets`]).
     pub fn deploy(&self, tls: bool) -> anyhow::Result<String> {
         let started = Instant::now();
+        let managers = self.managers()?;
+        if managers.len() < 3 {
+            bail!(
+                "the stack pins one etcd member to each of manager-1, manager-2 and manager-3, \
+                 and this lab has {} manager(s): `down`, then `up --managers 3`",
+                managers.len()
+            )
+        }
         let manager = self.a_manager()?;
         let image = self.push_course_image(&manager)?;
         // The files are copied into the manager, where its `docker` reads them.
