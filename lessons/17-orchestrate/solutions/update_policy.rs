@@ -129,10 +129,12 @@ pub fn update_config(service: &Service) -> Result<UpdateConfig, Refusal> {
         return Err(no_room);
     };
 
-    // The longest a failing version takes to be seen unhealthy: its start period, then
-    // `retries` probes in a row, each waiting its interval and failing at its timeout.
+    // The swarm counts a new replica as started only once its check has passed, so a version
+    // that never passes is failed before the monitor begins, start period and all. What the
+    // monitor must still catch is a replica that passes and then goes bad: `retries` probes
+    // in a row, each waiting its interval and failing at its timeout.
     let probe = health.interval + health.timeout;
-    let monitor = health.start_period + probe * health.retries;
+    let monitor = probe * health.retries;
 
     Ok(UpdateConfig {
         // One at a time: each new replica is watched before the next, so a bad version
