@@ -23,18 +23,25 @@ async fn say_hello(client: &mut GreeterClient<Channel>, name: &str) -> Result<St
     Ok(reply.into_inner().message)
 }
 
+/// What `SayHello(name)` is refused with, once the test has checked that it is refused,
+/// and with `InvalidArgument`.
+async fn refused(client: &mut GreeterClient<Channel>, name: &str) -> Status {
+    let status = say_hello(client, name)
+        .await
+        .expect_err(&format!("SayHello({name:?}) should fail, but it answered"));
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "SayHello({name:?}) should fail with InvalidArgument, got {status:?}"
+    );
+    status
+}
+
 #[tokio::test]
 async fn an_empty_name_is_invalid_argument_with_a_message() {
     let mut client = start().await;
     for name in ["", "   "] {
-        let status = say_hello(&mut client, name)
-            .await
-            .expect_err(&format!("SayHello({name:?}) should fail, but it answered"));
-        assert_eq!(
-            status.code(),
-            Code::InvalidArgument,
-            "SayHello({name:?}) should fail with InvalidArgument, got {status:?}"
-        );
+        let status = refused(&mut client, name).await;
         assert!(
             status.message().contains("empty"),
             "the message should say the name is empty, got {:?}",
@@ -47,14 +54,7 @@ async fn an_empty_name_is_invalid_argument_with_a_message() {
 async fn a_name_over_100_characters_is_invalid_argument() {
     let mut client = start().await;
     let name = "x".repeat(101);
-    let status = say_hello(&mut client, &name)
-        .await
-        .expect_err("SayHello with a 101-character name should fail, but it answered");
-    assert_eq!(
-        status.code(),
-        Code::InvalidArgument,
-        "a 101-character name should fail with InvalidArgument, got {status:?}"
-    );
+    let status = refused(&mut client, &name).await;
     assert!(
         !status.message().is_empty(),
         "the status should carry a message for the caller"
@@ -65,14 +65,7 @@ async fn a_name_over_100_characters_is_invalid_argument() {
 async fn a_name_with_a_control_character_is_invalid_argument() {
     let mut client = start().await;
     for name in ["Fer\nris", "Ferris\0", "\u{1b}[31mFerris", "Fer\u{7f}ris"] {
-        let status = say_hello(&mut client, name)
-            .await
-            .expect_err(&format!("SayHello({name:?}) should fail, but it answered"));
-        assert_eq!(
-            status.code(),
-            Code::InvalidArgument,
-            "SayHello({name:?}) should fail with InvalidArgument, got {status:?}"
-        );
+        let status = refused(&mut client, name).await;
         assert!(
             status.message().contains("control"),
             "the message should say the name holds a control character, got {:?}",

@@ -10,7 +10,7 @@ use crate::http::{self, Answer};
 use crate::program::{start_gateway, start_gateway_with, start_user};
 use crate::support::Certs;
 
-/// The user service, and a gateway in front that spends captchas with lesson 09's service.
+/// The user service, and a gateway in front of it.
 struct Room {
     _certs: Certs,
     redis: testkit::RedisServer,
@@ -19,13 +19,35 @@ struct Room {
     base: String,
 }
 
+/// Whether a room's gateway spends captchas with lesson 09's service (`--captcha`).
+enum Gateway {
+    Checks,
+    ChecksNone,
+}
+
+/// What a login brings of a captcha.
+#[derive(Clone, Copy)]
+enum Brings<'a> {
+    Nothing,
+    /// A new captcha, with its right code.
+    New,
+    /// The captcha of this uuid, with the right code of a new one.
+    This(&'a str),
+}
+
 impl Room {
-    async fn new() -> Room {
+    /// The user service started with `options`, and a gateway that checks captchas or not.
+    async fn new(options: &[&str], gateway: Gateway) -> Room {
         let certs = Certs::new(&["user", "gateway"]);
         let redis = testkit::redis().await;
-        let captcha = captchas::service(redis.url()).await.to_string();
-        let user = start_user(certs.path(), redis.url(), &[]).await;
-        let gateway = start_gateway_with(certs.path(), &user, &["--captcha", &captcha]).await;
+        let user = start_user(certs.path(), redis.url(), options).await;
+        let gateway = match gateway {
+            Gateway::Checks => {
+                let captcha = captchas::service(redis.url()).await.to_string();
+                start_gateway_with(certs.path(), &user, &["--captcha", &captcha]).await
+            }
+            Gateway::ChecksNone => start_gateway(certs.path(), &user).await,
+        };
         let base = format!("http://{}", gateway.addr());
         Room {
             _certs: certs,
@@ -36,12 +58,25 @@ impl Room {
         }
     }
 
+    /// A room whose gateway checks captchas, with `name` registered, for `test`, which
+    /// speaks from several addresses: none where this system answers on 127.0.0.1 alone
+    /// (the test, skipped, says so).
+    async fn with_one_registered(test: &str, name: &str, password: &str) -> Option<Room> {
+        if !others_answer(test) {
+            return None;
+        }
+        let room = Room::new(&[], Gateway::Checks).await;
+        room.register(name, password).await;
+        Some(room)
+    }
+
     /// A new captcha's uuid (its code is `captchas::CODE`).
     async fn captcha(&self) -> String {
         captchas::new(self.redis.url()).await
     }
 
-    /// Registers `name` with `password`, spending a captcha as every registration does.
+    /// Registers `name` with `password`, spending a captcha as every registration does (a
+    /// gateway that checks none ignores it).
     async fn register(&self, name: &str, password: &str) {
         let uuid = self.captcha().await;
         let body = serde_json::json!({
@@ -52,16 +87,25 @@ impl Room {
         assert_eq!(answer.errno, "0", "{name} is registered: {answer:?}");
     }
 
-    /// A login from `127.0.0.N`, with a new captcha if `captcha`.
-    async fn login(&self, n: u8, name: &str, password: &str, captcha: bool) -> Answer {
-        let uuid = if captcha {
-            Some(self.captcha().await)
-        } else {
-            None
+    /// A login from `127.0.0.N`, bringing what `brings` says of a captcha.
+    async fn login(&self, n: u8, name: &str, password: &str, brings: Brings<'_>) -> Answer {
+        let new = match brings {
+            Brings::New => Some(self.captcha().await),
+            Brings::Nothing | Brings::This(_) => None,
         };
-        let captcha = uuid.as_deref().map(|uuid| (uuid, captchas::CODE));
+        let captcha = match brings {
+            Brings::Nothing => None,
+            Brings::New => new.as_deref(),
+            Brings::This(uuid) => Some(uuid),
+        };
+        let captcha = captcha.map(|uuid| (uuid, captchas::CODE));
         http::login_from(&self.base, loopback(n), name, password, captcha).await
     }
+}
+
+/// A captcha's uuid that no service made.
+fn made_up() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// A login asked for a captcha: 403, errno 4102, and a message that says so.
@@ -71,11 +115,10 @@ fn needs_captcha(answer: &Answer) -> bool {
 
 #[tokio::test]
 async fn a_stranger_s_wrong_passwords_never_lock_the_owner_out() {
-    if !others_answer("a_stranger_s_wrong_passwords_never_lock_the_owner_out") {
+    let test = "a_stranger_s_wrong_passwords_never_lock_the_owner_out";
+    let Some(room) = Room::with_one_registered(test, "teacher", "the teacher's own").await else {
         return;
-    }
-    let room = Room::new().await;
-    room.register("teacher", "the teacher's own").await;
+    };
 
     // A neighbour, at 127.0.0.2, tries thirty passwords at once.
     let mut guesses = tokio::task::JoinSet::new();
@@ -105,18 +148,11 @@ async fn a_stranger_s_wrong_passwords_never_lock_the_owner_out() {
     );
 
     // The owner, at 127.0.0.1, is asked for a captcha, and with one gets in.
-    let asked = room.login(1, "teacher", "the teacher's own", false).await;
+    let own = |brings| room.login(1, "teacher", "the teacher's own", brings);
+    let asked = own(Brings::Nothing).await;
     assert!(needs_captcha(&asked), "{asked:?}");
     let uuid = room.captcha().await;
-    let captcha = Some((uuid.as_str(), captchas::CODE));
-    let owner = http::login_from(
-        &room.base,
-        loopback(1),
-        "teacher",
-        "the teacher's own",
-        captcha,
-    )
-    .await;
+    let owner = own(Brings::This(&uuid)).await;
     assert_eq!(owner.errno, "0", "the owner, with a captcha: {owner:?}");
     assert!(
         owner.session().is_some_and(|id| id.len() == 64),
@@ -124,25 +160,9 @@ async fn a_stranger_s_wrong_passwords_never_lock_the_owner_out() {
     );
 
     // The same captcha again, or one guessed, counts for nothing.
-    let replayed = http::login_from(
-        &room.base,
-        loopback(1),
-        "teacher",
-        "the teacher's own",
-        captcha,
-    )
-    .await;
+    let replayed = own(Brings::This(&uuid)).await;
     assert_eq!(replayed.errno, "4004", "a captcha replayed: {replayed:?}");
-    let made_up = uuid::Uuid::new_v4().to_string();
-    let guessed = Some((made_up.as_str(), captchas::CODE));
-    let guessed = http::login_from(
-        &room.base,
-        loopback(1),
-        "teacher",
-        "the teacher's own",
-        guessed,
-    )
-    .await;
+    let guessed = own(Brings::This(&made_up())).await;
     assert_eq!(guessed.errno, "4004", "a captcha made up: {guessed:?}");
     room.user
         .logged("login for \"teacher\" from 127.0.0.2 needs a captcha")
@@ -151,23 +171,22 @@ async fn a_stranger_s_wrong_passwords_never_lock_the_owner_out() {
 
 #[tokio::test]
 async fn a_flood_at_one_name_from_one_address_is_refused_captchas_or_not() {
-    if !others_answer("a_flood_at_one_name_from_one_address_is_refused_captchas_or_not") {
+    let test = "a_flood_at_one_name_from_one_address_is_refused_captchas_or_not";
+    let Some(room) = Room::with_one_registered(test, "victim", "the real password").await else {
         return;
-    }
-    let room = Room::new().await;
-    room.register("victim", "the real password").await;
+    };
     // Someone at 127.0.0.3 who solves every captcha: five wrong passwords are checked (the
     // name's and address's limit), and then that address is refused for the name.
     for n in 0..5 {
         let guess = format!("guess number {n}");
-        let answer = room.login(3, "victim", &guess, true).await;
+        let answer = room.login(3, "victim", &guess, Brings::New).await;
         assert_eq!(
             answer.status, 401,
             "guess {n} is checked, and wrong: {answer:?}"
         );
     }
     for password in ["guess number 5", "the real password"] {
-        let refused = room.login(3, "victim", password, true).await;
+        let refused = room.login(3, "victim", password, Brings::New).await;
         assert_eq!(
             (refused.status, refused.errno.as_str()),
             (429, "4201"),
@@ -175,32 +194,35 @@ async fn a_flood_at_one_name_from_one_address_is_refused_captchas_or_not() {
         );
     }
     // The owner, elsewhere, still gets in (with a captcha: the name has had wrong ones).
-    let owner = room.login(1, "victim", "the real password", true).await;
+    let owner = room
+        .login(1, "victim", "the real password", Brings::New)
+        .await;
     assert_eq!(owner.errno, "0", "the owner: {owner:?}");
 }
 
 #[tokio::test]
 async fn guesses_from_many_addresses_each_need_a_captcha() {
-    if !others_answer("guesses_from_many_addresses_each_need_a_captcha") {
+    let test = "guesses_from_many_addresses_each_need_a_captcha";
+    let Some(room) = Room::with_one_registered(test, "victim", "the real password").await else {
         return;
-    }
-    let room = Room::new().await;
-    room.register("victim", "the real password").await;
+    };
     // Three machines, one wrong password each: the name's count is of every address.
     for n in 4..7 {
-        let answer = room.login(n, "victim", "a first guess", false).await;
+        let answer = room
+            .login(n, "victim", "a first guess", Brings::Nothing)
+            .await;
         assert_eq!(answer.status, 401, "from 127.0.0.{n}: {answer:?}");
     }
     // Twenty more, each with a guess and no captcha, or a captcha made up: none is checked.
     for n in 10..30 {
-        let none = room.login(n, "victim", "a guess", false).await;
+        let none = room.login(n, "victim", "a guess", Brings::Nothing).await;
         assert!(
             needs_captcha(&none),
             "from 127.0.0.{n}, no captcha: {none:?}"
         );
-        let made_up = uuid::Uuid::new_v4().to_string();
-        let captcha = Some((made_up.as_str(), captchas::CODE));
-        let guessed = http::login_from(&room.base, loopback(n), "victim", "a guess", captcha).await;
+        let guessed = room
+            .login(n, "victim", "a guess", Brings::This(&made_up()))
+            .await;
         assert_eq!(
             guessed.errno, "4004",
             "from 127.0.0.{n}, a captcha made up: {guessed:?}"
@@ -216,23 +238,10 @@ async fn guesses_from_many_addresses_each_need_a_captcha() {
 
 #[tokio::test]
 async fn a_login_flood_is_cut_off_and_others_still_log_in() {
-    let certs = Certs::new(&["user", "gateway"]);
-    let redis = testkit::redis().await;
-    let user = start_user(certs.path(), redis.url(), &["--failures-per-name", "5"]).await;
-    let gateway = start_gateway(certs.path(), &user).await;
-    let base = format!("http://{}", gateway.addr());
-    assert_eq!(
-        http::register(&base, "victim", "the real password")
-            .await
-            .errno,
-        "0"
-    );
-    assert_eq!(
-        http::register(&base, "other", "another good one")
-            .await
-            .errno,
-        "0"
-    );
+    let room = Room::new(&["--failures-per-name", "5"], Gateway::ChecksNone).await;
+    let base = room.base.clone();
+    room.register("victim", "the real password").await;
+    room.register("other", "another good one").await;
 
     let mut flood = tokio::task::JoinSet::new();
     for n in 0..30 {
@@ -264,5 +273,5 @@ async fn a_login_flood_is_cut_off_and_others_still_log_in() {
     // Now the right password needs a captcha, and this gateway checks none.
     let right = http::login(&base, "victim", "the real password").await;
     assert!(needs_captcha(&right), "{right:?}");
-    user.logged("needs a captcha").await;
+    room.user.logged("needs a captcha").await;
 }

@@ -11,8 +11,8 @@ use fantoccini::Client;
 use serde_json::Value;
 use testkit::browser::Browser;
 
-use super::page::until;
-use super::thirty::{ROOM, room_of_thirty};
+use super::page::{choose, no_page_errors, open_room_of_thirty, until};
+use super::thirty::ROOM;
 
 /// A room's screens, in CSS pixels at 100 %: a projector's 800 and 1024, the widths where
 /// the page once grew wider than its window (849), laptops', a wall's 1920.
@@ -44,36 +44,13 @@ async fn window(client: &Client, width: u32, height: u32) {
     .await;
 }
 
-/// Chooses `value` in the page's menu `id`, and waits until the page has drawn it.
-async fn choose(client: &Client, id: &str, value: &str) {
-    let script = format!(
-        "const before = Number(document.body.dataset.draws || 0);\
-         const s = document.getElementById('{id}'); s.value = '{value}'; s.dispatchEvent(new Event('change'));\
-         return before;"
-    );
-    let before = client.execute(&script, Vec::new()).await.unwrap();
-    until(
-        client,
-        &format!("{id} {value} drawn"),
-        &format!("return Number(document.body.dataset.draws || 0) > {before} ? true : null;"),
-    )
-    .await;
-}
-
 #[tokio::test]
 async fn the_wall_fits_every_width_and_zoom_with_every_lesson() {
     let Some(browser) = Browser::or_skip(1024, 768).await else {
         return;
     };
     let client = &browser.client;
-    let class = room_of_thirty("en", &["--stuck-after", "0"]);
-    client.goto(&class.page()).await.unwrap();
-    until(
-        client,
-        "thirty rows",
-        "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
-    )
-    .await;
+    let _class = open_room_of_thirty(client, "en").await;
     let stuck = ROOM.iter().filter(|seat| seat.failing()).count();
     let course = workbook_core::course::Course::load(&crate::real_course::course_root()).unwrap();
     let every = course.exercises().count();
@@ -111,11 +88,7 @@ async fn the_wall_fits_every_width_and_zoom_with_every_lesson() {
             }
         }
     }
-    let errors = client
-        .execute("return window.pageErrors || [];", Vec::new())
-        .await
-        .unwrap();
-    assert_eq!(errors, serde_json::json!([]));
+    no_page_errors(client, "every width and zoom").await;
     let _ = client.clone().close().await;
 }
 
@@ -146,14 +119,7 @@ async fn the_stuck_list_reads_from_the_back_of_the_room() {
     let client = &browser.client;
     let legible = LEGIBLE.replace("COLUMNS", &REASON_COLUMNS.to_string());
     for lang in ["en", "zh-CN"] {
-        let class = room_of_thirty(lang, &["--stuck-after", "0"]);
-        client.goto(&class.page()).await.unwrap();
-        until(
-            client,
-            "thirty rows",
-            "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
-        )
-        .await;
+        let _class = open_room_of_thirty(client, lang).await;
         for show in ["initials", "seats"] {
             choose(client, "show", show).await;
             let lines = client.execute(&legible, Vec::new()).await.unwrap();
@@ -175,11 +141,7 @@ async fn the_stuck_list_reads_from_the_back_of_the_room() {
                 assert_eq!(lines[0]["name"], "伟", "{lines:?}");
             }
         }
-        let errors = client
-            .execute("return window.pageErrors || [];", Vec::new())
-            .await
-            .unwrap();
-        assert_eq!(errors, serde_json::json!([]), "{lang}");
+        no_page_errors(client, lang).await;
     }
     let _ = client.clone().close().await;
 }

@@ -2,7 +2,10 @@
 //! language, a verdict sent after it loaded shows in its cell without a reload, a hostile
 //! name shows as the characters it is, a room of thirty's stuck list is in view on the
 //! wall, a learner failing for less than the teacher's while is trying, not stuck, and
-//! nothing on it raised an error. `fit.rs` holds it to every width and zoom.
+//! nothing on it raised an error. `fit.rs` holds it to every width and zoom, with the
+//! helpers here: a page waited on ([`until`]), a room of thirty opened
+//! ([`open_room_of_thirty`]), a menu chosen ([`choose`]), no error raised
+//! ([`no_page_errors`]).
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +13,7 @@ use fantoccini::Client;
 use serde_json::Value;
 
 use super::thirty::{EXERCISES, ROOM, room_of_thirty};
-use super::{Running, batch};
+use super::{Class, Running, batch};
 use crate::fixture::Course;
 
 /// Runs `script` in the page until it returns something other than `null`.
@@ -30,6 +33,45 @@ pub(super) async fn until(client: &Client, what: &str, script: &str) -> Value {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The room of thirty in `lang`, each failing learner stuck at once (`--stuck-after 0`), its
+/// page open in `client` with its thirty rows drawn.
+pub(super) async fn open_room_of_thirty(client: &Client, lang: &str) -> Class {
+    let class = room_of_thirty(lang, &["--stuck-after", "0"]);
+    client.goto(&class.page()).await.unwrap();
+    until(
+        client,
+        "thirty rows",
+        "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
+    )
+    .await;
+    class
+}
+
+/// Chooses `value` in the page's menu `id`, and waits until the page has drawn it.
+pub(super) async fn choose(client: &Client, id: &str, value: &str) {
+    let script = format!(
+        "const before = Number(document.body.dataset.draws || 0);\
+         const s = document.getElementById('{id}'); s.value = '{value}'; s.dispatchEvent(new Event('change'));\
+         return before;"
+    );
+    let before = client.execute(&script, Vec::new()).await.unwrap();
+    until(
+        client,
+        &format!("{id} {value} drawn"),
+        &format!("return Number(document.body.dataset.draws || 0) > {before} ? true : null;"),
+    )
+    .await;
+}
+
+/// Fails the test if anything on the page raised an error, naming the page `at`.
+pub(super) async fn no_page_errors(client: &Client, at: &str) {
+    let errors = client
+        .execute("return window.pageErrors || [];", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(errors, serde_json::json!([]), "errors on the page, {at}");
 }
 
 #[tokio::test]
@@ -92,11 +134,7 @@ async fn the_dashboard_shows_each_verdict_live_in_both_languages() {
             serde_json::json!([hostile, 0, "not yet implemented: add a and b"]),
             "{lang}"
         );
-        let errors = client
-            .execute("return window.pageErrors || [];", Vec::new())
-            .await
-            .unwrap();
-        assert_eq!(errors, serde_json::json!([]), "errors on the {lang} page");
+        no_page_errors(client, lang).await;
     }
     let _ = client.clone().close().await;
 }
@@ -133,15 +171,8 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
         };
         let client = &browser.client;
         // Stuck from the first failure on: the failing learners are stuck at once.
-        let class = room_of_thirty("en", &["--stuck-after", "0"]);
+        let class = open_room_of_thirty(client, "en").await;
         let server = &class.server;
-        client.goto(&class.page()).await.unwrap();
-        until(
-            client,
-            "thirty rows",
-            "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
-        )
-        .await;
         let seen = client.execute(MEASURE, Vec::new()).await.unwrap();
         let at = format!("{width}×{height}: {seen}");
         assert_eq!(seen["rows"], 30, "{at}");
@@ -223,11 +254,7 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
         // no full name on the page.
         let full_names = serde_json::to_string(&super::thirty::names("en")).unwrap();
         for (show, pattern) in [("initials", "^[A-Z0-9.]+$"), ("seats", "^seat \\d+$")] {
-            let script = format!(
-                "const s = document.getElementById('show'); s.value = '{show}'; s.dispatchEvent(new Event('change'));\
-                 return null;"
-            );
-            client.execute(&script, Vec::new()).await.unwrap();
+            choose(client, "show", show).await;
             let check = format!(
                 "const names = [...document.querySelectorAll('#stuck td.name')].map((td) => td.textContent);\
                  const grid = [...document.querySelectorAll('#grid td.name')].map((td) => td.textContent);\
@@ -238,11 +265,7 @@ async fn the_wall_shows_a_room_of_thirty_at_both_sizes() {
             );
             until(client, show, &check).await;
         }
-        let errors = client
-            .execute("return window.pageErrors || [];", Vec::new())
-            .await
-            .unwrap();
-        assert_eq!(errors, serde_json::json!([]), "errors at {width}×{height}");
+        no_page_errors(client, &format!("{width}×{height}")).await;
         let _ = client.clone().close().await;
     }
 }
@@ -325,10 +348,6 @@ async fn a_learner_failing_for_less_than_the_teachers_while_is_trying() {
     )
     .await;
     assert_eq!(shown, serde_json::json!(["3 d", "3 d"]));
-    let errors = client
-        .execute("return window.pageErrors || [];", Vec::new())
-        .await
-        .unwrap();
-    assert_eq!(errors, serde_json::json!([]));
+    no_page_errors(client, "two learners trying").await;
     let _ = client.clone().close().await;
 }
