@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use l07_discover::exercises::wait_for::{WaitError, wait_for_passing};
 use support::{Greeter, passing, register, unique_service};
-use testkit::{PATIENCE, within};
+use testkit::{deadline, within};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -17,9 +17,12 @@ use tokio::net::{TcpListener, TcpStream};
 async fn returns_once_enough_instances_pass() {
     let agent = testkit::consul().await;
     let service = unique_service("wait");
+    // The wait's limit is the test's own deadline (its nextest group's, held to
+    // .config/nextest.toml): the steps below, each within its own, may take a loaded
+    // machine long, and the wait must outlast them all, never give up on its own first.
     let waiting = tokio::spawn({
         let (agent, service) = (agent.url().to_string(), service.clone());
-        async move { wait_for_passing(&agent, &service, 2, PATIENCE * 2).await }
+        async move { wait_for_passing(&agent, &service, 2, deadline::TEST).await }
     });
 
     // The instances come after the wait has begun, one by one.
@@ -135,9 +138,11 @@ async fn waits_with_blocking_queries_not_polling() {
 #[tokio::test]
 async fn an_agent_that_is_down_is_an_error_not_a_hang() {
     let nothing = support::dead_address().await;
+    // A limit no test outlives (the test's nextest deadline): what ends the wait is the
+    // agent's absence, and `within` gives up long before the limit could.
     let answer = within(
         "wait_for_passing against a closed port",
-        wait_for_passing(&format!("http://{nothing}"), "greeter", 1, PATIENCE * 3),
+        wait_for_passing(&format!("http://{nothing}"), "greeter", 1, deadline::TEST),
     )
     .await;
     match answer {
