@@ -39,10 +39,13 @@
 //! - A block whose lead-in paragraph says "abridged" is not compared: what a run cannot
 //!   repeat (the moment a reader acts, a random pick), or lines left out. The lead-in says
 //!   why. Its servers start and its `^C` stops them all the same.
-//! - A chapter that drives a lab of hosts with `docker compose` (14) gets a lab of its own,
-//!   on another project, network and port, named as the book names its own in what its
-//!   commands print (see `lab/mod.rs` for how its commands are taken). Where Docker is missing,
-//!   those blocks are not run, and the row says so.
+//! - A chapter that drives a lab of Docker hosts gets a lab of its own: 14's three hosts
+//!   under `docker compose`, 17's swarm made by `l17-orchestrate up`. It has another project,
+//!   network, images and ports than the reader's, its program is pointed at it, its commands
+//!   may take minutes, and what they print gets the book's names back; its images are built
+//!   before the chapter and it goes down at the chapter's end (see `lab/mod.rs` for how its
+//!   commands are taken, `lab/compose.rs` and `lab/swarm.rs` for each lab's own). Where
+//!   Docker is missing, those blocks are not run, and the row says so.
 //! - Blocks that show no output, or that run anything but lessons (curl, python3, another
 //!   cargo package), are not run.
 

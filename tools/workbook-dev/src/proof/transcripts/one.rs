@@ -23,8 +23,11 @@ pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
             build.args(["-p", tool]);
         }
     }
+    // And those a lab of the chapter's is made of (chapter 17's images hold lesson 11's).
+    let lab_programs = super::lab::programs(&markdown);
     for package in course.lessons.iter().map(|l| &l.package) {
-        if *package == lesson.package || markdown.contains(&format!("-p {package} ")) {
+        let named = markdown.contains(&format!("-p {package} "));
+        if *package == lesson.package || named || lab_programs.contains(&package.as_str()) {
             build.args(["-p", package, "--features", &format!("{package}/solution")]);
         }
     }

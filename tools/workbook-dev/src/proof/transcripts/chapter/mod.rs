@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use programs::find_on_path;
 
 use super::compare::{self, short_diff, tidy};
-use super::lab::{self, ChapterLab, Lab};
+use super::lab::{self, ChapterLab, Lab, LabKind};
 use super::parse::{Block, Kind, Step, console_blocks, kill_job};
 use super::ports::Ports;
 use super::reader::Reader;
@@ -60,8 +60,8 @@ struct Follow<'a> {
     agent: Option<devconsul::Agent>,
     services: ChapterServices,
     lab: Option<ChapterLab>,
-    /// The chapter drives a lab, and none can run here.
-    lab_missing: bool,
+    /// The chapter drives a lab of this kind, and none can run here.
+    lab_missing: Option<&'static dyn LabKind>,
     chapter: Chapter,
 }
 
@@ -140,27 +140,21 @@ impl<'a> Follow<'a> {
         reader.env.extend(services.env.iter().cloned());
         reader.ports.real.extend(&services.ports);
         chapter.missing.clone_from(&services.missing);
-        // Chapter 14 drives a lab of three hosts in Docker.
+        // Chapter 14 drives a lab of three hosts in Docker, chapter 17 a swarm.
         let course_root = path.parent().and_then(Path::parent).and_then(Path::parent);
         let course_root = course_root.unwrap_or(path);
         let (lab, lab_missing) =
             match ChapterLab::start(markdown, course_root, &scratch, binaries).await {
                 Lab::Up(lab) => {
                     reader.env.extend(lab.env());
-                    for offset in 0..lab::PUBLISHED_PORTS {
-                        let book_port = lab::BOOK_GATEWAY_PORT + offset;
-                        reader
-                            .ports
-                            .real
-                            .insert(book_port, lab.gateway_port + offset);
-                    }
-                    (Some(lab), false)
+                    reader.ports.real.extend(lab.published());
+                    (Some(lab), None)
                 }
-                Lab::Missing(why) => {
+                Lab::Missing(why, kind) => {
                     chapter.missing.push(why);
-                    (None, true)
+                    (None, Some(kind))
                 }
-                Lab::None => (None, false),
+                Lab::None => (None, None),
             };
         Ok(Follow {
             shown,
@@ -242,13 +236,13 @@ impl<'a> Follow<'a> {
     /// What the check does with a block, here: a block that drives a lab that cannot run,
     /// or that needs a tool this machine lacks, is not run, and the row says why.
     fn kind_of(&mut self, block: &Block) -> Kind {
-        let lab_takes: fn(&str) -> bool = if self.lab.is_some() {
-            lab::takes
-        } else {
-            |_| false
-        };
-        let kind = block.kind(&self.packages, lab_takes);
-        if self.lab_missing && block.commands().any(lab::takes) {
+        let lab = self.lab.as_ref();
+        let kind = block.kind(&self.packages, |command| {
+            lab.is_some_and(|lab| lab.takes(command))
+        });
+        if let Some(missing) = self.lab_missing
+            && block.commands().any(|command| lab::takes(missing, command))
+        {
             return Kind::NotLesson;
         }
         let lacking: Vec<&str> = block

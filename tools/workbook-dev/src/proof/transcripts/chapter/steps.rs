@@ -9,7 +9,7 @@ use super::super::parse::{
     Kind, LessonRun, cargo_commands, exports, kill_job, reads_a_file, reads_the_registry,
     starts_redis,
 };
-use super::super::{Problem, TIME_LIMIT, lab, services};
+use super::super::{Problem, TIME_LIMIT, services};
 use super::{BlockRun, Follow};
 
 impl Follow<'_> {
@@ -40,7 +40,7 @@ impl Follow<'_> {
             }
             return ControlFlow::Continue(());
         }
-        if self.lab.is_some() && lab::takes(text) {
+        if self.lab.as_ref().is_some_and(|lab| lab.takes(text)) {
             self.lab_command(run, line, text, output).await;
             return ControlFlow::Continue(());
         }

@@ -1,6 +1,6 @@
-//! A server in a terminal of its own on the lab (`docker compose exec HOST etcd`): started
-//! in the background, watched until it shows the book's lines, and stopped by a `^C` with
-//! SIGINT inside its host, as Ctrl-C in that terminal would.
+//! A server in a terminal of its own on the lab (`docker compose exec HOST etcd`, chapter
+//! 14's): started in the background, watched until it shows the book's lines, and stopped by
+//! a `^C` with SIGINT inside its host, as Ctrl-C in that terminal would.
 
 use std::convert::Infallible;
 use std::fs;
@@ -12,7 +12,7 @@ use tokio::process::Child;
 use super::super::TIME_LIMIT;
 use super::super::compare::{look_until, shows};
 use super::super::reader::Reader;
-use super::{ChapterLab, LabRun, READ_PATIENCE};
+use super::{ChapterLab, LabRun, compose};
 
 /// A server the chapter started in a terminal of its own, in one of the lab's hosts.
 pub(super) struct Terminal {
@@ -23,7 +23,7 @@ pub(super) struct Terminal {
 
 impl ChapterLab {
     /// Starts a server in a terminal of its own; returns once it has printed what the book
-    /// shows under it, or has ended, or [`READ_PATIENCE`] has passed.
+    /// shows under it, or has ended, or the lab's patience has passed.
     pub(super) async fn start_terminal(
         &mut self,
         reader: &Reader<'_>,
@@ -51,8 +51,9 @@ impl ChapterLab {
             Ok::<_, Infallible>((self.as_in_book(&reader.as_in_book(&raw)), ended))
         };
         let every = Duration::from_millis(100);
+        let patience = self.kind.facts().patience;
         let done = |(printed, ended): &(String, bool)| *ended || shows(&start_of_log, printed);
-        let Ok((printed, ended)) = look_until(READ_PATIENCE, every, terminal, done).await;
+        let Ok((printed, ended)) = look_until(patience, every, terminal, done).await;
         if !ended {
             self.terminals.push(Terminal {
                 host: host.to_string(),
@@ -78,13 +79,7 @@ impl ChapterLab {
     /// be on its way out) is passed over for the one started before it.
     pub(in super::super) async fn interrupt(&mut self, reader: &Reader<'_>) -> Result<(), String> {
         while let Some(mut terminal) = self.terminals.pop() {
-            // Through the lab's program, as the chapter reaches its hosts: its Compose, on
-            // its file and project, v1 or v2.
-            let program = self.program.display().to_string().replace('\'', r"'\''");
-            let signal = format!(
-                "'{program}' compose exec {} pkill -INT -x {}",
-                terminal.host, terminal.program
-            );
+            let signal = compose::interrupt(self, &terminal.host, &terminal.program);
             let mut shell = reader.shell(&signal);
             shell.stdout(Stdio::null()).stderr(Stdio::null());
             let signalled = shell.status().await.is_ok_and(|status| status.success());

@@ -1,4 +1,5 @@
-use super::commands::{drives_a_lab, only_reads, server_in_a_terminal, takes};
+use super::compose::Compose;
+use super::{LabKind, drives_a_lab, takes};
 
 fn words(command: &str) -> Vec<&str> {
     command.split_ascii_whitespace().collect()
@@ -6,7 +7,7 @@ fn words(command: &str) -> Vec<&str> {
 
 #[test]
 fn a_server_in_a_terminal_is_told_from_a_command_that_ends() {
-    let server = |c| server_in_a_terminal(&words(c));
+    let server = |c| Compose.server_in_a_terminal(&words(c));
     assert_eq!(
         server("docker compose exec host-a etcd"),
         Some(("host-a", "etcd"))
@@ -24,36 +25,36 @@ fn a_server_in_a_terminal_is_told_from_a_command_that_ends() {
 
 #[test]
 fn only_reading_commands_are_run_again() {
-    assert!(only_reads(&words(
-        "docker compose exec host-a devconsul members"
-    )));
-    assert!(only_reads(&words(
+    let reads = |c| Compose.only_reads(&words(c));
+    assert!(reads("docker compose exec host-a devconsul members"));
+    assert!(reads(
         "docker compose exec host-b etcdctl --endpoints host-a:2379 endpoint health"
-    )));
-    assert!(!only_reads(&words(
-        "docker compose exec host-a etcdctl put /a b"
-    )));
-    assert!(!only_reads(&words("docker compose kill host-b")));
-    assert!(only_reads(&words(
+    ));
+    assert!(!reads("docker compose exec host-a etcdctl put /a b"));
+    assert!(!reads("docker compose kill host-b"));
+    assert!(reads(
         "docker compose exec host-c curl -s localhost:8500/v1/agent/services"
-    )));
-    assert!(!only_reads(&words(
+    ));
+    assert!(!reads(
         "docker compose exec host-c curl -s -X PUT localhost:8500/v1/agent/leave"
-    )));
+    ));
 }
 
 #[test]
 fn the_lab_takes_compose_the_build_and_its_program() {
-    assert!(takes("docker compose up -d"));
-    assert!(takes("cargo build --release -p l11-micro -p devconsul"));
-    assert!(takes("cargo run --release -p l14-deploy -- up"));
-    assert!(!takes("cargo run -p l11-micro -- user-server"));
-    assert!(!takes("curl -s localhost:8080"));
+    let compose = |c| takes(&Compose, c);
+    assert!(compose("docker compose up -d"));
+    assert!(compose("cargo build --release -p l11-micro -p devconsul"));
+    assert!(compose("cargo run --release -p l14-deploy -- up"));
+    assert!(!compose("cargo run -p l11-micro -- user-server"));
+    assert!(!compose("curl -s localhost:8080"));
+    assert!(Compose.passed_over(&words("cargo run --release -p l14-deploy -- image")));
+    assert!(!Compose.passed_over(&words("cargo run --release -p l14-deploy -- up")));
 }
 
 #[test]
 fn compose_through_the_lab_program_is_compose() {
-    let server = |c| server_in_a_terminal(&words(c));
+    let server = |c| Compose.server_in_a_terminal(&words(c));
     assert_eq!(
         server("cargo run --release -p l14-deploy -- compose exec host-a etcd"),
         Some(("host-a", "etcd"))
@@ -62,13 +63,16 @@ fn compose_through_the_lab_program_is_compose() {
         server("cargo run --release -p l14-deploy -- compose exec host-c devconsul members"),
         None
     );
-    assert!(only_reads(&words(
+    assert!(Compose.only_reads(&words(
         "cargo run --release -p l14-deploy -- compose exec host-a devconsul members"
     )));
-    assert!(!only_reads(&words(
+    assert!(!Compose.only_reads(&words(
         "cargo run --release -p l14-deploy -- compose kill host-b"
     )));
-    assert!(takes("cargo run --release -p l14-deploy -- compose up -d"));
+    assert!(takes(
+        &Compose,
+        "cargo run --release -p l14-deploy -- compose up -d"
+    ));
     assert!(drives_a_lab(
         "```console\n$ cargo run --release -p l14-deploy -- compose up -d\n```\n"
     ));

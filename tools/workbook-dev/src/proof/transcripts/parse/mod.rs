@@ -156,7 +156,7 @@ impl Block {
 
     /// What the check does with the block; `lab_takes`: the commands a lab of the chapter's
     /// runs (none where it has no lab).
-    pub(super) fn kind(&self, packages: &[String], lab_takes: fn(&str) -> bool) -> Kind {
+    pub(super) fn kind(&self, packages: &[String], lab_takes: impl Fn(&str) -> bool) -> Kind {
         let runs: Vec<Option<LessonRun>> = self
             .commands()
             .filter(|command| !lab_takes(command))
