@@ -4,6 +4,8 @@
 //! real second machine, run there.
 
 use clap::{Parser, Subcommand};
+use l17_orchestrate::swarm::fault_update::UpdateOptions;
+use l17_orchestrate::swarm::load::LoadOptions;
 use l17_orchestrate::swarm::{Swarm, SwarmOptions, nodes};
 
 /// Lesson 17: orchestrate the course's services on a swarm of nodes that fail.
@@ -44,6 +46,29 @@ enum Command {
     /// Join THIS machine's Docker Engine to the swarm whose manager is at ADDR, with TOKEN
     /// (`docker swarm join-token -q worker` on a manager prints it): for a second machine.
     Join { addr: String, token: String },
+    /// Call the seed's Say.Hello through the published gateways at a steady rate, every
+    /// call written down; then say what failed, and draw the timeline with `--svg`.
+    Load(LoadOptions),
+    /// Take NODE out of service: its replicas stopped there and started elsewhere.
+    Drain { node: String },
+    /// Take NODE back into service after `drain`.
+    Activate { node: String },
+    /// Kill NODE's Docker Engine: the swarm sees it Down and runs its replicas elsewhere.
+    KillEngine { node: String },
+    /// Start NODE's engine again after `kill-engine`.
+    StartEngine { node: String },
+    /// Cut NODE off from every other node (a blackhole route each way).
+    Partition { node: String },
+    /// Undo every partition.
+    Heal,
+    /// Stop two of the three managers: nothing can be changed, what runs keeps answering;
+    /// shows the last manager's refusal of a change.
+    QuorumLoss,
+    /// Start the managers `quorum-loss` stopped, and wait for a leader.
+    QuorumBack,
+    /// A rolling update, one replica at a time, started before the old one stops; with
+    /// `--failing`, a version whose health check fails, rolled back by the swarm.
+    Update(UpdateOptions),
 }
 
 fn main() -> Result<(), shared::program::Failure> {
@@ -62,6 +87,16 @@ fn main() -> Result<(), shared::program::Failure> {
         Command::Status => print!("{}", swarm.status()?),
         Command::Down => println!("{}", swarm.down()?),
         Command::Join { addr, token } => println!("{}", nodes::join(&addr, &token)?),
+        Command::Load(options) => print!("{}", swarm.load(&options)?),
+        Command::Drain { node } => println!("{}", swarm.drain(&node)?),
+        Command::Activate { node } => println!("{}", swarm.activate(&node)?),
+        Command::KillEngine { node } => println!("{}", swarm.kill_engine(&node)?),
+        Command::StartEngine { node } => println!("{}", swarm.start_engine(&node)?),
+        Command::Partition { node } => println!("{}", swarm.partition(&node)?),
+        Command::Heal => println!("{}", swarm.heal()?),
+        Command::QuorumLoss => println!("{}", swarm.quorum_loss()?),
+        Command::QuorumBack => println!("{}", swarm.quorum_back()?),
+        Command::Update(options) => println!("{}", swarm.update(&options)?),
     }
     Ok(())
 }

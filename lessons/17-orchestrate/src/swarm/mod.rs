@@ -10,13 +10,21 @@
 //!   and `join` ([`nodes`]);
 //! - `deploy`: the course as a stack, `lab/stack.yaml` ([`stack`]); `deploy --tls` over
 //!   lesson 16's mutual TLS, its keys as swarm secrets ([`secrets`]);
+//! - `load`: lesson 14's load through the published gateways, its history and timeline
+//!   ([`load`]);
+//! - the faults, each journaled: `drain`, `kill-engine`, `partition` ([`fault`]),
+//!   `quorum-loss` ([`fault_quorum`]), `update` and `update --failing` ([`fault_update`]);
 //! - every wait with a deadline, saying what it saw ([`wait`]).
 //!
 //! Every lab is a project (`--project`, `L17_PROJECT`): its containers, volumes and network
 //! carry the label `l17.project=PROJECT`, so that two labs live side by side and `down`
 //! finds everything its lab made.
 
+pub mod fault;
+pub mod fault_quorum;
+pub mod fault_update;
 pub mod image;
+pub mod load;
 pub mod nodes;
 mod paths;
 pub mod secrets;

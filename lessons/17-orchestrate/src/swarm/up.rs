@@ -175,6 +175,10 @@ impl Swarm {
             .args(["--label", &format!("{GATEWAY_LABEL}={gateway}")])
             .args(NODE_PRIVILEGES)
             .args(["--volume", &format!("{volume}:/var/lib/docker")])
+            // /run on a tmpfs, as a machine's is: emptied when the node starts again, so
+            // that an engine killed (`kill-engine`) leaves no pid file behind for the next
+            // one to take for a containerd still running.
+            .args(["--tmpfs", "/run:rw,exec"])
             .arg(&self.options.node_image);
         run(&mut start).with_context(|| format!("the node {name}"))?;
         Ok(())
