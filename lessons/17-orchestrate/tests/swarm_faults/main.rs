@@ -142,7 +142,7 @@ impl TestLab {
         listed.lines().map(str::to_string).collect()
     }
 
-    /// The load through the lab's gateways, started, its history in the target folder;
+    /// The load through the lab's gateways, started, its history in a file of its own;
     /// returns once it has made its first calls.
     fn start_load(&self, name: &str) -> Load {
         let history = std::env::temp_dir().join(format!("{}-{name}.jsonl", self.project));
@@ -157,6 +157,13 @@ impl TestLab {
         let load = Load { child, history };
         load.until_calls(0, CALLS_AFTER);
         load
+    }
+}
+
+impl Drop for TestLab {
+    fn drop(&mut self) {
+        // A failed assertion too takes the lab down; after `down`, this finds nothing.
+        let _ = self.program(&["down"]);
     }
 }
 
@@ -208,7 +215,9 @@ impl Load {
             "the load ended with {}",
             ended.status
         );
-        Run::read(&self.history).expect("the load's history")
+        let run = Run::read(&self.history).expect("the load's history");
+        let _ = std::fs::remove_file(&self.history);
+        run
     }
 }
 
