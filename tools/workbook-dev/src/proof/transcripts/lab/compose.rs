@@ -44,6 +44,7 @@ static FACTS: Facts = Facts {
     book_project: "l14",
     book_subnet: "10.14.0",
     images: &[("l14-host-verify", "l14-host")],
+    project_label: "com.docker.compose.project",
     project_prefix: "l14verify",
     // 10.9x.y: far from the lab test's 10.200–249.
     subnet_start: "10.9",

@@ -16,7 +16,7 @@ pub(in super::super) struct Facts {
     /// The programs the lab's images are made of, each with the variable that tells the
     /// lab's program where verify built it.
     pub(super) image_programs: &'static [(&'static str, &'static str)],
-    /// What the `image` subcommand is given besides the lab's variables.
+    /// What the `image` subcommand is given besides the lab's variables and flags.
     pub(super) image_args: &'static [&'static str],
     /// The book's project, and the first three numbers of its network.
     pub(super) book_project: &'static str,
@@ -27,6 +27,8 @@ pub(in super::super) struct Facts {
     /// of the process id follow): as long as the book's, so that columns line up as in the
     /// book; far from Docker's 172.17–31, from the lessons' tests' networks and each other's.
     pub(super) project_prefix: &'static str,
+    /// The label whose value is a container's project.
+    pub(super) project_label: &'static str,
     pub(super) subnet_start: &'static str,
     /// The ports the lab publishes on this machine: the book's first, and how many in a row.
     pub(super) published: (u16, u16),
@@ -53,6 +55,13 @@ pub(in super::super) trait LabKind: Sync {
 
     /// The variables that point the lab's program (and its tools) at the check's lab.
     fn variables(&self, lab: &ChapterLab) -> Vec<(&'static str, String)>;
+
+    /// The flags that point the lab's program at the check's lab, given before its
+    /// subcommand. (Flags rather than the variables they read, where its `--help` shows a
+    /// variable's value: a `--help` of the chapter's then prints what the reader's does.)
+    fn flags(&self, _lab: &ChapterLab) -> Vec<String> {
+        Vec::new()
+    }
 
     /// Whether a command of the lab's is passed over: the build and the images, made before
     /// the chapter.

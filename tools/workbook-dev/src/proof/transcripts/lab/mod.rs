@@ -15,8 +15,8 @@
 //!   from the programs verify built; Docker's cache, or the program's own check of its
 //!   inputs, makes a second build of the same files take a moment), and are not run again.
 //! - The lab's program (`cargo run … -p l14-deploy -- …`, as the chapter types it) runs as
-//!   verify built it, pointed at the check's lab by its variables (`L14_PROJECT`,
-//!   `L17_SUBNET_PREFIX`, …), which win over the chapter's `export`s; within the lab's time
+//!   verify built it, pointed at the check's lab by its variables (`L14_PROJECT`, …), which
+//!   win over the chapter's `export`s, or by its flags (`--project`, …); within the lab's time
 //!   limit, minutes rather than the seconds of a lesson's command: a lab waits for its hosts,
 //!   a swarm, a stack, the swarm's answer to a fault.
 //! - A command that only reads what the lab holds runs again until it prints what the book
@@ -25,7 +25,9 @@
 //! - What a command prints is given the book's names: the project, the network's addresses,
 //!   the images (and the book's ports, for a lab that publishes some on this machine).
 //! - At the chapter's end the lab goes down (its program's `down`), whatever its commands
-//!   left running, and what the program kept of it on this machine goes too.
+//!   left running, and what the program kept of it on this machine goes too. A lab an
+//!   earlier check left up (killed before its chapter's end) is taken down before the
+//!   chapter makes its own (`left_over.rs`).
 //!
 //! Where Docker is missing, or a program or an image cannot be made, the lab's blocks are
 //! not run, and the chapter's row says why.
@@ -39,10 +41,11 @@ use std::time::Duration;
 use tokio::process::Command;
 
 use super::compare::{look_until, shows};
-use super::reader::Reader;
+use super::reader::{Reader, shell_quote};
 
 mod compose;
 mod kind;
+mod left_over;
 mod swarm;
 mod terminals;
 
@@ -131,6 +134,7 @@ impl ChapterLab {
             logs: scratch.to_path_buf(),
         };
         let image = Command::new(program)
+            .args(kind.flags(&lab))
             .arg("image")
             .args(facts.image_args)
             .envs(lab.env())
@@ -147,6 +151,7 @@ impl ChapterLab {
             Ok(Err(error)) => return missing(format!("the lab's images ({error})")),
             Err(_) => return missing("the lab's images (not built in time)".to_string()),
         }
+        lab.take_down_left_over().await;
         kind.prepare(course_root, scratch);
         Lab::Up(lab)
     }
@@ -192,6 +197,17 @@ impl ChapterLab {
         self.kind.as_in_book(text)
     }
 
+    /// A script that runs the lab's program with the lab's flags after it.
+    fn with_flags(&self, script: String) -> String {
+        let flags = self.kind.flags(self);
+        if flags.is_empty() {
+            return script;
+        }
+        let program = shell_quote(&self.program.display().to_string());
+        let flags: Vec<String> = flags.iter().map(|flag| shell_quote(flag)).collect();
+        script.replace(&program, &format!("{program} {}", flags.join(" ")))
+    }
+
     /// Runs a command the lab takes; `None` for one it passes over.
     pub(super) async fn run(
         &mut self,
@@ -206,7 +222,7 @@ impl ChapterLab {
         }
         let script = match self.kind.script(self, command) {
             Some(script) => script,
-            None => reader.rewrite(command, false).await?,
+            None => self.with_flags(reader.rewrite(command, false).await?),
         };
         if let Some((host, program)) = self.kind.server_in_a_terminal(&words) {
             return self
@@ -236,6 +252,7 @@ impl ChapterLab {
     pub(super) async fn stop(mut self) {
         let facts = self.kind.facts();
         let down = Command::new(&self.program)
+            .args(self.kind.flags(&self))
             .arg("down")
             .envs(self.env())
             .stdin(Stdio::null())

@@ -6,10 +6,11 @@
 //! nodes running `l17-node` and the stack `l17-service`. The check's lab is another project,
 //! network and pair of images (`l17-node-verify`, `l17-service-verify`, kept from one run to
 //! the next: the program builds one again only when its inputs changed), given to the program
-//! by the variables its global flags read (`L17_PROJECT`, `L17_SUBNET_PREFIX`,
-//! `L17_NODE_IMAGE`, `L17_SERVICE_IMAGE`). It publishes nothing on this machine's loopback:
-//! the lab's network is reached at its own addresses. Besides what every lab does (`mod.rs`),
-//! its commands are taken so:
+//! by its global flags (`--project`, `--subnet-prefix`, `--node-image`, `--service-image`),
+//! before its subcommand; not by the variables they read (`L17_PROJECT`, …), whose values
+//! its `--help` shows. It publishes nothing on this machine's loopback: the lab's network is
+//! reached at its own addresses. Besides what every lab does (`mod.rs`), its commands are
+//! taken so:
 //!
 //! - `image` was done before the chapter, with lesson 11's program as verify built it
 //!   (`L17_MICRO_BINARY`); `join` joins THIS machine's engine to a swarm, for a second real
@@ -47,6 +48,7 @@ static FACTS: Facts = Facts {
         ("l17-node-verify", "l17-node"),
         ("l17-service-verify", "l17-service"),
     ],
+    project_label: "l17.project",
     project_prefix: "l17verify",
     // 10.8x.y: far from chapter 14's check (10.9x), the lesson's test (10.150–199), its
     // stack's overlay (10.117.0) and lesson 14's tests (10.200–249).
@@ -89,16 +91,24 @@ impl LabKind for Swarm {
         }
     }
 
-    fn variables(&self, lab: &ChapterLab) -> Vec<(&'static str, String)> {
+    fn variables(&self, _lab: &ChapterLab) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    fn flags(&self, lab: &ChapterLab) -> Vec<String> {
         let [(node, _), (service, _)] = FACTS.images else {
             unreachable!("the swarm's two images")
         };
-        vec![
-            ("L17_PROJECT", lab.project.clone()),
-            ("L17_SUBNET_PREFIX", lab.subnet.clone()),
-            ("L17_NODE_IMAGE", node.to_string()),
-            ("L17_SERVICE_IMAGE", service.to_string()),
-        ]
+        let flags = [
+            ("--project", lab.project.as_str()),
+            ("--subnet-prefix", lab.subnet.as_str()),
+            ("--node-image", node),
+            ("--service-image", service),
+        ];
+        flags
+            .into_iter()
+            .flat_map(|(flag, value)| [flag.to_string(), value.to_string()])
+            .collect()
     }
 
     /// `image` (made before the chapter) and `join` (never on this machine).

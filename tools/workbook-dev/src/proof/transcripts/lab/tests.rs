@@ -1,4 +1,5 @@
 use super::compose::Compose;
+use super::left_over::left_over;
 use super::{LabKind, drives_a_lab, takes};
 
 fn words(command: &str) -> Vec<&str> {
@@ -79,4 +80,17 @@ fn compose_through_the_lab_program_is_compose() {
     assert!(!drives_a_lab(
         "```console\n$ cargo run --release -p l14-deploy -- status\n```\n"
     ));
+}
+
+#[test]
+fn a_lab_is_left_over_when_the_check_that_made_it_has_gone() {
+    let this_check = format!("l17verify{}", std::process::id());
+    assert!(!left_over(&this_check, "l17verify"));
+    // The reader's lab, and another lab's checks, are no check's of this lab.
+    assert!(!left_over("l17", "l17verify"));
+    assert!(!left_over("l14verify4000000000", "l17verify"));
+    if std::path::Path::new("/proc/self").exists() {
+        // Above the largest process id Linux hands out (2^22).
+        assert!(left_over("l17verify4000000000", "l17verify"));
+    }
 }
