@@ -123,7 +123,7 @@ async fn main() -> Result<(), shared::program::Failure> {
                 let incoming = l16_trust::tls::incoming(listener, config.into(), handshakes);
                 l16_trust::gateway::serve_https(incoming, router, grace, stop).await;
             } else {
-                l16_trust::gateway::serve_http(listener, router, grace, stop).await?;
+                l16_trust::gateway::serve_http(listener, router, grace, stop).await;
             }
             tracing::info!("server stopped");
         }

@@ -1,6 +1,8 @@
 //! The user service under a room of thirty, from outside: its memory after a crowd of
 //! logins, its door when one machine holds silent connections, and its log when one
-//! machine is refused a thousand times.
+//! machine is refused a thousand times. And the plain HTTP gateway's door: a client sending
+//! a byte a second is closed at the header deadline, and one machine holding its share of
+//! connections leaves the gateway to the others.
 
 use std::time::{Duration, Instant};
 
@@ -215,4 +217,115 @@ async fn a_thousand_refused_connections_from_one_address_are_a_few_log_lines() {
         lines <= 20,
         "a thousand refused connections from one address wrote {lines} lines:\n{log}"
     );
+}
+
+/// The plain HTTP gateway, as `gateway-server` runs without `--tls`, in front of a user
+/// service: what keeps both running.
+struct PlainGateway {
+    _certs: Certs,
+    _redis: testkit::RedisServer,
+    _user: testkit::ServerProcess,
+    gateway: testkit::ServerProcess,
+}
+
+impl PlainGateway {
+    async fn start() -> PlainGateway {
+        let certs = Certs::new(&["user", "gateway"]);
+        let redis = testkit::redis().await;
+        let user = start_user(certs.path(), redis.url(), &[]).await;
+        let gateway = start_gateway(certs.path(), &user).await;
+        PlainGateway {
+            _certs: certs,
+            _redis: redis,
+            _user: user,
+            gateway,
+        }
+    }
+
+    fn addr(&self) -> std::net::SocketAddr {
+        self.gateway.addr()
+    }
+}
+
+#[tokio::test]
+async fn a_client_sending_a_byte_a_second_is_closed_by_the_gateway_s_header_deadline() {
+    let running = PlainGateway::start().await;
+    let stream = connect_from(loopback(1), running.addr()).await;
+    let (mut reader, mut writer) = stream.into_split();
+    // A request's head, a byte a second: 34 s to send it whole, were it let.
+    let head = b"GET /api/v1.0/session HTTP/1.1\r\n";
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let slow = tokio::spawn({
+        let sent = sent.clone();
+        async move {
+            let mut second = tokio::time::interval(Duration::from_secs(1));
+            for byte in head {
+                second.tick().await;
+                if writer.write_all(&[*byte]).await.is_err() {
+                    return;
+                }
+                sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    // The gateway closes it at its header deadline (10 s), long before the head could end
+    // and within the test's wait (`within`'s 20 s), which fails the test if it is held.
+    let mut answer = Vec::new();
+    let read = testkit::within(
+        "the gateway to close a connection sending a byte a second",
+        reader.read_to_end(&mut answer),
+    )
+    .await;
+    slow.abort();
+    let sent = sent.load(std::sync::atomic::Ordering::SeqCst);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        sent < head.len() && !answer.contains(" 200 "),
+        "closed after {sent} of the head's {} bytes, not answered: {read:?}, {answer:?}",
+        head.len()
+    );
+}
+
+#[tokio::test]
+async fn one_address_s_held_connections_leave_the_plain_gateway_to_another_s() {
+    if !others_answer("one_address_s_held_connections_leave_the_plain_gateway_to_another_s") {
+        return;
+    }
+    let running = PlainGateway::start().await;
+    let gateway = running.addr();
+    // One machine holds its share of the gateway's connections (a quarter of 1,024), each
+    // with a request begun and never ended.
+    let mut held = Vec::new();
+    for _ in 0..256 {
+        let mut stream = connect_from(loopback(1), gateway).await;
+        let _ = stream
+            .write_all(b"GET /api/v1.0/session HTTP/1.1\r\n")
+            .await;
+        held.push(stream);
+    }
+    // Its next connection is closed at once: the door's share of it is full.
+    let mut one_more = connect_from(loopback(1), gateway).await;
+    let mut byte = [0u8; 1];
+    let read = testkit::within(
+        "the door to close a connection past the share",
+        one_more.read(&mut byte),
+    )
+    .await;
+    assert!(
+        matches!(read, Ok(0) | Err(_)),
+        "closed, not answered: {read:?}"
+    );
+    // Another machine is answered.
+    let mut other = connect_from(loopback(2), gateway).await;
+    other
+        .write_all(b"GET /api/v1.0/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("the request sent");
+    let mut answer = Vec::new();
+    testkit::within("the answer to 127.0.0.2", other.read_to_end(&mut answer))
+        .await
+        .expect("the answer read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    drop(held);
 }

@@ -1,15 +1,17 @@
 //! The gateway served, over plain HTTP or over HTTPS, and stopped gracefully.
 //!
-//! Over HTTP, axum's own server is enough. Over HTTPS the handshakes are ours
-//! ([`crate::tls::incoming`]: each within a deadline, each refusal logged), so the
-//! connections that come through are handed to hyper one by one, and hyper's
-//! `GracefulShutdown` waits for the requests in flight when the gateway stops. Either way a
-//! stop lets those requests finish within a grace period, then closes what is still open.
+//! A room's network holds strangers, and a script there can open connections and send a
+//! byte every few seconds, or nothing. So over plain HTTP the gateway is served behind the
+//! course's door (`shared::door`, the class server's too): each connection has ten seconds to
+//! send a request's headers, so many are let in at once, and one address a quarter of them.
+//! Over HTTPS the handshakes are ours ([`crate::tls::incoming`]: each within a deadline,
+//! through a door of their own, each refusal logged), so the connections that come through
+//! are handed to hyper one by one, and hyper's `GracefulShutdown` waits for the requests in
+//! flight when the gateway stops. Either way a stop lets those requests finish within a
+//! grace period, then closes what is still open.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -17,36 +19,30 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use rustls::server::WebPkiClientVerifier;
+use shared::door::{self, Door};
 use tokio::net::TcpListener;
 use tokio_stream::StreamExt as _;
 
 use crate::ca::Identity;
 
-/// Serves `router` over plain HTTP on `listener` until `stop`; then lets the requests in
-/// flight finish within `grace`.
+/// How many connections the plain HTTP gateway holds at once (fewer if the process may open
+/// fewer files), a quarter of them from one address; a connection past them is closed at
+/// once.
+pub const CONNECTIONS_AT_ONCE: usize = 1024;
+
+/// Serves `router` over plain HTTP on `listener` until `stop`, behind a door: each
+/// connection has `shared::door::HEADER_TIME` to send a request's headers, and one address
+/// holds a quarter of the connections at most. Then lets the requests in flight finish
+/// within `grace`.
 pub async fn serve_http(
     listener: TcpListener,
     router: Router,
     grace: Duration,
-    stop: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let server = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    );
-    // axum stops accepting when `stop` ends; the grace period starts then, not before.
-    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
-    let server = std::future::IntoFuture::into_future(server.with_graceful_shutdown(async move {
-        stop.await;
-        let _ = stopping.send(true);
-    }));
-    let stopped = async move {
-        let _ = stopped.wait_for(|stopped| *stopped).await;
-    };
-    if let Some(served) = shared::signal::within_grace(grace, stopped, server).await {
-        served.context("the gateway failed")?;
-    }
-    Ok(())
+    stop: impl Future<Output = ()>,
+) {
+    let files = door::raise_file_limit();
+    let door = Door::new(door::most_for_files(files, CONNECTIONS_AT_ONCE));
+    door::serve(listener, router, door, stop, grace).await;
 }
 
 /// The rustls configuration of the gateway's HTTPS: its own certificate, no client's
