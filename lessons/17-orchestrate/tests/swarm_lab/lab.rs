@@ -1,0 +1,162 @@
+//! The test's own lab: its project, its subnet, the lesson's program run on it, `docker`
+//! run by its manager's engine, and its `down` whatever happens.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+use crate::machine::built_beside;
+use crate::{DOCKER_PATIENCE, PROGRAM, STEP};
+
+/// The swarm's nodes, as `up` names them.
+pub(crate) const NODES: [&str; 5] = [
+    "manager-1",
+    "manager-2",
+    "manager-3",
+    "worker-1",
+    "worker-2",
+];
+
+/// A lab of this test's own, taken down when dropped, whatever happened.
+pub(crate) struct TestLab {
+    pub(crate) project: String,
+    pub(crate) subnet_prefix: String,
+    micro: PathBuf,
+    _taken_down: testkit::hang::CleanUpGuard,
+}
+
+impl TestLab {
+    pub(crate) fn new() -> TestLab {
+        let pid = std::process::id();
+        let project = format!("l17test{pid}");
+        let mut down = Command::new(PROGRAM);
+        down.args(["--project", &project, "down"]);
+        let taken_down = testkit::hang::on_end(format!("the lab {project} taken down"), down);
+        TestLab {
+            project,
+            // Far from the lab's own 10.17.0, from lesson 14's tests' 10.200-249 (its lab
+            // runs beside this one), from the stack's 10.117.0 and from Docker's 172.17-31
+            // and 192.168.
+            subnet_prefix: format!("10.{}.{}", 150 + pid % 50, (pid / 50) % 256),
+            micro: built_beside("l11-micro"),
+            _taken_down: taken_down,
+        }
+    }
+
+    /// `l17-orchestrate ARGS…` on this lab, with the test's own images.
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut program = Command::new(PROGRAM);
+        program
+            .args(["--project", &self.project])
+            .args(["--subnet-prefix", &self.subnet_prefix])
+            .args(["--node-image", "l17-node-test"])
+            .args(["--service-image", "l17-service-test"])
+            .args(args)
+            .env("L17_MICRO_BINARY", &self.micro)
+            .stdin(Stdio::null());
+        program
+    }
+
+    fn program(&self, args: &[&str]) -> Output {
+        let what = format!("`l17-orchestrate {}`", args.join(" "));
+        testkit::output_within(&what, &mut self.command(args), STEP)
+    }
+
+    /// `ARGS` succeed; what they printed.
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
+        let out = self.program(args);
+        assert!(
+            out.status.success(),
+            "`l17-orchestrate {}` failed:\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `docker ARGS…` run by the engine of `node`; what it printed.
+    pub(crate) fn on_node(&self, node: &str, args: &[&str]) -> String {
+        let container = format!("{}-{node}", self.project);
+        let mut command = Command::new("docker");
+        command.args(["exec", &container, "docker"]).args(args);
+        let out = testkit::output_within(
+            &format!("`docker {}` on {node}", args.join(" ")),
+            &mut command,
+            DOCKER_PATIENCE,
+        );
+        assert!(
+            out.status.success(),
+            "`docker {}` on {node}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `docker ARGS…` run by manager-1's engine; what it printed.
+    pub(crate) fn on_manager(&self, args: &[&str]) -> String {
+        self.on_node("manager-1", args)
+    }
+
+    /// `docker stack rm course`, and a wait until nothing of the stack is left on any node:
+    /// no container, no network; then the etcd members' volumes removed, so that the next
+    /// deploy starts as the first did, with an empty registry (a member that found its old
+    /// data would bring back the replicas registered there, until their leases ran out).
+    pub(crate) fn remove_the_stack(&self) {
+        self.on_manager(&["stack", "rm", "course"]);
+        let label = "label=com.docker.stack.namespace=course";
+        let deadline = Instant::now() + DOCKER_PATIENCE;
+        let _waiting = testkit::hang::waiting_for("the stack course removed from every node");
+        loop {
+            let mut left = String::new();
+            for node in NODES {
+                let containers = self.on_node(node, &["ps", "--all", "--quiet", "--filter", label]);
+                if !containers.trim().is_empty() {
+                    left += &format!("containers on {node}: {containers}");
+                }
+            }
+            let networks = self.on_manager(&["network", "ls", "--quiet", "--filter", label]);
+            if !networks.trim().is_empty() {
+                left += &format!("networks: {networks}");
+            }
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the stack not removed within {DOCKER_PATIENCE:?}; left:\n{left}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        for node in NODES {
+            let volumes = self.on_node(node, &["volume", "ls", "--quiet", "--filter", label]);
+            for volume in volumes.split_whitespace() {
+                self.on_node(node, &["volume", "rm", volume]);
+            }
+        }
+    }
+}
+
+impl Drop for TestLab {
+    fn drop(&mut self) {
+        // A failed assertion too takes the lab down; after `down`, this finds nothing.
+        let _ = self.program(&["down"]);
+    }
+}
+
+/// `docker ARGS` on this machine, which must succeed; what it printed.
+pub(crate) fn docker(args: &[&str]) -> String {
+    let out = testkit::output_within(
+        &format!("`docker {}`", args.join(" ")),
+        Command::new("docker").args(args),
+        DOCKER_PATIENCE,
+    );
+    assert!(
+        out.status.success(),
+        "`docker {}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

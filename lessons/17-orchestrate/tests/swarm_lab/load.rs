@@ -1,0 +1,113 @@
+//! Lesson 14's load, run by the lesson's program through the lab's gateways while a fault
+//! is made: a process of its own, writing every call to a history file, read when it ends.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use lab::history::Call;
+use lab::load::Run;
+
+use crate::DOCKER_PATIENCE;
+use crate::lab::TestLab;
+
+/// How many calls the load makes after a fault is undone before it is ended: a second of
+/// calls at its rate, so that what the fault left behind shows in the history.
+pub(crate) const CALLS_AFTER: usize = 20;
+
+impl TestLab {
+    /// The nodes a replica of the user service (what the load calls) runs on.
+    pub(crate) fn user_nodes(&self) -> Vec<String> {
+        let listed = self.on_manager(&[
+            "service",
+            "ps",
+            "course_user",
+            "--filter",
+            "desired-state=running",
+            "--format",
+            "{{.Node}}",
+        ]);
+        listed.lines().map(str::to_string).collect()
+    }
+
+    /// The load through the lab's gateways, started, its history in a file of its own;
+    /// returns once it has made its first calls.
+    pub(crate) fn start_load(&self, name: &str) -> Load {
+        let history = std::env::temp_dir().join(format!("{}-{name}.jsonl", self.project));
+        let _ = std::fs::remove_file(&history);
+        let child = self
+            .command(&["load", "--for", "600s", "--history"])
+            .arg(&history)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start l17-orchestrate load");
+        let load = Load { child, history };
+        load.until_calls(0, CALLS_AFTER);
+        load
+    }
+}
+
+/// The load running in the background, writing its history.
+pub(crate) struct Load {
+    child: Child,
+    history: PathBuf,
+}
+
+impl Load {
+    /// How many calls the history holds so far (its first line is the load's start).
+    pub(crate) fn calls(&self) -> usize {
+        std::fs::read_to_string(&self.history)
+            .map(|text| text.lines().count().saturating_sub(1))
+            .unwrap_or(0)
+    }
+
+    /// Waits until the load made `more` calls after the `since`-th.
+    pub(crate) fn until_calls(&self, since: usize, more: usize) {
+        let deadline = Instant::now() + DOCKER_PATIENCE;
+        let _waiting = testkit::hang::waiting_for(format!("{more} calls of the load"));
+        loop {
+            let calls = self.calls();
+            if calls >= since + more {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the load made {calls} calls, not {} within {DOCKER_PATIENCE:?}",
+                since + more
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Ends the load as Ctrl-C does, and reads its history from the file.
+    pub(crate) fn end(self) -> Run {
+        let pid = self.child.id().to_string();
+        let interrupted = testkit::output_within(
+            &format!("`kill -INT {pid}`"),
+            Command::new("kill").args(["-INT", &pid]),
+            DOCKER_PATIENCE,
+        );
+        assert!(interrupted.status.success(), "kill -INT {pid}");
+        let ended =
+            testkit::child_output_within("the load after Ctrl-C", self.child, DOCKER_PATIENCE);
+        assert!(
+            ended.status.success(),
+            "the load ended with {}",
+            ended.status
+        );
+        let run = Run::read(&self.history).expect("the load's history");
+        let _ = std::fs::remove_file(&self.history);
+        run
+    }
+}
+
+/// The calls of `run` nobody answered, each as its history line says it.
+pub(crate) fn failed(run: &Run) -> Vec<&Call> {
+    run.calls.iter().filter(|call| !call.answered()).collect()
+}
+
+/// Says how long a step took: what it adds to the test's time.
+pub(crate) fn took(what: &str, started: Instant) {
+    eprintln!("{what} took {:.1} s", started.elapsed().as_secs_f64());
+}
