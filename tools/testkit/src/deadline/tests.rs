@@ -45,6 +45,11 @@ fn each_group_s_deadline_is_the_runner_s() {
             LAB_THAT_BUILDS_IMAGES,
             "LAB_THAT_BUILDS_IMAGES",
         ),
+        (
+            "binary(swarm_lab)",
+            LAB_THAT_BUILDS_IMAGES,
+            "LAB_THAT_BUILDS_IMAGES",
+        ),
         ("binary(new)", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("real_course", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("system::up_", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
@@ -74,7 +79,7 @@ fn each_group_s_deadline_is_the_runner_s() {
 #[test]
 fn the_tests_that_build_run_one_at_a_time() {
     let settings = nextest_settings();
-    for group in ["cargo-builds", "docker-labs"] {
+    for group in ["cargo-builds", "docker-labs", "swarm-labs"] {
         assert_eq!(
             settings["test-groups"][group]["max-threads"].as_integer(),
             Some(1),
