@@ -29,6 +29,13 @@ use crate::history::{self, Call, Fault, Outcome, to_micros, unix_ms};
 /// gateway (5 s by default), so the gateway's own answer is what the history shows.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(6);
 
+/// How long a connection to a gateway may take to open before the call counts as never
+/// sent, and goes to the next gateway. A gateway whose host has gone (a node killed, its
+/// address still in this machine's neighbour cache) does not refuse a connection: nothing
+/// answers, and without this bound every call sent there would wait out [`CALL_TIMEOUT`]
+/// and fail. A gateway that is up opens one in a millisecond, even on a busy machine.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// What to call, how often and for how long.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -93,6 +100,7 @@ pub async fn run(
     // and a new one is refused at once when no gateway is there to take it.
     let client = reqwest::Client::builder()
         .timeout(CALL_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
         .pool_max_idle_per_host(0)
         .build()
         .context("cannot make an HTTP client")?;
