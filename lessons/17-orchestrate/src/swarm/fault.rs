@@ -40,7 +40,7 @@ pub const REPLICATED: [&str; 2] = ["course_user", "course_captcha"];
 impl Swarm {
     /// The lab's node named `name`, running.
     pub fn running_node(&self, name: &str) -> anyhow::Result<Node> {
-        let nodes = self.nodes()?;
+        let nodes = self.nodes_up()?;
         let names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();
         let Some(node) = nodes.iter().find(|node| node.name == name) else {
             bail!(
@@ -207,7 +207,7 @@ impl Swarm {
     /// Removes every blackhole route from every running node.
     pub fn heal(&self) -> anyhow::Result<String> {
         let mut removed = 0;
-        for node in self.nodes()?.into_iter().filter(|node| node.running) {
+        for node in self.nodes_up()?.into_iter().filter(|node| node.running) {
             let mut list = std::process::Command::new("docker");
             list.args(["exec", &self.container(&node.name)]).args([
                 "ip",

@@ -137,10 +137,23 @@ impl Swarm {
         nodes::of_project(self)
     }
 
+    /// The nodes of a lab that is up, or why there are none: every command but `up` and
+    /// `down` needs one, and says so before anything else.
+    pub fn nodes_up(&self) -> anyhow::Result<Vec<Node>> {
+        let nodes = self.nodes()?;
+        if nodes.is_empty() {
+            anyhow::bail!(
+                "no lab {} here: `l17-orchestrate up` makes one",
+                self.options.project
+            )
+        }
+        Ok(nodes)
+    }
+
     /// The managers' hostnames, first the one `up` made the swarm on.
     pub fn managers(&self) -> anyhow::Result<Vec<String>> {
         Ok(self
-            .nodes()?
+            .nodes_up()?
             .into_iter()
             .filter(|node| node.role == Role::Manager)
             .map(|node| node.name)

@@ -85,12 +85,6 @@ impl Swarm {
     /// availability and, for a manager, whether it leads (`Leader`) or is `Reachable`.
     pub fn status(&self) -> anyhow::Result<String> {
         let managers = self.managers()?;
-        if managers.is_empty() {
-            bail!(
-                "no lab {} here: `l17-orchestrate up` makes one",
-                self.options.project
-            )
-        }
         let mut refused = Vec::new();
         for manager in &managers {
             match self.on_node(manager, &["node", "ls"]) {
@@ -132,6 +126,10 @@ impl Swarm {
             run(&mut remove)?;
         }
         self.forget_certs()?;
+        // The journal of its faults goes with the lab: a lab made again starts with none.
+        if let Some(folder) = self.journal().parent() {
+            let _ = std::fs::remove_dir_all(folder);
+        }
         Ok(format!(
             "the lab {} is down: {} containers, {} volumes, {} networks removed",
             self.options.project,
