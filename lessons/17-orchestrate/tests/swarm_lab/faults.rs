@@ -4,10 +4,14 @@
 use std::time::{Duration, Instant};
 
 use crate::lab::TestLab;
-use crate::load::{CALLS_AFTER, failed, took};
+use crate::load::{CALLS_AFTER, ends_costing_at_most, took};
 
 /// The issue's goal for a killed engine: every replica running again within this.
 const BACK_WITHIN: Duration = Duration::from_secs(30);
+
+/// How long the managers may take to see a node cut off, and to have it back once healed
+/// (seconds on a quiet machine: heartbeats of 5 s, missed a few times).
+const STATUS_PATIENCE: Duration = Duration::from_secs(90);
 
 impl TestLab {
     /// A node that runs a user replica drained under the load: its replicas stop there
@@ -25,14 +29,7 @@ impl TestLab {
         let since = load.calls();
         self.ok(&["activate", &node]);
         load.until_calls(since, CALLS_AFTER);
-        let run = load.end();
-        let failed = failed(&run);
-        eprintln!(
-            "drain {node}: {} calls, {} failed",
-            run.calls.len(),
-            failed.len()
-        );
-        assert!(failed.is_empty(), "drain {node}: calls failed: {failed:#?}");
+        ends_costing_at_most(load, 0, &format!("drain {node}"));
         // A drained worker loses its gateway too (the stack runs one on each gateway node,
         // `mode: global`), and `activate` gives it back only once its health check passes:
         // the next fault kills a worker's engine, and if it is the other gateway's node, no
@@ -61,18 +58,8 @@ impl TestLab {
         eprintln!("{said}");
         let since = load.calls();
         load.until_calls(since, CALLS_AFTER);
-        let run = load.end();
-        let failed = failed(&run);
-        eprintln!(
-            "kill-engine {worker}: {} calls, {} failed; every replica back after {:.1} s",
-            run.calls.len(),
-            failed.len(),
-            back.as_secs_f64()
-        );
-        assert!(
-            failed.len() <= 1,
-            "kill-engine {worker}: calls failed: {failed:#?}"
-        );
+        ends_costing_at_most(load, 1, &format!("kill-engine {worker}"));
+        eprintln!("kill-engine {worker}: every replica back after {back:.1?}");
         assert!(
             back <= BACK_WITHIN,
             "kill-engine {worker}: every replica back after {back:?}, not within \
@@ -92,13 +79,7 @@ impl TestLab {
         assert!(said.contains("completed"), "{said}");
         let since = load.calls();
         load.until_calls(since, CALLS_AFTER);
-        let run = load.end();
-        let failed = failed(&run);
-        eprintln!("update: {} calls, {} failed", run.calls.len(), failed.len());
-        assert!(
-            failed.is_empty(),
-            "a rolling update: calls failed: {failed:#?}"
-        );
+        ends_costing_at_most(load, 0, "a rolling update");
         took("the rolling update", started);
     }
 
@@ -115,18 +96,49 @@ impl TestLab {
         );
         let since = load.calls();
         load.until_calls(since, CALLS_AFTER);
-        let run = load.end();
-        let failed = failed(&run);
-        eprintln!(
-            "update --failing: {} calls, {} failed",
-            run.calls.len(),
-            failed.len()
-        );
-        assert!(
-            failed.is_empty(),
-            "a failing update: calls failed: {failed:#?}"
-        );
+        ends_costing_at_most(load, 0, "a failing update");
         took("the failing update", started);
+    }
+
+    /// A manager cut off from every other node under the load: the two left are a majority,
+    /// see it Down and go on; `heal` brings it back as a follower. No call fails.
+    pub(crate) fn a_partitioned_manager_costs_no_call(&self) {
+        let started = Instant::now();
+        let load = self.start_load("partition");
+        let said = self.ok(&["partition", "manager-3"]);
+        eprintln!("{said}");
+        self.until_status("manager-3 Down", |line| {
+            line.contains("manager-3") && line.contains(" Down ")
+        });
+        let since = load.calls();
+        load.until_calls(since, CALLS_AFTER);
+        self.ok(&["heal"]);
+        self.until_status("manager-3 Ready and Reachable again", |line| {
+            line.contains("manager-3") && line.contains(" Ready ") && line.contains("Reachable")
+        });
+        ends_costing_at_most(load, 0, "manager-3 cut off");
+        took("the partition", started);
+    }
+
+    /// Asks `status` again until one of its lines is `what`, within [`STATUS_PATIENCE`].
+    /// While the managers elect a leader (the one cut off may have led), `status` fails
+    /// for a moment: that is a "not yet", shown if the deadline passes.
+    fn until_status(&self, what: &str, is_it: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + STATUS_PATIENCE;
+        let _waiting = testkit::hang::waiting_for(format!("`status` to show {what}"));
+        loop {
+            let out = self.program(&["status"]);
+            let status = String::from_utf8_lossy(&out.stdout).into_owned();
+            if out.status.success() && status.lines().any(&is_it) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`status` did not show {what} within {STATUS_PATIENCE:?}; last:\n{status}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
     }
 
     /// Two of three managers stopped: the last one refuses a change, saying why, and every
@@ -143,17 +155,7 @@ impl TestLab {
         let since = load.calls();
         load.until_calls(since, CALLS_AFTER);
         self.ok(&["quorum-back"]);
-        let run = load.end();
-        let failed = failed(&run);
-        eprintln!(
-            "quorum-loss: {} calls, {} failed",
-            run.calls.len(),
-            failed.len()
-        );
-        assert!(
-            failed.is_empty(),
-            "two managers stopped: calls failed: {failed:#?}"
-        );
+        ends_costing_at_most(load, 0, "two managers stopped");
         took("the lost quorum", started);
     }
 }

@@ -57,7 +57,7 @@ impl TestLab {
         program
     }
 
-    fn program(&self, args: &[&str]) -> Output {
+    pub(crate) fn program(&self, args: &[&str]) -> Output {
         let what = format!("`l17-orchestrate {}`", args.join(" "));
         testkit::output_within(&what, &mut self.command(args), STEP)
     }

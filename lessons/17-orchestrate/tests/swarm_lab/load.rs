@@ -103,8 +103,25 @@ impl Load {
 }
 
 /// The calls of `run` nobody answered, each as its history line says it.
-pub(crate) fn failed(run: &Run) -> Vec<&Call> {
+fn failed(run: &Run) -> Vec<&Call> {
     run.calls.iter().filter(|call| !call.answered()).collect()
+}
+
+/// Ends the load of `fault` and holds it to the goal: at most `most` calls failed,
+/// each shown if more did. Says how many calls, and how many failed.
+pub(crate) fn ends_costing_at_most(load: Load, most: usize, fault: &str) {
+    let run = load.end();
+    let failed = failed(&run);
+    eprintln!(
+        "{fault}: {} calls, {} failed",
+        run.calls.len(),
+        failed.len()
+    );
+    assert!(
+        failed.len() <= most,
+        "{fault}: {} calls failed, not at most {most}: {failed:#?}",
+        failed.len()
+    );
 }
 
 /// Says how long a step took: what it adds to the test's time.

@@ -13,8 +13,9 @@
 //!   seed's call;
 //! - the stack removed and deployed again without TLS, as the chapter deploys it first,
 //!   then each fault under the load: a node drained, a worker's engine killed, a rolling
-//!   update, an update whose health check fails, two of three managers stopped; what each
-//!   cost is counted from the load's history, call by call (`faults.rs`, `load.rs`);
+//!   update, an update whose health check fails, a manager cut off, two of three managers
+//!   stopped; what each cost is counted from the load's history, call by call
+//!   (`faults.rs`, `load.rs`);
 //! - `down`, leaving nothing of the lab behind; a failed assertion takes the lab down too.
 //!
 //! The TLS deploy comes first because its check counts the user service's replicas in etcd:
@@ -77,6 +78,7 @@ fn a_swarm_comes_up_runs_the_course_through_its_faults_and_goes_away() {
     lab.a_killed_engine_costs_at_most_one_call_and_its_replicas_are_back_within_30_s();
     lab.a_rolling_update_costs_no_call();
     lab.a_failing_update_is_rolled_back_by_the_swarm_and_costs_no_call();
+    lab.a_partitioned_manager_costs_no_call();
     lab.a_lost_quorum_refuses_changes_and_costs_no_call();
 
     let down_started = Instant::now();
