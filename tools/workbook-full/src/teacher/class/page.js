@@ -166,7 +166,7 @@ function gridRow(row, shown) {
 }
 
 // The grid's cells as wide as the window lets every column be: 18 px when they fit, down
-// to 4 px for every exercise of the course on a small screen, where they say their state
+// to 3 px for every exercise of the course on a small screen, where they say their state
 // by colour alone and the names' column is narrower (on the projector, initials and seats
 // need little of it).
 function fitGrid(count) {
@@ -188,7 +188,10 @@ function fitGrid(count) {
     fixed = columns(true);
     cell = Math.floor((box - fixed.name - fixed.hints - 4) / Math.max(count, 1)) - 1;
   }
-  cell = Math.max(4, Math.min(18, cell));
+  cell = Math.max(3, Math.min(18, cell));
+  // Still too many columns for the window at 3 px: the names' column gives up the rest.
+  const over = fixed.name + fixed.hints + count * (cell + 1) + 7 - box;
+  if (over > 0) fixed.name = Math.max(Math.ceil(2 * em), fixed.name - over);
   grid.style.setProperty("--cell", cell + "px");
   grid.style.setProperty("--name", fixed.name + "px");
   grid.style.setProperty("--hints", fixed.hints + "px");
