@@ -41,12 +41,13 @@ fi
 base="${FRESH_CI_DIR:-/tmp/fresh-ci}"
 mkdir -p "$base"
 
-# The lab's images (lesson 14: its hosts' base, the test's hosts, a service's), and Docker's
+# The labs' images (lesson 14: its hosts' base, the test's hosts, a service's; lesson 17: its
+# nodes' and the course's), and Docker's
 # build cache: a machine set up today has none of them.
 remove_lab_images() {
   command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 || return 0
   local images
-  images="$(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^l14-' || true)"
+  images="$(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^l1[47]-' || true)"
   if [ -n "$images" ]; then
     echo "removing the lab's images: $(echo "$images" | tr '\n' ' ')"
     # shellcheck disable=SC2086
