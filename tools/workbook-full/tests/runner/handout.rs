@@ -111,10 +111,20 @@ fn a_bundle_holds_the_book_its_pdf_and_every_solution() {
     );
     let text = String::from_utf8_lossy(&text.stdout);
     // pdftotext ends each page with a form feed: a chapter starts a page when its title
-    // is the first line of one.
-    let first_lines: Vec<&str> = text
+    // is the first line of one, or its first lines when a long title wraps ("17 ·
+    // Orchestrate: a swarm of nodes that" / "fail"): each page's first three lines, joined.
+    let first_lines: Vec<String> = text
         .split('\u{c}')
-        .filter_map(|page| page.lines().map(str::trim).find(|line| !line.is_empty()))
+        .map(|page| {
+            let lines: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .take(3)
+                .collect();
+            lines.join(" ")
+        })
+        .filter(|start| !start.is_empty())
         .collect();
     let titles = chapter_titles(&root);
     assert!(
