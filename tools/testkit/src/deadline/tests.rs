@@ -79,7 +79,7 @@ fn each_group_s_deadline_is_the_runner_s() {
 #[test]
 fn the_tests_that_build_run_one_at_a_time() {
     let settings = nextest_settings();
-    for group in ["cargo-builds", "docker-labs", "swarm-labs"] {
+    for group in ["cargo-builds", "docker-labs"] {
         assert_eq!(
             settings["test-groups"][group]["max-threads"].as_integer(),
             Some(1),
