@@ -22,8 +22,8 @@
 //! The first story then holds the promise of chapter 14 under faults (`faults.rs`), over
 //! TLS (chapter 14's own runs of the load, checked by verify, are in plaintext): the
 //! load through the three hosts' gateways while every host is restarted in turn (host-a
-//! too), host-b is cut off and host-c is killed costs no call, and its p99 stays under a
-//! second (half a second for the restarts); last, with every service cut off from host-a's
+//! too), host-b is cut off and host-c is killed costs no call, and its p99 stays within
+//! four per-try timeouts; last, with every service cut off from host-a's
 //! gateway, every call fails and the gateway's retries stay within its budget.
 //!
 //! Meanwhile the lab's Prometheus is asked what chapter 15 shows of it (`prometheus.rs`):

@@ -43,10 +43,13 @@ pub async fn short_run(
         .expect("the run starts")
 }
 
-/// Asserts a run of a right server measured requests and saw no error.
+/// Asserts a run of a right server was answered and saw no error. Answers, not measured
+/// requests: on a machine busy with the rest of the suite, a run's first call (over TLS,
+/// its first stream) may take longer than the whole short window, and is then answered
+/// after it, which says as much about the server as a measured one.
 pub fn assert_clean(report: &Report) {
     assert_eq!(report.errors(), 0, "no errors expected:\n{report}");
-    assert!(report.requests() > 0, "requests expected:\n{report}");
+    assert!(report.replies_total() > 0, "answers expected:\n{report}");
 }
 
 /// The number of errors of `kind` in `report`.
