@@ -12,8 +12,9 @@
 //!   lesson 16's mutual TLS, its keys as swarm secrets ([`secrets`]);
 //! - `load`: lesson 14's load through the published gateways, its history and timeline
 //!   ([`load`]);
-//! - the faults, each journaled: `drain`, `kill-engine`, `partition` ([`fault`]),
-//!   `quorum-loss` ([`fault_quorum`]), `update` and `update --failing` ([`fault_update`]);
+//! - the faults, each journaled ([`fault`]): `drain` and `kill-engine` ([`fault_node`]),
+//!   `partition` ([`fault_partition`]), `quorum-loss` ([`fault_quorum`]), `update` and
+//!   `update --failing` ([`fault_update`]);
 //! - every wait with a deadline, saying what it saw ([`wait`]).
 //!
 //! Every lab is a project (`--project`, `L17_PROJECT`): its containers, volumes and network
@@ -21,6 +22,8 @@
 //! finds everything its lab made.
 
 pub mod fault;
+pub mod fault_node;
+pub mod fault_partition;
 pub mod fault_quorum;
 pub mod fault_update;
 pub mod image;

@@ -1,0 +1,145 @@
+//! `drain`/`activate` and `kill-engine`/`start-engine`: a node taken out of service, by its
+//! operator or by its death, and taken back.
+//!
+//! The two faults end the same way, the node's replicas started elsewhere by the swarm, and
+//! differ in how they begin, which is what they teach:
+//!
+//! - `drain NODE`: the node is taken out of service by its operator (`docker node update
+//!   --availability drain`), as before a kernel upgrade; its replicas are stopped there
+//!   (SIGTERM, then their grace period) and started on other nodes. `activate` takes it
+//!   back; the swarm does not move replicas back by itself.
+//! - `kill-engine NODE`: the node's Docker Engine killed (SIGKILL to dockerd), and with it
+//!   everything it ran, with no goodbye: the managers see the node go Down and start its
+//!   replicas elsewhere. `start-engine` starts it again.
+
+use std::time::Instant;
+
+use lab::history;
+
+use super::fault::{REPLICATED, RESCHEDULE_PATIENCE, end_fault};
+use super::{Swarm, wait};
+
+impl Swarm {
+    /// Takes `name` out of service; returns once its replicas run elsewhere.
+    pub fn drain(&self, name: &str) -> anyhow::Result<String> {
+        self.running_node(name)?;
+        let started = Instant::now();
+        let manager = self.manager_other_than(name)?;
+        self.on_node(
+            &manager,
+            &["node", "update", "--availability", "drain", name],
+        )?;
+        history::begin_fault(&self.journal(), &format!("drain {name}"))?;
+        wait::until(
+            &format!("no replica left on {name}"),
+            RESCHEDULE_PATIENCE,
+            |seen| {
+                *seen = self.tasks_on(&manager, name)?;
+                Ok(seen.trim().is_empty().then_some(()))
+            },
+        )?;
+        let emptied = started.elapsed();
+        self.until_replicas_back(&manager)?;
+        Ok(format!(
+            "{name} drained: its replicas stopped there within {:.1} s and every replica of \
+             {} runs elsewhere after {:.1} s (`activate {name}` takes it back)",
+            emptied.as_secs_f64(),
+            REPLICATED.join(" and "),
+            started.elapsed().as_secs_f64()
+        ))
+    }
+
+    /// Takes `name` back into service.
+    pub fn activate(&self, name: &str) -> anyhow::Result<String> {
+        let manager = self.manager_other_than(name)?;
+        self.on_node(
+            &manager,
+            &["node", "update", "--availability", "active", name],
+        )?;
+        end_fault(&self.journal(), &format!("drain {name}"))?;
+        Ok(format!(
+            "{name} is active again: new replicas may be placed there (the swarm moves none \
+             back by itself)"
+        ))
+    }
+
+    /// Kills `name`'s engine; returns once the managers saw it Down and its replicas run
+    /// elsewhere, saying how long each took.
+    pub fn kill_engine(&self, name: &str) -> anyhow::Result<String> {
+        self.running_node(name)?;
+        let manager = self.manager_other_than(name)?;
+        let started = Instant::now();
+        // The engine is the node container's main process (under its init): with it gone,
+        // the container ends, and every replica it ran with it.
+        let mut kill = std::process::Command::new("docker");
+        kill.args(["exec", &self.container(name), "sh", "-c"])
+            .arg("kill -KILL $(pidof dockerd)");
+        let _ = lab::docker::output(&mut kill);
+        history::begin_fault(&self.journal(), &format!("kill-engine {name}"))?;
+        wait::until(
+            &format!("the managers seeing {name} Down"),
+            RESCHEDULE_PATIENCE,
+            |seen| {
+                *seen = self.on_node(
+                    &manager,
+                    &["node", "inspect", "--format", "{{.Status.State}}", name],
+                )?;
+                Ok((seen.trim() == "down").then_some(()))
+            },
+        )?;
+        let noticed = started.elapsed();
+        self.until_replicas_back(&manager)?;
+        Ok(format!(
+            "{name}'s engine killed: the managers saw it Down after {:.1} s, and every replica \
+             of {} ran again after {:.1} s (`start-engine {name}` starts it again)",
+            noticed.as_secs_f64(),
+            REPLICATED.join(" and "),
+            started.elapsed().as_secs_f64()
+        ))
+    }
+
+    /// Starts `name`'s container, and so its engine, again; returns once it is Ready.
+    pub fn start_engine(&self, name: &str) -> anyhow::Result<String> {
+        let started = Instant::now();
+        let mut start = std::process::Command::new("docker");
+        start.args(["start", &self.container(name)]);
+        lab::docker::run(&mut start)?;
+        let manager = self.manager_other_than(name)?;
+        wait::until(
+            &format!("{name} Ready again"),
+            RESCHEDULE_PATIENCE,
+            |seen| {
+                *seen = self.on_node(
+                    &manager,
+                    &["node", "inspect", "--format", "{{.Status.State}}", name],
+                )?;
+                Ok((seen.trim() == "ready").then_some(()))
+            },
+        )?;
+        end_fault(&self.journal(), &format!("kill-engine {name}"))?;
+        Ok(format!(
+            "{name}'s engine runs again and the swarm has it Ready after {:.1} s",
+            started.elapsed().as_secs_f64()
+        ))
+    }
+
+    /// The stack's tasks still running on `node`, one a line, as `manager` sees them: a
+    /// task told to stop runs on through its grace period.
+    fn tasks_on(&self, manager: &str, node: &str) -> anyhow::Result<String> {
+        let listed = self.on_node(
+            manager,
+            &[
+                "node",
+                "ps",
+                node,
+                "--format",
+                "{{.CurrentState}}: {{.Name}}, to be {{.DesiredState}}",
+            ],
+        )?;
+        Ok(listed
+            .lines()
+            .filter(|line| line.starts_with("Running"))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+}
