@@ -1,5 +1,6 @@
 //! What the labs of lessons 14 and 17 share: a load through their gateways, its history, the
-//! picture of it, and `docker` run with its failures said in a sentence.
+//! picture of it, `docker` run with its failures said in a sentence, and the base image
+//! both build on.
 //!
 //! Lesson 14 deploys the course's services on three Docker hosts and breaks the network
 //! between them; lesson 17 runs them on a swarm of Docker Engines and breaks the swarm. Both
@@ -13,9 +14,11 @@
 //!   gateway chosen in turn by the [`balancer`];
 //! - [`history`]: those calls and the faults, as records a report and a test can read;
 //! - [`timeline`]: a history as a picture;
-//! - [`docker`]: `docker` and Docker Compose run, and what went wrong said in a sentence.
+//! - [`docker`]: `docker` and Docker Compose run, and what went wrong said in a sentence;
+//! - [`base`]: the Debian both labs' images build on, made here when it is missing.
 
 pub mod balancer;
+pub mod base;
 pub mod docker;
 pub mod history;
 pub mod load;

@@ -11,18 +11,17 @@
 //! A machine that cannot pull (or `--local-base`) builds on `l14-base:bookworm`, a Debian made
 //! here by debootstrap from Debian's own package mirror. scripts/lab-base.sh makes it (and
 //! is the only thing that does, so that a build already under way is waited for, not
-//! repeated).
+//! repeated), run from the `lab` crate's `base` module, which lesson 17 uses too.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
-use super::docker::{Docker, describe, run, tail};
+use super::docker::{Docker, run};
 use super::paths;
 
 /// The base `--local-base` builds on.
-pub const LOCAL_BASE: &str = "l14-base:bookworm";
+pub const LOCAL_BASE: &str = ::lab::base::IMAGE;
 
 /// The base the Dockerfile names, from Docker Hub.
 const DEBIAN: &str = "debian:bookworm-slim";
@@ -53,7 +52,7 @@ pub fn build(docker: &Docker, image: &str, local_base: bool) -> anyhow::Result<(
 fn build_from(docker: &Docker, image: &str, base: &str, staging: &Path) -> anyhow::Result<()> {
     let local_base = base == LOCAL_BASE;
     if local_base {
-        ensure_local_base(docker)?;
+        ::lab::base::ensure(docker, &paths::target_dir())?;
     }
     let mut build = docker.docker();
     build.arg("build").arg("--tag").arg(image);
@@ -184,37 +183,4 @@ fn stage(programs: &[(&Path, &str)]) -> anyhow::Result<PathBuf> {
             .with_context(|| format!("cannot copy {} into {}", from.display(), bin.display()))?;
     }
     Ok(staging)
-}
-
-/// Makes `l14-base:bookworm` with scripts/lab-base.sh unless it is there.
-fn ensure_local_base(docker: &Docker) -> anyhow::Result<()> {
-    if docker.has_image(LOCAL_BASE) {
-        println!("the base: {LOCAL_BASE}, made here before");
-        return Ok(());
-    }
-    let script = paths::workspace_root().join("scripts/lab-base.sh");
-    println!(
-        "the base: {LOCAL_BASE} is missing; making it with {} (debootstrap and docker \
-         import: about 2 minutes)",
-        script.display()
-    );
-    let mut make = Command::new(&script);
-    // The script keeps its log and its lock in the target folder this program uses.
-    make.env("CARGO_TARGET_DIR", paths::target_dir())
-        .env("L14_BASE_IMAGE", LOCAL_BASE)
-        .stdin(Stdio::null())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::piped());
-    let out = make
-        .output()
-        .with_context(|| format!("cannot run {}", describe(&make)))?;
-    if !out.status.success() {
-        bail!(
-            "{} could not make {LOCAL_BASE} ({}):\n{}",
-            script.display(),
-            out.status,
-            tail(&String::from_utf8_lossy(&out.stderr), 8)
-        )
-    }
-    Ok(())
 }

@@ -7,22 +7,22 @@
 //!   `lab/ready`). `up` pushes it to the lab's registry; the swarm runs it.
 //!
 //! Both are built on `l14-base:bookworm`, the Debian lesson 14's lab makes here with
-//! debootstrap (scripts/lab-base.sh, run when the base is missing). Each image carries a
-//! label, `l17.inputs`, a digest of its inputs: the files copied in and the base's id. An
-//! image whose label matches is kept as it is; a build that replaces one removes the old one,
-//! unless a container still runs it.
+//! debootstrap (scripts/lab-base.sh, run when the base is missing by the `lab` crate's
+//! `base` module, as lesson 14 runs it). Each image carries a label, `l17.inputs`, a digest
+//! of its inputs: the files copied in and the base's id. An image whose label matches is
+//! kept as it is; a build that replaces one removes the old one, unless a container still
+//! runs it.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
-use lab::docker::{Docker, describe, run, tail};
+use lab::docker::{Docker, run};
 
 use super::{Swarm, paths};
 
 /// The base both images are built on.
-pub const BASE: &str = "l14-base:bookworm";
+pub const BASE: &str = lab::base::IMAGE;
 /// The label holding the digest of an image's inputs.
 const INPUTS_LABEL: &str = "l17.inputs";
 /// Overrides which l11-micro goes into the course's image (a path).
@@ -34,7 +34,7 @@ impl Swarm {
     /// Builds whichever of the two images is missing or out of date.
     pub fn build_images(&self) -> anyhow::Result<()> {
         let docker = self.docker()?;
-        ensure_base(docker)?;
+        lab::base::ensure(docker, &paths::target_dir())?;
         let lab = paths::lab_dir();
         let node_files: Vec<(PathBuf, String)> = ["daemon.json", "registry.yml"]
             .into_iter()
@@ -169,34 +169,4 @@ pub fn built_program(name: &str) -> anyhow::Result<PathBuf> {
             target.display()
         ),
     }
-}
-
-/// Makes [`BASE`] with scripts/lab-base.sh unless it is there.
-fn ensure_base(docker: &Docker) -> anyhow::Result<()> {
-    if docker.has_image(BASE) {
-        return Ok(());
-    }
-    let script = paths::workspace_root().join("scripts/lab-base.sh");
-    println!(
-        "the base {BASE} is missing: making it with {}",
-        script.display()
-    );
-    let mut make = Command::new(&script);
-    make.env("CARGO_TARGET_DIR", paths::target_dir())
-        .env("L14_BASE_IMAGE", BASE)
-        .stdin(Stdio::null())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::piped());
-    let out = make
-        .output()
-        .with_context(|| format!("cannot run {}", describe(&make)))?;
-    if !out.status.success() {
-        bail!(
-            "{} could not make {BASE} ({}):\n{}",
-            script.display(),
-            out.status,
-            tail(&String::from_utf8_lossy(&out.stderr), 8)
-        )
-    }
-    Ok(())
 }

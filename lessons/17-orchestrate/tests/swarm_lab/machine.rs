@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use lab::base::IMAGE as BASE;
+
 use crate::{DOCKER_PATIENCE, PROGRAM, STEP};
 
 /// Why the test cannot run here: Docker missing or not answering, or no base image and no
@@ -23,8 +25,8 @@ pub(crate) fn why_not_here() -> Option<String> {
         ));
     }
     let base = testkit::output_within(
-        "`docker image inspect l14-base:bookworm`",
-        Command::new("docker").args(["image", "inspect", "l14-base:bookworm"]),
+        &format!("`docker image inspect {BASE}`"),
+        Command::new("docker").args(["image", "inspect", BASE]),
         DOCKER_PATIENCE,
     );
     let root = user_id() == "0";
@@ -33,7 +35,9 @@ pub(crate) fn why_not_here() -> Option<String> {
         .any(|path| Path::new(path).is_file());
     let can_make_base = root && debootstrap;
     if !(base.status.success() || can_make_base) {
-        return Some("no l14-base:bookworm image, and making it needs root and debootstrap".into());
+        return Some(format!(
+            "no {BASE} image, and making it needs root and debootstrap"
+        ));
     }
     None
 }
