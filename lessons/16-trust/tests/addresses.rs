@@ -3,7 +3,9 @@
 //! its door; a system that answers on 127.0.0.1 alone cannot run such a test, which says
 //! so and passes.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use tokio::net::{TcpSocket, TcpStream};
 
 /// The loopback address `127.0.0.N`.
 pub fn loopback(n: u8) -> IpAddr {
@@ -21,4 +23,13 @@ pub fn others_answer(test: &str) -> bool {
         );
     }
     answers
+}
+
+/// A TCP connection to `addr` from the address `from` of this machine.
+pub async fn connect_from(from: IpAddr, addr: SocketAddr) -> TcpStream {
+    let socket = TcpSocket::new_v4().expect("a socket");
+    socket.bind((from, 0).into()).expect("bound");
+    testkit::within("a TCP connection", socket.connect(addr))
+        .await
+        .expect("connected")
 }

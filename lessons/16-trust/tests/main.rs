@@ -7,6 +7,7 @@ mod support;
 
 mod attacks;
 mod captchas;
+mod door;
 mod http;
 mod lockout;
 mod mitm;
