@@ -63,7 +63,8 @@ pub use etcd::{EtcdCluster, EtcdMember, etcd_cluster};
 #[cfg(feature = "nats")]
 pub use nats::{NatsServer, nats};
 pub use output::{
-    child_output_within, child_output_within_async, output_within, output_within_async,
+    child_output_within, child_output_within_async, interrupt_within, output_within,
+    output_within_async,
 };
 pub use ports::free_ports_in_a_row;
 pub use process::{ReservedPort, http_get, read_to_end_within};

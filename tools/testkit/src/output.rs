@@ -8,7 +8,8 @@
 //! the output as it comes, on threads of their own, and wait for the program for at most
 //! `patience`: past it, the program is killed and the test fails with what it printed so
 //! far. While they wait, the wait and the program are listed for [`hang`](crate::hang)'s
-//! report.
+//! report. [`interrupt_within`] does the same for a program the test ends as a person
+//! would, with Ctrl-C.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -93,6 +94,23 @@ pub fn child_output_within(what: &str, mut child: Child, patience: Duration) -> 
     }
 }
 
+/// Ends `child` as Ctrl-C at its terminal does (SIGINT), then waits for it to end and reads
+/// its output as [`child_output_within`] does, for at most `patience`. For a program whose
+/// way out is Ctrl-C, and whose test reads what it did on its way out: a load that writes
+/// down its last calls and exits once its drain is done. `what` names the program.
+pub fn interrupt_within(what: &str, child: Child, patience: Duration) -> Output {
+    let pid = child.id();
+    // SAFETY: `kill` only sends a signal, to a child this function owns and nobody has
+    // waited for: its pid is still its own, not reused.
+    if unsafe { libc::kill(pid as libc::pid_t, libc::SIGINT) } != 0 {
+        panic!(
+            "cannot send Ctrl-C (SIGINT) to {what} (pid {pid}): {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    child_output_within(&format!("{what} after Ctrl-C"), child, patience)
+}
+
 /// [`output_within`] for an async test: the wait blocks one of the runtime's threads for
 /// blocking work, not the one the test runs on.
 pub async fn output_within_async(what: &str, mut command: Command, patience: Duration) -> Output {
@@ -150,5 +168,30 @@ impl Collected {
     fn finish(&self, patience: Duration) -> Option<Vec<u8>> {
         self.done.recv_timeout(patience).ok()?;
         Some(self.so_far())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+
+    use super::*;
+
+    #[test]
+    fn ctrl_c_ends_a_program_as_at_its_terminal() {
+        let sleeping = Command::new("sleep")
+            .arg("60")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start `sleep 60`");
+        let ended = interrupt_within("`sleep 60`", sleeping, crate::deadline::STEP);
+        assert_eq!(
+            ended.status.signal(),
+            Some(libc::SIGINT),
+            "`sleep 60` ended by {}",
+            ended.status
+        );
     }
 }

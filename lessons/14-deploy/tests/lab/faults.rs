@@ -121,16 +121,8 @@ impl Load {
 
     /// Ends the load as Ctrl-C does, and reads its history.
     fn end(self) -> Run {
-        let pid = self.child.id().to_string();
-        let interrupted = testkit::output_within(
-            &format!("`kill -INT {pid}`"),
-            Command::new("kill").args(["-INT", &pid]),
-            DOCKER_PATIENCE,
-        );
-        assert!(interrupted.status.success(), "kill -INT {pid}");
         // The load ends within its 5 s drain of a Ctrl-C.
-        let ended =
-            testkit::child_output_within("the load after Ctrl-C", self.child, DOCKER_PATIENCE);
+        let ended = testkit::interrupt_within("the load", self.child, DOCKER_PATIENCE);
         let status = ended.status;
         assert!(status.success(), "the load ended with {status}");
         let run = Run::read(&self.history).expect("the load's history");
