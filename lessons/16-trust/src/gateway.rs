@@ -12,7 +12,7 @@
 //! certificate (`spiffe://course/gateway`), the one caller the service's policy lets in.
 //! How it is served, over HTTP or HTTPS, and stopped, is in `serve.rs`.
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -60,6 +60,19 @@ pub struct Credentials {
     pub code: String,
 }
 
+/// A handler that takes [`Credentials`] gets them read from the body, or never runs: a body
+/// that is not such JSON is answered with the seed's errno for a bad parameter, and why.
+impl<S: Send + Sync> FromRequest<S> for Credentials {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Credentials, ApiError> {
+        let Json(credentials) = Json::<Credentials>::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError::bad_parameter(rejection.body_text()))?;
+        Ok(credentials)
+    }
+}
+
 // ANCHOR: router
 /// The session's routes: register, log in, who am I, log out.
 pub fn router(app: App) -> Router {
@@ -71,28 +84,14 @@ pub fn router(app: App) -> Router {
 }
 // ANCHOR_END: router
 
-/// The body as JSON, or the errno answer for one that is not.
-pub(crate) fn credentials(
-    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
-) -> Result<Credentials, ApiError> {
-    body.map(|Json(body)| body)
-        .map_err(|rejection| ApiError::bad_parameter(rejection.body_text()))
-}
-
-async fn register(
-    State(app): State<App>,
-    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Credentials {
-        name,
-        password,
-        uuid,
-        code,
-    } = credentials(body)?;
+async fn register(State(app): State<App>, body: Credentials) -> Result<Response, ApiError> {
     if let Some(captcha) = app.captcha {
-        check_captcha(captcha, uuid, code).await?;
+        check_captcha(captcha, body.uuid, body.code).await?;
     }
-    let request = RegisterRequest { name, password };
+    let request = RegisterRequest {
+        name: body.name,
+        password: body.password,
+    };
     app.users
         .clone()
         .register(request)

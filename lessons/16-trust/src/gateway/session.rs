@@ -22,7 +22,7 @@ use tonic::Code;
 
 use super::captcha::check_captcha;
 use super::errors::from_grpc;
-use super::{App, Credentials, credentials};
+use super::{App, Credentials};
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = "session";
@@ -31,27 +31,21 @@ pub const COOKIE_NAME: &str = "session";
 pub(crate) async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+    body: Credentials,
 ) -> Result<Response, ApiError> {
-    let Credentials {
-        name,
-        password,
-        uuid,
-        code,
-    } = credentials(body)?;
     // A captcha brought along is spent first, right or wrong, whether the name needs one
     // or not: the user service hears only that it was right.
-    let brought = !(uuid.is_empty() && code.is_empty());
+    let brought = !(body.uuid.is_empty() && body.code.is_empty());
     let captcha = match &app.captcha {
         Some(captcha) if brought => {
-            check_captcha(captcha.clone(), uuid, code).await?;
+            check_captcha(captcha.clone(), body.uuid, body.code).await?;
             true
         }
         _ => false,
     };
     let request = LoginRequest {
-        name: name.clone(),
-        password,
+        name: body.name.clone(),
+        password: body.password,
         client_addr: peer.ip().to_string(),
         captcha,
     };
@@ -75,7 +69,7 @@ pub(crate) async fn login(
     if app.secure {
         cookie.push_str("; Secure");
     }
-    let mut response = with_name(&name);
+    let mut response = with_name(&body.name);
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| ApiError::bad_parameter("name"))?;
     response.headers_mut().insert(SET_COOKIE, cookie);
     Ok(response)
