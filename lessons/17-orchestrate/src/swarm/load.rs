@@ -89,8 +89,10 @@ impl Swarm {
     pub fn report(&self, run: &Run, history: &Path, svg: Option<&Path>) -> anyhow::Result<String> {
         let windows = run.windows(&self.journal())?;
         let failed: Vec<&Call> = run.calls.iter().filter(|call| !call.answered()).collect();
+        // Whole seconds: the run's length is its window and then its last call's answer,
+        // so a tenth more or less says nothing about the service.
         let mut said = format!(
-            "{} calls in {:.1} s through {}: {} answered, {} failed\n",
+            "{} calls in {:.0} s through {}: {} answered, {} failed\n",
             run.calls.len(),
             run.length.as_secs_f64(),
             run.start.gateways.join(", "),

@@ -234,8 +234,18 @@ pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
             .enable_all()
             .build()
             .expect("a runtime for the lab chapters");
+        // Two at a time: each lab is its own (a project, a network and images no other
+        // uses), and each spends its minutes waiting on Docker, so chapter 14's hosts and
+        // chapter 17's swarm come up side by side rather than one after the other.
         let queue = Mutex::new(labs.into_iter());
-        let rows = runtime.block_on(follow(&queue, &course, &binaries));
+        let rows = runtime.block_on(async {
+            let (mut rows, more) = tokio::join!(
+                follow(&queue, &course, &binaries),
+                follow(&queue, &course, &binaries)
+            );
+            rows.extend(more);
+            rows
+        });
         // The links, which keep the old programs on the disk while they last.
         let _ = fs::remove_dir_all(&kept);
         let _ = done.send(rows);
