@@ -14,9 +14,11 @@ use tokio::process::Child;
 use crate::options::Options;
 use crate::room::machine;
 
-/// What the learners of one process measured: each verdict's ingest, and how many were
-/// refused.
+/// What the learners of one process measured: each join's time, each verdict's ingest,
+/// and how many verdicts were refused.
 pub struct Sent {
+    /// From connecting to the answer of each learner's join that let them in.
+    pub joins: Vec<Duration>,
     pub ingest: Vec<Ingest>,
     pub refused: u64,
 }
@@ -116,9 +118,11 @@ pub async fn learners(
     // The room joins.
     let mine: Vec<usize> = (0..options.learners).filter(|n| n % of == k).collect();
     let mut tokens = Vec::new();
+    let mut joins = Vec::new();
     for &n in &mine {
         let body = serde_json::json!({"code": code, "name": format!("learner {n:03}")}).to_string();
         loop {
+            let started = Instant::now();
             let (status, answer) =
                 request(machine(n), addr, "POST", "/api/join", None, &body).await;
             if status == 429 {
@@ -126,6 +130,7 @@ pub async fn learners(
                 continue;
             }
             assert_eq!(status, 200, "{answer}");
+            joins.push(started.elapsed());
             let joined: Value = serde_json::from_str(&answer.body).unwrap();
             tokens.push(joined["token"].as_str().unwrap().to_string());
             break;
@@ -186,12 +191,22 @@ pub async fn learners(
     }
     let ingest = ingest.lock().unwrap().clone();
     let refused = *refused.lock().unwrap();
-    Sent { ingest, refused }
+    Sent {
+        joins,
+        ingest,
+        refused,
+    }
 }
 
 impl Sent {
     /// What a client process prints for the one that started it ([`Sent::add_printed`]).
     pub fn print(&self) {
+        let joins: Vec<String> = self
+            .joins
+            .iter()
+            .map(|took| took.as_micros().to_string())
+            .collect();
+        println!("join-us {}", joins.join(","));
         let each: Vec<String> = self
             .ingest
             .iter()
@@ -207,7 +222,10 @@ impl Sent {
     /// Adds what a client process printed ([`Sent::print`]) to these figures.
     pub fn add_printed(&mut self, printed: &str) {
         for line in printed.lines() {
-            if let Some(list) = line.strip_prefix("ingest-us ") {
+            if let Some(list) = line.strip_prefix("join-us ") {
+                let joins = list.split(',').filter_map(|us| us.parse().ok());
+                self.joins.extend(joins.map(Duration::from_micros));
+            } else if let Some(list) = line.strip_prefix("ingest-us ") {
                 self.ingest.extend(list.split(',').filter_map(|each| {
                     let fields: Vec<u64> = each.split(':').filter_map(|f| f.parse().ok()).collect();
                     Ingest::from_fields(&fields)
@@ -258,7 +276,7 @@ pub fn start_clients(
 
 /// An answer: its body, how long its connection took to be made, and the server's
 /// `Server-Timing` header, if it sent one.
-struct Answer {
+pub struct Answer {
     body: String,
     connect: Duration,
     timing: String,
@@ -272,7 +290,7 @@ impl std::fmt::Display for Answer {
 
 /// One request from `from` on a connection of its own; the status of its answer, and the
 /// answer.
-async fn request(
+pub async fn request(
     from: std::net::Ipv4Addr,
     addr: &str,
     method: &str,

@@ -8,6 +8,8 @@
 //! so that what is measured is the server, not a client sharing its process.
 //!
 //! It measures what a teacher would ask of it:
+//! - joins: how long a learner's join takes, from connecting to the answer that lets them
+//!   in;
 //! - ingest: how long a verdict's request takes, from connecting to the server's answer
 //!   (which comes once the verdict is on disk); median, p99 and worst; and where the time
 //!   of the slowest 1 % went, against every verdict's: the connection, the door and HTTP,
@@ -22,10 +24,15 @@
 //! - the database's bytes per verdict, once the server has stopped;
 //! - the machine's load average as the run starts and ends: what else it ran.
 //!
+//! With `--flood`, a script in the room meanwhile (flood.rs): one machine holding every
+//! connection the server lets it, another sending wrong joins. The joins and the ingest are
+//! then a flooded room's: a second for a learner's join is the class's goal there.
+//!
 //! Not a test (no figure is asserted) and not run by CI:
 //!
 //! ```text
 //! cargo bench -p workbook-full --bench class_load -- --learners 300 --seconds 120
+//! cargo bench -p workbook-full --bench class_load -- --learners 30 --seconds 60 --flood
 //! ```
 //!
 //! (`--profile dev` for the debug build that `cargo run -p workbook -- class serve` runs.)
@@ -34,6 +41,7 @@
 //! - `learners.rs`: the learners and their verdicts, and the client processes they are
 //!   shared among;
 //! - `dashboards.rs`: the live streams, and each verdict's time to be shown;
+//! - `flood.rs`: the script in the room, with `--flood`;
 //! - `page.rs`: the dashboard's drawing in Chromium;
 //! - `report.rs`: the figures, printed.
 
@@ -43,6 +51,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod dashboards;
+mod flood;
 mod learners;
 mod options;
 mod page;
@@ -104,6 +113,18 @@ async fn main() {
     let dashboards = dashboards::follow(options.pages, &addr, &teacher);
     let exercises = dashboards.exercises.await.unwrap();
 
+    // The script first, so that the learners join a room already flooded; it ends with
+    // them.
+    let script = if options.flood {
+        // Its connections are open files, here as in the server: as many as the system
+        // lets this process have, half of them (at most 1,500, past a quarter of the most
+        // connections any class server holds) for the holding machine.
+        let holders = (shared::door::raise_file_limit() / 2).min(1500) as usize;
+        Some(flood::start(&addr, holders).await)
+    } else {
+        None
+    };
+
     // The other client processes, each with its share of the learners; this one has the
     // first.
     let children = start_clients(&options, &addr, &code, &exercises);
@@ -152,6 +173,7 @@ async fn main() {
             .expect("a client process ends");
         sent.add_printed(&String::from_utf8_lossy(&out.stdout));
     }
+    let flood = script.map(flood::Script::stop);
     // The last verdicts' rows, then the server stopped as Ctrl-C stops it.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (_, hwm) = memory(pid).unwrap_or((0, 0));
@@ -171,6 +193,7 @@ async fn main() {
         drawn,
         peak_rss,
         hwm,
+        flood,
     };
     println!("load average at the end:   {}", load_average());
     report::print(figures, &dir);

@@ -10,6 +10,8 @@ pub struct Options {
     pub pages: usize,
     /// How many client processes share the learners.
     pub clients: usize,
+    /// A script in the room meanwhile (`--flood`, flood.rs).
+    pub flood: bool,
     /// This process is client `k` of `n` of a server at `addr` with `code`, on these
     /// exercises: it sends for its share of the learners and prints what it measured.
     pub share: Option<Share>,
@@ -24,7 +26,7 @@ pub struct Share {
     pub exercises: Vec<String>,
 }
 
-/// The options this process was started with (`--learners 300 --seconds 120`).
+/// The options this process was started with (`--learners 300 --seconds 120 --flood`).
 pub fn options() -> Options {
     let mut options = Options {
         learners: 300,
@@ -32,9 +34,11 @@ pub fn options() -> Options {
         every: Duration::from_secs(2),
         pages: 5,
         clients: 2,
+        flood: false,
         share: None,
     };
     let args: Vec<String> = std::env::args().collect();
+    options.flood = args.iter().any(|arg| arg == "--flood");
     let (mut k, mut addr, mut code, mut exercises) = (None, None, None, Vec::new());
     for pair in args.windows(2) {
         match pair[0].as_str() {

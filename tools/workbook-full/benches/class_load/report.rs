@@ -1,5 +1,6 @@
-//! What the run measured, as a teacher would ask for it: ingest, verdict to dashboard, the
-//! page's drawing, the server's memory, and the database's bytes per verdict.
+//! What the run measured, as a teacher would ask for it: joins, ingest, verdict to
+//! dashboard, the page's drawing, the server's memory, and the database's bytes per
+//! verdict; with `--flood`, what the script in the room did.
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,6 +22,8 @@ pub struct Figures {
     /// The server's resident set, the most a sample saw, and its peak (VmHWM), in KiB.
     pub peak_rss: u64,
     pub hwm: u64,
+    /// What the script in the room did, with `--flood`.
+    pub flood: Option<String>,
 }
 
 /// Prints the figures, with the bytes of the class's database in `dir` per verdict.
@@ -29,10 +32,12 @@ pub fn print(figures: Figures, dir: &Path) {
         learners,
         pages,
         exercises,
-        sent: Sent {
-            ingest: requests,
-            refused,
-        },
+        sent:
+            Sent {
+                mut joins,
+                ingest: requests,
+                refused,
+            },
         mut shown,
         drawn: Drawn {
             updates: mut drawn,
@@ -40,7 +45,9 @@ pub fn print(figures: Figures, dir: &Path) {
         },
         peak_rss,
         hwm,
+        flood,
     } = figures;
+    joins.sort();
     let mut ingest: Vec<Duration> = requests.iter().map(|request| request.took).collect();
     ingest.sort();
     shown.sort();
@@ -59,6 +66,16 @@ pub fn print(figures: Figures, dir: &Path) {
     };
     let bytes = folder_bytes(dir);
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    if let Some(flood) = flood {
+        println!("flooded:             {flood}");
+    }
+    println!(
+        "joins:               median {}, p99 {}, worst {} ({} learners)",
+        ms(percentile(&joins, 0.5)),
+        ms(percentile(&joins, 0.99)),
+        ms(percentile(&joins, 1.0)),
+        joins.len()
+    );
     println!(
         "verdicts kept:       {kept} acknowledged, {rows} in the database ({refused} refused)"
     );

@@ -2,10 +2,15 @@
 //! code, or holding connections open with a request it never finishes, slows down that
 //! machine alone; the rest of the room joins and sends as ever. The flooding machine is
 //! 127.0.0.2 (all of 127/8 is this machine), the learner 127.0.0.1.
+//!
+//! Each test holds to what must have happened, counted from outside: the learner let in
+//! while the machine is refused, or while its connections are still held. How long a
+//! learner's join and verdicts take in such a room is a figure, not a verdict: the room's
+//! bench measures it (`benches/class_load`, run with `--flood`).
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use socket2::{Domain, Socket, Type};
 
@@ -43,13 +48,12 @@ pub(super) fn post_from(from: [u8; 4], server: &Running, path: &str, body: &str)
         .unwrap_or(0)
 }
 
-/// A real learner's join and first verdict: both answered, and how long they took.
-fn a_learner_joins_and_checks(server: &Running, name: &str) -> Duration {
-    let started = Instant::now();
+/// A real learner's join and first verdict, from 127.0.0.1: the join let in at its first
+/// try (never refused as the flooding machine is) and the verdict taken.
+fn a_learner_joins_and_checks(server: &Running, name: &str) {
     let token = server.join(name);
     let answer = server.post("/api/verdicts", Some(&token), &batch(1, "demo.add", false));
     assert_eq!(answer.status, 200, "{}", answer.body);
-    started.elapsed()
 }
 
 #[test]
@@ -62,13 +66,13 @@ fn a_join_flood_from_one_machine_leaves_the_room_joining() {
         let status = post_from([127, 0, 0, 2], &server, "/api/join", &wrong);
         *statuses.entry(status).or_insert(0) += 1;
     }
-    // A quiet join takes milliseconds; a second is the goal in a flooded room.
-    let took = a_learner_joins_and_checks(&server, "Ada");
-    assert!(took < Duration::from_secs(1), "{took:?}");
     assert!(
         statuses.get(&429).copied().unwrap_or(0) > 800,
         "the script is slowed down: {statuses:?}"
     );
+    // Its joins used up, the machine is refused; the learner's first join is let in all
+    // the same, and its verdict taken.
+    a_learner_joins_and_checks(&server, "Ada");
 }
 
 #[test]
@@ -85,7 +89,8 @@ fn a_client_that_never_finishes_its_request_is_closed() {
         b"POST /api/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
     )
     .unwrap();
-    let started = Instant::now();
+    // Each ended by the server (its 10 s for a request's headers, and for a body), not by
+    // this test's deadline.
     for (what, stream) in [("headers", &mut headers), ("body", &mut body)] {
         let answer = match testkit::read_to_end_within(stream, DEADLINE) {
             Ok(answer) => String::from_utf8_lossy(&answer).into_owned(),
@@ -95,16 +100,30 @@ fn a_client_that_never_finishes_its_request_is_closed() {
             assert!(answer.contains(" 408 "), "{answer}");
         }
     }
-    // Both closed after the server's 10 s, far within the deadline.
-    assert!(started.elapsed() < Duration::from_secs(30));
     a_learner_joins_and_checks(&server, "Ada");
+}
+
+/// How many of `streams` the server still holds open: nothing to read yet, neither ended
+/// nor reset. A connection the server let go reads as its end at once.
+fn still_held(streams: &[TcpStream]) -> usize {
+    streams
+        .iter()
+        .filter(|stream| {
+            stream.set_nonblocking(true).unwrap();
+            let open =
+                matches!(stream.peek(&mut [0; 1]), Err(err) if err.kind() == ErrorKind::WouldBlock);
+            stream.set_nonblocking(false).unwrap();
+            open
+        })
+        .count()
 }
 
 #[test]
 fn connections_held_by_one_machine_leave_the_room_served() {
+    const FILES: u64 = 256;
     let course = Course::new();
     // A system that gives the server 256 open files.
-    let server = Running::start_limited(&course, 256);
+    let server = Running::start_limited(&course, FILES);
     // More connections than the server has files, each with a request begun.
     let held: Vec<TcpStream> = (0..300)
         .map(|_| {
@@ -113,9 +132,17 @@ fn connections_held_by_one_machine_leave_the_room_served() {
             stream
         })
         .collect();
-    let took = a_learner_joins_and_checks(&server, "Ada");
-    assert!(took < Duration::from_secs(1), "{took:?}");
-    drop(held);
+    a_learner_joins_and_checks(&server, "Ada");
+    // Served while the machine still held its share: a learner served only once the
+    // machine's connections were let go (after the server's 10 s for a request's headers)
+    // would find none of them held. The share is the server's door's, a quarter of the
+    // connections it takes with 256 files; every connection past it was closed at once.
+    let share = shared::door::Door::new(shared::door::most_for_files(FILES, usize::MAX)).share();
+    let open = still_held(&held);
+    assert_eq!(
+        open, share,
+        "when the learner was answered, the server held {open} of the machine's 300 connections, not its share of {share}"
+    );
 }
 
 /// The server's resident memory, in KiB.
