@@ -15,12 +15,14 @@
 //! - the faults, each journaled ([`fault`]): `drain` and `kill-engine` ([`fault_node`]),
 //!   `partition` ([`fault_partition`]), `quorum-loss` ([`fault_quorum`]), `update` and
 //!   `update --failing` ([`fault_update`]);
-//! - every wait with a deadline, saying what it saw ([`wait`]).
+//! - every wait with a deadline, saying what it saw ([`wait`]); every command it runs, and
+//!   how `up` stops them when stopped itself ([`commands`]).
 //!
 //! Every lab is a project (`--project`, `L17_PROJECT`): its containers, volumes and network
 //! carry the label `l17.project=PROJECT`, so that two labs live side by side and `down`
 //! finds everything its lab made.
 
+pub mod commands;
 pub mod fault;
 pub mod fault_node;
 pub mod fault_partition;
@@ -39,7 +41,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use lab::docker::{Docker, run};
+use lab::docker::Docker;
+
+use commands::Commands;
 
 pub use nodes::{Node, Role};
 
@@ -87,6 +91,8 @@ pub struct SwarmOptions {
 pub struct Swarm {
     pub options: SwarmOptions,
     docker: OnceLock<Docker>,
+    /// The commands it runs, which a stop ends.
+    commands: Commands,
 }
 
 impl Swarm {
@@ -94,6 +100,7 @@ impl Swarm {
         Swarm {
             options,
             docker: OnceLock::new(),
+            commands: Commands::default(),
         }
     }
 
@@ -124,7 +131,7 @@ impl Swarm {
     /// `docker ARGS…` run by the engine of node `name`, inside its container: what a person
     /// logged in on that node would type. Its output, or why it failed.
     pub fn on_node(&self, name: &str, args: &[&str]) -> anyhow::Result<String> {
-        run(&mut self.on_node_command(name, args))
+        self.commands.run(&mut self.on_node_command(name, args))
     }
 
     /// The command [`Swarm::on_node`] runs, for a caller that wants its stdin or its exit.

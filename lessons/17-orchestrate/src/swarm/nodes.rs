@@ -97,6 +97,16 @@ impl Swarm {
 
     /// Every container, volume and network of the lab, removed; says what it removed.
     pub fn down(&self) -> anyhow::Result<String> {
+        let removed = self.remove_lab()?;
+        Ok(format!(
+            "the lab {} is down: {removed} removed",
+            self.options.project
+        ))
+    }
+
+    /// What `down` does: every container, volume and network carrying the lab's label
+    /// removed, and what the lab kept on this machine (its certificates, its journal).
+    pub fn remove_lab(&self) -> anyhow::Result<Removed> {
         let docker = self.docker()?;
         let label = format!("label={PROJECT_LABEL}={}", self.options.project);
         let listed = |what: &[&str]| -> anyhow::Result<Vec<String>> {
@@ -130,13 +140,29 @@ impl Swarm {
         if let Some(folder) = self.journal().parent() {
             let _ = std::fs::remove_dir_all(folder);
         }
-        Ok(format!(
-            "the lab {} is down: {} containers, {} volumes, {} networks removed",
-            self.options.project,
-            containers.len(),
-            volumes.len(),
-            networks.len()
-        ))
+        Ok(Removed {
+            containers: containers.len(),
+            volumes: volumes.len(),
+            networks: networks.len(),
+        })
+    }
+}
+
+/// How many of each thing [`Swarm::remove_lab`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    pub containers: usize,
+    pub volumes: usize,
+    pub networks: usize,
+}
+
+impl std::fmt::Display for Removed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} containers, {} volumes, {} networks",
+            self.containers, self.volumes, self.networks
+        )
     }
 }
 

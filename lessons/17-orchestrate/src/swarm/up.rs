@@ -11,7 +11,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use lab::docker::{failure, run};
+use lab::docker::failure;
 
 use super::nodes::{ADDRESS_LABEL, GATEWAY_LABEL, NODE_LABEL, ROLE_LABEL};
 use super::{PROJECT_LABEL, Role, Swarm, wait};
@@ -51,6 +51,10 @@ const NODE_PRIVILEGES: [&str; 12] = [
 impl Swarm {
     /// Brings up a lab of `managers` managers and `workers` workers; returns what the swarm
     /// says of its nodes. The last two nodes (the workers, by default) run the gateways.
+    ///
+    /// Ctrl-C or SIGTERM stops it: the commands it runs are ended, and what it had made is
+    /// removed, as `down` removes a lab ([`super::commands`]); a second signal ends it at
+    /// once.
     pub fn up(&self, managers: usize, workers: usize) -> anyhow::Result<String> {
         if managers == 0 {
             bail!("a swarm needs at least one manager")
@@ -62,16 +66,62 @@ impl Swarm {
                 self.options.project
             )
         }
-        let docker = self.docker()?;
-        for image in [&self.options.node_image, &self.options.service_image] {
-            if !docker.has_image(image) {
-                bail!("no image {image}: `l17-orchestrate image` builds it")
-            }
+        let node_image = &self.options.node_image;
+        if !self.docker()?.has_image(node_image) {
+            bail!("no image {node_image}: `l17-orchestrate image` builds it")
         }
+        let course_image = self.course_image_id()?;
         let mut plan: Vec<(String, Role, u8)> = (1..=managers)
             .map(|n| (format!("manager-{n}"), Role::Manager, 10 + n as u8))
             .collect();
         plan.extend((1..=workers).map(|n| (format!("worker-{n}"), Role::Worker, 20 + n as u8)));
+        // From here on `up` makes things, and a signal stops it: the signals are listened
+        // for (on a runtime of their own), and each command runs in a process group of its
+        // own, which a terminal's Ctrl-C does not reach: `up` ends them itself, in order.
+        let runtime = tokio::runtime::Runtime::new().context("cannot start a runtime")?;
+        let stop = {
+            let _inside = runtime.enter();
+            shared::signal::shutdown()
+        };
+        self.commands.arm();
+        std::thread::scope(|scope| {
+            let (made, making_ended) = tokio::sync::oneshot::channel();
+            let making = scope.spawn(|| {
+                let making = self.make(&plan, &course_image, started);
+                let _ = made.send(());
+                making
+            });
+            let stopped = runtime.block_on(async {
+                tokio::select! {
+                    // A lab made as the signal came is made.
+                    biased;
+                    _ = making_ended => false,
+                    () = stop => true,
+                }
+            });
+            if !stopped {
+                return making.join().expect("making the lab does not panic");
+            }
+            self.commands.stop();
+            // It ends with Stopped, or with what it met on its way out: `up` was stopped.
+            let _ = making.join();
+            let removed = self.remove_lab()?;
+            bail!(
+                "up was stopped before the swarm {} was made; what it had made is removed \
+                 ({removed})",
+                self.options.project
+            )
+        })
+    }
+
+    /// The lab of `plan`, made: its network, its registry, its nodes, their swarm, and the
+    /// course's image (`course_image`, its id) in the registry.
+    fn make(
+        &self,
+        plan: &[(String, Role, u8)],
+        course_image: &str,
+        started: Instant,
+    ) -> anyhow::Result<String> {
         let gateways = plan.len().saturating_sub(2);
         self.make_network()?;
         self.start_registry()?;
@@ -86,8 +136,8 @@ impl Swarm {
         // The image goes to the registry while the swarm forms.
         let (first, _, first_last) = &plan[0];
         std::thread::scope(|scope| -> anyhow::Result<()> {
-            let pushing = scope.spawn(|| self.push_course_image(first));
-            self.form_swarm(first, self.address(*first_last)?, &plan)?;
+            let pushing = scope.spawn(|| self.push_image(first, course_image));
+            self.form_swarm(first, self.address(*first_last)?, plan)?;
             let pushed = pushing.join().expect("the push does not panic")?;
             println!("pushed {pushed} ({:.1} s)", secs(started));
             Ok(())
@@ -124,7 +174,9 @@ impl Swarm {
             .args(["network", "create", "--label", &self.project_label()])
             .arg(format!("--subnet={}.0/24", self.options.subnet_prefix))
             .arg(self.network());
-        run(&mut create).context("the lab's network")?;
+        self.commands
+            .run(&mut create)
+            .context("the lab's network")?;
         Ok(())
     }
 
@@ -145,7 +197,9 @@ impl Swarm {
             .arg(self.address(5)?.to_string())
             .arg(&self.options.node_image)
             .args(["docker-registry", "serve", "/etc/lab/registry.yml"]);
-        run(&mut start).context("the lab's registry")?;
+        self.commands
+            .run(&mut start)
+            .context("the lab's registry")?;
         Ok(())
     }
 
@@ -162,7 +216,7 @@ impl Swarm {
             &self.project_label(),
             &volume,
         ]);
-        run(&mut create)?;
+        self.commands.run(&mut create)?;
         let mut start = docker.docker();
         start
             .args(["run", "--detach", "--init", "--name", &self.container(name)])
@@ -180,7 +234,9 @@ impl Swarm {
             // one to take for a containerd still running.
             .args(["--tmpfs", "/run:rw,exec"])
             .arg(&self.options.node_image);
-        run(&mut start).with_context(|| format!("the node {name}"))?;
+        self.commands
+            .run(&mut start)
+            .with_context(|| format!("the node {name}"))?;
         Ok(())
     }
 
@@ -250,11 +306,22 @@ impl Swarm {
     /// The course's image, loaded into node `name` (`docker save | docker load`), tagged for
     /// the lab's registry and pushed there; returns its name there.
     pub fn push_course_image(&self, name: &str) -> anyhow::Result<String> {
+        self.push_image(name, &self.course_image_id()?)
+    }
+
+    /// The id of the course's image on this machine.
+    fn course_image_id(&self) -> anyhow::Result<String> {
+        let local = &self.options.service_image;
+        self.docker()?
+            .image_id(local)
+            .with_context(|| format!("no image {local}: `l17-orchestrate image` builds it"))
+    }
+
+    /// [`Swarm::push_course_image`], the image's id known: each command it runs is one a
+    /// stop ends.
+    fn push_image(&self, name: &str, id: &str) -> anyhow::Result<String> {
         let docker = self.docker()?;
         let local = &self.options.service_image;
-        let id = docker
-            .image_id(local)
-            .with_context(|| format!("no image {local}: `l17-orchestrate image` builds it"))?;
         let tag = id
             .trim_start_matches("sha256:")
             .get(..12)
@@ -265,11 +332,14 @@ impl Swarm {
         }
         let mut save = docker.docker();
         save.args(["save", local]).stdout(Stdio::piped());
-        let mut saving = save.spawn().context("cannot run `docker save`")?;
+        let mut saving = self.commands.spawn(&mut save)?;
         let mut load = self.on_node_command(name, &["load", "--quiet"]);
-        load.stdin(saving.stdout.take().expect("piped"));
-        let loaded = load.output().context("cannot run `docker load`")?;
+        load.stdin(saving.child().stdout.take().expect("piped"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let loaded = self.commands.spawn(&mut load)?.wait_with_output()?;
         let saved = saving.wait()?;
+        self.commands.stopped()?;
         if !saved.success() || !loaded.status.success() {
             bail!("{}", failure(&load, &loaded))
         }
