@@ -21,7 +21,7 @@ use anyhow::{Context, bail};
 use lab::history;
 
 use super::fault::end_fault;
-use super::stack::STACK;
+use super::stack::{STACK, ServiceState};
 use super::{Swarm, wait};
 
 /// How long an update (or its rollback) may take: three replicas, each started, healthy
@@ -59,7 +59,7 @@ impl Swarm {
     pub fn update(&self, options: &UpdateOptions) -> anyhow::Result<String> {
         let started = Instant::now();
         let manager = self.a_manager()?;
-        let service = format!("{STACK}_{}", options.service);
+        let service = stack_service(&self.services(&manager)?, &options.service)?;
         let current = self.on_node(
             &manager,
             &[
@@ -163,5 +163,63 @@ impl Swarm {
         }
         self.on_node(manager, &["push", &tag])?;
         Ok(tag)
+    }
+}
+
+/// The swarm's name of the stack's service `asked` (`user`: `course_user`), among the
+/// `services` the stack has; or that there is no such service, naming those there are.
+fn stack_service(services: &[ServiceState], asked: &str) -> anyhow::Result<String> {
+    if services.is_empty() {
+        bail!("the stack {STACK} is not deployed: `l17-orchestrate deploy` deploys it")
+    }
+    let service = format!("{STACK}_{asked}");
+    if services.iter().any(|s| s.name == service) {
+        return Ok(service);
+    }
+    let prefix = format!("{STACK}_");
+    let names: Vec<&str> = services
+        .iter()
+        .map(|s| s.name.strip_prefix(&prefix).unwrap_or(&s.name))
+        .collect();
+    bail!(
+        "no service {asked} in the stack {STACK}: its services are {}",
+        names.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack(names: &[&str]) -> Vec<ServiceState> {
+        names
+            .iter()
+            .map(|name| ServiceState {
+                name: name.to_string(),
+                running: 1,
+                wanted: 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_service_is_named_as_the_stack_names_it() {
+        let services = stack(&["course_captcha", "course_user"]);
+        assert_eq!(stack_service(&services, "user").unwrap(), "course_user");
+    }
+
+    #[test]
+    fn no_such_service_is_said_in_one_line_with_those_there_are() {
+        let services = stack(&["course_api", "course_captcha", "course_user"]);
+        let said = format!("{:#}", stack_service(&services, "nosuch").unwrap_err());
+        assert_eq!(
+            said,
+            "no service nosuch in the stack course: its services are api, captcha, user"
+        );
+        let said = format!("{:#}", stack_service(&[], "user").unwrap_err());
+        assert_eq!(
+            said,
+            "the stack course is not deployed: `l17-orchestrate deploy` deploys it"
+        );
     }
 }
