@@ -35,8 +35,8 @@ pub const RESCHEDULE_PATIENCE: Duration = Duration::from_secs(90);
 pub const REPLICATED: [&str; 2] = ["course_user", "course_captcha"];
 
 impl Swarm {
-    /// The lab's node named `name`, running.
-    pub fn running_node(&self, name: &str) -> anyhow::Result<Node> {
+    /// The lab's node named `name`, or why there is none.
+    pub fn node_named(&self, name: &str) -> anyhow::Result<Node> {
         let nodes = self.nodes_up()?;
         let names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();
         let Some(node) = nodes.iter().find(|node| node.name == name) else {
@@ -45,10 +45,16 @@ impl Swarm {
                 names.join(", ")
             )
         };
+        Ok(node.clone())
+    }
+
+    /// The lab's node named `name`, running.
+    pub fn running_node(&self, name: &str) -> anyhow::Result<Node> {
+        let node = self.node_named(name)?;
         if !node.running {
             bail!("{name} is not running: `l17-orchestrate start-engine {name}` starts it")
         }
-        Ok(node.clone())
+        Ok(node)
     }
 
     /// A manager that answers, other than `not` (a manager cannot be asked about itself

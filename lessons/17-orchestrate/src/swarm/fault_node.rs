@@ -12,8 +12,9 @@
 //!   everything it ran, with no goodbye: the managers see the node go Down and start its
 //!   replicas elsewhere. `start-engine` starts it again.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use anyhow::bail;
 use lab::history;
 
 use super::fault::{REPLICATED, RESCHEDULE_PATIENCE, end_fault};
@@ -49,18 +50,29 @@ impl Swarm {
         ))
     }
 
-    /// Takes `name` back into service.
+    /// Takes `name` back into service, if it was out of it (drained or paused).
     pub fn activate(&self, name: &str) -> anyhow::Result<String> {
+        self.node_named(name)?;
         let manager = self.manager_other_than(name)?;
-        self.on_node(
+        let availability = self.on_node(
             &manager,
-            &["node", "update", "--availability", "active", name],
+            &[
+                "node",
+                "inspect",
+                "--format",
+                "{{.Spec.Availability}}",
+                name,
+            ],
         )?;
+        let already = availability.trim() == "active";
+        if !already {
+            self.on_node(
+                &manager,
+                &["node", "update", "--availability", "active", name],
+            )?;
+        }
         end_fault(&self.journal(), &format!("drain {name}"))?;
-        Ok(format!(
-            "{name} is active again: new replicas may be placed there (the swarm moves none \
-             back by itself)"
-        ))
+        Ok(activated(name, already))
     }
 
     /// Kills `name`'s engine; returns once the managers saw it Down and its replicas run
@@ -98,8 +110,21 @@ impl Swarm {
         ))
     }
 
-    /// Starts `name`'s container, and so its engine, again; returns once it is Ready.
+    /// Starts `name`'s container, and so its engine, again, if it is not running; returns
+    /// once it is Ready.
     pub fn start_engine(&self, name: &str) -> anyhow::Result<String> {
+        if self.node_named(name)?.running {
+            // Its container runs, and so does its engine, its main process: unless
+            // `quorum-loss` froze it, which is not for `start-engine` to undo.
+            let state = self.engine_state(name)?;
+            if state.starts_with('T') {
+                bail!(
+                    "{name}'s engine is frozen (stopped by `quorum-loss`): `quorum-back` thaws it"
+                )
+            }
+            end_fault(&self.journal(), &format!("kill-engine {name}"))?;
+            return Ok(engine_started(name, None));
+        }
         let started = Instant::now();
         let mut start = std::process::Command::new("docker");
         start.args(["start", &self.container(name)]);
@@ -117,10 +142,16 @@ impl Swarm {
             },
         )?;
         end_fault(&self.journal(), &format!("kill-engine {name}"))?;
-        Ok(format!(
-            "{name}'s engine runs again and the swarm has it Ready after {:.1} s",
-            started.elapsed().as_secs_f64()
-        ))
+        Ok(engine_started(name, Some(started.elapsed())))
+    }
+
+    /// The state of node `name`'s dockerd as `ps` shows it: `S` (sleeping: running, and
+    /// waiting for work, as an engine does), `T` (stopped by SIGSTOP).
+    fn engine_state(&self, name: &str) -> anyhow::Result<String> {
+        let mut ps = std::process::Command::new("docker");
+        ps.args(["exec", &self.container(name)])
+            .args(["ps", "-o", "stat=", "-C", "dockerd"]);
+        Ok(lab::docker::run(&mut ps)?.trim().to_string())
     }
 
     /// The stack's tasks still running on `node`, one a line, as `manager` sees them: a
@@ -141,5 +172,70 @@ impl Swarm {
             .filter(|line| line.starts_with("Running"))
             .collect::<Vec<_>>()
             .join("\n"))
+    }
+}
+
+/// What `activate` says of `name`: taken back into service, or `already` in it.
+fn activated(name: &str, already: bool) -> String {
+    if already {
+        format!(
+            "{name} is already active: it was not drained (`drain {name}` takes it out of \
+             service)"
+        )
+    } else {
+        format!(
+            "{name} is active again: new replicas may be placed there (the swarm moves none \
+             back by itself)"
+        )
+    }
+}
+
+/// What `start-engine` says of `name`: its engine Ready again `after` so long, or (`None`)
+/// running already.
+fn engine_started(name: &str, after: Option<Duration>) -> String {
+    match after {
+        Some(after) => format!(
+            "{name}'s engine runs again and the swarm has it Ready after {:.1} s",
+            after.as_secs_f64()
+        ),
+        None => format!(
+            "{name}'s engine already runs: there was nothing to start (`kill-engine {name}` \
+             kills it)"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activate_says_whether_the_node_was_out_of_service() {
+        assert_eq!(
+            activated("manager-2", false),
+            "manager-2 is active again: new replicas may be placed there (the swarm moves \
+             none back by itself)"
+        );
+        let already = activated("manager-2", true);
+        assert!(
+            already.starts_with("manager-2 is already active"),
+            "{already}"
+        );
+        assert!(!already.contains("again"), "{already}");
+    }
+
+    #[test]
+    fn start_engine_says_whether_the_engine_was_stopped() {
+        let again = engine_started("worker-2", Some(Duration::from_millis(4_300)));
+        assert_eq!(
+            again,
+            "worker-2's engine runs again and the swarm has it Ready after 4.3 s"
+        );
+        let already = engine_started("worker-2", None);
+        assert!(
+            already.starts_with("worker-2's engine already runs"),
+            "{already}"
+        );
+        assert!(!already.contains("again"), "{already}");
     }
 }
