@@ -3,19 +3,9 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::time::Instant;
 
 use crate::machine::built_beside;
 use crate::{DOCKER_PATIENCE, PROGRAM, STEP};
-
-/// The swarm's nodes, as `up` names them.
-pub(crate) const NODES: [&str; 5] = [
-    "manager-1",
-    "manager-2",
-    "manager-3",
-    "worker-1",
-    "worker-2",
-];
 
 /// A lab of this test's own, taken down when dropped, whatever happened.
 pub(crate) struct TestLab {
@@ -97,44 +87,6 @@ impl TestLab {
     /// `docker ARGS…` run by manager-1's engine; what it printed.
     pub(crate) fn on_manager(&self, args: &[&str]) -> String {
         self.on_node("manager-1", args)
-    }
-
-    /// `docker stack rm course`, and a wait until nothing of the stack is left on any node:
-    /// no container, no network; then the etcd members' volumes removed, so that the next
-    /// deploy starts as the first did, with an empty registry (a member that found its old
-    /// data would bring back the replicas registered there, until their leases ran out).
-    pub(crate) fn remove_the_stack(&self) {
-        self.on_manager(&["stack", "rm", "course"]);
-        let label = "label=com.docker.stack.namespace=course";
-        let deadline = Instant::now() + DOCKER_PATIENCE;
-        let _waiting = testkit::hang::waiting_for("the stack course removed from every node");
-        loop {
-            let mut left = String::new();
-            for node in NODES {
-                let containers = self.on_node(node, &["ps", "--all", "--quiet", "--filter", label]);
-                if !containers.trim().is_empty() {
-                    left += &format!("containers on {node}: {containers}");
-                }
-            }
-            let networks = self.on_manager(&["network", "ls", "--quiet", "--filter", label]);
-            if !networks.trim().is_empty() {
-                left += &format!("networks: {networks}");
-            }
-            if left.is_empty() {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the stack not removed within {DOCKER_PATIENCE:?}; left:\n{left}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(500));
-        }
-        for node in NODES {
-            let volumes = self.on_node(node, &["volume", "ls", "--quiet", "--filter", label]);
-            for volume in volumes.split_whitespace() {
-                self.on_node(node, &["volume", "rm", volume]);
-            }
-        }
     }
 }
 
