@@ -54,6 +54,14 @@ pub const A_LAPTOP_FROM_NOTHING: Duration = Duration::from_secs(1800);
 /// beside the suite on a machine loaded as `flaky.sh --stress` loads it.
 pub const LAB_THAT_BUILDS_IMAGES: Duration = Duration::from_secs(600);
 
+/// The runner's deadline for lesson 17's swarm story: five Docker Engines made into a swarm,
+/// the course deployed on it, six faults under the load, and down: about five minutes on
+/// two cores beside other work, more than that on a machine loaded as `flaky.sh --stress`
+/// loads it. Fifteen minutes, over twice its loaded run, so that the flaky profile's half
+/// does not end a story that is only slow; the story's waits on the swarm's work take it
+/// too.
+pub const SWARM_LAB: Duration = Duration::from_secs(900);
+
 /// The runner's deadline for micro's test of its TLS against a Go peer, which builds the
 /// peer with Debian's Go first: 9 s on a quiet machine with Go's cache empty, 45 s beside
 /// the suite of a fresh clone on a slower machine of two cores; four minutes.

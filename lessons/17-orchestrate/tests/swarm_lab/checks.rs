@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::STEP;
 use crate::lab::{TestLab, docker};
 
 impl TestLab {
@@ -82,8 +83,9 @@ impl TestLab {
     }
 
     /// The seed's call through each published gateway (worker-1's and worker-2's port 8080),
-    /// answered. A gateway just healthy may not have heard of every replica yet: each is
-    /// asked again until it answers, within a deadline.
+    /// answered. A gateway just healthy may not have heard of every replica yet, and one the
+    /// swarm is still placing again (after a drain) is not there yet: each is asked again
+    /// until it answers, within the story's [`STEP`].
     pub(crate) fn each_gateway_answers_the_seeds_call(&self) {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -91,7 +93,7 @@ impl TestLab {
             .expect("a runtime");
         for last in [21, 22] {
             let gateway = format!("{}.{last}:8080", self.subnet_prefix);
-            let deadline = Instant::now() + Duration::from_secs(30);
+            let deadline = Instant::now() + STEP;
             let _waiting = testkit::hang::waiting_for(format!("an answer from {gateway}"));
             loop {
                 let answer =
@@ -100,8 +102,8 @@ impl TestLab {
                     Ok((200, body)) if body.contains("swarm") => break,
                     seen => assert!(
                         Instant::now() < deadline,
-                        "the gateway at {gateway} did not answer the seed's call within 30 s; \
-                         last: {seen:?}"
+                        "the gateway at {gateway} did not answer the seed's call within \
+                         {STEP:?}; last: {seen:?}"
                     ),
                 }
                 std::thread::sleep(Duration::from_millis(250));

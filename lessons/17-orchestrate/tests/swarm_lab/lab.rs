@@ -65,7 +65,10 @@ impl TestLab {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// `docker ARGS…` run by the engine of `node`; what it printed.
+    /// `docker ARGS…` run by the engine of `node`; what it printed. Within the story's
+    /// [`STEP`]: a node's engine, a container on this machine, answers slowly while the
+    /// swarm places replicas on two loaded cores, and a manager answers from the swarm's
+    /// state, which its leader keeps.
     pub(crate) fn on_node(&self, node: &str, args: &[&str]) -> String {
         let container = format!("{}-{node}", self.project);
         let mut command = Command::new("docker");
@@ -73,7 +76,7 @@ impl TestLab {
         let out = testkit::output_within(
             &format!("`docker {}` on {node}", args.join(" ")),
             &mut command,
-            DOCKER_PATIENCE,
+            STEP,
         );
         assert!(
             out.status.success(),

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use lab::history::Call;
 use lab::load::Run;
 
-use crate::DOCKER_PATIENCE;
 use crate::lab::TestLab;
+use crate::{DOCKER_PATIENCE, STEP};
 
 /// How many calls the load makes after a fault is undone before it is ended: a second of
 /// calls at its rate, so that what the fault left behind shows in the history.
@@ -62,9 +62,11 @@ impl Load {
             .unwrap_or(0)
     }
 
-    /// Waits until the load made `more` calls after the `since`-th.
+    /// Waits until the load made `more` calls after the `since`-th, within the story's
+    /// [`STEP`]: a second at its rate on a quiet machine, but its first calls wait for the
+    /// program to ask the swarm where the gateways are.
     pub(crate) fn until_calls(&self, since: usize, more: usize) {
-        let deadline = Instant::now() + DOCKER_PATIENCE;
+        let deadline = Instant::now() + STEP;
         let _waiting = testkit::hang::waiting_for(format!("{more} calls of the load"));
         loop {
             let calls = self.calls();
@@ -73,7 +75,7 @@ impl Load {
             }
             assert!(
                 Instant::now() < deadline,
-                "the load made {calls} calls, not {} within {DOCKER_PATIENCE:?}",
+                "the load made {calls} calls, not {} within {STEP:?}",
                 since + more
             );
             std::thread::sleep(Duration::from_millis(100));

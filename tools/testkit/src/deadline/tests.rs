@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use super::{
-    A_LAPTOP_FROM_NOTHING, LAB_THAT_BUILDS_IMAGES, RUNNER_WITH_A_BROWSER, TEST, TEST_THAT_BUILDS,
-    TEST_THAT_BUILDS_GO,
+    A_LAPTOP_FROM_NOTHING, LAB_THAT_BUILDS_IMAGES, RUNNER_WITH_A_BROWSER, SWARM_LAB, TEST,
+    TEST_THAT_BUILDS, TEST_THAT_BUILDS_GO,
 };
 
 /// The suite's settings, as nextest reads them.
@@ -45,11 +45,7 @@ fn each_group_s_deadline_is_the_runner_s() {
             LAB_THAT_BUILDS_IMAGES,
             "LAB_THAT_BUILDS_IMAGES",
         ),
-        (
-            "binary(swarm_lab)",
-            LAB_THAT_BUILDS_IMAGES,
-            "LAB_THAT_BUILDS_IMAGES",
-        ),
+        ("binary(swarm_lab)", SWARM_LAB, "SWARM_LAB"),
         ("binary(new)", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("real_course", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
         ("system::up_", TEST_THAT_BUILDS, "TEST_THAT_BUILDS"),
