@@ -22,7 +22,8 @@
 //!   has left ([`give_memory_back`]).
 //!
 //! With feature `http`, [`serve`] serves an HTTP server's routes behind a door, each
-//! connection given [`HEADER_TIME`] to send a request's headers (`door/http.rs`).
+//! connection given [`HEADER_TIME`] to send a request's headers (`door/http.rs`), and
+//! [`Connections`] serves connections accepted otherwise with the same deadline.
 //!
 //! The class server (`workbook-full`'s `class serve`) and lesson 16's gateway are served
 //! through it, and lesson 16's TLS handshakes go through this door.
@@ -34,7 +35,7 @@ use std::sync::{Arc, Mutex};
 #[cfg(feature = "http")]
 mod http;
 #[cfg(feature = "http")]
-pub use http::{HEADER_TIME, serve};
+pub use http::{Connections, HEADER_TIME, serve};
 
 /// Open files kept for everything else: a database, its journal, the log, Redis.
 pub const SPARE_FILES: u64 = 64;

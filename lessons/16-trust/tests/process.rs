@@ -4,14 +4,13 @@
 use std::os::unix::fs::PermissionsExt as _;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use crate::captchas;
 use crate::http;
 use crate::program::{self, BINARY, start_gateway, start_gateway_with, start_user};
-use crate::support::{Certs, client_config, server_name};
+use crate::support::{Certs, browser_config, server_name};
 
 #[tokio::test]
 async fn ca_and_issue_write_the_certificates_and_keys_only_their_owner_reads() {
@@ -118,10 +117,7 @@ async fn a_call_that_reaches_no_server_fails_in_one_line() {
 /// `POST path` with a JSON `body` over HTTPS to the gateway at `addr`, trusting the CA of
 /// `certs`: the whole answer, headers and body, as text.
 async fn https_post(certs: &Certs, addr: SocketAddr, path: &str, body: &str) -> String {
-    let ca = certs.identity("gateway");
-    let mut config = Arc::unwrap_or_clone(client_config(&ca, None));
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let connector = tokio_rustls::TlsConnector::from(browser_config(&certs.identity("gateway")));
     let exchange = async {
         let tcp = tokio::net::TcpStream::connect(addr).await?;
         let mut tls = connector.connect(server_name("gateway"), tcp).await?;

@@ -9,7 +9,9 @@
 //! the requests in flight finish, for a grace period at most.
 //!
 //! The class server (`workbook-full`'s `class serve`) and lesson 16's gateway over plain
-//! HTTP are served by this.
+//! HTTP are served by this. A server that accepts its connections otherwise (lesson 16's
+//! gateway over HTTPS, whose TLS handshakes are its own) serves each through
+//! [`Connections`], with the same deadline.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,11 +21,13 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
+use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tower::Service;
 
-use super::{Door, Full};
+use super::{Door, Full, Inside};
 
 /// How long a connection may take to send a request's headers, or wait for its next one.
 pub const HEADER_TIME: Duration = Duration::from_secs(10);
@@ -38,11 +42,7 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
     grace: Duration,
 ) {
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIME)
-        .max_buf_size(64 * 1024);
-    let graceful = GracefulShutdown::new();
+    let connections = Connections::new();
     let mut stop = std::pin::pin!(stop);
     loop {
         let (stream, peer) = tokio::select! {
@@ -64,24 +64,63 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let routes = routes.clone();
+        connections.serve(stream, peer, routes.clone(), Some(inside));
+    }
+    drop(listener);
+    connections.finish(grace).await;
+}
+
+/// The connections a server let in, each served over HTTP/1.1 in a task of its own with
+/// [`HEADER_TIME`] for each request's headers, and waited for when the server stops.
+pub struct Connections {
+    http: http1::Builder,
+    graceful: GracefulShutdown,
+}
+
+impl Default for Connections {
+    fn default() -> Connections {
+        Connections::new()
+    }
+}
+
+impl Connections {
+    pub fn new() -> Connections {
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIME)
+            .max_buf_size(64 * 1024);
+        Connections {
+            http,
+            graceful: GracefulShutdown::new(),
+        }
+    }
+
+    /// Serves `routes` on `stream`, a connection from `peer` (a TCP stream, or a TLS stream
+    /// over one), until either side ends it; `inside`, the door's count of it if it is
+    /// counted, goes with it.
+    pub fn serve<S>(&self, stream: S, peer: SocketAddr, routes: Router, inside: Option<Inside>)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(peer));
             routes.clone().call(request)
         });
-        let connection = http.serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
+        let connection = self.http.serve_connection(TokioIo::new(stream), service);
+        let connection = self.graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;
             drop(inside);
         });
     }
-    drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(grace) => {}
+
+    /// Lets the requests in flight finish, for `grace` at most; whether they all did.
+    pub async fn finish(self, grace: Duration) -> bool {
+        tokio::time::timeout(grace, self.graceful.shutdown())
+            .await
+            .is_ok()
     }
 }
 

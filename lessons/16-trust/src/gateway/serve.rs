@@ -5,21 +5,20 @@
 //! course's door (`shared::door`, the class server's too): each connection has ten seconds to
 //! send a request's headers, so many are let in at once, and one address a quarter of them.
 //! Over HTTPS the handshakes are ours ([`crate::tls::incoming`]: each within a deadline,
-//! through a door of their own, each refusal logged), so the connections that come through
-//! are handed to hyper one by one, and hyper's `GracefulShutdown` waits for the requests in
-//! flight when the gateway stops. Either way a stop lets those requests finish within a
-//! grace period, then closes what is still open.
+//! through a door of their own, each refusal logged), and the connections that come through
+//! are served as the plain ones are (`shared::door::Connections`): a connection whose
+//! handshake is done has the same ten seconds for a request's headers. Either way a stop
+//! lets the requests in flight finish within a grace period, then closes what is still open.
+//!
+//! HTTPS offers HTTP/1.1 alone: hyper holds HTTP/1.1's headers to a deadline, and sets none
+//! for HTTP/2's, whose client could finish its handshake and then say nothing for as long
+//! as it liked. Browsers speak HTTP/1.1 over TLS as readily.
 
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use axum::{Extension, Router};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
+use axum::Router;
 use rustls::server::WebPkiClientVerifier;
-use shared::door::{self, Door};
+use shared::door::{self, Connections, Door};
 use tokio::net::TcpListener;
 use tokio_stream::StreamExt as _;
 
@@ -46,24 +45,23 @@ pub async fn serve_http(
 }
 
 /// The rustls configuration of the gateway's HTTPS: its own certificate, no client's
-/// (browsers have none), HTTP/2 or HTTP/1.1.
+/// (browsers have none), HTTP/1.1 (whose headers have a deadline).
 pub fn https_config(identity: &Identity) -> anyhow::Result<rustls::ServerConfig> {
     let anyone = WebPkiClientVerifier::no_client_auth();
-    crate::tls::server_config(identity, anyone, &[b"h2", b"http/1.1"])
+    crate::tls::server_config(identity, anyone, &[b"http/1.1"])
 }
 
 // ANCHOR: https
 /// Serves `router` over HTTPS on the connections of `incoming` (their handshakes done by
-/// [`crate::tls::incoming`]) until `stop`; then lets the requests in flight finish within
-/// `grace`.
+/// [`crate::tls::incoming`]) until `stop`, each with a request's headers within
+/// `shared::door::HEADER_TIME`; then lets the requests in flight finish within `grace`.
 pub async fn serve_https(
     mut incoming: crate::tls::Incoming,
     router: Router,
     grace: Duration,
     stop: impl Future<Output = ()>,
 ) {
-    let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let connections = Connections::new();
     let mut stop = std::pin::pin!(stop);
     loop {
         let tls = tokio::select! {
@@ -77,22 +75,10 @@ pub async fn serve_https(
         let Ok(peer) = tls.get_ref().0.peer_addr() else {
             continue;
         };
-        // What `into_make_service_with_connect_info` gives a plaintext server's handlers.
-        let app = router.clone().layer(Extension(ConnectInfo(peer)));
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(app))
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!("{peer}: {error}");
-            }
-        });
+        // The handshakes' door counted it until its handshake was done: no count goes with it.
+        connections.serve(tls, peer, router.clone(), None);
     }
-    if tokio::time::timeout(grace, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    if !connections.finish(grace).await {
         tracing::warn!(?grace, "grace period over; closing what is still open");
     }
 }

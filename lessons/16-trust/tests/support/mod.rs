@@ -60,6 +60,14 @@ pub fn client_config(ca: &Identity, identity: Option<&Identity>) -> Arc<ClientCo
     Arc::new(config)
 }
 
+/// A client configuration as a browser's that trusts `ca`: it shows no certificate, and
+/// asks for HTTP/1.1, what the gateway's HTTPS speaks.
+pub fn browser_config(ca: &Identity) -> Arc<ClientConfig> {
+    let mut config = Arc::unwrap_or_clone(client_config(ca, None));
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Arc::new(config)
+}
+
 /// The server name a client expects of the service `name`.
 pub fn server_name(name: &str) -> ServerName<'static> {
     ServerName::try_from(name.to_string()).expect("a DNS name")
