@@ -11,7 +11,7 @@ use anyhow::Context;
 use lab::history::{self, Fault};
 
 use super::fault::end_fault_at;
-use super::{Node, Swarm};
+use super::{Node, Swarm, counted};
 
 impl Swarm {
     /// Cuts `name` off from every other node of the lab, both ways.
@@ -85,6 +85,9 @@ impl Swarm {
                 end_fault_at(&self.journal(), &fault.what, now)?;
             }
         }
-        Ok(format!("healed: {removed} blackhole routes removed"))
+        Ok(format!(
+            "healed: {} removed",
+            counted(removed, "blackhole route")
+        ))
     }
 }

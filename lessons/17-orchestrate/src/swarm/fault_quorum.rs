@@ -20,7 +20,7 @@ use anyhow::bail;
 use lab::history;
 
 use super::fault::end_fault;
-use super::{Swarm, wait};
+use super::{Swarm, counted, wait};
 
 /// How long a change is given before it counts as refused by silence.
 const CHANGE_PATIENCE: &str = "30";
@@ -47,7 +47,7 @@ impl Swarm {
         if managers.len() != 3 {
             bail!(
                 "quorum-loss stops two of three managers; this lab has {} ({})",
-                managers.len(),
+                counted(managers.len(), "manager"),
                 managers.join(", ")
             )
         }

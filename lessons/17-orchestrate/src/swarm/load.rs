@@ -16,7 +16,7 @@ use lab::history::{self, Call, Outcome};
 use lab::load::{self, Plan, Run};
 use lab::timeline;
 
-use super::Swarm;
+use super::{Swarm, counted};
 
 /// What `l17-orchestrate load` was asked.
 #[derive(Debug, Clone, clap::Args)]
@@ -92,8 +92,8 @@ impl Swarm {
         // Whole seconds: the run's length is its window and then its last call's answer,
         // so a tenth more or less says nothing about the service.
         let mut said = format!(
-            "{} calls in {:.0} s through {}: {} answered, {} failed\n",
-            run.calls.len(),
+            "{} in {:.0} s through {}: {} answered, {} failed\n",
+            counted(run.calls.len(), "call"),
             run.length.as_secs_f64(),
             run.start.gateways.join(", "),
             run.calls.len() - failed.len(),

@@ -192,3 +192,24 @@ impl Swarm {
         })
     }
 }
+
+/// `1 network`, `5 networks`: a count and its noun, agreeing in number.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_agrees_with_its_noun() {
+        assert_eq!(counted(1, "network"), "1 network");
+        assert_eq!(counted(0, "network"), "0 networks");
+        assert_eq!(counted(5, "blackhole route"), "5 blackhole routes");
+    }
+}

@@ -7,7 +7,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use lab::docker::run;
 
-use super::{PROJECT_LABEL, Swarm};
+use super::{PROJECT_LABEL, Swarm, counted};
 
 /// The labels `up` puts on each node's container, read back by [`of_project`].
 pub const NODE_LABEL: &str = "l17.node";
@@ -160,8 +160,10 @@ impl std::fmt::Display for Removed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} containers, {} volumes, {} networks",
-            self.containers, self.volumes, self.networks
+            "{}, {}, {}",
+            counted(self.containers, "container"),
+            counted(self.volumes, "volume"),
+            counted(self.networks, "network")
         )
     }
 }
@@ -213,5 +215,15 @@ mod tests {
         assert_eq!(node.address, Ipv4Addr::new(10, 17, 0, 22));
         assert!(node.gateway && node.running);
         assert_eq!(parse_node("registry   exited"), None);
+    }
+
+    #[test]
+    fn what_down_removed_is_counted_in_number() {
+        let removed = Removed {
+            containers: 6,
+            volumes: 1,
+            networks: 1,
+        };
+        assert_eq!(removed.to_string(), "6 containers, 1 volume, 1 network");
     }
 }

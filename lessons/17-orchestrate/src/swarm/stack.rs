@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 use lab::docker::run;
 
-use super::{Swarm, paths, wait};
+use super::{Swarm, counted, paths, wait};
 
 /// The stack's name: its services are `course_captcha`, `course_api`, ….
 pub const STACK: &str = "course";
@@ -42,8 +42,8 @@ impl Swarm {
         if managers.len() < 3 {
             bail!(
                 "the stack pins one etcd member to each of manager-1, manager-2 and manager-3, \
-                 and this lab has {} manager(s): `down`, then `up --managers 3`",
-                managers.len()
+                 and this lab has {}: `down`, then `up --managers 3`",
+                counted(managers.len(), "manager")
             )
         }
         let manager = self.a_manager()?;

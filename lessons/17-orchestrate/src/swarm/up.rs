@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use lab::docker::failure;
 
 use super::nodes::{ADDRESS_LABEL, GATEWAY_LABEL, NODE_LABEL, ROLE_LABEL};
-use super::{PROJECT_LABEL, Role, Swarm, wait};
+use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
 
 /// How long a node's engine may take to answer after its container starts (about a second
 /// on a quiet machine).
@@ -132,7 +132,16 @@ impl Swarm {
         for name in &names {
             self.wait_for_engine(name)?;
         }
-        println!("{} engines answer ({:.1} s)", names.len(), secs(started));
+        let answer = if names.len() == 1 {
+            "answers"
+        } else {
+            "answer"
+        };
+        println!(
+            "{} {answer} ({:.1} s)",
+            counted(names.len(), "engine"),
+            secs(started)
+        );
         // The image goes to the registry while the swarm forms.
         let (first, _, first_last) = &plan[0];
         std::thread::scope(|scope| -> anyhow::Result<()> {
