@@ -2,9 +2,10 @@
 //! language, a verdict sent after it loaded shows in its cell without a reload, a hostile
 //! name shows as the characters it is, a room of thirty's stuck list is in view on the
 //! wall, a learner failing for less than the teacher's while is trying, not stuck, and
-//! nothing on it raised an error. `fit.rs` holds it to every width and zoom, with the
-//! helpers here: a page waited on ([`until`]), a room of thirty opened
-//! ([`open_room_of_thirty`]), a menu chosen ([`choose`]), no error raised
+//! nothing on it raised an error. `fit.rs` holds it to every width and zoom and `wall.rs`
+//! prints it and takes the guide's pictures of it, with the helpers here: a page waited on
+//! ([`until`]), a room of thirty opened ([`open_room_of_thirty`], or its page alone,
+//! [`open_page_of_thirty`]), a menu chosen ([`choose`]), no error raised
 //! ([`no_page_errors`]).
 
 use std::time::{Duration, Instant};
@@ -39,6 +40,13 @@ pub(super) async fn until(client: &Client, what: &str, script: &str) -> Value {
 /// page open in `client` with its thirty rows drawn.
 pub(super) async fn open_room_of_thirty(client: &Client, lang: &str) -> Class {
     let class = room_of_thirty(lang, &["--stuck-after", "0"]);
+    open_page_of_thirty(client, &class).await;
+    class
+}
+
+/// The page of `class`, a room of thirty made with options of its own, open in `client`
+/// with its thirty rows drawn.
+pub(super) async fn open_page_of_thirty(client: &Client, class: &Class) {
     client.goto(&class.page()).await.unwrap();
     until(
         client,
@@ -46,7 +54,6 @@ pub(super) async fn open_room_of_thirty(client: &Client, lang: &str) -> Class {
         "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
     )
     .await;
-    class
 }
 
 /// Chooses `value` in the page's menu `id`, and waits until the page has drawn it.

@@ -13,10 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use fantoccini::Client;
 use testkit::browser::{Browser, Paper};
 
-use super::page::{MEASURE, until};
+use super::page::{MEASURE, open_page_of_thirty, open_room_of_thirty, until};
 use super::thirty::{EXERCISES, ROOM, room_of_thirty};
 
 /// How long a PDF tool may take with a page or two.
@@ -43,17 +42,6 @@ fn picture(lang: &str, (width, height): (u32, u32)) -> PathBuf {
         .join(format!("class-{width}x{height}{suffix}.png"))
 }
 
-/// The page of `class` open, its thirty rows drawn.
-async fn open_room(client: &Client, url: &str) {
-    client.goto(url).await.unwrap();
-    until(
-        client,
-        "thirty rows",
-        "return document.querySelectorAll('#grid tbody tr').length === 30 ? true : null;",
-    )
-    .await;
-}
-
 #[tokio::test]
 async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
     for tool in ["pdfinfo", "pdftotext"] {
@@ -64,8 +52,7 @@ async fn the_room_of_thirty_prints_on_a4_landscape_with_every_row() {
     let Some(browser) = Browser::or_skip(SIZES[0].0, SIZES[0].1).await else {
         return;
     };
-    let class = room_of_thirty("en", &["--stuck-after", "0"]);
-    open_room(&browser.client, &class.page()).await;
+    let class = open_room_of_thirty(&browser.client, "en").await;
     let pdf = browser.print_open(Paper::default()).await.unwrap();
     let file = class.course.path("room.pdf");
     std::fs::write(&file, pdf).unwrap();
@@ -155,7 +142,7 @@ async fn the_guides_pictures_of_a_room_of_thirty_are_the_page() {
             let at = format!("{lang} at {}×{}", size.0, size.1);
             // The teacher's while as it is unless told (3 minutes): eight stuck, two trying.
             let class = room_of_thirty(lang, &[]);
-            open_room(client, &class.page()).await;
+            open_page_of_thirty(client, &class).await;
             // The smaller screen as projected: each learner by their initials, the stuck
             // list in letters for the back of the room.
             if size == PROJECTED {
