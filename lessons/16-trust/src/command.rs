@@ -91,6 +91,14 @@ pub enum Command {
         /// no captcha, and a name that needs one cannot log in here).
         #[arg(long)]
         captcha: Option<SocketAddr>,
+        /// How long the user service has to answer a call, before the browser is told it
+        /// cannot answer now.
+        #[arg(long, default_value = "10s", value_parser = parse_duration)]
+        user_deadline: Duration,
+        /// How long the captcha service has to answer, before the browser is told it
+        /// cannot answer now.
+        #[arg(long, default_value = "2s", value_parser = parse_duration)]
+        captcha_deadline: Duration,
     },
     /// Call the user service once, as whoever the options say (to try it, or to attack it).
     Call {

@@ -16,7 +16,6 @@ use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use proto::captcha::captcha_client::CaptchaClient;
 use proto::session::RegisterRequest;
 use proto::session::users_client::UsersClient;
 use serde::Deserialize;
@@ -29,7 +28,7 @@ mod serve;
 mod session;
 
 use captcha::check_captcha;
-pub use captcha::{CAPTCHA_DEADLINE, NEEDS_CAPTCHA};
+pub use captcha::{Captchas, NEEDS_CAPTCHA};
 use errors::from_grpc;
 pub use serve::{https_config, serve_http, serve_https};
 pub use session::{COOKIE_NAME, session_id};
@@ -44,7 +43,7 @@ pub const USERS: &str = "/api/v1.0/users";
 #[derive(Clone)]
 pub struct App {
     pub users: UsersClient<Channel>,
-    pub captcha: Option<CaptchaClient<Channel>>,
+    pub captcha: Option<Captchas>,
     pub secure: bool,
 }
 
@@ -85,8 +84,8 @@ pub fn router(app: App) -> Router {
 // ANCHOR_END: router
 
 async fn register(State(app): State<App>, body: Credentials) -> Result<Response, ApiError> {
-    if let Some(captcha) = app.captcha {
-        check_captcha(captcha, body.uuid, body.code).await?;
+    if let Some(captchas) = &app.captcha {
+        check_captcha(captchas, body.uuid, body.code).await?;
     }
     let request = RegisterRequest {
         name: body.name,

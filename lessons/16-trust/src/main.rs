@@ -82,15 +82,26 @@ async fn main() -> Result<(), shared::program::Failure> {
             name,
             tls,
             captcha,
+            user_deadline,
+            captcha_deadline,
         } => {
             let stop = shared::signal::shutdown();
             let identity = Identity::load(&certs, &name)?;
-            let channel = l16_trust::tls::channel(user, &identity.ca_pem, Some(&identity), "user")?;
+            let channel = l16_trust::tls::channel(
+                user,
+                &identity.ca_pem,
+                Some(&identity),
+                "user",
+                user_deadline,
+            )?;
             let captcha = match captcha {
                 Some(addr) => {
                     let endpoint =
                         tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?;
-                    Some(CaptchaClient::new(endpoint.connect_lazy()))
+                    Some(l16_trust::gateway::Captchas {
+                        client: CaptchaClient::new(endpoint.connect_lazy()),
+                        deadline: captcha_deadline,
+                    })
                 }
                 None => None,
             };
@@ -144,7 +155,8 @@ async fn main() -> Result<(), shared::program::Failure> {
                     "none" => None,
                     name => Some(Identity::load(&certs, name)?),
                 };
-                l16_trust::tls::channel(addr, &ca_pem, identity.as_ref(), &server)?
+                let deadline = l16_trust::tls::CALL_DEADLINE;
+                l16_trust::tls::channel(addr, &ca_pem, identity.as_ref(), &server, deadline)?
             };
             // What this call did that a server may refuse, said beside a transport error.
             let showed = if plaintext {

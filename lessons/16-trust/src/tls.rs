@@ -40,6 +40,10 @@ pub use why::why;
 /// How long a caller has to finish its handshake unless `--handshake-deadline` says.
 pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(5);
 
+/// How long a client waits for a call's answer unless told otherwise (the gateway's
+/// `--user-deadline`).
+pub const CALL_DEADLINE: Duration = Duration::from_secs(10);
+
 /// How many handshakes may be under way at once unless `--handshakes` says (fewer if the
 /// process may open fewer files); a connection past them is closed at once.
 pub const HANDSHAKES_AT_ONCE: usize = 1024;
@@ -160,12 +164,14 @@ fn crowded(full: Full) -> String {
 // ANCHOR: channel
 /// A channel to the service at `addr` over mutual TLS: it must show a certificate for
 /// `server` from `identity`'s CA, and this side shows `identity`'s. Without an identity,
-/// the channel shows none (what an attacker's client does).
+/// the channel shows none (what an attacker's client does). A call not answered within
+/// `deadline` fails (`DeadlineExceeded`).
 pub fn channel(
     addr: SocketAddr,
     ca_pem: &str,
     identity: Option<&Identity>,
     server: &str,
+    deadline: Duration,
 ) -> anyhow::Result<Channel> {
     let mut tls = ClientTlsConfig::new()
         .ca_certificate(Certificate::from_pem(ca_pem))
@@ -179,7 +185,7 @@ pub fn channel(
     let endpoint = Endpoint::from_shared(format!("https://{addr}"))?
         .tls_config(tls)?
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10));
+        .timeout(deadline);
     Ok(endpoint.connect_lazy())
 }
 // ANCHOR_END: channel
@@ -188,7 +194,7 @@ pub fn channel(
 pub fn plaintext_channel(addr: SocketAddr) -> anyhow::Result<Channel> {
     let endpoint = Endpoint::from_shared(format!("http://{addr}"))?
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10));
+        .timeout(CALL_DEADLINE);
     Ok(endpoint.connect_lazy())
 }
 

@@ -1,13 +1,19 @@
 //! Lock-out as a denial of service, from outside: a stranger's wrong passwords slow the
 //! owner by a captcha and never lock them out, while a flood of guesses is still refused,
 //! from one address and from many, and a captcha counts once.
+//!
+//! What is counted here never depends on how fast the machine is: the services are given
+//! the test's own deadline for each of theirs (a handshake, a call to the user service, a
+//! captcha checked), so that on a loaded machine, where one check of a password took
+//! seconds and thirty guesses at one name wait for each other's checks, it is a wait of the
+//! test that fails, saying what it waited for, and never a service's answer that changes.
 
 use testkit::ServerProcess;
 
 use crate::addresses::{loopback, others_answer};
 use crate::captchas;
 use crate::http::{self, Answer};
-use crate::program::{start_gateway, start_gateway_with, start_user};
+use crate::program::{start_gateway_with, start_user};
 use crate::support::Certs;
 
 /// The user service, and a gateway in front of it.
@@ -40,14 +46,20 @@ impl Room {
     async fn new(options: &[&str], gateway: Gateway) -> Room {
         let certs = Certs::new(&["user", "gateway"]);
         let redis = testkit::redis().await;
-        let user = start_user(certs.path(), redis.url(), options).await;
-        let gateway = match gateway {
-            Gateway::Checks => {
-                let captcha = captchas::service(redis.url()).await.to_string();
-                start_gateway_with(certs.path(), &user, &["--captcha", &captcha]).await
-            }
-            Gateway::ChecksNone => start_gateway(certs.path(), &user).await,
+        // Every deadline of the services is the test's (see above).
+        let patience = format!("{}s", testkit::deadline::TEST.as_secs());
+        let mut user_options = vec!["--handshake-deadline", patience.as_str()];
+        user_options.extend(options);
+        let user = start_user(certs.path(), redis.url(), &user_options).await;
+        let captcha = match gateway {
+            Gateway::Checks => Some(captchas::service(redis.url()).await.to_string()),
+            Gateway::ChecksNone => None,
         };
+        let mut gateway_options = vec!["--user-deadline", patience.as_str()];
+        if let Some(captcha) = &captcha {
+            gateway_options.extend(["--captcha", captcha, "--captcha-deadline", &patience]);
+        }
+        let gateway = start_gateway_with(certs.path(), &user, &gateway_options).await;
         let base = format!("http://{}", gateway.addr());
         Room {
             _certs: certs,
@@ -120,16 +132,17 @@ async fn a_stranger_s_wrong_passwords_never_lock_the_owner_out() {
         return;
     };
 
-    // A neighbour, at 127.0.0.2, tries thirty passwords at once.
+    // A neighbour, at 127.0.0.2, tries thirty passwords at once: the three checked wait for
+    // each other's checks.
     let mut guesses = tokio::task::JoinSet::new();
     for n in 0..30 {
         let base = room.base.clone();
         guesses.spawn(async move {
             let guess = format!("guess number {n}");
-            http::login_from(&base, loopback(2), "teacher", &guess, None).await
+            http::login_behind_others(&base, loopback(2), "teacher", &guess).await
         });
     }
-    // deadline: each guess's own, a step (`http::login_from`)
+    // deadline: each guess's own, the test's (`http::login_behind_others`)
     let answers = guesses.join_all().await;
     let checked = answers.iter().filter(|answer| answer.status == 401).count();
     let asked = answers
@@ -228,9 +241,15 @@ async fn guesses_from_many_addresses_each_need_a_captcha() {
             "from 127.0.0.{n}, a captcha made up: {guessed:?}"
         );
     }
+    // The log is read from the service's output as it comes: wait for the three lines,
+    // then check that there are no more.
+    let checked = |log: &str| log.matches("wrong name or password").count();
+    room.user
+        .logged_so("three wrong passwords", |log| checked(log) >= 3)
+        .await;
     let log = room.user.log();
     assert_eq!(
-        log.matches("wrong name or password").count(),
+        checked(&log),
         3,
         "only the first three guesses were checked:\n{log}"
     );

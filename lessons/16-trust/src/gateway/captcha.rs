@@ -15,14 +15,19 @@ use shared::errno::{ApiError, Errno};
 use tonic::Code;
 use tonic::transport::Channel;
 
-/// How long the captcha service has to answer.
-pub const CAPTCHA_DEADLINE: Duration = Duration::from_secs(2);
+/// Lesson 09's captcha service as the gateway calls it: its client, and how long it has to
+/// answer (`--captcha-deadline`).
+#[derive(Clone)]
+pub struct Captchas {
+    pub client: CaptchaClient<Channel>,
+    pub deadline: Duration,
+}
 
 // ANCHOR: captcha
 /// Spends the captcha `uuid` with its `code`: an error unless lesson 09's service says it
 /// was right (once: a wrong code uses it up too).
 pub(crate) async fn check_captcha(
-    mut captcha: CaptchaClient<Channel>,
+    captchas: &Captchas,
     uuid: String,
     code: String,
 ) -> Result<(), ApiError> {
@@ -31,8 +36,9 @@ pub(crate) async fn check_captcha(
             "a captcha is its uuid and its code",
         ));
     }
-    let verify = captcha.verify(VerifyRequest { uuid, code });
-    let reply = match tokio::time::timeout(CAPTCHA_DEADLINE, verify).await {
+    let mut client = captchas.client.clone();
+    let verify = client.verify(VerifyRequest { uuid, code });
+    let reply = match tokio::time::timeout(captchas.deadline, verify).await {
         Err(_) => return Err(ApiError::unavailable("the captcha service did not answer")),
         Ok(Err(status)) if status.code() == Code::InvalidArgument => {
             return Err(ApiError::bad_parameter("the captcha's uuid is malformed"));

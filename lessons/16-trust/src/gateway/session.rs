@@ -37,8 +37,8 @@ pub(crate) async fn login(
     // or not: the user service hears only that it was right.
     let brought = !(body.uuid.is_empty() && body.code.is_empty());
     let captcha = match &app.captcha {
-        Some(captcha) if brought => {
-            check_captcha(captcha.clone(), body.uuid, body.code).await?;
+        Some(captchas) if brought => {
+            check_captcha(captchas, body.uuid, body.code).await?;
             true
         }
         _ => false,
