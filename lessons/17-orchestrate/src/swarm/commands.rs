@@ -17,13 +17,16 @@
 //!   removes (`up`: everything it made, as `down` does).
 //!
 //! A command cut off by the stop ends with [`Stopped`], which every wait gives up on at once
-//! ([`super::wait`]).
+//! ([`super::wait`]). A command that fails says so in one line: its command line and the end
+//! of what it wrote to stderr, as `lab::docker` quotes it, the lines joined.
 
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use anyhow::{Context, bail};
-use lab::docker::{describe, failure};
+use lab::docker::describe;
+
+use super::folded;
 
 /// What a command cut off by a stop ends with.
 #[derive(Debug, thiserror::Error)]
@@ -54,8 +57,8 @@ impl Commands {
     }
 
     /// Runs `command` and returns what it printed on stdout; a failure quotes the command
-    /// line and the end of its stderr, as `lab::docker::run` does. [`Stopped`] if a stop
-    /// began before it started or while it ran.
+    /// line and the end of its stderr ([`failure`]). [`Stopped`] if a stop began before it
+    /// started or while it ran.
     pub fn run(&self, command: &mut Command) -> anyhow::Result<String> {
         command
             .stdin(Stdio::null())
@@ -126,6 +129,22 @@ impl Commands {
     }
 }
 
+/// Runs `command`, which no stop ends (`down`'s, or a command of a lab's that is not being
+/// made), and returns what it printed on stdout; a failure as [`Commands::run`]'s.
+pub fn run(command: &mut Command) -> anyhow::Result<String> {
+    Commands::default().run(command)
+}
+
+/// "`docker exec … docker node update …` failed (exit status: 1): Error: No such node: x":
+/// `lab::docker`'s quote of a failed command, on one line.
+pub fn failure(command: &Command, out: &Output) -> String {
+    let quoted = lab::docker::failure(command, out);
+    match quoted.split_once('\n') {
+        Some((first, said)) => format!("{first} {}", folded(said)),
+        None => quoted,
+    }
+}
+
 /// A command started by [`Commands::spawn`], forgotten by them once it has ended.
 pub struct Running<'a> {
     commands: &'a Commands,
@@ -157,6 +176,18 @@ impl Running<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_is_said_in_one_line() {
+        let mut failing = Command::new("sh");
+        failing.args(["-c", "echo one >&2; echo >&2; echo two >&2; exit 3"]);
+        let error = run(&mut failing).unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            "`sh -c 'echo one >&2; echo >&2; echo two >&2; exit 3'` failed (exit status: 3): \
+             one; two"
+        );
+    }
 
     #[test]
     fn once_stopped_no_command_starts() {

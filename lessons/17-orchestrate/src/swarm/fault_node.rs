@@ -128,7 +128,7 @@ impl Swarm {
         let started = Instant::now();
         let mut start = std::process::Command::new("docker");
         start.args(["start", &self.container(name)]);
-        lab::docker::run(&mut start)?;
+        self.commands.run(&mut start)?;
         let manager = self.manager_other_than(name)?;
         wait::until(
             &format!("{name} Ready again"),
@@ -151,7 +151,7 @@ impl Swarm {
         let mut ps = std::process::Command::new("docker");
         ps.args(["exec", &self.container(name)])
             .args(["ps", "-o", "stat=", "-C", "dockerd"]);
-        Ok(lab::docker::run(&mut ps)?.trim().to_string())
+        Ok(self.commands.run(&mut ps)?.trim().to_string())
     }
 
     /// The stack's tasks still running on `node`, one a line, as `manager` sees them: a

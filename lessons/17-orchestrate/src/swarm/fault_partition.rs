@@ -45,7 +45,8 @@ impl Swarm {
             .args(["exec", &self.container(here), "ip", "route", "replace"])
             .arg("blackhole")
             .arg(format!("{}/32", there.address));
-        lab::docker::run(&mut route)
+        self.commands
+            .run(&mut route)
             .with_context(|| format!("cutting {here} off from {}", there.name))?;
         Ok(())
     }
@@ -62,7 +63,7 @@ impl Swarm {
                 "type",
                 "blackhole",
             ]);
-            for route in lab::docker::run(&mut list)?.lines() {
+            for route in self.commands.run(&mut list)?.lines() {
                 let Some(address) = route.split_whitespace().nth(1) else {
                     continue;
                 };
@@ -74,7 +75,7 @@ impl Swarm {
                     "blackhole",
                     address,
                 ]);
-                lab::docker::run(&mut delete)?;
+                self.commands.run(&mut delete)?;
                 removed += 1;
             }
         }

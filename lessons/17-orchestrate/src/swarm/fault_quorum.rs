@@ -149,7 +149,7 @@ impl Swarm {
         kill.args(["exec", &self.container(name), "pkill"])
             .arg(format!("-{signal}"))
             .args(["-x", "dockerd"]);
-        lab::docker::run(&mut kill)?;
+        self.commands.run(&mut kill)?;
         Ok(())
     }
 }

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use lab::history;
 
+use super::commands;
 use super::fault::end_fault;
 use super::stack::{STACK, ServiceState};
 use super::{Swarm, wait};
@@ -159,7 +160,7 @@ impl Swarm {
         }
         let built = building.wait_with_output()?;
         if !built.status.success() {
-            bail!("{}", lab::docker::failure(&build, &built))
+            bail!("{}", commands::failure(&build, &built))
         }
         self.on_node(manager, &["push", &tag])?;
         Ok(tag)

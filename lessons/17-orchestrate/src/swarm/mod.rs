@@ -202,9 +202,25 @@ pub fn counted(count: usize, noun: &str) -> String {
     }
 }
 
+/// `text`'s lines on one line, each trimmed, the empty ones left out, joined by `; `: what a
+/// command said, or a wait saw, quoted in an error, which is one line.
+pub fn folded(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_folded_onto_one() {
+        assert_eq!(folded("  a\n\n  b c\n"), "a; b c");
+        assert_eq!(folded(""), "");
+    }
 
     #[test]
     fn a_count_agrees_with_its_noun() {

@@ -5,8 +5,8 @@ use std::net::Ipv4Addr;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use lab::docker::run;
 
+use super::commands::run;
 use super::{PROJECT_LABEL, Swarm, counted};
 
 /// The labels `up` puts on each node's container, read back by [`of_project`].
@@ -92,7 +92,7 @@ impl Swarm {
                 Err(error) => refused.push(format!("{manager}: {error:#}")),
             }
         }
-        bail!("no manager answers:\n{}", refused.join("\n"))
+        bail!("no manager answers: {}", refused.join("; "))
     }
 
     /// Every container, volume and network of the lab, removed; says what it removed.

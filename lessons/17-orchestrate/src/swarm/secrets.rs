@@ -12,9 +12,9 @@ use std::path::PathBuf;
 use std::process::Stdio;
 
 use anyhow::{Context, bail};
-use lab::docker::failure;
 use shared::ca::{self, Subject};
 
+use super::commands::failure;
 use super::{Swarm, paths};
 
 /// The identities the stack's services show: the file names micro reads are `NAME.pem` and

@@ -11,7 +11,6 @@
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use lab::docker::run;
 
 use super::{Swarm, counted, paths, wait};
 
@@ -60,7 +59,7 @@ impl Swarm {
             copy.arg("cp")
                 .arg(paths::lab_dir().join(file))
                 .arg(format!("{}:{ON_MANAGER}/", self.container(&manager)));
-            run(&mut copy)?;
+            self.commands.run(&mut copy)?;
             deploy.extend(["--compose-file", file]);
         }
         deploy.push(STACK);
@@ -70,7 +69,7 @@ impl Swarm {
             .args(["--env", &format!("SERVICE_IMAGE={image}")])
             .arg(self.container(&manager))
             .args(&deploy);
-        run(&mut command)?;
+        self.commands.run(&mut command)?;
         println!(
             "deployed {STACK} from {manager} with {image}{}",
             if tls { ", over mutual TLS" } else { "" }

@@ -11,8 +11,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use lab::docker::failure;
 
+use super::commands::failure;
 use super::nodes::{ADDRESS_LABEL, GATEWAY_LABEL, NODE_LABEL, ROLE_LABEL};
 use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
 
