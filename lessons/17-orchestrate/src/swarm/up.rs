@@ -3,16 +3,13 @@
 //! Each node is a container running a Docker Engine of its own (`dockerd`, its main
 //! process), its `/var/lib/docker` on a volume of its own. The first manager makes the swarm
 //! (`docker swarm init`); the others join it with the tokens it hands out, as a person would
-//! type on each machine. Beside the nodes, the lab's registry: the course's image is loaded
-//! into one node and pushed there, and every node pulls it from there, as a real cluster
-//! pulls from its registry rather than having images copied onto each machine.
+//! type on each machine. Beside the nodes, the lab's registry, and the course's image in it
+//! ([`super::registry`]).
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::commands::failure;
 use super::nodes::{ADDRESS_LABEL, GATEWAY_LABEL, NODE_LABEL, ROLE_LABEL};
 use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
 
@@ -21,8 +18,6 @@ use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
 const ENGINE_PATIENCE: Duration = Duration::from_secs(60);
 /// How long the nodes may take to be Ready in the swarm once they joined.
 const READY_PATIENCE: Duration = Duration::from_secs(60);
-/// The registry's name on the lab's network, as the nodes' engines reach it.
-pub const REGISTRY: &str = "registry:5000";
 
 /// A node's container's privileges, instead of `--privileged`.
 ///
@@ -189,29 +184,6 @@ impl Swarm {
         Ok(())
     }
 
-    /// The registry: the nodes' image running Debian's `docker-registry`, named `registry`
-    /// on the lab's network.
-    fn start_registry(&self) -> anyhow::Result<()> {
-        let docker = self.docker()?;
-        let mut start = docker.docker();
-        start
-            .args(["run", "--detach", "--name", &self.registry_container()])
-            .args([
-                "--label",
-                &self.project_label(),
-                "--network",
-                &self.network(),
-            ])
-            .args(["--network-alias", "registry", "--ip"])
-            .arg(self.address(5)?.to_string())
-            .arg(&self.options.node_image)
-            .args(["docker-registry", "serve", "/etc/lab/registry.yml"]);
-        self.commands
-            .run(&mut start)
-            .context("the lab's registry")?;
-        Ok(())
-    }
-
     /// Node `name`'s container, its engine's state on a volume of its own.
     fn start_node(&self, name: &str, role: Role, last: u8, gateway: bool) -> anyhow::Result<()> {
         let docker = self.docker()?;
@@ -310,51 +282,6 @@ impl Swarm {
             }
             Ok(())
         })
-    }
-
-    /// The course's image, loaded into node `name` (`docker save | docker load`), tagged for
-    /// the lab's registry and pushed there; returns its name there.
-    pub fn push_course_image(&self, name: &str) -> anyhow::Result<String> {
-        self.push_image(name, &self.course_image_id()?)
-    }
-
-    /// The id of the course's image on this machine.
-    fn course_image_id(&self) -> anyhow::Result<String> {
-        let local = &self.options.service_image;
-        self.docker()?
-            .image_id(local)
-            .with_context(|| format!("no image {local}: `l17-orchestrate image` builds it"))
-    }
-
-    /// [`Swarm::push_course_image`], the image's id known: each command it runs is one a
-    /// stop ends.
-    fn push_image(&self, name: &str, id: &str) -> anyhow::Result<String> {
-        let docker = self.docker()?;
-        let local = &self.options.service_image;
-        let tag = id
-            .trim_start_matches("sha256:")
-            .get(..12)
-            .unwrap_or("latest");
-        let remote = format!("{REGISTRY}/l17-service:{tag}");
-        if self.on_node(name, &["image", "inspect", &remote]).is_ok() {
-            return Ok(remote);
-        }
-        let mut save = docker.docker();
-        save.args(["save", local]).stdout(Stdio::piped());
-        let mut saving = self.commands.spawn(&mut save)?;
-        let mut load = self.on_node_command(name, &["load", "--quiet"]);
-        load.stdin(saving.child().stdout.take().expect("piped"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let loaded = self.commands.spawn(&mut load)?.wait_with_output()?;
-        let saved = saving.wait()?;
-        self.commands.stopped()?;
-        if !saved.success() || !loaded.status.success() {
-            bail!("{}", failure(&load, &loaded))
-        }
-        self.on_node(name, &["tag", local, &remote])?;
-        self.on_node(name, &["push", &remote])?;
-        Ok(remote)
     }
 
     /// `l17.project=PROJECT`, the label on everything the lab makes.
