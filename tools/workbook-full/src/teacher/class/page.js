@@ -197,6 +197,11 @@ function fitGrid(count) {
   grid.style.setProperty("--hints", fixed.hints + "px");
   grid.classList.toggle("dense", dense);
   grid.style.width = fixed.name + fixed.hints + count * (cell + 1) + 3 + "px";
+  // The window's width the grid was fitted to. A resized window has its new width first,
+  // and the grid its new fit only once the resize reaches the page: while this is not the
+  // window's width, the grid is still the last window's. So a reader, or a test, knows the
+  // grid fits the window it has now.
+  grid.dataset.fittedTo = String(innerWidth);
 }
 addEventListener("resize", () => fitGrid(document.querySelectorAll("#grid col.cell").length));
 

@@ -7,11 +7,13 @@
 //! columns of its reason (a Chinese character counts two, as a terminal counts it), in
 //! both languages.
 
+use std::time::{Duration, Instant};
+
 use fantoccini::Client;
 use serde_json::Value;
 use testkit::browser::Browser;
 
-use super::page::{choose, no_page_errors, open_room_of_thirty, until};
+use super::page::{choose, no_page_errors, open_room_of_thirty};
 use super::thirty::ROOM;
 
 /// A room's screens, in CSS pixels at 100 %: a projector's 800 and 1024, the widths where
@@ -24,24 +26,37 @@ const ZOOMS: [f64; 3] = [1.0, 1.25, 1.5];
 /// The least of the reason each stuck line shows, in columns.
 const REASON_COLUMNS: usize = 40;
 
-/// What the page's width and the stuck list's box are.
+/// What the page's width and the stuck list's box are, and the window's width the page last
+/// fitted its grid to (`fitted`), read at one moment.
 const MEASURE: &str = "const root = document.documentElement;\
     const stuck = document.getElementById('stuck-section').getBoundingClientRect();\
-    const grid = document.getElementById('grid').getBoundingClientRect();\
+    const grid = document.getElementById('grid');\
     return { width: innerWidth, height: innerHeight, scroll: root.scrollWidth, client: root.clientWidth,\
-      stuckLeft: stuck.left, stuckRight: stuck.right, stuckTop: stuck.top, gridRight: grid.right,\
+      fitted: Number(grid.dataset.fittedTo), gridRight: grid.getBoundingClientRect().right,\
+      stuckLeft: stuck.left, stuckRight: stuck.right, stuckTop: stuck.top,\
       columns: document.querySelectorAll('#grid th.exercise').length,\
       lines: document.querySelectorAll('#stuck tr.line').length };";
 
-/// The window made `width` × `height` CSS pixels, once the page is laid out in it.
-async fn window(client: &Client, width: u32, height: u32) {
+/// The window made `width` × `height` CSS pixels, and the page as it is once it has fitted
+/// its grid to it. The window has its new width first; the page fits the grid again when
+/// the resize reaches it, a moment later, and says so (the grid's `data-fitted-to`): until
+/// then the grid is still the last window's.
+async fn window(client: &Client, width: u32, height: u32) -> Value {
     client.set_window_size(width, height).await.unwrap();
-    until(
-        client,
-        &format!("a window {width} px wide"),
-        &format!("return Math.abs(innerWidth - {width}) <= 1 ? true : null;"),
-    )
-    .await;
+    let deadline = Instant::now() + super::DEADLINE;
+    loop {
+        let seen: Value = client.execute(MEASURE, Vec::new()).await.unwrap();
+        let inner = seen["width"].as_f64().unwrap();
+        if (inner - f64::from(width)).abs() <= 1.0 && seen["fitted"].as_f64() == Some(inner) {
+            return seen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the grid was never fitted to a window {width} px wide in {:?}: {seen}",
+            super::DEADLINE
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
@@ -60,8 +75,7 @@ async fn the_wall_fits_every_width_and_zoom_with_every_lesson() {
             for zoom in ZOOMS {
                 let css = (f64::from(width) / zoom).round() as u32;
                 let height = (768.0 / zoom).round() as u32;
-                window(client, css, height).await;
-                let seen: Value = client.execute(MEASURE, Vec::new()).await.unwrap();
+                let seen = window(client, css, height).await;
                 let at = format!(
                     "{width} px at {}% ({lessons} lessons): {seen}",
                     zoom * 100.0
