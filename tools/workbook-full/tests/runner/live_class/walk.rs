@@ -78,14 +78,16 @@ async fn a_class_of_thirty_through_a_flood_and_a_kill() {
         held
     };
     let held = flood_from(&server);
-    // Meanwhile Ada checks again, and the page has it within the deadline.
-    let started = Instant::now();
+    // Meanwhile Ada checks again, and the page has it. Her runner's sender tries once and
+    // gives up when the server is slower than its limits (3 s to connect, 10 s for an
+    // answer: `send::LIMITS`), and nothing here sends again: her verdict on the page is the
+    // server's answer to her, in time, in a room just flooded. (That a learner is answered
+    // while the machine's connections are still held, `room.rs` holds.)
     let (passed, out) = run(&clones[0].0, &["check", "demo.add"]);
     assert!(!passed, "{out}");
     server.watch_until(|message| {
         cell(message, "Ada", "demo.add").is_some_and(|cell| cell["attempts"] == 2)
     });
-    assert!(started.elapsed() < Duration::from_secs(60));
     drop(held);
 
     // Killed, and started again on its address: every acknowledged verdict is there.
