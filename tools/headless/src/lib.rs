@@ -129,17 +129,67 @@ impl Browser {
     }
 }
 
-/// chromedriver on a free loopback port, and its URL.
+/// chromedriver on a free loopback port, and its URL. A chromedriver that ends before it
+/// says its port (seen now and then on a loaded machine, with no word on its output) is
+/// started once more: a browser test skipped for a moment's failure would prove nothing.
 async fn start_driver(program: &Path) -> Result<(Child, String), String> {
+    match start_driver_once(program).await {
+        Err(DriverFailure::EndedEarly(first)) => start_driver_once(program)
+            .await
+            .map_err(|again| format!("{first}; started again, {}", again.reason())),
+        started => started.map_err(|failure| failure.reason()),
+    }
+}
+
+/// Why chromedriver gave no port.
+enum DriverFailure {
+    /// It did not start, or said nothing for a minute.
+    Other(String),
+    /// It ended (or closed its output) first: what it said on stderr, and how it ended.
+    EndedEarly(String),
+}
+
+impl DriverFailure {
+    fn reason(self) -> String {
+        match self {
+            DriverFailure::Other(reason) | DriverFailure::EndedEarly(reason) => reason,
+        }
+    }
+}
+
+/// The last of what a program wrote on stderr that is kept: enough for its error.
+const STDERR_KEPT: usize = 2000;
+
+async fn start_driver_once(program: &Path) -> Result<(Child, String), DriverFailure> {
     let mut process = Command::new(program)
         .arg("--port=0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|error| format!("running {}: {error}", program.display()))?;
-    let stdout = process.stdout.take().ok_or("no output")?;
+        .map_err(|error| DriverFailure::Other(format!("running {}: {error}", program.display())))?;
+    let stdout = process
+        .stdout
+        .take()
+        .ok_or_else(|| DriverFailure::Other("no output".into()))?;
+    let stderr = process
+        .stderr
+        .take()
+        .ok_or_else(|| DriverFailure::Other("no error output".into()))?;
+    // Read all along, so that it never blocks on a full pipe; its end is kept for an error.
+    let said = tokio::spawn(async move {
+        let mut kept = String::new();
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            kept.push_str(&line);
+            kept.push(' ');
+            if kept.len() > STDERR_KEPT {
+                kept.drain(..kept.len() - STDERR_KEPT);
+            }
+        }
+        kept
+    });
     let mut lines = BufReader::new(stdout).lines();
     // It says "ChromeDriver was started successfully on port 40813."
     let port = tokio::time::timeout(Duration::from_secs(60), async {
@@ -150,10 +200,35 @@ async fn start_driver(program: &Path) -> Result<(Child, String), String> {
         }
         None
     })
-    .await
-    .ok()
-    .flatten()
-    .ok_or("it did not say its port within 60 s")?;
+    .await;
+    let port = match port {
+        Ok(Some(port)) => port,
+        Ok(None) => {
+            // Its output ended: it has ended, or is about to.
+            let status = tokio::time::timeout(Duration::from_secs(10), process.wait()).await;
+            let _ = process.start_kill();
+            let said = tokio::time::timeout(Duration::from_secs(10), said)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            let ended = match status {
+                Ok(Ok(status)) => format!("it ended ({status}) before saying its port"),
+                _ => "its output ended before it said its port".to_string(),
+            };
+            let said = said.trim();
+            return Err(DriverFailure::EndedEarly(if said.is_empty() {
+                format!("{ended}, with nothing on stderr")
+            } else {
+                format!("{ended}: {said}")
+            }));
+        }
+        Err(_) => {
+            return Err(DriverFailure::Other(
+                "it did not say its port within 60 s".into(),
+            ));
+        }
+    };
     // Keep reading, so that it never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok((process, format!("http://127.0.0.1:{port}")))
