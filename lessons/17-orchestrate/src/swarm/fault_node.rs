@@ -88,17 +88,7 @@ impl Swarm {
             .arg("kill -KILL $(pidof dockerd)");
         let _ = lab::docker::output(&mut kill);
         history::begin_fault(&self.journal(), &format!("kill-engine {name}"))?;
-        wait::until(
-            &format!("the managers seeing {name} Down"),
-            RESCHEDULE_PATIENCE,
-            |seen| {
-                *seen = self.on_node(
-                    &manager,
-                    &["node", "inspect", "--format", "{{.Status.State}}", name],
-                )?;
-                Ok((seen.trim() == "down").then_some(()))
-            },
-        )?;
+        self.until_node_state(&manager, name, "down")?;
         let noticed = started.elapsed();
         self.until_replicas_back(&manager)?;
         Ok(format!(
@@ -130,17 +120,7 @@ impl Swarm {
         start.args(["start", &self.container(name)]);
         self.commands.run(&mut start)?;
         let manager = self.manager_other_than(name)?;
-        wait::until(
-            &format!("{name} Ready again"),
-            RESCHEDULE_PATIENCE,
-            |seen| {
-                *seen = self.on_node(
-                    &manager,
-                    &["node", "inspect", "--format", "{{.Status.State}}", name],
-                )?;
-                Ok((seen.trim() == "ready").then_some(()))
-            },
-        )?;
+        self.until_node_state(&manager, name, "ready")?;
         end_fault(&self.journal(), &format!("kill-engine {name}"))?;
         Ok(engine_started(name, Some(started.elapsed())))
     }
@@ -172,6 +152,22 @@ impl Swarm {
             .filter(|line| line.starts_with("Running"))
             .collect::<Vec<_>>()
             .join("\n"))
+    }
+
+    /// Waits until `manager` sees `node` in `state` (`down`, `ready`): the managers' view of
+    /// a node, which their heartbeats decide.
+    fn until_node_state(&self, manager: &str, node: &str, state: &str) -> anyhow::Result<()> {
+        wait::until(
+            &format!("the managers seeing {node} {state}"),
+            RESCHEDULE_PATIENCE,
+            |seen| {
+                *seen = self.on_node(
+                    manager,
+                    &["node", "inspect", "--format", "{{.Status.State}}", node],
+                )?;
+                Ok((seen.trim() == state).then_some(()))
+            },
+        )
     }
 }
 
