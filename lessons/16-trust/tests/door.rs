@@ -20,15 +20,17 @@ use crate::support::{Certs, browser_config, client_config, server_name};
 /// Checks that the door closed `stream` at once, as it does a connection past an address's
 /// share: it reads its end (or an error), never an answer.
 async fn closed_at_once(stream: &mut TcpStream) {
+    closed_by_the_server(stream, "the door to close a connection past the share").await;
+}
+
+/// Waits for the server to close `stream` (`what` says why it should): it reads its end, or
+/// an error, never an answer.
+pub(crate) async fn closed_by_the_server(stream: &mut TcpStream, what: &str) {
     let mut byte = [0u8; 1];
-    let read = testkit::within(
-        "the door to close a connection past the share",
-        stream.read(&mut byte),
-    )
-    .await;
+    let read = testkit::within(what, stream.read(&mut byte)).await;
     assert!(
         matches!(read, Ok(0) | Err(_)),
-        "closed, not answered: {read:?}"
+        "{what}: it answered instead: {read:?}"
     );
 }
 
