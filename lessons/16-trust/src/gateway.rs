@@ -30,7 +30,7 @@ mod session;
 use captcha::check_captcha;
 pub use captcha::{Captchas, NEEDS_CAPTCHA};
 use errors::from_grpc;
-pub use serve::{https_config, serve_http, serve_https};
+pub use serve::{CONNECTIONS_AT_ONCE, https_config, https_door, serve_http, serve_https};
 pub use session::{COOKIE_NAME, session_id};
 use session::{login, logout, session};
 

@@ -130,8 +130,8 @@ async fn main() -> Result<(), shared::program::Failure> {
             if tls {
                 let config = l16_trust::gateway::https_config(&identity)?;
                 let deadline = l16_trust::tls::HANDSHAKE_DEADLINE;
-                let handshakes = l16_trust::tls::Handshakes::new(deadline, None);
-                let incoming = l16_trust::tls::incoming(listener, config.into(), handshakes);
+                let door = l16_trust::gateway::https_door(deadline);
+                let incoming = l16_trust::tls::counted(listener, config.into(), door);
                 l16_trust::gateway::serve_https(incoming, router, grace, stop).await;
             } else {
                 l16_trust::gateway::serve_http(listener, router, grace, stop).await;

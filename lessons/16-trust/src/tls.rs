@@ -11,7 +11,8 @@
 //! A room's network holds strangers, so the handshakes under way go through a door
 //! (`shared::door`): so many at once, and one address a quarter of them at most, so that a
 //! script holding silent connections from one machine fills its own quarter and everyone
-//! else still gets in. Each refusal is said in words ([`why`]), the first few of an address
+//! else still gets in. A server that holds a connection after its handshake (the gateway's
+//! HTTPS) has the door count it until it closes ([`counted`]). Each refusal is said in words ([`why`]), the first few of an address
 //! one line each and the rest counted ([`crate::refusals`]): whoever is refused does not
 //! decide how fast the log grows.
 
@@ -23,7 +24,7 @@ use anyhow::Context as _;
 use rustls::ServerConfig;
 use rustls::crypto::CryptoProvider;
 use rustls::server::danger::ClientCertVerifier;
-use shared::door::{self, Door, Full};
+use shared::door::{self, Door, Full, Inside};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
@@ -50,6 +51,14 @@ pub const HANDSHAKES_AT_ONCE: usize = 1024;
 
 /// A connection whose handshake is done, for tonic's `serve_with_incoming`.
 pub type Incoming = ReceiverStream<std::io::Result<TlsStream<TcpStream>>>;
+
+/// A connection whose handshake is done, and the door's count of it ([`counted`]).
+pub type Counted = mpsc::Receiver<(TlsStream<TcpStream>, Inside)>;
+
+/// How long the accept loop waits after a failed accept, at first, and at most: the wait
+/// doubles while accepts fail.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(10);
+const ACCEPT_PAUSE_MOST: Duration = Duration::from_secs(1);
 
 /// How a server takes its handshakes: each within `deadline`, through `door`.
 #[derive(Clone)]
@@ -99,31 +108,73 @@ pub fn server_config(
 
 // ANCHOR: incoming
 /// The connections of `listener` that complete a handshake under `config` within the
-/// deadline, through the door. Each refusal is logged, the first few of an address one line
-/// each: `refused 127.0.0.1:50312: it showed no certificate`.
+/// deadline, through the door, which counts each until its handshake is done. Each refusal
+/// is logged, the first few of an address one line each: `refused 127.0.0.1:50312: it
+/// showed no certificate`.
 pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, take: Handshakes) -> Incoming {
-    let (done, incoming) = mpsc::channel(64);
+    let handshakes = through_door(
+        listener,
+        config,
+        take,
+        "handshakes under way",
+        |tls, inside| {
+            drop(inside);
+            Ok(tls)
+        },
+    );
+    ReceiverStream::new(handshakes)
+}
+
+/// [`incoming`], where the door counts each connection from its accept to its close: the
+/// door's count of it comes with it, to be dropped when it closes. A server that holds a
+/// connection after its handshake (the gateway, ten seconds for each request's headers)
+/// is full after so many of them as much as after so many handshakes.
+pub fn counted(listener: TcpListener, config: Arc<ServerConfig>, take: Handshakes) -> Counted {
+    through_door(listener, config, take, "connections open", |tls, inside| {
+        (tls, inside)
+    })
+}
+
+/// Accepts on `listener` through the door, and hands each connection whose handshake is
+/// done on as `done_with` makes it of the stream and the door's count of it. `counted`
+/// says what the door counts, in its refusals' words.
+fn through_door<T: Send + 'static>(
+    listener: TcpListener,
+    config: Arc<ServerConfig>,
+    take: Handshakes,
+    counted: &'static str,
+    done_with: fn(TlsStream<TcpStream>, Inside) -> T,
+) -> mpsc::Receiver<T> {
+    let (done, handshaken) = mpsc::channel(64);
     let acceptor = TlsAcceptor::from(config);
     let refusals = RefusalLog::start("refusals", refusals::EVERY);
+    let failed_accepts = RefusalLog::start("failed accepts", refusals::EVERY);
     let Handshakes { deadline, door } = take;
     tokio::spawn(async move {
+        let mut pause = ACCEPT_PAUSE;
         loop {
             let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(accepted) => accepted,
+                    // Out of open files (EMFILE), say: those inside are served meanwhile,
+                    // and the next try waits twice as long, up to a second, so that a
+                    // failure that lasts neither spins nor floods the log.
                     Err(error) => {
-                        tracing::warn!("accept failed: {error}");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        failed_accepts.refused("the listener", format_args!("accept failed: {error}"));
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(ACCEPT_PAUSE_MOST);
                         continue;
                     }
                 },
                 // The server stopped reading: it is shutting down.
                 () = done.closed() => return,
             };
+            pause = ACCEPT_PAUSE;
             let inside = match door.enter(peer.ip()) {
                 Ok(inside) => inside,
                 Err(full) => {
-                    refusals.refused(peer.ip(), format_args!("refused {peer}: {}", crowded(full)));
+                    let why = crowded(full, counted);
+                    refusals.refused(peer.ip(), format_args!("refused {peer}: {why}"));
                     continue;
                 }
             };
@@ -131,10 +182,9 @@ pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, take: Handshak
             let (acceptor, done, refusals) = (acceptor.clone(), done.clone(), refusals.clone());
             tokio::spawn(async move {
                 let handshake = tokio::time::timeout(deadline, acceptor.accept(stream)).await;
-                drop(inside);
                 match handshake {
                     Ok(Ok(tls)) => {
-                        let _ = done.send(Ok(tls)).await;
+                        let _ = done.send(done_with(tls, inside)).await;
                     }
                     Ok(Err(error)) => {
                         refusals.refused(peer.ip(), format_args!("refused {peer}: {}", why(&error)))
@@ -147,16 +197,18 @@ pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, take: Handshak
             });
         }
     });
-    ReceiverStream::new(incoming)
+    handshaken
 }
 // ANCHOR_END: incoming
 
-/// Why the door let a connection no further, in words.
-fn crowded(full: Full) -> String {
+/// Why the door let a connection no further, in words: what it `counted`, "handshakes
+/// under way" or "connections open".
+fn crowded(full: Full, counted: &str) -> String {
     match full {
-        Full::All { most } => format!("{most} handshakes under way, the most at once"),
+        Full::All { most } => format!("{most} {counted}, the most at once"),
         Full::Share { share } => {
-            format!("{share} handshakes from its address under way, its share")
+            let (what, state) = counted.split_once(' ').unwrap_or((counted, ""));
+            format!("{share} {what} from its address {state}, its share")
         }
     }
 }

@@ -9,6 +9,7 @@ mod attacks;
 mod captchas;
 mod door;
 mod http;
+mod https_door;
 mod lockout;
 mod mitm;
 mod process;
