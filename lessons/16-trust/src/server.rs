@@ -36,9 +36,18 @@ pub async fn serve(
     let config = crate::exercises::tls::server_config(identity)?;
     let redis = redis::Client::open(redis_url)
         .with_context(|| format!("{redis_url:?} is not a Redis URL"))?;
-    let redis = redis::aio::ConnectionManager::new(redis)
-        .await
-        .with_context(|| format!("cannot reach Redis at {redis_url}"))?;
+    // Redis may take a while to answer, or never: the start races the stop, so that a
+    // signal takes the graceful path at any moment, this one too.
+    let mut stop = Box::pin(stop);
+    let redis = tokio::select! {
+        redis = redis::aio::ConnectionManager::new(redis) => {
+            redis.with_context(|| format!("cannot reach Redis at {redis_url}"))?
+        }
+        () = &mut stop => {
+            tracing::info!("stopped before Redis answered");
+            return Ok(());
+        }
+    };
     let users = Users::new(redis, options.session_ttl, options.limits);
     let handshakes = Handshakes::new(options.handshake_deadline, options.handshakes);
     let incoming = crate::tls::incoming(listener, Arc::new(config), handshakes);

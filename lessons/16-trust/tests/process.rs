@@ -200,3 +200,15 @@ async fn a_registration_spends_a_captcha_with_the_captcha_service() {
     let login = http::login(&base, "babbage", "difference engine").await;
     assert_eq!(login.errno, "0", "{login:?}");
 }
+
+#[tokio::test]
+async fn a_stop_while_redis_does_not_answer_takes_the_graceful_path() {
+    let certs = Certs::new(&["user"]);
+    // Nothing listens on port 1: the service waits for a Redis that never answers.
+    let mut user = start_user(certs.path(), "redis://127.0.0.1:1", &[]).await;
+    user.signal("TERM");
+    user.exits_cleanly_within(testkit::PATIENCE).await;
+    let log = user.log();
+    assert!(log.contains("server stopped"), "{log}");
+    assert!(!log.contains("cannot reach Redis"), "{log}");
+}
