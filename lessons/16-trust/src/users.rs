@@ -151,11 +151,13 @@ impl proto::session::users_server::Users for Users {
         } = request.into_inner();
         check_name(&name)?;
         let mut redis = self.redis.clone();
-        let verdict = limit::admit(&mut redis, self.limits, &name, &client_addr, captcha)
+        // Counted as a wrong password until the check says otherwise; taken back if this
+        // call ends first (`limit::Attempt`).
+        let verdict = limit::admit(&redis, self.limits, &name, &client_addr, captcha)
             .await
             .map_err(redis_failed)?;
-        match verdict {
-            Verdict::Admitted => {}
+        let attempt = match verdict {
+            Verdict::Admitted(attempt) => attempt,
             Verdict::NeedsCaptcha => {
                 self.refusals.refused(
                     client_addr.clone(),
@@ -177,7 +179,7 @@ impl proto::session::users_server::Users for Users {
                     wait.as_secs().max(1)
                 )));
             }
-        }
+        };
         let stored: Option<String> = redis.get(user_key(&name)).await.map_err(redis_failed)?;
         // A name nobody has is checked against a hash all the same: the answer takes as
         // long, and says nothing about which names exist.
@@ -189,15 +191,14 @@ impl proto::session::users_server::Users for Users {
             })
             .await?;
         if !(right && known) {
+            attempt.wrong();
             self.refusals.refused(
                 client_addr.clone(),
                 format_args!("wrong name or password for {name:?} from {client_addr}"),
             );
             return Err(Status::unauthenticated("wrong name or password"));
         }
-        limit::succeeded(&mut redis, &name, &client_addr)
-            .await
-            .map_err(redis_failed)?;
+        attempt.right().await.map_err(redis_failed)?;
         let id = exercises::session::create(&mut redis, &name, self.session_ttl)
             .await
             .map_err(internal)?;

@@ -6,6 +6,7 @@ mod program;
 mod support;
 
 mod attacks;
+mod cancelled;
 mod captchas;
 mod door;
 mod http;
