@@ -13,6 +13,7 @@
 //! How it is served, over HTTP or HTTPS, and stopped, is in `serve.rs`.
 
 use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -60,14 +61,21 @@ pub struct Credentials {
 }
 
 /// A handler that takes [`Credentials`] gets them read from the body, or never runs: a body
-/// that is not such JSON is answered with the seed's errno for a bad parameter, and why.
+/// that is not such JSON is answered with the seed's errno for a bad parameter, and why; one
+/// longer than axum reads (2 MB) with `413 Payload Too Large`, which says so.
 impl<S: Send + Sync> FromRequest<S> for Credentials {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Credentials, ApiError> {
         let Json(credentials) = Json::<Credentials>::from_request(request, state)
             .await
-            .map_err(|rejection| ApiError::bad_parameter(rejection.body_text()))?;
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Errno::ParamErr)
+                        .because("the request's body is too large")
+                }
+                _ => ApiError::bad_parameter(rejection.body_text()),
+            })?;
         Ok(credentials)
     }
 }

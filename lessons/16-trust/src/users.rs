@@ -150,6 +150,13 @@ impl proto::session::users_server::Users for Users {
             captcha,
         } = request.into_inner();
         check_name(&name)?;
+        // Longer than any registration takes: refused before any hashing, and not counted.
+        if password.len() > *password::LENGTH.end() {
+            return Err(Status::invalid_argument(format!(
+                "a password is {} bytes at most",
+                password::LENGTH.end()
+            )));
+        }
         let mut redis = self.redis.clone();
         // Counted as a wrong password until the check says otherwise; taken back if this
         // call ends first (`limit::Attempt`).

@@ -15,3 +15,4 @@ mod lockout;
 mod mitm;
 mod process;
 mod room;
+mod sizes;
