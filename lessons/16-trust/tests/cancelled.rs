@@ -54,6 +54,7 @@ async fn right_passwords_cut_short_leave_no_count_behind() {
     // captcha (403) while those three are counted. Once two have said so, the other three
     // are all counted: the clients hang up on those still waiting for their check.
     let (mut answered, mut needs_captcha) = (Vec::new(), 0);
+    // deadline: each answer's (`testkit::within`), five at most
     while needs_captcha < 2 && answered.len() < 5 {
         let answer = testkit::within("the gateway's answers to the logins", answers.recv())
             .await
