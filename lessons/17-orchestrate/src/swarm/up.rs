@@ -49,7 +49,7 @@ impl Swarm {
     ///
     /// Ctrl-C or SIGTERM stops it: the commands it runs are ended, and what it had made is
     /// removed, as `down` removes a lab ([`super::commands`]); a second signal ends it at
-    /// once.
+    /// once. A failure on the way removes what it had made too, then says what failed.
     pub fn up(&self, managers: usize, workers: usize) -> anyhow::Result<String> {
         let plan = plan(managers, workers)?;
         let started = Instant::now();
@@ -89,7 +89,8 @@ impl Swarm {
                 }
             });
             if !stopped {
-                return making.join().expect("making the lab does not panic");
+                let made = making.join().expect("making the lab does not panic");
+                return made.or_else(|error| bail!("{}", self.unmade(&error)));
             }
             self.commands.stop();
             // It ends with Stopped, or with what it met on its way out: `up` was stopped.
@@ -101,6 +102,19 @@ impl Swarm {
                 self.options.project
             )
         })
+    }
+
+    /// What `up` says when making the lab failed: the error, once what it had made is
+    /// removed, so that the next `up` begins from nothing; one line either way.
+    fn unmade(&self, error: &anyhow::Error) -> String {
+        let project = &self.options.project;
+        match self.remove_lab() {
+            Ok(removed) => unmade_said(project, error, &removed.to_string()),
+            Err(left) => format!(
+                "up failed to make the swarm {project}: {error:#}; removing what it had made \
+                 failed too ({left:#}): `l17-orchestrate down` removes it"
+            ),
+        }
     }
 
     /// The lab of `plan`, made: its network, its registry, its nodes, their swarm, and the
@@ -329,6 +343,13 @@ fn plan(managers: usize, workers: usize) -> anyhow::Result<Vec<(String, Role, u8
     Ok(managers.chain(workers).collect())
 }
 
+/// A failed `up`'s line, once what it had made (`removed`) is removed.
+fn unmade_said(project: &str, error: &anyhow::Error, removed: &str) -> String {
+    format!(
+        "up failed to make the swarm {project}, and what it had made is removed ({removed}): {error:#}"
+    )
+}
+
 fn secs(since: Instant) -> f64 {
     since.elapsed().as_secs_f64()
 }
@@ -349,6 +370,18 @@ mod tests {
         assert_eq!(
             plan[MOST_MANAGERS],
             ("worker-1".to_string(), Role::Worker, 21)
+        );
+    }
+
+    #[test]
+    fn a_failed_up_says_its_error_and_what_it_removed_in_one_line() {
+        let error = anyhow::anyhow!("`docker run …` failed (exit status: 125): no room")
+            .context("the node worker-1");
+        assert_eq!(
+            unmade_said("l17", &error, "3 containers, 2 volumes, 1 network"),
+            "up failed to make the swarm l17, and what it had made is removed (3 containers, \
+             2 volumes, 1 network): the node worker-1: `docker run …` failed (exit status: \
+             125): no room"
         );
     }
 
