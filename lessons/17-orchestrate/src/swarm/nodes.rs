@@ -108,13 +108,7 @@ impl Swarm {
     /// removed, and what the lab kept on this machine (its certificates, its journal).
     pub fn remove_lab(&self) -> anyhow::Result<Removed> {
         let docker = self.docker()?;
-        let label = format!("label={PROJECT_LABEL}={}", self.options.project);
-        let listed = |what: &[&str]| -> anyhow::Result<Vec<String>> {
-            let mut list = docker.docker();
-            list.args(what).args(["--quiet", "--filter", &label]);
-            Ok(run(&mut list)?.lines().map(str::to_string).collect())
-        };
-        let containers = listed(&["ps", "--all"])?;
+        let containers = self.labelled(&["ps", "--all"])?;
         if !containers.is_empty() {
             // --volumes: the anonymous ones too. Each node's engine goes with its container.
             let mut remove = docker.docker();
@@ -123,13 +117,13 @@ impl Swarm {
                 .args(&containers);
             run(&mut remove)?;
         }
-        let volumes = listed(&["volume", "ls"])?;
+        let volumes = self.labelled(&["volume", "ls"])?;
         if !volumes.is_empty() {
             let mut remove = docker.docker();
             remove.args(["volume", "rm", "--force"]).args(&volumes);
             run(&mut remove)?;
         }
-        let networks = listed(&["network", "ls"])?;
+        let networks = self.labelled(&["network", "ls"])?;
         if !networks.is_empty() {
             let mut remove = docker.docker();
             remove.args(["network", "rm"]).args(&networks);
@@ -146,10 +140,30 @@ impl Swarm {
             networks: networks.len(),
         })
     }
+
+    /// What a lab left here that is no node (`docker` `ps --all`, `volume ls`, `network ls`
+    /// with the lab's label), counted: what a second signal to `up` leaves, which `down`
+    /// removes. `None` when nothing is left.
+    pub fn remains(&self) -> anyhow::Result<Option<Removed>> {
+        let remains = Removed {
+            containers: self.labelled(&["ps", "--all"])?.len(),
+            volumes: self.labelled(&["volume", "ls"])?.len(),
+            networks: self.labelled(&["network", "ls"])?.len(),
+        };
+        Ok((remains != Removed::default()).then_some(remains))
+    }
+
+    /// The ids `docker WHAT… --quiet` lists of what carries the lab's label.
+    fn labelled(&self, what: &[&str]) -> anyhow::Result<Vec<String>> {
+        let label = format!("label={PROJECT_LABEL}={}", self.options.project);
+        let mut list = self.docker()?.docker();
+        list.args(what).args(["--quiet", "--filter", &label]);
+        Ok(run(&mut list)?.lines().map(str::to_string).collect())
+    }
 }
 
-/// How many of each thing [`Swarm::remove_lab`] removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How many of each thing [`Swarm::remove_lab`] removed, or [`Swarm::remains`] found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Removed {
     pub containers: usize,
     pub volumes: usize,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::nodes::{ADDRESS_LABEL, GATEWAY_LABEL, NODE_LABEL, ROLE_LABEL};
+use super::nodes::{ADDRESS_LABEL, GATEWAY_LABEL, NODE_LABEL, ROLE_LABEL, Removed};
 use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
 
 /// How long a node's engine may take to answer after its container starts (about a second
@@ -59,6 +59,9 @@ impl Swarm {
                 self.options.project
             )
         }
+        if let Some(remains) = self.remains()? {
+            bail!("{}", remains_said(&self.options.project, &remains))
+        }
         let node_image = &self.options.node_image;
         if !self.docker()?.has_image(node_image) {
             bail!("no image {node_image}: `l17-orchestrate image` builds it")
@@ -92,6 +95,10 @@ impl Swarm {
                 let made = making.join().expect("making the lab does not panic");
                 return made.or_else(|error| bail!("{}", self.unmade(&error)));
             }
+            eprintln!(
+                "up is stopping: what it made is being removed (a second signal ends it at once \
+                 and leaves that behind: `l17-orchestrate down` removes it then)"
+            );
             self.commands.stop();
             // It ends with Stopped, or with what it met on its way out: `up` was stopped.
             let _ = making.join();
@@ -343,6 +350,11 @@ fn plan(managers: usize, workers: usize) -> anyhow::Result<Vec<(String, Role, u8
     Ok(managers.chain(workers).collect())
 }
 
+/// What `up` says of a lab's remains (`remains`, counted) found before it made anything.
+fn remains_said(project: &str, remains: &Removed) -> String {
+    format!("remains of a lab {project} are here ({remains}): `l17-orchestrate down` removes them")
+}
+
 /// A failed `up`'s line, once what it had made (`removed`) is removed.
 fn unmade_said(project: &str, error: &anyhow::Error, removed: &str) -> String {
     format!(
@@ -382,6 +394,20 @@ mod tests {
             "up failed to make the swarm l17, and what it had made is removed (3 containers, \
              2 volumes, 1 network): the node worker-1: `docker run …` failed (exit status: \
              125): no room"
+        );
+    }
+
+    #[test]
+    fn remains_are_counted_with_what_removes_them() {
+        let remains = Removed {
+            containers: 0,
+            volumes: 5,
+            networks: 1,
+        };
+        assert_eq!(
+            remains_said("out17", &remains),
+            "remains of a lab out17 are here (0 containers, 5 volumes, 1 network): \
+             `l17-orchestrate down` removes them"
         );
     }
 
