@@ -8,9 +8,11 @@
 //! places each replica on a node, the node pulls the image and starts it, and a replica
 //! counts as running once its health check says ready.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
+use serde::Deserialize;
 
 use super::{Swarm, counted, paths, wait};
 
@@ -53,6 +55,9 @@ impl Swarm {
             self.make_secrets(&manager)?;
             files.push("stack-tls.yaml");
         }
+        // What each service's last update was before this deploy: a rollback seen after it
+        // is this deploy's only if it is new.
+        let before = self.updates(&manager)?;
         let mut deploy = vec!["docker", "stack", "deploy", "--prune"];
         for file in &files {
             let mut copy = std::process::Command::new("docker");
@@ -74,8 +79,10 @@ impl Swarm {
             "deployed {STACK} from {manager} with {image}{}",
             if tls { ", over mutual TLS" } else { "" }
         );
-        let services = wait::until(
-            "every replica of the stack running and healthy",
+        // A service deployed over an older version of itself counts its old replicas as
+        // running while the swarm replaces them: it is done once its update is over too.
+        let (services, updates) = wait::until(
+            "every replica of the stack running and healthy, no update under way",
             DEPLOY_PATIENCE,
             |seen| {
                 let services = self.services(&manager)?;
@@ -85,8 +92,19 @@ impl Swarm {
                         .all(|s| s.wanted > 0 && s.running == s.wanted);
                 if !done {
                     *seen = self.tasks_not_running(&manager)?;
+                    return Ok(None);
                 }
-                Ok(done.then_some(services))
+                let updates = self.updates(&manager)?;
+                let under_way: Vec<String> = updates
+                    .iter()
+                    .filter(|(_, update)| !update.settled())
+                    .map(|(name, update)| format!("{name}: {update}"))
+                    .collect();
+                if !under_way.is_empty() {
+                    *seen = under_way.join("\n");
+                    return Ok(None);
+                }
+                Ok(Some((services, updates)))
             },
         )?;
         let mut said = format!(
@@ -98,6 +116,14 @@ impl Swarm {
                 "  {:<16} {}/{}\n",
                 service.name, service.running, service.wanted
             );
+        }
+        for (name, update) in &updates {
+            if update.rolled_back() && before.get(name) != Some(update) {
+                said += &format!(
+                    "the swarm rolled {name}'s update back: it runs its version before this \
+                     deploy ({update})\n"
+                );
+            }
         }
         Ok(said)
     }
@@ -132,6 +158,28 @@ impl Swarm {
         Ok(listed.lines().filter_map(parse_service).collect())
     }
 
+    /// The last rolling update of each of the stack's services as `manager` sees it
+    /// (`docker service inspect`, its `UpdateStatus`), by service; none before a deploy.
+    fn updates(&self, manager: &str) -> anyhow::Result<BTreeMap<String, Update>> {
+        let names: Vec<String> = self
+            .services(manager)?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        if names.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let format = "{{.Spec.Name}} {{json .UpdateStatus}}";
+        let mut inspect = vec!["service", "inspect", "--format", format];
+        inspect.extend(names.iter().map(String::as_str));
+        let listed = self.on_node(manager, &inspect)?;
+        listed
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(parse_update)
+            .collect()
+    }
+
     /// Each task that should run and does not yet, with its state and error: what a wait
     /// for the stack says when it runs out of patience.
     fn tasks_not_running(&self, manager: &str) -> anyhow::Result<String> {
@@ -156,6 +204,58 @@ impl Swarm {
     }
 }
 
+/// A service's last rolling update, `UpdateStatus` in `docker service inspect`: absent
+/// before its first, then `updating`, and `completed`; or `paused`, `rollback_started`,
+/// `rollback_paused`, `rollback_completed` when its new replicas failed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Update {
+    #[serde(rename = "State", default)]
+    pub state: String,
+    #[serde(rename = "Message", default)]
+    pub message: String,
+    #[serde(rename = "StartedAt", default)]
+    pub started_at: String,
+}
+
+impl Update {
+    /// No update under way: none ever, or one that ended (a rollback that ended too).
+    pub fn settled(&self) -> bool {
+        matches!(self.state.as_str(), "" | "completed" | "rollback_completed")
+    }
+
+    /// The swarm put the version before back.
+    pub fn rolled_back(&self) -> bool {
+        self.state == "rollback_completed"
+    }
+}
+
+impl std::fmt::Display for Update {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = if self.state.is_empty() {
+            "no update"
+        } else {
+            &self.state
+        };
+        if self.message.is_empty() {
+            write!(f, "{state}")
+        } else {
+            write!(f, "{state}: {}", self.message)
+        }
+    }
+}
+
+/// `course_user {"State":"updating",…}` (or `course_user null`) as a service and its
+/// [`Update`].
+fn parse_update(line: &str) -> anyhow::Result<(String, Update)> {
+    let (name, json) = line
+        .trim()
+        .split_once(' ')
+        .with_context(|| format!("not a service and its update: {line:?}"))?;
+    let update: Option<Update> = serde_json::from_str(json)
+        .with_context(|| format!("{name}'s UpdateStatus is not what it should be: {json}"))?;
+    Ok((name.to_string(), update.unwrap_or_default()))
+}
+
 /// `course_captcha 2/3` (or `2/3 (max 1 per node)`) as a [`ServiceState`].
 fn parse_service(line: &str) -> Option<ServiceState> {
     let mut words = line.split_whitespace();
@@ -171,6 +271,25 @@ fn parse_service(line: &str) -> Option<ServiceState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_is_settled_once_its_update_is_over() {
+        let (name, none) = parse_update("course_user null").unwrap();
+        assert_eq!(name, "course_user");
+        assert!(none.settled() && !none.rolled_back());
+        let line = r#"course_api {"State":"updating","StartedAt":"2026-11-29T22:00:00Z","Message":"update in progress"}"#;
+        let (_, updating) = parse_update(line).unwrap();
+        assert!(!updating.settled());
+        assert_eq!(updating.to_string(), "updating: update in progress");
+        let (_, back) = parse_update(
+            r#"course_user {"State":"rollback_completed","Message":"rollback completed"}"#,
+        )
+        .unwrap();
+        assert!(back.settled() && back.rolled_back());
+        let (_, paused) = parse_update(r#"course_user {"State":"paused"}"#).unwrap();
+        assert!(!paused.settled());
+        assert!(parse_update("course_user {").is_err());
+    }
 
     #[test]
     fn a_service_line_is_read() {
