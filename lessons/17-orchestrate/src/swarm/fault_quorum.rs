@@ -24,8 +24,11 @@ use super::{Swarm, counted, wait};
 
 /// How long a change is given before it counts as refused by silence.
 const CHANGE_PATIENCE: &str = "30";
-/// How long the managers may take to lose their leader, or to elect one again.
+/// How long the managers may take to notice they lost their leader.
 const ELECTION_PATIENCE: Duration = Duration::from_secs(60);
+/// How long the managers thawed may take to elect a leader again: 14 to 95 s on two busy
+/// cores, each manager's Raft catching up on what it missed while frozen.
+const BACK_PATIENCE: Duration = Duration::from_secs(180);
 
 /// What the one manager left said to a change.
 pub struct Refusal {
@@ -111,25 +114,37 @@ impl Swarm {
     pub fn quorum_back(&self) -> anyhow::Result<String> {
         let started = Instant::now();
         let managers = self.managers()?;
+        let mut frozen = Vec::new();
         for manager in &managers {
+            if self.engine_frozen(manager)? {
+                frozen.push(manager.clone());
+            }
+        }
+        if frozen.is_empty() {
+            return Ok(nothing_frozen(&managers));
+        }
+        for manager in &frozen {
             self.signal_engine(manager, "CONT")?;
         }
-        let listed = wait::until(
-            "a leader, every manager with it",
-            ELECTION_PATIENCE,
-            |seen| {
-                let listed = self.on_node(&managers[0], &["node", "ls"])?;
-                let with_it = listed
-                    .lines()
-                    .filter(|l| {
-                        l.contains(" Ready ") && (l.contains("Leader") || l.contains("Reachable"))
-                    })
-                    .count();
-                let leads = listed.contains("Leader");
-                *seen = listed.clone();
-                Ok((leads && with_it == managers.len()).then_some(listed))
-            },
-        )?;
+        let listed = wait::until("a leader, every manager with it", BACK_PATIENCE, |seen| {
+            let listed = self.on_node(&managers[0], &["node", "ls"])?;
+            let with_it = listed
+                .lines()
+                .filter(|l| {
+                    l.contains(" Ready ") && (l.contains("Leader") || l.contains("Reachable"))
+                })
+                .count();
+            let leads = listed.contains("Leader");
+            *seen = listed.clone();
+            Ok((leads && with_it == managers.len()).then_some(listed))
+        })
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "{} started again, {error:#}; `l17-orchestrate status` in a while says whether a \
+                 leader came",
+                frozen.join(" and ")
+            )
+        })?;
         let journal = self.journal();
         let open: Vec<history::Fault> = history::read_all(&journal)?;
         for fault in open.iter().filter(|f| f.to_unix_ms.is_none()) {
@@ -143,6 +158,17 @@ impl Swarm {
         ))
     }
 
+    /// Whether node `name`'s dockerd is frozen (its state `T`, stopped by SIGSTOP), read from
+    /// /proc inside the node.
+    fn engine_frozen(&self, name: &str) -> anyhow::Result<bool> {
+        let mut state = std::process::Command::new("docker");
+        state
+            .args(["exec", &self.container(name), "sh", "-c"])
+            .arg(ENGINE_STATE);
+        let states = self.commands.run(&mut state)?;
+        Ok(states.split_whitespace().any(|state| state == "T"))
+    }
+
     /// Sends SIG`signal` to node `name`'s dockerd.
     fn signal_engine(&self, name: &str, signal: &str) -> anyhow::Result<()> {
         let mut kill = std::process::Command::new("docker");
@@ -152,6 +178,21 @@ impl Swarm {
         self.commands.run(&mut kill)?;
         Ok(())
     }
+}
+
+/// Each dockerd's state letter (`S` asleep, `R` running, `T` stopped), by a shell alone:
+/// `/proc/PID/stat` is `PID (dockerd) STATE …`.
+const ENGINE_STATE: &str = "for stat in /proc/[0-9]*/stat; do \
+    read -r pid comm state rest < \"$stat\" 2>/dev/null || continue; \
+    [ \"$comm\" = \"(dockerd)\" ] && echo \"$state\"; done; true";
+
+/// What `quorum-back` says when no manager's engine was frozen.
+fn nothing_frozen(managers: &[String]) -> String {
+    format!(
+        "no manager was frozen: {} run already, there was nothing to start (`quorum-loss` \
+         freezes two)",
+        managers.join(", ")
+    )
 }
 
 impl std::fmt::Display for Refusal {
@@ -171,5 +212,43 @@ impl std::fmt::Display for Refusal {
             "what runs keeps running; nothing can be changed until a majority of the managers \
              is back (`quorum-back`)"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_frozen_is_said_as_already() {
+        let managers = ["manager-1", "manager-2", "manager-3"].map(String::from);
+        assert_eq!(
+            nothing_frozen(&managers),
+            "no manager was frozen: manager-1, manager-2, manager-3 run already, there was \
+             nothing to start (`quorum-loss` freezes two)"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_frozen_engine_is_read_from_its_state_letter() {
+        // The script over a /proc of its own making, each stat a line as the kernel writes it:
+        // one dockerd stopped, one other program.
+        let proc = std::env::temp_dir().join(format!("l17-proc-{}", std::process::id()));
+        for (pid, stat) in [
+            ("7", "7 (dockerd) T 1 7\n"),
+            ("9", "9 (containerd) S 1 9\n"),
+        ] {
+            std::fs::create_dir_all(proc.join(pid)).unwrap();
+            std::fs::write(proc.join(pid).join("stat"), stat).unwrap();
+        }
+        let script = ENGINE_STATE.replace("/proc/", &format!("{}/", proc.display()));
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        std::fs::remove_dir_all(&proc).unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "T\n");
     }
 }
