@@ -26,8 +26,10 @@ enum Command {
     /// Make the lab: its network, its registry, the nodes (each a Docker Engine in a
     /// container), joined into one swarm; the course's image pushed to the registry.
     Up {
+        /// 1 to 10, at .11 to .20 of the lab's network; Raft wants an odd number: 3, 5 or 7.
         #[arg(long, default_value_t = 3)]
         managers: usize,
+        /// 0 to 234, at .21 to .254.
         #[arg(long, default_value_t = 2)]
         workers: usize,
     },

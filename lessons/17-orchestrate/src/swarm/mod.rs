@@ -6,8 +6,9 @@
 //! so. [`Swarm`] is what the lesson's commands do to one:
 //!
 //! - `image`: the nodes' image and the course's ([`image`]);
-//! - `up`: the lab's network, its registry, the nodes, the swarm ([`up`]), the course's
-//!   image in the registry ([`registry`]); `down`, `status` and `join` ([`nodes`]);
+//! - `up`: the lab's network, its registry, the nodes, the swarm ([`up`]), each node at its
+//!   address ([`plan`]), the course's image in the registry ([`registry`]); `down`,
+//!   `status` and `join` ([`nodes`]);
 //! - `deploy`: the course as a stack, `lab/stack.yaml` ([`stack`]); `deploy --tls` over
 //!   lesson 16's mutual TLS, its keys as swarm secrets ([`secrets`]);
 //! - `load`: lesson 14's load through the published gateways, its history and timeline
@@ -32,6 +33,7 @@ pub mod image;
 pub mod load;
 pub mod nodes;
 mod paths;
+pub mod plan;
 pub mod registry;
 pub mod secrets;
 pub mod stack;
