@@ -108,9 +108,9 @@ pub fn server_config(
 
 // ANCHOR: incoming
 /// The connections of `listener` that complete a handshake under `config` within the
-/// deadline, through the door, which counts each until its handshake is done. Each refusal
-/// is logged, the first few of an address one line each: `refused 127.0.0.1:50312: it
-/// showed no certificate`.
+/// deadline, through the door, which counts each until its handshake is done. Each
+/// refusal is logged, the first few of an address one line each: `refused
+/// 127.0.0.1:50312: it showed no certificate`.
 pub fn incoming(listener: TcpListener, config: Arc<ServerConfig>, take: Handshakes) -> Incoming {
     let handshakes = through_door(
         listener,
@@ -160,7 +160,8 @@ fn through_door<T: Send + 'static>(
                     // and the next try waits twice as long, up to a second, so that a
                     // failure that lasts neither spins nor floods the log.
                     Err(error) => {
-                        failed_accepts.refused("the listener", format_args!("accept failed: {error}"));
+                        failed_accepts
+                            .refused("the listener", format_args!("accept failed: {error}"));
                         tokio::time::sleep(pause).await;
                         pause = (pause * 2).min(ACCEPT_PAUSE_MOST);
                         continue;
