@@ -24,6 +24,7 @@
 //! finds everything its lab made.
 
 pub mod commands;
+pub mod engine;
 pub mod fault;
 pub mod fault_node;
 pub mod fault_partition;
