@@ -52,10 +52,18 @@ async fn send_within(
         Some(name) => format!("the gateway's answer to {method} {path} for {name:?}"),
         None => format!("the gateway's answer to {method} {path}"),
     };
+    // rustls, not the system's OpenSSL: a client made over OpenSSL loads the system's
+    // trusted certificates, a tenth of a second of CPU in a debug build. Thirty requests at
+    // once, each with its client, made them one after another on the test's one thread: on
+    // a loaded machine the first connection waited over ten seconds to send its request,
+    // and the gateway rightly closed it at its header deadline. Over rustls a client takes
+    // a tenth of a millisecond.
     let client = reqwest::Client::builder()
+        .use_rustls_tls()
         .local_address(from)
         .build()
         .expect("an HTTP client");
+    let sent = std::time::Instant::now();
     let mut request = client.request(method, format!("{base}{path}"));
     if let Some(body) = body {
         request = request.json(&body);
@@ -66,7 +74,7 @@ async fn send_within(
     let response = tokio::time::timeout(patience, request.send())
         .await
         .unwrap_or_else(|_| panic!("gave up after {patience:?} waiting for {what}"))
-        .expect("the gateway answers");
+        .unwrap_or_else(|err| panic!("{what} failed after {:?}: {err:?}", sent.elapsed()));
     let status = response.status().as_u16();
     let set_cookie = response
         .headers()

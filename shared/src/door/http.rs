@@ -111,7 +111,9 @@ impl Connections {
         let connection = self.http.serve_connection(TokioIo::new(stream), service);
         let connection = self.graceful.watch(connection);
         tokio::spawn(async move {
-            let _ = connection.await;
+            if let Err(err) = connection.await {
+                tracing::debug!("the connection from {peer} ended: {err}");
+            }
             drop(inside);
         });
     }
