@@ -72,9 +72,11 @@ if [ ${#build_needs[@]} -gt 0 ]; then
 fi
 
 # The tests' packages, py-consul (a second-language client for the Consul agent's tests),
-# then lesson 14's base image: the lab's hosts are built on an image made here with
-# debootstrap (no image can be pulled in CI), two minutes, mostly downloading; the lab's
-# test waits for it (scripts/lab-base.sh; its log: target/lab-base.log).
+# then the labs' images that need no build of the course: lesson 14's base image, which the
+# labs' hosts and nodes are built on, made here with debootstrap (no image can be pulled in
+# CI), two minutes, mostly downloading, and the Docker Engine layer of lesson 17's nodes'
+# image, a minute more; the lab stories find them made (scripts/lab-ahead.sh; its log:
+# target/lab-ahead.log).
 install_test_needs() {
   if [ $((${#test_needs[@]} + ${#wanted[@]})) -gt 0 ]; then
     echo "installing ${test_needs[*]} ${wanted[*]}"
@@ -88,10 +90,9 @@ install_test_needs() {
     python3 -m pip install --quiet --disable-pip-version-check py-consul ||
       python3 -m pip install --quiet --disable-pip-version-check --break-system-packages py-consul
   fi
-  if docker info >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
-    ! docker image inspect l14-base:bookworm >/dev/null 2>&1; then
-    echo "making lesson 14's base image in the background (scripts/lab-base.sh)"
-    scripts/lab-base.sh >/dev/null 2>&1 &
+  if docker info >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    echo "making the labs' images ahead in the background (scripts/lab-ahead.sh)"
+    scripts/lab-ahead.sh >/dev/null 2>&1 &
   fi
 }
 mkdir -p "${CARGO_TARGET_DIR:-target}"
