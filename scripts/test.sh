@@ -96,16 +96,7 @@ failed=0
 # The suite's report of this run, and none older, is what verify reads below.
 junit="$target/nextest/default/junit.xml"
 rm -f "$junit"
-if has_nextest; then
-  # The lab stories in a run of their own, beside the rest and then beside verify (suite.sh
-  # says why); their output is printed at the end.
-  start_lab_stories
-  run_suite --but-lab-stories || failed=1
-  step "lesson 14's lab story, still running (verify's build would replace its program)"
-  wait_for_first_lab_story
-else
-  run_suite || failed=1
-fi
+run_suite || failed=1
 
 step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
 # The build above made workbook-dev with every feature (`browser-check`, the check of the
@@ -116,17 +107,10 @@ step "workbook-dev verify (stubs linted and failing, solutions passing, hints, T
 # features: verify runs them as they are instead of building them alone, with other features.
 # It runs after the suite, not beside it: both keep two cores busy, and both hold time bounds
 # (the lab's p99, a transcript's ten seconds) that a machine shared with the other broke.
-# Only lesson 17's swarm story, which mostly waits on its nodes, may still run beside it;
-# verify's own labs wait for it (target/docker-labs.lock).
 # The solutions' side is the suite's own run of the same build, read from nextest's report
 # (verify runs them itself where the report lacks one: no nextest, or a suite cut short).
 TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify --solutions-from "$junit" \
   || failed=1
-
-if [ -n "${lab_stories_pid:-}" ]; then
-  step "the lab stories, run beside the rest of the suite and verify (what they printed)"
-  wait_lab_stories || failed=1
-fi
 
 du -sh "$target" 2>/dev/null | awk '{ print "target/: " $1 }'
 # A green run's builds of the dependencies, for the next clone (once per lock file).

@@ -1,18 +1,14 @@
 //! The lab chapters (14's hosts, 17's swarm), started ahead of the rest of verify.
 //!
 //! A lab chapter takes minutes and spends them waiting for Docker, so verify starts them
-//! first, on a thread of their own, beside its builds. The test command may still be
-//! running its own lab stories when verify starts (scripts/suite.sh): the chapters wait for
-//! them, one lab's load at a time.
+//! first, on a thread of their own, beside its builds.
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
-use workbook::lock::Lock;
 use workbook_core::course::Course;
-use workbook_core::ui;
 
 use super::{Chapter, TOOLS_BUILT, binaries, follow, lab_chapters};
 
@@ -59,7 +55,6 @@ pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
     let course = course.clone();
     let (done, rows) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
-        let _one_lab_at_a_time = wait_for_lab_stories(&course.target_dir());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -81,22 +76,4 @@ pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
         let _ = done.send(rows);
     });
     Some(LabsAhead { rows })
-}
-
-/// The lock the test command's lab stories hold while they run beside verify
-/// (scripts/suite.sh): lesson 17's swarm story, on its own swarm, may still be running when
-/// verify starts. The lab chapters wait for it, so that one lab's load at a time shares the
-/// machine with verify's builds, and say so. The lock is held until the returned lock is
-/// dropped; where it cannot be taken at all, the chapters go on.
-fn wait_for_lab_stories(target: &Path) -> Option<Lock> {
-    let path = target.join("docker-labs.lock");
-    if let Some(lock) = Lock::take(&path) {
-        return Some(lock);
-    }
-    println!(
-        "{} the lab chapters wait for the test command's lab stories to end ({})",
-        ui::dim("…"),
-        path.display()
-    );
-    Lock::wait(&path)
 }
