@@ -132,8 +132,9 @@ pub fn output(command: &mut Command) -> std::io::Result<Output> {
     command.stdin(Stdio::null()).output()
 }
 
-/// "`docker exec … etcdctl …` failed (exit status: 1):" and the end of its stderr (or of
-/// its stdout, for a program that writes its errors there).
+/// "`docker exec … etcdctl …` failed (exit status: 1): Error: …; …", on one line: the
+/// command, how it ended, and the last lines of its stderr (or of its stdout, for a program
+/// that writes its errors there), joined by `; `. An error for a person is one line.
 pub fn failure(command: &Command, out: &Output) -> String {
     let said = if out.stderr.iter().all(u8::is_ascii_whitespace) {
         &out.stdout
@@ -141,11 +142,16 @@ pub fn failure(command: &Command, out: &Output) -> String {
         &out.stderr
     };
     let said = tail(&String::from_utf8_lossy(said), QUOTED_LINES);
+    let said: Vec<&str> = said.lines().map(str::trim).collect();
     let status = out.status;
     if said.is_empty() {
         format!("`{}` failed ({status})", describe(command))
     } else {
-        format!("`{}` failed ({status}):\n{said}", describe(command))
+        format!(
+            "`{}` failed ({status}): {}",
+            describe(command),
+            said.join("; ")
+        )
     }
 }
 
@@ -220,6 +226,23 @@ mod tests {
         assert_eq!(
             describe(&command),
             r#"docker exec l14-host-a-1 sh -c 'exec "$@" >>/var/log/x'"#
+        );
+    }
+
+    #[test]
+    fn a_failure_is_said_in_one_line() {
+        let mut failing = Command::new("sh");
+        failing.args(["-c", "echo one >&2; echo >&2; echo '  two' >&2; exit 3"]);
+        let error = run(&mut failing).unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            "`sh -c 'echo one >&2; echo >&2; echo '\\''  two'\\'' >&2; exit 3'` failed (exit \
+             status: 3): one; two"
+        );
+        let mut quiet = Command::new("false");
+        assert_eq!(
+            format!("{:#}", run(&mut quiet).unwrap_err()),
+            "`false` failed (exit status: 1)"
         );
     }
 

@@ -18,15 +18,15 @@
 //!
 //! A command cut off by the stop ends with [`Stopped`], which every wait gives up on at once
 //! ([`super::wait`]). A command that fails says so in one line: its command line and the end
-//! of what it wrote to stderr, as `lab::docker` quotes it, the lines joined.
+//! of what it wrote to stderr, as `lab::docker::failure` quotes it.
 
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use anyhow::{Context, bail};
-use lab::docker::describe;
+use lab::docker::{describe, failure};
 
-use super::folded;
+use super::Swarm;
 
 /// What a command cut off by a stop ends with.
 #[derive(Debug, thiserror::Error)]
@@ -135,13 +135,57 @@ pub fn run(command: &mut Command) -> anyhow::Result<String> {
     Commands::default().run(command)
 }
 
-/// "`docker exec … docker node update …` failed (exit status: 1): Error: No such node: x":
-/// `lab::docker`'s quote of a failed command, on one line.
-pub fn failure(command: &Command, out: &Output) -> String {
-    let quoted = lab::docker::failure(command, out);
-    match quoted.split_once('\n') {
-        Some((first, said)) => format!("{first} {}", folded(said)),
-        None => quoted,
+/// How work run by [`Swarm::stoppable`] ended.
+pub enum Ended<T> {
+    /// By itself, with its result.
+    Done(anyhow::Result<T>),
+    /// By a signal: the commands it ran were ended, and it with them.
+    Stopped,
+}
+
+impl Swarm {
+    /// Runs `work` so that Ctrl-C or SIGTERM stops it: the signals are listened for (on a
+    /// runtime of their own) and each command `work` runs starts in a process group of its
+    /// own, which a terminal's Ctrl-C does not reach. At the first signal this says
+    /// `stopping` on stderr, ends the commands running, and waits for `work`, which ends
+    /// with [`Stopped`]; what is left to undo is the caller's. A second signal ends the
+    /// program at once (`shared::signal`). Work that ended as the signal came is done.
+    pub fn stoppable<T: Send>(
+        &self,
+        stopping: &str,
+        work: impl FnOnce() -> anyhow::Result<T> + Send,
+    ) -> anyhow::Result<Ended<T>> {
+        let runtime = tokio::runtime::Runtime::new().context("cannot start a runtime")?;
+        let stop = {
+            let _inside = runtime.enter();
+            shared::signal::shutdown()
+        };
+        self.commands.arm();
+        std::thread::scope(|scope| {
+            let (done, work_ended) = tokio::sync::oneshot::channel();
+            let working = scope.spawn(|| {
+                let result = work();
+                let _ = done.send(());
+                result
+            });
+            let stopped = runtime.block_on(async {
+                tokio::select! {
+                    biased;
+                    _ = work_ended => false,
+                    () = stop => true,
+                }
+            });
+            if !stopped {
+                return Ok(Ended::Done(
+                    working.join().expect("the work does not panic"),
+                ));
+            }
+            eprintln!("{stopping}");
+            self.commands.stop();
+            // It ends with Stopped, or with what it met on its way out: it was stopped.
+            let _ = working.join();
+            Ok(Ended::Stopped)
+        })
     }
 }
 

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use lab::history;
 
-use super::commands;
 use super::fault::end_fault;
-use super::stack::{STACK, ServiceState};
+use super::stack::STACK;
+use super::status::ServiceState;
 use super::{Swarm, wait};
 
 /// How long an update (or its rollback) may take: three replicas, each started, healthy
@@ -160,7 +160,7 @@ impl Swarm {
         }
         let built = building.wait_with_output()?;
         if !built.status.success() {
-            bail!("{}", commands::failure(&build, &built))
+            bail!("{}", lab::docker::failure(&build, &built))
         }
         self.on_node(manager, &["push", &tag])?;
         Ok(tag)

@@ -3,8 +3,9 @@
 //! - The nodes' (`l17-node`, `lab/node.Dockerfile`): a Debian with Debian's Docker Engine
 //!   and image registry. Every node runs it, and so does the registry.
 //! - The course's (`l17-service`, `lab/service.Dockerfile`): lesson 11's program as cargo
-//!   built it on this machine, etcd, Redis, and the stack's scripts (`lab/serve`,
-//!   `lab/ready`). `up` pushes it to the lab's registry; the swarm runs it.
+//!   built it on this machine, etcd, Redis, Prometheus, and the stack's scripts
+//!   (`lab/serve`, `lab/ready`, `lab/metrics`). `up` pushes it to the lab's registry; the
+//!   swarm runs it.
 //!
 //! Both are built on `l14-base:bookworm`, the Debian lesson 14's lab makes here with
 //! debootstrap (scripts/lab-base.sh, run when the base is missing by the `lab` crate's
@@ -28,7 +29,7 @@ const INPUTS_LABEL: &str = "l17.inputs";
 /// Overrides which l11-micro goes into the course's image (a path).
 pub const MICRO_VARIABLE: &str = "L17_MICRO_BINARY";
 /// The stack's scripts, copied from `lab/` into the course's image.
-const SCRIPTS: [&str; 3] = ["serve", "ready", "lab-address"];
+const SCRIPTS: [&str; 4] = ["serve", "ready", "metrics", "lab-address"];
 
 impl Swarm {
     /// Builds whichever of the two images is missing or out of date.

@@ -9,8 +9,10 @@
 //! - `up`: the lab's network, its registry, the nodes, the swarm ([`up`]), each node at its
 //!   address ([`plan`]), the course's image in the registry ([`registry`]); `down`,
 //!   `status` and `join` ([`nodes`]);
-//! - `deploy`: the course as a stack, `lab/stack.yaml` ([`stack`]); `deploy --tls` over
-//!   lesson 16's mutual TLS, its keys as swarm secrets ([`secrets`]);
+//! - `deploy`: the course as a stack, `lab/stack.yaml` ([`stack`]), done when what the swarm
+//!   says of its services ([`status`]) is every replica running; `deploy --tls` over
+//!   lesson 16's mutual TLS, its keys as swarm secrets ([`secrets`]); lesson 15's
+//!   Prometheus in the stack, scraping every replica ([`metrics`]);
 //! - `load`: lesson 14's load through the published gateways, its history and timeline
 //!   ([`load`]);
 //! - the faults, each journaled ([`fault`]): `drain` and `kill-engine` ([`fault_node`]),
@@ -32,12 +34,14 @@ pub mod fault_quorum;
 pub mod fault_update;
 pub mod image;
 pub mod load;
+pub mod metrics;
 pub mod nodes;
 mod paths;
 pub mod plan;
 pub mod registry;
 pub mod secrets;
 pub mod stack;
+pub mod status;
 pub mod up;
 pub mod wait;
 
@@ -73,7 +77,8 @@ pub struct SwarmOptions {
         default_value = "10.17.0"
     )]
     pub subnet_prefix: String,
-    /// The nodes' image (`l17-orchestrate image` builds it).
+    /// The nodes' image (`l17-orchestrate image` builds it). Not the project's: every lab on
+    /// this machine runs the same one, built once, unless given another name here.
     #[arg(
         long,
         global = true,
@@ -81,7 +86,9 @@ pub struct SwarmOptions {
         default_value = "l17-node"
     )]
     pub node_image: String,
-    /// The course's image, which `up` pushes to the lab's registry.
+    /// The course's image, which `up` pushes to the lab's registry. Shared as the nodes'
+    /// is; a build that replaces it leaves a lab that is up as it was, since each lab's
+    /// registry holds the build it was given, tagged with its id.
     #[arg(
         long,
         global = true,

@@ -13,7 +13,7 @@ use std::process::Stdio;
 use anyhow::{Context, bail};
 
 use super::Swarm;
-use super::commands::failure;
+use lab::docker::failure;
 
 /// The registry's name on the lab's network, as the nodes' engines reach it.
 pub const REGISTRY: &str = "registry:5000";

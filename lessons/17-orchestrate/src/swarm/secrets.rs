@@ -14,12 +14,12 @@ use std::process::Stdio;
 use anyhow::{Context, bail};
 use shared::ca::{self, Subject};
 
-use super::commands::failure;
 use super::{Swarm, paths};
+use lab::docker::failure;
 
-/// The identities the stack's services show: the file names micro reads are `NAME.pem` and
-/// `NAME.key`, beside `ca.pem`.
-pub const IDENTITIES: [&str; 3] = ["captcha", "user", "gateway"];
+/// The identities the stack's services show, and Prometheus which scrapes them: the file
+/// names micro (and lab/metrics) read are `NAME.pem` and `NAME.key`, beside `ca.pem`.
+pub const IDENTITIES: [&str; 4] = ["captcha", "user", "gateway", "prometheus"];
 /// What the secrets' names begin with (`tls-ca.pem`, `tls-user.key`), as the stack names them.
 const PREFIX: &str = "tls-";
 

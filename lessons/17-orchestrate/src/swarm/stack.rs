@@ -6,14 +6,16 @@
 //! on a manager would deploy it; the image it names is the course's, in the lab's registry
 //! (`SERVICE_IMAGE`, set for that one command). From there on the swarm does the work: it
 //! places each replica on a node, the node pulls the image and starts it, and a replica
-//! counts as running once its health check says ready.
+//! counts as running once its health check says ready. The deploy is over when every replica
+//! runs and Prometheus scrapes each one ([`super::metrics`]).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
-use serde::Deserialize;
+use anyhow::bail;
 
+use super::commands::Ended;
+use super::status::{ServiceState, Update, parse_service, parse_update};
 use super::{Swarm, counted, paths, wait};
 
 /// The stack's name: its services are `course_captcha`, `course_api`, ….
@@ -24,20 +26,28 @@ const ON_MANAGER: &str = "/etc/lab";
 /// first (hundreds of megabytes), and etcd's members must find each other.
 pub const DEPLOY_PATIENCE: Duration = Duration::from_secs(240);
 
-/// One service of the stack as `docker service ls` shows it: `course_captcha`, and how many
-/// of its replicas run out of how many are wanted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceState {
-    pub name: String,
-    pub running: u32,
-    pub wanted: u32,
-}
-
 impl Swarm {
     /// Deploys the stack from a manager and waits for every replica; returns the services.
     /// With `tls`, over lesson 16's mutual TLS, the keys as swarm secrets
     /// (`lab/stack-tls.yaml`, [`super::secrets`]).
+    ///
+    /// Ctrl-C or SIGTERM stops it, and the wait with it: what the manager took stays
+    /// deployed, and the swarm goes on placing its replicas, as it would for a person who
+    /// ran `docker stack deploy` and walked away.
     pub fn deploy(&self, tls: bool) -> anyhow::Result<String> {
+        let stopping = "deploy is stopping (a second signal ends it at once)";
+        match self.stoppable(stopping, || self.deploy_and_wait(tls))? {
+            Ended::Done(said) => said,
+            Ended::Stopped => bail!(
+                "deploy was stopped: what the manager took of the stack stays deployed, and the \
+                 swarm goes on placing its replicas (`l17-orchestrate status` shows them; \
+                 `deploy` again waits for them)"
+            ),
+        }
+    }
+
+    /// [`Swarm::deploy`], which a signal stops.
+    fn deploy_and_wait(&self, tls: bool) -> anyhow::Result<String> {
         let started = Instant::now();
         let managers = self.managers()?;
         if managers.len() < 3 {
@@ -111,9 +121,9 @@ impl Swarm {
             "every replica runs and is healthy ({:.1} s):\n",
             started.elapsed().as_secs_f64()
         );
-        for service in services {
+        for service in &services {
             said += &format!(
-                "  {:<16} {}/{}\n",
+                "  {:<18} {}/{}\n",
                 service.name, service.running, service.wanted
             );
         }
@@ -125,6 +135,9 @@ impl Swarm {
                 );
             }
         }
+        // Lesson 15's metrics: the stack is watched once Prometheus scrapes all of it.
+        said += &self.wait_for_scrapes(&services)?;
+        said.push('\n');
         Ok(said)
     }
 
@@ -201,112 +214,5 @@ impl Swarm {
             .filter(|line| !line.contains(": Running"))
             .collect::<Vec<_>>()
             .join("\n"))
-    }
-}
-
-/// A service's last rolling update, `UpdateStatus` in `docker service inspect`: absent
-/// before its first, then `updating`, and `completed`; or `paused`, `rollback_started`,
-/// `rollback_paused`, `rollback_completed` when its new replicas failed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Update {
-    #[serde(rename = "State", default)]
-    pub state: String,
-    #[serde(rename = "Message", default)]
-    pub message: String,
-    #[serde(rename = "StartedAt", default)]
-    pub started_at: String,
-}
-
-impl Update {
-    /// No update under way: none ever, or one that ended (a rollback that ended too).
-    pub fn settled(&self) -> bool {
-        matches!(self.state.as_str(), "" | "completed" | "rollback_completed")
-    }
-
-    /// The swarm put the version before back.
-    pub fn rolled_back(&self) -> bool {
-        self.state == "rollback_completed"
-    }
-}
-
-impl std::fmt::Display for Update {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = if self.state.is_empty() {
-            "no update"
-        } else {
-            &self.state
-        };
-        if self.message.is_empty() {
-            write!(f, "{state}")
-        } else {
-            write!(f, "{state}: {}", self.message)
-        }
-    }
-}
-
-/// `course_user {"State":"updating",…}` (or `course_user null`) as a service and its
-/// [`Update`].
-fn parse_update(line: &str) -> anyhow::Result<(String, Update)> {
-    let (name, json) = line
-        .trim()
-        .split_once(' ')
-        .with_context(|| format!("not a service and its update: {line:?}"))?;
-    let update: Option<Update> = serde_json::from_str(json)
-        .with_context(|| format!("{name}'s UpdateStatus is not what it should be: {json}"))?;
-    Ok((name.to_string(), update.unwrap_or_default()))
-}
-
-/// `course_captcha 2/3` (or `2/3 (max 1 per node)`) as a [`ServiceState`].
-fn parse_service(line: &str) -> Option<ServiceState> {
-    let mut words = line.split_whitespace();
-    let name = words.next()?.to_string();
-    let (running, wanted) = words.next()?.split_once('/')?;
-    Some(ServiceState {
-        name,
-        running: running.parse().ok()?,
-        wanted: wanted.parse().ok()?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_service_is_settled_once_its_update_is_over() {
-        let (name, none) = parse_update("course_user null").unwrap();
-        assert_eq!(name, "course_user");
-        assert!(none.settled() && !none.rolled_back());
-        let line = r#"course_api {"State":"updating","StartedAt":"2026-11-29T22:00:00Z","Message":"update in progress"}"#;
-        let (_, updating) = parse_update(line).unwrap();
-        assert!(!updating.settled());
-        assert_eq!(updating.to_string(), "updating: update in progress");
-        let (_, back) = parse_update(
-            r#"course_user {"State":"rollback_completed","Message":"rollback completed"}"#,
-        )
-        .unwrap();
-        assert!(back.settled() && back.rolled_back());
-        let (_, paused) = parse_update(r#"course_user {"State":"paused"}"#).unwrap();
-        assert!(!paused.settled());
-        assert!(parse_update("course_user {").is_err());
-    }
-
-    #[test]
-    fn a_service_line_is_read() {
-        assert_eq!(
-            parse_service("course_captcha 2/3"),
-            Some(ServiceState {
-                name: "course_captcha".into(),
-                running: 2,
-                wanted: 3
-            })
-        );
-        assert_eq!(
-            parse_service("course_api 0/2 (max 1 per node)")
-                .unwrap()
-                .wanted,
-            2
-        );
-        assert_eq!(parse_service("nonsense"), None);
     }
 }

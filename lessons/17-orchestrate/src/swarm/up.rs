@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::commands::Ended;
 use super::nodes::Removed;
 use super::plan::plan;
 use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
@@ -41,48 +42,21 @@ impl Swarm {
             bail!("no image {node_image}: `l17-orchestrate image` builds it")
         }
         let course_image = self.course_image_id()?;
-        // From here on `up` makes things, and a signal stops it: the signals are listened
-        // for (on a runtime of their own), and each command runs in a process group of its
-        // own, which a terminal's Ctrl-C does not reach: `up` ends them itself, in order.
-        let runtime = tokio::runtime::Runtime::new().context("cannot start a runtime")?;
-        let stop = {
-            let _inside = runtime.enter();
-            shared::signal::shutdown()
-        };
-        self.commands.arm();
-        std::thread::scope(|scope| {
-            let (made, making_ended) = tokio::sync::oneshot::channel();
-            let making = scope.spawn(|| {
-                let making = self.make(&plan, &course_image, started);
-                let _ = made.send(());
-                making
-            });
-            let stopped = runtime.block_on(async {
-                tokio::select! {
-                    // A lab made as the signal came is made.
-                    biased;
-                    _ = making_ended => false,
-                    () = stop => true,
-                }
-            });
-            if !stopped {
-                let made = making.join().expect("making the lab does not panic");
-                return made.or_else(|error| bail!("{}", self.unmade(&error)));
+        // From here on `up` makes things, and a signal stops it: `up` ends the commands it
+        // runs itself, in order, and removes what they made.
+        let stopping = "up is stopping: what it made is being removed (a second signal ends it \
+                        at once and leaves that behind: `l17-orchestrate down` removes it then)";
+        match self.stoppable(stopping, || self.make(&plan, &course_image, started))? {
+            Ended::Done(made) => made.or_else(|error| bail!("{}", self.unmade(&error))),
+            Ended::Stopped => {
+                let removed = self.remove_lab()?;
+                bail!(
+                    "up was stopped before the swarm {} was made; what it had made is removed \
+                     ({removed})",
+                    self.options.project
+                )
             }
-            eprintln!(
-                "up is stopping: what it made is being removed (a second signal ends it at once \
-                 and leaves that behind: `l17-orchestrate down` removes it then)"
-            );
-            self.commands.stop();
-            // It ends with Stopped, or with what it met on its way out: `up` was stopped.
-            let _ = making.join();
-            let removed = self.remove_lab()?;
-            bail!(
-                "up was stopped before the swarm {} was made; what it had made is removed \
-                 ({removed})",
-                self.options.project
-            )
-        })
+        }
     }
 
     /// What `up` says when making the lab failed: the error, once what it had made is

@@ -1,5 +1,6 @@
 //! What the lab story checks from outside, beside the faults: the swarm's nodes and roles,
-//! the stack over mutual TLS, the gateways' answers, and nothing left after `down`.
+//! the stack over mutual TLS, the gateways' answers, what Prometheus scrapes, and nothing
+//! left after `down`.
 
 use std::time::{Duration, Instant};
 
@@ -108,6 +109,70 @@ impl TestLab {
                 }
                 std::thread::sleep(Duration::from_millis(250));
             }
+        }
+    }
+
+    /// Lesson 15's Prometheus, at manager-1's port 9090, as an operator reads it: every
+    /// replica of the gateways and the services scraped and up (the services over mutual
+    /// TLS, with Prometheus' own certificate), and the seed's calls counted by the gateways
+    /// that answered them.
+    pub(crate) fn prometheus_scrapes_every_replica_and_counts_the_seeds_calls(&self) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let prometheus = format!("{}.11:9090", self.subnet_prefix);
+        let ask = |path: &str| -> serde_json::Value {
+            match runtime.block_on(testkit::http_get(&prometheus, path)) {
+                Ok((200, body)) => serde_json::from_str(&body).unwrap_or_default(),
+                _ => serde_json::Value::Null,
+            }
+        };
+        let deadline = Instant::now() + STEP;
+        let _waiting = testkit::hang::waiting_for(format!("Prometheus at {prometheus}"));
+        loop {
+            let targets = ask("/api/v1/targets?state=active");
+            let active = targets["data"]["activeTargets"].as_array().cloned();
+            let up: Vec<(String, String)> = active
+                .iter()
+                .flatten()
+                .filter(|target| target["health"] == "up")
+                .map(|target| {
+                    let labels = &target["labels"];
+                    let of = if labels["job"] == "micro-api" {
+                        "api"
+                    } else {
+                        labels["service"].as_str().unwrap_or("?")
+                    };
+                    let url = target["scrapeUrl"].as_str().unwrap_or_default();
+                    (of.to_string(), url.to_string())
+                })
+                .collect();
+            let count = |of: &str| up.iter().filter(|(name, _)| name == of).count();
+            let services_over_tls = up
+                .iter()
+                .filter(|(name, _)| name != "api")
+                .all(|(_, url)| url.starts_with("https://"));
+            // sum(micro_api_requests_total{code="200",method=~"(?i).*hello"}): the seed's
+            // calls answered, not the health checks' requests.
+            let requests = ask(
+                "/api/v1/query?query=sum(micro_api_requests_total%7Bcode%3D%22200%22%2Cmethod%3D~%22(%3Fi).%2Ahello%22%7D)",
+            );
+            let counted: f64 = requests["data"]["result"][0]["value"][1]
+                .as_str()
+                .and_then(|value| value.parse().ok())
+                .unwrap_or(0.0);
+            if (count("api"), count("captcha"), count("user")) == (2, 3, 3)
+                && services_over_tls
+                && counted >= 2.0
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Prometheus at {prometheus} did not scrape the 2 gateways, 3 captcha and 3 user                  replicas (the services over https) and count the seed's 2 calls within                  {STEP:?}; up: {up:?}; calls counted: {counted}; its targets: {targets}"
+            );
+            std::thread::sleep(Duration::from_millis(500));
         }
     }
 

@@ -10,7 +10,8 @@
 //!   workers where every node is Ready with its role and one manager leads (`checks.rs`);
 //! - the course deployed as a stack over mutual TLS (lesson 16's keys as swarm secrets),
 //!   every replica healthy and registered as speaking TLS, each gateway answering the
-//!   seed's call;
+//!   seed's call, and lesson 15's Prometheus scraping every replica (the services over
+//!   TLS) and counting those calls;
 //! - on that stack, each fault under the load: a node drained, a worker's engine killed, a
 //!   rolling update, an update whose health check fails, a manager cut off, two of three
 //!   managers stopped; what each cost is counted from the load's history, call by call
@@ -81,6 +82,7 @@ fn a_swarm_comes_up_runs_the_course_through_its_faults_and_goes_away() {
     took("deploy --tls", tls_started);
     lab.every_user_replica_is_registered_as_speaking_tls();
     lab.each_gateway_answers_the_seeds_call();
+    lab.prometheus_scrapes_every_replica_and_counts_the_seeds_calls();
 
     lab.a_drain_costs_no_call();
     lab.a_killed_engine_costs_at_most_one_call_and_its_replicas_are_back_within_30_s();
