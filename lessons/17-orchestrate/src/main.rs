@@ -21,7 +21,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the nodes' image (a Docker Engine and a registry) and the course's image
-    /// (lesson 11's program, etcd, Redis), each only if what goes into it changed.
+    /// (lesson 11's program, etcd, Redis, Prometheus), each only if what goes into it
+    /// changed.
     Image,
     /// Make the lab: its network, its registry, the nodes (each a Docker Engine in a
     /// container), joined into one swarm; the course's image pushed to the registry.
@@ -41,32 +42,56 @@ enum Command {
         #[arg(long)]
         tls: bool,
     },
-    /// The swarm's nodes as a manager sees them: status, availability, which one leads.
+    /// The swarm's nodes as a manager sees them (status, availability, which one leads), and
+    /// the stack's services with their replicas running.
     Status,
-    /// Remove every container, volume and network the lab made.
+    /// Remove every container, volume and network the lab made. The images `image` built
+    /// stay for the next lab (`docker image rm l17-node l17-service` removes them).
     Down,
     /// Join THIS machine's Docker Engine to the swarm whose manager is at ADDR, with TOKEN
     /// (`docker swarm join-token -q worker` on a manager prints it): for a second machine.
-    Join { addr: String, token: String },
+    Join {
+        /// The manager's address and swarm port, as a manager's `docker swarm join-token`
+        /// prints it: 10.17.0.11:2377.
+        addr: String,
+        /// The join token: a worker's, or a manager's to join as a manager.
+        token: String,
+    },
     /// Call the seed's Say.Hello through the published gateways at a steady rate, every
     /// call written down; then say what failed, and draw the timeline with `--svg`.
     Load(LoadOptions),
     /// Take NODE out of service: its replicas stopped there and started elsewhere.
-    Drain { node: String },
+    Drain {
+        /// A node's hostname: manager-1, manager-2, …, worker-1, … (`status` lists them).
+        node: String,
+    },
     /// Take NODE back into service after `drain`.
-    Activate { node: String },
+    Activate {
+        /// A node's hostname: manager-1, manager-2, …, worker-1, … (`status` lists them).
+        node: String,
+    },
     /// Kill NODE's Docker Engine: the swarm sees it Down and runs its replicas elsewhere.
-    KillEngine { node: String },
+    KillEngine {
+        /// A node's hostname: manager-1, manager-2, …, worker-1, … (`status` lists them).
+        node: String,
+    },
     /// Start NODE's engine again after `kill-engine`.
-    StartEngine { node: String },
+    StartEngine {
+        /// A node's hostname: manager-1, manager-2, …, worker-1, … (`status` lists them).
+        node: String,
+    },
     /// Cut NODE off from every other node (a blackhole route each way).
-    Partition { node: String },
+    Partition {
+        /// A node's hostname: manager-1, manager-2, …, worker-1, … (`status` lists them).
+        node: String,
+    },
     /// Undo every partition.
     Heal,
-    /// Stop two of the three managers: nothing can be changed, what runs keeps answering;
-    /// shows the last manager's refusal of a change.
+    /// Freeze the engines of two of the three managers (SIGSTOP: machines that hang):
+    /// nothing can be changed, what runs keeps answering; shows the last manager's refusal
+    /// of a change.
     QuorumLoss,
-    /// Start the managers `quorum-loss` stopped, and wait for a leader.
+    /// Thaw the managers `quorum-loss` froze, and wait for a leader.
     QuorumBack,
     /// A rolling update, one replica at a time, started before the old one stops; with
     /// `--failing`, a version whose health check fails, rolled back by the swarm.
@@ -81,6 +106,9 @@ fn main() -> Result<(), shared::program::Failure> {
     );
     shared::init_logging();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Join { .. }) {
+        cli.swarm.check()?;
+    }
     let swarm = Swarm::new(cli.swarm);
     match cli.command {
         Command::Image => swarm.build_images()?,

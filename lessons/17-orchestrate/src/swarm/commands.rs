@@ -4,8 +4,8 @@
 //! A person stops a program with Ctrl-C (SIGINT); anything else stops it with SIGTERM; both
 //! take the same graceful path, and a second one ends the program at once
 //! (`shared::signal`). A program that runs others must stop those too: a child outlives its
-//! parent, and `up`'s children are long ones (`docker save`, the course's image pushed from
-//! a node). Worse, what `docker exec` started inside a node runs on even when the `docker
+//! parent, and `up`'s children are long ones (`docker push` of the course's image, a
+//! node's engine waited for). Worse, what `docker exec` started inside a node runs on even when the `docker
 //! exec` here is killed: Docker passes no signal from the client to the process it started.
 //! So a stop is three things, in this order:
 //!
@@ -22,6 +22,7 @@
 
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use lab::docker::{describe, failure};
@@ -71,6 +72,38 @@ impl Commands {
             bail!("{}", failure(command, &out));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// [`Commands::run`], given up after `patience`: for a question a frozen engine would
+    /// never answer (`docker` on a node whose engine `quorum-loss` stopped waits for ever).
+    /// The command is then sent SIGTERM, and the error says it did not answer in time.
+    pub fn run_within(&self, command: &mut Command, patience: Duration) -> anyhow::Result<String> {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let running = self.spawn(command)?;
+        let pid = running.child.id();
+        let (ended, end) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let _ = ended.send(running.wait_with_output());
+            });
+            let out = match end.recv_timeout(patience) {
+                Ok(out) => out?,
+                Err(_) => {
+                    let mut kill = Command::new("kill");
+                    kill.args(["-TERM", "--", &pid.to_string()]);
+                    let _ = lab::docker::output(&mut kill);
+                    bail!("`{}` did not answer within {patience:?}", describe(command))
+                }
+            };
+            self.stopped()?;
+            if !out.status.success() {
+                bail!("{}", failure(command, &out));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        })
     }
 
     /// Starts `command`, unless a stop began: for a caller that wants its pipes.
@@ -161,7 +194,7 @@ impl Swarm {
             shared::signal::shutdown()
         };
         self.commands.arm();
-        std::thread::scope(|scope| {
+        let ended = std::thread::scope(|scope| -> anyhow::Result<Ended<T>> {
             let (done, work_ended) = tokio::sync::oneshot::channel();
             let working = scope.spawn(|| {
                 let result = work();
@@ -185,7 +218,13 @@ impl Swarm {
             // It ends with Stopped, or with what it met on its way out: it was stopped.
             let _ = working.join();
             Ok(Ended::Stopped)
-        })
+        })?;
+        if let Ended::Stopped = ended {
+            // The runtime runs what listens for the second signal, which must still end the
+            // program at once while the caller undoes the work: it is kept to the end.
+            std::mem::forget(runtime);
+        }
+        Ok(ended)
     }
 }
 
@@ -230,6 +269,30 @@ mod tests {
             format!("{error:#}"),
             "`sh -c 'echo one >&2; echo >&2; echo two >&2; exit 3'` failed (exit status: 3): \
              one; two"
+        );
+    }
+
+    #[test]
+    fn a_command_that_does_not_answer_in_time_is_ended_and_said_so() {
+        let commands = Commands::default();
+        let started = std::time::Instant::now();
+        let error = commands
+            .run_within(Command::new("sleep").arg("30"), Duration::from_millis(200))
+            .unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            "`sleep 30` did not answer within 200ms"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            commands
+                .run_within(Command::new("echo").arg("soon"), Duration::from_secs(60))
+                .unwrap(),
+            "soon\n"
         );
     }
 

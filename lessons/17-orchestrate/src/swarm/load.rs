@@ -37,6 +37,24 @@ pub struct LoadOptions {
 }
 
 impl Swarm {
+    /// Refuses a load on a lab whose managers say no stack is deployed: every call would be
+    /// refused, which says nothing of a fault. A manager that cannot say (the swarm has lost
+    /// its quorum, an engine is frozen) does not hold the load back: a load under faults is
+    /// what it is for.
+    fn the_course_is_deployed(&self) -> anyhow::Result<()> {
+        for manager in self.managers()? {
+            match self.services_within(&manager, Duration::from_secs(3)) {
+                Ok(services) if services.is_empty() => bail!(
+                    "the course is not deployed on the lab {}: `l17-orchestrate deploy` first",
+                    self.options.project
+                ),
+                Ok(_) => return Ok(()),
+                Err(_) => continue,
+            }
+        }
+        Ok(())
+    }
+
     /// Where the fault commands write down what they did, for the load's report:
     /// `target/l17-lab/PROJECT/faults.jsonl`.
     pub fn journal(&self) -> PathBuf {
@@ -61,6 +79,7 @@ impl Swarm {
                 self.options.project
             )
         }
+        self.the_course_is_deployed()?;
         let mut said = String::new();
         if let Some(kept) = history::keep_earlier(&options.history)? {
             said += &format!(

@@ -59,6 +59,9 @@ pub use nodes::{Node, Role};
 pub const PROJECT_LABEL: &str = "l17.project";
 /// Where the gateways listen, on the nodes that run one (published there, `mode: host`).
 pub const GATEWAY_PORT: u16 = 8080;
+/// How long a question to one node's engine may take before another is asked: a frozen
+/// engine (`quorum-loss`) never answers, and a person's `status` must not wait for it.
+pub const ANSWER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 /// The seed's call through a gateway: the user service's `Say.Hello`.
 pub const HELLO_PATH: &str = "/user/say/hello?name=swarm";
 
@@ -96,6 +99,40 @@ pub struct SwarmOptions {
         default_value = "l17-service"
     )]
     pub service_image: String,
+}
+
+impl SwarmOptions {
+    /// Refuses, before anything is made, a project Docker could not name a container after
+    /// and a subnet prefix that is not three numbers of an IPv4 address.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let project = &self.project;
+        let named = project
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && project
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if !named {
+            anyhow::bail!(
+                "--project {project:?}: a lab's name is letters, digits, `_`, `.` and `-`, \
+                 beginning with a letter or a digit (it begins its containers' names)"
+            )
+        }
+        let numbers: Vec<&str> = self.subnet_prefix.split('.').collect();
+        let three_numbers = numbers.len() == 3
+            && numbers
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u8>().is_ok());
+        if !three_numbers {
+            anyhow::bail!(
+                "--subnet-prefix {}: the first three numbers of an IPv4 address, each 0 to 255 \
+                 (10.17.0 makes the lab's network 10.17.0.0/24)",
+                self.subnet_prefix
+            )
+        }
+        Ok(())
+    }
 }
 
 /// A lab, up or not.
@@ -143,6 +180,18 @@ impl Swarm {
     /// logged in on that node would type. Its output, or why it failed.
     pub fn on_node(&self, name: &str, args: &[&str]) -> anyhow::Result<String> {
         self.commands.run(&mut self.on_node_command(name, args))
+    }
+
+    /// [`Swarm::on_node`], given up after `patience`: for a question to a node whose engine
+    /// may be frozen (`status`, finding a manager that answers).
+    pub fn on_node_within(
+        &self,
+        name: &str,
+        args: &[&str],
+        patience: std::time::Duration,
+    ) -> anyhow::Result<String> {
+        self.commands
+            .run_within(&mut self.on_node_command(name, args), patience)
     }
 
     /// The command [`Swarm::on_node`] runs, for a caller that wants its stdin or its exit.
@@ -226,6 +275,31 @@ pub fn folded(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lab_s_name_and_subnet_are_checked_before_anything_is_made() {
+        let options = |project: &str, subnet_prefix: &str| SwarmOptions {
+            project: project.into(),
+            subnet_prefix: subnet_prefix.into(),
+            node_image: "l17-node".into(),
+            service_image: "l17-service".into(),
+        };
+        assert!(options("l17", "10.17.0").check().is_ok());
+        assert!(options("my-lab_2.b", "192.168.250").check().is_ok());
+        for (project, prefix) in [
+            ("Bad/Name", "10.17.0"),
+            ("-lab", "10.17.0"),
+            ("", "10.17.0"),
+            ("l17", "999.1.1"),
+            ("l17", "10.77"),
+            ("l17", "10.77.0.0"),
+            ("l17", "10..0"),
+            ("l17", "+1.2.3"),
+        ] {
+            let error = options(project, prefix).check().unwrap_err().to_string();
+            assert!(!error.contains('\n'), "{error}");
+        }
+    }
 
     #[test]
     fn lines_are_folded_onto_one() {

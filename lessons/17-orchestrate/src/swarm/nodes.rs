@@ -7,7 +7,12 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 use super::commands::run;
-use super::{PROJECT_LABEL, Swarm, counted};
+use super::stack::STACK;
+use super::status::table;
+use super::{ANSWER_PATIENCE, PROJECT_LABEL, Swarm, counted, wait};
+
+/// How long a removal of the lab's containers that another command began may take.
+const REMOVAL_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The labels `up` puts on each node's container, read back by [`of_project`].
 pub const NODE_LABEL: &str = "l17.node";
@@ -82,13 +87,26 @@ fn parse_node(line: &str) -> Option<Node> {
 
 impl Swarm {
     /// `docker node ls` as a manager that answers sees it: each node's hostname, status,
-    /// availability and, for a manager, whether it leads (`Leader`) or is `Reachable`.
+    /// availability and, for a manager, whether it leads (`Leader`) or is `Reachable`; then
+    /// the stack's services, each with its replicas running of those wanted. A manager whose
+    /// engine is frozen (`quorum-loss`) never answers: each is given [`ANSWER_PATIENCE`],
+    /// and what each said is told when none answers.
     pub fn status(&self) -> anyhow::Result<String> {
         let managers = self.managers()?;
         let mut refused = Vec::new();
         for manager in &managers {
-            match self.on_node(manager, &["node", "ls"]) {
-                Ok(listed) => return Ok(format!("as {manager} sees it:\n{listed}")),
+            match self.on_node_within(manager, &["node", "ls"], ANSWER_PATIENCE) {
+                Ok(listed) => {
+                    let stack = match self.services_within(manager, ANSWER_PATIENCE) {
+                        Ok(services) if services.is_empty() => {
+                            "no stack deployed (`l17-orchestrate deploy` deploys the course)\n"
+                                .to_string()
+                        }
+                        Ok(services) => format!("the stack {STACK}:\n{}", table(&services)),
+                        Err(error) => format!("the stack: {error:#}\n"),
+                    };
+                    return Ok(format!("as {manager} sees it:\n{listed}{stack}"));
+                }
                 Err(error) => refused.push(format!("{manager}: {error:#}")),
             }
         }
@@ -115,7 +133,18 @@ impl Swarm {
             remove
                 .args(["rm", "--force", "--volumes"])
                 .args(&containers);
-            run(&mut remove)?;
+            if let Err(error) = run(&mut remove) {
+                // A removal another command began (an `up` stopped a moment ago) is Docker's
+                // to finish: waited for, rather than failed on.
+                if !format!("{error:#}").contains("already in progress") {
+                    return Err(error);
+                }
+                wait::until("the lab's containers removed", REMOVAL_PATIENCE, |seen| {
+                    let left = self.labelled(&["ps", "--all"])?;
+                    *seen = left.join(" ");
+                    Ok(left.is_empty().then_some(()))
+                })?;
+            }
         }
         let volumes = self.labelled(&["volume", "ls"])?;
         if !volumes.is_empty() {

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 
 use super::commands::Ended;
-use super::status::{ServiceState, Update, parse_service, parse_update};
-use super::{Swarm, counted, paths, wait};
+use super::status::{ServiceState, Update, parse_service, parse_update, table};
+use super::{ANSWER_PATIENCE, Swarm, counted, paths, wait};
 
 /// The stack's name: its services are `course_captcha`, `course_api`, ….
 pub const STACK: &str = "course";
@@ -58,7 +58,7 @@ impl Swarm {
             )
         }
         let manager = self.a_manager()?;
-        let image = self.push_course_image(&manager)?;
+        let image = self.push_course_image()?;
         // The files are copied into the manager, where its `docker` reads them.
         let mut files = vec!["stack.yaml"];
         if tls {
@@ -118,15 +118,10 @@ impl Swarm {
             },
         )?;
         let mut said = format!(
-            "every replica runs and is healthy ({:.1} s):\n",
-            started.elapsed().as_secs_f64()
+            "every replica runs and is healthy ({:.1} s):\n{}",
+            started.elapsed().as_secs_f64(),
+            table(&services)
         );
-        for service in &services {
-            said += &format!(
-                "  {:<18} {}/{}\n",
-                service.name, service.running, service.wanted
-            );
-        }
         for (name, update) in &updates {
             if update.rolled_back() && before.get(name) != Some(update) {
                 said += &format!(
@@ -145,7 +140,8 @@ impl Swarm {
     pub fn a_manager(&self) -> anyhow::Result<String> {
         let managers = self.managers()?;
         for manager in &managers {
-            if self.on_node(manager, &["node", "ls", "--quiet"]).is_ok() {
+            let asked = self.on_node_within(manager, &["node", "ls", "--quiet"], ANSWER_PATIENCE);
+            if asked.is_ok() {
                 return Ok(manager.clone());
             }
         }
@@ -157,17 +153,37 @@ impl Swarm {
 
     /// The stack's services as `manager` sees them.
     pub fn services(&self, manager: &str) -> anyhow::Result<Vec<ServiceState>> {
-        let listed = self.on_node(
-            manager,
-            &[
-                "service",
-                "ls",
-                "--filter",
-                &format!("label=com.docker.stack.namespace={STACK}"),
-                "--format",
-                "{{.Name}} {{.Replicas}}",
-            ],
-        )?;
+        self.list_services(manager, None)
+    }
+
+    /// [`Swarm::services`], given up after `patience`.
+    pub fn services_within(
+        &self,
+        manager: &str,
+        patience: Duration,
+    ) -> anyhow::Result<Vec<ServiceState>> {
+        self.list_services(manager, Some(patience))
+    }
+
+    /// `docker service ls` of the stack's services: each one's name and replicas.
+    fn list_services(
+        &self,
+        manager: &str,
+        patience: Option<Duration>,
+    ) -> anyhow::Result<Vec<ServiceState>> {
+        let filter = format!("label=com.docker.stack.namespace={STACK}");
+        let args = [
+            "service",
+            "ls",
+            "--filter",
+            &filter,
+            "--format",
+            "{{.Name}} {{.Replicas}}",
+        ];
+        let listed = match patience {
+            Some(patience) => self.on_node_within(manager, &args, patience)?,
+            None => self.on_node(manager, &args)?,
+        };
         Ok(listed.lines().filter_map(parse_service).collect())
     }
 

@@ -19,6 +19,14 @@ pub struct ServiceState {
     pub wanted: u32,
 }
 
+/// The services as a person reads them, a line each: `  course_captcha     3/3`.
+pub fn table(services: &[ServiceState]) -> String {
+    services
+        .iter()
+        .map(|s| format!("  {:<18} {}/{}\n", s.name, s.running, s.wanted))
+        .collect()
+}
+
 /// A service's last rolling update, `UpdateStatus` in `docker service inspect`: absent
 /// before its first, then `updating`, and `completed`; or `paused`, `rollback_started`,
 /// `rollback_paused`, `rollback_completed` when its new replicas failed.

@@ -103,7 +103,7 @@ impl Swarm {
         // The image goes to the registry while the swarm forms.
         let (first, _, first_last) = &plan[0];
         std::thread::scope(|scope| -> anyhow::Result<()> {
-            let pushing = scope.spawn(|| self.push_image(first, course_image));
+            let pushing = scope.spawn(|| self.push_image(course_image));
             self.form_swarm(first, self.address(*first_last)?, plan)?;
             let pushed = pushing.join().expect("the push does not panic")?;
             println!("pushed {pushed} ({:.1} s)", secs(started));
