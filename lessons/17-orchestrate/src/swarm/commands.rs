@@ -261,18 +261,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failure_is_said_in_one_line() {
-        let mut failing = Command::new("sh");
-        failing.args(["-c", "echo one >&2; echo >&2; echo two >&2; exit 3"]);
-        let error = run(&mut failing).unwrap_err();
-        assert_eq!(
-            format!("{error:#}"),
-            "`sh -c 'echo one >&2; echo >&2; echo two >&2; exit 3'` failed (exit status: 3): \
-             one; two"
-        );
-    }
-
-    #[test]
     fn a_command_that_does_not_answer_in_time_is_ended_and_said_so() {
         let commands = Commands::default();
         let started = std::time::Instant::now();
