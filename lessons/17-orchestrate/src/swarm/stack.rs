@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::bail;
 
-use super::commands::Ended;
 use super::status::{ServiceState, Update, parse_service, parse_update, table};
+use super::stopping::Ended;
 use super::{ANSWER_PATIENCE, Swarm, counted, paths, wait};
 
 /// The stack's name: its services are `course_captcha`, `course_api`, ….

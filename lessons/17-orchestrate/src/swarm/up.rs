@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::commands::Ended;
 use super::nodes::Removed;
 use super::plan::plan;
+use super::stopping::Ended;
 use super::{PROJECT_LABEL, Role, Swarm, counted, wait};
 
 /// How long the nodes may take to be Ready in the swarm once they joined.
