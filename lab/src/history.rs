@@ -37,7 +37,8 @@ pub struct Call {
 pub enum Outcome {
     /// A host's service answered: the host's name (`host-b`).
     Answered(String),
-    /// No answer: what the gateway or the network said instead (`503 …`, `timed out`).
+    /// No answer: what the gateway or the network said instead, and which gateway had the
+    /// call (`503 (gateway 10.14.0.11:8080): …`, `timed out (gateway 10.14.0.12:8080)`).
     Failed(String),
 }
 // ANCHOR_END: call

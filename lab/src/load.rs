@@ -165,21 +165,38 @@ async fn call(client: &reqwest::Client, gateways: &Arc<Gateways>, first: usize) 
     // Say.Hello, which the user service declares idempotent.
     let response = match gateways.get(client, HELLO, first, true).await {
         Ok(response) => response,
-        Err(error) if error.is_timeout() => return Outcome::Failed("timed out".to_string()),
-        Err(error) if error.is_connect() => {
-            return Outcome::Failed("the gateway refused the connection".to_string());
+        Err(error) => {
+            // Which gateway had the call last: a failure seen through one gateway alone
+            // points at that gateway's node, one seen through all at what is behind them.
+            let from = error.url().map(gateway_of).unwrap_or_default();
+            let why = if error.is_timeout() {
+                "timed out".to_string()
+            } else if error.is_connect() {
+                "the gateway refused the connection".to_string()
+            } else {
+                format!("{error}")
+            };
+            return Outcome::Failed(format!("{why}{from}"));
         }
-        Err(error) => return Outcome::Failed(format!("{error}")),
     };
     let status = response.status();
+    let from = gateway_of(response.url());
     let body = response.text().await.unwrap_or_default();
     if !status.is_success() {
         let body: String = body.chars().take(FAILURE_KEPT).collect();
-        return Outcome::Failed(format!("{status}: {}", body.trim()));
+        return Outcome::Failed(format!("{status}{from}: {}", body.trim()));
     }
     match node_of(&body) {
         Some(node) => Outcome::Answered(node),
         None => Outcome::Failed(format!("an answer that names no node: {body}")),
+    }
+}
+
+/// ` (gateway HOST:PORT)`, as a failure names the gateway that had the call.
+fn gateway_of(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!(" (gateway {host}:{port})"),
+        _ => String::new(),
     }
 }
 

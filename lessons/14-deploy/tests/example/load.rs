@@ -123,7 +123,9 @@ async fn a_gateway_that_is_not_there_is_a_failure_per_call_not_an_error() {
     for call in &run.calls {
         assert_eq!(
             call.outcome,
-            Outcome::Failed("the gateway refused the connection".to_string())
+            Outcome::Failed(format!(
+                "the gateway refused the connection (gateway {closed})"
+            ))
         );
     }
 }

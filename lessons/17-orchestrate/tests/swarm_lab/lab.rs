@@ -91,6 +91,27 @@ impl TestLab {
     pub(crate) fn on_manager(&self, args: &[&str]) -> String {
         self.on_node("manager-1", args)
     }
+
+    /// `docker ARGS…` run by manager-1's engine, for a failure's message: what it printed,
+    /// or why it could not say. Given 20 s (a manager with no quorum, or frozen, never
+    /// answers), and never a failure of its own.
+    pub(crate) fn program_on_manager(&self, args: &[&str]) -> String {
+        let container = format!("{}-manager-1", self.project);
+        let mut command = Command::new("timeout");
+        command
+            .args(["20", "docker", "exec", &container, "docker"])
+            .args(args);
+        let out = testkit::output_within(
+            &format!("`docker {}` on manager-1", args.join(" ")),
+            &mut command,
+            DOCKER_PATIENCE,
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
 }
 
 impl Drop for TestLab {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use lab::history::Call;
+use lab::history::{Call, Outcome};
 use lab::load::Run;
 
 use crate::lab::TestLab;
@@ -94,26 +94,82 @@ impl Load {
     }
 }
 
-/// The calls of `run` nobody answered, each as its history line says it.
-fn failed(run: &Run) -> Vec<&Call> {
-    run.calls.iter().filter(|call| !call.answered()).collect()
+impl TestLab {
+    /// Ends the load of `fault` and holds it to the goal: at most `most` calls
+    /// failed. Says how many calls, and how many failed; if too many did, the failure says
+    /// what they were and what the swarm says of the gateways and the user service, which
+    /// is where a failed call comes from.
+    pub(crate) fn ends_costing_at_most(&self, load: Load, most: usize, fault: &str) {
+        let run = load.end();
+        let failed: Vec<&Call> = run.calls.iter().filter(|call| !call.answered()).collect();
+        eprintln!(
+            "{fault}: {} calls, {} failed",
+            run.calls.len(),
+            failed.len()
+        );
+        if failed.len() <= most {
+            return;
+        }
+        panic!(
+            "{fault}: {} calls failed, not at most {most}:\n{}\n{}",
+            failed.len(),
+            the_failures(&failed),
+            self.what_the_swarm_says()
+        );
+    }
+
+    /// The tasks of the gateways and of the user service, with the swarm's error for each
+    /// that ended, and the gateways' last log lines.
+    fn what_the_swarm_says(&self) -> String {
+        let tasks = self.program_on_manager(&[
+            "service",
+            "ps",
+            "--no-trunc",
+            "--format",
+            "{{.Name}} on {{.Node}}: {{.CurrentState}}, to be {{.DesiredState}} {{.Error}}",
+            "course_api",
+            "course_user",
+        ]);
+        let logs = self.program_on_manager(&[
+            "service",
+            "logs",
+            "--timestamps",
+            "--tail",
+            "30",
+            "course_api",
+        ]);
+        format!("the swarm's tasks:\n{tasks}\nthe gateways' last lines:\n{logs}")
+    }
 }
 
-/// Ends the load of `fault` and holds it to the goal: at most `most` calls failed,
-/// each shown if more did. Says how many calls, and how many failed.
-pub(crate) fn ends_costing_at_most(load: Load, most: usize, fault: &str) {
-    let run = load.end();
-    let failed = failed(&run);
-    eprintln!(
-        "{fault}: {} calls, {} failed",
-        run.calls.len(),
-        failed.len()
-    );
-    assert!(
-        failed.len() <= most,
-        "{fault}: {} calls failed, not at most {most}: {failed:#?}",
-        failed.len()
-    );
+/// The failed calls, told briefly: how many of each kind, the first and last of each.
+fn the_failures(failed: &[&Call]) -> String {
+    let mut kinds: Vec<(String, Vec<&Call>)> = Vec::new();
+    for call in failed {
+        let Outcome::Failed(why) = &call.outcome else {
+            continue;
+        };
+        // The gateway's answer varies in its details; its first line and status do not.
+        let kind: String = why.chars().take(120).collect();
+        match kinds.iter_mut().find(|(seen, _)| *seen == kind) {
+            Some((_, calls)) => calls.push(call),
+            None => kinds.push((kind, vec![call])),
+        }
+    }
+    kinds
+        .iter()
+        .map(|(kind, calls)| {
+            let (first, last) = (calls[0], calls[calls.len() - 1]);
+            format!(
+                "  {} × {kind}: sent from {:.2} s to {:.2} s, the first failing after {:.2} s",
+                calls.len(),
+                first.at.as_secs_f64(),
+                last.at.as_secs_f64(),
+                first.latency.as_secs_f64()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Says how long a step took: what it adds to the test's time.
