@@ -13,12 +13,14 @@
 //! - [`load`]: calls through the gateways at a steady rate, every one written down, each
 //!   gateway chosen in turn by the [`balancer`];
 //! - [`history`]: those calls and the faults, as records a report and a test can read;
+//! - [`brief`]: the failed calls of a history grouped by kind, for a person to read;
 //! - [`timeline`]: a history as a picture;
 //! - [`docker`]: `docker` and Docker Compose run, and what went wrong said in a sentence;
 //! - [`base`]: the Debian both labs' images build on, made here when it is missing.
 
 pub mod balancer;
 pub mod base;
+pub mod brief;
 pub mod docker;
 pub mod history;
 pub mod load;

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use crate::machine::built_beside;
 use crate::{DOCKER_PATIENCE, PROGRAM, STEP};
@@ -70,18 +71,12 @@ impl TestLab {
     /// swarm places replicas on two loaded cores, and a manager answers from the swarm's
     /// state, which its leader keeps.
     pub(crate) fn on_node(&self, node: &str, args: &[&str]) -> String {
-        let container = format!("{}-{node}", self.project);
-        let mut command = Command::new("docker");
-        command.args(["exec", &container, "docker"]).args(args);
-        let out = testkit::output_within(
-            &format!("`docker {}` on {node}", args.join(" ")),
-            &mut command,
-            STEP,
-        );
+        let out = self.on_node_within(node, args, STEP);
         assert!(
             out.status.success(),
-            "`docker {}` on {node}: {}",
+            "`docker {}` on {node} ended with {}: {}",
             args.join(" "),
+            out.status,
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -92,24 +87,32 @@ impl TestLab {
         self.on_node("manager-1", args)
     }
 
-    /// `docker ARGS…` run by manager-1's engine, for a failure's message: what it printed,
-    /// or why it could not say. Given 20 s (a manager with no quorum, or frozen, never
-    /// answers), and never a failure of its own.
-    pub(crate) fn program_on_manager(&self, args: &[&str]) -> String {
-        let container = format!("{}-manager-1", self.project);
-        let mut command = Command::new("timeout");
-        command
-            .args(["20", "docker", "exec", &container, "docker"])
-            .args(args);
-        let out = testkit::output_within(
-            &format!("`docker {}` on manager-1", args.join(" ")),
-            &mut command,
-            DOCKER_PATIENCE,
-        );
+    /// `docker ARGS…` run by manager-1's engine for a failure's message: what it printed,
+    /// or why it could not say, never a failure of its own. Given 20 s: a manager with no
+    /// quorum, or frozen, never answers, and the message must still be written.
+    pub(crate) fn said_by_manager(&self, args: &[&str]) -> String {
+        let out = self.on_node_within("manager-1", args, Duration::from_secs(20));
         format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    /// `docker ARGS…` run by the engine of `node`, ended by `timeout` after `patience`
+    /// (its status then 124): the one way this test asks a node, so that no question of
+    /// it outlives its patience, whoever asks.
+    fn on_node_within(&self, node: &str, args: &[&str], patience: Duration) -> Output {
+        let container = format!("{}-{node}", self.project);
+        let mut command = Command::new("timeout");
+        command
+            .arg(format!("{}s", patience.as_secs()))
+            .args(["docker", "exec", &container, "docker"])
+            .args(args);
+        testkit::output_within(
+            &format!("`docker {}` on {node}", args.join(" ")),
+            &mut command,
+            patience + DOCKER_PATIENCE,
         )
     }
 }

@@ -2,10 +2,9 @@
 //! is made: a process of its own, writing every call to a history file, read when it ends.
 
 use std::path::PathBuf;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use lab::history::{Call, Outcome};
 use lab::load::Run;
 
 use crate::lab::TestLab;
@@ -33,16 +32,25 @@ impl TestLab {
     /// The load through the lab's gateways, started, its history in a file of its own;
     /// returns once it has made its first calls.
     pub(crate) fn start_load(&self, name: &str) -> Load {
-        let history = std::env::temp_dir().join(format!("{}-{name}.jsonl", self.project));
+        let file =
+            |what: &str| std::env::temp_dir().join(format!("{}-{name}.{what}", self.project));
+        let (history, report) = (file("jsonl"), file("report"));
         let _ = std::fs::remove_file(&history);
+        let said = std::fs::File::create(&report).expect("a file for the load's report");
+        let started = SystemTime::now();
         let child = self
             .command(&["load", "--for", "600s", "--history"])
             .arg(&history)
-            .stdout(Stdio::null())
+            .stdout(said)
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start l17-orchestrate load");
-        let load = Load { child, history };
+        let load = Load {
+            child,
+            history,
+            report,
+            started,
+        };
         load.until_calls(0, CALLS_AFTER);
         load
     }
@@ -52,6 +60,10 @@ impl TestLab {
 pub(crate) struct Load {
     child: Child,
     history: PathBuf,
+    /// What the program prints when it ends: its report, with the faults on its clock.
+    report: PathBuf,
+    /// When it was started, on this machine's clock (Docker's events are asked from then).
+    started: SystemTime,
 }
 
 impl Load {
@@ -82,16 +94,36 @@ impl Load {
         }
     }
 
-    /// Ends the load as Ctrl-C does, and reads its history from the file.
-    pub(crate) fn end(self) -> Run {
+    /// Ends the load as Ctrl-C does, and reads its history from the file; with the
+    /// faults its report places on the load's clock, and when it began.
+    pub(crate) fn end(self) -> Ended {
         // The load ends within its 5 s drain of a Ctrl-C.
         let ended = testkit::interrupt_within("the load", self.child, DOCKER_PATIENCE);
         let status = ended.status;
         assert!(status.success(), "the load ended with {status}");
         let run = Run::read(&self.history).expect("the load's history");
+        let report = std::fs::read_to_string(&self.report).unwrap_or_default();
+        let faults = report
+            .lines()
+            .filter(|line| line.trim_start().starts_with("fault "))
+            .map(|line| line.trim().to_string())
+            .collect();
         let _ = std::fs::remove_file(&self.history);
-        run
+        let _ = std::fs::remove_file(&self.report);
+        Ended {
+            run,
+            faults,
+            started: self.started,
+        }
     }
+}
+
+/// An ended load: every call, the faults it ran through (`fault drain manager-2 from 1.1 s
+/// to 28.0 s`, as its report says), and when it began.
+pub(crate) struct Ended {
+    run: Run,
+    faults: Vec<String>,
+    started: SystemTime,
 }
 
 impl TestLab {
@@ -100,20 +132,18 @@ impl TestLab {
     /// what they were and what the swarm says of the gateways and the user service, which
     /// is where a failed call comes from.
     pub(crate) fn ends_costing_at_most(&self, load: Load, most: usize, fault: &str) {
-        let run = load.end();
-        let failed: Vec<&Call> = run.calls.iter().filter(|call| !call.answered()).collect();
-        eprintln!(
-            "{fault}: {} calls, {} failed",
-            run.calls.len(),
-            failed.len()
-        );
-        if failed.len() <= most {
+        let ended = load.end();
+        let calls = &ended.run.calls;
+        let failed = calls.iter().filter(|call| !call.answered()).count();
+        eprintln!("{fault}: {} calls, {failed} failed", calls.len());
+        if failed <= most {
             return;
         }
+        let kinds = lab::brief::told(&lab::brief::kinds(calls), 160);
         panic!(
-            "{fault}: {} calls failed, not at most {most}:\n{}\n{}",
-            failed.len(),
-            the_failures(&failed),
+            "{fault}: {failed} calls failed, not at most {most}:\n{kinds}\n{}\n{}\n{}",
+            ended.faults.join("\n"),
+            what_else_this_machine_did(&self.project, ended.started),
             self.what_the_swarm_says()
         );
     }
@@ -121,7 +151,7 @@ impl TestLab {
     /// The tasks of the gateways and of the user service, with the swarm's error for each
     /// that ended, and the gateways' last log lines.
     fn what_the_swarm_says(&self) -> String {
-        let tasks = self.program_on_manager(&[
+        let tasks = self.said_by_manager(&[
             "service",
             "ps",
             "--no-trunc",
@@ -130,7 +160,7 @@ impl TestLab {
             "course_api",
             "course_user",
         ]);
-        let logs = self.program_on_manager(&[
+        let logs = self.said_by_manager(&[
             "service",
             "logs",
             "--timestamps",
@@ -142,34 +172,62 @@ impl TestLab {
     }
 }
 
-/// The failed calls, told briefly: how many of each kind, the first and last of each.
-fn the_failures(failed: &[&Call]) -> String {
-    let mut kinds: Vec<(String, Vec<&Call>)> = Vec::new();
-    for call in failed {
-        let Outcome::Failed(why) = &call.outcome else {
-            continue;
-        };
-        // The gateway's answer varies in its details; its first line and status do not.
-        let kind: String = why.chars().take(120).collect();
-        match kinds.iter_mut().find(|(seen, _)| *seen == kind) {
-            Some((_, calls)) => calls.push(call),
-            None => kinds.push((kind, vec![call])),
-        }
-    }
-    kinds
-        .iter()
-        .map(|(kind, calls)| {
-            let (first, last) = (calls[0], calls[calls.len() - 1]);
-            format!(
-                "  {} × {kind}: sent from {:.2} s to {:.2} s, the first failing after {:.2} s",
-                calls.len(),
-                first.at.as_secs_f64(),
-                last.at.as_secs_f64(),
-                first.latency.as_secs_f64()
-            )
+/// What this machine's Docker did since `since` besides this lab: containers started,
+/// stopped, killed, networks made (another lab's, beside this one), and how loaded the
+/// machine is. Never a failure of its own: it is read for a failure's message.
+fn what_else_this_machine_did(project: &str, since: SystemTime) -> String {
+    let since = since
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |now| now.as_secs());
+    let out = testkit::output_within(
+        "`docker events` since the load began",
+        Command::new("timeout").args([
+            "20",
+            "docker",
+            "events",
+            "--since",
+            &since.to_string(),
+            "--until",
+            &now.to_string(),
+            "--filter",
+            "type=container",
+            "--filter",
+            "type=network",
+            "--format",
+            "{{.Time}} {{.Type}} {{.Action}} {{.Actor.Attributes.name}}",
+        ]),
+        DOCKER_PATIENCE,
+    );
+    let events = String::from_utf8_lossy(&out.stdout);
+    let others: Vec<String> = events
+        .lines()
+        .filter(|line| !line.contains(project))
+        .filter(|line| !line.contains(" exec_"))
+        .map(|line| match line.split_once(' ') {
+            Some((at, rest)) => match at.parse::<u64>() {
+                Ok(at) => format!("  {:+} s {rest}", at as i64 - since as i64),
+                Err(_) => format!("  {line}"),
+            },
+            None => format!("  {line}"),
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let shown = others.len().min(40);
+    format!(
+        "this machine's load average: {}\nthis machine's Docker beside the lab since the load \
+         began ({} events{}):\n{}",
+        load.trim(),
+        others.len(),
+        if shown < others.len() {
+            ", the first 40"
+        } else {
+            ""
+        },
+        others[..shown].join("\n")
+    )
 }
 
 /// Says how long a step took: what it adds to the test's time.
