@@ -101,25 +101,19 @@ mod tests {
 
     #[test]
     fn failures_are_grouped_by_status_and_gateway_whatever_the_gateway_said() {
+        let timed_out = |gateway: &str| failed(&format!("timed out (gateway {gateway})"));
+        let no_answer = |node: &str, address: &str| {
+            failed(&format!(
+                r#"504 Gateway Timeout (gateway 10.1.0.22:8080): {{"message":"{node} at {address}:7021 gave no answer"}}"#
+            ))
+        };
         let calls = [
             call(900, 3, Outcome::Answered("user-1".into())),
-            call(1000, 6000, failed("timed out (gateway 10.1.0.21:8080)")),
-            call(
-                1050,
-                5200,
-                failed(
-                    r#"504 Gateway Timeout (gateway 10.1.0.22:8080): {"message":"user-a at 10.117.0.4:7021 gave no answer"}"#,
-                ),
-            ),
-            call(1100, 6000, failed("timed out (gateway 10.1.0.22:8080)")),
-            call(
-                1150,
-                5100,
-                failed(
-                    r#"504 Gateway Timeout (gateway 10.1.0.22:8080): {"message":"user-b at 10.117.0.9:7021 gave no answer"}"#,
-                ),
-            ),
-            call(1200, 6000, failed("timed out (gateway 10.1.0.21:8080)")),
+            call(1000, 6000, timed_out("10.1.0.21:8080")),
+            call(1050, 5200, no_answer("user-a", "10.117.0.4")),
+            call(1100, 6000, timed_out("10.1.0.22:8080")),
+            call(1150, 5100, no_answer("user-b", "10.117.0.9")),
+            call(1200, 6000, timed_out("10.1.0.21:8080")),
             call(1300, 2, failed("an answer that names no node: hello")),
         ];
         let kinds = kinds(&calls);
