@@ -89,11 +89,18 @@ pub fn to_micros(duration: Duration) -> Duration {
 
 /// Before a new history is written at `path`: an earlier one there is kept, renamed to the
 /// first free `NAME-N.EXT` beside it (`history-1.jsonl`, `history-2.jsonl`…), and that name
-/// returned, so that a second run never takes the first one's place without a word.
+/// returned, so that a second run never takes the first one's place without a word. A
+/// folder at `path` is refused, not moved: it is the person's, not a history.
 pub fn keep_earlier(path: &Path) -> anyhow::Result<Option<std::path::PathBuf>> {
     if !path.exists() {
         return Ok(None);
     }
+    anyhow::ensure!(
+        !path.is_dir(),
+        "{} is a folder: --history names the file the calls are written to (e.g. {})",
+        path.display(),
+        path.join("history.jsonl").display()
+    );
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let extension = path
         .extension()

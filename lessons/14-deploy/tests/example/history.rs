@@ -89,3 +89,18 @@ fn a_new_history_keeps_the_earlier_one_beside_it() {
     assert_eq!(read("history-1.jsonl"), "first");
     assert_eq!(read("history-2.jsonl"), "second");
 }
+
+#[test]
+fn a_folder_where_the_history_goes_is_refused_and_left_where_it_is() {
+    let folder = tempdir();
+    let theirs = folder.join("notes");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("mine.txt"), "mine").unwrap();
+    let said = format!("{:#}", history::keep_earlier(&theirs).unwrap_err());
+    assert!(said.contains("is a folder"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("mine.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!folder.join("notes-1").exists());
+}

@@ -26,6 +26,13 @@ impl Swarm {
         self.running_node(name)?;
         let started = Instant::now();
         let manager = self.manager_other_than(name)?;
+        // A second drain is no new fault: nothing runs there to move.
+        if self.availability(&manager, name)? == "drain" {
+            return Ok(format!(
+                "{name} is drained already: nothing runs there to move (`activate {name}` \
+                 takes it back)"
+            ));
+        }
         self.on_node(
             &manager,
             &["node", "update", "--availability", "drain", name],
@@ -54,17 +61,7 @@ impl Swarm {
     pub fn activate(&self, name: &str) -> anyhow::Result<String> {
         self.node_named(name)?;
         let manager = self.manager_other_than(name)?;
-        let availability = self.on_node(
-            &manager,
-            &[
-                "node",
-                "inspect",
-                "--format",
-                "{{.Spec.Availability}}",
-                name,
-            ],
-        )?;
-        let already = availability.trim() == "active";
+        let already = self.availability(&manager, name)? == "active";
         if !already {
             self.on_node(
                 &manager,
@@ -73,6 +70,21 @@ impl Swarm {
         }
         end_fault(&self.journal(), &format!("drain {name}"))?;
         Ok(activated(name, already))
+    }
+
+    /// Whether `name` takes replicas, as `manager` has it: `active`, `drain` or `pause`.
+    fn availability(&self, manager: &str, name: &str) -> anyhow::Result<String> {
+        let said = self.on_node(
+            manager,
+            &[
+                "node",
+                "inspect",
+                "--format",
+                "{{.Spec.Availability}}",
+                name,
+            ],
+        )?;
+        Ok(said.trim().to_string())
     }
 
     /// Kills `name`'s engine; returns once the managers saw it Down and its replicas run

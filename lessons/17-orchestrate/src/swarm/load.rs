@@ -31,7 +31,7 @@ pub struct LoadOptions {
     /// beside it, renamed).
     #[arg(long, default_value = "history.jsonl")]
     pub history: PathBuf,
-    /// Where to draw the timeline: the calls, node by node, and the faults behind them.
+    /// Where to draw the timeline: the calls, replica by replica, and the faults behind them.
     #[arg(long)]
     pub svg: Option<PathBuf>,
 }
