@@ -74,10 +74,15 @@ pub fn told(kinds: &[Kind], detail: usize) -> String {
 /// A failure's kind: its words up to the gateway that had the call (`504 Gateway Timeout
 /// (gateway 10.17.0.21:8080)`), without what the gateway said after, which names a node,
 /// a deadline, a count, and so differs from call to call.
+/// The gateway is looked for by name: what comes before it may hold parentheses of its own
+/// (reqwest's `error sending request for url (http://…)`).
 fn kind_of(why: &str) -> &str {
-    match why.find(')') {
-        Some(end) if why[..end].contains("(gateway ") => &why[..=end],
-        _ => why,
+    let Some(gateway) = why.find(" (gateway ") else {
+        return why;
+    };
+    match why[gateway..].find(')') {
+        Some(close) => &why[..=gateway + close],
+        None => why,
     }
 }
 
@@ -107,6 +112,7 @@ mod tests {
                 r#"504 Gateway Timeout (gateway 10.1.0.22:8080): {{"message":"{node} at {address}:7021 gave no answer"}}"#
             ))
         };
+        let sending = "error sending request for url (http://10.1.0.21:8080/)";
         let calls = [
             call(900, 3, Outcome::Answered("user-1".into())),
             call(1000, 6000, timed_out("10.1.0.21:8080")),
@@ -115,6 +121,16 @@ mod tests {
             call(1150, 5100, no_answer("user-b", "10.117.0.9")),
             call(1200, 6000, timed_out("10.1.0.21:8080")),
             call(1300, 2, failed("an answer that names no node: hello")),
+            call(
+                1400,
+                900,
+                failed(&format!("{sending} (gateway 10.1.0.21:8080): reset")),
+            ),
+            call(
+                1500,
+                800,
+                failed(&format!("{sending} (gateway 10.1.0.21:8080): closed")),
+            ),
         ];
         let kinds = kinds(&calls);
         let whats: Vec<(&str, usize)> = kinds
@@ -128,6 +144,10 @@ mod tests {
                 ("504 Gateway Timeout (gateway 10.1.0.22:8080)", 2),
                 ("timed out (gateway 10.1.0.22:8080)", 1),
                 ("an answer that names no node: hello", 1),
+                (
+                    "error sending request for url (http://10.1.0.21:8080/) (gateway 10.1.0.21:8080)",
+                    2
+                ),
             ]
         );
         let said = told(&kinds, 40);
@@ -143,6 +163,6 @@ mod tests {
             ),
             "{said}"
         );
-        assert_eq!(said.lines().count(), 4, "{said}");
+        assert_eq!(said.lines().count(), 5, "{said}");
     }
 }

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
+use lab::history::unix_ms;
 use lab::load::Run;
 
 use crate::lab::TestLab;
@@ -176,12 +177,9 @@ impl TestLab {
 /// stopped, killed, networks made (another lab's, beside this one), and how loaded the
 /// machine is. Never a failure of its own: it is read for a failure's message.
 fn what_else_this_machine_did(project: &str, since: SystemTime) -> String {
-    let since = since
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |now| now.as_secs());
+    // Docker's events take whole seconds of the Unix clock, as the journal's are counted.
+    let since = unix_ms(since) / 1000;
+    let now = unix_ms(SystemTime::now()) / 1000;
     let out = testkit::output_within(
         "`docker events` since the load began",
         Command::new("timeout").args([
