@@ -177,7 +177,7 @@ impl TestLab {
 /// stopped, killed, networks made (another lab's, beside this one), and how loaded the
 /// machine is. Never a failure of its own: it is read for a failure's message.
 fn what_else_this_machine_did(project: &str, since: SystemTime) -> String {
-    // Docker's events take whole seconds of the Unix clock, as the journal's are counted.
+    // `docker events --since/--until` take whole seconds of the Unix clock.
     let since = unix_ms(since) / 1000;
     let now = unix_ms(SystemTime::now()) / 1000;
     let out = testkit::output_within(
