@@ -7,9 +7,10 @@
 # (`harness = false`: each sets a process-wide environment variable alone); `cargo test`
 # runs those. Without nextest, `cargo test` runs everything.
 #
-# run_suite: every test of the workspace with every feature (the
-# lessons' solutions switched in); --no-fail-fast, so a red run names every test that
-# failed, not only the first binary's. Returns non-zero if any test failed.
+# run_suite: every test of the workspace with every feature (the lessons' solutions switched
+# in), as `flaky.sh` runs it. Returns non-zero if any test failed. The test command runs its
+# parts itself (`run_nextest`, `run_own_main_and_doc_tests`), so as to run lesson 17's swarm
+# story apart, beside verify.
 
 # The binaries with a `main` of their own (`harness = false` in their Cargo.toml).
 own_main_tests=(consul_address_env consul_binary)
@@ -29,22 +30,55 @@ bounded() {
   return "$status"
 }
 
+# Lesson 17's swarm story: the one test the test command runs apart from the rest, beside
+# verify (test.sh says why); `run_suite` runs it with the rest.
+swarm_story='package(l17-orchestrate) & binary(swarm_lab)'
+
+have_nextest() {
+  cargo nextest --version >/dev/null 2>&1
+}
+
+# run_nextest FILTER [ARGS…]: the tests FILTER selects, side by side; --no-fail-fast, so a red
+# run names every test that failed, not only the first binary's.
+run_nextest() {
+  local filter="$1"
+  shift
+  # Three tests a core: most of a test's time is spent waiting on what it started (on 2
+  # cores, the suite takes 124 s with 6 at once, 168 s with 4, and more with 2).
+  cargo nextest run --locked --workspace --all-features --no-fail-fast \
+    --test-threads "$((3 * $(nproc 2>/dev/null || echo 2)))" \
+    --failure-output final -E "$filter" "$@"
+}
+
+# What nextest does not run: the binaries with a `main` of their own, and the doc tests.
+run_own_main_and_doc_tests() {
+  local failed=0 own=() name
+  for name in "${own_main_tests[@]}"; do own+=(--test "$name"); done
+  # Each of these takes seconds once built; the doc tests are compiled here, about a minute.
+  bounded 120s cargo test --locked --workspace --all-features --no-fail-fast "${own[@]}" || failed=1
+  bounded 300s cargo test --locked --workspace --all-features --no-fail-fast --doc || failed=1
+  return $failed
+}
+
+# Everything nextest runs but the binaries with their own `main`, and but the swarm's story
+# too when asked (`but_the_story`).
+nextest_filter() {
+  local skip="" name
+  for name in "${own_main_tests[@]}"; do
+    skip="${skip:+$skip | }binary($name)"
+  done
+  if [ "${1:-}" = but_the_story ]; then
+    echo "not ($skip | ($swarm_story))"
+  else
+    echo "not ($skip)"
+  fi
+}
+
 run_suite() {
-  if cargo nextest --version >/dev/null 2>&1; then
-    local failed=0 skip="" name
-    for name in "${own_main_tests[@]}"; do
-      skip="${skip:+$skip | }binary($name)"
-    done
-    # Three tests a core: most of a test's time is spent waiting on what it started (on 2
-    # cores, the suite takes 124 s with 6 at once, 168 s with 4, and more with 2).
-    cargo nextest run --locked --workspace --all-features --no-fail-fast \
-      --test-threads "$((3 * $(nproc 2>/dev/null || echo 2)))" \
-      --failure-output final -E "not ($skip)" || failed=1
-    local own=()
-    for name in "${own_main_tests[@]}"; do own+=(--test "$name"); done
-    # Each of these takes seconds once built; the doc tests are compiled here, about a minute.
-    bounded 120s cargo test --locked --workspace --all-features --no-fail-fast "${own[@]}" || failed=1
-    bounded 300s cargo test --locked --workspace --all-features --no-fail-fast --doc || failed=1
+  if have_nextest; then
+    local failed=0
+    run_nextest "$(nextest_filter)" || failed=1
+    run_own_main_and_doc_tests || failed=1
     return $failed
   else
     # One binary after another, the lab's story among them: about a quarter of an hour.

@@ -9,7 +9,8 @@
 # 3. Builds and runs the tools' own tests and every lesson's tests with the solutions
 #    switched in, clippy's lints checked as it builds (-D warnings).
 # 4. Runs `workbook-dev verify` (the maintainers' checks): every exercise fails on its stub and passes on its solution,
-#    every exercise has a hint and a TODO, and every book include resolves.
+#    every exercise has a hint and a TODO, and every book include resolves; beside lesson
+#    17's swarm story, the suite's last test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,21 +97,68 @@ failed=0
 # The suite's report of this run, and none older, is what verify reads below.
 junit="$target/nextest/default/junit.xml"
 rm -f "$junit"
-run_suite || failed=1
 
-step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
 # The build above made workbook-dev with every feature (`browser-check`, the check of the
 # book's pages in headless Chromium, among them) in the workspace's build. `cargo run -p
 # workbook-dev` would select it alone, resolve anew the features of the crates it shares
 # with the lessons (micro, shared, testkit, workbook-full) and build them all a second time.
 # The tools the chapters run (devconsul, grpc-fast) were built above with the workspace's
 # features: verify runs them as they are instead of building them alone, with other features.
-# It runs after the suite, not beside it: both keep two cores busy, and both hold time bounds
-# (the lab's p99, a transcript's ten seconds) that a machine shared with the other broke.
 # The solutions' side is the suite's own run of the same build, read from nextest's report
 # (verify runs them itself where the report lacks one: no nextest, or a suite cut short).
-TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify --solutions-from "$junit" \
-  || failed=1
+verify() {
+  TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify --solutions-from "$junit"
+}
+
+if ! have_nextest; then
+  run_suite || failed=1
+  step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
+  verify || failed=1
+else
+  run_nextest "$(nextest_filter but_the_story)" || failed=1
+
+  step "lesson 17's swarm story, beside the doc tests and workbook-dev verify"
+  # The swarm's story takes five minutes and, alone, a third of two cores: it waits on its five
+  # engines, on the swarm's timers and on its load. Run after everything else, as it once
+  # was, it left two thirds of the machine idle for its length, and verify's builds and lab
+  # chapters then took as long again. So the story runs beside what comes after the suite:
+  # the doc tests, and verify (its stubs built and run, the book's transcripts, chapter 17's
+  # on a swarm of its own, and its pages in Chromium). Not beside the rest of the suite:
+  # lesson 14's lab holds a rolling deploy to a p99 that a swarm beside it broke.
+  #
+  # What runs beside the story builds one job at a time (CARGO_BUILD_JOBS): the story holds
+  # every fault to no failed call, and a build keeping both cores busy starved the swarm's
+  # engines, which share Docker's part of the machine, until calls failed (72 of 930 in a
+  # rolling update, on a slower machine of two cores). One job a time leaves them a core.
+  #
+  # verify builds lesson 11 with its stubs meanwhile, in target/debug, where the story finds
+  # the l11-micro it puts in the course's image: the story gets a copy of the solutions'.
+  # Its report is its own (nextest's profile `swarm-story`), apart from the suite's, which
+  # verify reads meanwhile; what it prints is shown when it ends.
+  story_dir="$(cd "$target" && pwd)/swarm-story"
+  mkdir -p "$story_dir"
+  cp "$target/debug/l11-micro" "$story_dir/l11-micro"
+  (
+    export L17_MICRO_BINARY="$story_dir/l11-micro"
+    exec cargo nextest run --locked --workspace --all-features --no-fail-fast \
+      --profile swarm-story --failure-output final -E "$swarm_story"
+  ) >"$story_dir/story.log" 2>&1 &
+  story=$!
+  # A test command ended early ends the story too: nextest takes its swarm down.
+  trap 'kill -TERM "$story" 2>/dev/null && wait "$story"; print_timings' EXIT
+  (
+    export CARGO_BUILD_JOBS=1
+    status=0
+    run_own_main_and_doc_tests || status=1
+    printf '\n\033[1m==> workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)\033[0m\n'
+    verify || status=1
+    exit $status
+  ) || failed=1
+  printf '\n\033[1m==> lesson 17'"'"'s swarm story (%s)\033[0m\n' "$story_dir/story.log"
+  wait "$story" || failed=1
+  trap print_timings EXIT
+  cat "$story_dir/story.log"
+fi
 
 du -sh "$target" 2>/dev/null | awk '{ print "target/: " $1 }'
 # A green run's builds of the dependencies, for the next clone (once per lock file).

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use l17_orchestrate::swarm::image::MICRO_VARIABLE;
+
 use crate::machine::built_beside;
 use crate::{DOCKER_PATIENCE, PROGRAM, STEP};
 
@@ -29,7 +31,13 @@ impl TestLab {
             // runs beside this one), from the stack's 10.117.0 and from Docker's 172.17-31
             // and 192.168.
             subnet_prefix: format!("10.{}.{}", 150 + pid % 50, (pid / 50) % 256),
-            micro: built_beside("l11-micro"),
+            // The l11-micro that goes into the course's image: the one the program's own
+            // variable names, where the caller set it (the test command hands the story a
+            // copy of its own, since verify builds lesson 11 with its stubs meanwhile), else
+            // the one cargo built beside this test.
+            micro: std::env::var_os(MICRO_VARIABLE)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| built_beside("l11-micro")),
             _taken_down: taken_down,
         }
     }
@@ -43,7 +51,7 @@ impl TestLab {
             .args(["--node-image", "l17-node-test"])
             .args(["--service-image", "l17-service-test"])
             .args(args)
-            .env("L17_MICRO_BINARY", &self.micro)
+            .env(MICRO_VARIABLE, &self.micro)
             .stdin(Stdio::null());
         program
     }
