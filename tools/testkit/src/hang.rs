@@ -13,6 +13,9 @@
 //! [`ServerProcess`](crate::ServerProcess)). The first time either list is written, a thread
 //! starts that waits for SIGTERM; when it comes, the thread prints both lists on stderr
 //! (which nextest shows under the test's name), kills the programs, and ends the process.
+//! Ctrl-C is taken the same way: a person who interrupts a run (SIGINT, which nextest passes
+//! on to its tests, and `cargo test` gets from the terminal) or closes its terminal (SIGHUP)
+//! leaves nothing of it running either.
 //! Nothing the test started outlives it, even when its `Drop`s never run. What a `Drop`
 //! would have undone outside the process (a lab of Docker containers taken down) is a
 //! command the test lists with [`on_end`]; it is run too, within [`CLEAN_UP_PATIENCE`].
@@ -149,8 +152,18 @@ pub fn command_line(command: &std::process::Command) -> String {
 /// What the test was doing, as printed when it is ended: its waits, longest first, and the
 /// programs it had started.
 pub fn report() -> String {
+    report_on(signal_hook::consts::SIGTERM)
+}
+
+/// [`report`], for a test ended by `signal`: SIGTERM is its deadline's (nextest's), SIGINT
+/// a person's Ctrl-C, SIGHUP a terminal closed.
+fn report_on(signal: i32) -> String {
     let lists = lists();
-    let mut text = String::from("this test was ended from outside (its deadline has passed)\n");
+    let mut text = String::from(match signal {
+        signal_hook::consts::SIGINT => "this test was interrupted (Ctrl-C)\n",
+        signal_hook::consts::SIGHUP => "this test was ended: its terminal closed\n",
+        _ => "this test was ended from outside (its deadline has passed)\n",
+    });
     if lists.waits.is_empty() {
         text.push_str("  it was waiting on nothing testkit knows of\n");
     }
@@ -173,15 +186,24 @@ pub fn report() -> String {
     text
 }
 
-/// Starts, once per process, the thread that reports and cleans up on SIGTERM.
+/// The signals that end a test from outside: its deadline (SIGTERM), Ctrl-C, a terminal
+/// closed.
+const ENDING: [i32; 3] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGHUP,
+];
+
+/// Starts, once per process, the thread that reports and cleans up on SIGTERM, SIGINT or
+/// SIGHUP.
 fn report_on_termination() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let signals = match signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM]) {
+        let signals = match signal_hook::iterator::Signals::new(ENDING) {
             Ok(signals) => signals,
             // Without the report, the test still ends by its deadline: only less is said.
             Err(error) => {
-                eprintln!("testkit: cannot watch for SIGTERM ({error}); a hang will not be named");
+                eprintln!("testkit: cannot watch for SIGTERM and Ctrl-C ({error}); a hang will not be named");
                 return;
             }
         };
@@ -195,10 +217,10 @@ fn report_on_termination() {
 }
 
 fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
-    if signals.forever().next().is_none() {
+    let Some(signal) = signals.forever().next() else {
         return;
-    }
-    eprint!("{}", report());
+    };
+    eprint!("{}", report_on(signal));
     let pids: Vec<u32> = lists().programs.iter().map(|program| program.pid).collect();
     for &pid in &pids {
         // SAFETY: `kill` only sends a signal; a pid that is gone makes it fail harmlessly.
@@ -231,6 +253,7 @@ fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
             Err(_) => eprintln!("  {what}: did not end within {CLEAN_UP_PATIENCE:?}"),
         }
     }
-    // 128 + SIGTERM, as a shell reports a process ended by it.
-    std::process::exit(143);
+    // 128 + the signal, as a shell reports a process ended by it (143 for SIGTERM, 130 for
+    // Ctrl-C).
+    std::process::exit(128 + signal);
 }

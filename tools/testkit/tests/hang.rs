@@ -1,10 +1,11 @@
 //! A test ended by its deadline says what it was waiting for and stops what it started.
 //!
 //! The test runner ends a test that runs past its deadline with SIGTERM (cargo-nextest's
-//! `slow-timeout`, `.config/nextest.toml`). This test plays both parts: run by the runner,
-//! it starts itself again as a test that hangs (the same binary, the same test, with
-//! `HANG_FIXTURE` set), waits until that copy says it is waiting, ends it with SIGTERM as
-//! the runner would, and reads what it printed from outside.
+//! `slow-timeout`, `.config/nextest.toml`), and a person interrupts one with Ctrl-C
+//! (SIGINT). These tests play both parts: run by the runner, each starts this test again as
+//! one that hangs (the same binary, the first test, with `HANG_FIXTURE` set), waits until
+//! that copy says it is waiting, ends it with SIGTERM as the runner would or SIGINT as a
+//! person would, and reads what it printed from outside.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -24,8 +25,68 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
     if std::env::var_os(FIXTURE).is_some() {
         hang();
     }
+    // As nextest ends a test past its deadline.
+    let ended = end_a_hanging_copy(libc::SIGTERM);
+    assert_eq!(
+        ended.status,
+        Some(143),
+        "the copy should end as a process ended by SIGTERM does; it printed:\n{}",
+        ended.report
+    );
+    assert!(
+        ended.report.contains("its deadline has passed"),
+        "the report should say why it ended; it said:\n{}",
+        ended.report
+    );
+    assert!(
+        ended.report.contains(&format!("waiting for {WAIT}")),
+        "the report should name the wait; it said:\n{}",
+        ended.report
+    );
+    assert!(
+        ended
+            .report
+            .contains(&format!("stopping pid {}: sleep 600", ended.program)),
+        "the report should name the program it started; it said:\n{}",
+        ended.report
+    );
+}
 
-    let marker = std::env::temp_dir().join(format!("hang-clean-up-{}", std::process::id()));
+/// Ctrl-C, as nextest passes it on to a test (and a terminal sends it to `cargo test`):
+/// what the test started and what it listed to undo are stopped and undone as on its
+/// deadline, and it ends as a process interrupted does.
+#[test]
+fn a_test_interrupted_by_ctrl_c_stops_its_programs_and_cleans_up() {
+    let ended = end_a_hanging_copy(libc::SIGINT);
+    assert_eq!(
+        ended.status,
+        Some(130),
+        "the copy should end as a process ended by Ctrl-C does; it printed:\n{}",
+        ended.report
+    );
+    assert!(
+        ended.report.contains("interrupted (Ctrl-C)"),
+        "the report should say it was interrupted; it said:\n{}",
+        ended.report
+    );
+}
+
+/// How a hanging copy of this test ended, seen from outside.
+struct Ended {
+    /// Its exit code.
+    status: Option<i32>,
+    /// What it printed on stderr once signalled.
+    report: String,
+    /// The pid of the program it had started.
+    program: u32,
+}
+
+/// Starts this test again as the one that hangs, waits until it says it is waiting, sends it
+/// `signal`, and checks what every ending must do: its clean-up named and run, its program
+/// gone.
+fn end_a_hanging_copy(signal: libc::c_int) -> Ended {
+    let marker =
+        std::env::temp_dir().join(format!("hang-clean-up-{}-{signal}", std::process::id()));
     let _ = std::fs::remove_file(&marker);
     let mut copy = Command::new(std::env::current_exe().expect("this test's own binary"))
         .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
@@ -49,7 +110,7 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
 
     let mut seen = Vec::new();
     let deadline = Instant::now() + PATIENCE;
-    let child_pid = loop {
+    let program = loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let line = said.recv_timeout(left).unwrap_or_else(|_| {
             let _ = copy.kill();
@@ -61,9 +122,8 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
         seen.push(line);
     };
 
-    // As nextest ends a test past its deadline.
     // SAFETY: `kill` only sends a signal.
-    unsafe { libc::kill(copy.id() as libc::pid_t, libc::SIGTERM) };
+    unsafe { libc::kill(copy.id() as libc::pid_t, signal) };
 
     // What it says until its stderr closes: it exits at once.
     let mut report = Vec::new();
@@ -75,30 +135,22 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
     let _ = copy.kill();
     let status = copy.wait().expect("reap the copy");
     let report = report.join("\n");
-    assert_eq!(
-        status.code(),
-        Some(143),
-        "the copy should end as a process ended by SIGTERM does; it printed:\n{report}"
-    );
     assert!(
         report.contains("cleaning up: a marker file written") && marker.is_file(),
         "the copy's clean-up should be named and run; it said:\n{report}"
     );
     let _ = std::fs::remove_file(&marker);
-    assert!(
-        report.contains(&format!("waiting for {WAIT}")),
-        "the report should name the wait; it said:\n{report}"
-    );
-    assert!(
-        report.contains(&format!("stopping pid {child_pid}: sleep 600")),
-        "the report should name the program it started; it said:\n{report}"
-    );
     // SAFETY: signal 0 only asks whether the process exists.
-    let alive = unsafe { libc::kill(child_pid as libc::pid_t, 0) } == 0;
+    let alive = unsafe { libc::kill(program as libc::pid_t, 0) } == 0;
     assert!(
         !alive,
-        "the program the copy started (pid {child_pid}) was left running"
+        "the program the copy started (pid {program}) was left running"
     );
+    Ended {
+        status: status.code(),
+        report,
+        program,
+    }
 }
 
 /// The test that hangs: starts a program, lists a wait, and waits on something that never
@@ -115,7 +167,7 @@ fn hang() -> ! {
     let _clean_up = testkit::hang::on_end("a marker file written", touch);
     eprintln!("fixture: waiting, sleep is pid {}", child.id());
     let (_keep, never) = mpsc::channel::<()>();
-    // deadline: the test above ends this copy with SIGTERM once it has said it is waiting
+    // deadline: the tests above end this copy with a signal once it has said it is waiting
     let _ = never.recv();
     unreachable!("nothing is ever sent")
 }
