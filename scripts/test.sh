@@ -140,8 +140,7 @@ else
   cp "$target/debug/l11-micro" "$story_dir/l11-micro"
   (
     export L17_MICRO_BINARY="$story_dir/l11-micro"
-    exec cargo nextest run --locked --workspace --all-features --no-fail-fast \
-      --profile swarm-story --failure-output final -E "$swarm_story"
+    exec_nextest "$swarm_story" --profile swarm-story
   ) >"$story_dir/story.log" 2>&1 &
   story=$!
   # A test command ended early ends the story too: nextest takes its swarm down.
@@ -154,7 +153,7 @@ else
     verify || status=1
     exit $status
   ) || failed=1
-  printf '\n\033[1m==> lesson 17'"'"'s swarm story (%s)\033[0m\n' "$story_dir/story.log"
+  printf "\n\033[1m==> lesson 17's swarm story (%s)\033[0m\n" "$story_dir/story.log"
   wait "$story" || failed=1
   trap print_timings EXIT
   cat "$story_dir/story.log"

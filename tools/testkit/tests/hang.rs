@@ -27,17 +27,7 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
     }
     // As nextest ends a test past its deadline.
     let ended = end_a_hanging_copy(libc::SIGTERM);
-    assert_eq!(
-        ended.status,
-        Some(143),
-        "the copy should end as a process ended by SIGTERM does; it printed:\n{}",
-        ended.report
-    );
-    assert!(
-        ended.report.contains("its deadline has passed"),
-        "the report should say why it ended; it said:\n{}",
-        ended.report
-    );
+    ended.as_a_process_ended_by("SIGTERM", 143, "its deadline has passed");
     assert!(
         ended.report.contains(&format!("waiting for {WAIT}")),
         "the report should name the wait; it said:\n{}",
@@ -58,17 +48,7 @@ fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
 #[test]
 fn a_test_interrupted_by_ctrl_c_stops_its_programs_and_cleans_up() {
     let ended = end_a_hanging_copy(libc::SIGINT);
-    assert_eq!(
-        ended.status,
-        Some(130),
-        "the copy should end as a process ended by Ctrl-C does; it printed:\n{}",
-        ended.report
-    );
-    assert!(
-        ended.report.contains("interrupted (Ctrl-C)"),
-        "the report should say it was interrupted; it said:\n{}",
-        ended.report
-    );
+    ended.as_a_process_ended_by("Ctrl-C", 130, "interrupted (Ctrl-C)");
 }
 
 /// How a hanging copy of this test ended, seen from outside.
@@ -79,6 +59,24 @@ struct Ended {
     report: String,
     /// The pid of the program it had started.
     program: u32,
+}
+
+impl Ended {
+    /// It exited as a shell reports a process ended by `signal` (`code`), and its report
+    /// said why (`why`).
+    fn as_a_process_ended_by(&self, signal: &str, code: i32, why: &str) {
+        assert_eq!(
+            self.status,
+            Some(code),
+            "the copy should end as a process ended by {signal} does; it printed:\n{}",
+            self.report
+        );
+        assert!(
+            self.report.contains(why),
+            "the report should say why it ended ({why}); it said:\n{}",
+            self.report
+        );
+    }
 }
 
 /// Starts this test again as the one that hangs, waits until it says it is waiting, sends it
