@@ -10,6 +10,7 @@
 //! It speaks English only.
 
 mod i18n;
+mod interrupt;
 #[cfg(feature = "browser-check")]
 mod pictures;
 mod proof;
@@ -101,6 +102,9 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     let course = Course::discover()?;
+    if matches!(cli.command, Command::Verify { .. }) {
+        interrupt::end_on_ctrl_c();
+    }
     match cli.command {
         Command::Verify { book: true, .. } => verify::run_book_only(&course).await,
         Command::Verify {

@@ -98,12 +98,13 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
     if probed.is_empty() {
         return Ok(Vec::new());
     }
+    // Ctrl-C must not leave a file broken: it stops the build, and the guards put the
+    // files back on the way out. Till then, Ctrl-C is this function's to handle.
+    let holding = crate::interrupt::Holding::new();
     let mut guards = Vec::new();
     for (_, path) in &probed {
         guards.push(BrokenFile::break_it(path)?);
     }
-    // Ctrl-C must not leave a file broken: it stops the build, and the guards put the
-    // files back on the way out.
     // Every lesson's tests, so that one broken lesson (`verify --lesson`) is probed too.
     let lessons: Vec<&Lesson> = course.lessons.iter().collect();
     let request = BuildRequest {
@@ -117,6 +118,7 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
         _ = tokio::signal::ctrl_c() => bail!("interrupted; the exercise files are put back"),
     };
     drop(guards);
+    drop(holding);
     let package_of = |manifest: &Path| -> String {
         let dir = manifest.parent().unwrap_or(manifest);
         course

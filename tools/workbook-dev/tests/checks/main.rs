@@ -9,6 +9,7 @@
 #[path = "../../../workbook-full/tests/runner/fixture.rs"]
 mod fixture;
 mod i18n;
+mod interrupt;
 mod schedule;
 mod verify;
 

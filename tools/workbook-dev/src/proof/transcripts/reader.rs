@@ -212,6 +212,8 @@ impl Reader<'_> {
             .spawn()
             .map_err(|err| format!("cannot start bash: {err}"))?;
         let group = child.id();
+        // Listed while it runs, so that a Ctrl-C to verify reaches it too.
+        let _listed = group.map(crate::interrupt::Group::new);
         match tokio::time::timeout(limit, child.wait_with_output()).await {
             Ok(Ok(output)) => Ok(self.as_in_book(&output.stdout)),
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),

@@ -1,0 +1,85 @@
+//! Ctrl-C during `verify`: it ends, and so does what it started.
+//!
+//! A program that catches no signal ends on Ctrl-C, and so do the processes it started in
+//! the terminal's process group: the terminal signals the whole group. Two things in verify
+//! stood in the way of that. The isolation probe breaks exercise files for a moment and must
+//! put them back whatever happens, so it catches Ctrl-C; and tokio, once asked for a signal,
+//! keeps its handler for the life of the process, so every Ctrl-C after the probe was caught
+//! and ignored, and verify ran on to its end. And the commands a chapter runs go in process
+//! groups of their own (so that one that hangs is killed with its children), which a
+//! terminal's Ctrl-C does not reach.
+//!
+//! So verify catches Ctrl-C from its start, here, once. Unless a [`Holding`] says that its
+//! holder undoes its own work first (the probe), it passes the signal on to the groups
+//! [`Group`] lists and ends with 130, the status a shell gives a program ended by SIGINT.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The process groups of the commands running now.
+static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// How many [`Holding`]s exist now.
+static HOLDERS: AtomicUsize = AtomicUsize::new(0);
+
+/// The exit status of a program ended by Ctrl-C (128 + SIGINT).
+pub const INTERRUPTED: u8 = 130;
+
+/// Ends the program on Ctrl-C from now on, as above. Call once, inside a tokio runtime.
+pub fn end_on_ctrl_c() {
+    tokio::spawn(async {
+        loop {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            if HOLDERS.load(Ordering::SeqCst) > 0 {
+                // The holder ends the program itself, once its work is undone.
+                continue;
+            }
+            let groups = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
+            for group in groups {
+                // SAFETY: kill(2) with a negative pid signals a process group; no memory
+                // is involved.
+                unsafe { libc::kill(-(group as i32), libc::SIGINT) };
+            }
+            eprintln!("interrupted");
+            std::process::exit(INTERRUPTED.into());
+        }
+    });
+}
+
+/// While it exists, Ctrl-C is its holder's to handle (the isolation probe, which puts the
+/// files it broke back, then returns its error).
+pub struct Holding(());
+
+impl Holding {
+    pub fn new() -> Holding {
+        HOLDERS.fetch_add(1, Ordering::SeqCst);
+        Holding(())
+    }
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        HOLDERS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A process group of verify's own, listed while it exists, so that Ctrl-C reaches it.
+pub struct Group(u32);
+
+impl Group {
+    pub fn new(group: u32) -> Group {
+        GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(group);
+        Group(group)
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        GROUPS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|group| *group != self.0);
+    }
+}
