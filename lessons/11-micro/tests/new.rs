@@ -8,9 +8,10 @@
 //! under the framework are reused, and only the crate and the course's own crates it stands
 //! on (`micro`, `shared`, `proto`…) are compiled: 6 of 301 packages, 18 s on two cores. After a
 //! build of the whole workspace (CI's, `--workspace --all-features`), which unifies the
-//! features of every package, the runner's and the early lessons' too, four are: the crate,
-//! and `shared`, `micro` and `consul-ext` above it (`shared` has two features more in the
-//! workspace, `ca` and `http`, which lessons 14 and 16 turn on). The workspace-hack, which
+//! features of every package, the runner's and the early lessons' too, five are: the crate,
+//! the workspace-hack (an empty library), and `shared`, `micro` and `consul-ext` above it
+//! (`shared` has two features more in the workspace, `ca` and `http`, which lessons 14 and
+//! 16 turn on). The workspace-hack, which
 //! `micro` depends on, turns on what the other packages turn on in the dependencies they
 //! share with the framework, so that everything under it is shared (its `Cargo.toml` says
 //! which): 10 s on two quiet cores for the first crate, not 30.

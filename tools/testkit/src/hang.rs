@@ -25,6 +25,7 @@
 //! are allowed (a signal handler may call almost nothing safely).
 
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
@@ -194,9 +195,24 @@ const ENDING: [i32; 3] = [
     signal_hook::consts::SIGHUP,
 ];
 
+/// Set by a program that uses this crate outside a test and ends itself on a signal.
+static THE_PROGRAMS: AtomicBool = AtomicBool::new(false);
+
+/// For a program, not a test, that uses this crate's servers and takes its signals itself
+/// (`workbook-dev verify`, which must put files back before it ends): from now on no thread
+/// of this module takes SIGTERM, SIGINT or SIGHUP, and the program calls [`stop_started`] on
+/// its way out. Call it before anything else of this crate: a thread already started
+/// stays.
+pub fn signals_are_the_programs() {
+    THE_PROGRAMS.store(true, Ordering::SeqCst);
+}
+
 /// Starts, once per process, the thread that reports and cleans up on SIGTERM, SIGINT or
-/// SIGHUP.
+/// SIGHUP (unless the program takes them: [`signals_are_the_programs`]).
 fn report_on_termination() {
+    if THE_PROGRAMS.load(Ordering::SeqCst) {
+        return;
+    }
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let signals = match signal_hook::iterator::Signals::new(ENDING) {
@@ -221,6 +237,16 @@ fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
         return;
     };
     eprint!("{}", report_on(signal));
+    stop_started();
+    // 128 + the signal, as a shell reports a process ended by it (143 for SIGTERM, 130 for
+    // Ctrl-C).
+    std::process::exit(128 + signal);
+}
+
+/// Kills and reaps every program listed as started and not yet reaped, then runs every
+/// clean-up listed with [`on_end`], each within [`CLEAN_UP_PATIENCE`]: what a test ended
+/// from outside does, and a program that takes its signals itself does on its way out.
+pub fn stop_started() {
     let pids: Vec<u32> = lists().programs.iter().map(|program| program.pid).collect();
     for &pid in &pids {
         // SAFETY: `kill` only sends a signal; a pid that is gone makes it fail harmlessly.
@@ -253,7 +279,4 @@ fn end_on_termination(mut signals: signal_hook::iterator::Signals) {
             Err(_) => eprintln!("  {what}: did not end within {CLEAN_UP_PATIENCE:?}"),
         }
     }
-    // 128 + the signal, as a shell reports a process ended by it (143 for SIGTERM, 130 for
-    // Ctrl-C).
-    std::process::exit(128 + signal);
 }

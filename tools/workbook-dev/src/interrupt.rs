@@ -1,17 +1,23 @@
 //! Ctrl-C during `verify`: it ends, and so does what it started.
 //!
 //! A program that catches no signal ends on Ctrl-C, and so do the processes it started in
-//! the terminal's process group: the terminal signals the whole group. Two things in verify
-//! stood in the way of that. The isolation probe breaks exercise files for a moment and must
-//! put them back whatever happens, so it catches Ctrl-C; and tokio, once asked for a signal,
-//! keeps its handler for the life of the process, so every Ctrl-C after the probe was caught
-//! and ignored, and verify ran on to its end. And the commands a chapter runs go in process
-//! groups of their own (so that one that hangs is killed with its children), which a
-//! terminal's Ctrl-C does not reach.
+//! the terminal's process group: the terminal signals the whole group. Three things in
+//! verify stood in the way of that:
 //!
-//! So verify catches Ctrl-C from its start, here, once. Unless a [`Holding`] says that its
-//! holder undoes its own work first (the probe), it passes the signal on to the groups
-//! [`Group`] lists and ends with 130, the status a shell gives a program ended by SIGINT.
+//! - the isolation probe breaks exercise files for a moment and must put them back whatever
+//!   happens, so it catches Ctrl-C; and tokio, once asked for a signal, keeps its handler
+//!   for the life of the process, so every Ctrl-C after the probe was caught and ignored,
+//!   and verify ran on to its end;
+//! - testkit, whose Redis and etcd the chapters use, takes Ctrl-C as a test's and ends the
+//!   process at once: during the probe, before the files were back;
+//! - the commands a chapter runs go in process groups of their own (so that one that hangs
+//!   is killed with its children), which a terminal's Ctrl-C does not reach.
+//!
+//! So verify takes Ctrl-C itself, from its start, here, and testkit leaves it alone. Unless
+//! a [`Holding`] says that its holder undoes its own work first (the probe, which then
+//! calls [`end_now`]), it passes the signal on to the groups [`Group`] lists, stops
+//! testkit's servers, and ends with 130, the status a shell gives a program ended by
+//! SIGINT.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,31 +31,40 @@ static HOLDERS: AtomicUsize = AtomicUsize::new(0);
 /// The exit status of a program ended by Ctrl-C (128 + SIGINT).
 pub const INTERRUPTED: u8 = 130;
 
-/// Ends the program on Ctrl-C from now on, as above. Call once, inside a tokio runtime.
+/// Ends the program on Ctrl-C from now on, as above. Call once, inside a tokio runtime,
+/// before anything starts a server of testkit's (the chapters' Redis and etcd): testkit
+/// would otherwise take Ctrl-C for a test's, and end the program at once, whoever holds it.
 pub fn end_on_ctrl_c() {
+    testkit::hang::signals_are_the_programs();
     tokio::spawn(async {
         loop {
             if tokio::signal::ctrl_c().await.is_err() {
                 return;
             }
-            if HOLDERS.load(Ordering::SeqCst) > 0 {
-                // The holder ends the program itself, once its work is undone.
-                continue;
+            if HOLDERS.load(Ordering::SeqCst) == 0 {
+                end_now();
             }
-            let groups = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
-            for group in groups {
-                // SAFETY: kill(2) with a negative pid signals a process group; no memory
-                // is involved.
-                unsafe { libc::kill(-(group as i32), libc::SIGINT) };
-            }
-            eprintln!("interrupted");
-            std::process::exit(INTERRUPTED.into());
+            // Else the holder ends the program itself, once its work is undone.
         }
     });
 }
 
+/// Ends the program as Ctrl-C does: the listed process groups get SIGINT, testkit's servers
+/// are stopped, and the program exits with [`INTERRUPTED`].
+pub fn end_now() -> ! {
+    let groups = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
+    for group in groups {
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is
+        // involved.
+        unsafe { libc::kill(-(group as i32), libc::SIGINT) };
+    }
+    testkit::hang::stop_started();
+    eprintln!("interrupted");
+    std::process::exit(INTERRUPTED.into());
+}
+
 /// While it exists, Ctrl-C is its holder's to handle (the isolation probe, which puts the
-/// files it broke back, then returns its error).
+/// files it broke back, then calls [`end_now`]).
 pub struct Holding(());
 
 impl Holding {

@@ -19,7 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use workbook_core::cargo::{self, BuildRequest};
 use workbook_core::course::{Course, Lesson};
@@ -115,7 +115,11 @@ pub async fn probe(course: &Course, broken: &[&Lesson]) -> Result<Vec<Probe>> {
     };
     let build = tokio::select! {
         build = cargo::build_tests(&course.root, &request) => build?,
-        _ = tokio::signal::ctrl_c() => bail!("interrupted; the exercise files are put back"),
+        _ = tokio::signal::ctrl_c() => {
+            drop(guards);
+            eprintln!("the exercise files the isolation probe broke are put back");
+            crate::interrupt::end_now();
+        }
     };
     drop(guards);
     drop(holding);

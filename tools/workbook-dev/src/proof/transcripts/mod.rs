@@ -46,8 +46,10 @@
 //!   before the chapter and it goes down at the chapter's end (see `lab/mod.rs` for how its
 //!   commands are taken, `lab/compose.rs` and `lab/swarm.rs` for each lab's own). Where
 //!   Docker is missing, those blocks are not run, and the row says so.
-//! - Blocks that show no output, or that run anything but lessons (curl, python3, another
-//!   cargo package), are not run.
+//! - A block that shows no output starts its servers, and in a lab chapter runs the lab's
+//!   commands (each must succeed: chapter 17's faults, one after the other); nothing is
+//!   compared. Blocks that run anything but lessons (curl, python3, another cargo package)
+//!   are not run.
 
 use std::collections::HashMap;
 use std::fs;

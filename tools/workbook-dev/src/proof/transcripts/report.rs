@@ -28,10 +28,8 @@ pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
     let mut failed = Vec::new();
     for chapter in &rows {
         let mut counts = format!(
-            "{} compared / {} abridged / {} not run",
-            chapter.compared,
-            chapter.abridged,
-            chapter.commands_only + chapter.not_lessons
+            "{} compared / {} abridged / {} with no output shown / {} not run",
+            chapter.compared, chapter.abridged, chapter.commands_only, chapter.not_lessons
         );
         if !chapter.missing.is_empty() {
             counts.push_str(&format!(" (no {})", chapter.missing.join(", no ")));
@@ -60,16 +58,14 @@ pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
     }
     let compared: usize = transcripts.chapters.iter().map(|c| c.compared).sum();
     let abridged: usize = transcripts.chapters.iter().map(|c| c.abridged).sum();
-    let not_run: usize = transcripts
-        .chapters
-        .iter()
-        .map(|c| c.commands_only + c.not_lessons)
-        .sum();
+    let commands_only: usize = transcripts.chapters.iter().map(|c| c.commands_only).sum();
+    let not_run: usize = transcripts.chapters.iter().map(|c| c.not_lessons).sum();
     println!(
         "  {}",
         ui::dim(&format!(
-            "{compared} compared; skipped: {} marked abridged; not run: {} of commands only or of other programs",
+            "{compared} compared; skipped: {} marked abridged; {} with no output shown (their servers and a lab's commands run, nothing to compare); not run: {} of other programs",
             ui::plural(abridged, "block"),
+            ui::plural(commands_only, "block"),
             ui::plural(not_run, "block"),
         ))
     );

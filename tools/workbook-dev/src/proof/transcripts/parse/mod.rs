@@ -46,7 +46,8 @@ pub(super) enum Kind {
     Compared,
     /// Marked abridged: its servers start and its `^C` stops them; nothing is compared.
     Abridged,
-    /// Commands to type, no output shown: its servers start, nothing else runs.
+    /// Commands to type, no output shown: its servers start, and in a lab chapter the lab's
+    /// commands run (each must succeed); nothing else runs.
     CommandsOnly,
     /// It runs something other than lessons: not run at all.
     NotLesson,
