@@ -8,9 +8,7 @@
 # runs those. Without nextest, `cargo test` runs everything.
 #
 # run_suite: every test of the workspace with every feature (the lessons' solutions switched
-# in), as `flaky.sh` runs it. Returns non-zero if any test failed. The test command runs its
-# parts itself (`run_nextest`, `run_own_main_and_doc_tests`), so as to run lesson 17's swarm
-# story apart, beside verify.
+# in), as `test.sh` and `flaky.sh` run it. Returns non-zero if any test failed.
 
 # The binaries with a `main` of their own (`harness = false` in their Cargo.toml).
 own_main_tests=(consul_address_env consul_binary)
@@ -30,9 +28,6 @@ bounded() {
   return "$status"
 }
 
-# Lesson 17's swarm story: the one test the test command runs apart from the rest, beside
-# verify (test.sh says why); `run_suite` runs it with the rest.
-swarm_story='package(l17-orchestrate) & binary(swarm_lab)'
 
 have_nextest() {
   cargo nextest --version >/dev/null 2>&1
@@ -66,18 +61,13 @@ run_own_main_and_doc_tests() {
   return $failed
 }
 
-# Everything nextest runs but the binaries with their own `main`, and but the swarm's story
-# too when asked (`but_the_story`).
+# Everything nextest runs but the binaries with their own `main`.
 nextest_filter() {
   local skip="" name
   for name in "${own_main_tests[@]}"; do
     skip="${skip:+$skip | }binary($name)"
   done
-  if [ "${1:-}" = but_the_story ]; then
-    echo "not ($skip | ($swarm_story))"
-  else
-    echo "not ($skip)"
-  fi
+  echo "not ($skip)"
 }
 
 run_suite() {

@@ -9,8 +9,7 @@
 # 3. Builds and runs the tools' own tests and every lesson's tests with the solutions
 #    switched in, clippy's lints checked as it builds (-D warnings).
 # 4. Runs `workbook-dev verify` (the maintainers' checks): every exercise fails on its stub and passes on its solution,
-#    every exercise has a hint and a TODO, and every book include resolves; beside lesson
-#    17's swarm story, the suite's last test.
+#    every exercise has a hint and a TODO, and every book include resolves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -110,59 +109,14 @@ verify() {
   TOOLS_BUILT_WITH_THE_WORKSPACE=1 "$target/debug/workbook-dev" verify --solutions-from "$junit"
 }
 
-if ! have_nextest; then
-  run_suite || failed=1
-  step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
-  verify || failed=1
-else
-  run_nextest "$(nextest_filter but_the_story)" || failed=1
-
-  step "lesson 17's swarm story, beside the doc tests and workbook-dev verify"
-  # The swarm's story takes five minutes and, alone, a third of two cores: it waits on its five
-  # engines, on the swarm's timers and on its load. Run after everything else, as it once
-  # was, it left two thirds of the machine idle for its length, and verify's builds and lab
-  # chapters then took as long again. So the story runs beside what comes after the suite:
-  # the doc tests, and verify (its stubs built and run, the book's transcripts, chapter 17's
-  # on a swarm of its own, and its pages in Chromium). Not beside the rest of the suite:
-  # lesson 14's lab holds a rolling deploy to a p99 that a swarm beside it broke.
-  #
-  # What runs beside the story builds one job at a time (CARGO_BUILD_JOBS): the story holds
-  # every fault to no failed call, and a build keeping both cores busy starved the swarm's
-  # engines, which share Docker's part of the machine, until calls failed (72 of 930 in a
-  # rolling update, on a slower machine of two cores). One job a time leaves them a core.
-  #
-  # verify builds lesson 11 with its stubs meanwhile, in target/debug, where the story finds
-  # the l11-micro it puts in the course's image: the story gets a copy of the solutions'.
-  # Its report is its own (nextest's profile `swarm-story`), apart from the suite's, which
-  # verify reads meanwhile; what it prints is shown when it ends.
-  story_dir="$(cd "$target" && pwd)/swarm-story"
-  mkdir -p "$story_dir"
-  cp "$target/debug/l11-micro" "$story_dir/l11-micro"
-  (
-    export L17_MICRO_BINARY="$story_dir/l11-micro"
-    exec_nextest "$swarm_story" --profile swarm-story
-  ) >"$story_dir/story.log" 2>&1 &
-  story=$!
-  # A test command ended early ends the story too: nextest takes its swarm down.
-  trap 'kill -TERM "$story" 2>/dev/null && wait "$story"; print_timings' EXIT
-  (
-    export CARGO_BUILD_JOBS=1
-    # And at the lowest priority (nice 19): the story's load, its nodes' engines and the
-    # replicas they run get a core first whenever they need one. Without it, on a slower
-    # machine, a drain lost 3 of 450 calls (load average 49, the gateway's registry watch
-    # late); verify's work is the same, only done when the swarm waits.
-    renice -n 19 -p "$BASHPID" >/dev/null
-    status=0
-    run_own_main_and_doc_tests || status=1
-    printf '\n\033[1m==> workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)\033[0m\n'
-    verify || status=1
-    exit $status
-  ) || failed=1
-  printf "\n\033[1m==> lesson 17's swarm story (%s)\033[0m\n" "$story_dir/story.log"
-  wait "$story" || failed=1
-  trap print_timings EXIT
-  cat "$story_dir/story.log"
-fi
+# The whole suite, lesson 17's swarm story last and alone (`.config/nextest.toml` says why),
+# then verify. The story ran beside verify for a while, to keep the machine busy while the
+# swarm waits: on a slower machine of two cores its drain then lost calls (3 of 450, then 8
+# of 634, at a load average of 40 to 49, with verify at the lowest priority too); alone it
+# holds every fault to no failed call.
+run_suite || failed=1
+step "workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)"
+verify || failed=1
 
 du -sh "$target" 2>/dev/null | awk '{ print "target/: " $1 }'
 # A green run's builds of the dependencies, for the next clone (once per lock file).

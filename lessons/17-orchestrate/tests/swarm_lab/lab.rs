@@ -32,9 +32,8 @@ impl TestLab {
             // and 192.168.
             subnet_prefix: format!("10.{}.{}", 150 + pid % 50, (pid / 50) % 256),
             // The l11-micro that goes into the course's image: the one the program's own
-            // variable names, where the caller set it (the test command hands the story a
-            // copy of its own, since verify builds lesson 11 with its stubs meanwhile), else
-            // the one cargo built beside this test.
+            // variable names, where the caller set it, else the one cargo built beside this
+            // test.
             micro: std::env::var_os(MICRO_VARIABLE)
                 .map(PathBuf::from)
                 .unwrap_or_else(|| built_beside("l11-micro")),
