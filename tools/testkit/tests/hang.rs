@@ -5,7 +5,8 @@
 //! (SIGINT). These tests play both parts: run by the runner, each starts this test again as
 //! one that hangs (the same binary, the first test, with `HANG_FIXTURE` set), waits until
 //! that copy says it is waiting, ends it with SIGTERM as the runner would or SIGINT as a
-//! person would, and reads what it printed from outside.
+//! person would, and reads what it printed from outside. A program that uses testkit outside
+//! a test and takes its signals itself gets none of this: a copy plays that part too.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -13,6 +14,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const FIXTURE: &str = "HANG_FIXTURE";
+/// The copy, as [`FIXTURE`] says: a test that hangs ([`hang`]), or a program that takes its
+/// signals itself ([`takes_its_signals`]).
+const HANGS: &str = "hangs";
+const TAKES_ITS_SIGNALS: &str = "takes its signals";
 /// The file the copy's clean-up writes (`hang::on_end`), named by the test for the copy.
 const MARKER: &str = "HANG_FIXTURE_MARKER";
 const TEST_NAME: &str = "a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs";
@@ -22,8 +27,10 @@ const PATIENCE: Duration = Duration::from_secs(30);
 
 #[test]
 fn a_test_ended_by_its_deadline_names_its_wait_and_stops_its_programs() {
-    if std::env::var_os(FIXTURE).is_some() {
-        hang();
+    match std::env::var(FIXTURE).as_deref() {
+        Ok(HANGS) => hang(),
+        Ok(TAKES_ITS_SIGNALS) => takes_its_signals(),
+        _ => {}
     }
     // As nextest ends a test past its deadline.
     let ended = end_a_hanging_copy(libc::SIGTERM);
@@ -86,53 +93,9 @@ fn end_a_hanging_copy(signal: libc::c_int) -> Ended {
     let marker =
         std::env::temp_dir().join(format!("hang-clean-up-{}-{signal}", std::process::id()));
     let _ = std::fs::remove_file(&marker);
-    let mut copy = Command::new(std::env::current_exe().expect("this test's own binary"))
-        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
-        .env(FIXTURE, "1")
-        .env(MARKER, &marker)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start this test again as the one that hangs");
-
-    // Its stderr, line by line, on a thread: a read that never returns cannot hang this test.
-    let (lines, said) = mpsc::channel();
-    let stderr = copy.stderr.take().expect("stderr is piped");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-
-    let mut seen = Vec::new();
-    let deadline = Instant::now() + PATIENCE;
-    let program = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = said.recv_timeout(left).unwrap_or_else(|_| {
-            let _ = copy.kill();
-            panic!("the hanging copy never said it was waiting; it printed: {seen:#?}")
-        });
-        if let Some(pid) = line.strip_prefix("fixture: waiting, sleep is pid ") {
-            break pid.parse::<u32>().expect("a pid");
-        }
-        seen.push(line);
-    };
-
-    // SAFETY: `kill` only sends a signal.
-    unsafe { libc::kill(copy.id() as libc::pid_t, signal) };
-
-    // What it says until its stderr closes: it exits at once.
-    let mut report = Vec::new();
-    let deadline = Instant::now() + PATIENCE;
-    while let Ok(line) = said.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-        report.push(line);
-    }
-    // Gone by now (its stderr closed as it exited), or, if PATIENCE passed first, killed here.
-    let _ = copy.kill();
-    let status = copy.wait().expect("reap the copy");
-    let report = report.join("\n");
+    let copy = Copy::start(HANGS, &marker);
+    let program = copy.program;
+    let (status, report) = copy.end_with(signal);
     assert!(
         report.contains("cleaning up: a marker file written") && marker.is_file(),
         "the copy's clean-up should be named and run; it said:\n{report}"
@@ -149,6 +112,143 @@ fn end_a_hanging_copy(signal: libc::c_int) -> Ended {
         report,
         program,
     }
+}
+
+/// A copy of this test run as a fixture, once it has said it is waiting.
+struct Copy {
+    child: std::process::Child,
+    /// Its stderr, line by line.
+    said: mpsc::Receiver<String>,
+    /// The program it started.
+    program: u32,
+}
+
+impl Copy {
+    /// Starts this test again as the fixture `kind`, and waits until it says it is waiting.
+    fn start(kind: &str, marker: &std::path::Path) -> Copy {
+        let mut child = Command::new(std::env::current_exe().expect("this test's own binary"))
+            .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
+            .env(FIXTURE, kind)
+            .env(MARKER, marker)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start this test again as the fixture");
+
+        // Its stderr, line by line, on a thread: a read that never returns cannot hang this
+        // test.
+        let (lines, said) = mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr is piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + PATIENCE;
+        let program = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = said.recv_timeout(left).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("the copy never said it was waiting; it printed: {seen:#?}")
+            });
+            if let Some(pid) = line.strip_prefix("fixture: waiting, sleep is pid ") {
+                break pid.parse::<u32>().expect("a pid");
+            }
+            seen.push(line);
+        };
+        Copy {
+            child,
+            said,
+            program,
+        }
+    }
+
+    /// Sends it `signal`; how it ended, and what it said until its stderr closed (it exits
+    /// at once).
+    fn end_with(mut self, signal: libc::c_int) -> (std::process::ExitStatus, String) {
+        // SAFETY: `kill` only sends a signal.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+        let mut report = Vec::new();
+        let deadline = Instant::now() + PATIENCE;
+        while let Ok(line) = self
+            .said
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            report.push(line);
+        }
+        // Gone by now (its stderr closed as it exited), or, if PATIENCE passed first, killed
+        // here.
+        let _ = self.child.kill();
+        let status = self.child.wait().expect("reap the copy");
+        (status, report.join("\n"))
+    }
+}
+
+/// A program, not a test, that uses testkit and takes its signals itself (`workbook-dev
+/// verify`, for the book's Redis and etcd): testkit leaves SIGINT alone once told, so the
+/// signal's default ends it, and nothing of testkit's report is printed.
+#[test]
+fn a_program_that_takes_its_signals_gets_none_of_testkits_handling() {
+    let copy = Copy::start(TAKES_ITS_SIGNALS, &std::env::temp_dir());
+    let program = copy.program;
+    let (status, report) = copy.end_with(libc::SIGINT);
+    // Its sleep outlives it (nobody stopped it): this test stops it.
+    // SAFETY: `kill` only sends a signal.
+    unsafe { libc::kill(program as libc::pid_t, libc::SIGKILL) };
+    use std::os::unix::process::ExitStatusExt as _;
+    assert_eq!(
+        status.signal(),
+        Some(libc::SIGINT),
+        "the copy should end as SIGINT's default ends a program ({status}); it printed:\n{report}"
+    );
+    assert!(
+        !report.contains("interrupted"),
+        "testkit should have said nothing; it printed:\n{report}"
+    );
+}
+
+/// `stop_started`, which such a program calls on its way out, kills and reaps what it
+/// started.
+#[test]
+// The child is reaped by `stop_started`, which is what this test checks.
+#[allow(clippy::zombie_processes)]
+fn stop_started_stops_and_reaps_what_was_started() {
+    testkit::hang::signals_are_the_programs();
+    let sleep = Command::new("sleep").arg("600").spawn().unwrap();
+    let pid = sleep.id();
+    testkit::hang::started(pid, "sleep 600");
+    testkit::hang::stop_started();
+    // Killed and reaped: no process, not even a zombie, has its pid.
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "sleep (pid {pid}) is still there"
+    );
+}
+
+/// The program that takes its signals: says so to testkit, then lists a wait and a
+/// program, which in a test would start testkit's handling of SIGINT, and waits.
+fn takes_its_signals() -> ! {
+    testkit::hang::signals_are_the_programs();
+    let _waiting = testkit::hang::waiting_for("Ctrl-C");
+    // Its output not the copy's: the copy's stderr closes when the copy ends.
+    let mut sleep = Command::new("sleep")
+        .arg("600")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sleep");
+    testkit::hang::started(sleep.id(), "sleep 600");
+    eprintln!("fixture: waiting, sleep is pid {}", sleep.id());
+    let (_keep, never) = mpsc::channel::<()>();
+    // deadline: the test above ends this copy with SIGINT once it has said it is waiting
+    let _ = never.recv();
+    let _ = sleep.kill();
+    let _ = sleep.wait();
+    unreachable!("nothing is ever sent")
 }
 
 /// The test that hangs: starts a program, lists a wait, and waits on something that never
