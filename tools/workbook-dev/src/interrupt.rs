@@ -20,10 +20,13 @@
 //! SIGINT.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The process groups of the commands running now.
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Set once the program is ending: a group listed from then on is signalled at once.
+static ENDING: AtomicBool = AtomicBool::new(false);
 
 /// How many [`Holding`]s exist now.
 static HOLDERS: AtomicUsize = AtomicUsize::new(0);
@@ -52,6 +55,9 @@ pub fn end_on_ctrl_c() {
 /// Ends the program as Ctrl-C does: the listed process groups get SIGINT, testkit's servers
 /// are stopped, and the program exits with [`INTERRUPTED`].
 pub fn end_now() -> ! {
+    // Another thread may start a command meanwhile (a lab chapter runs on its own): from
+    // here on, whatever is listed gets the signal as it is listed.
+    ENDING.store(true, Ordering::SeqCst);
     let groups = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
     for group in groups {
         // SAFETY: kill(2) with a negative pid signals a process group; no memory is
@@ -86,6 +92,11 @@ pub struct Group(u32);
 impl Group {
     pub fn new(group: u32) -> Group {
         GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(group);
+        // Listed after `end_now` took the list: the program is ending, and this group too.
+        if ENDING.load(Ordering::SeqCst) {
+            // SAFETY: as in `end_now`.
+            unsafe { libc::kill(-(group as i32), libc::SIGINT) };
+        }
         Group(group)
     }
 }
