@@ -28,27 +28,20 @@ bounded() {
   return "$status"
 }
 
-
 have_nextest() {
   cargo nextest --version >/dev/null 2>&1
 }
 
-# exec_nextest FILTER [ARGS…]: becomes nextest running the tests FILTER selects, side by side
-# (`exec`: a signal sent to this process reaches nextest itself, which passes it on to its
-# tests); --no-fail-fast, so a red run names every test that failed, not only the first
-# binary's. run_nextest: the same, as a command that returns.
-exec_nextest() {
+# run_nextest FILTER [ARGS…]: the tests FILTER selects, side by side; --no-fail-fast, so a red
+# run names every test that failed, not only the first binary's.
+run_nextest() {
   local filter="$1"
   shift
   # Three tests a core: most of a test's time is spent waiting on what it started (on 2
   # cores, the suite takes 124 s with 6 at once, 168 s with 4, and more with 2).
-  exec cargo nextest run --locked --workspace --all-features --no-fail-fast \
+  cargo nextest run --locked --workspace --all-features --no-fail-fast \
     --test-threads "$((3 * $(nproc 2>/dev/null || echo 2)))" \
     --failure-output final -E "$filter" "$@"
-}
-
-run_nextest() {
-  (exec_nextest "$@")
 }
 
 # What nextest does not run: the binaries with a `main` of their own, and the doc tests.
