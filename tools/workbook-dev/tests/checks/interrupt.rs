@@ -4,7 +4,7 @@
 
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Output};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::fixture::{Course, STUB};
@@ -44,14 +44,7 @@ fn ctrl_c_during_a_chapter_ends_verify_and_the_command_it_runs() {
 
     let mut verify = Verify::start(&course);
     let program = verify.pid_written_to(&mark);
-    let (output, said) = verify.ctrl_c();
-    assert_eq!(
-        output.status.code(),
-        Some(130),
-        "verify did not end on Ctrl-C ({}):\n{said}",
-        output.status
-    );
-    assert!(said.contains("interrupted"), "{said}");
+    verify.ends_on_ctrl_c();
     // The chapter's program, in a process group of its own, got the Ctrl-C too.
     ends_within_a_step(program, "the chapter's program");
 }
@@ -76,7 +69,7 @@ fn ctrl_c_during_the_isolation_probe_puts_the_files_back_and_ends_verify() {
 
     let mut verify = Verify::start(&course);
     let build_script = verify.pid_written_to(&mark);
-    let (output, said) = verify.ctrl_c();
+    let said = verify.ends_on_ctrl_c();
     assert_eq!(course.read("lessons/01-demo/src/exercises/add.rs"), STUB);
     assert_eq!(
         std::fs::metadata(&exercise).unwrap().modified().unwrap(),
@@ -84,12 +77,6 @@ fn ctrl_c_during_the_isolation_probe_puts_the_files_back_and_ends_verify() {
         "the exercise file's modification time"
     );
     assert!(said.contains("put back"), "{said}");
-    assert_eq!(
-        output.status.code(),
-        Some(130),
-        "verify did not end on Ctrl-C ({}):\n{said}",
-        output.status
-    );
     ends_within_a_step(build_script, "the probe's build");
 }
 
@@ -149,9 +136,9 @@ impl Verify {
         }
     }
 
-    /// Ctrl-C, as a terminal sends it to its foreground group; how verify ended, and what
-    /// it printed.
-    fn ctrl_c(&mut self) -> (Output, String) {
+    /// Ctrl-C, as a terminal sends it to its foreground group: verify must end as a program
+    /// ended by SIGINT does (130), saying so. What it printed.
+    fn ends_on_ctrl_c(&mut self) -> String {
         let child = self.child.take().expect("verify runs");
         let group = child.id() as libc::pid_t;
         // SAFETY: kill(2) only sends a signal, to the group of a child nobody has waited for.
@@ -162,7 +149,15 @@ impl Verify {
         );
         let output =
             testkit::child_output_within("verify after Ctrl-C", child, testkit::deadline::TEST);
-        (output, self.said())
+        let said = self.said();
+        assert_eq!(
+            output.status.code(),
+            Some(130),
+            "verify did not end on Ctrl-C ({}):\n{said}",
+            output.status
+        );
+        assert!(said.contains("interrupted"), "{said}");
+        said
     }
 }
 
