@@ -8,7 +8,9 @@
 # runs those. Without nextest, `cargo test` runs everything.
 #
 # run_suite: every test of the workspace with every feature (the lessons' solutions switched
-# in), as `test.sh` and `flaky.sh` run it. Returns non-zero if any test failed.
+# in), as `flaky.sh` runs it. Returns non-zero if any test failed. The test command runs its
+# parts itself (`run_nextest`, `run_own_main_and_doc_tests`), so as to run lesson 17's swarm
+# story apart, beside verify.
 
 # The binaries with a `main` of their own (`harness = false` in their Cargo.toml).
 own_main_tests=(consul_address_env consul_binary)
@@ -28,20 +30,30 @@ bounded() {
   return "$status"
 }
 
+# Lesson 17's swarm story: the one test the test command runs apart from the rest, beside
+# verify (test.sh says why); `run_suite` runs it with the rest.
+swarm_story='package(l17-orchestrate) & binary(swarm_lab)'
+
 have_nextest() {
   cargo nextest --version >/dev/null 2>&1
 }
 
-# run_nextest FILTER [ARGS…]: the tests FILTER selects, side by side; --no-fail-fast, so a red
-# run names every test that failed, not only the first binary's.
-run_nextest() {
+# exec_nextest FILTER [ARGS…]: becomes nextest running the tests FILTER selects, side by side
+# (`exec`: a signal sent to this process reaches nextest itself, which passes it on to its
+# tests); --no-fail-fast, so a red run names every test that failed, not only the first
+# binary's. run_nextest: the same, as a command that returns.
+exec_nextest() {
   local filter="$1"
   shift
   # Three tests a core: most of a test's time is spent waiting on what it started (on 2
   # cores, the suite takes 124 s with 6 at once, 168 s with 4, and more with 2).
-  cargo nextest run --locked --workspace --all-features --no-fail-fast \
+  exec cargo nextest run --locked --workspace --all-features --no-fail-fast \
     --test-threads "$((3 * $(nproc 2>/dev/null || echo 2)))" \
     --failure-output final -E "$filter" "$@"
+}
+
+run_nextest() {
+  (exec_nextest "$@")
 }
 
 # What nextest does not run: the binaries with a `main` of their own, and the doc tests.
@@ -54,13 +66,18 @@ run_own_main_and_doc_tests() {
   return $failed
 }
 
-# Everything nextest runs but the binaries with their own `main`.
+# Everything nextest runs but the binaries with their own `main`, and but the swarm's story
+# too when asked (`but_the_story`).
 nextest_filter() {
   local skip="" name
   for name in "${own_main_tests[@]}"; do
     skip="${skip:+$skip | }binary($name)"
   done
-  echo "not ($skip)"
+  if [ "${1:-}" = but_the_story ]; then
+    echo "not ($skip | ($swarm_story))"
+  else
+    echo "not ($skip)"
+  fi
 }
 
 run_suite() {

@@ -47,6 +47,7 @@ mod ports;
 mod process;
 #[cfg(feature = "prometheus")]
 mod prometheus;
+pub mod ran;
 mod redis;
 mod server;
 #[cfg(feature = "tls")]

@@ -61,6 +61,16 @@ enum Command {
         /// report) instead of run again; where it lacks an exercise, they are run.
         #[arg(long, value_name = "JUNIT")]
         solutions_from: Option<std::path::PathBuf>,
+        /// The lab chapters (14's hosts, 17's swarm) start once FILE is unlocked (flock):
+        /// the test command holds it while lesson 17's swarm story runs beside verify, so
+        /// that no other lab shares the machine with the story's.
+        #[arg(long, value_name = "FILE")]
+        labs_after: Option<std::path::PathBuf>,
+        /// The report (nextest's JUnit) of a story run apart from the suite, as the test
+        /// command runs lesson 17's: a block of a chapter's lab commands that the story ran
+        /// is not run again (as with the suite's own report, `--solutions-from`).
+        #[arg(long, value_name = "JUNIT")]
+        story_from: Option<std::path::PathBuf>,
     },
     /// The book's translations: `extract` its messages, `import` translations, `status`.
     I18n {
@@ -121,8 +131,17 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Verify {
             lesson,
             solutions_from,
+            labs_after,
+            story_from,
             ..
-        } => verify::run(&course, lesson.as_deref(), solutions_from.as_deref()).await,
+        } => {
+            let whole = verify::Whole {
+                solutions_from: solutions_from.as_deref(),
+                labs_after: labs_after.as_deref(),
+                story_from: story_from.as_deref(),
+            };
+            verify::run(&course, lesson.as_deref(), whole).await
+        }
         Command::I18n { action } => i18n::command(&course.root, action),
         #[cfg(feature = "browser-check")]
         Command::Pictures { which } => {

@@ -32,8 +32,9 @@ impl TestLab {
             // and 192.168.
             subnet_prefix: format!("10.{}.{}", 150 + pid % 50, (pid / 50) % 256),
             // The l11-micro that goes into the course's image: the one the program's own
-            // variable names, where the caller set it, else the one cargo built beside this
-            // test.
+            // variable names, where the caller set it (the test command hands the story a
+            // copy of its own, since verify builds lesson 11 with its stubs meanwhile), else
+            // the one cargo built beside this test.
             micro: std::env::var_os(MICRO_VARIABLE)
                 .map(PathBuf::from)
                 .unwrap_or_else(|| built_beside("l11-micro")),
@@ -60,7 +61,8 @@ impl TestLab {
         testkit::output_within(&what, &mut self.command(args), STEP)
     }
 
-    /// `ARGS` succeed; what they printed.
+    /// `ARGS` succeed; what they printed. Each says so on the test's output, for verify:
+    /// the chapter's block of faults is these commands, run here (`testkit::ran`).
     pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.program(args);
         assert!(
@@ -70,6 +72,7 @@ impl TestLab {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        println!("{}", testkit::ran::line("l17-orchestrate", args));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 

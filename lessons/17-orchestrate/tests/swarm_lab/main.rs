@@ -18,6 +18,10 @@
 //!   (`faults.rs`, `load.rs`);
 //! - `down`, leaving nothing of the lab behind; a failed assertion takes the lab down too.
 //!
+//! Each command of the lesson's program that succeeds is said on the test's output
+//! (`testkit::ran`): the chapter's block of faults is these commands, and `workbook-dev
+//! verify`, reading the story's report, does not run them again on a swarm of its own.
+//!
 //! The stack is deployed once, over TLS, and not again in the clear as the chapter first
 //! deploys it: `workbook-dev verify` runs the chapter's plain `deploy` as the book prints
 //! it, and a second deploy here cost half a minute and taught the faults nothing. The load

@@ -10,6 +10,7 @@ pub mod browsercheck;
 pub mod catalog;
 pub mod fences;
 pub mod isolation;
+pub mod junit;
 pub mod pathcheck;
 pub mod terms;
 pub mod test_messages;

@@ -1,11 +1,14 @@
 //! The lab chapters (14's hosts, 17's swarm), started ahead of the rest of verify.
 //!
 //! A lab chapter takes minutes and spends them waiting for Docker, so verify starts them
-//! first, on a thread of their own, beside its builds.
+//! first, on a thread of their own, beside its builds. Where another lab has the machine
+//! (the test command runs lesson 17's swarm story beside verify), they wait for it: its
+//! calls are held to none failed, and a second lab's engines beside its own, which share
+//! Docker's part of the machine with it, made them fail (a lock, `--labs-after`).
 
 use std::collections::HashMap;
-use std::fs;
-use std::path::PathBuf;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use workbook_core::course::Course;
@@ -26,7 +29,15 @@ pub struct LabsAhead {
 /// some lessons in `target/debug` (where a test of the stubs runs the program), so the
 /// chapter runs its own links to the solutions' programs, made before the build starts:
 /// cargo replaces a file of `target/debug` with a new one, and a link keeps the old.
-pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
+///
+/// With `after`, the chapters start once that file's lock is free ([`wait_for_unlock`]).
+/// `reports` (nextest's, read once the lock is had: a story holding it writes its own at
+/// its end) say which lab commands a lesson's story ran: a block of those is not run again.
+pub fn labs_ahead(
+    course: &Course,
+    after: Option<&Path>,
+    reports: Vec<PathBuf>,
+) -> Option<LabsAhead> {
     std::env::var_os(TOOLS_BUILT)?;
     let src = course.root.join("book/src");
     let (labs, _) = lab_chapters(crate::proof::bookcheck::markdown_files(&src));
@@ -53,8 +64,20 @@ pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
     // across awaits, a future `tokio::spawn` does not take (it is not `Send` for every
     // lifetime of those borrows).
     let course = course.clone();
+    let after = after.map(Path::to_path_buf);
     let (done, rows) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
+        // The lock is held until this thread ends: the lab is the machine's until then.
+        let _held = after.as_deref().and_then(|path| {
+            wait_for_unlock(path, || {
+                println!(
+                    "The lab chapters wait until another lab is done ({} is locked)",
+                    path.display()
+                )
+            })
+        });
+        let reports: Vec<&Path> = reports.iter().map(PathBuf::as_path).collect();
+        let ran = crate::proof::junit::commands_ran(&reports);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -65,8 +88,8 @@ pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
         let queue = Mutex::new(labs.into_iter());
         let rows = runtime.block_on(async {
             let (mut rows, more) = tokio::join!(
-                follow(&queue, &course, &binaries),
-                follow(&queue, &course, &binaries)
+                follow(&queue, &course, &binaries, &ran),
+                follow(&queue, &course, &binaries, &ran)
             );
             rows.extend(more);
             rows
@@ -76,4 +99,111 @@ pub fn labs_ahead(course: &Course) -> Option<LabsAhead> {
         let _ = done.send(rows);
     });
     Some(LabsAhead { rows })
+}
+
+/// Waits until no one holds `path`'s lock, then holds it (until the file is dropped);
+/// `waiting` is called first when it must wait. A file that cannot be opened or locked is
+/// not waited for: it says why, and the labs go on.
+pub(super) fn wait_for_unlock(path: &Path, waiting: impl FnOnce()) -> Option<File> {
+    let file = match File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!(
+                "the lab chapters start now: cannot open {} ({error})",
+                path.display()
+            );
+            return None;
+        }
+    };
+    match flock(&file, libc::LOCK_EX | libc::LOCK_NB) {
+        Ok(()) => return Some(file),
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => waiting(),
+        Err(error) => {
+            eprintln!(
+                "the lab chapters start now: cannot lock {} ({error})",
+                path.display()
+            );
+            return None;
+        }
+    }
+    let started = std::time::Instant::now();
+    match flock(&file, libc::LOCK_EX) {
+        Ok(()) => {
+            println!(
+                "The lab chapters start: the other lab was done after {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Some(file)
+        }
+        Err(error) => {
+            eprintln!(
+                "the lab chapters start now: cannot lock {} ({error})",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// flock(2) on `file`: `how` is LOCK_EX, LOCK_UN, with LOCK_NB not to wait. The lock is the
+/// open file's, and goes with it (or with the last process holding it open).
+fn flock(file: &File, how: libc::c_int) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: the descriptor is `file`'s, open for the whole call.
+    if unsafe { libc::flock(file.as_raw_fd(), how) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+
+    use super::*;
+
+    #[test]
+    fn the_labs_start_only_once_the_other_lab_lets_go_of_the_lock() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("labs.lock");
+        let other = File::create(&path).unwrap();
+        flock(&other, libc::LOCK_EX).unwrap();
+        let let_go = Arc::new(AtomicBool::new(false));
+        let (said, waits) = mpsc::channel();
+        let waiter = std::thread::spawn({
+            let (path, let_go) = (path.clone(), let_go.clone());
+            move || {
+                let held = wait_for_unlock(&path, move || said.send(()).unwrap());
+                (held.is_some(), let_go.load(Ordering::SeqCst))
+            }
+        });
+        waits
+            .recv_timeout(testkit::deadline::STEP)
+            .expect("the waiter says it waits, as the lock is held");
+        // The waiter must get the lock after this: the order, not a time.
+        let_go.store(true, Ordering::SeqCst);
+        flock(&other, libc::LOCK_UN).unwrap();
+        let (held, after_let_go) = waiter.join().unwrap();
+        assert!(held, "the waiter holds the lock once it is free");
+        assert!(
+            after_let_go,
+            "the waiter got the lock while the other lab held it"
+        );
+    }
+
+    #[test]
+    fn a_lock_that_cannot_be_had_is_not_waited_for() {
+        let folder = tempfile::tempdir().unwrap();
+        // A folder where the file should be: it cannot be opened for writing.
+        assert!(wait_for_unlock(folder.path(), || panic!("nothing to wait for")).is_none());
+    }
 }

@@ -48,8 +48,12 @@
 //!   Docker is missing, those blocks are not run, and the row says so.
 //! - A block that shows no output starts its servers, and in a lab chapter runs the lab's
 //!   commands (each must succeed: chapter 17's faults, one after the other); nothing is
-//!   compared. Blocks that run anything but lessons (curl, python3, another cargo package)
-//!   are not run.
+//!   compared. Where a lesson's story ran every one of its lab commands already, in the
+//!   suite's run of this build (lesson 17's swarm story runs each fault the chapter lists,
+//!   under load, and says so on its output: `testkit::ran`), the block is not run again on
+//!   the check's lab, and the row says so (verify's `--story-from`, `--solutions-from`). A
+//!   node the book names (`worker-2`) stands for any node of its role there. Blocks that run
+//!   anything but lessons (curl, python3, another cargo package) are not run.
 
 use std::collections::HashMap;
 use std::fs;
@@ -119,6 +123,8 @@ pub struct Chapter {
     pub compared: usize,
     pub abridged: usize,
     pub commands_only: usize,
+    /// Of the blocks with no output shown, those a lesson's story ran (not run again).
+    pub ran_by_story: usize,
     pub not_lessons: usize,
     pub problems: Vec<Problem>,
     /// Services the chapter names that could not start here.
@@ -163,9 +169,9 @@ pub async fn check(
     let others = Mutex::new(others.into_iter());
     let lab_files = Mutex::new(lab_files.into_iter());
     let (mut chapters, more_chapters, lab_chapters) = tokio::join!(
-        follow(&others, course, &binaries),
-        follow(&others, course, &binaries),
-        follow(&lab_files, course, &binaries)
+        follow(&others, course, &binaries, &[]),
+        follow(&others, course, &binaries, &[]),
+        follow(&lab_files, course, &binaries, &[])
     );
     chapters.extend(more_chapters);
     chapters.extend(lab_chapters);
@@ -238,11 +244,13 @@ fn binaries(course: &Course) -> HashMap<String, PathBuf> {
     binaries
 }
 
-/// Follows the chapters left in `queue`, one after another, until none is left.
+/// Follows the chapters left in `queue`, one after another, until none is left; `ran`, the
+/// lab commands a lesson's story ran already ([`check_chapter`]).
 async fn follow(
     queue: &Mutex<std::vec::IntoIter<PathBuf>>,
     course: &Course,
     binaries: &HashMap<String, PathBuf>,
+    ran: &[String],
 ) -> Vec<Chapter> {
     let mut chapters = Vec::new();
     loop {
@@ -251,6 +259,6 @@ async fn follow(
             return chapters;
         };
         let shown = course.relative(&file).display().to_string();
-        chapters.push(check_chapter(&file, &shown, binaries).await);
+        chapters.push(check_chapter(&file, &shown, binaries, ran).await);
     }
 }

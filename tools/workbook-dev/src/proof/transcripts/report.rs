@@ -31,6 +31,12 @@ pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
             "{} compared / {} abridged / {} with no output shown / {} not run",
             chapter.compared, chapter.abridged, chapter.commands_only, chapter.not_lessons
         );
+        if chapter.ran_by_story > 0 {
+            counts.push_str(&format!(
+                " ({} with no output shown run by the suite's story, not again)",
+                chapter.ran_by_story
+            ));
+        }
         if !chapter.missing.is_empty() {
             counts.push_str(&format!(" (no {})", chapter.missing.join(", no ")));
         }

@@ -20,6 +20,7 @@
 //! run directly, two at a time, each with a timeout.
 
 use std::fs;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -27,6 +28,7 @@ use anyhow::{Context, Result, bail};
 use crate::proof::answers;
 use crate::proof::catalog;
 use crate::proof::isolation;
+use crate::proof::junit;
 use crate::proof::transcripts;
 use crate::proof::unfinished;
 use crate::proof::waitcheck;
@@ -45,6 +47,19 @@ pub use pages::{run_book_only, run_site};
 
 use table::{Row, print_table};
 
+/// What a whole run of verify takes from the test command that runs it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Whole<'a> {
+    /// The suite's report of this build (nextest's JUnit): the solutions' side is read from
+    /// it instead of run again.
+    pub solutions_from: Option<&'a std::path::Path>,
+    /// A file whose lock (flock) another lab holds: the lab chapters start once it is free.
+    pub labs_after: Option<&'a std::path::Path>,
+    /// The report of a story run apart: the lab commands it ran are not run again, nor are
+    /// those the suite's report (`solutions_from`) says a story ran.
+    pub story_from: Option<&'a std::path::Path>,
+}
+
 /// How one side (stub or solution) of one exercise went.
 #[derive(Debug)]
 enum Side {
@@ -58,11 +73,12 @@ enum Side {
 /// Everything that builds comes first: the stubs (and their runs), the solutions (and
 /// theirs), the isolation probe (which breaks exercise files for a moment). Then verify runs
 /// what is built, and reads: the transcripts and the book, side by side.
-pub async fn run(
-    course: &Course,
-    lesson_id: Option<&str>,
-    solutions_from: Option<&std::path::Path>,
-) -> Result<()> {
+pub async fn run(course: &Course, lesson_id: Option<&str>, whole: Whole<'_>) -> Result<()> {
+    let Whole {
+        solutions_from,
+        labs_after,
+        story_from,
+    } = whole;
     let started = Instant::now();
     let lessons: Vec<&Lesson> = match lesson_id {
         None => course.lessons.iter().collect(),
@@ -103,7 +119,10 @@ pub async fn run(
     // The lab chapters first, while the builds below keep the cores busy (whole runs only).
     let labs = lesson_id
         .is_none()
-        .then(|| transcripts::labs_ahead(course))
+        .then(|| {
+            let reports = [solutions_from, story_from].into_iter().flatten();
+            transcripts::labs_ahead(course, labs_after, reports.map(Path::to_path_buf).collect())
+        })
         .flatten();
 
     let mut build_problems = Vec::new();
@@ -162,7 +181,7 @@ pub async fn run(
         // (`suite.rs`), else run here.
         let build = build_solutions(course, &lessons, tests, &mut build_problems).await?;
         let from_suite = solutions_from.and_then(|junit| {
-            let cases = suite::cases(&fs::read_to_string(junit).ok()?);
+            let cases = junit::cases(&fs::read_to_string(junit).ok()?);
             let runs: Option<Vec<TestRun>> = exercises
                 .iter()
                 .map(|(lesson, exercise)| suite::run_of(&cases, lesson, exercise))

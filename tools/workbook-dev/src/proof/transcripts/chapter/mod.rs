@@ -23,10 +23,14 @@ use super::{Chapter, Problem, parse};
 mod steps;
 
 /// Reads one chapter and follows its transcripts.
+///
+/// `ran`: the lab commands a lesson's story ran already, in this build (`testkit::ran`); a
+/// block of commands, no output shown, that are all among them is not run again.
 pub(super) async fn check_chapter(
     path: &Path,
     shown: &str,
     binaries: &HashMap<String, PathBuf>,
+    ran: &[String],
 ) -> Chapter {
     let chapter = Chapter {
         file: path
@@ -38,7 +42,7 @@ pub(super) async fn check_chapter(
     let Ok(markdown) = fs::read_to_string(path) else {
         return chapter;
     };
-    let mut follow = match Follow::start(path, shown, &markdown, binaries, chapter).await {
+    let mut follow = match Follow::start(path, shown, &markdown, binaries, ran, chapter).await {
         Ok(follow) => follow,
         Err(chapter) => return chapter,
     };
@@ -62,6 +66,8 @@ struct Follow<'a> {
     lab: Option<ChapterLab>,
     /// The chapter drives a lab of this kind, and none can run here.
     lab_missing: Option<&'static dyn LabKind>,
+    /// The lab commands a lesson's story ran already.
+    ran: &'a [String],
     chapter: Chapter,
 }
 
@@ -91,6 +97,7 @@ impl<'a> Follow<'a> {
         shown: &'a str,
         markdown: &str,
         binaries: &'a HashMap<String, PathBuf>,
+        ran: &'a [String],
         mut chapter: Chapter,
     ) -> Result<Follow<'a>, Chapter> {
         let scratch = std::env::temp_dir().join(format!(
@@ -164,6 +171,7 @@ impl<'a> Follow<'a> {
             services,
             lab,
             lab_missing,
+            ran,
             chapter,
         })
     }
@@ -174,7 +182,13 @@ impl<'a> Follow<'a> {
         match kind {
             Kind::Compared => self.chapter.compared += 1,
             Kind::Abridged => self.chapter.abridged += 1,
-            Kind::CommandsOnly => self.chapter.commands_only += 1,
+            Kind::CommandsOnly => {
+                self.chapter.commands_only += 1;
+                if self.ran_by_story(block) {
+                    self.chapter.ran_by_story += 1;
+                    return;
+                }
+            }
             Kind::NotLesson => {
                 self.chapter.not_lessons += 1;
                 // Its `… &` commands still hold bash's job numbers.
@@ -231,6 +245,15 @@ impl<'a> Follow<'a> {
                 self.differs(line, text, "the server logs", &mismatch);
             }
         }
+    }
+
+    /// Whether every command of `block` is one of the lab's that a lesson's story ran.
+    fn ran_by_story(&self, block: &Block) -> bool {
+        let Some(lab) = &self.lab else {
+            return false;
+        };
+        let mut commands = block.commands().peekable();
+        commands.peek().is_some() && commands.all(|command| lab.ran_by_story(command, self.ran))
     }
 
     /// What the check does with a block, here: a block that drives a lab that cannot run,

@@ -63,6 +63,13 @@ pub(in super::super) trait LabKind: Sync {
         Vec::new()
     }
 
+    /// Whether `ran`, the arguments of a run of the lab's program that a lesson's story says
+    /// it made (`testkit::ran`), is the run the book shows with `book`. The same words, unless
+    /// the lab says which of them a story may choose for itself.
+    fn same_run(&self, book: &[&str], ran: &[&str]) -> bool {
+        book == ran
+    }
+
     /// Whether a command of the lab's is passed over: the build and the images, made before
     /// the chapter.
     fn passed_over(&self, words: &[&str]) -> bool {

@@ -49,8 +49,8 @@ mod left_over;
 mod swarm;
 mod terminals;
 
-use kind::lab_of;
 pub(super) use kind::{LabKind, drives_a_lab, programs, takes};
+use kind::{lab_of, program_args};
 use terminals::Terminal;
 
 /// The lab of a chapter that drives one.
@@ -159,6 +159,22 @@ impl ChapterLab {
     /// Whether this lab takes `command`.
     pub(super) fn takes(&self, command: &str) -> bool {
         takes(self.kind, command)
+    }
+
+    /// Whether a lesson's story ran `command` already: its program's run, one of the `ran`
+    /// commands (`program ARGS…`, as the story said them, `testkit::ran`).
+    pub(super) fn ran_by_story(&self, command: &str, ran: &[String]) -> bool {
+        let package = self.kind.facts().package;
+        let words: Vec<&str> = command.split_ascii_whitespace().collect();
+        let Some(book) = program_args(&words, package) else {
+            return false;
+        };
+        ran.iter().any(|line| {
+            let words: Vec<&str> = line.split_ascii_whitespace().collect();
+            words.split_first().is_some_and(|(program, args)| {
+                *program == package && self.kind.same_run(book, args)
+            })
+        })
     }
 
     /// Each port the book's lab publishes on this machine, with the check's for it.

@@ -156,3 +156,28 @@ fn what_a_command_prints_gets_the_books_names_back() {
     assert!(lab.env().is_empty());
     assert_eq!(lab.published().count(), 0);
 }
+
+#[test]
+fn a_fault_the_story_ran_on_a_node_of_the_same_role_is_run() {
+    let said = |args: &[&str]| testkit::ran::line("l17-orchestrate", args);
+    let output = [
+        said(&["kill-engine", "worker-1"]),
+        said(&["partition", "manager-3"]),
+        said(&["update", "--failing"]),
+        "something else the story printed".to_string(),
+    ]
+    .join("\n");
+    let ran: Vec<String> = testkit::ran::commands(&output).map(String::from).collect();
+    let lab = lab();
+    let book = |args: &str| format!("cargo run -p l17-orchestrate -- {args}");
+    assert!(lab.ran_by_story(&book("kill-engine worker-2"), &ran));
+    assert!(lab.ran_by_story(&book("partition manager-3"), &ran));
+    assert!(lab.ran_by_story(&book("update --failing"), &ran));
+    // Another role, another fault, other words, another program: not run.
+    assert!(!lab.ran_by_story(&book("kill-engine manager-2"), &ran));
+    assert!(!lab.ran_by_story(&book("start-engine worker-1"), &ran));
+    assert!(!lab.ran_by_story(&book("update"), &ran));
+    assert!(!lab.ran_by_story(&book("partition manager-3 --and-more"), &ran));
+    assert!(!lab.ran_by_story("cargo run -p l14-deploy -- kill-engine worker-1", &ran));
+    assert!(!lab.ran_by_story("docker exec l17-manager-1 docker node ls", &ran));
+}
