@@ -64,12 +64,13 @@ enum Command {
         /// The lab chapters (14's hosts, 17's swarm) start once FILE is unlocked (flock):
         /// the test command holds it while lesson 17's swarm story runs beside verify, so
         /// that no other lab shares the machine with the story's.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["book", "lesson", "transcripts", "waits", "exercises", "site"])]
         labs_after: Option<std::path::PathBuf>,
         /// The report (nextest's JUnit) of a story run apart from the suite, as the test
         /// command runs lesson 17's: a block of a chapter's lab commands that the story ran
-        /// is not run again (as with the suite's own report, `--solutions-from`).
-        #[arg(long, value_name = "JUNIT")]
+        /// is not run again (as with the suite's own report, `--solutions-from`). With
+        /// `--transcripts` too.
+        #[arg(long, value_name = "JUNIT", conflicts_with_all = ["book", "lesson", "waits", "exercises", "site"])]
         story_from: Option<std::path::PathBuf>,
     },
     /// The book's translations: `extract` its messages, `import` translations, `status`.
@@ -122,8 +123,9 @@ async fn run(cli: Cli) -> Result<()> {
         } => verify::run_site(&course, &dir).await,
         Command::Verify {
             transcripts: Some(chapter),
+            story_from,
             ..
-        } => transcripts::run_one(&course, &chapter).await,
+        } => transcripts::run_one(&course, &chapter, story_from.as_deref()).await,
         Command::Verify { waits: true, .. } => verify::run_waits_only(&course),
         Command::Verify {
             exercises: true, ..

@@ -142,11 +142,12 @@ pub struct Transcripts {
 /// Checks the transcripts of the whole book, or with `only` of those lessons' chapters,
 /// against the lesson binaries verify has built (`target/debug/lNN-…`). The lab chapters
 /// are left to `labs` where they were started ahead ([`labs_ahead`]), and their rows taken
-/// from it.
+/// from it; else followed here, where `ran` are the lab commands a lesson's story ran.
 pub async fn check(
     course: &Course,
     only: Option<&[&Lesson]>,
     labs: Option<LabsAhead>,
+    ran: &[String],
 ) -> Transcripts {
     let started = Instant::now();
     let binaries = binaries(course);
@@ -171,7 +172,7 @@ pub async fn check(
     let (mut chapters, more_chapters, lab_chapters) = tokio::join!(
         follow(&others, course, &binaries, &[]),
         follow(&others, course, &binaries, &[]),
-        follow(&lab_files, course, &binaries, &[])
+        follow(&lab_files, course, &binaries, ran)
     );
     chapters.extend(more_chapters);
     chapters.extend(lab_chapters);

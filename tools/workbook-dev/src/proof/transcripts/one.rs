@@ -7,8 +7,13 @@ use anyhow::{Context, Result, bail};
 use workbook_core::course::{Course, Selection};
 
 /// Builds the chapter's lesson, checks its transcripts and prints the row; an error when
-/// any problem was found.
-pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
+/// any problem was found. `story_from`: a story's report, whose lab commands are not run
+/// again ([`super::check`]).
+pub async fn run_one(
+    course: &Course,
+    chapter: &str,
+    story_from: Option<&std::path::Path>,
+) -> Result<()> {
     // `07`, `07-discover`, `discover`, `l07-discover` or `07-discover.md`.
     let (Selection::Lesson(lesson) | Selection::Exercise(lesson, _)) =
         course.select(chapter.trim().trim_end_matches(".md"))?;
@@ -38,7 +43,8 @@ pub async fn run_one(course: &Course, chapter: &str) -> Result<()> {
     if !status.success() {
         bail!("`cargo build -p {}` failed", lesson.package);
     }
-    let (_, failed) = super::print(&super::check(course, Some(&[lesson]), None).await);
+    let ran = crate::proof::junit::commands_ran(story_from.as_slice());
+    let (_, failed) = super::print(&super::check(course, Some(&[lesson]), None, &ran).await);
     if !failed.is_empty() {
         bail!(
             "{} has transcripts that differ from a run",

@@ -222,7 +222,7 @@ pub async fn run(course: &Course, lesson_id: Option<&str>, whole: Whole<'_>) -> 
     ));
     // The book's transcripts, run against the lesson binaries the builds above made.
     let (transcripts_passed, transcripts_failed) = transcripts::print(
-        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice()), labs).await,
+        &transcripts::check(course, lesson_id.map(|_| lessons.as_slice()), labs, &[]).await,
     );
 
     let catalog = catalog.await.context("the catalog's check")?;
