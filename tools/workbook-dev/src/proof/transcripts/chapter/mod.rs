@@ -249,11 +249,9 @@ impl<'a> Follow<'a> {
 
     /// Whether every command of `block` is one of the lab's that a lesson's story ran.
     fn ran_by_story(&self, block: &Block) -> bool {
-        let Some(lab) = &self.lab else {
-            return false;
-        };
-        let mut commands = block.commands().peekable();
-        commands.peek().is_some() && commands.all(|command| lab.ran_by_story(command, self.ran))
+        self.lab
+            .as_ref()
+            .is_some_and(|lab| lab.all_ran_by_story(block.commands(), self.ran))
     }
 
     /// What the check does with a block, here: a block that drives a lab that cannot run,

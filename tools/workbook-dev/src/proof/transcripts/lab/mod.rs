@@ -177,6 +177,16 @@ impl ChapterLab {
         })
     }
 
+    /// Whether there are `commands`, and a lesson's story ran every one ([`Self::ran_by_story`]).
+    pub(super) fn all_ran_by_story<'c>(
+        &self,
+        commands: impl Iterator<Item = &'c str>,
+        ran: &[String],
+    ) -> bool {
+        let mut commands = commands.peekable();
+        commands.peek().is_some() && commands.all(|command| self.ran_by_story(command, ran))
+    }
+
     /// Each port the book's lab publishes on this machine, with the check's for it.
     pub(super) fn published(&self) -> impl Iterator<Item = (u16, u16)> {
         let (book, count) = self.kind.facts().published;

@@ -181,3 +181,50 @@ fn a_fault_the_story_ran_on_a_node_of_the_same_role_is_run() {
     assert!(!lab.ran_by_story("cargo run -p l14-deploy -- kill-engine worker-1", &ran));
     assert!(!lab.ran_by_story("docker exec l17-manager-1 docker node ls", &ran));
 }
+
+#[test]
+fn the_chapters_block_of_faults_is_run_by_a_story_that_ran_each_fault() {
+    let chapter = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/src/17-orchestrate.md"),
+    )
+    .unwrap();
+    let blocks = crate::proof::transcripts::parse::console_blocks(&chapter);
+    let faults = blocks
+        .iter()
+        .find(|block| {
+            block
+                .commands()
+                .any(|c| c.ends_with("-- kill-engine worker-2"))
+        })
+        .expect("chapter 17 has a block of faults");
+    // What a story that ran each of them says, the engine killed on the other worker.
+    let said: Vec<String> = faults
+        .commands()
+        .map(|command| {
+            let args: Vec<&str> = command.split(" -- ").nth(1).unwrap().split(' ').collect();
+            let args: Vec<&str> = args
+                .into_iter()
+                .map(|arg| if arg == "worker-2" { "worker-1" } else { arg })
+                .collect();
+            testkit::ran::line("l17-orchestrate", &args)
+        })
+        .collect();
+    let ran: Vec<String> = testkit::ran::commands(&said.join("\n"))
+        .map(String::from)
+        .collect();
+    let lab = lab();
+    assert!(lab.all_ran_by_story(faults.commands(), &ran));
+    // A fault the story did not run: the block is run.
+    for left_out in 0..ran.len() {
+        let mut fewer = ran.clone();
+        fewer.remove(left_out);
+        assert!(
+            !lab.all_ran_by_story(faults.commands(), &fewer),
+            "without {}",
+            ran[left_out]
+        );
+    }
+    // No block, or no story: nothing is taken as run.
+    assert!(!lab.all_ran_by_story(std::iter::empty(), &ran));
+    assert!(!lab.all_ran_by_story(faults.commands(), &[]));
+}
