@@ -35,6 +35,11 @@ print_timings() {
   printf '%5d s  in all\n' "$SECONDS"
 }
 trap print_timings EXIT
+# Ctrl-C (or TERM) ends the test command: once what runs in the foreground has ended (cargo,
+# verify), the run stops there, with the status of a program a signal ended, rather than go
+# on to its next step as if that step had failed.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # --- what the tests need from the system ----------------------------------------------------
 source scripts/needs.sh
@@ -174,6 +179,8 @@ else
     # chapters' programs, Chromium).
     chrt --idle -p 0 "$BASHPID" >/dev/null ||
       echo "note: verify runs at the usual priority (chrt --idle failed)" >&2
+    # A subshell starts with the signals' usual handling: Ctrl-C ends it here too.
+    trap 'exit 130' INT
     status=0
     run_own_main_and_doc_tests || status=1
     printf '\n\033[1m==> workbook-dev verify (stubs linted and failing, solutions passing, hints, TODOs, the book)\033[0m\n'

@@ -48,11 +48,12 @@
 //!   Docker is missing, those blocks are not run, and the row says so.
 //! - A block that shows no output starts its servers, and in a lab chapter runs the lab's
 //!   commands (each must succeed: chapter 17's faults, one after the other); nothing is
-//!   compared. Where a lesson's story ran every one of its lab commands already, in the
-//!   suite's run of this build (lesson 17's swarm story runs each fault the chapter lists,
-//!   under load, and says so on its output: `testkit::ran`), the block is not run again on
-//!   the check's lab, and the row says so (verify's `--story-from`, `--solutions-from`). A
-//!   node the book names (`worker-2`) stands for any node of its role there. Blocks that run
+//!   compared. Where a lesson's story ran every one of its lab commands already (lesson
+//!   17's swarm story runs each fault the chapter lists, under load, and says so on its
+//!   output: `testkit::ran`), as a passing test of a report verify is given says (verify's
+//!   `--story-from`, `--solutions-from`: the test command's, which it empties before the
+//!   run, so they are this build's), the block is not run again on the check's lab, and the
+//!   row says so. A node the book names (`worker-2`) stands for any node of its role there. Blocks that run
 //!   anything but lessons (curl, python3, another cargo package) are not run.
 
 use std::collections::HashMap;

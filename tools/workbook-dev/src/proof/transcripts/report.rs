@@ -33,7 +33,7 @@ pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
         );
         if chapter.ran_by_story > 0 {
             counts.push_str(&format!(
-                " ({} with no output shown run by the suite's story, not again)",
+                " ({} of those with no output shown taken as run from a story's report)",
                 chapter.ran_by_story
             ));
         }
@@ -66,10 +66,15 @@ pub fn print(transcripts: &Transcripts) -> (usize, Vec<String>) {
     let abridged: usize = transcripts.chapters.iter().map(|c| c.abridged).sum();
     let commands_only: usize = transcripts.chapters.iter().map(|c| c.commands_only).sum();
     let not_run: usize = transcripts.chapters.iter().map(|c| c.not_lessons).sum();
+    let by_story: usize = transcripts.chapters.iter().map(|c| c.ran_by_story).sum();
+    let by_story = match by_story {
+        0 => String::new(),
+        n => format!("; {n} of them taken as run from a story's report instead"),
+    };
     println!(
         "  {}",
         ui::dim(&format!(
-            "{compared} compared; skipped: {} marked abridged; {} with no output shown (their servers and a lab's commands run, nothing to compare); not run: {} of other programs",
+            "{compared} compared; skipped: {} marked abridged; {} with no output shown (their servers and a lab's commands run, nothing to compare{by_story}); not run: {} of other programs",
             ui::plural(abridged, "block"),
             ui::plural(commands_only, "block"),
             ui::plural(not_run, "block"),
