@@ -147,17 +147,9 @@ impl Swarm {
             }
         }
         let volumes = self.labelled(&["volume", "ls"])?;
-        if !volumes.is_empty() {
-            let mut remove = docker.docker();
-            remove.args(["volume", "rm", "--force"]).args(&volumes);
-            run(&mut remove)?;
-        }
+        self.remove_listed(VOLUMES, &["volume", "rm", "--force"], &volumes)?;
         let networks = self.labelled(&["network", "ls"])?;
-        if !networks.is_empty() {
-            let mut remove = docker.docker();
-            remove.args(["network", "rm"]).args(&networks);
-            run(&mut remove)?;
-        }
+        self.remove_listed(NETWORKS, &["network", "rm"], &networks)?;
         self.forget_certs()?;
         // The journal of its faults goes with the lab: a lab made again starts with none.
         if let Some(folder) = self.journal().parent() {
@@ -183,6 +175,27 @@ impl Swarm {
     }
 
     /// The ids `docker WHAT… --quiet` lists of what carries the lab's label.
+    /// Removes `names`, which `list` listed, with `remove`. Another take-down of the same
+    /// lab may remove some of them first (a test's clean-up and the program it had running,
+    /// both ended by one Ctrl-C): what `down` promises is that none is left, so an error with
+    /// none left is none.
+    fn remove_listed(
+        &self,
+        list: &[&str],
+        remove: &[&str],
+        names: &[String],
+    ) -> anyhow::Result<()> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let mut command = self.docker()?.docker();
+        command.args(remove).args(names);
+        match run(&mut command) {
+            Err(error) if !self.labelled(list)?.is_empty() => Err(error),
+            _ => Ok(()),
+        }
+    }
+
     fn labelled(&self, what: &[&str]) -> anyhow::Result<Vec<String>> {
         let label = format!("label={PROJECT_LABEL}={}", self.options.project);
         let mut list = self.docker()?.docker();
@@ -190,6 +203,10 @@ impl Swarm {
         Ok(run(&mut list)?.lines().map(str::to_string).collect())
     }
 }
+
+/// The lab's volumes and networks, listed.
+const VOLUMES: &[&str] = &["volume", "ls"];
+const NETWORKS: &[&str] = &["network", "ls"];
 
 /// How many of each thing [`Swarm::remove_lab`] removed, or [`Swarm::remains`] found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -258,6 +275,64 @@ mod tests {
         assert_eq!(node.address, Ipv4Addr::new(10, 17, 0, 22));
         assert!(node.gateway && node.running);
         assert_eq!(parse_node("registry   exited"), None);
+    }
+
+    /// A network another take-down removed between `down`'s list and its removal: no
+    /// failure, as nothing of the lab is left. (Docker itself; skipped where it is missing.)
+    #[test]
+    fn a_network_another_take_down_removed_first_is_no_failure() {
+        let project = format!("l17race{}", std::process::id());
+        let swarm = Swarm::new(crate::swarm::SwarmOptions {
+            project: project.clone(),
+            subnet_prefix: "10.17.0".to_string(),
+            node_image: "l17-node".to_string(),
+            service_image: "l17-service".to_string(),
+        });
+        let Ok(docker) = swarm.docker() else {
+            eprintln!("skipped: Docker does not answer here");
+            return;
+        };
+        let network = format!("{project}-lab");
+        let docker_ok = |args: &[&str]| run(docker.docker().args(args)).unwrap();
+        docker_ok(&[
+            "network",
+            "create",
+            "--label",
+            &format!("{PROJECT_LABEL}={project}"),
+            &network,
+        ]);
+        let listed = swarm.labelled(NETWORKS).unwrap();
+        assert_eq!(listed.len(), 1, "the lab's network is listed");
+        // The other take-down, first.
+        docker_ok(&["network", "rm", &network]);
+        let removed = swarm.remove_listed(NETWORKS, &["network", "rm"], &listed);
+        assert!(removed.is_ok(), "a network gone already: {removed:?}");
+        // One still there is removed, and one that cannot be removed is an error.
+        docker_ok(&[
+            "network",
+            "create",
+            "--label",
+            &format!("{PROJECT_LABEL}={project}"),
+            &network,
+        ]);
+        let listed = swarm.labelled(NETWORKS).unwrap();
+        swarm
+            .remove_listed(NETWORKS, &["network", "rm"], &listed)
+            .unwrap();
+        assert!(swarm.labelled(NETWORKS).unwrap().is_empty());
+        docker_ok(&[
+            "network",
+            "create",
+            "--label",
+            &format!("{PROJECT_LABEL}={project}"),
+            &network,
+        ]);
+        let refused = swarm.remove_listed(NETWORKS, &["network", "rm", "--no-such-flag"], &listed);
+        docker_ok(&["network", "rm", &network]);
+        assert!(
+            refused.is_err(),
+            "a removal that failed with the network still there"
+        );
     }
 
     #[test]
