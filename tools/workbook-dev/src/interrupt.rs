@@ -15,7 +15,7 @@
 //!
 //! So verify takes Ctrl-C itself, from its start, here, and testkit leaves it alone. Unless
 //! a [`Holding`] says that its holder undoes its own work first (the probe, which then
-//! calls [`end_now`]), it passes the signal on to the groups [`Group`] lists, stops
+//! calls [`end_now`]), it passes the signal on to the groups [`Group::spawn`] started, stops
 //! testkit's servers, and ends with 130, the status a shell gives a program ended by
 //! SIGINT.
 
@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// The process groups of the commands running now.
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
-/// Set once the program is ending: a group listed from then on is signalled at once.
+/// Set once the program is ending: from then on no command starts ([`Group::spawn`]).
 static ENDING: AtomicBool = AtomicBool::new(false);
 
 /// How many [`Holding`]s exist now.
@@ -55,8 +55,8 @@ pub fn end_on_ctrl_c() {
 /// Ends the program as Ctrl-C does: the listed process groups get SIGINT, testkit's servers
 /// are stopped, and the program exits with [`INTERRUPTED`].
 pub fn end_now() -> ! {
-    // Another thread may start a command meanwhile (a lab chapter runs on its own): from
-    // here on, whatever is listed gets the signal as it is listed.
+    // Another thread may be starting a command meanwhile (a lab chapter runs on its own):
+    // it holds the list until the command is listed, and from here on none starts.
     ENDING.store(true, Ordering::SeqCst);
     let groups = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
     for group in groups {
@@ -90,14 +90,27 @@ impl Drop for Holding {
 pub struct Group(u32);
 
 impl Group {
-    pub fn new(group: u32) -> Group {
-        GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(group);
-        // Listed after `end_now` took the list: the program is ending, and this group too.
+    /// Starts `command`, which makes a process group of its own, and lists that group, so
+    /// that a Ctrl-C at any moment reaches it. The list is held across the start: `end_now`
+    /// cannot take it between the start and the listing (and exit, leaving the program
+    /// running: a lab chapter starts its commands on a thread of its own). Once the
+    /// program is ending, nothing more starts.
+    pub fn spawn(
+        command: &mut tokio::process::Command,
+    ) -> std::io::Result<(tokio::process::Child, Option<Group>)> {
+        let mut groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
         if ENDING.load(Ordering::SeqCst) {
-            // SAFETY: as in `end_now`.
-            unsafe { libc::kill(-(group as i32), libc::SIGINT) };
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "verify is ending (Ctrl-C)",
+            ));
         }
-        Group(group)
+        let child = command.spawn()?;
+        let group = child.id().map(|group| {
+            groups.push(group);
+            Group(group)
+        });
+        Ok((child, group))
     }
 }
 

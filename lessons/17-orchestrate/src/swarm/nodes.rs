@@ -293,40 +293,23 @@ mod tests {
             return;
         };
         let network = format!("{project}-lab");
+        let label = format!("{PROJECT_LABEL}={project}");
         let docker_ok = |args: &[&str]| run(docker.docker().args(args)).unwrap();
-        docker_ok(&[
-            "network",
-            "create",
-            "--label",
-            &format!("{PROJECT_LABEL}={project}"),
-            &network,
-        ]);
-        let listed = swarm.labelled(NETWORKS).unwrap();
+        let made = || {
+            docker_ok(&["network", "create", "--label", &label, &network]);
+            swarm.labelled(NETWORKS).unwrap()
+        };
+        let listed = made();
         assert_eq!(listed.len(), 1, "the lab's network is listed");
         // The other take-down, first.
         docker_ok(&["network", "rm", &network]);
         let removed = swarm.remove_listed(NETWORKS, &["network", "rm"], &listed);
         assert!(removed.is_ok(), "a network gone already: {removed:?}");
         // One still there is removed, and one that cannot be removed is an error.
-        docker_ok(&[
-            "network",
-            "create",
-            "--label",
-            &format!("{PROJECT_LABEL}={project}"),
-            &network,
-        ]);
-        let listed = swarm.labelled(NETWORKS).unwrap();
-        swarm
-            .remove_listed(NETWORKS, &["network", "rm"], &listed)
-            .unwrap();
-        assert!(swarm.labelled(NETWORKS).unwrap().is_empty());
-        docker_ok(&[
-            "network",
-            "create",
-            "--label",
-            &format!("{PROJECT_LABEL}={project}"),
-            &network,
-        ]);
+        let listed = made();
+        let removed = swarm.remove_listed(NETWORKS, &["network", "rm"], &listed);
+        assert!(removed.is_ok() && swarm.labelled(NETWORKS).unwrap().is_empty());
+        let listed = made();
         let refused = swarm.remove_listed(NETWORKS, &["network", "rm", "--no-such-flag"], &listed);
         docker_ok(&["network", "rm", &network]);
         assert!(

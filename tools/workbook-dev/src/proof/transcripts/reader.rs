@@ -208,12 +208,10 @@ impl Reader<'_> {
         // A process group of its own, so that a command that hangs goes with its children.
         #[cfg(unix)]
         shell.process_group(0);
-        let child = shell
-            .spawn()
+        // Listed while it runs, so that a Ctrl-C to verify reaches it too.
+        let (child, _listed) = crate::interrupt::Group::spawn(&mut shell)
             .map_err(|err| format!("cannot start bash: {err}"))?;
         let group = child.id();
-        // Listed while it runs, so that a Ctrl-C to verify reaches it too.
-        let _listed = group.map(crate::interrupt::Group::new);
         match tokio::time::timeout(limit, child.wait_with_output()).await {
             Ok(Ok(output)) => Ok(self.as_in_book(&output.stdout)),
             Ok(Err(err)) => Err(format!("cannot run it: {err}")),
