@@ -45,8 +45,10 @@ async fn a_silent_node_is_a_may_have_run_answer_for_every_caller_at_once() {
     // the silent node took (a deadline that passes while a schema is asked for is a call
     // that never ran: 503, as `a_node_alone` shows).
     consul.register(&service, &good.node).await.unwrap();
-    // On a busy machine learning the schema can take longer than the short deadline: that
-    // request is a 503 that never ran, and the next one finds the schema learnt.
+    // On a busy machine the short deadline can pass before the good node is done: while the
+    // schema is learnt (a 503 that never ran, and the next request finds the schema learnt),
+    // or while the call itself runs (a 504 that may have run, as the silent node's are).
+    // Either is the machine's slowness, not the gateway's mistake; anything else is.
     let until = Instant::now() + PATIENCE;
     loop {
         let (status, body) = request_with(&client, &gateway, &path, None).await;
@@ -54,8 +56,9 @@ async fn a_silent_node_is_a_may_have_run_answer_for_every_caller_at_once() {
             break;
         }
         let never_ran = status == 503 && body["may_have_run"] == false;
+        let too_slow = status == 504 && may_have_run(status, &body);
         assert!(
-            never_ran && Instant::now() < until,
+            (never_ran || too_slow) && Instant::now() < until,
             "the good node alone: {status} {body}"
         );
     }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use workbook_core::course::Course;
 
@@ -69,7 +70,7 @@ pub fn labs_ahead(
     std::thread::spawn(move || {
         // The lock is held until this thread ends: the lab is the machine's until then.
         let _held = after.as_deref().and_then(|path| {
-            wait_for_unlock(path, || {
+            wait_for_unlock(path, OTHER_LAB_PATIENCE, || {
                 println!(
                     "The lab chapters wait until another lab is done ({} is locked)",
                     path.display()
@@ -101,10 +102,21 @@ pub fn labs_ahead(
     Some(LabsAhead { rows })
 }
 
+/// The longest the lab chapters wait for another lab: the swarm's story, which holds the
+/// lock, is ended by its runner at its own deadline (testkit's `SWARM_LAB`), takes its swarm
+/// down within its grace period (30 s), and lets go. A lock still held two minutes after
+/// that is held by something that will not let go; the labs start all the same, and say so.
+const OTHER_LAB_PATIENCE: Duration =
+    Duration::from_secs(testkit::deadline::SWARM_LAB.as_secs() + 120);
+
 /// Waits until no one holds `path`'s lock, then holds it (until the file is dropped);
 /// `waiting` is called first when it must wait. A file that cannot be opened or locked is
-/// not waited for: it says why, and the labs go on.
-pub(super) fn wait_for_unlock(path: &Path, waiting: impl FnOnce()) -> Option<File> {
+/// not waited for, nor one still held after `patience`: it says why, and the labs go on.
+pub(super) fn wait_for_unlock(
+    path: &Path,
+    patience: Duration,
+    waiting: impl FnOnce(),
+) -> Option<File> {
     let file = match File::options()
         .read(true)
         .write(true)
@@ -133,7 +145,32 @@ pub(super) fn wait_for_unlock(path: &Path, waiting: impl FnOnce()) -> Option<Fil
         }
     }
     let started = std::time::Instant::now();
-    match flock(&file, libc::LOCK_EX) {
+    // flock(2) cannot be given a deadline: a thread waits on it, and this one on the thread,
+    // for `patience`. The thread's copy of the file shares its lock (one open file): if it
+    // gets the lock after the patience ran out, it holds it until verify ends.
+    let (got, gets) = std::sync::mpsc::channel();
+    match file.try_clone() {
+        Ok(copy) => {
+            std::thread::spawn(move || {
+                let locked = flock(&copy, libc::LOCK_EX);
+                let _ = got.send(locked);
+                // `copy` goes here; the lock is the open file's, which `file` keeps holding.
+            });
+        }
+        Err(error) => {
+            let _ = got.send(Err(error));
+        }
+    }
+    let Ok(locked) = gets.recv_timeout(patience) else {
+        eprintln!(
+            "the lab chapters start now: {} is still locked after {:.0} s, long past the \
+             other lab's deadline",
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
+        return None;
+    };
+    match locked {
         Ok(()) => {
             println!(
                 "The lab chapters start: the other lab was done after {:.1} s",
@@ -182,7 +219,9 @@ mod tests {
         let waiter = std::thread::spawn({
             let (path, let_go) = (path.clone(), let_go.clone());
             move || {
-                let held = wait_for_unlock(&path, move || said.send(()).unwrap());
+                let held = wait_for_unlock(&path, testkit::deadline::STEP, move || {
+                    said.send(()).unwrap()
+                });
                 (held.is_some(), let_go.load(Ordering::SeqCst))
             }
         });
@@ -204,6 +243,37 @@ mod tests {
     fn a_lock_that_cannot_be_had_is_not_waited_for() {
         let folder = tempfile::tempdir().unwrap();
         // A folder where the file should be: it cannot be opened for writing.
-        assert!(wait_for_unlock(folder.path(), || panic!("nothing to wait for")).is_none());
+        assert!(
+            wait_for_unlock(folder.path(), testkit::deadline::STEP, || panic!(
+                "nothing to wait for"
+            ))
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn a_lock_held_past_the_patience_is_waited_for_no_longer() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("labs.lock");
+        // Held for the whole test, as by a program that never lets go.
+        let other = File::create(&path).unwrap();
+        flock(&other, libc::LOCK_EX).unwrap();
+        let (said, waits) = mpsc::channel();
+        let waiter = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                wait_for_unlock(&path, Duration::from_millis(200), move || {
+                    said.send(()).unwrap()
+                })
+            }
+        });
+        waits
+            .recv_timeout(testkit::deadline::STEP)
+            .expect("the waiter says it waits, as the lock is held");
+        assert!(
+            waiter.join().unwrap().is_none(),
+            "the waiter holds a lock the other still holds, past its patience"
+        );
+        drop(other);
     }
 }
