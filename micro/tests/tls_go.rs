@@ -1,5 +1,5 @@
 //! The framework over mutual TLS with a Go peer, both ways, with the course's own
-//! certificates (`shared::ca`, as `l16-trust ca` and `l16-trust issue NAME` make them).
+//! certificates (`course_ca`, as `l16-trust ca` and `l16-trust issue NAME` make them).
 //!
 //! go-micro v2.9.1 adds nothing of its own to TLS: `grpc.WithTLS(config)` hands one
 //! `*tls.Config` to its gRPC client and server, which pass it to grpc-go as
@@ -24,12 +24,12 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::Arc;
 
+use course_ca::{self as ca, Subject};
 use micro::client::MicroClient;
 use micro::registry::memory::MemoryRegistry;
 use micro::registry::{Node, Registry, grpc_metadata};
 use micro::selector::RoundRobin;
 use micro::tls::{Credentials, SECURE};
-use shared::ca::{self, Subject};
 use testkit::{ServerProcess, output_within_async, within};
 
 use crate::tls::start;

@@ -37,12 +37,8 @@
 //!   command that starts it.
 //! - [`captcha`] (feature `captcha`): lesson 09's captcha service in its plainest form, for
 //!   the lessons that run it: lesson 10's tests and lesson 11's framework.
-//! - [`ca`] (feature `ca`): the course's certificate authority, which lesson 16's `ca` and
-//!   `issue` run, and lesson 14's lab over mutual TLS.
 
 pub mod accept;
-#[cfg(feature = "ca")]
-pub mod ca;
 #[cfg(feature = "captcha")]
 pub mod captcha;
 #[cfg(feature = "consul")]

@@ -1,8 +1,8 @@
 //! The course's own certificate authority, and what a service reads of it.
 //!
 //! `l16-trust ca` makes the CA and `l16-trust issue NAME` a service's key and certificate:
-//! that code is the course's, in `shared::ca` (feature `ca`), since lesson 14's lab issues
-//! its hosts' certificates with it too. Each certificate names its service twice: its DNS
+//! that code is the course's, in `course_ca` (`shared/ca`), since the labs of lessons 14 and
+//! 17 issue their certificates with it too. Each certificate names its service twice: its DNS
 //! name, `NAME`, is what a client checks when it calls the service; its URI name,
 //! `spiffe://course/NAME`, is who it is, which the servers read to decide what a caller may
 //! do ([`crate::policy`]).
@@ -16,7 +16,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject as _};
 
-pub use shared::ca::{
+pub use course_ca::{
     DEFAULT_VALIDITY, Subject, TRUST_DOMAIN, Validity, check_name, create, issue, read, spiffe_id,
 };
 

@@ -23,7 +23,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use shared::ca::{self, Subject};
+use course_ca::{self as ca, Subject};
 
 use super::Lab;
 use super::docker::{Docker, run};

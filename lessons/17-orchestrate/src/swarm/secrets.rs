@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 
 use anyhow::{Context, bail};
-use shared::ca::{self, Subject};
+use course_ca::{self as ca, Subject};
 
 use super::{Swarm, paths};
 use lab::docker::failure;

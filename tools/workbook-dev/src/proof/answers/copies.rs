@@ -66,6 +66,7 @@ pub fn sources(course: &Course) -> Vec<(PathBuf, String)> {
             && (path.is_dir() || path.extension().is_some_and(|ext| ext == "rs"))
     };
     let mut readable = files_under(&course.root.join("shared/src"), &rust);
+    readable.extend(files_under(&course.root.join("shared/ca/src"), &rust));
     readable.extend(files_under(&course.root.join("micro/src"), &rust));
     readable.extend(files_under(&course.root.join("lab/src"), &rust));
     for lesson in &course.lessons {

@@ -1,5 +1,5 @@
-//! The course's own certificate authority, and the certificates it issues (feature `ca`:
-//! lesson 16's `ca` and `issue`, and lesson 14's lab over mutual TLS).
+//! The course's own certificate authority, and the certificates it issues: lesson 16's `ca`
+//! and `issue`, and the labs of lessons 14 and 17 over mutual TLS.
 //!
 //! A TLS certificate is a public key with a name, signed by someone both sides trust. On the
 //! web that someone is one of a hundred public authorities; between a course's services it
