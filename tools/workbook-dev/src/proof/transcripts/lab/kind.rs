@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::super::parse::console_blocks;
+pub(super) use super::super::parse::program_args;
 use super::{ChapterLab, compose, swarm};
 
 /// One lab's facts: what the book calls it, what the check calls its own, its limits.
@@ -104,15 +105,6 @@ pub(in super::super) trait LabKind: Sync {
 
 /// Every lab a chapter may drive.
 const LABS: [&dyn LabKind; 2] = [&compose::Compose, &swarm::Swarm];
-
-/// The arguments after `--` of a run of `package`'s program (`cargo run [--release] -p
-/// PACKAGE -- ARGS`), or `None` for any other command.
-pub(super) fn program_args<'w, 'a>(words: &'w [&'a str], package: &str) -> Option<&'w [&'a str]> {
-    let runs = words.starts_with(&["cargo", "run"])
-        && words.windows(2).any(|pair| pair == ["-p", package]);
-    let at = words.iter().position(|word| *word == "--")?;
-    runs.then(|| &words[at + 1..])
-}
 
 /// Whether a command is an HTTP GET with curl (no method, no data), which only reads.
 pub(super) fn is_curl_get(words: &[&str]) -> bool {

@@ -111,18 +111,49 @@ pub(in super::super) fn reads_a_file(command: &str) -> bool {
     }
 }
 
-/// What a registry holds, read: `etcdctl … get …` alone on its line, or a `curl` of a
-/// Consul agent's health or catalog (`/v1/health/…`, `/v1/catalog/…`), perhaps into `jq`. A
-/// server of the chapter listens before it has registered (it binds its address first, to
-/// have one to register), and its check passes a moment after that, at the agent's first
-/// check: a reader's next command can come before the server's keys are written, or its
-/// check has passed. A blocking query (`index=`) is no such read: it waits by itself.
+/// What a registry holds, read: `etcdctl … get …` alone on its line, a `curl` of a Consul
+/// agent's health or catalog (`/v1/health/…`, `/v1/catalog/…`), perhaps into `jq`, or a
+/// lesson's program asked the same ([`PROGRAMS_THAT_READ`]). A server of the chapter listens
+/// before it has registered (it binds its address first, to have one to register), and its
+/// check passes a moment after that, at the agent's first check: a reader's next command can
+/// come before the server's keys are written, or its check has passed. A blocking query
+/// (`index=`) is no such read: it waits by itself.
 pub(in super::super) fn reads_the_registry(command: &str) -> bool {
     let words: Vec<&str> = command.split_ascii_whitespace().collect();
     let etcd = words.first() == Some(&"etcdctl")
         && words.contains(&"get")
         && !command.contains(['|', ';', '&', '>', '<', '$']);
-    etcd || reads_consul(command)
+    etcd || reads_consul(command) || a_program_reads_consul(&words, command)
+}
+
+/// The lessons' subcommands that only read what the agent holds: lesson 06's `find` (the
+/// passing instances) and `catalog` (every instance with its checks).
+const PROGRAMS_THAT_READ: [(&str, &[&str]); 1] = [("l06-register", &["find", "catalog"])];
+
+/// `cargo run -p PACKAGE -- SUBCOMMAND …` of [`PROGRAMS_THAT_READ`], alone on its line (a
+/// variable set before it, as `CONSUL_HTTP_ADDR=…`, is no other command).
+fn a_program_reads_consul(words: &[&str], command: &str) -> bool {
+    if command.contains(['|', ';', '&', '>', '<', '$']) {
+        return false;
+    }
+    let set = words.iter().take_while(|word| word.contains('=')).count();
+    PROGRAMS_THAT_READ.iter().any(|(package, reads)| {
+        program_args(&words[set..], package)
+            .and_then(|args| args.first())
+            .is_some_and(|subcommand| reads.contains(subcommand))
+    })
+}
+
+/// The arguments after `--` of a run of `package`'s program (`cargo run [--release] -p
+/// PACKAGE -- ARGS`), or `None` for any other command.
+pub(in super::super) fn program_args<'w, 'a>(
+    words: &'w [&'a str],
+    package: &str,
+) -> Option<&'w [&'a str]> {
+    let runs = words.starts_with(&["cargo", "run"])
+        && words.windows(2).any(|pair| pair == ["-p", package]);
+    let at = words.iter().position(|word| *word == "--")?;
+    runs.then(|| &words[at + 1..])
 }
 
 /// `curl -s URL` of the agent's health or catalog, a GET, piped into nothing but `jq`.

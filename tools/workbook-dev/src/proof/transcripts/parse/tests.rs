@@ -202,6 +202,23 @@ pub(super) fn reads_kills_of_jobs_and_reads_of_logs() {
     assert!(!reads_the_registry(
         "curl -s localhost:8508/v1/agent/self | jq '.DebugConfig'"
     ));
+    // Lesson 06's program asking the agent, as chapter 06 runs it right after a server
+    // starts; its other subcommands, or its output sent elsewhere, are no reads.
+    assert!(reads_the_registry("cargo run -p l06-register -- find"));
+    assert!(reads_the_registry(
+        "cargo run -p l06-register -- find greeter-file"
+    ));
+    assert!(reads_the_registry("cargo run -p l06-register -- catalog"));
+    assert!(reads_the_registry(
+        "CONSUL_HTTP_ADDR=127.0.0.1:1 cargo run -p l06-register -- find"
+    ));
+    assert!(!reads_the_registry(
+        "cargo run -p l06-register -- server > target/greeter.log 2>&1 &"
+    ));
+    assert!(!reads_the_registry(
+        "cargo run -p l06-register -- find > a.txt"
+    ));
+    assert!(!reads_the_registry("cargo run -p l07-discover -- find"));
     let heredoc =
         console_blocks("```console\n$ cat > a.json <<'EOF'\n{}\nEOF\n$ cat a.json\n{}\n```\n");
     assert_eq!(
