@@ -134,7 +134,10 @@ else
   #   Beside a build of two jobs so scheduled, the story lost no call; beside a build at nice
   #   19 and verify's own labs, it lost calls twice in three runs (3 of 450, 8 of 634, in a
   #   drain): nice weighs a process only against the processes of its own control group,
-  #   and Docker's containers are a group of their own.
+  #   and Docker's containers are a group of their own. Once the story is done, verify
+  #   goes back to the usual priority (its `priority.rs`): its own lab chapters' engines,
+  #   in Docker at the usual priority, left a chapter's programs at the idle one without a
+  #   core for seconds.
   # - No other lab beside it: verify's lab chapters (14's hosts, 17's swarm) wait until the
   #   story is done (`--labs-after`, a lock the story holds), as their engines would share
   #   Docker's part of the machine with the story's. Chapter 17's block of faults is the

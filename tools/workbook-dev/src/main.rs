@@ -13,6 +13,7 @@ mod i18n;
 mod interrupt;
 #[cfg(feature = "browser-check")]
 mod pictures;
+mod priority;
 mod proof;
 
 use std::process::ExitCode;

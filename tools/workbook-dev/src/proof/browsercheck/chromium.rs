@@ -44,8 +44,8 @@ const SEARCH_PATIENCE: Duration = Duration::from_secs(30);
 
 /// The whole check's limit, five times its quiet run and more: the book's 46 pages at both
 /// window sizes take 50 s on two quiet cores (`verify --book`), and the test command runs
-/// verify at the idle priority beside the lab chapters, where they took 51–77 s and once
-/// over 120 s on a slower machine of two cores. A hang still ends here.
+/// them beside the lab chapters, where they took 51–77 s and once over 120 s (at the idle
+/// priority) on a slower machine of two cores. A hang still ends here.
 pub(super) const TIME_LIMIT: Duration = Duration::from_secs(300);
 
 /// Checks every chapter of the book built into `html_dir`, served with the sources under `root`.

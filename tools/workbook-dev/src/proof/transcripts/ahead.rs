@@ -69,7 +69,7 @@ pub fn labs_ahead(
     let (done, rows) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         // The lock is held until this thread ends: the lab is the machine's until then.
-        let _held = after.as_deref().and_then(|path| {
+        let held = after.as_deref().and_then(|path| {
             wait_for_unlock(path, OTHER_LAB_PATIENCE, || {
                 println!(
                     "The lab chapters wait until another lab is done ({} is locked)",
@@ -77,6 +77,15 @@ pub fn labs_ahead(
                 )
             })
         });
+        // The story is done: what verify starts from now on starts at the usual priority,
+        // beside this lab's own engines (see `crate::priority`).
+        if held.is_some() {
+            match crate::priority::back_to_usual() {
+                Ok(0) => {}
+                Ok(_) => println!("verify goes back to the usual priority: the other lab is done"),
+                Err(error) => eprintln!("note: verify stays at the idle priority ({error})"),
+            }
+        }
         let reports: Vec<&Path> = reports.iter().map(PathBuf::as_path).collect();
         let ran = crate::proof::junit::commands_ran(&reports);
         let runtime = tokio::runtime::Builder::new_current_thread()
