@@ -54,22 +54,17 @@ pub fn back_to_usual() -> io::Result<usize> {
 mod tests {
     use super::*;
 
-    /// The policy a process runs at (its first thread's).
-    fn policy_of(child: &std::process::Child) -> libc::c_int {
-        // SAFETY: a process id of our own child, not yet waited for.
-        unsafe { libc::sched_getscheduler(child.id() as libc::pid_t) }
-    }
-
-    fn started_here() -> std::process::Child {
-        std::process::Command::new("sleep")
+    /// The policy of a program started by the calling thread (its first thread's).
+    fn policy_of_a_program_started_here() -> libc::c_int {
+        let mut child = std::process::Command::new("sleep")
             .arg("30")
             .spawn()
-            .expect("sleep starts")
-    }
-
-    fn ended(mut child: std::process::Child) {
+            .expect("sleep starts");
+        // SAFETY: a process id of our own child, not yet waited for.
+        let policy = unsafe { libc::sched_getscheduler(child.id() as libc::pid_t) };
         let _ = child.kill();
         let _ = child.wait();
+        policy
     }
 
     #[test]
@@ -83,11 +78,8 @@ mod tests {
             let made_idle = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &idle) };
             assert_eq!(made_idle, 0, "{}", io::Error::last_os_error());
 
-            let before = started_here();
-            let policy_before = policy_of(&before);
-            ended(before);
             assert_eq!(
-                policy_before,
+                policy_of_a_program_started_here(),
                 libc::SCHED_IDLE,
                 "a program started by an idle thread runs idle"
             );
@@ -103,11 +95,8 @@ mod tests {
                 }
                 Err(error) => panic!("giving the priority back failed: {error}"),
             }
-            let after = started_here();
-            let policy_after = policy_of(&after);
-            ended(after);
             assert_eq!(
-                policy_after,
+                policy_of_a_program_started_here(),
                 libc::SCHED_OTHER,
                 "a program started after the priority was given back runs at the usual one"
             );

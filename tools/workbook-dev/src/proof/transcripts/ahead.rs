@@ -156,7 +156,8 @@ pub(super) fn wait_for_unlock(
     let started = std::time::Instant::now();
     // flock(2) cannot be given a deadline: a thread waits on it, and this one on the thread,
     // for `patience`. The thread's copy of the file shares its lock (one open file): if it
-    // gets the lock after the patience ran out, it holds it until verify ends.
+    // gets the lock after the patience ran out, `file` is gone by then, and the lock goes
+    // with the copy, its last descriptor, as the thread ends.
     let (got, gets) = std::sync::mpsc::channel();
     match file.try_clone() {
         Ok(copy) => {
